@@ -1,0 +1,48 @@
+"""Forms for the organisation pages. Validation of meaning lives in the services; forms check shape."""
+
+from __future__ import annotations
+
+from django import forms
+
+from conduct.apps.accounts.models import OrgUnit, OrgUnitKind, TokenScope
+from conduct.apps.accounts.roles import Role
+
+
+class OrgUnitForm(forms.Form):
+    code = forms.SlugField(max_length=64, help_text="Short identifier: lower-case letters, digits, hyphens")
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=OrgUnitKind.choices)
+    country = forms.CharField(min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2, e.g. GB")
+    parent = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False)
+
+    def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if units is not None:
+            self.fields["parent"].queryset = units  # type: ignore[attr-defined]
+
+
+class UserForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    role = forms.ChoiceField(choices=Role.choices)
+    scope_units = forms.ModelMultipleChoiceField(queryset=OrgUnit.objects.all(), required=False)
+    password = forms.CharField(widget=forms.PasswordInput, required=False, help_text="At least 12 characters")
+
+
+class LiaisonForm(forms.Form):
+    username = forms.CharField(max_length=150, label="User name")
+    org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label="Org unit")
+    is_primary = forms.BooleanField(required=False, label="Primary liaison")
+
+    def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if units is not None:
+            self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    scope = forms.ChoiceField(choices=TokenScope.choices)
+    expires_days = forms.IntegerField(min_value=1, max_value=3650, initial=90, label="Expires in (days)")

@@ -1,0 +1,35 @@
+"""conduct tokens create USERNAME [--scope read|read-write] [--expires-days N] — prints the token once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from conduct.apps.accounts import services
+from conduct.apps.accounts.models import TokenScope, User
+from conduct.apps.errors import ServiceError
+
+
+class Command(BaseCommand):
+    help = "Create an API token for a user and print it once (it is stored only as a hash)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--scope", choices=TokenScope.values, default=TokenScope.READ)
+        parser.add_argument("--expires-days", type=int, default=None)
+        parser.add_argument("--name", default="cli")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        user = User.objects.filter(username=opts["username"]).first()
+        if user is None:
+            raise CommandError(f"No user named {opts['username']!r}")
+        try:
+            token, secret = services.token_create(
+                actor=None, user=user, name=opts["name"], scope=opts["scope"], expires_days=opts["expires_days"]
+            )
+        except ServiceError as exc:
+            raise CommandError("; ".join(f"{k}: {v}" for k, v in exc.fields.items()) or exc.message) from None
+        self.stderr.write(f"Token {token.prefix} for {user.username}, {token.scope}, expires {token.expires_at:%Y-%m-%d}.")
+        self.stderr.write("Store it now; it will not be shown again.")
+        self.stdout.write(secret)

@@ -1,0 +1,29 @@
+"""conduct tokens revoke PREFIX — revoke a token by the prefix shown in lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from conduct.apps.accounts import services
+from conduct.apps.accounts.models import ApiToken
+from conduct.apps.errors import ServiceError
+
+
+class Command(BaseCommand):
+    help = "Revoke an API token by its prefix (the 8 characters after cdt_)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("prefix")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        prefix = opts["prefix"].removeprefix("cdt_").split("_")[0]
+        token = ApiToken.objects.filter(prefix=prefix).first()
+        if token is None:
+            raise CommandError(f"No token with prefix {prefix!r}")
+        try:
+            services.token_revoke(actor=None, token=token)
+        except ServiceError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(f"Revoked {token.prefix} ({token.user.username}).")

@@ -1,0 +1,65 @@
+"""conduct users create USERNAME --role ROLE [--unit UNIT ...] [--password-stdin]"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from conduct.apps.accounts import services
+from conduct.apps.accounts.models import OrgUnit, PortalOrganisation
+from conduct.apps.accounts.roles import PORTAL_ROLES, Role
+from conduct.apps.errors import ServiceError
+
+
+class Command(BaseCommand):
+    help = "Create a user. Without --password-stdin the user cannot log in with a password (tokens only)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--unit", action="append", default=[], help="Org unit code to scope to (repeatable)")
+        parser.add_argument("--org", help="Supplier or customer organisation name (portal roles; created if new)")
+        parser.add_argument("--email", default="")
+        parser.add_argument("--first-name", default="")
+        parser.add_argument("--last-name", default="")
+        parser.add_argument("--service-account", action="store_true", help="A machine user for automation")
+        parser.add_argument("--password-stdin", action="store_true", help="Read the password from standard input")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        units = []
+        for code in opts["unit"]:
+            unit = OrgUnit.objects.filter(code=code).first()
+            if unit is None:
+                known = ", ".join(OrgUnit.objects.values_list("code", flat=True)[:20])
+                raise CommandError(f"--unit {code!r}: no such org unit (known: {known or 'none'})")
+            units.append(unit)
+        password = None
+        if opts["password_stdin"]:
+            password = sys.stdin.readline().rstrip("\r\n")
+            if not password:
+                raise CommandError("--password-stdin: standard input gave an empty password")
+        portal_org = None
+        if opts["role"] in PORTAL_ROLES:
+            if not opts["org"]:
+                raise CommandError(f"--org is required for a {opts['role']} user")
+            portal_org = services.portal_org_create(actor=None, name=opts["org"], kind=opts["role"])
+        try:
+            user = services.user_create(
+                actor=None,
+                username=opts["username"],
+                role=opts["role"],
+                password=password,
+                email=opts["email"],
+                first_name=opts["first_name"],
+                last_name=opts["last_name"],
+                scope_units=units,
+                home_unit=units[0] if units else None,
+                portal_org=portal_org,
+                is_service_account=opts["service_account"],
+            )
+        except ServiceError as exc:
+            details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+            raise CommandError(f"{exc.message} {details}".strip()) from None
+        self.stdout.write(f"Created {user.username} ({user.role}).")

@@ -1,0 +1,143 @@
+"""Organisation tree, users with roles and scopes, compliance liaisons and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from conduct.apps.accounts.roles import GLOBAL_READ_ROLES, PORTAL_ROLES, Role
+
+
+class OrgUnitKind(models.TextChoices):
+    HEADQUARTERS = "headquarters", "Headquarters"
+    DEPARTMENT = "department", "HQ functional department"
+    BUSINESS_UNIT = "business_unit", "Business unit"
+    BRANCH = "branch", "Branch"
+
+
+class OrgUnit(models.Model):
+    """A node of the organisation tree. `path` is a materialised path so a subtree is one prefix filter."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=OrgUnitKind.choices)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(max_length=1000, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to this unit, read off the materialised path."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+
+class PortalOrganisation(models.Model):
+    """An outside organisation whose people log in to the portal: a supplier or a customer."""
+
+    class Kind(models.TextChoices):
+        SUPPLIER = "supplier", "Supplier"
+        CUSTOMER = "customer", "Customer"
+
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    country = models.CharField(max_length=2, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="portal_org_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=24, choices=Role.choices, default=Role.ANALYST)
+    home_unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="home_users"
+    )
+    # The org units (with their subtrees) this user may see and act in.
+    scope_units = models.ManyToManyField(OrgUnit, blank=True, related_name="scoped_users")
+    portal_org = models.ForeignKey(
+        PortalOrganisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    is_service_account = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["username"]
+
+    @property
+    def is_portal(self) -> bool:
+        return self.role in PORTAL_ROLES
+
+    @property
+    def sees_all_units(self) -> bool:
+        return self.role in GLOBAL_READ_ROLES
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Liaison(models.Model):
+    """A compliance liaison appointed for one org unit."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="liaison_for")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="liaisons")
+    since = models.DateField(default=timezone.localdate)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["org_unit__path", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["user", "org_unit"], name="liaison_unique_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.org_unit}"
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read"
+    READ_WRITE = "read-write", "Read and write"
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only a SHA-256 hash of the secret is stored; the secret is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64)
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active(self, now: object | None = None) -> bool:
+        moment = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > moment  # type: ignore[operator]
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "active"

@@ -1,0 +1,64 @@
+"""Roles and what each may do. Deny by default: a permission not listed for a role is refused."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrator"
+    COMPLIANCE_OFFICER = "compliance_officer", "Compliance officer"
+    LIAISON = "liaison", "Compliance liaison"
+    COMMITTEE_MEMBER = "committee_member", "Committee member"
+    ANALYST = "analyst", "Analyst"
+    AUDITOR = "auditor", "Auditor (read-only)"
+    SUPPLIER = "supplier", "Supplier (portal)"
+    CUSTOMER = "customer", "Customer (portal)"
+
+
+INTERNAL_ROLES = frozenset(
+    {Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.COMMITTEE_MEMBER, Role.ANALYST, Role.AUDITOR}
+)
+PORTAL_ROLES = frozenset({Role.SUPPLIER, Role.CUSTOMER})
+# Roles that see every org unit regardless of their scope assignments.
+GLOBAL_READ_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+
+# permission -> roles holding it. Permissions are "<area>.<verb>".
+_MATRIX: dict[str, frozenset[str]] = {
+    "dashboard.view": INTERNAL_ROLES,
+    "orgunits.view": INTERNAL_ROLES,
+    "orgunits.change": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
+    "users.view": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR}),
+    "users.manage": frozenset({Role.ADMIN}),
+    "liaisons.view": INTERNAL_ROLES,
+    "liaisons.change": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
+    "tokens.own": frozenset(Role.values),
+    "tokens.service": frozenset({Role.ADMIN}),
+    "ledger.view": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR}),
+    "ledger.verify": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR}),
+    "ledger.checkpoint": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
+    "portal.view": PORTAL_ROLES,
+    "committees.view": INTERNAL_ROLES,
+    "committees.manage": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
+}
+PERMISSIONS = frozenset(_MATRIX)
+
+
+def role_has(role: str, permission: str) -> bool:
+    """True when `role` holds `permission`; unknown permissions are refused."""
+    holders = _MATRIX.get(permission)
+    return holders is not None and role in holders
+
+
+def register_permissions(extra: dict[str, frozenset[str]]) -> None:
+    """Let later apps add their permissions to the one matrix (called from AppConfig.ready)."""
+    for name, roles in extra.items():
+        if name in _MATRIX and _MATRIX[name] != roles:
+            raise ValueError(f"permission {name} registered twice with different roles")
+        _MATRIX[name] = frozenset(roles)
+    global PERMISSIONS
+    PERMISSIONS = frozenset(_MATRIX)
+
+
+def matrix() -> dict[str, frozenset[str]]:
+    return dict(_MATRIX)

@@ -1,0 +1,90 @@
+"""The one scoping helper every selector uses: which rows may this actor see, and may it act?
+
+Deny by default. Internal users see the org units they are scoped to with their subtrees (admins and
+auditors see every unit); portal users (suppliers, customers) see only rows of their own organisation.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from conduct.apps.accounts.models import OrgUnit, User
+from conduct.apps.accounts.roles import role_has
+from conduct.apps.errors import Forbidden
+
+M = TypeVar("M", bound=Model)
+
+
+def can(actor: User | None, permission: str) -> bool:
+    return bool(actor and actor.is_active and role_has(actor.role, permission))
+
+
+def require(actor: User | None, permission: str) -> None:
+    if not can(actor, permission):
+        raise Forbidden(f"Your role may not do this ({permission}).", code="forbidden")
+
+
+def unit_paths(actor: User) -> list[str] | None:
+    """Materialised paths of the subtrees the actor may see; None means every unit."""
+    if actor.sees_all_units:
+        return None
+    if actor.is_portal:
+        return []
+    return list(actor.scope_units.values_list("path", flat=True))
+
+
+def units_q(actor: User, field: str) -> Q:
+    """A Q restricting `field` (a path to an OrgUnit, e.g. "org_unit") to the actor's subtrees."""
+    paths = unit_paths(actor)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    prefix = f"{field}__path__startswith" if field else "path__startswith"
+    q = Q()
+    for path in paths:
+        q |= Q(**{prefix: path})
+    return q
+
+
+def scoped(
+    queryset: QuerySet[M],
+    actor: User,
+    *,
+    permission: str,
+    unit_field: str | None = None,
+    portal_field: str | None = None,
+    global_model: bool = False,
+) -> QuerySet[M]:
+    """Rows of `queryset` the actor may read under `permission`.
+
+    unit_field: path to the owning OrgUnit ("" for OrgUnit itself). portal_field: path to the owning
+    PortalOrganisation. global_model: rows that belong to no unit (visible to anyone holding the
+    permission). A model with neither is visible to nobody but admins and auditors.
+    """
+    if not can(actor, permission):
+        return queryset.none()
+    if actor.is_portal:
+        if portal_field is None or actor.portal_org_id is None:
+            return queryset.none()
+        return queryset.filter(**{portal_field: actor.portal_org_id})
+    if global_model:
+        return queryset
+    if unit_field is None:
+        return queryset if actor.sees_all_units else queryset.none()
+    return queryset.filter(units_q(actor, unit_field))
+
+
+def unit_in_scope(actor: User, unit: OrgUnit) -> bool:
+    paths = unit_paths(actor)
+    if paths is None:
+        return True
+    return any(unit.path.startswith(p) for p in paths)
+
+
+def require_unit(actor: User, permission: str, unit: OrgUnit) -> None:
+    require(actor, permission)
+    if not unit_in_scope(actor, unit):
+        raise Forbidden(f"{unit.name} is outside the org units you are scoped to.", code="out_of_scope")

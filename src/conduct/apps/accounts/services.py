@@ -1,0 +1,392 @@
+"""Writes for the organisation: org units, users, liaisons and API tokens. Each is audited."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from conduct.apps.accounts.models import (
+    ApiToken,
+    Liaison,
+    OrgUnit,
+    OrgUnitKind,
+    PortalOrganisation,
+    TokenScope,
+    User,
+)
+from conduct.apps.accounts.roles import PORTAL_ROLES, Role
+from conduct.apps.accounts.scoping import require, require_unit
+from conduct.apps.audit.services import ledger_append
+from conduct.apps.errors import Conflict, Forbidden, Invalid, NotFound
+from conduct.core.countries import is_country_code
+
+_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{2,150}$")
+TOKEN_PREFIX = "cdt_"
+
+
+# --- org units -------------------------------------------------------------------------------
+
+
+def _check_unit_fields(*, code: str, name: str, kind: str, country: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not _CODE_RE.match(code or ""):
+        errors["code"] = "Use 1-64 lower-case letters, digits and hyphens, starting with a letter or digit."
+    if not (name or "").strip():
+        errors["name"] = "A name is required."
+    elif len(name) > 200:
+        errors["name"] = "At most 200 characters."
+    if kind not in OrgUnitKind.values:
+        errors["kind"] = f"Unknown kind {kind!r}; expected one of {', '.join(OrgUnitKind.values)}."
+    if not is_country_code(country or ""):
+        errors["country"] = f"{country!r} is not an ISO 3166-1 alpha-2 country code."
+    return errors
+
+
+@transaction.atomic
+def orgunit_create(
+    *, actor: User | None, code: str, name: str, kind: str, country: str, parent: OrgUnit | None = None
+) -> OrgUnit:
+    if actor is not None:
+        if parent is None:
+            require(actor, "orgunits.change")
+            if not actor.sees_all_units:
+                raise Forbidden("Only an administrator may create a top-level unit.", code="out_of_scope")
+        else:
+            require_unit(actor, "orgunits.change", parent)
+    country = (country or "").upper()
+    errors = _check_unit_fields(code=code, name=name, kind=kind, country=country)
+    if parent is None and kind != OrgUnitKind.HEADQUARTERS and not errors:
+        errors["parent"] = "Only a headquarters may stand at the top of the tree; choose a parent unit."
+    if errors:
+        raise Invalid("The org unit is not valid.", fields=errors)
+    if OrgUnit.objects.filter(code=code).exists():
+        raise Conflict(f"An org unit with code {code!r} already exists.", fields={"code": "Already in use."})
+    unit = OrgUnit.objects.create(code=code, name=name.strip(), kind=kind, country=country, parent=parent)
+    unit.path = f"{parent.path if parent else '/'}{unit.pk:06d}/"
+    unit.depth = (parent.depth + 1) if parent else 0
+    unit.save(update_fields=["path", "depth"])
+    ledger_append(
+        actor=actor,
+        action="orgunit.create",
+        object_type="orgunit",
+        object_id=unit.pk,
+        summary={"code": code, "name": unit.name, "kind": kind, "country": country, "parent": parent.code if parent else None},
+    )
+    return unit
+
+
+@transaction.atomic
+def orgunit_update(
+    *, actor: User | None, unit: OrgUnit, name: str | None = None, country: str | None = None,
+    is_active: bool | None = None,
+) -> OrgUnit:
+    if actor is not None:
+        require_unit(actor, "orgunits.change", unit)
+    changes: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    if name is not None:
+        if not name.strip() or len(name) > 200:
+            errors["name"] = "A name of 1-200 characters is required."
+        elif name.strip() != unit.name:
+            changes["name"] = [unit.name, name.strip()]
+            unit.name = name.strip()
+    if country is not None:
+        country = country.upper()
+        if not is_country_code(country):
+            errors["country"] = f"{country!r} is not an ISO 3166-1 alpha-2 country code."
+        elif country != unit.country:
+            changes["country"] = [unit.country, country]
+            unit.country = country
+    if is_active is not None and is_active != unit.is_active:
+        changes["is_active"] = [unit.is_active, is_active]
+        unit.is_active = is_active
+    if errors:
+        raise Invalid("The org unit is not valid.", fields=errors)
+    if changes:
+        unit.save()
+        ledger_append(actor=actor, action="orgunit.update", object_type="orgunit", object_id=unit.pk, summary=changes)
+    return unit
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def portal_org_create(*, actor: User | None, name: str, kind: str, country: str = "") -> PortalOrganisation:
+    if actor is not None:
+        require(actor, "users.manage")
+    if kind not in PortalOrganisation.Kind.values:
+        raise Invalid("Unknown organisation kind.", fields={"kind": f"Expected supplier or customer, not {kind!r}."})
+    if not name.strip():
+        raise Invalid("A name is required.", fields={"name": "A name is required."})
+    org, created = PortalOrganisation.objects.get_or_create(kind=kind, name=name.strip(), defaults={"country": country})
+    if created:
+        ledger_append(actor=actor, action="portalorg.create", object_type="portalorg", object_id=org.pk,
+                      summary={"name": org.name, "kind": kind, "country": country})
+    return org
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    role: str,
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    scope_units: list[OrgUnit] | None = None,
+    home_unit: OrgUnit | None = None,
+    portal_org: PortalOrganisation | None = None,
+    is_service_account: bool = False,
+) -> User:
+    """Create a user. `actor=None` is the operator at the command line (trusted)."""
+    if actor is not None:
+        require(actor, "users.manage")
+    errors: dict[str, str] = {}
+    if not _USERNAME_RE.match(username or ""):
+        errors["username"] = "Use 2-150 letters, digits and . @ + - _ characters."
+    elif User.objects.filter(username__iexact=username).exists():
+        raise Conflict(f"A user named {username!r} already exists.", fields={"username": "Already taken."})
+    if role not in Role.values:
+        errors["role"] = f"Unknown role {role!r}; expected one of {', '.join(Role.values)}."
+    if role in PORTAL_ROLES and portal_org is None:
+        errors["portal_org"] = f"A {role} user must belong to a {role} organisation."
+    if portal_org is not None and role in PORTAL_ROLES and portal_org.kind != role:
+        errors["portal_org"] = f"{portal_org.name} is a {portal_org.kind}, not a {role}."
+    if role not in PORTAL_ROLES and portal_org is not None:
+        errors["portal_org"] = "Only supplier and customer users belong to a portal organisation."
+    if password is not None and "username" not in errors:
+        try:
+            validate_password(password, User(username=username, email=email, first_name=first_name))
+        except ValidationError as exc:
+            errors["password"] = " ".join(exc.messages)
+    if errors:
+        raise Invalid("The user is not valid.", fields=errors)
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        home_unit=home_unit,
+        portal_org=portal_org,
+        is_service_account=is_service_account,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    units = list(scope_units or ([] if home_unit is None else [home_unit]))
+    if role in PORTAL_ROLES:
+        units = []
+    user.scope_units.set(units)
+    ledger_append(
+        actor=actor,
+        action="user.create",
+        object_type="user",
+        object_id=user.pk,
+        summary={
+            "username": username,
+            "role": role,
+            "scope_units": sorted(u.code for u in units),
+            "portal_org": portal_org.name if portal_org else None,
+            "service_account": is_service_account,
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User | None,
+    user: User,
+    role: str | None = None,
+    scope_units: list[OrgUnit] | None = None,
+    is_active: bool | None = None,
+    email: str | None = None,
+) -> User:
+    if actor is not None:
+        require(actor, "users.manage")
+        if actor.pk == user.pk and (is_active is False or (role and role != user.role)):
+            raise Forbidden("You cannot deactivate yourself or change your own role.", code="self_change")
+    changes: dict[str, Any] = {}
+    if role is not None and role != user.role:
+        if role not in Role.values:
+            raise Invalid("Unknown role.", fields={"role": f"Unknown role {role!r}."})
+        if (role in PORTAL_ROLES) != (user.role in PORTAL_ROLES):
+            raise Invalid("A portal user cannot become an internal user or the reverse; create a new user.",
+                          fields={"role": "Cannot switch between portal and internal roles."})
+        changes["role"] = [user.role, role]
+        user.role = role
+    if email is not None and email != user.email:
+        changes["email"] = [user.email, email]
+        user.email = email
+    if is_active is not None and is_active != user.is_active:
+        changes["is_active"] = [user.is_active, is_active]
+        user.is_active = is_active
+    user.save()
+    if scope_units is not None:
+        before = sorted(user.scope_units.values_list("code", flat=True))
+        after = sorted(u.code for u in scope_units)
+        if before != after:
+            if user.is_portal and after:
+                raise Invalid("Portal users are not scoped to org units.", fields={"scope_units": "Must be empty."})
+            user.scope_units.set(scope_units)
+            changes["scope_units"] = [before, after]
+    if changes:
+        ledger_append(actor=actor, action="user.update", object_type="user", object_id=user.pk, summary=changes)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: User | None, user: User, password: str) -> None:
+    if actor is not None and actor.pk != user.pk:
+        require(actor, "users.manage")
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise Invalid("The password is not strong enough.", fields={"password": " ".join(exc.messages)}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ledger_append(actor=actor, action="user.set_password", object_type="user", object_id=user.pk, summary={})
+
+
+# --- liaisons --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def liaison_assign(*, actor: User | None, user: User, unit: OrgUnit, is_primary: bool = False) -> Liaison:
+    if actor is not None:
+        require_unit(actor, "liaisons.change", unit)
+    if user.is_portal or not user.is_active:
+        raise Invalid("Only an active internal user can be a liaison.", fields={"user": "Not an active internal user."})
+    if Liaison.objects.filter(user=user, org_unit=unit).exists():
+        raise Conflict(f"{user.username} is already a liaison for {unit.name}.")
+    liaison = Liaison.objects.create(user=user, org_unit=unit, is_primary=is_primary)
+    if not user.scope_units.filter(pk=unit.pk).exists() and not user.sees_all_units:
+        user.scope_units.add(unit)
+    ledger_append(actor=actor, action="liaison.assign", object_type="liaison", object_id=liaison.pk,
+                  summary={"user": user.username, "unit": unit.code, "primary": is_primary})
+    return liaison
+
+
+@transaction.atomic
+def liaison_remove(*, actor: User | None, liaison: Liaison) -> None:
+    if actor is not None:
+        require_unit(actor, "liaisons.change", liaison.org_unit)
+    summary = {"user": liaison.user.username, "unit": liaison.org_unit.code}
+    pk = liaison.pk
+    liaison.delete()
+    ledger_append(actor=actor, action="liaison.remove", object_type="liaison", object_id=pk, summary=summary)
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+def hash_token(secret: str) -> str:
+    # Tokens carry 256 bits of randomness, so a plain SHA-256 is enough (no slow hash needed).
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(
+    *,
+    actor: User | None,
+    user: User,
+    name: str,
+    scope: str = TokenScope.READ,
+    expires_days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token for `user`; returns the row and the secret, which is never stored or shown again."""
+    if actor is not None:
+        if actor.pk == user.pk:
+            require(actor, "tokens.own")
+        else:
+            require(actor, "tokens.service")
+            if not user.is_service_account:
+                raise Forbidden("Administrators create tokens for service accounts only; users create their own.",
+                                code="not_service_account")
+    errors: dict[str, str] = {}
+    if scope not in TokenScope.values:
+        errors["scope"] = f"Expected read or read-write, not {scope!r}."
+    days = settings.CONDUCT["TOKEN_DEFAULT_DAYS"] if expires_days is None else expires_days
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3650:
+        errors["expires_days"] = "Expected a whole number of days from 1 to 3650."
+    if not (name or "").strip() or len(name) > 100:
+        errors["name"] = "A name of 1-100 characters is required."
+    if not user.is_active:
+        errors["user"] = "The user is deactivated."
+    if errors:
+        raise Invalid("The token request is not valid.", fields=errors)
+    prefix = secrets.token_hex(4)
+    while ApiToken.objects.filter(prefix=prefix).exists():  # pragma: no cover - 1 in 4 billion
+        prefix = secrets.token_hex(4)
+    secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip(),
+        prefix=prefix,
+        token_hash=hash_token(secret),
+        scope=scope,
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    ledger_append(actor=actor, action="token.create", object_type="token", object_id=token.pk,
+                  summary={"user": user.username, "name": token.name, "scope": scope, "prefix": prefix,
+                           "expires_at": token.expires_at})
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
+    if actor is not None and actor.pk != token.user_id:
+        require(actor, "tokens.service")
+    if token.revoked_at is not None:
+        raise Conflict("The token is already revoked.")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    ledger_append(actor=actor, action="token.revoke", object_type="token", object_id=token.pk,
+                  summary={"user": token.user.username, "prefix": token.prefix})
+    return token
+
+
+def token_authenticate(secret: str) -> ApiToken | None:
+    """The active token matching `secret`, or None. Constant-time comparison of the hash."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    prefix = secret[len(TOKEN_PREFIX):].split("_", 1)[0]
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    if token is None or not secrets.compare_digest(token.token_hash, hash_token(secret)):
+        return None
+    if not token.is_active() or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        # Usage stamps are bookkeeping, not a change of state: not ledgered, and throttled.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def get_unit(code_or_id: str | int) -> OrgUnit:
+    unit = (
+        OrgUnit.objects.filter(pk=int(code_or_id)).first()
+        if str(code_or_id).isdigit()
+        else OrgUnit.objects.filter(code=code_or_id).first()
+    )
+    if unit is None:
+        raise NotFound(f"No org unit {code_or_id!r}.")
+    return unit

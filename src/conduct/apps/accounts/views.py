@@ -1,0 +1,246 @@
+"""Pages for login, the organisation tree, liaisons, users and API tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from conduct.apps.accounts import selectors, services
+from conduct.apps.accounts.forms import LiaisonForm, OrgUnitForm, TokenForm, UserForm
+from conduct.apps.accounts.models import User
+from conduct.apps.accounts.scoping import can, require
+from conduct.apps.errors import ServiceError
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def throttle_wait(username: str, ip: str) -> int:
+    """Seconds the next attempt for this username and address must wait: doubles with each failure."""
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.filter(username=username, ip_address=ip).order_by("-attempt_time").first()
+    if attempt is None or attempt.failures_since_start < 2:
+        return 0
+    delay = min(2 ** (attempt.failures_since_start - 1), 30)
+    ready = attempt.attempt_time + timedelta(seconds=delay)
+    remaining = (ready - timezone.now()).total_seconds()
+    return max(0, int(remaining + 0.999))
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    form = AuthenticationForm(request)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "error": "Too many failed attempts: this account is locked from your address for 15 minutes."},
+        status=429,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    error = ""
+    status = 200
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST":
+        username = request.POST.get("username", "")[:150]
+        wait = throttle_wait(username, _client_ip(request))
+        if wait:
+            error = f"Too many failed attempts. Wait {wait} seconds before trying again."
+            status = 429
+        elif form.is_valid():
+            login(request, form.get_user())
+            target = request.POST.get("next") or request.GET.get("next") or ""
+            if target.startswith("/") and not target.startswith("//"):
+                return redirect(target)
+            return redirect("home")
+        else:
+            error = "That user name and password do not match an active account."
+            status = 400
+    return render(request, "accounts/login.html", {"form": form, "error": error}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return redirect("portal" if user.is_portal else "dashboard")
+
+
+@login_required
+def orgunit_list_view(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, "orgunits.view")
+    units = selectors.orgunit_list(
+        actor=actor, filters=selectors.OrgUnitFilters(kind=request.GET.get("kind") or None, q=request.GET.get("q"))
+    )
+    form = OrgUnitForm(units=selectors.orgunit_list(actor=actor)) if can(actor, "orgunits.change") else None
+    template = "accounts/_orgunit_rows.html" if request.htmx else "accounts/orgunits.html"  # type: ignore[attr-defined]
+    return render(request, template, {"units": units, "form": form})
+
+
+@login_required
+@require_POST
+def orgunit_create_view(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, "orgunits.change")
+    scoped_units = selectors.orgunit_list(actor=actor)
+    form = OrgUnitForm(request.POST, units=scoped_units)
+    if form.is_valid():
+        try:
+            unit = services.orgunit_create(actor=actor, **form.cleaned_data)
+            messages.success(request, f"Created {unit.name}.")
+            return redirect("orgunits")
+        except ServiceError as exc:
+            for field, msg in exc.fields.items():
+                form.add_error(field if field in form.fields else None, msg)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+    units = selectors.orgunit_list(actor=actor)
+    return render(request, "accounts/orgunits.html", {"units": units, "form": form}, status=422)
+
+
+@login_required
+def orgunit_detail_view(request: HttpRequest, unit_id: int) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    unit = selectors.orgunit_get(actor=actor, unit_id=unit_id)
+    children = selectors.orgunit_list(actor=actor, filters=selectors.OrgUnitFilters(parent=unit.pk))
+    liaisons = selectors.liaison_list(actor=actor, unit_id=unit.pk)
+    return render(request, "accounts/orgunit_detail.html", {"unit": unit, "children": children, "liaisons": liaisons})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def liaisons_view(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, "liaisons.view")
+    units = selectors.orgunit_list(actor=actor)
+    form = LiaisonForm(request.POST or None, units=units) if can(actor, "liaisons.change") else None
+    status = 200
+    if request.method == "POST":
+        require(actor, "liaisons.change")
+        assert form is not None
+        if form.is_valid():
+            user = User.objects.filter(username=form.cleaned_data["username"]).first()
+            if user is None:
+                form.add_error("username", "No user with that name.")
+            else:
+                try:
+                    services.liaison_assign(
+                        actor=actor, user=user, unit=form.cleaned_data["org_unit"],
+                        is_primary=form.cleaned_data["is_primary"],
+                    )
+                    messages.success(request, f"{user.username} is now a liaison for {form.cleaned_data['org_unit']}.")
+                    return redirect("liaisons")
+                except ServiceError as exc:
+                    form.add_error(None, exc.message)
+        status = 422
+    context = {
+        "liaisons": selectors.liaison_list(actor=actor),
+        "uncovered": selectors.units_without_liaison(actor=actor),
+        "coverage": selectors.coverage(actor=actor),
+        "form": form,
+    }
+    return render(request, "accounts/liaisons.html", context, status=status)
+
+
+@login_required
+@require_POST
+def liaison_remove_view(request: HttpRequest, liaison_id: int) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, "liaisons.change")
+    liaison = selectors.liaison_get(actor=actor, liaison_id=liaison_id)
+    services.liaison_remove(actor=actor, liaison=liaison)
+    messages.success(request, "Liaison removed.")
+    return redirect("liaisons")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def users_view(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, "users.view")
+    form = UserForm(request.POST or None) if can(actor, "users.manage") else None
+    status = 200
+    if request.method == "POST":
+        require(actor, "users.manage")
+        assert form is not None
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = services.user_create(
+                    actor=actor,
+                    username=data["username"],
+                    role=data["role"],
+                    password=data["password"] or None,
+                    email=data["email"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    scope_units=list(data["scope_units"]),
+                )
+                messages.success(request, f"Created {user.username}.")
+                return redirect("users")
+            except ServiceError as exc:
+                for field, msg in exc.fields.items():
+                    form.add_error(field if field in form.fields else None, msg)
+                if not exc.fields:
+                    form.add_error(None, exc.message)
+        status = 422
+    users = selectors.user_list(actor=actor, role=request.GET.get("role") or None, q=request.GET.get("q"))
+    return render(request, "accounts/users.html", {"users": users, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens_view(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, "tokens.own")
+    form = TokenForm(request.POST or None, initial={"expires_days": 90, "scope": "read"})
+    secret = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _, secret = services.token_create(
+                    actor=actor, user=actor, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"],
+                    expires_days=form.cleaned_data["expires_days"],
+                )
+                form = TokenForm(initial={"expires_days": 90, "scope": "read"})
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = 422
+        else:
+            status = 422
+    tokens = selectors.token_list(actor=actor)
+    return render(request, "accounts/tokens.html", {"tokens": tokens, "form": form, "secret": secret}, status=status)
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    token = selectors.token_get(actor=actor, token_id=token_id)
+    try:
+        services.token_revoke(actor=actor, token=token)
+        messages.success(request, f"Revoked {token.name}.")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("tokens")

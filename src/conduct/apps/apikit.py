@@ -1,0 +1,149 @@
+"""What every app's JSON API shares: authentication, the one error shape, and pagination."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PaginationBase
+from ninja.security import HttpBearer, SessionAuth
+
+from conduct.apps.accounts.models import TokenScope, User
+from conduct.apps.errors import Forbidden, ServiceError
+
+log = logging.getLogger("conduct.api")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`; read tokens may only read."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        from conduct.apps.accounts.services import token_authenticate
+
+        api_token = token_authenticate(token)
+        if api_token is None:
+            return None
+        if api_token.scope == TokenScope.READ and request.method not in SAFE_METHODS:
+            raise Forbidden("This token is read-only; create a read-write token to change data.", code="read_only_token")
+        request.user = api_token.user
+        request.api_token = api_token  # type: ignore[attr-defined]
+        return api_token.user
+
+
+class Session(SessionAuth):
+    """The browser's login session (CSRF-checked for writes)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+AUTH = [BearerToken(), Session()]
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _loc_to_field(loc: list[Any] | tuple[Any, ...]) -> str:
+    # ninja prefixes the location with where it came from ("body", "query", "path") and the param name.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "form", "cookie"}:
+        parts = parts[1:]
+        if len(parts) > 1 and parts[0] in {"payload", "data", "body", "filters", "params", "pagination"}:
+            parts = parts[1:]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if part.isdigit() else (f".{part}" if text else part)
+    return text or "body"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(ServiceError)
+    def _service(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+        return respond(request, exc.status, error_body(exc.code, exc.message, exc.fields))
+
+    @api.exception_handler(ValidationError)
+    def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        fields: dict[str, str] = {}
+        for err in exc.errors:
+            field = _loc_to_field(err.get("loc", ()))
+            fields.setdefault(field, str(err.get("msg", "invalid")))
+        if any(str(e.get("type", "")) == "json_invalid" for e in exc.errors):
+            return respond(request, 400, error_body("bad_json", "The request body is not valid JSON.", fields))
+        return respond(request, 422, error_body("invalid", "Some fields are not valid.", fields))
+
+    @api.exception_handler(AuthenticationError)
+    def _unauth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return respond(
+            request,
+            401,
+            error_body("unauthenticated", "Log in, or send 'Authorization: Bearer <token>' with an active token."),
+        )
+
+    @api.exception_handler(HttpError)
+    def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 429: "throttled"}
+        message = str(exc)
+        if exc.status_code == 400 and "parse" in message.lower():
+            return respond(request, 400, error_body("bad_json", "The request body is not valid JSON."))
+        if exc.status_code == 403 and "csrf" in message.lower():
+            return respond(request, 403, error_body("csrf", "CSRF check failed; reload the page or use a token."))
+        return respond(request, exc.status_code, error_body(code.get(exc.status_code, "error"), message))
+
+    @api.exception_handler(Http404)
+    def _404(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return respond(request, 404, error_body("not_found", str(exc) or "Not found."))
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return respond(request, 413, error_body("too_large", f"The request body is larger than {limit} bytes."))
+
+    @api.exception_handler(Exception)
+    def _crash(request: HttpRequest, exc: Exception) -> HttpResponse:
+        log.exception("unhandled API error", extra={"path": request.path})
+        return respond(request, 500, error_body("server_error", "Something went wrong on our side; it has been logged."))
+
+
+class Page(PaginationBase):
+    """limit/offset pagination answering {"items": [...], "count": N, "limit": L, "offset": O}."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500, description="Items per page (1-500)")
+        offset: int = Field(0, ge=0, description="Items to skip")
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        limit: int
+        offset: int
+
+    items_attribute = "items"
+
+    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Input, **params: Any) -> dict[str, Any]:
+        offset, limit = pagination.offset, pagination.limit
+        return {
+            "items": list(queryset[offset : offset + limit]),
+            "count": queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset),
+            "limit": limit,
+            "offset": offset,
+        }
+
+
+def actor_of(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user

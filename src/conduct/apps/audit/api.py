@@ -1,0 +1,108 @@
+"""JSON API for the audit ledger: entries, verification, checkpoints and export."""
+
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest, StreamingHttpResponse
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from conduct.apps.accounts.scoping import require
+from conduct.apps.apikit import Page, actor_of
+from conduct.apps.audit import selectors, services
+from conduct.apps.audit.models import Checkpoint, LedgerEntry
+
+router = Router(tags=["audit ledger"])
+
+
+class EntryOut(Schema):
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    summary: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class LedgerQuery(Schema):
+    object_type: str | None = Field(None, max_length=100)
+    object_id: str | None = Field(None, max_length=100)
+    actor: str | None = Field(None, max_length=200)
+    action: str | None = Field(None, max_length=100)
+    since: date | None = None
+    until: date | None = None
+
+
+class VerifyOut(Schema):
+    ok: bool
+    verified: int
+    head_seq: int
+    head_hash: str
+    first_bad_seq: int | None
+    reason: str
+    checkpoints_checked: int
+
+
+class CheckpointOut(Schema):
+    id: int
+    seq: int
+    head_hash: str
+    at: datetime
+    key_id: str
+    signature: str
+    public_key_pem: str
+    reason: str
+
+
+@router.get("/ledger", response=list[EntryOut])
+@paginate(Page)
+def list_entries(request: HttpRequest, filters: Query[LedgerQuery]) -> object:
+    actor = actor_of(request)
+    require(actor, "ledger.view")
+    return selectors.ledger_list(actor=actor, filters=selectors.LedgerFilters(**filters.dict()))
+
+
+@router.get("/ledger/verify", response=VerifyOut, summary="Recompute the chain and check checkpoints")
+def verify(request: HttpRequest) -> services.LedgerVerification:
+    require(actor_of(request), "ledger.verify")
+    return services.ledger_verify()
+
+
+@router.get("/ledger/checkpoints", response=list[CheckpointOut])
+@paginate(Page)
+def list_checkpoints(request: HttpRequest) -> object:
+    actor = actor_of(request)
+    require(actor, "ledger.view")
+    return selectors.checkpoint_list(actor=actor)
+
+
+@router.post("/ledger/checkpoints", response={201: CheckpointOut}, summary="Sign the current head")
+def create_checkpoint(request: HttpRequest) -> tuple[int, Checkpoint]:
+    actor = actor_of(request)
+    require(actor, "ledger.checkpoint")
+    return 201, services.checkpoint_create(actor=actor)
+
+
+@router.get("/ledger/export", summary="The whole ledger as JSON lines, with signed checkpoints")
+def export(request: HttpRequest) -> StreamingHttpResponse:
+    require(actor_of(request), "ledger.view")
+    lines = (line + "\n" for line in services.export_lines())
+    response = StreamingHttpResponse(lines, content_type="application/x-ndjson")
+    response["Content-Disposition"] = 'attachment; filename="conduct-ledger.jsonl"'
+    return response
+
+
+@router.get("/ledger/{seq}", response=EntryOut)
+def get_entry(request: HttpRequest, seq: int) -> LedgerEntry:
+    actor = actor_of(request)
+    require(actor, "ledger.view")
+    entry = selectors.ledger_list(actor=actor).filter(seq=seq).first()
+    if entry is None:
+        from conduct.apps.errors import NotFound
+
+        raise NotFound(f"No ledger entry #{seq}.")
+    return entry

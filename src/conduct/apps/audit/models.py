@@ -1,0 +1,51 @@
+"""The append-only, hash-chained audit ledger and its signed checkpoints."""
+
+from __future__ import annotations
+
+from django.db import models
+
+GENESIS_HASH = "0" * 64
+
+
+class LedgerEntry(models.Model):
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)
+    actor = models.CharField(max_length=200, db_index=True)
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=100, db_index=True)
+    object_id = models.CharField(max_length=100, db_index=True)
+    summary = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name_plural = "ledger entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class LedgerHead(models.Model):
+    """One row holding the chain's head. Writers lock it, so concurrent appends queue and never fork."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+
+class Checkpoint(models.Model):
+    """The chain's head at `seq`, signed with the installation's Ed25519 key."""
+
+    seq = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    key_id = models.CharField(max_length=64)
+    signature = models.TextField()
+    public_key_pem = models.TextField()
+    reason = models.CharField(max_length=40, default="on request")
+
+    class Meta:
+        ordering = ["-seq", "-at"]
+
+    def __str__(self) -> str:
+        return f"checkpoint at #{self.seq}"

@@ -1,0 +1,213 @@
+"""The only writers of the ledger. Every other service calls `ledger_append` inside its transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.utils import timezone
+
+from conduct.apps.audit.models import Checkpoint, LedgerEntry, LedgerHead
+from conduct.core import ledger as core_ledger
+
+SYSTEM = "system"
+
+
+def actor_label(actor: Any) -> str:
+    """How an actor is named in the ledger: 'user:<id>:<username>' or a plain label like 'system'."""
+    if actor is None:
+        return SYSTEM
+    if isinstance(actor, str):
+        return actor
+    return f"user:{actor.pk}:{actor.username}"
+
+
+def _jsonable(summary: dict[str, Any]) -> dict[str, Any]:
+    # Round-trip through JSON so what is hashed is exactly what the JSON column gives back.
+    result: dict[str, Any] = json.loads(json.dumps(summary, cls=DjangoJSONEncoder, sort_keys=True))
+    return result
+
+
+def to_record(entry: LedgerEntry) -> core_ledger.LedgerRecord:
+    return core_ledger.LedgerRecord(
+        seq=entry.seq,
+        at=entry.at,
+        actor=entry.actor,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        summary=entry.summary,
+        prev_hash=entry.prev_hash,
+        hash=entry.hash,
+    )
+
+
+def ledger_append(
+    *, actor: Any, action: str, object_type: str, object_id: object, summary: dict[str, Any] | None = None
+) -> LedgerEntry:
+    """Append one entry to the chain. Joins the caller's transaction so the write and its entry commit together."""
+    with transaction.atomic():
+        head = LedgerHead.objects.select_for_update().get(pk=1)
+        at = timezone.now()
+        record = core_ledger.LedgerRecord(
+            seq=head.seq + 1,
+            at=at,
+            actor=actor_label(actor),
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            summary=_jsonable(summary or {}),
+            prev_hash=head.hash,
+            hash="",
+        )
+        digest = core_ledger.compute_hash(record)
+        entry = LedgerEntry.objects.create(
+            seq=record.seq,
+            at=record.at,
+            actor=record.actor,
+            action=record.action,
+            object_type=record.object_type,
+            object_id=record.object_id,
+            summary=record.summary,
+            prev_hash=record.prev_hash,
+            hash=digest,
+        )
+        head.seq = record.seq
+        head.hash = digest
+        head.save(update_fields=["seq", "hash"])
+    return entry
+
+
+def iter_records(batch: int = 2000) -> Iterator[core_ledger.LedgerRecord]:
+    """Every entry in sequence order, read in batches so memory stays flat on long chains."""
+    last = 0
+    while True:
+        rows = list(LedgerEntry.objects.filter(seq__gt=last).order_by("seq")[:batch])
+        if not rows:
+            return
+        for row in rows:
+            yield to_record(row)
+        last = rows[-1].seq
+
+
+@dataclass(frozen=True)
+class LedgerVerification:
+    ok: bool
+    verified: int
+    head_seq: int
+    head_hash: str
+    first_bad_seq: int | None
+    reason: str
+    checkpoints_checked: int
+
+
+def ledger_verify() -> LedgerVerification:
+    """Recompute the whole chain, compare it with the stored head, and check every checkpoint."""
+    result = core_ledger.verify_chain(iter_records())
+    head = LedgerHead.objects.get(pk=1)
+    if not result.ok:
+        return LedgerVerification(False, result.count, head.seq, head.hash, result.failed_seq, result.reason or "", 0)
+    if result.count != head.seq or (head.seq and result.head_hash != head.hash):
+        return LedgerVerification(
+            False,
+            result.count,
+            head.seq,
+            head.hash,
+            result.count + 1 if result.count < head.seq else head.seq,
+            f"the stored head says #{head.seq} {head.hash[:12]}…, but the chain ends at #{result.count}",
+            0,
+        )
+    checked = 0
+    hashes = dict(LedgerEntry.objects.filter(seq__in=Checkpoint.objects.values("seq")).values_list("seq", "hash"))
+    for cp in Checkpoint.objects.order_by("seq"):
+        signed = _signed_from_model(cp)
+        if not core_ledger.verify_checkpoint(cp.public_key_pem.encode(), signed):
+            return LedgerVerification(
+                False, result.count, head.seq, head.hash, cp.seq, f"checkpoint at #{cp.seq} has a bad signature", checked
+            )
+        if hashes.get(cp.seq) != cp.head_hash:
+            return LedgerVerification(
+                False,
+                result.count,
+                head.seq,
+                head.hash,
+                cp.seq,
+                f"checkpoint at #{cp.seq} signed a head hash the chain no longer has",
+                checked,
+            )
+        checked += 1
+    return LedgerVerification(True, result.count, head.seq, head.hash, None, "", checked)
+
+
+def _signed_from_model(cp: Checkpoint) -> core_ledger.SignedCheckpoint:
+    return core_ledger.SignedCheckpoint.from_dict(checkpoint_dict(cp))
+
+
+def checkpoint_dict(cp: Checkpoint) -> dict[str, Any]:
+    return {
+        "seq": cp.seq,
+        "head_hash": cp.head_hash,
+        "at": cp.at.isoformat().replace("+00:00", "Z"),
+        "key_id": cp.key_id,
+        "signature": cp.signature,
+    }
+
+
+def signing_keys() -> tuple[bytes, bytes]:
+    """The installation's Ed25519 key pair, generated into CONDUCT_HOME/keys on first use."""
+    private_path: Path = settings.CONDUCT["SIGNING_KEY_PATH"]
+    public_path = private_path.with_suffix(".pub.pem")
+    if not private_path.exists():
+        private_path.parent.mkdir(parents=True, exist_ok=True)
+        private_pem, public_pem = core_ledger.generate_keypair()
+        private_path.write_bytes(private_pem)
+        private_path.chmod(0o600)
+        public_path.write_bytes(public_pem)
+    return private_path.read_bytes(), public_path.read_bytes()
+
+
+@transaction.atomic
+def checkpoint_create(*, actor: Any, reason: str = "on request") -> Checkpoint:
+    """Sign the current head of the chain. The checkpoint itself is then ledgered."""
+    private_pem, public_pem = signing_keys()
+    head = LedgerHead.objects.select_for_update().get(pk=1)
+    at: datetime = timezone.now()
+    signed = core_ledger.sign_checkpoint(private_pem, seq=head.seq, head_hash=head.hash, at=at)
+    data = signed.to_dict()
+    cp = Checkpoint.objects.create(
+        seq=head.seq,
+        head_hash=head.hash,
+        at=at,
+        key_id=data["key_id"],
+        signature=data["signature"],
+        public_key_pem=public_pem.decode(),
+        reason=reason,
+    )
+    ledger_append(
+        actor=actor,
+        action="ledger.checkpoint",
+        object_type="checkpoint",
+        object_id=cp.pk,
+        summary={"seq": cp.seq, "head_hash": cp.head_hash, "key_id": cp.key_id, "reason": reason},
+    )
+    return cp
+
+
+def export_lines(*, since_seq: int = 0) -> Iterator[str]:
+    """The ledger as JSON lines (entries, then the signed checkpoints) for outside verification."""
+    for record in iter_records():
+        if record.seq > since_seq:
+            yield core_ledger.record_to_json(record)
+    for cp in Checkpoint.objects.order_by("seq"):
+        yield json.dumps({"type": "checkpoint", **checkpoint_dict(cp)}, sort_keys=True)
+
+
+def in_transaction() -> bool:
+    return connection.in_atomic_block

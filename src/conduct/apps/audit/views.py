@@ -1,0 +1,72 @@
+"""The ledger page: filter entries, verify the chain, sign a checkpoint."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from conduct.apps.accounts.models import User
+from conduct.apps.accounts.scoping import can, require
+from conduct.apps.audit import selectors, services
+
+
+def _date(value: str | None) -> tuple[date | None, str | None]:
+    if not value:
+        return None, None
+    try:
+        return date.fromisoformat(value), None
+    except ValueError:
+        return None, f"{value!r} is not a date (use YYYY-MM-DD)."
+
+
+@login_required
+def ledger_view(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, "ledger.view")
+    since, since_err = _date(request.GET.get("since"))
+    until, until_err = _date(request.GET.get("until"))
+    filters = selectors.LedgerFilters(
+        object_type=request.GET.get("object_type") or None,
+        object_id=request.GET.get("object_id") or None,
+        actor=request.GET.get("actor") or None,
+        action=request.GET.get("action") or None,
+        since=since,
+        until=until,
+    )
+    page = Paginator(selectors.ledger_list(actor=actor, filters=filters), 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": request.GET,
+        "errors": [e for e in (since_err, until_err) if e],
+        "checkpoints": selectors.checkpoint_list(actor=actor)[:5],
+        "can_verify": can(actor, "ledger.verify"),
+        "can_checkpoint": can(actor, "ledger.checkpoint"),
+        "verification": None,
+    }
+    template = "audit/_entries.html" if request.htmx else "audit/ledger.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def verify_view(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, "ledger.verify")
+    result = services.ledger_verify()
+    return render(request, "audit/_verification.html", {"verification": result})
+
+
+@login_required
+@require_POST
+def checkpoint_view(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, "ledger.checkpoint")
+    cp = services.checkpoint_create(actor=actor)
+    messages.success(request, f"Signed checkpoint at entry #{cp.seq}.")
+    return redirect("ledger")

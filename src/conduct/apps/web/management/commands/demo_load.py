@@ -1,0 +1,85 @@
+"""conduct demo load — the demo organisation from data/demo (idempotent: loads only what is missing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from conduct.apps.accounts import services as accounts
+from conduct.apps.accounts.models import Liaison, OrgUnit, User
+from conduct.apps.governance import services as governance
+from conduct.apps.governance.models import Committee, CommitteeMember
+from conduct.datafiles import data_path
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation (units, users, liaisons, committees). Safe to run again."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--file", type=Path, default=None)
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        path = opts["file"] or data_path("demo", "organisation.yaml")
+        try:
+            spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        created = load_demo(spec)
+        if not opts["quiet"]:
+            self.stdout.write(f"Demo organisation {spec['company']}: {created} new records.")
+
+
+@transaction.atomic
+def load_demo(spec: dict[str, Any]) -> int:
+    created = 0
+    for unit in spec["units"]:
+        if OrgUnit.objects.filter(code=unit["code"]).exists():
+            continue
+        parent = OrgUnit.objects.get(code=unit["parent"]) if unit.get("parent") else None
+        accounts.orgunit_create(
+            actor=None, code=unit["code"], name=unit["name"], kind=unit["kind"], country=unit["country"], parent=parent
+        )
+        created += 1
+    for u in spec["users"]:
+        if User.objects.filter(username=u["username"]).exists():
+            continue
+        units = list(OrgUnit.objects.filter(code__in=u.get("units", [])))
+        org = accounts.portal_org_create(actor=None, name=u["org"], kind=u["role"]) if u.get("org") else None
+        accounts.user_create(
+            actor=None,
+            username=u["username"],
+            role=u["role"],
+            password=spec["password"],
+            first_name=u.get("first_name", ""),
+            last_name=u.get("last_name", ""),
+            email=f"{u['username']}@demo.conduct.invalid",
+            scope_units=units,
+            home_unit=units[0] if units else None,
+            portal_org=org,
+        )
+        created += 1
+    for code, usernames in spec.get("liaisons", {}).items():
+        unit = OrgUnit.objects.get(code=code)
+        for username in usernames:
+            user = User.objects.get(username=username)
+            if not Liaison.objects.filter(user=user, org_unit=unit).exists():
+                accounts.liaison_assign(actor=None, user=user, unit=unit, is_primary=True)
+                created += 1
+    for c in spec.get("committees", []):
+        committee = Committee.objects.filter(slug=c["slug"]).first()
+        if committee is None:
+            committee = governance.committee_create(
+                actor=None, slug=c["slug"], name=c["name"], mandate=c["mandate"], description=c.get("description", "")
+            )
+            created += 1
+        for m in c.get("members", []):
+            user = User.objects.get(username=m["user"])
+            if not CommitteeMember.objects.filter(committee=committee, user=user).exists():
+                governance.committee_member_add(actor=None, committee=committee, user=user, role=m["role"])
+                created += 1
+    return created

@@ -1,0 +1,91 @@
+"""conduct restore FILE [--force] — put back a backup made by `conduct backup`. Stop the server first."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from conduct.apps.web.management.commands.backup import HOME_ITEMS
+
+
+class Command(BaseCommand):
+    help = "Restore the embedded database and CONDUCT_HOME files from a backup archive."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("archive", type=Path)
+        parser.add_argument("--force", action="store_true", help="Replace a database that already holds data")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if connection.vendor != "sqlite":
+            raise CommandError("conduct restore is for the embedded SQLite database; with PostgreSQL use pg_restore.")
+        archive: Path = opts["archive"]
+        if not archive.is_file():
+            raise CommandError(f"{archive}: no such file")
+        home: Path = settings.CONDUCT_HOME
+        db_path = Path(settings.DATABASES["default"]["NAME"])
+        with tempfile.TemporaryDirectory() as tmp_name:
+            tmp = Path(tmp_name)
+            try:
+                with tarfile.open(archive, "r:gz") as tar:
+                    tar.extractall(tmp, filter="data")
+            except (tarfile.TarError, OSError, EOFError) as exc:
+                raise CommandError(f"{archive}: not a Conduct backup archive ({exc})") from None
+            manifest_path = tmp / "manifest.json"
+            if not manifest_path.is_file():
+                raise CommandError(f"{archive}: no manifest.json; not made by conduct backup")
+            try:
+                manifest = json.loads(manifest_path.read_text())
+            except json.JSONDecodeError as exc:
+                raise CommandError(f"{archive}: manifest.json is not JSON ({exc})") from None
+            if manifest.get("format") != "conduct-backup/1":
+                raise CommandError(f"{archive}: unknown backup format {manifest.get('format')!r}")
+            restored_db = tmp / manifest.get("database", "conduct.sqlite3")
+            check = sqlite3.connect(restored_db)
+            try:
+                ok = check.execute("PRAGMA integrity_check").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                raise CommandError(f"{archive}: the database in the archive is damaged ({exc})") from None
+            finally:
+                check.close()
+            if ok != "ok":
+                raise CommandError(f"{archive}: the database in the archive fails its integrity check: {ok}")
+            if db_path.exists() and not opts["force"] and _has_data(db_path):
+                raise CommandError(f"{db_path} already holds data; pass --force to replace it")
+            connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+            shutil.copy2(restored_db, db_path)
+            for item in HOME_ITEMS:
+                source = tmp / "home" / item
+                if not source.exists():
+                    continue
+                target = home / item
+                if target.is_dir():
+                    shutil.rmtree(target)
+                elif target.exists():
+                    target.unlink()
+                if source.is_dir():
+                    shutil.copytree(source, target)
+                else:
+                    shutil.copy2(source, target)
+        self.stdout.write(f"Restored {archive} (made {manifest.get('created_at')}). Run `conduct audit verify` to check it.")
+
+
+def _has_data(db_path: Path) -> bool:
+    con = sqlite3.connect(db_path)
+    try:
+        row = con.execute("SELECT count(*) FROM sqlite_master WHERE name='audit_ledgerentry'").fetchone()
+        if not row[0]:
+            return False
+        return bool(con.execute("SELECT count(*) FROM audit_ledgerentry").fetchone()[0])
+    finally:
+        con.close()

@@ -1,0 +1,67 @@
+"""conduct worker — runs queued background tasks, and enqueues the daily jobs when they are due."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+log = logging.getLogger("conduct.worker")
+
+# (name, callable returning the task to enqueue). Later modules add theirs here.
+DAILY_JOBS: list[str] = ["conduct.apps.audit.tasks.daily_checkpoint"]
+
+
+def _enqueue_due(state: dict[str, str]) -> None:
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+
+    today = timezone.now().date().isoformat()
+    for path in DAILY_JOBS:
+        if state.get(path) == today:
+            continue
+        try:
+            import_string(path).enqueue()
+            state[path] = today
+        except Exception:  # noqa: BLE001 - a failed enqueue is retried next minute
+            log.exception("could not enqueue daily job", extra={"job": path})
+
+
+def _scheduler(stop: threading.Event, interval: float) -> None:
+    state: dict[str, str] = {}
+    while not stop.is_set():
+        _enqueue_due(state)
+        stop.wait(interval)
+
+
+class Command(BaseCommand):
+    help = "Run background tasks (django-tasks database backend) and the daily scheduler."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between queue polls")
+        parser.add_argument("--no-scheduler", action="store_true")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        from django.conf import settings
+
+        stop = threading.Event()
+        if not opts["no_scheduler"]:
+            threading.Thread(target=_scheduler, args=(stop, 60.0), daemon=True, name="scheduler").start()
+        backend = settings.TASKS["default"]["BACKEND"]
+        try:
+            if backend == "django_tasks_db.DatabaseBackend":
+                call_command("db_worker", interval=opts["interval"], verbosity=0)
+            elif backend == "django_tasks_rq.RQBackend":  # pragma: no cover - scale path
+                call_command("rqworker", "default")
+            else:
+                log.info("tasks run in-process with this backend; the worker only schedules", extra={"backend": backend})
+                while True:
+                    time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()

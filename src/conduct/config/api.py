@@ -1,0 +1,40 @@
+"""The one django-ninja API: /api/v1/..., OpenAPI at /api/openapi.json, docs at /api/docs."""
+
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+
+from conduct import __version__
+from conduct.apps.apikit import AUTH, actor_of, install_error_handlers
+
+api = NinjaAPI(
+    title="Conduct API",
+    version=__version__,
+    description=(
+        "Human-rights due diligence and compliance. Authenticate with a session or "
+        "`Authorization: Bearer <token>`. Errors: `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+
+
+@api.get("/v1/ping", tags=["meta"], summary="A trivial authenticated endpoint (health of the API layer)")
+def ping(request: HttpRequest) -> dict[str, str]:
+    return {"pong": actor_of(request).username}
+
+
+def _mount() -> None:
+    from conduct.apps.accounts.api import router as accounts
+    from conduct.apps.audit.api import router as audit
+    from conduct.apps.governance.api import router as governance
+
+    api.add_router("/v1/", accounts)
+    api.add_router("/v1/", audit)
+    api.add_router("/v1/", governance)
+
+
+_mount()

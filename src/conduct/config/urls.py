@@ -1,0 +1,47 @@
+"""URL map: pages, the JSON API under /api/, and the unauthenticated health check."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
+
+from conduct.apps.accounts import views as accounts
+from conduct.apps.audit import views as audit
+from conduct.apps.governance import views as governance
+from conduct.apps.web import views as web
+from conduct.config.api import api
+
+
+def api_not_found(request: HttpRequest, rest: str) -> JsonResponse:
+    return JsonResponse(
+        {"error": {"code": "not_found", "message": f"No API endpoint at {request.path}.", "fields": {}}}, status=404
+    )
+
+
+def _module(name: str) -> object:
+    return path(f"{name}/", web.module_page, {"module": name}, name=f"module-{name}")
+
+
+urlpatterns = [
+    path("healthz", web.healthz, name="healthz"),
+    path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
+    path("login/", accounts.login_view, name="login"),
+    path("logout/", accounts.logout_view, name="logout"),
+    path("", accounts.home, name="home"),
+    path("dashboard/", web.dashboard, name="dashboard"),
+    path("portal/", web.portal, name="portal"),
+    path("org/units/", accounts.orgunit_list_view, name="orgunits"),
+    path("org/units/new", accounts.orgunit_create_view, name="orgunit-create"),
+    path("org/units/<int:unit_id>/", accounts.orgunit_detail_view, name="orgunit"),
+    path("org/liaisons/", accounts.liaisons_view, name="liaisons"),
+    path("org/liaisons/<int:liaison_id>/remove", accounts.liaison_remove_view, name="liaison-remove"),
+    path("org/users/", accounts.users_view, name="users"),
+    path("account/tokens/", accounts.tokens_view, name="tokens"),
+    path("account/tokens/<int:token_id>/revoke", accounts.token_revoke_view, name="token-revoke"),
+    path("audit/ledger/", audit.ledger_view, name="ledger"),
+    path("audit/ledger/verify", audit.verify_view, name="ledger-verify"),
+    path("audit/ledger/checkpoint", audit.checkpoint_view, name="ledger-checkpoint"),
+    path("governance/committees/", governance.committees_view, name="committees"),
+    *[_module(m) for m in web.MODULE_PAGES],
+]

@@ -1,0 +1,563 @@
+"""Load and validate the framework library directory: `<dir>/*.yaml` frameworks and `<dir>/mappings/*.yaml`."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+
+from conduct.core.catalog._errors import CatalogError, Problem
+from conduct.core.catalog._model import (
+    Annex,
+    AnnexItem,
+    CheckMethod,
+    Confidence,
+    Dimension,
+    Framework,
+    FrameworkKind,
+    FrameworkLibrary,
+    Relation,
+    Requirement,
+    RequirementMapping,
+)
+from conduct.core.catalog._urn import ID_PATTERN, SLUG_PATTERN, URN_PATTERN, URN_PREFIX
+from conduct.core.catalog._yaml import NodeReader, compose, line_of
+
+MAPPINGS_DIR = "mappings"
+
+_FRAMEWORK_TOP = ("framework", "requirements")
+_HEADER_REQUIRED = (
+    "slug",
+    "name",
+    "short_name",
+    "kind",
+    "issuer",
+    "edition",
+    "legal_status",
+    "reviewed",
+    "digest",
+    "id_scheme",
+    "confidence",
+    "sources",
+)
+_HEADER_OPTIONAL = ("jurisdiction", "gaps", "notes", "level_legend", "facts", "annexes")
+_REQUIREMENT_REQUIRED = ("urn", "title", "summary", "dimension", "check", "evidence_examples")
+_REQUIREMENT_OPTIONAL = ("section", "level", "legal_ref", "confidence", "notes", "threshold")
+_MAPPING_SET_TOP = ("title", "mappings")
+_MAPPING_SET_OPTIONAL = ("notes",)
+_MAPPING_REQUIRED = ("from", "to", "relation", "source")
+_MAPPING_OPTIONAL = ("note", "confidence")
+
+_CHECK_HINT = " (the digests' auto/human are written automatic/manual here)"
+
+
+@dataclass(frozen=True)
+class _SourceFile:
+    path: Path
+    display: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class _LocatedRequirement:
+    requirement: Requirement
+    display: str
+    line: int
+
+
+def load_library(path: str | os.PathLike[str]) -> FrameworkLibrary:
+    """Load every framework and mapping file under `path`, validating all of it.
+
+    Raises CatalogError listing every problem found (file and line for each); nothing is loaded partially.
+    """
+    root = Path(path)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise CatalogError([Problem(str(root), None, "framework library directory not found")])
+
+    framework_files = _source_files(root, root, problems)
+    mapping_dir = root / MAPPINGS_DIR
+    mapping_files = _source_files(mapping_dir, root, problems) if mapping_dir.is_dir() else []
+    if not framework_files:
+        problems.append(Problem(str(root), None, "no framework files (*.yaml) found"))
+
+    frameworks: list[Framework] = []
+    located: list[_LocatedRequirement] = []
+    unreadable_slugs: set[str] = set()
+    for source in framework_files:
+        framework, file_requirements = _load_framework(source, problems)
+        located.extend(file_requirements)
+        if framework is None:
+            unreadable_slugs.add(source.path.stem)
+        else:
+            frameworks.append(framework)
+
+    known: dict[str, _LocatedRequirement] = {}
+    for entry in located:
+        urn = entry.requirement.urn
+        first = known.get(urn)
+        if first is not None and first.display != entry.display:
+            problems.append(
+                Problem(
+                    entry.display, entry.line, f"URN {urn} is also defined in {first.display}:{first.line}"
+                )
+            )
+        known.setdefault(urn, entry)
+
+    mappings: list[_LocatedMapping] = []
+    for source in mapping_files:
+        mappings.extend(_load_mapping_set(source, set(known), unreadable_slugs, problems))
+    _check_duplicate_mappings(mappings, problems)
+
+    if problems:
+        raise CatalogError(problems)
+    frameworks.sort(key=lambda framework: framework.slug)
+    return FrameworkLibrary(
+        frameworks=tuple(frameworks),
+        mappings=tuple(entry.mapping for entry in mappings),
+        version=_content_hash([*framework_files, *mapping_files]),
+    )
+
+
+def _source_files(directory: Path, root: Path, problems: list[Problem]) -> list[_SourceFile]:
+    files: list[_SourceFile] = []
+    for file in sorted(directory.iterdir()):
+        if not file.is_file():
+            continue
+        display = file.relative_to(root).as_posix()
+        if file.suffix == ".yml":
+            problems.append(Problem(display, None, "library files must end in .yaml, not .yml"))
+            continue
+        if file.suffix != ".yaml":
+            continue
+        files.append(_SourceFile(path=file, display=display, data=file.read_bytes()))
+    return files
+
+
+def _content_hash(files: list[_SourceFile]) -> str:
+    digest = hashlib.sha256()
+    for source in sorted(files, key=lambda s: s.display):
+        digest.update(source.display.encode())
+        digest.update(b"\0")
+        digest.update(source.data)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _decode(source: _SourceFile, problems: list[Problem]) -> str | None:
+    try:
+        return source.data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(
+            Problem(source.display, None, f"file is not UTF-8 text ({exc.reason} at byte {exc.start})")
+        )
+        return None
+
+
+# ---------------------------------------------------------------------------------------------------- frameworks
+
+
+def _load_framework(
+    source: _SourceFile, problems: list[Problem]
+) -> tuple[Framework | None, list[_LocatedRequirement]]:
+    """Parse one framework file. Returns the framework (None if the file has problems) and every requirement
+    whose URN could be read, so that mapping checks are not drowned by one broken file."""
+    before = len(problems)
+    text = _decode(source, problems)
+    root = compose(text, source.display, problems) if text is not None else None
+    if root is None:
+        return None, []
+    reader = NodeReader(source.display, problems)
+    top = reader.mapping(root, "framework file", _FRAMEWORK_TOP)
+    if top is None:
+        return None, []
+
+    stem = source.path.stem
+    header = _read_header(reader, top["framework"], stem) if "framework" in top else None
+    slug = header.slug if header is not None else stem
+    level_legend = header.level_legend if header is not None else {}
+    default_confidence = header.confidence if header is not None else Confidence.HIGH
+
+    located: list[_LocatedRequirement] = []
+    items = reader.sequence(top["requirements"], "requirements") if "requirements" in top else None
+    seen_urns: dict[str, int] = {}
+    seen_ids: dict[str, tuple[str, int]] = {}
+    for position, item in enumerate(items or [], start=1):
+        requirement = _read_requirement(reader, item, position, slug, level_legend, default_confidence)
+        if requirement is None:
+            continue
+        line = line_of(item)
+        if requirement.urn in seen_urns:
+            reader.report(
+                item,
+                f"duplicate requirement URN {requirement.urn} (first at line {seen_urns[requirement.urn]})",
+            )
+            continue
+        folded = requirement.id.casefold()
+        if folded in seen_ids:
+            other, other_line = seen_ids[folded]
+            reader.report(
+                item,
+                f"requirement id {requirement.id!r} differs only in letter case from {other!r} (line {other_line})",
+            )
+            continue
+        seen_urns[requirement.urn] = line
+        seen_ids[folded] = (requirement.id, line)
+        located.append(_LocatedRequirement(requirement, source.display, line))
+
+    if header is None or len(problems) > before:
+        return None, located
+    framework = Framework(
+        slug=header.slug,
+        name=header.name,
+        short_name=header.short_name,
+        kind=header.kind,
+        issuer=header.issuer,
+        edition=header.edition,
+        legal_status=header.legal_status,
+        reviewed=header.reviewed,
+        digest_file=header.digest_file,
+        digest_id=header.digest_id,
+        id_scheme=header.id_scheme,
+        confidence=header.confidence,
+        confidence_note=header.confidence_note,
+        sources=header.sources,
+        requirements=tuple(entry.requirement for entry in located),
+        path=source.display,
+        content_hash=hashlib.sha256(source.data).hexdigest(),
+        jurisdiction=header.jurisdiction,
+        gaps=header.gaps,
+        notes=header.notes,
+        level_legend=MappingProxyType(dict(header.level_legend)),
+        facts=MappingProxyType(dict(header.facts)),
+        annexes=header.annexes,
+    )
+    return framework, located
+
+
+@dataclass(frozen=True)
+class _Header:
+    slug: str
+    name: str
+    short_name: str
+    kind: FrameworkKind
+    issuer: str
+    edition: str
+    legal_status: str
+    reviewed: date
+    digest_file: str
+    digest_id: str
+    id_scheme: str
+    confidence: Confidence
+    confidence_note: str
+    sources: tuple[str, ...]
+    jurisdiction: str | None
+    gaps: tuple[str, ...]
+    notes: tuple[str, ...]
+    level_legend: dict[str, str]
+    facts: dict[str, str]
+    annexes: tuple[Annex, ...]
+
+
+def _read_header(reader: NodeReader, node: yaml.Node, stem: str) -> _Header | None:
+    before = len(reader.problems)
+    values = reader.mapping(node, "framework", _HEADER_REQUIRED, _HEADER_OPTIONAL)
+    if values is None:
+        return None
+
+    slug = reader.text(values.get("slug"), "framework slug", single_line=True)
+    if slug is not None and not SLUG_PATTERN.fullmatch(slug):
+        reader.report(values["slug"], f"framework slug {slug!r} must be lower-case letters, digits and '_'")
+    elif slug is not None and slug != stem:
+        reader.report(values["slug"], f"framework slug {slug!r} must match the file name ({stem}.yaml)")
+
+    def line(key: str) -> str | None:
+        return reader.text(values.get(key), f"framework {key}", single_line=True)
+
+    def prose(key: str) -> str | None:
+        return reader.text(values.get(key), f"framework {key}")
+
+    def text_list(key: str) -> tuple[str, ...]:
+        return reader.text_list(values.get(key), f"framework {key}") or ()
+
+    digest_file = digest_id = None
+    if "digest" in values:
+        digest = reader.mapping(values["digest"], "framework digest", ("file", "id"))
+        if digest is not None:
+            digest_file = reader.text(digest.get("file"), "digest file", single_line=True)
+            digest_id = reader.text(digest.get("id"), "digest id", single_line=True)
+    confidence = confidence_note = None
+    if "confidence" in values:
+        block = reader.mapping(values["confidence"], "framework confidence", ("default", "note"))
+        if block is not None:
+            confidence = reader.choice(block.get("default"), Confidence, "framework confidence default")
+            confidence_note = reader.text(block.get("note"), "framework confidence note")
+
+    name, short_name, issuer, edition = line("name"), line("short_name"), line("issuer"), line("edition")
+    jurisdiction = line("jurisdiction")
+    legal_status, id_scheme = prose("legal_status"), prose("id_scheme")
+    kind = reader.choice(values.get("kind"), FrameworkKind, "framework kind")
+    reviewed = reader.iso_date(values.get("reviewed"), "framework reviewed")
+    sources, gaps, notes = text_list("sources"), text_list("gaps"), text_list("notes")
+    level_legend = reader.text_map(values.get("level_legend"), "framework level_legend") or {}
+    facts = reader.text_map(values.get("facts"), "framework facts") or {}
+    annexes = _read_annexes(reader, values["annexes"]) if "annexes" in values else ()
+
+    if len(reader.problems) > before:
+        return None
+    # Every required key was present and valid, or a problem was recorded above.
+    assert slug and name and short_name and kind and issuer and edition and legal_status and reviewed
+    assert digest_file and digest_id and id_scheme and confidence and confidence_note
+    return _Header(
+        slug=slug,
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        issuer=issuer,
+        edition=edition,
+        legal_status=legal_status,
+        reviewed=reviewed,
+        digest_file=digest_file,
+        digest_id=digest_id,
+        id_scheme=id_scheme,
+        confidence=confidence,
+        confidence_note=confidence_note,
+        sources=sources,
+        jurisdiction=jurisdiction,
+        gaps=gaps,
+        notes=notes,
+        level_legend=level_legend,
+        facts=facts,
+        annexes=annexes,
+    )
+
+
+def _read_annexes(reader: NodeReader, node: yaml.Node) -> tuple[Annex, ...]:
+    annexes: list[Annex] = []
+    seen: set[str] = set()
+    for item in reader.sequence(node, "framework annexes") or []:
+        values = reader.mapping(item, "annex", ("id", "title", "items"), ("confidence", "notes"))
+        if values is None:
+            continue
+        annex_id = reader.text(values.get("id"), "annex id", single_line=True)
+        title = reader.text(values.get("title"), "annex title", single_line=True)
+        confidence = reader.choice(values.get("confidence"), Confidence, "annex confidence")
+        notes = reader.text(values.get("notes"), "annex notes")
+        entries: list[AnnexItem] = []
+        for entry_node in reader.sequence(values.get("items"), "annex items") or []:
+            entry = reader.mapping(entry_node, "annex item", ("text",), ("id", "examples"))
+            if entry is None:
+                continue
+            entry_text = reader.text(entry.get("text"), "annex item text")
+            entry_id = reader.text(entry.get("id"), "annex item id", single_line=True)
+            examples = reader.text_list(entry.get("examples"), "annex item examples")
+            if entry_text is not None:
+                entries.append(AnnexItem(text=entry_text, id=entry_id, examples=examples or ()))
+        if annex_id is None or title is None:
+            continue
+        if annex_id in seen:
+            reader.report(values["id"], f"duplicate annex id {annex_id!r}")
+            continue
+        seen.add(annex_id)
+        annexes.append(
+            Annex(id=annex_id, title=title, items=tuple(entries), confidence=confidence, notes=notes)
+        )
+    return tuple(annexes)
+
+
+def _read_urn(reader: NodeReader, node: yaml.Node | None, what: str, slug: str) -> tuple[str, str] | None:
+    """(URN, requirement id) when the URN is well formed and belongs to this file's framework."""
+    urn = reader.text(node, f"{what} urn", single_line=True)
+    if urn is None or node is None:
+        return None
+    match = URN_PATTERN.fullmatch(urn)
+    if match is None:
+        reader.report(
+            node,
+            f"{urn!r} is not a requirement URN of the form urn:conduct:<framework>:<id> "
+            f"(<id> matches {ID_PATTERN.pattern}: letters, digits, '.', '-', '_')",
+        )
+        return None
+    if match["framework"] != slug:
+        reader.report(node, f"URN {urn} must start with {URN_PREFIX}{slug}: (the framework of this file)")
+        return None
+    return urn, match["id"]
+
+
+def _read_requirement(
+    reader: NodeReader,
+    node: yaml.Node,
+    position: int,
+    slug: str,
+    level_legend: dict[str, str],
+    default_confidence: Confidence,
+) -> Requirement | None:
+    before = len(reader.problems)
+    values = reader.mapping(node, f"requirement #{position}", _REQUIREMENT_REQUIRED, _REQUIREMENT_OPTIONAL)
+    if values is None:
+        return None
+    urn_and_id = _read_urn(reader, values.get("urn"), f"requirement #{position}", slug)
+    what = urn_and_id[0] if urn_and_id else f"requirement #{position}"
+
+    title = reader.text(values.get("title"), f"{what} title", single_line=True)
+    summary = reader.text(values.get("summary"), f"{what} summary")
+    dimension = reader.choice(values.get("dimension"), Dimension, f"{what} dimension")
+    check = reader.choice(values.get("check"), CheckMethod, f"{what} check", _CHECK_HINT)
+    evidence = reader.text_list(values.get("evidence_examples"), f"{what} evidence_examples")
+    section = reader.text(values.get("section"), f"{what} section", single_line=True)
+    level = reader.text(values.get("level"), f"{what} level", single_line=True)
+    legal_ref = reader.text(values.get("legal_ref"), f"{what} legal_ref", single_line=True)
+    notes = reader.text(values.get("notes"), f"{what} notes")
+    confidence = reader.choice(values.get("confidence"), Confidence, f"{what} confidence")
+    threshold = reader.threshold_map(values.get("threshold"), f"{what} threshold")
+    if level is not None and level not in level_legend:
+        legend = ", ".join(level_legend) if level_legend else "the framework has no level_legend"
+        reader.report(
+            values["level"], f"{what} level {level!r} is not in the framework's level_legend ({legend})"
+        )
+
+    if urn_and_id is None:
+        return None
+    urn, requirement_id = urn_and_id
+    if len(reader.problems) > before:
+        # Keep the URN known when only other fields are wrong, so mapping checks stay quiet (see _load_framework).
+        return _placeholder(urn, slug, requirement_id)
+    assert title and summary and dimension and check and evidence
+    return Requirement(
+        urn=urn,
+        framework=slug,
+        id=requirement_id,
+        title=title,
+        summary=summary,
+        dimension=dimension,
+        check=check,
+        evidence_examples=evidence,
+        confidence=confidence or default_confidence,
+        section=section,
+        level=level,
+        legal_ref=legal_ref,
+        notes=notes,
+        threshold=MappingProxyType(threshold or {}),
+    )
+
+
+def _placeholder(urn: str, slug: str, requirement_id: str) -> Requirement:
+    """Stands in for an invalid requirement so its URN still counts as known; never reaches a library."""
+    return Requirement(
+        urn=urn,
+        framework=slug,
+        id=requirement_id,
+        title="(invalid)",
+        summary="(invalid)",
+        dimension=Dimension.GOVERNANCE,
+        check=CheckMethod.MANUAL,
+        evidence_examples=(),
+        confidence=Confidence.LOW,
+    )
+
+
+# ------------------------------------------------------------------------------------------------------ mappings
+
+
+@dataclass(frozen=True)
+class _LocatedMapping:
+    mapping: RequirementMapping
+    display: str
+    line: int
+
+
+def _load_mapping_set(
+    source: _SourceFile,
+    known_urns: set[str],
+    unreadable_slugs: set[str],
+    problems: list[Problem],
+) -> list[_LocatedMapping]:
+    text = _decode(source, problems)
+    root = compose(text, source.display, problems) if text is not None else None
+    if root is None:
+        return []
+    reader = NodeReader(source.display, problems)
+    top = reader.mapping(root, "mapping file", _MAPPING_SET_TOP, _MAPPING_SET_OPTIONAL)
+    if top is None:
+        return []
+    reader.text(top.get("title"), "mapping file title", single_line=True)
+    reader.text_list(top.get("notes"), "mapping file notes")
+    located: list[_LocatedMapping] = []
+    for position, item in enumerate(reader.sequence(top.get("mappings"), "mappings") or [], start=1):
+        entry = _read_mapping(reader, item, position, source, known_urns, unreadable_slugs)
+        if entry is not None:
+            located.append(entry)
+    return located
+
+
+def _read_mapping(
+    reader: NodeReader,
+    node: yaml.Node,
+    position: int,
+    source: _SourceFile,
+    known_urns: set[str],
+    unreadable_slugs: set[str],
+) -> _LocatedMapping | None:
+    before = len(reader.problems)
+    what = f"mapping #{position}"
+    values = reader.mapping(node, what, _MAPPING_REQUIRED, _MAPPING_OPTIONAL)
+    if values is None:
+        return None
+
+    def endpoint(key: str) -> str | None:
+        urn = reader.text(values.get(key), f"{what} {key}", single_line=True)
+        if urn is None:
+            return None
+        match = URN_PATTERN.fullmatch(urn)
+        if match is None:
+            reader.report(
+                values[key], f"{what} {key}: {urn!r} is not a requirement URN (urn:conduct:<framework>:<id>)"
+            )
+            return None
+        if urn not in known_urns:
+            if match["framework"] not in unreadable_slugs:  # a broken framework file is reported on its own
+                reader.report(values[key], f"{what} {key}: unknown requirement {urn}")
+            return None
+        return urn
+
+    from_urn, to_urn = endpoint("from"), endpoint("to")
+    relation = reader.choice(values.get("relation"), Relation, f"{what} relation")
+    citation = reader.text(values.get("source"), f"{what} source")
+    note = reader.text(values.get("note"), f"{what} note")
+    confidence = reader.choice(values.get("confidence"), Confidence, f"{what} confidence")
+    if from_urn is not None and from_urn == to_urn:
+        reader.report(node, f"{what} maps {from_urn} to itself")
+    if len(reader.problems) > before or not (from_urn and to_urn and relation and citation):
+        return None
+    mapping = RequirementMapping(
+        from_urn=from_urn,
+        to_urn=to_urn,
+        relation=relation,
+        source=citation,
+        mapping_set=source.path.stem,
+        note=note,
+        confidence=confidence,
+    )
+    return _LocatedMapping(mapping, source.display, line_of(node))
+
+
+def _check_duplicate_mappings(mappings: list[_LocatedMapping], problems: list[Problem]) -> None:
+    seen: dict[frozenset[str], _LocatedMapping] = {}
+    for entry in mappings:
+        pair = frozenset((entry.mapping.from_urn, entry.mapping.to_urn))
+        first = seen.get(pair)
+        if first is not None:
+            problems.append(
+                Problem(
+                    entry.display,
+                    entry.line,
+                    f"{entry.mapping.from_urn} and {entry.mapping.to_urn} are already mapped at {first.display}:{first.line}",
+                )
+            )
+            continue
+        seen[pair] = entry

@@ -1,0 +1,228 @@
+"""One ledger entry: its canonical bytes, its hash, and its JSON-lines form.
+
+The canonical form is what gets hashed, so it must never change for existing entries: sorted keys, no
+whitespace, UTF-8 without escaping, the time as ISO-8601 UTC with microseconds and a trailing "Z".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+_STR_FIELDS = ("actor", "action", "object_type", "object_id")
+_ENTRY_KEYS = frozenset({"seq", "at", *_STR_FIELDS, "summary", "prev_hash", "hash"})
+
+
+class LedgerFormatError(ValueError):
+    """An entry, export line or checkpoint that cannot be read or hashed; the message says where and why."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LedgerRecord:
+    """One audit-ledger entry as stored: what happened, who did it, and the links that chain it."""
+
+    seq: int  # 1-based, no gaps
+    at: datetime  # timezone-aware; hashed as UTC to the microsecond
+    actor: str  # "user:12:officer", "system"
+    action: str  # "supplier.create"
+    object_type: str
+    object_id: str
+    summary: Mapping[str, Any] = field(hash=False)  # JSON-able description of the change
+    prev_hash: str  # hash of entry seq-1; GENESIS_HASH for seq 1
+    hash: str  # sha256 hex of canonical_bytes(self)
+
+
+def format_at(at: datetime) -> str:
+    """The canonical text of an entry time: ISO-8601 in UTC with microseconds and "Z"."""
+    if not isinstance(at, datetime):
+        raise LedgerFormatError(f"at: expected a datetime, found {type(at).__name__}")
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise LedgerFormatError("at: datetime must be timezone-aware")
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def parse_at(text: object, *, where: str = "at") -> datetime:
+    """Read the canonical time text back; anything else is rejected rather than guessed."""
+    if not isinstance(text, str) or not _AT.fullmatch(text):
+        raise LedgerFormatError(
+            f"{where}: expected UTC time like 2025-01-31T09:30:00.000000Z, found {text!r}"
+        )
+    try:
+        return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise LedgerFormatError(f"{where}: {exc}") from None
+
+
+def check_hex64(value: object, *, where: str) -> str:
+    if not isinstance(value, str) or not _HEX64.fullmatch(value):
+        raise LedgerFormatError(f"{where}: expected 64 lower-case hex digits, found {value!r}")
+    return value
+
+
+def dumps_canonical(value: Any) -> str:
+    """Deterministic JSON text: sorted keys, no whitespace, no ASCII escaping, no NaN."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _plain_json(value: Any, where: str) -> Any:
+    """Copy value into plain JSON types, refusing anything whose JSON text would be ambiguous."""
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise LedgerFormatError(f"{where}: {value!r} is not allowed in JSON")
+        return value
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise LedgerFormatError(f"{where}: keys must be strings, found {key!r}")
+            out[key] = _plain_json(item, f"{where}.{key}")
+        return out
+    if isinstance(value, list | tuple):
+        return [_plain_json(item, f"{where}[{i}]") for i, item in enumerate(value)]
+    raise LedgerFormatError(f"{where}: {type(value).__name__} is not JSON-able")
+
+
+def _hashed_fields(record: LedgerRecord) -> dict[str, Any]:
+    seq = record.seq
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        raise LedgerFormatError(f"seq: expected an integer >= 1, found {seq!r}")
+    fields: dict[str, Any] = {"seq": seq, "at": format_at(record.at)}
+    for name in _STR_FIELDS:
+        value = getattr(record, name)
+        if not isinstance(value, str):
+            raise LedgerFormatError(f"{name}: expected a string, found {type(value).__name__}")
+        fields[name] = value
+    if not isinstance(record.summary, Mapping):
+        raise LedgerFormatError(f"summary: expected an object, found {type(record.summary).__name__}")
+    fields["summary"] = _plain_json(record.summary, "summary")
+    fields["prev_hash"] = check_hex64(record.prev_hash, where="prev_hash")
+    return fields
+
+
+def canonical_bytes(record: LedgerRecord) -> bytes:
+    """The bytes that are hashed: every field except `hash`, as canonical JSON in UTF-8."""
+    return dumps_canonical(_hashed_fields(record)).encode("utf-8")
+
+
+def compute_hash(record: LedgerRecord) -> str:
+    """sha256 hex of canonical_bytes; prev_hash is inside, so each hash commits to the whole history."""
+    return hashlib.sha256(canonical_bytes(record)).hexdigest()
+
+
+def seal_record(
+    *,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    summary: Mapping[str, Any],
+    prev_hash: str,
+) -> LedgerRecord:
+    """A new entry with its hash computed: what the appending service stores."""
+    draft = LedgerRecord(
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary,
+        prev_hash=prev_hash,
+        hash=GENESIS_HASH,
+    )
+    return replace(draft, hash=compute_hash(draft))
+
+
+def record_to_json(record: LedgerRecord) -> str:
+    """One export line (without newline): the entry's fields plus "type": "entry", canonical JSON."""
+    fields = _hashed_fields(record)
+    fields["hash"] = check_hex64(record.hash, where="hash")
+    fields["type"] = "entry"
+    return dumps_canonical(fields)
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise LedgerFormatError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def _reject_constant(name: str) -> Any:
+    raise LedgerFormatError(f"{name} is not allowed in JSON")
+
+
+def load_json_object(text: str, *, where: str) -> dict[str, Any]:
+    """Parse one JSON object strictly (no duplicate keys, no NaN); errors are prefixed with where."""
+    try:
+        value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
+    except LedgerFormatError as exc:
+        raise LedgerFormatError(f"{where}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise LedgerFormatError(f"{where}: invalid JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise LedgerFormatError(f"{where}: JSON nested too deeply") from None
+    if not isinstance(value, dict):
+        raise LedgerFormatError(f"{where}: expected a JSON object, found {type(value).__name__}")
+    return value
+
+
+def record_from_object(obj: Mapping[str, Any], *, where: str) -> LedgerRecord:
+    """Build an entry from a parsed export object, checking every field's type and form."""
+    kind = obj.get("type", "entry")
+    if kind != "entry":
+        raise LedgerFormatError(f"{where}: expected an entry, found type {kind!r}")
+    keys = set(obj) - {"type"}
+    missing = sorted(_ENTRY_KEYS - keys)
+    if missing:
+        raise LedgerFormatError(f"{where}: missing field(s) {', '.join(missing)}")
+    unknown = sorted(keys - _ENTRY_KEYS)
+    if unknown:
+        raise LedgerFormatError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    seq = obj["seq"]
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        raise LedgerFormatError(f"{where}: seq: expected an integer >= 1, found {seq!r}")
+    for name in _STR_FIELDS:
+        if not isinstance(obj[name], str):
+            raise LedgerFormatError(f"{where}: {name}: expected a string, found {obj[name]!r}")
+    if not isinstance(obj["summary"], dict):
+        raise LedgerFormatError(f"{where}: summary: expected an object, found {obj['summary']!r}")
+    try:
+        at = parse_at(obj["at"])
+        prev_hash = check_hex64(obj["prev_hash"], where="prev_hash")
+        hash_ = check_hex64(obj["hash"], where="hash")
+    except LedgerFormatError as exc:
+        raise LedgerFormatError(f"{where}: {exc}") from None
+    return LedgerRecord(
+        seq=seq,
+        at=at,
+        actor=obj["actor"],
+        action=obj["action"],
+        object_type=obj["object_type"],
+        object_id=obj["object_id"],
+        summary=obj["summary"],
+        prev_hash=prev_hash,
+        hash=hash_,
+    )
+
+
+def record_from_json(line: str, *, line_no: int | None = None) -> LedgerRecord:
+    """Read one export line back into an entry; a LedgerFormatError names the line and the field."""
+    where = f"line {line_no}" if line_no is not None else "entry"
+    return record_from_object(load_json_object(line, where=where), where=where)
