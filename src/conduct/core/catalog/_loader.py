@@ -59,15 +59,9 @@ _CHECK_HINT = " (the digests' auto/human are written automatic/manual here)"
 @dataclass(frozen=True)
 class _SourceFile:
     path: Path
-    display: str
+    display: str  # as the caller named it, for problems
+    relative: str  # inside the library, for the content hash
     data: bytes
-
-
-@dataclass(frozen=True)
-class _LocatedRequirement:
-    requirement: Requirement
-    display: str
-    line: int
 
 
 def load_library(path: str | os.PathLike[str]) -> FrameworkLibrary:
@@ -87,31 +81,23 @@ def load_library(path: str | os.PathLike[str]) -> FrameworkLibrary:
         problems.append(Problem(str(root), None, "no framework files (*.yaml) found"))
 
     frameworks: list[Framework] = []
-    located: list[_LocatedRequirement] = []
+    parsed: list[Requirement] = []
     unreadable_slugs: set[str] = set()
     for source in framework_files:
         framework, file_requirements = _load_framework(source, problems)
-        located.extend(file_requirements)
-        if framework is None:
+        if file_requirements is None:
             unreadable_slugs.add(source.path.stem)
         else:
+            parsed.extend(file_requirements)
+        if framework is not None:
             frameworks.append(framework)
 
-    known: dict[str, _LocatedRequirement] = {}
-    for entry in located:
-        urn = entry.requirement.urn
-        first = known.get(urn)
-        if first is not None and first.display != entry.display:
-            problems.append(
-                Problem(
-                    entry.display, entry.line, f"URN {urn} is also defined in {first.display}:{first.line}"
-                )
-            )
-        known.setdefault(urn, entry)
+    # URNs are unique across files because each file's URNs must carry its own slug, which is its file name.
+    known = {requirement.urn for requirement in parsed}
 
     mappings: list[_LocatedMapping] = []
     for source in mapping_files:
-        mappings.extend(_load_mapping_set(source, set(known), unreadable_slugs, problems))
+        mappings.extend(_load_mapping_set(source, known, unreadable_slugs, problems))
     _check_duplicate_mappings(mappings, problems)
 
     if problems:
@@ -129,20 +115,20 @@ def _source_files(directory: Path, root: Path, problems: list[Problem]) -> list[
     for file in sorted(directory.iterdir()):
         if not file.is_file():
             continue
-        display = file.relative_to(root).as_posix()
         if file.suffix == ".yml":
-            problems.append(Problem(display, None, "library files must end in .yaml, not .yml"))
+            problems.append(Problem(str(file), None, "library files must end in .yaml, not .yml"))
             continue
         if file.suffix != ".yaml":
             continue
-        files.append(_SourceFile(path=file, display=display, data=file.read_bytes()))
+        relative = file.relative_to(root).as_posix()
+        files.append(_SourceFile(path=file, display=str(file), relative=relative, data=file.read_bytes()))
     return files
 
 
 def _content_hash(files: list[_SourceFile]) -> str:
     digest = hashlib.sha256()
-    for source in sorted(files, key=lambda s: s.display):
-        digest.update(source.display.encode())
+    for source in sorted(files, key=lambda s: s.relative):
+        digest.update(source.relative.encode())
         digest.update(b"\0")
         digest.update(source.data)
         digest.update(b"\0")
@@ -164,30 +150,35 @@ def _decode(source: _SourceFile, problems: list[Problem]) -> str | None:
 
 def _load_framework(
     source: _SourceFile, problems: list[Problem]
-) -> tuple[Framework | None, list[_LocatedRequirement]]:
+) -> tuple[Framework | None, list[Requirement] | None]:
     """Parse one framework file. Returns the framework (None if the file has problems) and every requirement
-    whose URN could be read, so that mapping checks are not drowned by one broken file."""
+    whose URN could be read (None if the requirement list itself could not be read), so that one broken file
+    does not drown the mapping checks in unknown-URN problems."""
     before = len(problems)
     text = _decode(source, problems)
     root = compose(text, source.display, problems) if text is not None else None
     if root is None:
-        return None, []
+        return None, None
     reader = NodeReader(source.display, problems)
     top = reader.mapping(root, "framework file", _FRAMEWORK_TOP)
     if top is None:
-        return None, []
+        return None, None
 
     stem = source.path.stem
     header = _read_header(reader, top["framework"], stem) if "framework" in top else None
-    slug = header.slug if header is not None else stem
-    level_legend = header.level_legend if header is not None else {}
+    # With a broken header, still check requirements against what the header declares, without repeating its
+    # problems: the declared slug for URN prefixes, and no level check when the legend is unknown.
+    slug = header.slug if header is not None else _declared_slug(top.get("framework")) or stem
+    level_legend = header.level_legend if header is not None else None
     default_confidence = header.confidence if header is not None else Confidence.HIGH
 
-    located: list[_LocatedRequirement] = []
+    requirements: list[Requirement] = []
     items = reader.sequence(top["requirements"], "requirements") if "requirements" in top else None
     seen_urns: dict[str, int] = {}
     seen_ids: dict[str, tuple[str, int]] = {}
-    for position, item in enumerate(items or [], start=1):
+    if items is None:
+        return None, None
+    for position, item in enumerate(items, start=1):
         requirement = _read_requirement(reader, item, position, slug, level_legend, default_confidence)
         if requirement is None:
             continue
@@ -208,10 +199,10 @@ def _load_framework(
             continue
         seen_urns[requirement.urn] = line
         seen_ids[folded] = (requirement.id, line)
-        located.append(_LocatedRequirement(requirement, source.display, line))
+        requirements.append(requirement)
 
     if header is None or len(problems) > before:
-        return None, located
+        return None, requirements
     framework = Framework(
         slug=header.slug,
         name=header.name,
@@ -227,7 +218,7 @@ def _load_framework(
         confidence=header.confidence,
         confidence_note=header.confidence_note,
         sources=header.sources,
-        requirements=tuple(entry.requirement for entry in located),
+        requirements=tuple(requirements),
         path=source.display,
         content_hash=hashlib.sha256(source.data).hexdigest(),
         jurisdiction=header.jurisdiction,
@@ -237,7 +228,17 @@ def _load_framework(
         facts=MappingProxyType(dict(header.facts)),
         annexes=header.annexes,
     )
-    return framework, located
+    return framework, requirements
+
+
+def _declared_slug(node: yaml.Node | None) -> str | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "slug" and isinstance(value, yaml.ScalarNode):
+            slug = str(value.value)
+            return slug if SLUG_PATTERN.fullmatch(slug) else None
+    return None
 
 
 @dataclass(frozen=True)
@@ -394,7 +395,7 @@ def _read_requirement(
     node: yaml.Node,
     position: int,
     slug: str,
-    level_legend: dict[str, str],
+    level_legend: dict[str, str] | None,
     default_confidence: Confidence,
 ) -> Requirement | None:
     before = len(reader.problems)
@@ -415,7 +416,7 @@ def _read_requirement(
     notes = reader.text(values.get("notes"), f"{what} notes")
     confidence = reader.choice(values.get("confidence"), Confidence, f"{what} confidence")
     threshold = reader.threshold_map(values.get("threshold"), f"{what} threshold")
-    if level is not None and level not in level_legend:
+    if level is not None and level_legend is not None and level not in level_legend:
         legend = ", ".join(level_legend) if level_legend else "the framework has no level_legend"
         reader.report(
             values["level"], f"{what} level {level!r} is not in the framework's level_legend ({legend})"
@@ -520,7 +521,9 @@ def _read_mapping(
             )
             return None
         if urn not in known_urns:
-            if match["framework"] not in unreadable_slugs:  # a broken framework file is reported on its own
+            if (
+                match["framework"] not in unreadable_slugs
+            ):  # an unreadable framework file is reported on its own
                 reader.report(values[key], f"{what} {key}: unknown requirement {urn}")
             return None
         return urn

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, time
 from typing import Any
 
-from conduct.core.catalog._model import Framework, Relation, Requirement, RequirementMapping
+from conduct.core.catalog._model import Dimension, Framework, Relation, Requirement, RequirementMapping
 
 OSCAL_VERSION = "1.1.3"
 # Namespace of Conduct's own OSCAL property names (dimension, check, level, ...). It only has to be a stable,
@@ -110,9 +110,12 @@ def to_oscal_catalog(framework: Framework, mappings: Iterable[RequirementMapping
     links = _links_by_urn(mappings)
     by_section = all(requirement.section for requirement in framework.requirements)
     groups: dict[str, list[Requirement]] = {}
+    if not by_section:  # dimension groups always come in the same order
+        groups = {dimension.value: [] for dimension in Dimension}
     for requirement in framework.requirements:
         key = requirement.section if by_section and requirement.section else requirement.dimension.value
         groups.setdefault(key, []).append(requirement)
+    groups = {key: members for key, members in groups.items() if members}
 
     taken: set[str] = set()
     position = 0

@@ -46,6 +46,8 @@ def compose(text: str, path: str, problems: list[Problem]) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark is not None else None
         reason = " ".join(part for part in (exc.context, exc.problem) if part)
+        if exc.context_mark is not None and line is not None and exc.context_mark.line + 1 != line:
+            reason += f" (the construct began at line {exc.context_mark.line + 1})"
         problems.append(Problem(path, line, f"invalid YAML: {reason}"))
         return None
     except yaml.YAMLError as exc:
