@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PaginationBase
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from conduct.apps.accounts.models import TokenScope, User
@@ -40,6 +41,14 @@ class BearerToken(HttpBearer):
 class Session(SessionAuth):
     """The browser's login session (CSRF-checked for writes)."""
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a logged-in session there is nothing for CSRF to protect: skip the check so an
+        # anonymous caller or a bad bearer token gets 401 unauthenticated, not 403 csrf.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
@@ -48,6 +57,25 @@ class Session(SessionAuth):
 
 
 AUTH = [BearerToken(), Session()]
+
+
+class NotAJsonObject(ValueError):
+    """The body is valid JSON but not an object (a list, a string, a number, null)."""
+
+
+class ObjectBodyParser(Parser):
+    """Every JSON body must be an object; otherwise ninja would read `[]` or `null` as an empty body and a
+    PATCH of them would answer 200 having been sent nothing meaningful."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise NotAJsonObject(type(data).__name__)
+        return data
+
+
+_JSON_TYPES = {"list": "an array", "str": "a string", "int": "a number", "float": "a number", "bool": "a boolean",
+               "NoneType": "null"}
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
@@ -70,6 +98,8 @@ def _loc_to_field(loc: list[Any] | tuple[Any, ...]) -> str:
 def install_error_handlers(api: NinjaAPI) -> None:
     def respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
         return api.create_response(request, body, status=status)
+
+    api.parser = ObjectBodyParser()
 
     @api.exception_handler(ServiceError)
     def _service(request: HttpRequest, exc: ServiceError) -> HttpResponse:
@@ -97,6 +127,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 429: "throttled"}
         message = str(exc)
+        if isinstance(exc.__cause__, NotAJsonObject):
+            got = _JSON_TYPES.get(str(exc.__cause__), "not an object")
+            return respond(request, 422, error_body("invalid", "The request body must be a JSON object.",
+                                                    {"body": f"Expected a JSON object, got {got}."}))
         if exc.status_code == 400 and "parse" in message.lower():
             return respond(request, 400, error_body("bad_json", "The request body is not valid JSON."))
         if exc.status_code == 403 and "csrf" in message.lower():

@@ -30,11 +30,13 @@ def ping(request: HttpRequest) -> dict[str, str]:
 def _mount() -> None:
     from conduct.apps.accounts.api import router as accounts
     from conduct.apps.audit.api import router as audit
+    from conduct.apps.gates.api import router as gates
     from conduct.apps.governance.api import router as governance
 
     api.add_router("/v1/", accounts)
     api.add_router("/v1/", audit)
     api.add_router("/v1/", governance)
+    api.add_router("/v1/", gates)
 
 
 _mount()

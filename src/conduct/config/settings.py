@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "conduct.apps.accounts",
     "conduct.apps.audit",
     "conduct.apps.governance",
+    "conduct.apps.gates",
     "conduct.apps.web",
 ]
 
@@ -176,4 +177,5 @@ CONDUCT = {
     "API_PAGE_MAX": 500,
     "TOKEN_DEFAULT_DAYS": envint("TOKEN_DEFAULT_DAYS", 90, minimum=1, maximum=3650),
     "SIGNING_KEY_PATH": CONDUCT_HOME / "keys" / "ledger_ed25519.pem",
+    "POLICY_DIR": envstr("POLICY_DIR", ""),
 }

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from conduct.apps.accounts import views as accounts
 from conduct.apps.audit import views as audit
-from conduct.apps.governance import views as governance
+from conduct.apps.gates import views as gates
 from conduct.apps.web import views as web
 from conduct.config.api import api
 
@@ -42,6 +42,10 @@ urlpatterns = [
     path("audit/ledger/", audit.ledger_view, name="ledger"),
     path("audit/ledger/verify", audit.verify_view, name="ledger-verify"),
     path("audit/ledger/checkpoint", audit.checkpoint_view, name="ledger-checkpoint"),
-    path("governance/committees/", governance.committees_view, name="committees"),
+    path("gates/", gates.decision_list_view, name="gates"),
+    path("gates/decisions/<int:decision_id>/", gates.decision_detail_view, name="gate-decision"),
+    path("gates/policy/", gates.policy_view, name="gate-policy"),
+    path("gates/try/", gates.try_view, name="gate-try"),
+    path("governance/", include("conduct.apps.governance.urls")),
     *[_module(m) for m in web.MODULE_PAGES],
 ]

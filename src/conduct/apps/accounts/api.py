@@ -354,9 +354,9 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
     token, secret = services.token_create(
         actor=actor, user=target, name=payload.name, scope=payload.scope, expires_days=payload.expires_days
     )
-    data = TokenOut.from_orm(token).dict()
-    data["token"] = secret
-    return 201, data
+    # Answer with the row itself (its resolvers need the model) plus the secret, shown only here.
+    token.token = secret  # type: ignore[attr-defined]
+    return 201, token
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke a token")

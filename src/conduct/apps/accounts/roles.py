@@ -40,6 +40,10 @@ _MATRIX: dict[str, frozenset[str]] = {
     "portal.view": PORTAL_ROLES,
     "committees.view": INTERNAL_ROLES,
     "committees.manage": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
+    "cases.view": INTERNAL_ROLES,
+    "gates.view": INTERNAL_ROLES,
+    "gates.decide": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.ANALYST}),
+    "policy.view": INTERNAL_ROLES,
 }
 PERMISSIONS = frozenset(_MATRIX)
 

@@ -167,6 +167,8 @@ def user_create(
         errors["portal_org"] = f"{portal_org.name} is a {portal_org.kind}, not a {role}."
     if role not in PORTAL_ROLES and portal_org is not None:
         errors["portal_org"] = "Only supplier and customer users belong to a portal organisation."
+    if role in PORTAL_ROLES and (scope_units or home_unit is not None):
+        errors["scope_units"] = "Portal users are not scoped to org units."
     if password is not None and "username" not in errors:
         try:
             validate_password(password, User(username=username, email=email, first_name=first_name))

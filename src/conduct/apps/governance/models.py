@@ -45,3 +45,46 @@ class CommitteeMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}) on {self.committee}"
+
+
+class Dimension(models.TextChoices):
+    PRODUCT = "product", "Product"
+    LABOUR = "labour", "Labour"
+    SUPPLY_CHAIN = "supply_chain", "Supply chain"
+
+
+class Case(models.Model):
+    """A matter for a committee or the compliance officers' queue (`committee` empty)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        UNDER_REVIEW = "under_review", "Under review"
+        DECIDED = "decided", "Decided"
+        CLOSED = "closed", "Closed"
+
+    class Source(models.TextChoices):
+        GATE = "gate_decision", "Gate review"
+        SCREENING = "screening_alert", "Screening alert"
+        GRIEVANCE = "grievance", "Grievance"
+        MANUAL = "manual", "Opened by hand"
+
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    dimension = models.CharField(max_length=20, choices=Dimension.choices)
+    committee = models.ForeignKey(Committee, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    queue = models.CharField(max_length=64, help_text="Committee slug, or compliance-officers")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+    gate_decision = models.ForeignKey(
+        "gates.GateDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    org_unit = models.ForeignKey("accounts.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(default=timezone.now)
+    opened_by = models.CharField(max_length=200)
+    due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk}: {self.title}"

@@ -11,7 +11,7 @@ from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import require
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Invalid
-from conduct.apps.governance.models import Committee, CommitteeMember
+from conduct.apps.governance.models import Case, Committee, CommitteeMember
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -58,3 +58,44 @@ def committee_member_add(
     ledger_append(actor=actor, action="committee.member_add", object_type="committee", object_id=committee.pk,
                   summary={"user": user.username, "role": role, "term_end": term_end})
     return member
+
+
+def case_open(
+    *,
+    actor: object,
+    title: str,
+    dimension: str,
+    queue: str,
+    source: str = "manual",
+    description: str = "",
+    gate_decision: object = None,
+    org_unit: object = None,
+    due_days: int | None = 14,
+) -> Case:
+    """Open a case for a committee (queue = its slug) or the officers' queue. Callers hold the transaction."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conduct.apps.audit.services import actor_label
+    from conduct.apps.governance.models import Dimension
+
+    if dimension not in Dimension.values:
+        raise Invalid("Unknown dimension.", fields={"dimension": f"Expected one of {', '.join(Dimension.values)}."})
+    committee = Committee.objects.filter(slug=queue).first()
+    case = Case.objects.create(
+        title=title[:300],
+        description=description,
+        dimension=dimension,
+        committee=committee,
+        queue=queue,
+        source=source,
+        gate_decision=gate_decision,
+        org_unit=org_unit,
+        opened_by=actor_label(actor),
+        due_at=timezone.now() + timedelta(days=due_days) if due_days else None,
+    )
+    ledger_append(actor=actor, action="case.open", object_type="case", object_id=case.pk,
+                  summary={"title": case.title, "queue": queue, "source": source, "dimension": dimension,
+                           "gate_decision": getattr(gate_decision, "pk", None)})
+    return case

@@ -12,7 +12,7 @@ from conduct.apps.accounts.roles import role_has
 # (label, url name, permission)
 MODULES: list[tuple[str, str, str]] = [
     ("Dashboard", "dashboard", "dashboard.view"),
-    ("Gate decisions", "module-gates", "dashboard.view"),
+    ("Gate decisions", "gates", "gates.view"),
     ("Committees & cases", "committees", "committees.view"),
     ("Screening", "module-screening", "dashboard.view"),
     ("Suppliers", "module-suppliers", "dashboard.view"),

@@ -14,11 +14,6 @@ from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import require
 
 MODULE_PAGES: dict[str, tuple[str, str]] = {
-    "gates": (
-        "Gate decisions",
-        "Compliance checks at the control nodes — sales deals, app launches, product releases and supplier "
-        "onboarding — decided before the business goes ahead.",
-    ),
     "screening": ("Screening", "Watch-list screening of every party against sanctions, export-control and forced-labour lists."),
     "suppliers": ("Suppliers", "Suppliers, their certificates (SA8000, ISO 45001, ISO 14001), audits and corrective actions."),
     "products": ("Products", "Products and firmware releases held to Secure by Default."),

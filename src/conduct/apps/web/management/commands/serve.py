@@ -29,6 +29,7 @@ class Command(BaseCommand):
             workers = opts["workers"] or envint("WEB_WORKERS", 2, minimum=1, maximum=64)
         except ConfigError as exc:
             raise CommandError(str(exc)) from None
+        call_command("check", deploy=False)  # refuses to start with, e.g., a policy pack that does not load
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = None
         if not opts["no_worker"]:

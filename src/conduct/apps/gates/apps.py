@@ -1,0 +1,25 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.core import checks
+
+
+class GatesConfig(AppConfig):
+    name = "conduct.apps.gates"
+    label = "gates"
+    verbose_name = "Compliance gates"
+
+    def ready(self) -> None:
+        checks.register(check_policy_pack, "conduct")
+
+
+def check_policy_pack(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Refuse to start with a policy pack that does not load: every gate would fail."""
+    from conduct.apps.gates.pack import current_pack
+    from conduct.core.policy import PolicyError
+
+    try:
+        current_pack()
+    except PolicyError as exc:
+        return [checks.Error(f"The policy pack does not load:\n{exc}", id="conduct.E001")]
+    return []

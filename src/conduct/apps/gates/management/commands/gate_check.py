@@ -1,0 +1,99 @@
+"""conduct gate check GATE SUBJECT.json [--json] [--dry-run] [--as USER] [--unit CODE]
+
+Exit codes, for CI pipelines and ERP hooks: 0 allow, 1 deny, 3 review, 2 invalid input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from conduct.apps.errors import ServiceError
+
+EXIT = {"allow": 0, "deny": 1, "review": 3}
+INVALID = 2
+
+
+class Command(BaseCommand):
+    help = "Decide a subject at a gate and print the decision. Records it unless --dry-run."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("gate")
+        parser.add_argument("subject", help="Path to a JSON file, or - for standard input")
+        parser.add_argument("--json", action="store_true", help="Print the decision as one JSON object")
+        parser.add_argument("--dry-run", action="store_true", help="Evaluate only; record nothing")
+        parser.add_argument("--as", dest="as_user", help="Record as this user (default: the operator, 'cli')")
+        parser.add_argument("--unit", help="Org unit code the decision belongs to")
+        parser.add_argument("--idempotency-key")
+
+    def fail(self, message: str, fields: dict[str, str] | None = None, as_json: bool = False) -> None:
+        if as_json:
+            self.stdout.write(json.dumps({"error": {"code": "invalid", "message": message, "fields": fields or {}}}))
+        else:
+            self.stderr.write(f"invalid: {message}")
+            for field, why in (fields or {}).items():
+                self.stderr.write(f"  {field}: {why}")
+        sys.exit(INVALID)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        from conduct.apps.accounts.models import OrgUnit, User
+        from conduct.apps.gates import services
+
+        as_json = opts["json"]
+        source = opts["subject"]
+        try:
+            raw = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        except OSError as exc:
+            self.fail(f"{source}: {exc.strerror}", as_json=as_json)
+        try:
+            subject = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            self.fail(f"{source}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", as_json=as_json)
+        actor = None
+        if opts["as_user"]:
+            actor = User.objects.filter(username=opts["as_user"], is_active=True).first()
+            if actor is None:
+                self.fail(f"--as {opts['as_user']}: no such active user", as_json=as_json)
+        unit = None
+        if opts["unit"]:
+            unit = OrgUnit.objects.filter(code=opts["unit"]).first()
+            if unit is None:
+                self.fail(f"--unit {opts['unit']}: no such org unit", as_json=as_json)
+        try:
+            if opts["dry_run"]:
+                result = services.gate_evaluate(gate=opts["gate"], subject=subject).to_dict()
+                decision_id = None
+            else:
+                decided = services.gate_decide(
+                    actor=actor, gate=opts["gate"], subject=subject, org_unit=unit,
+                    idempotency_key=opts["idempotency_key"],
+                )
+                result = dict(decided.decision.result)
+                decision_id = decided.decision.pk
+        except ServiceError as exc:
+            self.fail(exc.message, exc.fields, as_json=as_json)
+        result["decision_id"] = decision_id
+        if as_json:
+            result.pop("facts", None)
+            self.stdout.write(json.dumps(result, default=str))
+        else:
+            self._print(result)
+        sys.exit(EXIT[result["outcome"]])
+
+    def _print(self, result: dict[str, Any]) -> None:
+        where = f"decision {result['decision_id']}" if result["decision_id"] else "dry run, not recorded"
+        self.stdout.write(f"{result['outcome'].upper()}  {result['gate']}  ({where}; policy {result['policy_version']})")
+        for reason in result["reasons"]:
+            self.stdout.write(f"  [{reason['outcome']}] {reason['rule']}: {reason['message']}")
+            if reason["cites"]:
+                self.stdout.write(f"      cites {', '.join(reason['cites'])}")
+        for error in result["errors"]:
+            self.stdout.write(f"  [error] {error['rule'] or error['stage']}: {error['error']}")
+        for condition in result["conditions"]:
+            self.stdout.write(f"  condition: {condition}")
+        for referral in result["referrals"]:
+            self.stdout.write(f"  referred to: {referral['to']}")

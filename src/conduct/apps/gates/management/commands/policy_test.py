@@ -1,0 +1,39 @@
+"""conduct policy test DIR — run the example subjects in a pack's rule files against their expected outcomes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from conduct.apps.gates.pack import load
+from conduct.core.policy import PolicyError, run_examples
+
+
+class Command(BaseCommand):
+    help = "Run a policy pack's examples (unit tests for policy authors). Exits 1 if any fails."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("dir", type=Path)
+        parser.add_argument("--verbose-pass", action="store_true", help="List passing examples too")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if not opts["dir"].exists():
+            self.stderr.write(f"{opts['dir']}: no such file or folder")
+            sys.exit(2)
+        try:
+            pack = load(opts["dir"])
+        except PolicyError as exc:
+            for problem in exc.problems:
+                self.stderr.write(str(problem))
+            sys.exit(2)
+        results = run_examples(pack)
+        failed = [r for r in results if not r.passed]
+        for result in results:
+            if not result.passed or opts["verbose_pass"]:
+                self.stdout.write(str(result))
+        self.stdout.write(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+        if failed:
+            sys.exit(1)

@@ -1,0 +1,32 @@
+"""conduct policy validate DIR — load a pack and report every problem with file, line and rule id."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from conduct.apps.gates.pack import load
+from conduct.core.policy import PolicyError
+
+
+class Command(BaseCommand):
+    help = "Validate a policy pack (YAML, CEL, gates, cited URNs against the framework library)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("dir", type=Path)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if not opts["dir"].exists():
+            self.stderr.write(f"{opts['dir']}: no such file or folder")
+            sys.exit(2)
+        try:
+            pack = load(opts["dir"])
+        except PolicyError as exc:
+            for problem in exc.problems:
+                self.stderr.write(str(problem))
+            self.stderr.write(f"{len(exc.problems)} problem(s); the pack is not valid.")
+            sys.exit(1)
+        self.stdout.write(f"OK: {len(pack.rules)} rules, {len(pack.examples)} examples, version {pack.version}")

@@ -1,0 +1,85 @@
+"""Gate decisions (immutable once made) and the policy pack versions they were made under."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from conduct.apps.accounts.models import OrgUnit, User
+
+
+class Gate(models.TextChoices):
+    SALES_DEAL = "sales_deal", "Sales deal"
+    APP_LAUNCH = "app_launch", "App launch"
+    SUPPLIER_ONBOARDING = "supplier_onboarding", "Supplier onboarding"
+    PRODUCT_RELEASE = "product_release", "Product release"
+
+
+class Outcome(models.TextChoices):
+    ALLOW = "allow", "Allow"
+    REVIEW = "review", "Review"
+    DENY = "deny", "Deny"
+
+
+class PolicyPackVersion(models.Model):
+    """A pack version seen by this installation: its content hash and the rules it held."""
+
+    version = models.CharField(max_length=80, unique=True)
+    path = models.CharField(max_length=500)
+    rule_count = models.PositiveIntegerField()
+    rules = models.JSONField(default=list)
+    reference_version = models.CharField(max_length=80, blank=True)
+    first_used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-first_used_at"]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class GateDecision(models.Model):
+    """What the policy decided for one subject at one gate. Never edited: an override is a case decision."""
+
+    gate = models.CharField(max_length=30, choices=Gate.choices, db_index=True)
+    reference = models.CharField(max_length=200, db_index=True, blank=True)
+    subject = models.JSONField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, db_index=True)
+    result = models.JSONField(help_text="The full explained decision")
+    policy_version = models.CharField(max_length=80)
+    as_of = models.DateField()
+    org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    request_hash = models.CharField(max_length=64)
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="later")
+    # Set once, by a recorded case decision (governance): the outcome the business must follow instead.
+    resolution_outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    resolution_rationale = models.TextField(blank=True)
+    resolution_case = models.ForeignKey(
+        "governance.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="resolved_decisions"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor_label", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="gate_decision_idempotency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_gate_display()} {self.reference or self.pk}: {self.outcome}"
+
+    @property
+    def effective_outcome(self) -> str:
+        return self.resolution_outcome or self.outcome
+
+    @property
+    def reasons(self) -> list[dict[str, object]]:
+        return list(self.result.get("reasons", []))

@@ -1,0 +1,61 @@
+"""Scoped reads of gate decisions and policy versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from conduct.apps.accounts.models import User
+from conduct.apps.accounts.scoping import scoped
+from conduct.apps.errors import NotFound
+from conduct.apps.gates.models import GateDecision, PolicyPackVersion
+
+
+@dataclass(frozen=True)
+class DecisionFilters:
+    gate: str | None = None
+    outcome: str | None = None
+    reference: str | None = None
+    since: date | None = None
+    until: date | None = None
+    unresolved_reviews: bool = False
+
+
+def decision_list(*, actor: User, filters: DecisionFilters | None = None) -> QuerySet[GateDecision]:
+    qs = scoped(GateDecision.objects.all(), actor, permission="gates.view", unit_field="org_unit")
+    f = filters or DecisionFilters()
+    if f.gate:
+        qs = qs.filter(gate=f.gate)
+    if f.outcome:
+        qs = qs.filter(outcome=f.outcome)
+    if f.reference:
+        qs = qs.filter(reference__icontains=f.reference)
+    tz = timezone.get_current_timezone()
+    if f.since:
+        qs = qs.filter(created_at__gte=timezone.make_aware(datetime.combine(f.since, time.min), tz))
+    if f.until:
+        qs = qs.filter(created_at__lt=timezone.make_aware(datetime.combine(f.until + timedelta(days=1), time.min), tz))
+    if f.unresolved_reviews:
+        qs = qs.filter(outcome="review", resolved_at__isnull=True)
+    return qs.select_related("org_unit", "actor", "resolution_case")
+
+
+def decision_get(*, actor: User, decision_id: int) -> GateDecision:
+    decision = decision_list(actor=actor).filter(pk=decision_id).first()
+    if decision is None:
+        raise NotFound(f"No gate decision {decision_id} that you can see.")
+    return decision
+
+
+def decision_history(*, actor: User, decision: GateDecision) -> list[GateDecision]:
+    """Every decision on the same gate and reference, newest first."""
+    if not decision.reference:
+        return [decision]
+    return list(decision_list(actor=actor, filters=DecisionFilters(gate=decision.gate)).filter(reference=decision.reference))
+
+
+def pack_versions(*, actor: User) -> QuerySet[PolicyPackVersion]:
+    return scoped(PolicyPackVersion.objects.all(), actor, permission="policy.view", global_model=True)

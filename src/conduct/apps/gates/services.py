@@ -1,0 +1,206 @@
+"""Deciding at a gate: evaluate the pack, store the decision immutably, ledger it, open a case on review."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from conduct.apps.accounts.models import OrgUnit, User
+from conduct.apps.accounts.scoping import require, require_unit
+from conduct.apps.audit.services import actor_label, ledger_append
+from conduct.apps.errors import Conflict, Invalid, ServiceError
+from conduct.apps.gates.models import GateDecision, Outcome, PolicyPackVersion
+from conduct.apps.gates.pack import current_pack
+from conduct.apps.gates.screening_port import gate_screener
+from conduct.core.policy import GATES, Decision, PolicyError, SubjectError
+
+# Which programme dimension a gate's cases belong to.
+GATE_DIMENSION = {
+    "sales_deal": "product",
+    "app_launch": "product",
+    "product_release": "product",
+    "supplier_onboarding": "supply_chain",
+}
+
+
+class PolicyUnavailable(ServiceError):
+    status = 503
+    code = "policy_unavailable"
+
+
+def _check_gate(gate: str) -> None:
+    if gate not in GATES:
+        raise Invalid(f"Unknown gate {gate!r}.", fields={"gate": f"Expected one of {', '.join(GATES)}."})
+
+
+def gate_evaluate(*, gate: str, subject: Any, today: date | None = None) -> Decision:
+    """Evaluate without recording (the dry run). Raises Invalid naming every bad field."""
+    _check_gate(gate)
+    if not isinstance(subject, dict):
+        raise Invalid("The subject must be a JSON object.", fields={"subject": "Expected a JSON object."})
+    try:
+        pack = current_pack()
+    except PolicyError as exc:
+        raise PolicyUnavailable(f"The policy pack does not load; no gate can decide until it is fixed. {exc}") from None
+    try:
+        return pack.evaluate(gate, subject, screener=gate_screener(), today=today)
+    except SubjectError as exc:
+        fields = {err.path or "subject": err.message for err in exc.errors}
+        raise Invalid(f"The {gate} subject is not valid.", fields=fields, code="invalid_subject") from None
+
+
+def _request_hash(gate: str, subject: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps([gate, subject], sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _register_pack_version(actor: Any) -> None:
+    pack = current_pack()
+    if PolicyPackVersion.objects.filter(version=pack.version).exists():
+        return
+    rules = [
+        {"id": r.id, "title": r.title, "gates": list(r.gates), "outcome": r.outcome, "severity": r.severity,
+         "cites": list(r.cites), "refer_to": r.refer_to}
+        for r in pack.rules
+    ]
+    PolicyPackVersion.objects.create(
+        version=pack.version, path=str(pack.path), rule_count=len(rules), rules=rules,
+        reference_version=pack.reference.version,
+    )
+    ledger_append(actor=actor, action="policy.version_seen", object_type="policy_pack", object_id=pack.version,
+                  summary={"rules": len(rules), "path": str(pack.path)})
+
+
+@dataclass(frozen=True)
+class Decided:
+    decision: GateDecision
+    created: bool  # False when an Idempotency-Key replay returned the earlier decision
+
+
+def gate_decide(
+    *,
+    actor: User | None,
+    gate: str,
+    subject: Any,
+    org_unit: OrgUnit | None = None,
+    idempotency_key: str | None = None,
+    today: date | None = None,
+) -> Decided:
+    """Decide and record. With an idempotency key, a replay of the same request returns the first decision."""
+    if actor is not None:
+        require(actor, "gates.decide")
+        unit = org_unit or actor.home_unit
+        if unit is not None:
+            require_unit(actor, "gates.decide", unit)
+    else:
+        unit = org_unit
+    _check_gate(gate)
+    label = actor_label(actor) if actor is not None else "cli"
+    if idempotency_key is not None and not (1 <= len(idempotency_key) <= 200):
+        raise Invalid("Bad Idempotency-Key.", fields={"Idempotency-Key": "Use 1-200 characters."})
+    request_hash = _request_hash(gate, subject) if isinstance(subject, dict) else ""
+    if idempotency_key:
+        earlier = GateDecision.objects.filter(actor_label=label, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            if earlier.request_hash != request_hash:
+                raise Conflict("This Idempotency-Key was used for a different request.",
+                               fields={"Idempotency-Key": "Already used with another body."})
+            return Decided(earlier, False)
+    decision = gate_evaluate(gate=gate, subject=subject, today=today)
+    try:
+        with transaction.atomic():
+            return Decided(_record(actor, label, gate, subject, decision, unit, idempotency_key, request_hash), True)
+    except IntegrityError:
+        # A concurrent request with the same key won the race; answer with its decision.
+        earlier = GateDecision.objects.filter(actor_label=label, idempotency_key=idempotency_key).first()
+        if earlier is None:
+            raise
+        return Decided(earlier, False)
+
+
+def _record(
+    actor: User | None, label: str, gate: str, subject: dict[str, Any], decision: Decision,
+    unit: OrgUnit | None, idempotency_key: str | None, request_hash: str,
+) -> GateDecision:
+    _register_pack_version(actor or "cli")
+    reference = str(subject.get("reference") or _default_reference(gate, subject))[:200]
+    previous = GateDecision.objects.filter(gate=gate, reference=reference).order_by("-created_at", "-id").first()
+    result = decision.to_dict()
+    row = GateDecision.objects.create(
+        gate=gate,
+        reference=reference,
+        subject=subject,
+        outcome=decision.outcome,
+        result=json.loads(json.dumps(result, default=str)),
+        policy_version=decision.policy_version,
+        as_of=decision.as_of,
+        org_unit=unit,
+        actor=actor,
+        actor_label=label,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        previous=previous if reference else None,
+    )
+    ledger_append(
+        actor=actor or "cli",
+        action="gate.decide",
+        object_type="gate_decision",
+        object_id=row.pk,
+        summary={
+            "gate": gate, "reference": reference, "outcome": decision.outcome, "rules": list(decision.fired),
+            "policy_version": decision.policy_version, "subject_sha256": request_hash,
+            "previous": previous.pk if previous else None,
+        },
+    )
+    if decision.outcome == Outcome.REVIEW:
+        _open_review_cases(actor, row, decision)
+    return row
+
+
+def _default_reference(gate: str, subject: dict[str, Any]) -> str:
+    for key, field in (("app", "name"), ("product", "model"), ("supplier", "name")):
+        value = subject.get(key)
+        if isinstance(value, dict) and value.get(field):
+            return str(value[field])
+    return ""
+
+
+def _open_review_cases(actor: User | None, row: GateDecision, decision: Decision) -> None:
+    from conduct.apps.governance.services import case_open
+
+    for referral in decision.referrals:
+        messages = [r.message for r in decision.reasons if r.rule in referral.rules]
+        case_open(
+            actor=actor or "cli",
+            title=f"{row.get_gate_display()} review: {row.reference or f'decision {row.pk}'}",
+            description="\n".join(messages),
+            dimension=GATE_DIMENSION[row.gate],
+            queue=referral.to,
+            source="gate_decision",
+            gate_decision=row,
+            org_unit=row.org_unit,
+        )
+
+
+@transaction.atomic
+def gate_resolve(*, actor: Any, decision: GateDecision, outcome: str, rationale: str, case: Any) -> GateDecision:
+    """Record the outcome a case decided for a gate decision. Only governance calls this, once per decision."""
+    if outcome not in (Outcome.ALLOW, Outcome.DENY):
+        raise Invalid("A resolution allows or denies.", fields={"outcome": "Expected allow or deny."})
+    if not (rationale or "").strip():
+        raise Invalid("A resolution needs its rationale.", fields={"rationale": "Required."})
+    locked = GateDecision.objects.select_for_update().get(pk=decision.pk)
+    if locked.resolved_at is not None:
+        raise Conflict(f"Gate decision {locked.pk} was already resolved by case {locked.resolution_case_id}.")
+    GateDecision.objects.filter(pk=locked.pk).update(
+        resolution_outcome=outcome, resolution_rationale=rationale, resolution_case=case, resolved_at=timezone.now()
+    )
+    ledger_append(actor=actor, action="gate.resolve", object_type="gate_decision", object_id=locked.pk,
+                  summary={"outcome": outcome, "case": getattr(case, "pk", None), "rationale": rationale})
+    locked.refresh_from_db()
+    return locked

@@ -1,0 +1,133 @@
+"""Gate pages: decisions and their explanations, the policy pack, and a form to try a subject."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from conduct.apps.accounts.models import User
+from conduct.apps.accounts.scoping import can, require
+from conduct.apps.audit.selectors import object_history
+from conduct.apps.errors import ServiceError
+from conduct.apps.gates import selectors, services
+from conduct.apps.gates.models import Gate, Outcome
+from conduct.apps.gates.pack import current_pack
+from conduct.datafiles import data_path
+
+
+def _date(value: str | None, errors: list[str], label: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.append(f"{label}: {value!r} is not a date (use YYYY-MM-DD).")
+        return None
+
+
+@login_required
+def decision_list_view(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, "gates.view")
+    errors: list[str] = []
+    gate = request.GET.get("gate") or None
+    outcome = request.GET.get("outcome") or None
+    if gate and gate not in Gate.values:
+        errors.append(f"Unknown gate {gate!r}.")
+        gate = None
+    if outcome and outcome not in Outcome.values:
+        errors.append(f"Unknown outcome {outcome!r}.")
+        outcome = None
+    filters = selectors.DecisionFilters(
+        gate=gate,
+        outcome=outcome,
+        reference=request.GET.get("reference") or None,
+        since=_date(request.GET.get("since"), errors, "From"),
+        until=_date(request.GET.get("until"), errors, "To"),
+    )
+    page = Paginator(selectors.decision_list(actor=actor, filters=filters), 50).get_page(request.GET.get("page"))
+    context = {"page": page, "errors": errors, "filters": request.GET, "gates": Gate.choices, "outcomes": Outcome.choices,
+               "can_decide": can(actor, "gates.decide")}
+    template = "gates/_decision_rows.html" if request.htmx else "gates/decisions.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def decision_detail_view(request: HttpRequest, decision_id: int) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    decision = selectors.decision_get(actor=actor, decision_id=decision_id)
+    history = selectors.decision_history(actor=actor, decision=decision)
+    ledger = object_history(actor=actor, object_type="gate_decision", object_id=decision.pk) if can(actor, "ledger.view") else []
+    library = None
+    try:
+        from conduct.apps.gates.pack import framework_library
+
+        library = framework_library()
+    except Exception:  # noqa: BLE001 - titles are a nicety; the URNs still show
+        library = None
+    reasons = []
+    for reason in decision.reasons:
+        cites = [{"urn": urn, "title": (library.get(urn).title if library and library.get(urn) else "")} for urn in reason.get("cites", [])]
+        reasons.append({**reason, "cites": cites})
+    context = {
+        "decision": decision,
+        "reasons": reasons,
+        "history": history,
+        "ledger": ledger,
+        "cases": list(decision.cases.all()),
+        "subject_json": json.dumps(decision.subject, indent=2, ensure_ascii=False),
+    }
+    return render(request, "gates/decision.html", context)
+
+
+@login_required
+def policy_view(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, "policy.view")
+    pack = current_pack()
+    rules_by_gate: dict[str, list[Any]] = {g: list(pack.rules_for(g)) for g in Gate.values}
+    context = {"pack": pack, "rules_by_gate": rules_by_gate, "versions": selectors.pack_versions(actor=actor)[:20],
+               "gate_labels": dict(Gate.choices)}
+    return render(request, "gates/policy.html", context)
+
+
+def _example(gate: str) -> str:
+    path = data_path("examples", "subjects", f"{gate}.json")
+    return path.read_text(encoding="utf-8") if path.exists() else "{}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def try_view(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, "gates.decide")
+    gate = request.POST.get("gate") or request.GET.get("gate") or Gate.SALES_DEAL
+    if gate not in Gate.values:
+        gate = Gate.SALES_DEAL
+    text = request.POST.get("subject") if request.method == "POST" else _example(gate)
+    context: dict[str, Any] = {"gates": Gate.choices, "gate": gate, "subject": text, "result": None, "error": None,
+                               "fields": {}}
+    status = 200
+    if request.method == "POST":
+        try:
+            subject = json.loads(text or "")
+        except json.JSONDecodeError as exc:
+            context["error"] = f"The subject is not JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}."
+            return render(request, "gates/try.html", context, status=422)
+        try:
+            if request.POST.get("action") == "record":
+                decided = services.gate_decide(actor=actor, gate=gate, subject=subject)
+                return redirect("gate-decision", decision_id=decided.decision.pk)
+            context["result"] = services.gate_evaluate(gate=gate, subject=subject).to_dict()
+        except ServiceError as exc:
+            context["error"] = exc.message
+            context["fields"] = exc.fields
+            status = 422
+    return render(request, "gates/try.html", context, status=status)
