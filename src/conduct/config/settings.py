@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI's files locally for /api/docs (no CDN)
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -103,8 +104,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: failures are counted per username and address; each failure slows the next
-# answer (see accounts.views.login_view) and the fifth locks the pair for a quarter of an hour.
+# Login throttling: failures are counted per username and address. A first slip is free; from the
+# second failure on, the next attempt must wait 2, 4, 8 ... (at most 30) seconds (accounts.views.
+# throttle_wait), and the fifth failure locks the pair for a quarter of an hour.
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -89,11 +89,12 @@ def test_the_same_idempotency_key_returns_the_first_decision(api_client, officer
 
 
 def test_a_malformed_subject_gets_field_errors_and_records_nothing(api_client, officer, bearer):
+    headers = bearer(officer)
     before = (GateDecision.objects.count(), LedgerEntry.objects.count())
     bad = release()
     bad["security"]["open_vulnerabilities"] = [{"id": "CVE-1", "cvss": "high"}]
     del bad["firmware"]
-    response = post(api_client(), bearer(officer), "product_release", bad)
+    response = post(api_client(), headers, "product_release", bad)
     assert response.status_code == 422
     fields = response.json()["error"]["fields"]
     assert any("cvss" in f for f in fields), fields

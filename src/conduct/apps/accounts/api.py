@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conduct.apps.accounts import selectors, services
@@ -215,14 +215,14 @@ def get_unit(request: HttpRequest, unit_id: str) -> OrgUnit:
 
 
 @router.post("/org-units", response={201: OrgUnitOut})
-def create_unit(request: HttpRequest, payload: OrgUnitIn) -> tuple[int, OrgUnit]:
+def create_unit(request: HttpRequest, payload: OrgUnitIn) -> Status:
     actor = actor_of(request)
     require(actor, "orgunits.change")
     parent = _unit_ref(actor, payload.parent, "parent")
     unit = services.orgunit_create(
         actor=actor, code=payload.code, name=payload.name, kind=payload.kind, country=payload.country, parent=parent
     )
-    return 201, selectors.orgunit_get(actor=actor, unit_id=unit.pk)
+    return Status(201, selectors.orgunit_get(actor=actor, unit_id=unit.pk))
 
 
 @router.patch("/org-units/{unit_id}", response=OrgUnitOut)
@@ -253,7 +253,7 @@ def get_user(request: HttpRequest, user_id: str) -> User:
 
 
 @router.post("/users", response={201: UserOut})
-def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, User]:
+def create_user(request: HttpRequest, payload: UserIn) -> Status:
     from conduct.apps.accounts.models import PortalOrganisation
 
     actor = actor_of(request)
@@ -278,7 +278,7 @@ def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, User]:
         portal_org=portal_org,
         is_service_account=payload.is_service_account,
     )
-    return 201, user
+    return Status(201, user)
 
 
 @router.patch("/users/{user_id}", response=UserOut)
@@ -309,7 +309,7 @@ def list_liaisons(request: HttpRequest, org_unit: int | None = None) -> object:
 
 
 @router.post("/liaisons", response={201: LiaisonOut})
-def create_liaison(request: HttpRequest, payload: LiaisonIn) -> tuple[int, Liaison]:
+def create_liaison(request: HttpRequest, payload: LiaisonIn) -> Status:
     actor = actor_of(request)
     require(actor, "liaisons.change")
     unit = _unit_ref(actor, payload.org_unit, "org_unit")
@@ -319,15 +319,15 @@ def create_liaison(request: HttpRequest, payload: LiaisonIn) -> tuple[int, Liais
     )
     if user is None:
         raise Invalid("Unknown user.", fields={"user": f"No user {payload.user!r}."})
-    return 201, services.liaison_assign(actor=actor, user=user, unit=unit, is_primary=payload.is_primary)
+    return Status(201, services.liaison_assign(actor=actor, user=user, unit=unit, is_primary=payload.is_primary))
 
 
 @router.delete("/liaisons/{liaison_id}", response={204: None})
-def delete_liaison(request: HttpRequest, liaison_id: int) -> tuple[int, None]:
+def delete_liaison(request: HttpRequest, liaison_id: int) -> Status:
     actor = actor_of(request)
     require(actor, "liaisons.change")
     services.liaison_remove(actor=actor, liaison=selectors.liaison_get(actor=actor, liaison_id=liaison_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- tokens -----------------------------------------------------------------------------------
@@ -340,7 +340,7 @@ def list_tokens(request: HttpRequest) -> object:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut})
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     actor = actor_of(request)
     target = actor
     if payload.user is not None and str(payload.user) not in {str(actor.pk), actor.username}:
@@ -356,7 +356,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
     )
     # Answer with the row itself (its resolvers need the model) plus the secret, shown only here.
     token.token = secret  # type: ignore[attr-defined]
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke a token")

@@ -31,7 +31,7 @@ from conduct.core.countries import is_country_code
 
 _CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{2,150}$")
-TOKEN_PREFIX = "cdt_"
+TOKEN_PREFIX = "cdt_"  # noqa: S105 - a public marker, not a secret
 
 
 # --- org units -------------------------------------------------------------------------------
@@ -357,6 +357,9 @@ def token_create(
 def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     if actor is not None and actor.pk != token.user_id:
         require(actor, "tokens.service")
+        if not token.user.is_service_account:
+            raise Forbidden("Administrators revoke service accounts' tokens; users revoke their own.",
+                            code="not_service_account")
     if token.revoked_at is not None:
         raise Conflict("The token is already revoked.")
     token.revoked_at = timezone.now()

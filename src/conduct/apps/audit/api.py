@@ -5,13 +5,13 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, StreamingHttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conduct.apps.accounts.scoping import require
 from conduct.apps.apikit import Page, actor_of
 from conduct.apps.audit import selectors, services
-from conduct.apps.audit.models import Checkpoint, LedgerEntry
+from conduct.apps.audit.models import LedgerEntry
 
 router = Router(tags=["audit ledger"])
 
@@ -81,10 +81,10 @@ def list_checkpoints(request: HttpRequest) -> object:
 
 
 @router.post("/ledger/checkpoints", response={201: CheckpointOut}, summary="Sign the current head")
-def create_checkpoint(request: HttpRequest) -> tuple[int, Checkpoint]:
+def create_checkpoint(request: HttpRequest) -> Status:
     actor = actor_of(request)
     require(actor, "ledger.checkpoint")
-    return 201, services.checkpoint_create(actor=actor)
+    return Status(201, services.checkpoint_create(actor=actor))
 
 
 @router.get("/ledger/export", summary="The whole ledger as JSON lines, with signed checkpoints")

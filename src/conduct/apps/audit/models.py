@@ -32,6 +32,9 @@ class LedgerHead(models.Model):
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
 
 class Checkpoint(models.Model):
     """The chain's head at `seq`, signed with the installation's Ed25519 key."""

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Body, Field, Header, Query, Router, Schema
+from ninja import Body, Field, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conduct.apps.accounts.scoping import require
@@ -111,7 +111,7 @@ def decide(
     subject: dict[str, Any] = Body(..., description="The gate's subject (see docs/gates.md)"),  # noqa: B008
     org_unit: str | None = None,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),  # noqa: B008
-) -> tuple[int, GateDecision]:
+) -> Status:
     actor = actor_of(request)
     require(actor, "gates.decide")
     unit = None
@@ -121,7 +121,7 @@ def decide(
         except NotFound:
             raise Invalid("Unknown org unit.", fields={"org_unit": f"No org unit {org_unit!r} you can see."}) from None
     decided = services.gate_decide(actor=actor, gate=gate, subject=subject, org_unit=unit, idempotency_key=idempotency_key)
-    return (201 if decided.created else 200), decided.decision
+    return Status(201 if decided.created else 200, decided.decision)
 
 
 @router.post("/gates/{gate}/evaluate", response=EvaluationOut, summary="Evaluate without recording (dry run)")

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conduct.apps.accounts import services
-from conduct.apps.accounts.models import OrgUnit, PortalOrganisation
+from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.accounts.roles import PORTAL_ROLES, Role
 from conduct.apps.errors import ServiceError
 

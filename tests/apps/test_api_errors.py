@@ -1,0 +1,521 @@
+"""No malformed request ever produces a 500, and every API error has one shape.
+
+`{"error": {"code", "message", "fields"}}` with 400 bad_json, 401, 403, 404, 405, 409, 413 too_large or
+422 invalid (naming the field). Operations and their parameters are read from the OpenAPI schema, so a new
+endpoint is covered without touching this file (a new typed body needs a BASELINES entry; a test says so).
+Every malformed request must also leave the database as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
+
+# A schema-valid body per typed write operation, acceptable to an administrator against the demo data.
+BASELINES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/org-units"): {"code": "err-unit", "name": "Err unit", "kind": "department", "country": "CN",
+                                    "parent": "hq"},
+    ("PATCH", "/api/v1/org-units/{unit_id}"): {"name": "UK Branch", "country": "GB", "is_active": True},
+    ("POST", "/api/v1/users"): {
+        "username": "err-user", "role": "analyst", "email": "err@example.org", "first_name": "Err",
+        "last_name": "User", "password": "Long-enough-pass-2026", "scope_units": ["hq-legal"], "home_unit": "hq-legal",
+        "portal_org": None, "is_service_account": False,
+    },
+    ("PATCH", "/api/v1/users/{user_id}"): {"role": "liaison", "email": "jonas@example.org", "is_active": True,
+                                           "scope_units": ["br-de"]},
+    ("POST", "/api/v1/liaisons"): {"user": "analyst", "org_unit": "br-br", "is_primary": False},
+    ("POST", "/api/v1/tokens"): {"name": "err", "scope": "read", "expires_days": 1, "user": None},
+}
+
+
+@cache
+def schema() -> dict[str, Any]:
+    from conduct.config.api import api
+
+    return api.get_openapi_schema()
+
+
+def operations() -> list[tuple[str, str]]:
+    return sorted((m.upper(), p) for p, ops in schema()["paths"].items() for m in ops)
+
+
+def op(method: str, path: str) -> dict[str, Any]:
+    return schema()["paths"][path][method.lower()]
+
+
+def body_schema(method: str, path: str) -> dict[str, Any] | None:
+    body = op(method, path).get("requestBody")
+    if body is None:
+        return None
+    found = body["content"]["application/json"]["schema"]
+    if "$ref" in found:
+        found = schema()["components"]["schemas"][found["$ref"].rsplit("/", 1)[1]]
+    return found
+
+
+def params(method: str, path: str, where: str) -> list[dict[str, Any]]:
+    return [p for p in op(method, path).get("parameters", []) if p["in"] == where]
+
+
+WRITES = [(m, p) for m, p in operations() if m in WRITE_METHODS]
+WITH_BODY = [(m, p) for m, p in WRITES if body_schema(m, p) is not None]
+TYPED = [(m, p) for m, p in WITH_BODY if body_schema(m, p).get("properties")]  # type: ignore[union-attr]
+WITH_PATH_PARAMS = [(m, p) for m, p in operations() if params(m, p, "path")]
+PAGINATED = [(m, p) for m, p in operations() if any(q["name"] == "limit" for q in params(m, p, "query"))]
+
+
+def ids(ops: list[tuple[str, str]]) -> list[str]:
+    return [f"{m} {p}" for m, p in ops]
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _demo_value(name: str, spec: dict[str, Any]) -> Any:
+    from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, User
+
+    known = {
+        "unit_id": lambda: OrgUnit.objects.get(code="br-uk").pk,
+        "user_id": lambda: User.objects.get(username="liaison_de").pk,
+        "liaison_id": lambda: Liaison.objects.get(org_unit__code="br-de").pk,
+        "token_id": lambda: ApiToken.objects.filter(user__username="admin").first().pk,
+        "seq": lambda: 1,
+    }
+    if name in known:
+        return known[name]()
+    if "enum" in spec:
+        return spec["enum"][0]
+    return 1
+
+
+def url_for(path: str, method: str, *, unknown: bool = False) -> str:
+    url = path
+    for p in params(method, path, "path"):
+        spec = p["schema"]
+        if unknown:
+            value: Any = "no-such-thing" if spec.get("type") == "string" else 999_999_999
+        else:
+            value = _demo_value(p["name"], spec)
+        url = url.replace("{" + p["name"] + "}", str(value))
+    return url
+
+
+def send(client: Client, method: str, url: str, data: str = "", content_type: str = "application/json") -> Any:
+    return getattr(client, method.lower())(url, data, content_type=content_type)
+
+
+def assert_error_shape(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    body = response.json()
+    assert set(body) == {"error"}, body
+    error = body["error"]
+    assert set(error) == {"code", "message", "fields"}, body
+    assert isinstance(error["code"], str) and error["code"]
+    assert isinstance(error["message"], str) and error["message"]
+    assert isinstance(error["fields"], dict)
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in error["fields"].items())
+    if code is not None:
+        assert error["code"] == code, body
+    return error
+
+
+def snapshot() -> dict[str, int]:
+    from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, PortalOrganisation, User
+    from conduct.apps.audit.models import Checkpoint, LedgerEntry
+
+    models = [LedgerEntry, Checkpoint, OrgUnit, User, Liaison, ApiToken, PortalOrganisation]
+    return {m.__name__: m.objects.count() for m in models}
+
+
+@pytest.fixture
+def client(admin: Any) -> Client:
+    from conduct.apps.accounts.services import token_create
+
+    token_create(actor=None, user=admin, name="own", scope="read")  # so {token_id} has a row to point at
+    c = Client()
+    c.force_login(admin)
+    return c
+
+
+@pytest.fixture
+def unchanged(client: Client) -> Any:
+    before = snapshot()
+    yield
+    assert snapshot() == before, "a rejected request changed the database"
+
+
+# --- the schema-driven cases --------------------------------------------------------------------
+
+
+def test_every_typed_write_operation_has_a_baseline_body():
+    assert set(TYPED) == set(BASELINES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), sorted(BASELINES), ids=ids(sorted(BASELINES)))
+def test_the_baseline_bodies_are_accepted(client, method, path):
+    """So that each malformed variant below fails because of the one thing changed in it."""
+    response = send(client, method, url_for(path, method), json.dumps(BASELINES[(method, path)]))
+    assert 200 <= response.status_code < 300, response.content[:300]
+
+
+def failures(cases: list[tuple[str, Any]], check: Any) -> list[str]:
+    """Run `check(case)` for each (label, case); return what failed, so one test reports every offender."""
+    found = []
+    for label, case in cases:
+        try:
+            check(case)
+        except AssertionError as exc:
+            found.append(f"{label}: {exc}")
+    return found
+
+
+BAD_JSON = ['{"code": ', "{'single': 'quotes'}", "{]", "nul", "\x00", '{"a": 1}}', "[1,]"]
+NOT_OBJECTS = ["[]", "[{}]", '"a string"', "null", "42", "1.5", "true"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), WITH_BODY, ids=ids(WITH_BODY))
+def test_bad_json_answers_400_bad_json(client, unchanged, method, path):
+    url = url_for(path, method)
+
+    def check(raw: str) -> None:
+        assert_error_shape(send(client, method, url, raw), 400, "bad_json")
+
+    assert failures([(repr(raw), raw) for raw in BAD_JSON], check) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), WITH_BODY, ids=ids(WITH_BODY))
+def test_a_body_that_is_not_json_answers_400(client, unchanged, method, path):
+    url = url_for(path, method)
+
+    def check(content_type: str) -> None:
+        assert_error_shape(send(client, method, url, "code=x&name=y", content_type), 400, "bad_json")
+
+    assert failures([(ct, ct) for ct in ["text/plain", "application/x-www-form-urlencoded"]], check) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), WITH_BODY, ids=ids(WITH_BODY))
+def test_a_json_body_that_is_not_an_object_answers_422(client, unchanged, method, path):
+    url = url_for(path, method)
+
+    def check(body: str) -> None:
+        error = assert_error_shape(send(client, method, url, body), 422, "invalid")
+        assert list(error["fields"]) == ["body"], error
+        assert error["fields"]["body"].startswith("Expected a JSON object"), error
+
+    assert failures([(body, body) for body in NOT_OBJECTS], check) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), WITH_BODY, ids=ids(WITH_BODY))
+def test_an_empty_body_answers_422(client, unchanged, method, path):
+    assert_error_shape(send(client, method, url_for(path, method), ""), 422, "invalid")
+
+
+def _accepted_types(spec: dict[str, Any]) -> set[str]:
+    options = spec.get("anyOf", [spec])
+    return {o.get("type", "object") for o in options}
+
+
+def wrong_values(spec: dict[str, Any]) -> list[Any]:
+    """Values of the wrong JSON type for a property, then values breaking its constraints."""
+    types = _accepted_types(spec)
+    values: list[Any] = [{"wrong": "type"}]
+    if "array" not in types:
+        values.append(["wrong", "type"])
+    if types <= {"string", "null"}:
+        values.append(12345)
+    if types <= {"integer", "null"}:
+        values.append("twelve")
+    if types <= {"boolean", "null"}:
+        values.append("maybe")
+    if types <= {"array", "null"}:
+        values.append("not-a-list")
+    for option in spec.get("anyOf", [spec]):
+        if "enum" in option:
+            values.append("not-one-of-the-choices")
+        if "maxLength" in option:
+            values.append("x" * (option["maxLength"] + 1))
+        if option.get("minLength", 0) > 1:
+            values.append("x" * (option["minLength"] - 1))
+        if "maximum" in option:
+            values.append(option["maximum"] + 1)
+        if "minimum" in option:
+            values.append(option["minimum"] - 1)
+        if "maxItems" in option:
+            values.append(["hq"] * (option["maxItems"] + 1))
+    return values
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), TYPED, ids=ids(TYPED))
+def test_a_field_of_the_wrong_type_or_out_of_range_answers_422_naming_it(client, unchanged, method, path):
+    url = url_for(path, method)
+    cases = [
+        (f"{name}={json.dumps(value)[:30]}", (name, value))
+        for name, spec in body_schema(method, path)["properties"].items()  # type: ignore[index]
+        for value in wrong_values(spec)
+    ]
+
+    def check(case: tuple[str, Any]) -> None:
+        name, value = case
+        body = {**BASELINES[(method, path)], name: value}
+        error = assert_error_shape(send(client, method, url, json.dumps(body)), 422, "invalid")
+        assert error["fields"], error
+        assert all(f == name or f.startswith((f"{name}.", f"{name}[")) for f in error["fields"]), error["fields"]
+
+    assert len(cases) >= 2 * len(body_schema(method, path)["properties"])  # type: ignore[index]
+    assert failures(cases, check) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), TYPED, ids=ids(TYPED))
+def test_a_missing_required_field_answers_422_naming_it(client, unchanged, method, path):
+    url = url_for(path, method)
+    required = body_schema(method, path).get("required", [])  # type: ignore[union-attr]
+
+    def check(name: str) -> None:
+        body = {k: v for k, v in BASELINES[(method, path)].items() if k != name}
+        error = assert_error_shape(send(client, method, url, json.dumps(body)), 422, "invalid")
+        assert error["fields"] == {name: "Field required"}, error
+
+    assert failures([(name, name) for name in required], check) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), WITH_PATH_PARAMS, ids=ids(WITH_PATH_PARAMS))
+def test_an_unknown_id_in_the_path_answers_404(client, unchanged, method, path):
+    body = json.dumps(BASELINES.get((method, path), {})) if method in WRITE_METHODS else ""
+    enum_params = [p["name"] for p in params(method, path, "path") if "enum" in p["schema"]]
+    response = send(client, method, url_for(path, method, unknown=True), body)
+    if enum_params:  # an unknown choice is a malformed request, not a missing object
+        assert set(enum_params) <= set(assert_error_shape(response, 422, "invalid")["fields"])
+    else:
+        assert_error_shape(response, 404, "not_found")
+
+
+INT_PATHS = [(m, p) for m, p in WITH_PATH_PARAMS if any(q["schema"].get("type") == "integer" for q in params(m, p, "path"))]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), INT_PATHS, ids=ids(INT_PATHS))
+def test_a_non_integer_or_absurd_id_never_breaks_the_server(client, unchanged, method, path):
+    body = json.dumps(BASELINES.get((method, path), {})) if method in WRITE_METHODS else ""
+    names = [q["name"] for q in params(method, path, "path") if q["schema"].get("type") == "integer"]
+
+    def check(case: tuple[str, str]) -> None:
+        name, value = case
+        url = path
+        for p in params(method, path, "path"):
+            url = url.replace("{" + p["name"] + "}", value if p["name"] == name else str(_demo_value(p["name"], p["schema"])))
+        response = send(client, method, url, body)
+        assert response.status_code in {404, 422}, response.content[:300]
+        error = assert_error_shape(response, response.status_code)
+        if response.status_code == 422:
+            assert name in error["fields"], error
+
+    values = ["abc", "1.5", "-1", "0", "99999999999999999999999999", "%20"]
+    assert failures([(f"{n}={v}", (n, v)) for n in names for v in values], check) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), WITH_BODY, ids=ids(WITH_BODY))
+def test_a_body_over_the_upload_limit_answers_413(client, unchanged, settings, method, path):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096
+    body = json.dumps({**BASELINES.get((method, path), {}), "padding": "x" * 5000})
+    error = assert_error_shape(send(client, method, url_for(path, method), body), 413, "too_large")
+    assert "4096" in error["message"]
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_configured_limit_answers_413_at_the_real_size(client, unchanged, settings):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    body = json.dumps({"code": "big", "name": "x" * limit, "kind": "branch", "country": "GB"})
+    assert_error_shape(send(client, "POST", "/api/v1/org-units", body), 413, "too_large")
+
+
+PAGINATION = [("limit=abc", "limit"), ("limit=0", "limit"), ("limit=100000", "limit"), ("limit=-5", "limit"),
+              ("limit=1.5", "limit"), ("limit=", "limit"), ("offset=-1", "offset"), ("offset=abc", "offset")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), PAGINATED, ids=ids(PAGINATED))
+def test_bad_pagination_answers_422_naming_the_parameter(client, unchanged, method, path):
+    url = url_for(path, method)
+
+    def check(case: tuple[str, str]) -> None:
+        query, field = case
+        error = assert_error_shape(client.get(f"{url}?{query}"), 422, "invalid")
+        assert list(error["fields"]) == [field], error
+
+    assert failures([(q, (q, f)) for q, f in PAGINATION], check) == []
+    assert client.get(f"{url}?limit=500&offset=100000").status_code == 200  # the bounds themselves are fine
+
+
+def _bad_query_values(spec: dict[str, Any]) -> list[str]:
+    values: list[str] = []
+    for option in spec.get("anyOf", [spec]):
+        if option.get("type") == "integer":
+            values.append("abc")
+        if "enum" in option:
+            values.append("not-a-choice")
+        if option.get("format") == "date":
+            values.append("2026-13-45")
+        if "maxLength" in option:
+            values.append("x" * (option["maxLength"] + 1))
+    return values
+
+
+FILTERED = [
+    (m, p) for m, p in operations()
+    if m == "GET" and any(_bad_query_values(q["schema"]) for q in params(m, p, "query") if q["name"] not in {"limit", "offset"})
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), FILTERED, ids=ids(FILTERED))
+def test_a_query_parameter_of_the_wrong_type_answers_422_naming_it(client, unchanged, method, path):
+    url = url_for(path, method)
+    cases = [
+        (f"{q['name']}={value[:12]}", (q["name"], value))
+        for q in params(method, path, "query")
+        if q["name"] not in {"limit", "offset"}
+        for value in _bad_query_values(q["schema"])
+    ]
+
+    def check(case: tuple[str, str]) -> None:
+        name, value = case
+        assert list(assert_error_shape(client.get(url, {name: value}), 422, "invalid")["fields"]) == [name]
+
+    assert failures(cases, check) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/nope", "/api/v2/org-units", "/api/v1/org-units/1/extra", "/api/v1/", "/api/",
+                                 "/api/v1/ledger/1/2", "/api/%00", "/api/v1/users/" + "x" * 5000])
+def test_an_unknown_api_path_answers_404_in_the_error_shape(client, url):
+    assert_error_shape(client.get(url), 404, "not_found")
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_path_answers_404_even_when_anonymous():
+    assert_error_shape(Client().get("/api/v1/nope"), 404, "not_found")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", sorted({p for _, p in operations()}))
+def test_a_method_an_endpoint_does_not_take_answers_405_in_the_error_shape(client, unchanged, path):
+    taken = {m for m, p in operations() if p == path}
+    method = next(m for m in ["PUT", "PATCH", "DELETE", "POST"] if m not in taken)
+    response = send(client, method, url_for(path, sorted(taken)[0]), "{}")
+    error = assert_error_shape(response, 405, "method_not_allowed")
+    assert set(response["Allow"].replace(" ", "").split(",")) == taken, error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("POST", "/api/v1/org-units", {"parent": "no-such-unit"}, "parent"),
+        ("POST", "/api/v1/users", {"scope_units": ["hq", "no-such-unit"]}, "scope_units"),
+        ("POST", "/api/v1/users", {"home_unit": "no-such-unit"}, "home_unit"),
+        ("POST", "/api/v1/users", {"role": "supplier", "portal_org": "No Such Ltd", "scope_units": [],
+                                   "home_unit": None}, "portal_org"),
+        ("PATCH", "/api/v1/users/{user_id}", {"scope_units": ["no-such-unit"]}, "scope_units"),
+        ("POST", "/api/v1/liaisons", {"user": "nobody-here"}, "user"),
+        ("POST", "/api/v1/liaisons", {"user": 999_999_999}, "user"),
+        ("POST", "/api/v1/liaisons", {"org_unit": "no-such-unit"}, "org_unit"),
+        ("POST", "/api/v1/tokens", {"user": "nobody-here"}, "user"),
+    ],
+)
+def test_an_unknown_reference_in_a_body_answers_422_naming_the_field(client, unchanged, method, path, body, field):
+    response = send(client, method, url_for(path, method), json.dumps({**BASELINES[(method, path)], **body}))
+    assert field in assert_error_shape(response, 422, "invalid")["fields"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "code"),
+    [
+        ("POST", "/api/v1/org-units", {"code": "hq"}, 409, "conflict"),
+        ("POST", "/api/v1/users", {"username": "OFFICER"}, 409, "conflict"),
+        ("POST", "/api/v1/liaisons", {"user": "liaison_uk", "org_unit": "br-uk"}, 409, "conflict"),
+        ("POST", "/api/v1/org-units", {"country": "ZZ"}, 422, "invalid"),
+        ("POST", "/api/v1/org-units", {"code": "Not A Slug"}, 422, "invalid"),
+        ("POST", "/api/v1/users", {"password": "short"}, 422, "invalid"),
+        ("POST", "/api/v1/tokens", {"name": "   "}, 422, "invalid"),
+        ("PATCH", "/api/v1/users/{user_id}", {"role": "supplier"}, 422, "invalid"),
+    ],
+)
+def test_a_well_formed_body_that_breaks_a_rule_answers_in_the_error_shape(client, unchanged, method, path, body, status,
+                                                                          code):
+    response = send(client, method, url_for(path, method), json.dumps({**BASELINES[(method, path)], **body}))
+    assert_error_shape(response, status, code)
+
+
+@pytest.mark.django_db
+def test_a_service_error_without_a_field_still_has_an_empty_fields_object(admin, unchanged):
+    client = Client()
+    client.force_login(admin)
+    response = client.patch(f"/api/v1/users/{admin.pk}", json.dumps({"is_active": False}), content_type="application/json")
+    assert assert_error_shape(response, 403, "self_change")["fields"] == {}
+
+
+# --- fuzzing ------------------------------------------------------------------------------------
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=False)
+    | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def _bodies(method: str, path: str) -> st.SearchStrategy[Any]:
+    keys = list(body_schema(method, path)["properties"])  # type: ignore[index]
+    shaped = st.fixed_dictionaries({}, optional=dict.fromkeys(keys, _json))
+    near_valid = st.builds(
+        lambda extra: {**BASELINES[(method, path)], **extra},
+        st.dictionaries(st.sampled_from(keys), _json, max_size=2),
+    )
+    return st.one_of(_json, shaped, near_valid)
+
+
+def _fuzz(client: Client, method: str, path: str, body: Any) -> None:
+    response = send(client, method, path, json.dumps(body))
+    assert response.status_code < 500, (body, response.content[:300])
+    if response.status_code >= 400:
+        assert_error_shape(response, response.status_code)
+
+
+_fuzz_settings = hsettings(
+    max_examples=60, deadline=None, database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.mark.django_db
+@_fuzz_settings
+@given(body=_bodies("POST", "/api/v1/org-units"))
+def test_fuzzed_org_unit_bodies_never_break_the_server(client, body):
+    _fuzz(client, "POST", "/api/v1/org-units", body)
+
+
+@pytest.mark.django_db
+@_fuzz_settings
+@given(body=_bodies("POST", "/api/v1/users"))
+def test_fuzzed_user_bodies_never_break_the_server(client, body):
+    _fuzz(client, "POST", "/api/v1/users", body)

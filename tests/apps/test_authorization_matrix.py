@@ -1,0 +1,617 @@
+"""Every role against every page and API operation that exists: a leak anywhere fails here.
+
+The expected tables below (API for django-ninja operations, PAGES for Django routes) are the authorization
+contract: per (method, path) the roles allowed, the success code, and what everyone else gets. They are
+checked against what the URL resolver and the API actually serve, so a new endpoint without an entry fails,
+and so does an entry for an endpoint that has gone. Roles are played by the demo cast (one user per role).
+Portal users get 403 on internal pages (not a redirect); object-level scoping answers 404.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLE_CAST = {
+    "admin": "admin",
+    "compliance_officer": "officer",
+    "liaison": "liaison_uk",
+    "committee_member": "ethics_chair",
+    "analyst": "analyst",
+    "auditor": "auditor",
+    "supplier": "supplier_acme",
+    "customer": "customer_metro",
+}
+ROLES = tuple(ROLE_CAST)
+PORTAL = frozenset({"supplier", "customer"})
+EVERYONE = frozenset(ROLES)
+INTERNAL = EVERYONE - PORTAL
+ORG_CHANGE = frozenset({"admin", "compliance_officer"})
+LEDGER_READ = frozenset({"admin", "compliance_officer", "auditor"})
+USERS_READ = LEDGER_READ
+ADMIN = frozenset({"admin"})
+# br-uk (the unit the object-level entries use) is visible to global readers and to anyone scoped to hq or br-uk.
+SEES_BR_UK = frozenset({"admin", "compliance_officer", "liaison", "committee_member", "auditor"})
+
+EMPTY = "empty"  # a denied role gets 200 with an empty page of items (the list is scoped, not refused)
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset[str]
+    ok: int = 200
+    denied: int | str = 403
+    body: Callable[[Any], Any] | None = field(default=None, compare=False)
+    # denied roles answered differently from `denied` (e.g. 403 by role before a 404 by object scope)
+    denied_as: tuple[tuple[str, int], ...] = ()
+
+    def refusal(self, role: str) -> int | str:
+        return dict(self.denied_as).get(role, self.denied)
+
+
+GATE_DECIDE = frozenset({"admin", "compliance_officer", "liaison", "analyst"})
+
+
+def _subject(gate: str = "sales_deal") -> dict[str, Any]:
+    from conduct.datafiles import data_path
+
+    return json.loads(data_path("examples", "subjects", f"{gate}.json").read_text(encoding="utf-8"))
+
+
+def _unit_pk(code: str) -> int:
+    from conduct.apps.accounts.models import OrgUnit
+
+    return OrgUnit.objects.get(code=code).pk
+
+
+# --- the contract: JSON API ---------------------------------------------------------------------
+
+API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/ping"): Rule(EVERYONE),
+    ("GET", "/api/v1/me"): Rule(EVERYONE),
+    ("GET", "/api/v1/roles"): Rule(EVERYONE),
+    ("GET", "/api/v1/org-units"): Rule(INTERNAL, denied=EMPTY),
+    ("POST", "/api/v1/org-units"): Rule(
+        ORG_CHANGE, ok=201,
+        body=lambda actor: {"code": "matrix-unit", "name": "Matrix unit", "kind": "department", "country": "CN",
+                            "parent": "hq"},
+    ),
+    ("GET", "/api/v1/org-units/without-liaison"): Rule(INTERNAL, denied=EMPTY),
+    ("GET", "/api/v1/org-units/{unit_id}"): Rule(SEES_BR_UK, denied=404),
+    ("PATCH", "/api/v1/org-units/{unit_id}"): Rule(ORG_CHANGE, body=lambda actor: {"name": "UK Branch (renamed)"}),
+    ("GET", "/api/v1/users"): Rule(USERS_READ),
+    ("POST", "/api/v1/users"): Rule(
+        ADMIN, ok=201, body=lambda actor: {"username": "matrix-user", "role": "analyst", "scope_units": ["hq-legal"]}
+    ),
+    ("GET", "/api/v1/users/{user_id}"): Rule(USERS_READ),
+    ("PATCH", "/api/v1/users/{user_id}"): Rule(ADMIN, body=lambda actor: {"email": "jonas@example.org"}),
+    ("GET", "/api/v1/liaisons"): Rule(INTERNAL),
+    ("POST", "/api/v1/liaisons"): Rule(ORG_CHANGE, ok=201, body=lambda actor: {"user": "analyst", "org_unit": "br-br"}),
+    ("DELETE", "/api/v1/liaisons/{liaison_id}"): Rule(ORG_CHANGE, ok=204),
+    # Tokens are self-service for every role, the auditor included (docs/api.md: "everyone (own)").
+    ("GET", "/api/v1/tokens"): Rule(EVERYONE),
+    ("POST", "/api/v1/tokens"): Rule(EVERYONE, ok=201, body=lambda actor: {"name": "matrix", "expires_days": 1}),
+    ("DELETE", "/api/v1/tokens/{token_id}"): Rule(EVERYONE),
+    ("GET", "/api/v1/ledger"): Rule(LEDGER_READ),
+    ("GET", "/api/v1/ledger/verify"): Rule(LEDGER_READ),
+    ("GET", "/api/v1/ledger/checkpoints"): Rule(LEDGER_READ),
+    ("POST", "/api/v1/ledger/checkpoints"): Rule(ORG_CHANGE, ok=201),
+    ("GET", "/api/v1/ledger/export"): Rule(LEDGER_READ),
+    ("GET", "/api/v1/ledger/{seq}"): Rule(LEDGER_READ),
+    ("GET", "/api/v1/committees"): Rule(INTERNAL),
+    ("POST", "/api/v1/gates/{gate}/decisions"): Rule(GATE_DECIDE, ok=201, body=lambda actor: _subject()),
+    ("POST", "/api/v1/gates/{gate}/evaluate"): Rule(GATE_DECIDE, body=lambda actor: _subject()),
+    ("GET", "/api/v1/gates/decisions"): Rule(INTERNAL),
+    # a decision recorded for br-uk: the role check refuses portal users, the unit scope hides it from the analyst
+    ("GET", "/api/v1/gates/decisions/{decision_id}"): Rule(
+        SEES_BR_UK, denied=404, denied_as=(("supplier", 403), ("customer", 403))
+    ),
+    ("GET", "/api/v1/policy"): Rule(INTERNAL),
+    ("GET", "/api/v1/policy/versions"): Rule(INTERNAL),
+}
+
+# --- the contract: pages (Django routes as the resolver spells them) -----------------------------
+
+PUBLIC_PAGES = frozenset({"healthz", "login/"})
+MODULES = ("screening/", "suppliers/", "products/", "access/", "grievances/", "catalog/", "reports/")
+
+PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "healthz"): Rule(EVERYONE),
+    ("GET", "login/"): Rule(EVERYONE, ok=302),  # a logged-in user is sent home
+    ("POST", "logout/"): Rule(EVERYONE, ok=302),
+    ("GET", ""): Rule(EVERYONE, ok=302),  # home: staff to the dashboard, portal users to the portal
+    ("GET", "dashboard/"): Rule(INTERNAL),
+    ("GET", "portal/"): Rule(PORTAL),
+    ("GET", "org/units/"): Rule(INTERNAL),
+    ("POST", "org/units/new"): Rule(
+        ORG_CHANGE, ok=302,
+        body=lambda actor: {"code": "matrix-page-unit", "name": "Matrix unit", "kind": "department", "country": "CN",
+                            "parent": _unit_pk("hq")},
+    ),
+    ("GET", "org/units/<int:unit_id>/"): Rule(SEES_BR_UK, denied=404),
+    ("GET", "org/liaisons/"): Rule(INTERNAL),
+    ("POST", "org/liaisons/"): Rule(
+        ORG_CHANGE, ok=302, body=lambda actor: {"username": "analyst", "org_unit": _unit_pk("br-br")}
+    ),
+    ("POST", "org/liaisons/<int:liaison_id>/remove"): Rule(ORG_CHANGE, ok=302),
+    ("GET", "org/users/"): Rule(USERS_READ),
+    ("POST", "org/users/"): Rule(ADMIN, ok=302, body=lambda actor: {"username": "matrix-page-user", "role": "analyst"}),
+    ("GET", "account/tokens/"): Rule(EVERYONE),
+    ("POST", "account/tokens/"): Rule(
+        EVERYONE, body=lambda actor: {"name": "matrix", "scope": "read", "expires_days": 1}
+    ),
+    ("POST", "account/tokens/<int:token_id>/revoke"): Rule(EVERYONE, ok=302),
+    ("GET", "audit/ledger/"): Rule(LEDGER_READ),
+    ("POST", "audit/ledger/verify"): Rule(LEDGER_READ),  # a read that recomputes the chain; POST for HTMX
+    ("POST", "audit/ledger/checkpoint"): Rule(ORG_CHANGE, ok=302),
+    ("GET", "governance/committees/"): Rule(INTERNAL),
+    ("GET", "gates/"): Rule(INTERNAL),
+    ("GET", "gates/decisions/<int:decision_id>/"): Rule(SEES_BR_UK, denied=404),
+    ("GET", "gates/policy/"): Rule(INTERNAL),
+    ("GET", "gates/try/"): Rule(GATE_DECIDE),
+    ("POST", "gates/try/"): Rule(  # a dry run; "record" is not pressed
+        GATE_DECIDE, body=lambda actor: {"gate": "sales_deal", "subject": json.dumps(_subject())}
+    ),
+    **{("GET", module): Rule(INTERNAL) for module in MODULES},
+}
+
+# Non-operation URLs inside the ninja include: the schema and its docs page, public on purpose.
+API_PUBLIC_URLS = {"openapi.json": "/api/openapi.json", "docs": "/api/docs"}
+
+
+# --- discovery ----------------------------------------------------------------------------------
+
+
+def discovered_pages() -> set[str]:
+    """Every route the resolver serves (includes expanded), except the API and static files."""
+    from conduct.config.api import api
+
+    def walk(patterns: list[Any], prefix: str) -> set[str]:
+        routes: set[str] = set()
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if entry.namespace == api.urls_namespace:
+                    continue  # the ninja include: covered operation by operation below
+                routes |= walk(entry.url_patterns, route)
+                continue
+            assert isinstance(entry, URLPattern)
+            if route.startswith(("^api/", "static/", "^static/")):
+                continue  # the API's catch-all 404 and static files
+            routes.add(route)
+        return routes
+
+    return walk(get_resolver().url_patterns, "")
+
+
+def discovered_api_operations() -> set[tuple[str, str]]:
+    from conduct.config.api import api
+
+    schema = api.get_openapi_schema()
+    return {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
+
+
+def discovered_api_extras() -> set[str]:
+    """URLs of the ninja include that are not operations (the schema, the docs page, the root)."""
+    from conduct.config.api import api
+
+    operations = {re.sub(r"\{(\w+)\}", r"<\1>", path.removeprefix("/api/")) for _, path in discovered_api_operations()}
+    return {str(p.pattern) for p in api.urls[0]} - operations - {""}
+
+
+# --- making requests ----------------------------------------------------------------------------
+
+
+def _param(name: str, actor: Any) -> int | str:
+    from conduct.apps.accounts.models import Liaison, OrgUnit, User
+    from conduct.apps.accounts.services import token_create
+
+    if name == "unit_id":
+        return _unit_pk("br-uk")
+    if name == "user_id":
+        return User.objects.get(username="liaison_de").pk
+    if name == "liaison_id":
+        return Liaison.objects.get(org_unit__code="br-de").pk
+    if name == "token_id":  # the actor's own token
+        token, _ = token_create(actor=None, user=actor, name="matrix-own", scope="read", expires_days=1)
+        return token.pk
+    if name == "seq":
+        return 1
+    if name == "gate":
+        return "sales_deal"
+    if name == "decision_id":
+        from conduct.apps.gates.services import gate_decide
+
+        return gate_decide(actor=None, gate="sales_deal", subject=_subject(), org_unit=OrgUnit.objects.get(code="br-uk")
+                           ).decision.pk
+    raise AssertionError(f"add a demo value for path parameter {name!r} to _param()")
+
+
+def fill(template: str, actor: Any) -> str:
+    return re.sub(r"\{(\w+)\}|<(?:\w+:)?(\w+)>", lambda m: str(_param(m.group(1) or m.group(2), actor)), template)
+
+
+def call(client: Client, method: str, url: str, body: dict[str, Any] | None, *, as_json: bool, **extra: Any) -> Any:
+    if method == "GET":
+        return client.get(url, **extra)
+    if as_json:
+        data = json.dumps(body) if body is not None else ""
+        return getattr(client, method.lower())(url, data, content_type="application/json", **extra)
+    return getattr(client, method.lower())(url, body or {}, **extra)
+
+
+def assert_error_shape(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message", "fields"}, body
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert isinstance(body["error"]["fields"], dict)
+    if code is not None:
+        assert body["error"]["code"] == code, body
+    return body
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _signing_key_in_tmp(tmp_path_factory: Any) -> Any:
+    # Checkpoints generate the installation's signing key on first use; keep it out of CONDUCT_HOME.
+    from django.conf import settings
+    from django.test import override_settings
+
+    key = tmp_path_factory.mktemp("keys") / "ledger_ed25519.pem"
+    with override_settings(CONDUCT={**settings.CONDUCT, "SIGNING_KEY_PATH": key}):
+        yield
+
+
+def _as(role: str) -> tuple[Any, Client]:
+    from conduct.apps.accounts.models import User
+
+    user = User.objects.get(username=ROLE_CAST[role])
+    client = Client()
+    client.force_login(user)
+    return user, client
+
+
+# --- the contract covers exactly what exists ----------------------------------------------------
+
+
+def test_the_api_table_covers_exactly_the_operations_that_exist():
+    existing = discovered_api_operations()
+    assert existing - set(API) == set(), "operations without an entry in API"
+    assert set(API) - existing == set(), "entries in API for operations that no longer exist"
+
+
+def test_the_page_table_covers_exactly_the_routes_that_exist():
+    existing = discovered_pages()
+    listed = {route for _, route in PAGES}
+    assert existing - listed == set(), "pages without an entry in PAGES"
+    assert listed - existing == set(), "entries in PAGES for pages that no longer exist"
+
+
+def test_the_only_api_urls_that_are_not_operations_are_the_schema_and_its_docs():
+    assert discovered_api_extras() == set(API_PUBLIC_URLS)
+
+
+def test_every_role_in_the_tables_is_a_role_conduct_knows():
+    from conduct.apps.accounts.roles import Role
+
+    assert set(ROLES) == set(Role.values)
+    for rule in [*API.values(), *PAGES.values()]:
+        assert rule.allowed <= EVERYONE
+
+
+# --- role x endpoint ----------------------------------------------------------------------------
+
+
+def _in_savepoint(request: Callable[[], Any]) -> Any:
+    """Make one request and roll back whatever it wrote, so each endpoint sees the demo data as loaded."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        response = request()
+        if response.streaming:
+            response.content_bytes = b"".join(response.streaming_content)
+        transaction.set_rollback(True)
+    return response
+
+
+def _api_mismatch(role: str, method: str, path: str, actor: Any, client: Client) -> str | None:
+    rule = API[(method, path)]
+
+    def request() -> Any:
+        return call(client, method, fill(path, actor), rule.body(actor) if rule.body else None, as_json=True)
+
+    response = _in_savepoint(request)
+    got = f"{role} {method} {path}: {response.status_code}"
+    if role in rule.allowed:
+        if response.status_code != rule.ok:
+            return f"{got}, expected {rule.ok}: {response.content[:200]!r}"
+        if response.streaming and not response.content_bytes:
+            return f"{got}, but the stream was empty"
+    elif rule.refusal(role) == EMPTY:
+        if response.status_code != 200 or response.json()["count"] != 0 or response.json()["items"]:
+            return f"{got}, expected 200 with no items (a leak): {response.content[:200]!r}"
+    else:
+        try:
+            assert_error_shape(response, int(rule.refusal(role)))
+        except AssertionError as exc:
+            return f"{got}, expected {rule.refusal(role)} in the error shape: {exc}"
+    return None
+
+
+def _page_mismatch(role: str, method: str, route: str, actor: Any, client: Client) -> str | None:
+    rule = PAGES[(method, route)]
+    url = "/" + fill(route, actor)
+
+    def request() -> Any:
+        return call(client, method, url, rule.body(actor) if rule.body else None, as_json=False)
+
+    response = _in_savepoint(request)
+    expected = rule.ok if role in rule.allowed else rule.refusal(role)
+    if response.status_code != expected:
+        return f"{role} {method} {url}: {response.status_code}, expected {expected}: {response.content[:200]!r}"
+    if response.status_code == 302 and route != "logout/" and response["Location"].startswith("/login/"):
+        return f"{role} {method} {url}: sent to the login page although logged in"
+    return None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_the_api_table_allows(role):
+    actor, client = _as(role)
+    mismatches = [_api_mismatch(role, method, path, actor, client) for method, path in sorted(API)]
+    assert [m for m in mismatches if m] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_the_page_table_allows(role):
+    actor, client = _as(role)
+    mismatches = []
+    for method, route in sorted(PAGES):
+        # logging out ends the session, so it gets a client of its own
+        page_client = _as(role)[1] if route == "logout/" else client
+        mismatches.append(_page_mismatch(role, method, route, actor, page_client))
+    assert [m for m in mismatches if m] == []
+
+
+@pytest.mark.django_db
+def test_anonymous_callers_get_401_from_every_api_operation(admin):
+    from conduct.apps.audit.models import LedgerEntry
+
+    client = Client(enforce_csrf_checks=True)  # as a real client: no CSRF exemption
+    mismatches = []
+    for method, path in sorted(API):
+        rule = API[(method, path)]
+        url = fill(path, admin)
+        before = LedgerEntry.objects.count()
+        response = call(client, method, url, rule.body(admin) if rule.body else {}, as_json=True)
+        try:
+            assert_error_shape(response, 401, "unauthenticated")
+        except AssertionError as exc:
+            mismatches.append(f"{method} {url}: {exc}")
+        if LedgerEntry.objects.count() != before:
+            mismatches.append(f"{method} {url}: an anonymous request changed something")
+    assert mismatches == []
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_the_login_page_from_every_page(admin):
+    mismatches = []
+    for method, route in sorted(PAGES):
+        rule = PAGES[(method, route)]
+        url = "/" + fill(route, admin)
+        response = call(Client(), method, url, rule.body(admin) if rule.body else None, as_json=False)
+        if route in PUBLIC_PAGES:
+            if response.status_code != 200:
+                mismatches.append(f"{method} {url}: {response.status_code}, expected 200 (public)")
+        elif response.status_code != 302 or not response["Location"].startswith("/login/"):
+            mismatches.append(f"{method} {url}: {response.status_code} {response.get('Location')}, expected the login page")
+    assert mismatches == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(API_PUBLIC_URLS))
+def test_the_api_schema_and_docs_are_public(name):
+    assert Client().get(API_PUBLIC_URLS[name]).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted(r for m, r in PAGES if m == "POST" and ("GET", r) not in PAGES))
+def test_pages_that_only_change_things_refuse_get(route, admin):
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/" + fill(route, admin)).status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "target"), [("admin", "/dashboard/"), ("liaison", "/dashboard/"),
+                                              ("auditor", "/dashboard/"), ("supplier", "/portal/"),
+                                              ("customer", "/portal/")])
+def test_home_sends_staff_to_the_dashboard_and_portal_users_to_the_portal(role, target):
+    _, client = _as(role)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == target
+
+
+# --- object-level scoping -----------------------------------------------------------------------
+
+
+def _codes(response: Any) -> set[str]:
+    assert response.status_code == 200, response.content[:300]
+    return {item["code"] for item in response.json()["items"]}
+
+
+@pytest.mark.django_db
+def test_a_liaison_sees_their_branch_and_its_subtree_but_no_other_branch(liaison_uk, api_client):
+    from conduct.apps.accounts.models import OrgUnit
+    from conduct.apps.accounts.services import orgunit_create
+
+    br_uk = OrgUnit.objects.get(code="br-uk")
+    office = orgunit_create(actor=None, code="br-uk-manchester", name="Manchester office", kind="branch", country="GB",
+                            parent=br_uk)
+    orgunit_create(actor=None, code="br-uk-desk", name="Leeds desk", kind="branch", country="GB", parent=office)
+    client = api_client(liaison_uk)
+
+    assert _codes(client.get("/api/v1/org-units?limit=500")) == {"br-uk", "br-uk-manchester", "br-uk-desk"}
+    assert client.get("/api/v1/org-units/br-uk-desk").status_code == 200
+    assert client.get(f"/org/units/{office.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_liaison_gets_404_for_a_branch_outside_their_scope(liaison_uk, api_client):
+    from conduct.apps.accounts.models import OrgUnit
+
+    br_de = OrgUnit.objects.get(code="br-de")
+    client = api_client(liaison_uk)
+    assert_error_shape(client.get(f"/api/v1/org-units/{br_de.pk}"), 404, "not_found")
+    assert_error_shape(client.get("/api/v1/org-units/br-de"), 404, "not_found")
+    assert _codes(client.get(f"/api/v1/org-units?parent={br_de.parent_id}")) == {"br-uk"}
+    page = client.get(f"/org/units/{br_de.pk}/")
+    assert page.status_code == 404
+    assert "Germany" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_liaison_sees_only_the_liaisons_and_pages_of_their_scope(liaison_uk, api_client):
+    client = api_client(liaison_uk)
+    liaisons = client.get("/api/v1/liaisons?limit=500").json()["items"]
+    assert {item["org_unit"] for item in liaisons} == {"br-uk"}
+    html = client.get("/org/liaisons/").content.decode()
+    assert "liaison_uk" in html and "liaison_de" not in html and "Germany" not in html
+    org_page = client.get("/org/units/").content.decode()
+    assert "UK Branch" in org_page and "Germany" not in org_page and "Shenzhen" not in org_page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["supplier_acme", "customer_metro"])
+def test_portal_users_see_no_org_units_users_liaisons_or_ledger(username, cast, api_client):
+    client = api_client(cast(username))
+    assert _codes(client.get("/api/v1/org-units")) == set()
+    assert _codes(client.get("/api/v1/org-units/without-liaison")) == set()
+    assert_error_shape(client.get("/api/v1/org-units/hq"), 404)
+    for url in ["/api/v1/users", "/api/v1/users/admin", "/api/v1/liaisons", "/api/v1/ledger", "/api/v1/ledger/1",
+                "/api/v1/ledger/export", "/api/v1/ledger/checkpoints", "/api/v1/committees"]:
+        assert_error_shape(client.get(url), 403, "forbidden")
+    me = client.get("/api/v1/me").json()
+    assert me["scope_units"] == []
+    for page in ["/dashboard/", "/org/units/", "/org/liaisons/", "/org/users/", "/audit/ledger/"]:
+        response = client.get(page)
+        assert response.status_code == 403
+        assert "Northlight" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_users_see_and_revoke_only_their_own_tokens_while_admins_also_manage_service_accounts(
+    admin, officer, liaison_uk, api_client
+):
+    from conduct.apps.accounts.services import token_create, user_create
+
+    service = user_create(actor=None, username="erp-bot", role="analyst", is_service_account=True)
+    admins, _ = token_create(actor=None, user=admin, name="admin's", scope="read")
+    services, _ = token_create(actor=None, user=service, name="erp", scope="read")
+    officers, _ = token_create(actor=None, user=officer, name="officer's", scope="read")
+
+    officer_client = api_client(officer)
+    assert {t["id"] for t in officer_client.get("/api/v1/tokens").json()["items"]} == {officers.pk}
+    for token in (admins, services):
+        assert_error_shape(officer_client.delete(f"/api/v1/tokens/{token.pk}"), 404, "not_found")
+        assert officer_client.post(f"/account/tokens/{token.pk}/revoke").status_code == 404
+    assert "admin&#x27;s" not in officer_client.get("/account/tokens/").content.decode()
+
+    admin_client = api_client(admin)
+    assert {t["id"] for t in admin_client.get("/api/v1/tokens").json()["items"]} == {admins.pk, services.pk}
+    assert_error_shape(admin_client.delete(f"/api/v1/tokens/{officers.pk}"), 404)
+    assert admin_client.delete(f"/api/v1/tokens/{services.pk}").status_code == 200
+    officers.refresh_from_db()
+    assert officers.revoked_at is None
+
+
+@pytest.mark.django_db
+def test_the_auditor_reads_everything(auditor, api_client):
+    from conduct.apps.accounts.models import Liaison, OrgUnit, User
+    from conduct.apps.audit.models import LedgerEntry
+
+    client = api_client(auditor)
+    assert client.get("/api/v1/org-units?limit=500").json()["count"] == OrgUnit.objects.count()
+    assert client.get("/api/v1/users?limit=500").json()["count"] == User.objects.count()
+    assert client.get("/api/v1/liaisons?limit=500").json()["count"] == Liaison.objects.count()
+    assert client.get("/api/v1/ledger?limit=1").json()["count"] == LedgerEntry.objects.count()
+    assert client.get("/api/v1/ledger/verify").json()["ok"] is True
+    assert client.get("/api/v1/users/supplier_acme").status_code == 200
+
+
+# Writes every role may make on its own account: its tokens, logging out, and re-checking the ledger.
+SELF_SERVICE_API = {("POST", "/api/v1/tokens"), ("DELETE", "/api/v1/tokens/{token_id}")}
+SELF_SERVICE_PAGES = {("POST", "logout/"), ("POST", "account/tokens/"), ("POST", "account/tokens/<int:token_id>/revoke"),
+                      ("POST", "audit/ledger/verify")}
+
+
+@pytest.mark.django_db
+def test_the_auditor_is_refused_every_write_with_403(auditor, bearer):
+    from conduct.apps.audit.models import LedgerEntry
+
+    headers = bearer(auditor, "read-write")
+    api_writes = [(m, fill(p, auditor), API[(m, p)].body(auditor) if API[(m, p)].body else None)
+                  for m, p in sorted(API) if m != "GET" and (m, p) not in SELF_SERVICE_API]
+    page_writes = [("/" + fill(r, auditor), PAGES[(m, r)].body(auditor) if PAGES[(m, r)].body else None)
+                   for m, r in sorted(PAGES) if m == "POST" and (m, r) not in SELF_SERVICE_PAGES]
+    assert len(api_writes) >= 9 and len(page_writes) >= 6
+    client = Client()
+    client.force_login(auditor)
+    before = LedgerEntry.objects.count()
+    for method, url, body in api_writes:
+        assert_error_shape(call(Client(), method, url, body, as_json=True, **headers), 403, "forbidden")
+    for url, body in page_writes:
+        response = call(client, "POST", url, body, as_json=False)
+        assert response.status_code == 403, (url, response.status_code)
+    assert LedgerEntry.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_read_only_tokens_cannot_write_anywhere_in_the_api(admin, bearer):
+    from conduct.apps.audit.models import LedgerEntry
+
+    headers = bearer(admin, "read")
+    requests = [(m, fill(p, admin), API[(m, p)].body(admin) if API[(m, p)].body else None) for m, p in sorted(API)]
+    before = LedgerEntry.objects.count()
+    for method, url, body in requests:
+        response = call(Client(), method, url, body, as_json=True, **headers)
+        if method == "GET":  # the same token reads everything its user may read
+            assert response.status_code == 200, (url, response.content[:200])
+        else:
+            assert_error_shape(response, 403, "read_only_token")
+    assert LedgerEntry.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_session_writes_need_the_csrf_token_but_bearer_writes_do_not(officer, bearer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    body = json.dumps({"name": "csrf", "expires_days": 1})
+    assert_error_shape(client.post("/api/v1/tokens", body, content_type="application/json"), 403, "csrf")
+    assert client.get("/api/v1/tokens").status_code == 200  # reads need no token
+
+    client.get("/account/tokens/")  # sets the csrftoken cookie
+    csrf = client.cookies["csrftoken"].value
+    ok = client.post("/api/v1/tokens", body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    assert ok.status_code == 201
+
+    tokenised = Client(enforce_csrf_checks=True)
+    assert tokenised.post("/api/v1/tokens", body, content_type="application/json", **bearer(officer)).status_code == 201
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("authorization", ["Bearer cdt_00000000_nope", "Bearer nonsense", "Basic b2ZmaWNlcjp4"])
+def test_a_write_with_a_bad_token_answers_401_not_a_csrf_error(authorization):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/api/v1/org-units", "{}", content_type="application/json", HTTP_AUTHORIZATION=authorization)
+    assert_error_shape(response, 401, "unauthenticated")
