@@ -38,7 +38,7 @@ browser:
 
 test-sqlite: venv browser
 	@echo "== pytest on SQLite =="
-	CONDUCT_HOME=$(CURDIR)/var/test $(BIN)/pytest -n 2 --dist loadfile
+	CONDUCT_HOME=$(CURDIR)/var/test SQLITE_TEST_NAME=$(CURDIR)/var/test/test.sqlite3 $(BIN)/pytest -n 2 --dist loadfile
 
 test-postgres: venv
 	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \

@@ -90,7 +90,7 @@ def create_checkpoint(request: HttpRequest) -> Status:
 @router.get("/ledger/export", summary="The whole ledger as JSON lines, with signed checkpoints")
 def export(request: HttpRequest) -> StreamingHttpResponse:
     require(actor_of(request), "ledger.view")
-    lines = (line + "\n" for line in services.export_lines())
+    lines = services.export_lines()
     response = StreamingHttpResponse(lines, content_type="application/x-ndjson")
     response["Content-Disposition"] = 'attachment; filename="conduct-ledger.jsonl"'
     return response

@@ -200,13 +200,11 @@ def checkpoint_create(*, actor: Any, reason: str = "on request") -> Checkpoint:
     return cp
 
 
-def export_lines(*, since_seq: int = 0) -> Iterator[str]:
-    """The ledger as JSON lines (entries, then the signed checkpoints) for outside verification."""
-    for record in iter_records():
-        if record.seq > since_seq:
-            yield core_ledger.record_to_json(record)
-    for cp in Checkpoint.objects.order_by("seq"):
-        yield json.dumps({"type": "checkpoint", **checkpoint_dict(cp)}, sort_keys=True)
+def export_lines() -> Iterator[str]:
+    """The ledger as JSON lines for outside verification (docs/audit-ledger.md): a header, every entry in
+    order, and each signed checkpoint right after the entry it signs. Each line ends with a newline."""
+    checkpoints = [_signed_from_model(cp) for cp in Checkpoint.objects.order_by("seq", "at")]
+    return core_ledger.export_lines(iter_records(), checkpoints=checkpoints)
 
 
 def in_transaction() -> bool:

@@ -1,13 +1,25 @@
 """Supplier risk 0-100, as a sum of named drivers so every point can be traced to a fact.
 
+Drivers (default points in RiskWeights):
+  country            country risk 0-100 x 0.30 (the caller looks it up in the country table)
+  designated_region  +25 for a site in a designated region (e.g. UFLPA); the score stays >= 50 (high)
+  labour_intensive   +8 when any category is labour-intensive; environmental +6 likewise
+  certificate:<std>  SA8000 -6, ISO 45001 -4, ISO 14001 -3; half credit when expiring soon
+  findings_<sev>     open audit findings: critical 15 each (cap 30), major 6 (cap 18), minor 1 (cap 5)
+  screening_confirmed +40 for a confirmed list match; the score stays >= 90 (critical)
+  screening_alerts   5 per open potential match (cap 10)
+  questionnaire      (100 - score) x 0.15, or +8 when not answered
+  upstream           risk reaching the supplier from sub-suppliers (see propagate), capped at 30 in all
+
 Drivers always add up to the score exactly: where the model clips (the upstream cap, the 0-100 range, the
-floor for a confirmed screening match), the clipping appears as a driver of its own with the reason.
+floors for a confirmed screening match or a designated region), the clipping appears as a driver of its
+own with the reason. Bands: low < 25 <= medium < 50 <= high < 75 <= critical.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -33,6 +45,7 @@ class RiskWeights:
     country_factor: float = 0.30  # points per point of country risk (0-100) -> up to 30
     high_country_risk: float = 60.0  # country risk from which the country driver propagates upstream
     designated_region: int = 25
+    designated_region_floor: int = 50  # presumption of forced labour (e.g. UFLPA): at least "high"
     labour_intensive: int = 8
     environmental: int = 6
     certificate_credits: Mapping[str, int] = field(
@@ -65,8 +78,12 @@ class RiskWeights:
                 raise ValueError(f"RiskWeights.{name} must be a finite number >= 0, got {value!r}")
         if any(credit < 0 for credit in self.certificate_credits.values()):
             raise ValueError("RiskWeights.certificate_credits must be >= 0 (they are subtracted)")
+        if max(self.screening_confirmed_floor, self.designated_region_floor) > 100:
+            raise ValueError("RiskWeights floors must be <= 100")
         if not 0 < self.medium_from < self.high_from < self.critical_from <= 100:
-            raise ValueError("RiskWeights bands must satisfy 0 < medium_from < high_from < critical_from <= 100")
+            raise ValueError(
+                "RiskWeights bands must satisfy 0 < medium_from < high_from < critical_from <= 100"
+            )
 
     def band(self, score: int) -> str:
         if score >= self.critical_from:
@@ -97,7 +114,7 @@ class UpstreamContribution:
         via = " -> ".join(str(node) for node in self.path)
         return (
             f"sub-supplier {self.source_id} at distance {self.distance} (via {via}): {self.reason}; "
-            f"{_fmt(self.source_points)} x decay^{self.distance} = {_fmt(self.points)}"
+            f"{self.source_points:.4g} x decay^{self.distance} = {self.points:.4g}"
         )
 
 
@@ -124,13 +141,20 @@ class SupplierRiskInputs:
             raise ValueError(f"country_risk must be within 0-100, got {self.country_risk!r}")
         if self.questionnaire_score is not None and not 0 <= self.questionnaire_score <= 100:
             raise ValueError(f"questionnaire_score must be within 0-100, got {self.questionnaire_score!r}")
-        for name in ("open_findings_critical", "open_findings_major", "open_findings_minor", "open_screening_alerts"):
+        for name in (
+            "open_findings_critical",
+            "open_findings_major",
+            "open_findings_minor",
+            "open_screening_alerts",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
         stray = self.expiring_certificates - self.valid_certificates
         if stray:
-            raise ValueError(f"expiring_certificates not among valid_certificates: {', '.join(sorted(stray))}")
+            raise ValueError(
+                f"expiring_certificates not among valid_certificates: {', '.join(sorted(stray))}"
+            )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -154,85 +178,116 @@ class SupplierRisk:
     propagating_reasons: tuple[str, ...] = ()
 
 
-def _fmt(number: float) -> str:
-    return f"{number:g}" if number == int(number) else f"{number:.2f}"
-
-
 def _round(value: float) -> int:
     """Half up, for non-negative values, so 2.5 is 3 as people expect (not banker's 2)."""
-    return math.floor(value + 0.5)
+    return int(value + 0.5)
 
 
 def supplier_risk(inputs: SupplierRiskInputs, *, weights: RiskWeights = DEFAULT_WEIGHTS) -> SupplierRisk:
     """Score one supplier; the drivers list every contribution, including clipping, and sum to the score."""
-    w = weights
+    drivers, propagating, reasons = _own_drivers(inputs, weights)
+    return _finish(drivers, inputs.upstream, weights, propagating, tuple(reasons))
+
+
+def add_upstream(
+    own: SupplierRisk,
+    upstream: Iterable[UpstreamContribution],
+    *,
+    weights: RiskWeights = DEFAULT_WEIGHTS,
+) -> SupplierRisk:
+    """The supplier's score with what reaches it from sub-suppliers (propagate's contributions).
+
+    Same result as supplier_risk with `upstream` in the inputs, without recomputing the own drivers:
+    upstream and clipping drivers of `own` are replaced, the rest kept.
+    """
+    kept = [
+        driver
+        for driver in own.drivers
+        if driver.name not in _DERIVED_DRIVERS and not driver.name.startswith("floor:")
+    ]
+    return _finish(kept, upstream, weights, own.propagating_points, own.propagating_reasons)
+
+
+_DERIVED_DRIVERS = frozenset({"upstream", "upstream_cap", "cap", "floor"})
+
+
+def _own_drivers(inputs: SupplierRiskInputs, w: RiskWeights) -> tuple[list[RiskDriver], int, list[str]]:
     drivers: list[RiskDriver] = []
     add = drivers.append
     propagating = 0
     reasons: list[str] = []
+    passes_on = w.propagating_drivers
 
-    if inputs.country_risk is not None:
-        points = _round(inputs.country_risk * w.country_factor)
+    country_risk = inputs.country_risk
+    if country_risk is not None:
+        points = _round(country_risk * w.country_factor)
         where = inputs.country or "country"
         add(
             RiskDriver(
                 name="country",
-                value=inputs.country_risk,
+                value=country_risk,
                 points=points,
-                detail=f"{where} risk {_fmt(inputs.country_risk)}/100 x {w.country_factor:g}",
+                detail=f"{where} risk {country_risk:.4g}/100 x {w.country_factor:g}",
             )
         )
-        if "country" in w.propagating_drivers and inputs.country_risk >= w.high_country_risk and points:
+        if points and country_risk >= w.high_country_risk and "country" in passes_on:
             propagating += points
-            reasons.append(f"high-risk country {where} ({_fmt(inputs.country_risk)}/100)")
-    if inputs.designated_region is not None and w.designated_region:
+            reasons.append(f"high-risk country {where} ({country_risk:.4g}/100)")
+
+    region = inputs.designated_region
+    if region is not None:
+        # Always listed, even at 0 points: the floor for designated regions keys on this driver.
         add(
             RiskDriver(
                 name="designated_region",
-                value=inputs.designated_region,
+                value=region,
                 points=w.designated_region,
-                detail=f"site in a designated region: {inputs.designated_region}",
+                detail=f"site in a designated region: {region}",
             )
         )
-        if "designated_region" in w.propagating_drivers:
+        if w.designated_region and "designated_region" in passes_on:
             propagating += w.designated_region
-            reasons.append(f"designated region {inputs.designated_region}")
+            reasons.append(f"designated region {region}")
 
-    labour = inputs.categories & w.labour_intensive_categories
-    if labour and w.labour_intensive:
-        add(
-            RiskDriver(
-                name="labour_intensive",
-                value=tuple(sorted(labour)),
-                points=w.labour_intensive,
-                detail=f"labour-intensive category: {', '.join(sorted(labour))}",
+    categories = inputs.categories
+    if categories:
+        labour = sorted(categories & w.labour_intensive_categories)
+        if labour and w.labour_intensive:
+            add(
+                RiskDriver(
+                    name="labour_intensive",
+                    value=tuple(labour),
+                    points=w.labour_intensive,
+                    detail=f"labour-intensive category: {', '.join(labour)}",
+                )
             )
-        )
-    environmental = inputs.categories & w.environmental_categories
-    if environmental and w.environmental:
-        add(
-            RiskDriver(
-                name="environmental",
-                value=tuple(sorted(environmental)),
-                points=w.environmental,
-                detail=f"environmentally sensitive category: {', '.join(sorted(environmental))}",
+        environmental = sorted(categories & w.environmental_categories)
+        if environmental and w.environmental:
+            add(
+                RiskDriver(
+                    name="environmental",
+                    value=tuple(environmental),
+                    points=w.environmental,
+                    detail=f"environmentally sensitive category: {', '.join(environmental)}",
+                )
             )
-        )
 
-    for standard, credit in sorted(w.certificate_credits.items()):
-        if standard not in inputs.valid_certificates or not credit:
-            continue
-        expiring = standard in inputs.expiring_certificates
-        earned = credit // 2 if expiring else credit
-        note = f"half credit, expires soon (full credit {credit})" if expiring else "valid"
-        add(
-            RiskDriver(
-                name=f"certificate:{standard}",
-                value="expiring" if expiring else "valid",
-                points=-earned,
-                detail=f"{standard} certificate {note}",
+    if inputs.valid_certificates:
+        for standard, credit in sorted(w.certificate_credits.items()):
+            if not credit or standard not in inputs.valid_certificates:
+                continue
+            if standard in inputs.expiring_certificates:
+                earned, note = credit // 2, f"half credit, expires soon (full credit {credit})"
+            else:
+                earned, note = credit, "valid"
+            add(
+                RiskDriver(
+                    name=f"certificate:{standard}",
+                    value="expiring" if earned != credit else "valid",
+                    points=-earned,
+                    detail=f"{standard} certificate {note}",
+                )
             )
-        )
 
     for severity, count, per, cap in (
         ("critical", inputs.open_findings_critical, w.finding_critical, w.finding_critical_cap),
@@ -244,39 +299,51 @@ def supplier_risk(inputs: SupplierRiskInputs, *, weights: RiskWeights = DEFAULT_
         points = min(count * per, cap)
         capped = f", capped at {cap}" if count * per > cap else ""
         name = f"findings_{severity}"
-        add(RiskDriver(name=name, value=count, points=points, detail=f"{count} open {severity} finding(s) x {per}{capped}"))
-        if name in w.propagating_drivers:
+        add(
+            RiskDriver(
+                name=name,
+                value=count,
+                points=points,
+                detail=f"{count} open {severity} finding(s) x {per}{capped}",
+            )
+        )
+        if name in passes_on:
             propagating += points
             reasons.append(f"{count} open {severity} audit finding(s)")
 
-    confirmed = bool(inputs.confirmed_matches)
-    if confirmed:
-        kinds = ", ".join(sorted(inputs.confirmed_matches))
+    if inputs.confirmed_matches:
+        # Always listed, even at 0 points: the floor for confirmed matches keys on this driver.
+        kinds = tuple(sorted(inputs.confirmed_matches))
         add(
             RiskDriver(
                 name="screening_confirmed",
-                value=tuple(sorted(inputs.confirmed_matches)),
+                value=kinds,
                 points=w.screening_confirmed,
-                detail=f"confirmed screening match: {kinds}",
+                detail=f"confirmed screening match: {', '.join(kinds)}",
             )
         )
-        if "screening_confirmed" in w.propagating_drivers:
+        if w.screening_confirmed and "screening_confirmed" in passes_on:
             propagating += w.screening_confirmed
-            reasons.append(f"confirmed screening match ({kinds})")
-    if inputs.open_screening_alerts and w.screening_alert:
-        count = inputs.open_screening_alerts
-        points = min(count * w.screening_alert, w.screening_alert_cap)
-        capped = f", capped at {w.screening_alert_cap}" if count * w.screening_alert > w.screening_alert_cap else ""
+            reasons.append(f"confirmed screening match ({', '.join(kinds)})")
+    alerts = inputs.open_screening_alerts
+    if alerts and w.screening_alert:
+        points = min(alerts * w.screening_alert, w.screening_alert_cap)
+        capped = (
+            f", capped at {w.screening_alert_cap}"
+            if alerts * w.screening_alert > w.screening_alert_cap
+            else ""
+        )
         add(
             RiskDriver(
                 name="screening_alerts",
-                value=count,
+                value=alerts,
                 points=points,
-                detail=f"{count} potential screening match(es) open x {w.screening_alert}{capped}",
+                detail=f"{alerts} potential screening match(es) open x {w.screening_alert}{capped}",
             )
         )
 
-    if inputs.questionnaire_score is None:
+    answered = inputs.questionnaire_score
+    if answered is None:
         if w.questionnaire_missing:
             add(
                 RiskDriver(
@@ -287,27 +354,41 @@ def supplier_risk(inputs: SupplierRiskInputs, *, weights: RiskWeights = DEFAULT_
                 )
             )
     else:
-        points = _round((100 - inputs.questionnaire_score) * w.questionnaire_factor)
+        points = _round((100 - answered) * w.questionnaire_factor)
         if points:
             add(
                 RiskDriver(
                     name="questionnaire",
-                    value=inputs.questionnaire_score,
+                    value=answered,
                     points=points,
                     detail=(
-                        f"questionnaire score {_fmt(inputs.questionnaire_score)}/100: "
-                        f"(100 - {_fmt(inputs.questionnaire_score)}) x {w.questionnaire_factor:g}"
+                        f"questionnaire score {answered:.4g}/100: "
+                        f"(100 - {answered:.4g}) x {w.questionnaire_factor:g}"
                     ),
                 )
             )
+    return drivers, propagating, reasons
 
+
+def _finish(
+    drivers: list[RiskDriver],
+    upstream: Iterable[UpstreamContribution],
+    w: RiskWeights,
+    propagating: int,
+    reasons: tuple[str, ...],
+) -> SupplierRisk:
+    """Add upstream drivers, then clip (upstream cap, 0-100, floors), each clip as a driver."""
+    add = drivers.append
     upstream_total = 0
-    for contribution in inputs.upstream:
+    for contribution in upstream:
         points = _round(contribution.points)
-        if points <= 0:
-            continue
-        upstream_total += points
-        add(RiskDriver(name="upstream", value=contribution.source_id, points=points, detail=contribution.detail))
+        if points > 0:
+            upstream_total += points
+            add(
+                RiskDriver(
+                    name="upstream", value=contribution.source_id, points=points, detail=contribution.detail
+                )
+            )
     if upstream_total > w.upstream_cap:
         add(
             RiskDriver(
@@ -318,7 +399,15 @@ def supplier_risk(inputs: SupplierRiskInputs, *, weights: RiskWeights = DEFAULT_
             )
         )
 
-    raw = sum(driver.points for driver in drivers)
+    raw = 0
+    floor, floor_of, cause = 0, "", ""
+    for driver in drivers:
+        raw += driver.points
+        name = driver.name
+        if name == "designated_region" and w.designated_region_floor > floor:
+            floor, floor_of, cause = w.designated_region_floor, name, "a site in a designated region"
+        elif name == "screening_confirmed" and w.screening_confirmed_floor > floor:
+            floor, floor_of, cause = w.screening_confirmed_floor, name, "a confirmed screening match"
     score = raw
     if raw > 100:
         add(RiskDriver(name="cap", value=raw, points=100 - raw, detail=f"sum of drivers {raw} capped at 100"))
@@ -326,21 +415,22 @@ def supplier_risk(inputs: SupplierRiskInputs, *, weights: RiskWeights = DEFAULT_
     elif raw < 0:
         add(RiskDriver(name="floor", value=raw, points=-raw, detail=f"sum of drivers {raw} raised to 0"))
         score = 0
-    if confirmed and score < w.screening_confirmed_floor:
-        lift = w.screening_confirmed_floor - score
+    # Floors: facts that by themselves call for at least this much attention, however well the rest
+    # looks. Only the highest applicable floor applies, as one driver.
+    if score < floor:
         add(
             RiskDriver(
-                name="screening_floor",
-                value=w.screening_confirmed_floor,
-                points=lift,
-                detail=f"a confirmed screening match keeps the score at least {w.screening_confirmed_floor}",
+                name=f"floor:{floor_of}",
+                value=floor,
+                points=floor - score,
+                detail=f"{cause} keeps the score at least {floor}",
             )
         )
-        score = w.screening_confirmed_floor
+        score = floor
     return SupplierRisk(
         score=score,
         band=w.band(score),
         drivers=tuple(drivers),
         propagating_points=propagating,
-        propagating_reasons=tuple(reasons),
+        propagating_reasons=reasons,
     )

@@ -22,12 +22,12 @@ class Command(BaseCommand):
         if opts["out"]:
             with opts["out"].open("w", encoding="utf-8") as fh:
                 for line in export_lines():
-                    fh.write(line + "\n")
+                    fh.write(line)
                     count += 1
             self.stderr.write(f"Wrote {count} lines to {opts['out']}")
         else:
             for line in export_lines():
-                self.stdout.write(line)
+                self.stdout.write(line, ending="")
         if opts["public_key_out"]:
             opts["public_key_out"].write_bytes(signing_keys()[1])
             self.stderr.write(f"Wrote the public key to {opts['public_key_out']}")

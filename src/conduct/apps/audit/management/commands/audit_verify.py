@@ -52,7 +52,7 @@ class Command(BaseCommand):
         with path.open(encoding="utf-8") as fh:
             result = core_ledger.verify_export(fh, public_pem=public_pem)
         if result.ok:
-            self.stdout.write(f"OK: {result.summary}")
+            self.stdout.write(result.message)
             return
-        self.stderr.write(f"FAILED: {result.summary}")
+        self.stderr.write(f"FAILED {result.message}")
         sys.exit(1)
