@@ -9,15 +9,17 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from conduct.datafiles import data_dir as shipped_data_dir
+
 from ._errors import PolicyError, PolicyProblem
 from ._yaml import LocatedDict, LocatedList, YamlProblem, load_yaml
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[4] / "data"
+DEFAULT_DATA_DIR = shipped_data_dir()  # the repository's data/ folder, or CONDUCT_DATA_DIR
 
 CAPABILITY_TIERS = ("prohibited", "high", "standard")
 DESIGNATION_KINDS = ("forced_labour_import_presumption", "mass_surveillance_of_minorities")
@@ -60,13 +62,23 @@ class CountryRisk:
     unrated: Mapping[str, bool]
     basis: Mapping[str, str | None]  # "fh2026_status = Not Free"
 
-    def fact(self) -> dict[str, Any]:
-        fact: dict[str, Any] = {"code": self.code, "name": self.name, "rated": self.rated, "in_eu": self.in_eu}
+    @cached_property
+    def _fact(self) -> dict[str, Any]:
+        fact: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "rated": self.rated,
+            "in_eu": self.in_eu,
+        }
         for band, value in self.bands.items():
             fact[band] = value
             fact[f"{band}_unrated"] = self.unrated[band]
             fact[f"{band}_basis"] = self.basis[band]
         return fact
+
+    def fact(self) -> dict[str, Any]:
+        """The country as rules see it (`country_risk`). Shared between decisions: never mutate it."""
+        return self._fact
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,12 @@ class ReferenceData:
     capability_aliases: Mapping[str, str]
     version: str
     band_names: tuple[str, ...] = ()
+    _region_cache: dict[tuple[str, str | None], tuple[Region, ...]] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
+    _capability_cache: dict[str, tuple[str, Capability | None]] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
 
     def country(self, code: str) -> CountryRisk | None:
         return self.countries.get(code)
@@ -134,26 +152,50 @@ class ReferenceData:
     def regions_for(self, text: str | None, country: str | None) -> tuple[Region, ...]:
         if not text:
             return ()
-        folded = fold_text(text)
-        if not folded:
-            return ()
-        return tuple(region for region in self.regions if region.matches(folded, country))
+        key = (text, country)
+        cached = self._region_cache.get(key)
+        if cached is None:
+            folded = fold_text(text)
+            cached = tuple(r for r in self.regions if r.matches(folded, country)) if folded else ()
+            if len(self._region_cache) >= 4096:
+                self._region_cache.clear()
+            self._region_cache[key] = cached
+        return cached
 
     def capability(self, name: str) -> tuple[str, Capability | None]:
         """The canonical id of a capability name (its alias resolved) and its catalog entry, if any."""
-        key = capability_key(name)
-        canonical = self.capability_aliases.get(key, key)
-        return canonical, self.capabilities.get(canonical)
+        found = self._capability_cache.get(name)
+        if found is None:
+            key = capability_key(name)
+            canonical = self.capability_aliases.get(key, key)
+            found = (canonical, self.capabilities.get(canonical))
+            if len(self._capability_cache) >= 4096:
+                self._capability_cache.clear()
+            self._capability_cache[name] = found
+        return found
 
 
 def load_reference_data(data_dir: Path | str | None = None) -> ReferenceData:
     """Read the reference data under `data_dir` (default: the repository's data/ folder); cached per folder."""
-    root = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
-    return _load_cached(str(root.resolve()))
+    root = (Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR).resolve()
+    return _load_cached(str(root), _signature(root))
+
+
+def _signature(root: Path) -> tuple[tuple[int, int], ...]:
+    """Size and mtime of each file, so an edited file is read again rather than served from the cache."""
+    stamps = []
+    for name in _FILES:
+        try:
+            stat = (root / name).stat()
+        except OSError:
+            stamps.append((-1, -1))
+        else:
+            stamps.append((stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
 
 
 @lru_cache(maxsize=8)
-def _load_cached(root: str) -> ReferenceData:
+def _load_cached(root: str, signature: tuple[tuple[int, int], ...]) -> ReferenceData:
     return _Reader(Path(root)).read()
 
 
@@ -256,7 +298,9 @@ class _Reader:
             elif not isinstance(columns, list) or not isinstance(values, list) or not columns or not values:
                 self.problem(name, line, f"band {band!r} needs non-empty `columns` and `values` lists")
             elif unknown := [c for c in columns if c not in columns_present]:
-                self.problem(name, line, f"band {band!r} names unknown column(s): {', '.join(map(str, unknown))}")
+                self.problem(
+                    name, line, f"band {band!r} names unknown column(s): {', '.join(map(str, unknown))}"
+                )
             else:
                 result[band] = ([str(c) for c in columns], {str(v) for v in values})
         return result
@@ -269,11 +313,11 @@ class _Reader:
         bands: dict[str, tuple[list[str], set[str]]],
     ) -> dict[str, CountryRisk]:
         by_code: dict[str, dict[str, str]] = {}
-        for number, row in rows:
-            code = row["iso2"]
+        for number, csv_row in rows:
+            code = csv_row["iso2"]
             if code not in iso:
                 self.problem(_FILES[0], number, f"{code!r} is not in {_FILES[1]}")
-            by_code[code] = row
+            by_code[code] = csv_row
         for code in sorted(eu - set(iso)):
             self.problem(_FILES[2], None, f"EU member {code!r} is not in {_FILES[1]}")
         countries: dict[str, CountryRisk] = {}
@@ -315,7 +359,9 @@ class _Reader:
             if capability_key(cap_id) != cap_id:
                 self.problem(name, line, f"capability id {cap_id!r} must be lower snake_case")
             if tier not in CAPABILITY_TIERS:
-                self.problem(name, line, f"capability {cap_id!r}: tier must be one of {', '.join(CAPABILITY_TIERS)}")
+                self.problem(
+                    name, line, f"capability {cap_id!r}: tier must be one of {', '.join(CAPABILITY_TIERS)}"
+                )
                 continue
             if cap_id in capabilities or cap_id in aliases:
                 self.problem(name, line, f"capability {cap_id!r} is listed twice")
@@ -345,7 +391,9 @@ class _Reader:
         return regions
 
     def read_region(self, name: str, line: int, entry: Any, codes: set[str]) -> Region | None:
-        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("id", "name", "country")):
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(k), str) for k in ("id", "name", "country")
+        ):
             self.problem(name, line, "each region needs `id`, `name` and `country`")
             return None
         if entry["country"] not in codes:
@@ -353,10 +401,14 @@ class _Reader:
         designations: list[Designation] = []
         for item in entry.get("designations") or ():
             if not isinstance(item, dict) or item.get("kind") not in DESIGNATION_KINDS:
-                self.problem(name, line, f"region {entry['id']!r}: designation kind must be one of {DESIGNATION_KINDS}")
+                self.problem(
+                    name, line, f"region {entry['id']!r}: designation kind must be one of {DESIGNATION_KINDS}"
+                )
                 continue
             if not item.get("source") or not item.get("authority"):
-                self.problem(name, line, f"region {entry['id']!r}: every designation needs `authority` and `source`")
+                self.problem(
+                    name, line, f"region {entry['id']!r}: every designation needs `authority` and `source`"
+                )
             designations.append(
                 Designation(
                     kind=item["kind"],

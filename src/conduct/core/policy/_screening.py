@@ -109,7 +109,11 @@ def screening_fact(
         "strong": strong,
         "potential": not strong and best_blocking >= thresholds.alert,
         "other_kinds": sorted(
-            {h.list_kind for h in ordered if h.list_kind not in thresholds.blocking_kinds and h.score >= thresholds.alert}
+            {
+                h.list_kind
+                for h in ordered
+                if h.list_kind not in thresholds.blocking_kinds and h.score >= thresholds.alert
+            }
         ),
         "hits": [
             {

@@ -17,19 +17,37 @@ GATES = ("sales_deal", "app_launch", "supplier_onboarding", "product_release")
 SECURITY_SECTORS = ("law_enforcement", "public_security", "military", "intelligence", "detention")
 GOVERNMENT_SECTORS = ("government_civil", *SECURITY_SECTORS)
 SECTORS = (
-    "commercial", "retail", "residential", "education", "healthcare", "transport", "utilities",
-    "critical_infrastructure", *GOVERNMENT_SECTORS,
-)  # fmt: skip
+    "commercial",
+    "retail",
+    "residential",
+    "education",
+    "healthcare",
+    "transport",
+    "utilities",
+    "critical_infrastructure",
+    *GOVERNMENT_SECTORS,
+)
 PARTY_ROLES = ("customer", "end_user", "integrator", "consignee")
 SUPPLIER_CATEGORIES = (
-    "electronics_assembly", "pcb", "semiconductors", "plastics", "metals", "chemicals", "packaging",
-    "logistics", "software", "services", "raw_materials", "textiles",
-)  # fmt: skip
+    "electronics_assembly",
+    "pcb",
+    "semiconductors",
+    "plastics",
+    "metals",
+    "chemicals",
+    "packaging",
+    "logistics",
+    "software",
+    "services",
+    "raw_materials",
+    "textiles",
+)
 DPIA_STATES = ("approved", "pending", "rejected", "none")
 SECURITY_TEST_STATES = ("passed", "failed", "none")
 TRANSFER_MECHANISMS = ("adequacy", "scc", "bcr", "consent", "none")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INT_LIMIT = 2**63  # CEL integers are 64-bit
 
 
 def _join(path: str, key: str) -> str:
@@ -71,6 +89,8 @@ class _Int(_Spec):
     def check(self, value: Any, path: str, errors: list[FieldError], codes: Collection[str]) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
             errors.append(FieldError(path, f"must be a whole number, got {_kind(value)}"))
+        elif value >= _INT_LIMIT:
+            errors.append(FieldError(path, "is too large"))
         elif value < self.minimum:
             errors.append(FieldError(path, f"must be at least {self.minimum}, got {value}"))
         else:
@@ -117,7 +137,9 @@ class _Country(_Spec):
             return None
         code = value.strip().upper()
         if len(code) != 2 or not code.isalpha():
-            errors.append(FieldError(path, f"must be an ISO 3166-1 alpha-2 country code (two letters), got {value!r}"))
+            errors.append(
+                FieldError(path, f"must be an ISO 3166-1 alpha-2 country code (two letters), got {value!r}")
+            )
         elif code not in codes:
             errors.append(FieldError(path, f"{value!r} is not an ISO 3166-1 alpha-2 country code"))
         else:
@@ -135,7 +157,9 @@ class _Enum(_Spec):
             errors.append(FieldError(path, f"must be a {self.label} (string), got {_kind(value)}"))
         elif value.strip().lower() not in self.values:
             errors.append(
-                FieldError(path, f"{value!r} is not a valid {self.label}; expected one of: {', '.join(self.values)}")
+                FieldError(
+                    path, f"{value!r} is not a valid {self.label}; expected one of: {', '.join(self.values)}"
+                )
             )
         else:
             return value.strip().lower()
@@ -150,7 +174,9 @@ class _Name(_Spec):
 
     def check(self, value: Any, path: str, errors: list[FieldError], codes: Collection[str]) -> Any:
         if not isinstance(value, str) or not value.strip():
-            errors.append(FieldError(path, f"must be a {self.label} name (non-empty string), got {_describe(value)}"))
+            errors.append(
+                FieldError(path, f"must be a {self.label} name (non-empty string), got {_describe(value)}")
+            )
             return None
         return value.strip()
 
@@ -176,7 +202,11 @@ class _List(_Spec):
             errors.append(FieldError(path, f"must be a list, got {_kind(value)}"))
             return None
         if len(value) < self.min_items:
-            errors.append(FieldError(path, f"must list at least {self.min_items} item{'s' if self.min_items > 1 else ''}"))
+            errors.append(
+                FieldError(
+                    path, f"must list at least {self.min_items} item{'s' if self.min_items > 1 else ''}"
+                )
+            )
         return [self.item.check(item, f"{path}[{index}]", errors, codes) for index, item in enumerate(value)]
 
 
@@ -196,7 +226,9 @@ class _Obj(_Spec):
             else:
                 result[key] = spec.check(value[key], _join(path, key), errors, codes)
         for key, spec in self.optional.items():
-            result[key] = spec.check(value[key], _join(path, key), errors, codes) if key in value else spec.absent()
+            result[key] = (
+                spec.check(value[key], _join(path, key), errors, codes) if key in value else spec.absent()
+            )
         for key, extra in value.items():
             if not isinstance(key, str):
                 errors.append(FieldError(path, f"field names must be strings, got {key!r}"))
@@ -207,14 +239,17 @@ class _Obj(_Spec):
 
 def _json(value: Any, path: str, errors: list[FieldError]) -> Any:
     """Extra fields are kept, but must be JSON values (dates are written as YYYY-MM-DD)."""
-    if value is None or isinstance(value, str | bool | int):
+    if value is None or isinstance(value, str | bool):
         return value
+    if isinstance(value, int):
+        if -_INT_LIMIT <= value < _INT_LIMIT:
+            return value
+        errors.append(FieldError(path, "is too large"))
+        return None
     if isinstance(value, float):
         if math.isfinite(value):
             return value
-    elif isinstance(value, datetime):
-        return value.isoformat()
-    elif isinstance(value, date):
+    elif isinstance(value, date):  # datetime included
         return value.isoformat()
     elif isinstance(value, list | tuple):
         return [_json(item, f"{path}[{index}]", errors) for index, item in enumerate(value)]
@@ -225,7 +260,14 @@ def _json(value: Any, path: str, errors: list[FieldError]) -> Any:
 
 
 def _kind(value: Any) -> str:
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list", dict: "an object"}
+    names = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+    }
     if value is None:
         return "null"
     return next((name for cls, name in names.items() if type(value) is cls), type(value).__name__)
@@ -249,8 +291,12 @@ SCHEMAS: Mapping[str, _Obj] = {
             "reference": _STR,
             "parties": _List(
                 _obj(
-                    {"role": _Enum("party role", PARTY_ROLES), "name": _STR, "country": _COUNTRY,
-                     "sector": _Enum("sector", SECTORS)},
+                    {
+                        "role": _Enum("party role", PARTY_ROLES),
+                        "name": _STR,
+                        "country": _COUNTRY,
+                        "sector": _Enum("sector", SECTORS),
+                    },
                     {"region": _Nullable(_STR)},
                 ),
                 min_items=1,
@@ -267,15 +313,17 @@ SCHEMAS: Mapping[str, _Obj] = {
             "value": _Nullable(_Num(minimum=0.0)),
             **_AS_OF,
         },
-    ),  # fmt: skip
+    ),
     "app_launch": _obj(
         {
             "app": _obj({"name": _STR, "version": _STR, "markets": _List(_COUNTRY, min_items=1)}),
             "capabilities": _CAPABILITIES,
             "personal_data": _List(_Name("personal data kind")),
             "assessments": _obj(
-                {"dpia": _Enum("DPIA status", DPIA_STATES),
-                 "security_test": _Enum("security test status", SECURITY_TEST_STATES)}
+                {
+                    "dpia": _Enum("DPIA status", DPIA_STATES),
+                    "security_test": _Enum("security test status", SECURITY_TEST_STATES),
+                }
             ),
             "privacy_policy": _BOOL,
             "default_credentials": _BOOL,
@@ -286,7 +334,7 @@ SCHEMAS: Mapping[str, _Obj] = {
             "third_party_sdks": _List(_obj({"name": _STR, "vendor": _STR, "country": _COUNTRY})),
         },
         _AS_OF,
-    ),  # fmt: skip
+    ),
     "supplier_onboarding": _obj(
         {
             "supplier": _obj(
@@ -298,13 +346,17 @@ SCHEMAS: Mapping[str, _Obj] = {
             "certificates": _List(
                 _obj(
                     {"standard": _STR, "valid_until": _DATE_SPEC},
-                    {"number": _Nullable(_STR), "issuer": _Nullable(_STR), "valid_from": _Nullable(_DATE_SPEC)},
+                    {
+                        "number": _Nullable(_STR),
+                        "issuer": _Nullable(_STR),
+                        "valid_from": _Nullable(_DATE_SPEC),
+                    },
                 )
             ),
             "saq_completed": _BOOL,
         },
         _AS_OF,
-    ),  # fmt: skip
+    ),
     "product_release": _obj(
         {
             "product": _obj({"name": _STR, "model": _STR, "type": _STR}),
@@ -315,14 +367,16 @@ SCHEMAS: Mapping[str, _Obj] = {
                     "unique_default_passwords": _BOOL,
                     "vulnerability_disclosure_policy": _BOOL,
                     "insecure_services_enabled": _List(_Name("service")),
-                    "open_vulnerabilities": _List(_obj({"id": _STR, "cvss": _Num(minimum=0.0, maximum=10.0)})),
+                    "open_vulnerabilities": _List(
+                        _obj({"id": _STR, "cvss": _Num(minimum=0.0, maximum=10.0)})
+                    ),
                     "signed_firmware": _BOOL,
                 },
                 {"support_period_end": _Nullable(_DATE_SPEC)},
             ),
         },
         _AS_OF,
-    ),  # fmt: skip
+    ),
 }
 
 

@@ -1,0 +1,128 @@
+"""HTTP gate decisions per second vs a trivial authenticated JSON endpoint on the same server.
+
+Starts `conduct serve --no-worker` on a fresh CONDUCT_HOME (SQLite unless DATABASE_URL is set), loads the
+demo, creates a read-write token, then drives three endpoints with the same keep-alive client threads:
+  ping      GET  /api/v1/ping                               (trivial, authenticated)
+  evaluate  POST /api/v1/gates/sales_deal/evaluate          (decision, not recorded)
+  decide    POST /api/v1/gates/sales_deal/decisions         (decision recorded + ledgered + case on review)
+Prints requests/s for each and the ratios to ping. Usage: python benchmarks/gates/run_http.py [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CONDUCT = str(Path(sys.executable).with_name("conduct"))
+SUBJECT = json.loads((REPO / "data" / "examples" / "subjects" / "sales_deal.json").read_text())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def drive(port: int, token: str, method: str, path: str, body: bytes | None, seconds: float, threads: int) -> dict:
+    stop = time.perf_counter() + seconds
+    counts: list[int] = []
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        n = 0
+        mine: list[float] = []
+        while time.perf_counter() < stop:
+            t0 = time.perf_counter()
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - t0)
+            if response.status >= 300:
+                with lock:
+                    failures.append(f"{response.status}")
+            n += 1
+        conn.close()
+        with lock:
+            counts.append(n)
+            latencies.extend(mine)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    t0 = time.perf_counter()
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    latencies.sort()
+    return {
+        "requests": sum(counts),
+        "rps": sum(counts) / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
+        "failures": len(failures),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    args = parser.parse_args()
+    home = tempfile.mkdtemp(prefix="conduct-bench-")
+    env = {**os.environ, "CONDUCT_HOME": home, "LOG_LEVEL": "WARNING", "INSECURE_COOKIES": "1"}
+    subprocess.run([CONDUCT, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([CONDUCT, "demo", "load", "--quiet"], env=env, check=True)
+    token = subprocess.run([CONDUCT, "tokens", "create", "officer", "--scope", "read-write"], env=env, check=True,
+                           capture_output=True, text=True).stdout.strip()
+    port = free_port()
+    server = subprocess.Popen([CONDUCT, "serve", "--no-worker", "--port", str(port), "--workers", str(args.workers)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        body = json.dumps(SUBJECT).encode()
+        drive(port, token, "GET", "/api/v1/ping", None, 2, args.threads)  # warm up
+        drive(port, token, "POST", "/api/v1/gates/sales_deal/evaluate", body, 2, args.threads)
+        results = {
+            "ping": drive(port, token, "GET", "/api/v1/ping", None, args.seconds, args.threads),
+            "evaluate": drive(port, token, "POST", "/api/v1/gates/sales_deal/evaluate", body, args.seconds, args.threads),
+            "decide": drive(port, token, "POST", "/api/v1/gates/sales_deal/decisions", body, args.seconds, args.threads),
+        }
+    finally:
+        server.terminate()
+        server.wait(15)
+    db = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    lines = [f"# Gates over HTTP ({db}, {args.workers} gunicorn workers x 4 threads, {args.threads} client threads, "
+             f"{args.seconds:.0f} s each)", "", "| endpoint | req/s | p50 ms | p99 ms | ratio to ping | failures |",
+             "|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        ratio = r["rps"] / results["ping"]["rps"]
+        lines.append(f"| {name} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {ratio:.2f} | {r['failures']} |")
+    text = "\n".join(lines)
+    print(text)
+    (Path(__file__).with_name("results_http.md")).write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

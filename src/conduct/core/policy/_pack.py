@@ -1,0 +1,283 @@
+"""Compiled policy packs and their evaluation: subject -> facts -> CEL rules -> Decision."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import cel
+
+from ._compile import HAS_PREFIX, VARIABLE_PREFIX, Expanded, GatePlan, Node, Rewritten, Unrolled
+from ._decision import Decision, EvaluationError, Reason, build_decision, freeze
+from ._errors import SubjectError
+from ._examples import PolicyExample
+from ._facts import derive_facts
+from ._reference import ReferenceData
+from ._screening import NullScreener, Screener, ScreeningThresholds
+from ._subjects import GATES, check_gate, normalize_subject
+from ._template import MISSING, Template, resolve
+
+
+@dataclass(frozen=True)
+class ForEach:
+    """`for_each: party in facts.parties`: the rule is tested once per element, bound to `name`."""
+
+    name: str
+    collection: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule as written in its file (the compiled program lives in the pack)."""
+
+    id: str
+    title: str
+    gates: tuple[str, ...]
+    when: str
+    outcome: str
+    severity: str
+    message: str
+    cites: tuple[str, ...]
+    conditions: tuple[str, ...] = ()
+    refer_to: str | None = None
+    for_each: ForEach | None = None
+    description: str | None = None
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    program: cel.Program  # compiled from `rewritten.source`
+    rewritten: Rewritten
+    unrolled: Unrolled | None  # for_each rules: the per-element form, faster than `map`
+    expanded: Expanded | None  # other rules: `list.exists/all(...)` written out per element
+    plain: cel.Program  # the rule as written (for_each as `map`), over the whole subject and facts
+    paths: tuple[str, ...]  # the dotted paths `when` reads, reported as the reason's values
+    message: Template
+    conditions: tuple[Template, ...]
+
+    def reason(self, scope: Mapping[str, Any], target: str | None) -> Reason:
+        values = {}
+        for path in self.paths:
+            value = resolve(scope, path)
+            if value is not MISSING:
+                values[path] = value
+        rule = self.rule
+        return Reason(
+            rule=rule.id,
+            title=rule.title,
+            outcome=rule.outcome,
+            severity=rule.severity,
+            message=self.message.render(scope),
+            cites=rule.cites,
+            values=freeze(values),
+            refer_to=rule.refer_to,
+            conditions=tuple(template.render(scope) for template in self.conditions),
+            target=target,
+        )
+
+
+_WHOLE = Rewritten("", {}, {}, {"subject", "facts"}, exact=False)
+_INTERNAL_NAME = re.compile(rf"\b(?:{VARIABLE_PREFIX}|{HAS_PREFIX})(\w+)")
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short message for a rule's evaluation error, written in the rule's own names."""
+    if isinstance(exc, KeyError):
+        return f"no such field: {exc.args[0]!r}" if exc.args else "no such field"
+    text = " ".join(str(exc).split())
+    text = _INTERNAL_NAME.sub(lambda match: match.group(1).replace("__", "."), text)
+    if "Undefined variable" in text:
+        text += " (the subject or facts have no such field)"
+    return f"{type(exc).__name__}: {text[:300]}"
+
+
+class PolicyPack:
+    """A loaded, compiled policy pack. Build it with `load_pack`; evaluate it as often as you like."""
+
+    def __init__(
+        self,
+        *,
+        path: Path,
+        rules: tuple[CompiledRule, ...],
+        examples: tuple[PolicyExample, ...],
+        version: str,
+        reference: ReferenceData,
+        optimise: bool = True,
+    ) -> None:
+        self._path = path
+        self._examples = examples
+        self._version = version
+        self._reference = reference
+        if not optimise:  # every rule as written, over one context holding everything
+            rules = tuple(
+                dataclasses.replace(r, program=r.plain, unrolled=None, expanded=None, rewritten=_WHOLE)
+                for r in rules
+            )
+        self._compiled = rules
+        self._by_gate = {gate: tuple(r for r in rules if gate in r.rule.gates) for gate in GATES}
+        self._plans: dict[str, tuple[GatePlan, list[tuple[str, str, Node | None]]]] = {}
+        for gate, gate_rules in self._by_gate.items():
+            plan = GatePlan()
+            for compiled in gate_rules:
+                plan.add(compiled.rewritten)
+                if compiled.rule.for_each is not None:
+                    plan.collections.add(compiled.rule.for_each.collection)
+                if compiled.expanded is not None:
+                    plan.collections.update(compiled.expanded.paths)
+            self._plans[gate] = (plan, plan.compile())
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def version(self) -> str:
+        """Content hash of the pack's rule files, e.g. `sha256:3f1c…` (16 hex digits)."""
+        return self._version
+
+    @property
+    def reference(self) -> ReferenceData:
+        return self._reference
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(compiled.rule for compiled in self._compiled)
+
+    @property
+    def examples(self) -> tuple[PolicyExample, ...]:
+        return self._examples
+
+    def rules_for(self, gate: str) -> tuple[Rule, ...]:
+        check_gate(gate)
+        return tuple(compiled.rule for compiled in self._by_gate[gate])
+
+    def rule(self, rule_id: str) -> Rule:
+        for compiled in self._compiled:
+            if compiled.rule.id == rule_id:
+                return compiled.rule
+        raise KeyError(rule_id)
+
+    def __repr__(self) -> str:
+        return f"<PolicyPack {self._path} {self._version} rules={len(self._compiled)}>"
+
+    def evaluate(
+        self,
+        gate: str,
+        subject: Mapping[str, Any],
+        *,
+        screener: Screener | None = None,
+        today: date | None = None,
+        thresholds: ScreeningThresholds | None = None,
+    ) -> Decision:
+        """Decide `subject` at `gate`.
+
+        The decision date is the subject's `as_of`, else `today`, else the current UTC date. Raises
+        `SubjectError` (every bad field) for an invalid subject and `ValueError` for an unknown gate.
+        """
+        check_gate(gate)
+        normalized, field_errors = normalize_subject(gate, subject, self._reference)
+        if field_errors:
+            raise SubjectError(gate, field_errors)
+        as_of = (
+            date.fromisoformat(normalized["as_of"])
+            if normalized.get("as_of")
+            else today or datetime.now(tz=UTC).date()
+        )
+        facts, fact_errors = derive_facts(
+            gate,
+            normalized,
+            reference=self._reference,
+            screener=screener or NullScreener(),
+            thresholds=thresholds or ScreeningThresholds(),
+            as_of=as_of,
+        )
+        errors = [EvaluationError(None, "screening", message) for message in fact_errors]
+        reasons: list[Reason] = []
+        rules = self._by_gate[gate]
+        scope = {"subject": normalized, "facts": facts}
+        plan, variables = self._plans[gate]
+        try:
+            context = cel.Context(variables=plan.context(variables, scope))
+        except Exception as exc:  # values CEL cannot hold: no rule can run, so the decision is a review
+            errors.append(EvaluationError(None, "facts", describe_error(exc)))
+            rules = ()
+        # Lists that rules iterate, read once per decision; their lengths pick each rule's written-out form.
+        lists = {path: resolve(scope, path) for path in plan.collections}
+        lengths = {path: len(value) if isinstance(value, list) else -1 for path, value in lists.items()}
+        for compiled in rules:
+            for_each = compiled.rule.for_each
+            program = compiled.program
+            if for_each is not None:
+                length = lengths[for_each.collection]
+                if length == 0:
+                    continue
+                if compiled.unrolled is not None and length > 0:
+                    program = compiled.unrolled.program(length, cel.compile) or program
+            elif compiled.expanded is not None:
+                key = tuple(lengths[path] for path in compiled.expanded.paths)
+                program = compiled.expanded.program(key, cel.compile) or program
+            try:
+                result = program.execute(context)
+            except Exception as exc:  # any evaluation failure turns into a named review, never a silent pass
+                errors.append(EvaluationError(compiled.rule.id, "rule", describe_error(exc)))
+                continue
+            if for_each is not None:
+                if type(result) is not list or not all(hit is False for hit in result):  # usual case: no hit
+                    self._record_each(compiled, result, lists[for_each.collection], scope, reasons, errors)
+            elif result is True:
+                reasons.append(compiled.reason(scope, None))
+            elif result is not False:
+                message = f"`when` must be true or false, got {result!r}"
+                errors.append(EvaluationError(compiled.rule.id, "rule", message))
+        return build_decision(
+            gate=gate,
+            as_of=as_of,
+            reasons=reasons,
+            errors=errors,
+            policy_version=self._version,
+            reference_version=self._reference.version,
+            rules_evaluated=len(rules),
+            facts=facts,
+        )
+
+    @staticmethod
+    def _record_each(
+        compiled: CompiledRule,
+        result: Any,
+        elements: Any,
+        scope: dict[str, Any],
+        reasons: list[Reason],
+        errors: list[EvaluationError],
+    ) -> None:
+        """A for_each rule's verdicts: one per element, each hit its own reason."""
+        rule = compiled.rule
+        for_each = rule.for_each
+        assert for_each is not None
+        if not isinstance(result, list):
+            errors.append(EvaluationError(rule.id, "rule", f"`when` must be true or false, got {result!r}"))
+            return
+        hits = []
+        for index, hit in enumerate(result):
+            if hit is True:
+                hits.append(index)
+            elif hit is not False:
+                errors.append(EvaluationError(rule.id, "rule", f"`when` must be true or false, got {hit!r}"))
+                return
+        if not hits:
+            return
+        if not isinstance(elements, list) or len(elements) != len(result):
+            errors.append(EvaluationError(rule.id, "rule", f"cannot read {for_each.collection} back"))
+            return
+        for index in hits:
+            element = elements[index]
+            target = element.get("path") if isinstance(element, dict) else None
+            bound = {**scope, for_each.name: element}
+            reasons.append(compiled.reason(bound, target or f"{for_each.collection}[{index}]"))
