@@ -32,10 +32,12 @@ def _mount() -> None:
     from conduct.apps.audit.api import router as audit
     from conduct.apps.gates.api import router as gates
     from conduct.apps.governance.api import router as governance
+    from conduct.apps.notifications.api import router as notifications
 
     api.add_router("/v1/", accounts)
     api.add_router("/v1/", audit)
     api.add_router("/v1/", governance)
+    api.add_router("/v1/", notifications)
     api.add_router("/v1/", gates)
 
 

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "conduct.apps.accounts",
     "conduct.apps.audit",
     "conduct.apps.governance",
+    "conduct.apps.notifications",
     "conduct.apps.gates",
     "conduct.apps.web",
 ]

@@ -1,12 +1,26 @@
-"""Reads for committees: every internal user may see who sits on which committee."""
+"""Scoped reads for governance. Every internal user sees the committees; cases and recommendations are
+scoped by org unit, and committee members also see every case referred to their committees."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import scoped
-from conduct.apps.governance.models import Case, Committee, CommitteeMember
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from conduct.apps.accounts.models import OrgUnit, User
+from conduct.apps.accounts.scoping import can, scoped, units_q
+from conduct.apps.accounts.selectors import liaison_list, orgunit_list
+from conduct.apps.errors import NotFound
+from conduct.apps.governance.models import (
+    Case,
+    CaseDecision,
+    Committee,
+    CommitteeMember,
+    Recommendation,
+)
 
 
 def committee_list(*, actor: User) -> QuerySet[Committee]:
@@ -16,19 +30,176 @@ def committee_list(*, actor: User) -> QuerySet[Committee]:
     )
 
 
-def case_list(*, actor: User, status: str | None = None, queue: str | None = None) -> QuerySet[Case]:
-    """Cases in the actor's units; committee members also see every case referred to their committees."""
-    from django.db.models import Q
+def committee_get(*, actor: User, committee_id: int | str) -> Committee:
+    qs = committee_list(actor=actor)
+    found = qs.filter(pk=committee_id).first() if str(committee_id).isdigit() else qs.filter(slug=committee_id).first()
+    if found is None:
+        raise NotFound(f"No committee {committee_id!r} that you can see.")
+    return found
 
-    from conduct.apps.accounts.scoping import can, units_q
 
+def member_get(*, actor: User, committee: Committee, member_id: int) -> CommitteeMember:
+    member = CommitteeMember.objects.filter(committee=committee, pk=member_id).select_related("user", "committee").first()
+    if member is None or not can(actor, "committees.view"):
+        raise NotFound(f"No member {member_id} of {committee.name}.")
+    return member
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str | None = None
+    queue: str | None = None
+    dimension: str | None = None
+    q: str | None = None
+    awaiting_my_vote: bool = False
+
+
+def case_list(*, actor: User, filters: CaseFilters | None = None, status: str | None = None,
+              queue: str | None = None) -> QuerySet[Case]:
+    """Cases in the actor's units; committee members also see every case referred to their committees, and
+    officers the cases that belong to no unit."""
     if not can(actor, "cases.view"):
         return Case.objects.none()
+    f = filters or CaseFilters(status=status, queue=queue)
     qs = Case.objects.all()
     if not actor.sees_all_units:
-        qs = qs.filter(units_q(actor, "org_unit") | Q(committee__members__user=actor)).distinct()
-    if status:
-        qs = qs.filter(status=status)
-    if queue:
-        qs = qs.filter(queue=queue)
+        visible = units_q(actor, "org_unit") | Q(committee__members__user=actor)
+        if can(actor, "cases.manage"):
+            visible |= Q(org_unit__isnull=True)
+        qs = qs.filter(pk__in=Case.objects.filter(visible).values("pk"))
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.queue:
+        qs = qs.filter(queue=f.queue)
+    if f.dimension:
+        qs = qs.filter(dimension=f.dimension)
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(subject_ref__icontains=f.q))
+    if f.awaiting_my_vote:
+        qs = qs.filter(status__in=(Case.Status.OPEN, Case.Status.UNDER_REVIEW), committee__members__user=actor)
+        qs = qs.exclude(conflicts__user=actor)
     return qs.select_related("committee", "gate_decision", "org_unit")
+
+
+def case_get(*, actor: User, case_id: int) -> Case:
+    case = case_list(actor=actor).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(f"No case {case_id} that you can see.")
+    return case
+
+
+def case_decision(*, actor: User, case: Case) -> CaseDecision | None:
+    """The decision of the case's current round, if it has one (the case is read through case_get first)."""
+    return case.decisions.filter(round=case.round).first()
+
+
+def case_decisions(*, actor: User, case: Case) -> QuerySet[CaseDecision]:
+    return case.decisions.all()
+
+
+@dataclass(frozen=True)
+class RecommendationFilters:
+    status: str | None = None
+    org_unit: OrgUnit | None = None
+    overdue: bool | None = None
+    case_id: int | None = None
+    mine: bool = False
+
+
+def recommendation_list(*, actor: User, filters: RecommendationFilters | None = None) -> QuerySet[Recommendation]:
+    """Items of the actor's units (with their subtrees) and items assigned to the actor."""
+    if not can(actor, "recommendations.view"):
+        return Recommendation.objects.none()
+    f = filters or RecommendationFilters()
+    qs = Recommendation.objects.all()
+    if not actor.sees_all_units:
+        visible = units_q(actor, "org_unit") | Q(assignees=actor)
+        qs = qs.filter(pk__in=Recommendation.objects.filter(visible).values("pk"))
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.org_unit is not None:
+        qs = qs.filter(org_unit__path__startswith=f.org_unit.path)
+    if f.overdue is not None:
+        late = Q(status__in=Recommendation.ACTIVE, due_date__lt=timezone.localdate())
+        qs = qs.filter(late) if f.overdue else qs.exclude(late)
+    if f.case_id is not None:
+        qs = qs.filter(case_id=f.case_id)
+    if f.mine:
+        qs = qs.filter(assignees=actor)
+    return qs.select_related("org_unit", "routed_unit", "case").prefetch_related("assignees")
+
+
+def recommendation_get(*, actor: User, recommendation_id: int) -> Recommendation:
+    item = recommendation_list(actor=actor).filter(pk=recommendation_id).first()
+    if item is None:
+        raise NotFound(f"No recommendation {recommendation_id} that you can see.")
+    return item
+
+
+@dataclass
+class UnitCoverage:
+    unit: OrgUnit
+    liaisons: list[User] = field(default_factory=list)
+    routed_to: OrgUnit | None = None  # where its items go when it has no liaison of its own
+    open: int = 0
+    overdue: int = 0
+    done: int = 0
+    response_hours: list[float] = field(default_factory=list)
+
+    @property
+    def has_liaison(self) -> bool:
+        return bool(self.liaisons)
+
+    @property
+    def median_response_hours(self) -> float | None:
+        return round(statistics.median(self.response_hours), 1) if self.response_hours else None
+
+
+@dataclass
+class Network:
+    units: list[UnitCoverage]
+    median_response_hours: float | None
+    without_liaison: list[UnitCoverage]
+    open: int
+    overdue: int
+
+
+def liaison_network(*, actor: User, today: date | None = None) -> Network:
+    """Per unit the actor can see: its liaisons (or where its items are routed), open and overdue items, and the
+    median time from assignment to the liaison's first response."""
+    day = today or timezone.localdate()
+    units = list(orgunit_list(actor=actor).filter(is_active=True))
+    rows = {u.pk: UnitCoverage(unit=u) for u in units}
+    all_liaisons: dict[int, list[User]] = {}
+    for liaison in liaison_list(actor=actor).filter(user__is_active=True):
+        all_liaisons.setdefault(liaison.org_unit_id, []).append(liaison.user)
+    from conduct.apps.governance.services.recommendations import route
+
+    for row in rows.values():
+        row.liaisons = all_liaisons.get(row.unit.pk, [])
+        if not row.liaisons:
+            row.routed_to = route(row.unit)[0]
+    items = recommendation_list(actor=actor).exclude(status=Recommendation.Status.CANCELLED)
+    every_response: list[float] = []
+    for item in items.values("org_unit_id", "status", "due_date", "created_at", "first_response_at"):
+        row = rows.get(item["org_unit_id"])
+        if row is None:
+            continue
+        if item["status"] in Recommendation.ACTIVE:
+            row.open += 1
+            if item["due_date"] < day:
+                row.overdue += 1
+        elif item["status"] == Recommendation.Status.DONE:
+            row.done += 1
+        if item["first_response_at"]:
+            hours = max((item["first_response_at"] - item["created_at"]) / timedelta(hours=1), 0.0)
+            row.response_hours.append(hours)
+            every_response.append(hours)
+    ordered = [rows[u.pk] for u in units]
+    return Network(
+        units=ordered,
+        median_response_hours=round(statistics.median(every_response), 1) if every_response else None,
+        without_liaison=[r for r in ordered if not r.has_liaison],
+        open=sum(r.open for r in ordered),
+        overdue=sum(r.overdue for r in ordered),
+    )

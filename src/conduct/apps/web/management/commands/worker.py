@@ -13,7 +13,13 @@ from django.core.management.base import BaseCommand, CommandParser
 log = logging.getLogger("conduct.worker")
 
 # (name, callable returning the task to enqueue). Later modules add theirs here.
-DAILY_JOBS: list[str] = ["conduct.apps.audit.tasks.daily_checkpoint"]
+DAILY_JOBS: list[str] = [
+    "conduct.apps.audit.tasks.daily_checkpoint",
+    "conduct.apps.governance.tasks.escalate_overdue_recommendations",
+    "conduct.apps.governance.tasks.send_deadline_reminders",
+    "conduct.apps.suppliers.tasks.daily_risk_recompute",
+    "conduct.apps.suppliers.tasks.daily_certificate_reminders",
+]
 
 
 def _enqueue_due(state: dict[str, str]) -> None:

@@ -1,0 +1,21 @@
+"""Daily governance jobs (scheduled by `conduct worker`): escalate overdue items, remind of deadlines."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def escalate_overdue_recommendations() -> int:
+    """Escalate overdue recommendations to the compliance officers; a second run escalates nothing twice."""
+    from conduct.apps.governance.services import recommendation_escalate_overdue
+
+    return len(recommendation_escalate_overdue(actor="system"))
+
+
+@task()
+def send_deadline_reminders() -> int:
+    """Remind assignees and voters a few days before items and cases fall due (once each)."""
+    from conduct.apps.governance.services import deadline_reminders_send
+
+    return deadline_reminders_send(actor="system")

@@ -1,0 +1,32 @@
+"""In-app notifications: one row per user and event, read and cleared by that user."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from conduct.apps.accounts.models import User
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        ASSIGNMENT = "assignment", "Assignment"
+        VOTE_NEEDED = "vote_needed", "Vote needed"
+        DEADLINE = "deadline", "Deadline approaching"
+        OVERDUE = "overdue", "Overdue"
+        DECISION = "decision", "Decision"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.CharField(max_length=500)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "cleared_at", "read_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.text}"
