@@ -1,7 +1,7 @@
 """Writes for notifications: `notify` (called by other services inside their transaction) and the inbox actions.
 
-Email goes out through Django's email backend after the transaction commits, so a rolled-back change never
-announces itself; a failing mail server is logged and never undoes the change.
+Email is queued as a background task after the transaction commits (so a rolled-back change never
+announces itself and a slow mail server never slows a request); a failing mail server is logged.
 """
 
 from __future__ import annotations
@@ -42,18 +42,30 @@ def notify(
     if email:
         addresses = [u.email for u in recipients if u.email]
         if addresses:
-            transaction.on_commit(lambda: _send(addresses, kind, text, link))
+            transaction.on_commit(lambda: _queue(addresses, kind, text, link))
     return rows
 
 
-def _send(addresses: list[str], kind: str, text: str, link: str) -> None:
+def _queue(addresses: list[str], kind: str, text: str, link: str) -> None:
+    from conduct.apps.notifications.tasks import send_notification_email
+
+    try:
+        send_notification_email.enqueue(addresses, kind, text, link)
+    except Exception:  # noqa: BLE001 - a queue failure must not break the change that was already committed
+        log.exception("could not queue a notification email", extra={"kind": kind})
+
+
+def send_now(addresses: list[str], kind: str, text: str, link: str) -> int:
+    """Send one message per address (recipients do not see one another); returns how many went out."""
+    sent = 0
     subject = f"[Conduct] {dict(Notification.Kind.choices)[kind]}: {text}"[:150]
     body = f"{text}\n\nOpen it in Conduct: {link}\n" if link else f"{text}\n"
     for address in addresses:  # one message each: recipients do not see one another
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+            sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
         except Exception:  # noqa: BLE001 - mail trouble must not break the change that was already committed
             log.exception("could not send a notification email", extra={"kind": kind})
+    return sent
 
 
 @transaction.atomic
