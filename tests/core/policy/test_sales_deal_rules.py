@@ -166,7 +166,7 @@ def test_a_high_tier_capability_for_government_goes_to_the_ethics_committee(
     )
     assert decision.outcome == "review"
     assert decision.fired == ("sales.high_tier_to_government",)
-    assert [r.to for r in decision.referrals] == ["technical-ethics-committee"]
+    assert [r.to for r in decision.referrals] == ["technical-ethics"]
     assert decision.conditions == ("Technical Ethics Committee approval of the end use",)
 
 
