@@ -219,7 +219,7 @@ def test_the_decision_is_frozen_and_serialisable(pack: PolicyPack) -> None:
         "refer_to",
     }
     assert data["referrals"] == [
-        {"to": "technical-ethics-committee", "rules": ["sales.high_tier_to_government"]}
+        {"to": "technical-ethics", "rules": ["sales.high_tier_to_government"]}
     ]
     assert data["policy_version"] == pack.version and data["reference_version"] == pack.reference.version
     assert "facts" not in decision.to_dict(include_facts=False)
