@@ -1,0 +1,64 @@
+"""Watch-list screening: list readers, name normalisation, a candidate index and an explainable scorer.
+
+    from conduct.core.screening import NameIndex, Query, Screener, read_list
+
+    parsed = read_list("/data/ofac_non_sdn")                 # format detected from the files
+    index = NameIndex(parsed.index_items("ofac_non_sdn"))
+    matches = Screener(index).search(Query("Hikvision", entity_type="organization", country="CN"))
+    matches[0].explanation.summary()
+
+Pure Python: no Django, no I/O beyond the paths a caller passes to the readers.
+"""
+
+from conduct.core.screening._countries import country_code
+from conduct.core.screening._index import NameIndex
+from conduct.core.screening._normalize import NameToken, NormalizedName, analyse_name, normalize_name
+from conduct.core.screening._scoring import (
+    ALERT_THRESHOLD,
+    STRONG_THRESHOLD,
+    Adjustment,
+    Explanation,
+    PartMatch,
+    score_pair,
+    strength,
+)
+from conduct.core.screening._screener import Match, Query, Screener
+from conduct.core.screening.formats import FORMATS, ListFormatError, ParsedList, detect_format, read_list
+from conduct.core.screening.model import ENTITY_TYPES, LIST_KINDS, NAME_KINDS, EntryName, ListEntry
+
+__all__ = [
+    "ALERT_THRESHOLD",
+    "ENTITY_TYPES",
+    "FORMATS",
+    "LIST_KINDS",
+    "NAME_KINDS",
+    "STRONG_THRESHOLD",
+    "Adjustment",
+    "EntryName",
+    "Explanation",
+    "ListEntry",
+    "ListFormatError",
+    "Match",
+    "NameIndex",
+    "NameToken",
+    "NormalizedName",
+    "ParsedList",
+    "PartMatch",
+    "Query",
+    "Screener",
+    "analyse_name",
+    "country_code",
+    "detect_format",
+    "normalize_name",
+    "read_list",
+    "score_pair",
+    "search",
+    "strength",
+]
+
+
+def search(
+    index: NameIndex, query: str | Query, *, threshold: float | None = None, limit: int | None = None
+) -> list[Match]:
+    """Screen one query against an index (see Screener.search)."""
+    return Screener(index).search(query, threshold=threshold, limit=limit)

@@ -1,13 +1,16 @@
 """Country names and codes as the lists spell them -> ISO 3166-1 alpha-2 (upper case).
 
-rigour's territory table does the heavy lifting; the overrides below cover the spellings the US and UN
-publications use that it does not resolve ("Region: Crimea", "Bosnia-Herzegovina", ...).
+The table in _data/countries.json (generated from rigour's territory data) does the heavy lifting; the
+overrides below cover the spellings the US and UN publications use that it lacks ("Region: Crimea", ...).
 """
 
 from __future__ import annotations
 
+import json
 import re
-from functools import lru_cache
+import unicodedata
+from functools import cache, lru_cache
+from importlib import resources
 
 # Spellings seen in OFAC / UN / BIS files that need help, and values that name no country.
 _OVERRIDES: dict[str, str | None] = {
@@ -43,10 +46,22 @@ _OVERRIDES: dict[str, str | None] = {
     "": None,
 }
 
-# ISO 3166-3 style codes rigour uses for former states: keep their reserved alpha-2 code.
-_HISTORICAL = {"suhh": "SU", "yucs": "YU", "csxx": "CS", "csxx2": "CS", "ddde": "DD"}
-
 _SPACES = re.compile(r"\s+")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@cache
+def _table() -> dict[str, str]:
+    """Country and territory names (English and other Latin-script spellings) -> alpha-2, from _data."""
+    raw = resources.files("conduct.core.screening").joinpath("_data/countries.json").read_text("utf-8")
+    table: dict[str, str] = json.loads(raw)
+    return table
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return _NON_ALNUM.sub(" ", plain).strip()
 
 
 @lru_cache(maxsize=4096)
@@ -61,19 +76,7 @@ def country_code(value: str) -> str | None:
         return country_code(text.split(":", 1)[1])
     if text.startswith("possibly "):
         return country_code(text[len("possibly ") :])
-    from rigour.territories import lookup_territory
-
-    territory = lookup_territory(text)
-    if territory is None:
-        return None
-    code = str(territory.code)
-    if code in _HISTORICAL:
-        return _HISTORICAL[code]
-    if "-" in code:  # sub-national territory such as "ua-cri": report the country it belongs to
-        code = code.split("-", 1)[0]
-    if len(code) != 2:
-        return None
-    return code.upper()
+    return _table().get(_fold(text))
 
 
 def country_codes(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:

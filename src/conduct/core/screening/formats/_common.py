@@ -47,7 +47,9 @@ class ParsedList:
 
 def check_kind(kind: str, path: str | Path) -> str:
     if kind not in LIST_KINDS:
-        raise ListFormatError(f"unknown list kind {kind!r}; expected one of {', '.join(LIST_KINDS)}", path=path)
+        raise ListFormatError(
+            f"unknown list kind {kind!r}; expected one of {', '.join(LIST_KINDS)}", path=path
+        )
     return kind
 
 
@@ -120,7 +122,8 @@ def unique_names(names: list[EntryName]) -> tuple[EntryName, ...]:
     return tuple(out)
 
 
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_MONTH_NAMES = "jan feb mar apr may jun jul aug sep oct nov dec"
+_MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES.split(" "), start=1)}
 _DMY = re.compile(r"^(?:(\d{1,2})\s+)?(?:([A-Za-z]{3})[a-z]*\.?\s+)?(\d{4})$")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _SLASH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

@@ -1,0 +1,268 @@
+"""The candidate index: every listed name, normalised once, reachable from its parts.
+
+A query part finds listed parts through the part vocabulary: exactly, by one-edit deletions (SymSpell),
+by sound (metaphone), by consonant skeleton (for text transliterated from Arabic, Hebrew, Thai...) and by
+cross-script name symbols. Each vocabulary part points at the names that contain it. Only the names that
+share a reasonably rare part with the query are scored in full - never the whole list."""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from conduct.core.screening import _symbols
+from conduct.core.screening._normalize import (
+    GENERIC,
+    INITIAL,
+    LEGAL,
+    NUMBER,
+    PARTICLE,
+    TITLE,
+    NameToken,
+    NormalizedName,
+    analyse_name,
+)
+from conduct.core.screening._scoring import _metaphone, _skeletons
+from conduct.core.screening.model import ListEntry
+
+_SKIP_KINDS = (PARTICLE, TITLE, LEGAL)
+_KEY_KINDS_WEIGHT = {GENERIC: 0.5, NUMBER: 0.6, INITIAL: 0.2}
+MAX_EXPANSIONS = 24  # similar vocabulary parts considered per query part
+EXPANSION_MIN = 0.66  # least similarity for a vocabulary part to count as an expansion
+COMMON_POSTINGS = 4000  # a part in more names than this is "common": it adds weight, not candidates
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedName:
+    """One spelling of one name of one listed entry, as the index keeps it."""
+
+    entry: int  # position in NameIndex.entries
+    name: int  # position in the entry's names
+    form: NormalizedName
+
+
+def _second(item: tuple[int, float]) -> float:
+    return item[1]
+
+
+def _deletes(text: str) -> set[str]:
+    return {text[:i] + text[i + 1 :] for i in range(len(text))}
+
+
+class NameIndex:
+    """Listed names from one or more lists, normalised and indexed for candidate retrieval.
+
+    Build from (list_id, list_kind, entry) triples, e.g. `NameIndex(parsed.index_items("ofac_sdn"))`.
+    """
+
+    def __init__(self, items: Iterable[tuple[str, str, ListEntry]], *, cross_script: bool = True) -> None:
+        self.entries: list[tuple[str, str, ListEntry]] = []
+        self.names: list[IndexedName] = []
+        self.cross_script = cross_script
+        self._vocab: dict[str, int] = {}
+        self._vocab_text: list[str] = []
+        self._postings: list[array[int]] = []
+        self._deletes: dict[str, int | list[int]] = {}
+        self._phonetic: dict[str, list[int]] = {}
+        self._skeleton: dict[str, list[int]] = {}
+        self._symbol_vocab: dict[int, list[int]] | None = None
+        self._non_latin_sources: set[str] = set()
+        self._tokens: dict[NameToken, NameToken] = {}  # one object per distinct part (saves memory)
+        self._scripts: dict[frozenset[str], frozenset[str]] = {}
+        for list_id, list_kind, entry in items:
+            self.add(list_id, list_kind, entry)
+
+    # --- building -----------------------------------------------------------------------------------
+
+    def add(self, list_id: str, list_kind: str, entry: ListEntry) -> None:
+        entry_index = len(self.entries)
+        self.entries.append((list_id, list_kind, entry))
+        org = entry.entity_type == "organization"
+        for name_index, entry_name in enumerate(entry.names):
+            for analysed in analyse_name.__wrapped__(entry_name.name, org):
+                if not analysed.tokens:
+                    continue
+                tokens = tuple(self._tokens.setdefault(token, token) for token in analysed.tokens)
+                scripts = self._scripts.setdefault(analysed.scripts, analysed.scripts)
+                form = NormalizedName(entry_name.name, tokens, scripts)
+                form_id = len(self.names)
+                self.names.append(IndexedName(entry_index, name_index, form))
+                seen: set[int] = set()
+                for token in form.tokens:
+                    token_id = self._token_id(token)
+                    if token_id not in seen:
+                        seen.add(token_id)
+                        self._postings[token_id].append(form_id)
+                    if token.source and not form.is_latin:
+                        self._non_latin_sources.add(token.source)
+        self._symbol_vocab = None
+
+    def _token_id(self, token: NameToken) -> int:
+        found = self._vocab.get(token.text)
+        if found is not None:
+            return found
+        token_id = len(self._vocab_text)
+        self._vocab[token.text] = token_id
+        self._vocab_text.append(token.text)
+        self._postings.append(array("I"))
+        text = token.text
+        if token.kind in _SKIP_KINDS or not text.isalpha():
+            return token_id
+        if len(text) >= 3:
+            for key in _deletes(text):
+                self._add_key(self._deletes, key, token_id)
+        phonetic = _metaphone(text)
+        if len(phonetic) >= 2:
+            self._phonetic.setdefault(phonetic, []).append(token_id)
+        for skeleton in _skeletons(text, token.abjad):
+            if len(skeleton) >= 2:
+                self._skeleton.setdefault(skeleton, []).append(token_id)
+        return token_id
+
+    @staticmethod
+    def _add_key(table: dict[str, int | list[int]], key: str, token_id: int) -> None:
+        current = table.get(key)
+        if current is None:
+            table[key] = token_id
+        elif isinstance(current, int):
+            if current != token_id:
+                table[key] = [current, token_id]
+        elif token_id not in current:
+            current.append(token_id)
+
+    def warm_up(self) -> None:
+        """Load the cross-script name dictionary and map it onto the vocabulary now, not on first use."""
+        if self.cross_script:
+            self._symbols_to_vocab()
+
+    def _symbols_to_vocab(self) -> dict[int, list[int]]:
+        if self._symbol_vocab is None:
+            texts = [text for text in self._vocab_text if text.isalpha() and len(text) >= 2]
+            _symbols.prefetch(texts)
+            _symbols.prefetch(self._non_latin_sources)
+            mapping: dict[int, list[int]] = {}
+            for text in texts:
+                for symbol in _symbols.symbols(text):
+                    mapping.setdefault(symbol, []).append(self._vocab[text])
+            self._symbol_vocab = mapping
+        return self._symbol_vocab
+
+    # --- reading ------------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @property
+    def vocabulary_size(self) -> int:
+        return len(self._vocab_text)
+
+    def iter_forms(self) -> Iterator[tuple[int, str]]:
+        """(name id, normalised text) of every indexed spelling: for brute-force comparisons."""
+        for form_id, indexed in enumerate(self.names):
+            yield form_id, indexed.form.text
+
+    def expand(self, token: NameToken, cross: bool) -> list[tuple[int, float]]:
+        """Vocabulary parts similar to a query part: (token id, similarity), best first."""
+        text = token.text
+        found: dict[int, float] = {}
+        exact = self._vocab.get(text)
+        if exact is not None:
+            found[exact] = 1.0
+        if token.kind in _SKIP_KINDS:
+            return list(found.items())
+        if text.isalpha() and len(text) >= 3:
+            candidates: set[int] = set()
+            for key in (text, *_deletes(text)):
+                hit = self._deletes.get(key)
+                if hit is not None:
+                    candidates.update((hit,) if isinstance(hit, int) else hit)
+                vocab_hit = self._vocab.get(key)
+                if vocab_hit is not None:
+                    candidates.add(vocab_hit)
+            for candidate in candidates:
+                if candidate not in found:
+                    similarity = OSA.normalized_similarity(text, self._vocab_text[candidate])
+                    if similarity >= EXPANSION_MIN:
+                        found[candidate] = similarity
+        if text.isalpha() and len(text) >= 3:
+            for candidate in self._phonetic.get(_metaphone(text), ()):
+                found.setdefault(candidate, 0.8)
+        if token.abjad:
+            for skeleton in _skeletons(text, True):
+                for candidate in self._skeleton.get(skeleton, ()):
+                    found.setdefault(candidate, 0.85)
+        if cross and self.cross_script and (token.source or token.abjad):
+            mapping = self._symbols_to_vocab()
+            for symbol in _symbols.symbols(token.source or text):
+                for candidate in mapping.get(symbol, ()):
+                    found.setdefault(candidate, 0.9)
+        if len(found) > MAX_EXPANSIONS:
+            return heapq.nlargest(MAX_EXPANSIONS, found.items(), key=lambda item: item[1])
+        return list(found.items())
+
+    def _splits(self, text: str) -> list[tuple[int, int]]:
+        """A query part that joins two listed parts: 'vladimirputin' -> ('vladimir', 'putin')."""
+        out = []
+        for cut in range(2, len(text) - 1):
+            left, right = self._vocab.get(text[:cut]), self._vocab.get(text[cut:])
+            if left is not None and right is not None:
+                out.append((left, right))
+        return out
+
+    def candidates(self, queries: tuple[NormalizedName, ...], limit: int) -> list[int]:
+        """Ids of the indexed names most worth scoring in full for these query spellings."""
+        cross_needed = any(not query.is_latin for query in queries)
+        lists: list[tuple[int, float, array[int]]] = []  # (postings length, weight * similarity, postings)
+        for query in queries:
+            cross = cross_needed or not query.is_latin
+            for position, token in enumerate(query.tokens):
+                weight = _KEY_KINDS_WEIGHT.get(token.kind, 1.0)
+                if token.kind in _SKIP_KINDS:
+                    continue
+                expansions = self.expand(token, cross)
+                if not any(similarity == 1.0 for _, similarity in expansions) and len(token.text) >= 6:
+                    for left, right in self._splits(token.text)[:2]:
+                        expansions += [(left, 0.9), (right, 0.9)]
+                for token_id, similarity in expansions:
+                    postings = self._postings[token_id]
+                    if postings:
+                        lists.append((len(postings), weight * similarity, postings))
+                if position + 1 < len(query.tokens):
+                    joined = self._vocab.get(token.text + query.tokens[position + 1].text)
+                    if joined is not None:
+                        postings = self._postings[joined]
+                        lists.append((len(postings), 1.5, postings))
+        if not lists:
+            return []
+        lists.sort(key=lambda item: item[0])
+        scores: dict[int, float] = {}
+        rare = [item for item in lists if item[0] <= COMMON_POSTINGS]
+        common = [item for item in lists if item[0] > COMMON_POSTINGS]
+        for _, value, postings in rare:
+            get = scores.get
+            for form_id in postings:
+                scores[form_id] = get(form_id, 0.0) + value
+        if common:
+            if len(scores) < limit:
+                # every part of the query is common: take names that hold the two rarest together
+                first = set(common[0][2])
+                both = first.intersection(common[1][2]) if len(common) > 1 else first
+                if len(both) > 20 * COMMON_POSTINGS:
+                    both = set(list(both)[: 20 * COMMON_POSTINGS])
+                for form_id in both:
+                    scores[form_id] = (
+                        scores.get(form_id, 0.0) + common[0][1] + (common[1][1] if len(common) > 1 else 0)
+                    )
+            for _, value, postings in common:
+                if len(postings) > 25 * COMMON_POSTINGS:
+                    continue
+                for form_id in postings:
+                    if form_id in scores:
+                        scores[form_id] += value
+        if len(scores) <= limit:
+            return sorted(scores, key=lambda form_id: -scores[form_id])
+        return [form_id for form_id, _ in heapq.nlargest(limit, scores.items(), key=_second)]

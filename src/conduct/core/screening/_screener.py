@@ -1,0 +1,169 @@
+"""Screening: a query (name, and optionally type, country, date of birth) against a NameIndex, returning
+explained matches at or above the alert threshold, best first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from conduct.core.screening._countries import country_code
+from conduct.core.screening._index import NameIndex
+from conduct.core.screening._normalize import NormalizedName, analyse_name
+from conduct.core.screening._scoring import (
+    ALERT_THRESHOLD,
+    Adjustment,
+    Explanation,
+    birth_date_adjustment,
+    combine,
+    country_adjustment,
+    name_kind_adjustment,
+    name_score,
+    strength,
+    type_adjustment,
+)
+from conduct.core.screening.formats._common import parse_dates
+from conduct.core.screening.model import ENTITY_TYPES, ListEntry
+
+CANDIDATES = 160  # names the index proposes per query
+SCORED = 10  # of those, names scored in full: the best by the index's part overlap and by token-set ratio
+
+
+@dataclass(frozen=True)
+class Query:
+    """What is screened: a name, and what else is known about the party."""
+
+    name: str
+    entity_type: str | None = None  # one of ENTITY_TYPES
+    country: str | None = None  # ISO alpha-2 or a country name
+    birth_date: str | None = None  # ISO prefix ("1970", "1970-05-01") or as lists write it
+
+    def __post_init__(self) -> None:
+        if not self.name or not self.name.strip():
+            raise ValueError("a screening query needs a name")
+        if self.entity_type is not None and self.entity_type not in ENTITY_TYPES:
+            raise ValueError(f"entity_type must be one of {', '.join(ENTITY_TYPES)}")
+
+
+@dataclass(frozen=True)
+class Match:
+    """One listed party that matched, with the name that matched and why."""
+
+    list_id: str
+    list_kind: str
+    source_id: str  # the list's own id for the entry
+    entry_name: str  # the entry's primary name
+    matched_name: str  # the entry's name (as listed) that scored best
+    matched_name_kind: str  # primary, alias_strong, alias_weak or former
+    score: float  # 0..1
+    strength: str  # strong, potential or weak
+    explanation: Explanation
+    entry: ListEntry
+
+
+def _closest_form(forms: tuple[NormalizedName, ...], listed: NormalizedName) -> NormalizedName:
+    """Of a query's spellings (pinyin / Wade-Giles, Korean romanisations), the one sharing most parts."""
+    listed_parts = {token.text for token in listed.tokens}
+    return max(forms, key=lambda form: sum(token.text in listed_parts for token in form.tokens))
+
+
+class Screener:
+    """Searches one NameIndex. `search("Hikvision")` -> matches at or above the alert threshold."""
+
+    def __init__(self, index: NameIndex, *, threshold: float = ALERT_THRESHOLD, limit: int = 10) -> None:
+        self.index = index
+        self.threshold = threshold
+        self.limit = limit
+
+    def search(
+        self,
+        query: str | Query,
+        *,
+        threshold: float | None = None,
+        limit: int | None = None,
+        candidates: int = CANDIDATES,
+    ) -> list[Match]:
+        if isinstance(query, str):
+            query = Query(query)
+        threshold = self.threshold if threshold is None else threshold
+        limit = self.limit if limit is None else limit
+        org = query.entity_type == "organization"
+        forms = analyse_name(query.name, org)
+        if not forms or not forms[0].tokens:
+            return []
+        country = country_code(query.country) if query.country else None
+        birth_dates = parse_dates(query.birth_date) if query.birth_date else ()
+        birth_date = birth_dates[0] if birth_dates else None
+        proposed = self.index.candidates(forms, candidates)
+        if len(proposed) > SCORED:
+            shortlist = proposed[: SCORED // 2]
+            if not any(token.abjad for token in forms[0].tokens):
+                names = self.index.names
+                choices = {form_id: names[form_id].form.text for form_id in proposed[SCORED // 2 :]}
+                wanted = SCORED - len(shortlist)
+                for form in forms:
+                    ranked = process.extract(form.text, choices, scorer=fuzz.token_set_ratio, limit=wanted)
+                    shortlist += [form_id for _, _, form_id in ranked if form_id not in shortlist]
+            else:
+                shortlist = proposed[: SCORED + 6]
+            proposed = shortlist
+        scored: dict[int, tuple[float, int, NormalizedName, float, list[Adjustment]]] = {}
+        for form_id in proposed:
+            indexed = self.index.names[form_id]
+            entry = self.index.entries[indexed.entry][2]
+            form = forms[0] if len(forms) == 1 else _closest_form(forms, indexed.form)
+            value = name_score(form, indexed.form, explain=False)[0]
+            adjustments = [
+                adjustment
+                for adjustment in (
+                    name_kind_adjustment(entry.names[indexed.name].kind),
+                    type_adjustment(query.entity_type, entry.entity_type),
+                    country_adjustment(country, entry.countries),
+                    birth_date_adjustment(
+                        birth_date, entry.birth_dates if entry.entity_type != "organization" else ()
+                    ),
+                )
+                if adjustment is not None
+            ]
+            score = combine(value, adjustments)
+            previous = scored.get(indexed.entry)
+            if previous is None or score > previous[0]:
+                scored[indexed.entry] = (score, form_id, form, value, adjustments)
+        ordered = sorted(scored.items(), key=lambda item: (-item[1][0], item[0]))
+        best: dict[int, Match] = {}
+        for entry_index, (score, form_id, form, value, adjustments) in ordered[:limit]:
+            if score < threshold:
+                break
+            indexed = self.index.names[form_id]
+            list_id, list_kind, entry = self.index.entries[entry_index]
+            parts = name_score(form, indexed.form, explain=True)[1]
+            best[entry_index] = Match(
+                list_id=list_id,
+                list_kind=list_kind,
+                source_id=entry.source_id,
+                entry_name=entry.primary_name,
+                matched_name=entry.names[indexed.name].name,
+                matched_name_kind=entry.names[indexed.name].kind,
+                score=score,
+                strength=strength(score),
+                explanation=Explanation(
+                    query_name=form.text,
+                    matched_name=indexed.form.text,
+                    parts=tuple(parts),
+                    name_score=round(value, 4),
+                    adjustments=tuple(adjustments),
+                    score=score,
+                ),
+                entry=entry,
+            )
+        matches = sorted(
+            (match for match in best.values() if match.score >= threshold),
+            key=lambda match: (-match.score, match.list_id, match.source_id),
+        )
+        return matches[:limit]
+
+    def search_many(
+        self, queries: list[str | Query], *, threshold: float | None = None, limit: int | None = None
+    ) -> list[list[Match]]:
+        """Screen a batch (one after another: each query is independent)."""
+        return [self.search(query, threshold=threshold, limit=limit) for query in queries]

@@ -1,0 +1,67 @@
+"""Cross-script name equivalences from rigour's person-name dictionary (Wikidata-derived): 'محمد',
+'Mohamed' and 'Мухаммед' share a symbol; so do '山田' and 'Yamada', '正恩' and 'Jong Un'.
+
+Loading the dictionary takes several seconds and ~250 MB, so it happens on first use only, and only
+comparisons where one side was not written in Latin letters ask for it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+_LOCK = threading.Lock()
+_CACHE: dict[str, frozenset[int]] = {}
+_IDS: dict[str, int] = {}
+_EMPTY: frozenset[int] = frozenset()
+_BATCH = 2000
+
+
+def _intern(symbol_id: str) -> int:
+    found = _IDS.get(symbol_id)
+    if found is None:
+        found = len(_IDS)
+        _IDS[symbol_id] = found
+    return found
+
+
+def _analyse(texts: list[str]) -> None:
+    from rigour.names import NameTypeTag, SymbolCategory, analyze_names
+
+    for start in range(0, len(texts), _BATCH):
+        chunk = texts[start : start + _BATCH]
+        names = analyze_names(
+            NameTypeTag.PER, chunk, consolidate=False, phonetics=False, numerics=False, rewrite=False
+        )
+        found: dict[str, set[int]] = {}
+        for name in names:
+            part_count = len(name.parts)
+            symbols = found.setdefault(name.original, set())
+            for span in name.spans:
+                # only symbols that stand for the whole text asked about, and only name symbols
+                if span.symbol.category == SymbolCategory.NAME and len(span.parts) == part_count:
+                    symbols.add(_intern(span.symbol.id))
+        for text in chunk:
+            _CACHE[text] = frozenset(found.get(text, ()))
+
+
+def symbols(text: str) -> frozenset[int]:
+    """Symbols that stand for the whole of `text` (one name part, or a short phrase such as 'jong un')."""
+    found = _CACHE.get(text)
+    if found is not None:
+        return found
+    with _LOCK:
+        if text not in _CACHE:
+            _analyse([text])
+    return _CACHE.get(text, _EMPTY)
+
+
+def prefetch(texts: Iterable[str]) -> None:
+    """Look up many texts in batches (much faster than one at a time)."""
+    missing = [text for text in dict.fromkeys(texts) if text and text not in _CACHE]
+    if missing:
+        with _LOCK:
+            _analyse([text for text in missing if text not in _CACHE])
+
+
+def loaded() -> bool:
+    return bool(_CACHE)

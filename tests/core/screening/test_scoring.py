@@ -1,0 +1,136 @@
+"""The scorer: aligned parts, calibration, adjustments and explanations."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from conduct.core.screening import ALERT_THRESHOLD, STRONG_THRESHOLD, score_pair, strength
+from conduct.core.screening._scoring import (
+    birth_date_adjustment,
+    country_adjustment,
+    name_kind_adjustment,
+    type_adjustment,
+)
+
+
+def test_thresholds_are_the_agreed_calibration() -> None:
+    assert (ALERT_THRESHOLD, STRONG_THRESHOLD) == (0.80, 0.95)
+    assert [strength(s) for s in (0.97, 0.95, 0.85, 0.80, 0.79)] == [
+        "strong",
+        "strong",
+        "potential",
+        "potential",
+        "weak",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        (
+            "Hangzhou Hikvision Digital Technology Co., Ltd.",
+            "HANGZHOU HIKVISION DIGITAL TECHNOLOGY COMPANY LIMITED",
+        ),
+        ("Putin, Vladimir", "Vladimir Putin"),
+        ("Siemens AG", "Siemens Aktiengesellschaft"),
+        ("Recep Tayyip Erdogan", "Recep Tayyip Erdoğan"),
+    ],
+)
+def test_same_name_after_normalisation_is_a_strong_match(left: str, right: str) -> None:
+    assert score_pair(left, right).score >= STRONG_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [("Olaf Scholze", "Olaf Scholz"), ("Usama bin Ladin", "Osama bin Laden"), ("Kim Jong-un", "Kim Jong Un")],
+)
+def test_spelling_variants_are_potential_matches(left: str, right: str) -> None:
+    assert score_pair(left, right).score >= ALERT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Daniel Tusk", "Donald Tusk"),
+        ("Saddam Hussein al-Dulaimi", "Saddam Hussein al-Tikriti"),
+        ("Volkswagen AG", "Siemens AG"),
+        ("Bank of China (Hong Kong) Limited", "Bank of China (Singapore) Limited"),
+    ],
+)
+def test_a_different_name_part_keeps_the_score_below_the_alert(left: str, right: str) -> None:
+    assert score_pair(left, right).score < ALERT_THRESHOLD
+
+
+def test_the_explanation_lists_each_aligned_part_with_its_score() -> None:
+    explanation = score_pair("Vladimir Putin", "Wladimir Putin")
+    parts = {(p.query, p.candidate): p for p in explanation.parts}
+    assert parts[("putin", "putin")].score == 1.0 and parts[("putin", "putin")].method == "exact"
+    assert 0.8 < parts[("vladimir", "wladimir")].score < 1.0
+    assert explanation.query_name == "vladimir putin" and explanation.matched_name == "wladimir putin"
+    assert "vladimir~wladimir" in explanation.summary()
+
+
+def test_parts_present_on_one_side_only_are_reported_as_extras() -> None:
+    explanation = score_pair("Vladimir Vladimirovich Putin", "Vladimir Putin")
+    extras = [p for p in explanation.parts if p.method == "extra"]
+    assert [(p.query, p.candidate) for p in extras] == [("vladimirovich", "")]
+
+
+def test_joined_parts_and_initials_align() -> None:
+    assert any(p.method == "joined" for p in score_pair("VladimirPutin", "Vladimir Putin").parts)
+    assert any(p.method == "initial" for p in score_pair("V. Putin", "Vladimir Putin").parts)
+    assert any(p.method == "acronym" for p in score_pair("PLA", "People's Liberation Army").parts)
+
+
+def test_type_mismatch_lowers_the_score_with_its_reason() -> None:
+    adjustment = type_adjustment("person", "vessel")
+    assert adjustment is not None and adjustment.delta < 0 and "vessel" in adjustment.reason
+    assert type_adjustment("person", "person") is None
+    assert type_adjustment(None, "vessel") is None
+
+
+def test_country_match_raises_and_mismatch_lowers() -> None:
+    match = country_adjustment("CN", ("CN",))
+    mismatch = country_adjustment("FR", ("CN", "HK"))
+    assert match is not None and match.delta > 0
+    assert mismatch is not None and mismatch.delta < 0 and "CN, HK" in mismatch.reason
+    assert country_adjustment("FR", ()) is None
+
+
+def test_birth_year_match_raises_and_mismatch_lowers() -> None:
+    exact = birth_date_adjustment("1937-04-28", ("1937-04-28",))
+    year = birth_date_adjustment("1937", ("1937-04-28",))
+    near = birth_date_adjustment("1938", ("1937",))
+    far = birth_date_adjustment("1970", ("1937", "1938"))
+    assert exact is not None and year is not None and near is not None and far is not None
+    assert exact.delta > year.delta > 0
+    assert near.delta == 0
+    assert far.delta < 0 and "1970" in far.reason
+
+
+def test_weak_aliases_count_less() -> None:
+    weak = name_kind_adjustment("alias_weak")
+    assert weak is not None and weak.delta < 0
+    assert name_kind_adjustment("primary") is None
+
+
+def _cross_script_pairs() -> list[tuple[str, str, float]]:
+    from tests.core.screening.conftest import DATA
+
+    if DATA is None:
+        return []
+    path = Path(DATA) / "name-matching" / "watchman-labelled" / "cross_script_pairs.csv"
+    rows = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return [(query, expected, float(minimum)) for query, expected, minimum, *_ in csv.reader(rows)]
+
+
+@pytest.mark.parametrize(("query", "expected", "minimum"), _cross_script_pairs())
+def test_cross_script_pairs_reach_their_minimum_score(query: str, expected: str, minimum: float) -> None:
+    assert score_pair(query, expected).score >= minimum
