@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export CONDUCT_HOME ?= $(CURDIR)/var
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint test-sqlite test-postgres bench browser venv clean
+.PHONY: run test lint test-sqlite test-postgres bench browser pango venv clean
 
 venv: $(STAMP)
 
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-run: venv
+run: venv pango
 	@$(BIN)/conduct migrate --verbosity 0
 	@$(BIN)/conduct demo load --quiet
 	@$(BIN)/python scripts/banner.py
@@ -36,7 +36,14 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
-test-sqlite: venv browser
+# WeasyPrint (the transparency report's PDF) needs Debian's pango; chromium pulls it in too.
+pango:
+	@ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || { \
+		echo "Installing pango for WeasyPrint..."; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; fi; }
+
+test-sqlite: venv browser pango
 	@echo "== pytest on SQLite =="
 	CONDUCT_HOME=$(CURDIR)/var/test SQLITE_TEST_NAME=$(CURDIR)/var/test/test.sqlite3 $(BIN)/pytest -n 2 --dist loadfile
 
@@ -53,7 +60,7 @@ test: lint
 	@$(MAKE) --no-print-directory test-postgres
 	@echo "== Databases that ran the database-backed tests: $$(paste -sd, var/test/.databases) =="
 
-bench: venv
+bench: venv pango
 	@for script in benchmarks/*/run*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:

@@ -34,6 +34,34 @@ BASELINES: dict[tuple[str, str], dict[str, Any]] = {
                                            "scope_units": ["br-de"]},
     ("POST", "/api/v1/liaisons"): {"user": "analyst", "org_unit": "br-br", "is_primary": False},
     ("POST", "/api/v1/tokens"): {"name": "err", "scope": "read", "expires_days": 1, "user": None},
+    # catalog and reports
+    ("POST", "/api/v1/controls"): {"code": "err-control", "title": "Err control", "description": "", "dimension": "labour",
+                                   "org_unit": "hq-hr", "owner": None, "requirements": ["urn:conduct:sa8000:SA8000-7.a"]},
+    ("PATCH", "/api/v1/controls/{control_code}"): {"title": "End-use screening", "description": "", "dimension": "product",
+                                                   "org_unit": "hq-sales", "owner": "officer", "is_active": True,
+                                                   "requirements": ["urn:conduct:ungp:UNGP-17"]},
+    ("POST", "/api/v1/assessments"): {"framework": "ungp", "scope_kind": "company", "title": "", "org_unit": None,
+                                      "supplier": None, "product": "", "owner": None},
+    ("PUT", "/api/v1/assessments/{assessment_id}/results/{urn}"): {"status": "met", "note": "", "owner": None},
+    ("POST", "/api/v1/assessments/{assessment_id}/results/{urn}/evidence"): {
+        "kind": "link", "title": "", "url": "https://example.org/evidence", "file_name": "", "content_base64": None,
+        "gate_decision": None, "audit": None, "certificate": None},
+    ("POST", "/api/v1/risks"): {
+        "code": "err-risk", "title": "Err risk", "description": "", "dimension": "labour", "rights": ["privacy"],
+        "people_affected": "Staff", "org_unit": "hq", "scope_units": [], "scope_suppliers": [], "scope_products": [],
+        "scale": 2, "scope": 2, "irremediability": 2, "likelihood": 2, "residual_likelihood": None, "controls": [],
+        "owner": None},
+    ("PATCH", "/api/v1/risks/{risk_code}"): {"title": "Misuse for mass surveillance", "likelihood": 3,
+                                             "residual_likelihood": 2, "status": "active"},
+    ("POST", "/api/v1/risks/{risk_code}/links"): {"kind": "finding", "id": 1, "note": ""},
+    ("POST", "/api/v1/reports"): {"year": 2000},
+    # screening
+    ("POST", "/api/v1/screening/search"): {"name": "Drayworth Electronics Ltd", "type": "organization", "country": "GB",
+                                           "birth_date": None, "limit": 5},
+    ("POST", "/api/v1/screening/parties"): {
+        "reference": "customer:ERR-1", "kind": "customer", "name": "Err Customer Ltd", "aliases": ["Err Co"],
+        "entity_type": "organization", "country": "GB", "birth_date": None, "org_unit": "br-uk"},
+    ("POST", "/api/v1/screening/alerts/{alert_id}/review"): {"decision": "dismiss", "reason": "Not the same company"},
 }
 
 
@@ -80,6 +108,18 @@ def ids(ops: list[tuple[str, str]]) -> list[str]:
 # --- helpers ------------------------------------------------------------------------------------
 
 
+def _demo_screening_alert() -> int:
+    from conduct.apps.screening.models import Alert
+
+    return Alert.objects.get(party__reference="customer:CRM-4471", status="open").pk
+
+
+def _demo_screening_party() -> int:
+    from conduct.apps.screening.models import ScreenedParty
+
+    return ScreenedParty.objects.get(reference="customer:CRM-4471").pk
+
+
 def _demo_value(name: str, spec: dict[str, Any]) -> Any:
     from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, User
 
@@ -89,12 +129,26 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
         "liaison_id": lambda: Liaison.objects.get(org_unit__code="br-de").pk,
         "token_id": lambda: ApiToken.objects.filter(user__username="admin").first().pk,
         "seq": lambda: 1,
+        "framework_slug": lambda: "ungp",
+        "urn": lambda: "urn:conduct:ungp:UNGP-16",  # recorded in the demo assessment
+        "control_code": lambda: "gate-sales-end-use",
+        "risk_code": lambda: "misuse-mass-surveillance",
+        "assessment_id": lambda: _demo_assessment(),
+        "alert_id": lambda: _demo_screening_alert(),
+        "party_id": lambda: _demo_screening_party(),
+        "list_name": lambda: "bis_dpl",
     }
     if name in known:
         return known[name]()
     if "enum" in spec:
         return spec["enum"][0]
     return 1
+
+
+def _demo_assessment() -> int:
+    from conduct.apps.catalog.models import Assessment
+
+    return Assessment.objects.get(title="UNGP: the company (demo)").pk
 
 
 def url_for(path: str, method: str, *, unknown: bool = False) -> str:

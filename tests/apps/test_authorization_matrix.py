@@ -71,6 +71,383 @@ def _unit_pk(code: str) -> int:
     return OrgUnit.objects.get(code=code).pk
 
 
+# Suppliers (the demo's Acme, owned by hq-procurement and linked to supplier_acme's portal organisation): staff
+# read within their units (liaison_uk and the analyst are not scoped to procurement: 404); the supplier reads and
+# works its own records; internal-only reads (risk, graph, screening, staff pages) refuse portal users with 403.
+SUPPLIER_READERS = INTERNAL | {"supplier"}
+SEES_ACME = frozenset({"admin", "compliance_officer", "committee_member", "auditor", "supplier"})
+SEES_ACME_STAFF = SEES_ACME - {"supplier"}
+ACME_MANAGERS = ORG_CHANGE  # liaisons hold the permission but not the unit: 404
+ACME_WORKERS = ACME_MANAGERS | {"supplier"}  # certificates and corrective actions: the supplier too
+SUPPLIER_MANAGERS = frozenset({"admin", "compliance_officer", "liaison"})
+
+
+def _acme() -> Any:
+    from conduct.apps.suppliers.models import Supplier
+
+    return Supplier.objects.get(external_id="ACME-001")
+
+
+def _acme_questionnaire(status: str) -> Any:
+    """Put Acme's questionnaire in `status` (inside the request's savepoint) so the operation can run."""
+    from conduct.apps.suppliers.models import QuestionnaireResponse
+
+    QuestionnaireResponse.objects.filter(supplier=_acme()).update(status=status)
+
+
+def _pdf_b64() -> str:
+    import base64
+
+    return base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()
+
+
+def _upload(name: str, content: bytes) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def _acme_state(**fields: Any) -> dict[str, Any]:
+    return {"name": "Acme Electronics Assembly Ltd.", "country": "VN", "region": "Bac Ninh", "categories": ["pcb"],
+            "org_unit": _unit_pk("hq-procurement"), "status": _acme().status, **fields}
+
+
+def _on_acme(allowed: frozenset[str], ok: int = 200, **kw: Any) -> Rule:
+    """An operation on one of Acme's records: other units' staff get 404, roles without the permission 403."""
+    return Rule(allowed, ok=ok, denied=403, denied_as=tuple((r, 404) for r in ("liaison",) if r not in allowed), **kw)
+
+
+def _read_acme(allowed: frozenset[str] = SEES_ACME) -> Rule:
+    refused = {"customer"} | ({"supplier"} - allowed)
+    return Rule(allowed, denied=404, denied_as=tuple((r, 403) for r in sorted(refused)))
+
+
+SUPPLIER_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/suppliers"): Rule(SUPPLIER_READERS),
+    ("POST", "/api/v1/suppliers"): Rule(SUPPLIER_MANAGERS, ok=201, body=lambda actor: {
+        "name": "Matrix Supplier", "country": "VN", "categories": ["pcb"], "org_unit": "br-uk"}),
+    ("GET", "/api/v1/suppliers/export"): Rule(SUPPLIER_READERS),
+    ("POST", "/api/v1/suppliers/import"): Rule(ORG_CHANGE, body=lambda actor: {"files": [
+        {"name": "matrix.csv", "content": "external_id,name,country\nMX-1,Matrix Import Co,VN\n"}]}),
+    ("POST", "/api/v1/suppliers/risk/recompute"): Rule(ORG_CHANGE, ok=202),
+    ("GET", "/api/v1/suppliers/{supplier_id}"): _read_acme(),
+    ("PATCH", "/api/v1/suppliers/{supplier_id}"): _on_acme(ACME_MANAGERS, body=lambda actor: {"region": "Bac Ninh"}),
+    ("POST", "/api/v1/suppliers/{supplier_id}/onboard"): _on_acme(ACME_MANAGERS),
+    ("GET", "/api/v1/suppliers/{supplier_id}/risk"): _read_acme(SEES_ACME_STAFF),
+    ("GET", "/api/v1/suppliers/{supplier_id}/graph"): _read_acme(SEES_ACME_STAFF),
+    ("GET", "/api/v1/suppliers/{supplier_id}/screening"): _read_acme(SEES_ACME_STAFF),
+    ("POST", "/api/v1/suppliers/{supplier_id}/sites"): _on_acme(
+        ACME_MANAGERS, ok=201, body=lambda actor: {"name": "Matrix site", "country": "VN"}),
+    ("PATCH", "/api/v1/supplier-sites/{site_id}"): _on_acme(ACME_MANAGERS, body=lambda actor: {"headcount": 1250}),
+    ("DELETE", "/api/v1/supplier-sites/{site_id}"): _on_acme(ACME_MANAGERS),
+    ("POST", "/api/v1/suppliers/{supplier_id}/contacts"): _on_acme(
+        ACME_MANAGERS, ok=201, body=lambda actor: {"name": "Matrix contact"}),
+    ("DELETE", "/api/v1/supplier-contacts/{contact_id}"): _on_acme(ACME_MANAGERS),
+    ("POST", "/api/v1/suppliers/{supplier_id}/sub-suppliers"): _on_acme(
+        ACME_MANAGERS, ok=201, body=lambda actor: {"supplier": "PKG-007"}),
+    ("DELETE", "/api/v1/suppliers/{supplier_id}/sub-suppliers/{sub_id}"): _on_acme(ACME_MANAGERS),
+    ("GET", "/api/v1/certificates"): Rule(SUPPLIER_READERS),
+    ("GET", "/api/v1/certificates/export"): Rule(SUPPLIER_READERS),
+    ("POST", "/api/v1/suppliers/{supplier_id}/certificates"): _on_acme(ACME_WORKERS, ok=201, body=lambda actor: {
+        "standard": "ISO 45001", "number": "MATRIX-1", "valid_until": "2030-01-01"}),
+    ("GET", "/api/v1/certificates/{certificate_id}"): _read_acme(),
+    ("PATCH", "/api/v1/certificates/{certificate_id}"): _on_acme(ACME_WORKERS, body=lambda actor: {"issuer": "SGS VN"}),
+    ("POST", "/api/v1/certificates/{certificate_id}/withdraw"): _on_acme(
+        ACME_MANAGERS, body=lambda actor: {"reason": "Matrix"}),
+    ("POST", "/api/v1/certificates/{certificate_id}/file"): _on_acme(
+        ACME_WORKERS, body=lambda actor: {"filename": "c.pdf", "content_base64": _pdf_b64()}),
+    ("GET", "/api/v1/certificates/{certificate_id}/file"): _read_acme(),
+    ("GET", "/api/v1/audits"): Rule(SUPPLIER_READERS),
+    ("GET", "/api/v1/audits/export"): Rule(SUPPLIER_READERS),
+    ("POST", "/api/v1/suppliers/{supplier_id}/audits"): _on_acme(ACME_MANAGERS, ok=201, body=lambda actor: {
+        "kind": "social", "date": "2025-01-15", "auditor": "Matrix Audits"}),
+    ("GET", "/api/v1/audits/{audit_id}"): _read_acme(),
+    ("POST", "/api/v1/audits/{audit_id}/findings"): _on_acme(ACME_MANAGERS, ok=201, body=lambda actor: {
+        "severity": "minor", "requirement": "urn:conduct:sa8000:SA8000-3.c", "description": "Matrix"}),
+    ("POST", "/api/v1/findings/{finding_id}/corrective-action"): _on_acme(ACME_MANAGERS, ok=201, body=lambda actor: {
+        "action": "Fix it", "owner": "Operations", "due_date": "2027-01-31"}),
+    ("GET", "/api/v1/corrective-actions"): Rule(SUPPLIER_READERS),
+    ("GET", "/api/v1/corrective-actions/export"): Rule(SUPPLIER_READERS),
+    ("GET", "/api/v1/corrective-actions/{action_id}"): _read_acme(),
+    ("PATCH", "/api/v1/corrective-actions/{action_id}"): _on_acme(
+        ACME_WORKERS, body=lambda actor: {"root_cause": "Matrix root cause"}),
+    ("POST", "/api/v1/corrective-actions/{action_id}/evidence"): _on_acme(
+        ACME_WORKERS, body=lambda actor: {"filename": "e.pdf", "content_base64": _pdf_b64()}),
+    ("GET", "/api/v1/questionnaires/templates"): Rule(SUPPLIER_READERS),
+    ("GET", "/api/v1/questionnaires/templates/{template_key}"): Rule(SUPPLIER_READERS),
+    ("GET", "/api/v1/questionnaire-responses"): Rule(SUPPLIER_READERS),
+    ("GET", "/api/v1/questionnaire-responses/export"): Rule(SUPPLIER_READERS),
+    ("POST", "/api/v1/suppliers/{supplier_id}/questionnaires"): _on_acme(
+        ACME_MANAGERS, ok=201, body=lambda actor: _acme_questionnaire("accepted") or {"template": "sa8000-iso-basics"}),
+    ("GET", "/api/v1/questionnaire-responses/{response_id}"): _read_acme(),
+    # answering is the supplier's alone: staff get 403 by role before any scope
+    ("PATCH", "/api/v1/questionnaire-responses/{response_id}"): Rule(
+        frozenset({"supplier"}), body=lambda actor: {"answers": {"min_hiring_age": 18}}),
+    ("POST", "/api/v1/questionnaire-responses/{response_id}/review"): _on_acme(
+        ACME_MANAGERS, body=lambda actor: _acme_questionnaire("submitted") or {"decision": "accept"}),
+}
+
+SUPPLIER_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "suppliers/"): Rule(INTERNAL),
+    ("GET", "suppliers/new"): Rule(SUPPLIER_MANAGERS),
+    ("POST", "suppliers/new"): Rule(SUPPLIER_MANAGERS, ok=302, body=lambda actor: {
+        "name": "Matrix Page Supplier", "country": "VN", "org_unit": _unit_pk("br-uk"), "categories": ["pcb"]}),
+    ("GET", "suppliers/import/"): Rule(ORG_CHANGE),
+    ("POST", "suppliers/import/"): Rule(ORG_CHANGE, body=lambda actor: {
+        "files": [_upload("matrix.csv", b"external_id,name,country\nMX-2,Matrix Page Import,VN\n")]}),
+    ("GET", "suppliers/import/templates/<str:kind>"): Rule(INTERNAL),
+    ("POST", "suppliers/risk/recompute"): Rule(ORG_CHANGE, ok=302),
+    ("GET", "suppliers/certificates/"): Rule(INTERNAL),
+    ("GET", "suppliers/certificates/<int:certificate_id>/file"): _read_acme(),
+    ("POST", "suppliers/certificates/<int:certificate_id>/withdraw"): _on_acme(
+        ACME_MANAGERS, ok=302, body=lambda actor: {"reason": "Matrix"}),
+    ("GET", "suppliers/audits/"): Rule(INTERNAL),
+    ("GET", "suppliers/audits/<int:audit_id>/"): _read_acme(SEES_ACME_STAFF),
+    ("POST", "suppliers/audits/<int:audit_id>/"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
+        "severity": "minor", "requirement": "urn:conduct:sa8000:SA8000-3.c", "description": "Matrix"}),
+    ("POST", "suppliers/findings/<int:finding_id>/action"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
+        "cap-action": "Fix it", "cap-owner": "Operations", "cap-due_date": "2027-01-31"}),
+    ("GET", "suppliers/actions/"): Rule(INTERNAL),
+    ("GET", "suppliers/actions/<int:action_id>/"): _read_acme(SEES_ACME_STAFF),
+    ("POST", "suppliers/actions/<int:action_id>/"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
+        "root_cause": "Matrix"}),
+    ("GET", "suppliers/questionnaires/"): Rule(INTERNAL),
+    ("GET", "suppliers/questionnaires/<int:response_id>/"): _read_acme(SEES_ACME_STAFF),
+    ("POST", "suppliers/questionnaires/<int:response_id>/"): _on_acme(
+        ACME_MANAGERS, ok=302, body=lambda actor: _acme_questionnaire("submitted") or {"decision": "accept"}),
+    ("GET", "suppliers/<int:supplier_id>/"): _read_acme(SEES_ACME_STAFF),
+    ("GET", "suppliers/<int:supplier_id>/edit"): _on_acme(ACME_MANAGERS),
+    ("POST", "suppliers/<int:supplier_id>/edit"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: _acme_state()),
+    ("POST", "suppliers/<int:supplier_id>/onboard"): _on_acme(ACME_MANAGERS, ok=302),
+    ("POST", "suppliers/<int:supplier_id>/sites"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
+        "site-name": "Matrix site", "site-country": "VN"}),
+    ("POST", "suppliers/<int:supplier_id>/contacts"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
+        "contact-name": "Matrix contact"}),
+    ("POST", "suppliers/<int:supplier_id>/sub-suppliers"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
+        "sub_supplier": "PKG-007"}),
+    ("POST", "suppliers/<int:supplier_id>/certificates"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
+        "cert-standard": "ISO 45001", "cert-number": "MATRIX-P1", "cert-valid_until": "2030-01-01"}),
+    ("POST", "suppliers/<int:supplier_id>/audits"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
+        "audit-kind": "social", "audit-date": "2025-01-15", "audit-auditor": "Matrix Audits"}),
+    ("POST", "suppliers/<int:supplier_id>/questionnaires"): _on_acme(
+        ACME_MANAGERS, ok=302, body=lambda actor: _acme_questionnaire("accepted") or {"template": "sa8000-iso-basics"}),
+    # the supplier portal: the supplier's own records only
+    ("GET", "suppliers/portal/questionnaires/<int:response_id>/"): Rule(frozenset({"supplier"})),
+    ("POST", "suppliers/portal/questionnaires/<int:response_id>/"): Rule(
+        frozenset({"supplier"}), ok=302, body=lambda actor: {"action": "save", "q_min_hiring_age": "18"}),
+    ("GET", "suppliers/portal/certificates/new"): Rule(frozenset({"supplier"})),
+    ("POST", "suppliers/portal/certificates/new"): Rule(frozenset({"supplier"}), ok=302, body=lambda actor: {
+        "standard": "ISO 45001", "number": "MATRIX-PORTAL", "valid_until": "2030-01-01"}),
+    ("GET", "suppliers/portal/actions/<int:action_id>/"): Rule(frozenset({"supplier"})),
+    ("POST", "suppliers/portal/actions/<int:action_id>/"): Rule(
+        frozenset({"supplier"}), ok=302, body=lambda actor: {"root_cause": "Matrix"}),
+}
+
+# Frameworks, controls, assessments (catalog) and the risk register and transparency reports (reports).
+PROGRAMME = ORG_CHANGE
+ASSESS = frozenset({"admin", "compliance_officer", "liaison"})
+RISK_LINK = frozenset({"admin", "compliance_officer", "liaison", "analyst"})
+PORTAL_403 = (("supplier", 403), ("customer", 403))
+
+
+def _decision_on_br_uk() -> int:
+    """A gate decision row on br-uk, written directly (no ledger entry), for bodies that link to one."""
+    from datetime import date
+
+    from conduct.apps.accounts.models import OrgUnit
+    from conduct.apps.gates.models import GateDecision
+
+    return GateDecision.objects.create(
+        gate="sales_deal", subject={}, outcome="allow", result={}, policy_version="matrix", as_of=date(2026, 1, 1),
+        org_unit=OrgUnit.objects.get(code="br-uk"), actor_label="matrix", request_hash="0" * 64,
+    ).pk
+
+
+CATALOG_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/frameworks"): Rule(INTERNAL),
+    ("GET", "/api/v1/frameworks/{framework_slug}"): Rule(INTERNAL),
+    ("GET", "/api/v1/frameworks/{framework_slug}/oscal"): Rule(INTERNAL),
+    ("GET", "/api/v1/requirements"): Rule(INTERNAL),
+    ("GET", "/api/v1/requirements/{urn}"): Rule(INTERNAL),
+    ("GET", "/api/v1/coverage"): Rule(INTERNAL),
+    ("GET", "/api/v1/controls"): Rule(INTERNAL),
+    ("POST", "/api/v1/controls"): Rule(
+        PROGRAMME, ok=201, body=lambda actor: {"code": "matrix-control", "title": "Matrix control", "dimension": "labour",
+                                               "org_unit": "hq-hr", "requirements": ["urn:conduct:sa8000:SA8000-7.a"]}
+    ),
+    ("GET", "/api/v1/controls/{control_code}"): Rule(INTERNAL),
+    ("PATCH", "/api/v1/controls/{control_code}"): Rule(PROGRAMME, body=lambda actor: {"title": "Renamed"}),
+    ("GET", "/api/v1/assessments"): Rule(INTERNAL),
+    ("POST", "/api/v1/assessments"): Rule(
+        ASSESS, ok=201, body=lambda actor: {"framework": "de_lksg", "scope_kind": "org_unit", "org_unit": "br-uk"}
+    ),
+    # an assessment of br-uk against the UNGP, with UNGP-11 recorded
+    ("GET", "/api/v1/assessments/{assessment_id}"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
+    ("PUT", "/api/v1/assessments/{assessment_id}/results/{urn}"): Rule(ASSESS, body=lambda actor: {"status": "met"}),
+    ("POST", "/api/v1/assessments/{assessment_id}/results/{urn}/evidence"): Rule(
+        ASSESS, ok=201, body=lambda actor: {"kind": "link", "url": "https://example.org/evidence"}
+    ),
+    ("POST", "/api/v1/assessments/{assessment_id}/complete"): Rule(ASSESS),
+    ("GET", "/api/v1/assessments/{assessment_id}/oscal"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
+    ("GET", "/api/v1/risks"): Rule(INTERNAL),
+    ("POST", "/api/v1/risks"): Rule(
+        PROGRAMME, ok=201,
+        body=lambda actor: {"code": "matrix-risk", "title": "Matrix risk", "dimension": "labour", "rights": ["privacy"],
+                            "people_affected": "Staff", "org_unit": "hq", "scale": 2, "scope": 2,
+                            "irremediability": 2, "likelihood": 2},
+    ),
+    ("GET", "/api/v1/risks/heatmap"): Rule(INTERNAL),
+    # misuse-mass-surveillance: owned by hq, scoped to hq-sales (above br-uk) and bu-analytics
+    ("GET", "/api/v1/risks/{risk_code}"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
+    ("PATCH", "/api/v1/risks/{risk_code}"): Rule(PROGRAMME, body=lambda actor: {"likelihood": 4}),
+    ("POST", "/api/v1/risks/{risk_code}/links"): Rule(
+        RISK_LINK - {"analyst"}, ok=201, denied_as=(("analyst", 404),),
+        body=lambda actor: {"kind": "gate_decision", "id": _decision_on_br_uk()},
+    ),
+    ("GET", "/api/v1/reports"): Rule(INTERNAL),
+    ("POST", "/api/v1/reports"): Rule(PROGRAMME, ok=202, body=lambda actor: {"year": 2000}),  # builds (quickly: empty)
+    ("GET", "/api/v1/reports/{report_id}"): Rule(INTERNAL),
+    ("GET", "/api/v1/reports/{report_id}/manifest"): Rule(INTERNAL),
+}
+
+CATALOG_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "catalog/"): Rule(INTERNAL),
+    ("GET", "catalog/frameworks/<str:framework_slug>/"): Rule(INTERNAL),
+    ("GET", "catalog/frameworks/<str:framework_slug>/oscal.json"): Rule(INTERNAL),
+    ("GET", "catalog/requirements/<str:urn>/"): Rule(INTERNAL),
+    ("GET", "catalog/controls/"): Rule(INTERNAL),
+    ("POST", "catalog/controls/"): Rule(
+        PROGRAMME, ok=302, body=lambda actor: {"code": "matrix-page-control", "title": "Matrix", "dimension": "labour",
+                                               "org_unit": _unit_pk("hq-hr")}
+    ),
+    ("GET", "catalog/controls/<str:control_code>/"): Rule(INTERNAL),
+    ("POST", "catalog/controls/<str:control_code>/"): Rule(PROGRAMME, ok=302, body=lambda actor: {"title": "Renamed"}),
+    ("GET", "catalog/assessments/"): Rule(INTERNAL),
+    ("POST", "catalog/assessments/"): Rule(
+        ASSESS, ok=302, body=lambda actor: {"framework": "de_lksg", "scope_kind": "org_unit", "org_unit": _unit_pk("br-uk")}
+    ),
+    ("GET", "catalog/assessments/<int:assessment_id>/"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
+    ("POST", "catalog/assessments/<int:assessment_id>/results"): Rule(
+        ASSESS, ok=302, body=lambda actor: {"urn": "urn:conduct:ungp:UNGP-12", "status": "met"}
+    ),
+    ("POST", "catalog/assessments/<int:assessment_id>/evidence"): Rule(
+        ASSESS, ok=302, body=lambda actor: {"urn": "urn:conduct:ungp:UNGP-11", "kind": "link", "url": "https://example.org"}
+    ),
+    ("POST", "catalog/assessments/<int:assessment_id>/complete"): Rule(ASSESS, ok=302),
+    ("GET", "catalog/assessments/<int:assessment_id>/oscal.json"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
+    ("GET", "catalog/coverage/"): Rule(INTERNAL),
+    ("GET", "reports/"): Rule(INTERNAL),
+    ("POST", "reports/build"): Rule(PROGRAMME, ok=302, body=lambda actor: {"year": "1999"}),  # refused: no build
+    ("GET", "reports/<int:report_id>/"): Rule(INTERNAL),
+    ("GET", "reports/<int:report_id>/files/<path:file_name>"): Rule(INTERNAL),
+    ("GET", "risks/"): Rule(INTERNAL),
+    ("POST", "risks/"): Rule(
+        PROGRAMME, ok=302,
+        body=lambda actor: {"code": "matrix-page-risk", "org_unit": _unit_pk("hq"), "title": "Matrix", "dimension": "labour",
+                            "rights": ["privacy"], "people_affected": "Staff", "scale": "2", "scope": "2",
+                            "irremediability": "2", "likelihood": "2"},
+    ),
+    ("GET", "risks/<str:risk_code>/"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
+    ("POST", "risks/<str:risk_code>/"): Rule(
+        PROGRAMME, ok=302, denied_as=(("analyst", 404),),
+        body=lambda actor: {"title": "Misuse", "dimension": "product", "rights": ["privacy"], "people_affected": "All",
+                            "scale": "5", "scope": "5", "irremediability": "4", "likelihood": "3",
+                            "residual_likelihood": "2"},
+    ),
+    ("POST", "risks/<str:risk_code>/links"): Rule(
+        RISK_LINK - {"analyst"}, ok=302, denied_as=(("analyst", 404),),
+        body=lambda actor: {"kind": "gate_decision", "id": str(_decision_on_br_uk())},
+    ),
+}
+
+
+def _catalog_param(name: str) -> int | str | None:
+    """Demo records for the catalog's and the reports' path parameters."""
+    if name == "framework_slug":
+        return "ungp"
+    if name == "urn":
+        return "urn:conduct:ungp:UNGP-11"
+    if name == "control_code":
+        return "gate-sales-end-use"
+    if name == "risk_code":
+        return "misuse-mass-surveillance"
+    if name == "assessment_id":
+        from conduct.apps.accounts.models import OrgUnit
+        from conduct.apps.catalog.services import assessment_create, result_record
+
+        assessment = assessment_create(actor=None, framework="ungp", scope_kind="org_unit",
+                                       org_unit=OrgUnit.objects.get(code="br-uk"))
+        result_record(actor=None, assessment=assessment, urn="urn:conduct:ungp:UNGP-11", status="met")
+        return assessment.pk
+    if name == "report_id":  # a published report's row, its folder holding just a manifest
+        import tempfile
+        from pathlib import Path
+
+        from conduct.apps.reports.models import Report
+
+        folder = Path(tempfile.mkdtemp(prefix="matrix-report-"))
+        (folder / "manifest.json").write_text("{}\n")
+        return Report.objects.create(year=2000, state="published", requested_by="system", path=str(folder)).pk
+    if name == "file_name":
+        return "manifest.json"
+    return None
+
+
+# Screening (data/demo/organisation.yaml `screening:`): the alert and the party used are the UK customer near a BIS
+# Denied Persons entry (br-uk). Reviewers are admins, officers and analysts (the analyst is not scoped to br-uk: 404
+# on the alert; 403 registering a br-uk party); auditors and committee members read only; portal users get 403.
+SCREENING_SEARCH = frozenset({"admin", "compliance_officer", "liaison", "committee_member", "analyst"})
+SCREENING_REVIEW = frozenset({"admin", "compliance_officer"})
+SCREENING_PARTIES = frozenset({"admin", "compliance_officer", "liaison"})
+
+
+def _screening_read() -> Rule:
+    return Rule(SEES_BR_UK, denied=404, denied_as=(("supplier", 403), ("customer", 403)))
+
+
+SCREENING_API: dict[tuple[str, str], Rule] = {
+    ("POST", "/api/v1/screening/search"): Rule(SCREENING_SEARCH, body=lambda actor: {
+        "name": "Drayworth Electronics Ltd", "type": "organization", "country": "GB"}),
+    ("GET", "/api/v1/screening/lists"): Rule(INTERNAL),
+    ("GET", "/api/v1/screening/lists/{list_name}"): Rule(INTERNAL),
+    ("GET", "/api/v1/screening/parties"): Rule(INTERNAL),
+    # the analyst may register parties, but not for br-uk: as for gates, a unit it cannot see is invalid input (422)
+    ("POST", "/api/v1/screening/parties"): Rule(SCREENING_PARTIES, ok=201, denied_as=(("analyst", 422),), body=lambda actor: {
+        "reference": "customer:MATRIX-1", "kind": "customer", "name": "Matrix Customer Ltd", "country": "GB",
+        "org_unit": "br-uk"}),
+    ("GET", "/api/v1/screening/parties/{party_id}"): _screening_read(),
+    ("GET", "/api/v1/screening/alerts"): Rule(INTERNAL),
+    ("GET", "/api/v1/screening/alerts/{alert_id}"): _screening_read(),
+    ("POST", "/api/v1/screening/alerts/{alert_id}/review"): Rule(
+        SCREENING_REVIEW, denied_as=(("analyst", 404),), body=lambda actor: {"decision": "dismiss", "reason": "Matrix"}),
+}
+
+SCREENING_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "screening/"): Rule(INTERNAL),
+    ("GET", "screening/alerts/<int:alert_id>/"): _screening_read(),
+    ("POST", "screening/alerts/<int:alert_id>/review"): Rule(
+        SCREENING_REVIEW, ok=302, denied_as=(("analyst", 404),), body=lambda actor: {"decision": "dismiss",
+                                                                                       "reason": "Matrix"}),
+    ("GET", "screening/lists/"): Rule(INTERNAL),
+    ("GET", "screening/lists/<slug:list_name>/"): Rule(INTERNAL),
+    ("GET", "screening/search/"): Rule(SCREENING_SEARCH),
+    ("GET", "screening/parties/"): Rule(INTERNAL),
+    ("GET", "screening/parties/<int:party_id>/"): _screening_read(),
+}
+
+
+def _screening_param(name: str) -> int | str | None:
+    from conduct.apps.screening.models import Alert, ScreenedParty
+
+    if name == "alert_id":
+        return Alert.objects.get(party__reference="customer:CRM-4471", status="open").pk
+    if name == "party_id":
+        return ScreenedParty.objects.get(reference="customer:CRM-4471").pk
+    if name == "list_name":
+        return "bis_dpl"
+    return None
+
+
 # --- the contract: JSON API ---------------------------------------------------------------------
 
 API: dict[tuple[str, str], Rule] = {
@@ -115,12 +492,15 @@ API: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/policy"): Rule(INTERNAL),
     ("GET", "/api/v1/policy/versions"): Rule(INTERNAL),
+    **SUPPLIER_API,
+    **CATALOG_API,
+    **SCREENING_API,
 }
 
 # --- the contract: pages (Django routes as the resolver spells them) -----------------------------
 
 PUBLIC_PAGES = frozenset({"healthz", "login/"})
-MODULES = ("screening/", "suppliers/", "products/", "access/", "grievances/", "catalog/", "reports/")
+MODULES = ("products/", "access/", "grievances/")
 
 PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "healthz"): Rule(EVERYONE),
@@ -160,6 +540,9 @@ PAGES: dict[tuple[str, str], Rule] = {
         GATE_DECIDE, body=lambda actor: {"gate": "sales_deal", "subject": json.dumps(_subject())}
     ),
     **{("GET", module): Rule(INTERNAL) for module in MODULES},
+    **SUPPLIER_PAGES,
+    **CATALOG_PAGES,
+    **SCREENING_PAGES,
 }
 
 # Non-operation URLs inside the ninja include: the schema and its docs page, public on purpose.
@@ -231,7 +614,57 @@ def _param(name: str, actor: Any) -> int | str:
 
         return gate_decide(actor=None, gate="sales_deal", subject=_subject(), org_unit=OrgUnit.objects.get(code="br-uk")
                            ).decision.pk
+    supplier_value = _supplier_param(name)
+    if supplier_value is not None:
+        return supplier_value
+    catalog_value = _catalog_param(name)
+    if catalog_value is not None:
+        return catalog_value
+    screening_value = _screening_param(name)
+    if screening_value is not None:
+        return screening_value
     raise AssertionError(f"add a demo value for path parameter {name!r} to _param()")
+
+
+def _supplier_param(name: str) -> int | str | None:
+    """Acme's records (the demo supply chain) for the supplier operations' path parameters."""
+    from conduct.apps.suppliers.models import (
+        Certificate,
+        CorrectiveAction,
+        Finding,
+        QuestionnaireResponse,
+        Supplier,
+    )
+
+    acme = _acme()
+    if name == "supplier_id":
+        return acme.pk
+    if name == "sub_id":
+        return Supplier.objects.get(external_id="BRD-002").pk
+    if name == "site_id":
+        return acme.sites.first().pk
+    if name == "contact_id":
+        return acme.contacts.first().pk
+    if name == "certificate_id":  # with a file attached, so the download has something to send
+        from conduct.apps.suppliers.services import certificate_attach_file
+
+        cert = Certificate.objects.get(supplier=acme, number="SA-2291")
+        if not cert.file:
+            certificate_attach_file(actor=None, certificate=cert, content=b"%PDF-1.4\n%%EOF\n", filename="c.pdf")
+        return cert.pk
+    if name == "audit_id":
+        return acme.audits.first().pk
+    if name == "finding_id":  # one still without its corrective action plan
+        return Finding.objects.filter(supplier=acme, action__isnull=True).first().pk
+    if name == "action_id":
+        return CorrectiveAction.objects.filter(supplier=acme, status="open").first().pk
+    if name == "response_id":
+        return QuestionnaireResponse.objects.get(supplier=acme).pk
+    if name == "template_key":
+        return "sa8000-iso-basics"
+    if name == "kind":
+        return "suppliers"
+    return None
 
 
 def fill(template: str, actor: Any) -> str:
@@ -267,7 +700,17 @@ def _signing_key_in_tmp(tmp_path_factory: Any) -> Any:
     from django.test import override_settings
 
     key = tmp_path_factory.mktemp("keys") / "ledger_ed25519.pem"
-    with override_settings(CONDUCT={**settings.CONDUCT, "SIGNING_KEY_PATH": key}):
+    reports = tmp_path_factory.mktemp("reports")  # reports built by POST /api/v1/reports
+    with override_settings(CONDUCT={**settings.CONDUCT, "SIGNING_KEY_PATH": key, "REPORTS_DIR": reports}):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _media_in_tmp(tmp_path_factory: Any) -> Any:
+    # Certificate and evidence uploads write files; keep them out of CONDUCT_HOME.
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         yield
 
 

@@ -30,15 +30,23 @@ def ping(request: HttpRequest) -> dict[str, str]:
 def _mount() -> None:
     from conduct.apps.accounts.api import router as accounts
     from conduct.apps.audit.api import router as audit
+    from conduct.apps.catalog.api import router as catalog
     from conduct.apps.gates.api import router as gates
     from conduct.apps.governance.api import router as governance
     from conduct.apps.notifications.api import router as notifications
+    from conduct.apps.reports.api import router as reports
+    from conduct.apps.screening.api import router as screening
+    from conduct.apps.suppliers.api import router as suppliers
 
     api.add_router("/v1/", accounts)
     api.add_router("/v1/", audit)
     api.add_router("/v1/", governance)
     api.add_router("/v1/", notifications)
     api.add_router("/v1/", gates)
+    api.add_router("/v1/", suppliers)
+    api.add_router("/v1/", catalog)
+    api.add_router("/v1/", reports)
+    api.add_router("/v1/", screening)
 
 
 _mount()

@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "conduct.apps.governance",
     "conduct.apps.notifications",
     "conduct.apps.gates",
+    "conduct.apps.suppliers",
+    "conduct.apps.screening",
+    "conduct.apps.catalog",
+    "conduct.apps.reports",
     "conduct.apps.web",
 ]
 
@@ -141,9 +145,15 @@ STATIC_ROOT = CONDUCT_HOME / "static"
 MEDIA_ROOT = CONDUCT_HOME / "files"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "conduct.apps.web.storage.StaticStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Source maps (Swagger UI's are megabytes) are served as they are: compressing them made collectstatic
+# take over a minute at every start.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf", "flv", "woff",
+    "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg", "mpg", "webm", "wmv", "map",
+)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_REQUEST_BYTES", 5 * 1024 * 1024, minimum=1024)

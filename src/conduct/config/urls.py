@@ -47,5 +47,10 @@ urlpatterns = [
     path("gates/policy/", gates.policy_view, name="gate-policy"),
     path("gates/try/", gates.try_view, name="gate-try"),
     path("governance/", include("conduct.apps.governance.urls")),
+    path("suppliers/", include("conduct.apps.suppliers.urls")),
+    path("catalog/", include("conduct.apps.catalog.urls")),
+    path("reports/", include("conduct.apps.reports.urls")),
+    path("risks/", include("conduct.apps.reports.risk_urls")),
+    path("screening/", include("conduct.apps.screening.urls")),
     *[_module(m) for m in web.MODULE_PAGES],
 ]

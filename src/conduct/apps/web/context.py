@@ -13,10 +13,10 @@ from conduct.apps.accounts.roles import role_has
 MODULES: list[tuple[str, str, str]] = [
     ("Dashboard", "dashboard", "dashboard.view"),
     ("Gate decisions", "gates", "gates.view"),
-    ("Committees & cases", "committees", "committees.view"),
+    ("Committees", "committees", "committees.view"),
     ("Cases", "cases", "cases.view"),
     ("Recommendations", "recommendations", "recommendations.view"),
-    ("Screening", "module-screening", "dashboard.view"),
+    ("Screening", "screening", "screening.view"),
     ("Suppliers", "suppliers", "suppliers.view"),
     ("Products", "module-products", "dashboard.view"),
     ("Device access", "module-access", "dashboard.view"),

@@ -12,15 +12,12 @@ from conduct import __version__
 from conduct.apps.accounts import selectors as accounts
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import require
+from conduct.apps.suppliers import selectors as suppliers
 
 MODULE_PAGES: dict[str, tuple[str, str]] = {
-    "screening": ("Screening", "Watch-list screening of every party against sanctions, export-control and forced-labour lists."),
-    "suppliers": ("Suppliers", "Suppliers, their certificates (SA8000, ISO 45001, ISO 14001), audits and corrective actions."),
     "products": ("Products", "Products and firmware releases held to Secure by Default."),
     "access": ("Device access", "Customers' grants of vendor access to their devices, and every access made."),
     "grievances": ("Grievances", "Grievances from workers, the public and NGOs, anonymous if they wish."),
-    "catalog": ("Frameworks", "The framework library: UNGPs, SA8000, ISO 45001/14001, ETSI EN 303 645 and more."),
-    "reports": ("Reports", "The annual human-rights transparency report, signed and verifiable."),
 }
 
 
@@ -34,6 +31,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "user_count": accounts.user_list(actor=actor).filter(is_active=True).count(),
         "uncovered": accounts.units_without_liaison(actor=actor)[:10],
         "coverage_pct": round(100 * coverage["covered"] / coverage["units"]) if coverage["units"] else 0,
+        "supplier_summary": suppliers.dashboard_summary(actor=actor),
     }
     return render(request, "web/dashboard.html", context)
 
@@ -52,7 +50,8 @@ def module_page(request: HttpRequest, module: str) -> HttpResponse:
 def portal(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     require(actor, "portal.view")
-    return render(request, "web/portal.html", {"org": actor.portal_org})
+    return render(request, "web/portal.html", {"org": actor.portal_org,
+                                               "supplier_portal": suppliers.portal_summary(actor=actor)})
 
 
 @require_GET

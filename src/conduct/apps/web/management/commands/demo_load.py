@@ -17,7 +17,7 @@ from conduct.datafiles import data_path
 
 
 class Command(BaseCommand):
-    help = "Load the demo organisation (units, users, liaisons, committees). Safe to run again."
+    help = "Load the demo organisation (units, users, liaisons, committees, supply chain). Safe to run again."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--file", type=Path, default=None)
@@ -82,4 +82,13 @@ def load_demo(spec: dict[str, Any]) -> int:
             if not CommitteeMember.objects.filter(committee=committee, user=user).exists():
                 governance.committee_member_add(actor=None, committee=committee, user=user, role=m["role"])
                 created += 1
+    from conduct.apps.suppliers.demo import load_demo_suppliers
+
+    created += load_demo_suppliers(spec.get("supply_chain"))
+    from conduct.apps.reports.demo import load_demo_risks
+
+    created += load_demo_risks(spec)
+    from conduct.apps.screening.demo import load_demo_screening
+
+    created += load_demo_screening(spec.get("screening"))
     return created

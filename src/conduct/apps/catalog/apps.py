@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "conduct.apps.catalog"
+    label = "catalog"
+    verbose_name = "Frameworks, controls and assessments"
+
+    def ready(self) -> None:
+        from conduct.apps.accounts.roles import register_permissions
+        from conduct.apps.catalog.permissions import PERMISSIONS
+
+        register_permissions(PERMISSIONS)

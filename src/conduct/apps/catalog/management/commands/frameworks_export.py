@@ -1,0 +1,36 @@
+"""conduct frameworks export SLUG [--out FILE] — a framework as an OSCAL 1.1 catalog (JSON)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from conduct.core.catalog import to_oscal_catalog
+
+
+class Command(BaseCommand):
+    help = "Export a framework as an OSCAL catalog."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug")
+        parser.add_argument("--out", type=Path, default=None)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        from conduct.apps.gates.pack import framework_library
+
+        lib = framework_library()
+        try:
+            framework = lib.framework(opts["slug"])
+        except KeyError as exc:
+            self.stderr.write(str(exc.args[0]))
+            sys.exit(1)
+        text = json.dumps(to_oscal_catalog(framework, lib.mappings), indent=2, ensure_ascii=False)
+        if opts["out"]:
+            opts["out"].write_text(text + "\n", encoding="utf-8")
+            self.stdout.write(f"Wrote {opts['out']}")
+        else:
+            self.stdout.write(text)

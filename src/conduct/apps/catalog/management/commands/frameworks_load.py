@@ -1,0 +1,38 @@
+"""conduct frameworks load [--path DIR] — validate the framework library and record its version (ledgered).
+
+Every problem is printed as FILE:LINE: message and the command exits 1; nothing is recorded then.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from conduct.core.catalog import CatalogError
+
+
+class Command(BaseCommand):
+    help = "Validate the framework library (file and line for every problem) and record its version."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--path", type=Path, default=None, help="Library folder (default: data/frameworks)")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        from conduct.apps.catalog.services import library_record
+
+        try:
+            loaded = library_record(actor=None, path=opts["path"])
+        except CatalogError as exc:
+            for problem in exc.problems:
+                self.stderr.write(str(problem))
+            self.stderr.write(f"{len(exc.problems)} problem(s); the framework library is not valid.")
+            sys.exit(1)
+        lib = loaded.library
+        state = "recorded" if loaded.created else "already recorded"
+        self.stdout.write(
+            f"OK: {len(lib.frameworks)} frameworks, {len(lib.requirements)} requirements, {len(lib.mappings)} "
+            f"mappings; version {lib.version} ({state})."
+        )

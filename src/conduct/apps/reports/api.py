@@ -1,0 +1,343 @@
+"""JSON API for the risk register (risks, heat map, links) and the transparency reports."""
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from conduct.apps.accounts.models import OrgUnit, User
+from conduct.apps.accounts.scoping import require
+from conduct.apps.accounts.selectors import orgunit_get
+from conduct.apps.apikit import Page, actor_of
+from conduct.apps.errors import Conflict, Invalid, NotFound
+from conduct.apps.reports import selectors, services
+from conduct.apps.reports.models import Report, ReportState, RiskLink, SalientRisk
+
+router = Router(tags=["risks and reports"])
+
+Dimension = Literal["product", "labour", "supply_chain"]
+Rating = int
+
+
+class RiskLinkOut(Schema):
+    id: int
+    kind: str
+    target: int | None
+    note: str
+    created_by: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_target(obj: RiskLink) -> int | None:
+        return obj.target_id
+
+
+class RiskOut(Schema):
+    code: str
+    title: str
+    description: str
+    dimension: str
+    rights: list[str]
+    people_affected: str
+    org_unit: str
+    scope_units: list[str]
+    scope_suppliers: list[int]
+    scope_products: list[str]
+    scale: int
+    scope: int
+    irremediability: int
+    likelihood: int
+    severity: int
+    score: int
+    band: str
+    residual_likelihood: int
+    residual_score: int
+    residual_band: str
+    controls: list[str]
+    owner: str | None
+    status: str
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_org_unit(obj: SalientRisk) -> str:
+        return obj.org_unit.code
+
+    @staticmethod
+    def resolve_scope_units(obj: SalientRisk) -> list[str]:
+        return sorted(u.code for u in obj.scope_units.all())
+
+    @staticmethod
+    def resolve_scope_suppliers(obj: SalientRisk) -> list[int]:
+        return sorted(s.pk for s in obj.scope_suppliers.all())
+
+    @staticmethod
+    def resolve_controls(obj: SalientRisk) -> list[str]:
+        return sorted(c.code for c in obj.controls.all())
+
+    @staticmethod
+    def resolve_owner(obj: SalientRisk) -> str | None:
+        return obj.owner.username if obj.owner else None
+
+
+class RiskDetailOut(RiskOut):
+    explanation: list[str]
+    links: list[RiskLinkOut]
+
+    @staticmethod
+    def resolve_links(obj: SalientRisk) -> list[RiskLink]:
+        return list(obj.links.all())
+
+
+class RiskIn(Schema):
+    code: str = Field(..., max_length=64)
+    title: str = Field(..., max_length=200)
+    description: str = Field("", max_length=5000)
+    dimension: Dimension
+    rights: list[str] = Field(..., description="HumanRight values (governance), e.g. privacy, forced_labour")
+    people_affected: str = Field(..., max_length=2000)
+    org_unit: str = Field(..., description="Owning org unit (code or id)")
+    scope_units: list[str] = Field(default_factory=list, description="Org unit codes")
+    scope_suppliers: list[int] = Field(default_factory=list, description="Supplier ids")
+    scope_products: list[str] = Field(default_factory=list)
+    scale: int = Field(..., ge=1, le=5)
+    scope: int = Field(..., ge=1, le=5, description="How many people could be affected (UNGP scope)")
+    irremediability: int = Field(..., ge=1, le=5)
+    likelihood: int = Field(..., ge=1, le=5)
+    residual_likelihood: int | None = Field(None, ge=1, le=5, description="With the controls working")
+    controls: list[str] = Field(default_factory=list, description="Control codes that mitigate it")
+    owner: str | None = None
+
+
+class RiskPatch(Schema):
+    title: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    dimension: Dimension | None = None
+    rights: list[str] | None = None
+    people_affected: str | None = Field(None, max_length=2000)
+    scope_units: list[str] | None = None
+    scope_suppliers: list[int] | None = None
+    scope_products: list[str] | None = None
+    scale: int | None = Field(None, ge=1, le=5)
+    scope: int | None = Field(None, ge=1, le=5)
+    irremediability: int | None = Field(None, ge=1, le=5)
+    likelihood: int | None = Field(None, ge=1, le=5)
+    residual_likelihood: int | None = Field(None, ge=1, le=5)
+    controls: list[str] | None = None
+    owner: str | None = None
+    status: Literal["active", "retired"] | None = None
+
+
+class RiskQuery(Schema):
+    dimension: Dimension | None = None
+    band: Literal["low", "medium", "high", "critical"] | None = None
+    status: Literal["active", "retired"] | None = "active"
+    q: str | None = Field(None, max_length=100)
+
+
+class LinkIn(Schema):
+    kind: Literal["case", "gate_decision", "finding"]
+    id: int = Field(..., description="The case, gate decision or finding id")
+    note: str = Field("", max_length=2000)
+
+
+class HeatCellOut(Schema):
+    severity: int
+    likelihood: int
+    score: int
+    band: str
+    risks: list[str]
+
+
+class ReportOut(Schema):
+    id: int
+    year: int
+    state: str
+    progress: str
+    error: str
+    requested_by: str
+    requested_at: datetime
+    built_at: datetime | None
+    manifest_sha256: str
+    checkpoint_seq: int | None
+    publication_seq: int | None
+    files: list[dict[str, Any]]
+    seconds: float | None
+
+    @staticmethod
+    def resolve_checkpoint_seq(obj: Report) -> int | None:
+        return obj.checkpoint.seq if obj.checkpoint else None
+
+
+class ReportIn(Schema):
+    year: int = Field(..., ge=2000, le=2100)
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _units(actor: User, codes: list[str] | None, field: str) -> list[OrgUnit] | None:
+    if codes is None:
+        return None
+    units = []
+    for code in codes:
+        try:
+            units.append(orgunit_get(actor=actor, unit_id=code))
+        except NotFound:
+            raise Invalid("Unknown org unit.", fields={field: f"No org unit {code!r} you can see."}) from None
+    return units
+
+
+def _suppliers(actor: User, ids: list[int] | None) -> list[Any] | None:
+    if ids is None:
+        return None
+    from conduct.apps.suppliers.selectors import supplier_list
+
+    found = list(supplier_list(actor=actor).filter(pk__in=ids))
+    missing = sorted(set(ids) - {s.pk for s in found})
+    if missing:
+        raise Invalid("Unknown supplier.", fields={"scope_suppliers": f"No supplier {missing[0]} you can see."})
+    return found
+
+
+def _controls(actor: User, codes: list[str] | None) -> list[Any] | None:
+    if codes is None:
+        return None
+    from conduct.apps.catalog.selectors import control_list
+
+    found = list(control_list(actor=actor).filter(code__in=codes))
+    missing = sorted(set(codes) - {c.code for c in found})
+    if missing:
+        raise Invalid("Unknown control.", fields={"controls": f"No control {missing[0]!r}."})
+    return found
+
+
+def _owner(value: str | None) -> User | None:
+    if value is None:
+        return None
+    user = User.objects.filter(username=value, is_active=True).exclude(role__in=["supplier", "customer"]).first()
+    if user is None:
+        raise Invalid("Unknown user.", fields={"owner": f"No internal user {value!r}."})
+    return user
+
+
+def _risk(actor: User, code: str) -> SalientRisk:
+    return selectors.risk_get(actor=actor, code=code)
+
+
+# --- risks ----------------------------------------------------------------------------------------
+
+
+@router.get("/risks", response=list[RiskOut], summary="The human-rights risk register, most salient first")
+@paginate(Page)
+def list_risks(request: HttpRequest, filters: Query[RiskQuery]) -> object:
+    actor = actor_of(request)
+    require(actor, "risks.view")
+    return selectors.risk_list(actor=actor, filters=selectors.RiskFilters(**filters.dict())).prefetch_related(
+        "scope_units", "scope_suppliers", "controls")
+
+
+@router.post("/risks", response={201: RiskDetailOut})
+def create_risk(request: HttpRequest, payload: RiskIn) -> Status:
+    actor = actor_of(request)
+    require(actor, "risks.manage")
+    data = payload.dict()
+    unit = _units(actor, [data.pop("org_unit")], "org_unit")[0]  # type: ignore[index]
+    risk = services.risk_create(
+        actor=actor, code=data.pop("code"), org_unit=unit,
+        scope_units=_units(actor, data.pop("scope_units"), "scope_units"),
+        scope_suppliers=_suppliers(actor, data.pop("scope_suppliers")),
+        controls=_controls(actor, data.pop("controls")), owner=_owner(data.pop("owner")), **data,
+    )
+    return Status(201, selectors.risk_get(actor=actor, code=risk.code))
+
+
+@router.get("/risks/heatmap", response=list[list[HeatCellOut]],
+            summary="5x5 heat map (rows severity 5..1, columns likelihood 1..5) with the risk codes in each cell")
+def risk_heatmap(request: HttpRequest, residual: bool = False) -> list[list[dict[str, Any]]]:
+    actor = actor_of(request)
+    require(actor, "risks.view")
+    return [[{"severity": c.severity, "likelihood": c.likelihood, "score": c.score, "band": c.band,
+              "risks": [r.code for r in c.risks]} for c in row]
+            for row in selectors.risk_heatmap(actor=actor, residual=residual)]
+
+
+@router.get("/risks/{risk_code}", response=RiskDetailOut)
+def get_risk(request: HttpRequest, risk_code: str) -> SalientRisk:
+    actor = actor_of(request)
+    require(actor, "risks.view")
+    return _risk(actor, risk_code)
+
+
+@router.patch("/risks/{risk_code}", response=RiskDetailOut)
+def update_risk(request: HttpRequest, risk_code: str, payload: RiskPatch) -> SalientRisk:
+    actor = actor_of(request)
+    require(actor, "risks.manage")
+    risk = _risk(actor, risk_code)
+    data = payload.dict(exclude_unset=True)
+    extra = {
+        "scope_units": _units(actor, data.pop("scope_units", None), "scope_units"),
+        "scope_suppliers": _suppliers(actor, data.pop("scope_suppliers", None)),
+        "controls": _controls(actor, data.pop("controls", None)),
+    }
+    if "owner" in data:
+        data["owner"] = _owner(data["owner"])
+    for key, value in list(data.items()):
+        if value is None and key not in ("owner",):
+            raise Invalid("A field cannot be emptied.", fields={key: "Give a value or leave the field out."})
+    services.risk_update(actor=actor, risk=risk, **extra, **data)
+    return _risk(actor, risk_code)
+
+
+@router.post("/risks/{risk_code}/links", response={201: RiskLinkOut},
+             summary="Link a case, gate decision or audit finding to the risk it concerns")
+def link_risk(request: HttpRequest, risk_code: str, payload: LinkIn) -> Status:
+    actor = actor_of(request)
+    require(actor, "risks.link")
+    risk = _risk(actor, risk_code)
+    return Status(201, services.risk_link(actor=actor, risk=risk, kind=payload.kind, target_id=payload.id,
+                                          note=payload.note))
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+@router.get("/reports", response=list[ReportOut], summary="Transparency report builds, newest first")
+@paginate(Page)
+def list_reports(request: HttpRequest) -> object:
+    actor = actor_of(request)
+    require(actor, "reports.view")
+    return selectors.report_list(actor=actor)
+
+
+@router.post("/reports", response={202: ReportOut},
+             summary="Build and publish the report for a year (runs as a background task; poll the report)")
+def request_report(request: HttpRequest, payload: ReportIn) -> Status:
+    actor = actor_of(request)
+    require(actor, "reports.build")
+    report = services.report_request(actor=actor, year=payload.year)
+    return Status(202, selectors.report_get(actor=actor, report_id=report.pk))
+
+
+@router.get("/reports/{report_id}", response=ReportOut)
+def get_report(request: HttpRequest, report_id: int) -> Report:
+    actor = actor_of(request)
+    require(actor, "reports.view")
+    return selectors.report_get(actor=actor, report_id=report_id)
+
+
+@router.get("/reports/{report_id}/manifest", response=dict[str, Any], summary="The signed manifest of a published report")
+def report_manifest(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    actor = actor_of(request)
+    require(actor, "reports.view")
+    report = selectors.report_get(actor=actor, report_id=report_id)
+    if report.state != ReportState.PUBLISHED:
+        raise Conflict(f"Report {report_id} is {report.state}, not published.", code="not_published")
+    path = Path(report.path) / "manifest.json"
+    if not path.is_file():
+        raise NotFound(f"The files of report {report_id} are no longer at {report.path}.")
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "conduct.apps.reports"
+    label = "reports"
+    verbose_name = "Risk register and transparency reports"
+
+    def ready(self) -> None:
+        from conduct.apps.accounts.roles import register_permissions
+        from conduct.apps.reports.permissions import PERMISSIONS
+
+        register_permissions(PERMISSIONS)

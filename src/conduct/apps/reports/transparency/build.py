@@ -1,0 +1,130 @@
+"""Build and publish a transparency report: gather -> figures -> files -> ledger entry + checkpoint -> signed
+manifest. The files are written before the transaction (WeasyPrint takes a while and must not hold the write
+lock); the publication, the checkpoint, the manifest and the Report row then commit together."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from conduct.apps.accounts.models import User
+from conduct.apps.audit.services import checkpoint_create, checkpoint_dict, ledger_append, signing_keys
+from conduct.apps.reports.models import Report, ReportState
+from conduct.apps.reports.transparency import manifest as mf
+from conduct.apps.reports.transparency.figures import Figures, compute_figures
+from conduct.apps.reports.transparency.gather import report_inputs
+from conduct.apps.reports.transparency.render import write_files
+
+
+def reports_root() -> Path:
+    configured = settings.CONDUCT.get("REPORTS_DIR")
+    return Path(configured) if configured else Path(settings.CONDUCT_HOME) / "reports"
+
+
+@dataclass(frozen=True)
+class Built:
+    report: Report
+    directory: Path
+    figures: Figures
+    timings: dict[str, float]
+
+
+def _check_out_dir(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        from conduct.apps.errors import Conflict
+
+        raise Conflict(f"{out} is not an empty folder; a published report is never overwritten.", code="not_empty")
+
+
+def build_report(
+    *, actor: User | None, year: int, out: Path, report: Report | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> Built:
+    """Build the report for `year` into `out` (new or empty) and publish it. Raises ServiceError on bad input."""
+    from conduct.apps.errors import Invalid
+
+    if not 2000 <= year <= timezone.localdate().year:
+        raise Invalid("No report for that year.", fields={"year": f"A year from 2000 to {timezone.localdate().year}."})
+    _check_out_dir(out)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    progress("Gathering the figures")
+    inputs = report_inputs(actor=actor, year=year)
+    timings["gather"] = time.perf_counter() - started
+    mark = time.perf_counter()
+    figures = compute_figures(inputs)
+    timings["figures"] = time.perf_counter() - mark
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        mark = time.perf_counter()
+        names = write_files(figures, out, progress=progress)
+        private_pem, public_pem = signing_keys()
+        (out / mf.PUBLIC_KEY).write_bytes(public_pem)
+        names.append(mf.PUBLIC_KEY)
+        timings["render"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        progress("Signing and publishing")
+        report = _publish(actor=actor, year=year, out=out, names=names, report=report, private_pem=private_pem,
+                          figures=figures)
+        timings["publish"] = time.perf_counter() - mark
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    timings["total"] = time.perf_counter() - started
+    Report.objects.filter(pk=report.pk).update(seconds=round(timings["total"], 3))
+    return Built(report, out, figures, timings)
+
+
+@transaction.atomic
+def _publish(*, actor: User | None, year: int, out: Path, names: list[str], report: Report | None,
+             private_pem: bytes, figures: Figures) -> Report:
+    files = mf.file_entries(out, names)
+    digest = mf.content_digest(files)
+    if report is None:
+        report = Report.objects.create(year=year, state=ReportState.BUILDING, requested_by=_label(actor))
+    entry = ledger_append(actor=actor, action="report.publish", object_type="report", object_id=report.pk,
+                          summary={"year": year, "content_digest": digest, "files": len(files),
+                                   "headline": dict(figures.headline)})
+    checkpoint = checkpoint_create(actor=actor, reason=f"report {year}")
+    manifest: dict[str, Any] = {
+        "format": mf.FORMAT,
+        "format_version": mf.FORMAT_VERSION,
+        "report": {"year": year, "organisation": figures.organisation, "id": report.pk,
+                   "generated_at": figures.generated_at.isoformat(), "as_of": figures.as_of.isoformat()},
+        "files": files,
+        "content_digest": digest,
+        "publication": {"seq": entry.seq, "hash": entry.hash, "action": "report.publish"},
+        "checkpoint": {"type": "checkpoint", **checkpoint_dict(checkpoint)},
+        "public_key": {"path": mf.PUBLIC_KEY, "key_id": checkpoint.key_id},
+    }
+    data = mf.write_manifest(out, mf.sign_manifest(manifest, private_pem))
+    manifest_sha = hashlib.sha256(data).hexdigest()
+    report.state = ReportState.PUBLISHED
+    report.progress = "Published"
+    report.error = ""
+    report.built_at = timezone.now()
+    report.path = str(out)
+    report.manifest_sha256 = manifest_sha
+    report.files = files
+    report.checkpoint = checkpoint
+    report.publication_seq = entry.seq
+    report.save()
+    ledger_append(actor=actor, action="report.seal", object_type="report", object_id=report.pk,
+                  summary={"year": year, "manifest_sha256": manifest_sha, "checkpoint_seq": checkpoint.seq,
+                           "path": str(out)})
+    return report
+
+
+def _label(actor: User | None) -> str:
+    from conduct.apps.audit.services import actor_label
+
+    return actor_label(actor)

@@ -1,0 +1,204 @@
+"""Pages: the risk register with its heat map, a risk with its links, and the transparency reports (list,
+build, progress, and the published files)."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from conduct.apps.accounts.models import OrgUnit, User
+from conduct.apps.accounts.scoping import can, require, unit_in_scope
+from conduct.apps.accounts.selectors import orgunit_list
+from conduct.apps.errors import Invalid, ServiceError
+from conduct.apps.reports import selectors, services
+from conduct.apps.reports.models import LinkKind, ReportState, RiskDimension
+from conduct.apps.reports.transparency import charts
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _rights() -> list[tuple[str, str]]:
+    from conduct.apps.governance.models import HumanRight
+
+    return list(HumanRight.choices)
+
+
+def _risk_fields(actor: User, post: Any, errors: dict[str, str]) -> dict[str, Any]:
+    fields: dict[str, Any] = {name: post.get(name, "") for name in (
+        "title", "description", "dimension", "people_affected", "scale", "scope", "irremediability", "likelihood",
+        "residual_likelihood")}
+    fields["rights"] = post.getlist("rights")
+    fields["scope_products"] = [p.strip() for p in post.get("scope_products", "").splitlines() if p.strip()]
+    codes = [c.strip() for c in post.get("controls", "").replace(",", " ").split() if c.strip()]
+    from conduct.apps.catalog.selectors import control_list
+
+    controls = list(control_list(actor=actor).filter(code__in=codes))
+    missing = sorted(set(codes) - {c.code for c in controls})
+    if missing:
+        errors["controls"] = f"No control {missing[0]!r}."
+    fields["controls"] = controls
+    unit_ids = [u for u in post.getlist("scope_units") if u.isdigit()]
+    fields["scope_units"] = [u for u in OrgUnit.objects.filter(pk__in=unit_ids) if unit_in_scope(actor, u)]
+    return fields
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_register_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, "risks.view")
+    fields: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        require(actor, "risks.manage")
+        errors: dict[str, str] = {}
+        unit_id = request.POST.get("org_unit", "")
+        unit = OrgUnit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
+        if unit is None or not unit_in_scope(actor, unit):
+            errors["org_unit"] = "Choose an org unit you can see."
+        data = _risk_fields(actor, request.POST, errors)
+        try:
+            if errors:
+                raise Invalid("The risk is not valid.", fields=errors)
+            assert unit is not None
+            risk = services.risk_create(actor=actor, code=request.POST.get("code", ""), org_unit=unit, **data)
+            messages.success(request, f"Risk {risk.code} added to the register.")
+            return redirect("risk", risk_code=risk.code)
+        except ServiceError as exc:
+            fields, status = exc.fields, exc.status
+    residual = request.GET.get("view") == "residual"
+    grid = selectors.risk_heatmap(actor=actor, residual=residual)
+    cells = [[{"severity": c.severity, "likelihood": c.likelihood, "band": c.band, "count": len(c.risks)} for c in row]
+             for row in grid]
+    which = "residual" if residual else "inherent"
+    svg = charts.heatmap_chart("risk-heatmap", f"Salient risks by severity and {which} likelihood", cells)
+    context = {
+        "risks": selectors.risk_list(actor=actor, filters=selectors.RiskFilters(
+            dimension=request.GET.get("dimension") or None)).prefetch_related("controls"),
+        "grid": grid, "svg": svg, "residual": residual,
+        "fields": fields, "form": request.POST, "dimensions": RiskDimension.choices, "rights": _rights(),
+        "units": orgunit_list(actor=actor), "can_manage": can(actor, "risks.manage"), "filters": request.GET,
+        "ratings": range(1, 6),
+    }
+    return render(request, "reports/risks.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_view(request: HttpRequest, risk_code: str) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, "risks.view")
+    risk = selectors.risk_get(actor=actor, code=risk_code)
+    fields: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        require(actor, "risks.manage")
+        errors: dict[str, str] = {}
+        data = _risk_fields(actor, request.POST, errors)
+        try:
+            if errors:
+                raise Invalid("The risk is not valid.", fields=errors)
+            services.risk_update(actor=actor, risk=risk, **data)
+            messages.success(request, "Risk saved.")
+            return redirect("risk", risk_code=risk.code)
+        except ServiceError as exc:
+            fields, status = exc.fields, exc.status
+    context = {"risk": risk, "links": selectors.risk_links(actor=actor, risk=risk), "fields": fields,
+               "can_manage": can(actor, "risks.manage"), "can_link": can(actor, "risks.link"),
+               "link_kinds": LinkKind.choices, "dimensions": RiskDimension.choices, "rights": _rights(),
+               "units": orgunit_list(actor=actor), "ratings": range(1, 6),
+               "scope_unit_ids": set(risk.scope_units.values_list("pk", flat=True)),
+               "control_codes": " ".join(c.code for c in risk.controls.all())}
+    return render(request, "reports/risk.html", context, status=status)
+
+
+@login_required
+@require_POST
+def risk_link_view(request: HttpRequest, risk_code: str) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, "risks.link")
+    risk = selectors.risk_get(actor=actor, code=risk_code)
+    target = request.POST.get("id", "")
+    try:
+        if not target.isdigit():
+            raise Invalid("Give the record's number.", fields={"id": "A number."})
+        services.risk_link(actor=actor, risk=risk, kind=request.POST.get("kind", ""), target_id=int(target),
+                           note=request.POST.get("note", ""))
+        messages.success(request, "Linked.")
+    except ServiceError as exc:
+        messages.error(request, "; ".join(exc.fields.values()) or exc.message)
+    return redirect("risk", risk_code=risk.code)
+
+
+# --- transparency reports ---------------------------------------------------------------------------
+
+
+@login_required
+def report_list_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, "reports.view")
+    this_year = timezone.localdate().year
+    context = {"reports": selectors.report_list(actor=actor)[:50], "can_build": can(actor, "reports.build"),
+               "years": range(this_year, this_year - 6, -1), "default_year": this_year - 1}
+    return render(request, "reports/reports.html", context)
+
+
+@login_required
+@require_POST
+def report_build_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, "reports.build")
+    year = request.POST.get("year", "")
+    try:
+        if not year.isdigit():
+            raise Invalid("Choose a year.", fields={"year": "A year."})
+        report = services.report_request(actor=actor, year=int(year))
+    except ServiceError as exc:
+        messages.error(request, "; ".join(exc.fields.values()) or exc.message)
+        return redirect("reports")
+    return redirect("report", report_id=report.pk)
+
+
+@login_required
+def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The build's state; while it is queued or building, HTMX polls this page's status block."""
+    actor = _actor(request)
+    require(actor, "reports.view")
+    report = selectors.report_get(actor=actor, report_id=report_id)
+    context = {"report": report, "done": report.state in (ReportState.PUBLISHED, ReportState.FAILED)}
+    template = "reports/_report_status.html" if request.htmx else "reports/report.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def report_file_view(request: HttpRequest, report_id: int, file_name: str) -> FileResponse:
+    """A file of a published report, only those its manifest lists (and the manifest itself)."""
+    actor = _actor(request)
+    require(actor, "reports.view")
+    report = selectors.report_get(actor=actor, report_id=report_id)
+    listed = {entry["path"] for entry in report.files} | {"manifest.json"}
+    if report.state != ReportState.PUBLISHED or file_name not in listed:
+        raise Http404("No such file in this report.")
+    path = Path(report.path) / file_name
+    if not path.is_file():
+        raise Http404("The report's files are no longer there.")
+    content_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+    if file_name.endswith(".csv"):
+        content_type = "text/csv; charset=utf-8"
+    response = FileResponse(path.open("rb"), content_type=content_type)
+    if not file_name.endswith((".html", ".svg")):
+        response["Content-Disposition"] = f'attachment; filename="{report.year}-{Path(file_name).name}"'
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
+    return response
+
+
