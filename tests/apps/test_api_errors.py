@@ -62,6 +62,77 @@ BASELINES: dict[tuple[str, str], dict[str, Any]] = {
         "reference": "customer:ERR-1", "kind": "customer", "name": "Err Customer Ltd", "aliases": ["Err Co"],
         "entity_type": "organization", "country": "GB", "birth_date": None, "org_unit": "br-uk"},
     ("POST", "/api/v1/screening/alerts/{alert_id}/review"): {"decision": "dismiss", "reason": "Not the same company"},
+    # governance (votes, conflicts and the decision are made by the users ACTING_AS names)
+    ("POST", "/api/v1/committees"): {"slug": "err-committee", "name": "Err", "mandate": "advises", "description": "",
+                                     "quorum_ratio": 0.5, "majority": "simple", "chair_breaks_ties": True},
+    ("PATCH", "/api/v1/committees/{committee_id}"): {"name": "Technical Ethics Committee", "description": "x",
+                                                     "quorum_ratio": 0.5, "majority": "simple", "chair_breaks_ties": True},
+    ("POST", "/api/v1/committees/{committee_id}/members"): {"user": "analyst", "role": "member", "term_start": None,
+                                                            "term_end": None},
+    ("PATCH", "/api/v1/committees/{committee_id}/members/{member_id}"): {"role": "member", "term_end": None},
+    ("POST", "/api/v1/cases"): {"title": "Err case", "dimension": "labour", "queue": "compliance-officers",
+                                "description": "", "org_unit": "br-uk", "gate_decision": None, "rights": ["privacy"],
+                                "due_days": 14, "source": "manual", "subject_type": None, "subject_ref": ""},
+    ("PATCH", "/api/v1/cases/{case_id}"): {"description": "x", "rights": ["privacy"], "due_at": None},
+    ("POST", "/api/v1/cases/{case_id}/status"): {"status": "under_review", "reason": ""},
+    ("POST", "/api/v1/cases/{case_id}/votes"): {"choice": "approve", "rationale": "Proportionate.", "conditions": []},
+    ("POST", "/api/v1/cases/{case_id}/decision"): {"outcome": "reject", "rationale": "Unlawful hours.",
+                                                   "conditions": []},
+    ("POST", "/api/v1/cases/{case_id}/conflicts"): {"reason": "Former employer."},
+    ("POST", "/api/v1/cases/{case_id}/comments"): {"body": "x"},
+    ("POST", "/api/v1/cases/{case_id}/documents"): {"filename": "a.txt", "kind": "evidence", "content_base64": "aGk="},
+    ("POST", "/api/v1/recommendations"): {"title": "x", "org_unit": "br-uk", "due_date": "2099-01-01", "description": "",
+                                          "kind": "task", "source": "officer", "case": None},
+    ("PATCH", "/api/v1/recommendations/{recommendation_id}"): {"status": "in_progress", "evidence": "x",
+                                                               "due_date": "2099-01-01"},
+    # suppliers (the demo supply chain: Acme and its records, see _demo_value)
+    ("POST", "/api/v1/suppliers"): {
+        "name": "Err Supplier", "country": "VN", "org_unit": "hq-procurement", "categories": ["pcb"], "external_id": None,
+        "aliases": [], "registration_id": "", "other_registration_ids": [], "region": "", "address": "",
+        "parent_company": None, "portal_org": None},
+    ("PATCH", "/api/v1/suppliers/{supplier_id}"): {"region": "Bac Ninh", "aliases": ["Acme EA"], "parent_company": None},
+    ("POST", "/api/v1/suppliers/import"): {"files": [{"name": "err.csv", "content": "external_id,name,country\nE-1,Err,VN\n"}]},
+    ("POST", "/api/v1/suppliers/{supplier_id}/sites"): {"name": "Err site", "country": "VN", "region": "", "address": "",
+                                                        "headcount": None},
+    ("PATCH", "/api/v1/supplier-sites/{site_id}"): {"headcount": 1300},
+    ("POST", "/api/v1/suppliers/{supplier_id}/contacts"): {"name": "Err contact", "email": "", "phone": "", "role": "",
+                                                           "receives_reminders": True},
+    ("POST", "/api/v1/suppliers/{supplier_id}/sub-suppliers"): {"supplier": "PKG-007"},
+    ("POST", "/api/v1/suppliers/{supplier_id}/certificates"): {
+        "standard": "ISO 45001", "number": "ERR-1", "valid_until": "2030-01-01", "valid_from": None, "issuer": "",
+        "accreditation_body": "", "scope": "", "sites": []},
+    ("PATCH", "/api/v1/certificates/{certificate_id}"): {"issuer": "SGS Vietnam"},
+    ("POST", "/api/v1/certificates/{certificate_id}/withdraw"): {"reason": "Err"},
+    ("POST", "/api/v1/certificates/{certificate_id}/file"): {"filename": "c.pdf", "content_base64": "JVBERi0xLjQKJSVFT0YK"},
+    ("POST", "/api/v1/suppliers/{supplier_id}/audits"): {"kind": "social", "date": "2025-01-15", "auditor": "Err",
+                                                         "scope": "", "site": None},
+    ("POST", "/api/v1/audits/{audit_id}/findings"): {"severity": "minor", "requirement": "urn:conduct:sa8000:SA8000-3.c",
+                                                     "description": "Err"},
+    ("POST", "/api/v1/findings/{finding_id}/corrective-action"): {"action": "Err", "owner": "Ops",
+                                                                   "due_date": "2027-01-31", "root_cause": ""},
+    ("PATCH", "/api/v1/corrective-actions/{action_id}"): {"root_cause": "Err"},
+    ("POST", "/api/v1/corrective-actions/{action_id}/evidence"): {"filename": "e.pdf",
+                                                                   "content_base64": "JVBERi0xLjQKJSVFT0YK"},
+    ("POST", "/api/v1/suppliers/{supplier_id}/questionnaires"): {"template": "sa8000-iso-basics", "due_date": None},
+    ("PATCH", "/api/v1/questionnaire-responses/{response_id}"): {"answers": {"min_hiring_age": 18}, "submit": False},
+    ("POST", "/api/v1/questionnaire-responses/{response_id}/review"): {"decision": "return", "comment": "Err",
+                                                                      "question_comments": {}},
+}
+
+# Writes an administrator cannot make, and who makes them for the baseline: votes and conflicts need a seat on the
+# case's committee; only a compliance officer decides, and only a case of the officers' queue (PATH_VALUES).
+ACTING_AS: dict[tuple[str, str], str] = {
+    ("POST", "/api/v1/cases/{case_id}/votes"): "ethics_chair",
+    ("POST", "/api/v1/cases/{case_id}/conflicts"): "ethics_chair",
+    ("POST", "/api/v1/cases/{case_id}/decision"): "officer",
+    ("PATCH", "/api/v1/questionnaire-responses/{response_id}"): "supplier_acme",  # only the supplier answers
+}
+# Demo path values that differ by operation (otherwise _demo_value's, by parameter name).
+PATH_VALUES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/cases/{case_id}/decision"): {"case_id": lambda: _demo_case("compliance-officers")},
+    # Acme has its questionnaire open: send one to a supplier that has none; review one that was submitted
+    ("POST", "/api/v1/suppliers/{supplier_id}/questionnaires"): {"supplier_id": lambda: _demo_supplier("PKG-007")},
+    ("POST", "/api/v1/questionnaire-responses/{response_id}/review"): {"response_id": lambda: _demo_response("submitted")},
 }
 
 
@@ -120,6 +191,53 @@ def _demo_screening_party() -> int:
     return ScreenedParty.objects.get(reference="customer:CRM-4471").pk
 
 
+def _demo_case(queue: str = "technical-ethics") -> int:
+    """A UK-branch case for the Technical Ethics Committee (or the officers' queue). Written directly: opening one
+    through the services would add ledger entries, which the checks that nothing changed would see."""
+    from conduct.apps.accounts.models import OrgUnit
+    from conduct.apps.governance.models import Case, Committee
+
+    case, _ = Case.objects.get_or_create(title=f"Err case ({queue})", defaults={
+        "dimension": "product", "queue": queue, "committee": Committee.objects.filter(slug=queue).first(),
+        "org_unit": OrgUnit.objects.get(code="br-uk"), "opened_by": "err"})
+    return case.pk
+
+
+def _demo_recommendation() -> int:
+    """An open item for br-uk, written directly (no ledger entry) like the case."""
+    from datetime import date
+
+    from conduct.apps.accounts.models import OrgUnit
+    from conduct.apps.governance.models import Recommendation
+
+    item, _ = Recommendation.objects.get_or_create(title="Err item", defaults={
+        "org_unit": OrgUnit.objects.get(code="br-uk"), "due_date": date(2099, 1, 1), "created_by": "err"})
+    return item.pk
+
+
+def _demo_notification() -> int:
+    """One of the administrator's own notifications."""
+    from conduct.apps.accounts.models import User
+    from conduct.apps.notifications.models import Notification
+
+    found, _ = Notification.objects.get_or_create(user=User.objects.get(username="admin"), text="Err",
+                                                  defaults={"kind": "assignment"})
+    return found.pk
+
+
+def _demo_committee() -> int:
+    from conduct.apps.governance.models import Committee
+
+    return Committee.objects.get(slug="technical-ethics").pk
+
+
+def _demo_member() -> int:
+    """A voting member's seat on the Technical Ethics Committee."""
+    from conduct.apps.governance.models import CommitteeMember
+
+    return CommitteeMember.objects.get(committee__slug="technical-ethics", user__username="ethics_member").pk
+
+
 def _demo_value(name: str, spec: dict[str, Any]) -> Any:
     from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, User
 
@@ -137,12 +255,49 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
         "alert_id": lambda: _demo_screening_alert(),
         "party_id": lambda: _demo_screening_party(),
         "list_name": lambda: "bis_dpl",
+        "committee_id": lambda: _demo_committee(),
+        "member_id": lambda: _demo_member(),
+        "case_id": lambda: _demo_case(),
+        "recommendation_id": lambda: _demo_recommendation(),
+        "notification_id": lambda: _demo_notification(),
+        "supplier_id": lambda: _demo_supplier("ACME-001"),
+        "sub_id": lambda: _demo_supplier("BRD-002"),
+        "site_id": lambda: _acme().sites.first().pk,
+        "contact_id": lambda: _acme().contacts.first().pk,
+        "certificate_id": lambda: _acme().certificates.get(number="SA-2291").pk,
+        "audit_id": lambda: _acme().audits.first().pk,
+        "finding_id": lambda: _acme().findings.filter(action__isnull=True).first().pk,
+        "action_id": lambda: _acme().corrective_actions.filter(status="open").first().pk,
+        "response_id": lambda: _demo_response(),
+        "template_key": lambda: "sa8000-iso-basics",
     }
     if name in known:
         return known[name]()
     if "enum" in spec:
         return spec["enum"][0]
     return 1
+
+
+def _acme() -> Any:
+    from conduct.apps.suppliers.models import Supplier
+
+    return Supplier.objects.get(external_id="ACME-001")
+
+
+def _demo_supplier(external_id: str) -> int:
+    from conduct.apps.suppliers.models import Supplier
+
+    return Supplier.objects.get(external_id=external_id).pk
+
+
+def _demo_response(status: str | None = None) -> int:
+    """Acme's questionnaire, put in `status` directly (no ledger entry) when an operation needs it so."""
+    from conduct.apps.suppliers.models import QuestionnaireResponse
+
+    response = QuestionnaireResponse.objects.get(supplier__external_id="ACME-001")
+    if status and response.status != status:
+        QuestionnaireResponse.objects.filter(pk=response.pk).update(status=status)
+    return response.pk
 
 
 def _demo_assessment() -> int:
@@ -158,7 +313,8 @@ def url_for(path: str, method: str, *, unknown: bool = False) -> str:
         if unknown:
             value: Any = "no-such-thing" if spec.get("type") == "string" else 999_999_999
         else:
-            value = _demo_value(p["name"], spec)
+            override = PATH_VALUES.get((method, path), {}).get(p["name"])
+            value = override() if override else _demo_value(p["name"], spec)
         url = url.replace("{" + p["name"] + "}", str(value))
     return url
 
@@ -219,6 +375,11 @@ def test_every_typed_write_operation_has_a_baseline_body():
 @pytest.mark.parametrize(("method", "path"), sorted(BASELINES), ids=ids(sorted(BASELINES)))
 def test_the_baseline_bodies_are_accepted(client, method, path):
     """So that each malformed variant below fails because of the one thing changed in it."""
+    if (method, path) in ACTING_AS:
+        from conduct.apps.accounts.models import User
+
+        client = Client()
+        client.force_login(User.objects.get(username=ACTING_AS[(method, path)]))
     response = send(client, method, url_for(path, method), json.dumps(BASELINES[(method, path)]))
     assert 200 <= response.status_code < 300, response.content[:300]
 

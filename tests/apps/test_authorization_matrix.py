@@ -180,9 +180,10 @@ SUPPLIER_API: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/suppliers/{supplier_id}/questionnaires"): _on_acme(
         ACME_MANAGERS, ok=201, body=lambda actor: _acme_questionnaire("accepted") or {"template": "sa8000-iso-basics"}),
     ("GET", "/api/v1/questionnaire-responses/{response_id}"): _read_acme(),
-    # answering is the supplier's alone: staff get 403 by role before any scope
+    # answering is the supplier's alone: staff who can see the questionnaire get 403, others 404
     ("PATCH", "/api/v1/questionnaire-responses/{response_id}"): Rule(
-        frozenset({"supplier"}), body=lambda actor: {"answers": {"min_hiring_age": 18}}),
+        frozenset({"supplier"}), denied_as=(("liaison", 404), ("analyst", 404)),
+        body=lambda actor: {"answers": {"min_hiring_age": 18}}),
     ("POST", "/api/v1/questionnaire-responses/{response_id}/review"): _on_acme(
         ACME_MANAGERS, body=lambda actor: _acme_questionnaire("submitted") or {"decision": "accept"}),
 }
@@ -448,6 +449,172 @@ def _screening_param(name: str) -> int | str | None:
     return None
 
 
+# Governance (the fixtures of tests/apps/governance/conftest.py): the case is the UK branch's gate review referred to
+# the Technical Ethics Committee; ethics_chair chairs it and officer is its non-voting secretary. The analyst is scoped
+# to the Compliance Department, so the case and the br-uk recommendation are outside their view (404, after the role
+# check); portal users get 403. Officers and the committee's chair or secretary manage a case; everyone internal but
+# the auditor takes part in it; only voting members vote, and only members declare conflicts.
+CASE_MANAGERS = frozenset({"admin", "compliance_officer", "committee_member"})
+CASE_WORKERS = CASE_MANAGERS | {"liaison"}
+REC_WORKERS = frozenset({"admin", "compliance_officer", "liaison"})  # liaison_uk: the br-uk item is routed to them
+ANALYST_404 = (("analyst", 404),)
+FAR_FUTURE = "2099-01-01"
+
+
+def _on_case(allowed: frozenset[str], ok: int = 200, **kw: Any) -> Rule:
+    """An operation on the committee's case: the analyst passes the role check but cannot see the case (404)."""
+    return Rule(allowed, ok=ok, denied=403, denied_as=ANALYST_404, **kw)
+
+
+def _sees_case() -> Rule:
+    return Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403)
+
+
+def _tec_case() -> Any:
+    """The governance tests' `tec_case`: opened by the first path parameter that needs it (inside the request's
+    savepoint) and found again by the next (a document of the case)."""
+    from conduct.apps.accounts.models import User
+    from conduct.apps.governance.models import Case
+    from tests.apps.governance.conftest import TEC_DEAL, refer_to_tec, tec_case_of
+
+    found = Case.objects.filter(subject_ref=TEC_DEAL["reference"], committee__slug="technical-ethics").order_by("-pk")
+    return found.first() or tec_case_of(refer_to_tec(User.objects.get(username="officer")))
+
+
+def _tec_case_decided() -> None:
+    """Record a decision on the case directly (no ledger entry), so that there is one to read."""
+    from conduct.apps.governance.models import Case, CaseDecision
+
+    case = _tec_case()
+    if not case.decisions.filter(round=case.round).exists():
+        CaseDecision.objects.create(case=case, round=case.round, outcome="reject", method="committee_vote",
+                                    rationale="Matrix", decided_by="matrix")
+        Case.objects.filter(pk=case.pk).update(status="decided")
+
+
+GOVERNANCE_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/committees"): Rule(INTERNAL),
+    ("POST", "/api/v1/committees"): Rule(ORG_CHANGE, ok=201, body=lambda actor: {
+        "slug": "matrix-board", "name": "Matrix", "mandate": "advises"}),
+    ("GET", "/api/v1/committees/{committee_id}"): Rule(INTERNAL),
+    ("PATCH", "/api/v1/committees/{committee_id}"): Rule(ORG_CHANGE, body=lambda actor: {"description": "Matrix"}),
+    ("POST", "/api/v1/committees/{committee_id}/members"): Rule(ORG_CHANGE, ok=201, body=lambda actor: {"user": "analyst"}),
+    ("PATCH", "/api/v1/committees/{committee_id}/members/{member_id}"): Rule(
+        ORG_CHANGE, body=lambda actor: {"role": "member"}),
+    ("GET", "/api/v1/cases"): Rule(INTERNAL),
+    ("POST", "/api/v1/cases"): Rule(ORG_CHANGE, ok=201, body=lambda actor: {
+        "title": "Matrix case", "dimension": "labour", "queue": "compliance-officers", "org_unit": "br-uk"}),
+    ("GET", "/api/v1/cases/{case_id}"): _sees_case(),
+    ("PATCH", "/api/v1/cases/{case_id}"): _on_case(CASE_MANAGERS, body=lambda actor: {"description": "Matrix"}),
+    ("POST", "/api/v1/cases/{case_id}/status"): _on_case(CASE_MANAGERS, body=lambda actor: {"status": "under_review"}),
+    ("GET", "/api/v1/cases/{case_id}/votes"): _sees_case(),
+    ("POST", "/api/v1/cases/{case_id}/votes"): _on_case(
+        frozenset({"committee_member"}), ok=201, body=lambda actor: {"choice": "approve", "rationale": "Matrix"}),
+    # the body hook runs once the path is filled: it gives the case a decision to read
+    ("GET", "/api/v1/cases/{case_id}/decision"): Rule(
+        SEES_BR_UK, denied=404, denied_as=PORTAL_403, body=lambda actor: _tec_case_decided()),
+    # a committee's case is decided by its vote: nobody decides it alone (the officer, who may decide, gets 409)
+    ("POST", "/api/v1/cases/{case_id}/decision"): Rule(
+        frozenset(), denied_as=(("compliance_officer", 409), *ANALYST_404),
+        body=lambda actor: {"outcome": "reject", "rationale": "Matrix"}),
+    ("POST", "/api/v1/cases/{case_id}/conflicts"): _on_case(
+        frozenset({"compliance_officer", "committee_member"}), ok=201, body=lambda actor: {"reason": "Matrix"}),
+    ("GET", "/api/v1/cases/{case_id}/comments"): _sees_case(),
+    ("POST", "/api/v1/cases/{case_id}/comments"): _on_case(CASE_WORKERS, ok=201, body=lambda actor: {"body": "Matrix"}),
+    ("GET", "/api/v1/cases/{case_id}/documents"): _sees_case(),
+    ("POST", "/api/v1/cases/{case_id}/documents"): _on_case(CASE_WORKERS, ok=201, body=lambda actor: {
+        "filename": "a.txt", "content_base64": "aGk="}),
+    ("GET", "/api/v1/recommendations"): Rule(INTERNAL),
+    ("POST", "/api/v1/recommendations"): Rule(ORG_CHANGE, ok=201, body=lambda actor: {
+        "title": "Matrix", "org_unit": "br-uk", "due_date": FAR_FUTURE}),
+    ("GET", "/api/v1/recommendations/{recommendation_id}"): _sees_case(),
+    # the committee member and the analyst may not update items at all (403 by role before any scope)
+    ("PATCH", "/api/v1/recommendations/{recommendation_id}"): Rule(
+        REC_WORKERS, body=lambda actor: {"status": "in_progress"}),
+    ("GET", "/api/v1/liaison-network"): Rule(INTERNAL),
+    # every role's own inbox
+    ("GET", "/api/v1/notifications"): Rule(EVERYONE),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): Rule(EVERYONE),
+    ("POST", "/api/v1/notifications/clear"): Rule(EVERYONE),
+}
+
+GOVERNANCE_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "governance/committees/"): Rule(INTERNAL),
+    ("POST", "governance/committees/new"): Rule(ORG_CHANGE, ok=302, body=lambda actor: {
+        "slug": "matrix-page", "name": "Matrix", "mandate": "advises"}),
+    ("GET", "governance/committees/<int:committee_id>/"): Rule(INTERNAL),
+    ("POST", "governance/committees/<int:committee_id>/rule"): Rule(ORG_CHANGE, ok=302, body=lambda actor: {
+        "quorum_ratio": "0.5", "majority": "simple"}),
+    ("POST", "governance/committees/<int:committee_id>/members"): Rule(ORG_CHANGE, ok=302, body=lambda actor: {
+        "username": "analyst", "role": "member"}),
+    ("GET", "governance/cases/"): Rule(INTERNAL),
+    ("GET", "governance/cases/new"): Rule(ORG_CHANGE),
+    ("POST", "governance/cases/new"): Rule(ORG_CHANGE, ok=302, body=lambda actor: {
+        "title": "Matrix case", "dimension": "labour", "queue": "compliance-officers", "due_days": "14"}),
+    ("GET", "governance/cases/<int:case_id>/"): _sees_case(),
+    ("POST", "governance/cases/<int:case_id>/vote"): _on_case(
+        frozenset({"committee_member"}), ok=302, body=lambda actor: {"choice": "approve", "rationale": "Matrix"}),
+    ("POST", "governance/cases/<int:case_id>/decide"): Rule(
+        frozenset(), denied_as=(("compliance_officer", 409), *ANALYST_404),
+        body=lambda actor: {"outcome": "reject", "rationale": "Matrix"}),
+    ("POST", "governance/cases/<int:case_id>/conflict"): _on_case(
+        frozenset({"compliance_officer", "committee_member"}), ok=302, body=lambda actor: {"reason": "Matrix"}),
+    ("POST", "governance/cases/<int:case_id>/comments"): _on_case(
+        CASE_WORKERS, ok=302, body=lambda actor: {"body": "Matrix"}),
+    ("POST", "governance/cases/<int:case_id>/documents"): _on_case(CASE_WORKERS, ok=302, body=lambda actor: {
+        "kind": "evidence", "file": _upload("n.txt", b"notes")}),
+    ("GET", "governance/cases/<int:case_id>/documents/<int:document_id>"): _sees_case(),
+    ("POST", "governance/cases/<int:case_id>/status"): _on_case(
+        CASE_MANAGERS, ok=302, body=lambda actor: {"status": "under_review"}),
+    ("POST", "governance/cases/<int:case_id>/edit"): _on_case(
+        CASE_MANAGERS, ok=302, body=lambda actor: {"rights": ["privacy"]}),
+    ("GET", "governance/recommendations/"): Rule(INTERNAL),
+    ("POST", "governance/recommendations/new"): Rule(ORG_CHANGE, ok=302, body=lambda actor: {
+        "title": "Matrix", "org_unit": _unit_pk("br-uk"), "due_date": FAR_FUTURE, "kind": "task", "source": "officer"}),
+    ("POST", "governance/recommendations/escalate"): Rule(ORG_CHANGE, ok=302),
+    ("GET", "governance/recommendations/<int:recommendation_id>/"): _sees_case(),
+    ("POST", "governance/recommendations/<int:recommendation_id>/update"): Rule(
+        REC_WORKERS, ok=302, body=lambda actor: {"status": "in_progress"}),
+    ("GET", "governance/liaison-network/"): Rule(INTERNAL),
+    ("GET", "governance/notifications/"): Rule(EVERYONE),
+    ("POST", "governance/notifications/<int:notification_id>/read"): Rule(EVERYONE, ok=302),
+    ("POST", "governance/notifications/clear"): Rule(EVERYONE, ok=302),
+}
+
+
+def _governance_param(name: str, actor: Any) -> int | None:
+    """The committee's case and its records for the governance operations' path parameters."""
+    from conduct.apps.accounts.models import User
+    from conduct.apps.governance.models import Committee, CommitteeMember
+
+    officer = User.objects.get(username="officer")
+    if name == "case_id":
+        return _tec_case().pk
+    if name == "document_id":  # a document of that case
+        from conduct.apps.governance.services import case_document_add
+
+        case = _tec_case()
+        found = case.documents.first()
+        return (found or case_document_add(actor=officer, case=case, filename="m.txt", content=b"hello")).pk
+    if name == "committee_id":
+        return Committee.objects.get(slug="technical-ethics").pk
+    if name == "member_id":
+        return CommitteeMember.objects.get(committee__slug="technical-ethics", user__username="ethics_member").pk
+    if name == "recommendation_id":  # an item for br-uk, routed to its liaison (liaison_uk)
+        from django.utils import timezone
+
+        from conduct.apps.accounts.models import OrgUnit
+        from conduct.apps.governance.services import recommendation_create
+
+        return recommendation_create(actor=officer, title="Matrix item", org_unit=OrgUnit.objects.get(code="br-uk"),
+                                     due_date=timezone.localdate()).pk
+    if name == "notification_id":  # the actor's own
+        from conduct.apps.notifications.services import notify
+
+        return notify(users=[actor], kind="assignment", text="Matrix", link="/governance/cases/", email=False)[0].pk
+    return None
+
+
 # --- the contract: JSON API ---------------------------------------------------------------------
 
 API: dict[tuple[str, str], Rule] = {
@@ -482,7 +649,6 @@ API: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/ledger/checkpoints"): Rule(ORG_CHANGE, ok=201),
     ("GET", "/api/v1/ledger/export"): Rule(LEDGER_READ),
     ("GET", "/api/v1/ledger/{seq}"): Rule(LEDGER_READ),
-    ("GET", "/api/v1/committees"): Rule(INTERNAL),
     ("POST", "/api/v1/gates/{gate}/decisions"): Rule(GATE_DECIDE, ok=201, body=lambda actor: _subject()),
     ("POST", "/api/v1/gates/{gate}/evaluate"): Rule(GATE_DECIDE, body=lambda actor: _subject()),
     ("GET", "/api/v1/gates/decisions"): Rule(INTERNAL),
@@ -495,6 +661,7 @@ API: dict[tuple[str, str], Rule] = {
     **SUPPLIER_API,
     **CATALOG_API,
     **SCREENING_API,
+    **GOVERNANCE_API,
 }
 
 # --- the contract: pages (Django routes as the resolver spells them) -----------------------------
@@ -531,7 +698,6 @@ PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "audit/ledger/"): Rule(LEDGER_READ),
     ("POST", "audit/ledger/verify"): Rule(LEDGER_READ),  # a read that recomputes the chain; POST for HTMX
     ("POST", "audit/ledger/checkpoint"): Rule(ORG_CHANGE, ok=302),
-    ("GET", "governance/committees/"): Rule(INTERNAL),
     ("GET", "gates/"): Rule(INTERNAL),
     ("GET", "gates/decisions/<int:decision_id>/"): Rule(SEES_BR_UK, denied=404),
     ("GET", "gates/policy/"): Rule(INTERNAL),
@@ -543,6 +709,7 @@ PAGES: dict[tuple[str, str], Rule] = {
     **SUPPLIER_PAGES,
     **CATALOG_PAGES,
     **SCREENING_PAGES,
+    **GOVERNANCE_PAGES,
 }
 
 # Non-operation URLs inside the ninja include: the schema and its docs page, public on purpose.
@@ -623,6 +790,9 @@ def _param(name: str, actor: Any) -> int | str:
     screening_value = _screening_param(name)
     if screening_value is not None:
         return screening_value
+    governance_value = _governance_param(name, actor)
+    if governance_value is not None:
+        return governance_value
     raise AssertionError(f"add a demo value for path parameter {name!r} to _param()")
 
 
@@ -992,10 +1162,12 @@ def test_the_auditor_reads_everything(auditor, api_client):
     assert client.get("/api/v1/users/supplier_acme").status_code == 200
 
 
-# Writes every role may make on its own account: its tokens, logging out, and re-checking the ledger.
-SELF_SERVICE_API = {("POST", "/api/v1/tokens"), ("DELETE", "/api/v1/tokens/{token_id}")}
+# Writes every role may make on its own account: its tokens and notifications, logging out, and re-checking the ledger.
+SELF_SERVICE_API = {("POST", "/api/v1/tokens"), ("DELETE", "/api/v1/tokens/{token_id}"),
+                    ("POST", "/api/v1/notifications/{notification_id}/read"), ("POST", "/api/v1/notifications/clear")}
 SELF_SERVICE_PAGES = {("POST", "logout/"), ("POST", "account/tokens/"), ("POST", "account/tokens/<int:token_id>/revoke"),
-                      ("POST", "audit/ledger/verify")}
+                      ("POST", "audit/ledger/verify"), ("POST", "governance/notifications/<int:notification_id>/read"),
+                      ("POST", "governance/notifications/clear")}
 
 
 @pytest.mark.django_db

@@ -26,9 +26,10 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "files"
 
 
-@pytest.fixture
-def gate_review(officer: Any) -> Any:
-    """A recorded sales-deal decision for the UK branch that the policy sent to review."""
+def refer_to_tec(officer: Any) -> Any:
+    """Record TEC_DEAL for the UK branch as `officer`; the policy sends it to review. Returns the gate decision.
+
+    Plain functions so that other tests (the central authorization matrix) build the same case."""
     from conduct.apps.accounts.models import OrgUnit
     from conduct.apps.gates.services import gate_decide
 
@@ -37,12 +38,23 @@ def gate_review(officer: Any) -> Any:
     return decided.decision
 
 
-@pytest.fixture
-def tec_case(gate_review: Any) -> Any:
+def tec_case_of(gate_review: Any) -> Any:
     """The case the gate review opened for the Technical Ethics Committee."""
     case = gate_review.cases.get()
     assert case.committee is not None and case.committee.slug == "technical-ethics"
     return case
+
+
+@pytest.fixture
+def gate_review(officer: Any) -> Any:
+    """A recorded sales-deal decision for the UK branch that the policy sent to review."""
+    return refer_to_tec(officer)
+
+
+@pytest.fixture
+def tec_case(gate_review: Any) -> Any:
+    """The case the gate review opened for the Technical Ethics Committee."""
+    return tec_case_of(gate_review)
 
 
 @pytest.fixture
