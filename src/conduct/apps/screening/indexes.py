@@ -1,0 +1,198 @@
+"""The name indexes of the current list versions: built lazily, kept in memory, persisted between processes.
+
+Building a NameIndex for a large list takes seconds (the 2021 SDN list: ~8 s), loading a pickled one about a
+quarter of that. Each current version's index is keyed by what determines it - the list's name and kind, the
+file's sha256 and the screening engine's own code - so a reload (a new sha256) or a new engine builds afresh,
+and a key seen before is reused whichever database row it came from. Pickles live under
+CONDUCT_HOME/cache/screening and carry an HMAC made with SECRET_KEY: a file that does not verify is rebuilt,
+never unpickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import pickle  # noqa: S403 - only files this installation wrote and signed are loaded (see _read)
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+
+from conduct.apps.screening.models import WatchListEntry, WatchListVersion
+from conduct.core.screening import EntryName, ListEntry, Match, NameIndex, Query, Screener
+
+log = logging.getLogger("conduct.screening")
+
+MEMORY_SLOTS = 16  # indexes kept in memory (current lists, plus a few recent ones)
+_MEMORY: OrderedDict[str, NameIndex] = OrderedDict()
+_LOCK = threading.Lock()
+STATS = {"built": 0, "loaded": 0, "memory": 0}  # how indexes were obtained (tests and `lists show` read it)
+
+
+@cache
+def engine_fingerprint() -> str:
+    """A hash of the screening engine's source and data: a new engine never reuses an old engine's index."""
+    import conduct.core.screening as engine
+
+    root = Path(engine.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".json", ".yml", ".yaml"}):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def index_key(version: WatchListVersion) -> str:
+    parts = [engine_fingerprint(), version.watch_list.name, version.kind, version.file_sha256]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def cache_dir() -> Path:
+    configured = settings.CONDUCT.get("SCREENING_CACHE_DIR")
+    return Path(configured) if configured else Path(settings.CONDUCT_HOME) / "cache" / "screening"
+
+
+def entry_from_row(row: WatchListEntry) -> ListEntry:
+    """The engine's value for a stored entry (its content hash rides along in `extra`)."""
+    return ListEntry(
+        source_id=row.source_id,
+        entity_type=row.entity_type,
+        names=tuple(EntryName(n["name"], n["kind"]) for n in row.names),
+        countries=tuple(row.countries),
+        birth_dates=tuple(row.birth_dates),
+        identifiers=tuple((str(s), str(v)) for s, v in row.identifiers),
+        programs=tuple(row.programs),
+        remarks=row.remarks,
+        extra={**row.extra, "list_kind": row.list_kind, "content_hash": row.content_hash},
+    )
+
+
+def build_index(list_name: str, rows: Iterable[WatchListEntry]) -> NameIndex:
+    return NameIndex((list_name, row.list_kind, entry_from_row(row)) for row in rows)
+
+
+def _signing_key() -> bytes:
+    return hashlib.sha256(b"conduct.screening.index\x00" + settings.SECRET_KEY.encode()).digest()
+
+
+def _path(version: WatchListVersion, key: str) -> Path:
+    return cache_dir() / f"{version.watch_list.name}-{key[:40]}.pickle"
+
+
+def _read(path: Path) -> NameIndex | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    mac, payload = data[:32], data[32:]
+    if not hmac.compare_digest(mac, hmac.new(_signing_key(), payload, hashlib.sha256).digest()):
+        log.warning("screening index cache does not verify; rebuilding", extra={"path": str(path)})
+        return None
+    try:
+        index = pickle.loads(payload)  # noqa: S301 - verified above: written by this installation
+    except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
+        return None
+    return index if isinstance(index, NameIndex) else None
+
+
+def _write(path: Path, index: NameIndex) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        mac = hmac.new(_signing_key(), payload, hashlib.sha256).digest()
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+        with os.fdopen(handle, "wb") as out:
+            out.write(mac + payload)
+        os.replace(temp, path)
+        _prune(path)
+    except OSError:
+        log.warning("could not write the screening index cache", extra={"path": str(path)}, exc_info=True)
+
+
+def _prune(keep: Path) -> None:
+    """Drop this list's older cache files (a day old or more): each reload would otherwise leave one."""
+    prefix = keep.name.rsplit("-", 1)[0] + "-"
+    cutoff = time.time() - 86_400
+    for other in keep.parent.glob(f"{prefix}*.pickle"):
+        if other != keep and other.name.rsplit("-", 1)[0] + "-" == prefix and other.stat().st_mtime < cutoff:
+            other.unlink(missing_ok=True)
+
+
+def version_index(version: WatchListVersion) -> NameIndex:
+    """The index of one version: from memory, else the signed pickle, else built from its stored entries."""
+    key = index_key(version)
+    with _LOCK:
+        found = _MEMORY.get(key)
+        if found is not None:
+            _MEMORY.move_to_end(key)
+            STATS["memory"] += 1
+            return found
+        path = _path(version, key)
+        index = _read(path)
+        if index is not None:
+            STATS["loaded"] += 1
+        else:
+            started = time.perf_counter()
+            index = build_index(version.watch_list.name, version.entries.order_by("id").iterator(chunk_size=2000))
+            STATS["built"] += 1
+            log.info("built screening index", extra={"list": version.watch_list.name, "version": version.number,
+                                                     "names": len(index),
+                                                     "ms": round((time.perf_counter() - started) * 1000)})
+            _write(path, index)
+        _MEMORY[key] = index
+        while len(_MEMORY) > MEMORY_SLOTS:
+            _MEMORY.popitem(last=False)
+        return index
+
+
+def forget() -> None:
+    """Empty the in-memory cache (tests; the pickles stay)."""
+    with _LOCK:
+        _MEMORY.clear()
+
+
+@dataclass(frozen=True)
+class CurrentList:
+    """A list's current version and its index, as screening uses them."""
+
+    version: WatchListVersion
+    index: NameIndex
+
+    @property
+    def name(self) -> str:
+        return self.version.watch_list.name
+
+
+@dataclass(frozen=True)
+class ListedMatch:
+    """A match with the list version it was found in."""
+
+    match: Match
+    version: WatchListVersion
+
+
+def current_lists(names: Sequence[str] | None = None) -> list[CurrentList]:
+    qs = WatchListVersion.objects.filter(is_current=True).select_related("watch_list").order_by("watch_list__name")
+    if names is not None:
+        qs = qs.filter(watch_list__name__in=list(names))
+    return [CurrentList(version, version_index(version)) for version in qs]
+
+
+def search(
+    lists: Sequence[CurrentList], query: Query, *, threshold: float | None = None, limit: int = 10
+) -> list[ListedMatch]:
+    """Screen one query against every given list; the best `limit` matches over all of them, best first."""
+    found: list[ListedMatch] = []
+    for current in lists:
+        for match in Screener(current.index).search(query, threshold=threshold, limit=limit):
+            found.append(ListedMatch(match, current.version))
+    found.sort(key=lambda m: (-m.match.score, m.match.list_id, m.match.source_id))
+    return found[:limit]

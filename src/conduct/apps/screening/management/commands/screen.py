@@ -1,0 +1,234 @@
+"""conduct screen "NAME" [--type T] [--country CC] [--birth-date D] [--json] [--threshold X] [--limit K]
+conduct screen --input names.csv --output results.jsonl [--threshold X] [--limit K]
+
+Screens names against every loaded list. The batch input is a CSV with a header: id,name[,type][,country]
+[,birth_date] (other columns are ignored). The output has one JSON line per input row, in input order:
+{"id": ..., "matches": [{"list", "entry_id", "name", "matched_name", "score", "explanation"}]}, matches best
+first and only those at or above the threshold (default: the alert threshold, 0.80). A bad row is reported
+on stderr by its line and gets {"id": ..., "error": "line N: ..."} in place of its matches; the other rows
+go on. Exit codes: 0 done, 2 bad usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import sys
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from conduct.apps.errors import ServiceError
+from conduct.core.screening import ALERT_THRESHOLD
+
+USAGE = 2
+PROGRESS_EVERY = 500
+LARGE = 1000  # inputs with more rows than this report progress on stderr
+COLUMNS = ("id", "name", "type", "country", "birth_date")
+
+
+def _threshold(text: str) -> float:
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError("must be above 0 and at most 1")
+    return value
+
+
+def _limit(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError("must be between 1 and 100")
+    return value
+
+
+class Command(BaseCommand):
+    help = "Screen one name, or a CSV of names (--input/--output), against the loaded watch lists."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name", nargs="?", help="The name to screen")
+        parser.add_argument("--type", dest="entity_type", help="person, organization, vessel, aircraft")
+        parser.add_argument("--country", help="ISO 3166-1 alpha-2 code (or a country name)")
+        parser.add_argument("--birth-date", dest="birth_date", help="YYYY, YYYY-MM or YYYY-MM-DD")
+        parser.add_argument("--json", action="store_true", help="Print the matches as JSON")
+        parser.add_argument("--input", help="CSV of names: id,name[,type][,country][,birth_date]")
+        parser.add_argument("--output", help="Where to write JSON lines (default: standard output)")
+        parser.add_argument("--threshold", type=_threshold, default=None,
+                            help=f"Least score reported (default {ALERT_THRESHOLD})")
+        parser.add_argument("--limit", type=_limit, default=10, help="Matches per name, best first (default 10)")
+
+    def usage(self, message: str) -> None:
+        self.stderr.write(f"error: {message}")
+        sys.exit(USAGE)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["input"] and opts["name"]:
+            self.usage("give a NAME or --input FILE, not both")
+        if opts["input"]:
+            if opts["json"] or opts["entity_type"] or opts["country"] or opts["birth_date"]:
+                self.usage("--type, --country, --birth-date and --json are for one name; a batch reads them per row")
+            self.batch(opts)
+            return
+        if opts["output"]:
+            self.usage("--output goes with --input")
+        if not opts["name"]:
+            self.usage('give a NAME to screen, or --input names.csv --output results.jsonl')
+        self.single(opts)
+
+    # --- one name --------------------------------------------------------------------------------
+
+    def single(self, opts: dict[str, Any]) -> None:
+        from conduct.apps.screening.indexes import current_lists
+        from conduct.apps.screening.selectors import screening_search
+        from conduct.apps.screening.serialize import match_dict
+
+        lists = current_lists()
+        if not lists:
+            self.stderr.write("warning: no watch lists are loaded, so nothing can match (conduct lists load PATH).")
+        threshold = opts["threshold"] if opts["threshold"] is not None else ALERT_THRESHOLD
+        try:
+            found = screening_search(actor=None, name=opts["name"], entity_type=opts["entity_type"],
+                                     country=opts["country"], birth_date=opts["birth_date"], limit=opts["limit"],
+                                     threshold=threshold)
+        except ServiceError as exc:
+            self.stderr.write(f"error: {exc.message}")
+            for field, why in exc.fields.items():
+                self.stderr.write(f"  {field}: {why}")
+            sys.exit(USAGE)
+        if opts["json"]:
+            self.stdout.write(json.dumps({
+                "query": {"name": opts["name"], "type": opts["entity_type"], "country": opts["country"],
+                          "birth_date": opts["birth_date"]},
+                "threshold": threshold,
+                "lists": [{"list": c.name, "version": c.version.number} for c in lists],
+                "matches": [match_dict(m) for m in found],
+            }, ensure_ascii=False, indent=2))
+            return
+        names = ", ".join(f"{c.name} v{c.version.number}" for c in lists) or "none"
+        self.stdout.write(f"{len(found)} match{'es' if len(found) != 1 else ''} for {opts['name']!r} "
+                          f"at or above {threshold:.2f} (lists: {names})")
+        for rank, listed in enumerate(found, start=1):
+            m = listed.match
+            self.stdout.write(f"{rank:>2}. {m.score:.2f} {m.strength:<9} {m.list_id} {m.source_id}  {m.entry_name}")
+            self.stdout.write(f"      matched {m.matched_name!r} ({m.matched_name_kind}, {m.list_kind}): "
+                              f"{m.explanation.summary()}")
+
+    # --- a batch ---------------------------------------------------------------------------------
+
+    def _rows(self, path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+        try:
+            raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        except OSError as exc:
+            self.usage(f"{path}: {exc.strerror or exc}")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self.usage(f"{path}: not UTF-8 text (byte {exc.start})")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows: list[tuple[int, list[str]]] = []
+        line = 1
+        try:
+            for row in reader:
+                start, line = line, reader.line_num + 1
+                if row and any(cell.strip() for cell in row):
+                    rows.append((start, row))
+        except csv.Error as exc:
+            self.usage(f"{path}: line {reader.line_num}: malformed CSV ({exc})")
+        if not rows:
+            self.usage(f"{path}: empty; expected a header id,name[,type][,country][,birth_date]")
+        header_line, header = rows[0]
+        header = [cell.strip().lower() for cell in header]
+        missing = [c for c in ("id", "name") if c not in header]
+        if missing:
+            self.usage(f"{path}: line {header_line}: the header lacks {', '.join(missing)} "
+                       "(expected id,name[,type][,country][,birth_date])")
+        if len(set(header)) != len(header):
+            self.usage(f"{path}: line {header_line}: the header repeats a column")
+        return header, rows[1:]
+
+    def batch(self, opts: dict[str, Any]) -> None:
+        from conduct.apps.screening import indexes
+
+        header, rows = self._rows(opts["input"])
+        threshold = opts["threshold"] if opts["threshold"] is not None else ALERT_THRESHOLD
+        lists = indexes.current_lists()
+        if not lists:
+            self.stderr.write("warning: no watch lists are loaded, so nothing can match (conduct lists load PATH).")
+        started = time.perf_counter()
+        with contextlib.ExitStack() as stack:
+            out: IO[str] | None = None
+            if opts["output"] and opts["output"] != "-":
+                try:
+                    out = stack.enter_context(Path(opts["output"]).open("w", encoding="utf-8", newline="\n"))
+                except OSError as exc:
+                    self.usage(f"{opts['output']}: {exc.strerror or exc}")
+            bad, matched = self._screen_rows(opts, header, rows, lists, threshold, out)
+        elapsed = time.perf_counter() - started
+        self.stderr.write(f"screened {len(rows) - bad} of {len(rows)} rows in {elapsed:.1f}s: {matched} with matches "
+                          f"at or above {threshold:.2f}, {bad} bad row{'s' if bad != 1 else ''}.")
+
+    def _screen_rows(
+        self, opts: dict[str, Any], header: list[str], rows: list[tuple[int, list[str]]], lists: list[Any],
+        threshold: float, out: IO[str] | None,
+    ) -> tuple[int, int]:
+        """Screen each row, writing its line as it goes; returns (bad rows, rows with matches)."""
+        from conduct.apps.screening import indexes
+        from conduct.apps.screening.serialize import batch_match
+        from conduct.apps.screening.values import (
+            clean_birth_date,
+            clean_country,
+            clean_entity_type,
+            clean_name,
+        )
+        from conduct.core.screening import Query
+
+        def emit(record: dict[str, Any]) -> None:
+            text = json.dumps(record, ensure_ascii=False)
+            if out is None:
+                self.stdout.write(text)
+            else:
+                out.write(text + "\n")
+
+        started = time.perf_counter()
+        bad = matched = 0
+        large = len(rows) > LARGE
+        for done, (line, row) in enumerate(rows, start=1):
+            record = dict(zip(header, (cell.strip() for cell in row), strict=False))
+            row_id = record.get("id") or None
+            errors: dict[str, str] = {}
+            if len(row) != len(header):
+                errors["row"] = f"expected {len(header)} columns, found {len(row)}"
+            else:
+                if not row_id:
+                    errors["id"] = "required"
+                name = clean_name(record.get("name"), errors)
+                kind = clean_entity_type(record.get("type"), errors, "type")
+                country = clean_country(record.get("country"), errors)
+                born = clean_birth_date(record.get("birth_date"), errors)
+            if errors:
+                bad += 1
+                reason = "; ".join(f"{field}: {why}" for field, why in errors.items())
+                self.stderr.write(f"{opts['input']}: line {line}: {reason}")
+                emit({"id": row_id, "error": f"line {line}: {reason}"})
+            else:
+                query = Query(name, entity_type=kind or None, country=country or None, birth_date=born or None)
+                found = indexes.search(lists, query, threshold=threshold, limit=opts["limit"])
+                matched += bool(found)
+                emit({"id": row_id, "matches": [batch_match(m) for m in found]})
+            if large and done % PROGRESS_EVERY == 0:
+                rate = done / max(time.perf_counter() - started, 1e-9)
+                self.stderr.write(f"screened {done} of {len(rows)} rows ({rate:.0f}/s)")
+        return bad, matched

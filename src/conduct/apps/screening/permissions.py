@@ -1,0 +1,21 @@
+"""Who may do what with screening. Registered into the one role matrix (accounts.roles) at start-up.
+
+Every internal role reads lists, parties and alerts (within its org-unit scope); analysts, compliance
+officers and administrators review alerts; auditors read only. Loading lists is an operation (the CLI).
+"""
+
+from __future__ import annotations
+
+from conduct.apps.accounts.roles import INTERNAL_ROLES, Role
+
+REVIEWERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.ANALYST})
+SEARCHERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.COMMITTEE_MEMBER, Role.ANALYST})
+PARTY_WRITERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.ANALYST})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "screening.view": INTERNAL_ROLES,  # lists, versions, stored parties, alerts and their history
+    "screening.search": SEARCHERS,  # ad-hoc searches of the loaded lists (API, page)
+    "screening.review": REVIEWERS,  # confirm, dismiss or escalate an alert
+    "screening.parties": PARTY_WRITERS,  # register or update a party to be screened (API)
+    "lists.load": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),  # load a list version (service callers)
+}

@@ -1,0 +1,233 @@
+"""Scoped reads of lists, parties and alerts, the ad-hoc search, and summaries other apps read.
+
+Lists belong to the whole installation; parties and their alerts to the org unit that owns the party.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from conduct.apps.accounts.models import User
+from conduct.apps.accounts.scoping import require, scoped
+from conduct.apps.errors import Invalid, NotFound
+from conduct.apps.screening import indexes
+from conduct.apps.screening.indexes import ListedMatch
+from conduct.apps.screening.models import (
+    Alert,
+    AlertReview,
+    AlertStatus,
+    ScreenedParty,
+    WatchList,
+    WatchListEntry,
+    WatchListVersion,
+)
+from conduct.apps.screening.values import clean_birth_date, clean_country, clean_entity_type, clean_name
+from conduct.core.screening import Query
+
+MAX_ID = 2**63 - 1
+MAX_LIMIT = 100
+CHUNK = 500  # ids per IN (...) query
+
+
+def _valid_id(value: int) -> bool:
+    return 0 < value <= MAX_ID
+
+
+# --- lists -------------------------------------------------------------------------------------------
+
+
+def watchlist_list(*, actor: User) -> QuerySet[WatchList]:
+    return scoped(WatchList.objects.all(), actor, permission="screening.view", global_model=True)
+
+
+def watchlist_get(*, actor: User, name: str) -> WatchList:
+    found = watchlist_list(actor=actor).filter(name=name).first()
+    if found is None:
+        raise NotFound(f"No watch list {name!r}.")
+    return found
+
+
+def version_list(*, actor: User, watch_list: WatchList) -> QuerySet[WatchListVersion]:
+    return scoped(WatchListVersion.objects.filter(watch_list=watch_list), actor, permission="screening.view",
+                  global_model=True).order_by("-number")
+
+
+def version_changes(*, version: WatchListVersion, change: str, limit: int = 200) -> tuple[list[WatchListEntry], int]:
+    """Entries a version added or changed (the first `limit`, and how many there are)."""
+    qs = version.entries.filter(change=change).order_by("primary_name", "source_id")
+    return list(qs[:limit]), qs.count()
+
+
+# --- parties and alerts ------------------------------------------------------------------------------
+
+
+def party_list(*, actor: User, search: str | None = None) -> QuerySet[ScreenedParty]:
+    qs = scoped(ScreenedParty.objects.all(), actor, permission="screening.view", unit_field="org_unit")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(reference__icontains=search))
+    return qs.select_related("org_unit").order_by("name", "id").annotate(
+        open_alerts=Count("alerts", filter=Q(alerts__status=AlertStatus.OPEN)),
+        confirmed_alerts=Count("alerts", filter=Q(alerts__status=AlertStatus.CONFIRMED)),
+    )
+
+
+def party_get(*, actor: User, party_id: int) -> ScreenedParty:
+    party = party_list(actor=actor).filter(pk=party_id).first() if _valid_id(party_id) else None
+    if party is None:
+        raise NotFound(f"No screened party {party_id} that you can see.")
+    return party
+
+
+@dataclass(frozen=True)
+class AlertFilters:
+    status: str | None = None
+    list_name: str | None = None
+    strength: str | None = None
+    kind: str | None = None  # party kind
+    party: str | None = None  # name or reference contains
+
+
+def alert_list(*, actor: User, filters: AlertFilters | None = None) -> QuerySet[Alert]:
+    qs = scoped(Alert.objects.all(), actor, permission="screening.view", unit_field="party__org_unit")
+    f = filters or AlertFilters()
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.list_name:
+        qs = qs.filter(watch_list__name=f.list_name)
+    if f.strength:
+        qs = qs.filter(strength=f.strength)
+    if f.kind:
+        qs = qs.filter(party__kind=f.kind)
+    if f.party:
+        qs = qs.filter(Q(party__name__icontains=f.party) | Q(party__reference__icontains=f.party))
+    return qs.select_related("party", "party__org_unit", "watch_list", "entry_version", "reviewed_by")
+
+
+def alert_get(*, actor: User, alert_id: int) -> Alert:
+    alert = alert_list(actor=actor).filter(pk=alert_id).first() if _valid_id(alert_id) else None
+    if alert is None:
+        raise NotFound(f"No screening alert {alert_id} that you can see.")
+    return alert
+
+
+def alert_history(*, alert: Alert) -> QuerySet[AlertReview]:
+    return alert.reviews.select_related("actor", "entry_version").order_by("at", "id")
+
+
+def alert_counts(*, actor: User) -> dict[str, int]:
+    rows = alert_list(actor=actor).order_by().values("status").annotate(n=Count("id"))
+    counts = dict.fromkeys(AlertStatus.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+# --- the ad-hoc search -------------------------------------------------------------------------------
+
+
+def screening_search(
+    *,
+    actor: User | None,
+    name: str,
+    entity_type: str | None = None,
+    country: str | None = None,
+    birth_date: str | None = None,
+    limit: int = 10,
+    threshold: float | None = None,
+) -> list[ListedMatch]:
+    """Ranked matches for one name across every current list (a read: nothing is stored)."""
+    if actor is not None:
+        require(actor, "screening.search")
+    errors: dict[str, str] = {}
+    text = clean_name(name, errors)
+    kind = clean_entity_type(entity_type, errors, "type")
+    code = clean_country(country, errors)
+    born = clean_birth_date(birth_date, errors)
+    if not 1 <= limit <= MAX_LIMIT:
+        errors["limit"] = f"Between 1 and {MAX_LIMIT}."
+    if threshold is not None and not 0.0 < threshold <= 1.0:
+        errors["threshold"] = "Between 0 (exclusive) and 1."
+    if errors:
+        raise Invalid("The search is not valid.", fields=errors)
+    query = Query(text, entity_type=kind or None, country=code or None, birth_date=born or None)
+    return indexes.search(indexes.current_lists(), query, threshold=threshold, limit=limit)
+
+
+# --- what other apps read ----------------------------------------------------------------------------
+
+
+def _alert_brief(alert: Alert) -> dict[str, Any]:
+    return {
+        "alert_id": alert.pk,
+        "status": alert.status,
+        "list": alert.watch_list.name,
+        "list_title": alert.watch_list.title,
+        "list_kind": alert.list_kind,
+        "entry_id": alert.source_id,
+        "entry_name": alert.entry_name,
+        "matched_name": alert.matched_name,
+        "party_name": alert.party_name,
+        "score": round(alert.score, 4),
+        "strength": alert.strength,
+        "reviewed_at": alert.reviewed_at.isoformat() if alert.reviewed_at else None,
+        "reason": alert.reason,
+    }
+
+
+def screening_summary_for(reference: str) -> dict[str, Any]:
+    """Where screening stands for the party owned by `reference` ("supplier:12"): not scoped - for services.
+
+    {"reference", "screened", "last_screened_at", "confirmed": [list kinds], "open_alerts", "dismissed",
+     "alerts": [...open and confirmed alerts, best first]}"""
+    party = ScreenedParty.objects.filter(reference=reference).first()
+    if party is None:
+        return {"reference": reference, "screened": False, "last_screened_at": None, "confirmed": [],
+                "open_alerts": 0, "dismissed": 0, "alerts": []}
+    return _summary(party, list(party.alerts.select_related("watch_list").order_by("-score", "id")))
+
+
+def _summary(party: ScreenedParty, alerts: list[Alert]) -> dict[str, Any]:
+    live = [a for a in alerts if a.status in (AlertStatus.OPEN, AlertStatus.CONFIRMED)]
+    return {
+        "reference": party.reference,
+        "party_id": party.pk,
+        "screened": party.last_screened_at is not None,
+        "last_screened_at": party.last_screened_at.isoformat() if party.last_screened_at else None,
+        "confirmed": sorted({a.list_kind for a in alerts if a.status == AlertStatus.CONFIRMED}),
+        "open_alerts": sum(1 for a in alerts if a.status == AlertStatus.OPEN),
+        "dismissed": sum(1 for a in alerts if a.status == AlertStatus.DISMISSED),
+        "alerts": [_alert_brief(a) for a in live],
+    }
+
+
+def party_confirmed_matches(reference: str) -> list[dict[str, Any]]:
+    """The confirmed matches of the party owned by `reference` (a risk driver; gates see them too)."""
+    alerts = Alert.objects.filter(party__reference=reference, status=AlertStatus.CONFIRMED)
+    return [_alert_brief(a) for a in alerts.select_related("watch_list").order_by("-score", "id")]
+
+
+def supplier_screening(supplier_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """For the suppliers app's port: {supplier id: {"confirmed": [list kinds], "open_alerts", "results"}}
+    for the suppliers registered as parties ("supplier:<id>"); suppliers never screened are left out."""
+    wanted = {f"supplier:{int(i)}": int(i) for i in supplier_ids}
+    if not wanted:
+        return {}
+    found: dict[int, dict[str, Any]] = {}
+    references = list(wanted)
+    parties: dict[int, ScreenedParty] = {}
+    for start in range(0, len(references), CHUNK):
+        parties.update({p.pk: p for p in ScreenedParty.objects.filter(reference__in=references[start : start + CHUNK])})
+    by_party: dict[int, list[Alert]] = {pk: [] for pk in parties}
+    party_ids = list(parties)
+    for start in range(0, len(party_ids), CHUNK):
+        alerts = Alert.objects.filter(party_id__in=party_ids[start : start + CHUNK]).select_related("watch_list")
+        for alert in alerts.order_by("-score", "id"):
+            by_party[alert.party_id].append(alert)
+    for pk, party in parties.items():
+        summary = _summary(party, by_party[pk])
+        found[wanted[party.reference]] = {"confirmed": summary["confirmed"], "open_alerts": summary["open_alerts"],
+                                          "results": summary["alerts"]}
+    return found

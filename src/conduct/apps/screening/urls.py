@@ -1,0 +1,16 @@
+"""Pages of the screening module (mounted at /screening/)."""
+
+from django.urls import path
+
+from conduct.apps.screening import views
+
+urlpatterns = [
+    path("", views.alert_queue_view, name="screening"),
+    path("alerts/<int:alert_id>/", views.alert_detail_view, name="screening-alert"),
+    path("alerts/<int:alert_id>/review", views.alert_review_view, name="screening-alert-review"),
+    path("lists/", views.list_index_view, name="screening-lists"),
+    path("lists/<slug:list_name>/", views.list_detail_view, name="screening-list"),
+    path("search/", views.search_view, name="screening-search"),
+    path("parties/", views.party_list_view, name="screening-parties"),
+    path("parties/<int:party_id>/", views.party_detail_view, name="screening-party"),
+]

@@ -1,0 +1,57 @@
+"""Checks of the plain values screening reads: names, entity types, countries, birth dates."""
+
+from __future__ import annotations
+
+from conduct.apps.errors import Invalid
+from conduct.core.screening import ENTITY_TYPES, country_code
+from conduct.core.screening.formats import parse_dates
+
+
+def clean_entity_type(value: str | None, errors: dict[str, str], field: str = "entity_type") -> str:
+    text = (value or "").strip().lower()
+    if text in ("", "any"):
+        return ""
+    aliases = {"individual": "person", "organisation": "organization", "company": "organization", "entity": "organization"}
+    text = aliases.get(text, text)
+    if text not in ENTITY_TYPES:
+        errors[field] = f"Expected one of {', '.join(ENTITY_TYPES)}."
+        return ""
+    return text
+
+
+def clean_country(value: str | None, errors: dict[str, str], field: str = "country") -> str:
+    text = (value or "").strip()
+    if not text:
+        return ""
+    code = country_code(text)
+    if code is None:
+        errors[field] = f"{text!r} is not a country Conduct knows (use an ISO 3166-1 alpha-2 code)."
+        return ""
+    return code
+
+
+def clean_birth_date(value: str | None, errors: dict[str, str], field: str = "birth_date") -> str:
+    text = (value or "").strip()
+    if not text:
+        return ""
+    dates = parse_dates(text)
+    if not dates:
+        errors[field] = f"{text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)."
+        return ""
+    return dates[0]
+
+
+def clean_name(value: str | None, errors: dict[str, str], field: str = "name", limit: int = 300) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        errors[field] = "Required."
+    elif len(text) > limit:
+        errors[field] = f"At most {limit} characters."
+    elif not any(ch.isalnum() for ch in text):
+        errors[field] = "A name needs at least one letter or digit."
+    return text
+
+
+def raise_if(errors: dict[str, str], message: str) -> None:
+    if errors:
+        raise Invalid(message, fields=errors)

@@ -1,0 +1,212 @@
+"""Screening pages: the alert queue, an alert with its side-by-side explanation and review, the lists and
+their diffs, the stored parties, and a search form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from conduct.apps.accounts.models import User
+from conduct.apps.accounts.scoping import can, require
+from conduct.apps.audit.selectors import object_history
+from conduct.apps.errors import Conflict, Invalid
+from conduct.apps.screening import selectors, services
+from conduct.apps.screening.models import Alert, AlertStatus, EntityType, PartyKind, Strength, WatchList
+from conduct.apps.screening.serialize import match_dict
+from conduct.core.screening import ALERT_THRESHOLD, STRONG_THRESHOLD
+
+
+def _actor(request: HttpRequest) -> User:
+    actor: User = request.user  # type: ignore[assignment]
+    return actor
+
+
+def _choice(value: str | None, allowed: list[str], label: str, errors: list[str]) -> str | None:
+    if not value:
+        return None
+    if value not in allowed:
+        errors.append(f"Unknown {label} {value!r}.")
+        return None
+    return value
+
+
+@login_required
+def alert_queue_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, "screening.view")
+    errors: list[str] = []
+    names = list(selectors.watchlist_list(actor=actor).values_list("name", flat=True))
+    # The queue opens on the open alerts; choosing "any status" (status=) shows them all.
+    status = request.GET.get("status") if "status" in request.GET else ("open" if not request.GET else None)
+    filters = selectors.AlertFilters(
+        status=_choice(status, AlertStatus.values, "status", errors),
+        list_name=_choice(request.GET.get("list"), names, "list", errors),
+        strength=_choice(request.GET.get("strength"), Strength.values, "strength", errors),
+        kind=_choice(request.GET.get("kind"), PartyKind.values, "party kind", errors),
+        party=(request.GET.get("party") or "").strip()[:200] or None,
+    )
+    page = Paginator(selectors.alert_list(actor=actor, filters=filters).order_by("-updated_at", "-id"), 50).get_page(
+        request.GET.get("page"))
+    context = {
+        "page": page, "errors": errors, "filters": {**request.GET.dict(), "status": status or ""},
+        "statuses": AlertStatus.choices, "strengths": Strength.choices, "kinds": PartyKind.choices, "lists": names,
+        "counts": selectors.alert_counts(actor=actor),
+    }
+    template = "screening/_alert_rows.html" if getattr(request, "htmx", False) else "screening/alerts.html"
+    return render(request, template, context)
+
+
+def _side_by_side(alert: Alert) -> list[dict[str, Any]]:
+    party, entry = alert.party, alert.entry
+    names = entry.get("names", [])
+    countries = entry.get("countries", [])
+    births = entry.get("birth_dates", [])
+
+    def compare(ours: str, theirs: list[str]) -> str:
+        if not ours or not theirs:
+            return "not compared"
+        return "same" if any(t.startswith(ours) or ours.startswith(t) for t in theirs) else "differs"
+
+    entity = entry.get("entity_type", "")
+    return [
+        {"label": "Name that matched", "party": alert.party_name,
+         "entry": f"{alert.matched_name} ({alert.matched_name_kind.replace('_', ' ')})",
+         "compared": f"score {alert.score:.2f}"},
+        {"label": "Name", "party": party.name, "entry": entry.get("primary_name", ""), "compared": ""},
+        {"label": "Other names", "party": "; ".join(party.aliases) or "—",
+         "entry": "; ".join(f"{n['name']} ({n['kind'].replace('_', ' ')})" for n in names[1:]) or "—", "compared": ""},
+        {"label": "Type", "party": party.entity_type or "not given", "entry": entity or "—",
+         "compared": ("not compared" if not party.entity_type or entity in ("", "unknown")
+                      else "same" if party.entity_type == entity else "differs")},
+        {"label": "Countries", "party": party.country or "not given", "entry": ", ".join(countries) or "—",
+         "compared": compare(party.country, countries)},
+        {"label": "Date of birth", "party": party.birth_date or "not given", "entry": ", ".join(births) or "—",
+         "compared": compare(party.birth_date, births)},
+        {"label": "Identifiers", "party": "—",
+         "entry": "; ".join(f"{s}: {v}" for s, v in entry.get("identifiers", [])) or "—", "compared": ""},
+        {"label": "Programmes", "party": "—", "entry": ", ".join(entry.get("programs", [])) or "—", "compared": ""},
+        {"label": "Remarks", "party": "—", "entry": entry.get("remarks") or "—", "compared": ""},
+        {"label": "Record", "party": f"{party.get_kind_display()} {party.reference} ({party.org_unit.name})",
+         "entry": f"{alert.watch_list.title}, entry {alert.source_id}, version {alert.entry_version.number}",
+         "compared": ""},
+    ]
+
+
+def _alert_page(request: HttpRequest, alert: Alert, *, form: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+    actor = _actor(request)
+    context = {
+        "alert": alert,
+        "rows": _side_by_side(alert),
+        "explanation": alert.explanation,
+        "history": list(selectors.alert_history(alert=alert)),
+        "ledger": object_history(actor=actor, object_type="screening_alert", object_id=alert.pk)
+        if can(actor, "ledger.view") else [],
+        "can_review": can(actor, "screening.review") and alert.status != AlertStatus.CLOSED,
+        "form": form or {"decision": "", "reason": "", "errors": {}, "message": ""},
+        "decisions": [("confirm", "Confirm: a true match"), ("dismiss", "Dismiss: not this party"),
+                      ("escalate", "Escalate to the compliance officers (opens a case)")],
+    }
+    return render(request, "screening/alert.html", context, status=status)
+
+
+@login_required
+def alert_detail_view(request: HttpRequest, alert_id: int) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, "screening.view")
+    return _alert_page(request, selectors.alert_get(actor=actor, alert_id=alert_id))
+
+
+@login_required
+@require_POST
+def alert_review_view(request: HttpRequest, alert_id: int) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, "screening.review")
+    alert = selectors.alert_get(actor=actor, alert_id=alert_id)
+    decision = request.POST.get("decision", "")
+    reason = request.POST.get("reason", "")
+    try:
+        reviewed = services.alert_review(actor=actor, alert=alert, decision=decision, reason=reason)
+    except Invalid as exc:
+        form = {"decision": decision, "reason": reason, "errors": exc.fields, "message": exc.message}
+        return _alert_page(request, alert, form=form, status=422)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("screening-alert", alert_id=alert.pk)
+    done = {"confirm": "confirmed", "dismiss": "dismissed", "escalate": "escalated to a case"}[decision]
+    messages.success(request, f"Alert {reviewed.pk} {done}.")
+    return redirect("screening-alert", alert_id=reviewed.pk)
+
+
+@login_required
+def list_index_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, "screening.view")
+    rows = []
+    for watch_list in selectors.watchlist_list(actor=actor):
+        rows.append({"list": watch_list, "current": watch_list.current_version})
+    return render(request, "screening/lists.html", {"rows": rows})
+
+
+@login_required
+def list_detail_view(request: HttpRequest, list_name: str) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, "screening.view")
+    watch_list: WatchList = selectors.watchlist_get(actor=actor, name=list_name)
+    versions = list(selectors.version_list(actor=actor, watch_list=watch_list))
+    current = next((v for v in versions if v.is_current), None)
+    diff: dict[str, Any] = {}
+    if current is not None and current.previous_id is not None:
+        added, added_total = selectors.version_changes(version=current, change="added")
+        changed, changed_total = selectors.version_changes(version=current, change="changed")
+        diff = {"added": added, "added_total": added_total, "changed": changed, "changed_total": changed_total,
+                "removed": current.removed}
+    context = {"watch_list": watch_list, "versions": versions, "current": current, "diff": diff,
+               "open_alerts": selectors.alert_list(actor=actor, filters=selectors.AlertFilters(
+                   status=AlertStatus.OPEN, list_name=watch_list.name)).count()}
+    return render(request, "screening/list.html", context)
+
+
+@login_required
+def search_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, "screening.search")
+    form = {k: (request.GET.get(k) or "").strip() for k in ("name", "type", "country", "birth_date")}
+    context: dict[str, Any] = {"form": form, "types": EntityType.choices, "matches": None, "errors": {}, "message": "",
+                               "alert_threshold": ALERT_THRESHOLD, "strong_threshold": STRONG_THRESHOLD}
+    status = 200
+    if form["name"] or any(form.values()):
+        try:
+            found = selectors.screening_search(actor=actor, name=form["name"], entity_type=form["type"],
+                                               country=form["country"], birth_date=form["birth_date"], limit=20)
+            context["matches"] = [match_dict(m) for m in found]
+        except Invalid as exc:
+            context["errors"], context["message"] = exc.fields, exc.message
+            status = 422
+    context["lists"] = list(selectors.watchlist_list(actor=actor))
+    return render(request, "screening/search.html", context, status=status)
+
+
+@login_required
+def party_list_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, "screening.view")
+    search = (request.GET.get("q") or "").strip()[:200]
+    page = Paginator(selectors.party_list(actor=actor, search=search or None), 50).get_page(request.GET.get("page"))
+    return render(request, "screening/parties.html", {"page": page, "q": search})
+
+
+@login_required
+def party_detail_view(request: HttpRequest, party_id: int) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, "screening.view")
+    party = selectors.party_get(actor=actor, party_id=party_id)
+    alerts = selectors.alert_list(actor=actor).filter(party=party).order_by("-score", "id")
+    ledger = (object_history(actor=actor, object_type="screened_party", object_id=party.pk)
+              if can(actor, "ledger.view") else [])
+    return render(request, "screening/party.html", {"party": party, "alerts": alerts, "ledger": ledger})

@@ -1,0 +1,42 @@
+"""The name indexes of the current list versions are cached in memory and in signed files, keyed by content."""
+
+from __future__ import annotations
+
+import pytest
+
+from conduct.apps.screening import indexes
+from conduct.apps.screening.models import WatchListVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_index_is_built_once_then_read_from_memory_or_its_signed_file(cli, flow_csv, settings, tmp_path):
+    settings.CONDUCT = {**settings.CONDUCT, "SCREENING_CACHE_DIR": str(tmp_path / "cache")}
+    cli("lists_load", str(flow_csv()), "--name", "t_cache")
+    version = WatchListVersion.objects.get(watch_list__name="t_cache", is_current=True)
+    files = list((tmp_path / "cache").glob("t_cache-*.pickle"))
+    assert len(files) == 1  # written by the delta-screening task
+
+    indexes.forget()
+    before = dict(indexes.STATS)
+    first = indexes.version_index(version)
+    assert indexes.STATS["loaded"] == before["loaded"] + 1 and indexes.STATS["built"] == before["built"]
+    assert indexes.version_index(version) is first and indexes.STATS["memory"] == before["memory"] + 1
+
+    # a file that does not verify is never unpickled: the index is rebuilt (and the file rewritten)
+    indexes.forget()
+    files[0].write_bytes(b"\x00" * 32 + files[0].read_bytes()[32:])
+    indexes.version_index(version)
+    assert indexes.STATS["built"] == before["built"] + 1
+    indexes.forget()
+    indexes.version_index(version)
+    assert indexes.STATS["loaded"] == before["loaded"] + 2
+
+
+def test_the_key_follows_the_content_not_the_row(cli, flow_csv):
+    cli("lists_load", str(flow_csv()), "--name", "t_key_a")
+    cli("lists_load", str(flow_csv()), "--name", "t_key_b")
+    a = WatchListVersion.objects.get(watch_list__name="t_key_a")
+    b = WatchListVersion.objects.get(watch_list__name="t_key_b")
+    assert a.file_sha256 == b.file_sha256 and indexes.index_key(a) != indexes.index_key(b)  # names differ
+    assert len(indexes.engine_fingerprint()) == 64
