@@ -87,7 +87,7 @@ def case_vote(
     """Cast the actor's vote on a committee case, then decide the case if the committee's rule is now met."""
     require(actor, "cases.vote")
     require_participant(actor, case)
-    case = Case.objects.select_for_update().select_related("committee", "gate_decision").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("committee", "gate_decision").get(pk=case.pk)
     if case.committee_id is None:
         raise Conflict("This case is in the compliance officers' queue: an officer decides it, nobody votes.")
     member = seat(case, actor)
@@ -157,7 +157,7 @@ def case_decide(
     """A compliance officer decides a case of the officers' queue alone, with a rationale on record."""
     require(actor, "cases.decide")
     require_participant(actor, case)
-    case = Case.objects.select_for_update().select_related("committee", "gate_decision").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("committee", "gate_decision").get(pk=case.pk)
     if case.committee_id is not None:
         raise Conflict(f"This case is decided by a vote of the {case.committee.name}.")
     if not case.is_active:

@@ -113,7 +113,7 @@ def recommendation_update(
 ) -> Recommendation:
     """Work an item: record progress and the evidence that it is done. Done needs evidence."""
     require(actor, "recommendations.update")
-    item = Recommendation.objects.select_for_update().select_related("org_unit").get(pk=recommendation.pk)
+    item = Recommendation.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=recommendation.pk)
     assigned = item.assignees.filter(pk=actor.pk).exists()
     if not assigned and not unit_in_scope(actor, item.org_unit):
         raise Forbidden(f"{item.org_unit.name} is outside the org units you are scoped to.", code="out_of_scope")
@@ -167,7 +167,7 @@ def recommendation_escalate_overdue(*, actor: Any = "system", today: date | None
         require(actor, "recommendations.escalate")
     day = today or timezone.localdate()
     overdue = list(
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
         .filter(status__in=Recommendation.ACTIVE, due_date__lt=day, escalated_at__isnull=True)
         .select_related("org_unit", "case")
         .prefetch_related("assignees")
@@ -196,7 +196,7 @@ def deadline_reminders_send(*, actor: Any = "system", today: date | None = None,
     day = today or timezone.localdate()
     horizon = day + timedelta(days=within_days)
     sent = 0
-    items = (Recommendation.objects.select_for_update()
+    items = (Recommendation.objects.select_for_update(of=("self",))
              .filter(status__in=Recommendation.ACTIVE, due_date__gte=day, due_date__lte=horizon, reminded_at__isnull=True)
              .select_related("org_unit").prefetch_related("assignees"))
     now = timezone.now()
@@ -209,7 +209,7 @@ def deadline_reminders_send(*, actor: Any = "system", today: date | None = None,
                       summary={"due_date": item.due_date})
         sent += 1
     end = timezone.make_aware(datetime.combine(horizon + timedelta(days=1), time.min))
-    cases = (Case.objects.select_for_update()
+    cases = (Case.objects.select_for_update(of=("self",))
              .filter(status__in=(Case.Status.OPEN, Case.Status.UNDER_REVIEW), due_at__isnull=False, due_at__lt=end,
                      reminded_at__isnull=True)
              .select_related("committee", "org_unit"))
