@@ -1,0 +1,67 @@
+"""conduct suppliers import FILE [FILE ...] [--commit] — check, and with --commit import, supplier files.
+
+Without --commit it is a preview: every problem is printed by file, row and column, nothing changes, and the
+command exits 1 when there are problems. With --commit a clean set of files is imported in one transaction
+(a set with any problem imports nothing, exit 1), then every supplier's risk is recomputed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from conduct.apps.accounts.models import OrgUnit
+from conduct.apps.suppliers.services import ImportSource, risk_recompute_all, supplier_import
+
+
+class Command(BaseCommand):
+    help = "Check (preview) or import (--commit) CSV/XLSX files of suppliers, sites, certificates and relations."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument("--commit", action="store_true", help="Import when there is no problem (all or nothing)")
+        parser.add_argument("--unit", help="Org unit code for new suppliers (default: the top of the organisation)")
+        parser.add_argument("--json", action="store_true", help="Print the report as JSON")
+        parser.add_argument("--no-risk", action="store_true", help="Do not recompute risk after importing")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        sources = []
+        for path in opts["files"]:
+            if not path.is_file():
+                raise CommandError(f"{path}: no such file")
+            sources.append(ImportSource(name=path.name, path=path))
+        unit = None
+        if opts["unit"]:
+            unit = OrgUnit.objects.filter(code=opts["unit"]).first()
+            if unit is None:
+                raise CommandError(f"--unit {opts['unit']!r}: no such org unit")
+        report = supplier_import(actor=None, sources=sources, commit=opts["commit"], unit=unit)
+        if opts["json"]:
+            self.stdout.write(json.dumps(report.to_dict(), indent=2, default=str))
+        else:
+            for f in report.files:
+                sheet = f" ({f.sheet})" if f.sheet else ""
+                self.stdout.write(f"{f.name}{sheet}: {f.kind or 'unknown kind'}, {f.rows} rows, sha256 {f.sha256[:16]}")
+            for problem in report.problems:
+                self.stdout.write(str(problem))
+            for kind, counts in report.counts.items():
+                if counts.get("rows"):
+                    detail = ", ".join(f"{k} {v}" for k, v in counts.items())
+                    self.stdout.write(f"{kind}: {detail}")
+        if not report.ok:
+            more = " (stopped counting)" if report.truncated else ""
+            raise CommandError(f"{len(report.problems)} problem(s){more}; nothing was imported.", returncode=1)
+        if not report.committed:
+            self.stdout.write(f"No problems ({report.seconds} s). Run again with --commit to import.")
+            return
+        self.stdout.write(self.style.SUCCESS(f"Imported in {report.seconds} s."))
+        if report.changed_suppliers:
+            from conduct.apps.suppliers.tasks import screen_suppliers
+
+            screen_suppliers.enqueue(report.changed_suppliers)  # the worker screens them, when screening is installed
+        if not opts["no_risk"]:
+            summary = risk_recompute_all(actor="cli")
+            self.stdout.write(f"Risk recomputed for {summary.suppliers} suppliers in {summary.seconds} s: {summary.bands}")

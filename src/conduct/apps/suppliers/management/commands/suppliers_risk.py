@@ -1,0 +1,18 @@
+"""conduct suppliers risk — recompute every supplier's risk score and drivers now (the daily job does it too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from conduct.apps.suppliers.services import risk_recompute_all
+
+
+class Command(BaseCommand):
+    help = "Recompute every supplier's risk score (country, certificates, findings, questionnaire, sub-suppliers)."
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        summary = risk_recompute_all(actor="cli")
+        bands = ", ".join(f"{band} {count}" for band, count in sorted(summary.bands.items()))
+        self.stdout.write(f"Recomputed {summary.suppliers} suppliers in {summary.seconds} s ({bands or 'none'}).")

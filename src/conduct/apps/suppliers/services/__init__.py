@@ -1,0 +1,76 @@
+"""The only writers of supplier data. Each is `<noun>_<verb>(*, actor, ...)`, one transaction, one ledger entry.
+
+Split by concern: suppliers (with sites, contacts, relations, onboarding), certificates, audits (findings and
+corrective actions), questionnaires, risk, importing, reminders.
+"""
+
+from conduct.apps.suppliers.services.audits import (
+    action_attach_evidence,
+    action_create,
+    action_update,
+    audit_create,
+    finding_add,
+)
+from conduct.apps.suppliers.services.certificates import (
+    certificate_attach_file,
+    certificate_create,
+    certificate_update,
+    certificate_withdraw,
+)
+from conduct.apps.suppliers.services.importing import ImportReport, ImportSource, supplier_import
+from conduct.apps.suppliers.services.questionnaires import (
+    questionnaire_review,
+    questionnaire_save,
+    questionnaire_send,
+    template_get,
+    templates,
+)
+from conduct.apps.suppliers.services.reminders import certificate_reminders_send
+from conduct.apps.suppliers.services.risk import risk_recompute_all, risk_refresh
+from conduct.apps.suppliers.services.suppliers import (
+    contact_add,
+    contact_remove,
+    onboarding_subject,
+    relation_add,
+    relation_remove,
+    site_add,
+    site_remove,
+    site_update,
+    supplier_create,
+    supplier_onboard,
+    supplier_update,
+)
+
+__all__ = [
+    "ImportReport",
+    "ImportSource",
+    "action_attach_evidence",
+    "action_create",
+    "action_update",
+    "audit_create",
+    "certificate_attach_file",
+    "certificate_create",
+    "certificate_reminders_send",
+    "certificate_update",
+    "certificate_withdraw",
+    "contact_add",
+    "contact_remove",
+    "finding_add",
+    "onboarding_subject",
+    "questionnaire_review",
+    "questionnaire_save",
+    "questionnaire_send",
+    "relation_add",
+    "relation_remove",
+    "risk_recompute_all",
+    "risk_refresh",
+    "site_add",
+    "site_remove",
+    "site_update",
+    "supplier_create",
+    "supplier_import",
+    "supplier_onboard",
+    "supplier_update",
+    "template_get",
+    "templates",
+]

@@ -1,0 +1,113 @@
+"""Certificate expiry reminders: to the supplier's contacts and to the liaisons of the owning org unit.
+
+A certificate gets one reminder per threshold (settings CERT_REMINDER_DAYS, default 90, 30, 7 and 0 days
+before it runs out) for each expiry date it has: renewing it (a later valid_until) starts again. A
+certificate already superseded by a later one of the same standard is not reminded about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from conduct.apps.accounts.models import Liaison, OrgUnit, User
+from conduct.apps.audit.services import ledger_append
+from conduct.apps.suppliers.conf import reminder_days
+from conduct.apps.suppliers.models import Certificate, CertificateReminder
+
+
+@dataclass(frozen=True)
+class ReminderSummary:
+    certificates: int
+    emails: int
+
+
+def owning_liaisons(unit: OrgUnit) -> list[User]:
+    """The liaisons of the unit, or of its nearest ancestor that has any."""
+    by_unit: dict[int, list[User]] = {}
+    for liaison in Liaison.objects.filter(org_unit_id__in=unit.ancestor_ids, user__is_active=True).select_related("user"):
+        by_unit.setdefault(liaison.org_unit_id, []).append(liaison.user)
+    for unit_id in reversed(unit.ancestor_ids):
+        if unit_id in by_unit:
+            return by_unit[unit_id]
+    return []
+
+
+def _threshold(days_left: int, thresholds: tuple[int, ...]) -> int | None:
+    reached = [t for t in thresholds if t >= days_left]
+    return min(reached) if reached else None
+
+
+def _notify_in_app(users: list[User], text: str, link: str) -> None:
+    try:
+        from conduct.apps.notifications.services import notify
+    except ImportError:
+        return
+    notify(users=users, kind="deadline", text=text[:500], link=link, email=False)
+
+
+@transaction.atomic
+def certificate_reminders_send(*, today: date | None = None) -> ReminderSummary:
+    today = today or timezone.localdate()
+    thresholds = reminder_days()
+    if not thresholds:
+        return ReminderSummary(0, 0)
+    horizon = today.toordinal() + max(thresholds)
+    newer = Certificate.objects.filter(
+        supplier=OuterRef("supplier"), standard=OuterRef("standard"), valid_until__gt=OuterRef("valid_until"),
+        withdrawn_at__isnull=True,
+    )
+    due = (
+        Certificate.objects.filter(withdrawn_at__isnull=True, valid_until__gte=today,
+                                   valid_until__lte=date.fromordinal(horizon))
+        .exclude(Exists(newer))
+        .select_related("supplier", "supplier__org_unit")
+        .prefetch_related("supplier__contacts")
+        .order_by("valid_until", "id")
+    )
+    sent = {(r.certificate_id, r.valid_until, r.threshold_days) for r in CertificateReminder.objects.filter(
+        certificate__in=due, valid_until__gte=today)}
+    messages: list[EmailMessage] = []
+    reminders: list[CertificateReminder] = []
+    liaisons_of: dict[int, list[User]] = {}
+    for cert in due:
+        days_left = (cert.valid_until - today).days
+        threshold = _threshold(days_left, thresholds)
+        if threshold is None or (cert.pk, cert.valid_until, threshold) in sent:
+            continue
+        supplier = cert.supplier
+        when = "today" if days_left == 0 else f"in {days_left} day{'s' if days_left != 1 else ''}"
+        subject = f"{cert.standard} certificate {cert.number} of {supplier.name} expires {when} ({cert.valid_until})"
+        body = (
+            f"The {cert.standard} certificate {cert.number} of {supplier.name}, issued by {cert.issuer or 'its certifier'}, "
+            f"is valid until {cert.valid_until.isoformat()}.\n\n"
+        )
+        contacts = sorted({c.email for c in supplier.contacts.all() if c.receives_reminders and c.email})
+        if supplier.org_unit_id not in liaisons_of:
+            liaisons_of[supplier.org_unit_id] = owning_liaisons(supplier.org_unit)
+        liaisons = liaisons_of[supplier.org_unit_id]
+        liaison_emails = sorted({u.email for u in liaisons if u.email})
+        if contacts:
+            messages.append(EmailMessage(subject, body + "Please send us the renewed certificate through the supplier "
+                                         "portal before it runs out.\n", settings.DEFAULT_FROM_EMAIL, contacts))
+        if liaison_emails:
+            messages.append(EmailMessage(subject, body + f"Supplier page: /suppliers/{supplier.pk}/\n",
+                                         settings.DEFAULT_FROM_EMAIL, liaison_emails))
+        _notify_in_app(liaisons, subject, f"/suppliers/{supplier.pk}/")
+        reminders.append(CertificateReminder(certificate=cert, valid_until=cert.valid_until, threshold_days=threshold,
+                                             recipients=[*contacts, *liaison_emails]))
+    if not reminders:
+        return ReminderSummary(0, 0)
+    CertificateReminder.objects.bulk_create(reminders)
+    ledger_append(actor="system", action="certificate.reminders", object_type="certificate", object_id="*",
+                  summary={"certificates": [r.certificate_id for r in reminders][:200], "count": len(reminders),
+                           "emails": len(messages), "date": today})
+    # Send after commit: a rolled-back run announces nothing, and a mail failure is retried tomorrow.
+    transaction.on_commit(lambda: get_connection(fail_silently=True).send_messages(messages))
+    return ReminderSummary(len(reminders), len(messages))
