@@ -18,13 +18,37 @@ SHARED = REPO.parent / "shared"
 DEMO_PASSWORD = yaml.safe_load((REPO / "data" / "demo" / "organisation.yaml").read_text())["password"]
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+def _load_demo() -> None:
+    from conduct.apps.audit.models import GENESIS_HASH, LedgerHead
     from conduct.apps.web.management.commands.demo_load import load_demo
 
-    spec = yaml.safe_load((REPO / "data" / "demo" / "organisation.yaml").read_text())
+    LedgerHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+    load_demo(yaml.safe_load((REPO / "data" / "demo" / "organisation.yaml").read_text()))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
-        load_demo(spec)
+        _load_demo()
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """A transactional test ends by flushing the database; put the demo organisation back for the tests
+    that follow it on the same worker (they run inside transactions over that shared base)."""
+    yield
+    if nextitem is not None and _is_transactional(item):  # the last item's teardown drops the test DB
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _load_demo()
 
 
 def _user(username: str) -> Any:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -161,16 +163,35 @@ def checkpoint_dict(cp: Checkpoint) -> dict[str, Any]:
 
 
 def signing_keys() -> tuple[bytes, bytes]:
-    """The installation's Ed25519 key pair, generated into CONDUCT_HOME/keys on first use."""
+    """The installation's Ed25519 key pair: the private key is generated once into CONDUCT_HOME/keys
+    (created exclusively, so concurrent first uses agree on one key); the public key is derived from it."""
+    from cryptography.hazmat.primitives import serialization
+
     private_path: Path = settings.CONDUCT["SIGNING_KEY_PATH"]
-    public_path = private_path.with_suffix(".pub.pem")
     if not private_path.exists():
         private_path.parent.mkdir(parents=True, exist_ok=True)
-        private_pem, public_pem = core_ledger.generate_keypair()
-        private_path.write_bytes(private_pem)
-        private_path.chmod(0o600)
+        private_pem, _ = core_ledger.generate_keypair()
+        try:
+            fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(private_pem)
+    private_pem = private_path.read_bytes()
+    for _ in range(50):  # another process may still be writing it
+        if private_pem.strip().endswith(b"-----"):
+            break
+        time.sleep(0.02)
+        private_pem = private_path.read_bytes()
+    key = serialization.load_pem_private_key(private_pem, password=None)
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    public_path = private_path.with_suffix(".pub.pem")
+    if not public_path.exists() or public_path.read_bytes() != public_pem:
         public_path.write_bytes(public_pem)
-    return private_path.read_bytes(), public_path.read_bytes()
+    return private_pem, public_pem
 
 
 @transaction.atomic
