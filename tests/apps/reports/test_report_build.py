@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from conduct.apps.audit.services import signing_keys
 from conduct.apps.reports.transparency.manifest import verify_report_dir
 
 YEAR = timezone.localdate().year
@@ -23,13 +24,12 @@ def keys(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker, tmp_path_factory, keys):
+def built(django_db_setup, django_db_blocker, tmp_path_factory):
     """One report built with the CLI for the whole module (WeasyPrint takes a few seconds)."""
-    from django.conf import settings
-    from django.test import override_settings
-
     out = tmp_path_factory.mktemp("report") / "2026"
-    with override_settings(CONDUCT={**settings.CONDUCT, "SIGNING_KEY_PATH": keys}), django_db_blocker.unblock():
+    # The installation's own key: this build commits its checkpoint for the rest of the session, and a
+    # checkpoint signed by a throwaway key would not verify in the ledger's own tests.
+    with django_db_blocker.unblock():
         call_command("report_build", "--year", str(YEAR), "--out", str(out))
     return out
 
@@ -97,7 +97,7 @@ def test_the_report_verifies_and_the_publication_is_in_the_ledger(built, capsys,
     assert Checkpoint.objects.filter(seq=entry.seq).exists()
     report = Report.objects.get(pk=manifest["report"]["id"])
     assert report.state == "published" and report.path == str(built)
-    assert verify_report_dir(built, public_pem=keys.with_suffix(".pub.pem").read_bytes()).ok
+    assert verify_report_dir(built, public_pem=signing_keys()[1]).ok
 
 
 @pytest.mark.parametrize("name", ["index.html", "report.pdf", "data.json", "data/certification_coverage.csv",
