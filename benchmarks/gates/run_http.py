@@ -101,8 +101,13 @@ def main() -> int:
             except OSError:
                 time.sleep(0.2)
         body = json.dumps(SUBJECT).encode()
-        drive(port, token, "GET", "/api/v1/ping", None, 2, args.threads)  # warm up
-        drive(port, token, "POST", "/api/v1/gates/sales_deal/evaluate", body, 2, args.threads)
+        # Warm up: each gunicorn process loads the policy pack, rigour's name tables and the screening index
+        # on first use (tens of seconds on this machine); measure only once every process has them.
+        drive(port, token, "GET", "/api/v1/ping", None, 2, args.threads)
+        for _ in range(10):
+            warm = drive(port, token, "POST", "/api/v1/gates/sales_deal/evaluate", body, 5, args.threads)
+            if warm["p99_ms"] < 1000:
+                break
         results = {
             "ping": drive(port, token, "GET", "/api/v1/ping", None, args.seconds, args.threads),
             "evaluate": drive(port, token, "POST", "/api/v1/gates/sales_deal/evaluate", body, args.seconds, args.threads),
