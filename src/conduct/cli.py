@@ -18,7 +18,7 @@ def _resolve(argv: list[str]) -> list[str]:
     if len(argv) >= 2 and f"{argv[0]}_{argv[1]}" in commands:
         return [f"{argv[0]}_{argv[1]}", *argv[2:]]
     if argv and argv[0] in {"audit", "demo", "users", "tokens", "gate", "policy", "lists", "suppliers",
-                            "frameworks", "report"} and argv[0] not in commands:
+                            "frameworks", "report"} and argv[0] not in commands:  # a group word with a bad verb
         verbs = sorted(c.split("_", 1)[1] for c in commands if c.startswith(argv[0] + "_"))
         wanted = argv[1] if len(argv) > 1 else ""
         sys.stderr.write(
@@ -43,6 +43,12 @@ def main(argv: list[str] | None = None) -> None:
             "  tokens create NAME [--scope read|read-write] [--expires-days N]\n"
             "  audit verify [--export FILE --public-key KEY]   audit export [--out FILE]   audit checkpoint\n"
             "  backup [--out FILE]        restore FILE [--force]\n"
+            "  gate check GATE SUBJECT.json [--json] [--dry-run]   (exit 0 allow, 1 deny, 3 review, 2 invalid)\n"
+            "  policy validate DIR        policy test DIR\n"
+            "  lists load PATH [--format F] [--name N] [--kind K]   lists show [NAME]\n"
+            "  screen NAME [--type T] [--country CC] [--json]   screen --input names.csv --output out.jsonl\n"
+            "  suppliers import FILE... [--commit]   suppliers risk   suppliers remind   suppliers export\n"
+            "  frameworks load|list|show|export   report build --year YYYY --out DIR   report verify DIR\n"
         )
         return
     import django
