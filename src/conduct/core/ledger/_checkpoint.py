@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,8 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from conduct.core._signing import generate_keypair as generate_keypair
+from conduct.core._signing import key_id_of as key_id_of
+from conduct.core._signing import load_private_key as load_private_key
+from conduct.core._signing import load_public_key as load_public_key
 
 from ._record import LedgerFormatError, check_hex64, dumps_canonical, format_at, load_json_object, parse_at
 
@@ -26,43 +29,6 @@ from ._record import LedgerFormatError, check_hex64, dumps_canonical, format_at,
 CHECKPOINT_CONTEXT = "conduct/ledger-checkpoint/v1"
 _KEY_ID = re.compile(r"[0-9a-f]{16}")
 _CHECKPOINT_KEYS = frozenset({"type", "seq", "head_hash", "at", "key_id", "signature"})
-
-
-def generate_keypair() -> tuple[bytes, bytes]:
-    """A new Ed25519 key pair as (private PKCS#8 PEM, public SubjectPublicKeyInfo PEM), unencrypted."""
-    private = Ed25519PrivateKey.generate()
-    private_pem = private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    public_pem = private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return private_pem, public_pem
-
-
-def load_private_key(private_pem: bytes) -> Ed25519PrivateKey:
-    try:
-        key = serialization.load_pem_private_key(private_pem, password=None)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"private key: not an unencrypted PEM private key ({exc})") from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"private key: expected Ed25519, found {type(key).__name__}")
-    return key
-
-
-def load_public_key(public_pem: bytes) -> Ed25519PublicKey:
-    try:
-        key = serialization.load_pem_public_key(public_pem)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"public key: not a PEM public key ({exc})") from None
-    if not isinstance(key, Ed25519PublicKey):
-        raise ValueError(f"public key: expected Ed25519, found {type(key).__name__}")
-    return key
-
-
-def key_id_of(key: Ed25519PublicKey) -> str:
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def public_key_id(public_pem: bytes) -> str:
