@@ -249,36 +249,7 @@ _MR_VOWEL = [
     "ui",
     "i",
 ]
-_MR_FINAL = [
-    "",
-    "k",
-    "k",
-    "k",
-    "n",
-    "n",
-    "n",
-    "t",
-    "l",
-    "k",
-    "m",
-    "l",
-    "l",
-    "l",
-    "p",
-    "l",
-    "m",
-    "p",
-    "p",
-    "t",
-    "t",
-    "ng",
-    "t",
-    "t",
-    "k",
-    "t",
-    "p",
-    "t",
-]
+_MR_FINAL = _RR_FINAL  # the final consonants are spelt alike in both systems as simplified here
 # Usual spellings of the commonest Korean surnames (South Korean passports and press).
 KOREAN_SURNAMES = {
     "김": "kim",
