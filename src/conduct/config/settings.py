@@ -77,6 +77,7 @@ try:
 except ValueError as exc:  # pragma: no cover - depends on the environment
     raise ConfigError(f"DATABASE_URL is not a database URL Conduct understands: {exc}") from exc
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["ENGINE"] = "conduct.db.sqlite"  # Django's backend with a fair writer queue (see its docstring)
     _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of failing.

@@ -1,0 +1,1 @@
+"""Database backends Conduct ships (selected in settings, not by users)."""
