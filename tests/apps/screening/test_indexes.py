@@ -40,3 +40,29 @@ def test_the_key_follows_the_content_not_the_row(cli, flow_csv):
     b = WatchListVersion.objects.get(watch_list__name="t_key_b")
     assert a.file_sha256 == b.file_sha256 and indexes.index_key(a) != indexes.index_key(b)  # names differ
     assert len(indexes.engine_fingerprint()) == 64
+
+
+def test_gates_reuse_a_name_s_matches_until_a_list_changes(cli, flow_csv, monkeypatch):
+    from conduct.apps.screening.services import gates as gate_port
+
+    calls: list[str] = []
+    real_search = indexes.search
+
+    def counting(lists, query, **kwargs):
+        calls.append(query.name)
+        return real_search(lists, query, **kwargs)
+
+    monkeypatch.setattr(indexes, "search", counting)
+    cli("lists_load", str(flow_csv()), "--name", "t_gatecache")
+
+    def best(name):
+        hits = gate_port.policy_screener().screen(name, entity_type="organization", country="RU")
+        return [(h.entry_id, round(h.score, 3)) for h in hits if h.entry_id.startswith("T-")][:1]
+
+    first = best("Borealis Lens Works")
+    assert first and first[0][0] == "T-2"
+    assert best("Borealis Lens Works") == first and calls.count("Borealis Lens Works") == 1  # the second screen is answered from memory
+    # a new version of the list (T-2 renamed) is new content: the name is screened again and the answer follows
+    cli("lists_load", str(flow_csv(**{"T-2": "T-2,Polar Glassworks,,organization,RU,TEST-PROG,\n"})), "--name",
+        "t_gatecache")
+    assert best("Borealis Lens Works") != first and calls.count("Borealis Lens Works") == 2

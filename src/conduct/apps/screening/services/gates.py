@@ -7,6 +7,8 @@ longer align closely, and a match dismissed for that party and entry is left out
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from conduct.apps.screening import indexes
@@ -18,6 +20,14 @@ from conduct.core.screening import ENTITY_TYPES, Query, country_code
 CONFIRMED_SCORE = 1.0
 GATE_LIMIT = 10
 
+# Engine results for names gates screened recently, per set of list contents. The same customers, integrators
+# and SDK vendors come through gates again and again; their matches only change when a list's content (its
+# file hash), its title or the engine changes, and all three are in the key. Analysts' reviews are not cached:
+# they are read from the database on every screen.
+RESULT_SLOTS = 4096
+_RESULTS: OrderedDict[tuple[object, ...], tuple[tuple[str, ScreeningHit], ...]] = OrderedDict()
+_RESULTS_LOCK = threading.Lock()
+
 
 class PolicyScreener:
     """Implements conduct.core.policy.Screener over the lists current when it was made."""
@@ -25,6 +35,7 @@ class PolicyScreener:
     def __init__(self, lists: Sequence[CurrentList]) -> None:
         self.lists = list(lists)
         self.titles = {c.name: c.version.watch_list.title for c in self.lists}
+        self.key = tuple((c.name, indexes.index_key(c.version), self.titles[c.name]) for c in self.lists)
 
     def screen(
         self, name: str, *, entity_type: str | None = None, country: str | None = None
@@ -34,14 +45,7 @@ class PolicyScreener:
             return ()
         kind = entity_type if entity_type in ENTITY_TYPES else None
         code = country_code(country) if country else None
-        hits: dict[tuple[str, str], ScreeningHit] = {}
-        if self.lists:
-            for found in indexes.search(self.lists, Query(text, entity_type=kind, country=code), limit=GATE_LIMIT):
-                match = found.match
-                hits[(match.list_id, match.source_id)] = ScreeningHit(
-                    list_name=self.titles.get(match.list_id, match.list_id), list_kind=match.list_kind,
-                    entry_id=match.source_id, matched_name=match.matched_name, score=float(match.score),
-                )
+        hits = {(list_id, hit.entry_id): hit for list_id, hit in self._engine_hits(text, kind, code)}
         confirmed, dismissed = _reviews_for(text, code)
         for key in dismissed - set(confirmed):
             hits.pop(key, None)
@@ -51,6 +55,29 @@ class PolicyScreener:
                 matched_name=alert.matched_name, score=CONFIRMED_SCORE,
             )
         return sorted(hits.values(), key=lambda h: (-h.score, h.list_name, h.entry_id))
+
+    def _engine_hits(self, text: str, kind: str | None, code: str | None) -> tuple[tuple[str, ScreeningHit], ...]:
+        """(list name, hit) for the engine's matches of one name over the current lists, cached."""
+        if not self.lists:
+            return ()
+        key = (self.key, text, kind, code)
+        with _RESULTS_LOCK:
+            cached = _RESULTS.get(key)
+            if cached is not None:
+                _RESULTS.move_to_end(key)
+                return cached
+        found = tuple(
+            (m.match.list_id, ScreeningHit(
+                list_name=self.titles.get(m.match.list_id, m.match.list_id), list_kind=m.match.list_kind,
+                entry_id=m.match.source_id, matched_name=m.match.matched_name, score=float(m.match.score),
+            ))
+            for m in indexes.search(self.lists, Query(text, entity_type=kind, country=code), limit=GATE_LIMIT)
+        )
+        with _RESULTS_LOCK:
+            _RESULTS[key] = found
+            while len(_RESULTS) > RESULT_SLOTS:
+                _RESULTS.popitem(last=False)
+        return found
 
 
 def _reviews_for(name: str, country: str | None) -> tuple[dict[tuple[str, str], Alert], set[tuple[str, str]]]:
