@@ -69,6 +69,8 @@ def drive(port: int, token: str, method: str, path: str, body: bytes | None, sec
         t.join()
     elapsed = time.perf_counter() - t0
     latencies.sort()
+    if not latencies:  # nothing finished in the window (a worker still warming up): no figures
+        return {"requests": 0, "rps": 0.0, "p50_ms": float("inf"), "p99_ms": float("inf"), "failures": len(failures)}
     return {
         "requests": sum(counts),
         "rps": sum(counts) / elapsed,

@@ -146,3 +146,21 @@ def test_concurrent_writers_never_fork_or_leave_a_gap():
     result = ledger_verify()
     assert result.ok, result.reason
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_a_batch_appends_in_order_as_one_unbroken_run():
+    from conduct.apps.audit.services import LedgerItem, ledger_append_many
+
+    head = LedgerHead.objects.get()
+    entries = ledger_append_many(actor="test", items=[
+        LedgerItem("test.batch", "thing", i, {"n": i}) for i in range(3)
+    ])
+    stored = list(LedgerEntry.objects.filter(seq__gt=head.seq).order_by("seq"))
+    assert [e.seq for e in stored] == [head.seq + 1, head.seq + 2, head.seq + 3]
+    assert [e.object_id for e in stored] == ["0", "1", "2"]
+    assert stored[0].prev_hash == head.hash
+    assert [e.prev_hash for e in stored[1:]] == [e.hash for e in stored[:-1]]
+    assert [e.hash for e in entries] == [e.hash for e in stored]
+    assert LedgerHead.objects.get().hash == stored[-1].hash
+    assert ledger_verify().ok
+    assert ledger_append_many(actor="test", items=[]) == []

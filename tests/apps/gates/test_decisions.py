@@ -220,3 +220,27 @@ def test_policy_validate_rejects_an_unknown_urn(tmp_path, capsys):
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
     assert "urn:conduct:sa8000:NOT-A-REQUIREMENT" in err and "rules.yaml:" in err
+
+
+def test_a_deal_referred_to_two_bodies_opens_both_cases_with_one_unbroken_run_of_ledger_entries(
+    api_client, officer, bearer
+):
+    from conduct.apps.audit.services import ledger_verify
+    from conduct.apps.notifications.models import Notification
+    from conduct.datafiles import data_path
+
+    subject = json.loads(data_path("examples", "subjects", "sales_deal.json").read_text())
+    headers = bearer(officer)  # creating the token is ledgered too
+    before = LedgerEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    body = post(api_client(), headers, "sales_deal", subject).json()
+    assert body["outcome"] == "review" and len(body["referrals"]) == 2
+    cases = list(Case.objects.filter(gate_decision_id=body["id"]).order_by("pk"))
+    assert len(cases) == 2 and len({c.queue for c in cases}) == 2  # one case per body referred to
+    entries = list(LedgerEntry.objects.filter(seq__gt=before).order_by("seq"))
+    assert [e.action for e in entries] == ["gate.decide", "case.open", "case.open"]
+    assert [e.seq for e in entries] == list(range(before + 1, before + 4))
+    assert entries[0].object_id == str(body["id"])
+    assert [e.object_id for e in entries[1:]] == [str(c.pk) for c in cases]
+    assert ledger_verify().ok
+    for case in cases:  # whoever must act on each case is told
+        assert Notification.objects.filter(text__startswith=f"Case {case.pk} ").exists()

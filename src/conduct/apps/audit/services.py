@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -51,40 +51,63 @@ def to_record(entry: LedgerEntry) -> core_ledger.LedgerRecord:
     )
 
 
+@dataclass(frozen=True)
+class LedgerItem:
+    """One entry to append: what was done to which object, and the facts worth keeping."""
+
+    action: str
+    object_type: str
+    object_id: object
+    summary: dict[str, Any] | None = None
+
+
 def ledger_append(
     *, actor: Any, action: str, object_type: str, object_id: object, summary: dict[str, Any] | None = None
 ) -> LedgerEntry:
     """Append one entry to the chain. Joins the caller's transaction so the write and its entry commit together."""
-    with transaction.atomic():
+    return ledger_append_many(actor=actor, items=[LedgerItem(action, object_type, object_id, summary)])[0]
+
+
+def ledger_append_many(*, actor: Any, items: Sequence[LedgerItem]) -> list[LedgerEntry]:
+    """Append several entries, in order, by one actor: one read and one update of the head for all of them."""
+    if not items:
+        return []
+    with transaction.atomic(savepoint=False):  # part of the caller's change: no savepoint of its own
         head = LedgerHead.objects.select_for_update().get(pk=1)
         at = timezone.now()
-        record = core_ledger.LedgerRecord(
-            seq=head.seq + 1,
-            at=at,
-            actor=actor_label(actor),
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            summary=_jsonable(summary or {}),
-            prev_hash=head.hash,
-            hash="",
-        )
-        digest = core_ledger.compute_hash(record)
-        entry = LedgerEntry.objects.create(
-            seq=record.seq,
-            at=record.at,
-            actor=record.actor,
-            action=record.action,
-            object_type=record.object_type,
-            object_id=record.object_id,
-            summary=record.summary,
-            prev_hash=record.prev_hash,
-            hash=digest,
-        )
-        head.seq = record.seq
-        head.hash = digest
-        head.save(update_fields=["seq", "hash"])
-    return entry
+        label = actor_label(actor)
+        seq, prev_hash = head.seq, head.hash
+        entries = []
+        for item in items:
+            seq += 1
+            record = core_ledger.LedgerRecord(
+                seq=seq,
+                at=at,
+                actor=label,
+                action=item.action,
+                object_type=item.object_type,
+                object_id=str(item.object_id),
+                summary=_jsonable(item.summary or {}),
+                prev_hash=prev_hash,
+                hash="",
+            )
+            prev_hash = core_ledger.compute_hash(record)
+            entries.append(
+                LedgerEntry(
+                    seq=record.seq,
+                    at=record.at,
+                    actor=record.actor,
+                    action=record.action,
+                    object_type=record.object_type,
+                    object_id=record.object_id,
+                    summary=record.summary,
+                    prev_hash=record.prev_hash,
+                    hash=prev_hash,
+                )
+            )
+        LedgerEntry.objects.bulk_create(entries)
+        LedgerHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash)
+    return entries
 
 
 def iter_records(batch: int = 2000) -> Iterator[core_ledger.LedgerRecord]:

@@ -65,6 +65,7 @@ class GateDecision(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["gate", "reference", "-created_at", "-id"], name="gate_decision_latest")]
         constraints = [
             models.UniqueConstraint(
                 fields=["actor_label", "idempotency_key"],

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import require, require_unit
-from conduct.apps.audit.services import actor_label, ledger_append
+from conduct.apps.audit.services import LedgerItem, actor_label, ledger_append, ledger_append_many
 from conduct.apps.errors import Conflict, Invalid, ServiceError
 from conduct.apps.gates.models import GateDecision, Outcome, PolicyPackVersion
 from conduct.apps.gates.pack import current_pack
@@ -129,7 +129,10 @@ def _record(
 ) -> GateDecision:
     _register_pack_version(actor or "cli")
     reference = str(subject.get("reference") or _default_reference(gate, subject))[:200]
-    previous = GateDecision.objects.filter(gate=gate, reference=reference).order_by("-created_at", "-id").first()
+    previous_id = (
+        GateDecision.objects.filter(gate=gate, reference=reference).order_by("-created_at", "-id")
+        .values_list("pk", flat=True).first()
+    )
     result = decision.to_dict()
     row = GateDecision.objects.create(
         gate=gate,
@@ -144,21 +147,22 @@ def _record(
         actor_label=label,
         idempotency_key=idempotency_key,
         request_hash=request_hash,
-        previous=previous if reference else None,
+        previous_id=previous_id if reference else None,
     )
-    ledger_append(
-        actor=actor or "cli",
+    entry = LedgerItem(
         action="gate.decide",
         object_type="gate_decision",
         object_id=row.pk,
         summary={
             "gate": gate, "reference": reference, "outcome": decision.outcome, "rules": list(decision.fired),
             "policy_version": decision.policy_version, "subject_sha256": request_hash,
-            "previous": previous.pk if previous else None,
+            "previous": previous_id if reference else None,
         },
     )
-    if decision.outcome == Outcome.REVIEW:
-        _open_review_cases(actor, row, decision)
+    if decision.outcome == Outcome.REVIEW and decision.referrals:
+        _open_review_cases(actor, row, decision, entry)  # the decision's entry goes on the chain with the cases'
+    else:
+        ledger_append_many(actor=actor or "cli", items=[entry])
     return row
 
 
@@ -170,21 +174,22 @@ def _default_reference(gate: str, subject: dict[str, Any]) -> str:
     return ""
 
 
-def _open_review_cases(actor: User | None, row: GateDecision, decision: Decision) -> None:
-    from conduct.apps.governance.services import case_open
+def _open_review_cases(actor: User | None, row: GateDecision, decision: Decision, entry: LedgerItem) -> None:
+    from conduct.apps.governance.services import CaseSpec, case_open_many
 
-    for referral in decision.referrals:
-        messages = [r.message for r in decision.reasons if r.rule in referral.rules]
-        case_open(
-            actor=actor or "cli",
-            title=f"{row.get_gate_display()} review: {row.reference or f'decision {row.pk}'}",
-            description="\n".join(messages),
+    title = f"{row.get_gate_display()} review: {row.reference or f'decision {row.pk}'}"
+    case_open_many(actor=actor or "cli", specs=[
+        CaseSpec(
+            title=title,
+            description="\n".join(r.message for r in decision.reasons if r.rule in referral.rules),
             dimension=GATE_DIMENSION[row.gate],
             queue=referral.to,
             source="gate_decision",
             gate_decision=row,
             org_unit=row.org_unit,
         )
+        for referral in decision.referrals
+    ], ledger_first=[entry])
 
 
 @transaction.atomic

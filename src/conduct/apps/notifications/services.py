@@ -7,7 +7,8 @@ announces itself and a slow mail server never slows a request); a failing mail s
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -23,36 +24,60 @@ from conduct.apps.notifications.models import Notification
 log = logging.getLogger("conduct.notifications")
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One message for some users: an in-app notification each, and an email to those with an address."""
+
+    users: Iterable[User]
+    kind: str
+    text: str
+    link: str = ""
+
+
 def notify(
     *, users: Iterable[User], kind: str, text: str, link: str = "", email: bool = True
 ) -> list[Notification]:
     """One in-app notification per (distinct, active) user, and an email to each that has an address."""
-    if kind not in Notification.Kind.values:
-        raise Invalid("Unknown notification kind.", fields={"kind": f"Expected one of {', '.join(Notification.Kind.values)}."})
-    seen: set[int] = set()
-    recipients = []
-    for user in users:
-        if user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        recipients.append(user)
-    rows = Notification.objects.bulk_create(
-        [Notification(user=u, kind=kind, text=text[:500], link=link[:300]) for u in recipients]
-    )
-    if email:
+    return notify_many(notices=[Notice(users, kind, text, link)], email=email)
+
+
+def notify_many(*, notices: Sequence[Notice], email: bool = True) -> list[Notification]:
+    """Several notices in one write, and their emails in one background task after the commit."""
+    kinds = Notification.Kind.values
+    unknown = [n.kind for n in notices if n.kind not in kinds]
+    if unknown:
+        raise Invalid("Unknown notification kind.", fields={"kind": f"Expected one of {', '.join(kinds)}."})
+    rows: list[Notification] = []
+    emails: list[tuple[list[str], str, str, str]] = []
+    for notice in notices:
+        seen: set[int] = set()
+        recipients = []
+        for user in notice.users:
+            if user.pk in seen or not user.is_active:
+                continue
+            seen.add(user.pk)
+            recipients.append(user)
+        rows.extend(Notification(user=u, kind=notice.kind, text=notice.text[:500], link=notice.link[:300])
+                    for u in recipients)
         addresses = [u.email for u in recipients if u.email]
-        if addresses:
-            transaction.on_commit(lambda: _queue(addresses, kind, text, link))
-    return rows
+        if email and addresses:
+            emails.append((addresses, notice.kind, notice.text, notice.link))
+    created = Notification.objects.bulk_create(rows)
+    if emails:
+        transaction.on_commit(lambda: _queue(emails))
+    return created
 
 
-def _queue(addresses: list[str], kind: str, text: str, link: str) -> None:
-    from conduct.apps.notifications.tasks import send_notification_email
+def _queue(emails: list[tuple[list[str], str, str, str]]) -> None:
+    from conduct.apps.notifications.tasks import send_notification_email, send_notification_emails
 
     try:
-        send_notification_email.enqueue(addresses, kind, text, link)
+        if len(emails) == 1:
+            send_notification_email.enqueue(*emails[0])
+        else:
+            send_notification_emails.enqueue([list(e) for e in emails])
     except Exception:  # noqa: BLE001 - a queue failure must not break the change that was already committed
-        log.exception("could not queue a notification email", extra={"kind": kind})
+        log.exception("could not queue a notification email", extra={"kinds": sorted({e[1] for e in emails})})
 
 
 def send_now(addresses: list[str], kind: str, text: str, link: str) -> int:

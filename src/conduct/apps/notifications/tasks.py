@@ -10,3 +10,14 @@ def send_notification_email(addresses: list[str], kind: str, text: str, link: st
     from conduct.apps.notifications.services import send_now
 
     return send_now(addresses, kind, text, link)
+
+
+@task()
+def send_notification_emails(messages: list[list[object]]) -> int:
+    """Several notices' emails in one task: each item is [addresses, kind, text, link]."""
+    from conduct.apps.notifications.services import send_now
+
+    sent = 0
+    for addresses, kind, text, link in messages:
+        sent += send_now(list(addresses), str(kind), str(text), str(link))  # type: ignore[call-overload]
+    return sent

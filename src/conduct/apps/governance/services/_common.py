@@ -76,6 +76,21 @@ def officers_for(unit: OrgUnit | None) -> list[User]:
     return covering or officers
 
 
+def officers_for_units(units: Iterable[OrgUnit | None]) -> dict[int | None, list[User]]:
+    """`officers_for` each unit (keyed by unit id, None for no unit), reading the officers once."""
+    wanted = {(u.pk if u is not None else None): u for u in units}
+    if not wanted:
+        return {}
+    officers = list(
+        User.objects.filter(role=Role.COMPLIANCE_OFFICER, is_active=True).order_by("pk").prefetch_related("scope_units")
+    )
+    result: dict[int | None, list[User]] = {}
+    for key, unit in wanted.items():
+        covering = [o for o in officers if unit_in_scope(o, unit)] if unit is not None else []
+        result[key] = covering or officers
+    return result
+
+
 def clean_text(value: str | None, field: str, errors: dict[str, str], *, required: bool = True,
                limit: int = MAX_TEXT) -> str:
     text = (value or "").strip()

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import require, require_unit
-from conduct.apps.audit.services import actor_label, ledger_append
+from conduct.apps.audit.services import LedgerItem, actor_label, ledger_append, ledger_append_many
 from conduct.apps.errors import Conflict, Forbidden, Invalid
 from conduct.apps.governance.models import (
     OFFICERS_QUEUE,
@@ -21,6 +24,7 @@ from conduct.apps.governance.models import (
     CaseComment,
     CaseDocument,
     Committee,
+    CommitteeMember,
     ConflictDeclaration,
     Dimension,
     DocumentKind,
@@ -32,13 +36,14 @@ from conduct.apps.governance.services._common import (
     conflicted_user_ids,
     manages,
     officers_for,
+    officers_for_units,
     raise_if,
     require_participant,
     seat,
     voting_seats,
 )
 from conduct.apps.notifications.models import Notification
-from conduct.apps.notifications.services import notify
+from conduct.apps.notifications.services import Notice, notify, notify_many
 
 _UNSET: Any = object()
 
@@ -58,15 +63,24 @@ DOCUMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 }
 
 
-def committee_for_queue(queue: str) -> Committee | None:
-    """The committee a queue names. Policy packs say `technical-ethics-committee`; a committee may be
-    registered as `technical-ethics` — either spelling finds it."""
-    candidates = [queue, queue.removesuffix("-committee"), f"{queue}-committee"]
-    by_slug = {c.slug: c for c in Committee.objects.filter(slug__in=candidates)}
-    return next((by_slug[s] for s in candidates if s in by_slug), None)
+@dataclass(frozen=True)
+class CaseSpec:
+    """What `case_open_many` opens: one case for a committee (queue = its slug) or the officers' queue."""
+
+    title: str
+    dimension: str
+    queue: str
+    source: str = Case.Source.MANUAL
+    description: str = ""
+    gate_decision: Any = None
+    org_unit: OrgUnit | None = None
+    due_days: int | None = 14
+    rights: list[str] | None = None
+    subject_type: str = ""
+    subject_ref: str = ""
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def case_open(
     *,
     actor: Any,
@@ -84,53 +98,122 @@ def case_open(
 ) -> Case:
     """Open a case for a committee (queue = its slug) or the officers' queue. No permission check: gates and
     other services call it for their own reviews; people open cases through `case_create`."""
+    spec = CaseSpec(title=title, dimension=dimension, queue=queue, source=source, description=description,
+                    gate_decision=gate_decision, org_unit=org_unit, due_days=due_days, rights=rights,
+                    subject_type=subject_type, subject_ref=subject_ref)
+    return case_open_many(actor=actor, specs=[spec])[0]
+
+
+@transaction.atomic(savepoint=False)
+def case_open_many(
+    *, actor: Any, specs: Sequence[CaseSpec], ledger_first: Sequence[LedgerItem] = ()
+) -> list[Case]:
+    """Open several cases at once (a gate decision referred to more than one body): every spec is checked
+    before anything is written, then the cases, their ledger entries and their notifications are written
+    in a few statements. `ledger_first` are the caller's own entries for the change that opens the cases
+    (the gate decision): they go on the chain just ahead of the cases' entries, in the same append.
+    No permission check, as for `case_open`."""
     errors: dict[str, str] = {}
-    if dimension not in Dimension.values:
-        errors["dimension"] = f"Expected one of {', '.join(Dimension.values)}."
-    if source not in Case.Source.values:
-        errors["source"] = f"Expected one of {', '.join(Case.Source.values)}."
-    if subject_type and subject_type not in Case.SubjectType.values:
-        errors["subject_type"] = f"Expected one of {', '.join(Case.SubjectType.values)}."
-    title = clean_text(title, "title", errors, limit=300)
-    rights = clean_rights(rights, errors)
+    for spec in specs:
+        if spec.dimension not in Dimension.values:
+            errors["dimension"] = f"Expected one of {', '.join(Dimension.values)}."
+        if spec.source not in Case.Source.values:
+            errors["source"] = f"Expected one of {', '.join(Case.Source.values)}."
+        if spec.subject_type and spec.subject_type not in Case.SubjectType.values:
+            errors["subject_type"] = f"Expected one of {', '.join(Case.SubjectType.values)}."
+        clean_text(spec.title, "title", errors, limit=300)
+        clean_rights(spec.rights, errors)
     raise_if(errors, "The case is not valid.")
-    committee = committee_for_queue(queue) if queue != OFFICERS_QUEUE else None
-    if committee is None and queue != OFFICERS_QUEUE:
-        # A referral to a committee this installation does not have must not fall into a queue nobody reads.
-        description = f"{description}\n\n(Referred to {queue!r}, which is not a committee here.)".strip()
-        queue = OFFICERS_QUEUE
-    if gate_decision is not None and not subject_type:
-        subject_type, subject_ref = Case.SubjectType.GATE_DECISION, gate_decision.reference or f"decision {gate_decision.pk}"
-    case = Case.objects.create(
-        title=title,
-        description=description,
-        dimension=dimension,
-        rights=rights,
-        committee=committee,
-        queue=committee.slug if committee else queue,
-        source=source,
-        subject_type=subject_type,
-        subject_ref=subject_ref[:200],
-        gate_decision=gate_decision,
-        org_unit=org_unit,
-        opened_by=actor_label(actor),
-        due_at=timezone.now() + timedelta(days=due_days) if due_days else None,
-    )
-    ledger_append(actor=actor, action="case.open", object_type="case", object_id=case.pk,
-                  summary={"title": case.title, "queue": case.queue, "source": source, "dimension": dimension,
-                           "gate_decision": getattr(gate_decision, "pk", None), "rights": rights})
-    _announce(case, "needs your vote")
-    return case
+    committees = committees_for_queues({s.queue for s in specs if s.queue != OFFICERS_QUEUE})
+    now = timezone.now()
+    cases = []
+    for spec in specs:
+        description, queue = spec.description, spec.queue
+        committee = committees.get(queue) if queue != OFFICERS_QUEUE else None
+        if committee is None and queue != OFFICERS_QUEUE:
+            # A referral to a committee this installation does not have must not fall into a queue nobody reads.
+            description = f"{description}\n\n(Referred to {queue!r}, which is not a committee here.)".strip()
+            queue = OFFICERS_QUEUE
+        subject_type, subject_ref = spec.subject_type, spec.subject_ref
+        if spec.gate_decision is not None and not subject_type:
+            subject_type = Case.SubjectType.GATE_DECISION
+            subject_ref = spec.gate_decision.reference or f"decision {spec.gate_decision.pk}"
+        cases.append(Case(
+            title=spec.title.strip(),
+            description=description,
+            dimension=spec.dimension,
+            rights=list(dict.fromkeys(spec.rights or [])),
+            committee=committee,
+            queue=committee.slug if committee else queue,
+            source=spec.source,
+            subject_type=subject_type,
+            subject_ref=subject_ref[:200],
+            gate_decision=spec.gate_decision,
+            org_unit=spec.org_unit,
+            opened_by=actor_label(actor),
+            due_at=now + timedelta(days=spec.due_days) if spec.due_days else None,
+        ))
+    Case.objects.bulk_create(cases)
+    ledger_append_many(actor=actor, items=[*ledger_first, *(
+        LedgerItem("case.open", "case", case.pk, {
+            "title": case.title, "queue": case.queue, "source": case.source, "dimension": case.dimension,
+            "gate_decision": getattr(spec.gate_decision, "pk", None), "rights": case.rights,
+        })
+        for case, spec in zip(cases, specs, strict=True)
+    )])
+    _announce_new(cases)
+    return cases
+
+
+def committees_for_queues(queues: Iterable[str]) -> dict[str, Committee]:
+    """The committee each queue names, in one query. Policy packs say `technical-ethics-committee`; a committee
+    may be registered as `technical-ethics` — either spelling finds it."""
+    candidates = {q: [q, q.removesuffix("-committee"), f"{q}-committee"] for q in queues}
+    if not candidates:
+        return {}
+    by_slug = {c.slug: c for c in Committee.objects.filter(slug__in=[s for c in candidates.values() for s in c])}
+    found = {q: next((by_slug[s] for s in slugs if s in by_slug), None) for q, slugs in candidates.items()}
+    return {q: c for q, c in found.items() if c is not None}
+
+
+def committee_for_queue(queue: str) -> Committee | None:
+    """The committee a queue names (see `committees_for_queues`)."""
+    return committees_for_queues([queue]).get(queue)
 
 
 def _announce(case: Case, what: str) -> None:
-    """Tell whoever must act on a newly opened (or reopened) case."""
+    """Tell the voters who must act on a reopened case (those who declared a conflict are left out)."""
     if case.committee_id is not None:
-        voters = [m.user for m in voting_seats(case) if m.user_id not in conflicted_user_ids(case)]
+        conflicted = conflicted_user_ids(case)
+        voters = [m.user for m in voting_seats(case) if m.user_id not in conflicted]
         notify(users=voters, kind=Notification.Kind.VOTE_NEEDED, text=f"Case {case.pk} {what}: {case.title}", link=case_link(case))
     else:
         notify(users=officers_for(case.org_unit), kind=Notification.Kind.ASSIGNMENT,
                text=f"Case {case.pk} is in the compliance officers' queue: {case.title}", link=case_link(case))
+
+
+def _announce_new(cases: Sequence[Case]) -> None:
+    """Tell whoever must act on newly opened cases: the committee's voters (a new case has no conflict
+    declarations yet) or the compliance officers covering its org unit. Reads each group once."""
+    committee_ids = {c.committee_id for c in cases if c.committee_id is not None}
+    voters: dict[int, list[User]] = {}
+    if committee_ids:
+        day = timezone.localdate()
+        serving = CommitteeMember.objects.filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=day), committee_id__in=committee_ids,
+            role__in=CommitteeMember.VOTING_ROLES, term_start__lte=day, user__is_active=True,
+        )
+        for m in serving.select_related("user").order_by():
+            voters.setdefault(m.committee_id, []).append(m.user)
+    officers = officers_for_units([c.org_unit for c in cases if c.committee_id is None])
+    notify_many(notices=[
+        Notice(voters.get(case.committee_id, []), Notification.Kind.VOTE_NEEDED,
+               f"Case {case.pk} needs your vote: {case.title}", case_link(case))
+        if case.committee_id is not None else
+        Notice(officers[case.org_unit_id], Notification.Kind.ASSIGNMENT,
+               f"Case {case.pk} is in the compliance officers' queue: {case.title}", case_link(case))
+        for case in cases
+    ])
 
 
 @transaction.atomic
