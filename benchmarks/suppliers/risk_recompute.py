@@ -1,9 +1,14 @@
 """Full supplier-risk recompute: 100,000 suppliers, 300,000 relations, pure Python.
 
-Times score_suppliers(inputs, graph), which is what a full recompute runs: supplier_risk for every
-supplier (own risk), propagate over the whole graph, then add_upstream for every supplier that receives
-risk from below. Generating the data is not timed. Prints each run (wall and CPU seconds) and the median,
-then one run of the three public steps called separately, to show where the time goes.
+Times score_suppliers(inputs, graph), which is what a full recompute runs: the result of supplier_risk for
+every supplier (own risk), propagate over the whole graph, then add_upstream for every supplier that receives
+risk from below, computed in bulk (each distinct group of drivers built once). Generating the data is not
+timed. Prints each run (wall and CPU seconds) and the median, then one run of the three public steps called
+separately, and checks that they give the same scores.
+
+Country risk and questionnaire scores here are drawn at random for every supplier, so nearly every supplier has
+its own country driver and questionnaire driver (little to share); the real recompute (run.py) reads country
+risk from the country table.
 
     .venv/bin/python benchmarks/suppliers/risk_recompute.py [--suppliers 100000] [--relations 300000] [--runs 3]
 """

@@ -104,3 +104,55 @@ def test_the_risk_api_shows_the_drivers_and_names_the_sub_supplier(api_client, o
     page = api_client(officer).get(f"/suppliers/{acme.pk}/").content.decode()
     assert "upstream" in page and escape(mill.name) in page and "Country risk for VN" in page
     assert api_client().get(f"/api/v1/suppliers/{acme.pk}/risk", **bearer(liaison_uk)).status_code == 404
+
+
+def test_a_certificate_expiring_on_the_last_day_of_the_window_counts_half_read_either_way(supplier, officer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conduct.apps.suppliers.conf import expiry_window_days
+    from conduct.apps.suppliers.services.risk import gather
+
+    boards, today = supplier("BRD-002"), timezone.localdate()
+    last = today + timedelta(days=expiry_window_days())
+    services.certificate_create(actor=officer, supplier=boards, standard="ISO 45001", number="LAST-DAY",
+                                issuer="SGS", valid_until=last.isoformat())
+    services.certificate_create(actor=officer, supplier=boards, standard="ISO 14001", number="DAY-AFTER",
+                                issuer="SGS", valid_until=(last + timedelta(days=1)).isoformat())
+    # A few ids are read through the ORM (dates), everyone straight from the driver (ISO text on SQLite).
+    for ids in ({boards.pk}, None):
+        inputs, facts = gather(ids, today, with_facts=True)
+        assert "ISO 45001" in inputs[boards.pk].expiring_certificates, ids
+        assert "ISO 14001" in inputs[boards.pk].valid_certificates - inputs[boards.pk].expiring_certificates, ids
+        assert facts[boards.pk]["certificates"]["ISO 45001"] == last.isoformat()
+    stored = drivers(boards)
+    assert stored["certificate:ISO 45001"]["points"] == -2 and stored["certificate:ISO 14001"]["points"] == -3
+
+
+def test_stored_drivers_are_exactly_what_the_json_encoder_writes():
+    import json
+    from enum import IntEnum
+
+    from conduct.apps.suppliers.services.risk import _DriversText, _jsonable, drivers_json
+    from conduct.core.risk import RiskDriver
+    from conduct.core.risk import SupplierRisk as Risk
+
+    class Level(IntEnum):
+        HIGH = 3
+
+    shared = RiskDriver(name="country", value=85.5, points=26, detail="CN risk 85.5/100 x 0.3")
+    odd = [
+        RiskDriver(name="designated_region", value="Xinjiang \u7586 \"XUAR\"\n", points=25, detail="site: \u00fcber"),
+        RiskDriver(name="upstream", value=123, points=13, detail="sub-supplier 123 at distance 1 (via 123): x"),
+        RiskDriver(name="questionnaire", value=None, points=8, detail="none"),
+        RiskDriver(name="labour_intensive", value=("pcb", "metals"), points=8, detail="t"),
+        RiskDriver(name="odd", value=frozenset({"b", "a"}), points=-0, detail="s"),
+        RiskDriver(name="flag", value=True, points=Level.HIGH, detail="bool and an int enum"),
+        RiskDriver(name="negative_zero", value=-0.0, points=0, detail="-0.0"),
+    ]
+    encode = json.JSONEncoder(default=_jsonable, check_circular=False).encode
+    text_of = _DriversText()
+    for drivers in ((), (shared,), (shared, *odd), (*odd, shared), (shared, shared)):
+        risk = Risk(score=0, band="low", drivers=drivers)
+        assert text_of(risk) == encode(drivers_json(risk)) == json.dumps(drivers_json(risk), default=_jsonable)

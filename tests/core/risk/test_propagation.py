@@ -6,6 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conduct.core.risk import (
+    DEFAULT_WEIGHTS,
+    RiskWeights,
     SupplierRiskInputs,
     UpstreamContribution,
     add_upstream,
@@ -249,3 +251,53 @@ def test_the_garbage_collector_is_back_on_afterwards():
 
     score_suppliers(SCORED_INPUTS, SCORED_GRAPH)
     assert gc.isenabled()
+
+
+def _exactly(risk):
+    """Everything a stored score shows, with the type and sign of each value (0 == -0.0 == 0.0 would hide them)."""
+    return (
+        risk.score,
+        risk.band,
+        [(d.name, type(d.value), repr(d.value), d.points, d.detail) for d in risk.drivers],
+        risk.propagating_points,
+        risk.propagating_reasons,
+    )
+
+
+# Few distinct facts, so suppliers share them (score_suppliers builds each group of drivers once), including
+# values that are equal but print differently: 50 and 50.0, 0.0 and -0.0.
+shared_inputs = st.builds(
+    SupplierRiskInputs,
+    country=st.sampled_from(["CN", "VN", ""]),
+    country_risk=st.sampled_from([None, 0, 0.0, -0.0, 50, 50.0, 60, 85.5, 100]),
+    designated_region=st.sampled_from([None, None, "Xinjiang (UFLPA)"]),
+    categories=st.frozensets(st.sampled_from(["pcb", "metals", "textiles", "chemicals", "software"])),
+    valid_certificates=st.just(frozenset({"SA8000", "ISO 45001"})) | st.just(frozenset()),
+    open_findings_critical=st.sampled_from([0, 0, 1, 3]),
+    open_findings_major=st.sampled_from([0, 2]),
+    confirmed_matches=st.sampled_from([frozenset(), frozenset(), frozenset({"sanctions"})]),
+    open_screening_alerts=st.sampled_from([0, 0, 3]),
+    questionnaire_score=st.sampled_from([None, 0, -0.0, 0.0, 40, 40.0, 100]),
+)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    graph=graphs,
+    inputs=st.dictionaries(st.integers(0, 11), shared_inputs, min_size=1, max_size=12),
+    decay=st.sampled_from([0.5, 1.0, 0.3]),
+    top=st.integers(1, 3),
+    weights=st.sampled_from([DEFAULT_WEIGHTS, RiskWeights(upstream_cap=5, designated_region_floor=95)]),
+)
+def test_score_suppliers_gives_exactly_what_the_public_steps_give(graph, inputs, decay, top, weights):
+    own = {supplier: supplier_risk(item, weights=weights) for supplier, item in inputs.items()}
+    propagated = propagate(graph, own, decay=decay, top=top)
+    expected = {
+        supplier: add_upstream(risk, propagated[supplier].contributions, weights=weights)
+        if propagated[supplier].contributions
+        else risk
+        for supplier, risk in own.items()
+    }
+    scored = score_suppliers(inputs, graph, weights=weights, decay=decay, top=top)
+    assert list(scored) == list(expected)
+    assert {s: _exactly(r) for s, r in scored.items()} == {s: _exactly(r) for s, r in expected.items()}

@@ -9,8 +9,14 @@ The computation is a best-first search over the reversed graph (sub-supplier -> 
 (source, value), values taken in falling order: the first label from a source that a node accepts is the
 best that source can give it. Each node accepts at most top + 1 labels (one spare, because a buyer drops
 the label that comes from itself around a cycle), so cycles terminate and the work is bounded by
-O((top + 1) x relations x log) whatever the shape of the graph. Contributions below min_points (they would
+O((top + 1) x relations) whatever the shape of the graph. Contributions below min_points (they would
 round to 0 points) are not carried further.
+
+The queue holds one bucket per distinct value (values are points x decay^d, so there are few) with a heap
+of those values; a bucket lists, in arrival order, the labels offering that value to the buyers of their
+node. Taking the buckets in falling value and each bucket's labels and their buyers in order is the order
+a heap of (-value, arrival, buyer) entries would give, for a list append per label instead of a heap push
+and pop per buyer.
 """
 
 from __future__ import annotations
@@ -18,22 +24,26 @@ from __future__ import annotations
 import gc
 import heapq
 import itertools
-from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from ._supplier import (
     DEFAULT_WEIGHTS,
+    RiskDriver,
     RiskWeights,
     SupplierRisk,
     SupplierRiskInputs,
     UpstreamContribution,
-    add_upstream,
-    supplier_risk,
+    _Own,
+    _OwnScorer,
+    _round,
+    _upstream_detail,
 )
 
 K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 # label: (value, source, distance, node, parent label), source and node as integer positions; the
 # parent chain spells the path.
@@ -104,6 +114,15 @@ def _reason_of(value: SupplierRisk | float) -> str:
     return f"{float(value):.4g} risk points"
 
 
+def _own_points_of(supplier_id: Hashable, own: _Own) -> float:
+    return _points_of(supplier_id, own[5])
+
+
+def _own_reason_of(own: _Own) -> str:
+    """_reason_of for the SupplierRisk that `own` stands for."""
+    return "; ".join(own[6]) or f"{own[5]} risk points"
+
+
 def propagate(
     graph: Mapping[K, Collection[K]],
     own: Mapping[K, SupplierRisk | float],
@@ -120,7 +139,9 @@ def propagate(
     with targets, for those only (computed on their sub-graph: what lies below them).
     """
     with paused_gc():
-        search = _search(graph, own, decay=decay, top=top, min_points=min_points, targets=targets)
+        search = _search(
+            graph, own, _points_of, _reason_of, decay=decay, top=top, min_points=min_points, targets=targets
+        )
         # Everyone named anywhere: buyers, sub-suppliers and suppliers with own risk.
         everyone: Iterable[K] = (
             targets if targets is not None else dict.fromkeys(itertools.chain(search.ids, own))
@@ -130,13 +151,15 @@ def propagate(
 
 def _search(
     graph: Mapping[K, Collection[K]],
-    own: Mapping[K, SupplierRisk | float],
+    own: Mapping[K, V],
+    points_of: Callable[[K, V], float],
+    reason_of: Callable[[V], str],
     *,
     decay: float,
     top: int,
     min_points: float,
     targets: Collection[K] | None,
-) -> _Search:
+) -> _Search[V]:
     if not 0 < decay <= 1:
         raise ValueError(f"decay must be in (0, 1], got {decay!r}")
     if not isinstance(top, int) or top < 1:
@@ -144,28 +167,31 @@ def _search(
     if not min_points > 0:
         raise ValueError(f"min_points must be > 0, got {min_points!r}")
     edges: Mapping[K, Collection[K]] = graph
-    sources: Mapping[K, SupplierRisk | float] = own
+    sources: Mapping[K, V] = own
     if targets is not None:
         scope = _descendants(graph, targets)
         # Filter in the caller's order, so ties between equal paths break the same way as in a full run.
         edges = {buyer: subs for buyer, subs in graph.items() if buyer in scope}
         sources = {supplier: value for supplier, value in own.items() if supplier in scope}
-    return _Search(edges, sources, decay=decay, keep=top + 1, min_points=min_points)
+    return _Search(edges, sources, points_of, reason_of, decay=decay, keep=top + 1, min_points=min_points)
 
 
-class _Search:
+class _Search(Generic[V]):
     """The best-first search on integer positions (list indexing beats hashing the caller's ids)."""
 
     def __init__(
         self,
         edges: Mapping[Any, Iterable[Any]],
-        sources: Mapping[Any, SupplierRisk | float],
+        sources: Mapping[Any, V],
+        points_of: Callable[[Any, V], float],
+        reason_of: Callable[[V], str],
         *,
         decay: float,
         keep: int,
         min_points: float,
     ) -> None:
         self.sources = sources
+        self.reason_of = reason_of
         self.index: dict[Any, int] = {}
         self.ids: list[Any] = []
         buyers_of: list[list[int]] = []
@@ -183,53 +209,78 @@ class _Search:
             index[buyer] = len(ids)
             ids.append(buyer)
             buyers_of.append([])
+        get = index.get
         for buyer, subs in edges.items():
             buyer_at = index[buyer]
             for sub in subs:
-                sub_at = index.get(sub)
-                buyers_of[position(sub) if sub_at is None else sub_at].append(buyer_at)
+                sub_at = get(sub)
+                if sub_at is None:
+                    sub_at = position(sub)
+                buyers_of[sub_at].append(buyer_at)
 
-        counter = itertools.count()
-        # heap entry: (-value, tie-break, node, label of the sub-supplier it came from)
-        heap: list[tuple[float, int, int, _Label]] = []
+        # The queue: value -> labels in arrival order, each offering that value to every buyer of its node
+        # (one entry per label, not per buyer: the buyers are taken in order when it comes out, which is the
+        # order separate entries would have had), and a heap of the negated values that have a bucket.
+        buckets: dict[float, list[_Label]] = {}
+        values: list[float] = []
         self.source_points: dict[int, float] = {}
-        for source, value in sources.items():
-            points = _points_of(source, value)
+        for source, fact in sources.items():
+            points = points_of(source, fact)
             if points <= 0:
                 continue
             source_at = position(source)
             self.source_points[source_at] = points
             first = points * decay
-            if first < min_points:
+            if first < min_points or not buyers_of[source_at]:
                 continue
             root: _Label = (points, source_at, 0, source_at, None)
-            for buyer_at in buyers_of[source_at]:
-                heap.append((-first, next(counter), buyer_at, root))
-        heapq.heapify(heap)
+            bucket = buckets.get(first)
+            if bucket is None:
+                buckets[first] = [root]
+                values.append(-first)
+            else:
+                bucket.append(root)
+        heapq.heapify(values)
 
         labels: list[list[_Label]] = [[] for _ in ids]
         origins: list[list[int]] = [[] for _ in ids]  # sources of labels[node], for a fast `in`
         pop, push = heapq.heappop, heapq.heappush
-        while heap:
-            neg_value, _, node, parent = pop(heap)
-            origin = parent[1]
-            if node == origin:
-                continue  # a cycle brought a supplier's own risk back to it
-            seen = origins[node]
-            if len(seen) >= keep or origin in seen:
-                continue
-            label: _Label = (-neg_value, origin, parent[2] + 1, node, parent)
-            labels[node].append(label)
-            seen.append(origin)
-            onward = neg_value * decay
-            if -onward < min_points:
-                continue
-            for buyer_at in buyers_of[node]:
-                theirs = origins[buyer_at]
-                if len(theirs) < keep and origin not in theirs and buyer_at != origin:
-                    push(heap, (onward, next(counter), buyer_at, label))
+        while values:
+            value = -pop(values)
+            # Taken out before reading: with decay 1 what this bucket passes on arrives under the same value,
+            # in a new bucket, after everything already here (as arrival order would have it).
+            bucket = buckets.pop(value)
+            onward = value * decay
+            passes_on = onward >= min_points
+            later: list[_Label] | None = None
+            for parent in bucket:
+                origin = parent[1]
+                distance = parent[2] + 1
+                for node in buyers_of[parent[3]]:
+                    if node == origin:
+                        continue  # a cycle brought a supplier's own risk back to it
+                    seen = origins[node]
+                    if len(seen) >= keep or origin in seen:
+                        continue
+                    label: _Label = (value, origin, distance, node, parent)
+                    labels[node].append(label)
+                    seen.append(origin)
+                    if passes_on and buyers_of[node]:
+                        if later is None:
+                            later = buckets.get(onward)
+                            if later is None:
+                                later = buckets[onward] = []
+                                push(values, -onward)
+                        later.append(label)
         self.labels = labels
         self.reasons: dict[int, str] = {}
+        self.made: dict[int, RiskDriver] = {}  # id(via label) -> driver, for score_suppliers
+
+    def reason(self, origin: int) -> str:
+        reason = self.reasons.get(origin)
+        if reason is None:
+            reason = self.reasons[origin] = self.reason_of(self.sources[self.ids[origin]])
+        return reason
 
     def contributions(self, supplier: Any, *, top: int) -> tuple[UpstreamContribution, ...]:
         at = self.index.get(supplier)
@@ -238,9 +289,7 @@ class _Search:
         ids = self.ids
         found: list[UpstreamContribution] = []
         for value, origin, distance, _, via in self.labels[at][:top]:
-            reason = self.reasons.get(origin)
-            if reason is None:
-                reason = self.reasons[origin] = _reason_of(self.sources[ids[origin]])
+            reason = self.reason(origin)
             path: list[Hashable] = []
             link: _Label | None = via
             while link is not None:
@@ -261,6 +310,26 @@ class _Search:
     def result(self, supplier: Any, *, top: int) -> Propagated:
         found = self.contributions(supplier, top=top)
         return Propagated(supplier_id=supplier, points=sum(c.points for c in found), contributions=found)
+
+    def driver(self, label: _Label) -> RiskDriver:
+        """The "upstream" driver that add_upstream makes of the contribution `label` stands for.
+
+        It is a function of the label the contribution came through (`via`: source, path, distance and value
+        all follow from it), so score_suppliers makes one per `via` and buyers reached through it share it.
+        """
+        value, origin, distance, _, via = label
+        ids = self.ids
+        reason = self.reason(origin)
+        nodes: list[Hashable] = []
+        link: _Label | None = via
+        while link is not None:
+            nodes.append(ids[link[3]])
+            link = link[4]
+        source = ids[origin]
+        detail = _upstream_detail(
+            source, distance, " -> ".join(map(str, nodes)), reason, self.source_points[origin], value
+        )
+        return RiskDriver(name="upstream", value=source, points=_round(value), detail=detail)
 
 
 @contextmanager
@@ -294,26 +363,40 @@ def score_suppliers(
     Without targets: every supplier in inputs (sub-suppliers missing from inputs pass nothing on).
     With targets (say changed | affected_buyers(...)): only those, computed from what lies below them;
     the result for each equals a full run's. Upstream already in the inputs is ignored: it is recomputed.
+
+    The result is exactly what those three public steps give, computed in bulk: each distinct group of own
+    drivers is built once and shared, and upstream drivers are made straight from the search.
     """
-
-    def own_risk(item: SupplierRiskInputs) -> SupplierRisk:
-        return supplier_risk(replace(item, upstream=()) if item.upstream else item, weights=weights)
-
+    scorer = _OwnScorer(weights)
     with paused_gc():
+        own_of = scorer.own
         if targets is None:
-            own = {supplier: own_risk(item) for supplier, item in inputs.items()}
+            own = {supplier: own_of(item) for supplier, item in inputs.items()}
             scored: Iterable[K] = own
         else:
             missing = [supplier for supplier in targets if supplier not in inputs]
             if missing:
                 raise KeyError(f"no SupplierRiskInputs for {', '.join(map(repr, missing[:5]))}")
             below = _descendants(graph, targets)
-            own = {supplier: own_risk(item) for supplier, item in inputs.items() if supplier in below}
+            own = {supplier: own_of(item) for supplier, item in inputs.items() if supplier in below}
             scored = targets
-        search = _search(graph, own, decay=decay, top=top, min_points=0.5, targets=targets)
+        search = _search(
+            graph, own, _own_points_of, _own_reason_of, decay=decay, top=top, min_points=0.5, targets=targets
+        )
+        labels, index, made, make, add = search.labels, search.index, search.made, search.driver, scorer.add
         result: dict[K, SupplierRisk] = {}
         for supplier in scored:
-            upstream = search.contributions(supplier, top=top)
-            risk = own[supplier]
-            result[supplier] = add_upstream(risk, upstream, weights=weights) if upstream else risk
+            upstream: list[RiskDriver] = []
+            total = 0
+            at = index.get(supplier)
+            if at is not None:
+                for label in labels[at][:top]:
+                    via = id(label[4])  # labels live as long as the search: ids stay unique
+                    driver = made.get(via)
+                    if driver is None:
+                        driver = made[via] = make(label)
+                    if driver.points > 0:
+                        upstream.append(driver)
+                        total += driver.points
+            result[supplier] = add(own[supplier], upstream, total)
         return result

@@ -111,11 +111,20 @@ class UpstreamContribution:
 
     @property
     def detail(self) -> str:
-        via = " -> ".join(str(node) for node in self.path)
-        return (
-            f"sub-supplier {self.source_id} at distance {self.distance} (via {via}): {self.reason}; "
-            f"{self.source_points:.4g} x decay^{self.distance} = {self.points:.4g}"
+        via = " -> ".join(map(str, self.path))
+        return _upstream_detail(
+            self.source_id, self.distance, via, self.reason, self.source_points, self.points
         )
+
+
+def _upstream_detail(
+    source_id: Hashable, distance: int, via: str, reason: str, source_points: float, points: float
+) -> str:
+    """UpstreamContribution.detail, for callers that have the parts without the object."""
+    return (
+        f"sub-supplier {source_id} at distance {distance} (via {via}): {reason}; "
+        f"{source_points:.4g} x decay^{distance} = {points:.4g}"
+    )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -141,20 +150,37 @@ class SupplierRiskInputs:
             raise ValueError(f"country_risk must be within 0-100, got {self.country_risk!r}")
         if self.questionnaire_score is not None and not 0 <= self.questionnaire_score <= 100:
             raise ValueError(f"questionnaire_score must be within 0-100, got {self.questionnaire_score!r}")
-        for name in (
-            "open_findings_critical",
-            "open_findings_major",
-            "open_findings_minor",
-            "open_screening_alerts",
+        critical, major, minor, alerts = (
+            self.open_findings_critical,
+            self.open_findings_major,
+            self.open_findings_minor,
+            self.open_screening_alerts,
+        )
+        # The common case in one test (exact ints, none negative); the loop names the culprit otherwise.
+        if not (
+            type(critical) is type(major) is type(minor) is type(alerts) is int
+            and critical >= 0
+            and major >= 0
+            and minor >= 0
+            and alerts >= 0
         ):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
-        stray = self.expiring_certificates - self.valid_certificates
-        if stray:
-            raise ValueError(
-                f"expiring_certificates not among valid_certificates: {', '.join(sorted(stray))}"
-            )
+            for name, value in zip(_COUNT_FIELDS, (critical, major, minor, alerts), strict=True):
+                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                    raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+        if self.expiring_certificates:
+            stray = self.expiring_certificates - self.valid_certificates
+            if stray:
+                raise ValueError(
+                    f"expiring_certificates not among valid_certificates: {', '.join(sorted(stray))}"
+                )
+
+
+_COUNT_FIELDS = (
+    "open_findings_critical",
+    "open_findings_major",
+    "open_findings_minor",
+    "open_screening_alerts",
+)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -211,95 +237,113 @@ def add_upstream(
 _DERIVED_DRIVERS = frozenset({"upstream", "upstream_cap", "cap", "floor"})
 
 
-def _own_drivers(inputs: SupplierRiskInputs, w: RiskWeights) -> tuple[list[RiskDriver], int, list[str]]:
+# Own drivers come in groups, one per kind of fact, always in this order: country, designated region,
+# categories, certificates, findings, screening, questionnaire. A group is (its drivers, their points, the
+# points it passes on to buyers, the reasons for those). Groups depend on a few inputs each, so a bulk run
+# (_OwnScorer) builds each distinct one once.
+_Group = tuple[tuple[RiskDriver, ...], int, int, tuple[str, ...]]
+_EMPTY: _Group = ((), 0, 0, ())
+
+
+def _group(drivers: list[RiskDriver], propagating: int = 0, reasons: tuple[str, ...] = ()) -> _Group:
+    return (tuple(drivers), sum(driver.points for driver in drivers), propagating, reasons)
+
+
+def _country_group(country: str, country_risk: float | None, w: RiskWeights) -> _Group:
+    if country_risk is None:
+        return _EMPTY
+    points = _round(country_risk * w.country_factor)
+    where = country or "country"
+    driver = RiskDriver(
+        name="country",
+        value=country_risk,
+        points=points,
+        detail=f"{where} risk {country_risk:.4g}/100 x {w.country_factor:g}",
+    )
+    if points and country_risk >= w.high_country_risk and "country" in w.propagating_drivers:
+        return _group([driver], points, (f"high-risk country {where} ({country_risk:.4g}/100)",))
+    return _group([driver])
+
+
+def _region_group(region: str | None, w: RiskWeights) -> _Group:
+    if region is None:
+        return _EMPTY
+    # Always listed, even at 0 points: the floor for designated regions keys on this driver.
+    driver = RiskDriver(
+        name="designated_region",
+        value=region,
+        points=w.designated_region,
+        detail=f"site in a designated region: {region}",
+    )
+    if w.designated_region and "designated_region" in w.propagating_drivers:
+        return _group([driver], w.designated_region, (f"designated region {region}",))
+    return _group([driver])
+
+
+def _category_group(categories: frozenset[str], w: RiskWeights) -> _Group:
+    if not categories:
+        return _EMPTY
     drivers: list[RiskDriver] = []
-    add = drivers.append
+    labour = sorted(categories & w.labour_intensive_categories)
+    if labour and w.labour_intensive:
+        drivers.append(
+            RiskDriver(
+                name="labour_intensive",
+                value=tuple(labour),
+                points=w.labour_intensive,
+                detail=f"labour-intensive category: {', '.join(labour)}",
+            )
+        )
+    environmental = sorted(categories & w.environmental_categories)
+    if environmental and w.environmental:
+        drivers.append(
+            RiskDriver(
+                name="environmental",
+                value=tuple(environmental),
+                points=w.environmental,
+                detail=f"environmentally sensitive category: {', '.join(environmental)}",
+            )
+        )
+    return _group(drivers)
+
+
+def _certificate_group(valid: frozenset[str], expiring: frozenset[str], w: RiskWeights) -> _Group:
+    if not valid:
+        return _EMPTY
+    drivers: list[RiskDriver] = []
+    for standard, credit in sorted(w.certificate_credits.items()):
+        if not credit or standard not in valid:
+            continue
+        if standard in expiring:
+            earned, note = credit // 2, f"half credit, expires soon (full credit {credit})"
+        else:
+            earned, note = credit, "valid"
+        drivers.append(
+            RiskDriver(
+                name=f"certificate:{standard}",
+                value="expiring" if earned != credit else "valid",
+                points=-earned,
+                detail=f"{standard} certificate {note}",
+            )
+        )
+    return _group(drivers)
+
+
+def _findings_group(critical: int, major: int, minor: int, w: RiskWeights) -> _Group:
+    drivers: list[RiskDriver] = []
     propagating = 0
     reasons: list[str] = []
-    passes_on = w.propagating_drivers
-
-    country_risk = inputs.country_risk
-    if country_risk is not None:
-        points = _round(country_risk * w.country_factor)
-        where = inputs.country or "country"
-        add(
-            RiskDriver(
-                name="country",
-                value=country_risk,
-                points=points,
-                detail=f"{where} risk {country_risk:.4g}/100 x {w.country_factor:g}",
-            )
-        )
-        if points and country_risk >= w.high_country_risk and "country" in passes_on:
-            propagating += points
-            reasons.append(f"high-risk country {where} ({country_risk:.4g}/100)")
-
-    region = inputs.designated_region
-    if region is not None:
-        # Always listed, even at 0 points: the floor for designated regions keys on this driver.
-        add(
-            RiskDriver(
-                name="designated_region",
-                value=region,
-                points=w.designated_region,
-                detail=f"site in a designated region: {region}",
-            )
-        )
-        if w.designated_region and "designated_region" in passes_on:
-            propagating += w.designated_region
-            reasons.append(f"designated region {region}")
-
-    categories = inputs.categories
-    if categories:
-        labour = sorted(categories & w.labour_intensive_categories)
-        if labour and w.labour_intensive:
-            add(
-                RiskDriver(
-                    name="labour_intensive",
-                    value=tuple(labour),
-                    points=w.labour_intensive,
-                    detail=f"labour-intensive category: {', '.join(labour)}",
-                )
-            )
-        environmental = sorted(categories & w.environmental_categories)
-        if environmental and w.environmental:
-            add(
-                RiskDriver(
-                    name="environmental",
-                    value=tuple(environmental),
-                    points=w.environmental,
-                    detail=f"environmentally sensitive category: {', '.join(environmental)}",
-                )
-            )
-
-    if inputs.valid_certificates:
-        for standard, credit in sorted(w.certificate_credits.items()):
-            if not credit or standard not in inputs.valid_certificates:
-                continue
-            if standard in inputs.expiring_certificates:
-                earned, note = credit // 2, f"half credit, expires soon (full credit {credit})"
-            else:
-                earned, note = credit, "valid"
-            add(
-                RiskDriver(
-                    name=f"certificate:{standard}",
-                    value="expiring" if earned != credit else "valid",
-                    points=-earned,
-                    detail=f"{standard} certificate {note}",
-                )
-            )
-
     for severity, count, per, cap in (
-        ("critical", inputs.open_findings_critical, w.finding_critical, w.finding_critical_cap),
-        ("major", inputs.open_findings_major, w.finding_major, w.finding_major_cap),
-        ("minor", inputs.open_findings_minor, w.finding_minor, w.finding_minor_cap),
+        ("critical", critical, w.finding_critical, w.finding_critical_cap),
+        ("major", major, w.finding_major, w.finding_major_cap),
+        ("minor", minor, w.finding_minor, w.finding_minor_cap),
     ):
         if not count or not per:
             continue
         points = min(count * per, cap)
         capped = f", capped at {cap}" if count * per > cap else ""
         name = f"findings_{severity}"
-        add(
+        drivers.append(
             RiskDriver(
                 name=name,
                 value=count,
@@ -307,14 +351,20 @@ def _own_drivers(inputs: SupplierRiskInputs, w: RiskWeights) -> tuple[list[RiskD
                 detail=f"{count} open {severity} finding(s) x {per}{capped}",
             )
         )
-        if name in passes_on:
+        if name in w.propagating_drivers:
             propagating += points
             reasons.append(f"{count} open {severity} audit finding(s)")
+    return _group(drivers, propagating, tuple(reasons))
 
-    if inputs.confirmed_matches:
+
+def _screening_group(confirmed: frozenset[str], alerts: int, w: RiskWeights) -> _Group:
+    drivers: list[RiskDriver] = []
+    propagating = 0
+    reasons: tuple[str, ...] = ()
+    if confirmed:
         # Always listed, even at 0 points: the floor for confirmed matches keys on this driver.
-        kinds = tuple(sorted(inputs.confirmed_matches))
-        add(
+        kinds = tuple(sorted(confirmed))
+        drivers.append(
             RiskDriver(
                 name="screening_confirmed",
                 value=kinds,
@@ -322,10 +372,9 @@ def _own_drivers(inputs: SupplierRiskInputs, w: RiskWeights) -> tuple[list[RiskD
                 detail=f"confirmed screening match: {', '.join(kinds)}",
             )
         )
-        if w.screening_confirmed and "screening_confirmed" in passes_on:
-            propagating += w.screening_confirmed
-            reasons.append(f"confirmed screening match ({', '.join(kinds)})")
-    alerts = inputs.open_screening_alerts
+        if w.screening_confirmed and "screening_confirmed" in w.propagating_drivers:
+            propagating = w.screening_confirmed
+            reasons = (f"confirmed screening match ({', '.join(kinds)})",)
     if alerts and w.screening_alert:
         points = min(alerts * w.screening_alert, w.screening_alert_cap)
         capped = (
@@ -333,7 +382,7 @@ def _own_drivers(inputs: SupplierRiskInputs, w: RiskWeights) -> tuple[list[RiskD
             if alerts * w.screening_alert > w.screening_alert_cap
             else ""
         )
-        add(
+        drivers.append(
             RiskDriver(
                 name="screening_alerts",
                 value=alerts,
@@ -341,32 +390,63 @@ def _own_drivers(inputs: SupplierRiskInputs, w: RiskWeights) -> tuple[list[RiskD
                 detail=f"{alerts} potential screening match(es) open x {w.screening_alert}{capped}",
             )
         )
+    return _group(drivers, propagating, reasons)
 
-    answered = inputs.questionnaire_score
+
+def _questionnaire_group(answered: float | None, w: RiskWeights) -> _Group:
     if answered is None:
-        if w.questionnaire_missing:
-            add(
+        if not w.questionnaire_missing:
+            return _EMPTY
+        return _group(
+            [
                 RiskDriver(
                     name="questionnaire",
                     value=None,
                     points=w.questionnaire_missing,
                     detail="no self-assessment questionnaire answered",
                 )
+            ]
+        )
+    points = _round((100 - answered) * w.questionnaire_factor)
+    if not points:
+        return _EMPTY
+    return _group(
+        [
+            RiskDriver(
+                name="questionnaire",
+                value=answered,
+                points=points,
+                detail=(
+                    f"questionnaire score {answered:.4g}/100: "
+                    f"(100 - {answered:.4g}) x {w.questionnaire_factor:g}"
+                ),
             )
-    else:
-        points = _round((100 - answered) * w.questionnaire_factor)
-        if points:
-            add(
-                RiskDriver(
-                    name="questionnaire",
-                    value=answered,
-                    points=points,
-                    detail=(
-                        f"questionnaire score {answered:.4g}/100: "
-                        f"(100 - {answered:.4g}) x {w.questionnaire_factor:g}"
-                    ),
-                )
-            )
+        ]
+    )
+
+
+def _groups(inputs: SupplierRiskInputs, w: RiskWeights) -> tuple[_Group, ...]:
+    return (
+        _country_group(inputs.country, inputs.country_risk, w),
+        _region_group(inputs.designated_region, w),
+        _category_group(inputs.categories, w),
+        _certificate_group(inputs.valid_certificates, inputs.expiring_certificates, w),
+        _findings_group(
+            inputs.open_findings_critical, inputs.open_findings_major, inputs.open_findings_minor, w
+        ),
+        _screening_group(inputs.confirmed_matches, inputs.open_screening_alerts, w),
+        _questionnaire_group(inputs.questionnaire_score, w),
+    )
+
+
+def _own_drivers(inputs: SupplierRiskInputs, w: RiskWeights) -> tuple[list[RiskDriver], int, list[str]]:
+    drivers: list[RiskDriver] = []
+    propagating = 0
+    reasons: list[str] = []
+    for group_drivers, _, passed_on, why in _groups(inputs, w):
+        drivers.extend(group_drivers)
+        propagating += passed_on
+        reasons.extend(why)
     return drivers, propagating, reasons
 
 
@@ -390,14 +470,7 @@ def _finish(
                 )
             )
     if upstream_total > w.upstream_cap:
-        add(
-            RiskDriver(
-                name="upstream_cap",
-                value=upstream_total,
-                points=w.upstream_cap - upstream_total,
-                detail=f"upstream contributions {upstream_total} capped at {w.upstream_cap}",
-            )
-        )
+        add(_upstream_cap(upstream_total, w))
 
     raw = 0
     floor, floor_of, cause = 0, "", ""
@@ -405,20 +478,52 @@ def _finish(
         raw += driver.points
         name = driver.name
         if name == "designated_region" and w.designated_region_floor > floor:
-            floor, floor_of, cause = w.designated_region_floor, name, "a site in a designated region"
+            floor, floor_of, cause = w.designated_region_floor, name, _FLOOR_CAUSES[name]
         elif name == "screening_confirmed" and w.screening_confirmed_floor > floor:
-            floor, floor_of, cause = w.screening_confirmed_floor, name, "a confirmed screening match"
+            floor, floor_of, cause = w.screening_confirmed_floor, name, _FLOOR_CAUSES[name]
+    score = _clip(drivers, raw, floor, floor_of, cause)
+    return SupplierRisk(
+        score=score,
+        band=w.band(score),
+        drivers=tuple(drivers),
+        propagating_points=propagating,
+        propagating_reasons=reasons,
+    )
+
+
+_FLOOR_CAUSES = {
+    "designated_region": "a site in a designated region",
+    "screening_confirmed": "a confirmed screening match",
+}
+
+
+def _upstream_cap(upstream_total: int, w: RiskWeights) -> RiskDriver:
+    return RiskDriver(
+        name="upstream_cap",
+        value=upstream_total,
+        points=w.upstream_cap - upstream_total,
+        detail=f"upstream contributions {upstream_total} capped at {w.upstream_cap}",
+    )
+
+
+def _clip(drivers: list[RiskDriver], raw: int, floor: int, floor_of: str, cause: str) -> int:
+    """The score for drivers summing to `raw`: clipped to 0-100, then raised to `floor`; each clip is appended
+    to `drivers` as a driver of its own."""
     score = raw
     if raw > 100:
-        add(RiskDriver(name="cap", value=raw, points=100 - raw, detail=f"sum of drivers {raw} capped at 100"))
+        drivers.append(
+            RiskDriver(name="cap", value=raw, points=100 - raw, detail=f"sum of drivers {raw} capped at 100")
+        )
         score = 100
     elif raw < 0:
-        add(RiskDriver(name="floor", value=raw, points=-raw, detail=f"sum of drivers {raw} raised to 0"))
+        drivers.append(
+            RiskDriver(name="floor", value=raw, points=-raw, detail=f"sum of drivers {raw} raised to 0")
+        )
         score = 0
     # Floors: facts that by themselves call for at least this much attention, however well the rest
     # looks. Only the highest applicable floor applies, as one driver.
     if score < floor:
-        add(
+        drivers.append(
             RiskDriver(
                 name=f"floor:{floor_of}",
                 value=floor,
@@ -427,10 +532,157 @@ def _finish(
             )
         )
         score = floor
-    return SupplierRisk(
-        score=score,
-        band=w.band(score),
-        drivers=tuple(drivers),
-        propagating_points=propagating,
-        propagating_reasons=reasons,
-    )
+    return score
+
+
+_PLAIN_NUMBERS = (int, float)
+
+# A supplier's own part in a bulk run: its drivers before any clipping, their points, the floor that applies
+# (points, name of the driver it keys on, cause), and what it passes on to its buyers (points, reasons).
+_Own = tuple[tuple[RiskDriver, ...], int, int, str, str, int, tuple[str, ...]]
+
+
+class _OwnScorer:
+    """supplier_risk and add_upstream for many suppliers at once, with identical results.
+
+    Suppliers share countries, category sets, certificate sets and so on, so each group of drivers is built
+    once per distinct set of facts and the RiskDriver objects are shared (they are immutable). Only facts of
+    exactly str, int, float or frozenset are cached, numbers by type and value and never a zero: equal values
+    must print alike (50 and 50.0 do not, nor 0.0 and -0.0).
+    """
+
+    def __init__(self, weights: RiskWeights) -> None:
+        self.w = weights
+        self.caches: tuple[dict[Any, _Group], ...] = tuple({} for _ in range(6))
+        self.no_questionnaire = _questionnaire_group(None, weights)
+        self.bands = [weights.band(score) for score in range(101)]  # a final score is 0-100
+        self.upstream_caps: dict[int, RiskDriver] = {}
+        self.clips: dict[tuple[int, int, str], tuple[int, tuple[RiskDriver, ...]]] = {}
+
+    def own(self, item: SupplierRiskInputs) -> _Own:
+        """The supplier's own drivers (upstream in the inputs is ignored: it comes from add)."""
+        w = self.w
+        countries, regions, categories, certificates, findings, answers = self.caches
+
+        country, risk = item.country, item.country_risk
+        if risk is None:
+            by_country = _EMPTY
+        elif risk and type(risk) in _PLAIN_NUMBERS and type(country) is str:
+            key: Any = (country, type(risk), risk)
+            by_country = countries.get(key) or countries.setdefault(key, _country_group(country, risk, w))
+        else:
+            by_country = _country_group(country, risk, w)
+
+        region = item.designated_region
+        if region is None:
+            by_region = _EMPTY
+        elif type(region) is str:
+            by_region = regions.get(region) or regions.setdefault(region, _region_group(region, w))
+        else:
+            by_region = _region_group(region, w)
+
+        cats = item.categories
+        if not cats:
+            by_category = _EMPTY
+        elif type(cats) is frozenset:
+            by_category = categories.get(cats) or categories.setdefault(cats, _category_group(cats, w))
+        else:
+            by_category = _category_group(cats, w)
+
+        valid, expiring = item.valid_certificates, item.expiring_certificates
+        if not valid:
+            by_certificate = _EMPTY
+        elif type(valid) is frozenset and type(expiring) is frozenset:
+            key = (valid, expiring)
+            by_certificate = certificates.get(key) or certificates.setdefault(
+                key, _certificate_group(valid, expiring, w)
+            )
+        else:
+            by_certificate = _certificate_group(valid, expiring, w)
+
+        critical, major, minor = (
+            item.open_findings_critical,
+            item.open_findings_major,
+            item.open_findings_minor,
+        )
+        if not (critical or major or minor):
+            by_finding = _EMPTY
+        elif type(critical) is type(major) is type(minor) is int:
+            key = (critical, major, minor)
+            by_finding = findings.get(key) or findings.setdefault(
+                key, _findings_group(critical, major, minor, w)
+            )
+        else:
+            by_finding = _findings_group(critical, major, minor, w)
+
+        confirmed, alerts = item.confirmed_matches, item.open_screening_alerts
+        by_screening = _EMPTY if not (confirmed or alerts) else _screening_group(confirmed, alerts, w)
+
+        answered = item.questionnaire_score
+        if answered is None:
+            by_answer = self.no_questionnaire
+        elif answered and type(answered) in _PLAIN_NUMBERS:
+            key = (type(answered), answered)
+            by_answer = answers.get(key) or answers.setdefault(key, _questionnaire_group(answered, w))
+        else:
+            by_answer = _questionnaire_group(answered, w)
+
+        floor, floor_of, cause = 0, "", ""
+        if by_region[0] and w.designated_region_floor > floor:
+            floor, floor_of = w.designated_region_floor, "designated_region"
+            cause = _FLOOR_CAUSES[floor_of]
+        if confirmed and w.screening_confirmed_floor > floor:
+            floor, floor_of = w.screening_confirmed_floor, "screening_confirmed"
+            cause = _FLOOR_CAUSES[floor_of]
+        return (
+            by_country[0]
+            + by_region[0]
+            + by_category[0]
+            + by_certificate[0]
+            + by_finding[0]
+            + by_screening[0]
+            + by_answer[0],
+            by_country[1]
+            + by_region[1]
+            + by_category[1]
+            + by_certificate[1]
+            + by_finding[1]
+            + by_screening[1]
+            + by_answer[1],
+            floor,
+            floor_of,
+            cause,
+            by_country[2] + by_region[2] + by_finding[2] + by_screening[2],
+            by_country[3] + by_region[3] + by_finding[3] + by_screening[3],
+        )
+
+    def add(self, own: _Own, upstream: list[RiskDriver], upstream_total: int) -> SupplierRisk:
+        """The final score: own drivers, the upstream drivers (points > 0, summing to upstream_total), clipping.
+        Clipping drivers are shared too, like the own ones (`upstream` is extended in place)."""
+        drivers, raw, floor, floor_of, cause, propagating, reasons = own
+        w = self.w
+        if upstream_total > w.upstream_cap:
+            capped = self.upstream_caps.get(upstream_total)
+            if capped is None:
+                capped = self.upstream_caps[upstream_total] = _upstream_cap(upstream_total, w)
+            upstream.append(capped)
+            raw += w.upstream_cap
+        else:
+            raw += upstream_total
+        if raw > 100 or raw < 0 or raw < floor:
+            key = (raw, floor, floor_of)
+            clipped = self.clips.get(key)
+            if clipped is None:
+                clips: list[RiskDriver] = []
+                clipped = self.clips[key] = (_clip(clips, raw, floor, floor_of, cause), tuple(clips))
+            score = clipped[0]
+            upstream.extend(clipped[1])
+        else:
+            score = raw
+        return SupplierRisk(
+            score=score,
+            band=self.bands[score],
+            drivers=drivers + tuple(upstream) if upstream else drivers,
+            propagating_points=propagating,
+            propagating_reasons=reasons,
+        )

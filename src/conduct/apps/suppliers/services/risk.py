@@ -12,13 +12,14 @@ import json
 import time
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import CharField, Count, F, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from conduct.apps.accounts.models import User
@@ -64,8 +65,6 @@ def _filtered(qs: Any, field: str, ids: set[int] | None) -> Iterable[Any]:
 
 def _raw(qs: Any, field: str, ids: set[int] | None) -> Iterable[tuple[Any, ...]]:
     """Like _filtered, but the rows straight from the driver (no field converters): for the big tables."""
-    from django.db import connection
-
     if ids is not None and len(ids) <= _LOAD_ALL_ABOVE:
         yield from _filtered(qs, field, ids)
         return
@@ -73,9 +72,26 @@ def _raw(qs: Any, field: str, ids: set[int] | None) -> Iterable[tuple[Any, ...]]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(20000):
-            for row in rows:
-                if ids is None or row[0] in ids:
-                    yield row
+            if ids is None:
+                yield from rows
+            else:
+                yield from (row for row in rows if row[0] in ids)
+
+
+def _day(value: date | str) -> date:
+    """A certificate date as read raw: ISO text on SQLite, a date on PostgreSQL."""
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _expiry_test(today: date, window: int) -> Callable[[date | str], bool]:
+    """Whether a certificate valid until `until` expires within `window` days of today: (until - today).days
+    <= window, which is until <= today + window (compared as ISO text when read as text)."""
+    try:
+        last = today + timedelta(days=window)
+    except OverflowError:  # a window beyond the calendar: count the days
+        return lambda until: (_day(until) - today).days <= window
+    last_text = last.isoformat()
+    return lambda until: until[:10] <= last_text if isinstance(until, str) else until <= last
 
 
 def gather(
@@ -103,21 +119,22 @@ def gather(
     ):
         designated.setdefault(sid, region)
 
-    # The latest expiry per (supplier, credited standard) among certificates valid today. Read raw: dates come
-    # back as ISO text on SQLite (compared as text, converted once) and as dates on PostgreSQL.
-    best: dict[int, dict[str, Any]] = defaultdict(dict)
+    # The latest expiry per (supplier, credited standard) among certificates valid today. Read raw, as dates on
+    # PostgreSQL and on SQLite as the ISO text stored (compared as text: same order as the dates). SQLite's driver
+    # would parse every value of a column declared "date" (Django registers the converter); an expression has no
+    # declared type, so CAST(... AS text) hands the text over as it is.
+    best: dict[int, dict[str, Any]] = {}
+    until_column = Cast("valid_until", CharField()) if connection.vendor == "sqlite" else F("valid_until")
     certs = Certificate.objects.filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=today),
         withdrawn_at__isnull=True, valid_until__gte=today, standard__in=CREDITED,
-    ).order_by().values_list("supplier_id", "standard", "valid_until")
+    ).order_by().annotate(until=until_column).values_list("supplier_id", "standard", "until")
     for sid, standard, until in _raw(certs, "supplier_id", ids):
-        held = best[sid]
-        if standard not in held or until > held[standard]:
+        held = best.get(sid)
+        if held is None:
+            best[sid] = {standard: until}
+        elif standard not in held or until > held[standard]:
             held[standard] = until
-    for held in best.values():
-        for standard, until in held.items():
-            if isinstance(until, str):
-                held[standard] = date.fromisoformat(until[:10])
 
     findings: dict[int, dict[str, int]] = defaultdict(dict)
     open_findings = (
@@ -143,25 +160,33 @@ def gather(
     inputs: dict[int, core_risk.SupplierRiskInputs] = {}
     facts: dict[int, dict[str, Any]] = {}
     by_country = {code: country_risk(code) for code in set(countries.values())}
+    expires_soon = _expiry_test(today, window)
+    nothing: frozenset[str] = frozenset()
+    no_findings: dict[str, int] = {}
     for sid, country in countries.items():
         crisk = by_country[country]
-        held = best.get(sid, {})
-        valid = frozenset(held)
-        expiring = frozenset(s for s, until in held.items() if (until - today).days <= window)
-        counts = findings.get(sid, {})
-        answered = questionnaire.get(sid)
-        screened = screening.get(sid) if screening is not None else None
+        held = best.get(sid)
+        if held:
+            valid = frozenset(held)
+            soon = [standard for standard, until in held.items() if expires_soon(until)]
+            expiring = frozenset(soon) if soon else nothing
+        else:
+            valid = expiring = nothing
+        # Most suppliers have no findings, answers, screening results or designated sites: skip empty lookups.
+        counts = findings.get(sid, no_findings) if findings else no_findings
+        answered = questionnaire.get(sid) if questionnaire else None
+        screened = screening.get(sid) if screening else None
         inputs[sid] = core_risk.SupplierRiskInputs(
             country=country,
             country_risk=crisk.score,
-            designated_region=designated.get(sid),
+            designated_region=designated.get(sid) if designated else None,
             categories=categories[sid],
             valid_certificates=valid,
             expiring_certificates=expiring,
             open_findings_critical=counts.get("critical", 0),
             open_findings_major=counts.get("major", 0),
             open_findings_minor=counts.get("minor", 0),
-            confirmed_matches=screened.confirmed if screened else frozenset(),
+            confirmed_matches=screened.confirmed if screened else nothing,
             open_screening_alerts=screened.open_alerts if screened else 0,
             questionnaire_score=answered[1] if answered else None,
         )
@@ -171,7 +196,7 @@ def gather(
         if sid in designated:
             fact["designated_region"] = designated[sid]
         if held:
-            fact["certificates"] = {s: until.isoformat() for s, until in sorted(held.items())}
+            fact["certificates"] = {s: _day(until).isoformat() for s, until in sorted(held.items())}
         if counts:
             fact["open_findings"] = counts
         if answered:
@@ -202,14 +227,53 @@ def _stored(ids: set[int] | None) -> dict[int, int]:
     return dict(_raw(rows, "supplier_id", ids))
 
 
+class _DriversText:
+    """The JSON text of drivers_json(result), as json.JSONEncoder(default=_jsonable) writes it, built from each
+    driver's row text: core.risk shares driver objects between results (a country, a certificate set, an upstream
+    contribution reaching several buyers), so each distinct driver is encoded once. A list encodes as its items'
+    texts joined by ", " in brackets."""
+
+    def __init__(self) -> None:
+        self.encode = json.JSONEncoder(default=_jsonable, check_circular=False).encode  # plain lists: no cycles
+        self.known: dict[int, str] = {}  # id(driver) -> its row's text
+        self.held: list[core_risk.RiskDriver] = []  # the drivers in `known`, held so that their ids stay unique
+
+    def __call__(self, result: core_risk.SupplierRisk) -> str:
+        known = self.known.get
+        return "[" + ", ".join([known(id(driver)) or self.learn(driver) for driver in result.drivers]) + "]"
+
+    def learn(self, driver: core_risk.RiskDriver) -> str:
+        self.held.append(driver)
+        text = self.known[id(driver)] = self.row(driver)
+        return text
+
+    def row(self, driver: core_risk.RiskDriver) -> str:
+        name, value, points, detail = driver.name, driver.value, driver.points, driver.detail
+        if type(name) is str and type(points) is int and type(detail) is str:
+            # The encoder's own rules for these exact types (str: ensure_ascii quoting; int: int.__repr__).
+            if type(value) is int:
+                fact = int.__repr__(value)
+            elif type(value) is str:
+                fact = _quote(value)
+            elif value is None:
+                fact = "null"
+            else:
+                return self.encode([name, value, points, detail])
+            return f"[{_quote(name)}, {fact}, {int.__repr__(points)}, {_quote(detail)}]"
+        return self.encode([name, value, points, detail])
+
+
+_quote = json.encoder.encode_basestring_ascii  # what JSONEncoder uses for strings (ensure_ascii, the default)
+
+
 def _store(results: dict[int, core_risk.SupplierRisk]) -> int:
     """Upsert the SupplierRisk rows that changed and copy score and band onto those suppliers. Returns how many."""
     now = bulk.Adapt().when(timezone.now())
-    encode = json.JSONEncoder(default=_jsonable, check_circular=False).encode  # plain lists: no cycles to guard
+    text_of = _DriversText()
     before = _stored(set(results))
     rows = []
     for sid, r in results.items():
-        drivers = encode(drivers_json(r))
+        drivers = text_of(r)
         digest = zlib.crc32(drivers.encode(), r.score)
         if before.get(sid) != digest:
             rows.append((sid, r.score, r.band, drivers, r.propagating_points, digest, now))
