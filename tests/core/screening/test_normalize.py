@@ -97,3 +97,49 @@ def test_hangul_names_get_revised_north_korean_and_passport_spellings() -> None:
 
 def test_arabic_parts_are_marked_as_vowel_less() -> None:
     assert all(token.abjad for token in analyse_name("محمد علي")[0].tokens)
+
+
+@pytest.mark.parametrize(
+    ("name", "org", "expected"),
+    [
+        ("Bain Capital Fund X L.P.", False, "bain capital fund 10 lp"),  # before the legal form
+        ("Carlyle Partners V L.P.", False, "carlyle partners 5 lp"),
+        ("Hudson Capital Trust I", True, "hudson capital trust 1"),  # closing a company's name
+        ("John V. Smith & Co.", False, "john v smith and corp"),  # an initial, not a numeral
+        ("Malcolm X", False, "malcolm x"),  # a person's name: an initial
+    ],
+)
+def test_a_lone_roman_numeral_closing_a_company_name_is_a_number(name: str, org: bool, expected: str) -> None:
+    assert analyse_name(name, org)[0].text == expected
+
+
+def test_abbreviated_words_of_organisation_names_are_spelt_out() -> None:
+    assert normalize_name("First Bank Int'l", "organization") == "1 bank international"
+    assert normalize_name("Acme Mfg Co") == "acme manufacturing corp"
+
+
+def test_a_multi_word_legal_form_with_a_one_letter_slip_is_still_a_legal_form() -> None:
+    assert normalize_name("Gazprom Joynt Stock Company", "organization") == "gazprom jsc"
+    assert normalize_name("Limited Liability Compani Romashka", "organization") == "llc romashka"
+    # a different first letter is a different word, not a slip
+    assert normalize_name("Point Stock Company", "organization") == "point stock corp"
+
+
+def test_the_name_before_a_slash_is_a_name_too() -> None:
+    assert [form.text for form in analyse_name("Al-Qa'ida/Islamic Army")] == [
+        "al qaida islamic army",
+        "al qaida",
+    ]
+    # a slash between single letters is part of a word or a legal form, not a list of alternatives
+    assert [form.text for form in analyse_name("Mendez Denmark A/S")] == ["mendez denmark jsc"]
+    assert len(analyse_name("M/S Osama Trading Est.")) == 1
+
+
+def test_wade_giles_syllables_read_as_pinyin() -> None:
+    from conduct.core.screening._script import wade_giles_readings
+
+    assert wade_giles_readings(("hsi",)) == {"xi"}
+    assert "jintao" in wade_giles_readings(("chin", "tao"))
+    # syllables that read the same in both systems are no evidence of Wade-Giles
+    assert wade_giles_readings(("ping",)) == frozenset()
+    assert wade_giles_readings(("smith",)) == frozenset()

@@ -134,3 +134,63 @@ def _cross_script_pairs() -> list[tuple[str, str, float]]:
 @pytest.mark.parametrize(("query", "expected", "minimum"), _cross_script_pairs())
 def test_cross_script_pairs_reach_their_minimum_score(query: str, expected: str, minimum: float) -> None:
     assert score_pair(query, expected).score >= minimum
+
+
+def test_a_series_number_in_roman_numerals_is_a_close_member_of_the_family() -> None:
+    explanation = score_pair("Bain Capital Fund X L.P.", "Bain Capital Fund XI L.P.")
+    assert any(p.method == "number" and p.score > 0 for p in explanation.parts)
+    assert explanation.score >= ALERT_THRESHOLD
+
+
+def test_father_and_son_swapped_stay_below_the_alert() -> None:
+    explanation = score_pair("KHALID BIN WALID AL-HARBI", "WALID BIN KHALID AL-HARBI")
+    assert any(p.method == "patronymic_swap" for p in explanation.parts)
+    assert explanation.score < ALERT_THRESHOLD
+    # the names either side of "bin" skip particles: "bin al-Hasan"
+    swapped = score_pair("Yusuf bin al-Hasan al-Tamimi", "Nur al-Hasan bin Yusuf al-Tamimi")
+    assert any(p.method == "patronymic_swap" for p in swapped.parts)
+    assert swapped.score < ALERT_THRESHOLD
+
+
+def test_initials_alone_do_not_identify_a_person_but_acronyms_name_organisations() -> None:
+    assert score_pair("J.S.", "John Smith").score < ALERT_THRESHOLD
+    assert score_pair("J. S.", "John Smith").score < ALERT_THRESHOLD
+    assert score_pair("JC Juncker", "Jean-Claude Juncker").score >= ALERT_THRESHOLD
+    assert score_pair("KGB", "Komitet Gosudarstvennoy Bezopasnosti", "organization").score >= ALERT_THRESHOLD
+    assert score_pair("PLA", "People's Liberation Army").score >= ALERT_THRESHOLD  # "army": an organisation
+
+
+def test_wade_giles_and_pinyin_spellings_match() -> None:
+    explanation = score_pair("Hu Chin-t'ao", "Hu Jintao")
+    assert any(p.method == "transliteration" for p in explanation.parts)
+    assert explanation.score >= ALERT_THRESHOLD
+    assert score_pair("Teng Hsiao-p'ing", "Deng Xiaoping").score >= ALERT_THRESHOLD
+
+
+def test_sound_alike_names_spelt_very_differently_are_not_phonetic_matches() -> None:
+    for left, right in (("Olga Petrova", "Oleg Petrova"), ("Luis Marquez", "Luis Marcos")):
+        explanation = score_pair(left, right)
+        assert not any(p.method == "phonetic" for p in explanation.parts)
+        assert explanation.score < ALERT_THRESHOLD
+    assert any(p.method == "phonetic" for p in score_pair("Tom Cook", "Tim Cook").parts)
+
+
+def test_two_different_patronymics_are_two_different_fathers() -> None:
+    assert score_pair("Ivan Sergeyevich Petrov", "Ivan Nikolayevich Petrov").score < ALERT_THRESHOLD
+    assert score_pair("Ivan Petrov", "Ivan Sergeyevich Petrov").score >= STRONG_THRESHOLD
+
+
+def test_forefathers_named_after_bin_cost_little_when_left_out() -> None:
+    explanation = score_pair("Usama bin Ladin", "Usama bin Muhammad bin Awad bin Ladin")
+    extras = {p.candidate: p.weight for p in explanation.parts if p.method == "extra"}
+    plain = score_pair("Usama Ladin", "Usama Muhammad Awad Ladin")
+    plain_extras = {p.candidate: p.weight for p in plain.parts if p.method == "extra"}
+    assert extras["muhammad"] < plain_extras["muhammad"] and extras["awad"] < plain_extras["awad"]
+
+
+def test_abbreviations_legal_form_slips_and_slashed_alternatives_still_match() -> None:
+    assert (
+        score_pair("First Bank Int'l", "First International Bank", "organization").score >= STRONG_THRESHOLD
+    )
+    assert score_pair("Gazprom Joynt Stock Company", "Gazprom JSC", "organization").score >= STRONG_THRESHOLD
+    assert score_pair("Al Qaeda", "Al-Qa'ida/Islamic Army", "organization").score >= ALERT_THRESHOLD

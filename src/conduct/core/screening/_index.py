@@ -88,7 +88,7 @@ class NameIndex:
                     continue
                 tokens = tuple(self._tokens.setdefault(token, token) for token in analysed.tokens)
                 scripts = self._scripts.setdefault(analysed.scripts, analysed.scripts)
-                form = NormalizedName(entry_name.name, tokens, scripts)
+                form = NormalizedName(entry_name.name, tokens, scripts, analysed.org)
                 form_id = len(self.names)
                 self.names.append(IndexedName(entry_index, name_index, form))
                 seen: set[int] = set()

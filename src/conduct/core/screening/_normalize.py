@@ -13,14 +13,19 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from conduct.core.screening import _script as script
 from conduct.core.screening._vocab import (
     GENERIC_ORG_WORDS,
     NUMBER_WORDS,
+    ORG_ABBREVIATIONS,
     PARTICLES,
     ROMAN_NUMERALS,
+    SINGLE_LETTER_NUMERALS,
     TITLES,
     legal_form_table,
+    misspelt_legal_form_table,
 )
 
 WORD, GENERIC, PARTICLE, TITLE, LEGAL, NUMBER, INITIAL = (
@@ -36,6 +41,7 @@ WORD, GENERIC, PARTICLE, TITLE, LEGAL, NUMBER, INITIAL = (
 KIND_WEIGHTS = {WORD: 1.0, GENERIC: 0.5, PARTICLE: 0.2, TITLE: 0.2, LEGAL: 0.25, NUMBER: 0.6, INITIAL: 0.4}
 
 
+PATRONYMIC_WEIGHT = 0.6  # Russian-style patronymics: often left out
 _PATRONYMIC_ENDINGS = ("ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ogly", "oglu", "kyzy")
 
 
@@ -55,9 +61,14 @@ class NameToken:
         if self.kind == WORD:
             if len(self.text) <= 2:
                 return 0.8
-            if self.text.endswith(_PATRONYMIC_ENDINGS) and len(self.text) > 6:
-                return 0.6  # Russian-style patronymics: often left out
+            if self.patronymic:
+                return PATRONYMIC_WEIGHT
         return base
+
+    @property
+    def patronymic(self) -> bool:
+        """A Russian- or Turkic-style patronymic ('Vladimirovich', 'Ivanovna', 'Aliyev oglu')."""
+        return self.kind == WORD and len(self.text) > 6 and self.text.endswith(_PATRONYMIC_ENDINGS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +78,7 @@ class NormalizedName:
     original: str
     tokens: tuple[NameToken, ...]
     scripts: frozenset[str] = frozenset()
+    org: bool = False  # read as an organisation's name (said by the caller, or it has a legal form)
 
     @property
     def text(self) -> str:
@@ -316,6 +328,25 @@ _ARTICLES = {
 }
 
 
+def _misspelt_legal_form(texts: list[str], i: int) -> tuple[str, int] | None:
+    """A legal form of two or more words, one of them mistyped by one letter (not its first):
+    'Joynt Stock Company' -> (class, number of words). Looked for where legal forms stand, opening or
+    closing the name; the longest wins."""
+    windows = [len(texts) - i] if 2 <= len(texts) - i <= 5 else []
+    if i == 0:
+        windows += [size for size in range(min(5, len(texts) - 1), 1, -1) if size not in windows]
+    table = misspelt_legal_form_table()
+    for size in windows:
+        window = tuple(texts[i : i + size])
+        for k, word in enumerate(window):
+            if len(word) < 4:
+                continue
+            for correct, label in table.get((*window[:k], "", *window[k + 1 :]), ()):
+                if correct[0] == word[0] and OSA.distance(correct, word) == 1:
+                    return label, size
+    return None
+
+
 def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
     table, longest = legal_form_table()
     folded = _fold_numbers(parts)
@@ -329,7 +360,13 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
             i += 1
             continue
         matched = 0
+        found = _misspelt_legal_form(texts, i) if org and name == "Latin" else None
         for size in range(min(longest, len(texts) - i), 0, -1):
+            if found is not None and found[1] > size:
+                # 'Limited Liability Compani' is one (misspelt) legal form, not 'Limited' and two words
+                tokens.append(NameToken(found[0], LEGAL, "", abjad, ""))
+                matched = found[1]
+                break
             label = table.get(tuple(texts[i : i + size]))
             if label is not None and not (
                 size == 1 and i == 0 and len(texts) > 1 and not org and len(text) <= 2
@@ -348,6 +385,9 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
             tokens.append(NameToken("abdul", WORD, source, abjad))
             i += 1
             continue
+        if text in ORG_ABBREVIATIONS and name == "Latin":
+            # "Int'l", "Natl", "Mfg": the word the abbreviation stands for
+            text = ORG_ABBREVIATIONS[text]
         if org and text in ROMAN_NUMERALS and i > 0:
             tokens.append(NameToken(str(ROMAN_NUMERALS[text]), NUMBER, source, abjad))
         elif len(text) == 1 and text.isalpha() and name == "Latin":
@@ -370,7 +410,8 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
             continue
         collapsed.append(token)
     tokens = collapsed
-    if not org and any(token.kind == LEGAL for token in tokens):
+    is_company = org or any(token.kind == LEGAL for token in tokens)
+    if not org and is_company:
         # a company's name: "Partners VI" is a series number, not a name part
         tokens = [
             NameToken(str(ROMAN_NUMERALS[t.text]), NUMBER, t.source, t.abjad)
@@ -378,7 +419,25 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
             else t
             for index, t in enumerate(tokens)
         ]
+    if is_company:
+        tokens = _single_letter_numerals(tokens)
     return tuple(tokens)
+
+
+def _single_letter_numerals(tokens: list[NameToken]) -> list[NameToken]:
+    """'Fund X L.P.', 'Partners V L.P.', 'Capital Trust I': in a company's name a lone I, V or X after a
+    word and closing the name (or just before its legal form) is a series number, not an initial."""
+    out = list(tokens)
+    for index, token in enumerate(tokens):
+        if (
+            index > 0
+            and token.kind == INITIAL
+            and token.text in SINGLE_LETTER_NUMERALS
+            and tokens[index - 1].kind in (WORD, GENERIC)
+            and (index == len(tokens) - 1 or tokens[index + 1].kind == LEGAL)
+        ):
+            out[index] = NameToken(str(SINGLE_LETTER_NUMERALS[token.text]), NUMBER, token.source, token.abjad)
+    return out
 
 
 @lru_cache(maxsize=200_000)
@@ -397,12 +456,22 @@ def analyse_name(text: str, org: bool = False) -> tuple[NormalizedName, ...]:
         tokens = _type_tokens([part for part in parts if part[0]], org)
         if not tokens:
             continue
-        name = NormalizedName(text, tokens, frozenset(scripts))
+        name = NormalizedName(text, tokens, frozenset(scripts), org)
         if name.text not in seen:
             seen.add(name.text)
             out.append(name)
+    if out and "/" in text:
+        # alternatives given with a slash ("Al-Qa'ida/Islamic Army", "Lord's Resistance Movement/Army"):
+        # the name up to the slash is a name too ("M/S", "J/V", "A/S" are not alternatives)
+        head, tail = text.split("/", 1)
+        before, after = _words(head), _words(tail)
+        if before and after and len(before[-1]) >= 2 and len(after[0]) >= 2 and len("".join(before)) >= 3:
+            for name in analyse_name(head, org):
+                if name.tokens and name.text not in seen:
+                    seen.add(name.text)
+                    out.append(NormalizedName(text, name.tokens, name.scripts, name.org))
     if not out:
-        out.append(NormalizedName(text, (), frozenset(scripts)))
+        out.append(NormalizedName(text, (), frozenset(scripts), org))
     return tuple(out)
 
 

@@ -13,14 +13,17 @@ from conduct.core.screening import _symbols
 from conduct.core.screening._normalize import (
     GENERIC,
     INITIAL,
+    KIND_WEIGHTS,
     LEGAL,
     NUMBER,
     PARTICLE,
+    PATRONYMIC_WEIGHT,
     WORD,
     NameToken,
     NormalizedName,
     analyse_name,
 )
+from conduct.core.screening._script import wade_giles_readings
 
 ALERT_THRESHOLD = 0.80  # at or above: a potential match, to be reviewed
 STRONG_THRESHOLD = 0.95  # at or above: a strong match (exact or near-exact after normalisation)
@@ -31,11 +34,12 @@ STEEPNESS = 1.2  # how fast it does
 FLOOR = -1.0  # the most one pair can count against
 EXTRA_COST = 0.15  # cost of a part present on one side only, per unit of its weight (people)
 EXTRA_COST_ORG = 0.35  # in organisation names an extra word usually names another organisation
-PATRONYMIC_SWAP = 0.20  # "A bin B" against "B bin A": father and son
+PATRONYMIC_SWAP = 0.25  # "A bin B" against "B bin A": father and son; below the alert however alike
 MIN_INFORMATIVE = 0.5  # cap when only particles / legal forms / generic words matched
 MERGE_MIN = 0.84  # joined parts ("SiemensAG" ~ "Siemens AG") must be at least this similar
 MAX_JOIN_PARTS = 8  # beyond this many unaligned parts, joined parts are not tried (cost grows fast)
 PHONETIC_SCORE = 0.80
+PHONETIC_MIN_SPELLING = 0.6  # letter similarity a sound-alike pair needs before it scores as phonetic
 INITIAL_SCORE = 0.75
 SYMBOL_SCORE = 0.90
 LATIN_SYMBOL_SCORE = 0.85
@@ -44,6 +48,7 @@ LEGAL_MISMATCH = 0.85  # two different legal forms: barely evidence either way
 NUMBER_MISMATCH = 0.75  # "Fund VII" ~ "Fund VIII": same family, a different member - still worth a look
 VOWEL_VARIANT = 0.90  # parts that differ only in vowels or doubled letters: "Usama" ~ "Osama"
 ACRONYM_SCORE = 0.85  # "PLA" ~ "People's Liberation Army", "JC" ~ "Jean-Claude"
+WADE_GILES_SCORE = 0.90  # "Hsi" ~ "Xi", "Tse-tung" ~ "Zedong": two romanisations of the same syllables
 
 ADJUSTMENTS = {
     "type_mismatch_person": -0.15,
@@ -68,7 +73,8 @@ class PartMatch:
     candidate: str  # listed part(s); "" for a query part with no counterpart
     score: float  # 0..1 similarity of the parts
     weight: float  # how much the pair counts in the name score
-    method: str  # exact, fuzzy, phonetic, initial, joined, legal_form, transliteration, name_variant, extra
+    method: str  # exact, fuzzy, vowel_variant, phonetic, transliteration, name_variant, initial, acronym,
+    # joined, legal_form, number, extra, patronymic_swap
 
 
 @dataclass(frozen=True)
@@ -188,7 +194,9 @@ def part_similarity(q: NameToken, c: NameToken, cross: bool) -> tuple[float, str
             best, method = max(best, 1.0 - 0.5 * (1.0 - best)), "vowel_variant"
     if best < PHONETIC_SCORE and len(q.text) >= 3 and len(c.text) >= 3:
         mq, mc = _metaphone(q.text), _metaphone(c.text)
-        if mq and mq == mc and (len(mq) >= 3 or (len(mq) == 2 and best >= 0.6)):
+        # metaphone drops vowels and folds consonants: the same code counts only for spellings that are
+        # alike as letters too (Olga/Oleg, Marquez/Marcos share a code and are different names)
+        if mq and mq == mc and len(mq) >= 2 and best >= PHONETIC_MIN_SPELLING:
             best, method = PHONETIC_SCORE, "phonetic"
     if best < SKELETON_SCALE and (q.abjad or c.abjad) and q.abjad != c.abjad:
         sq, sc = _skeletons(q.text, q.abjad), _skeletons(c.text, c.abjad)
@@ -217,6 +225,8 @@ def part_similarity(q: NameToken, c: NameToken, cross: bool) -> tuple[float, str
         left = _symbols.symbols(q.phrase or q.text)
         if left and left & _symbols.symbols(c.phrase or c.text):
             best, method = LATIN_SYMBOL_SCORE, "name_variant"
+    if best < WADE_GILES_SCORE and not cross and _wade_giles_equal(q, c):
+        best, method = WADE_GILES_SCORE, "transliteration"
     if cross and best < SYMBOL_SCORE:
         left = _symbols.symbols(q.source or q.phrase or q.text)
         if left and left & _symbols.symbols(c.source or c.phrase or c.text):
@@ -224,6 +234,15 @@ def part_similarity(q: NameToken, c: NameToken, cross: bool) -> tuple[float, str
             if value > best:
                 best, method = value, "name_variant"
     return best, method
+
+
+def _wade_giles_equal(q: NameToken, c: NameToken) -> bool:
+    """One part (or run of parts: 'Chin-ping') in Wade-Giles, the other its pinyin ('Jinping')."""
+    if q.kind != WORD or c.kind != WORD or q.source or c.source:
+        return False
+    return c.text in wade_giles_readings(tuple((q.phrase or q.text).split())) or q.text in (
+        wade_giles_readings(tuple((c.phrase or c.text).split()))
+    )
 
 
 def _han(token: NameToken) -> bool:
@@ -348,15 +367,36 @@ def _is_organisation(tokens: tuple[NameToken, ...]) -> bool:
     return any(token.kind == LEGAL for token in tokens)
 
 
+def _organisation_like(name: NormalizedName) -> bool:
+    """Said to be an organisation, or has a legal form or a generic word of organisation names."""
+    return name.org or any(token.kind in (LEGAL, GENERIC) for token in name.tokens)
+
+
+def _left_out_weight(tokens: tuple[NameToken, ...], index: int) -> float:
+    """What a part present in one name only costs, per unit of EXTRA_COST. A name after 'bin' / 'ibn'
+    names a father or forefather ('Usama bin Muhammad bin Awad bin Ladin'): like a Russian patronymic it
+    is often left out, so it costs what a patronymic costs."""
+    token = tokens[index]
+    if token.kind == WORD and index > 0 and tokens[index - 1].text in _PATRONYMIC_PARTICLES:
+        return min(token.weight, PATRONYMIC_WEIGHT)
+    return token.weight
+
+
 def _patronymic_swap(qt: tuple[NameToken, ...], ct: tuple[NameToken, ...]) -> tuple[str, str] | None:
-    """'Salman bin Muhammad' against 'Muhammad bin Salman': the same names, father and son swapped."""
+    """'Salman bin Muhammad' against 'Muhammad bin Salman': the same names, father and son swapped. The
+    names either side of 'bin' are the nearest parts that are not particles ('Ibrahim bin al-Din' against
+    'Saif al-Din bin Ibrahim')."""
 
     def triples(tokens: tuple[NameToken, ...]) -> list[tuple[str, str, str]]:
-        return [
-            (tokens[i - 1].text, tokens[i].text, tokens[i + 1].text)
-            for i in range(1, len(tokens) - 1)
-            if tokens[i].text in _PATRONYMIC_PARTICLES
-        ]
+        out = []
+        for i in range(1, len(tokens) - 1):
+            if tokens[i].text not in _PATRONYMIC_PARTICLES:
+                continue
+            before = [t.text for t in tokens[:i] if t.kind != PARTICLE]
+            after = [t.text for t in tokens[i + 1 :] if t.kind != PARTICLE]
+            if before and after:
+                out.append((before[-1], tokens[i].text, after[0]))
+        return out
 
     for left, particle, right in triples(qt):
         for c_left, _, c_right in triples(ct):
@@ -400,7 +440,8 @@ def align(
                 if qn > 1 and cn > 1:
                     continue
                 if (qn > 1 or cn > 1) and (
-                    abs(len(qtok.text) - len(ctok.text)) > 3 or (qtok.text[0] != ctok.text[0] and not cross)
+                    abs(len(qtok.text) - len(ctok.text)) > 3
+                    or (qtok.text[0] != ctok.text[0] and not cross and not _wade_giles_equal(qtok, ctok))
                 ):
                     continue
                 sim, method = part_similarity(qtok, ctok, cross)
@@ -425,24 +466,32 @@ def align(
     extra_cost = EXTRA_COST_ORG if organisation else EXTRA_COST
     parts: list[PartMatch] = []
     numerator = denominator = informative = 0.0
-    for sim, weight, qs, qn, _cs, cn, method, qtext, ctext in chosen:
+    whole_part = False  # a part matched as a part, not only by its initial
+    for sim, weight, qs, qn, cs, cn, method, qtext, ctext in chosen:
+        if qn == cn == 1 and qt[qs].patronymic and ct[cs].patronymic:
+            # a patronymic weighs less because it is often left out; when both names give one, it
+            # names the father and counts in full (Magomedovich ~ Salimovich: different fathers)
+            weight = KIND_WEIGHTS[WORD]
         value = credit(sim)
         numerator += weight * value
         denominator += weight
         if sim >= 0.75 and (qn > 1 or cn > 1 or qt[qs].kind in (WORD, NUMBER, INITIAL)):
             informative += weight * value
+            whole_part = whole_part or method not in ("initial", "acronym")
         if explain:
             parts.append(PartMatch(qtext, ctext, round(sim, 4), round(weight, 3), method))
     for i, token in enumerate(qt):
         if not q_used[i]:
-            denominator += extra_cost * token.weight
+            cost = extra_cost * _left_out_weight(qt, i)
+            denominator += cost
             if explain:
-                parts.append(PartMatch(token.text, "", 0.0, round(extra_cost * token.weight, 3), "extra"))
+                parts.append(PartMatch(token.text, "", 0.0, round(cost, 3), "extra"))
     for i, token in enumerate(ct):
         if not c_used[i]:
-            denominator += extra_cost * token.weight
+            cost = extra_cost * _left_out_weight(ct, i)
+            denominator += cost
             if explain:
-                parts.append(PartMatch("", token.text, 0.0, round(extra_cost * token.weight, 3), "extra"))
+                parts.append(PartMatch("", token.text, 0.0, round(cost, 3), "extra"))
     score = max(0.0, numerator / denominator) if denominator else 0.0
     swap = _patronymic_swap(qt, ct)
     if swap:
@@ -451,6 +500,10 @@ def align(
             parts.append(PartMatch(swap[0], swap[1], 0.0, PATRONYMIC_SWAP, "patronymic_swap"))
     has_words = any(t.kind == WORD for t in qt) or any(t.kind == WORD for t in ct)
     if informative <= 0 and has_words:
+        score = min(score, MIN_INFORMATIVE)
+    elif not whole_part and not (_organisation_like(query) or _organisation_like(candidate)):
+        # initials alone ("N.N." ~ "Nursultan Nazarbayev") do not identify a person; an organisation
+        # is often known by its acronym ("PLA")
         score = min(score, MIN_INFORMATIVE)
     return parts, min(1.0, score), informative
 

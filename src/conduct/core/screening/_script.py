@@ -128,6 +128,47 @@ def han_syllables(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return pinyin, wade
 
 
+@lru_cache(maxsize=1)
+def _wade_giles_table() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """Wade-Giles syllable (apostrophes and umlauts off, as names are usually written) -> the pinyin
+    syllables it can stand for; and the Wade-Giles syllables that are not also pinyin syllables."""
+    from pypinyin import Style
+    from pypinyin.pinyin_dict import pinyin_dict
+    from pypinyin.style import convert
+
+    readings: set[str] = set()
+    for value in pinyin_dict.values():
+        readings.update(value.split(","))
+    pinyin = {convert(reading, Style.NORMAL, strict=False) for reading in readings}
+    table: dict[str, set[str]] = {}
+    for syllable in pinyin:
+        plain = syllable.replace("ü", "u").replace("v", "u")
+        if not (plain.isascii() and plain.isalpha()):
+            continue
+        wade = convert(syllable, Style.WADEGILES, strict=False)
+        wade = wade.replace("'", "").replace("`", "").replace("ü", "u").replace("v", "u")
+        table.setdefault(wade, set()).add(plain)
+    plain_pinyin = {syllable.replace("ü", "u").replace("v", "u") for syllable in pinyin}
+    only = frozenset(wade for wade in table if wade not in plain_pinyin and len(wade) >= 3)
+    return {wade: frozenset(options) for wade, options in table.items()}, only
+
+
+@lru_cache(maxsize=65536)
+def wade_giles_readings(syllables: tuple[str, ...]) -> frozenset[str]:
+    """Pinyin spellings of a Chinese name part written in Wade-Giles ('tse', 'tung' -> 'zedong', ...),
+    syllables joined; empty unless every syllable is Wade-Giles and one at least could not be pinyin
+    ('hsi', 'chin', 'tung' - not 'mao' or 'ping', which read the same in both)."""
+    if not syllables or len(syllables) > 3:
+        return frozenset()
+    table, only = _wade_giles_table()
+    if not all(syllable in table for syllable in syllables) or not any(s in only for s in syllables):
+        return frozenset()
+    spellings = [""]
+    for syllable in syllables:
+        spellings = [start + option for start in spellings for option in sorted(table[syllable])]
+    return frozenset(spellings)
+
+
 # --- Hangul ----------------------------------------------------------------------------------------
 
 _RR_INITIAL = [

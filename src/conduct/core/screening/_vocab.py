@@ -109,6 +109,28 @@ ROMAN_NUMERALS = {
     "xix": 19,
     "xx": 20,
 }
+# In a company's name, a lone I, V or X closing the name is a series number ("Fund X L.P."); elsewhere a
+# single letter is an initial.
+SINGLE_LETTER_NUMERALS = {"i": 1, "v": 5, "x": 10}
+# Standard abbreviations of words of organisation names: compared as the word they stand for.
+ORG_ABBREVIATIONS = {
+    "intl": "international",
+    "natl": "national",
+    "assn": "association",
+    "assoc": "association",
+    "mfg": "manufacturing",
+    "mfrs": "manufacturers",
+    "bros": "brothers",
+    "dept": "department",
+    "govt": "government",
+    "univ": "university",
+    "hldg": "holding",
+    "hldgs": "holdings",
+    "mgmt": "management",
+    "svcs": "services",
+    "engg": "engineering",
+    "grp": "group",
+}
 # Legal-form classes of our own, for words org_types.yml does not treat as a legal form on their own.
 EXTRA_LEGAL_FORMS = {
     "company": "corp",
@@ -157,3 +179,20 @@ def legal_form_table() -> tuple[dict[tuple[str, ...], str], int]:
         table.setdefault((word,), label)
     longest = max(len(key) for key in table)
     return table, longest
+
+
+@cache
+def misspelt_legal_form_table() -> dict[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Legal-form phrases of two or more words with one word (of 4+ letters) left blank -> (that word,
+    class): to recognise a phrase with a one-letter slip in one word ('joynt stock company')."""
+    table, _ = legal_form_table()
+    out: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for phrase, label in table.items():
+        if len(phrase) < 2:
+            continue
+        for k, word in enumerate(phrase):
+            if len(word) >= 4 and word.isalpha():
+                key = (*phrase[:k], "", *phrase[k + 1 :])
+                if (word, label) not in out.setdefault(key, []):
+                    out[key].append((word, label))
+    return {key: tuple(value) for key, value in out.items()}
