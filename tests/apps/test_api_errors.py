@@ -62,6 +62,9 @@ BASELINES: dict[tuple[str, str], dict[str, Any]] = {
         "reference": "customer:ERR-1", "kind": "customer", "name": "Err Customer Ltd", "aliases": ["Err Co"],
         "entity_type": "organization", "country": "GB", "birth_date": None, "org_unit": "br-uk"},
     ("POST", "/api/v1/screening/alerts/{alert_id}/review"): {"decision": "dismiss", "reason": "Not the same company"},
+    ("POST", "/api/v1/screening/lists/{list_name}/versions"): {
+        "filename": "err.csv", "content_base64": "aWQsbmFtZQpFLTEsRXJyIExpc3RlZCBMdGQK",  # id,name / E-1,Err Listed Ltd
+        "format": None, "kind": None},
     # governance (votes, conflicts and the decision are made by the users ACTING_AS names)
     ("POST", "/api/v1/committees"): {"slug": "err-committee", "name": "Err", "mandate": "advises", "description": "",
                                      "quorum_ratio": 0.5, "majority": "simple", "chair_breaks_ties": True},
@@ -133,7 +136,11 @@ PATH_VALUES: dict[tuple[str, str], dict[str, Any]] = {
     # Acme has its questionnaire open: send one to a supplier that has none; review one that was submitted
     ("POST", "/api/v1/suppliers/{supplier_id}/questionnaires"): {"supplier_id": lambda: _demo_supplier("PKG-007")},
     ("POST", "/api/v1/questionnaire-responses/{response_id}/review"): {"response_id": lambda: _demo_response("submitted")},
+    # a new list (the demo's bis_dpl is a DPL file, not the baseline's CSV)
+    ("POST", "/api/v1/screening/lists/{list_name}/versions"): {"list_name": lambda: "err_list"},
 }
+# Operations whose path names what they create: an unknown name is a new object, not a 404.
+CREATE_BY_NAME = {("POST", "/api/v1/screening/lists/{list_name}/versions")}
 
 
 @cache
@@ -510,8 +517,11 @@ def test_a_missing_required_field_answers_422_naming_it(client, unchanged, metho
     assert failures([(name, name) for name in required], check) == []
 
 
+LOOKED_UP = [(m, p) for m, p in WITH_PATH_PARAMS if (m, p) not in CREATE_BY_NAME]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(("method", "path"), WITH_PATH_PARAMS, ids=ids(WITH_PATH_PARAMS))
+@pytest.mark.parametrize(("method", "path"), LOOKED_UP, ids=ids(LOOKED_UP))
 def test_an_unknown_id_in_the_path_answers_404(client, unchanged, method, path):
     body = json.dumps(BASELINES.get((method, path), {})) if method in WRITE_METHODS else ""
     enum_params = [p["name"] for p in params(method, path, "path") if "enum" in p["schema"]]
@@ -520,6 +530,15 @@ def test_an_unknown_id_in_the_path_answers_404(client, unchanged, method, path):
         assert set(enum_params) <= set(assert_error_shape(response, 422, "invalid")["fields"])
     else:
         assert_error_shape(response, 404, "not_found")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), sorted(CREATE_BY_NAME), ids=ids(sorted(CREATE_BY_NAME)))
+def test_a_path_name_that_cannot_name_a_new_object_answers_422_naming_it(client, unchanged, method, path):
+    (name,) = [p["name"] for p in params(method, path, "path")]
+    url = path.replace("{" + name + "}", "Not%20A%20Name")
+    error = assert_error_shape(send(client, method, url, json.dumps(BASELINES[(method, path)])), 422, "invalid")
+    assert list(error["fields"]) == [name], error
 
 
 INT_PATHS = [(m, p) for m, p in WITH_PATH_PARAMS if any(q["schema"].get("type") == "integer" for q in params(m, p, "path"))]

@@ -9,6 +9,7 @@ Portal users get 403 on internal pages (not a redirect); object-level scoping an
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable
@@ -202,6 +203,11 @@ SUPPLIER_PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "suppliers/certificates/<int:certificate_id>/file"): _read_acme(),
     ("POST", "suppliers/certificates/<int:certificate_id>/withdraw"): _on_acme(
         ACME_MANAGERS, ok=302, body=lambda actor: {"reason": "Matrix"}),
+    ("GET", "suppliers/sites/<int:site_id>/edit"): _on_acme(ACME_MANAGERS),
+    ("POST", "suppliers/sites/<int:site_id>/edit"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
+        "name": "Bac Ninh plant", "country": "VN", "region": "Bac Ninh", "headcount": 1250}),
+    ("POST", "suppliers/sites/<int:site_id>/remove"): _on_acme(ACME_MANAGERS, ok=302),
+    ("POST", "suppliers/contacts/<int:contact_id>/remove"): _on_acme(ACME_MANAGERS, ok=302),
     ("GET", "suppliers/audits/"): Rule(INTERNAL),
     ("GET", "suppliers/audits/<int:audit_id>/"): _read_acme(SEES_ACME_STAFF),
     ("POST", "suppliers/audits/<int:audit_id>/"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
@@ -226,6 +232,7 @@ SUPPLIER_PAGES: dict[tuple[str, str], Rule] = {
         "contact-name": "Matrix contact"}),
     ("POST", "suppliers/<int:supplier_id>/sub-suppliers"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
         "sub_supplier": "PKG-007"}),
+    ("POST", "suppliers/<int:supplier_id>/sub-suppliers/<int:sub_id>/remove"): _on_acme(ACME_MANAGERS, ok=302),
     ("POST", "suppliers/<int:supplier_id>/certificates"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
         "cert-standard": "ISO 45001", "cert-number": "MATRIX-P1", "cert-valid_until": "2030-01-01"}),
     ("POST", "suppliers/<int:supplier_id>/audits"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
@@ -397,9 +404,12 @@ def _catalog_param(name: str) -> int | str | None:
 # Screening (data/demo/organisation.yaml `screening:`): the alert and the party used are the UK customer near a BIS
 # Denied Persons entry (br-uk). Reviewers are admins, officers and analysts (the analyst is not scoped to br-uk: 404
 # on the alert; 403 registering a br-uk party); auditors and committee members read only; portal users get 403.
+# The list used is the internal blocklist, a generic CSV, so an uploaded CSV is its next version.
 SCREENING_SEARCH = frozenset({"admin", "compliance_officer", "liaison", "committee_member", "analyst"})
 SCREENING_REVIEW = frozenset({"admin", "compliance_officer"})
 SCREENING_PARTIES = frozenset({"admin", "compliance_officer", "liaison"})
+LIST_LOADERS = ORG_CHANGE
+MATRIX_LIST = b"id,name\nMX-1,Matrix Listed Trading Ltd\n"
 
 
 def _screening_read() -> Rule:
@@ -411,6 +421,8 @@ SCREENING_API: dict[tuple[str, str], Rule] = {
         "name": "Drayworth Electronics Ltd", "type": "organization", "country": "GB"}),
     ("GET", "/api/v1/screening/lists"): Rule(INTERNAL),
     ("GET", "/api/v1/screening/lists/{list_name}"): Rule(INTERNAL),
+    ("POST", "/api/v1/screening/lists/{list_name}/versions"): Rule(LIST_LOADERS, ok=201, body=lambda actor: {
+        "filename": "matrix.csv", "content_base64": base64.b64encode(MATRIX_LIST).decode()}),
     ("GET", "/api/v1/screening/parties"): Rule(INTERNAL),
     # the analyst may register parties, but not for br-uk: as for gates, a unit it cannot see is invalid input (422)
     ("POST", "/api/v1/screening/parties"): Rule(SCREENING_PARTIES, ok=201, denied_as=(("analyst", 422),), body=lambda actor: {
@@ -430,6 +442,8 @@ SCREENING_PAGES: dict[tuple[str, str], Rule] = {
         SCREENING_REVIEW, ok=302, denied_as=(("analyst", 404),), body=lambda actor: {"decision": "dismiss",
                                                                                        "reason": "Matrix"}),
     ("GET", "screening/lists/"): Rule(INTERNAL),
+    ("POST", "screening/lists/"): Rule(LIST_LOADERS, ok=302, body=lambda actor: {
+        "file": _upload("matrix.csv", MATRIX_LIST), "list": "internal_blocklist"}),
     ("GET", "screening/lists/<slug:list_name>/"): Rule(INTERNAL),
     ("GET", "screening/search/"): Rule(SCREENING_SEARCH),
     ("GET", "screening/parties/"): Rule(INTERNAL),
@@ -445,7 +459,7 @@ def _screening_param(name: str) -> int | str | None:
     if name == "party_id":
         return ScreenedParty.objects.get(reference="customer:CRM-4471").pk
     if name == "list_name":
-        return "bis_dpl"
+        return "internal_blocklist"
     return None
 
 

@@ -1,20 +1,27 @@
-"""JSON API for screening: search the lists, read lists and versions, register parties, work the alerts."""
+"""JSON API for screening: search the lists, read and load lists and versions, register parties, work the
+alerts."""
 
+import base64
+import binascii
+import io
+import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import ValidationError
 
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.accounts.scoping import require
 from conduct.apps.accounts.selectors import orgunit_get
 from conduct.apps.apikit import Page, actor_of
-from conduct.apps.errors import Invalid, NotFound
+from conduct.apps.errors import Invalid, NotFound, ServiceError
 from conduct.apps.screening import selectors, services
 from conduct.apps.screening.models import Alert, ScreenedParty, WatchList, WatchListVersion
 from conduct.apps.screening.serialize import match_dict
+from conduct.core.screening import FORMATS, LIST_KINDS
 
 router = Router(tags=["screening"])
 
@@ -124,16 +131,96 @@ def list_detail(request: HttpRequest, list_name: str) -> dict[str, Any]:
     watch_list = selectors.watchlist_get(actor=actor, name=list_name)
     versions = list(selectors.version_list(actor=actor, watch_list=watch_list))
     current = next((v for v in versions if v.is_current), None)
-    diff: dict[str, Any] = {}
-    if current is not None:
-        diff = {"version": current.number, "removed": current.removed}
-        for change in ("added", "changed"):
-            rows, total = selectors.version_changes(version=current, change=change, limit=500)
-            diff[change] = [{"source_id": r.source_id, "name": r.primary_name} for r in rows]
-            diff[f"{change}_total"] = total
     return {"name": watch_list.name, "title": watch_list.title, "kind": watch_list.kind, "format": watch_list.format,
             "source": watch_list.source, "current": _version(current), "versions": [_version(v) for v in versions],
-            "latest_diff": diff}
+            "latest_diff": _diff(current) if current is not None else {}}
+
+
+def _diff(version: WatchListVersion) -> dict[str, Any]:
+    """What a version changed from the one before: added and changed (up to 500 each, with totals), removed."""
+    diff: dict[str, Any] = {"version": version.number, "removed": version.removed}
+    for change in ("added", "changed"):
+        rows, total = selectors.version_changes(version=version, change=change, limit=500)
+        diff[change] = [{"source_id": r.source_id, "name": r.primary_name} for r in rows]
+        diff[f"{change}_total"] = total
+    return diff
+
+
+FormatIn = Literal["ofac_sdn", "ofac_non_sdn", "un_consolidated", "bis_dpl", "us_csl", "ftm_json", "generic_csv"]
+ListKindIn = Literal["sanctions", "export_control", "forced_labour", "investment", "pep", "custom"]
+assert set(FormatIn.__args__) == set(FORMATS) and set(ListKindIn.__args__) == set(LIST_KINDS)
+
+
+class ListFileIn(Schema):
+    """A list file sent as JSON; multipart `file` is the other way, not bound by the request-body limit
+    (MAX_REQUEST_BYTES, 5 MB by default) that a JSON body is."""
+
+    filename: str = Field("", max_length=200, description="The file's name (helps detect the format; .zip unpacks)")
+    content_base64: str = Field(..., description="The file, base64-encoded")
+    format: FormatIn | None = Field(None, description="Skip detection (needed only when ambiguous)")
+    kind: ListKindIn | None = Field(None, description="Set or change the list's kind")
+
+
+class ListLoadOut(Schema):
+    created: bool = Field(..., description="False: the file is the current version's already; nothing changed")
+    list: ListOut
+    version: VersionOut
+    diff: dict[str, Any]
+
+
+_LIST_FILE = {"requestBody": {"required": True, "content": {
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary", "description": "The list file, or a .zip of an OFAC folder"},
+        "format": {"type": "string", "enum": list(FormatIn.__args__)},
+        "kind": {"type": "string", "enum": list(ListKindIn.__args__)}}}},
+    "application/json": {"schema": ListFileIn.model_json_schema()}}}}
+
+
+def _list_file(request: HttpRequest) -> tuple[str, IO[bytes], str | None, str | None]:
+    """(file name, content, format, kind) from a multipart form or a JSON body."""
+    if (request.content_type or "").startswith("multipart/"):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise Invalid("Attach the list file.", fields={"file": "Send the file as multipart `file`."})
+        return (upload.name or "upload", upload, request.POST.get("format") or None,
+                request.POST.get("kind") or None)
+    try:
+        body = json.loads(request.body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ServiceError("The request body is not valid JSON.", code="bad_json") from None
+    if not isinstance(body, dict):
+        raise Invalid("The request body must be a JSON object.", fields={"body": "Expected a JSON object."})
+    try:
+        sent = ListFileIn.model_validate(body)
+    except ValidationError as exc:
+        raise Invalid("Some fields are not valid.", fields={
+            ".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}) from None
+    try:
+        content = base64.b64decode(sent.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid("The file content is not valid.", fields={"content_base64": "Not valid base64."}) from None
+    return sent.filename or "upload", io.BytesIO(content), sent.format, sent.kind
+
+
+@router.post("/screening/lists/{list_name}/versions", response={200: ListLoadOut, 201: ListLoadOut},
+             openapi_extra=_LIST_FILE,
+             summary="Load a file as the list's next version (a new list is named by the path): 201 with the version "
+                     "and its diff; 200 when the file is the current version's already; 422 naming the line of a "
+                     "malformed file (the previous version stays in force)")
+def list_version_load(request: HttpRequest, list_name: str) -> Status:
+    actor = actor_of(request)
+    require(actor, "lists.load")
+    filename, content, fmt, kind = _list_file(request)
+    try:
+        loaded = services.list_upload(actor=actor, name=list_name, filename=filename, upload=content, format=fmt,
+                                      kind=kind)
+    except Invalid as exc:
+        if "name" in exc.fields:  # the name is the path's
+            exc.fields["list_name"] = exc.fields.pop("name")
+        raise
+    body = {"created": loaded.created, "list": loaded.watch_list, "version": _version(loaded.version),
+            "diff": _diff(loaded.version)}
+    return Status(201 if loaded.created else 200, body)
 
 
 # --- parties -----------------------------------------------------------------------------------------

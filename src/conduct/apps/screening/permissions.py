@@ -1,7 +1,8 @@
 """Who may do what with screening. Registered into the one role matrix (accounts.roles) at start-up.
 
 Every internal role reads lists, parties and alerts (within its org-unit scope); analysts, compliance
-officers and administrators review alerts; auditors read only. Loading lists is an operation (the CLI).
+officers and administrators review alerts; auditors read only. Compliance officers and administrators load
+list versions (the lists page, the API); the CLI acts as the operator and needs no permission.
 """
 
 from __future__ import annotations
@@ -17,5 +18,5 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "screening.search": SEARCHERS,  # ad-hoc searches of the loaded lists (API, page)
     "screening.review": REVIEWERS,  # confirm, dismiss or escalate an alert
     "screening.parties": PARTY_WRITERS,  # register or update a party to be screened (API)
-    "lists.load": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),  # load a list version (service callers)
+    "lists.load": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),  # upload a list version (page, API)
 }

@@ -1,5 +1,5 @@
 """Screening pages: the alert queue, an alert with its side-by-side explanation and review, the lists and
-their diffs, the stored parties, and a search form."""
+their diffs (with the form to upload a list version), the stored parties, and a search form."""
 
 from __future__ import annotations
 
@@ -10,14 +10,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import can, require
 from conduct.apps.audit.selectors import object_history
 from conduct.apps.errors import Conflict, Invalid
 from conduct.apps.screening import selectors, services
-from conduct.apps.screening.models import Alert, AlertStatus, EntityType, PartyKind, Strength, WatchList
+from conduct.apps.screening.models import (
+    Alert,
+    AlertStatus,
+    EntityType,
+    ListFormat,
+    ListKind,
+    PartyKind,
+    Strength,
+    WatchList,
+)
 from conduct.apps.screening.serialize import match_dict
 from conduct.core.screening import ALERT_THRESHOLD, STRONG_THRESHOLD
 
@@ -143,14 +152,73 @@ def alert_review_view(request: HttpRequest, alert_id: int) -> HttpResponse:
     return redirect("screening-alert", alert_id=reviewed.pk)
 
 
+def _loaded_message(loaded: services.Loaded) -> str:
+    name, version = loaded.watch_list.name, loaded.version
+    if not loaded.created:
+        return (f"The file is {name} version {version.number}'s already (sha256 {version.file_sha256[:12]}…); "
+                "nothing was loaded.")
+    diff = "the first version" if version.previous_id is None else (
+        f"+{version.added_count} added, −{version.removed_count} removed, ~{version.changed_count} changed, "
+        f"{version.unchanged_count} unchanged")
+    return (f"Loaded {name} version {version.number}: {version.entry_count} entries, {diff}. Stored parties are "
+            "screened against what changed in the background.")
+
+
+def _upload_form(request: HttpRequest, names: list[str]) -> tuple[dict[str, Any], str]:
+    """The upload form's values and the list it names: an existing list chosen, or a new list's name."""
+    source = request.POST if request.method == "POST" else request.GET
+    form: dict[str, Any] = {k: (source.get(k) or "").strip() for k in ("list", "new_name", "format", "kind")}
+    form["errors"], form["message"] = {}, ""
+    if request.method != "POST":
+        form["list"] = form["list"] if form["list"] in names else ""
+        return form, ""
+    if form["list"] and form["new_name"]:
+        form["errors"]["new_name"] = "Leave this empty to load into the list chosen above."
+    elif form["list"] and form["list"] not in names:
+        form["errors"]["list"] = f"No list {form['list']!r}."
+    elif not form["list"] and not form["new_name"]:
+        form["errors"]["new_name"] = "Name the new list, or choose an existing list above."
+    if "file" not in request.FILES:
+        form["errors"]["file"] = "Choose the list file."
+    return form, form["list"] or form["new_name"]
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def list_index_view(request: HttpRequest) -> HttpResponse:
+    """The loaded lists; users with `lists.load` also get the form that uploads a list version (POSTed here)."""
     actor = _actor(request)
     require(actor, "screening.view")
-    rows = []
-    for watch_list in selectors.watchlist_list(actor=actor):
-        rows.append({"list": watch_list, "current": watch_list.current_version})
-    return render(request, "screening/lists.html", {"rows": rows})
+    if request.method == "POST":
+        require(actor, "lists.load")
+    lists = list(selectors.watchlist_list(actor=actor))
+    form, name = _upload_form(request, [w.name for w in lists])
+    status = 200
+    if request.method == "POST":
+        if form["errors"]:
+            form["message"], status = "The list cannot be loaded.", 422
+        else:
+            upload = request.FILES["file"]
+            try:
+                loaded = services.list_upload(actor=actor, name=name, filename=upload.name or "", upload=upload,
+                                              format=form["format"] or None, kind=form["kind"] or None)
+            except (Invalid, services.UploadTooLarge) as exc:
+                fields = dict(exc.fields)
+                if "name" in fields:
+                    fields["new_name" if form["new_name"] else "list"] = fields.pop("name")
+                form["errors"], form["message"], status = fields, exc.message, exc.status
+            else:
+                (messages.success if loaded.created else messages.info)(request, _loaded_message(loaded))
+                return redirect("screening-list", list_name=loaded.watch_list.name)
+    context = {
+        "rows": [{"list": w, "current": w.current_version} for w in lists],
+        "can_load": can(actor, "lists.load"),
+        "form": form,
+        "formats": ListFormat.choices,
+        "kinds": ListKind.choices,
+        "max_mb": services.upload_max_bytes() // (1024 * 1024),
+    }
+    return render(request, "screening/lists.html", context, status=status)
 
 
 @login_required
@@ -167,6 +235,7 @@ def list_detail_view(request: HttpRequest, list_name: str) -> HttpResponse:
         diff = {"added": added, "added_total": added_total, "changed": changed, "changed_total": changed_total,
                 "removed": current.removed}
     context = {"watch_list": watch_list, "versions": versions, "current": current, "diff": diff,
+               "can_load": can(actor, "lists.load"),
                "open_alerts": selectors.alert_list(actor=actor, filters=selectors.AlertFilters(
                    status=AlertStatus.OPEN, list_name=watch_list.name)).count()}
     return render(request, "screening/list.html", context)

@@ -19,7 +19,15 @@ from conduct.apps.screening.selectors import (
 from conduct.apps.screening.services.alerts import DECISIONS, alert_review
 from conduct.apps.screening.services.delta import delta_screen
 from conduct.apps.screening.services.gates import PolicyScreener, policy_screener
-from conduct.apps.screening.services.lists import Loaded, file_sha256, list_load, list_read
+from conduct.apps.screening.services.lists import (
+    Loaded,
+    UploadTooLarge,
+    file_sha256,
+    list_load,
+    list_read,
+    list_upload,
+    upload_max_bytes,
+)
 from conduct.apps.screening.services.parties import ScreeningOutcome, party_screen, party_upsert
 
 __all__ = [
@@ -27,11 +35,13 @@ __all__ = [
     "Loaded",
     "PolicyScreener",
     "ScreeningOutcome",
+    "UploadTooLarge",
     "alert_review",
     "delta_screen",
     "file_sha256",
     "list_load",
     "list_read",
+    "list_upload",
     "party_confirmed_matches",
     "party_screen",
     "party_upsert",
@@ -39,4 +49,5 @@ __all__ = [
     "screening_search",
     "screening_summary_for",
     "supplier_screening",
+    "upload_max_bytes",
 ]

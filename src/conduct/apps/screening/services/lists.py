@@ -1,19 +1,24 @@
 """Loading a list version: read the file all-or-nothing, store every entry, record the diff, ledger it, and
-queue delta screening of the stored parties once the version is committed."""
+queue delta screening of the stored parties once the version is committed. An upload (the page, the API) is
+written to a private temporary folder and loaded from there like a file the CLI names."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
+import tempfile
+import zipfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from conduct.apps.audit.services import actor_label, ledger_append
-from conduct.apps.errors import Invalid
+from conduct.apps.errors import Invalid, ServiceError
 from conduct.apps.screening.models import EntryChange, WatchList, WatchListEntry, WatchListVersion
 from conduct.apps.screening.serialize import content_hash, entry_fields
 from conduct.apps.screening.services._common import LIST_NAME, check, ledger_actor, raise_if
@@ -27,6 +32,16 @@ TITLES = {
     "us_csl": "US Consolidated Screening List",
 }
 BATCH = 1000
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # the 2025 SDN folder is ~20 MB unzipped; override SCREENING_UPLOAD_MAX_BYTES
+ZIP_MAX_FILES = 20
+_CHUNK = 1 << 20
+
+
+class UploadTooLarge(ServiceError):
+    """An uploaded list (or what its zip unpacks to) over the size limit."""
+
+    status = 413
+    code = "too_large"
 
 
 @dataclass(frozen=True)
@@ -196,3 +211,105 @@ def _queue_delta(watch_list_id: int) -> None:
     from conduct.apps.screening.tasks import screen_list_delta
 
     transaction.on_commit(lambda: screen_list_delta.enqueue(watch_list_id))
+
+
+def upload_max_bytes() -> int:
+    return int(settings.CONDUCT.get("SCREENING_UPLOAD_MAX_BYTES", UPLOAD_MAX_BYTES))
+
+
+def list_upload(
+    *,
+    actor: Any,
+    name: str,
+    filename: str,
+    upload: IO[bytes],
+    format: str | None = None,
+    kind: str | None = None,
+) -> Loaded:
+    """Load an uploaded list file as the next version of list `name` (created on first load), as `list_load`
+    does for a path. A .zip is unpacked first: OFAC's lists are folders of CSV files (sdn.csv, alt.csv, add.csv),
+    so they come as a zip of that folder; a zip holding one file is that file. Errors name the uploaded file,
+    not the temporary copy; a file over the size limit raises UploadTooLarge (413)."""
+    check(actor, "lists.load")
+    errors: dict[str, str] = {}
+    if format and format not in FORMATS:
+        errors["format"] = f"Expected one of {', '.join(FORMATS)}."
+    if kind and kind not in LIST_KINDS:
+        errors["kind"] = f"Expected one of {', '.join(LIST_KINDS)}."
+    if not (name or "").strip():
+        errors["name"] = "Name the list (a new list's name, or an existing list's)."
+    raise_if(errors, "The list cannot be loaded.")
+    shown = _safe_filename(filename)
+    with tempfile.TemporaryDirectory(prefix="conduct-list-") as folder:
+        root = Path(folder)
+        path = _unpacked(_saved(upload, root / shown), root)
+        try:
+            return list_load(actor=actor, path=path, name=name.strip(), format=format or None, kind=kind or None)
+        except Invalid as exc:
+            hidden = f"{root}/"  # the temporary folder means nothing to the uploader
+            raise Invalid(exc.message.replace(hidden, ""), code=exc.code,
+                          fields={k: v.replace(hidden, "") for k, v in exc.fields.items()}) from None
+
+
+def _safe_filename(filename: str) -> str:
+    base = PurePosixPath((filename or "").replace("\\", "/")).name
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._")[:100]
+    return safe or "upload"
+
+
+def _too_large(limit: int) -> UploadTooLarge:
+    return UploadTooLarge(
+        f"The list file is larger than {limit // (1024 * 1024)} MB ({limit} bytes).",
+        fields={"file": f"At most {limit} bytes (unpacked, for a zip). Larger lists load with `conduct lists load`."},
+    )
+
+
+def _copy(source: IO[bytes], target: Path, limit: int, already: int = 0) -> int:
+    """Copy in chunks, counting, so a file is never held whole in memory nor written past the limit."""
+    written = already
+    with target.open("wb") as out:
+        for chunk in iter(lambda: source.read(_CHUNK), b""):
+            written += len(chunk)
+            if written > limit:
+                raise _too_large(limit)
+            out.write(chunk)
+    return written
+
+
+def _saved(upload: IO[bytes], target: Path) -> Path:
+    if _copy(upload, target, upload_max_bytes()) == 0:
+        raise Invalid("The list cannot be loaded.", fields={"file": "The file is empty."}, code="malformed_list")
+    return target
+
+
+def _unpacked(saved: Path, root: Path) -> Path:
+    """The path to load: the saved file, or what its zip holds (one file, or a folder of them)."""
+    if not zipfile.is_zipfile(saved):
+        return saved
+    folder = root / (saved.name.removesuffix(".zip") if saved.name.endswith(".zip") else f"{saved.name}-files")
+    folder.mkdir()
+    limit, total, names = upload_max_bytes(), 0, []
+    try:
+        with zipfile.ZipFile(saved) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")
+                       and not PurePosixPath(m.filename).name.startswith(".")]
+            if len(members) > ZIP_MAX_FILES:
+                raise _bad_zip(f"It holds {len(members)} files; a list is at most {ZIP_MAX_FILES}.")
+            for member in members:
+                # Only the base name is used: a member's folders (or "../") never reach the file system.
+                name = _safe_filename(member.filename)
+                if name in names:
+                    raise _bad_zip(f"It holds two files named {name}; zip one list's folder.")
+                names.append(name)
+                with archive.open(member) as source:
+                    total = _copy(source, folder / name, limit, total)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as exc:  # corrupt, encrypted, exotic
+        raise _bad_zip(f"It cannot be unpacked ({exc}).") from None
+    saved.unlink()
+    if not names:
+        raise _bad_zip("It holds no files.")
+    return folder / names[0] if len(names) == 1 else folder
+
+
+def _bad_zip(why: str) -> Invalid:
+    return Invalid(f"The zip file cannot be loaded: {why}", fields={"file": why}, code="malformed_list")
