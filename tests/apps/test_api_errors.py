@@ -673,6 +673,9 @@ def test_a_method_an_endpoint_does_not_take_answers_405_in_the_error_shape(clien
         ("POST", "/api/v1/liaisons", {"user": 999_999_999}, "user"),
         ("POST", "/api/v1/liaisons", {"org_unit": "no-such-unit"}, "org_unit"),
         ("POST", "/api/v1/tokens", {"user": "nobody-here"}, "user"),
+        # a certificate covers sites of its own supplier only (the pages refuse them by the same rule)
+        ("POST", "/api/v1/suppliers/{supplier_id}/certificates", {"sites": [999_999_999]}, "sites"),
+        ("PATCH", "/api/v1/certificates/{certificate_id}", {"sites": [999_999_999]}, "sites"),
     ],
 )
 def test_an_unknown_reference_in_a_body_answers_422_naming_the_field(client, unchanged, method, path, body, field):

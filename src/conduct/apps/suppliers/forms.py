@@ -55,6 +55,17 @@ class ContactForm(forms.Form):
     receives_reminders = forms.BooleanField(required=False, initial=True)
 
 
+class SiteIdsField(forms.TypedMultipleChoiceField):
+    """Site ids, offered from one supplier's sites. Any whole number is accepted here: whether each is a site of
+    that supplier is the service's to say (certificate_create names the field), as it is for the API."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(coerce=int, empty_value=[], **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value).strip().isdigit()
+
+
 class CertificateForm(forms.Form):
     standard = forms.CharField(max_length=60, help_text="SA8000, ISO 45001, ISO 14001 or another standard")
     number = forms.CharField(max_length=100)
@@ -64,7 +75,16 @@ class CertificateForm(forms.Form):
     valid_from = forms.CharField(max_length=40, required=False, help_text="YYYY-MM-DD",
                                  widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.CharField(max_length=40, help_text="YYYY-MM-DD", widget=forms.DateInput(attrs={"type": "date"}))
+    sites = SiteIdsField(label="Sites covered", required=False, widget=forms.CheckboxSelectMultiple)
     file = forms.FileField(required=False, help_text="PDF, PNG or JPEG")
+
+    def __init__(self, *args: Any, sites: Any = (), **kwargs: Any) -> None:
+        """sites: the supplier's own sites, the only ones offered."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["sites"]
+        field.choices = [(s.pk, str(s)) for s in sites]
+        field.help_text = ("The sites the certificate covers; none ticked: it names no site."
+                           if field.choices else "No sites recorded for this supplier yet.")
 
 
 class AuditForm(forms.Form):

@@ -18,7 +18,7 @@ from conduct.apps.accounts.scoping import require
 from conduct.apps.errors import NotFound, ServiceError
 from conduct.apps.suppliers import forms, questionnaire, selectors, services
 from conduct.apps.suppliers.models import ANSWERABLE, Supplier
-from conduct.apps.suppliers.views import _form_errors, action_work, answered_questions
+from conduct.apps.suppliers.views import _form_errors, action_work, answered_questions, certificate_from_form
 
 
 def _actor(request: HttpRequest) -> User:
@@ -88,18 +88,13 @@ def portal_certificate_view(request: HttpRequest) -> HttpResponse:
     require(actor, "certificates.upload")
     require(actor, "suppliers.portal")
     supplier = _own_supplier(actor)
-    form = forms.CertificateForm(request.POST or None, request.FILES or None)
+    form = forms.CertificateForm(request.POST or None, request.FILES or None, sites=supplier.sites.all())
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            upload = data.pop("file", None)
             try:
                 with transaction.atomic():
-                    cert = services.certificate_create(actor=actor, supplier=supplier, **data)
-                    if upload is not None:
-                        services.certificate_attach_file(actor=actor, certificate=cert, content=upload.read(),
-                                                         filename=upload.name)
+                    cert = certificate_from_form(actor, supplier, form)
                 messages.success(request, f"Thank you: {cert.standard} certificate {cert.number} is recorded.")
                 return redirect("portal")
             except ServiceError as exc:

@@ -211,7 +211,15 @@ def supplier_edit_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
 
 
 def _detail_context(actor: User, supplier: Supplier) -> dict[str, Any]:
-    certificates = list(selectors.certificate_list(actor=actor, filters=selectors.CertificateFilters(supplier=supplier.pk)))
+    certificates = list(selectors.certificate_list(
+        actor=actor, filters=selectors.CertificateFilters(supplier=supplier.pk)).prefetch_related("sites"))
+    sites = list(supplier.sites.all())
+    covering: dict[int, list[Any]] = {}
+    for certificate in certificates:
+        for site in certificate.sites.all():
+            covering.setdefault(site.pk, []).append(certificate)
+    for site in sites:
+        site.covering = covering.get(site.pk, [])  # type: ignore[attr-defined]
     audits = list(selectors.audit_list(actor=actor, supplier=supplier.pk).prefetch_related("findings__action"))
     actions = list(selectors.action_list(actor=actor, filters=selectors.ActionFilters(supplier=supplier.pk)))
     screening = screening_port.screening_for([supplier.pk])
@@ -226,7 +234,7 @@ def _detail_context(actor: User, supplier: Supplier) -> dict[str, Any]:
         "actions": actions,
         "overdue": [a for a in actions if a.is_overdue],
         "questionnaires": list(selectors.response_list(actor=actor, supplier=supplier.pk)),
-        "sites": list(supplier.sites.all()),
+        "sites": sites,
         "contacts": list(supplier.contacts.all()),
         "tree": selectors.supplier_tree(actor=actor, supplier=supplier, max_nodes=100),
         "screening": None if screening is None else screening.get(supplier.pk, screening_port.SupplierScreening()),
@@ -240,7 +248,8 @@ def _detail_context(actor: User, supplier: Supplier) -> dict[str, Any]:
         "can_send": can(actor, "questionnaires.send"),
         "site_form": forms.SiteForm(prefix="site") if can_change else None,
         "contact_form": forms.ContactForm(prefix="contact", initial={"receives_reminders": True}) if can_change else None,
-        "certificate_form": forms.CertificateForm(prefix="cert") if can(actor, "certificates.upload") else None,
+        "certificate_form": forms.CertificateForm(prefix="cert", sites=sites)
+        if can(actor, "certificates.upload") else None,
         "audit_form": forms.AuditForm(prefix="audit") if can(actor, "audits.record") else None,
         "templates": services.templates(),
         "errors": {},
@@ -263,10 +272,15 @@ def supplier_detail_view(request: HttpRequest, supplier_id: int) -> HttpResponse
     return _detail(request, selectors.supplier_get(actor=actor, supplier_id=supplier_id))
 
 
-def _post_on_supplier(request: HttpRequest, supplier_id: int, permission: str) -> tuple[User, Supplier]:
+def _staff_writer(request: HttpRequest, permission: str) -> User:
     actor = _actor(request)
     require(actor, "suppliers.view")  # staff pages: a supplier works its records through the portal pages
     require(actor, permission)
+    return actor
+
+
+def _post_on_supplier(request: HttpRequest, supplier_id: int, permission: str) -> tuple[User, Supplier]:
+    actor = _staff_writer(request, permission)
     return actor, selectors.supplier_get(actor=actor, supplier_id=supplier_id)
 
 
@@ -316,6 +330,57 @@ def contact_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def site_edit_view(request: HttpRequest, site_id: int) -> HttpResponse:
+    actor = _staff_writer(request, "suppliers.change")
+    site = selectors.site_get(actor=actor, site_id=site_id)
+    supplier = site.supplier
+    initial = {"name": site.name, "country": site.country, "region": site.region, "address": site.address,
+               "headcount": site.headcount}
+    form = forms.SiteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.site_update(actor=actor, site=site, **form.cleaned_data)
+            messages.success(request, f"Saved the site {site.name}.")
+            return redirect("supplier", supplier_id=supplier.pk)
+        except ServiceError as exc:
+            _form_errors(form, exc)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "suppliers/form.html", {"form": form, "title": f"Edit the site {site.name} of {supplier.name}",
+                                                   "supplier": supplier}, status=status)
+
+
+@login_required
+@require_POST
+def site_remove_view(request: HttpRequest, site_id: int) -> HttpResponse:
+    actor = _staff_writer(request, "suppliers.change")
+    site = selectors.site_get(actor=actor, site_id=site_id)
+    supplier, name = site.supplier, site.name
+    covering = list(site.certificates.all())
+    try:
+        services.site_remove(actor=actor, site=site)
+    except ServiceError as exc:
+        return _detail(request, supplier, errors={"sites": _service_errors(exc)}, status=exc.status)
+    note = f" Certificates that covered it no longer list it: {', '.join(map(str, covering))}." if covering else ""
+    messages.success(request, f"Removed the site {name}.{note}")
+    return redirect("supplier", supplier_id=supplier.pk)
+
+
+@login_required
+@require_POST
+def contact_remove_view(request: HttpRequest, contact_id: int) -> HttpResponse:
+    actor = _staff_writer(request, "suppliers.change")
+    contact = selectors.contact_get(actor=actor, contact_id=contact_id)
+    supplier, name = contact.supplier, contact.name
+    try:
+        services.contact_remove(actor=actor, contact=contact)
+    except ServiceError as exc:
+        return _detail(request, supplier, errors={"contacts": _service_errors(exc)}, status=exc.status)
+    messages.success(request, f"Removed the contact {name}.")
+    return redirect("supplier", supplier_id=supplier.pk)
+
+
+@login_required
 @require_POST
 def relation_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
     actor, buyer = _post_on_supplier(request, supplier_id, "suppliers.change")
@@ -333,10 +398,27 @@ def relation_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
     return redirect("supplier", supplier_id=buyer.pk)
 
 
-def _certificate_from_form(actor: User, supplier: Supplier, form: forms.CertificateForm) -> Any:
+@login_required
+@require_POST
+def relation_remove_view(request: HttpRequest, supplier_id: int, sub_id: int) -> HttpResponse:
+    actor, buyer = _post_on_supplier(request, supplier_id, "suppliers.change")
+    relation = selectors.relation_get(actor=actor, buyer=buyer, supplier_id=sub_id)
+    sub = relation.supplier
+    try:
+        services.relation_remove(actor=actor, relation=relation)
+    except ServiceError as exc:
+        return _detail(request, buyer, errors={"relation": _service_errors(exc)}, status=exc.status)
+    messages.success(request, f"{buyer.name} no longer buys from {sub.name}.")
+    return redirect("supplier", supplier_id=buyer.pk)
+
+
+def certificate_from_form(actor: User, supplier: Supplier, form: forms.CertificateForm) -> Any:
+    """Shared by the staff and portal pages: record the certificate with the sites it covers, attach its file.
+    The caller holds the transaction."""
     data = dict(form.cleaned_data)
     upload = data.pop("file", None)
-    certificate = services.certificate_create(actor=actor, supplier=supplier, **data)
+    site_ids = data.pop("sites", None) or []
+    certificate = services.certificate_create(actor=actor, supplier=supplier, site_ids=site_ids, **data)
     if upload is not None:
         services.certificate_attach_file(actor=actor, certificate=certificate, content=upload.read(),
                                          filename=upload.name)
@@ -349,11 +431,11 @@ def certificate_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse
     from django.db import transaction
 
     actor, supplier = _post_on_supplier(request, supplier_id, "certificates.upload")
-    form = forms.CertificateForm(request.POST, request.FILES, prefix="cert")
+    form = forms.CertificateForm(request.POST, request.FILES, prefix="cert", sites=supplier.sites.all())
     if form.is_valid():
         try:
             with transaction.atomic():
-                certificate = _certificate_from_form(actor, supplier, form)
+                certificate = certificate_from_form(actor, supplier, form)
             messages.success(request, f"Recorded {certificate.standard} certificate {certificate.number}.")
             return redirect("supplier", supplier_id=supplier.pk)
         except ServiceError as exc:

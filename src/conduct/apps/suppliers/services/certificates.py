@@ -78,11 +78,15 @@ def _clean(fields: dict[str, Any], errors: dict[str, str], *, creating: bool) ->
 
 
 def _sites(supplier: Supplier, site_ids: list[int] | None, errors: dict[str, str]) -> list[SupplierSite]:
+    """The sites a certificate covers: each must be one of this supplier's own (the API and the pages alike)."""
     if not site_ids:
         return []
-    sites = list(supplier.sites.filter(pk__in=site_ids))
-    if len(sites) != len(set(site_ids)):
-        errors["sites"] = f"Sites must be sites of {supplier.name}."
+    wanted = set(site_ids)
+    storable = [i for i in wanted if 0 < i < 2**63]  # beyond any id the database can hold: simply not a site
+    sites = list(supplier.sites.filter(pk__in=storable)) if storable else []
+    unknown = sorted(wanted - {s.pk for s in sites})
+    if unknown:
+        errors["sites"] = f"Sites must be sites of {supplier.name}; these are not: {', '.join(map(str, unknown))}."
     return sites
 
 

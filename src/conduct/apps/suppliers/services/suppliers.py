@@ -349,11 +349,14 @@ def site_update(*, actor: User | None, site: SupplierSite, **fields: Any) -> Sup
 
 @transaction.atomic
 def site_remove(*, actor: User | None, site: SupplierSite) -> None:
+    """Remove a site. Certificates that covered it stay, covering their other sites (or none): the ledger entry
+    names them, since their coverage shrank. Audits of the site keep their record without it."""
     supplier = site.supplier
     check_write(actor, "suppliers.change", supplier)
     site_id, name = site.pk, site.name
+    covering = sorted(site.certificates.values_list("pk", flat=True))
     site.delete()
-    _after_site_change(actor, supplier, "supplier.site_remove", site_id, {"name": name})
+    _after_site_change(actor, supplier, "supplier.site_remove", site_id, {"name": name, "certificates": covering})
 
 
 @transaction.atomic
