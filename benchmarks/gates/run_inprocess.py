@@ -357,13 +357,34 @@ NOTES = """### How the engine gets there (measured before and after, in this ord
    country and region lookups are cached: sales_deal p50 ~0.7 ms, 300-rule gate p50 ~1.0 ms.
 4. `list.exists(...)` / `list.all(...)` over subject or facts lists written out the same way; the lists'
    lengths are read once per decision: the 58 such rules of the 300-rule gate went from 141 us to 53 us.
+5. Batches (`_batch.py`): a call into the binding costs more than most rules, so the rules of a gate that
+   read the same lists run up to 32 at a time as one CEL list; a for_each rule's slot is
+   `(when(x[0]) || when(x[1]) || ...)` and only a slot that is not false sends the rule to its own program.
+   300-rule gate, CPU p50 (interleaved A/B against step 4): -31%.
+6. Pre-filter (`_probe.py`): top-level `&&` conjuncts that compare a value with a literal
+   (`party.country == "AE"`, `facts.deployment.camera_count > 530`,
+   `facts.capabilities.names.exists(c, c == "face_search")`, a bare boolean) are indexed by the value they
+   read, and one look-up per value finds the rules that are certainly false; they do not run (293 of the
+   300 rules for the benchmark deal). With step 5: -51% against step 4.
+7. Flat context (`_flat.py`): converting values into the binding costs 1.5-3 us per string, container or
+   map key, so only what the programs about to run read goes in, each list element's field as its own
+   variable; a program that fails runs again over the full structured context, so errors read as before.
+   Also: projections compiled to functions once per pack, a reason's paths looked up once. Steps 5-7
+   against step 4, interleaved on a quiet machine (CPU p50): 300-rule gate 1.52 -> 0.65 ms, section A
+   0.96/0.64/0.83/0.58 -> 0.65/0.35/0.55/0.46 ms, default pack 0.62/0.27/0.33/0.20 -> 0.54/0.26/0.31/0.21
+   ms (interleaving two engines in one process costs both some cache: run alone, the 300-rule gate takes
+   ~0.5 ms). None of 5-7 changes a decision (each module says why): every decision of the default pack's
+   examples and of these packs over 600 random subjects was diffed before and after, and a differential
+   fuzz (random rules and subjects with odd value types) found the same 30,000 decisions as the step-4 engine.
 
+Garbage collection is not behind the tail: over 3300 evaluations of the 300-rule gate CPython ran two
+generation-0 collections (0.1 ms at most) and nothing older, so the engine does not `gc.freeze()`.
 The figures swing by up to 2x between runs on this shared 2-CPU machine (other test suites run at the
 same time; compare the load averages), and with more runnable processes than CPUs the wall-clock p99
 catches the scheduler's 4 ms time slices (see p90 vs p99). The CPU columns are the engine's own cost.
-Compare sections A/B with C from the same run. In a quieter moment during development (load ~2,
-1000 runs per gate) the wall-clock p99 was 0.86 / 1.20 / 0.79 / 0.48 ms for section A and 1.90 ms for
-section B.
+Compare sections A/B with C from the same run. In a quiet moment during development (load 0.4, 3000
+runs per gate) the 300-rule gate took p50 0.52 ms / p99 0.83 ms wall (CPU p99 0.82 ms), and section A
+p99 0.76 / 0.46 / 0.68 / 0.53 ms.
 """
 
 

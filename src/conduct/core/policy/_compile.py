@@ -11,11 +11,11 @@ When the analysis cannot follow an expression, it keeps the whole value: correct
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._template import MISSING, resolve
+from ._template import MISSING, resolve_parts
 
 ROOTS = frozenset({"subject", "facts"})
 MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
@@ -148,6 +148,34 @@ def project(value: Any, node: Node) -> Any:
         if node.size_only or "[]" in node.children:
             return value  # size() of a map or iteration over its keys needs every key
         return {key: project(value[key], child) for key, child in node.children.items() if key in value}
+    return value
+
+
+def projector(node: Node) -> Callable[[Any], Any]:
+    """`project(value, node)` as a function made once per node: the same result, without re-reading the node."""
+    if node.whole:
+        return _same
+    element = node.children.get("[]")
+    element_projector = projector(element) if element is not None else None
+    no_children = not node.children
+    map_whole = node.size_only or element is not None
+    fields = tuple((key, projector(child)) for key, child in node.children.items())
+
+    def run(value: Any) -> Any:
+        if isinstance(value, list):
+            if element_projector is None:
+                return [None] * len(value) if no_children else value
+            return [element_projector(item) for item in value]
+        if isinstance(value, dict):
+            if map_whole:
+                return value
+            return {key: project_field(value[key]) for key, project_field in fields if key in value}
+        return value
+
+    return run
+
+
+def _same(value: Any) -> Any:
     return value
 
 
@@ -319,6 +347,7 @@ class GatePlan:
     exact: bool = True
 
     collections: set[str] = field(default_factory=set)  # lists whose length picks a rule's program
+    _presence: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)  # set by `compile`
 
     def add(self, rewritten: Rewritten) -> None:
         for path, node in rewritten.variables.items():
@@ -327,23 +356,32 @@ class GatePlan:
         self.whole_roots |= rewritten.whole_roots
         self.exact = self.exact and rewritten.exact
 
-    def compile(self) -> list[tuple[str, str, Node | None]]:
-        """(variable, path, projection or None for whole) in a stable order."""
-        plan: list[tuple[str, str, Node | None]] = []
+    def compile(self) -> list[tuple[str, tuple[str, ...], Callable[[Any], Any]]]:
+        """(variable, path split at its dots, projection) in a stable order."""
+        plan: list[tuple[str, tuple[str, ...], Callable[[Any], Any]]] = []
         for path, node in sorted(self.variables.items()):
-            plan.append((variable_name(path), path, node if self.exact else None))
+            plan.append(
+                (variable_name(path), tuple(path.split(".")), projector(node) if self.exact else _same)
+            )
+        self._presence = [
+            (name, tuple(parent.split(".")), key)
+            for name, (parent, _, key) in (
+                (name, path.rpartition(".")) for name, path in self.presence.items()
+            )
+        ]
         return plan
 
-    def context(self, plan: Iterable[tuple[str, str, Node | None]], scope: dict[str, Any]) -> dict[str, Any]:
+    def context(
+        self, plan: Iterable[tuple[str, tuple[str, ...], Callable[[Any], Any]]], scope: dict[str, Any]
+    ) -> dict[str, Any]:
         variables: dict[str, Any] = {}
-        for name, path, node in plan:
-            value = resolve(scope, path)
+        for name, parts, project_value in plan:
+            value = resolve_parts(scope, parts)
             if value is not MISSING:
-                variables[name] = value if node is None else project(value, node)
-        for name, path in self.presence.items():
+                variables[name] = project_value(value)
+        for name, parent, key in self._presence:
             # As in CEL: has(a.b.c) is an error unless a.b is a map, so leave the flag undefined then.
-            parent, _, key = path.rpartition(".")
-            container = resolve(scope, parent)
+            container = resolve_parts(scope, parent)
             if isinstance(container, dict):
                 variables[name] = key in container
         for root in self.whole_roots:
@@ -367,12 +405,16 @@ class Unrolled:
         self._collection = collection_variable
         self._programs: dict[int, Any] = {}
 
+    def _tests(self, length: int) -> list[str]:
+        return ["(" + f"{self._collection}[{index}]".join(self._chunks) + ")" for index in range(length)]
+
     def source(self, length: int) -> str:
-        tests = []
-        for index in range(length):
-            element = f"{self._collection}[{index}]"
-            tests.append("(" + element.join(self._chunks) + ")")
-        return "[" + ", ".join(tests) + "]"
+        return "[" + ", ".join(self._tests(length)) + "]"
+
+    def summary(self, length: int) -> str:
+        """`(when(x[0]) || when(x[1]) || ...)`, false exactly when every element's test is false: CEL's `||`
+        is true when either side is true, false when both are false, and an error otherwise."""
+        return "(" + " || ".join(self._tests(length)) + ")"
 
     def precompile(self, compile_program: Any) -> None:
         for length in range(1, self.PRECOMPILED + 1):

@@ -20,6 +20,9 @@ def strongest(outcomes: Sequence[str]) -> str:
 
 def freeze(value: Any) -> Any:
     """Deep read-only copy of a JSON value: dicts become mappingproxies, lists become tuples."""
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or kind is float or value is None:
+        return value
     if isinstance(value, dict | MappingProxyType):
         return MappingProxyType({key: freeze(item) for key, item in value.items()})
     if isinstance(value, list | tuple):

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import cel
 
-from ._compile import HAS_PREFIX, VARIABLE_PREFIX, Expanded, GatePlan, Node, Rewritten, Unrolled
+from ._batch import RERUN, Batch, make_batches
+from ._compile import HAS_PREFIX, VARIABLE_PREFIX, Expanded, GatePlan, Rewritten, Unrolled
 from ._decision import Decision, EvaluationError, Reason, build_decision, freeze
 from ._errors import SubjectError
 from ._examples import PolicyExample
 from ._facts import derive_facts
+from ._flat import Activation, Flattener, convertible
+from ._probe import PreFilter, Probe, find_probes
 from ._reference import ReferenceData
 from ._screening import NullScreener, Screener, ScreeningThresholds
 from ._subjects import GATES, check_gate, normalize_subject
-from ._template import MISSING, Template, resolve
+from ._template import MISSING, Template, resolve, resolve_parts
 
 
 @dataclass(frozen=True)
@@ -63,23 +68,67 @@ class CompiledRule:
     message: Template
     conditions: tuple[Template, ...]
 
+    def probes(self, position: int) -> tuple[int, tuple[Probe, ...], str | None]:
+        """(position, the rule's probes, its for_each collection or None): one rule's entry in a `PreFilter`."""
+        for_each = self.rule.for_each
+        if for_each is None:
+            return position, find_probes(self.rule.when, None), None
+        return position, find_probes(self.rule.when, for_each.name), for_each.collection
+
+    def lists_read(self) -> tuple[str, ...]:
+        """The lists whose lengths pick this rule's program."""
+        if self.rule.for_each is not None:
+            return (self.rule.for_each.collection,)
+        return self.expanded.paths if self.expanded is not None else ()
+
+    def program_for(self, lengths: Mapping[str, int]) -> cel.Program | None:
+        """The program that decides this rule, given the lengths of the lists it reads (-1: not a list);
+        None when its for_each list is empty (nothing to test)."""
+        for_each = self.rule.for_each
+        if for_each is not None:
+            length = lengths[for_each.collection]
+            if length == 0:
+                return None
+            if self.unrolled is not None and length > 0:
+                return self.unrolled.program(length, cel.compile) or self.program
+            return self.program
+        if self.expanded is not None:
+            key = tuple(lengths[path] for path in self.expanded.paths)
+            return self.expanded.program(key, cel.compile) or self.program
+        return self.program
+
+    def batch_form(self, lengths: Mapping[str, int]) -> tuple[str, bool]:
+        """This rule's slot in a batch (see `Batch`): CEL source, and whether it only screens the rule
+        (false: nothing to report; anything else: run `program_for`) instead of giving its exact result."""
+        for_each = self.rule.for_each
+        if for_each is not None:
+            length = lengths[for_each.collection]
+            if length == 0:
+                return "false", True
+            if self.unrolled is not None and 0 < length <= Unrolled.MAX_UNROLLED:
+                return self.unrolled.summary(length), True
+        program = self.program_for(lengths)
+        return (program or self.program).source, False
+
+    @cached_property
+    def _split_paths(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((path, tuple(path.split("."))) for path in self.paths)
+
     def reason(self, scope: Mapping[str, Any], target: str | None) -> Reason:
-        values = {}
-        for path in self.paths:
-            value = resolve(scope, path)
-            if value is not MISSING:
-                values[path] = value
+        # Each path is looked up once, for the reason's values and for the message and conditions.
+        resolved = {path: resolve_parts(scope, parts) for path, parts in self._split_paths}
+        values = {path: value for path, value in resolved.items() if value is not MISSING}
         rule = self.rule
         return Reason(
             rule=rule.id,
             title=rule.title,
             outcome=rule.outcome,
             severity=rule.severity,
-            message=self.message.render(scope),
+            message=self.message.render(scope, resolved),
             cites=rule.cites,
             values=freeze(values),
             refer_to=rule.refer_to,
-            conditions=tuple(template.render(scope) for template in self.conditions),
+            conditions=tuple(template.render(scope, resolved) for template in self.conditions),
             target=target,
         )
 
@@ -123,7 +172,7 @@ class PolicyPack:
             )
         self._compiled = rules
         self._by_gate = {gate: tuple(r for r in rules if gate in r.rule.gates) for gate in GATES}
-        self._plans: dict[str, tuple[GatePlan, list[tuple[str, str, Node | None]]]] = {}
+        self._plans: dict[str, tuple[GatePlan, list[tuple[str, tuple[str, ...], Callable[[Any], Any]]]]] = {}
         for gate, gate_rules in self._by_gate.items():
             plan = GatePlan()
             for compiled in gate_rules:
@@ -133,6 +182,17 @@ class PolicyPack:
                 if compiled.expanded is not None:
                     plan.collections.update(compiled.expanded.paths)
             self._plans[gate] = (plan, plan.compile())
+        # Rules are pre-filtered (see `PreFilter`) and run in batches (see `Batch`), except in the plain form
+        # kept for comparison.
+        self._flattener = Flattener()
+        self._flat_programs: dict[int, tuple[cel.Program, cel.Program | None, frozenset[str]]] = {}
+        self._batches: dict[str, tuple[Batch, ...] | None] = {}
+        self._prefilters: dict[str, PreFilter | None] = {}
+        for gate, gate_rules in self._by_gate.items():
+            self._batches[gate] = make_batches(gate_rules, self._flattener) if optimise else None
+            self._prefilters[gate] = (
+                PreFilter.build([r.probes(i) for i, r in enumerate(gate_rules)]) if optimise else None
+            )
 
     @property
     def path(self) -> Path:
@@ -204,31 +264,49 @@ class PolicyPack:
         rules = self._by_gate[gate]
         scope = {"subject": normalized, "facts": facts}
         plan, variables = self._plans[gate]
+        batches = self._batches[gate]
         try:
-            context = cel.Context(variables=plan.context(variables, scope))
+            activation = Activation(plan.context(variables, scope), self._flattener)
+            # The whole plan goes to CEL up front (as it always did) unless it surely converts: see `_flat`.
+            structured = batches is None or not convertible(activation.values)
+            if structured:
+                activation.structured()
         except Exception as exc:  # values CEL cannot hold: no rule can run, so the decision is a review
             errors.append(EvaluationError(None, "facts", describe_error(exc)))
             rules = ()
+            activation, structured = Activation({}, self._flattener), True
         # Lists that rules iterate, read once per decision; their lengths pick each rule's written-out form.
         lists = {path: resolve(scope, path) for path in plan.collections}
         lengths = {path: len(value) if isinstance(value, list) else -1 for path, value in lists.items()}
-        for compiled in rules:
-            for_each = compiled.rule.for_each
-            program = compiled.program
-            if for_each is not None:
-                length = lengths[for_each.collection]
-                if length == 0:
+        pending: list[tuple[int, Any]]  # (rule position, its result or RERUN), in the gate's rule order
+        if structured:
+            pending = [(position, RERUN) for position in range(len(rules))]
+        else:
+            assert batches is not None
+            prefilter = self._prefilters[gate]
+            skipped = prefilter.false_rules(scope, lists) if prefilter is not None else 0
+            runs = [(batch, *batch.prepare(lengths, skipped)) for batch in batches]
+            # One flat context for every batch program about to run (each addition would rebuild CEL's own).
+            context = activation.flat(
+                {name for _, entry, _ in runs if entry is not None for name in entry[2]}
+            )
+            pending = []
+            for batch, entry, alive in runs:
+                if alive:
+                    pending += batch.run(entry, alive, context)
+            pending.sort(key=itemgetter(0))
+        for position, result in pending:
+            compiled = rules[position]
+            if result is RERUN:
+                program = compiled.program_for(lengths)
+                if program is None:
                     continue
-                if compiled.unrolled is not None and length > 0:
-                    program = compiled.unrolled.program(length, cel.compile) or program
-            elif compiled.expanded is not None:
-                key = tuple(lengths[path] for path in compiled.expanded.paths)
-                program = compiled.expanded.program(key, cel.compile) or program
-            try:
-                result = program.execute(context)
-            except Exception as exc:  # any evaluation failure turns into a named review, never a silent pass
-                errors.append(EvaluationError(compiled.rule.id, "rule", describe_error(exc)))
-                continue
+                try:
+                    result = self._execute(program, activation, structured)
+                except Exception as exc:  # any evaluation failure is a named review, never a silent pass
+                    errors.append(EvaluationError(compiled.rule.id, "rule", describe_error(exc)))
+                    continue
+            for_each = compiled.rule.for_each
             if for_each is not None:
                 if type(result) is not list or not all(hit is False for hit in result):  # usual case: no hit
                     self._record_each(compiled, result, lists[for_each.collection], scope, reasons, errors)
@@ -247,6 +325,31 @@ class PolicyPack:
             rules_evaluated=len(rules),
             facts=facts,
         )
+
+    def _execute(self, program: cel.Program, activation: Activation, structured: bool) -> Any:
+        """A rule's result: from its flat form if that runs, else (and for errors) from the program itself
+        over the structured context (see `Activation`)."""
+        if not structured:
+            entry = self._flat_programs.get(id(program))
+            if entry is None or entry[0] is not program:
+                entry = self._flat_programs[id(program)] = self._flat_form(program)
+            flat, names = entry[1], entry[2]
+            if flat is not None:
+                try:
+                    result = flat.execute(activation.flat(names))
+                except Exception:  # decided again below, to report the error as the rule's own program does
+                    result = RERUN
+                if result is not RERUN:
+                    return result
+        return program.execute(activation.structured())
+
+    def _flat_form(self, program: cel.Program) -> tuple[cel.Program, cel.Program | None, frozenset[str]]:
+        source = self._flattener.flatten(program.source)
+        try:
+            flat = program if source == program.source else cel.compile(source)
+        except (ValueError, RuntimeError):
+            return program, None, frozenset()
+        return program, flat, frozenset(flat.variables())
 
     @staticmethod
     def _record_each(

@@ -20,8 +20,13 @@ def is_path(text: str) -> bool:
 
 def resolve(scope: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted path (numeric parts index lists), or MISSING."""
+    return resolve_parts(scope, path.split("."))
+
+
+def resolve_parts(scope: Mapping[str, Any], parts: Sequence[str]) -> Any:
+    """`resolve` for a path already split at its dots."""
     value: Any = scope
-    for part in path.split("."):
+    for part in parts:
         if isinstance(value, dict):  # the engine's own data is plain dicts and lists: keep this path fast
             if part not in value:
                 return MISSING
@@ -41,6 +46,13 @@ def resolve(scope: Mapping[str, Any], path: str) -> Any:
 
 
 def format_value(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[no-any-return]
+    if kind is int:
+        return str(value)
+    if kind is list or kind is tuple:
+        return ", ".join(format_value(item) for item in value) if value else "none"
     if value is MISSING:
         return "?"
     if value is None:
@@ -69,10 +81,17 @@ class Template:
     def paths(self) -> tuple[str, ...]:
         return tuple(text for is_path_part, text in self.parts if is_path_part)
 
-    def render(self, scope: Mapping[str, Any]) -> str:
-        return "".join(
-            format_value(resolve(scope, text)) if is_path_part else text for is_path_part, text in self.parts
-        )
+    def render(self, scope: Mapping[str, Any], resolved: Mapping[str, Any] | None = None) -> str:
+        """The message with each placeholder's value; `resolved` may hold values already looked up."""
+        text = ""
+        for is_path_part, part in self.parts:
+            if not is_path_part:
+                text += part
+            elif resolved is not None and part in resolved:
+                text += format_value(resolved[part])
+            else:
+                text += format_value(resolve(scope, part))
+        return text
 
 
 def parse_template(source: str, roots: set[str]) -> tuple[Template, list[str]]:
