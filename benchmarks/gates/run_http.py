@@ -4,8 +4,11 @@ Starts `conduct serve --no-worker` on a fresh CONDUCT_HOME (SQLite unless DATABA
 demo, creates a read-write token, then drives three endpoints with the same keep-alive client threads:
   ping      GET  /api/v1/ping                               (trivial, authenticated)
   evaluate  POST /api/v1/gates/sales_deal/evaluate          (decision, not recorded)
-  decide    POST /api/v1/gates/sales_deal/decisions         (decision recorded + ledgered + case on review)
-Prints requests/s for each and the ratios to ping. Usage: python benchmarks/gates/run_http.py [--seconds 10]
+  decide    POST /api/v1/gates/sales_deal/decisions         (the example deal: review, referred to two bodies,
+                                                             so two cases, three ledger entries, notifications)
+  decide_allow  the same endpoint with a deal nothing fires on (decision + one ledger entry)
+Prints requests/s for each and the ratios to ping, and writes results_http.md (SQLite) or
+results_http_postgresql.md. Usage: python benchmarks/gates/run_http.py [--seconds 10]
 """
 
 from __future__ import annotations
@@ -26,6 +29,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 CONDUCT = str(Path(sys.executable).with_name("conduct"))
 SUBJECT = json.loads((REPO / "data" / "examples" / "subjects" / "sales_deal.json").read_text())
+# A deal no rule of the default pack fires on: a commercial customer, a standard-tier capability, no public space.
+ALLOW_SUBJECT = {
+    "reference": "SO-BENCH-ALLOW",
+    "parties": [{"role": "customer", "name": "Northwind Retail Group", "country": "NL", "sector": "retail"}],
+    "items": [{"sku": "NV-CAM-2MP", "capabilities": ["people_counting"], "quantity": 40}],
+    "deployment": {"public_space": False, "camera_count": 40, "purpose": "store footfall"},
+    "exporter_country": "NL",
+}
 
 
 def free_port() -> int:
@@ -103,6 +114,7 @@ def main() -> int:
             except OSError:
                 time.sleep(0.2)
         body = json.dumps(SUBJECT).encode()
+        allow_body = json.dumps(ALLOW_SUBJECT).encode()
         # Warm up: each gunicorn process loads the policy pack, rigour's name tables and the screening index
         # on first use (tens of seconds on this machine); measure only once every process has them.
         drive(port, token, "GET", "/api/v1/ping", None, 2, args.threads)
@@ -114,6 +126,8 @@ def main() -> int:
             "ping": drive(port, token, "GET", "/api/v1/ping", None, args.seconds, args.threads),
             "evaluate": drive(port, token, "POST", "/api/v1/gates/sales_deal/evaluate", body, args.seconds, args.threads),
             "decide": drive(port, token, "POST", "/api/v1/gates/sales_deal/decisions", body, args.seconds, args.threads),
+            "decide_allow": drive(port, token, "POST", "/api/v1/gates/sales_deal/decisions", allow_body, args.seconds,
+                                  args.threads),
         }
     finally:
         server.terminate()
@@ -125,9 +139,13 @@ def main() -> int:
     for name, r in results.items():
         ratio = r["rps"] / results["ping"]["rps"]
         lines.append(f"| {name} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {ratio:.2f} | {r['failures']} |")
+    lines += ["", f"Run on {time.strftime('%Y-%m-%d')}; 1-minute load average at the end {os.getloadavg()[0]:.2f} on "
+              f"{os.cpu_count()} CPUs (the client threads share the machine with the server). `decide` is the example "
+              "deal (review: two cases, three ledger entries, notifications); `decide_allow` a deal nothing fires on."]
     text = "\n".join(lines)
     print(text)
-    (Path(__file__).with_name("results_http.md")).write_text(text + "\n")
+    name = "results_http.md" if db == "sqlite" else f"results_http_{db}.md"
+    (Path(__file__).with_name(name)).write_text(text + "\n")
     return 0
 
 
