@@ -180,7 +180,10 @@ class ListedMatch:
 
 
 def current_lists(names: Sequence[str] | None = None) -> list[CurrentList]:
-    qs = WatchListVersion.objects.filter(is_current=True).select_related("watch_list").order_by("watch_list__name")
+    qs = (
+        WatchListVersion.objects.filter(is_current=True).select_related("watch_list").order_by("watch_list__name")
+        .defer("removed", "notes")  # a version's report (often long), not needed to screen: read per request
+    )
     if names is not None:
         qs = qs.filter(watch_list__name__in=list(names))
     return [CurrentList(version, version_index(version)) for version in qs]
