@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import logging
 from typing import Any
 
@@ -16,7 +19,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from conduct.apps.accounts.models import TokenScope, User
-from conduct.apps.errors import Forbidden, ServiceError
+from conduct.apps.errors import Forbidden, Invalid, ServiceError
 
 log = logging.getLogger("conduct.api")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -181,3 +184,24 @@ def actor_of(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
     assert isinstance(user, User)
     return user
+
+
+def json_object_body(request: HttpRequest) -> dict[str, Any]:
+    """The request body as a JSON object, for endpoints that also take multipart and so parse it themselves."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ServiceError("The request body is not valid JSON.", code="bad_json") from None
+    if not isinstance(body, dict):
+        raise Invalid("The request body must be a JSON object.", fields={"body": "Expected a JSON object."})
+    return body
+
+
+def decode_base64(value: Any, field: str) -> bytes:
+    """A file sent as base64 text in a JSON body; a specific error on `field` otherwise."""
+    if not isinstance(value, str):
+        raise Invalid("The file content is not valid.", fields={field: "Expected the file as a base64 string."})
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid("The file content is not valid.", fields={field: "Not valid base64."}) from None

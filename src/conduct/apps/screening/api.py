@@ -1,10 +1,7 @@
 """JSON API for screening: search the lists, read and load lists and versions, register parties, work the
 alerts."""
 
-import base64
-import binascii
 import io
-import json
 from datetime import datetime
 from typing import IO, Any, Literal
 
@@ -16,8 +13,8 @@ from pydantic import ValidationError
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.accounts.scoping import require
 from conduct.apps.accounts.selectors import orgunit_get
-from conduct.apps.apikit import Page, actor_of
-from conduct.apps.errors import Invalid, NotFound, ServiceError
+from conduct.apps.apikit import Page, actor_of, decode_base64, json_object_body
+from conduct.apps.errors import Invalid, NotFound
 from conduct.apps.screening import selectors, services
 from conduct.apps.screening.models import Alert, ScreenedParty, WatchList, WatchListVersion
 from conduct.apps.screening.serialize import match_dict
@@ -185,20 +182,11 @@ def _list_file(request: HttpRequest) -> tuple[str, IO[bytes], str | None, str | 
         return (upload.name or "upload", upload, request.POST.get("format") or None,
                 request.POST.get("kind") or None)
     try:
-        body = json.loads(request.body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ServiceError("The request body is not valid JSON.", code="bad_json") from None
-    if not isinstance(body, dict):
-        raise Invalid("The request body must be a JSON object.", fields={"body": "Expected a JSON object."})
-    try:
-        sent = ListFileIn.model_validate(body)
+        sent = ListFileIn.model_validate(json_object_body(request))
     except ValidationError as exc:
         raise Invalid("Some fields are not valid.", fields={
             ".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}) from None
-    try:
-        content = base64.b64decode(sent.content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise Invalid("The file content is not valid.", fields={"content_base64": "Not valid base64."}) from None
+    content = decode_base64(sent.content_base64, "content_base64")
     return sent.filename or "upload", io.BytesIO(content), sent.format, sent.kind
 
 

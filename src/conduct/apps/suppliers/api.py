@@ -6,9 +6,6 @@ questionnaires); internal-only fields (risk, screening) answer 403 to them.
 """
 
 
-import base64
-import binascii
-import json
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -19,8 +16,8 @@ from ninja.pagination import paginate
 from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
 from conduct.apps.accounts.scoping import require
 from conduct.apps.accounts.selectors import orgunit_get
-from conduct.apps.apikit import Page, actor_of
-from conduct.apps.errors import Invalid, NotFound, ServiceError
+from conduct.apps.apikit import Page, actor_of, decode_base64, json_object_body
+from conduct.apps.errors import Invalid, NotFound
 from conduct.apps.suppliers import exporting, questionnaire, screening_port, selectors, services
 from conduct.apps.suppliers.models import (
     Certificate,
@@ -275,25 +272,6 @@ class SupplierImportOut(Schema):
     seconds: float
 
 
-def _json_body(request: HttpRequest) -> dict[str, Any]:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ServiceError("The request body is not valid JSON.", code="bad_json") from None
-    if not isinstance(body, dict):
-        raise Invalid("The request body must be a JSON object.", fields={"body": "Expected a JSON object."})
-    return body
-
-
-def _decoded(value: Any, field: str) -> bytes:
-    if not isinstance(value, str):
-        raise Invalid("The file content is not valid.", fields={field: "Expected the file as a base64 string."})
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise Invalid("The file content is not valid.", fields={field: "Not valid base64."}) from None
-
-
 def _uploads(request: HttpRequest) -> list[services.ImportSource]:
     """Files to import: multipart `file` parts, a text/csv body, or JSON {"files": [{"name", "content" (text) or
     "content_base64"}]}."""
@@ -302,7 +280,7 @@ def _uploads(request: HttpRequest) -> list[services.ImportSource]:
         return [services.ImportSource(name=f.name or "upload", content=f.read()) for f in request.FILES.getlist("file")]
     if content_type == "text/csv":
         return [services.ImportSource(name="upload.csv", content=request.body)] if request.body else []
-    items = _json_body(request).get("files")
+    items = json_object_body(request).get("files")
     if not isinstance(items, list):
         raise Invalid("`files` must be a list.", fields={"files": "Expected a list of {name, content}."})
     sources = []
@@ -316,7 +294,7 @@ def _uploads(request: HttpRequest) -> list[services.ImportSource]:
         if isinstance(item.get("content"), str):
             data = item["content"].encode("utf-8")
         else:
-            data = _decoded(item.get("content_base64"), f"{where}.content_base64")
+            data = decode_base64(item.get("content_base64"), f"{where}.content_base64")
         sources.append(services.ImportSource(name=name[:200], content=data))
     return sources
 
@@ -709,13 +687,13 @@ def _one_file(request: HttpRequest) -> services.ImportSource:
         if upload is None:
             raise Invalid("Attach the file.", fields={"file": "Send a PDF, PNG or JPEG as multipart `file`."})
         return services.ImportSource(name=upload.name or "upload", content=upload.read())
-    body = _json_body(request)
+    body = json_object_body(request)
     name = body.get("filename") or "upload"
     if not isinstance(name, str):
         raise Invalid("The file name is text.", fields={"filename": "Expected a string."})
     if body.get("content_base64") is None:
         raise Invalid("Attach the file.", fields={"content_base64": "Send the file as base64 (or multipart `file`)."})
-    return services.ImportSource(name=name[:200], content=_decoded(body["content_base64"], "content_base64"))
+    return services.ImportSource(name=name[:200], content=decode_base64(body["content_base64"], "content_base64"))
 
 
 @router.post("/certificates/{certificate_id}/file", response=SupplierCertificateOut, tags=["certificates"],
