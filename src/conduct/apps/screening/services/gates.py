@@ -11,9 +11,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
+from django.db import connection
+
 from conduct.apps.screening import indexes
 from conduct.apps.screening.indexes import CurrentList
-from conduct.apps.screening.models import Alert, AlertStatus, ScreenedParty
+from conduct.apps.screening.models import AlertStatus
 from conduct.core.policy import ScreeningHit
 from conduct.core.screening import ENTITY_TYPES, Query, country_code
 
@@ -27,6 +29,24 @@ GATE_LIMIT = 10
 RESULT_SLOTS = 4096
 _RESULTS: OrderedDict[tuple[object, ...], tuple[tuple[str, ScreeningHit], ...]] = OrderedDict()
 _RESULTS_LOCK = threading.Lock()
+
+# The current lists, as last read: reused while one cheap query finds the same versions, names and titles.
+_LISTS: tuple[tuple[object, ...], list[CurrentList]] | None = None
+_LISTS_LOCK = threading.Lock()
+_LISTS_SIGNATURE_SQL = (
+    "SELECT v.id, v.kind, v.file_sha256, w.name, w.title FROM screening_watchlistversion v"
+    " JOIN screening_watchlist w ON w.id = v.watch_list_id WHERE v.is_current ORDER BY w.name, v.id"
+)
+# Analysts' reviews of the stored parties with a name (and, when the gate gives one, the party's country or
+# none): one row per party, with each confirmed or dismissed alert joined on. UPPER() = UPPER() is what
+# Django's `iexact` means on PostgreSQL and, for these equality tests, on SQLite.
+_REVIEWS_SQL = (
+    "SELECT p.id, a.status, w.name, w.title, a.list_kind, a.source_id, a.matched_name"
+    " FROM screening_screenedparty p"
+    " LEFT JOIN screening_alert a ON a.party_id = p.id AND a.status IN (%s, %s)"
+    " LEFT JOIN screening_watchlist w ON w.id = a.watch_list_id"
+    " WHERE UPPER(p.name) = UPPER(%s)"
+)
 
 
 class PolicyScreener:
@@ -49,11 +69,7 @@ class PolicyScreener:
         confirmed, dismissed = _reviews_for(text, code)
         for key in dismissed - set(confirmed):
             hits.pop(key, None)
-        for key, alert in confirmed.items():
-            hits[key] = ScreeningHit(
-                list_name=alert.watch_list.title, list_kind=alert.list_kind, entry_id=alert.source_id,
-                matched_name=alert.matched_name, score=CONFIRMED_SCORE,
-            )
+        hits.update(confirmed)
         return sorted(hits.values(), key=lambda h: (-h.score, h.list_name, h.entry_id))
 
     def _engine_hits(self, text: str, kind: str | None, code: str | None) -> tuple[tuple[str, ScreeningHit], ...]:
@@ -80,27 +96,48 @@ class PolicyScreener:
         return found
 
 
-def _reviews_for(name: str, country: str | None) -> tuple[dict[tuple[str, str], Alert], set[tuple[str, str]]]:
-    """Confirmed alerts of any stored party with this name; entries dismissed for every such party."""
-    parties = ScreenedParty.objects.filter(name__iexact=name)
+def _reviews_for(name: str, country: str | None) -> tuple[dict[tuple[str, str], ScreeningHit], set[tuple[str, str]]]:
+    """Confirmed matches of any stored party with this name (as certain hits); entries dismissed for every such
+    party. Read on every screen, in one statement."""
+    sql, params = _REVIEWS_SQL, [AlertStatus.CONFIRMED.value, AlertStatus.DISMISSED.value, name]
     if country:
-        parties = parties.filter(country__in=[country, ""])
-    party_ids = list(parties.values_list("id", flat=True))
-    if not party_ids:
-        return {}, set()
-    confirmed: dict[tuple[str, str], Alert] = {}
+        sql += " AND p.country IN (%s, '')"
+        params.append(country)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    party_ids = {row[0] for row in rows}
+    confirmed: dict[tuple[str, str], ScreeningHit] = {}
     dismissed_by: dict[tuple[str, str], set[int]] = {}
-    alerts = Alert.objects.filter(party_id__in=party_ids, status__in=[AlertStatus.CONFIRMED, AlertStatus.DISMISSED])
-    for alert in alerts.select_related("watch_list"):
-        key = (alert.watch_list.name, alert.source_id)
-        if alert.status == AlertStatus.CONFIRMED:
-            confirmed[key] = alert
+    for party_id, status, list_name, title, list_kind, source_id, matched_name in rows:
+        if status is None:
+            continue
+        key = (list_name, source_id)
+        if status == AlertStatus.CONFIRMED:
+            confirmed[key] = ScreeningHit(list_name=title, list_kind=list_kind, entry_id=source_id,
+                                          matched_name=matched_name, score=CONFIRMED_SCORE)
         else:
-            dismissed_by.setdefault(key, set()).add(alert.party_id)
-    dismissed = {key for key, ids in dismissed_by.items() if ids == set(party_ids)}
+            dismissed_by.setdefault(key, set()).add(party_id)
+    dismissed = {key for key, ids in dismissed_by.items() if ids == party_ids}
     return confirmed, dismissed
+
+
+def _current_lists() -> list[CurrentList]:
+    """`indexes.current_lists()`, reused while the current versions and the lists' names and titles (all a
+    gate's screen reads of them) are unchanged."""
+    global _LISTS
+    with connection.cursor() as cursor:
+        cursor.execute(_LISTS_SIGNATURE_SQL)
+        signature = tuple(tuple(row) for row in cursor.fetchall())
+    with _LISTS_LOCK:
+        if _LISTS is not None and _LISTS[0] == signature:
+            return _LISTS[1]
+    lists = indexes.current_lists()
+    with _LISTS_LOCK:
+        _LISTS = (signature, lists)
+    return lists
 
 
 def policy_screener() -> PolicyScreener:
     """The screener for one gate evaluation: the lists current now, indexes from the cache."""
-    return PolicyScreener(indexes.current_lists())
+    return PolicyScreener(_current_lists())
