@@ -78,7 +78,8 @@ except ValueError as exc:  # pragma: no cover - depends on the environment
     raise ConfigError(f"DATABASE_URL is not a database URL Conduct understands: {exc}") from exc
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["ENGINE"] = "conduct.db.sqlite"  # Django's backend with a fair writer queue (see its docstring)
-    _db["CONN_MAX_AGE"] = 0
+    # Connections are kept (per server thread, as on PostgreSQL): opening one costs more than a simple request.
+    # `conduct restore` replaces the file, so it asks for the server to be stopped first.
     _db["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of failing.
         "transaction_mode": "IMMEDIATE",

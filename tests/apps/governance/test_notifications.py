@@ -64,3 +64,23 @@ def test_an_unknown_kind_is_refused(cast):
 
     with pytest.raises(Invalid):
         notify(users=[cast("officer")], kind="gossip", text="x")
+
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_with_the_database_task_backend_the_email_task_is_written_in_the_same_transaction(cast, settings):
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DB_TASKS
+    liaison = cast("liaison_uk")
+    with transaction.atomic():
+        notify(users=[liaison], kind="assignment", text="Kept", link="/kept")
+        assert DBTaskResult.objects.count() == 1  # queued inside the change's own transaction, not after it
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notify(users=[liaison], kind="assignment", text="Dropped", link="/dropped")
+        raise RuntimeError("the change fails")
+    [task] = DBTaskResult.objects.all()
+    assert task.args_kwargs["args"][2] == "Kept"  # the rolled-back change left neither a notification nor a task
+    assert not Notification.objects.filter(text="Dropped").exists()

@@ -374,7 +374,7 @@ def token_authenticate(secret: str) -> ApiToken | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
     prefix = secret[len(TOKEN_PREFIX):].split("_", 1)[0]
-    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    token = ApiToken.objects.select_related("user", "user__home_unit").filter(prefix=prefix).first()
     if token is None or not secrets.compare_digest(token.token_hash, hash_token(secret)):
         return None
     if not token.is_active() or not token.user.is_active:

@@ -49,7 +49,8 @@ class DecisionOut(Schema):
 
     @staticmethod
     def resolve_cases(obj: GateDecision) -> list[int]:
-        return [c.pk for c in obj.cases.all()]
+        opened = getattr(obj, "opened_case_ids", None)  # set on a decision just recorded: the cases it opened
+        return list(opened) if opened is not None else [c.pk for c in obj.cases.all()]
 
     @staticmethod
     def resolve_resolution(obj: GateDecision) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from conduct.apps.accounts.models import OrgUnit, User
@@ -112,9 +112,15 @@ def gate_decide(
                                fields={"Idempotency-Key": "Already used with another body."})
             return Decided(earlier, False)
     decision = gate_evaluate(gate=gate, subject=subject, today=today)
+    # Reads that need not see the write's snapshot happen before it, so the write transaction (on SQLite the
+    # one writer's turn) holds only the writes and the reads that must be consistent with them.
+    pack_seen = _pack_version_stored(decision.policy_version)
+    audience = _review_audience(decision, unit)
     try:
         with transaction.atomic():
-            return Decided(_record(actor, label, gate, subject, decision, unit, idempotency_key, request_hash), True)
+            row = _record(actor, label, gate, subject, decision, unit, idempotency_key, request_hash,
+                          pack_seen=pack_seen, audience=audience)
+            return Decided(row, True)
     except IntegrityError:
         # A concurrent request with the same key won the race; answer with its decision.
         earlier = GateDecision.objects.filter(actor_label=label, idempotency_key=idempotency_key).first()
@@ -123,16 +129,42 @@ def gate_decide(
         return Decided(earlier, False)
 
 
+# The two reads every recorded decision makes, as plain SQL: on SQLite the second runs in the one writer's turn.
+def _pack_version_stored(version: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM gates_policypackversion WHERE version = %s", [version])
+        return cursor.fetchone() is not None
+
+
+def _latest_decision_id(gate: str, reference: str) -> int | None:
+    """The latest earlier decision on the same subject (index gate_decision_latest)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM gates_gatedecision WHERE gate = %s AND reference = %s ORDER BY created_at DESC, id DESC"
+            " LIMIT 1", [gate, reference],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
+def _review_audience(decision: Decision, unit: OrgUnit | None) -> Any:
+    """Who the review cases of `decision` will go to (committees, voters, officers), or None for no cases."""
+    if decision.outcome != Outcome.REVIEW or not decision.referrals:
+        return None
+    from conduct.apps.governance.services import case_audience
+
+    return case_audience(queues=[r.to for r in decision.referrals], units=[unit])
+
+
 def _record(
     actor: User | None, label: str, gate: str, subject: dict[str, Any], decision: Decision,
-    unit: OrgUnit | None, idempotency_key: str | None, request_hash: str,
+    unit: OrgUnit | None, idempotency_key: str | None, request_hash: str, *, pack_seen: bool = False,
+    audience: Any = None,
 ) -> GateDecision:
-    _register_pack_version(actor or "cli")
+    if not pack_seen:
+        _register_pack_version(actor or "cli")
     reference = str(subject.get("reference") or _default_reference(gate, subject))[:200]
-    previous_id = (
-        GateDecision.objects.filter(gate=gate, reference=reference).order_by("-created_at", "-id")
-        .values_list("pk", flat=True).first()
-    )
+    previous_id = _latest_decision_id(gate, reference)
     result = decision.to_dict()
     row = GateDecision.objects.create(
         gate=gate,
@@ -160,9 +192,11 @@ def _record(
         },
     )
     if decision.outcome == Outcome.REVIEW and decision.referrals:
-        _open_review_cases(actor, row, decision, entry)  # the decision's entry goes on the chain with the cases'
+        cases = _open_review_cases(actor, row, decision, entry, audience)  # the decision's entry goes first
     else:
+        cases = []
         ledger_append_many(actor=actor or "cli", items=[entry])
+    row.opened_case_ids = [c.pk for c in cases]  # what the API answers with, without reading them back
     return row
 
 
@@ -174,11 +208,13 @@ def _default_reference(gate: str, subject: dict[str, Any]) -> str:
     return ""
 
 
-def _open_review_cases(actor: User | None, row: GateDecision, decision: Decision, entry: LedgerItem) -> None:
+def _open_review_cases(
+    actor: User | None, row: GateDecision, decision: Decision, entry: LedgerItem, audience: Any
+) -> list[Any]:
     from conduct.apps.governance.services import CaseSpec, case_open_many
 
     title = f"{row.get_gate_display()} review: {row.reference or f'decision {row.pk}'}"
-    case_open_many(actor=actor or "cli", specs=[
+    return case_open_many(actor=actor or "cli", specs=[
         CaseSpec(
             title=title,
             description="\n".join(r.message for r in decision.reasons if r.rule in referral.rules),
@@ -189,7 +225,7 @@ def _open_review_cases(actor: User | None, row: GateDecision, decision: Decision
             org_unit=row.org_unit,
         )
         for referral in decision.referrals
-    ], ledger_first=[entry])
+    ], ledger_first=[entry], audience=audience)
 
 
 @transaction.atomic

@@ -1,7 +1,9 @@
 """Writes for notifications: `notify` (called by other services inside their transaction) and the inbox actions.
 
-Email is queued as a background task after the transaction commits (so a rolled-back change never
-announces itself and a slow mail server never slows a request); a failing mail server is logged.
+Email is sent by a background task, never on the request path, and only for a change that committed: with
+the database task backend (the default) the task row is written in the change's own transaction (an outbox:
+a rollback drops both, and the request makes no second write after its commit); with any other backend the
+task is queued after the commit. A failing mail server is logged.
 """
 
 from __future__ import annotations
@@ -64,18 +66,29 @@ def notify_many(*, notices: Sequence[Notice], email: bool = True) -> list[Notifi
             emails.append((addresses, notice.kind, notice.text, notice.link))
     created = Notification.objects.bulk_create(rows)
     if emails:
-        transaction.on_commit(lambda: _queue(emails))
+        if _tasks_in_this_database() and transaction.get_connection().in_atomic_block:
+            _enqueue(emails)
+        else:
+            transaction.on_commit(lambda: _queue(emails))
     return created
 
 
-def _queue(emails: list[tuple[list[str], str, str, str]]) -> None:
+def _tasks_in_this_database() -> bool:
+    return bool(settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend")
+
+
+def _enqueue(emails: list[tuple[list[str], str, str, str]]) -> None:
     from conduct.apps.notifications.tasks import send_notification_email, send_notification_emails
 
+    if len(emails) == 1:
+        send_notification_email.enqueue(*emails[0])
+    else:
+        send_notification_emails.enqueue([list(e) for e in emails])
+
+
+def _queue(emails: list[tuple[list[str], str, str, str]]) -> None:
     try:
-        if len(emails) == 1:
-            send_notification_email.enqueue(*emails[0])
-        else:
-            send_notification_emails.enqueue([list(e) for e in emails])
+        _enqueue(emails)
     except Exception:  # noqa: BLE001 - a queue failure must not break the change that was already committed
         log.exception("could not queue a notification email", extra={"kinds": sorted({e[1] for e in emails})})
 

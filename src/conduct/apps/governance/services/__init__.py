@@ -4,7 +4,9 @@ and appends to the audit ledger. Import from here; the modules behind are privat
 from conduct.apps.governance.services.cases import (
     DOCUMENT_TYPES,
     MAX_DOCUMENT_BYTES,
+    CaseAudience,
     CaseSpec,
+    case_audience,
     case_comment_add,
     case_create,
     case_document_add,
@@ -40,8 +42,10 @@ from conduct.apps.governance.services.recommendations import (
 __all__ = [
     "DOCUMENT_TYPES",
     "MAX_DOCUMENT_BYTES",
+    "CaseAudience",
     "CaseSpec",
     "Voted",
+    "case_audience",
     "case_comment_add",
     "case_create",
     "case_decide",

@@ -104,15 +104,68 @@ def case_open(
     return case_open_many(actor=actor, specs=[spec])[0]
 
 
+@dataclass(frozen=True)
+class CaseAudience:
+    """Who new cases go to and who hears of them: the committee each queue names, each committee's serving
+    voters and the compliance officers covering each org unit. Read by `case_audience` before a write
+    transaction, so a caller that opens cases inside a busy one (a gate decision) does its reads first."""
+
+    committees: dict[str, Committee]
+    voters: dict[int, list[User]]
+    officers: dict[int | None, list[User]]
+    queues: frozenset[str]
+    units: frozenset[int | None]
+
+    def covers(self, specs: Sequence[CaseSpec]) -> bool:
+        """Whether everything opening `specs` needs was read: each committee queue, and the officers of the unit
+        of each case that goes to the officers' queue (by name, or because its committee is not found)."""
+        for s in specs:
+            if s.queue != OFFICERS_QUEUE and s.queue not in self.queues:
+                return False
+            to_officers = s.queue == OFFICERS_QUEUE or s.queue not in self.committees
+            if to_officers and _unit_key(s.org_unit) not in self.units:
+                return False
+        return True
+
+
+def _unit_key(unit: OrgUnit | None) -> int | None:
+    return unit.pk if unit is not None else None
+
+
+def case_audience(*, queues: Iterable[str], units: Iterable[OrgUnit | None]) -> CaseAudience:
+    """Read the committees named by `queues` and their voters, and, when a case may go to the officers' queue,
+    the officers of `units` (at most four queries)."""
+    asked = set(queues)
+    wanted = asked - {OFFICERS_QUEUE}
+    committees = committees_for_queues(wanted)
+    voters: dict[int, list[User]] = {}
+    if committees:
+        day = timezone.localdate()
+        serving = CommitteeMember.objects.filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=day), committee_id__in={c.pk for c in committees.values()},
+            role__in=CommitteeMember.VOTING_ROLES, term_start__lte=day, user__is_active=True,
+        )
+        for m in serving.select_related("user").order_by():
+            voters.setdefault(m.committee_id, []).append(m.user)
+    to_officers = OFFICERS_QUEUE in asked or any(q not in committees for q in wanted)
+    unit_list = list({_unit_key(u): u for u in units}.values()) if to_officers else []
+    return CaseAudience(
+        committees=committees, voters=voters, officers=officers_for_units(unit_list),
+        queues=frozenset(wanted), units=frozenset(_unit_key(u) for u in unit_list),
+    )
+
+
 @transaction.atomic(savepoint=False)
 def case_open_many(
-    *, actor: Any, specs: Sequence[CaseSpec], ledger_first: Sequence[LedgerItem] = ()
+    *, actor: Any, specs: Sequence[CaseSpec], ledger_first: Sequence[LedgerItem] = (),
+    audience: CaseAudience | None = None,
 ) -> list[Case]:
     """Open several cases at once (a gate decision referred to more than one body): every spec is checked
     before anything is written, then the cases, their ledger entries and their notifications are written
     in a few statements. `ledger_first` are the caller's own entries for the change that opens the cases
     (the gate decision): they go on the chain just ahead of the cases' entries, in the same append.
-    No permission check, as for `case_open`."""
+    `audience` is `case_audience` read beforehand; without it (or when it does not cover every spec) it is
+    read here. No permission check, as for `case_open`."""
     errors: dict[str, str] = {}
     for spec in specs:
         if spec.dimension not in Dimension.values:
@@ -124,12 +177,13 @@ def case_open_many(
         clean_text(spec.title, "title", errors, limit=300)
         clean_rights(spec.rights, errors)
     raise_if(errors, "The case is not valid.")
-    committees = committees_for_queues({s.queue for s in specs if s.queue != OFFICERS_QUEUE})
+    if audience is None or not audience.covers(specs):
+        audience = case_audience(queues=[s.queue for s in specs], units=[s.org_unit for s in specs])
     now = timezone.now()
     cases = []
     for spec in specs:
         description, queue = spec.description, spec.queue
-        committee = committees.get(queue) if queue != OFFICERS_QUEUE else None
+        committee = audience.committees.get(queue) if queue != OFFICERS_QUEUE else None
         if committee is None and queue != OFFICERS_QUEUE:
             # A referral to a committee this installation does not have must not fall into a queue nobody reads.
             description = f"{description}\n\n(Referred to {queue!r}, which is not a committee here.)".strip()
@@ -161,7 +215,7 @@ def case_open_many(
         })
         for case, spec in zip(cases, specs, strict=True)
     )])
-    _announce_new(cases)
+    _announce_new(cases, audience)
     return cases
 
 
@@ -192,25 +246,14 @@ def _announce(case: Case, what: str) -> None:
                text=f"Case {case.pk} is in the compliance officers' queue: {case.title}", link=case_link(case))
 
 
-def _announce_new(cases: Sequence[Case]) -> None:
+def _announce_new(cases: Sequence[Case], audience: CaseAudience) -> None:
     """Tell whoever must act on newly opened cases: the committee's voters (a new case has no conflict
-    declarations yet) or the compliance officers covering its org unit. Reads each group once."""
-    committee_ids = {c.committee_id for c in cases if c.committee_id is not None}
-    voters: dict[int, list[User]] = {}
-    if committee_ids:
-        day = timezone.localdate()
-        serving = CommitteeMember.objects.filter(
-            Q(term_end__isnull=True) | Q(term_end__gte=day), committee_id__in=committee_ids,
-            role__in=CommitteeMember.VOTING_ROLES, term_start__lte=day, user__is_active=True,
-        )
-        for m in serving.select_related("user").order_by():
-            voters.setdefault(m.committee_id, []).append(m.user)
-    officers = officers_for_units([c.org_unit for c in cases if c.committee_id is None])
+    declarations yet) or the compliance officers covering its org unit."""
     notify_many(notices=[
-        Notice(voters.get(case.committee_id, []), Notification.Kind.VOTE_NEEDED,
+        Notice(audience.voters.get(case.committee_id, []), Notification.Kind.VOTE_NEEDED,
                f"Case {case.pk} needs your vote: {case.title}", case_link(case))
         if case.committee_id is not None else
-        Notice(officers[case.org_unit_id], Notification.Kind.ASSIGNMENT,
+        Notice(audience.officers[case.org_unit_id], Notification.Kind.ASSIGNMENT,
                f"Case {case.pk} is in the compliance officers' queue: {case.title}", case_link(case))
         for case in cases
     ])
