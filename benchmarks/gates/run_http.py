@@ -95,7 +95,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn processes (the server's default here)")
+    parser.add_argument("--server-threads", type=int, default=2, help="threads per gunicorn process (its default)")
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="conduct-bench-")
     env = {**os.environ, "CONDUCT_HOME": home, "LOG_LEVEL": "WARNING", "INSECURE_COOKIES": "1"}
@@ -104,7 +105,8 @@ def main() -> int:
     token = subprocess.run([CONDUCT, "tokens", "create", "officer", "--scope", "read-write"], env=env, check=True,
                            capture_output=True, text=True).stdout.strip()
     port = free_port()
-    server = subprocess.Popen([CONDUCT, "serve", "--no-worker", "--port", str(port), "--workers", str(args.workers)],
+    server = subprocess.Popen([CONDUCT, "serve", "--no-worker", "--port", str(port), "--workers", str(args.workers),
+                               "--threads", str(args.server_threads)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
@@ -133,7 +135,7 @@ def main() -> int:
         server.terminate()
         server.wait(15)
     db = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
-    lines = [f"# Gates over HTTP ({db}, {args.workers} gunicorn workers x 4 threads, {args.threads} client threads, "
+    lines = [f"# Gates over HTTP ({db}, {args.workers} gunicorn workers x {args.server_threads} threads, {args.threads} client threads, "
              f"{args.seconds:.0f} s each)", "", "| endpoint | req/s | p50 ms | p99 ms | ratio to ping | failures |",
              "|---|---|---|---|---|---|"]
     for name, r in results.items():

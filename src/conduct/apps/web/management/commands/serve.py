@@ -20,13 +20,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=None, help="Default: $PORT or 8000")
-        parser.add_argument("--workers", type=int, default=None, help="Default: $WEB_WORKERS or 2")
+        parser.add_argument("--workers", type=int, default=None,
+                            help=f"Default: $WEB_WORKERS or {default_workers()} (twice the CPUs, 2 to 4)")
+        parser.add_argument("--threads", type=int, default=None, help="Threads per worker. Default: $WEB_THREADS or 2")
         parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
             port = opts["port"] or envint("PORT", 8000, minimum=1, maximum=65535)
-            workers = opts["workers"] or envint("WEB_WORKERS", 2, minimum=1, maximum=64)
+            workers = opts["workers"] or envint("WEB_WORKERS", default_workers(), minimum=1, maximum=64)
+            threads = opts["threads"] or envint("WEB_THREADS", 2, minimum=1, maximum=64)
         except ConfigError as exc:
             raise CommandError(str(exc)) from None
         call_command("check", deploy=False)  # refuses to start with, e.g., a policy pack that does not load
@@ -35,7 +38,7 @@ class Command(BaseCommand):
         if not opts["no_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "conduct.cli", "worker"])
         try:
-            _run_gunicorn(bind=f"{opts['host']}:{port}", workers=workers)
+            _run_gunicorn(bind=f"{opts['host']}:{port}", workers=workers, threads=threads)
         finally:
             if worker is not None and worker.poll() is None:
                 worker.send_signal(signal.SIGTERM)
@@ -46,7 +49,16 @@ class Command(BaseCommand):
             self.stdout.write("Stopped.")
 
 
-def _run_gunicorn(*, bind: str, workers: int) -> None:
+def default_workers() -> int:
+    """Processes rather than threads: a Python process runs one thread at a time, and a thread that holds the
+    database's write turn (SQLite's one writer, PostgreSQL's ledger head) waits for its process's other threads
+    between statements, so the fewer threads share a process the shorter every write holds everyone up
+    (docs/operations.md has the measurements). Each process keeps its own screening indexes (about 0.5 GB
+    with the shipped lists), hence the cap of four."""
+    return max(2, min(4, 2 * (os.cpu_count() or 1)))
+
+
+def _run_gunicorn(*, bind: str, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     from conduct.config.wsgi import application
@@ -57,7 +69,7 @@ def _run_gunicorn(*, bind: str, workers: int) -> None:
                 "bind": bind,
                 "workers": workers,
                 "worker_class": "gthread",
-                "threads": 4,
+                "threads": threads,
                 "timeout": 60,
                 "graceful_timeout": 10,
                 "accesslog": None,

@@ -1,0 +1,34 @@
+"""`conduct serve`: the server's shape (processes x threads) and its settings' errors."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from conduct.apps.web.management.commands import serve
+
+
+@pytest.mark.parametrize(("cpus", "expected"), [(1, 2), (2, 4), (16, 4), (None, 2)])
+def test_processes_default_to_twice_the_cpus_between_two_and_four(monkeypatch, cpus, expected):
+    monkeypatch.setattr(serve.os, "cpu_count", lambda: cpus)
+    assert serve.default_workers() == expected
+
+
+@pytest.mark.parametrize(("variable", "value"), [("WEB_THREADS", "0"), ("WEB_THREADS", "many"), ("WEB_WORKERS", "-1")])
+def test_a_bad_server_setting_stops_serve_naming_it(monkeypatch, variable, value):
+    started = []
+    monkeypatch.setattr(serve, "_run_gunicorn", lambda **kw: started.append(kw))
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(CommandError, match=variable):
+        call_command("serve", "--no-worker")
+    assert started == []
+
+
+def test_serve_passes_processes_and_threads_to_gunicorn(monkeypatch):
+    started = []
+    monkeypatch.setattr(serve, "_run_gunicorn", lambda **kw: started.append(kw))
+    monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)  # no system check or collectstatic here
+    monkeypatch.setenv("WEB_THREADS", "3")
+    call_command("serve", "--no-worker", "--workers", "5", "--port", "8123", "--host", "127.0.0.1")
+    assert started == [{"bind": "127.0.0.1:8123", "workers": 5, "threads": 3}]
