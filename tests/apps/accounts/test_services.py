@@ -414,3 +414,19 @@ def test_a_write_that_changes_nothing_or_fails_appends_nothing(admin):
     with pytest.raises(Invalid):
         s.token_create(actor=admin, user=admin, name="ci", scope="everything")
     assert ledger_count() == before
+
+
+def test_unit_paths_of_several_users_in_one_read_match_each_user_s_own(cast, django_assert_num_queries):
+    from conduct.apps.accounts.scoping import path_in_scope, unit_paths, unit_paths_many
+
+    people = [cast(name) for name in ("liaison_uk", "liaison_sales", "admin", "supplier_acme", "officer")]
+    with django_assert_num_queries(1):
+        many = unit_paths_many(people)
+    assert many == {p.pk: unit_paths(p) for p in people}
+    assert many[cast("admin").pk] is None and many[cast("supplier_acme").pk] == []
+    from conduct.apps.accounts.models import OrgUnit
+
+    covered = {u.code for u in OrgUnit.objects.all() if path_in_scope(many[cast("liaison_sales").pk], u)}
+    assert covered == {"hq-sales", "br-uk", "br-de", "br-ae", "br-br"}
+    assert path_in_scope(many[cast("liaison_uk").pk], unit("br-uk")) and not path_in_scope(many[cast("liaison_uk").pk], unit("br-de"))
+    assert path_in_scope(None, unit("br-de")) and not path_in_scope([], unit("br-de"))

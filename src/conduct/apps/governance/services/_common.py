@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.roles import Role
-from conduct.apps.accounts.scoping import can, unit_in_scope
+from conduct.apps.accounts.scoping import can, path_in_scope, unit_paths_many
 from conduct.apps.errors import Forbidden, Invalid, NotFound
 from conduct.apps.governance.models import Case, CommitteeMember, HumanRight
 
@@ -69,11 +69,7 @@ def require_participant(actor: User, case: Case) -> None:
 
 def officers_for(unit: OrgUnit | None) -> list[User]:
     """Active compliance officers whose scope covers `unit`; every active officer when none does."""
-    officers = list(User.objects.filter(role=Role.COMPLIANCE_OFFICER, is_active=True).prefetch_related("scope_units"))
-    if unit is None:
-        return officers
-    covering = [o for o in officers if unit_in_scope(o, unit)]
-    return covering or officers
+    return officers_for_units([unit])[unit.pk if unit is not None else None]
 
 
 def officers_for_units(units: Iterable[OrgUnit | None]) -> dict[int | None, list[User]]:
@@ -81,12 +77,11 @@ def officers_for_units(units: Iterable[OrgUnit | None]) -> dict[int | None, list
     wanted = {(u.pk if u is not None else None): u for u in units}
     if not wanted:
         return {}
-    officers = list(
-        User.objects.filter(role=Role.COMPLIANCE_OFFICER, is_active=True).order_by("pk").prefetch_related("scope_units")
-    )
+    officers = list(User.objects.filter(role=Role.COMPLIANCE_OFFICER, is_active=True).order_by("pk"))
+    paths = unit_paths_many(officers)
     result: dict[int | None, list[User]] = {}
     for key, unit in wanted.items():
-        covering = [o for o in officers if unit_in_scope(o, unit)] if unit is not None else []
+        covering = [o for o in officers if path_in_scope(paths[o.pk], unit)] if unit is not None else []
         result[key] = covering or officers
     return result
 
