@@ -244,3 +244,32 @@ def test_a_deal_referred_to_two_bodies_opens_both_cases_with_one_unbroken_run_of
     assert ledger_verify().ok
     for case in cases:  # whoever must act on each case is told
         assert Notification.objects.filter(text__startswith=f"Case {case.pk} ").exists()
+
+
+def test_a_pack_version_registered_by_a_concurrent_first_decision_does_not_fail_this_one(officer, monkeypatch):
+    from conduct.apps.gates import services
+    from conduct.apps.gates.models import PolicyPackVersion
+
+    first = services.gate_decide(actor=officer, gate="product_release", subject=CLEAN_RELEASE).decision
+    assert PolicyPackVersion.objects.filter(version=first.policy_version).count() == 1
+    # as if another request registered the version between this one's read and its write
+    monkeypatch.setattr(services, "_pack_version_stored", lambda version: False)
+    again = services.gate_decide(actor=officer, gate="product_release", subject=CLEAN_RELEASE)
+    assert again.created and again.decision.pk != first.pk and again.decision.previous_id == first.pk
+    assert PolicyPackVersion.objects.filter(version=first.policy_version).count() == 1
+    assert LedgerEntry.objects.filter(action="policy.version_seen", object_id=first.policy_version).count() == 1
+
+
+def test_a_failed_write_without_an_idempotency_key_is_an_error_not_someone_else_s_decision(officer, monkeypatch):
+    from django.db import IntegrityError
+
+    from conduct.apps.gates import services
+
+    services.gate_decide(actor=officer, gate="product_release", subject=CLEAN_RELEASE)
+
+    def failing(*args, **kwargs):
+        raise IntegrityError("simulated")
+
+    monkeypatch.setattr(services, "_record", failing)
+    with pytest.raises(IntegrityError):
+        services.gate_decide(actor=officer, gate="product_release", subject=release(signed_firmware=False))

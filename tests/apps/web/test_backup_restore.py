@@ -60,3 +60,20 @@ def test_restore_refuses_what_is_not_a_backup(home, tmp_path):
         call_command("restore", str(junk), force=True)
     with pytest.raises(CommandError, match="no such file"):
         call_command("restore", str(tmp_path / "missing.tar.gz"))
+
+
+def test_restore_refuses_while_a_server_or_worker_runs_on_the_home(home, tmp_path_factory):
+    from conduct.apps.web.running import hold_running_lock, release_running_lock, something_running
+
+    out = tmp_path_factory.mktemp("b") / "backup.tar.gz"
+    call_command("backup", out=out)
+    assert not something_running(home)
+    hold_running_lock(home)  # what `conduct serve` and `conduct worker` do for as long as they run
+    try:
+        assert something_running(home)
+        with pytest.raises(CommandError, match="running on"):
+            call_command("restore", str(out), force=True)
+    finally:
+        release_running_lock()
+    assert not something_running(home)
+    call_command("restore", str(out), force=True)

@@ -9,9 +9,13 @@ from django.core.management.base import CommandError
 from conduct.apps.web.management.commands import serve
 
 
-@pytest.mark.parametrize(("cpus", "expected"), [(1, 2), (2, 4), (16, 4), (None, 2)])
-def test_processes_default_to_twice_the_cpus_between_two_and_four(monkeypatch, cpus, expected):
+@pytest.mark.parametrize(("cpus", "memory_gb", "expected"),
+                         [(1, 24, 2), (2, 24, 4), (16, 64, 4), (None, 24, 2), (8, 2, 2), (8, 4.5, 3)])
+def test_processes_default_to_twice_the_cpus_between_two_and_four_as_memory_allows(monkeypatch, cpus, memory_gb,
+                                                                                     expected):
     monkeypatch.setattr(serve.os, "cpu_count", lambda: cpus)
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": int(memory_gb * 2**30 / 4096)}
+    monkeypatch.setattr(serve.os, "sysconf", pages.__getitem__)
     assert serve.default_workers() == expected
 
 
@@ -29,6 +33,9 @@ def test_serve_passes_processes_and_threads_to_gunicorn(monkeypatch):
     started = []
     monkeypatch.setattr(serve, "_run_gunicorn", lambda **kw: started.append(kw))
     monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)  # no system check or collectstatic here
+    held = []
+    monkeypatch.setattr(serve, "hold_running_lock", held.append)
     monkeypatch.setenv("WEB_THREADS", "3")
     call_command("serve", "--no-worker", "--workers", "5", "--port", "8123", "--host", "127.0.0.1")
     assert started == [{"bind": "127.0.0.1:8123", "workers": 5, "threads": 3}]
+    assert len(held) == 1  # it marks CONDUCT_HOME as in use before it serves

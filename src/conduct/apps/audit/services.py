@@ -127,6 +127,9 @@ def ledger_append_many(*, actor: Any, items: Sequence[LedgerItem]) -> list[Ledge
 
 
 def _insert_entries(entries: list[LedgerEntry]) -> None:
+    if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35: no RETURNING
+        LedgerEntry.objects.bulk_create(entries)
+        return
     fields = [LedgerEntry._meta.get_field(name) for name in _ENTRY_FIELDS]
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (f"INSERT INTO audit_ledgerentry ({', '.join(f.column for f in fields)}) "  # noqa: S608 - only the

@@ -68,10 +68,14 @@ def _register_pack_version(actor: Any) -> None:
          "cites": list(r.cites), "refer_to": r.refer_to}
         for r in pack.rules
     ]
-    PolicyPackVersion.objects.create(
-        version=pack.version, path=str(pack.path), rule_count=len(rules), rules=rules,
-        reference_version=pack.reference.version,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent first decision under this pack may register it too
+            PolicyPackVersion.objects.create(
+                version=pack.version, path=str(pack.path), rule_count=len(rules), rules=rules,
+                reference_version=pack.reference.version,
+            )
+    except IntegrityError:
+        return  # the other decision registered it (and ledgered it)
     ledger_append(actor=actor, action="policy.version_seen", object_type="policy_pack", object_id=pack.version,
                   summary={"rules": len(rules), "path": str(pack.path)})
 
@@ -122,6 +126,8 @@ def gate_decide(
                           pack_seen=pack_seen, audience=audience)
             return Decided(row, True)
     except IntegrityError:
+        if not idempotency_key:
+            raise
         # A concurrent request with the same key won the race; answer with its decision.
         earlier = GateDecision.objects.filter(actor_label=label, idempotency_key=idempotency_key).first()
         if earlier is None:

@@ -3,7 +3,8 @@
 Email is sent by a background task, never on the request path, and only for a change that committed: with
 the database task backend (the default) the task row is written in the change's own transaction (an outbox:
 a rollback drops both, and the request makes no second write after its commit); with any other backend the
-task is queued after the commit. A failing mail server is logged.
+task is queued after the commit (a failure to queue it is logged; in the outbox a failure to write the task
+fails the change, like any of its writes). A failing mail server is logged.
 """
 
 from __future__ import annotations

@@ -108,7 +108,9 @@ def case_open(
 class CaseAudience:
     """Who new cases go to and who hears of them: the committee each queue names, each committee's serving
     voters and the compliance officers covering each org unit. Read by `case_audience` before a write
-    transaction, so a caller that opens cases inside a busy one (a gate decision) does its reads first."""
+    transaction, so a caller that opens cases inside a busy one (a gate decision) does its reads first. It is
+    as of that read: a committee or membership changed in the milliseconds before the write is not seen, as
+    if the cases had been opened just before the change."""
 
     committees: dict[str, Committee]
     voters: dict[int, list[User]]

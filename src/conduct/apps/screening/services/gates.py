@@ -103,6 +103,7 @@ def _reviews_for(name: str, country: str | None) -> tuple[dict[tuple[str, str], 
     if country:
         sql += " AND p.country IN (%s, '')"
         params.append(country)
+    sql += " ORDER BY a.updated_at DESC, a.id DESC"  # as Alert's ordering: of two confirmations, the older counts
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

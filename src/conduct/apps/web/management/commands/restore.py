@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from conduct.apps.web.management.commands.backup import HOME_ITEMS
+from conduct.apps.web.running import something_running
 
 
 class Command(BaseCommand):
@@ -32,6 +33,9 @@ class Command(BaseCommand):
             raise CommandError(f"{archive}: no such file")
         home: Path = settings.CONDUCT_HOME
         db_path = Path(settings.DATABASES["default"]["NAME"])
+        if something_running(home):
+            raise CommandError(f"A Conduct server or worker is running on {home}; stop it first (it keeps the "
+                               "database open and would go on writing to the file a restore replaces).")
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             try:

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from conduct.apps.web.running import hold_running_lock
 from conduct.config.env import ConfigError, envint
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=None, help="Default: $PORT or 8000")
         parser.add_argument("--workers", type=int, default=None,
-                            help=f"Default: $WEB_WORKERS or {default_workers()} (twice the CPUs, 2 to 4)")
+                            help=f"Default: $WEB_WORKERS or {default_workers()} (twice the CPUs, 2 to 4, one per 1.5 GB)")
         parser.add_argument("--threads", type=int, default=None, help="Threads per worker. Default: $WEB_THREADS or 2")
         parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker")
 
@@ -32,7 +33,10 @@ class Command(BaseCommand):
             threads = opts["threads"] or envint("WEB_THREADS", 2, minimum=1, maximum=64)
         except ConfigError as exc:
             raise CommandError(str(exc)) from None
+        from django.conf import settings
+
         call_command("check", deploy=False)  # refuses to start with, e.g., a policy pack that does not load
+        hold_running_lock(settings.CONDUCT_HOME)  # `conduct restore` refuses while it is held
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = None
         if not opts["no_worker"]:
@@ -54,8 +58,13 @@ def default_workers() -> int:
     database's write turn (SQLite's one writer, PostgreSQL's ledger head) waits for its process's other threads
     between statements, so the fewer threads share a process the shorter every write holds everyone up
     (docs/operations.md has the measurements). Each process keeps its own screening indexes (about 0.5 GB
-    with the shipped lists), hence the cap of four."""
-    return max(2, min(4, 2 * (os.cpu_count() or 1)))
+    with the shipped lists), hence the cap of four and one process per 1.5 GB of memory."""
+    by_cpu = 2 * (os.cpu_count() or 1)
+    try:
+        memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError, AttributeError):  # not every platform tells
+        memory_gb = 6.0
+    return max(2, min(4, by_cpu, int(memory_gb / 1.5)))
 
 
 def _run_gunicorn(*, bind: str, workers: int, threads: int) -> None:

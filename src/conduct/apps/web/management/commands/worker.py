@@ -54,6 +54,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         from django.conf import settings
 
+        from conduct.apps.web.running import hold_running_lock
+
+        hold_running_lock(settings.CONDUCT_HOME)  # `conduct restore` refuses while it is held
         stop = threading.Event()
         if not opts["no_scheduler"]:
             threading.Thread(target=_scheduler, args=(stop, 60.0), daemon=True, name="scheduler").start()
