@@ -67,14 +67,19 @@ def require_participant(actor: User, case: Case) -> None:
         raise Forbidden("Your role may not do this (cases.participate).", code="forbidden")
 
 
+def unit_key(unit: OrgUnit | None) -> int | None:
+    """How results per org unit are keyed: its id, None for no unit."""
+    return unit.pk if unit is not None else None
+
+
 def officers_for(unit: OrgUnit | None) -> list[User]:
     """Active compliance officers whose scope covers `unit`; every active officer when none does."""
-    return officers_for_units([unit])[unit.pk if unit is not None else None]
+    return officers_for_units([unit])[unit_key(unit)]
 
 
 def officers_for_units(units: Iterable[OrgUnit | None]) -> dict[int | None, list[User]]:
     """`officers_for` each unit (keyed by unit id, None for no unit), reading the officers once."""
-    wanted = {(u.pk if u is not None else None): u for u in units}
+    wanted = {unit_key(u): u for u in units}
     if not wanted:
         return {}
     officers = list(User.objects.filter(role=Role.COMPLIANCE_OFFICER, is_active=True).order_by("pk"))

@@ -40,6 +40,7 @@ from conduct.apps.governance.services._common import (
     raise_if,
     require_participant,
     seat,
+    unit_key,
     voting_seats,
 )
 from conduct.apps.notifications.models import Notification
@@ -125,13 +126,9 @@ class CaseAudience:
             if s.queue != OFFICERS_QUEUE and s.queue not in self.queues:
                 return False
             to_officers = s.queue == OFFICERS_QUEUE or s.queue not in self.committees
-            if to_officers and _unit_key(s.org_unit) not in self.units:
+            if to_officers and unit_key(s.org_unit) not in self.units:
                 return False
         return True
-
-
-def _unit_key(unit: OrgUnit | None) -> int | None:
-    return unit.pk if unit is not None else None
 
 
 def case_audience(*, queues: Iterable[str], units: Iterable[OrgUnit | None]) -> CaseAudience:
@@ -150,10 +147,10 @@ def case_audience(*, queues: Iterable[str], units: Iterable[OrgUnit | None]) -> 
         for m in serving.select_related("user").order_by():
             voters.setdefault(m.committee_id, []).append(m.user)
     to_officers = OFFICERS_QUEUE in asked or any(q not in committees for q in wanted)
-    unit_list = list({_unit_key(u): u for u in units}.values()) if to_officers else []
+    unit_list = list({unit_key(u): u for u in units}.values()) if to_officers else []
     return CaseAudience(
         committees=committees, voters=voters, officers=officers_for_units(unit_list),
-        queues=frozenset(wanted), units=frozenset(_unit_key(u) for u in unit_list),
+        queues=frozenset(wanted), units=frozenset(unit_key(u) for u in unit_list),
     )
 
 
