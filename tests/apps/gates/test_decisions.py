@@ -273,3 +273,24 @@ def test_a_failed_write_without_an_idempotency_key_is_an_error_not_someone_else_
     monkeypatch.setattr(services, "_record", failing)
     with pytest.raises(IntegrityError):
         services.gate_decide(actor=officer, gate="product_release", subject=release(signed_firmware=False))
+
+
+def test_the_recorded_decision_is_exactly_what_reading_it_back_gives(api_client, officer, bearer):
+    """Decisions are inserted with plain SQL (in the one writer's turn); the row must be the ORM's row."""
+    from conduct.apps.gates import services
+
+    first = services.gate_decide(actor=officer, gate="product_release", subject=CLEAN_RELEASE).decision
+    made = services.gate_decide(actor=officer, gate="product_release", subject=release(signed_firmware=False),
+                                idempotency_key="k-1").decision
+    stored = GateDecision.objects.get(pk=made.pk)
+    for field in GateDecision._meta.concrete_fields:
+        assert getattr(made, field.attname) == getattr(stored, field.attname), field.name
+    assert stored.previous_id == first.pk and stored.created_at > first.created_at
+    assert stored.actor_id == officer.pk and stored.org_unit_id == officer.home_unit_id
+    assert stored.result["reasons"][0]["rule"] and stored.idempotency_key == "k-1"
+    # the API's answer to the decision it just recorded is what reading it back answers
+    client, headers = api_client(), bearer(officer)
+    created = post(client, headers, "product_release", release(signed_firmware=False))
+    assert created.status_code == 201
+    read = client.get(f"/api/v1/gates/decisions/{created.json()['id']}", **headers)
+    assert read.status_code == 200 and read.json() == created.json()

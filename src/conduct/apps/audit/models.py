@@ -10,10 +10,12 @@ GENESIS_HASH = "0" * 64
 class LedgerEntry(models.Model):
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)
-    actor = models.CharField(max_length=200, db_index=True)
-    action = models.CharField(max_length=100, db_index=True)
-    object_type = models.CharField(max_length=100, db_index=True)
-    object_id = models.CharField(max_length=100, db_index=True)
+    # Every change writes an entry, so only what reads use is indexed: an object's history (object_type,
+    # object_id), dates, and seq; actor and action filters (a substring, a prefix) run within seq order.
+    actor = models.CharField(max_length=200)
+    action = models.CharField(max_length=100)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=100)
     summary = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
@@ -21,6 +23,7 @@ class LedgerEntry(models.Model):
     class Meta:
         ordering = ["seq"]
         verbose_name_plural = "ledger entries"
+        indexes = [models.Index(fields=["object_type", "object_id"], name="ledger_entry_object")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"

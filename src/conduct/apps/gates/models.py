@@ -41,15 +41,17 @@ class PolicyPackVersion(models.Model):
 class GateDecision(models.Model):
     """What the policy decided for one subject at one gate. Never edited: an override is a case decision."""
 
-    gate = models.CharField(max_length=30, choices=Gate.choices, db_index=True)
-    reference = models.CharField(max_length=200, db_index=True, blank=True)
+    # Indexes are only those reads use (every one is written by every decision): gate and reference lead
+    # gate_decision_latest; the list filters on outcome and reference (a substring) within created_at order.
+    gate = models.CharField(max_length=30, choices=Gate.choices)
+    reference = models.CharField(max_length=200, blank=True)
     subject = models.JSONField()
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, db_index=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
     result = models.JSONField(help_text="The full explained decision")
     policy_version = models.CharField(max_length=80)
     as_of = models.DateField()
     org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     actor_label = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)
@@ -59,13 +61,18 @@ class GateDecision(models.Model):
     resolution_outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     resolution_rationale = models.TextField(blank=True)
     resolution_case = models.ForeignKey(
-        "governance.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="resolved_decisions"
+        "governance.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="resolved_decisions",
+        db_index=False,  # indexed only where set (gate_decision_resolution_case)
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["gate", "reference", "-created_at", "-id"], name="gate_decision_latest")]
+        indexes = [
+            models.Index(fields=["gate", "reference", "-created_at", "-id"], name="gate_decision_latest"),
+            models.Index(fields=["resolution_case"], condition=models.Q(resolution_case__isnull=False),
+                         name="gate_decision_resolution_case"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["actor_label", "idempotency_key"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from conduct.apps.accounts.models import OrgUnit, User
@@ -116,14 +118,15 @@ def gate_decide(
                                fields={"Idempotency-Key": "Already used with another body."})
             return Decided(earlier, False)
     decision = gate_evaluate(gate=gate, subject=subject, today=today)
-    # Reads that need not see the write's snapshot happen before it, so the write transaction (on SQLite the
-    # one writer's turn) holds only the writes and the reads that must be consistent with them.
+    # Everything that need not see the write's snapshot happens before it (whether the pack version is
+    # registered, who review cases go to, the row's values in the database's form), so the write transaction
+    # (on SQLite the one writer's turn) holds only the writes and the reads that must be consistent with them.
     pack_seen = _pack_version_stored(decision.policy_version)
     audience = _review_audience(decision, unit)
+    pending = _prepare(actor, label, gate, subject, decision, unit, idempotency_key, request_hash)
     try:
         with transaction.atomic():
-            row = _record(actor, label, gate, subject, decision, unit, idempotency_key, request_hash,
-                          pack_seen=pack_seen, audience=audience)
+            row = _record(pending, decision, pack_seen=pack_seen, audience=audience)
             return Decided(row, True)
     except IntegrityError:
         if not idempotency_key:
@@ -162,22 +165,36 @@ def _review_audience(decision: Decision, unit: OrgUnit | None) -> Any:
     return case_audience(queues=[r.to for r in decision.referrals], units=[unit])
 
 
-def _record(
+@dataclass(frozen=True)
+class _Pending:
+    """A decision ready to insert: the unsaved row and its column values in the database's form."""
+
+    row: GateDecision
+    params: list[Any]
+
+
+# Set in the write's turn, after every other column: when it was recorded and the decision it follows.
+_IN_TURN = ("created_at", "previous_id")
+
+
+@functools.cache
+def _insert_fields() -> tuple[Field[Any, Any], ...]:
+    """The columns a decision is inserted with, in order (the model's, so a new field is never left out)."""
+    fields = [f for f in GateDecision._meta.concrete_fields if not f.primary_key and f.attname not in _IN_TURN]
+    return (*fields, *(GateDecision._meta.get_field(name.removesuffix("_id")) for name in _IN_TURN))
+
+
+def _prepare(
     actor: User | None, label: str, gate: str, subject: dict[str, Any], decision: Decision,
-    unit: OrgUnit | None, idempotency_key: str | None, request_hash: str, *, pack_seen: bool = False,
-    audience: Any = None,
-) -> GateDecision:
-    if not pack_seen:
-        _register_pack_version(actor or "cli")
+    unit: OrgUnit | None, idempotency_key: str | None, request_hash: str,
+) -> _Pending:
     reference = str(subject.get("reference") or _default_reference(gate, subject))[:200]
-    previous_id = _latest_decision_id(gate, reference)
-    result = decision.to_dict()
-    row = GateDecision.objects.create(
+    row = GateDecision(
         gate=gate,
         reference=reference,
         subject=subject,
         outcome=decision.outcome,
-        result=json.loads(json.dumps(result, default=str)),
+        result=json.loads(json.dumps(decision.to_dict(), default=str)),  # what reading the row back gives
         policy_version=decision.policy_version,
         as_of=decision.as_of,
         org_unit=unit,
@@ -185,16 +202,38 @@ def _record(
         actor_label=label,
         idempotency_key=idempotency_key,
         request_hash=request_hash,
-        previous_id=previous_id if reference else None,
     )
+    fields = _insert_fields()[: -len(_IN_TURN)]
+    # The values as the ORM's insert would store them, prepared by the model's own fields.
+    return _Pending(row, [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields])
+
+
+def _record(pending: _Pending, decision: Decision, *, pack_seen: bool = False, audience: Any = None) -> GateDecision:
+    """Insert the decision (plain SQL: this runs in the one writer's turn), ledger it, open its review cases."""
+    row = pending.row
+    actor = row.actor
+    if not pack_seen:
+        _register_pack_version(actor or "cli")
+    row.created_at = timezone.now()
+    row.previous_id = _latest_decision_id(row.gate, row.reference) if row.reference else None
+    fields = _insert_fields()
+    params = [*pending.params, *(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields[-len(_IN_TURN):])]
+    returning = connection.features.can_return_columns_from_insert
+    sql = (f"INSERT INTO {GateDecision._meta.db_table} ({', '.join(f.column for f in fields)}) "  # noqa: S608 - the
+           f"VALUES ({', '.join(['%s'] * len(fields))}){' RETURNING id' if returning else ''}")  # model's columns only
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row.pk = cursor.fetchone()[0] if returning else connection.ops.last_insert_id(cursor, GateDecision._meta.db_table, "id")
+    row._state.adding = False
+    row._state.db = connection.alias
     entry = LedgerItem(
         action="gate.decide",
         object_type="gate_decision",
         object_id=row.pk,
         summary={
-            "gate": gate, "reference": reference, "outcome": decision.outcome, "rules": list(decision.fired),
-            "policy_version": decision.policy_version, "subject_sha256": request_hash,
-            "previous": previous_id if reference else None,
+            "gate": row.gate, "reference": row.reference, "outcome": decision.outcome, "rules": list(decision.fired),
+            "policy_version": decision.policy_version, "subject_sha256": row.request_hash,
+            "previous": row.previous_id,
         },
     )
     if decision.outcome == Outcome.REVIEW and decision.referrals:
