@@ -202,20 +202,3 @@ def test_the_demo_suppliers_are_screened_through_the_suppliers_port(db):
         "reference": "nothing:0", "screened": False, "last_screened_at": None, "confirmed": [], "open_alerts": 0,
         "dismissed": 0, "alerts": []}
 
-
-def test_a_gate_looks_analysts_reviews_up_by_name_through_an_index(db):
-    """Every screened name of every gate decision reads the reviews of the stored parties with that name: a scan
-    of all stored parties (thousands of suppliers and customers) would cost each decision milliseconds per name."""
-    from django.db import connection
-
-    from conduct.apps.screening.services.gates import _REVIEWS_SQL
-
-    params = [AlertStatus.CONFIRMED.value, AlertStatus.DISMISSED.value, "Northwind Retail Group"]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # the demo's few parties would be read whole anyway
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + _REVIEWS_SQL, params)
-        else:
-            cursor.execute("EXPLAIN QUERY PLAN " + _REVIEWS_SQL, params)
-        plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
-    assert "screened_party_name_upper" in plan, plan

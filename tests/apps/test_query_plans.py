@@ -1,0 +1,51 @@
+"""The statements every gate decision runs find their rows through an index, so a decision costs the same on an
+installation with tens of thousands of parties, users, decisions and ledger entries as on the demo
+(benchmarks/gates/run_scale.py measures it). Each test fails if the statement falls back to reading a whole table."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from conduct.apps.accounts.models import User
+from conduct.apps.accounts.roles import Role
+from conduct.apps.screening.models import AlertStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_of(sql: str, params: list[object]) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # the demo's few rows would be read whole anyway
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return " ".join(str(part) for row in cursor.fetchall() for part in row)
+
+
+def test_a_gate_reads_analysts_reviews_of_a_name_through_the_upper_cased_name_index():
+    from conduct.apps.screening.services.gates import _REVIEWS_SQL
+
+    plan = plan_of(_REVIEWS_SQL, [AlertStatus.CONFIRMED.value, AlertStatus.DISMISSED.value, "Northwind Retail Group"])
+    assert "screened_party_name_upper" in plan, plan
+
+
+def test_the_officers_a_review_case_goes_to_are_found_through_the_role_index():
+    sql, params = User.objects.filter(role=Role.COMPLIANCE_OFFICER, is_active=True).order_by("pk").query.sql_with_params()
+    assert "user_role" in plan_of(sql, list(params))
+
+
+def test_the_latest_earlier_decision_on_a_subject_is_found_through_its_index():
+    from conduct.apps.gates.services import _latest_decision_id
+
+    seen: list[tuple[str, list[object]]] = []
+
+    def capture(execute, sql, params, many, context):
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        _latest_decision_id("sales_deal", "SO-1")
+    sql, params = seen[0]
+    assert "gate_decision_latest" in plan_of(sql, list(params))
