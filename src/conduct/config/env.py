@@ -12,12 +12,16 @@ class ConfigError(RuntimeError):
 
 
 def envstr(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    """The variable's value; unset or blank means the default (as for every helper here)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip()
 
 
 def envbool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
     value = raw.strip().lower()
     if value in {"1", "true", "yes", "on"}:
@@ -29,7 +33,7 @@ def envbool(name: str, default: bool) -> bool:
 
 def envint(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
     raw = os.environ.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
     try:
         value = int(raw)
