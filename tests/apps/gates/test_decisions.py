@@ -294,3 +294,26 @@ def test_the_recorded_decision_is_exactly_what_reading_it_back_gives(api_client,
     assert created.status_code == 201
     read = client.get(f"/api/v1/gates/decisions/{created.json()['id']}", **headers)
     assert read.status_code == 200 and read.json() == created.json()
+
+
+def test_a_concurrent_request_with_the_same_key_gets_the_first_decision_from_the_real_constraint(officer, monkeypatch):
+    """As if two requests with one Idempotency-Key both passed the early lookup: the second's INSERT breaks the
+    unique constraint, and it answers with the first decision, adding nothing to the ledger."""
+    from conduct.apps.gates import services
+
+    first = services.gate_decide(actor=officer, gate="product_release", subject=CLEAN_RELEASE, idempotency_key="race")
+    assert first.created
+    lookups = []
+    real = services._earlier
+
+    def late(label, key):  # the early lookup runs before the first request committed; the later one after
+        lookups.append(key)
+        return None if len(lookups) == 1 else real(label, key)
+
+    monkeypatch.setattr(services, "_earlier", late)
+    entries = LedgerEntry.objects.count()
+    again = services.gate_decide(actor=officer, gate="product_release", subject=CLEAN_RELEASE, idempotency_key="race")
+    assert lookups == ["race", "race"]
+    assert not again.created and again.decision.pk == first.decision.pk
+    assert LedgerEntry.objects.count() == entries
+    assert GateDecision.objects.filter(idempotency_key="race").count() == 1

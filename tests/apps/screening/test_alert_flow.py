@@ -201,4 +201,3 @@ def test_the_demo_suppliers_are_screened_through_the_suppliers_port(db):
     assert services.screening_summary_for("nothing:0") == {
         "reference": "nothing:0", "screened": False, "last_screened_at": None, "confirmed": [], "open_alerts": 0,
         "dismissed": 0, "alerts": []}
-

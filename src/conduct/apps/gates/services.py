@@ -111,7 +111,7 @@ def gate_decide(
         raise Invalid("Bad Idempotency-Key.", fields={"Idempotency-Key": "Use 1-200 characters."})
     request_hash = _request_hash(gate, subject) if isinstance(subject, dict) else ""
     if idempotency_key:
-        earlier = GateDecision.objects.filter(actor_label=label, idempotency_key=idempotency_key).first()
+        earlier = _earlier(label, idempotency_key)
         if earlier is not None:
             if earlier.request_hash != request_hash:
                 raise Conflict("This Idempotency-Key was used for a different request.",
@@ -132,10 +132,15 @@ def gate_decide(
         if not idempotency_key:
             raise
         # A concurrent request with the same key won the race; answer with its decision.
-        earlier = GateDecision.objects.filter(actor_label=label, idempotency_key=idempotency_key).first()
+        earlier = _earlier(label, idempotency_key)
         if earlier is None:
             raise
         return Decided(earlier, False)
+
+
+def _earlier(label: str, idempotency_key: str) -> GateDecision | None:
+    """The decision this actor already made with this Idempotency-Key, if any."""
+    return GateDecision.objects.filter(actor_label=label, idempotency_key=idempotency_key).first()
 
 
 # The two reads every recorded decision makes, as plain SQL: on SQLite the second runs in the one writer's turn.
@@ -179,9 +184,27 @@ _IN_TURN = ("created_at", "previous_id")
 
 @functools.cache
 def _insert_fields() -> tuple[Field[Any, Any], ...]:
-    """The columns a decision is inserted with, in order (the model's, so a new field is never left out)."""
-    fields = [f for f in GateDecision._meta.concrete_fields if not f.primary_key and f.attname not in _IN_TURN]
+    """The columns a decision is inserted with, in order: the model's, so a new field is not left out. A field
+    the database fills (generated, or with a database default) would need the ORM's insert: refuse it here."""
+    concrete = [f for f in GateDecision._meta.concrete_fields if not f.primary_key]
+    unsupported = [f.name for f in concrete if getattr(f, "generated", False) or f.has_db_default()]
+    if unsupported:
+        raise TypeError(f"GateDecision's plain insert does not handle fields the database fills: {unsupported}")
+    fields = [f for f in concrete if f.attname not in _IN_TURN]
     return (*fields, *(GateDecision._meta.get_field(name.removesuffix("_id")) for name in _IN_TURN))
+
+
+@functools.cache
+def _insert_sql(vendor: str, returning: bool) -> str:
+    quote = connection.ops.quote_name
+    fields = _insert_fields()
+    return (f"INSERT INTO {quote(GateDecision._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(fields))}){' RETURNING id' if returning else ''}")  # model names only
+
+
+def _db_value(field: Field[Any, Any], row: GateDecision) -> Any:
+    """A column's value as the ORM's insert stores it: the field's pre_save, then its preparation."""
+    return field.get_db_prep_save(field.pre_save(row, True), connection)
 
 
 def _prepare(
@@ -205,7 +228,7 @@ def _prepare(
     )
     fields = _insert_fields()[: -len(_IN_TURN)]
     # The values as the ORM's insert would store them, prepared by the model's own fields.
-    return _Pending(row, [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields])
+    return _Pending(row, [_db_value(f, row) for f in fields])
 
 
 def _record(pending: _Pending, decision: Decision, *, pack_seen: bool = False, audience: Any = None) -> GateDecision:
@@ -216,13 +239,10 @@ def _record(pending: _Pending, decision: Decision, *, pack_seen: bool = False, a
         _register_pack_version(actor or "cli")
     row.created_at = timezone.now()
     row.previous_id = _latest_decision_id(row.gate, row.reference) if row.reference else None
-    fields = _insert_fields()
-    params = [*pending.params, *(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields[-len(_IN_TURN):])]
+    params = [*pending.params, *(_db_value(f, row) for f in _insert_fields()[-len(_IN_TURN):])]
     returning = connection.features.can_return_columns_from_insert
-    sql = (f"INSERT INTO {GateDecision._meta.db_table} ({', '.join(f.column for f in fields)}) "  # noqa: S608 - the
-           f"VALUES ({', '.join(['%s'] * len(fields))}){' RETURNING id' if returning else ''}")  # model's columns only
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_insert_sql(connection.vendor, returning), params)
         row.pk = cursor.fetchone()[0] if returning else connection.ops.last_insert_id(cursor, GateDecision._meta.db_table, "id")
     row._state.adding = False
     row._state.db = connection.alias

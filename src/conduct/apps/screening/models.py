@@ -176,8 +176,8 @@ class ScreenedParty(models.Model):
         ordering = ["name", "id"]
         indexes = [
             models.Index(fields=["name"], name="screened_party_name"),
-            # What a gate's screen looks a name up by (UPPER(name) = UPPER(%s), Django's iexact): without it
-            # every screened name scanned every stored party.
+            # What a gate's screen looks analysts' reviews up by (its plain SQL compares UPPER(name) with
+            # UPPER(%s)): without it every screened name read every stored party.
             models.Index(Upper("name"), name="screened_party_name_upper"),
         ]
 

@@ -23,7 +23,7 @@ def _get(name: str) -> object:
     if name in conduct:
         return conduct[name]
     raw = os.environ.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return _DEFAULTS[name]
     try:
         if isinstance(_DEFAULTS[name], tuple):

@@ -12,14 +12,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conduct.apps.web.running import hold_running_lock
-from conduct.config.env import ConfigError, envint
+from conduct.config.env import ConfigError, envint, envstr
 
 
 class Command(BaseCommand):
     help = "Serve Conduct with gunicorn on 127.0.0.1:PORT and run the background worker beside it."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--host", default=envstr("HOST", "127.0.0.1"))  # blank is not "every interface"
         parser.add_argument("--port", type=int, default=None, help="Default: $PORT or 8000")
         parser.add_argument("--workers", type=int, default=None,
                             help=f"Default: $WEB_WORKERS or {default_workers()} (twice the CPUs, 2 to 4, one per 1.5 GB)")
