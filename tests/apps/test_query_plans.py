@@ -9,7 +9,6 @@ from django.db import connection
 
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.roles import Role
-from conduct.apps.screening.models import AlertStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +23,32 @@ def plan_of(sql: str, params: list[object]) -> str:
         return " ".join(str(part) for row in cursor.fetchall() for part in row)
 
 
-def test_a_gate_reads_analysts_reviews_of_a_name_through_the_upper_cased_name_index():
-    from conduct.apps.screening.services.gates import _REVIEWS_SQL
+def statements_of(call) -> list[tuple[str, list[object]]]:
+    """The statements `call()` runs, with their parameters."""
+    seen: list[tuple[str, list[object]]] = []
 
-    plan = plan_of(_REVIEWS_SQL, [AlertStatus.CONFIRMED.value, AlertStatus.DISMISSED.value, "Northwind Retail Group"])
-    assert "screened_party_name_upper" in plan, plan
+    def capture(execute, sql, params, many, context):
+        seen.append((sql, list(params or [])))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        call()
+    return seen
+
+
+@pytest.mark.parametrize("country", [None, "NL"])
+def test_a_gate_reads_analysts_reviews_of_a_name_through_the_upper_cased_name_index(country):
+    from conduct.apps.screening.services.gates import _reviews_for
+
+    [(sql, params)] = statements_of(lambda: _reviews_for("Northwind Retail Group", country))
+    assert "screened_party_name_upper" in plan_of(sql, params)
+
+
+def test_an_object_s_ledger_history_is_read_through_its_index(officer):
+    from conduct.apps.audit.selectors import object_history
+
+    sql, params = object_history(actor=officer, object_type="gate_decision", object_id=1).query.sql_with_params()
+    assert "ledger_entry_object" in plan_of(sql, list(params))
 
 
 def test_the_officers_a_review_case_goes_to_are_found_through_the_role_index():
@@ -39,13 +59,5 @@ def test_the_officers_a_review_case_goes_to_are_found_through_the_role_index():
 def test_the_latest_earlier_decision_on_a_subject_is_found_through_its_index():
     from conduct.apps.gates.services import _latest_decision_id
 
-    seen: list[tuple[str, list[object]]] = []
-
-    def capture(execute, sql, params, many, context):
-        seen.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(capture):
-        _latest_decision_id("sales_deal", "SO-1")
-    sql, params = seen[0]
-    assert "gate_decision_latest" in plan_of(sql, list(params))
+    [(sql, params)] = statements_of(lambda: _latest_decision_id("sales_deal", "SO-1"))
+    assert "gate_decision_latest" in plan_of(sql, params)
