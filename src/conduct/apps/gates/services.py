@@ -196,6 +196,7 @@ def _insert_fields() -> tuple[Field[Any, Any], ...]:
 
 @functools.cache
 def _insert_sql(vendor: str, returning: bool) -> str:
+    """The decision's INSERT, names quoted as the database (`vendor`, the cache key) wants them."""
     quote = connection.ops.quote_name
     fields = _insert_fields()
     return (f"INSERT INTO {quote(GateDecision._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
