@@ -7,8 +7,13 @@ demo, creates a read-write token, then drives three endpoints with the same keep
   decide    POST /api/v1/gates/sales_deal/decisions         (the example deal: review, referred to two bodies,
                                                              so two cases, three ledger entries, notifications)
   decide_allow  the same endpoint with a deal nothing fires on (decision + one ledger entry)
-Prints requests/s for each and the ratios to ping, and writes results_http.md (SQLite) or
-results_http_postgresql.md. Usage: python benchmarks/gates/run_http.py [--seconds 10]
+The endpoints are measured in interleaved rounds (ping, evaluate, decide, decide_allow, then again), so that a
+machine whose speed drifts (a shared virtual machine) slows every endpoint alike; each figure is the median
+over the rounds, and each ratio the median of the rounds' ratios. Beside requests/s it reports the server's
+CPU time per request (the gunicorn processes, plus the PostgreSQL server's processes when it runs on this
+machine), read from /proc: throughput on a saturated server follows it, and it moves far less than req/s
+when other work shares the machine. Writes results_http.md (SQLite) or results_http_postgresql.md.
+Usage: python benchmarks/gates/run_http.py [--rounds 5] [--seconds 4]
 """
 
 from __future__ import annotations
@@ -43,6 +48,46 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _processes() -> dict[int, tuple[int, str, int]]:
+    """pid -> (parent pid, command name, CPU ticks used so far) for every process, from /proc (Linux)."""
+    found: dict[int, tuple[int, str, int]] = {}
+    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        comm = stat[stat.index("(") + 1: stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        found[int(entry.name)] = (int(fields[1]), comm, int(fields[11]) + int(fields[12]))
+    return found
+
+
+def server_cpu(root: int, database: bool) -> tuple[dict[int, int], dict[int, int]]:
+    """CPU ticks used so far, per process, by the server (`root` and its descendants) and by the PostgreSQL
+    server's processes on this machine (when `database`); empty where /proc is not there."""
+    procs = _processes()
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, (ppid, _, _) in procs.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    app = {pid: procs[pid][2] for pid in tree if pid in procs}
+    db = {pid: ticks for pid, (_, comm, ticks) in procs.items() if database and comm.startswith("postgres")}
+    return app, db
+
+
+def cpu_seconds(before: dict[int, int], after: dict[int, int]) -> float:
+    """CPU seconds the processes used between two readings. A process that started meanwhile counts whole; one
+    that ended meanwhile (PostgreSQL closes a connection's backend when Conduct recycles it) is left out."""
+    return sum(ticks - before.get(pid, 0) for pid, ticks in after.items()) / CLOCK_TICKS
 
 
 def drive(port: int, token: str, method: str, path: str, body: bytes | None, seconds: float, threads: int) -> dict:
@@ -93,13 +138,15 @@ def drive(port: int, token: str, method: str, path: str, body: bytes | None, sec
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds over the endpoints")
+    parser.add_argument("--seconds", type=float, default=4.0, help="per endpoint per round")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes (the server's default here)")
     parser.add_argument("--server-threads", type=int, default=2, help="threads per gunicorn process (its default)")
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="conduct-bench-")
     env = {**os.environ, "CONDUCT_HOME": home, "LOG_LEVEL": "WARNING", "INSECURE_COOKIES": "1"}
+    db = "postgresql" if env.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     subprocess.run([CONDUCT, "migrate", "-v0"], env=env, check=True)
     subprocess.run([CONDUCT, "demo", "load", "--quiet"], env=env, check=True)
     token = subprocess.run([CONDUCT, "tokens", "create", "officer", "--scope", "read-write"], env=env, check=True,
@@ -108,6 +155,15 @@ def main() -> int:
     server = subprocess.Popen([CONDUCT, "serve", "--no-worker", "--port", str(port), "--workers", str(args.workers),
                                "--threads", str(args.server_threads)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    body = json.dumps(SUBJECT).encode()
+    allow_body = json.dumps(ALLOW_SUBJECT).encode()
+    endpoints = {
+        "ping": ("GET", "/api/v1/ping", None),
+        "evaluate": ("POST", "/api/v1/gates/sales_deal/evaluate", body),
+        "decide": ("POST", "/api/v1/gates/sales_deal/decisions", body),
+        "decide_allow": ("POST", "/api/v1/gates/sales_deal/decisions", allow_body),
+    }
+    rounds: list[dict[str, dict]] = []
     try:
         for _ in range(100):
             try:
@@ -115,35 +171,57 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.2)
-        body = json.dumps(SUBJECT).encode()
-        allow_body = json.dumps(ALLOW_SUBJECT).encode()
         # Warm up: each gunicorn process loads the policy pack, rigour's name tables and the screening index
         # on first use (tens of seconds on this machine); measure only once every process has them.
         drive(port, token, "GET", "/api/v1/ping", None, 2, args.threads)
         for _ in range(10):
-            warm = drive(port, token, "POST", "/api/v1/gates/sales_deal/evaluate", body, 5, args.threads)
+            warm = drive(port, token, *endpoints["evaluate"], 5, args.threads)
             if warm["p99_ms"] < 1000:
                 break
-        results = {
-            "ping": drive(port, token, "GET", "/api/v1/ping", None, args.seconds, args.threads),
-            "evaluate": drive(port, token, "POST", "/api/v1/gates/sales_deal/evaluate", body, args.seconds, args.threads),
-            "decide": drive(port, token, "POST", "/api/v1/gates/sales_deal/decisions", body, args.seconds, args.threads),
-            "decide_allow": drive(port, token, "POST", "/api/v1/gates/sales_deal/decisions", allow_body, args.seconds,
-                                  args.threads),
-        }
+        drive(port, token, *endpoints["decide_allow"], 2, args.threads)
+        for _ in range(args.rounds):
+            this: dict[str, dict] = {}
+            for name, (method, path, payload) in endpoints.items():
+                app0, db0 = server_cpu(server.pid, db == "postgresql")
+                result = drive(port, token, method, path, payload, args.seconds, args.threads)
+                app1, db1 = server_cpu(server.pid, db == "postgresql")
+                done = max(result["requests"], 1)
+                result["app_cpu_ms"] = 1000 * cpu_seconds(app0, app1) / done
+                result["db_cpu_ms"] = 1000 * cpu_seconds(db0, db1) / done
+                this[name] = result
+            rounds.append(this)
     finally:
         server.terminate()
         server.wait(15)
-    db = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
-    lines = [f"# Gates over HTTP ({db}, {args.workers} gunicorn workers x {args.server_threads} threads, {args.threads} client threads, "
-             f"{args.seconds:.0f} s each)", "", "| endpoint | req/s | p50 ms | p99 ms | ratio to ping | failures |",
-             "|---|---|---|---|---|---|"]
-    for name, r in results.items():
-        ratio = r["rps"] / results["ping"]["rps"]
-        lines.append(f"| {name} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {ratio:.2f} | {r['failures']} |")
+
+    def median(name: str, key: str) -> float:
+        return statistics.median(r[name][key] for r in rounds)
+
+    def ratios(name: str) -> list[float]:
+        return sorted(r[name]["rps"] / r["ping"]["rps"] for r in rounds)
+
+    def cpu(r: dict) -> float:
+        return float(r["app_cpu_ms"] + r["db_cpu_ms"])
+
+    lines = [f"# Gates over HTTP ({db}, {args.workers} gunicorn workers x {args.server_threads} threads, "
+             f"{args.threads} client threads, {args.rounds} interleaved rounds of {args.seconds:g} s per endpoint)",
+             "", "| endpoint | req/s | p50 ms | p99 ms | ratio to ping (median, range) | server CPU ms/request "
+             "(app + database) | CPU ratio | failures |", "|---|---:|---:|---:|---|---|---:|---:|"]
+    for name in endpoints:
+        spread = ratios(name)
+        by_cpu = [cpu(r["ping"]) / cpu(r[name]) for r in rounds if cpu(r[name]) > 0]  # none: /proc not there
+        cpu_ratio = statistics.median(by_cpu) if by_cpu else float("nan")
+        lines.append(
+            f"| {name} | {median(name, 'rps'):.0f} | {median(name, 'p50_ms'):.1f} | {median(name, 'p99_ms'):.1f} | "
+            f"{statistics.median(spread):.2f} ({spread[0]:.2f}-{spread[-1]:.2f}) | "
+            f"{median(name, 'app_cpu_ms') + median(name, 'db_cpu_ms'):.2f} ({median(name, 'app_cpu_ms'):.2f} + "
+            f"{median(name, 'db_cpu_ms'):.2f}) | {cpu_ratio:.2f} | {sum(r[name]['failures'] for r in rounds)} |")
     lines += ["", f"Run on {time.strftime('%Y-%m-%d')}; 1-minute load average at the end {os.getloadavg()[0]:.2f} on "
-              f"{os.cpu_count()} CPUs (the client threads share the machine with the server). `decide` is the example "
-              "deal (review: two cases, three ledger entries, notifications); `decide_allow` a deal nothing fires on."]
+              f"{os.cpu_count()} CPUs (the client threads share the machine with the server). `evaluate` is the "
+              "dry run of the example deal (the decision, screening included, not recorded); `decide` records "
+              "the example deal (review: two cases, three ledger entries, notifications); `decide_allow` "
+              "records a deal nothing fires on (the decision and one ledger entry). CPU ratio: the server's CPU "
+              "per ping over its CPU per request of the endpoint, the median over the rounds."]
     text = "\n".join(lines)
     print(text)
     name = "results_http.md" if db == "sqlite" else f"results_http_{db}.md"

@@ -89,6 +89,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("TEST", {})["NAME"] = envstr("SQLITE_TEST_NAME", "")
     if not _db["TEST"]["NAME"]:
         del _db["TEST"]["NAME"]
+elif _db["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_PREPARED_STATEMENTS", True):
+    # Server-side binding lets psycopg prepare a statement once a connection has run it five times. PostgreSQL
+    # then skips parsing and planning it, which cut its CPU per API request by 35-60 % here (docs/operations.md).
+    # A pooler in transaction mode (PgBouncer before 1.21) cannot keep prepared statements: behind one, set
+    # DATABASE_PREPARED_STATEMENTS=0.
+    _db.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
