@@ -44,6 +44,18 @@ def test_a_gate_reads_analysts_reviews_of_a_name_through_the_upper_cased_name_in
     assert "screened_party_name_upper" in plan_of(sql, params)
 
 
+def test_a_subject_s_names_are_read_in_one_statement_each_through_the_index():
+    from conduct.apps.screening.services.gates import _reviews_for_many
+
+    names = [("Northwind Retail Group", "NL"), ("Ivan Sidorov", None), ("Borealis Lens Works", "RU")]
+    [(sql, params)] = statements_of(lambda: _reviews_for_many(names))
+    assert sql.count("UNION ALL") == 2
+    plan = plan_of(sql, params)
+    if connection.vendor == "sqlite":  # SQLite names the index once per branch; PostgreSQL may merge them
+        assert plan.count("screened_party_name_upper") == 3
+    assert "screened_party_name_upper" in plan
+
+
 def test_an_object_s_ledger_history_is_read_through_its_index(officer):
     from conduct.apps.audit.selectors import object_history
 

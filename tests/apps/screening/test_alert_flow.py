@@ -201,3 +201,35 @@ def test_the_demo_suppliers_are_screened_through_the_suppliers_port(db):
     assert services.screening_summary_for("nothing:0") == {
         "reference": "nothing:0", "screened": False, "last_screened_at": None, "confirmed": [], "open_alerts": 0,
         "dismissed": 0, "alerts": []}
+
+
+def test_a_subject_s_names_are_screened_together_as_each_alone(cli, flow_csv, party, uk, officer):
+    """One statement reads the reviews of all a subject's names; each name's hits are what screening it alone
+    gives: a confirmation counts for its own name only, a dismissal hides the entry for its own name only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conduct.core.policy import ScreenedName
+
+    cli("lists_load", str(flow_csv()), "--name", "t_flow")
+    sidorov = services.party_upsert(actor=None, reference="end_user:FLOW-2", kind="end_user", name="Ivan Sidorov",
+                                    country="RU", entity_type="person", org_unit=uk)
+    services.alert_review(actor=officer, alert=flow_alert(party), decision="confirm", reason="Same registration")
+    services.alert_review(actor=officer, alert=Alert.objects.get(party=sidorov, source_id="T-3"),
+                          decision="dismiss", reason="Different date of birth")
+    names = [ScreenedName("parties[0]", "customer", PARTY, "CN", "organization"),
+             ScreenedName("parties[1]", "end_user", "Ivan  Sidorov", "RU", "person"),
+             ScreenedName("parties[2]", "integrator", "Ivan Sidorov", "GB", "person"),  # not the stored party
+             ScreenedName("parties[3]", "consignee", "   ", None, None),
+             ScreenedName("parties[4]", "end_user", PARTY, "CN", "organization")]
+    screener = services.policy_screener()
+    with CaptureQueriesContext(connection) as queries:
+        together = screener.screen_many(names)
+    assert sum("screening_screenedparty" in q["sql"] for q in queries.captured_queries) == 1
+    alone = [screener.screen(n.name, entity_type=n.entity_type, country=n.country) for n in names]
+    assert together == alone
+    entries = [{(h.entry_id, h.score) for h in hits if h.entry_id in ("T-1", "T-3")} for hits in together]
+    assert entries[0] == entries[4] == {("T-1", 1.0)}  # confirmed: a certain hit
+    assert entries[1] == set()  # dismissed for the stored Ivan Sidorov in RU
+    assert {entry for entry, _ in entries[2]} == {"T-3"}  # another Ivan Sidorov, in GB: the match stands
+    assert together[3] == ()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from conduct.core.policy import (
+    BatchScreener,
     Decision,
     NullScreener,
     PolicyPack,
@@ -164,6 +165,40 @@ def test_the_decision_date(pack: PolicyPack, subject_as_of, today, expected) -> 
     decision = pack.evaluate("sales_deal", subject, today=today)
     assert decision.as_of == (expected or datetime.now(tz=UTC).date())
     assert decision.facts["as_of"] == decision.as_of.isoformat()
+
+
+class Batch:
+    """Screens a subject's names in one call; `answer` decides what it returns for them."""
+
+    def __init__(self, answer) -> None:
+        self.answer, self.calls = answer, []
+
+    def screen(self, name: str, *, entity_type: str | None = None, country: str | None = None):
+        raise AssertionError("a batch screener is asked for all names at once")
+
+    def screen_many(self, names):
+        self.calls.append([(n.path, n.role, n.name, n.country) for n in names])
+        return self.answer(names)
+
+
+def test_a_batch_screener_gets_every_name_in_one_call(pack: PolicyPack) -> None:
+    hit = ScreeningHit("SDN", "sanctions", "1", "Northwind", 0.99)
+    screener = Batch(lambda names: [[hit] if n.role == "end_user" else [] for n in names])
+    assert isinstance(screener, BatchScreener)
+    subject = clean("sales_deal")
+    subject["parties"].append({"role": "end_user", "name": "Northwind Retail Ltd", "country": "NL",
+                               "sector": "retail"})
+    decision = pack.evaluate("sales_deal", subject, screener=screener)
+    assert len(screener.calls) == 1 and [c[:2] for c in screener.calls[0]] == [("parties[0]", "customer"),
+                                                                             ("parties[1]", "end_user")]
+    assert [p["strong"] for p in decision.facts["screening"]["parties"]] == [False, True]
+    assert decision.outcome == "deny"
+
+
+def test_a_batch_screener_that_answers_for_too_few_names_forces_a_review(pack: PolicyPack) -> None:
+    decision = pack.evaluate("sales_deal", clean("sales_deal"), screener=Batch(lambda names: []))
+    assert decision.outcome == "review" and decision.facts["screening"]["failed"] is True
+    assert "answered for 0 of 1 names" in decision.errors[0].error
 
 
 def test_screening_thresholds_can_be_overridden(pack: PolicyPack) -> None:

@@ -33,6 +33,15 @@ class Screener(Protocol):
     ) -> Sequence[ScreeningHit]: ...
 
 
+@runtime_checkable
+class BatchScreener(Protocol):
+    """A screener that can screen a subject's names together (the screening module's reads analysts' reviews
+    of all of them in one statement). `screen_names` uses `screen_many` when a screener has it: the hits for
+    each name, in the order given, must be what `screen` would return for it."""
+
+    def screen_many(self, names: Sequence[ScreenedName]) -> Sequence[Sequence[ScreeningHit]]: ...
+
+
 class NullScreener:
     """Screens against nothing: every name comes back clean. The default until a screener is supplied."""
 
@@ -133,12 +142,13 @@ def screen_names(
     screener: Screener, names: Sequence[ScreenedName], thresholds: ScreeningThresholds
 ) -> dict[str, Any]:
     """Screen every name; return `facts.screening`: per-name facts plus aggregates."""
-    parties = [
-        screening_fact(
-            item, screener.screen(item.name, entity_type=item.entity_type, country=item.country), thresholds
-        )
-        for item in names
-    ]
+    if isinstance(screener, BatchScreener) and names:
+        found = list(screener.screen_many(names))
+        if len(found) != len(names):
+            raise ValueError(f"screen_many answered for {len(found)} of {len(names)} names")
+    else:
+        found = [screener.screen(item.name, entity_type=item.entity_type, country=item.country) for item in names]
+    parties = [screening_fact(item, hits, thresholds) for item, hits in zip(names, found, strict=True)]
     return {
         "parties": parties,
         "any_strong": any(party["strong"] for party in parties),

@@ -10,13 +10,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 
 from conduct.apps.screening import indexes
 from conduct.apps.screening.indexes import CurrentList
 from conduct.apps.screening.models import AlertStatus
-from conduct.core.policy import ScreeningHit
+from conduct.core.policy import ScreenedName, ScreeningHit
 from conduct.core.screening import ENTITY_TYPES, Query, country_code
 
 CONFIRMED_SCORE = 1.0
@@ -38,19 +39,23 @@ _LISTS_SIGNATURE_SQL = (
     " JOIN screening_watchlist w ON w.id = v.watch_list_id WHERE v.is_current ORDER BY w.name, v.id"
 )
 # Analysts' reviews of the stored parties with a name (and, when the gate gives one, the party's country or
-# none): one row per party, with each confirmed or dismissed alert joined on. UPPER() = UPPER() is what
-# Django's `iexact` means on PostgreSQL and, for these equality tests, on SQLite.
+# none): one row per party, with each confirmed or dismissed alert joined on, tagged with the name's place in
+# the batch ({0}, an integer). UPPER() = UPPER() is what Django's `iexact` means on PostgreSQL and, for these
+# equality tests, on SQLite. A subject's names are read in one statement: one such SELECT per name, joined by
+# UNION ALL.
 _REVIEWS_SQL = (
-    "SELECT p.id, a.status, w.name, w.title, a.list_kind, a.source_id, a.matched_name"
+    "SELECT {0} AS k, p.id, a.status, w.name, w.title, a.list_kind, a.source_id, a.matched_name, a.updated_at AS alert_at,"
+    " a.id AS alert_id"
     " FROM screening_screenedparty p"
     " LEFT JOIN screening_alert a ON a.party_id = p.id AND a.status IN (%s, %s)"
     " LEFT JOIN screening_watchlist w ON w.id = a.watch_list_id"
     " WHERE UPPER(p.name) = UPPER(%s)"
 )
+_Reviews = tuple[dict[tuple[str, str], ScreeningHit], set[tuple[str, str]]]
 
 
 class PolicyScreener:
-    """Implements conduct.core.policy.Screener over the lists current when it was made."""
+    """Implements conduct.core.policy.Screener and BatchScreener over the lists current when it was made."""
 
     def __init__(self, lists: Sequence[CurrentList]) -> None:
         self.lists = list(lists)
@@ -60,17 +65,24 @@ class PolicyScreener:
     def screen(
         self, name: str, *, entity_type: str | None = None, country: str | None = None
     ) -> Sequence[ScreeningHit]:
-        text = " ".join((name or "").split())
-        if not text:
-            return ()
-        kind = entity_type if entity_type in ENTITY_TYPES else None
-        code = country_code(country) if country else None
-        hits = {(list_id, hit.entry_id): hit for list_id, hit in self._engine_hits(text, kind, code)}
-        confirmed, dismissed = _reviews_for(text, code)
-        for key in dismissed - set(confirmed):
-            hits.pop(key, None)
-        hits.update(confirmed)
-        return sorted(hits.values(), key=lambda h: (-h.score, h.list_name, h.entry_id))
+        return self.screen_many([ScreenedName(path="", role="", name=name, country=country, entity_type=entity_type)])[0]
+
+    def screen_many(self, names: Sequence[ScreenedName]) -> list[Sequence[ScreeningHit]]:
+        """Each name's hits, in order: the engine's (cached), with the reviews of all names read at once."""
+        queries = [_query_of(item) for item in names]
+        reviews = _reviews_for_many([(text, code) for text, _, code in queries if text])
+        found: list[Sequence[ScreeningHit]] = []
+        for text, kind, code in queries:
+            if not text:
+                found.append(())
+                continue
+            hits = {(list_id, hit.entry_id): hit for list_id, hit in self._engine_hits(text, kind, code)}
+            confirmed, dismissed = reviews[(text, code)]
+            for key in dismissed - set(confirmed):
+                hits.pop(key, None)
+            hits.update(confirmed)
+            found.append(sorted(hits.values(), key=lambda h: (-h.score, h.list_name, h.entry_id)))
+        return found
 
     def _engine_hits(self, text: str, kind: str | None, code: str | None) -> tuple[tuple[str, ScreeningHit], ...]:
         """(list name, hit) for the engine's matches of one name over the current lists, cached."""
@@ -96,17 +108,45 @@ class PolicyScreener:
         return found
 
 
-def _reviews_for(name: str, country: str | None) -> tuple[dict[tuple[str, str], ScreeningHit], set[tuple[str, str]]]:
-    """Confirmed matches of any stored party with this name (as certain hits); entries dismissed for every such
-    party. Read on every screen, in one statement."""
-    sql, params = _REVIEWS_SQL, [AlertStatus.CONFIRMED.value, AlertStatus.DISMISSED.value, name]
-    if country:
-        sql += " AND p.country IN (%s, '')"
-        params.append(country)
-    sql += " ORDER BY a.updated_at DESC, a.id DESC"  # as Alert's ordering: of two confirmations, the older counts
+def _query_of(item: ScreenedName) -> tuple[str, str | None, str | None]:
+    """What a name is screened as: its text with spaces normalised, its entity type, its country code."""
+    text = " ".join((item.name or "").split())
+    kind = item.entity_type if item.entity_type in ENTITY_TYPES else None
+    return text, kind, country_code(item.country) if item.country else None
+
+
+def _reviews_for(name: str, country: str | None) -> _Reviews:
+    """`_reviews_for_many` for one name."""
+    return _reviews_for_many([(name, country)])[(name, country)]
+
+
+def _reviews_for_many(names: Sequence[tuple[str, str | None]]) -> dict[tuple[str, str | None], _Reviews]:
+    """For each (name, country): confirmed matches of any stored party with this name (as certain hits), and
+    entries dismissed for every such party. Read on every screen, all names in one statement."""
+    distinct = list(dict.fromkeys(names))
+    if not distinct:
+        return {}
+    parts, params = [], []
+    for index, (name, country) in enumerate(distinct):
+        part = _REVIEWS_SQL.format(index)  # the index is an int this loop made, never input
+        params += [AlertStatus.CONFIRMED.value, AlertStatus.DISMISSED.value, name]
+        if country:
+            part += " AND p.country IN (%s, '')"
+            params.append(country)
+        parts.append(part)
+    # Within a name, as Alert's ordering (newest first): of two confirmations of an entry, the older counts.
+    sql = " UNION ALL ".join(parts) + " ORDER BY k, alert_at DESC, alert_id DESC"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    by_name: list[list[tuple[Any, ...]]] = [[] for _ in distinct]
+    for row in rows:
+        by_name[int(row[0])].append(row[1:8])
+    return {key: _reviews_of(found) for key, found in zip(distinct, by_name, strict=True)}
+
+
+def _reviews_of(rows: Sequence[tuple[Any, ...]]) -> _Reviews:
+    """One name's reviews from its rows (party id, alert status, list name and title, kind, entry, name)."""
     party_ids = {row[0] for row in rows}
     confirmed: dict[tuple[str, str], ScreeningHit] = {}
     dismissed_by: dict[tuple[str, str], set[int]] = {}
