@@ -38,9 +38,9 @@ def statements_of(call) -> list[tuple[str, list[object]]]:
 
 @pytest.mark.parametrize("country", [None, "NL"])
 def test_a_gate_reads_analysts_reviews_of_a_name_through_the_upper_cased_name_index(country):
-    from conduct.apps.screening.services.gates import _reviews_for
+    from conduct.apps.screening.services.gates import _reviews_for_many
 
-    [(sql, params)] = statements_of(lambda: _reviews_for("Northwind Retail Group", country))
+    [(sql, params)] = statements_of(lambda: _reviews_for_many([("Northwind Retail Group", country)]))
     assert "screened_party_name_upper" in plan_of(sql, params)
 
 

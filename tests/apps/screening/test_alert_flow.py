@@ -233,3 +233,16 @@ def test_a_subject_s_names_are_screened_together_as_each_alone(cli, flow_csv, pa
     assert entries[1] == set()  # dismissed for the stored Ivan Sidorov in RU
     assert {entry for entry, _ in entries[2]} == {"T-3"}  # another Ivan Sidorov, in GB: the match stands
     assert together[3] == ()
+
+
+def test_a_subject_with_hundreds_of_names_is_screened_in_batches(cli, flow_csv, party, officer):
+    from conduct.apps.screening.services.gates import REVIEWS_BATCH
+    from conduct.core.policy import ScreenedName
+
+    cli("lists_load", str(flow_csv()), "--name", "t_flow")
+    services.alert_review(actor=officer, alert=flow_alert(party), decision="confirm", reason="Same registration")
+    names = [ScreenedName(f"parties[{i}]", "end_user", f"Holder {i} Ltd", "GB", "organization") for i in range(600)]
+    names.append(ScreenedName("parties[600]", "customer", PARTY, "CN", "organization"))  # past SQLite's 500 terms
+    hits = services.policy_screener().screen_many(names)
+    assert len(hits) == 601 > 5 * REVIEWS_BATCH
+    assert [(h.entry_id, h.score) for h in hits[600] if h.entry_id == "T-1"] == [("T-1", 1.0)]

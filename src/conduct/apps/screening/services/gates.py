@@ -115,34 +115,36 @@ def _query_of(item: ScreenedName) -> tuple[str, str | None, str | None]:
     return text, kind, country_code(item.country) if item.country else None
 
 
-def _reviews_for(name: str, country: str | None) -> _Reviews:
-    """`_reviews_for_many` for one name."""
-    return _reviews_for_many([(name, country)])[(name, country)]
+# Names per statement: well under SQLite's limit on the terms of a compound SELECT (500) and on parameters.
+REVIEWS_BATCH = 100
 
 
 def _reviews_for_many(names: Sequence[tuple[str, str | None]]) -> dict[tuple[str, str | None], _Reviews]:
     """For each (name, country): confirmed matches of any stored party with this name (as certain hits), and
-    entries dismissed for every such party. Read on every screen, all names in one statement."""
+    entries dismissed for every such party. Read on every screen, a subject's names in one statement (one per
+    REVIEWS_BATCH names)."""
     distinct = list(dict.fromkeys(names))
-    if not distinct:
-        return {}
-    parts, params = [], []
-    for index, (name, country) in enumerate(distinct):
-        part = _REVIEWS_SQL.format(index)  # the index is an int this loop made, never input
-        params += [AlertStatus.CONFIRMED.value, AlertStatus.DISMISSED.value, name]
-        if country:
-            part += " AND p.country IN (%s, '')"
-            params.append(country)
-        parts.append(part)
-    # Within a name, as Alert's ordering (newest first): of two confirmations of an entry, the older counts.
-    sql = " UNION ALL ".join(parts) + " ORDER BY k, alert_at DESC, alert_id DESC"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    by_name: list[list[tuple[Any, ...]]] = [[] for _ in distinct]
-    for row in rows:
-        by_name[int(row[0])].append(row[1:8])
-    return {key: _reviews_of(found) for key, found in zip(distinct, by_name, strict=True)}
+    found: dict[tuple[str, str | None], _Reviews] = {}
+    for start in range(0, len(distinct), REVIEWS_BATCH):
+        batch = distinct[start:start + REVIEWS_BATCH]
+        parts, params = [], []
+        for index, (name, country) in enumerate(batch):
+            part = _REVIEWS_SQL.format(index)  # the index is an int this loop made, never input
+            params += [AlertStatus.CONFIRMED.value, AlertStatus.DISMISSED.value, name]
+            if country:
+                part += " AND p.country IN (%s, '')"
+                params.append(country)
+            parts.append(part)
+        # Within a name, as Alert's ordering (newest first): of two confirmations of an entry, the older counts.
+        sql = " UNION ALL ".join(parts) + " ORDER BY k, alert_at DESC, alert_id DESC"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        by_name: list[list[tuple[Any, ...]]] = [[] for _ in batch]
+        for row in rows:
+            by_name[int(row[0])].append(row[1:8])
+        found.update((key, _reviews_of(mine)) for key, mine in zip(batch, by_name, strict=True))
+    return found
 
 
 def _reviews_of(rows: Sequence[tuple[Any, ...]]) -> _Reviews:
