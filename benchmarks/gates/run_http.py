@@ -1,7 +1,7 @@
 """HTTP gate decisions per second vs a trivial authenticated JSON endpoint on the same server.
 
 Starts `conduct serve --no-worker` on a fresh CONDUCT_HOME (SQLite unless DATABASE_URL is set), loads the
-demo, creates a read-write token, then drives three endpoints with the same keep-alive client threads:
+demo, creates a read-write token, then drives four endpoints with the same keep-alive client threads:
   ping      GET  /api/v1/ping                               (trivial, authenticated)
   evaluate  POST /api/v1/gates/sales_deal/evaluate          (decision, not recorded)
   decide    POST /api/v1/gates/sales_deal/decisions         (the example deal: review, referred to two bodies,
