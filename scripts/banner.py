@@ -7,9 +7,20 @@ from pathlib import Path
 
 import yaml
 
-spec = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "demo" / "organisation.yaml").read_text())
+spec = yaml.safe_load(
+    (Path(__file__).resolve().parents[1] / "data" / "demo" / "organisation.yaml").read_text()
+)
 port = os.environ.get("PORT", "8000")
-wanted = ["admin", "officer", "auditor", "analyst", "liaison_uk", "ethics_chair", "supplier_acme", "customer_metro"]
+wanted = [
+    "admin",
+    "officer",
+    "auditor",
+    "analyst",
+    "liaison_uk",
+    "ethics_chair",
+    "supplier_acme",
+    "customer_metro",
+]
 roles = {u["username"]: u["role"] for u in spec["users"]}
 print()
 print(f"  Conduct is starting on http://127.0.0.1:{port}  (Ctrl-C stops the server and the worker)")

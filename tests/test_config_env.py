@@ -36,8 +36,9 @@ def _database_options(**env: str) -> dict:
     import sys
 
     code = "import json; from conduct.config import settings; print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
-    result = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True, check=True
+    )
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 

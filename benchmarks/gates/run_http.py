@@ -63,8 +63,8 @@ def _processes() -> dict[int, tuple[int, str, int]]:
             stat = (entry / "stat").read_text()
         except OSError:  # gone meanwhile
             continue
-        comm = stat[stat.index("(") + 1: stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2:].split()
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
         found[int(entry.name)] = (int(fields[1]), comm, int(fields[11]) + int(fields[12]))
     return found
 
@@ -90,7 +90,9 @@ def cpu_seconds(before: dict[int, int], after: dict[int, int]) -> float:
     return sum(ticks - before.get(pid, 0) for pid, ticks in after.items()) / CLOCK_TICKS
 
 
-def drive(port: int, token: str, method: str, path: str, body: bytes | None, seconds: float, threads: int) -> dict:
+def drive(
+    port: int, token: str, method: str, path: str, body: bytes | None, seconds: float, threads: int
+) -> dict:
     stop = time.perf_counter() + seconds
     counts: list[int] = []
     latencies: list[float] = []
@@ -126,7 +128,13 @@ def drive(port: int, token: str, method: str, path: str, body: bytes | None, sec
     elapsed = time.perf_counter() - t0
     latencies.sort()
     if not latencies:  # nothing finished in the window (a worker still warming up): no figures
-        return {"requests": 0, "rps": 0.0, "p50_ms": float("inf"), "p99_ms": float("inf"), "failures": len(failures)}
+        return {
+            "requests": 0,
+            "rps": 0.0,
+            "p50_ms": float("inf"),
+            "p99_ms": float("inf"),
+            "failures": len(failures),
+        }
     return {
         "requests": sum(counts),
         "rps": sum(counts) / elapsed,
@@ -141,20 +149,42 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds over the endpoints")
     parser.add_argument("--seconds", type=float, default=4.0, help="per endpoint per round")
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn processes (the server's default here)")
-    parser.add_argument("--server-threads", type=int, default=2, help="threads per gunicorn process (its default)")
+    parser.add_argument(
+        "--workers", type=int, default=4, help="gunicorn processes (the server's default here)"
+    )
+    parser.add_argument(
+        "--server-threads", type=int, default=2, help="threads per gunicorn process (its default)"
+    )
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="conduct-bench-")
     env = {**os.environ, "CONDUCT_HOME": home, "LOG_LEVEL": "WARNING", "INSECURE_COOKIES": "1"}
     db = "postgresql" if env.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     subprocess.run([CONDUCT, "migrate", "-v0"], env=env, check=True)
     subprocess.run([CONDUCT, "demo", "load", "--quiet"], env=env, check=True)
-    token = subprocess.run([CONDUCT, "tokens", "create", "officer", "--scope", "read-write"], env=env, check=True,
-                           capture_output=True, text=True).stdout.strip()
+    token = subprocess.run(
+        [CONDUCT, "tokens", "create", "officer", "--scope", "read-write"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     port = free_port()
-    server = subprocess.Popen([CONDUCT, "serve", "--no-worker", "--port", str(port), "--workers", str(args.workers),
-                               "--threads", str(args.server_threads)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            CONDUCT,
+            "serve",
+            "--no-worker",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.server_threads),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     body = json.dumps(SUBJECT).encode()
     allow_body = json.dumps(ALLOW_SUBJECT).encode()
     endpoints = {
@@ -203,10 +233,14 @@ def main() -> int:
     def cpu(r: dict) -> float:
         return float(r["app_cpu_ms"] + r["db_cpu_ms"])
 
-    lines = [f"# Gates over HTTP ({db}, {args.workers} gunicorn workers x {args.server_threads} threads, "
-             f"{args.threads} client threads, {args.rounds} interleaved rounds of {args.seconds:g} s per endpoint)",
-             "", "| endpoint | req/s | p50 ms | p99 ms | ratio to ping (median, range) | server CPU ms/request "
-             "(app + database) | CPU ratio | failures |", "|---|---:|---:|---:|---|---|---:|---:|"]
+    lines = [
+        f"# Gates over HTTP ({db}, {args.workers} gunicorn workers x {args.server_threads} threads, "
+        f"{args.threads} client threads, {args.rounds} interleaved rounds of {args.seconds:g} s per endpoint)",
+        "",
+        "| endpoint | req/s | p50 ms | p99 ms | ratio to ping (median, range) | server CPU ms/request "
+        "(app + database) | CPU ratio | failures |",
+        "|---|---:|---:|---:|---|---|---:|---:|",
+    ]
     for name in endpoints:
         spread = ratios(name)
         by_cpu = [cpu(r["ping"]) / cpu(r[name]) for r in rounds if cpu(r[name]) > 0]  # none: /proc not there
@@ -215,13 +249,17 @@ def main() -> int:
             f"| {name} | {median(name, 'rps'):.0f} | {median(name, 'p50_ms'):.1f} | {median(name, 'p99_ms'):.1f} | "
             f"{statistics.median(spread):.2f} ({spread[0]:.2f}-{spread[-1]:.2f}) | "
             f"{median(name, 'app_cpu_ms') + median(name, 'db_cpu_ms'):.2f} ({median(name, 'app_cpu_ms'):.2f} + "
-            f"{median(name, 'db_cpu_ms'):.2f}) | {cpu_ratio:.2f} | {sum(r[name]['failures'] for r in rounds)} |")
-    lines += ["", f"Run on {time.strftime('%Y-%m-%d')}; 1-minute load average at the end {os.getloadavg()[0]:.2f} on "
-              f"{os.cpu_count()} CPUs (the client threads share the machine with the server). `evaluate` is the "
-              "dry run of the example deal (the decision, screening included, not recorded); `decide` records "
-              "the example deal (review: two cases, three ledger entries, notifications); `decide_allow` "
-              "records a deal nothing fires on (the decision and one ledger entry). CPU ratio: the server's CPU "
-              "per ping over its CPU per request of the endpoint, the median over the rounds."]
+            f"{median(name, 'db_cpu_ms'):.2f}) | {cpu_ratio:.2f} | {sum(r[name]['failures'] for r in rounds)} |"
+        )
+    lines += [
+        "",
+        f"Run on {time.strftime('%Y-%m-%d')}; 1-minute load average at the end {os.getloadavg()[0]:.2f} on "
+        f"{os.cpu_count()} CPUs (the client threads share the machine with the server). `evaluate` is the "
+        "dry run of the example deal (the decision, screening included, not recorded); `decide` records "
+        "the example deal (review: two cases, three ledger entries, notifications); `decide_allow` "
+        "records a deal nothing fires on (the decision and one ledger entry). CPU ratio: the server's CPU "
+        "per ping over its CPU per request of the endpoint, the median over the rounds.",
+    ]
     text = "\n".join(lines)
     print(text)
     name = "results_http.md" if db == "sqlite" else f"results_http_{db}.md"

@@ -75,10 +75,17 @@ def generate(year: int, suppliers: int, decisions: int, seed: int) -> dict[str, 
     batch = 5000
     with transaction.atomic():
         for start in range(0, suppliers, batch):
-            rows = [Supplier(external_id=f"B{n:07d}", name=f"Bench Supplier {n}", country=rng.choice(["CN", "VN", "MY", "IN"]),
-                             org_unit=procurement, status=_pick(rng, [("active", 0.8), ("onboarding", 0.1), ("exited", 0.1)]),
-                             tier=rng.choice([1, 1, 2, 3]))
-                    for n in range(start, min(start + batch, suppliers))]
+            rows = [
+                Supplier(
+                    external_id=f"B{n:07d}",
+                    name=f"Bench Supplier {n}",
+                    country=rng.choice(["CN", "VN", "MY", "IN"]),
+                    org_unit=procurement,
+                    status=_pick(rng, [("active", 0.8), ("onboarding", 0.1), ("exited", 0.1)]),
+                    tier=rng.choice([1, 1, 2, 3]),
+                )
+                for n in range(start, min(start + batch, suppliers))
+            ]
             Supplier.objects.bulk_create(rows, batch_size=batch)
             counts["suppliers"] += len(rows)
         ids = list(Supplier.objects.filter(external_id__startswith="B").values_list("pk", flat=True))
@@ -87,9 +94,16 @@ def generate(year: int, suppliers: int, decisions: int, seed: int) -> dict[str, 
             for standard, share in STANDARDS:
                 if rng.random() < share:
                     until = year_end + timedelta(days=rng.randint(-400, 900))  # some lapsed by the year end
-                    certs.append(Certificate(supplier_id=pk, standard=standard, number=f"{standard[:3]}-{pk}",
-                                             valid_from=until - timedelta(days=1095), valid_until=until,
-                                             withdrawn_at=datetime(year, 6, 1, tzinfo=UTC) if rng.random() < 0.01 else None))
+                    certs.append(
+                        Certificate(
+                            supplier_id=pk,
+                            standard=standard,
+                            number=f"{standard[:3]}-{pk}",
+                            valid_from=until - timedelta(days=1095),
+                            valid_until=until,
+                            withdrawn_at=datetime(year, 6, 1, tzinfo=UTC) if rng.random() < 0.01 else None,
+                        )
+                    )
             if len(certs) >= batch:
                 Certificate.objects.bulk_create(certs, batch_size=batch)
                 counts["certificates"] += len(certs)
@@ -100,11 +114,21 @@ def generate(year: int, suppliers: int, decisions: int, seed: int) -> dict[str, 
         rows_d = []
         for n in range(decisions):
             at = start_of_year + timedelta(seconds=rng.randrange(365 * 86400))
-            rows_d.append(GateDecision(
-                gate=rng.choice(GATES), reference=f"BENCH-{n}", subject={"n": n}, outcome=_pick(rng, OUTCOMES),
-                result={"reasons": []}, policy_version="bench", as_of=at.date(), org_unit=rng.choice(units),
-                actor_label="bench", created_at=at, request_hash=f"{n:064d}",
-            ))
+            rows_d.append(
+                GateDecision(
+                    gate=rng.choice(GATES),
+                    reference=f"BENCH-{n}",
+                    subject={"n": n},
+                    outcome=_pick(rng, OUTCOMES),
+                    result={"reasons": []},
+                    policy_version="bench",
+                    as_of=at.date(),
+                    org_unit=rng.choice(units),
+                    actor_label="bench",
+                    created_at=at,
+                    request_hash=f"{n:064d}",
+                )
+            )
             if len(rows_d) >= batch:
                 GateDecision.objects.bulk_create(rows_d, batch_size=batch)
                 counts["decisions"] += len(rows_d)
@@ -112,21 +136,50 @@ def generate(year: int, suppliers: int, decisions: int, seed: int) -> dict[str, 
         GateDecision.objects.bulk_create(rows_d, batch_size=batch)
         counts["decisions"] += len(rows_d)
         audited = rng.sample(ids, min(len(ids), suppliers // 20))
-        audits = SupplierAudit.objects.bulk_create([
-            SupplierAudit(supplier_id=pk, kind=rng.choice(["social", "environmental", "security"]),
-                          date=date(year, 1, 1) + timedelta(days=rng.randrange(365)), auditor="Bench auditor")
-            for pk in audited], batch_size=batch)
+        audits = SupplierAudit.objects.bulk_create(
+            [
+                SupplierAudit(
+                    supplier_id=pk,
+                    kind=rng.choice(["social", "environmental", "security"]),
+                    date=date(year, 1, 1) + timedelta(days=rng.randrange(365)),
+                    auditor="Bench auditor",
+                )
+                for pk in audited
+            ],
+            batch_size=batch,
+        )
         counts["audits"] = len(audits)
-        findings = Finding.objects.bulk_create([
-            Finding(audit=audit, supplier_id=audit.supplier_id, severity=rng.choice(["critical", "major", "minor"]),
-                    requirement="urn:conduct:sa8000:SA8000-7.c", description="Bench finding", is_open=rng.random() < 0.4)
-            for audit in audits for _ in range(2)], batch_size=batch)
+        findings = Finding.objects.bulk_create(
+            [
+                Finding(
+                    audit=audit,
+                    supplier_id=audit.supplier_id,
+                    severity=rng.choice(["critical", "major", "minor"]),
+                    requirement="urn:conduct:sa8000:SA8000-7.c",
+                    description="Bench finding",
+                    is_open=rng.random() < 0.4,
+                )
+                for audit in audits
+                for _ in range(2)
+            ],
+            batch_size=batch,
+        )
         counts["findings"] = len(findings)
-        actions = CorrectiveAction.objects.bulk_create([
-            CorrectiveAction(finding=f, supplier_id=f.supplier_id, action="Fix it", owner="Bench owner",
-                             due_date=date(year, 1, 1) + timedelta(days=rng.randrange(400)),
-                             status=rng.choice(["open", "in_progress", "verified", "closed"]))
-            for f in findings if rng.random() < 0.8], batch_size=batch)
+        actions = CorrectiveAction.objects.bulk_create(
+            [
+                CorrectiveAction(
+                    finding=f,
+                    supplier_id=f.supplier_id,
+                    action="Fix it",
+                    owner="Bench owner",
+                    due_date=date(year, 1, 1) + timedelta(days=rng.randrange(400)),
+                    status=rng.choice(["open", "in_progress", "verified", "closed"]),
+                )
+                for f in findings
+                if rng.random() < 0.8
+            ],
+            batch_size=batch,
+        )
         counts["actions"] = len(actions)
     return counts
 

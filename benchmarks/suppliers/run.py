@@ -41,8 +41,13 @@ from risk_recompute import make_graph  # noqa: E402 - the shared tiered-graph ge
 
 COUNTRIES = [("CN", 30), ("VN", 12), ("MY", 8), ("TW", 6), ("IN", 8), ("MX", 6), ("DE", 5), ("TH", 5), ("ID", 5),
              ("PL", 3), ("CZ", 3), ("US", 4), ("JP", 3), ("KR", 2)]  # fmt: skip
-REGIONS = {"CN": ["Guangdong", "Jiangsu", "Zhejiang", "Sichuan", "Henan"], "VN": ["Bac Ninh", "Hai Phong", "Binh Duong"],
-           "MY": ["Penang", "Johor"], "IN": ["Tamil Nadu", "Karnataka"], "MX": ["Nuevo Leon", "Jalisco"]}
+REGIONS = {
+    "CN": ["Guangdong", "Jiangsu", "Zhejiang", "Sichuan", "Henan"],
+    "VN": ["Bac Ninh", "Hai Phong", "Binh Duong"],
+    "MY": ["Penang", "Johor"],
+    "IN": ["Tamil Nadu", "Karnataka"],
+    "MX": ["Nuevo Leon", "Jalisco"],
+}
 CATEGORIES = ["electronics_assembly", "pcb", "semiconductors", "plastics", "metals", "chemicals", "packaging",
               "logistics", "software", "services", "raw_materials", "textiles"]  # fmt: skip
 STANDARDS = ["SA8000", "ISO 45001", "ISO 14001", "ISO 9001"]
@@ -70,28 +75,52 @@ def generate(folder: Path, suppliers: int, certificates: int, relations: int, se
     paths = {k: folder / f"{k}.csv" for k in ("suppliers", "certificates", "relations")}
     with paths["suppliers"].open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(["external_id", "name", "country", "region", "categories", "parent_external_id", "registration_id",
-                      "status"])
+        out.writerow(
+            [
+                "external_id",
+                "name",
+                "country",
+                "region",
+                "categories",
+                "parent_external_id",
+                "registration_id",
+                "status",
+            ]
+        )
         for n in range(suppliers):
             country = rng.choice(countries)
             region = rng.choice(REGIONS.get(country, [""]))
             if country == "CN" and rng.random() < 0.03:
                 region = rng.choice(["Xinjiang", "Urumqi", "Kashgar"])
             parent = f"S{rng.randrange(n):07d}" if n > 100 and rng.random() < 0.05 else ""
-            out.writerow([
-                f"S{n:07d}", f"{rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(KINDS)} {n} {rng.choice(SUFFIXES)}",
-                country, region, ";".join(rng.sample(CATEGORIES, rng.randint(1, 3))), parent,
-                f"{country}-{n:09d}", rng.choice(["active", "active", "active", "prospect", "onboarding", "suspended"]),
-            ])
+            out.writerow(
+                [
+                    f"S{n:07d}",
+                    f"{rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(KINDS)} {n} {rng.choice(SUFFIXES)}",
+                    country,
+                    region,
+                    ";".join(rng.sample(CATEGORIES, rng.randint(1, 3))),
+                    parent,
+                    f"{country}-{n:09d}",
+                    rng.choice(["active", "active", "active", "prospect", "onboarding", "suspended"]),
+                ]
+            )
     with paths["certificates"].open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(["supplier_external_id", "standard", "number", "issuer", "valid_from", "valid_until"])
         for n in range(certificates):
             start = today - timedelta(days=rng.randint(0, 1400))  # about 22 % expired, 7 % expiring
             until = start + timedelta(days=1095)
-            out.writerow([f"S{rng.randrange(suppliers):07d}", rng.choice(STANDARDS), f"C-{n:08d}",
-                          rng.choice(["SGS", "Bureau Veritas", "TÜV SÜD", "Intertek", "DNV"]),
-                          _date_text(start, rng), _date_text(until, rng)])
+            out.writerow(
+                [
+                    f"S{rng.randrange(suppliers):07d}",
+                    rng.choice(STANDARDS),
+                    f"C-{n:08d}",
+                    rng.choice(["SGS", "Bureau Veritas", "TÜV SÜD", "Intertek", "DNV"]),
+                    _date_text(start, rng),
+                    _date_text(until, rng),
+                ]
+            )
     graph = make_graph(suppliers, relations, rng)
     with paths["relations"].open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
@@ -131,12 +160,32 @@ def raw_bulk_insert(db: Path, paths: dict[str, Path]) -> float:
             rows = []
             for n, r in enumerate(reader, start=1):
                 ids[r[0]] = n
-                rows.append((n, r[0], r[1], "[]", r[6], "[]", r[2], r[3], "", "", r[4], 1, r[7] or "prospect", unit,
-                             now, now))
+                rows.append(
+                    (
+                        n,
+                        r[0],
+                        r[1],
+                        "[]",
+                        r[6],
+                        "[]",
+                        r[2],
+                        r[3],
+                        "",
+                        "",
+                        r[4],
+                        1,
+                        r[7] or "prospect",
+                        unit,
+                        now,
+                        now,
+                    )
+                )
         con.executemany(
             "INSERT INTO suppliers_supplier (id, external_id, name, aliases, registration_id, other_registration_ids,"
             " country, region, address, designated_region, categories, tier, status, org_unit_id, created_at,"
-            " updated_at, risk_band) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'')", rows)
+            " updated_at, risk_band) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'')",
+            rows,
+        )
         with paths["certificates"].open(encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle)
             next(reader)
@@ -144,21 +193,40 @@ def raw_bulk_insert(db: Path, paths: dict[str, Path]) -> float:
                 "INSERT INTO suppliers_certificate (supplier_id, standard, number, issuer, accreditation_body, scope,"
                 " valid_from, valid_until, file, file_name, file_type, file_sha256, withdrawn_reason, created_at,"
                 " updated_at) VALUES (?,?,?,?,'','',?,?,'','','','','',?,?)",
-                ((ids[r[0]], r[1], r[2], r[3], r[4][:10], r[5][:10], now, now) for r in reader))
+                ((ids[r[0]], r[1], r[2], r[3], r[4][:10], r[5][:10], now, now) for r in reader),
+            )
         with paths["relations"].open(encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle)
             next(reader)
-            con.executemany("INSERT INTO suppliers_supplierrelation (buyer_id, supplier_id, created_at) VALUES (?,?,?)",
-                            ((ids[r[0]], ids[r[1]], now) for r in reader))
+            con.executemany(
+                "INSERT INTO suppliers_supplierrelation (buyer_id, supplier_id, created_at) VALUES (?,?,?)",
+                ((ids[r[0]], ids[r[1]], now) for r in reader),
+            )
     con.close()
     return time.perf_counter() - started
 
 
 LIST_QUERIES = [
-    "", "?sort=-risk", "?country=CN", "?risk_band=high", "?category=pcb", "?certificate_status=expiring",
-    "?certificate_status=none", "?tier=2", "?status=active&sort=country", "?q=Dragon", "?country=VN&risk_band=medium",
-    "?category=textiles&sort=-risk", "?page=500", "?sort=tier&page=20", "?overdue=1", "?certificate_status=expired",
-    "?risk_band=critical&sort=-risk", "?country=MY&category=metals", "?sort=-updated", "?tier=3&sort=-risk",
+    "",
+    "?sort=-risk",
+    "?country=CN",
+    "?risk_band=high",
+    "?category=pcb",
+    "?certificate_status=expiring",
+    "?certificate_status=none",
+    "?tier=2",
+    "?status=active&sort=country",
+    "?q=Dragon",
+    "?country=VN&risk_band=medium",
+    "?category=textiles&sort=-risk",
+    "?page=500",
+    "?sort=tier&page=20",
+    "?overdue=1",
+    "?certificate_status=expired",
+    "?risk_band=critical&sort=-risk",
+    "?country=MY&category=metals",
+    "?sort=-updated",
+    "?tier=3&sort=-risk",
 ]
 
 
@@ -169,7 +237,10 @@ def time_list_page(requests: int) -> tuple[list[float], dict[str, float]]:
     from conduct.apps.accounts.models import User
 
     # No collectstatic in a temporary home: serve static names unhashed (the page's own work is unchanged).
-    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     with override_settings(STORAGES=storages):
         return _time_list_page(Client(), User.objects.get(username="bench-officer"), requests)
 
@@ -215,8 +286,10 @@ def main() -> None:
         paths = generate(work, n, certs, rels, args.seed)
         generated = time.perf_counter() - started
         sizes = {k: p.stat().st_size for k, p in paths.items()}
-        print(f"generated {n:,} suppliers, {certs:,} certificates, {rels:,} relations in {generated:.1f} s "
-              f"({sum(sizes.values()) / 1e6:.1f} MB of CSV)")
+        print(
+            f"generated {n:,} suppliers, {certs:,} certificates, {rels:,} relations in {generated:.1f} s "
+            f"({sum(sizes.values()) / 1e6:.1f} MB of CSV)"
+        )
 
         setup_django(home)
         from django.db import connection
@@ -226,7 +299,13 @@ def main() -> None:
         from conduct.apps.suppliers.services import ImportSource, risk_recompute_all, supplier_import
 
         root = orgunit_create(actor=None, code="hq", name="HQ", kind="headquarters", country="CN")
-        user_create(actor=None, username="bench-officer", role="compliance_officer", scope_units=[root], home_unit=root)
+        user_create(
+            actor=None,
+            username="bench-officer",
+            role="compliance_officer",
+            scope_units=[root],
+            home_unit=root,
+        )
         connection.close()
         db = home / "conduct.sqlite3"
         empty = work / "empty.sqlite3"
@@ -243,8 +322,10 @@ def main() -> None:
         assert report.committed, report.problems[:10]
         counts = (Supplier.objects.count(), Certificate.objects.count(), SupplierRelation.objects.count())
         assert counts == (n, certs, rels), counts
-        print(f"import (checked, one transaction): {imported:.1f} s ({imported_cpu:.1f} s CPU) = {imported / raw:.1f} x "
-              f"the raw insert; {sum(counts) / imported:,.0f} rows/s")
+        print(
+            f"import (checked, one transaction): {imported:.1f} s ({imported_cpu:.1f} s CPU) = {imported / raw:.1f} x "
+            f"the raw insert; {sum(counts) / imported:,.0f} rows/s"
+        )
 
         started = time.perf_counter()
         preview = supplier_import(actor=None, sources=sources, commit=False, unit=root)
@@ -254,26 +335,46 @@ def main() -> None:
         again = supplier_import(actor=None, sources=sources, commit=True, unit=root)
         reimported = time.perf_counter() - started
         assert again.counts["suppliers"]["unchanged"] == n and again.counts["certificates"]["created"] == 0
-        print(f"preview of the same files: {previewed:.1f} s; re-import (all unchanged, no duplicates): {reimported:.1f} s")
+        print(
+            f"preview of the same files: {previewed:.1f} s; re-import (all unchanged, no duplicates): {reimported:.1f} s"
+        )
 
         recomputes = []  # (wall, cpu, phases): the first writes every score, the second only what changed
         for _ in range(2):
             started, cpu = time.perf_counter(), time.process_time()
             summary = risk_recompute_all(actor="bench")
             recomputes.append((time.perf_counter() - started, time.process_time() - cpu, summary.phases))
-        for label, (wall, cpu_s, phases) in zip(("first (writes all)", "again (writes changes)"), recomputes, strict=True):
+        for label, (wall, cpu_s, phases) in zip(
+            ("first (writes all)", "again (writes changes)"), recomputes, strict=True
+        ):
             print(f"full risk recompute, {label}: {wall:.1f} s ({cpu_s:.1f} s CPU; {phases})")
         print(f"bands {dict(sorted(summary.bands.items()))}")
 
         timings, per_query = time_list_page(args.requests)
-        print(f"supplier list page, {len(timings)} requests: p50 {statistics.median(timings):.0f} ms, "
-              f"p95 {p95(timings):.0f} ms, max {max(timings):.0f} ms")
+        print(
+            f"supplier list page, {len(timings)} requests: p50 {statistics.median(timings):.0f} ms, "
+            f"p95 {p95(timings):.0f} ms, max {max(timings):.0f} ms"
+        )
         for query, median in sorted(per_query.items(), key=lambda kv: -kv[1]):
             print(f"  {median:7.1f} ms  /suppliers/{query if query != '(no filter)' else ''}")
 
         if not args.no_write and not args.quick:
-            write_results(n, certs, rels, sizes, raw, imported, imported_cpu, previewed, reimported, recomputes, timings,
-                          per_query, summary.bands, args)
+            write_results(
+                n,
+                certs,
+                rels,
+                sizes,
+                raw,
+                imported,
+                imported_cpu,
+                previewed,
+                reimported,
+                recomputes,
+                timings,
+                per_query,
+                summary.bands,
+                args,
+            )
     finally:
         if args.keep:
             print(f"kept {work}")
@@ -281,18 +382,34 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def write_results(n: int, certs: int, rels: int, sizes: dict[str, int], raw: float, imported: float, imported_cpu: float,
-                  previewed: float, reimported: float, recomputes: list[tuple[float, float, dict[str, float]]],
-                  timings: list[float], per_query: dict[str, float], bands: dict[str, int], args: Any) -> None:
+def write_results(
+    n: int,
+    certs: int,
+    rels: int,
+    sizes: dict[str, int],
+    raw: float,
+    imported: float,
+    imported_cpu: float,
+    previewed: float,
+    reimported: float,
+    recomputes: list[tuple[float, float, dict[str, float]]],
+    timings: list[float],
+    per_query: dict[str, float],
+    bands: dict[str, int],
+    args: Any,
+) -> None:
     from importlib.metadata import version
 
     target = HERE / "results.md"
-    rows = "\n".join(f"| `/suppliers/{q if q != '(no filter)' else ''}` | {m:.1f} |"
-                     for q, m in sorted(per_query.items(), key=lambda kv: -kv[1]))
-    target.write_text(f"""# Suppliers benchmark
+    rows = "\n".join(
+        f"| `/suppliers/{q if q != '(no filter)' else ''}` | {m:.1f} |"
+        for q, m in sorted(per_query.items(), key=lambda kv: -kv[1])
+    )
+    target.write_text(
+        f"""# Suppliers benchmark
 
-`{' '.join(['.venv/bin/python', 'benchmarks/suppliers/run.py', *sys.argv[1:]])}` on {date.today().isoformat()}:
-{platform.python_implementation()} {platform.python_version()}, Django {version('django')}, SQLite
+`{" ".join([".venv/bin/python", "benchmarks/suppliers/run.py", *sys.argv[1:]])}` on {date.today().isoformat()}:
+{platform.python_implementation()} {platform.python_version()}, Django {version("django")}, SQLite
 {sqlite3.sqlite_version}, {platform.machine()} ({os.cpu_count()} CPUs), a fresh database in a temporary folder.
 
 Data: {n:,} suppliers, {certs:,} certificates, {rels:,} relations ({sum(sizes.values()) / 1e6:.1f} MB of CSV):
@@ -310,7 +427,7 @@ dates mostly ISO with some `31/12/2027` and `2027-12-31T00:00:00`.
 | full risk recompute again, as the daily job runs (stores only what changed) | {recomputes[1][0]:.1f} s ({recomputes[1][1]:.1f} s CPU) | |
 | supplier list page, server time, p50 / p95 over {len(timings)} requests | {statistics.median(timings):.0f} / **{p95(timings):.0f} ms** | p95 <= 200 ms |
 
-Risk bands after the recompute: {', '.join(f'{k} {v:,}' for k, v in sorted(bands.items()))}. Recompute phases, wall
+Risk bands after the recompute: {", ".join(f"{k} {v:,}" for k, v in sorted(bands.items()))}. Recompute phases, wall
 seconds (first run): {recomputes[0][2]}; `score` is conduct.core.risk.score_suppliers (own risk, propagation, upstream).
 
 Machine load while this ran (1-minute load average at the end): {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs. Wall
@@ -322,7 +439,9 @@ to 10,000 and shown as "more than 10,000" beyond):
 | query | median ms |
 |---|---|
 {rows}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     print(f"wrote {target.relative_to(ROOT)}")
 
 

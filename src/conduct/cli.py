@@ -17,8 +17,23 @@ def _resolve(argv: list[str]) -> list[str]:
     commands = get_commands()
     if len(argv) >= 2 and f"{argv[0]}_{argv[1]}" in commands:
         return [f"{argv[0]}_{argv[1]}", *argv[2:]]
-    if argv and argv[0] in {"audit", "demo", "users", "tokens", "gate", "policy", "lists", "suppliers",
-                            "frameworks", "report"} and argv[0] not in commands:  # a group word with a bad verb
+    if (
+        argv
+        and argv[0]
+        in {
+            "audit",
+            "demo",
+            "users",
+            "tokens",
+            "gate",
+            "policy",
+            "lists",
+            "suppliers",
+            "frameworks",
+            "report",
+        }
+        and argv[0] not in commands
+    ):  # a group word with a bad verb
         verbs = sorted(c.split("_", 1)[1] for c in commands if c.startswith(argv[0] + "_"))
         wanted = argv[1] if len(argv) > 1 else ""
         sys.stderr.write(

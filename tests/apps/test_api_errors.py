@@ -22,104 +22,293 @@ WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 
 # A schema-valid body per typed write operation, acceptable to an administrator against the demo data.
 BASELINES: dict[tuple[str, str], dict[str, Any]] = {
-    ("POST", "/api/v1/org-units"): {"code": "err-unit", "name": "Err unit", "kind": "department", "country": "CN",
-                                    "parent": "hq"},
+    ("POST", "/api/v1/org-units"): {
+        "code": "err-unit",
+        "name": "Err unit",
+        "kind": "department",
+        "country": "CN",
+        "parent": "hq",
+    },
     ("PATCH", "/api/v1/org-units/{unit_id}"): {"name": "UK Branch", "country": "GB", "is_active": True},
     ("POST", "/api/v1/users"): {
-        "username": "err-user", "role": "analyst", "email": "err@example.org", "first_name": "Err",
-        "last_name": "User", "password": "Long-enough-pass-2026", "scope_units": ["hq-legal"], "home_unit": "hq-legal",
-        "portal_org": None, "is_service_account": False,
+        "username": "err-user",
+        "role": "analyst",
+        "email": "err@example.org",
+        "first_name": "Err",
+        "last_name": "User",
+        "password": "Long-enough-pass-2026",
+        "scope_units": ["hq-legal"],
+        "home_unit": "hq-legal",
+        "portal_org": None,
+        "is_service_account": False,
     },
-    ("PATCH", "/api/v1/users/{user_id}"): {"role": "liaison", "email": "jonas@example.org", "is_active": True,
-                                           "scope_units": ["br-de"]},
+    ("PATCH", "/api/v1/users/{user_id}"): {
+        "role": "liaison",
+        "email": "jonas@example.org",
+        "is_active": True,
+        "scope_units": ["br-de"],
+    },
     ("POST", "/api/v1/liaisons"): {"user": "analyst", "org_unit": "br-br", "is_primary": False},
     ("POST", "/api/v1/tokens"): {"name": "err", "scope": "read", "expires_days": 1, "user": None},
     # catalog and reports
-    ("POST", "/api/v1/controls"): {"code": "err-control", "title": "Err control", "description": "", "dimension": "labour",
-                                   "org_unit": "hq-hr", "owner": None, "requirements": ["urn:conduct:sa8000:SA8000-7.a"]},
-    ("PATCH", "/api/v1/controls/{control_code}"): {"title": "End-use screening", "description": "", "dimension": "product",
-                                                   "org_unit": "hq-sales", "owner": "officer", "is_active": True,
-                                                   "requirements": ["urn:conduct:ungp:UNGP-17"]},
-    ("POST", "/api/v1/assessments"): {"framework": "ungp", "scope_kind": "company", "title": "", "org_unit": None,
-                                      "supplier": None, "product": "", "owner": None},
-    ("PUT", "/api/v1/assessments/{assessment_id}/results/{urn}"): {"status": "met", "note": "", "owner": None},
+    ("POST", "/api/v1/controls"): {
+        "code": "err-control",
+        "title": "Err control",
+        "description": "",
+        "dimension": "labour",
+        "org_unit": "hq-hr",
+        "owner": None,
+        "requirements": ["urn:conduct:sa8000:SA8000-7.a"],
+    },
+    ("PATCH", "/api/v1/controls/{control_code}"): {
+        "title": "End-use screening",
+        "description": "",
+        "dimension": "product",
+        "org_unit": "hq-sales",
+        "owner": "officer",
+        "is_active": True,
+        "requirements": ["urn:conduct:ungp:UNGP-17"],
+    },
+    ("POST", "/api/v1/assessments"): {
+        "framework": "ungp",
+        "scope_kind": "company",
+        "title": "",
+        "org_unit": None,
+        "supplier": None,
+        "product": "",
+        "owner": None,
+    },
+    ("PUT", "/api/v1/assessments/{assessment_id}/results/{urn}"): {
+        "status": "met",
+        "note": "",
+        "owner": None,
+    },
     ("POST", "/api/v1/assessments/{assessment_id}/results/{urn}/evidence"): {
-        "kind": "link", "title": "", "url": "https://example.org/evidence", "file_name": "", "content_base64": None,
-        "gate_decision": None, "audit": None, "certificate": None},
+        "kind": "link",
+        "title": "",
+        "url": "https://example.org/evidence",
+        "file_name": "",
+        "content_base64": None,
+        "gate_decision": None,
+        "audit": None,
+        "certificate": None,
+    },
     ("POST", "/api/v1/risks"): {
-        "code": "err-risk", "title": "Err risk", "description": "", "dimension": "labour", "rights": ["privacy"],
-        "people_affected": "Staff", "org_unit": "hq", "scope_units": [], "scope_suppliers": [], "scope_products": [],
-        "scale": 2, "scope": 2, "irremediability": 2, "likelihood": 2, "residual_likelihood": None, "controls": [],
-        "owner": None},
-    ("PATCH", "/api/v1/risks/{risk_code}"): {"title": "Misuse for mass surveillance", "likelihood": 3,
-                                             "residual_likelihood": 2, "status": "active"},
+        "code": "err-risk",
+        "title": "Err risk",
+        "description": "",
+        "dimension": "labour",
+        "rights": ["privacy"],
+        "people_affected": "Staff",
+        "org_unit": "hq",
+        "scope_units": [],
+        "scope_suppliers": [],
+        "scope_products": [],
+        "scale": 2,
+        "scope": 2,
+        "irremediability": 2,
+        "likelihood": 2,
+        "residual_likelihood": None,
+        "controls": [],
+        "owner": None,
+    },
+    ("PATCH", "/api/v1/risks/{risk_code}"): {
+        "title": "Misuse for mass surveillance",
+        "likelihood": 3,
+        "residual_likelihood": 2,
+        "status": "active",
+    },
     ("POST", "/api/v1/risks/{risk_code}/links"): {"kind": "finding", "id": 1, "note": ""},
     ("POST", "/api/v1/reports"): {"year": 2000},
     # screening
-    ("POST", "/api/v1/screening/search"): {"name": "Drayworth Electronics Ltd", "type": "organization", "country": "GB",
-                                           "birth_date": None, "limit": 5},
+    ("POST", "/api/v1/screening/search"): {
+        "name": "Drayworth Electronics Ltd",
+        "type": "organization",
+        "country": "GB",
+        "birth_date": None,
+        "limit": 5,
+    },
     ("POST", "/api/v1/screening/parties"): {
-        "reference": "customer:ERR-1", "kind": "customer", "name": "Err Customer Ltd", "aliases": ["Err Co"],
-        "entity_type": "organization", "country": "GB", "birth_date": None, "org_unit": "br-uk"},
-    ("POST", "/api/v1/screening/alerts/{alert_id}/review"): {"decision": "dismiss", "reason": "Not the same company"},
+        "reference": "customer:ERR-1",
+        "kind": "customer",
+        "name": "Err Customer Ltd",
+        "aliases": ["Err Co"],
+        "entity_type": "organization",
+        "country": "GB",
+        "birth_date": None,
+        "org_unit": "br-uk",
+    },
+    ("POST", "/api/v1/screening/alerts/{alert_id}/review"): {
+        "decision": "dismiss",
+        "reason": "Not the same company",
+    },
     ("POST", "/api/v1/screening/lists/{list_name}/versions"): {
-        "filename": "err.csv", "content_base64": "aWQsbmFtZQpFLTEsRXJyIExpc3RlZCBMdGQK",  # id,name / E-1,Err Listed Ltd
-        "format": None, "kind": None},
+        "filename": "err.csv",
+        "content_base64": "aWQsbmFtZQpFLTEsRXJyIExpc3RlZCBMdGQK",  # id,name / E-1,Err Listed Ltd
+        "format": None,
+        "kind": None,
+    },
     # governance (votes, conflicts and the decision are made by the users ACTING_AS names)
-    ("POST", "/api/v1/committees"): {"slug": "err-committee", "name": "Err", "mandate": "advises", "description": "",
-                                     "quorum_ratio": 0.5, "majority": "simple", "chair_breaks_ties": True},
-    ("PATCH", "/api/v1/committees/{committee_id}"): {"name": "Technical Ethics Committee", "description": "x",
-                                                     "quorum_ratio": 0.5, "majority": "simple", "chair_breaks_ties": True},
-    ("POST", "/api/v1/committees/{committee_id}/members"): {"user": "analyst", "role": "member", "term_start": None,
-                                                            "term_end": None},
+    ("POST", "/api/v1/committees"): {
+        "slug": "err-committee",
+        "name": "Err",
+        "mandate": "advises",
+        "description": "",
+        "quorum_ratio": 0.5,
+        "majority": "simple",
+        "chair_breaks_ties": True,
+    },
+    ("PATCH", "/api/v1/committees/{committee_id}"): {
+        "name": "Technical Ethics Committee",
+        "description": "x",
+        "quorum_ratio": 0.5,
+        "majority": "simple",
+        "chair_breaks_ties": True,
+    },
+    ("POST", "/api/v1/committees/{committee_id}/members"): {
+        "user": "analyst",
+        "role": "member",
+        "term_start": None,
+        "term_end": None,
+    },
     ("PATCH", "/api/v1/committees/{committee_id}/members/{member_id}"): {"role": "member", "term_end": None},
-    ("POST", "/api/v1/cases"): {"title": "Err case", "dimension": "labour", "queue": "compliance-officers",
-                                "description": "", "org_unit": "br-uk", "gate_decision": None, "rights": ["privacy"],
-                                "due_days": 14, "source": "manual", "subject_type": None, "subject_ref": ""},
+    ("POST", "/api/v1/cases"): {
+        "title": "Err case",
+        "dimension": "labour",
+        "queue": "compliance-officers",
+        "description": "",
+        "org_unit": "br-uk",
+        "gate_decision": None,
+        "rights": ["privacy"],
+        "due_days": 14,
+        "source": "manual",
+        "subject_type": None,
+        "subject_ref": "",
+    },
     ("PATCH", "/api/v1/cases/{case_id}"): {"description": "x", "rights": ["privacy"], "due_at": None},
     ("POST", "/api/v1/cases/{case_id}/status"): {"status": "under_review", "reason": ""},
-    ("POST", "/api/v1/cases/{case_id}/votes"): {"choice": "approve", "rationale": "Proportionate.", "conditions": []},
-    ("POST", "/api/v1/cases/{case_id}/decision"): {"outcome": "reject", "rationale": "Unlawful hours.",
-                                                   "conditions": []},
+    ("POST", "/api/v1/cases/{case_id}/votes"): {
+        "choice": "approve",
+        "rationale": "Proportionate.",
+        "conditions": [],
+    },
+    ("POST", "/api/v1/cases/{case_id}/decision"): {
+        "outcome": "reject",
+        "rationale": "Unlawful hours.",
+        "conditions": [],
+    },
     ("POST", "/api/v1/cases/{case_id}/conflicts"): {"reason": "Former employer."},
     ("POST", "/api/v1/cases/{case_id}/comments"): {"body": "x"},
-    ("POST", "/api/v1/cases/{case_id}/documents"): {"filename": "a.txt", "kind": "evidence", "content_base64": "aGk="},
-    ("POST", "/api/v1/recommendations"): {"title": "x", "org_unit": "br-uk", "due_date": "2099-01-01", "description": "",
-                                          "kind": "task", "source": "officer", "case": None},
-    ("PATCH", "/api/v1/recommendations/{recommendation_id}"): {"status": "in_progress", "evidence": "x",
-                                                               "due_date": "2099-01-01"},
+    ("POST", "/api/v1/cases/{case_id}/documents"): {
+        "filename": "a.txt",
+        "kind": "evidence",
+        "content_base64": "aGk=",
+    },
+    ("POST", "/api/v1/recommendations"): {
+        "title": "x",
+        "org_unit": "br-uk",
+        "due_date": "2099-01-01",
+        "description": "",
+        "kind": "task",
+        "source": "officer",
+        "case": None,
+    },
+    ("PATCH", "/api/v1/recommendations/{recommendation_id}"): {
+        "status": "in_progress",
+        "evidence": "x",
+        "due_date": "2099-01-01",
+    },
     # suppliers (the demo supply chain: Acme and its records, see _demo_value)
     ("POST", "/api/v1/suppliers"): {
-        "name": "Err Supplier", "country": "VN", "org_unit": "hq-procurement", "categories": ["pcb"], "external_id": None,
-        "aliases": [], "registration_id": "", "other_registration_ids": [], "region": "", "address": "",
-        "parent_company": None, "portal_org": None},
-    ("PATCH", "/api/v1/suppliers/{supplier_id}"): {"region": "Bac Ninh", "aliases": ["Acme EA"], "parent_company": None},
-    ("POST", "/api/v1/suppliers/import"): {"files": [{"name": "err.csv", "content": "external_id,name,country\nE-1,Err,VN\n"}]},
-    ("POST", "/api/v1/suppliers/{supplier_id}/sites"): {"name": "Err site", "country": "VN", "region": "", "address": "",
-                                                        "headcount": None},
+        "name": "Err Supplier",
+        "country": "VN",
+        "org_unit": "hq-procurement",
+        "categories": ["pcb"],
+        "external_id": None,
+        "aliases": [],
+        "registration_id": "",
+        "other_registration_ids": [],
+        "region": "",
+        "address": "",
+        "parent_company": None,
+        "portal_org": None,
+    },
+    ("PATCH", "/api/v1/suppliers/{supplier_id}"): {
+        "region": "Bac Ninh",
+        "aliases": ["Acme EA"],
+        "parent_company": None,
+    },
+    ("POST", "/api/v1/suppliers/import"): {
+        "files": [{"name": "err.csv", "content": "external_id,name,country\nE-1,Err,VN\n"}]
+    },
+    ("POST", "/api/v1/suppliers/{supplier_id}/sites"): {
+        "name": "Err site",
+        "country": "VN",
+        "region": "",
+        "address": "",
+        "headcount": None,
+    },
     ("PATCH", "/api/v1/supplier-sites/{site_id}"): {"headcount": 1300},
-    ("POST", "/api/v1/suppliers/{supplier_id}/contacts"): {"name": "Err contact", "email": "", "phone": "", "role": "",
-                                                           "receives_reminders": True},
+    ("POST", "/api/v1/suppliers/{supplier_id}/contacts"): {
+        "name": "Err contact",
+        "email": "",
+        "phone": "",
+        "role": "",
+        "receives_reminders": True,
+    },
     ("POST", "/api/v1/suppliers/{supplier_id}/sub-suppliers"): {"supplier": "PKG-007"},
     ("POST", "/api/v1/suppliers/{supplier_id}/certificates"): {
-        "standard": "ISO 45001", "number": "ERR-1", "valid_until": "2030-01-01", "valid_from": None, "issuer": "",
-        "accreditation_body": "", "scope": "", "sites": []},
+        "standard": "ISO 45001",
+        "number": "ERR-1",
+        "valid_until": "2030-01-01",
+        "valid_from": None,
+        "issuer": "",
+        "accreditation_body": "",
+        "scope": "",
+        "sites": [],
+    },
     ("PATCH", "/api/v1/certificates/{certificate_id}"): {"issuer": "SGS Vietnam"},
     ("POST", "/api/v1/certificates/{certificate_id}/withdraw"): {"reason": "Err"},
-    ("POST", "/api/v1/certificates/{certificate_id}/file"): {"filename": "c.pdf", "content_base64": "JVBERi0xLjQKJSVFT0YK"},
-    ("POST", "/api/v1/suppliers/{supplier_id}/audits"): {"kind": "social", "date": "2025-01-15", "auditor": "Err",
-                                                         "scope": "", "site": None},
-    ("POST", "/api/v1/audits/{audit_id}/findings"): {"severity": "minor", "requirement": "urn:conduct:sa8000:SA8000-3.c",
-                                                     "description": "Err"},
-    ("POST", "/api/v1/findings/{finding_id}/corrective-action"): {"action": "Err", "owner": "Ops",
-                                                                   "due_date": "2027-01-31", "root_cause": ""},
+    ("POST", "/api/v1/certificates/{certificate_id}/file"): {
+        "filename": "c.pdf",
+        "content_base64": "JVBERi0xLjQKJSVFT0YK",
+    },
+    ("POST", "/api/v1/suppliers/{supplier_id}/audits"): {
+        "kind": "social",
+        "date": "2025-01-15",
+        "auditor": "Err",
+        "scope": "",
+        "site": None,
+    },
+    ("POST", "/api/v1/audits/{audit_id}/findings"): {
+        "severity": "minor",
+        "requirement": "urn:conduct:sa8000:SA8000-3.c",
+        "description": "Err",
+    },
+    ("POST", "/api/v1/findings/{finding_id}/corrective-action"): {
+        "action": "Err",
+        "owner": "Ops",
+        "due_date": "2027-01-31",
+        "root_cause": "",
+    },
     ("PATCH", "/api/v1/corrective-actions/{action_id}"): {"root_cause": "Err"},
-    ("POST", "/api/v1/corrective-actions/{action_id}/evidence"): {"filename": "e.pdf",
-                                                                   "content_base64": "JVBERi0xLjQKJSVFT0YK"},
-    ("POST", "/api/v1/suppliers/{supplier_id}/questionnaires"): {"template": "sa8000-iso-basics", "due_date": None},
-    ("PATCH", "/api/v1/questionnaire-responses/{response_id}"): {"answers": {"min_hiring_age": 18}, "submit": False},
-    ("POST", "/api/v1/questionnaire-responses/{response_id}/review"): {"decision": "return", "comment": "Err",
-                                                                      "question_comments": {}},
+    ("POST", "/api/v1/corrective-actions/{action_id}/evidence"): {
+        "filename": "e.pdf",
+        "content_base64": "JVBERi0xLjQKJSVFT0YK",
+    },
+    ("POST", "/api/v1/suppliers/{supplier_id}/questionnaires"): {
+        "template": "sa8000-iso-basics",
+        "due_date": None,
+    },
+    ("PATCH", "/api/v1/questionnaire-responses/{response_id}"): {
+        "answers": {"min_hiring_age": 18},
+        "submit": False,
+    },
+    ("POST", "/api/v1/questionnaire-responses/{response_id}/review"): {
+        "decision": "return",
+        "comment": "Err",
+        "question_comments": {},
+    },
 }
 
 # Writes an administrator cannot make, and who makes them for the baseline: votes and conflicts need a seat on the
@@ -134,8 +323,12 @@ ACTING_AS: dict[tuple[str, str], str] = {
 PATH_VALUES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/cases/{case_id}/decision"): {"case_id": lambda: _demo_case("compliance-officers")},
     # Acme has its questionnaire open: send one to a supplier that has none; review one that was submitted
-    ("POST", "/api/v1/suppliers/{supplier_id}/questionnaires"): {"supplier_id": lambda: _demo_supplier("PKG-007")},
-    ("POST", "/api/v1/questionnaire-responses/{response_id}/review"): {"response_id": lambda: _demo_response("submitted")},
+    ("POST", "/api/v1/suppliers/{supplier_id}/questionnaires"): {
+        "supplier_id": lambda: _demo_supplier("PKG-007")
+    },
+    ("POST", "/api/v1/questionnaire-responses/{response_id}/review"): {
+        "response_id": lambda: _demo_response("submitted")
+    },
     # a new list (the demo's bis_dpl is a DPL file, not the baseline's CSV)
     ("POST", "/api/v1/screening/lists/{list_name}/versions"): {"list_name": lambda: "err_list"},
 }
@@ -204,9 +397,16 @@ def _demo_case(queue: str = "technical-ethics") -> int:
     from conduct.apps.accounts.models import OrgUnit
     from conduct.apps.governance.models import Case, Committee
 
-    case, _ = Case.objects.get_or_create(title=f"Err case ({queue})", defaults={
-        "dimension": "product", "queue": queue, "committee": Committee.objects.filter(slug=queue).first(),
-        "org_unit": OrgUnit.objects.get(code="br-uk"), "opened_by": "err"})
+    case, _ = Case.objects.get_or_create(
+        title=f"Err case ({queue})",
+        defaults={
+            "dimension": "product",
+            "queue": queue,
+            "committee": Committee.objects.filter(slug=queue).first(),
+            "org_unit": OrgUnit.objects.get(code="br-uk"),
+            "opened_by": "err",
+        },
+    )
     return case.pk
 
 
@@ -217,8 +417,14 @@ def _demo_recommendation() -> int:
     from conduct.apps.accounts.models import OrgUnit
     from conduct.apps.governance.models import Recommendation
 
-    item, _ = Recommendation.objects.get_or_create(title="Err item", defaults={
-        "org_unit": OrgUnit.objects.get(code="br-uk"), "due_date": date(2099, 1, 1), "created_by": "err"})
+    item, _ = Recommendation.objects.get_or_create(
+        title="Err item",
+        defaults={
+            "org_unit": OrgUnit.objects.get(code="br-uk"),
+            "due_date": date(2099, 1, 1),
+            "created_by": "err",
+        },
+    )
     return item.pk
 
 
@@ -227,8 +433,9 @@ def _demo_notification() -> int:
     from conduct.apps.accounts.models import User
     from conduct.apps.notifications.models import Notification
 
-    found, _ = Notification.objects.get_or_create(user=User.objects.get(username="admin"), text="Err",
-                                                  defaults={"kind": "assignment"})
+    found, _ = Notification.objects.get_or_create(
+        user=User.objects.get(username="admin"), text="Err", defaults={"kind": "assignment"}
+    )
     return found.pk
 
 
@@ -326,7 +533,9 @@ def url_for(path: str, method: str, *, unknown: bool = False) -> str:
     return url
 
 
-def send(client: Client, method: str, url: str, data: str = "", content_type: str = "application/json") -> Any:
+def send(
+    client: Client, method: str, url: str, data: str = "", content_type: str = "application/json"
+) -> Any:
     return getattr(client, method.lower())(url, data, content_type=content_type)
 
 
@@ -497,7 +706,9 @@ def test_a_field_of_the_wrong_type_or_out_of_range_answers_422_naming_it(client,
         body = {**BASELINES[(method, path)], name: value}
         error = assert_error_shape(send(client, method, url, json.dumps(body)), 422, "invalid")
         assert error["fields"], error
-        assert all(f == name or f.startswith((f"{name}.", f"{name}[")) for f in error["fields"]), error["fields"]
+        assert all(f == name or f.startswith((f"{name}.", f"{name}[")) for f in error["fields"]), error[
+            "fields"
+        ]
 
     assert len(cases) >= 2 * len(body_schema(method, path)["properties"])  # type: ignore[index]
     assert failures(cases, check) == []
@@ -537,11 +748,17 @@ def test_an_unknown_id_in_the_path_answers_404(client, unchanged, method, path):
 def test_a_path_name_that_cannot_name_a_new_object_answers_422_naming_it(client, unchanged, method, path):
     (name,) = [p["name"] for p in params(method, path, "path")]
     url = path.replace("{" + name + "}", "Not%20A%20Name")
-    error = assert_error_shape(send(client, method, url, json.dumps(BASELINES[(method, path)])), 422, "invalid")
+    error = assert_error_shape(
+        send(client, method, url, json.dumps(BASELINES[(method, path)])), 422, "invalid"
+    )
     assert list(error["fields"]) == [name], error
 
 
-INT_PATHS = [(m, p) for m, p in WITH_PATH_PARAMS if any(q["schema"].get("type") == "integer" for q in params(m, p, "path"))]
+INT_PATHS = [
+    (m, p)
+    for m, p in WITH_PATH_PARAMS
+    if any(q["schema"].get("type") == "integer" for q in params(m, p, "path"))
+]
 
 
 @pytest.mark.django_db
@@ -554,7 +771,10 @@ def test_a_non_integer_or_absurd_id_never_breaks_the_server(client, unchanged, m
         name, value = case
         url = path
         for p in params(method, path, "path"):
-            url = url.replace("{" + p["name"] + "}", value if p["name"] == name else str(_demo_value(p["name"], p["schema"])))
+            url = url.replace(
+                "{" + p["name"] + "}",
+                value if p["name"] == name else str(_demo_value(p["name"], p["schema"])),
+            )
         response = send(client, method, url, body)
         assert response.status_code in {404, 422}, response.content[:300]
         error = assert_error_shape(response, response.status_code)
@@ -581,8 +801,16 @@ def test_a_body_over_the_configured_limit_answers_413_at_the_real_size(client, u
     assert_error_shape(send(client, "POST", "/api/v1/org-units", body), 413, "too_large")
 
 
-PAGINATION = [("limit=abc", "limit"), ("limit=0", "limit"), ("limit=100000", "limit"), ("limit=-5", "limit"),
-              ("limit=1.5", "limit"), ("limit=", "limit"), ("offset=-1", "offset"), ("offset=abc", "offset")]
+PAGINATION = [
+    ("limit=abc", "limit"),
+    ("limit=0", "limit"),
+    ("limit=100000", "limit"),
+    ("limit=-5", "limit"),
+    ("limit=1.5", "limit"),
+    ("limit=", "limit"),
+    ("offset=-1", "offset"),
+    ("offset=abc", "offset"),
+]
 
 
 @pytest.mark.django_db
@@ -614,8 +842,12 @@ def _bad_query_values(spec: dict[str, Any]) -> list[str]:
 
 
 FILTERED = [
-    (m, p) for m, p in operations()
-    if m == "GET" and any(_bad_query_values(q["schema"]) for q in params(m, p, "query") if q["name"] not in {"limit", "offset"})
+    (m, p)
+    for m, p in operations()
+    if m == "GET"
+    and any(
+        _bad_query_values(q["schema"]) for q in params(m, p, "query") if q["name"] not in {"limit", "offset"}
+    )
 ]
 
 
@@ -638,8 +870,19 @@ def test_a_query_parameter_of_the_wrong_type_answers_422_naming_it(client, uncha
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/api/v1/nope", "/api/v2/org-units", "/api/v1/org-units/1/extra", "/api/v1/", "/api/",
-                                 "/api/v1/ledger/1/2", "/api/%00", "/api/v1/users/" + "x" * 5000])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/nope",
+        "/api/v2/org-units",
+        "/api/v1/org-units/1/extra",
+        "/api/v1/",
+        "/api/",
+        "/api/v1/ledger/1/2",
+        "/api/%00",
+        "/api/v1/users/" + "x" * 5000,
+    ],
+)
 def test_an_unknown_api_path_answers_404_in_the_error_shape(client, url):
     assert_error_shape(client.get(url), 404, "not_found")
 
@@ -666,8 +909,12 @@ def test_a_method_an_endpoint_does_not_take_answers_405_in_the_error_shape(clien
         ("POST", "/api/v1/org-units", {"parent": "no-such-unit"}, "parent"),
         ("POST", "/api/v1/users", {"scope_units": ["hq", "no-such-unit"]}, "scope_units"),
         ("POST", "/api/v1/users", {"home_unit": "no-such-unit"}, "home_unit"),
-        ("POST", "/api/v1/users", {"role": "supplier", "portal_org": "No Such Ltd", "scope_units": [],
-                                   "home_unit": None}, "portal_org"),
+        (
+            "POST",
+            "/api/v1/users",
+            {"role": "supplier", "portal_org": "No Such Ltd", "scope_units": [], "home_unit": None},
+            "portal_org",
+        ),
         ("PATCH", "/api/v1/users/{user_id}", {"scope_units": ["no-such-unit"]}, "scope_units"),
         ("POST", "/api/v1/liaisons", {"user": "nobody-here"}, "user"),
         ("POST", "/api/v1/liaisons", {"user": 999_999_999}, "user"),
@@ -678,7 +925,9 @@ def test_a_method_an_endpoint_does_not_take_answers_405_in_the_error_shape(clien
         ("PATCH", "/api/v1/certificates/{certificate_id}", {"sites": [999_999_999]}, "sites"),
     ],
 )
-def test_an_unknown_reference_in_a_body_answers_422_naming_the_field(client, unchanged, method, path, body, field):
+def test_an_unknown_reference_in_a_body_answers_422_naming_the_field(
+    client, unchanged, method, path, body, field
+):
     response = send(client, method, url_for(path, method), json.dumps({**BASELINES[(method, path)], **body}))
     assert field in assert_error_shape(response, 422, "invalid")["fields"]
 
@@ -697,8 +946,9 @@ def test_an_unknown_reference_in_a_body_answers_422_naming_the_field(client, unc
         ("PATCH", "/api/v1/users/{user_id}", {"role": "supplier"}, 422, "invalid"),
     ],
 )
-def test_a_well_formed_body_that_breaks_a_rule_answers_in_the_error_shape(client, unchanged, method, path, body, status,
-                                                                          code):
+def test_a_well_formed_body_that_breaks_a_rule_answers_in_the_error_shape(
+    client, unchanged, method, path, body, status, code
+):
     response = send(client, method, url_for(path, method), json.dumps({**BASELINES[(method, path)], **body}))
     assert_error_shape(response, status, code)
 
@@ -707,14 +957,19 @@ def test_a_well_formed_body_that_breaks_a_rule_answers_in_the_error_shape(client
 def test_a_service_error_without_a_field_still_has_an_empty_fields_object(admin, unchanged):
     client = Client()
     client.force_login(admin)
-    response = client.patch(f"/api/v1/users/{admin.pk}", json.dumps({"is_active": False}), content_type="application/json")
+    response = client.patch(
+        f"/api/v1/users/{admin.pk}", json.dumps({"is_active": False}), content_type="application/json"
+    )
     assert assert_error_shape(response, 403, "self_change")["fields"] == {}
 
 
 # --- fuzzing ------------------------------------------------------------------------------------
 
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=False)
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)
     | st.text(max_size=40),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=12,
@@ -739,7 +994,9 @@ def _fuzz(client: Client, method: str, path: str, body: Any) -> None:
 
 
 _fuzz_settings = hsettings(
-    max_examples=60, deadline=None, database=None,
+    max_examples=60,
+    deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 

@@ -109,13 +109,22 @@ def _upload(name: str, content: bytes) -> Any:
 
 
 def _acme_state(**fields: Any) -> dict[str, Any]:
-    return {"name": "Acme Electronics Assembly Ltd.", "country": "VN", "region": "Bac Ninh", "categories": ["pcb"],
-            "org_unit": _unit_pk("hq-procurement"), "status": _acme().status, **fields}
+    return {
+        "name": "Acme Electronics Assembly Ltd.",
+        "country": "VN",
+        "region": "Bac Ninh",
+        "categories": ["pcb"],
+        "org_unit": _unit_pk("hq-procurement"),
+        "status": _acme().status,
+        **fields,
+    }
 
 
 def _on_acme(allowed: frozenset[str], ok: int = 200, **kw: Any) -> Rule:
     """An operation on one of Acme's records: other units' staff get 404, roles without the permission 403."""
-    return Rule(allowed, ok=ok, denied=403, denied_as=tuple((r, 404) for r in ("liaison",) if r not in allowed), **kw)
+    return Rule(
+        allowed, ok=ok, denied=403, denied_as=tuple((r, 404) for r in ("liaison",) if r not in allowed), **kw
+    )
 
 
 def _read_acme(allowed: frozenset[str] = SEES_ACME) -> Rule:
@@ -125,130 +134,241 @@ def _read_acme(allowed: frozenset[str] = SEES_ACME) -> Rule:
 
 SUPPLIER_API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/suppliers"): Rule(SUPPLIER_READERS),
-    ("POST", "/api/v1/suppliers"): Rule(SUPPLIER_MANAGERS, ok=201, body=lambda actor: {
-        "name": "Matrix Supplier", "country": "VN", "categories": ["pcb"], "org_unit": "br-uk"}),
+    ("POST", "/api/v1/suppliers"): Rule(
+        SUPPLIER_MANAGERS,
+        ok=201,
+        body=lambda actor: {
+            "name": "Matrix Supplier",
+            "country": "VN",
+            "categories": ["pcb"],
+            "org_unit": "br-uk",
+        },
+    ),
     ("GET", "/api/v1/suppliers/export"): Rule(SUPPLIER_READERS),
-    ("POST", "/api/v1/suppliers/import"): Rule(ORG_CHANGE, body=lambda actor: {"files": [
-        {"name": "matrix.csv", "content": "external_id,name,country\nMX-1,Matrix Import Co,VN\n"}]}),
+    ("POST", "/api/v1/suppliers/import"): Rule(
+        ORG_CHANGE,
+        body=lambda actor: {
+            "files": [
+                {"name": "matrix.csv", "content": "external_id,name,country\nMX-1,Matrix Import Co,VN\n"}
+            ]
+        },
+    ),
     ("POST", "/api/v1/suppliers/risk/recompute"): Rule(ORG_CHANGE, ok=202),
     ("GET", "/api/v1/suppliers/{supplier_id}"): _read_acme(),
-    ("PATCH", "/api/v1/suppliers/{supplier_id}"): _on_acme(ACME_MANAGERS, body=lambda actor: {"region": "Bac Ninh"}),
+    ("PATCH", "/api/v1/suppliers/{supplier_id}"): _on_acme(
+        ACME_MANAGERS, body=lambda actor: {"region": "Bac Ninh"}
+    ),
     ("POST", "/api/v1/suppliers/{supplier_id}/onboard"): _on_acme(ACME_MANAGERS),
     ("GET", "/api/v1/suppliers/{supplier_id}/risk"): _read_acme(SEES_ACME_STAFF),
     ("GET", "/api/v1/suppliers/{supplier_id}/graph"): _read_acme(SEES_ACME_STAFF),
     ("GET", "/api/v1/suppliers/{supplier_id}/screening"): _read_acme(SEES_ACME_STAFF),
     ("POST", "/api/v1/suppliers/{supplier_id}/sites"): _on_acme(
-        ACME_MANAGERS, ok=201, body=lambda actor: {"name": "Matrix site", "country": "VN"}),
-    ("PATCH", "/api/v1/supplier-sites/{site_id}"): _on_acme(ACME_MANAGERS, body=lambda actor: {"headcount": 1250}),
+        ACME_MANAGERS, ok=201, body=lambda actor: {"name": "Matrix site", "country": "VN"}
+    ),
+    ("PATCH", "/api/v1/supplier-sites/{site_id}"): _on_acme(
+        ACME_MANAGERS, body=lambda actor: {"headcount": 1250}
+    ),
     ("DELETE", "/api/v1/supplier-sites/{site_id}"): _on_acme(ACME_MANAGERS),
     ("POST", "/api/v1/suppliers/{supplier_id}/contacts"): _on_acme(
-        ACME_MANAGERS, ok=201, body=lambda actor: {"name": "Matrix contact"}),
+        ACME_MANAGERS, ok=201, body=lambda actor: {"name": "Matrix contact"}
+    ),
     ("DELETE", "/api/v1/supplier-contacts/{contact_id}"): _on_acme(ACME_MANAGERS),
     ("POST", "/api/v1/suppliers/{supplier_id}/sub-suppliers"): _on_acme(
-        ACME_MANAGERS, ok=201, body=lambda actor: {"supplier": "PKG-007"}),
+        ACME_MANAGERS, ok=201, body=lambda actor: {"supplier": "PKG-007"}
+    ),
     ("DELETE", "/api/v1/suppliers/{supplier_id}/sub-suppliers/{sub_id}"): _on_acme(ACME_MANAGERS),
     ("GET", "/api/v1/certificates"): Rule(SUPPLIER_READERS),
     ("GET", "/api/v1/certificates/export"): Rule(SUPPLIER_READERS),
-    ("POST", "/api/v1/suppliers/{supplier_id}/certificates"): _on_acme(ACME_WORKERS, ok=201, body=lambda actor: {
-        "standard": "ISO 45001", "number": "MATRIX-1", "valid_until": "2030-01-01"}),
+    ("POST", "/api/v1/suppliers/{supplier_id}/certificates"): _on_acme(
+        ACME_WORKERS,
+        ok=201,
+        body=lambda actor: {"standard": "ISO 45001", "number": "MATRIX-1", "valid_until": "2030-01-01"},
+    ),
     ("GET", "/api/v1/certificates/{certificate_id}"): _read_acme(),
-    ("PATCH", "/api/v1/certificates/{certificate_id}"): _on_acme(ACME_WORKERS, body=lambda actor: {"issuer": "SGS VN"}),
+    ("PATCH", "/api/v1/certificates/{certificate_id}"): _on_acme(
+        ACME_WORKERS, body=lambda actor: {"issuer": "SGS VN"}
+    ),
     ("POST", "/api/v1/certificates/{certificate_id}/withdraw"): _on_acme(
-        ACME_MANAGERS, body=lambda actor: {"reason": "Matrix"}),
+        ACME_MANAGERS, body=lambda actor: {"reason": "Matrix"}
+    ),
     ("POST", "/api/v1/certificates/{certificate_id}/file"): _on_acme(
-        ACME_WORKERS, body=lambda actor: {"filename": "c.pdf", "content_base64": _pdf_b64()}),
+        ACME_WORKERS, body=lambda actor: {"filename": "c.pdf", "content_base64": _pdf_b64()}
+    ),
     ("GET", "/api/v1/certificates/{certificate_id}/file"): _read_acme(),
     ("GET", "/api/v1/audits"): Rule(SUPPLIER_READERS),
     ("GET", "/api/v1/audits/export"): Rule(SUPPLIER_READERS),
-    ("POST", "/api/v1/suppliers/{supplier_id}/audits"): _on_acme(ACME_MANAGERS, ok=201, body=lambda actor: {
-        "kind": "social", "date": "2025-01-15", "auditor": "Matrix Audits"}),
+    ("POST", "/api/v1/suppliers/{supplier_id}/audits"): _on_acme(
+        ACME_MANAGERS,
+        ok=201,
+        body=lambda actor: {"kind": "social", "date": "2025-01-15", "auditor": "Matrix Audits"},
+    ),
     ("GET", "/api/v1/audits/{audit_id}"): _read_acme(),
-    ("POST", "/api/v1/audits/{audit_id}/findings"): _on_acme(ACME_MANAGERS, ok=201, body=lambda actor: {
-        "severity": "minor", "requirement": "urn:conduct:sa8000:SA8000-3.c", "description": "Matrix"}),
-    ("POST", "/api/v1/findings/{finding_id}/corrective-action"): _on_acme(ACME_MANAGERS, ok=201, body=lambda actor: {
-        "action": "Fix it", "owner": "Operations", "due_date": "2027-01-31"}),
+    ("POST", "/api/v1/audits/{audit_id}/findings"): _on_acme(
+        ACME_MANAGERS,
+        ok=201,
+        body=lambda actor: {
+            "severity": "minor",
+            "requirement": "urn:conduct:sa8000:SA8000-3.c",
+            "description": "Matrix",
+        },
+    ),
+    ("POST", "/api/v1/findings/{finding_id}/corrective-action"): _on_acme(
+        ACME_MANAGERS,
+        ok=201,
+        body=lambda actor: {"action": "Fix it", "owner": "Operations", "due_date": "2027-01-31"},
+    ),
     ("GET", "/api/v1/corrective-actions"): Rule(SUPPLIER_READERS),
     ("GET", "/api/v1/corrective-actions/export"): Rule(SUPPLIER_READERS),
     ("GET", "/api/v1/corrective-actions/{action_id}"): _read_acme(),
     ("PATCH", "/api/v1/corrective-actions/{action_id}"): _on_acme(
-        ACME_WORKERS, body=lambda actor: {"root_cause": "Matrix root cause"}),
+        ACME_WORKERS, body=lambda actor: {"root_cause": "Matrix root cause"}
+    ),
     ("POST", "/api/v1/corrective-actions/{action_id}/evidence"): _on_acme(
-        ACME_WORKERS, body=lambda actor: {"filename": "e.pdf", "content_base64": _pdf_b64()}),
+        ACME_WORKERS, body=lambda actor: {"filename": "e.pdf", "content_base64": _pdf_b64()}
+    ),
     ("GET", "/api/v1/questionnaires/templates"): Rule(SUPPLIER_READERS),
     ("GET", "/api/v1/questionnaires/templates/{template_key}"): Rule(SUPPLIER_READERS),
     ("GET", "/api/v1/questionnaire-responses"): Rule(SUPPLIER_READERS),
     ("GET", "/api/v1/questionnaire-responses/export"): Rule(SUPPLIER_READERS),
     ("POST", "/api/v1/suppliers/{supplier_id}/questionnaires"): _on_acme(
-        ACME_MANAGERS, ok=201, body=lambda actor: _acme_questionnaire("accepted") or {"template": "sa8000-iso-basics"}),
+        ACME_MANAGERS,
+        ok=201,
+        body=lambda actor: _acme_questionnaire("accepted") or {"template": "sa8000-iso-basics"},
+    ),
     ("GET", "/api/v1/questionnaire-responses/{response_id}"): _read_acme(),
     # answering is the supplier's alone: staff who can see the questionnaire get 403, others 404
     ("PATCH", "/api/v1/questionnaire-responses/{response_id}"): Rule(
-        frozenset({"supplier"}), denied_as=(("liaison", 404), ("analyst", 404)),
-        body=lambda actor: {"answers": {"min_hiring_age": 18}}),
+        frozenset({"supplier"}),
+        denied_as=(("liaison", 404), ("analyst", 404)),
+        body=lambda actor: {"answers": {"min_hiring_age": 18}},
+    ),
     ("POST", "/api/v1/questionnaire-responses/{response_id}/review"): _on_acme(
-        ACME_MANAGERS, body=lambda actor: _acme_questionnaire("submitted") or {"decision": "accept"}),
+        ACME_MANAGERS, body=lambda actor: _acme_questionnaire("submitted") or {"decision": "accept"}
+    ),
 }
 
 SUPPLIER_PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "suppliers/"): Rule(INTERNAL),
     ("GET", "suppliers/new"): Rule(SUPPLIER_MANAGERS),
-    ("POST", "suppliers/new"): Rule(SUPPLIER_MANAGERS, ok=302, body=lambda actor: {
-        "name": "Matrix Page Supplier", "country": "VN", "org_unit": _unit_pk("br-uk"), "categories": ["pcb"]}),
+    ("POST", "suppliers/new"): Rule(
+        SUPPLIER_MANAGERS,
+        ok=302,
+        body=lambda actor: {
+            "name": "Matrix Page Supplier",
+            "country": "VN",
+            "org_unit": _unit_pk("br-uk"),
+            "categories": ["pcb"],
+        },
+    ),
     ("GET", "suppliers/import/"): Rule(ORG_CHANGE),
-    ("POST", "suppliers/import/"): Rule(ORG_CHANGE, body=lambda actor: {
-        "files": [_upload("matrix.csv", b"external_id,name,country\nMX-2,Matrix Page Import,VN\n")]}),
+    ("POST", "suppliers/import/"): Rule(
+        ORG_CHANGE,
+        body=lambda actor: {
+            "files": [_upload("matrix.csv", b"external_id,name,country\nMX-2,Matrix Page Import,VN\n")]
+        },
+    ),
     ("GET", "suppliers/import/templates/<str:kind>"): Rule(INTERNAL),
     ("POST", "suppliers/risk/recompute"): Rule(ORG_CHANGE, ok=302),
     ("GET", "suppliers/certificates/"): Rule(INTERNAL),
     ("GET", "suppliers/certificates/<int:certificate_id>/file"): _read_acme(),
     ("POST", "suppliers/certificates/<int:certificate_id>/withdraw"): _on_acme(
-        ACME_MANAGERS, ok=302, body=lambda actor: {"reason": "Matrix"}),
+        ACME_MANAGERS, ok=302, body=lambda actor: {"reason": "Matrix"}
+    ),
     ("GET", "suppliers/sites/<int:site_id>/edit"): _on_acme(ACME_MANAGERS),
-    ("POST", "suppliers/sites/<int:site_id>/edit"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
-        "name": "Bac Ninh plant", "country": "VN", "region": "Bac Ninh", "headcount": 1250}),
+    ("POST", "suppliers/sites/<int:site_id>/edit"): _on_acme(
+        ACME_MANAGERS,
+        ok=302,
+        body=lambda actor: {
+            "name": "Bac Ninh plant",
+            "country": "VN",
+            "region": "Bac Ninh",
+            "headcount": 1250,
+        },
+    ),
     ("POST", "suppliers/sites/<int:site_id>/remove"): _on_acme(ACME_MANAGERS, ok=302),
     ("POST", "suppliers/contacts/<int:contact_id>/remove"): _on_acme(ACME_MANAGERS, ok=302),
     ("GET", "suppliers/audits/"): Rule(INTERNAL),
     ("GET", "suppliers/audits/<int:audit_id>/"): _read_acme(SEES_ACME_STAFF),
-    ("POST", "suppliers/audits/<int:audit_id>/"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
-        "severity": "minor", "requirement": "urn:conduct:sa8000:SA8000-3.c", "description": "Matrix"}),
-    ("POST", "suppliers/findings/<int:finding_id>/action"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
-        "cap-action": "Fix it", "cap-owner": "Operations", "cap-due_date": "2027-01-31"}),
+    ("POST", "suppliers/audits/<int:audit_id>/"): _on_acme(
+        ACME_MANAGERS,
+        ok=302,
+        body=lambda actor: {
+            "severity": "minor",
+            "requirement": "urn:conduct:sa8000:SA8000-3.c",
+            "description": "Matrix",
+        },
+    ),
+    ("POST", "suppliers/findings/<int:finding_id>/action"): _on_acme(
+        ACME_MANAGERS,
+        ok=302,
+        body=lambda actor: {"cap-action": "Fix it", "cap-owner": "Operations", "cap-due_date": "2027-01-31"},
+    ),
     ("GET", "suppliers/actions/"): Rule(INTERNAL),
     ("GET", "suppliers/actions/<int:action_id>/"): _read_acme(SEES_ACME_STAFF),
-    ("POST", "suppliers/actions/<int:action_id>/"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
-        "root_cause": "Matrix"}),
+    ("POST", "suppliers/actions/<int:action_id>/"): _on_acme(
+        ACME_MANAGERS, ok=302, body=lambda actor: {"root_cause": "Matrix"}
+    ),
     ("GET", "suppliers/questionnaires/"): Rule(INTERNAL),
     ("GET", "suppliers/questionnaires/<int:response_id>/"): _read_acme(SEES_ACME_STAFF),
     ("POST", "suppliers/questionnaires/<int:response_id>/"): _on_acme(
-        ACME_MANAGERS, ok=302, body=lambda actor: _acme_questionnaire("submitted") or {"decision": "accept"}),
+        ACME_MANAGERS, ok=302, body=lambda actor: _acme_questionnaire("submitted") or {"decision": "accept"}
+    ),
     ("GET", "suppliers/<int:supplier_id>/"): _read_acme(SEES_ACME_STAFF),
     ("GET", "suppliers/<int:supplier_id>/edit"): _on_acme(ACME_MANAGERS),
-    ("POST", "suppliers/<int:supplier_id>/edit"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: _acme_state()),
+    ("POST", "suppliers/<int:supplier_id>/edit"): _on_acme(
+        ACME_MANAGERS, ok=302, body=lambda actor: _acme_state()
+    ),
     ("POST", "suppliers/<int:supplier_id>/onboard"): _on_acme(ACME_MANAGERS, ok=302),
-    ("POST", "suppliers/<int:supplier_id>/sites"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
-        "site-name": "Matrix site", "site-country": "VN"}),
-    ("POST", "suppliers/<int:supplier_id>/contacts"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
-        "contact-name": "Matrix contact"}),
-    ("POST", "suppliers/<int:supplier_id>/sub-suppliers"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
-        "sub_supplier": "PKG-007"}),
-    ("POST", "suppliers/<int:supplier_id>/sub-suppliers/<int:sub_id>/remove"): _on_acme(ACME_MANAGERS, ok=302),
-    ("POST", "suppliers/<int:supplier_id>/certificates"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
-        "cert-standard": "ISO 45001", "cert-number": "MATRIX-P1", "cert-valid_until": "2030-01-01"}),
-    ("POST", "suppliers/<int:supplier_id>/audits"): _on_acme(ACME_MANAGERS, ok=302, body=lambda actor: {
-        "audit-kind": "social", "audit-date": "2025-01-15", "audit-auditor": "Matrix Audits"}),
+    ("POST", "suppliers/<int:supplier_id>/sites"): _on_acme(
+        ACME_MANAGERS, ok=302, body=lambda actor: {"site-name": "Matrix site", "site-country": "VN"}
+    ),
+    ("POST", "suppliers/<int:supplier_id>/contacts"): _on_acme(
+        ACME_MANAGERS, ok=302, body=lambda actor: {"contact-name": "Matrix contact"}
+    ),
+    ("POST", "suppliers/<int:supplier_id>/sub-suppliers"): _on_acme(
+        ACME_MANAGERS, ok=302, body=lambda actor: {"sub_supplier": "PKG-007"}
+    ),
+    ("POST", "suppliers/<int:supplier_id>/sub-suppliers/<int:sub_id>/remove"): _on_acme(
+        ACME_MANAGERS, ok=302
+    ),
+    ("POST", "suppliers/<int:supplier_id>/certificates"): _on_acme(
+        ACME_MANAGERS,
+        ok=302,
+        body=lambda actor: {
+            "cert-standard": "ISO 45001",
+            "cert-number": "MATRIX-P1",
+            "cert-valid_until": "2030-01-01",
+        },
+    ),
+    ("POST", "suppliers/<int:supplier_id>/audits"): _on_acme(
+        ACME_MANAGERS,
+        ok=302,
+        body=lambda actor: {
+            "audit-kind": "social",
+            "audit-date": "2025-01-15",
+            "audit-auditor": "Matrix Audits",
+        },
+    ),
     ("POST", "suppliers/<int:supplier_id>/questionnaires"): _on_acme(
-        ACME_MANAGERS, ok=302, body=lambda actor: _acme_questionnaire("accepted") or {"template": "sa8000-iso-basics"}),
+        ACME_MANAGERS,
+        ok=302,
+        body=lambda actor: _acme_questionnaire("accepted") or {"template": "sa8000-iso-basics"},
+    ),
     # the supplier portal: the supplier's own records only
     ("GET", "suppliers/portal/questionnaires/<int:response_id>/"): Rule(frozenset({"supplier"})),
     ("POST", "suppliers/portal/questionnaires/<int:response_id>/"): Rule(
-        frozenset({"supplier"}), ok=302, body=lambda actor: {"action": "save", "q_min_hiring_age": "18"}),
+        frozenset({"supplier"}), ok=302, body=lambda actor: {"action": "save", "q_min_hiring_age": "18"}
+    ),
     ("GET", "suppliers/portal/certificates/new"): Rule(frozenset({"supplier"})),
-    ("POST", "suppliers/portal/certificates/new"): Rule(frozenset({"supplier"}), ok=302, body=lambda actor: {
-        "standard": "ISO 45001", "number": "MATRIX-PORTAL", "valid_until": "2030-01-01"}),
+    ("POST", "suppliers/portal/certificates/new"): Rule(
+        frozenset({"supplier"}),
+        ok=302,
+        body=lambda actor: {"standard": "ISO 45001", "number": "MATRIX-PORTAL", "valid_until": "2030-01-01"},
+    ),
     ("GET", "suppliers/portal/actions/<int:action_id>/"): Rule(frozenset({"supplier"})),
     ("POST", "suppliers/portal/actions/<int:action_id>/"): Rule(
-        frozenset({"supplier"}), ok=302, body=lambda actor: {"root_cause": "Matrix"}),
+        frozenset({"supplier"}), ok=302, body=lambda actor: {"root_cause": "Matrix"}
+    ),
 }
 
 # Frameworks, controls, assessments (catalog) and the risk register and transparency reports (reports).
@@ -266,8 +386,15 @@ def _decision_on_br_uk() -> int:
     from conduct.apps.gates.models import GateDecision
 
     return GateDecision.objects.create(
-        gate="sales_deal", subject={}, outcome="allow", result={}, policy_version="matrix", as_of=date(2026, 1, 1),
-        org_unit=OrgUnit.objects.get(code="br-uk"), actor_label="matrix", request_hash="0" * 64,
+        gate="sales_deal",
+        subject={},
+        outcome="allow",
+        result={},
+        policy_version="matrix",
+        as_of=date(2026, 1, 1),
+        org_unit=OrgUnit.objects.get(code="br-uk"),
+        actor_label="matrix",
+        request_hash="0" * 64,
     ).pk
 
 
@@ -280,18 +407,29 @@ CATALOG_API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/coverage"): Rule(INTERNAL),
     ("GET", "/api/v1/controls"): Rule(INTERNAL),
     ("POST", "/api/v1/controls"): Rule(
-        PROGRAMME, ok=201, body=lambda actor: {"code": "matrix-control", "title": "Matrix control", "dimension": "labour",
-                                               "org_unit": "hq-hr", "requirements": ["urn:conduct:sa8000:SA8000-7.a"]}
+        PROGRAMME,
+        ok=201,
+        body=lambda actor: {
+            "code": "matrix-control",
+            "title": "Matrix control",
+            "dimension": "labour",
+            "org_unit": "hq-hr",
+            "requirements": ["urn:conduct:sa8000:SA8000-7.a"],
+        },
     ),
     ("GET", "/api/v1/controls/{control_code}"): Rule(INTERNAL),
     ("PATCH", "/api/v1/controls/{control_code}"): Rule(PROGRAMME, body=lambda actor: {"title": "Renamed"}),
     ("GET", "/api/v1/assessments"): Rule(INTERNAL),
     ("POST", "/api/v1/assessments"): Rule(
-        ASSESS, ok=201, body=lambda actor: {"framework": "de_lksg", "scope_kind": "org_unit", "org_unit": "br-uk"}
+        ASSESS,
+        ok=201,
+        body=lambda actor: {"framework": "de_lksg", "scope_kind": "org_unit", "org_unit": "br-uk"},
     ),
     # an assessment of br-uk against the UNGP, with UNGP-11 recorded
     ("GET", "/api/v1/assessments/{assessment_id}"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
-    ("PUT", "/api/v1/assessments/{assessment_id}/results/{urn}"): Rule(ASSESS, body=lambda actor: {"status": "met"}),
+    ("PUT", "/api/v1/assessments/{assessment_id}/results/{urn}"): Rule(
+        ASSESS, body=lambda actor: {"status": "met"}
+    ),
     ("POST", "/api/v1/assessments/{assessment_id}/results/{urn}/evidence"): Rule(
         ASSESS, ok=201, body=lambda actor: {"kind": "link", "url": "https://example.org/evidence"}
     ),
@@ -299,21 +437,35 @@ CATALOG_API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/assessments/{assessment_id}/oscal"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
     ("GET", "/api/v1/risks"): Rule(INTERNAL),
     ("POST", "/api/v1/risks"): Rule(
-        PROGRAMME, ok=201,
-        body=lambda actor: {"code": "matrix-risk", "title": "Matrix risk", "dimension": "labour", "rights": ["privacy"],
-                            "people_affected": "Staff", "org_unit": "hq", "scale": 2, "scope": 2,
-                            "irremediability": 2, "likelihood": 2},
+        PROGRAMME,
+        ok=201,
+        body=lambda actor: {
+            "code": "matrix-risk",
+            "title": "Matrix risk",
+            "dimension": "labour",
+            "rights": ["privacy"],
+            "people_affected": "Staff",
+            "org_unit": "hq",
+            "scale": 2,
+            "scope": 2,
+            "irremediability": 2,
+            "likelihood": 2,
+        },
     ),
     ("GET", "/api/v1/risks/heatmap"): Rule(INTERNAL),
     # misuse-mass-surveillance: owned by hq, scoped to hq-sales (above br-uk) and bu-analytics
     ("GET", "/api/v1/risks/{risk_code}"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
     ("PATCH", "/api/v1/risks/{risk_code}"): Rule(PROGRAMME, body=lambda actor: {"likelihood": 4}),
     ("POST", "/api/v1/risks/{risk_code}/links"): Rule(
-        RISK_LINK - {"analyst"}, ok=201, denied_as=(("analyst", 404),),
+        RISK_LINK - {"analyst"},
+        ok=201,
+        denied_as=(("analyst", 404),),
         body=lambda actor: {"kind": "gate_decision", "id": _decision_on_br_uk()},
     ),
     ("GET", "/api/v1/reports"): Rule(INTERNAL),
-    ("POST", "/api/v1/reports"): Rule(PROGRAMME, ok=202, body=lambda actor: {"year": 2000}),  # builds (quickly: empty)
+    ("POST", "/api/v1/reports"): Rule(
+        PROGRAMME, ok=202, body=lambda actor: {"year": 2000}
+    ),  # builds (quickly: empty)
     ("GET", "/api/v1/reports/{report_id}"): Rule(INTERNAL),
     ("GET", "/api/v1/reports/{report_id}/manifest"): Rule(INTERNAL),
 }
@@ -325,45 +477,83 @@ CATALOG_PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "catalog/requirements/<str:urn>/"): Rule(INTERNAL),
     ("GET", "catalog/controls/"): Rule(INTERNAL),
     ("POST", "catalog/controls/"): Rule(
-        PROGRAMME, ok=302, body=lambda actor: {"code": "matrix-page-control", "title": "Matrix", "dimension": "labour",
-                                               "org_unit": _unit_pk("hq-hr")}
+        PROGRAMME,
+        ok=302,
+        body=lambda actor: {
+            "code": "matrix-page-control",
+            "title": "Matrix",
+            "dimension": "labour",
+            "org_unit": _unit_pk("hq-hr"),
+        },
     ),
     ("GET", "catalog/controls/<str:control_code>/"): Rule(INTERNAL),
-    ("POST", "catalog/controls/<str:control_code>/"): Rule(PROGRAMME, ok=302, body=lambda actor: {"title": "Renamed"}),
+    ("POST", "catalog/controls/<str:control_code>/"): Rule(
+        PROGRAMME, ok=302, body=lambda actor: {"title": "Renamed"}
+    ),
     ("GET", "catalog/assessments/"): Rule(INTERNAL),
     ("POST", "catalog/assessments/"): Rule(
-        ASSESS, ok=302, body=lambda actor: {"framework": "de_lksg", "scope_kind": "org_unit", "org_unit": _unit_pk("br-uk")}
+        ASSESS,
+        ok=302,
+        body=lambda actor: {"framework": "de_lksg", "scope_kind": "org_unit", "org_unit": _unit_pk("br-uk")},
     ),
     ("GET", "catalog/assessments/<int:assessment_id>/"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
     ("POST", "catalog/assessments/<int:assessment_id>/results"): Rule(
         ASSESS, ok=302, body=lambda actor: {"urn": "urn:conduct:ungp:UNGP-12", "status": "met"}
     ),
     ("POST", "catalog/assessments/<int:assessment_id>/evidence"): Rule(
-        ASSESS, ok=302, body=lambda actor: {"urn": "urn:conduct:ungp:UNGP-11", "kind": "link", "url": "https://example.org"}
+        ASSESS,
+        ok=302,
+        body=lambda actor: {"urn": "urn:conduct:ungp:UNGP-11", "kind": "link", "url": "https://example.org"},
     ),
     ("POST", "catalog/assessments/<int:assessment_id>/complete"): Rule(ASSESS, ok=302),
-    ("GET", "catalog/assessments/<int:assessment_id>/oscal.json"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
+    ("GET", "catalog/assessments/<int:assessment_id>/oscal.json"): Rule(
+        SEES_BR_UK, denied=404, denied_as=PORTAL_403
+    ),
     ("GET", "catalog/coverage/"): Rule(INTERNAL),
     ("GET", "reports/"): Rule(INTERNAL),
-    ("POST", "reports/build"): Rule(PROGRAMME, ok=302, body=lambda actor: {"year": "1999"}),  # refused: no build
+    ("POST", "reports/build"): Rule(
+        PROGRAMME, ok=302, body=lambda actor: {"year": "1999"}
+    ),  # refused: no build
     ("GET", "reports/<int:report_id>/"): Rule(INTERNAL),
     ("GET", "reports/<int:report_id>/files/<path:file_name>"): Rule(INTERNAL),
     ("GET", "risks/"): Rule(INTERNAL),
     ("POST", "risks/"): Rule(
-        PROGRAMME, ok=302,
-        body=lambda actor: {"code": "matrix-page-risk", "org_unit": _unit_pk("hq"), "title": "Matrix", "dimension": "labour",
-                            "rights": ["privacy"], "people_affected": "Staff", "scale": "2", "scope": "2",
-                            "irremediability": "2", "likelihood": "2"},
+        PROGRAMME,
+        ok=302,
+        body=lambda actor: {
+            "code": "matrix-page-risk",
+            "org_unit": _unit_pk("hq"),
+            "title": "Matrix",
+            "dimension": "labour",
+            "rights": ["privacy"],
+            "people_affected": "Staff",
+            "scale": "2",
+            "scope": "2",
+            "irremediability": "2",
+            "likelihood": "2",
+        },
     ),
     ("GET", "risks/<str:risk_code>/"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
     ("POST", "risks/<str:risk_code>/"): Rule(
-        PROGRAMME, ok=302, denied_as=(("analyst", 404),),
-        body=lambda actor: {"title": "Misuse", "dimension": "product", "rights": ["privacy"], "people_affected": "All",
-                            "scale": "5", "scope": "5", "irremediability": "4", "likelihood": "3",
-                            "residual_likelihood": "2"},
+        PROGRAMME,
+        ok=302,
+        denied_as=(("analyst", 404),),
+        body=lambda actor: {
+            "title": "Misuse",
+            "dimension": "product",
+            "rights": ["privacy"],
+            "people_affected": "All",
+            "scale": "5",
+            "scope": "5",
+            "irremediability": "4",
+            "likelihood": "3",
+            "residual_likelihood": "2",
+        },
     ),
     ("POST", "risks/<str:risk_code>/links"): Rule(
-        RISK_LINK - {"analyst"}, ok=302, denied_as=(("analyst", 404),),
+        RISK_LINK - {"analyst"},
+        ok=302,
+        denied_as=(("analyst", 404),),
         body=lambda actor: {"kind": "gate_decision", "id": str(_decision_on_br_uk())},
     ),
 }
@@ -383,8 +573,9 @@ def _catalog_param(name: str) -> int | str | None:
         from conduct.apps.accounts.models import OrgUnit
         from conduct.apps.catalog.services import assessment_create, result_record
 
-        assessment = assessment_create(actor=None, framework="ungp", scope_kind="org_unit",
-                                       org_unit=OrgUnit.objects.get(code="br-uk"))
+        assessment = assessment_create(
+            actor=None, framework="ungp", scope_kind="org_unit", org_unit=OrgUnit.objects.get(code="br-uk")
+        )
         result_record(actor=None, assessment=assessment, urn="urn:conduct:ungp:UNGP-11", status="met")
         return assessment.pk
     if name == "report_id":  # a published report's row, its folder holding just a manifest
@@ -417,33 +608,59 @@ def _screening_read() -> Rule:
 
 
 SCREENING_API: dict[tuple[str, str], Rule] = {
-    ("POST", "/api/v1/screening/search"): Rule(SCREENING_SEARCH, body=lambda actor: {
-        "name": "Drayworth Electronics Ltd", "type": "organization", "country": "GB"}),
+    ("POST", "/api/v1/screening/search"): Rule(
+        SCREENING_SEARCH,
+        body=lambda actor: {"name": "Drayworth Electronics Ltd", "type": "organization", "country": "GB"},
+    ),
     ("GET", "/api/v1/screening/lists"): Rule(INTERNAL),
     ("GET", "/api/v1/screening/lists/{list_name}"): Rule(INTERNAL),
-    ("POST", "/api/v1/screening/lists/{list_name}/versions"): Rule(LIST_LOADERS, ok=201, body=lambda actor: {
-        "filename": "matrix.csv", "content_base64": base64.b64encode(MATRIX_LIST).decode()}),
+    ("POST", "/api/v1/screening/lists/{list_name}/versions"): Rule(
+        LIST_LOADERS,
+        ok=201,
+        body=lambda actor: {
+            "filename": "matrix.csv",
+            "content_base64": base64.b64encode(MATRIX_LIST).decode(),
+        },
+    ),
     ("GET", "/api/v1/screening/parties"): Rule(INTERNAL),
     # the analyst may register parties, but not for br-uk: as for gates, a unit it cannot see is invalid input (422)
-    ("POST", "/api/v1/screening/parties"): Rule(SCREENING_PARTIES, ok=201, denied_as=(("analyst", 422),), body=lambda actor: {
-        "reference": "customer:MATRIX-1", "kind": "customer", "name": "Matrix Customer Ltd", "country": "GB",
-        "org_unit": "br-uk"}),
+    ("POST", "/api/v1/screening/parties"): Rule(
+        SCREENING_PARTIES,
+        ok=201,
+        denied_as=(("analyst", 422),),
+        body=lambda actor: {
+            "reference": "customer:MATRIX-1",
+            "kind": "customer",
+            "name": "Matrix Customer Ltd",
+            "country": "GB",
+            "org_unit": "br-uk",
+        },
+    ),
     ("GET", "/api/v1/screening/parties/{party_id}"): _screening_read(),
     ("GET", "/api/v1/screening/alerts"): Rule(INTERNAL),
     ("GET", "/api/v1/screening/alerts/{alert_id}"): _screening_read(),
     ("POST", "/api/v1/screening/alerts/{alert_id}/review"): Rule(
-        SCREENING_REVIEW, denied_as=(("analyst", 404),), body=lambda actor: {"decision": "dismiss", "reason": "Matrix"}),
+        SCREENING_REVIEW,
+        denied_as=(("analyst", 404),),
+        body=lambda actor: {"decision": "dismiss", "reason": "Matrix"},
+    ),
 }
 
 SCREENING_PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "screening/"): Rule(INTERNAL),
     ("GET", "screening/alerts/<int:alert_id>/"): _screening_read(),
     ("POST", "screening/alerts/<int:alert_id>/review"): Rule(
-        SCREENING_REVIEW, ok=302, denied_as=(("analyst", 404),), body=lambda actor: {"decision": "dismiss",
-                                                                                       "reason": "Matrix"}),
+        SCREENING_REVIEW,
+        ok=302,
+        denied_as=(("analyst", 404),),
+        body=lambda actor: {"decision": "dismiss", "reason": "Matrix"},
+    ),
     ("GET", "screening/lists/"): Rule(INTERNAL),
-    ("POST", "screening/lists/"): Rule(LIST_LOADERS, ok=302, body=lambda actor: {
-        "file": _upload("matrix.csv", MATRIX_LIST), "list": "internal_blocklist"}),
+    ("POST", "screening/lists/"): Rule(
+        LIST_LOADERS,
+        ok=302,
+        body=lambda actor: {"file": _upload("matrix.csv", MATRIX_LIST), "list": "internal_blocklist"},
+    ),
     ("GET", "screening/lists/<slug:list_name>/"): Rule(INTERNAL),
     ("GET", "screening/search/"): Rule(SCREENING_SEARCH),
     ("GET", "screening/parties/"): Rule(INTERNAL),
@@ -470,7 +687,9 @@ def _screening_param(name: str) -> int | str | None:
 # the auditor takes part in it; only voting members vote, and only members declare conflicts.
 CASE_MANAGERS = frozenset({"admin", "compliance_officer", "committee_member"})
 CASE_WORKERS = CASE_MANAGERS | {"liaison"}
-REC_WORKERS = frozenset({"admin", "compliance_officer", "liaison"})  # liaison_uk: the br-uk item is routed to them
+REC_WORKERS = frozenset(
+    {"admin", "compliance_officer", "liaison"}
+)  # liaison_uk: the br-uk item is routed to them
 ANALYST_404 = (("analyst", 404),)
 FAR_FUTURE = "2099-01-01"
 
@@ -491,7 +710,9 @@ def _tec_case() -> Any:
     from conduct.apps.governance.models import Case
     from tests.apps.governance.conftest import TEC_DEAL, refer_to_tec, tec_case_of
 
-    found = Case.objects.filter(subject_ref=TEC_DEAL["reference"], committee__slug="technical-ethics").order_by("-pk")
+    found = Case.objects.filter(
+        subject_ref=TEC_DEAL["reference"], committee__slug="technical-ethics"
+    ).order_by("-pk")
     return found.first() or tec_case_of(refer_to_tec(User.objects.get(username="officer")))
 
 
@@ -501,50 +722,90 @@ def _tec_case_decided() -> None:
 
     case = _tec_case()
     if not case.decisions.filter(round=case.round).exists():
-        CaseDecision.objects.create(case=case, round=case.round, outcome="reject", method="committee_vote",
-                                    rationale="Matrix", decided_by="matrix")
+        CaseDecision.objects.create(
+            case=case,
+            round=case.round,
+            outcome="reject",
+            method="committee_vote",
+            rationale="Matrix",
+            decided_by="matrix",
+        )
         Case.objects.filter(pk=case.pk).update(status="decided")
 
 
 GOVERNANCE_API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/committees"): Rule(INTERNAL),
-    ("POST", "/api/v1/committees"): Rule(ORG_CHANGE, ok=201, body=lambda actor: {
-        "slug": "matrix-board", "name": "Matrix", "mandate": "advises"}),
+    ("POST", "/api/v1/committees"): Rule(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {"slug": "matrix-board", "name": "Matrix", "mandate": "advises"},
+    ),
     ("GET", "/api/v1/committees/{committee_id}"): Rule(INTERNAL),
-    ("PATCH", "/api/v1/committees/{committee_id}"): Rule(ORG_CHANGE, body=lambda actor: {"description": "Matrix"}),
-    ("POST", "/api/v1/committees/{committee_id}/members"): Rule(ORG_CHANGE, ok=201, body=lambda actor: {"user": "analyst"}),
+    ("PATCH", "/api/v1/committees/{committee_id}"): Rule(
+        ORG_CHANGE, body=lambda actor: {"description": "Matrix"}
+    ),
+    ("POST", "/api/v1/committees/{committee_id}/members"): Rule(
+        ORG_CHANGE, ok=201, body=lambda actor: {"user": "analyst"}
+    ),
     ("PATCH", "/api/v1/committees/{committee_id}/members/{member_id}"): Rule(
-        ORG_CHANGE, body=lambda actor: {"role": "member"}),
+        ORG_CHANGE, body=lambda actor: {"role": "member"}
+    ),
     ("GET", "/api/v1/cases"): Rule(INTERNAL),
-    ("POST", "/api/v1/cases"): Rule(ORG_CHANGE, ok=201, body=lambda actor: {
-        "title": "Matrix case", "dimension": "labour", "queue": "compliance-officers", "org_unit": "br-uk"}),
+    ("POST", "/api/v1/cases"): Rule(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {
+            "title": "Matrix case",
+            "dimension": "labour",
+            "queue": "compliance-officers",
+            "org_unit": "br-uk",
+        },
+    ),
     ("GET", "/api/v1/cases/{case_id}"): _sees_case(),
-    ("PATCH", "/api/v1/cases/{case_id}"): _on_case(CASE_MANAGERS, body=lambda actor: {"description": "Matrix"}),
-    ("POST", "/api/v1/cases/{case_id}/status"): _on_case(CASE_MANAGERS, body=lambda actor: {"status": "under_review"}),
+    ("PATCH", "/api/v1/cases/{case_id}"): _on_case(
+        CASE_MANAGERS, body=lambda actor: {"description": "Matrix"}
+    ),
+    ("POST", "/api/v1/cases/{case_id}/status"): _on_case(
+        CASE_MANAGERS, body=lambda actor: {"status": "under_review"}
+    ),
     ("GET", "/api/v1/cases/{case_id}/votes"): _sees_case(),
     ("POST", "/api/v1/cases/{case_id}/votes"): _on_case(
-        frozenset({"committee_member"}), ok=201, body=lambda actor: {"choice": "approve", "rationale": "Matrix"}),
+        frozenset({"committee_member"}),
+        ok=201,
+        body=lambda actor: {"choice": "approve", "rationale": "Matrix"},
+    ),
     # the body hook runs once the path is filled: it gives the case a decision to read
     ("GET", "/api/v1/cases/{case_id}/decision"): Rule(
-        SEES_BR_UK, denied=404, denied_as=PORTAL_403, body=lambda actor: _tec_case_decided()),
+        SEES_BR_UK, denied=404, denied_as=PORTAL_403, body=lambda actor: _tec_case_decided()
+    ),
     # a committee's case is decided by its vote: nobody decides it alone (the officer, who may decide, gets 409)
     ("POST", "/api/v1/cases/{case_id}/decision"): Rule(
-        frozenset(), denied_as=(("compliance_officer", 409), *ANALYST_404),
-        body=lambda actor: {"outcome": "reject", "rationale": "Matrix"}),
+        frozenset(),
+        denied_as=(("compliance_officer", 409), *ANALYST_404),
+        body=lambda actor: {"outcome": "reject", "rationale": "Matrix"},
+    ),
     ("POST", "/api/v1/cases/{case_id}/conflicts"): _on_case(
-        frozenset({"compliance_officer", "committee_member"}), ok=201, body=lambda actor: {"reason": "Matrix"}),
+        frozenset({"compliance_officer", "committee_member"}), ok=201, body=lambda actor: {"reason": "Matrix"}
+    ),
     ("GET", "/api/v1/cases/{case_id}/comments"): _sees_case(),
-    ("POST", "/api/v1/cases/{case_id}/comments"): _on_case(CASE_WORKERS, ok=201, body=lambda actor: {"body": "Matrix"}),
+    ("POST", "/api/v1/cases/{case_id}/comments"): _on_case(
+        CASE_WORKERS, ok=201, body=lambda actor: {"body": "Matrix"}
+    ),
     ("GET", "/api/v1/cases/{case_id}/documents"): _sees_case(),
-    ("POST", "/api/v1/cases/{case_id}/documents"): _on_case(CASE_WORKERS, ok=201, body=lambda actor: {
-        "filename": "a.txt", "content_base64": "aGk="}),
+    ("POST", "/api/v1/cases/{case_id}/documents"): _on_case(
+        CASE_WORKERS, ok=201, body=lambda actor: {"filename": "a.txt", "content_base64": "aGk="}
+    ),
     ("GET", "/api/v1/recommendations"): Rule(INTERNAL),
-    ("POST", "/api/v1/recommendations"): Rule(ORG_CHANGE, ok=201, body=lambda actor: {
-        "title": "Matrix", "org_unit": "br-uk", "due_date": FAR_FUTURE}),
+    ("POST", "/api/v1/recommendations"): Rule(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {"title": "Matrix", "org_unit": "br-uk", "due_date": FAR_FUTURE},
+    ),
     ("GET", "/api/v1/recommendations/{recommendation_id}"): _sees_case(),
     # the committee member and the analyst may not update items at all (403 by role before any scope)
     ("PATCH", "/api/v1/recommendations/{recommendation_id}"): Rule(
-        REC_WORKERS, body=lambda actor: {"status": "in_progress"}),
+        REC_WORKERS, body=lambda actor: {"status": "in_progress"}
+    ),
     ("GET", "/api/v1/liaison-network"): Rule(INTERNAL),
     # every role's own inbox
     ("GET", "/api/v1/notifications"): Rule(EVERYONE),
@@ -554,41 +815,72 @@ GOVERNANCE_API: dict[tuple[str, str], Rule] = {
 
 GOVERNANCE_PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "governance/committees/"): Rule(INTERNAL),
-    ("POST", "governance/committees/new"): Rule(ORG_CHANGE, ok=302, body=lambda actor: {
-        "slug": "matrix-page", "name": "Matrix", "mandate": "advises"}),
+    ("POST", "governance/committees/new"): Rule(
+        ORG_CHANGE, ok=302, body=lambda actor: {"slug": "matrix-page", "name": "Matrix", "mandate": "advises"}
+    ),
     ("GET", "governance/committees/<int:committee_id>/"): Rule(INTERNAL),
-    ("POST", "governance/committees/<int:committee_id>/rule"): Rule(ORG_CHANGE, ok=302, body=lambda actor: {
-        "quorum_ratio": "0.5", "majority": "simple"}),
-    ("POST", "governance/committees/<int:committee_id>/members"): Rule(ORG_CHANGE, ok=302, body=lambda actor: {
-        "username": "analyst", "role": "member"}),
+    ("POST", "governance/committees/<int:committee_id>/rule"): Rule(
+        ORG_CHANGE, ok=302, body=lambda actor: {"quorum_ratio": "0.5", "majority": "simple"}
+    ),
+    ("POST", "governance/committees/<int:committee_id>/members"): Rule(
+        ORG_CHANGE, ok=302, body=lambda actor: {"username": "analyst", "role": "member"}
+    ),
     ("GET", "governance/cases/"): Rule(INTERNAL),
     ("GET", "governance/cases/new"): Rule(ORG_CHANGE),
-    ("POST", "governance/cases/new"): Rule(ORG_CHANGE, ok=302, body=lambda actor: {
-        "title": "Matrix case", "dimension": "labour", "queue": "compliance-officers", "due_days": "14"}),
+    ("POST", "governance/cases/new"): Rule(
+        ORG_CHANGE,
+        ok=302,
+        body=lambda actor: {
+            "title": "Matrix case",
+            "dimension": "labour",
+            "queue": "compliance-officers",
+            "due_days": "14",
+        },
+    ),
     ("GET", "governance/cases/<int:case_id>/"): _sees_case(),
     ("POST", "governance/cases/<int:case_id>/vote"): _on_case(
-        frozenset({"committee_member"}), ok=302, body=lambda actor: {"choice": "approve", "rationale": "Matrix"}),
+        frozenset({"committee_member"}),
+        ok=302,
+        body=lambda actor: {"choice": "approve", "rationale": "Matrix"},
+    ),
     ("POST", "governance/cases/<int:case_id>/decide"): Rule(
-        frozenset(), denied_as=(("compliance_officer", 409), *ANALYST_404),
-        body=lambda actor: {"outcome": "reject", "rationale": "Matrix"}),
+        frozenset(),
+        denied_as=(("compliance_officer", 409), *ANALYST_404),
+        body=lambda actor: {"outcome": "reject", "rationale": "Matrix"},
+    ),
     ("POST", "governance/cases/<int:case_id>/conflict"): _on_case(
-        frozenset({"compliance_officer", "committee_member"}), ok=302, body=lambda actor: {"reason": "Matrix"}),
+        frozenset({"compliance_officer", "committee_member"}), ok=302, body=lambda actor: {"reason": "Matrix"}
+    ),
     ("POST", "governance/cases/<int:case_id>/comments"): _on_case(
-        CASE_WORKERS, ok=302, body=lambda actor: {"body": "Matrix"}),
-    ("POST", "governance/cases/<int:case_id>/documents"): _on_case(CASE_WORKERS, ok=302, body=lambda actor: {
-        "kind": "evidence", "file": _upload("n.txt", b"notes")}),
+        CASE_WORKERS, ok=302, body=lambda actor: {"body": "Matrix"}
+    ),
+    ("POST", "governance/cases/<int:case_id>/documents"): _on_case(
+        CASE_WORKERS, ok=302, body=lambda actor: {"kind": "evidence", "file": _upload("n.txt", b"notes")}
+    ),
     ("GET", "governance/cases/<int:case_id>/documents/<int:document_id>"): _sees_case(),
     ("POST", "governance/cases/<int:case_id>/status"): _on_case(
-        CASE_MANAGERS, ok=302, body=lambda actor: {"status": "under_review"}),
+        CASE_MANAGERS, ok=302, body=lambda actor: {"status": "under_review"}
+    ),
     ("POST", "governance/cases/<int:case_id>/edit"): _on_case(
-        CASE_MANAGERS, ok=302, body=lambda actor: {"rights": ["privacy"]}),
+        CASE_MANAGERS, ok=302, body=lambda actor: {"rights": ["privacy"]}
+    ),
     ("GET", "governance/recommendations/"): Rule(INTERNAL),
-    ("POST", "governance/recommendations/new"): Rule(ORG_CHANGE, ok=302, body=lambda actor: {
-        "title": "Matrix", "org_unit": _unit_pk("br-uk"), "due_date": FAR_FUTURE, "kind": "task", "source": "officer"}),
+    ("POST", "governance/recommendations/new"): Rule(
+        ORG_CHANGE,
+        ok=302,
+        body=lambda actor: {
+            "title": "Matrix",
+            "org_unit": _unit_pk("br-uk"),
+            "due_date": FAR_FUTURE,
+            "kind": "task",
+            "source": "officer",
+        },
+    ),
     ("POST", "governance/recommendations/escalate"): Rule(ORG_CHANGE, ok=302),
     ("GET", "governance/recommendations/<int:recommendation_id>/"): _sees_case(),
     ("POST", "governance/recommendations/<int:recommendation_id>/update"): Rule(
-        REC_WORKERS, ok=302, body=lambda actor: {"status": "in_progress"}),
+        REC_WORKERS, ok=302, body=lambda actor: {"status": "in_progress"}
+    ),
     ("GET", "governance/liaison-network/"): Rule(INTERNAL),
     ("GET", "governance/notifications/"): Rule(EVERYONE),
     ("POST", "governance/notifications/<int:notification_id>/read"): Rule(EVERYONE, ok=302),
@@ -613,19 +905,27 @@ def _governance_param(name: str, actor: Any) -> int | None:
     if name == "committee_id":
         return Committee.objects.get(slug="technical-ethics").pk
     if name == "member_id":
-        return CommitteeMember.objects.get(committee__slug="technical-ethics", user__username="ethics_member").pk
+        return CommitteeMember.objects.get(
+            committee__slug="technical-ethics", user__username="ethics_member"
+        ).pk
     if name == "recommendation_id":  # an item for br-uk, routed to its liaison (liaison_uk)
         from django.utils import timezone
 
         from conduct.apps.accounts.models import OrgUnit
         from conduct.apps.governance.services import recommendation_create
 
-        return recommendation_create(actor=officer, title="Matrix item", org_unit=OrgUnit.objects.get(code="br-uk"),
-                                     due_date=timezone.localdate()).pk
+        return recommendation_create(
+            actor=officer,
+            title="Matrix item",
+            org_unit=OrgUnit.objects.get(code="br-uk"),
+            due_date=timezone.localdate(),
+        ).pk
     if name == "notification_id":  # the actor's own
         from conduct.apps.notifications.services import notify
 
-        return notify(users=[actor], kind="assignment", text="Matrix", link="/governance/cases/", email=False)[0].pk
+        return notify(
+            users=[actor], kind="assignment", text="Matrix", link="/governance/cases/", email=False
+        )[0].pk
     return None
 
 
@@ -637,25 +937,39 @@ API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/roles"): Rule(EVERYONE),
     ("GET", "/api/v1/org-units"): Rule(INTERNAL, denied=EMPTY),
     ("POST", "/api/v1/org-units"): Rule(
-        ORG_CHANGE, ok=201,
-        body=lambda actor: {"code": "matrix-unit", "name": "Matrix unit", "kind": "department", "country": "CN",
-                            "parent": "hq"},
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {
+            "code": "matrix-unit",
+            "name": "Matrix unit",
+            "kind": "department",
+            "country": "CN",
+            "parent": "hq",
+        },
     ),
     ("GET", "/api/v1/org-units/without-liaison"): Rule(INTERNAL, denied=EMPTY),
     ("GET", "/api/v1/org-units/{unit_id}"): Rule(SEES_BR_UK, denied=404),
-    ("PATCH", "/api/v1/org-units/{unit_id}"): Rule(ORG_CHANGE, body=lambda actor: {"name": "UK Branch (renamed)"}),
+    ("PATCH", "/api/v1/org-units/{unit_id}"): Rule(
+        ORG_CHANGE, body=lambda actor: {"name": "UK Branch (renamed)"}
+    ),
     ("GET", "/api/v1/users"): Rule(USERS_READ),
     ("POST", "/api/v1/users"): Rule(
-        ADMIN, ok=201, body=lambda actor: {"username": "matrix-user", "role": "analyst", "scope_units": ["hq-legal"]}
+        ADMIN,
+        ok=201,
+        body=lambda actor: {"username": "matrix-user", "role": "analyst", "scope_units": ["hq-legal"]},
     ),
     ("GET", "/api/v1/users/{user_id}"): Rule(USERS_READ),
     ("PATCH", "/api/v1/users/{user_id}"): Rule(ADMIN, body=lambda actor: {"email": "jonas@example.org"}),
     ("GET", "/api/v1/liaisons"): Rule(INTERNAL),
-    ("POST", "/api/v1/liaisons"): Rule(ORG_CHANGE, ok=201, body=lambda actor: {"user": "analyst", "org_unit": "br-br"}),
+    ("POST", "/api/v1/liaisons"): Rule(
+        ORG_CHANGE, ok=201, body=lambda actor: {"user": "analyst", "org_unit": "br-br"}
+    ),
     ("DELETE", "/api/v1/liaisons/{liaison_id}"): Rule(ORG_CHANGE, ok=204),
     # Tokens are self-service for every role, the auditor included (docs/api.md: "everyone (own)").
     ("GET", "/api/v1/tokens"): Rule(EVERYONE),
-    ("POST", "/api/v1/tokens"): Rule(EVERYONE, ok=201, body=lambda actor: {"name": "matrix", "expires_days": 1}),
+    ("POST", "/api/v1/tokens"): Rule(
+        EVERYONE, ok=201, body=lambda actor: {"name": "matrix", "expires_days": 1}
+    ),
     ("DELETE", "/api/v1/tokens/{token_id}"): Rule(EVERYONE),
     ("GET", "/api/v1/ledger"): Rule(LEDGER_READ),
     ("GET", "/api/v1/ledger/verify"): Rule(LEDGER_READ),
@@ -692,9 +1006,15 @@ PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "portal/"): Rule(PORTAL),
     ("GET", "org/units/"): Rule(INTERNAL),
     ("POST", "org/units/new"): Rule(
-        ORG_CHANGE, ok=302,
-        body=lambda actor: {"code": "matrix-page-unit", "name": "Matrix unit", "kind": "department", "country": "CN",
-                            "parent": _unit_pk("hq")},
+        ORG_CHANGE,
+        ok=302,
+        body=lambda actor: {
+            "code": "matrix-page-unit",
+            "name": "Matrix unit",
+            "kind": "department",
+            "country": "CN",
+            "parent": _unit_pk("hq"),
+        },
     ),
     ("GET", "org/units/<int:unit_id>/"): Rule(SEES_BR_UK, denied=404),
     ("GET", "org/liaisons/"): Rule(INTERNAL),
@@ -703,7 +1023,9 @@ PAGES: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "org/liaisons/<int:liaison_id>/remove"): Rule(ORG_CHANGE, ok=302),
     ("GET", "org/users/"): Rule(USERS_READ),
-    ("POST", "org/users/"): Rule(ADMIN, ok=302, body=lambda actor: {"username": "matrix-page-user", "role": "analyst"}),
+    ("POST", "org/users/"): Rule(
+        ADMIN, ok=302, body=lambda actor: {"username": "matrix-page-user", "role": "analyst"}
+    ),
     ("GET", "account/tokens/"): Rule(EVERYONE),
     ("POST", "account/tokens/"): Rule(
         EVERYONE, body=lambda actor: {"name": "matrix", "scope": "read", "expires_days": 1}
@@ -766,7 +1088,9 @@ def discovered_api_extras() -> set[str]:
     """URLs of the ninja include that are not operations (the schema, the docs page, the root)."""
     from conduct.config.api import api
 
-    operations = {re.sub(r"\{(\w+)\}", r"<\1>", path.removeprefix("/api/")) for _, path in discovered_api_operations()}
+    operations = {
+        re.sub(r"\{(\w+)\}", r"<\1>", path.removeprefix("/api/")) for _, path in discovered_api_operations()
+    }
     return {str(p.pattern) for p in api.urls[0]} - operations - {""}
 
 
@@ -793,8 +1117,9 @@ def _param(name: str, actor: Any) -> int | str:
     if name == "decision_id":
         from conduct.apps.gates.services import gate_decide
 
-        return gate_decide(actor=None, gate="sales_deal", subject=_subject(), org_unit=OrgUnit.objects.get(code="br-uk")
-                           ).decision.pk
+        return gate_decide(
+            actor=None, gate="sales_deal", subject=_subject(), org_unit=OrgUnit.objects.get(code="br-uk")
+        ).decision.pk
     supplier_value = _supplier_param(name)
     if supplier_value is not None:
         return supplier_value
@@ -834,7 +1159,9 @@ def _supplier_param(name: str) -> int | str | None:
 
         cert = Certificate.objects.get(supplier=acme, number="SA-2291")
         if not cert.file:
-            certificate_attach_file(actor=None, certificate=cert, content=b"%PDF-1.4\n%%EOF\n", filename="c.pdf")
+            certificate_attach_file(
+                actor=None, certificate=cert, content=b"%PDF-1.4\n%%EOF\n", filename="c.pdf"
+            )
         return cert.pk
     if name == "audit_id":
         return acme.audits.first().pk
@@ -852,10 +1179,14 @@ def _supplier_param(name: str) -> int | str | None:
 
 
 def fill(template: str, actor: Any) -> str:
-    return re.sub(r"\{(\w+)\}|<(?:\w+:)?(\w+)>", lambda m: str(_param(m.group(1) or m.group(2), actor)), template)
+    return re.sub(
+        r"\{(\w+)\}|<(?:\w+:)?(\w+)>", lambda m: str(_param(m.group(1) or m.group(2), actor)), template
+    )
 
 
-def call(client: Client, method: str, url: str, body: dict[str, Any] | None, *, as_json: bool, **extra: Any) -> Any:
+def call(
+    client: Client, method: str, url: str, body: dict[str, Any] | None, *, as_json: bool, **extra: Any
+) -> Any:
     if method == "GET":
         return client.get(url, **extra)
     if as_json:
@@ -984,7 +1315,9 @@ def _page_mismatch(role: str, method: str, route: str, actor: Any, client: Clien
     response = _in_savepoint(request)
     expected = rule.ok if role in rule.allowed else rule.refusal(role)
     if response.status_code != expected:
-        return f"{role} {method} {url}: {response.status_code}, expected {expected}: {response.content[:200]!r}"
+        return (
+            f"{role} {method} {url}: {response.status_code}, expected {expected}: {response.content[:200]!r}"
+        )
     if response.status_code == 302 and route != "logout/" and response["Location"].startswith("/login/"):
         return f"{role} {method} {url}: sent to the login page although logged in"
     return None
@@ -1041,7 +1374,9 @@ def test_anonymous_visitors_are_sent_to_the_login_page_from_every_page(admin):
             if response.status_code != 200:
                 mismatches.append(f"{method} {url}: {response.status_code}, expected 200 (public)")
         elif response.status_code != 302 or not response["Location"].startswith("/login/"):
-            mismatches.append(f"{method} {url}: {response.status_code} {response.get('Location')}, expected the login page")
+            mismatches.append(
+                f"{method} {url}: {response.status_code} {response.get('Location')}, expected the login page"
+            )
     assert mismatches == []
 
 
@@ -1060,9 +1395,16 @@ def test_pages_that_only_change_things_refuse_get(route, admin):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "target"), [("admin", "/dashboard/"), ("liaison", "/dashboard/"),
-                                              ("auditor", "/dashboard/"), ("supplier", "/portal/"),
-                                              ("customer", "/portal/")])
+@pytest.mark.parametrize(
+    ("role", "target"),
+    [
+        ("admin", "/dashboard/"),
+        ("liaison", "/dashboard/"),
+        ("auditor", "/dashboard/"),
+        ("supplier", "/portal/"),
+        ("customer", "/portal/"),
+    ],
+)
 def test_home_sends_staff_to_the_dashboard_and_portal_users_to_the_portal(role, target):
     _, client = _as(role)
     response = client.get("/")
@@ -1083,9 +1425,17 @@ def test_a_liaison_sees_their_branch_and_its_subtree_but_no_other_branch(liaison
     from conduct.apps.accounts.services import orgunit_create
 
     br_uk = OrgUnit.objects.get(code="br-uk")
-    office = orgunit_create(actor=None, code="br-uk-manchester", name="Manchester office", kind="branch", country="GB",
-                            parent=br_uk)
-    orgunit_create(actor=None, code="br-uk-desk", name="Leeds desk", kind="branch", country="GB", parent=office)
+    office = orgunit_create(
+        actor=None,
+        code="br-uk-manchester",
+        name="Manchester office",
+        kind="branch",
+        country="GB",
+        parent=br_uk,
+    )
+    orgunit_create(
+        actor=None, code="br-uk-desk", name="Leeds desk", kind="branch", country="GB", parent=office
+    )
     client = api_client(liaison_uk)
 
     assert _codes(client.get("/api/v1/org-units?limit=500")) == {"br-uk", "br-uk-manchester", "br-uk-desk"}
@@ -1125,8 +1475,16 @@ def test_portal_users_see_no_org_units_users_liaisons_or_ledger(username, cast, 
     assert _codes(client.get("/api/v1/org-units")) == set()
     assert _codes(client.get("/api/v1/org-units/without-liaison")) == set()
     assert_error_shape(client.get("/api/v1/org-units/hq"), 404)
-    for url in ["/api/v1/users", "/api/v1/users/admin", "/api/v1/liaisons", "/api/v1/ledger", "/api/v1/ledger/1",
-                "/api/v1/ledger/export", "/api/v1/ledger/checkpoints", "/api/v1/committees"]:
+    for url in [
+        "/api/v1/users",
+        "/api/v1/users/admin",
+        "/api/v1/liaisons",
+        "/api/v1/ledger",
+        "/api/v1/ledger/1",
+        "/api/v1/ledger/export",
+        "/api/v1/ledger/checkpoints",
+        "/api/v1/committees",
+    ]:
         assert_error_shape(client.get(url), 403, "forbidden")
     me = client.get("/api/v1/me").json()
     assert me["scope_units"] == []
@@ -1177,11 +1535,20 @@ def test_the_auditor_reads_everything(auditor, api_client):
 
 
 # Writes every role may make on its own account: its tokens and notifications, logging out, and re-checking the ledger.
-SELF_SERVICE_API = {("POST", "/api/v1/tokens"), ("DELETE", "/api/v1/tokens/{token_id}"),
-                    ("POST", "/api/v1/notifications/{notification_id}/read"), ("POST", "/api/v1/notifications/clear")}
-SELF_SERVICE_PAGES = {("POST", "logout/"), ("POST", "account/tokens/"), ("POST", "account/tokens/<int:token_id>/revoke"),
-                      ("POST", "audit/ledger/verify"), ("POST", "governance/notifications/<int:notification_id>/read"),
-                      ("POST", "governance/notifications/clear")}
+SELF_SERVICE_API = {
+    ("POST", "/api/v1/tokens"),
+    ("DELETE", "/api/v1/tokens/{token_id}"),
+    ("POST", "/api/v1/notifications/{notification_id}/read"),
+    ("POST", "/api/v1/notifications/clear"),
+}
+SELF_SERVICE_PAGES = {
+    ("POST", "logout/"),
+    ("POST", "account/tokens/"),
+    ("POST", "account/tokens/<int:token_id>/revoke"),
+    ("POST", "audit/ledger/verify"),
+    ("POST", "governance/notifications/<int:notification_id>/read"),
+    ("POST", "governance/notifications/clear"),
+}
 
 
 @pytest.mark.django_db
@@ -1189,10 +1556,16 @@ def test_the_auditor_is_refused_every_write_with_403(auditor, bearer):
     from conduct.apps.audit.models import LedgerEntry
 
     headers = bearer(auditor, "read-write")
-    api_writes = [(m, fill(p, auditor), API[(m, p)].body(auditor) if API[(m, p)].body else None)
-                  for m, p in sorted(API) if m != "GET" and (m, p) not in SELF_SERVICE_API]
-    page_writes = [("/" + fill(r, auditor), PAGES[(m, r)].body(auditor) if PAGES[(m, r)].body else None)
-                   for m, r in sorted(PAGES) if m == "POST" and (m, r) not in SELF_SERVICE_PAGES]
+    api_writes = [
+        (m, fill(p, auditor), API[(m, p)].body(auditor) if API[(m, p)].body else None)
+        for m, p in sorted(API)
+        if m != "GET" and (m, p) not in SELF_SERVICE_API
+    ]
+    page_writes = [
+        ("/" + fill(r, auditor), PAGES[(m, r)].body(auditor) if PAGES[(m, r)].body else None)
+        for m, r in sorted(PAGES)
+        if m == "POST" and (m, r) not in SELF_SERVICE_PAGES
+    ]
     assert len(api_writes) >= 9 and len(page_writes) >= 6
     client = Client()
     client.force_login(auditor)
@@ -1210,7 +1583,9 @@ def test_read_only_tokens_cannot_write_anywhere_in_the_api(admin, bearer):
     from conduct.apps.audit.models import LedgerEntry
 
     headers = bearer(admin, "read")
-    requests = [(m, fill(p, admin), API[(m, p)].body(admin) if API[(m, p)].body else None) for m, p in sorted(API)]
+    requests = [
+        (m, fill(p, admin), API[(m, p)].body(admin) if API[(m, p)].body else None) for m, p in sorted(API)
+    ]
     before = LedgerEntry.objects.count()
     for method, url, body in requests:
         response = call(Client(), method, url, body, as_json=True, **headers)
@@ -1235,12 +1610,19 @@ def test_session_writes_need_the_csrf_token_but_bearer_writes_do_not(officer, be
     assert ok.status_code == 201
 
     tokenised = Client(enforce_csrf_checks=True)
-    assert tokenised.post("/api/v1/tokens", body, content_type="application/json", **bearer(officer)).status_code == 201
+    assert (
+        tokenised.post("/api/v1/tokens", body, content_type="application/json", **bearer(officer)).status_code
+        == 201
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("authorization", ["Bearer cdt_00000000_nope", "Bearer nonsense", "Basic b2ZmaWNlcjp4"])
+@pytest.mark.parametrize(
+    "authorization", ["Bearer cdt_00000000_nope", "Bearer nonsense", "Basic b2ZmaWNlcjp4"]
+)
 def test_a_write_with_a_bad_token_answers_401_not_a_csrf_error(authorization):
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/api/v1/org-units", "{}", content_type="application/json", HTTP_AUTHORIZATION=authorization)
+    response = client.post(
+        "/api/v1/org-units", "{}", content_type="application/json", HTTP_AUTHORIZATION=authorization
+    )
     assert_error_shape(response, 401, "unauthenticated")

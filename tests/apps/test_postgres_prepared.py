@@ -19,8 +19,10 @@ def test_a_repeated_orm_query_is_prepared_and_still_answers_right():
 
     def prepared() -> int:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-                           ['%"accounts_user"."username" = $1%'])
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['%"accounts_user"."username" = $1%'],
+            )
             return int(cursor.fetchone()[0])
 
     before = prepared()

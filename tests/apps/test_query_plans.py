@@ -59,12 +59,18 @@ def test_a_subject_s_names_are_read_in_one_statement_each_through_the_index():
 def test_an_object_s_ledger_history_is_read_through_its_index(officer):
     from conduct.apps.audit.selectors import object_history
 
-    sql, params = object_history(actor=officer, object_type="gate_decision", object_id=1).query.sql_with_params()
+    sql, params = object_history(
+        actor=officer, object_type="gate_decision", object_id=1
+    ).query.sql_with_params()
     assert "ledger_entry_object" in plan_of(sql, list(params))
 
 
 def test_the_officers_a_review_case_goes_to_are_found_through_the_role_index():
-    sql, params = User.objects.filter(role=Role.COMPLIANCE_OFFICER, is_active=True).order_by("pk").query.sql_with_params()
+    sql, params = (
+        User.objects.filter(role=Role.COMPLIANCE_OFFICER, is_active=True)
+        .order_by("pk")
+        .query.sql_with_params()
+    )
     assert "user_role" in plan_of(sql, list(params))
 
 

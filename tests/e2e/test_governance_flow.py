@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DEAL = {
     "reference": "D-2009",
-    "parties": [{"role": "end_user", "name": "Riverside City Council", "country": "GB", "sector": "government_civil"}],
+    "parties": [
+        {"role": "end_user", "name": "Riverside City Council", "country": "GB", "sector": "government_civil"}
+    ],
     "items": [{"sku": "AI-LIC-FR", "capabilities": ["facial_recognition"], "quantity": 1}],
 }
 
@@ -50,10 +52,17 @@ def referred_case(live_server, settings, tmp_path):
     LedgerHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": "0" * 64})
     call_command("demo_load", quiet=True)
     officer = User.objects.get(username="officer")
-    decision = gate_decide(actor=officer, gate="sales_deal", subject=DEAL, org_unit=OrgUnit.objects.get(code="br-uk")).decision
+    decision = gate_decide(
+        actor=officer, gate="sales_deal", subject=DEAL, org_unit=OrgUnit.objects.get(code="br-uk")
+    ).decision
     case = decision.cases.get()
-    case_vote(actor=User.objects.get(username="ethics_member"), case=case, choice="approve_with_conditions",
-              rationale="Acceptable with safeguards.", conditions=["Publish a transparency notice at every camera site"])
+    case_vote(
+        actor=User.objects.get(username="ethics_member"),
+        case=case,
+        choice="approve_with_conditions",
+        rationale="Acceptable with safeguards.",
+        conditions=["Publish a transparency notice at every camera site"],
+    )
     return case
 
 
@@ -68,8 +77,14 @@ def browser_page(live_server, monkeypatch):
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page()
         try:

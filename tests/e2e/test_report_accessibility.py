@@ -34,22 +34,36 @@ def test_the_report_has_no_serious_accessibility_violations(report_dir, monkeypa
         pytest.fail("Debian's chromium is not installed; `make test` installs it with apt-get")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         try:
             page = browser.new_page()
             page.goto((report_dir / "index.html").as_uri())
             assert page.get_attribute("html", "lang") == "en"
             assert page.get_by_role("heading", level=1).count() == 1
-            assert page.get_by_role("img", name="Salient human-rights issues by severity and likelihood",
-                                    exact=False).count() == 1
+            assert (
+                page.get_by_role(
+                    "img", name="Salient human-rights issues by severity and likelihood", exact=False
+                ).count()
+                == 1
+            )
             results = axe_module.Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
         finally:
             browser.close()
     violations = results.response["violations"]
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
-               if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == [], serious
     assert len(results.response["passes"]) > 10  # axe did run its rules

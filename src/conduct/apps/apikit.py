@@ -35,7 +35,9 @@ class BearerToken(HttpBearer):
         if api_token is None:
             return None
         if api_token.scope == TokenScope.READ and request.method not in SAFE_METHODS:
-            raise Forbidden("This token is read-only; create a read-write token to change data.", code="read_only_token")
+            raise Forbidden(
+                "This token is read-only; create a read-write token to change data.", code="read_only_token"
+            )
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
         return api_token.user
@@ -77,8 +79,14 @@ class ObjectBodyParser(Parser):
         return data
 
 
-_JSON_TYPES = {"list": "an array", "str": "a string", "int": "a number", "float": "a number", "bool": "a boolean",
-               "NoneType": "null"}
+_JSON_TYPES = {
+    "list": "an array",
+    "str": "a string",
+    "int": "a number",
+    "float": "a number",
+    "bool": "a boolean",
+    "NoneType": "null",
+}
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
@@ -115,7 +123,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
             field = _loc_to_field(err.get("loc", ()))
             fields.setdefault(field, str(err.get("msg", "invalid")))
         if any(str(e.get("type", "")) == "json_invalid" for e in exc.errors):
-            return respond(request, 400, error_body("bad_json", "The request body is not valid JSON.", fields))
+            return respond(
+                request, 400, error_body("bad_json", "The request body is not valid JSON.", fields)
+            )
         return respond(request, 422, error_body("invalid", "Some fields are not valid.", fields))
 
     @api.exception_handler(AuthenticationError)
@@ -123,21 +133,38 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return respond(
             request,
             401,
-            error_body("unauthenticated", "Log in, or send 'Authorization: Bearer <token>' with an active token."),
+            error_body(
+                "unauthenticated", "Log in, or send 'Authorization: Bearer <token>' with an active token."
+            ),
         )
 
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 429: "throttled"}
+        code = {
+            400: "bad_request",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            429: "throttled",
+        }
         message = str(exc)
         if isinstance(exc.__cause__, NotAJsonObject):
             got = _JSON_TYPES.get(str(exc.__cause__), "not an object")
-            return respond(request, 422, error_body("invalid", "The request body must be a JSON object.",
-                                                    {"body": f"Expected a JSON object, got {got}."}))
+            return respond(
+                request,
+                422,
+                error_body(
+                    "invalid",
+                    "The request body must be a JSON object.",
+                    {"body": f"Expected a JSON object, got {got}."},
+                ),
+            )
         if exc.status_code == 400 and "parse" in message.lower():
             return respond(request, 400, error_body("bad_json", "The request body is not valid JSON."))
         if exc.status_code == 403 and "csrf" in message.lower():
-            return respond(request, 403, error_body("csrf", "CSRF check failed; reload the page or use a token."))
+            return respond(
+                request, 403, error_body("csrf", "CSRF check failed; reload the page or use a token.")
+            )
         return respond(request, exc.status_code, error_body(code.get(exc.status_code, "error"), message))
 
     @api.exception_handler(Http404)
@@ -147,12 +174,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(RequestDataTooBig)
     def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return respond(request, 413, error_body("too_large", f"The request body is larger than {limit} bytes."))
+        return respond(
+            request, 413, error_body("too_large", f"The request body is larger than {limit} bytes.")
+        )
 
     @api.exception_handler(Exception)
     def _crash(request: HttpRequest, exc: Exception) -> HttpResponse:
         log.exception("unhandled API error", extra={"path": request.path})
-        return respond(request, 500, error_body("server_error", "Something went wrong on our side; it has been logged."))
+        return respond(
+            request, 500, error_body("server_error", "Something went wrong on our side; it has been logged.")
+        )
 
 
 class Page(PaginationBase):
@@ -174,7 +205,9 @@ class Page(PaginationBase):
         offset, limit = pagination.offset, pagination.limit
         return {
             "items": list(queryset[offset : offset + limit]),
-            "count": queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset),
+            "count": queryset.count()
+            if hasattr(queryset, "count") and not isinstance(queryset, list)
+            else len(queryset),
             "limit": limit,
             "offset": offset,
         }
@@ -200,7 +233,9 @@ def json_object_body(request: HttpRequest) -> dict[str, Any]:
 def decode_base64(value: Any, field: str) -> bytes:
     """A file sent as base64 text in a JSON body; a specific error on `field` otherwise."""
     if not isinstance(value, str):
-        raise Invalid("The file content is not valid.", fields={field: "Expected the file as a base64 string."})
+        raise Invalid(
+            "The file content is not valid.", fields={field: "Expected the file as a base64 string."}
+        )
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):

@@ -7,7 +7,9 @@ class ServiceError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, fields: dict[str, str] | None = None, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, fields: dict[str, str] | None = None, code: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
@@ -35,3 +37,9 @@ class Forbidden(ServiceError):
 class Conflict(ServiceError):
     status = 409
     code = "conflict"
+
+
+def raise_if(errors: dict[str, str], message: str) -> None:
+    """Raise Invalid with `message` and the per-field `errors` when there are any; the one copy every app uses."""
+    if errors:
+        raise Invalid(message, fields=errors)

@@ -1,6 +1,5 @@
 """The one django-ninja API: /api/v1/..., OpenAPI at /api/openapi.json, docs at /api/docs."""
 
-
 from django.http import HttpRequest
 from ninja import NinjaAPI
 
@@ -12,7 +11,7 @@ api = NinjaAPI(
     version=__version__,
     description=(
         "Human-rights due diligence and compliance. Authenticate with a session or "
-        "`Authorization: Bearer <token>`. Errors: `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+        '`Authorization: Bearer <token>`. Errors: `{"error": {"code", "message", "fields"}}`.'
     ),
     auth=AUTH,
     urls_namespace="api",

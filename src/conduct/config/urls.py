@@ -14,7 +14,8 @@ from conduct.config.api import api
 
 def api_not_found(request: HttpRequest, rest: str) -> JsonResponse:
     return JsonResponse(
-        {"error": {"code": "not_found", "message": f"No API endpoint at {request.path}.", "fields": {}}}, status=404
+        {"error": {"code": "not_found", "message": f"No API endpoint at {request.path}.", "fields": {}}},
+        status=404,
     )
 
 

@@ -24,7 +24,9 @@ def _let_the_delay_pass(username: str) -> None:
     from axes.models import AccessAttempt
     from django.db.models import F
 
-    AccessAttempt.objects.filter(username=username).update(attempt_time=F("attempt_time") - timedelta(minutes=1))
+    AccessAttempt.objects.filter(username=username).update(
+        attempt_time=F("attempt_time") - timedelta(minutes=1)
+    )
 
 
 def _fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Any, **env: str) -> ModuleType:
@@ -58,7 +60,10 @@ def test_a_login_under_argon2_upgrades_an_older_hash_and_then_verifies_against_i
     import conduct.config.settings as production
 
     # The demo users carry fast MD5 hashes in tests; keep MD5 only as a legacy hasher behind argon2.
-    settings.PASSWORD_HASHERS = [production.PASSWORD_HASHERS[0], "django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        production.PASSWORD_HASHERS[0],
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
     assert officer.password.startswith("md5$")
 
     assert _login(Client(), "officer", DEMO_PASSWORD).status_code == 302
@@ -84,8 +89,10 @@ def test_the_login_page_logs_a_demo_user_in_with_the_demo_password(officer):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("next_url", "landing"), [("/org/units/", "/org/units/"), ("//evil.example/", "/"),
-                                                    ("https://evil.example/", "/")])
+@pytest.mark.parametrize(
+    ("next_url", "landing"),
+    [("/org/units/", "/org/units/"), ("//evil.example/", "/"), ("https://evil.example/", "/")],
+)
 def test_login_follows_next_only_to_a_local_page(officer, next_url, landing):
     response = Client().post(f"/login/?next={next_url}", {"username": "officer", "password": DEMO_PASSWORD})
     assert response.status_code == 302 and response["Location"] == landing
@@ -202,7 +209,9 @@ def test_the_login_form_enforces_csrf(officer):
 
     client.get("/login/")
     token = client.cookies["csrftoken"].value
-    response = client.post("/login/", {"username": "officer", "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token})
+    response = client.post(
+        "/login/", {"username": "officer", "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}
+    )
     assert response.status_code == 302
 
 

@@ -58,8 +58,14 @@ def test_org_unit_creation_refuses_bad_input_and_changes_nothing(admin, fields, 
     from conduct.apps.accounts.models import OrgUnit
     from conduct.apps.accounts.services import orgunit_create
 
-    args = {"code": "br-fr", "name": "France Branch", "kind": "branch", "country": "FR", "parent": unit("hq-sales"),
-            **fields}
+    args = {
+        "code": "br-fr",
+        "name": "France Branch",
+        "kind": "branch",
+        "country": "FR",
+        "parent": unit("hq-sales"),
+        **fields,
+    }
     units, entries = OrgUnit.objects.count(), ledger_count()
     with pytest.raises(error) as exc:
         orgunit_create(actor=admin, **args)
@@ -80,16 +86,21 @@ def test_org_unit_codes_are_compared_as_given(admin):
     from conduct.apps.accounts.services import orgunit_create
 
     with pytest.raises(Invalid):  # upper case is not a valid code, so it cannot shadow "br-de"
-        orgunit_create(actor=admin, code="BR-DE", name="Shadow", kind="branch", country="DE", parent=unit("hq-sales"))
+        orgunit_create(
+            actor=admin, code="BR-DE", name="Shadow", kind="branch", country="DE", parent=unit("hq-sales")
+        )
 
 
 def test_the_materialised_path_extends_the_parents_and_records_the_depth(admin):
     from conduct.apps.accounts.services import orgunit_create
 
     parent = unit("br-uk")
-    child = orgunit_create(actor=admin, code="br-uk-mcr", name="Manchester", kind="branch", country="GB", parent=parent)
-    grandchild = orgunit_create(actor=admin, code="br-uk-mcr-lab", name="Lab", kind="department", country="GB",
-                                parent=child)
+    child = orgunit_create(
+        actor=admin, code="br-uk-mcr", name="Manchester", kind="branch", country="GB", parent=parent
+    )
+    grandchild = orgunit_create(
+        actor=admin, code="br-uk-mcr-lab", name="Lab", kind="department", country="GB", parent=child
+    )
     assert child.path == f"{parent.path}{child.pk:06d}/"
     assert grandchild.path == f"{child.path}{grandchild.pk:06d}/"
     assert (child.depth, grandchild.depth) == (parent.depth + 1, parent.depth + 2)
@@ -102,9 +113,12 @@ def test_scoping_follows_the_subtree_and_nothing_beside_it(admin, liaison_uk, ca
     from conduct.apps.accounts.selectors import orgunit_list
     from conduct.apps.accounts.services import orgunit_create
 
-    child = orgunit_create(actor=admin, code="br-uk-mcr", name="Manchester", kind="branch", country="GB",
-                           parent=unit("br-uk"))
-    deep = orgunit_create(actor=admin, code="br-uk-mcr-lab", name="Lab", kind="department", country="GB", parent=child)
+    child = orgunit_create(
+        actor=admin, code="br-uk-mcr", name="Manchester", kind="branch", country="GB", parent=unit("br-uk")
+    )
+    deep = orgunit_create(
+        actor=admin, code="br-uk-mcr-lab", name="Lab", kind="department", country="GB", parent=child
+    )
 
     assert {u.code for u in orgunit_list(actor=liaison_uk)} == {"br-uk", "br-uk-mcr", "br-uk-mcr-lab"}
     assert unit_in_scope(liaison_uk, deep) and not unit_in_scope(liaison_uk, unit("br-de"))
@@ -118,12 +132,19 @@ def test_an_officer_changes_units_only_inside_their_scope(liaison_uk, officer):
     from conduct.apps.accounts.services import liaison_assign, orgunit_create, orgunit_update, user_update
 
     user_update(actor=None, user=liaison_uk, role="compliance_officer")  # an officer scoped to br-uk only
-    child = orgunit_create(actor=liaison_uk, code="br-uk-mcr", name="Manchester", kind="branch", country="GB",
-                           parent=unit("br-uk"))
+    child = orgunit_create(
+        actor=liaison_uk,
+        code="br-uk-mcr",
+        name="Manchester",
+        kind="branch",
+        country="GB",
+        parent=unit("br-uk"),
+    )
     assert child.parent == unit("br-uk")
     for write in [
-        lambda: orgunit_create(actor=liaison_uk, code="br-de-x", name="X", kind="branch", country="DE",
-                               parent=unit("br-de")),
+        lambda: orgunit_create(
+            actor=liaison_uk, code="br-de-x", name="X", kind="branch", country="DE", parent=unit("br-de")
+        ),
         lambda: orgunit_update(actor=liaison_uk, unit=unit("br-de"), name="Renamed"),
         lambda: liaison_assign(actor=liaison_uk, user=officer, unit=unit("br-de")),
     ]:
@@ -136,7 +157,9 @@ def test_org_unit_update_validates_and_audits_only_real_changes(officer):
     from conduct.apps.accounts.services import orgunit_update
 
     before = ledger_count()
-    orgunit_update(actor=officer, unit=unit("br-uk"), name="UK Branch (London)", country="gb")  # the same values
+    orgunit_update(
+        actor=officer, unit=unit("br-uk"), name="UK Branch (London)", country="gb"
+    )  # the same values
     assert ledger_count() == before
     with pytest.raises(Invalid) as exc:
         orgunit_update(actor=officer, unit=unit("br-uk"), country="QQ")
@@ -165,8 +188,12 @@ def test_the_units_without_liaison_page_and_api_agree(cast, api_client, username
     client = api_client(cast(username))
     on_page, in_api = _uncovered_on_page(client), _uncovered_in_api(client)
     assert on_page == in_api
-    expected = {"officer": {"hq-compliance", "bu-apps", "br-shenzhen", "br-br"}, "liaison_sales": {"br-br"},
-                "liaison_uk": set(), "auditor": {"hq-compliance", "bu-apps", "br-shenzhen", "br-br"}}[username]
+    expected = {
+        "officer": {"hq-compliance", "bu-apps", "br-shenzhen", "br-br"},
+        "liaison_sales": {"br-br"},
+        "liaison_uk": set(),
+        "auditor": {"hq-compliance", "bu-apps", "br-shenzhen", "br-br"},
+    }[username]
     assert set(OrgUnit.objects.filter(pk__in=in_api).values_list("code", flat=True)) == expected
 
 
@@ -184,8 +211,9 @@ def test_appointing_a_liaison_routes_the_unit_to_them_and_covers_it(officer, ana
         response = client.post("/org/liaisons/", {"username": "analyst", "org_unit": br_br.pk})
         assert response.status_code == 302
     else:
-        response = client.post("/api/v1/liaisons", {"user": "analyst", "org_unit": "br-br"},
-                               content_type="application/json")
+        response = client.post(
+            "/api/v1/liaisons", {"user": "analyst", "org_unit": "br-br"}, content_type="application/json"
+        )
         assert response.status_code == 201 and response.json()["org_unit"] == "br-br"
 
     assert Liaison.objects.filter(user=analyst, org_unit=br_br).exists()
@@ -246,8 +274,9 @@ def test_the_cli_creates_a_liaison_scoped_to_a_unit_with_a_password_from_stdin(m
 
     assert _resolve(["users", "create", "grace2"])[0] == "users_create"
     before = ledger_count()
-    out = _users_create(monkeypatch, "grace2", "--role", "liaison", "--unit", "br-uk", "--password-stdin",
-                        stdin=f"{STRONG}\n")
+    out = _users_create(
+        monkeypatch, "grace2", "--role", "liaison", "--unit", "br-uk", "--password-stdin", stdin=f"{STRONG}\n"
+    )
     assert "Created grace2 (liaison)" in out
 
     user = User.objects.get(username="grace2")
@@ -300,7 +329,9 @@ def test_a_portal_user_cannot_be_given_org_units(admin):
 
     org = User.objects.get(username="supplier_acme").portal_org
     with pytest.raises(Invalid) as exc:
-        user_create(actor=admin, username="eve-acme", role="supplier", portal_org=org, scope_units=[unit("hq")])
+        user_create(
+            actor=admin, username="eve-acme", role="supplier", portal_org=org, scope_units=[unit("hq")]
+        )
     assert "scope_units" in exc.value.fields
     assert not User.objects.filter(username="eve-acme").exists()
 
@@ -347,20 +378,56 @@ def _liaison(admin: Any) -> Any:
 
 # (action, object type, prepare(admin) -> thing, write(admin, thing) -> written object)
 SERVICE_WRITES: list[tuple[str, str, Callable[[Any], Any], Callable[[Any, Any], Any]]] = [
-    ("orgunit.create", "orgunit", lambda a: unit("hq-sales"),
-     lambda a, parent: _s().orgunit_create(actor=a, code="br-fr", name="France", kind="branch", country="FR",
-                                           parent=parent)),
-    ("orgunit.update", "orgunit", lambda a: unit("br-uk"), lambda a, u: _s().orgunit_update(actor=a, unit=u, name="UK")),
-    ("portalorg.create", "portalorg", lambda a: None,
-     lambda a, _: _s().portal_org_create(actor=a, name="Nova Transit", kind="customer")),
-    ("user.create", "user", lambda a: None,
-     lambda a, _: _s().user_create(actor=a, username="newbie", role="analyst", password=STRONG)),
-    ("user.update", "user", _user("analyst"), lambda a, u: _s().user_update(actor=a, user=u, email="ana@example.org")),
-    ("user.set_password", "user", _user("analyst"),
-     lambda a, u: (_s().user_set_password(actor=a, user=u, password=STRONG), u)[1]),
-    ("liaison.assign", "liaison", _user("analyst"),
-     lambda a, u: _s().liaison_assign(actor=a, user=u, unit=unit("br-br"))),
-    ("liaison.remove", "liaison", _liaison, lambda a, liaison: (liaison.pk, _s().liaison_remove(actor=a, liaison=liaison))),
+    (
+        "orgunit.create",
+        "orgunit",
+        lambda a: unit("hq-sales"),
+        lambda a, parent: _s().orgunit_create(
+            actor=a, code="br-fr", name="France", kind="branch", country="FR", parent=parent
+        ),
+    ),
+    (
+        "orgunit.update",
+        "orgunit",
+        lambda a: unit("br-uk"),
+        lambda a, u: _s().orgunit_update(actor=a, unit=u, name="UK"),
+    ),
+    (
+        "portalorg.create",
+        "portalorg",
+        lambda a: None,
+        lambda a, _: _s().portal_org_create(actor=a, name="Nova Transit", kind="customer"),
+    ),
+    (
+        "user.create",
+        "user",
+        lambda a: None,
+        lambda a, _: _s().user_create(actor=a, username="newbie", role="analyst", password=STRONG),
+    ),
+    (
+        "user.update",
+        "user",
+        _user("analyst"),
+        lambda a, u: _s().user_update(actor=a, user=u, email="ana@example.org"),
+    ),
+    (
+        "user.set_password",
+        "user",
+        _user("analyst"),
+        lambda a, u: (_s().user_set_password(actor=a, user=u, password=STRONG), u)[1],
+    ),
+    (
+        "liaison.assign",
+        "liaison",
+        _user("analyst"),
+        lambda a, u: _s().liaison_assign(actor=a, user=u, unit=unit("br-br")),
+    ),
+    (
+        "liaison.remove",
+        "liaison",
+        _liaison,
+        lambda a, liaison: (liaison.pk, _s().liaison_remove(actor=a, liaison=liaison)),
+    ),
     ("token.create", "token", lambda a: None, lambda a, _: _s().token_create(actor=a, user=a, name="ci")[0]),
     ("token.revoke", "token", _token, lambda a, token: _s().token_revoke(actor=a, token=token)),
 ]
@@ -372,8 +439,12 @@ def _s() -> Any:
     return services
 
 
-@pytest.mark.parametrize(("action", "object_type", "prepare", "write"), SERVICE_WRITES, ids=[w[0] for w in SERVICE_WRITES])
-def test_every_service_write_appends_exactly_one_ledger_entry_with_its_action(admin, action, object_type, prepare, write):
+@pytest.mark.parametrize(
+    ("action", "object_type", "prepare", "write"), SERVICE_WRITES, ids=[w[0] for w in SERVICE_WRITES]
+)
+def test_every_service_write_appends_exactly_one_ledger_entry_with_its_action(
+    admin, action, object_type, prepare, write
+):
     from conduct.apps.audit.services import ledger_verify
 
     thing = prepare(admin)
@@ -392,12 +463,23 @@ def test_every_accounts_service_that_writes_is_covered_above():
 
     from conduct.apps.accounts import services
 
-    actions = {"orgunit_create": "orgunit.create", "orgunit_update": "orgunit.update",
-               "portal_org_create": "portalorg.create", "user_create": "user.create", "user_update": "user.update",
-               "user_set_password": "user.set_password", "liaison_assign": "liaison.assign",
-               "liaison_remove": "liaison.remove", "token_create": "token.create", "token_revoke": "token.revoke"}
-    writers = {name for name, fn in inspect.getmembers(services, inspect.isfunction)
-               if fn.__module__ == services.__name__ and "ledger_append" in inspect.getsource(fn)}
+    actions = {
+        "orgunit_create": "orgunit.create",
+        "orgunit_update": "orgunit.update",
+        "portal_org_create": "portalorg.create",
+        "user_create": "user.create",
+        "user_update": "user.update",
+        "user_set_password": "user.set_password",
+        "liaison_assign": "liaison.assign",
+        "liaison_remove": "liaison.remove",
+        "token_create": "token.create",
+        "token_revoke": "token.revoke",
+    }
+    writers = {
+        name
+        for name, fn in inspect.getmembers(services, inspect.isfunction)
+        if fn.__module__ == services.__name__ and "ledger_append" in inspect.getsource(fn)
+    }
     assert writers == set(actions)
     assert [w[0] for w in SERVICE_WRITES] == list(actions.values())
 
@@ -428,5 +510,7 @@ def test_unit_paths_of_several_users_in_one_read_match_each_user_s_own(cast, dja
 
     covered = {u.code for u in OrgUnit.objects.all() if path_in_scope(many[cast("liaison_sales").pk], u)}
     assert covered == {"hq-sales", "br-uk", "br-de", "br-ae", "br-br"}
-    assert path_in_scope(many[cast("liaison_uk").pk], unit("br-uk")) and not path_in_scope(many[cast("liaison_uk").pk], unit("br-de"))
+    assert path_in_scope(many[cast("liaison_uk").pk], unit("br-uk")) and not path_in_scope(
+        many[cast("liaison_uk").pk], unit("br-de")
+    )
     assert path_in_scope(None, unit("br-de")) and not path_in_scope([], unit("br-de"))

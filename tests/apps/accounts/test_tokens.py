@@ -47,7 +47,11 @@ def test_a_new_token_is_shown_once_and_only_its_sha256_is_stored(officer, api_cl
     created = response.json()
     secret = created["token"]
     assert secret.startswith(f"cdt_{created['prefix']}_") and len(secret) > 40
-    assert created["username"] == "officer" and created["scope"] == "read-write" and created["status"] == "active"
+    assert (
+        created["username"] == "officer"
+        and created["scope"] == "read-write"
+        and created["status"] == "active"
+    )
 
     row = ApiToken.objects.get(pk=created["id"])
     assert row.token_hash == hashlib.sha256(secret.encode()).hexdigest()
@@ -59,7 +63,9 @@ def test_a_new_token_is_shown_once_and_only_its_sha256_is_stored(officer, api_cl
     assert random_part not in listed.content.decode()
     assert all("token" not in item for item in listed.json()["items"])
     assert random_part not in client.get("/account/tokens/").content.decode()
-    assert not any(random_part in json.dumps(e.summary) for e in LedgerEntry.objects.filter(action="token.create"))
+    assert not any(
+        random_part in json.dumps(e.summary) for e in LedgerEntry.objects.filter(action="token.create")
+    )
 
 
 def test_the_tokens_page_shows_a_new_secret_once(officer, api_client):
@@ -109,7 +115,9 @@ def test_a_read_token_reads_but_cannot_write(officer):
         ("patch", "/api/v1/org-units/br-uk", {"name": "Renamed"}),
         ("post", "/api/v1/liaisons", {"user": "analyst", "org_unit": "br-br"}),
     ]:
-        response = getattr(client, method)(url, json.dumps(body), content_type="application/json", **_auth(secret))
+        response = getattr(client, method)(
+            url, json.dumps(body), content_type="application/json", **_auth(secret)
+        )
         assert response.status_code == 403
         assert response.json()["error"]["code"] == "read_only_token"
     assert LedgerEntry.objects.count() == before
@@ -119,8 +127,12 @@ def test_a_read_write_token_writes_as_its_user(officer):
     from conduct.apps.accounts.services import token_create
 
     _, secret = token_create(actor=officer, user=officer, name="ci", scope="read-write")
-    response = Client().patch("/api/v1/org-units/br-uk", json.dumps({"name": "UK Branch (Manchester)"}),
-                              content_type="application/json", **_auth(secret))
+    response = Client().patch(
+        "/api/v1/org-units/br-uk",
+        json.dumps({"name": "UK Branch (Manchester)"}),
+        content_type="application/json",
+        **_auth(secret),
+    )
     assert response.status_code == 200
     from conduct.apps.audit.models import LedgerEntry
 
@@ -166,7 +178,9 @@ def test_a_token_revoked_from_the_page_stops_working(officer, api_client):
     client = api_client(officer)
     assert client.post(f"/account/tokens/{token.pk}/revoke").status_code == 302
     assert _me(secret).status_code == 401
-    assert "already revoked" in client.post(f"/account/tokens/{token.pk}/revoke", follow=True).content.decode()
+    assert (
+        "already revoked" in client.post(f"/account/tokens/{token.pk}/revoke", follow=True).content.decode()
+    )
 
 
 def test_a_deactivated_users_token_answers_401(officer):
@@ -230,7 +244,9 @@ def test_the_cli_prints_a_working_token_once(officer):
 
     assert _resolve(["tokens", "create", "officer"]) == ["tokens_create", "officer"]
     out, err = io.StringIO(), io.StringIO()
-    call_command("tokens_create", "officer", "--scope", "read-write", "--expires-days", "7", stdout=out, stderr=err)
+    call_command(
+        "tokens_create", "officer", "--scope", "read-write", "--expires-days", "7", stdout=out, stderr=err
+    )
 
     lines = out.getvalue().splitlines()
     assert len(lines) == 1
@@ -241,8 +257,12 @@ def test_the_cli_prints_a_working_token_once(officer):
     token = ApiToken.objects.get(token_hash=hashlib.sha256(secret.encode()).hexdigest())
     assert token.scope == "read-write" and token.user == officer and token.created_by is None
     assert timedelta(days=7) - timedelta(minutes=5) < token.expires_at - timezone.now() <= timedelta(days=7)
-    write = Client().patch("/api/v1/org-units/br-uk", json.dumps({"name": "UK Branch (Leeds)"}),
-                           content_type="application/json", **_auth(secret))
+    write = Client().patch(
+        "/api/v1/org-units/br-uk",
+        json.dumps({"name": "UK Branch (Leeds)"}),
+        content_type="application/json",
+        **_auth(secret),
+    )
     assert write.status_code == 200
 
 

@@ -18,7 +18,13 @@ pytestmark = pytest.mark.django_db
 
 def _append(n: int) -> list[LedgerEntry]:
     return [
-        ledger_append(actor="test", action="test.write", object_type="thing", object_id=i, summary={"n": i, "nested": {"k": [i]}})
+        ledger_append(
+            actor="test",
+            action="test.write",
+            object_type="thing",
+            object_id=i,
+            summary={"n": i, "nested": {"k": [i]}},
+        )
         for i in range(n)
     ]
 
@@ -129,7 +135,9 @@ def test_concurrent_writers_never_fork_or_leave_a_gap():
         try:
             barrier.wait()
             for i in range(per_writer):
-                ledger_append(actor=f"worker:{worker}", action="test.concurrent", object_type="t", object_id=i)
+                ledger_append(
+                    actor=f"worker:{worker}", action="test.concurrent", object_type="t", object_id=i
+                )
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -152,9 +160,9 @@ def test_a_batch_appends_in_order_as_one_unbroken_run():
     from conduct.apps.audit.services import LedgerItem, ledger_append_many
 
     head = LedgerHead.objects.get()
-    entries = ledger_append_many(actor="test", items=[
-        LedgerItem("test.batch", "thing", i, {"n": i}) for i in range(3)
-    ])
+    entries = ledger_append_many(
+        actor="test", items=[LedgerItem("test.batch", "thing", i, {"n": i}) for i in range(3)]
+    )
     stored = list(LedgerEntry.objects.filter(seq__gt=head.seq).order_by("seq"))
     assert [e.seq for e in stored] == [head.seq + 1, head.seq + 2, head.seq + 3]
     assert [e.object_id for e in stored] == ["0", "1", "2"]

@@ -37,7 +37,9 @@ def test_a_broken_library_is_refused_with_file_and_line_and_records_nothing(tmp_
     path = library / "uk_psti.yaml"
     text = path.read_text(encoding="utf-8")
     line = text.splitlines().index('  - urn: "urn:conduct:uk_psti:PSTI-S2"') + 1
-    path.write_text(text.replace('"urn:conduct:uk_psti:PSTI-S2"', '"urn:conduct:uk_psti:PSTI S2"'), encoding="utf-8")
+    path.write_text(
+        text.replace('"urn:conduct:uk_psti:PSTI-S2"', '"urn:conduct:uk_psti:PSTI S2"'), encoding="utf-8"
+    )
     before = (LibraryVersion.objects.count(), LedgerEntry.objects.count())
     with pytest.raises(SystemExit) as exit_info:
         call_command("frameworks_load", "--path", str(library))
@@ -67,8 +69,12 @@ def test_a_gate_rule_citing_an_unknown_urn_is_rejected(tmp_path, capsys):
     pack = tmp_path / "pack"
     shutil.copytree(data_path("policies", "default"), pack)
     rules = pack / "supplier_onboarding.yaml"
-    rules.write_text(rules.read_text(encoding="utf-8").replace("urn:conduct:us_uflpa:UFLPA-5",
-                                                               "urn:conduct:us_uflpa:UFLPA-55", 1), encoding="utf-8")
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace(
+            "urn:conduct:us_uflpa:UFLPA-5", "urn:conduct:us_uflpa:UFLPA-55", 1
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(SystemExit) as exit_info:
         call_command("policy_validate", str(pack))
     assert exit_info.value.code == 1

@@ -25,17 +25,29 @@ def test_every_framework_exports_a_catalog_trestle_accepts(api_client, auditor):
 
 def test_an_assessment_exports_results_trestle_accepts(api_client, officer):
     client = api_client(officer)
-    made = client.post("/api/v1/assessments", json.dumps({"framework": "sa8000", "scope_kind": "supplier",
-                                                          "supplier": _acme()}), content_type="application/json").json()
+    made = client.post(
+        "/api/v1/assessments",
+        json.dumps({"framework": "sa8000", "scope_kind": "supplier", "supplier": _acme()}),
+        content_type="application/json",
+    ).json()
     base = f"/api/v1/assessments/{made['id']}/results/"
-    for urn, status, note in [("urn:conduct:sa8000:SA8000-7.c", "not_met", "Overtime above the limit"),
-                              ("urn:conduct:sa8000:SA8000-3.c", "partly_met", "First-aid kits incomplete"),
-                              ("urn:conduct:sa8000:SA8000-1.a", "met", ""),
-                              ("urn:conduct:sa8000:SA8000-9.10", "not_applicable", "Covered by the buyer")]:
-        assert client.put(base + urn, json.dumps({"status": status, "note": note}),
-                          content_type="application/json").status_code == 200
-    client.post(base + "urn:conduct:sa8000:SA8000-1.a/evidence",
-                json.dumps({"kind": "link", "url": "https://example.org/policy"}), content_type="application/json")
+    for urn, status, note in [
+        ("urn:conduct:sa8000:SA8000-7.c", "not_met", "Overtime above the limit"),
+        ("urn:conduct:sa8000:SA8000-3.c", "partly_met", "First-aid kits incomplete"),
+        ("urn:conduct:sa8000:SA8000-1.a", "met", ""),
+        ("urn:conduct:sa8000:SA8000-9.10", "not_applicable", "Covered by the buyer"),
+    ]:
+        assert (
+            client.put(
+                base + urn, json.dumps({"status": status, "note": note}), content_type="application/json"
+            ).status_code
+            == 200
+        )
+    client.post(
+        base + "urn:conduct:sa8000:SA8000-1.a/evidence",
+        json.dumps({"kind": "link", "url": "https://example.org/policy"}),
+        content_type="application/json",
+    )
     body = client.get(f"/api/v1/assessments/{made['id']}/oscal").json()
     results = AssessmentResults.parse_obj(body["assessment-results"])
     [result] = results.results
@@ -43,7 +55,10 @@ def test_an_assessment_exports_results_trestle_accepts(api_client, officer):
     states = {f.target.target_id: f.target.status.state.value for f in result.findings}
     assert states["sa8000-sa8000-7.c_smt"] == "not-satisfied"
     assert states["sa8000-sa8000-1.a_smt"] == "satisfied"
-    assert result.observations and result.observations[0].relevant_evidence[0].href == "https://example.org/policy"
+    assert (
+        result.observations
+        and result.observations[0].relevant_evidence[0].href == "https://example.org/policy"
+    )
     page = client.get(f"/catalog/assessments/{made['id']}/oscal.json")
     assert page["Content-Disposition"].startswith("attachment")
 

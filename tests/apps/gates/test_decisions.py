@@ -38,8 +38,11 @@ def release(**security):
 
 def post(client, headers, gate, subject, **extra):
     return client.post(
-        f"/api/v1/gates/{gate}/decisions", data=json.dumps(subject), content_type="application/json",
-        **headers, **extra,
+        f"/api/v1/gates/{gate}/decisions",
+        data=json.dumps(subject),
+        content_type="application/json",
+        **headers,
+        **extra,
     )
 
 
@@ -58,7 +61,9 @@ def test_a_clean_release_is_allowed_and_recorded_with_a_ledger_entry(api_client,
 
 
 def test_a_universal_default_password_is_denied_with_the_rule_and_its_citations(api_client, officer, bearer):
-    body = post(api_client(), bearer(officer), "product_release", release(unique_default_passwords=False)).json()
+    body = post(
+        api_client(), bearer(officer), "product_release", release(unique_default_passwords=False)
+    ).json()
     assert body["outcome"] == "deny"
     rules = {r["rule"]: r for r in body["reasons"]}
     assert any(r["outcome"] == "deny" and r["cites"] for r in rules.values())
@@ -83,7 +88,13 @@ def test_the_same_idempotency_key_returns_the_first_decision(api_client, officer
     assert (a.status_code, b.status_code) == (201, 200)
     assert a.json()["id"] == b.json()["id"]
     assert GateDecision.objects.filter(idempotency_key="erp-42").count() == 1
-    c = post(api_client(), headers, "product_release", release(signed_firmware=False), HTTP_IDEMPOTENCY_KEY="erp-42")
+    c = post(
+        api_client(),
+        headers,
+        "product_release",
+        release(signed_firmware=False),
+        HTTP_IDEMPOTENCY_KEY="erp-42",
+    )
     assert c.status_code == 409
     assert c.json()["error"]["code"] == "conflict"
 
@@ -120,10 +131,15 @@ def test_a_decision_outside_your_units_is_not_found(api_client, officer, liaison
     from conduct.apps.accounts.models import OrgUnit
 
     de = OrgUnit.objects.get(code="br-de")
-    made = api_client(officer).post(
-        "/api/v1/gates/product_release/decisions?org_unit=br-de", data=json.dumps(CLEAN_RELEASE),
-        content_type="application/json",
-    ).json()
+    made = (
+        api_client(officer)
+        .post(
+            "/api/v1/gates/product_release/decisions?org_unit=br-de",
+            data=json.dumps(CLEAN_RELEASE),
+            content_type="application/json",
+        )
+        .json()
+    )
     assert made["org_unit"] == de.code
     assert api_client(liaison_uk).get(f"/api/v1/gates/decisions/{made['id']}").status_code == 404
     listed = api_client(liaison_uk).get("/api/v1/gates/decisions").json()
@@ -131,7 +147,9 @@ def test_a_decision_outside_your_units_is_not_found(api_client, officer, liaison
 
 
 def test_the_decision_page_explains_why(api_client, officer, bearer):
-    made = post(api_client(), bearer(officer), "product_release", release(insecure_services_enabled=["telnet"])).json()
+    made = post(
+        api_client(), bearer(officer), "product_release", release(insecure_services_enabled=["telnet"])
+    ).json()
     page = api_client(officer).get(f"/gates/decisions/{made['id']}/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -145,12 +163,19 @@ def test_the_decision_page_explains_why(api_client, officer, bearer):
 def test_try_a_subject_evaluates_without_recording(api_client, officer):
     before = GateDecision.objects.count()
     response = api_client(officer).post(
-        "/gates/try/", {"gate": "product_release", "subject": json.dumps(release(signed_firmware=False)), "action": "evaluate"}
+        "/gates/try/",
+        {
+            "gate": "product_release",
+            "subject": json.dumps(release(signed_firmware=False)),
+            "action": "evaluate",
+        },
     )
     assert response.status_code == 200
     assert "REVIEW" in response.content.decode()
     assert GateDecision.objects.count() == before
-    bad = api_client(officer).post("/gates/try/", {"gate": "product_release", "subject": "{nope", "action": "evaluate"})
+    bad = api_client(officer).post(
+        "/gates/try/", {"gate": "product_release", "subject": "{nope", "action": "evaluate"}
+    )
     assert bad.status_code == 422
     assert "not JSON" in bad.content.decode()
 
@@ -246,7 +271,9 @@ def test_a_deal_referred_to_two_bodies_opens_both_cases_with_one_unbroken_run_of
         assert Notification.objects.filter(text__startswith=f"Case {case.pk} ").exists()
 
 
-def test_a_pack_version_registered_by_a_concurrent_first_decision_does_not_fail_this_one(officer, monkeypatch):
+def test_a_pack_version_registered_by_a_concurrent_first_decision_does_not_fail_this_one(
+    officer, monkeypatch
+):
     from conduct.apps.gates import services
     from conduct.apps.gates.models import PolicyPackVersion
 
@@ -257,10 +284,14 @@ def test_a_pack_version_registered_by_a_concurrent_first_decision_does_not_fail_
     again = services.gate_decide(actor=officer, gate="product_release", subject=CLEAN_RELEASE)
     assert again.created and again.decision.pk != first.pk and again.decision.previous_id == first.pk
     assert PolicyPackVersion.objects.filter(version=first.policy_version).count() == 1
-    assert LedgerEntry.objects.filter(action="policy.version_seen", object_id=first.policy_version).count() == 1
+    assert (
+        LedgerEntry.objects.filter(action="policy.version_seen", object_id=first.policy_version).count() == 1
+    )
 
 
-def test_a_failed_write_without_an_idempotency_key_is_an_error_not_someone_else_s_decision(officer, monkeypatch):
+def test_a_failed_write_without_an_idempotency_key_is_an_error_not_someone_else_s_decision(
+    officer, monkeypatch
+):
     from django.db import IntegrityError
 
     from conduct.apps.gates import services
@@ -280,8 +311,9 @@ def test_the_recorded_decision_is_exactly_what_reading_it_back_gives(api_client,
     from conduct.apps.gates import services
 
     first = services.gate_decide(actor=officer, gate="product_release", subject=CLEAN_RELEASE).decision
-    made = services.gate_decide(actor=officer, gate="product_release", subject=release(signed_firmware=False),
-                                idempotency_key="k-1").decision
+    made = services.gate_decide(
+        actor=officer, gate="product_release", subject=release(signed_firmware=False), idempotency_key="k-1"
+    ).decision
     stored = GateDecision.objects.get(pk=made.pk)
     for field in GateDecision._meta.concrete_fields:
         assert getattr(made, field.attname) == getattr(stored, field.attname), field.name
@@ -296,12 +328,16 @@ def test_the_recorded_decision_is_exactly_what_reading_it_back_gives(api_client,
     assert read.status_code == 200 and read.json() == created.json()
 
 
-def test_a_concurrent_request_with_the_same_key_gets_the_first_decision_from_the_real_constraint(officer, monkeypatch):
+def test_a_concurrent_request_with_the_same_key_gets_the_first_decision_from_the_real_constraint(
+    officer, monkeypatch
+):
     """As if two requests with one Idempotency-Key both passed the early lookup: the second's INSERT breaks the
     unique constraint, and it answers with the first decision, adding nothing to the ledger."""
     from conduct.apps.gates import services
 
-    first = services.gate_decide(actor=officer, gate="product_release", subject=CLEAN_RELEASE, idempotency_key="race")
+    first = services.gate_decide(
+        actor=officer, gate="product_release", subject=CLEAN_RELEASE, idempotency_key="race"
+    )
     assert first.created
     lookups = []
     real = services._earlier
@@ -312,7 +348,9 @@ def test_a_concurrent_request_with_the_same_key_gets_the_first_decision_from_the
 
     monkeypatch.setattr(services, "_earlier", late)
     entries = LedgerEntry.objects.count()
-    again = services.gate_decide(actor=officer, gate="product_release", subject=CLEAN_RELEASE, idempotency_key="race")
+    again = services.gate_decide(
+        actor=officer, gate="product_release", subject=CLEAN_RELEASE, idempotency_key="race"
+    )
     assert lookups == ["race", "race"]
     assert not again.created and again.decision.pk == first.decision.pk
     assert LedgerEntry.objects.count() == entries

@@ -16,7 +16,9 @@ import pytest
 # facial recognition for a city council.
 TEC_DEAL = {
     "reference": "D-2009",
-    "parties": [{"role": "end_user", "name": "Riverside City Council", "country": "GB", "sector": "government_civil"}],
+    "parties": [
+        {"role": "end_user", "name": "Riverside City Council", "country": "GB", "sector": "government_civil"}
+    ],
     "items": [{"sku": "AI-LIC-FR", "capabilities": ["facial_recognition"], "quantity": 1}],
 }
 
@@ -33,7 +35,9 @@ def refer_to_tec(officer: Any) -> Any:
     from conduct.apps.accounts.models import OrgUnit
     from conduct.apps.gates.services import gate_decide
 
-    decided = gate_decide(actor=officer, gate="sales_deal", subject=dict(TEC_DEAL), org_unit=OrgUnit.objects.get(code="br-uk"))
+    decided = gate_decide(
+        actor=officer, gate="sales_deal", subject=dict(TEC_DEAL), org_unit=OrgUnit.objects.get(code="br-uk")
+    )
     assert decided.decision.outcome == "review"
     return decided.decision
 
@@ -61,9 +65,13 @@ def tec_case(gate_review: Any) -> Any:
 def vote(api_client: Any) -> Any:
     """vote(user, case, choice, rationale=..., conditions=[...]) -> the API response."""
 
-    def cast(user: Any, case: Any, choice: str, rationale: str = "Considered the end use.", conditions: Any = None) -> Any:
+    def cast(
+        user: Any, case: Any, choice: str, rationale: str = "Considered the end use.", conditions: Any = None
+    ) -> Any:
         body = {"choice": choice, "rationale": rationale, "conditions": conditions or []}
-        return api_client(user).post(f"/api/v1/cases/{case.pk}/votes", data=json.dumps(body), content_type="application/json")
+        return api_client(user).post(
+            f"/api/v1/cases/{case.pk}/votes", data=json.dumps(body), content_type="application/json"
+        )
 
     return cast
 

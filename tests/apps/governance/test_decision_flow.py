@@ -18,18 +18,35 @@ pytestmark = pytest.mark.django_db
 def test_a_gate_review_opens_a_case_for_the_committee_and_asks_its_voters(gate_review, cast):
     case = gate_review.cases.get()
     assert (case.queue, case.status, case.round) == ("technical-ethics", "open", 1)
-    assert case.source == "gate_decision" and case.subject_type == "gate_decision" and case.subject_ref == "D-2009"
+    assert (
+        case.source == "gate_decision"
+        and case.subject_type == "gate_decision"
+        and case.subject_ref == "D-2009"
+    )
     assert case.org_unit.code == "br-uk" and case.dimension == "product"
-    asked = set(Notification.objects.filter(kind="vote_needed", link=f"/governance/cases/{case.pk}/")
-                .values_list("user__username", flat=True))
-    assert asked == {"ethics_chair", "ethics_member", "ethics_engineer", "ethics_external"}  # not the secretary
+    asked = set(
+        Notification.objects.filter(kind="vote_needed", link=f"/governance/cases/{case.pk}/").values_list(
+            "user__username", flat=True
+        )
+    )
+    assert asked == {
+        "ethics_chair",
+        "ethics_member",
+        "ethics_engineer",
+        "ethics_external",
+    }  # not the secretary
 
 
 def test_votes_reach_quorum_and_the_decision_resolves_the_gate_and_routes_its_conditions(
     tec_case, gate_review, vote, cast, api_client, django_capture_on_commit_callbacks
 ):
-    first = vote(cast("ethics_member"), tec_case, "approve_with_conditions", "Acceptable with safeguards.",
-                 ["Publish a transparency notice at every camera site"])
+    first = vote(
+        cast("ethics_member"),
+        tec_case,
+        "approve_with_conditions",
+        "Acceptable with safeguards.",
+        ["Publish a transparency notice at every camera site"],
+    )
     assert first.status_code == 201, first.content
     body = first.json()
     assert body["decision"] is None and body["case_status"] == "under_review"
@@ -41,9 +58,13 @@ def test_votes_reach_quorum_and_the_decision_resolves_the_gate_and_routes_its_co
     decision = second.json()["decision"]
     assert decision["outcome"] == "approve_with_conditions" and decision["binding"] is True
     assert decision["gate_outcome"] == "allow"
-    assert decision["conditions"] == ["Publish a transparency notice at every camera site",
-                                      "Technical Ethics Committee approval of the end use"]
-    assert decision["tally"]["quorum"] == 2 and decision["tally"]["eligible"] == 4 and decision["dissent"] == []
+    assert decision["conditions"] == [
+        "Publish a transparency notice at every camera site",
+        "Technical Ethics Committee approval of the end use",
+    ]
+    assert (
+        decision["tally"]["quorum"] == 2 and decision["tally"]["eligible"] == 4 and decision["dissent"] == []
+    )
     assert "Elena Petrova" in decision["rationale"] and "legal basis" in decision["rationale"]
 
     gate_review.refresh_from_db()
@@ -53,14 +74,23 @@ def test_votes_reach_quorum_and_the_decision_resolves_the_gate_and_routes_its_co
     items = Recommendation.objects.filter(case=tec_case).order_by("id")
     assert [i.title for i in items] == decision["conditions"]
     for item in items:
-        assert (item.org_unit.code, item.routed_unit.code, item.kind, item.status) == ("br-uk", "br-uk", "condition", "open")
+        assert (item.org_unit.code, item.routed_unit.code, item.kind, item.status) == (
+            "br-uk",
+            "br-uk",
+            "condition",
+            "open",
+        )
         assert [u.username for u in item.assignees.all()] == ["liaison_uk"]
     assert Notification.objects.filter(user__username="liaison_uk", kind="assignment").count() == 2
     assert any("liaison_uk@" in m.to[0] and "transparency notice" in m.body for m in mail.outbox)
-    requester_told = [m for m in mail.outbox if m.to == ["officer@demo.conduct.invalid"] and "may proceed" in m.subject]
+    requester_told = [
+        m for m in mail.outbox if m.to == ["officer@demo.conduct.invalid"] and "may proceed" in m.subject
+    ]
     assert requester_told, [m.subject for m in mail.outbox]
 
-    actions = list(LedgerEntry.objects.filter(seq__gt=0).order_by("-seq").values_list("action", flat=True)[:8])
+    actions = list(
+        LedgerEntry.objects.filter(seq__gt=0).order_by("-seq").values_list("action", flat=True)[:8]
+    )
     assert {"case.vote", "gate.resolve", "case.decide", "recommendation.create"} <= set(actions)
 
     got = api_client(cast("auditor")).get(f"/api/v1/cases/{tec_case.pk}/decision")
@@ -94,8 +124,11 @@ def test_a_rejection_denies_the_gate_decision_and_records_the_dissent(tec_case, 
 
 def test_a_conflicted_member_cannot_vote(tec_case, vote, cast, api_client):
     engineer = cast("ethics_engineer")
-    declared = post_json(api_client(engineer), f"/api/v1/cases/{tec_case.pk}/conflicts",
-                         {"reason": "My brother works for the integrator."})
+    declared = post_json(
+        api_client(engineer),
+        f"/api/v1/cases/{tec_case.pk}/conflicts",
+        {"reason": "My brother works for the integrator."},
+    )
     assert declared.status_code == 201, declared.content
     assert declared.json()["tally"]["eligible"] == 3
     refused = vote(engineer, tec_case, "approve")
@@ -105,9 +138,15 @@ def test_a_conflicted_member_cannot_vote(tec_case, vote, cast, api_client):
     assert again.status_code == 409
 
 
-def test_a_vote_already_cast_stops_counting_when_its_voter_declares_a_conflict(tec_case, vote, cast, api_client):
+def test_a_vote_already_cast_stops_counting_when_its_voter_declares_a_conflict(
+    tec_case, vote, cast, api_client
+):
     vote(cast("ethics_engineer"), tec_case, "approve")
-    post_json(api_client(cast("ethics_engineer")), f"/api/v1/cases/{tec_case.pk}/conflicts", {"reason": "Found out late."})
+    post_json(
+        api_client(cast("ethics_engineer")),
+        f"/api/v1/cases/{tec_case.pk}/conflicts",
+        {"reason": "Found out late."},
+    )
     response = vote(cast("ethics_member"), tec_case, "approve")
     tally = response.json()["tally"]
     assert (tally["eligible"], tally["cast"], tally["decided"]) == (3, 1, False)
@@ -116,7 +155,13 @@ def test_a_vote_already_cast_stops_counting_when_its_voter_declares_a_conflict(t
 def test_without_quorum_there_is_no_decision(tec_case, gate_review, vote, cast, api_client):
     response = vote(cast("ethics_external"), tec_case, "approve")
     assert response.json()["decision"] is None
-    for username in ["admin", "officer", "liaison_uk", "ethics_chair", "auditor"]:  # everyone who sees the case
+    for username in [
+        "admin",
+        "officer",
+        "liaison_uk",
+        "ethics_chair",
+        "auditor",
+    ]:  # everyone who sees the case
         undecided = api_client(cast(username)).get(f"/api/v1/cases/{tec_case.pk}/decision")
         assert undecided.status_code == 404 and undecided.json()["error"]["code"] == "not_found", username
     tec_case.refresh_from_db()
@@ -135,10 +180,12 @@ def test_a_member_votes_once_per_round_and_not_after_the_decision(tec_case, vote
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"choice": "approve_with_conditions", "rationale": "ok", "conditions": []}, "conditions"),
-     ({"choice": "approve", "rationale": "ok", "conditions": ["x"]}, "conditions"),
-     ({"choice": "approve", "rationale": "   "}, "rationale"),
-     ({"choice": "maybe", "rationale": "ok"}, "choice")],
+    [
+        ({"choice": "approve_with_conditions", "rationale": "ok", "conditions": []}, "conditions"),
+        ({"choice": "approve", "rationale": "ok", "conditions": ["x"]}, "conditions"),
+        ({"choice": "approve", "rationale": "   "}, "rationale"),
+        ({"choice": "maybe", "rationale": "ok"}, "choice"),
+    ],
 )
 def test_a_bad_vote_is_refused_naming_the_field_and_changes_nothing(tec_case, cast, api_client, body, field):
     before = LedgerEntry.objects.count()

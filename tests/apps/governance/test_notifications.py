@@ -14,8 +14,20 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def inbox(cast):
     chair = cast("ethics_chair")
-    notify(users=[chair], kind="vote_needed", text="Case 1 needs your vote: A", link="/governance/cases/1/", email=False)
-    notify(users=[chair], kind="deadline", text="Case 1 is due 2026-12-01: A", link="/governance/cases/1/", email=False)
+    notify(
+        users=[chair],
+        kind="vote_needed",
+        text="Case 1 needs your vote: A",
+        link="/governance/cases/1/",
+        email=False,
+    )
+    notify(
+        users=[chair],
+        kind="deadline",
+        text="Case 1 is due 2026-12-01: A",
+        link="/governance/cases/1/",
+        email=False,
+    )
     notify(users=[cast("ethics_member")], kind="vote_needed", text="Someone else's", email=False)
     return chair
 
@@ -82,5 +94,7 @@ def test_with_the_database_task_backend_the_email_task_is_written_in_the_same_tr
         notify(users=[liaison], kind="assignment", text="Dropped", link="/dropped")
         raise RuntimeError("the change fails")
     [task] = DBTaskResult.objects.all()
-    assert task.args_kwargs["args"][2] == "Kept"  # the rolled-back change left neither a notification nor a task
+    assert (
+        task.args_kwargs["args"][2] == "Kept"
+    )  # the rolled-back change left neither a notification nor a task
     assert not Notification.objects.filter(text="Dropped").exists()

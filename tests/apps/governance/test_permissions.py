@@ -18,7 +18,11 @@ IN_A_MONTH = (dt.date.today() + dt.timedelta(days=30)).isoformat()
 
 
 def test_someone_not_on_the_committee_cannot_vote(tec_case, vote, cast):
-    for username in ["advisory_chair", "officer", "liaison_uk"]:  # another committee, the secretary, a liaison
+    for username in [
+        "advisory_chair",
+        "officer",
+        "liaison_uk",
+    ]:  # another committee, the secretary, a liaison
         response = vote(cast(username), tec_case, "approve")
         assert response.status_code in (403, 404), (username, response.content)
     assert vote(cast("advisory_chair"), tec_case, "approve").json()["error"]["code"] == "not_a_member"
@@ -52,21 +56,36 @@ def test_the_auditor_reads_everything_but_writes_nothing(tec_case, vote, cast, a
 def test_portal_users_see_no_cases_or_recommendations(tec_case, cast, api_client):
     for username in ["supplier_acme", "customer_metro"]:
         client = api_client(cast(username))
-        for url in ["/api/v1/cases", f"/api/v1/cases/{tec_case.pk}", "/api/v1/recommendations", "/api/v1/liaison-network"]:
+        for url in [
+            "/api/v1/cases",
+            f"/api/v1/cases/{tec_case.pk}",
+            "/api/v1/recommendations",
+            "/api/v1/liaison-network",
+        ]:
             assert client.get(url).status_code == 403, url
         assert client.get(f"/governance/cases/{tec_case.pk}/").status_code == 403
 
 
 def test_a_liaison_sees_only_the_recommendations_of_their_unit(officer, liaison_uk, liaison_de, api_client):
-    uk = services.recommendation_create(actor=officer, title="Train UK sales on end-use checks",
-                                        org_unit=OrgUnit.objects.get(code="br-uk"), due_date=dt.date.today())
-    de = services.recommendation_create(actor=officer, title="Works council consultation",
-                                        org_unit=OrgUnit.objects.get(code="br-de"), due_date=dt.date.today())
+    uk = services.recommendation_create(
+        actor=officer,
+        title="Train UK sales on end-use checks",
+        org_unit=OrgUnit.objects.get(code="br-uk"),
+        due_date=dt.date.today(),
+    )
+    de = services.recommendation_create(
+        actor=officer,
+        title="Works council consultation",
+        org_unit=OrgUnit.objects.get(code="br-de"),
+        due_date=dt.date.today(),
+    )
     listed = api_client(liaison_uk).get("/api/v1/recommendations?limit=500").json()["items"]
     assert uk.pk in [i["id"] for i in listed] and de.pk not in [i["id"] for i in listed]
     assert api_client(liaison_uk).get(f"/api/v1/recommendations/{de.pk}").status_code == 404
     assert api_client(liaison_uk).get(f"/governance/recommendations/{de.pk}/").status_code == 404
-    refused = post_json(api_client(liaison_uk), f"/api/v1/recommendations/{de.pk}", {"status": "in_progress"}, "patch")
+    refused = post_json(
+        api_client(liaison_uk), f"/api/v1/recommendations/{de.pk}", {"status": "in_progress"}, "patch"
+    )
     assert refused.status_code == 404
     html = api_client(liaison_uk).get("/governance/recommendations/").content.decode()
     assert "Train UK sales" in html and "Works council" not in html
@@ -81,12 +100,20 @@ def test_a_liaison_cannot_see_a_case_of_another_branch_unless_on_its_committee(t
 
 
 def test_only_officers_decide_the_officers_queue_and_nobody_votes_there(officer, cast, api_client):
-    case = services.case_create(actor=officer, title="Supplier dormitory conditions", dimension="labour",
-                                queue="compliance-officers", org_unit=OrgUnit.objects.get(code="hq-procurement"))
+    case = services.case_create(
+        actor=officer,
+        title="Supplier dormitory conditions",
+        dimension="labour",
+        queue="compliance-officers",
+        org_unit=OrgUnit.objects.get(code="hq-procurement"),
+    )
     body = {"outcome": "reject", "rationale": "Not acceptable."}
     assert post_json(api_client(cast("admin")), f"/api/v1/cases/{case.pk}/decision", body).status_code == 403
-    assert post_json(api_client(cast("ethics_chair")), f"/api/v1/cases/{case.pk}/votes",
-                     {"choice": "approve", "rationale": "x"}).status_code in (404, 409)
+    assert post_json(
+        api_client(cast("ethics_chair")),
+        f"/api/v1/cases/{case.pk}/votes",
+        {"choice": "approve", "rationale": "x"},
+    ).status_code in (404, 409)
     assert Recommendation.objects.filter(case=case).count() == 0
 
 

@@ -26,21 +26,32 @@ def unit(code):
 
 
 def make(officer, code="br-uk", due=None, title="Check end-use statements"):
-    return services.recommendation_create(actor=officer, title=title, org_unit=unit(code), due_date=due or TODAY)
+    return services.recommendation_create(
+        actor=officer, title=title, org_unit=unit(code), due_date=due or TODAY
+    )
 
 
 def test_an_item_for_a_branch_goes_to_that_branchs_liaisons(officer):
     item = make(officer, "br-uk")
     assert item.routed_unit.code == "br-uk" and [u.username for u in item.assignees.all()] == ["liaison_uk"]
-    assert Notification.objects.filter(user__username="liaison_uk", kind="assignment", link=f"/governance/recommendations/{item.pk}/").exists()
+    assert Notification.objects.filter(
+        user__username="liaison_uk", kind="assignment", link=f"/governance/recommendations/{item.pk}/"
+    ).exists()
 
 
 def test_without_a_liaison_it_falls_back_to_the_nearest_parent_that_has_one(officer):
-    desk = orgunit_create(actor=None, code="br-br-recife", name="Recife desk", kind="branch", country="BR", parent=unit("br-br"))
+    desk = orgunit_create(
+        actor=None, code="br-br-recife", name="Recife desk", kind="branch", country="BR", parent=unit("br-br")
+    )
     item = make(officer, desk.code)
     # Recife desk -> Brazil Branch (no liaison) -> Global Sales (liaison_sales)
-    assert item.routed_unit.code == "hq-sales" and [u.username for u in item.assignees.all()] == ["liaison_sales"]
-    assert "routed from Recife desk" in Notification.objects.get(user__username="liaison_sales", kind="assignment").text
+    assert item.routed_unit.code == "hq-sales" and [u.username for u in item.assignees.all()] == [
+        "liaison_sales"
+    ]
+    assert (
+        "routed from Recife desk"
+        in Notification.objects.get(user__username="liaison_sales", kind="assignment").text
+    )
 
 
 def test_with_no_liaison_anywhere_above_the_officers_are_told(officer):
@@ -49,7 +60,9 @@ def test_with_no_liaison_anywhere_above_the_officers_are_told(officer):
     Liaison.objects.filter(org_unit__code__in=["hq", "bu-video"]).delete()
     item = make(officer, "br-shenzhen")
     assert item.routed_unit is None and not item.assignees.exists()
-    assert Notification.objects.filter(user__username="officer", kind="assignment", text__contains="No liaison").exists()
+    assert Notification.objects.filter(
+        user__username="officer", kind="assignment", text__contains="No liaison"
+    ).exists()
 
 
 def test_a_liaison_works_an_item_to_done_with_evidence(officer, liaison_uk, api_client):
@@ -60,11 +73,16 @@ def test_a_liaison_works_an_item_to_done_with_evidence(officer, liaison_uk, api_
     assert started["status"] == "in_progress" and started["first_response_at"]
     no_evidence = post_json(client, url, {"status": "done"}, "patch")
     assert no_evidence.status_code == 422 and "evidence" in no_evidence.json()["error"]["fields"]
-    done = post_json(client, url, {"status": "done", "evidence": "Signed statements filed as DMS-4411."}, "patch").json()
+    done = post_json(
+        client, url, {"status": "done", "evidence": "Signed statements filed as DMS-4411."}, "patch"
+    ).json()
     assert done["status"] == "done" and done["completed_at"] and done["evidence"].startswith("Signed")
     assert post_json(client, url, {"status": "open"}, "patch").status_code == 422  # only an officer reopens
     assert post_json(client, url, {"due_date": "2031-01-01"}, "patch").json()["error"]["fields"]["due_date"]
-    assert post_json(api_client(officer), url, {"status": "in_progress"}, "patch").json()["status"] == "in_progress"
+    assert (
+        post_json(api_client(officer), url, {"status": "in_progress"}, "patch").json()["status"]
+        == "in_progress"
+    )
     assert LedgerEntry.objects.filter(action="recommendation.update", object_id=str(item.pk)).count() == 3
 
 
@@ -75,7 +93,9 @@ def test_the_recommendation_page_lets_the_liaison_record_progress(officer, liais
     assert "Evidence of completion" in page and 'name="status"' in page
     bad = client.post(f"/governance/recommendations/{item.pk}/update", {"status": "done", "evidence": ""})
     assert bad.status_code == 422 and "Say what shows it is done" in bad.content.decode()
-    good = client.post(f"/governance/recommendations/{item.pk}/update", {"status": "done", "evidence": "Minutes of 3 March"})
+    good = client.post(
+        f"/governance/recommendations/{item.pk}/update", {"status": "done", "evidence": "Minutes of 3 March"}
+    )
     assert good.status_code == 302
     item.refresh_from_db()
     assert item.status == "done"
@@ -95,7 +115,9 @@ def test_an_overdue_item_escalates_to_the_officers_once(officer, django_capture_
     told = Notification.objects.filter(kind="overdue", link=f"/governance/recommendations/{late.pk}/")
     assert set(told.values_list("user__username", flat=True)) == {"officer", "liaison_ae"}
     assert "Overdue by 3 days in UAE Branch" in told.first().text
-    assert any(m.to == ["officer@demo.conduct.invalid"] and "Retrain the Dubai" in m.subject for m in mail.outbox)
+    assert any(
+        m.to == ["officer@demo.conduct.invalid"] and "Retrain the Dubai" in m.subject for m in mail.outbox
+    )
     assert LedgerEntry.objects.filter(action="recommendation.escalate", object_id=str(late.pk)).count() == 1
     # idempotent: the next day's run escalates nothing again
     assert services.recommendation_escalate_overdue(today=TODAY + dt.timedelta(days=1)) == []
@@ -124,10 +146,15 @@ def test_deadlines_approaching_are_reminded_once(officer, tec_case, vote, cast):
     sent = services.deadline_reminders_send(today=TODAY)
     assert sent == 2
     reminded = Notification.objects.filter(kind="deadline")
-    assert set(reminded.filter(link=f"/governance/recommendations/{soon.pk}/").values_list("user__username", flat=True)) == {"liaison_uk"}
+    assert set(
+        reminded.filter(link=f"/governance/recommendations/{soon.pk}/").values_list(
+            "user__username", flat=True
+        )
+    ) == {"liaison_uk"}
     # only the voters who have not voted yet are reminded of the case
-    assert set(reminded.filter(link=f"/governance/cases/{tec_case.pk}/").values_list("user__username", flat=True)) == {
-        "ethics_chair", "ethics_engineer", "ethics_external"}
+    assert set(
+        reminded.filter(link=f"/governance/cases/{tec_case.pk}/").values_list("user__username", flat=True)
+    ) == {"ethics_chair", "ethics_engineer", "ethics_external"}
     assert services.deadline_reminders_send(today=TODAY) == 0
 
 
@@ -140,7 +167,11 @@ def test_the_liaison_network_shows_coverage_open_overdue_and_response_time(offic
     net = api_client(officer).get("/api/v1/liaison-network").json()
     rows = {r["org_unit"]: r for r in net["units"]}
     assert set(net["units_without_liaison"]) >= {"hq-compliance", "bu-apps", "br-shenzhen", "br-br"}
-    assert (rows["br-uk"]["open"], rows["br-uk"]["overdue"], rows["br-uk"]["liaisons"]) == (2, 1, ["liaison_uk"])
+    assert (rows["br-uk"]["open"], rows["br-uk"]["overdue"], rows["br-uk"]["liaisons"]) == (
+        2,
+        1,
+        ["liaison_uk"],
+    )
     assert rows["br-uk"]["median_response_hours"] is not None and net["median_response_hours"] is not None
     assert (rows["br-br"]["routed_to"], rows["br-br"]["open"]) == ("hq-sales", 1)
     page = api_client(officer).get("/governance/liaison-network/").content.decode()

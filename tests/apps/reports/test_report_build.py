@@ -45,8 +45,13 @@ def test_report_build_writes_every_output(built):
     names = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()}
     assert {"index.html", "report.pdf", "data.json", "manifest.json", "public_key.pem"} <= names
     assert {"charts/heatmap.svg", "charts/gates.svg", "charts/certificates.svg"} <= names
-    assert {"data/certification_coverage.csv", "data/gate_decisions.csv", "data/salient_issues.csv",
-            "data/ungp_reporting_framework_index.csv", "data/governance_committees.csv"} <= names
+    assert {
+        "data/certification_coverage.csv",
+        "data/gate_decisions.csv",
+        "data/salient_issues.csv",
+        "data/ungp_reporting_framework_index.csv",
+        "data/governance_committees.csv",
+    } <= names
     assert (built / "report.pdf").read_bytes().startswith(b"%PDF-")
     html = (built / "index.html").read_text()
     assert '<html lang="en">' in html and "<caption>" in html and 'scope="col"' in html
@@ -77,8 +82,11 @@ def test_certification_coverage_counts_active_suppliers_with_valid_certificates(
     today = timezone.localdate()
     active = Supplier.objects.filter(status="active")
     for standard in ("SA8000", "ISO 45001", "ISO 14001"):
-        holders = {c.supplier_id for c in Certificate.objects.filter(standard=standard, supplier__in=active)
-                   if c.withdrawn_at is None and c.valid_until >= today}
+        holders = {
+            c.supplier_id
+            for c in Certificate.objects.filter(standard=standard, supplier__in=active)
+            if c.withdrawn_at is None and c.valid_until >= today
+        }
         assert rows[standard][1] == len(holders), standard
         assert rows[standard][2] == active.count()
 
@@ -100,8 +108,18 @@ def test_the_report_verifies_and_the_publication_is_in_the_ledger(built, capsys,
     assert verify_report_dir(built, public_pem=signing_keys()[1]).ok
 
 
-@pytest.mark.parametrize("name", ["index.html", "report.pdf", "data.json", "data/certification_coverage.csv",
-                                  "charts/heatmap.svg", "public_key.pem", "manifest.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "index.html",
+        "report.pdf",
+        "data.json",
+        "data/certification_coverage.csv",
+        "charts/heatmap.svg",
+        "public_key.pem",
+        "manifest.json",
+    ],
+)
 @pytest.mark.parametrize("where", [0, 0.5, -1])
 def test_changing_any_byte_of_any_file_fails_verification(copy, name, where):
     path = copy / name
@@ -154,8 +172,9 @@ def test_report_build_refuses_a_folder_with_files_and_a_future_year(built, tmp_p
 
 
 @pytest.mark.django_db
-def test_the_ui_builds_a_report_in_the_background_and_serves_its_files(api_client, officer, auditor, tmp_path,
-                                                                       settings, keys):
+def test_the_ui_builds_a_report_in_the_background_and_serves_its_files(
+    api_client, officer, auditor, tmp_path, settings, keys
+):
     settings.CONDUCT = {**settings.CONDUCT, "REPORTS_DIR": tmp_path / "reports", "SIGNING_KEY_PATH": keys}
     client = api_client(officer)
     response = client.post("/reports/build", {"year": str(YEAR)})

@@ -13,11 +13,20 @@ from conduct.core.risk import salience
 pytestmark = pytest.mark.django_db
 
 RISK = {
-    "code": "facial-recognition-export", "title": "Face recognition sold into places that persecute minorities",
-    "dimension": "product", "rights": ["privacy", "non_discrimination", "liberty_security"],
-    "people_affected": "Members of persecuted minorities", "org_unit": "hq", "scope_units": ["bu-analytics"],
-    "scale": 5, "scope": 4, "irremediability": 5, "likelihood": 2, "residual_likelihood": 1,
-    "controls": ["gate-sales-end-use"], "scope_products": ["Face recognition module"],
+    "code": "facial-recognition-export",
+    "title": "Face recognition sold into places that persecute minorities",
+    "dimension": "product",
+    "rights": ["privacy", "non_discrimination", "liberty_security"],
+    "people_affected": "Members of persecuted minorities",
+    "org_unit": "hq",
+    "scope_units": ["bu-analytics"],
+    "scale": 5,
+    "scope": 4,
+    "irremediability": 5,
+    "likelihood": 2,
+    "residual_likelihood": 1,
+    "controls": ["gate-sales-end-use"],
+    "scope_products": ["Face recognition module"],
 }
 
 
@@ -31,7 +40,11 @@ def test_a_risk_is_rated_by_ungp_salience_and_ledgered(api_client, officer):
     body = response.json()
     expected = salience(scale=5, scope=4, irremediability=5, likelihood=2)
     residual = salience(scale=5, scope=4, irremediability=5, likelihood=1)
-    assert (body["severity"], body["score"], body["band"]) == (expected.severity, expected.score, expected.band)
+    assert (body["severity"], body["score"], body["band"]) == (
+        expected.severity,
+        expected.score,
+        expected.band,
+    )
     assert (body["residual_score"], body["residual_band"]) == (residual.score, residual.band)
     assert body["explanation"] == list(expected.explanation)
     assert body["controls"] == ["gate-sales-end-use"] and body["scope_units"] == ["bu-analytics"]
@@ -49,14 +62,21 @@ def test_a_risk_appears_in_the_heat_map(api_client, officer):
     residual = api_client(officer).get("/api/v1/risks/heatmap?residual=true").json()
     assert RISK["code"] in residual[5 - risk.severity][0]["risks"]
     page = api_client(officer).get("/risks/").content.decode()
-    assert '<svg' in page and "<title" in page and RISK["code"] in page and "<caption>" in page
+    assert "<svg" in page and "<title" in page and RISK["code"] in page and "<caption>" in page
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"scale": 6}, "scale"), ({"rights": ["happiness"]}, "rights"), ({"rights": []}, "rights"),
-    ({"residual_likelihood": 5}, "residual_likelihood"), ({"controls": ["no-such-control"]}, "controls"),
-    ({"dimension": "weather"}, "dimension"), ({"org_unit": "nowhere"}, "org_unit"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"scale": 6}, "scale"),
+        ({"rights": ["happiness"]}, "rights"),
+        ({"rights": []}, "rights"),
+        ({"residual_likelihood": 5}, "residual_likelihood"),
+        ({"controls": ["no-such-control"]}, "controls"),
+        ({"dimension": "weather"}, "dimension"),
+        ({"org_unit": "nowhere"}, "org_unit"),
+    ],
+)
 def test_a_bad_risk_gets_a_field_error_and_changes_nothing(api_client, officer, change, field):
     before = (SalientRisk.objects.count(), LedgerEntry.objects.count())
     response = post(api_client(officer), "/api/v1/risks", {**RISK, **change})
@@ -84,15 +104,22 @@ def test_cases_decisions_and_findings_link_to_the_risks_they_concern(api_client,
     assert again.status_code == 409
     detail = client.get("/api/v1/risks/misuse-mass-surveillance").json()
     assert {(link["kind"], link["target"]) for link in detail["links"]} >= {
-        ("gate_decision", decision.pk), ("case", case.pk), ("finding", finding.pk)}
+        ("gate_decision", decision.pk),
+        ("case", case.pk),
+        ("finding", finding.pk),
+    }
     # the UK liaison cannot link a record it cannot see
-    hidden = post(api_client(liaison_uk), "/api/v1/risks/misuse-mass-surveillance/links",
-                  {"kind": "finding", "id": finding.pk})
+    hidden = post(
+        api_client(liaison_uk),
+        "/api/v1/risks/misuse-mass-surveillance/links",
+        {"kind": "finding", "id": finding.pk},
+    )
     assert hidden.status_code in (404, 422)
     from conduct.apps.reports.selectors import risks_for
 
     assert [r.code for r in risks_for(actor=officer, kind="gate_decision", target_id=decision.pk)] == [
-        "misuse-mass-surveillance"]
+        "misuse-mass-surveillance"
+    ]
 
 
 def test_risks_are_scoped_to_the_units_they_concern(api_client, liaison_uk, liaison_de, officer):
@@ -108,9 +135,19 @@ def test_the_register_pages_create_and_edit_a_risk(api_client, officer):
     from conduct.apps.accounts.models import OrgUnit
 
     client = api_client(officer)
-    form = {"code": "page-risk", "org_unit": OrgUnit.objects.get(code="hq-hr").pk, "title": "Discrimination in hiring",
-            "dimension": "labour", "rights": ["non_discrimination"], "people_affected": "Job applicants",
-            "scale": "3", "scope": "2", "irremediability": "2", "likelihood": "2", "residual_likelihood": "1"}
+    form = {
+        "code": "page-risk",
+        "org_unit": OrgUnit.objects.get(code="hq-hr").pk,
+        "title": "Discrimination in hiring",
+        "dimension": "labour",
+        "rights": ["non_discrimination"],
+        "people_affected": "Job applicants",
+        "scale": "3",
+        "scope": "2",
+        "irremediability": "2",
+        "likelihood": "2",
+        "residual_likelihood": "1",
+    }
     response = client.post("/risks/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
     bad = client.post("/risks/page-risk/", {**form, "scale": "9"})

@@ -29,7 +29,10 @@ FLOW_ROWS = {
 
 @pytest.fixture(autouse=True)
 def _index_cache_in_tmp(tmp_path_factory: Any, settings: Any) -> None:
-    settings.CONDUCT = {**settings.CONDUCT, "SCREENING_CACHE_DIR": str(tmp_path_factory.getbasetemp() / "index-cache")}
+    settings.CONDUCT = {
+        **settings.CONDUCT,
+        "SCREENING_CACHE_DIR": str(tmp_path_factory.getbasetemp() / "index-cache"),
+    }
 
 
 def write_list(folder: Path, rows: dict[str, str], name: str = "flow.csv") -> Path:

@@ -61,10 +61,16 @@ def test_gates_reuse_a_name_s_matches_until_a_list_changes(cli, flow_csv, monkey
 
     first = best("Borealis Lens Works")
     assert first and first[0][0] == "T-2"
-    assert best("Borealis Lens Works") == first and calls.count("Borealis Lens Works") == 1  # the second screen is answered from memory
+    assert (
+        best("Borealis Lens Works") == first and calls.count("Borealis Lens Works") == 1
+    )  # the second screen is answered from memory
     # a new version of the list (T-2 renamed) is new content: the name is screened again and the answer follows
-    cli("lists_load", str(flow_csv(**{"T-2": "T-2,Polar Glassworks,,organization,RU,TEST-PROG,\n"})), "--name",
-        "t_gatecache")
+    cli(
+        "lists_load",
+        str(flow_csv(**{"T-2": "T-2,Polar Glassworks,,organization,RU,TEST-PROG,\n"})),
+        "--name",
+        "t_gatecache",
+    )
     assert best("Borealis Lens Works") != first and calls.count("Borealis Lens Works") == 2
 
 
@@ -75,12 +81,18 @@ def test_gates_see_a_renamed_list_and_a_new_version_at_once(cli, flow_csv):
     cli("lists_load", str(flow_csv()), "--name", "t_gatetitle")
 
     def seen():
-        hits = gate_port.policy_screener().screen("Borealis Lens Works", entity_type="organization", country="RU")
+        hits = gate_port.policy_screener().screen(
+            "Borealis Lens Works", entity_type="organization", country="RU"
+        )
         return {(h.list_name, h.entry_id) for h in hits if h.entry_id.startswith("T-")}
 
     assert seen()  # the lists as read are reused from here on while nothing changes
     WatchList.objects.filter(name="t_gatetitle").update(title="Renamed list")
     assert {name for name, _ in seen()} == {"Renamed list"}
-    cli("lists_load", str(flow_csv(**{"T-2": "T-2,Polar Glassworks,,organization,RU,TEST-PROG,\n"})), "--name",
-        "t_gatetitle")
+    cli(
+        "lists_load",
+        str(flow_csv(**{"T-2": "T-2,Polar Glassworks,,organization,RU,TEST-PROG,\n"})),
+        "--name",
+        "t_gatetitle",
+    )
     assert ("Renamed list", "T-2") not in seen()

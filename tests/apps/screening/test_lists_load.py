@@ -29,19 +29,28 @@ def current(name: str) -> WatchListVersion:
         ("us_csl_samples/consolidated_2025_sample.csv", "t_csl_2025", "us_csl", "export_control", 13),
     ],
 )
-def test_each_official_format_loads_from_the_real_file_with_its_format_detected(cli, path, name, fmt, kind, entries):
+def test_each_official_format_loads_from_the_real_file_with_its_format_detected(
+    cli, path, name, fmt, kind, entries
+):
     ran = cli("lists_load", str(WATCHLISTS / path), "--name", name)
     assert ran.code == 0, ran.err
     assert f"Loaded {name} version 1 ({fmt}, {kind}): {entries} entries" in ran.out
     version = current(name)
-    assert (version.watch_list.format, version.kind, version.entry_count, version.added_count) == (fmt, kind, entries, entries)
+    assert (version.watch_list.format, version.kind, version.entry_count, version.added_count) == (
+        fmt,
+        kind,
+        entries,
+        entries,
+    )
     assert version.entries.count() == entries
     assert LedgerEntry.objects.filter(action="screening.list_load", object_id=str(version.pk)).exists()
 
 
 def test_the_large_un_and_sdn_files_load_with_stable_ids_and_every_name(cli_without_tasks):
     # (delta screening of the stored parties is left out here: it builds a 9,000-entry index)
-    un = cli_without_tasks("lists_load", str(WATCHLISTS / "un_consolidated" / "UN_consolidated.xml"), "--name", "t_un")
+    un = cli_without_tasks(
+        "lists_load", str(WATCHLISTS / "un_consolidated" / "UN_consolidated.xml"), "--name", "t_un"
+    )
     sdn = cli_without_tasks("lists_load", str(WATCHLISTS / "ofac_sdn_2021"), "--name", "t_sdn")
     assert un.code == 0 and sdn.code == 0, (un.err, sdn.err)
     un_version, sdn_version = current("t_un"), current("t_sdn")
@@ -60,27 +69,56 @@ def test_the_large_un_and_sdn_files_load_with_stable_ids_and_every_name(cli_with
 
 def test_an_ftm_json_lines_file_and_a_generic_csv_load_with_their_kinds(cli, tmp_path, flow_csv):
     ftm = tmp_path / "entities.ftm.json"
-    ftm.write_text("\n".join(json.dumps(line) for line in [
-        {"id": "os-1", "schema": "Person", "properties": {
-            "name": ["Ivan Petrov"], "alias": ["Ivan Petroff"], "weakAlias": ["Vanya"], "nationality": ["ru"],
-            "birthDate": ["1970-05-01"], "topics": ["role.pep"]}},
-        {"id": "os-2", "schema": "Company", "properties": {"name": ["Romashka OOO"], "jurisdiction": ["ru"]}},
-    ]) + "\n", encoding="utf-8")
+    ftm.write_text(
+        "\n".join(
+            json.dumps(line)
+            for line in [
+                {
+                    "id": "os-1",
+                    "schema": "Person",
+                    "properties": {
+                        "name": ["Ivan Petrov"],
+                        "alias": ["Ivan Petroff"],
+                        "weakAlias": ["Vanya"],
+                        "nationality": ["ru"],
+                        "birthDate": ["1970-05-01"],
+                        "topics": ["role.pep"],
+                    },
+                },
+                {
+                    "id": "os-2",
+                    "schema": "Company",
+                    "properties": {"name": ["Romashka OOO"], "jurisdiction": ["ru"]},
+                },
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     ran = cli("lists_load", str(ftm), "--name", "t_peps", "--kind", "pep")
     assert ran.code == 0, ran.err
     version = current("t_peps")
     assert (version.watch_list.format, version.kind, version.entry_count) == ("ftm_json", "pep", 2)
     petrov = version.entries.get(source_id="os-1")
     assert [(n["name"], n["kind"]) for n in petrov.names] == [
-        ("Ivan Petrov", "primary"), ("Ivan Petroff", "alias_strong"), ("Vanya", "alias_weak")]
+        ("Ivan Petrov", "primary"),
+        ("Ivan Petroff", "alias_strong"),
+        ("Vanya", "alias_weak"),
+    ]
     assert petrov.birth_dates == ["1970-05-01"] and petrov.list_kind == "pep"
 
     ran = cli("lists_load", str(flow_csv("uflpa_extra.csv")), "--kind", "forced_labour")
     assert ran.code == 0, ran.err
     version = current("uflpa_extra")  # named after the file when --name is not given
-    assert (version.watch_list.format, version.kind, version.entry_count) == ("generic_csv", "forced_labour", 3)
+    assert (version.watch_list.format, version.kind, version.entry_count) == (
+        "generic_csv",
+        "forced_labour",
+        3,
+    )
     assert version.entries.get(source_id="T-2").names == [
-        {"name": "Borealis Lens Works", "kind": "primary"}, {"name": "Borealis Optics", "kind": "alias_strong"}]
+        {"name": "Borealis Lens Works", "kind": "primary"},
+        {"name": "Borealis Optics", "kind": "alias_strong"},
+    ]
 
 
 def test_a_reload_makes_a_new_version_with_the_diff_of_added_removed_and_changed_entries(cli, flow_csv):
@@ -91,11 +129,19 @@ def test_a_reload_makes_a_new_version_with_the_diff_of_added_removed_and_changed
     assert ran.code == 0, ran.err
     assert "version 2" in ran.out and "+1 added, -1 removed, ~1 changed, 1 unchanged" in ran.out
     version = current("t_diff")
-    assert (version.number, version.added_count, version.removed_count, version.changed_count,
-            version.unchanged_count) == (2, 1, 1, 1, 1)
+    assert (
+        version.number,
+        version.added_count,
+        version.removed_count,
+        version.changed_count,
+        version.unchanged_count,
+    ) == (2, 1, 1, 1, 1)
     assert version.removed == [{"source_id": "T-3", "name": "Ivan Petrovich Sidorov"}]
-    assert dict(version.entries.values_list("source_id", "change")) == {"T-1": "changed", "T-2": "unchanged",
-                                                                         "T-4": "added"}
+    assert dict(version.entries.values_list("source_id", "change")) == {
+        "T-1": "changed",
+        "T-2": "unchanged",
+        "T-4": "added",
+    }
     assert WatchListVersion.objects.filter(watch_list__name="t_diff", is_current=True).count() == 1
     shown = cli("lists_show", "t_diff", "--json").json()["lists"][0]
     assert shown["current"]["version"] == 2 and [v["version"] for v in shown["versions"]] == [2, 1]
@@ -110,11 +156,15 @@ def test_loading_the_same_file_again_keeps_the_version_in_force(cli, flow_csv):
     assert WatchListVersion.objects.filter(watch_list__name="t_same").count() == 1
 
 
-def test_a_malformed_file_is_rejected_with_line_and_reason_and_the_previous_version_stays(cli, flow_csv, tmp_path):
+def test_a_malformed_file_is_rejected_with_line_and_reason_and_the_previous_version_stays(
+    cli, flow_csv, tmp_path
+):
     assert cli("lists_load", str(flow_csv()), "--name", "t_bad").code == 0
     before = (WatchListEntry.objects.count(), LedgerEntry.objects.count())
     bad = tmp_path / "broken.csv"
-    bad.write_text("id,name,type\nB-1,Good Row Ltd,organization\nB-2,Bad Row Ltd,spaceship\n", encoding="utf-8")
+    bad.write_text(
+        "id,name,type\nB-1,Good Row Ltd,organization\nB-2,Bad Row Ltd,spaceship\n", encoding="utf-8"
+    )
     ran = cli("lists_load", str(bad), "--name", "t_bad")
     assert ran.code == 1
     assert "line 3" in ran.err and "unknown type 'spaceship'" in ran.err

@@ -46,8 +46,9 @@ def zipped(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
-def test_an_upload_creates_the_list_and_its_first_version_and_a_reload_records_the_diff(api_client, officer,
-                                                                                          flow_csv):
+def test_an_upload_creates_the_list_and_its_first_version_and_a_reload_records_the_diff(
+    api_client, officer, flow_csv
+):
     client = api_client(officer)
     first = upload(client, "t_up", flow_csv(), kind="sanctions")
     assert first.status_code == 201, first.content
@@ -55,7 +56,9 @@ def test_an_upload_creates_the_list_and_its_first_version_and_a_reload_records_t
     assert body["created"] is True and body["list"]["name"] == "t_up" and body["list"]["kind"] == "sanctions"
     assert body["list"]["format"] == "generic_csv" and body["list"]["current"]["number"] == 1
     assert (body["version"]["number"], body["version"]["entries"], body["version"]["added"]) == (1, 3, 3)
-    assert body["version"]["file"] == "flow.csv" and body["version"]["loaded_by"] == f"user:{officer.pk}:officer"
+    assert (
+        body["version"]["file"] == "flow.csv" and body["version"]["loaded_by"] == f"user:{officer.pk}:officer"
+    )
     assert body["diff"]["added_total"] == 3 and body["diff"]["removed"] == []
 
     changed = FLOW_ROWS["T-1"].replace("first listed 2024", "listing amended 2025")
@@ -63,14 +66,23 @@ def test_an_upload_creates_the_list_and_its_first_version_and_a_reload_records_t
     second = upload(client, "t_up", flow_csv(**{"T-1": changed, "T-3": None, "T-4": new}))
     assert second.status_code == 201, second.content
     version, diff = second.json()["version"], second.json()["diff"]
-    assert (version["number"], version["added"], version["removed"], version["changed"], version["unchanged"]) == (
-        2, 1, 1, 1, 1)
+    assert (
+        version["number"],
+        version["added"],
+        version["removed"],
+        version["changed"],
+        version["unchanged"],
+    ) == (2, 1, 1, 1, 1)
     assert diff["added"] == [{"source_id": "T-4", "name": "Gobi Relay Electronics"}]
     assert diff["changed"] == [{"source_id": "T-1", "name": "Tiankun Optical Trading Company Limited"}]
     assert diff["removed"] == [{"source_id": "T-3", "name": "Ivan Petrovich Sidorov"}]
     assert current("t_up").kind == "sanctions"  # the list keeps the kind it was given
     load = LedgerEntry.objects.filter(action="screening.list_load").order_by("-seq").first()
-    assert load.actor == f"user:{officer.pk}:officer" and load.summary["list"] == "t_up" and load.summary["version"] == 2
+    assert (
+        load.actor == f"user:{officer.pk}:officer"
+        and load.summary["list"] == "t_up"
+        and load.summary["version"] == 2
+    )
 
 
 def test_uploading_the_version_in_force_again_changes_nothing(api_client, officer, flow_csv):
@@ -78,17 +90,29 @@ def test_uploading_the_version_in_force_again_changes_nothing(api_client, office
     assert upload(client, "t_same_up", flow_csv()).status_code == 201
     before = LedgerEntry.objects.count()
     again = upload(client, "t_same_up", flow_csv("renamed.csv"))  # the content is what counts, as for the CLI
-    assert again.status_code == 200 and again.json()["created"] is False and again.json()["version"]["number"] == 1
+    assert (
+        again.status_code == 200
+        and again.json()["created"] is False
+        and again.json()["version"]["number"] == 1
+    )
     assert WatchListVersion.objects.filter(watch_list__name="t_same_up").count() == 1
     assert LedgerEntry.objects.count() == before
 
 
 def test_a_reupload_with_a_changed_row_screens_the_stored_parties_in_the_background(
-        api_client, officer, flow_csv, django_capture_on_commit_callbacks):
+    api_client, officer, flow_csv, django_capture_on_commit_callbacks
+):
     from conduct.apps.accounts.models import OrgUnit
 
-    party = services.party_upsert(actor=None, reference="customer:UP-1", kind="customer", name=PARTY, country="CN",
-                                  entity_type="organization", org_unit=OrgUnit.objects.get(code="hq-compliance"))
+    party = services.party_upsert(
+        actor=None,
+        reference="customer:UP-1",
+        kind="customer",
+        name=PARTY,
+        country="CN",
+        entity_type="organization",
+        org_unit=OrgUnit.objects.get(code="hq-compliance"),
+    )
     client = api_client(officer)
     unlike = "T-1,Quartz Harbour Shipping Limited,,organization,PA,TEST-PROG,\n"
     with django_capture_on_commit_callbacks(execute=True) as tasks:
@@ -107,7 +131,9 @@ def test_a_reupload_with_a_changed_row_screens_the_stored_parties_in_the_backgro
     assert WatchList.objects.get(name="t_up_flow").screened_version_id == current("t_up_flow").pk
 
 
-def test_a_malformed_file_answers_422_with_the_line_and_the_version_in_force_stays(api_client, officer, flow_csv):
+def test_a_malformed_file_answers_422_with_the_line_and_the_version_in_force_stays(
+    api_client, officer, flow_csv
+):
     client = api_client(officer)
     assert upload(client, "t_bad_up", flow_csv()).status_code == 201
     before = (LedgerEntry.objects.count(), WatchListVersion.objects.count())
@@ -116,7 +142,9 @@ def test_a_malformed_file_answers_422_with_the_line_and_the_version_in_force_sta
     error = response.json()["error"]
     assert error["code"] == "malformed_list" and error["fields"]["line"] == "3"
     assert error["fields"]["file"] == "line 3: unknown type 'spaceship'"
-    assert error["message"] == "broken.csv: line 3: unknown type 'spaceship'"  # the upload's name, not a temp path
+    assert (
+        error["message"] == "broken.csv: line 3: unknown type 'spaceship'"
+    )  # the upload's name, not a temp path
     assert current("t_bad_up").number == 1
     assert (LedgerEntry.objects.count(), WatchListVersion.objects.count()) == before
 
@@ -148,8 +176,9 @@ def test_the_path_names_the_list_and_a_list_keeps_its_format(api_client, officer
 
 def test_a_zip_of_an_ofac_folder_loads_as_the_cli_loads_the_folder(api_client, admin, cli_without_tasks):
     folder = WATCHLISTS / "ofac_non_sdn_consolidated"
-    response = api_client(admin).post(url("t_non_sdn_up"), {
-        "file": SimpleUploadedFile("ofac_non_sdn_consolidated.zip", zipped(folder))})
+    response = api_client(admin).post(
+        url("t_non_sdn_up"), {"file": SimpleUploadedFile("ofac_non_sdn_consolidated.zip", zipped(folder))}
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["list"]["format"] == "ofac_non_sdn" and body["version"]["entries"] == 442
@@ -163,7 +192,9 @@ def test_a_zip_member_never_escapes_the_upload_folder(api_client, officer):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("../../escape.csv", "id,name\nZ-1,Zip Slip Trading\n")
-    response = api_client(officer).post(url("t_zip_one"), {"file": SimpleUploadedFile("one.zip", buffer.getvalue())})
+    response = api_client(officer).post(
+        url("t_zip_one"), {"file": SimpleUploadedFile("one.zip", buffer.getvalue())}
+    )
     assert response.status_code == 201, response.content
     assert response.json()["version"]["file"] == "escape.csv" and response.json()["version"]["entries"] == 1
 
@@ -189,9 +220,12 @@ def test_a_multipart_file_is_not_bound_by_the_request_body_limit(api_client, off
 
 def test_the_file_may_come_as_json_base64(api_client, officer, bearer, flow_csv):
     content = base64.b64encode(flow_csv().read_bytes()).decode()
-    response = api_client().post(url("t_json_up"), json.dumps({"filename": "flow.csv", "content_base64": content,
-                                                               "kind": "custom"}),
-                                 content_type="application/json", **bearer(officer))
+    response = api_client().post(
+        url("t_json_up"),
+        json.dumps({"filename": "flow.csv", "content_base64": content, "kind": "custom"}),
+        content_type="application/json",
+        **bearer(officer),
+    )
     assert response.status_code == 201, response.content
     assert response.json()["version"]["entries"] == 3 and response.json()["list"]["kind"] == "custom"
 
@@ -214,7 +248,9 @@ def test_an_officer_uploads_from_the_lists_page(api_client, officer, flow_csv):
     assert 'name="csrfmiddlewaretoken"' in page
 
     with flow_csv().open("rb") as handle:
-        done = client.post("/screening/lists/", {"file": handle, "new_name": "t_page_up", "kind": "forced_labour"})
+        done = client.post(
+            "/screening/lists/", {"file": handle, "new_name": "t_page_up", "kind": "forced_labour"}
+        )
     assert done.status_code == 302 and done["Location"] == "/screening/lists/t_page_up/"
     shown = client.get(done["Location"]).content.decode()
     assert "Loaded t_page_up version 1: 3 entries, the first version." in shown
@@ -234,8 +270,9 @@ def test_an_officer_uploads_from_the_lists_page(api_client, officer, flow_csv):
 
 def test_the_page_shows_what_is_wrong_and_loads_nothing(api_client, officer, flow_csv):
     client = api_client(officer)
-    broken = client.post("/screening/lists/", {"file": SimpleUploadedFile("broken.csv", BROKEN),
-                                               "new_name": "t_page_bad"})
+    broken = client.post(
+        "/screening/lists/", {"file": SimpleUploadedFile("broken.csv", BROKEN), "new_name": "t_page_bad"}
+    )
     text = broken.content.decode()
     assert broken.status_code == 422 and "broken.csv: line 3: unknown type &#x27;spaceship&#x27;" in text
     assert 'aria-invalid="true" aria-describedby="e-file"' in text
@@ -243,13 +280,23 @@ def test_the_page_shows_what_is_wrong_and_loads_nothing(api_client, officer, flo
     assert not WatchList.objects.filter(name="t_page_bad").exists()
 
     unnamed = client.post("/screening/lists/", {"file": SimpleUploadedFile("flow.csv", b"id,name\nA-1,X\n")})
-    assert unnamed.status_code == 422 and "Name the new list, or choose an existing list above." in unnamed.content.decode()
-    both = client.post("/screening/lists/", {"file": SimpleUploadedFile("flow.csv", b"id,name\nA-1,X\n"),
-                                             "list": "uflpa", "new_name": "t_other"})
+    assert (
+        unnamed.status_code == 422
+        and "Name the new list, or choose an existing list above." in unnamed.content.decode()
+    )
+    both = client.post(
+        "/screening/lists/",
+        {"file": SimpleUploadedFile("flow.csv", b"id,name\nA-1,X\n"), "list": "uflpa", "new_name": "t_other"},
+    )
     assert both.status_code == 422 and "Leave this empty" in both.content.decode()
-    wrong_name = client.post("/screening/lists/", {"file": SimpleUploadedFile("flow.csv", b"id,name\nA-1,X\n"),
-                                                   "new_name": "Not A Slug"})
-    assert wrong_name.status_code == 422 and 'id="e-new-name">Use 1-60 lower-case letters' in wrong_name.content.decode()
+    wrong_name = client.post(
+        "/screening/lists/",
+        {"file": SimpleUploadedFile("flow.csv", b"id,name\nA-1,X\n"), "new_name": "Not A Slug"},
+    )
+    assert (
+        wrong_name.status_code == 422
+        and 'id="e-new-name">Use 1-60 lower-case letters' in wrong_name.content.decode()
+    )
     assert WatchListVersion.objects.filter(watch_list__name="uflpa").count() == 1
 
 
@@ -268,7 +315,9 @@ def test_analysts_and_auditors_see_no_form_and_cannot_post_one(api_client, analy
         assert page.status_code == 200 and "Upload a list version" not in page.content.decode()
         assert 'name="file"' not in page.content.decode()
         with flow_csv().open("rb") as handle:
-            assert client.post("/screening/lists/", {"file": handle, "new_name": "t_page_no"}).status_code == 403
+            assert (
+                client.post("/screening/lists/", {"file": handle, "new_name": "t_page_no"}).status_code == 403
+            )
     assert not WatchList.objects.filter(name="t_page_no").exists()
 
 

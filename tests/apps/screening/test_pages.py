@@ -42,13 +42,17 @@ def test_reviewing_from_the_page(api_client, officer):
     missing = client.post(f"/screening/alerts/{alert.pk}/review", {"decision": "dismiss", "reason": ""})
     assert missing.status_code == 422 and "needs its reason" in missing.content.decode()
     assert uk_alert().status == "open"
-    done = client.post(f"/screening/alerts/{alert.pk}/review", {"decision": "dismiss", "reason": "A Leeds reseller"})
+    done = client.post(
+        f"/screening/alerts/{alert.pk}/review", {"decision": "dismiss", "reason": "A Leeds reseller"}
+    )
     assert done.status_code == 302 and done["Location"] == f"/screening/alerts/{alert.pk}/"
     alert.refresh_from_db()
     assert alert.status == "dismissed" and alert.reason == "A Leeds reseller"
     page = client.get(f"/screening/alerts/{alert.pk}/").content.decode()
     assert "Dismissed" in page and "A Leeds reseller" in page and "screening.alert_dismiss" in page
-    again = client.post(f"/screening/alerts/{alert.pk}/review", {"decision": "dismiss", "reason": "again"}, follow=True)
+    again = client.post(
+        f"/screening/alerts/{alert.pk}/review", {"decision": "dismiss", "reason": "again"}, follow=True
+    )
     assert "already dismissed" in again.content.decode()
 
 
@@ -66,12 +70,19 @@ def test_the_lists_pages_show_versions_counts_and_the_latest_diff(api_client, of
     from .conftest import FLOW_ROWS
 
     cli("lists_load", str(flow_csv()), "--name", "t_pages")
-    cli("lists_load", str(flow_csv(**{"T-3": None, "T-1": FLOW_ROWS["T-1"].replace("2024", "2023")})), "--name", "t_pages")
+    cli(
+        "lists_load",
+        str(flow_csv(**{"T-3": None, "T-1": FLOW_ROWS["T-1"].replace("2024", "2023")})),
+        "--name",
+        "t_pages",
+    )
     client = api_client(officer)
     index = client.get("/screening/lists/").content.decode()
     assert "UFLPA Entity List (demo extract)" in index and "+0 added, −1 removed, ~1 changed" in index
     detail = client.get("/screening/lists/t_pages/").content.decode()
-    assert "What version 2 changed" in detail and "Ivan Petrovich Sidorov" in detail and "(in force)" in detail
+    assert (
+        "What version 2 changed" in detail and "Ivan Petrovich Sidorov" in detail and "(in force)" in detail
+    )
     assert client.get("/screening/lists/nope/").status_code == 404
 
 

@@ -18,7 +18,14 @@ def flow_list(cli, flow_csv):
 
 
 def test_one_name_prints_ranked_matches_with_their_explanation(cli, flow_list):
-    ran = cli("screen", "Hangzhou Hikvision Digital Technology Co., Ltd.", "--type", "organization", "--country", "CN")
+    ran = cli(
+        "screen",
+        "Hangzhou Hikvision Digital Technology Co., Ltd.",
+        "--type",
+        "organization",
+        "--country",
+        "CN",
+    )
     assert ran.code == 0, ran.err
     assert "1 match for 'Hangzhou Hikvision Digital Technology Co., Ltd.'" in ran.out
     assert "ofac_non_sdn 30946" in ran.out and "strong" in ran.out
@@ -32,13 +39,20 @@ def test_one_name_as_json_gives_the_explanation_parts_and_the_entry(cli, flow_li
     [match] = [m for m in body["matches"] if m["list"] == "t_flow"]
     assert match["entry_id"] == "T-1" and match["strength"] == "potential" and 0.8 <= match["score"] < 0.95
     explanation = match["explanation"]
-    assert {"query": "optical", "candidate": "optical", "score": 1.0, "weight": explanation["parts"][0]["weight"],
-            "method": "exact"} in explanation["parts"]
+    assert {
+        "query": "optical",
+        "candidate": "optical",
+        "score": 1.0,
+        "weight": explanation["parts"][0]["weight"],
+        "method": "exact",
+    } in explanation["parts"]
     assert explanation["summary"].endswith(f"=> {match['score']:.2f}")
     assert match["entry"]["countries"] == ["CN"] and match["entry"]["programs"] == ["TEST-PROG"]
 
 
-def test_a_batch_writes_one_line_per_row_in_input_order_and_reports_bad_rows_by_line(cli, flow_list, tmp_path):
+def test_a_batch_writes_one_line_per_row_in_input_order_and_reports_bad_rows_by_line(
+    cli, flow_list, tmp_path
+):
     names = tmp_path / "names.csv"
     names.write_text(
         "id,name,type,country,birth_date\n"
@@ -72,10 +86,14 @@ def test_a_batch_writes_one_line_per_row_in_input_order_and_reports_bad_rows_by_
     assert (first["list"], first["entry_id"], first["name"]) == ("t_flow", "T-3", "Ivan Petrovich Sidorov")
     assert first["matched_name"] == "Ivan Petrovich Sidorov"
     bad = {line["id"]: line["error"] for line in lines if "error" in line}
-    assert set(bad) == {"c-3", "c-5", "c-6", "c-7"} and all(list(line) == ["id", "error"] for line in lines
-                                                            if "error" in line)
+    assert set(bad) == {"c-3", "c-5", "c-6", "c-7"} and all(
+        list(line) == ["id", "error"] for line in lines if "error" in line
+    )
     assert bad["c-3"].startswith("line 4: name") and bad["c-5"].startswith("line 6: country")
-    assert bad["c-6"].startswith("line 7: birth_date") and bad["c-7"] == "line 8: row: expected 5 columns, found 2"
+    assert (
+        bad["c-6"].startswith("line 7: birth_date")
+        and bad["c-7"] == "line 8: row: expected 5 columns, found 2"
+    )
     for line_number in (4, 6, 7, 8):
         assert f"names.csv: line {line_number}:" in ran.err
     assert "screened 4 of 8 rows" in ran.err and "4 bad rows" in ran.err
@@ -87,7 +105,10 @@ def test_the_batch_threshold_and_limit_are_applied(cli, flow_list, tmp_path):
     out = tmp_path / "out.jsonl"
     assert cli("screen", "--input", str(names), "--output", str(out), "--threshold", "0.9").code == 0
     assert json.loads(out.read_text()) == {"id": "x", "matches": []}  # 0.87 is below 0.9
-    assert cli("screen", "--input", str(names), "--output", str(out), "--threshold", "0.5", "--limit", "1").code == 0
+    assert (
+        cli("screen", "--input", str(names), "--output", str(out), "--threshold", "0.5", "--limit", "1").code
+        == 0
+    )
     assert len(json.loads(out.read_text())["matches"]) == 1
 
 

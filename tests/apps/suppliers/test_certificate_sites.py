@@ -38,8 +38,9 @@ def certificate_post(**fields):
     return {"cert-standard": "ISO 45001", "cert-number": "OHS-1", "cert-valid_until": "2030-01-01", **fields}
 
 
-def test_the_certificate_form_offers_the_suppliers_own_sites_only(api_client, officer, supplier_acme, acme, acme_sites,
-                                                                   boards_site):
+def test_the_certificate_form_offers_the_suppliers_own_sites_only(
+    api_client, officer, supplier_acme, acme, acme_sites, boards_site
+):
     page = api_client(officer).get(f"/suppliers/{acme.pk}/").content.decode()
     assert offered(page, "cert-sites") == {s.pk for s in acme_sites}
     assert "Sites covered" in page and "Bao&#x27;an factory" not in page
@@ -49,15 +50,20 @@ def test_the_certificate_form_offers_the_suppliers_own_sites_only(api_client, of
     assert "Bao&#x27;an factory" not in portal
 
 
-def test_a_certificate_recorded_with_sites_covers_them_and_the_page_shows_them(api_client, officer, acme, acme_sites):
+def test_a_certificate_recorded_with_sites_covers_them_and_the_page_shows_them(
+    api_client, officer, acme, acme_sites
+):
     client = api_client(officer)
-    response = client.post(f"/suppliers/{acme.pk}/certificates",
-                           certificate_post(**{"cert-sites": [s.pk for s in acme_sites]}))
+    response = client.post(
+        f"/suppliers/{acme.pk}/certificates", certificate_post(**{"cert-sites": [s.pk for s in acme_sites]})
+    )
     assert response.status_code == 302, response.content[:500]
     certificate = Certificate.objects.get(supplier=acme, number="OHS-1")
     assert set(certificate.sites.all()) == set(acme_sites)
     entry = LedgerEntry.objects.get(action="certificate.create", object_id=str(certificate.pk))
-    assert entry.actor == f"user:{officer.pk}:officer" and sorted(entry.summary["sites"]) == sorted(s.pk for s in acme_sites)
+    assert entry.actor == f"user:{officer.pk}:officer" and sorted(entry.summary["sites"]) == sorted(
+        s.pk for s in acme_sites
+    )
 
     page = client.get(f"/suppliers/{acme.pk}/").content.decode()
     row = re.search(r"<tr><td>ISO 45001</td><td class=\"mono\">OHS-1</td>.*?</tr>", page, re.S)
@@ -67,49 +73,86 @@ def test_a_certificate_recorded_with_sites_covers_them_and_the_page_shows_them(a
 
 def test_the_portal_records_its_certificate_with_its_own_sites(api_client, supplier_acme, acme, acme_sites):
     plant = acme_sites[0]
-    response = api_client(supplier_acme).post("/suppliers/portal/certificates/new", {
-        "standard": "SA8000", "number": "SA-NEW", "valid_until": "2030-01-01", "sites": [plant.pk]})
+    response = api_client(supplier_acme).post(
+        "/suppliers/portal/certificates/new",
+        {"standard": "SA8000", "number": "SA-NEW", "valid_until": "2030-01-01", "sites": [plant.pk]},
+    )
     assert response.status_code == 302, response.content[:500]
     assert list(Certificate.objects.get(number="SA-NEW").sites.all()) == [plant]
 
 
-def test_another_suppliers_site_posted_by_hand_is_refused_naming_the_field(api_client, officer, supplier_acme, bearer,
-                                                                          acme, acme_sites, boards_site):
+def test_another_suppliers_site_posted_by_hand_is_refused_naming_the_field(
+    api_client, officer, supplier_acme, bearer, acme, acme_sites, boards_site
+):
     before = Certificate.objects.count()
-    page = api_client(officer).post(f"/suppliers/{acme.pk}/certificates",
-                                    certificate_post(**{"cert-sites": [acme_sites[0].pk, boards_site.pk]}))
+    page = api_client(officer).post(
+        f"/suppliers/{acme.pk}/certificates",
+        certificate_post(**{"cert-sites": [acme_sites[0].pk, boards_site.pk]}),
+    )
     assert page.status_code == 422
     html = page.content.decode()
-    error = re.search(r'<ul class="errorlist" id="id_cert-sites_error"><li>(.*?)</li>', html)  # with the field
+    error = re.search(
+        r'<ul class="errorlist" id="id_cert-sites_error"><li>(.*?)</li>', html
+    )  # with the field
     assert error is not None, html
-    assert error.group(1) == f"Sites must be sites of Acme Electronics Assembly Ltd.; these are not: {boards_site.pk}."
+    assert (
+        error.group(1)
+        == f"Sites must be sites of Acme Electronics Assembly Ltd.; these are not: {boards_site.pk}."
+    )
 
-    portal = api_client(supplier_acme).post("/suppliers/portal/certificates/new", {
-        "standard": "SA8000", "number": "SA-NEW", "valid_until": "2030-01-01", "sites": [boards_site.pk]})
-    assert portal.status_code == 422 and 'id="id_sites_error"><li>Sites must be sites of' in portal.content.decode()
+    portal = api_client(supplier_acme).post(
+        "/suppliers/portal/certificates/new",
+        {"standard": "SA8000", "number": "SA-NEW", "valid_until": "2030-01-01", "sites": [boards_site.pk]},
+    )
+    assert (
+        portal.status_code == 422
+        and 'id="id_sites_error"><li>Sites must be sites of' in portal.content.decode()
+    )
 
-    not_a_number = api_client(officer).post(f"/suppliers/{acme.pk}/certificates", certificate_post(**{"cert-sites": ["x"]}))
+    not_a_number = api_client(officer).post(
+        f"/suppliers/{acme.pk}/certificates", certificate_post(**{"cert-sites": ["x"]})
+    )
     assert not_a_number.status_code == 422
 
-    api = api_client().post(f"/api/v1/suppliers/{acme.pk}/certificates", json.dumps(
-        {"standard": "ISO 45001", "number": "OHS-1", "valid_until": "2030-01-01", "sites": [boards_site.pk]}),
-        content_type="application/json", **bearer(officer))
+    api = api_client().post(
+        f"/api/v1/suppliers/{acme.pk}/certificates",
+        json.dumps(
+            {
+                "standard": "ISO 45001",
+                "number": "OHS-1",
+                "valid_until": "2030-01-01",
+                "sites": [boards_site.pk],
+            }
+        ),
+        content_type="application/json",
+        **bearer(officer),
+    )
     assert api.status_code == 422 and set(api.json()["error"]["fields"]) == {"sites"}
-    too_big = api_client().post(f"/api/v1/suppliers/{acme.pk}/certificates", json.dumps(
-        {"standard": "ISO 45001", "number": "OHS-1", "valid_until": "2030-01-01", "sites": [2**64]}),
-        content_type="application/json", **bearer(officer))
+    too_big = api_client().post(
+        f"/api/v1/suppliers/{acme.pk}/certificates",
+        json.dumps(
+            {"standard": "ISO 45001", "number": "OHS-1", "valid_until": "2030-01-01", "sites": [2**64]}
+        ),
+        content_type="application/json",
+        **bearer(officer),
+    )
     assert too_big.status_code == 422 and "sites" in too_big.json()["error"]["fields"]
     assert Certificate.objects.count() == before
 
 
-def test_the_api_changes_the_sites_a_certificate_covers_by_the_same_rule(api_client, officer, bearer, acme, acme_sites,
-                                                                         boards_site):
+def test_the_api_changes_the_sites_a_certificate_covers_by_the_same_rule(
+    api_client, officer, bearer, acme, acme_sites, boards_site
+):
     certificate = Certificate.objects.get(supplier=acme, number="SA-2291")
     url = f"/api/v1/certificates/{certificate.pk}"
     client, headers = api_client(), bearer(officer)
-    refused = client.patch(url, json.dumps({"sites": [boards_site.pk]}), content_type="application/json", **headers)
+    refused = client.patch(
+        url, json.dumps({"sites": [boards_site.pk]}), content_type="application/json", **headers
+    )
     assert refused.status_code == 422 and "sites" in refused.json()["error"]["fields"]
-    done = client.patch(url, json.dumps({"sites": [acme_sites[1].pk]}), content_type="application/json", **headers)
+    done = client.patch(
+        url, json.dumps({"sites": [acme_sites[1].pk]}), content_type="application/json", **headers
+    )
     assert done.status_code == 200 and done.json()["sites"] == [acme_sites[1].pk]
 
 

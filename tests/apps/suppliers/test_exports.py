@@ -37,19 +37,29 @@ def test_the_supplier_list_exports_xlsx_with_its_filters(api_client, officer):
 def test_the_api_exports_with_the_same_filters_as_its_list(api_client, officer, bearer):
     client, headers = api_client(), bearer(officer)
     listed = client.get("/api/v1/suppliers?certificate_status=expiring&limit=500", **headers).json()
-    exported = csv_rows(client.get("/api/v1/suppliers/export?certificate_status=expiring&format=csv", **headers))
-    assert {s["external_id"] for s in listed["items"]} == {r["external_id"] for r in exported} == {
-        "ACME-001", "BRD-002", "SEM-006"}
+    exported = csv_rows(
+        client.get("/api/v1/suppliers/export?certificate_status=expiring&format=csv", **headers)
+    )
+    assert (
+        {s["external_id"] for s in listed["items"]}
+        == {r["external_id"] for r in exported}
+        == {"ACME-001", "BRD-002", "SEM-006"}
+    )
     overdue = csv_rows(client.get("/api/v1/corrective-actions/export?overdue=true", **headers))
-    assert {r["supplier"] for r in overdue} == {"Acme Electronics Assembly Ltd.", "Penang Metal Works Sdn Bhd"}
+    assert {r["supplier"] for r in overdue} == {
+        "Acme Electronics Assembly Ltd.",
+        "Penang Metal Works Sdn Bhd",
+    }
     assert all(r["overdue"] == "True" for r in overdue)
     certs = client.get("/api/v1/certificates/export?status=expired&format=xlsx", **headers)
     rows = list(load_workbook(io.BytesIO(certs.content), read_only=True).active.iter_rows(values_only=True))
     assert [r[rows[0].index("number")] for r in rows[1:]] == ["SA-1876"]
 
 
-@pytest.mark.parametrize("path", ["/suppliers/certificates/", "/suppliers/actions/", "/suppliers/audits/",
-                                  "/suppliers/questionnaires/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/suppliers/certificates/", "/suppliers/actions/", "/suppliers/audits/", "/suppliers/questionnaires/"],
+)
 def test_every_list_page_exports_both_formats(api_client, officer, path):
     client = api_client(officer)
     assert len(csv_rows(client.get(path + "?export=csv"))) >= 1
@@ -64,6 +74,6 @@ def test_a_liaison_exports_only_the_suppliers_of_their_units(api_client, liaison
 def test_a_formula_in_a_cell_is_not_run_by_the_spreadsheet(api_client, officer, acme):
     from conduct.apps.suppliers import services
 
-    services.supplier_update(actor=officer, supplier=acme, region="=HYPERLINK(\"http://x\")")
+    services.supplier_update(actor=officer, supplier=acme, region='=HYPERLINK("http://x")')
     rows = csv_rows(api_client(officer).get("/suppliers/?q=Acme&export=csv"))
     assert rows[0]["region"].startswith("'=")

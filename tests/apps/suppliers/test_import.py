@@ -48,9 +48,12 @@ def problems_of(report):
 def test_a_messy_spreadsheet_is_reported_row_by_row_and_imports_nothing(officer):
     suppliers_before, ledger_before = Supplier.objects.count(), LedgerEntry.objects.count()
     report = supplier_import(
-        actor=officer, commit=True,
-        sources=[ImportSource("suppliers.csv", content=MESSY_SUPPLIERS),
-                 ImportSource("certificates.csv", content=MESSY_CERTIFICATES)],
+        actor=officer,
+        commit=True,
+        sources=[
+            ImportSource("suppliers.csv", content=MESSY_SUPPLIERS),
+            ImportSource("certificates.csv", content=MESSY_CERTIFICATES),
+        ],
     )
     assert not report.ok and not report.committed
     found = problems_of(report)
@@ -143,12 +146,19 @@ def test_a_clean_set_of_files_imports_exactly_in_one_go_with_one_ledger_entry(of
     assert report.counts["relations"]["created"] == 3
 
     c1, c2, c3, c4 = (Supplier.objects.get(external_id=f"C-{n}") for n in range(1, 5))
-    assert c1.category_list == ["electronics_assembly", "pcb"] and c1.status == "active" and c1.aliases == ["Clean EA"]
+    assert (
+        c1.category_list == ["electronics_assembly", "pcb"]
+        and c1.status == "active"
+        and c1.aliases == ["Clean EA"]
+    )
     assert c1.org_unit == officer.home_unit
     assert c2.parent_company == c3 and c2.status == "prospect"
     assert c4.designated_region.startswith("Xinjiang")
-    assert {(c.standard, c.number, c.valid_until) for c in Certificate.objects.filter(supplier__in=[c1, c2])} == {
-        ("SA8000", "SA-900", date(2028, 2, 28)), ("ISO 14001", "EMS-900", date(2027, 5, 31)),
+    assert {
+        (c.standard, c.number, c.valid_until) for c in Certificate.objects.filter(supplier__in=[c1, c2])
+    } == {
+        ("SA8000", "SA-900", date(2028, 2, 28)),
+        ("ISO 14001", "EMS-900", date(2027, 5, 31)),
         ("ISO 45001", "OHS-901", date(2027, 12, 31)),
     }
     assert SupplierSite.objects.get(supplier=c1).headcount == 1200
@@ -165,16 +175,24 @@ def test_a_clean_set_of_files_imports_exactly_in_one_go_with_one_ledger_entry(of
 
 def test_importing_the_same_files_again_updates_by_external_id_and_duplicates_nothing(officer):
     supplier_import(actor=officer, sources=sources(CLEAN), commit=True)
-    counts = (Supplier.objects.count(), Certificate.objects.count(), SupplierRelation.objects.count(),
-              SupplierSite.objects.count())
+    counts = (
+        Supplier.objects.count(),
+        Certificate.objects.count(),
+        SupplierRelation.objects.count(),
+        SupplierSite.objects.count(),
+    )
 
     again = supplier_import(actor=officer, sources=sources(CLEAN), commit=True)
     assert again.committed
     assert again.counts["suppliers"] == {"rows": 4, "created": 0, "updated": 0, "unchanged": 4}
     assert again.counts["certificates"] == {"rows": 3, "created": 0, "updated": 0, "unchanged": 3}
     assert again.counts["relations"]["unchanged"] == 3
-    assert (Supplier.objects.count(), Certificate.objects.count(), SupplierRelation.objects.count(),
-            SupplierSite.objects.count()) == counts
+    assert (
+        Supplier.objects.count(),
+        Certificate.objects.count(),
+        SupplierRelation.objects.count(),
+        SupplierSite.objects.count(),
+    ) == counts
 
     changed = dict(CLEAN)
     changed["suppliers.csv"] = CLEAN["suppliers.csv"].replace(b"Clean Boards Ltd", b"Clean Boards Limited")
@@ -198,19 +216,27 @@ def test_an_xlsx_workbook_with_a_sheet_per_kind_and_excel_dates_imports(officer)
     buffer = io.BytesIO()
     workbook.save(buffer)
 
-    report = supplier_import(actor=officer, sources=[ImportSource("book.xlsx", content=buffer.getvalue())], commit=True)
+    report = supplier_import(
+        actor=officer, sources=[ImportSource("book.xlsx", content=buffer.getvalue())], commit=True
+    )
     assert report.committed, report.problems
-    assert {(f.sheet, f.kind) for f in report.files} == {("Lieferanten", "suppliers"), ("Zertifikate", "certificates")}
+    assert {(f.sheet, f.kind) for f in report.files} == {
+        ("Lieferanten", "suppliers"),
+        ("Zertifikate", "certificates"),
+    }
     cert = Certificate.objects.get(number="DE-14-1")
     assert cert.supplier.external_id == "7001"
     assert (cert.valid_from, cert.valid_until) == (date(2025, 1, 1), date(2027, 12, 31))
 
 
 def test_a_file_whose_header_says_nothing_known_or_lacks_a_column_is_reported(officer):
-    report = supplier_import(actor=officer, sources=[
-        ImportSource("mystery.csv", content=csv_bytes("foo,bar", "1,2")),
-        ImportSource("suppliers.csv", content=csv_bytes("external_id,name,contry", "Q-1,Quiet Co,VN")),
-    ])
+    report = supplier_import(
+        actor=officer,
+        sources=[
+            ImportSource("mystery.csv", content=csv_bytes("foo,bar", "1,2")),
+            ImportSource("suppliers.csv", content=csv_bytes("external_id,name,contry", "Q-1,Quiet Co,VN")),
+        ],
+    )
     found = problems_of(report)
     assert ("mystery.csv", 1, "") in found
     assert ("suppliers.csv", 1, "country") in found  # the required column is missing
@@ -220,8 +246,9 @@ def test_a_file_whose_header_says_nothing_known_or_lacks_a_column_is_reported(of
 def test_the_api_previews_json_and_imports_multipart_with_the_report(api_client, officer, bearer):
     client = api_client()
     body = {"files": [{"name": "suppliers.csv", "content": MESSY_SUPPLIERS.decode()}]}
-    preview = client.post("/api/v1/suppliers/import", json.dumps(body), content_type="application/json",
-                          **bearer(officer))
+    preview = client.post(
+        "/api/v1/suppliers/import", json.dumps(body), content_type="application/json", **bearer(officer)
+    )
     assert preview.status_code == 200, preview.content
     data = preview.json()
     assert data["ok"] is False and data["committed"] is False and data["problem_count"] == 7
@@ -259,7 +286,9 @@ def test_the_shipped_templates_import_cleanly(officer):
     folder = data_path("templates", "suppliers")
     csvs = [ImportSource(p.name, path=p) for p in sorted(folder.glob("*.csv"))]
     assert supplier_import(actor=officer, sources=csvs).ok
-    book = supplier_import(actor=officer, sources=[ImportSource("x.xlsx", path=folder / "suppliers-import.xlsx")])
+    book = supplier_import(
+        actor=officer, sources=[ImportSource("x.xlsx", path=folder / "suppliers-import.xlsx")]
+    )
     assert book.ok, book.problems
     assert {f.kind for f in book.files} == {"suppliers", "sites", "certificates", "relations"}
 
@@ -272,14 +301,19 @@ def test_only_programme_roles_import(liaison_uk, auditor):
             supplier_import(actor=actor, sources=sources(CLEAN))
 
 
-def test_a_committed_import_queues_screening_and_a_risk_recompute(api_client, officer, bearer,
-                                                                  django_capture_on_commit_callbacks):
+def test_a_committed_import_queues_screening_and_a_risk_recompute(
+    api_client, officer, bearer, django_capture_on_commit_callbacks
+):
     from django.apps import apps
 
     body = {"files": [{"name": "suppliers.csv", "content": CLEAN["suppliers.csv"].decode()}]}
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = api_client().post("/api/v1/suppliers/import?commit=true", json.dumps(body),
-                                     content_type="application/json", **bearer(officer))
+        response = api_client().post(
+            "/api/v1/suppliers/import?commit=true",
+            json.dumps(body),
+            content_type="application/json",
+            **bearer(officer),
+        )
     assert response.status_code == 200 and response.json()["committed"]
     assert len(callbacks) == 2  # screening of the 4 new suppliers, then the full recompute
     imported = Supplier.objects.filter(external_id__startswith="C-")
@@ -287,5 +321,8 @@ def test_a_committed_import_queues_screening_and_a_risk_recompute(api_client, of
     if apps.is_installed("conduct.apps.screening"):
         from conduct.apps.screening.models import ScreenedParty
 
-        assert set(ScreenedParty.objects.filter(reference__in=[f"supplier:{s.pk}" for s in imported])
-                   .values_list("name", flat=True)) == {s.name for s in imported}
+        assert set(
+            ScreenedParty.objects.filter(reference__in=[f"supplier:{s.pk}" for s in imported]).values_list(
+                "name", flat=True
+            )
+        ) == {s.name for s in imported}

@@ -32,7 +32,9 @@ def test_the_api_filters_suppliers(api_client, officer, bearer, query, expected)
 
 
 def test_suppliers_with_no_current_certificate(api_client, officer, bearer):
-    found = set(ids(api_client().get("/api/v1/suppliers?certificate_status=none&limit=500", **bearer(officer))))
+    found = set(
+        ids(api_client().get("/api/v1/suppliers?certificate_status=none&limit=500", **bearer(officer)))
+    )
     assert {"MTL-005", "XJC-003", "PKG-007"} <= found and "ACME-001" not in found
 
 
@@ -89,7 +91,9 @@ def test_the_daily_jobs_are_scheduled_by_the_worker():
 
     from conduct.apps.web.management.commands.worker import DAILY_JOBS
 
-    for path in ("conduct.apps.suppliers.tasks.daily_risk_recompute",
-                 "conduct.apps.suppliers.tasks.daily_certificate_reminders"):
+    for path in (
+        "conduct.apps.suppliers.tasks.daily_risk_recompute",
+        "conduct.apps.suppliers.tasks.daily_certificate_reminders",
+    ):
         assert path in DAILY_JOBS
         assert hasattr(import_string(path), "enqueue")

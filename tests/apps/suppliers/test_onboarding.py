@@ -15,7 +15,9 @@ from conduct.apps.suppliers.models import QuestionnaireResponse
 pytestmark = pytest.mark.django_db
 
 
-def test_onboarding_runs_the_gate_and_the_decision_is_shown_on_the_supplier(api_client, officer, supplier, bearer):
+def test_onboarding_runs_the_gate_and_the_decision_is_shown_on_the_supplier(
+    api_client, officer, supplier, bearer
+):
     pls = supplier("PLS-004")
     pls.status = "prospect"
     pls.save(update_fields=["status"])
@@ -49,13 +51,23 @@ def test_a_supplier_is_activated_only_by_a_decision_that_allows_it(officer, supp
     services.supplier_onboard(actor=officer, supplier=acme)
     acme.refresh_from_db()
     assert acme.onboarding_decision.outcome == "allow" and acme.status == "active"
-    assert acme.onboarding_decision.previous is not None  # linked to the earlier decision on the same supplier
+    assert (
+        acme.onboarding_decision.previous is not None
+    )  # linked to the earlier decision on the same supplier
 
 
 def test_a_supplier_with_a_site_in_a_forced_labour_region_is_denied(api_client, officer, supplier, bearer):
     mill = supplier("XJC-003")
-    body = api_client().post(f"/api/v1/suppliers/{mill.pk}/onboard", json.dumps({}), content_type="application/json",
-                             **bearer(officer)).json()
+    body = (
+        api_client()
+        .post(
+            f"/api/v1/suppliers/{mill.pk}/onboard",
+            json.dumps({}),
+            content_type="application/json",
+            **bearer(officer),
+        )
+        .json()
+    )
     assert body["onboarding"]["outcome"] == "deny"
     assert "supplier.site_in_forced_labour_region" in body["onboarding"]["rules"]
     assert body["status"] == "onboarding"

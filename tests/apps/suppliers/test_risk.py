@@ -16,11 +16,19 @@ pytestmark = pytest.mark.django_db
 
 
 def drivers(supplier):
-    return {d["name"]: d for d in SupplierRisk.objects.get(supplier=supplier).driver_list if d["name"] != "upstream"}
+    return {
+        d["name"]: d
+        for d in SupplierRisk.objects.get(supplier=supplier).driver_list
+        if d["name"] != "upstream"
+    }
 
 
 def upstream(supplier):
-    return {d["value"]: d for d in SupplierRisk.objects.get(supplier=supplier).driver_list if d["name"] == "upstream"}
+    return {
+        d["value"]: d
+        for d in SupplierRisk.objects.get(supplier=supplier).driver_list
+        if d["name"] == "upstream"
+    }
 
 
 def test_every_score_is_the_sum_of_its_drivers():
@@ -47,18 +55,33 @@ def test_a_site_in_a_designated_region_raises_the_buyers_risk_discounted_by_dist
 def test_adding_a_certificate_rescores_the_supplier_and_every_buyer_above_it(supplier, officer):
     boards, acme = supplier("BRD-002"), supplier("ACME-001")
     score, flow = SupplierRisk.objects.get(supplier=boards).score, upstream(acme)[boards.pk]["points"]
-    services.certificate_create(actor=officer, supplier=boards, standard="SA8000", number="SA-NEW", issuer="SGS",
-                                valid_until="2030-01-01")
+    services.certificate_create(
+        actor=officer,
+        supplier=boards,
+        standard="SA8000",
+        number="SA-NEW",
+        issuer="SGS",
+        valid_until="2030-01-01",
+    )
     assert drivers(boards)["certificate:SA8000"]["points"] == -6
     assert SupplierRisk.objects.get(supplier=boards).score == score - 6
     # a certificate is paperwork, not a fact about where goods are made: nothing more flows up to Acme
     assert upstream(acme)[boards.pk]["points"] == flow
     mill = supplier("XJC-003")
     before = upstream(acme)[mill.pk]["points"]
-    audit = services.audit_create(actor=officer, supplier=mill, kind="social", date="2026-01-05", auditor="SGS")
-    services.finding_add(actor=officer, audit=audit, severity="critical", requirement="urn:conduct:sa8000:SA8000-2.a",
-                         description="Workers cannot leave the dormitory compound.")
-    assert upstream(acme)[mill.pk]["points"] > before  # a critical finding two tiers down reaches Acme at once
+    audit = services.audit_create(
+        actor=officer, supplier=mill, kind="social", date="2026-01-05", auditor="SGS"
+    )
+    services.finding_add(
+        actor=officer,
+        audit=audit,
+        severity="critical",
+        requirement="urn:conduct:sa8000:SA8000-2.a",
+        description="Workers cannot leave the dormitory compound.",
+    )
+    assert (
+        upstream(acme)[mill.pk]["points"] > before
+    )  # a critical finding two tiers down reaches Acme at once
 
 
 def test_moving_the_mill_out_of_the_designated_region_lowers_its_buyers_risk(supplier, officer):
@@ -74,13 +97,23 @@ def test_an_open_critical_finding_counts_until_its_action_is_verified(supplier, 
     from datetime import date
 
     pls = supplier("PLS-004")
-    audit = services.audit_create(actor=officer, supplier=pls, kind="social", date=date(2026, 1, 10), auditor="SGS")
-    finding = services.finding_add(actor=officer, audit=audit, severity="critical",
-                                   requirement="urn:conduct:sa8000:SA8000-2.b", description="Passports held by the agent.")
+    audit = services.audit_create(
+        actor=officer, supplier=pls, kind="social", date=date(2026, 1, 10), auditor="SGS"
+    )
+    finding = services.finding_add(
+        actor=officer,
+        audit=audit,
+        severity="critical",
+        requirement="urn:conduct:sa8000:SA8000-2.b",
+        description="Passports held by the agent.",
+    )
     assert drivers(pls)["findings_critical"]["points"] == 15
-    plan = services.action_create(actor=officer, finding=finding, action="Return passports", owner="HR",
-                                  due_date="2026-12-31")
-    services.action_update(actor=officer, plan=plan, evidence="Signed receipts from every worker.", status="verified")
+    plan = services.action_create(
+        actor=officer, finding=finding, action="Return passports", owner="HR", due_date="2026-12-31"
+    )
+    services.action_update(
+        actor=officer, plan=plan, evidence="Signed receipts from every worker.", status="verified"
+    )
     assert "findings_critical" not in drivers(pls)
 
 
@@ -95,7 +128,9 @@ def test_the_full_recompute_agrees_with_the_incremental_scores_and_is_ledgered(o
     assert f"Recomputed {Supplier.objects.count()} suppliers" in out.getvalue()
 
 
-def test_the_risk_api_shows_the_drivers_and_names_the_sub_supplier(api_client, officer, liaison_uk, supplier, bearer):
+def test_the_risk_api_shows_the_drivers_and_names_the_sub_supplier(
+    api_client, officer, liaison_uk, supplier, bearer
+):
     acme, mill = supplier("ACME-001"), supplier("XJC-003")
     body = api_client().get(f"/api/v1/suppliers/{acme.pk}/risk", **bearer(officer)).json()
     assert body["score"] == sum(d["points"] for d in body["drivers"])
@@ -116,15 +151,29 @@ def test_a_certificate_expiring_on_the_last_day_of_the_window_counts_half_read_e
 
     boards, today = supplier("BRD-002"), timezone.localdate()
     last = today + timedelta(days=expiry_window_days())
-    services.certificate_create(actor=officer, supplier=boards, standard="ISO 45001", number="LAST-DAY",
-                                issuer="SGS", valid_until=last.isoformat())
-    services.certificate_create(actor=officer, supplier=boards, standard="ISO 14001", number="DAY-AFTER",
-                                issuer="SGS", valid_until=(last + timedelta(days=1)).isoformat())
+    services.certificate_create(
+        actor=officer,
+        supplier=boards,
+        standard="ISO 45001",
+        number="LAST-DAY",
+        issuer="SGS",
+        valid_until=last.isoformat(),
+    )
+    services.certificate_create(
+        actor=officer,
+        supplier=boards,
+        standard="ISO 14001",
+        number="DAY-AFTER",
+        issuer="SGS",
+        valid_until=(last + timedelta(days=1)).isoformat(),
+    )
     # A few ids are read through the ORM (dates), everyone straight from the driver (ISO text on SQLite).
     for ids in ({boards.pk}, None):
         inputs, facts = gather(ids, today, with_facts=True)
         assert "ISO 45001" in inputs[boards.pk].expiring_certificates, ids
-        assert "ISO 14001" in inputs[boards.pk].valid_certificates - inputs[boards.pk].expiring_certificates, ids
+        assert (
+            "ISO 14001" in inputs[boards.pk].valid_certificates - inputs[boards.pk].expiring_certificates
+        ), ids
         assert facts[boards.pk]["certificates"]["ISO 45001"] == last.isoformat()
     stored = drivers(boards)
     assert stored["certificate:ISO 45001"]["points"] == -2 and stored["certificate:ISO 14001"]["points"] == -3
@@ -143,8 +192,12 @@ def test_stored_drivers_are_exactly_what_the_json_encoder_writes():
 
     shared = RiskDriver(name="country", value=85.5, points=26, detail="CN risk 85.5/100 x 0.3")
     odd = [
-        RiskDriver(name="designated_region", value="Xinjiang \u7586 \"XUAR\"\n", points=25, detail="site: \u00fcber"),
-        RiskDriver(name="upstream", value=123, points=13, detail="sub-supplier 123 at distance 1 (via 123): x"),
+        RiskDriver(
+            name="designated_region", value='Xinjiang \u7586 "XUAR"\n', points=25, detail="site: \u00fcber"
+        ),
+        RiskDriver(
+            name="upstream", value=123, points=13, detail="sub-supplier 123 at distance 1 (via 123): x"
+        ),
         RiskDriver(name="questionnaire", value=None, points=8, detail="none"),
         RiskDriver(name="labour_intensive", value=("pcb", "metals"), points=8, detail="t"),
         RiskDriver(name="odd", value=frozenset({"b", "a"}), points=-0, detail="s"),
@@ -155,4 +208,6 @@ def test_stored_drivers_are_exactly_what_the_json_encoder_writes():
     text_of = _DriversText()
     for drivers in ((), (shared,), (shared, *odd), (*odd, shared), (shared, shared)):
         risk = Risk(score=0, band="low", drivers=drivers)
-        assert text_of(risk) == encode(drivers_json(risk)) == json.dumps(drivers_json(risk), default=_jsonable)
+        assert (
+            text_of(risk) == encode(drivers_json(risk)) == json.dumps(drivers_json(risk), default=_jsonable)
+        )

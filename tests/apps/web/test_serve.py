@@ -9,17 +9,22 @@ from django.core.management.base import CommandError
 from conduct.apps.web.management.commands import serve
 
 
-@pytest.mark.parametrize(("cpus", "memory_gb", "expected"),
-                         [(1, 24, 2), (2, 24, 4), (16, 64, 4), (None, 24, 2), (8, 2, 2), (8, 4.5, 3)])
-def test_processes_default_to_twice_the_cpus_between_two_and_four_as_memory_allows(monkeypatch, cpus, memory_gb,
-                                                                                     expected):
+@pytest.mark.parametrize(
+    ("cpus", "memory_gb", "expected"),
+    [(1, 24, 2), (2, 24, 4), (16, 64, 4), (None, 24, 2), (8, 2, 2), (8, 4.5, 3)],
+)
+def test_processes_default_to_twice_the_cpus_between_two_and_four_as_memory_allows(
+    monkeypatch, cpus, memory_gb, expected
+):
     monkeypatch.setattr(serve.os, "cpu_count", lambda: cpus)
     pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": int(memory_gb * 2**30 / 4096)}
     monkeypatch.setattr(serve.os, "sysconf", pages.__getitem__)
     assert serve.default_workers() == expected
 
 
-@pytest.mark.parametrize(("variable", "value"), [("WEB_THREADS", "0"), ("WEB_THREADS", "many"), ("WEB_WORKERS", "-1")])
+@pytest.mark.parametrize(
+    ("variable", "value"), [("WEB_THREADS", "0"), ("WEB_THREADS", "many"), ("WEB_WORKERS", "-1")]
+)
 def test_a_bad_server_setting_stops_serve_naming_it(monkeypatch, variable, value):
     started = []
     monkeypatch.setattr(serve, "_run_gunicorn", lambda **kw: started.append(kw))

@@ -186,11 +186,14 @@ def test_a_batch_screener_gets_every_name_in_one_call(pack: PolicyPack) -> None:
     screener = Batch(lambda names: [[hit] if n.role == "end_user" else [] for n in names])
     assert isinstance(screener, BatchScreener)
     subject = clean("sales_deal")
-    subject["parties"].append({"role": "end_user", "name": "Northwind Retail Ltd", "country": "NL",
-                               "sector": "retail"})
+    subject["parties"].append(
+        {"role": "end_user", "name": "Northwind Retail Ltd", "country": "NL", "sector": "retail"}
+    )
     decision = pack.evaluate("sales_deal", subject, screener=screener)
-    assert len(screener.calls) == 1 and [c[:2] for c in screener.calls[0]] == [("parties[0]", "customer"),
-                                                                             ("parties[1]", "end_user")]
+    assert len(screener.calls) == 1 and [c[:2] for c in screener.calls[0]] == [
+        ("parties[0]", "customer"),
+        ("parties[1]", "end_user"),
+    ]
     assert [p["strong"] for p in decision.facts["screening"]["parties"]] == [False, True]
     assert decision.outcome == "deny"
 
@@ -253,9 +256,7 @@ def test_the_decision_is_frozen_and_serialisable(pack: PolicyPack) -> None:
         "values",
         "refer_to",
     }
-    assert data["referrals"] == [
-        {"to": "technical-ethics", "rules": ["sales.high_tier_to_government"]}
-    ]
+    assert data["referrals"] == [{"to": "technical-ethics", "rules": ["sales.high_tier_to_government"]}]
     assert data["policy_version"] == pack.version and data["reference_version"] == pack.reference.version
     assert "facts" not in decision.to_dict(include_facts=False)
     data["facts"]["parties"].clear()  # to_dict hands out a copy

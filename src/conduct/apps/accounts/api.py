@@ -1,6 +1,5 @@
 """JSON API for org units, users, liaisons and tokens (/api/v1/...)."""
 
-
 from datetime import datetime
 from typing import Literal
 
@@ -91,7 +90,9 @@ class UserIn(Schema):
     password: str | None = Field(None, max_length=256)
     scope_units: list[str] = Field(default_factory=list, max_length=500)
     home_unit: str | None = None
-    portal_org: str | None = Field(None, max_length=300, description="Name of the supplier/customer organisation")
+    portal_org: str | None = Field(
+        None, max_length=300, description="Name of the supplier/customer organisation"
+    )
     is_service_account: bool = False
 
 
@@ -220,7 +221,12 @@ def create_unit(request: HttpRequest, payload: OrgUnitIn) -> Status:
     require(actor, "orgunits.change")
     parent = _unit_ref(actor, payload.parent, "parent")
     unit = services.orgunit_create(
-        actor=actor, code=payload.code, name=payload.name, kind=payload.kind, country=payload.country, parent=parent
+        actor=actor,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        country=payload.country,
+        parent=parent,
     )
     return Status(201, selectors.orgunit_get(actor=actor, unit_id=unit.pk))
 
@@ -264,7 +270,10 @@ def create_user(request: HttpRequest, payload: UserIn) -> Status:
     if payload.portal_org:
         portal_org = PortalOrganisation.objects.filter(name=payload.portal_org, kind=payload.role).first()
         if portal_org is None:
-            raise Invalid("Unknown organisation.", fields={"portal_org": f"No {payload.role} named {payload.portal_org!r}."})
+            raise Invalid(
+                "Unknown organisation.",
+                fields={"portal_org": f"No {payload.role} named {payload.portal_org!r}."},
+            )
     user = services.user_create(
         actor=actor,
         username=payload.username,
@@ -291,7 +300,11 @@ def update_user(request: HttpRequest, user_id: str, payload: UserPatch) -> User:
     if data.get("scope_units") is not None:
         units = [u for u in (_unit_ref(actor, ref, "scope_units") for ref in data["scope_units"]) if u]
     services.user_update(
-        actor=actor, user=user, role=data.get("role"), email=data.get("email"), is_active=data.get("is_active"),
+        actor=actor,
+        user=user,
+        role=data.get("role"),
+        email=data.get("email"),
+        is_active=data.get("is_active"),
         scope_units=units,
     )
     return selectors.user_get(actor=actor, user_id=user.pk)
@@ -314,12 +327,16 @@ def create_liaison(request: HttpRequest, payload: LiaisonIn) -> Status:
     require(actor, "liaisons.change")
     unit = _unit_ref(actor, payload.org_unit, "org_unit")
     assert unit is not None
-    user = User.objects.filter(pk=payload.user).first() if str(payload.user).isdigit() else (
-        User.objects.filter(username=payload.user).first()
+    user = (
+        User.objects.filter(pk=payload.user).first()
+        if str(payload.user).isdigit()
+        else (User.objects.filter(username=payload.user).first())
     )
     if user is None:
         raise Invalid("Unknown user.", fields={"user": f"No user {payload.user!r}."})
-    return Status(201, services.liaison_assign(actor=actor, user=user, unit=unit, is_primary=payload.is_primary))
+    return Status(
+        201, services.liaison_assign(actor=actor, user=user, unit=unit, is_primary=payload.is_primary)
+    )
 
 
 @router.delete("/liaisons/{liaison_id}", response={204: None})
@@ -345,8 +362,10 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     target = actor
     if payload.user is not None and str(payload.user) not in {str(actor.pk), actor.username}:
         require(actor, "tokens.service")
-        found = User.objects.filter(pk=payload.user).first() if str(payload.user).isdigit() else (
-            User.objects.filter(username=payload.user).first()
+        found = (
+            User.objects.filter(pk=payload.user).first()
+            if str(payload.user).isdigit()
+            else (User.objects.filter(username=payload.user).first())
         )
         if found is None:
             raise Invalid("Unknown user.", fields={"user": f"No user {payload.user!r}."})

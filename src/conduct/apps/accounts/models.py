@@ -23,7 +23,9 @@ class OrgUnit(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=OrgUnitKind.choices)
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     path = models.CharField(max_length=1000, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     is_active = models.BooleanField(default=True)

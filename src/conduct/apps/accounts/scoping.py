@@ -12,7 +12,8 @@ from typing import TypeVar
 from django.db import connection
 from django.db.models import Model, Q, QuerySet
 
-from conduct.apps.accounts.models import OrgUnit, User
+from conduct.apps.accounts.actors import SystemActor
+from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
 from conduct.apps.accounts.roles import role_has
 from conduct.apps.errors import Forbidden
 
@@ -57,7 +58,8 @@ def unit_paths_many(actors: Sequence[User]) -> dict[int, list[str] | None]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT s.user_id, u.path FROM accounts_orgunit u JOIN accounts_user_scope_units s"  # noqa: S608
-                f" ON s.orgunit_id = u.id WHERE s.user_id IN ({marks}) ORDER BY u.path", scoped,  # placeholders only
+                f" ON s.orgunit_id = u.id WHERE s.user_id IN ({marks}) ORDER BY u.path",
+                scoped,  # placeholders only
             )
             for user_id, path in cursor.fetchall():
                 paths = result[user_id]
@@ -120,4 +122,30 @@ def unit_in_scope(actor: User, unit: OrgUnit) -> bool:
 def require_unit(actor: User, permission: str, unit: OrgUnit) -> None:
     require(actor, permission)
     if not unit_in_scope(actor, unit):
+        raise Forbidden(f"{unit.name} is outside the org units you are scoped to.", code="out_of_scope")
+
+
+def authorize(
+    actor: User | SystemActor | None,
+    permission: str,
+    *,
+    unit: OrgUnit | None = None,
+    portal_org: PortalOrganisation | int | None = None,
+) -> None:
+    """The one permission check every service makes before it reads for a write or writes.
+
+    A system actor (CLI, scheduler, demo, device) may do anything: it is only ever built by those code paths.
+    A user needs the permission in their role; with `unit`, the unit must lie in their subtrees (portal users
+    act on no unit); with `portal_org`, a portal user must belong to that organisation (internal users are
+    judged by `unit` alone). Raises Forbidden otherwise."""
+    if isinstance(actor, SystemActor):
+        return
+    require(actor, permission)
+    assert actor is not None  # require() refused None
+    if portal_org is not None and actor.is_portal:
+        org_id = portal_org if isinstance(portal_org, int) else portal_org.pk
+        if actor.portal_org_id != org_id:
+            raise Forbidden("This record belongs to another organisation.", code="out_of_scope")
+        return
+    if unit is not None and not unit_in_scope(actor, unit):
         raise Forbidden(f"{unit.name} is outside the org units you are scoped to.", code="out_of_scope")

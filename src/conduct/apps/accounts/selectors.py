@@ -33,7 +33,9 @@ def orgunit_list(*, actor: User, filters: OrgUnitFilters | None = None) -> Query
         qs = qs.filter(parent_id=f.parent)
     if f.active is not None:
         qs = qs.filter(is_active=f.active)
-    return qs.select_related("parent").annotate(liaison_count=Count("liaisons", distinct=True)).order_by("path")
+    return (
+        qs.select_related("parent").annotate(liaison_count=Count("liaisons", distinct=True)).order_by("path")
+    )
 
 
 def orgunit_get(*, actor: User, unit_id: int | str) -> OrgUnit:

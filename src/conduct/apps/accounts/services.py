@@ -80,14 +80,24 @@ def orgunit_create(
         action="orgunit.create",
         object_type="orgunit",
         object_id=unit.pk,
-        summary={"code": code, "name": unit.name, "kind": kind, "country": country, "parent": parent.code if parent else None},
+        summary={
+            "code": code,
+            "name": unit.name,
+            "kind": kind,
+            "country": country,
+            "parent": parent.code if parent else None,
+        },
     )
     return unit
 
 
 @transaction.atomic
 def orgunit_update(
-    *, actor: User | None, unit: OrgUnit, name: str | None = None, country: str | None = None,
+    *,
+    actor: User | None,
+    unit: OrgUnit,
+    name: str | None = None,
+    country: str | None = None,
     is_active: bool | None = None,
 ) -> OrgUnit:
     if actor is not None:
@@ -114,7 +124,9 @@ def orgunit_update(
         raise Invalid("The org unit is not valid.", fields=errors)
     if changes:
         unit.save()
-        ledger_append(actor=actor, action="orgunit.update", object_type="orgunit", object_id=unit.pk, summary=changes)
+        ledger_append(
+            actor=actor, action="orgunit.update", object_type="orgunit", object_id=unit.pk, summary=changes
+        )
     return unit
 
 
@@ -126,13 +138,22 @@ def portal_org_create(*, actor: User | None, name: str, kind: str, country: str 
     if actor is not None:
         require(actor, "users.manage")
     if kind not in PortalOrganisation.Kind.values:
-        raise Invalid("Unknown organisation kind.", fields={"kind": f"Expected supplier or customer, not {kind!r}."})
+        raise Invalid(
+            "Unknown organisation kind.", fields={"kind": f"Expected supplier or customer, not {kind!r}."}
+        )
     if not name.strip():
         raise Invalid("A name is required.", fields={"name": "A name is required."})
-    org, created = PortalOrganisation.objects.get_or_create(kind=kind, name=name.strip(), defaults={"country": country})
+    org, created = PortalOrganisation.objects.get_or_create(
+        kind=kind, name=name.strip(), defaults={"country": country}
+    )
     if created:
-        ledger_append(actor=actor, action="portalorg.create", object_type="portalorg", object_id=org.pk,
-                      summary={"name": org.name, "kind": kind, "country": country})
+        ledger_append(
+            actor=actor,
+            action="portalorg.create",
+            object_type="portalorg",
+            object_id=org.pk,
+            summary={"name": org.name, "kind": kind, "country": country},
+        )
     return org
 
 
@@ -230,8 +251,10 @@ def user_update(
         if role not in Role.values:
             raise Invalid("Unknown role.", fields={"role": f"Unknown role {role!r}."})
         if (role in PORTAL_ROLES) != (user.role in PORTAL_ROLES):
-            raise Invalid("A portal user cannot become an internal user or the reverse; create a new user.",
-                          fields={"role": "Cannot switch between portal and internal roles."})
+            raise Invalid(
+                "A portal user cannot become an internal user or the reverse; create a new user.",
+                fields={"role": "Cannot switch between portal and internal roles."},
+            )
         changes["role"] = [user.role, role]
         user.role = role
     if email is not None and email != user.email:
@@ -246,11 +269,15 @@ def user_update(
         after = sorted(u.code for u in scope_units)
         if before != after:
             if user.is_portal and after:
-                raise Invalid("Portal users are not scoped to org units.", fields={"scope_units": "Must be empty."})
+                raise Invalid(
+                    "Portal users are not scoped to org units.", fields={"scope_units": "Must be empty."}
+                )
             user.scope_units.set(scope_units)
             changes["scope_units"] = [before, after]
     if changes:
-        ledger_append(actor=actor, action="user.update", object_type="user", object_id=user.pk, summary=changes)
+        ledger_append(
+            actor=actor, action="user.update", object_type="user", object_id=user.pk, summary=changes
+        )
     return user
 
 
@@ -261,7 +288,9 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise Invalid("The password is not strong enough.", fields={"password": " ".join(exc.messages)}) from None
+        raise Invalid(
+            "The password is not strong enough.", fields={"password": " ".join(exc.messages)}
+        ) from None
     user.set_password(password)
     user.save(update_fields=["password"])
     ledger_append(actor=actor, action="user.set_password", object_type="user", object_id=user.pk, summary={})
@@ -275,14 +304,21 @@ def liaison_assign(*, actor: User | None, user: User, unit: OrgUnit, is_primary:
     if actor is not None:
         require_unit(actor, "liaisons.change", unit)
     if user.is_portal or not user.is_active:
-        raise Invalid("Only an active internal user can be a liaison.", fields={"user": "Not an active internal user."})
+        raise Invalid(
+            "Only an active internal user can be a liaison.", fields={"user": "Not an active internal user."}
+        )
     if Liaison.objects.filter(user=user, org_unit=unit).exists():
         raise Conflict(f"{user.username} is already a liaison for {unit.name}.")
     liaison = Liaison.objects.create(user=user, org_unit=unit, is_primary=is_primary)
     if not user.scope_units.filter(pk=unit.pk).exists() and not user.sees_all_units:
         user.scope_units.add(unit)
-    ledger_append(actor=actor, action="liaison.assign", object_type="liaison", object_id=liaison.pk,
-                  summary={"user": user.username, "unit": unit.code, "primary": is_primary})
+    ledger_append(
+        actor=actor,
+        action="liaison.assign",
+        object_type="liaison",
+        object_id=liaison.pk,
+        summary={"user": user.username, "unit": unit.code, "primary": is_primary},
+    )
     return liaison
 
 
@@ -320,8 +356,10 @@ def token_create(
         else:
             require(actor, "tokens.service")
             if not user.is_service_account:
-                raise Forbidden("Administrators create tokens for service accounts only; users create their own.",
-                                code="not_service_account")
+                raise Forbidden(
+                    "Administrators create tokens for service accounts only; users create their own.",
+                    code="not_service_account",
+                )
     errors: dict[str, str] = {}
     if scope not in TokenScope.values:
         errors["scope"] = f"Expected read or read-write, not {scope!r}."
@@ -347,9 +385,19 @@ def token_create(
         created_by=actor,
         expires_at=timezone.now() + timedelta(days=days),
     )
-    ledger_append(actor=actor, action="token.create", object_type="token", object_id=token.pk,
-                  summary={"user": user.username, "name": token.name, "scope": scope, "prefix": prefix,
-                           "expires_at": token.expires_at})
+    ledger_append(
+        actor=actor,
+        action="token.create",
+        object_type="token",
+        object_id=token.pk,
+        summary={
+            "user": user.username,
+            "name": token.name,
+            "scope": scope,
+            "prefix": prefix,
+            "expires_at": token.expires_at,
+        },
+    )
     return token, secret
 
 
@@ -358,14 +406,21 @@ def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     if actor is not None and actor.pk != token.user_id:
         require(actor, "tokens.service")
         if not token.user.is_service_account:
-            raise Forbidden("Administrators revoke service accounts' tokens; users revoke their own.",
-                            code="not_service_account")
+            raise Forbidden(
+                "Administrators revoke service accounts' tokens; users revoke their own.",
+                code="not_service_account",
+            )
     if token.revoked_at is not None:
         raise Conflict("The token is already revoked.")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    ledger_append(actor=actor, action="token.revoke", object_type="token", object_id=token.pk,
-                  summary={"user": token.user.username, "prefix": token.prefix})
+    ledger_append(
+        actor=actor,
+        action="token.revoke",
+        object_type="token",
+        object_id=token.pk,
+        summary={"user": token.user.username, "prefix": token.prefix},
+    )
     return token
 
 
@@ -373,7 +428,7 @@ def token_authenticate(secret: str) -> ApiToken | None:
     """The active token matching `secret`, or None. Constant-time comparison of the hash."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    prefix = secret[len(TOKEN_PREFIX):].split("_", 1)[0]
+    prefix = secret[len(TOKEN_PREFIX) :].split("_", 1)[0]
     token = ApiToken.objects.select_related("user", "user__home_unit").filter(prefix=prefix).first()
     if token is None or not secrets.compare_digest(token.token_hash, hash_token(secret)):
         return None

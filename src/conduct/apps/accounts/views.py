@@ -43,7 +43,10 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "error": "Too many failed attempts: this account is locked from your address for 15 minutes."},
+        {
+            "form": form,
+            "error": "Too many failed attempts: this account is locked from your address for 15 minutes.",
+        },
         status=429,
     )
 
@@ -90,7 +93,8 @@ def orgunit_list_view(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     require(actor, "orgunits.view")
     units = selectors.orgunit_list(
-        actor=actor, filters=selectors.OrgUnitFilters(kind=request.GET.get("kind") or None, q=request.GET.get("q"))
+        actor=actor,
+        filters=selectors.OrgUnitFilters(kind=request.GET.get("kind") or None, q=request.GET.get("q")),
     )
     form = OrgUnitForm(units=selectors.orgunit_list(actor=actor)) if can(actor, "orgunits.change") else None
     template = "accounts/_orgunit_rows.html" if request.htmx else "accounts/orgunits.html"  # type: ignore[attr-defined]
@@ -124,7 +128,9 @@ def orgunit_detail_view(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.orgunit_get(actor=actor, unit_id=unit_id)
     children = selectors.orgunit_list(actor=actor, filters=selectors.OrgUnitFilters(parent=unit.pk))
     liaisons = selectors.liaison_list(actor=actor, unit_id=unit.pk)
-    return render(request, "accounts/orgunit_detail.html", {"unit": unit, "children": children, "liaisons": liaisons})
+    return render(
+        request, "accounts/orgunit_detail.html", {"unit": unit, "children": children, "liaisons": liaisons}
+    )
 
 
 @login_required
@@ -145,10 +151,14 @@ def liaisons_view(request: HttpRequest) -> HttpResponse:
             else:
                 try:
                     services.liaison_assign(
-                        actor=actor, user=user, unit=form.cleaned_data["org_unit"],
+                        actor=actor,
+                        user=user,
+                        unit=form.cleaned_data["org_unit"],
                         is_primary=form.cleaned_data["is_primary"],
                     )
-                    messages.success(request, f"{user.username} is now a liaison for {form.cleaned_data['org_unit']}.")
+                    messages.success(
+                        request, f"{user.username} is now a liaison for {form.cleaned_data['org_unit']}."
+                    )
                     return redirect("liaisons")
                 except ServiceError as exc:
                     form.add_error(None, exc.message)
@@ -220,7 +230,10 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 _, secret = services.token_create(
-                    actor=actor, user=actor, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"],
+                    actor=actor,
+                    user=actor,
+                    name=form.cleaned_data["name"],
+                    scope=form.cleaned_data["scope"],
                     expires_days=form.cleaned_data["expires_days"],
                 )
                 form = TokenForm(initial={"expires_days": 90, "scope": "read"})
@@ -230,7 +243,9 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
         else:
             status = 422
     tokens = selectors.token_list(actor=actor)
-    return render(request, "accounts/tokens.html", {"tokens": tokens, "form": form, "secret": secret}, status=status)
+    return render(
+        request, "accounts/tokens.html", {"tokens": tokens, "form": form, "secret": secret}, status=status
+    )
 
 
 @login_required

@@ -1,6 +1,5 @@
 """JSON API for the audit ledger: entries, verification, checkpoints and export."""
 
-
 from datetime import date, datetime
 from typing import Any
 

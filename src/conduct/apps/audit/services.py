@@ -23,11 +23,13 @@ SYSTEM = "system"
 
 
 def actor_label(actor: Any) -> str:
-    """How an actor is named in the ledger: 'user:<id>:<username>' or a plain label like 'system'."""
+    """How an actor is named in the ledger: 'user:<id>:<username>', or a system actor's label ('cli', 'system')."""
     if actor is None:
         return SYSTEM
     if isinstance(actor, str):
         return actor
+    if not hasattr(actor, "username"):  # a SystemActor (accounts.actors): named by its label
+        return str(actor)
     return f"user:{actor.pk}:{actor.username}"
 
 
@@ -120,7 +122,7 @@ def ledger_append_many(*, actor: Any, items: Sequence[LedgerItem]) -> list[Ledge
                 )
             )
         for start in range(0, len(entries), 500):  # well under every backend's limit on parameters
-            _insert_entries(entries[start:start + 500])
+            _insert_entries(entries[start : start + 500])
         with connection.cursor() as cursor:
             cursor.execute("UPDATE audit_ledgerhead SET seq = %s, hash = %s WHERE id = 1", [seq, prev_hash])
     return entries
@@ -132,8 +134,10 @@ def _insert_entries(entries: list[LedgerEntry]) -> None:
         return
     fields = [LedgerEntry._meta.get_field(name) for name in _ENTRY_FIELDS]
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = (f"INSERT INTO audit_ledgerentry ({', '.join(f.column for f in fields)}) "  # noqa: S608 - only the
-           f"VALUES {', '.join([row] * len(entries))} RETURNING id")  # model's column names and placeholders
+    sql = (
+        f"INSERT INTO audit_ledgerentry ({', '.join(f.column for f in fields)}) "  # noqa: S608 - only the
+        f"VALUES {', '.join([row] * len(entries))} RETURNING id"
+    )  # model's column names and placeholders
     params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for entry in entries for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -172,7 +176,9 @@ def ledger_verify() -> LedgerVerification:
     result = core_ledger.verify_chain(iter_records())
     head = LedgerHead.objects.get(pk=1)
     if not result.ok:
-        return LedgerVerification(False, result.count, head.seq, head.hash, result.failed_seq, result.reason or "", 0)
+        return LedgerVerification(
+            False, result.count, head.seq, head.hash, result.failed_seq, result.reason or "", 0
+        )
     if result.count != head.seq or (head.seq and result.head_hash != head.hash):
         return LedgerVerification(
             False,
@@ -184,12 +190,20 @@ def ledger_verify() -> LedgerVerification:
             0,
         )
     checked = 0
-    hashes = dict(LedgerEntry.objects.filter(seq__in=Checkpoint.objects.values("seq")).values_list("seq", "hash"))
+    hashes = dict(
+        LedgerEntry.objects.filter(seq__in=Checkpoint.objects.values("seq")).values_list("seq", "hash")
+    )
     for cp in Checkpoint.objects.order_by("seq"):
         signed = _signed_from_model(cp)
         if not core_ledger.verify_checkpoint(cp.public_key_pem.encode(), signed):
             return LedgerVerification(
-                False, result.count, head.seq, head.hash, cp.seq, f"checkpoint at #{cp.seq} has a bad signature", checked
+                False,
+                result.count,
+                head.seq,
+                head.hash,
+                cp.seq,
+                f"checkpoint at #{cp.seq} has a bad signature",
+                checked,
             )
         if hashes.get(cp.seq) != cp.head_hash:
             return LedgerVerification(

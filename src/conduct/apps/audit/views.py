@@ -39,7 +39,9 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
         since=since,
         until=until,
     )
-    page = Paginator(selectors.ledger_list(actor=actor, filters=filters), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.ledger_list(actor=actor, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
     context = {
         "page": page,
         "filters": request.GET,

@@ -41,10 +41,19 @@ class FrameworkOut(Schema):
 
 
 def _framework(f: Framework) -> dict[str, Any]:
-    return {"slug": f.slug, "urn": f.urn, "name": f.name, "short_name": f.short_name, "kind": f.kind.value,
-            "issuer": f.issuer, "edition": f.edition, "jurisdiction": f.jurisdiction,
-            "reviewed": f.reviewed.isoformat(), "confidence": f.confidence.value,
-            "requirement_count": len(f.requirements)}
+    return {
+        "slug": f.slug,
+        "urn": f.urn,
+        "name": f.name,
+        "short_name": f.short_name,
+        "kind": f.kind.value,
+        "issuer": f.issuer,
+        "edition": f.edition,
+        "jurisdiction": f.jurisdiction,
+        "reviewed": f.reviewed.isoformat(),
+        "confidence": f.confidence.value,
+        "requirement_count": len(f.requirements),
+    }
 
 
 class RequirementOut(Schema):
@@ -63,9 +72,20 @@ class RequirementOut(Schema):
 
 
 def _requirement(r: Requirement) -> dict[str, Any]:
-    return {"urn": r.urn, "framework": r.framework, "id": r.id, "title": r.title, "summary": r.summary,
-            "section": r.section, "dimension": r.dimension.value, "check": r.check.value, "level": r.level,
-            "legal_ref": r.legal_ref, "confidence": r.confidence.value, "evidence_examples": list(r.evidence_examples)}
+    return {
+        "urn": r.urn,
+        "framework": r.framework,
+        "id": r.id,
+        "title": r.title,
+        "summary": r.summary,
+        "section": r.section,
+        "dimension": r.dimension.value,
+        "check": r.check.value,
+        "level": r.level,
+        "legal_ref": r.legal_ref,
+        "confidence": r.confidence.value,
+        "evidence_examples": list(r.evidence_examples),
+    }
 
 
 class FrameworkDetailOut(FrameworkOut):
@@ -290,7 +310,11 @@ def _user(actor: User, value: str | None, field: str = "owner") -> User | None:
     except NotFound:
         from conduct.apps.accounts.models import User as UserModel
 
-        found = UserModel.objects.filter(username=value, is_active=True).exclude(role__in=["supplier", "customer"]).first()
+        found = (
+            UserModel.objects.filter(username=value, is_active=True)
+            .exclude(role__in=["supplier", "customer"])
+            .first()
+        )
         if found is None:
             raise Invalid("Unknown user.", fields={field: f"No user {value!r}."}) from None
         return found
@@ -304,14 +328,24 @@ def list_frameworks(request: HttpRequest) -> list[dict[str, Any]]:
     return [_framework(f) for f in selectors.library(actor=actor_of(request)).frameworks]
 
 
-@router.get("/frameworks/{framework_slug}", response=FrameworkDetailOut, summary="A framework and its requirements")
+@router.get(
+    "/frameworks/{framework_slug}", response=FrameworkDetailOut, summary="A framework and its requirements"
+)
 def get_framework(request: HttpRequest, framework_slug: str) -> dict[str, Any]:
     f = selectors.framework_get(actor=actor_of(request), slug=framework_slug)
-    return {**_framework(f), "legal_status": f.legal_status, "sources": list(f.sources), "gaps": list(f.gaps),
-            "notes": list(f.notes), "requirements": [_requirement(r) for r in f.requirements]}
+    return {
+        **_framework(f),
+        "legal_status": f.legal_status,
+        "sources": list(f.sources),
+        "gaps": list(f.gaps),
+        "notes": list(f.notes),
+        "requirements": [_requirement(r) for r in f.requirements],
+    }
 
 
-@router.get("/frameworks/{framework_slug}/oscal", response=dict[str, Any], summary="A framework as an OSCAL catalog")
+@router.get(
+    "/frameworks/{framework_slug}/oscal", response=dict[str, Any], summary="A framework as an OSCAL catalog"
+)
 def framework_oscal(request: HttpRequest, framework_slug: str) -> dict[str, Any]:
     return exports.framework_oscal(actor=actor_of(request), slug=framework_slug)
 
@@ -319,27 +353,46 @@ def framework_oscal(request: HttpRequest, framework_slug: str) -> dict[str, Any]
 @router.get("/requirements", response=list[RequirementOut], summary="Search requirements (best first)")
 @paginate(Page)
 def search_requirements(request: HttpRequest, filters: Query[RequirementQuery]) -> list[dict[str, Any]]:
-    found = selectors.requirement_search(actor=actor_of(request), q=filters.q, framework=filters.framework,
-                                         dimension=filters.dimension)
+    found = selectors.requirement_search(
+        actor=actor_of(request), q=filters.q, framework=filters.framework, dimension=filters.dimension
+    )
     return [_requirement(r) for r in found]
 
 
-@router.get("/requirements/{urn}", response=RequirementDetailOut, summary="A requirement, its mappings and controls")
+@router.get(
+    "/requirements/{urn}", response=RequirementDetailOut, summary="A requirement, its mappings and controls"
+)
 def get_requirement(request: HttpRequest, urn: str) -> dict[str, Any]:
     detail = selectors.requirement_get(actor=actor_of(request), urn=urn)
     mappings = [
-        {"urn": m.other(urn), "title": other.title if other else None, "relation": m.relation.value,
-         "direction": "to" if m.from_urn == urn else "from", "source": m.source, "note": m.note}
+        {
+            "urn": m.other(urn),
+            "title": other.title if other else None,
+            "relation": m.relation.value,
+            "direction": "to" if m.from_urn == urn else "from",
+            "source": m.source,
+            "note": m.note,
+        }
         for m, other in detail.mappings
     ]
-    return {**_requirement(detail.requirement), "mappings": mappings, "controls": [c.code for c in detail.controls]}
+    return {
+        **_requirement(detail.requirement),
+        "mappings": mappings,
+        "controls": [c.code for c in detail.controls],
+    }
 
 
-@router.get("/coverage", response=CoverageOut, summary="Coverage by controls and assessments, per framework and dimension")
+@router.get(
+    "/coverage",
+    response=CoverageOut,
+    summary="Coverage by controls and assessments, per framework and dimension",
+)
 def get_coverage(request: HttpRequest) -> dict[str, Any]:
     cov = selectors.coverage(actor=actor_of(request))
-    return {"by_framework": [r.as_dict() for r in cov.by_framework],
-            "by_dimension": [r.as_dict() for r in cov.by_dimension]}
+    return {
+        "by_framework": [r.as_dict() for r in cov.by_framework],
+        "by_dimension": [r.as_dict() for r in cov.by_dimension],
+    }
 
 
 # --- controls -------------------------------------------------------------------------------------
@@ -359,8 +412,13 @@ def create_control(request: HttpRequest, payload: ControlIn) -> Status:
     require(actor, "controls.manage")
     data = payload.dict()
     control = services.control_create(
-        actor=actor, code=data["code"], title=data["title"], description=data["description"],
-        dimension=data["dimension"], org_unit=_unit(actor, data["org_unit"]), owner=_user(actor, data["owner"]),
+        actor=actor,
+        code=data["code"],
+        title=data["title"],
+        description=data["description"],
+        dimension=data["dimension"],
+        org_unit=_unit(actor, data["org_unit"]),
+        owner=_user(actor, data["owner"]),
         urns=data["requirements"],
     )
     return Status(201, selectors.control_get(actor=actor, code=control.code))
@@ -412,10 +470,17 @@ def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Status:
         try:
             supplier = supplier_get(actor=actor, supplier_id=payload.supplier)
         except NotFound:
-            raise Invalid("Unknown supplier.", fields={"supplier": f"No supplier {payload.supplier} you can see."}) from None
+            raise Invalid(
+                "Unknown supplier.", fields={"supplier": f"No supplier {payload.supplier} you can see."}
+            ) from None
     assessment = services.assessment_create(
-        actor=actor, framework=payload.framework, scope_kind=payload.scope_kind, title=payload.title,
-        org_unit=_unit(actor, payload.org_unit), supplier=supplier, product=payload.product,
+        actor=actor,
+        framework=payload.framework,
+        scope_kind=payload.scope_kind,
+        title=payload.title,
+        org_unit=_unit(actor, payload.org_unit),
+        supplier=supplier,
+        product=payload.product,
         owner=_user(actor, payload.owner),
     )
     return Status(201, selectors.assessment_get(actor=actor, assessment_id=assessment.pk))
@@ -428,34 +493,57 @@ def get_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
     return selectors.assessment_get(actor=actor, assessment_id=assessment_id)
 
 
-@router.put("/assessments/{assessment_id}/results/{urn}", response=ResultOut,
-            summary="Record the status of one requirement")
+@router.put(
+    "/assessments/{assessment_id}/results/{urn}",
+    response=ResultOut,
+    summary="Record the status of one requirement",
+)
 def record_result(request: HttpRequest, assessment_id: int, urn: str, payload: ResultIn) -> AssessmentResult:
     actor = actor_of(request)
     require(actor, "assessments.manage")
     assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
-    return services.result_record(actor=actor, assessment=assessment, urn=urn, status=payload.status,
-                                  note=payload.note, owner=_user(actor, payload.owner))
+    return services.result_record(
+        actor=actor,
+        assessment=assessment,
+        urn=urn,
+        status=payload.status,
+        note=payload.note,
+        owner=_user(actor, payload.owner),
+    )
 
 
-@router.post("/assessments/{assessment_id}/results/{urn}/evidence", response={201: EvidenceOut},
-             summary="Attach evidence to a recorded result")
+@router.post(
+    "/assessments/{assessment_id}/results/{urn}/evidence",
+    response={201: EvidenceOut},
+    summary="Attach evidence to a recorded result",
+)
 def add_evidence(request: HttpRequest, assessment_id: int, urn: str, payload: EvidenceIn) -> Status:
     actor = actor_of(request)
     require(actor, "assessments.manage")
     assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
     result = assessment.results.filter(urn=urn).first()
     if result is None:
-        raise Invalid("Record a status for the requirement first.", fields={"urn": f"{urn!r} has no result yet."})
+        raise Invalid(
+            "Record a status for the requirement first.", fields={"urn": f"{urn!r} has no result yet."}
+        )
     content = None
     if payload.content_base64 is not None:
         try:
             content = base64.b64decode(payload.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            raise Invalid("The file is not valid base64.", fields={"content_base64": "Not valid base64."}) from None
+            raise Invalid(
+                "The file is not valid base64.", fields={"content_base64": "Not valid base64."}
+            ) from None
     evidence = services.evidence_add(
-        actor=actor, result=result, kind=payload.kind, title=payload.title, url=payload.url, content=content,
-        filename=payload.file_name, gate_decision_id=payload.gate_decision, audit_id=payload.audit,
+        actor=actor,
+        result=result,
+        kind=payload.kind,
+        title=payload.title,
+        url=payload.url,
+        content=content,
+        filename=payload.file_name,
+        gate_decision_id=payload.gate_decision,
+        audit_id=payload.audit,
         certificate_id=payload.certificate,
     )
     return Status(201, evidence)
@@ -470,8 +558,11 @@ def complete_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
     return selectors.assessment_get(actor=actor, assessment_id=assessment_id)
 
 
-@router.get("/assessments/{assessment_id}/oscal", response=dict[str, Any],
-            summary="The assessment as OSCAL assessment-results")
+@router.get(
+    "/assessments/{assessment_id}/oscal",
+    response=dict[str, Any],
+    summary="The assessment as OSCAL assessment-results",
+)
 def assessment_oscal(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
     actor = actor_of(request)
     require(actor, "assessments.view")

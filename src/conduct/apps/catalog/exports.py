@@ -33,12 +33,23 @@ def assessment_oscal(*, actor: User, assessment: Assessment) -> dict[str, Any]:
     """The assessment (read through assessment_get first) as OSCAL assessment-results."""
     framework = framework_library().framework(assessment.framework)
     record = AssessmentRecord(
-        id=assessment.pk, title=assessment.title, scope=assessment.scope_label, started=assessment.created_at,
-        completed=assessment.completed_at, installation=assessment.library_version[:16],
+        id=assessment.pk,
+        title=assessment.title,
+        scope=assessment.scope_label,
+        started=assessment.created_at,
+        completed=assessment.completed_at,
+        installation=assessment.library_version[:16],
     )
     items = [
-        ResultItem(urn=r.urn, status=r.status, note=r.note, assessed_at=r.assessed_at, assessed_by=r.assessed_by,
-                   owner=r.owner.username if r.owner else None, evidence=[_evidence_item(e) for e in r.evidence.all()])
+        ResultItem(
+            urn=r.urn,
+            status=r.status,
+            note=r.note,
+            assessed_at=r.assessed_at,
+            assessed_by=r.assessed_by,
+            owner=r.owner.username if r.owner else None,
+            evidence=[_evidence_item(e) for e in r.evidence.all()],
+        )
         for r in assessment.results.select_related("owner").prefetch_related("evidence")
     ]
     return to_oscal_assessment_results(record, framework, items, now=timezone.now())

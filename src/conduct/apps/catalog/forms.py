@@ -8,13 +8,18 @@ from django.http import QueryDict
 
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import unit_in_scope
-from conduct.apps.errors import Invalid
 
 
-def unit_from(actor: User, value: str | None, errors: dict[str, str], field: str = "org_unit") -> OrgUnit | None:
+def unit_from(
+    actor: User, value: str | None, errors: dict[str, str], field: str = "org_unit"
+) -> OrgUnit | None:
     if not value:
         return None
-    unit = OrgUnit.objects.filter(pk=value).first() if value.isdigit() else OrgUnit.objects.filter(code=value).first()
+    unit = (
+        OrgUnit.objects.filter(pk=value).first()
+        if value.isdigit()
+        else OrgUnit.objects.filter(code=value).first()
+    )
     if unit is None or not unit_in_scope(actor, unit):
         errors[field] = "Choose an org unit you can see."
         return None
@@ -24,7 +29,9 @@ def unit_from(actor: User, value: str | None, errors: dict[str, str], field: str
 def user_from(value: str | None, errors: dict[str, str], field: str = "owner") -> User | None:
     if not value:
         return None
-    user = User.objects.filter(username=value, is_active=True).exclude(role__in=["supplier", "customer"]).first()
+    user = (
+        User.objects.filter(username=value, is_active=True).exclude(role__in=["supplier", "customer"]).first()
+    )
     if user is None:
         errors[field] = f"No internal user {value!r}."
     return user
@@ -41,11 +48,6 @@ def int_or_none(value: str | None, field: str, errors: dict[str, str]) -> int | 
         errors[field] = "A number."
         return None
     return int(value)
-
-
-def raise_if(errors: dict[str, str], message: str) -> None:
-    if errors:
-        raise Invalid(message, fields=errors)
 
 
 def form_values(post: QueryDict, *names: str) -> dict[str, Any]:

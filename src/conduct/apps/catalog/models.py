@@ -46,7 +46,9 @@ class Control(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     dimension = models.CharField(max_length=20, choices=ControlDimension.choices)
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", help_text="The unit that runs it")
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", help_text="The unit that runs it"
+    )
     owner = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -170,7 +172,9 @@ class Evidence(models.Model):
     gate_decision = models.ForeignKey(
         "gates.GateDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    audit = models.ForeignKey("suppliers.SupplierAudit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    audit = models.ForeignKey(
+        "suppliers.SupplierAudit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     certificate = models.ForeignKey(
         "suppliers.Certificate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

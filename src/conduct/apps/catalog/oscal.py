@@ -96,17 +96,19 @@ def to_oscal_assessment_results(
         }
         if item.evidence:
             observation_uuid = _uuid(*key, "observation", item.urn)
-            observations.append({
-                "uuid": observation_uuid,
-                "title": f"Evidence for {requirement.id}",
-                "description": f"Evidence attached to {item.urn} by {item.assessed_by}.",
-                "methods": ["EXAMINE"],
-                "collected": _iso(item.assessed_at),
-                "relevant-evidence": [
-                    {**({"href": e.href} if e.href else {}), "description": f"{e.kind}: {e.title}"}
-                    for e in item.evidence
-                ],
-            })
+            observations.append(
+                {
+                    "uuid": observation_uuid,
+                    "title": f"Evidence for {requirement.id}",
+                    "description": f"Evidence attached to {item.urn} by {item.assessed_by}.",
+                    "methods": ["EXAMINE"],
+                    "collected": _iso(item.assessed_at),
+                    "relevant-evidence": [
+                        {**({"href": e.href} if e.href else {}), "description": f"{e.kind}: {e.title}"}
+                        for e in item.evidence
+                    ],
+                }
+            )
             finding["related-observations"] = [{"observation-uuid": observation_uuid}]
         findings.append(finding)
 
@@ -127,7 +129,9 @@ def to_oscal_assessment_results(
         result["findings"] = findings
     return {
         "assessment-results": {
-            "uuid": _uuid(*key, "document", len(findings), max((r.assessed_at for r in results), default=now)),
+            "uuid": _uuid(
+                *key, "document", len(findings), max((r.assessed_at for r in results), default=now)
+            ),
             "metadata": {
                 "title": f"Assessment results: {assessment.title}",
                 "last-modified": _iso(now),
@@ -136,11 +140,15 @@ def to_oscal_assessment_results(
             },
             "import-ap": {"href": f"#{plan_uuid}"},
             "results": [result],
-            "back-matter": {"resources": [{
-                "uuid": plan_uuid,
-                "title": "Assessment plan",
-                "description": "Conduct records the assessment itself; there is no separate OSCAL assessment plan. "
-                               f"Requirements come from the {framework.short_name} catalog ({framework.urn}).",
-            }]},
+            "back-matter": {
+                "resources": [
+                    {
+                        "uuid": plan_uuid,
+                        "title": "Assessment plan",
+                        "description": "Conduct records the assessment itself; there is no separate OSCAL assessment plan. "
+                        f"Requirements come from the {framework.short_name} catalog ({framework.urn}).",
+                    }
+                ]
+            },
         }
     }

@@ -68,8 +68,11 @@ def requirement_get(*, actor: User, urn: str) -> RequirementDetail:
     if requirement is None:
         raise NotFound(f"No requirement {urn!r} in the framework library.")
     mappings = [(m, lib.get(m.other(urn))) for m in lib.mappings_for(urn)]
-    controls = list(control_list(actor=actor).filter(requirement_links__urn=urn).distinct()) if can(
-        actor, "controls.view") else []
+    controls = (
+        list(control_list(actor=actor).filter(requirement_links__urn=urn).distinct())
+        if can(actor, "controls.view")
+        else []
+    )
     return RequirementDetail(requirement, lib.framework(requirement.framework), mappings, controls)
 
 
@@ -132,8 +135,11 @@ def assessment_list(*, actor: User, filters: AssessmentFilters | None = None) ->
         qs = qs.filter(status=f.status)
     if f.supplier:
         qs = qs.filter(supplier_id=f.supplier)
-    return (qs.select_related("org_unit", "supplier", "owner").annotate(result_count=Count("results"))
-            .order_by("-created_at", "-id"))
+    return (
+        qs.select_related("org_unit", "supplier", "owner")
+        .annotate(result_count=Count("results"))
+        .order_by("-created_at", "-id")
+    )
 
 
 def assessment_get(*, actor: User, assessment_id: int) -> Assessment:
@@ -203,9 +209,15 @@ class CoverageRow:
         return round(100 * self.statuses["met"] / applicable) if applicable > 0 else 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "label": self.label, "requirements": self.requirements,
-                "controlled": self.controlled, "controlled_pct": self.controlled_pct, "met_pct": self.met_pct,
-                "statuses": dict(self.statuses)}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "requirements": self.requirements,
+            "controlled": self.controlled,
+            "controlled_pct": self.controlled_pct,
+            "met_pct": self.met_pct,
+            "statuses": dict(self.statuses),
+        }
 
 
 @dataclass(frozen=True)
@@ -219,13 +231,18 @@ def coverage(*, actor: User) -> Coverage:
     assessed status of each requirement across the assessments the actor can see."""
     lib = library(actor=actor)
     controlled = set(
-        ControlRequirement.objects.filter(control__in=control_list(actor=actor).filter(is_active=True))
-        .values_list("urn", flat=True)
+        ControlRequirement.objects.filter(
+            control__in=control_list(actor=actor).filter(is_active=True)
+        ).values_list("urn", flat=True)
     )
     latest: dict[str, str] = {}
-    visible = scoped(Assessment.objects.all(), actor, permission="assessments.view", unit_field="org_unit").values("pk")
+    visible = scoped(
+        Assessment.objects.all(), actor, permission="assessments.view", unit_field="org_unit"
+    ).values("pk")
     for urn, status in (
-        AssessmentResult.objects.filter(assessment__in=visible).order_by("assessed_at", "id").values_list("urn", "status")
+        AssessmentResult.objects.filter(assessment__in=visible)
+        .order_by("assessed_at", "id")
+        .values_list("urn", "status")
     ):
         latest[urn] = status
     frameworks = {f.slug: CoverageRow(f.slug, f.short_name) for f in lib.frameworks}

@@ -75,15 +75,35 @@ def library_record(*, actor: User | None, path: str | os.PathLike[str] | None = 
     existing = LibraryVersion.objects.filter(version=lib.version).first()
     if existing is not None:
         return LibraryLoad(lib, existing, False)
-    contents = [{"slug": f.slug, "short_name": f.short_name, "requirements": len(f.requirements),
-                 "content_hash": f.content_hash} for f in lib.frameworks]
+    contents = [
+        {
+            "slug": f.slug,
+            "short_name": f.short_name,
+            "requirements": len(f.requirements),
+            "content_hash": f.content_hash,
+        }
+        for f in lib.frameworks
+    ]
     version = LibraryVersion.objects.create(
-        version=lib.version, frameworks=len(lib.frameworks), requirements=len(lib.requirements),
-        mappings=len(lib.mappings), contents=contents, loaded_by=actor_label(actor),
+        version=lib.version,
+        frameworks=len(lib.frameworks),
+        requirements=len(lib.requirements),
+        mappings=len(lib.mappings),
+        contents=contents,
+        loaded_by=actor_label(actor),
     )
-    ledger_append(actor=actor, action="frameworks.load", object_type="library_version", object_id=version.pk,
-                  summary={"version": lib.version, "frameworks": len(lib.frameworks),
-                           "requirements": len(lib.requirements), "mappings": len(lib.mappings)})
+    ledger_append(
+        actor=actor,
+        action="frameworks.load",
+        object_type="library_version",
+        object_id=version.pk,
+        summary={
+            "version": lib.version,
+            "frameworks": len(lib.frameworks),
+            "requirements": len(lib.requirements),
+            "mappings": len(lib.mappings),
+        },
+    )
     return LibraryLoad(lib, version, True)
 
 
@@ -108,7 +128,9 @@ def _clean_control(fields: dict[str, Any], errors: dict[str, str], *, creating: 
     if creating or "title" in fields:
         out["title"] = _text(fields.get("title"), "title", errors, limit=200)
     if creating or "description" in fields:
-        out["description"] = _text(fields.get("description"), "description", errors, limit=5000, required=False)
+        out["description"] = _text(
+            fields.get("description"), "description", errors, limit=5000, required=False
+        )
     if creating or "dimension" in fields:
         dimension = fields.get("dimension")
         if dimension not in ControlDimension.values:
@@ -140,13 +162,20 @@ def control_create(
         raise Invalid("The control is not valid.", fields=errors)
     control = Control.objects.create(code=code, org_unit=org_unit, **clean)
     ControlRequirement.objects.bulk_create([ControlRequirement(control=control, urn=u) for u in wanted])
-    ledger_append(actor=actor, action="control.create", object_type="control", object_id=control.pk,
-                  summary={"code": code, "title": control.title, "requirements": wanted})
+    ledger_append(
+        actor=actor,
+        action="control.create",
+        object_type="control",
+        object_id=control.pk,
+        summary={"code": code, "title": control.title, "requirements": wanted},
+    )
     return control
 
 
 @transaction.atomic
-def control_update(*, actor: User | None, control: Control, urns: list[str] | None = None, **fields: Any) -> Control:
+def control_update(
+    *, actor: User | None, control: Control, urns: list[str] | None = None, **fields: Any
+) -> Control:
     """Change any of title, description, dimension, org_unit, owner, is_active; `urns` replaces the mapping."""
     _require(actor, "controls.manage")
     errors: dict[str, str] = {}
@@ -171,8 +200,13 @@ def control_update(*, actor: User | None, control: Control, urns: list[str] | No
     if changes:
         control.updated_at = timezone.now()
         control.save()
-        ledger_append(actor=actor, action="control.update", object_type="control", object_id=control.pk,
-                      summary={"code": control.code, "changes": changes})
+        ledger_append(
+            actor=actor,
+            action="control.update",
+            object_type="control",
+            object_id=control.pk,
+            summary={"code": control.code, "changes": changes},
+        )
     return control
 
 
@@ -182,7 +216,9 @@ def control_update(*, actor: User | None, control: Control, urns: list[str] | No
 def _root_unit() -> OrgUnit:
     root = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
     if root is None:
-        raise Invalid("The organisation has no units yet.", fields={"org_unit": "Create the organisation first."})
+        raise Invalid(
+            "The organisation has no units yet.", fields={"org_unit": "Create the organisation first."}
+        )
     return root
 
 
@@ -224,18 +260,38 @@ def assessment_create(
     if actor is not None:
         require_unit(actor, "assessments.manage", unit)
     short = lib.framework(framework).short_name
-    subject = {AssessmentScope.COMPANY: "the company", AssessmentScope.ORG_UNIT: unit.name,
-               AssessmentScope.SUPPLIER: str(supplier), AssessmentScope.PRODUCT: product}[scope_kind]
+    subject = {
+        AssessmentScope.COMPANY: "the company",
+        AssessmentScope.ORG_UNIT: unit.name,
+        AssessmentScope.SUPPLIER: str(supplier),
+        AssessmentScope.PRODUCT: product,
+    }[scope_kind]
     title = (title or "").strip()[:200] or f"{short}: {subject}"
     assessment = Assessment.objects.create(
-        title=title, framework=framework, library_version=lib.version, scope_kind=scope_kind, org_unit=unit,
+        title=title,
+        framework=framework,
+        library_version=lib.version,
+        scope_kind=scope_kind,
+        org_unit=unit,
         supplier=supplier if scope_kind == AssessmentScope.SUPPLIER else None,
         product=product if scope_kind == AssessmentScope.PRODUCT else "",
-        owner=owner or actor, created_by=actor_label(actor),
+        owner=owner or actor,
+        created_by=actor_label(actor),
     )
-    ledger_append(actor=actor, action="assessment.create", object_type="assessment", object_id=assessment.pk,
-                  summary={"framework": framework, "scope_kind": scope_kind, "org_unit": unit.code,
-                           "supplier": assessment.supplier_id, "product": assessment.product, "title": title})
+    ledger_append(
+        actor=actor,
+        action="assessment.create",
+        object_type="assessment",
+        object_id=assessment.pk,
+        summary={
+            "framework": framework,
+            "scope_kind": scope_kind,
+            "org_unit": unit.code,
+            "supplier": assessment.supplier_id,
+            "product": assessment.product,
+            "title": title,
+        },
+    )
     return assessment
 
 
@@ -244,12 +300,20 @@ def _check_open(actor: User | None, assessment: Assessment) -> None:
     if actor is not None and not unit_in_scope(actor, assessment.org_unit):
         raise NotFound(f"No assessment {assessment.pk} that you can see.")
     if assessment.status != AssessmentStatus.OPEN:
-        raise Conflict("The assessment is completed; start a new one to assess again.", code="assessment_completed")
+        raise Conflict(
+            "The assessment is completed; start a new one to assess again.", code="assessment_completed"
+        )
 
 
 @transaction.atomic
 def result_record(
-    *, actor: User | None, assessment: Assessment, urn: str, status: str, note: str = "", owner: User | None = None
+    *,
+    actor: User | None,
+    assessment: Assessment,
+    urn: str,
+    status: str,
+    note: str = "",
+    owner: User | None = None,
 ) -> AssessmentResult:
     """Set the status of one requirement (met, partly_met, not_met, not_applicable) with a note and an owner."""
     _check_open(actor, assessment)
@@ -259,8 +323,13 @@ def result_record(
         errors["urn"] = f"{urn!r} is not a requirement of {assessment.framework}."
     if status not in ResultStatus.values:
         errors["status"] = f"Expected one of {', '.join(ResultStatus.values)}."
-    note = _text(note, "note", errors, limit=5000, required=status in (ResultStatus.NOT_APPLICABLE,
-                                                                        ResultStatus.PARTLY_MET))
+    note = _text(
+        note,
+        "note",
+        errors,
+        limit=5000,
+        required=status in (ResultStatus.NOT_APPLICABLE, ResultStatus.PARTLY_MET),
+    )
     if errors:
         raise Invalid("The result is not valid.", fields=errors)
     result = AssessmentResult.objects.filter(assessment=assessment, urn=urn).first()
@@ -271,9 +340,13 @@ def result_record(
     result.owner = owner or result.owner or actor
     result.assessed_at, result.assessed_by = timezone.now(), actor_label(actor)
     result.save()
-    ledger_append(actor=actor, action="assessment.result", object_type="assessment", object_id=assessment.pk,
-                  summary={"urn": urn, "status": status, "was": before, "note": note[:200],
-                           "owner": result.owner_id})
+    ledger_append(
+        actor=actor,
+        action="assessment.result",
+        object_type="assessment",
+        object_id=assessment.pk,
+        summary={"urn": urn, "status": status, "was": before, "note": note[:200], "owner": result.owner_id},
+    )
     return result
 
 
@@ -309,7 +382,9 @@ def evidence_add(
         name = os.path.basename(filename or "evidence")[:200] or "evidence"
         default_title = name
     elif kind in (EvidenceKind.GATE_DECISION, EvidenceKind.AUDIT, EvidenceKind.CERTIFICATE):
-        default_title = _link_record(actor, evidence, kind, gate_decision_id, audit_id, certificate_id, errors)
+        default_title = _link_record(
+            actor, evidence, kind, gate_decision_id, audit_id, certificate_id, errors
+        )
     else:
         errors["kind"] = f"Expected one of {', '.join(EvidenceKind.values)}."
         default_title = ""
@@ -323,16 +398,33 @@ def evidence_add(
         evidence.file_name = name
         evidence.file.save(name, ContentFile(content), save=False)
     evidence.save()
-    ledger_append(actor=actor, action="assessment.evidence", object_type="assessment",
-                  object_id=result.assessment_id,
-                  summary={"urn": result.urn, "evidence": evidence.pk, "kind": kind, "title": evidence.title,
-                           "url": evidence.url, "sha256": evidence.file_sha256,
-                           "ref": evidence.gate_decision_id or evidence.audit_id or evidence.certificate_id})
+    ledger_append(
+        actor=actor,
+        action="assessment.evidence",
+        object_type="assessment",
+        object_id=result.assessment_id,
+        summary={
+            "urn": result.urn,
+            "evidence": evidence.pk,
+            "kind": kind,
+            "title": evidence.title,
+            "url": evidence.url,
+            "sha256": evidence.file_sha256,
+            "ref": evidence.gate_decision_id or evidence.audit_id or evidence.certificate_id,
+        },
+    )
     return evidence
 
 
-def _link_record(actor: User | None, evidence: Evidence, kind: str, gate_decision_id: int | None,
-                 audit_id: int | None, certificate_id: int | None, errors: dict[str, str]) -> str:
+def _link_record(
+    actor: User | None,
+    evidence: Evidence,
+    kind: str,
+    gate_decision_id: int | None,
+    audit_id: int | None,
+    certificate_id: int | None,
+    errors: dict[str, str],
+) -> str:
     """Point the evidence at a record the actor can see; the title defaults to the record's name."""
     from conduct.apps.gates.models import GateDecision
     from conduct.apps.suppliers.models import Certificate, SupplierAudit
@@ -349,17 +441,25 @@ def _link_record(actor: User | None, evidence: Evidence, kind: str, gate_decisio
         if kind == EvidenceKind.GATE_DECISION:
             from conduct.apps.gates.selectors import decision_get
 
-            record: Any = (decision_get(actor=actor, decision_id=wanted) if actor
-                           else GateDecision.objects.get(pk=wanted))
+            record: Any = (
+                decision_get(actor=actor, decision_id=wanted)
+                if actor
+                else GateDecision.objects.get(pk=wanted)
+            )
         elif kind == EvidenceKind.AUDIT:
             from conduct.apps.suppliers.selectors import audit_get
 
-            record = audit_get(actor=actor, audit_id=wanted) if actor else SupplierAudit.objects.get(pk=wanted)
+            record = (
+                audit_get(actor=actor, audit_id=wanted) if actor else SupplierAudit.objects.get(pk=wanted)
+            )
         else:
             from conduct.apps.suppliers.selectors import certificate_get
 
-            record = (certificate_get(actor=actor, certificate_id=wanted) if actor
-                      else Certificate.objects.get(pk=wanted))
+            record = (
+                certificate_get(actor=actor, certificate_id=wanted)
+                if actor
+                else Certificate.objects.get(pk=wanted)
+            )
     except (NotFound, GateDecision.DoesNotExist, SupplierAudit.DoesNotExist, Certificate.DoesNotExist):
         errors[field] = f"No {kind.replace('_', ' ')} {wanted} that you can see."
         return ""
@@ -377,8 +477,11 @@ def assessment_complete(*, actor: User | None, assessment: Assessment) -> Assess
     assessment.status = AssessmentStatus.COMPLETED
     assessment.completed_at = timezone.now()
     assessment.save(update_fields=["status", "completed_at"])
-    ledger_append(actor=actor, action="assessment.complete", object_type="assessment", object_id=assessment.pk,
-                  summary={"assessed": len(assessed), "not_assessed": len(missing), "not_assessed_urns": missing[:50]})
+    ledger_append(
+        actor=actor,
+        action="assessment.complete",
+        object_type="assessment",
+        object_id=assessment.pk,
+        summary={"assessed": len(assessed), "not_assessed": len(missing), "not_assessed_urns": missing[:50]},
+    )
     return assessment
-
-

@@ -49,9 +49,17 @@ def library_view(request: HttpRequest) -> HttpResponse:
         except Invalid as exc:
             errors = exc.fields
     page = Paginator(results, 50).get_page(request.GET.get("page"))
-    context = {"library": lib, "frameworks": lib.frameworks, "page": page, "searching": searching, "errors": errors,
-               "filters": request.GET, "dimensions": [d.value for d in Dimension], "total": len(results),
-               "versions": selectors.library_versions(actor=actor)[:5]}
+    context = {
+        "library": lib,
+        "frameworks": lib.frameworks,
+        "page": page,
+        "searching": searching,
+        "errors": errors,
+        "filters": request.GET,
+        "dimensions": [d.value for d in Dimension],
+        "total": len(results),
+        "versions": selectors.library_versions(actor=actor)[:5],
+    }
     template = "catalog/_requirement_rows.html" if request.htmx else "catalog/library.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -95,18 +103,31 @@ def controls_view(request: HttpRequest) -> HttpResponse:
             raise_if(errors, "The control is not valid.")
             assert unit is not None
             control = services.control_create(
-                actor=actor, code=request.POST.get("code", ""), title=request.POST.get("title", ""),
-                description=request.POST.get("description", ""), dimension=request.POST.get("dimension", ""),
-                org_unit=unit, owner=owner, urns=urns_from(request.POST.get("requirements")),
+                actor=actor,
+                code=request.POST.get("code", ""),
+                title=request.POST.get("title", ""),
+                description=request.POST.get("description", ""),
+                dimension=request.POST.get("dimension", ""),
+                org_unit=unit,
+                owner=owner,
+                urns=urns_from(request.POST.get("requirements")),
             )
             messages.success(request, f"Control {control.code} created.")
             return redirect("catalog-control", control_code=control.code)
         except ServiceError as exc:
             fields, status = exc.fields, exc.status
-    filters = selectors.ControlFilters(q=request.GET.get("q") or None, dimension=request.GET.get("dimension") or None)
-    context = {"controls": selectors.control_list(actor=actor, filters=filters), "fields": fields,
-               "form": request.POST, "dimensions": ControlDimension.choices, "can_manage": can(actor, "controls.manage"),
-               "units": orgunit_list(actor=actor), "filters": request.GET}
+    filters = selectors.ControlFilters(
+        q=request.GET.get("q") or None, dimension=request.GET.get("dimension") or None
+    )
+    context = {
+        "controls": selectors.control_list(actor=actor, filters=filters),
+        "fields": fields,
+        "form": request.POST,
+        "dimensions": ControlDimension.choices,
+        "can_manage": can(actor, "controls.manage"),
+        "units": orgunit_list(actor=actor),
+        "filters": request.GET,
+    }
     return render(request, "catalog/controls.html", context, status=status)
 
 
@@ -121,23 +142,31 @@ def control_view(request: HttpRequest, control_code: str) -> HttpResponse:
     if request.method == "POST":
         require(actor, "controls.manage")
         errors: dict[str, str] = {}
-        changes: dict[str, Any] = {"title": request.POST.get("title", control.title),
-                                   "description": request.POST.get("description", control.description),
-                                   "is_active": request.POST.get("is_active") == "on"}
+        changes: dict[str, Any] = {
+            "title": request.POST.get("title", control.title),
+            "description": request.POST.get("description", control.description),
+            "is_active": request.POST.get("is_active") == "on",
+        }
         if request.POST.get("owner") is not None:
             changes["owner"] = user_from(request.POST.get("owner"), errors)
         try:
             raise_if(errors, "The control is not valid.")
-            services.control_update(actor=actor, control=control, urns=urns_from(request.POST.get("requirements")),
-                                    **changes)
+            services.control_update(
+                actor=actor, control=control, urns=urns_from(request.POST.get("requirements")), **changes
+            )
             messages.success(request, "Control saved.")
             return redirect("catalog-control", control_code=control.code)
         except ServiceError as exc:
             fields, status = exc.fields, exc.status
     lib = selectors.library(actor=actor)
     requirements = [(urn, lib.get(urn)) for urn in control.urns]
-    context = {"control": control, "requirements": requirements, "fields": fields,
-               "can_manage": can(actor, "controls.manage"), "risks": list(control.risks.all())}
+    context = {
+        "control": control,
+        "requirements": requirements,
+        "fields": fields,
+        "can_manage": can(actor, "controls.manage"),
+        "risks": list(control.risks.all()),
+    }
     return render(request, "catalog/control.html", context, status=status)
 
 
@@ -167,25 +196,39 @@ def assessments_view(request: HttpRequest) -> HttpResponse:
         try:
             raise_if(errors, "The assessment is not valid.")
             assessment = services.assessment_create(
-                actor=actor, framework=request.POST.get("framework", ""), scope_kind=request.POST.get("scope_kind", ""),
-                title=request.POST.get("title", ""), org_unit=unit, supplier=supplier,
+                actor=actor,
+                framework=request.POST.get("framework", ""),
+                scope_kind=request.POST.get("scope_kind", ""),
+                title=request.POST.get("title", ""),
+                org_unit=unit,
+                supplier=supplier,
                 product=request.POST.get("product", ""),
             )
             return redirect("catalog-assessment", assessment_id=assessment.pk)
         except ServiceError as exc:
             fields, status = exc.fields, exc.status
     page = Paginator(selectors.assessment_list(actor=actor), 50).get_page(request.GET.get("page"))
-    context = {"page": page, "fields": fields, "form": request.POST, "scopes": AssessmentScope.choices,
-               "frameworks": selectors.library(actor=actor).frameworks, "units": orgunit_list(actor=actor),
-               "can_manage": can(actor, "assessments.manage")}
+    context = {
+        "page": page,
+        "fields": fields,
+        "form": request.POST,
+        "scopes": AssessmentScope.choices,
+        "frameworks": selectors.library(actor=actor).frameworks,
+        "units": orgunit_list(actor=actor),
+        "can_manage": can(actor, "assessments.manage"),
+    }
     return render(request, "catalog/assessments.html", context, status=status)
 
 
 def _assessment_context(actor: User, assessment: Any) -> dict[str, Any]:
-    return {"assessment": assessment, "rows": selectors.assessment_rows(actor=actor, assessment=assessment),
-            "summary": selectors.assessment_summary(assessment), "statuses": ResultStatus.choices,
-            "evidence_kinds": EvidenceKind.choices,
-            "can_manage": can(actor, "assessments.manage") and assessment.status == "open"}
+    return {
+        "assessment": assessment,
+        "rows": selectors.assessment_rows(actor=actor, assessment=assessment),
+        "summary": selectors.assessment_summary(assessment),
+        "statuses": ResultStatus.choices,
+        "evidence_kinds": EvidenceKind.choices,
+        "can_manage": can(actor, "assessments.manage") and assessment.status == "open",
+    }
 
 
 @login_required
@@ -204,12 +247,19 @@ def assessment_result_view(request: HttpRequest, assessment_id: int) -> HttpResp
     assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
     urn = request.POST.get("urn", "")
     try:
-        services.result_record(actor=actor, assessment=assessment, urn=urn, status=request.POST.get("status", ""),
-                               note=request.POST.get("note", ""))
+        services.result_record(
+            actor=actor,
+            assessment=assessment,
+            urn=urn,
+            status=request.POST.get("status", ""),
+            note=request.POST.get("note", ""),
+        )
     except ServiceError as exc:
         if request.htmx:  # type: ignore[attr-defined]
-            return HttpResponse(f'<p class="error" role="alert">{"; ".join(exc.fields.values()) or exc.message}</p>',
-                                status=exc.status)
+            return HttpResponse(
+                f'<p class="error" role="alert">{"; ".join(exc.fields.values()) or exc.message}</p>',
+                status=exc.status,
+            )
         messages.error(request, f"{urn}: {'; '.join(exc.fields.values()) or exc.message}")
     return redirect(f"/catalog/assessments/{assessment.pk}/#req-{urn}")
 
@@ -225,14 +275,20 @@ def assessment_evidence_view(request: HttpRequest, assessment_id: int) -> HttpRe
     errors: dict[str, str] = {}
     try:
         if result is None:
-            raise Invalid("Record a status first.", fields={"urn": "Record a status for this requirement first."})
+            raise Invalid(
+                "Record a status first.", fields={"urn": "Record a status for this requirement first."}
+            )
         upload = request.FILES.get("file")
         ref = int_or_none(request.POST.get("record"), "record", errors)
         raise_if(errors, "The evidence is not valid.")
         kind = request.POST.get("kind", "")
         services.evidence_add(
-            actor=actor, result=result, kind=kind, title=request.POST.get("title", ""),
-            url=request.POST.get("url", ""), content=upload.read() if upload else None,
+            actor=actor,
+            result=result,
+            kind=kind,
+            title=request.POST.get("title", ""),
+            url=request.POST.get("url", ""),
+            content=upload.read() if upload else None,
             filename=upload.name if upload else "",
             gate_decision_id=ref if kind == EvidenceKind.GATE_DECISION else None,
             audit_id=ref if kind == EvidenceKind.AUDIT else None,
@@ -260,8 +316,10 @@ def assessment_oscal_view(request: HttpRequest, assessment_id: int) -> HttpRespo
     actor = _actor(request)
     require(actor, "assessments.view")
     assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
-    return _json_download(exports.assessment_oscal(actor=actor, assessment=assessment),
-                          f"assessment-{assessment.pk}.oscal-assessment-results.json")
+    return _json_download(
+        exports.assessment_oscal(actor=actor, assessment=assessment),
+        f"assessment-{assessment.pk}.oscal-assessment-results.json",
+    )
 
 
 @login_required

@@ -56,8 +56,12 @@ class DecisionOut(Schema):
     def resolve_resolution(obj: GateDecision) -> dict[str, Any] | None:
         if not obj.resolved_at:
             return None
-        return {"outcome": obj.resolution_outcome, "rationale": obj.resolution_rationale,
-                "case": obj.resolution_case_id, "at": obj.resolved_at.isoformat()}
+        return {
+            "outcome": obj.resolution_outcome,
+            "rationale": obj.resolution_rationale,
+            "case": obj.resolution_case_id,
+            "at": obj.resolved_at.isoformat(),
+        }
 
     @staticmethod
     def resolve_conditions(obj: GateDecision) -> list[str]:
@@ -120,14 +124,20 @@ def decide(
         try:
             unit = orgunit_get(actor=actor, unit_id=org_unit)
         except NotFound:
-            raise Invalid("Unknown org unit.", fields={"org_unit": f"No org unit {org_unit!r} you can see."}) from None
-    decided = services.gate_decide(actor=actor, gate=gate, subject=subject, org_unit=unit, idempotency_key=idempotency_key)
+            raise Invalid(
+                "Unknown org unit.", fields={"org_unit": f"No org unit {org_unit!r} you can see."}
+            ) from None
+    decided = services.gate_decide(
+        actor=actor, gate=gate, subject=subject, org_unit=unit, idempotency_key=idempotency_key
+    )
     return Status(201 if decided.created else 200, decided.decision)
 
 
 @router.post("/gates/{gate}/evaluate", response=EvaluationOut, summary="Evaluate without recording (dry run)")
 def evaluate(
-    request: HttpRequest, gate: GateName, subject: dict[str, Any] = Body(...)  # noqa: B008
+    request: HttpRequest,
+    gate: GateName,
+    subject: dict[str, Any] = Body(...),  # noqa: B008
 ) -> dict[str, Any]:
     require(actor_of(request), "gates.decide")
     return services.gate_evaluate(gate=gate, subject=subject).to_dict()
@@ -138,7 +148,9 @@ def evaluate(
 def list_decisions(request: HttpRequest, filters: Query[DecisionQuery]) -> object:
     actor = actor_of(request)
     require(actor, "gates.view")
-    return selectors.decision_list(actor=actor, filters=selectors.DecisionFilters(**filters.dict())).prefetch_related("cases")
+    return selectors.decision_list(
+        actor=actor, filters=selectors.DecisionFilters(**filters.dict())
+    ).prefetch_related("cases")
 
 
 @router.get("/gates/decisions/{decision_id}", response=DecisionDetailOut)
@@ -181,18 +193,25 @@ def policy(request: HttpRequest) -> dict[str, Any]:
         "path": pack.path.name,
         "reference_version": pack.reference.version,
         "rules": [
-            {"id": r.id, "title": r.title, "gates": list(r.gates), "outcome": r.outcome, "severity": r.severity,
-             "refer_to": r.refer_to, "cites": list(r.cites)}
+            {
+                "id": r.id,
+                "title": r.title,
+                "gates": list(r.gates),
+                "outcome": r.outcome,
+                "severity": r.severity,
+                "refer_to": r.refer_to,
+                "cites": list(r.cites),
+            }
             for r in pack.rules
         ],
     }
 
 
-@router.get("/policy/versions", response=list[PackVersionOut], summary="Pack versions decisions were made under")
+@router.get(
+    "/policy/versions", response=list[PackVersionOut], summary="Pack versions decisions were made under"
+)
 @paginate(Page)
 def policy_versions(request: HttpRequest) -> object:
     actor = actor_of(request)
     require(actor, "policy.view")
     return selectors.pack_versions(actor=actor)
-
-

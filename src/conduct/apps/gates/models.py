@@ -51,17 +51,25 @@ class GateDecision(models.Model):
     policy_version = models.CharField(max_length=80)
     as_of = models.DateField()
     org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     actor_label = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)
     request_hash = models.CharField(max_length=64)
-    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="later")
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="later"
+    )
     # Set once, by a recorded case decision (governance): the outcome the business must follow instead.
     resolution_outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     resolution_rationale = models.TextField(blank=True)
     resolution_case = models.ForeignKey(
-        "governance.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="resolved_decisions",
+        "governance.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resolved_decisions",
         db_index=False,  # indexed only where set (gate_decision_resolution_case)
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -70,8 +78,11 @@ class GateDecision(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["gate", "reference", "-created_at", "-id"], name="gate_decision_latest"),
-            models.Index(fields=["resolution_case"], condition=models.Q(resolution_case__isnull=False),
-                         name="gate_decision_resolution_case"),
+            models.Index(
+                fields=["resolution_case"],
+                condition=models.Q(resolution_case__isnull=False),
+                name="gate_decision_resolution_case",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -37,7 +37,9 @@ def decision_list(*, actor: User, filters: DecisionFilters | None = None) -> Que
     if f.since:
         qs = qs.filter(created_at__gte=timezone.make_aware(datetime.combine(f.since, time.min), tz))
     if f.until:
-        qs = qs.filter(created_at__lt=timezone.make_aware(datetime.combine(f.until + timedelta(days=1), time.min), tz))
+        qs = qs.filter(
+            created_at__lt=timezone.make_aware(datetime.combine(f.until + timedelta(days=1), time.min), tz)
+        )
     if f.unresolved_reviews:
         qs = qs.filter(outcome="review", resolved_at__isnull=True)
     return qs.select_related("org_unit", "actor", "resolution_case")
@@ -54,7 +56,11 @@ def decision_history(*, actor: User, decision: GateDecision) -> list[GateDecisio
     """Every decision on the same gate and reference, newest first."""
     if not decision.reference:
         return [decision]
-    return list(decision_list(actor=actor, filters=DecisionFilters(gate=decision.gate)).filter(reference=decision.reference))
+    return list(
+        decision_list(actor=actor, filters=DecisionFilters(gate=decision.gate)).filter(
+            reference=decision.reference
+        )
+    )
 
 
 def pack_versions(*, actor: User) -> QuerySet[PolicyPackVersion]:

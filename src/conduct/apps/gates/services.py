@@ -49,7 +49,9 @@ def gate_evaluate(*, gate: str, subject: Any, today: date | None = None) -> Deci
     try:
         pack = current_pack()
     except PolicyError as exc:
-        raise PolicyUnavailable(f"The policy pack does not load; no gate can decide until it is fixed. {exc}") from None
+        raise PolicyUnavailable(
+            f"The policy pack does not load; no gate can decide until it is fixed. {exc}"
+        ) from None
     try:
         return pack.evaluate(gate, subject, screener=gate_screener(), today=today)
     except SubjectError as exc:
@@ -66,20 +68,37 @@ def _register_pack_version(actor: Any) -> None:
     if PolicyPackVersion.objects.filter(version=pack.version).exists():
         return
     rules = [
-        {"id": r.id, "title": r.title, "gates": list(r.gates), "outcome": r.outcome, "severity": r.severity,
-         "cites": list(r.cites), "refer_to": r.refer_to}
+        {
+            "id": r.id,
+            "title": r.title,
+            "gates": list(r.gates),
+            "outcome": r.outcome,
+            "severity": r.severity,
+            "cites": list(r.cites),
+            "refer_to": r.refer_to,
+        }
         for r in pack.rules
     ]
     try:
-        with transaction.atomic():  # a savepoint: a concurrent first decision under this pack may register it too
+        with (
+            transaction.atomic()
+        ):  # a savepoint: a concurrent first decision under this pack may register it too
             PolicyPackVersion.objects.create(
-                version=pack.version, path=str(pack.path), rule_count=len(rules), rules=rules,
+                version=pack.version,
+                path=str(pack.path),
+                rule_count=len(rules),
+                rules=rules,
                 reference_version=pack.reference.version,
             )
     except IntegrityError:
         return  # the other decision registered it (and ledgered it)
-    ledger_append(actor=actor, action="policy.version_seen", object_type="policy_pack", object_id=pack.version,
-                  summary={"rules": len(rules), "path": str(pack.path)})
+    ledger_append(
+        actor=actor,
+        action="policy.version_seen",
+        object_type="policy_pack",
+        object_id=pack.version,
+        summary={"rules": len(rules), "path": str(pack.path)},
+    )
 
 
 @dataclass(frozen=True)
@@ -114,8 +133,10 @@ def gate_decide(
         earlier = _earlier(label, idempotency_key)
         if earlier is not None:
             if earlier.request_hash != request_hash:
-                raise Conflict("This Idempotency-Key was used for a different request.",
-                               fields={"Idempotency-Key": "Already used with another body."})
+                raise Conflict(
+                    "This Idempotency-Key was used for a different request.",
+                    fields={"Idempotency-Key": "Already used with another body."},
+                )
             return Decided(earlier, False)
     decision = gate_evaluate(gate=gate, subject=subject, today=today)
     # Everything that need not see the write's snapshot happens before it (whether the pack version is
@@ -155,7 +176,8 @@ def _latest_decision_id(gate: str, reference: str) -> int | None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id FROM gates_gatedecision WHERE gate = %s AND reference = %s ORDER BY created_at DESC, id DESC"
-            " LIMIT 1", [gate, reference],
+            " LIMIT 1",
+            [gate, reference],
         )
         row = cursor.fetchone()
     return int(row[0]) if row else None
@@ -189,7 +211,9 @@ def _insert_fields() -> tuple[Field[Any, Any], ...]:
     concrete = [f for f in GateDecision._meta.concrete_fields if not f.primary_key]
     unsupported = [f.name for f in concrete if getattr(f, "generated", False) or f.has_db_default()]
     if unsupported:
-        raise TypeError(f"GateDecision's plain insert does not handle fields the database fills: {unsupported}")
+        raise TypeError(
+            f"GateDecision's plain insert does not handle fields the database fills: {unsupported}"
+        )
     fields = [f for f in concrete if f.attname not in _IN_TURN]
     return (*fields, *(GateDecision._meta.get_field(name.removesuffix("_id")) for name in _IN_TURN))
 
@@ -199,8 +223,10 @@ def _insert_sql(vendor: str, returning: bool) -> str:
     """The decision's INSERT, names quoted as the database (`vendor`, the cache key) wants them."""
     quote = connection.ops.quote_name
     fields = _insert_fields()
-    return (f"INSERT INTO {quote(GateDecision._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * len(fields))}){' RETURNING id' if returning else ''}")  # model names only
+    return (
+        f"INSERT INTO {quote(GateDecision._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}){' RETURNING id' if returning else ''}"
+    )  # model names only
 
 
 def _db_value(field: Field[Any, Any], row: GateDecision) -> Any:
@@ -209,8 +235,14 @@ def _db_value(field: Field[Any, Any], row: GateDecision) -> Any:
 
 
 def _prepare(
-    actor: User | None, label: str, gate: str, subject: dict[str, Any], decision: Decision,
-    unit: OrgUnit | None, idempotency_key: str | None, request_hash: str,
+    actor: User | None,
+    label: str,
+    gate: str,
+    subject: dict[str, Any],
+    decision: Decision,
+    unit: OrgUnit | None,
+    idempotency_key: str | None,
+    request_hash: str,
 ) -> _Pending:
     reference = str(subject.get("reference") or _default_reference(gate, subject))[:200]
     row = GateDecision(
@@ -232,7 +264,9 @@ def _prepare(
     return _Pending(row, [_db_value(f, row) for f in fields])
 
 
-def _record(pending: _Pending, decision: Decision, *, pack_seen: bool = False, audience: Any = None) -> GateDecision:
+def _record(
+    pending: _Pending, decision: Decision, *, pack_seen: bool = False, audience: Any = None
+) -> GateDecision:
     """Insert the decision (plain SQL: this runs in the one writer's turn), ledger it, open its review cases."""
     row = pending.row
     actor = row.actor
@@ -240,11 +274,15 @@ def _record(pending: _Pending, decision: Decision, *, pack_seen: bool = False, a
         _register_pack_version(actor or "cli")
     row.created_at = timezone.now()
     row.previous_id = _latest_decision_id(row.gate, row.reference) if row.reference else None
-    params = [*pending.params, *(_db_value(f, row) for f in _insert_fields()[-len(_IN_TURN):])]
+    params = [*pending.params, *(_db_value(f, row) for f in _insert_fields()[-len(_IN_TURN) :])]
     returning = connection.features.can_return_columns_from_insert
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(connection.vendor, returning), params)
-        row.pk = cursor.fetchone()[0] if returning else connection.ops.last_insert_id(cursor, GateDecision._meta.db_table, "id")
+        row.pk = (
+            cursor.fetchone()[0]
+            if returning
+            else connection.ops.last_insert_id(cursor, GateDecision._meta.db_table, "id")
+        )
     row._state.adding = False
     row._state.db = connection.alias
     entry = LedgerItem(
@@ -252,8 +290,12 @@ def _record(pending: _Pending, decision: Decision, *, pack_seen: bool = False, a
         object_type="gate_decision",
         object_id=row.pk,
         summary={
-            "gate": row.gate, "reference": row.reference, "outcome": decision.outcome, "rules": list(decision.fired),
-            "policy_version": decision.policy_version, "subject_sha256": row.request_hash,
+            "gate": row.gate,
+            "reference": row.reference,
+            "outcome": decision.outcome,
+            "rules": list(decision.fired),
+            "policy_version": decision.policy_version,
+            "subject_sha256": row.request_hash,
             "previous": row.previous_id,
         },
     )
@@ -280,22 +322,29 @@ def _open_review_cases(
     from conduct.apps.governance.services import CaseSpec, case_open_many
 
     title = f"{row.get_gate_display()} review: {row.reference or f'decision {row.pk}'}"
-    return case_open_many(actor=actor or "cli", specs=[
-        CaseSpec(
-            title=title,
-            description="\n".join(r.message for r in decision.reasons if r.rule in referral.rules),
-            dimension=GATE_DIMENSION[row.gate],
-            queue=referral.to,
-            source="gate_decision",
-            gate_decision=row,
-            org_unit=row.org_unit,
-        )
-        for referral in decision.referrals
-    ], ledger_first=[entry], audience=audience)
+    return case_open_many(
+        actor=actor or "cli",
+        specs=[
+            CaseSpec(
+                title=title,
+                description="\n".join(r.message for r in decision.reasons if r.rule in referral.rules),
+                dimension=GATE_DIMENSION[row.gate],
+                queue=referral.to,
+                source="gate_decision",
+                gate_decision=row,
+                org_unit=row.org_unit,
+            )
+            for referral in decision.referrals
+        ],
+        ledger_first=[entry],
+        audience=audience,
+    )
 
 
 @transaction.atomic
-def gate_resolve(*, actor: Any, decision: GateDecision, outcome: str, rationale: str, case: Any) -> GateDecision:
+def gate_resolve(
+    *, actor: Any, decision: GateDecision, outcome: str, rationale: str, case: Any
+) -> GateDecision:
     """Record the outcome a case decided for a gate decision. Only governance calls this, once per decision."""
     if outcome not in (Outcome.ALLOW, Outcome.DENY):
         raise Invalid("A resolution allows or denies.", fields={"outcome": "Expected allow or deny."})
@@ -305,9 +354,17 @@ def gate_resolve(*, actor: Any, decision: GateDecision, outcome: str, rationale:
     if locked.resolved_at is not None:
         raise Conflict(f"Gate decision {locked.pk} was already resolved by case {locked.resolution_case_id}.")
     GateDecision.objects.filter(pk=locked.pk).update(
-        resolution_outcome=outcome, resolution_rationale=rationale, resolution_case=case, resolved_at=timezone.now()
+        resolution_outcome=outcome,
+        resolution_rationale=rationale,
+        resolution_case=case,
+        resolved_at=timezone.now(),
     )
-    ledger_append(actor=actor, action="gate.resolve", object_type="gate_decision", object_id=locked.pk,
-                  summary={"outcome": outcome, "case": getattr(case, "pk", None), "rationale": rationale})
+    ledger_append(
+        actor=actor,
+        action="gate.resolve",
+        object_type="gate_decision",
+        object_id=locked.pk,
+        summary={"outcome": outcome, "case": getattr(case, "pk", None), "rationale": rationale},
+    )
     locked.refresh_from_db()
     return locked

@@ -52,9 +52,17 @@ def decision_list_view(request: HttpRequest) -> HttpResponse:
         since=_date(request.GET.get("since"), errors, "From"),
         until=_date(request.GET.get("until"), errors, "To"),
     )
-    page = Paginator(selectors.decision_list(actor=actor, filters=filters), 50).get_page(request.GET.get("page"))
-    context = {"page": page, "errors": errors, "filters": request.GET, "gates": Gate.choices, "outcomes": Outcome.choices,
-               "can_decide": can(actor, "gates.decide")}
+    page = Paginator(selectors.decision_list(actor=actor, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "errors": errors,
+        "filters": request.GET,
+        "gates": Gate.choices,
+        "outcomes": Outcome.choices,
+        "can_decide": can(actor, "gates.decide"),
+    }
     template = "gates/_decision_rows.html" if request.htmx else "gates/decisions.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -64,7 +72,11 @@ def decision_detail_view(request: HttpRequest, decision_id: int) -> HttpResponse
     actor: User = request.user  # type: ignore[assignment]
     decision = selectors.decision_get(actor=actor, decision_id=decision_id)
     history = selectors.decision_history(actor=actor, decision=decision)
-    ledger = object_history(actor=actor, object_type="gate_decision", object_id=decision.pk) if can(actor, "ledger.view") else []
+    ledger = (
+        object_history(actor=actor, object_type="gate_decision", object_id=decision.pk)
+        if can(actor, "ledger.view")
+        else []
+    )
     library = None
     try:
         from conduct.apps.gates.pack import framework_library
@@ -74,7 +86,10 @@ def decision_detail_view(request: HttpRequest, decision_id: int) -> HttpResponse
         library = None
     reasons = []
     for reason in decision.reasons:
-        cites = [{"urn": urn, "title": (library.get(urn).title if library and library.get(urn) else "")} for urn in reason.get("cites", [])]
+        cites = [
+            {"urn": urn, "title": (library.get(urn).title if library and library.get(urn) else "")}
+            for urn in reason.get("cites", [])
+        ]
         reasons.append({**reason, "cites": cites})
     context = {
         "decision": decision,
@@ -93,8 +108,12 @@ def policy_view(request: HttpRequest) -> HttpResponse:
     require(actor, "policy.view")
     pack = current_pack()
     rules_by_gate: dict[str, list[Any]] = {g: list(pack.rules_for(g)) for g in Gate.values}
-    context = {"pack": pack, "rules_by_gate": rules_by_gate, "versions": selectors.pack_versions(actor=actor)[:20],
-               "gate_labels": dict(Gate.choices)}
+    context = {
+        "pack": pack,
+        "rules_by_gate": rules_by_gate,
+        "versions": selectors.pack_versions(actor=actor)[:20],
+        "gate_labels": dict(Gate.choices),
+    }
     return render(request, "gates/policy.html", context)
 
 
@@ -112,8 +131,14 @@ def try_view(request: HttpRequest) -> HttpResponse:
     if gate not in Gate.values:
         gate = Gate.SALES_DEAL
     text = request.POST.get("subject") if request.method == "POST" else _example(gate)
-    context: dict[str, Any] = {"gates": Gate.choices, "gate": gate, "subject": text, "result": None, "error": None,
-                               "fields": {}}
+    context: dict[str, Any] = {
+        "gates": Gate.choices,
+        "gate": gate,
+        "subject": text,
+        "result": None,
+        "error": None,
+        "fields": {},
+    }
     status = 200
     if request.method == "POST":
         try:

@@ -13,14 +13,16 @@ class GovernanceConfig(AppConfig):
         # Everyone inside the company but the auditor may take part in a case they can see; voting also
         # needs a seat on the case's committee (checked by the service).
         workers = INTERNAL_ROLES - {Role.AUDITOR}
-        register_permissions({
-            "cases.open": staff,
-            "cases.manage": staff,
-            "cases.decide": frozenset({Role.COMPLIANCE_OFFICER}),
-            "cases.vote": workers,
-            "cases.participate": workers,
-            "recommendations.view": INTERNAL_ROLES,
-            "recommendations.create": staff,
-            "recommendations.update": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON}),
-            "recommendations.escalate": staff,
-        })
+        register_permissions(
+            {
+                "cases.open": staff,
+                "cases.manage": staff,
+                "cases.decide": frozenset({Role.COMPLIANCE_OFFICER}),
+                "cases.vote": workers,
+                "cases.participate": workers,
+                "recommendations.view": INTERNAL_ROLES,
+                "recommendations.create": staff,
+                "recommendations.update": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON}),
+                "recommendations.escalate": staff,
+            }
+        )

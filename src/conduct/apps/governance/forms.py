@@ -33,7 +33,9 @@ class CommitteeForm(forms.Form):
 
 
 class RuleForm(forms.Form):
-    quorum_ratio = forms.DecimalField(min_value=0.01, max_value=1, decimal_places=2, label="Quorum (share of eligible members)")
+    quorum_ratio = forms.DecimalField(
+        min_value=0.01, max_value=1, decimal_places=2, label="Quorum (share of eligible members)"
+    )
     majority = forms.ChoiceField(choices=Committee.Majority.choices)
     chair_breaks_ties = forms.BooleanField(required=False, label="The chair breaks ties")
 
@@ -50,10 +52,16 @@ class CaseForm(forms.Form):
     dimension = forms.ChoiceField(choices=Dimension.choices)
     queue = forms.ChoiceField(label="Queue")
     org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, label="Org unit")
-    rights = forms.MultipleChoiceField(choices=HumanRight.choices, required=False, label="Human rights at stake",
-                                       widget=forms.CheckboxSelectMultiple)
+    rights = forms.MultipleChoiceField(
+        choices=HumanRight.choices,
+        required=False,
+        label="Human rights at stake",
+        widget=forms.CheckboxSelectMultiple,
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000)
-    subject_type = forms.ChoiceField(choices=[("", "—"), *Case.SubjectType.choices], required=False, label="Subject")
+    subject_type = forms.ChoiceField(
+        choices=[("", "—"), *Case.SubjectType.choices], required=False, label="Subject"
+    )
     subject_ref = forms.CharField(max_length=200, required=False, label="Subject reference")
     due_days = forms.IntegerField(min_value=1, max_value=365, initial=14, label="Due in (days)")
 
@@ -61,33 +69,49 @@ class CaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["queue"].choices = [("compliance-officers", "Compliance officers"),  # type: ignore[attr-defined]
-                                        *[(c.slug, c.name) for c in committees]]
+        self.fields["queue"].choices = [
+            ("compliance-officers", "Compliance officers"),  # type: ignore[attr-defined]
+            *[(c.slug, c.name) for c in committees],
+        ]
 
 
 class CaseEditForm(forms.Form):
-    rights = forms.MultipleChoiceField(choices=HumanRight.choices, required=False, label="Human rights at stake",
-                                       widget=forms.CheckboxSelectMultiple)
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due date")
+    rights = forms.MultipleChoiceField(
+        choices=HumanRight.choices,
+        required=False,
+        label="Human rights at stake",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due date"
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
 
 
 class VoteForm(forms.Form):
     choice = forms.ChoiceField(choices=VoteChoice.choices, widget=forms.RadioSelect, label="Your vote")
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    conditions = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                 help_text="For an approval with conditions: one condition per line")
+    conditions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="For an approval with conditions: one condition per line",
+    )
 
 
 class DecideForm(forms.Form):
     outcome = forms.ChoiceField(choices=DecisionOutcome.choices, widget=forms.RadioSelect, label="Decision")
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    conditions = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                 help_text="For an approval with conditions: one condition per line")
+    conditions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="For an approval with conditions: one condition per line",
+    )
 
 
 class ConflictForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="What is the conflict?")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="What is the conflict?"
+    )
 
 
 class CommentForm(forms.Form):
@@ -100,20 +124,32 @@ class DocumentForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=[(Case.Status.UNDER_REVIEW, "Under review"), (Case.Status.CLOSED, "Closed"),
-                                        (Case.Status.OPEN, "Open (reopen)")])
-    reason = forms.CharField(max_length=2000, required=False, help_text="Required to reopen or to close undecided")
+    status = forms.ChoiceField(
+        choices=[
+            (Case.Status.UNDER_REVIEW, "Under review"),
+            (Case.Status.CLOSED, "Closed"),
+            (Case.Status.OPEN, "Open (reopen)"),
+        ]
+    )
+    reason = forms.CharField(
+        max_length=2000, required=False, help_text="Required to reopen or to close undecided"
+    )
 
 
 class RecommendationForm(forms.Form):
     title = forms.CharField(max_length=300)
     org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label="Org unit")
     due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due date")
-    kind = forms.ChoiceField(choices=[(Recommendation.Kind.RECOMMENDATION, "Recommendation"),
-                                      (Recommendation.Kind.TASK, "Task")])
-    source = forms.ChoiceField(choices=[(Recommendation.Source.OFFICER, "Compliance officer"),
-                                        (Recommendation.Source.AUDIT, "Audit"),
-                                        (Recommendation.Source.ADVISORY_OPINION, "Advisory opinion")])
+    kind = forms.ChoiceField(
+        choices=[(Recommendation.Kind.RECOMMENDATION, "Recommendation"), (Recommendation.Kind.TASK, "Task")]
+    )
+    source = forms.ChoiceField(
+        choices=[
+            (Recommendation.Source.OFFICER, "Compliance officer"),
+            (Recommendation.Source.AUDIT, "Audit"),
+            (Recommendation.Source.ADVISORY_OPINION, "Advisory opinion"),
+        ]
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
@@ -124,5 +160,10 @@ class RecommendationForm(forms.Form):
 
 class ProgressForm(forms.Form):
     status = forms.ChoiceField(choices=Recommendation.Status.choices)
-    evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000,
-                               label="Evidence of completion", help_text="What shows it is done: a document, link or reference")
+    evidence = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10000,
+        label="Evidence of completion",
+        help_text="What shows it is done: a document, link or reference",
+    )

@@ -38,7 +38,9 @@ class Committee(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # The decision rule (docs/governance.md): quorum is ceil(quorum_ratio x eligible voting members).
     quorum_ratio = models.DecimalField(
-        max_digits=3, decimal_places=2, default=Decimal("0.50"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.00"))],
     )
     majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
@@ -138,7 +140,9 @@ class Case(models.Model):
     description = models.TextField(blank=True)
     dimension = models.CharField(max_length=20, choices=Dimension.choices)
     rights = models.JSONField(default=list, blank=True, help_text="HumanRight values at stake")
-    committee = models.ForeignKey(Committee, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    committee = models.ForeignKey(
+        Committee, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
     queue = models.CharField(max_length=64, help_text="Committee slug, or compliance-officers")
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
     subject_type = models.CharField(max_length=20, choices=SubjectType.choices, blank=True)
@@ -146,7 +150,9 @@ class Case(models.Model):
     gate_decision = models.ForeignKey(
         "gates.GateDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
-    org_unit = models.ForeignKey("accounts.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     # Each reopening starts a new round of votes and a new decision; earlier rounds stay on record.
     round = models.PositiveSmallIntegerField(default=1)
@@ -245,7 +251,9 @@ class CaseDecision(models.Model):
     rationale = models.TextField()
     dissent = models.JSONField(default=list, blank=True, help_text="[{voter, role, choice, rationale}]")
     tally = models.JSONField(default=dict, blank=True)
-    gate_outcome = models.CharField(max_length=10, blank=True, help_text="allow/deny when it resolved a gate decision")
+    gate_outcome = models.CharField(
+        max_length=10, blank=True, help_text="allow/deny when it resolved a gate decision"
+    )
     note = models.TextField(blank=True)
     decided_at = models.DateTimeField(default=timezone.now)
     decided_by = models.CharField(max_length=200)
@@ -333,13 +341,17 @@ class Recommendation(models.Model):
     description = models.TextField(blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.OFFICER)
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="recommendations")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="recommendations"
+    )
     decision = models.ForeignKey(
         CaseDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="recommendations"
     )
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     # The unit whose liaisons received it: org_unit itself, or the nearest ancestor that has a liaison.
-    routed_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    routed_unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     assignees = models.ManyToManyField(User, blank=True, related_name="assigned_recommendations")
     due_date = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)

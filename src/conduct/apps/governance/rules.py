@@ -58,13 +58,23 @@ class Tally:
     abstain: int
     chair_broke_tie: bool = False
     conditions: tuple[str, ...] = ()
-    excluded: tuple[str, ...] = field(default=())  # ballots not counted (voter conflicted or no longer eligible)
+    excluded: tuple[str, ...] = field(
+        default=()
+    )  # ballots not counted (voter conflicted or no longer eligible)
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "decided": self.decided, "outcome": self.outcome, "reason": self.reason, "eligible": self.eligible,
-            "quorum": self.quorum, "cast": self.cast, "approve": self.approve, "reject": self.reject,
-            "abstain": self.abstain, "chair_broke_tie": self.chair_broke_tie, "excluded": list(self.excluded),
+            "decided": self.decided,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "eligible": self.eligible,
+            "quorum": self.quorum,
+            "cast": self.cast,
+            "approve": self.approve,
+            "reject": self.reject,
+            "abstain": self.abstain,
+            "chair_broke_tie": self.chair_broke_tie,
+            "excluded": list(self.excluded),
         }
 
 
@@ -74,7 +84,9 @@ def quorum_for(rule: DecisionRule, eligible: int) -> int:
     return max(1, math.ceil(rule.quorum_ratio * eligible))
 
 
-def tally(*, rule: DecisionRule, eligible: Sequence[str], ballots: Sequence[Ballot], chair: str | None) -> Tally:
+def tally(
+    *, rule: DecisionRule, eligible: Sequence[str], ballots: Sequence[Ballot], chair: str | None
+) -> Tally:
     """Whether the ballots cast so far decide the case under `rule`, and why (or why not yet)."""
     voters = set(eligible)
     counted = [b for b in ballots if b.voter in voters]
@@ -84,8 +96,15 @@ def tally(*, rule: DecisionRule, eligible: Sequence[str], ballots: Sequence[Ball
     reject = sum(1 for b in counted if b.choice == REJECT)
     abstain = sum(1 for b in counted if b.choice == ABSTAIN)
     quorum = quorum_for(rule, len(voters))
-    base = {"eligible": len(voters), "quorum": quorum, "cast": len(counted), "approve": approve, "reject": reject,
-            "abstain": abstain, "excluded": excluded}
+    base = {
+        "eligible": len(voters),
+        "quorum": quorum,
+        "cast": len(counted),
+        "approve": approve,
+        "reject": reject,
+        "abstain": abstain,
+        "excluded": excluded,
+    }
 
     def pending(reason: str) -> Tally:
         return Tally(decided=False, outcome=None, reason=reason, **base)
@@ -97,8 +116,14 @@ def tally(*, rule: DecisionRule, eligible: Sequence[str], ballots: Sequence[Ball
             conditions = tuple(dict.fromkeys(c for b in approving for c in b.conditions))
             if any(b.choice == APPROVE_WITH_CONDITIONS for b in approving):
                 outcome = APPROVE_WITH_CONDITIONS
-        return Tally(decided=True, outcome=outcome, reason=reason, chair_broke_tie=chair_broke_tie,
-                     conditions=conditions, **base)
+        return Tally(
+            decided=True,
+            outcome=outcome,
+            reason=reason,
+            chair_broke_tie=chair_broke_tie,
+            conditions=conditions,
+            **base,
+        )
 
     if not voters:
         return pending("No member is eligible to vote (every voting member is conflicted or out of term).")
@@ -117,7 +142,9 @@ def tally(*, rule: DecisionRule, eligible: Sequence[str], ballots: Sequence[Ball
     chair_ballot = next((b for b in counted if b.voter == chair), None) if chair else None
     if rule.chair_breaks_ties and chair_ballot is not None and chair_ballot.choice != ABSTAIN:
         side = REJECT if chair_ballot.choice == REJECT else APPROVE
-        return decided(side, f"Tied {approve} to {reject}; the chair's vote breaks the tie.", chair_broke_tie=True)
+        return decided(
+            side, f"Tied {approve} to {reject}; the chair's vote breaks the tie.", chair_broke_tie=True
+        )
     if not rule.chair_breaks_ties:
         why = "ties are not broken by the chair under this committee's rule"
     elif chair is None or chair not in voters:

@@ -25,21 +25,29 @@ from conduct.apps.governance.models import (
 
 def committee_list(*, actor: User) -> QuerySet[Committee]:
     members = CommitteeMember.objects.select_related("user")
-    return scoped(Committee.objects.all(), actor, permission="committees.view", global_model=True).prefetch_related(
-        Prefetch("members", queryset=members)
-    )
+    return scoped(
+        Committee.objects.all(), actor, permission="committees.view", global_model=True
+    ).prefetch_related(Prefetch("members", queryset=members))
 
 
 def committee_get(*, actor: User, committee_id: int | str) -> Committee:
     qs = committee_list(actor=actor)
-    found = qs.filter(pk=committee_id).first() if str(committee_id).isdigit() else qs.filter(slug=committee_id).first()
+    found = (
+        qs.filter(pk=committee_id).first()
+        if str(committee_id).isdigit()
+        else qs.filter(slug=committee_id).first()
+    )
     if found is None:
         raise NotFound(f"No committee {committee_id!r} that you can see.")
     return found
 
 
 def member_get(*, actor: User, committee: Committee, member_id: int) -> CommitteeMember:
-    member = CommitteeMember.objects.filter(committee=committee, pk=member_id).select_related("user", "committee").first()
+    member = (
+        CommitteeMember.objects.filter(committee=committee, pk=member_id)
+        .select_related("user", "committee")
+        .first()
+    )
     if member is None or not can(actor, "committees.view"):
         raise NotFound(f"No member {member_id} of {committee.name}.")
     return member
@@ -54,8 +62,9 @@ class CaseFilters:
     awaiting_my_vote: bool = False
 
 
-def case_list(*, actor: User, filters: CaseFilters | None = None, status: str | None = None,
-              queue: str | None = None) -> QuerySet[Case]:
+def case_list(
+    *, actor: User, filters: CaseFilters | None = None, status: str | None = None, queue: str | None = None
+) -> QuerySet[Case]:
     """Cases in the actor's units; committee members also see every case referred to their committees, and
     officers the cases that belong to no unit."""
     if not can(actor, "cases.view"):
@@ -76,7 +85,9 @@ def case_list(*, actor: User, filters: CaseFilters | None = None, status: str | 
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(subject_ref__icontains=f.q))
     if f.awaiting_my_vote:
-        qs = qs.filter(status__in=(Case.Status.OPEN, Case.Status.UNDER_REVIEW), committee__members__user=actor)
+        qs = qs.filter(
+            status__in=(Case.Status.OPEN, Case.Status.UNDER_REVIEW), committee__members__user=actor
+        )
         qs = qs.exclude(conflicts__user=actor)
     return qs.select_related("committee", "gate_decision", "org_unit")
 
@@ -106,7 +117,9 @@ class RecommendationFilters:
     mine: bool = False
 
 
-def recommendation_list(*, actor: User, filters: RecommendationFilters | None = None) -> QuerySet[Recommendation]:
+def recommendation_list(
+    *, actor: User, filters: RecommendationFilters | None = None
+) -> QuerySet[Recommendation]:
     """Items of the actor's units (with their subtrees) and items assigned to the actor."""
     if not can(actor, "recommendations.view"):
         return Recommendation.objects.none()

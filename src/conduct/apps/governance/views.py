@@ -37,7 +37,10 @@ def _actor(request: HttpRequest) -> User:
 
 def _form_errors(form: Any, exc: ServiceError) -> None:
     for field, message in exc.fields.items():
-        form.add_error(field if field in form.fields else None, f"{message}" if field in form.fields else f"{field}: {message}")
+        form.add_error(
+            field if field in form.fields else None,
+            f"{message}" if field in form.fields else f"{field}: {message}",
+        )
     if not exc.fields:
         form.add_error(None, exc.message)
 
@@ -50,7 +53,11 @@ def committees_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     require(actor, "committees.view")
     form = forms.CommitteeForm() if can(actor, "committees.manage") else None
-    return render(request, "governance/committees.html", {"committees": selectors.committee_list(actor=actor), "form": form})
+    return render(
+        request,
+        "governance/committees.html",
+        {"committees": selectors.committee_list(actor=actor), "form": form},
+    )
 
 
 @login_required
@@ -78,9 +85,18 @@ def _committee_context(actor: User, committee: Any, **extra: Any) -> dict[str, A
         "rule": services.committee_rule(committee).describe(),
         "members": [(m, m.serves_on(today)) for m in committee.members.all()],
         "cases": selectors.case_list(actor=actor).filter(committee=committee)[:50],
-        "rule_form": extra.get("rule_form") or (forms.RuleForm(initial={
-            "quorum_ratio": committee.quorum_ratio, "majority": committee.majority,
-            "chair_breaks_ties": committee.chair_breaks_ties}) if manage else None),
+        "rule_form": extra.get("rule_form")
+        or (
+            forms.RuleForm(
+                initial={
+                    "quorum_ratio": committee.quorum_ratio,
+                    "majority": committee.majority,
+                    "chair_breaks_ties": committee.chair_breaks_ties,
+                }
+            )
+            if manage
+            else None
+        ),
         "member_form": extra.get("member_form") or (forms.MemberForm() if manage else None),
     }
 
@@ -107,7 +123,9 @@ def committee_rule_view(request: HttpRequest, committee_id: int) -> HttpResponse
             return redirect("committee", committee_id=committee.pk)
         except ServiceError as exc:
             _form_errors(form, exc)
-    return render(request, "governance/committee.html", _committee_context(actor, committee, rule_form=form), status=422)
+    return render(
+        request, "governance/committee.html", _committee_context(actor, committee, rule_form=form), status=422
+    )
 
 
 @login_required
@@ -123,14 +141,24 @@ def committee_member_view(request: HttpRequest, committee_id: int) -> HttpRespon
             form.add_error("username", "No active user with that name.")
         else:
             try:
-                services.committee_member_add(actor=actor, committee=committee, user=user, role=form.cleaned_data["role"],
-                                              term_start=form.cleaned_data["term_start"],
-                                              term_end=form.cleaned_data["term_end"])
+                services.committee_member_add(
+                    actor=actor,
+                    committee=committee,
+                    user=user,
+                    role=form.cleaned_data["role"],
+                    term_start=form.cleaned_data["term_start"],
+                    term_end=form.cleaned_data["term_end"],
+                )
                 messages.success(request, f"{user.display_name} joins {committee.name}.")
                 return redirect("committee", committee_id=committee.pk)
             except ServiceError as exc:
                 _form_errors(form, exc)
-    return render(request, "governance/committee.html", _committee_context(actor, committee, member_form=form), status=422)
+    return render(
+        request,
+        "governance/committee.html",
+        _committee_context(actor, committee, member_form=form),
+        status=422,
+    )
 
 
 # --- cases --------------------------------------------------------------------------------------
@@ -149,13 +177,27 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     if dimension and dimension not in Dimension.values:
         errors.append(f"Unknown dimension {dimension!r}.")
         dimension = None
-    filters = selectors.CaseFilters(status=status, dimension=dimension, queue=request.GET.get("queue") or None,
-                                    q=(request.GET.get("q") or "")[:200] or None,
-                                    awaiting_my_vote=request.GET.get("mine") == "1")
+    filters = selectors.CaseFilters(
+        status=status,
+        dimension=dimension,
+        queue=request.GET.get("queue") or None,
+        q=(request.GET.get("q") or "")[:200] or None,
+        awaiting_my_vote=request.GET.get("mine") == "1",
+    )
     page = Paginator(selectors.case_list(actor=actor, filters=filters), 50).get_page(request.GET.get("page"))
-    queues = [("compliance-officers", "Compliance officers"), *[(c.slug, c.name) for c in selectors.committee_list(actor=actor)]]
-    context = {"page": page, "errors": errors, "filters": request.GET, "statuses": Case.Status.choices,
-               "dimensions": Dimension.choices, "queues": queues, "can_open": can(actor, "cases.open")}
+    queues = [
+        ("compliance-officers", "Compliance officers"),
+        *[(c.slug, c.name) for c in selectors.committee_list(actor=actor)],
+    ]
+    context = {
+        "page": page,
+        "errors": errors,
+        "filters": request.GET,
+        "statuses": Case.Status.choices,
+        "dimensions": Dimension.choices,
+        "queues": queues,
+        "can_open": can(actor, "cases.open"),
+    }
     template = "governance/_case_rows.html" if request.htmx else "governance/cases.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -174,12 +216,18 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
             return redirect("case", case_id=case.pk)
         except ServiceError as exc:
             _form_errors(form, exc)
-    return render(request, "governance/case_new.html", {"form": form}, status=422 if request.method == "POST" else 200)
+    return render(
+        request, "governance/case_new.html", {"form": form}, status=422 if request.method == "POST" else 200
+    )
 
 
 def _case_context(actor: User, case: Case, **forms_in: Any) -> dict[str, Any]:
     today = timezone.localdate()
-    seat = CommitteeMember.objects.filter(committee_id=case.committee_id, user=actor).first() if case.committee_id else None
+    seat = (
+        CommitteeMember.objects.filter(committee_id=case.committee_id, user=actor).first()
+        if case.committee_id
+        else None
+    )
     conflicts = list(case.conflicts.select_related("user"))
     conflicted = any(c.user_id == actor.pk for c in conflicts)
     votes = list(case.votes.select_related("voter").order_by("round", "cast_at"))
@@ -187,7 +235,12 @@ def _case_context(actor: User, case: Case, **forms_in: Any) -> dict[str, Any]:
     conflicted_ids = {c.user_id for c in conflicts}
     participate = can(actor, "cases.participate")
     can_vote = bool(
-        seat and seat.votes and seat.serves_on(today) and not conflicted and my_vote is None and case.is_active
+        seat
+        and seat.votes
+        and seat.serves_on(today)
+        and not conflicted
+        and my_vote is None
+        and case.is_active
         and participate
     )
     decision = selectors.case_decision(actor=actor, case=case)
@@ -204,10 +257,14 @@ def _case_context(actor: User, case: Case, **forms_in: Any) -> dict[str, Any]:
         "tally": services.current_tally(case) if case.is_active else None,
         "rule": services.decision_rule(case).describe() if case.committee_id else None,
         "decision": decision,
-        "earlier_decisions": [d for d in selectors.case_decisions(actor=actor, case=case) if d.round != case.round],
+        "earlier_decisions": [
+            d for d in selectors.case_decisions(actor=actor, case=case) if d.round != case.round
+        ],
         "comments": case.comments.select_related("author"),
         "documents": case.documents.select_related("uploaded_by"),
-        "recommendations": selectors.recommendation_list(actor=actor, filters=selectors.RecommendationFilters(case_id=case.pk)),
+        "recommendations": selectors.recommendation_list(
+            actor=actor, filters=selectors.RecommendationFilters(case_id=case.pk)
+        ),
         "gate": gate,
         "gate_visible": bool(gate and decision_list(actor=actor).filter(pk=gate.pk).exists()),
         "participate": participate and case.status != Case.Status.CLOSED,
@@ -220,9 +277,14 @@ def _case_context(actor: User, case: Case, **forms_in: Any) -> dict[str, Any]:
         "comment_form": forms_in.get("comment_form") or forms.CommentForm(),
         "document_form": forms_in.get("document_form") or forms.DocumentForm(),
         "status_form": forms_in.get("status_form") or forms.StatusForm(),
-        "edit_form": forms_in.get("edit_form") or forms.CaseEditForm(initial={
-            "rights": case.rights, "description": case.description,
-            "due_date": timezone.localdate(case.due_at) if case.due_at else None}),
+        "edit_form": forms_in.get("edit_form")
+        or forms.CaseEditForm(
+            initial={
+                "rights": case.rights,
+                "description": case.description,
+                "due_date": timezone.localdate(case.due_at) if case.due_at else None,
+            }
+        ),
         "max_document_bytes": case_services.MAX_DOCUMENT_BYTES,
         "document_types": ", ".join(services.DOCUMENT_TYPES),
     }
@@ -253,15 +315,22 @@ def _case_action(request: HttpRequest, case_id: int, form_name: str, form: Any, 
             _form_errors(form, exc)
             status = exc.status
     case = selectors.case_get(actor=actor, case_id=case_id)
-    return render(request, "governance/case.html", _case_context(actor, case, **{form_name: form}), status=status)
+    return render(
+        request, "governance/case.html", _case_context(actor, case, **{form_name: form}), status=status
+    )
 
 
 @login_required
 @require_POST
 def case_vote_view(request: HttpRequest, case_id: int) -> HttpResponse:
     def act(actor: User, case: Case, data: dict[str, Any]) -> str:
-        voted = services.case_vote(actor=actor, case=case, choice=data["choice"], rationale=data["rationale"],
-                                   conditions=forms.lines(data["conditions"]))
+        voted = services.case_vote(
+            actor=actor,
+            case=case,
+            choice=data["choice"],
+            rationale=data["rationale"],
+            conditions=forms.lines(data["conditions"]),
+        )
         if voted.decision is not None:
             return f"Your vote is recorded, and it decided the case: {voted.decision.get_outcome_display()}."
         return f"Your vote is recorded. {voted.tally.reason}"
@@ -273,8 +342,13 @@ def case_vote_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_decide_view(request: HttpRequest, case_id: int) -> HttpResponse:
     def act(actor: User, case: Case, data: dict[str, Any]) -> str:
-        decision = services.case_decide(actor=actor, case=case, outcome=data["outcome"], rationale=data["rationale"],
-                                        conditions=forms.lines(data["conditions"]))
+        decision = services.case_decide(
+            actor=actor,
+            case=case,
+            outcome=data["outcome"],
+            rationale=data["rationale"],
+            conditions=forms.lines(data["conditions"]),
+        )
         return f"Decided: {decision.get_outcome_display()}."
 
     return _case_action(request, case_id, "decide_form", forms.DecideForm(request.POST), act)
@@ -306,19 +380,26 @@ def case_document_view(request: HttpRequest, case_id: int) -> HttpResponse:
     def act(actor: User, case: Case, data: dict[str, Any]) -> str:
         upload, limit = data["file"], case_services.MAX_DOCUMENT_BYTES
         if upload.size > limit:  # refuse before reading it into memory
-            raise Invalid("Too large.", fields={"file": f"The file is {upload.size} bytes; the limit is {limit} bytes."})
-        document = services.case_document_add(actor=actor, case=case, filename=upload.name, content=upload.read(),
-                                              kind=data["kind"])
+            raise Invalid(
+                "Too large.", fields={"file": f"The file is {upload.size} bytes; the limit is {limit} bytes."}
+            )
+        document = services.case_document_add(
+            actor=actor, case=case, filename=upload.name, content=upload.read(), kind=data["kind"]
+        )
         return f"Attached {document.filename}."
 
-    return _case_action(request, case_id, "document_form", forms.DocumentForm(request.POST, request.FILES), act)
+    return _case_action(
+        request, case_id, "document_form", forms.DocumentForm(request.POST, request.FILES), act
+    )
 
 
 @login_required
 @require_POST
 def case_status_view(request: HttpRequest, case_id: int) -> HttpResponse:
     def act(actor: User, case: Case, data: dict[str, Any]) -> str:
-        changed = services.case_transition(actor=actor, case=case, status=data["status"], reason=data["reason"])
+        changed = services.case_transition(
+            actor=actor, case=case, status=data["status"], reason=data["reason"]
+        )
         return f"The case is now {changed.get_status_display().lower()}."
 
     return _case_action(request, case_id, "status_form", forms.StatusForm(request.POST), act)
@@ -330,7 +411,9 @@ def case_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
     def act(actor: User, case: Case, data: dict[str, Any]) -> str:
         due = data["due_date"]
         due_at = timezone.make_aware(datetime.combine(due, time(17, 0))) if due else None
-        services.case_update(actor=actor, case=case, rights=data["rights"], description=data["description"], due_at=due_at)
+        services.case_update(
+            actor=actor, case=case, rights=data["rights"], description=data["description"], due_at=due_at
+        )
         return "Saved."
 
     return _case_action(request, case_id, "edit_form", forms.CaseEditForm(request.POST), act)
@@ -344,8 +427,12 @@ def case_document_download(request: HttpRequest, case_id: int, document_id: int)
     document = CaseDocument.objects.filter(case=case, pk=document_id).first()
     if document is None:
         raise NotFound(f"No document {document_id} in case {case.pk}.")
-    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename,
-                            content_type=document.content_type)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -363,12 +450,22 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
     if status not in (None, *Recommendation.Status.values):
         status = None
     overdue = True if request.GET.get("overdue") == "1" else None
-    filters = selectors.RecommendationFilters(status=status, org_unit=unit, overdue=overdue,
-                                              mine=request.GET.get("mine") == "1")
-    page = Paginator(selectors.recommendation_list(actor=actor, filters=filters), 50).get_page(request.GET.get("page"))
+    filters = selectors.RecommendationFilters(
+        status=status, org_unit=unit, overdue=overdue, mine=request.GET.get("mine") == "1"
+    )
+    page = Paginator(selectors.recommendation_list(actor=actor, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
     form = forms.RecommendationForm(units=units) if can(actor, "recommendations.create") else None
-    context = {"page": page, "units": units, "filters": request.GET, "statuses": Recommendation.Status.choices,
-               "form": form, "today": timezone.localdate(), "can_escalate": can(actor, "recommendations.escalate")}
+    context = {
+        "page": page,
+        "units": units,
+        "filters": request.GET,
+        "statuses": Recommendation.Status.choices,
+        "form": form,
+        "today": timezone.localdate(),
+        "can_escalate": can(actor, "recommendations.escalate"),
+    }
     template = "governance/_recommendation_rows.html" if request.htmx else "governance/recommendations.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -383,21 +480,39 @@ def recommendation_create_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             item = services.recommendation_create(actor=actor, **form.cleaned_data)
-            messages.success(request, f"Recorded and routed to {', '.join(u.username for u in item.assignees.all()) or 'the compliance officers'}.")
+            messages.success(
+                request,
+                f"Recorded and routed to {', '.join(u.username for u in item.assignees.all()) or 'the compliance officers'}.",
+            )
             return redirect("recommendation", recommendation_id=item.pk)
         except ServiceError as exc:
             _form_errors(form, exc)
     page = Paginator(selectors.recommendation_list(actor=actor), 50).get_page(1)
-    context = {"page": page, "units": units, "filters": {}, "statuses": Recommendation.Status.choices, "form": form,
-               "today": timezone.localdate(), "can_escalate": can(actor, "recommendations.escalate")}
+    context = {
+        "page": page,
+        "units": units,
+        "filters": {},
+        "statuses": Recommendation.Status.choices,
+        "form": form,
+        "today": timezone.localdate(),
+        "can_escalate": can(actor, "recommendations.escalate"),
+    }
     return render(request, "governance/recommendations.html", context, status=422)
 
 
 def _recommendation_context(actor: User, item: Recommendation, form: Any = None) -> dict[str, Any]:
     may_update = can(actor, "recommendations.update") and (
-        item.assignees.filter(pk=actor.pk).exists() or unit_in_scope(actor, item.org_unit))
-    return {"item": item, "form": form or (forms.ProgressForm(initial={"status": item.status, "evidence": item.evidence})
-                                           if may_update else None)}
+        item.assignees.filter(pk=actor.pk).exists() or unit_in_scope(actor, item.org_unit)
+    )
+    return {
+        "item": item,
+        "form": form
+        or (
+            forms.ProgressForm(initial={"status": item.status, "evidence": item.evidence})
+            if may_update
+            else None
+        ),
+    }
 
 
 @login_required
@@ -417,15 +532,21 @@ def recommendation_update_view(request: HttpRequest, recommendation_id: int) -> 
     form = forms.ProgressForm(request.POST)
     if form.is_valid():
         try:
-            services.recommendation_update(actor=actor, recommendation=item, status=form.cleaned_data["status"],
-                                           evidence=form.cleaned_data["evidence"])
+            services.recommendation_update(
+                actor=actor,
+                recommendation=item,
+                status=form.cleaned_data["status"],
+                evidence=form.cleaned_data["evidence"],
+            )
             messages.success(request, "Saved.")
             return redirect("recommendation", recommendation_id=item.pk)
         except ServiceError as exc:
             if exc.status == 403:
                 raise
             _form_errors(form, exc)
-    return render(request, "governance/recommendation.html", _recommendation_context(actor, item, form), status=422)
+    return render(
+        request, "governance/recommendation.html", _recommendation_context(actor, item, form), status=422
+    )
 
 
 @login_required
@@ -442,5 +563,6 @@ def recommendation_escalate_view(request: HttpRequest) -> HttpResponse:
 def liaison_network_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     require(actor, "liaisons.view")
-    return render(request, "governance/liaison_network.html", {"network": selectors.liaison_network(actor=actor)})
-
+    return render(
+        request, "governance/liaison_network.html", {"network": selectors.liaison_network(actor=actor)}
+    )

@@ -60,8 +60,10 @@ def notify_many(*, notices: Sequence[Notice], email: bool = True) -> list[Notifi
                 continue
             seen.add(user.pk)
             recipients.append(user)
-        rows.extend(Notification(user=u, kind=notice.kind, text=notice.text[:500], link=notice.link[:300])
-                    for u in recipients)
+        rows.extend(
+            Notification(user=u, kind=notice.kind, text=notice.text[:500], link=notice.link[:300])
+            for u in recipients
+        )
         addresses = [u.email for u in recipients if u.email]
         if email and addresses:
             emails.append((addresses, notice.kind, notice.text, notice.link))
@@ -110,14 +112,21 @@ def send_now(addresses: list[str], kind: str, text: str, link: str) -> int:
 @transaction.atomic
 def notification_mark_read(*, actor: User, notification_id: int) -> Notification:
     require(actor, "notifications.own")
-    notification = Notification.objects.filter(pk=notification_id, user=actor, cleared_at__isnull=True).first()
+    notification = Notification.objects.filter(
+        pk=notification_id, user=actor, cleared_at__isnull=True
+    ).first()
     if notification is None:
         raise NotFound(f"No notification {notification_id} of yours.")
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-        ledger_append(actor=actor, action="notification.read", object_type="notification", object_id=notification.pk,
-                      summary={"kind": notification.kind})
+        ledger_append(
+            actor=actor,
+            action="notification.read",
+            object_type="notification",
+            object_id=notification.pk,
+            summary={"kind": notification.kind},
+        )
     return notification
 
 
@@ -130,6 +139,11 @@ def notification_clear_all(*, actor: User) -> int:
     mine.filter(read_at__isnull=True).update(read_at=now)
     cleared = mine.update(cleared_at=now)
     if cleared:
-        ledger_append(actor=actor, action="notification.clear", object_type="user", object_id=actor.pk,
-                      summary={"cleared": cleared})
+        ledger_append(
+            actor=actor,
+            action="notification.clear",
+            object_type="user",
+            object_id=actor.pk,
+            summary={"cleared": cleared},
+        )
     return cleared

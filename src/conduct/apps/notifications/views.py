@@ -29,7 +29,11 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
 def notification_read_view(request: HttpRequest, notification_id: int) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     notification = services.notification_mark_read(actor=actor, notification_id=notification_id)
-    if request.POST.get("open") and notification.link and url_has_allowed_host_and_scheme(notification.link, None):
+    if (
+        request.POST.get("open")
+        and notification.link
+        and url_has_allowed_host_and_scheme(notification.link, None)
+    ):
         return redirect(notification.link)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "notifications/_item.html", {"n": notification})

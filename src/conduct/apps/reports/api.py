@@ -199,7 +199,9 @@ def _suppliers(actor: User, ids: list[int] | None) -> list[Any] | None:
     found = list(supplier_list(actor=actor).filter(pk__in=ids))
     missing = sorted(set(ids) - {s.pk for s in found})
     if missing:
-        raise Invalid("Unknown supplier.", fields={"scope_suppliers": f"No supplier {missing[0]} you can see."})
+        raise Invalid(
+            "Unknown supplier.", fields={"scope_suppliers": f"No supplier {missing[0]} you can see."}
+        )
     return found
 
 
@@ -218,7 +220,9 @@ def _controls(actor: User, codes: list[str] | None) -> list[Any] | None:
 def _owner(value: str | None) -> User | None:
     if value is None:
         return None
-    user = User.objects.filter(username=value, is_active=True).exclude(role__in=["supplier", "customer"]).first()
+    user = (
+        User.objects.filter(username=value, is_active=True).exclude(role__in=["supplier", "customer"]).first()
+    )
     if user is None:
         raise Invalid("Unknown user.", fields={"owner": f"No internal user {value!r}."})
     return user
@@ -237,7 +241,8 @@ def list_risks(request: HttpRequest, filters: Query[RiskQuery]) -> object:
     actor = actor_of(request)
     require(actor, "risks.view")
     return selectors.risk_list(actor=actor, filters=selectors.RiskFilters(**filters.dict())).prefetch_related(
-        "scope_units", "scope_suppliers", "controls")
+        "scope_units", "scope_suppliers", "controls"
+    )
 
 
 @router.post("/risks", response={201: RiskDetailOut})
@@ -247,22 +252,39 @@ def create_risk(request: HttpRequest, payload: RiskIn) -> Status:
     data = payload.dict()
     unit = _units(actor, [data.pop("org_unit")], "org_unit")[0]  # type: ignore[index]
     risk = services.risk_create(
-        actor=actor, code=data.pop("code"), org_unit=unit,
+        actor=actor,
+        code=data.pop("code"),
+        org_unit=unit,
         scope_units=_units(actor, data.pop("scope_units"), "scope_units"),
         scope_suppliers=_suppliers(actor, data.pop("scope_suppliers")),
-        controls=_controls(actor, data.pop("controls")), owner=_owner(data.pop("owner")), **data,
+        controls=_controls(actor, data.pop("controls")),
+        owner=_owner(data.pop("owner")),
+        **data,
     )
     return Status(201, selectors.risk_get(actor=actor, code=risk.code))
 
 
-@router.get("/risks/heatmap", response=list[list[HeatCellOut]],
-            summary="5x5 heat map (rows severity 5..1, columns likelihood 1..5) with the risk codes in each cell")
+@router.get(
+    "/risks/heatmap",
+    response=list[list[HeatCellOut]],
+    summary="5x5 heat map (rows severity 5..1, columns likelihood 1..5) with the risk codes in each cell",
+)
 def risk_heatmap(request: HttpRequest, residual: bool = False) -> list[list[dict[str, Any]]]:
     actor = actor_of(request)
     require(actor, "risks.view")
-    return [[{"severity": c.severity, "likelihood": c.likelihood, "score": c.score, "band": c.band,
-              "risks": [r.code for r in c.risks]} for c in row]
-            for row in selectors.risk_heatmap(actor=actor, residual=residual)]
+    return [
+        [
+            {
+                "severity": c.severity,
+                "likelihood": c.likelihood,
+                "score": c.score,
+                "band": c.band,
+                "risks": [r.code for r in c.risks],
+            }
+            for c in row
+        ]
+        for row in selectors.risk_heatmap(actor=actor, residual=residual)
+    ]
 
 
 @router.get("/risks/{risk_code}", response=RiskDetailOut)
@@ -292,14 +314,21 @@ def update_risk(request: HttpRequest, risk_code: str, payload: RiskPatch) -> Sal
     return _risk(actor, risk_code)
 
 
-@router.post("/risks/{risk_code}/links", response={201: RiskLinkOut},
-             summary="Link a case, gate decision or audit finding to the risk it concerns")
+@router.post(
+    "/risks/{risk_code}/links",
+    response={201: RiskLinkOut},
+    summary="Link a case, gate decision or audit finding to the risk it concerns",
+)
 def link_risk(request: HttpRequest, risk_code: str, payload: LinkIn) -> Status:
     actor = actor_of(request)
     require(actor, "risks.link")
     risk = _risk(actor, risk_code)
-    return Status(201, services.risk_link(actor=actor, risk=risk, kind=payload.kind, target_id=payload.id,
-                                          note=payload.note))
+    return Status(
+        201,
+        services.risk_link(
+            actor=actor, risk=risk, kind=payload.kind, target_id=payload.id, note=payload.note
+        ),
+    )
 
 
 # --- reports --------------------------------------------------------------------------------------
@@ -313,8 +342,11 @@ def list_reports(request: HttpRequest) -> object:
     return selectors.report_list(actor=actor)
 
 
-@router.post("/reports", response={202: ReportOut},
-             summary="Build and publish the report for a year (runs as a background task; poll the report)")
+@router.post(
+    "/reports",
+    response={202: ReportOut},
+    summary="Build and publish the report for a year (runs as a background task; poll the report)",
+)
 def request_report(request: HttpRequest, payload: ReportIn) -> Status:
     actor = actor_of(request)
     require(actor, "reports.build")
@@ -329,7 +361,11 @@ def get_report(request: HttpRequest, report_id: int) -> Report:
     return selectors.report_get(actor=actor, report_id=report_id)
 
 
-@router.get("/reports/{report_id}/manifest", response=dict[str, Any], summary="The signed manifest of a published report")
+@router.get(
+    "/reports/{report_id}/manifest",
+    response=dict[str, Any],
+    summary="The signed manifest of a published report",
+)
 def report_manifest(request: HttpRequest, report_id: int) -> dict[str, Any]:
     actor = actor_of(request)
     require(actor, "reports.view")

@@ -21,8 +21,13 @@ def load_demo_risks(spec: dict[str, Any]) -> int:
         if Control.objects.filter(code=c["code"]).exists():
             continue
         catalog.control_create(
-            actor=None, code=c["code"], title=c["title"], dimension=c["dimension"], description=c.get("description", ""),
-            org_unit=OrgUnit.objects.get(code=c["unit"]), owner=User.objects.filter(username=c.get("owner")).first(),
+            actor=None,
+            code=c["code"],
+            title=c["title"],
+            dimension=c["dimension"],
+            description=c.get("description", ""),
+            org_unit=OrgUnit.objects.get(code=c["unit"]),
+            owner=User.objects.filter(username=c.get("owner")).first(),
             urns=c.get("requirements", []),
         )
         created += 1
@@ -32,10 +37,19 @@ def load_demo_risks(spec: dict[str, Any]) -> int:
         from conduct.apps.suppliers.models import Finding, Supplier
 
         risk = risks.risk_create(
-            actor=None, code=r["code"], org_unit=OrgUnit.objects.get(code=r["unit"]), title=r["title"],
-            dimension=r["dimension"], rights=r["rights"], people_affected=r["people"], scale=r["scale"],
-            scope=r["scope"], irremediability=r["irremediability"], likelihood=r["likelihood"],
-            residual_likelihood=r.get("residual_likelihood"), scope_products=r.get("products", []),
+            actor=None,
+            code=r["code"],
+            org_unit=OrgUnit.objects.get(code=r["unit"]),
+            title=r["title"],
+            dimension=r["dimension"],
+            rights=r["rights"],
+            people_affected=r["people"],
+            scale=r["scale"],
+            scope=r["scope"],
+            irremediability=r["irremediability"],
+            likelihood=r["likelihood"],
+            residual_likelihood=r.get("residual_likelihood"),
+            scope_products=r.get("products", []),
             scope_units=list(OrgUnit.objects.filter(code__in=r.get("scope_units", []))),
             scope_suppliers=list(Supplier.objects.filter(external_id__in=r.get("suppliers", []))),
             controls=list(Control.objects.filter(code__in=r.get("controls", []))),
@@ -43,15 +57,26 @@ def load_demo_risks(spec: dict[str, Any]) -> int:
         created += 1
         for finding in Finding.objects.filter(requirement__in=r.get("findings", [])):
             if not RiskLink.objects.filter(risk=risk, finding=finding).exists():
-                risks.risk_link(actor=None, risk=risk, kind="finding", target_id=finding.pk,
-                                note="Found in the supplier's social audit.")
+                risks.risk_link(
+                    actor=None,
+                    risk=risk,
+                    kind="finding",
+                    target_id=finding.pk,
+                    note="Found in the supplier's social audit.",
+                )
     for a in spec.get("assessments", []):
         if Assessment.objects.filter(title=a["title"]).exists():
             continue
-        assessment = catalog.assessment_create(actor=None, framework=a["framework"], scope_kind=a["scope"],
-                                               title=a["title"])
+        assessment = catalog.assessment_create(
+            actor=None, framework=a["framework"], scope_kind=a["scope"], title=a["title"]
+        )
         for result in a.get("results", []):
-            catalog.result_record(actor=None, assessment=assessment, urn=result["urn"], status=result["status"],
-                                  note=result.get("note", ""))
+            catalog.result_record(
+                actor=None,
+                assessment=assessment,
+                urn=result["urn"],
+                status=result["status"],
+                note=result.get("note", ""),
+            )
         created += 1
     return created

@@ -34,7 +34,9 @@ class SalientRisk(models.Model):
     description = models.TextField(blank=True)
     dimension = models.CharField(max_length=20, choices=RiskDimension.choices, db_index=True)
     rights = models.JSONField(default=list, help_text="HumanRight values affected")
-    people_affected = models.TextField(help_text="Who would be harmed: users' targets, workers, communities ...")
+    people_affected = models.TextField(
+        help_text="Who would be harmed: users' targets, workers, communities ..."
+    )
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", help_text="Owning unit")
     scope_units = models.ManyToManyField(OrgUnit, blank=True, related_name="+")
     scope_suppliers = models.ManyToManyField("suppliers.Supplier", blank=True, related_name="+")
@@ -81,11 +83,15 @@ class RiskLink(models.Model):
 
     risk = models.ForeignKey(SalientRisk, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(max_length=20, choices=LinkKind.choices)
-    case = models.ForeignKey("governance.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "governance.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     gate_decision = models.ForeignKey(
         "gates.GateDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    finding = models.ForeignKey("suppliers.Finding", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    finding = models.ForeignKey(
+        "suppliers.Finding", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.TextField(blank=True)
     created_by = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
@@ -93,11 +99,19 @@ class RiskLink(models.Model):
     class Meta:
         ordering = ["risk_id", "kind", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["risk", "case"], condition=models.Q(case__isnull=False), name="risk_link_case"),
-            models.UniqueConstraint(fields=["risk", "gate_decision"], condition=models.Q(gate_decision__isnull=False),
-                                    name="risk_link_decision"),
-            models.UniqueConstraint(fields=["risk", "finding"], condition=models.Q(finding__isnull=False),
-                                    name="risk_link_finding"),
+            models.UniqueConstraint(
+                fields=["risk", "case"], condition=models.Q(case__isnull=False), name="risk_link_case"
+            ),
+            models.UniqueConstraint(
+                fields=["risk", "gate_decision"],
+                condition=models.Q(gate_decision__isnull=False),
+                name="risk_link_decision",
+            ),
+            models.UniqueConstraint(
+                fields=["risk", "finding"],
+                condition=models.Q(finding__isnull=False),
+                name="risk_link_finding",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -129,7 +143,9 @@ class Report(models.Model):
     path = models.CharField(max_length=500, blank=True)
     manifest_sha256 = models.CharField(max_length=64, blank=True)
     files = models.JSONField(default=list, blank=True, help_text="[{path, sha256, bytes}] as in the manifest")
-    checkpoint = models.ForeignKey("audit.Checkpoint", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    checkpoint = models.ForeignKey(
+        "audit.Checkpoint", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     publication_seq = models.PositiveBigIntegerField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True)
 

@@ -26,7 +26,11 @@ def _rights() -> set[str]:
 
 def _clean(fields: dict[str, Any], errors: dict[str, str], *, creating: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, limit, required in (("title", 200, True), ("description", 5000, False), ("people_affected", 2000, True)):
+    for name, limit, required in (
+        ("title", 200, True),
+        ("description", 5000, False),
+        ("people_affected", 2000, True),
+    ):
         if creating or name in fields:
             text = str(fields.get(name) or "").strip()
             if required and not text:
@@ -45,7 +49,9 @@ def _clean(fields: dict[str, Any], errors: dict[str, str], *, creating: bool) ->
         else:
             unknown = sorted(set(rights) - _rights())
             if unknown:
-                errors["rights"] = f"Unknown rights: {', '.join(map(str, unknown))}; expected {', '.join(sorted(_rights()))}."
+                errors["rights"] = (
+                    f"Unknown rights: {', '.join(map(str, unknown))}; expected {', '.join(sorted(_rights()))}."
+                )
             out["rights"] = sorted(set(rights))
     for name in RATINGS:
         if creating or name in fields:
@@ -74,19 +80,27 @@ def _clean(fields: dict[str, Any], errors: dict[str, str], *, creating: bool) ->
 def _rate(risk: SalientRisk) -> None:
     """Store core.risk.salience's verdict for the inherent and the residual risk."""
     if risk.residual_likelihood > risk.likelihood:
-        raise Invalid("Residual risk cannot be likelier than the inherent risk.",
-                      fields={"residual_likelihood": f"At most the inherent likelihood ({risk.likelihood})."})
-    inherent = salience(scale=risk.scale, scope=risk.scope, irremediability=risk.irremediability,
-                        likelihood=risk.likelihood)
-    residual = salience(scale=risk.scale, scope=risk.scope, irremediability=risk.irremediability,
-                        likelihood=risk.residual_likelihood)
+        raise Invalid(
+            "Residual risk cannot be likelier than the inherent risk.",
+            fields={"residual_likelihood": f"At most the inherent likelihood ({risk.likelihood})."},
+        )
+    inherent = salience(
+        scale=risk.scale, scope=risk.scope, irremediability=risk.irremediability, likelihood=risk.likelihood
+    )
+    residual = salience(
+        scale=risk.scale,
+        scope=risk.scope,
+        irremediability=risk.irremediability,
+        likelihood=risk.residual_likelihood,
+    )
     risk.severity, risk.score, risk.band = inherent.severity, inherent.score, inherent.band
     risk.residual_score, risk.residual_band = residual.score, residual.band
     risk.explanation = list(inherent.explanation)
 
 
-def _set_scope(risk: SalientRisk, units: list[OrgUnit] | None, suppliers: list[Any] | None,
-               controls: list[Any] | None) -> dict[str, Any]:
+def _set_scope(
+    risk: SalientRisk, units: list[OrgUnit] | None, suppliers: list[Any] | None, controls: list[Any] | None
+) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     if units is not None:
         risk.scope_units.set(units)
@@ -128,10 +142,23 @@ def risk_create(
     _rate(risk)
     risk.save()
     scope = _set_scope(risk, scope_units, scope_suppliers, controls)
-    ledger_append(actor=actor, action="risk.create", object_type="salient_risk", object_id=risk.pk,
-                  summary={"code": code, "title": risk.title, "dimension": risk.dimension, "rights": risk.rights,
-                           "ratings": {r: getattr(risk, r) for r in RATINGS}, "score": risk.score, "band": risk.band,
-                           "residual_score": risk.residual_score, **scope})
+    ledger_append(
+        actor=actor,
+        action="risk.create",
+        object_type="salient_risk",
+        object_id=risk.pk,
+        summary={
+            "code": code,
+            "title": risk.title,
+            "dimension": risk.dimension,
+            "rights": risk.rights,
+            "ratings": {r: getattr(risk, r) for r in RATINGS},
+            "score": risk.score,
+            "band": risk.band,
+            "residual_score": risk.residual_score,
+            **scope,
+        },
+    )
     return risk
 
 
@@ -163,9 +190,18 @@ def risk_update(
     risk.save()
     changes.update(_set_scope(risk, scope_units, scope_suppliers, controls))
     if changes:
-        ledger_append(actor=actor, action="risk.update", object_type="salient_risk", object_id=risk.pk,
-                      summary={"code": risk.code, "changes": changes, "score": risk.score,
-                               "residual_score": risk.residual_score})
+        ledger_append(
+            actor=actor,
+            action="risk.update",
+            object_type="salient_risk",
+            object_id=risk.pk,
+            summary={
+                "code": risk.code,
+                "changes": changes,
+                "score": risk.score,
+                "residual_score": risk.residual_score,
+            },
+        )
     return risk
 
 
@@ -181,11 +217,19 @@ def risk_link(
     target = _target(actor, kind, target_id)
     field = {"case": "case", "gate_decision": "gate_decision", "finding": "finding"}[kind]
     if RiskLink.objects.filter(risk=risk, **{field: target}).exists():
-        raise Conflict(f"This {kind.replace('_', ' ')} is already linked to {risk.code}.", code="already_linked")
-    link = RiskLink.objects.create(risk=risk, kind=kind, note=str(note or "")[:2000], created_by=actor_label(actor),
-                                   **{field: target})
-    ledger_append(actor=actor, action="risk.link", object_type="salient_risk", object_id=risk.pk,
-                  summary={"code": risk.code, "kind": kind, "target": target.pk, "link": link.pk})
+        raise Conflict(
+            f"This {kind.replace('_', ' ')} is already linked to {risk.code}.", code="already_linked"
+        )
+    link = RiskLink.objects.create(
+        risk=risk, kind=kind, note=str(note or "")[:2000], created_by=actor_label(actor), **{field: target}
+    )
+    ledger_append(
+        actor=actor,
+        action="risk.link",
+        object_type="salient_risk",
+        object_id=risk.pk,
+        summary={"code": risk.code, "kind": kind, "target": target.pk, "link": link.pk},
+    )
     return link
 
 
@@ -211,5 +255,7 @@ def _target(actor: User | None, kind: str, target_id: int) -> Any:
 
         return finding_get(actor=actor, finding_id=target_id)
     except (NotFound, Case.DoesNotExist, GateDecision.DoesNotExist, Finding.DoesNotExist):
-        raise Invalid(f"No {kind.replace('_', ' ')} {target_id} that you can see.",
-                      fields={field: f"No {kind.replace('_', ' ')} {target_id} that you can see."}) from None
+        raise Invalid(
+            f"No {kind.replace('_', ' ')} {target_id} that you can see.",
+            fields={field: f"No {kind.replace('_', ' ')} {target_id} that you can see."},
+        ) from None

@@ -42,8 +42,11 @@ def risk_list(*, actor: User, filters: RiskFilters | None = None) -> QuerySet[Sa
         qs = qs.filter(status=f.status)
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(code__icontains=f.q))
-    return (qs.select_related("org_unit", "owner").annotate(link_count=Count("links", distinct=True))
-            .order_by("-score", "code"))
+    return (
+        qs.select_related("org_unit", "owner")
+        .annotate(link_count=Count("links", distinct=True))
+        .order_by("-score", "code")
+    )
 
 
 def risk_get(*, actor: User, code: str) -> SalientRisk:
@@ -59,7 +62,9 @@ def risk_links(*, actor: User, risk: SalientRisk) -> QuerySet[RiskLink]:
 
 def risks_for(*, actor: User, kind: str, target_id: int) -> QuerySet[SalientRisk]:
     """The risks a case, gate decision or finding is linked to (for those records' pages)."""
-    field = {"case": "links__case", "gate_decision": "links__gate_decision", "finding": "links__finding"}[kind]
+    field = {"case": "links__case", "gate_decision": "links__gate_decision", "finding": "links__finding"}[
+        kind
+    ]
     return risk_list(actor=actor, filters=RiskFilters(status=None)).filter(**{field: target_id}).distinct()
 
 
@@ -83,7 +88,9 @@ def risk_heatmap(*, actor: User, residual: bool = False) -> list[list[HeatCell]]
 
 
 def report_list(*, actor: User) -> QuerySet[Report]:
-    return scoped(Report.objects.all(), actor, permission="reports.view", global_model=True).select_related("checkpoint")
+    return scoped(Report.objects.all(), actor, permission="reports.view", global_model=True).select_related(
+        "checkpoint"
+    )
 
 
 def report_get(*, actor: User, report_id: int) -> Report:
@@ -95,8 +102,16 @@ def report_get(*, actor: User, report_id: int) -> Report:
 
 def plain_risk(risk: SalientRisk) -> dict[str, Any]:
     return {
-        "code": risk.code, "title": risk.title, "dimension": risk.dimension, "rights": list(risk.rights),
-        "people_affected": risk.people_affected, "severity": risk.severity, "likelihood": risk.likelihood,
-        "score": risk.score, "band": risk.band, "residual_likelihood": risk.residual_likelihood,
-        "residual_score": risk.residual_score, "residual_band": risk.residual_band,
+        "code": risk.code,
+        "title": risk.title,
+        "dimension": risk.dimension,
+        "rights": list(risk.rights),
+        "people_affected": risk.people_affected,
+        "severity": risk.severity,
+        "likelihood": risk.likelihood,
+        "score": risk.score,
+        "band": risk.band,
+        "residual_likelihood": risk.residual_likelihood,
+        "residual_score": risk.residual_score,
+        "residual_band": risk.residual_band,
     }

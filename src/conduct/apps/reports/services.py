@@ -30,9 +30,16 @@ def report_request(*, actor: User | None, year: int) -> Report:
         raise Invalid("No report for that year.", fields={"year": f"A year from 2000 to {this_year}."})
     if Report.objects.filter(year=year, state__in=[ReportState.QUEUED, ReportState.BUILDING]).exists():
         raise Conflict(f"A {year} report is already being built.", code="build_in_progress")
-    report = Report.objects.create(year=year, requested_by=actor_label(actor), progress="Waiting for the worker")
-    ledger_append(actor=actor, action="report.request", object_type="report", object_id=report.pk,
-                  summary={"year": year})
+    report = Report.objects.create(
+        year=year, requested_by=actor_label(actor), progress="Waiting for the worker"
+    )
+    ledger_append(
+        actor=actor,
+        action="report.request",
+        object_type="report",
+        object_id=report.pk,
+        summary={"year": year},
+    )
     from conduct.apps.reports.tasks import build_report_task
 
     build_report_task.enqueue(report.pk)
@@ -65,10 +72,16 @@ def report_build_queued(*, report_id: int) -> str:
         if not isinstance(exc, ServiceError):
             log.exception("report build failed", extra={"report": report.pk})
         with transaction.atomic():
-            Report.objects.filter(pk=report.pk).update(state=ReportState.FAILED, error=message[:2000],
-                                                       progress="Failed")
-            ledger_append(actor=actor, action="report.fail", object_type="report", object_id=report.pk,
-                          summary={"year": report.year, "error": message[:500]})
+            Report.objects.filter(pk=report.pk).update(
+                state=ReportState.FAILED, error=message[:2000], progress="Failed"
+            )
+            ledger_append(
+                actor=actor,
+                action="report.fail",
+                object_type="report",
+                object_id=report.pk,
+                summary={"year": report.year, "error": message[:500]},
+            )
         return "failed"
     return "published"
 

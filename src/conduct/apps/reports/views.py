@@ -34,9 +34,20 @@ def _rights() -> list[tuple[str, str]]:
 
 
 def _risk_fields(actor: User, post: Any, errors: dict[str, str]) -> dict[str, Any]:
-    fields: dict[str, Any] = {name: post.get(name, "") for name in (
-        "title", "description", "dimension", "people_affected", "scale", "scope", "irremediability", "likelihood",
-        "residual_likelihood")}
+    fields: dict[str, Any] = {
+        name: post.get(name, "")
+        for name in (
+            "title",
+            "description",
+            "dimension",
+            "people_affected",
+            "scale",
+            "scope",
+            "irremediability",
+            "likelihood",
+            "residual_likelihood",
+        )
+    }
     fields["rights"] = post.getlist("rights")
     fields["scope_products"] = [p.strip() for p in post.get("scope_products", "").splitlines() if p.strip()]
     codes = [c.strip() for c in post.get("controls", "").replace(",", " ").split() if c.strip()]
@@ -78,16 +89,29 @@ def risk_register_view(request: HttpRequest) -> HttpResponse:
             fields, status = exc.fields, exc.status
     residual = request.GET.get("view") == "residual"
     grid = selectors.risk_heatmap(actor=actor, residual=residual)
-    cells = [[{"severity": c.severity, "likelihood": c.likelihood, "band": c.band, "count": len(c.risks)} for c in row]
-             for row in grid]
+    cells = [
+        [
+            {"severity": c.severity, "likelihood": c.likelihood, "band": c.band, "count": len(c.risks)}
+            for c in row
+        ]
+        for row in grid
+    ]
     which = "residual" if residual else "inherent"
     svg = charts.heatmap_chart("risk-heatmap", f"Salient risks by severity and {which} likelihood", cells)
     context = {
-        "risks": selectors.risk_list(actor=actor, filters=selectors.RiskFilters(
-            dimension=request.GET.get("dimension") or None)).prefetch_related("controls"),
-        "grid": grid, "svg": svg, "residual": residual,
-        "fields": fields, "form": request.POST, "dimensions": RiskDimension.choices, "rights": _rights(),
-        "units": orgunit_list(actor=actor), "can_manage": can(actor, "risks.manage"), "filters": request.GET,
+        "risks": selectors.risk_list(
+            actor=actor, filters=selectors.RiskFilters(dimension=request.GET.get("dimension") or None)
+        ).prefetch_related("controls"),
+        "grid": grid,
+        "svg": svg,
+        "residual": residual,
+        "fields": fields,
+        "form": request.POST,
+        "dimensions": RiskDimension.choices,
+        "rights": _rights(),
+        "units": orgunit_list(actor=actor),
+        "can_manage": can(actor, "risks.manage"),
+        "filters": request.GET,
         "ratings": range(1, 6),
     }
     return render(request, "reports/risks.html", context, status=status)
@@ -113,12 +137,20 @@ def risk_view(request: HttpRequest, risk_code: str) -> HttpResponse:
             return redirect("risk", risk_code=risk.code)
         except ServiceError as exc:
             fields, status = exc.fields, exc.status
-    context = {"risk": risk, "links": selectors.risk_links(actor=actor, risk=risk), "fields": fields,
-               "can_manage": can(actor, "risks.manage"), "can_link": can(actor, "risks.link"),
-               "link_kinds": LinkKind.choices, "dimensions": RiskDimension.choices, "rights": _rights(),
-               "units": orgunit_list(actor=actor), "ratings": range(1, 6),
-               "scope_unit_ids": set(risk.scope_units.values_list("pk", flat=True)),
-               "control_codes": " ".join(c.code for c in risk.controls.all())}
+    context = {
+        "risk": risk,
+        "links": selectors.risk_links(actor=actor, risk=risk),
+        "fields": fields,
+        "can_manage": can(actor, "risks.manage"),
+        "can_link": can(actor, "risks.link"),
+        "link_kinds": LinkKind.choices,
+        "dimensions": RiskDimension.choices,
+        "rights": _rights(),
+        "units": orgunit_list(actor=actor),
+        "ratings": range(1, 6),
+        "scope_unit_ids": set(risk.scope_units.values_list("pk", flat=True)),
+        "control_codes": " ".join(c.code for c in risk.controls.all()),
+    }
     return render(request, "reports/risk.html", context, status=status)
 
 
@@ -132,8 +164,13 @@ def risk_link_view(request: HttpRequest, risk_code: str) -> HttpResponse:
     try:
         if not target.isdigit():
             raise Invalid("Give the record's number.", fields={"id": "A number."})
-        services.risk_link(actor=actor, risk=risk, kind=request.POST.get("kind", ""), target_id=int(target),
-                           note=request.POST.get("note", ""))
+        services.risk_link(
+            actor=actor,
+            risk=risk,
+            kind=request.POST.get("kind", ""),
+            target_id=int(target),
+            note=request.POST.get("note", ""),
+        )
         messages.success(request, "Linked.")
     except ServiceError as exc:
         messages.error(request, "; ".join(exc.fields.values()) or exc.message)
@@ -148,8 +185,12 @@ def report_list_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     require(actor, "reports.view")
     this_year = timezone.localdate().year
-    context = {"reports": selectors.report_list(actor=actor)[:50], "can_build": can(actor, "reports.build"),
-               "years": range(this_year, this_year - 6, -1), "default_year": this_year - 1}
+    context = {
+        "reports": selectors.report_list(actor=actor)[:50],
+        "can_build": can(actor, "reports.build"),
+        "years": range(this_year, this_year - 6, -1),
+        "default_year": this_year - 1,
+    }
     return render(request, "reports/reports.html", context)
 
 
@@ -200,5 +241,3 @@ def report_file_view(request: HttpRequest, report_id: int, file_name: str) -> Fi
         response["Content-Disposition"] = f'attachment; filename="{report.year}-{Path(file_name).name}"'
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
     return response
-
-

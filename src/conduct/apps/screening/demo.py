@@ -29,8 +29,14 @@ def load_demo_screening(spec: dict[str, Any] | None) -> int:
     for item in spec.get("lists", []):
         if WatchListVersion.objects.filter(watch_list__name=item["name"], is_current=True).exists():
             continue
-        list_load(actor=DEMO, path=data_path(*item["path"].split("/")), name=item["name"], kind=item.get("kind"),
-                  title=item.get("title"), source=item.get("source", ""))
+        list_load(
+            actor=DEMO,
+            path=data_path(*item["path"].split("/")),
+            name=item["name"],
+            kind=item.get("kind"),
+            title=item.get("title"),
+            source=item.get("source", ""),
+        )
         created += 1
         loaded += 1
     parties = list(spec.get("parties", []))
@@ -38,15 +44,31 @@ def load_demo_screening(spec: dict[str, Any] | None) -> int:
         from conduct.apps.suppliers.models import Supplier
 
         for supplier in Supplier.objects.select_related("org_unit").order_by("id"):
-            parties.append({"reference": f"supplier:{supplier.pk}", "kind": "supplier", "name": supplier.name,
-                            "aliases": list(supplier.aliases or []), "country": supplier.country,
-                            "entity_type": "organization", "unit": supplier.org_unit})
+            parties.append(
+                {
+                    "reference": f"supplier:{supplier.pk}",
+                    "kind": "supplier",
+                    "name": supplier.name,
+                    "aliases": list(supplier.aliases or []),
+                    "country": supplier.country,
+                    "entity_type": "organization",
+                    "unit": supplier.org_unit,
+                }
+            )
     for item in parties:
         unit = item["unit"] if isinstance(item["unit"], OrgUnit) else OrgUnit.objects.get(code=item["unit"])
         is_new = not ScreenedParty.objects.filter(reference=item["reference"]).exists()
-        party_upsert(actor=DEMO, reference=item["reference"], kind=item["kind"], name=item["name"],
-                     aliases=item.get("aliases", []), country=item.get("country", ""),
-                     entity_type=item.get("entity_type", ""), birth_date=item.get("birth_date", ""), org_unit=unit,
-                     screen=not loaded)  # a list loaded just now screens every party in its delta task
+        party_upsert(
+            actor=DEMO,
+            reference=item["reference"],
+            kind=item["kind"],
+            name=item["name"],
+            aliases=item.get("aliases", []),
+            country=item.get("country", ""),
+            entity_type=item.get("entity_type", ""),
+            birth_date=item.get("birth_date", ""),
+            org_unit=unit,
+            screen=not loaded,
+        )  # a list loaded just now screens every party in its delta task
         created += is_new
     return created

@@ -44,7 +44,9 @@ def engine_fingerprint() -> str:
 
     root = Path(engine.__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".json", ".yml", ".yaml"}):
+    for path in sorted(
+        p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".json", ".yml", ".yaml"}
+    ):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -141,11 +143,19 @@ def version_index(version: WatchListVersion) -> NameIndex:
             STATS["loaded"] += 1
         else:
             started = time.perf_counter()
-            index = build_index(version.watch_list.name, version.entries.order_by("id").iterator(chunk_size=2000))
+            index = build_index(
+                version.watch_list.name, version.entries.order_by("id").iterator(chunk_size=2000)
+            )
             STATS["built"] += 1
-            log.info("built screening index", extra={"list": version.watch_list.name, "version": version.number,
-                                                     "names": len(index),
-                                                     "ms": round((time.perf_counter() - started) * 1000)})
+            log.info(
+                "built screening index",
+                extra={
+                    "list": version.watch_list.name,
+                    "version": version.number,
+                    "names": len(index),
+                    "ms": round((time.perf_counter() - started) * 1000),
+                },
+            )
             _write(path, index)
         _MEMORY[key] = index
         while len(_MEMORY) > MEMORY_SLOTS:
@@ -181,7 +191,9 @@ class ListedMatch:
 
 def current_lists(names: Sequence[str] | None = None) -> list[CurrentList]:
     qs = (
-        WatchListVersion.objects.filter(is_current=True).select_related("watch_list").order_by("watch_list__name")
+        WatchListVersion.objects.filter(is_current=True)
+        .select_related("watch_list")
+        .order_by("watch_list__name")
         .defer("removed", "notes")  # a version's report (often long), not needed to screen: read per request
     )
     if names is not None:

@@ -100,7 +100,9 @@ class WatchListVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["watch_list", "number"], name="watchlist_version_number"),
             models.UniqueConstraint(
-                fields=["watch_list"], condition=models.Q(is_current=True), name="watchlist_one_current_version"
+                fields=["watch_list"],
+                condition=models.Q(is_current=True),
+                name="watchlist_one_current_version",
             ),
         ]
 
@@ -138,7 +140,9 @@ class WatchListEntry(models.Model):
 
     class Meta:
         ordering = ["version", "id"]
-        constraints = [models.UniqueConstraint(fields=["version", "source_id"], name="watchlist_entry_source_id")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "source_id"], name="watchlist_entry_source_id")
+        ]
         indexes = [models.Index(fields=["version", "change"], name="watchlist_entry_change")]
 
     def __str__(self) -> str:
@@ -219,7 +223,9 @@ class Alert(models.Model):
     score = models.FloatField()
     strength = models.CharField(max_length=10, choices=Strength.choices)
     explanation = models.JSONField()
-    status = models.CharField(max_length=10, choices=AlertStatus.choices, default=AlertStatus.OPEN, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=AlertStatus.choices, default=AlertStatus.OPEN, db_index=True
+    )
     reason = models.TextField(blank=True, help_text="Why it was confirmed, dismissed or closed")
     reviewed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -266,7 +272,9 @@ class AlertReview(models.Model):
     reason = models.TextField(blank=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=200)
-    entry_version = models.ForeignKey(WatchListVersion, null=True, on_delete=models.SET_NULL, related_name="+")
+    entry_version = models.ForeignKey(
+        WatchListVersion, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     entry_hash = models.CharField(max_length=64, blank=True)
     score = models.FloatField(null=True)
     at = models.DateTimeField(default=timezone.now)

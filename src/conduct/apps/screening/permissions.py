@@ -10,7 +10,9 @@ from __future__ import annotations
 from conduct.apps.accounts.roles import INTERNAL_ROLES, Role
 
 REVIEWERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.ANALYST})
-SEARCHERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.COMMITTEE_MEMBER, Role.ANALYST})
+SEARCHERS = frozenset(
+    {Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.COMMITTEE_MEMBER, Role.ANALYST}
+)
 PARTY_WRITERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.ANALYST})
 
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -52,11 +52,17 @@ def watchlist_get(*, actor: User, name: str) -> WatchList:
 
 
 def version_list(*, actor: User, watch_list: WatchList) -> QuerySet[WatchListVersion]:
-    return scoped(WatchListVersion.objects.filter(watch_list=watch_list), actor, permission="screening.view",
-                  global_model=True).order_by("-number")
+    return scoped(
+        WatchListVersion.objects.filter(watch_list=watch_list),
+        actor,
+        permission="screening.view",
+        global_model=True,
+    ).order_by("-number")
 
 
-def version_changes(*, version: WatchListVersion, change: str, limit: int = 200) -> tuple[list[WatchListEntry], int]:
+def version_changes(
+    *, version: WatchListVersion, change: str, limit: int = 200
+) -> tuple[list[WatchListEntry], int]:
     """Entries a version added or changed (the first `limit`, and how many there are)."""
     qs = version.entries.filter(change=change).order_by("primary_name", "source_id")
     return list(qs[:limit]), qs.count()
@@ -69,9 +75,13 @@ def party_list(*, actor: User, search: str | None = None) -> QuerySet[ScreenedPa
     qs = scoped(ScreenedParty.objects.all(), actor, permission="screening.view", unit_field="org_unit")
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(reference__icontains=search))
-    return qs.select_related("org_unit").order_by("name", "id").annotate(
-        open_alerts=Count("alerts", filter=Q(alerts__status=AlertStatus.OPEN)),
-        confirmed_alerts=Count("alerts", filter=Q(alerts__status=AlertStatus.CONFIRMED)),
+    return (
+        qs.select_related("org_unit")
+        .order_by("name", "id")
+        .annotate(
+            open_alerts=Count("alerts", filter=Q(alerts__status=AlertStatus.OPEN)),
+            confirmed_alerts=Count("alerts", filter=Q(alerts__status=AlertStatus.CONFIRMED)),
+        )
     )
 
 
@@ -184,8 +194,15 @@ def screening_summary_for(reference: str) -> dict[str, Any]:
      "alerts": [...open and confirmed alerts, best first]}"""
     party = ScreenedParty.objects.filter(reference=reference).first()
     if party is None:
-        return {"reference": reference, "screened": False, "last_screened_at": None, "confirmed": [],
-                "open_alerts": 0, "dismissed": 0, "alerts": []}
+        return {
+            "reference": reference,
+            "screened": False,
+            "last_screened_at": None,
+            "confirmed": [],
+            "open_alerts": 0,
+            "dismissed": 0,
+            "alerts": [],
+        }
     return _summary(party, list(party.alerts.select_related("watch_list").order_by("-score", "id")))
 
 
@@ -222,8 +239,11 @@ def supplier_screening(supplier_ids: Iterable[int]) -> dict[int, dict[str, Any]]
     if len(references) > 5 * CHUNK:
         # A full recompute asks for (nearly) every supplier: two queries over the supplier parties beat
         # hundreds of chunked IN lists.
-        parties = {p.pk: p for p in ScreenedParty.objects.filter(reference__startswith="supplier:")
-                   if p.reference in wanted}
+        parties = {
+            p.pk: p
+            for p in ScreenedParty.objects.filter(reference__startswith="supplier:")
+            if p.reference in wanted
+        }
         by_party = {pk: [] for pk in parties}
         alerts = Alert.objects.filter(party__reference__startswith="supplier:").select_related("watch_list")
         for alert in alerts.order_by("-score", "id"):
@@ -236,11 +256,16 @@ def supplier_screening(supplier_ids: Iterable[int]) -> dict[int, dict[str, Any]]
         by_party = {pk: [] for pk in parties}
         party_ids = list(parties)
         for start in range(0, len(party_ids), CHUNK):
-            alerts = Alert.objects.filter(party_id__in=party_ids[start : start + CHUNK]).select_related("watch_list")
+            alerts = Alert.objects.filter(party_id__in=party_ids[start : start + CHUNK]).select_related(
+                "watch_list"
+            )
             for alert in alerts.order_by("-score", "id"):
                 by_party[alert.party_id].append(alert)
     for pk, party in parties.items():
         summary = _summary(party, by_party[pk])
-        found[wanted[party.reference]] = {"confirmed": summary["confirmed"], "open_alerts": summary["open_alerts"],
-                                          "results": summary["alerts"]}
+        found[wanted[party.reference]] = {
+            "confirmed": summary["confirmed"],
+            "open_alerts": summary["open_alerts"],
+            "results": summary["alerts"],
+        }
     return found

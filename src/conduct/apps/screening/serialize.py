@@ -41,11 +41,18 @@ def explanation_dict(explanation: Explanation) -> dict[str, Any]:
         "matched_name": explanation.matched_name,
         "name_score": round(explanation.name_score, 4),
         "parts": [
-            {"query": p.query, "candidate": p.candidate, "score": round(p.score, 4), "weight": round(p.weight, 4),
-             "method": p.method}
+            {
+                "query": p.query,
+                "candidate": p.candidate,
+                "score": round(p.score, 4),
+                "weight": round(p.weight, 4),
+                "method": p.method,
+            }
             for p in explanation.parts
         ],
-        "adjustments": [{"code": a.code, "reason": a.reason, "delta": round(a.delta, 4)} for a in explanation.adjustments],
+        "adjustments": [
+            {"code": a.code, "reason": a.reason, "delta": round(a.delta, 4)} for a in explanation.adjustments
+        ],
         "score": round(explanation.score, 4),
     }
 

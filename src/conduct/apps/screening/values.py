@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from conduct.apps.errors import Invalid
 from conduct.core.screening import ENTITY_TYPES, country_code
 from conduct.core.screening.formats import parse_dates
 
@@ -11,7 +10,12 @@ def clean_entity_type(value: str | None, errors: dict[str, str], field: str = "e
     text = (value or "").strip().lower()
     if text in ("", "any"):
         return ""
-    aliases = {"individual": "person", "organisation": "organization", "company": "organization", "entity": "organization"}
+    aliases = {
+        "individual": "person",
+        "organisation": "organization",
+        "company": "organization",
+        "entity": "organization",
+    }
     text = aliases.get(text, text)
     if text not in ENTITY_TYPES:
         errors[field] = f"Expected one of {', '.join(ENTITY_TYPES)}."
@@ -50,8 +54,3 @@ def clean_name(value: str | None, errors: dict[str, str], field: str = "name", l
     elif not any(ch.isalnum() for ch in text):
         errors[field] = "A name needs at least one letter or digit."
     return text
-
-
-def raise_if(errors: dict[str, str], message: str) -> None:
-    if errors:
-        raise Invalid(message, fields=errors)

@@ -60,11 +60,17 @@ def alert_queue_view(request: HttpRequest) -> HttpResponse:
         kind=_choice(request.GET.get("kind"), PartyKind.values, "party kind", errors),
         party=(request.GET.get("party") or "").strip()[:200] or None,
     )
-    page = Paginator(selectors.alert_list(actor=actor, filters=filters).order_by("-updated_at", "-id"), 50).get_page(
-        request.GET.get("page"))
+    page = Paginator(
+        selectors.alert_list(actor=actor, filters=filters).order_by("-updated_at", "-id"), 50
+    ).get_page(request.GET.get("page"))
     context = {
-        "page": page, "errors": errors, "filters": {**request.GET.dict(), "status": status or ""},
-        "statuses": AlertStatus.choices, "strengths": Strength.choices, "kinds": PartyKind.choices, "lists": names,
+        "page": page,
+        "errors": errors,
+        "filters": {**request.GET.dict(), "status": status or ""},
+        "statuses": AlertStatus.choices,
+        "strengths": Strength.choices,
+        "kinds": PartyKind.choices,
+        "lists": names,
         "counts": selectors.alert_counts(actor=actor),
     }
     template = "screening/_alert_rows.html" if getattr(request, "htmx", False) else "screening/alerts.html"
@@ -84,30 +90,68 @@ def _side_by_side(alert: Alert) -> list[dict[str, Any]]:
 
     entity = entry.get("entity_type", "")
     return [
-        {"label": "Name that matched", "party": alert.party_name,
-         "entry": f"{alert.matched_name} ({alert.matched_name_kind.replace('_', ' ')})",
-         "compared": f"score {alert.score:.2f}"},
+        {
+            "label": "Name that matched",
+            "party": alert.party_name,
+            "entry": f"{alert.matched_name} ({alert.matched_name_kind.replace('_', ' ')})",
+            "compared": f"score {alert.score:.2f}",
+        },
         {"label": "Name", "party": party.name, "entry": entry.get("primary_name", ""), "compared": ""},
-        {"label": "Other names", "party": "; ".join(party.aliases) or "—",
-         "entry": "; ".join(f"{n['name']} ({n['kind'].replace('_', ' ')})" for n in names[1:]) or "—", "compared": ""},
-        {"label": "Type", "party": party.entity_type or "not given", "entry": entity or "—",
-         "compared": ("not compared" if not party.entity_type or entity in ("", "unknown")
-                      else "same" if party.entity_type == entity else "differs")},
-        {"label": "Countries", "party": party.country or "not given", "entry": ", ".join(countries) or "—",
-         "compared": compare(party.country, countries)},
-        {"label": "Date of birth", "party": party.birth_date or "not given", "entry": ", ".join(births) or "—",
-         "compared": compare(party.birth_date, births)},
-        {"label": "Identifiers", "party": "—",
-         "entry": "; ".join(f"{s}: {v}" for s, v in entry.get("identifiers", [])) or "—", "compared": ""},
-        {"label": "Programmes", "party": "—", "entry": ", ".join(entry.get("programs", [])) or "—", "compared": ""},
+        {
+            "label": "Other names",
+            "party": "; ".join(party.aliases) or "—",
+            "entry": "; ".join(f"{n['name']} ({n['kind'].replace('_', ' ')})" for n in names[1:]) or "—",
+            "compared": "",
+        },
+        {
+            "label": "Type",
+            "party": party.entity_type or "not given",
+            "entry": entity or "—",
+            "compared": (
+                "not compared"
+                if not party.entity_type or entity in ("", "unknown")
+                else "same"
+                if party.entity_type == entity
+                else "differs"
+            ),
+        },
+        {
+            "label": "Countries",
+            "party": party.country or "not given",
+            "entry": ", ".join(countries) or "—",
+            "compared": compare(party.country, countries),
+        },
+        {
+            "label": "Date of birth",
+            "party": party.birth_date or "not given",
+            "entry": ", ".join(births) or "—",
+            "compared": compare(party.birth_date, births),
+        },
+        {
+            "label": "Identifiers",
+            "party": "—",
+            "entry": "; ".join(f"{s}: {v}" for s, v in entry.get("identifiers", [])) or "—",
+            "compared": "",
+        },
+        {
+            "label": "Programmes",
+            "party": "—",
+            "entry": ", ".join(entry.get("programs", [])) or "—",
+            "compared": "",
+        },
         {"label": "Remarks", "party": "—", "entry": entry.get("remarks") or "—", "compared": ""},
-        {"label": "Record", "party": f"{party.get_kind_display()} {party.reference} ({party.org_unit.name})",
-         "entry": f"{alert.watch_list.title}, entry {alert.source_id}, version {alert.entry_version.number}",
-         "compared": ""},
+        {
+            "label": "Record",
+            "party": f"{party.get_kind_display()} {party.reference} ({party.org_unit.name})",
+            "entry": f"{alert.watch_list.title}, entry {alert.source_id}, version {alert.entry_version.number}",
+            "compared": "",
+        },
     ]
 
 
-def _alert_page(request: HttpRequest, alert: Alert, *, form: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+def _alert_page(
+    request: HttpRequest, alert: Alert, *, form: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
     actor = _actor(request)
     context = {
         "alert": alert,
@@ -115,11 +159,15 @@ def _alert_page(request: HttpRequest, alert: Alert, *, form: dict[str, Any] | No
         "explanation": alert.explanation,
         "history": list(selectors.alert_history(alert=alert)),
         "ledger": object_history(actor=actor, object_type="screening_alert", object_id=alert.pk)
-        if can(actor, "ledger.view") else [],
+        if can(actor, "ledger.view")
+        else [],
         "can_review": can(actor, "screening.review") and alert.status != AlertStatus.CLOSED,
         "form": form or {"decision": "", "reason": "", "errors": {}, "message": ""},
-        "decisions": [("confirm", "Confirm: a true match"), ("dismiss", "Dismiss: not this party"),
-                      ("escalate", "Escalate to the compliance officers (opens a case)")],
+        "decisions": [
+            ("confirm", "Confirm: a true match"),
+            ("dismiss", "Dismiss: not this party"),
+            ("escalate", "Escalate to the compliance officers (opens a case)"),
+        ],
     }
     return render(request, "screening/alert.html", context, status=status)
 
@@ -155,13 +203,22 @@ def alert_review_view(request: HttpRequest, alert_id: int) -> HttpResponse:
 def _loaded_message(loaded: services.Loaded) -> str:
     name, version = loaded.watch_list.name, loaded.version
     if not loaded.created:
-        return (f"The file is {name} version {version.number}'s already (sha256 {version.file_sha256[:12]}…); "
-                "nothing was loaded.")
-    diff = "the first version" if version.previous_id is None else (
-        f"+{version.added_count} added, −{version.removed_count} removed, ~{version.changed_count} changed, "
-        f"{version.unchanged_count} unchanged")
-    return (f"Loaded {name} version {version.number}: {version.entry_count} entries, {diff}. Stored parties are "
-            "screened against what changed in the background.")
+        return (
+            f"The file is {name} version {version.number}'s already (sha256 {version.file_sha256[:12]}…); "
+            "nothing was loaded."
+        )
+    diff = (
+        "the first version"
+        if version.previous_id is None
+        else (
+            f"+{version.added_count} added, −{version.removed_count} removed, ~{version.changed_count} changed, "
+            f"{version.unchanged_count} unchanged"
+        )
+    )
+    return (
+        f"Loaded {name} version {version.number}: {version.entry_count} entries, {diff}. Stored parties are "
+        "screened against what changed in the background."
+    )
 
 
 def _upload_form(request: HttpRequest, names: list[str]) -> tuple[dict[str, Any], str]:
@@ -200,8 +257,14 @@ def list_index_view(request: HttpRequest) -> HttpResponse:
         else:
             upload = request.FILES["file"]
             try:
-                loaded = services.list_upload(actor=actor, name=name, filename=upload.name or "", upload=upload,
-                                              format=form["format"] or None, kind=form["kind"] or None)
+                loaded = services.list_upload(
+                    actor=actor,
+                    name=name,
+                    filename=upload.name or "",
+                    upload=upload,
+                    format=form["format"] or None,
+                    kind=form["kind"] or None,
+                )
             except (Invalid, services.UploadTooLarge) as exc:
                 fields = dict(exc.fields)
                 if "name" in fields:
@@ -232,12 +295,23 @@ def list_detail_view(request: HttpRequest, list_name: str) -> HttpResponse:
     if current is not None and current.previous_id is not None:
         added, added_total = selectors.version_changes(version=current, change="added")
         changed, changed_total = selectors.version_changes(version=current, change="changed")
-        diff = {"added": added, "added_total": added_total, "changed": changed, "changed_total": changed_total,
-                "removed": current.removed}
-    context = {"watch_list": watch_list, "versions": versions, "current": current, "diff": diff,
-               "can_load": can(actor, "lists.load"),
-               "open_alerts": selectors.alert_list(actor=actor, filters=selectors.AlertFilters(
-                   status=AlertStatus.OPEN, list_name=watch_list.name)).count()}
+        diff = {
+            "added": added,
+            "added_total": added_total,
+            "changed": changed,
+            "changed_total": changed_total,
+            "removed": current.removed,
+        }
+    context = {
+        "watch_list": watch_list,
+        "versions": versions,
+        "current": current,
+        "diff": diff,
+        "can_load": can(actor, "lists.load"),
+        "open_alerts": selectors.alert_list(
+            actor=actor, filters=selectors.AlertFilters(status=AlertStatus.OPEN, list_name=watch_list.name)
+        ).count(),
+    }
     return render(request, "screening/list.html", context)
 
 
@@ -246,13 +320,26 @@ def search_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     require(actor, "screening.search")
     form = {k: (request.GET.get(k) or "").strip() for k in ("name", "type", "country", "birth_date")}
-    context: dict[str, Any] = {"form": form, "types": EntityType.choices, "matches": None, "errors": {}, "message": "",
-                               "alert_threshold": ALERT_THRESHOLD, "strong_threshold": STRONG_THRESHOLD}
+    context: dict[str, Any] = {
+        "form": form,
+        "types": EntityType.choices,
+        "matches": None,
+        "errors": {},
+        "message": "",
+        "alert_threshold": ALERT_THRESHOLD,
+        "strong_threshold": STRONG_THRESHOLD,
+    }
     status = 200
     if form["name"] or any(form.values()):
         try:
-            found = selectors.screening_search(actor=actor, name=form["name"], entity_type=form["type"],
-                                               country=form["country"], birth_date=form["birth_date"], limit=20)
+            found = selectors.screening_search(
+                actor=actor,
+                name=form["name"],
+                entity_type=form["type"],
+                country=form["country"],
+                birth_date=form["birth_date"],
+                limit=20,
+            )
             context["matches"] = [match_dict(m) for m in found]
         except Invalid as exc:
             context["errors"], context["message"] = exc.fields, exc.message
@@ -266,7 +353,9 @@ def party_list_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     require(actor, "screening.view")
     search = (request.GET.get("q") or "").strip()[:200]
-    page = Paginator(selectors.party_list(actor=actor, search=search or None), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.party_list(actor=actor, search=search or None), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "screening/parties.html", {"page": page, "q": search})
 
 
@@ -276,6 +365,9 @@ def party_detail_view(request: HttpRequest, party_id: int) -> HttpResponse:
     require(actor, "screening.view")
     party = selectors.party_get(actor=actor, party_id=party_id)
     alerts = selectors.alert_list(actor=actor).filter(party=party).order_by("-score", "id")
-    ledger = (object_history(actor=actor, object_type="screened_party", object_id=party.pk)
-              if can(actor, "ledger.view") else [])
+    ledger = (
+        object_history(actor=actor, object_type="screened_party", object_id=party.pk)
+        if can(actor, "ledger.view")
+        else []
+    )
     return render(request, "screening/party.html", {"party": party, "alerts": alerts, "ledger": ledger})

@@ -5,7 +5,6 @@ Portal users of a supplier read and work their own records here too (their certi
 questionnaires); internal-only fields (risk, screening) answer 403 to them.
 """
 
-
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -35,8 +34,20 @@ Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 Band = Literal["low", "medium", "high", "critical"]
 Status_ = Literal["prospect", "onboarding", "active", "suspended", "exited"]
 CertStatus = Literal["valid", "expiring", "expired", "withdrawn", "none"]
-Sort = Literal["name", "-name", "risk", "-risk", "country", "-country", "tier", "-tier", "status", "-status", "updated",
-               "-updated"]
+Sort = Literal[
+    "name",
+    "-name",
+    "risk",
+    "-risk",
+    "country",
+    "-country",
+    "tier",
+    "-tier",
+    "status",
+    "-status",
+    "updated",
+    "-updated",
+]
 Format = Literal["csv", "xlsx"]
 
 
@@ -62,8 +73,11 @@ def _unit(actor: User, ref: str | int | None, field: str = "org_unit") -> OrgUni
 def _supplier_ref(actor: User, ref: int | str | None, field: str) -> Supplier | None:
     if ref in (None, ""):
         return None
-    found = selectors.supplier_list(actor=actor).filter(
-        **({"pk": ref} if isinstance(ref, int) else {"external_id": ref})).first()
+    found = (
+        selectors.supplier_list(actor=actor)
+        .filter(**({"pk": ref} if isinstance(ref, int) else {"external_id": ref}))
+        .first()
+    )
     if found is None:
         raise Invalid("Unknown supplier.", fields={field: f"No supplier {ref!r} that you can see."})
     return found
@@ -74,7 +88,9 @@ def _portal_org(name: str | None) -> PortalOrganisation | None:
         return None
     org = PortalOrganisation.objects.filter(kind=PortalOrganisation.Kind.SUPPLIER, name=name).first()
     if org is None:
-        raise Invalid("Unknown portal organisation.", fields={"portal_org": f"No supplier organisation {name!r}."})
+        raise Invalid(
+            "Unknown portal organisation.", fields={"portal_org": f"No supplier organisation {name!r}."}
+        )
     return org
 
 
@@ -157,8 +173,13 @@ class SupplierDetailOut(SupplierOut):
         decision = obj.onboarding_decision
         if decision is None or not _internal(context["request"].auth):
             return None
-        return {"decision": decision.pk, "outcome": decision.outcome, "effective_outcome": decision.effective_outcome,
-                "at": decision.created_at.isoformat(), "rules": [r.get("rule") for r in decision.reasons]}
+        return {
+            "decision": decision.pk,
+            "outcome": decision.outcome,
+            "effective_outcome": decision.effective_outcome,
+            "at": decision.created_at.isoformat(),
+            "rules": [r.get("rule") for r in decision.reasons],
+        }
 
     @staticmethod
     def resolve_sites(obj: Supplier) -> list[Any]:
@@ -170,7 +191,9 @@ class SupplierDetailOut(SupplierOut):
 
 
 class SupplierQuery(Schema):
-    q: str | None = Field(None, max_length=100, description="Name contains, or exact external/registration id")
+    q: str | None = Field(
+        None, max_length=100, description="Name contains, or exact external/registration id"
+    )
     risk_band: Band | None = None
     country: str | None = Field(None, min_length=2, max_length=2)
     category: Category | None = None  # type: ignore[valid-type]
@@ -185,16 +208,24 @@ class SupplierQuery(Schema):
 def _supplier_filters(actor: User, query: SupplierQuery) -> selectors.SupplierFilters:
     unit = _unit(actor, query.org_unit)
     return selectors.SupplierFilters(
-        q=query.q, risk_band=query.risk_band, country=query.country, category=query.category,
-        certificate_status=query.certificate_status, tier=query.tier, status=query.status,
-        org_unit=unit.pk if unit else None, overdue_actions=query.overdue_actions,
+        q=query.q,
+        risk_band=query.risk_band,
+        country=query.country,
+        category=query.category,
+        certificate_status=query.certificate_status,
+        tier=query.tier,
+        status=query.status,
+        org_unit=unit.pk if unit else None,
+        overdue_actions=query.overdue_actions,
     )
 
 
 class SupplierIn(Schema):
     name: str = Field(..., max_length=300)
     country: str = Field(..., min_length=2, max_length=2)
-    org_unit: str | int | None = Field(None, description="Owning org unit (code or id); default: your home unit")
+    org_unit: str | int | None = Field(
+        None, description="Owning org unit (code or id); default: your home unit"
+    )
     categories: list[Category] = Field(default_factory=list, max_length=12)  # type: ignore[valid-type]
     external_id: str | None = Field(None, max_length=100)
     aliases: list[str] = Field(default_factory=list, max_length=50)
@@ -203,7 +234,9 @@ class SupplierIn(Schema):
     region: str = Field("", max_length=200)
     address: str = Field("", max_length=2000)
     parent_company: int | str | None = Field(None, description="Parent company: supplier id or external id")
-    portal_org: str | None = Field(None, max_length=300, description="Name of the supplier's portal organisation")
+    portal_org: str | None = Field(
+        None, max_length=300, description="Name of the supplier's portal organisation"
+    )
 
 
 class SupplierPatch(Schema):
@@ -239,9 +272,17 @@ def create_supplier(request: HttpRequest, payload: SupplierIn) -> Status:
     if unit is None:
         raise Invalid("Choose the owning org unit.", fields={"org_unit": "Required."})
     supplier = services.supplier_create(
-        actor=actor, name=payload.name, country=payload.country, org_unit=unit, categories=list(payload.categories),
-        external_id=payload.external_id, aliases=payload.aliases, registration_id=payload.registration_id,
-        other_registration_ids=payload.other_registration_ids, region=payload.region, address=payload.address,
+        actor=actor,
+        name=payload.name,
+        country=payload.country,
+        org_unit=unit,
+        categories=list(payload.categories),
+        external_id=payload.external_id,
+        aliases=payload.aliases,
+        registration_id=payload.registration_id,
+        other_registration_ids=payload.other_registration_ids,
+        region=payload.region,
+        address=payload.address,
         parent_company=_supplier_ref(actor, payload.parent_company, "parent_company"),
         portal_org=_portal_org(payload.portal_org),
     )
@@ -252,8 +293,11 @@ class SupplierExportQuery(SupplierQuery):
     format: Format = "csv"
 
 
-@router.get("/suppliers/export", summary="The supplier list as CSV or XLSX, with the same filters as the list",
-            response={200: None})
+@router.get(
+    "/suppliers/export",
+    summary="The supplier list as CSV or XLSX, with the same filters as the list",
+    response={200: None},
+)
 def export_suppliers(request: HttpRequest, filters: Query[SupplierExportQuery]) -> HttpResponse:
     actor = _read(request)
     rows = selectors.supplier_list(actor=actor, filters=_supplier_filters(actor, filters), sort=filters.sort)
@@ -277,7 +321,10 @@ def _uploads(request: HttpRequest) -> list[services.ImportSource]:
     "content_base64"}]}."""
     content_type = request.content_type or ""
     if content_type.startswith("multipart/"):
-        return [services.ImportSource(name=f.name or "upload", content=f.read()) for f in request.FILES.getlist("file")]
+        return [
+            services.ImportSource(name=f.name or "upload", content=f.read())
+            for f in request.FILES.getlist("file")
+        ]
     if content_type == "text/csv":
         return [services.ImportSource(name="upload.csv", content=request.body)] if request.body else []
     items = json_object_body(request).get("files")
@@ -299,16 +346,47 @@ def _uploads(request: HttpRequest) -> list[services.ImportSource]:
     return sources
 
 
-@router.post("/suppliers/import", response=SupplierImportOut,
-             summary="Check (preview) or import (commit=true) CSV/XLSX files of suppliers, sites, certificates, relations",
-             openapi_extra={"requestBody": {"content": {
-                 "multipart/form-data": {"schema": {"type": "object", "properties": {
-                     "file": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
-                 "application/json": {"schema": {"type": "object", "properties": {"files": {"type": "array", "items": {
-                     "type": "object", "properties": {"name": {"type": "string"}, "content": {"type": "string"},
-                                                      "content_base64": {"type": "string"}}}}}}},
-                 "text/csv": {"schema": {"type": "string"}}}}})
-def import_suppliers(request: HttpRequest, commit: bool = False, org_unit: str | None = None) -> dict[str, Any]:
+@router.post(
+    "/suppliers/import",
+    response=SupplierImportOut,
+    summary="Check (preview) or import (commit=true) CSV/XLSX files of suppliers, sites, certificates, relations",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "file": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                        },
+                    }
+                },
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "files": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "name": {"type": "string"},
+                                        "content": {"type": "string"},
+                                        "content_base64": {"type": "string"},
+                                    },
+                                },
+                            }
+                        },
+                    }
+                },
+                "text/csv": {"schema": {"type": "string"}},
+            }
+        }
+    },
+)
+def import_suppliers(
+    request: HttpRequest, commit: bool = False, org_unit: str | None = None
+) -> dict[str, Any]:
     actor = actor_of(request)
     require(actor, "suppliers.import")
     unit = _unit(actor, org_unit)
@@ -325,7 +403,11 @@ class RiskRecomputeQueued(Schema):
     task: str
 
 
-@router.post("/suppliers/risk/recompute", response={202: RiskRecomputeQueued}, summary="Rescore every supplier (queued)")
+@router.post(
+    "/suppliers/risk/recompute",
+    response={202: RiskRecomputeQueued},
+    summary="Rescore every supplier (queued)",
+)
 def recompute_risk(request: HttpRequest) -> Status:
     actor = actor_of(request)
     require(actor, "suppliers.risk")
@@ -359,8 +441,11 @@ def update_supplier(request: HttpRequest, supplier_id: int, payload: SupplierPat
     return selectors.supplier_get(actor=actor, supplier_id=supplier.pk)
 
 
-@router.post("/suppliers/{supplier_id}/onboard", response=SupplierDetailOut,
-             summary="Run the supplier_onboarding gate on the supplier's records; its decision is kept on the supplier")
+@router.post(
+    "/suppliers/{supplier_id}/onboard",
+    response=SupplierDetailOut,
+    summary="Run the supplier_onboarding gate on the supplier's records; its decision is kept on the supplier",
+)
 def onboard_supplier(request: HttpRequest, supplier_id: int) -> Supplier:
     actor = actor_of(request)
     require(actor, "suppliers.onboard")
@@ -409,15 +494,25 @@ class SupplierGraphOut(Schema):
     hidden: int
 
 
-@router.get("/suppliers/{supplier_id}/graph", response=SupplierGraphOut, summary="Sub-suppliers below, and direct buyers")
+@router.get(
+    "/suppliers/{supplier_id}/graph",
+    response=SupplierGraphOut,
+    summary="Sub-suppliers below, and direct buyers",
+)
 def get_graph(request: HttpRequest, supplier_id: int) -> dict[str, Any]:
     actor = actor_of(request)
     require(actor, "suppliers.view")
     supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
     tree = selectors.supplier_tree(actor=actor, supplier=supplier)
-    return {"supplier_id": supplier.pk, "nodes": [vars(n) for n in tree["nodes"]],
-            "edges": [list(e) for e in tree["edges"]], "buyers": [{"id": b.pk, "name": b.name} for b in tree["buyers"]],
-            "total_below": tree["total_below"], "truncated": tree["truncated"], "hidden": tree["hidden"]}
+    return {
+        "supplier_id": supplier.pk,
+        "nodes": [vars(n) for n in tree["nodes"]],
+        "edges": [list(e) for e in tree["edges"]],
+        "buyers": [{"id": b.pk, "name": b.name} for b in tree["buyers"]],
+        "total_below": tree["total_below"],
+        "truncated": tree["truncated"],
+        "hidden": tree["hidden"],
+    }
 
 
 class SupplierScreeningOut(Schema):
@@ -427,7 +522,11 @@ class SupplierScreeningOut(Schema):
     results: list[dict[str, Any]]
 
 
-@router.get("/suppliers/{supplier_id}/screening", response=SupplierScreeningOut, summary="Screening results (when installed)")
+@router.get(
+    "/suppliers/{supplier_id}/screening",
+    response=SupplierScreeningOut,
+    summary="Screening results (when installed)",
+)
 def get_screening(request: HttpRequest, supplier_id: int) -> dict[str, Any]:
     actor = actor_of(request)
     require(actor, "suppliers.view")
@@ -436,8 +535,12 @@ def get_screening(request: HttpRequest, supplier_id: int) -> dict[str, Any]:
     if found is None:
         return {"available": False, "confirmed": [], "open_alerts": 0, "results": []}
     result = found.get(supplier.pk, screening_port.SupplierScreening())
-    return {"available": True, "confirmed": sorted(result.confirmed), "open_alerts": result.open_alerts,
-            "results": list(result.results)}
+    return {
+        "available": True,
+        "confirmed": sorted(result.confirmed),
+        "open_alerts": result.open_alerts,
+        "results": list(result.results),
+    }
 
 
 # --- sites, contacts, sub-suppliers ---------------------------------------------------------------
@@ -524,8 +627,11 @@ class SupplierRelationOut(Schema):
     supplier_id: int
 
 
-@router.post("/suppliers/{supplier_id}/sub-suppliers", response={201: SupplierRelationOut},
-             summary="Record that this supplier buys from another (a sub-supplier, one tier down)")
+@router.post(
+    "/suppliers/{supplier_id}/sub-suppliers",
+    response={201: SupplierRelationOut},
+    summary="Record that this supplier buys from another (a sub-supplier, one tier down)",
+)
 def add_sub_supplier(request: HttpRequest, supplier_id: int, payload: SubSupplierIn) -> Status:
     actor = actor_of(request)
     require(actor, "suppliers.change")
@@ -540,7 +646,9 @@ def remove_sub_supplier(request: HttpRequest, supplier_id: int, sub_id: int) -> 
     actor = actor_of(request)
     require(actor, "suppliers.change")
     buyer = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
-    services.relation_remove(actor=actor, relation=selectors.relation_get(actor=actor, buyer=buyer, supplier_id=sub_id))
+    services.relation_remove(
+        actor=actor, relation=selectors.relation_get(actor=actor, buyer=buyer, supplier_id=sub_id)
+    )
     return {"deleted": True}
 
 
@@ -582,7 +690,9 @@ class SupplierCertificateOut(Schema):
 
 
 class SupplierCertificateIn(Schema):
-    standard: str = Field(..., max_length=60, description='"SA8000", "ISO 45001", "ISO 14001" or another standard')
+    standard: str = Field(
+        ..., max_length=60, description='"SA8000", "ISO 45001", "ISO 14001" or another standard'
+    )
     number: str = Field(..., max_length=100)
     valid_until: str = Field(..., max_length=40, description="YYYY-MM-DD")
     valid_from: str | None = Field(None, max_length=40)
@@ -613,31 +723,45 @@ class SupplierCertificateQuery(Schema):
 
 def _cert_filters(actor: User, query: SupplierCertificateQuery) -> selectors.CertificateFilters:
     unit = _unit(actor, query.org_unit)
-    return selectors.CertificateFilters(supplier=query.supplier, standard=query.standard, status=query.status,
-                                        org_unit=unit.pk if unit else None, expires_before=query.expires_before)
+    return selectors.CertificateFilters(
+        supplier=query.supplier,
+        standard=query.standard,
+        status=query.status,
+        org_unit=unit.pk if unit else None,
+        expires_before=query.expires_before,
+    )
 
 
 @router.get("/certificates", response=list[SupplierCertificateOut], tags=["certificates"])
 @paginate(Page)
 def list_certificates(request: HttpRequest, filters: Query[SupplierCertificateQuery]) -> object:
     actor = _read(request)
-    return selectors.certificate_list(actor=actor, filters=_cert_filters(actor, filters)).prefetch_related("sites")
+    return selectors.certificate_list(actor=actor, filters=_cert_filters(actor, filters)).prefetch_related(
+        "sites"
+    )
 
 
 class SupplierCertificateExportQuery(SupplierCertificateQuery):
     format: Format = "csv"
 
 
-@router.get("/certificates/export", tags=["certificates"], response={200: None},
-            summary="The certificate list as CSV or XLSX, with the list's filters")
+@router.get(
+    "/certificates/export",
+    tags=["certificates"],
+    response={200: None},
+    summary="The certificate list as CSV or XLSX, with the list's filters",
+)
 def export_certificates(request: HttpRequest, filters: Query[SupplierCertificateExportQuery]) -> HttpResponse:
     actor = _read(request)
     rows = selectors.certificate_list(actor=actor, filters=_cert_filters(actor, filters))
-    return exporting.export_response("certificates", exporting.CERTIFICATE_COLUMNS, rows.iterator(chunk_size=2000),
-                                     filters.format)
+    return exporting.export_response(
+        "certificates", exporting.CERTIFICATE_COLUMNS, rows.iterator(chunk_size=2000), filters.format
+    )
 
 
-@router.post("/suppliers/{supplier_id}/certificates", response={201: SupplierCertificateOut}, tags=["certificates"])
+@router.post(
+    "/suppliers/{supplier_id}/certificates", response={201: SupplierCertificateOut}, tags=["certificates"]
+)
 def create_certificate(request: HttpRequest, supplier_id: int, payload: SupplierCertificateIn) -> Status:
     actor = actor_of(request)
     require(actor, "certificates.upload")
@@ -653,7 +777,9 @@ def get_certificate(request: HttpRequest, certificate_id: int) -> Certificate:
 
 
 @router.patch("/certificates/{certificate_id}", response=SupplierCertificateOut, tags=["certificates"])
-def update_certificate(request: HttpRequest, certificate_id: int, payload: SupplierCertificatePatch) -> Certificate:
+def update_certificate(
+    request: HttpRequest, certificate_id: int, payload: SupplierCertificatePatch
+) -> Certificate:
     actor = actor_of(request)
     require(actor, "certificates.upload")
     cert = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
@@ -666,18 +792,33 @@ class CertificateWithdrawIn(Schema):
     reason: str = Field(..., max_length=2000)
 
 
-@router.post("/certificates/{certificate_id}/withdraw", response=SupplierCertificateOut, tags=["certificates"])
-def withdraw_certificate(request: HttpRequest, certificate_id: int, payload: CertificateWithdrawIn) -> Certificate:
+@router.post(
+    "/certificates/{certificate_id}/withdraw", response=SupplierCertificateOut, tags=["certificates"]
+)
+def withdraw_certificate(
+    request: HttpRequest, certificate_id: int, payload: CertificateWithdrawIn
+) -> Certificate:
     actor = actor_of(request)
     require(actor, "suppliers.change")
     cert = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
     return services.certificate_withdraw(actor=actor, certificate=cert, reason=payload.reason)
 
 
-_ONE_FILE = {"requestBody": {"content": {
-    "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
-    "application/json": {"schema": {"type": "object", "properties": {"filename": {"type": "string"},
-                                                                     "content_base64": {"type": "string"}}}}}}}
+_ONE_FILE = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+            },
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"filename": {"type": "string"}, "content_base64": {"type": "string"}},
+                }
+            },
+        }
+    }
+}
 
 
 def _one_file(request: HttpRequest) -> services.ImportSource:
@@ -692,23 +833,37 @@ def _one_file(request: HttpRequest) -> services.ImportSource:
     if not isinstance(name, str):
         raise Invalid("The file name is text.", fields={"filename": "Expected a string."})
     if body.get("content_base64") is None:
-        raise Invalid("Attach the file.", fields={"content_base64": "Send the file as base64 (or multipart `file`)."})
-    return services.ImportSource(name=name[:200], content=decode_base64(body["content_base64"], "content_base64"))
+        raise Invalid(
+            "Attach the file.", fields={"content_base64": "Send the file as base64 (or multipart `file`)."}
+        )
+    return services.ImportSource(
+        name=name[:200], content=decode_base64(body["content_base64"], "content_base64")
+    )
 
 
-@router.post("/certificates/{certificate_id}/file", response=SupplierCertificateOut, tags=["certificates"],
-             summary="Attach the certificate file (PDF, PNG or JPEG; checked by content)", openapi_extra=_ONE_FILE)
+@router.post(
+    "/certificates/{certificate_id}/file",
+    response=SupplierCertificateOut,
+    tags=["certificates"],
+    summary="Attach the certificate file (PDF, PNG or JPEG; checked by content)",
+    openapi_extra=_ONE_FILE,
+)
 def upload_certificate_file(request: HttpRequest, certificate_id: int) -> Certificate:
     actor = actor_of(request)
     require(actor, "certificates.upload")
     cert = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
     upload = _one_file(request)
-    return services.certificate_attach_file(actor=actor, certificate=cert, content=upload.content or b"",
-                                            filename=upload.name)
+    return services.certificate_attach_file(
+        actor=actor, certificate=cert, content=upload.content or b"", filename=upload.name
+    )
 
 
-@router.get("/certificates/{certificate_id}/file", tags=["certificates"], response={200: None},
-            summary="Download the certificate file")
+@router.get(
+    "/certificates/{certificate_id}/file",
+    tags=["certificates"],
+    response={200: None},
+    summary="Download the certificate file",
+)
 def download_certificate_file(request: HttpRequest, certificate_id: int) -> FileResponse:
     cert = selectors.certificate_get(actor=_read(request), certificate_id=certificate_id)
     return certificate_file_response(cert)
@@ -717,8 +872,12 @@ def download_certificate_file(request: HttpRequest, certificate_id: int) -> File
 def certificate_file_response(cert: Certificate) -> FileResponse:
     if not cert.file:
         raise NotFound("This certificate has no file attached.")
-    return FileResponse(cert.file.open("rb"), content_type=cert.file_type, as_attachment=True,
-                        filename=cert.file_name or cert.file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        cert.file.open("rb"),
+        content_type=cert.file_type,
+        as_attachment=True,
+        filename=cert.file_name or cert.file.name.rsplit("/", 1)[-1],
+    )
 
 
 # --- audits, findings, corrective actions ---------------------------------------------------------
@@ -772,14 +931,21 @@ class SupplierAuditIn(Schema):
 
 @router.get("/audits", response=list[SupplierAuditOut], tags=["audits"])
 @paginate(Page)
-def list_audits(request: HttpRequest, supplier: int | None = None,
-                kind: Literal["social", "environmental", "security"] | None = None) -> object:
+def list_audits(
+    request: HttpRequest,
+    supplier: int | None = None,
+    kind: Literal["social", "environmental", "security"] | None = None,
+) -> object:
     return selectors.audit_list(actor=_read(request), supplier=supplier, kind=kind)
 
 
 @router.get("/audits/export", tags=["audits"], response={200: None}, summary="Audits as CSV or XLSX")
-def export_audits(request: HttpRequest, supplier: int | None = None,
-                  kind: Literal["social", "environmental", "security"] | None = None, format: Format = "csv") -> HttpResponse:
+def export_audits(
+    request: HttpRequest,
+    supplier: int | None = None,
+    kind: Literal["social", "environmental", "security"] | None = None,
+    format: Format = "csv",
+) -> HttpResponse:
     rows = selectors.audit_list(actor=_read(request), supplier=supplier, kind=kind)
     return exporting.export_response("audits", exporting.AUDIT_COLUMNS, rows, format)
 
@@ -792,8 +958,15 @@ def create_audit(request: HttpRequest, supplier_id: int, payload: SupplierAuditI
     site = supplier.sites.filter(pk=payload.site).first() if payload.site else None
     if payload.site and site is None:
         raise Invalid("Unknown site.", fields={"site": f"Not a site of {supplier.name}."})
-    audit = services.audit_create(actor=actor, supplier=supplier, kind=payload.kind, date=payload.date,
-                                  auditor=payload.auditor, scope=payload.scope, site=site)
+    audit = services.audit_create(
+        actor=actor,
+        supplier=supplier,
+        kind=payload.kind,
+        date=payload.date,
+        auditor=payload.auditor,
+        scope=payload.scope,
+        site=site,
+    )
     return Status(201, audit)
 
 
@@ -804,7 +977,9 @@ def get_audit(request: HttpRequest, audit_id: int) -> SupplierAudit:
 
 class AuditFindingIn(Schema):
     severity: Literal["critical", "major", "minor"]
-    requirement: str = Field(..., max_length=200, description="The requirement cited (a URN from the library, or text)")
+    requirement: str = Field(
+        ..., max_length=200, description="The requirement cited (a URN from the library, or text)"
+    )
     description: str = Field(..., max_length=10000)
 
 
@@ -887,12 +1062,21 @@ class CorrectiveActionQuery(Schema):
 
 def _action_filters(actor: User, query: CorrectiveActionQuery) -> selectors.ActionFilters:
     unit = _unit(actor, query.org_unit)
-    return selectors.ActionFilters(supplier=query.supplier, org_unit=unit.pk if unit else None, status=query.status,
-                                   overdue=query.overdue, severity=query.severity)
+    return selectors.ActionFilters(
+        supplier=query.supplier,
+        org_unit=unit.pk if unit else None,
+        status=query.status,
+        overdue=query.overdue,
+        severity=query.severity,
+    )
 
 
-@router.post("/findings/{finding_id}/corrective-action", response={201: CorrectiveActionOut}, tags=["audits"],
-             summary="The corrective action plan for a finding (one per finding)")
+@router.post(
+    "/findings/{finding_id}/corrective-action",
+    response={201: CorrectiveActionOut},
+    tags=["audits"],
+    summary="The corrective action plan for a finding (one per finding)",
+)
 def create_action(request: HttpRequest, finding_id: int, payload: CorrectiveActionIn) -> Status:
     actor = actor_of(request)
     require(actor, "audits.record")
@@ -912,8 +1096,12 @@ class CorrectiveActionExportQuery(CorrectiveActionQuery):
     format: Format = "csv"
 
 
-@router.get("/corrective-actions/export", tags=["audits"], response={200: None},
-            summary="Corrective actions as CSV or XLSX, with the list's filters")
+@router.get(
+    "/corrective-actions/export",
+    tags=["audits"],
+    response={200: None},
+    summary="Corrective actions as CSV or XLSX, with the list's filters",
+)
 def export_actions(request: HttpRequest, filters: Query[CorrectiveActionExportQuery]) -> HttpResponse:
     actor = _read(request)
     rows = selectors.action_list(actor=actor, filters=_action_filters(actor, filters))
@@ -925,8 +1113,12 @@ def get_action(request: HttpRequest, action_id: int) -> CorrectiveAction:
     return selectors.action_get(actor=_read(request), action_id=action_id)
 
 
-@router.patch("/corrective-actions/{action_id}", response=CorrectiveActionOut, tags=["audits"],
-              summary="Work the action (root cause, action, evidence, status); staff verify and close")
+@router.patch(
+    "/corrective-actions/{action_id}",
+    response=CorrectiveActionOut,
+    tags=["audits"],
+    summary="Work the action (root cause, action, evidence, status); staff verify and close",
+)
 def update_action(request: HttpRequest, action_id: int, payload: CorrectiveActionPatch) -> CorrectiveAction:
     actor = actor_of(request)
     require(actor, "actions.work")
@@ -935,14 +1127,21 @@ def update_action(request: HttpRequest, action_id: int, payload: CorrectiveActio
     return selectors.action_get(actor=actor, action_id=plan.pk)
 
 
-@router.post("/corrective-actions/{action_id}/evidence", response=CorrectiveActionOut, tags=["audits"],
-             summary="Attach an evidence file (PDF, PNG or JPEG)", openapi_extra=_ONE_FILE)
+@router.post(
+    "/corrective-actions/{action_id}/evidence",
+    response=CorrectiveActionOut,
+    tags=["audits"],
+    summary="Attach an evidence file (PDF, PNG or JPEG)",
+    openapi_extra=_ONE_FILE,
+)
 def upload_evidence(request: HttpRequest, action_id: int) -> CorrectiveAction:
     actor = actor_of(request)
     require(actor, "actions.work")
     plan = selectors.action_get(actor=actor, action_id=action_id)
     upload = _one_file(request)
-    services.action_attach_evidence(actor=actor, plan=plan, content=upload.content or b"", filename=upload.name)
+    services.action_attach_evidence(
+        actor=actor, plan=plan, content=upload.content or b"", filename=upload.name
+    )
     return selectors.action_get(actor=actor, action_id=plan.pk)
 
 
@@ -959,8 +1158,15 @@ class QuestionnaireTemplateOut(Schema):
 @router.get("/questionnaires/templates", response=list[QuestionnaireTemplateOut], tags=["questionnaires"])
 def list_templates(request: HttpRequest) -> list[dict[str, Any]]:
     _read(request)
-    return [{"key": t["key"], "version": t["version"], "title": t["title"],
-             "questions": sum(len(s["questions"]) for s in t["sections"])} for t in services.templates().values()]
+    return [
+        {
+            "key": t["key"],
+            "version": t["version"],
+            "title": t["title"],
+            "questions": sum(len(s["questions"]) for s in t["sections"]),
+        }
+        for t in services.templates().values()
+    ]
 
 
 @router.get("/questionnaires/templates/{template_key}", response=dict[str, Any], tags=["questionnaires"])
@@ -1003,16 +1209,26 @@ class QuestionnaireResponseDetailOut(QuestionnaireResponseOut):
 
 @router.get("/questionnaire-responses", response=list[QuestionnaireResponseOut], tags=["questionnaires"])
 @paginate(Page)
-def list_responses(request: HttpRequest, supplier: int | None = None,
-                   status: Literal["sent", "draft", "submitted", "returned", "accepted"] | None = None) -> object:
+def list_responses(
+    request: HttpRequest,
+    supplier: int | None = None,
+    status: Literal["sent", "draft", "submitted", "returned", "accepted"] | None = None,
+) -> object:
     return selectors.response_list(actor=_read(request), supplier=supplier, status=status)
 
 
-@router.get("/questionnaire-responses/export", tags=["questionnaires"], response={200: None},
-            summary="Questionnaires as CSV or XLSX")
-def export_responses(request: HttpRequest, supplier: int | None = None,
-                     status: Literal["sent", "draft", "submitted", "returned", "accepted"] | None = None,
-                     format: Format = "csv") -> HttpResponse:
+@router.get(
+    "/questionnaire-responses/export",
+    tags=["questionnaires"],
+    response={200: None},
+    summary="Questionnaires as CSV or XLSX",
+)
+def export_responses(
+    request: HttpRequest,
+    supplier: int | None = None,
+    status: Literal["sent", "draft", "submitted", "returned", "accepted"] | None = None,
+    format: Format = "csv",
+) -> HttpResponse:
     rows = selectors.response_list(actor=_read(request), supplier=supplier, status=status)
     return exporting.export_response("questionnaires", exporting.RESPONSE_COLUMNS, rows, format)
 
@@ -1022,39 +1238,60 @@ class QuestionnaireSendIn(Schema):
     due_date: str | None = Field(None, max_length=40)
 
 
-@router.post("/suppliers/{supplier_id}/questionnaires", response={201: QuestionnaireResponseDetailOut}, tags=["questionnaires"],
-             summary="Send a questionnaire for the supplier to answer in the portal")
+@router.post(
+    "/suppliers/{supplier_id}/questionnaires",
+    response={201: QuestionnaireResponseDetailOut},
+    tags=["questionnaires"],
+    summary="Send a questionnaire for the supplier to answer in the portal",
+)
 def send_questionnaire(request: HttpRequest, supplier_id: int, payload: QuestionnaireSendIn) -> Status:
     actor = actor_of(request)
     require(actor, "questionnaires.send")
     supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
-    response = services.questionnaire_send(actor=actor, supplier=supplier, template_key=payload.template,
-                                           due_date=payload.due_date)
+    response = services.questionnaire_send(
+        actor=actor, supplier=supplier, template_key=payload.template, due_date=payload.due_date
+    )
     return Status(201, response)
 
 
-@router.get("/questionnaire-responses/{response_id}", response=QuestionnaireResponseDetailOut, tags=["questionnaires"])
+@router.get(
+    "/questionnaire-responses/{response_id}", response=QuestionnaireResponseDetailOut, tags=["questionnaires"]
+)
 def get_response(request: HttpRequest, response_id: int) -> QuestionnaireResponse:
     return selectors.response_get(actor=_read(request), response_id=response_id)
 
 
 class QuestionnaireAnswersIn(Schema):
-    answers: dict[str, Any] = Field(..., description="question id -> answer (yes/no, option value, number, text, date)")
-    submit: bool = Field(False, description="Submit for review (every shown required question must be answered)")
+    answers: dict[str, Any] = Field(
+        ..., description="question id -> answer (yes/no, option value, number, text, date)"
+    )
+    submit: bool = Field(
+        False, description="Submit for review (every shown required question must be answered)"
+    )
 
 
-@router.patch("/questionnaire-responses/{response_id}", response=QuestionnaireResponseDetailOut, tags=["questionnaires"],
-              summary="Save answers (the supplier, through its portal login), and optionally submit them")
-def answer_questionnaire(request: HttpRequest, response_id: int, payload: QuestionnaireAnswersIn) -> QuestionnaireResponse:
+@router.patch(
+    "/questionnaire-responses/{response_id}",
+    response=QuestionnaireResponseDetailOut,
+    tags=["questionnaires"],
+    summary="Save answers (the supplier, through its portal login), and optionally submit them",
+)
+def answer_questionnaire(
+    request: HttpRequest, response_id: int, payload: QuestionnaireAnswersIn
+) -> QuestionnaireResponse:
     actor = _read(request)
     response = selectors.response_get(actor=actor, response_id=response_id)
     # Answers to questions that do not exist are malformed whoever sends them; only then is it whose turn it is.
     unknown = sorted(set(payload.answers) - {q["id"] for q in questionnaire.questions(response.template)})
     if unknown:
-        raise Invalid("Answers to questions that are not in the questionnaire.",
-                      fields={f"answers.{k}": "There is no such question in this questionnaire." for k in unknown})
+        raise Invalid(
+            "Answers to questions that are not in the questionnaire.",
+            fields={f"answers.{k}": "There is no such question in this questionnaire." for k in unknown},
+        )
     require(actor, "questionnaires.answer")
-    return services.questionnaire_save(actor=actor, response=response, answers=payload.answers, submit=payload.submit)
+    return services.questionnaire_save(
+        actor=actor, response=response, answers=payload.answers, submit=payload.submit
+    )
 
 
 class QuestionnaireReviewIn(Schema):
@@ -1063,11 +1300,22 @@ class QuestionnaireReviewIn(Schema):
     question_comments: dict[str, str] = Field(default_factory=dict)
 
 
-@router.post("/questionnaire-responses/{response_id}/review", response=QuestionnaireResponseDetailOut, tags=["questionnaires"],
-             summary="Accept submitted answers, or return them to the supplier with comments")
-def review_questionnaire(request: HttpRequest, response_id: int, payload: QuestionnaireReviewIn) -> QuestionnaireResponse:
+@router.post(
+    "/questionnaire-responses/{response_id}/review",
+    response=QuestionnaireResponseDetailOut,
+    tags=["questionnaires"],
+    summary="Accept submitted answers, or return them to the supplier with comments",
+)
+def review_questionnaire(
+    request: HttpRequest, response_id: int, payload: QuestionnaireReviewIn
+) -> QuestionnaireResponse:
     actor = actor_of(request)
     require(actor, "questionnaires.review")
     response = selectors.response_get(actor=actor, response_id=response_id)
-    return services.questionnaire_review(actor=actor, response=response, decision=payload.decision,
-                                         comment=payload.comment, question_comments=payload.question_comments)
+    return services.questionnaire_review(
+        actor=actor,
+        response=response,
+        decision=payload.decision,
+        comment=payload.comment,
+        question_comments=payload.question_comments,
+    )

@@ -50,14 +50,18 @@ def insert_rows(model: type[Model], fields: list[str], rows: Iterable[tuple[Any,
     return count
 
 
-def upsert_rows(model: type[Model], fields: list[str], rows: Iterable[tuple[Any, ...]], *, conflict: str) -> int:
+def upsert_rows(
+    model: type[Model], fields: list[str], rows: Iterable[tuple[Any, ...]], *, conflict: str
+) -> int:
     """INSERT ... ON CONFLICT (conflict) DO UPDATE the other fields (SQLite 3.24+ and PostgreSQL)."""
     qn = connection.ops.quote_name
     cols = columns(model, fields)
     key = columns(model, [conflict])[0]
     updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in cols if c != key)
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in cols)}) "  # noqa: S608 - names are ours
-           f"VALUES ({', '.join(['%s'] * len(cols))}) ON CONFLICT ({qn(key)}) DO UPDATE SET {updates}")
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in cols)}) "  # noqa: S608 - names are ours
+        f"VALUES ({', '.join(['%s'] * len(cols))}) ON CONFLICT ({qn(key)}) DO UPDATE SET {updates}"
+    )
     count = 0
     with connection.cursor() as cursor:
         for batch in _batches(rows):
@@ -66,12 +70,16 @@ def upsert_rows(model: type[Model], fields: list[str], rows: Iterable[tuple[Any,
     return count
 
 
-def update_rows(model: type[Model], fields: list[str], rows: Iterable[tuple[Any, ...]], key: str = "id") -> int:
+def update_rows(
+    model: type[Model], fields: list[str], rows: Iterable[tuple[Any, ...]], key: str = "id"
+) -> int:
     """UPDATE ... SET f1 = %s, ... WHERE key = %s for each row (*values, key value)."""
     qn = connection.ops.quote_name
     assignments = ", ".join(f"{qn(c)} = %s" for c in columns(model, fields))
-    sql = (f"UPDATE {qn(model._meta.db_table)} SET {assignments} "  # noqa: S608 - names are ours, values bound
-           f"WHERE {qn(columns(model, [key])[0])} = %s")
+    sql = (
+        f"UPDATE {qn(model._meta.db_table)} SET {assignments} "  # noqa: S608 - names are ours, values bound
+        f"WHERE {qn(columns(model, [key])[0])} = %s"
+    )
     count = 0
     with connection.cursor() as cursor:
         for batch in _batches(rows):

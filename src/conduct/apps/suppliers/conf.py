@@ -30,7 +30,9 @@ def _get(name: str) -> object:
             return tuple(int(part) for part in raw.split(","))
         return int(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number (or a comma-separated list of them), got {raw!r}") from None
+        raise ConfigError(
+            f"{name} must be a whole number (or a comma-separated list of them), got {raw!r}"
+        ) from None
 
 
 def expiry_window_days() -> int:

@@ -38,13 +38,22 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
     for item in spec.get("suppliers", []):
         supplier = Supplier.objects.filter(external_id=item["external_id"]).first()
         if supplier is None:
-            portal = (PortalOrganisation.objects.filter(kind="supplier", name=item["portal_org"]).first()
-                      if item.get("portal_org") else None)
+            portal = (
+                PortalOrganisation.objects.filter(kind="supplier", name=item["portal_org"]).first()
+                if item.get("portal_org")
+                else None
+            )
             supplier = services.supplier_create(
-                actor=None, name=item["name"], country=item["country"], region=item.get("region", ""),
-                org_unit=OrgUnit.objects.get(code=item["unit"]), categories=item.get("categories", []),
-                external_id=item["external_id"], aliases=item.get("aliases", []),
-                registration_id=item.get("registration_id", ""), portal_org=portal,
+                actor=None,
+                name=item["name"],
+                country=item["country"],
+                region=item.get("region", ""),
+                org_unit=OrgUnit.objects.get(code=item["unit"]),
+                categories=item.get("categories", []),
+                external_id=item["external_id"],
+                aliases=item.get("aliases", []),
+                registration_id=item.get("registration_id", ""),
+                portal_org=portal,
             )
             created += 1
             for site in item.get("sites", []):
@@ -54,8 +63,13 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
             if item.get("status") and item["status"] != supplier.status:
                 # Suppliers that were already approved before Conduct came in: recorded as found.
                 Supplier.objects.filter(pk=supplier.pk).update(status=item["status"])
-                ledger_append(actor="demo", action="supplier.status_as_found", object_type="supplier",
-                              object_id=supplier.pk, summary={"status": item["status"]})
+                ledger_append(
+                    actor="demo",
+                    action="supplier.status_as_found",
+                    object_type="supplier",
+                    object_id=supplier.pk,
+                    summary={"status": item["status"]},
+                )
                 supplier.status = item["status"]
         by_ext[item["external_id"]] = supplier
     for buyer, sub in spec.get("relations", []):
@@ -64,11 +78,18 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
             created += 1
     for cert in spec.get("certificates", []):
         supplier = by_ext[cert["supplier"]]
-        if Certificate.objects.filter(supplier=supplier, standard=cert["standard"], number=cert["number"]).exists():
+        if Certificate.objects.filter(
+            supplier=supplier, standard=cert["standard"], number=cert["number"]
+        ).exists():
             continue
         services.certificate_create(
-            actor=None, supplier=supplier, standard=cert["standard"], number=cert["number"], issuer=cert.get("issuer", ""),
-            accreditation_body=cert.get("accreditation_body", ""), valid_from=_day(cert.get("valid_from")),
+            actor=None,
+            supplier=supplier,
+            standard=cert["standard"],
+            number=cert["number"],
+            issuer=cert.get("issuer", ""),
+            accreditation_body=cert.get("accreditation_body", ""),
+            valid_from=_day(cert.get("valid_from")),
             valid_until=_day(cert["valid_until"]),
         )
         created += 1
@@ -76,26 +97,41 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
         supplier = by_ext[audit_spec["supplier"]]
         if supplier.audits.exists():
             continue
-        audit = services.audit_create(actor=None, supplier=supplier, kind=audit_spec["kind"],
-                                      date=_day(audit_spec["date"]), auditor=audit_spec["auditor"],
-                                      scope=audit_spec.get("scope", ""))
+        audit = services.audit_create(
+            actor=None,
+            supplier=supplier,
+            kind=audit_spec["kind"],
+            date=_day(audit_spec["date"]),
+            auditor=audit_spec["auditor"],
+            scope=audit_spec.get("scope", ""),
+        )
         created += 1
         for finding_spec in audit_spec.get("findings", []):
-            finding = services.finding_add(actor=None, audit=audit, severity=finding_spec["severity"],
-                                           requirement=finding_spec["requirement"],
-                                           description=finding_spec["description"])
+            finding = services.finding_add(
+                actor=None,
+                audit=audit,
+                severity=finding_spec["severity"],
+                requirement=finding_spec["requirement"],
+                description=finding_spec["description"],
+            )
             plan_spec = finding_spec.get("action")
             if plan_spec:
-                plan = services.action_create(actor=None, finding=finding, action=plan_spec["action"],
-                                              owner=plan_spec["owner"], due_date=_day(plan_spec["due_date"]),
-                                              root_cause=plan_spec.get("root_cause", ""))
+                plan = services.action_create(
+                    actor=None,
+                    finding=finding,
+                    action=plan_spec["action"],
+                    owner=plan_spec["owner"],
+                    due_date=_day(plan_spec["due_date"]),
+                    root_cause=plan_spec.get("root_cause", ""),
+                )
                 if plan_spec.get("status"):
                     services.action_update(actor=None, plan=plan, status=plan_spec["status"])
     for q in spec.get("questionnaires", []):
         supplier = by_ext[q["supplier"]]
         if not supplier.questionnaires.filter(template_key=q["template"]).exists():
-            services.questionnaire_send(actor=None, supplier=supplier, template_key=q["template"],
-                                        due_date=_day(q.get("due_date")))
+            services.questionnaire_send(
+                actor=None, supplier=supplier, template_key=q["template"], due_date=_day(q.get("due_date"))
+            )
             created += 1
     for item in spec.get("suppliers", []):
         supplier = by_ext[item["external_id"]]
@@ -104,4 +140,3 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
     if created:
         services.risk_recompute_all(actor="demo")
     return created
-

@@ -42,7 +42,9 @@ def _csv_text(value: Any) -> Any:
     return value
 
 
-def export_response(name: str, columns: list[Column], rows: Iterable[Any], fmt: str) -> HttpResponse | StreamingHttpResponse:
+def export_response(
+    name: str, columns: list[Column], rows: Iterable[Any], fmt: str
+) -> HttpResponse | StreamingHttpResponse:
     if fmt not in FORMATS:
         raise Invalid("Unknown export format.", fields={"format": "Expected csv or xlsx."})
     stamp = timezone.localdate().isoformat()
@@ -80,35 +82,68 @@ def export_response(name: str, columns: list[Column], rows: Iterable[Any], fmt: 
 
 
 SUPPLIER_COLUMNS: list[Column] = [
-    ("id", lambda s: s.pk), ("external_id", lambda s: s.external_id), ("name", lambda s: s.name),
-    ("country", lambda s: s.country), ("region", lambda s: s.region), ("categories", lambda s: s.category_list),
-    ("tier", lambda s: s.tier), ("status", lambda s: s.status), ("org_unit", lambda s: s.org_unit.code),
-    ("registration_id", lambda s: s.registration_id), ("risk_score", lambda s: s.risk_score),
-    ("risk_band", lambda s: s.risk_band), ("designated_region", lambda s: s.designated_region),
+    ("id", lambda s: s.pk),
+    ("external_id", lambda s: s.external_id),
+    ("name", lambda s: s.name),
+    ("country", lambda s: s.country),
+    ("region", lambda s: s.region),
+    ("categories", lambda s: s.category_list),
+    ("tier", lambda s: s.tier),
+    ("status", lambda s: s.status),
+    ("org_unit", lambda s: s.org_unit.code),
+    ("registration_id", lambda s: s.registration_id),
+    ("risk_score", lambda s: s.risk_score),
+    ("risk_band", lambda s: s.risk_band),
+    ("designated_region", lambda s: s.designated_region),
     ("updated_at", lambda s: s.updated_at),
 ]
 PORTAL_SUPPLIER_COLUMNS: list[Column] = [c for c in SUPPLIER_COLUMNS if not c[0].startswith("risk_")]
 CERTIFICATE_COLUMNS: list[Column] = [
-    ("id", lambda c: c.pk), ("supplier_external_id", lambda c: c.supplier.external_id),
-    ("supplier", lambda c: c.supplier.name), ("standard", lambda c: c.standard), ("number", lambda c: c.number),
-    ("issuer", lambda c: c.issuer), ("accreditation_body", lambda c: c.accreditation_body),
-    ("valid_from", lambda c: c.valid_from), ("valid_until", lambda c: c.valid_until), ("status", lambda c: c.status),
+    ("id", lambda c: c.pk),
+    ("supplier_external_id", lambda c: c.supplier.external_id),
+    ("supplier", lambda c: c.supplier.name),
+    ("standard", lambda c: c.standard),
+    ("number", lambda c: c.number),
+    ("issuer", lambda c: c.issuer),
+    ("accreditation_body", lambda c: c.accreditation_body),
+    ("valid_from", lambda c: c.valid_from),
+    ("valid_until", lambda c: c.valid_until),
+    ("status", lambda c: c.status),
     ("file_sha256", lambda c: c.file_sha256),
 ]
 ACTION_COLUMNS: list[Column] = [
-    ("id", lambda a: a.pk), ("supplier", lambda a: a.supplier.name), ("org_unit", lambda a: a.supplier.org_unit.code),
-    ("finding", lambda a: a.finding_id), ("severity", lambda a: a.finding.severity),
-    ("requirement", lambda a: a.finding.requirement), ("action", lambda a: a.action), ("owner", lambda a: a.owner),
-    ("due_date", lambda a: a.due_date), ("status", lambda a: a.status), ("overdue", lambda a: a.is_overdue),
-    ("root_cause", lambda a: a.root_cause), ("evidence", lambda a: a.evidence),
+    ("id", lambda a: a.pk),
+    ("supplier", lambda a: a.supplier.name),
+    ("org_unit", lambda a: a.supplier.org_unit.code),
+    ("finding", lambda a: a.finding_id),
+    ("severity", lambda a: a.finding.severity),
+    ("requirement", lambda a: a.finding.requirement),
+    ("action", lambda a: a.action),
+    ("owner", lambda a: a.owner),
+    ("due_date", lambda a: a.due_date),
+    ("status", lambda a: a.status),
+    ("overdue", lambda a: a.is_overdue),
+    ("root_cause", lambda a: a.root_cause),
+    ("evidence", lambda a: a.evidence),
 ]
 AUDIT_COLUMNS: list[Column] = [
-    ("id", lambda a: a.pk), ("supplier", lambda a: a.supplier.name), ("kind", lambda a: a.kind),
-    ("date", lambda a: a.date), ("auditor", lambda a: a.auditor), ("scope", lambda a: a.scope),
-    ("findings", lambda a: a.finding_count), ("open_findings", lambda a: a.open_findings),
+    ("id", lambda a: a.pk),
+    ("supplier", lambda a: a.supplier.name),
+    ("kind", lambda a: a.kind),
+    ("date", lambda a: a.date),
+    ("auditor", lambda a: a.auditor),
+    ("scope", lambda a: a.scope),
+    ("findings", lambda a: a.finding_count),
+    ("open_findings", lambda a: a.open_findings),
 ]
 RESPONSE_COLUMNS: list[Column] = [
-    ("id", lambda r: r.pk), ("supplier", lambda r: r.supplier.name), ("template", lambda r: r.template_key),
-    ("status", lambda r: r.status), ("score", lambda r: r.score), ("sent_at", lambda r: r.sent_at),
-    ("due_date", lambda r: r.due_date), ("submitted_at", lambda r: r.submitted_at), ("flags", lambda r: len(r.flags)),
+    ("id", lambda r: r.pk),
+    ("supplier", lambda r: r.supplier.name),
+    ("template", lambda r: r.template_key),
+    ("status", lambda r: r.status),
+    ("score", lambda r: r.score),
+    ("sent_at", lambda r: r.sent_at),
+    ("due_date", lambda r: r.due_date),
+    ("submitted_at", lambda r: r.submitted_at),
+    ("flags", lambda r: len(r.flags)),
 ]

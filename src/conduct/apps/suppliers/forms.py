@@ -16,18 +16,25 @@ def _split(value: str) -> list[str]:
 
 class SupplierForm(forms.Form):
     name = forms.CharField(max_length=300)
-    external_id = forms.CharField(max_length=100, required=False, help_text="Your ERP's number for the supplier")
+    external_id = forms.CharField(
+        max_length=100, required=False, help_text="Your ERP's number for the supplier"
+    )
     country = forms.CharField(max_length=2, help_text="ISO code, e.g. VN")
     region = forms.CharField(max_length=200, required=False)
     address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    categories = forms.MultipleChoiceField(choices=[(c, c.replace("_", " ")) for c in CATEGORIES], required=False,
-                                           widget=forms.CheckboxSelectMultiple)
+    categories = forms.MultipleChoiceField(
+        choices=[(c, c.replace("_", " ")) for c in CATEGORIES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     registration_id = forms.CharField(max_length=100, required=False)
     aliases = forms.CharField(required=False, help_text="Other names, separated by ;")
     org_unit = forms.ChoiceField(label="Owning org unit")
     portal_org = forms.ChoiceField(label="Portal organisation", required=False)
 
-    def __init__(self, *args: Any, units: Any = (), portal_orgs: Any = (), editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: Any = (), portal_orgs: Any = (), editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].choices = [(u.pk, u.name) for u in units]
         self.fields["portal_org"].choices = [("", "—"), *[(o.pk, o.name) for o in portal_orgs]]
@@ -72,9 +79,12 @@ class CertificateForm(forms.Form):
     issuer = forms.CharField(max_length=200, required=False, label="Issuing (certification) body")
     accreditation_body = forms.CharField(max_length=200, required=False)
     scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    valid_from = forms.CharField(max_length=40, required=False, help_text="YYYY-MM-DD",
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.CharField(max_length=40, help_text="YYYY-MM-DD", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.CharField(
+        max_length=40, required=False, help_text="YYYY-MM-DD", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.CharField(
+        max_length=40, help_text="YYYY-MM-DD", widget=forms.DateInput(attrs={"type": "date"})
+    )
     sites = SiteIdsField(label="Sites covered", required=False, widget=forms.CheckboxSelectMultiple)
     file = forms.FileField(required=False, help_text="PDF, PNG or JPEG")
 
@@ -83,8 +93,11 @@ class CertificateForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["sites"]
         field.choices = [(s.pk, str(s)) for s in sites]
-        field.help_text = ("The sites the certificate covers; none ticked: it names no site."
-                           if field.choices else "No sites recorded for this supplier yet.")
+        field.help_text = (
+            "The sites the certificate covers; none ticked: it names no site."
+            if field.choices
+            else "No sites recorded for this supplier yet."
+        )
 
 
 class AuditForm(forms.Form):
@@ -120,8 +133,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class ImportForm(forms.Form):
-    files = forms.FileField(widget=MultipleFileInput(), required=False,
-                            help_text="CSV or XLSX: suppliers, sites, certificates, relations (one or more files)")
+    files = forms.FileField(
+        widget=MultipleFileInput(),
+        required=False,
+        help_text="CSV or XLSX: suppliers, sites, certificates, relations (one or more files)",
+    )
     org_unit = forms.ChoiceField(label="Org unit for new suppliers", required=False)
 
     def __init__(self, *args: Any, units: Any = (), **kwargs: Any) -> None:

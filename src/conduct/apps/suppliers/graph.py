@@ -54,7 +54,9 @@ def ancestors(ids: Iterable[int]) -> set[int]:
     while frontier:
         found: set[int] = set()
         for batch in chunks(frontier):
-            found.update(SupplierRelation.objects.filter(supplier_id__in=batch).values_list("buyer_id", flat=True))
+            found.update(
+                SupplierRelation.objects.filter(supplier_id__in=batch).values_list("buyer_id", flat=True)
+            )
         frontier = found - seen
         seen |= found
     return seen
@@ -68,7 +70,9 @@ def below(ids: Iterable[int]) -> tuple[set[int], dict[int, list[int]]]:
     while frontier:
         found: set[int] = set()
         for batch in chunks(frontier):
-            for buyer, sub in SupplierRelation.objects.filter(buyer_id__in=batch).values_list("buyer_id", "supplier_id"):
+            for buyer, sub in SupplierRelation.objects.filter(buyer_id__in=batch).values_list(
+                "buyer_id", "supplier_id"
+            ):
                 graph.setdefault(buyer, []).append(sub)
                 found.add(sub)
         frontier = found - nodes

@@ -50,7 +50,9 @@ class Supplier(models.Model):
     )
     # Sorted gate categories joined with ";" (a plain column, so a category filter works on every database).
     categories = models.CharField(max_length=400, blank=True)
-    tier = models.PositiveSmallIntegerField(default=1, help_text="1 = direct supplier; 2 = its sub-supplier ...")
+    tier = models.PositiveSmallIntegerField(
+        default=1, help_text="1 = direct supplier; 2 = its sub-supplier ..."
+    )
     status = models.CharField(max_length=12, choices=SupplierStatus.choices, default=SupplierStatus.PROSPECT)
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="suppliers")
     portal_org = models.OneToOneField(
@@ -78,7 +80,9 @@ class Supplier(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["registration_id"], condition=~models.Q(registration_id=""), name="supplier_registration_unique"
+                fields=["registration_id"],
+                condition=~models.Q(registration_id=""),
+                name="supplier_registration_unique",
             )
         ]
 
@@ -157,7 +161,9 @@ class CertificateStatus(models.TextChoices):
 
 class Certificate(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="certificates")
-    standard = models.CharField(max_length=60, help_text='"SA8000", "ISO 45001", "ISO 14001" or another standard')
+    standard = models.CharField(
+        max_length=60, help_text='"SA8000", "ISO 45001", "ISO 14001" or another standard'
+    )
     number = models.CharField(max_length=100)
     issuer = models.CharField(max_length=200, blank=True, help_text="Certification body")
     accreditation_body = models.CharField(max_length=200, blank=True)
@@ -178,16 +184,24 @@ class Certificate(models.Model):
     class Meta:
         ordering = ["supplier_id", "standard", "-valid_until"]
         constraints = [
-            models.UniqueConstraint(fields=["supplier", "standard", "number"], name="certificate_unique_number")
+            models.UniqueConstraint(
+                fields=["supplier", "standard", "number"], name="certificate_unique_number"
+            )
         ]
         indexes = [
             models.Index(fields=["valid_until"], name="certificate_valid_until"),
             # Partial and covering (withdrawn_at is NULL in every row, but a query naming it needs the column):
             # "which suppliers hold a certificate in force / expiring / lapsed" without reading the table.
-            models.Index(fields=["supplier", "standard", "valid_until", "valid_from", "withdrawn_at"],
-                         condition=models.Q(withdrawn_at__isnull=True), name="certificate_supplier"),
-            models.Index(fields=["valid_until", "valid_from", "supplier", "withdrawn_at"],
-                         condition=models.Q(withdrawn_at__isnull=True), name="certificate_live"),
+            models.Index(
+                fields=["supplier", "standard", "valid_until", "valid_from", "withdrawn_at"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="certificate_supplier",
+            ),
+            models.Index(
+                fields=["valid_until", "valid_from", "supplier", "withdrawn_at"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="certificate_live",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -257,7 +271,9 @@ class SupplierAudit(models.Model):
     date = models.DateField()
     auditor = models.CharField(max_length=200)
     scope = models.TextField(blank=True)
-    site = models.ForeignKey(SupplierSite, null=True, blank=True, on_delete=models.SET_NULL, related_name="audits")
+    site = models.ForeignKey(
+        SupplierSite, null=True, blank=True, on_delete=models.SET_NULL, related_name="audits"
+    )
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -272,9 +288,13 @@ class Finding(models.Model):
     audit = models.ForeignKey(SupplierAudit, on_delete=models.PROTECT, related_name="findings")
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="findings")
     severity = models.CharField(max_length=10, choices=Severity.choices)
-    requirement = models.CharField(max_length=200, help_text="The requirement cited, e.g. urn:conduct:sa8000:SA8000-7.a")
+    requirement = models.CharField(
+        max_length=200, help_text="The requirement cited, e.g. urn:conduct:sa8000:SA8000-7.a"
+    )
     description = models.TextField()
-    is_open = models.BooleanField(default=True, help_text="Open until its corrective action is verified or closed")
+    is_open = models.BooleanField(
+        default=True, help_text="Open until its corrective action is verified or closed"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -389,7 +409,9 @@ class SupplierRisk(models.Model):
     supplier = models.OneToOneField(Supplier, primary_key=True, on_delete=models.CASCADE, related_name="risk")
     score = models.PositiveSmallIntegerField()
     band = models.CharField(max_length=10, choices=RiskBand.choices)
-    drivers = models.JSONField(default=list, help_text="[name, value, points, detail] per driver, summing to score")
+    drivers = models.JSONField(
+        default=list, help_text="[name, value, points, detail] per driver, summing to score"
+    )
     propagating_points = models.IntegerField(default=0)
     # CRC-32 of score and drivers as stored: a full recompute rewrites only the rows whose digest changed.
     digest = models.BigIntegerField(default=0)

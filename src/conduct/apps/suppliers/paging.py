@@ -13,7 +13,9 @@ CAP = 10_000
 
 
 class CappedPage:
-    def __init__(self, queryset: QuerySet[Any], number: str | int | None, per_page: int = 50, cap: int = CAP) -> None:
+    def __init__(
+        self, queryset: QuerySet[Any], number: str | int | None, per_page: int = 50, cap: int = CAP
+    ) -> None:
         try:
             self.number = max(1, int(number or 1))
         except (TypeError, ValueError):

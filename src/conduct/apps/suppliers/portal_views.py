@@ -28,18 +28,29 @@ def _actor(request: HttpRequest) -> User:
 def _own_supplier(actor: User) -> Supplier:
     summary = selectors.portal_summary(actor=actor)
     if not summary or summary["supplier"] is None:
-        raise NotFound("Your organisation is not linked to a supplier record yet; ask your contact at the company.")
+        raise NotFound(
+            "Your organisation is not linked to a supplier record yet; ask your contact at the company."
+        )
     supplier: Supplier = summary["supplier"]
     return supplier
 
 
-def _question_rows(template: dict[str, Any], answers: dict[str, Any], errors: dict[str, str],
-                   comments: dict[str, str]) -> list[dict[str, Any]]:
+def _question_rows(
+    template: dict[str, Any], answers: dict[str, Any], errors: dict[str, str], comments: dict[str, str]
+) -> list[dict[str, Any]]:
     shown = {q["id"] for q in questionnaire.visible(template, answers)}
     sections = []
     for section in template["sections"]:
-        rows = [{"q": q, "value": answers.get(q["id"], ""), "error": errors.get(f"answers.{q['id']}", ""),
-                 "comment": comments.get(q["id"], "")} for q in section["questions"] if q["id"] in shown]
+        rows = [
+            {
+                "q": q,
+                "value": answers.get(q["id"], ""),
+                "error": errors.get(f"answers.{q['id']}", ""),
+                "comment": comments.get(q["id"], ""),
+            }
+            for q in section["questions"]
+            if q["id"] in shown
+        ]
         if rows:
             sections.append({"section": section, "rows": rows})
     return sections
@@ -57,15 +68,26 @@ def portal_questionnaire_view(request: HttpRequest, response_id: int) -> HttpRes
     if request.method == "POST":
         posted = {k.removeprefix("q_"): v for k, v in request.POST.items() if k.startswith("q_")}
         action = request.POST.get("action", "save")
-        if action == "preview":  # HTMX: show or hide conditional questions as answers change; nothing is saved
+        if (
+            action == "preview"
+        ):  # HTMX: show or hide conditional questions as answers change; nothing is saved
             answers = questionnaire.clean_answers(response.template, {**answers, **posted}, complete=False)[0]
             answers.update({k: v for k, v in posted.items() if k not in answers})
-            return render(request, "suppliers/_portal_questions.html", {
-                "sections": _question_rows(response.template, answers, {}, response.question_comments)})
+            return render(
+                request,
+                "suppliers/_portal_questions.html",
+                {"sections": _question_rows(response.template, answers, {}, response.question_comments)},
+            )
         try:
-            services.questionnaire_save(actor=actor, response=response, answers=posted, submit=action == "submit")
-            messages.success(request, "Submitted. Thank you: we will review your answers." if action == "submit"
-                             else "Saved. You can come back and finish later.")
+            services.questionnaire_save(
+                actor=actor, response=response, answers=posted, submit=action == "submit"
+            )
+            messages.success(
+                request,
+                "Submitted. Thank you: we will review your answers."
+                if action == "submit"
+                else "Saved. You can come back and finish later.",
+            )
             if action == "submit":
                 return redirect("portal")
             return redirect("portal-questionnaire", response_id=response.pk)
@@ -73,12 +95,20 @@ def portal_questionnaire_view(request: HttpRequest, response_id: int) -> HttpRes
             errors = dict(exc.fields)
             answers = {**answers, **posted}
             status = exc.status
-    return render(request, "suppliers/portal_questionnaire.html", {
-        "response": response, "editable": response.status in ANSWERABLE, "errors": errors,
-        "sections": _question_rows(response.template, answers, errors, response.question_comments)
-        if response.status in ANSWERABLE else [],
-        "answered": answered_questions(response) if response.status not in ANSWERABLE else [],
-    }, status=status)
+    return render(
+        request,
+        "suppliers/portal_questionnaire.html",
+        {
+            "response": response,
+            "editable": response.status in ANSWERABLE,
+            "errors": errors,
+            "sections": _question_rows(response.template, answers, errors, response.question_comments)
+            if response.status in ANSWERABLE
+            else [],
+            "answered": answered_questions(response) if response.status not in ANSWERABLE else [],
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -95,12 +125,16 @@ def portal_certificate_view(request: HttpRequest) -> HttpResponse:
             try:
                 with transaction.atomic():
                     cert = certificate_from_form(actor, supplier, form)
-                messages.success(request, f"Thank you: {cert.standard} certificate {cert.number} is recorded.")
+                messages.success(
+                    request, f"Thank you: {cert.standard} certificate {cert.number} is recorded."
+                )
                 return redirect("portal")
             except ServiceError as exc:
                 _form_errors(form, exc)
         status = 422
-    return render(request, "suppliers/portal_certificate.html", {"form": form, "supplier": supplier}, status=status)
+    return render(
+        request, "suppliers/portal_certificate.html", {"form": form, "supplier": supplier}, status=status
+    )
 
 
 @login_required
@@ -110,7 +144,9 @@ def portal_action_view(request: HttpRequest, action_id: int) -> HttpResponse:
     require(actor, "actions.work")
     require(actor, "suppliers.portal")
     plan = selectors.action_get(actor=actor, action_id=action_id)
-    form = forms.ActionWorkForm(initial={"root_cause": plan.root_cause, "action": plan.action, "evidence": plan.evidence})
+    form = forms.ActionWorkForm(
+        initial={"root_cause": plan.root_cause, "action": plan.action, "evidence": plan.evidence}
+    )
     status = 200
     if request.method == "POST":
         form, status = action_work(request, actor, plan)

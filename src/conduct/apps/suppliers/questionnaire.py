@@ -42,7 +42,9 @@ def load_template(path: Path, *, known_urns: Iterable[str] | None = None) -> dic
     return template
 
 
-def check_template(data: Any, *, source: str = "template", known_urns: Iterable[str] | None = None) -> dict[str, Any]:
+def check_template(
+    data: Any, *, source: str = "template", known_urns: Iterable[str] | None = None
+) -> dict[str, Any]:
     problems: list[str] = []
     urns = set(known_urns) if known_urns is not None else None
     if not isinstance(data, dict):
@@ -63,7 +65,9 @@ def check_template(data: Any, *, source: str = "template", known_urns: Iterable[
             continue
         questions: list[dict[str, Any]] = []
         for q_index, question in enumerate(section.get("questions") or [], 1):
-            checked = _check_question(question, f"{where} ({section['id']}) question {q_index}", seen, urns, problems)
+            checked = _check_question(
+                question, f"{where} ({section['id']}) question {q_index}", seen, urns, problems
+            )
             if checked is not None:
                 seen[checked["id"]] = checked
                 questions.append(checked)
@@ -71,12 +75,18 @@ def check_template(data: Any, *, source: str = "template", known_urns: Iterable[
             problems.append(f"{where} ({section['id']}): has no questions")
         cites = [str(c) for c in section.get("cites") or []]
         _check_cites(cites, where, urns, problems)
-        sections.append({"id": str(section["id"]), "title": str(section["title"]), "cites": cites,
-                         "questions": questions})
+        sections.append(
+            {"id": str(section["id"]), "title": str(section["title"]), "cites": cites, "questions": questions}
+        )
     if problems:
         raise TemplateError(source, problems)
-    return {"key": str(data["key"]), "version": str(data["version"]), "title": str(data["title"]),
-            "intro": str(data.get("intro") or ""), "sections": sections}
+    return {
+        "key": str(data["key"]),
+        "version": str(data["version"]),
+        "title": str(data["title"]),
+        "intro": str(data.get("intro") or ""),
+        "sections": sections,
+    }
 
 
 def _check_cites(cites: list[str], where: str, urns: set[str] | None, problems: list[str]) -> None:
@@ -104,9 +114,12 @@ def _check_question(
         problems.append(f"{where}: type must be one of {', '.join(TYPES)}")
         return None
     out: dict[str, Any] = {
-        "id": qid, "text": str(question["text"]).strip(), "type": qtype, "help": str(question.get("help") or ""),
-        "required": bool(question.get("required", True)), "weight": question.get("weight", 1 if qtype in
-                                                                                   ("yes_no", "choice", "number") else 0),
+        "id": qid,
+        "text": str(question["text"]).strip(),
+        "type": qtype,
+        "help": str(question.get("help") or ""),
+        "required": bool(question.get("required", True)),
+        "weight": question.get("weight", 1 if qtype in ("yes_no", "choice", "number") else 0),
         "cites": [str(c) for c in question.get("cites") or []],
     }
     if not isinstance(out["weight"], int | float) or out["weight"] < 0:
@@ -130,21 +143,31 @@ def _check_question(
             if not isinstance(score, int | float) or not 0 <= score <= 1:
                 problems.append(f"{where}: option {option['value']!r} score must be within 0-1")
                 score = 0
-            options.append({"value": str(option["value"]), "label": str(option.get("label") or option["value"]),
-                            "score": float(score), "flag": bool(option.get("flag", False))})
+            options.append(
+                {
+                    "value": str(option["value"]),
+                    "label": str(option.get("label") or option["value"]),
+                    "score": float(score),
+                    "flag": bool(option.get("flag", False)),
+                }
+            )
         if len(options) < 2:
             problems.append(f"{where}: a choice needs at least two options")
         out["options"] = options
     elif qtype == "number":
         rule = question.get("score") or {}
-        if out["weight"] and not (isinstance(rule, dict) and len(rule) == 1 and set(rule) <= {"at_least", "at_most"}):
+        if out["weight"] and not (
+            isinstance(rule, dict) and len(rule) == 1 and set(rule) <= {"at_least", "at_most"}
+        ):
             problems.append(f"{where}: a scored number question has score: {{at_least: N}} or {{at_most: N}}")
         out["score"] = rule if isinstance(rule, dict) else {}
         out["unit"] = str(question.get("unit") or "")
     condition = question.get("show_if")
     if condition is not None:
-        if not isinstance(condition, dict) or condition.get("question") not in seen or not (
-            ("equals" in condition) ^ ("in" in condition)
+        if (
+            not isinstance(condition, dict)
+            or condition.get("question") not in seen
+            or not (("equals" in condition) ^ ("in" in condition))
         ):
             problems.append(f"{where}: show_if names an earlier question and `equals` or `in`")
         else:
@@ -168,7 +191,9 @@ def questions(template: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [q for section in template["sections"] for q in section["questions"]]
 
 
-def is_shown(question: Mapping[str, Any], answers: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> bool:
+def is_shown(
+    question: Mapping[str, Any], answers: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]
+) -> bool:
     condition = question.get("show_if")
     if not condition:
         return True
@@ -261,7 +286,9 @@ def _fraction(question: Mapping[str, Any], answer: Any) -> float:
     return 0.0
 
 
-def score(template: Mapping[str, Any], answers: Mapping[str, Any]) -> tuple[float | None, dict[str, float], list[dict[str, str]]]:
+def score(
+    template: Mapping[str, Any], answers: Mapping[str, Any]
+) -> tuple[float | None, dict[str, float], list[dict[str, str]]]:
     """(overall 0-100 or None when nothing scored was answered, per-section scores, red flags)."""
     every = questions(template)
     by_id = {q["id"]: q for q in every}

@@ -63,7 +63,14 @@ def register(supplier: Any) -> bool:
     upsert = getattr(services, "party_upsert", None)
     if upsert is None:
         return False
-    upsert(actor=None, reference=f"supplier:{supplier.pk}", kind="supplier", name=supplier.name,
-           aliases=list(supplier.aliases), country=supplier.country, entity_type="organization",
-           org_unit=supplier.org_unit)
+    upsert(
+        actor=None,
+        reference=f"supplier:{supplier.pk}",
+        kind="supplier",
+        name=supplier.name,
+        aliases=list(supplier.aliases),
+        country=supplier.country,
+        entity_type="organization",
+        org_unit=supplier.org_unit,
+    )
     return True

@@ -34,18 +34,29 @@ from conduct.apps.suppliers.permissions import read_permission
 
 CERTIFICATE_FILTERS = ("valid", "expiring", "expired", "withdrawn", "none")
 SUPPLIER_SORTS = {
-    "name": ("name", "id"), "-name": ("-name", "-id"),
-    "risk": ("risk_score", "id"), "-risk": ("-risk_score", "-id"),
-    "country": ("country", "name", "id"), "-country": ("-country", "-name", "-id"),
-    "tier": ("tier", "name", "id"), "-tier": ("-tier", "-name", "-id"),
-    "status": ("status", "name", "id"), "-status": ("-status", "-name", "-id"),
-    "updated": ("updated_at", "id"), "-updated": ("-updated_at", "-id"),
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "risk": ("risk_score", "id"),
+    "-risk": ("-risk_score", "-id"),
+    "country": ("country", "name", "id"),
+    "-country": ("-country", "-name", "-id"),
+    "tier": ("tier", "name", "id"),
+    "-tier": ("-tier", "-name", "-id"),
+    "status": ("status", "name", "id"),
+    "-status": ("-status", "-name", "-id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
 }
 
 
 def _scope(qs: QuerySet[Any], actor: User, prefix: str = "") -> QuerySet[Any]:
-    return scoped(qs, actor, permission=read_permission(actor), unit_field=f"{prefix}org_unit",
-                  portal_field=f"{prefix}portal_org")
+    return scoped(
+        qs,
+        actor,
+        permission=read_permission(actor),
+        unit_field=f"{prefix}org_unit",
+        portal_field=f"{prefix}portal_org",
+    )
 
 
 def _today_window() -> tuple[date, date]:
@@ -92,11 +103,17 @@ class SupplierFilters:
 
 def _category_q(category: str) -> Q:
     s = CATEGORY_SEPARATOR
-    return (Q(categories=category) | Q(categories__startswith=category + s) | Q(categories__endswith=s + category)
-            | Q(categories__contains=s + category + s))
+    return (
+        Q(categories=category)
+        | Q(categories__startswith=category + s)
+        | Q(categories__endswith=s + category)
+        | Q(categories__contains=s + category + s)
+    )
 
 
-def supplier_list(*, actor: User, filters: SupplierFilters | None = None, sort: str = "name") -> QuerySet[Supplier]:
+def supplier_list(
+    *, actor: User, filters: SupplierFilters | None = None, sort: str = "name"
+) -> QuerySet[Supplier]:
     qs = _scope(Supplier.objects.all(), actor)
     f = filters or SupplierFilters()
     if f.q:
@@ -116,7 +133,9 @@ def supplier_list(*, actor: User, filters: SupplierFilters | None = None, sort: 
     if f.certificate_status:
         qs = qs.filter(supplier_certificate_q(f.certificate_status))
     if f.overdue_actions:
-        overdue = CorrectiveAction.objects.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=timezone.localdate())
+        overdue = CorrectiveAction.objects.filter(
+            status__in=OPEN_ACTION_STATUSES, due_date__lt=timezone.localdate()
+        )
         qs = qs.filter(pk__in=overdue.values("supplier_id"))
     return qs.select_related("org_unit").order_by(*SUPPLIER_SORTS.get(sort, SUPPLIER_SORTS["name"]))
 
@@ -130,7 +149,9 @@ def supplier_certificate_q(status: str) -> Q:
         return ~Exists(mine.filter(certificate_status_q("current")))
     if status == "expired":
         renewed = Certificate.objects.filter(
-            supplier=OuterRef("supplier"), standard=OuterRef("standard"), valid_until__gt=OuterRef("valid_until"),
+            supplier=OuterRef("supplier"),
+            standard=OuterRef("standard"),
+            valid_until__gt=OuterRef("valid_until"),
             withdrawn_at__isnull=True,
         )
         return Exists(mine.filter(certificate_status_q("expired")).exclude(Exists(renewed)))
@@ -143,7 +164,8 @@ def supplier_get(*, actor: User, supplier_id: int) -> Supplier:
     supplier = (
         _scope(Supplier.objects.all(), actor)
         .select_related("org_unit", "portal_org", "parent_company", "onboarding_decision")
-        .filter(pk=supplier_id).first()
+        .filter(pk=supplier_id)
+        .first()
     )
     if supplier is None:
         raise NotFound(f"No supplier {supplier_id} that you can see.")
@@ -180,14 +202,25 @@ def risk_explained(*, actor: User, supplier: Supplier) -> dict[str, Any] | None:
             sid = driver["value"]
             if sid in visible:
                 item["source"] = {"id": sid, "name": names.get(sid)}
-                item["detail"] = str(driver["detail"]).replace(f"sub-supplier {sid} ", f"sub-supplier {names.get(sid)} ", 1)
+                item["detail"] = str(driver["detail"]).replace(
+                    f"sub-supplier {sid} ", f"sub-supplier {names.get(sid)} ", 1
+                )
             else:
                 item["source"] = {"id": None, "name": None}
                 item["value"] = None
-                item["detail"] = "a sub-supplier outside your scope: " + str(driver["detail"]).split(": ", 1)[-1]
+                item["detail"] = (
+                    "a sub-supplier outside your scope: " + str(driver["detail"]).split(": ", 1)[-1]
+                )
         drivers.append(item)
-    return {"supplier_id": supplier.pk, "score": risk.score, "band": risk.band, "computed_at": risk.computed_at,
-            "drivers": drivers, "facts": _facts(supplier), "propagating_points": risk.propagating_points}
+    return {
+        "supplier_id": supplier.pk,
+        "score": risk.score,
+        "band": risk.band,
+        "computed_at": risk.computed_at,
+        "drivers": drivers,
+        "facts": _facts(supplier),
+        "propagating_points": risk.propagating_points,
+    }
 
 
 def _facts(supplier: Supplier) -> dict[str, Any]:
@@ -227,29 +260,55 @@ def supplier_tree(*, actor: User, supplier: Supplier, max_nodes: int = 300) -> d
         frontier = nxt
     shown = order[:max_nodes]
     visible = visible_supplier_ids(actor=actor, ids=set(shown))
-    details = {row["pk"]: row for row in Supplier.objects.filter(pk__in=list(visible)).values(
-        "pk", "name", "country", "risk_band", "designated_region")}
-    tree = [GraphNode(id=n, name=details[n]["name"] if n in visible else None, depth=distance[n], via=parent[n],
-                      country=details[n]["country"] if n in visible else "",
-                      risk_band=details[n]["risk_band"] if n in visible else "",
-                      designated_region=details[n]["designated_region"] if n in visible else "")
-            for n in shown]
+    details = {
+        row["pk"]: row
+        for row in Supplier.objects.filter(pk__in=list(visible)).values(
+            "pk", "name", "country", "risk_band", "designated_region"
+        )
+    }
+    tree = [
+        GraphNode(
+            id=n,
+            name=details[n]["name"] if n in visible else None,
+            depth=distance[n],
+            via=parent[n],
+            country=details[n]["country"] if n in visible else "",
+            risk_band=details[n]["risk_band"] if n in visible else "",
+            designated_region=details[n]["designated_region"] if n in visible else "",
+        )
+        for n in shown
+    ]
     edge_list = [(b, s) for b, subs in edges.items() for s in subs]
-    buyers = _scope(Supplier.objects.filter(sub_relations__supplier=supplier), actor).only("pk", "name", "tier")
-    return {"nodes": tree, "edges": edge_list, "total_below": len(nodes) - 1, "truncated": len(order) > len(shown)
-            or len(nodes) - 1 > len(shown), "buyers": list(buyers), "hidden": sum(1 for n in shown if n not in visible)}
+    buyers = _scope(Supplier.objects.filter(sub_relations__supplier=supplier), actor).only(
+        "pk", "name", "tier"
+    )
+    return {
+        "nodes": tree,
+        "edges": edge_list,
+        "total_below": len(nodes) - 1,
+        "truncated": len(order) > len(shown) or len(nodes) - 1 > len(shown),
+        "buyers": list(buyers),
+        "hidden": sum(1 for n in shown if n not in visible),
+    }
 
 
 def site_get(*, actor: User, site_id: int) -> SupplierSite:
-    site = _scope(SupplierSite.objects.select_related("supplier__org_unit"), actor, "supplier__").filter(pk=site_id).first()
+    site = (
+        _scope(SupplierSite.objects.select_related("supplier__org_unit"), actor, "supplier__")
+        .filter(pk=site_id)
+        .first()
+    )
     if site is None:
         raise NotFound(f"No site {site_id} that you can see.")
     return site
 
 
 def contact_get(*, actor: User, contact_id: int) -> SupplierContact:
-    contact = _scope(SupplierContact.objects.select_related("supplier__org_unit"), actor, "supplier__").filter(
-        pk=contact_id).first()
+    contact = (
+        _scope(SupplierContact.objects.select_related("supplier__org_unit"), actor, "supplier__")
+        .filter(pk=contact_id)
+        .first()
+    )
     if contact is None:
         raise NotFound(f"No contact {contact_id} that you can see.")
     return contact
@@ -258,8 +317,11 @@ def contact_get(*, actor: User, contact_id: int) -> SupplierContact:
 def relation_get(*, actor: User, buyer: Supplier, supplier_id: int) -> SupplierRelation:
     if not 0 < supplier_id < 2**63:  # beyond any id the database can hold
         raise NotFound(f"{buyer.name} has no sub-supplier {supplier_id}.")
-    relation = SupplierRelation.objects.select_related("buyer__org_unit", "supplier").filter(
-        buyer=buyer, supplier_id=supplier_id).first()
+    relation = (
+        SupplierRelation.objects.select_related("buyer__org_unit", "supplier")
+        .filter(buyer=buyer, supplier_id=supplier_id)
+        .first()
+    )
     if relation is None or not visible_supplier_ids(actor=actor, ids={supplier_id}):
         raise NotFound(f"{buyer.name} has no sub-supplier {supplier_id} that you can see.")
     return relation
@@ -294,8 +356,11 @@ def certificate_list(*, actor: User, filters: CertificateFilters | None = None) 
 
 
 def certificate_get(*, actor: User, certificate_id: int) -> Certificate:
-    cert = _scope(Certificate.objects.select_related("supplier__org_unit"), actor, "supplier__").filter(
-        pk=certificate_id).first()
+    cert = (
+        _scope(Certificate.objects.select_related("supplier__org_unit"), actor, "supplier__")
+        .filter(pk=certificate_id)
+        .first()
+    )
     if cert is None:
         raise NotFound(f"No certificate {certificate_id} that you can see.")
     return cert
@@ -304,27 +369,36 @@ def certificate_get(*, actor: User, certificate_id: int) -> Certificate:
 # --- audits, findings, corrective actions ---------------------------------------------------------
 
 
-def audit_list(*, actor: User, supplier: int | None = None, kind: str | None = None) -> QuerySet[SupplierAudit]:
+def audit_list(
+    *, actor: User, supplier: int | None = None, kind: str | None = None
+) -> QuerySet[SupplierAudit]:
     qs = _scope(SupplierAudit.objects.all(), actor, "supplier__")
     if supplier:
         qs = qs.filter(supplier_id=supplier)
     if kind:
         qs = qs.filter(kind=kind)
     return qs.select_related("supplier", "site").annotate(
-        finding_count=Count("findings"), open_findings=Count("findings", filter=Q(findings__is_open=True)))
+        finding_count=Count("findings"), open_findings=Count("findings", filter=Q(findings__is_open=True))
+    )
 
 
 def audit_get(*, actor: User, audit_id: int) -> SupplierAudit:
-    audit = _scope(SupplierAudit.objects.select_related("supplier__org_unit", "site"), actor, "supplier__").filter(
-        pk=audit_id).first()
+    audit = (
+        _scope(SupplierAudit.objects.select_related("supplier__org_unit", "site"), actor, "supplier__")
+        .filter(pk=audit_id)
+        .first()
+    )
     if audit is None:
         raise NotFound(f"No audit {audit_id} that you can see.")
     return audit
 
 
 def finding_get(*, actor: User, finding_id: int) -> Finding:
-    finding = _scope(Finding.objects.select_related("supplier__org_unit", "audit"), actor, "supplier__").filter(
-        pk=finding_id).first()
+    finding = (
+        _scope(Finding.objects.select_related("supplier__org_unit", "audit"), actor, "supplier__")
+        .filter(pk=finding_id)
+        .first()
+    )
     if finding is None:
         raise NotFound(f"No finding {finding_id} that you can see.")
     return finding
@@ -356,8 +430,15 @@ def action_list(*, actor: User, filters: ActionFilters | None = None) -> QuerySe
 
 
 def action_get(*, actor: User, action_id: int) -> CorrectiveAction:
-    plan = _scope(CorrectiveAction.objects.select_related("supplier__org_unit", "finding__audit"), actor,
-                  "supplier__").filter(pk=action_id).first()
+    plan = (
+        _scope(
+            CorrectiveAction.objects.select_related("supplier__org_unit", "finding__audit"),
+            actor,
+            "supplier__",
+        )
+        .filter(pk=action_id)
+        .first()
+    )
     if plan is None:
         raise NotFound(f"No corrective action {action_id} that you can see.")
     return plan
@@ -368,16 +449,26 @@ def overdue_by_unit(*, actor: User) -> list[dict[str, Any]]:
     rows = (
         action_list(actor=actor, filters=ActionFilters(overdue=True))
         .values("supplier__org_unit_id", "supplier__org_unit__name", "supplier__org_unit__code")
-        .annotate(n=Count("id")).order_by("-n", "supplier__org_unit__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "supplier__org_unit__name")
     )
-    return [{"unit_id": r["supplier__org_unit_id"], "unit": r["supplier__org_unit__name"],
-             "code": r["supplier__org_unit__code"], "overdue": r["n"]} for r in rows]
+    return [
+        {
+            "unit_id": r["supplier__org_unit_id"],
+            "unit": r["supplier__org_unit__name"],
+            "code": r["supplier__org_unit__code"],
+            "overdue": r["n"],
+        }
+        for r in rows
+    ]
 
 
 # --- questionnaires -------------------------------------------------------------------------------
 
 
-def response_list(*, actor: User, supplier: int | None = None, status: str | None = None) -> QuerySet[QuestionnaireResponse]:
+def response_list(
+    *, actor: User, supplier: int | None = None, status: str | None = None
+) -> QuerySet[QuestionnaireResponse]:
     qs = _scope(QuestionnaireResponse.objects.all(), actor, "supplier__")
     if supplier:
         qs = qs.filter(supplier_id=supplier)
@@ -387,8 +478,11 @@ def response_list(*, actor: User, supplier: int | None = None, status: str | Non
 
 
 def response_get(*, actor: User, response_id: int) -> QuestionnaireResponse:
-    response = _scope(QuestionnaireResponse.objects.select_related("supplier__org_unit"), actor, "supplier__").filter(
-        pk=response_id).first()
+    response = (
+        _scope(QuestionnaireResponse.objects.select_related("supplier__org_unit"), actor, "supplier__")
+        .filter(pk=response_id)
+        .first()
+    )
     if response is None:
         raise NotFound(f"No questionnaire {response_id} that you can see.")
     return response
@@ -409,7 +503,9 @@ def dashboard_summary(*, actor: User) -> dict[str, Any] | None:
         "bands": {band: bands.get(band, 0) for band in ("critical", "high", "medium", "low")},
         "overdue_actions": action_list(actor=actor, filters=ActionFilters(overdue=True)).count(),
         "overdue_by_unit": overdue_by_unit(actor=actor)[:5],
-        "expiring_certificates": certificate_list(actor=actor, filters=CertificateFilters(status="expiring")).count(),
+        "expiring_certificates": certificate_list(
+            actor=actor, filters=CertificateFilters(status="expiring")
+        ).count(),
         "to_review": response_list(actor=actor, status="submitted").count(),
     }
 

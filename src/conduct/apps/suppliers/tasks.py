@@ -39,7 +39,9 @@ def screen_suppliers(supplier_ids: list[int]) -> int:
         return 0
     screened = 0
     for start in range(0, len(supplier_ids), 500):
-        for supplier in Supplier.objects.filter(pk__in=supplier_ids[start : start + 500]).select_related("org_unit"):
+        for supplier in Supplier.objects.filter(pk__in=supplier_ids[start : start + 500]).select_related(
+            "org_unit"
+        ):
             screened += screening_port.register(supplier)
     if len(supplier_ids) > 1000:
         risk_recompute_all(actor="system")

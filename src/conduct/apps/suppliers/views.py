@@ -64,7 +64,9 @@ def _choice(value: str | None, allowed: Any, label: str, errors: list[str]) -> s
     return None
 
 
-def _export(request: HttpRequest, name: str, columns: list[exporting.Column], rows: Any) -> HttpResponse | None:
+def _export(
+    request: HttpRequest, name: str, columns: list[exporting.Column], rows: Any
+) -> HttpResponse | None:
     fmt = request.GET.get("export")
     if not fmt:
         return None
@@ -88,7 +90,9 @@ def _supplier_filters(request: HttpRequest, errors: list[str]) -> tuple[selector
         risk_band=_choice(g.get("risk_band"), RiskBand.values, "Risk band", errors),
         country=country,
         category=_choice(g.get("category"), CATEGORIES, "Category", errors),
-        certificate_status=_choice(g.get("certificate_status"), selectors.CERTIFICATE_FILTERS, "Certificates", errors),
+        certificate_status=_choice(
+            g.get("certificate_status"), selectors.CERTIFICATE_FILTERS, "Certificates", errors
+        ),
         tier=_int(g.get("tier"), "Tier", errors),
         status=_choice(g.get("status"), SupplierStatus.values, "Status", errors),
         org_unit=_int(g.get("org_unit"), "Org unit", errors),
@@ -113,11 +117,20 @@ def supplier_list_view(request: HttpRequest) -> HttpResponse:
         return exported
     page = CappedPage(suppliers, request.GET.get("page"), PAGE_SIZE)
     context = {
-        "page": page, "errors": errors, "filters": request.GET, "sort": sort, "query": _query(request),
-        "sort_query": _query(request, "sort"), "bands": RiskBand.choices, "categories": CATEGORIES,
-        "statuses": SupplierStatus.choices, "certificate_filters": selectors.CERTIFICATE_FILTERS,
-        "units": accounts.orgunit_list(actor=actor), "can_change": can(actor, "suppliers.change"),
-        "can_import": can(actor, "suppliers.import"), "can_recompute": can(actor, "suppliers.risk"),
+        "page": page,
+        "errors": errors,
+        "filters": request.GET,
+        "sort": sort,
+        "query": _query(request),
+        "sort_query": _query(request, "sort"),
+        "bands": RiskBand.choices,
+        "categories": CATEGORIES,
+        "statuses": SupplierStatus.choices,
+        "certificate_filters": selectors.CERTIFICATE_FILTERS,
+        "units": accounts.orgunit_list(actor=actor),
+        "can_change": can(actor, "suppliers.change"),
+        "can_import": can(actor, "suppliers.import"),
+        "can_recompute": can(actor, "suppliers.risk"),
     }
     template = "suppliers/_supplier_rows.html" if request.htmx else "suppliers/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -130,7 +143,9 @@ def _unit_choice(actor: User, value: Any) -> OrgUnit:
     try:
         return accounts.orgunit_get(actor=actor, unit_id=int(value))
     except (TypeError, ValueError, NotFound):
-        raise Invalid("Choose an org unit you are scoped to.", fields={"org_unit": "Not one of your units."}) from None
+        raise Invalid(
+            "Choose an org unit you are scoped to.", fields={"org_unit": "Not one of your units."}
+        ) from None
 
 
 def _portal_choice(value: Any) -> PortalOrganisation | None:
@@ -162,10 +177,17 @@ def supplier_create_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             supplier = services.supplier_create(
-                actor=actor, name=data["name"], country=data["country"], region=data["region"],
-                address=data["address"], categories=data["categories"], external_id=data["external_id"] or None,
-                registration_id=data["registration_id"], aliases=data["aliases"],
-                org_unit=_unit_choice(actor, data["org_unit"]), portal_org=_portal_choice(data["portal_org"]),
+                actor=actor,
+                name=data["name"],
+                country=data["country"],
+                region=data["region"],
+                address=data["address"],
+                categories=data["categories"],
+                external_id=data["external_id"] or None,
+                registration_id=data["registration_id"],
+                aliases=data["aliases"],
+                org_unit=_unit_choice(actor, data["org_unit"]),
+                portal_org=_portal_choice(data["portal_org"]),
             )
             messages.success(request, f"Added {supplier.name}. Run onboarding when its records are in.")
             return redirect("supplier", supplier_id=supplier.pk)
@@ -183,36 +205,62 @@ def supplier_edit_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
     supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
     units = accounts.orgunit_list(actor=actor)
     orgs = PortalOrganisation.objects.filter(kind=PortalOrganisation.Kind.SUPPLIER).exclude(
-        supplier__in=Supplier.objects.exclude(pk=supplier.pk))
-    initial = {"name": supplier.name, "country": supplier.country, "region": supplier.region,
-               "address": supplier.address, "categories": supplier.category_list,
-               "registration_id": supplier.registration_id, "aliases": "; ".join(supplier.aliases),
-               "org_unit": supplier.org_unit_id, "portal_org": supplier.portal_org_id or "", "status": supplier.status}
-    form = forms.SupplierForm(request.POST or None, units=units, portal_orgs=orgs, editing=True, initial=initial)
+        supplier__in=Supplier.objects.exclude(pk=supplier.pk)
+    )
+    initial = {
+        "name": supplier.name,
+        "country": supplier.country,
+        "region": supplier.region,
+        "address": supplier.address,
+        "categories": supplier.category_list,
+        "registration_id": supplier.registration_id,
+        "aliases": "; ".join(supplier.aliases),
+        "org_unit": supplier.org_unit_id,
+        "portal_org": supplier.portal_org_id or "",
+        "status": supplier.status,
+    }
+    form = forms.SupplierForm(
+        request.POST or None, units=units, portal_orgs=orgs, editing=True, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.supplier_update(
-                actor=actor, supplier=supplier, name=data["name"], country=data["country"], region=data["region"],
-                address=data["address"], categories=data["categories"], registration_id=data["registration_id"],
-                aliases=data["aliases"], org_unit=_unit_choice(actor, data["org_unit"]),
-                portal_org=_portal_choice(data["portal_org"]), status=data["status"],
+                actor=actor,
+                supplier=supplier,
+                name=data["name"],
+                country=data["country"],
+                region=data["region"],
+                address=data["address"],
+                categories=data["categories"],
+                registration_id=data["registration_id"],
+                aliases=data["aliases"],
+                org_unit=_unit_choice(actor, data["org_unit"]),
+                portal_org=_portal_choice(data["portal_org"]),
+                status=data["status"],
             )
             messages.success(request, f"Saved {supplier.name}.")
             return redirect("supplier", supplier_id=supplier.pk)
         except ServiceError as exc:
             _form_errors(form, exc)
     status = 422 if request.method == "POST" else 200
-    return render(request, "suppliers/form.html", {"form": form, "title": f"Edit {supplier.name}", "supplier": supplier},
-                  status=status)
+    return render(
+        request,
+        "suppliers/form.html",
+        {"form": form, "title": f"Edit {supplier.name}", "supplier": supplier},
+        status=status,
+    )
 
 
 # --- the supplier page ----------------------------------------------------------------------------
 
 
 def _detail_context(actor: User, supplier: Supplier) -> dict[str, Any]:
-    certificates = list(selectors.certificate_list(
-        actor=actor, filters=selectors.CertificateFilters(supplier=supplier.pk)).prefetch_related("sites"))
+    certificates = list(
+        selectors.certificate_list(
+            actor=actor, filters=selectors.CertificateFilters(supplier=supplier.pk)
+        ).prefetch_related("sites")
+    )
     sites = list(supplier.sites.all())
     covering: dict[int, list[Any]] = {}
     for certificate in certificates:
@@ -220,7 +268,9 @@ def _detail_context(actor: User, supplier: Supplier) -> dict[str, Any]:
             covering.setdefault(site.pk, []).append(certificate)
     for site in sites:
         site.covering = covering.get(site.pk, [])  # type: ignore[attr-defined]
-    audits = list(selectors.audit_list(actor=actor, supplier=supplier.pk).prefetch_related("findings__action"))
+    audits = list(
+        selectors.audit_list(actor=actor, supplier=supplier.pk).prefetch_related("findings__action")
+    )
     actions = list(selectors.action_list(actor=actor, filters=selectors.ActionFilters(supplier=supplier.pk)))
     screening = screening_port.screening_for([supplier.pk])
     crisk = country_risk(supplier.country)
@@ -237,27 +287,39 @@ def _detail_context(actor: User, supplier: Supplier) -> dict[str, Any]:
         "sites": sites,
         "contacts": list(supplier.contacts.all()),
         "tree": selectors.supplier_tree(actor=actor, supplier=supplier, max_nodes=100),
-        "screening": None if screening is None else screening.get(supplier.pk, screening_port.SupplierScreening()),
+        "screening": None
+        if screening is None
+        else screening.get(supplier.pk, screening_port.SupplierScreening()),
         "screening_available": screening is not None,
         "decision": supplier.onboarding_decision,
         "ledger": object_history(actor=actor, object_type="supplier", object_id=supplier.pk)[:20]
-        if can(actor, "ledger.view") else [],
+        if can(actor, "ledger.view")
+        else [],
         "can_change": can_change,
         "can_onboard": can(actor, "suppliers.onboard"),
         "can_audit": can(actor, "audits.record"),
         "can_send": can(actor, "questionnaires.send"),
         "site_form": forms.SiteForm(prefix="site") if can_change else None,
-        "contact_form": forms.ContactForm(prefix="contact", initial={"receives_reminders": True}) if can_change else None,
+        "contact_form": forms.ContactForm(prefix="contact", initial={"receives_reminders": True})
+        if can_change
+        else None,
         "certificate_form": forms.CertificateForm(prefix="cert", sites=sites)
-        if can(actor, "certificates.upload") else None,
+        if can(actor, "certificates.upload")
+        else None,
         "audit_form": forms.AuditForm(prefix="audit") if can(actor, "audits.record") else None,
         "templates": services.templates(),
         "errors": {},
     }
 
 
-def _detail(request: HttpRequest, supplier: Supplier, *, errors: dict[str, list[str]] | None = None,
-            status: int = 200, **forms_in: Any) -> HttpResponse:
+def _detail(
+    request: HttpRequest,
+    supplier: Supplier,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+    **forms_in: Any,
+) -> HttpResponse:
     context = _detail_context(_actor(request), supplier)
     context["errors"] = errors or {}
     context.update(forms_in)
@@ -294,8 +356,11 @@ def supplier_onboard_view(request: HttpRequest, supplier_id: int) -> HttpRespons
         return _detail(request, supplier, errors={"onboard": _service_errors(exc)}, status=exc.status)
     decision = supplier.onboarding_decision
     assert decision is not None
-    messages.success(request, f"Onboarding decision {decision.pk}: {decision.get_outcome_display()}; "
-                              f"{supplier.name} is now {supplier.get_status_display().lower()}.")
+    messages.success(
+        request,
+        f"Onboarding decision {decision.pk}: {decision.get_outcome_display()}; "
+        f"{supplier.name} is now {supplier.get_status_display().lower()}.",
+    )
     return redirect("supplier", supplier_id=supplier.pk)
 
 
@@ -335,8 +400,13 @@ def site_edit_view(request: HttpRequest, site_id: int) -> HttpResponse:
     actor = _staff_writer(request, "suppliers.change")
     site = selectors.site_get(actor=actor, site_id=site_id)
     supplier = site.supplier
-    initial = {"name": site.name, "country": site.country, "region": site.region, "address": site.address,
-               "headcount": site.headcount}
+    initial = {
+        "name": site.name,
+        "country": site.country,
+        "region": site.region,
+        "address": site.address,
+        "headcount": site.headcount,
+    }
     form = forms.SiteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -346,8 +416,12 @@ def site_edit_view(request: HttpRequest, site_id: int) -> HttpResponse:
         except ServiceError as exc:
             _form_errors(form, exc)
     status = 422 if request.method == "POST" else 200
-    return render(request, "suppliers/form.html", {"form": form, "title": f"Edit the site {site.name} of {supplier.name}",
-                                                   "supplier": supplier}, status=status)
+    return render(
+        request,
+        "suppliers/form.html",
+        {"form": form, "title": f"Edit the site {site.name} of {supplier.name}", "supplier": supplier},
+        status=status,
+    )
 
 
 @login_required
@@ -361,7 +435,11 @@ def site_remove_view(request: HttpRequest, site_id: int) -> HttpResponse:
         services.site_remove(actor=actor, site=site)
     except ServiceError as exc:
         return _detail(request, supplier, errors={"sites": _service_errors(exc)}, status=exc.status)
-    note = f" Certificates that covered it no longer list it: {', '.join(map(str, covering))}." if covering else ""
+    note = (
+        f" Certificates that covered it no longer list it: {', '.join(map(str, covering))}."
+        if covering
+        else ""
+    )
     messages.success(request, f"Removed the site {name}.{note}")
     return redirect("supplier", supplier_id=supplier.pk)
 
@@ -390,7 +468,9 @@ def relation_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
         sub = selectors.supplier_list(actor=actor).filter(pk=int(ref)).first()
     try:
         if sub is None:
-            raise Invalid("Unknown supplier.", fields={"sub_supplier": f"No supplier {ref!r} that you can see."})
+            raise Invalid(
+                "Unknown supplier.", fields={"sub_supplier": f"No supplier {ref!r} that you can see."}
+            )
         services.relation_add(actor=actor, buyer=buyer, supplier=sub)
     except ServiceError as exc:
         return _detail(request, buyer, errors={"relation": _service_errors(exc)}, status=exc.status)
@@ -420,8 +500,9 @@ def certificate_from_form(actor: User, supplier: Supplier, form: forms.Certifica
     site_ids = data.pop("sites", None) or []
     certificate = services.certificate_create(actor=actor, supplier=supplier, site_ids=site_ids, **data)
     if upload is not None:
-        services.certificate_attach_file(actor=actor, certificate=certificate, content=upload.read(),
-                                         filename=upload.name)
+        services.certificate_attach_file(
+            actor=actor, certificate=certificate, content=upload.read(), filename=upload.name
+        )
     return certificate
 
 
@@ -463,9 +544,12 @@ def audit_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
 def questionnaire_send_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
     actor, supplier = _post_on_supplier(request, supplier_id, "questionnaires.send")
     try:
-        services.questionnaire_send(actor=actor, supplier=supplier,
-                                    template_key=request.POST.get("template") or services.questionnaires.DEFAULT_TEMPLATE,
-                                    due_date=request.POST.get("due_date") or None)
+        services.questionnaire_send(
+            actor=actor,
+            supplier=supplier,
+            template_key=request.POST.get("template") or services.questionnaires.DEFAULT_TEMPLATE,
+            due_date=request.POST.get("due_date") or None,
+        )
     except ServiceError as exc:
         return _detail(request, supplier, errors={"questionnaire": _service_errors(exc)}, status=exc.status)
     messages.success(request, f"Questionnaire sent to {supplier.name}; its portal users will see it.")
@@ -488,14 +572,24 @@ def certificate_list_view(request: HttpRequest) -> HttpResponse:
         supplier=_int(request.GET.get("supplier"), "Supplier", errors),
     )
     certificates = selectors.certificate_list(actor=actor, filters=filters)
-    exported = _export(request, "certificates", exporting.CERTIFICATE_COLUMNS, certificates.iterator(chunk_size=2000))
+    exported = _export(
+        request, "certificates", exporting.CERTIFICATE_COLUMNS, certificates.iterator(chunk_size=2000)
+    )
     if exported is not None:
         return exported
     page = CappedPage(certificates, request.GET.get("page"), PAGE_SIZE)
-    return render(request, "suppliers/certificates.html", {
-        "page": page, "errors": errors, "filters": request.GET, "query": _query(request),
-        "statuses": CertificateStatus.choices, "units": accounts.orgunit_list(actor=actor),
-    })
+    return render(
+        request,
+        "suppliers/certificates.html",
+        {
+            "page": page,
+            "errors": errors,
+            "filters": request.GET,
+            "query": _query(request),
+            "statuses": CertificateStatus.choices,
+            "units": accounts.orgunit_list(actor=actor),
+        },
+    )
 
 
 @login_required
@@ -516,9 +610,13 @@ def certificate_withdraw_view(request: HttpRequest, certificate_id: int) -> Http
     require(actor, "suppliers.change")
     certificate = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
     try:
-        services.certificate_withdraw(actor=actor, certificate=certificate, reason=request.POST.get("reason", ""))
+        services.certificate_withdraw(
+            actor=actor, certificate=certificate, reason=request.POST.get("reason", "")
+        )
     except ServiceError as exc:
-        return _detail(request, certificate.supplier, errors={"certificates": _service_errors(exc)}, status=exc.status)
+        return _detail(
+            request, certificate.supplier, errors={"certificates": _service_errors(exc)}, status=exc.status
+        )
     messages.success(request, f"Withdrew {certificate}.")
     return redirect("supplier", supplier_id=certificate.supplier_id)
 
@@ -533,13 +631,24 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     require(actor, "suppliers.view")
     errors: list[str] = []
     kind = _choice(request.GET.get("kind"), AuditKind.values, "Kind", errors)
-    audits = selectors.audit_list(actor=actor, kind=kind, supplier=_int(request.GET.get("supplier"), "Supplier", errors))
+    audits = selectors.audit_list(
+        actor=actor, kind=kind, supplier=_int(request.GET.get("supplier"), "Supplier", errors)
+    )
     exported = _export(request, "audits", exporting.AUDIT_COLUMNS, audits)
     if exported is not None:
         return exported
     page = CappedPage(audits, request.GET.get("page"), PAGE_SIZE)
-    return render(request, "suppliers/audits.html", {"page": page, "errors": errors, "filters": request.GET,
-                                                     "query": _query(request), "kinds": AuditKind.choices})
+    return render(
+        request,
+        "suppliers/audits.html",
+        {
+            "page": page,
+            "errors": errors,
+            "filters": request.GET,
+            "query": _query(request),
+            "kinds": AuditKind.choices,
+        },
+    )
 
 
 @login_required
@@ -563,10 +672,18 @@ def audit_detail_view(request: HttpRequest, audit_id: int) -> HttpResponse:
     findings = list(audit.findings.select_related("action").order_by("id"))
     for finding in findings:
         finding.plan = getattr(finding, "action", None)  # type: ignore[attr-defined]
-    return render(request, "suppliers/audit.html", {
-        "audit": audit, "findings": findings, "form": form, "action_form": forms.ActionForm(prefix="cap"),
-        "severities": Severity.choices,
-    }, status=status)
+    return render(
+        request,
+        "suppliers/audit.html",
+        {
+            "audit": audit,
+            "findings": findings,
+            "form": form,
+            "action_form": forms.ActionForm(prefix="cap"),
+            "severities": Severity.choices,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -608,11 +725,20 @@ def action_list_view(request: HttpRequest) -> HttpResponse:
     if exported is not None:
         return exported
     page = CappedPage(plans, request.GET.get("page"), PAGE_SIZE)
-    return render(request, "suppliers/actions.html", {
-        "page": page, "errors": errors, "filters": request.GET, "query": _query(request),
-        "statuses": ActionStatus.choices, "severities": Severity.choices, "units": accounts.orgunit_list(actor=actor),
-        "by_unit": selectors.overdue_by_unit(actor=actor),
-    })
+    return render(
+        request,
+        "suppliers/actions.html",
+        {
+            "page": page,
+            "errors": errors,
+            "filters": request.GET,
+            "query": _query(request),
+            "statuses": ActionStatus.choices,
+            "severities": Severity.choices,
+            "units": accounts.orgunit_list(actor=actor),
+            "by_unit": selectors.overdue_by_unit(actor=actor),
+        },
+    )
 
 
 def action_work(request: HttpRequest, actor: User, plan: Any) -> tuple[forms.ActionWorkForm, int]:
@@ -631,7 +757,9 @@ def action_work(request: HttpRequest, actor: User, plan: Any) -> tuple[forms.Act
         with transaction.atomic():
             upload = form.cleaned_data.get("evidence_file")
             if upload is not None:
-                services.action_attach_evidence(actor=actor, plan=plan, content=upload.read(), filename=upload.name)
+                services.action_attach_evidence(
+                    actor=actor, plan=plan, content=upload.read(), filename=upload.name
+                )
             services.action_update(actor=actor, plan=plan, **data)
     except ServiceError as exc:
         _form_errors(form, exc)
@@ -646,16 +774,25 @@ def action_detail_view(request: HttpRequest, action_id: int) -> HttpResponse:
     actor = _actor(request)
     require(actor, "actions.verify" if request.method == "POST" else "suppliers.view")
     plan = selectors.action_get(actor=actor, action_id=action_id)
-    form = forms.ActionWorkForm(initial={"root_cause": plan.root_cause, "action": plan.action, "evidence": plan.evidence})
+    form = forms.ActionWorkForm(
+        initial={"root_cause": plan.root_cause, "action": plan.action, "evidence": plan.evidence}
+    )
     status = 200
     if request.method == "POST":
         form, status = action_work(request, actor, plan)
         if status == 302:
             return redirect("supplier-action", action_id=plan.pk)
-    history = object_history(actor=actor, object_type="corrective_action", object_id=plan.pk) if can(
-        actor, "ledger.view") else []
-    return render(request, "suppliers/action.html", {"plan": plan, "form": form, "history": history,
-                                                     "can_work": can(actor, "actions.verify")}, status=status)
+    history = (
+        object_history(actor=actor, object_type="corrective_action", object_id=plan.pk)
+        if can(actor, "ledger.view")
+        else []
+    )
+    return render(
+        request,
+        "suppliers/action.html",
+        {"plan": plan, "form": form, "history": history, "can_work": can(actor, "actions.verify")},
+        status=status,
+    )
 
 
 # --- questionnaires -------------------------------------------------------------------------------
@@ -668,14 +805,24 @@ def response_list_view(request: HttpRequest) -> HttpResponse:
     require(actor, "suppliers.view")
     errors: list[str] = []
     status = _choice(request.GET.get("status"), ResponseStatus.values, "Status", errors)
-    responses = selectors.response_list(actor=actor, status=status, supplier=_int(request.GET.get("supplier"), "Supplier",
-                                                                                  errors))
+    responses = selectors.response_list(
+        actor=actor, status=status, supplier=_int(request.GET.get("supplier"), "Supplier", errors)
+    )
     exported = _export(request, "questionnaires", exporting.RESPONSE_COLUMNS, responses)
     if exported is not None:
         return exported
     page = CappedPage(responses, request.GET.get("page"), PAGE_SIZE)
-    return render(request, "suppliers/questionnaires.html", {"page": page, "errors": errors, "filters": request.GET,
-                                                             "query": _query(request), "statuses": ResponseStatus.choices})
+    return render(
+        request,
+        "suppliers/questionnaires.html",
+        {
+            "page": page,
+            "errors": errors,
+            "filters": request.GET,
+            "query": _query(request),
+            "statuses": ResponseStatus.choices,
+        },
+    )
 
 
 def answered_questions(response: Any) -> list[dict[str, Any]]:
@@ -690,9 +837,18 @@ def answered_questions(response: Any) -> list[dict[str, Any]]:
             answer = response.answers.get(q["id"])
             label = next((o["label"] for o in q.get("options", []) if o["value"] == answer), answer)
             flagged = any(f["question"] == q["id"] for f in response.flags)
-            rows.append({"q": q, "answer": label, "raw": answer, "flagged": flagged,
-                         "comment": response.question_comments.get(q["id"], "")})
-        sections.append({"section": section, "rows": rows, "score": response.section_scores.get(section["id"])})
+            rows.append(
+                {
+                    "q": q,
+                    "answer": label,
+                    "raw": answer,
+                    "flagged": flagged,
+                    "comment": response.question_comments.get(q["id"], ""),
+                }
+            )
+        sections.append(
+            {"section": section, "rows": rows, "score": response.section_scores.get(section["id"])}
+        )
     return sections
 
 
@@ -705,25 +861,45 @@ def response_review_view(request: HttpRequest, response_id: int) -> HttpResponse
     errors: list[str] = []
     status = 200
     if request.method == "POST":
-        comments = {k.removeprefix("comment_"): v for k, v in request.POST.items() if k.startswith("comment_")}
+        comments = {
+            k.removeprefix("comment_"): v for k, v in request.POST.items() if k.startswith("comment_")
+        }
         try:
-            services.questionnaire_review(actor=actor, response=response, decision=request.POST.get("decision", ""),
-                                          comment=request.POST.get("comment", ""), question_comments=comments)
+            services.questionnaire_review(
+                actor=actor,
+                response=response,
+                decision=request.POST.get("decision", ""),
+                comment=request.POST.get("comment", ""),
+                question_comments=comments,
+            )
             messages.success(request, f"Questionnaire {response.get_status_display().lower()}.")
             return redirect("supplier-questionnaire", response_id=response.pk)
         except ServiceError as exc:
             errors = _service_errors(exc)
             status = exc.status
-    return render(request, "suppliers/questionnaire_review.html", {
-        "response": response, "sections": answered_questions(response), "errors": errors,
-        "can_review": can(actor, "questionnaires.review") and response.status == ResponseStatus.SUBMITTED,
-    }, status=status)
+    return render(
+        request,
+        "suppliers/questionnaire_review.html",
+        {
+            "response": response,
+            "sections": answered_questions(response),
+            "errors": errors,
+            "can_review": can(actor, "questionnaires.review") and response.status == ResponseStatus.SUBMITTED,
+        },
+        status=status,
+    )
 
 
 # --- import, templates, risk ----------------------------------------------------------------------
 
-TEMPLATE_FILES = {"suppliers": "suppliers.csv", "sites": "sites.csv", "certificates": "certificates.csv",
-                  "relations": "relations.csv", "workbook": "suppliers-import.xlsx", "readme": "README.md"}
+TEMPLATE_FILES = {
+    "suppliers": "suppliers.csv",
+    "sites": "sites.csv",
+    "certificates": "certificates.csv",
+    "relations": "relations.csv",
+    "workbook": "suppliers-import.xlsx",
+    "readme": "README.md",
+}
 
 
 @login_required
@@ -737,7 +913,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     status = 200
     if request.method == "POST":
-        sources = [services.ImportSource(name=f.name, content=f.read()) for f in request.FILES.getlist("files")]
+        sources = [
+            services.ImportSource(name=f.name, content=f.read()) for f in request.FILES.getlist("files")
+        ]
         try:
             unit = _unit_choice(actor, request.POST["org_unit"]) if request.POST.get("org_unit") else None
             commit = request.POST.get("commit") == "1"
@@ -746,18 +924,33 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 from conduct.apps.suppliers.tasks import after_import
 
                 after_import(report)
-                messages.success(request, "Imported: " + ", ".join(
-                    f"{kind} {c.get('created', 0)} new, {c.get('updated', 0)} updated" for kind, c in report.counts.items()
-                    if c.get("rows")) + ". Risk scores are being recomputed.")
+                messages.success(
+                    request,
+                    "Imported: "
+                    + ", ".join(
+                        f"{kind} {c.get('created', 0)} new, {c.get('updated', 0)} updated"
+                        for kind, c in report.counts.items()
+                        if c.get("rows")
+                    )
+                    + ". Risk scores are being recomputed.",
+                )
             elif not report.ok:
                 status = 422
         except ServiceError as exc:
             errors = _service_errors(exc)
             status = exc.status
-    return render(request, "suppliers/import.html", {
-        "form": form, "report": report, "problems": report.problems[:2000] if report else [], "errors": errors,
-        "templates": TEMPLATE_FILES,
-    }, status=status)
+    return render(
+        request,
+        "suppliers/import.html",
+        {
+            "form": form,
+            "report": report,
+            "problems": report.problems[:2000] if report else [],
+            "errors": errors,
+            "templates": TEMPLATE_FILES,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -767,7 +960,9 @@ def import_template_view(request: HttpRequest, kind: str) -> FileResponse:
     name = TEMPLATE_FILES.get(kind)
     if name is None:
         raise Http404
-    return FileResponse(data_path("templates", "suppliers", name).open("rb"), as_attachment=True, filename=name)
+    return FileResponse(
+        data_path("templates", "suppliers", name).open("rb"), as_attachment=True, filename=name
+    )
 
 
 @login_required

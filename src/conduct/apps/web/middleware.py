@@ -68,8 +68,15 @@ class ServiceErrorMiddleware:
         )
 
 
-_API_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 413: "too_large", 429: "throttled"}
+_API_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "throttled",
+}
 
 
 def _api_error(request: HttpRequest, response: HttpResponse) -> HttpResponse:

@@ -16,7 +16,10 @@ from conduct.apps.suppliers import selectors as suppliers
 
 MODULE_PAGES: dict[str, tuple[str, str]] = {
     "products": ("Products", "Products and firmware releases held to Secure by Default."),
-    "access": ("Device access", "Customers' grants of vendor access to their devices, and every access made."),
+    "access": (
+        "Device access",
+        "Customers' grants of vendor access to their devices, and every access made.",
+    ),
     "grievances": ("Grievances", "Grievances from workers, the public and NGOs, anonymous if they wish."),
 }
 
@@ -50,8 +53,11 @@ def module_page(request: HttpRequest, module: str) -> HttpResponse:
 def portal(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     require(actor, "portal.view")
-    return render(request, "web/portal.html", {"org": actor.portal_org,
-                                               "supplier_portal": suppliers.portal_summary(actor=actor)})
+    return render(
+        request,
+        "web/portal.html",
+        {"org": actor.portal_org, "supplier_portal": suppliers.portal_summary(actor=actor)},
+    )
 
 
 @require_GET
@@ -68,4 +74,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         db["state"] = "error"
         db["error"] = exc.__class__.__name__
         status = 503
-    return JsonResponse({"status": "ok" if status == 200 else "error", "version": __version__, "database": db}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "version": __version__, "database": db}, status=status
+    )

@@ -147,7 +147,9 @@ def screen_names(
         if len(found) != len(names):
             raise ValueError(f"screen_many answered for {len(found)} of {len(names)} names")
     else:
-        found = [screener.screen(item.name, entity_type=item.entity_type, country=item.country) for item in names]
+        found = [
+            screener.screen(item.name, entity_type=item.entity_type, country=item.country) for item in names
+        ]
     parties = [screening_fact(item, hits, thresholds) for item, hits in zip(names, found, strict=True)]
     return {
         "parties": parties,

@@ -33,7 +33,9 @@ class DatabaseWrapper(base.DatabaseWrapper):  # type: ignore[misc]
         if path is not None and self._writer_fd is None:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX)  # each open file description is its own lock: threads queue too
+                fcntl.flock(
+                    fd, fcntl.LOCK_EX
+                )  # each open file description is its own lock: threads queue too
             except BaseException:
                 os.close(fd)
                 raise

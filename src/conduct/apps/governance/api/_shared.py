@@ -11,8 +11,21 @@ DimensionName = Literal["product", "labour", "supply_chain"]
 CaseStatus = Literal["open", "under_review", "decided", "closed"]
 Choice = Literal["approve", "approve_with_conditions", "reject", "abstain"]
 Outcome = Literal["approve", "approve_with_conditions", "reject"]
-Right = Literal["privacy", "expression", "assembly", "movement", "non_discrimination", "liberty_security",
-                "fair_trial", "life", "forced_labour", "child_labour", "working_conditions", "health_safety", "remedy"]
+Right = Literal[
+    "privacy",
+    "expression",
+    "assembly",
+    "movement",
+    "non_discrimination",
+    "liberty_security",
+    "fair_trial",
+    "life",
+    "forced_labour",
+    "child_labour",
+    "working_conditions",
+    "health_safety",
+    "remedy",
+]
 SubjectType = Literal["gate_decision", "supplier", "product", "deal", "screening_alert", "grievance", "other"]
 DocKind = Literal["evidence", "assessment", "minutes", "correspondence", "other"]
 RecStatus = Literal["open", "in_progress", "done", "cancelled"]

@@ -61,7 +61,11 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_subject(obj: Case) -> dict[str, Any]:
-        return {"type": obj.subject_type or None, "ref": obj.subject_ref or None, "gate_decision": obj.gate_decision_id}
+        return {
+            "type": obj.subject_type or None,
+            "ref": obj.subject_ref or None,
+            "gate_decision": obj.gate_decision_id,
+        }
 
 
 class DecisionOut(Schema):
@@ -129,13 +133,17 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_conflicts(obj: Case) -> list[dict[str, Any]]:
-        return [{"user": c.user.username, "reason": c.reason, "declared_at": c.declared_at}
-                for c in obj.conflicts.select_related("user")]
+        return [
+            {"user": c.user.username, "reason": c.reason, "declared_at": c.declared_at}
+            for c in obj.conflicts.select_related("user")
+        ]
 
     @staticmethod
     def resolve_documents(obj: Case) -> list[dict[str, Any]]:
-        return [{"id": d.pk, "filename": d.filename, "kind": d.kind, "size": d.size, "sha256": d.sha256}
-                for d in obj.documents.all()]
+        return [
+            {"id": d.pk, "filename": d.filename, "kind": d.kind, "size": d.size, "sha256": d.sha256}
+            for d in obj.documents.all()
+        ]
 
     @staticmethod
     def resolve_recommendations(obj: Case) -> list[int]:
@@ -145,7 +153,9 @@ class CaseDetailOut(CaseOut):
 class CaseIn(Schema):
     title: str = Field(..., min_length=1, max_length=300)
     dimension: DimensionName
-    queue: str = Field(..., min_length=1, max_length=64, description="A committee slug, or compliance-officers")
+    queue: str = Field(
+        ..., min_length=1, max_length=64, description="A committee slug, or compliance-officers"
+    )
     description: str = Field("", max_length=10000)
     org_unit: str | None = Field(None, max_length=64)
     gate_decision: int | None = None
@@ -238,7 +248,9 @@ class CommentOut(Schema):
 class DocumentIn(Schema):
     filename: str = Field(..., min_length=1, max_length=200)
     kind: DocKind = "evidence"
-    content_base64: str = Field(..., min_length=1, description="The file's bytes, base64-encoded (at most 10 MiB)")
+    content_base64: str = Field(
+        ..., min_length=1, description="The file's bytes, base64-encoded (at most 10 MiB)"
+    )
 
 
 class DocumentOut(Schema):
@@ -278,8 +290,10 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[Case]:
         try:
             gate = decision_get(actor=actor, decision_id=decision_id)
         except NotFound:
-            raise Invalid("Unknown gate decision.",
-                          fields={"gate_decision": f"No gate decision {decision_id} you can see."}) from None
+            raise Invalid(
+                "Unknown gate decision.",
+                fields={"gate_decision": f"No gate decision {decision_id} you can see."},
+            ) from None
     data["subject_type"] = data["subject_type"] or ""
     case = services.case_create(actor=actor, org_unit=unit, gate_decision=gate, **data)
     return Status(201, selectors.case_get(actor=actor, case_id=case.pk))
@@ -292,7 +306,9 @@ def get_case(request: HttpRequest, case_id: int) -> Case:
     return selectors.case_get(actor=actor, case_id=case_id)
 
 
-@router.patch("/cases/{case_id}", response=CaseDetailOut, summary="Set a case's description, rights at stake, deadline")
+@router.patch(
+    "/cases/{case_id}", response=CaseDetailOut, summary="Set a case's description, rights at stake, deadline"
+)
 def update_case(request: HttpRequest, case_id: int, payload: CasePatch) -> Case:
     actor = actor_of(request)
     require(actor, "cases.participate")
@@ -301,8 +317,11 @@ def update_case(request: HttpRequest, case_id: int, payload: CasePatch) -> Case:
     return selectors.case_get(actor=actor, case_id=case_id)
 
 
-@router.post("/cases/{case_id}/status", response=CaseDetailOut,
-             summary="Move a case: under review, closed, or reopened (a new round)")
+@router.post(
+    "/cases/{case_id}/status",
+    response=CaseDetailOut,
+    summary="Move a case: under review, closed, or reopened (a new round)",
+)
 def change_status(request: HttpRequest, case_id: int, payload: StatusIn) -> Case:
     actor = actor_of(request)
     require(actor, "cases.participate")
@@ -320,19 +339,37 @@ def list_votes(request: HttpRequest, case_id: int) -> object:
     return case.votes.select_related("voter").order_by("round", "cast_at", "id")
 
 
-@router.post("/cases/{case_id}/votes", response={201: VotedOut},
-             summary="Vote; when the committee's quorum and rule are met, the decision is recorded")
+@router.post(
+    "/cases/{case_id}/votes",
+    response={201: VotedOut},
+    summary="Vote; when the committee's quorum and rule are met, the decision is recorded",
+)
 def cast_vote(request: HttpRequest, case_id: int, payload: VoteIn) -> Status[dict[str, Any]]:
     actor = actor_of(request)
     require(actor, "cases.vote")
     case = selectors.case_get(actor=actor, case_id=case_id)
-    voted = services.case_vote(actor=actor, case=case, choice=payload.choice, rationale=payload.rationale,
-                               conditions=payload.conditions)
+    voted = services.case_vote(
+        actor=actor,
+        case=case,
+        choice=payload.choice,
+        rationale=payload.rationale,
+        conditions=payload.conditions,
+    )
     status = Case.objects.values_list("status", flat=True).get(pk=case.pk)
-    return Status(201, {"vote": voted.vote, "tally": voted.tally.to_dict(), "case_status": status, "decision": voted.decision})
+    return Status(
+        201,
+        {
+            "vote": voted.vote,
+            "tally": voted.tally.to_dict(),
+            "case_status": status,
+            "decision": voted.decision,
+        },
+    )
 
 
-@router.get("/cases/{case_id}/decision", response=DecisionOut, summary="The decision of the case's current round")
+@router.get(
+    "/cases/{case_id}/decision", response=DecisionOut, summary="The decision of the case's current round"
+)
 def get_decision(request: HttpRequest, case_id: int) -> CaseDecision:
     actor = actor_of(request)
     require(actor, "cases.view")
@@ -343,17 +380,30 @@ def get_decision(request: HttpRequest, case_id: int) -> CaseDecision:
     return decision
 
 
-@router.post("/cases/{case_id}/decision", response={201: DecisionOut},
-             summary="A compliance officer decides a case of the officers' queue")
+@router.post(
+    "/cases/{case_id}/decision",
+    response={201: DecisionOut},
+    summary="A compliance officer decides a case of the officers' queue",
+)
 def decide_case(request: HttpRequest, case_id: int, payload: DecideIn) -> Status[CaseDecision]:
     actor = actor_of(request)
     require(actor, "cases.view")
     case = selectors.case_get(actor=actor, case_id=case_id)  # an unknown case is 404 for everyone
-    return Status(201, services.case_decide(actor=actor, case=case, outcome=payload.outcome, rationale=payload.rationale,
-                                     conditions=payload.conditions))
+    return Status(
+        201,
+        services.case_decide(
+            actor=actor,
+            case=case,
+            outcome=payload.outcome,
+            rationale=payload.rationale,
+            conditions=payload.conditions,
+        ),
+    )
 
 
-@router.post("/cases/{case_id}/conflicts", response={201: CaseDetailOut}, summary="Declare a conflict of interest")
+@router.post(
+    "/cases/{case_id}/conflicts", response={201: CaseDetailOut}, summary="Declare a conflict of interest"
+)
 def declare_conflict(request: HttpRequest, case_id: int, payload: ConflictIn) -> Status[dict[str, Any]]:
     actor = actor_of(request)
     require(actor, "cases.participate")
@@ -386,7 +436,9 @@ def list_documents(request: HttpRequest, case_id: int) -> object:
     return selectors.case_get(actor=actor, case_id=case_id).documents.select_related("uploaded_by")
 
 
-@router.post("/cases/{case_id}/documents", response={201: DocumentOut}, summary="Attach a document (base64 body)")
+@router.post(
+    "/cases/{case_id}/documents", response={201: DocumentOut}, summary="Attach a document (base64 body)"
+)
 def add_document(request: HttpRequest, case_id: int, payload: DocumentIn) -> Status[CaseDocument]:
     actor = actor_of(request)
     require(actor, "cases.participate")
@@ -395,7 +447,9 @@ def add_document(request: HttpRequest, case_id: int, payload: DocumentIn) -> Sta
         content = base64.b64decode(payload.content_base64, validate=True)
     except (binascii.Error, ValueError):
         raise Invalid("The content is not base64.", fields={"content_base64": "Expected base64."}) from None
-    return Status(201, services.case_document_add(actor=actor, case=case, filename=payload.filename, content=content,
-                                           kind=payload.kind))
-
-
+    return Status(
+        201,
+        services.case_document_add(
+            actor=actor, case=case, filename=payload.filename, content=content, kind=payload.kind
+        ),
+    )

@@ -58,7 +58,6 @@ class CommitteeOut(Schema):
     @staticmethod
     def resolve_rule(obj: Committee) -> str:
 
-
         return services.committee_rule(obj).describe()
 
 
@@ -114,7 +113,9 @@ def get_committee(request: HttpRequest, committee_id: int) -> Committee:
     return selectors.committee_get(actor=actor, committee_id=committee_id)
 
 
-@router.patch("/committees/{committee_id}", response=CommitteeOut, summary="Change a committee's decision rule")
+@router.patch(
+    "/committees/{committee_id}", response=CommitteeOut, summary="Change a committee's decision rule"
+)
 def update_committee(request: HttpRequest, committee_id: int, payload: CommitteePatch) -> Committee:
     actor = actor_of(request)
     require(actor, "committees.manage")
@@ -131,18 +132,27 @@ def add_member(request: HttpRequest, committee_id: int, payload: MemberIn) -> St
     user = User.objects.filter(username=payload.user, is_active=True).first()
     if user is None:
         raise Invalid("Unknown user.", fields={"user": f"No active user {payload.user!r}."})
-    member = services.committee_member_add(actor=actor, committee=committee, user=user, role=payload.role,
-                                           term_start=payload.term_start, term_end=payload.term_end)
+    member = services.committee_member_add(
+        actor=actor,
+        committee=committee,
+        user=user,
+        role=payload.role,
+        term_start=payload.term_start,
+        term_end=payload.term_end,
+    )
     return Status(201, member)
 
 
-@router.patch("/committees/{committee_id}/members/{member_id}", response=MemberOut,
-              summary="Change a member's role or end their term")
-def update_member(request: HttpRequest, committee_id: int, member_id: int, payload: MemberPatch) -> CommitteeMember:
+@router.patch(
+    "/committees/{committee_id}/members/{member_id}",
+    response=MemberOut,
+    summary="Change a member's role or end their term",
+)
+def update_member(
+    request: HttpRequest, committee_id: int, member_id: int, payload: MemberPatch
+) -> CommitteeMember:
     actor = actor_of(request)
     require(actor, "committees.manage")
     committee = selectors.committee_get(actor=actor, committee_id=committee_id)
     member = selectors.member_get(actor=actor, committee=committee, member_id=member_id)
     return services.committee_member_update(actor=actor, member=member, **payload.dict(exclude_unset=True))
-
-

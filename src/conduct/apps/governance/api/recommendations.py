@@ -92,12 +92,23 @@ def list_recommendations(request: HttpRequest, filters: Query[RecommendationQuer
     actor = actor_of(request)
     require(actor, "recommendations.view")
     unit = unit_ref(actor, filters.org_unit, "org_unit") if filters.org_unit else None
-    return selectors.recommendation_list(actor=actor, filters=selectors.RecommendationFilters(
-        status=filters.status, org_unit=unit, overdue=filters.overdue, case_id=filters.case, mine=filters.mine))
+    return selectors.recommendation_list(
+        actor=actor,
+        filters=selectors.RecommendationFilters(
+            status=filters.status,
+            org_unit=unit,
+            overdue=filters.overdue,
+            case_id=filters.case,
+            mine=filters.mine,
+        ),
+    )
 
 
-@router.post("/recommendations", response={201: RecommendationOut},
-             summary="Record a recommendation or task for an org unit (routed to its liaisons)")
+@router.post(
+    "/recommendations",
+    response={201: RecommendationOut},
+    summary="Record a recommendation or task for an org unit (routed to its liaisons)",
+)
 def create_recommendation(request: HttpRequest, payload: RecommendationIn) -> Status[Recommendation]:
     actor = actor_of(request)
     require(actor, "recommendations.create")
@@ -109,8 +120,14 @@ def create_recommendation(request: HttpRequest, payload: RecommendationIn) -> St
         except NotFound:
             raise Invalid("Unknown case.", fields={"case": f"No case {payload.case} you can see."}) from None
     item = services.recommendation_create(
-        actor=actor, title=payload.title, org_unit=unit, due_date=payload.due_date, description=payload.description,
-        kind=payload.kind, source=payload.source, case=case,
+        actor=actor,
+        title=payload.title,
+        org_unit=unit,
+        due_date=payload.due_date,
+        description=payload.description,
+        kind=payload.kind,
+        source=payload.source,
+        case=case,
     )
     return Status(201, selectors.recommendation_get(actor=actor, recommendation_id=item.pk))
 
@@ -122,9 +139,14 @@ def get_recommendation(request: HttpRequest, recommendation_id: int) -> Recommen
     return selectors.recommendation_get(actor=actor, recommendation_id=recommendation_id)
 
 
-@router.patch("/recommendations/{recommendation_id}", response=RecommendationOut,
-              summary="Record progress and evidence of completion")
-def update_recommendation(request: HttpRequest, recommendation_id: int, payload: RecommendationPatch) -> Recommendation:
+@router.patch(
+    "/recommendations/{recommendation_id}",
+    response=RecommendationOut,
+    summary="Record progress and evidence of completion",
+)
+def update_recommendation(
+    request: HttpRequest, recommendation_id: int, payload: RecommendationPatch
+) -> Recommendation:
     actor = actor_of(request)
     require(actor, "recommendations.update")
     item = selectors.recommendation_get(actor=actor, recommendation_id=recommendation_id)
@@ -155,17 +177,28 @@ class NetworkOut(Schema):
     median_response_hours: float | None
 
 
-@router.get("/liaison-network", response=NetworkOut,
-            summary="Coverage: liaisons, open and overdue items and median response time per unit")
+@router.get(
+    "/liaison-network",
+    response=NetworkOut,
+    summary="Coverage: liaisons, open and overdue items and median response time per unit",
+)
 def liaison_network(request: HttpRequest) -> dict[str, Any]:
     actor = actor_of(request)
     require(actor, "liaisons.view")
     net = selectors.liaison_network(actor=actor)
     return {
         "units": [
-            {"org_unit": r.unit.code, "name": r.unit.name, "kind": r.unit.kind,
-             "liaisons": [u.username for u in r.liaisons], "routed_to": r.routed_to.code if r.routed_to else None,
-             "open": r.open, "overdue": r.overdue, "done": r.done, "median_response_hours": r.median_response_hours}
+            {
+                "org_unit": r.unit.code,
+                "name": r.unit.name,
+                "kind": r.unit.kind,
+                "liaisons": [u.username for u in r.liaisons],
+                "routed_to": r.routed_to.code if r.routed_to else None,
+                "open": r.open,
+                "overdue": r.overdue,
+                "done": r.done,
+                "median_response_hours": r.median_response_hours,
+            }
             for r in net.units
         ],
         "units_without_liaison": [r.unit.code for r in net.without_liaison],

@@ -11,7 +11,7 @@ from django.utils import timezone
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.roles import Role
 from conduct.apps.accounts.scoping import can, path_in_scope, unit_paths_many
-from conduct.apps.errors import Forbidden, Invalid, NotFound
+from conduct.apps.errors import Forbidden, NotFound
 from conduct.apps.governance.models import Case, CommitteeMember, HumanRight
 
 MAX_TEXT = 10_000
@@ -36,7 +36,9 @@ def voting_seats(case: Case, today: date | None = None) -> list[CommitteeMember]
     if case.committee_id is None:
         return []
     day = today or timezone.localdate()
-    members = CommitteeMember.objects.filter(committee_id=case.committee_id, user__is_active=True).select_related("user")
+    members = CommitteeMember.objects.filter(
+        committee_id=case.committee_id, user__is_active=True
+    ).select_related("user")
     return [m for m in members if m.votes and m.serves_on(day)]
 
 
@@ -50,7 +52,9 @@ def manages(actor: User, case: Case) -> bool:
         return True
     member = seat(case, actor)
     return bool(
-        member and can(actor, "cases.participate") and member.role in (CommitteeMember.Role.CHAIR, CommitteeMember.Role.SECRETARY)
+        member
+        and can(actor, "cases.participate")
+        and member.role in (CommitteeMember.Role.CHAIR, CommitteeMember.Role.SECRETARY)
     )
 
 
@@ -91,8 +95,9 @@ def officers_for_units(units: Iterable[OrgUnit | None]) -> dict[int | None, list
     return result
 
 
-def clean_text(value: str | None, field: str, errors: dict[str, str], *, required: bool = True,
-               limit: int = MAX_TEXT) -> str:
+def clean_text(
+    value: str | None, field: str, errors: dict[str, str], *, required: bool = True, limit: int = MAX_TEXT
+) -> str:
     text = (value or "").strip()
     if required and not text:
         errors[field] = "Required."
@@ -105,11 +110,15 @@ def clean_rights(rights: Iterable[str] | None, errors: dict[str, str]) -> list[s
     values = list(dict.fromkeys(rights or []))
     unknown = [r for r in values if r not in HumanRight.values]
     if unknown:
-        errors["rights"] = f"Unknown right(s) {', '.join(map(str, unknown))}; expected some of {', '.join(HumanRight.values)}."
+        errors["rights"] = (
+            f"Unknown right(s) {', '.join(map(str, unknown))}; expected some of {', '.join(HumanRight.values)}."
+        )
     return values
 
 
-def clean_conditions(conditions: Iterable[str] | None, errors: dict[str, str], field: str = "conditions") -> list[str]:
+def clean_conditions(
+    conditions: Iterable[str] | None, errors: dict[str, str], field: str = "conditions"
+) -> list[str]:
     items = [str(c).strip() for c in (conditions or [])]
     items = [c for c in items if c]
     if len(items) > 20:
@@ -117,8 +126,3 @@ def clean_conditions(conditions: Iterable[str] | None, errors: dict[str, str], f
     elif any(len(c) > 500 for c in items):
         errors[field] = "Each condition is at most 500 characters."
     return list(dict.fromkeys(items))
-
-
-def raise_if(errors: dict[str, str], message: str) -> None:
-    if errors:
-        raise Invalid(message, fields=errors)

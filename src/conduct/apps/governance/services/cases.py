@@ -99,9 +99,19 @@ def case_open(
 ) -> Case:
     """Open a case for a committee (queue = its slug) or the officers' queue. No permission check: gates and
     other services call it for their own reviews; people open cases through `case_create`."""
-    spec = CaseSpec(title=title, dimension=dimension, queue=queue, source=source, description=description,
-                    gate_decision=gate_decision, org_unit=org_unit, due_days=due_days, rights=rights,
-                    subject_type=subject_type, subject_ref=subject_ref)
+    spec = CaseSpec(
+        title=title,
+        dimension=dimension,
+        queue=queue,
+        source=source,
+        description=description,
+        gate_decision=gate_decision,
+        org_unit=org_unit,
+        due_days=due_days,
+        rights=rights,
+        subject_type=subject_type,
+        subject_ref=subject_ref,
+    )
     return case_open_many(actor=actor, specs=[spec])[0]
 
 
@@ -141,22 +151,31 @@ def case_audience(*, queues: Iterable[str], units: Iterable[OrgUnit | None]) -> 
     if committees:
         day = timezone.localdate()
         serving = CommitteeMember.objects.filter(
-            Q(term_end__isnull=True) | Q(term_end__gte=day), committee_id__in={c.pk for c in committees.values()},
-            role__in=CommitteeMember.VOTING_ROLES, term_start__lte=day, user__is_active=True,
+            Q(term_end__isnull=True) | Q(term_end__gte=day),
+            committee_id__in={c.pk for c in committees.values()},
+            role__in=CommitteeMember.VOTING_ROLES,
+            term_start__lte=day,
+            user__is_active=True,
         )
         for m in serving.select_related("user").order_by():
             voters.setdefault(m.committee_id, []).append(m.user)
     to_officers = OFFICERS_QUEUE in asked or any(q not in committees for q in wanted)
     unit_list = list({unit_key(u): u for u in units}.values()) if to_officers else []
     return CaseAudience(
-        committees=committees, voters=voters, officers=officers_for_units(unit_list),
-        queues=frozenset(wanted), units=frozenset(unit_key(u) for u in unit_list),
+        committees=committees,
+        voters=voters,
+        officers=officers_for_units(unit_list),
+        queues=frozenset(wanted),
+        units=frozenset(unit_key(u) for u in unit_list),
     )
 
 
 @transaction.atomic(savepoint=False)
 def case_open_many(
-    *, actor: Any, specs: Sequence[CaseSpec], ledger_first: Sequence[LedgerItem] = (),
+    *,
+    actor: Any,
+    specs: Sequence[CaseSpec],
+    ledger_first: Sequence[LedgerItem] = (),
     audience: CaseAudience | None = None,
 ) -> list[Case]:
     """Open several cases at once (a gate decision referred to more than one body): every spec is checked
@@ -191,29 +210,46 @@ def case_open_many(
         if spec.gate_decision is not None and not subject_type:
             subject_type = Case.SubjectType.GATE_DECISION
             subject_ref = spec.gate_decision.reference or f"decision {spec.gate_decision.pk}"
-        cases.append(Case(
-            title=spec.title.strip(),
-            description=description,
-            dimension=spec.dimension,
-            rights=list(dict.fromkeys(spec.rights or [])),
-            committee=committee,
-            queue=committee.slug if committee else queue,
-            source=spec.source,
-            subject_type=subject_type,
-            subject_ref=subject_ref[:200],
-            gate_decision=spec.gate_decision,
-            org_unit=spec.org_unit,
-            opened_by=actor_label(actor),
-            due_at=now + timedelta(days=spec.due_days) if spec.due_days else None,
-        ))
+        cases.append(
+            Case(
+                title=spec.title.strip(),
+                description=description,
+                dimension=spec.dimension,
+                rights=list(dict.fromkeys(spec.rights or [])),
+                committee=committee,
+                queue=committee.slug if committee else queue,
+                source=spec.source,
+                subject_type=subject_type,
+                subject_ref=subject_ref[:200],
+                gate_decision=spec.gate_decision,
+                org_unit=spec.org_unit,
+                opened_by=actor_label(actor),
+                due_at=now + timedelta(days=spec.due_days) if spec.due_days else None,
+            )
+        )
     Case.objects.bulk_create(cases)
-    ledger_append_many(actor=actor, items=[*ledger_first, *(
-        LedgerItem("case.open", "case", case.pk, {
-            "title": case.title, "queue": case.queue, "source": case.source, "dimension": case.dimension,
-            "gate_decision": getattr(spec.gate_decision, "pk", None), "rights": case.rights,
-        })
-        for case, spec in zip(cases, specs, strict=True)
-    )])
+    ledger_append_many(
+        actor=actor,
+        items=[
+            *ledger_first,
+            *(
+                LedgerItem(
+                    "case.open",
+                    "case",
+                    case.pk,
+                    {
+                        "title": case.title,
+                        "queue": case.queue,
+                        "source": case.source,
+                        "dimension": case.dimension,
+                        "gate_decision": getattr(spec.gate_decision, "pk", None),
+                        "rights": case.rights,
+                    },
+                )
+                for case, spec in zip(cases, specs, strict=True)
+            ),
+        ],
+    )
     _announce_new(cases, audience)
     return cases
 
@@ -224,7 +260,9 @@ def committees_for_queues(queues: Iterable[str]) -> dict[str, Committee]:
     candidates = {q: [q, q.removesuffix("-committee"), f"{q}-committee"] for q in queues}
     if not candidates:
         return {}
-    by_slug = {c.slug: c for c in Committee.objects.filter(slug__in=[s for c in candidates.values() for s in c])}
+    by_slug = {
+        c.slug: c for c in Committee.objects.filter(slug__in=[s for c in candidates.values() for s in c])
+    }
     found = {q: next((by_slug[s] for s in slugs if s in by_slug), None) for q, slugs in candidates.items()}
     return {q: c for q, c in found.items() if c is not None}
 
@@ -239,23 +277,42 @@ def _announce(case: Case, what: str) -> None:
     if case.committee_id is not None:
         conflicted = conflicted_user_ids(case)
         voters = [m.user for m in voting_seats(case) if m.user_id not in conflicted]
-        notify(users=voters, kind=Notification.Kind.VOTE_NEEDED, text=f"Case {case.pk} {what}: {case.title}", link=case_link(case))
+        notify(
+            users=voters,
+            kind=Notification.Kind.VOTE_NEEDED,
+            text=f"Case {case.pk} {what}: {case.title}",
+            link=case_link(case),
+        )
     else:
-        notify(users=officers_for(case.org_unit), kind=Notification.Kind.ASSIGNMENT,
-               text=f"Case {case.pk} is in the compliance officers' queue: {case.title}", link=case_link(case))
+        notify(
+            users=officers_for(case.org_unit),
+            kind=Notification.Kind.ASSIGNMENT,
+            text=f"Case {case.pk} is in the compliance officers' queue: {case.title}",
+            link=case_link(case),
+        )
 
 
 def _announce_new(cases: Sequence[Case], audience: CaseAudience) -> None:
     """Tell whoever must act on newly opened cases: the committee's voters (a new case has no conflict
     declarations yet) or the compliance officers covering its org unit."""
-    notify_many(notices=[
-        Notice(audience.voters.get(case.committee_id, []), Notification.Kind.VOTE_NEEDED,
-               f"Case {case.pk} needs your vote: {case.title}", case_link(case))
-        if case.committee_id is not None else
-        Notice(audience.officers[case.org_unit_id], Notification.Kind.ASSIGNMENT,
-               f"Case {case.pk} is in the compliance officers' queue: {case.title}", case_link(case))
-        for case in cases
-    ])
+    notify_many(
+        notices=[
+            Notice(
+                audience.voters.get(case.committee_id, []),
+                Notification.Kind.VOTE_NEEDED,
+                f"Case {case.pk} needs your vote: {case.title}",
+                case_link(case),
+            )
+            if case.committee_id is not None
+            else Notice(
+                audience.officers[case.org_unit_id],
+                Notification.Kind.ASSIGNMENT,
+                f"Case {case.pk} is in the compliance officers' queue: {case.title}",
+                case_link(case),
+            )
+            for case in cases
+        ]
+    )
 
 
 @transaction.atomic
@@ -288,15 +345,28 @@ def case_create(
     clean_text(description, "description", errors, required=False)
     raise_if(errors, "The case is not valid.")
     return case_open(
-        actor=actor, title=title, dimension=dimension, queue=queue, source=source, description=description.strip(),
-        gate_decision=gate_decision, org_unit=org_unit or getattr(gate_decision, "org_unit", None), due_days=due_days,
-        rights=rights, subject_type=subject_type, subject_ref=subject_ref,
+        actor=actor,
+        title=title,
+        dimension=dimension,
+        queue=queue,
+        source=source,
+        description=description.strip(),
+        gate_decision=gate_decision,
+        org_unit=org_unit or getattr(gate_decision, "org_unit", None),
+        due_days=due_days,
+        rights=rights,
+        subject_type=subject_type,
+        subject_ref=subject_ref,
     )
 
 
 @transaction.atomic
 def case_update(
-    *, actor: User, case: Case, description: str | None = None, rights: list[str] | None = None,
+    *,
+    actor: User,
+    case: Case,
+    description: str | None = None,
+    rights: list[str] | None = None,
     due_at: Any = _UNSET,
 ) -> Case:
     """Set what a case is about (description, rights at stake) and its deadline."""
@@ -319,8 +389,13 @@ def case_update(
         setattr(case, field, value)
     if changes:
         case.save(update_fields=list(changes))
-        ledger_append(actor=actor, action="case.update", object_type="case", object_id=case.pk,
-                      summary={k: v for k, v in changes.items() if k != "reminded_at"})
+        ledger_append(
+            actor=actor,
+            action="case.update",
+            object_type="case",
+            object_id=case.pk,
+            summary={k: v for k, v in changes.items() if k != "reminded_at"},
+        )
     return case
 
 
@@ -338,14 +413,20 @@ def case_transition(*, actor: User, case: Case, status: str, reason: str = "") -
     """Move a case along open -> under review -> (decided) -> closed; reopening starts a new round of votes."""
     require_participant(actor, case)
     if not manages(actor, case):
-        raise Forbidden("Only compliance officers and the committee's chair or secretary change a case's status.")
+        raise Forbidden(
+            "Only compliance officers and the committee's chair or secretary change a case's status."
+        )
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if status not in Case.Status.values:
-        raise Invalid("Unknown status.", fields={"status": f"Expected one of {', '.join(Case.Status.values)}."})
+        raise Invalid(
+            "Unknown status.", fields={"status": f"Expected one of {', '.join(Case.Status.values)}."}
+        )
     if status not in TRANSITIONS[locked.status]:
         allowed = ", ".join(TRANSITIONS[locked.status])
-        raise Conflict(f"A {locked.get_status_display().lower()} case can move to {allowed}, not {status}.",
-                       fields={"status": f"Expected one of {allowed}."})
+        raise Conflict(
+            f"A {locked.get_status_display().lower()} case can move to {allowed}, not {status}.",
+            fields={"status": f"Expected one of {allowed}."},
+        )
     reopening = status == Case.Status.OPEN and locked.status in (Case.Status.DECIDED, Case.Status.CLOSED)
     withdrawing = status == Case.Status.CLOSED and locked.status != Case.Status.DECIDED
     errors: dict[str, str] = {}
@@ -362,8 +443,13 @@ def case_transition(*, actor: User, case: Case, status: str, reason: str = "") -
         locked.closed_at = timezone.now()
         fields.append("closed_at")
     locked.save(update_fields=fields)
-    ledger_append(actor=actor, action="case.reopen" if reopening else "case.status", object_type="case",
-                  object_id=locked.pk, summary={"from": previous, "to": status, "reason": reason, "round": locked.round})
+    ledger_append(
+        actor=actor,
+        action="case.reopen" if reopening else "case.status",
+        object_type="case",
+        object_id=locked.pk,
+        summary={"from": previous, "to": status, "reason": reason, "round": locked.round},
+    )
     if reopening:
         _announce(locked, f"was reopened (round {locked.round}) and needs your vote")
     return locked
@@ -378,8 +464,13 @@ def case_comment_add(*, actor: User, case: Case, body: str) -> CaseComment:
     body = clean_text(body, "body", errors)
     raise_if(errors, "The comment is empty.")
     comment = CaseComment.objects.create(case=case, author=actor, body=body)
-    ledger_append(actor=actor, action="case.comment", object_type="case", object_id=case.pk,
-                  summary={"comment": comment.pk, "sha256": hashlib.sha256(body.encode()).hexdigest()})
+    ledger_append(
+        actor=actor,
+        action="case.comment",
+        object_type="case",
+        object_id=case.pk,
+        summary={"comment": comment.pk, "sha256": hashlib.sha256(body.encode()).hexdigest()},
+    )
     return comment
 
 
@@ -423,13 +514,30 @@ def case_document_add(
     name, content_type = _check_document(filename, content, errors)
     raise_if(errors, "The document cannot be accepted.")
     digest = hashlib.sha256(content).hexdigest()
-    document = CaseDocument(case=case, kind=kind, filename=name, content_type=content_type, size=len(content),
-                            sha256=digest, uploaded_by=actor)
+    document = CaseDocument(
+        case=case,
+        kind=kind,
+        filename=name,
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        uploaded_by=actor,
+    )
     document.file.save(f"{digest[:16]}{PurePath(name).suffix.lower()}", ContentFile(content), save=False)
     document.save()
-    ledger_append(actor=actor, action="case.document", object_type="case", object_id=case.pk,
-                  summary={"document": document.pk, "filename": name, "kind": kind, "size": len(content),
-                           "sha256": digest})
+    ledger_append(
+        actor=actor,
+        action="case.document",
+        object_type="case",
+        object_id=case.pk,
+        summary={
+            "document": document.pk,
+            "filename": name,
+            "kind": kind,
+            "size": len(content),
+            "sha256": digest,
+        },
+    )
     return document
 
 
@@ -449,8 +557,13 @@ def conflict_declare(*, actor: User, case: Case, reason: str) -> ConflictDeclara
     if ConflictDeclaration.objects.filter(case=case, user=actor).exists():
         raise Conflict("You have already declared a conflict on this case.")
     declaration = ConflictDeclaration.objects.create(case=case, user=actor, reason=reason)
-    ledger_append(actor=actor, action="case.conflict", object_type="case", object_id=case.pk,
-                  summary={"user": actor.username, "reason": reason})
+    ledger_append(
+        actor=actor,
+        action="case.conflict",
+        object_type="case",
+        object_id=case.pk,
+        summary={"user": actor.username, "reason": reason},
+    )
     # Fewer eligible members lowers the quorum: the votes already cast may now decide.
     from conduct.apps.governance.services.decisions import evaluate
 

@@ -37,8 +37,15 @@ def _check_rule(errors: dict[str, str], quorum_ratio: Any, majority: Any) -> Dec
 
 @transaction.atomic
 def committee_create(
-    *, actor: User | None, slug: str, name: str, mandate: str, description: str = "",
-    quorum_ratio: Any = "0.50", majority: str = Committee.Majority.SIMPLE, chair_breaks_ties: bool = True,
+    *,
+    actor: User | None,
+    slug: str,
+    name: str,
+    mandate: str,
+    description: str = "",
+    quorum_ratio: Any = "0.50",
+    majority: str = Committee.Majority.SIMPLE,
+    chair_breaks_ties: bool = True,
 ) -> Committee:
     if actor is not None:
         require(actor, "committees.manage")
@@ -54,19 +61,41 @@ def committee_create(
     if Committee.objects.filter(slug=slug).exists():
         raise Conflict(f"A committee {slug!r} already exists.", fields={"slug": "Already in use."})
     committee = Committee.objects.create(
-        slug=slug, name=name.strip(), mandate=mandate, description=description, quorum_ratio=ratio,
-        majority=majority, chair_breaks_ties=chair_breaks_ties,
+        slug=slug,
+        name=name.strip(),
+        mandate=mandate,
+        description=description,
+        quorum_ratio=ratio,
+        majority=majority,
+        chair_breaks_ties=chair_breaks_ties,
     )
-    ledger_append(actor=actor, action="committee.create", object_type="committee", object_id=committee.pk,
-                  summary={"slug": slug, "name": committee.name, "mandate": mandate, "quorum_ratio": str(ratio),
-                           "majority": majority, "chair_breaks_ties": chair_breaks_ties})
+    ledger_append(
+        actor=actor,
+        action="committee.create",
+        object_type="committee",
+        object_id=committee.pk,
+        summary={
+            "slug": slug,
+            "name": committee.name,
+            "mandate": mandate,
+            "quorum_ratio": str(ratio),
+            "majority": majority,
+            "chair_breaks_ties": chair_breaks_ties,
+        },
+    )
     return committee
 
 
 @transaction.atomic
 def committee_update(
-    *, actor: User | None, committee: Committee, name: str | None = None, description: str | None = None,
-    quorum_ratio: Any = None, majority: str | None = None, chair_breaks_ties: bool | None = None,
+    *,
+    actor: User | None,
+    committee: Committee,
+    name: str | None = None,
+    description: str | None = None,
+    quorum_ratio: Any = None,
+    majority: str | None = None,
+    chair_breaks_ties: bool | None = None,
 ) -> Committee:
     """Change a committee's name, description or decision rule. Decisions already made stand."""
     if actor is not None:
@@ -77,46 +106,86 @@ def committee_update(
     ratio = _check_rule(errors, quorum_ratio, majority)
     raise_if(errors, "The committee is not valid.")
     changes: dict[str, Any] = {}
-    for field, value in (("name", name.strip() if name is not None else None), ("description", description),
-                         ("quorum_ratio", ratio), ("majority", majority), ("chair_breaks_ties", chair_breaks_ties)):
+    for field, value in (
+        ("name", name.strip() if name is not None else None),
+        ("description", description),
+        ("quorum_ratio", ratio),
+        ("majority", majority),
+        ("chair_breaks_ties", chair_breaks_ties),
+    ):
         if value is not None and getattr(committee, field) != value:
             changes[field] = value
             setattr(committee, field, value)
     if changes:
         committee.save(update_fields=list(changes))
-        ledger_append(actor=actor, action="committee.update", object_type="committee", object_id=committee.pk,
-                      summary={k: str(v) if isinstance(v, Decimal) else v for k, v in changes.items()})
+        ledger_append(
+            actor=actor,
+            action="committee.update",
+            object_type="committee",
+            object_id=committee.pk,
+            summary={k: str(v) if isinstance(v, Decimal) else v for k, v in changes.items()},
+        )
     return committee
 
 
 @transaction.atomic
 def committee_member_add(
-    *, actor: User | None, committee: Committee, user: User, role: str = CommitteeMember.Role.MEMBER,
-    term_start: date | None = None, term_end: date | None = None,
+    *,
+    actor: User | None,
+    committee: Committee,
+    user: User,
+    role: str = CommitteeMember.Role.MEMBER,
+    term_start: date | None = None,
+    term_end: date | None = None,
 ) -> CommitteeMember:
     if actor is not None:
         require(actor, "committees.manage")
     if role not in CommitteeMember.Role.values:
-        raise Invalid("Unknown committee role.", fields={"role": f"Expected one of {', '.join(CommitteeMember.Role.values)}."})
+        raise Invalid(
+            "Unknown committee role.",
+            fields={"role": f"Expected one of {', '.join(CommitteeMember.Role.values)}."},
+        )
     if user.is_portal:
         raise Invalid("Portal users cannot sit on a committee.", fields={"user": "Not an internal user."})
     if term_start and term_end and term_end < term_start:
-        raise Invalid("The term ends before it starts.", fields={"term_end": "Must be on or after term_start."})
+        raise Invalid(
+            "The term ends before it starts.", fields={"term_end": "Must be on or after term_start."}
+        )
     if CommitteeMember.objects.filter(committee=committee, user=user).exists():
-        raise Conflict(f"{user.username} already sits on {committee.name}.", fields={"user": "Already a member."})
-    if role == CommitteeMember.Role.CHAIR and committee.members.filter(role=CommitteeMember.Role.CHAIR).exists():
-        raise Conflict(f"{committee.name} already has a chair.", fields={"role": "Only one chair per committee."})
+        raise Conflict(
+            f"{user.username} already sits on {committee.name}.", fields={"user": "Already a member."}
+        )
+    if (
+        role == CommitteeMember.Role.CHAIR
+        and committee.members.filter(role=CommitteeMember.Role.CHAIR).exists()
+    ):
+        raise Conflict(
+            f"{committee.name} already has a chair.", fields={"role": "Only one chair per committee."}
+        )
     member = CommitteeMember.objects.create(
-        committee=committee, user=user, role=role, **({"term_start": term_start} if term_start else {}), term_end=term_end
+        committee=committee,
+        user=user,
+        role=role,
+        **({"term_start": term_start} if term_start else {}),
+        term_end=term_end,
     )
-    ledger_append(actor=actor, action="committee.member_add", object_type="committee", object_id=committee.pk,
-                  summary={"user": user.username, "role": role, "term_start": member.term_start, "term_end": term_end})
+    ledger_append(
+        actor=actor,
+        action="committee.member_add",
+        object_type="committee",
+        object_id=committee.pk,
+        summary={"user": user.username, "role": role, "term_start": member.term_start, "term_end": term_end},
+    )
     return member
 
 
 @transaction.atomic
 def committee_member_update(
-    *, actor: User | None, member: CommitteeMember, role: str | None = None, term_end: Any = _UNSET,
+    *,
+    actor: User | None,
+    member: CommitteeMember,
+    role: str | None = None,
+    term_end: Any = _UNSET,
 ) -> CommitteeMember:
     """Change a member's role or end their term (a member leaves by their term ending, so the record stays)."""
     if actor is not None:
@@ -128,10 +197,13 @@ def committee_member_update(
         errors["term_end"] = f"Must be on or after the term start ({member.term_start})."
     raise_if(errors, "The membership change is not valid.")
     if (
-        role == CommitteeMember.Role.CHAIR and member.role != role
+        role == CommitteeMember.Role.CHAIR
+        and member.role != role
         and member.committee.members.filter(role=CommitteeMember.Role.CHAIR).exclude(pk=member.pk).exists()
     ):
-        raise Conflict(f"{member.committee.name} already has a chair.", fields={"role": "Only one chair per committee."})
+        raise Conflict(
+            f"{member.committee.name} already has a chair.", fields={"role": "Only one chair per committee."}
+        )
     changes: dict[str, Any] = {}
     if role is not None and role != member.role:
         changes["role"] = member.role = role
@@ -139,6 +211,11 @@ def committee_member_update(
         changes["term_end"] = member.term_end = term_end
     if changes:
         member.save(update_fields=list(changes))
-        ledger_append(actor=actor, action="committee.member_update", object_type="committee",
-                      object_id=member.committee_id, summary={"user": member.user.username, **changes})
+        ledger_append(
+            actor=actor,
+            action="committee.member_update",
+            object_type="committee",
+            object_id=member.committee_id,
+            summary={"user": member.user.username, **changes},
+        )
     return member

@@ -58,7 +58,8 @@ class Voted:
 
 def committee_rule(committee: Committee) -> rules.DecisionRule:
     return rules.DecisionRule(
-        quorum_ratio=Fraction(str(committee.quorum_ratio)), majority=committee.majority,
+        quorum_ratio=Fraction(str(committee.quorum_ratio)),
+        majority=committee.majority,
         chair_breaks_ties=committee.chair_breaks_ties,
     )
 
@@ -77,7 +78,9 @@ def current_tally(case: Case) -> rules.Tally | None:
     chair = next((m.user.username for m in seats if m.role == CommitteeMember.Role.CHAIR), None)
     votes = Vote.objects.filter(case=case, round=case.round).select_related("voter")
     ballots = [rules.Ballot(v.voter.username, v.choice, tuple(v.conditions)) for v in votes]
-    return rules.tally(rule=decision_rule(case), eligible=[m.user.username for m in seats], ballots=ballots, chair=chair)
+    return rules.tally(
+        rule=decision_rule(case), eligible=[m.user.username for m in seats], ballots=ballots, chair=chair
+    )
 
 
 @transaction.atomic
@@ -87,16 +90,24 @@ def case_vote(
     """Cast the actor's vote on a committee case, then decide the case if the committee's rule is now met."""
     require(actor, "cases.vote")
     require_participant(actor, case)
-    case = Case.objects.select_for_update(of=("self",)).select_related("committee", "gate_decision").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("committee", "gate_decision")
+        .get(pk=case.pk)
+    )
     if case.committee_id is None:
         raise Conflict("This case is in the compliance officers' queue: an officer decides it, nobody votes.")
     member = seat(case, actor)
     if member is None or not member.votes:
-        raise Forbidden(f"Only voting members of the {case.committee.name} vote on its cases.", code="not_a_member")
+        raise Forbidden(
+            f"Only voting members of the {case.committee.name} vote on its cases.", code="not_a_member"
+        )
     if not member.serves_on(timezone.localdate()):
         raise Forbidden("Your term on the committee does not cover today.", code="out_of_term")
     if actor.pk in conflicted_user_ids(case):
-        raise Forbidden("You declared a conflict of interest on this case, so you cannot vote on it.", code="conflicted")
+        raise Forbidden(
+            "You declared a conflict of interest on this case, so you cannot vote on it.", code="conflicted"
+        )
     if not case.is_active:
         raise Conflict(f"The case is {case.get_status_display().lower()}; votes are closed.")
     if Vote.objects.filter(case=case, round=case.round, voter=actor).exists():
@@ -111,13 +122,25 @@ def case_vote(
     if choice != VoteChoice.APPROVE_WITH_CONDITIONS and kept:
         errors["conditions"] = "Only an approval with conditions carries conditions."
     raise_if(errors, "The vote is not valid.")
-    vote = Vote.objects.create(case=case, round=case.round, voter=actor, voter_role=member.role, choice=choice,
-                               rationale=rationale, conditions=kept)
+    vote = Vote.objects.create(
+        case=case,
+        round=case.round,
+        voter=actor,
+        voter_role=member.role,
+        choice=choice,
+        rationale=rationale,
+        conditions=kept,
+    )
     if case.status == Case.Status.OPEN:
         case.status = Case.Status.UNDER_REVIEW
         case.save(update_fields=["status"])
-    ledger_append(actor=actor, action="case.vote", object_type="case", object_id=case.pk,
-                  summary={"round": case.round, "choice": choice, "conditions": kept, "rationale": rationale})
+    ledger_append(
+        actor=actor,
+        action="case.vote",
+        object_type="case",
+        object_id=case.pk,
+        summary={"round": case.round, "choice": choice, "conditions": kept, "rationale": rationale},
+    )
     tally, decision = evaluate(actor=actor, case=case)
     assert tally is not None
     return Voted(vote, tally, decision)
@@ -133,19 +156,39 @@ def evaluate(*, actor: Any, case: Case) -> tuple[rules.Tally | None, CaseDecisio
     conflicted = conflicted_user_ids(case)
     counted = [v for v in votes if v.voter_id not in conflicted and v.voter.username not in tally.excluded]
     approving = tally.outcome != rules.REJECT
-    majority = [v for v in counted if (v.choice == VoteChoice.REJECT) != approving and v.choice != VoteChoice.ABSTAIN]
+    majority = [
+        v for v in counted if (v.choice == VoteChoice.REJECT) != approving and v.choice != VoteChoice.ABSTAIN
+    ]
     dissent = [v for v in counted if v.choice != VoteChoice.ABSTAIN and v not in majority]
     lines = [f"Decided by vote of the {case.committee.name}: {tally.reason}"]  # type: ignore[union-attr]
-    lines += [f"- {v.voter.display_name} ({v.get_voter_role_display()}, {v.get_choice_display().lower()}): {v.rationale}"
-              for v in majority]
-    summary = {**tally.to_dict(), "rule": decision_rule(case).describe(),
-               "abstentions": [v.voter.username for v in counted if v.choice == VoteChoice.ABSTAIN]}
+    lines += [
+        f"- {v.voter.display_name} ({v.get_voter_role_display()}, {v.get_choice_display().lower()}): {v.rationale}"
+        for v in majority
+    ]
+    summary = {
+        **tally.to_dict(),
+        "rule": decision_rule(case).describe(),
+        "abstentions": [v.voter.username for v in counted if v.choice == VoteChoice.ABSTAIN],
+    }
     decision = record_decision(
-        actor=actor, case=case, outcome=str(tally.outcome), rationale="\n".join(lines),
-        conditions=list(tally.conditions), method=CaseDecision.Method.COMMITTEE_VOTE,
-        binding=case.committee.is_binding, tally=summary,  # type: ignore[union-attr]
-        dissent=[{"voter": v.voter.username, "name": v.voter.display_name, "role": v.voter_role,
-                  "choice": v.choice, "rationale": v.rationale} for v in dissent],
+        actor=actor,
+        case=case,
+        outcome=str(tally.outcome),
+        rationale="\n".join(lines),
+        conditions=list(tally.conditions),
+        method=CaseDecision.Method.COMMITTEE_VOTE,
+        binding=case.committee.is_binding,
+        tally=summary,  # type: ignore[union-attr]
+        dissent=[
+            {
+                "voter": v.voter.username,
+                "name": v.voter.display_name,
+                "role": v.voter_role,
+                "choice": v.choice,
+                "rationale": v.rationale,
+            }
+            for v in dissent
+        ],
     )
     return tally, decision
 
@@ -157,7 +200,11 @@ def case_decide(
     """A compliance officer decides a case of the officers' queue alone, with a rationale on record."""
     require(actor, "cases.decide")
     require_participant(actor, case)
-    case = Case.objects.select_for_update(of=("self",)).select_related("committee", "gate_decision").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("committee", "gate_decision")
+        .get(pk=case.pk)
+    )
     if case.committee_id is not None:
         raise Conflict(f"This case is decided by a vote of the {case.committee.name}.")
     if not case.is_active:
@@ -172,13 +219,30 @@ def case_decide(
     if outcome != DecisionOutcome.APPROVE_WITH_CONDITIONS and kept:
         errors["conditions"] = "Only an approval with conditions carries conditions."
     raise_if(errors, "The decision is not valid.")
-    return record_decision(actor=actor, case=case, outcome=outcome, rationale=rationale, conditions=kept,
-                           method=CaseDecision.Method.OFFICER, binding=True, tally={}, dissent=[])
+    return record_decision(
+        actor=actor,
+        case=case,
+        outcome=outcome,
+        rationale=rationale,
+        conditions=kept,
+        method=CaseDecision.Method.OFFICER,
+        binding=True,
+        tally={},
+        dissent=[],
+    )
 
 
 def record_decision(
-    *, actor: Any, case: Case, outcome: str, rationale: str, conditions: list[str], method: str, binding: bool,
-    tally: dict[str, Any], dissent: list[dict[str, Any]],
+    *,
+    actor: Any,
+    case: Case,
+    outcome: str,
+    rationale: str,
+    conditions: list[str],
+    method: str,
+    binding: bool,
+    tally: dict[str, Any],
+    dissent: list[dict[str, Any]],
 ) -> CaseDecision:
     """Write the immutable decision record, resolve the gate decision, and turn conditions into recommendations."""
     gate_outcome, note = "", ""
@@ -189,7 +253,9 @@ def record_decision(
         if not binding:
             note = "An advisory opinion: the gate decision is left for a binding decision."
         elif gate.resolved_at is not None:
-            note = f"Gate decision {gate.pk} was already resolved by case {gate.resolution_case_id}; it stands."
+            note = (
+                f"Gate decision {gate.pk} was already resolved by case {gate.resolution_case_id}; it stands."
+            )
         else:
             from conduct.apps.gates.services import gate_resolve
 
@@ -197,36 +263,72 @@ def record_decision(
             gate_resolve(actor=actor, decision=gate, outcome=gate_outcome, rationale=rationale, case=case)
     now = timezone.now()
     decision = CaseDecision.objects.create(
-        case=case, round=case.round, outcome=outcome, binding=binding, method=method, conditions=conditions,
-        rationale=rationale, dissent=dissent, tally=tally, gate_outcome=gate_outcome, note=note, decided_at=now,
+        case=case,
+        round=case.round,
+        outcome=outcome,
+        binding=binding,
+        method=method,
+        conditions=conditions,
+        rationale=rationale,
+        dissent=dissent,
+        tally=tally,
+        gate_outcome=gate_outcome,
+        note=note,
+        decided_at=now,
         decided_by=actor_label(actor),
     )
     case.status, case.decided_at = Case.Status.DECIDED, now
     case.save(update_fields=["status", "decided_at"])
-    ledger_append(actor=actor, action="case.decide", object_type="case", object_id=case.pk,
-                  summary={"decision": decision.pk, "round": case.round, "outcome": outcome, "method": method,
-                           "binding": binding, "conditions": conditions, "gate_outcome": gate_outcome,
-                           "dissent": [d["voter"] for d in dissent], "tally": tally})
+    ledger_append(
+        actor=actor,
+        action="case.decide",
+        object_type="case",
+        object_id=case.pk,
+        summary={
+            "decision": decision.pk,
+            "round": case.round,
+            "outcome": outcome,
+            "method": method,
+            "binding": binding,
+            "conditions": conditions,
+            "gate_outcome": gate_outcome,
+            "dissent": [d["voter"] for d in dissent],
+            "tally": tally,
+        },
+    )
     if conditions and outcome != DecisionOutcome.REJECT:
         _conditions_to_recommendations(actor, case, decision, conditions)
     _announce_decision(case, decision)
     return decision
 
 
-def _conditions_to_recommendations(actor: Any, case: Case, decision: CaseDecision, conditions: list[str]) -> None:
+def _conditions_to_recommendations(
+    actor: Any, case: Case, decision: CaseDecision, conditions: list[str]
+) -> None:
     from conduct.apps.governance.services.recommendations import recommendation_record
 
     unit = _unit_for(case)
     if decision.binding:
-        kind, source = Recommendation.Kind.CONDITION, (
-            Recommendation.Source.OFFICER if decision.method == CaseDecision.Method.OFFICER
-            else Recommendation.Source.COMMITTEE_DECISION)
+        kind, source = (
+            Recommendation.Kind.CONDITION,
+            (
+                Recommendation.Source.OFFICER
+                if decision.method == CaseDecision.Method.OFFICER
+                else Recommendation.Source.COMMITTEE_DECISION
+            ),
+        )
     else:
         kind, source = Recommendation.Kind.RECOMMENDATION, Recommendation.Source.ADVISORY_OPINION
     due = timezone.localdate() + timedelta(days=CONDITION_DUE_DAYS)
     for text in conditions:
         recommendation_record(
-            actor=actor, title=text[:300], kind=kind, source=source, org_unit=unit, due_date=due, case=case,
+            actor=actor,
+            title=text[:300],
+            kind=kind,
+            source=source,
+            org_unit=unit,
+            due_date=due,
+            case=case,
             decision=decision,
             description=f"{decision.get_outcome_display()} in case {case.pk} ({case.title}), round {decision.round}.",
         )
@@ -246,12 +348,19 @@ def _unit_for(case: Case) -> OrgUnit:
 def _announce_decision(case: Case, decision: CaseDecision) -> None:
     users: list[User] = []
     if case.committee_id is not None:
-        users += [m.user for m in CommitteeMember.objects.filter(committee_id=case.committee_id).select_related("user")]
+        users += [
+            m.user
+            for m in CommitteeMember.objects.filter(committee_id=case.committee_id).select_related("user")
+        ]
     gate = case.gate_decision
     if gate is not None and gate.actor_id is not None:
         users.append(gate.actor)  # type: ignore[arg-type]
     what = decision.get_outcome_display().lower()
     if decision.gate_outcome:
         what += f": the {gate.get_gate_display().lower()} may {'proceed' if decision.gate_outcome == 'allow' else 'not proceed'}"  # type: ignore[union-attr]
-    notify(users=users, kind=Notification.Kind.DECISION, text=f"Case {case.pk} was decided ({what}): {case.title}",
-           link=case_link(case))
+    notify(
+        users=users,
+        kind=Notification.Kind.DECISION,
+        text=f"Case {case.pk} was decided ({what}): {case.title}",
+        link=case_link(case),
+    )

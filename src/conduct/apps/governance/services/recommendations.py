@@ -31,7 +31,9 @@ REMIND_DAYS_BEFORE = 3
 def route(unit: OrgUnit) -> tuple[OrgUnit | None, list[User]]:
     """The liaisons an item for `unit` goes to: the unit's own, else those of the nearest ancestor that has any."""
     chain = list(reversed(unit.ancestor_ids)) or [unit.pk]
-    liaisons = Liaison.objects.filter(org_unit_id__in=chain, user__is_active=True).select_related("user", "org_unit")
+    liaisons = Liaison.objects.filter(org_unit_id__in=chain, user__is_active=True).select_related(
+        "user", "org_unit"
+    )
     by_unit: dict[int, list[Liaison]] = {}
     for liaison in liaisons:
         by_unit.setdefault(liaison.org_unit_id, []).append(liaison)
@@ -43,9 +45,16 @@ def route(unit: OrgUnit) -> tuple[OrgUnit | None, list[User]]:
 
 
 def recommendation_record(
-    *, actor: Any, title: str, org_unit: OrgUnit, due_date: date, description: str = "",
-    kind: str = Recommendation.Kind.RECOMMENDATION, source: str = Recommendation.Source.OFFICER,
-    case: Case | None = None, decision: CaseDecision | None = None,
+    *,
+    actor: Any,
+    title: str,
+    org_unit: OrgUnit,
+    due_date: date,
+    description: str = "",
+    kind: str = Recommendation.Kind.RECOMMENDATION,
+    source: str = Recommendation.Source.OFFICER,
+    case: Case | None = None,
+    decision: CaseDecision | None = None,
 ) -> Recommendation:
     """Create and route one item. No permission check: callers (a decision, `recommendation_create`) hold it."""
     errors: dict[str, str] = {}
@@ -58,30 +67,64 @@ def recommendation_record(
     raise_if(errors, "The recommendation is not valid.")
     routed_unit, liaisons = route(org_unit)
     item = Recommendation.objects.create(
-        title=title, description=description, kind=kind, source=source, case=case, decision=decision,
-        org_unit=org_unit, routed_unit=routed_unit, due_date=due_date, created_by=actor_label(actor),
+        title=title,
+        description=description,
+        kind=kind,
+        source=source,
+        case=case,
+        decision=decision,
+        org_unit=org_unit,
+        routed_unit=routed_unit,
+        due_date=due_date,
+        created_by=actor_label(actor),
     )
     item.assignees.set(liaisons)
-    ledger_append(actor=actor, action="recommendation.create", object_type="recommendation", object_id=item.pk,
-                  summary={"title": title, "kind": kind, "source": source, "org_unit": org_unit.code,
-                           "routed_to": routed_unit.code if routed_unit else None,
-                           "assignees": [u.username for u in liaisons], "due_date": due_date,
-                           "case": case.pk if case else None, "decision": decision.pk if decision else None})
+    ledger_append(
+        actor=actor,
+        action="recommendation.create",
+        object_type="recommendation",
+        object_id=item.pk,
+        summary={
+            "title": title,
+            "kind": kind,
+            "source": source,
+            "org_unit": org_unit.code,
+            "routed_to": routed_unit.code if routed_unit else None,
+            "assignees": [u.username for u in liaisons],
+            "due_date": due_date,
+            "case": case.pk if case else None,
+            "decision": decision.pk if decision else None,
+        },
+    )
     link = recommendation_link(item.pk)
     if liaisons:
         via = "" if routed_unit == org_unit else f" (routed from {org_unit.name}, which has no liaison)"
-        notify(users=liaisons, kind=Notification.Kind.ASSIGNMENT,
-               text=f"New {item.get_kind_display().lower()} for {org_unit.name}{via}, due {due_date}: {title}", link=link)
+        notify(
+            users=liaisons,
+            kind=Notification.Kind.ASSIGNMENT,
+            text=f"New {item.get_kind_display().lower()} for {org_unit.name}{via}, due {due_date}: {title}",
+            link=link,
+        )
     else:
-        notify(users=officers_for(org_unit), kind=Notification.Kind.ASSIGNMENT,
-               text=f"No liaison in {org_unit.name} or above it to route this to, due {due_date}: {title}", link=link)
+        notify(
+            users=officers_for(org_unit),
+            kind=Notification.Kind.ASSIGNMENT,
+            text=f"No liaison in {org_unit.name} or above it to route this to, due {due_date}: {title}",
+            link=link,
+        )
     return item
 
 
 @transaction.atomic
 def recommendation_create(
-    *, actor: User, title: str, org_unit: OrgUnit, due_date: date, description: str = "",
-    kind: str = Recommendation.Kind.RECOMMENDATION, source: str = Recommendation.Source.OFFICER,
+    *,
+    actor: User,
+    title: str,
+    org_unit: OrgUnit,
+    due_date: date,
+    description: str = "",
+    kind: str = Recommendation.Kind.RECOMMENDATION,
+    source: str = Recommendation.Source.OFFICER,
     case: Case | None = None,
 ) -> Recommendation:
     """An officer records a recommendation (from an audit, an advisory opinion or their own review) or a task."""
@@ -89,8 +132,16 @@ def recommendation_create(
     require_unit(actor, "recommendations.create", org_unit)
     if due_date < timezone.localdate():
         raise Invalid("The due date has passed.", fields={"due_date": "Must be today or later."})
-    return recommendation_record(actor=actor, title=title, org_unit=org_unit, due_date=due_date,
-                                 description=description, kind=kind, source=source, case=case)
+    return recommendation_record(
+        actor=actor,
+        title=title,
+        org_unit=org_unit,
+        due_date=due_date,
+        description=description,
+        kind=kind,
+        source=source,
+        case=case,
+    )
 
 
 # status -> where a liaison may move it; officers may also cancel and reopen
@@ -108,15 +159,25 @@ OFFICER_MOVES = {
 
 @transaction.atomic
 def recommendation_update(
-    *, actor: User, recommendation: Recommendation, status: str | None = None, evidence: str | None = None,
+    *,
+    actor: User,
+    recommendation: Recommendation,
+    status: str | None = None,
+    evidence: str | None = None,
     due_date: Any = _UNSET,
 ) -> Recommendation:
     """Work an item: record progress and the evidence that it is done. Done needs evidence."""
     require(actor, "recommendations.update")
-    item = Recommendation.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=recommendation.pk)
+    item = (
+        Recommendation.objects.select_for_update(of=("self",))
+        .select_related("org_unit")
+        .get(pk=recommendation.pk)
+    )
     assigned = item.assignees.filter(pk=actor.pk).exists()
     if not assigned and not unit_in_scope(actor, item.org_unit):
-        raise Forbidden(f"{item.org_unit.name} is outside the org units you are scoped to.", code="out_of_scope")
+        raise Forbidden(
+            f"{item.org_unit.name} is outside the org units you are scoped to.", code="out_of_scope"
+        )
     officer = can(actor, "recommendations.create")
     errors: dict[str, str] = {}
     changes: dict[str, Any] = {}
@@ -137,8 +198,11 @@ def recommendation_update(
         if status not in Recommendation.Status.values:
             errors["status"] = f"Expected one of {', '.join(Recommendation.Status.values)}."
         elif status not in moves:
-            errors["status"] = (f"From {item.status} you may move it to {', '.join(moves)}." if moves
-                                else f"A {item.get_status_display().lower()} item is not changed by you.")
+            errors["status"] = (
+                f"From {item.status} you may move it to {', '.join(moves)}."
+                if moves
+                else f"A {item.get_status_display().lower()} item is not changed by you."
+            )
         else:
             changes["status"] = status
             if status == Recommendation.Status.DONE and not changes.get("evidence", item.evidence):
@@ -154,13 +218,20 @@ def recommendation_update(
     for field, value in changes.items():
         setattr(item, field, value)
     item.save(update_fields=list(changes))
-    ledger_append(actor=actor, action="recommendation.update", object_type="recommendation", object_id=item.pk,
-                  summary={k: v for k, v in changes.items() if k not in ("first_response_at", "reminded_at")})
+    ledger_append(
+        actor=actor,
+        action="recommendation.update",
+        object_type="recommendation",
+        object_id=item.pk,
+        summary={k: v for k, v in changes.items() if k not in ("first_response_at", "reminded_at")},
+    )
     return item
 
 
 @transaction.atomic
-def recommendation_escalate_overdue(*, actor: Any = "system", today: date | None = None) -> list[Recommendation]:
+def recommendation_escalate_overdue(
+    *, actor: Any = "system", today: date | None = None
+) -> list[Recommendation]:
     """Escalate every overdue item not yet escalated: tell the compliance officers (and the assignees), and mark
     it escalated. Running it again the same day, or the next, escalates nothing twice."""
     if isinstance(actor, User):
@@ -178,41 +249,78 @@ def recommendation_escalate_overdue(*, actor: Any = "system", today: date | None
         item.save(update_fields=["escalated_at"])
         officers = officers_for(item.org_unit)
         days = (day - item.due_date).days
-        ledger_append(actor=actor, action="recommendation.escalate", object_type="recommendation", object_id=item.pk,
-                      summary={"due_date": item.due_date, "days_overdue": days, "org_unit": item.org_unit.code,
-                               "officers": [o.username for o in officers]})
+        ledger_append(
+            actor=actor,
+            action="recommendation.escalate",
+            object_type="recommendation",
+            object_id=item.pk,
+            summary={
+                "due_date": item.due_date,
+                "days_overdue": days,
+                "org_unit": item.org_unit.code,
+                "officers": [o.username for o in officers],
+            },
+        )
         text = f"Overdue by {days} day{'s' if days != 1 else ''} in {item.org_unit.name}: {item.title}"
-        notify(users=[*officers, *item.assignees.all()], kind=Notification.Kind.OVERDUE, text=text,
-               link=recommendation_link(item.pk))
+        notify(
+            users=[*officers, *item.assignees.all()],
+            kind=Notification.Kind.OVERDUE,
+            text=text,
+            link=recommendation_link(item.pk),
+        )
     return overdue
 
 
 @transaction.atomic
-def deadline_reminders_send(*, actor: Any = "system", today: date | None = None,
-                            within_days: int = REMIND_DAYS_BEFORE) -> int:
+def deadline_reminders_send(
+    *, actor: Any = "system", today: date | None = None, within_days: int = REMIND_DAYS_BEFORE
+) -> int:
     """Remind once, a few days ahead: assignees of items falling due, and members yet to vote on cases falling due."""
     from conduct.apps.governance.services._common import conflicted_user_ids, voting_seats
 
     day = today or timezone.localdate()
     horizon = day + timedelta(days=within_days)
     sent = 0
-    items = (Recommendation.objects.select_for_update(of=("self",))
-             .filter(status__in=Recommendation.ACTIVE, due_date__gte=day, due_date__lte=horizon, reminded_at__isnull=True)
-             .select_related("org_unit").prefetch_related("assignees"))
+    items = (
+        Recommendation.objects.select_for_update(of=("self",))
+        .filter(
+            status__in=Recommendation.ACTIVE,
+            due_date__gte=day,
+            due_date__lte=horizon,
+            reminded_at__isnull=True,
+        )
+        .select_related("org_unit")
+        .prefetch_related("assignees")
+    )
     now = timezone.now()
     for item in items:
         item.reminded_at = now
         item.save(update_fields=["reminded_at"])
-        notify(users=list(item.assignees.all()) or officers_for(item.org_unit), kind=Notification.Kind.DEADLINE,
-               text=f"Due {item.due_date}: {item.title}", link=recommendation_link(item.pk))
-        ledger_append(actor=actor, action="recommendation.remind", object_type="recommendation", object_id=item.pk,
-                      summary={"due_date": item.due_date})
+        notify(
+            users=list(item.assignees.all()) or officers_for(item.org_unit),
+            kind=Notification.Kind.DEADLINE,
+            text=f"Due {item.due_date}: {item.title}",
+            link=recommendation_link(item.pk),
+        )
+        ledger_append(
+            actor=actor,
+            action="recommendation.remind",
+            object_type="recommendation",
+            object_id=item.pk,
+            summary={"due_date": item.due_date},
+        )
         sent += 1
     end = timezone.make_aware(datetime.combine(horizon + timedelta(days=1), time.min))
-    cases = (Case.objects.select_for_update(of=("self",))
-             .filter(status__in=(Case.Status.OPEN, Case.Status.UNDER_REVIEW), due_at__isnull=False, due_at__lt=end,
-                     reminded_at__isnull=True)
-             .select_related("committee", "org_unit"))
+    cases = (
+        Case.objects.select_for_update(of=("self",))
+        .filter(
+            status__in=(Case.Status.OPEN, Case.Status.UNDER_REVIEW),
+            due_at__isnull=False,
+            due_at__lt=end,
+            reminded_at__isnull=True,
+        )
+        .select_related("committee", "org_unit")
+    )
     for case in cases:
         case.reminded_at = now
         case.save(update_fields=["reminded_at"])
@@ -222,10 +330,18 @@ def deadline_reminders_send(*, actor: Any = "system", today: date | None = None,
             users = [m.user for m in voting_seats(case, day) if m.user_id not in skip]
         else:
             users = officers_for(case.org_unit)
-        notify(users=users, kind=Notification.Kind.DEADLINE,
-               text=f"Case {case.pk} is due {timezone.localtime(case.due_at):%Y-%m-%d}: {case.title}",  # type: ignore[arg-type]
-               link=case_link(case))
-        ledger_append(actor=actor, action="case.remind", object_type="case", object_id=case.pk,
-                      summary={"due_at": case.due_at, "reminded": [u.username for u in users]})
+        notify(
+            users=users,
+            kind=Notification.Kind.DEADLINE,
+            text=f"Case {case.pk} is due {timezone.localtime(case.due_at):%Y-%m-%d}: {case.title}",  # type: ignore[arg-type]
+            link=case_link(case),
+        )
+        ledger_append(
+            actor=actor,
+            action="case.remind",
+            object_type="case",
+            object_id=case.pk,
+            summary={"due_at": case.due_at, "reminded": [u.username for u in users]},
+        )
         sent += 1
     return sent

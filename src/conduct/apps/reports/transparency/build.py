@@ -42,18 +42,26 @@ def _check_out_dir(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         from conduct.apps.errors import Conflict
 
-        raise Conflict(f"{out} is not an empty folder; a published report is never overwritten.", code="not_empty")
+        raise Conflict(
+            f"{out} is not an empty folder; a published report is never overwritten.", code="not_empty"
+        )
 
 
 def build_report(
-    *, actor: User | None, year: int, out: Path, report: Report | None = None,
+    *,
+    actor: User | None,
+    year: int,
+    out: Path,
+    report: Report | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Built:
     """Build the report for `year` into `out` (new or empty) and publish it. Raises ServiceError on bad input."""
     from conduct.apps.errors import Invalid
 
     if not 2000 <= year <= timezone.localdate().year:
-        raise Invalid("No report for that year.", fields={"year": f"A year from 2000 to {timezone.localdate().year}."})
+        raise Invalid(
+            "No report for that year.", fields={"year": f"A year from 2000 to {timezone.localdate().year}."}
+        )
     _check_out_dir(out)
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -73,8 +81,15 @@ def build_report(
         timings["render"] = time.perf_counter() - mark
         mark = time.perf_counter()
         progress("Signing and publishing")
-        report = _publish(actor=actor, year=year, out=out, names=names, report=report, private_pem=private_pem,
-                          figures=figures)
+        report = _publish(
+            actor=actor,
+            year=year,
+            out=out,
+            names=names,
+            report=report,
+            private_pem=private_pem,
+            figures=figures,
+        )
         timings["publish"] = time.perf_counter() - mark
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
@@ -85,21 +100,43 @@ def build_report(
 
 
 @transaction.atomic
-def _publish(*, actor: User | None, year: int, out: Path, names: list[str], report: Report | None,
-             private_pem: bytes, figures: Figures) -> Report:
+def _publish(
+    *,
+    actor: User | None,
+    year: int,
+    out: Path,
+    names: list[str],
+    report: Report | None,
+    private_pem: bytes,
+    figures: Figures,
+) -> Report:
     files = mf.file_entries(out, names)
     digest = mf.content_digest(files)
     if report is None:
         report = Report.objects.create(year=year, state=ReportState.BUILDING, requested_by=_label(actor))
-    entry = ledger_append(actor=actor, action="report.publish", object_type="report", object_id=report.pk,
-                          summary={"year": year, "content_digest": digest, "files": len(files),
-                                   "headline": dict(figures.headline)})
+    entry = ledger_append(
+        actor=actor,
+        action="report.publish",
+        object_type="report",
+        object_id=report.pk,
+        summary={
+            "year": year,
+            "content_digest": digest,
+            "files": len(files),
+            "headline": dict(figures.headline),
+        },
+    )
     checkpoint = checkpoint_create(actor=actor, reason=f"report {year}")
     manifest: dict[str, Any] = {
         "format": mf.FORMAT,
         "format_version": mf.FORMAT_VERSION,
-        "report": {"year": year, "organisation": figures.organisation, "id": report.pk,
-                   "generated_at": figures.generated_at.isoformat(), "as_of": figures.as_of.isoformat()},
+        "report": {
+            "year": year,
+            "organisation": figures.organisation,
+            "id": report.pk,
+            "generated_at": figures.generated_at.isoformat(),
+            "as_of": figures.as_of.isoformat(),
+        },
         "files": files,
         "content_digest": digest,
         "publication": {"seq": entry.seq, "hash": entry.hash, "action": "report.publish"},
@@ -118,9 +155,18 @@ def _publish(*, actor: User | None, year: int, out: Path, names: list[str], repo
     report.checkpoint = checkpoint
     report.publication_seq = entry.seq
     report.save()
-    ledger_append(actor=actor, action="report.seal", object_type="report", object_id=report.pk,
-                  summary={"year": year, "manifest_sha256": manifest_sha, "checkpoint_seq": checkpoint.seq,
-                           "path": str(out)})
+    ledger_append(
+        actor=actor,
+        action="report.seal",
+        object_type="report",
+        object_id=report.pk,
+        summary={
+            "year": year,
+            "manifest_sha256": manifest_sha,
+            "checkpoint_seq": checkpoint.seq,
+            "path": str(out),
+        },
+    )
     return report
 
 

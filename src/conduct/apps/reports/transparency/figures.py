@@ -14,13 +14,26 @@ from typing import Any
 
 from conduct.apps.reports.transparency.ungp_index import GRIEVANCE_QUESTIONS, SECTION_TITLES, UNGP_RF_SECTIONS
 
-GATES = (("sales_deal", "Sales deal"), ("app_launch", "App launch"), ("product_release", "Product release"),
-         ("supplier_onboarding", "Supplier onboarding"))
+GATES = (
+    ("sales_deal", "Sales deal"),
+    ("app_launch", "App launch"),
+    ("product_release", "Product release"),
+    ("supplier_onboarding", "Supplier onboarding"),
+)
 OUTCOMES = (("allow", "Allow"), ("review", "Review"), ("deny", "Deny"))
 STANDARDS = (("sa8000", "SA8000"), ("iso_45001", "ISO 45001"), ("iso_14001", "ISO 14001"))
-DIMENSIONS = (("product", "Product misuse"), ("labour", "Labour in own operations"), ("supply_chain", "Supply chain"))
+DIMENSIONS = (
+    ("product", "Product misuse"),
+    ("labour", "Labour in own operations"),
+    ("supply_chain", "Supply chain"),
+)
 SEVERITIES = ("critical", "major", "minor")
-ACTION_STATUSES = (("open", "Open"), ("in_progress", "In progress"), ("verified", "Verified"), ("closed", "Closed"))
+ACTION_STATUSES = (
+    ("open", "Open"),
+    ("in_progress", "In progress"),
+    ("verified", "Verified"),
+    ("closed", "Closed"),
+)
 BANDS = ("critical", "high", "medium", "low")
 
 
@@ -61,8 +74,14 @@ class Table:
     note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "section": self.section, "title": self.title, "columns": list(self.columns),
-                "rows": [list(r) for r in self.rows], "note": self.note}
+        return {
+            "id": self.id,
+            "section": self.section,
+            "title": self.title,
+            "columns": list(self.columns),
+            "rows": [list(r) for r in self.rows],
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -85,12 +104,16 @@ class Figures:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "year": self.year, "organisation": self.organisation,
-            "generated_at": self.generated_at.isoformat(), "as_of": self.as_of.isoformat(),
-            "library_version": self.library_version, "headline": dict(self.headline),
+            "year": self.year,
+            "organisation": self.organisation,
+            "generated_at": self.generated_at.isoformat(),
+            "as_of": self.as_of.isoformat(),
+            "library_version": self.library_version,
+            "headline": dict(self.headline),
             "tables": [t.as_dict() for t in self.tables],
             "heatmap": [[dict(c) for c in row] for row in self.heatmap],
-            "risks": [dict(r) for r in self.risks], "grievances_in_use": self.grievances_in_use,
+            "risks": [dict(r) for r in self.risks],
+            "grievances_in_use": self.grievances_in_use,
             "ungp_index": [dict(q) for q in self.ungp_index],
         }
 
@@ -109,73 +132,177 @@ def _governance(i: ReportInputs) -> list[Table]:
     queues = {c["slug"] for c in i.committees}
     for c in i.committees:
         decided = [r for r in i.case_decisions if r["queue"] == c["slug"]]
-        committee_rows.append((
-            c["name"], c["mandate"], c["members"], c["voting_members"], c["external_members"],
-            _count(decided), _count(decided, outcome="approve") + _count(decided, outcome="approve_with_conditions"),
-            _count(decided, outcome="reject"),
-        ))
+        committee_rows.append(
+            (
+                c["name"],
+                c["mandate"],
+                c["members"],
+                c["voting_members"],
+                c["external_members"],
+                _count(decided),
+                _count(decided, outcome="approve") + _count(decided, outcome="approve_with_conditions"),
+                _count(decided, outcome="reject"),
+            )
+        )
     officers = [r for r in i.case_decisions if r["queue"] not in queues]
-    committee_rows.append((
-        "Compliance officers (cases not referred to a committee)", "decides", "", "", "", _count(officers),
-        _count(officers, outcome="approve") + _count(officers, outcome="approve_with_conditions"),
-        _count(officers, outcome="reject"),
-    ))
+    committee_rows.append(
+        (
+            "Compliance officers (cases not referred to a committee)",
+            "decides",
+            "",
+            "",
+            "",
+            _count(officers),
+            _count(officers, outcome="approve") + _count(officers, outcome="approve_with_conditions"),
+            _count(officers, outcome="reject"),
+        )
+    )
     cases = []
     for dim, label in DIMENSIONS:
         cases.append((label, _count(i.cases_opened, dimension=dim)))
     rec = i.recommendations
     return [
-        Table("governance_committees", "governance", f"Committees and the cases they decided in {i.year}",
-              ("Body", "Mandate", "Members", "Voting members", "Independent external experts", "Cases decided",
-               "Approved (incl. with conditions)", "Rejected"), tuple(committee_rows)),
-        Table("governance_cases", "governance", f"Cases opened in {i.year} by dimension",
-              ("Dimension", "Cases opened"), tuple(cases) + (("All dimensions", _count(i.cases_opened)),)),
-        Table("governance_liaisons", "governance", "Compliance liaison coverage of the organisation",
-              ("Org units", "With a compliance liaison", "Share (%)"),
-              ((i.liaison_units, i.liaison_covered, pct(i.liaison_covered, i.liaison_units)),)),
-        Table("governance_recommendations", "governance", f"Committee recommendations issued in {i.year}",
-              ("Issued", "Done", "Open", "Overdue"),
-              ((rec.get("issued", 0), rec.get("done", 0), rec.get("open", 0), rec.get("overdue", 0)),)),
+        Table(
+            "governance_committees",
+            "governance",
+            f"Committees and the cases they decided in {i.year}",
+            (
+                "Body",
+                "Mandate",
+                "Members",
+                "Voting members",
+                "Independent external experts",
+                "Cases decided",
+                "Approved (incl. with conditions)",
+                "Rejected",
+            ),
+            tuple(committee_rows),
+        ),
+        Table(
+            "governance_cases",
+            "governance",
+            f"Cases opened in {i.year} by dimension",
+            ("Dimension", "Cases opened"),
+            tuple(cases) + (("All dimensions", _count(i.cases_opened)),),
+        ),
+        Table(
+            "governance_liaisons",
+            "governance",
+            "Compliance liaison coverage of the organisation",
+            ("Org units", "With a compliance liaison", "Share (%)"),
+            ((i.liaison_units, i.liaison_covered, pct(i.liaison_covered, i.liaison_units)),),
+        ),
+        Table(
+            "governance_recommendations",
+            "governance",
+            f"Committee recommendations issued in {i.year}",
+            ("Issued", "Done", "Open", "Overdue"),
+            ((rec.get("issued", 0), rec.get("done", 0), rec.get("open", 0), rec.get("overdue", 0)),),
+        ),
     ]
 
 
-def _risks(i: ReportInputs) -> tuple[list[Table], tuple[tuple[dict[str, Any], ...], ...], list[dict[str, Any]]]:
+def _risks(
+    i: ReportInputs,
+) -> tuple[list[Table], tuple[tuple[dict[str, Any], ...], ...], list[dict[str, Any]]]:
     from conduct.core.risk import heatmap
 
-    grid = [[{"severity": c.severity, "likelihood": c.likelihood, "score": c.score, "band": c.band, "risks": []}
-             for c in row] for row in heatmap()]
+    grid = [
+        [
+            {
+                "severity": c.severity,
+                "likelihood": c.likelihood,
+                "score": c.score,
+                "band": c.band,
+                "risks": [],
+            }
+            for c in row
+        ]
+        for row in heatmap()
+    ]
     rows, ratings = [], []
     risks = sorted(i.risks, key=lambda r: (-int(r["score"]), r["code"]))
     labels = dict(DIMENSIONS)
     for r in risks:
         grid[5 - int(r["severity"])][int(r["likelihood"]) - 1]["risks"].append(r["code"])
         links = r.get("links", {})
-        rows.append((r["title"], labels.get(r["dimension"], r["dimension"]),
-                     "; ".join(r.get("rights_labels") or r["rights"]), r["people_affected"],
-                     "; ".join(r.get("controls", [])) or "none yet"))
-        ratings.append((r["title"], r["severity"], r["likelihood"], r["score"], r["band"], r["residual_likelihood"],
-                        r["residual_score"], r["residual_band"], links.get("case", 0), links.get("gate_decision", 0),
-                        links.get("finding", 0)))
+        rows.append(
+            (
+                r["title"],
+                labels.get(r["dimension"], r["dimension"]),
+                "; ".join(r.get("rights_labels") or r["rights"]),
+                r["people_affected"],
+                "; ".join(r.get("controls", [])) or "none yet",
+            )
+        )
+        ratings.append(
+            (
+                r["title"],
+                r["severity"],
+                r["likelihood"],
+                r["score"],
+                r["band"],
+                r["residual_likelihood"],
+                r["residual_score"],
+                r["residual_band"],
+                links.get("case", 0),
+                links.get("gate_decision", 0),
+                links.get("finding", 0),
+            )
+        )
     cells = tuple(tuple({**c, "count": len(c["risks"])} for c in row) for row in grid)
-    heat_rows = tuple(
-        (f"Severity {row[0]['severity']}", *[c["count"] for c in row]) for row in cells
+    heat_rows = tuple((f"Severity {row[0]['severity']}", *[c["count"] for c in row]) for row in cells)
+    by_band = tuple(
+        (
+            band,
+            sum(1 for r in risks if r["band"] == band),
+            sum(1 for r in risks if r["residual_band"] == band),
+        )
+        for band in BANDS
     )
-    by_band = tuple((band, sum(1 for r in risks if r["band"] == band),
-                     sum(1 for r in risks if r["residual_band"] == band)) for band in BANDS)
     tables = [
-        Table("salient_issues", "salient-issues", "Salient human-rights issues, most salient first",
-              ("Issue", "Dimension", "Rights affected", "People affected", "Mitigating controls"), tuple(rows)),
-        Table("salient_ratings", "salient-issues", "Salience of each issue, before and after mitigation, and the "
-              "records linked to it",
-              ("Issue", "Severity (1-5)", "Likelihood (1-5)", "Salience (0-100)", "Band", "Residual likelihood",
-               "Residual salience", "Residual band", "Linked cases", "Linked gate decisions", "Linked audit findings"),
-              tuple(ratings),
-              note="Salience per the UN Guiding Principles: severity from scale, scope and irremediability, then "
-                   "likelihood. Residual: the same severity at the likelihood that remains with the controls."),
-        Table("salient_heatmap", "salient-issues", "Heat map: number of salient issues by severity and likelihood",
-              ("Severity", "Likelihood 1", "Likelihood 2", "Likelihood 3", "Likelihood 4", "Likelihood 5"), heat_rows),
-        Table("salient_bands", "salient-issues", "Salient issues by salience band, before and after mitigation",
-              ("Band", "Inherent", "Residual"), by_band),
+        Table(
+            "salient_issues",
+            "salient-issues",
+            "Salient human-rights issues, most salient first",
+            ("Issue", "Dimension", "Rights affected", "People affected", "Mitigating controls"),
+            tuple(rows),
+        ),
+        Table(
+            "salient_ratings",
+            "salient-issues",
+            "Salience of each issue, before and after mitigation, and the records linked to it",
+            (
+                "Issue",
+                "Severity (1-5)",
+                "Likelihood (1-5)",
+                "Salience (0-100)",
+                "Band",
+                "Residual likelihood",
+                "Residual salience",
+                "Residual band",
+                "Linked cases",
+                "Linked gate decisions",
+                "Linked audit findings",
+            ),
+            tuple(ratings),
+            note="Salience per the UN Guiding Principles: severity from scale, scope and irremediability, then "
+            "likelihood. Residual: the same severity at the likelihood that remains with the controls.",
+        ),
+        Table(
+            "salient_heatmap",
+            "salient-issues",
+            "Heat map: number of salient issues by severity and likelihood",
+            ("Severity", "Likelihood 1", "Likelihood 2", "Likelihood 3", "Likelihood 4", "Likelihood 5"),
+            heat_rows,
+        ),
+        Table(
+            "salient_bands",
+            "salient-issues",
+            "Salient issues by salience band, before and after mitigation",
+            ("Band", "Inherent", "Residual"),
+            by_band,
+        ),
     ]
     return tables, cells, [dict(r) for r in risks]
 
@@ -190,48 +317,103 @@ def _gates(i: ReportInputs) -> list[Table]:
     resolved = []
     for gate, label in GATES:
         for_gate = [r for r in i.gate_resolutions if r["gate"] == gate]
-        resolved.append((label, _count(for_gate), _count(for_gate, resolution_outcome="allow"),
-                         _count(for_gate, resolution_outcome="deny")))
+        resolved.append(
+            (
+                label,
+                _count(for_gate),
+                _count(for_gate, resolution_outcome="allow"),
+                _count(for_gate, resolution_outcome="deny"),
+            )
+        )
     return [
-        Table("gate_decisions", "gates", f"Gate decisions in {i.year} by gate and outcome",
-              ("Gate", *[label for _, label in OUTCOMES], "Total"), tuple(rows)),
-        Table("gate_resolutions", "gates", f"Reviews of {i.year} resolved by a recorded case decision",
-              ("Gate", "Resolved", "Then allowed", "Then denied"), tuple(resolved)),
+        Table(
+            "gate_decisions",
+            "gates",
+            f"Gate decisions in {i.year} by gate and outcome",
+            ("Gate", *[label for _, label in OUTCOMES], "Total"),
+            tuple(rows),
+        ),
+        Table(
+            "gate_resolutions",
+            "gates",
+            f"Reviews of {i.year} resolved by a recorded case decision",
+            ("Gate", "Resolved", "Then allowed", "Then denied"),
+            tuple(resolved),
+        ),
     ]
 
 
 def _supply_chain(i: ReportInputs) -> list[Table]:
     s = i.suppliers
     active = int(s.get("active", 0))
-    cert_rows = [(label, int(s.get(key, 0)), active, pct(int(s.get(key, 0)), active)) for key, label in STANDARDS]
-    cert_rows.append(("All three", int(s.get("all_three", 0)), active, pct(int(s.get("all_three", 0)), active)))
+    cert_rows = [
+        (label, int(s.get(key, 0)), active, pct(int(s.get(key, 0)), active)) for key, label in STANDARDS
+    ]
+    cert_rows.append(
+        ("All three", int(s.get("all_three", 0)), active, pct(int(s.get("all_three", 0)), active))
+    )
     cert_rows.append(("None of the three", int(s.get("none", 0)), active, pct(int(s.get("none", 0)), active)))
-    audits = tuple((str(a["kind"]).capitalize(), int(a["count"])) for a in sorted(i.audits, key=lambda a: a["kind"]))
+    audits = tuple(
+        (str(a["kind"]).capitalize(), int(a["count"])) for a in sorted(i.audits, key=lambda a: a["kind"])
+    )
     finding_rows = tuple(
         (sev.capitalize(), _count(i.findings, severity=sev), _count(i.findings, severity=sev, is_open=True))
         for sev in SEVERITIES
     )
     action_rows = tuple((label, _count(i.actions, status=st)) for st, label in ACTION_STATUSES)
     return [
-        Table("certification_coverage", "supply-chain",
-              f"Active suppliers holding a valid certificate on {i.as_of.isoformat()}",
-              ("Standard", "Suppliers", "Active suppliers", "Share (%)"), tuple(cert_rows)),
-        Table("audits", "supply-chain", f"Supplier audits carried out in {i.year}", ("Kind", "Audits"),
-              audits + (("All kinds", sum(a[1] for a in audits)),)),
-        Table("audit_findings", "supply-chain", f"Findings of the {i.year} audits by severity",
-              ("Severity", "Findings", "Still open"), finding_rows),
-        Table("corrective_actions", "supply-chain", f"Corrective actions for the {i.year} findings",
-              ("Status", "Actions"), action_rows + (("Overdue (open past the due date)", i.actions_overdue),)),
+        Table(
+            "certification_coverage",
+            "supply-chain",
+            f"Active suppliers holding a valid certificate on {i.as_of.isoformat()}",
+            ("Standard", "Suppliers", "Active suppliers", "Share (%)"),
+            tuple(cert_rows),
+        ),
+        Table(
+            "audits",
+            "supply-chain",
+            f"Supplier audits carried out in {i.year}",
+            ("Kind", "Audits"),
+            audits + (("All kinds", sum(a[1] for a in audits)),),
+        ),
+        Table(
+            "audit_findings",
+            "supply-chain",
+            f"Findings of the {i.year} audits by severity",
+            ("Severity", "Findings", "Still open"),
+            finding_rows,
+        ),
+        Table(
+            "corrective_actions",
+            "supply-chain",
+            f"Corrective actions for the {i.year} findings",
+            ("Status", "Actions"),
+            action_rows + (("Overdue (open past the due date)", i.actions_overdue),),
+        ),
     ]
 
 
 def _grievances(i: ReportInputs) -> list[Table]:
     if i.grievances is None:
-        return [Table("grievances", "grievances", "Grievances", ("Measure", "Value"),
-                      (("Grievance mechanism in Conduct", "not yet in use"),))]
+        return [
+            Table(
+                "grievances",
+                "grievances",
+                "Grievances",
+                ("Measure", "Value"),
+                (("Grievance mechanism in Conduct", "not yet in use"),),
+            )
+        ]
     g = i.grievances
-    return [Table("grievances", "grievances", f"Grievances received in {i.year}", ("Measure", "Value"),
-                  tuple((str(k).replace("_", " ").capitalize(), v) for k, v in g.items()))]
+    return [
+        Table(
+            "grievances",
+            "grievances",
+            f"Grievances received in {i.year}",
+            ("Measure", "Value"),
+            tuple((str(k).replace("_", " ").capitalize(), v) for k, v in g.items()),
+        )
+    ]
 
 
 def _ungp_index(i: ReportInputs) -> tuple[list[dict[str, Any]], Table]:
@@ -244,12 +426,19 @@ def _ungp_index(i: ReportInputs) -> tuple[list[dict[str, Any]], Table]:
             status = "addressed" if i.grievances is not None else "not yet in use"
         else:
             status = "addressed" if sections else "not covered by this report"
-        entries.append({"id": qid, "urn": q["urn"], "title": q["title"], "status": status,
-                        "sections": list(sections)})
-    table = Table("ungp_reporting_framework_index", "ungp-index", "Index to the UNGP Reporting Framework",
-                  ("Question", "Topic", "Status", "Where in this report"),
-                  tuple((e["id"], e["title"], e["status"], "; ".join(SECTION_TITLES[s] for s in e["sections"]))
-                        for e in entries))
+        entries.append(
+            {"id": qid, "urn": q["urn"], "title": q["title"], "status": status, "sections": list(sections)}
+        )
+    table = Table(
+        "ungp_reporting_framework_index",
+        "ungp-index",
+        "Index to the UNGP Reporting Framework",
+        ("Question", "Topic", "Status", "Where in this report"),
+        tuple(
+            (e["id"], e["title"], e["status"], "; ".join(SECTION_TITLES[s] for s in e["sections"]))
+            for e in entries
+        ),
+    )
     return entries, table
 
 
@@ -270,7 +459,15 @@ def compute_figures(i: ReportInputs) -> Figures:
         "open_corrective_actions": _count(i.actions, status="open") + _count(i.actions, status="in_progress"),
     }
     return Figures(
-        year=i.year, organisation=i.organisation, generated_at=i.generated_at, as_of=i.as_of,
-        library_version=i.library_version, headline=headline, tables=tuple(tables), heatmap=cells,
-        risks=tuple(risks), grievances_in_use=i.grievances is not None, ungp_index=tuple(ungp_entries),
+        year=i.year,
+        organisation=i.organisation,
+        generated_at=i.generated_at,
+        as_of=i.as_of,
+        library_version=i.library_version,
+        headline=headline,
+        tables=tuple(tables),
+        heatmap=cells,
+        risks=tuple(risks),
+        grievances_in_use=i.grievances is not None,
+        ungp_index=tuple(ungp_entries),
     )

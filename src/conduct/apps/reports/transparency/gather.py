@@ -39,22 +39,35 @@ def _governance(start: datetime, end: datetime, as_of: date) -> dict[str, Any]:
 
     voting = list(CommitteeMember.VOTING_ROLES)
     committees = [
-        {"slug": c["slug"], "name": c["name"], "mandate": c["mandate"], "members": c["n_members"],
-         "voting_members": c["n_voting"], "external_members": c["n_external"]}
-        for c in Committee.objects.order_by("name").values("slug", "name", "mandate").annotate(
-            n_members=Count("members"), n_voting=Count("members", filter=Q(members__role__in=voting)),
+        {
+            "slug": c["slug"],
+            "name": c["name"],
+            "mandate": c["mandate"],
+            "members": c["n_members"],
+            "voting_members": c["n_voting"],
+            "external_members": c["n_external"],
+        }
+        for c in Committee.objects.order_by("name")
+        .values("slug", "name", "mandate")
+        .annotate(
+            n_members=Count("members"),
+            n_voting=Count("members", filter=Q(members__role__in=voting)),
             n_external=Count("members", filter=Q(members__role=CommitteeMember.Role.EXTERNAL)),
         )
     ]
     decisions = [
         {"queue": d["case__queue"], "outcome": d["outcome"], "binding": d["binding"], "count": d["n"]}
         for d in CaseDecision.objects.filter(decided_at__gte=start, decided_at__lt=end)
-        .values("case__queue", "outcome", "binding").annotate(n=Count("id")).order_by()
+        .values("case__queue", "outcome", "binding")
+        .annotate(n=Count("id"))
+        .order_by()
     ]
     cases = [
         {"dimension": c["dimension"], "source": c["source"], "count": c["n"]}
         for c in Case.objects.filter(opened_at__gte=start, opened_at__lt=end)
-        .values("dimension", "source").annotate(n=Count("id")).order_by()
+        .values("dimension", "source")
+        .annotate(n=Count("id"))
+        .order_by()
     ]
     recommendations = {"issued": 0, "done": 0, "open": 0, "overdue": 0}
     try:
@@ -62,7 +75,8 @@ def _governance(start: datetime, end: datetime, as_of: date) -> dict[str, Any]:
 
         active = list(Recommendation.ACTIVE)
         recommendations = Recommendation.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
-            issued=Count("id"), done=Count("id", filter=Q(status=Recommendation.Status.DONE)),
+            issued=Count("id"),
+            done=Count("id", filter=Q(status=Recommendation.Status.DONE)),
             open=Count("id", filter=Q(status__in=active)),
             overdue=Count("id", filter=Q(status__in=active, due_date__lt=as_of)),
         )
@@ -70,8 +84,14 @@ def _governance(start: datetime, end: datetime, as_of: date) -> dict[str, Any]:
         pass
     units = OrgUnit.objects.filter(is_active=True)
     covered = units.filter(Exists(_liaisons().filter(org_unit=OuterRef("pk"), user__is_active=True))).count()
-    return {"committees": committees, "case_decisions": decisions, "cases_opened": cases,
-            "recommendations": recommendations, "liaison_units": units.count(), "liaison_covered": covered}
+    return {
+        "committees": committees,
+        "case_decisions": decisions,
+        "cases_opened": cases,
+        "recommendations": recommendations,
+        "liaison_units": units.count(),
+        "liaison_covered": covered,
+    }
 
 
 def _liaisons() -> Any:
@@ -86,15 +106,25 @@ def _risks() -> list[dict[str, Any]]:
     from conduct.apps.reports.selectors import plain_risk
 
     labels = dict(HumanRight.choices)
-    qs = (SalientRisk.objects.filter(status=RiskStatus.ACTIVE).prefetch_related("controls")
-          .annotate(cases=Count("links", filter=Q(links__kind="case")),
-                    decisions=Count("links", filter=Q(links__kind="gate_decision")),
-                    findings=Count("links", filter=Q(links__kind="finding"))))
+    qs = (
+        SalientRisk.objects.filter(status=RiskStatus.ACTIVE)
+        .prefetch_related("controls")
+        .annotate(
+            cases=Count("links", filter=Q(links__kind="case")),
+            decisions=Count("links", filter=Q(links__kind="gate_decision")),
+            findings=Count("links", filter=Q(links__kind="finding")),
+        )
+    )
     out = []
     for risk in qs:  # the register holds tens of issues, not thousands
-        out.append({**plain_risk(risk), "rights_labels": [labels.get(r, r) for r in risk.rights],
-                    "controls": sorted(c.code for c in risk.controls.all() if c.is_active),
-                    "links": {"case": risk.cases, "gate_decision": risk.decisions, "finding": risk.findings}})
+        out.append(
+            {
+                **plain_risk(risk),
+                "rights_labels": [labels.get(r, r) for r in risk.rights],
+                "controls": sorted(c.code for c in risk.controls.all() if c.is_active),
+                "links": {"case": risk.cases, "gate_decision": risk.decisions, "finding": risk.findings},
+            }
+        )
     return out
 
 
@@ -102,12 +132,21 @@ def _gates(start: datetime, end: datetime) -> dict[str, Any]:
     from conduct.apps.gates.models import GateDecision
 
     in_year = GateDecision.objects.filter(created_at__gte=start, created_at__lt=end)
-    decisions = [{"gate": d["gate"], "outcome": d["outcome"], "count": d["n"]}
-                 for d in in_year.values("gate", "outcome").annotate(n=Count("id")).order_by()]
+    decisions = [
+        {"gate": d["gate"], "outcome": d["outcome"], "count": d["n"]}
+        for d in in_year.values("gate", "outcome").annotate(n=Count("id")).order_by()
+    ]
     resolutions = [
-        {"gate": d["gate"], "outcome": d["outcome"], "resolution_outcome": d["resolution_outcome"], "count": d["n"]}
+        {
+            "gate": d["gate"],
+            "outcome": d["outcome"],
+            "resolution_outcome": d["resolution_outcome"],
+            "count": d["n"],
+        }
         for d in in_year.filter(resolved_at__isnull=False)
-        .values("gate", "outcome", "resolution_outcome").annotate(n=Count("id")).order_by()
+        .values("gate", "outcome", "resolution_outcome")
+        .annotate(n=Count("id"))
+        .order_by()
     ]
     return {"gate_decisions": decisions, "gate_resolutions": resolutions}
 
@@ -125,27 +164,48 @@ def _suppliers(start: datetime, end: datetime, as_of: date) -> dict[str, Any]:
 
     def holds(standard: str) -> Exists:
         valid = Certificate.objects.filter(
-            supplier=OuterRef("pk"), standard=standard, withdrawn_at__isnull=True, valid_until__gte=as_of,
+            supplier=OuterRef("pk"),
+            standard=standard,
+            withdrawn_at__isnull=True,
+            valid_until__gte=as_of,
         ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=as_of))
         return Exists(valid)
 
     sa, ohs, env = holds(SA8000), holds(ISO_45001), holds(ISO_14001)
     counts = Supplier.objects.filter(status=SupplierStatus.ACTIVE).aggregate(
-        active=Count("id"), sa8000=Count("id", filter=sa), iso_45001=Count("id", filter=ohs),
-        iso_14001=Count("id", filter=env), all_three=Count("id", filter=sa & ohs & env),
+        active=Count("id"),
+        sa8000=Count("id", filter=sa),
+        iso_45001=Count("id", filter=ohs),
+        iso_14001=Count("id", filter=env),
+        all_three=Count("id", filter=sa & ohs & env),
         none=Count("id", filter=~sa & ~ohs & ~env),
     )
     first, last = start.date(), end.date()
-    audits = [{"kind": a["kind"], "count": a["n"]} for a in SupplierAudit.objects.filter(date__gte=first, date__lt=last)
-              .values("kind").annotate(n=Count("id")).order_by()]
+    audits = [
+        {"kind": a["kind"], "count": a["n"]}
+        for a in SupplierAudit.objects.filter(date__gte=first, date__lt=last)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ]
     findings_qs = Finding.objects.filter(audit__date__gte=first, audit__date__lt=last)
-    findings = [{"severity": f["severity"], "is_open": f["is_open"], "count": f["n"]}
-                for f in findings_qs.values("severity", "is_open").annotate(n=Count("id")).order_by()]
+    findings = [
+        {"severity": f["severity"], "is_open": f["is_open"], "count": f["n"]}
+        for f in findings_qs.values("severity", "is_open").annotate(n=Count("id")).order_by()
+    ]
     actions_qs = CorrectiveAction.objects.filter(finding__in=findings_qs.values("pk"))
-    actions = [{"status": a["status"], "count": a["n"]}
-               for a in actions_qs.values("status").annotate(n=Count("id")).order_by()]
+    actions = [
+        {"status": a["status"], "count": a["n"]}
+        for a in actions_qs.values("status").annotate(n=Count("id")).order_by()
+    ]
     overdue = actions_qs.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=as_of).count()
-    return {"suppliers": counts, "audits": audits, "findings": findings, "actions": actions, "actions_overdue": overdue}
+    return {
+        "suppliers": counts,
+        "audits": audits,
+        "findings": findings,
+        "actions": actions,
+        "actions_overdue": overdue,
+    }
 
 
 def _grievances(start: datetime, end: datetime) -> dict[str, Any] | None:
@@ -178,12 +238,22 @@ def report_inputs(*, actor: User | None, year: int, today: date | None = None) -
     as_of = min(date(year, 12, 31), day)
     lib = framework_library()
     try:
-        questions = [{"id": r.id, "urn": r.urn, "title": r.title, "section": r.section or ""}
-                     for r in lib.framework("ungp_reporting_framework").requirements]
+        questions = [
+            {"id": r.id, "urn": r.urn, "title": r.title, "section": r.section or ""}
+            for r in lib.framework("ungp_reporting_framework").requirements
+        ]
     except KeyError:
         questions = []
     return ReportInputs(
-        year=year, organisation=organisation_name(), generated_at=timezone.now(), as_of=as_of,
-        library_version=lib.version, **_governance(start, end, as_of), risks=_risks(), **_gates(start, end),
-        **_suppliers(start, end, as_of), grievances=_grievances(start, end), ungp_questions=questions,
+        year=year,
+        organisation=organisation_name(),
+        generated_at=timezone.now(),
+        as_of=as_of,
+        library_version=lib.version,
+        **_governance(start, end, as_of),
+        risks=_risks(),
+        **_gates(start, end),
+        **_suppliers(start, end, as_of),
+        grievances=_grievances(start, end),
+        ungp_questions=questions,
     )

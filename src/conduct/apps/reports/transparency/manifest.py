@@ -41,8 +41,10 @@ def sha256_file(path: Path) -> str:
 
 
 def file_entries(directory: Path, names: Iterable[str]) -> list[dict[str, Any]]:
-    return [{"path": name, "sha256": sha256_file(directory / name), "bytes": (directory / name).stat().st_size}
-            for name in sorted(names)]
+    return [
+        {"path": name, "sha256": sha256_file(directory / name), "bytes": (directory / name).stat().st_size}
+        for name in sorted(names)
+    ]
 
 
 def canonical(data: Any) -> bytes:
@@ -83,8 +85,14 @@ def sign_manifest(manifest: dict[str, Any], private_pem: bytes) -> dict[str, Any
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError("the installation key is not an Ed25519 private key")
     signature = key.sign(signing_bytes(manifest))
-    return {**manifest, "signature": {"algorithm": "Ed25519", "key_id": key_id_of(key.public_key()),
-                                      "value": base64.b64encode(signature).decode("ascii")}}
+    return {
+        **manifest,
+        "signature": {
+            "algorithm": "Ed25519",
+            "key_id": key_id_of(key.public_key()),
+            "value": base64.b64encode(signature).decode("ascii"),
+        },
+    }
 
 
 def write_manifest(directory: Path, manifest: dict[str, Any]) -> bytes:
@@ -141,8 +149,10 @@ def verify_report_dir(directory: Path, *, public_pem: bytes | None = None) -> Ve
     except ValueError as exc:
         return _fail(f"public key: {exc}")
     if key_id_of(included_key) != key_id_of(key):
-        return _fail(f"{key_path}: not the pinned public key (key id {key_id_of(included_key)}, "
-                     f"expected {key_id_of(key)})")
+        return _fail(
+            f"{key_path}: not the pinned public key (key id {key_id_of(included_key)}, "
+            f"expected {key_id_of(key)})"
+        )
 
     if not isinstance(signature, dict) or signature.get("algorithm") != "Ed25519":
         return _fail(f"{MANIFEST}: signature: expected an Ed25519 signature")
@@ -184,10 +194,16 @@ def verify_report_dir(directory: Path, *, public_pem: bytes | None = None) -> Ve
         return _fail(f"{MANIFEST}: {exc}", checked)
     if not core_ledger.verify_checkpoint(included if public_pem is None else public_pem, signed):
         return _fail(f"{MANIFEST}: the ledger checkpoint's signature does not verify", checked)
-    if publication.get("seq") != signed.checkpoint.seq or publication.get("hash") != signed.checkpoint.head_hash:
+    if (
+        publication.get("seq") != signed.checkpoint.seq
+        or publication.get("hash") != signed.checkpoint.head_hash
+    ):
         return _fail(f"{MANIFEST}: the checkpoint does not sign the publication's ledger entry", checked)
-    extra = sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file()
-                   and p.relative_to(directory).as_posix() not in listed | {MANIFEST})
+    extra = sorted(
+        p.relative_to(directory).as_posix()
+        for p in directory.rglob("*")
+        if p.is_file() and p.relative_to(directory).as_posix() not in listed | {MANIFEST}
+    )
     if extra:
         return _fail(f"{extra[0]}: not part of the published report (added after publication)", checked)
     return Verification(

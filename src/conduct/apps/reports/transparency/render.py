@@ -18,7 +18,12 @@ from conduct.apps.reports.transparency.ungp_index import SECTION_TITLES
 
 OUTCOME_FILLS = {"Allow": "#1f6b35", "Review": "#8a5a00", "Deny": "#a4161a"}
 SECTION_TABLES = {
-    "governance": ("governance_committees", "governance_cases", "governance_liaisons", "governance_recommendations"),
+    "governance": (
+        "governance_committees",
+        "governance_cases",
+        "governance_liaisons",
+        "governance_recommendations",
+    ),
     "salient": ("salient_issues", "salient_ratings", "salient_heatmap", "salient_bands"),
     "gates": ("gate_decisions", "gate_resolutions"),
     "supply": ("certification_coverage", "audits", "audit_findings", "corrective_actions"),
@@ -28,27 +33,47 @@ SECTION_TABLES = {
 
 def build_charts(f: Figures) -> dict[str, str]:
     gates = f.table("gate_decisions")
-    gate_rows = [(row[0], [int(v) for v in row[1:1 + len(OUTCOMES)]]) for row in gates.rows[: len(GATES)]]
+    gate_rows = [(row[0], [int(v) for v in row[1 : 1 + len(OUTCOMES)]]) for row in gates.rows[: len(GATES)]]
     certs = f.table("certification_coverage")
     actions = f.table("corrective_actions")
     return {
-        "heatmap": charts.heatmap_chart("chart-heatmap", f"Salient human-rights issues by severity and likelihood, "
-                                                         f"{f.year}", f.heatmap),
-        "gates": charts.stacked_chart("chart-gates", f"Gate decisions by gate and outcome, {f.year}", gate_rows,
-                                      [(label, OUTCOME_FILLS[label]) for _, label in OUTCOMES]),
-        "certificates": charts.bar_chart("chart-certificates", "Active suppliers with a valid certificate (%)",
-                                         [(row[0], float(row[3])) for row in certs.rows[:4]], unit="%", maximum=100.0),
-        "actions": charts.bar_chart("chart-actions", f"Corrective actions for the {f.year} findings, by status",
-                                    [(str(row[0]), float(row[1])) for row in actions.rows]),
+        "heatmap": charts.heatmap_chart(
+            "chart-heatmap", f"Salient human-rights issues by severity and likelihood, {f.year}", f.heatmap
+        ),
+        "gates": charts.stacked_chart(
+            "chart-gates",
+            f"Gate decisions by gate and outcome, {f.year}",
+            gate_rows,
+            [(label, OUTCOME_FILLS[label]) for _, label in OUTCOMES],
+        ),
+        "certificates": charts.bar_chart(
+            "chart-certificates",
+            "Active suppliers with a valid certificate (%)",
+            [(row[0], float(row[3])) for row in certs.rows[:4]],
+            unit="%",
+            maximum=100.0,
+        ),
+        "actions": charts.bar_chart(
+            "chart-actions",
+            f"Corrective actions for the {f.year} findings, by status",
+            [(str(row[0]), float(row[1])) for row in actions.rows],
+        ),
     }
 
 
 def render_html(f: Figures, chart_svgs: dict[str, str]) -> str:
     tables = {key: [f.table(t) for t in ids] for key, ids in SECTION_TABLES.items()}
-    return render_to_string("reports/transparency/index.html", {
-        "f": f, "tables": tables, "charts": chart_svgs, "year": f.year, "section_titles": SECTION_TITLES,
-        "generated": f.generated_at.strftime("%d %B %Y, %H:%M UTC"),
-    })
+    return render_to_string(
+        "reports/transparency/index.html",
+        {
+            "f": f,
+            "tables": tables,
+            "charts": chart_svgs,
+            "year": f.year,
+            "section_titles": SECTION_TITLES,
+            "generated": f.generated_at.strftime("%d %B %Y, %H:%M UTC"),
+        },
+    )
 
 
 def _csv(columns: tuple[str, ...], rows: tuple[tuple[Any, ...], ...]) -> bytes:
@@ -59,8 +84,9 @@ def _csv(columns: tuple[str, ...], rows: tuple[tuple[Any, ...], ...]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def write_files(f: Figures, directory: Path, *, progress: Callable[[str], None] = lambda _: None,
-                pdf: bool = True) -> list[str]:
+def write_files(
+    f: Figures, directory: Path, *, progress: Callable[[str], None] = lambda _: None, pdf: bool = True
+) -> list[str]:
     """Write every output file into `directory` (which must exist); returns their relative paths."""
     written: list[str] = []
 

@@ -31,7 +31,11 @@ def alert_review(*, actor: User, alert: Alert, decision: str, reason: str = "") 
         errors["reason"] = "Say why: a dismissal or an escalation needs its reason."
     if errors:
         raise Invalid("The review is not valid.", fields=errors)
-    locked = Alert.objects.select_for_update(of=("self",)).select_related("party", "watch_list", "entry_version").get(pk=alert.pk)
+    locked = (
+        Alert.objects.select_for_update(of=("self",))
+        .select_related("party", "watch_list", "entry_version")
+        .get(pk=alert.pk)
+    )
     before = locked.status
     if before == AlertStatus.CLOSED:
         raise Conflict("This alert is closed: the entry no longer matches or has left the list.")
@@ -49,7 +53,13 @@ def alert_review(*, actor: User, alert: Alert, decision: str, reason: str = "") 
     locked.reviewed_party_fingerprint = locked.party.fingerprint
     locked.updated_at = now
     locked.save()
-    history_add(locked, ReviewAction.CONFIRMED if decision == "confirm" else ReviewAction.DISMISSED, before, actor, reason)
+    history_add(
+        locked,
+        ReviewAction.CONFIRMED if decision == "confirm" else ReviewAction.DISMISSED,
+        before,
+        actor,
+        reason,
+    )
     ledger_alert(locked, decision, actor, reason=reason, previous_status=before)
     return locked
 

@@ -40,8 +40,11 @@ def delta_screen(*, watch_list_id: int, actor: Any = "system") -> dict[str, Any]
         return {"skipped": "nothing new since the last screening", "list": watch_list.name}
     before: dict[str, str] = {}
     if watch_list.screened_version_id is not None:
-        before = dict(WatchListEntry.objects.filter(version_id=watch_list.screened_version_id)
-                      .values_list("source_id", "content_hash"))
+        before = dict(
+            WatchListEntry.objects.filter(version_id=watch_list.screened_version_id).values_list(
+                "source_id", "content_hash"
+            )
+        )
     now_hashes = dict(current.entries.values_list("source_id", "content_hash"))
     changed = {sid for sid, digest in now_hashes.items() if before.get(sid) != digest}
     removed = set(before) - set(now_hashes)
@@ -51,28 +54,53 @@ def delta_screen(*, watch_list_id: int, actor: Any = "system") -> dict[str, Any]
         if len(changed) == len(now_hashes):
             index = indexes.version_index(current)  # everything is new: the version's own (cached) index
         else:
-            index = indexes.build_index(watch_list.name, current.entries.filter(source_id__in=changed).order_by("id"))
+            index = indexes.build_index(
+                watch_list.name, current.entries.filter(source_id__in=changed).order_by("id")
+            )
         delta = [CurrentList(current, index)]
         scope = {(watch_list.name, sid) for sid in changed}
         for party in ScreenedParty.objects.order_by("id").iterator(chunk_size=500):
             parties += 1
             found = screen_names(party, delta)
-            outcome.add(record_matches(
-                actor=actor, party=party, found=found, list_ids=[watch_list.pk], source_ids=scope,
-                closing_reason=f"entry changed in {watch_list.name} version {current.number} and no longer matches",
-            ))
+            outcome.add(
+                record_matches(
+                    actor=actor,
+                    party=party,
+                    found=found,
+                    list_ids=[watch_list.pk],
+                    source_ids=scope,
+                    closing_reason=f"entry changed in {watch_list.name} version {current.number} and no longer matches",
+                )
+            )
         ScreenedParty.objects.update(last_screened_at=timezone.now())
     if removed:
-        gone = Alert.objects.select_for_update(of=("self",)).filter(watch_list=watch_list, source_id__in=removed).exclude(
-            status=AlertStatus.CLOSED).select_related("party", "watch_list", "entry_version")
+        gone = (
+            Alert.objects.select_for_update(of=("self",))
+            .filter(watch_list=watch_list, source_id__in=removed)
+            .exclude(status=AlertStatus.CLOSED)
+            .select_related("party", "watch_list", "entry_version")
+        )
         for alert in gone:
-            close_alert(alert, actor=actor, reason=f"entry removed from {watch_list.name} in version {current.number}")
+            close_alert(
+                alert, actor=actor, reason=f"entry removed from {watch_list.name} in version {current.number}"
+            )
             outcome.closed.append(alert)
     WatchList.objects.filter(pk=watch_list.pk).update(screened_version=current)
-    summary = {"list": watch_list.name, "version": current.number, "entries_screened": len(changed),
-               "entries_removed": len(removed), "parties": parties, **outcome.counts(),
-               "at": timezone.now().isoformat()}
-    ledger_append(actor=ledger_actor(actor), action="screening.delta_screen", object_type="watch_list_version",
-                  object_id=current.pk, summary=summary)
+    summary = {
+        "list": watch_list.name,
+        "version": current.number,
+        "entries_screened": len(changed),
+        "entries_removed": len(removed),
+        "parties": parties,
+        **outcome.counts(),
+        "at": timezone.now().isoformat(),
+    }
+    ledger_append(
+        actor=ledger_actor(actor),
+        action="screening.delta_screen",
+        object_type="watch_list_version",
+        object_id=current.pk,
+        summary=summary,
+    )
     log.info("delta screening", extra=summary)
     return summary

@@ -65,7 +65,9 @@ class PolicyScreener:
     def screen(
         self, name: str, *, entity_type: str | None = None, country: str | None = None
     ) -> Sequence[ScreeningHit]:
-        return self.screen_many([ScreenedName(path="", role="", name=name, country=country, entity_type=entity_type)])[0]
+        return self.screen_many(
+            [ScreenedName(path="", role="", name=name, country=country, entity_type=entity_type)]
+        )[0]
 
     def screen_many(self, names: Sequence[ScreenedName]) -> list[Sequence[ScreeningHit]]:
         """Each name's hits, in order: the engine's (cached), with the reviews of all names read at once."""
@@ -84,7 +86,9 @@ class PolicyScreener:
             found.append(sorted(hits.values(), key=lambda h: (-h.score, h.list_name, h.entry_id)))
         return found
 
-    def _engine_hits(self, text: str, kind: str | None, code: str | None) -> tuple[tuple[str, ScreeningHit], ...]:
+    def _engine_hits(
+        self, text: str, kind: str | None, code: str | None
+    ) -> tuple[tuple[str, ScreeningHit], ...]:
         """(list name, hit) for the engine's matches of one name over the current lists, cached."""
         if not self.lists:
             return ()
@@ -95,10 +99,16 @@ class PolicyScreener:
                 _RESULTS.move_to_end(key)
                 return cached
         found = tuple(
-            (m.match.list_id, ScreeningHit(
-                list_name=self.titles.get(m.match.list_id, m.match.list_id), list_kind=m.match.list_kind,
-                entry_id=m.match.source_id, matched_name=m.match.matched_name, score=float(m.match.score),
-            ))
+            (
+                m.match.list_id,
+                ScreeningHit(
+                    list_name=self.titles.get(m.match.list_id, m.match.list_id),
+                    list_kind=m.match.list_kind,
+                    entry_id=m.match.source_id,
+                    matched_name=m.match.matched_name,
+                    score=float(m.match.score),
+                ),
+            )
             for m in indexes.search(self.lists, Query(text, entity_type=kind, country=code), limit=GATE_LIMIT)
         )
         with _RESULTS_LOCK:
@@ -126,7 +136,7 @@ def _reviews_for_many(names: Sequence[tuple[str, str | None]]) -> dict[tuple[str
     distinct = list(dict.fromkeys(names))
     found: dict[tuple[str, str | None], _Reviews] = {}
     for start in range(0, len(distinct), REVIEWS_BATCH):
-        batch = distinct[start:start + REVIEWS_BATCH]
+        batch = distinct[start : start + REVIEWS_BATCH]
         parts, params = [], []
         for index, (name, country) in enumerate(batch):
             part = _REVIEWS_SQL.format(index)  # the index is an int this loop made, never input
@@ -157,8 +167,13 @@ def _reviews_of(rows: Sequence[tuple[Any, ...]]) -> _Reviews:
             continue
         key = (list_name, source_id)
         if status == AlertStatus.CONFIRMED:
-            confirmed[key] = ScreeningHit(list_name=title, list_kind=list_kind, entry_id=source_id,
-                                          matched_name=matched_name, score=CONFIRMED_SCORE)
+            confirmed[key] = ScreeningHit(
+                list_name=title,
+                list_kind=list_kind,
+                entry_id=source_id,
+                matched_name=matched_name,
+                score=CONFIRMED_SCORE,
+            )
         else:
             dismissed_by.setdefault(key, set()).add(party_id)
     dismissed = {key for key, ids in dismissed_by.items() if ids == party_ids}

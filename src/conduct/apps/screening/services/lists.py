@@ -32,7 +32,9 @@ TITLES = {
     "us_csl": "US Consolidated Screening List",
 }
 BATCH = 1000
-UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # the 2025 SDN folder is ~20 MB unzipped; override SCREENING_UPLOAD_MAX_BYTES
+UPLOAD_MAX_BYTES = (
+    50 * 1024 * 1024
+)  # the 2025 SDN folder is ~20 MB unzipped; override SCREENING_UPLOAD_MAX_BYTES
 ZIP_MAX_FILES = 20
 _CHUNK = 1 << 20
 
@@ -88,7 +90,10 @@ def list_read(*, path: str | Path, format: str | None = None, kind: str | None =
         where = f"line {exc.line}: " if exc.line is not None else ""
         raise Invalid(
             f"{exc.path or path}: {where}{exc.message}",
-            fields={"file": f"{where}{exc.message}", **({"line": str(exc.line)} if exc.line is not None else {})},
+            fields={
+                "file": f"{where}{exc.message}",
+                **({"line": str(exc.line)} if exc.line is not None else {}),
+            },
             code="malformed_list",
         ) from None
 
@@ -125,14 +130,24 @@ def list_load(
 
 
 def _store(
-    actor: Any, path: Path, name: str, parsed: ParsedList, sha: str, kind: str | None, title: str | None, source: str
+    actor: Any,
+    path: Path,
+    name: str,
+    parsed: ParsedList,
+    sha: str,
+    kind: str | None,
+    title: str | None,
+    source: str,
 ) -> Loaded:
     watch_list = WatchList.objects.select_for_update().filter(name=name).first()
     list_kind = kind or (watch_list.kind if watch_list else parsed.list_kind)
     if watch_list is None:
         watch_list = WatchList.objects.create(
-            name=name, title=(title or TITLES.get(parsed.format) or name.replace("_", " ").title())[:200],
-            kind=list_kind, format=parsed.format, source=source[:500],
+            name=name,
+            title=(title or TITLES.get(parsed.format) or name.replace("_", " ").title())[:200],
+            kind=list_kind,
+            format=parsed.format,
+            source=source[:500],
         )
     else:
         updates = {}
@@ -157,50 +172,97 @@ def _store(
     seen: set[str] = set()
     for entry in parsed.entries:
         if entry.source_id in seen:
-            raise Invalid(f"{path}: entry id {entry.source_id!r} appears twice.",
-                          fields={"file": f"entry id {entry.source_id!r} appears twice"}, code="malformed_list")
+            raise Invalid(
+                f"{path}: entry id {entry.source_id!r} appears twice.",
+                fields={"file": f"entry id {entry.source_id!r} appears twice"},
+                code="malformed_list",
+            )
         seen.add(entry.source_id)
         fields = entry_fields(entry, list_kind)  # an entry's own kind (CSL rows carry one) wins
         digest = content_hash(fields)
         previous_hash = before.get(entry.source_id)
-        change = (EntryChange.ADDED if previous_hash is None
-                  else EntryChange.UNCHANGED if previous_hash == digest else EntryChange.CHANGED)
+        change = (
+            EntryChange.ADDED
+            if previous_hash is None
+            else EntryChange.UNCHANGED
+            if previous_hash == digest
+            else EntryChange.CHANGED
+        )
         counts[change] += 1
         names += len(entry.names)
-        rows.append(WatchListEntry(
-            source_id=entry.source_id[:100], list_kind=fields["list_kind"], entity_type=entry.entity_type,
-            primary_name=entry.primary_name[:500], names=fields["names"], countries=fields["countries"],
-            birth_dates=fields["birth_dates"], identifiers=fields["identifiers"], programs=fields["programs"],
-            remarks=entry.remarks, extra={**fields["extra"], **({"source_line": entry.extra["source_line"]}
-                                                                if "source_line" in entry.extra else {})},
-            content_hash=digest, change=change,
-        ))
+        rows.append(
+            WatchListEntry(
+                source_id=entry.source_id[:100],
+                list_kind=fields["list_kind"],
+                entity_type=entry.entity_type,
+                primary_name=entry.primary_name[:500],
+                names=fields["names"],
+                countries=fields["countries"],
+                birth_dates=fields["birth_dates"],
+                identifiers=fields["identifiers"],
+                programs=fields["programs"],
+                remarks=entry.remarks,
+                extra={
+                    **fields["extra"],
+                    **({"source_line": entry.extra["source_line"]} if "source_line" in entry.extra else {}),
+                },
+                content_hash=digest,
+                change=change,
+            )
+        )
     removed_ids = sorted(set(before) - seen)
     removed = []
     if removed_ids:
-        primary = dict(current.entries.filter(source_id__in=removed_ids).values_list("source_id", "primary_name"))
+        primary = dict(
+            current.entries.filter(source_id__in=removed_ids).values_list("source_id", "primary_name")
+        )
         removed = [{"source_id": sid, "name": primary.get(sid, "")} for sid in removed_ids]
     number = (watch_list.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     if current is not None:
         WatchListVersion.objects.filter(pk=current.pk).update(is_current=False)
     version = WatchListVersion.objects.create(
-        watch_list=watch_list, number=number, kind=list_kind, loaded_at=timezone.now(),
-        loaded_by=actor_label(ledger_actor(actor)), path=path.name[:500], file_sha256=sha,
-        source_date=parsed.source_date or "", entry_count=len(rows), name_count=names,
-        added_count=counts[EntryChange.ADDED], changed_count=counts[EntryChange.CHANGED],
-        unchanged_count=counts[EntryChange.UNCHANGED], removed_count=len(removed), removed=removed,
-        notes=list(parsed.notes), is_current=True, previous=current,
+        watch_list=watch_list,
+        number=number,
+        kind=list_kind,
+        loaded_at=timezone.now(),
+        loaded_by=actor_label(ledger_actor(actor)),
+        path=path.name[:500],
+        file_sha256=sha,
+        source_date=parsed.source_date or "",
+        entry_count=len(rows),
+        name_count=names,
+        added_count=counts[EntryChange.ADDED],
+        changed_count=counts[EntryChange.CHANGED],
+        unchanged_count=counts[EntryChange.UNCHANGED],
+        removed_count=len(removed),
+        removed=removed,
+        notes=list(parsed.notes),
+        is_current=True,
+        previous=current,
     )
     for row in rows:
         row.version = version
     WatchListEntry.objects.bulk_create(rows, batch_size=BATCH)
     ledger_append(
-        actor=ledger_actor(actor), action="screening.list_load", object_type="watch_list_version", object_id=version.pk,
+        actor=ledger_actor(actor),
+        action="screening.list_load",
+        object_type="watch_list_version",
+        object_id=version.pk,
         summary={
-            "list": watch_list.name, "version": number, "format": parsed.format, "kind": list_kind,
-            "file": path.name, "sha256": sha, "source_date": parsed.source_date, "entries": len(rows), "names": names,
-            "added": version.added_count, "changed": version.changed_count, "removed": version.removed_count,
-            "unchanged": version.unchanged_count, "previous_version": current.number if current else None,
+            "list": watch_list.name,
+            "version": number,
+            "format": parsed.format,
+            "kind": list_kind,
+            "file": path.name,
+            "sha256": sha,
+            "source_date": parsed.source_date,
+            "entries": len(rows),
+            "names": names,
+            "added": version.added_count,
+            "changed": version.changed_count,
+            "removed": version.removed_count,
+            "unchanged": version.unchanged_count,
+            "previous_version": current.number if current else None,
         },
     )
     _queue_delta(watch_list.pk)
@@ -244,11 +306,16 @@ def list_upload(
         root = Path(folder)
         path = _unpacked(_saved(upload, root / shown), root)
         try:
-            return list_load(actor=actor, path=path, name=name.strip(), format=format or None, kind=kind or None)
+            return list_load(
+                actor=actor, path=path, name=name.strip(), format=format or None, kind=kind or None
+            )
         except Invalid as exc:
             hidden = f"{root}/"  # the temporary folder means nothing to the uploader
-            raise Invalid(exc.message.replace(hidden, ""), code=exc.code,
-                          fields={k: v.replace(hidden, "") for k, v in exc.fields.items()}) from None
+            raise Invalid(
+                exc.message.replace(hidden, ""),
+                code=exc.code,
+                fields={k: v.replace(hidden, "") for k, v in exc.fields.items()},
+            ) from None
 
 
 def _safe_filename(filename: str) -> str:
@@ -260,7 +327,9 @@ def _safe_filename(filename: str) -> str:
 def _too_large(limit: int) -> UploadTooLarge:
     return UploadTooLarge(
         f"The list file is larger than {limit // (1024 * 1024)} MB ({limit} bytes).",
-        fields={"file": f"At most {limit} bytes (unpacked, for a zip). Larger lists load with `conduct lists load`."},
+        fields={
+            "file": f"At most {limit} bytes (unpacked, for a zip). Larger lists load with `conduct lists load`."
+        },
     )
 
 
@@ -278,7 +347,9 @@ def _copy(source: IO[bytes], target: Path, limit: int, already: int = 0) -> int:
 
 def _saved(upload: IO[bytes], target: Path) -> Path:
     if _copy(upload, target, upload_max_bytes()) == 0:
-        raise Invalid("The list cannot be loaded.", fields={"file": "The file is empty."}, code="malformed_list")
+        raise Invalid(
+            "The list cannot be loaded.", fields={"file": "The file is empty."}, code="malformed_list"
+        )
     return target
 
 
@@ -286,13 +357,20 @@ def _unpacked(saved: Path, root: Path) -> Path:
     """The path to load: the saved file, or what its zip holds (one file, or a folder of them)."""
     if not zipfile.is_zipfile(saved):
         return saved
-    folder = root / (saved.name.removesuffix(".zip") if saved.name.endswith(".zip") else f"{saved.name}-files")
+    folder = root / (
+        saved.name.removesuffix(".zip") if saved.name.endswith(".zip") else f"{saved.name}-files"
+    )
     folder.mkdir()
     limit, total, names = upload_max_bytes(), 0, []
     try:
         with zipfile.ZipFile(saved) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")
-                       and not PurePosixPath(m.filename).name.startswith(".")]
+            members = [
+                m
+                for m in archive.infolist()
+                if not m.is_dir()
+                and not m.filename.startswith("__MACOSX/")
+                and not PurePosixPath(m.filename).name.startswith(".")
+            ]
             if len(members) > ZIP_MAX_FILES:
                 raise _bad_zip(f"It holds {len(members)} files; a list is at most {ZIP_MAX_FILES}.")
             for member in members:
@@ -303,7 +381,12 @@ def _unpacked(saved: Path, root: Path) -> Path:
                 names.append(name)
                 with archive.open(member) as source:
                     total = _copy(source, folder / name, limit, total)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as exc:  # corrupt, encrypted, exotic
+    except (
+        zipfile.BadZipFile,
+        RuntimeError,
+        NotImplementedError,
+        EOFError,
+    ) as exc:  # corrupt, encrypted, exotic
         raise _bad_zip(f"It cannot be unpacked ({exc}).") from None
     saved.unlink()
     if not names:

@@ -43,7 +43,9 @@ MATCHES_PER_NAME = 10  # best matches kept per screened name (each at or above t
 MAX_ALIASES = 50
 
 
-def party_fingerprint(name: str, aliases: Sequence[str], entity_type: str, country: str, birth_date: str) -> str:
+def party_fingerprint(
+    name: str, aliases: Sequence[str], entity_type: str, country: str, birth_date: str
+) -> str:
     data = [name, sorted(aliases), entity_type, country, birth_date]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
@@ -58,8 +60,12 @@ class ScreeningOutcome:
     closed: list[Alert] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {"opened": len(self.opened), "reopened": len(self.reopened), "updated": len(self.updated),
-                "closed": len(self.closed)}
+        return {
+            "opened": len(self.opened),
+            "reopened": len(self.reopened),
+            "updated": len(self.updated),
+            "closed": len(self.closed),
+        }
 
     def add(self, other: ScreeningOutcome) -> None:
         self.opened += other.opened
@@ -133,21 +139,50 @@ def party_upsert(
         try:
             with transaction.atomic():
                 party = ScreenedParty.objects.create(
-                    reference=reference, kind=kind, name=name, aliases=alias_list, entity_type=entity, country=code,
-                    birth_date=born, org_unit=org_unit, fingerprint=fingerprint, created_at=now, updated_at=now,
+                    reference=reference,
+                    kind=kind,
+                    name=name,
+                    aliases=alias_list,
+                    entity_type=entity,
+                    country=code,
+                    birth_date=born,
+                    org_unit=org_unit,
+                    fingerprint=fingerprint,
+                    created_at=now,
+                    updated_at=now,
                 )
         except IntegrityError:
-            raise Conflict(f"{reference} was registered at the same moment by another request; send it again.",
-                           fields={"reference": "Registered concurrently."}) from None
-        ledger_append(actor=ledger_actor(actor), action="screening.party_create", object_type="screened_party",
-                      object_id=party.pk, summary={"reference": reference, "kind": kind, "name": name,
-                                                   "aliases": alias_list, "country": code, "org_unit": org_unit.code})
+            raise Conflict(
+                f"{reference} was registered at the same moment by another request; send it again.",
+                fields={"reference": "Registered concurrently."},
+            ) from None
+        ledger_append(
+            actor=ledger_actor(actor),
+            action="screening.party_create",
+            object_type="screened_party",
+            object_id=party.pk,
+            summary={
+                "reference": reference,
+                "kind": kind,
+                "name": name,
+                "aliases": alias_list,
+                "country": code,
+                "org_unit": org_unit.code,
+            },
+        )
     else:
         if isinstance(actor, User):
             require_unit(actor, "screening.parties", party.org_unit)
         changes: dict[str, list[Any]] = {}
-        for attr, value in (("kind", kind), ("name", name), ("aliases", alias_list), ("entity_type", entity),
-                            ("country", code), ("birth_date", born), ("org_unit", org_unit)):
+        for attr, value in (
+            ("kind", kind),
+            ("name", name),
+            ("aliases", alias_list),
+            ("entity_type", entity),
+            ("country", code),
+            ("birth_date", born),
+            ("org_unit", org_unit),
+        ):
             old = getattr(party, attr)
             if old != value:
                 changes[attr] = [getattr(old, "code", old), getattr(value, "code", value)]
@@ -156,8 +191,13 @@ def party_upsert(
             party.fingerprint = fingerprint
             party.updated_at = now
             party.save()
-            ledger_append(actor=ledger_actor(actor), action="screening.party_update", object_type="screened_party",
-                          object_id=party.pk, summary={"reference": reference, "changes": changes})
+            ledger_append(
+                actor=ledger_actor(actor),
+                action="screening.party_update",
+                object_type="screened_party",
+                object_id=party.pk,
+                summary={"reference": reference, "changes": changes},
+            )
         elif party.last_screened_at is not None:
             return party  # nothing that screening reads has changed
     if screen:
@@ -165,14 +205,20 @@ def party_upsert(
     return party
 
 
-def screen_names(party: ScreenedParty, lists: Sequence[CurrentList]) -> dict[tuple[str, str], tuple[str, ListedMatch]]:
+def screen_names(
+    party: ScreenedParty, lists: Sequence[CurrentList]
+) -> dict[tuple[str, str], tuple[str, ListedMatch]]:
     """The best match per (list, entry) over the party's name and aliases: {key: (name screened, match)}."""
     best: dict[tuple[str, str], tuple[str, ListedMatch]] = {}
     if not lists:
         return best
     for name in party.names:
-        query = Query(name, entity_type=party.entity_type or None, country=party.country or None,
-                      birth_date=party.birth_date or None)
+        query = Query(
+            name,
+            entity_type=party.entity_type or None,
+            country=party.country or None,
+            birth_date=party.birth_date or None,
+        )
         for found in indexes.search(lists, query, limit=MATCHES_PER_NAME):
             key = (found.match.list_id, found.match.source_id)
             held = best.get(key)
@@ -182,11 +228,15 @@ def screen_names(party: ScreenedParty, lists: Sequence[CurrentList]) -> dict[tup
 
 
 @transaction.atomic
-def party_screen(*, actor: Any, party: ScreenedParty, lists: Sequence[CurrentList] | None = None) -> ScreeningOutcome:
+def party_screen(
+    *, actor: Any, party: ScreenedParty, lists: Sequence[CurrentList] | None = None
+) -> ScreeningOutcome:
     """Screen one stored party against every current list (or those given) and record what it finds."""
     lists = indexes.current_lists() if lists is None else lists
     found = screen_names(party, lists)
-    outcome = record_matches(actor=actor, party=party, found=found, list_ids=[c.version.watch_list_id for c in lists])
+    outcome = record_matches(
+        actor=actor, party=party, found=found, list_ids=[c.version.watch_list_id for c in lists]
+    )
     ScreenedParty.objects.filter(pk=party.pk).update(last_screened_at=timezone.now())
     party.last_screened_at = timezone.now()
     return outcome
@@ -194,18 +244,36 @@ def party_screen(*, actor: Any, party: ScreenedParty, lists: Sequence[CurrentLis
 
 def history_add(alert: Alert, action: str, before: str, actor: Any, reason: str = "") -> None:
     AlertReview.objects.create(
-        alert=alert, action=action, from_status=before, to_status=alert.status, reason=reason,
-        actor=user_or_none(actor), actor_label=actor_label(ledger_actor(actor)), entry_version=alert.entry_version,
-        entry_hash=alert.entry_hash, score=alert.score,
+        alert=alert,
+        action=action,
+        from_status=before,
+        to_status=alert.status,
+        reason=reason,
+        actor=user_or_none(actor),
+        actor_label=actor_label(ledger_actor(actor)),
+        entry_version=alert.entry_version,
+        entry_hash=alert.entry_hash,
+        score=alert.score,
     )
 
 
 def ledger_alert(alert: Alert, action: str, actor: Any, **extra: Any) -> None:
     ledger_append(
-        actor=ledger_actor(actor), action=f"screening.alert_{action}", object_type="screening_alert", object_id=alert.pk,
-        summary={"party": alert.party.reference, "list": alert.watch_list.name, "entry": alert.source_id,
-                 "version": alert.entry_version.number, "entry_hash": alert.entry_hash, "score": round(alert.score, 4),
-                 "strength": alert.strength, "status": alert.status, **extra},
+        actor=ledger_actor(actor),
+        action=f"screening.alert_{action}",
+        object_type="screening_alert",
+        object_id=alert.pk,
+        summary={
+            "party": alert.party.reference,
+            "list": alert.watch_list.name,
+            "entry": alert.source_id,
+            "version": alert.entry_version.number,
+            "entry_hash": alert.entry_hash,
+            "score": round(alert.score, 4),
+            "strength": alert.strength,
+            "status": alert.status,
+            **extra,
+        },
     )
 
 
@@ -213,7 +281,11 @@ def _fill(alert: Alert, party: ScreenedParty, screened_name: str, found: ListedM
     match = found.match
     alert.entry_version = found.version
     alert.entry_hash = match.entry.extra.get("content_hash", "")
-    alert.entry = {"source_id": match.source_id, "primary_name": match.entry_name, **entry_summary(match.entry)}
+    alert.entry = {
+        "source_id": match.source_id,
+        "primary_name": match.entry_name,
+        **entry_summary(match.entry),
+    }
     alert.list_kind = match.list_kind
     alert.entry_name = match.entry_name[:500]
     alert.party_name = screened_name[:300]
@@ -245,17 +317,25 @@ def record_matches(
     outcome = ScreeningOutcome()
     existing = {
         (a.watch_list.name, a.source_id): a
-        for a in Alert.objects.select_for_update(of=("self",)).filter(party=party, watch_list_id__in=list(list_ids))
+        for a in Alert.objects.select_for_update(of=("self",))
+        .filter(party=party, watch_list_id__in=list(list_ids))
         .select_related("watch_list", "entry_version")
     }
     for key, (screened_name, listed) in sorted(found.items()):
         alert = existing.get(key)
         if alert is None:
-            alert = Alert(party=party, watch_list=listed.version.watch_list, source_id=listed.match.source_id,
-                          status=AlertStatus.OPEN, created_at=timezone.now())
+            alert = Alert(
+                party=party,
+                watch_list=listed.version.watch_list,
+                source_id=listed.match.source_id,
+                status=AlertStatus.OPEN,
+                created_at=timezone.now(),
+            )
             _fill(alert, party, screened_name, listed)
             alert.save()
-            history_add(alert, ReviewAction.OPENED, "", actor, f"{alert.strength} match, score {alert.score:.2f}")
+            history_add(
+                alert, ReviewAction.OPENED, "", actor, f"{alert.strength} match, score {alert.score:.2f}"
+            )
             ledger_alert(alert, "open", actor)
             outcome.opened.append(alert)
             continue
@@ -267,11 +347,16 @@ def record_matches(
             party_changed = party.fingerprint != alert.reviewed_party_fingerprint
             if not (entry_changed or party_changed):
                 continue  # remembered: the same entry, the same party
-            why = (f"entry changed in {alert.watch_list.name} version {alert.entry_version.number}" if entry_changed
-                   else "the party's screened details changed")
+            why = (
+                f"entry changed in {alert.watch_list.name} version {alert.entry_version.number}"
+                if entry_changed
+                else "the party's screened details changed"
+            )
             alert.status = AlertStatus.OPEN
             alert.save()
-            history_add(alert, ReviewAction.REOPENED, AlertStatus.DISMISSED, actor, f"Dismissal reopened: {why}.")
+            history_add(
+                alert, ReviewAction.REOPENED, AlertStatus.DISMISSED, actor, f"Dismissal reopened: {why}."
+            )
             ledger_alert(alert, "reopen", actor, reason=why)
             outcome.reopened.append(alert)
         elif alert.status == AlertStatus.CLOSED:
@@ -287,7 +372,9 @@ def record_matches(
                 note = f"Entry changed in {alert.watch_list.name} version {alert.entry_version.number}."
                 if alert.status == AlertStatus.CONFIRMED:
                     note += " The confirmation stands."
-            history_add(alert, ReviewAction.UPDATED, alert.status, actor, note or f"Score now {alert.score:.2f}.")
+            history_add(
+                alert, ReviewAction.UPDATED, alert.status, actor, note or f"Score now {alert.score:.2f}."
+            )
             ledger_alert(alert, "update", actor)
             outcome.updated.append(alert)
     for key, alert in existing.items():

@@ -55,8 +55,16 @@ def _a_date(value: Any, field: str, errors: dict[str, str]) -> date | None:
 
 
 @transaction.atomic
-def audit_create(*, actor: User | None, supplier: Supplier, kind: str, date: Any, auditor: str, scope: str = "",
-                 site: SupplierSite | None = None) -> SupplierAudit:
+def audit_create(
+    *,
+    actor: User | None,
+    supplier: Supplier,
+    kind: str,
+    date: Any,
+    auditor: str,
+    scope: str = "",
+    site: SupplierSite | None = None,
+) -> SupplierAudit:
     check_write(actor, "audits.record", supplier)
     errors: dict[str, str] = {}
     if kind not in AuditKind.values:
@@ -73,25 +81,39 @@ def audit_create(*, actor: User | None, supplier: Supplier, kind: str, date: Any
         errors["site"] = f"Not a site of {supplier.name}."
     if errors:
         raise Invalid("The audit is not valid.", fields=errors)
-    audit = SupplierAudit.objects.create(supplier=supplier, kind=kind, date=when, auditor=auditor,
-                                         scope=(scope or "").strip(), site=site,
-                                         created_by=actor if isinstance(actor, User) else None)
+    audit = SupplierAudit.objects.create(
+        supplier=supplier,
+        kind=kind,
+        date=when,
+        auditor=auditor,
+        scope=(scope or "").strip(),
+        site=site,
+        created_by=actor if isinstance(actor, User) else None,
+    )
     touch(supplier)
-    ledger_append(actor=actor, action="audit.create", object_type="supplier_audit", object_id=audit.pk,
-                  summary={"supplier": supplier.pk, "kind": kind, "date": when, "auditor": auditor})
+    ledger_append(
+        actor=actor,
+        action="audit.create",
+        object_type="supplier_audit",
+        object_id=audit.pk,
+        summary={"supplier": supplier.pk, "kind": kind, "date": when, "auditor": auditor},
+    )
     return audit
 
 
 @transaction.atomic
-def finding_add(*, actor: User | None, audit: SupplierAudit, severity: str, requirement: str,
-                description: str) -> Finding:
+def finding_add(
+    *, actor: User | None, audit: SupplierAudit, severity: str, requirement: str, description: str
+) -> Finding:
     check_write(actor, "audits.record", audit.supplier)
     errors: dict[str, str] = {}
     if severity not in Severity.values:
         errors["severity"] = f"Expected one of {', '.join(Severity.values)}."
     requirement = " ".join((requirement or "").split())
     if not requirement:
-        errors["requirement"] = "Cite the requirement the finding is against (e.g. urn:conduct:sa8000:SA8000-7.a)."
+        errors["requirement"] = (
+            "Cite the requirement the finding is against (e.g. urn:conduct:sa8000:SA8000-7.a)."
+        )
     elif len(requirement) > 200:
         errors["requirement"] = "At most 200 characters."
     elif requirement.startswith("urn:"):
@@ -103,24 +125,41 @@ def finding_add(*, actor: User | None, audit: SupplierAudit, severity: str, requ
         errors["description"] = "Required."
     if errors:
         raise Invalid("The finding is not valid.", fields=errors)
-    finding = Finding.objects.create(audit=audit, supplier_id=audit.supplier_id, severity=severity,
-                                     requirement=requirement, description=description.strip())
+    finding = Finding.objects.create(
+        audit=audit,
+        supplier_id=audit.supplier_id,
+        severity=severity,
+        requirement=requirement,
+        description=description.strip(),
+    )
     touch(audit.supplier)
-    ledger_append(actor=actor, action="finding.create", object_type="finding", object_id=finding.pk,
-                  summary={"audit": audit.pk, "supplier": audit.supplier_id, "severity": severity,
-                           "requirement": requirement})
+    ledger_append(
+        actor=actor,
+        action="finding.create",
+        object_type="finding",
+        object_id=finding.pk,
+        summary={
+            "audit": audit.pk,
+            "supplier": audit.supplier_id,
+            "severity": severity,
+            "requirement": requirement,
+        },
+    )
     risk_refresh([audit.supplier_id])
     return finding
 
 
 @transaction.atomic
-def action_create(*, actor: User | None, finding: Finding, action: str, owner: str, due_date: Any,
-                  root_cause: str = "") -> CorrectiveAction:
+def action_create(
+    *, actor: User | None, finding: Finding, action: str, owner: str, due_date: Any, root_cause: str = ""
+) -> CorrectiveAction:
     """The corrective action plan for a finding (one per finding)."""
     check_write(actor, "audits.record", finding.supplier)
     if CorrectiveAction.objects.filter(finding=finding).exists():
-        raise Conflict(f"Finding {finding.pk} already has its corrective action plan.",
-                       fields={"finding": "Already has a plan."})
+        raise Conflict(
+            f"Finding {finding.pk} already has its corrective action plan.",
+            fields={"finding": "Already has a plan."},
+        )
     errors: dict[str, str] = {}
     if not (action or "").strip():
         errors["action"] = "Required: what will be done."
@@ -132,10 +171,21 @@ def action_create(*, actor: User | None, finding: Finding, action: str, owner: s
     due = _a_date(due_date, "due_date", errors)
     if errors:
         raise Invalid("The corrective action is not valid.", fields=errors)
-    plan = CorrectiveAction.objects.create(finding=finding, supplier_id=finding.supplier_id, action=action.strip(),
-                                           owner=owner, due_date=due, root_cause=(root_cause or "").strip())
-    ledger_append(actor=actor, action="corrective_action.create", object_type="corrective_action", object_id=plan.pk,
-                  summary={"finding": finding.pk, "supplier": finding.supplier_id, "owner": owner, "due_date": due})
+    plan = CorrectiveAction.objects.create(
+        finding=finding,
+        supplier_id=finding.supplier_id,
+        action=action.strip(),
+        owner=owner,
+        due_date=due,
+        root_cause=(root_cause or "").strip(),
+    )
+    ledger_append(
+        actor=actor,
+        action="corrective_action.create",
+        object_type="corrective_action",
+        object_id=plan.pk,
+        summary={"finding": finding.pk, "supplier": finding.supplier_id, "owner": owner, "due_date": due},
+    )
     return plan
 
 
@@ -170,7 +220,9 @@ def action_update(*, actor: User | None, plan: CorrectiveAction, **fields: Any) 
         if status not in ActionStatus.values:
             errors["status"] = f"Expected one of {', '.join(ActionStatus.values)}."
         elif status not in _NEXT[plan.status]:
-            errors["status"] = f"An action that is {plan.get_status_display().lower()} cannot become {status}."
+            errors["status"] = (
+                f"An action that is {plan.get_status_display().lower()} cannot become {status}."
+            )
         elif status in _RESOLVED or plan.status in _RESOLVED:
             if actor is not None:
                 require(actor, "actions.verify")
@@ -192,8 +244,13 @@ def action_update(*, actor: User | None, plan: CorrectiveAction, **fields: Any) 
         return plan
     plan.updated_at = timezone.now()
     plan.save()
-    ledger_append(actor=actor, action="corrective_action.update", object_type="corrective_action", object_id=plan.pk,
-                  summary={"supplier": plan.supplier_id, **changes})
+    ledger_append(
+        actor=actor,
+        action="corrective_action.update",
+        object_type="corrective_action",
+        object_id=plan.pk,
+        summary={"supplier": plan.supplier_id, **changes},
+    )
     if "status" in changes:
         is_open = plan.status not in _RESOLVED
         if Finding.objects.filter(pk=plan.finding_id).exclude(is_open=is_open).update(is_open=is_open):
@@ -203,15 +260,24 @@ def action_update(*, actor: User | None, plan: CorrectiveAction, **fields: Any) 
 
 
 @transaction.atomic
-def action_attach_evidence(*, actor: User | None, plan: CorrectiveAction, content: bytes, filename: str) -> CorrectiveAction:
+def action_attach_evidence(
+    *, actor: User | None, plan: CorrectiveAction, content: bytes, filename: str
+) -> CorrectiveAction:
     check_write(actor, "actions.work", plan.supplier)
     _, extension = check_upload(content)
     digest = hashlib.sha256(content).hexdigest()
-    plan.evidence_file.save(f"{plan.supplier_id}-cap{plan.pk}-{digest[:12]}.{extension}", ContentFile(content), save=False)
+    plan.evidence_file.save(
+        f"{plan.supplier_id}-cap{plan.pk}-{digest[:12]}.{extension}", ContentFile(content), save=False
+    )
     plan.evidence_file_name = (filename or f"evidence.{extension}").rsplit("/", 1)[-1][:200]
     plan.evidence_file_sha256 = digest
     plan.updated_at = timezone.now()
     plan.save()
-    ledger_append(actor=actor, action="corrective_action.attach_evidence", object_type="corrective_action",
-                  object_id=plan.pk, summary={"supplier": plan.supplier_id, "sha256": digest, "bytes": len(content)})
+    ledger_append(
+        actor=actor,
+        action="corrective_action.attach_evidence",
+        object_type="corrective_action",
+        object_id=plan.pk,
+        summary={"supplier": plan.supplier_id, "sha256": digest, "bytes": len(content)},
+    )
     return plan

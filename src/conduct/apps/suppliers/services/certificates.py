@@ -21,8 +21,11 @@ from conduct.apps.suppliers.services._common import changed, check_write, touch
 from conduct.apps.suppliers.services.risk import risk_refresh
 
 # What a file's first bytes say it is; the name and the declared content type are not trusted.
-_MAGIC = ((b"%PDF-", "application/pdf", "pdf"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-          (b"\xff\xd8\xff", "image/jpeg", "jpg"))
+_MAGIC = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+)
 
 
 def sniff(content: bytes) -> tuple[str, str] | None:
@@ -38,11 +41,18 @@ def check_upload(content: bytes, field: str = "file") -> tuple[str, str]:
     if not content:
         raise Invalid("The file is empty.", fields={field: "The file is empty."})
     if len(content) > limit:
-        raise Invalid("The file is too large.", fields={field: f"At most {limit // (1024 * 1024)} MB ({limit} bytes); "
-                                                               f"this one is {len(content)} bytes."})
+        raise Invalid(
+            "The file is too large.",
+            fields={
+                field: f"At most {limit // (1024 * 1024)} MB ({limit} bytes); "
+                f"this one is {len(content)} bytes."
+            },
+        )
     kind = sniff(content)
     if kind is None:
-        raise Invalid("The file is not a PDF, PNG or JPEG.", fields={field: "Upload a PDF, PNG or JPEG file."})
+        raise Invalid(
+            "The file is not a PDF, PNG or JPEG.", fields={field: "Upload a PDF, PNG or JPEG file."}
+        )
     return kind
 
 
@@ -59,8 +69,12 @@ def _date(value: Any, field: str, errors: dict[str, str], *, required: bool) -> 
 
 def _clean(fields: dict[str, Any], errors: dict[str, str], *, creating: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for field, limit, required in (("standard", 60, True), ("number", 100, True), ("issuer", 200, False),
-                                   ("accreditation_body", 200, False)):
+    for field, limit, required in (
+        ("standard", 60, True),
+        ("number", 100, True),
+        ("issuer", 200, False),
+        ("accreditation_body", 200, False),
+    ):
         if field in fields or creating:
             text = " ".join(str(fields.get(field) or "").split())
             if required and not text:
@@ -86,38 +100,56 @@ def _sites(supplier: Supplier, site_ids: list[int] | None, errors: dict[str, str
     sites = list(supplier.sites.filter(pk__in=storable)) if storable else []
     unknown = sorted(wanted - {s.pk for s in sites})
     if unknown:
-        errors["sites"] = f"Sites must be sites of {supplier.name}; these are not: {', '.join(map(str, unknown))}."
+        errors["sites"] = (
+            f"Sites must be sites of {supplier.name}; these are not: {', '.join(map(str, unknown))}."
+        )
     return sites
 
 
 @transaction.atomic
-def certificate_create(*, actor: User | None, supplier: Supplier, site_ids: list[int] | None = None,
-                       **fields: Any) -> Certificate:
+def certificate_create(
+    *, actor: User | None, supplier: Supplier, site_ids: list[int] | None = None, **fields: Any
+) -> Certificate:
     """standard, number, valid_until (required); issuer, accreditation_body, scope, valid_from; site_ids."""
     check_write(actor, "certificates.upload", supplier)
     errors: dict[str, str] = {}
     values = _clean(fields, errors, creating=True)
     sites = _sites(supplier, site_ids, errors)
-    if values.get("valid_from") and values.get("valid_until") and values["valid_until"] < values["valid_from"]:
+    if (
+        values.get("valid_from")
+        and values.get("valid_until")
+        and values["valid_until"] < values["valid_from"]
+    ):
         errors["valid_until"] = "Ends before it starts (valid_until is earlier than valid_from)."
     if errors:
         raise Invalid("The certificate is not valid.", fields=errors)
     if supplier.certificates.filter(standard=values["standard"], number=values["number"]).exists():
-        raise Conflict(f"{supplier.name} already has {values['standard']} certificate {values['number']}.",
-                       fields={"number": "Already recorded for this supplier and standard."})
+        raise Conflict(
+            f"{supplier.name} already has {values['standard']} certificate {values['number']}.",
+            fields={"number": "Already recorded for this supplier and standard."},
+        )
     certificate = Certificate.objects.create(supplier=supplier, **values)
     certificate.sites.set(sites)
     touch(supplier)
-    ledger_append(actor=actor, action="certificate.create", object_type="certificate", object_id=certificate.pk,
-                  summary={"supplier": supplier.pk, **{k: v for k, v in values.items() if k != "scope"},
-                           "sites": [s.pk for s in sites]})
+    ledger_append(
+        actor=actor,
+        action="certificate.create",
+        object_type="certificate",
+        object_id=certificate.pk,
+        summary={
+            "supplier": supplier.pk,
+            **{k: v for k, v in values.items() if k != "scope"},
+            "sites": [s.pk for s in sites],
+        },
+    )
     risk_refresh([supplier.pk])
     return certificate
 
 
 @transaction.atomic
-def certificate_update(*, actor: User | None, certificate: Certificate, site_ids: list[int] | None = None,
-                       **fields: Any) -> Certificate:
+def certificate_update(
+    *, actor: User | None, certificate: Certificate, site_ids: list[int] | None = None, **fields: Any
+) -> Certificate:
     check_write(actor, "certificates.upload", certificate.supplier)
     if certificate.withdrawn_at is not None:
         raise Conflict("A withdrawn certificate cannot be changed; record the new certificate instead.")
@@ -144,8 +176,13 @@ def certificate_update(*, actor: User | None, certificate: Certificate, site_ids
         certificate.updated_at = timezone.now()
         certificate.save()
         touch(certificate.supplier)
-        ledger_append(actor=actor, action="certificate.update", object_type="certificate", object_id=certificate.pk,
-                      summary=changes)
+        ledger_append(
+            actor=actor,
+            action="certificate.update",
+            object_type="certificate",
+            object_id=certificate.pk,
+            summary=changes,
+        )
         risk_refresh([certificate.supplier_id])
     return certificate
 
@@ -161,26 +198,46 @@ def certificate_withdraw(*, actor: User | None, certificate: Certificate, reason
     certificate.withdrawn_at = timezone.now()
     certificate.withdrawn_reason = reason.strip()
     certificate.save(update_fields=["withdrawn_at", "withdrawn_reason"])
-    ledger_append(actor=actor, action="certificate.withdraw", object_type="certificate", object_id=certificate.pk,
-                  summary={"supplier": certificate.supplier_id, "reason": certificate.withdrawn_reason})
+    ledger_append(
+        actor=actor,
+        action="certificate.withdraw",
+        object_type="certificate",
+        object_id=certificate.pk,
+        summary={"supplier": certificate.supplier_id, "reason": certificate.withdrawn_reason},
+    )
     risk_refresh([certificate.supplier_id])
     return certificate
 
 
 @transaction.atomic
-def certificate_attach_file(*, actor: User | None, certificate: Certificate, content: bytes, filename: str) -> Certificate:
+def certificate_attach_file(
+    *, actor: User | None, certificate: Certificate, content: bytes, filename: str
+) -> Certificate:
     check_write(actor, "certificates.upload", certificate.supplier)
     mime, extension = check_upload(content)
     digest = hashlib.sha256(content).hexdigest()
-    certificate.file.save(f"{certificate.supplier_id}-{certificate.pk}-{digest[:12]}.{extension}", ContentFile(content),
-                          save=False)
+    certificate.file.save(
+        f"{certificate.supplier_id}-{certificate.pk}-{digest[:12]}.{extension}",
+        ContentFile(content),
+        save=False,
+    )
     certificate.file_name = (filename or f"certificate.{extension}").rsplit("/", 1)[-1][:200]
     certificate.file_type = mime
     certificate.file_size = len(content)
     certificate.file_sha256 = digest
     certificate.updated_at = timezone.now()
     certificate.save()
-    ledger_append(actor=actor, action="certificate.attach_file", object_type="certificate", object_id=certificate.pk,
-                  summary={"supplier": certificate.supplier_id, "sha256": digest, "type": mime, "bytes": len(content),
-                           "name": certificate.file_name})
+    ledger_append(
+        actor=actor,
+        action="certificate.attach_file",
+        object_type="certificate",
+        object_id=certificate.pk,
+        summary={
+            "supplier": certificate.supplier_id,
+            "sha256": digest,
+            "type": mime,
+            "bytes": len(content),
+            "name": certificate.file_name,
+        },
+    )
     return certificate

@@ -66,7 +66,16 @@ class Columns:
 KINDS: dict[str, Columns] = {
     "suppliers": Columns(
         ("external_id", "name", "country"),
-        ("region", "categories", "parent_external_id", "registration_id", "status", "aliases", "address", "org_unit"),
+        (
+            "region",
+            "categories",
+            "parent_external_id",
+            "registration_id",
+            "status",
+            "aliases",
+            "address",
+            "org_unit",
+        ),
     ),
     "sites": Columns(("supplier_external_id", "site_name", "country"), ("region", "address", "headcount")),
     "certificates": Columns(
@@ -144,7 +153,9 @@ class ImportReport:
     committed: bool = False
     truncated: bool = False
     seconds: float = 0.0
-    changed_suppliers: list[int] = field(default_factory=list)  # created or changed: to screen after the commit
+    changed_suppliers: list[int] = field(
+        default_factory=list
+    )  # created or changed: to screen after the commit
 
     @property
     def ok(self) -> bool:
@@ -226,7 +237,9 @@ def _xlsx_tables(source: ImportSource) -> Iterator[Table]:
                 continue
             start = number + 1
 
-            def rows(it: Iterator[tuple[Any, ...]] = iterator, first: int = start) -> Iterator[tuple[int, list[Any]]]:
+            def rows(
+                it: Iterator[tuple[Any, ...]] = iterator, first: int = start
+            ) -> Iterator[tuple[int, list[Any]]]:
                 for n, values in enumerate(it, start=first):
                     yield n, list(values)
 
@@ -260,7 +273,9 @@ class SupplierRow:
 class Batch:
     suppliers: dict[str, SupplierRow] = field(default_factory=dict)
     sites: dict[tuple[str, str], tuple[tuple[str, int], dict[str, Any]]] = field(default_factory=dict)
-    certificates: dict[tuple[str, str, str], tuple[tuple[str, int], dict[str, Any]]] = field(default_factory=dict)
+    certificates: dict[tuple[str, str, str], tuple[tuple[str, int], dict[str, Any]]] = field(
+        default_factory=dict
+    )
     relations: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
 
 
@@ -272,11 +287,15 @@ class _Checker:
         self.truncated = False
         self.batch = Batch()
         self.default_unit = default_unit
-        self.existing: dict[str, tuple[int, int, str]] = {}  # external id -> (id, org unit id, registration id)
+        self.existing: dict[
+            str, tuple[int, int, str]
+        ] = {}  # external id -> (id, org unit id, registration id)
         self.registrations: dict[str, str | None] = {}  # registration id -> external id of its supplier
-        for sid, ext, unit_id, registration in Supplier.objects.order_by().values_list(
-            "id", "external_id", "org_unit_id", "registration_id"
-        ).iterator(chunk_size=20000):
+        for sid, ext, unit_id, registration in (
+            Supplier.objects.order_by()
+            .values_list("id", "external_id", "org_unit_id", "registration_id")
+            .iterator(chunk_size=20000)
+        ):
             if ext is not None:
                 self.existing[ext] = (sid, unit_id, registration)
             if registration:
@@ -317,8 +336,12 @@ class _Checker:
         if not country:
             self.problem(where, "country", country, "country is required")
         elif not is_country(country):
-            self.problem(where, "country", row["country"], f"unknown country code {_text(row['country'])!r}: "
-                                                           "use ISO 3166-1 alpha-2, e.g. VN, CN, DE")
+            self.problem(
+                where,
+                "country",
+                row["country"],
+                f"unknown country code {_text(row['country'])!r}: use ISO 3166-1 alpha-2, e.g. VN, CN, DE",
+            )
         values: dict[str, Any] = {}
         if "region" in columns:
             values["region"] = _text(row["region"])[:200]
@@ -333,32 +356,52 @@ class _Checker:
                 if category in CATEGORIES:
                     cats.append(category)
                 else:
-                    self.problem(where, "categories", part.strip(),
-                                 f"unknown category {part.strip()!r}; expected any of {', '.join(CATEGORIES)}")
+                    self.problem(
+                        where,
+                        "categories",
+                        part.strip(),
+                        f"unknown category {part.strip()!r}; expected any of {', '.join(CATEGORIES)}",
+                    )
             values["categories"] = CATEGORY_SEPARATOR.join(sorted(set(cats)))
         if "aliases" in columns:
-            values["aliases"] = [a.strip() for a in _text(row["aliases"]).split(CATEGORY_SEPARATOR) if a.strip()]
+            values["aliases"] = [
+                a.strip() for a in _text(row["aliases"]).split(CATEGORY_SEPARATOR) if a.strip()
+            ]
         if "status" in columns and _text(row["status"]):
             status = _text(row["status"]).lower()
             if status in STATUSES:
                 values["status"] = status
             else:
-                self.problem(where, "status", row["status"],
-                             f"unknown status {_text(row['status'])!r}; expected one of {', '.join(SupplierStatus.values)}")
+                self.problem(
+                    where,
+                    "status",
+                    row["status"],
+                    f"unknown status {_text(row['status'])!r}; expected one of {', '.join(SupplierStatus.values)}",
+                )
         if "registration_id" in columns:
             registration = _text(row["registration_id"])
             if len(registration) > 100:
-                self.problem(where, "registration_id", registration, "registration_id is longer than 100 characters")
+                self.problem(
+                    where, "registration_id", registration, "registration_id is longer than 100 characters"
+                )
             elif registration:
                 earlier = self.reg_seen.get(registration)
                 owner = self.registrations.get(registration, ext)
                 if earlier is not None:
-                    self.problem(where, "registration_id", registration,
-                                 f"duplicate registration id {registration!r}: also on row {earlier[1]}")
+                    self.problem(
+                        where,
+                        "registration_id",
+                        registration,
+                        f"duplicate registration id {registration!r}: also on row {earlier[1]}",
+                    )
                 elif registration in self.registrations and owner != ext:
-                    self.problem(where, "registration_id", registration,
-                                 f"duplicate registration id {registration!r}: already held by supplier "
-                                 f"{owner or '(one without an external id)'}")
+                    self.problem(
+                        where,
+                        "registration_id",
+                        registration,
+                        f"duplicate registration id {registration!r}: already held by supplier "
+                        f"{owner or '(one without an external id)'}",
+                    )
                 self.reg_seen[registration] = where
             values["registration_id"] = registration
         unit_code = _text(row.get("org_unit", "")) if "org_unit" in columns else ""
@@ -367,16 +410,28 @@ class _Checker:
             if unit is None:
                 self.problem(where, "org_unit", unit_code, f"unknown org unit {unit_code!r}")
             elif not self.in_scope(unit[0]):
-                self.problem(where, "org_unit", unit_code, f"org unit {unit_code!r} is outside the units you are scoped to")
+                self.problem(
+                    where,
+                    "org_unit",
+                    unit_code,
+                    f"org unit {unit_code!r} is outside the units you are scoped to",
+                )
             else:
                 values["org_unit_id"] = unit[0]
         if ext in self.existing and not self.in_scope(self.existing[ext][1]):
-            self.problem(where, "external_id", ext, f"supplier {ext!r} belongs to an org unit outside your scope")
+            self.problem(
+                where, "external_id", ext, f"supplier {ext!r} belongs to an org unit outside your scope"
+            )
         if not ok:
             return
         earlier_row = self.batch.suppliers.get(ext)
         if earlier_row is not None:
-            self.problem(where, "external_id", ext, f"duplicate external_id {ext!r}: also on row {earlier_row.where[1]}")
+            self.problem(
+                where,
+                "external_id",
+                ext,
+                f"duplicate external_id {ext!r}: also on row {earlier_row.where[1]}",
+            )
             return
         parent = _text(row["parent_external_id"]) if "parent_external_id" in columns else None
         self.batch.suppliers[ext] = SupplierRow(where, ext, name, country, values, parent)
@@ -387,18 +442,31 @@ class _Checker:
             if not item.parent:
                 continue
             if item.parent == ext:
-                self.problem(item.where, "parent_external_id", item.parent, "a supplier cannot be its own parent company")
+                self.problem(
+                    item.where,
+                    "parent_external_id",
+                    item.parent,
+                    "a supplier cannot be its own parent company",
+                )
             elif not self.known(item.parent):
-                self.problem(item.where, "parent_external_id", item.parent,
-                             f"unknown parent {item.parent!r}: no supplier with that external_id in the file or in Conduct")
+                self.problem(
+                    item.where,
+                    "parent_external_id",
+                    item.parent,
+                    f"unknown parent {item.parent!r}: no supplier with that external_id in the file or in Conduct",
+                )
 
     def _supplier_ref(self, where: tuple[str, int], row: dict[str, Any], column: str) -> str:
         ext = _text(row[column])
         if not ext:
             self.problem(where, column, ext, f"{column} is required")
         elif not self.known(ext):
-            self.problem(where, column, ext, f"unknown supplier {ext!r}: no supplier with that external_id in the "
-                                             "files or in Conduct")
+            self.problem(
+                where,
+                column,
+                ext,
+                f"unknown supplier {ext!r}: no supplier with that external_id in the files or in Conduct",
+            )
         return ext
 
     def site(self, where: tuple[str, int], row: dict[str, Any], columns: set[str]) -> None:
@@ -427,13 +495,19 @@ class _Checker:
                         raise ValueError
                     values["headcount"] = int(number)
                 except ValueError:
-                    self.problem(where, "headcount", raw, f"headcount {text!r} is not a whole number of people")
+                    self.problem(
+                        where, "headcount", raw, f"headcount {text!r} is not a whole number of people"
+                    )
             else:
                 values["headcount"] = None
         key = (ext, name)
         if key in self.batch.sites:
-            self.problem(where, "site_name", name, f"duplicate site {name!r} of {ext!r}: also on row "
-                                                   f"{self.batch.sites[key][0][1]}")
+            self.problem(
+                where,
+                "site_name",
+                name,
+                f"duplicate site {name!r} of {ext!r}: also on row {self.batch.sites[key][0][1]}",
+            )
             return
         self.batch.sites[key] = (where, values)
 
@@ -459,8 +533,12 @@ class _Checker:
             self.problem(where, "valid_until", "", "valid_until is required")
         start, end = values.get("valid_from"), values.get("valid_until")
         if start and end and end < start:
-            self.problem(where, "valid_until", row["valid_until"],
-                         f"impossible validity: valid_until {end.isoformat()} is before valid_from {start.isoformat()}")
+            self.problem(
+                where,
+                "valid_until",
+                row["valid_until"],
+                f"impossible validity: valid_until {end.isoformat()} is before valid_from {start.isoformat()}",
+            )
         for column in ("issuer", "accreditation_body"):
             if column in columns:
                 values[column] = _text(row[column])[:200]
@@ -468,8 +546,13 @@ class _Checker:
             values["scope"] = _text(row["scope"])
         key = (ext, standard, number)
         if key in self.batch.certificates:
-            self.problem(where, "number", number, f"duplicate certificate {standard} {number} of {ext!r}: also on row "
-                                                  f"{self.batch.certificates[key][0][1]}")
+            self.problem(
+                where,
+                "number",
+                number,
+                f"duplicate certificate {standard} {number} of {ext!r}: also on row "
+                f"{self.batch.certificates[key][0][1]}",
+            )
             return
         self.batch.certificates[key] = (where, values)
 
@@ -481,21 +564,29 @@ class _Checker:
             return
         key = (buyer, supplier)
         if key in self.batch.relations:
-            self.problem(where, "supplier_external_id", supplier,
-                         f"duplicate relation {buyer} -> {supplier}: also on row {self.batch.relations[key][1]}")
+            self.problem(
+                where,
+                "supplier_external_id",
+                supplier,
+                f"duplicate relation {buyer} -> {supplier}: also on row {self.batch.relations[key][1]}",
+            )
             return
         self.batch.relations[key] = where
 
 
 def _read(sources: list[ImportSource], checker: _Checker, report: ImportReport) -> None:
-    tables: dict[str, list[tuple[str, list[str], Iterator[tuple[int, list[Any]]], FileReport]]] = {k: [] for k in ORDER}
+    tables: dict[str, list[tuple[str, list[str], Iterator[tuple[int, list[Any]]], FileReport]]] = {
+        k: [] for k in ORDER
+    }
     for source in sources:
         digest = source.sha256()
         try:
             found = list(_tables(source))
         except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError) as exc:
             report.files.append(FileReport(source.name, "", None, 0, digest))
-            checker.problem((source.name, 1), "", "", f"cannot read the file: {exc.__class__.__name__}: {exc}"[:300])
+            checker.problem(
+                (source.name, 1), "", "", f"cannot read the file: {exc.__class__.__name__}: {exc}"[:300]
+            )
             continue
         for sheet, header, rows in found:
             label = f"{source.name}:{sheet}" if sheet else source.name
@@ -503,12 +594,19 @@ def _read(sources: list[ImportSource], checker: _Checker, report: ImportReport) 
             file_report = FileReport(source.name, sheet, kind, 0, digest)
             report.files.append(file_report)
             if kind is None:
-                checker.problem((label, 1), "", "", "cannot tell what this file holds from its header; expected the "
-                                                    "columns of a suppliers, sites, certificates or relations template")
+                checker.problem(
+                    (label, 1),
+                    "",
+                    "",
+                    "cannot tell what this file holds from its header; expected the "
+                    "columns of a suppliers, sites, certificates or relations template",
+                )
                 continue
             tables[kind].append((label, header, rows, file_report))
     readers: dict[str, Callable[[tuple[str, int], dict[str, Any], set[str]], None]] = {
-        "suppliers": checker.supplier, "sites": checker.site, "certificates": checker.certificate,
+        "suppliers": checker.supplier,
+        "sites": checker.site,
+        "certificates": checker.certificate,
         "relations": checker.relation,
     }
     for kind in ORDER:
@@ -521,8 +619,12 @@ def _read(sources: list[ImportSource], checker: _Checker, report: ImportReport) 
                 usable = False
             for position, name in enumerate(header):
                 if name and name not in spec.all:
-                    checker.problem((label, 1), name, name, f"unknown column {name!r} for a {kind} file; expected "
-                                                            f"{', '.join(spec.all)}")
+                    checker.problem(
+                        (label, 1),
+                        name,
+                        name,
+                        f"unknown column {name!r} for a {kind} file; expected {', '.join(spec.all)}",
+                    )
                 elif name and header.index(name) != position:
                     checker.problem((label, 1), name, name, f"the column {name!r} appears twice")
             positions = [(name, header.index(name)) for name in spec.all if name in columns]
@@ -534,9 +636,13 @@ def _read(sources: list[ImportSource], checker: _Checker, report: ImportReport) 
                 count += 1
                 if not usable:
                     continue
-                if len(cells) > len(header) and any(_text(c) for c in cells[len(header):]):
-                    checker.problem((label, number), "", "", f"the row has {len(cells)} cells but the header "
-                                                             f"{len(header)} columns")
+                if len(cells) > len(header) and any(_text(c) for c in cells[len(header) :]):
+                    checker.problem(
+                        (label, number),
+                        "",
+                        "",
+                        f"the row has {len(cells)} cells but the header {len(header)} columns",
+                    )
                 row = {name: _cell(cells[i]) if i < len(cells) else "" for name, i in positions}
                 read((label, number), row, columns)
             file_report.rows = count
@@ -547,8 +653,18 @@ def _read(sources: list[ImportSource], checker: _Checker, report: ImportReport) 
 # --- writing --------------------------------------------------------------------------------------
 
 
-SUPPLIER_FIELDS = ["name", "country", "region", "address", "categories", "aliases", "registration_id", "status",
-                   "org_unit_id", "parent_company_id"]
+SUPPLIER_FIELDS = [
+    "name",
+    "country",
+    "region",
+    "address",
+    "categories",
+    "aliases",
+    "registration_id",
+    "status",
+    "org_unit_id",
+    "parent_company_id",
+]
 SITE_FIELDS = ["country", "region", "address", "headcount"]
 CERT_FIELDS = ["issuer", "valid_from", "valid_until", "accreditation_body", "scope"]
 
@@ -569,23 +685,65 @@ def _write(checker: _Checker, unit: OrgUnit, report: ImportReport) -> dict[str, 
         values = item.values
         region = values.get("region", "")
         touched[ext] = designation(region, item.country)
-        rows.append((ext, item.name, item.country, region, values.get("address", ""), values.get("categories", ""),
-                     adapt.json(values.get("aliases", [])), values.get("registration_id", ""), "[]",
-                     values.get("status", SupplierStatus.PROSPECT), values.get("org_unit_id") or unit.pk,
-                     touched[ext], 1, "", now, now))
-    counts["suppliers"]["created"] = bulk.insert_rows(Supplier, [
-        "external_id", "name", "country", "region", "address", "categories", "aliases", "registration_id",
-        "other_registration_ids", "status", "org_unit", "designated_region", "tier", "risk_band", "created_at",
-        "updated_at"], rows)
-    ids: dict[str, int] = dict(Supplier.objects.filter(external_id__isnull=False).order_by().values_list("external_id", "id")
-                               .iterator(chunk_size=20000))
+        rows.append(
+            (
+                ext,
+                item.name,
+                item.country,
+                region,
+                values.get("address", ""),
+                values.get("categories", ""),
+                adapt.json(values.get("aliases", [])),
+                values.get("registration_id", ""),
+                "[]",
+                values.get("status", SupplierStatus.PROSPECT),
+                values.get("org_unit_id") or unit.pk,
+                touched[ext],
+                1,
+                "",
+                now,
+                now,
+            )
+        )
+    counts["suppliers"]["created"] = bulk.insert_rows(
+        Supplier,
+        [
+            "external_id",
+            "name",
+            "country",
+            "region",
+            "address",
+            "categories",
+            "aliases",
+            "registration_id",
+            "other_registration_ids",
+            "status",
+            "org_unit",
+            "designated_region",
+            "tier",
+            "risk_band",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+    )
+    ids: dict[str, int] = dict(
+        Supplier.objects.filter(external_id__isnull=False)
+        .order_by()
+        .values_list("external_id", "id")
+        .iterator(chunk_size=20000)
+    )
     parents = [(ids[item.parent], ids[ext]) for ext in fresh if (item := batch.suppliers[ext]).parent]
     bulk.update_rows(Supplier, ["parent_company"], parents)
 
     updating = [ext for ext in batch.suppliers if ext in existing]
     changed_rows = []
     for chunk in supplier_graph.chunks(updating):  # type: ignore[arg-type]
-        for row in Supplier.objects.filter(external_id__in=chunk).order_by().values("id", "external_id", *SUPPLIER_FIELDS):
+        for row in (
+            Supplier.objects.filter(external_id__in=chunk)
+            .order_by()
+            .values("id", "external_id", *SUPPLIER_FIELDS)
+        ):
             item = batch.suppliers[row["external_id"]]
             wanted = {"name": item.name, "country": item.country, **item.values}
             if item.parent is not None:
@@ -595,23 +753,38 @@ def _write(checker: _Checker, unit: OrgUnit, report: ImportReport) -> dict[str, 
                 counts["suppliers"]["unchanged"] += 1
                 continue
             touched[row["external_id"]] = designation(merged["region"], merged["country"])
-            changed_rows.append((*(adapt.json(merged[f]) if f == "aliases" else merged[f] for f in SUPPLIER_FIELDS),
-                                 touched[row["external_id"]], now, row["id"]))
+            changed_rows.append(
+                (
+                    *(adapt.json(merged[f]) if f == "aliases" else merged[f] for f in SUPPLIER_FIELDS),
+                    touched[row["external_id"]],
+                    now,
+                    row["id"],
+                )
+            )
     counts["suppliers"]["updated"] = bulk.update_rows(
-        Supplier, [*SUPPLIER_FIELDS, "designated_region", "updated_at"], changed_rows)
+        Supplier, [*SUPPLIER_FIELDS, "designated_region", "updated_at"], changed_rows
+    )
     report.changed_suppliers = [ids[ext] for ext in fresh] + [row[-1] for row in changed_rows]
 
     known = {ids[ext] for ext in existing}
 
     # sites, matched by (supplier, name)
     if batch.sites:
-        current = {(r["supplier_id"], r["name"]): r for r in _load_children(
-            SupplierSite, ["id", "supplier_id", "name", *SITE_FIELDS], {ids[e] for e, _ in batch.sites} & known)}
+        current = {
+            (r["supplier_id"], r["name"]): r
+            for r in _load_children(
+                SupplierSite,
+                ["id", "supplier_id", "name", *SITE_FIELDS],
+                {ids[e] for e, _ in batch.sites} & known,
+            )
+        }
         new_sites, site_updates = [], []
         for (ext, name), (_, values) in batch.sites.items():
             sid = ids[ext]
             row = current.get((sid, name))
-            merged = {f: values.get(f, row[f] if row else ("" if f != "headcount" else None)) for f in SITE_FIELDS}
+            merged = {
+                f: values.get(f, row[f] if row else ("" if f != "headcount" else None)) for f in SITE_FIELDS
+            }
             desig = designation(merged["region"], merged["country"])
             if desig:
                 touched.setdefault(ext, "")
@@ -622,58 +795,105 @@ def _write(checker: _Checker, unit: OrgUnit, report: ImportReport) -> dict[str, 
             else:
                 counts["sites"]["unchanged"] += 1
         counts["sites"]["created"] = bulk.insert_rows(
-            SupplierSite, ["supplier", "name", *SITE_FIELDS, "designated_region"], new_sites)
-        counts["sites"]["updated"] = bulk.update_rows(SupplierSite, [*SITE_FIELDS, "designated_region"], site_updates)
+            SupplierSite, ["supplier", "name", *SITE_FIELDS, "designated_region"], new_sites
+        )
+        counts["sites"]["updated"] = bulk.update_rows(
+            SupplierSite, [*SITE_FIELDS, "designated_region"], site_updates
+        )
 
     # certificates, matched by (supplier, standard, number)
     if batch.certificates:
-        current_certs = {(r["supplier_id"], r["standard"], r["number"]): r for r in _load_children(
-            Certificate, ["id", "supplier_id", "standard", "number", *CERT_FIELDS],
-            {ids[e] for e, _, _ in batch.certificates} & known)}
+        current_certs = {
+            (r["supplier_id"], r["standard"], r["number"]): r
+            for r in _load_children(
+                Certificate,
+                ["id", "supplier_id", "standard", "number", *CERT_FIELDS],
+                {ids[e] for e, _, _ in batch.certificates} & known,
+            )
+        }
         new_certs, cert_updates = [], []
         for (ext, standard, number), (_, values) in batch.certificates.items():
             sid = ids[ext]
             row = current_certs.get((sid, standard, number))
-            merged = {f: values.get(f, row[f] if row else (None if f.startswith("valid") else "")) for f in CERT_FIELDS}
+            merged = {
+                f: values.get(f, row[f] if row else (None if f.startswith("valid") else ""))
+                for f in CERT_FIELDS
+            }
             if row is not None and all(merged[f] == row[f] for f in CERT_FIELDS):
                 counts["certificates"]["unchanged"] += 1
                 continue
-            prepared = (merged["issuer"], adapt.day(merged["valid_from"]), adapt.day(merged["valid_until"]),
-                        merged["accreditation_body"], merged["scope"])
+            prepared = (
+                merged["issuer"],
+                adapt.day(merged["valid_from"]),
+                adapt.day(merged["valid_until"]),
+                merged["accreditation_body"],
+                merged["scope"],
+            )
             if row is None:
                 new_certs.append((sid, standard, number, *prepared, "", "", "", "", "", now, now))
             else:
                 cert_updates.append((*prepared, now, row["id"]))
-        counts["certificates"]["created"] = bulk.insert_rows(Certificate, [
-            "supplier", "standard", "number", *CERT_FIELDS, "file", "file_name", "file_type", "file_sha256",
-            "withdrawn_reason", "created_at", "updated_at"], new_certs)
-        counts["certificates"]["updated"] = bulk.update_rows(Certificate, [*CERT_FIELDS, "updated_at"], cert_updates)
+        counts["certificates"]["created"] = bulk.insert_rows(
+            Certificate,
+            [
+                "supplier",
+                "standard",
+                "number",
+                *CERT_FIELDS,
+                "file",
+                "file_name",
+                "file_type",
+                "file_sha256",
+                "withdrawn_reason",
+                "created_at",
+                "updated_at",
+            ],
+            new_certs,
+        )
+        counts["certificates"]["updated"] = bulk.update_rows(
+            Certificate, [*CERT_FIELDS, "updated_at"], cert_updates
+        )
 
     # relations: new pairs only (a pair is a fact; there is nothing to update)
     if batch.relations:
         buyers = {ids[b] for b, _ in batch.relations} & known
-        present = {(r["buyer_id"], r["supplier_id"]) for r in _load_children(
-            SupplierRelation, ["buyer_id", "supplier_id"], buyers, key="buyer_id")}
+        present = {
+            (r["buyer_id"], r["supplier_id"])
+            for r in _load_children(SupplierRelation, ["buyer_id", "supplier_id"], buyers, key="buyer_id")
+        }
         pairs = [(ids[b], ids[s]) for b, s in batch.relations]
         new_pairs = [(b, s, now) for b, s in pairs if (b, s) not in present]
         counts["relations"]["unchanged"] = len(pairs) - len(new_pairs)
-        counts["relations"]["created"] = bulk.insert_rows(SupplierRelation, ["buyer", "supplier", "created_at"],
-                                                          new_pairs)
+        counts["relations"]["created"] = bulk.insert_rows(
+            SupplierRelation, ["buyer", "supplier", "created_at"], new_pairs
+        )
         if new_pairs:
             supplier_graph.tiers_refresh()
 
     # A supplier is designated when its own region is, or any of its sites (also sites imported before).
     touched_ids = {ids[ext]: own for ext, own in touched.items()}
-    designated_sites = dict(SupplierSite.objects.exclude(designated_region="").order_by().values_list("supplier_id",
-                                                                                          "designated_region"))
-    bulk.update_rows(Supplier, ["designated_region"], [
-        (designated_sites[sid], sid) for sid, own in touched_ids.items() if not own and sid in designated_sites])
+    designated_sites = dict(
+        SupplierSite.objects.exclude(designated_region="")
+        .order_by()
+        .values_list("supplier_id", "designated_region")
+    )
+    bulk.update_rows(
+        Supplier,
+        ["designated_region"],
+        [
+            (designated_sites[sid], sid)
+            for sid, own in touched_ids.items()
+            if not own and sid in designated_sites
+        ],
+    )
     if sum(c["created"] + c["updated"] for c in counts.values()) >= ANALYZE_FROM:
         bulk.analyze(Supplier, SupplierSite, Certificate, SupplierRelation)
     return counts
 
 
-def _load_children(model: Any, columns: list[str], supplier_ids: set[int], key: str = "supplier_id") -> list[dict[str, Any]]:
+def _load_children(
+    model: Any, columns: list[str], supplier_ids: set[int], key: str = "supplier_id"
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for batch in supplier_graph.chunks(sorted(supplier_ids)):
         rows.extend(model.objects.filter(**{f"{key}__in": batch}).order_by().values(*columns))
@@ -686,8 +906,9 @@ def default_unit(actor: User | None) -> OrgUnit | None:
     return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
 
 
-def supplier_import(*, actor: User | None, sources: list[ImportSource], commit: bool = False,
-                    unit: OrgUnit | None = None) -> ImportReport:
+def supplier_import(
+    *, actor: User | None, sources: list[ImportSource], commit: bool = False, unit: OrgUnit | None = None
+) -> ImportReport:
     """Check the files and, with commit=True and no problem anywhere, import all of them in one transaction."""
     started = time.perf_counter()
     if actor is not None:
@@ -706,15 +927,23 @@ def supplier_import(*, actor: User | None, sources: list[ImportSource], commit: 
         return _import(actor, sources, commit, unit, report, started)
 
 
-def _import(actor: User | None, sources: list[ImportSource], commit: bool, unit: OrgUnit, report: ImportReport,
-            started: float) -> ImportReport:
+def _import(
+    actor: User | None,
+    sources: list[ImportSource],
+    commit: bool,
+    unit: OrgUnit,
+    report: ImportReport,
+    started: float,
+) -> ImportReport:
     checker = _Checker(actor, unit)
     _read(sources, checker, report)
     report.problems = sorted(checker.problems, key=lambda p: (p.file, p.row, p.column))
     report.truncated = checker.truncated
     batch = checker.batch
     planned = {
-        "suppliers": len(batch.suppliers), "sites": len(batch.sites), "certificates": len(batch.certificates),
+        "suppliers": len(batch.suppliers),
+        "sites": len(batch.sites),
+        "certificates": len(batch.certificates),
         "relations": len(batch.relations),
     }
     report.counts = {k: {"rows": v} for k, v in planned.items()}
@@ -722,11 +951,20 @@ def _import(actor: User | None, sources: list[ImportSource], commit: bool, unit:
         with transaction.atomic():
             written = _write(checker, unit, report)
             report.counts = {k: {"rows": planned[k], **written[k]} for k in ORDER}
-            ledger_append(actor=actor or "cli", action="supplier.import", object_type="supplier_import",
-                          object_id=timezone.now().strftime("%Y%m%dT%H%M%S"),
-                          summary={"files": [{"name": f.name, "sheet": f.sheet, "kind": f.kind, "rows": f.rows,
-                                              "sha256": f.sha256} for f in report.files],
-                                   "counts": report.counts, "org_unit": unit.code})
+            ledger_append(
+                actor=actor or "cli",
+                action="supplier.import",
+                object_type="supplier_import",
+                object_id=timezone.now().strftime("%Y%m%dT%H%M%S"),
+                summary={
+                    "files": [
+                        {"name": f.name, "sheet": f.sheet, "kind": f.kind, "rows": f.rows, "sha256": f.sha256}
+                        for f in report.files
+                    ],
+                    "counts": report.counts,
+                    "org_unit": unit.code,
+                },
+            )
         report.committed = True
     report.seconds = round(time.perf_counter() - started, 2)
     return report

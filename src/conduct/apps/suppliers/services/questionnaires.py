@@ -54,12 +54,15 @@ def template_get(key: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def questionnaire_send(*, actor: User | None, supplier: Supplier, template_key: str = DEFAULT_TEMPLATE,
-                       due_date: Any = None) -> QuestionnaireResponse:
+def questionnaire_send(
+    *, actor: User | None, supplier: Supplier, template_key: str = DEFAULT_TEMPLATE, due_date: Any = None
+) -> QuestionnaireResponse:
     check_write(actor, "questionnaires.send", supplier)
     template = templates().get(template_key)
     if template is None:
-        raise Invalid("Unknown questionnaire.", fields={"template": f"Expected one of {', '.join(templates())}."})
+        raise Invalid(
+            "Unknown questionnaire.", fields={"template": f"Expected one of {', '.join(templates())}."}
+        )
     try:
         due = parse_date(due_date)
     except DateProblem as exc:
@@ -67,39 +70,61 @@ def questionnaire_send(*, actor: User | None, supplier: Supplier, template_key: 
     if due is not None and due < timezone.localdate():
         raise Invalid("The due date is in the past.", fields={"due_date": "Choose a date from today on."})
     if supplier.questionnaires.filter(template_key=template_key, status__in=ANSWERABLE).exists():
-        raise Conflict(f"{supplier.name} already has this questionnaire to answer.",
-                       fields={"template": "Already sent and not yet submitted."})
+        raise Conflict(
+            f"{supplier.name} already has this questionnaire to answer.",
+            fields={"template": "Already sent and not yet submitted."},
+        )
     response = QuestionnaireResponse.objects.create(
-        supplier=supplier, template_key=template_key, template_version=template["version"], template=template,
-        due_date=due, sent_by=actor if isinstance(actor, User) else None,
+        supplier=supplier,
+        template_key=template_key,
+        template_version=template["version"],
+        template=template,
+        due_date=due,
+        sent_by=actor if isinstance(actor, User) else None,
     )
     touch(supplier)
-    ledger_append(actor=actor, action="questionnaire.send", object_type="questionnaire_response", object_id=response.pk,
-                  summary={"supplier": supplier.pk, "template": template_key, "version": template["version"],
-                           "due_date": due})
+    ledger_append(
+        actor=actor,
+        action="questionnaire.send",
+        object_type="questionnaire_response",
+        object_id=response.pk,
+        summary={
+            "supplier": supplier.pk,
+            "template": template_key,
+            "version": template["version"],
+            "due_date": due,
+        },
+    )
     return response
 
 
 def _answerable(response: QuestionnaireResponse) -> None:
     if response.status not in ANSWERABLE:
-        raise Conflict(f"The questionnaire is {response.get_status_display().lower()}; it can no longer be changed.",
-                       fields={"status": response.status})
+        raise Conflict(
+            f"The questionnaire is {response.get_status_display().lower()}; it can no longer be changed.",
+            fields={"status": response.status},
+        )
 
 
 @transaction.atomic
-def questionnaire_save(*, actor: User | None, response: QuestionnaireResponse, answers: dict[str, Any],
-                       submit: bool = False) -> QuestionnaireResponse:
+def questionnaire_save(
+    *, actor: User | None, response: QuestionnaireResponse, answers: dict[str, Any], submit: bool = False
+) -> QuestionnaireResponse:
     """Save answers (merged into those saved before); with submit=True, every shown required question must be
     answered and the response goes to review. Nothing is saved when any answer is invalid."""
     check_write(actor, "questionnaires.answer", response.supplier)
     _answerable(response)
     if not isinstance(answers, dict):
-        raise Invalid("Answers are a mapping of question id to answer.", fields={"answers": "Expected an object."})
+        raise Invalid(
+            "Answers are a mapping of question id to answer.", fields={"answers": "Expected an object."}
+        )
     merged = {**response.answers, **answers}
     clean, errors = engine.clean_answers(response.template, merged, complete=submit)
     if errors:
-        raise Invalid("Some answers need attention." if submit else "Some answers are not valid.",
-                      fields={f"answers.{k}": v for k, v in errors.items()})
+        raise Invalid(
+            "Some answers need attention." if submit else "Some answers are not valid.",
+            fields={f"answers.{k}": v for k, v in errors.items()},
+        )
     response.answers = clean
     response.score, response.section_scores, response.flags = engine.score(response.template, clean)
     before = response.status
@@ -109,18 +134,33 @@ def questionnaire_save(*, actor: User | None, response: QuestionnaireResponse, a
         response.submitted_by = actor if isinstance(actor, User) else None
     response.save()
     touch(response.supplier)
-    ledger_append(actor=actor, action="questionnaire.submit" if submit else "questionnaire.save",
-                  object_type="questionnaire_response", object_id=response.pk,
-                  summary={"supplier": response.supplier_id, "answered": len(clean), "score": response.score,
-                           "flags": len(response.flags), "status": [before, response.status]})
+    ledger_append(
+        actor=actor,
+        action="questionnaire.submit" if submit else "questionnaire.save",
+        object_type="questionnaire_response",
+        object_id=response.pk,
+        summary={
+            "supplier": response.supplier_id,
+            "answered": len(clean),
+            "score": response.score,
+            "flags": len(response.flags),
+            "status": [before, response.status],
+        },
+    )
     if submit:
         risk_refresh([response.supplier_id])
     return response
 
 
 @transaction.atomic
-def questionnaire_review(*, actor: User | None, response: QuestionnaireResponse, decision: str, comment: str = "",
-                         question_comments: dict[str, str] | None = None) -> QuestionnaireResponse:
+def questionnaire_review(
+    *,
+    actor: User | None,
+    response: QuestionnaireResponse,
+    decision: str,
+    comment: str = "",
+    question_comments: dict[str, str] | None = None,
+) -> QuestionnaireResponse:
     """accept, or return the answers to the supplier with comments (overall and per question)."""
     check_write(actor, "questionnaires.review", response.supplier)
     if response.status != ResponseStatus.SUBMITTED:
@@ -131,8 +171,10 @@ def questionnaire_review(*, actor: User | None, response: QuestionnaireResponse,
     known = {q["id"] for q in engine.questions(response.template)}
     unknown = sorted(set(notes) - known)
     if unknown:
-        raise Invalid("Comments on questions that are not in the questionnaire.",
-                      fields={f"question_comments.{k}": "No such question." for k in unknown})
+        raise Invalid(
+            "Comments on questions that are not in the questionnaire.",
+            fields={f"question_comments.{k}": "No such question." for k in unknown},
+        )
     if decision == "return" and not (comment or "").strip() and not notes:
         raise Invalid("Say what needs changing when returning the answers.", fields={"comment": "Required."})
     response.status = ResponseStatus.ACCEPTED if decision == "accept" else ResponseStatus.RETURNED
@@ -142,8 +184,12 @@ def questionnaire_review(*, actor: User | None, response: QuestionnaireResponse,
     response.question_comments = notes
     response.save()
     touch(response.supplier)
-    ledger_append(actor=actor, action=f"questionnaire.{decision}", object_type="questionnaire_response",
-                  object_id=response.pk, summary={"supplier": response.supplier_id, "score": response.score,
-                                                  "comments": len(notes)})
+    ledger_append(
+        actor=actor,
+        action=f"questionnaire.{decision}",
+        object_type="questionnaire_response",
+        object_id=response.pk,
+        summary={"supplier": response.supplier_id, "score": response.score, "comments": len(notes)},
+    )
     risk_refresh([response.supplier_id])
     return response

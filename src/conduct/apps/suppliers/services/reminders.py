@@ -31,7 +31,9 @@ class ReminderSummary:
 def owning_liaisons(unit: OrgUnit) -> list[User]:
     """The liaisons of the unit, or of its nearest ancestor that has any."""
     by_unit: dict[int, list[User]] = {}
-    for liaison in Liaison.objects.filter(org_unit_id__in=unit.ancestor_ids, user__is_active=True).select_related("user"):
+    for liaison in Liaison.objects.filter(
+        org_unit_id__in=unit.ancestor_ids, user__is_active=True
+    ).select_related("user"):
         by_unit.setdefault(liaison.org_unit_id, []).append(liaison.user)
     for unit_id in reversed(unit.ancestor_ids):
         if unit_id in by_unit:
@@ -60,19 +62,24 @@ def certificate_reminders_send(*, today: date | None = None) -> ReminderSummary:
         return ReminderSummary(0, 0)
     horizon = today.toordinal() + max(thresholds)
     newer = Certificate.objects.filter(
-        supplier=OuterRef("supplier"), standard=OuterRef("standard"), valid_until__gt=OuterRef("valid_until"),
+        supplier=OuterRef("supplier"),
+        standard=OuterRef("standard"),
+        valid_until__gt=OuterRef("valid_until"),
         withdrawn_at__isnull=True,
     )
     due = (
-        Certificate.objects.filter(withdrawn_at__isnull=True, valid_until__gte=today,
-                                   valid_until__lte=date.fromordinal(horizon))
+        Certificate.objects.filter(
+            withdrawn_at__isnull=True, valid_until__gte=today, valid_until__lte=date.fromordinal(horizon)
+        )
         .exclude(Exists(newer))
         .select_related("supplier", "supplier__org_unit")
         .prefetch_related("supplier__contacts")
         .order_by("valid_until", "id")
     )
-    sent = {(r.certificate_id, r.valid_until, r.threshold_days) for r in CertificateReminder.objects.filter(
-        certificate__in=due, valid_until__gte=today)}
+    sent = {
+        (r.certificate_id, r.valid_until, r.threshold_days)
+        for r in CertificateReminder.objects.filter(certificate__in=due, valid_until__gte=today)
+    }
     messages: list[EmailMessage] = []
     reminders: list[CertificateReminder] = []
     liaisons_of: dict[int, list[User]] = {}
@@ -94,20 +101,48 @@ def certificate_reminders_send(*, today: date | None = None) -> ReminderSummary:
         liaisons = liaisons_of[supplier.org_unit_id]
         liaison_emails = sorted({u.email for u in liaisons if u.email})
         if contacts:
-            messages.append(EmailMessage(subject, body + "Please send us the renewed certificate through the supplier "
-                                         "portal before it runs out.\n", settings.DEFAULT_FROM_EMAIL, contacts))
+            messages.append(
+                EmailMessage(
+                    subject,
+                    body + "Please send us the renewed certificate through the supplier "
+                    "portal before it runs out.\n",
+                    settings.DEFAULT_FROM_EMAIL,
+                    contacts,
+                )
+            )
         if liaison_emails:
-            messages.append(EmailMessage(subject, body + f"Supplier page: /suppliers/{supplier.pk}/\n",
-                                         settings.DEFAULT_FROM_EMAIL, liaison_emails))
+            messages.append(
+                EmailMessage(
+                    subject,
+                    body + f"Supplier page: /suppliers/{supplier.pk}/\n",
+                    settings.DEFAULT_FROM_EMAIL,
+                    liaison_emails,
+                )
+            )
         _notify_in_app(liaisons, subject, f"/suppliers/{supplier.pk}/")
-        reminders.append(CertificateReminder(certificate=cert, valid_until=cert.valid_until, threshold_days=threshold,
-                                             recipients=[*contacts, *liaison_emails]))
+        reminders.append(
+            CertificateReminder(
+                certificate=cert,
+                valid_until=cert.valid_until,
+                threshold_days=threshold,
+                recipients=[*contacts, *liaison_emails],
+            )
+        )
     if not reminders:
         return ReminderSummary(0, 0)
     CertificateReminder.objects.bulk_create(reminders)
-    ledger_append(actor="system", action="certificate.reminders", object_type="certificate", object_id="*",
-                  summary={"certificates": [r.certificate_id for r in reminders][:200], "count": len(reminders),
-                           "emails": len(messages), "date": today})
+    ledger_append(
+        actor="system",
+        action="certificate.reminders",
+        object_type="certificate",
+        object_id="*",
+        summary={
+            "certificates": [r.certificate_id for r in reminders][:200],
+            "count": len(reminders),
+            "emails": len(messages),
+            "date": today,
+        },
+    )
     # Send after commit: a rolled-back run announces nothing, and a mail failure is retried tomorrow.
     transaction.on_commit(lambda: get_connection(fail_silently=True).send_messages(messages))
     return ReminderSummary(len(reminders), len(messages))

@@ -114,8 +114,11 @@ def gather(
         if region:
             designated[sid] = region
     for sid, region in _filtered(
-        SupplierSite.objects.exclude(designated_region="").order_by().values_list("supplier_id", "designated_region"),
-        "supplier_id", ids,
+        SupplierSite.objects.exclude(designated_region="")
+        .order_by()
+        .values_list("supplier_id", "designated_region"),
+        "supplier_id",
+        ids,
     ):
         designated.setdefault(sid, region)
 
@@ -125,10 +128,17 @@ def gather(
     # declared type, so CAST(... AS text) hands the text over as it is.
     best: dict[int, dict[str, Any]] = {}
     until_column = Cast("valid_until", CharField()) if connection.vendor == "sqlite" else F("valid_until")
-    certs = Certificate.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-        withdrawn_at__isnull=True, valid_until__gte=today, standard__in=CREDITED,
-    ).order_by().annotate(until=until_column).values_list("supplier_id", "standard", "until")
+    certs = (
+        Certificate.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+            withdrawn_at__isnull=True,
+            valid_until__gte=today,
+            standard__in=CREDITED,
+        )
+        .order_by()
+        .annotate(until=until_column)
+        .values_list("supplier_id", "standard", "until")
+    )
     for sid, standard, until in _raw(certs, "supplier_id", ids):
         held = best.get(sid)
         if held is None:
@@ -138,17 +148,24 @@ def gather(
 
     findings: dict[int, dict[str, int]] = defaultdict(dict)
     open_findings = (
-        Finding.objects.filter(is_open=True).values("supplier_id", "severity").annotate(n=Count("id"))
-        .values_list("supplier_id", "severity", "n").order_by()
+        Finding.objects.filter(is_open=True)
+        .values("supplier_id", "severity")
+        .annotate(n=Count("id"))
+        .values_list("supplier_id", "severity", "n")
+        .order_by()
     )
     for sid, severity, n in _filtered(open_findings, "supplier_id", ids):
         findings[sid][severity] = n
 
     # Accepted answers count; submitted ones (awaiting review) count until an accepted one exists.
     questionnaire: dict[int, tuple[int, float, int, str]] = {}
-    responses = QuestionnaireResponse.objects.filter(
-        status__in=[ResponseStatus.ACCEPTED, ResponseStatus.SUBMITTED], score__isnull=False
-    ).order_by().values_list("supplier_id", "status", "score", "id")
+    responses = (
+        QuestionnaireResponse.objects.filter(
+            status__in=[ResponseStatus.ACCEPTED, ResponseStatus.SUBMITTED], score__isnull=False
+        )
+        .order_by()
+        .values_list("supplier_id", "status", "score", "id")
+    )
     for sid, status, score, rid in _filtered(responses, "supplier_id", ids):
         rank = 2 if status == ResponseStatus.ACCEPTED else 1
         held_q = questionnaire.get(sid)
@@ -202,7 +219,8 @@ def gather(
         if answered:
             fact["questionnaire"] = {"response": answered[2], "status": answered[3], "score": answered[1]}
         fact["screening"] = (
-            {"confirmed": sorted(screened.confirmed), "open_alerts": screened.open_alerts} if screened
+            {"confirmed": sorted(screened.confirmed), "open_alerts": screened.open_alerts}
+            if screened
             else ("not screened" if screening is not None else "screening module not installed")
         )
         facts[sid] = fact
@@ -234,9 +252,13 @@ class _DriversText:
     texts joined by ", " in brackets."""
 
     def __init__(self) -> None:
-        self.encode = json.JSONEncoder(default=_jsonable, check_circular=False).encode  # plain lists: no cycles
+        self.encode = json.JSONEncoder(
+            default=_jsonable, check_circular=False
+        ).encode  # plain lists: no cycles
         self.known: dict[int, str] = {}  # id(driver) -> its row's text
-        self.held: list[core_risk.RiskDriver] = []  # the drivers in `known`, held so that their ids stay unique
+        self.held: list[
+            core_risk.RiskDriver
+        ] = []  # the drivers in `known`, held so that their ids stay unique
 
     def __call__(self, result: core_risk.SupplierRisk) -> str:
         known = self.known.get
@@ -314,6 +336,11 @@ def risk_recompute_all(*, actor: User | str | None) -> RecomputeSummary:
     bands = dict(Counter(r.band for r in results.values()))
     phases = {name: round(marks[i + 1] - marks[i], 2) for i, name in enumerate(("gather", "score", "store"))}
     seconds = round(marks[-1] - marks[0], 2)
-    ledger_append(actor=actor or "system", action="supplier.risk_recompute", object_type="supplier", object_id="*",
-                  summary={"suppliers": len(results), "changed": written, "bands": bands, "seconds": seconds})
+    ledger_append(
+        actor=actor or "system",
+        action="supplier.risk_recompute",
+        object_type="supplier",
+        object_id="*",
+        summary={"suppliers": len(results), "changed": written, "bands": bands, "seconds": seconds},
+    )
     return RecomputeSummary(len(results), seconds, bands, phases)

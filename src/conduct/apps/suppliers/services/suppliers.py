@@ -30,7 +30,9 @@ from conduct.apps.suppliers.services.risk import risk_refresh
 _NAME_MAX = 300
 
 
-def _text(value: str | None, field: str, errors: dict[str, str], *, required: bool = False, max_length: int = 200) -> str:
+def _text(
+    value: str | None, field: str, errors: dict[str, str], *, required: bool = False, max_length: int = 200
+) -> str:
     text = (value or "").strip()
     if required and not text:
         errors[field] = "Required."
@@ -39,7 +41,9 @@ def _text(value: str | None, field: str, errors: dict[str, str], *, required: bo
     return text
 
 
-def clean_categories(values: list[str] | tuple[str, ...] | None, errors: dict[str, str], field: str = "categories") -> list[str]:
+def clean_categories(
+    values: list[str] | tuple[str, ...] | None, errors: dict[str, str], field: str = "categories"
+) -> list[str]:
     cleaned, unknown = [], []
     for value in values or []:
         category = normalise_category(str(value))
@@ -48,7 +52,9 @@ def clean_categories(values: list[str] | tuple[str, ...] | None, errors: dict[st
         elif category:
             unknown.append(str(value))
     if unknown:
-        errors[field] = f"Unknown category {', '.join(map(repr, unknown))}; expected any of {', '.join(CATEGORIES)}."
+        errors[field] = (
+            f"Unknown category {', '.join(map(repr, unknown))}; expected any of {', '.join(CATEGORIES)}."
+        )
     return sorted(set(cleaned))
 
 
@@ -81,7 +87,9 @@ def _check_registration(registration_id: str, supplier: Supplier | None, errors:
         errors["registration_id"] = f"Already the registration id of {other.name}."
 
 
-def _check_portal(portal_org: PortalOrganisation | None, supplier: Supplier | None, errors: dict[str, str]) -> None:
+def _check_portal(
+    portal_org: PortalOrganisation | None, supplier: Supplier | None, errors: dict[str, str]
+) -> None:
     if portal_org is None:
         return
     if portal_org.kind != PortalOrganisation.Kind.SUPPLIER:
@@ -127,20 +135,42 @@ def supplier_create(
     _check_registration(registration, None, errors)
     _check_portal(portal_org, None, errors)
     if status not in SupplierStatus.values or status == SupplierStatus.ACTIVE:
-        errors["status"] = "A new supplier starts as a prospect or onboarding; it becomes active through onboarding."
+        errors["status"] = (
+            "A new supplier starts as a prospect or onboarding; it becomes active through onboarding."
+        )
     region = _text(region, "region", errors)
     if errors:
         raise Invalid("The supplier is not valid.", fields=errors)
     supplier = Supplier.objects.create(
-        external_id=external, name=name, country=country, org_unit=org_unit, categories=join_categories(cats),
-        aliases=[a.strip() for a in aliases or [] if a.strip()], registration_id=registration,
-        other_registration_ids=[r.strip() for r in other_registration_ids or [] if r.strip()], region=region,
-        address=(address or "").strip(), parent_company=parent_company, portal_org=portal_org, status=status,
+        external_id=external,
+        name=name,
+        country=country,
+        org_unit=org_unit,
+        categories=join_categories(cats),
+        aliases=[a.strip() for a in aliases or [] if a.strip()],
+        registration_id=registration,
+        other_registration_ids=[r.strip() for r in other_registration_ids or [] if r.strip()],
+        region=region,
+        address=(address or "").strip(),
+        parent_company=parent_company,
+        portal_org=portal_org,
+        status=status,
         designated_region=designation(region, country),
     )
-    ledger_append(actor=actor, action="supplier.create", object_type="supplier", object_id=supplier.pk,
-                  summary={"name": name, "country": country, "org_unit": org_unit.code, "categories": cats,
-                           "external_id": external, "portal_org": portal_org.pk if portal_org else None})
+    ledger_append(
+        actor=actor,
+        action="supplier.create",
+        object_type="supplier",
+        object_id=supplier.pk,
+        summary={
+            "name": name,
+            "country": country,
+            "org_unit": org_unit.code,
+            "categories": cats,
+            "external_id": external,
+            "portal_org": portal_org.pk if portal_org else None,
+        },
+    )
     screening_port.register(supplier)
     risk_refresh([supplier.pk])
     return supplier
@@ -164,7 +194,12 @@ def supplier_update(*, actor: User | None, supplier: Supplier, **fields: Any) ->
     errors: dict[str, str] = {}
     changes: dict[str, Any] = {}
     if "name" in fields:
-        changed(supplier, "name", _text(fields["name"], "name", errors, required=True, max_length=_NAME_MAX), changes)
+        changed(
+            supplier,
+            "name",
+            _text(fields["name"], "name", errors, required=True, max_length=_NAME_MAX),
+            changes,
+        )
     if "country" in fields:
         changed(supplier, "country", _country(fields["country"], "country", errors), changes)
     if "region" in fields:
@@ -172,12 +207,18 @@ def supplier_update(*, actor: User | None, supplier: Supplier, **fields: Any) ->
     if "address" in fields:
         changed(supplier, "address", (fields["address"] or "").strip(), changes)
     if "categories" in fields:
-        changed(supplier, "categories", join_categories(clean_categories(fields["categories"], errors)), changes)
+        changed(
+            supplier, "categories", join_categories(clean_categories(fields["categories"], errors)), changes
+        )
     if "aliases" in fields:
         changed(supplier, "aliases", [a.strip() for a in fields["aliases"] or [] if a.strip()], changes)
     if "other_registration_ids" in fields:
-        changed(supplier, "other_registration_ids", [r.strip() for r in fields["other_registration_ids"] or [] if r.strip()],
-                changes)
+        changed(
+            supplier,
+            "other_registration_ids",
+            [r.strip() for r in fields["other_registration_ids"] or [] if r.strip()],
+            changes,
+        )
     if "registration_id" in fields:
         registration = _text(fields["registration_id"], "registration_id", errors, max_length=100)
         _check_registration(registration, supplier, errors)
@@ -203,8 +244,16 @@ def supplier_update(*, actor: User | None, supplier: Supplier, **fields: Any) ->
         supplier.designated_region = _designated(supplier)
         supplier.updated_at = timezone.now()
         supplier.save()
-        ledger_append(actor=actor, action="supplier.update", object_type="supplier", object_id=supplier.pk, summary=changes)
-        screened = bool(changes.keys() & {"name", "aliases", "country", "org_unit"}) and screening_port.register(supplier)
+        ledger_append(
+            actor=actor,
+            action="supplier.update",
+            object_type="supplier",
+            object_id=supplier.pk,
+            summary=changes,
+        )
+        screened = bool(
+            changes.keys() & {"name", "aliases", "country", "org_unit"}
+        ) and screening_port.register(supplier)
         if screened or changes.keys() & {"country", "region", "categories"}:
             risk_refresh([supplier.pk])
     return supplier
@@ -229,17 +278,31 @@ def onboarding_subject(supplier: Supplier, *, today: date | None = None) -> dict
     """The supplier_onboarding gate subject for this supplier, from its records."""
     today = today or timezone.localdate()
     certificates = [
-        {"standard": c.standard, "number": c.number, "issuer": c.issuer or None,
-         "valid_from": c.valid_from.isoformat() if c.valid_from else None, "valid_until": c.valid_until.isoformat()}
+        {
+            "standard": c.standard,
+            "number": c.number,
+            "issuer": c.issuer or None,
+            "valid_from": c.valid_from.isoformat() if c.valid_from else None,
+            "valid_until": c.valid_until.isoformat(),
+        }
         for c in supplier.certificates.filter(withdrawn_at__isnull=True).order_by("standard", "-valid_until")
     ]
-    saq = supplier.questionnaires.filter(status__in=[ResponseStatus.SUBMITTED, ResponseStatus.ACCEPTED]).exists()
+    saq = supplier.questionnaires.filter(
+        status__in=[ResponseStatus.SUBMITTED, ResponseStatus.ACCEPTED]
+    ).exists()
     parent = supplier.parent_company
     return {
         "reference": f"supplier:{supplier.external_id or supplier.pk}",
-        "supplier": {"name": supplier.name, "country": supplier.country, "region": supplier.region or None,
-                     "parent": parent.name if parent else None, "aliases": list(supplier.aliases)},
-        "sites": [{"country": c, "region": r or None} for c, r in supplier.sites.values_list("country", "region")],
+        "supplier": {
+            "name": supplier.name,
+            "country": supplier.country,
+            "region": supplier.region or None,
+            "parent": parent.name if parent else None,
+            "aliases": list(supplier.aliases),
+        },
+        "sites": [
+            {"country": c, "region": r or None} for c, r in supplier.sites.values_list("country", "region")
+        ],
         "categories": supplier.category_list,
         "certificates": certificates,
         "saq_completed": saq,
@@ -259,23 +322,35 @@ def _after_decision(status: str, outcome: str) -> str:
 
 
 @transaction.atomic
-def supplier_onboard(*, actor: User | None, supplier: Supplier, idempotency_key: str | None = None) -> Supplier:
+def supplier_onboard(
+    *, actor: User | None, supplier: Supplier, idempotency_key: str | None = None
+) -> Supplier:
     """Run the supplier_onboarding gate on the supplier's records and keep its decision on the supplier.
     A new supplier: allow -> active; review -> onboarding (a case is open); deny -> onboarding, and it cannot be
     activated. An active supplier re-checked: a deny suspends it."""
     from conduct.apps.gates.services import gate_decide
 
     check_write(actor, "suppliers.onboard", supplier)
-    decided = gate_decide(actor=actor, gate="supplier_onboarding", subject=onboarding_subject(supplier),
-                          org_unit=supplier.org_unit, idempotency_key=idempotency_key)
+    decided = gate_decide(
+        actor=actor,
+        gate="supplier_onboarding",
+        subject=onboarding_subject(supplier),
+        org_unit=supplier.org_unit,
+        idempotency_key=idempotency_key,
+    )
     decision = decided.decision
     before = supplier.status
     supplier.onboarding_decision = decision
     supplier.status = _after_decision(before, decision.effective_outcome)
     supplier.updated_at = timezone.now()
     supplier.save(update_fields=["onboarding_decision", "status", "updated_at"])
-    ledger_append(actor=actor, action="supplier.onboard", object_type="supplier", object_id=supplier.pk,
-                  summary={"decision": decision.pk, "outcome": decision.outcome, "status": [before, supplier.status]})
+    ledger_append(
+        actor=actor,
+        action="supplier.onboard",
+        object_type="supplier",
+        object_id=supplier.pk,
+        summary={"decision": decision.pk, "outcome": decision.outcome, "status": [before, supplier.status]},
+    )
     return supplier
 
 
@@ -294,37 +369,59 @@ def _site_fields(fields: dict[str, Any], errors: dict[str, str]) -> dict[str, An
         out["address"] = (fields["address"] or "").strip()
     if "headcount" in fields:
         headcount = fields["headcount"]
-        if headcount is not None and (isinstance(headcount, bool) or not isinstance(headcount, int) or headcount < 0):
+        if headcount is not None and (
+            isinstance(headcount, bool) or not isinstance(headcount, int) or headcount < 0
+        ):
             errors["headcount"] = "A whole number of people, 0 or more."
         out["headcount"] = headcount
     return out
 
 
-def _after_site_change(actor: User | None, supplier: Supplier, action: str, site_id: int, summary: dict[str, Any]) -> None:
+def _after_site_change(
+    actor: User | None, supplier: Supplier, action: str, site_id: int, summary: dict[str, Any]
+) -> None:
     designated = _designated(supplier)
     if designated != supplier.designated_region:
         Supplier.objects.filter(pk=supplier.pk).update(designated_region=designated)
         supplier.designated_region = designated
     touch(supplier)
-    ledger_append(actor=actor, action=action, object_type="supplier_site", object_id=site_id,
-                  summary={"supplier": supplier.pk, **summary})
+    ledger_append(
+        actor=actor,
+        action=action,
+        object_type="supplier_site",
+        object_id=site_id,
+        summary={"supplier": supplier.pk, **summary},
+    )
     risk_refresh([supplier.pk])
 
 
 @transaction.atomic
-def site_add(*, actor: User | None, supplier: Supplier, name: str, country: str, region: str = "", address: str = "",
-             headcount: int | None = None) -> SupplierSite:
+def site_add(
+    *,
+    actor: User | None,
+    supplier: Supplier,
+    name: str,
+    country: str,
+    region: str = "",
+    address: str = "",
+    headcount: int | None = None,
+) -> SupplierSite:
     check_write(actor, "suppliers.change", supplier)
     errors: dict[str, str] = {}
-    values = _site_fields({"name": name, "country": country, "region": region, "address": address,
-                           "headcount": headcount}, errors)
+    values = _site_fields(
+        {"name": name, "country": country, "region": region, "address": address, "headcount": headcount},
+        errors,
+    )
     if not errors and supplier.sites.filter(name=values["name"]).exists():
         errors["name"] = f"{supplier.name} already has a site called {values['name']!r}."
     if errors:
         raise Invalid("The site is not valid.", fields=errors)
-    site = SupplierSite.objects.create(supplier=supplier, designated_region=designation(values["region"], values["country"]),
-                                       **values)
-    _after_site_change(actor, supplier, "supplier.site_add", site.pk, {k: v for k, v in values.items() if k != "address"})
+    site = SupplierSite.objects.create(
+        supplier=supplier, designated_region=designation(values["region"], values["country"]), **values
+    )
+    _after_site_change(
+        actor, supplier, "supplier.site_add", site.pk, {k: v for k, v in values.items() if k != "address"}
+    )
     return site
 
 
@@ -356,12 +453,22 @@ def site_remove(*, actor: User | None, site: SupplierSite) -> None:
     site_id, name = site.pk, site.name
     covering = sorted(site.certificates.values_list("pk", flat=True))
     site.delete()
-    _after_site_change(actor, supplier, "supplier.site_remove", site_id, {"name": name, "certificates": covering})
+    _after_site_change(
+        actor, supplier, "supplier.site_remove", site_id, {"name": name, "certificates": covering}
+    )
 
 
 @transaction.atomic
-def contact_add(*, actor: User | None, supplier: Supplier, name: str, email: str = "", phone: str = "", role: str = "",
-                receives_reminders: bool = True) -> SupplierContact:
+def contact_add(
+    *,
+    actor: User | None,
+    supplier: Supplier,
+    name: str,
+    email: str = "",
+    phone: str = "",
+    role: str = "",
+    receives_reminders: bool = True,
+) -> SupplierContact:
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
@@ -376,18 +483,34 @@ def contact_add(*, actor: User | None, supplier: Supplier, name: str, email: str
             errors["email"] = f"{email!r} is not an email address."
     if errors:
         raise Invalid("The contact is not valid.", fields=errors)
-    contact = SupplierContact.objects.create(supplier=supplier, name=name, email=email, phone=(phone or "").strip()[:50],
-                                             role=(role or "").strip()[:100], receives_reminders=receives_reminders)
-    ledger_append(actor=actor, action="supplier.contact_add", object_type="supplier_contact", object_id=contact.pk,
-                  summary={"supplier": supplier.pk, "name": name, "reminders": receives_reminders})
+    contact = SupplierContact.objects.create(
+        supplier=supplier,
+        name=name,
+        email=email,
+        phone=(phone or "").strip()[:50],
+        role=(role or "").strip()[:100],
+        receives_reminders=receives_reminders,
+    )
+    ledger_append(
+        actor=actor,
+        action="supplier.contact_add",
+        object_type="supplier_contact",
+        object_id=contact.pk,
+        summary={"supplier": supplier.pk, "name": name, "reminders": receives_reminders},
+    )
     return contact
 
 
 @transaction.atomic
 def contact_remove(*, actor: User | None, contact: SupplierContact) -> None:
     check_write(actor, "suppliers.change", contact.supplier)
-    ledger_append(actor=actor, action="supplier.contact_remove", object_type="supplier_contact", object_id=contact.pk,
-                  summary={"supplier": contact.supplier_id, "name": contact.name})
+    ledger_append(
+        actor=actor,
+        action="supplier.contact_remove",
+        object_type="supplier_contact",
+        object_id=contact.pk,
+        summary={"supplier": contact.supplier_id, "name": contact.name},
+    )
     contact.delete()
 
 
@@ -402,11 +525,18 @@ def relation_add(*, actor: User | None, buyer: Supplier, supplier: Supplier) -> 
     if buyer.pk == supplier.pk:
         raise Invalid("A supplier cannot supply itself.", fields={"supplier": "Choose another supplier."})
     if SupplierRelation.objects.filter(buyer=buyer, supplier=supplier).exists():
-        raise Conflict(f"{buyer.name} already buys from {supplier.name}.", fields={"supplier": "Already related."})
+        raise Conflict(
+            f"{buyer.name} already buys from {supplier.name}.", fields={"supplier": "Already related."}
+        )
     relation = SupplierRelation.objects.create(buyer=buyer, supplier=supplier)
     supplier_graph.tiers_refresh()
-    ledger_append(actor=actor, action="supplier.relation_add", object_type="supplier_relation", object_id=relation.pk,
-                  summary={"buyer": buyer.pk, "supplier": supplier.pk})
+    ledger_append(
+        actor=actor,
+        action="supplier.relation_add",
+        object_type="supplier_relation",
+        object_id=relation.pk,
+        summary={"buyer": buyer.pk, "supplier": supplier.pk},
+    )
     risk_refresh([buyer.pk])
     return relation
 
@@ -417,6 +547,11 @@ def relation_remove(*, actor: User | None, relation: SupplierRelation) -> None:
     buyer_id, supplier_id, relation_id = relation.buyer_id, relation.supplier_id, relation.pk
     relation.delete()
     supplier_graph.tiers_refresh()
-    ledger_append(actor=actor, action="supplier.relation_remove", object_type="supplier_relation", object_id=relation_id,
-                  summary={"buyer": buyer_id, "supplier": supplier_id})
+    ledger_append(
+        actor=actor,
+        action="supplier.relation_remove",
+        object_type="supplier_relation",
+        object_id=relation_id,
+        summary={"buyer": buyer_id, "supplier": supplier_id},
+    )
     risk_refresh([buyer_id])

@@ -26,10 +26,16 @@ class Command(BaseCommand):
             raise CommandError(f"No user named {opts['username']!r}")
         try:
             token, secret = services.token_create(
-                actor=None, user=user, name=opts["name"], scope=opts["scope"], expires_days=opts["expires_days"]
+                actor=None,
+                user=user,
+                name=opts["name"],
+                scope=opts["scope"],
+                expires_days=opts["expires_days"],
             )
         except ServiceError as exc:
             raise CommandError("; ".join(f"{k}: {v}" for k, v in exc.fields.items()) or exc.message) from None
-        self.stderr.write(f"Token {token.prefix} for {user.username}, {token.scope}, expires {token.expires_at:%Y-%m-%d}.")
+        self.stderr.write(
+            f"Token {token.prefix} for {user.username}, {token.scope}, expires {token.expires_at:%Y-%m-%d}."
+        )
         self.stderr.write("Store it now; it will not be shown again.")
         self.stdout.write(secret)

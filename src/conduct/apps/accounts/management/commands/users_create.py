@@ -19,13 +19,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=Role.values)
-        parser.add_argument("--unit", action="append", default=[], help="Org unit code to scope to (repeatable)")
-        parser.add_argument("--org", help="Supplier or customer organisation name (portal roles; created if new)")
+        parser.add_argument(
+            "--unit", action="append", default=[], help="Org unit code to scope to (repeatable)"
+        )
+        parser.add_argument(
+            "--org", help="Supplier or customer organisation name (portal roles; created if new)"
+        )
         parser.add_argument("--email", default="")
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
         parser.add_argument("--service-account", action="store_true", help="A machine user for automation")
-        parser.add_argument("--password-stdin", action="store_true", help="Read the password from standard input")
+        parser.add_argument(
+            "--password-stdin", action="store_true", help="Read the password from standard input"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         units = []

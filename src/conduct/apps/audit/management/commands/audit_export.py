@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", type=Path, help="File to write (default: standard output)")
-        parser.add_argument("--public-key-out", type=Path, help="Also write the signing public key (PEM) here")
+        parser.add_argument(
+            "--public-key-out", type=Path, help="Also write the signing public key (PEM) here"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         count = 0

@@ -18,12 +18,25 @@ class Command(BaseCommand):
         from conduct.apps.gates.pack import framework_library
 
         lib = framework_library()
-        rows = [{"slug": f.slug, "short_name": f.short_name, "kind": f.kind.value, "requirements": len(f.requirements),
-                 "confidence": f.confidence.value, "reviewed": f.reviewed.isoformat()} for f in lib.frameworks]
+        rows = [
+            {
+                "slug": f.slug,
+                "short_name": f.short_name,
+                "kind": f.kind.value,
+                "requirements": len(f.requirements),
+                "confidence": f.confidence.value,
+                "reviewed": f.reviewed.isoformat(),
+            }
+            for f in lib.frameworks
+        ]
         if opts["json"]:
             self.stdout.write(json.dumps({"version": lib.version, "frameworks": rows}, indent=2))
             return
         width = max(len(r["slug"]) for r in rows)
         for r in rows:
-            self.stdout.write(f"{r['slug']:<{width}}  {r['kind']:<9} {r['requirements']:>4}  {r['short_name']}")
-        self.stdout.write(f"{len(rows)} frameworks, {len(lib.requirements)} requirements; version {lib.version[:12]}")
+            self.stdout.write(
+                f"{r['slug']:<{width}}  {r['kind']:<9} {r['requirements']:>4}  {r['short_name']}"
+            )
+        self.stdout.write(
+            f"{len(rows)} frameworks, {len(lib.requirements)} requirements; version {lib.version[:12]}"
+        )

@@ -18,7 +18,9 @@ class Command(BaseCommand):
     help = "Validate the framework library (file and line for every problem) and record its version."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--path", type=Path, default=None, help="Library folder (default: data/frameworks)")
+        parser.add_argument(
+            "--path", type=Path, default=None, help="Library folder (default: data/frameworks)"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from conduct.apps.catalog.services import library_record

@@ -24,20 +24,30 @@ class Command(BaseCommand):
         key: str = opts["key"].strip()
         requirement = lib.get(key)
         if requirement is not None:
-            mappings = [{"urn": m.other(key), "relation": m.relation.value, "source": m.source}
-                        for m in lib.mappings_for(key)]
+            mappings = [
+                {"urn": m.other(key), "relation": m.relation.value, "source": m.source}
+                for m in lib.mappings_for(key)
+            ]
             data: dict[str, Any] = {
-                "urn": requirement.urn, "framework": requirement.framework, "id": requirement.id,
-                "title": requirement.title, "summary": requirement.summary, "section": requirement.section,
-                "dimension": requirement.dimension.value, "check": requirement.check.value,
-                "confidence": requirement.confidence.value, "evidence_examples": list(requirement.evidence_examples),
+                "urn": requirement.urn,
+                "framework": requirement.framework,
+                "id": requirement.id,
+                "title": requirement.title,
+                "summary": requirement.summary,
+                "section": requirement.section,
+                "dimension": requirement.dimension.value,
+                "check": requirement.check.value,
+                "confidence": requirement.confidence.value,
+                "evidence_examples": list(requirement.evidence_examples),
                 "mappings": mappings,
             }
             if opts["json"]:
                 self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
                 return
             self.stdout.write(f"{requirement.urn}\n  {requirement.title}\n  {requirement.summary}")
-            self.stdout.write(f"  dimension {data['dimension']}, check {data['check']}, confidence {data['confidence']}")
+            self.stdout.write(
+                f"  dimension {data['dimension']}, check {data['check']}, confidence {data['confidence']}"
+            )
             for m in mappings:
                 self.stdout.write(f"  {m['relation']:<10} {m['urn']}  ({m['source']})")
             return
@@ -47,11 +57,21 @@ class Command(BaseCommand):
             self.stderr.write(f"No requirement or framework {key!r} in the library.")
             sys.exit(1)
         if opts["json"]:
-            self.stdout.write(json.dumps({
-                "slug": framework.slug, "name": framework.name, "kind": framework.kind.value,
-                "requirements": [{"urn": r.urn, "title": r.title} for r in framework.requirements],
-            }, indent=2, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "slug": framework.slug,
+                        "name": framework.name,
+                        "kind": framework.kind.value,
+                        "requirements": [{"urn": r.urn, "title": r.title} for r in framework.requirements],
+                    },
+                    indent=2,
+                    ensure_ascii=False,
+                )
+            )
             return
-        self.stdout.write(f"{framework.name} ({framework.short_name}, {framework.kind.value}); {framework.edition}")
+        self.stdout.write(
+            f"{framework.name} ({framework.short_name}, {framework.kind.value}); {framework.edition}"
+        )
         for r in framework.requirements:
             self.stdout.write(f"  {r.urn}  {r.title}")

@@ -32,7 +32,9 @@ class Command(BaseCommand):
 
     def fail(self, message: str, fields: dict[str, str] | None = None, as_json: bool = False) -> None:
         if as_json:
-            self.stdout.write(json.dumps({"error": {"code": "invalid", "message": message, "fields": fields or {}}}))
+            self.stdout.write(
+                json.dumps({"error": {"code": "invalid", "message": message, "fields": fields or {}}})
+            )
         else:
             self.stderr.write(f"invalid: {message}")
             for field, why in (fields or {}).items():
@@ -52,7 +54,9 @@ class Command(BaseCommand):
         try:
             subject = json.loads(raw)
         except json.JSONDecodeError as exc:
-            self.fail(f"{source}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", as_json=as_json)
+            self.fail(
+                f"{source}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", as_json=as_json
+            )
         actor = None
         if opts["as_user"]:
             actor = User.objects.filter(username=opts["as_user"], is_active=True).first()
@@ -69,7 +73,10 @@ class Command(BaseCommand):
                 decision_id = None
             else:
                 decided = services.gate_decide(
-                    actor=actor, gate=opts["gate"], subject=subject, org_unit=unit,
+                    actor=actor,
+                    gate=opts["gate"],
+                    subject=subject,
+                    org_unit=unit,
                     idempotency_key=opts["idempotency_key"],
                 )
                 result = dict(decided.decision.result)
@@ -86,7 +93,9 @@ class Command(BaseCommand):
 
     def _print(self, result: dict[str, Any]) -> None:
         where = f"decision {result['decision_id']}" if result["decision_id"] else "dry run, not recorded"
-        self.stdout.write(f"{result['outcome'].upper()}  {result['gate']}  ({where}; policy {result['policy_version']})")
+        self.stdout.write(
+            f"{result['outcome'].upper()}  {result['gate']}  ({where}; policy {result['policy_version']})"
+        )
         for reason in result["reasons"]:
             self.stdout.write(f"  [{reason['outcome']}] {reason['rule']}: {reason['message']}")
             if reason["cites"]:

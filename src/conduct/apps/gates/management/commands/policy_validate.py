@@ -29,4 +29,6 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
             self.stderr.write(f"{len(exc.problems)} problem(s); the pack is not valid.")
             sys.exit(1)
-        self.stdout.write(f"OK: {len(pack.rules)} rules, {len(pack.examples)} examples, version {pack.version}")
+        self.stdout.write(
+            f"OK: {len(pack.rules)} rules, {len(pack.examples)} examples, version {pack.version}"
+        )

@@ -23,9 +23,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="The list file, or the folder holding OFAC's CSV files")
-        parser.add_argument("--format", choices=sorted(FORMATS), help="Skip detection (needed only when ambiguous)")
+        parser.add_argument(
+            "--format", choices=sorted(FORMATS), help="Skip detection (needed only when ambiguous)"
+        )
         parser.add_argument("--name", help="The list's short name (default: the format, or the file's name)")
-        parser.add_argument("--kind", choices=LIST_KINDS, help="sanctions, export_control, forced_labour, ...")
+        parser.add_argument(
+            "--kind", choices=LIST_KINDS, help="sanctions, export_control, forced_labour, ..."
+        )
         parser.add_argument("--title", help="A human title for a new list")
         parser.add_argument("--source", default="", help="Where the file came from (kept with the list)")
 
@@ -33,29 +37,47 @@ class Command(BaseCommand):
         from conduct.apps.screening.services import list_load
 
         try:
-            loaded = list_load(actor="cli", path=opts["path"], name=opts["name"], format=opts["format"],
-                               kind=opts["kind"], title=opts["title"], source=opts["source"])
+            loaded = list_load(
+                actor="cli",
+                path=opts["path"],
+                name=opts["name"],
+                format=opts["format"],
+                kind=opts["kind"],
+                title=opts["title"],
+                source=opts["source"],
+            )
         except ServiceError as exc:
             self.stderr.write(f"error: {exc.message}")
             for field, why in exc.fields.items():
                 if field not in ("file", "line"):
                     self.stderr.write(f"  {field}: {why}")
             if exc.code == "malformed_list":
-                self.stderr.write("Nothing was loaded: the list's current version, if it has one, stays in force.")
+                self.stderr.write(
+                    "Nothing was loaded: the list's current version, if it has one, stays in force."
+                )
                 sys.exit(MALFORMED)
             sys.exit(USAGE)
         version = loaded.version
         if not loaded.created:
-            self.stdout.write(f"{loaded.watch_list.name}: the file is version {version.number}'s already "
-                              f"(sha256 {version.file_sha256[:12]}…); nothing loaded.")
+            self.stdout.write(
+                f"{loaded.watch_list.name}: the file is version {version.number}'s already "
+                f"(sha256 {version.file_sha256[:12]}…); nothing loaded."
+            )
             return
-        diff = "first version" if version.previous_id is None else (
-            f"+{version.added_count} added, -{version.removed_count} removed, ~{version.changed_count} changed, "
-            f"{version.unchanged_count} unchanged")
+        diff = (
+            "first version"
+            if version.previous_id is None
+            else (
+                f"+{version.added_count} added, -{version.removed_count} removed, ~{version.changed_count} changed, "
+                f"{version.unchanged_count} unchanged"
+            )
+        )
         self.stdout.write(
             f"Loaded {loaded.watch_list.name} version {version.number} ({loaded.watch_list.format}, {version.kind}): "
             f"{version.entry_count} entries, {version.name_count} names; {diff}."
         )
         for note in version.notes:
             self.stdout.write(f"  note: {note}")
-        self.stdout.write("Stored parties are screened against what changed in the background (conduct worker).")
+        self.stdout.write(
+            "Stored parties are screened against what changed in the background (conduct worker)."
+        )

@@ -11,10 +11,20 @@ from django.core.management.base import BaseCommand, CommandParser
 
 def _version(v: Any) -> dict[str, Any]:
     return {
-        "version": v.number, "current": v.is_current, "loaded_at": v.loaded_at.isoformat(), "loaded_by": v.loaded_by,
-        "file": v.path, "sha256": v.file_sha256, "source_date": v.source_date or None, "kind": v.kind,
-        "entries": v.entry_count, "names": v.name_count, "added": v.added_count, "removed": v.removed_count,
-        "changed": v.changed_count, "unchanged": v.unchanged_count,
+        "version": v.number,
+        "current": v.is_current,
+        "loaded_at": v.loaded_at.isoformat(),
+        "loaded_by": v.loaded_by,
+        "file": v.path,
+        "sha256": v.file_sha256,
+        "source_date": v.source_date or None,
+        "kind": v.kind,
+        "entries": v.entry_count,
+        "names": v.name_count,
+        "added": v.added_count,
+        "removed": v.removed_count,
+        "changed": v.changed_count,
+        "unchanged": v.unchanged_count,
     }
 
 
@@ -38,27 +48,48 @@ class Command(BaseCommand):
         for wl in lists.prefetch_related("versions"):
             versions = sorted(wl.versions.all(), key=lambda v: -v.number)
             current = next((v for v in versions if v.is_current), None)
-            data.append({"name": wl.name, "title": wl.title, "kind": wl.kind, "format": wl.format, "source": wl.source,
-                         "current": _version(current) if current else None,
-                         "versions": [_version(v) for v in versions] if opts["name"] else len(versions)})
+            data.append(
+                {
+                    "name": wl.name,
+                    "title": wl.title,
+                    "kind": wl.kind,
+                    "format": wl.format,
+                    "source": wl.source,
+                    "current": _version(current) if current else None,
+                    "versions": [_version(v) for v in versions] if opts["name"] else len(versions),
+                }
+            )
         if opts["json"]:
             self.stdout.write(json.dumps({"lists": data}, indent=2))
             return
         if not data:
-            self.stdout.write("No lists loaded. Load one with: conduct lists load PATH [--name NAME] [--kind KIND]")
+            self.stdout.write(
+                "No lists loaded. Load one with: conduct lists load PATH [--name NAME] [--kind KIND]"
+            )
             return
         header = f"{'name':<22} {'kind':<15} {'format':<16} {'ver':>4} {'entries':>8} {'names':>7}  {'loaded (UTC)':<17} last diff"
         self.stdout.write(header)
         for item in data:
             c = item["current"] or {}
-            diff = ("first" if c.get("version") == 1 else
-                    f"+{c.get('added', 0)} -{c.get('removed', 0)} ~{c.get('changed', 0)}") if c else "-"
+            diff = (
+                (
+                    "first"
+                    if c.get("version") == 1
+                    else f"+{c.get('added', 0)} -{c.get('removed', 0)} ~{c.get('changed', 0)}"
+                )
+                if c
+                else "-"
+            )
             loaded = c.get("loaded_at", "")[:16].replace("T", " ")
-            self.stdout.write(f"{item['name']:<22} {item['kind']:<15} {item['format']:<16} {c.get('version', '-'):>4} "
-                              f"{c.get('entries', 0):>8} {c.get('names', 0):>7}  {loaded:<17} {diff}")
+            self.stdout.write(
+                f"{item['name']:<22} {item['kind']:<15} {item['format']:<16} {c.get('version', '-'):>4} "
+                f"{c.get('entries', 0):>8} {c.get('names', 0):>7}  {loaded:<17} {diff}"
+            )
             if opts["name"]:
                 for v in item["versions"]:
                     mark = "*" if v["current"] else " "
-                    self.stdout.write(f"  {mark}v{v['version']:<4} {v['loaded_at'][:16].replace('T', ' ')}  {v['entries']:>7} "
-                                      f"entries  +{v['added']} -{v['removed']} ~{v['changed']}  {v['file']} "
-                                      f"sha256 {v['sha256'][:12]}  by {v['loaded_by']}")
+                    self.stdout.write(
+                        f"  {mark}v{v['version']:<4} {v['loaded_at'][:16].replace('T', ' ')}  {v['entries']:>7} "
+                        f"entries  +{v['added']} -{v['removed']} ~{v['changed']}  {v['file']} "
+                        f"sha256 {v['sha256'][:12]}  by {v['loaded_by']}"
+                    )

@@ -66,9 +66,15 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the matches as JSON")
         parser.add_argument("--input", help="CSV of names: id,name[,type][,country][,birth_date]")
         parser.add_argument("--output", help="Where to write JSON lines (default: standard output)")
-        parser.add_argument("--threshold", type=_threshold, default=None,
-                            help=f"Least score reported (default {ALERT_THRESHOLD})")
-        parser.add_argument("--limit", type=_limit, default=10, help="Matches per name, best first (default 10)")
+        parser.add_argument(
+            "--threshold",
+            type=_threshold,
+            default=None,
+            help=f"Least score reported (default {ALERT_THRESHOLD})",
+        )
+        parser.add_argument(
+            "--limit", type=_limit, default=10, help="Matches per name, best first (default 10)"
+        )
 
     def usage(self, message: str) -> None:
         self.stderr.write(f"error: {message}")
@@ -79,13 +85,15 @@ class Command(BaseCommand):
             self.usage("give a NAME or --input FILE, not both")
         if opts["input"]:
             if opts["json"] or opts["entity_type"] or opts["country"] or opts["birth_date"]:
-                self.usage("--type, --country, --birth-date and --json are for one name; a batch reads them per row")
+                self.usage(
+                    "--type, --country, --birth-date and --json are for one name; a batch reads them per row"
+                )
             self.batch(opts)
             return
         if opts["output"]:
             self.usage("--output goes with --input")
         if not opts["name"]:
-            self.usage('give a NAME to screen, or --input names.csv --output results.jsonl')
+            self.usage("give a NAME to screen, or --input names.csv --output results.jsonl")
         self.single(opts)
 
     # --- one name --------------------------------------------------------------------------------
@@ -97,34 +105,58 @@ class Command(BaseCommand):
 
         lists = current_lists()
         if not lists:
-            self.stderr.write("warning: no watch lists are loaded, so nothing can match (conduct lists load PATH).")
+            self.stderr.write(
+                "warning: no watch lists are loaded, so nothing can match (conduct lists load PATH)."
+            )
         threshold = opts["threshold"] if opts["threshold"] is not None else ALERT_THRESHOLD
         try:
-            found = screening_search(actor=None, name=opts["name"], entity_type=opts["entity_type"],
-                                     country=opts["country"], birth_date=opts["birth_date"], limit=opts["limit"],
-                                     threshold=threshold)
+            found = screening_search(
+                actor=None,
+                name=opts["name"],
+                entity_type=opts["entity_type"],
+                country=opts["country"],
+                birth_date=opts["birth_date"],
+                limit=opts["limit"],
+                threshold=threshold,
+            )
         except ServiceError as exc:
             self.stderr.write(f"error: {exc.message}")
             for field, why in exc.fields.items():
                 self.stderr.write(f"  {field}: {why}")
             sys.exit(USAGE)
         if opts["json"]:
-            self.stdout.write(json.dumps({
-                "query": {"name": opts["name"], "type": opts["entity_type"], "country": opts["country"],
-                          "birth_date": opts["birth_date"]},
-                "threshold": threshold,
-                "lists": [{"list": c.name, "version": c.version.number} for c in lists],
-                "matches": [match_dict(m) for m in found],
-            }, ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "query": {
+                            "name": opts["name"],
+                            "type": opts["entity_type"],
+                            "country": opts["country"],
+                            "birth_date": opts["birth_date"],
+                        },
+                        "threshold": threshold,
+                        "lists": [{"list": c.name, "version": c.version.number} for c in lists],
+                        "matches": [match_dict(m) for m in found],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         names = ", ".join(f"{c.name} v{c.version.number}" for c in lists) or "none"
-        self.stdout.write(f"{len(found)} match{'es' if len(found) != 1 else ''} for {opts['name']!r} "
-                          f"at or above {threshold:.2f} (lists: {names})")
+        self.stdout.write(
+            f"{len(found)} match{'es' if len(found) != 1 else ''} for {opts['name']!r} "
+            f"at or above {threshold:.2f} (lists: {names})"
+        )
         for rank, listed in enumerate(found, start=1):
             m = listed.match
-            self.stdout.write(f"{rank:>2}. {m.score:.2f} {m.strength:<9} {m.list_id} {m.source_id}  {m.entry_name}")
-            self.stdout.write(f"      matched {m.matched_name!r} ({m.matched_name_kind}, {m.list_kind}): "
-                              f"{m.explanation.summary()}")
+            self.stdout.write(
+                f"{rank:>2}. {m.score:.2f} {m.strength:<9} {m.list_id} {m.source_id}  {m.entry_name}"
+            )
+            self.stdout.write(
+                f"      matched {m.matched_name!r} ({m.matched_name_kind}, {m.list_kind}): "
+                f"{m.explanation.summary()}"
+            )
 
     # --- a batch ---------------------------------------------------------------------------------
 
@@ -153,8 +185,10 @@ class Command(BaseCommand):
         header = [cell.strip().lower() for cell in header]
         missing = [c for c in ("id", "name") if c not in header]
         if missing:
-            self.usage(f"{path}: line {header_line}: the header lacks {', '.join(missing)} "
-                       "(expected id,name[,type][,country][,birth_date])")
+            self.usage(
+                f"{path}: line {header_line}: the header lacks {', '.join(missing)} "
+                "(expected id,name[,type][,country][,birth_date])"
+            )
         if len(set(header)) != len(header):
             self.usage(f"{path}: line {header_line}: the header repeats a column")
         return header, rows[1:]
@@ -166,7 +200,9 @@ class Command(BaseCommand):
         threshold = opts["threshold"] if opts["threshold"] is not None else ALERT_THRESHOLD
         lists = indexes.current_lists()
         if not lists:
-            self.stderr.write("warning: no watch lists are loaded, so nothing can match (conduct lists load PATH).")
+            self.stderr.write(
+                "warning: no watch lists are loaded, so nothing can match (conduct lists load PATH)."
+            )
         started = time.perf_counter()
         with contextlib.ExitStack() as stack:
             out: IO[str] | None = None
@@ -177,12 +213,19 @@ class Command(BaseCommand):
                     self.usage(f"{opts['output']}: {exc.strerror or exc}")
             bad, matched = self._screen_rows(opts, header, rows, lists, threshold, out)
         elapsed = time.perf_counter() - started
-        self.stderr.write(f"screened {len(rows) - bad} of {len(rows)} rows in {elapsed:.1f}s: {matched} with matches "
-                          f"at or above {threshold:.2f}, {bad} bad row{'s' if bad != 1 else ''}.")
+        self.stderr.write(
+            f"screened {len(rows) - bad} of {len(rows)} rows in {elapsed:.1f}s: {matched} with matches "
+            f"at or above {threshold:.2f}, {bad} bad row{'s' if bad != 1 else ''}."
+        )
 
     def _screen_rows(
-        self, opts: dict[str, Any], header: list[str], rows: list[tuple[int, list[str]]], lists: list[Any],
-        threshold: float, out: IO[str] | None,
+        self,
+        opts: dict[str, Any],
+        header: list[str],
+        rows: list[tuple[int, list[str]]],
+        lists: list[Any],
+        threshold: float,
+        out: IO[str] | None,
     ) -> tuple[int, int]:
         """Screen each row, writing its line as it goes; returns (bad rows, rows with matches)."""
         from conduct.apps.screening import indexes
@@ -224,7 +267,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"{opts['input']}: line {line}: {reason}")
                 emit({"id": row_id, "error": f"line {line}: {reason}"})
             else:
-                query = Query(name, entity_type=kind or None, country=country or None, birth_date=born or None)
+                query = Query(
+                    name, entity_type=kind or None, country=country or None, birth_date=born or None
+                )
                 found = indexes.search(lists, query, threshold=threshold, limit=opts["limit"])
                 matched += bool(found)
                 emit({"id": row_id, "matches": [batch_match(m) for m in found]})

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--tier", type=int)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        qs = Supplier.objects.select_related("org_unit").order_by("name", "id")  # the CLI is the system: every supplier
+        qs = Supplier.objects.select_related("org_unit").order_by(
+            "name", "id"
+        )  # the CLI is the system: every supplier
         if opts["country"]:
             qs = qs.filter(country=opts["country"].upper())
         if opts["risk_band"]:
@@ -33,8 +35,9 @@ class Command(BaseCommand):
             qs = qs.filter(status=opts["status"])
         if opts["tier"]:
             qs = qs.filter(tier=opts["tier"])
-        response = exporting.export_response("suppliers", exporting.SUPPLIER_COLUMNS, qs.iterator(chunk_size=2000),
-                                             opts["format"])
+        response = exporting.export_response(
+            "suppliers", exporting.SUPPLIER_COLUMNS, qs.iterator(chunk_size=2000), opts["format"]
+        )
         chunks = response.streaming_content if response.streaming else [response.content]  # type: ignore[union-attr]
         data = b"".join(c if isinstance(c, bytes) else c.encode("utf-8") for c in chunks)
         if opts["out"]:

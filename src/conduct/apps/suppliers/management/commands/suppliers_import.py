@@ -18,12 +18,18 @@ from conduct.apps.suppliers.services import ImportSource, risk_recompute_all, su
 
 
 class Command(BaseCommand):
-    help = "Check (preview) or import (--commit) CSV/XLSX files of suppliers, sites, certificates and relations."
+    help = (
+        "Check (preview) or import (--commit) CSV/XLSX files of suppliers, sites, certificates and relations."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", type=Path)
-        parser.add_argument("--commit", action="store_true", help="Import when there is no problem (all or nothing)")
-        parser.add_argument("--unit", help="Org unit code for new suppliers (default: the top of the organisation)")
+        parser.add_argument(
+            "--commit", action="store_true", help="Import when there is no problem (all or nothing)"
+        )
+        parser.add_argument(
+            "--unit", help="Org unit code for new suppliers (default: the top of the organisation)"
+        )
         parser.add_argument("--json", action="store_true", help="Print the report as JSON")
         parser.add_argument("--no-risk", action="store_true", help="Do not recompute risk after importing")
 
@@ -44,7 +50,9 @@ class Command(BaseCommand):
         else:
             for f in report.files:
                 sheet = f" ({f.sheet})" if f.sheet else ""
-                self.stdout.write(f"{f.name}{sheet}: {f.kind or 'unknown kind'}, {f.rows} rows, sha256 {f.sha256[:16]}")
+                self.stdout.write(
+                    f"{f.name}{sheet}: {f.kind or 'unknown kind'}, {f.rows} rows, sha256 {f.sha256[:16]}"
+                )
             for problem in report.problems:
                 self.stdout.write(str(problem))
             for kind, counts in report.counts.items():
@@ -53,7 +61,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"{kind}: {detail}")
         if not report.ok:
             more = " (stopped counting)" if report.truncated else ""
-            raise CommandError(f"{len(report.problems)} problem(s){more}; nothing was imported.", returncode=1)
+            raise CommandError(
+                f"{len(report.problems)} problem(s){more}; nothing was imported.", returncode=1
+            )
         if not report.committed:
             self.stdout.write(f"No problems ({report.seconds} s). Run again with --commit to import.")
             return
@@ -61,7 +71,11 @@ class Command(BaseCommand):
         if report.changed_suppliers:
             from conduct.apps.suppliers.tasks import screen_suppliers
 
-            screen_suppliers.enqueue(report.changed_suppliers)  # the worker screens them, when screening is installed
+            screen_suppliers.enqueue(
+                report.changed_suppliers
+            )  # the worker screens them, when screening is installed
         if not opts["no_risk"]:
             summary = risk_recompute_all(actor="cli")
-            self.stdout.write(f"Risk recomputed for {summary.suppliers} suppliers in {summary.seconds} s: {summary.bands}")
+            self.stdout.write(
+                f"Risk recomputed for {summary.suppliers} suppliers in {summary.seconds} s: {summary.bands}"
+            )

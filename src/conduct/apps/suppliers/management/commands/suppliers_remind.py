@@ -14,4 +14,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         summary = certificate_reminders_send()
-        self.stdout.write(f"Reminded about {summary.certificates} certificate(s) in {summary.emails} email(s).")
+        self.stdout.write(
+            f"Reminded about {summary.certificates} certificate(s) in {summary.emails} email(s)."
+        )

@@ -15,4 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         summary = risk_recompute_all(actor="cli")
         bands = ", ".join(f"{band} {count}" for band, count in sorted(summary.bands.items()))
-        self.stdout.write(f"Recomputed {summary.suppliers} suppliers in {summary.seconds} s ({bands or 'none'}).")
+        self.stdout.write(
+            f"Recomputed {summary.suppliers} suppliers in {summary.seconds} s ({bands or 'none'})."
+        )

@@ -42,7 +42,12 @@ def load_demo(spec: dict[str, Any]) -> int:
             continue
         parent = OrgUnit.objects.get(code=unit["parent"]) if unit.get("parent") else None
         accounts.orgunit_create(
-            actor=None, code=unit["code"], name=unit["name"], kind=unit["kind"], country=unit["country"], parent=parent
+            actor=None,
+            code=unit["code"],
+            name=unit["name"],
+            kind=unit["kind"],
+            country=unit["country"],
+            parent=parent,
         )
         created += 1
     for u in spec["users"]:
@@ -74,7 +79,11 @@ def load_demo(spec: dict[str, Any]) -> int:
         committee = Committee.objects.filter(slug=c["slug"]).first()
         if committee is None:
             committee = governance.committee_create(
-                actor=None, slug=c["slug"], name=c["name"], mandate=c["mandate"], description=c.get("description", "")
+                actor=None,
+                slug=c["slug"],
+                name=c["name"],
+                mandate=c["mandate"],
+                description=c.get("description", ""),
             )
             created += 1
         for m in c.get("members", []):

@@ -27,15 +27,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if connection.vendor != "sqlite":
-            raise CommandError("conduct restore is for the embedded SQLite database; with PostgreSQL use pg_restore.")
+            raise CommandError(
+                "conduct restore is for the embedded SQLite database; with PostgreSQL use pg_restore."
+            )
         archive: Path = opts["archive"]
         if not archive.is_file():
             raise CommandError(f"{archive}: no such file")
         home: Path = settings.CONDUCT_HOME
         db_path = Path(settings.DATABASES["default"]["NAME"])
         if something_running(home):
-            raise CommandError(f"A Conduct server or worker is running on {home}; stop it first (it keeps the "
-                               "database open and would go on writing to the file a restore replaces).")
+            raise CommandError(
+                f"A Conduct server or worker is running on {home}; stop it first (it keeps the "
+                "database open and would go on writing to the file a restore replaces)."
+            )
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             try:
@@ -81,7 +85,9 @@ class Command(BaseCommand):
                     shutil.copytree(source, target)
                 else:
                     shutil.copy2(source, target)
-        self.stdout.write(f"Restored {archive} (made {manifest.get('created_at')}). Run `conduct audit verify` to check it.")
+        self.stdout.write(
+            f"Restored {archive} (made {manifest.get('created_at')}). Run `conduct audit verify` to check it."
+        )
 
 
 def _has_data(db_path: Path) -> bool:

@@ -21,9 +21,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=envstr("HOST", "127.0.0.1"))  # blank is not "every interface"
         parser.add_argument("--port", type=int, default=None, help="Default: $PORT or 8000")
-        parser.add_argument("--workers", type=int, default=None,
-                            help=f"Default: $WEB_WORKERS or {default_workers()} (twice the CPUs, 2 to 4, one per 1.5 GB)")
-        parser.add_argument("--threads", type=int, default=None, help="Threads per worker. Default: $WEB_THREADS or 2")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help=f"Default: $WEB_WORKERS or {default_workers()} (twice the CPUs, 2 to 4, one per 1.5 GB)",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=None, help="Threads per worker. Default: $WEB_THREADS or 2"
+        )
         parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker")
 
     def handle(self, *args: Any, **opts: Any) -> None:

@@ -67,7 +67,10 @@ class Command(BaseCommand):
             elif backend == "django_tasks_rq.RQBackend":  # pragma: no cover - scale path
                 call_command("rqworker", "default")
             else:
-                log.info("tasks run in-process with this backend; the worker only schedules", extra={"backend": backend})
+                log.info(
+                    "tasks run in-process with this backend; the worker only schedules",
+                    extra={"backend": backend},
+                )
                 while True:
                     time.sleep(3600)
         except KeyboardInterrupt:
