@@ -16,9 +16,9 @@ from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import can, require
 from conduct.apps.accounts.selectors import orgunit_list
 from conduct.apps.catalog import exports, selectors, services
-from conduct.apps.catalog.forms import int_or_none, raise_if, unit_from, urns_from, user_from
+from conduct.apps.catalog.forms import int_or_none, unit_from, urns_from, user_from
 from conduct.apps.catalog.models import AssessmentScope, ControlDimension, EvidenceKind, ResultStatus
-from conduct.apps.errors import Invalid, ServiceError
+from conduct.apps.errors import Invalid, ServiceError, raise_if
 from conduct.core.catalog import Dimension
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import require, require_unit
 from conduct.apps.audit.services import LedgerItem, actor_label, ledger_append, ledger_append_many
-from conduct.apps.errors import Conflict, Forbidden, Invalid
+from conduct.apps.errors import Conflict, Forbidden, Invalid, raise_if
 from conduct.apps.governance.models import (
     OFFICERS_QUEUE,
     Case,
@@ -37,7 +37,6 @@ from conduct.apps.governance.services._common import (
     manages,
     officers_for,
     officers_for_units,
-    raise_if,
     require_participant,
     seat,
     unit_key,

@@ -12,9 +12,8 @@ from django.db import transaction
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import require
 from conduct.apps.audit.services import ledger_append
-from conduct.apps.errors import Conflict, Invalid
+from conduct.apps.errors import Conflict, Invalid, raise_if
 from conduct.apps.governance.models import Committee, CommitteeMember
-from conduct.apps.governance.services._common import raise_if
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _UNSET: Any = object()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import require
 from conduct.apps.audit.services import actor_label, ledger_append
-from conduct.apps.errors import Conflict, Forbidden, Invalid
+from conduct.apps.errors import Conflict, Forbidden, Invalid, raise_if
 from conduct.apps.governance import rules
 from conduct.apps.governance.models import (
     Case,
@@ -32,7 +32,6 @@ from conduct.apps.governance.services._common import (
     clean_conditions,
     clean_text,
     conflicted_user_ids,
-    raise_if,
     require_participant,
     seat,
     voting_seats,

@@ -12,13 +12,12 @@ from django.utils import timezone
 from conduct.apps.accounts.models import Liaison, OrgUnit, User
 from conduct.apps.accounts.scoping import can, require, require_unit, unit_in_scope
 from conduct.apps.audit.services import actor_label, ledger_append
-from conduct.apps.errors import Forbidden, Invalid
+from conduct.apps.errors import Forbidden, Invalid, raise_if
 from conduct.apps.governance.models import Case, CaseDecision, Recommendation
 from conduct.apps.governance.services._common import (
     case_link,
     clean_text,
     officers_for,
-    raise_if,
     recommendation_link,
 )
 from conduct.apps.notifications.models import Notification

@@ -12,7 +12,6 @@ from conduct.apps.screening.values import (  # noqa: F401 - re-exported for the 
     clean_country,
     clean_entity_type,
     clean_name,
-    raise_if,
 )
 
 SYSTEM = "system"

@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from conduct.apps.audit.services import actor_label, ledger_append
-from conduct.apps.errors import Invalid, ServiceError
+from conduct.apps.errors import Invalid, ServiceError, raise_if
 from conduct.apps.screening.models import EntryChange, WatchList, WatchListEntry, WatchListVersion
 from conduct.apps.screening.serialize import content_hash, entry_fields
-from conduct.apps.screening.services._common import LIST_NAME, check, ledger_actor, raise_if
+from conduct.apps.screening.services._common import LIST_NAME, check, ledger_actor
 from conduct.core.screening import FORMATS, LIST_KINDS, ListFormatError, ParsedList, detect_format, read_list
 
 TITLES = {

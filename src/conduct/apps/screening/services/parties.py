@@ -15,7 +15,7 @@ from django.utils import timezone
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import require_unit
 from conduct.apps.audit.services import actor_label, ledger_append
-from conduct.apps.errors import Conflict
+from conduct.apps.errors import Conflict, raise_if
 from conduct.apps.screening import indexes
 from conduct.apps.screening.indexes import CurrentList, ListedMatch
 from conduct.apps.screening.models import (
@@ -34,7 +34,6 @@ from conduct.apps.screening.services._common import (
     clean_entity_type,
     clean_name,
     ledger_actor,
-    raise_if,
     user_or_none,
 )
 from conduct.core.screening import Query
