@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
+
+from conduct.core.catalog import FrameworkLibrary, load_library
 
 _REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -15,3 +18,9 @@ def data_dir() -> Path:
 
 def data_path(*parts: str) -> Path:
     return data_dir().joinpath(*parts)
+
+
+@lru_cache(maxsize=1)
+def framework_library() -> FrameworkLibrary:
+    """The framework library in data/frameworks, loaded and validated once per process."""
+    return load_library(data_path("frameworks"))

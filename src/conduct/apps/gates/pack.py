@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 
-from conduct.core.catalog import FrameworkLibrary, load_library
 from conduct.core.policy import PolicyPack, load_pack
-from conduct.datafiles import data_path
+from conduct.datafiles import data_path, framework_library
 
 _lock = threading.Lock()
 _cache: dict[str, PolicyPack] = {}
-
-
-@lru_cache(maxsize=1)
-def framework_library() -> FrameworkLibrary:
-    return load_library(data_path("frameworks"))
 
 
 def pack_dir() -> Path:

@@ -1,0 +1,45 @@
+"""Events the gates emit and the providers gates implement for other apps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from conduct.events._bus import Event, Provider
+
+
+@dataclass(frozen=True)
+class GateReviewRequested(Event):
+    """A recorded gate decision came out `review` with referrals: the cases that will decide it must open.
+
+    Emitted by `gates.services` inside the decision's write transaction, after the decision row is inserted
+    and before anything else is ledgered. Handled by governance, which opens one case per referral and appends
+    `ledger_first` (the decision's own entry) ahead of the cases' entries, so the ledger reads as before.
+    The handler returns the list of cases it opened (the API answers with their ids).
+
+    actor: the acting user or system actor. decision: the GateDecision row (saved). referrals: the engine's
+    referrals (`.to` = the queue, `.rules`). reasons: the decision's reasons (`.rule`, `.message`).
+    ledger_first: LedgerItems to append before the cases' entries. audience: what `review_audience` answered
+    before the transaction (or None to read it inside).
+    """
+
+    actor: Any
+    decision: Any
+    title: str
+    dimension: str
+    referrals: tuple[Any, ...]
+    reasons: tuple[Any, ...]
+    ledger_first: tuple[Any, ...] = field(default=())
+    audience: Any = None
+
+
+gate_decide: Provider[..., Any] = Provider(
+    "gates.gate_decide",
+    "Record a gate decision: gate_decide(*, actor, gate, subject, org_unit=None, ...) -> GateDecision. "
+    "Used by supplier onboarding.",
+)
+
+decision_for: Provider[..., Any] = Provider(
+    "gates.decision_for",
+    "decision_for(*, actor, decision_id) -> GateDecision the actor may read; raises NotFound otherwise.",
+)
