@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -23,6 +23,12 @@ from conduct.apps.errors import Forbidden, Invalid, ServiceError
 
 log = logging.getLogger("conduct.api")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Bounds every id and offset is validated against before it reaches the database (a larger integer is an
+# OverflowError in the driver, a 500): ids fit a signed 64-bit key; offsets stay far below any real table.
+MAX_DB_ID = 2**63 - 1
+MAX_OFFSET = 10_000_000
+DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID, description="A record id (1 to 2^63-1)")]
 
 
 class BearerToken(HttpBearer):
@@ -191,7 +197,7 @@ class Page(PaginationBase):
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500, description="Items per page (1-500)")
-        offset: int = Field(0, ge=0, description="Items to skip")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"Items to skip (0-{MAX_OFFSET:,})")
 
     class Output(Schema):
         items: list[Any]
