@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from conduct.core.screening._align import name_score
 from conduct.core.screening._countries import country_code
 from conduct.core.screening._index import NameIndex
 from conduct.core.screening._normalize import NormalizedName, analyse_name
@@ -18,7 +19,6 @@ from conduct.core.screening._scoring import (
     combine,
     country_adjustment,
     name_kind_adjustment,
-    name_score,
     strength,
     type_adjustment,
 )
