@@ -401,6 +401,12 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
         else:
             tokens.append(NameToken(text, WORD, source, abjad))
         i += 1
+    return _settle(tokens, org)
+
+
+def _settle(tokens: list[NameToken], org: bool) -> tuple[NameToken, ...]:
+    """_type_tokens' last step: adjacent legal forms become one, and in a company's name roman numerals
+    after the first part (and lone I, V, X closing it) become series numbers."""
     collapsed: list[NameToken] = []
     for token in tokens:
         # "Company Limited", "Corp. Ltd.": one legal form, the more specific class
