@@ -101,11 +101,12 @@ def _links_by_urn(mappings: Iterable[RequirementMapping]) -> dict[str, list[tupl
 def to_oscal_catalog(framework: Framework, mappings: Iterable[RequirementMapping] = ()) -> dict[str, Any]:
     """The framework as an OSCAL 1.1 catalog: `{"catalog": {...}}`, ready for json.dumps.
 
-    Controls are grouped by section when every requirement has one, otherwise by dimension. Each control carries
-    the requirement's URN (`alt-identifier`), its dimension, check method and confidence as properties, the
-    summary as its statement and the evidence examples as guidance. Mappings touching the framework become
-    control links whose href is the other requirement's URN. Output depends only on the inputs: the catalog uuid
-    is a uuid5 of the framework URN and content hash, resource uuids are uuid5s of the framework URN.
+    Controls are grouped by section when every requirement has one, otherwise by dimension. Each control
+    carries the requirement's URN (`alt-identifier`), its dimension, check method and confidence as
+    properties, the summary as its statement and the evidence examples as guidance. Mappings touching the
+    framework become control links whose href is the other requirement's URN. Output depends only on the
+    inputs: the catalog uuid is a uuid5 of the framework URN and content hash, resource uuids are uuid5s of
+    the framework URN.
     """
     resources = [
         {
@@ -126,7 +127,7 @@ def to_oscal_catalog(framework: Framework, mappings: Iterable[RequirementMapping
 
 
 def _groups(framework: Framework, links: dict[str, list[tuple[str, str]]]) -> list[dict[str, Any]]:
-    """The catalog's groups of controls: one per section when every requirement has one, else per dimension."""
+    """The catalog's groups of controls: one per section if every requirement has one, else per dimension."""
     by_section = all(requirement.section for requirement in framework.requirements)
     groups: dict[str, list[Requirement]] = {}
     if not by_section:  # dimension groups always come in the same order

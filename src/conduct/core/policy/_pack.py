@@ -70,7 +70,8 @@ class CompiledRule:
     conditions: tuple[Template, ...]
 
     def probes(self, position: int) -> tuple[int, tuple[Probe, ...], str | None]:
-        """(position, the rule's probes, its for_each collection or None): one rule's entry in a `PreFilter`."""
+        """(position, the rule's probes, its for_each collection or None): one rule's entry in a
+        `PreFilter`."""
         for_each = self.rule.for_each
         if for_each is None:
             return position, find_probes(self.rule.when, None), None
@@ -331,7 +332,7 @@ class PolicyPack:
         lists: dict[str, Any],
         lengths: dict[str, int],
     ) -> list[tuple[int, Any]]:
-        """The gate's batch programs over the flat context: (rule position, result or RERUN), in rule order."""
+        """The gate's batch programs over the flat context: (rule position, result or RERUN) in rule order."""
         prefilter = self._prefilters[gate]
         skipped = prefilter.false_rules(scope, lists) if prefilter is not None else 0
         runs = [(batch, *batch.prepare(lengths, skipped)) for batch in batches]

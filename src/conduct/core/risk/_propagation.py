@@ -133,9 +133,10 @@ def propagate(
 ) -> dict[K, Propagated]:
     """Risk flowing up from sub-suppliers to each buyer, discounted by decay^distance.
 
-    graph: buyer -> its direct sub-suppliers (lists, sets or tuples: read more than once). own: a supplier's SupplierRisk (its propagating_points
-    flow up) or a plain number of points. Returns an entry for every supplier in the graph or in own, or,
-    with targets, for those only (computed on their sub-graph: what lies below them).
+    graph: buyer -> its direct sub-suppliers (lists, sets or tuples: read more than once). own: a supplier's
+    SupplierRisk (its propagating_points flow up) or a plain number of points. Returns an entry for every
+    supplier in the graph or in own, or, with targets, for those only (computed on their sub-graph: what
+    lies below them).
     """
     with paused_gc():
         search = _search(
