@@ -24,9 +24,7 @@ from conduct.core.screening._normalize import (
     analyse_name,
 )
 from conduct.core.screening._script import wade_giles_readings
-
-ALERT_THRESHOLD = 0.80  # at or above: a potential match, to be reviewed
-STRONG_THRESHOLD = 0.95  # at or above: a strong match (exact or near-exact after normalisation)
+from conduct.core.thresholds import ALERT_THRESHOLD, STRONG_THRESHOLD
 
 # --- tuning (chosen on nomenklatura's labelled pairs and the yente UN positives / clean negatives) ---
 KNEE = 0.85  # part similarity below which a pair starts to count against the match

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
+from conduct.apps.screening.services import list_load
 from conduct.core.screening import FORMATS, LIST_KINDS
 
 MALFORMED = 1
@@ -34,11 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="", help="Where the file came from (kept with the list)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from conduct.apps.screening.services import list_load
-
         try:
             loaded = list_load(
-                actor="cli",
+                actor=CLI,
                 path=opts["path"],
                 name=opts["name"],
                 format=opts["format"],

@@ -22,8 +22,9 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
-from conduct.core.screening import ALERT_THRESHOLD
+from conduct.core.thresholds import ALERT_THRESHOLD
 
 USAGE = 2
 PROGRESS_EVERY = 500
@@ -111,7 +112,7 @@ class Command(BaseCommand):
         threshold = opts["threshold"] if opts["threshold"] is not None else ALERT_THRESHOLD
         try:
             found = screening_search(
-                actor=None,
+                actor=CLI,
                 name=opts["name"],
                 entity_type=opts["entity_type"],
                 country=opts["country"],
