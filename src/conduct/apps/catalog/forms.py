@@ -8,6 +8,7 @@ from django.http import QueryDict
 
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import unit_in_scope
+from conduct.apps.apikit import MAX_DB_ID
 
 
 def unit_from(
@@ -16,7 +17,7 @@ def unit_from(
     if not value:
         return None
     unit = (
-        OrgUnit.objects.filter(pk=value).first()
+        (OrgUnit.objects.filter(pk=value).first() if int(value) <= MAX_DB_ID else None)
         if value.isdigit()
         else OrgUnit.objects.filter(code=value).first()
     )
@@ -46,6 +47,9 @@ def int_or_none(value: str | None, field: str, errors: dict[str, str]) -> int | 
         return None
     if not value.isdigit():
         errors[field] = "A number."
+        return None
+    if not 0 < int(value) <= MAX_DB_ID:
+        errors[field] = "No record has this number."
         return None
     return int(value)
 

@@ -1,7 +1,7 @@
 """Writes for the catalog: record a library version, keep controls, run assessments and attach evidence.
 
-Every service is one transaction, checks the actor's permission (None = the system, e.g. the demo loader),
-and appends a ledger entry.
+Every service is one transaction, authorizes its `actor` (a user or a system actor; None, from callers written
+before system actors, is the system) and appends a ledger entry.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import SYSTEM, Actor
 from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import require, require_unit, unit_in_scope
+from conduct.apps.accounts.scoping import authorize, unit_in_scope
 from conduct.apps.audit.services import actor_label, ledger_append
+from conduct.apps.catalog.actions import LedgerAction
 from conduct.apps.catalog.library import framework_library
 from conduct.apps.catalog.models import (
     Assessment,
@@ -35,13 +37,18 @@ from conduct.apps.catalog.models import (
 from conduct.apps.errors import Conflict, Invalid, NotFound
 from conduct.core.catalog import FrameworkLibrary, load_library
 from conduct.datafiles import data_path
+from conduct.events.gates import decision_for
+from conduct.events.suppliers import audit_for, certificate_for
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 
-def _require(actor: User | None, permission: str) -> None:
-    if actor is not None:
-        require(actor, permission)
+def _acting(actor: Actor | None) -> Actor:
+    return SYSTEM if actor is None else actor
+
+
+def _user_or_none(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
 
 
 def _text(value: Any, field: str, errors: dict[str, str], *, limit: int, required: bool = True) -> str:
@@ -64,13 +71,14 @@ class LibraryLoad:
 
 
 @transaction.atomic
-def library_record(*, actor: User | None, path: str | os.PathLike[str] | None = None) -> LibraryLoad:
+def library_record(*, actor: Actor | None, path: str | os.PathLike[str] | None = None) -> LibraryLoad:
     """Validate the library at `path` (data/frameworks by default) and record its version.
 
     Raises conduct.core.catalog.CatalogError (every problem with file and line) and records nothing when the
     library does not validate. A version already recorded is not recorded again.
     """
-    _require(actor, "frameworks.load")
+    actor = _acting(actor)
+    authorize(actor, "frameworks.load")
     lib = load_library(path or data_path("frameworks"))
     existing = LibraryVersion.objects.filter(version=lib.version).first()
     if existing is not None:
@@ -94,7 +102,7 @@ def library_record(*, actor: User | None, path: str | os.PathLike[str] | None = 
     )
     ledger_append(
         actor=actor,
-        action="frameworks.load",
+        action=LedgerAction.FRAMEWORKS_LOAD,
         object_type="library_version",
         object_id=version.pk,
         summary={
@@ -146,10 +154,11 @@ def _clean_control(fields: dict[str, Any], errors: dict[str, str], *, creating: 
 
 @transaction.atomic
 def control_create(
-    *, actor: User | None, code: str, org_unit: OrgUnit, urns: list[str] | None = None, **fields: Any
+    *, actor: Actor | None, code: str, org_unit: OrgUnit, urns: list[str] | None = None, **fields: Any
 ) -> Control:
     """title, dimension (required); description, owner; urns: the requirements the control serves."""
-    _require(actor, "controls.manage")
+    actor = _acting(actor)
+    authorize(actor, "controls.manage")
     errors: dict[str, str] = {}
     code = _text(code, "code", errors, limit=64).lower()
     if code and not all(c.isalnum() or c in "-_" for c in code):
@@ -164,7 +173,7 @@ def control_create(
     ControlRequirement.objects.bulk_create([ControlRequirement(control=control, urn=u) for u in wanted])
     ledger_append(
         actor=actor,
-        action="control.create",
+        action=LedgerAction.CONTROL_CREATE,
         object_type="control",
         object_id=control.pk,
         summary={"code": code, "title": control.title, "requirements": wanted},
@@ -174,10 +183,11 @@ def control_create(
 
 @transaction.atomic
 def control_update(
-    *, actor: User | None, control: Control, urns: list[str] | None = None, **fields: Any
+    *, actor: Actor | None, control: Control, urns: list[str] | None = None, **fields: Any
 ) -> Control:
     """Change any of title, description, dimension, org_unit, owner, is_active; `urns` replaces the mapping."""
-    _require(actor, "controls.manage")
+    actor = _acting(actor)
+    authorize(actor, "controls.manage")
     errors: dict[str, str] = {}
     clean = _clean_control(fields, errors, creating=False)
     wanted = _check_urns(urns, errors) if urns is not None else None
@@ -202,7 +212,7 @@ def control_update(
         control.save()
         ledger_append(
             actor=actor,
-            action="control.update",
+            action=LedgerAction.CONTROL_UPDATE,
             object_type="control",
             object_id=control.pk,
             summary={"code": control.code, "changes": changes},
@@ -225,7 +235,7 @@ def _root_unit() -> OrgUnit:
 @transaction.atomic
 def assessment_create(
     *,
-    actor: User | None,
+    actor: Actor | None,
     framework: str,
     scope_kind: str,
     title: str = "",
@@ -236,7 +246,8 @@ def assessment_create(
 ) -> Assessment:
     """Start assessing a scope against a framework. The company scope belongs to the root unit; a supplier's
     assessment to the unit that owns the supplier; a unit or product assessment to the unit given."""
-    _require(actor, "assessments.manage")
+    actor = _acting(actor)
+    authorize(actor, "assessments.manage")
     errors: dict[str, str] = {}
     lib = framework_library()
     if framework not in {f.slug for f in lib.frameworks}:
@@ -257,8 +268,7 @@ def assessment_create(
     if errors:
         raise Invalid("The assessment is not valid.", fields=errors)
     assert unit is not None
-    if actor is not None:
-        require_unit(actor, "assessments.manage", unit)
+    authorize(actor, "assessments.manage", unit=unit)
     short = lib.framework(framework).short_name
     subject = {
         AssessmentScope.COMPANY: "the company",
@@ -275,12 +285,12 @@ def assessment_create(
         org_unit=unit,
         supplier=supplier if scope_kind == AssessmentScope.SUPPLIER else None,
         product=product if scope_kind == AssessmentScope.PRODUCT else "",
-        owner=owner or actor,
+        owner=owner or _user_or_none(actor),
         created_by=actor_label(actor),
     )
     ledger_append(
         actor=actor,
-        action="assessment.create",
+        action=LedgerAction.ASSESSMENT_CREATE,
         object_type="assessment",
         object_id=assessment.pk,
         summary={
@@ -295,9 +305,9 @@ def assessment_create(
     return assessment
 
 
-def _check_open(actor: User | None, assessment: Assessment) -> None:
-    _require(actor, "assessments.manage")
-    if actor is not None and not unit_in_scope(actor, assessment.org_unit):
+def _check_open(actor: Actor, assessment: Assessment) -> None:
+    authorize(actor, "assessments.manage")
+    if isinstance(actor, User) and not unit_in_scope(actor, assessment.org_unit):
         raise NotFound(f"No assessment {assessment.pk} that you can see.")
     if assessment.status != AssessmentStatus.OPEN:
         raise Conflict(
@@ -308,7 +318,7 @@ def _check_open(actor: User | None, assessment: Assessment) -> None:
 @transaction.atomic
 def result_record(
     *,
-    actor: User | None,
+    actor: Actor | None,
     assessment: Assessment,
     urn: str,
     status: str,
@@ -316,6 +326,7 @@ def result_record(
     owner: User | None = None,
 ) -> AssessmentResult:
     """Set the status of one requirement (met, partly_met, not_met, not_applicable) with a note and an owner."""
+    actor = _acting(actor)
     _check_open(actor, assessment)
     errors: dict[str, str] = {}
     requirement = framework_library().get(urn)
@@ -337,12 +348,12 @@ def result_record(
     if result is None:
         result = AssessmentResult(assessment=assessment, urn=urn)
     result.status, result.note = status, note
-    result.owner = owner or result.owner or actor
+    result.owner = owner or result.owner or _user_or_none(actor)
     result.assessed_at, result.assessed_by = timezone.now(), actor_label(actor)
     result.save()
     ledger_append(
         actor=actor,
-        action="assessment.result",
+        action=LedgerAction.ASSESSMENT_RESULT,
         object_type="assessment",
         object_id=assessment.pk,
         summary={"urn": urn, "status": status, "was": before, "note": note[:200], "owner": result.owner_id},
@@ -353,7 +364,7 @@ def result_record(
 @transaction.atomic
 def evidence_add(
     *,
-    actor: User | None,
+    actor: Actor | None,
     result: AssessmentResult,
     kind: str,
     title: str = "",
@@ -365,6 +376,7 @@ def evidence_add(
     certificate_id: int | None = None,
 ) -> Evidence:
     """Attach a file, a link, or a gate decision / supplier audit / certificate the actor can see."""
+    actor = _acting(actor)
     _check_open(actor, result.assessment)
     errors: dict[str, str] = {}
     evidence = Evidence(result=result, kind=kind, added_by=actor_label(actor))
@@ -400,7 +412,7 @@ def evidence_add(
     evidence.save()
     ledger_append(
         actor=actor,
-        action="assessment.evidence",
+        action=LedgerAction.ASSESSMENT_EVIDENCE,
         object_type="assessment",
         object_id=result.assessment_id,
         summary={
@@ -417,7 +429,7 @@ def evidence_add(
 
 
 def _link_record(
-    actor: User | None,
+    actor: Actor,
     evidence: Evidence,
     kind: str,
     gate_decision_id: int | None,
@@ -425,51 +437,41 @@ def _link_record(
     certificate_id: int | None,
     errors: dict[str, str],
 ) -> str:
-    """Point the evidence at a record the actor can see; the title defaults to the record's name."""
-    from conduct.apps.gates.models import GateDecision
-    from conduct.apps.suppliers.models import Certificate, SupplierAudit
-
-    field, wanted = {
-        EvidenceKind.GATE_DECISION: ("gate_decision_id", gate_decision_id),
-        EvidenceKind.AUDIT: ("audit_id", audit_id),
-        EvidenceKind.CERTIFICATE: ("certificate_id", certificate_id),
-    }[kind]  # type: ignore[index]
+    """Point the evidence at a record the actor can see (read through the owning app's provider); the title
+    defaults to the record's name."""
+    field, wanted, provider = {
+        EvidenceKind.GATE_DECISION: ("gate_decision_id", gate_decision_id, _decision),
+        EvidenceKind.AUDIT: ("audit_id", audit_id, _audit),
+        EvidenceKind.CERTIFICATE: ("certificate_id", certificate_id, _certificate),
+    }[EvidenceKind(kind)]
     if not wanted:
         errors[field] = "Required for this kind of evidence."
         return ""
     try:
-        if kind == EvidenceKind.GATE_DECISION:
-            from conduct.apps.gates.selectors import decision_get
-
-            record: Any = (
-                decision_get(actor=actor, decision_id=wanted)
-                if actor
-                else GateDecision.objects.get(pk=wanted)
-            )
-        elif kind == EvidenceKind.AUDIT:
-            from conduct.apps.suppliers.selectors import audit_get
-
-            record = (
-                audit_get(actor=actor, audit_id=wanted) if actor else SupplierAudit.objects.get(pk=wanted)
-            )
-        else:
-            from conduct.apps.suppliers.selectors import certificate_get
-
-            record = (
-                certificate_get(actor=actor, certificate_id=wanted)
-                if actor
-                else Certificate.objects.get(pk=wanted)
-            )
-    except (NotFound, GateDecision.DoesNotExist, SupplierAudit.DoesNotExist, Certificate.DoesNotExist):
+        record = provider(actor, wanted)
+    except NotFound:
         errors[field] = f"No {kind.replace('_', ' ')} {wanted} that you can see."
         return ""
     setattr(evidence, field, record.pk)
     return str(record)[:200]
 
 
+def _decision(actor: Actor, record_id: int) -> Any:
+    return decision_for(actor=actor, decision_id=record_id)
+
+
+def _audit(actor: Actor, record_id: int) -> Any:
+    return audit_for(actor=actor, audit_id=record_id)
+
+
+def _certificate(actor: Actor, record_id: int) -> Any:
+    return certificate_for(actor=actor, certificate_id=record_id)
+
+
 @transaction.atomic
-def assessment_complete(*, actor: User | None, assessment: Assessment) -> Assessment:
+def assessment_complete(*, actor: Actor | None, assessment: Assessment) -> Assessment:
     """Close the assessment; its results are then fixed. Requirements left unassessed are named in the ledger."""
+    actor = _acting(actor)
     _check_open(actor, assessment)
     framework = framework_library().framework(assessment.framework)
     assessed = set(assessment.results.values_list("urn", flat=True))
@@ -479,7 +481,7 @@ def assessment_complete(*, actor: User | None, assessment: Assessment) -> Assess
     assessment.save(update_fields=["status", "completed_at"])
     ledger_append(
         actor=actor,
-        action="assessment.complete",
+        action=LedgerAction.ASSESSMENT_COMPLETE,
         object_type="assessment",
         object_id=assessment.pk,
         summary={"assessed": len(assessed), "not_assessed": len(missing), "not_assessed_urns": missing[:50]},

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import can, require
 from conduct.apps.accounts.selectors import orgunit_list
@@ -20,10 +21,7 @@ from conduct.apps.catalog.forms import int_or_none, unit_from, urns_from, user_f
 from conduct.apps.catalog.models import AssessmentScope, ControlDimension, EvidenceKind, ResultStatus
 from conduct.apps.errors import Invalid, ServiceError, raise_if
 from conduct.core.catalog import Dimension
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from conduct.events.suppliers import supplier_for
 
 
 def _json_download(data: dict[str, Any], filename: str) -> HttpResponse:
@@ -35,7 +33,7 @@ def _json_download(data: dict[str, Any], filename: str) -> HttpResponse:
 @login_required
 def library_view(request: HttpRequest) -> HttpResponse:
     """The frameworks and a search over every requirement (HTMX swaps in the results as you type)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     lib = selectors.library(actor=actor)
     q = request.GET.get("q", "").strip()
     framework = request.GET.get("framework") or None
@@ -66,19 +64,19 @@ def library_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def framework_view(request: HttpRequest, framework_slug: str) -> HttpResponse:
-    framework = selectors.framework_get(actor=_actor(request), slug=framework_slug)
+    framework = selectors.framework_get(actor=request_actor(request), slug=framework_slug)
     return render(request, "catalog/framework.html", {"framework": framework})
 
 
 @login_required
 def framework_oscal_view(request: HttpRequest, framework_slug: str) -> HttpResponse:
-    data = exports.framework_oscal(actor=_actor(request), slug=framework_slug)
+    data = exports.framework_oscal(actor=request_actor(request), slug=framework_slug)
     return _json_download(data, f"{framework_slug}.oscal-catalog.json")
 
 
 @login_required
 def requirement_view(request: HttpRequest, urn: str) -> HttpResponse:
-    detail = selectors.requirement_get(actor=_actor(request), urn=urn)
+    detail = selectors.requirement_get(actor=request_actor(request), urn=urn)
     return render(request, "catalog/requirement.html", {"detail": detail, "r": detail.requirement})
 
 
@@ -88,7 +86,7 @@ def requirement_view(request: HttpRequest, urn: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def controls_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "controls.view")
     fields: dict[str, str] = {}
     status = 200
@@ -134,7 +132,7 @@ def controls_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def control_view(request: HttpRequest, control_code: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "controls.view")
     control = selectors.control_get(actor=actor, code=control_code)
     fields: dict[str, str] = {}
@@ -176,7 +174,7 @@ def control_view(request: HttpRequest, control_code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessments_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "assessments.view")
     fields: dict[str, str] = {}
     status = 200
@@ -187,10 +185,8 @@ def assessments_view(request: HttpRequest) -> HttpResponse:
         supplier = None
         supplier_id = int_or_none(request.POST.get("supplier"), "supplier", errors)
         if supplier_id is not None:
-            from conduct.apps.suppliers.selectors import supplier_get
-
             try:
-                supplier = supplier_get(actor=actor, supplier_id=supplier_id)
+                supplier = supplier_for(actor=actor, supplier_id=supplier_id)
             except ServiceError:
                 errors["supplier"] = f"No supplier {supplier_id} you can see."
         try:
@@ -233,7 +229,7 @@ def _assessment_context(actor: User, assessment: Any) -> dict[str, Any]:
 
 @login_required
 def assessment_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "assessments.view")
     assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
     return render(request, "catalog/assessment.html", _assessment_context(actor, assessment))
@@ -242,7 +238,7 @@ def assessment_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def assessment_result_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "assessments.manage")
     assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
     urn = request.POST.get("urn", "")
@@ -267,7 +263,7 @@ def assessment_result_view(request: HttpRequest, assessment_id: int) -> HttpResp
 @login_required
 @require_POST
 def assessment_evidence_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "assessments.manage")
     assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
     urn = request.POST.get("urn", "")
@@ -303,7 +299,7 @@ def assessment_evidence_view(request: HttpRequest, assessment_id: int) -> HttpRe
 @login_required
 @require_POST
 def assessment_complete_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "assessments.manage")
     assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
     services.assessment_complete(actor=actor, assessment=assessment)
@@ -313,7 +309,7 @@ def assessment_complete_view(request: HttpRequest, assessment_id: int) -> HttpRe
 
 @login_required
 def assessment_oscal_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "assessments.view")
     assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
     return _json_download(
@@ -324,7 +320,7 @@ def assessment_oscal_view(request: HttpRequest, assessment_id: int) -> HttpRespo
 
 @login_required
 def coverage_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cov = selectors.coverage(actor=actor)
     statuses = [*ResultStatus.choices, ("not_assessed", "Not assessed")]
     return render(request, "catalog/coverage.html", {"coverage": cov, "statuses": statuses})

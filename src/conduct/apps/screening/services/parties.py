@@ -16,6 +16,7 @@ from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import authorize, unit_in_scope
 from conduct.apps.accounts.selectors import orgunit_get
+from conduct.apps.apikit import MAX_DB_ID
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Forbidden, NotFound, raise_if
 from conduct.apps.screening.actions import LedgerAction
@@ -121,6 +122,8 @@ def _owning_unit(actor: Actor, org_unit: OrgUnit | str | None, errors: dict[str,
         errors["org_unit"] = "Name the org unit that owns the party, or leave the field out."
         return None
     try:
+        if org_unit.isdigit() and int(org_unit) > MAX_DB_ID:
+            raise NotFound(org_unit)  # no such id (a larger number would overflow the database's integer)
         return orgunit_get(actor=actor, unit_id=org_unit) if isinstance(actor, User) else _unit_by(org_unit)
     except NotFound:
         errors["org_unit"] = f"No org unit {org_unit!r} you can see."
