@@ -53,6 +53,6 @@ gate_screener: Provider[[], Any] = Provider(
 
 supplier_screening: Provider[..., dict[int, dict[str, Any]]] = Provider(
     "screening.supplier_screening",
-    "supplier_screening(supplier_ids) -> {id: {'confirmed': [list kinds], 'open_alerts': int, 'results': [...]}}"
-    " for the suppliers that were screened.",
+    "supplier_screening(supplier_ids) -> {id: {'confirmed': [list kinds], 'open_alerts': int,"
+    " 'results': [...]}} for the suppliers that were screened.",
 )

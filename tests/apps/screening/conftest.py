@@ -1,7 +1,8 @@
-"""Fixtures for the screening tests: small list files written in tmp_path, the shared real lists, a CLI runner.
+"""Fixtures for the screening tests: small list files written in tmp_path, the shared real lists, a CLI
+runner.
 
-The test database already holds the demo's lists (ofac_non_sdn, bis_dpl, uflpa, internal_blocklist) and parties;
-tests load their own lists under other names. Index cache files go to a temporary folder.
+The test database already holds the demo's lists (ofac_non_sdn, bis_dpl, uflpa, internal_blocklist) and
+parties; tests load their own lists under other names. Index cache files go to a temporary folder.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def unsubscribe(event_type: type[Any], name: str) -> None:
 
 @pytest.fixture(autouse=True, scope="session")
 def _escalations_open_cases() -> Any:
-    """Until governance handles AlertEscalated itself, a stand-in that does what it will do; none once it does."""
+    """Until governance handles AlertEscalated itself, a stand-in that does what it will do; none once it
+    does."""
     if handlers(AlertEscalated):
         yield
         return
@@ -121,7 +123,8 @@ def _run(*args: str) -> Ran:
 
 @pytest.fixture
 def cli(django_capture_on_commit_callbacks: Any) -> Callable[..., Ran]:
-    """cli("lists_load", path, "--name", "x") -> Ran(code, out, err); on-commit tasks (delta screening) run."""
+    """cli("lists_load", path, "--name", "x") -> Ran(code, out, err); on-commit tasks (delta screening)
+    run."""
 
     def run(*args: str) -> Ran:
         with django_capture_on_commit_callbacks(execute=True):

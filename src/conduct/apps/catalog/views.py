@@ -1,4 +1,5 @@
-"""Pages of the catalog: browse and search the framework library, keep controls, run assessments, see coverage."""
+"""Pages of the catalog: browse and search the framework library, keep controls, run assessments, see
+coverage."""
 
 from __future__ import annotations
 

@@ -105,7 +105,8 @@ def list_detail(request: HttpRequest, list_name: str) -> dict[str, Any]:
 
 
 def _diff(version: WatchListVersion) -> dict[str, Any]:
-    """What a version changed from the one before: added and changed (up to 500 each, with totals), removed."""
+    """What a version changed from the one before: added and changed (up to 500 each, with totals),
+    removed."""
     diff: dict[str, Any] = {"version": version.number, "removed": version.removed}
     for change in ("added", "changed"):
         rows, total = selectors.version_changes(version=version, change=change, limit=500)

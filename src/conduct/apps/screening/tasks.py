@@ -13,7 +13,8 @@ from conduct.apps.screening.services.delta import delta_screen
 @task()
 def screen_list_delta(watch_list_id: int) -> dict[str, Any]:
     """Screen stored parties against what changed in a list since they were last screened against it, then
-    build the list's new full index here, so its signed cache file is ready before the web processes need it."""
+    build the list's new full index here, so its signed cache file is ready before the web processes need
+    it."""
     summary = delta_screen(watch_list_id=watch_list_id)
     current_lists()
     return summary

@@ -72,18 +72,10 @@ def alert_queue_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _side_by_side(alert: Alert) -> list[dict[str, Any]]:
+def _name_rows(alert: Alert) -> list[dict[str, Any]]:
+    """The side-by-side rows of the names: the one that matched, the primary names, the other names."""
     party, entry = alert.party, alert.entry
     names = entry.get("names", [])
-    countries = entry.get("countries", [])
-    births = entry.get("birth_dates", [])
-
-    def compare(ours: str, theirs: list[str]) -> str:
-        if not ours or not theirs:
-            return "not compared"
-        return "same" if any(t.startswith(ours) or ours.startswith(t) for t in theirs) else "differs"
-
-    entity = entry.get("entity_type", "")
     return [
         {
             "label": "Name that matched",
@@ -98,6 +90,22 @@ def _side_by_side(alert: Alert) -> list[dict[str, Any]]:
             "entry": "; ".join(f"{n['name']} ({n['kind'].replace('_', ' ')})" for n in names[1:]) or "—",
             "compared": "",
         },
+    ]
+
+
+def _side_by_side(alert: Alert) -> list[dict[str, Any]]:
+    party, entry = alert.party, alert.entry
+    countries = entry.get("countries", [])
+    births = entry.get("birth_dates", [])
+
+    def compare(ours: str, theirs: list[str]) -> str:
+        if not ours or not theirs:
+            return "not compared"
+        return "same" if any(t.startswith(ours) or ours.startswith(t) for t in theirs) else "differs"
+
+    entity = entry.get("entity_type", "")
+    return [
+        *_name_rows(alert),
         {
             "label": "Type",
             "party": party.entity_type or "not given",
@@ -138,7 +146,9 @@ def _side_by_side(alert: Alert) -> list[dict[str, Any]]:
         {
             "label": "Record",
             "party": f"{party.get_kind_display()} {party.reference} ({party.org_unit.name})",
-            "entry": f"{alert.watch_list.title}, entry {alert.source_id}, version {alert.entry_version.number}",
+            "entry": (
+                f"{alert.watch_list.title}, entry {alert.source_id}, version {alert.entry_version.number}"
+            ),
             "compared": "",
         },
     ]
@@ -206,7 +216,8 @@ def _loaded_message(loaded: services.Loaded) -> str:
         "the first version"
         if version.previous_id is None
         else (
-            f"+{version.added_count} added, −{version.removed_count} removed, ~{version.changed_count} changed, "
+            f"+{version.added_count} added, −{version.removed_count} removed, "
+            f"~{version.changed_count} changed, "
             f"{version.unchanged_count} unchanged"
         )
     )
@@ -238,7 +249,8 @@ def _upload_form(request: HttpRequest, names: list[str]) -> tuple[dict[str, Any]
 @login_required
 @require_http_methods(["GET", "POST"])
 def list_index_view(request: HttpRequest) -> HttpResponse:
-    """The loaded lists; users with `lists.load` also get the form that uploads a list version (POSTed here)."""
+    """The loaded lists; users with `lists.load` also get the form that uploads a list version (POSTed
+    here)."""
     actor = request_actor(request)
     require(actor, "screening.view")
     lists = list(selectors.watchlist_list(actor=actor))

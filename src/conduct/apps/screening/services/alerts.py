@@ -20,7 +20,8 @@ MAX_REASON = 5000
 
 
 class EscalationUnhandled(RuntimeError):
-    """No app answered AlertEscalated with a case: governance (which opens it) is not installed or registered."""
+    """No app answered AlertEscalated with a case: governance (which opens it) is not installed or
+    registered."""
 
 
 def _check_review(decision: str, reason: str) -> str:
@@ -40,8 +41,8 @@ def _check_review(decision: str, reason: str) -> str:
 
 @transaction.atomic
 def alert_review(*, actor: Actor, alert: Alert, decision: str, reason: str = "") -> Alert:
-    """Record a review. A confirmation feeds the party's risk and blocks gates; a dismissal is remembered until
-    the listed entry (or the party) changes; an escalation opens a case for the compliance officers."""
+    """Record a review. A confirmation feeds the party's risk and blocks gates; a dismissal is remembered
+    until the listed entry (or the party) changes; an escalation opens a case for the compliance officers."""
     authorize(actor, "screening.review", unit=alert.party.org_unit)
     reason = _check_review(decision, reason)
     locked = (
@@ -88,7 +89,8 @@ def _escalate(actor: Actor, alert: Alert, reason: str) -> Alert:
         title=f"Screening alert: {party.name} may be {alert.entry_name} ({alert.watch_list.name})"[:300],
         description=(
             f"{party.get_kind_display()} {party.name} ({party.reference}) matches {alert.matched_name} on "
-            f"{alert.watch_list.title} ({alert.list_kind}), entry {alert.source_id}, score {alert.score:.2f}.\n"
+            f"{alert.watch_list.title} ({alert.list_kind}), entry {alert.source_id}, "
+            f"score {alert.score:.2f}.\n"
             f"{alert.explanation.get('summary', '')}\n\nEscalated because: {reason}"
         ),
         dimension="supply_chain" if party.kind == PartyKind.SUPPLIER else "product",

@@ -39,7 +39,8 @@ log = logging.getLogger("conduct.screening")
 
 @transaction.atomic
 def delta_screen(*, watch_list_id: int, actor: Actor = SCHEDULER) -> dict[str, Any]:
-    """Screen every stored party against the entries of `watch_list_id` that changed since it was last screened."""
+    """Screen every stored party against the entries of `watch_list_id` that changed since it was last
+    screened."""
     watch_list = WatchList.objects.select_for_update().filter(pk=watch_list_id).first()
     if watch_list is None:
         return {"skipped": "no such list"}

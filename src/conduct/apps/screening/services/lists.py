@@ -1,6 +1,7 @@
 """Loading a list version: read the file all-or-nothing, store every entry, record the diff, ledger it, and
-emit ListVersionLoaded (screening's handler queues delta screening of the stored parties on commit). An upload (the page, the API) is
-written to a private temporary folder and loaded from there like a file the CLI names."""
+emit ListVersionLoaded (screening's handler queues delta screening of the stored parties on commit). An upload
+(the page, the API) is written to a private temporary folder and loaded from there like a file the CLI
+names."""
 
 from __future__ import annotations
 
@@ -113,9 +114,10 @@ def list_load(
     title: str | None = None,
     source: str = "",
 ) -> Loaded:
-    """Load `path` as the next version of list `name` (created on first load). All or nothing: a malformed file
-    raises Invalid naming the line and reason, and the previous version stays in force. Emits ListVersionLoaded
-    for a new version (screening's own handler queues the delta screening of the stored parties)."""
+    """Load `path` as the next version of list `name` (created on first load). All or nothing: a malformed
+    file raises Invalid naming the line and reason, and the previous version stays in force. Emits
+    ListVersionLoaded for a new version (screening's own handler queues the delta screening of the stored
+    parties)."""
     actor = acting(actor)
     authorize(actor, "lists.load")
     path = Path(path)
@@ -153,15 +155,7 @@ def _store(
         return Loaded(watch_list, current, False)
     before = dict(current.entries.values_list("source_id", "content_hash")) if current else {}
     rows, counts, names = _entry_rows(path, parsed, list_kind, before)
-    seen = {row.source_id for row in rows}
-    removed_ids = sorted(set(before) - seen)
-    removed = []
-    if removed_ids:
-        assert current is not None
-        primary = dict(
-            current.entries.filter(source_id__in=removed_ids).values_list("source_id", "primary_name")
-        )
-        removed = [{"source_id": sid, "name": primary.get(sid, "")} for sid in removed_ids]
+    removed = _removed(current, sorted(set(before) - {row.source_id for row in rows}))
     number = (watch_list.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     if current is not None:
         WatchListVersion.objects.filter(pk=current.pk).update(is_current=False)
@@ -200,6 +194,14 @@ def _store(
         )
     )
     return Loaded(watch_list, version, True)
+
+
+def _removed(current: WatchListVersion | None, removed_ids: list[str]) -> list[dict[str, str]]:
+    """The entries of the current version that the new one drops: their ids and primary names."""
+    if current is None or not removed_ids:
+        return []
+    primary = dict(current.entries.filter(source_id__in=removed_ids).values_list("source_id", "primary_name"))
+    return [{"source_id": sid, "name": primary.get(sid, "")} for sid in removed_ids]
 
 
 def _watch_list(name: str, parsed: ParsedList, kind: str | None, title: str | None, source: str) -> WatchList:
@@ -323,9 +325,9 @@ def list_upload(
     kind: str | None = None,
 ) -> Loaded:
     """Load an uploaded list file as the next version of list `name` (created on first load), as `list_load`
-    does for a path. A .zip is unpacked first: OFAC's lists are folders of CSV files (sdn.csv, alt.csv, add.csv),
-    so they come as a zip of that folder; a zip holding one file is that file. Errors name the uploaded file,
-    not the temporary copy; a file over the size limit raises UploadTooLarge (413)."""
+    does for a path. A .zip is unpacked first: OFAC's lists are folders of CSV files (sdn.csv, alt.csv,
+    add.csv), so they come as a zip of that folder; a zip holding one file is that file. Errors name the
+    uploaded file, not the temporary copy; a file over the size limit raises UploadTooLarge (413)."""
     actor = acting(actor)
     authorize(actor, "lists.load")
     errors: dict[str, str] = {}
@@ -363,7 +365,8 @@ def _too_large(limit: int) -> UploadTooLarge:
     return UploadTooLarge(
         f"The list file is larger than {limit // (1024 * 1024)} MB ({limit} bytes).",
         fields={
-            "file": f"At most {limit} bytes (unpacked, for a zip). Larger lists load with `conduct lists load`."
+            "file": f"At most {limit} bytes (unpacked, for a zip). "
+            "Larger lists load with `conduct lists load`."
         },
     )
 

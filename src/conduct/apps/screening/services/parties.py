@@ -1,4 +1,5 @@
-"""Stored parties: register or update a party (owned by a reference such as "supplier:12"), screened at once."""
+"""Stored parties: register or update a party (owned by a reference such as "supplier:12"), screened at
+once."""
 
 from __future__ import annotations
 

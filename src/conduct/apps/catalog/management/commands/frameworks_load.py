@@ -35,6 +35,6 @@ class Command(BaseCommand):
         lib = loaded.library
         state = "recorded" if loaded.created else "already recorded"
         self.stdout.write(
-            f"OK: {len(lib.frameworks)} frameworks, {len(lib.requirements)} requirements, {len(lib.mappings)} "
-            f"mappings; version {lib.version} ({state})."
+            f"OK: {len(lib.frameworks)} frameworks, {len(lib.requirements)} requirements, "
+            f"{len(lib.mappings)} mappings; version {lib.version} ({state})."
         )

@@ -68,12 +68,14 @@ class Command(BaseCommand):
             "first version"
             if version.previous_id is None
             else (
-                f"+{version.added_count} added, -{version.removed_count} removed, ~{version.changed_count} changed, "
+                f"+{version.added_count} added, -{version.removed_count} removed, "
+                f"~{version.changed_count} changed, "
                 f"{version.unchanged_count} unchanged"
             )
         )
         self.stdout.write(
-            f"Loaded {loaded.watch_list.name} version {version.number} ({loaded.watch_list.format}, {version.kind}): "
+            f"Loaded {loaded.watch_list.name} version {version.number} "
+            f"({loaded.watch_list.format}, {version.kind}): "
             f"{version.entry_count} entries, {version.name_count} names; {diff}."
         )
         for note in version.notes:
