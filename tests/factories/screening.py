@@ -19,6 +19,7 @@ class OrgUnitFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = OrgUnit
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"scr-unit-{n}")
     name = factory.Sequence(lambda n: f"Screening test unit {n}")
