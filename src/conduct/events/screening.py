@@ -34,8 +34,8 @@ class AlertEscalated(Event):
 class ListVersionLoaded(Event):
     """A new version of a watch list was stored and made current.
 
-    Emitted by screening's list load inside its transaction, after the version, its entries and its ledger entry
-    are written; not emitted when the file is the current version's already. Handled by screening itself
+    Emitted by screening's list load inside its transaction, after the version, its entries and its ledger
+    entry are written; not emitted when the file is the current version's already. Handled by screening itself
     (delta re-screening of stored parties is queued on commit) and by anyone caching the current lists.
 
     actor: who loaded it (a user or a system actor). watch_list_id, version_id: the rows. name: the list's
