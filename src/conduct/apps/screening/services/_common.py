@@ -1,4 +1,4 @@
-"""What the screening services share: who is acting, and the checks of plain values."""
+"""What the screening services share: who is acting, and a list name's shape."""
 
 from __future__ import annotations
 
@@ -6,12 +6,6 @@ import re
 
 from conduct.apps.accounts.actors import SYSTEM, Actor
 from conduct.apps.accounts.models import User
-from conduct.apps.screening.values import (  # noqa: F401 - re-exported for the services
-    clean_birth_date,
-    clean_country,
-    clean_entity_type,
-    clean_name,
-)
 
 LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 

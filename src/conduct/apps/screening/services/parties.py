@@ -22,14 +22,9 @@ from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Forbidden, NotFound, raise_if
 from conduct.apps.screening.actions import LedgerAction
 from conduct.apps.screening.models import PartyKind, ScreenedParty
-from conduct.apps.screening.services._common import (
-    acting,
-    clean_birth_date,
-    clean_country,
-    clean_entity_type,
-    clean_name,
-)
+from conduct.apps.screening.services._common import acting
 from conduct.apps.screening.services.matches import party_screen
+from conduct.apps.screening.values import clean_birth_date, clean_country, clean_entity_type, clean_name
 
 MAX_ALIASES = 50
 
