@@ -18,11 +18,10 @@ from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import can, require
 from conduct.apps.accounts.selectors import orgunit_list
 from conduct.apps.catalog import exports, selectors, services
-from conduct.apps.catalog.forms import int_or_none, unit_from, urns_from, user_from
+from conduct.apps.catalog.forms import int_or_none, urns_from
 from conduct.apps.catalog.models import AssessmentScope, ControlDimension, EvidenceKind, ResultStatus
 from conduct.apps.errors import Invalid, ServiceError, raise_if
 from conduct.core.catalog import Dimension
-from conduct.events.suppliers import supplier_for
 
 
 def _json_download(data: dict[str, Any], filename: str) -> HttpResponse:
@@ -91,24 +90,16 @@ def controls_view(request: HttpRequest) -> HttpResponse:
     require(actor, "controls.view")
     fields: dict[str, str] = {}
     status = 200
-    if request.method == "POST":
-        require(actor, "controls.manage")
-        errors: dict[str, str] = {}
-        unit = unit_from(actor, request.POST.get("org_unit"), errors)
-        owner = user_from(request.POST.get("owner"), errors)
-        if unit is None and "org_unit" not in errors:
-            errors["org_unit"] = "Required."
+    if request.method == "POST":  # the service authorizes, then resolves the unit and the owner named
         try:
-            raise_if(errors, "The control is not valid.")
-            assert unit is not None
             control = services.control_create(
                 actor=actor,
                 code=request.POST.get("code", ""),
                 title=request.POST.get("title", ""),
                 description=request.POST.get("description", ""),
                 dimension=request.POST.get("dimension", ""),
-                org_unit=unit,
-                owner=owner,
+                org_unit=request.POST.get("org_unit"),
+                owner=request.POST.get("owner"),
                 urns=urns_from(request.POST.get("requirements")),
             )
             messages.success(request, f"Control {control.code} created.")
@@ -139,17 +130,14 @@ def control_view(request: HttpRequest, control_code: str) -> HttpResponse:
     fields: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        require(actor, "controls.manage")
-        errors: dict[str, str] = {}
         changes: dict[str, Any] = {
             "title": request.POST.get("title", control.title),
             "description": request.POST.get("description", control.description),
             "is_active": request.POST.get("is_active") == "on",
         }
         if request.POST.get("owner") is not None:
-            changes["owner"] = user_from(request.POST.get("owner"), errors)
+            changes["owner"] = request.POST.get("owner")
         try:
-            raise_if(errors, "The control is not valid.")
             services.control_update(
                 actor=actor, control=control, urns=urns_from(request.POST.get("requirements")), **changes
             )
@@ -179,26 +167,15 @@ def assessments_view(request: HttpRequest) -> HttpResponse:
     require(actor, "assessments.view")
     fields: dict[str, str] = {}
     status = 200
-    if request.method == "POST":
-        require(actor, "assessments.manage")
-        errors: dict[str, str] = {}
-        unit = unit_from(actor, request.POST.get("org_unit"), errors)
-        supplier = None
-        supplier_id = int_or_none(request.POST.get("supplier"), "supplier", errors)
-        if supplier_id is not None:
-            try:
-                supplier = supplier_for(actor=actor, supplier_id=supplier_id)
-            except ServiceError:
-                errors["supplier"] = f"No supplier {supplier_id} you can see."
+    if request.method == "POST":  # the service authorizes, then resolves the unit and the supplier named
         try:
-            raise_if(errors, "The assessment is not valid.")
             assessment = services.assessment_create(
                 actor=actor,
                 framework=request.POST.get("framework", ""),
                 scope_kind=request.POST.get("scope_kind", ""),
                 title=request.POST.get("title", ""),
-                org_unit=unit,
-                supplier=supplier,
+                org_unit=request.POST.get("org_unit") or None,
+                supplier=request.POST.get("supplier") or None,
                 product=request.POST.get("product", ""),
             )
             return redirect("catalog-assessment", assessment_id=assessment.pk)
@@ -240,8 +217,7 @@ def assessment_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @require_POST
 def assessment_result_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "assessments.manage")
-    assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
+    assessment = services.assessment_for_change(actor=actor, assessment_id=assessment_id)
     urn = request.POST.get("urn", "")
     try:
         services.result_record(
@@ -265,8 +241,7 @@ def assessment_result_view(request: HttpRequest, assessment_id: int) -> HttpResp
 @require_POST
 def assessment_evidence_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "assessments.manage")
-    assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
+    assessment = services.assessment_for_change(actor=actor, assessment_id=assessment_id)
     urn = request.POST.get("urn", "")
     result = assessment.results.filter(urn=urn).first()
     errors: dict[str, str] = {}
@@ -301,8 +276,7 @@ def assessment_evidence_view(request: HttpRequest, assessment_id: int) -> HttpRe
 @require_POST
 def assessment_complete_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "assessments.manage")
-    assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
+    assessment = services.assessment_for_change(actor=actor, assessment_id=assessment_id)
     services.assessment_complete(actor=actor, assessment=assessment)
     messages.success(request, "Assessment completed.")
     return redirect("catalog-assessment", assessment_id=assessment.pk)

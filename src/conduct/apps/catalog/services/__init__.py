@@ -5,7 +5,12 @@ before system actors, is the system) and appends a ledger entry. Import from her
 private. Records other apps keep (gate decisions, audits, certificates) are read through their providers.
 """
 
-from conduct.apps.catalog.services.assessments import assessment_complete, assessment_create, result_record
+from conduct.apps.catalog.services.assessments import (
+    assessment_complete,
+    assessment_create,
+    assessment_for_change,
+    result_record,
+)
 from conduct.apps.catalog.services.controls import control_create, control_update
 from conduct.apps.catalog.services.evidence import MAX_EVIDENCE_BYTES, evidence_add
 from conduct.apps.catalog.services.library import LibraryLoad, library_record
@@ -15,6 +20,7 @@ __all__ = [
     "LibraryLoad",
     "assessment_complete",
     "assessment_create",
+    "assessment_for_change",
     "control_create",
     "control_update",
     "evidence_add",

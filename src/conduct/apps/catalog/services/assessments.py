@@ -10,7 +10,9 @@ from django.utils import timezone
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import authorize, unit_in_scope
+from conduct.apps.apikit import MAX_DB_ID
 from conduct.apps.audit.services import actor_label, ledger_append
+from conduct.apps.catalog import selectors
 from conduct.apps.catalog.actions import LedgerAction
 from conduct.apps.catalog.library import framework_library
 from conduct.apps.catalog.models import (
@@ -20,8 +22,9 @@ from conduct.apps.catalog.models import (
     AssessmentStatus,
     ResultStatus,
 )
-from conduct.apps.catalog.services._common import acting, text_field, user_or_none
+from conduct.apps.catalog.services._common import acting, text_field, unit_named, user_named, user_or_none
 from conduct.apps.errors import Conflict, Invalid, NotFound
+from conduct.events.suppliers import supplier_for
 
 
 def _root_unit() -> OrgUnit:
@@ -50,6 +53,41 @@ def _assessed_unit(
     return org_unit
 
 
+def _supplier(actor: Actor, supplier: Any, errors: dict[str, str]) -> Any:
+    """The supplier given, or the one with this id (a number, or digits from a form) the actor may read
+    (through suppliers' provider)."""
+    if isinstance(supplier, str):
+        text = supplier.strip()
+        if not text:
+            return None
+        if not text.isdigit():
+            errors["supplier"] = "A number."
+            return None
+        supplier = int(text)
+    if not isinstance(supplier, int) or isinstance(supplier, bool):
+        return supplier
+    if not 0 < supplier <= MAX_DB_ID:
+        errors["supplier"] = f"No supplier {supplier} you can see."
+        return None
+    try:
+        return supplier_for(actor=actor, supplier_id=supplier)
+    except NotFound:
+        errors["supplier"] = f"No supplier {supplier} you can see."
+        return None
+
+
+def assessment_for_change(*, actor: Actor, assessment_id: int) -> Assessment:
+    """The assessment a change is about, once the actor may change assessments at all (403 first, then 404
+    for one outside its units)."""
+    authorize(actor, "assessments.manage")
+    if isinstance(actor, User):
+        return selectors.assessment_get(actor=actor, assessment_id=assessment_id)
+    found = Assessment.objects.filter(pk=assessment_id).first()
+    if found is None:
+        raise NotFound(f"No assessment {assessment_id}.")
+    return found
+
+
 def _subject(scope_kind: str, unit: OrgUnit, supplier: Any, product: str) -> str:
     """What is assessed, in words (the default title names it)."""
     return {
@@ -67,16 +105,21 @@ def assessment_create(
     framework: str,
     scope_kind: str,
     title: str = "",
-    org_unit: OrgUnit | None = None,
+    org_unit: OrgUnit | str | int | None = None,
     supplier: Any = None,
     product: str = "",
-    owner: User | None = None,
+    owner: User | str | None = None,
 ) -> Assessment:
     """Start assessing a scope against a framework. The company scope belongs to the root unit; a supplier's
-    assessment to the unit that owns the supplier; a unit or product assessment to the unit given."""
+    assessment to the unit that owns the supplier; a unit or product assessment to the unit given. The unit,
+    the supplier and the owner may be given as rows or named (a unit's code or id, a supplier's id, a
+    username), resolved as the actor may see them."""
     actor = acting(actor)
     authorize(actor, "assessments.manage")
     errors: dict[str, str] = {}
+    org_unit = unit_named(actor, org_unit, errors)
+    supplier = _supplier(actor, supplier, errors)
+    owner = user_named(owner, errors)
     lib = framework_library()
     if framework not in {f.slug for f in lib.frameworks}:
         errors["framework"] = f"Unknown framework {framework!r}."
@@ -138,13 +181,14 @@ def result_record(
     urn: str,
     status: str,
     note: str = "",
-    owner: User | None = None,
+    owner: User | str | None = None,
 ) -> AssessmentResult:
     """Set the status of one requirement (met, partly_met, not_met, not_applicable) with a note and an
     owner."""
     actor = acting(actor)
     check_open(actor, assessment)
     errors: dict[str, str] = {}
+    owner = user_named(owner, errors)
     requirement = framework_library().get(urn)
     if requirement is None or requirement.framework != assessment.framework:
         errors["urn"] = f"{urn!r} is not a requirement of {assessment.framework}."

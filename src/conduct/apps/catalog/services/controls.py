@@ -18,7 +18,7 @@ from conduct.apps.catalog.models import (
     ControlDimension,
     ControlRequirement,
 )
-from conduct.apps.catalog.services._common import acting, text_field
+from conduct.apps.catalog.services._common import acting, text_field, unit_named, user_named
 from conduct.apps.errors import Invalid
 
 
@@ -35,7 +35,9 @@ def _check_urns(urns: Any, errors: dict[str, str]) -> list[str]:
     return sorted({u.strip() for u in urns})
 
 
-def _clean_control(fields: dict[str, Any], errors: dict[str, str], *, creating: bool) -> dict[str, Any]:
+def _clean_control(
+    actor: Actor, fields: dict[str, Any], errors: dict[str, str], *, creating: bool
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if creating or "title" in fields:
         out["title"] = text_field(fields.get("title"), "title", errors, limit=200)
@@ -48,9 +50,12 @@ def _clean_control(fields: dict[str, Any], errors: dict[str, str], *, creating: 
         if dimension not in ControlDimension.values:
             errors["dimension"] = f"Expected one of {', '.join(ControlDimension.values)}."
         out["dimension"] = dimension
-    for key in ("org_unit", "owner"):
-        if key in fields:
-            out[key] = fields[key]
+    if creating or "org_unit" in fields:
+        out["org_unit"] = unit_named(actor, fields.get("org_unit"), errors)
+        if out["org_unit"] is None and "org_unit" not in errors:
+            errors["org_unit"] = "A control belongs to a unit: name it (its code or id)."
+    if "owner" in fields:
+        out["owner"] = user_named(fields["owner"], errors)
     if "is_active" in fields:
         out["is_active"] = bool(fields["is_active"])
     return out
@@ -58,9 +63,15 @@ def _clean_control(fields: dict[str, Any], errors: dict[str, str], *, creating: 
 
 @transaction.atomic
 def control_create(
-    *, actor: Actor | None, code: str, org_unit: OrgUnit, urns: list[str] | None = None, **fields: Any
+    *,
+    actor: Actor | None,
+    code: str,
+    org_unit: OrgUnit | str | int | None,
+    urns: list[str] | None = None,
+    **fields: Any,
 ) -> Control:
-    """title, dimension (required); description, owner; urns: the requirements the control serves."""
+    """title, dimension (required); description, owner; urns: the requirements the control serves. `org_unit`
+    and `owner` may be given as rows or named (a unit's code or id the actor can see; a username or id)."""
     actor = acting(actor)
     authorize(actor, "controls.manage")
     errors: dict[str, str] = {}
@@ -69,11 +80,11 @@ def control_create(
         errors["code"] = "Letters, digits, '-' and '_' only."
     elif code and Control.objects.filter(code=code).exists():
         errors["code"] = f"A control {code!r} already exists."
-    clean = _clean_control(fields, errors, creating=True)
+    clean = _clean_control(actor, {**fields, "org_unit": org_unit}, errors, creating=True)
     wanted = _check_urns(urns, errors)
     if errors:
         raise Invalid("The control is not valid.", fields=errors)
-    control = Control.objects.create(code=code, org_unit=org_unit, **clean)
+    control = Control.objects.create(code=code, **clean)
     ControlRequirement.objects.bulk_create([ControlRequirement(control=control, urn=u) for u in wanted])
     ledger_append(
         actor=actor,
@@ -94,7 +105,7 @@ def control_update(
     actor = acting(actor)
     authorize(actor, "controls.manage")
     errors: dict[str, str] = {}
-    clean = _clean_control(fields, errors, creating=False)
+    clean = _clean_control(actor, fields, errors, creating=False)
     wanted = _check_urns(urns, errors) if urns is not None else None
     if errors:
         raise Invalid("The control is not valid.", fields=errors)
