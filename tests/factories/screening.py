@@ -28,12 +28,12 @@ class OrgUnitFactory(factory.django.DjangoModelFactory):
     parent = None
 
     @factory.post_generation
-    def set_path(self, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: ARG002 - factory_boy's hook
-        parent = self.parent
-        self.path = f"{parent.path if parent else '/'}{self.pk:06d}/"
-        self.depth = (parent.depth + 1) if parent else 0
+    def set_path(unit: OrgUnit, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: ARG002, N805
+        parent = unit.parent
+        unit.path = f"{parent.path if parent else '/'}{unit.pk:06d}/"
+        unit.depth = (parent.depth + 1) if parent else 0
         if create:
-            self.save(update_fields=["path", "depth"])
+            unit.save(update_fields=["path", "depth"])
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -49,9 +49,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_active = True
 
     @factory.post_generation
-    def scope_units(self, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: ARG002
+    def scope_units(user: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: ARG002, N805
         if create:
-            self.scope_units.set(extracted if extracted is not None else [self.home_unit])
+            user.scope_units.set(extracted if extracted is not None else [user.home_unit])
 
 
 class ScreenedPartyFactory(factory.django.DjangoModelFactory):

@@ -14,7 +14,7 @@ from conduct.apps.apikit import MAX_DB_ID
 from conduct.apps.audit.services import actor_label, ledger_append
 from conduct.apps.catalog import selectors
 from conduct.apps.catalog.actions import LedgerAction
-from conduct.apps.catalog.library import framework_library
+from conduct.apps.catalog.library import FrameworkLibrary, framework_library
 from conduct.apps.catalog.models import (
     Assessment,
     AssessmentResult,
@@ -88,6 +88,13 @@ def assessment_for_change(*, actor: Actor, assessment_id: int) -> Assessment:
     return found
 
 
+def _check_kinds(lib: FrameworkLibrary, framework: str, scope_kind: str, errors: dict[str, str]) -> None:
+    if framework not in {f.slug for f in lib.frameworks}:
+        errors["framework"] = f"Unknown framework {framework!r}."
+    if scope_kind not in AssessmentScope.values:
+        errors["scope_kind"] = f"Expected one of {', '.join(AssessmentScope.values)}."
+
+
 def _subject(scope_kind: str, unit: OrgUnit, supplier: Any, product: str) -> str:
     """What is assessed, in words (the default title names it)."""
     return {
@@ -121,10 +128,7 @@ def assessment_create(
     supplier = _supplier(actor, supplier, errors)
     owner = user_named(owner, errors)
     lib = framework_library()
-    if framework not in {f.slug for f in lib.frameworks}:
-        errors["framework"] = f"Unknown framework {framework!r}."
-    if scope_kind not in AssessmentScope.values:
-        errors["scope_kind"] = f"Expected one of {', '.join(AssessmentScope.values)}."
+    _check_kinds(lib, framework, scope_kind, errors)
     product = text_field(
         product, "product", errors, limit=200, required=scope_kind == AssessmentScope.PRODUCT
     )
