@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 from conduct.core.screening._align import PartMatch, best_form_score
 from conduct.core.screening._normalize import analyse_name
-
-ALERT_THRESHOLD = 0.80  # at or above: a potential match, to be reviewed
-STRONG_THRESHOLD = 0.95  # at or above: a strong match (exact or near-exact after normalisation)
+from conduct.core.thresholds import ALERT_THRESHOLD, STRONG_THRESHOLD
 
 # --- tuning (chosen on nomenklatura's labelled pairs and the yente UN positives / clean negatives; the
 # part similarity's in _similarity, the alignment's in _align) ---

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ from conduct.core.screening._countries import country_code
 from conduct.core.screening.formats._common import (
     ListFormatError,
     ParsedList,
+    load_json_line,
     parse_dates,
     read_text,
     unique_names,
@@ -65,12 +65,7 @@ def read_ftm(path: Path, list_kind: str) -> ParsedList:
     for line, raw in enumerate(read_text(path).splitlines(), start=1):
         if not raw.strip():
             continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ListFormatError(
-                f"invalid JSON: {exc.msg} (column {exc.colno})", line=line, path=path
-            ) from exc
+        obj = load_json_line(raw, line=line, path=path)
         if not isinstance(obj, dict):
             raise ListFormatError("each line must be a JSON object", line=line, path=path)
         entity_id, schema, properties = obj.get("id"), obj.get("schema"), obj.get("properties", {})
