@@ -25,6 +25,7 @@ from conduct.apps.governance.api._shared import (
     unit_ref,
 )
 from conduct.apps.governance.models import Case, CaseComment, CaseDecision, CaseDocument, Vote
+from conduct.events.gates import decision_for
 
 router = Router(tags=["governance"])
 
@@ -285,10 +286,8 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[Case]:
     unit = unit_ref(actor, code, "org_unit") if code else None
     gate = None
     if decision_id is not None:
-        from conduct.apps.gates.selectors import decision_get
-
         try:
-            gate = decision_get(actor=actor, decision_id=decision_id)
+            gate = decision_for(actor=actor, decision_id=decision_id)
         except NotFound:
             raise Invalid(
                 "Unknown gate decision.",

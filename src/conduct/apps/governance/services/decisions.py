@@ -38,6 +38,8 @@ from conduct.apps.governance.services._common import (
 )
 from conduct.apps.notifications.models import Notification
 from conduct.apps.notifications.services import notify
+from conduct.events import emit
+from conduct.events.governance import GateReviewDecided
 
 # Days a liaison has to meet a condition of a decision.
 CONDITION_DUE_DAYS = 30
@@ -256,10 +258,12 @@ def record_decision(
                 f"Gate decision {gate.pk} was already resolved by case {gate.resolution_case_id}; it stands."
             )
         else:
-            from conduct.apps.gates.services import gate_resolve
-
             gate_outcome = GATE_OUTCOME[outcome]
-            gate_resolve(actor=actor, decision=gate, outcome=gate_outcome, rationale=rationale, case=case)
+            emit(
+                GateReviewDecided(
+                    actor=actor, gate_decision=gate, outcome=gate_outcome, rationale=rationale, case=case
+                )
+            )
     now = timezone.now()
     decision = CaseDecision.objects.create(
         case=case,
