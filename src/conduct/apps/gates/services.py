@@ -16,8 +16,9 @@ from django.utils import timezone
 from conduct.apps.accounts.actors import CLI, Actor
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import authorize
+from conduct.apps.accounts.selectors import orgunit_get
 from conduct.apps.audit.services import LedgerItem, actor_label, ledger_append, ledger_append_many
-from conduct.apps.errors import Conflict, Invalid, ServiceError
+from conduct.apps.errors import Conflict, Invalid, NotFound, ServiceError
 from conduct.apps.gates.actions import GateAction
 from conduct.apps.gates.models import GateDecision, Outcome, PolicyPackVersion
 from conduct.apps.gates.pack import current_pack
@@ -117,13 +118,18 @@ def gate_decide(
     actor: Actor,
     gate: str,
     subject: Any,
-    org_unit: OrgUnit | None = None,
+    org_unit: OrgUnit | str | None = None,
     idempotency_key: str | None = None,
     today: date | None = None,
 ) -> Decided:
     """Decide and record. With an idempotency key, a replay of the same request returns the first decision.
-    A user decides for `org_unit` (default: their home unit), which must lie in their scope."""
+    A user decides for `org_unit` (a unit or its code; default: their home unit), which must lie in their scope."""
     actor = actor or CLI  # a caller not yet passing a SystemActor means the operator, as it always has
+    if isinstance(org_unit, str):
+        authorize(
+            actor, "gates.decide"
+        )  # before the code is looked up: a role that may not decide learns nothing
+        org_unit = _unit_named(actor, org_unit)
     unit = org_unit or (actor.home_unit if isinstance(actor, User) else None)
     authorize(actor, "gates.decide", unit=unit)
     _check_gate(gate)
@@ -159,6 +165,18 @@ def gate_decide(
         if earlier is None:
             raise
         return Decided(earlier, False)
+
+
+def _unit_named(actor: Actor, code: str) -> OrgUnit:
+    """The org unit a request names by its code, or Invalid naming the field."""
+    try:
+        if isinstance(actor, User):
+            return orgunit_get(actor=actor, unit_id=code)
+        return OrgUnit.objects.get(code=code)
+    except (NotFound, OrgUnit.DoesNotExist):
+        raise Invalid(
+            "Unknown org unit.", fields={"org_unit": f"No org unit {code!r} you can see."}
+        ) from None
 
 
 def _earlier(label: str, idempotency_key: str) -> GateDecision | None:
