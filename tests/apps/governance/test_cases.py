@@ -178,7 +178,7 @@ def test_documents_are_checked_for_type_and_content_and_downloadable(tec_case, c
 def test_an_oversized_upload_through_the_page_is_refused(tec_case, cast, api_client, monkeypatch):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    monkeypatch.setattr(services.cases, "MAX_DOCUMENT_BYTES", 10)
+    monkeypatch.setattr(services.discussion, "MAX_DOCUMENT_BYTES", 10)
     response = api_client(cast("liaison_uk")).post(
         f"/governance/cases/{tec_case.pk}/documents",
         {

@@ -21,6 +21,7 @@ from conduct.apps.governance.models import (
     CommitteeMember,
     Recommendation,
 )
+from conduct.apps.governance.routing import route
 
 
 def committee_list(*, actor: User) -> QuerySet[Committee]:
@@ -186,8 +187,6 @@ def liaison_network(*, actor: User, today: date | None = None) -> Network:
     all_liaisons: dict[int, list[User]] = {}
     for liaison in liaison_list(actor=actor).filter(user__is_active=True):
         all_liaisons.setdefault(liaison.org_unit_id, []).append(liaison.user)
-    from conduct.apps.governance.services.recommendations import route
-
     for row in rows.values():
         row.liaisons = all_liaisons.get(row.unit.pk, [])
         if not row.liaisons:

@@ -13,6 +13,7 @@ from conduct.apps.accounts.roles import Role
 from conduct.apps.accounts.scoping import can, path_in_scope, unit_paths_many
 from conduct.apps.errors import Forbidden, NotFound
 from conduct.apps.governance.models import Case, CommitteeMember, HumanRight
+from conduct.apps.governance.selectors import case_list
 
 MAX_TEXT = 10_000
 
@@ -59,8 +60,6 @@ def manages(actor: User, case: Case) -> bool:
 
 
 def require_visible(actor: User, case: Case) -> None:
-    from conduct.apps.governance.selectors import case_list
-
     if not case_list(actor=actor).filter(pk=case.pk).exists():
         raise NotFound(f"No case {case.pk} that you can see.")
 

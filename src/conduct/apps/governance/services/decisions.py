@@ -36,6 +36,7 @@ from conduct.apps.governance.services._common import (
     seat,
     voting_seats,
 )
+from conduct.apps.governance.services.recommendations import recommendation_record
 from conduct.apps.notifications.models import Notification
 from conduct.apps.notifications.services import notify
 from conduct.events import emit
@@ -308,8 +309,6 @@ def record_decision(
 def _conditions_to_recommendations(
     actor: Any, case: Case, decision: CaseDecision, conditions: list[str]
 ) -> None:
-    from conduct.apps.governance.services.recommendations import recommendation_record
-
     unit = _unit_for(case)
     if decision.binding:
         kind, source = (

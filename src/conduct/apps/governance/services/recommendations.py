@@ -9,38 +9,25 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from conduct.apps.accounts.models import Liaison, OrgUnit, User
+from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import can, require, require_unit, unit_in_scope
 from conduct.apps.audit.services import actor_label, ledger_append
 from conduct.apps.errors import Forbidden, Invalid, raise_if
 from conduct.apps.governance.models import Case, CaseDecision, Recommendation
+from conduct.apps.governance.routing import route
 from conduct.apps.governance.services._common import (
     case_link,
     clean_text,
+    conflicted_user_ids,
     officers_for,
     recommendation_link,
+    voting_seats,
 )
 from conduct.apps.notifications.models import Notification
 from conduct.apps.notifications.services import notify
 
 _UNSET: Any = object()
 REMIND_DAYS_BEFORE = 3
-
-
-def route(unit: OrgUnit) -> tuple[OrgUnit | None, list[User]]:
-    """The liaisons an item for `unit` goes to: the unit's own, else those of the nearest ancestor that has any."""
-    chain = list(reversed(unit.ancestor_ids)) or [unit.pk]
-    liaisons = Liaison.objects.filter(org_unit_id__in=chain, user__is_active=True).select_related(
-        "user", "org_unit"
-    )
-    by_unit: dict[int, list[Liaison]] = {}
-    for liaison in liaisons:
-        by_unit.setdefault(liaison.org_unit_id, []).append(liaison)
-    for unit_id in chain:
-        if by_unit.get(unit_id):
-            found = by_unit[unit_id]
-            return found[0].org_unit, [liaison.user for liaison in found]
-    return None, []
 
 
 def recommendation_record(
@@ -275,8 +262,6 @@ def deadline_reminders_send(
     *, actor: Any = "system", today: date | None = None, within_days: int = REMIND_DAYS_BEFORE
 ) -> int:
     """Remind once, a few days ahead: assignees of items falling due, and members yet to vote on cases falling due."""
-    from conduct.apps.governance.services._common import conflicted_user_ids, voting_seats
-
     day = today or timezone.localdate()
     horizon = day + timedelta(days=within_days)
     sent = 0

@@ -25,7 +25,6 @@ from conduct.apps.governance.models import (
     CommitteeMember,
     Dimension,
 )
-from conduct.apps.governance.services import cases as case_services
 from conduct.apps.governance.services._common import manages
 from conduct.apps.governance.views._shared import _form_errors
 from conduct.events.gates import decision_for
@@ -168,7 +167,7 @@ def _case_context(actor: User, case: Case, **forms_in: Any) -> dict[str, Any]:
         "can_decide": case.committee_id is None and case.is_active and can(actor, "cases.decide"),
         "can_declare": bool(seat and participate and case.is_active and not conflicted),
         **_case_forms(case, forms_in),
-        "max_document_bytes": case_services.MAX_DOCUMENT_BYTES,
+        "max_document_bytes": services.MAX_DOCUMENT_BYTES,
         "document_types": ", ".join(services.DOCUMENT_TYPES),
     }
 
@@ -261,7 +260,7 @@ def case_comment_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_document_view(request: HttpRequest, case_id: int) -> HttpResponse:
     def act(actor: User, case: Case, data: dict[str, Any]) -> str:
-        upload, limit = data["file"], case_services.MAX_DOCUMENT_BYTES
+        upload, limit = data["file"], services.MAX_DOCUMENT_BYTES
         if upload.size > limit:  # refuse before reading it into memory
             raise Invalid(
                 "Too large.", fields={"file": f"The file is {upload.size} bytes; the limit is {limit} bytes."}
