@@ -1,13 +1,14 @@
 """Governance writes. Every service takes keyword-only arguments, checks permissions, runs in one transaction
 and appends to the audit ledger. Import from here; the modules behind are private."""
 
+from conduct.apps.governance.routing import route
 from conduct.apps.governance.services.audience import (
     CaseAudience,
+    CaseSpec,
     case_audience,
     committee_for_queue,
 )
 from conduct.apps.governance.services.cases import (
-    CaseSpec,
     case_create,
     case_open,
     case_open_many,
@@ -40,7 +41,6 @@ from conduct.apps.governance.services.recommendations import (
     recommendation_create,
     recommendation_escalate_overdue,
     recommendation_update,
-    route,
 )
 
 __all__ = [

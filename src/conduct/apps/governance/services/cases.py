@@ -9,10 +9,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import require, require_unit
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import LedgerItem, actor_label, ledger_append, ledger_append_many
 from conduct.apps.errors import Conflict, Forbidden, Invalid, raise_if
+from conduct.apps.governance.actions import GovernanceAction
 from conduct.apps.governance.models import (
     OFFICERS_QUEUE,
     Case,
@@ -43,7 +45,7 @@ _UNSET: Any = object()
 @transaction.atomic(savepoint=False)
 def case_open(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     dimension: str,
     queue: str,
@@ -77,7 +79,7 @@ def case_open(
 @transaction.atomic(savepoint=False)
 def case_open_many(
     *,
-    actor: Any,
+    actor: Actor,
     specs: Sequence[CaseSpec],
     ledger_first: Sequence[LedgerItem] = (),
     audience: CaseAudience | None = None,
@@ -138,7 +140,7 @@ def case_open_many(
             *ledger_first,
             *(
                 LedgerItem(
-                    "case.open",
+                    GovernanceAction.CASE_OPEN,
                     "case",
                     case.pk,
                     {
@@ -204,7 +206,7 @@ def _announce_new(cases: Sequence[Case], audience: CaseAudience) -> None:
 @transaction.atomic
 def case_create(
     *,
-    actor: User,
+    actor: Actor,
     title: str,
     dimension: str,
     queue: str,
@@ -218,9 +220,7 @@ def case_create(
     source: str = Case.Source.MANUAL,
 ) -> Case:
     """Open a case by hand (officers and administrators)."""
-    require(actor, "cases.open")
-    if org_unit is not None:
-        require_unit(actor, "cases.open", org_unit)
+    authorize(actor, "cases.open", unit=org_unit)
     errors: dict[str, str] = {}
     if queue != OFFICERS_QUEUE and committee_for_queue(queue) is None:
         errors["queue"] = f"Expected {OFFICERS_QUEUE} or a committee slug."
@@ -277,7 +277,7 @@ def case_update(
         case.save(update_fields=list(changes))
         ledger_append(
             actor=actor,
-            action="case.update",
+            action=GovernanceAction.CASE_UPDATE,
             object_type="case",
             object_id=case.pk,
             summary={k: v for k, v in changes.items() if k != "reminded_at"},
@@ -331,7 +331,7 @@ def case_transition(*, actor: User, case: Case, status: str, reason: str = "") -
     locked.save(update_fields=fields)
     ledger_append(
         actor=actor,
-        action="case.reopen" if reopening else "case.status",
+        action=GovernanceAction.CASE_REOPEN if reopening else GovernanceAction.CASE_STATUS,
         object_type="case",
         object_id=locked.pk,
         summary={"from": previous, "to": status, "reason": reason, "round": locked.round},

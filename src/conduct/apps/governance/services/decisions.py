@@ -12,11 +12,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import require
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import actor_label, ledger_append
 from conduct.apps.errors import Conflict, Forbidden, Invalid, raise_if
 from conduct.apps.governance import rules
+from conduct.apps.governance.actions import GovernanceAction
 from conduct.apps.governance.models import (
     Case,
     CaseDecision,
@@ -90,7 +92,7 @@ def case_vote(
     *, actor: User, case: Case, choice: str, rationale: str, conditions: list[str] | None = None
 ) -> Voted:
     """Cast the actor's vote on a committee case, then decide the case if the committee's rule is now met."""
-    require(actor, "cases.vote")
+    authorize(actor, "cases.vote")
     require_participant(actor, case)
     case = (
         Case.objects.select_for_update(of=("self",))
@@ -138,7 +140,7 @@ def case_vote(
         case.save(update_fields=["status"])
     ledger_append(
         actor=actor,
-        action="case.vote",
+        action=GovernanceAction.CASE_VOTE,
         object_type="case",
         object_id=case.pk,
         summary={"round": case.round, "choice": choice, "conditions": kept, "rationale": rationale},
@@ -148,7 +150,7 @@ def case_vote(
     return Voted(vote, tally, decision)
 
 
-def evaluate(*, actor: Any, case: Case) -> tuple[rules.Tally | None, CaseDecision | None]:
+def evaluate(*, actor: Actor, case: Case) -> tuple[rules.Tally | None, CaseDecision | None]:
     """Apply the committee's rule to the current round; record the decision when it is met."""
     case = Case.objects.select_related("committee", "gate_decision").get(pk=case.pk)
     tally = current_tally(case)
@@ -200,7 +202,7 @@ def case_decide(
     *, actor: User, case: Case, outcome: str, rationale: str, conditions: list[str] | None = None
 ) -> CaseDecision:
     """A compliance officer decides a case of the officers' queue alone, with a rationale on record."""
-    require(actor, "cases.decide")
+    authorize(actor, "cases.decide")
     require_participant(actor, case)
     case = (
         Case.objects.select_for_update(of=("self",))
@@ -236,7 +238,7 @@ def case_decide(
 
 def record_decision(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     outcome: str,
     rationale: str,
@@ -285,7 +287,7 @@ def record_decision(
     case.save(update_fields=["status", "decided_at"])
     ledger_append(
         actor=actor,
-        action="case.decide",
+        action=GovernanceAction.CASE_DECIDE,
         object_type="case",
         object_id=case.pk,
         summary={
@@ -307,7 +309,7 @@ def record_decision(
 
 
 def _conditions_to_recommendations(
-    actor: Any, case: Case, decision: CaseDecision, conditions: list[str]
+    actor: Actor, case: Case, decision: CaseDecision, conditions: list[str]
 ) -> None:
     unit = _unit_for(case)
     if decision.binding:

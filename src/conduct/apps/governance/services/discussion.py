@@ -11,6 +11,7 @@ from django.db import transaction
 from conduct.apps.accounts.models import User
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Forbidden, raise_if
+from conduct.apps.governance.actions import GovernanceAction
 from conduct.apps.governance.models import (
     Case,
     CaseComment,
@@ -52,7 +53,7 @@ def case_comment_add(*, actor: User, case: Case, body: str) -> CaseComment:
     comment = CaseComment.objects.create(case=case, author=actor, body=body)
     ledger_append(
         actor=actor,
-        action="case.comment",
+        action=GovernanceAction.CASE_COMMENT,
         object_type="case",
         object_id=case.pk,
         summary={"comment": comment.pk, "sha256": hashlib.sha256(body.encode()).hexdigest()},
@@ -113,7 +114,7 @@ def case_document_add(
     document.save()
     ledger_append(
         actor=actor,
-        action="case.document",
+        action=GovernanceAction.CASE_DOCUMENT,
         object_type="case",
         object_id=case.pk,
         summary={
@@ -145,7 +146,7 @@ def conflict_declare(*, actor: User, case: Case, reason: str) -> ConflictDeclara
     declaration = ConflictDeclaration.objects.create(case=case, user=actor, reason=reason)
     ledger_append(
         actor=actor,
-        action="case.conflict",
+        action=GovernanceAction.CASE_CONFLICT,
         object_type="case",
         object_id=case.pk,
         summary={"user": actor.username, "reason": reason},

@@ -9,10 +9,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import SCHEDULER, Actor
 from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import can, require, require_unit, unit_in_scope
+from conduct.apps.accounts.scoping import authorize, can, unit_in_scope
 from conduct.apps.audit.services import actor_label, ledger_append
 from conduct.apps.errors import Forbidden, Invalid, raise_if
+from conduct.apps.governance.actions import GovernanceAction
 from conduct.apps.governance.models import Case, CaseDecision, Recommendation
 from conduct.apps.governance.routing import route
 from conduct.apps.governance.services._common import (
@@ -32,7 +34,7 @@ REMIND_DAYS_BEFORE = 3
 
 def recommendation_record(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     org_unit: OrgUnit,
     due_date: date,
@@ -67,7 +69,7 @@ def recommendation_record(
     item.assignees.set(liaisons)
     ledger_append(
         actor=actor,
-        action="recommendation.create",
+        action=GovernanceAction.RECOMMENDATION_CREATE,
         object_type="recommendation",
         object_id=item.pk,
         summary={
@@ -114,8 +116,7 @@ def recommendation_create(
     case: Case | None = None,
 ) -> Recommendation:
     """An officer records a recommendation (from an audit, an advisory opinion or their own review) or a task."""
-    require(actor, "recommendations.create")
-    require_unit(actor, "recommendations.create", org_unit)
+    authorize(actor, "recommendations.create", unit=org_unit)
     if due_date < timezone.localdate():
         raise Invalid("The due date has passed.", fields={"due_date": "Must be today or later."})
     return recommendation_record(
@@ -153,7 +154,7 @@ def recommendation_update(
     due_date: Any = _UNSET,
 ) -> Recommendation:
     """Work an item: record progress and the evidence that it is done. Done needs evidence."""
-    require(actor, "recommendations.update")
+    authorize(actor, "recommendations.update")
     item = (
         Recommendation.objects.select_for_update(of=("self",))
         .select_related("org_unit")
@@ -206,7 +207,7 @@ def recommendation_update(
     item.save(update_fields=list(changes))
     ledger_append(
         actor=actor,
-        action="recommendation.update",
+        action=GovernanceAction.RECOMMENDATION_UPDATE,
         object_type="recommendation",
         object_id=item.pk,
         summary={k: v for k, v in changes.items() if k not in ("first_response_at", "reminded_at")},
@@ -216,12 +217,11 @@ def recommendation_update(
 
 @transaction.atomic
 def recommendation_escalate_overdue(
-    *, actor: Any = "system", today: date | None = None
+    *, actor: Actor = SCHEDULER, today: date | None = None
 ) -> list[Recommendation]:
     """Escalate every overdue item not yet escalated: tell the compliance officers (and the assignees), and mark
     it escalated. Running it again the same day, or the next, escalates nothing twice."""
-    if isinstance(actor, User):
-        require(actor, "recommendations.escalate")
+    authorize(actor, "recommendations.escalate")
     day = today or timezone.localdate()
     overdue = list(
         Recommendation.objects.select_for_update(of=("self",))
@@ -237,7 +237,7 @@ def recommendation_escalate_overdue(
         days = (day - item.due_date).days
         ledger_append(
             actor=actor,
-            action="recommendation.escalate",
+            action=GovernanceAction.RECOMMENDATION_ESCALATE,
             object_type="recommendation",
             object_id=item.pk,
             summary={
@@ -259,7 +259,7 @@ def recommendation_escalate_overdue(
 
 @transaction.atomic
 def deadline_reminders_send(
-    *, actor: Any = "system", today: date | None = None, within_days: int = REMIND_DAYS_BEFORE
+    *, actor: Actor = SCHEDULER, today: date | None = None, within_days: int = REMIND_DAYS_BEFORE
 ) -> int:
     """Remind once, a few days ahead: assignees of items falling due, and members yet to vote on cases falling due."""
     day = today or timezone.localdate()
@@ -288,7 +288,7 @@ def deadline_reminders_send(
         )
         ledger_append(
             actor=actor,
-            action="recommendation.remind",
+            action=GovernanceAction.RECOMMENDATION_REMIND,
             object_type="recommendation",
             object_id=item.pk,
             summary={"due_date": item.due_date},
@@ -322,7 +322,7 @@ def deadline_reminders_send(
         )
         ledger_append(
             actor=actor,
-            action="case.remind",
+            action=GovernanceAction.CASE_REMIND,
             object_type="case",
             object_id=case.pk,
             summary={"due_at": case.due_at, "reminded": [u.username for u in users]},
