@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from django.db import transaction
@@ -160,11 +159,11 @@ def test_a_requested_review_opens_a_case_per_referral_after_the_decisions_own_le
 
 
 @pytest.mark.django_db
-def test_a_recorded_review_decision_opens_its_cases_in_the_same_append(officer: Any) -> None:
+def test_a_recorded_review_decision_opens_its_cases_in_the_same_append() -> None:
     """Through the gate service: the decision's entry, then its cases', as before the events."""
     before = _last_seq()
     decided = gate_services.gate_decide(
-        actor=officer, gate="sales_deal", subject=dict(TEC_DEAL, reference="EV-1")
+        actor=UserFactory(), gate="sales_deal", subject=dict(TEC_DEAL, reference="EV-1")
     )
     cases = list(decided.decision.cases.order_by("pk"))
     assert decided.decision.opened_case_ids == [c.pk for c in cases] and cases
