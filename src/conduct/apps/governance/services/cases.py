@@ -90,6 +90,23 @@ def case_open_many(
     (the gate decision): they go on the chain just ahead of the cases' entries, in the same append.
     `audience` is `case_audience` read beforehand; without it (or when it does not cover every spec) it is
     read here. No permission check, as for `case_open`."""
+    _check_specs(specs)
+    if audience is None or not audience.covers(specs):
+        audience = case_audience(queues=[s.queue for s in specs], units=[s.org_unit for s in specs])
+    now = timezone.now()
+    label = actor_label(actor)
+    cases = [_new_case(spec, audience, label, now) for spec in specs]
+    Case.objects.bulk_create(cases)
+    ledger_append_many(
+        actor=actor,
+        items=[*ledger_first, *(_opened(case, spec) for case, spec in zip(cases, specs, strict=True))],
+    )
+    _announce_new(cases, audience)
+    return cases
+
+
+def _check_specs(specs: Sequence[CaseSpec]) -> None:
+    """Refuse the whole batch, naming each bad field, before anything is written."""
     errors: dict[str, str] = {}
     for spec in specs:
         if spec.dimension not in Dimension.values:
@@ -101,63 +118,51 @@ def case_open_many(
         clean_text(spec.title, "title", errors, limit=300)
         clean_rights(spec.rights, errors)
     raise_if(errors, "The case is not valid.")
-    if audience is None or not audience.covers(specs):
-        audience = case_audience(queues=[s.queue for s in specs], units=[s.org_unit for s in specs])
-    now = timezone.now()
-    cases = []
-    for spec in specs:
-        description, queue = spec.description, spec.queue
-        committee = audience.committees.get(queue) if queue != OFFICERS_QUEUE else None
-        if committee is None and queue != OFFICERS_QUEUE:
-            # A referral to a committee this installation does not have must not fall into a queue nobody reads.
-            description = f"{description}\n\n(Referred to {queue!r}, which is not a committee here.)".strip()
-            queue = OFFICERS_QUEUE
-        subject_type, subject_ref = spec.subject_type, spec.subject_ref
-        if spec.gate_decision is not None and not subject_type:
-            subject_type = Case.SubjectType.GATE_DECISION
-            subject_ref = spec.gate_decision.reference or f"decision {spec.gate_decision.pk}"
-        cases.append(
-            Case(
-                title=spec.title.strip(),
-                description=description,
-                dimension=spec.dimension,
-                rights=list(dict.fromkeys(spec.rights or [])),
-                committee=committee,
-                queue=committee.slug if committee else queue,
-                source=spec.source,
-                subject_type=subject_type,
-                subject_ref=subject_ref[:200],
-                gate_decision=spec.gate_decision,
-                org_unit=spec.org_unit,
-                opened_by=actor_label(actor),
-                due_at=now + timedelta(days=spec.due_days) if spec.due_days else None,
-            )
-        )
-    Case.objects.bulk_create(cases)
-    ledger_append_many(
-        actor=actor,
-        items=[
-            *ledger_first,
-            *(
-                LedgerItem(
-                    GovernanceAction.CASE_OPEN,
-                    "case",
-                    case.pk,
-                    {
-                        "title": case.title,
-                        "queue": case.queue,
-                        "source": case.source,
-                        "dimension": case.dimension,
-                        "gate_decision": getattr(spec.gate_decision, "pk", None),
-                        "rights": case.rights,
-                    },
-                )
-                for case, spec in zip(cases, specs, strict=True)
-            ),
-        ],
+
+
+def _new_case(spec: CaseSpec, audience: CaseAudience, opened_by: str, now: datetime) -> Case:
+    """The unsaved case a spec opens, on its committee's queue or (no such committee) the officers'."""
+    description, queue = spec.description, spec.queue
+    committee = audience.committees.get(queue) if queue != OFFICERS_QUEUE else None
+    if committee is None and queue != OFFICERS_QUEUE:
+        # A referral to a committee this installation does not have must not fall into a queue nobody reads.
+        description = f"{description}\n\n(Referred to {queue!r}, which is not a committee here.)".strip()
+        queue = OFFICERS_QUEUE
+    subject_type, subject_ref = spec.subject_type, spec.subject_ref
+    if spec.gate_decision is not None and not subject_type:
+        subject_type = Case.SubjectType.GATE_DECISION
+        subject_ref = spec.gate_decision.reference or f"decision {spec.gate_decision.pk}"
+    return Case(
+        title=spec.title.strip(),
+        description=description,
+        dimension=spec.dimension,
+        rights=list(dict.fromkeys(spec.rights or [])),
+        committee=committee,
+        queue=committee.slug if committee else queue,
+        source=spec.source,
+        subject_type=subject_type,
+        subject_ref=subject_ref[:200],
+        gate_decision=spec.gate_decision,
+        org_unit=spec.org_unit,
+        opened_by=opened_by,
+        due_at=now + timedelta(days=spec.due_days) if spec.due_days else None,
     )
-    _announce_new(cases, audience)
-    return cases
+
+
+def _opened(case: Case, spec: CaseSpec) -> LedgerItem:
+    return LedgerItem(
+        GovernanceAction.CASE_OPEN,
+        "case",
+        case.pk,
+        {
+            "title": case.title,
+            "queue": case.queue,
+            "source": case.source,
+            "dimension": case.dimension,
+            "gate_decision": getattr(spec.gate_decision, "pk", None),
+            "rights": case.rights,
+        },
+    )
 
 
 def _announce(case: Case, what: str) -> None:

@@ -249,24 +249,10 @@ def record_decision(
     dissent: list[dict[str, Any]],
 ) -> CaseDecision:
     """Write the immutable decision record, resolve the gate decision, and turn conditions into recommendations."""
-    gate_outcome, note = "", ""
     gate = case.gate_decision
     if gate is not None and outcome == DecisionOutcome.APPROVE_WITH_CONDITIONS and binding:
         conditions = list(dict.fromkeys([*conditions, *gate.result.get("conditions", [])]))
-    if gate is not None:
-        if not binding:
-            note = "An advisory opinion: the gate decision is left for a binding decision."
-        elif gate.resolved_at is not None:
-            note = (
-                f"Gate decision {gate.pk} was already resolved by case {gate.resolution_case_id}; it stands."
-            )
-        else:
-            gate_outcome = GATE_OUTCOME[outcome]
-            emit(
-                GateReviewDecided(
-                    actor=actor, gate_decision=gate, outcome=gate_outcome, rationale=rationale, case=case
-                )
-            )
+    gate_outcome, note = _resolve_gate(actor, case, outcome, rationale, binding)
     now = timezone.now()
     decision = CaseDecision.objects.create(
         case=case,
@@ -306,6 +292,28 @@ def record_decision(
         _conditions_to_recommendations(actor, case, decision, conditions)
     _announce_decision(case, decision)
     return decision
+
+
+def _resolve_gate(actor: Actor, case: Case, outcome: str, rationale: str, binding: bool) -> tuple[str, str]:
+    """A binding decision on a gate review resolves the gate decision (GateReviewDecided, handled by the gates):
+    the outcome the gate now gives, and a note when it is left as it is."""
+    gate = case.gate_decision
+    if gate is None:
+        return "", ""
+    if not binding:
+        return "", "An advisory opinion: the gate decision is left for a binding decision."
+    if gate.resolved_at is not None:
+        return (
+            "",
+            f"Gate decision {gate.pk} was already resolved by case {gate.resolution_case_id}; it stands.",
+        )
+    gate_outcome = GATE_OUTCOME[outcome]
+    emit(
+        GateReviewDecided(
+            actor=actor, gate_decision=gate, outcome=gate_outcome, rationale=rationale, case=case
+        )
+    )
+    return gate_outcome, ""
 
 
 def _conditions_to_recommendations(

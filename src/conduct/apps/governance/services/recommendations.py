@@ -84,23 +84,30 @@ def recommendation_record(
             "decision": decision.pk if decision else None,
         },
     )
+    _announce_new(item, org_unit, routed_unit, liaisons)
+    return item
+
+
+def _announce_new(
+    item: Recommendation, org_unit: OrgUnit, routed_unit: OrgUnit | None, liaisons: list[User]
+) -> None:
+    """Tell the liaisons an item was routed to, or the officers that nobody could be."""
     link = recommendation_link(item.pk)
     if liaisons:
         via = "" if routed_unit == org_unit else f" (routed from {org_unit.name}, which has no liaison)"
         notify(
             users=liaisons,
             kind=Notification.Kind.ASSIGNMENT,
-            text=f"New {item.get_kind_display().lower()} for {org_unit.name}{via}, due {due_date}: {title}",
+            text=f"New {item.get_kind_display().lower()} for {org_unit.name}{via}, due {item.due_date}: {item.title}",
             link=link,
         )
     else:
         notify(
             users=officers_for(org_unit),
             kind=Notification.Kind.ASSIGNMENT,
-            text=f"No liaison in {org_unit.name} or above it to route this to, due {due_date}: {title}",
+            text=f"No liaison in {org_unit.name} or above it to route this to, due {item.due_date}: {item.title}",
             link=link,
         )
-    return item
 
 
 @transaction.atomic
@@ -181,19 +188,7 @@ def recommendation_update(
             changes["due_date"] = due_date
             changes["escalated_at"] = changes["reminded_at"] = None
     if status is not None and status != item.status:
-        moves = LIAISON_MOVES.get(item.status, ()) + (OFFICER_MOVES.get(item.status, ()) if officer else ())
-        if status not in Recommendation.Status.values:
-            errors["status"] = f"Expected one of {', '.join(Recommendation.Status.values)}."
-        elif status not in moves:
-            errors["status"] = (
-                f"From {item.status} you may move it to {', '.join(moves)}."
-                if moves
-                else f"A {item.get_status_display().lower()} item is not changed by you."
-            )
-        else:
-            changes["status"] = status
-            if status == Recommendation.Status.DONE and not changes.get("evidence", item.evidence):
-                errors["evidence"] = "Say what shows it is done (a document, a link, a reference)."
+        _check_move(item, status, officer, changes, errors)
     raise_if(errors, "The update is not valid.")
     if not changes:
         return item
@@ -213,6 +208,25 @@ def recommendation_update(
         summary={k: v for k, v in changes.items() if k not in ("first_response_at", "reminded_at")},
     )
     return item
+
+
+def _check_move(
+    item: Recommendation, status: str, officer: bool, changes: dict[str, Any], errors: dict[str, str]
+) -> None:
+    """Whether the actor may move the item to `status` (into `changes`), or why not (into `errors`)."""
+    moves = LIAISON_MOVES.get(item.status, ()) + (OFFICER_MOVES.get(item.status, ()) if officer else ())
+    if status not in Recommendation.Status.values:
+        errors["status"] = f"Expected one of {', '.join(Recommendation.Status.values)}."
+    elif status not in moves:
+        errors["status"] = (
+            f"From {item.status} you may move it to {', '.join(moves)}."
+            if moves
+            else f"A {item.get_status_display().lower()} item is not changed by you."
+        )
+    else:
+        changes["status"] = status
+        if status == Recommendation.Status.DONE and not changes.get("evidence", item.evidence):
+            errors["evidence"] = "Say what shows it is done (a document, a link, a reference)."
 
 
 @transaction.atomic
@@ -264,7 +278,11 @@ def deadline_reminders_send(
     """Remind once, a few days ahead: assignees of items falling due, and members yet to vote on cases falling due."""
     day = today or timezone.localdate()
     horizon = day + timedelta(days=within_days)
-    sent = 0
+    now = timezone.now()
+    return _remind_items(actor, day, horizon, now) + _remind_cases(actor, day, horizon, now)
+
+
+def _remind_items(actor: Actor, day: date, horizon: date, now: datetime) -> int:
     items = (
         Recommendation.objects.select_for_update(of=("self",))
         .filter(
@@ -276,7 +294,7 @@ def deadline_reminders_send(
         .select_related("org_unit")
         .prefetch_related("assignees")
     )
-    now = timezone.now()
+    sent = 0
     for item in items:
         item.reminded_at = now
         item.save(update_fields=["reminded_at"])
@@ -294,6 +312,10 @@ def deadline_reminders_send(
             summary={"due_date": item.due_date},
         )
         sent += 1
+    return sent
+
+
+def _remind_cases(actor: Actor, day: date, horizon: date, now: datetime) -> int:
     end = timezone.make_aware(datetime.combine(horizon + timedelta(days=1), time.min))
     cases = (
         Case.objects.select_for_update(of=("self",))
@@ -305,6 +327,7 @@ def deadline_reminders_send(
         )
         .select_related("committee", "org_unit")
     )
+    sent = 0
     for case in cases:
         case.reminded_at = now
         case.save(update_fields=["reminded_at"])
