@@ -3,8 +3,8 @@
 1. Pages and API endpoints (every `views` and `api` module or package under conduct/apps) do not write through
    the ORM: writes go through the services, which check permissions and ledger them.
 2. No function-level import crosses apps (`from conduct.apps.<other> import ...` inside a function): imports
-   that dodge a cycle hide a dependency the contracts in pyproject.toml would otherwise catch; use an event or a
-   provider (conduct.events) instead.
+   that dodge a cycle hide a dependency the contracts in pyproject.toml would otherwise catch; use an event or
+   a provider (conduct.events) instead.
 
 Files of other apps that still break a rule are named in the allow-lists below, each to be removed as that app
 is brought in line (`python -c "from tests.test_layers import stale; print(stale())"` lists those now clean).
@@ -19,8 +19,8 @@ import pytest
 
 APPS = Path(__file__).resolve().parents[1] / "src" / "conduct" / "apps"
 
-# Method names that write through the ORM. `update` and `delete` count only on a queryset or a manager (called on
-# `.objects`, `.filter(...)`, `.exclude(...)`, `.all()`...), so a dict's update is not taken for one.
+# Method names that write through the ORM. `update` and `delete` count only on a queryset or a manager (called
+# on `.objects`, `.filter(...)`, `.exclude(...)`, `.all()`...), so a dict's update is not taken for one.
 WRITES = {"save", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
 QUERYSET_WRITES = {"update", "delete"}
 QUERYSET_SOURCES = {

@@ -122,8 +122,9 @@ def gate_decide(
     idempotency_key: str | None = None,
     today: date | None = None,
 ) -> Decided:
-    """Decide and record. With an idempotency key, a replay of the same request returns the first decision.
-    A user decides for `org_unit` (a unit or its code; default: their home unit), which must lie in their scope."""
+    """Decide and record. With an idempotency key, a replay of the same request returns the first decision. A
+    user decides for `org_unit` (a unit or its code; default: their home unit), which must lie in their scope.
+    """
     actor = actor or CLI  # a caller not yet passing a SystemActor means the operator, as it always has
     if isinstance(org_unit, str):
         authorize(
@@ -184,7 +185,8 @@ def _earlier(label: str, idempotency_key: str) -> GateDecision | None:
     return GateDecision.objects.filter(actor_label=label, idempotency_key=idempotency_key).first()
 
 
-# The two reads every recorded decision makes, as plain SQL: on SQLite the second runs in the one writer's turn.
+# The two reads every recorded decision makes, as plain SQL: on SQLite the second runs in the one writer's
+# turn.
 def _pack_version_stored(version: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM gates_policypackversion WHERE version = %s", [version])
@@ -195,8 +197,8 @@ def _latest_decision_id(gate: str, reference: str) -> int | None:
     """The latest earlier decision on the same subject (index gate_decision_latest)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id FROM gates_gatedecision WHERE gate = %s AND reference = %s ORDER BY created_at DESC, id DESC"
-            " LIMIT 1",
+            "SELECT id FROM gates_gatedecision WHERE gate = %s AND reference = %s"
+            " ORDER BY created_at DESC, id DESC LIMIT 1",
             [gate, reference],
         )
         row = cursor.fetchone()
@@ -285,7 +287,7 @@ def _prepare(
 def _record(
     pending: _Pending, decision: Decision, actor: Actor, *, pack_seen: bool = False, audience: Any = None
 ) -> GateDecision:
-    """Insert the decision (plain SQL: this runs in the one writer's turn), ledger it, open its review cases."""
+    """Insert the decision (plain SQL: this is the one writer's turn), ledger it, open its review cases."""
     row = pending.row
     if not pack_seen:
         _register_pack_version(actor)
@@ -336,8 +338,9 @@ def _default_reference(gate: str, subject: dict[str, Any]) -> str:
 def _request_review(
     actor: Actor, row: GateDecision, decision: Decision, entry: LedgerItem, audience: Any
 ) -> list[Any]:
-    """Ask governance (GateReviewRequested) to open a case per referral; the decision's entry goes first on the
-    ledger, in the same append as the cases'. Returns the cases opened (none: the entry is not yet ledgered)."""
+    """Ask governance (GateReviewRequested) to open a case per referral; the decision's entry goes first on
+    the ledger, in the same append as the cases'. Returns the cases opened (none: the entry is not yet
+    ledgered)."""
     if not decision.referrals:
         return []
     results = emit(

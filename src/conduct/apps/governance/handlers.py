@@ -73,7 +73,8 @@ def open_grievance_case(event: GrievanceRaised) -> Case:
 
 @subscribe(AccessIncidentRaised, name="governance.open_access_incident_case")
 def open_access_incident_case(event: AccessIncidentRaised) -> Case:
-    """A device was accessed without a grant covering it: an incident case (product, privacy) for the officers."""
+    """A device was accessed without a grant covering it: an incident case (product, privacy) for the
+    officers."""
     customer = getattr(event.customer, "name", event.customer)
     return case_open(
         actor=event.actor,

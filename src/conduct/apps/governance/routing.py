@@ -7,7 +7,8 @@ from conduct.apps.accounts.models import Liaison, OrgUnit, User
 
 
 def route(unit: OrgUnit) -> tuple[OrgUnit | None, list[User]]:
-    """The liaisons an item for `unit` goes to: the unit's own, else those of the nearest ancestor that has any."""
+    """The liaisons an item for `unit` goes to: the unit's own, else those of the nearest ancestor that has
+    any."""
     chain = list(reversed(unit.ancestor_ids)) or [unit.pk]
     liaisons = Liaison.objects.filter(org_unit_id__in=chain, user__is_active=True).select_related(
         "user", "org_unit"

@@ -179,8 +179,8 @@ class Network:
 
 
 def liaison_network(*, actor: User, today: date | None = None) -> Network:
-    """Per unit the actor can see: its liaisons (or where its items are routed), open and overdue items, and the
-    median time from assignment to the liaison's first response."""
+    """Per unit the actor can see: its liaisons (or where its items are routed), open and overdue items, and
+    the median time from assignment to the liaison's first response."""
     day = today or timezone.localdate()
     units = list(orgunit_list(actor=actor).filter(is_active=True))
     rows = {u.pk: UnitCoverage(unit=u) for u in units}

@@ -50,6 +50,6 @@ def case_for(actor: User, case_id: int) -> Case:
 
 
 def committee_for(actor: User, committee_id: int) -> Committee:
-    """The committee a path names, read before a service changes it (403 for a role that may not read them)."""
+    """The committee a path names, read before a service changes it (403 for a role that may not read one)."""
     require(actor, "committees.view")
     return selectors.committee_get(actor=actor, committee_id=committee_id)

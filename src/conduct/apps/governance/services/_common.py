@@ -48,7 +48,8 @@ def conflicted_user_ids(case: Case) -> set[int]:
 
 
 def manages(actor: User, case: Case) -> bool:
-    """Officers and administrators manage every case they can see; a chair or secretary manages their committee's."""
+    """Officers and administrators manage every case they can see; a chair or secretary manages their
+    committee's."""
     if can(actor, "cases.manage"):
         return True
     member = seat(case, actor)
@@ -110,7 +111,8 @@ def clean_rights(rights: Iterable[str] | None, errors: dict[str, str]) -> list[s
     unknown = [r for r in values if r not in HumanRight.values]
     if unknown:
         errors["rights"] = (
-            f"Unknown right(s) {', '.join(map(str, unknown))}; expected some of {', '.join(HumanRight.values)}."
+            f"Unknown right(s) {', '.join(map(str, unknown))}; "
+            f"expected some of {', '.join(HumanRight.values)}."
         )
     return values
 

@@ -54,8 +54,9 @@ class CaseAudience:
     units: frozenset[int | None]
 
     def covers(self, specs: Sequence[CaseSpec]) -> bool:
-        """Whether everything opening `specs` needs was read: each committee queue, and the officers of the unit
-        of each case that goes to the officers' queue (by name, or because its committee is not found)."""
+        """Whether everything opening `specs` needs was read: each committee queue, and the officers of the
+        unit of each case that goes to the officers' queue (by name, or because its committee is not found).
+        """
         for s in specs:
             if s.queue != OFFICERS_QUEUE and s.queue not in self.queues:
                 return False
@@ -95,8 +96,8 @@ def case_audience(*, queues: Iterable[str], units: Iterable[OrgUnit | None]) -> 
 
 
 def committees_for_queues(queues: Iterable[str]) -> dict[str, Committee]:
-    """The committee each queue names, in one query. Policy packs say `technical-ethics-committee`; a committee
-    may be registered as `technical-ethics` — either spelling finds it."""
+    """The committee each queue names, in one query. Policy packs say `technical-ethics-committee`; a
+    committee may be registered as `technical-ethics` — either spelling finds it."""
     candidates = {q: [q, q.removesuffix("-committee"), f"{q}-committee"] for q in queues}
     if not candidates:
         return {}

@@ -301,7 +301,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 @transaction.atomic
 def case_transition(*, actor: User, case: Case, status: str, reason: str = "") -> Case:
-    """Move a case along open -> under review -> (decided) -> closed; reopening starts a new round of votes."""
+    """Move a case: open -> under review -> (decided) -> closed; reopening starts a new round of votes."""
     require_participant(actor, case)
     if not manages(actor, case):
         raise Forbidden(

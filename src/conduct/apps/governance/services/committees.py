@@ -188,7 +188,7 @@ def committee_member_update(
     role: str | None = None,
     term_end: Any = _UNSET,
 ) -> CommitteeMember:
-    """Change a member's role or end their term (a member leaves by their term ending, so the record stays)."""
+    """Change a member's role or end their term (a member leaves by their term ending: the record stays)."""
     actor = actor or SYSTEM  # a caller not yet passing a SystemActor: the ledger names it "system", as before
     authorize(actor, "committees.manage")
     errors: dict[str, str] = {}

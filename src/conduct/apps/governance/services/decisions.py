@@ -166,7 +166,8 @@ def evaluate(*, actor: Actor, case: Case) -> tuple[rules.Tally | None, CaseDecis
     dissent = [v for v in counted if v.choice != VoteChoice.ABSTAIN and v not in majority]
     lines = [f"Decided by vote of the {case.committee.name}: {tally.reason}"]  # type: ignore[union-attr]
     lines += [
-        f"- {v.voter.display_name} ({v.get_voter_role_display()}, {v.get_choice_display().lower()}): {v.rationale}"
+        f"- {v.voter.display_name} ({v.get_voter_role_display()}, {v.get_choice_display().lower()}): "
+        f"{v.rationale}"
         for v in majority
     ]
     summary = {
@@ -248,7 +249,8 @@ def record_decision(
     tally: dict[str, Any],
     dissent: list[dict[str, Any]],
 ) -> CaseDecision:
-    """Write the immutable decision record, resolve the gate decision, and turn conditions into recommendations."""
+    """Write the immutable decision record, resolve the gate decision, and turn conditions into
+    recommendations."""
     gate = case.gate_decision
     if gate is not None and outcome == DecisionOutcome.APPROVE_WITH_CONDITIONS and binding:
         conditions = list(dict.fromkeys([*conditions, *gate.result.get("conditions", [])]))
@@ -295,8 +297,8 @@ def record_decision(
 
 
 def _resolve_gate(actor: Actor, case: Case, outcome: str, rationale: str, binding: bool) -> tuple[str, str]:
-    """A binding decision on a gate review resolves the gate decision (GateReviewDecided, handled by the gates):
-    the outcome the gate now gives, and a note when it is left as it is."""
+    """A binding decision on a gate review resolves the gate decision (GateReviewDecided, handled by the
+    gates): the outcome the gate now gives, and a note when it is left as it is."""
     gate = case.gate_decision
     if gate is None:
         return "", ""
@@ -342,12 +344,14 @@ def _conditions_to_recommendations(
             due_date=due,
             case=case,
             decision=decision,
-            description=f"{decision.get_outcome_display()} in case {case.pk} ({case.title}), round {decision.round}.",
+            description=(
+                f"{decision.get_outcome_display()} in case {case.pk} ({case.title}), round {decision.round}."
+            ),
         )
 
 
 def _unit_for(case: Case) -> OrgUnit:
-    """Where the conditions of a decision are carried out: the gate decision's unit, the case's, or the root."""
+    """Where a decision's conditions are carried out: the gate decision's unit, the case's, or the root."""
     gate = case.gate_decision
     unit = (gate.org_unit if gate is not None else None) or case.org_unit
     if unit is None:
@@ -369,7 +373,8 @@ def _announce_decision(case: Case, decision: CaseDecision) -> None:
         users.append(gate.actor)  # type: ignore[arg-type]
     what = decision.get_outcome_display().lower()
     if decision.gate_outcome:
-        what += f": the {gate.get_gate_display().lower()} may {'proceed' if decision.gate_outcome == 'allow' else 'not proceed'}"  # type: ignore[union-attr]
+        may = "proceed" if decision.gate_outcome == "allow" else "not proceed"
+        what += f": the {gate.get_gate_display().lower()} may {may}"  # type: ignore[union-attr]
     notify(
         users=users,
         kind=Notification.Kind.DECISION,

@@ -91,7 +91,7 @@ def _check_document(filename: str, content: bytes, errors: dict[str, str]) -> tu
 def case_document_add(
     *, actor: User, case: Case, filename: str, content: bytes, kind: str = DocumentKind.EVIDENCE
 ) -> CaseDocument:
-    """Attach a document (PDF, image, office file or text, at most 10 MiB; the content must match its type)."""
+    """Attach a document (PDF, image, office file or text, at most 10 MiB, its content matching its type)."""
     require_participant(actor, case)
     if case.status == Case.Status.CLOSED:
         raise Conflict("The case is closed; reopen it to add documents.")

@@ -44,7 +44,7 @@ def recommendation_record(
     case: Case | None = None,
     decision: CaseDecision | None = None,
 ) -> Recommendation:
-    """Create and route one item. No permission check: callers (a decision, `recommendation_create`) hold it."""
+    """Create and route one item. No permission check here: callers (a decision, an officer) hold it."""
     errors: dict[str, str] = {}
     title = clean_text(title, "title", errors, limit=300)
     description = clean_text(description, "description", errors, required=False)
@@ -98,14 +98,20 @@ def _announce_new(
         notify(
             users=liaisons,
             kind=Notification.Kind.ASSIGNMENT,
-            text=f"New {item.get_kind_display().lower()} for {org_unit.name}{via}, due {item.due_date}: {item.title}",
+            text=(
+                f"New {item.get_kind_display().lower()} for {org_unit.name}{via}, "
+                f"due {item.due_date}: {item.title}"
+            ),
             link=link,
         )
     else:
         notify(
             users=officers_for(org_unit),
             kind=Notification.Kind.ASSIGNMENT,
-            text=f"No liaison in {org_unit.name} or above it to route this to, due {item.due_date}: {item.title}",
+            text=(
+                f"No liaison in {org_unit.name} or above it to route this to, "
+                f"due {item.due_date}: {item.title}"
+            ),
             link=link,
         )
 
@@ -122,7 +128,7 @@ def recommendation_create(
     source: str = Recommendation.Source.OFFICER,
     case: Case | None = None,
 ) -> Recommendation:
-    """An officer records a recommendation (from an audit, an advisory opinion or their own review) or a task."""
+    """An officer records a recommendation (from an audit, an advisory opinion, a review) or a task."""
     authorize(actor, "recommendations.create", unit=org_unit)
     if due_date < timezone.localdate():
         raise Invalid("The due date has passed.", fields={"due_date": "Must be today or later."})
@@ -233,8 +239,8 @@ def _check_move(
 def recommendation_escalate_overdue(
     *, actor: Actor = SCHEDULER, today: date | None = None
 ) -> list[Recommendation]:
-    """Escalate every overdue item not yet escalated: tell the compliance officers (and the assignees), and mark
-    it escalated. Running it again the same day, or the next, escalates nothing twice."""
+    """Escalate every overdue item not yet escalated: tell the compliance officers (and the assignees), and
+    mark it escalated. Running it again the same day, or the next, escalates nothing twice."""
     authorize(actor, "recommendations.escalate")
     day = today or timezone.localdate()
     overdue = list(
@@ -275,7 +281,8 @@ def recommendation_escalate_overdue(
 def deadline_reminders_send(
     *, actor: Actor = SCHEDULER, today: date | None = None, within_days: int = REMIND_DAYS_BEFORE
 ) -> int:
-    """Remind once, a few days ahead: assignees of items falling due, and members yet to vote on cases falling due."""
+    """Remind once, a few days ahead: assignees of items falling due, and members yet to vote on cases falling
+    due."""
     day = today or timezone.localdate()
     horizon = day + timedelta(days=within_days)
     now = timezone.now()

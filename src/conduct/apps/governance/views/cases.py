@@ -1,4 +1,5 @@
-"""Case pages: the list, opening one, the case page and its actions (vote, decide, discuss, documents, conflicts)."""
+"""Case pages: the list, opening one, the case page and its actions (vote, decide, discuss, documents,
+conflicts)."""
 
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
 
 
 def _gate_visible(actor: User, decision_id: int) -> bool:
-    """Whether the actor may open the gate decision the case reviews (the gates answer, through decision_for)."""
+    """Whether the actor may open the gate decision the case reviews (the gates answer: decision_for)."""
     try:
         decision_for(actor=actor, decision_id=decision_id)
     except NotFound:
@@ -181,7 +182,7 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _case_action(request: HttpRequest, case_id: int, form_name: str, form: Any, act: Any) -> HttpResponse:
-    """Validate `form`, run `act(actor, case, data)`, and come back to the case page (or show what was wrong)."""
+    """Validate `form`, run `act(actor, case, data)`, and return to the case page (or show what is wrong)."""
     actor = request_actor(request)
     require(actor, "cases.view")
     case = selectors.case_get(actor=actor, case_id=case_id)

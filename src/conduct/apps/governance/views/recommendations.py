@@ -64,10 +64,8 @@ def recommendation_create_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             item = services.recommendation_create(actor=actor, **form.cleaned_data)
-            messages.success(
-                request,
-                f"Recorded and routed to {', '.join(u.username for u in item.assignees.all()) or 'the compliance officers'}.",
-            )
+            routed_to = ", ".join(u.username for u in item.assignees.all()) or "the compliance officers"
+            messages.success(request, f"Recorded and routed to {routed_to}.")
             return redirect("recommendation", recommendation_id=item.pk)
         except ServiceError as exc:
             _form_errors(form, exc)
