@@ -134,9 +134,7 @@ def recommendation_update_view(request: HttpRequest, recommendation_id: int) -> 
 @login_required
 @require_POST
 def recommendation_escalate_view(request: HttpRequest) -> HttpResponse:
-    actor = request_actor(request)
-    require(actor, "recommendations.escalate")
-    escalated = services.recommendation_escalate_overdue(actor=actor)
+    escalated = services.recommendation_escalate_overdue(actor=request_actor(request))  # checks escalate
     messages.success(request, f"Escalated {len(escalated)} overdue item{'s' if len(escalated) != 1 else ''}.")
     return redirect("recommendations")
 
