@@ -17,10 +17,12 @@ class GateReviewRequested(Event):
     `ledger_first` (the decision's own entry) ahead of the cases' entries, so the ledger reads as before.
     The handler returns the list of cases it opened (the API answers with their ids).
 
-    actor: the acting user or system actor. decision: the GateDecision row (saved). referrals: the engine's
-    referrals (`.to` = the queue, `.rules`). reasons: the decision's reasons (`.rule`, `.message`).
-    ledger_first: LedgerItems to append before the cases' entries. audience: what `review_audience` answered
-    before the transaction (or None to read it inside).
+    actor: the acting user or system actor. decision: the GateDecision row (saved). title: the cases' title.
+    dimension: the programme dimension of the gate ("product", "supply_chain"). referrals: the engine's
+    referrals (`.to` = the queue, `.rules`). reasons: the decision's reasons (`.rule`, `.message`); a case's
+    description is the messages of its referral's rules. ledger_first: LedgerItems to append before the
+    cases' entries. audience: what `review_audience` answered before the transaction (or None to read it
+    inside). With no handler registered, the gates ledger the decision's entry themselves.
     """
 
     actor: Any
@@ -35,7 +37,8 @@ class GateReviewRequested(Event):
 
 gate_decide: Provider[..., Any] = Provider(
     "gates.gate_decide",
-    "Record a gate decision: gate_decide(*, actor, gate, subject, org_unit=None, ...) -> GateDecision. "
+    "Record a gate decision: gate_decide(*, actor, gate, subject, org_unit=None, idempotency_key=None, "
+    "today=None) -> Decided (.decision: the GateDecision, .created: False for an Idempotency-Key replay). "
     "Used by supplier onboarding.",
 )
 

@@ -1,4 +1,4 @@
-"""Events of the modules to come (grievances, device access): an incident was raised that officers must see."""
+"""Events of the modules to come (grievances, device access): an incident officers must see was raised."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ class GrievanceRaised(Event):
     case (source grievance) on the officers' queue and returns it. The grievance's text never travels in the
     event: only a reference and the handler-visible title.
 
-    actor, grievance_ref ("grievance 12"), title, dimension, org_unit (or None), rights (list of human rights).
-    """
+    actor, grievance_ref ("grievance 12"), title, dimension, org_unit (or None), rights (list of human
+    rights)."""
 
     actor: Any
     grievance_ref: str

@@ -331,8 +331,8 @@ def test_the_recorded_decision_is_exactly_what_reading_it_back_gives(api_client,
 def test_a_concurrent_request_with_the_same_key_gets_the_first_decision_from_the_real_constraint(
     officer, monkeypatch
 ):
-    """As if two requests with one Idempotency-Key both passed the early lookup: the second's INSERT breaks the
-    unique constraint, and it answers with the first decision, adding nothing to the ledger."""
+    """As if two requests with one Idempotency-Key both passed the early lookup: the second's INSERT breaks
+    the unique constraint, and it answers with the first decision, adding nothing to the ledger."""
     from conduct.apps.gates import services
 
     first = services.gate_decide(

@@ -29,7 +29,8 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
 
 
 def refer_to_tec(officer: Any) -> Any:
-    """Record TEC_DEAL for the UK branch as `officer`; the policy sends it to review. Returns the gate decision.
+    """Record TEC_DEAL for the UK branch as `officer`; the policy sends it to review. Returns the gate
+    decision.
 
     Plain functions so that other tests (the central authorization matrix) build the same case."""
     from conduct.apps.accounts.models import OrgUnit

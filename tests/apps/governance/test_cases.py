@@ -7,6 +7,7 @@ import base64
 
 import pytest
 
+from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.audit.models import LedgerEntry
 from conduct.apps.gates.models import GateDecision
@@ -73,7 +74,7 @@ def test_a_referral_to_a_committee_by_its_long_slug_or_an_unknown_one(officer):
     assert services.committee_for_queue("technical-ethics-committee").slug == "technical-ethics"
     assert services.committee_for_queue("global-advisory-committee").slug == "global-advisory"
     case = services.case_open(
-        actor="system", title="From a pack with a typo", dimension="product", queue="ethics-board"
+        actor=SYSTEM, title="From a pack with a typo", dimension="product", queue="ethics-board"
     )
     assert case.committee is None and case.queue == "compliance-officers"
     assert "'ethics-board'" in case.description
@@ -178,7 +179,7 @@ def test_documents_are_checked_for_type_and_content_and_downloadable(tec_case, c
 def test_an_oversized_upload_through_the_page_is_refused(tec_case, cast, api_client, monkeypatch):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    monkeypatch.setattr(services.cases, "MAX_DOCUMENT_BYTES", 10)
+    monkeypatch.setattr(services.discussion, "MAX_DOCUMENT_BYTES", 10)
     response = api_client(cast("liaison_uk")).post(
         f"/governance/cases/{tec_case.pk}/documents",
         {

@@ -1,4 +1,4 @@
-"""The governance pages: committees, case list and filters, the case page with its forms, and cases by hand."""
+"""The governance pages: committees, case list and filters, the case page and its forms, cases by hand."""
 
 from __future__ import annotations
 

@@ -6,13 +6,13 @@ from django.db import models
 from django.utils import timezone
 
 from conduct.apps.accounts.models import OrgUnit, User
+from conduct.core.policy import GATES
 
-
-class Gate(models.TextChoices):
-    SALES_DEAL = "sales_deal", "Sales deal"
-    APP_LAUNCH = "app_launch", "App launch"
-    SUPPLIER_ONBOARDING = "supplier_onboarding", "Supplier onboarding"
-    PRODUCT_RELEASE = "product_release", "Product release"
+# The gates are named once, by the policy engine (conduct.core.policy.GATES); the choices follow it, each
+# labelled by its name ("sales_deal" -> "Sales deal").
+Gate = models.TextChoices(  # type: ignore[misc]
+    "Gate", [(name.upper(), (name, name.replace("_", " ").capitalize())) for name in GATES]
+)
 
 
 class Outcome(models.TextChoices):

@@ -1,13 +1,13 @@
-"""The screener gates use for their `screening` facts: the screening module's, or none until lists are loaded."""
+"""The screener gates use for their `screening` facts: the one screening registers, or none until it does."""
 
 from __future__ import annotations
 
 from conduct.core.policy import NullScreener, Screener
+from conduct.events.screening import gate_screener as screening_gate_screener
 
 
 def gate_screener() -> Screener:
-    try:
-        from conduct.apps.screening.services import policy_screener
-    except ImportError:
+    if not screening_gate_screener.registered:
         return NullScreener()
-    return policy_screener()
+    screener: Screener = screening_gate_screener()
+    return screener

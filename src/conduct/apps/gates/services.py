@@ -13,14 +13,20 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import CLI, Actor
 from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import require, require_unit
+from conduct.apps.accounts.scoping import authorize
+from conduct.apps.accounts.selectors import orgunit_get
 from conduct.apps.audit.services import LedgerItem, actor_label, ledger_append, ledger_append_many
-from conduct.apps.errors import Conflict, Invalid, ServiceError
+from conduct.apps.errors import Conflict, Invalid, NotFound, ServiceError
+from conduct.apps.gates.actions import GateAction
 from conduct.apps.gates.models import GateDecision, Outcome, PolicyPackVersion
 from conduct.apps.gates.pack import current_pack
 from conduct.apps.gates.screening_port import gate_screener
 from conduct.core.policy import GATES, Decision, PolicyError, SubjectError
+from conduct.events import emit
+from conduct.events.gates import GateReviewRequested
+from conduct.events.governance import review_audience
 
 # Which programme dimension a gate's cases belong to.
 GATE_DIMENSION = {
@@ -63,7 +69,7 @@ def _request_hash(gate: str, subject: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps([gate, subject], sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _register_pack_version(actor: Any) -> None:
+def _register_pack_version(actor: Actor) -> None:
     pack = current_pack()
     if PolicyPackVersion.objects.filter(version=pack.version).exists():
         return
@@ -94,7 +100,7 @@ def _register_pack_version(actor: Any) -> None:
         return  # the other decision registered it (and ledgered it)
     ledger_append(
         actor=actor,
-        action="policy.version_seen",
+        action=GateAction.POLICY_VERSION_SEEN,
         object_type="policy_pack",
         object_id=pack.version,
         summary={"rules": len(rules), "path": str(pack.path)},
@@ -109,23 +115,26 @@ class Decided:
 
 def gate_decide(
     *,
-    actor: User | None,
+    actor: Actor,
     gate: str,
     subject: Any,
-    org_unit: OrgUnit | None = None,
+    org_unit: OrgUnit | str | None = None,
     idempotency_key: str | None = None,
     today: date | None = None,
 ) -> Decided:
-    """Decide and record. With an idempotency key, a replay of the same request returns the first decision."""
-    if actor is not None:
-        require(actor, "gates.decide")
-        unit = org_unit or actor.home_unit
-        if unit is not None:
-            require_unit(actor, "gates.decide", unit)
-    else:
-        unit = org_unit
+    """Decide and record. With an idempotency key, a replay of the same request returns the first decision. A
+    user decides for `org_unit` (a unit or its code; default: their home unit), which must lie in their scope.
+    """
+    actor = actor or CLI  # a caller not yet passing a SystemActor means the operator, as it always has
+    if isinstance(org_unit, str):
+        authorize(
+            actor, "gates.decide"
+        )  # before the code is looked up: a role that may not decide learns nothing
+        org_unit = _unit_named(actor, org_unit)
+    unit = org_unit or (actor.home_unit if isinstance(actor, User) else None)
+    authorize(actor, "gates.decide", unit=unit)
     _check_gate(gate)
-    label = actor_label(actor) if actor is not None else "cli"
+    label = actor_label(actor)
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= 200):
         raise Invalid("Bad Idempotency-Key.", fields={"Idempotency-Key": "Use 1-200 characters."})
     request_hash = _request_hash(gate, subject) if isinstance(subject, dict) else ""
@@ -147,7 +156,7 @@ def gate_decide(
     pending = _prepare(actor, label, gate, subject, decision, unit, idempotency_key, request_hash)
     try:
         with transaction.atomic():
-            row = _record(pending, decision, pack_seen=pack_seen, audience=audience)
+            row = _record(pending, decision, actor, pack_seen=pack_seen, audience=audience)
             return Decided(row, True)
     except IntegrityError:
         if not idempotency_key:
@@ -159,12 +168,25 @@ def gate_decide(
         return Decided(earlier, False)
 
 
+def _unit_named(actor: Actor, code: str) -> OrgUnit:
+    """The org unit a request names by its code, or Invalid naming the field."""
+    try:
+        if isinstance(actor, User):
+            return orgunit_get(actor=actor, unit_id=code)
+        return OrgUnit.objects.get(code=code)
+    except (NotFound, OrgUnit.DoesNotExist):
+        raise Invalid(
+            "Unknown org unit.", fields={"org_unit": f"No org unit {code!r} you can see."}
+        ) from None
+
+
 def _earlier(label: str, idempotency_key: str) -> GateDecision | None:
     """The decision this actor already made with this Idempotency-Key, if any."""
     return GateDecision.objects.filter(actor_label=label, idempotency_key=idempotency_key).first()
 
 
-# The two reads every recorded decision makes, as plain SQL: on SQLite the second runs in the one writer's turn.
+# The two reads every recorded decision makes, as plain SQL: on SQLite the second runs in the one writer's
+# turn.
 def _pack_version_stored(version: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM gates_policypackversion WHERE version = %s", [version])
@@ -175,8 +197,8 @@ def _latest_decision_id(gate: str, reference: str) -> int | None:
     """The latest earlier decision on the same subject (index gate_decision_latest)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id FROM gates_gatedecision WHERE gate = %s AND reference = %s ORDER BY created_at DESC, id DESC"
-            " LIMIT 1",
+            "SELECT id FROM gates_gatedecision WHERE gate = %s AND reference = %s"
+            " ORDER BY created_at DESC, id DESC LIMIT 1",
             [gate, reference],
         )
         row = cursor.fetchone()
@@ -187,9 +209,7 @@ def _review_audience(decision: Decision, unit: OrgUnit | None) -> Any:
     """Who the review cases of `decision` will go to (committees, voters, officers), or None for no cases."""
     if decision.outcome != Outcome.REVIEW or not decision.referrals:
         return None
-    from conduct.apps.governance.services import case_audience
-
-    return case_audience(queues=[r.to for r in decision.referrals], units=[unit])
+    return review_audience(queues=[r.to for r in decision.referrals], units=[unit])
 
 
 @dataclass(frozen=True)
@@ -235,7 +255,7 @@ def _db_value(field: Field[Any, Any], row: GateDecision) -> Any:
 
 
 def _prepare(
-    actor: User | None,
+    actor: Actor,
     label: str,
     gate: str,
     subject: dict[str, Any],
@@ -254,7 +274,7 @@ def _prepare(
         policy_version=decision.policy_version,
         as_of=decision.as_of,
         org_unit=unit,
-        actor=actor,
+        actor=actor if isinstance(actor, User) else None,
         actor_label=label,
         idempotency_key=idempotency_key,
         request_hash=request_hash,
@@ -265,13 +285,12 @@ def _prepare(
 
 
 def _record(
-    pending: _Pending, decision: Decision, *, pack_seen: bool = False, audience: Any = None
+    pending: _Pending, decision: Decision, actor: Actor, *, pack_seen: bool = False, audience: Any = None
 ) -> GateDecision:
-    """Insert the decision (plain SQL: this runs in the one writer's turn), ledger it, open its review cases."""
+    """Insert the decision (plain SQL: this is the one writer's turn), ledger it, open its review cases."""
     row = pending.row
-    actor = row.actor
     if not pack_seen:
-        _register_pack_version(actor or "cli")
+        _register_pack_version(actor)
     row.created_at = timezone.now()
     row.previous_id = _latest_decision_id(row.gate, row.reference) if row.reference else None
     params = [*pending.params, *(_db_value(f, row) for f in _insert_fields()[-len(_IN_TURN) :])]
@@ -286,7 +305,7 @@ def _record(
     row._state.adding = False
     row._state.db = connection.alias
     entry = LedgerItem(
-        action="gate.decide",
+        action=GateAction.DECIDE,
         object_type="gate_decision",
         object_id=row.pk,
         summary={
@@ -299,11 +318,11 @@ def _record(
             "previous": row.previous_id,
         },
     )
-    if decision.outcome == Outcome.REVIEW and decision.referrals:
-        cases = _open_review_cases(actor, row, decision, entry, audience)  # the decision's entry goes first
-    else:
-        cases = []
-        ledger_append_many(actor=actor or "cli", items=[entry])
+    cases = (
+        _request_review(actor, row, decision, entry, audience) if decision.outcome == Outcome.REVIEW else []
+    )
+    if not cases:
+        ledger_append_many(actor=actor, items=[entry])
     row.opened_case_ids = [c.pk for c in cases]  # what the API answers with, without reading them back
     return row
 
@@ -316,36 +335,35 @@ def _default_reference(gate: str, subject: dict[str, Any]) -> str:
     return ""
 
 
-def _open_review_cases(
-    actor: User | None, row: GateDecision, decision: Decision, entry: LedgerItem, audience: Any
+def _request_review(
+    actor: Actor, row: GateDecision, decision: Decision, entry: LedgerItem, audience: Any
 ) -> list[Any]:
-    from conduct.apps.governance.services import CaseSpec, case_open_many
-
-    title = f"{row.get_gate_display()} review: {row.reference or f'decision {row.pk}'}"
-    return case_open_many(
-        actor=actor or "cli",
-        specs=[
-            CaseSpec(
-                title=title,
-                description="\n".join(r.message for r in decision.reasons if r.rule in referral.rules),
-                dimension=GATE_DIMENSION[row.gate],
-                queue=referral.to,
-                source="gate_decision",
-                gate_decision=row,
-                org_unit=row.org_unit,
-            )
-            for referral in decision.referrals
-        ],
-        ledger_first=[entry],
-        audience=audience,
+    """Ask governance (GateReviewRequested) to open a case per referral; the decision's entry goes first on
+    the ledger, in the same append as the cases'. Returns the cases opened (none: the entry is not yet
+    ledgered)."""
+    if not decision.referrals:
+        return []
+    results = emit(
+        GateReviewRequested(
+            actor=actor,
+            decision=row,
+            title=f"{row.get_gate_display()} review: {row.reference or f'decision {row.pk}'}",
+            dimension=GATE_DIMENSION[row.gate],
+            referrals=tuple(decision.referrals),
+            reasons=tuple(decision.reasons),
+            ledger_first=(entry,),
+            audience=audience,
+        )
     )
+    return [case for opened in results for case in opened]
 
 
 @transaction.atomic
 def gate_resolve(
-    *, actor: Any, decision: GateDecision, outcome: str, rationale: str, case: Any
+    *, actor: Actor, decision: GateDecision, outcome: str, rationale: str, case: Any
 ) -> GateDecision:
-    """Record the outcome a case decided for a gate decision. Only governance calls this, once per decision."""
+    """Record the outcome a case decided for a gate decision: the handler of governance's GateReviewDecided,
+    once per decision. No permission check: the case decision that emits the event made it."""
     if outcome not in (Outcome.ALLOW, Outcome.DENY):
         raise Invalid("A resolution allows or denies.", fields={"outcome": "Expected allow or deny."})
     if not (rationale or "").strip():
@@ -361,7 +379,7 @@ def gate_resolve(
     )
     ledger_append(
         actor=actor,
-        action="gate.resolve",
+        action=GateAction.RESOLVE,
         object_type="gate_decision",
         object_id=locked.pk,
         summary={"outcome": outcome, "case": getattr(case, "pk", None), "rationale": rationale},

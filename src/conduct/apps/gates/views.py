@@ -12,14 +12,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from conduct.apps.accounts.models import User
+from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.scoping import can, require
 from conduct.apps.audit.selectors import object_history
 from conduct.apps.errors import ServiceError
 from conduct.apps.gates import selectors, services
 from conduct.apps.gates.models import Gate, Outcome
 from conduct.apps.gates.pack import current_pack
-from conduct.datafiles import data_path
+from conduct.core.policy import GATES
+from conduct.datafiles import data_path, framework_library
 
 
 def _date(value: str | None, errors: list[str], label: str) -> date | None:
@@ -34,7 +35,7 @@ def _date(value: str | None, errors: list[str], label: str) -> date | None:
 
 @login_required
 def decision_list_view(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     require(actor, "gates.view")
     errors: list[str] = []
     gate = request.GET.get("gate") or None
@@ -69,7 +70,7 @@ def decision_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def decision_detail_view(request: HttpRequest, decision_id: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     decision = selectors.decision_get(actor=actor, decision_id=decision_id)
     history = selectors.decision_history(actor=actor, decision=decision)
     ledger = (
@@ -79,8 +80,6 @@ def decision_detail_view(request: HttpRequest, decision_id: int) -> HttpResponse
     )
     library = None
     try:
-        from conduct.apps.gates.pack import framework_library
-
         library = framework_library()
     except Exception:  # noqa: BLE001 - titles are a nicety; the URNs still show
         library = None
@@ -104,7 +103,7 @@ def decision_detail_view(request: HttpRequest, decision_id: int) -> HttpResponse
 
 @login_required
 def policy_view(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     require(actor, "policy.view")
     pack = current_pack()
     rules_by_gate: dict[str, list[Any]] = {g: list(pack.rules_for(g)) for g in Gate.values}
@@ -125,11 +124,11 @@ def _example(gate: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def try_view(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     require(actor, "gates.decide")
-    gate = request.POST.get("gate") or request.GET.get("gate") or Gate.SALES_DEAL
+    gate = request.POST.get("gate") or request.GET.get("gate") or GATES[0]
     if gate not in Gate.values:
-        gate = Gate.SALES_DEAL
+        gate = GATES[0]
     text = request.POST.get("subject") if request.method == "POST" else _example(gate)
     context: dict[str, Any] = {
         "gates": Gate.choices,

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from conduct.apps.accounts.roles import INTERNAL_ROLES, Role, register_permissions
+
 
 class GovernanceConfig(AppConfig):
     name = "conduct.apps.governance"
@@ -7,8 +9,10 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance"
 
     def ready(self) -> None:
-        from conduct.apps.accounts.roles import INTERNAL_ROLES, Role, register_permissions
+        # Handlers and providers import the services, hence the models: only once the registry is ready.
+        from conduct.apps.governance import handlers, providers  # noqa: F401
 
+        providers.register()
         staff = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER})
         # Everyone inside the company but the auditor may take part in a case they can see; voting also
         # needs a seat on the case's committee (checked by the service).

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conduct.apps.accounts.models import OrgUnit, User
 
@@ -125,6 +126,7 @@ class Case(models.Model):
         GATE = "gate_decision", "Gate review"
         SCREENING = "screening_alert", "Screening alert"
         GRIEVANCE = "grievance", "Grievance"
+        ACCESS_INCIDENT = "access_incident", _("Device access incident")
         MANUAL = "manual", "Opened by hand"
 
     class SubjectType(models.TextChoices):
@@ -134,6 +136,7 @@ class Case(models.Model):
         DEAL = "deal", "Sales deal"
         SCREENING_ALERT = "screening_alert", "Screening alert"
         GRIEVANCE = "grievance", "Grievance"
+        ACCESS_EVENT = "access_event", _("Device access event")
         OTHER = "other", "Other"
 
     title = models.CharField(max_length=300)

@@ -105,46 +105,68 @@ def tally(
         "abstain": abstain,
         "excluded": excluded,
     }
+    side, reason, chair_broke_tie = _verdict(rule, voters, counted, quorum, approve, reject, chair)
+    if side is None:
+        return Tally(decided=False, outcome=None, reason=reason, **base)  # type: ignore[arg-type]
+    conditions: tuple[str, ...] = ()
+    outcome = side
+    if side == APPROVE:
+        conditions = tuple(dict.fromkeys(c for b in approving for c in b.conditions))
+        if any(b.choice == APPROVE_WITH_CONDITIONS for b in approving):
+            outcome = APPROVE_WITH_CONDITIONS
+    return Tally(
+        decided=True,
+        outcome=outcome,
+        reason=reason,
+        chair_broke_tie=chair_broke_tie,
+        conditions=conditions,
+        **base,  # type: ignore[arg-type]
+    )
 
-    def pending(reason: str) -> Tally:
-        return Tally(decided=False, outcome=None, reason=reason, **base)
 
-    def decided(side: str, reason: str, *, chair_broke_tie: bool = False) -> Tally:
-        conditions: tuple[str, ...] = ()
-        outcome = side
-        if side == APPROVE:
-            conditions = tuple(dict.fromkeys(c for b in approving for c in b.conditions))
-            if any(b.choice == APPROVE_WITH_CONDITIONS for b in approving):
-                outcome = APPROVE_WITH_CONDITIONS
-        return Tally(
-            decided=True,
-            outcome=outcome,
-            reason=reason,
-            chair_broke_tie=chair_broke_tie,
-            conditions=conditions,
-            **base,
-        )
+Verdict = tuple[
+    str | None, str, bool
+]  # the side that won (None: not decided yet), why, whether the chair broke a tie
 
+
+def _verdict(
+    rule: DecisionRule,
+    voters: set[str],
+    counted: list[Ballot],
+    quorum: int,
+    approve: int,
+    reject: int,
+    chair: str | None,
+) -> Verdict:
     if not voters:
-        return pending("No member is eligible to vote (every voting member is conflicted or out of term).")
+        return (
+            None,
+            "No member is eligible to vote (every voting member is conflicted or out of term).",
+            False,
+        )
     if len(counted) < quorum:
-        return pending(f"No quorum yet: {len(counted)} of the {quorum} votes needed have been cast.")
+        return None, f"No quorum yet: {len(counted)} of the {quorum} votes needed have been cast.", False
     if approve + reject == 0:
-        return pending("Quorum is met but every vote cast is an abstention.")
+        return None, "Quorum is met but every vote cast is an abstention.", False
     if rule.majority == TWO_THIRDS:
         if approve * 3 >= (approve + reject) * 2:
-            return decided(APPROVE, f"{approve} of {approve + reject} approve: at least two-thirds.")
-        return decided(REJECT, f"{approve} of {approve + reject} approve: short of two-thirds.")
+            return APPROVE, f"{approve} of {approve + reject} approve: at least two-thirds.", False
+        return REJECT, f"{approve} of {approve + reject} approve: short of two-thirds.", False
     if approve > reject:
-        return decided(APPROVE, f"Majority to approve, {approve} to {reject}.")
+        return APPROVE, f"Majority to approve, {approve} to {reject}.", False
     if reject > approve:
-        return decided(REJECT, f"Majority to reject, {reject} to {approve}.")
+        return REJECT, f"Majority to reject, {reject} to {approve}.", False
+    return _tie(rule, voters, counted, approve, reject, chair)
+
+
+def _tie(
+    rule: DecisionRule, voters: set[str], counted: list[Ballot], approve: int, reject: int, chair: str | None
+) -> Verdict:
+    """A tied vote: the chair's vote breaks it where the rule says so, else more votes are needed."""
     chair_ballot = next((b for b in counted if b.voter == chair), None) if chair else None
     if rule.chair_breaks_ties and chair_ballot is not None and chair_ballot.choice != ABSTAIN:
         side = REJECT if chair_ballot.choice == REJECT else APPROVE
-        return decided(
-            side, f"Tied {approve} to {reject}; the chair's vote breaks the tie.", chair_broke_tie=True
-        )
+        return side, f"Tied {approve} to {reject}; the chair's vote breaks the tie.", True
     if not rule.chair_breaks_ties:
         why = "ties are not broken by the chair under this committee's rule"
     elif chair is None or chair not in voters:
@@ -154,5 +176,5 @@ def tally(
     else:
         why = "the chair abstained"
     if len(counted) == len(voters):
-        return pending(f"Deadlocked at {approve} to {reject} with every eligible member voted; {why}.")
-    return pending(f"Tied {approve} to {reject}; {why}, so more votes are needed.")
+        return None, f"Deadlocked at {approve} to {reject} with every eligible member voted; {why}.", False
+    return None, f"Tied {approve} to {reject}; {why}, so more votes are needed.", False

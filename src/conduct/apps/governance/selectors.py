@@ -21,6 +21,7 @@ from conduct.apps.governance.models import (
     CommitteeMember,
     Recommendation,
 )
+from conduct.apps.governance.routing import route
 
 
 def committee_list(*, actor: User) -> QuerySet[Committee]:
@@ -178,16 +179,14 @@ class Network:
 
 
 def liaison_network(*, actor: User, today: date | None = None) -> Network:
-    """Per unit the actor can see: its liaisons (or where its items are routed), open and overdue items, and the
-    median time from assignment to the liaison's first response."""
+    """Per unit the actor can see: its liaisons (or where its items are routed), open and overdue items, and
+    the median time from assignment to the liaison's first response."""
     day = today or timezone.localdate()
     units = list(orgunit_list(actor=actor).filter(is_active=True))
     rows = {u.pk: UnitCoverage(unit=u) for u in units}
     all_liaisons: dict[int, list[User]] = {}
     for liaison in liaison_list(actor=actor).filter(user__is_active=True):
         all_liaisons.setdefault(liaison.org_unit_id, []).append(liaison.user)
-    from conduct.apps.governance.services.recommendations import route
-
     for row in rows.values():
         row.liaisons = all_liaisons.get(row.unit.pk, [])
         if not row.liaisons:

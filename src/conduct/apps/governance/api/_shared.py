@@ -3,8 +3,11 @@
 from typing import Any, Literal
 
 from conduct.apps.accounts.models import User
+from conduct.apps.accounts.scoping import require
 from conduct.apps.accounts.selectors import orgunit_get
 from conduct.apps.errors import Invalid, NotFound
+from conduct.apps.governance import selectors
+from conduct.apps.governance.models import Case, Committee
 
 MemberRole = Literal["chair", "member", "secretary", "external_expert"]
 DimensionName = Literal["product", "labour", "supply_chain"]
@@ -37,3 +40,16 @@ def unit_ref(actor: User, code: str, field: str) -> Any:
         return orgunit_get(actor=actor, unit_id=code)
     except NotFound:
         raise Invalid("Unknown org unit.", fields={field: f"No org unit {code!r} you can see."}) from None
+
+
+def case_for(actor: User, case_id: int) -> Case:
+    """The case a path names, read before a service acts on it: 403 for a role that may not read cases at all,
+    404 for a case the actor cannot see. What the actor may do with it is the service's one check."""
+    require(actor, "cases.view")
+    return selectors.case_get(actor=actor, case_id=case_id)
+
+
+def committee_for(actor: User, committee_id: int) -> Committee:
+    """The committee a path names, read before a service changes it (403 for a role that may not read one)."""
+    require(actor, "committees.view")
+    return selectors.committee_get(actor=actor, committee_id=committee_id)

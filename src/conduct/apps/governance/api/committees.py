@@ -12,7 +12,7 @@ from conduct.apps.accounts.scoping import require
 from conduct.apps.apikit import Page, actor_of
 from conduct.apps.errors import Invalid
 from conduct.apps.governance import selectors, services
-from conduct.apps.governance.api._shared import MemberRole
+from conduct.apps.governance.api._shared import MemberRole, committee_for
 from conduct.apps.governance.models import Committee, CommitteeMember
 
 router = Router(tags=["governance"])
@@ -118,8 +118,7 @@ def get_committee(request: HttpRequest, committee_id: int) -> Committee:
 )
 def update_committee(request: HttpRequest, committee_id: int, payload: CommitteePatch) -> Committee:
     actor = actor_of(request)
-    require(actor, "committees.manage")
-    committee = selectors.committee_get(actor=actor, committee_id=committee_id)
+    committee = committee_for(actor, committee_id)  # the service checks committees.manage
     services.committee_update(actor=actor, committee=committee, **payload.dict(exclude_unset=True))
     return selectors.committee_get(actor=actor, committee_id=committee_id)
 
@@ -127,8 +126,7 @@ def update_committee(request: HttpRequest, committee_id: int, payload: Committee
 @router.post("/committees/{committee_id}/members", response={201: MemberOut}, summary="Appoint a member")
 def add_member(request: HttpRequest, committee_id: int, payload: MemberIn) -> Status[CommitteeMember]:
     actor = actor_of(request)
-    require(actor, "committees.manage")
-    committee = selectors.committee_get(actor=actor, committee_id=committee_id)
+    committee = committee_for(actor, committee_id)  # the service checks committees.manage
     user = User.objects.filter(username=payload.user, is_active=True).first()
     if user is None:
         raise Invalid("Unknown user.", fields={"user": f"No active user {payload.user!r}."})
@@ -152,7 +150,6 @@ def update_member(
     request: HttpRequest, committee_id: int, member_id: int, payload: MemberPatch
 ) -> CommitteeMember:
     actor = actor_of(request)
-    require(actor, "committees.manage")
-    committee = selectors.committee_get(actor=actor, committee_id=committee_id)
+    committee = committee_for(actor, committee_id)  # the service checks committees.manage
     member = selectors.member_get(actor=actor, committee=committee, member_id=member_id)
     return services.committee_member_update(actor=actor, member=member, **payload.dict(exclude_unset=True))

@@ -1,21 +1,19 @@
 """Governance writes. Every service takes keyword-only arguments, checks permissions, runs in one transaction
 and appends to the audit ledger. Import from here; the modules behind are private."""
 
-from conduct.apps.governance.services.cases import (
-    DOCUMENT_TYPES,
-    MAX_DOCUMENT_BYTES,
+from conduct.apps.governance.routing import route
+from conduct.apps.governance.services.audience import (
     CaseAudience,
     CaseSpec,
     case_audience,
-    case_comment_add,
+    committee_for_queue,
+)
+from conduct.apps.governance.services.cases import (
     case_create,
-    case_document_add,
     case_open,
     case_open_many,
     case_transition,
     case_update,
-    committee_for_queue,
-    conflict_declare,
 )
 from conduct.apps.governance.services.committees import (
     committee_create,
@@ -31,12 +29,18 @@ from conduct.apps.governance.services.decisions import (
     current_tally,
     decision_rule,
 )
+from conduct.apps.governance.services.discussion import (
+    DOCUMENT_TYPES,
+    MAX_DOCUMENT_BYTES,
+    case_comment_add,
+    case_document_add,
+    conflict_declare,
+)
 from conduct.apps.governance.services.recommendations import (
     deadline_reminders_send,
     recommendation_create,
     recommendation_escalate_overdue,
     recommendation_update,
-    route,
 )
 
 __all__ = [

@@ -13,6 +13,7 @@ from conduct.apps.accounts.roles import Role
 from conduct.apps.accounts.scoping import can, path_in_scope, unit_paths_many
 from conduct.apps.errors import Forbidden, NotFound
 from conduct.apps.governance.models import Case, CommitteeMember, HumanRight
+from conduct.apps.governance.selectors import case_list
 
 MAX_TEXT = 10_000
 
@@ -47,7 +48,8 @@ def conflicted_user_ids(case: Case) -> set[int]:
 
 
 def manages(actor: User, case: Case) -> bool:
-    """Officers and administrators manage every case they can see; a chair or secretary manages their committee's."""
+    """Officers and administrators manage every case they can see; a chair or secretary manages their
+    committee's."""
     if can(actor, "cases.manage"):
         return True
     member = seat(case, actor)
@@ -59,8 +61,6 @@ def manages(actor: User, case: Case) -> bool:
 
 
 def require_visible(actor: User, case: Case) -> None:
-    from conduct.apps.governance.selectors import case_list
-
     if not case_list(actor=actor).filter(pk=case.pk).exists():
         raise NotFound(f"No case {case.pk} that you can see.")
 
@@ -111,7 +111,8 @@ def clean_rights(rights: Iterable[str] | None, errors: dict[str, str]) -> list[s
     unknown = [r for r in values if r not in HumanRight.values]
     if unknown:
         errors["rights"] = (
-            f"Unknown right(s) {', '.join(map(str, unknown))}; expected some of {', '.join(HumanRight.values)}."
+            f"Unknown right(s) {', '.join(map(str, unknown))}; "
+            f"expected some of {', '.join(HumanRight.values)}."
         )
     return values
 

@@ -1,33 +1,24 @@
-"""Writes for cases: opening (by a gate, by hand), status changes, the discussion, documents and conflicts."""
+"""Writes for cases: opening (for a gate review, an alert, an incident, or by hand) and status changes."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from pathlib import PurePath
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import require, require_unit
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import LedgerItem, actor_label, ledger_append, ledger_append_many
 from conduct.apps.errors import Conflict, Forbidden, Invalid, raise_if
+from conduct.apps.governance.actions import GovernanceAction
 from conduct.apps.governance.models import (
     OFFICERS_QUEUE,
     Case,
-    CaseComment,
-    CaseDocument,
-    Committee,
-    CommitteeMember,
-    ConflictDeclaration,
     Dimension,
-    DocumentKind,
 )
 from conduct.apps.governance.services._common import (
     case_link,
@@ -36,54 +27,25 @@ from conduct.apps.governance.services._common import (
     conflicted_user_ids,
     manages,
     officers_for,
-    officers_for_units,
     require_participant,
-    seat,
-    unit_key,
     voting_seats,
+)
+from conduct.apps.governance.services.audience import (
+    CaseAudience,
+    CaseSpec,
+    case_audience,
+    committee_for_queue,
 )
 from conduct.apps.notifications.models import Notification
 from conduct.apps.notifications.services import Notice, notify, notify_many
 
 _UNSET: Any = object()
 
-# Documents: what may be uploaded, and the bytes each type must start with (a renamed .exe is refused).
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-DOCUMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
-    ".txt": ("text/plain", ()),
-    ".csv": ("text/csv", ()),
-    ".md": ("text/markdown", ()),
-}
-
-
-@dataclass(frozen=True)
-class CaseSpec:
-    """What `case_open_many` opens: one case for a committee (queue = its slug) or the officers' queue."""
-
-    title: str
-    dimension: str
-    queue: str
-    source: str = Case.Source.MANUAL
-    description: str = ""
-    gate_decision: Any = None
-    org_unit: OrgUnit | None = None
-    due_days: int | None = 14
-    rights: list[str] | None = None
-    subject_type: str = ""
-    subject_ref: str = ""
-
 
 @transaction.atomic(savepoint=False)
 def case_open(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     dimension: str,
     queue: str,
@@ -114,65 +76,10 @@ def case_open(
     return case_open_many(actor=actor, specs=[spec])[0]
 
 
-@dataclass(frozen=True)
-class CaseAudience:
-    """Who new cases go to and who hears of them: the committee each queue names, each committee's serving
-    voters and the compliance officers covering each org unit. Read by `case_audience` before a write
-    transaction, so a caller that opens cases inside a busy one (a gate decision) does its reads first. It is
-    as of that read: a committee or membership changed in the milliseconds before the write is not seen, as
-    if the cases had been opened just before the change."""
-
-    committees: dict[str, Committee]
-    voters: dict[int, list[User]]
-    officers: dict[int | None, list[User]]
-    queues: frozenset[str]
-    units: frozenset[int | None]
-
-    def covers(self, specs: Sequence[CaseSpec]) -> bool:
-        """Whether everything opening `specs` needs was read: each committee queue, and the officers of the unit
-        of each case that goes to the officers' queue (by name, or because its committee is not found)."""
-        for s in specs:
-            if s.queue != OFFICERS_QUEUE and s.queue not in self.queues:
-                return False
-            to_officers = s.queue == OFFICERS_QUEUE or s.queue not in self.committees
-            if to_officers and unit_key(s.org_unit) not in self.units:
-                return False
-        return True
-
-
-def case_audience(*, queues: Iterable[str], units: Iterable[OrgUnit | None]) -> CaseAudience:
-    """Read the committees named by `queues` and their voters, and, when a case may go to the officers' queue,
-    the officers of `units` (at most four queries)."""
-    asked = set(queues)
-    wanted = asked - {OFFICERS_QUEUE}
-    committees = committees_for_queues(wanted)
-    voters: dict[int, list[User]] = {}
-    if committees:
-        day = timezone.localdate()
-        serving = CommitteeMember.objects.filter(
-            Q(term_end__isnull=True) | Q(term_end__gte=day),
-            committee_id__in={c.pk for c in committees.values()},
-            role__in=CommitteeMember.VOTING_ROLES,
-            term_start__lte=day,
-            user__is_active=True,
-        )
-        for m in serving.select_related("user").order_by():
-            voters.setdefault(m.committee_id, []).append(m.user)
-    to_officers = OFFICERS_QUEUE in asked or any(q not in committees for q in wanted)
-    unit_list = list({unit_key(u): u for u in units}.values()) if to_officers else []
-    return CaseAudience(
-        committees=committees,
-        voters=voters,
-        officers=officers_for_units(unit_list),
-        queues=frozenset(wanted),
-        units=frozenset(unit_key(u) for u in unit_list),
-    )
-
-
 @transaction.atomic(savepoint=False)
 def case_open_many(
     *,
-    actor: Any,
+    actor: Actor,
     specs: Sequence[CaseSpec],
     ledger_first: Sequence[LedgerItem] = (),
     audience: CaseAudience | None = None,
@@ -183,6 +90,23 @@ def case_open_many(
     (the gate decision): they go on the chain just ahead of the cases' entries, in the same append.
     `audience` is `case_audience` read beforehand; without it (or when it does not cover every spec) it is
     read here. No permission check, as for `case_open`."""
+    _check_specs(specs)
+    if audience is None or not audience.covers(specs):
+        audience = case_audience(queues=[s.queue for s in specs], units=[s.org_unit for s in specs])
+    now = timezone.now()
+    label = actor_label(actor)
+    cases = [_new_case(spec, audience, label, now) for spec in specs]
+    Case.objects.bulk_create(cases)
+    ledger_append_many(
+        actor=actor,
+        items=[*ledger_first, *(_opened(case, spec) for case, spec in zip(cases, specs, strict=True))],
+    )
+    _announce_new(cases, audience)
+    return cases
+
+
+def _check_specs(specs: Sequence[CaseSpec]) -> None:
+    """Refuse the whole batch, naming each bad field, before anything is written."""
     errors: dict[str, str] = {}
     for spec in specs:
         if spec.dimension not in Dimension.values:
@@ -194,81 +118,51 @@ def case_open_many(
         clean_text(spec.title, "title", errors, limit=300)
         clean_rights(spec.rights, errors)
     raise_if(errors, "The case is not valid.")
-    if audience is None or not audience.covers(specs):
-        audience = case_audience(queues=[s.queue for s in specs], units=[s.org_unit for s in specs])
-    now = timezone.now()
-    cases = []
-    for spec in specs:
-        description, queue = spec.description, spec.queue
-        committee = audience.committees.get(queue) if queue != OFFICERS_QUEUE else None
-        if committee is None and queue != OFFICERS_QUEUE:
-            # A referral to a committee this installation does not have must not fall into a queue nobody reads.
-            description = f"{description}\n\n(Referred to {queue!r}, which is not a committee here.)".strip()
-            queue = OFFICERS_QUEUE
-        subject_type, subject_ref = spec.subject_type, spec.subject_ref
-        if spec.gate_decision is not None and not subject_type:
-            subject_type = Case.SubjectType.GATE_DECISION
-            subject_ref = spec.gate_decision.reference or f"decision {spec.gate_decision.pk}"
-        cases.append(
-            Case(
-                title=spec.title.strip(),
-                description=description,
-                dimension=spec.dimension,
-                rights=list(dict.fromkeys(spec.rights or [])),
-                committee=committee,
-                queue=committee.slug if committee else queue,
-                source=spec.source,
-                subject_type=subject_type,
-                subject_ref=subject_ref[:200],
-                gate_decision=spec.gate_decision,
-                org_unit=spec.org_unit,
-                opened_by=actor_label(actor),
-                due_at=now + timedelta(days=spec.due_days) if spec.due_days else None,
-            )
-        )
-    Case.objects.bulk_create(cases)
-    ledger_append_many(
-        actor=actor,
-        items=[
-            *ledger_first,
-            *(
-                LedgerItem(
-                    "case.open",
-                    "case",
-                    case.pk,
-                    {
-                        "title": case.title,
-                        "queue": case.queue,
-                        "source": case.source,
-                        "dimension": case.dimension,
-                        "gate_decision": getattr(spec.gate_decision, "pk", None),
-                        "rights": case.rights,
-                    },
-                )
-                for case, spec in zip(cases, specs, strict=True)
-            ),
-        ],
+
+
+def _new_case(spec: CaseSpec, audience: CaseAudience, opened_by: str, now: datetime) -> Case:
+    """The unsaved case a spec opens, on its committee's queue or (no such committee) the officers'."""
+    description, queue = spec.description, spec.queue
+    committee = audience.committees.get(queue) if queue != OFFICERS_QUEUE else None
+    if committee is None and queue != OFFICERS_QUEUE:
+        # A referral to a committee this installation does not have must not fall into a queue nobody reads.
+        description = f"{description}\n\n(Referred to {queue!r}, which is not a committee here.)".strip()
+        queue = OFFICERS_QUEUE
+    subject_type, subject_ref = spec.subject_type, spec.subject_ref
+    if spec.gate_decision is not None and not subject_type:
+        subject_type = Case.SubjectType.GATE_DECISION
+        subject_ref = spec.gate_decision.reference or f"decision {spec.gate_decision.pk}"
+    return Case(
+        title=spec.title.strip(),
+        description=description,
+        dimension=spec.dimension,
+        rights=list(dict.fromkeys(spec.rights or [])),
+        committee=committee,
+        queue=committee.slug if committee else queue,
+        source=spec.source,
+        subject_type=subject_type,
+        subject_ref=subject_ref[:200],
+        gate_decision=spec.gate_decision,
+        org_unit=spec.org_unit,
+        opened_by=opened_by,
+        due_at=now + timedelta(days=spec.due_days) if spec.due_days else None,
     )
-    _announce_new(cases, audience)
-    return cases
 
 
-def committees_for_queues(queues: Iterable[str]) -> dict[str, Committee]:
-    """The committee each queue names, in one query. Policy packs say `technical-ethics-committee`; a committee
-    may be registered as `technical-ethics` — either spelling finds it."""
-    candidates = {q: [q, q.removesuffix("-committee"), f"{q}-committee"] for q in queues}
-    if not candidates:
-        return {}
-    by_slug = {
-        c.slug: c for c in Committee.objects.filter(slug__in=[s for c in candidates.values() for s in c])
-    }
-    found = {q: next((by_slug[s] for s in slugs if s in by_slug), None) for q, slugs in candidates.items()}
-    return {q: c for q, c in found.items() if c is not None}
-
-
-def committee_for_queue(queue: str) -> Committee | None:
-    """The committee a queue names (see `committees_for_queues`)."""
-    return committees_for_queues([queue]).get(queue)
+def _opened(case: Case, spec: CaseSpec) -> LedgerItem:
+    return LedgerItem(
+        GovernanceAction.CASE_OPEN,
+        "case",
+        case.pk,
+        {
+            "title": case.title,
+            "queue": case.queue,
+            "source": case.source,
+            "dimension": case.dimension,
+            "gate_decision": getattr(spec.gate_decision, "pk", None),
+            "rights": case.rights,
+        },
+    )
 
 
 def _announce(case: Case, what: str) -> None:
@@ -317,7 +211,7 @@ def _announce_new(cases: Sequence[Case], audience: CaseAudience) -> None:
 @transaction.atomic
 def case_create(
     *,
-    actor: User,
+    actor: Actor,
     title: str,
     dimension: str,
     queue: str,
@@ -331,9 +225,7 @@ def case_create(
     source: str = Case.Source.MANUAL,
 ) -> Case:
     """Open a case by hand (officers and administrators)."""
-    require(actor, "cases.open")
-    if org_unit is not None:
-        require_unit(actor, "cases.open", org_unit)
+    authorize(actor, "cases.open", unit=org_unit)
     errors: dict[str, str] = {}
     if queue != OFFICERS_QUEUE and committee_for_queue(queue) is None:
         errors["queue"] = f"Expected {OFFICERS_QUEUE} or a committee slug."
@@ -390,7 +282,7 @@ def case_update(
         case.save(update_fields=list(changes))
         ledger_append(
             actor=actor,
-            action="case.update",
+            action=GovernanceAction.CASE_UPDATE,
             object_type="case",
             object_id=case.pk,
             summary={k: v for k, v in changes.items() if k != "reminded_at"},
@@ -409,7 +301,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 @transaction.atomic
 def case_transition(*, actor: User, case: Case, status: str, reason: str = "") -> Case:
-    """Move a case along open -> under review -> (decided) -> closed; reopening starts a new round of votes."""
+    """Move a case: open -> under review -> (decided) -> closed; reopening starts a new round of votes."""
     require_participant(actor, case)
     if not manages(actor, case):
         raise Forbidden(
@@ -444,7 +336,7 @@ def case_transition(*, actor: User, case: Case, status: str, reason: str = "") -
     locked.save(update_fields=fields)
     ledger_append(
         actor=actor,
-        action="case.reopen" if reopening else "case.status",
+        action=GovernanceAction.CASE_REOPEN if reopening else GovernanceAction.CASE_STATUS,
         object_type="case",
         object_id=locked.pk,
         summary={"from": previous, "to": status, "reason": reason, "round": locked.round},
@@ -452,119 +344,3 @@ def case_transition(*, actor: User, case: Case, status: str, reason: str = "") -
     if reopening:
         _announce(locked, f"was reopened (round {locked.round}) and needs your vote")
     return locked
-
-
-@transaction.atomic
-def case_comment_add(*, actor: User, case: Case, body: str) -> CaseComment:
-    require_participant(actor, case)
-    if case.status == Case.Status.CLOSED:
-        raise Conflict("The case is closed; reopen it to continue the discussion.")
-    errors: dict[str, str] = {}
-    body = clean_text(body, "body", errors)
-    raise_if(errors, "The comment is empty.")
-    comment = CaseComment.objects.create(case=case, author=actor, body=body)
-    ledger_append(
-        actor=actor,
-        action="case.comment",
-        object_type="case",
-        object_id=case.pk,
-        summary={"comment": comment.pk, "sha256": hashlib.sha256(body.encode()).hexdigest()},
-    )
-    return comment
-
-
-def _check_document(filename: str, content: bytes, errors: dict[str, str]) -> tuple[str, str]:
-    name = PurePath((filename or "").replace("\\", "/")).name.strip()
-    suffix = PurePath(name).suffix.lower()
-    if not name or len(name) > 200:
-        errors["filename"] = "A file name of 1-200 characters is required."
-        return name, ""
-    if suffix not in DOCUMENT_TYPES:
-        errors["file"] = f"{suffix or 'This'} files are not accepted; use one of {', '.join(DOCUMENT_TYPES)}."
-        return name, ""
-    if not content:
-        errors["file"] = "The file is empty."
-    elif len(content) > MAX_DOCUMENT_BYTES:
-        errors["file"] = f"The file is {len(content)} bytes; the limit is {MAX_DOCUMENT_BYTES} bytes."
-    else:
-        content_type, magic = DOCUMENT_TYPES[suffix]
-        if magic and not content.startswith(magic):
-            errors["file"] = f"The content is not a {suffix} file."
-        elif not magic:
-            try:
-                content.decode("utf-8")
-            except UnicodeDecodeError:
-                errors["file"] = f"A {suffix} file must be UTF-8 text."
-        return name, content_type
-    return name, ""
-
-
-@transaction.atomic
-def case_document_add(
-    *, actor: User, case: Case, filename: str, content: bytes, kind: str = DocumentKind.EVIDENCE
-) -> CaseDocument:
-    """Attach a document (PDF, image, office file or text, at most 10 MiB; the content must match its type)."""
-    require_participant(actor, case)
-    if case.status == Case.Status.CLOSED:
-        raise Conflict("The case is closed; reopen it to add documents.")
-    errors: dict[str, str] = {}
-    if kind not in DocumentKind.values:
-        errors["kind"] = f"Expected one of {', '.join(DocumentKind.values)}."
-    name, content_type = _check_document(filename, content, errors)
-    raise_if(errors, "The document cannot be accepted.")
-    digest = hashlib.sha256(content).hexdigest()
-    document = CaseDocument(
-        case=case,
-        kind=kind,
-        filename=name,
-        content_type=content_type,
-        size=len(content),
-        sha256=digest,
-        uploaded_by=actor,
-    )
-    document.file.save(f"{digest[:16]}{PurePath(name).suffix.lower()}", ContentFile(content), save=False)
-    document.save()
-    ledger_append(
-        actor=actor,
-        action="case.document",
-        object_type="case",
-        object_id=case.pk,
-        summary={
-            "document": document.pk,
-            "filename": name,
-            "kind": kind,
-            "size": len(content),
-            "sha256": digest,
-        },
-    )
-    return document
-
-
-@transaction.atomic
-def conflict_declare(*, actor: User, case: Case, reason: str) -> ConflictDeclaration:
-    """A committee member declares a conflict of interest: they cannot vote on this case, and a vote they
-    already cast in the current round no longer counts."""
-    require_participant(actor, case)
-    case = Case.objects.select_for_update().get(pk=case.pk)  # serialise with votes being cast
-    if seat(case, actor) is None:
-        raise Forbidden("Only members of the case's committee declare conflicts on it.", code="not_a_member")
-    if case.status in (Case.Status.DECIDED, Case.Status.CLOSED):
-        raise Conflict("The case is already decided; reopen it first.")
-    errors: dict[str, str] = {}
-    reason = clean_text(reason, "reason", errors, limit=2000)
-    raise_if(errors, "Say what the conflict is.")
-    if ConflictDeclaration.objects.filter(case=case, user=actor).exists():
-        raise Conflict("You have already declared a conflict on this case.")
-    declaration = ConflictDeclaration.objects.create(case=case, user=actor, reason=reason)
-    ledger_append(
-        actor=actor,
-        action="case.conflict",
-        object_type="case",
-        object_id=case.pk,
-        summary={"user": actor.username, "reason": reason},
-    )
-    # Fewer eligible members lowers the quorum: the votes already cast may now decide.
-    from conduct.apps.governance.services.decisions import evaluate
-
-    evaluate(actor=actor, case=case)
-    return declaration

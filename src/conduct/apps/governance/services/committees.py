@@ -9,10 +9,12 @@ from typing import Any
 
 from django.db import transaction
 
+from conduct.apps.accounts.actors import SYSTEM, Actor
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import require
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Invalid, raise_if
+from conduct.apps.governance.actions import GovernanceAction
 from conduct.apps.governance.models import Committee, CommitteeMember
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -37,7 +39,7 @@ def _check_rule(errors: dict[str, str], quorum_ratio: Any, majority: Any) -> Dec
 @transaction.atomic
 def committee_create(
     *,
-    actor: User | None,
+    actor: Actor,
     slug: str,
     name: str,
     mandate: str,
@@ -46,8 +48,8 @@ def committee_create(
     majority: str = Committee.Majority.SIMPLE,
     chair_breaks_ties: bool = True,
 ) -> Committee:
-    if actor is not None:
-        require(actor, "committees.manage")
+    actor = actor or SYSTEM  # a caller not yet passing a SystemActor: the ledger names it "system", as before
+    authorize(actor, "committees.manage")
     errors: dict[str, str] = {}
     if not _SLUG.match(slug or ""):
         errors["slug"] = "Use lower-case letters, digits and hyphens."
@@ -70,7 +72,7 @@ def committee_create(
     )
     ledger_append(
         actor=actor,
-        action="committee.create",
+        action=GovernanceAction.COMMITTEE_CREATE,
         object_type="committee",
         object_id=committee.pk,
         summary={
@@ -88,7 +90,7 @@ def committee_create(
 @transaction.atomic
 def committee_update(
     *,
-    actor: User | None,
+    actor: Actor,
     committee: Committee,
     name: str | None = None,
     description: str | None = None,
@@ -97,8 +99,8 @@ def committee_update(
     chair_breaks_ties: bool | None = None,
 ) -> Committee:
     """Change a committee's name, description or decision rule. Decisions already made stand."""
-    if actor is not None:
-        require(actor, "committees.manage")
+    actor = actor or SYSTEM  # a caller not yet passing a SystemActor: the ledger names it "system", as before
+    authorize(actor, "committees.manage")
     errors: dict[str, str] = {}
     if name is not None and not name.strip():
         errors["name"] = "A name is required."
@@ -119,7 +121,7 @@ def committee_update(
         committee.save(update_fields=list(changes))
         ledger_append(
             actor=actor,
-            action="committee.update",
+            action=GovernanceAction.COMMITTEE_UPDATE,
             object_type="committee",
             object_id=committee.pk,
             summary={k: str(v) if isinstance(v, Decimal) else v for k, v in changes.items()},
@@ -130,15 +132,15 @@ def committee_update(
 @transaction.atomic
 def committee_member_add(
     *,
-    actor: User | None,
+    actor: Actor,
     committee: Committee,
     user: User,
     role: str = CommitteeMember.Role.MEMBER,
     term_start: date | None = None,
     term_end: date | None = None,
 ) -> CommitteeMember:
-    if actor is not None:
-        require(actor, "committees.manage")
+    actor = actor or SYSTEM  # a caller not yet passing a SystemActor: the ledger names it "system", as before
+    authorize(actor, "committees.manage")
     if role not in CommitteeMember.Role.values:
         raise Invalid(
             "Unknown committee role.",
@@ -170,7 +172,7 @@ def committee_member_add(
     )
     ledger_append(
         actor=actor,
-        action="committee.member_add",
+        action=GovernanceAction.COMMITTEE_MEMBER_ADD,
         object_type="committee",
         object_id=committee.pk,
         summary={"user": user.username, "role": role, "term_start": member.term_start, "term_end": term_end},
@@ -181,14 +183,14 @@ def committee_member_add(
 @transaction.atomic
 def committee_member_update(
     *,
-    actor: User | None,
+    actor: Actor,
     member: CommitteeMember,
     role: str | None = None,
     term_end: Any = _UNSET,
 ) -> CommitteeMember:
-    """Change a member's role or end their term (a member leaves by their term ending, so the record stays)."""
-    if actor is not None:
-        require(actor, "committees.manage")
+    """Change a member's role or end their term (a member leaves by their term ending: the record stays)."""
+    actor = actor or SYSTEM  # a caller not yet passing a SystemActor: the ledger names it "system", as before
+    authorize(actor, "committees.manage")
     errors: dict[str, str] = {}
     if role is not None and role not in CommitteeMember.Role.values:
         errors["role"] = f"Expected one of {', '.join(CommitteeMember.Role.values)}."
@@ -212,7 +214,7 @@ def committee_member_update(
         member.save(update_fields=list(changes))
         ledger_append(
             actor=actor,
-            action="committee.member_update",
+            action=GovernanceAction.COMMITTEE_MEMBER_UPDATE,
             object_type="committee",
             object_id=member.committee_id,
             summary={"user": member.user.username, **changes},

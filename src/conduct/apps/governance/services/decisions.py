@@ -12,11 +12,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import require
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import actor_label, ledger_append
 from conduct.apps.errors import Conflict, Forbidden, Invalid, raise_if
 from conduct.apps.governance import rules
+from conduct.apps.governance.actions import GovernanceAction
 from conduct.apps.governance.models import (
     Case,
     CaseDecision,
@@ -36,8 +38,11 @@ from conduct.apps.governance.services._common import (
     seat,
     voting_seats,
 )
+from conduct.apps.governance.services.recommendations import recommendation_record
 from conduct.apps.notifications.models import Notification
 from conduct.apps.notifications.services import notify
+from conduct.events import emit
+from conduct.events.governance import GateReviewDecided
 
 # Days a liaison has to meet a condition of a decision.
 CONDITION_DUE_DAYS = 30
@@ -87,7 +92,7 @@ def case_vote(
     *, actor: User, case: Case, choice: str, rationale: str, conditions: list[str] | None = None
 ) -> Voted:
     """Cast the actor's vote on a committee case, then decide the case if the committee's rule is now met."""
-    require(actor, "cases.vote")
+    authorize(actor, "cases.vote")
     require_participant(actor, case)
     case = (
         Case.objects.select_for_update(of=("self",))
@@ -135,7 +140,7 @@ def case_vote(
         case.save(update_fields=["status"])
     ledger_append(
         actor=actor,
-        action="case.vote",
+        action=GovernanceAction.CASE_VOTE,
         object_type="case",
         object_id=case.pk,
         summary={"round": case.round, "choice": choice, "conditions": kept, "rationale": rationale},
@@ -145,7 +150,7 @@ def case_vote(
     return Voted(vote, tally, decision)
 
 
-def evaluate(*, actor: Any, case: Case) -> tuple[rules.Tally | None, CaseDecision | None]:
+def evaluate(*, actor: Actor, case: Case) -> tuple[rules.Tally | None, CaseDecision | None]:
     """Apply the committee's rule to the current round; record the decision when it is met."""
     case = Case.objects.select_related("committee", "gate_decision").get(pk=case.pk)
     tally = current_tally(case)
@@ -161,7 +166,8 @@ def evaluate(*, actor: Any, case: Case) -> tuple[rules.Tally | None, CaseDecisio
     dissent = [v for v in counted if v.choice != VoteChoice.ABSTAIN and v not in majority]
     lines = [f"Decided by vote of the {case.committee.name}: {tally.reason}"]  # type: ignore[union-attr]
     lines += [
-        f"- {v.voter.display_name} ({v.get_voter_role_display()}, {v.get_choice_display().lower()}): {v.rationale}"
+        f"- {v.voter.display_name} ({v.get_voter_role_display()}, {v.get_choice_display().lower()}): "
+        f"{v.rationale}"
         for v in majority
     ]
     summary = {
@@ -197,7 +203,7 @@ def case_decide(
     *, actor: User, case: Case, outcome: str, rationale: str, conditions: list[str] | None = None
 ) -> CaseDecision:
     """A compliance officer decides a case of the officers' queue alone, with a rationale on record."""
-    require(actor, "cases.decide")
+    authorize(actor, "cases.decide")
     require_participant(actor, case)
     case = (
         Case.objects.select_for_update(of=("self",))
@@ -233,7 +239,7 @@ def case_decide(
 
 def record_decision(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     outcome: str,
     rationale: str,
@@ -243,23 +249,12 @@ def record_decision(
     tally: dict[str, Any],
     dissent: list[dict[str, Any]],
 ) -> CaseDecision:
-    """Write the immutable decision record, resolve the gate decision, and turn conditions into recommendations."""
-    gate_outcome, note = "", ""
+    """Write the immutable decision record, resolve the gate decision, and turn conditions into
+    recommendations."""
     gate = case.gate_decision
     if gate is not None and outcome == DecisionOutcome.APPROVE_WITH_CONDITIONS and binding:
         conditions = list(dict.fromkeys([*conditions, *gate.result.get("conditions", [])]))
-    if gate is not None:
-        if not binding:
-            note = "An advisory opinion: the gate decision is left for a binding decision."
-        elif gate.resolved_at is not None:
-            note = (
-                f"Gate decision {gate.pk} was already resolved by case {gate.resolution_case_id}; it stands."
-            )
-        else:
-            from conduct.apps.gates.services import gate_resolve
-
-            gate_outcome = GATE_OUTCOME[outcome]
-            gate_resolve(actor=actor, decision=gate, outcome=gate_outcome, rationale=rationale, case=case)
+    gate_outcome, note = _resolve_gate(actor, case, outcome, rationale, binding)
     now = timezone.now()
     decision = CaseDecision.objects.create(
         case=case,
@@ -280,7 +275,7 @@ def record_decision(
     case.save(update_fields=["status", "decided_at"])
     ledger_append(
         actor=actor,
-        action="case.decide",
+        action=GovernanceAction.CASE_DECIDE,
         object_type="case",
         object_id=case.pk,
         summary={
@@ -301,11 +296,31 @@ def record_decision(
     return decision
 
 
-def _conditions_to_recommendations(
-    actor: Any, case: Case, decision: CaseDecision, conditions: list[str]
-) -> None:
-    from conduct.apps.governance.services.recommendations import recommendation_record
+def _resolve_gate(actor: Actor, case: Case, outcome: str, rationale: str, binding: bool) -> tuple[str, str]:
+    """A binding decision on a gate review resolves the gate decision (GateReviewDecided, handled by the
+    gates): the outcome the gate now gives, and a note when it is left as it is."""
+    gate = case.gate_decision
+    if gate is None:
+        return "", ""
+    if not binding:
+        return "", "An advisory opinion: the gate decision is left for a binding decision."
+    if gate.resolved_at is not None:
+        return (
+            "",
+            f"Gate decision {gate.pk} was already resolved by case {gate.resolution_case_id}; it stands.",
+        )
+    gate_outcome = GATE_OUTCOME[outcome]
+    emit(
+        GateReviewDecided(
+            actor=actor, gate_decision=gate, outcome=gate_outcome, rationale=rationale, case=case
+        )
+    )
+    return gate_outcome, ""
 
+
+def _conditions_to_recommendations(
+    actor: Actor, case: Case, decision: CaseDecision, conditions: list[str]
+) -> None:
     unit = _unit_for(case)
     if decision.binding:
         kind, source = (
@@ -329,12 +344,14 @@ def _conditions_to_recommendations(
             due_date=due,
             case=case,
             decision=decision,
-            description=f"{decision.get_outcome_display()} in case {case.pk} ({case.title}), round {decision.round}.",
+            description=(
+                f"{decision.get_outcome_display()} in case {case.pk} ({case.title}), round {decision.round}."
+            ),
         )
 
 
 def _unit_for(case: Case) -> OrgUnit:
-    """Where the conditions of a decision are carried out: the gate decision's unit, the case's, or the root."""
+    """Where a decision's conditions are carried out: the gate decision's unit, the case's, or the root."""
     gate = case.gate_decision
     unit = (gate.org_unit if gate is not None else None) or case.org_unit
     if unit is None:
@@ -356,7 +373,8 @@ def _announce_decision(case: Case, decision: CaseDecision) -> None:
         users.append(gate.actor)  # type: ignore[arg-type]
     what = decision.get_outcome_display().lower()
     if decision.gate_outcome:
-        what += f": the {gate.get_gate_display().lower()} may {'proceed' if decision.gate_outcome == 'allow' else 'not proceed'}"  # type: ignore[union-attr]
+        may = "proceed" if decision.gate_outcome == "allow" else "not proceed"
+        what += f": the {gate.get_gate_display().lower()} may {may}"  # type: ignore[union-attr]
     notify(
         users=users,
         kind=Notification.Kind.DECISION,

@@ -9,16 +9,21 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from conduct.apps.accounts.models import Liaison, OrgUnit, User
-from conduct.apps.accounts.scoping import can, require, require_unit, unit_in_scope
+from conduct.apps.accounts.actors import SCHEDULER, Actor
+from conduct.apps.accounts.models import OrgUnit, User
+from conduct.apps.accounts.scoping import authorize, can, unit_in_scope
 from conduct.apps.audit.services import actor_label, ledger_append
 from conduct.apps.errors import Forbidden, Invalid, raise_if
+from conduct.apps.governance.actions import GovernanceAction
 from conduct.apps.governance.models import Case, CaseDecision, Recommendation
+from conduct.apps.governance.routing import route
 from conduct.apps.governance.services._common import (
     case_link,
     clean_text,
+    conflicted_user_ids,
     officers_for,
     recommendation_link,
+    voting_seats,
 )
 from conduct.apps.notifications.models import Notification
 from conduct.apps.notifications.services import notify
@@ -27,25 +32,9 @@ _UNSET: Any = object()
 REMIND_DAYS_BEFORE = 3
 
 
-def route(unit: OrgUnit) -> tuple[OrgUnit | None, list[User]]:
-    """The liaisons an item for `unit` goes to: the unit's own, else those of the nearest ancestor that has any."""
-    chain = list(reversed(unit.ancestor_ids)) or [unit.pk]
-    liaisons = Liaison.objects.filter(org_unit_id__in=chain, user__is_active=True).select_related(
-        "user", "org_unit"
-    )
-    by_unit: dict[int, list[Liaison]] = {}
-    for liaison in liaisons:
-        by_unit.setdefault(liaison.org_unit_id, []).append(liaison)
-    for unit_id in chain:
-        if by_unit.get(unit_id):
-            found = by_unit[unit_id]
-            return found[0].org_unit, [liaison.user for liaison in found]
-    return None, []
-
-
 def recommendation_record(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     org_unit: OrgUnit,
     due_date: date,
@@ -55,7 +44,7 @@ def recommendation_record(
     case: Case | None = None,
     decision: CaseDecision | None = None,
 ) -> Recommendation:
-    """Create and route one item. No permission check: callers (a decision, `recommendation_create`) hold it."""
+    """Create and route one item. No permission check here: callers (a decision, an officer) hold it."""
     errors: dict[str, str] = {}
     title = clean_text(title, "title", errors, limit=300)
     description = clean_text(description, "description", errors, required=False)
@@ -80,7 +69,7 @@ def recommendation_record(
     item.assignees.set(liaisons)
     ledger_append(
         actor=actor,
-        action="recommendation.create",
+        action=GovernanceAction.RECOMMENDATION_CREATE,
         object_type="recommendation",
         object_id=item.pk,
         summary={
@@ -95,23 +84,36 @@ def recommendation_record(
             "decision": decision.pk if decision else None,
         },
     )
+    _announce_new(item, org_unit, routed_unit, liaisons)
+    return item
+
+
+def _announce_new(
+    item: Recommendation, org_unit: OrgUnit, routed_unit: OrgUnit | None, liaisons: list[User]
+) -> None:
+    """Tell the liaisons an item was routed to, or the officers that nobody could be."""
     link = recommendation_link(item.pk)
     if liaisons:
         via = "" if routed_unit == org_unit else f" (routed from {org_unit.name}, which has no liaison)"
         notify(
             users=liaisons,
             kind=Notification.Kind.ASSIGNMENT,
-            text=f"New {item.get_kind_display().lower()} for {org_unit.name}{via}, due {due_date}: {title}",
+            text=(
+                f"New {item.get_kind_display().lower()} for {org_unit.name}{via}, "
+                f"due {item.due_date}: {item.title}"
+            ),
             link=link,
         )
     else:
         notify(
             users=officers_for(org_unit),
             kind=Notification.Kind.ASSIGNMENT,
-            text=f"No liaison in {org_unit.name} or above it to route this to, due {due_date}: {title}",
+            text=(
+                f"No liaison in {org_unit.name} or above it to route this to, "
+                f"due {item.due_date}: {item.title}"
+            ),
             link=link,
         )
-    return item
 
 
 @transaction.atomic
@@ -126,9 +128,8 @@ def recommendation_create(
     source: str = Recommendation.Source.OFFICER,
     case: Case | None = None,
 ) -> Recommendation:
-    """An officer records a recommendation (from an audit, an advisory opinion or their own review) or a task."""
-    require(actor, "recommendations.create")
-    require_unit(actor, "recommendations.create", org_unit)
+    """An officer records a recommendation (from an audit, an advisory opinion, a review) or a task."""
+    authorize(actor, "recommendations.create", unit=org_unit)
     if due_date < timezone.localdate():
         raise Invalid("The due date has passed.", fields={"due_date": "Must be today or later."})
     return recommendation_record(
@@ -166,7 +167,7 @@ def recommendation_update(
     due_date: Any = _UNSET,
 ) -> Recommendation:
     """Work an item: record progress and the evidence that it is done. Done needs evidence."""
-    require(actor, "recommendations.update")
+    authorize(actor, "recommendations.update")
     item = (
         Recommendation.objects.select_for_update(of=("self",))
         .select_related("org_unit")
@@ -193,19 +194,7 @@ def recommendation_update(
             changes["due_date"] = due_date
             changes["escalated_at"] = changes["reminded_at"] = None
     if status is not None and status != item.status:
-        moves = LIAISON_MOVES.get(item.status, ()) + (OFFICER_MOVES.get(item.status, ()) if officer else ())
-        if status not in Recommendation.Status.values:
-            errors["status"] = f"Expected one of {', '.join(Recommendation.Status.values)}."
-        elif status not in moves:
-            errors["status"] = (
-                f"From {item.status} you may move it to {', '.join(moves)}."
-                if moves
-                else f"A {item.get_status_display().lower()} item is not changed by you."
-            )
-        else:
-            changes["status"] = status
-            if status == Recommendation.Status.DONE and not changes.get("evidence", item.evidence):
-                errors["evidence"] = "Say what shows it is done (a document, a link, a reference)."
+        _check_move(item, status, officer, changes, errors)
     raise_if(errors, "The update is not valid.")
     if not changes:
         return item
@@ -219,7 +208,7 @@ def recommendation_update(
     item.save(update_fields=list(changes))
     ledger_append(
         actor=actor,
-        action="recommendation.update",
+        action=GovernanceAction.RECOMMENDATION_UPDATE,
         object_type="recommendation",
         object_id=item.pk,
         summary={k: v for k, v in changes.items() if k not in ("first_response_at", "reminded_at")},
@@ -227,14 +216,32 @@ def recommendation_update(
     return item
 
 
+def _check_move(
+    item: Recommendation, status: str, officer: bool, changes: dict[str, Any], errors: dict[str, str]
+) -> None:
+    """Whether the actor may move the item to `status` (into `changes`), or why not (into `errors`)."""
+    moves = LIAISON_MOVES.get(item.status, ()) + (OFFICER_MOVES.get(item.status, ()) if officer else ())
+    if status not in Recommendation.Status.values:
+        errors["status"] = f"Expected one of {', '.join(Recommendation.Status.values)}."
+    elif status not in moves:
+        errors["status"] = (
+            f"From {item.status} you may move it to {', '.join(moves)}."
+            if moves
+            else f"A {item.get_status_display().lower()} item is not changed by you."
+        )
+    else:
+        changes["status"] = status
+        if status == Recommendation.Status.DONE and not changes.get("evidence", item.evidence):
+            errors["evidence"] = "Say what shows it is done (a document, a link, a reference)."
+
+
 @transaction.atomic
 def recommendation_escalate_overdue(
-    *, actor: Any = "system", today: date | None = None
+    *, actor: Actor = SCHEDULER, today: date | None = None
 ) -> list[Recommendation]:
-    """Escalate every overdue item not yet escalated: tell the compliance officers (and the assignees), and mark
-    it escalated. Running it again the same day, or the next, escalates nothing twice."""
-    if isinstance(actor, User):
-        require(actor, "recommendations.escalate")
+    """Escalate every overdue item not yet escalated: tell the compliance officers (and the assignees), and
+    mark it escalated. Running it again the same day, or the next, escalates nothing twice."""
+    authorize(actor, "recommendations.escalate")
     day = today or timezone.localdate()
     overdue = list(
         Recommendation.objects.select_for_update(of=("self",))
@@ -250,7 +257,7 @@ def recommendation_escalate_overdue(
         days = (day - item.due_date).days
         ledger_append(
             actor=actor,
-            action="recommendation.escalate",
+            action=GovernanceAction.RECOMMENDATION_ESCALATE,
             object_type="recommendation",
             object_id=item.pk,
             summary={
@@ -272,14 +279,17 @@ def recommendation_escalate_overdue(
 
 @transaction.atomic
 def deadline_reminders_send(
-    *, actor: Any = "system", today: date | None = None, within_days: int = REMIND_DAYS_BEFORE
+    *, actor: Actor = SCHEDULER, today: date | None = None, within_days: int = REMIND_DAYS_BEFORE
 ) -> int:
-    """Remind once, a few days ahead: assignees of items falling due, and members yet to vote on cases falling due."""
-    from conduct.apps.governance.services._common import conflicted_user_ids, voting_seats
-
+    """Remind once, a few days ahead: assignees of items falling due, and members yet to vote on cases falling
+    due."""
     day = today or timezone.localdate()
     horizon = day + timedelta(days=within_days)
-    sent = 0
+    now = timezone.now()
+    return _remind_items(actor, day, horizon, now) + _remind_cases(actor, day, horizon, now)
+
+
+def _remind_items(actor: Actor, day: date, horizon: date, now: datetime) -> int:
     items = (
         Recommendation.objects.select_for_update(of=("self",))
         .filter(
@@ -291,7 +301,7 @@ def deadline_reminders_send(
         .select_related("org_unit")
         .prefetch_related("assignees")
     )
-    now = timezone.now()
+    sent = 0
     for item in items:
         item.reminded_at = now
         item.save(update_fields=["reminded_at"])
@@ -303,12 +313,16 @@ def deadline_reminders_send(
         )
         ledger_append(
             actor=actor,
-            action="recommendation.remind",
+            action=GovernanceAction.RECOMMENDATION_REMIND,
             object_type="recommendation",
             object_id=item.pk,
             summary={"due_date": item.due_date},
         )
         sent += 1
+    return sent
+
+
+def _remind_cases(actor: Actor, day: date, horizon: date, now: datetime) -> int:
     end = timezone.make_aware(datetime.combine(horizon + timedelta(days=1), time.min))
     cases = (
         Case.objects.select_for_update(of=("self",))
@@ -320,6 +334,7 @@ def deadline_reminders_send(
         )
         .select_related("committee", "org_unit")
     )
+    sent = 0
     for case in cases:
         case.reminded_at = now
         case.save(update_fields=["reminded_at"])
@@ -337,7 +352,7 @@ def deadline_reminders_send(
         )
         ledger_append(
             actor=actor,
-            action="case.remind",
+            action=GovernanceAction.CASE_REMIND,
             object_type="case",
             object_id=case.pk,
             summary={"due_at": case.due_at, "reminded": [u.username for u in users]},

@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.apps.accounts.actors import CLI, Actor
+from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.errors import ServiceError
+from conduct.apps.gates import services
 
 EXIT = {"allow": 0, "deny": 1, "review": 3}
 INVALID = 2
@@ -30,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--unit", help="Org unit code the decision belongs to")
         parser.add_argument("--idempotency-key")
 
-    def fail(self, message: str, fields: dict[str, str] | None = None, as_json: bool = False) -> None:
+    def fail(self, message: str, fields: dict[str, str] | None = None, as_json: bool = False) -> NoReturn:
         if as_json:
             self.stdout.write(
                 json.dumps({"error": {"code": "invalid", "message": message, "fields": fields or {}}})
@@ -42,9 +45,6 @@ class Command(BaseCommand):
         sys.exit(INVALID)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from conduct.apps.accounts.models import OrgUnit, User
-        from conduct.apps.gates import services
-
         as_json = opts["json"]
         source = opts["subject"]
         try:
@@ -57,11 +57,12 @@ class Command(BaseCommand):
             self.fail(
                 f"{source}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", as_json=as_json
             )
-        actor = None
+        actor: Actor = CLI
         if opts["as_user"]:
-            actor = User.objects.filter(username=opts["as_user"], is_active=True).first()
-            if actor is None:
+            user = User.objects.filter(username=opts["as_user"], is_active=True).first()
+            if user is None:
                 self.fail(f"--as {opts['as_user']}: no such active user", as_json=as_json)
+            actor = user
         unit = None
         if opts["unit"]:
             unit = OrgUnit.objects.filter(code=opts["unit"]).first()

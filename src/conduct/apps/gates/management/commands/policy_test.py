@@ -1,4 +1,4 @@
-"""conduct policy test DIR — run the example subjects in a pack's rule files against their expected outcomes."""
+"""conduct policy test DIR — run a pack's example subjects against their expected outcomes."""
 
 from __future__ import annotations
 

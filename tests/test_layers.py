@@ -1,0 +1,179 @@
+"""The layering rules the import contracts cannot see, checked over the source with the ast module.
+
+1. Pages and API endpoints (every `views` and `api` module or package under conduct/apps) do not write through
+   the ORM: writes go through the services, which check permissions and ledger them.
+2. No function-level import crosses apps (`from conduct.apps.<other> import ...` inside a function): imports
+   that dodge a cycle hide a dependency the contracts in pyproject.toml would otherwise catch; use an event or
+   a provider (conduct.events) instead.
+
+Files of other apps that still break a rule are named in the allow-lists below, each to be removed as that app
+is brought in line (`python -c "from tests.test_layers import stale; print(stale())"` lists those now clean).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+APPS = Path(__file__).resolve().parents[1] / "src" / "conduct" / "apps"
+
+# Method names that write through the ORM. `update` and `delete` count only on a queryset or a manager (called
+# on `.objects`, `.filter(...)`, `.exclude(...)`, `.all()`...), so a dict's update is not taken for one.
+WRITES = {"save", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+QUERYSET_WRITES = {"update", "delete"}
+QUERYSET_SOURCES = {
+    "objects",
+    "filter",
+    "exclude",
+    "all",
+    "select_for_update",
+    "select_related",
+    "prefetch_related",
+}
+
+# Views/api modules that still write through the ORM (relative to conduct/apps). Only ever shrink this list.
+ORM_WRITES_ALLOWED: frozenset[str] = frozenset()
+
+# Modules that still import another app inside a function (relative to conduct/apps), as found when the rule
+# was written; their apps' owners are removing them in parallel (issue 14). Only ever shrink it.
+FUNCTION_IMPORTS_ALLOWED: frozenset[str] = frozenset(
+    {
+        "catalog/api.py",
+        "catalog/apps.py",
+        "catalog/management/commands/frameworks_export.py",
+        "catalog/management/commands/frameworks_list.py",
+        "catalog/management/commands/frameworks_show.py",
+        "catalog/services.py",
+        "catalog/views.py",
+        "notifications/apps.py",
+        "reports/api.py",
+        "reports/apps.py",
+        "reports/demo.py",
+        "reports/models.py",
+        "reports/risks.py",
+        "reports/transparency/build.py",
+        "reports/transparency/gather.py",
+        "reports/views.py",
+        "screening/apps.py",
+        "screening/demo.py",
+        "screening/services/alerts.py",
+        "suppliers/apps.py",
+        "suppliers/screening_port.py",
+        "suppliers/services/audits.py",
+        "suppliers/services/importing.py",
+        "suppliers/services/questionnaires.py",
+        "suppliers/services/reminders.py",
+        "suppliers/services/suppliers.py",
+        "web/management/commands/demo_load.py",
+    }
+)
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(APPS).as_posix()
+
+
+def _endpoint_modules() -> list[Path]:
+    found = []
+    for path in sorted(APPS.rglob("*.py")):
+        parts = path.relative_to(APPS).parts
+        if "migrations" in parts:
+            continue
+        if path.stem in ("views", "api") or any(p in ("views", "api") for p in parts[1:-1]):
+            found.append(path)
+    return found
+
+
+def _receiver_is_queryset(node: ast.expr) -> bool:
+    if isinstance(node, ast.Attribute):
+        return node.attr in QUERYSET_SOURCES
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr in QUERYSET_SOURCES or _receiver_is_queryset(node.func.value)
+    return False
+
+
+def orm_writes(path: Path) -> list[str]:
+    """`line: call` for every ORM write in the module."""
+    problems = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        name, receiver = node.func.attr, node.func.value
+        is_create = name == "create" and isinstance(receiver, ast.Attribute) and receiver.attr == "objects"
+        if name in WRITES or is_create or (name in QUERYSET_WRITES and _receiver_is_queryset(receiver)):
+            problems.append(f"{node.lineno}: .{name}(")
+    return problems
+
+
+def function_level_cross_app_imports(path: Path) -> list[str]:
+    """`line: module` for every import of another app made inside a function of the module."""
+    app = path.relative_to(APPS).parts[0]
+    problems = []
+    for func in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(func):
+            modules = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            for module in modules:
+                parts = module.split(".")
+                if parts[:2] == ["conduct", "apps"] and len(parts) > 2:
+                    other = parts[2]
+                    if other != app and (APPS / other).is_dir():
+                        problems.append(f"{node.lineno}: {module}")
+    return problems
+
+
+def _app_modules() -> list[Path]:
+    return [
+        p
+        for p in sorted(APPS.rglob("*.py"))
+        if "migrations" not in p.parts and len(p.relative_to(APPS).parts) > 1
+    ]
+
+
+def test_pages_and_endpoints_do_not_write_through_the_orm() -> None:
+    found = {_rel(p): orm_writes(p) for p in _endpoint_modules()}
+    offenders = {path: lines for path, lines in found.items() if lines and path not in ORM_WRITES_ALLOWED}
+    assert not offenders, f"Write through a service instead: {offenders}"
+
+
+def test_no_function_level_import_crosses_apps() -> None:
+    found = {_rel(p): function_level_cross_app_imports(p) for p in _app_modules()}
+    offenders = {
+        path: lines for path, lines in found.items() if lines and path not in FUNCTION_IMPORTS_ALLOWED
+    }
+    assert not offenders, f"Import at module level, or use conduct.events: {offenders}"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("def f(o):\n    o.save()\n", ["2: .save("]),
+        ("def f():\n    Case.objects.create(title='x')\n", ["2: .create("]),
+        ("def f(qs):\n    Case.objects.filter(pk=1).update(title='x')\n", ["2: .update("]),
+        ("def f(context):\n    context.update({'a': 1})\n", []),
+        ("def f():\n    Vote.objects.get_or_create(pk=1)\n", ["2: .get_or_create("]),
+    ],
+)
+def test_the_orm_write_check_finds_writes_and_leaves_dicts_alone(
+    tmp_path: Path, source: str, expected: list[str]
+) -> None:
+    module = tmp_path / "views.py"
+    module.write_text(source, encoding="utf-8")
+    assert orm_writes(module) == expected
+
+
+def stale() -> list[str]:
+    """Allow-listed files that no longer break their rule: remove them from the lists."""
+    endpoints = {_rel(p): orm_writes(p) for p in _endpoint_modules()}
+    modules = {_rel(p): function_level_cross_app_imports(p) for p in _app_modules()}
+    return sorted(
+        [p for p in ORM_WRITES_ALLOWED if not endpoints.get(p)]
+        + [p for p in FUNCTION_IMPORTS_ALLOWED if not modules.get(p)]
+    )
