@@ -41,7 +41,7 @@ def sign_revocations(
     private_pem: bytes, *, version: int, issued_at: datetime, revoked: frozenset[str]
 ) -> str:
     """The signed token of a revocation list (version >= 1, timezone-aware issued_at)."""
-    if not isinstance(version, int) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ValueError("version must be a positive integer")
     if issued_at.utcoffset() is None:
         raise ValueError("issued_at must be timezone-aware")
