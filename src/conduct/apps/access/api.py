@@ -1,7 +1,6 @@
 """JSON API for device access: devices, access requests and their answers, grants, the signed revocation list,
 and access events (devices report theirs with their own token: `Authorization: Bearer cdv_...`)."""
 
-from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
