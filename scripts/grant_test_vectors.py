@@ -1,4 +1,4 @@
-"""Write data/grants/test-vectors/vectors.json: grant tokens, revocation lists and the answers a device verifier
+"""Write data/grants/test-vectors/vectors.json: grant tokens, revocation lists and the answers a verifier
 must give, signed with a published TEST key (never trust it on a device). Ed25519 is deterministic and every
 field is fixed, so running this again writes the same file. Run: python scripts/grant_test_vectors.py
 """
@@ -72,7 +72,9 @@ def build() -> dict[str, object]:
     }
     during = format_at(START + timedelta(hours=1))
 
-    def case(name: str, token: str, device: str, scope: str, at: str, expected: str, revocations: str | None = None) -> dict[str, object]:
+    def case(
+        name: str, token: str, device: str, scope: str, at: str, expected: str, revocations: str | None = None
+    ) -> dict[str, object]:
         return {
             "name": name,
             "token": token,
@@ -84,26 +86,54 @@ def build() -> dict[str, object]:
         }
 
     cases = [
-        case("a valid grant allows a granted scope on its device", "valid", "NV-CAM-0001", "read_logs", during, "ok"),
+        case(
+            "a valid grant allows a granted scope on its device",
+            "valid",
+            "NV-CAM-0001",
+            "read_logs",
+            during,
+            "ok",
+        ),
         case("the window opens at not_before", "valid", "NV-CAM-0001", "view_live", format_at(START), "ok"),
         case("another device is refused", "valid", "NV-CAM-0002", "read_logs", during, "wrong device"),
-        case("a scope not granted is refused", "valid", "NV-CAM-0001", "configure", during, "scope not granted"),
-        case("before not_before", "valid", "NV-CAM-0001", "read_logs", format_at(START - timedelta(seconds=1)), "not yet valid"),
+        case(
+            "a scope not granted is refused", "valid", "NV-CAM-0001", "configure", during, "scope not granted"
+        ),
+        case(
+            "before not_before",
+            "valid",
+            "NV-CAM-0001",
+            "read_logs",
+            format_at(START - timedelta(seconds=1)),
+            "not yet valid",
+        ),
         case("at expires_at it has expired", "valid", "NV-CAM-0001", "read_logs", format_at(END), "expired"),
-        case("revoked by the list", "valid", "NV-CAM-0001", "read_logs", during, "revoked", "v2_revokes_valid"),
+        case(
+            "revoked by the list", "valid", "NV-CAM-0001", "read_logs", during, "revoked", "v2_revokes_valid"
+        ),
         case("a list without it", "valid", "NV-CAM-0001", "read_logs", during, "ok", "v1_empty"),
         case("signed by another key", "other_key", "NV-CAM-0001", "read_logs", during, "bad signature"),
-        case("payload changed after signing", "tampered_payload", "NV-CAM-0001", "read_logs", during, "bad signature"),
+        case(
+            "payload changed after signing",
+            "tampered_payload",
+            "NV-CAM-0001",
+            "read_logs",
+            during,
+            "bad signature",
+        ),
         case("three segments", "three_segments", "NV-CAM-0001", "read_logs", during, "malformed"),
         case("not base64url", "not_base64", "NV-CAM-0001", "read_logs", during, "malformed"),
         case("empty token", "empty", "NV-CAM-0001", "read_logs", during, "malformed"),
     ]
     return {
         "about": (
-            "Device-grant test vectors (conduct/device-grant/v1, conduct/grant-revocations/v1). Signed with a TEST "
-            "key whose 32-byte Ed25519 seed is 00 01 02 ... 1f: never trust it on a device. For each case, verify "
+            "Device-grant test vectors (conduct/device-grant/v1, conduct/grant-revocations/v1). "
+            "Signed with a TEST "
+            "key whose 32-byte Ed25519 seed is 00 01 02 ... 1f: never trust it on a device. "
+            "For each case, verify "
             "`tokens[case.token]` with `public_key` for `device`, `scope` at time `at` (revoked ids from "
-            "`revocation_lists[case.revocations]` when given, after verifying that list) and compare with `expected`. "
+            "`revocation_lists[case.revocations]` when given, after verifying that list) "
+            "and compare with `expected`. "
             "`revocation_list_cases` give the answer for each list: its version and ids, or `error`."
         ),
         "public_key": public.decode(),

@@ -70,9 +70,11 @@ def main(argv: list[str] | None = None) -> None:
             "  suppliers import FILE... [--commit]   suppliers risk   suppliers remind   suppliers export\n"
             "  frameworks load|list|show|export   report build --year YYYY --out DIR   report verify DIR\n"
             "  devices import FILE.csv   devices token SERIAL\n"
-            "  access request --device S --scope S --hours N --reason T --as USER   access approve|deny ID --as USER\n"
+            "  access request --device S --scope S --hours N --reason T --as USER\n"
+            "  access approve|deny ID --as USER [--hours N] [--comment T]\n"
             "  access revoke GRANT_ID --as USER   access events import FILE.jsonl [--json]   access expire\n"
-            "  grants verify TOKEN --public-key KEY.pem --device S --scope S   grants keys   grants revocations --out F\n"
+            "  grants verify TOKEN --public-key KEY.pem --device S --scope S [--at T] [--revocations F]\n"
+            "  grants keys   grants revocations --out FILE\n"
         )
         return
     import django

@@ -1,7 +1,8 @@
-"""A small world for the device-access tests, built by factories: two customers (metro, harbour) with an approver
-each, a plain customer user, two support engineers, devices of each customer, and the grant-signing key in a
-temporary folder. Governance's incident handler is used when it is registered; otherwise a stand-in opens
-"cases" (the tests check that one was opened for each unauthorised access)."""
+"""A small world for the device-access tests, built by factories: two customers (metro, harbour) with an
+approver each, a plain customer user, two support engineers, devices of each customer, and the grant-
+signing key in a temporary folder. Governance's incident handler is used when it is registered; otherwise
+a stand-in opens "cases" (the tests check that one was opened for each unauthorised access).
+"""
 
 from __future__ import annotations
 

@@ -21,7 +21,9 @@ HEADER = "serial,model,firmware,customer,site,installer\n"
 
 
 def test_a_device_file_imports_every_row(world):
-    devices = services.devices_import(actor=CLI, text=HEADER + "T-IMP-1,M,1.0,Metro Test Transit,Depot,Integrator\n")
+    devices = services.devices_import(
+        actor=CLI, text=HEADER + "T-IMP-1,M,1.0,Metro Test Transit,Depot,Integrator\n"
+    )
     assert [d.serial for d in devices] == ["T-IMP-1"] and devices[0].customer == world.metro
 
 
@@ -52,7 +54,7 @@ def test_the_cli_device_import_is_a_one_line_error_on_bad_rows(world, tmp_path):
 
 def test_the_portal_shows_each_device_record_and_exports_safe_csv(world):
     request = services.access_request_create(
-        actor=world.engineer, serials=["T-CAM-1"], scopes=["read_logs"], reason="=HYPERLINK(\"x\")"
+        actor=world.engineer, serials=["T-CAM-1"], scopes=["read_logs"], reason='=HYPERLINK("x")'
     )
     [grant] = services.access_request_approve(actor=world.approver, request=request)
     services.grant_revoke(actor=world.approver, grant=grant, comment="+done")
@@ -69,25 +71,41 @@ def test_the_portal_shows_each_device_record_and_exports_safe_csv(world):
     assert any(cell.startswith("'+done") for r in rows for cell in r)
 
 
-@pytest.mark.parametrize(("value", "expected"), [("=1+1", "'=1+1"), ("-2", "'-2"), ("@x", "'@x"), ("ok", "ok"), (None, "")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("=1+1", "'=1+1"), ("-2", "'-2"), ("@x", "'@x"), ("ok", "ok"), (None, "")]
+)
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
 
 
 def test_the_figures_for_the_report(world):
     year = timezone.now().year
-    answered = services.access_request_create(actor=world.engineer, serials=["T-CAM-1"], scopes=["read_logs"], reason="r")
+    answered = services.access_request_create(
+        actor=world.engineer, serials=["T-CAM-1"], scopes=["read_logs"], reason="r"
+    )
     services.access_request_approve(actor=world.approver, request=answered)
-    denied = services.access_request_create(actor=world.engineer, serials=["T-CAM-2"], scopes=["read_logs"], reason="r")
+    denied = services.access_request_create(
+        actor=world.engineer, serials=["T-CAM-2"], scopes=["read_logs"], reason="r"
+    )
     services.access_request_deny(actor=world.approver, request=denied)
-    late = services.access_request_create(actor=world.engineer, serials=["T-CAM-2"], scopes=["read_logs"], reason="r")
+    late = services.access_request_create(
+        actor=world.engineer, serials=["T-CAM-2"], scopes=["read_logs"], reason="r"
+    )
     AccessRequest.objects.filter(pk=late.pk).update(answer_by=timezone.now() - timedelta(minutes=1))
     services.access_requests_expire(actor=SCHEDULER)
     before = selectors.access_figures(year)
     services.access_events_record(
         actor=CLI,
-        rows=[{"device": "T-HARB-1", "grant_id": None, "actor": "a", "scope": "configure",
-               "started_at": timezone.now().isoformat(), "ended_at": timezone.now().isoformat()}],
+        rows=[
+            {
+                "device": "T-HARB-1",
+                "grant_id": None,
+                "actor": "a",
+                "scope": "configure",
+                "started_at": timezone.now().isoformat(),
+                "ended_at": timezone.now().isoformat(),
+            }
+        ],
     )
     figures = selectors.access_figures(year)
     assert figures["requests"] - before["requests"] == 0

@@ -1,5 +1,6 @@
-"""Bad access-event files and reports: every row error named, nothing recorded (all or nothing), a one-line CLI
-error with a non-zero exit; device tokens report only their own device's sessions; bad tokens get 401."""
+"""Bad access-event files and reports: every row error named, nothing recorded (all or nothing), a one-line
+CLI error with a non-zero exit; device tokens report only their own device's sessions; bad tokens get 401.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +17,14 @@ from conduct.apps.access.models import AccessEvent, Device
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import Invalid
 
-GOOD = {"device": "T-CAM-1", "grant_id": None, "actor": "a", "scope": "read_logs",
-        "started_at": "2026-01-01T10:00:00Z", "ended_at": "2026-01-01T10:05:00Z"}
+GOOD = {
+    "device": "T-CAM-1",
+    "grant_id": None,
+    "actor": "a",
+    "scope": "read_logs",
+    "started_at": "2026-01-01T10:00:00Z",
+    "ended_at": "2026-01-01T10:05:00Z",
+}
 
 
 @pytest.mark.parametrize(
@@ -68,12 +75,19 @@ def test_a_missing_file_is_a_cli_error(world, tmp_path):
 
 
 def test_a_device_reports_with_its_own_token_only_for_itself(world):
-    _, token = services.device_register(actor=CLI, spec=services.DeviceSpec(serial="T-TOK-1", customer=world.metro))
+    _, token = services.device_register(
+        actor=CLI, spec=services.DeviceSpec(serial="T-TOK-1", customer=world.metro)
+    )
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    other = Client().post("/api/v1/access-events", json.dumps(GOOD), content_type="application/json", **headers)
+    other = Client().post(
+        "/api/v1/access-events", json.dumps(GOOD), content_type="application/json", **headers
+    )
     assert other.status_code == 422 and "device" in other.json()["error"]["fields"]
     own = Client().post(
-        "/api/v1/access-events", json.dumps(GOOD | {"device": "T-TOK-1"}), content_type="application/json", **headers
+        "/api/v1/access-events",
+        json.dumps(GOOD | {"device": "T-TOK-1"}),
+        content_type="application/json",
+        **headers,
     )
     assert own.status_code == 201 and own.json()["source"] == "device"
     assert Device.objects.get(serial="T-TOK-1").token_hash != token  # only a hash is kept
@@ -82,13 +96,21 @@ def test_a_device_reports_with_its_own_token_only_for_itself(world):
 @pytest.mark.parametrize("token", ["cdv_deadbeef_nope", "cdv_", "nonsense"])
 def test_a_bad_device_token_gets_401(world, token):
     response = Client().post(
-        "/api/v1/access-events", json.dumps(GOOD), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        "/api/v1/access-events",
+        json.dumps(GOOD),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
     )
-    assert response.status_code == 401 and not AccessEvent.objects.filter(device__serial__startswith="T-").exists()
+    assert (
+        response.status_code == 401
+        and not AccessEvent.objects.filter(device__serial__startswith="T-").exists()
+    )
 
 
 def test_a_new_device_token_replaces_the_old(world):
-    device, old = services.device_register(actor=CLI, spec=services.DeviceSpec(serial="T-TOK-2", customer=world.metro))
+    device, old = services.device_register(
+        actor=CLI, spec=services.DeviceSpec(serial="T-TOK-2", customer=world.metro)
+    )
     new = services.device_token_issue(actor=CLI, device=device)
     assert services.device_authenticate(old) is None and services.device_authenticate(new) == device
 

@@ -1,5 +1,6 @@
-"""A request nobody answers expires after ACCESS_REQUEST_EXPIRY_HOURS: answering is refused from then on, and the
-scheduler's job records the expiry and tells the requester."""
+"""A request nobody answers expires after ACCESS_REQUEST_EXPIRY_HOURS: answering is refused from then on, and
+the scheduler's job records the expiry and tells the requester.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from conduct.apps.notifications.models import Notification
 
 
 def _request(world):
-    return services.access_request_create(actor=world.engineer, serials=["T-CAM-1"], scopes=["read_logs"], reason="r")
+    return services.access_request_create(
+        actor=world.engineer, serials=["T-CAM-1"], scopes=["read_logs"], reason="r"
+    )
 
 
 def test_the_answer_time_follows_the_setting(world, settings):

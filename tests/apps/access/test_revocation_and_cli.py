@@ -1,5 +1,6 @@
-"""Revocation (customer or company), the signed versioned revocation list (API and CLI), the public key, and the
-CLI path: request -> approve --json -> grants verify (exit 0 / 1 with the reason)."""
+"""Revocation (customer or company), the signed versioned revocation list (API and CLI), the public key, and
+the CLI path: request -> approve --json -> grants verify (exit 0 / 1 with the reason).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from conduct.apps.access import services
+from conduct.apps.access import selectors, services
 from conduct.apps.access.keys import grant_public_key
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import Conflict, Forbidden
@@ -48,7 +49,7 @@ def test_each_revocation_signs_a_new_version_of_the_list(world):
     body = client_for(world.customer_user).get("/api/v1/grants/revocations").json()
     found = verify_revocations(grant_public_key(), body["token"])
     assert found.version == body["version"] and found.revoked >= {first.grant_id, second.grant_id}
-    older = verify_revocations(grant_public_key(), services.revocations_current(actor=CLI).token)
+    older = verify_revocations(grant_public_key(), selectors.revocations_current(actor=CLI).token)
     assert older.version == found.version
 
 
@@ -60,11 +61,29 @@ def test_grants_keys_prints_only_the_public_key(world):
 
 def test_the_cli_path_with_offline_verification(world, tmp_path):
     created = json.loads(
-        run("access_request", "--device", "T-CAM-1", "--scope", "read_logs", "--scope", "view_live",
-            "--hours", "6", "--reason", "CLI", "--ticket", "T-7", "--as", "t_engineer", "--json")
+        run(
+            "access_request",
+            "--device",
+            "T-CAM-1",
+            "--scope",
+            "read_logs",
+            "--scope",
+            "view_live",
+            "--hours",
+            "6",
+            "--reason",
+            "CLI",
+            "--ticket",
+            "T-7",
+            "--as",
+            "t_engineer",
+            "--json",
+        )
     )
     assert created["status"] == "pending" and created["id"]
-    grant = json.loads(run("access_approve", str(created["id"]), "--as", "t_approver_metro", "--hours", "2", "--json"))
+    grant = json.loads(
+        run("access_approve", str(created["id"]), "--as", "t_approver_metro", "--hours", "2", "--json")
+    )
     assert set(grant) >= {"grant_id", "token", "not_before", "expires_at"}
     from conduct.apps.audit.models import LedgerEntry
 
@@ -77,7 +96,9 @@ def test_the_cli_path_with_offline_verification(world, tmp_path):
     def verify(*extra: str) -> tuple[int, str]:
         out = StringIO()
         try:
-            call_command("grants_verify", grant["token"], "--public-key", str(key), *extra, "--json", stdout=out)
+            call_command(
+                "grants_verify", grant["token"], "--public-key", str(key), *extra, "--json", stdout=out
+            )
         except SystemExit as exc:
             return int(exc.code), out.getvalue()
         return 0, out.getvalue()
@@ -94,7 +115,9 @@ def test_the_cli_path_with_offline_verification(world, tmp_path):
     run("access_revoke", grant["grant_id"], "--as", "t_approver_metro")
     revocations = tmp_path / "revoked.txt"
     call_command("grants_revocations", "--out", str(revocations), stdout=StringIO(), stderr=StringIO())
-    code, out = verify("--device", "T-CAM-1", "--scope", "read_logs", "--at", at, "--revocations", str(revocations))
+    code, out = verify(
+        "--device", "T-CAM-1", "--scope", "read_logs", "--at", at, "--revocations", str(revocations)
+    )
     assert (code, json.loads(out)["reason"]) == (1, "revoked")
 
 
@@ -111,13 +134,27 @@ def test_bad_tokens_are_refused_with_the_reason(world, tmp_path):
     ]:
         out = StringIO()
         with pytest.raises(SystemExit) as caught:
-            call_command("grants_verify", token, "--public-key", str(key), "--device", "T-CAM-1",
-                         "--scope", "read_logs", "--at", at, "--json", stdout=out)
+            call_command(
+                "grants_verify",
+                token,
+                "--public-key",
+                str(key),
+                "--device",
+                "T-CAM-1",
+                "--scope",
+                "read_logs",
+                "--at",
+                at,
+                "--json",
+                stdout=out,
+            )
         assert caught.value.code == 1 and json.loads(out.getvalue())["reason"] == reason
 
 
 def test_a_cli_approval_by_a_non_approver_is_a_one_line_error(world):
-    created = services.access_request_create(actor=world.engineer, serials=["T-CAM-1"], scopes=["read_logs"], reason="r")
+    created = services.access_request_create(
+        actor=world.engineer, serials=["T-CAM-1"], scopes=["read_logs"], reason="r"
+    )
     with pytest.raises(CommandError) as caught:
         run("access_approve", str(created.pk), "--as", "t_engineer")
     assert "\n" not in str(caught.value) and "access.approve" in str(caught.value)

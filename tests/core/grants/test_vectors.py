@@ -1,5 +1,6 @@
-"""The published test vectors (data/grants/test-vectors/vectors.json) give the answers the core verifier gives:
-what a firmware team's port must reproduce."""
+"""The published test vectors (data/grants/test-vectors/vectors.json) give the answers the core verifier
+gives: what a firmware team's port must reproduce.
+"""
 
 import json
 from datetime import datetime

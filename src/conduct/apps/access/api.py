@@ -1,7 +1,6 @@
 """JSON API for device access: devices, access requests and their answers, grants, the signed revocation list,
 and access events (devices report theirs with their own token: `Authorization: Bearer cdv_...`)."""
 
-
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +25,7 @@ class DeviceBearer(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Device | None:
         device = services.device_authenticate(token)
         if device is not None:
-            request.access_device = device  # type: ignore[attr-defined]
+            request.access_device = device
         return device
 
 
@@ -88,7 +87,8 @@ def device_create(request: HttpRequest, payload: DeviceIn) -> Status:
         actor=actor_of(request),
         spec=services.DeviceSpec(**{**payload.dict(), "customer": customer}),
     )
-    return Status(201, {**DeviceOut.from_orm(device).dict(), "token": token})
+    device.token = token  # type: ignore[attr-defined]  # shown in this answer only
+    return Status(201, device)
 
 
 @router.post("/devices/import", response=dict[str, Any], summary="Import a CSV of devices, all or nothing")
@@ -209,7 +209,7 @@ def access_request(request: HttpRequest, request_id: DbId) -> AccessRequest:
 @router.post(
     "/access-requests/{request_id}/approve",
     response=ApprovalOut,
-    summary="The customer's approver approves (optionally fewer hours or scopes): one signed grant per device",
+    summary="The customer's approver approves (maybe fewer hours or scopes): a signed grant per device",
 )
 def access_request_approve(request: HttpRequest, request_id: DbId, payload: ApproveIn) -> dict[str, Any]:
     actor = actor_of(request)
@@ -255,7 +255,7 @@ def grants(request: HttpRequest) -> object:
     "/grants/revocations", response=RevocationsOut, summary="The latest signed, versioned revocation list"
 )
 def revocations(request: HttpRequest) -> object:
-    return services.revocations_current(actor=actor_of(request))
+    return selectors.revocations_current(actor=actor_of(request))
 
 
 @router.get("/grants/{grant_id}", response=GrantOut)

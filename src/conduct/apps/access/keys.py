@@ -1,5 +1,7 @@
-"""The installation's grant-signing key pair (separate from the ledger's): generated once into CONDUCT_HOME/keys,
-created exclusively so concurrent first uses agree on one key. Devices trust the public half only."""
+"""The installation's grant-signing key pair (separate from the ledger's): generated once in
+CONDUCT_HOME/keys, created exclusively so concurrent first uses agree on one key. Devices trust the public
+half only.
+"""
 
 from __future__ import annotations
 

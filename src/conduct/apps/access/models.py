@@ -68,7 +68,7 @@ class AccessRequest(models.Model):
 
 
 class Grant(models.Model):
-    """One device's signed grant, issued when the customer approved a request. `token` is what the device checks."""
+    """One device's signed grant, issued when the customer approved a request; the device checks `token`."""
 
     grant_id = models.CharField(max_length=40, unique=True)
     request = models.ForeignKey(AccessRequest, on_delete=models.PROTECT, related_name="grants")

@@ -1,7 +1,7 @@
 """Who may do what with device access. Registered into the one role matrix (accounts.roles) at start-up.
 
 Support engineers request access and see their own requests; a customer's approvers (portal) answer requests
-for their own organisation's devices and revoke its grants; nobody at the company can approve (no break-glass).
+for their own organisation's devices and revoke its grants; nobody at the company approves (no break-glass).
 Administrators and compliance officers register devices, import access events and may revoke any grant;
 auditors read everything; customer portal users read their organisation's access record.
 """

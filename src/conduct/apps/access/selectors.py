@@ -1,5 +1,6 @@
-"""Scoped reads of device access. Staff and auditors see everything; support engineers see the devices and only
-their own requests, grants and the events under them; customers (and their approvers) see their own organisation's."""
+"""Scoped reads of device access. Staff and auditors see everything; support engineers see the devices and
+only their own requests, grants and the events under them; customers (and their approvers) see their own
+organisation's."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conduct.apps.access.models import AccessEvent, AccessRequest, Device, Grant, RequestStatus
+from conduct.apps.access.models import (
+    AccessEvent,
+    AccessRequest,
+    Device,
+    Grant,
+    RequestStatus,
+    RevocationList,
+)
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.roles import Role
 from conduct.apps.accounts.scoping import authorize, scoped
@@ -95,6 +103,15 @@ def access_event_list(*, actor: User, authorised: bool | None = None) -> QuerySe
     return rows if authorised is None else rows.filter(authorised=authorised)
 
 
+def revocations_current(*, actor: User | Any) -> RevocationList:
+    """The latest signed revocation list (the first is published with the first grant); NotFound before."""
+    authorize(actor, "access.view")
+    latest = RevocationList.objects.order_by("-version").first()
+    if latest is None:
+        raise NotFound(_("No revocation list yet: no grant has been issued."))
+    return latest
+
+
 @dataclass(frozen=True)
 class DeviceRecord:
     """Everything that happened to one device (Access Transparency)."""
@@ -127,7 +144,7 @@ def transparency(*, actor: User) -> list[DeviceRecord]:
 
 
 def transparency_rows(*, actor: User) -> list[list[str]]:
-    """The transparency record as table rows (device, kind, id, when, who, what, state), for the CSV export."""
+    """The transparency record as rows (device, kind, id, when, who, what, state), for the CSV export."""
     rows: list[list[str]] = []
     for record in transparency(actor=actor):
         serial = record.device.serial

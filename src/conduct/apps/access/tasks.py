@@ -10,6 +10,6 @@ from conduct.apps.accounts.actors import SCHEDULER
 
 @task()
 def expire_access_requests() -> int:
-    """Expire the requests nobody answered within ACCESS_REQUEST_EXPIRY_HOURS (idempotent). Answering is refused
-    after that time whether or not this has run; this records the expiry and tells the requester."""
+    """Expire the requests nobody answered within ACCESS_REQUEST_EXPIRY_HOURS (idempotent). Answering is
+    refused after that time whether or not this has run; this records the expiry and tells the requester."""
     return len(access_requests_expire(actor=SCHEDULER))

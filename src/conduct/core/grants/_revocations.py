@@ -2,7 +2,8 @@
 device can check offline with the same public key as the grants.
 
 Token: base64url(payload) "." base64url(Ed25519 signature over the payload segment), like a grant. The payload
-is canonical JSON: {"context": "conduct/grant-revocations/v1", "key_id", "version" (an integer that only grows),
+is canonical JSON: {"context": "conduct/grant-revocations/v1", "key_id", "version" (an integer that only
+grows),
 "issued_at" (UTC text), "revoked": [grant ids, sorted]}. A device keeps the highest version it has seen and
 refuses an older one (a replayed list could un-revoke a grant).
 """

@@ -16,7 +16,7 @@ from conduct.apps.access.services.events import (
     access_events_record,
     events_parse_jsonl,
 )
-from conduct.apps.access.services.grants import grant_revoke, revocations_current, revocations_publish
+from conduct.apps.access.services.grants import grant_revoke, revocations_publish
 from conduct.apps.access.services.requests import (
     access_request_approve,
     access_request_create,
@@ -39,6 +39,5 @@ __all__ = [
     "devices_import",
     "events_parse_jsonl",
     "grant_revoke",
-    "revocations_current",
     "revocations_publish",
 ]

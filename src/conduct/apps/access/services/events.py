@@ -1,6 +1,8 @@
 """Access events and their reconciliation: an access is authorised only if a grant for that device covers its
-scope and its whole time span and was not revoked before it started. Each unauthorised access opens an incident
-case (through the AccessIncidentRaised event, handled by governance) and notifies the customer's approvers."""
+scope and its whole time span and was not revoked before it started. Each unauthorised access opens an
+incident case (through the AccessIncidentRaised event, handled by governance) and notifies the customer's
+approvers.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Grants: issued (signed) when a request is approved, revoked by the customer or the company at any time; every
-revocation publishes a new signed, versioned revocation list."""
+"""Grants: issued (signed) when a request is approved, revoked by the customer or the company at any time;
+every revocation publishes a new signed, versioned revocation list."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from conduct.apps.access.keys import grant_key_id, grant_private_key
 from conduct.apps.access.models import AccessRequest, Grant, RevocationList
 from conduct.apps.access.services._common import AccessAction, approvers
-from conduct.apps.accounts.actors import SYSTEM, Actor
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import LedgerItem, actor_label, ledger_append, ledger_append_many
 from conduct.apps.errors import Conflict
@@ -72,6 +72,10 @@ def grants_issue(*, actor: Actor, request: AccessRequest, now: datetime) -> list
             for g in rows
         ],
     )
+    if (
+        not RevocationList.objects.exists()
+    ):  # devices can fetch a (signed, empty) list from the first grant on
+        revocations_publish(actor=actor)
     return list(Grant.objects.filter(request=request).select_related("device").order_by("device__serial"))
 
 
@@ -126,12 +130,3 @@ def revocations_publish(*, actor: Actor) -> RevocationList:
         summary={"revoked": len(revoked)},
     )
     return row
-
-
-@transaction.atomic
-def revocations_current(*, actor: Actor) -> RevocationList:
-    """The latest signed list; the first one (version 1, possibly empty) is published on first use, by the
-    system (a reader asking for it changes nothing but that)."""
-    authorize(actor, "access.view")
-    latest = RevocationList.objects.order_by("-version").first()
-    return latest or revocations_publish(actor=SYSTEM)

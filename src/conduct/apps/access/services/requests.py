@@ -1,5 +1,5 @@
-"""Access requests: a support engineer asks, the device's own customer's approvers answer (approve, possibly for
-fewer hours or scopes, or deny) within ACCESS_REQUEST_EXPIRY_HOURS, else the request expires."""
+"""Access requests: a support engineer asks, the device's own customer's approvers answer (approve, maybe
+for fewer hours or scopes, or deny) within ACCESS_REQUEST_EXPIRY_HOURS, else the request expires."""
 
 from __future__ import annotations
 
@@ -151,7 +151,7 @@ def access_request_approve(
     comment: str = "",
     operator: str = "",
 ) -> list[Grant]:
-    """The customer's approver approves (for at most the hours and scopes asked); one signed grant per device."""
+    """The customer's approver approves (at most the hours and scopes asked); a signed grant per device."""
     _answerer(actor, request)
     now = timezone.now()
     request = _pending(request, now)
@@ -166,7 +166,7 @@ def access_request_approve(
         }
     raise_if(errors, _("The approval is not valid."))
     request.status = RequestStatus.APPROVED
-    request.answered_at, request.answered_by = now, actor  # type: ignore[assignment]
+    request.answered_at, request.answered_by = now, actor
     request.comment, request.approved_hours, request.approved_scopes = comment.strip(), hours, chosen
     request.save()
     summary = {"hours": hours, "scopes": chosen, "comment": request.comment}
@@ -198,7 +198,7 @@ def access_request_deny(
     now = timezone.now()
     request = _pending(request, now)
     request.status = RequestStatus.DENIED
-    request.answered_at, request.answered_by = now, actor  # type: ignore[assignment]
+    request.answered_at, request.answered_by = now, actor
     request.comment = comment.strip()
     request.save()
     summary = {"comment": request.comment, **({"operator": operator} if operator else {})}

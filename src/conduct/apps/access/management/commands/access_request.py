@@ -42,7 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(dumps(request_json(request)))
         else:
             self.stdout.write(
-                f"access request {request.pk}: waiting for {request.customer.name} until {request.answer_by:%Y-%m-%d %H:%M} UTC"
+                f"access request {request.pk}: waiting for {request.customer.name}"
+                f" until {request.answer_by:%Y-%m-%d %H:%M} UTC"
             )
 
 

@@ -1,4 +1,4 @@
-"""conduct devices token SERIAL — issue a new API token for a device (shown once; the old one stops working)."""
+"""conduct devices token SERIAL — issue a new API token for a device (shown once; the old one stops)."""
 
 from __future__ import annotations
 

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from conduct.apps.access import services
+from conduct.apps.access import selectors
+from conduct.apps.access.management._cli import fail
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.errors import ServiceError
 
 
 class Command(BaseCommand):
@@ -18,7 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--out", help="Write the signed list here (default: standard output)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        latest = services.revocations_current(actor=CLI)
+        try:
+            latest = selectors.revocations_current(actor=CLI)
+        except ServiceError as exc:
+            raise fail(exc) from None
         if opts["out"]:
             Path(opts["out"]).write_text(latest.token + "\n", encoding="ascii")
             self.stderr.write(

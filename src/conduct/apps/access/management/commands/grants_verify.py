@@ -1,8 +1,8 @@
 """conduct grants verify TOKEN --public-key KEY.pem --device SERIAL --scope SCOPE [--at ISO_TIME]
 [--revocations FILE] [--json]
 
-What a device does before an access, offline: exit 0 when the grant allows SCOPE on SERIAL at that time, 1 with
-the reason otherwise. Uses only conduct.core.grants (pure Python and `cryptography`): no database.
+What a device does before an access, offline: exit 0 when the grant allows SCOPE on SERIAL at that time,
+1 with the reason otherwise. Uses only conduct.core.grants (pure Python and `cryptography`): no database.
 """
 
 from __future__ import annotations
