@@ -280,8 +280,8 @@ class EventIn(Schema):
     grant_id: str | None = Field(None, max_length=40)
     actor: str = Field(..., min_length=1, max_length=200)
     scope: str = Field(..., min_length=1, max_length=40)
-    started_at: datetime
-    ended_at: datetime
+    started_at: str = Field(..., max_length=40, description="ISO 8601 with its offset, e.g. 2026-01-31T09:30:00Z")
+    ended_at: str = Field(..., max_length=40, description="ISO 8601 with its offset")
 
 
 class EventOut(Schema):
@@ -321,11 +321,7 @@ def access_events(request: HttpRequest, filters: Query[EventQuery]) -> object:
 )
 def access_event_report(request: HttpRequest, payload: EventIn) -> Status:
     device: Device | None = getattr(request, "access_device", None)
-    row = {
-        **payload.dict(),
-        "started_at": payload.started_at.isoformat(),
-        "ended_at": payload.ended_at.isoformat(),
-    }
+    row = payload.dict()
     if device is not None:
         result = services.access_events_record(
             actor=DEVICE, rows=[row], source=AccessEvent.Source.DEVICE, device=device
