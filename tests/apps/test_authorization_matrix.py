@@ -999,6 +999,9 @@ ACCESS_PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "access/"): Rule(
         ACCESS_READERS - PORTAL, denied_as=(("customer", 302), ("customer_approver", 302))
     ),
+    ("POST", "access/devices/import"): Rule(
+        ORG_CHANGE, ok=302, body=lambda actor: {"file": _upload("devices.csv", DEVICE_CSV.encode())}
+    ),
     ("GET", "access/requests/new"): Rule(ENGINEER),
     ("POST", "access/requests/new"): Rule(
         ENGINEER,

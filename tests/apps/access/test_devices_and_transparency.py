@@ -112,3 +112,18 @@ def test_the_figures_for_the_report(world):
     assert figures["accesses_without_grant"] == before["accesses_without_grant"] + 1
     assert figures["approvals"] >= 1 and figures["denials"] >= 1 and figures["expiries"] >= 1
     assert figures["median_hours_to_answer"] is not None
+
+
+def test_staff_import_devices_from_the_page(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories.access import _UserFactory
+
+    client = client_for(_UserFactory(role="compliance_officer"))
+    good = SimpleUploadedFile("d.csv", (HEADER + "T-PAGE-1,M,1,Metro Test Transit,,\n").encode())
+    assert client.post("/access/devices/import", {"file": good}).status_code == 302
+    assert Device.objects.filter(serial="T-PAGE-1").exists()
+    bad = SimpleUploadedFile("d.csv", (HEADER + "T-PAGE-2,M,1,Nobody,,\n").encode())
+    page = client.post("/access/devices/import", {"file": bad}, follow=True).content.decode()
+    assert "line 2.customer" in page and not Device.objects.filter(serial="T-PAGE-2").exists()
+    assert client_for(world.engineer).post("/access/devices/import", {"file": good}).status_code == 403

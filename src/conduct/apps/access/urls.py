@@ -6,6 +6,7 @@ from conduct.apps.access import views
 
 urlpatterns = [
     path("", views.index_view, name="access"),
+    path("devices/import", views.devices_import_view, name="access-devices-import"),
     path("requests/new", views.request_new_view, name="access-request-new"),
     path("requests/<int:request_id>/", views.request_detail_view, name="access-request"),
     path("requests/<int:request_id>/approve", views.request_approve_view, name="access-request-approve"),

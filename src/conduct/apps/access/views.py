@@ -39,6 +39,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
         "statuses": RequestStatus.choices,
         "status": status,
         "can_request": can(actor, "access.request"),
+        "can_import": can(actor, "devices.manage"),
     }
     template = "access/_request_rows.html" if getattr(request, "htmx", False) else "access/index.html"
     return render(request, template, context)
@@ -155,6 +156,25 @@ def grant_revoke_view(request: HttpRequest, grant_id: str) -> HttpResponse:
     except Conflict as exc:
         messages.error(request, exc.message)
     return redirect("access-request", request_id=grant.request_id)
+
+
+@login_required
+@require_POST
+def devices_import_view(request: HttpRequest) -> HttpResponse:
+    """A CSV of devices (serial,model,firmware,customer,site,installer), all or nothing."""
+    actor = request_actor(request)
+    upload = request.FILES.get("file")
+    try:
+        text = upload.read().decode("utf-8-sig") if upload else ""
+    except UnicodeDecodeError:
+        text = "\x00"
+    try:
+        created = services.devices_import(actor=actor, text=text)
+        messages.success(request, _("%(n)d device(s) imported.") % {"n": len(created)})
+    except Invalid as exc:
+        problems = "; ".join(f"{where}: {why}" for where, why in sorted(exc.fields.items()))
+        messages.error(request, f"{exc.message} {problems}")
+    return redirect("access")
 
 
 @login_required
