@@ -280,7 +280,9 @@ class EventIn(Schema):
     grant_id: str | None = Field(None, max_length=40)
     actor: str = Field(..., min_length=1, max_length=200)
     scope: str = Field(..., min_length=1, max_length=40)
-    started_at: str = Field(..., max_length=40, description="ISO 8601 with its offset, e.g. 2026-01-31T09:30:00Z")
+    started_at: str = Field(
+        ..., max_length=40, description="ISO 8601 with its offset, e.g. 2026-01-31T09:30:00Z"
+    )
     ended_at: str = Field(..., max_length=40, description="ISO 8601 with its offset")
 
 

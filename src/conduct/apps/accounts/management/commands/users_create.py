@@ -50,7 +50,9 @@ class Command(BaseCommand):
         if opts["role"] in PORTAL_ROLES:
             if not opts["org"]:
                 raise CommandError(f"--org is required for a {opts['role']} user")
-            portal_org = services.portal_org_create(actor=None, name=opts["org"], kind=PORTAL_ORG_KIND[opts["role"]])
+            portal_org = services.portal_org_create(
+                actor=None, name=opts["org"], kind=PORTAL_ORG_KIND[opts["role"]]
+            )
         try:
             user = services.user_create(
                 actor=None,
