@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
@@ -81,7 +82,8 @@ def device_create(request: HttpRequest, payload: DeviceIn) -> Status:
     customer = PortalOrganisation.objects.filter(kind="customer", name=payload.customer.strip()).first()
     if customer is None:
         raise Invalid(
-            "Unknown customer.", fields={"customer": f"No customer organisation {payload.customer!r}."}
+            _("Unknown customer."),
+            fields={"customer": _("No customer organisation %(name)r.") % {"name": payload.customer}},
         )
     device, token = services.device_register(
         actor=actor_of(request),

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI, Actor
 from conduct.apps.accounts.models import User
@@ -28,7 +29,7 @@ def actor_for(username: str | None) -> Actor:
         return CLI
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise CommandError(f"--as {username}: no such active user")
+        raise CommandError(_("--as %(user)s: no such active user") % {"user": username})
     return user
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.access import services
 from conduct.apps.access.management._cli import actor_for, dumps, fail
@@ -16,7 +17,7 @@ from conduct.apps.errors import ServiceError
 def find_request(request_id: int) -> AccessRequest:
     found = AccessRequest.objects.filter(pk=request_id).first()
     if found is None:
-        raise CommandError(f"no access request {request_id}")
+        raise CommandError(_("No access request %(id)d.") % {"id": request_id})
     return found
 
 

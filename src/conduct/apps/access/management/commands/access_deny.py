@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.access import services
 from conduct.apps.access.management._cli import actor_for, dumps, fail
@@ -35,4 +36,4 @@ class Command(BaseCommand):
         if opts["json"]:
             self.stdout.write(dumps({"id": request.pk, "status": request.status, "comment": request.comment}))
         else:
-            self.stdout.write(f"access request {request.pk} denied")
+            self.stdout.write(_("Access request %(id)d denied.") % {"id": request.pk})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from conduct.apps.access import services
 from conduct.apps.accounts.actors import CLI
@@ -15,4 +16,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         expired = services.access_requests_expire(actor=CLI)
-        self.stdout.write(f"{len(expired)} access request(s) expired")
+        self.stdout.write(_("%(n)d access request(s) expired.") % {"n": len(expired)})

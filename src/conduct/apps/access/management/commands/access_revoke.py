@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.access import services
 from conduct.apps.access.management._cli import actor_for, fail
@@ -26,11 +27,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         grant = Grant.objects.filter(grant_id=opts["grant_id"]).select_related("device__customer").first()
         if grant is None:
-            raise CommandError(f"no grant {opts['grant_id']}")
+            raise CommandError(_("No grant %(id)s.") % {"id": opts["grant_id"]})
         try:
             services.grant_revoke(
                 actor=actor_for(opts["as_user"]), grant=grant, comment=opts["comment"], operator=operator()
             )
         except ServiceError as exc:
             raise fail(exc) from None
-        self.stdout.write(f"grant {grant.grant_id} revoked")
+        self.stdout.write(_("Grant %(id)s revoked.") % {"id": grant.grant_id})

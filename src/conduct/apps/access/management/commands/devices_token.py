@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.access import services
 from conduct.apps.access.models import Device
@@ -20,5 +21,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         device = Device.objects.filter(serial=opts["serial"]).first()
         if device is None:
-            raise CommandError(f"no device {opts['serial']}")
+            raise CommandError(_("No device %(serial)s.") % {"serial": opts["serial"]})
         self.stdout.write(services.device_token_issue(actor=CLI, device=device))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.core.grants import RevocationListError, verify_grant, verify_revocations
 
@@ -45,9 +46,9 @@ class Command(BaseCommand):
                 datetime.fromisoformat(opts["at"].replace("Z", "+00:00")) if opts["at"] else datetime.now(UTC)
             )
         except ValueError:
-            raise CommandError(f"--at {opts['at']}: not an ISO 8601 time") from None
+            raise CommandError(_("--at %(at)s: not an ISO 8601 time") % {"at": opts["at"]}) from None
         if at.utcoffset() is None:
-            raise CommandError(f"--at {opts['at']}: give the offset (e.g. Z or +02:00)")
+            raise CommandError(_("--at %(at)s: give the offset (e.g. Z or +02:00)") % {"at": opts["at"]})
         revoked: frozenset[str] = frozenset()
         try:
             if opts["revocations"]:
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             body["grant_id"] = check.grant.grant_id if check.grant else None
             self.stdout.write(json.dumps(body, sort_keys=True))
         else:
-            self.stdout.write(f"{'allowed' if check.ok else 'refused'}: {check.reason}: {check.detail}")
+            verdict = _("allowed") if check.ok else _("refused")
+            self.stdout.write(f"{verdict}: {check.reason}: {check.detail}")
         if not check.ok:
             raise SystemExit(1)
