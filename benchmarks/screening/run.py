@@ -390,7 +390,9 @@ def main() -> None:
     latency_sample = 400 if args.quick else 2_000
     brute_sample = 30 if args.quick else 100
     results: dict[str, object] = {
-        "machine": f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, 1 core",
+        "machine": (
+            f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, 1 core"
+        ),
         "mode": "quick" if args.quick else "full",
     }
     print("accuracy: nomenklatura cases ...", flush=True)
@@ -451,7 +453,8 @@ def render(results: dict[str, object]) -> str:
     lines = [
         "# Screening benchmark",
         "",
-        f"Run: `python benchmarks/screening/run.py{' --quick' if r['mode'] == 'quick' else ''}` - {r['machine']}.",
+        f"Run: `python benchmarks/screening/run.py{' --quick' if r['mode'] == 'quick' else ''}`"
+        f" - {r['machine']}.",
         "",
         "## Accuracy",
         "",
@@ -504,7 +507,8 @@ def render(results: dict[str, object]) -> str:
         "",
         "## Index vs brute force (generated corpus + UN list)",
         "",
-        "Queries: UN positives (untreated and treated) whose untreated name is a UN name; target: that UN entry.",
+        "Queries: UN positives (untreated and treated) whose untreated name is a UN name;"
+        " target: that UN entry.",
         "Brute force: rapidfuzz `process.extract(query, all normalised names, scorer=WRatio)`.",
         "",
         "| measure | index | brute force |",

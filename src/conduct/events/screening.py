@@ -13,7 +13,9 @@ class AlertEscalated(Event):
     """An analyst escalated a screening alert to the officers.
 
     Emitted by screening inside the alert review's transaction, before the alert records its case. Handled by
-    governance, which opens the case on the officers' queue and returns it (screening links the alert to it).
+    governance, which opens the case on the officers' queue and returns it (screening links the alert to it,
+    then appends its own history row and `screening.alert_escalate` entry after the case's entries). With no
+    handler answering a case, screening raises EscalationUnhandled and the review is rolled back.
 
     actor: the analyst. alert: the Alert row. title, description: the case's text. dimension: the case's
     dimension. org_unit: the party's unit (or None). subject_ref: e.g. "alert 12".
@@ -32,11 +34,12 @@ class AlertEscalated(Event):
 class ListVersionLoaded(Event):
     """A new version of a watch list was stored and made current.
 
-    Emitted by screening's list load inside its transaction. Handled by screening itself (delta re-screening
-    of stored parties is queued on commit) and by anyone caching the current lists.
+    Emitted by screening's list load inside its transaction, after the version, its entries and its ledger
+    entry are written; not emitted when the file is the current version's already. Handled by screening itself
+    (delta re-screening of stored parties is queued on commit) and by anyone caching the current lists.
 
-    actor: who loaded it. watch_list_id, version_id: the rows. name: the list's name. changed: whether its
-    entries differ from the previous version.
+    actor: who loaded it (a user or a system actor). watch_list_id, version_id: the rows. name: the list's
+    name. changed: whether its entries differ from the previous version (True for a list's first version).
     """
 
     actor: Any
@@ -53,6 +56,6 @@ gate_screener: Provider[[], Any] = Provider(
 
 supplier_screening: Provider[..., dict[int, dict[str, Any]]] = Provider(
     "screening.supplier_screening",
-    "supplier_screening(supplier_ids) -> {id: {'confirmed': [list kinds], 'open_alerts': int, 'results': [...]}}"
-    " for the suppliers that were screened.",
+    "supplier_screening(supplier_ids) -> {id: {'confirmed': [list kinds], 'open_alerts': int,"
+    " 'results': [...]}} for the suppliers that were screened.",
 )

@@ -1,5 +1,5 @@
-"""The framework library through the CLI: load validates (file and line) and records its version in the ledger;
-list and show; a gate rule citing a URN the library does not have is rejected."""
+"""The framework library through the CLI: load validates (file and line) and records its version in the
+ledger; list and show; a gate rule citing a URN the library does not have is rejected."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Fixtures for the screening tests: small list files written in tmp_path, the shared real lists, a CLI runner.
+"""Fixtures for the screening tests: small list files written in tmp_path, the shared real lists, a CLI
+runner.
 
-The test database already holds the demo's lists (ofac_non_sdn, bis_dpl, uflpa, internal_blocklist) and parties;
-tests load their own lists under other names. Index cache files go to a temporary folder.
+The test database already holds the demo's lists (ofac_non_sdn, bis_dpl, uflpa, internal_blocklist) and
+parties; tests load their own lists under other names. Index cache files go to a temporary folder.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from conduct.events import _bus, handlers, subscribe
+from conduct.events.screening import AlertEscalated
 from tests.conftest import SHARED
 
 WATCHLISTS = SHARED / "data" / "watchlists"
@@ -25,6 +28,45 @@ FLOW_ROWS = {
     "T-2": "T-2,Borealis Lens Works,Borealis Optics,organization,RU,TEST-PROG,\n",
     "T-3": "T-3,Ivan Petrovich Sidorov,,person,RU,TEST-PROG,\n",
 }
+
+
+STAND_IN = "tests.screening.open_case_for_alert"
+
+
+def open_case_for_alert(event: AlertEscalated) -> Any:
+    """What governance's handler does: open the case on the officers' queue and return it."""
+    from conduct.apps.governance.models import OFFICERS_QUEUE, Case
+    from conduct.apps.governance.services import case_open
+
+    return case_open(
+        actor=event.actor,
+        title=event.title,
+        description=event.description,
+        dimension=event.dimension,
+        queue=OFFICERS_QUEUE,
+        source=Case.Source.SCREENING,
+        org_unit=event.org_unit,
+        subject_type=Case.SubjectType.SCREENING_ALERT,
+        subject_ref=event.subject_ref,
+    )
+
+
+def unsubscribe(event_type: type[Any], name: str) -> None:
+    """Take a handler off the bus again (the bus has no public way: apps never unsubscribe)."""
+    with _bus._lock:
+        _bus._handlers[event_type] = [(n, h) for n, h in _bus._handlers.get(event_type, []) if n != name]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _escalations_open_cases() -> Any:
+    """Until governance handles AlertEscalated itself, a stand-in that does what it will do; none once it
+    does."""
+    if handlers(AlertEscalated):
+        yield
+        return
+    subscribe(AlertEscalated, name=STAND_IN)(open_case_for_alert)
+    yield
+    unsubscribe(AlertEscalated, STAND_IN)
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +123,8 @@ def _run(*args: str) -> Ran:
 
 @pytest.fixture
 def cli(django_capture_on_commit_callbacks: Any) -> Callable[..., Ran]:
-    """cli("lists_load", path, "--name", "x") -> Ran(code, out, err); on-commit tasks (delta screening) run."""
+    """cli("lists_load", path, "--name", "x") -> Ran(code, out, err); on-commit tasks (delta screening)
+    run."""
 
     def run(*args: str) -> Ran:
         with django_capture_on_commit_callbacks(execute=True):

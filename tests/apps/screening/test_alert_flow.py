@@ -1,6 +1,7 @@
-"""From a list reload to a reviewed decision: a stored party's match becomes an alert; a dismissal is remembered
-per party and entry until the entry changes in a new version; a confirmation blocks the gates; a reload
-re-screens only what changed, as a background task; removed entries close their alerts. Everything is ledgered."""
+"""From a list reload to a reviewed decision: a stored party's match becomes an alert; a dismissal is
+remembered per party and entry until the entry changes in a new version; a confirmation blocks the gates; a
+reload re-screens only what changed, as a background task; removed entries close their alerts. Everything is
+ledgered."""
 
 from __future__ import annotations
 

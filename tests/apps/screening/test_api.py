@@ -1,5 +1,5 @@
-"""The screening API: search with explanations, lists and their diffs, parties registered and screened at once,
-the alert queue and reviews - with the one error shape for bad input and refusals."""
+"""The screening API: search with explanations, lists and their diffs, parties registered and screened at
+once, the alert queue and reviews - with the one error shape for bad input and refusals."""
 
 from __future__ import annotations
 

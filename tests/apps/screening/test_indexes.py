@@ -1,4 +1,5 @@
-"""The name indexes of the current list versions are cached in memory and in signed files, keyed by content."""
+"""The name indexes of the current list versions are cached in memory and in signed files, keyed by
+content."""
 
 from __future__ import annotations
 
@@ -64,7 +65,8 @@ def test_gates_reuse_a_name_s_matches_until_a_list_changes(cli, flow_csv, monkey
     assert (
         best("Borealis Lens Works") == first and calls.count("Borealis Lens Works") == 1
     )  # the second screen is answered from memory
-    # a new version of the list (T-2 renamed) is new content: the name is screened again and the answer follows
+    # a new version of the list (T-2 renamed) is new content: the name is screened again and the answer
+    # follows
     cli(
         "lists_load",
         str(flow_csv(**{"T-2": "T-2,Polar Glassworks,,organization,RU,TEST-PROG,\n"})),

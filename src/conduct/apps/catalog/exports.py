@@ -25,7 +25,8 @@ def _evidence_item(evidence: Any) -> EvidenceItem:
     elif evidence.kind == EvidenceKind.FILE:
         href = f"urn:sha256:{evidence.file_sha256}"
     else:
-        href = f"urn:conduct:record:{evidence.kind}:{evidence.gate_decision_id or evidence.audit_id or evidence.certificate_id}"
+        record_id = evidence.gate_decision_id or evidence.audit_id or evidence.certificate_id
+        href = f"urn:conduct:record:{evidence.kind}:{record_id}"
     return EvidenceItem(kind=evidence.get_kind_display(), title=evidence.title, href=href)
 
 

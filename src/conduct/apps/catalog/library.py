@@ -1,9 +1,9 @@
-"""The framework library this process uses: loaded once from data/frameworks (gates.pack caches it)."""
+"""The framework library this process uses: loaded once from data/frameworks (conduct.datafiles caches it)."""
 
 from __future__ import annotations
 
-from conduct.apps.gates.pack import framework_library
 from conduct.core.catalog import Framework, FrameworkLibrary, Requirement
+from conduct.datafiles import framework_library
 
 __all__ = ["Framework", "FrameworkLibrary", "Requirement", "framework_library", "requirement_of"]
 

@@ -13,7 +13,8 @@ from conduct.apps.accounts.models import OrgUnit, User
 
 
 class LibraryVersion(models.Model):
-    """A framework library version (content hash of every file) validated and recorded by this installation."""
+    """A framework library version (content hash of every file) validated and recorded by this
+    installation."""
 
     version = models.CharField(max_length=64, unique=True)
     frameworks = models.PositiveIntegerField()
@@ -40,7 +41,8 @@ class ControlDimension(models.TextChoices):
 
 
 class Control(models.Model):
-    """One of the company's own controls (a procedure, a check, a gate rule) and the requirements it serves."""
+    """One of the company's own controls (a procedure, a check, a gate rule) and the requirements it
+    serves."""
 
     code = models.SlugField(max_length=64, unique=True)
     title = models.CharField(max_length=200)
@@ -90,8 +92,8 @@ class AssessmentStatus(models.TextChoices):
 
 
 class Assessment(models.Model):
-    """A scope assessed against one framework. `org_unit` decides who sees it: the assessed unit, the unit that
-    owns the supplier or product, or the root of the organisation for the whole company."""
+    """A scope assessed against one framework. `org_unit` decides who sees it: the assessed unit, the unit
+    that owns the supplier or product, or the root of the organisation for the whole company."""
 
     title = models.CharField(max_length=200)
     framework = models.CharField(max_length=80, db_index=True, help_text="Framework slug")

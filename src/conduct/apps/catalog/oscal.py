@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from conduct.core.catalog import OSCAL_NAMESPACE, OSCAL_VERSION, Framework, oscal_control_id
+from conduct.core.catalog import OSCAL_NAMESPACE, OSCAL_VERSION, Framework, Requirement, oscal_control_id
 
 # Conduct's four statuses -> OSCAL objective state, and the implementation status where one fits.
 _STATE = {
@@ -68,7 +68,8 @@ def _prop(name: str, value: str) -> dict[str, str]:
 def to_oscal_assessment_results(
     assessment: AssessmentRecord, framework: Framework, results: Sequence[ResultItem], *, now: datetime
 ) -> dict[str, Any]:
-    """`{"assessment-results": {...}}` ready for json.dumps. Results for URNs outside `framework` are skipped."""
+    """`{"assessment-results": {...}}` ready for json.dumps. Results for URNs outside `framework` are
+    skipped."""
     by_urn = {r.urn: r for r in framework.requirements}
     key = (assessment.installation, assessment.id)
     findings: list[dict[str, Any]] = []
@@ -77,39 +78,9 @@ def to_oscal_assessment_results(
         requirement = by_urn.get(item.urn)
         if requirement is None or item.status not in _STATE:
             continue
-        control_id = oscal_control_id(requirement)
-        state, implementation = _STATE[item.status]
-        target: dict[str, Any] = {
-            "type": "statement-id",
-            "target-id": f"{control_id}_smt",
-            "props": [_prop("assessment-status", item.status)],
-            "status": {"state": state},
-        }
-        if implementation:
-            target["implementation-status"] = {"state": implementation}
-        finding: dict[str, Any] = {
-            "uuid": _uuid(*key, "finding", item.urn),
-            "title": f"{requirement.id}: {' '.join(requirement.title.split())}",
-            "description": item.note or f"Assessed as {item.status.replace('_', ' ')}.",
-            "props": [_prop("requirement-urn", item.urn)],
-            "target": target,
-        }
-        if item.evidence:
-            observation_uuid = _uuid(*key, "observation", item.urn)
-            observations.append(
-                {
-                    "uuid": observation_uuid,
-                    "title": f"Evidence for {requirement.id}",
-                    "description": f"Evidence attached to {item.urn} by {item.assessed_by}.",
-                    "methods": ["EXAMINE"],
-                    "collected": _iso(item.assessed_at),
-                    "relevant-evidence": [
-                        {**({"href": e.href} if e.href else {}), "description": f"{e.kind}: {e.title}"}
-                        for e in item.evidence
-                    ],
-                }
-            )
-            finding["related-observations"] = [{"observation-uuid": observation_uuid}]
+        finding, observation = _finding(key, requirement, item)
+        if observation is not None:
+            observations.append(observation)
         findings.append(finding)
 
     plan_uuid = _uuid(*key, "plan")
@@ -145,10 +116,49 @@ def to_oscal_assessment_results(
                     {
                         "uuid": plan_uuid,
                         "title": "Assessment plan",
-                        "description": "Conduct records the assessment itself; there is no separate OSCAL assessment plan. "
+                        "description": "Conduct records the assessment itself; there is no separate OSCAL "
+                        "assessment plan. "
                         f"Requirements come from the {framework.short_name} catalog ({framework.urn}).",
                     }
                 ]
             },
         }
+    }
+
+
+def _finding(
+    key: tuple[Any, ...], requirement: Requirement, item: ResultItem
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """One result as an OSCAL finding, and the observation holding its evidence (None without evidence)."""
+    control_id = oscal_control_id(requirement)
+    state, implementation = _STATE[item.status]
+    target: dict[str, Any] = {
+        "type": "statement-id",
+        "target-id": f"{control_id}_smt",
+        "props": [_prop("assessment-status", item.status)],
+        "status": {"state": state},
+    }
+    if implementation:
+        target["implementation-status"] = {"state": implementation}
+    finding: dict[str, Any] = {
+        "uuid": _uuid(*key, "finding", item.urn),
+        "title": f"{requirement.id}: {' '.join(requirement.title.split())}",
+        "description": item.note or f"Assessed as {item.status.replace('_', ' ')}.",
+        "props": [_prop("requirement-urn", item.urn)],
+        "target": target,
+    }
+    if not item.evidence:
+        return finding, None
+    observation_uuid = _uuid(*key, "observation", item.urn)
+    finding["related-observations"] = [{"observation-uuid": observation_uuid}]
+    return finding, {
+        "uuid": observation_uuid,
+        "title": f"Evidence for {requirement.id}",
+        "description": f"Evidence attached to {item.urn} by {item.assessed_by}.",
+        "methods": ["EXAMINE"],
+        "collected": _iso(item.assessed_at),
+        "relevant-evidence": [
+            {**({"href": e.href} if e.href else {}), "description": f"{e.kind}: {e.title}"}
+            for e in item.evidence
+        ],
     }

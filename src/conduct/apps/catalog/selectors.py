@@ -157,7 +157,8 @@ class AssessmentRow:
 
 
 def assessment_rows(*, actor: User, assessment: Assessment) -> list[AssessmentRow]:
-    """Every requirement of the assessment's framework, in file order, with its result (if any) and evidence."""
+    """Every requirement of the assessment's framework, in file order, with its result (if any) and
+    evidence."""
     lib = framework_library()
     results = {
         r.urn: r

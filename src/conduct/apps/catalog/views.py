@@ -1,4 +1,5 @@
-"""Pages of the catalog: browse and search the framework library, keep controls, run assessments, see coverage."""
+"""Pages of the catalog: browse and search the framework library, keep controls, run assessments, see
+coverage."""
 
 from __future__ import annotations
 
@@ -12,18 +13,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import can, require
 from conduct.apps.accounts.selectors import orgunit_list
 from conduct.apps.catalog import exports, selectors, services
-from conduct.apps.catalog.forms import int_or_none, unit_from, urns_from, user_from
+from conduct.apps.catalog.forms import int_or_none, urns_from
 from conduct.apps.catalog.models import AssessmentScope, ControlDimension, EvidenceKind, ResultStatus
 from conduct.apps.errors import Invalid, ServiceError, raise_if
 from conduct.core.catalog import Dimension
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _json_download(data: dict[str, Any], filename: str) -> HttpResponse:
@@ -35,7 +33,7 @@ def _json_download(data: dict[str, Any], filename: str) -> HttpResponse:
 @login_required
 def library_view(request: HttpRequest) -> HttpResponse:
     """The frameworks and a search over every requirement (HTMX swaps in the results as you type)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     lib = selectors.library(actor=actor)
     q = request.GET.get("q", "").strip()
     framework = request.GET.get("framework") or None
@@ -66,19 +64,19 @@ def library_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def framework_view(request: HttpRequest, framework_slug: str) -> HttpResponse:
-    framework = selectors.framework_get(actor=_actor(request), slug=framework_slug)
+    framework = selectors.framework_get(actor=request_actor(request), slug=framework_slug)
     return render(request, "catalog/framework.html", {"framework": framework})
 
 
 @login_required
 def framework_oscal_view(request: HttpRequest, framework_slug: str) -> HttpResponse:
-    data = exports.framework_oscal(actor=_actor(request), slug=framework_slug)
+    data = exports.framework_oscal(actor=request_actor(request), slug=framework_slug)
     return _json_download(data, f"{framework_slug}.oscal-catalog.json")
 
 
 @login_required
 def requirement_view(request: HttpRequest, urn: str) -> HttpResponse:
-    detail = selectors.requirement_get(actor=_actor(request), urn=urn)
+    detail = selectors.requirement_get(actor=request_actor(request), urn=urn)
     return render(request, "catalog/requirement.html", {"detail": detail, "r": detail.requirement})
 
 
@@ -88,28 +86,20 @@ def requirement_view(request: HttpRequest, urn: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def controls_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "controls.view")
     fields: dict[str, str] = {}
     status = 200
-    if request.method == "POST":
-        require(actor, "controls.manage")
-        errors: dict[str, str] = {}
-        unit = unit_from(actor, request.POST.get("org_unit"), errors)
-        owner = user_from(request.POST.get("owner"), errors)
-        if unit is None and "org_unit" not in errors:
-            errors["org_unit"] = "Required."
+    if request.method == "POST":  # the service authorizes, then resolves the unit and the owner named
         try:
-            raise_if(errors, "The control is not valid.")
-            assert unit is not None
             control = services.control_create(
                 actor=actor,
                 code=request.POST.get("code", ""),
                 title=request.POST.get("title", ""),
                 description=request.POST.get("description", ""),
                 dimension=request.POST.get("dimension", ""),
-                org_unit=unit,
-                owner=owner,
+                org_unit=request.POST.get("org_unit"),
+                owner=request.POST.get("owner"),
                 urns=urns_from(request.POST.get("requirements")),
             )
             messages.success(request, f"Control {control.code} created.")
@@ -134,23 +124,20 @@ def controls_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def control_view(request: HttpRequest, control_code: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "controls.view")
     control = selectors.control_get(actor=actor, code=control_code)
     fields: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        require(actor, "controls.manage")
-        errors: dict[str, str] = {}
         changes: dict[str, Any] = {
             "title": request.POST.get("title", control.title),
             "description": request.POST.get("description", control.description),
             "is_active": request.POST.get("is_active") == "on",
         }
         if request.POST.get("owner") is not None:
-            changes["owner"] = user_from(request.POST.get("owner"), errors)
+            changes["owner"] = request.POST.get("owner")
         try:
-            raise_if(errors, "The control is not valid.")
             services.control_update(
                 actor=actor, control=control, urns=urns_from(request.POST.get("requirements")), **changes
             )
@@ -176,32 +163,19 @@ def control_view(request: HttpRequest, control_code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessments_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "assessments.view")
     fields: dict[str, str] = {}
     status = 200
-    if request.method == "POST":
-        require(actor, "assessments.manage")
-        errors: dict[str, str] = {}
-        unit = unit_from(actor, request.POST.get("org_unit"), errors)
-        supplier = None
-        supplier_id = int_or_none(request.POST.get("supplier"), "supplier", errors)
-        if supplier_id is not None:
-            from conduct.apps.suppliers.selectors import supplier_get
-
-            try:
-                supplier = supplier_get(actor=actor, supplier_id=supplier_id)
-            except ServiceError:
-                errors["supplier"] = f"No supplier {supplier_id} you can see."
+    if request.method == "POST":  # the service authorizes, then resolves the unit and the supplier named
         try:
-            raise_if(errors, "The assessment is not valid.")
             assessment = services.assessment_create(
                 actor=actor,
                 framework=request.POST.get("framework", ""),
                 scope_kind=request.POST.get("scope_kind", ""),
                 title=request.POST.get("title", ""),
-                org_unit=unit,
-                supplier=supplier,
+                org_unit=request.POST.get("org_unit") or None,
+                supplier=request.POST.get("supplier") or None,
                 product=request.POST.get("product", ""),
             )
             return redirect("catalog-assessment", assessment_id=assessment.pk)
@@ -233,7 +207,7 @@ def _assessment_context(actor: User, assessment: Any) -> dict[str, Any]:
 
 @login_required
 def assessment_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "assessments.view")
     assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
     return render(request, "catalog/assessment.html", _assessment_context(actor, assessment))
@@ -242,9 +216,8 @@ def assessment_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def assessment_result_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    actor = _actor(request)
-    require(actor, "assessments.manage")
-    assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
+    actor = request_actor(request)
+    assessment = services.assessment_for_change(actor=actor, assessment_id=assessment_id)
     urn = request.POST.get("urn", "")
     try:
         services.result_record(
@@ -267,9 +240,8 @@ def assessment_result_view(request: HttpRequest, assessment_id: int) -> HttpResp
 @login_required
 @require_POST
 def assessment_evidence_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    actor = _actor(request)
-    require(actor, "assessments.manage")
-    assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
+    actor = request_actor(request)
+    assessment = services.assessment_for_change(actor=actor, assessment_id=assessment_id)
     urn = request.POST.get("urn", "")
     result = assessment.results.filter(urn=urn).first()
     errors: dict[str, str] = {}
@@ -303,9 +275,8 @@ def assessment_evidence_view(request: HttpRequest, assessment_id: int) -> HttpRe
 @login_required
 @require_POST
 def assessment_complete_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    actor = _actor(request)
-    require(actor, "assessments.manage")
-    assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
+    actor = request_actor(request)
+    assessment = services.assessment_for_change(actor=actor, assessment_id=assessment_id)
     services.assessment_complete(actor=actor, assessment=assessment)
     messages.success(request, "Assessment completed.")
     return redirect("catalog-assessment", assessment_id=assessment.pk)
@@ -313,7 +284,7 @@ def assessment_complete_view(request: HttpRequest, assessment_id: int) -> HttpRe
 
 @login_required
 def assessment_oscal_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "assessments.view")
     assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id)
     return _json_download(
@@ -324,7 +295,7 @@ def assessment_oscal_view(request: HttpRequest, assessment_id: int) -> HttpRespo
 
 @login_required
 def coverage_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cov = selectors.coverage(actor=actor)
     statuses = [*ResultStatus.choices, ("not_assessed", "Not assessed")]
     return render(request, "catalog/coverage.html", {"coverage": cov, "statuses": statuses})

@@ -7,7 +7,9 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Watch-list screening"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models must be loaded first. Each module registers on import.
         from conduct.apps.accounts.roles import register_permissions
+        from conduct.apps.screening import handlers, providers  # noqa: F401 - they register themselves
         from conduct.apps.screening.permissions import PERMISSIONS
 
         register_permissions(PERMISSIONS)

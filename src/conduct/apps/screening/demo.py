@@ -12,12 +12,12 @@ from typing import Any
 
 from django.db import transaction
 
+from conduct.apps.accounts.actors import DEMO
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.screening.models import ScreenedParty, WatchListVersion
 from conduct.apps.screening.services import list_load, party_upsert
+from conduct.apps.suppliers.models import Supplier
 from conduct.datafiles import data_path
-
-DEMO = "demo"
 
 
 @transaction.atomic
@@ -41,8 +41,6 @@ def load_demo_screening(spec: dict[str, Any] | None) -> int:
         loaded += 1
     parties = list(spec.get("parties", []))
     if spec.get("suppliers", True):
-        from conduct.apps.suppliers.models import Supplier
-
         for supplier in Supplier.objects.select_related("org_unit").order_by("id"):
             parties.append(
                 {

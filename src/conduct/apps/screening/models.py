@@ -160,7 +160,8 @@ class PartyKind(models.TextChoices):
 
 
 class ScreenedParty(models.Model):
-    """A party Conduct keeps screening: named by the record that owns it ("supplier:12", "customer:CRM-881")."""
+    """A party Conduct keeps screening: named by the record that owns it ("supplier:12",
+    "customer:CRM-881")."""
 
     reference = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=PartyKind.choices)

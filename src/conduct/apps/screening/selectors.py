@@ -11,8 +11,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import require, scoped
+from conduct.apps.accounts.scoping import authorize, scoped
 from conduct.apps.errors import Invalid, NotFound
 from conduct.apps.screening import indexes
 from conduct.apps.screening.indexes import ListedMatch
@@ -140,7 +141,7 @@ def alert_counts(*, actor: User) -> dict[str, int]:
 
 def screening_search(
     *,
-    actor: User | None,
+    actor: Actor,
     name: str,
     entity_type: str | None = None,
     country: str | None = None,
@@ -149,8 +150,7 @@ def screening_search(
     threshold: float | None = None,
 ) -> list[ListedMatch]:
     """Ranked matches for one name across every current list (a read: nothing is stored)."""
-    if actor is not None:
-        require(actor, "screening.search")
+    authorize(actor, "screening.search")
     errors: dict[str, str] = {}
     text = clean_name(name, errors)
     kind = clean_entity_type(entity_type, errors, "type")

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conduct.apps.accounts.models import User
+from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.scoping import can, require
 from conduct.apps.audit.selectors import object_history
 from conduct.apps.errors import Conflict, Invalid
@@ -31,11 +31,6 @@ from conduct.apps.screening.serialize import match_dict
 from conduct.core.screening import ALERT_THRESHOLD, STRONG_THRESHOLD
 
 
-def _actor(request: HttpRequest) -> User:
-    actor: User = request.user  # type: ignore[assignment]
-    return actor
-
-
 def _choice(value: str | None, allowed: list[str], label: str, errors: list[str]) -> str | None:
     if not value:
         return None
@@ -47,7 +42,7 @@ def _choice(value: str | None, allowed: list[str], label: str, errors: list[str]
 
 @login_required
 def alert_queue_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "screening.view")
     errors: list[str] = []
     names = list(selectors.watchlist_list(actor=actor).values_list("name", flat=True))
@@ -77,18 +72,10 @@ def alert_queue_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _side_by_side(alert: Alert) -> list[dict[str, Any]]:
+def _name_rows(alert: Alert) -> list[dict[str, Any]]:
+    """The side-by-side rows of the names: the one that matched, the primary names, the other names."""
     party, entry = alert.party, alert.entry
     names = entry.get("names", [])
-    countries = entry.get("countries", [])
-    births = entry.get("birth_dates", [])
-
-    def compare(ours: str, theirs: list[str]) -> str:
-        if not ours or not theirs:
-            return "not compared"
-        return "same" if any(t.startswith(ours) or ours.startswith(t) for t in theirs) else "differs"
-
-    entity = entry.get("entity_type", "")
     return [
         {
             "label": "Name that matched",
@@ -103,6 +90,22 @@ def _side_by_side(alert: Alert) -> list[dict[str, Any]]:
             "entry": "; ".join(f"{n['name']} ({n['kind'].replace('_', ' ')})" for n in names[1:]) or "—",
             "compared": "",
         },
+    ]
+
+
+def _side_by_side(alert: Alert) -> list[dict[str, Any]]:
+    party, entry = alert.party, alert.entry
+    countries = entry.get("countries", [])
+    births = entry.get("birth_dates", [])
+
+    def compare(ours: str, theirs: list[str]) -> str:
+        if not ours or not theirs:
+            return "not compared"
+        return "same" if any(t.startswith(ours) or ours.startswith(t) for t in theirs) else "differs"
+
+    entity = entry.get("entity_type", "")
+    return [
+        *_name_rows(alert),
         {
             "label": "Type",
             "party": party.entity_type or "not given",
@@ -143,7 +146,9 @@ def _side_by_side(alert: Alert) -> list[dict[str, Any]]:
         {
             "label": "Record",
             "party": f"{party.get_kind_display()} {party.reference} ({party.org_unit.name})",
-            "entry": f"{alert.watch_list.title}, entry {alert.source_id}, version {alert.entry_version.number}",
+            "entry": (
+                f"{alert.watch_list.title}, entry {alert.source_id}, version {alert.entry_version.number}"
+            ),
             "compared": "",
         },
     ]
@@ -152,7 +157,7 @@ def _side_by_side(alert: Alert) -> list[dict[str, Any]]:
 def _alert_page(
     request: HttpRequest, alert: Alert, *, form: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     context = {
         "alert": alert,
         "rows": _side_by_side(alert),
@@ -174,7 +179,7 @@ def _alert_page(
 
 @login_required
 def alert_detail_view(request: HttpRequest, alert_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "screening.view")
     return _alert_page(request, selectors.alert_get(actor=actor, alert_id=alert_id))
 
@@ -182,8 +187,8 @@ def alert_detail_view(request: HttpRequest, alert_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def alert_review_view(request: HttpRequest, alert_id: int) -> HttpResponse:
-    actor = _actor(request)
-    require(actor, "screening.review")
+    actor = request_actor(request)
+    require(actor, "screening.view")  # the read that finds the alert; the service authorizes the review
     alert = selectors.alert_get(actor=actor, alert_id=alert_id)
     decision = request.POST.get("decision", "")
     reason = request.POST.get("reason", "")
@@ -211,7 +216,8 @@ def _loaded_message(loaded: services.Loaded) -> str:
         "the first version"
         if version.previous_id is None
         else (
-            f"+{version.added_count} added, −{version.removed_count} removed, ~{version.changed_count} changed, "
+            f"+{version.added_count} added, −{version.removed_count} removed, "
+            f"~{version.changed_count} changed, "
             f"{version.unchanged_count} unchanged"
         )
     )
@@ -243,11 +249,10 @@ def _upload_form(request: HttpRequest, names: list[str]) -> tuple[dict[str, Any]
 @login_required
 @require_http_methods(["GET", "POST"])
 def list_index_view(request: HttpRequest) -> HttpResponse:
-    """The loaded lists; users with `lists.load` also get the form that uploads a list version (POSTed here)."""
-    actor = _actor(request)
+    """The loaded lists; users with `lists.load` also get the form that uploads a list version (POSTed
+    here)."""
+    actor = request_actor(request)
     require(actor, "screening.view")
-    if request.method == "POST":
-        require(actor, "lists.load")
     lists = list(selectors.watchlist_list(actor=actor))
     form, name = _upload_form(request, [w.name for w in lists])
     status = 200
@@ -286,7 +291,7 @@ def list_index_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def list_detail_view(request: HttpRequest, list_name: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "screening.view")
     watch_list: WatchList = selectors.watchlist_get(actor=actor, name=list_name)
     versions = list(selectors.version_list(actor=actor, watch_list=watch_list))
@@ -317,7 +322,7 @@ def list_detail_view(request: HttpRequest, list_name: str) -> HttpResponse:
 
 @login_required
 def search_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "screening.search")
     form = {k: (request.GET.get(k) or "").strip() for k in ("name", "type", "country", "birth_date")}
     context: dict[str, Any] = {
@@ -350,7 +355,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def party_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "screening.view")
     search = (request.GET.get("q") or "").strip()[:200]
     page = Paginator(selectors.party_list(actor=actor, search=search or None), 50).get_page(
@@ -361,7 +366,7 @@ def party_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def party_detail_view(request: HttpRequest, party_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "screening.view")
     party = selectors.party_get(actor=actor, party_id=party_id)
     alerts = selectors.alert_list(actor=actor).filter(party=party).order_by("-score", "id")

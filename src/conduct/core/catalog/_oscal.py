@@ -101,13 +101,33 @@ def _links_by_urn(mappings: Iterable[RequirementMapping]) -> dict[str, list[tupl
 def to_oscal_catalog(framework: Framework, mappings: Iterable[RequirementMapping] = ()) -> dict[str, Any]:
     """The framework as an OSCAL 1.1 catalog: `{"catalog": {...}}`, ready for json.dumps.
 
-    Controls are grouped by section when every requirement has one, otherwise by dimension. Each control carries
-    the requirement's URN (`alt-identifier`), its dimension, check method and confidence as properties, the
-    summary as its statement and the evidence examples as guidance. Mappings touching the framework become
-    control links whose href is the other requirement's URN. Output depends only on the inputs: the catalog uuid
-    is a uuid5 of the framework URN and content hash, resource uuids are uuid5s of the framework URN.
+    Controls are grouped by section when every requirement has one, otherwise by dimension. Each control
+    carries the requirement's URN (`alt-identifier`), its dimension, check method and confidence as
+    properties, the summary as its statement and the evidence examples as guidance. Mappings touching the
+    framework become control links whose href is the other requirement's URN. Output depends only on the
+    inputs: the catalog uuid is a uuid5 of the framework URN and content hash, resource uuids are uuid5s of
+    the framework URN.
     """
-    links = _links_by_urn(mappings)
+    resources = [
+        {
+            "uuid": _uuid(f"{framework.urn}#source-{index}"),
+            "title": f"Source {index}",
+            "citation": {"text": " ".join(source.split())},
+        }
+        for index, source in enumerate(framework.sources, start=1)
+    ]
+    catalog: dict[str, Any] = {
+        "uuid": _uuid(f"{framework.urn}@{framework.content_hash}"),
+        "metadata": _metadata(framework),
+        "groups": _groups(framework, _links_by_urn(mappings)),
+    }
+    if resources:
+        catalog["back-matter"] = {"resources": resources}
+    return {"catalog": catalog}
+
+
+def _groups(framework: Framework, links: dict[str, list[tuple[str, str]]]) -> list[dict[str, Any]]:
+    """The catalog's groups of controls: one per section if every requirement has one, else per dimension."""
     by_section = all(requirement.section for requirement in framework.requirements)
     groups: dict[str, list[Requirement]] = {}
     if not by_section:  # dimension groups always come in the same order
@@ -134,15 +154,10 @@ def to_oscal_catalog(framework: Framework, mappings: Iterable[RequirementMapping
                 "controls": controls,
             }
         )
+    return oscal_groups
 
-    resources = [
-        {
-            "uuid": _uuid(f"{framework.urn}#source-{index}"),
-            "title": f"Source {index}",
-            "citation": {"text": " ".join(source.split())},
-        }
-        for index, source in enumerate(framework.sources, start=1)
-    ]
+
+def _metadata(framework: Framework) -> dict[str, Any]:
     metadata_props = [
         _prop("framework-urn", framework.urn),
         _prop("kind", framework.kind.value),
@@ -161,18 +176,11 @@ def to_oscal_catalog(framework: Framework, mappings: Iterable[RequirementMapping
             *(f"Note: {note}" for note in framework.notes),
         ]
     )
-    catalog: dict[str, Any] = {
-        "uuid": _uuid(f"{framework.urn}@{framework.content_hash}"),
-        "metadata": {
-            "title": " ".join(framework.name.split()),
-            "last-modified": datetime.combine(framework.reviewed, time(0, 0), tzinfo=UTC).isoformat(),
-            "version": f"{framework.reviewed.isoformat()}+{framework.content_hash[:12]}",
-            "oscal-version": OSCAL_VERSION,
-            "props": metadata_props,
-            "remarks": remarks,
-        },
-        "groups": oscal_groups,
+    return {
+        "title": " ".join(framework.name.split()),
+        "last-modified": datetime.combine(framework.reviewed, time(0, 0), tzinfo=UTC).isoformat(),
+        "version": f"{framework.reviewed.isoformat()}+{framework.content_hash[:12]}",
+        "oscal-version": OSCAL_VERSION,
+        "props": metadata_props,
+        "remarks": remarks,
     }
-    if resources:
-        catalog["back-matter"] = {"resources": resources}
-    return {"catalog": catalog}

@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ._support import format_at, key_id_of, load_private_key, load_public_key, parse_at
 
@@ -175,42 +176,21 @@ def verify_grant(
     key = load_public_key(public_pem)
     if not isinstance(now, datetime) or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime")
-
-    def refuse(reason: GrantReason, detail: str, grant: Grant | None = None) -> GrantCheck:
-        return GrantCheck(ok=False, reason=reason, detail=detail, grant=grant)
-
-    if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
-        return refuse(GrantReason.MALFORMED, f"token must be text of at most {MAX_TOKEN_LENGTH} characters")
-    parts = token.strip().split(".")
-    if len(parts) != 2:
-        return refuse(GrantReason.MALFORMED, "token must be two base64url segments joined by '.'")
-    segment, signature_text = parts
-    try:
-        payload_bytes = _unb64url(segment)
-        signature = _unb64url(signature_text)
-    except (ValueError, binascii.Error):
-        return refuse(GrantReason.MALFORMED, "token segments are not base64url")
-    try:
-        key.verify(signature, segment.encode("ascii"))
-    except InvalidSignature:
-        return refuse(GrantReason.BAD_SIGNATURE, "signature does not verify with this public key")
-    try:
-        grant = _grant_from_payload(json.loads(payload_bytes.decode("utf-8")), key_id=key_id_of(key))
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        return refuse(GrantReason.MALFORMED, f"payload: {exc}")
-
+    grant = _signed_grant(key, token)
+    if isinstance(grant, GrantCheck):
+        return grant
     if grant.device_id != device_id:
-        return refuse(
+        return _refuse(
             GrantReason.WRONG_DEVICE, f"grant is for device {grant.device_id}, not {device_id}", grant
         )
     if grant.grant_id in revoked_ids:
-        return refuse(GrantReason.REVOKED, f"grant {grant.grant_id} was revoked", grant)
+        return _refuse(GrantReason.REVOKED, f"grant {grant.grant_id} was revoked", grant)
     if now < grant.not_before:
-        return refuse(GrantReason.NOT_YET_VALID, f"valid from {format_at(grant.not_before)}", grant)
+        return _refuse(GrantReason.NOT_YET_VALID, f"valid from {format_at(grant.not_before)}", grant)
     if now >= grant.expires_at:
-        return refuse(GrantReason.EXPIRED, f"expired at {format_at(grant.expires_at)}", grant)
+        return _refuse(GrantReason.EXPIRED, f"expired at {format_at(grant.expires_at)}", grant)
     if scope not in grant.scopes:
-        return refuse(
+        return _refuse(
             GrantReason.SCOPE_NOT_GRANTED,
             f"{scope!r} not among granted scopes {', '.join(grant.scopes)}",
             grant,
@@ -221,3 +201,30 @@ def verify_grant(
         detail=f"{grant.grantee} may {scope} on {device_id} until {format_at(grant.expires_at)}",
         grant=grant,
     )
+
+
+def _refuse(reason: GrantReason, detail: str, grant: Grant | None = None) -> GrantCheck:
+    return GrantCheck(ok=False, reason=reason, detail=detail, grant=grant)
+
+
+def _signed_grant(key: Ed25519PublicKey, token: str) -> Grant | GrantCheck:
+    """The grant a well-formed token carries once its signature has verified, else the refusal."""
+    if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
+        return _refuse(GrantReason.MALFORMED, f"token must be text of at most {MAX_TOKEN_LENGTH} characters")
+    parts = token.strip().split(".")
+    if len(parts) != 2:
+        return _refuse(GrantReason.MALFORMED, "token must be two base64url segments joined by '.'")
+    segment, signature_text = parts
+    try:
+        payload_bytes = _unb64url(segment)
+        signature = _unb64url(signature_text)
+    except (ValueError, binascii.Error):
+        return _refuse(GrantReason.MALFORMED, "token segments are not base64url")
+    try:
+        key.verify(signature, segment.encode("ascii"))
+    except InvalidSignature:
+        return _refuse(GrantReason.BAD_SIGNATURE, "signature does not verify with this public key")
+    try:
+        return _grant_from_payload(json.loads(payload_bytes.decode("utf-8")), key_id=key_id_of(key))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        return _refuse(GrantReason.MALFORMED, f"payload: {exc}")

@@ -33,7 +33,8 @@ _HEADER_KEYS = frozenset({"type", "format", "version", "start_seq", "prev_hash"}
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ExportVerifyResult:
-    """Outcome of verify_export; on failure `reason` names the first problem, `line` and `failed_seq` where."""
+    """Outcome of verify_export; on failure `reason` names the first problem, `line` and `failed_seq`
+    where."""
 
     ok: bool
     entries_verified: int
@@ -139,6 +140,66 @@ class _ExportCheck:
         self.checkpoints_verified = 0
         self.authenticated_seq: int | None = None
 
+    def add_checkpoints(self, checkpoints: Iterable[Mapping[str, Any]]) -> None:
+        """The checkpoints handed over as a separate list, to check as their entries arrive."""
+        for index, raw in enumerate(checkpoints):
+            label = f"checkpoints[{index}]"
+            try:
+                signed = SignedCheckpoint.from_dict(raw, where=label)
+            except LedgerFormatError as exc:
+                raise _Failure(str(exc)) from None
+            self.pending.setdefault(signed.checkpoint.seq, []).append((label, signed))
+
+    def feed(self, obj: Mapping[str, Any], *, line: int, where: str) -> None:
+        """One line of the export, read as a JSON object."""
+        kind = obj.get("type")
+        if kind == "header":
+            if self.cursor is not None:
+                raise _Failure("the header must come before any entry or checkpoint", line=line)
+            start_seq, prev_hash = _header(obj, where=where)
+            self.start(start_seq=start_seq, prev_hash=prev_hash, line=line)
+        elif kind == "entry":
+            cursor = self.chain(line=line)
+            record = record_from_object(obj, where=where)
+            reason = cursor.feed(record)
+            if reason is not None:
+                raise _Failure(reason, line=line, seq=cursor.next_seq)
+            self.check_pending(line=line)
+        elif kind == "checkpoint":
+            self.chain(line=line)
+            signed = SignedCheckpoint.from_dict(obj, where=where)
+            self.check_checkpoint(signed, label=None, line=line)
+        else:
+            raise _Failure(f"unknown line type {kind!r} (expected header, entry or checkpoint)", line=line)
+
+    def finish(self) -> None:
+        """After the last line: every checkpoint of the separate list must have met its entry."""
+        cursor = self.chain(line=None)
+        if self.pending:
+            seq = min(self.pending)
+            label = self.pending[seq][0][0]
+            raise _Failure(
+                f"{label}: checkpoint at seq {seq} has no entry in the export "
+                f"(it ends at seq {cursor.head_seq})",
+                seq=seq,
+            )
+
+    def result(self, failure: _Failure | None) -> ExportVerifyResult:
+        cursor = self.cursor or ChainCursor(start_seq=1, prev_hash=GENESIS_HASH)
+        return ExportVerifyResult(
+            ok=failure is None,
+            entries_verified=cursor.count,
+            checkpoints_verified=self.checkpoints_verified,
+            signatures_checked=self.keys is not None,
+            first_seq=cursor.start_seq,
+            head_seq=cursor.head_seq,
+            head_hash=cursor.head_hash,
+            authenticated_seq=self.authenticated_seq,
+            reason=failure.reason if failure is not None else None,
+            line=failure.line if failure is not None else None,
+            failed_seq=failure.seq if failure is not None else None,
+        )
+
     def start(self, *, start_seq: int, prev_hash: str, line: int | None) -> ChainCursor:
         self.cursor = ChainCursor(start_seq=start_seq, prev_hash=prev_hash)
         for seq in [s for s in self.pending if s < start_seq - 1]:
@@ -224,76 +285,19 @@ def verify_export(
     tail shows. Stops at the first problem. public_pem=None checks hashes only (signatures_checked=False).
     """
     state = _ExportCheck(_public_keys(public_pem))
-    line_no = 0
     try:
-        for index, raw in enumerate(checkpoints or ()):
-            label = f"checkpoints[{index}]"
-            try:
-                signed = SignedCheckpoint.from_dict(raw, where=label)
-            except LedgerFormatError as exc:
-                raise _Failure(str(exc)) from None
-            state.pending.setdefault(signed.checkpoint.seq, []).append((label, signed))
+        state.add_checkpoints(checkpoints or ())
         for line_no, raw_line in enumerate(lines, start=1):
             text = raw_line.strip()
             if not text:
                 continue
             where = f"line {line_no}"
             try:
-                obj = load_json_object(text, where=where)
-                kind = obj.get("type")
-                if kind == "header":
-                    if state.cursor is not None:
-                        raise _Failure("the header must come before any entry or checkpoint", line=line_no)
-                    start_seq, prev_hash = _header(obj, where=where)
-                    state.start(start_seq=start_seq, prev_hash=prev_hash, line=line_no)
-                elif kind == "entry":
-                    cursor = state.chain(line=line_no)
-                    record = record_from_object(obj, where=where)
-                    reason = cursor.feed(record)
-                    if reason is not None:
-                        raise _Failure(reason, line=line_no, seq=cursor.next_seq)
-                    state.check_pending(line=line_no)
-                elif kind == "checkpoint":
-                    state.chain(line=line_no)
-                    signed = SignedCheckpoint.from_dict(obj, where=where)
-                    state.check_checkpoint(signed, label=None, line=line_no)
-                else:
-                    raise _Failure(
-                        f"unknown line type {kind!r} (expected header, entry or checkpoint)", line=line_no
-                    )
+                state.feed(load_json_object(text, where=where), line=line_no, where=where)
             except LedgerFormatError as exc:
                 # The message already starts with "line N: "; keep only the why.
                 raise _Failure(str(exc).removeprefix(f"{where}: "), line=line_no) from None
-        cursor = state.chain(line=None)
-        if state.pending:
-            seq = min(state.pending)
-            label = state.pending[seq][0][0]
-            raise _Failure(
-                f"{label}: checkpoint at seq {seq} has no entry in the export (it ends at seq {cursor.head_seq})",
-                seq=seq,
-            )
+        state.finish()
     except _Failure as failure:
-        cursor = state.cursor or ChainCursor(start_seq=1, prev_hash=GENESIS_HASH)
-        return ExportVerifyResult(
-            ok=False,
-            entries_verified=cursor.count,
-            checkpoints_verified=state.checkpoints_verified,
-            signatures_checked=state.keys is not None,
-            first_seq=cursor.start_seq,
-            head_seq=cursor.head_seq,
-            head_hash=cursor.head_hash,
-            authenticated_seq=state.authenticated_seq,
-            reason=failure.reason,
-            line=failure.line,
-            failed_seq=failure.seq,
-        )
-    return ExportVerifyResult(
-        ok=True,
-        entries_verified=cursor.count,
-        checkpoints_verified=state.checkpoints_verified,
-        signatures_checked=state.keys is not None,
-        first_seq=cursor.start_seq,
-        head_seq=cursor.head_seq,
-        head_hash=cursor.head_hash,
-        authenticated_seq=state.authenticated_seq,
-    )
+        return state.result(failure)
+    return state.result(None)

@@ -10,237 +10,86 @@ When the analysis cannot follow an expression, it keeps the whole value: correct
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from ._template import MISSING, resolve_parts
+from ._cel import MACROS, ROOTS, Token, _chain, _closing, macro_bindings, read_paths, tokenize
+from ._plan import HAS_PREFIX, VARIABLE_PREFIX, Node, Rewritten, path_of_variable, project, variable_name
 
-ROOTS = frozenset({"subject", "facts"})
-MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_STRING_START = re.compile(r"(?:[rR][bB]?|[bB][rR]?)?(\"\"\"|'''|\"|')")
-_NUMBER = re.compile(r"(?:0[xX][0-9a-fA-F]+|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)[uU]?")
-VARIABLE_PREFIX = "_p_"
-HAS_PREFIX = "_h_"
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # ident | string | number | punct
-    text: str
-    start: int
-    end: int
-
-
-def tokenize(source: str) -> list[Token]:
-    """CEL tokens without whitespace and comments (strings kept whole, so their contents are never paths)."""
-    tokens: list[Token] = []
-    position = 0
-    length = len(source)
-    while position < length:
-        char = source[position]
-        if char.isspace():
-            position += 1
-            continue
-        if source.startswith("//", position):
-            newline = source.find("\n", position)
-            position = length if newline < 0 else newline + 1
-            continue
-        string = _STRING_START.match(source, position)
-        if string:
-            quote = string.group(1)
-            raw = "r" in string.group(0)[: -len(quote)].lower()
-            cursor = string.end()
-            while cursor < length and not source.startswith(quote, cursor):
-                cursor += 2 if source[cursor] == "\\" and not raw else 1
-            end = min(cursor + len(quote), length)
-            tokens.append(Token("string", source[position:end], position, end))
-            position = end
-            continue
-        number = _NUMBER.match(source, position)
-        if number and (char.isdigit()):
-            tokens.append(Token("number", number.group(0), position, number.end()))
-            position = number.end()
-            continue
-        ident = _IDENT.match(source, position)
-        if ident:
-            tokens.append(Token("ident", ident.group(0), position, ident.end()))
-            position = ident.end()
-            continue
-        tokens.append(Token("punct", char, position, position + 1))
-        position += 1
-    return tokens
-
-
-def _chains(tokens: list[Token]) -> Iterable[tuple[list[str], bool]]:
-    """Each dotted chain of identifiers (not after a `.`), and whether a call follows it."""
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if token.kind != "ident" or (index and tokens[index - 1].text == "."):
-            index += 1
-            continue
-        end = _chain(tokens, index)
-        called = end + 1 < len(tokens) and tokens[end + 1].text == "("
-        yield [t.text for t in tokens[index : end + 1 : 2]], called
-        index = end + 1
-
-
-def read_paths(expression: str, roots: Iterable[str]) -> tuple[str, ...]:
-    """Dotted paths rooted at one of `roots` that the expression reads, in order of first use.
-
-    A trailing method call is not part of the path: `facts.capabilities.high.size()` reads
-    `facts.capabilities.high`. String literals and comments are never paths.
-    """
-    allowed = set(roots)
-    found: dict[str, None] = {}
-    for names, called in _chains(tokenize(expression)):
-        parts = names[:-1] if called else names
-        if parts and parts[0] in allowed:
-            found[".".join(parts)] = None
-    return tuple(found)
-
-
-def macro_bindings(expression: str) -> set[str]:
-    """Names bound by comprehension macros (`x` in `list.exists(x, ...)`)."""
-    tokens = tokenize(expression)
-    return {
-        tokens[i + 2].text
-        for i in range(1, len(tokens) - 3)
-        if tokens[i].text in MACROS
-        and tokens[i - 1].text == "."
-        and tokens[i + 1].text == "("
-        and tokens[i + 2].kind == "ident"
-        and tokens[i + 3].text == ","
-    }
-
-
-@dataclass
-class Node:
-    """What a rule needs of a value: all of it, or some fields, or list elements (`[]`), or only a list's size."""
-
-    whole: bool = False
-    size_only: bool = False
-    children: dict[str, Node] = field(default_factory=dict)
-
-    def child(self, key: str) -> Node:
-        return self.children.setdefault(key, Node())
-
-    def merge(self, other: Node) -> None:
-        self.whole = self.whole or other.whole
-        self.size_only = self.size_only or other.size_only
-        for key, node in other.children.items():
-            self.child(key).merge(node)
-
-
-def project(value: Any, node: Node) -> Any:
-    """The part of `value` that `node` says is read; missing keys stay missing, so errors stay the same."""
-    if node.whole:
-        return value
-    if isinstance(value, list):
-        element = node.children.get("[]")
-        if element is None:
-            return [None] * len(value) if not node.children else value
-        return [project(item, element) for item in value]
-    if isinstance(value, dict):
-        if node.size_only or "[]" in node.children:
-            return value  # size() of a map or iteration over its keys needs every key
-        return {key: project(value[key], child) for key, child in node.children.items() if key in value}
-    return value
-
-
-def projector(node: Node) -> Callable[[Any], Any]:
-    """`project(value, node)` as a function made once per node: the same result, without re-reading the node."""
-    if node.whole:
-        return _same
-    element = node.children.get("[]")
-    element_projector = projector(element) if element is not None else None
-    no_children = not node.children
-    map_whole = node.size_only or element is not None
-    fields = tuple((key, projector(child)) for key, child in node.children.items())
-
-    def run(value: Any) -> Any:
-        if isinstance(value, list):
-            if element_projector is None:
-                return [None] * len(value) if no_children else value
-            return [element_projector(item) for item in value]
-        if isinstance(value, dict):
-            if map_whole:
-                return value
-            return {key: project_field(value[key]) for key, project_field in fields if key in value}
-        return value
-
-    return run
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def variable_name(path: str) -> str:
-    return VARIABLE_PREFIX + path.replace(".", "__")
-
-
-def path_of_variable(name: str) -> str:
-    return name[len(VARIABLE_PREFIX) :].replace("__", ".")
-
-
-@dataclass
-class Rewritten:
-    """A rewritten expression and what its evaluation context must hold."""
-
-    source: str
-    variables: dict[str, Node]  # dotted path -> what is read of it
-    presence: dict[str, str]  # has-variable name -> dotted path
-    whole_roots: set[str]  # roots used bare (kept whole, as `subject` / `facts`)
-    exact: bool  # False when a comprehension could not be followed; then nothing is cut from lists
-
-
-def _chain(tokens: list[Token], index: int) -> int:
-    """Index of the last identifier of the dotted chain that starts at `index`."""
-    end = index
-    while (
-        end + 2 < len(tokens)
-        and tokens[end + 1].text == "."
-        and tokens[end + 2].kind == "ident"
-        and tokens[end + 1].end == tokens[end + 1].start + 1
-    ):
-        end += 2
-    return end
+# Also read from here: the loader and the tests know them as part of the compiler.
+__all__ = [
+    "Expanded",
+    "Node",
+    "Rewritten",
+    "Unrolled",
+    "expand",
+    "macro_bindings",
+    "project",
+    "read_paths",
+    "rewrite",
+    "tokenize",
+    "unroll",
+]
 
 
 def rewrite(expression: str) -> Rewritten:
     """Rewrite root chains to variables and collect what the expression reads."""
     tokens = tokenize(expression)
-    bindings: dict[str, list[str]] = {}
-    variables: dict[str, Node] = {}
-    presence: dict[str, str] = {}
-    whole_roots: set[str] = set()
-    exact = True
-    edits: list[tuple[int, int, str]] = []
-
-    def need(path: str, *, whole: bool = False, size_only: bool = False) -> None:
-        """Record that `path` is read. Root chains are variables; element paths (`facts.parties.[].x`)
-        attach to the variable holding their list."""
-        nonlocal exact
-        if ".[]" not in path:
-            node = variables.setdefault(path, Node())
-        else:
-            owners = [key for key in variables if path.startswith(key + ".[]")]
-            if not owners:
-                exact = False
-                return
-            owner = max(owners, key=len)
-            node = variables[owner]
-            for part in path[len(owner) + 1 :].split("."):
-                node = node.child(part)
-        node.whole = node.whole or whole
-        node.size_only = node.size_only or size_only
-
     # First pass: macro bindings, so chains on bound names resolve to element paths.
-    declarations: set[int] = set()  # token positions of the names macros bind (`p` in `exists(p, ...)`)
+    bindings, declarations, exact = _macro_scopes(tokens)
+    reads = Rewritten(expression, {}, {}, set(), exact)  # its source is set once the edits are known
+    edits: list[tuple[int, int, str]] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        previous = tokens[index - 1].text if index else ""
+        if token.kind != "ident" or previous == "." or index in declarations:
+            index += 1
+            continue
+        # has(root.a.b) -> precomputed boolean
+        end = _has_chain(tokens, index)
+        if end is not None:
+            path = ".".join(t.text for t in tokens[index + 2 : end + 1 : 2])
+            name = HAS_PREFIX + path.replace(".", "__")
+            reads.presence[name] = path
+            edits.append((token.start, tokens[end + 1].end, name))
+            index = end + 2
+            continue
+        end = _chain(tokens, index)
+        names = [t.text for t in tokens[index : end + 1 : 2]]
+        called = end + 1 < len(tokens) and tokens[end + 1].text == "("
+        indexed = end + 1 < len(tokens) and tokens[end + 1].text == "["
+        method = names[-1] if called else None
+        receiver = names[:-1] if called else names
+        root = names[0]
+        if root in ROOTS:
+            if len(receiver) == 1:
+                reads.whole_roots.add(root)
+            else:
+                path = ".".join(receiver)
+                _need(reads, path, method, indexed)
+                last = index + 2 * (len(receiver) - 1)
+                edits.append((tokens[index].start, tokens[last].end, variable_name(path)))
+        elif root in bindings and len(receiver) >= 1:
+            if not bindings[root]:
+                reads.exact = False
+            for element in bindings[root]:
+                _need(reads, ".".join([element, *receiver[1:]]), method, indexed)
+        index = end + 1
+
+    source = expression
+    for start, end, replacement in sorted(edits, reverse=True):
+        source = source[:start] + replacement + source[end:]
+    reads.source = source
+    return reads
+
+
+def _macro_scopes(tokens: list[Token]) -> tuple[dict[str, list[str]], set[int], bool]:
+    """The names comprehension macros bind, each with the element paths it stands for; the token positions
+    of those names (`p` in `exists(p, ...)`); and False when a macro's receiver cannot be followed."""
+    bindings: dict[str, list[str]] = {}
+    declarations: set[int] = set()
+    exact = True
     for index, token in enumerate(tokens):
         if (
             token.kind == "ident"
@@ -260,64 +109,45 @@ def rewrite(expression: str) -> Rewritten:
                 bindings.setdefault(name, [])
             else:
                 bindings.setdefault(name, []).extend(f"{path}.[]" for path in receiver)
+    return bindings, declarations, exact
 
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        previous = tokens[index - 1].text if index else ""
-        if token.kind != "ident" or previous == "." or index in declarations:
-            index += 1
-            continue
-        # has(root.a.b) -> precomputed boolean
-        if token.text == "has" and index + 2 < len(tokens) and tokens[index + 1].text == "(":
-            start = index + 2
-            end = _chain(tokens, start)
-            if (
-                tokens[start].kind == "ident"
-                and tokens[start].text in ROOTS
-                and end > start
-                and end + 1 < len(tokens)
-                and tokens[end + 1].text == ")"
-            ):
-                path = ".".join(t.text for t in tokens[start : end + 1 : 2])
-                name = HAS_PREFIX + path.replace(".", "__")
-                presence[name] = path
-                edits.append((token.start, tokens[end + 1].end, name))
-                index = end + 2
-                continue
-        end = _chain(tokens, index)
-        names = [t.text for t in tokens[index : end + 1 : 2]]
-        called = end + 1 < len(tokens) and tokens[end + 1].text == "("
-        indexed = end + 1 < len(tokens) and tokens[end + 1].text == "["
-        method = names[-1] if called else None
-        receiver = names[:-1] if called else names
-        root = names[0]
-        if root in ROOTS:
-            if len(receiver) == 1:
-                whole_roots.add(root)
-            else:
-                path = ".".join(receiver)
-                if method in MACROS:
-                    need(path)  # elements are recorded through the bound name
-                else:
-                    need(path, whole=method != "size" or indexed, size_only=method == "size")
-                last = index + 2 * (len(receiver) - 1)
-                edits.append((tokens[index].start, tokens[last].end, variable_name(path)))
-        elif root in bindings and len(receiver) >= 1:
-            if not bindings[root]:
-                exact = False
-            for element in bindings[root]:
-                path = ".".join([element, *receiver[1:]])
-                if method in MACROS:
-                    need(path)
-                else:
-                    need(path, whole=method != "size" or indexed, size_only=method == "size")
-        index = end + 1
 
-    source = expression
-    for start, end, replacement in sorted(edits, reverse=True):
-        source = source[:start] + replacement + source[end:]
-    return Rewritten(source, variables, presence, whole_roots, exact)
+def _has_chain(tokens: list[Token], index: int) -> int | None:
+    """For `has(root.a.b)` starting at token `index`: the position of the chain's last name, else None."""
+    if tokens[index].text != "has" or index + 2 >= len(tokens) or tokens[index + 1].text != "(":
+        return None
+    start = index + 2
+    end = _chain(tokens, start)
+    if (
+        tokens[start].kind == "ident"
+        and tokens[start].text in ROOTS
+        and end > start
+        and end + 1 < len(tokens)
+        and tokens[end + 1].text == ")"
+    ):
+        return end
+    return None
+
+
+def _need(reads: Rewritten, path: str, method: str | None, indexed: bool) -> None:
+    """Record that `path` is read: through a macro (its elements are recorded through the bound name), for
+    its size only, or whole. Root chains are variables; element paths (`facts.parties.[].x`) attach to the
+    variable holding their list."""
+    whole = method not in MACROS and (method != "size" or indexed)
+    size_only = method not in MACROS and method == "size"
+    if ".[]" not in path:
+        node = reads.variables.setdefault(path, Node())
+    else:
+        owners = [key for key in reads.variables if path.startswith(key + ".[]")]
+        if not owners:
+            reads.exact = False
+            return
+        owner = max(owners, key=len)
+        node = reads.variables[owner]
+        for part in path[len(owner) + 1 :].split("."):
+            node = node.child(part)
+    node.whole = node.whole or whole
+    node.size_only = node.size_only or size_only
 
 
 def _receiver_paths(tokens: list[Token], last: int, bindings: dict[str, list[str]]) -> list[str] | None:
@@ -335,58 +165,6 @@ def _receiver_paths(tokens: list[Token], last: int, bindings: dict[str, list[str
     if names[0] in bindings and bindings[names[0]]:
         return [".".join([element, *names[1:]]) for element in bindings[names[0]]]
     return None
-
-
-@dataclass
-class GatePlan:
-    """Everything a gate's evaluation context must hold, merged over all the gate's rules."""
-
-    variables: dict[str, Node] = field(default_factory=dict)
-    presence: dict[str, str] = field(default_factory=dict)
-    whole_roots: set[str] = field(default_factory=set)
-    exact: bool = True
-
-    collections: set[str] = field(default_factory=set)  # lists whose length picks a rule's program
-    _presence: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)  # set by `compile`
-
-    def add(self, rewritten: Rewritten) -> None:
-        for path, node in rewritten.variables.items():
-            self.variables.setdefault(path, Node()).merge(node)
-        self.presence.update(rewritten.presence)
-        self.whole_roots |= rewritten.whole_roots
-        self.exact = self.exact and rewritten.exact
-
-    def compile(self) -> list[tuple[str, tuple[str, ...], Callable[[Any], Any]]]:
-        """(variable, path split at its dots, projection) in a stable order."""
-        plan: list[tuple[str, tuple[str, ...], Callable[[Any], Any]]] = []
-        for path, node in sorted(self.variables.items()):
-            plan.append(
-                (variable_name(path), tuple(path.split(".")), projector(node) if self.exact else _same)
-            )
-        self._presence = [
-            (name, tuple(parent.split(".")), key)
-            for name, (parent, _, key) in (
-                (name, path.rpartition(".")) for name, path in self.presence.items()
-            )
-        ]
-        return plan
-
-    def context(
-        self, plan: Iterable[tuple[str, tuple[str, ...], Callable[[Any], Any]]], scope: dict[str, Any]
-    ) -> dict[str, Any]:
-        variables: dict[str, Any] = {}
-        for name, parts, project_value in plan:
-            value = resolve_parts(scope, parts)
-            if value is not MISSING:
-                variables[name] = project_value(value)
-        for name, parent, key in self._presence:
-            # As in CEL: has(a.b.c) is an error unless a.b is a map, so leave the flag undefined then.
-            container = resolve_parts(scope, parent)
-            if isinstance(container, dict):
-                variables[name] = key in container
-        for root in self.whole_roots:
-            variables[root] = scope[root]
-        return variables
 
 
 class Unrolled:
@@ -555,18 +333,3 @@ def expand(rewritten_source: str) -> Expanded | None:
         )
         index = close + 1
     return Expanded(rewritten_source, macros) if macros else None
-
-
-def _closing(tokens: list[Token], opening: int) -> int | None:
-    depth = 0
-    for position in range(opening, len(tokens)):
-        text = tokens[position].text
-        if tokens[position].kind != "punct":
-            continue
-        if text == "(":
-            depth += 1
-        elif text == ")":
-            depth -= 1
-            if depth == 0:
-                return position
-    return None

@@ -25,7 +25,8 @@ from typing import Any
 
 import cel
 
-from ._compile import VARIABLE_PREFIX, Token, tokenize
+from ._cel import Token, tokenize
+from ._plan import VARIABLE_PREFIX
 from ._template import MISSING, resolve_parts
 
 _UINT64 = 2**64

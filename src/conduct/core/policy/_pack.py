@@ -15,12 +15,13 @@ from typing import Any
 import cel
 
 from ._batch import RERUN, Batch, make_batches
-from ._compile import HAS_PREFIX, VARIABLE_PREFIX, Expanded, GatePlan, Rewritten, Unrolled
+from ._compile import Expanded, Unrolled
 from ._decision import Decision, EvaluationError, Reason, build_decision, freeze
 from ._errors import SubjectError
 from ._examples import PolicyExample
 from ._facts import derive_facts
 from ._flat import Activation, Flattener, convertible
+from ._plan import HAS_PREFIX, VARIABLE_PREFIX, GatePlan, Rewritten
 from ._probe import PreFilter, Probe, find_probes
 from ._reference import ReferenceData
 from ._screening import NullScreener, Screener, ScreeningThresholds
@@ -69,7 +70,8 @@ class CompiledRule:
     conditions: tuple[Template, ...]
 
     def probes(self, position: int) -> tuple[int, tuple[Probe, ...], str | None]:
-        """(position, the rule's probes, its for_each collection or None): one rule's entry in a `PreFilter`."""
+        """(position, the rule's probes, its for_each collection or None): one rule's entry in a
+        `PreFilter`."""
         for_each = self.rule.for_each
         if for_each is None:
             return position, find_probes(self.rule.when, None), None
@@ -261,8 +263,23 @@ class PolicyPack:
         )
         errors = [EvaluationError(None, "screening", message) for message in fact_errors]
         reasons: list[Reason] = []
+        rules_evaluated = self._run_rules(gate, {"subject": normalized, "facts": facts}, reasons, errors)
+        return build_decision(
+            gate=gate,
+            as_of=as_of,
+            reasons=reasons,
+            errors=errors,
+            policy_version=self._version,
+            reference_version=self._reference.version,
+            rules_evaluated=rules_evaluated,
+            facts=facts,
+        )
+
+    def _run_rules(
+        self, gate: str, scope: dict[str, Any], reasons: list[Reason], errors: list[EvaluationError]
+    ) -> int:
+        """Run the gate's rules over `scope`, adding to `reasons` and `errors`; returns how many ran."""
         rules = self._by_gate[gate]
-        scope = {"subject": normalized, "facts": facts}
         plan, variables = self._plans[gate]
         batches = self._batches[gate]
         try:
@@ -283,18 +300,7 @@ class PolicyPack:
             pending = [(position, RERUN) for position in range(len(rules))]
         else:
             assert batches is not None
-            prefilter = self._prefilters[gate]
-            skipped = prefilter.false_rules(scope, lists) if prefilter is not None else 0
-            runs = [(batch, *batch.prepare(lengths, skipped)) for batch in batches]
-            # One flat context for every batch program about to run (each addition would rebuild CEL's own).
-            context = activation.flat(
-                {name for _, entry, _ in runs if entry is not None for name in entry[2]}
-            )
-            pending = []
-            for batch, entry, alive in runs:
-                if alive:
-                    pending += batch.run(entry, alive, context)
-            pending.sort(key=itemgetter(0))
+            pending = self._run_batches(gate, batches, activation, scope, lists, lengths)
         for position, result in pending:
             compiled = rules[position]
             if result is RERUN:
@@ -315,16 +321,29 @@ class PolicyPack:
             elif result is not False:
                 message = f"`when` must be true or false, got {result!r}"
                 errors.append(EvaluationError(compiled.rule.id, "rule", message))
-        return build_decision(
-            gate=gate,
-            as_of=as_of,
-            reasons=reasons,
-            errors=errors,
-            policy_version=self._version,
-            reference_version=self._reference.version,
-            rules_evaluated=len(rules),
-            facts=facts,
-        )
+        return len(rules)
+
+    def _run_batches(
+        self,
+        gate: str,
+        batches: tuple[Batch, ...],
+        activation: Activation,
+        scope: dict[str, Any],
+        lists: dict[str, Any],
+        lengths: dict[str, int],
+    ) -> list[tuple[int, Any]]:
+        """The gate's batch programs over the flat context: (rule position, result or RERUN) in rule order."""
+        prefilter = self._prefilters[gate]
+        skipped = prefilter.false_rules(scope, lists) if prefilter is not None else 0
+        runs = [(batch, *batch.prepare(lengths, skipped)) for batch in batches]
+        # One flat context for every batch program about to run (each addition would rebuild CEL's own).
+        context = activation.flat({name for _, entry, _ in runs if entry is not None for name in entry[2]})
+        pending: list[tuple[int, Any]] = []
+        for batch, entry, alive in runs:
+            if alive:
+                pending += batch.run(entry, alive, context)
+        pending.sort(key=itemgetter(0))
+        return pending
 
     def _execute(self, program: cel.Program, activation: Activation, structured: bool) -> Any:
         """A rule's result: from its flat form if that runs, else (and for errors) from the program itself

@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._compile import ROOTS, Token, tokenize
+from ._cel import ROOTS, Token, tokenize
 from ._template import MISSING, resolve_parts
 
 _INT64 = (-(2**63), 2**63)

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from conduct.core.thresholds import ALERT_THRESHOLD, STRONG_THRESHOLD
+
 from ._reference import fold_text
 
-STRONG_THRESHOLD = 0.95
-ALERT_THRESHOLD = 0.80
 BLOCKING_LIST_KINDS = frozenset({"sanctions", "export_control", "forced_labour"})
 
 

@@ -7,7 +7,8 @@ score_suppliers runs the whole recompute (own risk, propagation, upstream) for a
 
 from ._propagation import Propagated, affected_buyers, propagate, reverse_graph, score_suppliers
 from ._salience import SALIENCE_BANDS, HeatmapCell, Salience, heatmap, heatmap_cell, salience
-from ._supplier import (
+from ._supplier import add_upstream, supplier_risk
+from ._supplier_model import (
     DEFAULT_WEIGHTS,
     ENVIRONMENTAL_CATEGORIES,
     ISO_14001,
@@ -20,8 +21,6 @@ from ._supplier import (
     SupplierRisk,
     SupplierRiskInputs,
     UpstreamContribution,
-    add_upstream,
-    supplier_risk,
 )
 
 __all__ = [

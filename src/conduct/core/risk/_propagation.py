@@ -29,15 +29,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ._supplier import (
+from ._supplier import _Own, _OwnScorer
+from ._supplier_model import (
     DEFAULT_WEIGHTS,
     RiskDriver,
     RiskWeights,
     SupplierRisk,
     SupplierRiskInputs,
     UpstreamContribution,
-    _Own,
-    _OwnScorer,
     _round,
     _upstream_detail,
 )
@@ -134,9 +133,10 @@ def propagate(
 ) -> dict[K, Propagated]:
     """Risk flowing up from sub-suppliers to each buyer, discounted by decay^distance.
 
-    graph: buyer -> its direct sub-suppliers (lists, sets or tuples: read more than once). own: a supplier's SupplierRisk (its propagating_points
-    flow up) or a plain number of points. Returns an entry for every supplier in the graph or in own, or,
-    with targets, for those only (computed on their sub-graph: what lies below them).
+    graph: buyer -> its direct sub-suppliers (lists, sets or tuples: read more than once). own: a supplier's
+    SupplierRisk (its propagating_points flow up) or a plain number of points. Returns an entry for every
+    supplier in the graph or in own, or, with targets, for those only (computed on their sub-graph: what
+    lies below them).
     """
     with paused_gc():
         search = _search(
@@ -194,17 +194,25 @@ class _Search(Generic[V]):
         self.reason_of = reason_of
         self.index: dict[Any, int] = {}
         self.ids: list[Any] = []
+        self.source_points: dict[int, float] = {}
+        buyers_of = self._add_edges(edges)
+        buckets, values = self._seed(buyers_of, points_of, decay=decay, min_points=min_points)
+        self.labels = self._run(buyers_of, buckets, values, decay=decay, keep=keep, min_points=min_points)
+        self.reasons: dict[int, str] = {}
+        self.made: dict[int, RiskDriver] = {}  # id(via label) -> driver, for score_suppliers
+
+    def _position(self, supplier: Any, buyers_of: list[list[int]]) -> int:
+        at = self.index.get(supplier)
+        if at is None:
+            at = self.index[supplier] = len(self.ids)
+            self.ids.append(supplier)
+            buyers_of.append([])
+        return at
+
+    def _add_edges(self, edges: Mapping[Any, Iterable[Any]]) -> list[list[int]]:
+        """Positions for everyone in `edges`, buyers first; returns each position's buyers."""
         buyers_of: list[list[int]] = []
-        index, ids = self.index, self.ids
-
-        def position(supplier: Any) -> int:
-            at = index.get(supplier)
-            if at is None:
-                at = index[supplier] = len(ids)
-                ids.append(supplier)
-                buyers_of.append([])
-            return at
-
+        index, ids, position = self.index, self.ids, self._position
         for buyer in edges:  # mapping keys: each new
             index[buyer] = len(ids)
             ids.append(buyer)
@@ -215,20 +223,29 @@ class _Search(Generic[V]):
             for sub in subs:
                 sub_at = get(sub)
                 if sub_at is None:
-                    sub_at = position(sub)
+                    sub_at = position(sub, buyers_of)
                 buyers_of[sub_at].append(buyer_at)
+        return buyers_of
 
-        # The queue: value -> labels in arrival order, each offering that value to every buyer of its node
-        # (one entry per label, not per buyer: the buyers are taken in order when it comes out, which is the
-        # order separate entries would have had), and a heap of the negated values that have a bucket.
+    def _seed(
+        self,
+        buyers_of: list[list[int]],
+        points_of: Callable[[Any, V], float],
+        *,
+        decay: float,
+        min_points: float,
+    ) -> tuple[dict[float, list[_Label]], list[float]]:
+        """The queue with each source's own label: value -> labels in arrival order, each offering that value
+        to every buyer of its node (one entry per label, not per buyer: the buyers are taken in order when it
+        comes out, which is the order separate entries would have had), and a heap of the negated values
+        that have a bucket."""
         buckets: dict[float, list[_Label]] = {}
         values: list[float] = []
-        self.source_points: dict[int, float] = {}
-        for source, fact in sources.items():
+        for source, fact in self.sources.items():
             points = points_of(source, fact)
             if points <= 0:
                 continue
-            source_at = position(source)
+            source_at = self._position(source, buyers_of)
             self.source_points[source_at] = points
             first = points * decay
             if first < min_points or not buyers_of[source_at]:
@@ -241,9 +258,21 @@ class _Search(Generic[V]):
             else:
                 bucket.append(root)
         heapq.heapify(values)
+        return buckets, values
 
-        labels: list[list[_Label]] = [[] for _ in ids]
-        origins: list[list[int]] = [[] for _ in ids]  # sources of labels[node], for a fast `in`
+    def _run(
+        self,
+        buyers_of: list[list[int]],
+        buckets: dict[float, list[_Label]],
+        values: list[float],
+        *,
+        decay: float,
+        keep: int,
+        min_points: float,
+    ) -> list[list[_Label]]:
+        """The search itself: the labels each node accepts, best first."""
+        labels: list[list[_Label]] = [[] for _ in self.ids]
+        origins: list[list[int]] = [[] for _ in self.ids]  # sources of labels[node], for a fast `in`
         pop, push = heapq.heappop, heapq.heappush
         while values:
             value = -pop(values)
@@ -272,9 +301,7 @@ class _Search(Generic[V]):
                                 later = buckets[onward] = []
                                 push(values, -onward)
                         later.append(label)
-        self.labels = labels
-        self.reasons: dict[int, str] = {}
-        self.made: dict[int, RiskDriver] = {}  # id(via label) -> driver, for score_suppliers
+        return labels
 
     def reason(self, origin: int) -> str:
         reason = self.reasons.get(origin)

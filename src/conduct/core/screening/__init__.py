@@ -10,6 +10,7 @@
 Pure Python: no Django, no I/O beyond the paths a caller passes to the readers.
 """
 
+from conduct.core.screening._align import PartMatch
 from conduct.core.screening._countries import country_code
 from conduct.core.screening._index import NameIndex
 from conduct.core.screening._normalize import NameToken, NormalizedName, analyse_name, normalize_name
@@ -18,7 +19,6 @@ from conduct.core.screening._scoring import (
     STRONG_THRESHOLD,
     Adjustment,
     Explanation,
-    PartMatch,
     score_pair,
     strength,
 )

@@ -27,7 +27,7 @@ from conduct.core.screening._normalize import (
     NormalizedName,
     analyse_name,
 )
-from conduct.core.screening._scoring import _metaphone, _skeletons
+from conduct.core.screening._similarity import _metaphone, _skeletons
 from conduct.core.screening.model import ListEntry
 
 _SKIP_KINDS = (PARTICLE, TITLE, LEGAL)

@@ -1,9 +1,10 @@
 """Name normalisation: one comparable, Latin-letter form (or a few, where a script has several usual
 romanisations) of any name, split into typed parts.
 
-    normalize_name("HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD.")  -> "hangzhou hikvision digital technology llc"
-    normalize_name("AL-ZAWAHIRI, Ayman")                                -> "ayman al zawahiri"
-    normalize_name("Владимир Путин")                                    -> "vladimir putin"
+    normalize_name("HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD.")
+        -> "hangzhou hikvision digital technology llc"
+    normalize_name("AL-ZAWAHIRI, Ayman")  -> "ayman al zawahiri"
+    normalize_name("Владимир Путин")      -> "vladimir putin"
 """
 
 from __future__ import annotations
@@ -401,6 +402,12 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
         else:
             tokens.append(NameToken(text, WORD, source, abjad))
         i += 1
+    return _settle(tokens, org)
+
+
+def _settle(tokens: list[NameToken], org: bool) -> tuple[NameToken, ...]:
+    """_type_tokens' last step: adjacent legal forms become one, and in a company's name roman numerals
+    after the first part (and lone I, V, X closing it) become series numbers."""
     collapsed: list[NameToken] = []
     for token in tokens:
         # "Company Limited", "Corp. Ltd.": one legal form, the more specific class

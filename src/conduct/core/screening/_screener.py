@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from conduct.core.screening._align import name_score
 from conduct.core.screening._countries import country_code
 from conduct.core.screening._index import NameIndex
 from conduct.core.screening._normalize import NormalizedName, analyse_name
@@ -18,7 +19,6 @@ from conduct.core.screening._scoring import (
     combine,
     country_adjustment,
     name_kind_adjustment,
-    name_score,
     strength,
     type_adjustment,
 )
@@ -94,19 +94,7 @@ class Screener:
         country = country_code(query.country) if query.country else None
         birth_dates = parse_dates(query.birth_date) if query.birth_date else ()
         birth_date = birth_dates[0] if birth_dates else None
-        proposed = self.index.candidates(forms, candidates)
-        if len(proposed) > SCORED:
-            shortlist = proposed[: SCORED // 2]
-            if not any(token.abjad for token in forms[0].tokens):
-                names = self.index.names
-                choices = {form_id: names[form_id].form.text for form_id in proposed[SCORED // 2 :]}
-                wanted = SCORED - len(shortlist)
-                for form in forms:
-                    ranked = process.extract(form.text, choices, scorer=fuzz.token_set_ratio, limit=wanted)
-                    shortlist += [form_id for _, _, form_id in ranked if form_id not in shortlist]
-            else:
-                shortlist = proposed[: SCORED + 6]
-            proposed = shortlist
+        proposed = self._shortlist(forms, self.index.candidates(forms, candidates))
         scored: dict[int, tuple[float, int, NormalizedName, float, list[Adjustment]]] = {}
         for form_id in proposed:
             indexed = self.index.names[form_id]
@@ -131,36 +119,65 @@ class Screener:
                 scored[indexed.entry] = (score, form_id, form, value, adjustments)
         ordered = sorted(scored.items(), key=lambda item: (-item[1][0], item[0]))
         best: dict[int, Match] = {}
-        for entry_index, (score, form_id, form, value, adjustments) in ordered[:limit]:
-            if score < threshold:
+        for entry_index, found in ordered[:limit]:
+            if found[0] < threshold:
                 break
-            indexed = self.index.names[form_id]
-            list_id, list_kind, entry = self.index.entries[entry_index]
-            parts = name_score(form, indexed.form, explain=True)[1]
-            best[entry_index] = Match(
-                list_id=list_id,
-                list_kind=list_kind,
-                source_id=entry.source_id,
-                entry_name=entry.primary_name,
-                matched_name=entry.names[indexed.name].name,
-                matched_name_kind=entry.names[indexed.name].kind,
-                score=score,
-                strength=strength(score),
-                explanation=Explanation(
-                    query_name=form.text,
-                    matched_name=indexed.form.text,
-                    parts=tuple(parts),
-                    name_score=round(value, 4),
-                    adjustments=tuple(adjustments),
-                    score=score,
-                ),
-                entry=entry,
-            )
+            best[entry_index] = self._match(entry_index, *found)
         matches = sorted(
             (match for match in best.values() if match.score >= threshold),
             key=lambda match: (-match.score, match.list_id, match.source_id),
         )
         return matches[:limit]
+
+    def _shortlist(self, forms: tuple[NormalizedName, ...], proposed: list[int]) -> list[int]:
+        """The names to score in full, of those the index proposed: the best by its part overlap, then the
+        best by token-set ratio (for names written in an abjad, simply more of the index's best)."""
+        if len(proposed) <= SCORED:
+            return proposed
+        shortlist = proposed[: SCORED // 2]
+        if not any(token.abjad for token in forms[0].tokens):
+            names = self.index.names
+            choices = {form_id: names[form_id].form.text for form_id in proposed[SCORED // 2 :]}
+            wanted = SCORED - len(shortlist)
+            for form in forms:
+                ranked = process.extract(form.text, choices, scorer=fuzz.token_set_ratio, limit=wanted)
+                shortlist += [form_id for _, _, form_id in ranked if form_id not in shortlist]
+        else:
+            shortlist = proposed[: SCORED + 6]
+        return shortlist
+
+    def _match(
+        self,
+        entry_index: int,
+        score: float,
+        form_id: int,
+        form: NormalizedName,
+        value: float,
+        adjustments: list[Adjustment],
+    ) -> Match:
+        """The match for a listed entry whose name `form_id` scored best, explained part by part."""
+        indexed = self.index.names[form_id]
+        list_id, list_kind, entry = self.index.entries[entry_index]
+        parts = name_score(form, indexed.form, explain=True)[1]
+        return Match(
+            list_id=list_id,
+            list_kind=list_kind,
+            source_id=entry.source_id,
+            entry_name=entry.primary_name,
+            matched_name=entry.names[indexed.name].name,
+            matched_name_kind=entry.names[indexed.name].kind,
+            score=score,
+            strength=strength(score),
+            explanation=Explanation(
+                query_name=form.text,
+                matched_name=indexed.form.text,
+                parts=tuple(parts),
+                name_score=round(value, 4),
+                adjustments=tuple(adjustments),
+                score=score,
+            ),
+            entry=entry,
+        )
 
     def search_many(
         self, queries: list[str | Query], *, threshold: float | None = None, limit: int | None = None

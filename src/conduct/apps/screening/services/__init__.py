@@ -1,13 +1,9 @@
-"""Screening writes, and the functions other apps call. Every write takes keyword-only arguments, checks
-permissions, runs in one transaction and appends to the audit ledger. Import from here; the modules behind
-are private.
+"""Screening writes. Every write takes keyword-only arguments and an `actor`, authorizes it, runs in one
+transaction and appends to the audit ledger. Import from here; the modules behind are private.
 
-For other apps:
-- `party_upsert(*, actor, reference, kind, name, aliases, country, entity_type, org_unit)` registers or updates a
-  party ("supplier:12") and screens it at once;
-- `screening_summary_for(reference)`, `party_confirmed_matches(reference)` and `supplier_screening(ids)` read
-  where its screening stands (risk drivers, pages);
-- `policy_screener()` is what the gates screen names with.
+Other apps reach screening through conduct.events, never through this package: the gates' screener and the
+suppliers' screening facts are providers (screening/providers.py), and suppliers are registered as parties by
+screening's handler of SuppliersChanged (screening/handlers.py).
 """
 
 from conduct.apps.screening.selectors import (
@@ -16,7 +12,7 @@ from conduct.apps.screening.selectors import (
     screening_summary_for,
     supplier_screening,
 )
-from conduct.apps.screening.services.alerts import DECISIONS, alert_review
+from conduct.apps.screening.services.alerts import DECISIONS, EscalationUnhandled, alert_review
 from conduct.apps.screening.services.delta import delta_screen
 from conduct.apps.screening.services.gates import PolicyScreener, policy_screener
 from conduct.apps.screening.services.lists import (
@@ -28,10 +24,12 @@ from conduct.apps.screening.services.lists import (
     list_upload,
     upload_max_bytes,
 )
-from conduct.apps.screening.services.parties import ScreeningOutcome, party_screen, party_upsert
+from conduct.apps.screening.services.matches import ScreeningOutcome, party_screen
+from conduct.apps.screening.services.parties import party_register, party_upsert
 
 __all__ = [
     "DECISIONS",
+    "EscalationUnhandled",
     "Loaded",
     "PolicyScreener",
     "ScreeningOutcome",
@@ -43,6 +41,7 @@ __all__ = [
     "list_read",
     "list_upload",
     "party_confirmed_matches",
+    "party_register",
     "party_screen",
     "party_upsert",
     "policy_screener",

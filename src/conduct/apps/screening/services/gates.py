@@ -44,7 +44,8 @@ _LISTS_SIGNATURE_SQL = (
 # equality tests, on SQLite. A subject's names are read in one statement: one such SELECT per name, joined by
 # UNION ALL.
 _REVIEWS_SQL = (
-    "SELECT {0} AS k, p.id, a.status, w.name, w.title, a.list_kind, a.source_id, a.matched_name, a.updated_at AS alert_at,"
+    "SELECT {0} AS k, p.id, a.status, w.name, w.title, a.list_kind, a.source_id, a.matched_name,"
+    " a.updated_at AS alert_at,"
     " a.id AS alert_id"
     " FROM screening_screenedparty p"
     " LEFT JOIN screening_alert a ON a.party_id = p.id AND a.status IN (%s, %s)"
@@ -145,7 +146,8 @@ def _reviews_for_many(names: Sequence[tuple[str, str | None]]) -> dict[tuple[str
                 part += " AND p.country IN (%s, '')"
                 params.append(country)
             parts.append(part)
-        # Within a name, as Alert's ordering (newest first): of two confirmations of an entry, the older counts.
+        # Within a name, as Alert's ordering (newest first): of two confirmations of an entry, the older
+        # counts.
         sql = " UNION ALL ".join(parts) + " ORDER BY k, alert_at DESC, alert_id DESC"
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

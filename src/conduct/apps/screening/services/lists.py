@@ -1,6 +1,7 @@
 """Loading a list version: read the file all-or-nothing, store every entry, record the diff, ledger it, and
-queue delta screening of the stored parties once the version is committed. An upload (the page, the API) is
-written to a private temporary folder and loaded from there like a file the CLI names."""
+emit ListVersionLoaded (screening's handler queues delta screening of the stored parties on commit). An upload
+(the page, the API) is written to a private temporary folder and loaded from there like a file the CLI
+names."""
 
 from __future__ import annotations
 
@@ -11,18 +12,23 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import Actor
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import actor_label, ledger_append
 from conduct.apps.errors import Invalid, ServiceError, raise_if
+from conduct.apps.screening.actions import LedgerAction
 from conduct.apps.screening.models import EntryChange, WatchList, WatchListEntry, WatchListVersion
 from conduct.apps.screening.serialize import content_hash, entry_fields
-from conduct.apps.screening.services._common import LIST_NAME, check, ledger_actor
+from conduct.apps.screening.services._common import LIST_NAME, acting
 from conduct.core.screening import FORMATS, LIST_KINDS, ListFormatError, ParsedList, detect_format, read_list
+from conduct.events import emit
+from conduct.events.screening import ListVersionLoaded
 
 TITLES = {
     "ofac_sdn": "OFAC Specially Designated Nationals (SDN) List",
@@ -100,7 +106,7 @@ def list_read(*, path: str | Path, format: str | None = None, kind: str | None =
 
 def list_load(
     *,
-    actor: Any,
+    actor: Actor | None,
     path: str | Path,
     name: str | None = None,
     format: str | None = None,
@@ -108,9 +114,12 @@ def list_load(
     title: str | None = None,
     source: str = "",
 ) -> Loaded:
-    """Load `path` as the next version of list `name` (created on first load). All or nothing: a malformed file
-    raises Invalid naming the line and reason, and the previous version stays in force."""
-    check(actor, "lists.load")
+    """Load `path` as the next version of list `name` (created on first load). All or nothing: a malformed
+    file raises Invalid naming the line and reason, and the previous version stays in force. Emits
+    ListVersionLoaded for a new version (screening's own handler queues the delta screening of the stored
+    parties)."""
+    actor = acting(actor)
+    authorize(actor, "lists.load")
     path = Path(path)
     if format is None:
         with contextlib.suppress(ListFormatError):  # list_read reports it, with the line
@@ -130,7 +139,7 @@ def list_load(
 
 
 def _store(
-    actor: Any,
+    actor: Actor,
     path: Path,
     name: str,
     parsed: ParsedList,
@@ -139,33 +148,92 @@ def _store(
     title: str | None,
     source: str,
 ) -> Loaded:
+    watch_list = _watch_list(name, parsed, kind, title, source)
+    list_kind = watch_list.kind
+    current = watch_list.versions.filter(is_current=True).first()
+    if current is not None and current.file_sha256 == sha and current.kind == list_kind:
+        return Loaded(watch_list, current, False)
+    before = dict(current.entries.values_list("source_id", "content_hash")) if current else {}
+    rows, counts, names = _entry_rows(path, parsed, list_kind, before)
+    removed = _removed(current, sorted(set(before) - {row.source_id for row in rows}))
+    number = (watch_list.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    if current is not None:
+        WatchListVersion.objects.filter(pk=current.pk).update(is_current=False)
+    version = WatchListVersion.objects.create(
+        watch_list=watch_list,
+        number=number,
+        kind=list_kind,
+        loaded_at=timezone.now(),
+        loaded_by=actor_label(actor),
+        path=path.name[:500],
+        file_sha256=sha,
+        source_date=parsed.source_date or "",
+        entry_count=len(rows),
+        name_count=names,
+        added_count=counts[EntryChange.ADDED],
+        changed_count=counts[EntryChange.CHANGED],
+        unchanged_count=counts[EntryChange.UNCHANGED],
+        removed_count=len(removed),
+        removed=removed,
+        notes=list(parsed.notes),
+        is_current=True,
+        previous=current,
+    )
+    for row in rows:
+        row.version = version
+    WatchListEntry.objects.bulk_create(rows, batch_size=BATCH)
+    _ledger_load(actor, path, version, parsed, sha, current)
+    emit(
+        ListVersionLoaded(
+            actor=actor,
+            watch_list_id=watch_list.pk,
+            version_id=version.pk,
+            name=watch_list.name,
+            changed=current is None
+            or bool(version.added_count or version.changed_count or version.removed_count),
+        )
+    )
+    return Loaded(watch_list, version, True)
+
+
+def _removed(current: WatchListVersion | None, removed_ids: list[str]) -> list[dict[str, str]]:
+    """The entries of the current version that the new one drops: their ids and primary names."""
+    if current is None or not removed_ids:
+        return []
+    primary = dict(current.entries.filter(source_id__in=removed_ids).values_list("source_id", "primary_name"))
+    return [{"source_id": sid, "name": primary.get(sid, "")} for sid in removed_ids]
+
+
+def _watch_list(name: str, parsed: ParsedList, kind: str | None, title: str | None, source: str) -> WatchList:
+    """The list `name`, locked (created on first load), with its title, kind and source brought up to date."""
     watch_list = WatchList.objects.select_for_update().filter(name=name).first()
     list_kind = kind or (watch_list.kind if watch_list else parsed.list_kind)
     if watch_list is None:
-        watch_list = WatchList.objects.create(
+        return WatchList.objects.create(
             name=name,
             title=(title or TITLES.get(parsed.format) or name.replace("_", " ").title())[:200],
             kind=list_kind,
             format=parsed.format,
             source=source[:500],
         )
-    else:
-        updates = {}
-        if title and title != watch_list.title:
-            updates["title"] = title[:200]
-        if list_kind != watch_list.kind:
-            updates["kind"] = list_kind
-        if source and source != watch_list.source:
-            updates["source"] = source[:500]
-        if updates:
-            WatchList.objects.filter(pk=watch_list.pk).update(**updates)
-            for field, value in updates.items():
-                setattr(watch_list, field, value)
-    current = watch_list.versions.filter(is_current=True).first()
-    if current is not None and current.file_sha256 == sha and current.kind == list_kind:
-        return Loaded(watch_list, current, False)
+    updates: dict[str, str] = {}
+    if title and title != watch_list.title:
+        updates["title"] = title[:200]
+    if list_kind != watch_list.kind:
+        updates["kind"] = list_kind
+    if source and source != watch_list.source:
+        updates["source"] = source[:500]
+    if updates:
+        WatchList.objects.filter(pk=watch_list.pk).update(**updates)
+        for field, value in updates.items():
+            setattr(watch_list, field, value)
+    return watch_list
 
-    before = dict(current.entries.values_list("source_id", "content_hash")) if current else {}
+
+def _entry_rows(
+    path: Path, parsed: ParsedList, list_kind: str, before: dict[str, str]
+) -> tuple[list[WatchListEntry], dict[str, int], int]:
+    """The version's entry rows (unsaved), how many were added, changed and unchanged, and the names count."""
     rows: list[WatchListEntry] = []
     counts = {EntryChange.ADDED: 0, EntryChange.CHANGED: 0, EntryChange.UNCHANGED: 0}
     names = 0
@@ -190,6 +258,7 @@ def _store(
         )
         counts[change] += 1
         names += len(entry.names)
+        source_line = {"source_line": entry.extra["source_line"]} if "source_line" in entry.extra else {}
         rows.append(
             WatchListEntry(
                 source_id=entry.source_id[:100],
@@ -202,62 +271,37 @@ def _store(
                 identifiers=fields["identifiers"],
                 programs=fields["programs"],
                 remarks=entry.remarks,
-                extra={
-                    **fields["extra"],
-                    **({"source_line": entry.extra["source_line"]} if "source_line" in entry.extra else {}),
-                },
+                extra={**fields["extra"], **source_line},
                 content_hash=digest,
                 change=change,
             )
         )
-    removed_ids = sorted(set(before) - seen)
-    removed = []
-    if removed_ids:
-        primary = dict(
-            current.entries.filter(source_id__in=removed_ids).values_list("source_id", "primary_name")
-        )
-        removed = [{"source_id": sid, "name": primary.get(sid, "")} for sid in removed_ids]
-    number = (watch_list.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    if current is not None:
-        WatchListVersion.objects.filter(pk=current.pk).update(is_current=False)
-    version = WatchListVersion.objects.create(
-        watch_list=watch_list,
-        number=number,
-        kind=list_kind,
-        loaded_at=timezone.now(),
-        loaded_by=actor_label(ledger_actor(actor)),
-        path=path.name[:500],
-        file_sha256=sha,
-        source_date=parsed.source_date or "",
-        entry_count=len(rows),
-        name_count=names,
-        added_count=counts[EntryChange.ADDED],
-        changed_count=counts[EntryChange.CHANGED],
-        unchanged_count=counts[EntryChange.UNCHANGED],
-        removed_count=len(removed),
-        removed=removed,
-        notes=list(parsed.notes),
-        is_current=True,
-        previous=current,
-    )
-    for row in rows:
-        row.version = version
-    WatchListEntry.objects.bulk_create(rows, batch_size=BATCH)
+    return rows, counts, names
+
+
+def _ledger_load(
+    actor: Actor,
+    path: Path,
+    version: WatchListVersion,
+    parsed: ParsedList,
+    sha: str,
+    current: WatchListVersion | None,
+) -> None:
     ledger_append(
-        actor=ledger_actor(actor),
-        action="screening.list_load",
+        actor=actor,
+        action=LedgerAction.LIST_LOAD,
         object_type="watch_list_version",
         object_id=version.pk,
         summary={
-            "list": watch_list.name,
-            "version": number,
+            "list": version.watch_list.name,
+            "version": version.number,
             "format": parsed.format,
-            "kind": list_kind,
+            "kind": version.kind,
             "file": path.name,
             "sha256": sha,
             "source_date": parsed.source_date,
-            "entries": len(rows),
-            "names": names,
+            "entries": version.entry_count,
+            "names": version.name_count,
             "added": version.added_count,
             "changed": version.changed_count,
             "removed": version.removed_count,
@@ -265,14 +309,6 @@ def _store(
             "previous_version": current.number if current else None,
         },
     )
-    _queue_delta(watch_list.pk)
-    return Loaded(watch_list, version, True)
-
-
-def _queue_delta(watch_list_id: int) -> None:
-    from conduct.apps.screening.tasks import screen_list_delta
-
-    transaction.on_commit(lambda: screen_list_delta.enqueue(watch_list_id))
 
 
 def upload_max_bytes() -> int:
@@ -281,7 +317,7 @@ def upload_max_bytes() -> int:
 
 def list_upload(
     *,
-    actor: Any,
+    actor: Actor | None,
     name: str,
     filename: str,
     upload: IO[bytes],
@@ -289,10 +325,11 @@ def list_upload(
     kind: str | None = None,
 ) -> Loaded:
     """Load an uploaded list file as the next version of list `name` (created on first load), as `list_load`
-    does for a path. A .zip is unpacked first: OFAC's lists are folders of CSV files (sdn.csv, alt.csv, add.csv),
-    so they come as a zip of that folder; a zip holding one file is that file. Errors name the uploaded file,
-    not the temporary copy; a file over the size limit raises UploadTooLarge (413)."""
-    check(actor, "lists.load")
+    does for a path. A .zip is unpacked first: OFAC's lists are folders of CSV files (sdn.csv, alt.csv,
+    add.csv), so they come as a zip of that folder; a zip holding one file is that file. Errors name the
+    uploaded file, not the temporary copy; a file over the size limit raises UploadTooLarge (413)."""
+    actor = acting(actor)
+    authorize(actor, "lists.load")
     errors: dict[str, str] = {}
     if format and format not in FORMATS:
         errors["format"] = f"Expected one of {', '.join(FORMATS)}."
@@ -328,7 +365,8 @@ def _too_large(limit: int) -> UploadTooLarge:
     return UploadTooLarge(
         f"The list file is larger than {limit // (1024 * 1024)} MB ({limit} bytes).",
         fields={
-            "file": f"At most {limit} bytes (unpacked, for a zip). Larger lists load with `conduct lists load`."
+            "file": f"At most {limit} bytes (unpacked, for a zip). "
+            "Larger lists load with `conduct lists load`."
         },
     )
 

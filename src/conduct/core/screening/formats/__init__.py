@@ -15,6 +15,7 @@ from conduct.core.screening.formats._bis import read_dpl
 from conduct.core.screening.formats._common import (
     ListFormatError,
     ParsedList,
+    check_json_line,
     check_kind,
     parse_dates,
     read_text,
@@ -96,6 +97,7 @@ def detect_format(path: str | Path) -> str:
             return "un_consolidated"
         raise ListFormatError("XML file that is not a UN consolidated list", path=path)
     if first.startswith("{"):
+        check_json_line(first, line=1, path=path)
         try:
             obj = json.loads(first)
         except json.JSONDecodeError:

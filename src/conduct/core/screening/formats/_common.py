@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +14,11 @@ from pathlib import Path
 from conduct.core.screening.model import LIST_KINDS, EntryName, ListEntry
 
 OFAC_EMPTY = "-0-"
+# A FollowTheMoney entity nests three deep (entity, properties, values); a line deeper than this, or longer,
+# is refused before it is parsed (Python's JSON decoder recurses, and would fail deep inside a huge line).
+JSON_MAX_DEPTH = 32
+JSON_MAX_LINE_CHARS = 4 * 1024 * 1024
+_JSON_TOKENS = re.compile(r'"(?:\\.|[^"\\])*"|[\[\]{}]')
 
 
 class ListFormatError(ValueError):
@@ -193,3 +199,42 @@ def guess_entity_type(name: str) -> str:
 
     Used only for lists that do not say whether a party is a person (BIS DPL, some CSL sources)."""
     return "organization" if _LEGAL_HINT.search(name) else "unknown"
+
+
+def json_depth(text: str) -> int:
+    """How deeply the arrays and objects of a JSON text nest (brackets inside strings do not count)."""
+    depth = deepest = 0
+    for token in _JSON_TOKENS.finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif mark in "]}":
+            depth -= 1
+    return deepest
+
+
+def check_json_line(raw: str, *, line: int, path: Path | None = None) -> None:
+    """Refuse (ListFormatError) a line of JSON that is too long or nests too deeply to be parsed safely."""
+    if len(raw) > JSON_MAX_LINE_CHARS:
+        raise ListFormatError(
+            f"line is longer than {JSON_MAX_LINE_CHARS} characters; an entity is far smaller",
+            line=line,
+            path=path,
+        )
+    # Only a line with many brackets can nest deeply: the scan is skipped for ordinary entities.
+    if raw.count("[") + raw.count("{") > JSON_MAX_DEPTH and json_depth(raw) > JSON_MAX_DEPTH:
+        raise ListFormatError(
+            f"JSON nests deeper than {JSON_MAX_DEPTH} levels; an entity nests three", line=line, path=path
+        )
+
+
+def load_json_line(raw: str, *, line: int, path: Path | None = None) -> object:
+    """One line of JSON, refused with a ListFormatError when it is malformed, too long or too deep."""
+    check_json_line(raw, line=line, path=path)
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ListFormatError(f"invalid JSON: {exc.msg} (column {exc.colno})", line=line, path=path) from exc
+    except RecursionError:  # not reached after the depth check; kept so no input can escape as a crash
+        raise ListFormatError("JSON nests too deeply", line=line, path=path) from None

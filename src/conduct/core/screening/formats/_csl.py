@@ -25,7 +25,8 @@ _TYPES = {"individual": "person", "entity": "organization", "vessel": "vessel", 
 # Source (as trade.gov names it) -> list kind. The Commerce lists and State's ITAR debarments are export
 # controls; Treasury's and State's sanctions programmes are sanctions.
 _EXPORT_CONTROL = re.compile(
-    r"Entity List|Denied Persons|Military End User|Unverified List|ITAR Debarred|\(EL\)|\(DPL\)|\(MEU\)|\(UVL\)|\(DTC\)",
+    r"Entity List|Denied Persons|Military End User|Unverified List|ITAR Debarred|"
+    r"\(EL\)|\(DPL\)|\(MEU\)|\(UVL\)|\(DTC\)",
     re.IGNORECASE,
 )
 _SANCTIONS = re.compile(
@@ -77,6 +78,19 @@ def _identifiers(ids: str) -> list[tuple[str, str]]:
     return found
 
 
+_EXTRA_COLUMNS = (
+    "title",
+    "addresses",
+    "federal_register_notice",
+    "start_date",
+    "end_date",
+    "license_requirement",
+    "license_policy",
+    "source_list_url",
+    "places_of_birth",
+)
+
+
 def read_csl(path: Path, list_kind: str | None) -> ParsedList:
     rows = csv_rows(read_text(path), path)
     try:
@@ -107,54 +121,42 @@ def read_csl(path: Path, list_kind: str | None) -> ParsedList:
         seen[key] = seen.get(key, 0) + 1
         if seen[key] > 1:
             key = f"{key}-{seen[key]}"
-        names = [EntryName(_clean_name(name), "primary")]
-        names += [
-            EntryName(_clean_name(alias), "alias_strong")
-            for alias in split_values(record.get("alt_names", ""))
-        ]
-        entity_type = _TYPES.get(record.get("type", "").lower()) or guess_entity_type(name)
-        countries = []
-        for column in ("nationalities", "citizenships"):
-            for value in split_values(record.get(column, "")):
-                code = country_code(value)
-                if code:
-                    countries.append(code)
-        countries += _address_countries(record.get("addresses", ""))
-        birth_dates = [
-            date for value in split_values(record.get("dates_of_birth", "")) for date in parse_dates(value)
-        ]
-        extra = {
-            "source_line": str(line),
-            "source": source,
-            "list_kind": kind,
-            "layout": layout,
-        }
-        for column in (
-            "title",
-            "addresses",
-            "federal_register_notice",
-            "start_date",
-            "end_date",
-            "license_requirement",
-            "license_policy",
-            "source_list_url",
-            "places_of_birth",
-        ):
-            if record.get(column):
-                extra[column] = record[column]
-        entries.append(
-            ListEntry(
-                source_id=key,
-                entity_type=entity_type,
-                names=unique_names(names),
-                countries=tuple(dict.fromkeys(countries)),
-                birth_dates=tuple(dict.fromkeys(birth_dates)),
-                identifiers=tuple(dict.fromkeys(_identifiers(record.get("ids", "")))),
-                programs=tuple(split_values(record.get("programs", ""))),
-                remarks=record.get("remarks", ""),
-                extra=extra,
-            )
-        )
+        extra = {"source_line": str(line), "source": source, "list_kind": kind, "layout": layout}
+        entries.append(_entry(record, key, extra))
     if list_kind is None:
         list_kind = "sanctions" if kinds == {"sanctions"} else "export_control"
     return ParsedList(format="us_csl", list_kind=list_kind, entries=tuple(entries), path=str(path))
+
+
+def _entry(record: dict[str, str], key: str, extra: dict[str, str]) -> ListEntry:
+    """The entry for one row (`record`: column -> value); `extra` starts with where it came from."""
+    name = record["name"]
+    names = [EntryName(_clean_name(name), "primary")]
+    names += [
+        EntryName(_clean_name(alias), "alias_strong") for alias in split_values(record.get("alt_names", ""))
+    ]
+    entity_type = _TYPES.get(record.get("type", "").lower()) or guess_entity_type(name)
+    countries = []
+    for column in ("nationalities", "citizenships"):
+        for value in split_values(record.get(column, "")):
+            code = country_code(value)
+            if code:
+                countries.append(code)
+    countries += _address_countries(record.get("addresses", ""))
+    birth_dates = [
+        date for value in split_values(record.get("dates_of_birth", "")) for date in parse_dates(value)
+    ]
+    for column in _EXTRA_COLUMNS:
+        if record.get(column):
+            extra[column] = record[column]
+    return ListEntry(
+        source_id=key,
+        entity_type=entity_type,
+        names=unique_names(names),
+        countries=tuple(dict.fromkeys(countries)),
+        birth_dates=tuple(dict.fromkeys(birth_dates)),
+        identifiers=tuple(dict.fromkeys(_identifiers(record.get("ids", "")))),
+        programs=tuple(split_values(record.get("programs", ""))),
+        remarks=record.get("remarks", ""),
+        extra=extra,
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ from conduct.core.screening._countries import country_code
 from conduct.core.screening.formats._common import (
     ListFormatError,
     ParsedList,
+    load_json_line,
     parse_dates,
     read_text,
     unique_names,
@@ -65,12 +65,7 @@ def read_ftm(path: Path, list_kind: str) -> ParsedList:
     for line, raw in enumerate(read_text(path).splitlines(), start=1):
         if not raw.strip():
             continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ListFormatError(
-                f"invalid JSON: {exc.msg} (column {exc.colno})", line=line, path=path
-            ) from exc
+        obj = load_json_line(raw, line=line, path=path)
         if not isinstance(obj, dict):
             raise ListFormatError("each line must be a JSON object", line=line, path=path)
         entity_id, schema, properties = obj.get("id"), obj.get("schema"), obj.get("properties", {})
@@ -86,51 +81,51 @@ def read_ftm(path: Path, list_kind: str) -> ParsedList:
         if entity_id in seen:
             raise ListFormatError(f"entity {entity_id} appears twice", line=line, path=path)
         seen.add(entity_id)
-        names: list[EntryName] = []
-        for key, kind in _NAME_PROPERTIES:
-            names += [EntryName(value, kind) for value in _strings(properties, key, line, path)]
-        if not any(name.kind != "alias_weak" for name in names):
-            raise ListFormatError(f"entity {entity_id} has no name", line=line, path=path)
-        names.sort(key=lambda name: 0 if name.kind == "alias_strong" else 1)  # a real name first
-        names[0] = EntryName(names[0].name, "primary")
-        countries = [
-            code
-            for key in _COUNTRY_PROPERTIES
-            for value in _strings(properties, key, line, path)
-            if (code := country_code(value))
-        ]
-        birth_dates = [
-            date for value in _strings(properties, "birthDate", line, path) for date in parse_dates(value)
-        ]
-        identifiers = [
-            (key, value) for key in _ID_PROPERTIES for value in _strings(properties, key, line, path)
-        ]
-        programs = _strings(properties, "programId", line, path) or _strings(
-            properties, "program", line, path
-        )
-        extra = {"source_line": str(line), "schema": schema}
-        topics = _strings(properties, "topics", line, path)
-        if topics:
-            extra["topics"] = ";".join(topics)
-        datasets = obj.get("datasets")
-        if isinstance(datasets, list) and all(isinstance(value, str) for value in datasets):
-            extra["datasets"] = ";".join(datasets)
-        entries.append(
-            ListEntry(
-                source_id=entity_id,
-                entity_type=_PARTY_SCHEMATA[schema],
-                names=unique_names(names),
-                countries=tuple(dict.fromkeys(countries)),
-                birth_dates=tuple(dict.fromkeys(birth_dates)),
-                identifiers=tuple(dict.fromkeys(identifiers)),
-                programs=tuple(programs),
-                remarks="; ".join(_strings(properties, "notes", line, path)),
-                extra=extra,
-            )
-        )
+        entries.append(_entry(entity_id, schema, properties, obj.get("datasets"), line, path))
     notes = tuple(
         f"skipped {count} {schema} object(s): not a listed party" for schema, count in sorted(skipped.items())
     )
     return ParsedList(
         format="ftm_json", list_kind=list_kind, entries=tuple(entries), path=str(path), notes=notes
+    )
+
+
+def _entry(
+    entity_id: str, schema: str, properties: dict[str, Any], datasets: Any, line: int, path: Path
+) -> ListEntry:
+    """The entry for one party entity (`datasets`: the entity's, as read)."""
+    names: list[EntryName] = []
+    for key, kind in _NAME_PROPERTIES:
+        names += [EntryName(value, kind) for value in _strings(properties, key, line, path)]
+    if not any(name.kind != "alias_weak" for name in names):
+        raise ListFormatError(f"entity {entity_id} has no name", line=line, path=path)
+    names.sort(key=lambda name: 0 if name.kind == "alias_strong" else 1)  # a real name first
+    names[0] = EntryName(names[0].name, "primary")
+    countries = [
+        code
+        for key in _COUNTRY_PROPERTIES
+        for value in _strings(properties, key, line, path)
+        if (code := country_code(value))
+    ]
+    birth_dates = [
+        date for value in _strings(properties, "birthDate", line, path) for date in parse_dates(value)
+    ]
+    identifiers = [(key, value) for key in _ID_PROPERTIES for value in _strings(properties, key, line, path)]
+    programs = _strings(properties, "programId", line, path) or _strings(properties, "program", line, path)
+    extra = {"source_line": str(line), "schema": schema}
+    topics = _strings(properties, "topics", line, path)
+    if topics:
+        extra["topics"] = ";".join(topics)
+    if isinstance(datasets, list) and all(isinstance(value, str) for value in datasets):
+        extra["datasets"] = ";".join(datasets)
+    return ListEntry(
+        source_id=entity_id,
+        entity_type=_PARTY_SCHEMATA[schema],
+        names=unique_names(names),
+        countries=tuple(dict.fromkeys(countries)),
+        birth_dates=tuple(dict.fromkeys(birth_dates)),
+        identifiers=tuple(dict.fromkeys(identifiers)),
+        programs=tuple(programs),
+        remarks="; ".join(_strings(properties, "notes", line, path)),
+        extra=extra,
     )

@@ -77,38 +77,39 @@ def read_generic(path: Path, list_kind: str) -> ParsedList:
         if source_id in seen:
             raise ListFormatError(f"id {source_id!r} appears twice", line=line, path=path)
         seen.add(source_id)
-        type_word = record.get("type", "").lower().replace(" ", "")
-        entity_type = _TYPE_WORDS.get(type_word, type_word)
-        if entity_type not in ENTITY_TYPES:
-            raise ListFormatError(f"unknown type {record.get('type')!r}", line=line, path=path)
-        names = [EntryName(name, "primary")]
-        names += [EntryName(alias, "alias_strong") for alias in split_values(record.get("aliases", ""))]
-        names += [EntryName(alias, "alias_weak") for alias in split_values(record.get("weak_aliases", ""))]
-        names += [EntryName(alias, "former") for alias in split_values(record.get("former_names", ""))]
-        countries = []
-        for value in split_values(record.get("country", "") + ";" + record.get("countries", "")):
-            code = country_code(value)
-            if code is None:
-                raise ListFormatError(f"unknown country {value!r}", line=line, path=path)
-            countries.append(code)
-        birth_dates = [
-            d
-            for v in split_values(record.get("birth_date", "") or record.get("dob", ""))
-            for d in parse_dates(v)
-        ]
-        programs = split_values(record.get("program", "") + ";" + record.get("programs", ""))
-        extra = {column: value for column, value in record.items() if column not in KNOWN_COLUMNS and value}
-        extra["source_line"] = str(line)
-        entries.append(
-            ListEntry(
-                source_id=source_id,
-                entity_type=entity_type,
-                names=unique_names(names),
-                countries=tuple(dict.fromkeys(countries)),
-                birth_dates=tuple(dict.fromkeys(birth_dates)),
-                programs=tuple(programs),
-                remarks=record.get("remarks", ""),
-                extra=extra,
-            )
-        )
+        entries.append(_entry(record, source_id, name, line, path))
     return ParsedList(format="generic_csv", list_kind=list_kind, entries=tuple(entries), path=str(path))
+
+
+def _entry(record: dict[str, str], source_id: str, name: str, line: int, path: Path) -> ListEntry:
+    """The entry for one row (`record`: column -> value)."""
+    type_word = record.get("type", "").lower().replace(" ", "")
+    entity_type = _TYPE_WORDS.get(type_word, type_word)
+    if entity_type not in ENTITY_TYPES:
+        raise ListFormatError(f"unknown type {record.get('type')!r}", line=line, path=path)
+    names = [EntryName(name, "primary")]
+    names += [EntryName(alias, "alias_strong") for alias in split_values(record.get("aliases", ""))]
+    names += [EntryName(alias, "alias_weak") for alias in split_values(record.get("weak_aliases", ""))]
+    names += [EntryName(alias, "former") for alias in split_values(record.get("former_names", ""))]
+    countries = []
+    for value in split_values(record.get("country", "") + ";" + record.get("countries", "")):
+        code = country_code(value)
+        if code is None:
+            raise ListFormatError(f"unknown country {value!r}", line=line, path=path)
+        countries.append(code)
+    birth_dates = [
+        d for v in split_values(record.get("birth_date", "") or record.get("dob", "")) for d in parse_dates(v)
+    ]
+    programs = split_values(record.get("program", "") + ";" + record.get("programs", ""))
+    extra = {column: value for column, value in record.items() if column not in KNOWN_COLUMNS and value}
+    extra["source_line"] = str(line)
+    return ListEntry(
+        source_id=source_id,
+        entity_type=entity_type,
+        names=unique_names(names),
+        countries=tuple(dict.fromkeys(countries)),
+        birth_dates=tuple(dict.fromkeys(birth_dates)),
+        programs=tuple(programs),
+        remarks=record.get("remarks", ""),
+        extra=extra,
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from conduct.core.catalog import to_oscal_catalog
+from conduct.datafiles import framework_library
 
 
 class Command(BaseCommand):
@@ -20,8 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, default=None)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from conduct.apps.gates.pack import framework_library
-
         lib = framework_library()
         try:
             framework = lib.framework(opts["slug"])

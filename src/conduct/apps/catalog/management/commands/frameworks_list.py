@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.datafiles import framework_library
+
 
 class Command(BaseCommand):
     help = "List the frameworks in the library."
@@ -15,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from conduct.apps.gates.pack import framework_library
-
         lib = framework_library()
         rows = [
             {

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.apps.accounts.actors import SYSTEM
+from conduct.apps.catalog.services import library_record
 from conduct.core.catalog import CatalogError
 
 
@@ -23,10 +25,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from conduct.apps.catalog.services import library_record
-
         try:
-            loaded = library_record(actor=None, path=opts["path"])
+            loaded = library_record(actor=SYSTEM, path=opts["path"])
         except CatalogError as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))
@@ -35,6 +35,6 @@ class Command(BaseCommand):
         lib = loaded.library
         state = "recorded" if loaded.created else "already recorded"
         self.stdout.write(
-            f"OK: {len(lib.frameworks)} frameworks, {len(lib.requirements)} requirements, {len(lib.mappings)} "
-            f"mappings; version {lib.version} ({state})."
+            f"OK: {len(lib.frameworks)} frameworks, {len(lib.requirements)} requirements, "
+            f"{len(lib.mappings)} mappings; version {lib.version} ({state})."
         )

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.datafiles import framework_library
+
 
 class Command(BaseCommand):
     help = "Show a requirement (by URN) or a framework (by slug)."
@@ -18,8 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from conduct.apps.gates.pack import framework_library
-
         lib = framework_library()
         key: str = opts["key"].strip()
         requirement = lib.get(key)

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
+from conduct.apps.screening.services import list_load
 from conduct.core.screening import FORMATS, LIST_KINDS
 
 MALFORMED = 1
@@ -34,11 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="", help="Where the file came from (kept with the list)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from conduct.apps.screening.services import list_load
-
         try:
             loaded = list_load(
-                actor="cli",
+                actor=CLI,
                 path=opts["path"],
                 name=opts["name"],
                 format=opts["format"],
@@ -68,12 +68,14 @@ class Command(BaseCommand):
             "first version"
             if version.previous_id is None
             else (
-                f"+{version.added_count} added, -{version.removed_count} removed, ~{version.changed_count} changed, "
+                f"+{version.added_count} added, -{version.removed_count} removed, "
+                f"~{version.changed_count} changed, "
                 f"{version.unchanged_count} unchanged"
             )
         )
         self.stdout.write(
-            f"Loaded {loaded.watch_list.name} version {version.number} ({loaded.watch_list.format}, {version.kind}): "
+            f"Loaded {loaded.watch_list.name} version {version.number} "
+            f"({loaded.watch_list.format}, {version.kind}): "
             f"{version.entry_count} entries, {version.name_count} names; {diff}."
         )
         for note in version.notes:

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.apps.screening.models import WatchList
+
 
 def _version(v: Any) -> dict[str, Any]:
     return {
@@ -36,8 +38,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from conduct.apps.screening.models import WatchList
-
         lists = WatchList.objects.order_by("name")
         if opts["name"]:
             lists = lists.filter(name=opts["name"])
@@ -67,7 +67,13 @@ class Command(BaseCommand):
                 "No lists loaded. Load one with: conduct lists load PATH [--name NAME] [--kind KIND]"
             )
             return
-        header = f"{'name':<22} {'kind':<15} {'format':<16} {'ver':>4} {'entries':>8} {'names':>7}  {'loaded (UTC)':<17} last diff"
+        self._table(data, detail=bool(opts["name"]))
+
+    def _table(self, data: list[dict[str, Any]], *, detail: bool) -> None:
+        header = (
+            f"{'name':<22} {'kind':<15} {'format':<16} {'ver':>4} {'entries':>8} {'names':>7}  "
+            f"{'loaded (UTC)':<17} last diff"
+        )
         self.stdout.write(header)
         for item in data:
             c = item["current"] or {}
@@ -85,11 +91,12 @@ class Command(BaseCommand):
                 f"{item['name']:<22} {item['kind']:<15} {item['format']:<16} {c.get('version', '-'):>4} "
                 f"{c.get('entries', 0):>8} {c.get('names', 0):>7}  {loaded:<17} {diff}"
             )
-            if opts["name"]:
+            if detail:
                 for v in item["versions"]:
                     mark = "*" if v["current"] else " "
                     self.stdout.write(
-                        f"  {mark}v{v['version']:<4} {v['loaded_at'][:16].replace('T', ' ')}  {v['entries']:>7} "
+                        f"  {mark}v{v['version']:<4} {v['loaded_at'][:16].replace('T', ' ')}  "
+                        f"{v['entries']:>7} "
                         f"entries  +{v['added']} -{v['removed']} ~{v['changed']}  {v['file']} "
                         f"sha256 {v['sha256'][:12]}  by {v['loaded_by']}"
                     )

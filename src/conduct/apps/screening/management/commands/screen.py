@@ -11,6 +11,7 @@ go on. Exit codes: 0 done, 2 bad usage or unreadable input.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import csv
 import io
@@ -22,8 +23,14 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
-from conduct.core.screening import ALERT_THRESHOLD
+from conduct.apps.screening import indexes
+from conduct.apps.screening.selectors import screening_search
+from conduct.apps.screening.serialize import batch_match, match_dict
+from conduct.apps.screening.values import clean_birth_date, clean_country, clean_entity_type, clean_name
+from conduct.core.screening import Query
+from conduct.core.thresholds import ALERT_THRESHOLD
 
 USAGE = 2
 PROGRESS_EVERY = 500
@@ -32,8 +39,6 @@ COLUMNS = ("id", "name", "type", "country", "birth_date")
 
 
 def _threshold(text: str) -> float:
-    import argparse
-
     try:
         value = float(text)
     except ValueError:
@@ -44,8 +49,6 @@ def _threshold(text: str) -> float:
 
 
 def _limit(text: str) -> int:
-    import argparse
-
     try:
         value = int(text)
     except ValueError:
@@ -99,11 +102,7 @@ class Command(BaseCommand):
     # --- one name --------------------------------------------------------------------------------
 
     def single(self, opts: dict[str, Any]) -> None:
-        from conduct.apps.screening.indexes import current_lists
-        from conduct.apps.screening.selectors import screening_search
-        from conduct.apps.screening.serialize import match_dict
-
-        lists = current_lists()
+        lists = indexes.current_lists()
         if not lists:
             self.stderr.write(
                 "warning: no watch lists are loaded, so nothing can match (conduct lists load PATH)."
@@ -111,7 +110,7 @@ class Command(BaseCommand):
         threshold = opts["threshold"] if opts["threshold"] is not None else ALERT_THRESHOLD
         try:
             found = screening_search(
-                actor=None,
+                actor=CLI,
                 name=opts["name"],
                 entity_type=opts["entity_type"],
                 country=opts["country"],
@@ -194,8 +193,6 @@ class Command(BaseCommand):
         return header, rows[1:]
 
     def batch(self, opts: dict[str, Any]) -> None:
-        from conduct.apps.screening import indexes
-
         header, rows = self._rows(opts["input"])
         threshold = opts["threshold"] if opts["threshold"] is not None else ALERT_THRESHOLD
         lists = indexes.current_lists()
@@ -228,15 +225,6 @@ class Command(BaseCommand):
         out: IO[str] | None,
     ) -> tuple[int, int]:
         """Screen each row, writing its line as it goes; returns (bad rows, rows with matches)."""
-        from conduct.apps.screening import indexes
-        from conduct.apps.screening.serialize import batch_match
-        from conduct.apps.screening.values import (
-            clean_birth_date,
-            clean_country,
-            clean_entity_type,
-            clean_name,
-        )
-        from conduct.core.screening import Query
 
         def emit(record: dict[str, Any]) -> None:
             text = json.dumps(record, ensure_ascii=False)

@@ -1,0 +1,47 @@
+"""Screening's handlers of domain events (registered at start-up by ScreeningConfig.ready).
+
+- ListVersionLoaded (screening's own list load): queue the delta screening of the stored parties once the
+  version is committed.
+- SuppliersChanged (suppliers' one "suppliers changed" pipeline): register or update each supplier as a
+  screened party ("supplier:<id>") and screen it, inside the suppliers' transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from conduct.apps.accounts.actors import SYSTEM
+from conduct.apps.screening.models import PartyKind
+from conduct.apps.screening.services.parties import party_upsert
+from conduct.apps.screening.tasks import screen_list_delta
+from conduct.events import subscribe
+from conduct.events.screening import ListVersionLoaded
+from conduct.events.suppliers import SuppliersChanged
+
+
+@subscribe(ListVersionLoaded, name="screening.queue_delta_screening")
+def queue_delta_screening(event: ListVersionLoaded) -> None:
+    """Delta screening runs after the commit: the task reads the committed version."""
+    watch_list_id = event.watch_list_id
+    transaction.on_commit(lambda: screen_list_delta.enqueue(watch_list_id))
+
+
+@subscribe(SuppliersChanged, name="screening.register_suppliers")
+def register_suppliers(event: SuppliersChanged) -> int:
+    """Register (or update) each changed supplier as a party and screen it; returns how many were registered.
+
+    The suppliers' service has authorized the change; the party is written by the system, as it always was."""
+    if not event.screen:
+        return 0
+    for supplier in event.suppliers:
+        party_upsert(
+            actor=SYSTEM,
+            reference=f"supplier:{supplier.pk}",
+            kind=PartyKind.SUPPLIER,
+            name=supplier.name,
+            aliases=list(supplier.aliases),
+            country=supplier.country,
+            entity_type="organization",
+            org_unit=supplier.org_unit,
+        )
+    return len(event.suppliers)

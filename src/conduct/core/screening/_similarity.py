@@ -1,0 +1,165 @@
+"""How alike two name parts are: letters, sounds, skeletons, romanisations and the name dictionary."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from conduct.core.screening import _symbols
+from conduct.core.screening._normalize import INITIAL, LEGAL, NUMBER, WORD, NameToken
+from conduct.core.screening._script import wade_giles_readings
+
+# --- tuning (chosen with the rest of the scorer's, see _scoring) ---
+PHONETIC_SCORE = 0.80
+PHONETIC_MIN_SPELLING = 0.6  # letter similarity a sound-alike pair needs before it scores as phonetic
+INITIAL_SCORE = 0.75
+SYMBOL_SCORE = 0.90
+LATIN_SYMBOL_SCORE = 0.85
+SKELETON_SCALE = 0.92
+LEGAL_MISMATCH = 0.85  # two different legal forms: barely evidence either way
+NUMBER_MISMATCH = 0.75  # "Fund VII" ~ "Fund VIII": same family, a different member - still worth a look
+VOWEL_VARIANT = 0.90  # parts that differ only in vowels or doubled letters: "Usama" ~ "Osama"
+ACRONYM_SCORE = 0.85  # "PLA" ~ "People's Liberation Army", "JC" ~ "Jean-Claude"
+WADE_GILES_SCORE = 0.90  # "Hsi" ~ "Xi", "Tse-tung" ~ "Zedong": two romanisations of the same syllables
+
+
+@lru_cache(maxsize=262_144)
+def _metaphone(text: str) -> str:
+    from rigour.text.phonetics import metaphone
+
+    return str(metaphone(text)) if text.isalpha() else ""
+
+
+_VOWELS = frozenset("aeiou")
+
+
+@lru_cache(maxsize=262_144)
+def _skeletons(text: str, abjad: bool) -> frozenset[str]:
+    """Consonant skeletons: 'mohamed' -> {'mhmd'}; from an abjad, w/y may be consonants or vowels."""
+
+    def collapse(chars: list[str]) -> str:
+        out: list[str] = []
+        for ch in chars:
+            if not out or out[-1] != ch:
+                out.append(ch)
+        return "".join(out)
+
+    if not abjad:
+        return frozenset(
+            {collapse(["w" if ch == "v" else ch for ch in text if ch not in _VOWELS and ch != "y"])}
+        )
+    keep = collapse([ch for ch in text if ch not in _VOWELS])
+    drop = collapse([ch for i, ch in enumerate(text) if ch not in _VOWELS and (i == 0 or ch not in "wy")])
+    return frozenset({keep, drop})
+
+
+@lru_cache(maxsize=65_536)
+def _script_of(text: str) -> str:
+    from conduct.core.screening._script import char_script
+
+    return char_script(text[0]) if text else ""
+
+
+def _cross_script(q: NameToken, c: NameToken) -> bool:
+    return bool(q.source) != bool(c.source) or (bool(q.source) and bool(c.source) and q.abjad != c.abjad)
+
+
+def part_similarity(q: NameToken, c: NameToken, cross: bool) -> tuple[float, str]:
+    """How alike two name parts are (0..1) and by which rule."""
+    if q.source and c.source and q.abjad == c.abjad and q.kind == c.kind == WORD:
+        # both written in the same non-Latin script: compare the letters, not their romanisations
+        # (which can merge different characters: 石 and 市 are both "shi")
+        if q.source == c.source:
+            return 1.0, "exact"
+        if _script_of(q.source) == _script_of(c.source):
+            return OSA.normalized_similarity(q.source, c.source), "fuzzy"
+    if q.text == c.text:
+        return 1.0, "exact"
+    if q.kind == LEGAL or c.kind == LEGAL:
+        return (LEGAL_MISMATCH, "legal_form") if q.kind == c.kind else (0.0, "fuzzy")
+    if q.kind == NUMBER and c.kind == NUMBER:
+        return NUMBER_MISMATCH, "number"
+    if q.kind == NUMBER or c.kind == NUMBER:
+        return 0.0, "number"
+    if q.kind == INITIAL or c.kind == INITIAL:
+        if q.text[0] == c.text[0] and (q.kind == INITIAL) != (c.kind == INITIAL):
+            return INITIAL_SCORE, "initial"
+        return 0.0, "initial"
+    best = OSA.normalized_similarity(q.text, c.text)
+    method = "fuzzy"
+    lengthy = len(q.text) >= 3 and len(c.text) >= 3
+    if best < VOWEL_VARIANT and lengthy and not (q.abjad or c.abjad):
+        sq, sc = _skeletons(q.text, False), _skeletons(c.text, False)
+        skeleton_length = len(next(iter(sq)))
+        long_enough = skeleton_length >= 3 or (
+            skeleton_length == 2 and min(len(q.text), len(c.text)) >= 5 and best >= 0.7
+        )
+        if sq == sc and long_enough and (q.text[0] in _VOWELS) == (c.text[0] in _VOWELS):
+            best, method = max(best, 1.0 - 0.5 * (1.0 - best)), "vowel_variant"
+    if best < PHONETIC_SCORE and lengthy:
+        mq, mc = _metaphone(q.text), _metaphone(c.text)
+        # metaphone drops vowels and folds consonants: the same code counts only for spellings that are
+        # alike as letters too (Olga/Oleg, Marquez/Marcos share a code and are different names)
+        if mq and mq == mc and len(mq) >= 2 and best >= PHONETIC_MIN_SPELLING:
+            best, method = PHONETIC_SCORE, "phonetic"
+    if best < SKELETON_SCALE and (q.abjad or c.abjad) and q.abjad != c.abjad:
+        skeletal = _skeleton_similarity(q, c)
+        if skeletal > best:
+            best, method = skeletal, "transliteration"
+    if best < 1.0 and method in ("fuzzy", "vowel_variant", "phonetic"):
+        if _single_han(q) or _single_han(c):
+            # one Chinese syllable: a letter off is another syllable, another character
+            best *= 0.75
+        elif _han(q) or _han(c):
+            best *= 0.8
+    if not cross and best < LATIN_SYMBOL_SCORE and q.kind == c.kind == WORD and lengthy:
+        # spelling variants and short forms known to the name dictionary: Osama/Usama, Ted/Theodore
+        left = _symbols.symbols(q.phrase or q.text)
+        if left and left & _symbols.symbols(c.phrase or c.text):
+            best, method = LATIN_SYMBOL_SCORE, "name_variant"
+    if best < WADE_GILES_SCORE and not cross and _wade_giles_equal(q, c):
+        best, method = WADE_GILES_SCORE, "transliteration"
+    if cross and best < SYMBOL_SCORE:
+        variant = _cross_script_variant(q, c)
+        if variant > best:
+            best, method = variant, "name_variant"
+    return best, method
+
+
+def _cross_script_variant(q: NameToken, c: NameToken) -> float:
+    """For parts compared across scripts: the score they earn as one name in the name dictionary, else 0."""
+    left = _symbols.symbols(q.source or q.phrase or q.text)
+    if left and left & _symbols.symbols(c.source or c.phrase or c.text):
+        return SYMBOL_SCORE if not (_single_han(q) or _single_han(c)) else SYMBOL_SCORE - 0.1
+    return 0.0
+
+
+def _skeleton_similarity(q: NameToken, c: NameToken) -> float:
+    """For one part from an abjad (vowels unwritten) and one not: how alike their consonant skeletons are,
+    scaled down (more for short skeletons)."""
+    sq, sc = _skeletons(q.text, q.abjad), _skeletons(c.text, c.abjad)
+    sk = max(
+        (OSA.normalized_similarity(a, b) for a in sq for b in sc if len(a) >= 3 and len(b) >= 3),
+        default=0.0,
+    )
+    shortest = min(len(x) for x in (*sq, *sc) if x)
+    scale = SKELETON_SCALE if shortest >= 4 else SKELETON_SCALE - 0.07
+    return sk * scale
+
+
+def _wade_giles_equal(q: NameToken, c: NameToken) -> bool:
+    """One part (or run of parts: 'Chin-ping') in Wade-Giles, the other its pinyin ('Jinping')."""
+    if q.kind != WORD or c.kind != WORD or q.source or c.source:
+        return False
+    return c.text in wade_giles_readings(tuple((q.phrase or q.text).split())) or q.text in (
+        wade_giles_readings(tuple((c.phrase or c.text).split()))
+    )
+
+
+def _han(token: NameToken) -> bool:
+    return bool(token.source) and _script_of(token.source) == "Han"
+
+
+def _single_han(token: NameToken) -> bool:
+    return len(token.source) == 1 and _script_of(token.source) == "Han"
