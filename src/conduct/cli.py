@@ -15,6 +15,8 @@ def _resolve(argv: list[str]) -> list[str]:
     from django.core.management import get_commands
 
     commands = get_commands()
+    if len(argv) >= 3 and f"{argv[0]}_{argv[1]}_{argv[2]}" in commands:  # `access events import`
+        return [f"{argv[0]}_{argv[1]}_{argv[2]}", *argv[3:]]
     if len(argv) >= 2 and f"{argv[0]}_{argv[1]}" in commands:
         return [f"{argv[0]}_{argv[1]}", *argv[2:]]
     if (
@@ -31,6 +33,9 @@ def _resolve(argv: list[str]) -> list[str]:
             "suppliers",
             "frameworks",
             "report",
+            "access",
+            "devices",
+            "grants",
         }
         and argv[0] not in commands
     ):  # a group word with a bad verb
@@ -64,6 +69,12 @@ def main(argv: list[str] | None = None) -> None:
             "  screen NAME [--type T] [--country CC] [--json]   screen --input names.csv --output out.jsonl\n"
             "  suppliers import FILE... [--commit]   suppliers risk   suppliers remind   suppliers export\n"
             "  frameworks load|list|show|export   report build --year YYYY --out DIR   report verify DIR\n"
+            "  devices import FILE.csv   devices token SERIAL\n"
+            "  access request --device S --scope S --hours N --reason T --as USER\n"
+            "  access approve|deny ID --as USER [--hours N] [--comment T]\n"
+            "  access revoke GRANT_ID --as USER   access events import FILE.jsonl [--json]   access expire\n"
+            "  grants verify TOKEN --public-key KEY.pem --device S --scope S [--at T] [--revocations F]\n"
+            "  grants keys   grants revocations --out FILE\n"
         )
         return
     import django

@@ -9,6 +9,7 @@ Every malformed request must also leave the database as it was.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -19,6 +20,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
+_SOON = (datetime.now(UTC) + timedelta(minutes=30)).isoformat()
 
 # A schema-valid body per typed write operation, acceptable to an administrator against the demo data.
 BASELINES: dict[tuple[str, str], dict[str, Any]] = {
@@ -309,6 +311,42 @@ BASELINES: dict[tuple[str, str], dict[str, Any]] = {
         "comment": "Err",
         "question_comments": {},
     },
+    # device access (the demo's Metro Transit devices; a pending request and the approved request's grant)
+    ("POST", "/api/v1/devices"): {
+        "serial": "ERR-DEV-1",
+        "customer": "Metro Transit Authority",
+        "model": "M",
+        "firmware": "1",
+        "site": "",
+        "installer": "",
+    },
+    ("POST", "/api/v1/devices/import"): {
+        "content": "serial,model,firmware,customer,site,installer\nERR-DEV-2,M,1,Metro Transit Authority,,\n"
+    },
+    ("POST", "/api/v1/access-requests"): {
+        "devices": ["NV-CAM-0002"],
+        "scopes": ["read_logs"],
+        "hours": 2,
+        "reason": "Err",
+        "ticket": "",
+    },
+    ("POST", "/api/v1/access-requests/{request_id}/approve"): {
+        "hours": 1,
+        "scopes": ["read_logs"],
+        "comment": "",
+    },
+    ("POST", "/api/v1/access-requests/{request_id}/deny"): {"comment": "Err"},
+    ("POST", "/api/v1/grants/{grant_id}/revoke"): {"comment": "Err"},
+    # inside the demo grant's window (read_logs on NV-CAM-0001, 4 h from when the demo loads, just after
+    # collection): an authorised access, so no incident case needs opening
+    ("POST", "/api/v1/access-events"): {
+        "device": "NV-CAM-0001",
+        "grant_id": None,
+        "actor": "err",
+        "scope": "read_logs",
+        "started_at": _SOON,
+        "ended_at": _SOON,
+    },
 }
 
 # Writes an administrator cannot make, and who makes them for the baseline: votes and conflicts need a seat on the
@@ -318,6 +356,12 @@ ACTING_AS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/cases/{case_id}/conflicts"): "ethics_chair",
     ("POST", "/api/v1/cases/{case_id}/decision"): "officer",
     ("PATCH", "/api/v1/questionnaire-responses/{response_id}"): "supplier_acme",  # only the supplier answers
+    ("POST", "/api/v1/access-requests"): "support_eng",  # only support engineers request
+    (
+        "POST",
+        "/api/v1/access-requests/{request_id}/approve",
+    ): "approver_metro",  # only the customer's approver
+    ("POST", "/api/v1/access-requests/{request_id}/deny"): "approver_metro",
 }
 # Demo path values that differ by operation (otherwise _demo_value's, by parameter name).
 PATH_VALUES: dict[tuple[str, str], dict[str, Any]] = {
@@ -484,12 +528,57 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
         "action_id": lambda: _acme().corrective_actions.filter(status="open").first().pk,
         "response_id": lambda: _demo_response(),
         "template_key": lambda: "sa8000-iso-basics",
+        "device_id": lambda: _demo_device("NV-CAM-0001"),
+        "request_id": lambda: _demo_pending_request(),
+        "grant_id": lambda: _demo_grant_id(),
     }
     if name in known:
         return known[name]()
     if "enum" in spec:
         return spec["enum"][0]
     return 1
+
+
+def _demo_device(serial: str) -> int:
+    from conduct.apps.access.models import Device
+
+    return Device.objects.get(serial=serial).pk
+
+
+def _demo_pending_request() -> int:
+    """A pending request of support_eng for NV-CAM-0002, written directly (no ledger entry) like the case."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conduct.apps.access.models import AccessRequest, Device
+    from conduct.apps.accounts.models import User
+
+    device = Device.objects.get(serial="NV-CAM-0002")
+    request, created = AccessRequest.objects.get_or_create(
+        reason="Err pending",
+        defaults={
+            "requested_by": User.objects.get(username="support_eng"),
+            "customer": device.customer,
+            "scopes": ["read_logs"],
+            "hours": 4,
+            "answer_by": timezone.now() + timedelta(hours=12),
+        },
+    )
+    if created:
+        request.devices.set([device])
+    return request.pk
+
+
+def _demo_grant_id() -> str:
+    from conduct.apps.access.models import Grant
+
+    return (
+        Grant.objects.filter(device__serial="NV-CAM-0001", revoked_at__isnull=True)
+        .order_by("pk")
+        .first()
+        .grant_id
+    )
 
 
 def _acme() -> Any:

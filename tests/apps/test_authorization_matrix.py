@@ -29,11 +29,14 @@ ROLE_CAST = {
     "auditor": "auditor",
     "supplier": "supplier_acme",
     "customer": "customer_metro",
+    "support_engineer": "support_eng",
+    "customer_approver": "approver_metro",
 }
 ROLES = tuple(ROLE_CAST)
-PORTAL = frozenset({"supplier", "customer"})
+PORTAL = frozenset({"supplier", "customer", "customer_approver"})
 EVERYONE = frozenset(ROLES)
-INTERNAL = EVERYONE - PORTAL
+# The compliance staff: support engineers are company users who work only in device access.
+INTERNAL = EVERYONE - PORTAL - {"support_engineer"}
 ORG_CHANGE = frozenset({"admin", "compliance_officer"})
 LEDGER_READ = frozenset({"admin", "compliance_officer", "auditor"})
 USERS_READ = LEDGER_READ
@@ -128,7 +131,7 @@ def _on_acme(allowed: frozenset[str], ok: int = 200, **kw: Any) -> Rule:
 
 
 def _read_acme(allowed: frozenset[str] = SEES_ACME) -> Rule:
-    refused = {"customer"} | ({"supplier"} - allowed)
+    refused = {"customer", "customer_approver", "support_engineer"} | ({"supplier"} - allowed)
     return Rule(allowed, denied=404, denied_as=tuple((r, 403) for r in sorted(refused)))
 
 
@@ -375,7 +378,7 @@ SUPPLIER_PAGES: dict[tuple[str, str], Rule] = {
 PROGRAMME = ORG_CHANGE
 ASSESS = frozenset({"admin", "compliance_officer", "liaison"})
 RISK_LINK = frozenset({"admin", "compliance_officer", "liaison", "analyst"})
-PORTAL_403 = (("supplier", 403), ("customer", 403))
+PORTAL_403 = (("supplier", 403), ("customer", 403), ("customer_approver", 403), ("support_engineer", 403))
 
 
 def _decision_on_br_uk() -> int:
@@ -604,7 +607,7 @@ MATRIX_LIST = b"id,name\nMX-1,Matrix Listed Trading Ltd\n"
 
 
 def _screening_read() -> Rule:
-    return Rule(SEES_BR_UK, denied=404, denied_as=(("supplier", 403), ("customer", 403)))
+    return Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403)
 
 
 SCREENING_API: dict[tuple[str, str], Rule] = {
@@ -929,6 +932,127 @@ def _governance_param(name: str, actor: Any) -> int | None:
     return None
 
 
+# Device access (data/demo/organisation.yaml `access:`): Metro Transit's devices, the demo's approved request's grant
+# (requested by support_eng), and a fresh pending request of support_eng for NV-CAM-0002 (written directly). Staff,
+# the auditor, support engineers and Metro's portal users read; only support engineers request; only Metro's
+# approver answers (nobody at the company approves); staff and the approver revoke; staff register devices and
+# report events. Portal users land on their transparency page from access/ (302).
+ACCESS_READERS = frozenset(
+    {"admin", "compliance_officer", "auditor", "support_engineer", "customer", "customer_approver"}
+)
+ACCESS_REVOKERS = ORG_CHANGE | {"customer_approver"}
+ENGINEER = frozenset({"support_engineer"})
+APPROVER = frozenset({"customer_approver"})
+DEVICE_CSV = "serial,model,firmware,customer,site,installer\nMATRIX-DEV-2,M,1,Metro Transit Authority,,\n"
+
+
+def _demo_grant() -> Any:
+    from conduct.apps.access.models import Grant
+
+    return Grant.objects.filter(device__serial="NV-CAM-0001", revoked_at__isnull=True).order_by("pk").first()
+
+
+def _covered_event(actor: Any) -> dict[str, Any]:
+    """An access inside the demo grant's window and scope: authorised, so no incident case is needed."""
+    grant = _demo_grant()
+    return {
+        "device": "NV-CAM-0001",
+        "grant_id": grant.grant_id,
+        "actor": "support:matrix",
+        "scope": grant.scopes[0],
+        "started_at": grant.not_before.isoformat(),
+        "ended_at": grant.not_before.isoformat(),
+    }
+
+
+ACCESS_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/devices"): Rule(ACCESS_READERS),
+    ("POST", "/api/v1/devices"): Rule(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {"serial": "MATRIX-DEV-1", "customer": "Metro Transit Authority"},
+    ),
+    ("POST", "/api/v1/devices/import"): Rule(ORG_CHANGE, body=lambda actor: {"content": DEVICE_CSV}),
+    ("GET", "/api/v1/devices/{device_id}"): Rule(ACCESS_READERS),
+    ("GET", "/api/v1/access-requests"): Rule(ACCESS_READERS),
+    ("POST", "/api/v1/access-requests"): Rule(
+        ENGINEER,
+        ok=201,
+        body=lambda actor: {"devices": ["NV-CAM-0002"], "scopes": ["read_logs"], "reason": "Matrix"},
+    ),
+    ("GET", "/api/v1/access-requests/{request_id}"): Rule(ACCESS_READERS),
+    ("POST", "/api/v1/access-requests/{request_id}/approve"): Rule(APPROVER, body=lambda actor: {"hours": 1}),
+    ("POST", "/api/v1/access-requests/{request_id}/deny"): Rule(
+        APPROVER, body=lambda actor: {"comment": "Matrix"}
+    ),
+    ("GET", "/api/v1/grants"): Rule(ACCESS_READERS),
+    ("GET", "/api/v1/grants/revocations"): Rule(ACCESS_READERS),
+    ("GET", "/api/v1/grants/{grant_id}"): Rule(ACCESS_READERS),
+    ("POST", "/api/v1/grants/{grant_id}/revoke"): Rule(
+        ACCESS_REVOKERS, body=lambda actor: {"comment": "Matrix"}
+    ),
+    ("GET", "/api/v1/access-events"): Rule(ACCESS_READERS),
+    ("POST", "/api/v1/access-events"): Rule(ORG_CHANGE, ok=201, body=_covered_event),
+}
+
+ACCESS_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "access/"): Rule(
+        ACCESS_READERS - PORTAL, denied_as=(("customer", 302), ("customer_approver", 302))
+    ),
+    ("POST", "access/devices/import"): Rule(
+        ORG_CHANGE, ok=302, body=lambda actor: {"file": _upload("devices.csv", DEVICE_CSV.encode())}
+    ),
+    ("GET", "access/requests/new"): Rule(ENGINEER),
+    ("POST", "access/requests/new"): Rule(
+        ENGINEER,
+        ok=302,
+        body=lambda actor: {
+            "devices": "NV-CAM-0002",
+            "scopes": ["read_logs"],
+            "hours": "4",
+            "reason": "Matrix",
+        },
+    ),
+    ("GET", "access/requests/<int:request_id>/"): Rule(ACCESS_READERS),
+    ("POST", "access/requests/<int:request_id>/approve"): Rule(
+        APPROVER, ok=302, body=lambda actor: {"hours": "1"}
+    ),
+    ("POST", "access/requests/<int:request_id>/deny"): Rule(
+        APPROVER, ok=302, body=lambda actor: {"comment": "M"}
+    ),
+    ("POST", "access/grants/<str:grant_id>/revoke"): Rule(ACCESS_REVOKERS, ok=302),
+    ("GET", "access/portal/"): Rule(ACCESS_READERS),
+    ("GET", "access/portal/export.csv"): Rule(ACCESS_READERS),
+}
+
+
+def _access_param(name: str) -> int | str | None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conduct.apps.access.models import AccessRequest, Device
+    from conduct.apps.accounts.models import User
+
+    if name == "device_id":
+        return Device.objects.get(serial="NV-CAM-0001").pk
+    if name == "grant_id":
+        return _demo_grant().grant_id
+    if name == "request_id":  # a pending request of support_eng, written directly (no ledger entry)
+        device = Device.objects.get(serial="NV-CAM-0002")
+        request = AccessRequest.objects.create(
+            requested_by=User.objects.get(username="support_eng"),
+            customer=device.customer,
+            scopes=["read_logs"],
+            hours=4,
+            reason="Matrix",
+            answer_by=timezone.now() + timedelta(hours=12),
+        )
+        request.devices.set([device])
+        return request.pk
+    return None
+
+
 # --- the contract: JSON API ---------------------------------------------------------------------
 
 API: dict[tuple[str, str], Rule] = {
@@ -981,21 +1105,20 @@ API: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/gates/{gate}/evaluate"): Rule(GATE_DECIDE, body=lambda actor: _subject()),
     ("GET", "/api/v1/gates/decisions"): Rule(INTERNAL),
     # a decision recorded for br-uk: the role check refuses portal users, the unit scope hides it from the analyst
-    ("GET", "/api/v1/gates/decisions/{decision_id}"): Rule(
-        SEES_BR_UK, denied=404, denied_as=(("supplier", 403), ("customer", 403))
-    ),
+    ("GET", "/api/v1/gates/decisions/{decision_id}"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
     ("GET", "/api/v1/policy"): Rule(INTERNAL),
     ("GET", "/api/v1/policy/versions"): Rule(INTERNAL),
     **SUPPLIER_API,
     **CATALOG_API,
     **SCREENING_API,
     **GOVERNANCE_API,
+    **ACCESS_API,
 }
 
 # --- the contract: pages (Django routes as the resolver spells them) -----------------------------
 
 PUBLIC_PAGES = frozenset({"healthz", "login/"})
-MODULES = ("products/", "access/", "grievances/")
+MODULES = ("products/", "grievances/")
 
 PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "healthz"): Rule(EVERYONE),
@@ -1046,6 +1169,7 @@ PAGES: dict[tuple[str, str], Rule] = {
     **CATALOG_PAGES,
     **SCREENING_PAGES,
     **GOVERNANCE_PAGES,
+    **ACCESS_PAGES,
 }
 
 # Non-operation URLs inside the ninja include: the schema and its docs page, public on purpose.
@@ -1132,6 +1256,9 @@ def _param(name: str, actor: Any) -> int | str:
     governance_value = _governance_param(name, actor)
     if governance_value is not None:
         return governance_value
+    access_value = _access_param(name)
+    if access_value is not None:
+        return access_value
     raise AssertionError(f"add a demo value for path parameter {name!r} to _param()")
 
 
@@ -1403,6 +1530,8 @@ def test_pages_that_only_change_things_refuse_get(route, admin):
         ("auditor", "/dashboard/"),
         ("supplier", "/portal/"),
         ("customer", "/portal/"),
+        ("customer_approver", "/portal/"),
+        ("support_engineer", "/access/"),
     ],
 )
 def test_home_sends_staff_to_the_dashboard_and_portal_users_to_the_portal(role, target):

@@ -27,6 +27,7 @@ def ping(request: HttpRequest) -> dict[str, str]:
 
 
 def _mount() -> None:
+    from conduct.apps.access.api import router as access
     from conduct.apps.accounts.api import router as accounts
     from conduct.apps.audit.api import router as audit
     from conduct.apps.catalog.api import router as catalog
@@ -46,6 +47,7 @@ def _mount() -> None:
     api.add_router("/v1/", catalog)
     api.add_router("/v1/", reports)
     api.add_router("/v1/", screening)
+    api.add_router("/v1/", access)
 
 
 _mount()

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "conduct.apps.screening",
     "conduct.apps.catalog",
     "conduct.apps.reports",
+    "conduct.apps.access",
     "conduct.apps.web",
 ]
 
@@ -220,9 +221,13 @@ LOGGING = {
     },
 }
 
+# A device-access request nobody answered expires after this many hours (Customer Lockbox: 12).
+ACCESS_REQUEST_EXPIRY_HOURS = envint("ACCESS_REQUEST_EXPIRY_HOURS", 12, minimum=1, maximum=24 * 14)
+
 CONDUCT = {
     "API_PAGE_MAX": 500,
     "TOKEN_DEFAULT_DAYS": envint("TOKEN_DEFAULT_DAYS", 90, minimum=1, maximum=3650),
     "SIGNING_KEY_PATH": CONDUCT_HOME / "keys" / "ledger_ed25519.pem",
+    "GRANT_KEY_PATH": CONDUCT_HOME / "keys" / "grants_ed25519.pem",  # device-access grants (apps.access)
     "POLICY_DIR": envstr("POLICY_DIR", ""),
 }

@@ -53,5 +53,6 @@ urlpatterns = [
     path("reports/", include("conduct.apps.reports.urls")),
     path("risks/", include("conduct.apps.reports.risk_urls")),
     path("screening/", include("conduct.apps.screening.urls")),
+    path("access/", include("conduct.apps.access.urls")),
     *[_module(m) for m in web.MODULE_PAGES],
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Role(models.TextChoices):
@@ -14,12 +15,17 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Auditor (read-only)"
     SUPPLIER = "supplier", "Supplier (portal)"
     CUSTOMER = "customer", "Customer (portal)"
+    # Device access (issue 16): vendor support asks; the customer's own approvers answer.
+    SUPPORT_ENGINEER = "support_engineer", gettext_lazy("Support engineer")
+    CUSTOMER_APPROVER = "customer_approver", gettext_lazy("Customer approver (portal)")
 
 
 INTERNAL_ROLES = frozenset(
     {Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.COMMITTEE_MEMBER, Role.ANALYST, Role.AUDITOR}
 )
-PORTAL_ROLES = frozenset({Role.SUPPLIER, Role.CUSTOMER})
+PORTAL_ROLES = frozenset({Role.SUPPLIER, Role.CUSTOMER, Role.CUSTOMER_APPROVER})
+# The kind of portal organisation each portal role belongs to.
+PORTAL_ORG_KIND = {Role.SUPPLIER: "supplier", Role.CUSTOMER: "customer", Role.CUSTOMER_APPROVER: "customer"}
 # Roles that see every org unit regardless of their scope assignments.
 GLOBAL_READ_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
 

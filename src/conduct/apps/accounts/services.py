@@ -23,7 +23,7 @@ from conduct.apps.accounts.models import (
     TokenScope,
     User,
 )
-from conduct.apps.accounts.roles import PORTAL_ROLES, Role
+from conduct.apps.accounts.roles import PORTAL_ORG_KIND, PORTAL_ROLES, Role
 from conduct.apps.accounts.scoping import require, require_unit
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Forbidden, Invalid, NotFound
@@ -184,8 +184,8 @@ def user_create(
         errors["role"] = f"Unknown role {role!r}; expected one of {', '.join(Role.values)}."
     if role in PORTAL_ROLES and portal_org is None:
         errors["portal_org"] = f"A {role} user must belong to a {role} organisation."
-    if portal_org is not None and role in PORTAL_ROLES and portal_org.kind != role:
-        errors["portal_org"] = f"{portal_org.name} is a {portal_org.kind}, not a {role}."
+    if portal_org is not None and role in PORTAL_ROLES and portal_org.kind != PORTAL_ORG_KIND[role]:
+        errors["portal_org"] = f"{portal_org.name} is a {portal_org.kind}, not a {PORTAL_ORG_KIND[role]}."
     if role not in PORTAL_ROLES and portal_org is not None:
         errors["portal_org"] = "Only supplier and customer users belong to a portal organisation."
     if role in PORTAL_ROLES and (scope_units or home_unit is not None):

@@ -85,6 +85,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    if not user.is_portal and not can(user, "dashboard.view"):  # support engineers work in device access
+        return redirect("access")
     return redirect("portal" if user.is_portal else "dashboard")
 
 

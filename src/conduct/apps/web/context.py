@@ -19,7 +19,7 @@ MODULES: list[tuple[str, str, str]] = [
     ("Screening", "screening", "screening.view"),
     ("Suppliers", "suppliers", "suppliers.view"),
     ("Products", "module-products", "dashboard.view"),
-    ("Device access", "module-access", "dashboard.view"),
+    ("Device access", "access", "access.view"),
     ("Grievances", "module-grievances", "dashboard.view"),
     ("Frameworks", "catalog", "frameworks.view"),
     ("Risk register", "risks", "risks.view"),

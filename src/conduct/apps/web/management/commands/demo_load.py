@@ -9,6 +9,7 @@ import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from conduct.apps.access.demo import load_demo_access
 from conduct.apps.accounts import services as accounts
 from conduct.apps.accounts.models import Liaison, OrgUnit, User
 from conduct.apps.governance import services as governance
@@ -100,4 +101,5 @@ def load_demo(spec: dict[str, Any]) -> int:
     from conduct.apps.screening.demo import load_demo_screening
 
     created += load_demo_screening(spec.get("screening"))
+    created += load_demo_access(spec.get("access"), spec["password"])
     return created

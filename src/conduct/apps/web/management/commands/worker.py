@@ -19,6 +19,7 @@ DAILY_JOBS: list[str] = [
     "conduct.apps.governance.tasks.send_deadline_reminders",
     "conduct.apps.suppliers.tasks.daily_risk_recompute",
     "conduct.apps.suppliers.tasks.daily_certificate_reminders",
+    "conduct.apps.access.tasks.expire_access_requests",
 ]
 
 

@@ -1,0 +1,25 @@
+"""conduct devices token SERIAL — issue a new API token for a device (shown once; the old one stops)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from conduct.apps.access import services
+from conduct.apps.access.models import Device
+from conduct.apps.accounts.actors import CLI
+
+
+class Command(BaseCommand):
+    help = "Issue a device's token for POST /api/v1/access-events."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("serial")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        device = Device.objects.filter(serial=opts["serial"]).first()
+        if device is None:
+            raise CommandError(_("No device %(serial)s.") % {"serial": opts["serial"]})
+        self.stdout.write(services.device_token_issue(actor=CLI, device=device))

@@ -1,0 +1,33 @@
+"""conduct grants revocations [--out FILE] — the latest signed revocation list (the token devices verify)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from conduct.apps.access import selectors
+from conduct.apps.access.management._cli import fail
+from conduct.apps.accounts.actors import CLI
+from conduct.apps.errors import ServiceError
+
+
+class Command(BaseCommand):
+    help = "Write or print the latest signed, versioned revocation list."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--out", help="Write the signed list here (default: standard output)")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            latest = selectors.revocations_current(actor=CLI)
+        except ServiceError as exc:
+            raise fail(exc) from None
+        if opts["out"]:
+            Path(opts["out"]).write_text(latest.token + "\n", encoding="ascii")
+            self.stderr.write(
+                f"revocation list version {latest.version} ({len(latest.revoked)} revoked) -> {opts['out']}"
+            )
+        else:
+            self.stdout.write(latest.token)
