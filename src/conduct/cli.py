@@ -15,8 +15,8 @@ def _resolve(argv: list[str]) -> list[str]:
     from django.core.management import get_commands
 
     commands = get_commands()
-    if len(argv) >= 2 and f"{argv[0]}_{argv[1]}" in commands:
-        return [f"{argv[0]}_{argv[1]}", *argv[2:]]
+    if len(argv) >= 2 and f"{argv[0]}_{argv[1].replace('-', '_')}" in commands:  # audit rotate-key
+        return [f"{argv[0]}_{argv[1].replace('-', '_')}", *argv[2:]]
     if (
         argv
         and argv[0]
@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> None:
             "  demo load                  load the demo organisation (idempotent)\n"
             "  users create NAME --role R [--unit U] [--password-stdin]\n"
             "  tokens create NAME [--scope read|read-write] [--expires-days N]\n"
-            "  audit verify [--export FILE --public-key KEY]   audit export [--out FILE]   audit checkpoint\n"
+            "  audit verify [--records] [--published SEQ:HASH] [--export FILE --public-key KEY]\n"
+            "  audit export [--out FILE]   audit checkpoint [--out FILE.json]   audit rotate-key\n"
             "  backup [--out FILE]        restore FILE [--force]\n"
             "  gate check GATE SUBJECT.json [--json] [--dry-run]   (exit 0 allow, 1 deny, 3 review, 2 invalid)\n"
             "  policy validate DIR        policy test DIR\n"
