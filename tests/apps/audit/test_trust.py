@@ -74,7 +74,8 @@ def _verify_page(client: Any, **data: str) -> str:
 
 def _forge(victim: LedgerEntry, summary: dict[str, Any]) -> None:
     """What an attacker with write access to the database does: rewrite one entry, recompute every later
-    hash and the head, and re-sign the checkpoints from there on with a key of their own, stored in the row."""
+    hash and the head, and re-sign the checkpoints from there on with a key of their own, stored in the
+    row."""
     forged_private, forged_public = core_ledger.generate_keypair()
     prev = victim.prev_hash
     for entry in LedgerEntry.objects.filter(seq__gte=victim.seq).order_by("seq"):
@@ -100,8 +101,8 @@ def _forge(victim: LedgerEntry, summary: dict[str, Any]) -> None:
 
 
 def test_a_ledger_rewritten_and_re_signed_with_a_key_stored_in_the_row_fails_in_the_cli_api_and_page(
-    officer, api_client, bearer
-):
+    officer: Any, api_client: Any, bearer: Any
+) -> None:
     decision = GateDecisionFactory(outcome="deny")
     victim = LedgerEntry.objects.get(object_type="gate_decision", object_id=str(decision.pk))
     LedgerEntryFactory.create_batch(2)
@@ -125,7 +126,7 @@ def test_a_ledger_rewritten_and_re_signed_with_a_key_stored_in_the_row_fails_in_
     assert "does NOT verify" in page and "not a trusted key" in page
 
 
-def test_a_checkpoint_signed_by_an_unknown_key_fails_and_names_the_checkpoint():
+def test_a_checkpoint_signed_by_an_unknown_key_fails_and_names_the_checkpoint() -> None:
     LedgerEntryFactory()
     head = LedgerHead.objects.get()
     private, public = core_ledger.generate_keypair()
@@ -145,7 +146,7 @@ def test_a_checkpoint_signed_by_an_unknown_key_fails_and_names_the_checkpoint():
     assert code == 1 and f"checkpoint at #{cp.seq}" in err
 
 
-def test_trusted_fingerprints_restrict_the_keys_in_the_folder(settings):
+def test_trusted_fingerprints_restrict_the_keys_in_the_folder(settings: Any) -> None:
     checkpoint_create(actor="test")
     fingerprint = core_ledger.public_key_fingerprint(signing_keys()[1])
     settings.LEDGER_TRUSTED_KEYS = [fingerprint.upper()]
@@ -157,7 +158,9 @@ def test_trusted_fingerprints_restrict_the_keys_in_the_folder(settings):
     assert any("no key file" in p for p in result.key_problems)
 
 
-def test_key_rotation_is_a_ledger_event_signed_with_the_old_key_and_both_keys_verify(key_folder, capsys):
+def test_key_rotation_is_a_ledger_event_signed_with_the_old_key_and_both_keys_verify(
+    key_folder: Any, capsys: Any
+) -> None:
     before = checkpoint_create(actor="test")
     published = Published.from_mapping(latest_checkpoint() or {})
     assert ledger_verify(published=published).ok
@@ -188,7 +191,9 @@ def test_key_rotation_is_a_ledger_event_signed_with_the_old_key_and_both_keys_ve
     assert ledger_verify().ok
 
 
-def test_a_review_decision_changed_to_allow_in_the_database_is_caught_by_records(officer, api_client, bearer):
+def test_a_review_decision_changed_to_allow_in_the_database_is_caught_by_records(
+    officer: Any, api_client: Any, bearer: Any
+) -> None:
     decision = GateDecisionFactory(outcome="review")
     entry = LedgerEntry.objects.get(object_type="gate_decision", object_id=str(decision.pk))
     assert entry.state  # the entry carries the decision's state hash
@@ -212,7 +217,7 @@ def test_a_review_decision_changed_to_allow_in_the_database_is_caught_by_records
     assert f"gate_decision {decision.pk}" in page
 
 
-def test_a_supplier_renamed_in_the_database_is_caught_by_records():
+def test_a_supplier_renamed_in_the_database_is_caught_by_records() -> None:
     supplier = SupplierFactory()
     entry = LedgerEntry.objects.get(object_type="supplier", object_id=str(supplier.pk))
     with connection.cursor() as cursor:
@@ -228,7 +233,9 @@ def test_a_supplier_renamed_in_the_database_is_caught_by_records():
     assert code == 1 and f"supplier {supplier.pk} (entry #{entry.seq})" in err
 
 
-def test_records_that_match_verify_and_entries_without_state_are_not_reconcilable_not_mismatches(monkeypatch):
+def test_records_that_match_verify_and_entries_without_state_are_not_reconcilable_not_mismatches(
+    monkeypatch: Any,
+) -> None:
     assert ledger_verify(records=True).ok  # the demo organisation reconciles
     with monkeypatch.context() as patch:  # an entry written before entries carried a state
         patch.setattr(reconcile, "tracked", lambda object_type: None)
@@ -245,7 +252,7 @@ def test_records_that_match_verify_and_entries_without_state_are_not_reconcilabl
     assert code == 0 and "1 not reconcilable (older entry)" in out
 
 
-def test_a_later_service_change_moves_the_state_and_still_verifies():
+def test_a_later_service_change_moves_the_state_and_still_verifies() -> None:
     supplier = SupplierFactory()
     supplier.name = "Renamed Properly Ltd"
     supplier.save(update_fields=["name"])
@@ -253,7 +260,7 @@ def test_a_later_service_change_moves_the_state_and_still_verifies():
     assert ledger_verify(records=True).ok
 
 
-def test_the_state_from_the_callers_row_equals_the_state_read_back():
+def test_the_state_from_the_callers_row_equals_the_state_read_back() -> None:
     decision = GateDecisionFactory(ledgered=False)
     spec = reconcile.tracked("gate_decision")
     assert spec is not None
@@ -273,7 +280,9 @@ def test_the_state_from_the_callers_row_equals_the_state_read_back():
     assert ledger_append_many(actor="test", items=[LedgerItem("x", "supplier", "*", {})])[0].state == ""
 
 
-def test_a_tail_cut_off_after_the_last_checkpoint_is_caught_against_the_published_checkpoint(tmp_path):
+def test_a_tail_cut_off_after_the_last_checkpoint_is_caught_against_the_published_checkpoint(
+    tmp_path: Any,
+) -> None:
     LedgerEntryFactory.create_batch(2)
     kept = checkpoint_create(actor="test")
     LedgerEntryFactory.create_batch(3)
@@ -283,7 +292,7 @@ def test_a_tail_cut_off_after_the_last_checkpoint_is_caught_against_the_publishe
     path = tmp_path / "published.json"
     path.write_text(json.dumps(published))
 
-    # The attacker deletes everything after the checkpoint they keep, its later checkpoints, and moves the head.
+    # The attacker deletes everything after the checkpoint they keep, the later checkpoints, and the head.
     LedgerEntry.objects.filter(seq__gt=kept.seq).delete()
     Checkpoint.objects.filter(seq__gt=kept.seq).delete()
     LedgerHead.objects.filter(pk=1).update(seq=kept.seq, hash=kept.head_hash)
@@ -297,7 +306,7 @@ def test_a_tail_cut_off_after_the_last_checkpoint_is_caught_against_the_publishe
     assert code == 2
 
 
-def test_a_stored_checkpoint_past_the_end_of_the_ledger_shows_the_cut():
+def test_a_stored_checkpoint_past_the_end_of_the_ledger_shows_the_cut() -> None:
     LedgerEntryFactory.create_batch(2)
     head = LedgerHead.objects.get()
     LedgerEntryFactory.create_batch(2)
@@ -308,13 +317,13 @@ def test_a_stored_checkpoint_past_the_end_of_the_ledger_shows_the_cut():
     assert not result.ok and "past the end of the ledger" in result.reason and f"#{cp.seq}" in result.reason
 
 
-def test_the_api_refuses_a_malformed_published_checkpoint(officer, api_client, bearer):
+def test_the_api_refuses_a_malformed_published_checkpoint(officer: Any, api_client: Any, bearer: Any) -> None:
     response = api_client().get("/api/v1/ledger/verify?published=abc", **bearer(officer))
     assert response.status_code == 422
     assert "published" in response.json()["error"]["fields"]
 
 
-def test_a_checkpoint_is_signed_every_n_entries_in_the_appending_transaction(settings):
+def test_a_checkpoint_is_signed_every_n_entries_in_the_appending_transaction(settings: Any) -> None:
     settings.LEDGER_CHECKPOINT_EVERY = 4
     head = LedgerHead.objects.get().seq
     LedgerEntryFactory.create_batch(8)
@@ -326,7 +335,7 @@ def test_a_checkpoint_is_signed_every_n_entries_in_the_appending_transaction(set
     assert ledger_verify().ok
 
 
-def test_the_export_carries_the_latest_checkpoint_and_verifies_offline(tmp_path):
+def test_the_export_carries_the_latest_checkpoint_and_verifies_offline(tmp_path: Any) -> None:
     checkpoint_create(actor="test")
     published = latest_checkpoint()
     assert published is not None

@@ -8,9 +8,9 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conduct.apps.accounts.scoping import require
-from conduct.apps.apikit import Page, actor_of
+from conduct.apps.apikit import DbId, Page, actor_of
 from conduct.apps.audit import selectors, services
-from conduct.apps.audit.models import LedgerEntry
+from conduct.apps.audit.models import Checkpoint, LedgerEntry
 from conduct.apps.audit.verify import Published, PublishedError
 from conduct.apps.errors import Invalid, NotFound
 
@@ -115,7 +115,7 @@ def verification_dict(result: services.LedgerVerification) -> dict[str, Any]:
 @router.get(
     "/ledger/verify",
     response=VerifyOut,
-    summary="Recompute the chain; check checkpoints against the pinned keys, a published checkpoint, the records",
+    summary="Recompute the chain; check checkpoints (pinned keys), a published checkpoint, the records",
 )
 def verify(request: HttpRequest, query: Query[VerifyQuery]) -> dict[str, Any]:
     require(actor_of(request), "ledger.verify")
@@ -137,7 +137,7 @@ def list_checkpoints(request: HttpRequest) -> object:
 
 
 @router.post("/ledger/checkpoints", response={201: CheckpointOut}, summary="Sign the current head")
-def create_checkpoint(request: HttpRequest) -> Status:
+def create_checkpoint(request: HttpRequest) -> Status[Checkpoint]:
     actor = actor_of(request)
     require(actor, "ledger.checkpoint")
     return Status(201, services.checkpoint_create(actor=actor))
@@ -153,10 +153,10 @@ def export(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @router.get("/ledger/{seq}", response=EntryOut)
-def get_entry(request: HttpRequest, seq: int) -> LedgerEntry:
+def get_entry(request: HttpRequest, seq: DbId) -> LedgerEntry:
     actor = actor_of(request)
     require(actor, "ledger.view")
-    entry = selectors.ledger_list(actor=actor).filter(seq=seq).first()
+    entry: LedgerEntry | None = selectors.ledger_list(actor=actor).filter(seq=seq).first()
     if entry is None:
         raise NotFound(f"No ledger entry #{seq}.")
     return entry

@@ -19,8 +19,8 @@ class LedgerEntry(models.Model):
     summary = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
-    # sha256 of the object's tracked fields just after the change (audit.reconcile); "" when the object type is
-    # not reconciled or the entry predates reconciliation. Hashed into the entry when set.
+    # sha256 of the object's tracked fields just after the change (audit.reconcile); "" when the object
+    # type is not reconciled or the entry predates reconciliation. Hashed into the entry when set.
     state = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:

@@ -60,7 +60,8 @@ def latest_checkpoint() -> dict[str, object] | None:
     {"type": "checkpoint", "seq", "head_hash", "at", "key_id", "signature", "key_fingerprint"}. Saved as a
     file it is what `conduct audit verify --checkpoint FILE` takes; `f"{seq}:{head_hash}"` is what
     `--published` takes. The fingerprint is the full sha256 of the signing key (LEDGER_TRUSTED_KEYS), from
-    the key folder; "" when that key is not there. Public facts: no actor needed. None before any checkpoint."""
+    the key folder; "" when that key is not there. Public facts: no actor needed. None before any
+    checkpoint."""
     cp = Checkpoint.objects.order_by("-seq", "-at", "-pk").first()
     if cp is None:
         return None

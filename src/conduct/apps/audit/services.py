@@ -60,7 +60,7 @@ SYSTEM = "system"
 
 
 def actor_label(actor: Any) -> str:
-    """How an actor is named in the ledger: 'user:<id>:<username>', or a system actor's label ('cli', 'system')."""
+    """How an actor is named in the ledger: 'user:<id>:<username>', or a system actor's label ('cli')."""
     if actor is None:
         return SYSTEM
     if isinstance(actor, str):
@@ -99,10 +99,9 @@ def ledger_append(
     summary: dict[str, Any] | None = None,
     row: models.Model | None = None,
 ) -> LedgerEntry:
-    """Append one entry to the chain. Joins the caller's transaction so the write and its entry commit together."""
-    return ledger_append_many(actor=actor, items=[LedgerItem(action, object_type, object_id, summary, row)])[
-        0
-    ]
+    """Append one entry to the chain, in the caller's transaction: the write and its entry commit together."""
+    item = LedgerItem(action, object_type, object_id, summary, row)
+    return ledger_append_many(actor=actor, items=[item])[0]
 
 
 _ENTRY_FIELDS = (
@@ -305,9 +304,9 @@ class KeyRotation:
 
 def ledger_key_rotate(*, actor: Any) -> KeyRotation:
     """Replace the signing key. The rotation is a ledger entry naming both keys' fingerprints, signed with the
-    OLD key by a checkpoint right after it; every later checkpoint is signed with the new key. The old public
-    key stays in the key folder (verification keeps trusting it for the checkpoints it signed); the old private
-    key is gone. Publish the new fingerprint (LEDGER_TRUSTED_KEYS) with the next report."""
+    OLD key by a checkpoint right after it; every later checkpoint is signed with the new key. The old
+    public key stays in the key folder (verification keeps trusting it for the checkpoints it signed); the
+    old private key is gone. Publish the new fingerprint (LEDGER_TRUSTED_KEYS) with the next report."""
     old_private, old_public = signing_keys()
     old_fingerprint = core_ledger.public_key_fingerprint(old_public)
     new_private, new_public = core_ledger.generate_keypair()
@@ -354,8 +353,8 @@ def ledger_key_rotate(*, actor: Any) -> KeyRotation:
 
 def export_lines() -> Iterator[str]:
     """The ledger as JSON lines for outside verification (docs/audit-ledger.md): a header, every entry in
-    order, and each signed checkpoint right after the entry it signs (the latest checkpoint among them: compare
-    it with the one published). Each line ends with a newline."""
+    order, and each signed checkpoint right after the entry it signs (the latest checkpoint among them:
+    compare it with the one published). Each line ends with a newline."""
     checkpoints = [signed_from_model(cp) for cp in Checkpoint.objects.order_by("seq", "at")]
     return core_ledger.export_lines(iter_records(), checkpoints=checkpoints)
 

@@ -16,4 +16,5 @@ def daily_checkpoint() -> int | None:
     today = timezone.now().date()
     if Checkpoint.objects.filter(reason="daily", at__date=today).exists():
         return None
-    return checkpoint_create(actor=SCHEDULER, reason="daily").seq
+    seq: int = checkpoint_create(actor=SCHEDULER, reason="daily").seq
+    return seq

@@ -218,7 +218,8 @@ def _checkpoint_problem(
         return _("checkpoint at #%(seq)s (id %(id)s) has a bad signature") % {"seq": cp.seq, "id": cp.pk}
     if cp.seq > head_seq:
         return _(
-            "checkpoint at #%(seq)s is past the end of the ledger (#%(head)s): entries after #%(head)s were deleted"
+            "checkpoint at #%(seq)s is past the end of the ledger (#%(head)s): "
+            "entries after #%(head)s were deleted"
         ) % {"seq": cp.seq, "head": head_seq}
     if cp.seq and hashes.get(cp.seq) != cp.head_hash:
         return _("checkpoint at #%(seq)s signed a head hash the chain no longer has") % {"seq": cp.seq}

@@ -22,7 +22,8 @@ class Command(BaseCommand):
         rotation = ledger_key_rotate(actor=CLI)
         self.stdout.write(
             f"Rotated the signing key: {rotation.old_key_id} -> {rotation.new_key_id} "
-            f"(entry #{rotation.entry.seq}, signed with the old key by checkpoint #{rotation.checkpoint.seq}).\n"
+            f"(entry #{rotation.entry.seq}, signed with the old key by checkpoint "
+            f"#{rotation.checkpoint.seq}).\n"
             f"New key fingerprint, to publish and add to LEDGER_TRUSTED_KEYS: {rotation.new_fingerprint}\n"
             f"The old public key is kept in {rotation.kept_public_key}."
         )

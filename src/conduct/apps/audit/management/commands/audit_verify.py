@@ -1,4 +1,5 @@
-"""conduct audit verify [--records] [--checkpoint FILE.json | --published SEQ:HASH] [--export FILE --public-key KEY]
+"""conduct audit verify [--records] [--checkpoint FILE.json | --published SEQ:HASH]
+conduct audit verify --export FILE [--public-key KEY]
 
 Without --export: recompute the stored chain, compare it with the stored head and check every checkpoint's
 signature against the pinned keys (CONDUCT_HOME/keys, LEDGER_TRUSTED_KEYS; never a key from the database).
@@ -43,8 +44,8 @@ class Command(BaseCommand):
             self._verify_file(opts["export"], opts["public_key"])
             return
         result = ledger_verify(records=opts["records"], published=self._published(opts))
-        for problem in result.key_problems:
-            self.stderr.write(f"warning: {problem}")
+        for warning in result.key_problems:
+            self.stderr.write(f"warning: {warning}")
         if result.ok:
             self._report_ok(result)
             return
