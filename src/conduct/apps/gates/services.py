@@ -298,6 +298,7 @@ def _record(
             "subject_sha256": row.request_hash,
             "previous": row.previous_id,
         },
+        row=row,  # the entry's state hash from the row just inserted, without reading it back
     )
     if decision.outcome == Outcome.REVIEW and decision.referrals:
         cases = _open_review_cases(actor, row, decision, entry, audience)  # the decision's entry goes first
