@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import replace
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -350,3 +351,18 @@ def test_the_export_carries_the_latest_checkpoint_and_verifies_offline(tmp_path:
     assert json.loads(cp_file.read_text())["seq"] == published["seq"]
     with export.open() as fh:
         assert core_ledger.verify_export(fh, public_pem=key.read_bytes()).ok
+
+
+def test_a_checkpoint_is_signed_when_the_latest_is_older_than_the_hours_setting(
+    settings: Any, monkeypatch: Any
+) -> None:
+    from conduct.apps.audit import services
+
+    settings.LEDGER_CHECKPOINT_HOURS = 1
+    Checkpoint.objects.update(at=timezone.now() - timedelta(hours=2))
+    monkeypatch.setattr(services, "_next_hourly_check", 0.0)
+    entry = LedgerEntryFactory()
+    assert Checkpoint.objects.filter(reason="hourly", seq=entry.seq).exists()
+    LedgerEntryFactory()  # checked again a minute later at the earliest
+    assert Checkpoint.objects.filter(reason="hourly").count() == 1
+    assert ledger_verify().ok
