@@ -57,15 +57,24 @@ def trusted_fingerprints() -> frozenset[str]:
 
 
 def write_private_key(path: Path, private_pem: bytes) -> bool:
-    """Create the key file exclusively with mode 0600; False when it exists already (another process won)."""
+    """Create the key file with mode 0600, atomically: written whole to a temporary file, then linked into
+    place only if no key is there (a process killed half-way leaves no partial key behind). False when a key
+    exists already (another process won)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return False
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(private_pem)
-    return True
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(private_pem)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _read_private_pem(path: Path) -> bytes:
