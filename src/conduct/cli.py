@@ -15,10 +15,11 @@ def _resolve(argv: list[str]) -> list[str]:
     from django.core.management import get_commands
 
     commands = get_commands()
-    if len(argv) >= 3 and f"{argv[0]}_{argv[1]}_{argv[2]}" in commands:  # `access events import`
-        return [f"{argv[0]}_{argv[1]}_{argv[2]}", *argv[3:]]
-    if len(argv) >= 2 and f"{argv[0]}_{argv[1]}" in commands:
-        return [f"{argv[0]}_{argv[1]}", *argv[2:]]
+    words = [word.replace("-", "_") for word in argv[:3]]  # `audit rotate-key` -> audit_rotate_key
+    if len(words) >= 3 and "_".join(words[:3]) in commands:  # `access events import`
+        return ["_".join(words[:3]), *argv[3:]]
+    if len(words) >= 2 and "_".join(words[:2]) in commands:
+        return ["_".join(words[:2]), *argv[2:]]
     if (
         argv
         and argv[0]
@@ -61,7 +62,8 @@ def main(argv: list[str] | None = None) -> None:
             "  demo load                  load the demo organisation (idempotent)\n"
             "  users create NAME --role R [--unit U] [--password-stdin]\n"
             "  tokens create NAME [--scope read|read-write] [--expires-days N]\n"
-            "  audit verify [--export FILE --public-key KEY]   audit export [--out FILE]   audit checkpoint\n"
+            "  audit verify [--records] [--published SEQ:HASH] [--export FILE --public-key KEY]\n"
+            "  audit export [--out FILE]   audit checkpoint [--out FILE.json]   audit rotate-key\n"
             "  backup [--out FILE]        restore FILE [--force]\n"
             "  gate check GATE SUBJECT.json [--json] [--dry-run]   (exit 0 allow, 1 deny, 3 review, 2 invalid)\n"
             "  policy validate DIR        policy test DIR\n"

@@ -231,3 +231,7 @@ CONDUCT = {
     "GRANT_KEY_PATH": CONDUCT_HOME / "keys" / "grants_ed25519.pem",  # device-access grants (apps.access)
     "POLICY_DIR": envstr("POLICY_DIR", ""),
 }
+# The audit ledger (docs/audit-ledger.md): published fingerprints of trusted public keys; checkpoint cadence.
+LEDGER_TRUSTED_KEYS = envlist("LEDGER_TRUSTED_KEYS", [])
+LEDGER_CHECKPOINT_EVERY = envint("LEDGER_CHECKPOINT_EVERY", 1000, minimum=0)
+LEDGER_CHECKPOINT_HOURS = envint("LEDGER_CHECKPOINT_HOURS", 1, minimum=0)

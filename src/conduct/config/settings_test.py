@@ -14,3 +14,7 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# No automatic ledger checkpoints: a test module that swaps in a signing key of its own would meet ones
+# signed with the shared key (the ledger's tests turn them on where they test them).
+LEDGER_CHECKPOINT_EVERY = 0
+LEDGER_CHECKPOINT_HOURS = 0

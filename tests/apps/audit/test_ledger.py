@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -29,7 +30,7 @@ def _append(n: int) -> list[LedgerEntry]:
     ]
 
 
-def test_the_demo_chain_verifies():
+def test_the_demo_chain_verifies() -> None:
     result = ledger_verify()
     assert result.ok, result.reason
     assert result.verified == LedgerHead.objects.get().seq == LedgerEntry.objects.count()
@@ -49,7 +50,7 @@ TAMPERS = {
 
 
 @pytest.mark.parametrize("field", sorted(TAMPERS))
-def test_changing_any_stored_field_of_an_entry_is_caught_and_named(field, capsys):
+def test_changing_any_stored_field_of_an_entry_is_caught_and_named(field: Any, capsys: Any) -> None:
     entries = _append(3)
     victim = entries[1]
     LedgerEntry.objects.filter(pk=victim.pk).update(**TAMPERS[field](victim))
@@ -62,7 +63,7 @@ def test_changing_any_stored_field_of_an_entry_is_caught_and_named(field, capsys
     assert f"entry #{victim.seq}" in capsys.readouterr().err
 
 
-def test_deleting_the_last_entry_is_caught_by_the_stored_head():
+def test_deleting_the_last_entry_is_caught_by_the_stored_head() -> None:
     entries = _append(2)
     LedgerEntry.objects.filter(pk=entries[-1].pk).delete()
     result = ledger_verify()
@@ -70,7 +71,7 @@ def test_deleting_the_last_entry_is_caught_by_the_stored_head():
     assert result.first_bad_seq == entries[-1].seq
 
 
-def test_a_checkpoint_whose_signature_or_head_is_altered_fails():
+def test_a_checkpoint_whose_signature_or_head_is_altered_fails() -> None:
     _append(1)
     cp = checkpoint_create(actor="test")
     assert ledger_verify().ok
@@ -79,7 +80,7 @@ def test_a_checkpoint_whose_signature_or_head_is_altered_fails():
     assert not ledger_verify().ok
 
 
-def test_the_export_verifies_offline_and_fails_after_any_change(tmp_path, capsys):
+def test_the_export_verifies_offline_and_fails_after_any_change(tmp_path: Any, capsys: Any) -> None:
     _append(2)
     checkpoint_create(actor="test")
     export = tmp_path / "ledger.jsonl"
@@ -100,7 +101,7 @@ def test_the_export_verifies_offline_and_fails_after_any_change(tmp_path, capsys
     assert f"seq {record['seq']}" in capsys.readouterr().err
 
 
-def test_the_export_lists_every_entry_and_checkpoint():
+def test_the_export_lists_every_entry_and_checkpoint() -> None:
     checkpoint_create(actor="test")
     lines = [json.loads(line) for line in export_lines()]
     assert lines[0]["type"] == "header"
@@ -108,7 +109,7 @@ def test_the_export_lists_every_entry_and_checkpoint():
     assert sum(1 for line in lines if "action" in line) == LedgerEntry.objects.count()
 
 
-def test_the_daily_checkpoint_task_signs_once_a_day():
+def test_the_daily_checkpoint_task_signs_once_a_day() -> None:
     from conduct.apps.audit.tasks import daily_checkpoint
 
     daily_checkpoint.call()
@@ -117,7 +118,7 @@ def test_the_daily_checkpoint_task_signs_once_a_day():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_never_fork_or_leave_a_gap():
+def test_concurrent_writers_never_fork_or_leave_a_gap() -> None:
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("the in-memory SQLite test database takes shared-cache table locks; runs on PostgreSQL")
     """Parallel appends from several connections: one unbroken chain with no gaps (PostgreSQL locks the head
@@ -156,7 +157,7 @@ def test_concurrent_writers_never_fork_or_leave_a_gap():
     assert connection.vendor in {"sqlite", "postgresql"}
 
 
-def test_a_batch_appends_in_order_as_one_unbroken_run():
+def test_a_batch_appends_in_order_as_one_unbroken_run() -> None:
     from conduct.apps.audit.services import LedgerItem, ledger_append_many
 
     head = LedgerHead.objects.get()

@@ -8,9 +8,11 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conduct.apps.accounts.scoping import require
-from conduct.apps.apikit import Page, actor_of
+from conduct.apps.apikit import DbId, Page, actor_of
 from conduct.apps.audit import selectors, services
-from conduct.apps.audit.models import LedgerEntry
+from conduct.apps.audit.models import Checkpoint, LedgerEntry
+from conduct.apps.audit.verify import Published, PublishedError
+from conduct.apps.errors import Invalid, NotFound
 
 router = Router(tags=["audit ledger"])
 
@@ -36,6 +38,31 @@ class LedgerQuery(Schema):
     until: date | None = None
 
 
+class VerifyQuery(Schema):
+    records: bool = Field(False, description="Also reconcile every ledgered object with its latest entry")
+    published: str | None = Field(
+        None, max_length=100, description="A published checkpoint SEQ:HASH the ledger must still contain"
+    )
+
+
+class RecordCountOut(Schema):
+    object_type: str
+    checked: int
+    matched: int
+    mismatched: int
+    older: int = Field(description="Latest entry written before entries carried a state: not reconcilable")
+    unledgered: int = Field(description="No entry of its own (created by a bulk import)")
+    after_bulk: int = Field(description="Differs, but a later bulk import may have changed it")
+
+
+class RecordProblemOut(Schema):
+    object_type: str
+    object_id: str
+    seq: int | None
+    action: str
+    reason: str
+
+
 class VerifyOut(Schema):
     ok: bool
     verified: int
@@ -44,6 +71,14 @@ class VerifyOut(Schema):
     first_bad_seq: int | None
     reason: str
     checkpoints_checked: int
+    authenticated_seq: int | None
+    trusted_keys: list[str]
+    key_problems: list[str]
+    published_checked: bool
+    records_checked: bool
+    record_counts: list[RecordCountOut]
+    record_problems: list[RecordProblemOut]
+    record_problems_total: int
 
 
 class CheckpointOut(Schema):
@@ -65,10 +100,32 @@ def list_entries(request: HttpRequest, filters: Query[LedgerQuery]) -> object:
     return selectors.ledger_list(actor=actor, filters=selectors.LedgerFilters(**filters.dict()))
 
 
-@router.get("/ledger/verify", response=VerifyOut, summary="Recompute the chain and check checkpoints")
-def verify(request: HttpRequest) -> services.LedgerVerification:
+def verification_dict(result: services.LedgerVerification) -> dict[str, Any]:
+    """The verification as the API and the page show it."""
+    records = result.records
+    return {
+        **{name: getattr(result, name) for name in VerifyOut.model_fields if hasattr(result, name)},
+        "records_checked": records is not None,
+        "record_counts": [vars(c) for c in records.counts] if records else [],
+        "record_problems": [vars(p) for p in records.problems] if records else [],
+        "record_problems_total": records.problems_total if records else 0,
+    }
+
+
+@router.get(
+    "/ledger/verify",
+    response=VerifyOut,
+    summary="Recompute the chain; check checkpoints (pinned keys), a published checkpoint, the records",
+)
+def verify(request: HttpRequest, query: Query[VerifyQuery]) -> dict[str, Any]:
     require(actor_of(request), "ledger.verify")
-    return services.ledger_verify()
+    published = None
+    if query.published:
+        try:
+            published = Published.parse(query.published)
+        except PublishedError as exc:
+            raise Invalid(str(exc), fields={"published": str(exc)}) from None
+    return verification_dict(services.ledger_verify(records=query.records, published=published))
 
 
 @router.get("/ledger/checkpoints", response=list[CheckpointOut])
@@ -80,7 +137,7 @@ def list_checkpoints(request: HttpRequest) -> object:
 
 
 @router.post("/ledger/checkpoints", response={201: CheckpointOut}, summary="Sign the current head")
-def create_checkpoint(request: HttpRequest) -> Status:
+def create_checkpoint(request: HttpRequest) -> Status[Checkpoint]:
     actor = actor_of(request)
     require(actor, "ledger.checkpoint")
     return Status(201, services.checkpoint_create(actor=actor))
@@ -96,12 +153,10 @@ def export(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @router.get("/ledger/{seq}", response=EntryOut)
-def get_entry(request: HttpRequest, seq: int) -> LedgerEntry:
+def get_entry(request: HttpRequest, seq: DbId) -> LedgerEntry:
     actor = actor_of(request)
     require(actor, "ledger.view")
-    entry = selectors.ledger_list(actor=actor).filter(seq=seq).first()
+    entry: LedgerEntry | None = selectors.ledger_list(actor=actor).filter(seq=seq).first()
     if entry is None:
-        from conduct.apps.errors import NotFound
-
         raise NotFound(f"No ledger entry #{seq}.")
     return entry

@@ -19,6 +19,9 @@ class LedgerEntry(models.Model):
     summary = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # sha256 of the object's tracked fields just after the change (audit.reconcile); "" when the object
+    # type is not reconciled or the entry predates reconciliation. Hashed into the entry when set.
+    state = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]
@@ -40,7 +43,10 @@ class LedgerHead(models.Model):
 
 
 class Checkpoint(models.Model):
-    """The chain's head at `seq`, signed with the installation's Ed25519 key."""
+    """The chain's head at `seq`, signed with the installation's Ed25519 key.
+
+    `public_key_pem` records which key signed it, for people reading the row; verification never uses it: it
+    trusts only the keys in CONDUCT_HOME/keys (and LEDGER_TRUSTED_KEYS)."""
 
     seq = models.PositiveBigIntegerField()
     head_hash = models.CharField(max_length=64)
@@ -48,7 +54,7 @@ class Checkpoint(models.Model):
     key_id = models.CharField(max_length=64)
     signature = models.TextField()
     public_key_pem = models.TextField()
-    reason = models.CharField(max_length=40, default="on request")
+    reason = models.CharField(max_length=40, default="on request")  # on request, every N entries, hourly, ...
 
     class Meta:
         ordering = ["-seq", "-at"]

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import scoped
+from conduct.apps.audit import keys as ledger_keys
 from conduct.apps.audit.models import Checkpoint, LedgerEntry
+from conduct.apps.audit.verify import checkpoint_dict
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,17 @@ def checkpoint_list(*, actor: User) -> QuerySet[Checkpoint]:
 
 def object_history(*, actor: User, object_type: str, object_id: object) -> QuerySet[LedgerEntry]:
     return ledger_list(actor=actor, filters=LedgerFilters(object_type=object_type, object_id=str(object_id)))
+
+
+def latest_checkpoint() -> dict[str, object] | None:
+    """The latest signed checkpoint in its published form, for the transparency report and auditors:
+    {"type": "checkpoint", "seq", "head_hash", "at", "key_id", "signature", "key_fingerprint"}. Saved as a
+    file it is what `conduct audit verify --checkpoint FILE` takes; `f"{seq}:{head_hash}"` is what
+    `--published` takes. The fingerprint is the full sha256 of the signing key (LEDGER_TRUSTED_KEYS), from
+    the key folder; "" when that key is not there. Public facts: no actor needed. None before any
+    checkpoint."""
+    cp = Checkpoint.objects.order_by("-seq", "-at", "-pk").first()
+    if cp is None:
+        return None
+    key = ledger_keys.trusted_keys().keys.get(cp.key_id)
+    return {"type": "checkpoint", **checkpoint_dict(cp), "key_fingerprint": key.fingerprint if key else ""}

@@ -1,29 +1,66 @@
-"""The only writers of the ledger. Every other service calls `ledger_append` inside its transaction."""
+"""The only writers of the ledger. Every other service calls `ledger_append` inside its transaction.
+
+Also here: signing checkpoints (on request, every LEDGER_CHECKPOINT_EVERY entries and at least every
+LEDGER_CHECKPOINT_HOURS while the ledger grows), key rotation, and the export.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from conduct.apps.audit import keys as ledger_keys
+from conduct.apps.audit import reconcile
+from conduct.apps.audit.actions import LEDGER_KEY, LedgerAction
+from conduct.apps.audit.keys import signing_keys
 from conduct.apps.audit.models import Checkpoint, LedgerEntry, LedgerHead
+from conduct.apps.audit.verify import (
+    LedgerVerification,
+    Published,
+    checkpoint_dict,
+    iter_records,
+    ledger_verify,
+    signed_from_model,
+    to_record,
+)
 from conduct.core import ledger as core_ledger
+
+__all__ = [
+    "SYSTEM",
+    "KeyRotation",
+    "LedgerItem",
+    "LedgerVerification",
+    "Published",
+    "actor_label",
+    "checkpoint_create",
+    "checkpoint_dict",
+    "export_lines",
+    "in_transaction",
+    "iter_records",
+    "ledger_append",
+    "ledger_append_many",
+    "ledger_key_rotate",
+    "ledger_verify",
+    "signing_keys",
+    "to_record",
+]
 
 SYSTEM = "system"
 
 
 def actor_label(actor: Any) -> str:
-    """How an actor is named in the ledger: 'user:<id>:<username>', or a system actor's label ('cli', 'system')."""
+    """How an actor is named in the ledger: 'user:<id>:<username>', or a system actor's label ('cli')."""
     if actor is None:
         return SYSTEM
     if isinstance(actor, str):
@@ -39,38 +76,68 @@ def _jsonable(summary: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def to_record(entry: LedgerEntry) -> core_ledger.LedgerRecord:
-    return core_ledger.LedgerRecord(
-        seq=entry.seq,
-        at=entry.at,
-        actor=entry.actor,
-        action=entry.action,
-        object_type=entry.object_type,
-        object_id=entry.object_id,
-        summary=entry.summary,
-        prev_hash=entry.prev_hash,
-        hash=entry.hash,
-    )
-
-
 @dataclass(frozen=True)
 class LedgerItem:
-    """One entry to append: what was done to which object, and the facts worth keeping."""
+    """One entry to append: what was done to which object, and the facts worth keeping.
+
+    `row`: the object as just saved, when the caller holds it. For a reconciled object type (audit.reconcile)
+    the entry's state hash is then computed from it instead of read back from the database."""
 
     action: str
     object_type: str
     object_id: object
     summary: dict[str, Any] | None = None
+    row: models.Model | None = None
 
 
 def ledger_append(
-    *, actor: Any, action: str, object_type: str, object_id: object, summary: dict[str, Any] | None = None
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: object,
+    summary: dict[str, Any] | None = None,
+    row: models.Model | None = None,
 ) -> LedgerEntry:
-    """Append one entry to the chain. Joins the caller's transaction so the write and its entry commit together."""
-    return ledger_append_many(actor=actor, items=[LedgerItem(action, object_type, object_id, summary)])[0]
+    """Append one entry to the chain, in the caller's transaction: the write and its entry commit together."""
+    item = LedgerItem(action, object_type, object_id, summary, row)
+    return ledger_append_many(actor=actor, items=[item])[0]
 
 
-_ENTRY_FIELDS = ("seq", "at", "actor", "action", "object_type", "object_id", "summary", "prev_hash", "hash")
+_ENTRY_FIELDS = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "summary",
+    "prev_hash",
+    "hash",
+    "state",
+)
+
+
+def _states(items: Sequence[LedgerItem]) -> list[str | None]:
+    """Each item's state hash (None for an object type that is not reconciled, or an object not stored): from
+    the row the caller gave, else read back, one query per object type for the whole batch."""
+    states: list[str | None] = [None] * len(items)
+    wanted: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        spec = reconcile.tracked(item.object_type)
+        if spec is None:
+            continue
+        if item.row is not None:
+            states[index] = reconcile.state_of_instance(spec, item.row)
+        else:
+            wanted.setdefault(item.object_type, []).append(index)
+    for object_type, indexes in wanted.items():
+        spec = reconcile.tracked(object_type)
+        assert spec is not None
+        found = reconcile.states_from_rows(spec, [str(items[i].object_id) for i in indexes])
+        for i in indexes:
+            states[i] = found.get(str(items[i].object_id))
+    return states
 
 
 def ledger_append_many(*, actor: Any, items: Sequence[LedgerItem]) -> list[LedgerEntry]:
@@ -78,9 +145,13 @@ def ledger_append_many(*, actor: Any, items: Sequence[LedgerItem]) -> list[Ledge
 
     Every change in Conduct comes through here inside its transaction (on SQLite, while it holds the one
     writer's turn), so the three statements are plain SQL rather than built by the ORM each time; values
-    are prepared by the model's own fields, so what is stored is what the ORM would have stored."""
+    are prepared by the model's own fields, so what is stored is what the ORM would have stored. An entry
+    about a reconciled object carries its state hash (audit.reconcile). When the batch crosses a multiple of
+    LEDGER_CHECKPOINT_EVERY, or the last checkpoint is older than LEDGER_CHECKPOINT_HOURS, the new head is
+    signed in the same transaction."""
     if not items:
         return []
+    states = _states(items)
     with transaction.atomic(savepoint=False):  # part of the caller's change: no savepoint of its own
         head_sql = "SELECT seq, hash FROM audit_ledgerhead WHERE id = 1"
         if connection.features.has_select_for_update:
@@ -91,10 +162,11 @@ def ledger_append_many(*, actor: Any, items: Sequence[LedgerItem]) -> list[Ledge
         if row is None:
             raise LedgerHead.DoesNotExist("The ledger head is missing: run the migrations.")
         seq, prev_hash = int(row[0]), str(row[1])
+        start_seq = seq
         at = timezone.now()
         label = actor_label(actor)
         entries = []
-        for item in items:
+        for item, state in zip(items, states, strict=True):
             seq += 1
             record = core_ledger.LedgerRecord(
                 seq=seq,
@@ -106,6 +178,7 @@ def ledger_append_many(*, actor: Any, items: Sequence[LedgerItem]) -> list[Ledge
                 summary=_jsonable(item.summary or {}),
                 prev_hash=prev_hash,
                 hash="",
+                state=state,
             )
             prev_hash = core_ledger.compute_hash(record)
             entries.append(
@@ -119,12 +192,16 @@ def ledger_append_many(*, actor: Any, items: Sequence[LedgerItem]) -> list[Ledge
                     summary=record.summary,
                     prev_hash=record.prev_hash,
                     hash=prev_hash,
+                    state=state or "",
                 )
             )
         for start in range(0, len(entries), 500):  # well under every backend's limit on parameters
             _insert_entries(entries[start : start + 500])
         with connection.cursor() as cursor:
             cursor.execute("UPDATE audit_ledgerhead SET seq = %s, hash = %s WHERE id = 1", [seq, prev_hash])
+        reason = _checkpoint_due(start_seq, seq)
+        if reason:
+            _sign(seq=seq, head_hash=prev_hash, reason=reason)
     return entries
 
 
@@ -148,143 +225,66 @@ def _insert_entries(entries: list[LedgerEntry]) -> None:
         entry._state.db = connection.alias
 
 
-def iter_records(batch: int = 2000) -> Iterator[core_ledger.LedgerRecord]:
-    """Every entry in sequence order, read in batches so memory stays flat on long chains."""
-    last = 0
-    while True:
-        rows = list(LedgerEntry.objects.filter(seq__gt=last).order_by("seq")[:batch])
-        if not rows:
-            return
-        for row in rows:
-            yield to_record(row)
-        last = rows[-1].seq
+# --- checkpoints -------------------------------------------------------------------------------------------
+
+# The hourly check reads the latest checkpoint's time at most once a minute per process; between reads the
+# append path pays one comparison.
+_HOURLY_RECHECK = 60.0
+_next_hourly_check = 0.0
+_hourly_lock = threading.Lock()
 
 
-@dataclass(frozen=True)
-class LedgerVerification:
-    ok: bool
-    verified: int
-    head_seq: int
-    head_hash: str
-    first_bad_seq: int | None
-    reason: str
-    checkpoints_checked: int
+def _checkpoint_due(before: int, after: int) -> str | None:
+    """Why the head `after` must be signed now (the batch moved it from `before`), or None."""
+    global _next_hourly_check
+    every = int(getattr(settings, "LEDGER_CHECKPOINT_EVERY", 0) or 0)
+    if every and after // every > before // every:
+        return f"every {every} entries"
+    hours = int(getattr(settings, "LEDGER_CHECKPOINT_HOURS", 0) or 0)
+    now = time.monotonic()
+    if not hours or now < _next_hourly_check:
+        return None
+    with _hourly_lock:
+        _next_hourly_check = now + _HOURLY_RECHECK
+    latest = Checkpoint.objects.order_by("-pk").values_list("at", flat=True).first()
+    if latest is None or latest <= timezone.now() - timedelta(hours=hours):
+        return "hourly"
+    return None
 
 
-def ledger_verify() -> LedgerVerification:
-    """Recompute the whole chain, compare it with the stored head, and check every checkpoint."""
-    result = core_ledger.verify_chain(iter_records())
-    head = LedgerHead.objects.get(pk=1)
-    if not result.ok:
-        return LedgerVerification(
-            False, result.count, head.seq, head.hash, result.failed_seq, result.reason or "", 0
-        )
-    if result.count != head.seq or (head.seq and result.head_hash != head.hash):
-        return LedgerVerification(
-            False,
-            result.count,
-            head.seq,
-            head.hash,
-            result.count + 1 if result.count < head.seq else head.seq,
-            f"the stored head says #{head.seq} {head.hash[:12]}…, but the chain ends at #{result.count}",
-            0,
-        )
-    checked = 0
-    hashes = dict(
-        LedgerEntry.objects.filter(seq__in=Checkpoint.objects.values("seq")).values_list("seq", "hash")
+def _sign(
+    *,
+    seq: int,
+    head_hash: str,
+    reason: str,
+    private_pem: bytes | None = None,
+    public_pem: bytes | None = None,
+) -> Checkpoint:
+    """Sign "entry `seq` has hash `head_hash`" (the caller holds the head) and store the checkpoint. With the
+    installation's current key unless another is given (a key rotation signs with the old one)."""
+    if private_pem is None or public_pem is None:
+        private_pem, public_pem = signing_keys()
+    at: datetime = timezone.now()
+    signed = core_ledger.sign_checkpoint(private_pem, seq=seq, head_hash=head_hash, at=at)
+    return Checkpoint.objects.create(
+        seq=seq,
+        head_hash=head_hash,
+        at=at,
+        key_id=signed.checkpoint.key_id,
+        signature=signed.signature,
+        public_key_pem=public_pem.decode(),
+        reason=reason[:40],
     )
-    for cp in Checkpoint.objects.order_by("seq"):
-        signed = _signed_from_model(cp)
-        if not core_ledger.verify_checkpoint(cp.public_key_pem.encode(), signed):
-            return LedgerVerification(
-                False,
-                result.count,
-                head.seq,
-                head.hash,
-                cp.seq,
-                f"checkpoint at #{cp.seq} has a bad signature",
-                checked,
-            )
-        if hashes.get(cp.seq) != cp.head_hash:
-            return LedgerVerification(
-                False,
-                result.count,
-                head.seq,
-                head.hash,
-                cp.seq,
-                f"checkpoint at #{cp.seq} signed a head hash the chain no longer has",
-                checked,
-            )
-        checked += 1
-    return LedgerVerification(True, result.count, head.seq, head.hash, None, "", checked)
-
-
-def _signed_from_model(cp: Checkpoint) -> core_ledger.SignedCheckpoint:
-    return core_ledger.SignedCheckpoint.from_dict(checkpoint_dict(cp))
-
-
-def checkpoint_dict(cp: Checkpoint) -> dict[str, Any]:
-    return {
-        "seq": cp.seq,
-        "head_hash": cp.head_hash,
-        "at": cp.at.isoformat().replace("+00:00", "Z"),
-        "key_id": cp.key_id,
-        "signature": cp.signature,
-    }
-
-
-def signing_keys() -> tuple[bytes, bytes]:
-    """The installation's Ed25519 key pair: the private key is generated once into CONDUCT_HOME/keys
-    (created exclusively, so concurrent first uses agree on one key); the public key is derived from it."""
-    from cryptography.hazmat.primitives import serialization
-
-    private_path: Path = settings.CONDUCT["SIGNING_KEY_PATH"]
-    if not private_path.exists():
-        private_path.parent.mkdir(parents=True, exist_ok=True)
-        private_pem, _ = core_ledger.generate_keypair()
-        try:
-            fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first: use theirs
-        else:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(private_pem)
-    private_pem = private_path.read_bytes()
-    for _ in range(50):  # another process may still be writing it
-        if private_pem.strip().endswith(b"-----"):
-            break
-        time.sleep(0.02)
-        private_pem = private_path.read_bytes()
-    key = serialization.load_pem_private_key(private_pem, password=None)
-    public_pem = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    public_path = private_path.with_suffix(".pub.pem")
-    if not public_path.exists() or public_path.read_bytes() != public_pem:
-        public_path.write_bytes(public_pem)
-    return private_pem, public_pem
 
 
 @transaction.atomic
 def checkpoint_create(*, actor: Any, reason: str = "on request") -> Checkpoint:
     """Sign the current head of the chain. The checkpoint itself is then ledgered."""
-    private_pem, public_pem = signing_keys()
     head = LedgerHead.objects.select_for_update().get(pk=1)
-    at: datetime = timezone.now()
-    signed = core_ledger.sign_checkpoint(private_pem, seq=head.seq, head_hash=head.hash, at=at)
-    data = signed.to_dict()
-    cp = Checkpoint.objects.create(
-        seq=head.seq,
-        head_hash=head.hash,
-        at=at,
-        key_id=data["key_id"],
-        signature=data["signature"],
-        public_key_pem=public_pem.decode(),
-        reason=reason,
-    )
+    cp = _sign(seq=head.seq, head_hash=head.hash, reason=reason)
     ledger_append(
         actor=actor,
-        action="ledger.checkpoint",
+        action=LedgerAction.CHECKPOINT,
         object_type="checkpoint",
         object_id=cp.pk,
         summary={"seq": cp.seq, "head_hash": cp.head_hash, "key_id": cp.key_id, "reason": reason},
@@ -292,10 +292,70 @@ def checkpoint_create(*, actor: Any, reason: str = "on request") -> Checkpoint:
     return cp
 
 
+@dataclass(frozen=True)
+class KeyRotation:
+    old_key_id: str
+    new_key_id: str
+    new_fingerprint: str
+    entry: LedgerEntry  # the rotation entry
+    checkpoint: Checkpoint  # signed with the old key, covering the rotation entry
+    kept_public_key: str  # where the old public key is kept
+
+
+def ledger_key_rotate(*, actor: Any) -> KeyRotation:
+    """Replace the signing key. The rotation is a ledger entry naming both keys' fingerprints, signed with the
+    OLD key by a checkpoint right after it; every later checkpoint is signed with the new key. The old
+    public key stays in the key folder (verification keeps trusting it for the checkpoints it signed); the
+    old private key is gone. Publish the new fingerprint (LEDGER_TRUSTED_KEYS) with the next report."""
+    old_private, old_public = signing_keys()
+    old_fingerprint = core_ledger.public_key_fingerprint(old_public)
+    new_private, new_public = core_ledger.generate_keypair()
+    new_fingerprint = core_ledger.public_key_fingerprint(new_public)
+    path = ledger_keys.private_key_path()
+    kept = ledger_keys.kept_key_path(old_fingerprint[:16])
+    kept.write_bytes(old_public)
+    staged = path.with_name(f"{path.name}.{new_fingerprint[:16]}.new")
+    if not ledger_keys.write_private_key(staged, new_private):
+        raise FileExistsError(f"{staged} exists: another rotation is under way")
+    try:
+        with transaction.atomic():
+            entry = ledger_append(
+                actor=actor,
+                action=LedgerAction.KEY_ROTATE,
+                object_type=LEDGER_KEY,
+                object_id=new_fingerprint[:16],
+                summary={
+                    "from_key": old_fingerprint,
+                    "to_key": new_fingerprint,
+                    "to_public_key": new_public.decode(),
+                },
+            )
+            checkpoint = _sign(
+                seq=entry.seq,
+                head_hash=entry.hash,
+                reason="key rotation",
+                private_pem=old_private,
+                public_pem=old_public,
+            )
+        os.replace(staged, path)  # from here on, this and every other process signs with the new key
+    finally:
+        staged.unlink(missing_ok=True)
+    ledger_keys.public_key_path().write_bytes(new_public)
+    return KeyRotation(
+        old_key_id=old_fingerprint[:16],
+        new_key_id=new_fingerprint[:16],
+        new_fingerprint=new_fingerprint,
+        entry=entry,
+        checkpoint=checkpoint,
+        kept_public_key=str(kept),
+    )
+
+
 def export_lines() -> Iterator[str]:
     """The ledger as JSON lines for outside verification (docs/audit-ledger.md): a header, every entry in
-    order, and each signed checkpoint right after the entry it signs. Each line ends with a newline."""
-    checkpoints = [_signed_from_model(cp) for cp in Checkpoint.objects.order_by("seq", "at")]
+    order, and each signed checkpoint right after the entry it signs (the latest checkpoint among them:
+    compare it with the one published). Each line ends with a newline."""
+    checkpoints = [signed_from_model(cp) for cp in Checkpoint.objects.order_by("seq", "at")]
     return core_ledger.export_lines(iter_records(), checkpoints=checkpoints)
 
 

@@ -1,19 +1,20 @@
-"""Background work for the ledger: the daily signed checkpoint."""
+"""Background work for the ledger: the daily signed checkpoint (the append path signs the others)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 from django_tasks import task
 
+from conduct.apps.accounts.actors import SCHEDULER
 from conduct.apps.audit.models import Checkpoint
+from conduct.apps.audit.services import checkpoint_create
 
 
 @task()
 def daily_checkpoint() -> int | None:
     """Sign the head once a day; a second run on the same day does nothing."""
-    from conduct.apps.audit.services import checkpoint_create
-
     today = timezone.now().date()
     if Checkpoint.objects.filter(reason="daily", at__date=today).exists():
         return None
-    return checkpoint_create(actor="system", reason="daily").seq
+    seq: int = checkpoint_create(actor=SCHEDULER, reason="daily").seq
+    return seq

@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import can, require
 from conduct.apps.audit import selectors, services
+from conduct.apps.audit.verify import Published, PublishedError
 
 
 def _date(value: str | None) -> tuple[date | None, str | None]:
@@ -49,6 +51,7 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
         "checkpoints": selectors.checkpoint_list(actor=actor)[:5],
         "can_verify": can(actor, "ledger.verify"),
         "can_checkpoint": can(actor, "ledger.checkpoint"),
+        "latest_checkpoint": selectors.latest_checkpoint(),
         "verification": None,
     }
     template = "audit/_entries.html" if request.htmx else "audit/ledger.html"  # type: ignore[attr-defined]
@@ -60,7 +63,19 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
 def verify_view(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     require(actor, "ledger.verify")
-    result = services.ledger_verify()
+    published_text = (request.POST.get("published") or "").strip()[:200]
+    published = None
+    if published_text:
+        try:
+            published = Published.parse(published_text)
+        except PublishedError as exc:
+            return render(
+                request,
+                "audit/_verification.html",
+                {"verification": None, "error": _("Published checkpoint: %s") % exc},
+                status=422,
+            )
+    result = services.ledger_verify(records=bool(request.POST.get("records")), published=published)
     return render(request, "audit/_verification.html", {"verification": result})
 
 
@@ -70,5 +85,5 @@ def checkpoint_view(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     require(actor, "ledger.checkpoint")
     cp = services.checkpoint_create(actor=actor)
-    messages.success(request, f"Signed checkpoint at entry #{cp.seq}.")
+    messages.success(request, _("Signed checkpoint at entry #%(seq)s.") % {"seq": cp.seq})
     return redirect("ledger")

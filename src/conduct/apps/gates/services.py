@@ -317,6 +317,7 @@ def _record(
             "subject_sha256": row.request_hash,
             "previous": row.previous_id,
         },
+        row=row,  # the entry's state hash from the row just inserted, without reading it back
     )
     cases = (
         _request_review(actor, row, decision, entry, audience) if decision.outcome == Outcome.REVIEW else []

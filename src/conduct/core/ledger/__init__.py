@@ -8,6 +8,7 @@ from ._checkpoint import (
     Checkpoint,
     SignedCheckpoint,
     generate_keypair,
+    public_key_fingerprint,
     public_key_id,
     sign_checkpoint,
     verify_checkpoint,
@@ -29,6 +30,7 @@ from ._record import (
     record_from_json,
     record_to_json,
     seal_record,
+    state_hash,
 )
 from ._verify import VerifyResult, verify_chain
 
@@ -47,11 +49,13 @@ __all__ = [
     "export_lines",
     "generate_keypair",
     "header_line",
+    "public_key_fingerprint",
     "public_key_id",
     "record_from_json",
     "record_to_json",
     "seal_record",
     "sign_checkpoint",
+    "state_hash",
     "verify_chain",
     "verify_checkpoint",
     "verify_export",

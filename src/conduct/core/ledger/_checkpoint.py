@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from conduct.core._signing import generate_keypair as generate_keypair
@@ -34,6 +36,13 @@ _CHECKPOINT_KEYS = frozenset({"type", "seq", "head_hash", "at", "key_id", "signa
 def public_key_id(public_pem: bytes) -> str:
     """The key id: first 16 hex digits of sha256 over the raw 32-byte public key."""
     return key_id_of(load_public_key(public_pem))
+
+
+def public_key_fingerprint(public_pem: bytes) -> str:
+    """The key's published fingerprint: all 64 hex digits of sha256 over the raw 32-byte public key (the
+    key id is its first 16)."""
+    raw = load_public_key(public_pem).public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -21,6 +21,7 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 _AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 _STR_FIELDS = ("actor", "action", "object_type", "object_id")
 _ENTRY_KEYS = frozenset({"seq", "at", *_STR_FIELDS, "summary", "prev_hash", "hash"})
+_OPTIONAL_KEYS = frozenset({"state"})  # hashed only when present, so older entries keep their hashes
 
 
 class LedgerFormatError(ValueError):
@@ -40,6 +41,8 @@ class LedgerRecord:
     summary: Mapping[str, Any] = field(hash=False)  # JSON-able description of the change
     prev_hash: str  # hash of entry seq-1; GENESIS_HASH for seq 1
     hash: str  # sha256 hex of canonical_bytes(self)
+    # sha256 hex of the object's tracked fields just after this change (state_hash); None when not recorded.
+    state: str | None = None
 
 
 def format_at(at: datetime) -> str:
@@ -108,7 +111,18 @@ def _hashed_fields(record: LedgerRecord) -> dict[str, Any]:
         raise LedgerFormatError(f"summary: expected an object, found {type(record.summary).__name__}")
     fields["summary"] = _plain_json(record.summary, "summary")
     fields["prev_hash"] = check_hex64(record.prev_hash, where="prev_hash")
+    if record.state is not None:
+        fields["state"] = check_hex64(record.state, where="state")
     return fields
+
+
+def state_hash(values: Mapping[str, Any]) -> str:
+    """sha256 hex of an object's tracked fields as canonical JSON: what an entry's `state` holds, and what a
+    reconciliation recomputes from the stored row. Values must be plain JSON (times and dates as text)."""
+    if not isinstance(values, Mapping):
+        raise LedgerFormatError(f"state: expected an object, found {type(values).__name__}")
+    plain = _plain_json(values, "state")
+    return hashlib.sha256(dumps_canonical(plain).encode("utf-8")).hexdigest()
 
 
 def canonical_bytes(record: LedgerRecord) -> bytes:
@@ -131,6 +145,7 @@ def seal_record(
     object_id: str,
     summary: Mapping[str, Any],
     prev_hash: str,
+    state: str | None = None,
 ) -> LedgerRecord:
     """A new entry with its hash computed: what the appending service stores."""
     draft = LedgerRecord(
@@ -143,6 +158,7 @@ def seal_record(
         summary=summary,
         prev_hash=prev_hash,
         hash=GENESIS_HASH,
+        state=state,
     )
     return replace(draft, hash=compute_hash(draft))
 
@@ -192,7 +208,7 @@ def record_from_object(obj: Mapping[str, Any], *, where: str) -> LedgerRecord:
     missing = sorted(_ENTRY_KEYS - keys)
     if missing:
         raise LedgerFormatError(f"{where}: missing field(s) {', '.join(missing)}")
-    unknown = sorted(keys - _ENTRY_KEYS)
+    unknown = sorted(keys - _ENTRY_KEYS - _OPTIONAL_KEYS)
     if unknown:
         raise LedgerFormatError(f"{where}: unknown field(s) {', '.join(unknown)}")
     seq = obj["seq"]
@@ -207,6 +223,7 @@ def record_from_object(obj: Mapping[str, Any], *, where: str) -> LedgerRecord:
         at = parse_at(obj["at"])
         prev_hash = check_hex64(obj["prev_hash"], where="prev_hash")
         hash_ = check_hex64(obj["hash"], where="hash")
+        state = check_hex64(obj["state"], where="state") if "state" in obj else None
     except LedgerFormatError as exc:
         raise LedgerFormatError(f"{where}: {exc}") from None
     return LedgerRecord(
@@ -219,6 +236,7 @@ def record_from_object(obj: Mapping[str, Any], *, where: str) -> LedgerRecord:
         summary=obj["summary"],
         prev_hash=prev_hash,
         hash=hash_,
+        state=state,
     )
 
 

@@ -1,17 +1,37 @@
-"""conduct audit checkpoint — sign the current head of the ledger."""
+"""conduct audit checkpoint [--out FILE.json] — sign the current head of the ledger.
+
+--out writes the checkpoint in its published form (what `conduct audit verify --checkpoint FILE` takes);
+publish it, with the key's fingerprint, where auditors can get it independently of the system.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.apps.accounts.actors import CLI
+from conduct.apps.audit.selectors import latest_checkpoint
 from conduct.apps.audit.services import checkpoint_create
 
 
 class Command(BaseCommand):
     help = "Sign the ledger's current head with the installation's Ed25519 key."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--out", type=Path, help="Write the signed checkpoint here (JSON) to publish it")
+
     def handle(self, *args: Any, **opts: Any) -> None:
-        cp = checkpoint_create(actor="cli", reason="on request")
+        cp = checkpoint_create(actor=CLI, reason="on request")
         self.stdout.write(f"Signed checkpoint at entry #{cp.seq} ({cp.head_hash}) with key {cp.key_id}.")
+        published = latest_checkpoint()
+        if published is None:  # pragma: no cover - just signed
+            return
+        self.stdout.write(f"To publish: {published['seq']}:{published['head_hash']}")
+        if published["key_fingerprint"]:
+            self.stdout.write(f"Key fingerprint (LEDGER_TRUSTED_KEYS): {published['key_fingerprint']}")
+        if opts["out"]:
+            opts["out"].write_text(json.dumps(published, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            self.stderr.write(f"Wrote the checkpoint to {opts['out']}")

@@ -1,12 +1,17 @@
-"""conduct audit export [--out FILE] — the ledger as JSON lines with signed checkpoints."""
+"""conduct audit export [--out FILE] [--public-key-out KEY] [--checkpoint-out FILE.json]
+
+The ledger as JSON lines with signed checkpoints; optionally the public key and the latest checkpoint in its
+published form (with the key's fingerprint), to publish apart from the export."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.apps.audit.selectors import latest_checkpoint
 from conduct.apps.audit.services import export_lines, signing_keys
 
 
@@ -17,6 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, help="File to write (default: standard output)")
         parser.add_argument(
             "--public-key-out", type=Path, help="Also write the signing public key (PEM) here"
+        )
+        parser.add_argument(
+            "--checkpoint-out",
+            type=Path,
+            help="Also write the latest signed checkpoint (JSON) here, to publish",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -33,3 +43,7 @@ class Command(BaseCommand):
         if opts["public_key_out"]:
             opts["public_key_out"].write_bytes(signing_keys()[1])
             self.stderr.write(f"Wrote the public key to {opts['public_key_out']}")
+        if opts["checkpoint_out"]:
+            published = latest_checkpoint()
+            opts["checkpoint_out"].write_text(json.dumps(published, indent=2, sort_keys=True) + "\n")
+            self.stderr.write(f"Wrote the latest checkpoint to {opts['checkpoint_out']}")

@@ -1,8 +1,12 @@
-"""conduct audit verify [--export FILE --public-key KEY]
+"""conduct audit verify [--records] [--checkpoint FILE.json | --published SEQ:HASH]
+conduct audit verify --export FILE [--public-key KEY]
 
-Without options: recompute the stored chain and check every checkpoint. With --export: verify an exported
+Without --export: recompute the stored chain, compare it with the stored head and check every checkpoint's
+signature against the pinned keys (CONDUCT_HOME/keys, LEDGER_TRUSTED_KEYS; never a key from the database).
+--records also reconciles every ledgered object with its latest entry; --checkpoint / --published compare
+the ledger with a checkpoint published earlier, which shows a cut-off tail. With --export: verify an exported
 JSON-lines file offline (no database needed), checking its signed checkpoints against --public-key.
-Exits 0 when everything verifies, 1 naming the first entry that does not, 2 on unusable input.
+Exits 0 when everything verifies, 1 naming the first entry or object that does not, 2 on unusable input.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.apps.audit.services import LedgerVerification, ledger_verify
+from conduct.apps.audit.verify import Published, PublishedError
 from conduct.core import ledger as core_ledger
 
 
@@ -22,22 +28,73 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--export", type=Path, help="An exported JSON-lines file to verify offline")
         parser.add_argument("--public-key", type=Path, help="PEM public key that signed the checkpoints")
+        parser.add_argument(
+            "--records",
+            action="store_true",
+            help="Also reconcile every ledgered object with its latest entry",
+        )
+        published = parser.add_mutually_exclusive_group()
+        published.add_argument(
+            "--checkpoint", type=Path, help="A published checkpoint (JSON) the ledger must still contain"
+        )
+        published.add_argument("--published", help="A published checkpoint as SEQ:HASH")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["export"]:
             self._verify_file(opts["export"], opts["public_key"])
             return
-        from conduct.apps.audit.services import ledger_verify
-
-        result = ledger_verify()
+        result = ledger_verify(records=opts["records"], published=self._published(opts))
+        for warning in result.key_problems:
+            self.stderr.write(f"warning: {warning}")
         if result.ok:
-            self.stdout.write(
-                f"OK: {result.verified} entries verify; head #{result.head_seq} {result.head_hash}; "
-                f"{result.checkpoints_checked} signed checkpoints check out."
-            )
+            self._report_ok(result)
             return
         self.stderr.write(f"FAILED at entry #{result.first_bad_seq}: {result.reason}")
+        for problem in result.record_problems:
+            where = f"entry #{problem.seq}" if problem.seq is not None else "no entry"
+            self.stderr.write(f"  {problem.object_type} {problem.object_id} ({where}): {problem.reason}")
+        if result.records is not None and result.records.problems_total > len(result.record_problems):
+            self.stderr.write(f"  ... {result.records.problems_total - len(result.record_problems)} more")
         sys.exit(1)
+
+    def _published(self, opts: dict[str, Any]) -> Published | None:
+        try:
+            if opts["published"]:
+                return Published.parse(opts["published"])
+            if opts["checkpoint"]:
+                path: Path = opts["checkpoint"]
+                if not path.is_file():
+                    self.stderr.write(f"--checkpoint {path}: no such file")
+                    sys.exit(2)
+                return Published.from_json(path.read_text(encoding="utf-8"))
+        except (PublishedError, UnicodeDecodeError) as exc:
+            option = "--published" if opts["published"] else "--checkpoint"
+            self.stderr.write(f"{option}: {exc}")
+            sys.exit(2)
+        return None
+
+    def _report_ok(self, result: LedgerVerification) -> None:
+        signed = (
+            f"signed through #{result.authenticated_seq}"
+            if result.authenticated_seq is not None
+            else "none signed"
+        )
+        self.stdout.write(
+            f"OK: {result.verified} entries verify; head #{result.head_seq} {result.head_hash}; "
+            f"{result.checkpoints_checked} signed checkpoints check out against the trusted keys "
+            f"({', '.join(result.trusted_keys) or 'none'}); {signed}."
+        )
+        if result.published_checked:
+            self.stdout.write(
+                "The published checkpoint is in the ledger: nothing before it was cut off or changed."
+            )
+        if result.records is not None:
+            for c in result.records.counts:
+                self.stdout.write(
+                    f"  {c.object_type}: {c.checked} checked, {c.matched} match, {c.older} not reconcilable "
+                    f"(older entry), {c.unledgered} imported without an entry, {c.after_bulk} changed by an "
+                    "import since their entry"
+                )
 
     def _verify_file(self, path: Path, key_path: Path | None) -> None:
         if not path.is_file():
