@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 import yaml
 
+from conduct.core._yaml import line_of
 from conduct.core.catalog._errors import CatalogError, Problem
 from conduct.core.catalog._model import (
     Annex,
@@ -25,8 +26,8 @@ from conduct.core.catalog._model import (
     Requirement,
     RequirementMapping,
 )
+from conduct.core.catalog._nodes import NodeReader, compose
 from conduct.core.catalog._urn import ID_PATTERN, SLUG_PATTERN, URN_PATTERN, URN_PREFIX
-from conduct.core.catalog._yaml import NodeReader, compose, line_of
 
 MAPPINGS_DIR = "mappings"
 

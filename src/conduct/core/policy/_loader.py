@@ -12,6 +12,8 @@ from typing import Any
 
 import cel
 
+from conduct.core._yaml import LocatedDict, LocatedList, YamlProblem, load_located
+
 from ._compile import Rewritten, expand, macro_bindings, read_paths, rewrite, unroll
 from ._decision import OUTCOMES, SEVERITIES
 from ._errors import PolicyError, PolicyProblem
@@ -22,7 +24,6 @@ from ._reference import ReferenceData, load_reference_data
 from ._screening import ScreeningHit
 from ._subjects import GATES, normalize_subject
 from ._template import Template, is_path, parse_template
-from ._yaml import LocatedDict, LocatedList, YamlProblem, load_yaml
 
 URN_PATTERN = re.compile(r"^urn:conduct:([a-z0-9]+(?:_[a-z0-9]+)*):([A-Za-z0-9][A-Za-z0-9._-]*)$")
 RULE_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
@@ -206,7 +207,7 @@ class _PackReader:
 
     def read_file(self, name: str, raw: bytes) -> None:
         try:
-            data = load_yaml(raw.decode("utf-8"))
+            data = load_located(raw.decode("utf-8"))
         except UnicodeDecodeError:
             self.problem(name, None, None, "not UTF-8 text")
             return

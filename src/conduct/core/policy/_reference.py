@@ -14,10 +14,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from conduct.core._yaml import LocatedDict, LocatedList, YamlProblem, load_located
 from conduct.datafiles import data_dir as shipped_data_dir
 
 from ._errors import PolicyError, PolicyProblem
-from ._yaml import LocatedDict, LocatedList, YamlProblem, load_yaml
 
 DEFAULT_DATA_DIR = shipped_data_dir()  # the repository's data/ folder, or CONDUCT_DATA_DIR
 
@@ -223,7 +223,7 @@ class _Reader:
         if text is None:
             return None
         try:
-            data = load_yaml(text)
+            data = load_located(text)
         except YamlProblem as exc:
             self.problem(name, exc.line, exc.message)
             return None
