@@ -285,7 +285,7 @@ def test_the_cli_creates_a_liaison_scoped_to_a_unit_with_a_password_from_stdin(m
     assert user.check_password(STRONG)
     assert ledger_count() == before + 1
     entry = last_entry()
-    assert (entry.action, entry.actor, entry.summary["scope_units"]) == ("user.create", "system", ["br-uk"])
+    assert (entry.action, entry.actor, entry.summary["scope_units"]) == ("user.create", "cli", ["br-uk"])
     assert STRONG not in str(entry.summary)
 
 

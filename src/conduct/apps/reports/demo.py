@@ -7,11 +7,17 @@ from typing import Any
 
 from django.db import transaction
 
+from conduct.apps.accounts.actors import DEMO
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.catalog import services as catalog
 from conduct.apps.catalog.models import Assessment, Control
 from conduct.apps.reports import risks
 from conduct.apps.reports.models import RiskLink, SalientRisk
+from conduct.apps.suppliers.models import Finding, Supplier
+
+# catalog's services still read None as the system (and would store a SystemActor as an owner): DEMO once
+# they take an Actor.
+_CATALOG_DEMO = None
 
 
 @transaction.atomic
@@ -21,7 +27,7 @@ def load_demo_risks(spec: dict[str, Any]) -> int:
         if Control.objects.filter(code=c["code"]).exists():
             continue
         catalog.control_create(
-            actor=None,
+            actor=_CATALOG_DEMO,
             code=c["code"],
             title=c["title"],
             dimension=c["dimension"],
@@ -34,10 +40,8 @@ def load_demo_risks(spec: dict[str, Any]) -> int:
     for r in spec.get("salient_risks", []):
         if SalientRisk.objects.filter(code=r["code"]).exists():
             continue
-        from conduct.apps.suppliers.models import Finding, Supplier
-
         risk = risks.risk_create(
-            actor=None,
+            actor=DEMO,
             code=r["code"],
             org_unit=OrgUnit.objects.get(code=r["unit"]),
             title=r["title"],
@@ -58,7 +62,7 @@ def load_demo_risks(spec: dict[str, Any]) -> int:
         for finding in Finding.objects.filter(requirement__in=r.get("findings", [])):
             if not RiskLink.objects.filter(risk=risk, finding=finding).exists():
                 risks.risk_link(
-                    actor=None,
+                    actor=DEMO,
                     risk=risk,
                     kind="finding",
                     target_id=finding.pk,
@@ -68,11 +72,11 @@ def load_demo_risks(spec: dict[str, Any]) -> int:
         if Assessment.objects.filter(title=a["title"]).exists():
             continue
         assessment = catalog.assessment_create(
-            actor=None, framework=a["framework"], scope_kind=a["scope"], title=a["title"]
+            actor=_CATALOG_DEMO, framework=a["framework"], scope_kind=a["scope"], title=a["title"]
         )
         for result in a.get("results", []):
             catalog.result_record(
-                actor=None,
+                actor=_CATALOG_DEMO,
                 assessment=assessment,
                 urn=result["urn"],
                 status=result["status"],

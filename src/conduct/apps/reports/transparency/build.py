@@ -16,8 +16,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conduct.apps.accounts.models import User
-from conduct.apps.audit.services import checkpoint_create, checkpoint_dict, ledger_append, signing_keys
+from conduct.apps.accounts.actors import Actor, as_actor
+from conduct.apps.audit.services import (
+    actor_label,
+    checkpoint_create,
+    checkpoint_dict,
+    ledger_append,
+    signing_keys,
+)
+from conduct.apps.errors import Conflict, Invalid
+from conduct.apps.reports.ledger_actions import ReportsAction
 from conduct.apps.reports.models import Report, ReportState
 from conduct.apps.reports.transparency import manifest as mf
 from conduct.apps.reports.transparency.figures import Figures, compute_figures
@@ -40,8 +48,6 @@ class Built:
 
 def _check_out_dir(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        from conduct.apps.errors import Conflict
-
         raise Conflict(
             f"{out} is not an empty folder; a published report is never overwritten.", code="not_empty"
         )
@@ -49,15 +55,14 @@ def _check_out_dir(out: Path) -> None:
 
 def build_report(
     *,
-    actor: User | None,
+    actor: Actor | None,
     year: int,
     out: Path,
     report: Report | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Built:
     """Build the report for `year` into `out` (new or empty) and publish it. Raises ServiceError on bad input."""
-    from conduct.apps.errors import Invalid
-
+    actor = as_actor(actor)
     if not 2000 <= year <= timezone.localdate().year:
         raise Invalid(
             "No report for that year.", fields={"year": f"A year from 2000 to {timezone.localdate().year}."}
@@ -102,7 +107,7 @@ def build_report(
 @transaction.atomic
 def _publish(
     *,
-    actor: User | None,
+    actor: Actor,
     year: int,
     out: Path,
     names: list[str],
@@ -113,10 +118,10 @@ def _publish(
     files = mf.file_entries(out, names)
     digest = mf.content_digest(files)
     if report is None:
-        report = Report.objects.create(year=year, state=ReportState.BUILDING, requested_by=_label(actor))
+        report = Report.objects.create(year=year, state=ReportState.BUILDING, requested_by=actor_label(actor))
     entry = ledger_append(
         actor=actor,
-        action="report.publish",
+        action=ReportsAction.REPORT_PUBLISH,
         object_type="report",
         object_id=report.pk,
         summary={
@@ -157,7 +162,7 @@ def _publish(
     report.save()
     ledger_append(
         actor=actor,
-        action="report.seal",
+        action=ReportsAction.REPORT_SEAL,
         object_type="report",
         object_id=report.pk,
         summary={
@@ -168,9 +173,3 @@ def _publish(
         },
     )
     return report
-
-
-def _label(actor: User | None) -> str:
-    from conduct.apps.audit.services import actor_label
-
-    return actor_label(actor)
