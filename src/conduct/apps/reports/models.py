@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from conduct.apps.accounts.models import OrgUnit, User
+from conduct.apps.governance.models import HumanRight
 
 
 class RiskDimension(models.TextChoices):
@@ -19,7 +20,7 @@ class RiskStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
-def _rating() -> models.PositiveSmallIntegerField:  # type: ignore[type-arg]
+def _rating() -> models.PositiveSmallIntegerField[int, int]:
     return models.PositiveSmallIntegerField()
 
 
@@ -66,8 +67,6 @@ class SalientRisk(models.Model):
 
     @property
     def rights_display(self) -> list[str]:
-        from conduct.apps.governance.models import HumanRight
-
         labels = dict(HumanRight.choices)
         return [labels.get(r, r) for r in self.rights]
 

@@ -13,13 +13,11 @@ from datetime import date, datetime
 from typing import Any
 
 from conduct.apps.reports.transparency.ungp_index import GRIEVANCE_QUESTIONS, SECTION_TITLES, UNGP_RF_SECTIONS
+from conduct.core import policy
+from conduct.core.risk import heatmap
 
-GATES = (
-    ("sales_deal", "Sales deal"),
-    ("app_launch", "App launch"),
-    ("product_release", "Product release"),
-    ("supplier_onboarding", "Supplier onboarding"),
-)
+# The gates as the policy engine names them, labelled for the report ("sales_deal" -> "Sales deal").
+GATES = tuple((gate, gate.replace("_", " ").capitalize()) for gate in policy.GATES)
 OUTCOMES = (("allow", "Allow"), ("review", "Review"), ("deny", "Deny"))
 STANDARDS = (("sa8000", "SA8000"), ("iso_45001", "ISO 45001"), ("iso_14001", "ISO 14001"))
 DIMENSIONS = (
@@ -205,8 +203,6 @@ def _governance(i: ReportInputs) -> list[Table]:
 def _risks(
     i: ReportInputs,
 ) -> tuple[list[Table], tuple[tuple[dict[str, Any], ...], ...], list[dict[str, Any]]]:
-    from conduct.core.risk import heatmap
-
     grid = [
         [
             {
