@@ -44,7 +44,7 @@ Actor: TypeAlias = "User | SystemActor"
 
 def request_actor(request: HttpRequest) -> User:
     """The signed-in user of a page or API request (the login middleware has already refused anonymous ones)."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     return user
 
 

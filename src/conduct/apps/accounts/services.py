@@ -367,7 +367,7 @@ def token_create(
     actor: Actor | None,
     user: User,
     name: str,
-    scope: str = TokenScope.READ,
+    scope: str = str(TokenScope.READ),
     expires_days: int | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns the row and the secret, which is never stored or shown again."""

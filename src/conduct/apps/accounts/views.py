@@ -97,7 +97,7 @@ def orgunit_list_view(request: HttpRequest) -> HttpResponse:
         filters=selectors.OrgUnitFilters(kind=request.GET.get("kind") or None, q=request.GET.get("q")),
     )
     form = OrgUnitForm(units=selectors.orgunit_list(actor=actor)) if can(actor, "orgunits.change") else None
-    template = "accounts/_orgunit_rows.html" if request.htmx else "accounts/orgunits.html"  # type: ignore[attr-defined]
+    template = "accounts/_orgunit_rows.html" if request.htmx else "accounts/orgunits.html"
     return render(request, template, {"units": units, "form": form})
 
 

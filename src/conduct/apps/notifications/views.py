@@ -35,7 +35,7 @@ def notification_read_view(request: HttpRequest, notification_id: int) -> HttpRe
         and url_has_allowed_host_and_scheme(notification.link, None)
     ):
         return redirect(notification.link)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "notifications/_item.html", {"n": notification})
     return redirect("notifications")
 

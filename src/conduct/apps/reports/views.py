@@ -211,7 +211,7 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
     require(actor, "reports.view")
     report = selectors.report_get(actor=actor, report_id=report_id)
     context = {"report": report, "done": report.state in (ReportState.PUBLISHED, ReportState.FAILED)}
-    template = "reports/_report_status.html" if request.htmx else "reports/report.html"  # type: ignore[attr-defined]
+    template = "reports/_report_status.html" if request.htmx else "reports/report.html"
     return render(request, template, context)
 
 

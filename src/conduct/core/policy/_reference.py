@@ -350,8 +350,9 @@ class _Reader:
         entries = data.get("capabilities") if data is not None else None
         if data is not None and not isinstance(entries, LocatedList):
             self.problem(name, data.line, "expected `capabilities`: a list")
-        for index, entry in enumerate(entries if isinstance(entries, LocatedList) else []):
-            line = entries.line_of(index)  # type: ignore[union-attr]
+        listed = entries if isinstance(entries, LocatedList) else LocatedList()
+        for index, entry in enumerate(listed):
+            line = listed.line_of(index)
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
                 self.problem(name, line, "each capability needs an `id`")
                 continue
@@ -383,8 +384,9 @@ class _Reader:
         if data is not None and not isinstance(entries, LocatedList):
             self.problem(name, data.line, "expected `regions`: a list")
         regions: list[Region] = []
-        for index, entry in enumerate(entries if isinstance(entries, LocatedList) else []):
-            line = entries.line_of(index)  # type: ignore[union-attr]
+        listed = entries if isinstance(entries, LocatedList) else LocatedList()
+        for index, entry in enumerate(listed):
+            line = listed.line_of(index)
             region = self.read_region(name, line, entry, codes)
             if region is not None:
                 regions.append(region)

@@ -203,7 +203,7 @@ def _governance(i: ReportInputs) -> list[Table]:
 def _risks(
     i: ReportInputs,
 ) -> tuple[list[Table], tuple[tuple[dict[str, Any], ...], ...], list[dict[str, Any]]]:
-    grid = [
+    grid: list[list[dict[str, Any]]] = [
         [
             {
                 "severity": c.severity,

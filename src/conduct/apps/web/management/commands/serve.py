@@ -78,7 +78,7 @@ def _run_gunicorn(*, bind: str, workers: int, threads: int) -> None:
 
     from conduct.config.wsgi import application
 
-    class App(BaseApplication):  # type: ignore[misc]
+    class App(BaseApplication):
         def load_config(self) -> None:
             settings = {
                 "bind": bind,
