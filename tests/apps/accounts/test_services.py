@@ -1,4 +1,5 @@
-"""Organisation services: validation, the materialised path, liaison coverage, the users CLI, and the ledger."""
+"""Organisation services: validation, the materialised path, liaison coverage, the users CLI, and the
+ledger."""
 
 from __future__ import annotations
 

@@ -20,7 +20,8 @@ SystemName = Literal["cli", "scheduler", "demo", "device", "system"]
 
 @dataclass(frozen=True)
 class SystemActor:
-    """A named actor that is not a person: `cli`, `scheduler` (background tasks), `demo`, `device`, `system`."""
+    """A named actor that is not a person: `cli`, `scheduler` (background tasks), `demo`, `device`,
+    `system`."""
 
     name: SystemName
 
@@ -43,7 +44,8 @@ Actor: TypeAlias = "User | SystemActor"
 
 
 def request_actor(request: HttpRequest) -> User:
-    """The signed-in user of a page or API request (the login middleware has already refused anonymous ones)."""
+    """The signed-in user of a page or API request (the login middleware has already refused anonymous
+    ones)."""
     user: User = request.user
     return user
 

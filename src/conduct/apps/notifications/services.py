@@ -1,4 +1,5 @@
-"""Writes for notifications: `notify` (called by other services inside their transaction) and the inbox actions.
+"""Writes for notifications: `notify` (called by other services inside their transaction) and the inbox
+actions.
 
 Email is sent by a background task, never on the request path, and only for a change that committed: with
 the database task backend (the default) the task row is written in the change's own transaction (an outbox:

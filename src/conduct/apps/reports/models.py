@@ -1,4 +1,5 @@
-"""The human-rights risk register (salient issues rated by UNGP salience) and the published transparency reports."""
+"""The human-rights risk register (salient issues rated by UNGP salience) and the published transparency
+reports."""
 
 from __future__ import annotations
 

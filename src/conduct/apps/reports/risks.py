@@ -56,7 +56,8 @@ def _clean(fields: dict[str, Any], errors: dict[str, str], *, creating: bool) ->
             unknown = sorted(set(rights) - _rights())
             if unknown:
                 errors["rights"] = (
-                    f"Unknown rights: {', '.join(map(str, unknown))}; expected {', '.join(sorted(_rights()))}."
+                    f"Unknown rights: {', '.join(map(str, unknown))}; expected "
+                    f"{', '.join(sorted(_rights()))}."
                 )
             out["rights"] = sorted(set(rights))
     for name in RATINGS:

@@ -1,4 +1,5 @@
-"""Load and validate the framework library directory: `<dir>/*.yaml` frameworks and `<dir>/mappings/*.yaml`."""
+"""Load and validate the framework library directory: `<dir>/*.yaml` frameworks and
+`<dir>/mappings/*.yaml`."""
 
 from __future__ import annotations
 
@@ -146,7 +147,8 @@ def _decode(source: _SourceFile, problems: list[Problem]) -> str | None:
         return None
 
 
-# ---------------------------------------------------------------------------------------------------- frameworks
+# ----------------------------------------------------------------------------------------------------
+# frameworks
 
 
 def _load_framework(
@@ -195,7 +197,8 @@ def _load_framework(
             other, other_line = seen_ids[folded]
             reader.report(
                 item,
-                f"requirement id {requirement.id!r} differs only in letter case from {other!r} (line {other_line})",
+                f"requirement id {requirement.id!r} differs only in letter case from {other!r} (line "
+                f"{other_line})",
             )
             continue
         seen_urns[requirement.urn] = line
@@ -427,7 +430,8 @@ def _read_requirement(
         return None
     urn, requirement_id = urn_and_id
     if len(reader.problems) > before:
-        # Keep the URN known when only other fields are wrong, so mapping checks stay quiet (see _load_framework).
+        # Keep the URN known when only other fields are wrong, so mapping checks stay quiet (see
+        # _load_framework).
         return _placeholder(urn, slug, requirement_id)
     assert title and summary and dimension and check and evidence
     return Requirement(
@@ -463,7 +467,8 @@ def _placeholder(urn: str, slug: str, requirement_id: str) -> Requirement:
     )
 
 
-# ------------------------------------------------------------------------------------------------------ mappings
+# ------------------------------------------------------------------------------------------------------
+# mappings
 
 
 @dataclass(frozen=True)
@@ -560,7 +565,8 @@ def _check_duplicate_mappings(mappings: list[_LocatedMapping], problems: list[Pr
                 Problem(
                     entry.display,
                     entry.line,
-                    f"{entry.mapping.from_urn} and {entry.mapping.to_urn} are already mapped at {first.display}:{first.line}",
+                    f"{entry.mapping.from_urn} and {entry.mapping.to_urn} are already mapped at "
+                    f"{first.display}:{first.line}",
                 )
             )
             continue

@@ -26,7 +26,8 @@ class Dimension(StrEnum):
 
 
 class CheckMethod(StrEnum):
-    """How conformance can be checked: from structured data or device tests, with a reviewer, or by a person."""
+    """How conformance can be checked: from structured data or device tests, with a reviewer, or by a
+    person."""
 
     AUTOMATIC = "automatic"
     ASSISTED = "assisted"
@@ -52,8 +53,10 @@ class FrameworkKind(StrEnum):
 class Relation(StrEnum):
     """How two requirements relate.
 
-    `equivalent`: they ask for the same thing. `subset`: everything the `from` requirement asks for is also asked
-    for by the `to` requirement, so meeting `to` meets `from`. `related`: they overlap; evidence for one informs
+    `equivalent`: they ask for the same thing. `subset`: everything the `from` requirement asks for is also
+    asked
+    for by the `to` requirement, so meeting `to` meets `from`. `related`: they overlap; evidence for one
+    informs
     the other but does not settle it.
     """
 

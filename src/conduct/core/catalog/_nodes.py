@@ -27,7 +27,8 @@ def compose(text: str, path: str, problems: list[Problem]) -> yaml.Node | None:
 class NodeReader:
     """Checks the shape of YAML nodes for one file, recording problems instead of raising.
 
-    Readers take `None` for a key that is absent (already reported by `mapping` when required) and return None.
+    Readers take `None` for a key that is absent (already reported by `mapping` when required) and return
+    None.
     """
 
     def __init__(self, path: str, problems: list[Problem]) -> None:

@@ -101,10 +101,12 @@ def _links_by_urn(mappings: Iterable[RequirementMapping]) -> dict[str, list[tupl
 def to_oscal_catalog(framework: Framework, mappings: Iterable[RequirementMapping] = ()) -> dict[str, Any]:
     """The framework as an OSCAL 1.1 catalog: `{"catalog": {...}}`, ready for json.dumps.
 
-    Controls are grouped by section when every requirement has one, otherwise by dimension. Each control carries
+    Controls are grouped by section when every requirement has one, otherwise by dimension. Each control
+    carries
     the requirement's URN (`alt-identifier`), its dimension, check method and confidence as properties, the
     summary as its statement and the evidence examples as guidance. Mappings touching the framework become
-    control links whose href is the other requirement's URN. Output depends only on the inputs: the catalog uuid
+    control links whose href is the other requirement's URN. Output depends only on the inputs: the catalog
+    uuid
     is a uuid5 of the framework URN and content hash, resource uuids are uuid5s of the framework URN.
     """
     links = _links_by_urn(mappings)

@@ -33,7 +33,8 @@ _HEADER_KEYS = frozenset({"type", "format", "version", "start_seq", "prev_hash"}
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ExportVerifyResult:
-    """Outcome of verify_export; on failure `reason` names the first problem, `line` and `failed_seq` where."""
+    """Outcome of verify_export; on failure `reason` names the first problem, `line` and `failed_seq`
+    where."""
 
     ok: bool
     entries_verified: int
@@ -269,7 +270,8 @@ def verify_export(
             seq = min(state.pending)
             label = state.pending[seq][0][0]
             raise _Failure(
-                f"{label}: checkpoint at seq {seq} has no entry in the export (it ends at seq {cursor.head_seq})",
+                f"{label}: checkpoint at seq {seq} has no entry in the export (it ends at seq "
+                f"{cursor.head_seq})",
                 seq=seq,
             )
     except _Failure as failure:

@@ -1,4 +1,5 @@
-"""Gate policy engine: YAML rule packs with CEL conditions, evaluated over derived facts into explainable decisions.
+"""Gate policy engine: YAML rule packs with CEL conditions, evaluated over derived facts into explainable
+decisions.
 
 pack = load_pack("data/policies/default")
 decision = pack.evaluate("sales_deal", subject, screener=my_screener, today=date(2026, 11, 28))

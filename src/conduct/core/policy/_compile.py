@@ -119,7 +119,8 @@ def macro_bindings(expression: str) -> set[str]:
 
 @dataclass
 class Node:
-    """What a rule needs of a value: all of it, or some fields, or list elements (`[]`), or only a list's size."""
+    """What a rule needs of a value: all of it, or some fields, or list elements (`[]`), or only a list's
+    size."""
 
     whole: bool = False
     size_only: bool = False
@@ -152,7 +153,8 @@ def project(value: Any, node: Node) -> Any:
 
 
 def projector(node: Node) -> Callable[[Any], Any]:
-    """`project(value, node)` as a function made once per node: the same result, without re-reading the node."""
+    """`project(value, node)` as a function made once per node: the same result, without re-reading the
+    node."""
     if node.whole:
         return _same
     element = node.children.get("[]")

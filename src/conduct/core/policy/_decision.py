@@ -88,7 +88,8 @@ class EvaluationError:
 
 @dataclass(frozen=True)
 class Referral:
-    """A queue the case goes to (a committee slug, or the compliance officers' queue) and the rules sending it."""
+    """A queue the case goes to (a committee slug, or the compliance officers' queue) and the rules sending
+    it."""
 
     to: str
     rules: tuple[str, ...]
@@ -99,7 +100,8 @@ class Referral:
 
 @dataclass(frozen=True)
 class Decision:
-    """A gate decision. `outcome` is the strongest outcome among the reasons; any error makes it at least review."""
+    """A gate decision. `outcome` is the strongest outcome among the reasons; any error makes it at least
+    review."""
 
     gate: str
     outcome: str
@@ -160,7 +162,8 @@ def build_decision(
         if reason.outcome == "allow":
             continue
         conditions.update(dict.fromkeys(reason.conditions))
-        # A review goes to its committee or the officers' queue; a deny is final unless the rule names a committee.
+        # A review goes to its committee or the officers' queue; a deny is final unless the rule names a
+        # committee.
         if reason.outcome == "review" or reason.refer_to:
             queues.setdefault(reason.refer_to or DEFAULT_QUEUE, {})[reason.rule] = None
     for error in errors:

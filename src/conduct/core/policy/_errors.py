@@ -22,7 +22,8 @@ class PolicyProblem:
 
 
 class PolicyError(Exception):
-    """A pack (or its reference data) failed to load; `problems` lists every problem found, not just the first."""
+    """A pack (or its reference data) failed to load; `problems` lists every problem found, not just the
+    first."""
 
     def __init__(self, problems: Iterable[PolicyProblem]) -> None:
         self.problems: tuple[PolicyProblem, ...] = tuple(problems)
@@ -33,7 +34,8 @@ class PolicyError(Exception):
 
 @dataclass(frozen=True)
 class FieldError:
-    """One bad field in a gate subject; `path` is written like `parties[1].country` ("" for the subject itself)."""
+    """One bad field in a gate subject; `path` is written like `parties[1].country` ("" for the subject
+    itself)."""
 
     path: str
     message: str

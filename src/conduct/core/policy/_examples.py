@@ -55,7 +55,8 @@ def run_example(pack: PolicyPack, example: PolicyExample, *, today: date | None 
     failures: list[str] = []
     if decision.outcome != example.expect:
         failures.append(
-            f"expected {example.expect}, got {decision.outcome} (fired: {', '.join(decision.fired) or 'none'})"
+            f"expected {example.expect}, got {decision.outcome} (fired: "
+            f"{', '.join(decision.fired) or 'none'})"
         )
     fired = set(decision.fired)
     missing = [rule for rule in example.must_fire if rule not in fired]

@@ -74,7 +74,8 @@ def derive_facts(
     thresholds: ScreeningThresholds,
     as_of: date,
 ) -> tuple[dict[str, Any], list[str]]:
-    """Facts for a validated, normalised subject, and the errors met (a failing screener is one, not a crash)."""
+    """Facts for a validated, normalised subject, and the errors met (a failing screener is one, not a
+    crash)."""
     deriver = _Deriver(reference, screener, thresholds, as_of)
     facts = _BUILDERS[gate](deriver, subject)
     facts["as_of"] = as_of.isoformat()

@@ -476,7 +476,8 @@ class _PackReader:
         if gate not in gates:
             allowed = ", ".join(gates) if gates else "none"
             bad(
-                f"`gate` must name one of the gates the {'rule' if rule_id else 'pack'} applies to ({allowed})",
+                f"`gate` must name one of the gates the {'rule' if rule_id else 'pack'} applies to "
+                f"({allowed})",
                 "gate",
             )
             return
@@ -545,7 +546,8 @@ class _PackReader:
                     or not isinstance(score, int | float)
                 ):
                     bad(
-                        f"each screening hit needs list_kind and score (0..1); allowed keys: {', '.join(HIT_KEYS)}",
+                        "each screening hit needs list_kind and score (0..1); allowed keys: "
+                        f"{', '.join(HIT_KEYS)}",
                         "screening",
                     )
                     continue

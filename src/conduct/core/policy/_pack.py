@@ -69,7 +69,8 @@ class CompiledRule:
     conditions: tuple[Template, ...]
 
     def probes(self, position: int) -> tuple[int, tuple[Probe, ...], str | None]:
-        """(position, the rule's probes, its for_each collection or None): one rule's entry in a `PreFilter`."""
+        """(position, the rule's probes, its for_each collection or None): one rule's entry in a
+        `PreFilter`."""
         for_each = self.rule.for_each
         if for_each is None:
             return position, find_probes(self.rule.when, None), None

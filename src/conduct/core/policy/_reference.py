@@ -1,4 +1,5 @@
-"""Reference data the facts are derived from: country risk, country groups, designated regions, capabilities."""
+"""Reference data the facts are derived from: country risk, country groups, designated regions,
+capabilities."""
 
 from __future__ import annotations
 
@@ -176,7 +177,8 @@ class ReferenceData:
 
 
 def load_reference_data(data_dir: Path | str | None = None) -> ReferenceData:
-    """Read the reference data under `data_dir` (default: the repository's data/ folder); cached per folder."""
+    """Read the reference data under `data_dir` (default: the repository's data/ folder); cached per
+    folder."""
     root = (Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR).resolve()
     return _load_cached(str(root), _signature(root))
 

@@ -134,7 +134,8 @@ def propagate(
 ) -> dict[K, Propagated]:
     """Risk flowing up from sub-suppliers to each buyer, discounted by decay^distance.
 
-    graph: buyer -> its direct sub-suppliers (lists, sets or tuples: read more than once). own: a supplier's SupplierRisk (its propagating_points
+    graph: buyer -> its direct sub-suppliers (lists, sets or tuples: read more than once). own: a supplier's
+    SupplierRisk (its propagating_points
     flow up) or a plain number of points. Returns an entry for every supplier in the graph or in own, or,
     with targets, for those only (computed on their sub-graph: what lies below them).
     """

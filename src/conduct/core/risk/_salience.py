@@ -134,7 +134,8 @@ def salience(*, scale: int, scope: int, irremediability: int, likelihood: int) -
     threshold = dict(SALIENCE_BANDS)[cell.band]
     band_rule = f"{threshold} or more" if threshold else f"below {SALIENCE_BANDS[-2][1]}"
     explanation.append(
-        f"salience {cell.score}/100 = 100 x (3 x (severity {severity} - 1) + (likelihood {likelihood} - 1)) / 16"
+        f"salience {cell.score}/100 = 100 x (3 x (severity {severity} - 1) + (likelihood {likelihood} - 1)) "
+        "/ 16"
         f" -> {cell.band} ({band_rule})"
     )
     return Salience(

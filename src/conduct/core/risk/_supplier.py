@@ -657,7 +657,8 @@ class _OwnScorer:
         )
 
     def add(self, own: _Own, upstream: list[RiskDriver], upstream_total: int) -> SupplierRisk:
-        """The final score: own drivers, the upstream drivers (points > 0, summing to upstream_total), clipping.
+        """The final score: own drivers, the upstream drivers (points > 0, summing to upstream_total),
+        clipping.
         Clipping drivers are shared too, like the own ones (`upstream` is extended in place)."""
         drivers, raw, floor, floor_of, cause, propagating, reasons = own
         w = self.w

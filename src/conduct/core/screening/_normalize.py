@@ -1,7 +1,8 @@
 """Name normalisation: one comparable, Latin-letter form (or a few, where a script has several usual
 romanisations) of any name, split into typed parts.
 
-    normalize_name("HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD.")  -> "hangzhou hikvision digital technology llc"
+    normalize_name("HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD.")  -> "hangzhou hikvision digital
+    technology llc"
     normalize_name("AL-ZAWAHIRI, Ayman")                                -> "ayman al zawahiri"
     normalize_name("Владимир Путин")                                    -> "vladimir putin"
 """

@@ -110,7 +110,10 @@ def to_ascii(text: str) -> str:
 # --- Han -------------------------------------------------------------------------------------------
 
 # Two-character Chinese surnames (the common ones); everything else takes the first character.
-_COMPOUND = "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 歐陽 司馬 諸葛"
+_COMPOUND = (
+    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 "
+    "歐陽 司馬 諸葛"
+)
 COMPOUND_SURNAMES = frozenset(_COMPOUND.split(" "))
 
 

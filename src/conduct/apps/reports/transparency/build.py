@@ -61,7 +61,8 @@ def build_report(
     report: Report | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Built:
-    """Build the report for `year` into `out` (new or empty) and publish it. Raises ServiceError on bad input."""
+    """Build the report for `year` into `out` (new or empty) and publish it. Raises ServiceError on bad
+    input."""
     actor = as_actor(actor)
     if not 2000 <= year <= timezone.localdate().year:
         raise Invalid(

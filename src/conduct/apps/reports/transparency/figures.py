@@ -1,4 +1,5 @@
-"""Every figure of the transparency report, computed by one pure function from plain inputs (no Django, no I/O),
+"""Every figure of the transparency report, computed by one pure function from plain inputs (no Django, no
+I/O),
 so the benchmark times exactly this and the renderers only lay the figures out.
 
 A figure table is the unit of output: the HTML shows it (with a caption), data.json carries it, and it is
@@ -282,8 +283,8 @@ def _risks(
                 "Linked audit findings",
             ),
             tuple(ratings),
-            note="Salience per the UN Guiding Principles: severity from scale, scope and irremediability, then "
-            "likelihood. Residual: the same severity at the likelihood that remains with the controls.",
+            note="Salience per the UN Guiding Principles: severity from scale, scope and irremediability, "
+            "then likelihood. Residual: the same severity at the likelihood that remains with the controls.",
         ),
         Table(
             "salient_heatmap",

@@ -1,4 +1,5 @@
-"""The signed manifest of a published report, and its verification without the system (no Django, no database).
+"""The signed manifest of a published report, and its verification without the system (no Django, no
+database).
 
 manifest.json lists every other file of the report with its sha256, the ledger entry that recorded the
 publication, the ledger checkpoint signed right after it, and the public key; `signature` is an Ed25519
@@ -208,7 +209,9 @@ def verify_report_dir(directory: Path, *, public_pem: bytes | None = None) -> Ve
         return _fail(f"{extra[0]}: not part of the published report (added after publication)", checked)
     return Verification(
         True,
-        f"OK: {checked} files match the signed manifest (key {key_id_of(key)}); ledger checkpoint #{signed.checkpoint.seq} "
-        f"{signed.checkpoint.head_hash[:16]}… signed {signed.checkpoint.at.isoformat()} covers the publication.",
+        f"OK: {checked} files match the signed manifest (key {key_id_of(key)}); ledger checkpoint "
+        f"#{signed.checkpoint.seq} "
+        f"{signed.checkpoint.head_hash[:16]}… signed {signed.checkpoint.at.isoformat()} covers the "
+        "publication.",
         checked,
     )

@@ -25,7 +25,8 @@ _TYPES = {"individual": "person", "entity": "organization", "vessel": "vessel", 
 # Source (as trade.gov names it) -> list kind. The Commerce lists and State's ITAR debarments are export
 # controls; Treasury's and State's sanctions programmes are sanctions.
 _EXPORT_CONTROL = re.compile(
-    r"Entity List|Denied Persons|Military End User|Unverified List|ITAR Debarred|\(EL\)|\(DPL\)|\(MEU\)|\(UVL\)|\(DTC\)",
+    r"Entity List|Denied Persons|Military End User|Unverified List|ITAR "
+    r"Debarred|\(EL\)|\(DPL\)|\(MEU\)|\(UVL\)|\(DTC\)",
     re.IGNORECASE,
 )
 _SANCTIONS = re.compile(

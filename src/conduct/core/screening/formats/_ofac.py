@@ -46,7 +46,8 @@ _IDENTIFIER = re.compile(
     r"(?:^|;)\s*(?:alt\.\s+)?(Passport|National ID No\.|Cedula No\.|Tax ID No\.|Registration Number|"
     r"Registration ID|SWIFT/BIC|Vessel Registration Identification|MMSI|ISIN|"
     r"Unified Social Credit Code \(USCC\)|Legal Entity Number|Identification Number|D-U-N-S Number|"
-    r"Company Number|Business Registration Number|C\.U\.R\.P\.|R\.F\.C\.|NIT #|RUC #|Aircraft Serial Identification)"
+    r"Company Number|Business Registration Number|C\.U\.R\.P\.|R\.F\.C\.|NIT #|RUC #|Aircraft Serial "
+    r"Identification)"
     r"\s+([^\s;]+(?:\s+\([^)]*\))?)"
 )
 
