@@ -160,6 +160,24 @@ def portal_org_create(*, actor: Actor | None, name: str, kind: str, country: str
     return org
 
 
+def _check_user_fields(*, username: str, role: str, portal_org: PortalOrganisation | None) -> dict[str, str]:
+    """Problems with a new user's name, role and portal organisation, by field (a taken name is a 409)."""
+    errors: dict[str, str] = {}
+    if not _USERNAME_RE.match(username or ""):
+        errors["username"] = "Use 2-150 letters, digits and . @ + - _ characters."
+    elif User.objects.filter(username__iexact=username).exists():
+        raise Conflict(f"A user named {username!r} already exists.", fields={"username": "Already taken."})
+    if role not in Role.values:
+        errors["role"] = f"Unknown role {role!r}; expected one of {', '.join(Role.values)}."
+    if role in PORTAL_ROLES and portal_org is None:
+        errors["portal_org"] = f"A {role} user must belong to a {role} organisation."
+    if portal_org is not None and role in PORTAL_ROLES and portal_org.kind != role:
+        errors["portal_org"] = f"{portal_org.name} is a {portal_org.kind}, not a {role}."
+    if role not in PORTAL_ROLES and portal_org is not None:
+        errors["portal_org"] = "Only supplier and customer users belong to a portal organisation."
+    return errors
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -178,19 +196,7 @@ def user_create(
     """Create a user (with no password, one that cannot log in until it is set)."""
     actor = as_actor(actor)
     authorize(actor, "users.manage")
-    errors: dict[str, str] = {}
-    if not _USERNAME_RE.match(username or ""):
-        errors["username"] = "Use 2-150 letters, digits and . @ + - _ characters."
-    elif User.objects.filter(username__iexact=username).exists():
-        raise Conflict(f"A user named {username!r} already exists.", fields={"username": "Already taken."})
-    if role not in Role.values:
-        errors["role"] = f"Unknown role {role!r}; expected one of {', '.join(Role.values)}."
-    if role in PORTAL_ROLES and portal_org is None:
-        errors["portal_org"] = f"A {role} user must belong to a {role} organisation."
-    if portal_org is not None and role in PORTAL_ROLES and portal_org.kind != role:
-        errors["portal_org"] = f"{portal_org.name} is a {portal_org.kind}, not a {role}."
-    if role not in PORTAL_ROLES and portal_org is not None:
-        errors["portal_org"] = "Only supplier and customer users belong to a portal organisation."
+    errors = _check_user_fields(username=username, role=role, portal_org=portal_org)
     if role in PORTAL_ROLES and (scope_units or home_unit is not None):
         errors["scope_units"] = "Portal users are not scoped to org units."
     if password is not None and "username" not in errors:

@@ -22,8 +22,17 @@ _CATALOG_DEMO = None
 
 @transaction.atomic
 def load_demo_risks(spec: dict[str, Any]) -> int:
+    """Load what is missing of the spec's controls, salient risks and assessments; returns how many."""
+    return (
+        _load_controls(spec.get("controls", []))
+        + _load_risks(spec.get("salient_risks", []))
+        + _load_assessments(spec.get("assessments", []))
+    )
+
+
+def _load_controls(controls: list[dict[str, Any]]) -> int:
     created = 0
-    for c in spec.get("controls", []):
+    for c in controls:
         if Control.objects.filter(code=c["code"]).exists():
             continue
         catalog.control_create(
@@ -37,7 +46,12 @@ def load_demo_risks(spec: dict[str, Any]) -> int:
             urns=c.get("requirements", []),
         )
         created += 1
-    for r in spec.get("salient_risks", []):
+    return created
+
+
+def _load_risks(salient_risks: list[dict[str, Any]]) -> int:
+    created = 0
+    for r in salient_risks:
         if SalientRisk.objects.filter(code=r["code"]).exists():
             continue
         risk = risks.risk_create(
@@ -68,7 +82,12 @@ def load_demo_risks(spec: dict[str, Any]) -> int:
                     target_id=finding.pk,
                     note="Found in the supplier's social audit.",
                 )
-    for a in spec.get("assessments", []):
+    return created
+
+
+def _load_assessments(assessments: list[dict[str, Any]]) -> int:
+    created = 0
+    for a in assessments:
         if Assessment.objects.filter(title=a["title"]).exists():
             continue
         assessment = catalog.assessment_create(

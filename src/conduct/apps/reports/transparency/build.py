@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conduct.apps.accounts.actors import Actor, as_actor
+from conduct.apps.audit.models import Checkpoint, LedgerEntry
 from conduct.apps.audit.services import (
     actor_label,
     checkpoint_create,
@@ -133,22 +134,7 @@ def _publish(
         },
     )
     checkpoint = checkpoint_create(actor=actor, reason=f"report {year}")
-    manifest: dict[str, Any] = {
-        "format": mf.FORMAT,
-        "format_version": mf.FORMAT_VERSION,
-        "report": {
-            "year": year,
-            "organisation": figures.organisation,
-            "id": report.pk,
-            "generated_at": figures.generated_at.isoformat(),
-            "as_of": figures.as_of.isoformat(),
-        },
-        "files": files,
-        "content_digest": digest,
-        "publication": {"seq": entry.seq, "hash": entry.hash, "action": "report.publish"},
-        "checkpoint": {"type": "checkpoint", **checkpoint_dict(checkpoint)},
-        "public_key": {"path": mf.PUBLIC_KEY, "key_id": checkpoint.key_id},
-    }
+    manifest = _manifest(report, figures, files, digest, entry, checkpoint)
     data = mf.write_manifest(out, mf.sign_manifest(manifest, private_pem))
     manifest_sha = hashlib.sha256(data).hexdigest()
     report.state = ReportState.PUBLISHED
@@ -174,3 +160,30 @@ def _publish(
         },
     )
     return report
+
+
+def _manifest(
+    report: Report,
+    figures: Figures,
+    files: list[dict[str, Any]],
+    digest: str,
+    entry: LedgerEntry,
+    checkpoint: Checkpoint,
+) -> dict[str, Any]:
+    """The manifest to sign: the report, its files and their digest, the publication entry and checkpoint."""
+    return {
+        "format": mf.FORMAT,
+        "format_version": mf.FORMAT_VERSION,
+        "report": {
+            "year": report.year,
+            "organisation": figures.organisation,
+            "id": report.pk,
+            "generated_at": figures.generated_at.isoformat(),
+            "as_of": figures.as_of.isoformat(),
+        },
+        "files": files,
+        "content_digest": digest,
+        "publication": {"seq": entry.seq, "hash": entry.hash, "action": "report.publish"},
+        "checkpoint": {"type": "checkpoint", **checkpoint_dict(checkpoint)},
+        "public_key": {"path": mf.PUBLIC_KEY, "key_id": checkpoint.key_id},
+    }
