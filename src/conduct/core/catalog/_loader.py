@@ -14,6 +14,8 @@ import yaml
 
 from conduct.core._yaml import line_of
 from conduct.core.catalog._errors import CatalogError, Problem
+from conduct.core.catalog._files import SourceFile, content_hash, decode, source_files
+from conduct.core.catalog._mappings import LocatedMapping, check_duplicate_mappings, load_mapping_set
 from conduct.core.catalog._model import (
     Annex,
     AnnexItem,
@@ -23,9 +25,7 @@ from conduct.core.catalog._model import (
     Framework,
     FrameworkKind,
     FrameworkLibrary,
-    Relation,
     Requirement,
-    RequirementMapping,
 )
 from conduct.core.catalog._nodes import NodeReader, compose
 from conduct.core.catalog._urn import ID_PATTERN, SLUG_PATTERN, URN_PATTERN, URN_PREFIX
@@ -50,20 +50,8 @@ _HEADER_REQUIRED = (
 _HEADER_OPTIONAL = ("jurisdiction", "gaps", "notes", "level_legend", "facts", "annexes")
 _REQUIREMENT_REQUIRED = ("urn", "title", "summary", "dimension", "check", "evidence_examples")
 _REQUIREMENT_OPTIONAL = ("section", "level", "legal_ref", "confidence", "notes", "threshold")
-_MAPPING_SET_TOP = ("title", "mappings")
-_MAPPING_SET_OPTIONAL = ("notes",)
-_MAPPING_REQUIRED = ("from", "to", "relation", "source")
-_MAPPING_OPTIONAL = ("note", "confidence")
 
 _CHECK_HINT = " (the digests' auto/human are written automatic/manual here)"
-
-
-@dataclass(frozen=True)
-class _SourceFile:
-    path: Path
-    display: str  # as the caller named it, for problems
-    relative: str  # inside the library, for the content hash
-    data: bytes
 
 
 def load_library(path: str | os.PathLike[str]) -> FrameworkLibrary:
@@ -76,9 +64,9 @@ def load_library(path: str | os.PathLike[str]) -> FrameworkLibrary:
     if not root.is_dir():
         raise CatalogError([Problem(str(root), None, "framework library directory not found")])
 
-    framework_files = _source_files(root, root, problems)
+    framework_files = source_files(root, root, problems)
     mapping_dir = root / MAPPINGS_DIR
-    mapping_files = _source_files(mapping_dir, root, problems) if mapping_dir.is_dir() else []
+    mapping_files = source_files(mapping_dir, root, problems) if mapping_dir.is_dir() else []
     if not framework_files:
         problems.append(Problem(str(root), None, "no framework files (*.yaml) found"))
 
@@ -97,10 +85,10 @@ def load_library(path: str | os.PathLike[str]) -> FrameworkLibrary:
     # URNs are unique across files because each file's URNs must carry its own slug, which is its file name.
     known = {requirement.urn for requirement in parsed}
 
-    mappings: list[_LocatedMapping] = []
+    mappings: list[LocatedMapping] = []
     for source in mapping_files:
-        mappings.extend(_load_mapping_set(source, known, unreadable_slugs, problems))
-    _check_duplicate_mappings(mappings, problems)
+        mappings.extend(load_mapping_set(source, known, unreadable_slugs, problems))
+    check_duplicate_mappings(mappings, problems)
 
     if problems:
         raise CatalogError(problems)
@@ -108,43 +96,8 @@ def load_library(path: str | os.PathLike[str]) -> FrameworkLibrary:
     return FrameworkLibrary(
         frameworks=tuple(frameworks),
         mappings=tuple(entry.mapping for entry in mappings),
-        version=_content_hash([*framework_files, *mapping_files]),
+        version=content_hash([*framework_files, *mapping_files]),
     )
-
-
-def _source_files(directory: Path, root: Path, problems: list[Problem]) -> list[_SourceFile]:
-    files: list[_SourceFile] = []
-    for file in sorted(directory.iterdir()):
-        if not file.is_file():
-            continue
-        if file.suffix == ".yml":
-            problems.append(Problem(str(file), None, "library files must end in .yaml, not .yml"))
-            continue
-        if file.suffix != ".yaml":
-            continue
-        relative = file.relative_to(root).as_posix()
-        files.append(_SourceFile(path=file, display=str(file), relative=relative, data=file.read_bytes()))
-    return files
-
-
-def _content_hash(files: list[_SourceFile]) -> str:
-    digest = hashlib.sha256()
-    for source in sorted(files, key=lambda s: s.relative):
-        digest.update(source.relative.encode())
-        digest.update(b"\0")
-        digest.update(source.data)
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def _decode(source: _SourceFile, problems: list[Problem]) -> str | None:
-    try:
-        return source.data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(
-            Problem(source.display, None, f"file is not UTF-8 text ({exc.reason} at byte {exc.start})")
-        )
-        return None
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -152,13 +105,13 @@ def _decode(source: _SourceFile, problems: list[Problem]) -> str | None:
 
 
 def _load_framework(
-    source: _SourceFile, problems: list[Problem]
+    source: SourceFile, problems: list[Problem]
 ) -> tuple[Framework | None, list[Requirement] | None]:
     """Parse one framework file. Returns the framework (None if the file has problems) and every requirement
     whose URN could be read (None if the requirement list itself could not be read), so that one broken file
     does not drown the mapping checks in unknown-URN problems."""
     before = len(problems)
-    text = _decode(source, problems)
+    text = decode(source, problems)
     root = compose(text, source.display, problems) if text is not None else None
     if root is None:
         return None, None
@@ -465,109 +418,3 @@ def _placeholder(urn: str, slug: str, requirement_id: str) -> Requirement:
         evidence_examples=(),
         confidence=Confidence.LOW,
     )
-
-
-# ------------------------------------------------------------------------------------------------------
-# mappings
-
-
-@dataclass(frozen=True)
-class _LocatedMapping:
-    mapping: RequirementMapping
-    display: str
-    line: int
-
-
-def _load_mapping_set(
-    source: _SourceFile,
-    known_urns: set[str],
-    unreadable_slugs: set[str],
-    problems: list[Problem],
-) -> list[_LocatedMapping]:
-    text = _decode(source, problems)
-    root = compose(text, source.display, problems) if text is not None else None
-    if root is None:
-        return []
-    reader = NodeReader(source.display, problems)
-    top = reader.mapping(root, "mapping file", _MAPPING_SET_TOP, _MAPPING_SET_OPTIONAL)
-    if top is None:
-        return []
-    reader.text(top.get("title"), "mapping file title", single_line=True)
-    reader.text_list(top.get("notes"), "mapping file notes")
-    located: list[_LocatedMapping] = []
-    for position, item in enumerate(reader.sequence(top.get("mappings"), "mappings") or [], start=1):
-        entry = _read_mapping(reader, item, position, source, known_urns, unreadable_slugs)
-        if entry is not None:
-            located.append(entry)
-    return located
-
-
-def _read_mapping(
-    reader: NodeReader,
-    node: yaml.Node,
-    position: int,
-    source: _SourceFile,
-    known_urns: set[str],
-    unreadable_slugs: set[str],
-) -> _LocatedMapping | None:
-    before = len(reader.problems)
-    what = f"mapping #{position}"
-    values = reader.mapping(node, what, _MAPPING_REQUIRED, _MAPPING_OPTIONAL)
-    if values is None:
-        return None
-
-    def endpoint(key: str) -> str | None:
-        urn = reader.text(values.get(key), f"{what} {key}", single_line=True)
-        if urn is None:
-            return None
-        match = URN_PATTERN.fullmatch(urn)
-        if match is None:
-            reader.report(
-                values[key], f"{what} {key}: {urn!r} is not a requirement URN (urn:conduct:<framework>:<id>)"
-            )
-            return None
-        if urn not in known_urns:
-            if (
-                match["framework"] not in unreadable_slugs
-            ):  # an unreadable framework file is reported on its own
-                reader.report(values[key], f"{what} {key}: unknown requirement {urn}")
-            return None
-        return urn
-
-    from_urn, to_urn = endpoint("from"), endpoint("to")
-    relation = reader.choice(values.get("relation"), Relation, f"{what} relation")
-    citation = reader.text(values.get("source"), f"{what} source")
-    note = reader.text(values.get("note"), f"{what} note")
-    confidence = reader.choice(values.get("confidence"), Confidence, f"{what} confidence")
-    if from_urn is not None and from_urn == to_urn:
-        reader.report(node, f"{what} maps {from_urn} to itself")
-    if len(reader.problems) > before or not (from_urn and to_urn and relation and citation):
-        return None
-    mapping = RequirementMapping(
-        from_urn=from_urn,
-        to_urn=to_urn,
-        relation=relation,
-        source=citation,
-        mapping_set=source.path.stem,
-        note=note,
-        confidence=confidence,
-    )
-    return _LocatedMapping(mapping, source.display, line_of(node))
-
-
-def _check_duplicate_mappings(mappings: list[_LocatedMapping], problems: list[Problem]) -> None:
-    seen: dict[frozenset[str], _LocatedMapping] = {}
-    for entry in mappings:
-        pair = frozenset((entry.mapping.from_urn, entry.mapping.to_urn))
-        first = seen.get(pair)
-        if first is not None:
-            problems.append(
-                Problem(
-                    entry.display,
-                    entry.line,
-                    f"{entry.mapping.from_urn} and {entry.mapping.to_urn} are already mapped at "
-                    f"{first.display}:{first.line}",
-                )
-            )
-            continue
-        seen[pair] = entry
