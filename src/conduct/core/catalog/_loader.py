@@ -128,12 +128,26 @@ def _load_framework(
     level_legend = header.level_legend if header is not None else None
     default_confidence = header.confidence if header is not None else Confidence.HIGH
 
-    requirements: list[Requirement] = []
     items = reader.sequence(top["requirements"], "requirements") if "requirements" in top else None
-    seen_urns: dict[str, int] = {}
-    seen_ids: dict[str, tuple[str, int]] = {}
     if items is None:
         return None, None
+    requirements = _read_requirements(reader, items, slug, level_legend, default_confidence)
+    if header is None or len(problems) > before:
+        return None, requirements
+    return _framework(header, requirements, source), requirements
+
+
+def _read_requirements(
+    reader: NodeReader,
+    items: list[yaml.Node],
+    slug: str,
+    level_legend: dict[str, str] | None,
+    default_confidence: Confidence,
+) -> list[Requirement]:
+    """The readable requirements of a file, each URN once and no two ids differing only in case."""
+    requirements: list[Requirement] = []
+    seen_urns: dict[str, int] = {}
+    seen_ids: dict[str, tuple[str, int]] = {}
     for position, item in enumerate(items, start=1):
         requirement = _read_requirement(reader, item, position, slug, level_legend, default_confidence)
         if requirement is None:
@@ -157,10 +171,11 @@ def _load_framework(
         seen_urns[requirement.urn] = line
         seen_ids[folded] = (requirement.id, line)
         requirements.append(requirement)
+    return requirements
 
-    if header is None or len(problems) > before:
-        return None, requirements
-    framework = Framework(
+
+def _framework(header: _Header, requirements: list[Requirement], source: SourceFile) -> Framework:
+    return Framework(
         slug=header.slug,
         name=header.name,
         short_name=header.short_name,
@@ -185,7 +200,6 @@ def _load_framework(
         facts=MappingProxyType(dict(header.facts)),
         annexes=header.annexes,
     )
-    return framework, requirements
 
 
 def _declared_slug(node: yaml.Node | None) -> str | None:
@@ -227,7 +241,6 @@ def _read_header(reader: NodeReader, node: yaml.Node, stem: str) -> _Header | No
     values = reader.mapping(node, "framework", _HEADER_REQUIRED, _HEADER_OPTIONAL)
     if values is None:
         return None
-
     slug = reader.text(values.get("slug"), "framework slug", single_line=True)
     if slug is not None and not SLUG_PATTERN.fullmatch(slug):
         reader.report(values["slug"], f"framework slug {slug!r} must be lower-case letters, digits and '_'")
@@ -243,18 +256,8 @@ def _read_header(reader: NodeReader, node: yaml.Node, stem: str) -> _Header | No
     def text_list(key: str) -> tuple[str, ...]:
         return reader.text_list(values.get(key), f"framework {key}") or ()
 
-    digest_file = digest_id = None
-    if "digest" in values:
-        digest = reader.mapping(values["digest"], "framework digest", ("file", "id"))
-        if digest is not None:
-            digest_file = reader.text(digest.get("file"), "digest file", single_line=True)
-            digest_id = reader.text(digest.get("id"), "digest id", single_line=True)
-    confidence = confidence_note = None
-    if "confidence" in values:
-        block = reader.mapping(values["confidence"], "framework confidence", ("default", "note"))
-        if block is not None:
-            confidence = reader.choice(block.get("default"), Confidence, "framework confidence default")
-            confidence_note = reader.text(block.get("note"), "framework confidence note")
+    digest_file, digest_id = _read_digest(reader, values.get("digest"))
+    confidence, confidence_note = _read_confidence(reader, values.get("confidence"))
 
     name, short_name, issuer, edition = line("name"), line("short_name"), line("issuer"), line("edition")
     jurisdiction = line("jurisdiction")
@@ -292,6 +295,32 @@ def _read_header(reader: NodeReader, node: yaml.Node, stem: str) -> _Header | No
         level_legend=level_legend,
         facts=facts,
         annexes=annexes,
+    )
+
+
+def _read_digest(reader: NodeReader, node: yaml.Node | None) -> tuple[str | None, str | None]:
+    """The digest file and id the framework was written from."""
+    if node is None:
+        return None, None
+    digest = reader.mapping(node, "framework digest", ("file", "id"))
+    if digest is None:
+        return None, None
+    return (
+        reader.text(digest.get("file"), "digest file", single_line=True),
+        reader.text(digest.get("id"), "digest id", single_line=True),
+    )
+
+
+def _read_confidence(reader: NodeReader, node: yaml.Node | None) -> tuple[Confidence | None, str | None]:
+    """The framework's default confidence and the note explaining it."""
+    if node is None:
+        return None, None
+    block = reader.mapping(node, "framework confidence", ("default", "note"))
+    if block is None:
+        return None, None
+    return (
+        reader.choice(block.get("default"), Confidence, "framework confidence default"),
+        reader.text(block.get("note"), "framework confidence note"),
     )
 
 
