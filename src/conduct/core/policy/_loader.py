@@ -14,38 +14,20 @@ import cel
 from conduct.core._yaml import LocatedDict, LocatedList, YamlProblem, load_located
 
 from ._compile import Rewritten, expand, macro_bindings, read_paths, rewrite, unroll
-from ._decision import OUTCOMES, SEVERITIES
 from ._errors import PolicyError, PolicyProblem
 from ._example_reading import ExampleSource, read_example, suggest
 from ._examples import PolicyExample
 from ._facts import FACT_NAMES
 from ._pack import CompiledRule, ForEach, PolicyPack, Rule
 from ._reference import ReferenceData, load_reference_data
+from ._rule_fields import RULE_ID_PATTERN, check_rule_keys, read_verdict
 from ._subjects import GATES
 from ._template import Template, is_path, parse_template
 
 URN_PATTERN = re.compile(r"^urn:conduct:([a-z0-9]+(?:_[a-z0-9]+)*):([A-Za-z0-9][A-Za-z0-9._-]*)$")
-RULE_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FOR_EACH = re.compile(r"^\s*([A-Za-z_]\w*)\s+in\s+(\S+)\s*$")
 
 FILE_KEYS = ("description", "rules", "examples")
-RULE_KEYS = (
-    "id",
-    "title",
-    "description",
-    "gates",
-    "for_each",
-    "when",
-    "outcome",
-    "severity",
-    "message",
-    "refer_to",
-    "conditions",
-    "cites",
-    "examples",
-)
-REQUIRED_RULE_KEYS = ("id", "title", "gates", "when", "outcome", "severity", "message", "cites")
 ROOTS = ("subject", "facts")
 _CEL_FUNCTIONS = frozenset(
     {
@@ -143,6 +125,31 @@ class _Reporter:
         self.reader.problem(self.file, line, self.rule_id, message)
 
 
+def _compiled_rule(
+    rule: Rule,
+    compiled: tuple[cel.Program, Rewritten, cel.Program],
+    message: Template,
+    conditions: list[Template],
+    roots: set[str],
+) -> CompiledRule:
+    """The rule with its programs: the fast and plain CEL programs, the unrolled and expanded forms."""
+    for_each = rule.for_each
+    # Values reported with a reason: what `when` read, then what the message and conditions show.
+    shown = [path for template in (message, *conditions) for path in template.paths]
+    paths = tuple(dict.fromkeys((*read_paths(rule.when, roots), *shown)))
+    program, rewritten, plain = compiled
+    unrolled = unroll(rule.when, for_each.name, for_each.collection) if for_each else None
+    if unrolled is not None:
+        try:
+            unrolled.precompile(cel.compile)
+        except (ValueError, RuntimeError):
+            unrolled = None  # keep the comprehension form, which compiled
+    expanded = expand(rewritten.source) if for_each is None else None
+    return CompiledRule(
+        rule, program, rewritten, unrolled, expanded, plain, paths, message, tuple(conditions)
+    )
+
+
 @dataclass
 class _PendingExample:
     example: PolicyExample
@@ -234,31 +241,11 @@ class _PackReader:
         rule_id = raw_id if isinstance(raw_id, str) and RULE_ID_PATTERN.match(raw_id) else None
         count = len(self.problems)
         bad = _Reporter(self, name, rule_id, data)
-
-        for key in data:
-            if key not in RULE_KEYS:
-                bad(key, f"unknown key {key!r}{suggest(key, RULE_KEYS)}")
-        for key in REQUIRED_RULE_KEYS:
-            if key not in data:
-                bad(None, f"missing required key {key!r}")
-        if "id" in data and rule_id is None:
-            bad("id", f"rule id {raw_id!r} must be lower case words joined by '.', '_' or '-'")
+        check_rule_keys(data, raw_id, rule_id, bad)
         title = data.get("title")
-        if "title" in data and (not isinstance(title, str) or not title.strip()):
-            bad("title", "`title` must be a non-empty string")
         gates = self.read_gates(data, bad)
         for_each = self.read_for_each(data, gates, bad)
-        outcome, severity = data.get("outcome"), data.get("severity")
-        if "outcome" in data and outcome not in OUTCOMES:
-            bad("outcome", f"outcome {outcome!r} must be one of: {', '.join(OUTCOMES)}")
-        if "severity" in data and severity not in SEVERITIES:
-            bad("severity", f"severity {severity!r} must be one of: {', '.join(SEVERITIES)}")
-        refer_to = data.get("refer_to")
-        if refer_to is not None and (not isinstance(refer_to, str) or not SLUG_PATTERN.match(refer_to)):
-            bad(
-                "refer_to",
-                f"refer_to {refer_to!r} must be a committee slug like 'technical-ethics-committee'",
-            )
+        outcome, severity, refer_to = read_verdict(data, bad)
         roots = {*ROOTS, *([for_each.name] if for_each else [])}
         message = self.read_template(data, "message", roots, bad)
         conditions = self.read_conditions(data, roots, bad)
@@ -286,22 +273,7 @@ class _PackReader:
             file=name,
             line=data.line,
         )
-        # Values reported with a reason: what `when` read, then what the message and conditions show.
-        shown = [path for template in (message, *conditions) for path in template.paths]
-        paths = tuple(dict.fromkeys((*read_paths(rule.when, roots), *shown)))
-        program, rewritten, plain = compiled
-        unrolled = unroll(rule.when, for_each.name, for_each.collection) if for_each else None
-        if unrolled is not None:
-            try:
-                unrolled.precompile(cel.compile)
-            except (ValueError, RuntimeError):
-                unrolled = None  # keep the comprehension form, which compiled
-        expanded = expand(rewritten.source) if for_each is None else None
-        self.rules.append(
-            CompiledRule(
-                rule, program, rewritten, unrolled, expanded, plain, paths, message, tuple(conditions)
-            )
-        )
+        self.rules.append(_compiled_rule(rule, compiled, message, conditions, roots))
         self.read_rule_examples(name, data, rule_id, gates)
 
     def read_gates(self, data: LocatedDict, bad: _Reporter) -> tuple[str, ...]:
