@@ -35,7 +35,10 @@ def _database_options(**env: str) -> dict:
     import subprocess
     import sys
 
-    code = "import json; from conduct.config import settings; print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    code = (
+        "import json; from conduct.config import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True, check=True
     )

@@ -5,7 +5,8 @@ demo, creates a read-write token, then drives four endpoints with the same keep-
   ping      GET  /api/v1/ping                               (trivial, authenticated)
   evaluate  POST /api/v1/gates/sales_deal/evaluate          (decision, not recorded)
   decide    POST /api/v1/gates/sales_deal/decisions         (the example deal: review, referred to two bodies,
-                                                             so two cases, three ledger entries, notifications)
+                                                             so two cases, three ledger entries,
+                                                             notifications)
   decide_allow  the same endpoint with a deal nothing fires on (decision + one ledger entry)
 The endpoints are measured in interleaved rounds (ping, evaluate, decide, decide_allow, then again), so that a
 machine whose speed drifts (a shared virtual machine) slows every endpoint alike; each figure is the median
@@ -34,7 +35,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 CONDUCT = str(Path(sys.executable).with_name("conduct"))
 SUBJECT = json.loads((REPO / "data" / "examples" / "subjects" / "sales_deal.json").read_text())
-# A deal no rule of the default pack fires on: a commercial customer, a standard-tier capability, no public space.
+# A deal no rule of the default pack fires on: a commercial customer, a standard-tier capability, no public
+# space.
 ALLOW_SUBJECT = {
     "reference": "SO-BENCH-ALLOW",
     "parties": [{"role": "customer", "name": "Northwind Retail Group", "country": "NL", "sector": "retail"}],
@@ -235,7 +237,8 @@ def main() -> int:
 
     lines = [
         f"# Gates over HTTP ({db}, {args.workers} gunicorn workers x {args.server_threads} threads, "
-        f"{args.threads} client threads, {args.rounds} interleaved rounds of {args.seconds:g} s per endpoint)",
+        f"{args.threads} client threads, {args.rounds} interleaved rounds of {args.seconds:g} s per "
+        "endpoint)",
         "",
         "| endpoint | req/s | p50 ms | p99 ms | ratio to ping (median, range) | server CPU ms/request "
         "(app + database) | CPU ratio | failures |",
@@ -246,10 +249,13 @@ def main() -> int:
         by_cpu = [cpu(r["ping"]) / cpu(r[name]) for r in rounds if cpu(r[name]) > 0]  # none: /proc not there
         cpu_ratio = statistics.median(by_cpu) if by_cpu else float("nan")
         lines.append(
-            f"| {name} | {median(name, 'rps'):.0f} | {median(name, 'p50_ms'):.1f} | {median(name, 'p99_ms'):.1f} | "
+            f"| {name} | {median(name, 'rps'):.0f} | {median(name, 'p50_ms'):.1f} | "
+            f"{median(name, 'p99_ms'):.1f} | "
             f"{statistics.median(spread):.2f} ({spread[0]:.2f}-{spread[-1]:.2f}) | "
-            f"{median(name, 'app_cpu_ms') + median(name, 'db_cpu_ms'):.2f} ({median(name, 'app_cpu_ms'):.2f} + "
-            f"{median(name, 'db_cpu_ms'):.2f}) | {cpu_ratio:.2f} | {sum(r[name]['failures'] for r in rounds)} |"
+            f"{median(name, 'app_cpu_ms') + median(name, 'db_cpu_ms'):.2f} ({median(name, 'app_cpu_ms'):.2f} "
+            "+ "
+            f"{median(name, 'db_cpu_ms'):.2f}) | {cpu_ratio:.2f} | "
+            f"{sum(r[name]['failures'] for r in rounds)} |"
         )
     lines += [
         "",

@@ -29,12 +29,53 @@ from conduct.core.policy import DEFAULT_PACK_DIR, GATES, PolicyPack, load_pack
 HERE = Path(__file__).resolve().parent
 TODAY = date(2026, 11, 28)
 CITE = "urn:conduct:us_state_surveillance_guidance_2020:DOS-2"
-COUNTRIES = ["AE", "AF", "BY", "CN", "CU", "EG", "ER", "ET", "IR", "KP", "LY", "MM", "RU", "SA", "SY", "TJ",
-             "TM", "UZ", "VE", "VN", "YE", "ZW", "KZ", "AZ", "BH"]  # fmt: skip
-CAPABILITIES = ["facial_recognition", "face_search", "gait_recognition", "emotion_recognition",
-                "licence_plate_recognition", "crowd_tracking", "phone_tracking", "voice_identification"]  # fmt: skip
-SECTORS = ["law_enforcement", "public_security", "military", "intelligence", "detention", "education",
-           "transport", "utilities"]  # fmt: skip
+COUNTRIES = [
+    "AE",
+    "AF",
+    "BY",
+    "CN",
+    "CU",
+    "EG",
+    "ER",
+    "ET",
+    "IR",
+    "KP",
+    "LY",
+    "MM",
+    "RU",
+    "SA",
+    "SY",
+    "TJ",
+    "TM",
+    "UZ",
+    "VE",
+    "VN",
+    "YE",
+    "ZW",
+    "KZ",
+    "AZ",
+    "BH",
+]
+CAPABILITIES = [
+    "facial_recognition",
+    "face_search",
+    "gait_recognition",
+    "emotion_recognition",
+    "licence_plate_recognition",
+    "crowd_tracking",
+    "phone_tracking",
+    "voice_identification",
+]
+SECTORS = [
+    "law_enforcement",
+    "public_security",
+    "military",
+    "intelligence",
+    "detention",
+    "education",
+    "transport",
+    "utilities",
+]
 
 
 def _rule(
@@ -75,7 +116,8 @@ def generated_rules(gate: str, count: int) -> list[dict[str, Any]]:
                 _rule(
                     gate,
                     n,
-                    f'facts.capabilities.names.exists(c, c == "{capability}") && facts.parties.exists(p, p.sector == "{sector}")',
+                    f'facts.capabilities.names.exists(c, c == "{capability}") && facts.parties.exists(p, '
+                    f'p.sector == "{sector}")',
                     f"{capability} for {sector}",
                 ),
                 _rule(
@@ -129,7 +171,8 @@ def generated_rules(gate: str, count: int) -> list[dict[str, Any]]:
                 _rule(
                     gate,
                     n,
-                    f'"location" in facts.personal_data && facts.markets.exists(m, m.high_hr_risk && m.country == "{country}")',
+                    '"location" in facts.personal_data && facts.markets.exists(m, m.high_hr_risk && '
+                    f'm.country == "{country}")',
                     "Location data in " + country,
                 ),
             ]
@@ -146,13 +189,15 @@ def generated_rules(gate: str, count: int) -> list[dict[str, Any]]:
                 _rule(
                     gate,
                     n,
-                    f'facts.certificates.exists(c, c.standard_key == "iso_14001" && c.valid && c.valid_until < "2026-12-{(n % 28) + 1:02d}")',
+                    'facts.certificates.exists(c, c.standard_key == "iso_14001" && c.valid && c.valid_until '
+                    f'< "2026-12-{(n % 28) + 1:02d}")',
                     "ISO 14001 expiring soon",
                 ),
                 _rule(
                     gate,
                     n,
-                    f'facts.supplier.country == "{country}" && !facts.valid_standards.exists(s, s == "sa8000")',
+                    f'facts.supplier.country == "{country}" && !facts.valid_standards.exists(s, s == '
+                    '"sa8000")',
                     "Supplier in " + country,
                 ),
                 _rule(
@@ -165,7 +210,8 @@ def generated_rules(gate: str, count: int) -> list[dict[str, Any]]:
                 _rule(
                     gate,
                     n,
-                    f'facts.screening.parties.exists(p, p.best_score >= 0.{70 + n % 20} && p.list_kind == "custom")',
+                    f"facts.screening.parties.exists(p, p.best_score >= 0.{70 + n % 20} && p.list_kind == "
+                    '"custom")',
                     "Custom list hit",
                 ),
             ]
@@ -174,14 +220,16 @@ def generated_rules(gate: str, count: int) -> list[dict[str, Any]]:
                 _rule(
                     gate,
                     n,
-                    f'vulnerability.cvss >= {4.0 + (n % 30) / 10:.1f} && vulnerability.id.startsWith("CVE-20{10 + n % 16}")',
+                    f"vulnerability.cvss >= {4.0 + (n % 30) / 10:.1f} && "
+                    f'vulnerability.id.startsWith("CVE-20{10 + n % 16}")',
                     "{vulnerability.id}",
                     for_each="vulnerability in facts.vulnerabilities",
                 ),
                 _rule(
                     gate,
                     n,
-                    f'subject.product.type == "nvr" && facts.capabilities.high.exists(c, c == "{capability}")',
+                    'subject.product.type == "nvr" && facts.capabilities.high.exists(c, c == '
+                    f'"{capability}")',
                     f"NVR with {capability}",
                 ),
                 _rule(
@@ -264,7 +312,7 @@ SUBJECTS: dict[str, dict[str, Any]] = {
             {"standard": "SA8000:2014", "valid_until": "2026-06-30"},
         ],
         "saq_completed": True,
-    },  # fmt: skip
+    },
     "product_release": {
         "product": {"name": "Sentinel Dome", "model": "SD-4K-IR", "type": "ip_camera"},
         "firmware": {"version": "5.7.1"},
@@ -332,7 +380,8 @@ def table(title: str, pack: PolicyPack, results: dict[str, dict[str, Any]]) -> s
         "",
         f"Pack: {len(pack.rules)} rules, version `{pack.version}`.",
         "",
-        "| gate | rules run | reasons | outcome | p50 ms | p90 ms | p99 ms | max ms | mean ms | CPU p50 ms | CPU p99 ms |",
+        "| gate | rules run | reasons | outcome | p50 ms | p90 ms | p99 ms | max ms | mean ms | CPU p50 ms | "
+        "CPU p99 ms |",
         "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for gate, r in results.items():
@@ -434,7 +483,8 @@ def main() -> None:
 
     env = (
         f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"common-expression-language {version('common-expression-language')}; {args.iterations} timed runs per "
+        f"common-expression-language {version('common-expression-language')}; {args.iterations} timed runs "
+        "per "
         f"gate after warm-up; screening excluded (NullScreener); as_of {TODAY}. Load average "
         f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (other work shares the machine: wall-clock "
         f"tails include time the process was not running; CPU columns are this thread's CPU time). "
@@ -446,10 +496,14 @@ def main() -> None:
             [
                 "# In-process gate decision latency",
                 "",
-                "Produced by `benchmarks/gates/run_inprocess.py` (`make bench`); each figure is the time of one",
-                "`PolicyPack.evaluate(gate, subject)` call: subject validation, derived facts, every rule of the",
-                "gate, and the Decision with its reasons. Screening is excluded (NullScreener). Target: p99 <= 2 ms",
-                "with 300 rules. The generated rules are realistic variants of the default ones (per-country,",
+                "Produced by `benchmarks/gates/run_inprocess.py` (`make bench`); each figure is the time of "
+                "one",
+                "`PolicyPack.evaluate(gate, subject)` call: subject validation, derived facts, every rule of "
+                "the",
+                "gate, and the Decision with its reasons. Screening is excluded (NullScreener). Target: p99 "
+                "<= 2 ms",
+                "with 300 rules. The generated rules are realistic variants of the default ones "
+                "(per-country,",
                 "per-sector, per-capability, threshold and certificate rules; see `generated_rules`).",
                 "",
                 env,

@@ -111,7 +111,8 @@ def main() -> int:
         + ", ".join(f"{n:,} {what}" for what, n in sizes.items())
         + f" (added in {populated_in:.0f} s).",
         "",
-        "| request | CPU demo, ms | CPU populated, ms | change | elapsed demo, ms | elapsed populated, ms | change "
+        "| request | CPU demo, ms | CPU populated, ms | change | elapsed demo, ms | elapsed populated, ms | "
+        "change "
         "| CPU per ping, demo | populated | change |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -141,7 +142,8 @@ def main() -> int:
 
 
 def populate(args: argparse.Namespace) -> dict[str, int]:
-    """Rows a few years of use leave behind, in bulk (the ledger through its own append: the chain stays valid)."""
+    """Rows a few years of use leave behind, in bulk (the ledger through its own append: the chain stays
+    valid)."""
     from django.db import connection, transaction
     from django.utils import timezone
 

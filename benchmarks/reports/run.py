@@ -1,11 +1,13 @@
 """Transparency report at scale: 100,000 suppliers with their certificates and a year of gate decisions.
 
-On a fresh SQLite database in a temporary CONDUCT_HOME (the demo organisation plus generated rows, written with
+On a fresh SQLite database in a temporary CONDUCT_HOME (the demo organisation plus generated rows, written
+with
 bulk inserts: the benchmark times the report, not the writers), it times
 
 1. gathering the inputs (`report_inputs`: the aggregate queries),
 2. computing every figure (`compute_figures`: the pure function; median of 5 runs),
-3. the full `conduct report build` (gather, figures, HTML, PDF, CSV, JSON, SVG, ledger checkpoint, signed manifest),
+3. the full `conduct report build` (gather, figures, HTML, PDF, CSV, JSON, SVG, ledger checkpoint, signed
+manifest),
 4. `conduct report verify` of the result (no database).
 
 Prints the figures and writes benchmarks/reports/results.md (unless --no-write). Target: full build <= 30 s.
@@ -231,12 +233,16 @@ def main() -> int:
             "# Transparency report benchmark",
             "",
             f"`benchmarks/reports/run.py` on {date.today().isoformat()}: {platform.python_implementation()} "
-            f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, SQLite (fresh database in a "
+            f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, SQLite (fresh "
+            "database in a "
             "temporary CONDUCT_HOME).",
             "",
-            f"Organisation: the demo organisation plus {counts['suppliers']:,} suppliers ({int(inputs.suppliers['active']):,} "
-            f"active), {counts['certificates']:,} certificates, {counts['decisions']:,} gate decisions in {year}, "
-            f"{counts['audits']:,} audits, {counts['findings']:,} findings, {counts['actions']:,} corrective actions "
+            f"Organisation: the demo organisation plus {counts['suppliers']:,} suppliers "
+            f"({int(inputs.suppliers['active']):,} "
+            f"active), {counts['certificates']:,} certificates, {counts['decisions']:,} gate decisions in "
+            f"{year}, "
+            f"{counts['audits']:,} audits, {counts['findings']:,} findings, {counts['actions']:,} corrective "
+            "actions "
             f"(generated in {generated:.1f} s with bulk inserts).",
             "",
             "| step | seconds |",
@@ -250,12 +256,14 @@ def main() -> int:
             f"| **full `report build`, total** (target <= 30 s) | **{t['total']:.2f}** |",
             f"| `report verify` (no database) | {verify:.2f} |",
             "",
-            f"Certification coverage computed: SA8000 {coverage['SA8000']} %, ISO 45001 {coverage['ISO 45001']} %, "
+            f"Certification coverage computed: SA8000 {coverage['SA8000']} %, ISO 45001 "
+            f"{coverage['ISO 45001']} %, "
             f"ISO 14001 {coverage['ISO 14001']} %, all three {coverage['All three']} %. "
             f"Report: {len(built.report.files)} files in the signed manifest, PDF "
             f"{(out / 'report.pdf').stat().st_size // 1024} KiB.",
             "",
-            "The report's size does not grow with the number of suppliers or decisions (every figure is an aggregate), "
+            "The report's size does not grow with the number of suppliers or decisions (every figure is an "
+            "aggregate), "
             "so rendering time is flat; gathering is a fixed number of indexed aggregate queries.",
         ]
         text = "\n".join(lines) + "\n"

@@ -10,36 +10,37 @@ from __future__ import annotations
 import os
 import sys
 
+import django
+from django.core.management import execute_from_command_line, get_commands
+
+_GROUPS = frozenset(
+    {
+        "audit",
+        "demo",
+        "users",
+        "tokens",
+        "gate",
+        "policy",
+        "lists",
+        "suppliers",
+        "frameworks",
+        "report",
+        "access",
+        "devices",
+        "grants",
+    }
+)
+
 
 def _resolve(argv: list[str]) -> list[str]:
-    from django.core.management import get_commands
-
+    """The management command and its arguments that `argv` (after `conduct`) names."""
     commands = get_commands()
     words = [word.replace("-", "_") for word in argv[:3]]  # `audit rotate-key` -> audit_rotate_key
     if len(words) >= 3 and "_".join(words[:3]) in commands:  # `access events import`
         return ["_".join(words[:3]), *argv[3:]]
     if len(words) >= 2 and "_".join(words[:2]) in commands:
         return ["_".join(words[:2]), *argv[2:]]
-    if (
-        argv
-        and argv[0]
-        in {
-            "audit",
-            "demo",
-            "users",
-            "tokens",
-            "gate",
-            "policy",
-            "lists",
-            "suppliers",
-            "frameworks",
-            "report",
-            "access",
-            "devices",
-            "grants",
-        }
-        and argv[0] not in commands
-    ):  # a group word with a bad verb
+    if argv and argv[0] in _GROUPS and argv[0] not in commands:  # a group word with a bad verb
         verbs = sorted(c.split("_", 1)[1] for c in commands if c.startswith(argv[0] + "_"))
         wanted = argv[1] if len(argv) > 1 else ""
         sys.stderr.write(
@@ -50,6 +51,7 @@ def _resolve(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run `conduct ARGS...` (sys.argv when `argv` is None)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conduct.config.settings")
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help", "help"}:
@@ -65,7 +67,8 @@ def main(argv: list[str] | None = None) -> None:
             "  audit verify [--records] [--published SEQ:HASH] [--export FILE --public-key KEY]\n"
             "  audit export [--out FILE]   audit checkpoint [--out FILE.json]   audit rotate-key\n"
             "  backup [--out FILE]        restore FILE [--force]\n"
-            "  gate check GATE SUBJECT.json [--json] [--dry-run]   (exit 0 allow, 1 deny, 3 review, 2 invalid)\n"
+            "  gate check GATE SUBJECT.json [--json] [--dry-run]\n"
+            "                             (exit 0 allow, 1 deny, 3 review, 2 invalid)\n"
             "  policy validate DIR        policy test DIR\n"
             "  lists load PATH [--format F] [--name N] [--kind K]   lists show [NAME]\n"
             "  screen NAME [--type T] [--country CC] [--json]   screen --input names.csv --output out.jsonl\n"
@@ -79,9 +82,6 @@ def main(argv: list[str] | None = None) -> None:
             "  grants keys   grants revocations --out FILE\n"
         )
         return
-    import django
-    from django.core.management import execute_from_command_line
-
     django.setup()
     execute_from_command_line(["conduct", *_resolve(args)])
 

@@ -1,5 +1,6 @@
 """The transparency report's index.html, opened from disk in Debian's chromium, passes axe-core (WCAG 2.1 AA
-rules) with no serious or critical violations. axe-playwright-python bundles axe.min.js, so no network is used."""
+rules) with no serious or critical violations. axe-playwright-python bundles axe.min.js, so no network is
+used."""
 
 from __future__ import annotations
 

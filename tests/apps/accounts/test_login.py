@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from conduct.apps.accounts.actors import SYSTEM
 from tests.conftest import DEMO_PASSWORD
 
 ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
@@ -113,7 +114,7 @@ def test_a_deactivated_user_cannot_log_in_and_loses_their_session(officer):
 
     client = Client()
     assert _login(client, "officer", DEMO_PASSWORD).status_code == 302
-    user_update(actor=None, user=officer, is_active=False)
+    user_update(actor=SYSTEM, user=officer, is_active=False)
 
     assert client.get("/dashboard/")["Location"].startswith("/login/")
     assert client.get("/api/v1/me").status_code == 401

@@ -1,4 +1,5 @@
-"""Organisation services: validation, the materialised path, liaison coverage, the users CLI, and the ledger."""
+"""Organisation services: validation, the materialised path, liaison coverage, the users CLI, and the
+ledger."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from conduct.apps.accounts.actors import SYSTEM
+from conduct.apps.accounts.models import OrgUnit
+from conduct.apps.accounts.roles import Role
 from conduct.apps.errors import Conflict, Forbidden, Invalid
+from tests.factories import OrgUnitFactory, PortalOrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,19 +56,20 @@ def last_entry() -> Any:
         ({"name": "   "}, Invalid, "name"),
         ({"name": "n" * 201}, Invalid, "name"),
         ({"parent": None}, Invalid, "parent"),  # only a headquarters stands at the top
-        ({"code": "br-de"}, Conflict, "code"),
+        ({"code": "taken"}, Conflict, "code"),
     ],
 )
-def test_org_unit_creation_refuses_bad_input_and_changes_nothing(admin, fields, error, field):
-    from conduct.apps.accounts.models import OrgUnit
+def test_org_unit_creation_refuses_bad_input_and_changes_nothing(fields, error, field):
     from conduct.apps.accounts.services import orgunit_create
 
+    admin = UserFactory(role=Role.ADMIN)
+    OrgUnitFactory(code="taken")
     args = {
         "code": "br-fr",
         "name": "France Branch",
         "kind": "branch",
         "country": "FR",
-        "parent": unit("hq-sales"),
+        "parent": OrgUnitFactory(),
         **fields,
     }
     units, entries = OrgUnit.objects.count(), ledger_count()
@@ -73,28 +79,39 @@ def test_org_unit_creation_refuses_bad_input_and_changes_nothing(admin, fields, 
     assert (OrgUnit.objects.count(), ledger_count()) == (units, entries)
 
 
-def test_a_second_headquarters_may_stand_at_the_top_but_only_an_administrator_creates_it(admin, officer):
+def test_a_second_headquarters_may_stand_at_the_top_but_only_an_administrator_creates_it():
     from conduct.apps.accounts.services import orgunit_create
 
+    admin = UserFactory(role=Role.ADMIN)
+    officer = UserFactory(role=Role.COMPLIANCE_OFFICER)
     with pytest.raises(Forbidden):
         orgunit_create(actor=officer, code="hq-eu", name="EU HQ", kind="headquarters", country="NL")
     top = orgunit_create(actor=admin, code="hq-eu", name="EU HQ", kind="headquarters", country="nl")
     assert (top.parent, top.depth, top.path, top.country) == (None, 0, f"/{top.pk:06d}/", "NL")
 
 
-def test_org_unit_codes_are_compared_as_given(admin):
+def test_org_unit_codes_are_compared_as_given():
     from conduct.apps.accounts.services import orgunit_create
 
-    with pytest.raises(Invalid):  # upper case is not a valid code, so it cannot shadow "br-de"
+    parent = OrgUnitFactory()
+    OrgUnitFactory(code="br-zz", parent=parent)
+    with pytest.raises(Invalid):  # upper case is not a valid code, so it cannot shadow "br-zz"
         orgunit_create(
-            actor=admin, code="BR-DE", name="Shadow", kind="branch", country="DE", parent=unit("hq-sales")
+            actor=UserFactory(role=Role.ADMIN),
+            code="BR-ZZ",
+            name="Shadow",
+            kind="branch",
+            country="DE",
+            parent=parent,
         )
 
 
-def test_the_materialised_path_extends_the_parents_and_records_the_depth(admin):
+def test_the_materialised_path_extends_the_parents_and_records_the_depth():
     from conduct.apps.accounts.services import orgunit_create
 
-    parent = unit("br-uk")
+    admin = UserFactory(role=Role.ADMIN)
+    top = OrgUnitFactory()
+    parent = OrgUnitFactory(parent=top)
     child = orgunit_create(
         actor=admin, code="br-uk-mcr", name="Manchester", kind="branch", country="GB", parent=parent
     )
@@ -105,7 +122,7 @@ def test_the_materialised_path_extends_the_parents_and_records_the_depth(admin):
     assert grandchild.path == f"{child.path}{grandchild.pk:06d}/"
     assert (child.depth, grandchild.depth) == (parent.depth + 1, parent.depth + 2)
     assert grandchild.ancestor_ids == [*parent.ancestor_ids, child.pk, grandchild.pk]
-    assert grandchild.ancestor_ids[0] == unit("hq").pk
+    assert grandchild.ancestor_ids[0] == top.pk
 
 
 def test_scoping_follows_the_subtree_and_nothing_beside_it(admin, liaison_uk, cast):
@@ -128,43 +145,40 @@ def test_scoping_follows_the_subtree_and_nothing_beside_it(admin, liaison_uk, ca
     assert {u.code for u in orgunit_list(actor=cast("supplier_acme"))} == set()
 
 
-def test_an_officer_changes_units_only_inside_their_scope(liaison_uk, officer):
-    from conduct.apps.accounts.services import liaison_assign, orgunit_create, orgunit_update, user_update
+def test_an_officer_changes_units_only_inside_their_scope():
+    from conduct.apps.accounts.services import liaison_assign, orgunit_create, orgunit_update
 
-    user_update(actor=None, user=liaison_uk, role="compliance_officer")  # an officer scoped to br-uk only
+    top = OrgUnitFactory()
+    uk, de = OrgUnitFactory(parent=top), OrgUnitFactory(parent=top)
+    officer_uk = UserFactory(role=Role.COMPLIANCE_OFFICER, home_unit=uk)  # scoped to the UK branch only
     child = orgunit_create(
-        actor=liaison_uk,
-        code="br-uk-mcr",
-        name="Manchester",
-        kind="branch",
-        country="GB",
-        parent=unit("br-uk"),
+        actor=officer_uk, code="br-uk-mcr", name="Manchester", kind="branch", country="GB", parent=uk
     )
-    assert child.parent == unit("br-uk")
+    assert child.parent == uk
     for write in [
         lambda: orgunit_create(
-            actor=liaison_uk, code="br-de-x", name="X", kind="branch", country="DE", parent=unit("br-de")
+            actor=officer_uk, code="br-de-x", name="X", kind="branch", country="DE", parent=de
         ),
-        lambda: orgunit_update(actor=liaison_uk, unit=unit("br-de"), name="Renamed"),
-        lambda: liaison_assign(actor=liaison_uk, user=officer, unit=unit("br-de")),
+        lambda: orgunit_update(actor=officer_uk, unit=de, name="Renamed"),
+        lambda: liaison_assign(actor=officer_uk, user=UserFactory(), unit=de),
     ]:
         with pytest.raises(Forbidden) as exc:
             write()
         assert exc.value.code == "out_of_scope"
 
 
-def test_org_unit_update_validates_and_audits_only_real_changes(officer):
+def test_org_unit_update_validates_and_audits_only_real_changes():
     from conduct.apps.accounts.services import orgunit_update
 
+    branch = OrgUnitFactory(parent=OrgUnitFactory(), name="UK Branch (London)", country="GB")
+    officer = UserFactory(role=Role.COMPLIANCE_OFFICER, home_unit=branch)
     before = ledger_count()
-    orgunit_update(
-        actor=officer, unit=unit("br-uk"), name="UK Branch (London)", country="gb"
-    )  # the same values
+    orgunit_update(actor=officer, unit=branch, name="UK Branch (London)", country="gb")  # the same values
     assert ledger_count() == before
     with pytest.raises(Invalid) as exc:
-        orgunit_update(actor=officer, unit=unit("br-uk"), country="QQ")
+        orgunit_update(actor=officer, unit=branch, country="QQ")
     assert "country" in exc.value.fields
-    orgunit_update(actor=officer, unit=unit("br-uk"), is_active=False)
+    orgunit_update(actor=officer, unit=branch, is_active=False)
     assert last_entry().summary == {"is_active": [True, False]}
 
 
@@ -285,7 +299,7 @@ def test_the_cli_creates_a_liaison_scoped_to_a_unit_with_a_password_from_stdin(m
     assert user.check_password(STRONG)
     assert ledger_count() == before + 1
     entry = last_entry()
-    assert (entry.action, entry.actor, entry.summary["scope_units"]) == ("user.create", "system", ["br-uk"])
+    assert (entry.action, entry.actor, entry.summary["scope_units"]) == ("user.create", "cli", ["br-uk"])
     assert STRONG not in str(entry.summary)
 
 
@@ -323,33 +337,38 @@ def test_the_users_cli_creates_portal_users_in_their_organisation(monkeypatch):
     assert not bob.has_usable_password() and list(bob.scope_units.all()) == []
 
 
-def test_a_portal_user_cannot_be_given_org_units(admin):
+def test_a_portal_user_cannot_be_given_org_units():
     from conduct.apps.accounts.models import User
     from conduct.apps.accounts.services import user_create
 
-    org = User.objects.get(username="supplier_acme").portal_org
+    org = PortalOrganisationFactory()
     with pytest.raises(Invalid) as exc:
         user_create(
-            actor=admin, username="eve-acme", role="supplier", portal_org=org, scope_units=[unit("hq")]
+            actor=UserFactory(role=Role.ADMIN),
+            username="eve-acme",
+            role="supplier",
+            portal_org=org,
+            scope_units=[OrgUnitFactory()],
         )
     assert "scope_units" in exc.value.fields
     assert not User.objects.filter(username="eve-acme").exists()
 
 
-def test_an_admin_cannot_lock_themselves_out(admin):
+def test_an_admin_cannot_lock_themselves_out():
     from conduct.apps.accounts.services import user_update
 
+    admin = UserFactory(role=Role.ADMIN)
     for change in [{"is_active": False}, {"role": "analyst"}]:
         with pytest.raises(Forbidden) as exc:
             user_update(actor=admin, user=admin, **change)
         assert exc.value.code == "self_change"
 
 
-def test_only_an_admin_manages_users(officer):
+def test_only_an_admin_manages_users():
     from conduct.apps.accounts.services import user_create
 
     with pytest.raises(Forbidden):
-        user_create(actor=officer, username="sneaky", role="admin")
+        user_create(actor=UserFactory(role=Role.COMPLIANCE_OFFICER), username="sneaky", role="admin")
 
 
 # --- every write is audited exactly once --------------------------------------------------------
@@ -358,7 +377,7 @@ def test_only_an_admin_manages_users(officer):
 def _token(admin: Any) -> Any:
     from conduct.apps.accounts.services import token_create
 
-    return token_create(actor=None, user=admin, name="to-revoke")[0]
+    return token_create(actor=SYSTEM, user=admin, name="to-revoke")[0]
 
 
 def _user(username: str) -> Callable[[Any], Any]:

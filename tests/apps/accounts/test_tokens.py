@@ -13,6 +13,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import SYSTEM
+
 pytestmark = pytest.mark.django_db
 
 
@@ -31,7 +33,7 @@ def _me(secret: str) -> Any:
 def _service_account(username: str = "erp-bot") -> Any:
     from conduct.apps.accounts.services import user_create
 
-    return user_create(actor=None, username=username, role="analyst", is_service_account=True)
+    return user_create(actor=SYSTEM, username=username, role="analyst", is_service_account=True)
 
 
 # --- create: shown once, stored as a hash -------------------------------------------------------
@@ -187,7 +189,7 @@ def test_a_deactivated_users_token_answers_401(officer):
     from conduct.apps.accounts.services import token_create, user_update
 
     _, secret = token_create(actor=officer, user=officer, name="ci", scope="read")
-    user_update(actor=None, user=officer, is_active=False)
+    user_update(actor=SYSTEM, user=officer, is_active=False)
     assert _me(secret).status_code == 401
 
 
@@ -195,9 +197,9 @@ def test_a_deactivated_user_cannot_be_given_a_token(officer):
     from conduct.apps.accounts.services import token_create, user_update
     from conduct.apps.errors import Invalid
 
-    user_update(actor=None, user=officer, is_active=False)
+    user_update(actor=SYSTEM, user=officer, is_active=False)
     with pytest.raises(Invalid) as exc:
-        token_create(actor=None, user=officer, name="ci")
+        token_create(actor=SYSTEM, user=officer, name="ci")
     assert "user" in exc.value.fields
 
 
@@ -287,7 +289,7 @@ def test_the_cli_refuses_a_bad_token_request_and_creates_nothing(officer, args, 
 def test_the_cli_revokes_by_prefix_or_whole_token(officer):
     from conduct.apps.accounts.services import token_create
 
-    _, secret = token_create(actor=None, user=officer, name="ci", scope="read")
+    _, secret = token_create(actor=SYSTEM, user=officer, name="ci", scope="read")
     out = io.StringIO()
     call_command("tokens_revoke", secret, stdout=out)  # the whole token works as well as its prefix
     assert "Revoked" in out.getvalue()
@@ -323,7 +325,7 @@ def test_a_garbage_or_unknown_token_answers_401(authorization):
 def test_a_real_prefix_with_the_wrong_secret_answers_401(officer):
     from conduct.apps.accounts.services import token_create
 
-    token, secret = token_create(actor=None, user=officer, name="ci", scope="read")
+    token, secret = token_create(actor=SYSTEM, user=officer, name="ci", scope="read")
     tampered = secret[:-1] + ("A" if secret[-1] != "A" else "B")
     assert _me(tampered).status_code == 401
     assert _me(f"cdt_{token.prefix}_").status_code == 401

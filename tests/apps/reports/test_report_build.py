@@ -183,7 +183,9 @@ def test_the_ui_builds_a_report_in_the_background_and_serves_its_files(
     html = page.content.decode()
     assert "Published" in html, html
     report_id = int(response["Location"].rstrip("/").split("/")[-1])
-    assert client.get(f"/reports/{report_id}/files/index.html").status_code == 200
+    served = client.get(f"/reports/{report_id}/files/index.html")
+    assert b"".join(served.streaming_content)  # read to the end: the test client then closes the file
+    assert served.status_code == 200
     assert client.get(f"/reports/{report_id}/files/../../etc/passwd").status_code == 404
     api = api_client(auditor).get(f"/api/v1/reports/{report_id}").json()
     assert api["state"] == "published" and api["checkpoint_seq"]

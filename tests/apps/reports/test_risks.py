@@ -1,4 +1,5 @@
-"""The human-rights risk register: salience by core.risk, the heat map, links from cases, decisions and findings."""
+"""The human-rights risk register: salience by core.risk, the heat map, links from cases, decisions and
+findings."""
 
 from __future__ import annotations
 

@@ -101,8 +101,13 @@ def sdk_screener(kind: str, score: float) -> StaticScreener:
 
 
 def with_sdk() -> dict[str, Any]:
-    return app(third_party_sdks=[{"name": "MapKit", "vendor": "Cartography GmbH", "country": "DE"},
-                                 {"name": "FaceCore", "vendor": "Skyeye Intelligence", "country": "CN"}])  # fmt: skip
+    return app(
+        third_party_sdks=[
+            {"name": "MapKit", "vendor": "Cartography GmbH", "country": "DE"},
+            # fmt: skip
+            {"name": "FaceCore", "vendor": "Skyeye Intelligence", "country": "CN"},
+        ]
+    )
 
 
 def test_an_sdk_vendor_strongly_matching_a_list_denies(pack: PolicyPack) -> None:

@@ -16,10 +16,21 @@ from .conftest import clean
 PACK = load_pack(DEFAULT_PACK_DIR)
 FRAMEWORKS_DIR = DEFAULT_PACK_DIR.parents[1] / "frameworks"
 FRAMEWORK_SLUGS = {
-    "de_lksg", "etsi_en_303_645", "eu_csddd", "eu_dual_use_art5", "iso_14001", "iso_45001", "sa8000", "uk_psti",
-    "uk_scc_secure_by_default", "uk_surveillance_camera_code", "ungp", "ungp_reporting_framework",
-    "us_state_surveillance_guidance_2020", "us_uflpa",
-}  # fmt: skip
+    "de_lksg",
+    "etsi_en_303_645",
+    "eu_csddd",
+    "eu_dual_use_art5",
+    "iso_14001",
+    "iso_45001",
+    "sa8000",
+    "uk_psti",
+    "uk_scc_secure_by_default",
+    "uk_surveillance_camera_code",
+    "ungp",
+    "ungp_reporting_framework",
+    "us_state_surveillance_guidance_2020",
+    "us_uflpa",
+}
 
 
 @pytest.mark.parametrize("example", PACK.examples, ids=lambda e: f"{Path(e.file).stem}:{e.line}:{e.name}")

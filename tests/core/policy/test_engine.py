@@ -1,4 +1,5 @@
-"""Evaluation: outcome precedence, errors that force a review, referrals, values, dates, screening, results."""
+"""Evaluation: outcome precedence, errors that force a review, referrals, values, dates, screening,
+results."""
 
 from __future__ import annotations
 
@@ -31,8 +32,15 @@ def pack_of(tmp_path: Path, *rules: str) -> PolicyPack:
     return load_pack(tmp_path)
 
 
-def rule(rule_id: str, when: str, outcome: str = "review", *, gate: str = "sales_deal", extra: str = "",
-         message: str = "fired") -> str:  # fmt: skip
+def rule(
+    rule_id: str,
+    when: str,
+    outcome: str = "review",
+    *,
+    gate: str = "sales_deal",
+    extra: str = "",
+    message: str = "fired",
+) -> str:
     return (
         f"- id: {rule_id}\n  title: {rule_id}\n  gates: [{gate}]\n  when: {json.dumps(when)}\n"
         f"  outcome: {outcome}\n  severity: low\n  message: {json.dumps(message)}\n"
@@ -127,8 +135,12 @@ def test_referrals_group_rules_by_queue(tmp_path: Path) -> None:
 
 def test_conditions_are_collected_once_each(tmp_path: Path) -> None:
     extra = "  conditions: ['Export licence check', 'Impact assessment for {subject.reference}']\n"
-    pack = pack_of(tmp_path, rule("one", "true", extra=extra), rule("two", "true", extra=extra),
-                   rule("allowed", "true", "allow", extra="  conditions: ['not needed']\n"))  # fmt: skip
+    pack = pack_of(
+        tmp_path,
+        rule("one", "true", extra=extra),
+        rule("two", "true", extra=extra),
+        rule("allowed", "true", "allow", extra="  conditions: ['not needed']\n"),
+    )
     assert pack.evaluate("sales_deal", clean("sales_deal")).conditions == (
         "Export licence check",
         "Impact assessment for D-1",
@@ -136,29 +148,49 @@ def test_conditions_are_collected_once_each(tmp_path: Path) -> None:
 
 
 def test_values_and_messages_show_what_the_rule_read(tmp_path: Path) -> None:
-    pack = pack_of(tmp_path, rule(
-        "big", "facts.items.exists(i, i.quantity > 5) && subject.value > 100.0",
-        message="{subject.reference}: {facts.capabilities.names} worth {subject.value}, {{braces}}, {subject.nothing}",
-    ))  # fmt: skip
+    pack = pack_of(
+        tmp_path,
+        rule(
+            "big",
+            "facts.items.exists(i, i.quantity > 5) && subject.value > 100.0",
+            message=(
+                "{subject.reference}: {facts.capabilities.names} worth {subject.value}, {{braces}}, "
+                "{subject.nothing}"
+            ),
+        ),
+    )
     subject = clean("sales_deal")
     subject["value"] = 1250.5
     reason = pack.evaluate("sales_deal", subject).reasons[0]
     assert reason.message == "D-1: motion_detection worth 1250.5, {braces}, ?"
     assert dict(reason.values) == {
-        "facts.items": ({"path": "items[0]", "index": 0, "sku": "CAM-2MP", "quantity": 10,
-                         "capabilities": ("motion_detection",), "prohibited": (), "high": (),
-                         "standard": ("motion_detection",), "unknown": ()},),
+        "facts.items": (
+            {
+                "path": "items[0]",
+                "index": 0,
+                "sku": "CAM-2MP",
+                "quantity": 10,
+                "capabilities": ("motion_detection",),
+                "prohibited": (),
+                "high": (),
+                "standard": ("motion_detection",),
+                "unknown": (),
+            },
+        ),
         "subject.value": 1250.5,
         "subject.reference": "D-1",
         "facts.capabilities.names": ("motion_detection",),
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize(
     ("subject_as_of", "today", "expected"),
-    [("2025-01-02", date(2024, 3, 4), date(2025, 1, 2)), (None, date(2024, 3, 4), date(2024, 3, 4)),
-     (None, None, None)],
-)  # fmt: skip
+    [
+        ("2025-01-02", date(2024, 3, 4), date(2025, 1, 2)),
+        (None, date(2024, 3, 4), date(2024, 3, 4)),
+        (None, None, None),
+    ],
+)
 def test_the_decision_date(pack: PolicyPack, subject_as_of, today, expected) -> None:
     subject = clean("sales_deal")
     subject["as_of"] = subject_as_of
@@ -245,8 +277,19 @@ def test_the_decision_is_frozen_and_serialisable(pack: PolicyPack) -> None:
     with pytest.raises(TypeError):
         decision.reasons[0].values["party.government"] = False  # type: ignore[index]
     data = json.loads(json.dumps(decision.to_dict()))
-    assert set(data) >= {"outcome", "reasons", "conditions", "referrals", "policy_version", "reference_version",
-                         "errors", "gate", "as_of", "facts", "rules_evaluated"}  # fmt: skip
+    assert set(data) >= {
+        "outcome",
+        "reasons",
+        "conditions",
+        "referrals",
+        "policy_version",
+        "reference_version",
+        "errors",
+        "gate",
+        "as_of",
+        "facts",
+        "rules_evaluated",
+    }
     assert data["reasons"][0].keys() >= {
         "rule",
         "outcome",
@@ -291,8 +334,14 @@ def test_the_pack_describes_itself(pack: PolicyPack) -> None:
 
 
 def test_rules_can_span_gates(tmp_path: Path) -> None:
-    pack = pack_of(tmp_path, rule("both", "facts.capabilities.names.exists(c, c == 'motion_detection')",
-                                  gate="app_launch, product_release"))  # fmt: skip
+    pack = pack_of(
+        tmp_path,
+        rule(
+            "both",
+            "facts.capabilities.names.exists(c, c == 'motion_detection')",
+            gate="app_launch, product_release",
+        ),
+    )
     assert pack.evaluate("app_launch", clean("app_launch")).fired == ("both",)
     assert pack.evaluate("product_release", clean("product_release")).fired == ("both",)
     assert pack.evaluate("sales_deal", clean("sales_deal")).rules_evaluated == 0
@@ -300,8 +349,9 @@ def test_rules_can_span_gates(tmp_path: Path) -> None:
 
 def test_long_collections_are_evaluated_element_by_element(pack: PolicyPack) -> None:
     subject = clean("product_release")
-    subject["security"]["open_vulnerabilities"] = [{"id": f"CVE-{i}", "cvss": 9.5 if i % 7 == 0 else 2.0}
-                                                   for i in range(60)]  # fmt: skip
+    subject["security"]["open_vulnerabilities"] = [
+        {"id": f"CVE-{i}", "cvss": 9.5 if i % 7 == 0 else 2.0} for i in range(60)
+    ]
     decision = pack.evaluate("product_release", subject)
     assert [r.target for r in decision.reasons] == [
         f"security.open_vulnerabilities[{i}]" for i in range(0, 60, 7)
@@ -336,17 +386,25 @@ TRICKY = [
     "'retail' in subject.parties.map(p, p.sector) && facts.screening.parties.all(s, !s.strong)",
     "facts.parties.exists(p, p == facts.parties[0])",
     "subject.items.exists_one(item, item.sku.matches('^CAM-'))",
-    "facts.parties.all(p, p.in_eu) || facts.screening.parties.exists(s, s.name == 'Other' && s.role == 'end_user')",
-    "facts.capabilities.names.exists(c, c == 'motion_detection') && facts.parties.exists(p, p.sector == 'retail')",
+    "facts.parties.all(p, p.in_eu) || facts.screening.parties.exists(s, s.name == 'Other' && s.role == "
+    "'end_user')",
+    "facts.capabilities.names.exists(c, c == 'motion_detection') && facts.parties.exists(p, p.sector == "
+    "'retail')",
     "!facts.parties.all(p, !p.country_risk.high_hr_risk)",
 ]
 
 
 @pytest.mark.parametrize("when", TRICKY)
 def test_the_optimised_form_decides_like_plain_cel(tmp_path: Path, when: str) -> None:
-    pack = pack_of(tmp_path, rule("tricky", when),
-                   rule("per_party", "party.in_eu || party.country_risk.high_hr_risk",
-                        extra="  for_each: party in facts.parties\n"))  # fmt: skip
+    pack = pack_of(
+        tmp_path,
+        rule("tricky", when),
+        rule(
+            "per_party",
+            "party.in_eu || party.country_risk.high_hr_risk",
+            extra="  for_each: party in facts.parties\n",
+        ),
+    )
     for country in ("GB", "IE", "CN"):
         subject = clean("sales_deal")
         subject["parties"].append(

@@ -1,4 +1,5 @@
-"""The evaluation shortcuts (pre-filter, batches, flat context) decide exactly like each rule run on its own."""
+"""The evaluation shortcuts (pre-filter, batches, flat context) decide exactly like each rule run on its
+own."""
 
 from __future__ import annotations
 
@@ -140,7 +141,25 @@ def test_convertible_values() -> None:
     assert not convertible({"a": {1, 2}})
 
 
-VALUES = ["AE", "CN", "", "\u00e9", 0, 1, 2, 7, 2.5, 1.0, True, False, None, [], ["AE"], ["AE", 1], {"k": "AE"}]  # fmt: skip
+VALUES = [
+    "AE",
+    "CN",
+    "",
+    "\u00e9",
+    0,
+    1,
+    2,
+    7,
+    2.5,
+    1.0,
+    True,
+    False,
+    None,
+    [],
+    ["AE"],
+    ["AE", 1],
+    {"k": "AE"},
+]
 
 
 def variants() -> list[dict[str, Any]]:

@@ -76,12 +76,19 @@ def test_an_unknown_gate_is_reported(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "urn",
-    ["urn:conduct:etsi_en_303_645", "urn:acme:etsi:5.3-9", "etsi:5.3-9", "urn:conduct:ETSI:5.3-9",
-     "urn:conduct:etsi_en_303_645:5.3 9"],
-)  # fmt: skip
+    [
+        "urn:conduct:etsi_en_303_645",
+        "urn:acme:etsi:5.3-9",
+        "etsi:5.3-9",
+        "urn:conduct:ETSI:5.3-9",
+        "urn:conduct:etsi_en_303_645:5.3 9",
+    ],
+)
 def test_a_malformed_urn_is_reported_at_its_line(tmp_path: Path, urn: str) -> None:
-    text = GOOD_RULE.replace("    cites: [urn:conduct:etsi_en_303_645:5.3-9]\n",
-                             f"    cites:\n      - urn:conduct:uk_psti:PSTI-S1\n      - \"{urn}\"\n")  # fmt: skip
+    text = GOOD_RULE.replace(
+        "    cites: [urn:conduct:etsi_en_303_645:5.3-9]\n",
+        f'    cites:\n      - urn:conduct:uk_psti:PSTI-S1\n      - "{urn}"\n',
+    )
     write(tmp_path, text)
     problem = only_problem(tmp_path)
     assert (problem.line, problem.rule_id) == (11, "demo.rule")
@@ -99,13 +106,18 @@ def test_urns_are_checked_against_the_library_when_given(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("when", "message"),
     [
-        ("facts.vulnerabilitys.size() > 0",
-         "unknown fact 'facts.vulnerabilitys' for gate product_release (did you mean 'vulnerabilities'?)"),
-        ("subjet.security.signed_firmware", "unknown name 'subjet' in `when` (did you mean 'subject'?); rules read subject, facts"),
+        (
+            "facts.vulnerabilitys.size() > 0",
+            "unknown fact 'facts.vulnerabilitys' for gate product_release (did you mean 'vulnerabilities'?)",
+        ),
+        (
+            "subjet.security.signed_firmware",
+            "unknown name 'subjet' in `when` (did you mean 'subject'?); rules read subject, facts",
+        ),
         ("sizee(subject.capabilities) > 0", "unknown CEL function 'sizee' (did you mean 'size'?)"),
         ("facts == null", "read a named fact (`facts.<name>`), not `facts` as a whole"),
     ],
-)  # fmt: skip
+)
 def test_unknown_names_in_when_are_reported(tmp_path: Path, when: str, message: str) -> None:
     write(tmp_path, GOOD_RULE.replace('"!subject.security.signed_firmware"', f'"{when}"'))
     problem = only_problem(tmp_path)
@@ -113,8 +125,12 @@ def test_unknown_names_in_when_are_reported(tmp_path: Path, when: str, message: 
 
 
 def test_a_fact_of_another_gate_is_unknown(tmp_path: Path) -> None:
-    write(tmp_path, GOOD_RULE.replace('"!subject.security.signed_firmware"', '"facts.max_cvss > 5.0"')
-          .replace("gates: [product_release]", "gates: [product_release, app_launch]"))  # fmt: skip
+    write(
+        tmp_path,
+        GOOD_RULE.replace('"!subject.security.signed_firmware"', '"facts.max_cvss > 5.0"').replace(
+            "gates: [product_release]", "gates: [product_release, app_launch]"
+        ),
+    )
     assert only_problem(tmp_path).message == "unknown fact 'facts.max_cvss' for gate app_launch"
 
 
@@ -122,20 +138,51 @@ def test_a_fact_of_another_gate_is_unknown(tmp_path: Path) -> None:
     ("old", "new", "line", "message"),
     [
         ("outcome: review", "outcome: block", 6, "outcome 'block' must be one of: allow, review, deny"),
-        ("severity: low", "severity: urgent", 7, "severity 'urgent' must be one of: low, medium, high, critical"),
-        ("    severity: low\n", "    severity: low\n    refer_to: Ethics Committee\n", 8,
-         "refer_to 'Ethics Committee' must be a committee slug like 'technical-ethics-committee'"),
-        ('message: "{subject.product.model} is unsigned"', 'message: "{product.model} is unsigned"', 8,
-         "message: placeholder {product.model} must start with one of: facts, subject"),
-        ('message: "{subject.product.model} is unsigned"', 'message: "{subject.product.model is unsigned"', 8,
-         "message: unbalanced '{' at column 1 (write {{ for a literal brace)"),
+        (
+            "severity: low",
+            "severity: urgent",
+            7,
+            "severity 'urgent' must be one of: low, medium, high, critical",
+        ),
+        (
+            "    severity: low\n",
+            "    severity: low\n    refer_to: Ethics Committee\n",
+            8,
+            "refer_to 'Ethics Committee' must be a committee slug like 'technical-ethics-committee'",
+        ),
+        (
+            'message: "{subject.product.model} is unsigned"',
+            'message: "{product.model} is unsigned"',
+            8,
+            "message: placeholder {product.model} must start with one of: facts, subject",
+        ),
+        (
+            'message: "{subject.product.model} is unsigned"',
+            'message: "{subject.product.model is unsigned"',
+            8,
+            "message: unbalanced '{' at column 1 (write {{ for a literal brace)",
+        ),
         ("    title: A demo rule\n", "", 2, "missing required key 'title'"),
-        ("id: demo.rule", "id: Demo Rule", 2, "rule id 'Demo Rule' must be lower case words joined by '.', '_' or '-'"),
-        ("    when:", "    for_each: parties\n    when:", 5,
-         "`for_each` must read '<name> in <dotted path>', e.g. 'party in facts.parties'"),
-        ("cites: [urn:conduct:etsi_en_303_645:5.3-9]", "cites: []", 9, "`cites` must be a non-empty list of requirement URNs"),
+        (
+            "id: demo.rule",
+            "id: Demo Rule",
+            2,
+            "rule id 'Demo Rule' must be lower case words joined by '.', '_' or '-'",
+        ),
+        (
+            "    when:",
+            "    for_each: parties\n    when:",
+            5,
+            "`for_each` must read '<name> in <dotted path>', e.g. 'party in facts.parties'",
+        ),
+        (
+            "cites: [urn:conduct:etsi_en_303_645:5.3-9]",
+            "cites: []",
+            9,
+            "`cites` must be a non-empty list of requirement URNs",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_rule_fields_are_reported(tmp_path: Path, old: str, new: str, line: int, message: str) -> None:
     assert old in GOOD_RULE
     write(tmp_path, GOOD_RULE.replace(old, new))
@@ -200,7 +247,11 @@ def test_an_invalid_example_subject_is_reported_with_the_field(tmp_path: Path) -
 
 
 def test_examples_must_name_known_rules_and_outcomes(tmp_path: Path) -> None:
-    subject = "{product: {name: X, model: M, type: t}, firmware: {version: '1'}, capabilities: [], security: {unique_default_passwords: true, vulnerability_disclosure_policy: true, insecure_services_enabled: [], open_vulnerabilities: [], signed_firmware: false}}"
+    subject = (
+        "{product: {name: X, model: M, type: t}, firmware: {version: '1'}, capabilities: [], security: "
+        "{unique_default_passwords: true, vulnerability_disclosure_policy: true, "
+        "insecure_services_enabled: [], open_vulnerabilities: [], signed_firmware: false}}"
+    )
     text = GOOD_RULE + (
         "examples:\n"
         f"  - {{gate: product_release, subject: {subject}, expect: review, must_fire: [demo.rul]}}\n"

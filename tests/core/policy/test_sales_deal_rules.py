@@ -10,14 +10,40 @@ from conduct.core.policy import GOVERNMENT_SECTORS, PolicyPack, ScreeningHit, St
 
 from .conftest import clean
 
-PROHIBITED = ["ethnicity_detection", "race_classification", "religion_inference", "sexual_orientation_inference",
-              "political_opinion_inference", "minority_tracking"]  # fmt: skip
-HIGH = ["facial_recognition", "face_search", "person_reidentification", "gait_recognition", "emotion_recognition",
-        "voice_identification", "licence_plate_recognition", "audio_surveillance", "crowd_tracking",
-        "phone_tracking", "social_media_monitoring"]  # fmt: skip
-XINJIANG_SPELLINGS = ["Xinjiang", "XUAR", "Xinjiang Uyghur Autonomous Region", "新疆", "CN-XJ", "CN-65",
-                      "xinjiang uighur autonomous region", "Xinjiang Uygur Zizhiqu", "新疆维吾尔自治区",
-                      "Ürümqi", "Kashgar Prefecture, Xinjiang"]  # fmt: skip
+PROHIBITED = [
+    "ethnicity_detection",
+    "race_classification",
+    "religion_inference",
+    "sexual_orientation_inference",
+    "political_opinion_inference",
+    "minority_tracking",
+]
+HIGH = [
+    "facial_recognition",
+    "face_search",
+    "person_reidentification",
+    "gait_recognition",
+    "emotion_recognition",
+    "voice_identification",
+    "licence_plate_recognition",
+    "audio_surveillance",
+    "crowd_tracking",
+    "phone_tracking",
+    "social_media_monitoring",
+]
+XINJIANG_SPELLINGS = [
+    "Xinjiang",
+    "XUAR",
+    "Xinjiang Uyghur Autonomous Region",
+    "新疆",
+    "CN-XJ",
+    "CN-65",
+    "xinjiang uighur autonomous region",
+    "Xinjiang Uygur Zizhiqu",
+    "新疆维吾尔自治区",
+    "Ürümqi",
+    "Kashgar Prefecture, Xinjiang",
+]
 
 
 def deal(**changes: Any) -> dict[str, Any]:
@@ -205,8 +231,10 @@ def test_no_assessment_without_both_public_space_and_high_tier(
     assert decision.outcome == "allow"
 
 
-@pytest.mark.parametrize(("country", "fires"), [("CN", True), ("RU", True), ("SD", True), ("DE", False),
-                                                ("IN", False), ("PS", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("country", "fires"),
+    [("CN", True), ("RU", True), ("SD", True), ("DE", False), ("IN", False), ("PS", False)],
+)
 def test_a_government_party_in_a_high_risk_country_is_reviewed(
     pack: PolicyPack, country: str, fires: bool
 ) -> None:

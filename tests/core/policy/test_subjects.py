@@ -39,25 +39,47 @@ def test_the_subject_must_be_an_object() -> None:
         ({"reference": 12}, "reference", "must be a string, got a number"),
         ({"parties": []}, "parties", "must list at least 1 item"),
         ({"parties": "ACME"}, "parties", "must be a list, got a string"),
-        ({"items": [{"sku": "A", "capabilities": [], "quantity": 0}]}, "items[0].quantity", "must be at least 1, got 0"),
-        ({"items": [{"sku": "A", "capabilities": [], "quantity": 2.5}]}, "items[0].quantity",
-         "must be a whole number, got a number"),
-        ({"items": [{"sku": "A", "capabilities": [], "quantity": True}]}, "items[0].quantity",
-         "must be a whole number, got a boolean"),
-        ({"items": [{"sku": "A", "capabilities": [""], "quantity": 1}]}, "items[0].capabilities[0]",
-         "must be a capability name (non-empty string), got ''"),
-        ({"deployment": {"public_space": "yes", "camera_count": 3, "purpose": "x"}}, "deployment.public_space",
-         "must be true or false, got a string"),
-        ({"deployment": {"public_space": True, "camera_count": -1, "purpose": "x"}}, "deployment.camera_count",
-         "must be at least 0, got -1"),
-        ({"exporter_country": "DEU"}, "exporter_country",
-         "must be an ISO 3166-1 alpha-2 country code (two letters), got 'DEU'"),
+        (
+            {"items": [{"sku": "A", "capabilities": [], "quantity": 0}]},
+            "items[0].quantity",
+            "must be at least 1, got 0",
+        ),
+        (
+            {"items": [{"sku": "A", "capabilities": [], "quantity": 2.5}]},
+            "items[0].quantity",
+            "must be a whole number, got a number",
+        ),
+        (
+            {"items": [{"sku": "A", "capabilities": [], "quantity": True}]},
+            "items[0].quantity",
+            "must be a whole number, got a boolean",
+        ),
+        (
+            {"items": [{"sku": "A", "capabilities": [""], "quantity": 1}]},
+            "items[0].capabilities[0]",
+            "must be a capability name (non-empty string), got ''",
+        ),
+        (
+            {"deployment": {"public_space": "yes", "camera_count": 3, "purpose": "x"}},
+            "deployment.public_space",
+            "must be true or false, got a string",
+        ),
+        (
+            {"deployment": {"public_space": True, "camera_count": -1, "purpose": "x"}},
+            "deployment.camera_count",
+            "must be at least 0, got -1",
+        ),
+        (
+            {"exporter_country": "DEU"},
+            "exporter_country",
+            "must be an ISO 3166-1 alpha-2 country code (two letters), got 'DEU'",
+        ),
         ({"exporter_country": "XX"}, "exporter_country", "'XX' is not an ISO 3166-1 alpha-2 country code"),
         ({"value": -5}, "value", "must be at least 0, got -5"),
         ({"as_of": "28/11/2026"}, "as_of", "must be a date written YYYY-MM-DD, got '28/11/2026'"),
         ({"as_of": "2026-02-30"}, "as_of", "'2026-02-30' is not a real date"),
     ],
-)  # fmt: skip
+)
 def test_sales_deal_field_errors(change: dict[str, Any], path: str, message: str) -> None:
     subject = clean("sales_deal")
     subject.update(change)
@@ -68,7 +90,9 @@ def test_party_errors_name_the_party_and_field() -> None:
     subject = clean("sales_deal")
     subject["parties"].append({"role": "buyer", "name": "B", "country": "gbr", "sector": "police"})
     assert errors_for("sales_deal", subject) == {
-        "parties[1].role": "'buyer' is not a valid party role; expected one of: customer, end_user, integrator, consignee",
+        "parties[1].role": (
+            "'buyer' is not a valid party role; expected one of: customer, end_user, integrator, consignee"
+        ),
         "parties[1].country": "must be an ISO 3166-1 alpha-2 country code (two letters), got 'gbr'",
         "parties[1].sector": (
             "'police' is not a valid sector; expected one of: commercial, retail, residential, education, "
@@ -91,8 +115,18 @@ def test_missing_required_fields_are_each_reported() -> None:
 @pytest.mark.parametrize(
     ("gate", "path", "value", "message"),
     [
-        ("app_launch", ("assessments", "dpia"), "done", "'done' is not a valid DPIA status; expected one of: approved, pending, rejected, none"),
-        ("app_launch", ("assessments", "security_test"), "ok", "'ok' is not a valid security test status; expected one of: passed, failed, none"),
+        (
+            "app_launch",
+            ("assessments", "dpia"),
+            "done",
+            "'done' is not a valid DPIA status; expected one of: approved, pending, rejected, none",
+        ),
+        (
+            "app_launch",
+            ("assessments", "security_test"),
+            "ok",
+            "'ok' is not a valid security test status; expected one of: passed, failed, none",
+        ),
         ("app_launch", ("privacy_policy",), None, "must be true or false, got null"),
         ("app_launch", ("app", "markets"), [], "must list at least 1 item"),
         ("app_launch", ("data_transfers",), [{"country": "US", "mechanism": "dpa"}], None),
@@ -100,10 +134,15 @@ def test_missing_required_fields_are_each_reported() -> None:
         ("supplier_onboarding", ("certificates",), [{"standard": "SA8000"}], None),
         ("supplier_onboarding", ("saq_completed",), "true", "must be true or false, got a string"),
         ("product_release", ("security", "open_vulnerabilities"), [{"id": "CVE-1", "cvss": 11}], None),
-        ("product_release", ("security", "support_period_end"), "soon", "must be a date written YYYY-MM-DD, got 'soon'"),
+        (
+            "product_release",
+            ("security", "support_period_end"),
+            "soon",
+            "must be a date written YYYY-MM-DD, got 'soon'",
+        ),
         ("product_release", ("firmware",), "5.7.1", "must be an object, got a string"),
     ],
-)  # fmt: skip
+)
 def test_field_errors_of_the_other_gates(
     gate: str, path: tuple[str, ...], value: Any, message: str | None
 ) -> None:
@@ -114,11 +153,23 @@ def test_field_errors_of_the_other_gates(
     target[path[-1]] = value
     errors = errors_for(gate, subject)
     expected = {
-        ("app_launch", "data_transfers"): {"data_transfers[0].mechanism": "'dpa' is not a valid transfer mechanism; expected one of: adequacy, scc, bcr, consent, none"},
-        ("supplier_onboarding", "categories"): {"categories[0]": "'toys' is not a valid supplier category; expected one of: electronics_assembly, pcb, semiconductors, plastics, metals, chemicals, packaging, logistics, software, services, raw_materials, textiles"},
+        ("app_launch", "data_transfers"): {
+            "data_transfers[0].mechanism": (
+                "'dpa' is not a valid transfer mechanism; expected one of: adequacy, scc, bcr, consent, none"
+            )
+        },
+        ("supplier_onboarding", "categories"): {
+            "categories[0]": (
+                "'toys' is not a valid supplier category; expected one of: electronics_assembly, pcb, "
+                "semiconductors, plastics, metals, chemicals, packaging, logistics, software, services, "
+                "raw_materials, textiles"
+            )
+        },
         ("supplier_onboarding", "certificates"): {"certificates[0].valid_until": "is required"},
-        ("product_release", "open_vulnerabilities"): {"security.open_vulnerabilities[0].cvss": "must be at least 0 and at most 10, got 11"},
-    }.get((gate, path[-1]), {".".join(path): message})  # fmt: skip
+        ("product_release", "open_vulnerabilities"): {
+            "security.open_vulnerabilities[0].cvss": "must be at least 0 and at most 10, got 11"
+        },
+    }.get((gate, path[-1]), {".".join(path): message})
     assert errors == expected
 
 

@@ -30,13 +30,21 @@ def cert(standard: str, valid_until: str = "2027-12-31", valid_from: str | None 
     return {"standard": standard, "valid_until": valid_until, "valid_from": valid_from}
 
 
-@pytest.mark.parametrize(("name", "role"), [("Precision Moulding", "supplier"), ("Eastern Holdings", "parent"),
-                                            ("PM Plastics", "alias")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [("Precision Moulding", "supplier"), ("Eastern Holdings", "parent"), ("PM Plastics", "alias")],
+)
 def test_a_strong_match_of_the_supplier_its_parent_or_an_alias_denies(
     pack: PolicyPack, name: str, role: str
 ) -> None:
-    subject = supplier(supplier={"name": "Precision Moulding", "country": "CZ", "parent": "Eastern Holdings",
-                                 "aliases": ["PM Plastics"]})  # fmt: skip
+    subject = supplier(
+        supplier={
+            "name": "Precision Moulding",
+            "country": "CZ",
+            "parent": "Eastern Holdings",
+            "aliases": ["PM Plastics"],
+        }
+    )
     screener = StaticScreener({name: [ScreeningHit("UFLPA Entity List", "forced_labour", "U-1", name, 0.99)]})
     decision = decide(pack, subject, screener=screener)
     assert (decision.outcome, decision.fired) == ("deny", ("supplier.strong_list_match",))
@@ -55,8 +63,12 @@ def test_the_supplier_parent_and_aliases_are_screened_as_organisations(pack: Pol
     screener = StaticScreener({})
     subject = supplier(supplier={"name": "A", "country": "CZ", "parent": "P", "aliases": ["B", "C"]})
     decide(pack, subject, screener=screener)
-    assert screener.calls == [("A", "organization", "CZ"), ("P", "organization", None),
-                              ("B", "organization", "CZ"), ("C", "organization", "CZ")]  # fmt: skip
+    assert screener.calls == [
+        ("A", "organization", "CZ"),
+        ("P", "organization", None),
+        ("B", "organization", "CZ"),
+        ("C", "organization", "CZ"),
+    ]
 
 
 @pytest.mark.parametrize("region", ["Xinjiang", "XUAR", "新疆", "CN-65", "Hotan"])
@@ -145,8 +157,19 @@ def test_an_expired_iso_14001_does_not_count(pack: PolicyPack) -> None:
     assert ENVIRONMENT_RULE in decide(pack, subject).fired
 
 
-@pytest.mark.parametrize(("country", "fires"), [("MM", True), ("AF", True), ("SY", True), ("PS", True),
-                                                ("BD", False), ("CN", False), ("KP", False), ("DE", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("country", "fires"),
+    [
+        ("MM", True),
+        ("AF", True),
+        ("SY", True),
+        ("PS", True),
+        ("BD", False),
+        ("CN", False),
+        ("KP", False),
+        ("DE", False),
+    ],
+)
 def test_a_site_in_the_worst_labour_rights_band_is_reviewed(
     pack: PolicyPack, country: str, fires: bool
 ) -> None:

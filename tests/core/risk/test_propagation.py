@@ -42,7 +42,8 @@ def test_a_tier_2_site_in_a_designated_region_raises_the_tier_0_buyer_and_names_
     assert after.score == before.score + 6  # 6.25 rounds to 6
     upstream = next(d for d in after.drivers if d.name == "upstream")
     assert upstream.detail == (
-        "sub-supplier cotton-co at distance 2 (via boards-ltd -> cotton-co): designated region Xinjiang (UFLPA); "
+        "sub-supplier cotton-co at distance 2 (via boards-ltd -> cotton-co): designated region Xinjiang "
+        "(UFLPA); "
         "25 x decay^2 = 6.25"
     )
 
@@ -254,7 +255,8 @@ def test_the_garbage_collector_is_back_on_afterwards():
 
 
 def _exactly(risk):
-    """Everything a stored score shows, with the type and sign of each value (0 == -0.0 == 0.0 would hide them)."""
+    """Everything a stored score shows, with the type and sign of each value (0 == -0.0 == 0.0 would hide
+    them)."""
     return (
         risk.score,
         risk.band,

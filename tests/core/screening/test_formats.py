@@ -172,7 +172,8 @@ def test_generic_csv_keeps_unknown_columns_in_extra(tmp_path: Path) -> None:
         tmp_path,
         "inhouse.csv",
         "id,name,aliases,type,country,program,reason\n"
-        "C-1,Acme Surveillance Ltd,Acme;ACME S.L.,company,China,internal,reseller to a sanctioned police unit\n",
+        "C-1,Acme Surveillance Ltd,Acme;ACME S.L.,company,China,internal,reseller to a sanctioned police "
+        "unit\n",
     )
     parsed = read_list(path)
     assert parsed.format == "generic_csv" and parsed.list_kind == "custom"

@@ -1,4 +1,9 @@
-"""JSON API for org units, users, liaisons and tokens (/api/v1/...)."""
+"""JSON API for org units, users, liaisons and tokens (/api/v1/...).
+
+The services make the full permission check (role and unit). A write whose references or target are looked
+up through a scoped read first checks the role alone, so that a role without the permission is refused with
+403 before the lookup could answer 404 or 422.
+"""
 
 from datetime import datetime
 from typing import Literal
@@ -9,10 +14,10 @@ from ninja.pagination import paginate
 
 from conduct.apps.accounts import selectors, services
 from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, User
-from conduct.apps.accounts.roles import Role
-from conduct.apps.accounts.scoping import require
+from conduct.apps.accounts.roles import Role, matrix
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.apikit import Page, actor_of
-from conduct.apps.errors import Invalid
+from conduct.apps.errors import Invalid, NotFound
 
 router = Router(tags=["organisation"])
 
@@ -169,12 +174,27 @@ class MeOut(Schema):
 
 
 def _unit_ref(actor: User, ref: str | int | None, field: str) -> OrgUnit | None:
+    """The unit a body names by id or code (None when it names none); an unknown or unseen one is a 422."""
     if ref is None or ref == "":
         return None
     try:
         return selectors.orgunit_get(actor=actor, unit_id=ref)
-    except Exception:
+    except NotFound:
         raise Invalid("Unknown org unit.", fields={field: f"No org unit {ref!r} that you can see."}) from None
+
+
+def _required_unit_ref(actor: User, ref: str | int, field: str) -> OrgUnit:
+    unit = _unit_ref(actor, ref, field)
+    if unit is None:
+        raise Invalid("An org unit is required.", fields={field: "Name an org unit by id or code."})
+    return unit
+
+
+def _user_ref(ref: str | int) -> User:
+    user = selectors.user_by_ref(ref)
+    if user is None:
+        raise Invalid("Unknown user.", fields={"user": f"No user {ref!r}."})
+    return user
 
 
 # --- me -------------------------------------------------------------------------------------------
@@ -182,8 +202,6 @@ def _unit_ref(actor: User, ref: str | int | None, field: str) -> OrgUnit | None:
 
 @router.get("/me", response=MeOut, summary="Who am I")
 def me(request: HttpRequest) -> dict[str, object]:
-    from conduct.apps.accounts.roles import matrix
-
     actor = actor_of(request)
     return {
         "id": actor.pk,
@@ -218,7 +236,7 @@ def get_unit(request: HttpRequest, unit_id: str) -> OrgUnit:
 @router.post("/org-units", response={201: OrgUnitOut})
 def create_unit(request: HttpRequest, payload: OrgUnitIn) -> Status:
     actor = actor_of(request)
-    require(actor, "orgunits.change")
+    authorize(actor, "orgunits.change")
     parent = _unit_ref(actor, payload.parent, "parent")
     unit = services.orgunit_create(
         actor=actor,
@@ -234,7 +252,7 @@ def create_unit(request: HttpRequest, payload: OrgUnitIn) -> Status:
 @router.patch("/org-units/{unit_id}", response=OrgUnitOut)
 def update_unit(request: HttpRequest, unit_id: str, payload: OrgUnitPatch) -> OrgUnit:
     actor = actor_of(request)
-    require(actor, "orgunits.change")
+    authorize(actor, "orgunits.change")
     unit = selectors.orgunit_get(actor=actor, unit_id=unit_id)
     services.orgunit_update(actor=actor, unit=unit, **payload.dict(exclude_unset=True))
     return selectors.orgunit_get(actor=actor, unit_id=unit.pk)
@@ -247,28 +265,26 @@ def update_unit(request: HttpRequest, unit_id: str, payload: OrgUnitPatch) -> Or
 @paginate(Page)
 def list_users(request: HttpRequest, role: RoleName | None = None, q: str | None = None) -> object:
     actor = actor_of(request)
-    require(actor, "users.view")
+    authorize(actor, "users.view")
     return selectors.user_list(actor=actor, role=role, q=q)
 
 
 @router.get("/users/{user_id}", response=UserOut)
 def get_user(request: HttpRequest, user_id: str) -> User:
     actor = actor_of(request)
-    require(actor, "users.view")
+    authorize(actor, "users.view")
     return selectors.user_get(actor=actor, user_id=user_id)
 
 
 @router.post("/users", response={201: UserOut})
 def create_user(request: HttpRequest, payload: UserIn) -> Status:
-    from conduct.apps.accounts.models import PortalOrganisation
-
     actor = actor_of(request)
-    require(actor, "users.manage")
+    authorize(actor, "users.manage")
     units = [u for u in (_unit_ref(actor, ref, "scope_units") for ref in payload.scope_units) if u]
     home = _unit_ref(actor, payload.home_unit, "home_unit")
     portal_org = None
     if payload.portal_org:
-        portal_org = PortalOrganisation.objects.filter(name=payload.portal_org, kind=payload.role).first()
+        portal_org = selectors.portal_org_by_name(name=payload.portal_org, kind=payload.role)
         if portal_org is None:
             raise Invalid(
                 "Unknown organisation.",
@@ -293,7 +309,7 @@ def create_user(request: HttpRequest, payload: UserIn) -> Status:
 @router.patch("/users/{user_id}", response=UserOut)
 def update_user(request: HttpRequest, user_id: str, payload: UserPatch) -> User:
     actor = actor_of(request)
-    require(actor, "users.manage")
+    authorize(actor, "users.manage")
     user = selectors.user_get(actor=actor, user_id=user_id)
     data = payload.dict(exclude_unset=True)
     units = None
@@ -317,23 +333,16 @@ def update_user(request: HttpRequest, user_id: str, payload: UserPatch) -> User:
 @paginate(Page)
 def list_liaisons(request: HttpRequest, org_unit: int | None = None) -> object:
     actor = actor_of(request)
-    require(actor, "liaisons.view")
+    authorize(actor, "liaisons.view")
     return selectors.liaison_list(actor=actor, unit_id=org_unit)
 
 
 @router.post("/liaisons", response={201: LiaisonOut})
 def create_liaison(request: HttpRequest, payload: LiaisonIn) -> Status:
     actor = actor_of(request)
-    require(actor, "liaisons.change")
-    unit = _unit_ref(actor, payload.org_unit, "org_unit")
-    assert unit is not None
-    user = (
-        User.objects.filter(pk=payload.user).first()
-        if str(payload.user).isdigit()
-        else (User.objects.filter(username=payload.user).first())
-    )
-    if user is None:
-        raise Invalid("Unknown user.", fields={"user": f"No user {payload.user!r}."})
+    authorize(actor, "liaisons.change")
+    unit = _required_unit_ref(actor, payload.org_unit, "org_unit")
+    user = _user_ref(payload.user)
     return Status(
         201, services.liaison_assign(actor=actor, user=user, unit=unit, is_primary=payload.is_primary)
     )
@@ -342,7 +351,7 @@ def create_liaison(request: HttpRequest, payload: LiaisonIn) -> Status:
 @router.delete("/liaisons/{liaison_id}", response={204: None})
 def delete_liaison(request: HttpRequest, liaison_id: int) -> Status:
     actor = actor_of(request)
-    require(actor, "liaisons.change")
+    authorize(actor, "liaisons.change")
     services.liaison_remove(actor=actor, liaison=selectors.liaison_get(actor=actor, liaison_id=liaison_id))
     return Status(204, None)
 
@@ -361,20 +370,13 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     actor = actor_of(request)
     target = actor
     if payload.user is not None and str(payload.user) not in {str(actor.pk), actor.username}:
-        require(actor, "tokens.service")
-        found = (
-            User.objects.filter(pk=payload.user).first()
-            if str(payload.user).isdigit()
-            else (User.objects.filter(username=payload.user).first())
-        )
-        if found is None:
-            raise Invalid("Unknown user.", fields={"user": f"No user {payload.user!r}."})
-        target = found
+        authorize(actor, "tokens.service")
+        target = _user_ref(payload.user)
     token, secret = services.token_create(
         actor=actor, user=target, name=payload.name, scope=payload.scope, expires_days=payload.expires_days
     )
     # Answer with the row itself (its resolvers need the model) plus the secret, shown only here.
-    token.token = secret  # type: ignore[attr-defined]
+    token.token = secret
     return Status(201, token)
 
 

@@ -16,9 +16,9 @@ class OrgUnitForm(forms.Form):
     parent = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False)
 
     def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["parent"].queryset = units  # type: ignore[attr-defined]
+            self.fields["parent"].queryset = units
 
 
 class UserForm(forms.Form):
@@ -37,9 +37,9 @@ class LiaisonForm(forms.Form):
     is_primary = forms.BooleanField(required=False, label="Primary liaison")
 
     def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
+            self.fields["org_unit"].queryset = units
 
 
 class TokenForm(forms.Form):

@@ -137,7 +137,7 @@ class ApiToken(models.Model):
 
     def is_active(self, now: object | None = None) -> bool:
         moment = now or timezone.now()
-        return self.revoked_at is None and self.expires_at > moment  # type: ignore[operator]
+        return self.revoked_at is None and self.expires_at > moment
 
     @property
     def status(self) -> str:

@@ -20,35 +20,47 @@ class Role(models.TextChoices):
     CUSTOMER_APPROVER = "customer_approver", gettext_lazy("Customer approver (portal)")
 
 
-INTERNAL_ROLES = frozenset(
-    {Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.COMMITTEE_MEMBER, Role.ANALYST, Role.AUDITOR}
+def roles(*members: object) -> frozenset[str]:
+    """The names of some roles (Role members or their values), checked: a typo fails at start-up.
+
+    Typed as plain names so that permission tables type-check without Django's stubs (to mypy a Role member
+    is the (value, label) pair it is written as)."""
+    names = frozenset(str(member) for member in members)
+    unknown = names - set(Role.values)
+    if unknown:
+        raise ValueError(f"unknown roles: {', '.join(sorted(unknown))}")
+    return names
+
+
+INTERNAL_ROLES = roles(
+    Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.COMMITTEE_MEMBER, Role.ANALYST, Role.AUDITOR
 )
-PORTAL_ROLES = frozenset({Role.SUPPLIER, Role.CUSTOMER, Role.CUSTOMER_APPROVER})
+PORTAL_ROLES = roles(Role.SUPPLIER, Role.CUSTOMER, Role.CUSTOMER_APPROVER)
 # The kind of portal organisation each portal role belongs to.
 PORTAL_ORG_KIND = {Role.SUPPLIER: "supplier", Role.CUSTOMER: "customer", Role.CUSTOMER_APPROVER: "customer"}
 # Roles that see every org unit regardless of their scope assignments.
-GLOBAL_READ_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+GLOBAL_READ_ROLES = roles(Role.ADMIN, Role.AUDITOR)
 
 # permission -> roles holding it. Permissions are "<area>.<verb>".
 _MATRIX: dict[str, frozenset[str]] = {
     "dashboard.view": INTERNAL_ROLES,
     "orgunits.view": INTERNAL_ROLES,
-    "orgunits.change": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
-    "users.view": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR}),
-    "users.manage": frozenset({Role.ADMIN}),
+    "orgunits.change": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER),
+    "users.view": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR),
+    "users.manage": roles(Role.ADMIN),
     "liaisons.view": INTERNAL_ROLES,
-    "liaisons.change": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
+    "liaisons.change": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER),
     "tokens.own": frozenset(Role.values),
-    "tokens.service": frozenset({Role.ADMIN}),
-    "ledger.view": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR}),
-    "ledger.verify": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR}),
-    "ledger.checkpoint": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
+    "tokens.service": roles(Role.ADMIN),
+    "ledger.view": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR),
+    "ledger.verify": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR),
+    "ledger.checkpoint": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER),
     "portal.view": PORTAL_ROLES,
     "committees.view": INTERNAL_ROLES,
-    "committees.manage": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
+    "committees.manage": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER),
     "cases.view": INTERNAL_ROLES,
     "gates.view": INTERNAL_ROLES,
-    "gates.decide": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.ANALYST}),
+    "gates.decide": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.ANALYST),
     "policy.view": INTERNAL_ROLES,
 }
 PERMISSIONS = frozenset(_MATRIX)

@@ -20,11 +20,14 @@ from conduct.apps.errors import Forbidden
 M = TypeVar("M", bound=Model)
 
 
-def can(actor: User | None, permission: str) -> bool:
+def can(actor: User | SystemActor | None, permission: str) -> bool:
+    """Whether the actor's role holds `permission` (a system actor holds every permission)."""
+    if isinstance(actor, SystemActor):
+        return True
     return bool(actor and actor.is_active and role_has(actor.role, permission))
 
 
-def require(actor: User | None, permission: str) -> None:
+def require(actor: User | SystemActor | None, permission: str) -> None:
     if not can(actor, permission):
         raise Forbidden(f"Your role may not do this ({permission}).", code="forbidden")
 
@@ -119,7 +122,9 @@ def unit_in_scope(actor: User, unit: OrgUnit) -> bool:
     return path_in_scope(unit_paths(actor), unit)
 
 
-def require_unit(actor: User, permission: str, unit: OrgUnit) -> None:
+def require_unit(actor: User | SystemActor, permission: str, unit: OrgUnit) -> None:
+    if isinstance(actor, SystemActor):
+        return
     require(actor, permission)
     if not unit_in_scope(actor, unit):
         raise Forbidden(f"{unit.name} is outside the org units you are scoped to.", code="out_of_scope")

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, User
+from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, PortalOrganisation, User
+from conduct.apps.accounts.roles import PORTAL_ROLES
 from conduct.apps.accounts.scoping import can, scoped
 from conduct.apps.errors import NotFound
+
+_MAX_DB_ID = 2**63 - 1  # a larger id cannot name a row (and overflows the database driver)
+
+
+def _id_or_name(ref: int | str) -> tuple[int | None, str | None]:
+    """A reference read as an id (all digits) or a name; an id too large for any row is neither."""
+    text = str(ref)
+    if text.isdigit():
+        return (int(text), None) if int(text) <= _MAX_DB_ID else (None, None)
+    return None, text
 
 
 @dataclass(frozen=True)
@@ -39,11 +51,23 @@ def orgunit_list(*, actor: User, filters: OrgUnitFilters | None = None) -> Query
 
 
 def orgunit_get(*, actor: User, unit_id: int | str) -> OrgUnit:
+    pk, code = _id_or_name(unit_id)
     qs = orgunit_list(actor=actor)
-    unit = qs.filter(pk=unit_id).first() if str(unit_id).isdigit() else qs.filter(code=unit_id).first()
+    unit = qs.filter(pk=pk).first() if pk is not None else qs.filter(code=code).first() if code else None
     if unit is None:
         raise NotFound(f"No org unit {unit_id!r} that you can see.")
     return unit
+
+
+def orgunits_by_ids(*, actor: User, ids: Iterable[str]) -> list[OrgUnit]:
+    """The units among `ids` (text from a form) that the actor can see; anything not an id is ignored."""
+    pks = [pk for pk, _ in map(_id_or_name, ids) if pk is not None]
+    return list(orgunit_list(actor=actor).filter(pk__in=pks)) if pks else []
+
+
+def internal_user_by_username(username: str) -> User | None:
+    """An active internal (not portal) user, by user name: e.g. the owner a record names."""
+    return User.objects.filter(username=username, is_active=True).exclude(role__in=PORTAL_ROLES).first()
 
 
 def units_without_liaison(*, actor: User) -> QuerySet[OrgUnit]:
@@ -82,11 +106,30 @@ def user_list(*, actor: User, role: str | None = None, q: str | None = None) -> 
 
 
 def user_get(*, actor: User, user_id: int | str) -> User:
+    pk, username = _id_or_name(user_id)
     qs = user_list(actor=actor)
-    user = qs.filter(pk=user_id).first() if str(user_id).isdigit() else qs.filter(username=user_id).first()
+    user = (
+        qs.filter(pk=pk).first()
+        if pk is not None
+        else qs.filter(username=username).first()
+        if username
+        else None
+    )
     if user is None:
         raise NotFound(f"No user {user_id!r} that you can see.")
     return user
+
+
+def user_by_ref(ref: int | str) -> User | None:
+    """Any user, by id or user name: for naming the user a write is about (the write's service decides)."""
+    pk, username = _id_or_name(ref)
+    if pk is not None:
+        return User.objects.filter(pk=pk).first()
+    return User.objects.filter(username=username).first() if username else None
+
+
+def portal_org_by_name(*, name: str, kind: str) -> PortalOrganisation | None:
+    return PortalOrganisation.objects.filter(name=name, kind=kind).first()
 
 
 def token_list(*, actor: User) -> QuerySet[ApiToken]:

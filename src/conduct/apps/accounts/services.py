@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import Actor, as_actor
+from conduct.apps.accounts.ledger_actions import AccountsAction
 from conduct.apps.accounts.models import (
     ApiToken,
     Liaison,
@@ -24,7 +26,7 @@ from conduct.apps.accounts.models import (
     User,
 )
 from conduct.apps.accounts.roles import PORTAL_ORG_KIND, PORTAL_ROLES, Role
-from conduct.apps.accounts.scoping import require, require_unit
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Forbidden, Invalid, NotFound
 from conduct.core.countries import is_country_code
@@ -54,15 +56,12 @@ def _check_unit_fields(*, code: str, name: str, kind: str, country: str) -> dict
 
 @transaction.atomic
 def orgunit_create(
-    *, actor: User | None, code: str, name: str, kind: str, country: str, parent: OrgUnit | None = None
+    *, actor: Actor | None, code: str, name: str, kind: str, country: str, parent: OrgUnit | None = None
 ) -> OrgUnit:
-    if actor is not None:
-        if parent is None:
-            require(actor, "orgunits.change")
-            if not actor.sees_all_units:
-                raise Forbidden("Only an administrator may create a top-level unit.", code="out_of_scope")
-        else:
-            require_unit(actor, "orgunits.change", parent)
+    actor = as_actor(actor)
+    authorize(actor, "orgunits.change", unit=parent)
+    if parent is None and isinstance(actor, User) and not actor.sees_all_units:
+        raise Forbidden("Only an administrator may create a top-level unit.", code="out_of_scope")
     country = (country or "").upper()
     errors = _check_unit_fields(code=code, name=name, kind=kind, country=country)
     if parent is None and kind != OrgUnitKind.HEADQUARTERS and not errors:
@@ -77,7 +76,7 @@ def orgunit_create(
     unit.save(update_fields=["path", "depth"])
     ledger_append(
         actor=actor,
-        action="orgunit.create",
+        action=AccountsAction.ORGUNIT_CREATE,
         object_type="orgunit",
         object_id=unit.pk,
         summary={
@@ -94,14 +93,14 @@ def orgunit_create(
 @transaction.atomic
 def orgunit_update(
     *,
-    actor: User | None,
+    actor: Actor | None,
     unit: OrgUnit,
     name: str | None = None,
     country: str | None = None,
     is_active: bool | None = None,
 ) -> OrgUnit:
-    if actor is not None:
-        require_unit(actor, "orgunits.change", unit)
+    actor = as_actor(actor)
+    authorize(actor, "orgunits.change", unit=unit)
     changes: dict[str, Any] = {}
     errors: dict[str, str] = {}
     if name is not None:
@@ -125,7 +124,11 @@ def orgunit_update(
     if changes:
         unit.save()
         ledger_append(
-            actor=actor, action="orgunit.update", object_type="orgunit", object_id=unit.pk, summary=changes
+            actor=actor,
+            action=AccountsAction.ORGUNIT_UPDATE,
+            object_type="orgunit",
+            object_id=unit.pk,
+            summary=changes,
         )
     return unit
 
@@ -134,9 +137,9 @@ def orgunit_update(
 
 
 @transaction.atomic
-def portal_org_create(*, actor: User | None, name: str, kind: str, country: str = "") -> PortalOrganisation:
-    if actor is not None:
-        require(actor, "users.manage")
+def portal_org_create(*, actor: Actor | None, name: str, kind: str, country: str = "") -> PortalOrganisation:
+    actor = as_actor(actor)
+    authorize(actor, "users.manage")
     if kind not in PortalOrganisation.Kind.values:
         raise Invalid(
             "Unknown organisation kind.", fields={"kind": f"Expected supplier or customer, not {kind!r}."}
@@ -149,7 +152,7 @@ def portal_org_create(*, actor: User | None, name: str, kind: str, country: str 
     if created:
         ledger_append(
             actor=actor,
-            action="portalorg.create",
+            action=AccountsAction.PORTALORG_CREATE,
             object_type="portalorg",
             object_id=org.pk,
             summary={"name": org.name, "kind": kind, "country": country},
@@ -157,24 +160,8 @@ def portal_org_create(*, actor: User | None, name: str, kind: str, country: str 
     return org
 
 
-@transaction.atomic
-def user_create(
-    *,
-    actor: User | None,
-    username: str,
-    role: str,
-    password: str | None = None,
-    email: str = "",
-    first_name: str = "",
-    last_name: str = "",
-    scope_units: list[OrgUnit] | None = None,
-    home_unit: OrgUnit | None = None,
-    portal_org: PortalOrganisation | None = None,
-    is_service_account: bool = False,
-) -> User:
-    """Create a user. `actor=None` is the operator at the command line (trusted)."""
-    if actor is not None:
-        require(actor, "users.manage")
+def _check_user_fields(*, username: str, role: str, portal_org: PortalOrganisation | None) -> dict[str, str]:
+    """Problems with a new user's name, role and portal organisation, by field (a taken name is a 409)."""
     errors: dict[str, str] = {}
     if not _USERNAME_RE.match(username or ""):
         errors["username"] = "Use 2-150 letters, digits and . @ + - _ characters."
@@ -188,6 +175,28 @@ def user_create(
         errors["portal_org"] = f"{portal_org.name} is a {portal_org.kind}, not a {PORTAL_ORG_KIND[role]}."
     if role not in PORTAL_ROLES and portal_org is not None:
         errors["portal_org"] = "Only supplier and customer users belong to a portal organisation."
+    return errors
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Actor | None,
+    username: str,
+    role: str,
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    scope_units: list[OrgUnit] | None = None,
+    home_unit: OrgUnit | None = None,
+    portal_org: PortalOrganisation | None = None,
+    is_service_account: bool = False,
+) -> User:
+    """Create a user (with no password, one that cannot log in until it is set)."""
+    actor = as_actor(actor)
+    authorize(actor, "users.manage")
+    errors = _check_user_fields(username=username, role=role, portal_org=portal_org)
     if role in PORTAL_ROLES and (scope_units or home_unit is not None):
         errors["scope_units"] = "Portal users are not scoped to org units."
     if password is not None and "username" not in errors:
@@ -218,7 +227,7 @@ def user_create(
     user.scope_units.set(units)
     ledger_append(
         actor=actor,
-        action="user.create",
+        action=AccountsAction.USER_CREATE,
         object_type="user",
         object_id=user.pk,
         summary={
@@ -235,17 +244,18 @@ def user_create(
 @transaction.atomic
 def user_update(
     *,
-    actor: User | None,
+    actor: Actor | None,
     user: User,
     role: str | None = None,
     scope_units: list[OrgUnit] | None = None,
     is_active: bool | None = None,
     email: str | None = None,
 ) -> User:
-    if actor is not None:
-        require(actor, "users.manage")
-        if actor.pk == user.pk and (is_active is False or (role and role != user.role)):
-            raise Forbidden("You cannot deactivate yourself or change your own role.", code="self_change")
+    actor = as_actor(actor)
+    authorize(actor, "users.manage")
+    changes_self = is_active is False or bool(role and role != user.role)
+    if isinstance(actor, User) and actor.pk == user.pk and changes_self:
+        raise Forbidden("You cannot deactivate yourself or change your own role.", code="self_change")
     changes: dict[str, Any] = {}
     if role is not None and role != user.role:
         if role not in Role.values:
@@ -276,15 +286,20 @@ def user_update(
             changes["scope_units"] = [before, after]
     if changes:
         ledger_append(
-            actor=actor, action="user.update", object_type="user", object_id=user.pk, summary=changes
+            actor=actor,
+            action=AccountsAction.USER_UPDATE,
+            object_type="user",
+            object_id=user.pk,
+            summary=changes,
         )
     return user
 
 
 @transaction.atomic
-def user_set_password(*, actor: User | None, user: User, password: str) -> None:
-    if actor is not None and actor.pk != user.pk:
-        require(actor, "users.manage")
+def user_set_password(*, actor: Actor | None, user: User, password: str) -> None:
+    actor = as_actor(actor)
+    if not (isinstance(actor, User) and actor.pk == user.pk):
+        authorize(actor, "users.manage")
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -293,16 +308,22 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> None:
         ) from None
     user.set_password(password)
     user.save(update_fields=["password"])
-    ledger_append(actor=actor, action="user.set_password", object_type="user", object_id=user.pk, summary={})
+    ledger_append(
+        actor=actor,
+        action=AccountsAction.USER_SET_PASSWORD,
+        object_type="user",
+        object_id=user.pk,
+        summary={},
+    )
 
 
 # --- liaisons --------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def liaison_assign(*, actor: User | None, user: User, unit: OrgUnit, is_primary: bool = False) -> Liaison:
-    if actor is not None:
-        require_unit(actor, "liaisons.change", unit)
+def liaison_assign(*, actor: Actor | None, user: User, unit: OrgUnit, is_primary: bool = False) -> Liaison:
+    actor = as_actor(actor)
+    authorize(actor, "liaisons.change", unit=unit)
     if user.is_portal or not user.is_active:
         raise Invalid(
             "Only an active internal user can be a liaison.", fields={"user": "Not an active internal user."}
@@ -314,7 +335,7 @@ def liaison_assign(*, actor: User | None, user: User, unit: OrgUnit, is_primary:
         user.scope_units.add(unit)
     ledger_append(
         actor=actor,
-        action="liaison.assign",
+        action=AccountsAction.LIAISON_ASSIGN,
         object_type="liaison",
         object_id=liaison.pk,
         summary={"user": user.username, "unit": unit.code, "primary": is_primary},
@@ -323,13 +344,19 @@ def liaison_assign(*, actor: User | None, user: User, unit: OrgUnit, is_primary:
 
 
 @transaction.atomic
-def liaison_remove(*, actor: User | None, liaison: Liaison) -> None:
-    if actor is not None:
-        require_unit(actor, "liaisons.change", liaison.org_unit)
+def liaison_remove(*, actor: Actor | None, liaison: Liaison) -> None:
+    actor = as_actor(actor)
+    authorize(actor, "liaisons.change", unit=liaison.org_unit)
     summary = {"user": liaison.user.username, "unit": liaison.org_unit.code}
     pk = liaison.pk
     liaison.delete()
-    ledger_append(actor=actor, action="liaison.remove", object_type="liaison", object_id=pk, summary=summary)
+    ledger_append(
+        actor=actor,
+        action=AccountsAction.LIAISON_REMOVE,
+        object_type="liaison",
+        object_id=pk,
+        summary=summary,
+    )
 
 
 # --- API tokens ------------------------------------------------------------------------------
@@ -343,23 +370,23 @@ def hash_token(secret: str) -> str:
 @transaction.atomic
 def token_create(
     *,
-    actor: User | None,
+    actor: Actor | None,
     user: User,
     name: str,
-    scope: str = TokenScope.READ,
+    scope: str = str(TokenScope.READ),
     expires_days: int | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns the row and the secret, which is never stored or shown again."""
-    if actor is not None:
-        if actor.pk == user.pk:
-            require(actor, "tokens.own")
-        else:
-            require(actor, "tokens.service")
-            if not user.is_service_account:
-                raise Forbidden(
-                    "Administrators create tokens for service accounts only; users create their own.",
-                    code="not_service_account",
-                )
+    actor = as_actor(actor)
+    if isinstance(actor, User) and actor.pk == user.pk:
+        authorize(actor, "tokens.own")
+    else:
+        authorize(actor, "tokens.service")
+        if isinstance(actor, User) and not user.is_service_account:
+            raise Forbidden(
+                "Administrators create tokens for service accounts only; users create their own.",
+                code="not_service_account",
+            )
     errors: dict[str, str] = {}
     if scope not in TokenScope.values:
         errors["scope"] = f"Expected read or read-write, not {scope!r}."
@@ -382,12 +409,12 @@ def token_create(
         prefix=prefix,
         token_hash=hash_token(secret),
         scope=scope,
-        created_by=actor,
+        created_by=actor if isinstance(actor, User) else None,
         expires_at=timezone.now() + timedelta(days=days),
     )
     ledger_append(
         actor=actor,
-        action="token.create",
+        action=AccountsAction.TOKEN_CREATE,
         object_type="token",
         object_id=token.pk,
         summary={
@@ -402,10 +429,11 @@ def token_create(
 
 
 @transaction.atomic
-def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
-    if actor is not None and actor.pk != token.user_id:
-        require(actor, "tokens.service")
-        if not token.user.is_service_account:
+def token_revoke(*, actor: Actor | None, token: ApiToken) -> ApiToken:
+    actor = as_actor(actor)
+    if not (isinstance(actor, User) and actor.pk == token.user_id):
+        authorize(actor, "tokens.service")
+        if isinstance(actor, User) and not token.user.is_service_account:
             raise Forbidden(
                 "Administrators revoke service accounts' tokens; users revoke their own.",
                 code="not_service_account",
@@ -416,7 +444,7 @@ def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     ledger_append(
         actor=actor,
-        action="token.revoke",
+        action=AccountsAction.TOKEN_REVOKE,
         object_type="token",
         object_id=token.pk,
         summary={"user": token.user.username, "prefix": token.prefix},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts import selectors, services
+from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.forms import LiaisonForm, OrgUnitForm, TokenForm, UserForm
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import can, require
@@ -27,8 +29,6 @@ def _client_ip(request: HttpRequest) -> str:
 
 def throttle_wait(username: str, ip: str) -> int:
     """Seconds the next attempt for this username and address must wait: doubles with each failure."""
-    from axes.models import AccessAttempt
-
     attempt = AccessAttempt.objects.filter(username=username, ip_address=ip).order_by("-attempt_time").first()
     if attempt is None or attempt.failures_since_start < 2:
         return 0
@@ -84,7 +84,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = request_actor(request)
     if not user.is_portal and not can(user, "dashboard.view"):  # support engineers work in device access
         return redirect("access")
     return redirect("portal" if user.is_portal else "dashboard")
@@ -92,21 +92,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def orgunit_list_view(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     require(actor, "orgunits.view")
     units = selectors.orgunit_list(
         actor=actor,
         filters=selectors.OrgUnitFilters(kind=request.GET.get("kind") or None, q=request.GET.get("q")),
     )
     form = OrgUnitForm(units=selectors.orgunit_list(actor=actor)) if can(actor, "orgunits.change") else None
-    template = "accounts/_orgunit_rows.html" if request.htmx else "accounts/orgunits.html"  # type: ignore[attr-defined]
+    template = "accounts/_orgunit_rows.html" if request.htmx else "accounts/orgunits.html"
     return render(request, template, {"units": units, "form": form})
 
 
 @login_required
 @require_POST
 def orgunit_create_view(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     require(actor, "orgunits.change")
     scoped_units = selectors.orgunit_list(actor=actor)
     form = OrgUnitForm(request.POST, units=scoped_units)
@@ -126,7 +126,7 @@ def orgunit_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def orgunit_detail_view(request: HttpRequest, unit_id: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     unit = selectors.orgunit_get(actor=actor, unit_id=unit_id)
     children = selectors.orgunit_list(actor=actor, filters=selectors.OrgUnitFilters(parent=unit.pk))
     liaisons = selectors.liaison_list(actor=actor, unit_id=unit.pk)
@@ -138,7 +138,7 @@ def orgunit_detail_view(request: HttpRequest, unit_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def liaisons_view(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     require(actor, "liaisons.view")
     units = selectors.orgunit_list(actor=actor)
     form = LiaisonForm(request.POST or None, units=units) if can(actor, "liaisons.change") else None
@@ -177,7 +177,7 @@ def liaisons_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def liaison_remove_view(request: HttpRequest, liaison_id: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     require(actor, "liaisons.change")
     liaison = selectors.liaison_get(actor=actor, liaison_id=liaison_id)
     services.liaison_remove(actor=actor, liaison=liaison)
@@ -188,7 +188,7 @@ def liaison_remove_view(request: HttpRequest, liaison_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def users_view(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     require(actor, "users.view")
     form = UserForm(request.POST or None) if can(actor, "users.manage") else None
     status = 200
@@ -223,7 +223,7 @@ def users_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens_view(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     require(actor, "tokens.own")
     form = TokenForm(request.POST or None, initial={"expires_days": 90, "scope": "read"})
     secret = None
@@ -253,7 +253,7 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     token = selectors.token_get(actor=actor, token_id=token_id)
     try:
         services.token_revoke(actor=actor, token=token)

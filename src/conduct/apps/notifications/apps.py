@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from conduct.apps.accounts.roles import Role, register_permissions
+
 
 class NotificationsConfig(AppConfig):
     name = "conduct.apps.notifications"
@@ -7,7 +9,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from conduct.apps.accounts.roles import Role, register_permissions
-
         # Everyone who can log in has an inbox of their own.
         register_permissions({"notifications.own": frozenset(Role.values)})

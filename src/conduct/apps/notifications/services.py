@@ -1,4 +1,5 @@
-"""Writes for notifications: `notify` (called by other services inside their transaction) and the inbox actions.
+"""Writes for notifications: `notify` (called by other services inside their transaction) and the inbox
+actions.
 
 Email is sent by a background task, never on the request path, and only for a change that committed: with
 the database task backend (the default) the task row is written in the change's own transaction (an outbox:
@@ -14,15 +15,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import require
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Invalid, NotFound
+from conduct.apps.notifications.ledger_actions import NotificationAction
 from conduct.apps.notifications.models import Notification
+from conduct.apps.notifications.tasks import send_notification_email, send_notification_emails
 
 log = logging.getLogger("conduct.notifications")
 
@@ -81,8 +83,6 @@ def _tasks_in_this_database() -> bool:
 
 
 def _enqueue(emails: list[tuple[list[str], str, str, str]]) -> None:
-    from conduct.apps.notifications.tasks import send_notification_email, send_notification_emails
-
     if len(emails) == 1:
         send_notification_email.enqueue(*emails[0])
     else:
@@ -96,22 +96,12 @@ def _queue(emails: list[tuple[list[str], str, str, str]]) -> None:
         log.exception("could not queue a notification email", extra={"kinds": sorted({e[1] for e in emails})})
 
 
-def send_now(addresses: list[str], kind: str, text: str, link: str) -> int:
-    """Send one message per address (recipients do not see one another); returns how many went out."""
-    sent = 0
-    subject = f"[Conduct] {dict(Notification.Kind.choices)[kind]}: {text}"[:150]
-    body = f"{text}\n\nOpen it in Conduct: {link}\n" if link else f"{text}\n"
-    for address in addresses:  # one message each: recipients do not see one another
-        try:
-            sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        except Exception:  # noqa: BLE001 - mail trouble must not break the change that was already committed
-            log.exception("could not send a notification email", extra={"kind": kind})
-    return sent
+# The inbox is a user's own: a system actor has none, so these take a user.
 
 
 @transaction.atomic
 def notification_mark_read(*, actor: User, notification_id: int) -> Notification:
-    require(actor, "notifications.own")
+    authorize(actor, "notifications.own")
     notification = Notification.objects.filter(
         pk=notification_id, user=actor, cleared_at__isnull=True
     ).first()
@@ -122,7 +112,7 @@ def notification_mark_read(*, actor: User, notification_id: int) -> Notification
         notification.save(update_fields=["read_at"])
         ledger_append(
             actor=actor,
-            action="notification.read",
+            action=NotificationAction.READ,
             object_type="notification",
             object_id=notification.pk,
             summary={"kind": notification.kind},
@@ -133,7 +123,7 @@ def notification_mark_read(*, actor: User, notification_id: int) -> Notification
 @transaction.atomic
 def notification_clear_all(*, actor: User) -> int:
     """Mark every notification of the actor read and take it off their list."""
-    require(actor, "notifications.own")
+    authorize(actor, "notifications.own")
     now = timezone.now()
     mine = Notification.objects.filter(user=actor, cleared_at__isnull=True)
     mine.filter(read_at__isnull=True).update(read_at=now)
@@ -141,7 +131,7 @@ def notification_clear_all(*, actor: User) -> int:
     if cleared:
         ledger_append(
             actor=actor,
-            action="notification.clear",
+            action=NotificationAction.CLEAR,
             object_type="user",
             object_id=actor.pk,
             summary={"cleared": cleared},

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from conduct.apps.notifications.mail import send_now
+
 
 @task()
 def send_notification_email(addresses: list[str], kind: str, text: str, link: str) -> int:
-    from conduct.apps.notifications.services import send_now
-
     return send_now(addresses, kind, text, link)
 
 
 @task()
 def send_notification_emails(messages: list[list[object]]) -> int:
     """Several notices' emails in one task: each item is [addresses, kind, text, link]."""
-    from conduct.apps.notifications.services import send_now
-
     sent = 0
     for addresses, kind, text, link in messages:
-        sent += send_now(list(addresses), str(kind), str(text), str(link))  # type: ignore[call-overload]
+        assert isinstance(addresses, list)
+        sent += send_now([str(address) for address in addresses], str(kind), str(text), str(link))
     return sent

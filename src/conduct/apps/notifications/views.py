@@ -9,14 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from conduct.apps.accounts.models import User
+from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.scoping import require
 from conduct.apps.notifications import selectors, services
 
 
 @login_required
 def notifications_view(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     require(actor, "notifications.own")
     unread_only = request.GET.get("unread") == "1"
     items = selectors.notification_list(actor=actor, unread=True if unread_only else None)
@@ -27,7 +27,7 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read_view(request: HttpRequest, notification_id: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     notification = services.notification_mark_read(actor=actor, notification_id=notification_id)
     if (
         request.POST.get("open")
@@ -35,7 +35,7 @@ def notification_read_view(request: HttpRequest, notification_id: int) -> HttpRe
         and url_has_allowed_host_and_scheme(notification.link, None)
     ):
         return redirect(notification.link)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "notifications/_item.html", {"n": notification})
     return redirect("notifications")
 
@@ -43,6 +43,6 @@ def notification_read_view(request: HttpRequest, notification_id: int) -> HttpRe
 @login_required
 @require_POST
 def notifications_clear_view(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     services.notification_clear_all(actor=actor)
     return redirect("notifications")

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from conduct.apps.accounts.roles import register_permissions
+from conduct.apps.reports.permissions import PERMISSIONS
+
 
 class ReportsConfig(AppConfig):
     name = "conduct.apps.reports"
@@ -7,7 +10,4 @@ class ReportsConfig(AppConfig):
     verbose_name = "Risk register and transparency reports"
 
     def ready(self) -> None:
-        from conduct.apps.accounts.roles import register_permissions
-        from conduct.apps.reports.permissions import PERMISSIONS
-
         register_permissions(PERMISSIONS)

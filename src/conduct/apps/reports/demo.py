@@ -7,21 +7,36 @@ from typing import Any
 
 from django.db import transaction
 
+from conduct.apps.accounts.actors import DEMO
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.catalog import services as catalog
 from conduct.apps.catalog.models import Assessment, Control
 from conduct.apps.reports import risks
 from conduct.apps.reports.models import RiskLink, SalientRisk
+from conduct.apps.suppliers.models import Finding, Supplier
+
+# catalog's services still read None as the system (and would store a SystemActor as an owner): DEMO once
+# they take an Actor.
+_CATALOG_DEMO = None
 
 
 @transaction.atomic
 def load_demo_risks(spec: dict[str, Any]) -> int:
+    """Load what is missing of the spec's controls, salient risks and assessments; returns how many."""
+    return (
+        _load_controls(spec.get("controls", []))
+        + _load_risks(spec.get("salient_risks", []))
+        + _load_assessments(spec.get("assessments", []))
+    )
+
+
+def _load_controls(controls: list[dict[str, Any]]) -> int:
     created = 0
-    for c in spec.get("controls", []):
+    for c in controls:
         if Control.objects.filter(code=c["code"]).exists():
             continue
         catalog.control_create(
-            actor=None,
+            actor=_CATALOG_DEMO,
             code=c["code"],
             title=c["title"],
             dimension=c["dimension"],
@@ -31,13 +46,16 @@ def load_demo_risks(spec: dict[str, Any]) -> int:
             urns=c.get("requirements", []),
         )
         created += 1
-    for r in spec.get("salient_risks", []):
+    return created
+
+
+def _load_risks(salient_risks: list[dict[str, Any]]) -> int:
+    created = 0
+    for r in salient_risks:
         if SalientRisk.objects.filter(code=r["code"]).exists():
             continue
-        from conduct.apps.suppliers.models import Finding, Supplier
-
         risk = risks.risk_create(
-            actor=None,
+            actor=DEMO,
             code=r["code"],
             org_unit=OrgUnit.objects.get(code=r["unit"]),
             title=r["title"],
@@ -58,21 +76,26 @@ def load_demo_risks(spec: dict[str, Any]) -> int:
         for finding in Finding.objects.filter(requirement__in=r.get("findings", [])):
             if not RiskLink.objects.filter(risk=risk, finding=finding).exists():
                 risks.risk_link(
-                    actor=None,
+                    actor=DEMO,
                     risk=risk,
                     kind="finding",
                     target_id=finding.pk,
                     note="Found in the supplier's social audit.",
                 )
-    for a in spec.get("assessments", []):
+    return created
+
+
+def _load_assessments(assessments: list[dict[str, Any]]) -> int:
+    created = 0
+    for a in assessments:
         if Assessment.objects.filter(title=a["title"]).exists():
             continue
         assessment = catalog.assessment_create(
-            actor=None, framework=a["framework"], scope_kind=a["scope"], title=a["title"]
+            actor=_CATALOG_DEMO, framework=a["framework"], scope_kind=a["scope"], title=a["title"]
         )
         for result in a.get("results", []):
             catalog.result_record(
-                actor=None,
+                actor=_CATALOG_DEMO,
                 assessment=assessment,
                 urn=result["urn"],
                 status=result["status"],

@@ -1,4 +1,5 @@
-"""The human-rights risk register (salient issues rated by UNGP salience) and the published transparency reports."""
+"""The human-rights risk register (salient issues rated by UNGP salience) and the published transparency
+reports."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from conduct.apps.accounts.models import OrgUnit, User
+from conduct.apps.governance.models import HumanRight
 
 
 class RiskDimension(models.TextChoices):
@@ -19,7 +21,7 @@ class RiskStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
-def _rating() -> models.PositiveSmallIntegerField:  # type: ignore[type-arg]
+def _rating() -> models.PositiveSmallIntegerField[int, int]:
     return models.PositiveSmallIntegerField()
 
 
@@ -66,8 +68,6 @@ class SalientRisk(models.Model):
 
     @property
     def rights_display(self) -> list[str]:
-        from conduct.apps.governance.models import HumanRight
-
         labels = dict(HumanRight.choices)
         return [labels.get(r, r) for r in self.rights]
 

@@ -1,5 +1,5 @@
 """Writes of the risk register: salient risks rated with core.risk.salience, and links from cases, gate
-decisions and audit findings. Each is one transaction with its ledger entry; None as actor is the system."""
+decisions and audit findings. Each is one transaction with its ledger entry."""
 
 from __future__ import annotations
 
@@ -8,19 +8,25 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import require, require_unit
+from conduct.apps.accounts.actors import Actor, SystemActor, as_actor
+from conduct.apps.accounts.models import OrgUnit
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import actor_label, ledger_append
 from conduct.apps.errors import Conflict, Invalid, NotFound
+from conduct.apps.gates.models import GateDecision
+from conduct.apps.gates.selectors import decision_get
+from conduct.apps.governance.models import Case, HumanRight
+from conduct.apps.governance.selectors import case_get
+from conduct.apps.reports.ledger_actions import ReportsAction
 from conduct.apps.reports.models import LinkKind, RiskDimension, RiskLink, RiskStatus, SalientRisk
+from conduct.apps.suppliers.models import Finding
+from conduct.apps.suppliers.selectors import finding_get
 from conduct.core.risk import salience
 
 RATINGS = ("scale", "scope", "irremediability", "likelihood", "residual_likelihood")
 
 
 def _rights() -> set[str]:
-    from conduct.apps.governance.models import HumanRight
-
     return set(HumanRight.values)
 
 
@@ -50,7 +56,8 @@ def _clean(fields: dict[str, Any], errors: dict[str, str], *, creating: bool) ->
             unknown = sorted(set(rights) - _rights())
             if unknown:
                 errors["rights"] = (
-                    f"Unknown rights: {', '.join(map(str, unknown))}; expected {', '.join(sorted(_rights()))}."
+                    f"Unknown rights: {', '.join(map(str, unknown))}; expected "
+                    f"{', '.join(sorted(_rights()))}."
                 )
             out["rights"] = sorted(set(rights))
     for name in RATINGS:
@@ -117,7 +124,7 @@ def _set_scope(
 @transaction.atomic
 def risk_create(
     *,
-    actor: User | None,
+    actor: Actor | None,
     code: str,
     org_unit: OrgUnit,
     scope_units: list[OrgUnit] | None = None,
@@ -127,8 +134,8 @@ def risk_create(
 ) -> SalientRisk:
     """title, dimension, rights, people_affected, scale, scope, irremediability, likelihood (required);
     residual_likelihood (defaults to likelihood), description, scope_products, owner."""
-    if actor is not None:
-        require_unit(actor, "risks.manage", org_unit)
+    actor = as_actor(actor)
+    authorize(actor, "risks.manage", unit=org_unit)
     errors: dict[str, str] = {}
     code = str(code or "").strip().lower()
     if not code or len(code) > 64 or not all(c.isalnum() or c in "-_" for c in code):
@@ -144,7 +151,7 @@ def risk_create(
     scope = _set_scope(risk, scope_units, scope_suppliers, controls)
     ledger_append(
         actor=actor,
-        action="risk.create",
+        action=ReportsAction.RISK_CREATE,
         object_type="salient_risk",
         object_id=risk.pk,
         summary={
@@ -165,7 +172,7 @@ def risk_create(
 @transaction.atomic
 def risk_update(
     *,
-    actor: User | None,
+    actor: Actor | None,
     risk: SalientRisk,
     scope_units: list[OrgUnit] | None = None,
     scope_suppliers: list[Any] | None = None,
@@ -173,8 +180,8 @@ def risk_update(
     **fields: Any,
 ) -> SalientRisk:
     """Change any field; the salience is recomputed. The ledger entry lists old and new values."""
-    if actor is not None:
-        require_unit(actor, "risks.manage", risk.org_unit)
+    actor = as_actor(actor)
+    authorize(actor, "risks.manage", unit=risk.org_unit)
     errors: dict[str, str] = {}
     clean = _clean(fields, errors, creating=False)
     if errors:
@@ -192,7 +199,7 @@ def risk_update(
     if changes:
         ledger_append(
             actor=actor,
-            action="risk.update",
+            action=ReportsAction.RISK_UPDATE,
             object_type="salient_risk",
             object_id=risk.pk,
             summary={
@@ -207,11 +214,11 @@ def risk_update(
 
 @transaction.atomic
 def risk_link(
-    *, actor: User | None, risk: SalientRisk, kind: str, target_id: int, note: str = ""
+    *, actor: Actor | None, risk: SalientRisk, kind: str, target_id: int, note: str = ""
 ) -> RiskLink:
     """Tie a case, gate decision or audit finding (one the actor can see) to the risk it concerns."""
-    if actor is not None:
-        require(actor, "risks.link")
+    actor = as_actor(actor)
+    authorize(actor, "risks.link")
     if kind not in LinkKind.values:
         raise Invalid("Unknown link kind.", fields={"kind": f"Expected one of {', '.join(LinkKind.values)}."})
     target = _target(actor, kind, target_id)
@@ -225,7 +232,7 @@ def risk_link(
     )
     ledger_append(
         actor=actor,
-        action="risk.link",
+        action=ReportsAction.RISK_LINK,
         object_type="salient_risk",
         object_id=risk.pk,
         summary={"code": risk.code, "kind": kind, "target": target.pk, "link": link.pk},
@@ -233,26 +240,20 @@ def risk_link(
     return link
 
 
-def _target(actor: User | None, kind: str, target_id: int) -> Any:
-    from conduct.apps.gates.models import GateDecision
-    from conduct.apps.governance.models import Case
-    from conduct.apps.suppliers.models import Finding
-
+def _target(actor: Actor, kind: str, target_id: int) -> Case | GateDecision | Finding:
+    """The record a link names: one the user can see (a system actor reads any)."""
     field = {"case": "case", "gate_decision": "gate_decision", "finding": "finding"}[kind]
     try:
-        if actor is None:
-            model = {"case": Case, "gate_decision": GateDecision, "finding": Finding}[kind]
-            return model.objects.get(pk=target_id)  # type: ignore[attr-defined]
+        if isinstance(actor, SystemActor):
+            if kind == "case":
+                return Case.objects.get(pk=target_id)
+            if kind == "gate_decision":
+                return GateDecision.objects.get(pk=target_id)
+            return Finding.objects.get(pk=target_id)
         if kind == "case":
-            from conduct.apps.governance.selectors import case_get
-
             return case_get(actor=actor, case_id=target_id)
         if kind == "gate_decision":
-            from conduct.apps.gates.selectors import decision_get
-
             return decision_get(actor=actor, decision_id=target_id)
-        from conduct.apps.suppliers.selectors import finding_get
-
         return finding_get(actor=actor, finding_id=target_id)
     except (NotFound, Case.DoesNotExist, GateDecision.DoesNotExist, Finding.DoesNotExist):
         raise Invalid(

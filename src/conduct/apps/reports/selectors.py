@@ -78,7 +78,8 @@ class HeatCell:
 
 
 def risk_heatmap(*, actor: User, residual: bool = False) -> list[list[HeatCell]]:
-    """The 5x5 map of core.risk.heatmap (rows severity 5..1, columns likelihood 1..5) with the active risks the
+    """The 5x5 map of core.risk.heatmap (rows severity 5..1, columns likelihood 1..5) with the active risks
+    the
     actor can see placed by inherent (or residual) likelihood."""
     grid = [[HeatCell(c.severity, c.likelihood, c.score, c.band) for c in row] for row in heatmap()]
     for risk in risk_list(actor=actor):

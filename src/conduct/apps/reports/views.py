@@ -14,22 +14,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import can, require, unit_in_scope
-from conduct.apps.accounts.selectors import orgunit_list
+from conduct.apps.accounts.actors import request_actor
+from conduct.apps.accounts.models import User
+from conduct.apps.accounts.scoping import can, require
+from conduct.apps.accounts.selectors import orgunit_list, orgunits_by_ids
+from conduct.apps.catalog.selectors import control_list
 from conduct.apps.errors import Invalid, ServiceError
+from conduct.apps.governance.models import HumanRight
 from conduct.apps.reports import selectors, services
 from conduct.apps.reports.models import LinkKind, ReportState, RiskDimension
 from conduct.apps.reports.transparency import charts
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _rights() -> list[tuple[str, str]]:
-    from conduct.apps.governance.models import HumanRight
-
     return list(HumanRight.choices)
 
 
@@ -51,31 +48,28 @@ def _risk_fields(actor: User, post: Any, errors: dict[str, str]) -> dict[str, An
     fields["rights"] = post.getlist("rights")
     fields["scope_products"] = [p.strip() for p in post.get("scope_products", "").splitlines() if p.strip()]
     codes = [c.strip() for c in post.get("controls", "").replace(",", " ").split() if c.strip()]
-    from conduct.apps.catalog.selectors import control_list
-
     controls = list(control_list(actor=actor).filter(code__in=codes))
     missing = sorted(set(codes) - {c.code for c in controls})
     if missing:
         errors["controls"] = f"No control {missing[0]!r}."
     fields["controls"] = controls
-    unit_ids = [u for u in post.getlist("scope_units") if u.isdigit()]
-    fields["scope_units"] = [u for u in OrgUnit.objects.filter(pk__in=unit_ids) if unit_in_scope(actor, u)]
+    fields["scope_units"] = orgunits_by_ids(actor=actor, ids=post.getlist("scope_units"))
     return fields
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_register_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "risks.view")
     fields: dict[str, str] = {}
     status = 200
     if request.method == "POST":
         require(actor, "risks.manage")
         errors: dict[str, str] = {}
-        unit_id = request.POST.get("org_unit", "")
-        unit = OrgUnit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
-        if unit is None or not unit_in_scope(actor, unit):
+        units = orgunits_by_ids(actor=actor, ids=[request.POST.get("org_unit", "")])
+        unit = units[0] if units else None
+        if unit is None:
             errors["org_unit"] = "Choose an org unit you can see."
         data = _risk_fields(actor, request.POST, errors)
         try:
@@ -120,7 +114,7 @@ def risk_register_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_view(request: HttpRequest, risk_code: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "risks.view")
     risk = selectors.risk_get(actor=actor, code=risk_code)
     fields: dict[str, str] = {}
@@ -157,7 +151,7 @@ def risk_view(request: HttpRequest, risk_code: str) -> HttpResponse:
 @login_required
 @require_POST
 def risk_link_view(request: HttpRequest, risk_code: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "risks.link")
     risk = selectors.risk_get(actor=actor, code=risk_code)
     target = request.POST.get("id", "")
@@ -182,7 +176,7 @@ def risk_link_view(request: HttpRequest, risk_code: str) -> HttpResponse:
 
 @login_required
 def report_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "reports.view")
     this_year = timezone.localdate().year
     context = {
@@ -197,7 +191,7 @@ def report_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def report_build_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "reports.build")
     year = request.POST.get("year", "")
     try:
@@ -213,18 +207,18 @@ def report_build_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
     """The build's state; while it is queued or building, HTMX polls this page's status block."""
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "reports.view")
     report = selectors.report_get(actor=actor, report_id=report_id)
     context = {"report": report, "done": report.state in (ReportState.PUBLISHED, ReportState.FAILED)}
-    template = "reports/_report_status.html" if request.htmx else "reports/report.html"  # type: ignore[attr-defined]
+    template = "reports/_report_status.html" if request.htmx else "reports/report.html"
     return render(request, template, context)
 
 
 @login_required
 def report_file_view(request: HttpRequest, report_id: int, file_name: str) -> FileResponse:
     """A file of a published report, only those its manifest lists (and the manifest itself)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "reports.view")
     report = selectors.report_get(actor=actor, report_id=report_id)
     listed = {entry["path"] for entry in report.files} | {"manifest.json"}

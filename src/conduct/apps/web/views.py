@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from conduct import __version__
 from conduct.apps.accounts import selectors as accounts
-from conduct.apps.accounts.models import User
+from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.scoping import require
 from conduct.apps.suppliers import selectors as suppliers
 
@@ -22,7 +22,7 @@ MODULE_PAGES: dict[str, tuple[str, str]] = {
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     require(actor, "dashboard.view")
     coverage = accounts.coverage(actor=actor)
     context = {
@@ -37,7 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def module_page(request: HttpRequest, module: str) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     require(actor, "dashboard.view")
     if module not in MODULE_PAGES:
         raise Http404
@@ -47,7 +47,7 @@ def module_page(request: HttpRequest, module: str) -> HttpResponse:
 
 @login_required
 def portal(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request_actor(request)
     require(actor, "portal.view")
     return render(
         request,

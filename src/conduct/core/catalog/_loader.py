@@ -1,4 +1,5 @@
-"""Load and validate the framework library directory: `<dir>/*.yaml` frameworks and `<dir>/mappings/*.yaml`."""
+"""Load and validate the framework library directory: `<dir>/*.yaml` frameworks and
+`<dir>/mappings/*.yaml`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from types import MappingProxyType
 
 import yaml
 
+from conduct.core._yaml import line_of
 from conduct.core.catalog._errors import CatalogError, Problem
+from conduct.core.catalog._files import SourceFile, content_hash, decode, source_files
+from conduct.core.catalog._mappings import LocatedMapping, check_duplicate_mappings, load_mapping_set
 from conduct.core.catalog._model import (
     Annex,
     AnnexItem,
@@ -21,12 +25,10 @@ from conduct.core.catalog._model import (
     Framework,
     FrameworkKind,
     FrameworkLibrary,
-    Relation,
     Requirement,
-    RequirementMapping,
 )
+from conduct.core.catalog._nodes import NodeReader, compose
 from conduct.core.catalog._urn import ID_PATTERN, SLUG_PATTERN, URN_PATTERN, URN_PREFIX
-from conduct.core.catalog._yaml import NodeReader, compose, line_of
 
 MAPPINGS_DIR = "mappings"
 
@@ -48,20 +50,8 @@ _HEADER_REQUIRED = (
 _HEADER_OPTIONAL = ("jurisdiction", "gaps", "notes", "level_legend", "facts", "annexes")
 _REQUIREMENT_REQUIRED = ("urn", "title", "summary", "dimension", "check", "evidence_examples")
 _REQUIREMENT_OPTIONAL = ("section", "level", "legal_ref", "confidence", "notes", "threshold")
-_MAPPING_SET_TOP = ("title", "mappings")
-_MAPPING_SET_OPTIONAL = ("notes",)
-_MAPPING_REQUIRED = ("from", "to", "relation", "source")
-_MAPPING_OPTIONAL = ("note", "confidence")
 
 _CHECK_HINT = " (the digests' auto/human are written automatic/manual here)"
-
-
-@dataclass(frozen=True)
-class _SourceFile:
-    path: Path
-    display: str  # as the caller named it, for problems
-    relative: str  # inside the library, for the content hash
-    data: bytes
 
 
 def load_library(path: str | os.PathLike[str]) -> FrameworkLibrary:
@@ -74,9 +64,9 @@ def load_library(path: str | os.PathLike[str]) -> FrameworkLibrary:
     if not root.is_dir():
         raise CatalogError([Problem(str(root), None, "framework library directory not found")])
 
-    framework_files = _source_files(root, root, problems)
+    framework_files = source_files(root, root, problems)
     mapping_dir = root / MAPPINGS_DIR
-    mapping_files = _source_files(mapping_dir, root, problems) if mapping_dir.is_dir() else []
+    mapping_files = source_files(mapping_dir, root, problems) if mapping_dir.is_dir() else []
     if not framework_files:
         problems.append(Problem(str(root), None, "no framework files (*.yaml) found"))
 
@@ -95,10 +85,10 @@ def load_library(path: str | os.PathLike[str]) -> FrameworkLibrary:
     # URNs are unique across files because each file's URNs must carry its own slug, which is its file name.
     known = {requirement.urn for requirement in parsed}
 
-    mappings: list[_LocatedMapping] = []
+    mappings: list[LocatedMapping] = []
     for source in mapping_files:
-        mappings.extend(_load_mapping_set(source, known, unreadable_slugs, problems))
-    _check_duplicate_mappings(mappings, problems)
+        mappings.extend(load_mapping_set(source, known, unreadable_slugs, problems))
+    check_duplicate_mappings(mappings, problems)
 
     if problems:
         raise CatalogError(problems)
@@ -106,56 +96,22 @@ def load_library(path: str | os.PathLike[str]) -> FrameworkLibrary:
     return FrameworkLibrary(
         frameworks=tuple(frameworks),
         mappings=tuple(entry.mapping for entry in mappings),
-        version=_content_hash([*framework_files, *mapping_files]),
+        version=content_hash([*framework_files, *mapping_files]),
     )
 
 
-def _source_files(directory: Path, root: Path, problems: list[Problem]) -> list[_SourceFile]:
-    files: list[_SourceFile] = []
-    for file in sorted(directory.iterdir()):
-        if not file.is_file():
-            continue
-        if file.suffix == ".yml":
-            problems.append(Problem(str(file), None, "library files must end in .yaml, not .yml"))
-            continue
-        if file.suffix != ".yaml":
-            continue
-        relative = file.relative_to(root).as_posix()
-        files.append(_SourceFile(path=file, display=str(file), relative=relative, data=file.read_bytes()))
-    return files
-
-
-def _content_hash(files: list[_SourceFile]) -> str:
-    digest = hashlib.sha256()
-    for source in sorted(files, key=lambda s: s.relative):
-        digest.update(source.relative.encode())
-        digest.update(b"\0")
-        digest.update(source.data)
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def _decode(source: _SourceFile, problems: list[Problem]) -> str | None:
-    try:
-        return source.data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(
-            Problem(source.display, None, f"file is not UTF-8 text ({exc.reason} at byte {exc.start})")
-        )
-        return None
-
-
-# ---------------------------------------------------------------------------------------------------- frameworks
+# ----------------------------------------------------------------------------------------------------
+# frameworks
 
 
 def _load_framework(
-    source: _SourceFile, problems: list[Problem]
+    source: SourceFile, problems: list[Problem]
 ) -> tuple[Framework | None, list[Requirement] | None]:
     """Parse one framework file. Returns the framework (None if the file has problems) and every requirement
     whose URN could be read (None if the requirement list itself could not be read), so that one broken file
     does not drown the mapping checks in unknown-URN problems."""
     before = len(problems)
-    text = _decode(source, problems)
+    text = decode(source, problems)
     root = compose(text, source.display, problems) if text is not None else None
     if root is None:
         return None, None
@@ -172,12 +128,26 @@ def _load_framework(
     level_legend = header.level_legend if header is not None else None
     default_confidence = header.confidence if header is not None else Confidence.HIGH
 
-    requirements: list[Requirement] = []
     items = reader.sequence(top["requirements"], "requirements") if "requirements" in top else None
-    seen_urns: dict[str, int] = {}
-    seen_ids: dict[str, tuple[str, int]] = {}
     if items is None:
         return None, None
+    requirements = _read_requirements(reader, items, slug, level_legend, default_confidence)
+    if header is None or len(problems) > before:
+        return None, requirements
+    return _framework(header, requirements, source), requirements
+
+
+def _read_requirements(
+    reader: NodeReader,
+    items: list[yaml.Node],
+    slug: str,
+    level_legend: dict[str, str] | None,
+    default_confidence: Confidence,
+) -> list[Requirement]:
+    """The readable requirements of a file, each URN once and no two ids differing only in case."""
+    requirements: list[Requirement] = []
+    seen_urns: dict[str, int] = {}
+    seen_ids: dict[str, tuple[str, int]] = {}
     for position, item in enumerate(items, start=1):
         requirement = _read_requirement(reader, item, position, slug, level_legend, default_confidence)
         if requirement is None:
@@ -194,16 +164,18 @@ def _load_framework(
             other, other_line = seen_ids[folded]
             reader.report(
                 item,
-                f"requirement id {requirement.id!r} differs only in letter case from {other!r} (line {other_line})",
+                f"requirement id {requirement.id!r} differs only in letter case from {other!r} (line "
+                f"{other_line})",
             )
             continue
         seen_urns[requirement.urn] = line
         seen_ids[folded] = (requirement.id, line)
         requirements.append(requirement)
+    return requirements
 
-    if header is None or len(problems) > before:
-        return None, requirements
-    framework = Framework(
+
+def _framework(header: _Header, requirements: list[Requirement], source: SourceFile) -> Framework:
+    return Framework(
         slug=header.slug,
         name=header.name,
         short_name=header.short_name,
@@ -228,7 +200,6 @@ def _load_framework(
         facts=MappingProxyType(dict(header.facts)),
         annexes=header.annexes,
     )
-    return framework, requirements
 
 
 def _declared_slug(node: yaml.Node | None) -> str | None:
@@ -270,7 +241,6 @@ def _read_header(reader: NodeReader, node: yaml.Node, stem: str) -> _Header | No
     values = reader.mapping(node, "framework", _HEADER_REQUIRED, _HEADER_OPTIONAL)
     if values is None:
         return None
-
     slug = reader.text(values.get("slug"), "framework slug", single_line=True)
     if slug is not None and not SLUG_PATTERN.fullmatch(slug):
         reader.report(values["slug"], f"framework slug {slug!r} must be lower-case letters, digits and '_'")
@@ -286,18 +256,8 @@ def _read_header(reader: NodeReader, node: yaml.Node, stem: str) -> _Header | No
     def text_list(key: str) -> tuple[str, ...]:
         return reader.text_list(values.get(key), f"framework {key}") or ()
 
-    digest_file = digest_id = None
-    if "digest" in values:
-        digest = reader.mapping(values["digest"], "framework digest", ("file", "id"))
-        if digest is not None:
-            digest_file = reader.text(digest.get("file"), "digest file", single_line=True)
-            digest_id = reader.text(digest.get("id"), "digest id", single_line=True)
-    confidence = confidence_note = None
-    if "confidence" in values:
-        block = reader.mapping(values["confidence"], "framework confidence", ("default", "note"))
-        if block is not None:
-            confidence = reader.choice(block.get("default"), Confidence, "framework confidence default")
-            confidence_note = reader.text(block.get("note"), "framework confidence note")
+    digest_file, digest_id = _read_digest(reader, values.get("digest"))
+    confidence, confidence_note = _read_confidence(reader, values.get("confidence"))
 
     name, short_name, issuer, edition = line("name"), line("short_name"), line("issuer"), line("edition")
     jurisdiction = line("jurisdiction")
@@ -335,6 +295,32 @@ def _read_header(reader: NodeReader, node: yaml.Node, stem: str) -> _Header | No
         level_legend=level_legend,
         facts=facts,
         annexes=annexes,
+    )
+
+
+def _read_digest(reader: NodeReader, node: yaml.Node | None) -> tuple[str | None, str | None]:
+    """The digest file and id the framework was written from."""
+    if node is None:
+        return None, None
+    digest = reader.mapping(node, "framework digest", ("file", "id"))
+    if digest is None:
+        return None, None
+    return (
+        reader.text(digest.get("file"), "digest file", single_line=True),
+        reader.text(digest.get("id"), "digest id", single_line=True),
+    )
+
+
+def _read_confidence(reader: NodeReader, node: yaml.Node | None) -> tuple[Confidence | None, str | None]:
+    """The framework's default confidence and the note explaining it."""
+    if node is None:
+        return None, None
+    block = reader.mapping(node, "framework confidence", ("default", "note"))
+    if block is None:
+        return None, None
+    return (
+        reader.choice(block.get("default"), Confidence, "framework confidence default"),
+        reader.text(block.get("note"), "framework confidence note"),
     )
 
 
@@ -426,7 +412,8 @@ def _read_requirement(
         return None
     urn, requirement_id = urn_and_id
     if len(reader.problems) > before:
-        # Keep the URN known when only other fields are wrong, so mapping checks stay quiet (see _load_framework).
+        # Keep the URN known when only other fields are wrong, so mapping checks stay quiet (see
+        # _load_framework).
         return _placeholder(urn, slug, requirement_id)
     assert title and summary and dimension and check and evidence
     return Requirement(
@@ -460,107 +447,3 @@ def _placeholder(urn: str, slug: str, requirement_id: str) -> Requirement:
         evidence_examples=(),
         confidence=Confidence.LOW,
     )
-
-
-# ------------------------------------------------------------------------------------------------------ mappings
-
-
-@dataclass(frozen=True)
-class _LocatedMapping:
-    mapping: RequirementMapping
-    display: str
-    line: int
-
-
-def _load_mapping_set(
-    source: _SourceFile,
-    known_urns: set[str],
-    unreadable_slugs: set[str],
-    problems: list[Problem],
-) -> list[_LocatedMapping]:
-    text = _decode(source, problems)
-    root = compose(text, source.display, problems) if text is not None else None
-    if root is None:
-        return []
-    reader = NodeReader(source.display, problems)
-    top = reader.mapping(root, "mapping file", _MAPPING_SET_TOP, _MAPPING_SET_OPTIONAL)
-    if top is None:
-        return []
-    reader.text(top.get("title"), "mapping file title", single_line=True)
-    reader.text_list(top.get("notes"), "mapping file notes")
-    located: list[_LocatedMapping] = []
-    for position, item in enumerate(reader.sequence(top.get("mappings"), "mappings") or [], start=1):
-        entry = _read_mapping(reader, item, position, source, known_urns, unreadable_slugs)
-        if entry is not None:
-            located.append(entry)
-    return located
-
-
-def _read_mapping(
-    reader: NodeReader,
-    node: yaml.Node,
-    position: int,
-    source: _SourceFile,
-    known_urns: set[str],
-    unreadable_slugs: set[str],
-) -> _LocatedMapping | None:
-    before = len(reader.problems)
-    what = f"mapping #{position}"
-    values = reader.mapping(node, what, _MAPPING_REQUIRED, _MAPPING_OPTIONAL)
-    if values is None:
-        return None
-
-    def endpoint(key: str) -> str | None:
-        urn = reader.text(values.get(key), f"{what} {key}", single_line=True)
-        if urn is None:
-            return None
-        match = URN_PATTERN.fullmatch(urn)
-        if match is None:
-            reader.report(
-                values[key], f"{what} {key}: {urn!r} is not a requirement URN (urn:conduct:<framework>:<id>)"
-            )
-            return None
-        if urn not in known_urns:
-            if (
-                match["framework"] not in unreadable_slugs
-            ):  # an unreadable framework file is reported on its own
-                reader.report(values[key], f"{what} {key}: unknown requirement {urn}")
-            return None
-        return urn
-
-    from_urn, to_urn = endpoint("from"), endpoint("to")
-    relation = reader.choice(values.get("relation"), Relation, f"{what} relation")
-    citation = reader.text(values.get("source"), f"{what} source")
-    note = reader.text(values.get("note"), f"{what} note")
-    confidence = reader.choice(values.get("confidence"), Confidence, f"{what} confidence")
-    if from_urn is not None and from_urn == to_urn:
-        reader.report(node, f"{what} maps {from_urn} to itself")
-    if len(reader.problems) > before or not (from_urn and to_urn and relation and citation):
-        return None
-    mapping = RequirementMapping(
-        from_urn=from_urn,
-        to_urn=to_urn,
-        relation=relation,
-        source=citation,
-        mapping_set=source.path.stem,
-        note=note,
-        confidence=confidence,
-    )
-    return _LocatedMapping(mapping, source.display, line_of(node))
-
-
-def _check_duplicate_mappings(mappings: list[_LocatedMapping], problems: list[Problem]) -> None:
-    seen: dict[frozenset[str], _LocatedMapping] = {}
-    for entry in mappings:
-        pair = frozenset((entry.mapping.from_urn, entry.mapping.to_urn))
-        first = seen.get(pair)
-        if first is not None:
-            problems.append(
-                Problem(
-                    entry.display,
-                    entry.line,
-                    f"{entry.mapping.from_urn} and {entry.mapping.to_urn} are already mapped at {first.display}:{first.line}",
-                )
-            )
-            continue
-        seen[pair] = entry

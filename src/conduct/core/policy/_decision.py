@@ -118,7 +118,8 @@ class Decision:
     @cached_property
     def facts(self) -> Mapping[str, Any]:
         """The derived facts the rules saw (a read-only copy, made on first use)."""
-        return freeze(self._facts)  # type: ignore[no-any-return]
+        frozen: Mapping[str, Any] = freeze(self._facts)
+        return frozen
 
     @property
     def fired(self) -> tuple[str, ...]:

@@ -2,52 +2,32 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import cel
 
+from conduct.core._yaml import LocatedDict, LocatedList, YamlProblem, load_located
+
 from ._compile import Rewritten, expand, macro_bindings, read_paths, rewrite, unroll
-from ._decision import OUTCOMES, SEVERITIES
 from ._errors import PolicyError, PolicyProblem
+from ._example_reading import ExampleSource, read_example, suggest
 from ._examples import PolicyExample
 from ._facts import FACT_NAMES
 from ._pack import CompiledRule, ForEach, PolicyPack, Rule
 from ._reference import ReferenceData, load_reference_data
-from ._screening import ScreeningHit
-from ._subjects import GATES, normalize_subject
+from ._rule_fields import RULE_ID_PATTERN, check_rule_keys, read_verdict
+from ._subjects import GATES
 from ._template import Template, is_path, parse_template
-from ._yaml import LocatedDict, LocatedList, YamlProblem, load_yaml
 
 URN_PATTERN = re.compile(r"^urn:conduct:([a-z0-9]+(?:_[a-z0-9]+)*):([A-Za-z0-9][A-Za-z0-9._-]*)$")
-RULE_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FOR_EACH = re.compile(r"^\s*([A-Za-z_]\w*)\s+in\s+(\S+)\s*$")
 
 FILE_KEYS = ("description", "rules", "examples")
-RULE_KEYS = (
-    "id",
-    "title",
-    "description",
-    "gates",
-    "for_each",
-    "when",
-    "outcome",
-    "severity",
-    "message",
-    "refer_to",
-    "conditions",
-    "cites",
-    "examples",
-)
-REQUIRED_RULE_KEYS = ("id", "title", "gates", "when", "outcome", "severity", "message", "cites")
-EXAMPLE_KEYS = ("name", "gate", "subject", "screening", "expect", "fires", "must_fire", "must_not_fire")
-HIT_KEYS = ("list_name", "list_kind", "entry_id", "matched_name", "score")
 ROOTS = ("subject", "facts")
 _CEL_FUNCTIONS = frozenset(
     {
@@ -129,11 +109,6 @@ def _when_text(when: str | bool) -> str:
     return ("true" if when else "false") if isinstance(when, bool) else when.strip()
 
 
-def _suggest(word: str, options: Collection[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 @dataclass
 class _Reporter:
     """Records problems for one rule, at the line of the key concerned."""
@@ -148,6 +123,31 @@ class _Reporter:
 
     def at(self, line: int | None, message: str) -> None:
         self.reader.problem(self.file, line, self.rule_id, message)
+
+
+def _compiled_rule(
+    rule: Rule,
+    compiled: tuple[cel.Program, Rewritten, cel.Program],
+    message: Template,
+    conditions: list[Template],
+    roots: set[str],
+) -> CompiledRule:
+    """The rule with its programs: the fast and plain CEL programs, the unrolled and expanded forms."""
+    for_each = rule.for_each
+    # Values reported with a reason: what `when` read, then what the message and conditions show.
+    shown = [path for template in (message, *conditions) for path in template.paths]
+    paths = tuple(dict.fromkeys((*read_paths(rule.when, roots), *shown)))
+    program, rewritten, plain = compiled
+    unrolled = unroll(rule.when, for_each.name, for_each.collection) if for_each else None
+    if unrolled is not None:
+        try:
+            unrolled.precompile(cel.compile)
+        except (ValueError, RuntimeError):
+            unrolled = None  # keep the comprehension form, which compiled
+    expanded = expand(rewritten.source) if for_each is None else None
+    return CompiledRule(
+        rule, program, rewritten, unrolled, expanded, plain, paths, message, tuple(conditions)
+    )
 
 
 @dataclass
@@ -206,7 +206,7 @@ class _PackReader:
 
     def read_file(self, name: str, raw: bytes) -> None:
         try:
-            data = load_yaml(raw.decode("utf-8"))
+            data = load_located(raw.decode("utf-8"))
         except UnicodeDecodeError:
             self.problem(name, None, None, "not UTF-8 text")
             return
@@ -218,7 +218,7 @@ class _PackReader:
             return
         for key in data:
             if key not in FILE_KEYS:
-                self.problem(name, data.line_of(key), None, f"unknown key {key!r}{_suggest(key, FILE_KEYS)}")
+                self.problem(name, data.line_of(key), None, f"unknown key {key!r}{suggest(key, FILE_KEYS)}")
         rules = data.get("rules")
         if not isinstance(rules, LocatedList):
             self.problem(name, data.line_of("rules"), None, "`rules` must be a list of rules")
@@ -241,31 +241,11 @@ class _PackReader:
         rule_id = raw_id if isinstance(raw_id, str) and RULE_ID_PATTERN.match(raw_id) else None
         count = len(self.problems)
         bad = _Reporter(self, name, rule_id, data)
-
-        for key in data:
-            if key not in RULE_KEYS:
-                bad(key, f"unknown key {key!r}{_suggest(key, RULE_KEYS)}")
-        for key in REQUIRED_RULE_KEYS:
-            if key not in data:
-                bad(None, f"missing required key {key!r}")
-        if "id" in data and rule_id is None:
-            bad("id", f"rule id {raw_id!r} must be lower case words joined by '.', '_' or '-'")
+        check_rule_keys(data, raw_id, rule_id, bad)
         title = data.get("title")
-        if "title" in data and (not isinstance(title, str) or not title.strip()):
-            bad("title", "`title` must be a non-empty string")
         gates = self.read_gates(data, bad)
         for_each = self.read_for_each(data, gates, bad)
-        outcome, severity = data.get("outcome"), data.get("severity")
-        if "outcome" in data and outcome not in OUTCOMES:
-            bad("outcome", f"outcome {outcome!r} must be one of: {', '.join(OUTCOMES)}")
-        if "severity" in data and severity not in SEVERITIES:
-            bad("severity", f"severity {severity!r} must be one of: {', '.join(SEVERITIES)}")
-        refer_to = data.get("refer_to")
-        if refer_to is not None and (not isinstance(refer_to, str) or not SLUG_PATTERN.match(refer_to)):
-            bad(
-                "refer_to",
-                f"refer_to {refer_to!r} must be a committee slug like 'technical-ethics-committee'",
-            )
+        outcome, severity, refer_to = read_verdict(data, bad)
         roots = {*ROOTS, *([for_each.name] if for_each else [])}
         message = self.read_template(data, "message", roots, bad)
         conditions = self.read_conditions(data, roots, bad)
@@ -293,22 +273,7 @@ class _PackReader:
             file=name,
             line=data.line,
         )
-        # Values reported with a reason: what `when` read, then what the message and conditions show.
-        shown = [path for template in (message, *conditions) for path in template.paths]
-        paths = tuple(dict.fromkeys((*read_paths(rule.when, roots), *shown)))
-        program, rewritten, plain = compiled
-        unrolled = unroll(rule.when, for_each.name, for_each.collection) if for_each else None
-        if unrolled is not None:
-            try:
-                unrolled.precompile(cel.compile)
-            except (ValueError, RuntimeError):
-                unrolled = None  # keep the comprehension form, which compiled
-        expanded = expand(rewritten.source) if for_each is None else None
-        self.rules.append(
-            CompiledRule(
-                rule, program, rewritten, unrolled, expanded, plain, paths, message, tuple(conditions)
-            )
-        )
+        self.rules.append(_compiled_rule(rule, compiled, message, conditions, roots))
         self.read_rule_examples(name, data, rule_id, gates)
 
     def read_gates(self, data: LocatedDict, bad: _Reporter) -> tuple[str, ...]:
@@ -322,7 +287,7 @@ class _PackReader:
         gates: list[str] = []
         for gate in items:
             if gate not in GATES:
-                bad("gates", f"unknown gate {gate!r}{_suggest(gate, GATES)}; gates are: {', '.join(GATES)}")
+                bad("gates", f"unknown gate {gate!r}{suggest(gate, GATES)}; gates are: {', '.join(GATES)}")
             elif gate not in gates:
                 gates.append(gate)
         return tuple(gates)
@@ -337,7 +302,7 @@ class _PackReader:
                 continue
             for gate in gates:
                 if parts[1] not in FACT_NAMES[gate]:
-                    hint = _suggest(parts[1], FACT_NAMES[gate])
+                    hint = suggest(parts[1], FACT_NAMES[gate])
                     bad(key, f"unknown fact 'facts.{parts[1]}' for gate {gate}{hint}")
 
     def read_for_each(self, data: LocatedDict, gates: tuple[str, ...], bad: _Reporter) -> ForEach | None:
@@ -399,7 +364,7 @@ class _PackReader:
             if not isinstance(urn, str) or not URN_PATTERN.match(urn):
                 bad.at(line, f"bad URN {urn!r}: expected urn:conduct:<framework>:<requirement id>")
             elif self.known_urns is not None and urn not in self.known_urns:
-                bad.at(line, f"unknown requirement URN {urn!r}{_suggest(urn, self.known_urns)}")
+                bad.at(line, f"unknown requirement URN {urn!r}{suggest(urn, self.known_urns)}")
             elif urn not in cites:
                 cites.append(urn)
         return tuple(cites)
@@ -425,12 +390,12 @@ class _PackReader:
             if variable not in allowed:
                 bad(
                     "when",
-                    f"unknown name {variable!r} in `when`{_suggest(variable, allowed)}; "
+                    f"unknown name {variable!r} in `when`{suggest(variable, allowed)}; "
                     f"rules read subject, facts{' and ' + for_each.name if for_each else ''}",
                 )
         for function in program.functions():
             if function[0].isalpha() and function not in _CEL_FUNCTIONS:
-                bad("when", f"unknown CEL function {function!r}{_suggest(function, _CEL_FUNCTIONS)}")
+                bad("when", f"unknown CEL function {function!r}{suggest(function, _CEL_FUNCTIONS)}")
         self.check_facts(read_paths(expression, {"facts"}), gates, "when", bad)
         rewritten = rewrite(source)
         try:
@@ -455,111 +420,11 @@ class _PackReader:
     def read_example(
         self, name: str, line: int, data: Any, rule_id: str | None, gates: tuple[str, ...], index: int
     ) -> None:
-        label = f"example {index + 1}"
-
-        def bad(message: str, key: str | None = None) -> None:
-            at = data.line_of(key) if key and isinstance(data, LocatedDict) else line
-            self.problem(name, at, rule_id, f"{label}: {message}")
-
-        if not isinstance(data, LocatedDict):
-            bad("must be a mapping with `subject` and `expect`")
-            return
-        if isinstance(data.get("name"), str):
-            label = f"example {data['name']!r}"
-        for key in data:
-            if key not in EXAMPLE_KEYS or (key == "fires" and rule_id is None):
-                bad(f"unknown key {key!r}{_suggest(key, EXAMPLE_KEYS)}", key)
-        gate = data.get("gate")
-        if gate is None and rule_id is not None and len(gates) == 1:
-            gate = gates[0]
-        if gate not in gates:
-            allowed = ", ".join(gates) if gates else "none"
-            bad(
-                f"`gate` must name one of the gates the {'rule' if rule_id else 'pack'} applies to ({allowed})",
-                "gate",
-            )
-            return
-        expect = data.get("expect")
-        if expect not in OUTCOMES:
-            bad(f"`expect` must be one of: {', '.join(OUTCOMES)}", "expect")
-        subject = data.get("subject")
-        if not isinstance(subject, dict):
-            bad("`subject` must be a mapping", "subject")
-            return
-        _, field_errors = normalize_subject(str(gate), subject, self.reference)
-        for error in field_errors:
-            bad(f"subject field {error.path or '(subject)'}: {error.message}", "subject")
-        must_fire = self.read_ids(data, "must_fire", bad)
-        must_not_fire = self.read_ids(data, "must_not_fire", bad)
-        fires = data.get("fires", True)
-        if not isinstance(fires, bool):
-            bad("`fires` must be true or false", "fires")
-        elif rule_id is not None and "must_fire" not in data and "must_not_fire" not in data:
-            (must_fire if fires else must_not_fire).append(rule_id)
-        screening = self.read_screening(data, bad)
-        if expect not in OUTCOMES:
-            return
-        example = PolicyExample(
-            name=str(data.get("name") or f"{rule_id or Path(name).stem} example {index + 1}"),
-            gate=str(gate),
-            subject=subject,
-            expect=str(expect),
-            must_fire=tuple(must_fire),
-            must_not_fire=tuple(must_not_fire),
-            screening=screening,
-            file=name,
-            line=line,
-            rule_id=rule_id,
+        example = read_example(
+            ExampleSource(name, line, rule_id, gates, index), data, self.reference, self.problem
         )
-        self.examples.append(_PendingExample(example, (str(gate),)))
-
-    @staticmethod
-    def read_ids(data: LocatedDict, key: str, bad: Callable[..., None]) -> list[str]:
-        raw = data.get(key, [])
-        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-            bad(f"`{key}` must be a list of rule ids", key)
-            return []
-        return list(raw)
-
-    @staticmethod
-    def read_screening(data: LocatedDict, bad: Callable[..., None]) -> dict[str, tuple[ScreeningHit, ...]]:
-        raw = data.get("screening", {})
-        if not isinstance(raw, dict):
-            bad("`screening` must map a screened name to a list of hits", "screening")
-            return {}
-        result: dict[str, tuple[ScreeningHit, ...]] = {}
-        for screened, hits in raw.items():
-            if not isinstance(hits, list):
-                bad(f"screening for {screened!r} must be a list of hits", "screening")
-                continue
-            parsed = []
-            for hit in hits:
-                unknown = [key for key in (hit if isinstance(hit, dict) else {}) if key not in HIT_KEYS]
-                score = hit.get("score") if isinstance(hit, dict) else None
-                kind = hit.get("list_kind") if isinstance(hit, dict) else None
-                if (
-                    unknown
-                    or not isinstance(kind, str)
-                    or isinstance(score, bool)
-                    or not isinstance(score, int | float)
-                ):
-                    bad(
-                        f"each screening hit needs list_kind and score (0..1); allowed keys: {', '.join(HIT_KEYS)}",
-                        "screening",
-                    )
-                    continue
-                assert isinstance(hit, dict)
-                parsed.append(
-                    ScreeningHit(
-                        list_name=str(hit.get("list_name") or kind),
-                        list_kind=kind,
-                        entry_id=str(hit.get("entry_id") or ""),
-                        matched_name=str(hit.get("matched_name") or screened),
-                        score=float(score),
-                    )
-                )
-            result[str(screened)] = tuple(parsed)
-        return result
+        if example is not None:
+            self.examples.append(_PendingExample(example, (example.gate,)))
 
     def check_rule_ids(self) -> None:
         seen: dict[str, Rule] = {}
@@ -586,7 +451,7 @@ class _PackReader:
                         example.file,
                         example.line,
                         example.rule_id,
-                        f"example {example.name!r}: unknown rule id {rule_id!r}{_suggest(rule_id, gates_of)}",
+                        f"example {example.name!r}: unknown rule id {rule_id!r}{suggest(rule_id, gates_of)}",
                     )
                 elif example.gate not in gates_of[rule_id]:
                     self.problem(

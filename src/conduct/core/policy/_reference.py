@@ -15,10 +15,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from conduct.core._yaml import LocatedDict, LocatedList, YamlProblem, load_located
 from conduct.datafiles import data_dir as shipped_data_dir
 
 from ._errors import PolicyError, PolicyProblem
-from ._yaml import LocatedDict, LocatedList, YamlProblem, load_yaml
 
 DEFAULT_DATA_DIR = shipped_data_dir()  # the repository's data/ folder, or CONDUCT_DATA_DIR
 
@@ -225,7 +225,7 @@ class _Reader:
         if text is None:
             return None
         try:
-            data = load_yaml(text)
+            data = load_located(text)
         except YamlProblem as exc:
             self.problem(name, exc.line, exc.message)
             return None
@@ -352,8 +352,9 @@ class _Reader:
         entries = data.get("capabilities") if data is not None else None
         if data is not None and not isinstance(entries, LocatedList):
             self.problem(name, data.line, "expected `capabilities`: a list")
-        for index, entry in enumerate(entries if isinstance(entries, LocatedList) else []):
-            line = entries.line_of(index)  # type: ignore[union-attr]
+        listed = entries if isinstance(entries, LocatedList) else LocatedList()
+        for index, entry in enumerate(listed):
+            line = listed.line_of(index)
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
                 self.problem(name, line, "each capability needs an `id`")
                 continue
@@ -385,8 +386,9 @@ class _Reader:
         if data is not None and not isinstance(entries, LocatedList):
             self.problem(name, data.line, "expected `regions`: a list")
         regions: list[Region] = []
-        for index, entry in enumerate(entries if isinstance(entries, LocatedList) else []):
-            line = entries.line_of(index)  # type: ignore[union-attr]
+        listed = entries if isinstance(entries, LocatedList) else LocatedList()
+        for index, entry in enumerate(listed):
+            line = listed.line_of(index)
             region = self.read_region(name, line, entry, codes)
             if region is not None:
                 regions.append(region)

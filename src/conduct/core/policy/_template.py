@@ -48,7 +48,7 @@ def resolve_parts(scope: Mapping[str, Any], parts: Sequence[str]) -> Any:
 def format_value(value: Any) -> str:
     kind = type(value)
     if kind is str:
-        return value  # type: ignore[no-any-return]
+        return str(value)
     if kind is int:
         return str(value)
     if kind is list or kind is tuple:

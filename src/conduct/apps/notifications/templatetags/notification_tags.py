@@ -6,13 +6,13 @@ from typing import Any
 
 from django import template
 
+from conduct.apps.notifications.selectors import unread_count
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def unread_notifications(context: dict[str, Any]) -> int:
-    from conduct.apps.notifications.selectors import unread_count
-
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return 0

@@ -16,8 +16,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conduct.apps.accounts.models import User
-from conduct.apps.audit.services import checkpoint_create, checkpoint_dict, ledger_append, signing_keys
+from conduct.apps.accounts.actors import Actor, as_actor
+from conduct.apps.audit.models import Checkpoint, LedgerEntry
+from conduct.apps.audit.services import (
+    actor_label,
+    checkpoint_create,
+    checkpoint_dict,
+    ledger_append,
+    signing_keys,
+)
+from conduct.apps.errors import Conflict, Invalid
+from conduct.apps.reports.ledger_actions import ReportsAction
 from conduct.apps.reports.models import Report, ReportState
 from conduct.apps.reports.transparency import manifest as mf
 from conduct.apps.reports.transparency.figures import Figures, compute_figures
@@ -40,8 +49,6 @@ class Built:
 
 def _check_out_dir(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        from conduct.apps.errors import Conflict
-
         raise Conflict(
             f"{out} is not an empty folder; a published report is never overwritten.", code="not_empty"
         )
@@ -49,15 +56,15 @@ def _check_out_dir(out: Path) -> None:
 
 def build_report(
     *,
-    actor: User | None,
+    actor: Actor | None,
     year: int,
     out: Path,
     report: Report | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Built:
-    """Build the report for `year` into `out` (new or empty) and publish it. Raises ServiceError on bad input."""
-    from conduct.apps.errors import Invalid
-
+    """Build the report for `year` into `out` (new or empty) and publish it. Raises ServiceError on bad
+    input."""
+    actor = as_actor(actor)
     if not 2000 <= year <= timezone.localdate().year:
         raise Invalid(
             "No report for that year.", fields={"year": f"A year from 2000 to {timezone.localdate().year}."}
@@ -102,7 +109,7 @@ def build_report(
 @transaction.atomic
 def _publish(
     *,
-    actor: User | None,
+    actor: Actor,
     year: int,
     out: Path,
     names: list[str],
@@ -113,10 +120,10 @@ def _publish(
     files = mf.file_entries(out, names)
     digest = mf.content_digest(files)
     if report is None:
-        report = Report.objects.create(year=year, state=ReportState.BUILDING, requested_by=_label(actor))
+        report = Report.objects.create(year=year, state=ReportState.BUILDING, requested_by=actor_label(actor))
     entry = ledger_append(
         actor=actor,
-        action="report.publish",
+        action=ReportsAction.REPORT_PUBLISH,
         object_type="report",
         object_id=report.pk,
         summary={
@@ -127,22 +134,7 @@ def _publish(
         },
     )
     checkpoint = checkpoint_create(actor=actor, reason=f"report {year}")
-    manifest: dict[str, Any] = {
-        "format": mf.FORMAT,
-        "format_version": mf.FORMAT_VERSION,
-        "report": {
-            "year": year,
-            "organisation": figures.organisation,
-            "id": report.pk,
-            "generated_at": figures.generated_at.isoformat(),
-            "as_of": figures.as_of.isoformat(),
-        },
-        "files": files,
-        "content_digest": digest,
-        "publication": {"seq": entry.seq, "hash": entry.hash, "action": "report.publish"},
-        "checkpoint": {"type": "checkpoint", **checkpoint_dict(checkpoint)},
-        "public_key": {"path": mf.PUBLIC_KEY, "key_id": checkpoint.key_id},
-    }
+    manifest = _manifest(report, figures, files, digest, entry, checkpoint)
     data = mf.write_manifest(out, mf.sign_manifest(manifest, private_pem))
     manifest_sha = hashlib.sha256(data).hexdigest()
     report.state = ReportState.PUBLISHED
@@ -157,7 +149,7 @@ def _publish(
     report.save()
     ledger_append(
         actor=actor,
-        action="report.seal",
+        action=ReportsAction.REPORT_SEAL,
         object_type="report",
         object_id=report.pk,
         summary={
@@ -170,7 +162,28 @@ def _publish(
     return report
 
 
-def _label(actor: User | None) -> str:
-    from conduct.apps.audit.services import actor_label
-
-    return actor_label(actor)
+def _manifest(
+    report: Report,
+    figures: Figures,
+    files: list[dict[str, Any]],
+    digest: str,
+    entry: LedgerEntry,
+    checkpoint: Checkpoint,
+) -> dict[str, Any]:
+    """The manifest to sign: the report, its files and their digest, the publication entry and checkpoint."""
+    return {
+        "format": mf.FORMAT,
+        "format_version": mf.FORMAT_VERSION,
+        "report": {
+            "year": report.year,
+            "organisation": figures.organisation,
+            "id": report.pk,
+            "generated_at": figures.generated_at.isoformat(),
+            "as_of": figures.as_of.isoformat(),
+        },
+        "files": files,
+        "content_digest": digest,
+        "publication": {"seq": entry.seq, "hash": entry.hash, "action": "report.publish"},
+        "checkpoint": {"type": "checkpoint", **checkpoint_dict(checkpoint)},
+        "public_key": {"path": mf.PUBLIC_KEY, "key_id": checkpoint.key_id},
+    }

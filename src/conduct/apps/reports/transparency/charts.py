@@ -142,8 +142,8 @@ def heatmap_chart(chart_id: str, title: str, cells: Sequence[Sequence[Mapping[st
             f'font-family="sans-serif" font-size="13" fill="{INK}">{c + 1}</text>'
         )
     out.append(
-        f'<text x="{left + 2.5 * cell}" y="{top + 5 * cell + 44}" text-anchor="middle" font-family="sans-serif" '
-        f'font-size="13" fill="{INK}">Likelihood</text>'
+        f'<text x="{left + 2.5 * cell}" y="{top + 5 * cell + 44}" text-anchor="middle" '
+        f'font-family="sans-serif" font-size="13" fill="{INK}">Likelihood</text>'
     )
     out.append("</svg>")
     return "\n".join(out)

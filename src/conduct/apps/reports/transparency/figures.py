@@ -1,4 +1,5 @@
-"""Every figure of the transparency report, computed by one pure function from plain inputs (no Django, no I/O),
+"""Every figure of the transparency report, computed by one pure function from plain inputs (no Django, no
+I/O),
 so the benchmark times exactly this and the renderers only lay the figures out.
 
 A figure table is the unit of output: the HTML shows it (with a caption), data.json carries it, and it is
@@ -13,13 +14,11 @@ from datetime import date, datetime
 from typing import Any
 
 from conduct.apps.reports.transparency.ungp_index import GRIEVANCE_QUESTIONS, SECTION_TITLES, UNGP_RF_SECTIONS
+from conduct.core import policy
+from conduct.core.risk import heatmap
 
-GATES = (
-    ("sales_deal", "Sales deal"),
-    ("app_launch", "App launch"),
-    ("product_release", "Product release"),
-    ("supplier_onboarding", "Supplier onboarding"),
-)
+# The gates as the policy engine names them, labelled for the report ("sales_deal" -> "Sales deal").
+GATES = tuple((gate, gate.replace("_", " ").capitalize()) for gate in policy.GATES)
 OUTCOMES = (("allow", "Allow"), ("review", "Review"), ("deny", "Deny"))
 STANDARDS = (("sa8000", "SA8000"), ("iso_45001", "ISO 45001"), ("iso_14001", "ISO 14001"))
 DIMENSIONS = (
@@ -127,7 +126,8 @@ def _count(rows: Sequence[Mapping[str, Any]], **match: Any) -> int:
     return sum(int(r["count"]) for r in rows if all(r.get(k) == v for k, v in match.items()))
 
 
-def _governance(i: ReportInputs) -> list[Table]:
+def _committee_rows(i: ReportInputs) -> list[tuple[Any, ...]]:
+    """One row per committee, then the compliance officers' own queue (cases referred to no committee)."""
     committee_rows = []
     queues = {c["slug"] for c in i.committees}
     for c in i.committees:
@@ -157,6 +157,11 @@ def _governance(i: ReportInputs) -> list[Table]:
             _count(officers, outcome="reject"),
         )
     )
+    return committee_rows
+
+
+def _governance(i: ReportInputs) -> list[Table]:
+    committee_rows = _committee_rows(i)
     cases = []
     for dim, label in DIMENSIONS:
         cases.append((label, _count(i.cases_opened, dimension=dim)))
@@ -202,12 +207,37 @@ def _governance(i: ReportInputs) -> list[Table]:
     ]
 
 
+def _issue_row(r: Mapping[str, Any], labels: Mapping[str, str]) -> tuple[Any, ...]:
+    return (
+        r["title"],
+        labels.get(r["dimension"], r["dimension"]),
+        "; ".join(r.get("rights_labels") or r["rights"]),
+        r["people_affected"],
+        "; ".join(r.get("controls", [])) or "none yet",
+    )
+
+
+def _rating_row(r: Mapping[str, Any]) -> tuple[Any, ...]:
+    links = r.get("links", {})
+    return (
+        r["title"],
+        r["severity"],
+        r["likelihood"],
+        r["score"],
+        r["band"],
+        r["residual_likelihood"],
+        r["residual_score"],
+        r["residual_band"],
+        links.get("case", 0),
+        links.get("gate_decision", 0),
+        links.get("finding", 0),
+    )
+
+
 def _risks(
     i: ReportInputs,
 ) -> tuple[list[Table], tuple[tuple[dict[str, Any], ...], ...], list[dict[str, Any]]]:
-    from conduct.core.risk import heatmap
-
-    grid = [
+    grid: list[list[dict[str, Any]]] = [
         [
             {
                 "severity": c.severity,
@@ -220,36 +250,12 @@ def _risks(
         ]
         for row in heatmap()
     ]
-    rows, ratings = [], []
     risks = sorted(i.risks, key=lambda r: (-int(r["score"]), r["code"]))
     labels = dict(DIMENSIONS)
     for r in risks:
         grid[5 - int(r["severity"])][int(r["likelihood"]) - 1]["risks"].append(r["code"])
-        links = r.get("links", {})
-        rows.append(
-            (
-                r["title"],
-                labels.get(r["dimension"], r["dimension"]),
-                "; ".join(r.get("rights_labels") or r["rights"]),
-                r["people_affected"],
-                "; ".join(r.get("controls", [])) or "none yet",
-            )
-        )
-        ratings.append(
-            (
-                r["title"],
-                r["severity"],
-                r["likelihood"],
-                r["score"],
-                r["band"],
-                r["residual_likelihood"],
-                r["residual_score"],
-                r["residual_band"],
-                links.get("case", 0),
-                links.get("gate_decision", 0),
-                links.get("finding", 0),
-            )
-        )
+    rows = [_issue_row(r, labels) for r in risks]
+    ratings = [_rating_row(r) for r in risks]
     cells = tuple(tuple({**c, "count": len(c["risks"])} for c in row) for row in grid)
     heat_rows = tuple((f"Severity {row[0]['severity']}", *[c["count"] for c in row]) for row in cells)
     by_band = tuple(
@@ -260,7 +266,31 @@ def _risks(
         )
         for band in BANDS
     )
-    tables = [
+    return _risk_tables(rows, ratings, heat_rows, by_band), cells, [dict(r) for r in risks]
+
+
+_RATING_COLUMNS = (
+    "Issue",
+    "Severity (1-5)",
+    "Likelihood (1-5)",
+    "Salience (0-100)",
+    "Band",
+    "Residual likelihood",
+    "Residual salience",
+    "Residual band",
+    "Linked cases",
+    "Linked gate decisions",
+    "Linked audit findings",
+)
+
+
+def _risk_tables(
+    rows: list[tuple[Any, ...]],
+    ratings: list[tuple[Any, ...]],
+    heat_rows: tuple[tuple[Any, ...], ...],
+    by_band: tuple[tuple[Any, ...], ...],
+) -> list[Table]:
+    return [
         Table(
             "salient_issues",
             "salient-issues",
@@ -272,22 +302,10 @@ def _risks(
             "salient_ratings",
             "salient-issues",
             "Salience of each issue, before and after mitigation, and the records linked to it",
-            (
-                "Issue",
-                "Severity (1-5)",
-                "Likelihood (1-5)",
-                "Salience (0-100)",
-                "Band",
-                "Residual likelihood",
-                "Residual salience",
-                "Residual band",
-                "Linked cases",
-                "Linked gate decisions",
-                "Linked audit findings",
-            ),
+            _RATING_COLUMNS,
             tuple(ratings),
-            note="Salience per the UN Guiding Principles: severity from scale, scope and irremediability, then "
-            "likelihood. Residual: the same severity at the likelihood that remains with the controls.",
+            note="Salience per the UN Guiding Principles: severity from scale, scope and irremediability, "
+            "then likelihood. Residual: the same severity at the likelihood that remains with the controls.",
         ),
         Table(
             "salient_heatmap",
@@ -304,7 +322,6 @@ def _risks(
             by_band,
         ),
     ]
-    return tables, cells, [dict(r) for r in risks]
 
 
 def _gates(i: ReportInputs) -> list[Table]:

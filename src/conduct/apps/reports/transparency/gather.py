@@ -2,7 +2,7 @@
 organisation (no loop over suppliers, decisions or findings in Python).
 
 The report speaks for the whole company, so it reads every unit; `report_inputs` checks that the actor may
-publish (the CLI runs as the system, actor None). Modules not installed yet (grievances) come back as None.
+publish (the CLI runs as the CLI system actor). Modules not installed yet (grievances) come back as None.
 """
 
 from __future__ import annotations
@@ -16,10 +16,32 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import require
+from conduct.apps.accounts.actors import Actor, as_actor
+from conduct.apps.accounts.models import Liaison, OrgUnit
+from conduct.apps.accounts.scoping import authorize
+from conduct.apps.gates.models import GateDecision
+from conduct.apps.governance.models import (
+    Case,
+    CaseDecision,
+    Committee,
+    CommitteeMember,
+    HumanRight,
+    Recommendation,
+)
+from conduct.apps.reports.models import RiskStatus, SalientRisk
+from conduct.apps.reports.selectors import plain_risk
 from conduct.apps.reports.transparency.figures import ReportInputs
+from conduct.apps.suppliers.models import (
+    OPEN_ACTION_STATUSES,
+    Certificate,
+    CorrectiveAction,
+    Finding,
+    Supplier,
+    SupplierAudit,
+    SupplierStatus,
+)
 from conduct.core.risk import ISO_14001, ISO_45001, SA8000
+from conduct.datafiles import framework_library
 
 
 def period(year: int) -> tuple[datetime, datetime]:
@@ -35,8 +57,6 @@ def organisation_name() -> str:
 
 
 def _governance(start: datetime, end: datetime, as_of: date) -> dict[str, Any]:
-    from conduct.apps.governance.models import Case, CaseDecision, Committee, CommitteeMember
-
     voting = list(CommitteeMember.VOTING_ROLES)
     committees = [
         {
@@ -69,21 +89,16 @@ def _governance(start: datetime, end: datetime, as_of: date) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by()
     ]
-    recommendations = {"issued": 0, "done": 0, "open": 0, "overdue": 0}
-    try:
-        from conduct.apps.governance.models import Recommendation
-
-        active = list(Recommendation.ACTIVE)
-        recommendations = Recommendation.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
-            issued=Count("id"),
-            done=Count("id", filter=Q(status=Recommendation.Status.DONE)),
-            open=Count("id", filter=Q(status__in=active)),
-            overdue=Count("id", filter=Q(status__in=active, due_date__lt=as_of)),
-        )
-    except (ImportError, AttributeError):  # the governance module is still growing its recommendations
-        pass
+    active = list(Recommendation.ACTIVE)
+    recommendations = Recommendation.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
+        issued=Count("id"),
+        done=Count("id", filter=Q(status=Recommendation.Status.DONE)),
+        open=Count("id", filter=Q(status__in=active)),
+        overdue=Count("id", filter=Q(status__in=active, due_date__lt=as_of)),
+    )
     units = OrgUnit.objects.filter(is_active=True)
-    covered = units.filter(Exists(_liaisons().filter(org_unit=OuterRef("pk"), user__is_active=True))).count()
+    liaisons = Liaison.objects.filter(org_unit=OuterRef("pk"), user__is_active=True)
+    covered = units.filter(Exists(liaisons)).count()
     return {
         "committees": committees,
         "case_decisions": decisions,
@@ -94,17 +109,7 @@ def _governance(start: datetime, end: datetime, as_of: date) -> dict[str, Any]:
     }
 
 
-def _liaisons() -> Any:
-    from conduct.apps.accounts.models import Liaison
-
-    return Liaison.objects.all()
-
-
 def _risks() -> list[dict[str, Any]]:
-    from conduct.apps.governance.models import HumanRight
-    from conduct.apps.reports.models import RiskStatus, SalientRisk
-    from conduct.apps.reports.selectors import plain_risk
-
     labels = dict(HumanRight.choices)
     qs = (
         SalientRisk.objects.filter(status=RiskStatus.ACTIVE)
@@ -129,8 +134,6 @@ def _risks() -> list[dict[str, Any]]:
 
 
 def _gates(start: datetime, end: datetime) -> dict[str, Any]:
-    from conduct.apps.gates.models import GateDecision
-
     in_year = GateDecision.objects.filter(created_at__gte=start, created_at__lt=end)
     decisions = [
         {"gate": d["gate"], "outcome": d["outcome"], "count": d["n"]}
@@ -152,16 +155,6 @@ def _gates(start: datetime, end: datetime) -> dict[str, Any]:
 
 
 def _suppliers(start: datetime, end: datetime, as_of: date) -> dict[str, Any]:
-    from conduct.apps.suppliers.models import (
-        OPEN_ACTION_STATUSES,
-        Certificate,
-        CorrectiveAction,
-        Finding,
-        Supplier,
-        SupplierAudit,
-        SupplierStatus,
-    )
-
     def holds(standard: str) -> Exists:
         valid = Certificate.objects.filter(
             supplier=OuterRef("pk"),
@@ -228,11 +221,10 @@ def _grievances(start: datetime, end: datetime) -> dict[str, Any] | None:
     return out
 
 
-def report_inputs(*, actor: User | None, year: int, today: date | None = None) -> ReportInputs:
-    if actor is not None:
-        require(actor, "reports.build")
-    from conduct.apps.gates.pack import framework_library
-
+def report_inputs(*, actor: Actor | None, year: int, today: date | None = None) -> ReportInputs:
+    """Everything the `year` report shows, as counts and small lists (`today` fixes the as-of date)."""
+    actor = as_actor(actor)
+    authorize(actor, "reports.build")
     start, end = period(year)
     day = today or timezone.localdate()
     as_of = min(date(year, 12, 31), day)

@@ -1,4 +1,5 @@
-"""The signed manifest of a published report, and its verification without the system (no Django, no database).
+"""The signed manifest of a published report, and its verification without the system (no Django, no
+database).
 
 manifest.json lists every other file of the report with its sha256, the ledger entry that recorded the
 publication, the ledger checkpoint signed right after it, and the public key; `signature` is an Ed25519
@@ -112,103 +113,146 @@ def _fail(message: str, checked: int = 0) -> Verification:
     return Verification(False, message, checked)
 
 
+class _Failed(Exception):
+    """A check of `verify_report_dir` failed: the message names the file or check, after `checked` files."""
+
+    def __init__(self, message: str, checked: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.checked = checked
+
+
 def verify_report_dir(directory: Path, *, public_pem: bytes | None = None) -> Verification:
     """Check a report folder: manifest form and signature, every file's hash, and the ledger checkpoint.
 
     `public_pem` pins the key the reader trusts; without it the key in the folder is used (which proves the
     folder is intact and was signed by whoever holds that key). Stops at the first failure, naming it.
     """
+    try:
+        manifest = _read_manifest(directory)
+        key_path = str(manifest["public_key"]["path"])
+        key, included = _read_key(directory, key_path, public_pem)
+        _check_signature(manifest, key)
+        listed, checked = _check_files(directory, manifest["files"], key_path)
+        if content_digest(manifest["files"]) != manifest.get("content_digest"):
+            raise _Failed(f"{MANIFEST}: content_digest does not match the file list", checked)
+        signed = _check_checkpoint(manifest, public_pem if public_pem is not None else included, checked)
+        extra = sorted(
+            p.relative_to(directory).as_posix()
+            for p in directory.rglob("*")
+            if p.is_file() and p.relative_to(directory).as_posix() not in listed | {MANIFEST}
+        )
+        if extra:
+            raise _Failed(f"{extra[0]}: not part of the published report (added after publication)", checked)
+    except _Failed as failed:
+        return _fail(failed.message, failed.checked)
+    return Verification(
+        True,
+        f"OK: {checked} files match the signed manifest (key {key_id_of(key)}); ledger checkpoint "
+        f"#{signed.checkpoint.seq} "
+        f"{signed.checkpoint.head_hash[:16]}… signed {signed.checkpoint.at.isoformat()} covers the "
+        "publication.",
+        checked,
+    )
+
+
+def _read_manifest(directory: Path) -> dict[str, Any]:
+    """The manifest, in its canonical form and format, with the fields the checks read."""
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
-        return _fail(f"{MANIFEST}: missing")
+        raise _Failed(f"{MANIFEST}: missing")
     raw = manifest_path.read_bytes()
     try:
         manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return _fail(f"{MANIFEST}: not valid JSON ({exc})")
+        raise _Failed(f"{MANIFEST}: not valid JSON ({exc})") from None
     if not isinstance(manifest, dict) or pretty(manifest) != raw:
-        return _fail(f"{MANIFEST}: not in its canonical form (the file was edited)")
+        raise _Failed(f"{MANIFEST}: not in its canonical form (the file was edited)")
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
-        return _fail(f"{MANIFEST}: not a {FORMAT} v{FORMAT_VERSION} manifest")
+        raise _Failed(f"{MANIFEST}: not a {FORMAT} v{FORMAT_VERSION} manifest")
     try:
-        files = manifest["files"]
-        signature = manifest["signature"]
-        checkpoint = manifest["checkpoint"]
-        publication = manifest["publication"]
-        key_path = manifest["public_key"]["path"]
+        for name in ("files", "signature", "checkpoint", "publication"):
+            manifest[name]
+        manifest["public_key"]["path"]
     except (KeyError, TypeError) as exc:
-        return _fail(f"{MANIFEST}: missing field {exc}")
+        raise _Failed(f"{MANIFEST}: missing field {exc}") from None
+    return manifest
 
-    included_path = directory / str(key_path)
-    if not included_path.is_file() or Path(str(key_path)).name != str(key_path):
-        return _fail(f"{key_path}: the public key named by the manifest is missing")
+
+def _read_key(directory: Path, key_path: str, public_pem: bytes | None) -> tuple[Ed25519PublicKey, bytes]:
+    """The key to verify with (the pinned one, else the folder's) and the folder's key file, which must
+    hold the same key."""
+    included_path = directory / key_path
+    if not included_path.is_file() or Path(key_path).name != key_path:
+        raise _Failed(f"{key_path}: the public key named by the manifest is missing")
     included = included_path.read_bytes()
     try:
         key = load_public_key(public_pem if public_pem is not None else included)
         included_key = load_public_key(included)
     except ValueError as exc:
-        return _fail(f"public key: {exc}")
+        raise _Failed(f"public key: {exc}") from None
     if key_id_of(included_key) != key_id_of(key):
-        return _fail(
+        raise _Failed(
             f"{key_path}: not the pinned public key (key id {key_id_of(included_key)}, "
             f"expected {key_id_of(key)})"
         )
+    return key, included
 
+
+def _check_signature(manifest: dict[str, Any], key: Ed25519PublicKey) -> None:
+    signature = manifest["signature"]
     if not isinstance(signature, dict) or signature.get("algorithm") != "Ed25519":
-        return _fail(f"{MANIFEST}: signature: expected an Ed25519 signature")
+        raise _Failed(f"{MANIFEST}: signature: expected an Ed25519 signature")
     if signature.get("key_id") != key_id_of(key):
-        return _fail(f"{MANIFEST}: signature: made with key {signature.get('key_id')}, not {key_id_of(key)}")
+        raise _Failed(f"{MANIFEST}: signature: made with key {signature.get('key_id')}, not {key_id_of(key)}")
     value = str(signature.get("value", ""))
     try:
         sig_bytes = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        return _fail(f"{MANIFEST}: signature: not base64")
+        raise _Failed(f"{MANIFEST}: signature: not base64") from None
     if base64.b64encode(sig_bytes).decode("ascii") != value:
-        return _fail(f"{MANIFEST}: signature: not in canonical base64")
+        raise _Failed(f"{MANIFEST}: signature: not in canonical base64")
     try:
         key.verify(sig_bytes, signing_bytes(manifest))
     except InvalidSignature:
-        return _fail(f"{MANIFEST}: the signature does not match the manifest")
+        raise _Failed(f"{MANIFEST}: the signature does not match the manifest") from None
 
-    listed = set()
+
+def _check_files(directory: Path, files: list[dict[str, Any]], key_path: str) -> tuple[set[str], int]:
+    """Every listed file is inside the folder, present and unchanged; returns their paths and how many
+    entries were checked."""
+    listed: set[str] = set()
     checked = 0
     for entry in files:
         name = str(entry.get("path", ""))
         path = directory / name
         if Path(name).is_absolute() or ".." in Path(name).parts:
-            return _fail(f"{name}: not a path inside the report", checked)
+            raise _Failed(f"{name}: not a path inside the report", checked)
         if not path.is_file():
-            return _fail(f"{name}: missing", checked)
+            raise _Failed(f"{name}: missing", checked)
         if path.stat().st_size != entry.get("bytes") or sha256_file(path) != entry.get("sha256"):
-            return _fail(f"{name}: changed since publication (sha256 does not match the manifest)", checked)
+            raise _Failed(f"{name}: changed since publication (sha256 does not match the manifest)", checked)
         listed.add(name)
         checked += 1
     if key_path not in listed:
-        return _fail(f"{key_path}: not covered by the manifest", checked)
-    if content_digest(files) != manifest.get("content_digest"):
-        return _fail(f"{MANIFEST}: content_digest does not match the file list", checked)
+        raise _Failed(f"{key_path}: not covered by the manifest", checked)
+    return listed, checked
 
+
+def _check_checkpoint(
+    manifest: dict[str, Any], public_pem: bytes, checked: int
+) -> core_ledger.SignedCheckpoint:
+    """The ledger checkpoint verifies with the key and signs the publication's ledger entry."""
     try:
-        signed = core_ledger.SignedCheckpoint.from_dict(checkpoint, where="checkpoint")
+        signed = core_ledger.SignedCheckpoint.from_dict(manifest["checkpoint"], where="checkpoint")
     except core_ledger.LedgerFormatError as exc:
-        return _fail(f"{MANIFEST}: {exc}", checked)
-    if not core_ledger.verify_checkpoint(included if public_pem is None else public_pem, signed):
-        return _fail(f"{MANIFEST}: the ledger checkpoint's signature does not verify", checked)
+        raise _Failed(f"{MANIFEST}: {exc}", checked) from None
+    if not core_ledger.verify_checkpoint(public_pem, signed):
+        raise _Failed(f"{MANIFEST}: the ledger checkpoint's signature does not verify", checked)
+    publication = manifest["publication"]
     if (
         publication.get("seq") != signed.checkpoint.seq
         or publication.get("hash") != signed.checkpoint.head_hash
     ):
-        return _fail(f"{MANIFEST}: the checkpoint does not sign the publication's ledger entry", checked)
-    extra = sorted(
-        p.relative_to(directory).as_posix()
-        for p in directory.rglob("*")
-        if p.is_file() and p.relative_to(directory).as_posix() not in listed | {MANIFEST}
-    )
-    if extra:
-        return _fail(f"{extra[0]}: not part of the published report (added after publication)", checked)
-    return Verification(
-        True,
-        f"OK: {checked} files match the signed manifest (key {key_id_of(key)}); ledger checkpoint #{signed.checkpoint.seq} "
-        f"{signed.checkpoint.head_hash[:16]}… signed {signed.checkpoint.at.isoformat()} covers the publication.",
-        checked,
-    )
+        raise _Failed(f"{MANIFEST}: the checkpoint does not sign the publication's ledger entry", checked)
+    return signed

@@ -3,7 +3,6 @@ data.json, one CSV per figure table under data/, and the charts as SVG under cha
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from conduct.apps import csvsafe
 from conduct.apps.reports.transparency import charts
 from conduct.apps.reports.transparency.figures import GATES, OUTCOMES, Figures
 from conduct.apps.reports.transparency.ungp_index import SECTION_TITLES
@@ -78,7 +78,7 @@ def render_html(f: Figures, chart_svgs: dict[str, str]) -> str:
 
 def _csv(columns: tuple[str, ...], rows: tuple[tuple[Any, ...], ...]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvsafe.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")

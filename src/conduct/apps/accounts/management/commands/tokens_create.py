@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conduct.apps.accounts import services
+from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.models import TokenScope, User
 from conduct.apps.errors import ServiceError
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"No user named {opts['username']!r}")
         try:
             token, secret = services.token_create(
-                actor=None,
+                actor=CLI,
                 user=user,
                 name=opts["name"],
                 scope=opts["scope"],

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conduct.apps.accounts import services
+from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.models import ApiToken
 from conduct.apps.errors import ServiceError
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         if token is None:
             raise CommandError(f"No token with prefix {prefix!r}")
         try:
-            services.token_revoke(actor=None, token=token)
+            services.token_revoke(actor=CLI, token=token)
         except ServiceError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(f"Revoked {token.prefix} ({token.user.username}).")

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conduct.apps.accounts import services
+from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.accounts.roles import PORTAL_ORG_KIND, PORTAL_ROLES, Role
 from conduct.apps.errors import ServiceError
@@ -51,11 +52,11 @@ class Command(BaseCommand):
             if not opts["org"]:
                 raise CommandError(f"--org is required for a {opts['role']} user")
             portal_org = services.portal_org_create(
-                actor=None, name=opts["org"], kind=PORTAL_ORG_KIND[opts["role"]]
+                actor=CLI, name=opts["org"], kind=PORTAL_ORG_KIND[opts["role"]]
             )
         try:
             user = services.user_create(
-                actor=None,
+                actor=CLI,
                 username=opts["username"],
                 role=opts["role"],
                 password=password,

@@ -13,6 +13,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.apps.accounts.actors import CLI
+from conduct.apps.errors import ServiceError
+from conduct.apps.reports.transparency.build import build_report
+
 
 class Command(BaseCommand):
     help = "Build, sign and publish the transparency report for a year."
@@ -22,15 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, required=True, help="A new or empty folder")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from conduct.apps.errors import ServiceError
-        from conduct.apps.reports.transparency.build import build_report
-
         def progress(text: str) -> None:
             if opts["verbosity"] > 1:
                 self.stdout.write(f"  {text}…")
 
         try:
-            built = build_report(actor=None, year=opts["year"], out=opts["out"], progress=progress)
+            built = build_report(actor=CLI, year=opts["year"], out=opts["out"], progress=progress)
         except ServiceError as exc:
             details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
             self.stderr.write(f"{exc.message}{' ' + details if details else ''}")

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from conduct.apps.reports.transparency.manifest import verify_report_dir
+
 
 class Command(BaseCommand):
     help = "Verify a published transparency report folder (hashes, signature, ledger checkpoint)."
@@ -23,8 +25,6 @@ class Command(BaseCommand):
         parser.add_argument("--public-key", type=Path, default=None, help="PEM public key to pin")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from conduct.apps.reports.transparency.manifest import verify_report_dir
-
         directory: Path = opts["dir"]
         if not directory.is_dir():
             self.stderr.write(f"{directory}: no such folder")

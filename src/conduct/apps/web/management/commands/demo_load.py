@@ -11,9 +11,13 @@ from django.db import transaction
 
 from conduct.apps.access.demo import load_demo_access
 from conduct.apps.accounts import services as accounts
+from conduct.apps.accounts.actors import DEMO
 from conduct.apps.accounts.models import Liaison, OrgUnit, User
 from conduct.apps.governance import services as governance
 from conduct.apps.governance.models import Committee, CommitteeMember
+from conduct.apps.reports.demo import load_demo_risks
+from conduct.apps.screening.demo import load_demo_screening
+from conduct.apps.suppliers.demo import load_demo_suppliers
 from conduct.datafiles import data_path
 
 
@@ -43,7 +47,7 @@ def load_demo(spec: dict[str, Any]) -> int:
             continue
         parent = OrgUnit.objects.get(code=unit["parent"]) if unit.get("parent") else None
         accounts.orgunit_create(
-            actor=None,
+            actor=DEMO,
             code=unit["code"],
             name=unit["name"],
             kind=unit["kind"],
@@ -55,9 +59,9 @@ def load_demo(spec: dict[str, Any]) -> int:
         if User.objects.filter(username=u["username"]).exists():
             continue
         units = list(OrgUnit.objects.filter(code__in=u.get("units", [])))
-        org = accounts.portal_org_create(actor=None, name=u["org"], kind=u["role"]) if u.get("org") else None
+        org = accounts.portal_org_create(actor=DEMO, name=u["org"], kind=u["role"]) if u.get("org") else None
         accounts.user_create(
-            actor=None,
+            actor=DEMO,
             username=u["username"],
             role=u["role"],
             password=spec["password"],
@@ -74,13 +78,13 @@ def load_demo(spec: dict[str, Any]) -> int:
         for username in usernames:
             user = User.objects.get(username=username)
             if not Liaison.objects.filter(user=user, org_unit=unit).exists():
-                accounts.liaison_assign(actor=None, user=user, unit=unit, is_primary=True)
+                accounts.liaison_assign(actor=DEMO, user=user, unit=unit, is_primary=True)
                 created += 1
     for c in spec.get("committees", []):
         committee = Committee.objects.filter(slug=c["slug"]).first()
         if committee is None:
             committee = governance.committee_create(
-                actor=None,
+                actor=DEMO,
                 slug=c["slug"],
                 name=c["name"],
                 mandate=c["mandate"],
@@ -90,16 +94,10 @@ def load_demo(spec: dict[str, Any]) -> int:
         for m in c.get("members", []):
             user = User.objects.get(username=m["user"])
             if not CommitteeMember.objects.filter(committee=committee, user=user).exists():
-                governance.committee_member_add(actor=None, committee=committee, user=user, role=m["role"])
+                governance.committee_member_add(actor=DEMO, committee=committee, user=user, role=m["role"])
                 created += 1
-    from conduct.apps.suppliers.demo import load_demo_suppliers
-
     created += load_demo_suppliers(spec.get("supply_chain"))
-    from conduct.apps.reports.demo import load_demo_risks
-
     created += load_demo_risks(spec)
-    from conduct.apps.screening.demo import load_demo_screening
-
     created += load_demo_screening(spec.get("screening"))
     created += load_demo_access(spec.get("access"), spec["password"])
     return created

@@ -1,4 +1,5 @@
-"""conduct serve — gunicorn serving the app (static files through whitenoise) with the task worker beside it."""
+"""conduct serve — gunicorn serving the app (static files through whitenoise) with the task worker beside
+it."""
 
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ class Command(BaseCommand):
 
 def default_workers() -> int:
     """Processes rather than threads: a Python process runs one thread at a time, and a thread that holds the
-    database's write turn (SQLite's one writer, PostgreSQL's ledger head) waits for its process's other threads
+    database's write turn (SQLite's one writer, PostgreSQL's ledger head) waits for its process's other
+    threads
     between statements, so the fewer threads share a process the shorter every write holds everyone up
     (docs/operations.md has the measurements). Each process keeps its own screening indexes (about 0.5 GB
     with the shipped lists), hence the cap of four and one process per 1.5 GB of memory."""
@@ -78,7 +80,7 @@ def _run_gunicorn(*, bind: str, workers: int, threads: int) -> None:
 
     from conduct.config.wsgi import application
 
-    class App(BaseApplication):  # type: ignore[misc]
+    class App(BaseApplication):
         def load_config(self) -> None:
             settings = {
                 "bind": bind,

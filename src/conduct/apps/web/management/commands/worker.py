@@ -7,8 +7,11 @@ import threading
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from conduct.apps.web.running import hold_running_lock
 
 log = logging.getLogger("conduct.worker")
 
@@ -53,10 +56,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-scheduler", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from django.conf import settings
-
-        from conduct.apps.web.running import hold_running_lock
-
         hold_running_lock(settings.CONDUCT_HOME)  # `conduct restore` refuses while it is held
         stop = threading.Event()
         if not opts["no_scheduler"]:

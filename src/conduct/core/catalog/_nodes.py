@@ -1,4 +1,4 @@
-"""Reading YAML as nodes, so that every value keeps the line it came from for error messages."""
+"""Checking the shape of a catalog file's YAML nodes, so that every problem names the line it came from."""
 
 from __future__ import annotations
 
@@ -9,64 +9,26 @@ from typing import TypeVar
 
 import yaml
 
+from conduct.core._yaml import STR_TAG, YamlProblem, compose_node, describe, line_of
 from conduct.core.catalog._errors import Problem
-
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-STR_TAG = "tag:yaml.org,2002:str"
-_SCALAR_TYPES = {
-    "tag:yaml.org,2002:str": "text",
-    "tag:yaml.org,2002:int": "integer",
-    "tag:yaml.org,2002:float": "number",
-    "tag:yaml.org,2002:bool": "true/false",
-    "tag:yaml.org,2002:null": "nothing (null)",
-    "tag:yaml.org,2002:timestamp": "a date",
-}
 
 E = TypeVar("E", bound=StrEnum)
 
 
-def line_of(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
-def describe(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return _SCALAR_TYPES.get(node.tag, f"a value tagged {node.tag}")
-
-
 def compose(text: str, path: str, problems: list[Problem]) -> yaml.Node | None:
-    """Parse one YAML document into nodes; syntax errors become problems with their line."""
+    """Parse one YAML document into nodes; a problem (with its line) is recorded and gives None."""
     try:
-        documents = list(yaml.compose_all(text, Loader=_Loader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = int(mark.line) + 1 if mark is not None else None
-        reason = " ".join(part for part in (exc.context, exc.problem) if part)
-        if exc.context_mark is not None and line is not None and exc.context_mark.line + 1 != line:
-            reason += f" (the construct began at line {exc.context_mark.line + 1})"
-        problems.append(Problem(path, line, f"invalid YAML: {reason}"))
+        return compose_node(text)
+    except YamlProblem as exc:
+        problems.append(Problem(path, exc.line, exc.message))
         return None
-    except yaml.YAMLError as exc:
-        problems.append(Problem(path, None, f"invalid YAML: {exc}"))
-        return None
-    if not documents or documents[0] is None:
-        problems.append(Problem(path, None, "file is empty"))
-        return None
-    if len(documents) > 1:
-        problems.append(Problem(path, line_of(documents[1]), "file holds more than one YAML document"))
-        return None
-    node: yaml.Node = documents[0]
-    return node
 
 
 class NodeReader:
     """Checks the shape of YAML nodes for one file, recording problems instead of raising.
 
-    Readers take `None` for a key that is absent (already reported by `mapping` when required) and return None.
+    Readers take `None` for a key that is absent (already reported by `mapping` when required) and return
+    None.
     """
 
     def __init__(self, path: str, problems: list[Problem]) -> None:

@@ -1,0 +1,18 @@
+"""The ledger's names for the organisation's changes: one place, so a reader can list them all."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AccountsAction(StrEnum):
+    ORGUNIT_CREATE = "orgunit.create"
+    ORGUNIT_UPDATE = "orgunit.update"
+    PORTALORG_CREATE = "portalorg.create"
+    USER_CREATE = "user.create"
+    USER_UPDATE = "user.update"
+    USER_SET_PASSWORD = "user.set_password"  # noqa: S105 - a ledger action name
+    LIAISON_ASSIGN = "liaison.assign"
+    LIAISON_REMOVE = "liaison.remove"
+    TOKEN_CREATE = "token.create"  # noqa: S105 - a ledger action name
+    TOKEN_REVOKE = "token.revoke"  # noqa: S105 - a ledger action name
