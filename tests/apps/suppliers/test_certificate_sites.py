@@ -9,6 +9,7 @@ import re
 import pytest
 
 from conduct.apps.audit.models import LedgerEntry
+from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.suppliers import services
 from conduct.apps.suppliers.models import Certificate
 from conduct.apps.suppliers.selectors import risk_explained
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def acme_sites(acme):
     """Acme's demo plant and a second site of its own."""
-    services.site_add(actor=None, supplier=acme, name="Hanoi warehouse", country="VN", region="Hanoi")
+    services.site_add(actor=SYSTEM, supplier=acme, name="Hanoi warehouse", country="VN", region="Hanoi")
     return list(acme.sites.order_by("name"))
 
 

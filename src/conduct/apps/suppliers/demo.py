@@ -12,9 +12,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import DEMO, SYSTEM
 from conduct.apps.accounts.models import OrgUnit, PortalOrganisation
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.suppliers import services
+from conduct.apps.suppliers.ledger import SupplierAction
 from conduct.apps.suppliers.models import Certificate, Supplier, SupplierRelation
 
 
@@ -44,7 +46,7 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
                 else None
             )
             supplier = services.supplier_create(
-                actor=None,
+                actor=SYSTEM,
                 name=item["name"],
                 country=item["country"],
                 region=item.get("region", ""),
@@ -57,15 +59,15 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
             )
             created += 1
             for site in item.get("sites", []):
-                services.site_add(actor=None, supplier=supplier, **site)
+                services.site_add(actor=SYSTEM, supplier=supplier, **site)
             for contact in item.get("contacts", []):
-                services.contact_add(actor=None, supplier=supplier, **contact)
+                services.contact_add(actor=SYSTEM, supplier=supplier, **contact)
             if item.get("status") and item["status"] != supplier.status:
                 # Suppliers that were already approved before Conduct came in: recorded as found.
                 Supplier.objects.filter(pk=supplier.pk).update(status=item["status"])
                 ledger_append(
-                    actor="demo",
-                    action="supplier.status_as_found",
+                    actor=DEMO,
+                    action=SupplierAction.SUPPLIER_STATUS_AS_FOUND,
                     object_type="supplier",
                     object_id=supplier.pk,
                     summary={"status": item["status"]},
@@ -74,7 +76,7 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
         by_ext[item["external_id"]] = supplier
     for buyer, sub in spec.get("relations", []):
         if not SupplierRelation.objects.filter(buyer=by_ext[buyer], supplier=by_ext[sub]).exists():
-            services.relation_add(actor=None, buyer=by_ext[buyer], supplier=by_ext[sub])
+            services.relation_add(actor=SYSTEM, buyer=by_ext[buyer], supplier=by_ext[sub])
             created += 1
     for cert in spec.get("certificates", []):
         supplier = by_ext[cert["supplier"]]
@@ -83,7 +85,7 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
         ).exists():
             continue
         services.certificate_create(
-            actor=None,
+            actor=SYSTEM,
             supplier=supplier,
             standard=cert["standard"],
             number=cert["number"],
@@ -98,7 +100,7 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
         if supplier.audits.exists():
             continue
         audit = services.audit_create(
-            actor=None,
+            actor=SYSTEM,
             supplier=supplier,
             kind=audit_spec["kind"],
             date=_day(audit_spec["date"]),
@@ -108,7 +110,7 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
         created += 1
         for finding_spec in audit_spec.get("findings", []):
             finding = services.finding_add(
-                actor=None,
+                actor=SYSTEM,
                 audit=audit,
                 severity=finding_spec["severity"],
                 requirement=finding_spec["requirement"],
@@ -117,7 +119,7 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
             plan_spec = finding_spec.get("action")
             if plan_spec:
                 plan = services.action_create(
-                    actor=None,
+                    actor=SYSTEM,
                     finding=finding,
                     action=plan_spec["action"],
                     owner=plan_spec["owner"],
@@ -125,18 +127,18 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
                     root_cause=plan_spec.get("root_cause", ""),
                 )
                 if plan_spec.get("status"):
-                    services.action_update(actor=None, plan=plan, status=plan_spec["status"])
+                    services.action_update(actor=SYSTEM, plan=plan, status=plan_spec["status"])
     for q in spec.get("questionnaires", []):
         supplier = by_ext[q["supplier"]]
         if not supplier.questionnaires.filter(template_key=q["template"]).exists():
             services.questionnaire_send(
-                actor=None, supplier=supplier, template_key=q["template"], due_date=_day(q.get("due_date"))
+                actor=SYSTEM, supplier=supplier, template_key=q["template"], due_date=_day(q.get("due_date"))
             )
             created += 1
     for item in spec.get("suppliers", []):
         supplier = by_ext[item["external_id"]]
         if item.get("onboard") and supplier.onboarding_decision_id is None:
-            services.supplier_onboard(actor=None, supplier=supplier)
+            services.supplier_onboard(actor=SYSTEM, supplier=supplier)
     if created:
-        services.risk_recompute_all(actor="demo")
+        services.risk_recompute_all(actor=DEMO)
     return created

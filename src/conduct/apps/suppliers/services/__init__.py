@@ -1,7 +1,8 @@
 """The only writers of supplier data. Each is `<noun>_<verb>(*, actor, ...)`, one transaction, one ledger entry.
 
 Split by concern: suppliers (with sites, contacts, relations, onboarding), certificates, audits (findings and
-corrective actions), questionnaires, risk, importing, reminders.
+corrective actions), questionnaires, risk, importing, reminders; and the one "suppliers changed" pipeline
+(pipeline) every entry point goes through.
 """
 
 from conduct.apps.suppliers.services.audits import (
@@ -18,6 +19,7 @@ from conduct.apps.suppliers.services.certificates import (
     certificate_withdraw,
 )
 from conduct.apps.suppliers.services.importing import ImportReport, ImportSource, supplier_import
+from conduct.apps.suppliers.services.pipeline import import_followup, suppliers_changed
 from conduct.apps.suppliers.services.questionnaires import (
     questionnaire_review,
     questionnaire_save,
@@ -56,6 +58,7 @@ __all__ = [
     "contact_add",
     "contact_remove",
     "finding_add",
+    "import_followup",
     "onboarding_subject",
     "questionnaire_review",
     "questionnaire_save",
@@ -71,6 +74,7 @@ __all__ = [
     "supplier_import",
     "supplier_onboard",
     "supplier_update",
+    "suppliers_changed",
     "template_get",
     "templates",
 ]

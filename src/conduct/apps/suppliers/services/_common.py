@@ -1,4 +1,4 @@
-"""What the supplier services share: the write-permission check and small value helpers."""
+"""What the supplier services share: the one permission check on a supplier's records and small value helpers."""
 
 from __future__ import annotations
 
@@ -6,23 +6,24 @@ from typing import Any
 
 from django.utils import timezone
 
-from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import require, require_unit
+from conduct.apps.accounts.actors import Actor, SystemActor
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.errors import NotFound
 from conduct.apps.suppliers.models import Supplier
 
 
-def check_write(actor: User | None, permission: str, supplier: Supplier) -> None:
-    """The actor may do `permission` to this supplier: staff within their units, portal users on their own
-    organisation only (another supplier's records answer 404: they do not exist for them). None = system."""
-    if actor is None:
+def authorize_supplier(actor: Actor | None, permission: str, supplier: Supplier) -> None:
+    """The actor may do `permission` to this supplier's records (accounts.scoping.authorize): staff within their
+    units, portal users on their own organisation only. To a portal user another supplier's records do not
+    exist (404), whatever the permission. None is read as the system actor (older callers, e.g. test set-up)."""
+    if actor is None or isinstance(actor, SystemActor):
         return
-    require(actor, permission)
-    if actor.is_portal:
-        if actor.portal_org_id is None or supplier.portal_org_id != actor.portal_org_id:
-            raise NotFound("No such supplier record.")
+    if not actor.is_portal:
+        authorize(actor, permission, unit=supplier.org_unit)
         return
-    require_unit(actor, permission, supplier.org_unit)
+    authorize(actor, permission)  # a permission the role lacks is a 403 before anything else
+    if actor.portal_org_id is None or supplier.portal_org_id != actor.portal_org_id:
+        raise NotFound("No such supplier record.")
 
 
 def touch(supplier: Supplier) -> None:

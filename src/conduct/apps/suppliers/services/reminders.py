@@ -16,9 +16,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.accounts.models import Liaison, OrgUnit, User
 from conduct.apps.audit.services import ledger_append
+from conduct.apps.notifications.services import notify
 from conduct.apps.suppliers.conf import reminder_days
+from conduct.apps.suppliers.ledger import SupplierAction
 from conduct.apps.suppliers.models import Certificate, CertificateReminder
 
 
@@ -47,10 +50,6 @@ def _threshold(days_left: int, thresholds: tuple[int, ...]) -> int | None:
 
 
 def _notify_in_app(users: list[User], text: str, link: str) -> None:
-    try:
-        from conduct.apps.notifications.services import notify
-    except ImportError:
-        return
     notify(users=users, kind="deadline", text=text[:500], link=link, email=False)
 
 
@@ -132,8 +131,8 @@ def certificate_reminders_send(*, today: date | None = None) -> ReminderSummary:
         return ReminderSummary(0, 0)
     CertificateReminder.objects.bulk_create(reminders)
     ledger_append(
-        actor="system",
-        action="certificate.reminders",
+        actor=SYSTEM,
+        action=SupplierAction.CERTIFICATE_REMINDERS,
         object_type="certificate",
         object_id="*",
         summary={

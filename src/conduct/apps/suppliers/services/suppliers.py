@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
-from conduct.apps.accounts.scoping import require_unit
+from conduct.apps.accounts.actors import Actor
+from conduct.apps.accounts.models import OrgUnit, PortalOrganisation
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Invalid
 from conduct.apps.suppliers import graph as supplier_graph
-from conduct.apps.suppliers import screening_port
+from conduct.apps.suppliers.ledger import SupplierAction
 from conduct.apps.suppliers.models import (
     ResponseStatus,
     Supplier,
@@ -24,8 +27,10 @@ from conduct.apps.suppliers.models import (
     join_categories,
 )
 from conduct.apps.suppliers.reference import CATEGORIES, designation, is_country, normalise_category
-from conduct.apps.suppliers.services._common import changed, check_write, touch
+from conduct.apps.suppliers.services._common import authorize_supplier, changed, touch
+from conduct.apps.suppliers.services.pipeline import suppliers_changed
 from conduct.apps.suppliers.services.risk import risk_refresh
+from conduct.events.gates import gate_decide
 
 _NAME_MAX = 300
 
@@ -105,7 +110,7 @@ def _check_portal(
 @transaction.atomic
 def supplier_create(
     *,
-    actor: User | None,
+    actor: Actor,
     name: str,
     country: str,
     org_unit: OrgUnit,
@@ -120,8 +125,7 @@ def supplier_create(
     portal_org: PortalOrganisation | None = None,
     status: str = SupplierStatus.PROSPECT,
 ) -> Supplier:
-    if actor is not None:
-        require_unit(actor, "suppliers.change", org_unit)
+    authorize(actor, "suppliers.change", unit=org_unit)
     errors: dict[str, str] = {}
     name = _text(name, "name", errors, required=True, max_length=_NAME_MAX)
     country = _country(country, "country", errors)
@@ -159,7 +163,7 @@ def supplier_create(
     )
     ledger_append(
         actor=actor,
-        action="supplier.create",
+        action=SupplierAction.SUPPLIER_CREATE,
         object_type="supplier",
         object_id=supplier.pk,
         summary={
@@ -171,10 +175,13 @@ def supplier_create(
             "portal_org": portal_org.pk if portal_org else None,
         },
     )
-    screening_port.register(supplier)
-    risk_refresh([supplier.pk])
+    suppliers_changed(actor=actor, suppliers=[supplier], reason="create")
     return supplier
 
+
+# What a party's screening reads, and what the risk model reads, of a supplier's own fields.
+_SCREENED = frozenset({"name", "aliases", "country", "org_unit"})
+_SCORED = frozenset({"country", "region", "categories"})
 
 # Status changes a person may make; "active" also needs an onboarding decision that allows it.
 _TRANSITIONS = {
@@ -187,10 +194,10 @@ _TRANSITIONS = {
 
 
 @transaction.atomic
-def supplier_update(*, actor: User | None, supplier: Supplier, **fields: Any) -> Supplier:
+def supplier_update(*, actor: Actor, supplier: Supplier, **fields: Any) -> Supplier:
     """Change any of: name, country, region, address, categories, aliases, registration_id,
     other_registration_ids, parent_company, portal_org, org_unit, status."""
-    check_write(actor, "suppliers.change", supplier)
+    authorize_supplier(actor, "suppliers.change", supplier)
     errors: dict[str, str] = {}
     changes: dict[str, Any] = {}
     if "name" in fields:
@@ -232,8 +239,7 @@ def supplier_update(*, actor: User | None, supplier: Supplier, **fields: Any) ->
         _check_portal(fields["portal_org"], supplier, errors)
         changed(supplier, "portal_org", fields["portal_org"], changes)
     if "org_unit" in fields and fields["org_unit"] != supplier.org_unit:
-        if actor is not None:
-            require_unit(actor, "suppliers.change", fields["org_unit"])
+        authorize(actor, "suppliers.change", unit=fields["org_unit"])
         changed(supplier, "org_unit", fields["org_unit"], changes)
     if "status" in fields and fields["status"] != supplier.status:
         _check_status(supplier, fields["status"], errors)
@@ -246,16 +252,14 @@ def supplier_update(*, actor: User | None, supplier: Supplier, **fields: Any) ->
         supplier.save()
         ledger_append(
             actor=actor,
-            action="supplier.update",
+            action=SupplierAction.SUPPLIER_UPDATE,
             object_type="supplier",
             object_id=supplier.pk,
             summary=changes,
         )
-        screened = bool(
-            changes.keys() & {"name", "aliases", "country", "org_unit"}
-        ) and screening_port.register(supplier)
-        if screened or changes.keys() & {"country", "region", "categories"}:
-            risk_refresh([supplier.pk])
+        screen = bool(changes.keys() & _SCREENED)
+        if screen or changes.keys() & _SCORED:
+            suppliers_changed(actor=actor, suppliers=[supplier], reason="update", screen=screen)
     return supplier
 
 
@@ -322,15 +326,11 @@ def _after_decision(status: str, outcome: str) -> str:
 
 
 @transaction.atomic
-def supplier_onboard(
-    *, actor: User | None, supplier: Supplier, idempotency_key: str | None = None
-) -> Supplier:
+def supplier_onboard(*, actor: Actor, supplier: Supplier, idempotency_key: str | None = None) -> Supplier:
     """Run the supplier_onboarding gate on the supplier's records and keep its decision on the supplier.
     A new supplier: allow -> active; review -> onboarding (a case is open); deny -> onboarding, and it cannot be
     activated. An active supplier re-checked: a deny suspends it."""
-    from conduct.apps.gates.services import gate_decide
-
-    check_write(actor, "suppliers.onboard", supplier)
+    authorize_supplier(actor, "suppliers.onboard", supplier)
     decided = gate_decide(
         actor=actor,
         gate="supplier_onboarding",
@@ -346,7 +346,7 @@ def supplier_onboard(
     supplier.save(update_fields=["onboarding_decision", "status", "updated_at"])
     ledger_append(
         actor=actor,
-        action="supplier.onboard",
+        action=SupplierAction.SUPPLIER_ONBOARD,
         object_type="supplier",
         object_id=supplier.pk,
         summary={"decision": decision.pk, "outcome": decision.outcome, "status": [before, supplier.status]},
@@ -378,7 +378,7 @@ def _site_fields(fields: dict[str, Any], errors: dict[str, str]) -> dict[str, An
 
 
 def _after_site_change(
-    actor: User | None, supplier: Supplier, action: str, site_id: int, summary: dict[str, Any]
+    actor: Actor, supplier: Supplier, action: str, site_id: int, summary: dict[str, Any]
 ) -> None:
     designated = _designated(supplier)
     if designated != supplier.designated_region:
@@ -398,7 +398,7 @@ def _after_site_change(
 @transaction.atomic
 def site_add(
     *,
-    actor: User | None,
+    actor: Actor,
     supplier: Supplier,
     name: str,
     country: str,
@@ -406,7 +406,7 @@ def site_add(
     address: str = "",
     headcount: int | None = None,
 ) -> SupplierSite:
-    check_write(actor, "suppliers.change", supplier)
+    authorize_supplier(actor, "suppliers.change", supplier)
     errors: dict[str, str] = {}
     values = _site_fields(
         {"name": name, "country": country, "region": region, "address": address, "headcount": headcount},
@@ -426,8 +426,8 @@ def site_add(
 
 
 @transaction.atomic
-def site_update(*, actor: User | None, site: SupplierSite, **fields: Any) -> SupplierSite:
-    check_write(actor, "suppliers.change", site.supplier)
+def site_update(*, actor: Actor, site: SupplierSite, **fields: Any) -> SupplierSite:
+    authorize_supplier(actor, "suppliers.change", site.supplier)
     errors: dict[str, str] = {}
     values = _site_fields(fields, errors)
     if "name" in values and site.supplier.sites.filter(name=values["name"]).exclude(pk=site.pk).exists():
@@ -445,11 +445,11 @@ def site_update(*, actor: User | None, site: SupplierSite, **fields: Any) -> Sup
 
 
 @transaction.atomic
-def site_remove(*, actor: User | None, site: SupplierSite) -> None:
+def site_remove(*, actor: Actor, site: SupplierSite) -> None:
     """Remove a site. Certificates that covered it stay, covering their other sites (or none): the ledger entry
     names them, since their coverage shrank. Audits of the site keep their record without it."""
     supplier = site.supplier
-    check_write(actor, "suppliers.change", supplier)
+    authorize_supplier(actor, "suppliers.change", supplier)
     site_id, name = site.pk, site.name
     covering = sorted(site.certificates.values_list("pk", flat=True))
     site.delete()
@@ -461,7 +461,7 @@ def site_remove(*, actor: User | None, site: SupplierSite) -> None:
 @transaction.atomic
 def contact_add(
     *,
-    actor: User | None,
+    actor: Actor,
     supplier: Supplier,
     name: str,
     email: str = "",
@@ -469,10 +469,7 @@ def contact_add(
     role: str = "",
     receives_reminders: bool = True,
 ) -> SupplierContact:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
-    check_write(actor, "suppliers.change", supplier)
+    authorize_supplier(actor, "suppliers.change", supplier)
     errors: dict[str, str] = {}
     name = _text(name, "name", errors, required=True)
     email = (email or "").strip()
@@ -493,7 +490,7 @@ def contact_add(
     )
     ledger_append(
         actor=actor,
-        action="supplier.contact_add",
+        action=SupplierAction.CONTACT_ADD,
         object_type="supplier_contact",
         object_id=contact.pk,
         summary={"supplier": supplier.pk, "name": name, "reminders": receives_reminders},
@@ -502,11 +499,11 @@ def contact_add(
 
 
 @transaction.atomic
-def contact_remove(*, actor: User | None, contact: SupplierContact) -> None:
-    check_write(actor, "suppliers.change", contact.supplier)
+def contact_remove(*, actor: Actor, contact: SupplierContact) -> None:
+    authorize_supplier(actor, "suppliers.change", contact.supplier)
     ledger_append(
         actor=actor,
-        action="supplier.contact_remove",
+        action=SupplierAction.CONTACT_REMOVE,
         object_type="supplier_contact",
         object_id=contact.pk,
         summary={"supplier": contact.supplier_id, "name": contact.name},
@@ -518,10 +515,10 @@ def contact_remove(*, actor: User | None, contact: SupplierContact) -> None:
 
 
 @transaction.atomic
-def relation_add(*, actor: User | None, buyer: Supplier, supplier: Supplier) -> SupplierRelation:
+def relation_add(*, actor: Actor, buyer: Supplier, supplier: Supplier) -> SupplierRelation:
     """Record that `buyer` buys from `supplier` (its sub-supplier). Both must be within the actor's reach."""
-    check_write(actor, "suppliers.change", buyer)
-    check_write(actor, "suppliers.change", supplier)
+    authorize_supplier(actor, "suppliers.change", buyer)
+    authorize_supplier(actor, "suppliers.change", supplier)
     if buyer.pk == supplier.pk:
         raise Invalid("A supplier cannot supply itself.", fields={"supplier": "Choose another supplier."})
     if SupplierRelation.objects.filter(buyer=buyer, supplier=supplier).exists():
@@ -532,7 +529,7 @@ def relation_add(*, actor: User | None, buyer: Supplier, supplier: Supplier) -> 
     supplier_graph.tiers_refresh()
     ledger_append(
         actor=actor,
-        action="supplier.relation_add",
+        action=SupplierAction.RELATION_ADD,
         object_type="supplier_relation",
         object_id=relation.pk,
         summary={"buyer": buyer.pk, "supplier": supplier.pk},
@@ -542,14 +539,14 @@ def relation_add(*, actor: User | None, buyer: Supplier, supplier: Supplier) -> 
 
 
 @transaction.atomic
-def relation_remove(*, actor: User | None, relation: SupplierRelation) -> None:
-    check_write(actor, "suppliers.change", relation.buyer)
+def relation_remove(*, actor: Actor, relation: SupplierRelation) -> None:
+    authorize_supplier(actor, "suppliers.change", relation.buyer)
     buyer_id, supplier_id, relation_id = relation.buyer_id, relation.supplier_id, relation.pk
     relation.delete()
     supplier_graph.tiers_refresh()
     ledger_append(
         actor=actor,
-        action="supplier.relation_remove",
+        action=SupplierAction.RELATION_REMOVE,
         object_type="supplier_relation",
         object_id=relation_id,
         summary={"buyer": buyer_id, "supplier": supplier_id},
