@@ -73,7 +73,7 @@ class SupplierCertificateIn(Schema):
     issuer: str = Field("", max_length=200)
     accreditation_body: str = Field("", max_length=200)
     scope: str = Field("", max_length=5000)
-    sites: list[DbId] = Field(default_factory=list, max_length=500)
+    sites: list[int] = Field(default_factory=list, max_length=500)
 
 
 class SupplierCertificatePatch(Schema):
@@ -84,7 +84,7 @@ class SupplierCertificatePatch(Schema):
     issuer: str | None = Field(None, max_length=200)
     accreditation_body: str | None = Field(None, max_length=200)
     scope: str | None = Field(None, max_length=5000)
-    sites: list[DbId] | None = Field(None, max_length=500)
+    sites: list[int] | None = Field(None, max_length=500)
 
 
 class SupplierCertificateQuery(Schema):

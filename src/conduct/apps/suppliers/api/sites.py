@@ -5,7 +5,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Schema, Status
 
-from conduct.apps.apikit import DbId
 from conduct.apps.errors import Invalid
 from conduct.apps.suppliers import (
     selectors,
