@@ -29,15 +29,17 @@ from conduct.apps.suppliers.services.questionnaires import (
 )
 from conduct.apps.suppliers.services.reminders import certificate_reminders_send
 from conduct.apps.suppliers.services.risk import risk_recompute_all, risk_refresh
-from conduct.apps.suppliers.services.suppliers import (
+from conduct.apps.suppliers.services.sites import (
     contact_add,
     contact_remove,
-    onboarding_subject,
     relation_add,
     relation_remove,
     site_add,
     site_remove,
     site_update,
+)
+from conduct.apps.suppliers.services.suppliers import (
+    onboarding_subject,
     supplier_create,
     supplier_onboard,
     supplier_update,

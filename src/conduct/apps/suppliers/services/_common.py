@@ -10,6 +10,7 @@ from conduct.apps.accounts.actors import Actor, SystemActor
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.errors import NotFound
 from conduct.apps.suppliers.models import Supplier
+from conduct.apps.suppliers.reference import CATEGORIES, designation, is_country, normalise_category
 
 
 def authorize_supplier(actor: Actor | None, permission: str, supplier: Supplier) -> None:
@@ -43,3 +44,49 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "pk"):
         return value.pk
     return value
+
+
+def clean_text(
+    value: str | None, field: str, errors: dict[str, str], *, required: bool = False, max_length: int = 200
+) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        errors[field] = "Required."
+    elif len(text) > max_length:
+        errors[field] = f"At most {max_length} characters."
+    return text
+
+
+def clean_categories(
+    values: list[str] | tuple[str, ...] | None, errors: dict[str, str], field: str = "categories"
+) -> list[str]:
+    cleaned, unknown = [], []
+    for value in values or []:
+        category = normalise_category(str(value))
+        if category in CATEGORIES:
+            cleaned.append(category)
+        elif category:
+            unknown.append(str(value))
+    if unknown:
+        errors[field] = (
+            f"Unknown category {', '.join(map(repr, unknown))}; expected any of {', '.join(CATEGORIES)}."
+        )
+    return sorted(set(cleaned))
+
+
+def clean_country(value: str | None, field: str, errors: dict[str, str]) -> str:
+    code = (value or "").strip().upper()
+    if not is_country(code):
+        errors[field] = f"{value!r} is not an ISO 3166-1 alpha-2 country code."
+    return code
+
+
+def designated_region_of(supplier: Supplier) -> str:
+    own = designation(supplier.region, supplier.country)
+    if own:
+        return own
+    for country, region in supplier.sites.values_list("country", "region"):
+        found = designation(region, country)
+        if found:
+            return found
+    return ""

@@ -189,19 +189,13 @@ def action_create(
     return plan
 
 
-@transaction.atomic
-def action_update(*, actor: Actor, plan: CorrectiveAction, **fields: Any) -> CorrectiveAction:
-    """Change root_cause, action, evidence, owner, due_date or status. Staff may change everything; the
-    supplier only its root cause, action and evidence, and open <-> in_progress."""
-    authorize_supplier(actor, "actions.work", plan.supplier)
-    supplier_side = isinstance(actor, User) and actor.is_portal
-    errors: dict[str, str] = {}
-    changes: dict[str, Any] = {}
-    for field in ("root_cause", "action", "evidence"):
-        if field in fields and fields[field] is not None:
-            changed(plan, field, str(fields[field]).strip(), changes)
-    if "action" in changes and not plan.action:
-        errors["action"] = "The action cannot be empty."
+def _update_owner_and_due(
+    plan: CorrectiveAction,
+    fields: dict[str, Any],
+    supplier_side: bool,
+    errors: dict[str, str],
+    changes: dict[str, Any],
+) -> None:
     for field in ("owner", "due_date"):
         if field in fields and fields[field] is not None:
             if supplier_side:
@@ -215,6 +209,34 @@ def action_update(*, actor: Actor, plan: CorrectiveAction, **fields: Any) -> Cor
                 due = _a_date(fields["due_date"], "due_date", errors)
                 if due is not None:
                     changed(plan, "due_date", due, changes)
+
+
+def _set_status(actor: Actor, plan: CorrectiveAction, status: str, changes: dict[str, Any]) -> None:
+    changes["status"] = [plan.status, status]
+    plan.status = status
+    now = timezone.now()
+    if status == ActionStatus.VERIFIED:
+        plan.verified_at, plan.verified_by = now, actor if isinstance(actor, User) else None
+    if status == ActionStatus.CLOSED:
+        plan.closed_at = now
+    if status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS):
+        plan.closed_at = None
+
+
+@transaction.atomic
+def action_update(*, actor: Actor, plan: CorrectiveAction, **fields: Any) -> CorrectiveAction:
+    """Change root_cause, action, evidence, owner, due_date or status. Staff may change everything; the
+    supplier only its root cause, action and evidence, and open <-> in_progress."""
+    authorize_supplier(actor, "actions.work", plan.supplier)
+    supplier_side = isinstance(actor, User) and actor.is_portal
+    errors: dict[str, str] = {}
+    changes: dict[str, Any] = {}
+    for field in ("root_cause", "action", "evidence"):
+        if field in fields and fields[field] is not None:
+            changed(plan, field, str(fields[field]).strip(), changes)
+    if "action" in changes and not plan.action:
+        errors["action"] = "The action cannot be empty."
+    _update_owner_and_due(plan, fields, supplier_side, errors, changes)
     status = fields.get("status")
     if status is not None and status != plan.status:
         if status not in ActionStatus.values:
@@ -230,15 +252,7 @@ def action_update(*, actor: Actor, plan: CorrectiveAction, **fields: Any) -> Cor
     if errors:
         raise Invalid("The corrective action is not valid.", fields=errors)
     if status is not None and status != plan.status:
-        changes["status"] = [plan.status, status]
-        plan.status = status
-        now = timezone.now()
-        if status == ActionStatus.VERIFIED:
-            plan.verified_at, plan.verified_by = now, actor if isinstance(actor, User) else None
-        if status == ActionStatus.CLOSED:
-            plan.closed_at = now
-        if status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS):
-            plan.closed_at = None
+        _set_status(actor, plan, status, changes)
     if not changes:
         return plan
     plan.updated_at = timezone.now()

@@ -68,32 +68,7 @@ class _Writer:
 
     def insert_suppliers(self) -> list[int]:
         """New suppliers inserted, then every id read back. Returns the new ids."""
-        rows = []
-        for ext in self.fresh:
-            item = self.batch.suppliers[ext]
-            values = item.values
-            region = values.get("region", "")
-            self.touched[ext] = designation(region, item.country)
-            rows.append(
-                (
-                    ext,
-                    item.name,
-                    item.country,
-                    region,
-                    values.get("address", ""),
-                    values.get("categories", ""),
-                    self.adapt.json(values.get("aliases", [])),
-                    values.get("registration_id", ""),
-                    "[]",
-                    values.get("status", SupplierStatus.PROSPECT),
-                    values.get("org_unit_id") or self.unit.pk,
-                    self.touched[ext],
-                    1,
-                    "",
-                    self.now,
-                    self.now,
-                )
-            )
+        rows = [self._new_supplier_row(ext) for ext in self.fresh]
         self.counts["suppliers"]["created"] = bulk.insert_rows(
             Supplier,
             [
@@ -130,6 +105,30 @@ class _Writer:
         bulk.update_rows(Supplier, ["parent_company"], parents)
         self.known = {self.ids[ext] for ext in self.existing}
         return [self.ids[ext] for ext in self.fresh]
+
+    def _new_supplier_row(self, ext: str) -> tuple[Any, ...]:
+        item = self.batch.suppliers[ext]
+        values = item.values
+        region = values.get("region", "")
+        self.touched[ext] = designation(region, item.country)
+        return (
+            ext,
+            item.name,
+            item.country,
+            region,
+            values.get("address", ""),
+            values.get("categories", ""),
+            self.adapt.json(values.get("aliases", [])),
+            values.get("registration_id", ""),
+            "[]",
+            values.get("status", SupplierStatus.PROSPECT),
+            values.get("org_unit_id") or self.unit.pk,
+            self.touched[ext],
+            1,
+            "",
+            self.now,
+            self.now,
+        )
 
     def update_suppliers(self) -> list[int]:
         """Existing suppliers compared and updated when different. Returns the changed ids."""
