@@ -32,11 +32,9 @@ def _day(value: Any) -> date | None:
 
 
 @transaction.atomic
-def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
-    if not spec:
-        return 0
+def _suppliers(spec: dict[str, Any], by_ext: dict[str, Supplier]) -> int:
+    """The suppliers, with their sites and contacts, and the status they were found in."""
     created = 0
-    by_ext: dict[str, Supplier] = {}
     for item in spec.get("suppliers", []):
         supplier = Supplier.objects.filter(external_id=item["external_id"]).first()
         if supplier is None:
@@ -74,10 +72,12 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
                 )
                 supplier.status = item["status"]
         by_ext[item["external_id"]] = supplier
-    for buyer, sub in spec.get("relations", []):
-        if not SupplierRelation.objects.filter(buyer=by_ext[buyer], supplier=by_ext[sub]).exists():
-            services.relation_add(actor=SYSTEM, buyer=by_ext[buyer], supplier=by_ext[sub])
-            created += 1
+    return created
+
+
+def _certificates(spec: dict[str, Any], by_ext: dict[str, Supplier]) -> int:
+    """Certificates not recorded yet."""
+    created = 0
     for cert in spec.get("certificates", []):
         supplier = by_ext[cert["supplier"]]
         if Certificate.objects.filter(
@@ -95,6 +95,12 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
             valid_until=_day(cert["valid_until"]),
         )
         created += 1
+    return created
+
+
+def _audits(spec: dict[str, Any], by_ext: dict[str, Supplier]) -> int:
+    """Audits (of suppliers with none yet), their findings and corrective actions."""
+    created = 0
     for audit_spec in spec.get("audits", []):
         supplier = by_ext[audit_spec["supplier"]]
         if supplier.audits.exists():
@@ -128,6 +134,20 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
                 )
                 if plan_spec.get("status"):
                     services.action_update(actor=SYSTEM, plan=plan, status=plan_spec["status"])
+    return created
+
+
+def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
+    if not spec:
+        return 0
+    by_ext: dict[str, Supplier] = {}
+    created = _suppliers(spec, by_ext)
+    for buyer, sub in spec.get("relations", []):
+        if not SupplierRelation.objects.filter(buyer=by_ext[buyer], supplier=by_ext[sub]).exists():
+            services.relation_add(actor=SYSTEM, buyer=by_ext[buyer], supplier=by_ext[sub])
+            created += 1
+    created += _certificates(spec, by_ext)
+    created += _audits(spec, by_ext)
     for q in spec.get("questionnaires", []):
         supplier = by_ext[q["supplier"]]
         if not supplier.questionnaires.filter(template_key=q["template"]).exists():

@@ -96,11 +96,8 @@ def _expiry_test(today: date, window: int) -> Callable[[date | str], bool]:
     return lambda until: until[:10] <= last_text if isinstance(until, str) else until <= last
 
 
-def gather(
-    ids: set[int] | None, today: date, *, with_facts: bool = False
-) -> tuple[dict[int, core_risk.SupplierRiskInputs], dict[int, dict[str, Any]]]:
-    """The model's inputs for `ids` (None: every supplier), and with_facts the facts behind them as plain data."""
-    window = expiry_window_days()
+def _own(ids: set[int] | None) -> tuple[dict[int, str], dict[int, frozenset[str]], dict[int, str]]:
+    """Each supplier's country, categories and designated region (its own, or any of its sites')."""
     designated: dict[int, str] = {}
     categories: dict[int, frozenset[str]] = {}
     countries: dict[int, str] = {}
@@ -124,6 +121,10 @@ def gather(
     ):
         designated.setdefault(sid, region)
 
+    return countries, categories, designated
+
+
+def _best_certificates(ids: set[int] | None, today: date) -> dict[int, dict[str, Any]]:
     # The latest expiry per (supplier, credited standard) among certificates valid today. Read raw, as dates on
     # PostgreSQL and on SQLite as the ISO text stored (compared as text: same order as the dates). SQLite's driver
     # would parse every value of a column declared "date" (Django registers the converter); an expression has no
@@ -148,6 +149,10 @@ def gather(
         elif standard not in held or until > held[standard]:
             held[standard] = until
 
+    return best
+
+
+def _open_findings(ids: set[int] | None) -> dict[int, dict[str, int]]:
     findings: dict[int, dict[str, int]] = defaultdict(dict)
     open_findings = (
         Finding.objects.filter(is_open=True)
@@ -159,6 +164,10 @@ def gather(
     for sid, severity, n in _filtered(open_findings, "supplier_id", ids):
         findings[sid][severity] = n
 
+    return findings
+
+
+def _questionnaires(ids: set[int] | None) -> dict[int, tuple[int, float, int, str]]:
     # Accepted answers count; submitted ones (awaiting review) count until an accepted one exists.
     questionnaire: dict[int, tuple[int, float, int, str]] = {}
     responses = (
@@ -174,6 +183,46 @@ def gather(
         if held_q is None or (rank, rid) > (held_q[0], held_q[2]):
             questionnaire[sid] = (rank, score, rid, status)
 
+    return questionnaire
+
+
+def _fact(
+    country: str,
+    crisk: Any,
+    designated: str | None,
+    held: dict[str, Any] | None,
+    counts: dict[str, int],
+    answered: tuple[int, float, int, str] | None,
+    screened: screening_port.SupplierScreening | None,
+    screening: dict[int, screening_port.SupplierScreening] | None,
+) -> dict[str, Any]:
+    """The facts behind one supplier's drivers, as plain data (shown with its risk)."""
+    fact: dict[str, Any] = {"country": country, "country_risk": crisk.score, "country_basis": crisk.basis}
+    if designated:
+        fact["designated_region"] = designated
+    if held:
+        fact["certificates"] = {s: _day(until).isoformat() for s, until in sorted(held.items())}
+    if counts:
+        fact["open_findings"] = counts
+    if answered:
+        fact["questionnaire"] = {"response": answered[2], "status": answered[3], "score": answered[1]}
+    fact["screening"] = (
+        {"confirmed": sorted(screened.confirmed), "open_alerts": screened.open_alerts}
+        if screened
+        else ("not screened" if screening is not None else "screening module not installed")
+    )
+    return fact
+
+
+def gather(
+    ids: set[int] | None, today: date, *, with_facts: bool = False
+) -> tuple[dict[int, core_risk.SupplierRiskInputs], dict[int, dict[str, Any]]]:
+    """The model's inputs for `ids` (None: every supplier), and with_facts the facts behind them as plain data."""
+    window = expiry_window_days()
+    countries, categories, designated = _own(ids)
+    best = _best_certificates(ids, today)
+    findings = _open_findings(ids)
+    questionnaire = _questionnaires(ids)
     screening = screening_port.screening_for(countries) if screening_port.available() else None
 
     inputs: dict[int, core_risk.SupplierRiskInputs] = {}
@@ -209,23 +258,10 @@ def gather(
             open_screening_alerts=screened.open_alerts if screened else 0,
             questionnaire_score=answered[1] if answered else None,
         )
-        if not with_facts:
-            continue
-        fact: dict[str, Any] = {"country": country, "country_risk": crisk.score, "country_basis": crisk.basis}
-        if sid in designated:
-            fact["designated_region"] = designated[sid]
-        if held:
-            fact["certificates"] = {s: _day(until).isoformat() for s, until in sorted(held.items())}
-        if counts:
-            fact["open_findings"] = counts
-        if answered:
-            fact["questionnaire"] = {"response": answered[2], "status": answered[3], "score": answered[1]}
-        fact["screening"] = (
-            {"confirmed": sorted(screened.confirmed), "open_alerts": screened.open_alerts}
-            if screened
-            else ("not screened" if screening is not None else "screening module not installed")
-        )
-        facts[sid] = fact
+        if with_facts:
+            facts[sid] = _fact(
+                country, crisk, designated.get(sid), held, counts, answered, screened, screening
+            )
     return inputs, facts
 
 

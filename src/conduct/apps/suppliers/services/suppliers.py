@@ -120,19 +120,14 @@ def supplier_create(
         status=status,
         designated_region=designation(region, country),
     )
+    summary = {"name": name, "country": country, "org_unit": org_unit.code, "categories": cats}
+    summary |= {"external_id": external, "portal_org": portal_org.pk if portal_org else None}
     ledger_append(
         actor=actor,
         action=SupplierAction.SUPPLIER_CREATE,
         object_type="supplier",
         object_id=supplier.pk,
-        summary={
-            "name": name,
-            "country": country,
-            "org_unit": org_unit.code,
-            "categories": cats,
-            "external_id": external,
-            "portal_org": portal_org.pk if portal_org else None,
-        },
+        summary=summary,
     )
     suppliers_changed(actor=actor, suppliers=[supplier], reason="create")
     return supplier
