@@ -1,5 +1,7 @@
-"""The sites a certificate covers: offered from the supplier's own sites on the staff and portal forms, refused
-naming the field when another supplier's site is posted (pages and API alike), and shown on the supplier page."""
+"""The sites a certificate covers: offered from the supplier's own sites on the staff and portal forms,
+refused
+naming the field when another supplier's site is posted (pages and API alike), and shown on the supplier
+page."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ import re
 
 import pytest
 
-from conduct.apps.audit.models import LedgerEntry
 from conduct.apps.accounts.actors import SYSTEM
+from conduct.apps.audit.models import LedgerEntry
 from conduct.apps.suppliers import services
 from conduct.apps.suppliers.models import Certificate
 from conduct.apps.suppliers.selectors import risk_explained
@@ -158,7 +160,8 @@ def test_the_api_changes_the_sites_a_certificate_covers_by_the_same_rule(
 
 
 def test_certificate_credit_in_the_risk_score_does_not_depend_on_the_sites_covered(officer, acme, acme_sites):
-    """Risk credits certificates per supplier (services/risk.py reads no covered sites): covering sites, or losing
+    """Risk credits certificates per supplier (services/risk.py reads no covered sites): covering sites, or
+    losing
     one, leaves the score and the certificates counted as they were."""
     before = risk_explained(actor=officer, supplier=acme)
     certificate = Certificate.objects.get(supplier=acme, number="SA-2291")

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from conduct.apps.accounts.services import portal_org_create, user_create
 from conduct.apps.accounts.actors import SYSTEM
+from conduct.apps.accounts.services import portal_org_create, user_create
 from conduct.apps.suppliers import services
 from conduct.apps.suppliers.models import Certificate, CorrectiveAction, QuestionnaireResponse
 from tests.apps.suppliers.conftest import PDF

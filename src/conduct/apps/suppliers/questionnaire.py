@@ -155,7 +155,8 @@ def _check_show_if(
     out: dict[str, Any],
     problems: list[str],
 ) -> None:
-    """`show_if` names an earlier question and the answers (`equals` one, or `in` a list) that show this one."""
+    """`show_if` names an earlier question and the answers (`equals` one, or `in` a list) that show this
+    one."""
     if condition is None:
         return
     if (

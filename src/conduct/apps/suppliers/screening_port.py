@@ -27,7 +27,8 @@ def available() -> bool:
 
 
 def screening_for(supplier_ids: Iterable[int]) -> dict[int, SupplierScreening] | None:
-    """Results per supplier (suppliers never screened are absent), or None when no screening module is installed."""
+    """Results per supplier (suppliers never screened are absent), or None when no screening module is
+    installed."""
     if not supplier_screening.registered:
         return None
     found: dict[int, SupplierScreening] = {}

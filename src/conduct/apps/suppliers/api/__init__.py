@@ -2,7 +2,8 @@
 findings, corrective actions, questionnaires, import and export (/api/v1/...). One router, one module per
 concept.
 
-Portal users of a supplier read and work their own records here too (their certificates, corrective actions and
+Portal users of a supplier read and work their own records here too (their certificates, corrective actions
+and
 questionnaires); internal-only fields (risk, screening) answer 403 to them.
 """
 

@@ -30,7 +30,8 @@ class SupplierImportOut(Schema):
 
 
 def _uploads(request: HttpRequest) -> list[services.ImportSource]:
-    """Files to import: multipart `file` parts, a text/csv body, or JSON {"files": [{"name", "content" (text) or
+    """Files to import: multipart `file` parts, a text/csv body, or JSON {"files": [{"name", "content" (text)
+    or
     "content_base64"}]}."""
     content_type = request.content_type or ""
     if content_type.startswith("multipart/"):
@@ -62,7 +63,9 @@ def _uploads(request: HttpRequest) -> list[services.ImportSource]:
 @router.post(
     "/suppliers/import",
     response=SupplierImportOut,
-    summary="Check (preview) or import (commit=true) CSV/XLSX files of suppliers, sites, certificates, relations",
+    summary=(
+        "Check (preview) or import (commit=true) CSV/XLSX files of suppliers, sites, certificates, relations"
+    ),
     openapi_extra={
         "requestBody": {
             "content": {

@@ -159,7 +159,8 @@ def answer_questionnaire(
 ) -> QuestionnaireResponse:
     actor = read_actor(request)
     response = selectors.response_get(actor=actor, response_id=response_id)
-    # Answers to questions that do not exist are malformed whoever sends them; only then is it whose turn it is.
+    # Answers to questions that do not exist are malformed whoever sends them; only then is it whose turn it
+    # is.
     unknown = sorted(set(payload.answers) - {q["id"] for q in questionnaire.questions(response.template)})
     if unknown:
         raise Invalid(

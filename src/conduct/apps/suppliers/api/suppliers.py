@@ -249,7 +249,9 @@ def update_supplier(request: HttpRequest, supplier_id: int, payload: SupplierPat
 @router.post(
     "/suppliers/{supplier_id}/onboard",
     response=SupplierDetailOut,
-    summary="Run the supplier_onboarding gate on the supplier's records; its decision is kept on the supplier",
+    summary=(
+        "Run the supplier_onboarding gate on the supplier's records; its decision is kept on the supplier"
+    ),
 )
 def onboard_supplier(request: HttpRequest, supplier_id: int) -> Supplier:
     actor = role_gate(request, "suppliers.onboard")

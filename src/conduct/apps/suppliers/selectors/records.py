@@ -209,7 +209,8 @@ def dashboard_summary(*, actor: User) -> dict[str, Any] | None:
 
 
 def portal_summary(*, actor: User) -> dict[str, Any] | None:
-    """A supplier portal user's own records: its supplier, questionnaires, certificates and corrective actions."""
+    """A supplier portal user's own records: its supplier, questionnaires, certificates and corrective
+    actions."""
     if not can(actor, "suppliers.portal"):
         return None
     supplier = _scope(Supplier.objects.all(), actor).first()

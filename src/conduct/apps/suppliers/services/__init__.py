@@ -1,4 +1,5 @@
-"""The only writers of supplier data. Each is `<noun>_<verb>(*, actor, ...)`, one transaction, one ledger entry.
+"""The only writers of supplier data. Each is `<noun>_<verb>(*, actor, ...)`, one transaction, one ledger
+entry.
 
 Split by concern: suppliers (with sites, contacts, relations, onboarding), certificates, audits (findings and
 corrective actions), questionnaires, risk, importing, reminders; and the one "suppliers changed" pipeline

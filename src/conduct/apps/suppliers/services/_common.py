@@ -1,4 +1,5 @@
-"""What the supplier services share: the one permission check on a supplier's records and small value helpers."""
+"""What the supplier services share: the one permission check on a supplier's records and small value
+helpers."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from conduct.apps.suppliers.reference import CATEGORIES, designation, is_country
 
 
 def authorize_supplier(actor: Actor | None, permission: str, supplier: Supplier) -> None:
-    """The actor may do `permission` to this supplier's records (accounts.scoping.authorize): staff within their
+    """The actor may do `permission` to this supplier's records (accounts.scoping.authorize): staff within
+    their
     units, portal users on their own organisation only. To a portal user another supplier's records do not
-    exist (404), whatever the permission. None is read as the system actor (older callers, e.g. test set-up)."""
+    exist (404), whatever the permission. None is read as the system actor (older callers, e.g. test
+    set-up)."""
     if actor is None or isinstance(actor, SystemActor):
         return
     if not actor.is_portal:

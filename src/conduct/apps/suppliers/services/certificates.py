@@ -93,7 +93,8 @@ def _clean(fields: dict[str, Any], errors: dict[str, str], *, creating: bool) ->
 
 
 def _sites(supplier: Supplier, site_ids: list[int] | None, errors: dict[str, str]) -> list[SupplierSite]:
-    """The sites a certificate covers: each must be one of this supplier's own (the API and the pages alike)."""
+    """The sites a certificate covers: each must be one of this supplier's own (the API and the pages
+    alike)."""
     if not site_ids:
         return []
     wanted = set(site_ids)

@@ -1,6 +1,7 @@
 """The one "suppliers changed" pipeline every entry point goes through (API, page, CLI, import, demo).
 
-`suppliers_changed` emits `conduct.events.suppliers.SuppliersChanged` inside the caller's transaction (screening's
+`suppliers_changed` emits `conduct.events.suppliers.SuppliersChanged` inside the caller's transaction
+(screening's
 handler registers each supplier as a party and screens it) and then rescores those suppliers and their buyers,
 once, after every handler has run, so screening's results count. An import's suppliers follow it after the
 import commits (`import_followup`): in batches of IMPORT_BATCH, each in its own transaction, and then one full
@@ -30,7 +31,8 @@ def suppliers_changed(
     screen: bool = True,
     recompute_risk: bool = True,
 ) -> None:
-    """Tell every listener the suppliers changed, then rescore them (and their buyers) once. Joins the caller's
+    """Tell every listener the suppliers changed, then rescore them (and their buyers) once. Joins the
+    caller's
     transaction: a handler's failure undoes the change."""
     changed = tuple(suppliers)
     if not changed:
@@ -47,7 +49,8 @@ def suppliers_changed(
 def import_followup(
     *, actor: Actor, supplier_ids: Sequence[int], recompute: bool = True
 ) -> RecomputeSummary | None:
-    """What a committed import sets going: the suppliers it created or changed go through the pipeline (without
+    """What a committed import sets going: the suppliers it created or changed go through the pipeline
+    (without
     a risk refresh each), in batches of IMPORT_BATCH per transaction, then every supplier is rescored once."""
     if handlers(SuppliersChanged):
         for start in range(0, len(supplier_ids), IMPORT_BATCH):

@@ -1,5 +1,7 @@
-"""Questionnaires: the templates shipped in data/questionnaires, sending one to a supplier, the supplier saving
-and submitting answers through the portal, and the compliance team accepting them or returning them with comments.
+"""Questionnaires: the templates shipped in data/questionnaires, sending one to a supplier, the supplier
+saving
+and submitting answers through the portal, and the compliance team accepting them or returning them with
+comments.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ def _signature(folder: Path) -> tuple[tuple[str, int], ...]:
 
 
 def templates() -> dict[str, dict[str, Any]]:
-    """Every questionnaire template shipped, by key (checked, with citations validated against the library)."""
+    """Every questionnaire template shipped, by key (checked, with citations validated against the
+    library)."""
     folder = data_path("questionnaires")
     return _load(str(folder), _signature(folder))
 

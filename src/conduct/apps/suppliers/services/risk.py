@@ -125,9 +125,12 @@ def _own(ids: set[int] | None) -> tuple[dict[int, str], dict[int, frozenset[str]
 
 
 def _best_certificates(ids: set[int] | None, today: date) -> dict[int, dict[str, Any]]:
-    # The latest expiry per (supplier, credited standard) among certificates valid today. Read raw, as dates on
-    # PostgreSQL and on SQLite as the ISO text stored (compared as text: same order as the dates). SQLite's driver
-    # would parse every value of a column declared "date" (Django registers the converter); an expression has no
+    # The latest expiry per (supplier, credited standard) among certificates valid today. Read raw, as dates
+    # on
+    # PostgreSQL and on SQLite as the ISO text stored (compared as text: same order as the dates). SQLite's
+    # driver
+    # would parse every value of a column declared "date" (Django registers the converter); an expression has
+    # no
     # declared type, so CAST(... AS text) hands the text over as it is.
     best: dict[int, dict[str, Any]] = {}
     until_column = Cast("valid_until", CharField()) if connection.vendor == "sqlite" else F("valid_until")
@@ -217,7 +220,8 @@ def _fact(
 def gather(
     ids: set[int] | None, today: date, *, with_facts: bool = False
 ) -> tuple[dict[int, core_risk.SupplierRiskInputs], dict[int, dict[str, Any]]]:
-    """The model's inputs for `ids` (None: every supplier), and with_facts the facts behind them as plain data."""
+    """The model's inputs for `ids` (None: every supplier), and with_facts the facts behind them as plain
+    data."""
     window = expiry_window_days()
     countries, categories, designated = _own(ids)
     best = _best_certificates(ids, today)
@@ -284,9 +288,12 @@ def _stored(ids: set[int] | None) -> dict[int, int]:
 
 
 class _DriversText:
-    """The JSON text of drivers_json(result), as json.JSONEncoder(default=_jsonable) writes it, built from each
-    driver's row text: core.risk shares driver objects between results (a country, a certificate set, an upstream
-    contribution reaching several buyers), so each distinct driver is encoded once. A list encodes as its items'
+    """The JSON text of drivers_json(result), as json.JSONEncoder(default=_jsonable) writes it, built from
+    each
+    driver's row text: core.risk shares driver objects between results (a country, a certificate set, an
+    upstream
+    contribution reaching several buyers), so each distinct driver is encoded once. A list encodes as its
+    items'
     texts joined by ", " in brackets."""
 
     def __init__(self) -> None:

@@ -242,7 +242,8 @@ def _check_status(supplier: Supplier, status: str, errors: dict[str, str]) -> No
         decision = supplier.onboarding_decision
         if decision is None or decision.effective_outcome != "allow":
             errors["status"] = (
-                "Only a supplier whose onboarding decision allows it (or a case resolved to allow) can become active."
+                "Only a supplier whose onboarding decision allows it (or a case resolved to allow) "
+                "can become active."
             )
 
 
@@ -282,8 +283,10 @@ def onboarding_subject(supplier: Supplier, *, today: date | None = None) -> dict
     }
 
 
-# What an onboarding decision does to the supplier's status: (status now, outcome) -> new status. Re-running the
-# gate on an active supplier records a fresh decision; a deny then suspends it. A suspension is only lifted by a
+# What an onboarding decision does to the supplier's status: (status now, outcome) -> new status. Re-running
+# the
+# gate on an active supplier records a fresh decision; a deny then suspends it. A suspension is only lifted by
+# a
 # person (supplier_update), never by the gate.
 def _after_decision(status: str, outcome: str) -> str:
     if status == SupplierStatus.SUSPENDED:
@@ -296,7 +299,8 @@ def _after_decision(status: str, outcome: str) -> str:
 @transaction.atomic
 def supplier_onboard(*, actor: Actor, supplier: Supplier, idempotency_key: str | None = None) -> Supplier:
     """Run the supplier_onboarding gate on the supplier's records and keep its decision on the supplier.
-    A new supplier: allow -> active; review -> onboarding (a case is open); deny -> onboarding, and it cannot be
+    A new supplier: allow -> active; review -> onboarding (a case is open); deny -> onboarding, and it cannot
+    be
     activated. An active supplier re-checked: a deny suspends it."""
     authorize_supplier(actor, "suppliers.onboard", supplier)
     decided = gate_decide(

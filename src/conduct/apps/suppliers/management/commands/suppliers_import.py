@@ -1,4 +1,5 @@
-"""conduct suppliers import FILE [FILE ...] [--commit] [--unit CODE] — check, and with --commit import, supplier
+"""conduct suppliers import FILE [FILE ...] [--commit] [--unit CODE] — check, and with --commit import,
+supplier
 files.
 
 Without --commit it is a preview: every problem is printed by file, row and column, nothing changes, and the

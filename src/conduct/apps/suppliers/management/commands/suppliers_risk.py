@@ -1,4 +1,5 @@
-"""conduct suppliers risk — recompute every supplier's risk score and drivers now (the daily job does it too)."""
+"""conduct suppliers risk — recompute every supplier's risk score and drivers now (the daily job does it
+too)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from conduct.apps.suppliers.services import risk_recompute_all
 
 
 class Command(BaseCommand):
-    help = "Recompute every supplier's risk score (country, certificates, findings, questionnaire, sub-suppliers)."
+    help = (
+        "Recompute every supplier's risk score "
+        "(country, certificates, findings, questionnaire, sub-suppliers)."
+    )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         summary = risk_recompute_all(actor=CLI)

@@ -5,7 +5,8 @@ column, and changes nothing. With commit=True a clean set of files is written in
 matched by external id, so importing the same files again updates and never duplicates); a set with any
 problem writes nothing. What each file holds is read from its header (see data/templates/suppliers). One
 ledger entry records the import: its counts and each file's SHA-256. When it commits, the suppliers it created
-or changed go through the "suppliers changed" pipeline (services.pipeline.import_followup), queued as one task.
+or changed go through the "suppliers changed" pipeline (services.pipeline.import_followup), queued as one
+task.
 
 The work is split: reading (CSV and XLSX, with their limits), checking (every row into a Batch, problems by
 file, row and column), writing (bulk inserts and executemany updates in batches).

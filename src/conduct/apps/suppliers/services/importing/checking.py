@@ -243,7 +243,8 @@ class Checker:
                     item.where,
                     "parent_external_id",
                     item.parent,
-                    f"unknown parent {item.parent!r}: no supplier with that external_id in the file or in Conduct",
+                    f"unknown parent {item.parent!r}: no supplier with that external_id in the file "
+                    "or in Conduct",
                 )
 
     def _supplier_ref(self, where: tuple[str, int], row: dict[str, Any], column: str) -> str:
@@ -327,7 +328,8 @@ class Checker:
                 where,
                 "valid_until",
                 row["valid_until"],
-                f"impossible validity: valid_until {end.isoformat()} is before valid_from {start.isoformat()}",
+                f"impossible validity: valid_until {end.isoformat()} is before valid_from "
+                f"{start.isoformat()}",
             )
         for column in ("issuer", "accreditation_body"):
             if column in columns:

@@ -54,7 +54,8 @@ def write_batch(checker: Checker, unit: OrgUnit) -> tuple[dict[str, dict[str, in
 
 
 class _Writer:
-    """One import's writes, kind by kind, sharing what each step learnt (ids by external id, touched suppliers)."""
+    """One import's writes, kind by kind, sharing what each step learnt (ids by external id, touched
+    suppliers)."""
 
     def __init__(self, checker: Checker, unit: OrgUnit) -> None:
         self.batch, self.existing, self.unit = checker.batch, checker.existing, unit
@@ -274,7 +275,8 @@ class _Writer:
             supplier_graph.tiers_refresh()
 
     def designate(self) -> None:
-        """A supplier is designated when its own region is, or any of its sites (also sites imported before)."""
+        """A supplier is designated when its own region is, or any of its sites (also sites imported
+        before)."""
         touched_ids = {self.ids[ext]: own for ext, own in self.touched.items()}
         designated_sites = dict(
             SupplierSite.objects.exclude(designated_region="")
