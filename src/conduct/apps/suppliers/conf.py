@@ -17,11 +17,10 @@ _DEFAULTS = {
     "CERT_FILE_MAX_BYTES": 10 * 1024 * 1024,
     # A full risk recompute stores its scores this many suppliers per transaction.
     "RISK_STORE_BATCH": 500,
-    # Imports: rows of data read from all the files together; the longest cell (a CSV field) in characters;
-    # an XLSX workbook's declared uncompressed size (all its parts); seconds spent reading and checking.
+    # Imports: rows of data read from all the files together; an XLSX workbook's declared uncompressed size
+    # (all its parts); seconds spent reading and checking. (A CSV cell is at most 128 KB: the csv module's limit.)
     "SUPPLIER_IMPORT_MAX_ROWS": 1_000_000,
-    "SUPPLIER_IMPORT_MAX_CELL_CHARS": 128 * 1024,
-    "SUPPLIER_IMPORT_XLSX_MAX_BYTES": 200 * 1024 * 1024,
+    "SUPPLIER_IMPORT_XLSX_MAX_BYTES": 100 * 1024 * 1024,
     "SUPPLIER_IMPORT_MAX_SECONDS": 600,
 }
 
@@ -61,10 +60,6 @@ def store_batch_size() -> int:
 
 def import_max_rows() -> int:
     return int(_get("SUPPLIER_IMPORT_MAX_ROWS"))  # type: ignore[call-overload]
-
-
-def import_max_cell_chars() -> int:
-    return int(_get("SUPPLIER_IMPORT_MAX_CELL_CHARS"))  # type: ignore[call-overload]
 
 
 def import_xlsx_max_bytes() -> int:

@@ -130,6 +130,7 @@ def supplier_create(
         summary=summary,
     )
     suppliers_changed(actor=actor, suppliers=[supplier], reason="create")
+    supplier.refresh_from_db(fields=["risk_score", "risk_band"])
     return supplier
 
 
@@ -161,7 +162,8 @@ def supplier_update(*, actor: Actor, supplier: Supplier, **fields: Any) -> Suppl
     if changes:
         supplier.designated_region = designated_region_of(supplier)
         supplier.updated_at = timezone.now()
-        supplier.save()
+        # Only what changed: the score and band are the risk service's, and this copy may predate them.
+        supplier.save(update_fields=[*changes, "designated_region", "updated_at"])
         ledger_append(
             actor=actor,
             action=SupplierAction.SUPPLIER_UPDATE,

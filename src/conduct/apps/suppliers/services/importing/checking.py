@@ -8,11 +8,12 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from conduct.apps.accounts.actors import Actor, SystemActor
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.accounts.scoping import unit_paths
+from conduct.apps.errors import Invalid
 from conduct.apps.suppliers.conf import import_max_rows, import_max_seconds
 from conduct.apps.suppliers.dates import DateProblem, parse_date
 from conduct.apps.suppliers.models import CATEGORY_SEPARATOR, Supplier, SupplierStatus
@@ -379,9 +380,9 @@ def _open_tables(
         try:
             found = list(_tables(source))
         except TooBig as exc:
-            report.files.append(FileReport(source.name, "", None, 0, digest))
-            checker.problem((source.name, 1), "", "", str(exc))
-            continue
+            refuse(source.name, 1, str(exc))
+        except Unreadable as exc:
+            refuse(source.name, exc.row, str(exc))
         except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             report.files.append(FileReport(source.name, "", None, 0, digest))
             checker.problem(
@@ -479,6 +480,13 @@ def _readers(checker: Checker) -> dict[str, Callable[[tuple[str, int], dict[str,
     }
 
 
+def refuse(label: str, row: int, message: str) -> NoReturn:
+    """A file over one of the import's limits, or that cannot be read on: the whole import is refused at once
+    (422), naming the file and the row, rather than reported with the rows' problems."""
+    where = f"{label} row {row}" if row > 1 else label
+    raise Invalid(f"{where}: {message}; nothing was imported.", fields={"file": f"{where}: {message}"})
+
+
 def check_files(sources: list[ImportSource], checker: Checker, report: ImportReport) -> None:
     """Read every file into the checker's Batch, suppliers first (the other kinds refer to them)."""
     tables = _open_tables(sources, checker, report)
@@ -490,9 +498,8 @@ def check_files(sources: list[ImportSource], checker: Checker, report: ImportRep
             try:
                 _check_rows(checker, kind, found, usable, budget)
             except Unreadable as exc:
-                checker.problem((label, exc.row), "", "", str(exc))
+                refuse(label, exc.row, str(exc))
             except TooBig as exc:
-                checker.problem((label, budget.at), "", "", str(exc))
-                return
+                refuse(label, budget.at, str(exc))
         if kind == "suppliers":
             checker.parents()

@@ -84,7 +84,10 @@ def _csv_tables(source: ImportSource) -> Iterator[Table]:
     first = handle.readline()
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    header = next(csv.reader([first], delimiter=delimiter), [])
+    try:
+        header = next(csv.reader([first], delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise Unreadable(1, f"cannot read the header ({exc})") from None
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         number = 1
