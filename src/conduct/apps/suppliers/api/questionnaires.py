@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
-from conduct.apps.accounts.scoping import require
 from conduct.apps.apikit import DbId, Page
 from conduct.apps.errors import Invalid
 from conduct.apps.suppliers import (
@@ -159,15 +158,14 @@ def answer_questionnaire(
 ) -> QuestionnaireResponse:
     actor = read_actor(request)
     response = selectors.response_get(actor=actor, response_id=response_id)
-    # Answers to questions that do not exist are malformed whoever sends them; only then is it whose turn it
-    # is.
+    # Answers to questions that do not exist are malformed whoever sends them; only then does the service ask
+    # whose turn it is (questionnaires.answer: the supplier's).
     unknown = sorted(set(payload.answers) - {q["id"] for q in questionnaire.questions(response.template)})
     if unknown:
         raise Invalid(
             "Answers to questions that are not in the questionnaire.",
             fields={f"answers.{k}": "There is no such question in this questionnaire." for k in unknown},
         )
-    require(actor, "questionnaires.answer")
     return services.questionnaire_save(
         actor=actor, response=response, answers=payload.answers, submit=payload.submit
     )

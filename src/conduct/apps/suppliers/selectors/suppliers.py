@@ -27,6 +27,7 @@ from conduct.apps.suppliers.models import (
     SupplierSite,
 )
 from conduct.apps.suppliers.permissions import read_permission
+from conduct.apps.suppliers.services.risk import gather
 
 CERTIFICATE_FILTERS = ("valid", "expiring", "expired", "withdrawn", "none")
 SUPPLIER_SORTS = {
@@ -223,8 +224,6 @@ def risk_explained(*, actor: User, supplier: Supplier) -> dict[str, Any] | None:
 
 
 def _facts(supplier: Supplier) -> dict[str, Any]:
-    from conduct.apps.suppliers.services.risk import gather
-
     return gather({supplier.pk}, timezone.localdate(), with_facts=True)[1].get(supplier.pk, {})
 
 
