@@ -51,19 +51,20 @@ def _post(client: Any, url: str, body: Any, headers: dict[str, str]) -> Any:
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "field"),
     [
-        "/api/v1/audits?supplier=99999999999999999999",
-        "/api/v1/audits/export?supplier=99999999999999999999",
-        "/api/v1/certificates?supplier=99999999999999999999",
-        "/api/v1/corrective-actions?supplier=99999999999999999999",
-        "/api/v1/questionnaire-responses?supplier=99999999999999999999",
+        ("/api/v1/audits?supplier=99999999999999999999", "supplier"),
+        ("/api/v1/audits/export?supplier=99999999999999999999", "supplier"),
+        ("/api/v1/certificates?supplier=99999999999999999999", "supplier"),
+        ("/api/v1/corrective-actions?supplier=99999999999999999999", "supplier"),
+        ("/api/v1/questionnaire-responses?supplier=99999999999999999999", "supplier"),
+        ("/api/v1/suppliers?org_unit=99999999999999999999", "org_unit"),
     ],
 )
-def test_a_huge_supplier_id_in_a_filter_is_a_422_naming_the_parameter(api_client, bearer, officer, url):
+def test_a_huge_id_in_a_filter_is_a_422_naming_the_parameter(api_client, bearer, officer, url, field):
     response = api_client().get(url, **bearer(officer))
     assert response.status_code == 422, response.content
-    assert "supplier" in response.json()["error"]["fields"]
+    assert field in response.json()["error"]["fields"]
 
 
 def test_a_huge_supplier_id_in_a_page_filter_is_reported_not_a_500(api_client, officer):

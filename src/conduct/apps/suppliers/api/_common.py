@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
 from conduct.apps.accounts.scoping import require
 from conduct.apps.accounts.selectors import orgunit_get
-from conduct.apps.apikit import DbId, actor_of, decode_base64, json_object_body
+from conduct.apps.apikit import MAX_DB_ID, DbId, actor_of, decode_base64, json_object_body
 from conduct.apps.errors import Invalid, NotFound
 from conduct.apps.suppliers import selectors, services
 from conduct.apps.suppliers.models import Supplier
@@ -62,8 +62,11 @@ def role_gate(request: HttpRequest, permission: str) -> User:
 
 
 def unit_ref(actor: User, ref: str | int | None, field: str = "org_unit") -> OrgUnit | None:
+    """An org unit the actor can see, by id or code (None or "" for none)."""
     if ref in (None, ""):
         return None
+    if str(ref).isdigit() and int(ref) > MAX_DB_ID:  # no such id; the database could not even compare it
+        raise Invalid("Unknown org unit.", fields={field: f"No org unit {ref!r} that you can see."})
     try:
         return orgunit_get(actor=actor, unit_id=ref)  # type: ignore[arg-type]
     except NotFound:

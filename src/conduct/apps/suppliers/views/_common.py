@@ -72,7 +72,10 @@ def service_errors(exc: ServiceError) -> list[str]:
 
 def unit_choice(actor: User, value: Any) -> OrgUnit:
     try:
-        return accounts.orgunit_get(actor=actor, unit_id=int(value))
+        unit_id = int(value)
+        if not 0 < unit_id <= MAX_DB_ID:
+            raise ValueError(unit_id)
+        return accounts.orgunit_get(actor=actor, unit_id=unit_id)
     except (TypeError, ValueError, NotFound):
         raise Invalid(
             "Choose an org unit you are scoped to.", fields={"org_unit": "Not one of your units."}
