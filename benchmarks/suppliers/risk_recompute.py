@@ -7,12 +7,11 @@ timed. Prints each run (wall and CPU seconds) and the median, then one run of th
 separately, and checks that they give the same scores.
 
 Country risk and questionnaire scores here are drawn at random for every supplier, so nearly every supplier
-has
-its own country driver and questionnaire driver (little to share); the real recompute (run.py) reads country
-risk from the country table.
+has its own country driver and questionnaire driver (little to share); the real recompute (run.py) reads
+country risk from the country table.
 
-    .venv/bin/python benchmarks/suppliers/risk_recompute.py [--suppliers 100000] [--relations 300000] [--runs
-    3]
+    .venv/bin/python benchmarks/suppliers/risk_recompute.py \
+        [--suppliers 100000] [--relations 300000] [--runs 3]
 """
 
 from __future__ import annotations

@@ -10,9 +10,8 @@
 4. Recomputes every supplier's risk (`risk_recompute_all`: gather facts, score, propagate, store).
 5. Times the supplier list page (Django test client, in process: server time) over mixed filters and sorts.
 
-Prints the figures and writes benchmarks/suppliers/results.md (not for --quick or --no-write). Targets:
-import <= 60 s,
-recompute <= 10 s, list page p95 <= 200 ms at 100,000 suppliers.
+Prints the figures and writes benchmarks/suppliers/results.md (not for --quick or --no-write). Targets: import
+<= 60 s, recompute <= 10 s, list page p95 <= 200 ms at 100,000 suppliers.
 
     .venv/bin/python benchmarks/suppliers/run.py [--quick] [--suppliers 100000] [--requests 50] [--no-write]
 """

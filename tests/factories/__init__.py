@@ -1,1 +1,1 @@
-"""factory_boy factories, one module per area: tests build their own rows (the demo organisation is for people)."""
+"""factory_boy factories, one module per area: tests build their own rows (the demo is for people)."""

@@ -1,6 +1,7 @@
-"""Factories for supplier tests: an org unit of their own (under whatever top unit exists), a compliance officer
-scoped to it, and suppliers in it. Org units and users are made through accounts' services, which keep the
-materialised paths and the role's scope right; suppliers are plain rows (no risk score until one is computed)."""
+"""Factories for supplier tests: an org unit of their own (under whatever top unit exists), a compliance
+officer scoped to it, and suppliers in it. Org units and users are made through accounts' services, which keep
+the materialised paths and the role's scope right; suppliers are plain rows (no risk score until one is
+computed)."""
 
 from __future__ import annotations
 

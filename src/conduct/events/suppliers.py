@@ -27,9 +27,8 @@ class SuppliersChanged(Event):
 
     actor: who changed them (a User or a SystemActor). suppliers: the Supplier rows (saved, org_unit loaded).
     reason: "create", "update" or "import". screen: whether a screened field (name, aliases, country, org
-    unit)
-    is new or changed. recompute_risk: whether suppliers rescores them right after the handlers.
-    extra: free-form details for listeners (unused today).
+    unit) is new or changed. recompute_risk: whether suppliers rescores them right after the handlers. extra:
+    free-form details for listeners (unused today).
     """
 
     actor: Any

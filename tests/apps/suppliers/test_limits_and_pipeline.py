@@ -158,7 +158,8 @@ def test_more_rows_than_the_limit_refuse_the_import_at_the_first_row_over_it(set
     assert not Supplier.objects.filter(external_id__startswith="R-").exists()
 
 
-# --- the CLI's org unit (issue 21) ---------------------------------------------------------------------------
+# --- the CLI's org unit (issue 21)
+# ---------------------------------------------------------------------------
 
 
 def _clean_file(tmp_path: Path, prefix: str) -> Path:
@@ -193,7 +194,8 @@ def test_the_cli_on_an_install_without_org_units_says_what_to_do(tmp_path: Path,
     assert "conduct org init" in str(refused.value) and "\n" not in str(refused.value)
 
 
-# --- one pipeline (issue 14) ---------------------------------------------------------------------------------
+# --- one pipeline (issue 14)
+# ---------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -250,7 +252,8 @@ def test_the_cli_import_sends_its_suppliers_through_the_pipeline_in_batches_and_
     assert LedgerEntry.objects.filter(action="supplier.import").latest("seq").actor == CLI.label
 
 
-# --- the full recompute in batches (issue 21, item 11) -----------------------------------------------------------
+# --- the full recompute in batches (issue 21, item 11)
+# -----------------------------------------------------------
 
 
 def test_the_full_recompute_stores_in_batches_with_the_same_result_and_one_ledger_entry(unit):

@@ -108,9 +108,9 @@ class Adapt:
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """For a bulk job: pause the cyclic garbage collector (imports and recomputes make millions of small
-    acyclic
-    objects that reference counting frees; cyclic collections meanwhile only rescan the growing heap), and on
-    SQLite give this connection a 128 MB page cache instead of 8 MB, so index pages stay in memory."""
+    acyclic objects that reference counting frees; cyclic collections meanwhile only rescan the growing
+    heap), and on SQLite give this connection a 128 MB page cache instead of 8 MB, so index pages stay in
+    memory."""
     was_enabled = gc.isenabled()
     gc.disable()
     cache = None

@@ -18,7 +18,8 @@ _DEFAULTS = {
     # A full risk recompute stores its scores this many suppliers per transaction.
     "RISK_STORE_BATCH": 500,
     # Imports: rows of data read from all the files together; an XLSX workbook's declared uncompressed size
-    # (all its parts); seconds spent reading and checking. (A CSV cell is at most 128 KB: the csv module's limit.)
+    # (all its parts); seconds spent reading and checking. (A CSV cell is at most 128 KB: the csv module's
+    # limit.)
     "SUPPLIER_IMPORT_MAX_ROWS": 1_000_000,
     "SUPPLIER_IMPORT_XLSX_MAX_BYTES": 100 * 1024 * 1024,
     "SUPPLIER_IMPORT_MAX_SECONDS": 600,

@@ -1,8 +1,7 @@
 """The demo supply chain (data/demo/organisation.yaml, `supply_chain:`), loaded by `conduct demo load`.
 
 Idempotent: a supplier, site, contact, relation, certificate, audit or questionnaire already there is left
-alone.
-Dates written "+30d" / "-60d" count from today, so the demo always has certificates about to expire.
+alone. Dates written "+30d" / "-60d" count from today, so the demo always has certificates about to expire.
 """
 
 from __future__ import annotations

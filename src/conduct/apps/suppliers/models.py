@@ -408,8 +408,7 @@ class QuestionnaireResponse(models.Model):
 
 class SupplierRisk(models.Model):
     """The latest risk score of a supplier, with the drivers that make it up (the facts behind them are read
-    live
-    for one supplier: selectors.risk_explained)."""
+    live for one supplier: selectors.risk_explained)."""
 
     supplier = models.OneToOneField(Supplier, primary_key=True, on_delete=models.CASCADE, related_name="risk")
     score = models.PositiveSmallIntegerField()

@@ -3,8 +3,7 @@ findings, corrective actions, questionnaires, import and export (/api/v1/...). O
 concept.
 
 Portal users of a supplier read and work their own records here too (their certificates, corrective actions
-and
-questionnaires); internal-only fields (risk, screening) answer 403 to them.
+and questionnaires); internal-only fields (risk, screening) answer 403 to them.
 """
 
 from ninja import Router

@@ -53,9 +53,9 @@ def read_actor(request: HttpRequest) -> User:
 
 def role_gate(request: HttpRequest, permission: str) -> User:
     """The caller of a write, refused (403) when their role never holds `permission`, before any record is
-    looked
-    up: a role that can never do this learns so before it learns whether the record exists (403, not 404). The
-    service makes the full check (accounts.scoping.authorize, with the record's unit or organisation)."""
+    looked up: a role that can never do this learns so before it learns whether the record exists (403, not
+    404). The service makes the full check (accounts.scoping.authorize, with the record's unit or
+    organisation)."""
     actor = actor_of(request)
     require(actor, permission)
     return actor

@@ -31,8 +31,7 @@ class SupplierImportOut(Schema):
 
 def _uploads(request: HttpRequest) -> list[services.ImportSource]:
     """Files to import: multipart `file` parts, a text/csv body, or JSON {"files": [{"name", "content" (text)
-    or
-    "content_base64"}]}."""
+    or "content_base64"}]}."""
     content_type = request.content_type or ""
     if content_type.startswith("multipart/"):
         return [

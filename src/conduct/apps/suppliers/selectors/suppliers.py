@@ -139,11 +139,9 @@ def supplier_list(
 
 def supplier_certificate_q(status: str) -> Q:
     """Suppliers holding a certificate in `status`; "expired" means expired and not renewed (no later
-    certificate
-    of the same standard), "none" means holding no valid or expiring certificate at all. Correlated EXISTS on
-    the
-    supplier's own certificates (a covering index): the list walks suppliers in its order and stops at a
-    page."""
+    certificate of the same standard), "none" means holding no valid or expiring certificate at all.
+    Correlated EXISTS on the supplier's own certificates (a covering index): the list walks suppliers in
+    its order and stops at a page."""
     mine = Certificate.objects.filter(supplier=OuterRef("pk"))
     if status == "none":
         return ~Exists(mine.filter(certificate_status_q("current")))
@@ -240,8 +238,7 @@ class GraphNode:
 
 def supplier_tree(*, actor: User, supplier: Supplier, max_nodes: int = 300) -> dict[str, Any]:
     """The sub-supplier graph below a supplier (breadth-first, nearest first), and its direct buyers.
-    Suppliers the
-    actor may not see are shown without their names."""
+    Suppliers the actor may not see are shown without their names."""
     nodes, edges = supplier_graph.below([supplier.pk])
     distance = {supplier.pk: 0}
     parent: dict[int, int] = {}

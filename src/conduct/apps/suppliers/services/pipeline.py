@@ -1,11 +1,10 @@
 """The one "suppliers changed" pipeline every entry point goes through (API, page, CLI, import, demo).
 
 `suppliers_changed` emits `conduct.events.suppliers.SuppliersChanged` inside the caller's transaction
-(screening's
-handler registers each supplier as a party and screens it) and then rescores those suppliers and their buyers,
-once, after every handler has run, so screening's results count. An import's suppliers follow it after the
-import commits (`import_followup`): in batches of IMPORT_BATCH, each in its own transaction, and then one full
-risk recompute; the API and the page queue it as one task, the CLI runs it at once.
+(screening's handler registers each supplier as a party and screens it) and then rescores those suppliers and
+their buyers, once, after every handler has run, so screening's results count. An import's suppliers follow it
+after the import commits (`import_followup`): in batches of IMPORT_BATCH, each in its own transaction, and
+then one full risk recompute; the API and the page queue it as one task, the CLI runs it at once.
 """
 
 from __future__ import annotations
@@ -32,8 +31,7 @@ def suppliers_changed(
     recompute_risk: bool = True,
 ) -> None:
     """Tell every listener the suppliers changed, then rescore them (and their buyers) once. Joins the
-    caller's
-    transaction: a handler's failure undoes the change."""
+    caller's transaction: a handler's failure undoes the change."""
     changed = tuple(suppliers)
     if not changed:
         return
@@ -50,8 +48,8 @@ def import_followup(
     *, actor: Actor, supplier_ids: Sequence[int], recompute: bool = True
 ) -> RecomputeSummary | None:
     """What a committed import sets going: the suppliers it created or changed go through the pipeline
-    (without
-    a risk refresh each), in batches of IMPORT_BATCH per transaction, then every supplier is rescored once."""
+    (without a risk refresh each), in batches of IMPORT_BATCH per transaction, then every supplier is
+    rescored once."""
     if handlers(SuppliersChanged):
         for start in range(0, len(supplier_ids), IMPORT_BATCH):
             ids = list(supplier_ids[start : start + IMPORT_BATCH])

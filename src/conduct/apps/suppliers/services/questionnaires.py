@@ -1,7 +1,6 @@
 """Questionnaires: the templates shipped in data/questionnaires, sending one to a supplier, the supplier
-saving
-and submitting answers through the portal, and the compliance team accepting them or returning them with
-comments.
+saving and submitting answers through the portal, and the compliance team accepting them or returning them
+with comments.
 """
 
 from __future__ import annotations

@@ -56,8 +56,7 @@ def _notify_in_app(users: list[User], text: str, link: str) -> None:
 
 def _due(today: date, thresholds: tuple[int, ...]) -> Any:
     """Certificates (not withdrawn, not superseded by a later one of the same standard) that run out within
-    the
-    largest threshold."""
+    the largest threshold."""
     horizon = today.toordinal() + max(thresholds)
     newer = Certificate.objects.filter(
         supplier=OuterRef("supplier"),
@@ -80,8 +79,7 @@ def _remind(
     cert: Certificate, days_left: int, liaisons: list[User], messages: list[EmailMessage]
 ) -> list[str]:
     """Write the reminder emails of one certificate (to its supplier's contacts and to the owning liaisons)
-    and
-    notify the liaisons in the app. Returns the addresses written to."""
+    and notify the liaisons in the app. Returns the addresses written to."""
     supplier = cert.supplier
     when = "today" if days_left == 0 else f"in {days_left} day{'s' if days_left != 1 else ''}"
     subject = (

@@ -289,12 +289,9 @@ def _stored(ids: set[int] | None) -> dict[int, int]:
 
 class _DriversText:
     """The JSON text of drivers_json(result), as json.JSONEncoder(default=_jsonable) writes it, built from
-    each
-    driver's row text: core.risk shares driver objects between results (a country, a certificate set, an
-    upstream
-    contribution reaching several buyers), so each distinct driver is encoded once. A list encodes as its
-    items'
-    texts joined by ", " in brackets."""
+    each driver's row text: core.risk shares driver objects between results (a country, a certificate set,
+    an upstream contribution reaching several buyers), so each distinct driver is encoded once. A list
+    encodes as its items' texts joined by ", " in brackets."""
 
     def __init__(self) -> None:
         self.encode = json.JSONEncoder(

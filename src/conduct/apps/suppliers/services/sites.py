@@ -126,8 +126,7 @@ def site_update(*, actor: Actor, site: SupplierSite, **fields: Any) -> SupplierS
 @transaction.atomic
 def site_remove(*, actor: Actor, site: SupplierSite) -> None:
     """Remove a site. Certificates that covered it stay, covering their other sites (or none): the ledger
-    entry
-    names them, since their coverage shrank. Audits of the site keep their record without it."""
+    entry names them, since their coverage shrank. Audits of the site keep their record without it."""
     supplier = site.supplier
     authorize_supplier(actor, "suppliers.change", supplier)
     site_id, name = site.pk, site.name

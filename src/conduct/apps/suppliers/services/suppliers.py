@@ -300,9 +300,8 @@ def _after_decision(status: str, outcome: str) -> str:
 
 @transaction.atomic
 def supplier_onboard(*, actor: Actor, supplier: Supplier, idempotency_key: str | None = None) -> Supplier:
-    """Run the supplier_onboarding gate on the supplier's records and keep its decision on the supplier.
-    A new supplier: allow -> active; review -> onboarding (a case is open); deny -> onboarding, and it cannot
-    be
+    """Run the supplier_onboarding gate on the supplier's records and keep its decision on the supplier. A new
+    supplier: allow -> active; review -> onboarding (a case is open); deny -> onboarding, and it cannot be
     activated. An active supplier re-checked: a deny suspends it."""
     authorize_supplier(actor, "suppliers.onboard", supplier)
     decided = gate_decide(

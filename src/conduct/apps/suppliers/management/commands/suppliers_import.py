@@ -1,6 +1,5 @@
 """conduct suppliers import FILE [FILE ...] [--commit] [--unit CODE] — check, and with --commit import,
-supplier
-files.
+supplier files.
 
 Without --commit it is a preview: every problem is printed by file, row and column, nothing changes, and the
 command exits 1 when there are problems. With --commit a clean set of files is imported in one transaction
