@@ -17,8 +17,7 @@ class SuppliersChanged(Event):
     - for a supplier created or updated: once, inside the change's transaction, after its ledger entry;
     - for an import: after the import has committed (`import_followup`, a background task for the API and the
       page, at once for the CLI), once per batch of up to 500 of the suppliers it created or changed, each
-      batch
-      in its own transaction.
+      batch in its own transaction.
     Handled by screening: when `screen` is true it registers (or updates) each supplier as the party
     "supplier:<id>" and screens it (`party_upsert` as the system, kind "supplier", entity type organization,
     name, aliases, country, org unit); when false it does nothing. After every handler has run, suppliers
@@ -27,8 +26,8 @@ class SuppliersChanged(Event):
 
     actor: who changed them (a User or a SystemActor). suppliers: the Supplier rows (saved, org_unit loaded).
     reason: "create", "update" or "import". screen: whether a screened field (name, aliases, country, org
-    unit) is new or changed. recompute_risk: whether suppliers rescores them right after the handlers. extra:
-    free-form details for listeners (unused today).
+    unit) is new or changed. recompute_risk: whether suppliers rescores them right after the handlers.
+    extra: free-form details for listeners (unused today).
     """
 
     actor: Any
