@@ -26,7 +26,8 @@ from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Invalid
 from conduct.apps.suppliers import bulk, tasks
 from conduct.apps.suppliers.ledger import SupplierAction
-from conduct.apps.suppliers.services.importing.checking import Checker, check_files
+from conduct.apps.suppliers.services.importing.checking import Checker
+from conduct.apps.suppliers.services.importing.files import check_files
 from conduct.apps.suppliers.services.importing.reading import ImportSource
 from conduct.apps.suppliers.services.importing.report import ORDER, ImportReport, Problem
 from conduct.apps.suppliers.services.importing.writing import write_batch
