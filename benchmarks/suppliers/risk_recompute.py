@@ -6,11 +6,12 @@ risk from below, computed in bulk (each distinct group of drivers built once). G
 timed. Prints each run (wall and CPU seconds) and the median, then one run of the three public steps called
 separately, and checks that they give the same scores.
 
-Country risk and questionnaire scores here are drawn at random for every supplier, so nearly every supplier has
-its own country driver and questionnaire driver (little to share); the real recompute (run.py) reads country
-risk from the country table.
+Country risk and questionnaire scores here are drawn at random for every supplier, so nearly every supplier
+has its own country driver and questionnaire driver (little to share); the real recompute (run.py) reads
+country risk from the country table.
 
-    .venv/bin/python benchmarks/suppliers/risk_recompute.py [--suppliers 100000] [--relations 300000] [--runs 3]
+    .venv/bin/python benchmarks/suppliers/risk_recompute.py \
+        [--suppliers 100000] [--relations 300000] [--runs 3]
 """
 
 from __future__ import annotations
@@ -100,7 +101,8 @@ def main() -> None:
         cpus.append(time.process_time() - cpu)
         print(f"run {run}: score_suppliers {walls[-1]:.2f} s wall, {cpus[-1]:.2f} s CPU")
     print(
-        f"median of {args.runs} runs: {statistics.median(walls):.2f} s wall, {statistics.median(cpus):.2f} s CPU"
+        f"median of {args.runs} runs: {statistics.median(walls):.2f} s wall, "
+        f"{statistics.median(cpus):.2f} s CPU"
     )
 
     with_upstream = sum(1 for risk in scores.values() if any(d.name == "upstream" for d in risk.drivers))

@@ -1,6 +1,7 @@
 """Suppliers at scale: import, full risk recompute and the supplier list page, on a fresh SQLite database.
 
-1. Generates CSVs of N suppliers, 2N certificates and 3N relations (a tiered graph with a few cycles, about 1 %
+1. Generates CSVs of N suppliers, 2N certificates and 3N relations (a tiered graph with a few cycles, about 1
+%
    of suppliers in a designated region, dates in mixed but unambiguous forms) into a temporary folder.
 2. Imports them through the real importer (`supplier_import(commit=True)`: parse, check every row, write) on a
    freshly migrated database, and compares with a raw bulk insert of the same rows (csv + executemany into a
@@ -9,8 +10,8 @@
 4. Recomputes every supplier's risk (`risk_recompute_all`: gather facts, score, propagate, store).
 5. Times the supplier list page (Django test client, in process: server time) over mixed filters and sorts.
 
-Prints the figures and writes benchmarks/suppliers/results.md (not for --quick or --no-write). Targets: import <= 60 s,
-recompute <= 10 s, list page p95 <= 200 ms at 100,000 suppliers.
+Prints the figures and writes benchmarks/suppliers/results.md (not for --quick or --no-write). Targets: import
+<= 60 s, recompute <= 10 s, list page p95 <= 200 ms at 100,000 suppliers.
 
     .venv/bin/python benchmarks/suppliers/run.py [--quick] [--suppliers 100000] [--requests 50] [--no-write]
 """
@@ -39,8 +40,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from risk_recompute import make_graph  # noqa: E402 - the shared tiered-graph generator
 
-COUNTRIES = [("CN", 30), ("VN", 12), ("MY", 8), ("TW", 6), ("IN", 8), ("MX", 6), ("DE", 5), ("TH", 5), ("ID", 5),
-             ("PL", 3), ("CZ", 3), ("US", 4), ("JP", 3), ("KR", 2)]  # fmt: skip
+COUNTRIES = [
+    ("CN", 30), ("VN", 12), ("MY", 8), ("TW", 6), ("IN", 8), ("MX", 6), ("DE", 5), ("TH", 5), ("ID", 5),
+    ("PL", 3), ("CZ", 3), ("US", 4), ("JP", 3), ("KR", 2),
+]  # fmt: skip
 REGIONS = {
     "CN": ["Guangdong", "Jiangsu", "Zhejiang", "Sichuan", "Henan"],
     "VN": ["Bac Ninh", "Hai Phong", "Binh Duong"],
@@ -51,15 +54,20 @@ REGIONS = {
 CATEGORIES = ["electronics_assembly", "pcb", "semiconductors", "plastics", "metals", "chemicals", "packaging",
               "logistics", "software", "services", "raw_materials", "textiles"]  # fmt: skip
 STANDARDS = ["SA8000", "ISO 45001", "ISO 14001", "ISO 9001"]
-WORDS = ["Pacific", "Golden", "Dragon", "River", "Precision", "United", "Star", "Delta", "Summit", "Lotus", "Jade",
-         "Harbor", "Eastern", "Silver", "Orient", "Phoenix", "Apex", "Bright", "Crown", "Grand"]  # fmt: skip
-KINDS = ["Electronics", "Plastics", "Metal Works", "Components", "Circuits", "Packaging", "Chemicals", "Textiles",
-         "Logistics", "Materials"]  # fmt: skip
+WORDS = [
+    "Pacific", "Golden", "Dragon", "River", "Precision", "United", "Star", "Delta", "Summit", "Lotus",
+    "Jade", "Harbor", "Eastern", "Silver", "Orient", "Phoenix", "Apex", "Bright", "Crown", "Grand",
+]  # fmt: skip
+KINDS = [
+    "Electronics", "Plastics", "Metal Works", "Components", "Circuits", "Packaging", "Chemicals",
+    "Textiles", "Logistics", "Materials",
+]  # fmt: skip
 SUFFIXES = ["Co., Ltd.", "Ltd", "JSC", "Sdn Bhd", "S.A. de C.V.", "GmbH", "Pvt Ltd", "Inc."]
 
 
 def _date_text(day: date, rng: random.Random) -> str:
-    """ISO mostly; some day-first and ISO-with-midnight forms (always unambiguous: day > 12 for the slashes)."""
+    """ISO mostly; some day-first and ISO-with-midnight forms (always unambiguous: day > 12 for the
+    slashes)."""
     roll = rng.random()
     if roll < 0.1 and day.day > 12:
         return day.strftime("%d/%m/%Y")
@@ -181,7 +189,8 @@ def raw_bulk_insert(db: Path, paths: dict[str, Path]) -> float:
                     )
                 )
         con.executemany(
-            "INSERT INTO suppliers_supplier (id, external_id, name, aliases, registration_id, other_registration_ids,"
+            "INSERT INTO suppliers_supplier (id, external_id, name, aliases, registration_id, "
+            "other_registration_ids,"
             " country, region, address, designated_region, categories, tier, status, org_unit_id, created_at,"
             " updated_at, risk_band) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'')",
             rows,
@@ -190,8 +199,10 @@ def raw_bulk_insert(db: Path, paths: dict[str, Path]) -> float:
             reader = csv.reader(handle)
             next(reader)
             con.executemany(
-                "INSERT INTO suppliers_certificate (supplier_id, standard, number, issuer, accreditation_body, scope,"
-                " valid_from, valid_until, file, file_name, file_type, file_sha256, withdrawn_reason, created_at,"
+                "INSERT INTO suppliers_certificate (supplier_id, standard, number, issuer, "
+                "accreditation_body, scope,"
+                " valid_from, valid_until, file, file_name, file_type, file_sha256, "
+                "withdrawn_reason, created_at,"
                 " updated_at) VALUES (?,?,?,?,'','',?,?,'','','','','',?,?)",
                 ((ids[r[0]], r[1], r[2], r[3], r[4][:10], r[5][:10], now, now) for r in reader),
             )
@@ -294,6 +305,7 @@ def main() -> None:
         setup_django(home)
         from django.db import connection
 
+        from conduct.apps.accounts.actors import CLI
         from conduct.apps.accounts.services import orgunit_create, user_create
         from conduct.apps.suppliers.models import Certificate, Supplier, SupplierRelation
         from conduct.apps.suppliers.services import ImportSource, risk_recompute_all, supplier_import
@@ -317,32 +329,34 @@ def main() -> None:
 
         sources = [ImportSource(p.name, path=p) for p in paths.values()]
         started, cpu = time.perf_counter(), time.process_time()
-        report = supplier_import(actor=None, sources=sources, commit=True, unit=root)
+        report = supplier_import(actor=CLI, sources=sources, commit=True, unit=root)
         imported, imported_cpu = time.perf_counter() - started, time.process_time() - cpu
         assert report.committed, report.problems[:10]
         counts = (Supplier.objects.count(), Certificate.objects.count(), SupplierRelation.objects.count())
         assert counts == (n, certs, rels), counts
         print(
-            f"import (checked, one transaction): {imported:.1f} s ({imported_cpu:.1f} s CPU) = {imported / raw:.1f} x "
+            f"import (checked, one transaction): {imported:.1f} s ({imported_cpu:.1f} s CPU) = "
+            f"{imported / raw:.1f} x "
             f"the raw insert; {sum(counts) / imported:,.0f} rows/s"
         )
 
         started = time.perf_counter()
-        preview = supplier_import(actor=None, sources=sources, commit=False, unit=root)
+        preview = supplier_import(actor=CLI, sources=sources, commit=False, unit=root)
         previewed = time.perf_counter() - started
         assert preview.ok
         started = time.perf_counter()
-        again = supplier_import(actor=None, sources=sources, commit=True, unit=root)
+        again = supplier_import(actor=CLI, sources=sources, commit=True, unit=root)
         reimported = time.perf_counter() - started
         assert again.counts["suppliers"]["unchanged"] == n and again.counts["certificates"]["created"] == 0
         print(
-            f"preview of the same files: {previewed:.1f} s; re-import (all unchanged, no duplicates): {reimported:.1f} s"
+            f"preview of the same files: {previewed:.1f} s; re-import (all unchanged, no "
+            f"duplicates): {reimported:.1f} s"
         )
 
         recomputes = []  # (wall, cpu, phases): the first writes every score, the second only what changed
         for _ in range(2):
             started, cpu = time.perf_counter(), time.process_time()
-            summary = risk_recompute_all(actor="bench")
+            summary = risk_recompute_all(actor=CLI)
             recomputes.append((time.perf_counter() - started, time.process_time() - cpu, summary.phases))
         for label, (wall, cpu_s, phases) in zip(
             ("first (writes all)", "again (writes changes)"), recomputes, strict=True
@@ -408,29 +422,39 @@ def write_results(
     target.write_text(
         f"""# Suppliers benchmark
 
-`{" ".join([".venv/bin/python", "benchmarks/suppliers/run.py", *sys.argv[1:]])}` on {date.today().isoformat()}:
+`{" ".join([".venv/bin/python", "benchmarks/suppliers/run.py", *sys.argv[1:]])}` on
+{date.today().isoformat()}:
 {platform.python_implementation()} {platform.python_version()}, Django {version("django")}, SQLite
-{sqlite3.sqlite_version}, {platform.machine()} ({os.cpu_count()} CPUs), a fresh database in a temporary folder.
+{sqlite3.sqlite_version}, {platform.machine()} ({os.cpu_count()} CPUs), a fresh database in a temporary
+folder.
 
 Data: {n:,} suppliers, {certs:,} certificates, {rels:,} relations ({sum(sizes.values()) / 1e6:.1f} MB of CSV):
-tiers 1-5 with about 1 % of relations pointing back up (cycles), about 1 % of suppliers in a designated region,
+tiers 1-5 with about 1 % of relations pointing back up (cycles), about 1 % of suppliers in a designated
+region,
 dates mostly ISO with some `31/12/2027` and `2027-12-31T00:00:00`.
 
 | measure | result | target |
 |---|---|---|
-| import through the real importer (parse, check every row, write; one transaction) | **{imported:.1f} s** ({imported_cpu:.1f} s CPU) | <= 60 s |
+| import through the real importer (parse, check every row, write; one transaction) | **{imported:.1f} s**
+({imported_cpu:.1f} s CPU) | <= 60 s |
 | raw bulk insert of the same rows (csv + executemany, no checks) | {raw:.1f} s | |
 | ratio import / raw | {imported / raw:.1f} x | |
 | preview of the same files (check only) | {previewed:.1f} s | |
 | re-import of the same files (all unchanged, no duplicates) | {reimported:.1f} s | |
-| full risk recompute, first (gather facts, score and propagate, store every score) | **{recomputes[0][0]:.1f} s** ({recomputes[0][1]:.1f} s CPU) | <= 10 s |
-| full risk recompute again, as the daily job runs (stores only what changed) | {recomputes[1][0]:.1f} s ({recomputes[1][1]:.1f} s CPU) | |
-| supplier list page, server time, p50 / p95 over {len(timings)} requests | {statistics.median(timings):.0f} / **{p95(timings):.0f} ms** | p95 <= 200 ms |
+| full risk recompute, first (gather facts, score and propagate, store every score) |
+**{recomputes[0][0]:.1f} s** ({recomputes[0][1]:.1f} s CPU) | <= 10 s |
+| full risk recompute again, as the daily job runs (stores only what changed) | {recomputes[1][0]:.1f} s
+({recomputes[1][1]:.1f} s CPU) | |
+| supplier list page, server time, p50 / p95 over {len(timings)} requests | {statistics.median(timings):.0f}
+/ **{p95(timings):.0f} ms** | p95 <= 200 ms |
 
-Risk bands after the recompute: {", ".join(f"{k} {v:,}" for k, v in sorted(bands.items()))}. Recompute phases, wall
-seconds (first run): {recomputes[0][2]}; `score` is conduct.core.risk.score_suppliers (own risk, propagation, upstream).
+Risk bands after the recompute: {", ".join(f"{k} {v:,}" for k, v in sorted(bands.items()))}. Recompute
+phases, wall
+seconds (first run): {recomputes[0][2]}; `score` is conduct.core.risk.score_suppliers (own risk, propagation,
+upstream).
 
-Machine load while this ran (1-minute load average at the end): {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs. Wall
+Machine load while this ran (1-minute load average at the end): {os.getloadavg()[0]:.1f} on {os.cpu_count()}
+CPUs. Wall
 times include waiting for the CPU when other work shares the machine; CPU seconds are this process's own.
 
 List page medians by query (an officer scoped to the whole organisation; 50 rows a page; the count is exact up

@@ -12,12 +12,22 @@ from conduct.events._bus import Event, Provider
 class SuppliersChanged(Event):
     """Suppliers were created, renamed, re-homed or imported: everything derived from them must follow.
 
-    Emitted once per change by the one "suppliers changed" pipeline in suppliers' services, inside the change's
-    transaction, whatever the entry point (API, page, CLI, import). Handled by screening (registers or updates
-    each supplier as a screened party and screens it) and by suppliers (risk recomputed once, on commit).
+    Emitted by suppliers' one "suppliers changed" pipeline (`suppliers.services.pipeline.suppliers_changed`),
+    whatever the entry point (API, page, CLI, demo):
+    - for a supplier created or updated: once, inside the change's transaction, after its ledger entry;
+    - for an import: after the import has committed (`import_followup`, a background task for the API and the
+      page, at once for the CLI), once per batch of up to 500 of the suppliers it created or changed, each
+      batch in its own transaction.
+    Handled by screening: when `screen` is true it registers (or updates) each supplier as the party
+    "supplier:<id>" and screens it (`party_upsert` as the system, kind "supplier", entity type organization,
+    name, aliases, country, org unit); when false it does nothing. After every handler has run, suppliers
+    itself rescores the suppliers and their buyers once (`recompute_risk`); an import's follow-up instead
+    recomputes every supplier's risk once at the end. Handlers return nothing the emitter reads.
 
-    actor: who changed them. suppliers: the Supplier rows (saved). reason: "create", "update", "import", ...
-    screen: whether screening should (re)screen them now. recompute_risk: whether a risk recompute follows.
+    actor: who changed them (a User or a SystemActor). suppliers: the Supplier rows (saved, org_unit loaded).
+    reason: "create", "update" or "import". screen: whether a screened field (name, aliases, country, org
+    unit) is new or changed. recompute_risk: whether suppliers rescores them right after the handlers.
+    extra: free-form details for listeners (unused today).
     """
 
     actor: Any

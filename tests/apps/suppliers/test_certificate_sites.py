@@ -1,5 +1,6 @@
-"""The sites a certificate covers: offered from the supplier's own sites on the staff and portal forms, refused
-naming the field when another supplier's site is posted (pages and API alike), and shown on the supplier page."""
+"""The sites a certificate covers: offered from the supplier's own sites on the staff and portal forms,
+refused naming the field when another supplier's site is posted (pages and API alike), and shown on the
+supplier page."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 
 import pytest
 
+from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.audit.models import LedgerEntry
 from conduct.apps.suppliers import services
 from conduct.apps.suppliers.models import Certificate
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def acme_sites(acme):
     """Acme's demo plant and a second site of its own."""
-    services.site_add(actor=None, supplier=acme, name="Hanoi warehouse", country="VN", region="Hanoi")
+    services.site_add(actor=SYSTEM, supplier=acme, name="Hanoi warehouse", country="VN", region="Hanoi")
     return list(acme.sites.order_by("name"))
 
 
@@ -157,8 +159,8 @@ def test_the_api_changes_the_sites_a_certificate_covers_by_the_same_rule(
 
 
 def test_certificate_credit_in_the_risk_score_does_not_depend_on_the_sites_covered(officer, acme, acme_sites):
-    """Risk credits certificates per supplier (services/risk.py reads no covered sites): covering sites, or losing
-    one, leaves the score and the certificates counted as they were."""
+    """Risk credits certificates per supplier (services/risk.py reads no covered sites): covering sites, or
+    losing one, leaves the score and the certificates counted as they were."""
     before = risk_explained(actor=officer, supplier=acme)
     certificate = Certificate.objects.get(supplier=acme, number="SA-2291")
     services.certificate_update(actor=officer, certificate=certificate, site_ids=[s.pk for s in acme_sites])

@@ -1,4 +1,5 @@
-"""The date reader: ISO and unmistakable forms are read; ambiguous and impossible dates are refused with the reason."""
+"""The date reader: ISO and unmistakable forms are read; ambiguous and impossible dates are refused with the
+reason."""
 
 from __future__ import annotations
 

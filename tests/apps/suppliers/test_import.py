@@ -301,7 +301,7 @@ def test_only_programme_roles_import(liaison_uk, auditor):
             supplier_import(actor=actor, sources=sources(CLEAN))
 
 
-def test_a_committed_import_queues_screening_and_a_risk_recompute(
+def test_a_committed_import_queues_one_follow_up_that_screens_and_recomputes_risk_once(
     api_client, officer, bearer, django_capture_on_commit_callbacks
 ):
     from django.apps import apps
@@ -315,7 +315,7 @@ def test_a_committed_import_queues_screening_and_a_risk_recompute(
             **bearer(officer),
         )
     assert response.status_code == 200 and response.json()["committed"]
-    assert len(callbacks) == 2  # screening of the 4 new suppliers, then the full recompute
+    assert len(callbacks) == 1  # one follow-up: the 4 new suppliers through the pipeline, then one recompute
     imported = Supplier.objects.filter(external_id__startswith="C-")
     assert all(s.risk_score is not None for s in imported)
     if apps.is_installed("conduct.apps.screening"):

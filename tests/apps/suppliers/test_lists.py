@@ -1,4 +1,5 @@
-"""The supplier list: filters, sorting and pagination; overdue actions per supplier, org unit and dashboard."""
+"""The supplier list: filters, sorting and pagination; overdue actions per supplier, org unit and
+dashboard."""
 
 from __future__ import annotations
 

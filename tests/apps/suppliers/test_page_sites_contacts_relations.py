@@ -1,5 +1,6 @@
-"""Sites, contacts and sub-supplier relations are edited and removed on the supplier page through the same services
-as the API: ledgered, offered only to those who may change the supplier, and refused (403) to everyone else."""
+"""Sites, contacts and sub-supplier relations are edited and removed on the supplier page through the same
+services as the API: ledgered, offered only to those who may change the supplier, and refused (403) to
+everyone else."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.accounts.services import portal_org_create, user_create
 from conduct.apps.suppliers import services
 from conduct.apps.suppliers.models import Certificate, CorrectiveAction, QuestionnaireResponse
@@ -56,7 +57,7 @@ def other_supplier(supplier, officer):
     """Another supplier with a portal login of its own, a questionnaire, a certificate and an action."""
     brd = supplier("BRD-002")
     org = portal_org_create(actor=None, name="Shenzhen Boards Co., Ltd.", kind="supplier")
-    services.supplier_update(actor=None, supplier=brd, portal_org=org)
+    services.supplier_update(actor=SYSTEM, supplier=brd, portal_org=org)
     user_create(actor=None, username="supplier_brd", role="supplier", portal_org=org, password="x" * 14)
     services.questionnaire_send(actor=officer, supplier=brd)
     return brd

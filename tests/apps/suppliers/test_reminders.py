@@ -1,4 +1,5 @@
-"""Certificate expiry: a background task reminds the supplier's contacts and the owning liaison, once per threshold."""
+"""Certificate expiry: a background task reminds the supplier's contacts and the owning liaison, once per
+threshold."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ class SuppliersConfig(AppConfig):
 
     def ready(self) -> None:
         from conduct.apps.accounts.roles import register_permissions
+        from conduct.apps.suppliers import providers  # noqa: F401 - registers supplier_for, audit_for, ...
         from conduct.apps.suppliers.permissions import PERMISSIONS
 
         register_permissions(PERMISSIONS)

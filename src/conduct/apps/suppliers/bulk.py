@@ -107,9 +107,10 @@ class Adapt:
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """For a bulk job: pause the cyclic garbage collector (imports and recomputes make millions of small acyclic
-    objects that reference counting frees; cyclic collections meanwhile only rescan the growing heap), and on
-    SQLite give this connection a 128 MB page cache instead of 8 MB, so index pages stay in memory."""
+    """For a bulk job: pause the cyclic garbage collector (imports and recomputes make millions of small
+    acyclic objects that reference counting frees; cyclic collections meanwhile only rescan the growing
+    heap), and on SQLite give this connection a 128 MB page cache instead of 8 MB, so index pages stay in
+    memory."""
     was_enabled = gc.isenabled()
     gc.disable()
     cache = None
@@ -129,7 +130,8 @@ def paused_gc() -> Iterator[None]:
 
 def analyze(*models: type[Model]) -> None:
     """Refresh the query planner's statistics after a bulk write (SQLite keeps none until told; PostgreSQL's
-    autovacuum would get there later). Without them SQLite may sort 50,000 rows instead of walking an index."""
+    autovacuum would get there later). Without them SQLite may sort 50,000 rows instead of walking an
+    index."""
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         for model in models:

@@ -15,6 +15,14 @@ _DEFAULTS = {
     "CERT_REMINDER_DAYS": (90, 30, 7, 0),
     # Certificate files and corrective-action evidence: largest accepted upload.
     "CERT_FILE_MAX_BYTES": 10 * 1024 * 1024,
+    # A full risk recompute stores its scores this many suppliers per transaction.
+    "RISK_STORE_BATCH": 500,
+    # Imports: rows of data read from all the files together; an XLSX workbook's declared uncompressed size
+    # (all its parts); seconds spent reading and checking. (A CSV cell is at most 128 KB: the csv module's
+    # limit.)
+    "SUPPLIER_IMPORT_MAX_ROWS": 1_000_000,
+    "SUPPLIER_IMPORT_XLSX_MAX_BYTES": 100 * 1024 * 1024,
+    "SUPPLIER_IMPORT_MAX_SECONDS": 600,
 }
 
 
@@ -45,3 +53,19 @@ def reminder_days() -> tuple[int, ...]:
 
 def file_max_bytes() -> int:
     return int(_get("CERT_FILE_MAX_BYTES"))  # type: ignore[call-overload]
+
+
+def store_batch_size() -> int:
+    return int(_get("RISK_STORE_BATCH"))  # type: ignore[call-overload]
+
+
+def import_max_rows() -> int:
+    return int(_get("SUPPLIER_IMPORT_MAX_ROWS"))  # type: ignore[call-overload]
+
+
+def import_xlsx_max_bytes() -> int:
+    return int(_get("SUPPLIER_IMPORT_XLSX_MAX_BYTES"))  # type: ignore[call-overload]
+
+
+def import_max_seconds() -> int:
+    return int(_get("SUPPLIER_IMPORT_MAX_SECONDS"))  # type: ignore[call-overload]

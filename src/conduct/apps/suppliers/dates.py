@@ -96,7 +96,8 @@ def parse_date(value: object) -> date | None:
         if first == second:
             return _real(year, first, second, raw)  # 05/05/2027 reads the same either way
         raise DateProblem(
-            f"{raw!r} is ambiguous: {first} {calendar.month_name[second]} or {calendar.month_name[first]} {second}? "
+            f"{raw!r} is ambiguous: {first} {calendar.month_name[second]} or "
+            f"{calendar.month_name[first]} {second}? "
             f"Write it as YYYY-MM-DD"
         )
     if m := _DAY_MONTH_YEAR.match(raw):

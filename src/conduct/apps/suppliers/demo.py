@@ -1,7 +1,7 @@
 """The demo supply chain (data/demo/organisation.yaml, `supply_chain:`), loaded by `conduct demo load`.
 
-Idempotent: a supplier, site, contact, relation, certificate, audit or questionnaire already there is left alone.
-Dates written "+30d" / "-60d" count from today, so the demo always has certificates about to expire.
+Idempotent: a supplier, site, contact, relation, certificate, audit or questionnaire already there is left
+alone. Dates written "+30d" / "-60d" count from today, so the demo always has certificates about to expire.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import DEMO, SYSTEM
 from conduct.apps.accounts.models import OrgUnit, PortalOrganisation
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.suppliers import services
+from conduct.apps.suppliers.ledger import SupplierAction
 from conduct.apps.suppliers.models import Certificate, Supplier, SupplierRelation
 
 
@@ -30,11 +32,9 @@ def _day(value: Any) -> date | None:
 
 
 @transaction.atomic
-def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
-    if not spec:
-        return 0
+def _suppliers(spec: dict[str, Any], by_ext: dict[str, Supplier]) -> int:
+    """The suppliers, with their sites and contacts, and the status they were found in."""
     created = 0
-    by_ext: dict[str, Supplier] = {}
     for item in spec.get("suppliers", []):
         supplier = Supplier.objects.filter(external_id=item["external_id"]).first()
         if supplier is None:
@@ -44,7 +44,7 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
                 else None
             )
             supplier = services.supplier_create(
-                actor=None,
+                actor=SYSTEM,
                 name=item["name"],
                 country=item["country"],
                 region=item.get("region", ""),
@@ -57,25 +57,27 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
             )
             created += 1
             for site in item.get("sites", []):
-                services.site_add(actor=None, supplier=supplier, **site)
+                services.site_add(actor=SYSTEM, supplier=supplier, **site)
             for contact in item.get("contacts", []):
-                services.contact_add(actor=None, supplier=supplier, **contact)
+                services.contact_add(actor=SYSTEM, supplier=supplier, **contact)
             if item.get("status") and item["status"] != supplier.status:
                 # Suppliers that were already approved before Conduct came in: recorded as found.
                 Supplier.objects.filter(pk=supplier.pk).update(status=item["status"])
                 ledger_append(
-                    actor="demo",
-                    action="supplier.status_as_found",
+                    actor=DEMO,
+                    action=SupplierAction.SUPPLIER_STATUS_AS_FOUND,
                     object_type="supplier",
                     object_id=supplier.pk,
                     summary={"status": item["status"]},
                 )
                 supplier.status = item["status"]
         by_ext[item["external_id"]] = supplier
-    for buyer, sub in spec.get("relations", []):
-        if not SupplierRelation.objects.filter(buyer=by_ext[buyer], supplier=by_ext[sub]).exists():
-            services.relation_add(actor=None, buyer=by_ext[buyer], supplier=by_ext[sub])
-            created += 1
+    return created
+
+
+def _certificates(spec: dict[str, Any], by_ext: dict[str, Supplier]) -> int:
+    """Certificates not recorded yet."""
+    created = 0
     for cert in spec.get("certificates", []):
         supplier = by_ext[cert["supplier"]]
         if Certificate.objects.filter(
@@ -83,7 +85,7 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
         ).exists():
             continue
         services.certificate_create(
-            actor=None,
+            actor=SYSTEM,
             supplier=supplier,
             standard=cert["standard"],
             number=cert["number"],
@@ -93,12 +95,18 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
             valid_until=_day(cert["valid_until"]),
         )
         created += 1
+    return created
+
+
+def _audits(spec: dict[str, Any], by_ext: dict[str, Supplier]) -> int:
+    """Audits (of suppliers with none yet), their findings and corrective actions."""
+    created = 0
     for audit_spec in spec.get("audits", []):
         supplier = by_ext[audit_spec["supplier"]]
         if supplier.audits.exists():
             continue
         audit = services.audit_create(
-            actor=None,
+            actor=SYSTEM,
             supplier=supplier,
             kind=audit_spec["kind"],
             date=_day(audit_spec["date"]),
@@ -108,7 +116,7 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
         created += 1
         for finding_spec in audit_spec.get("findings", []):
             finding = services.finding_add(
-                actor=None,
+                actor=SYSTEM,
                 audit=audit,
                 severity=finding_spec["severity"],
                 requirement=finding_spec["requirement"],
@@ -117,7 +125,7 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
             plan_spec = finding_spec.get("action")
             if plan_spec:
                 plan = services.action_create(
-                    actor=None,
+                    actor=SYSTEM,
                     finding=finding,
                     action=plan_spec["action"],
                     owner=plan_spec["owner"],
@@ -125,18 +133,32 @@ def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
                     root_cause=plan_spec.get("root_cause", ""),
                 )
                 if plan_spec.get("status"):
-                    services.action_update(actor=None, plan=plan, status=plan_spec["status"])
+                    services.action_update(actor=SYSTEM, plan=plan, status=plan_spec["status"])
+    return created
+
+
+def load_demo_suppliers(spec: dict[str, Any] | None) -> int:
+    if not spec:
+        return 0
+    by_ext: dict[str, Supplier] = {}
+    created = _suppliers(spec, by_ext)
+    for buyer, sub in spec.get("relations", []):
+        if not SupplierRelation.objects.filter(buyer=by_ext[buyer], supplier=by_ext[sub]).exists():
+            services.relation_add(actor=SYSTEM, buyer=by_ext[buyer], supplier=by_ext[sub])
+            created += 1
+    created += _certificates(spec, by_ext)
+    created += _audits(spec, by_ext)
     for q in spec.get("questionnaires", []):
         supplier = by_ext[q["supplier"]]
         if not supplier.questionnaires.filter(template_key=q["template"]).exists():
             services.questionnaire_send(
-                actor=None, supplier=supplier, template_key=q["template"], due_date=_day(q.get("due_date"))
+                actor=SYSTEM, supplier=supplier, template_key=q["template"], due_date=_day(q.get("due_date"))
             )
             created += 1
     for item in spec.get("suppliers", []):
         supplier = by_ext[item["external_id"]]
         if item.get("onboard") and supplier.onboarding_decision_id is None:
-            services.supplier_onboard(actor=None, supplier=supplier)
+            services.supplier_onboard(actor=SYSTEM, supplier=supplier)
     if created:
-        services.risk_recompute_all(actor="demo")
+        services.risk_recompute_all(actor=DEMO)
     return created

@@ -1,4 +1,5 @@
-"""Every list exports to CSV (streamed) and XLSX, with the list's current filters: one column spec per list."""
+"""Every list exports to CSV (streamed) and XLSX, with the list's current filters: one column spec per
+list."""
 
 from __future__ import annotations
 

@@ -63,8 +63,8 @@ class ContactForm(forms.Form):
 
 
 class SiteIdsField(forms.TypedMultipleChoiceField):
-    """Site ids, offered from one supplier's sites. Any whole number is accepted here: whether each is a site of
-    that supplier is the service's to say (certificate_create names the field), as it is for the API."""
+    """Site ids, offered from one supplier's sites. Any whole number is accepted here: whether each is a site
+    of that supplier is the service's to say (certificate_create names the field), as it is for the API."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(coerce=int, empty_value=[], **kwargs)

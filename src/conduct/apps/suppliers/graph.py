@@ -110,7 +110,8 @@ def tiers(nodes: Iterable[int], graph: dict[int, list[int]]) -> dict[int, int]:
 
 
 def tiers_refresh() -> int:
-    """Recompute every supplier's tier from the whole graph; write the ones that changed. Returns that count."""
+    """Recompute every supplier's tier from the whole graph; write the ones that changed. Returns that
+    count."""
     current = dict(Supplier.objects.order_by().values_list("id", "tier").iterator(chunk_size=20000))
     computed = tiers(current, full_graph())
     changed = [(t, sid) for sid, t in computed.items() if current.get(sid) != t]

@@ -190,7 +190,8 @@ class Certificate(models.Model):
         ]
         indexes = [
             models.Index(fields=["valid_until"], name="certificate_valid_until"),
-            # Partial and covering (withdrawn_at is NULL in every row, but a query naming it needs the column):
+            # Partial and covering (withdrawn_at is NULL in every row, but a query naming it needs the
+            # column):
             # "which suppliers hold a certificate in force / expiring / lapsed" without reading the table.
             models.Index(
                 fields=["supplier", "standard", "valid_until", "valid_from", "withdrawn_at"],
@@ -247,7 +248,10 @@ class CertificateReminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Reminder for certificate {self.certificate_id}, {self.threshold_days} days before {self.valid_until}"
+        return (
+            f"Reminder for certificate {self.certificate_id}, "
+            f"{self.threshold_days} days before {self.valid_until}"
+        )
 
 
 # --- audits, findings, corrective actions ---------------------------------------------------------
@@ -403,8 +407,8 @@ class QuestionnaireResponse(models.Model):
 
 
 class SupplierRisk(models.Model):
-    """The latest risk score of a supplier, with the drivers that make it up (the facts behind them are read live
-    for one supplier: selectors.risk_explained)."""
+    """The latest risk score of a supplier, with the drivers that make it up (the facts behind them are read
+    live for one supplier: selectors.risk_explained)."""
 
     supplier = models.OneToOneField(Supplier, primary_key=True, on_delete=models.CASCADE, related_name="risk")
     score = models.PositiveSmallIntegerField()

@@ -13,16 +13,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import require
 from conduct.apps.errors import NotFound, ServiceError
 from conduct.apps.suppliers import forms, questionnaire, selectors, services
 from conduct.apps.suppliers.models import ANSWERABLE, Supplier
-from conduct.apps.suppliers.views import _form_errors, action_work, answered_questions, certificate_from_form
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from conduct.apps.suppliers.views._common import form_errors
+from conduct.apps.suppliers.views.actions import action_work
+from conduct.apps.suppliers.views.certificates import certificate_from_form
+from conduct.apps.suppliers.views.questionnaires import answered_questions
 
 
 def _own_supplier(actor: User) -> Supplier:
@@ -59,7 +59,7 @@ def _question_rows(
 @login_required
 @require_http_methods(["GET", "POST"])
 def portal_questionnaire_view(request: HttpRequest, response_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "questionnaires.answer")
     response = selectors.response_get(actor=actor, response_id=response_id)
     answers: dict[str, Any] = dict(response.answers)
@@ -114,7 +114,7 @@ def portal_questionnaire_view(request: HttpRequest, response_id: int) -> HttpRes
 @login_required
 @require_http_methods(["GET", "POST"])
 def portal_certificate_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "certificates.upload")
     require(actor, "suppliers.portal")
     supplier = _own_supplier(actor)
@@ -130,7 +130,7 @@ def portal_certificate_view(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("portal")
             except ServiceError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
         status = 422
     return render(
         request, "suppliers/portal_certificate.html", {"form": form, "supplier": supplier}, status=status
@@ -140,7 +140,7 @@ def portal_certificate_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def portal_action_view(request: HttpRequest, action_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     require(actor, "actions.work")
     require(actor, "suppliers.portal")
     plan = selectors.action_get(actor=actor, action_id=action_id)

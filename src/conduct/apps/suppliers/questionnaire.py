@@ -134,26 +134,7 @@ def _check_question(
             problems.append(f"{where}: `flag` must be yes or no")
         out["good"], out["flag"] = good, (_yes_no(flag) if flag is not None else None)
     elif qtype == "choice":
-        options = []
-        for option in question.get("options") or []:
-            if not isinstance(option, dict) or "value" not in option:
-                problems.append(f"{where}: every option needs a value")
-                continue
-            score = option.get("score", 0)
-            if not isinstance(score, int | float) or not 0 <= score <= 1:
-                problems.append(f"{where}: option {option['value']!r} score must be within 0-1")
-                score = 0
-            options.append(
-                {
-                    "value": str(option["value"]),
-                    "label": str(option.get("label") or option["value"]),
-                    "score": float(score),
-                    "flag": bool(option.get("flag", False)),
-                }
-            )
-        if len(options) < 2:
-            problems.append(f"{where}: a choice needs at least two options")
-        out["options"] = options
+        out["options"] = _check_options(question, where, problems)
     elif qtype == "number":
         rule = question.get("score") or {}
         if out["weight"] and not (
@@ -162,21 +143,57 @@ def _check_question(
             problems.append(f"{where}: a scored number question has score: {{at_least: N}} or {{at_most: N}}")
         out["score"] = rule if isinstance(rule, dict) else {}
         out["unit"] = str(question.get("unit") or "")
-    condition = question.get("show_if")
-    if condition is not None:
-        if (
-            not isinstance(condition, dict)
-            or condition.get("question") not in seen
-            or not (("equals" in condition) ^ ("in" in condition))
-        ):
-            problems.append(f"{where}: show_if names an earlier question and `equals` or `in`")
-        else:
-            values = condition["in"] if "in" in condition else [condition["equals"]]
-            target = seen[condition["question"]]
-            values = [_yes_no(v) if target["type"] == "yes_no" else str(v) for v in values]
-            out["show_if"] = {"question": condition["question"], "in": values}
+    _check_show_if(question.get("show_if"), where, seen, out, problems)
     _check_cites(out["cites"], where, urns, problems)
     return out
+
+
+def _check_show_if(
+    condition: Any,
+    where: str,
+    seen: Mapping[str, dict[str, Any]],
+    out: dict[str, Any],
+    problems: list[str],
+) -> None:
+    """`show_if` names an earlier question and the answers (`equals` one, or `in` a list) that show this
+    one."""
+    if condition is None:
+        return
+    if (
+        not isinstance(condition, dict)
+        or condition.get("question") not in seen
+        or not (("equals" in condition) ^ ("in" in condition))
+    ):
+        problems.append(f"{where}: show_if names an earlier question and `equals` or `in`")
+    else:
+        values = condition["in"] if "in" in condition else [condition["equals"]]
+        target = seen[condition["question"]]
+        values = [_yes_no(v) if target["type"] == "yes_no" else str(v) for v in values]
+        out["show_if"] = {"question": condition["question"], "in": values}
+
+
+def _check_options(question: dict[str, Any], where: str, problems: list[str]) -> list[dict[str, Any]]:
+    """A choice question's options, each with a value, a label, a score within 0-1 and a flag."""
+    options = []
+    for option in question.get("options") or []:
+        if not isinstance(option, dict) or "value" not in option:
+            problems.append(f"{where}: every option needs a value")
+            continue
+        score = option.get("score", 0)
+        if not isinstance(score, int | float) or not 0 <= score <= 1:
+            problems.append(f"{where}: option {option['value']!r} score must be within 0-1")
+            score = 0
+        options.append(
+            {
+                "value": str(option["value"]),
+                "label": str(option.get("label") or option["value"]),
+                "score": float(score),
+                "flag": bool(option.get("flag", False)),
+            }
+        )
+    if len(options) < 2:
+        problems.append(f"{where}: a choice needs at least two options")
+    return options
 
 
 def _yes_no(value: Any) -> str:

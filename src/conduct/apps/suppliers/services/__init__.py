@@ -1,7 +1,9 @@
-"""The only writers of supplier data. Each is `<noun>_<verb>(*, actor, ...)`, one transaction, one ledger entry.
+"""The only writers of supplier data. Each is `<noun>_<verb>(*, actor, ...)`, one transaction, one ledger
+entry.
 
 Split by concern: suppliers (with sites, contacts, relations, onboarding), certificates, audits (findings and
-corrective actions), questionnaires, risk, importing, reminders.
+corrective actions), questionnaires, risk, importing, reminders; and the one "suppliers changed" pipeline
+(pipeline) every entry point goes through.
 """
 
 from conduct.apps.suppliers.services.audits import (
@@ -18,6 +20,7 @@ from conduct.apps.suppliers.services.certificates import (
     certificate_withdraw,
 )
 from conduct.apps.suppliers.services.importing import ImportReport, ImportSource, supplier_import
+from conduct.apps.suppliers.services.pipeline import import_followup, suppliers_changed
 from conduct.apps.suppliers.services.questionnaires import (
     questionnaire_review,
     questionnaire_save,
@@ -27,15 +30,17 @@ from conduct.apps.suppliers.services.questionnaires import (
 )
 from conduct.apps.suppliers.services.reminders import certificate_reminders_send
 from conduct.apps.suppliers.services.risk import risk_recompute_all, risk_refresh
-from conduct.apps.suppliers.services.suppliers import (
+from conduct.apps.suppliers.services.sites import (
     contact_add,
     contact_remove,
-    onboarding_subject,
     relation_add,
     relation_remove,
     site_add,
     site_remove,
     site_update,
+)
+from conduct.apps.suppliers.services.suppliers import (
+    onboarding_subject,
     supplier_create,
     supplier_onboard,
     supplier_update,
@@ -56,6 +61,7 @@ __all__ = [
     "contact_add",
     "contact_remove",
     "finding_add",
+    "import_followup",
     "onboarding_subject",
     "questionnaire_review",
     "questionnaire_save",
@@ -71,6 +77,7 @@ __all__ = [
     "supplier_import",
     "supplier_onboard",
     "supplier_update",
+    "suppliers_changed",
     "template_get",
     "templates",
 ]

@@ -1,4 +1,5 @@
-"""What the supplier services share: the write-permission check and small value helpers."""
+"""What the supplier services share: the one permission check on a supplier's records and small value
+helpers."""
 
 from __future__ import annotations
 
@@ -6,23 +7,26 @@ from typing import Any
 
 from django.utils import timezone
 
-from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import require, require_unit
+from conduct.apps.accounts.actors import Actor, SystemActor
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.errors import NotFound
 from conduct.apps.suppliers.models import Supplier
+from conduct.apps.suppliers.reference import CATEGORIES, designation, is_country, normalise_category
 
 
-def check_write(actor: User | None, permission: str, supplier: Supplier) -> None:
-    """The actor may do `permission` to this supplier: staff within their units, portal users on their own
-    organisation only (another supplier's records answer 404: they do not exist for them). None = system."""
-    if actor is None:
+def authorize_supplier(actor: Actor | None, permission: str, supplier: Supplier) -> None:
+    """The actor may do `permission` to this supplier's records (accounts.scoping.authorize): staff within
+    their units, portal users on their own organisation only. To a portal user another supplier's records
+    do not exist (404), whatever the permission. None is read as the system actor (older callers, e.g. test
+    set-up)."""
+    if actor is None or isinstance(actor, SystemActor):
         return
-    require(actor, permission)
-    if actor.is_portal:
-        if actor.portal_org_id is None or supplier.portal_org_id != actor.portal_org_id:
-            raise NotFound("No such supplier record.")
+    if not actor.is_portal:
+        authorize(actor, permission, unit=supplier.org_unit)
         return
-    require_unit(actor, permission, supplier.org_unit)
+    authorize(actor, permission)  # a permission the role lacks is a 403 before anything else
+    if actor.portal_org_id is None or supplier.portal_org_id != actor.portal_org_id:
+        raise NotFound("No such supplier record.")
 
 
 def touch(supplier: Supplier) -> None:
@@ -42,3 +46,49 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "pk"):
         return value.pk
     return value
+
+
+def clean_text(
+    value: str | None, field: str, errors: dict[str, str], *, required: bool = False, max_length: int = 200
+) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        errors[field] = "Required."
+    elif len(text) > max_length:
+        errors[field] = f"At most {max_length} characters."
+    return text
+
+
+def clean_categories(
+    values: list[str] | tuple[str, ...] | None, errors: dict[str, str], field: str = "categories"
+) -> list[str]:
+    cleaned, unknown = [], []
+    for value in values or []:
+        category = normalise_category(str(value))
+        if category in CATEGORIES:
+            cleaned.append(category)
+        elif category:
+            unknown.append(str(value))
+    if unknown:
+        errors[field] = (
+            f"Unknown category {', '.join(map(repr, unknown))}; expected any of {', '.join(CATEGORIES)}."
+        )
+    return sorted(set(cleaned))
+
+
+def clean_country(value: str | None, field: str, errors: dict[str, str]) -> str:
+    code = (value or "").strip().upper()
+    if not is_country(code):
+        errors[field] = f"{value!r} is not an ISO 3166-1 alpha-2 country code."
+    return code
+
+
+def designated_region_of(supplier: Supplier) -> str:
+    own = designation(supplier.region, supplier.country)
+    if own:
+        return own
+    for country, region in supplier.sites.values_list("country", "region"):
+        found = designation(region, country)
+        if found:
+            return found
+    return ""

@@ -14,11 +14,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import require
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Invalid
 from conduct.apps.suppliers.dates import DateProblem, parse_date
+from conduct.apps.suppliers.ledger import SupplierAction
 from conduct.apps.suppliers.models import (
     ActionStatus,
     AuditKind,
@@ -29,9 +31,10 @@ from conduct.apps.suppliers.models import (
     SupplierAudit,
     SupplierSite,
 )
-from conduct.apps.suppliers.services._common import changed, check_write, touch
+from conduct.apps.suppliers.services._common import authorize_supplier, changed, touch
 from conduct.apps.suppliers.services.certificates import check_upload
 from conduct.apps.suppliers.services.risk import risk_refresh
+from conduct.datafiles import framework_library
 
 # status -> statuses it may move to. verified/closed need `actions.verify`.
 _NEXT = {
@@ -57,7 +60,7 @@ def _a_date(value: Any, field: str, errors: dict[str, str]) -> date | None:
 @transaction.atomic
 def audit_create(
     *,
-    actor: User | None,
+    actor: Actor,
     supplier: Supplier,
     kind: str,
     date: Any,
@@ -65,7 +68,7 @@ def audit_create(
     scope: str = "",
     site: SupplierSite | None = None,
 ) -> SupplierAudit:
-    check_write(actor, "audits.record", supplier)
+    authorize_supplier(actor, "audits.record", supplier)
     errors: dict[str, str] = {}
     if kind not in AuditKind.values:
         errors["kind"] = f"Expected one of {', '.join(AuditKind.values)}."
@@ -93,7 +96,7 @@ def audit_create(
     touch(supplier)
     ledger_append(
         actor=actor,
-        action="audit.create",
+        action=SupplierAction.AUDIT_CREATE,
         object_type="supplier_audit",
         object_id=audit.pk,
         summary={"supplier": supplier.pk, "kind": kind, "date": when, "auditor": auditor},
@@ -103,9 +106,9 @@ def audit_create(
 
 @transaction.atomic
 def finding_add(
-    *, actor: User | None, audit: SupplierAudit, severity: str, requirement: str, description: str
+    *, actor: Actor, audit: SupplierAudit, severity: str, requirement: str, description: str
 ) -> Finding:
-    check_write(actor, "audits.record", audit.supplier)
+    authorize_supplier(actor, "audits.record", audit.supplier)
     errors: dict[str, str] = {}
     if severity not in Severity.values:
         errors["severity"] = f"Expected one of {', '.join(Severity.values)}."
@@ -116,11 +119,8 @@ def finding_add(
         )
     elif len(requirement) > 200:
         errors["requirement"] = "At most 200 characters."
-    elif requirement.startswith("urn:"):
-        from conduct.apps.gates.pack import framework_library
-
-        if framework_library().get(requirement) is None:
-            errors["requirement"] = f"{requirement} is not a requirement in the framework library."
+    elif requirement.startswith("urn:") and framework_library().get(requirement) is None:
+        errors["requirement"] = f"{requirement} is not a requirement in the framework library."
     if not (description or "").strip():
         errors["description"] = "Required."
     if errors:
@@ -135,7 +135,7 @@ def finding_add(
     touch(audit.supplier)
     ledger_append(
         actor=actor,
-        action="finding.create",
+        action=SupplierAction.FINDING_CREATE,
         object_type="finding",
         object_id=finding.pk,
         summary={
@@ -151,10 +151,10 @@ def finding_add(
 
 @transaction.atomic
 def action_create(
-    *, actor: User | None, finding: Finding, action: str, owner: str, due_date: Any, root_cause: str = ""
+    *, actor: Actor, finding: Finding, action: str, owner: str, due_date: Any, root_cause: str = ""
 ) -> CorrectiveAction:
     """The corrective action plan for a finding (one per finding)."""
-    check_write(actor, "audits.record", finding.supplier)
+    authorize_supplier(actor, "audits.record", finding.supplier)
     if CorrectiveAction.objects.filter(finding=finding).exists():
         raise Conflict(
             f"Finding {finding.pk} already has its corrective action plan.",
@@ -181,7 +181,7 @@ def action_create(
     )
     ledger_append(
         actor=actor,
-        action="corrective_action.create",
+        action=SupplierAction.ACTION_CREATE,
         object_type="corrective_action",
         object_id=plan.pk,
         summary={"finding": finding.pk, "supplier": finding.supplier_id, "owner": owner, "due_date": due},
@@ -189,19 +189,13 @@ def action_create(
     return plan
 
 
-@transaction.atomic
-def action_update(*, actor: User | None, plan: CorrectiveAction, **fields: Any) -> CorrectiveAction:
-    """Change root_cause, action, evidence, owner, due_date or status. Staff may change everything; the
-    supplier only its root cause, action and evidence, and open <-> in_progress."""
-    check_write(actor, "actions.work", plan.supplier)
-    supplier_side = actor is not None and actor.is_portal
-    errors: dict[str, str] = {}
-    changes: dict[str, Any] = {}
-    for field in ("root_cause", "action", "evidence"):
-        if field in fields and fields[field] is not None:
-            changed(plan, field, str(fields[field]).strip(), changes)
-    if "action" in changes and not plan.action:
-        errors["action"] = "The action cannot be empty."
+def _update_owner_and_due(
+    plan: CorrectiveAction,
+    fields: dict[str, Any],
+    supplier_side: bool,
+    errors: dict[str, str],
+    changes: dict[str, Any],
+) -> None:
     for field in ("owner", "due_date"):
         if field in fields and fields[field] is not None:
             if supplier_side:
@@ -215,6 +209,34 @@ def action_update(*, actor: User | None, plan: CorrectiveAction, **fields: Any) 
                 due = _a_date(fields["due_date"], "due_date", errors)
                 if due is not None:
                     changed(plan, "due_date", due, changes)
+
+
+def _set_status(actor: Actor, plan: CorrectiveAction, status: str, changes: dict[str, Any]) -> None:
+    changes["status"] = [plan.status, status]
+    plan.status = status
+    now = timezone.now()
+    if status == ActionStatus.VERIFIED:
+        plan.verified_at, plan.verified_by = now, actor if isinstance(actor, User) else None
+    if status == ActionStatus.CLOSED:
+        plan.closed_at = now
+    if status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS):
+        plan.closed_at = None
+
+
+@transaction.atomic
+def action_update(*, actor: Actor, plan: CorrectiveAction, **fields: Any) -> CorrectiveAction:
+    """Change root_cause, action, evidence, owner, due_date or status. Staff may change everything; the
+    supplier only its root cause, action and evidence, and open <-> in_progress."""
+    authorize_supplier(actor, "actions.work", plan.supplier)
+    supplier_side = isinstance(actor, User) and actor.is_portal
+    errors: dict[str, str] = {}
+    changes: dict[str, Any] = {}
+    for field in ("root_cause", "action", "evidence"):
+        if field in fields and fields[field] is not None:
+            changed(plan, field, str(fields[field]).strip(), changes)
+    if "action" in changes and not plan.action:
+        errors["action"] = "The action cannot be empty."
+    _update_owner_and_due(plan, fields, supplier_side, errors, changes)
     status = fields.get("status")
     if status is not None and status != plan.status:
         if status not in ActionStatus.values:
@@ -224,29 +246,20 @@ def action_update(*, actor: User | None, plan: CorrectiveAction, **fields: Any) 
                 f"An action that is {plan.get_status_display().lower()} cannot become {status}."
             )
         elif status in _RESOLVED or plan.status in _RESOLVED:
-            if actor is not None:
-                require(actor, "actions.verify")
+            authorize(actor, "actions.verify")
             if status in _RESOLVED and not (plan.evidence or plan.evidence_file):
                 errors["status"] = "Record the evidence before the action is verified or closed."
     if errors:
         raise Invalid("The corrective action is not valid.", fields=errors)
     if status is not None and status != plan.status:
-        changes["status"] = [plan.status, status]
-        plan.status = status
-        now = timezone.now()
-        if status == ActionStatus.VERIFIED:
-            plan.verified_at, plan.verified_by = now, actor if isinstance(actor, User) else None
-        if status == ActionStatus.CLOSED:
-            plan.closed_at = now
-        if status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS):
-            plan.closed_at = None
+        _set_status(actor, plan, status, changes)
     if not changes:
         return plan
     plan.updated_at = timezone.now()
     plan.save()
     ledger_append(
         actor=actor,
-        action="corrective_action.update",
+        action=SupplierAction.ACTION_UPDATE,
         object_type="corrective_action",
         object_id=plan.pk,
         summary={"supplier": plan.supplier_id, **changes},
@@ -261,9 +274,9 @@ def action_update(*, actor: User | None, plan: CorrectiveAction, **fields: Any) 
 
 @transaction.atomic
 def action_attach_evidence(
-    *, actor: User | None, plan: CorrectiveAction, content: bytes, filename: str
+    *, actor: Actor, plan: CorrectiveAction, content: bytes, filename: str
 ) -> CorrectiveAction:
-    check_write(actor, "actions.work", plan.supplier)
+    authorize_supplier(actor, "actions.work", plan.supplier)
     _, extension = check_upload(content)
     digest = hashlib.sha256(content).hexdigest()
     plan.evidence_file.save(
@@ -275,7 +288,7 @@ def action_attach_evidence(
     plan.save()
     ledger_append(
         actor=actor,
-        action="corrective_action.attach_evidence",
+        action=SupplierAction.ACTION_ATTACH_EVIDENCE,
         object_type="corrective_action",
         object_id=plan.pk,
         summary={"supplier": plan.supplier_id, "sha256": digest, "bytes": len(content)},

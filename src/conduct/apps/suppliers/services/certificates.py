@@ -10,14 +10,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from conduct.apps.accounts.models import User
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Invalid
 from conduct.apps.suppliers.conf import file_max_bytes
 from conduct.apps.suppliers.dates import DateProblem, parse_date
+from conduct.apps.suppliers.ledger import SupplierAction
 from conduct.apps.suppliers.models import Certificate, Supplier, SupplierSite
 from conduct.apps.suppliers.reference import normalise_standard
-from conduct.apps.suppliers.services._common import changed, check_write, touch
+from conduct.apps.suppliers.services._common import authorize_supplier, changed, touch
 from conduct.apps.suppliers.services.risk import risk_refresh
 
 # What a file's first bytes say it is; the name and the declared content type are not trusted.
@@ -92,7 +93,8 @@ def _clean(fields: dict[str, Any], errors: dict[str, str], *, creating: bool) ->
 
 
 def _sites(supplier: Supplier, site_ids: list[int] | None, errors: dict[str, str]) -> list[SupplierSite]:
-    """The sites a certificate covers: each must be one of this supplier's own (the API and the pages alike)."""
+    """The sites a certificate covers: each must be one of this supplier's own (the API and the pages
+    alike)."""
     if not site_ids:
         return []
     wanted = set(site_ids)
@@ -108,10 +110,10 @@ def _sites(supplier: Supplier, site_ids: list[int] | None, errors: dict[str, str
 
 @transaction.atomic
 def certificate_create(
-    *, actor: User | None, supplier: Supplier, site_ids: list[int] | None = None, **fields: Any
+    *, actor: Actor, supplier: Supplier, site_ids: list[int] | None = None, **fields: Any
 ) -> Certificate:
     """standard, number, valid_until (required); issuer, accreditation_body, scope, valid_from; site_ids."""
-    check_write(actor, "certificates.upload", supplier)
+    authorize_supplier(actor, "certificates.upload", supplier)
     errors: dict[str, str] = {}
     values = _clean(fields, errors, creating=True)
     sites = _sites(supplier, site_ids, errors)
@@ -133,7 +135,7 @@ def certificate_create(
     touch(supplier)
     ledger_append(
         actor=actor,
-        action="certificate.create",
+        action=SupplierAction.CERTIFICATE_CREATE,
         object_type="certificate",
         object_id=certificate.pk,
         summary={
@@ -148,9 +150,9 @@ def certificate_create(
 
 @transaction.atomic
 def certificate_update(
-    *, actor: User | None, certificate: Certificate, site_ids: list[int] | None = None, **fields: Any
+    *, actor: Actor, certificate: Certificate, site_ids: list[int] | None = None, **fields: Any
 ) -> Certificate:
-    check_write(actor, "certificates.upload", certificate.supplier)
+    authorize_supplier(actor, "certificates.upload", certificate.supplier)
     if certificate.withdrawn_at is not None:
         raise Conflict("A withdrawn certificate cannot be changed; record the new certificate instead.")
     errors: dict[str, str] = {}
@@ -178,7 +180,7 @@ def certificate_update(
         touch(certificate.supplier)
         ledger_append(
             actor=actor,
-            action="certificate.update",
+            action=SupplierAction.CERTIFICATE_UPDATE,
             object_type="certificate",
             object_id=certificate.pk,
             summary=changes,
@@ -188,9 +190,9 @@ def certificate_update(
 
 
 @transaction.atomic
-def certificate_withdraw(*, actor: User | None, certificate: Certificate, reason: str) -> Certificate:
+def certificate_withdraw(*, actor: Actor, certificate: Certificate, reason: str) -> Certificate:
     """Withdrawn by the certification body (or found invalid): it no longer counts, whatever its dates say."""
-    check_write(actor, "suppliers.change", certificate.supplier)
+    authorize_supplier(actor, "suppliers.change", certificate.supplier)
     if not (reason or "").strip():
         raise Invalid("Say why the certificate is withdrawn.", fields={"reason": "Required."})
     if certificate.withdrawn_at is not None:
@@ -200,7 +202,7 @@ def certificate_withdraw(*, actor: User | None, certificate: Certificate, reason
     certificate.save(update_fields=["withdrawn_at", "withdrawn_reason"])
     ledger_append(
         actor=actor,
-        action="certificate.withdraw",
+        action=SupplierAction.CERTIFICATE_WITHDRAW,
         object_type="certificate",
         object_id=certificate.pk,
         summary={"supplier": certificate.supplier_id, "reason": certificate.withdrawn_reason},
@@ -211,9 +213,9 @@ def certificate_withdraw(*, actor: User | None, certificate: Certificate, reason
 
 @transaction.atomic
 def certificate_attach_file(
-    *, actor: User | None, certificate: Certificate, content: bytes, filename: str
+    *, actor: Actor, certificate: Certificate, content: bytes, filename: str
 ) -> Certificate:
-    check_write(actor, "certificates.upload", certificate.supplier)
+    authorize_supplier(actor, "certificates.upload", certificate.supplier)
     mime, extension = check_upload(content)
     digest = hashlib.sha256(content).hexdigest()
     certificate.file.save(
@@ -229,7 +231,7 @@ def certificate_attach_file(
     certificate.save()
     ledger_append(
         actor=actor,
-        action="certificate.attach_file",
+        action=SupplierAction.CERTIFICATE_ATTACH_FILE,
         object_type="certificate",
         object_id=certificate.pk,
         summary={

@@ -1,5 +1,6 @@
-"""Questionnaires: the templates shipped in data/questionnaires, sending one to a supplier, the supplier saving
-and submitting answers through the portal, and the compliance team accepting them or returning them with comments.
+"""Questionnaires: the templates shipped in data/questionnaires, sending one to a supplier, the supplier
+saving and submitting answers through the portal, and the compliance team accepting them or returning them
+with comments.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import User
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Invalid, NotFound
 from conduct.apps.suppliers import questionnaire as engine
 from conduct.apps.suppliers.dates import DateProblem, parse_date
+from conduct.apps.suppliers.ledger import SupplierAction
 from conduct.apps.suppliers.models import ANSWERABLE, QuestionnaireResponse, ResponseStatus, Supplier
-from conduct.apps.suppliers.services._common import check_write, touch
+from conduct.apps.suppliers.services._common import authorize_supplier, touch
 from conduct.apps.suppliers.services.risk import risk_refresh
-from conduct.datafiles import data_path
+from conduct.datafiles import data_path, framework_library
 
 DEFAULT_TEMPLATE = "sa8000-iso-basics"
 
@@ -29,15 +32,14 @@ def _signature(folder: Path) -> tuple[tuple[str, int], ...]:
 
 
 def templates() -> dict[str, dict[str, Any]]:
-    """Every questionnaire template shipped, by key (checked, with citations validated against the library)."""
+    """Every questionnaire template shipped, by key (checked, with citations validated against the
+    library)."""
     folder = data_path("questionnaires")
     return _load(str(folder), _signature(folder))
 
 
 @lru_cache(maxsize=4)
 def _load(folder: str, signature: tuple[tuple[str, int], ...]) -> dict[str, dict[str, Any]]:
-    from conduct.apps.gates.pack import framework_library
-
     urns = framework_library().urns()
     found: dict[str, dict[str, Any]] = {}
     for name, _ in signature:
@@ -55,9 +57,9 @@ def template_get(key: str) -> dict[str, Any]:
 
 @transaction.atomic
 def questionnaire_send(
-    *, actor: User | None, supplier: Supplier, template_key: str = DEFAULT_TEMPLATE, due_date: Any = None
+    *, actor: Actor, supplier: Supplier, template_key: str = DEFAULT_TEMPLATE, due_date: Any = None
 ) -> QuestionnaireResponse:
-    check_write(actor, "questionnaires.send", supplier)
+    authorize_supplier(actor, "questionnaires.send", supplier)
     template = templates().get(template_key)
     if template is None:
         raise Invalid(
@@ -85,7 +87,7 @@ def questionnaire_send(
     touch(supplier)
     ledger_append(
         actor=actor,
-        action="questionnaire.send",
+        action=SupplierAction.QUESTIONNAIRE_SEND,
         object_type="questionnaire_response",
         object_id=response.pk,
         summary={
@@ -108,11 +110,11 @@ def _answerable(response: QuestionnaireResponse) -> None:
 
 @transaction.atomic
 def questionnaire_save(
-    *, actor: User | None, response: QuestionnaireResponse, answers: dict[str, Any], submit: bool = False
+    *, actor: Actor, response: QuestionnaireResponse, answers: dict[str, Any], submit: bool = False
 ) -> QuestionnaireResponse:
     """Save answers (merged into those saved before); with submit=True, every shown required question must be
     answered and the response goes to review. Nothing is saved when any answer is invalid."""
-    check_write(actor, "questionnaires.answer", response.supplier)
+    authorize_supplier(actor, "questionnaires.answer", response.supplier)
     _answerable(response)
     if not isinstance(answers, dict):
         raise Invalid(
@@ -136,7 +138,7 @@ def questionnaire_save(
     touch(response.supplier)
     ledger_append(
         actor=actor,
-        action="questionnaire.submit" if submit else "questionnaire.save",
+        action=SupplierAction.QUESTIONNAIRE_SUBMIT if submit else "questionnaire.save",
         object_type="questionnaire_response",
         object_id=response.pk,
         summary={
@@ -155,14 +157,14 @@ def questionnaire_save(
 @transaction.atomic
 def questionnaire_review(
     *,
-    actor: User | None,
+    actor: Actor,
     response: QuestionnaireResponse,
     decision: str,
     comment: str = "",
     question_comments: dict[str, str] | None = None,
 ) -> QuestionnaireResponse:
     """accept, or return the answers to the supplier with comments (overall and per question)."""
-    check_write(actor, "questionnaires.review", response.supplier)
+    authorize_supplier(actor, "questionnaires.review", response.supplier)
     if response.status != ResponseStatus.SUBMITTED:
         raise Conflict("Only a submitted questionnaire can be reviewed.", fields={"status": response.status})
     if decision not in ("accept", "return"):
@@ -186,7 +188,7 @@ def questionnaire_review(
     touch(response.supplier)
     ledger_append(
         actor=actor,
-        action=f"questionnaire.{decision}",
+        action=SupplierAction(f"questionnaire.{decision}"),
         object_type="questionnaire_response",
         object_id=response.pk,
         summary={"supplier": response.supplier_id, "score": response.score, "comments": len(notes)},

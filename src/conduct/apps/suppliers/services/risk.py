@@ -14,7 +14,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -22,12 +22,13 @@ from django.db.models import CharField, Count, F, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import require
+from conduct.apps.accounts.actors import SYSTEM, Actor
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.suppliers import bulk, screening_port
 from conduct.apps.suppliers import graph as supplier_graph
-from conduct.apps.suppliers.conf import expiry_window_days
+from conduct.apps.suppliers.conf import expiry_window_days, store_batch_size
+from conduct.apps.suppliers.ledger import SupplierAction
 from conduct.apps.suppliers.models import (
     CATEGORY_SEPARATOR,
     Certificate,
@@ -51,6 +52,7 @@ class RecomputeSummary:
     seconds: float
     bands: dict[str, int]
     phases: dict[str, float]  # seconds spent gathering facts, scoring, storing
+    batches: int = 0  # transactions the scores were stored in
 
 
 def _filtered(qs: Any, field: str, ids: set[int] | None) -> Iterable[Any]:
@@ -94,11 +96,8 @@ def _expiry_test(today: date, window: int) -> Callable[[date | str], bool]:
     return lambda until: until[:10] <= last_text if isinstance(until, str) else until <= last
 
 
-def gather(
-    ids: set[int] | None, today: date, *, with_facts: bool = False
-) -> tuple[dict[int, core_risk.SupplierRiskInputs], dict[int, dict[str, Any]]]:
-    """The model's inputs for `ids` (None: every supplier), and with_facts the facts behind them as plain data."""
-    window = expiry_window_days()
+def _own(ids: set[int] | None) -> tuple[dict[int, str], dict[int, frozenset[str]], dict[int, str]]:
+    """Each supplier's country, categories and designated region (its own, or any of its sites')."""
     designated: dict[int, str] = {}
     categories: dict[int, frozenset[str]] = {}
     countries: dict[int, str] = {}
@@ -122,9 +121,16 @@ def gather(
     ):
         designated.setdefault(sid, region)
 
-    # The latest expiry per (supplier, credited standard) among certificates valid today. Read raw, as dates on
-    # PostgreSQL and on SQLite as the ISO text stored (compared as text: same order as the dates). SQLite's driver
-    # would parse every value of a column declared "date" (Django registers the converter); an expression has no
+    return countries, categories, designated
+
+
+def _best_certificates(ids: set[int] | None, today: date) -> dict[int, dict[str, Any]]:
+    # The latest expiry per (supplier, credited standard) among certificates valid today. Read raw, as dates
+    # on
+    # PostgreSQL and on SQLite as the ISO text stored (compared as text: same order as the dates). SQLite's
+    # driver
+    # would parse every value of a column declared "date" (Django registers the converter); an expression has
+    # no
     # declared type, so CAST(... AS text) hands the text over as it is.
     best: dict[int, dict[str, Any]] = {}
     until_column = Cast("valid_until", CharField()) if connection.vendor == "sqlite" else F("valid_until")
@@ -146,6 +152,10 @@ def gather(
         elif standard not in held or until > held[standard]:
             held[standard] = until
 
+    return best
+
+
+def _open_findings(ids: set[int] | None) -> dict[int, dict[str, int]]:
     findings: dict[int, dict[str, int]] = defaultdict(dict)
     open_findings = (
         Finding.objects.filter(is_open=True)
@@ -157,6 +167,10 @@ def gather(
     for sid, severity, n in _filtered(open_findings, "supplier_id", ids):
         findings[sid][severity] = n
 
+    return findings
+
+
+def _questionnaires(ids: set[int] | None) -> dict[int, tuple[int, float, int, str]]:
     # Accepted answers count; submitted ones (awaiting review) count until an accepted one exists.
     questionnaire: dict[int, tuple[int, float, int, str]] = {}
     responses = (
@@ -172,6 +186,47 @@ def gather(
         if held_q is None or (rank, rid) > (held_q[0], held_q[2]):
             questionnaire[sid] = (rank, score, rid, status)
 
+    return questionnaire
+
+
+def _fact(
+    country: str,
+    crisk: Any,
+    designated: str | None,
+    held: dict[str, Any] | None,
+    counts: dict[str, int],
+    answered: tuple[int, float, int, str] | None,
+    screened: screening_port.SupplierScreening | None,
+    screening: dict[int, screening_port.SupplierScreening] | None,
+) -> dict[str, Any]:
+    """The facts behind one supplier's drivers, as plain data (shown with its risk)."""
+    fact: dict[str, Any] = {"country": country, "country_risk": crisk.score, "country_basis": crisk.basis}
+    if designated:
+        fact["designated_region"] = designated
+    if held:
+        fact["certificates"] = {s: _day(until).isoformat() for s, until in sorted(held.items())}
+    if counts:
+        fact["open_findings"] = counts
+    if answered:
+        fact["questionnaire"] = {"response": answered[2], "status": answered[3], "score": answered[1]}
+    fact["screening"] = (
+        {"confirmed": sorted(screened.confirmed), "open_alerts": screened.open_alerts}
+        if screened
+        else ("not screened" if screening is not None else "screening module not installed")
+    )
+    return fact
+
+
+def gather(
+    ids: set[int] | None, today: date, *, with_facts: bool = False
+) -> tuple[dict[int, core_risk.SupplierRiskInputs], dict[int, dict[str, Any]]]:
+    """The model's inputs for `ids` (None: every supplier), and with_facts the facts behind them as plain
+    data."""
+    window = expiry_window_days()
+    countries, categories, designated = _own(ids)
+    best = _best_certificates(ids, today)
+    findings = _open_findings(ids)
+    questionnaire = _questionnaires(ids)
     screening = screening_port.screening_for(countries) if screening_port.available() else None
 
     inputs: dict[int, core_risk.SupplierRiskInputs] = {}
@@ -207,23 +262,10 @@ def gather(
             open_screening_alerts=screened.open_alerts if screened else 0,
             questionnaire_score=answered[1] if answered else None,
         )
-        if not with_facts:
-            continue
-        fact: dict[str, Any] = {"country": country, "country_risk": crisk.score, "country_basis": crisk.basis}
-        if sid in designated:
-            fact["designated_region"] = designated[sid]
-        if held:
-            fact["certificates"] = {s: _day(until).isoformat() for s, until in sorted(held.items())}
-        if counts:
-            fact["open_findings"] = counts
-        if answered:
-            fact["questionnaire"] = {"response": answered[2], "status": answered[3], "score": answered[1]}
-        fact["screening"] = (
-            {"confirmed": sorted(screened.confirmed), "open_alerts": screened.open_alerts}
-            if screened
-            else ("not screened" if screening is not None else "screening module not installed")
-        )
-        facts[sid] = fact
+        if with_facts:
+            facts[sid] = _fact(
+                country, crisk, designated.get(sid), held, counts, answered, screened, screening
+            )
     return inputs, facts
 
 
@@ -246,10 +288,10 @@ def _stored(ids: set[int] | None) -> dict[int, int]:
 
 
 class _DriversText:
-    """The JSON text of drivers_json(result), as json.JSONEncoder(default=_jsonable) writes it, built from each
-    driver's row text: core.risk shares driver objects between results (a country, a certificate set, an upstream
-    contribution reaching several buyers), so each distinct driver is encoded once. A list encodes as its items'
-    texts joined by ", " in brackets."""
+    """The JSON text of drivers_json(result), as json.JSONEncoder(default=_jsonable) writes it, built from
+    each driver's row text: core.risk shares driver objects between results (a country, a certificate set,
+    an upstream contribution reaching several buyers), so each distinct driver is encoded once. A list
+    encodes as its items' texts joined by ", " in brackets."""
 
     def __init__(self) -> None:
         self.encode = json.JSONEncoder(
@@ -288,8 +330,8 @@ class _DriversText:
 _quote = json.encoder.encode_basestring_ascii  # what JSONEncoder uses for strings (ensure_ascii, the default)
 
 
-def _store(results: dict[int, core_risk.SupplierRisk]) -> int:
-    """Upsert the SupplierRisk rows that changed and copy score and band onto those suppliers. Returns how many."""
+def _changed_rows(results: dict[int, core_risk.SupplierRisk]) -> list[tuple[Any, ...]]:
+    """The SupplierRisk rows whose stored digest differs from the new result's (nothing is written here)."""
     now = bulk.Adapt().when(timezone.now())
     text_of = _DriversText()
     before = _stored(set(results))
@@ -299,10 +341,41 @@ def _store(results: dict[int, core_risk.SupplierRisk]) -> int:
         digest = zlib.crc32(drivers.encode(), r.score)
         if before.get(sid) != digest:
             rows.append((sid, r.score, r.band, drivers, r.propagating_points, digest, now))
+    return rows
+
+
+def _write(rows: list[tuple[Any, ...]]) -> None:
+    """Upsert the SupplierRisk rows and copy score and band onto those suppliers."""
     fields = ["supplier", "score", "band", "drivers", "propagating_points", "digest", "computed_at"]
     bulk.upsert_rows(SupplierRisk, fields, rows, conflict="supplier")
     bulk.update_rows(Supplier, ["risk_score", "risk_band"], [(row[1], row[2], row[0]) for row in rows])
+
+
+def _store(results: dict[int, core_risk.SupplierRisk]) -> int:
+    """Store the scores that changed, in the caller's transaction. Returns how many."""
+    rows = _changed_rows(results)
+    _write(rows)
     return len(rows)
+
+
+def _store_in_batches(rows: list[tuple[Any, ...]], since: datetime, size: int) -> tuple[int, int]:
+    """Store the rows `size` suppliers per transaction, so that a write waiting for the database's one writer
+    (SQLite) waits for one batch, not the whole recompute. A supplier rescored by an interactive change since
+    `since` (when the facts were read) keeps that newer score. Returns (rows written, batches)."""
+    written = batches = 0
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        with transaction.atomic():
+            newer = set(
+                SupplierRisk.objects.filter(
+                    supplier_id__in=[row[0] for row in chunk], computed_at__gt=since
+                ).values_list("supplier_id", flat=True)
+            )
+            fresh = [row for row in chunk if row[0] not in newer] if newer else chunk
+            _write(fresh)
+        written += len(fresh)
+        batches += 1
+    return written, batches
 
 
 def risk_refresh(supplier_ids: Iterable[int]) -> dict[int, core_risk.SupplierRisk]:
@@ -319,11 +392,15 @@ def risk_refresh(supplier_ids: Iterable[int]) -> dict[int, core_risk.SupplierRis
     return results
 
 
-@transaction.atomic
-def risk_recompute_all(*, actor: User | str | None) -> RecomputeSummary:
-    """Rescore every supplier from scratch; one ledger entry with the count and the bands."""
-    if isinstance(actor, User):
-        require(actor, "suppliers.risk")
+def risk_recompute_all(*, actor: Actor = SYSTEM, batch_size: int | None = None) -> RecomputeSummary:
+    """Rescore every supplier from scratch; one ledger entry with the count and the bands.
+
+    Facts are read and scored outside any transaction; the changed scores are stored in batches of
+    `batch_size` (settings RISK_STORE_BATCH, default 500) suppliers, each its own transaction, and the ledger
+    entry that summarises the whole recompute is written last, in its own."""
+    authorize(actor, "suppliers.risk")
+    size = max(1, batch_size or store_batch_size())
+    since = timezone.now()
     marks = [time.perf_counter()]
     with bulk.paused_gc():
         inputs, _ = gather(None, timezone.localdate())
@@ -331,16 +408,17 @@ def risk_recompute_all(*, actor: User | str | None) -> RecomputeSummary:
         marks.append(time.perf_counter())
         results = core_risk.score_suppliers(inputs, graph)
         marks.append(time.perf_counter())
-        written = _store(results)
+        written, batches = _store_in_batches(_changed_rows(results), since, size)
         marks.append(time.perf_counter())
     bands = dict(Counter(r.band for r in results.values()))
     phases = {name: round(marks[i + 1] - marks[i], 2) for i, name in enumerate(("gather", "score", "store"))}
     seconds = round(marks[-1] - marks[0], 2)
-    ledger_append(
-        actor=actor or "system",
-        action="supplier.risk_recompute",
-        object_type="supplier",
-        object_id="*",
-        summary={"suppliers": len(results), "changed": written, "bands": bands, "seconds": seconds},
-    )
-    return RecomputeSummary(len(results), seconds, bands, phases)
+    with transaction.atomic():
+        ledger_append(
+            actor=actor,
+            action=SupplierAction.RISK_RECOMPUTE,
+            object_type="supplier",
+            object_id="*",
+            summary={"suppliers": len(results), "changed": written, "bands": bands, "seconds": seconds},
+        )
+    return RecomputeSummary(len(results), seconds, bands, phases, batches)

@@ -1,4 +1,5 @@
-"""Writes to suppliers: create and update, sites and contacts, tier relations, and onboarding through the gate."""
+"""Writes to suppliers: create and update, and onboarding through the gate (sites, contacts and tier relations
+are in services.sites)."""
 
 from __future__ import annotations
 
@@ -8,72 +9,31 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
-from conduct.apps.accounts.scoping import require_unit
+from conduct.apps.accounts.actors import Actor
+from conduct.apps.accounts.models import OrgUnit, PortalOrganisation
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
-from conduct.apps.errors import Conflict, Invalid
-from conduct.apps.suppliers import graph as supplier_graph
-from conduct.apps.suppliers import screening_port
+from conduct.apps.errors import Invalid, raise_if
+from conduct.apps.suppliers.ledger import SupplierAction
 from conduct.apps.suppliers.models import (
     ResponseStatus,
     Supplier,
-    SupplierContact,
-    SupplierRelation,
-    SupplierSite,
     SupplierStatus,
     join_categories,
 )
-from conduct.apps.suppliers.reference import CATEGORIES, designation, is_country, normalise_category
-from conduct.apps.suppliers.services._common import changed, check_write, touch
-from conduct.apps.suppliers.services.risk import risk_refresh
+from conduct.apps.suppliers.reference import designation
+from conduct.apps.suppliers.services._common import (
+    authorize_supplier,
+    changed,
+    clean_categories,
+    clean_country,
+    clean_text,
+    designated_region_of,
+)
+from conduct.apps.suppliers.services.pipeline import suppliers_changed
+from conduct.events.gates import gate_decide
 
 _NAME_MAX = 300
-
-
-def _text(
-    value: str | None, field: str, errors: dict[str, str], *, required: bool = False, max_length: int = 200
-) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        errors[field] = "Required."
-    elif len(text) > max_length:
-        errors[field] = f"At most {max_length} characters."
-    return text
-
-
-def clean_categories(
-    values: list[str] | tuple[str, ...] | None, errors: dict[str, str], field: str = "categories"
-) -> list[str]:
-    cleaned, unknown = [], []
-    for value in values or []:
-        category = normalise_category(str(value))
-        if category in CATEGORIES:
-            cleaned.append(category)
-        elif category:
-            unknown.append(str(value))
-    if unknown:
-        errors[field] = (
-            f"Unknown category {', '.join(map(repr, unknown))}; expected any of {', '.join(CATEGORIES)}."
-        )
-    return sorted(set(cleaned))
-
-
-def _country(value: str | None, field: str, errors: dict[str, str]) -> str:
-    code = (value or "").strip().upper()
-    if not is_country(code):
-        errors[field] = f"{value!r} is not an ISO 3166-1 alpha-2 country code."
-    return code
-
-
-def _designated(supplier: Supplier) -> str:
-    own = designation(supplier.region, supplier.country)
-    if own:
-        return own
-    for country, region in supplier.sites.values_list("country", "region"):
-        found = designation(region, country)
-        if found:
-            return found
-    return ""
 
 
 def _check_registration(registration_id: str, supplier: Supplier | None, errors: dict[str, str]) -> None:
@@ -102,10 +62,19 @@ def _check_portal(
         errors["portal_org"] = f"{portal_org.name} is already linked to another supplier."
 
 
+def _clean_external_id(external_id: str | None, errors: dict[str, str]) -> str | None:
+    external = (external_id or "").strip() or None
+    if external and len(external) > 100:
+        errors["external_id"] = "At most 100 characters."
+    elif external and Supplier.objects.filter(external_id=external).exists():
+        errors["external_id"] = "Another supplier already has this external id."
+    return external
+
+
 @transaction.atomic
 def supplier_create(
     *,
-    actor: User | None,
+    actor: Actor,
     name: str,
     country: str,
     org_unit: OrgUnit,
@@ -120,27 +89,21 @@ def supplier_create(
     portal_org: PortalOrganisation | None = None,
     status: str = SupplierStatus.PROSPECT,
 ) -> Supplier:
-    if actor is not None:
-        require_unit(actor, "suppliers.change", org_unit)
+    authorize(actor, "suppliers.change", unit=org_unit)
     errors: dict[str, str] = {}
-    name = _text(name, "name", errors, required=True, max_length=_NAME_MAX)
-    country = _country(country, "country", errors)
+    name = clean_text(name, "name", errors, required=True, max_length=_NAME_MAX)
+    country = clean_country(country, "country", errors)
     cats = clean_categories(categories, errors)
-    external = (external_id or "").strip() or None
-    if external and len(external) > 100:
-        errors["external_id"] = "At most 100 characters."
-    elif external and Supplier.objects.filter(external_id=external).exists():
-        errors["external_id"] = "Another supplier already has this external id."
-    registration = _text(registration_id, "registration_id", errors, max_length=100)
+    external = _clean_external_id(external_id, errors)
+    registration = clean_text(registration_id, "registration_id", errors, max_length=100)
     _check_registration(registration, None, errors)
     _check_portal(portal_org, None, errors)
     if status not in SupplierStatus.values or status == SupplierStatus.ACTIVE:
         errors["status"] = (
             "A new supplier starts as a prospect or onboarding; it becomes active through onboarding."
         )
-    region = _text(region, "region", errors)
-    if errors:
-        raise Invalid("The supplier is not valid.", fields=errors)
+    region = clean_text(region, "region", errors)
+    raise_if(errors, "The supplier is not valid.")
     supplier = Supplier.objects.create(
         external_id=external,
         name=name,
@@ -157,24 +120,23 @@ def supplier_create(
         status=status,
         designated_region=designation(region, country),
     )
+    summary = {"name": name, "country": country, "org_unit": org_unit.code, "categories": cats}
+    summary |= {"external_id": external, "portal_org": portal_org.pk if portal_org else None}
     ledger_append(
         actor=actor,
-        action="supplier.create",
+        action=SupplierAction.SUPPLIER_CREATE,
         object_type="supplier",
         object_id=supplier.pk,
-        summary={
-            "name": name,
-            "country": country,
-            "org_unit": org_unit.code,
-            "categories": cats,
-            "external_id": external,
-            "portal_org": portal_org.pk if portal_org else None,
-        },
+        summary=summary,
     )
-    screening_port.register(supplier)
-    risk_refresh([supplier.pk])
+    suppliers_changed(actor=actor, suppliers=[supplier], reason="create")
+    supplier.refresh_from_db(fields=["risk_score", "risk_band"])
     return supplier
 
+
+# What a party's screening reads, and what the risk model reads, of a supplier's own fields.
+_SCREENED = frozenset({"name", "aliases", "country", "org_unit"})
+_SCORED = frozenset({"country", "region", "categories"})
 
 # Status changes a person may make; "active" also needs an onboarding decision that allows it.
 _TRANSITIONS = {
@@ -187,23 +149,49 @@ _TRANSITIONS = {
 
 
 @transaction.atomic
-def supplier_update(*, actor: User | None, supplier: Supplier, **fields: Any) -> Supplier:
+def supplier_update(*, actor: Actor, supplier: Supplier, **fields: Any) -> Supplier:
     """Change any of: name, country, region, address, categories, aliases, registration_id,
     other_registration_ids, parent_company, portal_org, org_unit, status."""
-    check_write(actor, "suppliers.change", supplier)
+    authorize_supplier(actor, "suppliers.change", supplier)
     errors: dict[str, str] = {}
     changes: dict[str, Any] = {}
+    _update_own_fields(supplier, fields, errors, changes)
+    _update_links(actor, supplier, fields, errors, changes)
+    if errors:
+        raise Invalid("The supplier is not valid.", fields=errors)
+    if changes:
+        supplier.designated_region = designated_region_of(supplier)
+        supplier.updated_at = timezone.now()
+        # Only what changed: the score and band are the risk service's, and this copy may predate them.
+        supplier.save(update_fields=[*changes, "designated_region", "updated_at"])
+        ledger_append(
+            actor=actor,
+            action=SupplierAction.SUPPLIER_UPDATE,
+            object_type="supplier",
+            object_id=supplier.pk,
+            summary=changes,
+        )
+        screen = bool(changes.keys() & _SCREENED)
+        if screen or changes.keys() & _SCORED:
+            suppliers_changed(actor=actor, suppliers=[supplier], reason="update", screen=screen)
+    return supplier
+
+
+def _update_own_fields(
+    supplier: Supplier, fields: dict[str, Any], errors: dict[str, str], changes: dict[str, Any]
+) -> None:
+    """Name, country, region, address, categories, aliases, other registration ids."""
     if "name" in fields:
         changed(
             supplier,
             "name",
-            _text(fields["name"], "name", errors, required=True, max_length=_NAME_MAX),
+            clean_text(fields["name"], "name", errors, required=True, max_length=_NAME_MAX),
             changes,
         )
     if "country" in fields:
-        changed(supplier, "country", _country(fields["country"], "country", errors), changes)
+        changed(supplier, "country", clean_country(fields["country"], "country", errors), changes)
     if "region" in fields:
-        changed(supplier, "region", _text(fields["region"], "region", errors), changes)
+        changed(supplier, "region", clean_text(fields["region"], "region", errors), changes)
     if "address" in fields:
         changed(supplier, "address", (fields["address"] or "").strip(), changes)
     if "categories" in fields:
@@ -219,8 +207,14 @@ def supplier_update(*, actor: User | None, supplier: Supplier, **fields: Any) ->
             [r.strip() for r in fields["other_registration_ids"] or [] if r.strip()],
             changes,
         )
+
+
+def _update_links(
+    actor: Actor, supplier: Supplier, fields: dict[str, Any], errors: dict[str, str], changes: dict[str, Any]
+) -> None:
+    """Registration id, parent company, portal organisation, org unit (the actor's scope too), status."""
     if "registration_id" in fields:
-        registration = _text(fields["registration_id"], "registration_id", errors, max_length=100)
+        registration = clean_text(fields["registration_id"], "registration_id", errors, max_length=100)
         _check_registration(registration, supplier, errors)
         changed(supplier, "registration_id", registration, changes)
     if "parent_company" in fields:
@@ -232,31 +226,11 @@ def supplier_update(*, actor: User | None, supplier: Supplier, **fields: Any) ->
         _check_portal(fields["portal_org"], supplier, errors)
         changed(supplier, "portal_org", fields["portal_org"], changes)
     if "org_unit" in fields and fields["org_unit"] != supplier.org_unit:
-        if actor is not None:
-            require_unit(actor, "suppliers.change", fields["org_unit"])
+        authorize(actor, "suppliers.change", unit=fields["org_unit"])
         changed(supplier, "org_unit", fields["org_unit"], changes)
     if "status" in fields and fields["status"] != supplier.status:
         _check_status(supplier, fields["status"], errors)
         changed(supplier, "status", fields["status"], changes)
-    if errors:
-        raise Invalid("The supplier is not valid.", fields=errors)
-    if changes:
-        supplier.designated_region = _designated(supplier)
-        supplier.updated_at = timezone.now()
-        supplier.save()
-        ledger_append(
-            actor=actor,
-            action="supplier.update",
-            object_type="supplier",
-            object_id=supplier.pk,
-            summary=changes,
-        )
-        screened = bool(
-            changes.keys() & {"name", "aliases", "country", "org_unit"}
-        ) and screening_port.register(supplier)
-        if screened or changes.keys() & {"country", "region", "categories"}:
-            risk_refresh([supplier.pk])
-    return supplier
 
 
 def _check_status(supplier: Supplier, status: str, errors: dict[str, str]) -> None:
@@ -270,7 +244,8 @@ def _check_status(supplier: Supplier, status: str, errors: dict[str, str]) -> No
         decision = supplier.onboarding_decision
         if decision is None or decision.effective_outcome != "allow":
             errors["status"] = (
-                "Only a supplier whose onboarding decision allows it (or a case resolved to allow) can become active."
+                "Only a supplier whose onboarding decision allows it (or a case resolved to allow) "
+                "can become active."
             )
 
 
@@ -310,8 +285,10 @@ def onboarding_subject(supplier: Supplier, *, today: date | None = None) -> dict
     }
 
 
-# What an onboarding decision does to the supplier's status: (status now, outcome) -> new status. Re-running the
-# gate on an active supplier records a fresh decision; a deny then suspends it. A suspension is only lifted by a
+# What an onboarding decision does to the supplier's status: (status now, outcome) -> new status. Re-running
+# the
+# gate on an active supplier records a fresh decision; a deny then suspends it. A suspension is only lifted by
+# a
 # person (supplier_update), never by the gate.
 def _after_decision(status: str, outcome: str) -> str:
     if status == SupplierStatus.SUSPENDED:
@@ -322,15 +299,11 @@ def _after_decision(status: str, outcome: str) -> str:
 
 
 @transaction.atomic
-def supplier_onboard(
-    *, actor: User | None, supplier: Supplier, idempotency_key: str | None = None
-) -> Supplier:
-    """Run the supplier_onboarding gate on the supplier's records and keep its decision on the supplier.
-    A new supplier: allow -> active; review -> onboarding (a case is open); deny -> onboarding, and it cannot be
+def supplier_onboard(*, actor: Actor, supplier: Supplier, idempotency_key: str | None = None) -> Supplier:
+    """Run the supplier_onboarding gate on the supplier's records and keep its decision on the supplier. A new
+    supplier: allow -> active; review -> onboarding (a case is open); deny -> onboarding, and it cannot be
     activated. An active supplier re-checked: a deny suspends it."""
-    from conduct.apps.gates.services import gate_decide
-
-    check_write(actor, "suppliers.onboard", supplier)
+    authorize_supplier(actor, "suppliers.onboard", supplier)
     decided = gate_decide(
         actor=actor,
         gate="supplier_onboarding",
@@ -346,212 +319,9 @@ def supplier_onboard(
     supplier.save(update_fields=["onboarding_decision", "status", "updated_at"])
     ledger_append(
         actor=actor,
-        action="supplier.onboard",
+        action=SupplierAction.SUPPLIER_ONBOARD,
         object_type="supplier",
         object_id=supplier.pk,
         summary={"decision": decision.pk, "outcome": decision.outcome, "status": [before, supplier.status]},
     )
     return supplier
-
-
-# --- sites and contacts ---------------------------------------------------------------------------
-
-
-def _site_fields(fields: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if "name" in fields:
-        out["name"] = _text(fields["name"], "name", errors, required=True)
-    if "country" in fields:
-        out["country"] = _country(fields["country"], "country", errors)
-    if "region" in fields:
-        out["region"] = _text(fields["region"], "region", errors)
-    if "address" in fields:
-        out["address"] = (fields["address"] or "").strip()
-    if "headcount" in fields:
-        headcount = fields["headcount"]
-        if headcount is not None and (
-            isinstance(headcount, bool) or not isinstance(headcount, int) or headcount < 0
-        ):
-            errors["headcount"] = "A whole number of people, 0 or more."
-        out["headcount"] = headcount
-    return out
-
-
-def _after_site_change(
-    actor: User | None, supplier: Supplier, action: str, site_id: int, summary: dict[str, Any]
-) -> None:
-    designated = _designated(supplier)
-    if designated != supplier.designated_region:
-        Supplier.objects.filter(pk=supplier.pk).update(designated_region=designated)
-        supplier.designated_region = designated
-    touch(supplier)
-    ledger_append(
-        actor=actor,
-        action=action,
-        object_type="supplier_site",
-        object_id=site_id,
-        summary={"supplier": supplier.pk, **summary},
-    )
-    risk_refresh([supplier.pk])
-
-
-@transaction.atomic
-def site_add(
-    *,
-    actor: User | None,
-    supplier: Supplier,
-    name: str,
-    country: str,
-    region: str = "",
-    address: str = "",
-    headcount: int | None = None,
-) -> SupplierSite:
-    check_write(actor, "suppliers.change", supplier)
-    errors: dict[str, str] = {}
-    values = _site_fields(
-        {"name": name, "country": country, "region": region, "address": address, "headcount": headcount},
-        errors,
-    )
-    if not errors and supplier.sites.filter(name=values["name"]).exists():
-        errors["name"] = f"{supplier.name} already has a site called {values['name']!r}."
-    if errors:
-        raise Invalid("The site is not valid.", fields=errors)
-    site = SupplierSite.objects.create(
-        supplier=supplier, designated_region=designation(values["region"], values["country"]), **values
-    )
-    _after_site_change(
-        actor, supplier, "supplier.site_add", site.pk, {k: v for k, v in values.items() if k != "address"}
-    )
-    return site
-
-
-@transaction.atomic
-def site_update(*, actor: User | None, site: SupplierSite, **fields: Any) -> SupplierSite:
-    check_write(actor, "suppliers.change", site.supplier)
-    errors: dict[str, str] = {}
-    values = _site_fields(fields, errors)
-    if "name" in values and site.supplier.sites.filter(name=values["name"]).exclude(pk=site.pk).exists():
-        errors["name"] = "Another site of this supplier has that name."
-    if errors:
-        raise Invalid("The site is not valid.", fields=errors)
-    changes: dict[str, Any] = {}
-    for field, value in values.items():
-        changed(site, field, value, changes)
-    if changes:
-        site.designated_region = designation(site.region, site.country)
-        site.save()
-        _after_site_change(actor, site.supplier, "supplier.site_update", site.pk, changes)
-    return site
-
-
-@transaction.atomic
-def site_remove(*, actor: User | None, site: SupplierSite) -> None:
-    """Remove a site. Certificates that covered it stay, covering their other sites (or none): the ledger entry
-    names them, since their coverage shrank. Audits of the site keep their record without it."""
-    supplier = site.supplier
-    check_write(actor, "suppliers.change", supplier)
-    site_id, name = site.pk, site.name
-    covering = sorted(site.certificates.values_list("pk", flat=True))
-    site.delete()
-    _after_site_change(
-        actor, supplier, "supplier.site_remove", site_id, {"name": name, "certificates": covering}
-    )
-
-
-@transaction.atomic
-def contact_add(
-    *,
-    actor: User | None,
-    supplier: Supplier,
-    name: str,
-    email: str = "",
-    phone: str = "",
-    role: str = "",
-    receives_reminders: bool = True,
-) -> SupplierContact:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
-    check_write(actor, "suppliers.change", supplier)
-    errors: dict[str, str] = {}
-    name = _text(name, "name", errors, required=True)
-    email = (email or "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["email"] = f"{email!r} is not an email address."
-    if errors:
-        raise Invalid("The contact is not valid.", fields=errors)
-    contact = SupplierContact.objects.create(
-        supplier=supplier,
-        name=name,
-        email=email,
-        phone=(phone or "").strip()[:50],
-        role=(role or "").strip()[:100],
-        receives_reminders=receives_reminders,
-    )
-    ledger_append(
-        actor=actor,
-        action="supplier.contact_add",
-        object_type="supplier_contact",
-        object_id=contact.pk,
-        summary={"supplier": supplier.pk, "name": name, "reminders": receives_reminders},
-    )
-    return contact
-
-
-@transaction.atomic
-def contact_remove(*, actor: User | None, contact: SupplierContact) -> None:
-    check_write(actor, "suppliers.change", contact.supplier)
-    ledger_append(
-        actor=actor,
-        action="supplier.contact_remove",
-        object_type="supplier_contact",
-        object_id=contact.pk,
-        summary={"supplier": contact.supplier_id, "name": contact.name},
-    )
-    contact.delete()
-
-
-# --- tier relations -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def relation_add(*, actor: User | None, buyer: Supplier, supplier: Supplier) -> SupplierRelation:
-    """Record that `buyer` buys from `supplier` (its sub-supplier). Both must be within the actor's reach."""
-    check_write(actor, "suppliers.change", buyer)
-    check_write(actor, "suppliers.change", supplier)
-    if buyer.pk == supplier.pk:
-        raise Invalid("A supplier cannot supply itself.", fields={"supplier": "Choose another supplier."})
-    if SupplierRelation.objects.filter(buyer=buyer, supplier=supplier).exists():
-        raise Conflict(
-            f"{buyer.name} already buys from {supplier.name}.", fields={"supplier": "Already related."}
-        )
-    relation = SupplierRelation.objects.create(buyer=buyer, supplier=supplier)
-    supplier_graph.tiers_refresh()
-    ledger_append(
-        actor=actor,
-        action="supplier.relation_add",
-        object_type="supplier_relation",
-        object_id=relation.pk,
-        summary={"buyer": buyer.pk, "supplier": supplier.pk},
-    )
-    risk_refresh([buyer.pk])
-    return relation
-
-
-@transaction.atomic
-def relation_remove(*, actor: User | None, relation: SupplierRelation) -> None:
-    check_write(actor, "suppliers.change", relation.buyer)
-    buyer_id, supplier_id, relation_id = relation.buyer_id, relation.supplier_id, relation.pk
-    relation.delete()
-    supplier_graph.tiers_refresh()
-    ledger_append(
-        actor=actor,
-        action="supplier.relation_remove",
-        object_type="supplier_relation",
-        object_id=relation_id,
-        summary={"buyer": buyer_id, "supplier": supplier_id},
-    )
-    risk_refresh([buyer_id])

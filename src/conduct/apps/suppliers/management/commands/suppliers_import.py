@@ -1,8 +1,11 @@
-"""conduct suppliers import FILE [FILE ...] [--commit] — check, and with --commit import, supplier files.
+"""conduct suppliers import FILE [FILE ...] [--commit] [--unit CODE] — check, and with --commit import,
+supplier files.
 
 Without --commit it is a preview: every problem is printed by file, row and column, nothing changes, and the
 command exits 1 when there are problems. With --commit a clean set of files is imported in one transaction
-(a set with any problem imports nothing, exit 1), then every supplier's risk is recomputed.
+(a set with any problem imports nothing, exit 1); then the imported suppliers go through the "suppliers
+changed" pipeline (screening registers them) and every supplier's risk is recomputed, once, here and now.
+New suppliers go to --unit, or else to the top of the organisation.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.models import OrgUnit
-from conduct.apps.suppliers.services import ImportSource, risk_recompute_all, supplier_import
+from conduct.apps.errors import ServiceError
+from conduct.apps.suppliers.services import ImportReport, ImportSource, import_followup, supplier_import
 
 
 class Command(BaseCommand):
@@ -44,21 +49,13 @@ class Command(BaseCommand):
             unit = OrgUnit.objects.filter(code=opts["unit"]).first()
             if unit is None:
                 raise CommandError(f"--unit {opts['unit']!r}: no such org unit")
-        report = supplier_import(actor=None, sources=sources, commit=opts["commit"], unit=unit)
-        if opts["json"]:
-            self.stdout.write(json.dumps(report.to_dict(), indent=2, default=str))
-        else:
-            for f in report.files:
-                sheet = f" ({f.sheet})" if f.sheet else ""
-                self.stdout.write(
-                    f"{f.name}{sheet}: {f.kind or 'unknown kind'}, {f.rows} rows, sha256 {f.sha256[:16]}"
-                )
-            for problem in report.problems:
-                self.stdout.write(str(problem))
-            for kind, counts in report.counts.items():
-                if counts.get("rows"):
-                    detail = ", ".join(f"{k} {v}" for k, v in counts.items())
-                    self.stdout.write(f"{kind}: {detail}")
+        try:
+            report = supplier_import(
+                actor=CLI, sources=sources, commit=opts["commit"], unit=unit, queue_followup=False
+            )
+        except ServiceError as exc:
+            raise CommandError(exc.message) from None
+        self._print(report, as_json=opts["json"])
         if not report.ok:
             more = " (stopped counting)" if report.truncated else ""
             raise CommandError(
@@ -68,14 +65,26 @@ class Command(BaseCommand):
             self.stdout.write(f"No problems ({report.seconds} s). Run again with --commit to import.")
             return
         self.stdout.write(self.style.SUCCESS(f"Imported in {report.seconds} s."))
-        if report.changed_suppliers:
-            from conduct.apps.suppliers.tasks import screen_suppliers
-
-            screen_suppliers.enqueue(
-                report.changed_suppliers
-            )  # the worker screens them, when screening is installed
-        if not opts["no_risk"]:
-            summary = risk_recompute_all(actor="cli")
+        summary = import_followup(
+            actor=CLI, supplier_ids=report.changed_suppliers, recompute=not opts["no_risk"]
+        )
+        if summary is not None:
             self.stdout.write(
                 f"Risk recomputed for {summary.suppliers} suppliers in {summary.seconds} s: {summary.bands}"
             )
+
+    def _print(self, report: ImportReport, *, as_json: bool) -> None:
+        if as_json:
+            self.stdout.write(json.dumps(report.to_dict(), indent=2, default=str))
+            return
+        for f in report.files:
+            sheet = f" ({f.sheet})" if f.sheet else ""
+            self.stdout.write(
+                f"{f.name}{sheet}: {f.kind or 'unknown kind'}, {f.rows} rows, sha256 {f.sha256[:16]}"
+            )
+        for problem in report.problems:
+            self.stdout.write(str(problem))
+        for kind, counts in report.counts.items():
+            if counts.get("rows"):
+                detail = ", ".join(f"{k} {v}" for k, v in counts.items())
+                self.stdout.write(f"{kind}: {detail}")

@@ -1,4 +1,5 @@
-"""conduct suppliers remind — send the certificate expiry reminders that are due (the daily job does it too)."""
+"""conduct suppliers remind — send the certificate expiry reminders that are due (the daily job does it
+too)."""
 
 from __future__ import annotations
 

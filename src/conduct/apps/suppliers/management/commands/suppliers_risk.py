@@ -1,4 +1,5 @@
-"""conduct suppliers risk — recompute every supplier's risk score and drivers now (the daily job does it too)."""
+"""conduct suppliers risk — recompute every supplier's risk score and drivers now (the daily job does it
+too)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from conduct.apps.accounts.actors import CLI
 from conduct.apps.suppliers.services import risk_recompute_all
 
 
 class Command(BaseCommand):
-    help = "Recompute every supplier's risk score (country, certificates, findings, questionnaire, sub-suppliers)."
+    help = (
+        "Recompute every supplier's risk score "
+        "(country, certificates, findings, questionnaire, sub-suppliers)."
+    )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        summary = risk_recompute_all(actor="cli")
+        summary = risk_recompute_all(actor=CLI)
         bands = ", ".join(f"{band} {count}" for band, count in sorted(summary.bands.items()))
         self.stdout.write(
             f"Recomputed {summary.suppliers} suppliers in {summary.seconds} s ({bands or 'none'})."

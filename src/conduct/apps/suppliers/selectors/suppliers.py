@@ -3,16 +3,15 @@ supplier's portal users see their own organisation's records only; everyone else
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import can, scoped
+from conduct.apps.accounts.scoping import scoped
 from conduct.apps.errors import NotFound
 from conduct.apps.suppliers import graph as supplier_graph
 from conduct.apps.suppliers.conf import expiry_window_days
@@ -21,16 +20,14 @@ from conduct.apps.suppliers.models import (
     OPEN_ACTION_STATUSES,
     Certificate,
     CorrectiveAction,
-    Finding,
-    QuestionnaireResponse,
     Supplier,
-    SupplierAudit,
     SupplierContact,
     SupplierRelation,
     SupplierRisk,
     SupplierSite,
 )
 from conduct.apps.suppliers.permissions import read_permission
+from conduct.apps.suppliers.services.risk import gather
 
 CERTIFICATE_FILTERS = ("valid", "expiring", "expired", "withdrawn", "none")
 SUPPLIER_SORTS = {
@@ -49,7 +46,7 @@ SUPPLIER_SORTS = {
 }
 
 
-def _scope(qs: QuerySet[Any], actor: User, prefix: str = "") -> QuerySet[Any]:
+def scope(qs: QuerySet[Any], actor: User, prefix: str = "") -> QuerySet[Any]:
     return scoped(
         qs,
         actor,
@@ -59,14 +56,14 @@ def _scope(qs: QuerySet[Any], actor: User, prefix: str = "") -> QuerySet[Any]:
     )
 
 
-def _today_window() -> tuple[date, date]:
+def today_window() -> tuple[date, date]:
     today = timezone.localdate()
     return today, today + timedelta(days=expiry_window_days())
 
 
 def certificate_status_q(status: str, prefix: str = "") -> Q:
     """Rows of Certificate (prefix "") in a status, by today's date and the expiry window."""
-    today, edge = _today_window()
+    today, edge = today_window()
     p = prefix
     live = Q(**{f"{p}withdrawn_at__isnull": True})
     started = Q(**{f"{p}valid_from__isnull": True}) | Q(**{f"{p}valid_from__lte": today})
@@ -114,7 +111,7 @@ def _category_q(category: str) -> Q:
 def supplier_list(
     *, actor: User, filters: SupplierFilters | None = None, sort: str = "name"
 ) -> QuerySet[Supplier]:
-    qs = _scope(Supplier.objects.all(), actor)
+    qs = scope(Supplier.objects.all(), actor)
     f = filters or SupplierFilters()
     if f.q:
         qs = qs.filter(Q(name__icontains=f.q) | Q(external_id=f.q) | Q(registration_id=f.q))
@@ -141,9 +138,10 @@ def supplier_list(
 
 
 def supplier_certificate_q(status: str) -> Q:
-    """Suppliers holding a certificate in `status`; "expired" means expired and not renewed (no later certificate
-    of the same standard), "none" means holding no valid or expiring certificate at all. Correlated EXISTS on the
-    supplier's own certificates (a covering index): the list walks suppliers in its order and stops at a page."""
+    """Suppliers holding a certificate in `status`; "expired" means expired and not renewed (no later
+    certificate of the same standard), "none" means holding no valid or expiring certificate at all.
+    Correlated EXISTS on the supplier's own certificates (a covering index): the list walks suppliers in
+    its order and stops at a page."""
     mine = Certificate.objects.filter(supplier=OuterRef("pk"))
     if status == "none":
         return ~Exists(mine.filter(certificate_status_q("current")))
@@ -162,7 +160,7 @@ def supplier_certificate_q(status: str) -> Q:
 
 def supplier_get(*, actor: User, supplier_id: int) -> Supplier:
     supplier = (
-        _scope(Supplier.objects.all(), actor)
+        scope(Supplier.objects.all(), actor)
         .select_related("org_unit", "portal_org", "parent_company", "onboarding_decision")
         .filter(pk=supplier_id)
         .first()
@@ -175,7 +173,7 @@ def supplier_get(*, actor: User, supplier_id: int) -> Supplier:
 def visible_supplier_ids(*, actor: User, ids: set[int]) -> set[int]:
     found: set[int] = set()
     for batch in supplier_graph.chunks(sorted(ids)):
-        found.update(_scope(Supplier.objects.filter(pk__in=batch), actor).values_list("pk", flat=True))
+        found.update(scope(Supplier.objects.filter(pk__in=batch), actor).values_list("pk", flat=True))
     return found
 
 
@@ -224,8 +222,6 @@ def risk_explained(*, actor: User, supplier: Supplier) -> dict[str, Any] | None:
 
 
 def _facts(supplier: Supplier) -> dict[str, Any]:
-    from conduct.apps.suppliers.services.risk import gather
-
     return gather({supplier.pk}, timezone.localdate(), with_facts=True)[1].get(supplier.pk, {})
 
 
@@ -241,8 +237,8 @@ class GraphNode:
 
 
 def supplier_tree(*, actor: User, supplier: Supplier, max_nodes: int = 300) -> dict[str, Any]:
-    """The sub-supplier graph below a supplier (breadth-first, nearest first), and its direct buyers. Suppliers the
-    actor may not see are shown without their names."""
+    """The sub-supplier graph below a supplier (breadth-first, nearest first), and its direct buyers.
+    Suppliers the actor may not see are shown without their names."""
     nodes, edges = supplier_graph.below([supplier.pk])
     distance = {supplier.pk: 0}
     parent: dict[int, int] = {}
@@ -279,7 +275,7 @@ def supplier_tree(*, actor: User, supplier: Supplier, max_nodes: int = 300) -> d
         for n in shown
     ]
     edge_list = [(b, s) for b, subs in edges.items() for s in subs]
-    buyers = _scope(Supplier.objects.filter(sub_relations__supplier=supplier), actor).only(
+    buyers = scope(Supplier.objects.filter(sub_relations__supplier=supplier), actor).only(
         "pk", "name", "tier"
     )
     return {
@@ -294,7 +290,7 @@ def supplier_tree(*, actor: User, supplier: Supplier, max_nodes: int = 300) -> d
 
 def site_get(*, actor: User, site_id: int) -> SupplierSite:
     site = (
-        _scope(SupplierSite.objects.select_related("supplier__org_unit"), actor, "supplier__")
+        scope(SupplierSite.objects.select_related("supplier__org_unit"), actor, "supplier__")
         .filter(pk=site_id)
         .first()
     )
@@ -305,7 +301,7 @@ def site_get(*, actor: User, site_id: int) -> SupplierSite:
 
 def contact_get(*, actor: User, contact_id: int) -> SupplierContact:
     contact = (
-        _scope(SupplierContact.objects.select_related("supplier__org_unit"), actor, "supplier__")
+        scope(SupplierContact.objects.select_related("supplier__org_unit"), actor, "supplier__")
         .filter(pk=contact_id)
         .first()
     )
@@ -328,198 +324,3 @@ def relation_get(*, actor: User, buyer: Supplier, supplier_id: int) -> SupplierR
 
 
 # --- certificates ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CertificateFilters:
-    supplier: int | None = None
-    standard: str | None = None
-    status: str | None = None
-    org_unit: int | None = None
-    expires_before: date | None = None
-
-
-def certificate_list(*, actor: User, filters: CertificateFilters | None = None) -> QuerySet[Certificate]:
-    qs = _scope(Certificate.objects.all(), actor, "supplier__")
-    f = filters or CertificateFilters()
-    if f.supplier:
-        qs = qs.filter(supplier_id=f.supplier)
-    if f.standard:
-        qs = qs.filter(standard=f.standard)
-    if f.status:
-        qs = qs.filter(certificate_status_q(f.status))
-    if f.org_unit:
-        qs = qs.filter(supplier__org_unit_id=f.org_unit)
-    if f.expires_before:
-        qs = qs.filter(valid_until__lt=f.expires_before)
-    return qs.select_related("supplier").order_by("valid_until", "id")
-
-
-def certificate_get(*, actor: User, certificate_id: int) -> Certificate:
-    cert = (
-        _scope(Certificate.objects.select_related("supplier__org_unit"), actor, "supplier__")
-        .filter(pk=certificate_id)
-        .first()
-    )
-    if cert is None:
-        raise NotFound(f"No certificate {certificate_id} that you can see.")
-    return cert
-
-
-# --- audits, findings, corrective actions ---------------------------------------------------------
-
-
-def audit_list(
-    *, actor: User, supplier: int | None = None, kind: str | None = None
-) -> QuerySet[SupplierAudit]:
-    qs = _scope(SupplierAudit.objects.all(), actor, "supplier__")
-    if supplier:
-        qs = qs.filter(supplier_id=supplier)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.select_related("supplier", "site").annotate(
-        finding_count=Count("findings"), open_findings=Count("findings", filter=Q(findings__is_open=True))
-    )
-
-
-def audit_get(*, actor: User, audit_id: int) -> SupplierAudit:
-    audit = (
-        _scope(SupplierAudit.objects.select_related("supplier__org_unit", "site"), actor, "supplier__")
-        .filter(pk=audit_id)
-        .first()
-    )
-    if audit is None:
-        raise NotFound(f"No audit {audit_id} that you can see.")
-    return audit
-
-
-def finding_get(*, actor: User, finding_id: int) -> Finding:
-    finding = (
-        _scope(Finding.objects.select_related("supplier__org_unit", "audit"), actor, "supplier__")
-        .filter(pk=finding_id)
-        .first()
-    )
-    if finding is None:
-        raise NotFound(f"No finding {finding_id} that you can see.")
-    return finding
-
-
-@dataclass(frozen=True)
-class ActionFilters:
-    supplier: int | None = None
-    org_unit: int | None = None
-    status: str | None = None
-    overdue: bool = False
-    severity: str | None = None
-
-
-def action_list(*, actor: User, filters: ActionFilters | None = None) -> QuerySet[CorrectiveAction]:
-    qs = _scope(CorrectiveAction.objects.all(), actor, "supplier__")
-    f = filters or ActionFilters()
-    if f.supplier:
-        qs = qs.filter(supplier_id=f.supplier)
-    if f.org_unit:
-        qs = qs.filter(supplier__org_unit_id=f.org_unit)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.severity:
-        qs = qs.filter(finding__severity=f.severity)
-    if f.overdue:
-        qs = qs.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=timezone.localdate())
-    return qs.select_related("supplier", "supplier__org_unit", "finding").order_by("due_date", "id")
-
-
-def action_get(*, actor: User, action_id: int) -> CorrectiveAction:
-    plan = (
-        _scope(
-            CorrectiveAction.objects.select_related("supplier__org_unit", "finding__audit"),
-            actor,
-            "supplier__",
-        )
-        .filter(pk=action_id)
-        .first()
-    )
-    if plan is None:
-        raise NotFound(f"No corrective action {action_id} that you can see.")
-    return plan
-
-
-def overdue_by_unit(*, actor: User) -> list[dict[str, Any]]:
-    """Overdue corrective actions per owning org unit (the units the actor sees)."""
-    rows = (
-        action_list(actor=actor, filters=ActionFilters(overdue=True))
-        .values("supplier__org_unit_id", "supplier__org_unit__name", "supplier__org_unit__code")
-        .annotate(n=Count("id"))
-        .order_by("-n", "supplier__org_unit__name")
-    )
-    return [
-        {
-            "unit_id": r["supplier__org_unit_id"],
-            "unit": r["supplier__org_unit__name"],
-            "code": r["supplier__org_unit__code"],
-            "overdue": r["n"],
-        }
-        for r in rows
-    ]
-
-
-# --- questionnaires -------------------------------------------------------------------------------
-
-
-def response_list(
-    *, actor: User, supplier: int | None = None, status: str | None = None
-) -> QuerySet[QuestionnaireResponse]:
-    qs = _scope(QuestionnaireResponse.objects.all(), actor, "supplier__")
-    if supplier:
-        qs = qs.filter(supplier_id=supplier)
-    if status:
-        qs = qs.filter(status=status)
-    return qs.select_related("supplier").defer("template")
-
-
-def response_get(*, actor: User, response_id: int) -> QuestionnaireResponse:
-    response = (
-        _scope(QuestionnaireResponse.objects.select_related("supplier__org_unit"), actor, "supplier__")
-        .filter(pk=response_id)
-        .first()
-    )
-    if response is None:
-        raise NotFound(f"No questionnaire {response_id} that you can see.")
-    return response
-
-
-# --- summaries ------------------------------------------------------------------------------------
-
-
-def dashboard_summary(*, actor: User) -> dict[str, Any] | None:
-    """Counts for the dashboard card, or None when the actor may not see suppliers."""
-    if not can(actor, "suppliers.view"):
-        return None
-    suppliers = supplier_list(actor=actor)
-    bands = Counter(dict(suppliers.order_by().values_list("risk_band").annotate(n=Count("id"))))
-    today, edge = _today_window()
-    return {
-        "suppliers": sum(bands.values()),
-        "bands": {band: bands.get(band, 0) for band in ("critical", "high", "medium", "low")},
-        "overdue_actions": action_list(actor=actor, filters=ActionFilters(overdue=True)).count(),
-        "overdue_by_unit": overdue_by_unit(actor=actor)[:5],
-        "expiring_certificates": certificate_list(
-            actor=actor, filters=CertificateFilters(status="expiring")
-        ).count(),
-        "to_review": response_list(actor=actor, status="submitted").count(),
-    }
-
-
-def portal_summary(*, actor: User) -> dict[str, Any] | None:
-    """A supplier portal user's own records: its supplier, questionnaires, certificates and corrective actions."""
-    if not can(actor, "suppliers.portal"):
-        return None
-    supplier = _scope(Supplier.objects.all(), actor).first()
-    if supplier is None:
-        return {"supplier": None}
-    return {
-        "supplier": supplier,
-        "questionnaires": list(response_list(actor=actor, supplier=supplier.pk)),
-        "certificates": list(certificate_list(actor=actor, filters=CertificateFilters(supplier=supplier.pk))),
-        "actions": list(action_list(actor=actor, filters=ActionFilters(supplier=supplier.pk))),
-    }

@@ -1,0 +1,154 @@
+"""What the suppliers API's modules share: literals of the query schemas, the caller's role gate, references
+to org units, suppliers and portal organisations given by id or code, and one uploaded file."""
+
+from typing import Annotated, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Schema
+
+from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
+from conduct.apps.accounts.scoping import require
+from conduct.apps.accounts.selectors import orgunit_get
+from conduct.apps.apikit import MAX_DB_ID, DbId, actor_of, decode_base64, json_object_body
+from conduct.apps.errors import Invalid, NotFound
+from conduct.apps.suppliers import selectors, services
+from conduct.apps.suppliers.models import Supplier
+from conduct.apps.suppliers.permissions import read_permission
+from conduct.apps.suppliers.reference import CATEGORIES
+
+# A reference to a supplier in a body: its id, or its external id (never empty).
+SupplierRef = DbId | Annotated[str, Field(min_length=1, max_length=100)]
+
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]
+Band = Literal["low", "medium", "high", "critical"]
+Status_ = Literal["prospect", "onboarding", "active", "suspended", "exited"]
+CertStatus = Literal["valid", "expiring", "expired", "withdrawn", "none"]
+Sort = Literal[
+    "name",
+    "-name",
+    "risk",
+    "-risk",
+    "country",
+    "-country",
+    "tier",
+    "-tier",
+    "status",
+    "-status",
+    "updated",
+    "-updated",
+]
+Format = Literal["csv", "xlsx"]
+
+
+def internal(actor: User) -> bool:
+    return not actor.is_portal
+
+
+def read_actor(request: HttpRequest) -> User:
+    """The caller of a read: staff through suppliers.view, portal users through suppliers.portal."""
+    actor = actor_of(request)
+    require(actor, read_permission(actor))
+    return actor
+
+
+def role_gate(request: HttpRequest, permission: str) -> User:
+    """The caller of a write, refused (403) when their role never holds `permission`, before any record is
+    looked up: a role that can never do this learns so before it learns whether the record exists (403, not
+    404). The service makes the full check (accounts.scoping.authorize, with the record's unit or
+    organisation)."""
+    actor = actor_of(request)
+    require(actor, permission)
+    return actor
+
+
+def unit_ref(actor: User, ref: str | int | None, field: str = "org_unit") -> OrgUnit | None:
+    """An org unit the actor can see, by id or code (None or "" for none)."""
+    if ref in (None, ""):
+        return None
+    if str(ref).isdigit() and int(ref) > MAX_DB_ID:  # no such id; the database could not even compare it
+        raise Invalid("Unknown org unit.", fields={field: f"No org unit {ref!r} that you can see."})
+    try:
+        return orgunit_get(actor=actor, unit_id=ref)  # type: ignore[arg-type]
+    except NotFound:
+        raise Invalid("Unknown org unit.", fields={field: f"No org unit {ref!r} that you can see."}) from None
+
+
+def supplier_ref(actor: User, ref: int | str | None, field: str) -> Supplier | None:
+    """A supplier the actor can see, by id or external id (None or "" for none)."""
+    if ref in (None, ""):
+        return None
+    found = (
+        selectors.supplier_list(actor=actor)
+        .filter(**({"pk": ref} if isinstance(ref, int) else {"external_id": ref}))
+        .first()
+    )
+    if found is None:
+        raise Invalid("Unknown supplier.", fields={field: f"No supplier {ref!r} that you can see."})
+    return found
+
+
+def portal_org_ref(name: str | None) -> PortalOrganisation | None:
+    if not name:
+        return None
+    org = PortalOrganisation.objects.filter(kind=PortalOrganisation.Kind.SUPPLIER, name=name).first()
+    if org is None:
+        raise Invalid(
+            "Unknown portal organisation.", fields={"portal_org": f"No supplier organisation {name!r}."}
+        )
+    return org
+
+
+ONE_FILE = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+            },
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"filename": {"type": "string"}, "content_base64": {"type": "string"}},
+                }
+            },
+        }
+    }
+}
+
+
+def one_file(request: HttpRequest) -> services.ImportSource:
+    """One file: multipart `file`, or JSON {"filename", "content_base64"}."""
+    if (request.content_type or "").startswith("multipart/"):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise Invalid("Attach the file.", fields={"file": "Send a PDF, PNG or JPEG as multipart `file`."})
+        return services.ImportSource(name=upload.name or "upload", content=upload.read())
+    body = json_object_body(request)
+    name = body.get("filename") or "upload"
+    if not isinstance(name, str):
+        raise Invalid("The file name is text.", fields={"filename": "Expected a string."})
+    if body.get("content_base64") is None:
+        raise Invalid(
+            "Attach the file.", fields={"content_base64": "Send the file as base64 (or multipart `file`)."}
+        )
+    return services.ImportSource(
+        name=name[:200], content=decode_base64(body["content_base64"], "content_base64")
+    )
+
+
+class SupplierSiteOut(Schema):
+    id: int
+    name: str
+    country: str
+    region: str
+    address: str
+    headcount: int | None
+    designated_region: str
+
+
+class SupplierContactOut(Schema):
+    id: int
+    name: str
+    email: str
+    phone: str
+    role: str
+    receives_reminders: bool

@@ -1,0 +1,14 @@
+"""The reads suppliers provide to other apps (catalog, reports) through conduct.events.suppliers' providers.
+
+Imported from SuppliersConfig.ready(): each provider wraps the scoped selector of the same record.
+"""
+
+from __future__ import annotations
+
+from conduct.apps.suppliers import selectors
+from conduct.events import suppliers as events
+
+events.supplier_for.register(selectors.supplier_get)
+events.audit_for.register(selectors.audit_get)
+events.certificate_for.register(selectors.certificate_get)
+events.finding_for.register(selectors.finding_get)

@@ -1,0 +1,102 @@
+"""The import page, the import templates, and the full risk recompute."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from conduct.apps.accounts import selectors as accounts
+from conduct.apps.accounts.actors import request_actor
+from conduct.apps.accounts.scoping import require
+from conduct.apps.errors import ServiceError
+from conduct.apps.suppliers import (
+    forms,
+    services,
+    tasks,
+)
+from conduct.apps.suppliers.views._common import (
+    service_errors,
+    unit_choice,
+)
+from conduct.datafiles import data_path
+
+TEMPLATE_FILES = {
+    "suppliers": "suppliers.csv",
+    "sites": "sites.csv",
+    "certificates": "certificates.csv",
+    "relations": "relations.csv",
+    "workbook": "suppliers-import.xlsx",
+    "readme": "README.md",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    require(actor, "suppliers.import")
+    units = accounts.orgunit_list(actor=actor)
+    form = forms.ImportForm(request.POST or None, units=units)
+    report = None
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        sources = [
+            services.ImportSource(name=f.name, content=f.read()) for f in request.FILES.getlist("files")
+        ]
+        try:
+            unit = unit_choice(actor, request.POST["org_unit"]) if request.POST.get("org_unit") else None
+            commit = request.POST.get("commit") == "1"
+            report = services.supplier_import(actor=actor, sources=sources, commit=commit, unit=unit)
+            if report.committed:
+                messages.success(
+                    request,
+                    "Imported: "
+                    + ", ".join(
+                        f"{kind} {c.get('created', 0)} new, {c.get('updated', 0)} updated"
+                        for kind, c in report.counts.items()
+                        if c.get("rows")
+                    )
+                    + ". Risk scores are being recomputed.",
+                )
+            elif not report.ok:
+                status = 422
+        except ServiceError as exc:
+            errors = service_errors(exc)
+            status = exc.status
+    return render(
+        request,
+        "suppliers/import.html",
+        {
+            "form": form,
+            "report": report,
+            "problems": report.problems[:2000] if report else [],
+            "errors": errors,
+            "templates": TEMPLATE_FILES,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def import_template_view(request: HttpRequest, kind: str) -> FileResponse:
+    require(request_actor(request), "suppliers.view")
+    name = TEMPLATE_FILES.get(kind)
+    if name is None:
+        raise Http404
+    return FileResponse(
+        data_path("templates", "suppliers", name).open("rb"), as_attachment=True, filename=name
+    )
+
+
+@login_required
+@require_POST
+def risk_recompute_view(request: HttpRequest) -> HttpResponse:
+    require(request_actor(request), "suppliers.risk")
+    tasks.risk_recompute.enqueue()
+    messages.success(request, "Every supplier's risk is being recomputed.")
+    return redirect("suppliers")
