@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from conduct.apps.access.permissions import PERMISSIONS
+from conduct.apps.accounts.roles import register_permissions
+
 
 class AccessConfig(AppConfig):
     name = "conduct.apps.access"
@@ -7,7 +10,5 @@ class AccessConfig(AppConfig):
     verbose_name = "Device access"
 
     def ready(self) -> None:
-        from conduct.apps.access.permissions import PERMISSIONS
-        from conduct.apps.accounts.roles import register_permissions
 
         register_permissions(PERMISSIONS)

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from conduct.apps.accounts.roles import register_permissions
+from conduct.apps.catalog.permissions import PERMISSIONS
+
 
 class CatalogConfig(AppConfig):
     name = "conduct.apps.catalog"
@@ -7,7 +10,5 @@ class CatalogConfig(AppConfig):
     verbose_name = "Frameworks, controls and assessments"
 
     def ready(self) -> None:
-        from conduct.apps.accounts.roles import register_permissions
-        from conduct.apps.catalog.permissions import PERMISSIONS
 
         register_permissions(PERMISSIONS)

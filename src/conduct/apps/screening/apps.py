@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from conduct.apps.accounts.roles import register_permissions
+from conduct.apps.screening.permissions import PERMISSIONS
+
 
 class ScreeningConfig(AppConfig):
     name = "conduct.apps.screening"
@@ -8,8 +11,6 @@ class ScreeningConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: models must be loaded first. Each module registers on import.
-        from conduct.apps.accounts.roles import register_permissions
         from conduct.apps.screening import handlers, providers  # noqa: F401 - they register themselves
-        from conduct.apps.screening.permissions import PERMISSIONS
 
         register_permissions(PERMISSIONS)

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from conduct.apps.accounts.roles import register_permissions
+from conduct.apps.suppliers.permissions import PERMISSIONS
+
 
 class SuppliersConfig(AppConfig):
     name = "conduct.apps.suppliers"
@@ -7,8 +10,6 @@ class SuppliersConfig(AppConfig):
     verbose_name = "Suppliers"
 
     def ready(self) -> None:
-        from conduct.apps.accounts.roles import register_permissions
         from conduct.apps.suppliers import providers  # noqa: F401 - registers supplier_for, audit_for, ...
-        from conduct.apps.suppliers.permissions import PERMISSIONS
 
         register_permissions(PERMISSIONS)

@@ -125,7 +125,8 @@ def check_xlsx_size(source: ImportSource) -> None:
 
 def _xlsx_tables(source: ImportSource) -> Iterator[Table]:
     check_xlsx_size(source)
-    workbook = load_workbook(source.open(), read_only=True, data_only=True)
+    handle = source.open()  # openpyxl closes its zip archive, not the file it was given: close that too
+    workbook = load_workbook(handle, read_only=True, data_only=True)
     try:
         for sheet in workbook.worksheets:
             iterator = sheet.iter_rows(values_only=True)
@@ -148,6 +149,7 @@ def _xlsx_tables(source: ImportSource) -> Iterator[Table]:
             yield sheet.title, header, rows()
     finally:
         workbook.close()
+        handle.close()
 
 
 def tables(source: ImportSource) -> Iterator[Table]:
