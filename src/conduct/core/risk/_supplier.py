@@ -185,7 +185,7 @@ class _OwnScorer:
         """The supplier's own drivers (upstream in the inputs is ignored: it comes from add)."""
         w = self.w
         by_country, by_region, by_category, by_certificate = self._profile(item)
-        findings, answers = self.caches[4], self.caches[5]
+        _, _, _, _, findings, answers = self.caches
 
         critical, major, minor = (
             item.open_findings_critical,
@@ -236,7 +236,7 @@ class _OwnScorer:
     def _profile(self, item: SupplierRiskInputs) -> tuple[_Group, _Group, _Group, _Group]:
         """own's groups for what the supplier is: its country, designated region, categories, certificates."""
         w = self.w
-        countries, regions, categories, certificates = self.caches[:4]
+        countries, regions, categories, certificates, _, _ = self.caches
 
         country, risk = item.country, item.country_risk
         if risk is None:
