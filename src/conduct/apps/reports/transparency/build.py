@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from conduct.apps.accounts.actors import Actor, as_actor
 from conduct.apps.audit.models import Checkpoint, LedgerEntry
+from conduct.apps.audit.selectors import latest_checkpoint
 from conduct.apps.audit.services import (
     actor_label,
     checkpoint_create,
@@ -185,5 +186,8 @@ def _manifest(
         "content_digest": digest,
         "publication": {"seq": entry.seq, "hash": entry.hash, "action": "report.publish"},
         "checkpoint": {"type": "checkpoint", **checkpoint_dict(checkpoint)},
+        # The latest signed checkpoint with its key's fingerprint, as published: a ledger cut after it is
+        # found by `conduct audit verify --checkpoint` against this (see docs/audit-ledger.md).
+        "published_checkpoint": latest_checkpoint(),
         "public_key": {"path": mf.PUBLIC_KEY, "key_id": checkpoint.key_id},
     }
