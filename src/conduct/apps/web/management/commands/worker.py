@@ -19,6 +19,7 @@ DAILY_JOBS: list[str] = [
     "conduct.apps.governance.tasks.send_deadline_reminders",
     "conduct.apps.suppliers.tasks.daily_risk_recompute",
     "conduct.apps.suppliers.tasks.daily_certificate_reminders",
+    "conduct.apps.web.tasks.daily_upload_cleanup",
 ]
 
 
@@ -55,7 +56,9 @@ class Command(BaseCommand):
         from django.conf import settings
 
         from conduct.apps.web.running import hold_running_lock
+        from conduct.apps.web.uploads import clean_upload_tmp_at_start
 
+        clean_upload_tmp_at_start(settings.CONDUCT_HOME)  # left by a process killed during an upload
         hold_running_lock(settings.CONDUCT_HOME)  # `conduct restore` refuses while it is held
         stop = threading.Event()
         if not opts["no_scheduler"]:
