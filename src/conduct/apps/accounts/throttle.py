@@ -53,12 +53,22 @@ class ThrottlingHandler(AxesDatabaseHandler):  # type: ignore[misc]
     """Axes' database handler with the per-user, per-address and spray limits above."""
 
     def is_locked(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> bool:
-        if super().is_locked(request, credentials):
-            return True
+        return super().is_locked(request, credentials) or self._throttled(request, credentials)
+
+    def user_login_failed(
+        self, sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+    ) -> None:
+        # Axes decides on the lock after recording a failure from the pair's count alone; add ours.
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is not None and not getattr(request, "axes_locked_out", False):
+            if self._throttled(request, credentials):
+                request.axes_locked_out = True  # type: ignore[attr-defined]
+                request.axes_credentials = credentials  # type: ignore[attr-defined]
+
+    def _throttled(self, request: HttpRequest, credentials: dict[str, Any] | None) -> bool:
         reason = login_throttled(
             get_client_username(request, credentials), getattr(request, "axes_ip_address", None)
         )
         if reason is not None:
             log.warning("login throttled", extra={"reason": reason})
-            return True
-        return False
+        return reason is not None
