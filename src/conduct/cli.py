@@ -31,6 +31,7 @@ def _resolve(argv: list[str]) -> list[str]:
             "suppliers",
             "frameworks",
             "report",
+            "org",
         }
         and argv[0] not in commands
     ):  # a group word with a bad verb
@@ -57,7 +58,8 @@ def main(argv: list[str] | None = None) -> None:
             "  users create NAME --role R [--unit U] [--password-stdin]\n"
             "  tokens create NAME [--scope read|read-write] [--expires-days N]\n"
             "  audit verify [--export FILE --public-key KEY]   audit export [--out FILE]   audit checkpoint\n"
-            "  backup [--out FILE]        restore FILE [--force]\n"
+            "  org init NAME --country CC [--code hq]   org import FILE.yaml   (units, liaisons, committees)\n"
+            "  backup [--out FILE] [--without-keys]   restore FILE [--force]\n"
             "  gate check GATE SUBJECT.json [--json] [--dry-run]   (exit 0 allow, 1 deny, 3 review, 2 invalid)\n"
             "  policy validate DIR        policy test DIR\n"
             "  lists load PATH [--format F] [--name N] [--kind K]   lists show [NAME]\n"
