@@ -116,7 +116,11 @@ def test_a_bad_file_imports_nothing_and_names_each_problem(install):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("units: [unclosed", "not valid YAML"), ("- just a list", "expected a mapping"), ("{}", "none of units")],
+    [
+        ("units: [unclosed", "not valid YAML"),
+        ("- just a list", "expected a mapping"),
+        ("{}", "none of units"),
+    ],
 )
 def test_an_unreadable_file_is_one_line_and_exit_non_zero(install, content, message):
     path = install.home / "broken.yaml"
