@@ -1,8 +1,8 @@
 """Standing check: schemathesis over the whole OpenAPI, as an administrator and as a portal user.
 
-Every operation at /api/openapi.json gets a bounded, seeded (derandomized) number of generated requests through
-Django's WSGI application; the test fails on any 5xx answer and on any answer that breaks the operation's
-documented response schema. All failures are listed at once, one line per operation.
+Every operation at /api/openapi.json gets a bounded, seeded (derandomized) number of generated requests
+through Django's WSGI application; the test fails on any 5xx answer and on any answer that breaks the
+operation's documented response schema. All failures are listed at once, one line per operation.
 """
 
 from __future__ import annotations

@@ -23,8 +23,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "te
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 # The address links in emails (password reset) start with, e.g. https://conduct.example.org.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Proxies (addresses or networks) whose X-Forwarded-For is believed: the client address is the last one in that
-# header that is not itself a trusted proxy. Anyone else's X-Forwarded-For is ignored.
+# Proxies (addresses or networks) whose X-Forwarded-For is believed: the client address is the last one in
+# that header that is not itself a trusted proxy. Anyone else's X-Forwarded-For is ignored.
 TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES", [])
 
 INSTALLED_APPS = [
@@ -100,7 +100,8 @@ except ValueError as exc:  # pragma: no cover - depends on the environment
     raise ConfigError(f"DATABASE_URL is not a database URL Conduct understands: {exc}") from exc
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["ENGINE"] = "conduct.db.sqlite"  # Django's backend with a fair writer queue (see its docstring)
-    # Connections are kept (per server thread, as on PostgreSQL): opening one costs more than a simple request.
+    # Connections are kept (per server thread, as on PostgreSQL): opening one costs more than a simple
+    # request.
     # `conduct restore` replaces the file, so it asks for the server to be stopped first.
     _db["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of failing.
@@ -112,8 +113,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     if not _db["TEST"]["NAME"]:
         del _db["TEST"]["NAME"]
 elif _db["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_PREPARED_STATEMENTS", True):
-    # Server-side binding lets psycopg prepare a statement once a connection has run it five times. PostgreSQL
-    # then skips parsing and planning it, which cut its CPU per API request by 35-60 % here (docs/operations.md).
+    # Server-side binding lets psycopg prepare a statement once a connection has run it five times.
+    # PostgreSQL then skips parsing and planning it, which cut its CPU per API request by 35-60 % here
+    # (docs/operations.md).
     # A pooler in transaction mode (PgBouncer before 1.21) cannot keep prepared statements: behind one, set
     # DATABASE_PREPARED_STATEMENTS=0.
     _db.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)

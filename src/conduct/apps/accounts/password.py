@@ -34,10 +34,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password/change.html"
     success_url = reverse_lazy("home")
 
-    @transaction.atomic
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
-        response = super().form_valid(form)
-        _ledger(form.user, "account.password_changed")
+        with transaction.atomic():
+            response = super().form_valid(form)
+            _ledger(form.user, "account.password_changed")
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -49,7 +49,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password-reset-sent")
 
     @property
-    def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
+    def extra_email_context(self) -> dict[str, str]:
         return {"site_url": settings.SITE_URL}
 
 
@@ -61,10 +61,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password/reset_confirm.html"
     success_url = reverse_lazy("password-reset-complete")
 
-    @transaction.atomic
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
-        response = super().form_valid(form)
-        _ledger(form.user, "account.password_reset")
+        with transaction.atomic():
+            response = super().form_valid(form)
+            _ledger(form.user, "account.password_reset")
         return response
 
 

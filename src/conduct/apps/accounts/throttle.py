@@ -60,10 +60,11 @@ class ThrottlingHandler(AxesDatabaseHandler):  # type: ignore[misc]
     ) -> None:
         # Axes decides on the lock after recording a failure from the pair's count alone; add ours.
         super().user_login_failed(sender, credentials, request, **kwargs)
-        locked = request is None or getattr(request, "axes_locked_out", False)
-        if not locked and self._throttled(request, credentials):  # type: ignore[arg-type]
-            request.axes_locked_out = True  # type: ignore[union-attr]
-            request.axes_credentials = credentials  # type: ignore[union-attr]
+        if request is None or getattr(request, "axes_locked_out", False):
+            return
+        if self._throttled(request, credentials):
+            request.axes_locked_out = True  # type: ignore[attr-defined]
+            request.axes_credentials = credentials  # type: ignore[attr-defined]
 
     def _throttled(self, request: HttpRequest, credentials: dict[str, Any] | None) -> bool:
         reason = login_throttled(

@@ -27,8 +27,8 @@ Middleware = Callable[[HttpRequest], HttpResponse]
 
 
 def resolve_client_address(peer: str, forwarded_for: str, trusted: list[Any]) -> str:
-    """The client's address: `peer` unless it is a trusted proxy; then the last X-Forwarded-For hop that is not
-    a trusted proxy itself (hops to the left of it were written by the client and prove nothing)."""
+    """The client's address: `peer` unless it is a trusted proxy; then the last X-Forwarded-For hop that is
+    not a trusted proxy itself (hops to the left of it were written by the client and prove nothing)."""
     if not trusted or not _is_trusted(peer, trusted):
         return peer
     hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
@@ -62,8 +62,9 @@ def client_address(request: HttpRequest) -> str:
 
 
 class ClientAddressMiddleware:
-    """Puts the client's address in REMOTE_ADDR when the request came through a trusted proxy (TRUSTED_PROXIES),
-    so that login throttling counts clients, not the proxy. The peer's own address stays in PEER_ADDR."""
+    """Puts the client's address in REMOTE_ADDR when the request came through a trusted proxy
+    (TRUSTED_PROXIES), so that login throttling counts clients, not the proxy. The peer's own address stays
+    in PEER_ADDR."""
 
     def __init__(self, get_response: Middleware) -> None:
         self.get_response = get_response
@@ -78,7 +79,7 @@ class ClientAddressMiddleware:
 
 
 class PermissionsPolicyMiddleware:
-    """Tells browsers the pages use no camera, microphone, location and the like (settings.PERMISSIONS_POLICY)."""
+    """Tells browsers the pages use no camera, microphone, location and the like (PERMISSIONS_POLICY)."""
 
     def __init__(self, get_response: Middleware) -> None:
         self.get_response = get_response
@@ -105,9 +106,9 @@ def _refuse(
 
 
 class UploadLimitMiddleware:
-    """Refuses (413) a multipart request whose Content-Length is over the path's upload limit before reading it,
-    and parses the others here, through the limited upload handlers (conduct.apps.web.uploads), so that a body
-    that turns out larger while it is read is refused too, before any view or CSRF check touches it."""
+    """Refuses (413) a multipart request whose Content-Length is over the path's upload limit before reading
+    it, and parses the others here, through the limited upload handlers (conduct.apps.web.uploads), so that a
+    body that turns out larger while it is read is refused too, before any view or CSRF check touches it."""
 
     def __init__(self, get_response: Middleware) -> None:
         self.get_response = get_response
@@ -189,7 +190,7 @@ def nul_field(request: HttpRequest) -> str | None:
 
 
 class BadInputMiddleware:
-    """Answers 422 with a field error for a NUL character anywhere in the request's text, on every database."""
+    """Answers 422 with a field error for a NUL character anywhere in the request's text (every database)."""
 
     def __init__(self, get_response: Middleware) -> None:
         self.get_response = get_response

@@ -1,11 +1,11 @@
-"""Bounded uploads: a multipart body is streamed to CONDUCT_HOME/tmp with its size limit enforced while it is read.
+"""Bounded uploads: a multipart body is streamed to CONDUCT_HOME/tmp, its size limit enforced as it is read.
 
-Django keeps a file of at most FILE_UPLOAD_MAX_MEMORY_SIZE in memory and spills larger ones to a temporary file
-in FILE_UPLOAD_TEMP_DIR. `LimitedUploadHandler` runs first among the upload handlers: it counts every byte of
-every file part and stops the request (413) as soon as the running total passes the limit for the path
-(settings.UPLOAD_LIMITS, else MAX_UPLOAD_BYTES), so neither memory nor the disk ever holds more than that. A
-Content-Length over the limit is refused before anything is read (UploadLimitMiddleware). Temporary files left
-by a killed process are removed at start-up and by a daily task (`clean_upload_tmp`).
+Django keeps a file of at most FILE_UPLOAD_MAX_MEMORY_SIZE in memory and spills larger ones to a temporary
+file in FILE_UPLOAD_TEMP_DIR. `LimitedUploadHandler` runs first among the upload handlers: it counts every
+byte of every file part and stops the request (413) as soon as the running total passes the limit for the
+path (settings.UPLOAD_LIMITS, else MAX_UPLOAD_BYTES), so neither memory nor the disk ever holds more than
+that. A Content-Length over the limit is refused before anything is read (UploadLimitMiddleware). Temporary
+files left by a killed process are removed at start-up and by a daily task (`clean_upload_tmp`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class UploadTooLarge(RequestDataTooBig):
 
 
 def too_large_message(limit: int) -> str:
-    return _("The upload is larger than the limit of %(mb)s MB (%(bytes)s bytes).") % {
+    return str(_("The upload is larger than the limit of %(mb)s MB (%(bytes)s bytes).")) % {
         "mb": f"{limit / (1024 * 1024):.1f}".rstrip("0").rstrip("."),
         "bytes": limit,
     }
@@ -72,7 +72,7 @@ class LimitedUploadHandler(FileUploadHandler):
         return None
 
     def _close_siblings(self) -> None:
-        # The temporary-file handler's file is removed when closed; do it now rather than at garbage collection.
+        # The temporary-file handler's file is removed when closed: now, rather than at garbage collection.
         for handler in getattr(self.request, "upload_handlers", ()):
             file = getattr(handler, "file", None)
             if file is not None and not getattr(file, "closed", True):

@@ -1,5 +1,5 @@
-"""conduct backup [--out FILE] [--without-keys] — a consistent copy of the embedded database, uploaded files and
-keys, readable by its owner only (0600 in a 0700 folder).
+"""conduct backup [--out FILE] [--without-keys] — a consistent copy of the embedded database, uploaded
+files and keys, readable by its owner only (0600 in a 0700 folder).
 
 --without-keys leaves out the Django secret key and the ledger's private signing key: such an archive can be
 kept where those secrets should not go, and restoring it needs them put back (docs/operations.md).
@@ -37,13 +37,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--without-keys",
             action="store_true",
-            help="Leave out the secret key and the ledger's private signing key (put them back after a restore)",
+            help="Leave out the secret key and the ledger's private signing key (restoring needs them back)",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if connection.vendor != "sqlite":
             raise CommandError(
-                "conduct backup copies the embedded SQLite database; with PostgreSQL use pg_dump / pg_restore "
+                "conduct backup copies the embedded SQLite database; with PostgreSQL use pg_dump/pg_restore "
                 "and copy CONDUCT_HOME/files and CONDUCT_HOME/keys yourself."
             )
         home: Path = settings.CONDUCT_HOME
@@ -65,14 +65,13 @@ class Command(BaseCommand):
                 source.backup(target)
             source.close()
             target.close()
+            items = [item for item in HOME_ITEMS if (home / item).exists() and home / item not in left_out]
             manifest = {
                 "format": "conduct-backup/1",
                 "conduct_version": __version__,
                 "created_at": stamp,
                 "database": "conduct.sqlite3",
-                "items": [
-                    item for item in HOME_ITEMS if (home / item).exists() and home / item not in left_out
-                ],
+                "items": items,
                 "without_keys": without_keys,
             }
             # Created 0600 before anything is written into it, so the archive is never readable by others.
@@ -84,7 +83,7 @@ class Command(BaseCommand):
                 info.size = len(data)
                 tar.addfile(info, io.BytesIO(data))
                 tar.add(copy, arcname="conduct.sqlite3")
-                for item in manifest["items"]:
+                for item in items:
                     tar.add(
                         home / item,
                         arcname=f"home/{item}",

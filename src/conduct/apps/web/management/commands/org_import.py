@@ -1,4 +1,4 @@
-"""conduct org import FILE.yaml — org units, liaisons and committees, in the format of data/demo/organisation.yaml.
+"""conduct org import FILE.yaml — org units, liaisons and committees, in data/demo/organisation.yaml's format.
 
 Idempotent (what exists already, by unit code, committee slug or user, is left as it is) and all or nothing:
 every problem is reported as one line naming its place in the file (`units[3].country: ...`), and then nothing
