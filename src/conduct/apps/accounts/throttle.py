@@ -63,8 +63,8 @@ class ThrottlingHandler(AxesDatabaseHandler):  # type: ignore[misc]
         if request is None or getattr(request, "axes_locked_out", False):
             return
         if self._throttled(request, credentials):
-            request.axes_locked_out = True  # type: ignore[attr-defined]
-            request.axes_credentials = credentials  # type: ignore[attr-defined]
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
 
     def _throttled(self, request: HttpRequest, credentials: dict[str, Any] | None) -> bool:
         reason = login_throttled(
