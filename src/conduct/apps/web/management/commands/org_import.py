@@ -95,7 +95,7 @@ class _Importer:
                 self.problems.extend(f"{where}.{name}: {problem}" for name, problem in exc.fields.items())
             else:
                 self.problems.append(f"{where}: {exc.message}")
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except ValueError as exc:
             self.problems.append(f"{where}: {exc.__class__.__name__}: {exc}")
         return None
 
