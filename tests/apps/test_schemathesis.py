@@ -7,6 +7,7 @@ operation's documented response schema. All failures are listed at once, one lin
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -32,9 +33,18 @@ POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
 # authorization matrix's values), so that they reach the object rather than only its 404.
 EXAMPLES = {"admin": {POSITIVE: 3, NEGATIVE: 2}, "supplier_acme": {POSITIVE: 2}}
 ON_REAL_OBJECTS = {"admin": 2, "supplier_acme": 1}
+# The administrator's writes also get the first cases of schemathesis' coverage phase: boundary values chosen
+# systematically (empty strings, missing or extra fields, values just out of range) rather than at random.
+COVERAGE_WRITES = {"admin": 10, "supplier_acme": 0}
+WRITES = {"POST", "PATCH", "PUT", "DELETE"}
 
 # Operations still known to fail, each with the reason; the lead empties this list. Nothing else may fail.
-KNOWN_FAILURES: dict[tuple[str, str], str] = {}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {
+    ("POST", "/api/v1/liaisons"): (
+        '{"user": 0, "org_unit": ""}: AssertionError in accounts.services.get_unit (500); fixed on branch h4 '
+        "(an empty org unit is a field error)"
+    ),
+}
 
 
 @pytest.fixture
@@ -65,6 +75,32 @@ def _real_path_parameters(operation: Any, actor: Any) -> dict[str, Any] | None:
         return None
 
 
+def _check(case: Any, headers: dict[str, str], failures: dict[tuple[str, str], str]) -> None:
+    key = (case.operation.method.upper(), case.operation.path)
+    if key in failures:
+        return
+    response = case.call(headers=headers)
+    try:
+        case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+    except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every failure is listed, not just the first
+        sent = f"query={case.query!r} body={case.body!r}"[:300]
+        failures[key] = (
+            f"{case.method} {case.formatted_path} {sent} ({response.status_code}): {_first_line(exc)}"
+        )
+
+
+def _coverage(
+    schema: Any, operation: Any, limit: int, headers: dict[str, str], failures: dict[tuple[str, str], str]
+) -> None:
+    cases = schema.iter_coverage_cases(
+        operation,
+        generation_modes=[POSITIVE, NEGATIVE],
+        generation_config=schema.config.generation_for(operation=operation),
+    )
+    for case in itertools.islice(cases, limit):
+        _check(case, headers, failures)
+
+
 def _exercise(
     operation: Any,
     mode: GenerationMode,
@@ -74,7 +110,6 @@ def _exercise(
     path_parameters: dict[str, Any] | None = None,
 ) -> None:
     """Send `examples` generated requests to one operation; note its first failure in `failures`."""
-    key = (operation.method.upper(), operation.path)
 
     @hsettings(
         max_examples=examples,
@@ -86,15 +121,7 @@ def _exercise(
     )
     @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
     def run(case: Any) -> None:
-        if key in failures:
-            return
-        response = case.call(headers=headers)
-        try:
-            case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
-        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every failure is listed, not just the first
-            failures[key] = (
-                f"{case.method} {case.formatted_path} ({response.status_code}): {_first_line(exc)}"
-            )
+        _check(case, headers, failures)
 
     run()
 
@@ -117,6 +144,8 @@ def test_no_operation_answers_5xx_or_breaks_its_response_schema(
         real = _real_path_parameters(operation, actor)
         if real:
             _exercise(operation, POSITIVE, ON_REAL_OBJECTS[role], headers, failures, real)
+        if COVERAGE_WRITES[role] and operation.method.upper() in WRITES:
+            _coverage(schema, operation, COVERAGE_WRITES[role], headers, failures)
 
     unexpected = {key: why for key, why in failures.items() if key not in KNOWN_FAILURES}
     fixed = sorted(set(KNOWN_FAILURES) - set(failures))

@@ -160,12 +160,10 @@ def _nul_in_json(value: Any) -> str | None:
 
 
 def nul_field(request: HttpRequest) -> str | None:
-    """The first place (path, query parameter, form field, file name or JSON member) holding a NUL character.
+    """The first place (query parameter, form field, file name or JSON member) holding a NUL character.
 
     No database stores one in text (PostgreSQL refuses it with an error; SQLite cuts the text there), so it is
     refused before it reaches one."""
-    if NUL in request.path:
-        return "path"
     for key, values in request.GET.lists():
         if NUL in key or any(NUL in v for v in values):
             return _clean(key)
@@ -190,12 +188,17 @@ def nul_field(request: HttpRequest) -> str | None:
 
 
 class BadInputMiddleware:
-    """Answers 422 with a field error for a NUL character anywhere in the request's text (every database)."""
+    """Answers 422 with a field error for a NUL character anywhere in the request's text (every database),
+    and 404 for one in its path."""
 
     def __init__(self, get_response: Middleware) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if NUL in request.path:  # no page, endpoint or object is named with one
+            return _refuse(
+                request, 404, "not_found", _("Nothing is at %(path)s.") % {"path": repr(request.path)}
+            )
         field = nul_field(request)
         if field is not None:
             return _refuse(
