@@ -10,31 +10,21 @@ from __future__ import annotations
 import os
 import sys
 
+import django
+from django.core.management import execute_from_command_line, get_commands
+
+_GROUPS = frozenset(
+    {"audit", "demo", "users", "tokens", "gate", "policy", "lists", "suppliers", "frameworks", "report"}
+    | {"org"}
+)
+
 
 def _resolve(argv: list[str]) -> list[str]:
-    from django.core.management import get_commands
-
+    """The management command and its arguments that `argv` (after `conduct`) names."""
     commands = get_commands()
     if len(argv) >= 2 and f"{argv[0]}_{argv[1]}" in commands:
         return [f"{argv[0]}_{argv[1]}", *argv[2:]]
-    if (
-        argv
-        and argv[0]
-        in {
-            "audit",
-            "demo",
-            "users",
-            "tokens",
-            "gate",
-            "policy",
-            "lists",
-            "suppliers",
-            "frameworks",
-            "report",
-            "org",
-        }
-        and argv[0] not in commands
-    ):  # a group word with a bad verb
+    if argv and argv[0] in _GROUPS and argv[0] not in commands:  # a group word with a bad verb
         verbs = sorted(c.split("_", 1)[1] for c in commands if c.startswith(argv[0] + "_"))
         wanted = argv[1] if len(argv) > 1 else ""
         sys.stderr.write(
@@ -45,6 +35,7 @@ def _resolve(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run `conduct ARGS...` (sys.argv when `argv` is None)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conduct.config.settings")
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help", "help"}:
@@ -60,7 +51,8 @@ def main(argv: list[str] | None = None) -> None:
             "  audit verify [--export FILE --public-key KEY]   audit export [--out FILE]   audit checkpoint\n"
             "  org init NAME --country CC [--code hq]   org import FILE.yaml  (units, liaisons, committees)\n"
             "  backup [--out FILE] [--without-keys]   restore FILE [--force]\n"
-            "  gate check GATE SUBJECT.json [--json] [--dry-run]  (exit 0 allow 1 deny 3 review 2 invalid)\n"
+            "  gate check GATE SUBJECT.json [--json] [--dry-run]\n"
+            "                             (exit 0 allow, 1 deny, 3 review, 2 invalid)\n"
             "  policy validate DIR        policy test DIR\n"
             "  lists load PATH [--format F] [--name N] [--kind K]   lists show [NAME]\n"
             "  screen NAME [--type T] [--country CC] [--json]   screen --input names.csv --output out.jsonl\n"
@@ -68,9 +60,6 @@ def main(argv: list[str] | None = None) -> None:
             "  frameworks load|list|show|export   report build --year YYYY --out DIR   report verify DIR\n"
         )
         return
-    import django
-    from django.core.management import execute_from_command_line
-
     django.setup()
     execute_from_command_line(["conduct", *_resolve(args)])
 

@@ -43,7 +43,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if connection.vendor != "sqlite":
             raise CommandError(
-                "conduct backup copies the embedded SQLite database; with PostgreSQL use pg_dump/pg_restore "
+                "conduct backup copies the embedded SQLite database; with PostgreSQL use pg_dump / "
+                "pg_restore "
                 "and copy CONDUCT_HOME/files and CONDUCT_HOME/keys yourself."
             )
         home: Path = settings.CONDUCT_HOME

@@ -7,8 +7,12 @@ import threading
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from conduct.apps.web.running import hold_running_lock
+from conduct.apps.web.uploads import clean_upload_tmp_at_start
 
 log = logging.getLogger("conduct.worker")
 
@@ -53,11 +57,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-scheduler", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from django.conf import settings
-
-        from conduct.apps.web.running import hold_running_lock
-        from conduct.apps.web.uploads import clean_upload_tmp_at_start
-
         clean_upload_tmp_at_start(settings.CONDUCT_HOME)  # left by a process killed during an upload
         hold_running_lock(settings.CONDUCT_HOME)  # `conduct restore` refuses while it is held
         stop = threading.Event()
