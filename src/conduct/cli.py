@@ -28,6 +28,7 @@ _GROUPS = frozenset(
         "access",
         "devices",
         "grants",
+        "org",
     }
 )
 
@@ -66,7 +67,8 @@ def main(argv: list[str] | None = None) -> None:
             "  tokens create NAME [--scope read|read-write] [--expires-days N]\n"
             "  audit verify [--records] [--published SEQ:HASH] [--export FILE --public-key KEY]\n"
             "  audit export [--out FILE]   audit checkpoint [--out FILE.json]   audit rotate-key\n"
-            "  backup [--out FILE]        restore FILE [--force]\n"
+            "  org init NAME --country CC [--code hq]   org import FILE.yaml  (units, liaisons, committees)\n"
+            "  backup [--out FILE] [--without-keys]   restore FILE [--force]\n"
             "  gate check GATE SUBJECT.json [--json] [--dry-run]\n"
             "                             (exit 0 allow, 1 deny, 3 review, 2 invalid)\n"
             "  policy validate DIR        policy test DIR\n"

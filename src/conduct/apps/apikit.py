@@ -226,7 +226,7 @@ def actor_of(request: HttpRequest) -> User:
 
 
 def json_object_body(request: HttpRequest) -> dict[str, Any]:
-    """The request body as a JSON object, for endpoints that also take multipart and so parse it themselves."""
+    """The request body as a JSON object, for endpoints that also take multipart; they parse it themselves."""
     try:
         body = json.loads(request.body or b"{}")
     except (json.JSONDecodeError, UnicodeDecodeError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 
@@ -51,6 +52,17 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def envnetworks(name: str, default: list[str]) -> list[IPv4Network | IPv6Network]:
+    """A comma-separated list of addresses or networks (10.0.0.1, 10.0.0.0/8, ::1)."""
+    networks = []
+    for part in envlist(name, default):
+        try:
+            networks.append(ip_network(part, strict=False))
+        except ValueError:
+            raise ConfigError(f"{name}: {part!r} is not an IP address or network") from None
+    return networks
 
 
 def conduct_home() -> Path:

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
-from conduct.config.env import ConfigError, conduct_home, envbool, envint, envlist, envstr, secret_key
+from conduct.config.env import (
+    ConfigError,
+    conduct_home,
+    envbool,
+    envint,
+    envlist,
+    envnetworks,
+    envstr,
+    secret_key,
+)
 
 CONDUCT_HOME = conduct_home()
 SECRET_KEY = secret_key(CONDUCT_HOME)
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# The address links in emails (password reset) start with, e.g. https://conduct.example.org.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Proxies (addresses or networks) whose X-Forwarded-For is believed: the client address is the last one in
+# that header that is not itself a trusted proxy. Anyone else's X-Forwarded-For is ignored.
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES", [])
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -25,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "conduct.apps.accounts",
     "conduct.apps.audit",
     "conduct.apps.governance",
@@ -39,13 +55,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "conduct.apps.web.middleware.ClientAddressMiddleware",
     "conduct.apps.web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "conduct.apps.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Both read the body before any view or CSRF check: the upload limits, then NUL bytes in any text.
+    "conduct.apps.web.middleware.UploadLimitMiddleware",
+    "conduct.apps.web.middleware.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -79,7 +101,8 @@ except ValueError as exc:  # pragma: no cover - depends on the environment
     raise ConfigError(f"DATABASE_URL is not a database URL Conduct understands: {exc}") from exc
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["ENGINE"] = "conduct.db.sqlite"  # Django's backend with a fair writer queue (see its docstring)
-    # Connections are kept (per server thread, as on PostgreSQL): opening one costs more than a simple request.
+    # Connections are kept (per server thread, as on PostgreSQL): opening one costs more than a simple
+    # request.
     # `conduct restore` replaces the file, so it asks for the server to be stopped first.
     _db["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of failing.
@@ -91,8 +114,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     if not _db["TEST"]["NAME"]:
         del _db["TEST"]["NAME"]
 elif _db["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_PREPARED_STATEMENTS", True):
-    # Server-side binding lets psycopg prepare a statement once a connection has run it five times. PostgreSQL
-    # then skips parsing and planning it, which cut its CPU per API request by 35-60 % here (docs/operations.md).
+    # Server-side binding lets psycopg prepare a statement once a connection has run it five times.
+    # PostgreSQL then skips parsing and planning it, which cut its CPU per API request by 35-60 % here
+    # (docs/operations.md).
     # A pooler in transaction mode (PgBouncer before 1.21) cannot keep prepared statements: behind one, set
     # DATABASE_PREPARED_STATEMENTS=0.
     _db.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
@@ -120,21 +144,52 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: failures are counted per username and address. A first slip is free; from the
 # second failure on, the next attempt must wait 2, 4, 8 ... (at most 30) seconds (accounts.views.
-# throttle_wait), and the fifth failure locks the pair for a quarter of an hour.
+# throttle_wait), and the fifth failure locks the pair for a quarter of an hour. On top of that
+# (accounts.throttle): a user name failing from many addresses, an address failing for many user names,
+# and many failures across all users (password spraying) within the quarter hour lock too.
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "conduct.apps.accounts.views.locked_out"
+AXES_HANDLER = "conduct.apps.accounts.throttle.ThrottlingHandler"
+AXES_CLIENT_IP_CALLABLE = "conduct.apps.web.middleware.client_address"
 AXES_VERBOSE = False
+LOGIN_USER_FAILURE_LIMIT = envint("LOGIN_USER_FAILURE_LIMIT", 20, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+LOGIN_SPRAY_LIMIT = envint("LOGIN_SPRAY_LIMIT", 100, minimum=1)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link works for two hours
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = envstr("REFERRER_POLICY", "same-origin")
 X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere (templates load their JavaScript from static files); inline styles are allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = envstr(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()",
+)
+# HSTS is on whenever DEBUG is off (browsers heed it only over https); HSTS_SECONDS=0 turns it off.
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", False)
 # Secure cookies whenever not in DEBUG; INSECURE_COOKIES=1 allows plain http on a private host
 # (make run on 127.0.0.1 sets it, since a browser drops Secure cookies over http).
 _secure = not DEBUG and not envbool("INSECURE_COOKIES", False)
@@ -142,7 +197,6 @@ SESSION_COOKIE_SECURE = _secure
 CSRF_COOKIE_SECURE = _secure
 if _secure:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 0, minimum=0)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -192,7 +246,23 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_REQUEST_BYTES", 5 * 1024 * 1024, minimum=1024)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Multipart uploads are streamed (conduct.apps.web.uploads): a file over 256 KB goes to a temporary file in
+# CONDUCT_HOME/tmp, and the files of one request may add up to MAX_UPLOAD_BYTES (or the limit of the first
+# UPLOAD_LIMITS pattern matching the path); past it the request stops with 413 while it is being read.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+FILE_UPLOAD_TEMP_DIR = str(CONDUCT_HOME / "tmp")
+(CONDUCT_HOME / "tmp").mkdir(mode=0o700, exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_HANDLERS = [
+    "conduct.apps.web.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+UPLOAD_LIMITS = [
+    (r"^/(api/v1/)?screening/lists", envint("MAX_LIST_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024)),
+    (r"^/(api/v1/)?suppliers/import", envint("MAX_IMPORT_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)),
+]
 
 TASKS = {
     "default": {

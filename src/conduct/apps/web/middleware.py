@@ -1,18 +1,218 @@
-"""Logs each request as one structured line (method, path, status, duration, user)."""
+"""Request plumbing: the client's address behind trusted proxies, one structured log line per request, the
+Permissions-Policy header, bounded uploads, refusal of NUL bytes, and error pages for service errors."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
+from ipaddress import ip_address
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from conduct.apps.apikit import error_body
+from conduct.apps.errors import ServiceError
+from conduct.apps.web.uploads import FORM_ALLOWANCE, UploadTooLarge, too_large_message, upload_limit
 
 log = logging.getLogger("conduct.request")
 
+Middleware = Callable[[HttpRequest], HttpResponse]
+
+
+def resolve_client_address(peer: str, forwarded_for: str, trusted: list[Any]) -> str:
+    """The client's address: `peer` unless it is a trusted proxy; then the last X-Forwarded-For hop that is
+    not a trusted proxy itself (hops to the left of it were written by the client and prove nothing)."""
+    if not trusted or not _is_trusted(peer, trusted):
+        return peer
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_address(hop):
+            return peer
+        if not _is_trusted(hop, trusted):
+            return hop
+    return hops[0] if hops else peer
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_trusted(address: str, trusted: list[Any]) -> bool:
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed.version == net.version and parsed in net for net in trusted)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client address every part of Conduct uses (login throttling, logs); see ClientAddressMiddleware."""
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+class ClientAddressMiddleware:
+    """Puts the client's address in REMOTE_ADDR when the request came through a trusted proxy
+    (TRUSTED_PROXIES), so that login throttling counts clients, not the proxy. The peer's own address stays
+    in PEER_ADDR."""
+
+    def __init__(self, get_response: Middleware) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        peer = str(request.META.get("REMOTE_ADDR", ""))
+        request.META["PEER_ADDR"] = peer
+        request.META["REMOTE_ADDR"] = resolve_client_address(
+            peer, str(request.META.get("HTTP_X_FORWARDED_FOR", "")), settings.TRUSTED_PROXIES
+        )
+        return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Tells browsers the pages use no camera, microphone, location and the like (PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response: Middleware) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        return response
+
+
+def _refuse(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> HttpResponse:
+    """An error in the API's JSON shape under /api/, else the error page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(code, message, fields), status=status)
+    return render(
+        request,
+        "web/error.html",
+        {"status": status, "message": message, "fields": fields or {}},
+        status=status,
+    )
+
+
+class UploadLimitMiddleware:
+    """Refuses (413) a multipart request whose Content-Length is over the path's upload limit before reading
+    it, and parses the others here, through the limited upload handlers (conduct.apps.web.uploads), so that a
+    body that turns out larger while it is read is refused too, before any view or CSRF check touches it."""
+
+    def __init__(self, get_response: Middleware) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and (request.content_type or "").startswith("multipart/"):
+            limit = upload_limit(request.path)
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit + FORM_ALLOWANCE:
+                return _refuse(request, 413, "too_large", too_large_message(limit))
+            try:
+                request.POST  # noqa: B018 - parse now, with the limits
+                request.FILES  # noqa: B018
+            except UploadTooLarge as exc:
+                return _refuse(request, 413, "too_large", too_large_message(exc.limit))
+            except MultiPartParserError as exc:
+                return _refuse(request, 400, "bad_request", _("The multipart body is malformed: %s") % exc)
+        return self.get_response(request)
+
+
+NUL = "\x00"
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _clean(name: str) -> str:
+    return name.replace("\x00", "\\x00")
+
+
+def _nul_in_json(value: Any) -> str | None:
+    """Where (a.b[0]) a JSON document holds a NUL character in a string or a key; walked without recursion."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            if NUL in item:
+                return where or "body"
+        elif isinstance(item, dict):
+            for key, sub in item.items():
+                path = f"{where}.{key}" if where else str(key)
+                if NUL in str(key):
+                    return _clean(path)
+                stack.append((path, sub))
+        elif isinstance(item, list):
+            stack.extend((f"{where}[{index}]", sub) for index, sub in enumerate(item))
+    return None
+
+
+def nul_field(request: HttpRequest) -> str | None:
+    """The first place (query parameter, form field, file name or JSON member) holding a NUL character.
+
+    No database stores one in text (PostgreSQL refuses it with an error; SQLite cuts the text there), so it is
+    refused before it reaches one."""
+    for key, values in request.GET.lists():
+        if NUL in key or any(NUL in v for v in values):
+            return _clean(key)
+    content_type = request.content_type or ""
+    try:
+        if request.method == "POST" and content_type in _FORM_TYPES:
+            for key, values in request.POST.lists():
+                if NUL in key or any(NUL in v for v in values):
+                    return _clean(key)
+            for key, files in request.FILES.lists():
+                if any(NUL in (f.name or "") for f in files):
+                    return _clean(key)
+        elif content_type == "application/json" or content_type.endswith("+json"):
+            body = request.body
+            if b"\x00" in body or b"\\u0000" in body:
+                return _nul_in_json(json.loads(body))
+    except (RequestDataTooBig, SuspiciousOperation, MultiPartParserError, UnreadablePostError):
+        return None  # the view meets the same problem and answers it as before
+    except (ValueError, RecursionError):
+        return None  # not JSON: the API's parser answers 400 bad_json
+    return None
+
+
+class BadInputMiddleware:
+    """Answers 422 with a field error for a NUL character anywhere in the request's text (every database),
+    and 404 for one in its path."""
+
+    def __init__(self, get_response: Middleware) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if NUL in request.path:  # no page, endpoint or object is named with one
+            return _refuse(
+                request, 404, "not_found", _("Nothing is at %(path)s.") % {"path": repr(request.path)}
+            )
+        field = nul_field(request)
+        if field is not None:
+            return _refuse(
+                request,
+                422,
+                "invalid",
+                _("Some fields are not valid."),
+                {field: _("Contains a NUL character (\\x00), which text may not hold.")},
+            )
+        return self.get_response(request)
+
 
 class RequestLogMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: Middleware) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -40,7 +240,7 @@ class ServiceErrorMiddleware:
     (405 for a method an endpoint does not take, 404 at /api/ itself) the one JSON error shape.
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: Middleware) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -54,10 +254,6 @@ class ServiceErrorMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.shortcuts import render
-
-        from conduct.apps.errors import ServiceError
-
         if request.path.startswith("/api/") or not isinstance(exception, ServiceError):
             return None
         return render(
@@ -80,8 +276,6 @@ _API_CODES = {
 
 
 def _api_error(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    from django.http import JsonResponse
-
     status = response.status_code
     allowed = response.get("Allow", "")
     if status == 405:

@@ -1,9 +1,15 @@
-"""conduct backup [--out FILE] — a consistent copy of the embedded database, uploaded files and keys."""
+"""conduct backup [--out FILE] [--without-keys] — a consistent copy of the embedded database, uploaded
+files and keys, readable by its owner only (0600 in a 0700 folder).
+
+--without-keys leaves out the Django secret key and the ledger's private signing key: such an archive can be
+kept where those secrets should not go, and restoring it needs them put back (docs/operations.md).
+"""
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
 import tarfile
 import tempfile
@@ -19,6 +25,8 @@ from conduct import __version__
 
 # What a backup holds besides the database, relative to CONDUCT_HOME.
 HOME_ITEMS = ("files", "keys", "secret_key")
+# The secrets --without-keys leaves out: the Django secret key and the ledger's private signing key.
+SECRET_ITEMS = ("secret_key", "keys/ledger_ed25519.pem")
 
 
 class Command(BaseCommand):
@@ -26,6 +34,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", type=Path, default=None, help="Archive to write (.tar.gz)")
+        parser.add_argument(
+            "--without-keys",
+            action="store_true",
+            help="Leave out the secret key and the ledger's private signing key (restoring needs them back)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if connection.vendor != "sqlite":
@@ -37,7 +50,12 @@ class Command(BaseCommand):
         home: Path = settings.CONDUCT_HOME
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         out: Path = opts["out"] or home / "backups" / f"conduct-{stamp}.tar.gz"
-        out.parent.mkdir(parents=True, exist_ok=True)
+        if not out.parent.exists():
+            out.parent.mkdir(mode=0o700, parents=True)
+        if out.parent == home / "backups":
+            out.parent.chmod(0o700)
+        without_keys = bool(opts["without_keys"])
+        left_out = {home / item for item in SECRET_ITEMS} if without_keys else set()
         db_path = Path(settings.DATABASES["default"]["NAME"])
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / "conduct.sqlite3"
@@ -48,19 +66,35 @@ class Command(BaseCommand):
                 source.backup(target)
             source.close()
             target.close()
+            items = [item for item in HOME_ITEMS if (home / item).exists() and home / item not in left_out]
             manifest = {
                 "format": "conduct-backup/1",
                 "conduct_version": __version__,
                 "created_at": stamp,
                 "database": "conduct.sqlite3",
-                "items": [item for item in HOME_ITEMS if (home / item).exists()],
+                "items": items,
+                "without_keys": without_keys,
             }
-            with tarfile.open(out, "w:gz") as tar:
+            # Created 0600 before anything is written into it, so the archive is never readable by others.
+            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
                 data = json.dumps(manifest, indent=2).encode()
                 info = tarfile.TarInfo("manifest.json")
                 info.size = len(data)
                 tar.addfile(info, io.BytesIO(data))
                 tar.add(copy, arcname="conduct.sqlite3")
-                for item in manifest["items"]:
-                    tar.add(home / item, arcname=f"home/{item}")
+                for item in items:
+                    tar.add(
+                        home / item,
+                        arcname=f"home/{item}",
+                        filter=lambda info: (
+                            None if home / info.name.removeprefix("home/") in left_out else info
+                        ),
+                    )
         self.stdout.write(f"Backup written to {out}")
+        if without_keys:
+            self.stdout.write(
+                "It holds neither the secret key nor the ledger's private signing key: keep copies of "
+                f"{', '.join(SECRET_ITEMS)} from {home} somewhere safe; a restore needs them put back."
+            )

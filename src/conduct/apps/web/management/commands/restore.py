@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from conduct.apps.web.management.commands.backup import HOME_ITEMS
+from conduct.apps.web.management.commands.backup import HOME_ITEMS, SECRET_ITEMS
 from conduct.apps.web.running import something_running
 
 
@@ -72,11 +72,16 @@ class Command(BaseCommand):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db_path}{suffix}").unlink(missing_ok=True)
             shutil.copy2(restored_db, db_path)
+            without_keys = bool(manifest.get("without_keys"))
             for item in HOME_ITEMS:
                 source = tmp / "home" / item
                 if not source.exists():
                     continue
                 target = home / item
+                if without_keys and item == "keys" and target.is_dir():
+                    # The archive has no private key: keep the one in place, put back the rest.
+                    shutil.copytree(source, target, dirs_exist_ok=True)
+                    continue
                 if target.is_dir():
                     shutil.rmtree(target)
                 elif target.exists():
@@ -88,6 +93,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Restored {archive} (made {manifest.get('created_at')}). Run `conduct audit verify` to check it."
         )
+        if without_keys:
+            missing = [item for item in SECRET_ITEMS if not (home / item).exists()]
+            if missing:
+                self.stdout.write(
+                    "The backup was made --without-keys: put back "
+                    + ", ".join(str(home / item) for item in missing)
+                    + " from your safe copy before starting Conduct (docs/operations.md)."
+                )
 
 
 def _has_data(db_path: Path) -> bool:

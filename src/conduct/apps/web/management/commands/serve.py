@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conduct.apps.web.running import hold_running_lock
+from conduct.apps.web.uploads import clean_upload_tmp_at_start
 from conduct.config.env import ConfigError, envint, envstr
 
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         from django.conf import settings
 
         call_command("check", deploy=False)  # refuses to start with, e.g., a policy pack that does not load
+        clean_upload_tmp_at_start(settings.CONDUCT_HOME)  # left by a process killed during an upload
         hold_running_lock(settings.CONDUCT_HOME)  # `conduct restore` refuses while it is held
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = None

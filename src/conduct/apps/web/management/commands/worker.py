@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from conduct.apps.web.running import hold_running_lock
+from conduct.apps.web.uploads import clean_upload_tmp_at_start
 
 log = logging.getLogger("conduct.worker")
 
@@ -23,6 +24,7 @@ DAILY_JOBS: list[str] = [
     "conduct.apps.suppliers.tasks.daily_risk_recompute",
     "conduct.apps.suppliers.tasks.daily_certificate_reminders",
     "conduct.apps.access.tasks.expire_access_requests",
+    "conduct.apps.web.tasks.daily_upload_cleanup",
 ]
 
 
@@ -56,6 +58,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-scheduler", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        clean_upload_tmp_at_start(settings.CONDUCT_HOME)  # left by a process killed during an upload
         hold_running_lock(settings.CONDUCT_HOME)  # `conduct restore` refuses while it is held
         stop = threading.Event()
         if not opts["no_scheduler"]:
