@@ -39,12 +39,7 @@ COVERAGE_WRITES = {"admin": 10, "supplier_acme": 0}
 WRITES = {"POST", "PATCH", "PUT", "DELETE"}
 
 # Operations still known to fail, each with the reason; the lead empties this list. Nothing else may fail.
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("POST", "/api/v1/liaisons"): (
-        '{"user": 0, "org_unit": ""}: AssertionError in accounts.services.get_unit (500); fixed on branch h4 '
-        "(an empty org unit is a field error)"
-    ),
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}  # operations that still 5xx: none; keep it empty
 
 
 @pytest.fixture
