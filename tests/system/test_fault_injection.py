@@ -162,12 +162,14 @@ def test_a_server_killed_during_gate_decisions_leaves_whole_decisions(home: Path
         "import json\n"
         "from conduct.apps.gates.models import GateDecision\n"
         "from conduct.apps.audit.models import LedgerEntry\n"
-        "ids = set(GateDecision.objects.filter(reference__startswith='fault-').values_list('id', flat=True))\n"
+        "ids = set(GateDecision.objects.filter(reference__startswith='fault-')"
+        ".values_list('id', flat=True))\n"
         "ledgered = set(int(i) for i in LedgerEntry.objects.filter(action='gate.decide',"
         " object_type='gate_decision').values_list('object_id', flat=True))\n"
         "reviews = GateDecision.objects.filter(reference__startswith='fault-', outcome='review')\n"
         "caseless = [d.id for d in reviews if not d.cases.exists()]\n"
-        "print(json.dumps({'decisions': len(ids), 'unledgered': sorted(ids - ledgered), 'caseless': caseless}))",
+        "print(json.dumps({'decisions': len(ids), 'unledgered': sorted(ids - ledgered),"
+        " 'caseless': caseless}))",
     )
     assert whole["decisions"] >= len(answered)  # every answered decision was committed
     assert whole["unledgered"] == []
