@@ -349,8 +349,9 @@ BASELINES: dict[tuple[str, str], dict[str, Any]] = {
     },
 }
 
-# Writes an administrator cannot make, and who makes them for the baseline: votes and conflicts need a seat on the
-# case's committee; only a compliance officer decides, and only a case of the officers' queue (PATH_VALUES).
+# Writes an administrator cannot make, and who makes them for the baseline: votes and conflicts need a seat on
+# the case's committee; only a compliance officer decides, and only a case of the officers' queue
+# (PATH_VALUES).
 ACTING_AS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/cases/{case_id}/votes"): "ethics_chair",
     ("POST", "/api/v1/cases/{case_id}/conflicts"): "ethics_chair",
@@ -436,8 +437,8 @@ def _demo_screening_party() -> int:
 
 
 def _demo_case(queue: str = "technical-ethics") -> int:
-    """A UK-branch case for the Technical Ethics Committee (or the officers' queue). Written directly: opening one
-    through the services would add ledger entries, which the checks that nothing changed would see."""
+    """A UK-branch case for the Technical Ethics Committee (or the officers' queue). Written directly: opening
+    one through the services would add ledger entries, which the checks that nothing changed would see."""
     from conduct.apps.accounts.models import OrgUnit
     from conduct.apps.governance.models import Case, Committee
 

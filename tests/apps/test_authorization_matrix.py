@@ -41,7 +41,8 @@ ORG_CHANGE = frozenset({"admin", "compliance_officer"})
 LEDGER_READ = frozenset({"admin", "compliance_officer", "auditor"})
 USERS_READ = LEDGER_READ
 ADMIN = frozenset({"admin"})
-# br-uk (the unit the object-level entries use) is visible to global readers and to anyone scoped to hq or br-uk.
+# br-uk (the unit the object-level entries use) is visible to global readers and to anyone scoped to hq or
+# br-uk.
 SEES_BR_UK = frozenset({"admin", "compliance_officer", "liaison", "committee_member", "auditor"})
 
 EMPTY = "empty"  # a denied role gets 200 with an empty page of items (the list is scoped, not refused)
@@ -75,9 +76,10 @@ def _unit_pk(code: str) -> int:
     return OrgUnit.objects.get(code=code).pk
 
 
-# Suppliers (the demo's Acme, owned by hq-procurement and linked to supplier_acme's portal organisation): staff
-# read within their units (liaison_uk and the analyst are not scoped to procurement: 404); the supplier reads and
-# works its own records; internal-only reads (risk, graph, screening, staff pages) refuse portal users with 403.
+# Suppliers (the demo's Acme, owned by hq-procurement and linked to supplier_acme's portal organisation):
+# staff read within their units (liaison_uk and the analyst are not scoped to procurement: 404); the supplier
+# reads and works its own records; internal-only reads (risk, graph, screening, staff pages) refuse portal
+# users with 403.
 SUPPLIER_READERS = INTERNAL | {"supplier"}
 SEES_ACME = frozenset({"admin", "compliance_officer", "committee_member", "auditor", "supplier"})
 SEES_ACME_STAFF = SEES_ACME - {"supplier"}
@@ -595,10 +597,11 @@ def _catalog_param(name: str) -> int | str | None:
     return None
 
 
-# Screening (data/demo/organisation.yaml `screening:`): the alert and the party used are the UK customer near a BIS
-# Denied Persons entry (br-uk). Reviewers are admins, officers and analysts (the analyst is not scoped to br-uk: 404
-# on the alert; 403 registering a br-uk party); auditors and committee members read only; portal users get 403.
-# The list used is the internal blocklist, a generic CSV, so an uploaded CSV is its next version.
+# Screening (data/demo/organisation.yaml `screening:`): the alert and the party used are the UK customer near
+# a BIS Denied Persons entry (br-uk). Reviewers are admins, officers and analysts (the analyst is not scoped
+# to br-uk: 404 on the alert; 403 registering a br-uk party); auditors and committee members read only; portal
+# users get 403. The list used is the internal blocklist, a generic CSV, so an uploaded CSV is its next
+# version.
 SCREENING_SEARCH = frozenset({"admin", "compliance_officer", "liaison", "committee_member", "analyst"})
 SCREENING_REVIEW = frozenset({"admin", "compliance_officer"})
 SCREENING_PARTIES = frozenset({"admin", "compliance_officer", "liaison"})
@@ -626,7 +629,8 @@ SCREENING_API: dict[tuple[str, str], Rule] = {
         },
     ),
     ("GET", "/api/v1/screening/parties"): Rule(INTERNAL),
-    # the analyst may register parties, but not for br-uk: as for gates, a unit it cannot see is invalid input (422)
+    # the analyst may register parties, but not for br-uk: as for gates, a unit it cannot see is invalid input
+    # (422)
     ("POST", "/api/v1/screening/parties"): Rule(
         SCREENING_PARTIES,
         ok=201,
@@ -683,11 +687,12 @@ def _screening_param(name: str) -> int | str | None:
     return None
 
 
-# Governance (the fixtures of tests/apps/governance/conftest.py): the case is the UK branch's gate review referred to
-# the Technical Ethics Committee; ethics_chair chairs it and officer is its non-voting secretary. The analyst is scoped
-# to the Compliance Department, so the case and the br-uk recommendation are outside their view (404, after the role
-# check); portal users get 403. Officers and the committee's chair or secretary manage a case; everyone internal but
-# the auditor takes part in it; only voting members vote, and only members declare conflicts.
+# Governance (the fixtures of tests/apps/governance/conftest.py): the case is the UK branch's gate review
+# referred to the Technical Ethics Committee; ethics_chair chairs it and officer is its non-voting secretary.
+# The analyst is scoped to the Compliance Department, so the case and the br-uk recommendation are outside
+# their view (404, after the role check); portal users get 403. Officers and the committee's chair or
+# secretary manage a case; everyone internal but the auditor takes part in it; only voting members vote, and
+# only members declare conflicts.
 CASE_MANAGERS = frozenset({"admin", "compliance_officer", "committee_member"})
 CASE_WORKERS = CASE_MANAGERS | {"liaison"}
 REC_WORKERS = frozenset(
@@ -698,7 +703,8 @@ FAR_FUTURE = "2099-01-01"
 
 
 def _on_case(allowed: frozenset[str], ok: int = 200, **kw: Any) -> Rule:
-    """An operation on the committee's case: the analyst passes the role check but cannot see the case (404)."""
+    """An operation on the committee's case: the analyst passes the role check but cannot see the case
+    (404)."""
     return Rule(allowed, ok=ok, denied=403, denied_as=ANALYST_404, **kw)
 
 
@@ -707,8 +713,8 @@ def _sees_case() -> Rule:
 
 
 def _tec_case() -> Any:
-    """The governance tests' `tec_case`: opened by the first path parameter that needs it (inside the request's
-    savepoint) and found again by the next (a document of the case)."""
+    """The governance tests' `tec_case`: opened by the first path parameter that needs it (inside the
+    request's savepoint) and found again by the next (a document of the case)."""
     from conduct.apps.accounts.models import User
     from conduct.apps.governance.models import Case
     from tests.apps.governance.conftest import TEC_DEAL, refer_to_tec, tec_case_of
@@ -781,7 +787,8 @@ GOVERNANCE_API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/cases/{case_id}/decision"): Rule(
         SEES_BR_UK, denied=404, denied_as=PORTAL_403, body=lambda actor: _tec_case_decided()
     ),
-    # a committee's case is decided by its vote: nobody decides it alone (the officer, who may decide, gets 409)
+    # a committee's case is decided by its vote: nobody decides it alone (the officer, who may decide, gets
+    # 409)
     ("POST", "/api/v1/cases/{case_id}/decision"): Rule(
         frozenset(),
         denied_as=(("compliance_officer", 409), *ANALYST_404),
@@ -932,11 +939,12 @@ def _governance_param(name: str, actor: Any) -> int | None:
     return None
 
 
-# Device access (data/demo/organisation.yaml `access:`): Metro Transit's devices, the demo's approved request's grant
-# (requested by support_eng), and a fresh pending request of support_eng for NV-CAM-0002 (written directly). Staff,
-# the auditor, support engineers and Metro's portal users read; only support engineers request; only Metro's
-# approver answers (nobody at the company approves); staff and the approver revoke; staff register devices and
-# report events. Portal users land on their transparency page from access/ (302).
+# Device access (data/demo/organisation.yaml `access:`): Metro Transit's devices, the demo's approved
+# request's grant (requested by support_eng), and a fresh pending request of support_eng for NV-CAM-0002
+# (written directly). Staff, the auditor, support engineers and Metro's portal users read; only support
+# engineers request; only Metro's approver answers (nobody at the company approves); staff and the approver
+# revoke; staff register devices and report events. Portal users land on their transparency page from access/
+# (302).
 ACCESS_READERS = frozenset(
     {"admin", "compliance_officer", "auditor", "support_engineer", "customer", "customer_approver"}
 )
@@ -1104,7 +1112,8 @@ API: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/gates/{gate}/decisions"): Rule(GATE_DECIDE, ok=201, body=lambda actor: _subject()),
     ("POST", "/api/v1/gates/{gate}/evaluate"): Rule(GATE_DECIDE, body=lambda actor: _subject()),
     ("GET", "/api/v1/gates/decisions"): Rule(INTERNAL),
-    # a decision recorded for br-uk: the role check refuses portal users, the unit scope hides it from the analyst
+    # a decision recorded for br-uk: the role check refuses portal users, the unit scope hides it from the
+    # analyst
     ("GET", "/api/v1/gates/decisions/{decision_id}"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
     ("GET", "/api/v1/policy"): Rule(INTERNAL),
     ("GET", "/api/v1/policy/versions"): Rule(INTERNAL),
@@ -1673,7 +1682,8 @@ def test_the_auditor_reads_everything(auditor, api_client):
     assert client.get("/api/v1/users/supplier_acme").status_code == 200
 
 
-# Writes every role may make on its own account: its tokens and notifications, logging out, and re-checking the ledger.
+# Writes every role may make on its own account: its tokens and notifications, logging out, and re-checking
+# the ledger.
 SELF_SERVICE_API = {
     ("POST", "/api/v1/tokens"),
     ("DELETE", "/api/v1/tokens/{token_id}"),

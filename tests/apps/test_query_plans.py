@@ -1,6 +1,7 @@
-"""The statements every gate decision runs find their rows through an index, so a decision costs the same on an
-installation with tens of thousands of parties, users, decisions and ledger entries as on the demo
-(benchmarks/gates/run_scale.py measures it). Each test fails if the statement falls back to reading a whole table."""
+"""The statements every gate decision runs find their rows through an index, so a decision costs the same on
+an installation with tens of thousands of parties, users, decisions and ledger entries as on the demo
+(benchmarks/gates/run_scale.py measures it). Each test fails if the statement falls back to reading a whole
+table."""
 
 from __future__ import annotations
 

@@ -40,6 +40,7 @@ class Conflict(ServiceError):
 
 
 def raise_if(errors: dict[str, str], message: str) -> None:
-    """Raise Invalid with `message` and the per-field `errors` when there are any; the one copy every app uses."""
+    """Raise Invalid with `message` and the per-field `errors` when there are any; the one copy every app
+    uses."""
     if errors:
         raise Invalid(message, fields=errors)

@@ -1,8 +1,9 @@
-"""The dispatcher behind domain events and providers: synchronous, in the caller's transaction, in a fixed order.
+"""The dispatcher behind domain events and providers: synchronous, in the caller's transaction, in a fixed
+order.
 
 Apps register their handlers and providers in `AppConfig.ready()`; nothing here imports an app. A handler runs
-inside the transaction of the service that emitted the event, so its writes (and their ledger entries) commit or
-roll back with the emitter's, and an exception in a handler undoes the whole change.
+inside the transaction of the service that emitted the event, so its writes (and their ledger entries) commit
+or roll back with the emitter's, and an exception in a handler undoes the whole change.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ _handlers: dict[type[Event], list[tuple[str, Handler]]] = {}
 
 
 def subscribe(event_type: type[E], *, name: str) -> Callable[[Callable[[E], R]], Callable[[E], R]]:
-    """Register the decorated function as a handler of `event_type`. `name` identifies it (registering the same
-    name again replaces the handler in place, so a module imported twice does not handle an event twice)."""
+    """Register the decorated function as a handler of `event_type`. `name` identifies it (registering the
+    same name again replaces the handler in place, so a module imported twice does not handle an event
+    twice)."""
 
     def register(handler: Callable[[E], R]) -> Callable[[E], R]:
         with _lock:

@@ -1,4 +1,5 @@
-"""`conduct grants verify` is what a device does: it reads no database (pytest-django refuses any query here)."""
+"""`conduct grants verify` is what a device does: it reads no database (pytest-django refuses any query
+here)."""
 
 from __future__ import annotations
 

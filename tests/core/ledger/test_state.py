@@ -1,4 +1,5 @@
-"""An entry's optional state hash: hashed only when present, carried through the export, checked by readers."""
+"""An entry's optional state hash: hashed only when present, carried through the export, checked by
+readers."""
 
 from __future__ import annotations
 

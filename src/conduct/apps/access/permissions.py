@@ -8,17 +8,17 @@ auditors read everything; customer portal users read their organisation's access
 
 from __future__ import annotations
 
-from conduct.apps.accounts.roles import Role
+from conduct.apps.accounts.roles import Role, roles
 
-STAFF = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER})
-APPROVER = frozenset({Role.CUSTOMER_APPROVER})
-CUSTOMERS = frozenset({Role.CUSTOMER, Role.CUSTOMER_APPROVER})
+STAFF = roles(Role.ADMIN, Role.COMPLIANCE_OFFICER)
+APPROVER = roles(Role.CUSTOMER_APPROVER)
+CUSTOMERS = roles(Role.CUSTOMER, Role.CUSTOMER_APPROVER)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     # devices, requests, grants and events (support engineers: their own requests only; customers: their own)
-    "access.view": STAFF | {Role.AUDITOR, Role.SUPPORT_ENGINEER} | CUSTOMERS,
+    "access.view": STAFF | roles(Role.AUDITOR, Role.SUPPORT_ENGINEER) | CUSTOMERS,
     "devices.manage": STAFF,  # register or import devices, issue a device's token
-    "access.request": frozenset({Role.SUPPORT_ENGINEER}),
+    "access.request": roles(Role.SUPPORT_ENGINEER),
     "access.approve": APPROVER,  # approve or deny (the device's own customer only: checked by the service)
     "access.revoke": STAFF | APPROVER,
     "access.events": STAFF,  # import access events (devices report with their own token)

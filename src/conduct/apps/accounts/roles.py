@@ -37,7 +37,11 @@ INTERNAL_ROLES = roles(
 )
 PORTAL_ROLES = roles(Role.SUPPLIER, Role.CUSTOMER, Role.CUSTOMER_APPROVER)
 # The kind of portal organisation each portal role belongs to.
-PORTAL_ORG_KIND = {Role.SUPPLIER: "supplier", Role.CUSTOMER: "customer", Role.CUSTOMER_APPROVER: "customer"}
+PORTAL_ORG_KIND: dict[str, str] = {
+    str(Role.SUPPLIER): "supplier",
+    str(Role.CUSTOMER): "customer",
+    str(Role.CUSTOMER_APPROVER): "customer",
+}
 # Roles that see every org unit regardless of their scope assignments.
 GLOBAL_READ_ROLES = roles(Role.ADMIN, Role.AUDITOR)
 

@@ -5,9 +5,9 @@ Registered into the one role matrix (accounts.roles) at start-up.
 
 from __future__ import annotations
 
-from conduct.apps.accounts.roles import INTERNAL_ROLES, Role
+from conduct.apps.accounts.roles import INTERNAL_ROLES, Role, roles
 
-PROGRAMME = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER})
+PROGRAMME = roles(Role.ADMIN, Role.COMPLIANCE_OFFICER)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "frameworks.view": INTERNAL_ROLES,
@@ -16,5 +16,5 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "controls.manage": PROGRAMME,
     "assessments.view": INTERNAL_ROLES,  # scoped by the assessment's org unit
     # Liaisons assess their own units (and suppliers owned there); the programme assesses anything.
-    "assessments.manage": PROGRAMME | {Role.LIAISON},
+    "assessments.manage": PROGRAMME | roles(Role.LIAISON),
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
@@ -100,5 +102,5 @@ class GateDecision(models.Model):
         return self.resolution_outcome or self.outcome
 
     @property
-    def reasons(self) -> list[dict[str, object]]:
+    def reasons(self) -> list[dict[str, Any]]:  # stored JSON
         return list(self.result.get("reasons", []))

@@ -86,7 +86,7 @@ def decision_detail_view(request: HttpRequest, decision_id: int) -> HttpResponse
     reasons = []
     for reason in decision.reasons:
         cites = [
-            {"urn": urn, "title": (library.get(urn).title if library and library.get(urn) else "")}
+            {"urn": urn, "title": (req.title if library and (req := library.get(urn)) else "")}
             for urn in reason.get("cites", [])
         ]
         reasons.append({**reason, "cites": cites})

@@ -28,7 +28,7 @@ def open_review_cases(event: GateReviewRequested) -> list[Case]:
                 description="\n".join(r.message for r in event.reasons if r.rule in referral.rules),
                 dimension=event.dimension,
                 queue=referral.to,
-                source=Case.Source.GATE,
+                source=str(Case.Source.GATE),
                 gate_decision=decision,
                 org_unit=decision.org_unit,
             )

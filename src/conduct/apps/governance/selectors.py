@@ -187,10 +187,10 @@ def liaison_network(*, actor: User, today: date | None = None) -> Network:
     all_liaisons: dict[int, list[User]] = {}
     for liaison in liaison_list(actor=actor).filter(user__is_active=True):
         all_liaisons.setdefault(liaison.org_unit_id, []).append(liaison.user)
-    for row in rows.values():
-        row.liaisons = all_liaisons.get(row.unit.pk, [])
-        if not row.liaisons:
-            row.routed_to = route(row.unit)[0]
+    for coverage in rows.values():
+        coverage.liaisons = all_liaisons.get(coverage.unit.pk, [])
+        if not coverage.liaisons:
+            coverage.routed_to = route(coverage.unit)[0]
     items = recommendation_list(actor=actor).exclude(status=Recommendation.Status.CANCELLED)
     every_response: list[float] = []
     for item in items.values("org_unit_id", "status", "due_date", "created_at", "first_response_at"):

@@ -2,7 +2,7 @@
 alerts."""
 
 import io
-from typing import IO, Any
+from typing import IO, Any, get_args
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
@@ -129,8 +129,8 @@ _LIST_FILE = {
                             "format": "binary",
                             "description": "The list file, or a .zip of an OFAC folder",
                         },
-                        "format": {"type": "string", "enum": list(FormatIn.__args__)},
-                        "kind": {"type": "string", "enum": list(ListKindIn.__args__)},
+                        "format": {"type": "string", "enum": list(get_args(FormatIn))},
+                        "kind": {"type": "string", "enum": list(get_args(ListKindIn))},
                     },
                 }
             },

@@ -37,7 +37,7 @@ def register_suppliers(event: SuppliersChanged) -> int:
         party_upsert(
             actor=SYSTEM,
             reference=f"supplier:{supplier.pk}",
-            kind=PartyKind.SUPPLIER,
+            kind=str(PartyKind.SUPPLIER),
             name=supplier.name,
             aliases=list(supplier.aliases),
             country=supplier.country,

@@ -7,18 +7,16 @@ list versions (the lists page, the API); the CLI acts as the operator and needs 
 
 from __future__ import annotations
 
-from conduct.apps.accounts.roles import INTERNAL_ROLES, Role
+from conduct.apps.accounts.roles import INTERNAL_ROLES, Role, roles
 
-REVIEWERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.ANALYST})
-SEARCHERS = frozenset(
-    {Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.COMMITTEE_MEMBER, Role.ANALYST}
-)
-PARTY_WRITERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.ANALYST})
+REVIEWERS = roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.ANALYST)
+SEARCHERS = roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.COMMITTEE_MEMBER, Role.ANALYST)
+PARTY_WRITERS = roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.ANALYST)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "screening.view": INTERNAL_ROLES,  # lists, versions, stored parties, alerts and their history
     "screening.search": SEARCHERS,  # ad-hoc searches of the loaded lists (API, page)
     "screening.review": REVIEWERS,  # confirm, dismiss or escalate an alert
     "screening.parties": PARTY_WRITERS,  # register or update a party to be screened (API)
-    "lists.load": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),  # upload a list version (page, API)
+    "lists.load": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER),  # upload a list version (page, API)
 }

@@ -1,7 +1,7 @@
 """The request and response schemas of screening's JSON API (api.py holds the endpoints)."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from ninja import Field, Schema
 
@@ -16,7 +16,7 @@ FormatIn = Literal[
     "ofac_sdn", "ofac_non_sdn", "un_consolidated", "bis_dpl", "us_csl", "ftm_json", "generic_csv"
 ]
 ListKindIn = Literal["sanctions", "export_control", "forced_labour", "investment", "pep", "custom"]
-assert set(FormatIn.__args__) == set(FORMATS) and set(ListKindIn.__args__) == set(LIST_KINDS)
+assert set(get_args(FormatIn)) == set(FORMATS) and set(get_args(ListKindIn)) == set(LIST_KINDS)
 
 
 class SearchIn(Schema):

@@ -314,7 +314,8 @@ def list_detail_view(request: HttpRequest, list_name: str) -> HttpResponse:
         "diff": diff,
         "can_load": can(actor, "lists.load"),
         "open_alerts": selectors.alert_list(
-            actor=actor, filters=selectors.AlertFilters(status=AlertStatus.OPEN, list_name=watch_list.name)
+            actor=actor,
+            filters=selectors.AlertFilters(status=str(AlertStatus.OPEN), list_name=watch_list.name),
         ).count(),
     }
     return render(request, "screening/list.html", context)

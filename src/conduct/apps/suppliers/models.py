@@ -210,14 +210,14 @@ class Certificate(models.Model):
 
     def status_on(self, today: date, window_days: int) -> str:
         if self.withdrawn_at is not None:
-            return CertificateStatus.WITHDRAWN
+            return str(CertificateStatus.WITHDRAWN)
         if self.valid_until < today:
-            return CertificateStatus.EXPIRED
+            return str(CertificateStatus.EXPIRED)
         if self.valid_from is not None and self.valid_from > today:
-            return CertificateStatus.NOT_YET_VALID
+            return str(CertificateStatus.NOT_YET_VALID)
         if (self.valid_until - today).days <= window_days:
-            return CertificateStatus.EXPIRING
-        return CertificateStatus.VALID
+            return str(CertificateStatus.EXPIRING)
+        return str(CertificateStatus.VALID)
 
     @property
     def status(self) -> str:

@@ -6,11 +6,11 @@ Internal roles read within their org-unit scope; a supplier's portal users hold 
 
 from __future__ import annotations
 
-from conduct.apps.accounts.roles import INTERNAL_ROLES, Role
+from conduct.apps.accounts.roles import INTERNAL_ROLES, Role, roles
 
-MANAGERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON})
-PROGRAMME = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER})
-SUPPLIER = frozenset({Role.SUPPLIER})
+MANAGERS = roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON)
+PROGRAMME = roles(Role.ADMIN, Role.COMPLIANCE_OFFICER)
+SUPPLIER = roles(Role.SUPPLIER)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "suppliers.view": INTERNAL_ROLES,  # the internal pages and every internal field (risk, screening)

@@ -6,6 +6,8 @@ decision = pack.evaluate("sales_deal", subject, screener=my_screener, today=date
 decision.outcome, decision.to_dict()
 """
 
+from conduct.core.thresholds import ALERT_THRESHOLD, STRONG_THRESHOLD
+
 from ._decision import (
     DEFAULT_QUEUE,
     OUTCOMES,
@@ -22,9 +24,7 @@ from ._loader import load_pack
 from ._pack import ForEach, PolicyPack, Rule
 from ._reference import DEFAULT_DATA_DIR, ReferenceData, load_reference_data
 from ._screening import (
-    ALERT_THRESHOLD,
     BLOCKING_LIST_KINDS,
-    STRONG_THRESHOLD,
     BatchScreener,
     NullScreener,
     ScreenedName,

@@ -15,8 +15,6 @@ from conduct.core.screening._countries import country_code
 from conduct.core.screening._index import NameIndex
 from conduct.core.screening._normalize import NameToken, NormalizedName, analyse_name, normalize_name
 from conduct.core.screening._scoring import (
-    ALERT_THRESHOLD,
-    STRONG_THRESHOLD,
     Adjustment,
     Explanation,
     score_pair,
@@ -25,6 +23,7 @@ from conduct.core.screening._scoring import (
 from conduct.core.screening._screener import Match, Query, Screener
 from conduct.core.screening.formats import FORMATS, ListFormatError, ParsedList, detect_format, read_list
 from conduct.core.screening.model import ENTITY_TYPES, LIST_KINDS, NAME_KINDS, EntryName, ListEntry
+from conduct.core.thresholds import ALERT_THRESHOLD, STRONG_THRESHOLD
 
 __all__ = [
     "ALERT_THRESHOLD",

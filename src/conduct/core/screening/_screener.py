@@ -12,7 +12,6 @@ from conduct.core.screening._countries import country_code
 from conduct.core.screening._index import NameIndex
 from conduct.core.screening._normalize import NormalizedName, analyse_name
 from conduct.core.screening._scoring import (
-    ALERT_THRESHOLD,
     Adjustment,
     Explanation,
     birth_date_adjustment,
@@ -24,6 +23,7 @@ from conduct.core.screening._scoring import (
 )
 from conduct.core.screening.formats._common import parse_dates
 from conduct.core.screening.model import ENTITY_TYPES, ListEntry
+from conduct.core.thresholds import ALERT_THRESHOLD
 
 CANDIDATES = 160  # names the index proposes per query
 SCORED = 10  # of those, names scored in full: the best by the index's part overlap and by token-set ratio

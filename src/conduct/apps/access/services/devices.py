@@ -133,7 +133,7 @@ def _read_rows(text: str) -> tuple[list[DeviceSpec], dict[str, str]]:
                 "name": values["customer"]
             }
             continue
-        spec = DeviceSpec(**{**values, "customer": customer})
+        spec = DeviceSpec(customer=customer, **{k: v for k, v in values.items() if k != "customer"})
         for field, message in _check(spec).items():
             errors[f"line {line}.{field}"] = message
         if spec.serial in seen or Device.objects.filter(serial=spec.serial).exists():

@@ -216,7 +216,7 @@ def access_events_record(
     *,
     actor: Actor,
     rows: Iterable[object],
-    source: str = AccessEvent.Source.IMPORT,
+    source: str = str(AccessEvent.Source.IMPORT),
     device: Device | None = None,
 ) -> Reconciliation:
     """Record and reconcile reported access events, all or none: any row error refuses them all (each error

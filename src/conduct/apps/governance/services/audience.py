@@ -29,7 +29,7 @@ class CaseSpec:
     title: str
     dimension: str
     queue: str
-    source: str = Case.Source.MANUAL
+    source: str = str(Case.Source.MANUAL)
     description: str = ""
     gate_decision: Any = None
     org_unit: OrgUnit | None = None

@@ -49,7 +49,7 @@ def case_open(
     title: str,
     dimension: str,
     queue: str,
-    source: str = Case.Source.MANUAL,
+    source: str = str(Case.Source.MANUAL),
     description: str = "",
     gate_decision: Any = None,
     org_unit: OrgUnit | None = None,
@@ -130,7 +130,7 @@ def _new_case(spec: CaseSpec, audience: CaseAudience, opened_by: str, now: datet
         queue = OFFICERS_QUEUE
     subject_type, subject_ref = spec.subject_type, spec.subject_ref
     if spec.gate_decision is not None and not subject_type:
-        subject_type = Case.SubjectType.GATE_DECISION
+        subject_type = str(Case.SubjectType.GATE_DECISION)
         subject_ref = spec.gate_decision.reference or f"decision {spec.gate_decision.pk}"
     return Case(
         title=spec.title.strip(),
@@ -172,14 +172,14 @@ def _announce(case: Case, what: str) -> None:
         voters = [m.user for m in voting_seats(case) if m.user_id not in conflicted]
         notify(
             users=voters,
-            kind=Notification.Kind.VOTE_NEEDED,
+            kind=str(Notification.Kind.VOTE_NEEDED),
             text=f"Case {case.pk} {what}: {case.title}",
             link=case_link(case),
         )
     else:
         notify(
             users=officers_for(case.org_unit),
-            kind=Notification.Kind.ASSIGNMENT,
+            kind=str(Notification.Kind.ASSIGNMENT),
             text=f"Case {case.pk} is in the compliance officers' queue: {case.title}",
             link=case_link(case),
         )
@@ -192,14 +192,14 @@ def _announce_new(cases: Sequence[Case], audience: CaseAudience) -> None:
         notices=[
             Notice(
                 audience.voters.get(case.committee_id, []),
-                Notification.Kind.VOTE_NEEDED,
+                str(Notification.Kind.VOTE_NEEDED),
                 f"Case {case.pk} needs your vote: {case.title}",
                 case_link(case),
             )
             if case.committee_id is not None
             else Notice(
                 audience.officers[case.org_unit_id],
-                Notification.Kind.ASSIGNMENT,
+                str(Notification.Kind.ASSIGNMENT),
                 f"Case {case.pk} is in the compliance officers' queue: {case.title}",
                 case_link(case),
             )
@@ -222,7 +222,7 @@ def case_create(
     due_days: int = 14,
     subject_type: str = "",
     subject_ref: str = "",
-    source: str = Case.Source.MANUAL,
+    source: str = str(Case.Source.MANUAL),
 ) -> Case:
     """Open a case by hand (officers and administrators)."""
     authorize(actor, "cases.open", unit=org_unit)
@@ -292,10 +292,10 @@ def case_update(
 
 # status -> statuses it may move to by hand ("decided" is reached only by a decision)
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Case.Status.OPEN: (Case.Status.UNDER_REVIEW, Case.Status.CLOSED),
-    Case.Status.UNDER_REVIEW: (Case.Status.OPEN, Case.Status.CLOSED),
-    Case.Status.DECIDED: (Case.Status.CLOSED, Case.Status.OPEN),
-    Case.Status.CLOSED: (Case.Status.OPEN,),
+    str(Case.Status.OPEN): (str(Case.Status.UNDER_REVIEW), str(Case.Status.CLOSED)),
+    str(Case.Status.UNDER_REVIEW): (str(Case.Status.OPEN), str(Case.Status.CLOSED)),
+    str(Case.Status.DECIDED): (str(Case.Status.CLOSED), str(Case.Status.OPEN)),
+    str(Case.Status.CLOSED): (str(Case.Status.OPEN),),
 }
 
 

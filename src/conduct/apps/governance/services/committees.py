@@ -45,7 +45,7 @@ def committee_create(
     mandate: str,
     description: str = "",
     quorum_ratio: Any = "0.50",
-    majority: str = Committee.Majority.SIMPLE,
+    majority: str = str(Committee.Majority.SIMPLE),
     chair_breaks_ties: bool = True,
 ) -> Committee:
     actor = actor or SYSTEM  # a caller not yet passing a SystemActor: the ledger names it "system", as before
@@ -135,7 +135,7 @@ def committee_member_add(
     actor: Actor,
     committee: Committee,
     user: User,
-    role: str = CommitteeMember.Role.MEMBER,
+    role: str = str(CommitteeMember.Role.MEMBER),
     term_start: date | None = None,
     term_end: date | None = None,
 ) -> CommitteeMember:

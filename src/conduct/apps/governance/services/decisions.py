@@ -46,10 +46,10 @@ from conduct.events.governance import GateReviewDecided
 
 # Days a liaison has to meet a condition of a decision.
 CONDITION_DUE_DAYS = 30
-GATE_OUTCOME = {
-    DecisionOutcome.APPROVE: "allow",
-    DecisionOutcome.APPROVE_WITH_CONDITIONS: "allow",
-    DecisionOutcome.REJECT: "deny",
+GATE_OUTCOME: dict[str, str] = {
+    str(DecisionOutcome.APPROVE): "allow",
+    str(DecisionOutcome.APPROVE_WITH_CONDITIONS): "allow",
+    str(DecisionOutcome.REJECT): "deny",
 }
 
 
@@ -181,7 +181,7 @@ def evaluate(*, actor: Actor, case: Case) -> tuple[rules.Tally | None, CaseDecis
         outcome=str(tally.outcome),
         rationale="\n".join(lines),
         conditions=list(tally.conditions),
-        method=CaseDecision.Method.COMMITTEE_VOTE,
+        method=str(CaseDecision.Method.COMMITTEE_VOTE),
         binding=case.committee.is_binding,
         tally=summary,  # type: ignore[union-attr]
         dissent=[
@@ -230,7 +230,7 @@ def case_decide(
         outcome=outcome,
         rationale=rationale,
         conditions=kept,
-        method=CaseDecision.Method.OFFICER,
+        method=str(CaseDecision.Method.OFFICER),
         binding=True,
         tally={},
         dissent=[],
@@ -324,15 +324,15 @@ def _conditions_to_recommendations(
     unit = _unit_for(case)
     if decision.binding:
         kind, source = (
-            Recommendation.Kind.CONDITION,
+            str(Recommendation.Kind.CONDITION),
             (
-                Recommendation.Source.OFFICER
+                str(Recommendation.Source.OFFICER)
                 if decision.method == CaseDecision.Method.OFFICER
-                else Recommendation.Source.COMMITTEE_DECISION
+                else str(Recommendation.Source.COMMITTEE_DECISION)
             ),
         )
     else:
-        kind, source = Recommendation.Kind.RECOMMENDATION, Recommendation.Source.ADVISORY_OPINION
+        kind, source = str(Recommendation.Kind.RECOMMENDATION), str(Recommendation.Source.ADVISORY_OPINION)
     due = timezone.localdate() + timedelta(days=CONDITION_DUE_DAYS)
     for text in conditions:
         recommendation_record(
@@ -377,7 +377,7 @@ def _announce_decision(case: Case, decision: CaseDecision) -> None:
         what += f": the {gate.get_gate_display().lower()} may {may}"  # type: ignore[union-attr]
     notify(
         users=users,
-        kind=Notification.Kind.DECISION,
+        kind=str(Notification.Kind.DECISION),
         text=f"Case {case.pk} was decided ({what}): {case.title}",
         link=case_link(case),
     )

@@ -89,7 +89,7 @@ def _check_document(filename: str, content: bytes, errors: dict[str, str]) -> tu
 
 @transaction.atomic
 def case_document_add(
-    *, actor: User, case: Case, filename: str, content: bytes, kind: str = DocumentKind.EVIDENCE
+    *, actor: User, case: Case, filename: str, content: bytes, kind: str = str(DocumentKind.EVIDENCE)
 ) -> CaseDocument:
     """Attach a document (PDF, image, office file or text, at most 10 MiB, its content matching its type)."""
     require_participant(actor, case)

@@ -39,8 +39,8 @@ def recommendation_record(
     org_unit: OrgUnit,
     due_date: date,
     description: str = "",
-    kind: str = Recommendation.Kind.RECOMMENDATION,
-    source: str = Recommendation.Source.OFFICER,
+    kind: str = str(Recommendation.Kind.RECOMMENDATION),
+    source: str = str(Recommendation.Source.OFFICER),
     case: Case | None = None,
     decision: CaseDecision | None = None,
 ) -> Recommendation:
@@ -97,7 +97,7 @@ def _announce_new(
         via = "" if routed_unit == org_unit else f" (routed from {org_unit.name}, which has no liaison)"
         notify(
             users=liaisons,
-            kind=Notification.Kind.ASSIGNMENT,
+            kind=str(Notification.Kind.ASSIGNMENT),
             text=(
                 f"New {item.get_kind_display().lower()} for {org_unit.name}{via}, "
                 f"due {item.due_date}: {item.title}"
@@ -107,7 +107,7 @@ def _announce_new(
     else:
         notify(
             users=officers_for(org_unit),
-            kind=Notification.Kind.ASSIGNMENT,
+            kind=str(Notification.Kind.ASSIGNMENT),
             text=(
                 f"No liaison in {org_unit.name} or above it to route this to, "
                 f"due {item.due_date}: {item.title}"
@@ -124,8 +124,8 @@ def recommendation_create(
     org_unit: OrgUnit,
     due_date: date,
     description: str = "",
-    kind: str = Recommendation.Kind.RECOMMENDATION,
-    source: str = Recommendation.Source.OFFICER,
+    kind: str = str(Recommendation.Kind.RECOMMENDATION),
+    source: str = str(Recommendation.Source.OFFICER),
     case: Case | None = None,
 ) -> Recommendation:
     """An officer records a recommendation (from an audit, an advisory opinion, a review) or a task."""
@@ -145,15 +145,21 @@ def recommendation_create(
 
 
 # status -> where a liaison may move it; officers may also cancel and reopen
-LIAISON_MOVES = {
-    Recommendation.Status.OPEN: (Recommendation.Status.IN_PROGRESS, Recommendation.Status.DONE),
-    Recommendation.Status.IN_PROGRESS: (Recommendation.Status.DONE,),
+LIAISON_MOVES: dict[str, tuple[str, ...]] = {
+    str(Recommendation.Status.OPEN): (
+        str(Recommendation.Status.IN_PROGRESS),
+        str(Recommendation.Status.DONE),
+    ),
+    str(Recommendation.Status.IN_PROGRESS): (str(Recommendation.Status.DONE),),
 }
-OFFICER_MOVES = {
-    Recommendation.Status.OPEN: (Recommendation.Status.CANCELLED,),
-    Recommendation.Status.IN_PROGRESS: (Recommendation.Status.CANCELLED, Recommendation.Status.OPEN),
-    Recommendation.Status.DONE: (Recommendation.Status.IN_PROGRESS,),
-    Recommendation.Status.CANCELLED: (Recommendation.Status.OPEN,),
+OFFICER_MOVES: dict[str, tuple[str, ...]] = {
+    str(Recommendation.Status.OPEN): (str(Recommendation.Status.CANCELLED),),
+    str(Recommendation.Status.IN_PROGRESS): (
+        str(Recommendation.Status.CANCELLED),
+        str(Recommendation.Status.OPEN),
+    ),
+    str(Recommendation.Status.DONE): (str(Recommendation.Status.IN_PROGRESS),),
+    str(Recommendation.Status.CANCELLED): (str(Recommendation.Status.OPEN),),
 }
 
 
@@ -270,7 +276,7 @@ def recommendation_escalate_overdue(
         text = f"Overdue by {days} day{'s' if days != 1 else ''} in {item.org_unit.name}: {item.title}"
         notify(
             users=[*officers, *item.assignees.all()],
-            kind=Notification.Kind.OVERDUE,
+            kind=str(Notification.Kind.OVERDUE),
             text=text,
             link=recommendation_link(item.pk),
         )
@@ -307,7 +313,7 @@ def _remind_items(actor: Actor, day: date, horizon: date, now: datetime) -> int:
         item.save(update_fields=["reminded_at"])
         notify(
             users=list(item.assignees.all()) or officers_for(item.org_unit),
-            kind=Notification.Kind.DEADLINE,
+            kind=str(Notification.Kind.DEADLINE),
             text=f"Due {item.due_date}: {item.title}",
             link=recommendation_link(item.pk),
         )
@@ -346,7 +352,7 @@ def _remind_cases(actor: Actor, day: date, horizon: date, now: datetime) -> int:
             users = officers_for(case.org_unit)
         notify(
             users=users,
-            kind=Notification.Kind.DEADLINE,
+            kind=str(Notification.Kind.DEADLINE),
             text=f"Case {case.pk} is due {timezone.localtime(case.due_at):%Y-%m-%d}: {case.title}",  # type: ignore[arg-type]
             link=case_link(case),
         )

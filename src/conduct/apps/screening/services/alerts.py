@@ -69,7 +69,11 @@ def alert_review(*, actor: Actor, alert: Alert, decision: str, reason: str = "")
     locked.save()
     confirmed = decision == "confirm"
     history_add(
-        locked, ReviewAction.CONFIRMED if confirmed else ReviewAction.DISMISSED, before, actor, reason
+        locked,
+        str(ReviewAction.CONFIRMED) if confirmed else str(ReviewAction.DISMISSED),
+        before,
+        actor,
+        reason,
     )
     action = LedgerAction.ALERT_CONFIRM if confirmed else LedgerAction.ALERT_DISMISS
     ledger_alert(locked, action, actor, reason=reason, previous_status=before)
@@ -107,6 +111,6 @@ def _escalate(actor: Actor, alert: Alert, reason: str) -> Alert:
     alert.case = case
     alert.updated_at = timezone.now()
     alert.save(update_fields=["case", "updated_at"])
-    history_add(alert, ReviewAction.ESCALATED, alert.status, actor, f"Case {case.pk}: {reason}")
+    history_add(alert, str(ReviewAction.ESCALATED), alert.status, actor, f"Case {case.pk}: {reason}")
     ledger_alert(alert, LedgerAction.ALERT_ESCALATE, actor, reason=reason, case=case.pk)
     return alert

@@ -141,7 +141,7 @@ def _reviews_for_many(names: Sequence[tuple[str, str | None]]) -> dict[tuple[str
         parts, params = [], []
         for index, (name, country) in enumerate(batch):
             part = _REVIEWS_SQL.format(index)  # the index is an int this loop made, never input
-            params += [AlertStatus.CONFIRMED.value, AlertStatus.DISMISSED.value, name]
+            params += [str(AlertStatus.CONFIRMED), str(AlertStatus.DISMISSED), name]
             if country:
                 part += " AND p.country IN (%s, '')"
                 params.append(country)

@@ -11,6 +11,7 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -69,7 +70,7 @@ def file_sha256(path: Path) -> str:
         if path.is_dir():
             digest.update(item.name.encode() + b"\x00")
         with item.open("rb") as handle:
-            for chunk in iter(lambda h=handle: h.read(1 << 20), b""):
+            for chunk in iter(partial(handle.read, 1 << 20), b""):
                 digest.update(chunk)
     return digest.hexdigest()
 
@@ -170,9 +171,9 @@ def _store(
         source_date=parsed.source_date or "",
         entry_count=len(rows),
         name_count=names,
-        added_count=counts[EntryChange.ADDED],
-        changed_count=counts[EntryChange.CHANGED],
-        unchanged_count=counts[EntryChange.UNCHANGED],
+        added_count=counts[str(EntryChange.ADDED)],
+        changed_count=counts[str(EntryChange.CHANGED)],
+        unchanged_count=counts[str(EntryChange.UNCHANGED)],
         removed_count=len(removed),
         removed=removed,
         notes=list(parsed.notes),
@@ -235,7 +236,11 @@ def _entry_rows(
 ) -> tuple[list[WatchListEntry], dict[str, int], int]:
     """The version's entry rows (unsaved), how many were added, changed and unchanged, and the names count."""
     rows: list[WatchListEntry] = []
-    counts = {EntryChange.ADDED: 0, EntryChange.CHANGED: 0, EntryChange.UNCHANGED: 0}
+    counts: dict[str, int] = {
+        str(EntryChange.ADDED): 0,
+        str(EntryChange.CHANGED): 0,
+        str(EntryChange.UNCHANGED): 0,
+    }
     names = 0
     seen: set[str] = set()
     for entry in parsed.entries:
@@ -250,11 +255,11 @@ def _entry_rows(
         digest = content_hash(fields)
         previous_hash = before.get(entry.source_id)
         change = (
-            EntryChange.ADDED
+            str(EntryChange.ADDED)
             if previous_hash is None
-            else EntryChange.UNCHANGED
+            else str(EntryChange.UNCHANGED)
             if previous_hash == digest
-            else EntryChange.CHANGED
+            else str(EntryChange.CHANGED)
         )
         counts[change] += 1
         names += len(entry.names)

@@ -190,7 +190,9 @@ def _alert_open(actor: Actor, party: ScreenedParty, screened_name: str, listed: 
     )
     _fill(alert, party, screened_name, listed)
     alert.save()
-    history_add(alert, ReviewAction.OPENED, "", actor, f"{alert.strength} match, score {alert.score:.2f}")
+    history_add(
+        alert, str(ReviewAction.OPENED), "", actor, f"{alert.strength} match, score {alert.score:.2f}"
+    )
     ledger_alert(alert, LedgerAction.ALERT_OPEN, actor)
     return alert
 
@@ -219,13 +221,19 @@ def _alert_refresh(
         )
         alert.status = AlertStatus.OPEN
         alert.save()
-        history_add(alert, ReviewAction.REOPENED, AlertStatus.DISMISSED, actor, f"Dismissal reopened: {why}.")
+        history_add(
+            alert,
+            str(ReviewAction.REOPENED),
+            str(AlertStatus.DISMISSED),
+            actor,
+            f"Dismissal reopened: {why}.",
+        )
         ledger_alert(alert, LedgerAction.ALERT_REOPEN, actor, reason=why)
         outcome.reopened.append(alert)
     elif alert.status == AlertStatus.CLOSED:
         alert.status = AlertStatus.OPEN
         alert.save()
-        history_add(alert, ReviewAction.REOPENED, AlertStatus.CLOSED, actor, "Matches again.")
+        history_add(alert, str(ReviewAction.REOPENED), str(AlertStatus.CLOSED), actor, "Matches again.")
         ledger_alert(alert, LedgerAction.ALERT_REOPEN, actor, reason="matches again")
         outcome.reopened.append(alert)
     elif before != after:
@@ -235,7 +243,9 @@ def _alert_refresh(
             note = f"Entry changed in {alert.watch_list.name} version {alert.entry_version.number}."
             if alert.status == AlertStatus.CONFIRMED:
                 note += " The confirmation stands."
-        history_add(alert, ReviewAction.UPDATED, alert.status, actor, note or f"Score now {alert.score:.2f}.")
+        history_add(
+            alert, str(ReviewAction.UPDATED), alert.status, actor, note or f"Score now {alert.score:.2f}."
+        )
         ledger_alert(alert, LedgerAction.ALERT_UPDATE, actor)
         outcome.updated.append(alert)
 
@@ -246,5 +256,5 @@ def close_alert(alert: Alert, *, actor: Actor, reason: str) -> None:
     alert.reason = reason
     alert.updated_at = timezone.now()
     alert.save(update_fields=["status", "reason", "updated_at"])
-    history_add(alert, ReviewAction.CLOSED, before, actor, reason[:1].upper() + reason[1:] + ".")
+    history_add(alert, str(ReviewAction.CLOSED), before, actor, reason[:1].upper() + reason[1:] + ".")
     ledger_alert(alert, LedgerAction.ALERT_CLOSE, actor, reason=reason)

@@ -87,7 +87,7 @@ def supplier_create(
     address: str = "",
     parent_company: Supplier | None = None,
     portal_org: PortalOrganisation | None = None,
-    status: str = SupplierStatus.PROSPECT,
+    status: str = str(SupplierStatus.PROSPECT),
 ) -> Supplier:
     authorize(actor, "suppliers.change", unit=org_unit)
     errors: dict[str, str] = {}
@@ -294,8 +294,8 @@ def _after_decision(status: str, outcome: str) -> str:
     if status == SupplierStatus.SUSPENDED:
         return status
     if status == SupplierStatus.ACTIVE:
-        return SupplierStatus.SUSPENDED if outcome == "deny" else status
-    return SupplierStatus.ACTIVE if outcome == "allow" else SupplierStatus.ONBOARDING
+        return str(SupplierStatus.SUSPENDED) if outcome == "deny" else status
+    return str(SupplierStatus.ACTIVE) if outcome == "allow" else str(SupplierStatus.ONBOARDING)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         lib = framework_library()
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "slug": f.slug,
                 "short_name": f.short_name,
