@@ -48,8 +48,19 @@ def wsgi_in_the_test_transaction() -> Iterator[Any]:
     transaction (Django's test client does the same)."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
+    django_app = get_wsgi_application()
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        # Read the whole body and close the response, as a WSGI server does: a FileResponse's file is then
+        # closed here rather than left to the garbage collector (a ResourceWarning, an error in this suite).
+        result = django_app(environ, start_response)
+        try:
+            return [b"".join(result)]
+        finally:
+            result.close()
+
     try:
-        yield get_wsgi_application()
+        yield app
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)

@@ -207,7 +207,13 @@ class Page(PaginationBase):
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Input, **params: Any) -> dict[str, Any]:
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Any],
+        pagination: Input,
+        request: HttpRequest | None = None,
+        **params: Any,
+    ) -> dict[str, Any]:
         offset, limit = pagination.offset, pagination.limit
         return {
             "items": list(queryset[offset : offset + limit]),

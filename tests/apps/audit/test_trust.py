@@ -359,7 +359,12 @@ def test_a_checkpoint_is_signed_when_the_latest_is_older_than_the_hours_setting(
     from conduct.apps.audit import services
 
     settings.LEDGER_CHECKPOINT_HOURS = 1
-    Checkpoint.objects.update(at=timezone.now() - timedelta(hours=2))
+    # The latest checkpoint, signed two hours ago (a validly signed one: rewriting the `at` of stored
+    # checkpoints would break their signatures, which earlier tests on this database may have made).
+    two_hours_ago = timezone.now() - timedelta(hours=2)
+    with monkeypatch.context() as clock:
+        clock.setattr(timezone, "now", lambda: two_hours_ago)
+        checkpoint_create(actor="test", reason="two hours ago")
     monkeypatch.setattr(services, "_next_hourly_check", 0.0)
     entry = LedgerEntryFactory()
     assert Checkpoint.objects.filter(reason="hourly", seq=entry.seq).exists()
