@@ -112,6 +112,43 @@ def _loc_to_field(loc: list[Any] | tuple[Any, ...]) -> str:
     return text or "body"
 
 
+def _validation_error(exc: ValidationError) -> tuple[int, dict[str, Any]]:
+    """A schema validation failure: 400 bad_json for a body that is not JSON, else 422 with the fields."""
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        field = _loc_to_field(err.get("loc", ()))
+        fields.setdefault(field, str(err.get("msg", "invalid")))
+    if any(str(e.get("type", "")) == "json_invalid" for e in exc.errors):
+        return 400, error_body("bad_json", "The request body is not valid JSON.", fields)
+    return 422, error_body("invalid", "Some fields are not valid.", fields)
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    429: "throttled",
+}
+
+
+def _http_error(exc: HttpError) -> tuple[int, dict[str, Any]]:
+    """ninja's HttpError (a body that is not a JSON object, unparsable JSON, CSRF, ...) in the one shape."""
+    message = str(exc)
+    if isinstance(exc.__cause__, NotAJsonObject):
+        got = _JSON_TYPES.get(str(exc.__cause__), "not an object")
+        return 422, error_body(
+            "invalid",
+            "The request body must be a JSON object.",
+            {"body": f"Expected a JSON object, got {got}."},
+        )
+    if exc.status_code == 400 and "parse" in message.lower():
+        return 400, error_body("bad_json", "The request body is not valid JSON.")
+    if exc.status_code == 403 and "csrf" in message.lower():
+        return 403, error_body("csrf", "CSRF check failed; reload the page or use a token.")
+    return exc.status_code, error_body(_HTTP_CODES.get(exc.status_code, "error"), message)
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     def respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
         return api.create_response(request, body, status=status)
@@ -124,15 +161,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        fields: dict[str, str] = {}
-        for err in exc.errors:
-            field = _loc_to_field(err.get("loc", ()))
-            fields.setdefault(field, str(err.get("msg", "invalid")))
-        if any(str(e.get("type", "")) == "json_invalid" for e in exc.errors):
-            return respond(
-                request, 400, error_body("bad_json", "The request body is not valid JSON.", fields)
-            )
-        return respond(request, 422, error_body("invalid", "Some fields are not valid.", fields))
+        return respond(request, *_validation_error(exc))
 
     @api.exception_handler(AuthenticationError)
     def _unauth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -146,32 +175,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        code = {
-            400: "bad_request",
-            403: "forbidden",
-            404: "not_found",
-            405: "method_not_allowed",
-            429: "throttled",
-        }
-        message = str(exc)
-        if isinstance(exc.__cause__, NotAJsonObject):
-            got = _JSON_TYPES.get(str(exc.__cause__), "not an object")
-            return respond(
-                request,
-                422,
-                error_body(
-                    "invalid",
-                    "The request body must be a JSON object.",
-                    {"body": f"Expected a JSON object, got {got}."},
-                ),
-            )
-        if exc.status_code == 400 and "parse" in message.lower():
-            return respond(request, 400, error_body("bad_json", "The request body is not valid JSON."))
-        if exc.status_code == 403 and "csrf" in message.lower():
-            return respond(
-                request, 403, error_body("csrf", "CSRF check failed; reload the page or use a token.")
-            )
-        return respond(request, exc.status_code, error_body(code.get(exc.status_code, "error"), message))
+        return respond(request, *_http_error(exc))
 
     @api.exception_handler(Http404)
     def _404(request: HttpRequest, exc: Http404) -> HttpResponse:

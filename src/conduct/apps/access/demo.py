@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conduct.apps.access import services
-from conduct.apps.access.models import AccessRequest, Device
+from conduct.apps.access.models import AccessRequest, Device, Grant
 from conduct.apps.accounts import services as accounts
 from conduct.apps.accounts.actors import DEMO
 from conduct.apps.accounts.models import PortalOrganisation, User
@@ -52,17 +52,30 @@ def load_demo_access(spec: dict[str, Any] | None, password: str) -> int:
     created = _users(spec, password)
     if Device.objects.filter(serial=spec["devices"][0]["serial"]).exists():
         return created
+    created += _devices(spec)
+    engineer = User.objects.get(role="support_engineer", username=spec["users"][0]["username"])
+    approver = User.objects.get(username=spec["users"][1]["username"])
+    grant = _requests(spec, engineer, approver)
+    _events(spec, engineer, grant)
+    return created + 2
+
+
+def _devices(spec: dict[str, Any]) -> int:
     customers = {
         name: accounts.portal_org_create(actor=None, name=name, kind=PortalOrganisation.Kind.CUSTOMER)
         for name in spec.get("customers", [])
     }
+    created = 0
     for d in spec["devices"]:
         services.device_register(
             actor=DEMO, spec=services.DeviceSpec(**{**d, "customer": customers[d["customer"]]})
         )
         created += 1
-    engineer = User.objects.get(role="support_engineer", username=spec["users"][0]["username"])
-    approver = User.objects.get(username=spec["users"][1]["username"])
+    return created
+
+
+def _requests(spec: dict[str, Any], engineer: User, approver: User) -> Grant:
+    """The approved request (its first grant is returned) and the one left to expire."""
     ok = spec["approved"]
     request = services.access_request_create(
         actor=engineer,
@@ -91,13 +104,18 @@ def load_demo_access(spec: dict[str, Any] | None, password: str) -> int:
     past = timezone.now() - timedelta(hours=13)
     AccessRequest.objects.filter(pk=stale.pk).update(created_at=past - timedelta(hours=12), answer_by=past)
     services.access_requests_expire(actor=DEMO)
-    now, start = timezone.now(), grants[0].not_before
+    return grants[0]
+
+
+def _events(spec: dict[str, Any], engineer: User, grant: Grant) -> None:
+    """A session under the grant, and (when governance opens its incident case) one access without a grant."""
+    now, start = timezone.now(), grant.not_before
     rows: list[object] = [
         {
-            "device": grants[0].device.serial,
-            "grant_id": grants[0].grant_id,
+            "device": grant.device.serial,
+            "grant_id": grant.grant_id,
             "actor": f"support:{engineer.username}",
-            "scope": grants[0].scopes[0],
+            "scope": grant.scopes[0],
             "started_at": start.isoformat(),
             "ended_at": (start + timedelta(minutes=10)).isoformat(),
         }
@@ -113,4 +131,3 @@ def load_demo_access(spec: dict[str, Any] | None, password: str) -> int:
             }
         )
     services.access_events_record(actor=DEMO, rows=rows)
-    return created + 2

@@ -161,47 +161,65 @@ def ledger_append_many(*, actor: Any, items: Sequence[LedgerItem]) -> list[Ledge
             row = cursor.fetchone()
         if row is None:
             raise LedgerHead.DoesNotExist("The ledger head is missing: run the migrations.")
-        seq, prev_hash = int(row[0]), str(row[1])
-        start_seq = seq
-        at = timezone.now()
-        label = actor_label(actor)
-        entries = []
-        for item, state in zip(items, states, strict=True):
-            seq += 1
-            record = core_ledger.LedgerRecord(
-                seq=seq,
-                at=at,
-                actor=label,
-                action=item.action,
-                object_type=item.object_type,
-                object_id=str(item.object_id),
-                summary=_jsonable(item.summary or {}),
-                prev_hash=prev_hash,
-                hash="",
-                state=state,
-            )
-            prev_hash = core_ledger.compute_hash(record)
-            entries.append(
-                LedgerEntry(
-                    seq=record.seq,
-                    at=record.at,
-                    actor=record.actor,
-                    action=record.action,
-                    object_type=record.object_type,
-                    object_id=record.object_id,
-                    summary=record.summary,
-                    prev_hash=record.prev_hash,
-                    hash=prev_hash,
-                    state=state or "",
-                )
-            )
+        start_seq, head_hash = int(row[0]), str(row[1])
+        entries = _build_entries(
+            items, states, actor=actor, after_seq=start_seq, after_hash=head_hash, at=timezone.now()
+        )
+        seq, head_hash = entries[-1].seq, entries[-1].hash
         for start in range(0, len(entries), 500):  # well under every backend's limit on parameters
             _insert_entries(entries[start : start + 500])
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_ledgerhead SET seq = %s, hash = %s WHERE id = 1", [seq, prev_hash])
+            cursor.execute("UPDATE audit_ledgerhead SET seq = %s, hash = %s WHERE id = 1", [seq, head_hash])
         reason = _checkpoint_due(start_seq, seq)
         if reason:
-            _sign(seq=seq, head_hash=prev_hash, reason=reason)
+            _sign(seq=seq, head_hash=head_hash, reason=reason)
+    return entries
+
+
+def _build_entries(
+    items: Sequence[LedgerItem],
+    states: Sequence[str | None],
+    *,
+    actor: Any,
+    after_seq: int,
+    after_hash: str,
+    at: datetime,
+) -> list[LedgerEntry]:
+    """The unsaved entries for `items`, chained on from the head (`after_seq`, `after_hash`), all at `at`.
+
+    Called once per batch (not per item): the loop stays inline on the write path."""
+    seq, prev_hash = after_seq, after_hash
+    label = actor_label(actor)
+    entries = []
+    for item, state in zip(items, states, strict=True):
+        seq += 1
+        record = core_ledger.LedgerRecord(
+            seq=seq,
+            at=at,
+            actor=label,
+            action=item.action,
+            object_type=item.object_type,
+            object_id=str(item.object_id),
+            summary=_jsonable(item.summary or {}),
+            prev_hash=prev_hash,
+            hash="",
+            state=state,
+        )
+        prev_hash = core_ledger.compute_hash(record)
+        entries.append(
+            LedgerEntry(
+                seq=record.seq,
+                at=record.at,
+                actor=record.actor,
+                action=record.action,
+                object_type=record.object_type,
+                object_id=record.object_id,
+                summary=record.summary,
+                prev_hash=record.prev_hash,
+                hash=prev_hash,
+                state=state or "",
+            )
+        )
     return entries
 
 

@@ -47,6 +47,20 @@ def _check_hours(hours: int, errors: dict[str, str], *, most: int = MAX_HOURS) -
         errors["hours"] = _("Hours must be a whole number from 1 to %(most)d.") % {"most": most}
 
 
+def _check_devices(serials: Sequence[str], errors: dict[str, str]) -> tuple[list[str], list[Device]]:
+    """The serials asked for (stripped, once each) and their devices: all must exist, of one customer."""
+    wanted = list(dict.fromkeys(s.strip() for s in serials if s.strip()))
+    devices = list(Device.objects.filter(serial__in=wanted).select_related("customer"))
+    missing = sorted(set(wanted) - {d.serial for d in devices})
+    if not wanted:
+        errors["devices"] = _("Name at least one device.")
+    elif missing:
+        errors["devices"] = _("No device with serial %(serials)s.") % {"serials": ", ".join(missing)}
+    elif len({d.customer_id for d in devices}) > 1:
+        errors["devices"] = _("All devices of one request must belong to one customer.")
+    return wanted, devices
+
+
 @transaction.atomic
 def access_request_create(
     *,
@@ -62,15 +76,7 @@ def access_request_create(
     authorize(actor, "access.request")
     engineer = person(actor, _("request device access"))
     errors: dict[str, str] = {}
-    wanted = list(dict.fromkeys(s.strip() for s in serials if s.strip()))
-    devices = list(Device.objects.filter(serial__in=wanted).select_related("customer"))
-    missing = sorted(set(wanted) - {d.serial for d in devices})
-    if not wanted:
-        errors["devices"] = _("Name at least one device.")
-    elif missing:
-        errors["devices"] = _("No device with serial %(serials)s.") % {"serials": ", ".join(missing)}
-    elif len({d.customer_id for d in devices}) > 1:
-        errors["devices"] = _("All devices of one request must belong to one customer.")
+    wanted, devices = _check_devices(serials, errors)
     chosen = _check_scopes(scopes, errors)
     _check_hours(hours, errors)
     if not reason.strip():

@@ -41,8 +41,20 @@ class Command(BaseCommand):
 
 @transaction.atomic
 def load_demo(spec: dict[str, Any]) -> int:
+    created = _load_units(spec["units"])
+    created += _load_users(spec["users"], spec["password"])
+    created += _load_liaisons(spec.get("liaisons", {}))
+    created += _load_committees(spec.get("committees", []))
+    created += load_demo_suppliers(spec.get("supply_chain"))
+    created += load_demo_risks(spec)
+    created += load_demo_screening(spec.get("screening"))
+    created += load_demo_access(spec.get("access"), spec["password"])
+    return created
+
+
+def _load_units(units: list[dict[str, Any]]) -> int:
     created = 0
-    for unit in spec["units"]:
+    for unit in units:
         if OrgUnit.objects.filter(code=unit["code"]).exists():
             continue
         parent = OrgUnit.objects.get(code=unit["parent"]) if unit.get("parent") else None
@@ -55,7 +67,12 @@ def load_demo(spec: dict[str, Any]) -> int:
             parent=parent,
         )
         created += 1
-    for u in spec["users"]:
+    return created
+
+
+def _load_users(users: list[dict[str, Any]], password: str) -> int:
+    created = 0
+    for u in users:
         if User.objects.filter(username=u["username"]).exists():
             continue
         units = list(OrgUnit.objects.filter(code__in=u.get("units", [])))
@@ -64,7 +81,7 @@ def load_demo(spec: dict[str, Any]) -> int:
             actor=DEMO,
             username=u["username"],
             role=u["role"],
-            password=spec["password"],
+            password=password,
             first_name=u.get("first_name", ""),
             last_name=u.get("last_name", ""),
             email=f"{u['username']}@demo.conduct.invalid",
@@ -73,14 +90,24 @@ def load_demo(spec: dict[str, Any]) -> int:
             portal_org=org,
         )
         created += 1
-    for code, usernames in spec.get("liaisons", {}).items():
+    return created
+
+
+def _load_liaisons(liaisons: dict[str, list[str]]) -> int:
+    created = 0
+    for code, usernames in liaisons.items():
         unit = OrgUnit.objects.get(code=code)
         for username in usernames:
             user = User.objects.get(username=username)
             if not Liaison.objects.filter(user=user, org_unit=unit).exists():
                 accounts.liaison_assign(actor=DEMO, user=user, unit=unit, is_primary=True)
                 created += 1
-    for c in spec.get("committees", []):
+    return created
+
+
+def _load_committees(committees: list[dict[str, Any]]) -> int:
+    created = 0
+    for c in committees:
         committee = Committee.objects.filter(slug=c["slug"]).first()
         if committee is None:
             committee = governance.committee_create(
@@ -96,8 +123,4 @@ def load_demo(spec: dict[str, Any]) -> int:
             if not CommitteeMember.objects.filter(committee=committee, user=user).exists():
                 governance.committee_member_add(actor=DEMO, committee=committee, user=user, role=m["role"])
                 created += 1
-    created += load_demo_suppliers(spec.get("supply_chain"))
-    created += load_demo_risks(spec)
-    created += load_demo_screening(spec.get("screening"))
-    created += load_demo_access(spec.get("access"), spec["password"])
     return created

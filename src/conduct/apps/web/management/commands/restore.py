@@ -42,30 +42,7 @@ class Command(BaseCommand):
             )
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
-            try:
-                with tarfile.open(archive, "r:gz") as tar:
-                    tar.extractall(tmp, filter="data")
-            except (tarfile.TarError, OSError, EOFError) as exc:
-                raise CommandError(f"{archive}: not a Conduct backup archive ({exc})") from None
-            manifest_path = tmp / "manifest.json"
-            if not manifest_path.is_file():
-                raise CommandError(f"{archive}: no manifest.json; not made by conduct backup")
-            try:
-                manifest = json.loads(manifest_path.read_text())
-            except json.JSONDecodeError as exc:
-                raise CommandError(f"{archive}: manifest.json is not JSON ({exc})") from None
-            if manifest.get("format") != "conduct-backup/1":
-                raise CommandError(f"{archive}: unknown backup format {manifest.get('format')!r}")
-            restored_db = tmp / manifest.get("database", "conduct.sqlite3")
-            check = sqlite3.connect(restored_db)
-            try:
-                ok = check.execute("PRAGMA integrity_check").fetchone()[0]
-            except sqlite3.DatabaseError as exc:
-                raise CommandError(f"{archive}: the database in the archive is damaged ({exc})") from None
-            finally:
-                check.close()
-            if ok != "ok":
-                raise CommandError(f"{archive}: the database in the archive fails its integrity check: {ok}")
+            manifest, restored_db = _unpack(archive, tmp)
             if db_path.exists() and not opts["force"] and _has_data(db_path):
                 raise CommandError(f"{db_path} already holds data; pass --force to replace it")
             connection.close()
@@ -73,23 +50,7 @@ class Command(BaseCommand):
                 Path(f"{db_path}{suffix}").unlink(missing_ok=True)
             shutil.copy2(restored_db, db_path)
             without_keys = bool(manifest.get("without_keys"))
-            for item in HOME_ITEMS:
-                source = tmp / "home" / item
-                if not source.exists():
-                    continue
-                target = home / item
-                if without_keys and item == "keys" and target.is_dir():
-                    # The archive has no private key: keep the one in place, put back the rest.
-                    shutil.copytree(source, target, dirs_exist_ok=True)
-                    continue
-                if target.is_dir():
-                    shutil.rmtree(target)
-                elif target.exists():
-                    target.unlink()
-                if source.is_dir():
-                    shutil.copytree(source, target)
-                else:
-                    shutil.copy2(source, target)
+            _put_back_home(tmp / "home", home, without_keys=without_keys)
         self.stdout.write(
             f"Restored {archive} (made {manifest.get('created_at')}). Run `conduct audit verify` to check it."
         )
@@ -101,6 +62,56 @@ class Command(BaseCommand):
                     + ", ".join(str(home / item) for item in missing)
                     + " from your safe copy before starting Conduct (docs/operations.md)."
                 )
+
+
+def _unpack(archive: Path, tmp: Path) -> tuple[dict[str, Any], Path]:
+    """Extract `archive` into `tmp` and check it: its manifest and the path of its sound database."""
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            tar.extractall(tmp, filter="data")
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise CommandError(f"{archive}: not a Conduct backup archive ({exc})") from None
+    manifest_path = tmp / "manifest.json"
+    if not manifest_path.is_file():
+        raise CommandError(f"{archive}: no manifest.json; not made by conduct backup")
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except json.JSONDecodeError as exc:
+        raise CommandError(f"{archive}: manifest.json is not JSON ({exc})") from None
+    if manifest.get("format") != "conduct-backup/1":
+        raise CommandError(f"{archive}: unknown backup format {manifest.get('format')!r}")
+    restored_db = tmp / manifest.get("database", "conduct.sqlite3")
+    check = sqlite3.connect(restored_db)
+    try:
+        ok = check.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise CommandError(f"{archive}: the database in the archive is damaged ({exc})") from None
+    finally:
+        check.close()
+    if ok != "ok":
+        raise CommandError(f"{archive}: the database in the archive fails its integrity check: {ok}")
+    return manifest, restored_db
+
+
+def _put_back_home(source_home: Path, home: Path, *, without_keys: bool) -> None:
+    """Replace each CONDUCT_HOME item the archive holds (keeping the private key a keyless backup lacks)."""
+    for item in HOME_ITEMS:
+        source = source_home / item
+        if not source.exists():
+            continue
+        target = home / item
+        if without_keys and item == "keys" and target.is_dir():
+            # The archive has no private key: keep the one in place, put back the rest.
+            shutil.copytree(source, target, dirs_exist_ok=True)
+            continue
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy2(source, target)
 
 
 def _has_data(db_path: Path) -> bool:
