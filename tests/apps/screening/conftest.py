@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from conduct.events import _bus, handlers, subscribe
-from conduct.events.screening import AlertEscalated
+from conduct.events import _bus
 from tests.conftest import SHARED
 
 WATCHLISTS = SHARED / "data" / "watchlists"
@@ -30,43 +29,10 @@ FLOW_ROWS = {
 }
 
 
-STAND_IN = "tests.screening.open_case_for_alert"
-
-
-def open_case_for_alert(event: AlertEscalated) -> Any:
-    """What governance's handler does: open the case on the officers' queue and return it."""
-    from conduct.apps.governance.models import OFFICERS_QUEUE, Case
-    from conduct.apps.governance.services import case_open
-
-    return case_open(
-        actor=event.actor,
-        title=event.title,
-        description=event.description,
-        dimension=event.dimension,
-        queue=OFFICERS_QUEUE,
-        source=Case.Source.SCREENING,
-        org_unit=event.org_unit,
-        subject_type=Case.SubjectType.SCREENING_ALERT,
-        subject_ref=event.subject_ref,
-    )
-
-
 def unsubscribe(event_type: type[Any], name: str) -> None:
     """Take a handler off the bus again (the bus has no public way: apps never unsubscribe)."""
     with _bus._lock:
         _bus._handlers[event_type] = [(n, h) for n, h in _bus._handlers.get(event_type, []) if n != name]
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _escalations_open_cases() -> Any:
-    """Until governance handles AlertEscalated itself, a stand-in that does what it will do; none once it
-    does."""
-    if handlers(AlertEscalated):
-        yield
-        return
-    subscribe(AlertEscalated, name=STAND_IN)(open_case_for_alert)
-    yield
-    unsubscribe(AlertEscalated, STAND_IN)
 
 
 @pytest.fixture(autouse=True)
