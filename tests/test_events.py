@@ -18,6 +18,7 @@ from conduct.apps.gates.actions import GateAction
 from conduct.apps.gates.models import GateDecision
 from conduct.apps.governance.models import OFFICERS_QUEUE, Case
 from conduct.events import Event, emit, handlers, subscribe
+from conduct.events.access import DeviceInstallersChanged
 from conduct.events.gates import GateReviewRequested, decision_for, gate_decide
 from conduct.events.governance import GateReviewDecided, review_audience
 from conduct.events.incidents import AccessIncidentRaised, GrievanceRaised
@@ -102,6 +103,7 @@ def test_gates_and_governance_register_their_handlers_and_providers() -> None:
     assert handlers(AlertEscalated) == ["governance.open_alert_case"]
     assert handlers(GrievanceRaised) == ["governance.open_grievance_case"]
     assert handlers(AccessIncidentRaised) == ["governance.open_access_incident_case"]
+    assert handlers(DeviceInstallersChanged) == ["screening.register_installers"]
     assert review_audience.registered and decision_for.registered and gate_decide.registered
 
 

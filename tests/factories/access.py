@@ -1,11 +1,15 @@
-"""Device-access rows: customers, their approvers, support engineers and devices. Written directly (no ledger
-entries); requests, grants and events are made through the services under test."""
+"""Device-access rows: customers, their approvers, support engineers, devices, and (for figures that count
+them, such as the transparency report's) requests and access events. Written directly (no ledger entries, no
+grants, no reconciliation); the access tests make requests, grants and events through the services."""
 
 from __future__ import annotations
 
-import factory
+from datetime import timedelta
 
-from conduct.apps.access.models import Device
+import factory
+from django.utils import timezone
+
+from conduct.apps.access.models import AccessEvent, AccessRequest, Device, RequestStatus
 from conduct.apps.accounts.models import PortalOrganisation, User
 
 PASSWORD = "Access-test-2026!"
@@ -54,3 +58,36 @@ class DeviceFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     site = "Test site"
     installer = "Test Integrators Ltd"
+
+
+class AccessRequestFactory(factory.django.DjangoModelFactory):
+    """A request as it stands after its life: pass `status`, `created_at` and (answered) `answered_at`."""
+
+    class Meta:
+        model = AccessRequest
+        skip_postgeneration_save = True
+
+    requested_by = factory.SubFactory(SupportEngineerFactory)
+    customer = factory.SubFactory(CustomerFactory)
+    scopes = factory.LazyFunction(lambda: ["read_logs"])
+    hours = 4
+    reason = "Support ticket"
+    status = RequestStatus.PENDING
+    created_at = factory.LazyFunction(timezone.now)
+    answer_by = factory.LazyAttribute(lambda r: r.created_at + timedelta(hours=12))
+
+
+class AccessEventFactory(factory.django.DjangoModelFactory):
+    """An access session as reconciliation left it (authorised or not), without the grant or case it names."""
+
+    class Meta:
+        model = AccessEvent
+
+    device = factory.SubFactory(DeviceFactory)
+    actor = "support@vendor.example"
+    scope = "read_logs"
+    ended_at = factory.LazyAttribute(lambda e: e.started_at + timedelta(hours=1))
+    source = AccessEvent.Source.IMPORT
+    started_at = factory.LazyFunction(timezone.now)
+    authorised = True
+    reason = "covered by a grant"

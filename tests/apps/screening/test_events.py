@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from conduct.apps.accounts.actors import CLI, SYSTEM
+from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.audit.models import LedgerEntry
-from conduct.apps.screening.handlers import register_suppliers
+from conduct.apps.screening.handlers import register_installers, register_suppliers
 from conduct.apps.screening.models import Alert, AlertStatus, ScreenedParty, WatchList
 from conduct.apps.screening.services import (
     EscalationUnhandled,
@@ -22,7 +23,8 @@ from conduct.apps.screening.services import (
     list_load,
     party_register,
 )
-from conduct.events import _bus, handlers, subscribe
+from conduct.events import _bus, emit, handlers, subscribe
+from conduct.events.access import DeviceInstallersChanged, InstallerParty
 from conduct.events.screening import AlertEscalated, ListVersionLoaded, gate_screener, supplier_screening
 from conduct.events.suppliers import SuppliersChanged
 from tests.apps.screening.conftest import unsubscribe, write_list
@@ -164,6 +166,37 @@ def test_suppliers_changed_without_screening_registers_nothing():
     )
     register_suppliers(SuppliersChanged(actor=SYSTEM, suppliers=(supplier,), reason="update", screen=False))
     assert not ScreenedParty.objects.filter(reference="supplier:9000002").exists()
+
+
+def test_device_installers_are_registered_and_screened_as_integrator_parties(tmp_path):
+    unit = OrgUnitFactory()
+    list_load(actor=CLI, path=write_list(tmp_path, ROWS, "installers.csv"), name="installer_events")
+    event = DeviceInstallersChanged(
+        actor=CLI,
+        installers=(
+            InstallerParty("installer:vantablack-harbour-logistics-ltd", "Vantablack Harbour Logistics Ltd"),
+            InstallerParty("installer:quiet-fitters", "Quiet Fitters", country="GB", org_unit=unit),
+        ),
+        devices=("SN-1", "SN-2"),
+    )
+    assert "screening.register_installers" in handlers(DeviceInstallersChanged)
+    assert register_installers(event) == 2
+    flagged = ScreenedParty.objects.get(reference="installer:vantablack-harbour-logistics-ltd")
+    top = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+    assert (flagged.kind, flagged.entity_type, flagged.country, flagged.org_unit) == (
+        "integrator",
+        "organization",
+        "",
+        top,  # a party of no unit goes under the top of the tree
+    )
+    assert flagged.alerts.filter(source_id="E-1").exists()
+    quiet = ScreenedParty.objects.get(reference="installer:quiet-fitters")
+    assert (quiet.country, quiet.org_unit, quiet.last_screened_at is not None) == ("GB", unit, True)
+    created = LedgerEntry.objects.get(action="screening.party_create", object_id=str(quiet.pk))
+    assert created.actor == "system"
+    # the same installer again updates nothing and adds no party
+    assert emit(event)[0] == 2
+    assert ScreenedParty.objects.filter(reference__startswith="installer:quiet-fitters").count() == 1
 
 
 def test_screening_answers_the_providers_other_apps_call(tmp_path):

@@ -4,6 +4,8 @@
   version is committed.
 - SuppliersChanged (suppliers' one "suppliers changed" pipeline): register or update each supplier as a
   screened party ("supplier:<id>") and screen it, inside the suppliers' transaction.
+- DeviceInstallersChanged (device access: devices registered or imported): register or update each installer
+  as a screened party ("installer:<slug>", kind integrator) and screen it, inside the devices' transaction.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from __future__ import annotations
 from django.db import transaction
 
 from conduct.apps.accounts.actors import SYSTEM
+from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.screening.models import PartyKind
 from conduct.apps.screening.services.parties import party_upsert
 from conduct.apps.screening.tasks import screen_list_delta
 from conduct.events import subscribe
+from conduct.events.access import DeviceInstallersChanged
 from conduct.events.screening import ListVersionLoaded
 from conduct.events.suppliers import SuppliersChanged
 
@@ -45,3 +49,29 @@ def register_suppliers(event: SuppliersChanged) -> int:
             org_unit=supplier.org_unit,
         )
     return len(event.suppliers)
+
+
+@subscribe(DeviceInstallersChanged, name="screening.register_installers")
+def register_installers(event: DeviceInstallersChanged) -> int:
+    """Register (or update) each installer named on new devices as a party and screen it; returns how many.
+
+    Device access has authorized the registration; the party is written by the system. A party with no unit
+    of its own goes under the top unit of the organisation tree; with no tree yet (a fresh install before
+    `conduct org init`) there is nowhere to keep parties, and nothing is registered."""
+    top = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+    registered = 0
+    for installer in event.installers:
+        unit = installer.org_unit or top
+        if unit is None:
+            continue
+        party_upsert(
+            actor=SYSTEM,
+            reference=installer.reference,
+            kind=str(PartyKind.INTEGRATOR),
+            name=installer.name,
+            country=installer.country,
+            entity_type="organization",
+            org_unit=unit,
+        )
+        registered += 1
+    return registered

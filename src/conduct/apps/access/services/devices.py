@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from conduct.apps.access.models import Device
@@ -19,6 +20,8 @@ from conduct.apps.accounts.models import PortalOrganisation
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Invalid, raise_if
+from conduct.events import emit
+from conduct.events.access import DeviceInstallersChanged, InstallerParty
 
 IMPORT_COLUMNS = ("serial", "model", "firmware", "customer", "site", "installer")
 TOKEN_PREFIX = "cdv_"  # noqa: S105 - the public prefix of device tokens
@@ -46,6 +49,9 @@ def _check(spec: DeviceSpec) -> dict[str, str]:
     for name, limit in (("model", 200), ("firmware", 100), ("site", 300), ("installer", 300)):
         if len(getattr(spec, name)) > limit:
             errors[name] = _("At most %(n)d characters.") % {"n": limit}
+    if spec.installer.strip() and not any(ch.isalnum() for ch in spec.installer):
+        # the installer is screened as a party: its name needs something to match on
+        errors["installer"] = _("An installer's name needs at least one letter or digit.")
     return errors
 
 
@@ -68,6 +74,7 @@ def device_register(*, actor: Actor, spec: DeviceSpec) -> tuple[Device, str]:
         installer=spec.installer,
     )
     secret = _set_token(device)
+    _screen_installers(actor, [device])
     ledger_append(
         actor=actor,
         action=AccessAction.DEVICE_REGISTER,
@@ -76,6 +83,30 @@ def device_register(*, actor: Actor, spec: DeviceSpec) -> tuple[Device, str]:
         summary={"serial": device.serial, "customer": spec.customer.name, "model": spec.model},
     )
     return device, secret
+
+
+def installer_reference(name: str) -> str:
+    """The screened party's reference for an installer: "installer:<slug>", the same for the same name
+    (case, spacing and punctuation aside); a name with no letter or digit to slug is named by its hash."""
+    text = " ".join(name.split()).casefold()
+    slug = slugify(text, allow_unicode=True)[:150] or hashlib.sha256(text.encode()).hexdigest()[:16]
+    return f"installer:{slug}"
+
+
+def _screen_installers(actor: Actor, devices: list[Device]) -> None:
+    """Emit DeviceInstallersChanged for the devices' distinct installers (screening registers them as parties,
+    inside this transaction)."""
+    parties: dict[str, InstallerParty] = {}
+    for device in devices:
+        name = " ".join(device.installer.split())
+        if name:
+            parties.setdefault(installer_reference(name), InstallerParty(installer_reference(name), name))
+    if parties:
+        emit(
+            DeviceInstallersChanged(
+                actor=actor, installers=tuple(parties.values()), devices=tuple(d.serial for d in devices)
+            )
+        )
 
 
 def _set_token(device: Device) -> str:
@@ -167,6 +198,7 @@ def devices_import(*, actor: Actor, text: str) -> list[Device]:
             for s in specs
         ]
     )
+    _screen_installers(actor, devices)
     ledger_append(
         actor=actor,
         action=AccessAction.DEVICE_IMPORT,

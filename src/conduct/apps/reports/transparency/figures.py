@@ -61,6 +61,9 @@ class ReportInputs:
     actions_overdue: int
     grievances: Mapping[str, Any] | None  # None: the grievances module is not in use yet
     ungp_questions: Sequence[Mapping[str, str]]  # id, urn, title, section
+    # access.selectors.access_figures: requests, approvals, denials, expiries, median_hours_to_answer,
+    # accesses, accesses_without_grant; None: not gathered (inputs built by hand)
+    device_access: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -433,6 +436,63 @@ def _grievances(i: ReportInputs) -> list[Table]:
     ]
 
 
+# Each device-access measure: its key in the inputs, its label and its one-line definition.
+DEVICE_ACCESS_MEASURES = (
+    (
+        "requests",
+        "Access requests",
+        "Requests by vendor support to access customers' devices, made in the year.",
+    ),
+    (
+        "approvals",
+        "Approved",
+        "Requests a customer's approver approved, possibly for fewer hours or scopes than asked.",
+    ),
+    ("denials", "Denied", "Requests a customer's approver refused."),
+    (
+        "expiries",
+        "Expired unanswered",
+        "Requests nobody at the customer answered in time; they grant nothing.",
+    ),
+    (
+        "median_hours_to_answer",
+        "Median hours to answer",
+        "Median time from a request to the customer's approval or denial, over the requests answered.",
+    ),
+    (
+        "accesses",
+        "Access sessions",
+        "Access sessions on customers' devices reported, by the time they began.",
+    ),
+    (
+        "accesses_without_grant",
+        "Accesses without a grant",
+        "Sessions no customer-approved grant covered: each is an incident, opened as a case and reported to "
+        "the customer.",
+    ),
+)
+
+
+def _device_access(i: ReportInputs) -> list[Table]:
+    d = i.device_access
+    if d is None:
+        rows: tuple[tuple[Any, ...], ...] = (("Device access figures", "not gathered", ""),)
+    else:
+        rows = tuple(
+            (label, "no answers" if d.get(key) is None else d[key], definition)
+            for key, label, definition in DEVICE_ACCESS_MEASURES
+        )
+    return [
+        Table(
+            "device_access",
+            "device-access",
+            f"Access to customers' devices in {i.year}",
+            ("Measure", "Value", "Definition"),
+            rows,
+        )
+    ]
+
+
 def _ungp_index(i: ReportInputs) -> tuple[list[dict[str, Any]], Table]:
     entries = []
     for q in i.ungp_questions:
@@ -463,7 +523,8 @@ def compute_figures(i: ReportInputs) -> Figures:
     """Every table of the report, the heat map, and the headline numbers."""
     risk_tables, cells, risks = _risks(i)
     ungp_entries, ungp_table = _ungp_index(i)
-    tables = [*_governance(i), *risk_tables, *_gates(i), *_supply_chain(i), *_grievances(i), ungp_table]
+    tables = [*_governance(i), *risk_tables, *_gates(i), *_supply_chain(i), *_grievances(i)]
+    tables += [*_device_access(i), ungp_table]
     active = int(i.suppliers.get("active", 0))
     headline = {
         "gate_decisions": _count(i.gate_decisions),

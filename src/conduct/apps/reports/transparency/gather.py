@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from conduct.apps.access.selectors import access_figures
 from conduct.apps.accounts.actors import Actor, as_actor
 from conduct.apps.accounts.models import Liaison, OrgUnit
 from conduct.apps.accounts.scoping import authorize
@@ -248,4 +249,5 @@ def report_inputs(*, actor: Actor | None, year: int, today: date | None = None) 
         **_suppliers(start, end, as_of),
         grievances=_grievances(start, end),
         ungp_questions=questions,
+        device_access=access_figures(year),
     )

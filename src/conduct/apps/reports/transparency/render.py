@@ -28,6 +28,7 @@ SECTION_TABLES = {
     "gates": ("gate_decisions", "gate_resolutions"),
     "supply": ("certification_coverage", "audits", "audit_findings", "corrective_actions"),
     "grievances": ("grievances",),
+    "device_access": ("device_access",),
 }
 
 

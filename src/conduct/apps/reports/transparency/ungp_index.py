@@ -19,8 +19,8 @@ UNGP_RF_SECTIONS: dict[str, tuple[str, ...]] = {
     "C4": ("salient-issues", "gates", "supply-chain"),
     "C4.1": ("governance", "salient-issues"),
     "C4.2": ("governance",),
-    "C4.3": ("salient-issues", "supply-chain"),
-    "C5": ("supply-chain", "gates"),
+    "C4.3": ("salient-issues", "supply-chain", "device-access"),
+    "C5": ("supply-chain", "gates", "device-access"),
     "C6.5": ("supply-chain",),
 }
 # Questions answered by the grievance mechanism's figures, once the grievances module is in use.
@@ -32,4 +32,5 @@ SECTION_TITLES = {
     "gates": "Compliance gates",
     "supply-chain": "Supply chain",
     "grievances": "Grievances",
+    "device-access": "Device access",
 }
