@@ -252,6 +252,17 @@ def write_results(n: int, base: dict[str, float], runs: list[Measured]) -> None:
             f"{result_['phases']} |"
         )
     table = "\n".join(rows)
+    contrast = ""
+    if len(runs) > 1:
+        one, batched = runs[1], runs[0]
+        contrast = (
+            f" With every score in one transaction the longest decision waited {one[1]['max']:,.0f} ms, "
+            f"behind the store phase's one transaction ({one[0]['phases']['store']:.1f} s here; it grows "
+            f"with the suppliers and the machine's load, and past the 30 s busy timeout the decision fails). "
+            f"The batched store phase takes longer ({batched[0]['phases']['store']:.1f} s) because between "
+            f"batches the writer queue lets the waiting decision in ({batched[2]['n']:,.0f} decisions were "
+            f"recorded during it) and each batch is its own commit; nothing waits on it."
+        )
     recompute_table = "\n".join(recomputes)
     target.write_text(
         f"""# Gate decisions during a full risk recompute (SQLite)
@@ -278,7 +289,7 @@ writer lock, BEGIN IMMEDIATE, busy timeout 30 s, like a web request).
 {table}
 
 The longest decision during the batched recompute took {whole["max"]:.0f} ms: {verdict} the target of a
-fraction of a second.
+fraction of a second.{contrast}
 
 "Own CPU" is the deciding thread's CPU time; wall minus it is time spent waiting, for the writer lock or for a
 CPU (the gather and score phases only read, but they take a whole core of a machine that is shared).
