@@ -8,6 +8,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tests.factories.suppliers import OfficerFactory, OrgUnitFactory, SupplierFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -77,3 +79,19 @@ def test_a_formula_in_a_cell_is_not_run_by_the_spreadsheet(api_client, officer, 
     services.supplier_update(actor=officer, supplier=acme, region='=HYPERLINK("http://x")')
     rows = csv_rows(api_client(officer).get("/suppliers/?q=Acme&export=csv"))
     assert rows[0]["region"].startswith("'=")
+
+
+FORMULA_NAMES = ['=HYPERLINK("http://x.example","click")', "+1", "@x", "-2"]
+
+
+def test_a_formula_like_supplier_name_is_text_in_both_formats(api_client):
+    unit = OrgUnitFactory()
+    for name in FORMULA_NAMES:
+        SupplierFactory(org_unit=unit, name=name)
+    client = api_client(OfficerFactory(unit=unit))
+    names = sorted(r["name"] for r in csv_rows(client.get("/suppliers/?export=csv")))
+    assert names == sorted("'" + name for name in FORMULA_NAMES)
+    sheet = load_workbook(io.BytesIO(client.get("/suppliers/?export=xlsx").content), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    cells = sorted(row[rows[0].index("name")] for row in rows[1:])
+    assert cells == sorted("'" + name for name in FORMULA_NAMES)

@@ -4,7 +4,6 @@ Permissions are checked by the selectors and services these call."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from conduct.apps import csvsafe
 from conduct.apps.access import selectors, services
-from conduct.apps.access.csvsafe import safe_cell
 from conduct.apps.access.models import RequestStatus
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.scoping import can
@@ -196,8 +195,7 @@ def portal_export_view(request: HttpRequest) -> HttpResponse:
     rows = selectors.transparency_rows(actor=actor)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="access-transparency.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(CSV_HEADER)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
+    writer.writerows(rows)
     return response

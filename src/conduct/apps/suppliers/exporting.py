@@ -3,7 +3,6 @@ list."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
@@ -12,6 +11,7 @@ from typing import Any
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from conduct.apps import csvsafe
 from conduct.apps.errors import Invalid
 
 FORMATS = ("csv", "xlsx")
@@ -34,12 +34,10 @@ class _Echo:
 
 
 def _csv_text(value: Any) -> Any:
+    """The cell as the CSV writes it (dates in ISO form); `csvsafe.writer` protects formula-like text."""
     value = _cell(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    # A cell starting with = + - @ would run as a formula when the file is opened in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
     return value
 
 
@@ -50,7 +48,7 @@ def export_response(
         raise Invalid("Unknown export format.", fields={"format": "Expected csv or xlsx."})
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
-        writer = csv.writer(_Echo())
+        writer = csvsafe.writer(_Echo())
 
         def lines() -> Iterator[str]:
             yield "\ufeff" + writer.writerow([h for h, _ in columns])
@@ -66,13 +64,8 @@ def export_response(
     sheet = workbook.create_sheet(name[:31])
     sheet.append([h for h, _ in columns])
     for row in rows:
-        values = []
-        for _, get in columns:
-            value = _cell(get(row))
-            if isinstance(value, str) and value[:1] == "=":
-                value = "'" + value
-            values.append(value)
-        sheet.append(values)
+        # Text a spreadsheet would read as a formula is stored as text, as in the CSV.
+        sheet.append(csvsafe.safe_row(_cell(get(row)) for _, get in columns))
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
