@@ -8,6 +8,7 @@ still verifies and that every record the write made is whole: each recorded gate
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -77,6 +78,51 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _serve(home: Path) -> tuple[subprocess.Popen[str], str]:
+    """`conduct serve` on a free port (two workers, no task worker), once /healthz answers."""
+    port = _free_port()
+    server = _start(home, "serve", "--port", str(port), "--workers", "2", "--no-worker")
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310 - loopback only
+                return server, base
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                _kill(server)
+                raise AssertionError("the server did not start within 60 s") from None
+            time.sleep(0.2)
+
+
+def _post_until_killed(
+    home: Path, base: str, path: str, body: bytes, content_type: str, kill_after: float
+) -> list[str]:
+    """POST `body` in a thread and give it `kill_after` seconds; what the request got back, if anything."""
+    token = _run(home, "tokens", "create", "officer", "--scope", "read-write").stdout.strip().splitlines()[-1]
+    outcome: list[str] = []
+
+    def send() -> None:
+        request = urllib.request.Request(  # noqa: S310 - loopback only
+            f"{base}{path}",
+            data=body,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": content_type},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310
+                outcome.append(f"answered {response.status}: {response.read(300)!r}")
+        except urllib.error.HTTPError as error:
+            outcome.append(f"answered {error.code}: {error.read(300)!r}")
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            outcome.append("cut off")
+
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    thread.join(timeout=kill_after)
+    return list(outcome)  # as it stood at the kill: the thread adds "cut off" once the server is gone
+
+
 def _assert_ledger_verifies(home: Path) -> None:
     result = _run(home, "audit", "verify", "--records", check=False)
     assert result.returncode == 0, (
@@ -101,19 +147,8 @@ def test_a_server_killed_during_gate_decisions_leaves_whole_decisions(home: Path
         "from conduct.apps.screening.models import WatchListVersion\n"
         "print(WatchListVersion.objects.update(is_current=False))",
     )
-    port = _free_port()
-    server = _start(home, "serve", "--port", str(port), "--workers", "2", "--no-worker")
-    base = f"http://127.0.0.1:{port}"
+    server, base = _serve(home)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310 - loopback only
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline:
-                    raise AssertionError("the server did not start within 60 s") from None
-                time.sleep(0.2)
         deal = json.loads((SUBJECTS / "sales_deal.json").read_text())
         answered: list[int] = []
         refused: list[str] = []
@@ -216,3 +251,73 @@ def test_a_list_load_killed_midway_leaves_no_partial_version(home: Path) -> None
     )
     for recorded, stored in versions:
         assert recorded == stored, f"a version records {recorded} entries but holds {stored}"
+
+
+def test_a_server_killed_during_an_api_import_lands_all_of_its_suppliers_or_none(home: Path) -> None:
+    """Killed at several points of a 60,000-row import (reading, checking, writing): each lands whole or not
+    at all, and at least one kill must cut a request off."""
+    cut_off = 0
+    for attempt, kill_after in enumerate((1.0, 2.5, 4.0)):
+        prefix = f"FS{attempt}-"
+        rows = ["external_id,name,country,region,categories,parent_external_id,registration_id,status"]
+        rows += [f"{prefix}{i},Fault Server {attempt} Supplier {i} Ltd,VN,,pcb,,{prefix}R{i},prospect"
+                 for i in range(60000)]  # fmt: skip
+        server, base = _serve(home)
+        try:
+            outcome = _post_until_killed(
+                home,
+                base,
+                "/api/v1/suppliers/import?commit=true",
+                ("\n".join(rows) + "\n").encode(),
+                "text/csv",
+                kill_after,
+            )
+        finally:
+            _kill(server)
+        assert not outcome or outcome[0].startswith("answered 200"), outcome
+        cut_off += not outcome
+        _assert_ledger_verifies(home)
+        landed = _state(
+            home,
+            "import json\nfrom conduct.apps.suppliers.models import Supplier\n"
+            f"print(json.dumps(Supplier.objects.filter(external_id__startswith='{prefix}').count()))",
+        )
+        assert landed in (0, 60000), f"{landed} of 60000 suppliers landed: the import half-landed"
+    assert cut_off, "every import finished before its kill: raise the row count"
+
+
+def test_a_server_killed_during_a_list_upload_leaves_no_partial_version(home: Path) -> None:
+    """Killed at two points of a 40,000-entry list upload: a version is whole or absent each time, and at
+    least one kill must cut a request off."""
+    rows = ["id,name,aliases,type,country,program,remarks"]
+    rows += [f"FL-{i},Fault List Entity {i} Trading Co.,,organization,IR,test,made" for i in range(40000)]
+    body = json.dumps(
+        {
+            "filename": "fault.csv",
+            "format": "generic_csv",
+            "kind": "sanctions",
+            "content_base64": base64.b64encode(("\n".join(rows) + "\n").encode()).decode(),
+        }
+    ).encode()
+    cut_off = 0
+    for attempt, kill_after in enumerate((1.0, 3.0)):
+        name = f"fault_server_list_{attempt}"
+        server, base = _serve(home)
+        try:
+            outcome = _post_until_killed(
+                home, base, f"/api/v1/screening/lists/{name}/versions", body, "application/json", kill_after
+            )
+        finally:
+            _kill(server)
+        assert not outcome or outcome[0].startswith("answered 201"), outcome
+        cut_off += not outcome
+        _assert_ledger_verifies(home)
+        versions = _state(
+            home,
+            "import json\nfrom conduct.apps.screening.models import WatchListVersion\n"
+            "print(json.dumps([[v.entry_count, v.entries.count()] for v in"
+            f" WatchListVersion.objects.filter(watch_list__name='{name}')]))",
+        )
+        for recorded, stored in versions:
+            assert recorded == stored, f"a version records {recorded} entries but holds {stored}"
+    assert cut_off, "every list load finished before its kill: raise the entry count"
