@@ -84,6 +84,7 @@ def test_the_catalog_has_the_required_tiers(reference: ReferenceData) -> None:
 def test_broken_reference_data_is_reported_with_file_and_line(tmp_path: Path) -> None:
     shutil.copytree(DEFAULT_DATA_DIR / "countries", tmp_path / "countries")
     shutil.copytree(DEFAULT_DATA_DIR / "catalog", tmp_path / "catalog")
+    shutil.copytree(DEFAULT_DATA_DIR / "sanctions", tmp_path / "sanctions")
     catalog = tmp_path / "catalog" / "capabilities.yaml"
     catalog.write_text(
         catalog.read_text(encoding="utf-8").replace("tier: standard", "tier: low", 1), encoding="utf-8"

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from ._reference import ReferenceData
+from ._sanctions import INTERMEDIARY_ROLES, diversion_facts, exporter_fact, item_categories, party_sanctions
 from ._screening import NullScreener, ScreenedName, Screener, ScreeningThresholds, screen_names
 from ._subjects import GOVERNMENT_SECTORS, SECURITY_SECTORS
 
@@ -25,6 +26,7 @@ FACT_NAMES: Mapping[str, frozenset[str]] = {
             "any_security_sector_party",
             "any_party_outside_eu",
             "any_designated_region",
+            "diversion",
         }
     ),
     "app_launch": frozenset(
@@ -73,10 +75,13 @@ def derive_facts(
     screener: Screener,
     thresholds: ScreeningThresholds,
     as_of: date,
+    unit_country: str | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Facts for a validated, normalised subject, and the errors met (a failing screener is one, not a
-    crash)."""
+    crash). `unit_country` is the country of the org unit the decision is made for: a sales deal's exporter
+    when the subject names no `exporter_country`."""
     deriver = _Deriver(reference, screener, thresholds, as_of)
+    deriver.unit_country = unit_country
     facts = _BUILDERS[gate](deriver, subject)
     facts["as_of"] = as_of.isoformat()
     return facts, deriver.errors
@@ -91,6 +96,7 @@ class _Deriver:
         self.thresholds = thresholds
         self.as_of = as_of
         self.errors: list[str] = []
+        self.unit_country: str | None = None
 
     def country(self, code: str) -> dict[str, Any]:
         risk = self.reference.country(code)
@@ -147,24 +153,6 @@ class _Deriver:
 
 
 def _sales_deal(d: _Deriver, subject: Mapping[str, Any]) -> dict[str, Any]:
-    parties = []
-    for index, party in enumerate(subject["parties"]):
-        sector = party["sector"]
-        parties.append(
-            {
-                "path": f"parties[{index}]",
-                "index": index,
-                "role": party["role"],
-                "name": party["name"],
-                "country": party["country"],
-                "region": party["region"],
-                "sector": sector,
-                "government": sector in GOVERNMENT_SECTORS,
-                "security_sector": sector in SECURITY_SECTORS,
-                "in_eu": d.country(party["country"]).get("in_eu", False),
-                **d.place(party["country"], party["region"]),
-            }
-        )
     items = []
     for index, item in enumerate(subject["items"]):
         tiers = d.capabilities(item["capabilities"])
@@ -174,12 +162,23 @@ def _sales_deal(d: _Deriver, subject: Mapping[str, Any]) -> dict[str, Any]:
                 "index": index,
                 "sku": item["sku"],
                 "quantity": item["quantity"],
+                "hs_code": item["hs_code"],
                 "capabilities": tiers.pop("names"),
                 **tiers,
             }
         )
+    sanctions = d.reference.sanctions
+    exporter = _exporter(d, subject)
+    classified = item_categories(items, [i["hs_code"] for i in items], sanctions.default_hs_chapter)
+    parties = [
+        _sales_party(d, index, party, classified, exporter) for index, party in enumerate(subject["parties"])
+    ]
+    intermediary_countries = {p["country"] for p in parties if p["intermediary"]}
+    for party in parties:
+        party["behind_intermediary_elsewhere"] = party["role"] == "end_user" and bool(
+            intermediary_countries - {party["country"]}
+        )
     deployment = subject["deployment"]
-    exporter = subject["exporter_country"]
     return {
         "parties": parties,
         "items": items,
@@ -190,11 +189,13 @@ def _sales_deal(d: _Deriver, subject: Mapping[str, Any]) -> dict[str, Any]:
             "camera_count": deployment["camera_count"] if deployment else 0,
             "purpose": deployment["purpose"] if deployment else None,
         },
-        "exporter": {
-            "country": exporter,
-            "known": exporter is not None,
-            "in_eu": bool(exporter) and bool(d.country(exporter).get("in_eu")),
-        },
+        "exporter": exporter,
+        "diversion": diversion_facts(
+            parties,
+            sum(item["quantity"] for item in items),
+            deployment["camera_count"] if deployment else None,
+            sanctions.quantity_ratio,
+        ),
         "any_government_party": any(p["government"] for p in parties),
         "any_security_sector_party": any(p["security_sector"] for p in parties),
         "any_party_outside_eu": any(not p["in_eu"] for p in parties),
@@ -205,6 +206,45 @@ def _sales_deal(d: _Deriver, subject: Mapping[str, Any]) -> dict[str, Any]:
                 for i, p in enumerate(subject["parties"])
             ]
         ),
+    }
+
+
+def _exporter(d: _Deriver, subject: Mapping[str, Any]) -> dict[str, Any]:
+    """The exporter's jurisdiction: the subject's `exporter_country`, else the org unit's country."""
+    country, source = subject["exporter_country"], "subject"
+    if country is None and d.unit_country and d.reference.country(d.unit_country) is not None:
+        country, source = d.unit_country, "org_unit"
+    if country is None:
+        source = "unknown"
+    in_eu = bool(country) and bool(d.country(country).get("in_eu"))
+    return exporter_fact(country, source, in_eu, subject["us_content"])
+
+
+def _sales_party(
+    d: _Deriver,
+    index: int,
+    party: Mapping[str, Any],
+    classified: list[tuple[str, int, frozenset[str]]],
+    exporter: Mapping[str, Any],
+) -> dict[str, Any]:
+    sector = party["sector"]
+    place = d.place(party["country"], party["region"])
+    sanctions = d.reference.sanctions
+    return {
+        "path": f"parties[{index}]",
+        "index": index,
+        "role": party["role"],
+        "name": party["name"],
+        "country": party["country"],
+        "region": party["region"],
+        "sector": sector,
+        "government": sector in GOVERNMENT_SECTORS,
+        "security_sector": sector in SECURITY_SECTORS,
+        "in_eu": d.country(party["country"]).get("in_eu", False),
+        "intermediary": party["role"] in INTERMEDIARY_ROLES,
+        "transshipment_country": party["country"] in sanctions.transshipment_countries,
+        "sanctions": party_sanctions(sanctions, party["country"], place["region_ids"], classified, exporter),
+        **place,
     }
 
 

@@ -238,10 +238,12 @@ class PolicyPack:
         screener: Screener | None = None,
         today: date | None = None,
         thresholds: ScreeningThresholds | None = None,
+        unit_country: str | None = None,
     ) -> Decision:
         """Decide `subject` at `gate`.
 
-        The decision date is the subject's `as_of`, else `today`, else the current UTC date. Raises
+        The decision date is the subject's `as_of`, else `today`, else the current UTC date. `unit_country`
+        is the country of the org unit deciding: a sales deal's exporter when the subject names none. Raises
         `SubjectError` (every bad field) for an invalid subject and `ValueError` for an unknown gate.
         """
         check_gate(gate)
@@ -260,6 +262,7 @@ class PolicyPack:
             screener=screener or NullScreener(),
             thresholds=thresholds or ScreeningThresholds(),
             as_of=as_of,
+            unit_country=unit_country,
         )
         errors = [EvaluationError(None, "screening", message) for message in fact_errors]
         reasons: list[Reason] = []

@@ -1,5 +1,5 @@
 """Reference data the facts are derived from: country risk, country groups, designated regions,
-capabilities."""
+capabilities, sanctions programmes."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from conduct.core._yaml import LocatedDict, LocatedList, YamlProblem, load_locat
 from conduct.datafiles import data_dir as shipped_data_dir
 
 from ._errors import PolicyError, PolicyProblem
+from ._sanctions import SANCTIONS_FILE, SanctionsData, read_sanctions
 
 DEFAULT_DATA_DIR = shipped_data_dir()  # the repository's data/ folder, or CONDUCT_DATA_DIR
 
@@ -32,6 +33,7 @@ _FILES = (
     "countries/risk_bands.yaml",
     "catalog/capabilities.yaml",
     "catalog/regions.yaml",
+    SANCTIONS_FILE,
 )
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -140,6 +142,7 @@ class ReferenceData:
     capability_aliases: Mapping[str, str]
     version: str
     band_names: tuple[str, ...] = ()
+    sanctions: SanctionsData = field(default_factory=SanctionsData)
     _region_cache: dict[tuple[str, str | None], tuple[Region, ...]] = field(
         default_factory=dict, repr=False, compare=False, hash=False
     )
@@ -253,6 +256,12 @@ class _Reader:
         countries = self.build_countries(iso, risk_rows, eu, bands)
         capabilities, aliases = self.read_capabilities()
         regions = self.read_regions(set(iso))
+        sanctions = read_sanctions(
+            self.yaml(SANCTIONS_FILE),
+            lambda line, message: self.problem(SANCTIONS_FILE, line, message),
+            set(iso),
+            {region.id for region in regions},
+        )
         if self.problems:
             raise PolicyError(self.problems)
         digest = hashlib.sha256()
@@ -265,6 +274,7 @@ class _Reader:
             capability_aliases=MappingProxyType(aliases),
             version=f"sha256:{digest.hexdigest()[:16]}",
             band_names=tuple(bands),
+            sanctions=sanctions,
         )
 
     def read_groups(self) -> frozenset[str]:

@@ -27,7 +27,16 @@ SECTORS = (
     "critical_infrastructure",
     *GOVERNMENT_SECTORS,
 )
-PARTY_ROLES = ("customer", "end_user", "integrator", "consignee")
+PARTY_ROLES = (
+    "customer",
+    "end_user",
+    "integrator",
+    "consignee",
+    "distributor",
+    "reseller",
+    "freight_forwarder",
+    "financier",
+)
 SUPPLIER_CATEGORIES = (
     "electronics_assembly",
     "pcb",
@@ -47,6 +56,7 @@ SECURITY_TEST_STATES = ("passed", "failed", "none")
 TRANSFER_MECHANISMS = ("adequacy", "scc", "bcr", "consent", "none")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HS_CODE = re.compile(r"^\d{2}(?:[.\s]?\d{2}){0,4}$")
 _INT_LIMIT = 2**63  # CEL integers are 64-bit
 
 
@@ -127,6 +137,18 @@ class _Date(_Spec):
                 errors.append(FieldError(path, f"{value!r} is not a real date"))
                 return None
         errors.append(FieldError(path, f"must be a date written YYYY-MM-DD, got {_describe(value)}"))
+        return None
+
+
+class _HsCode(_Spec):
+    def check(self, value: Any, path: str, errors: list[FieldError], codes: Collection[str]) -> Any:
+        if isinstance(value, str) and _HS_CODE.match(value.strip()):
+            return value.strip()
+        errors.append(
+            FieldError(
+                path, f"must be a Harmonized System code such as '8525' or '8525.89', got {_describe(value)}"
+            )
+        )
         return None
 
 
@@ -302,7 +324,11 @@ SCHEMAS: Mapping[str, _Obj] = {
                 min_items=1,
             ),
             "items": _List(
-                _obj({"sku": _STR, "capabilities": _CAPABILITIES, "quantity": _Int(minimum=1)}), min_items=1
+                _obj(
+                    {"sku": _STR, "capabilities": _CAPABILITIES, "quantity": _Int(minimum=1)},
+                    {"hs_code": _Nullable(_HsCode())},
+                ),
+                min_items=1,
             ),
         },
         {
@@ -310,6 +336,7 @@ SCHEMAS: Mapping[str, _Obj] = {
                 _obj({"public_space": _BOOL, "camera_count": _Int(minimum=0), "purpose": _STR})
             ),
             "exporter_country": _Nullable(_COUNTRY),
+            "us_content": _Nullable(_Num(minimum=0.0, maximum=100.0)),
             "value": _Nullable(_Num(minimum=0.0)),
             **_AS_OF,
         },
