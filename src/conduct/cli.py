@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
             "  audit export [--out FILE]   audit checkpoint [--out FILE.json]   audit rotate-key\n"
             "  org init NAME --country CC [--code hq]   org import FILE.yaml  (units, liaisons, committees)\n"
             "  backup [--out FILE] [--without-keys]   restore FILE [--force]\n"
-            "  gate check GATE SUBJECT.json [--json] [--dry-run]\n"
+            "  gate check GATE SUBJECT.json [--json] [--dry-run]   gate recheck [--json] [--if-changed]\n"
             "                             (exit 0 allow, 1 deny, 3 review, 2 invalid)\n"
             "  policy validate DIR        policy test DIR\n"
             "  lists load PATH [--format F] [--name N] [--kind K]   lists show [NAME]\n"

@@ -1117,6 +1117,8 @@ API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/gates/decisions/{decision_id}"): Rule(SEES_BR_UK, denied=404, denied_as=PORTAL_403),
     ("GET", "/api/v1/policy"): Rule(INTERNAL),
     ("GET", "/api/v1/policy/versions"): Rule(INTERNAL),
+    ("GET", "/api/v1/gates/rechecks"): Rule(INTERNAL),  # scoped by unit like the decisions
+    ("GET", "/api/v1/policy/sanctions"): Rule(INTERNAL),
     **SUPPLIER_API,
     **CATALOG_API,
     **SCREENING_API,
@@ -1177,6 +1179,8 @@ PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "gates/"): Rule(INTERNAL),
     ("GET", "gates/decisions/<int:decision_id>/"): Rule(SEES_BR_UK, denied=404),
     ("GET", "gates/policy/"): Rule(INTERNAL),
+    ("GET", "gates/rechecks/"): Rule(INTERNAL),
+    ("GET", "gates/sanctions/"): Rule(INTERNAL),
     ("GET", "gates/try/"): Rule(GATE_DECIDE),
     ("POST", "gates/try/"): Rule(  # a dry run; "record" is not pressed
         GATE_DECIDE, body=lambda actor: {"gate": "sales_deal", "subject": json.dumps(_subject())}

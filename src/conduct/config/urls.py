@@ -57,6 +57,8 @@ urlpatterns = [
     path("gates/decisions/<int:decision_id>/", gates.decision_detail_view, name="gate-decision"),
     path("gates/policy/", gates.policy_view, name="gate-policy"),
     path("gates/try/", gates.try_view, name="gate-try"),
+    path("gates/rechecks/", gates.recheck_list_view, name="gate-rechecks"),
+    path("gates/sanctions/", gates.sanctions_view, name="gate-sanctions"),
     path("governance/", include("conduct.apps.governance.urls")),
     path("suppliers/", include("conduct.apps.suppliers.urls")),
     path("catalog/", include("conduct.apps.catalog.urls")),

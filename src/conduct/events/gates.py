@@ -46,3 +46,22 @@ decision_for: Provider[..., Any] = Provider(
     "gates.decision_for",
     "decision_for(*, actor, decision_id) -> GateDecision the actor may read; raises NotFound otherwise.",
 )
+
+
+@dataclass(frozen=True)
+class GateDecisionFlagged(Event):
+    """A re-check found that an earlier allowed or approved gate decision would now be denied (a list, a
+    sanctions programme, a region or the pack changed). Nothing changes silently: its cases must reopen.
+
+    Emitted by the gates' re-check inside the finding's transaction, after the finding's ledger entry.
+    Handled by governance, which reopens the decision's decided or closed cases (a new round) or, when the
+    decision had none, opens one on the compliance officers' queue. The handler returns the cases concerned.
+
+    actor: who runs the re-check (a system actor from the worker or the CLI). decision: the GateDecision.
+    title: the case title. description: why (the rules that now deny, naming programme and jurisdiction).
+    """
+
+    actor: Any
+    decision: Any
+    title: str
+    description: str

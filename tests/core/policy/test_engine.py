@@ -170,6 +170,7 @@ def test_values_and_messages_show_what_the_rule_read(tmp_path: Path) -> None:
                 "index": 0,
                 "sku": "CAM-2MP",
                 "quantity": 10,
+                "hs_code": None,
                 "capabilities": ("motion_detection",),
                 "prohibited": (),
                 "high": (),

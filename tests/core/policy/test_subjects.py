@@ -91,7 +91,8 @@ def test_party_errors_name_the_party_and_field() -> None:
     subject["parties"].append({"role": "buyer", "name": "B", "country": "gbr", "sector": "police"})
     assert errors_for("sales_deal", subject) == {
         "parties[1].role": (
-            "'buyer' is not a valid party role; expected one of: customer, end_user, integrator, consignee"
+            "'buyer' is not a valid party role; expected one of: customer, end_user, integrator, consignee, "
+            "distributor, reseller, freight_forwarder, financier"
         ),
         "parties[1].country": "must be an ISO 3166-1 alpha-2 country code (two letters), got 'gbr'",
         "parties[1].sector": (

@@ -65,6 +65,7 @@ _MATRIX: dict[str, frozenset[str]] = {
     "cases.view": INTERNAL_ROLES,
     "gates.view": INTERNAL_ROLES,
     "gates.decide": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.ANALYST),
+    "gates.recheck": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER),  # re-check earlier decisions (CLI, worker)
     "policy.view": INTERNAL_ROLES,
 }
 PERMISSIONS = frozenset(_MATRIX)

@@ -9,3 +9,5 @@ class GateAction(StrEnum):
     DECIDE = "gate.decide"
     RESOLVE = "gate.resolve"
     POLICY_VERSION_SEEN = "policy.version_seen"
+    RECHECK = "gate.recheck"
+    RECHECK_FINDING = "gate.recheck_finding"

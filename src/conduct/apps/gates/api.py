@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from conduct.apps.accounts.scoping import require
 from conduct.apps.apikit import Page, actor_of
 from conduct.apps.gates import selectors, services
-from conduct.apps.gates.models import GateDecision
+from conduct.apps.gates.models import GateDecision, RecheckFinding
 from conduct.apps.gates.pack import current_pack
 from conduct.core.policy import GATES
 
@@ -135,8 +135,9 @@ def evaluate(
     gate: GateName,
     subject: dict[str, Any] = Body(...),  # noqa: B008
 ) -> dict[str, Any]:
-    require(actor_of(request), "gates.decide")
-    return services.gate_evaluate(gate=gate, subject=subject).to_dict()
+    actor = actor_of(request)
+    require(actor, "gates.decide")
+    return services.gate_evaluate(gate=gate, subject=subject, unit=actor.home_unit).to_dict()
 
 
 @router.get("/gates/decisions", response=list[DecisionOut])
@@ -211,3 +212,71 @@ def policy_versions(request: HttpRequest) -> object:
     actor = actor_of(request)
     require(actor, "policy.view")
     return selectors.pack_versions(actor=actor)
+
+
+class RecheckFindingOut(Schema):
+    id: int
+    decision_id: int
+    gate: str
+    reference: str
+    org_unit: str | None
+    was_outcome: str
+    new_outcome: str
+    reasons: list[dict[str, Any]]
+    policy_version: str
+    reference_version: str
+    cases: list[int]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_gate(obj: RecheckFinding) -> str:
+        return obj.decision.gate
+
+    @staticmethod
+    def resolve_reference(obj: RecheckFinding) -> str:
+        return obj.decision.reference
+
+    @staticmethod
+    def resolve_org_unit(obj: RecheckFinding) -> str | None:
+        return obj.org_unit.code if obj.org_unit else None
+
+    @staticmethod
+    def resolve_policy_version(obj: RecheckFinding) -> str:
+        return obj.run.policy_version
+
+    @staticmethod
+    def resolve_reference_version(obj: RecheckFinding) -> str:
+        return obj.run.reference_version
+
+    @staticmethod
+    def resolve_cases(obj: RecheckFinding) -> list[int]:
+        return list(obj.case_ids)
+
+
+@router.get(
+    "/gates/rechecks",
+    response=list[RecheckFindingOut],
+    summary="Earlier allowed or approved decisions that the data in force now would deny",
+)
+@paginate(Page)
+def list_recheck_findings(request: HttpRequest) -> object:
+    actor = actor_of(request)
+    require(actor, "gates.view")
+    return selectors.recheck_findings(actor=actor)
+
+
+class ProgrammesOut(Schema):
+    reviewed: str
+    programmes: list[dict[str, Any]]
+    transshipment_countries: list[str]
+    transshipment_source: str
+
+
+@router.get(
+    "/policy/sanctions",
+    response=ProgrammesOut,
+    summary="Sanctions programmes in the reference data (sources, status, coverage, reviewed dates)",
+)
+def sanctions_programmes(request: HttpRequest) -> dict[str, Any]:
+    require(actor_of(request), "policy.view")
+    return selectors.sanctions_programmes()

@@ -104,3 +104,50 @@ class GateDecision(models.Model):
     @property
     def reasons(self) -> list[dict[str, Any]]:  # stored JSON
         return list(self.result.get("reasons", []))
+
+
+class RecheckRun(models.Model):
+    """One re-check of earlier allowed or approved decisions against the reference data, pack and lists."""
+
+    trigger = models.CharField(max_length=40)  # cli, scheduler, list_loaded
+    data_version = models.CharField(max_length=300)  # pack version | reference version [| list version]
+    policy_version = models.CharField(max_length=80)
+    reference_version = models.CharField(max_length=80)
+    actor_label = models.CharField(max_length=200)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    checked = models.PositiveIntegerField(default=0)
+    found = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Re-check {self.pk} ({self.trigger}): {self.found} of {self.checked}"
+
+
+class RecheckFinding(models.Model):
+    """An earlier allowed or approved decision that the current data would deny; its cases were reopened."""
+
+    run = models.ForeignKey(RecheckRun, on_delete=models.PROTECT, related_name="findings")
+    decision = models.ForeignKey(GateDecision, on_delete=models.PROTECT, related_name="recheck_findings")
+    org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    data_version = models.CharField(max_length=300)
+    was_outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    new_outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    result = models.JSONField(help_text="The decision the current data gives (reasons, versions)")
+    case_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "data_version"], name="recheck_finding_once_per_data")
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision {self.decision_id} would now be {self.new_outcome}"
+
+    @property
+    def reasons(self) -> list[dict[str, Any]]:
+        return [r for r in self.result.get("reasons", []) if r.get("outcome") != "allow"]

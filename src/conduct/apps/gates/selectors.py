@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -11,7 +12,8 @@ from django.utils import timezone
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import scoped
 from conduct.apps.errors import NotFound
-from conduct.apps.gates.models import GateDecision, PolicyPackVersion
+from conduct.apps.gates.models import GateDecision, PolicyPackVersion, RecheckFinding
+from conduct.apps.gates.pack import current_pack
 
 
 @dataclass(frozen=True)
@@ -65,3 +67,21 @@ def decision_history(*, actor: User, decision: GateDecision) -> list[GateDecisio
 
 def pack_versions(*, actor: User) -> QuerySet[PolicyPackVersion]:
     return scoped(PolicyPackVersion.objects.all(), actor, permission="policy.view", global_model=True)
+
+
+def recheck_findings(*, actor: User) -> QuerySet[RecheckFinding]:
+    """Earlier allowed or approved decisions a re-check found the current data would deny, newest first, in
+    the units the actor may see."""
+    qs = scoped(RecheckFinding.objects.all(), actor, permission="gates.view", unit_field="org_unit")
+    return qs.select_related("decision", "org_unit", "run")
+
+
+def sanctions_programmes() -> dict[str, Any]:
+    """The sanctions programmes in force in the reference data, with their sources and review dates."""
+    sanctions = current_pack().reference.sanctions
+    return {
+        "reviewed": sanctions.reviewed,
+        "programmes": [p.summary() for p in sanctions.programmes],
+        "transshipment_countries": sorted(sanctions.transshipment_countries),
+        "transshipment_source": sanctions.transshipment_source,
+    }

@@ -149,9 +149,27 @@ def try_view(request: HttpRequest) -> HttpResponse:
             if request.POST.get("action") == "record":
                 decided = services.gate_decide(actor=actor, gate=gate, subject=subject)
                 return redirect("gate-decision", decision_id=decided.decision.pk)
-            context["result"] = services.gate_evaluate(gate=gate, subject=subject).to_dict()
+            context["result"] = services.gate_evaluate(
+                gate=gate, subject=subject, unit=actor.home_unit
+            ).to_dict()
         except ServiceError as exc:
             context["error"] = exc.message
             context["fields"] = exc.fields
             status = 422
     return render(request, "gates/try.html", context, status=status)
+
+
+@login_required
+def recheck_list_view(request: HttpRequest) -> HttpResponse:
+    """Earlier allowed or approved decisions that a re-check found the current data would deny."""
+    actor = request_actor(request)
+    require(actor, "gates.view")
+    page = Paginator(selectors.recheck_findings(actor=actor), 50).get_page(request.GET.get("page"))
+    return render(request, "gates/rechecks.html", {"page": page})
+
+
+@login_required
+def sanctions_view(request: HttpRequest) -> HttpResponse:
+    """The sanctions programmes in the reference data: sources, status, coverage, reviewed dates."""
+    require(request_actor(request), "policy.view")
+    return render(request, "gates/sanctions.html", selectors.sanctions_programmes())

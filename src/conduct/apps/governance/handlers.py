@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from conduct.apps.governance.models import OFFICERS_QUEUE, Case, Dimension, HumanRight
-from conduct.apps.governance.services import CaseSpec, case_open, case_open_many
+from conduct.apps.governance.services import CaseSpec, case_open, case_open_many, case_reopen_flagged
 from conduct.events import subscribe
-from conduct.events.gates import GateReviewRequested
+from conduct.events.gates import GateDecisionFlagged, GateReviewRequested
 from conduct.events.incidents import AccessIncidentRaised, GrievanceRaised
 from conduct.events.screening import AlertEscalated
 
@@ -37,6 +37,28 @@ def open_review_cases(event: GateReviewRequested) -> list[Case]:
         ledger_first=event.ledger_first,
         audience=event.audience,
     )
+
+
+@subscribe(GateDecisionFlagged, name="governance.reopen_flagged_decision_cases")
+def reopen_flagged_decision_cases(event: GateDecisionFlagged) -> list[Case]:
+    """A re-check found an earlier allowed or approved gate decision that the current data would deny: reopen
+    its decided or closed cases (open ones stay open) or, when it had none, open one for the officers."""
+    decision = event.decision
+    cases = list(Case.objects.filter(gate_decision=decision).order_by("pk"))
+    if cases:
+        return [case_reopen_flagged(actor=event.actor, case=case, reason=event.description) for case in cases]
+    return [
+        case_open(
+            actor=event.actor,
+            title=event.title,
+            description=event.description,
+            dimension=Dimension.PRODUCT if decision.gate != "supplier_onboarding" else Dimension.SUPPLY_CHAIN,
+            queue=OFFICERS_QUEUE,
+            source=Case.Source.GATE,
+            gate_decision=decision,
+            org_unit=decision.org_unit,
+        )
+    ]
 
 
 @subscribe(AlertEscalated, name="governance.open_alert_case")

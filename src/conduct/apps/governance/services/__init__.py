@@ -12,6 +12,7 @@ from conduct.apps.governance.services.cases import (
     case_create,
     case_open,
     case_open_many,
+    case_reopen_flagged,
     case_transition,
     case_update,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "case_document_add",
     "case_open",
     "case_open_many",
+    "case_reopen_flagged",
     "case_transition",
     "case_update",
     "case_vote",

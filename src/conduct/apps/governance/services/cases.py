@@ -344,3 +344,32 @@ def case_transition(*, actor: User, case: Case, status: str, reason: str = "") -
     if reopening:
         _announce(locked, f"was reopened (round {locked.round}) and needs your vote")
     return locked
+
+
+@transaction.atomic(savepoint=False)
+def case_reopen_flagged(*, actor: Actor, case: Case, reason: str) -> Case:
+    """Reopen a decided or closed case because the decision it settled was flagged (a gates re-check found
+    the current data would deny it): a new round of votes, ledgered as `case.reopen`. An open case is left
+    as it is. No permission check: the re-check that emits GateDecisionFlagged is a system job."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status not in (Case.Status.DECIDED, Case.Status.CLOSED):
+        return locked
+    previous = locked.status
+    locked.status = Case.Status.OPEN
+    locked.round += 1
+    locked.decided_at = locked.closed_at = locked.reminded_at = None
+    locked.save(update_fields=["status", "round", "decided_at", "closed_at", "reminded_at"])
+    ledger_append(
+        actor=actor,
+        action=GovernanceAction.CASE_REOPEN,
+        object_type="case",
+        object_id=locked.pk,
+        summary={
+            "from": previous,
+            "to": str(Case.Status.OPEN),
+            "reason": reason[:2000],
+            "round": locked.round,
+        },
+    )
+    _announce(locked, f"was reopened (round {locked.round}) and needs your vote")
+    return locked

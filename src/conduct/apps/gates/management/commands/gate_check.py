@@ -70,7 +70,7 @@ class Command(BaseCommand):
                 self.fail(f"--unit {opts['unit']}: no such org unit", as_json=as_json)
         try:
             if opts["dry_run"]:
-                result = services.gate_evaluate(gate=opts["gate"], subject=subject).to_dict()
+                result = services.gate_evaluate(gate=opts["gate"], subject=subject, unit=unit).to_dict()
                 decision_id = None
             else:
                 decided = services.gate_decide(

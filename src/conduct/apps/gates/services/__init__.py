@@ -47,8 +47,11 @@ def _check_gate(gate: str) -> None:
         raise Invalid(f"Unknown gate {gate!r}.", fields={"gate": f"Expected one of {', '.join(GATES)}."})
 
 
-def gate_evaluate(*, gate: str, subject: Any, today: date | None = None) -> Decision:
-    """Evaluate without recording (the dry run). Raises Invalid naming every bad field."""
+def gate_evaluate(
+    *, gate: str, subject: Any, today: date | None = None, unit: OrgUnit | None = None
+) -> Decision:
+    """Evaluate without recording (the dry run). Raises Invalid naming every bad field. `unit` is the org unit
+    the decision is made for: its country is a sales deal's exporter when the subject names none."""
     _check_gate(gate)
     if not isinstance(subject, dict):
         raise Invalid("The subject must be a JSON object.", fields={"subject": "Expected a JSON object."})
@@ -59,7 +62,9 @@ def gate_evaluate(*, gate: str, subject: Any, today: date | None = None) -> Deci
             f"The policy pack does not load; no gate can decide until it is fixed. {exc}"
         ) from None
     try:
-        return pack.evaluate(gate, subject, screener=gate_screener(), today=today)
+        return pack.evaluate(
+            gate, subject, screener=gate_screener(), today=today, unit_country=unit.country if unit else None
+        )
     except SubjectError as exc:
         fields = {err.path or "subject": err.message for err in exc.errors}
         raise Invalid(f"The {gate} subject is not valid.", fields=fields, code="invalid_subject") from None
@@ -147,7 +152,7 @@ def gate_decide(
                     fields={"Idempotency-Key": "Already used with another body."},
                 )
             return Decided(earlier, False)
-    decision = gate_evaluate(gate=gate, subject=subject, today=today)
+    decision = gate_evaluate(gate=gate, subject=subject, today=today, unit=unit)
     # Everything that need not see the write's snapshot happens before it (whether the pack version is
     # registered, who review cases go to, the row's values in the database's form), so the write transaction
     # (on SQLite the one writer's turn) holds only the writes and the reads that must be consistent with them.
