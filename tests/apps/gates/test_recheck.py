@@ -3,12 +3,14 @@ party roles through the service, the API and the CLI."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.audit.models import LedgerEntry
@@ -18,6 +20,7 @@ from conduct.apps.gates.services import gate_decide
 from conduct.apps.gates.services.recheck import gate_recheck
 from conduct.apps.gates.tasks import recheck_decisions
 from conduct.apps.governance.models import Case
+from conduct.apps.governance.services import case_decide
 from conduct.core.policy import _reference
 from tests.factories.accounts import OrgUnitFactory
 from tests.factories.gates import GateDecisionFactory
@@ -186,3 +189,29 @@ def test_the_api_and_the_cli_accept_the_new_party_roles(api_client, officer, tmp
         call_command("gate_check", "sales_deal", str(path), "--json", "--dry-run")
     assert exited.value.code == 3  # review
     assert json.loads(capsys.readouterr().out)["outcome"] == "review"
+
+
+def test_the_reopened_case_decides_the_flagged_decision_again(officer):
+    subject = {**UAE_RETAIL, "reference": "RC-9", "exporter_country": "DE"}
+    subject["parties"] = [
+        {"role": "customer", "name": "Moskva Retail OOO", "country": "RU", "sector": "retail"}
+    ]
+    case = CaseFactory(org_unit=officer.home_unit, status=Case.Status.DECIDED)
+    approved = GateDecisionFactory(
+        subject=subject,
+        reference="RC-9",
+        org_unit=officer.home_unit,
+        outcome=Outcome.REVIEW,
+        resolution_outcome=Outcome.ALLOW,
+        resolution_case=case,
+        resolved_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    Case.objects.filter(pk=case.pk).update(gate_decision=approved)
+    assert not approved.open_to_resolution
+    [finding] = gate_recheck(actor=CLI).findings
+    assert finding.case_ids == [case.pk]
+    case.refresh_from_db()
+    case_decide(actor=officer, case=case, outcome="reject", rationale="EU Russia export ban now applies")
+    approved.refresh_from_db()
+    assert approved.effective_outcome == Outcome.DENY and approved.resolution_case_id == case.pk
+    assert LedgerEntry.objects.filter(action="gate.resolve", object_id=str(approved.pk)).exists()

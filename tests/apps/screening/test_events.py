@@ -114,8 +114,10 @@ def test_a_new_list_version_is_announced_and_queues_its_delta_screening(
         "announced",
     )
     assert event.changed and event.actor == CLI and not again.created
-    assert handlers(ListVersionLoaded)[0] == "screening.queue_delta_screening"
-    assert len(callbacks) == 1  # the delta screening, queued for after the commit
+    assert {"screening.queue_delta_screening", "gates.recheck_after_list_load"} <= set(
+        handlers(ListVersionLoaded)
+    )
+    assert len(callbacks) == 2  # the delta screening and the gates' re-check, queued for after the commit
 
 
 def test_the_queued_delta_screening_screens_the_stored_parties(tmp_path, django_capture_on_commit_callbacks):

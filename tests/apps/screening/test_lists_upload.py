@@ -117,7 +117,9 @@ def test_a_reupload_with_a_changed_row_screens_the_stored_parties_in_the_backgro
     unlike = "T-1,Quartz Harbour Shipping Limited,,organization,PA,TEST-PROG,\n"
     with django_capture_on_commit_callbacks(execute=True) as tasks:
         assert upload(client, "t_up_flow", flow_csv(**{"T-1": unlike})).status_code == 201
-    assert len(tasks) == 1  # the delta screening, queued once the version is committed
+    assert (
+        len(tasks) == 2
+    )  # the delta screening and the gates' re-check, queued once the version is committed
     assert not Alert.objects.filter(party=party, watch_list__name="t_up_flow").exists()
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -105,6 +105,14 @@ class GateDecision(models.Model):
     def reasons(self) -> list[dict[str, Any]]:  # stored JSON
         return list(self.result.get("reasons", []))
 
+    @property
+    def open_to_resolution(self) -> bool:
+        """Whether a case decision may (still) resolve it: never resolved, or a re-check flagged it after its
+        resolution (its cases were reopened, and their new decision is the one the business must follow)."""
+        if self.resolved_at is None:
+            return True
+        return self.recheck_findings.filter(created_at__gt=self.resolved_at).exists()
+
 
 class RecheckRun(models.Model):
     """One re-check of earlier allowed or approved decisions against the reference data, pack and lists."""

@@ -375,7 +375,7 @@ def gate_resolve(
     if not (rationale or "").strip():
         raise Invalid("A resolution needs its rationale.", fields={"rationale": "Required."})
     locked = GateDecision.objects.select_for_update().get(pk=decision.pk)
-    if locked.resolved_at is not None:
+    if not locked.open_to_resolution:  # resolved, and not flagged by a re-check since
         raise Conflict(f"Gate decision {locked.pk} was already resolved by case {locked.resolution_case_id}.")
     GateDecision.objects.filter(pk=locked.pk).update(
         resolution_outcome=outcome,

@@ -304,7 +304,7 @@ def _resolve_gate(actor: Actor, case: Case, outcome: str, rationale: str, bindin
         return "", ""
     if not binding:
         return "", "An advisory opinion: the gate decision is left for a binding decision."
-    if gate.resolved_at is not None:
+    if not gate.open_to_resolution:  # resolved, and not flagged by a gates re-check since
         return (
             "",
             f"Gate decision {gate.pk} was already resolved by case {gate.resolution_case_id}; it stands.",
