@@ -215,3 +215,14 @@ def test_the_reopened_case_decides_the_flagged_decision_again(officer):
     approved.refresh_from_db()
     assert approved.effective_outcome == Outcome.DENY and approved.resolution_case_id == case.pk
     assert LedgerEntry.objects.filter(action="gate.resolve", object_id=str(approved.pk)).exists()
+
+
+def test_the_try_form_takes_a_deal_through_a_reseller(api_client, officer):
+    subject = {**UAE_RETAIL, "reference": "RC-10"}
+    subject["parties"] = [
+        {"role": "reseller", "name": "Almaty Trade Link LLP", "country": "KZ", "sector": "commercial"},
+        {"role": "end_user", "name": "Moskva Retail OOO", "country": "RU", "sector": "retail"},
+    ]
+    page = api_client(officer).post("/gates/try/", {"gate": "sales_deal", "subject": json.dumps(subject)})
+    assert page.status_code == 200
+    assert b"DENY" in page.content and b"sanctioned_end_user_behind_intermediary" in page.content
