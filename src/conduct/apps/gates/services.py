@@ -47,6 +47,12 @@ def _check_gate(gate: str) -> None:
         raise Invalid(f"Unknown gate {gate!r}.", fields={"gate": f"Expected one of {', '.join(GATES)}."})
 
 
+def gate_try(*, actor: Actor, gate: str, subject: Any) -> Decision:
+    """The dry run asked for on the try page or the API: needs `gates.decide`."""
+    authorize(actor, "gates.decide")
+    return gate_evaluate(gate=gate, subject=subject)
+
+
 def gate_evaluate(*, gate: str, subject: Any, today: date | None = None) -> Decision:
     """Evaluate without recording (the dry run). Raises Invalid naming every bad field."""
     _check_gate(gate)
