@@ -51,8 +51,6 @@ PERMISSION_CALLS_ALLOWED: frozenset[str] = frozenset(
         "access/views.py",
         "accounts/api.py",
         "accounts/views.py",
-        "catalog/api.py",
-        "catalog/views.py",
         "governance/api/_shared.py",
         "governance/api/cases.py",
         "governance/api/committees.py",
