@@ -60,8 +60,6 @@ PERMISSION_CALLS_ALLOWED: frozenset[str] = frozenset(
         "governance/views/recommendations.py",
         "reports/api.py",
         "reports/views.py",
-        "screening/api.py",
-        "screening/views.py",
         "suppliers/api/_common.py",
         "suppliers/views/_common.py",
         "suppliers/views/actions.py",
