@@ -49,8 +49,6 @@ FUNCTION_IMPORTS_ALLOWED: frozenset[str] = frozenset()
 PERMISSION_CALLS_ALLOWED: frozenset[str] = frozenset(
     {
         "access/views.py",
-        "accounts/api.py",
-        "accounts/views.py",
         "governance/api/_shared.py",
         "governance/api/cases.py",
         "governance/api/committees.py",
