@@ -49,13 +49,6 @@ FUNCTION_IMPORTS_ALLOWED: frozenset[str] = frozenset()
 PERMISSION_CALLS_ALLOWED: frozenset[str] = frozenset(
     {
         "access/views.py",
-        "governance/api/_shared.py",
-        "governance/api/cases.py",
-        "governance/api/committees.py",
-        "governance/api/recommendations.py",
-        "governance/views/cases.py",
-        "governance/views/committees.py",
-        "governance/views/recommendations.py",
         "reports/api.py",
         "reports/views.py",
         "suppliers/api/_common.py",
