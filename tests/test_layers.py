@@ -49,8 +49,6 @@ FUNCTION_IMPORTS_ALLOWED: frozenset[str] = frozenset()
 PERMISSION_CALLS_ALLOWED: frozenset[str] = frozenset(
     {
         "access/views.py",
-        "reports/api.py",
-        "reports/views.py",
         "suppliers/api/_common.py",
         "suppliers/views/_common.py",
         "suppliers/views/actions.py",
