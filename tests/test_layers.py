@@ -48,7 +48,6 @@ FUNCTION_IMPORTS_ALLOWED: frozenset[str] = frozenset()
 # Views/api modules that still make a permission call (relative to conduct/apps). Only ever shrink this list.
 PERMISSION_CALLS_ALLOWED: frozenset[str] = frozenset(
     {
-        "access/views.py",
         "suppliers/api/_common.py",
         "suppliers/views/_common.py",
         "suppliers/views/actions.py",
