@@ -47,7 +47,7 @@ FUNCTION_IMPORTS_ALLOWED: frozenset[str] = frozenset()
 
 # Views/api modules that still make a permission call (relative to conduct/apps). Empty since issue 14: a page
 # or endpoint reads through a selector that checks, and the service behind a write makes the one authorize.
-PERMISSION_CALLS_ALLOWED: frozenset[str] = frozenset({})
+PERMISSION_CALLS_ALLOWED: frozenset[str] = frozenset()
 PERMISSION_CALLS = {"require", "can", "authorize", "require_unit"}
 
 
