@@ -184,9 +184,10 @@ def liaison_remove_view(request: HttpRequest, liaison_id: int) -> HttpResponse:
 def users_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     users = selectors.user_index(actor=actor, role=request.GET.get("role") or None, q=request.GET.get("q"))
-    form = UserForm(request.POST or None)  # shown to `users.manage` (may); the service checks a POST
+    form = UserForm(request.POST or None)  # shown to `users.manage` (may)
     status = 200
     if request.method == "POST":
+        selectors.role_gate(actor, "users.manage")  # 403 before the form is judged
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import User
+from conduct.apps.accounts.selectors import role_gate
 from conduct.apps.errors import ServiceError
 from conduct.apps.governance import forms, selectors, services
 from conduct.apps.governance.views._shared import _form_errors
@@ -31,8 +32,8 @@ def committees_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def committee_create_view(request: HttpRequest) -> HttpResponse:
-    actor = request_actor(request)
-    form = forms.CommitteeForm(request.POST)  # the service checks committees.manage
+    actor = role_gate(request_actor(request), MANAGE)  # 403 before the form is judged
+    form = forms.CommitteeForm(request.POST)
     if form.is_valid():
         try:
             committee = services.committee_create(actor=actor, **form.cleaned_data)

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import require
+from conduct.apps.accounts.selectors import role_gate
+
+__all__ = ["read_gate", "role_gate", "staff_gate"]
 from conduct.apps.suppliers.permissions import read_permission
-
-
-def role_gate(actor: User, permission: str) -> User:
-    """403 unless the actor's role holds `permission`."""
-    require(actor, permission)
-    return actor
 
 
 def staff_gate(actor: User, permission: str = "suppliers.view") -> User:
