@@ -18,7 +18,7 @@ from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.selectors import orgunit_list, orgunits_by_ids
 from conduct.apps.catalog.selectors import control_list
-from conduct.apps.errors import Invalid, ServiceError
+from conduct.apps.errors import Forbidden, Invalid, ServiceError
 from conduct.apps.governance.models import HumanRight
 from conduct.apps.reports import selectors, services
 from conduct.apps.reports.models import LinkKind, ReportState, RiskDimension
@@ -186,6 +186,8 @@ def report_build_view(request: HttpRequest) -> HttpResponse:
     year = request.POST.get("year", "")
     try:  # the service checks reports.build before the year
         report = services.report_request(actor=actor, year=int(year) if year.isdigit() else -1)
+    except Forbidden:
+        raise  # a role that may not build reports gets the 403 page, not a message
     except ServiceError as exc:
         messages.error(request, "; ".join(exc.fields.values()) or exc.message)
         return redirect("reports")
