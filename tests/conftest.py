@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from conduct.apps.accounts.actors import SYSTEM
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 DEMO_PASSWORD = yaml.safe_load((REPO / "data" / "demo" / "organisation.yaml").read_text())["password"]
@@ -128,7 +130,7 @@ def bearer(db: None) -> Callable[..., dict[str, str]]:
     from conduct.apps.accounts.services import token_create
 
     def make(user: Any, scope: str = "read-write") -> dict[str, str]:
-        _, secret = token_create(actor=None, user=user, name="test", scope=scope, expires_days=1)
+        _, secret = token_create(actor=SYSTEM, user=user, name="test", scope=scope, expires_days=1)
         return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
     return make

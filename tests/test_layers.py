@@ -2,7 +2,11 @@
 
 1. Pages and API endpoints (every `views` and `api` module or package under conduct/apps) do not write through
    the ORM: writes go through the services, which check permissions and ledger them.
-2. No function-level import crosses apps (`from conduct.apps.<other> import ...` inside a function): imports
+2. Pages and API endpoints make no permission call (`require`, `can`, `authorize`, `require_unit`): the
+   service makes the one `authorize`; a read the page makes first goes through a selector that refuses a role
+   without the read permission (403) and answers 404 for a row out of scope; which buttons to show is read in
+   templates from `may` (accounts.context_processors).
+3. No function-level import crosses apps (`from conduct.apps.<other> import ...` inside a function): imports
    that dodge a cycle hide a dependency the contracts in pyproject.toml would otherwise catch; use an event or
    a provider (conduct.events) instead.
 
@@ -41,6 +45,12 @@ ORM_WRITES_ALLOWED: frozenset[str] = frozenset()
 FUNCTION_IMPORTS_ALLOWED: frozenset[str] = frozenset()
 
 
+# Views/api modules that still make a permission call (relative to conduct/apps). Empty since issue 14: a page
+# or endpoint reads through a selector that checks, and the service behind a write makes the one authorize.
+PERMISSION_CALLS_ALLOWED: frozenset[str] = frozenset()
+PERMISSION_CALLS = {"require", "can", "authorize", "require_unit"}
+
+
 def _rel(path: Path) -> str:
     return path.relative_to(APPS).as_posix()
 
@@ -74,6 +84,19 @@ def orm_writes(path: Path) -> list[str]:
         is_create = name == "create" and isinstance(receiver, ast.Attribute) and receiver.attr == "objects"
         if name in WRITES or is_create or (name in QUERYSET_WRITES and _receiver_is_queryset(receiver)):
             problems.append(f"{node.lineno}: .{name}(")
+    return problems
+
+
+def permission_calls(path: Path) -> list[str]:
+    """`line: name(` for every call of a permission check in the module (by name or as an attribute)."""
+    problems = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if name in PERMISSION_CALLS:
+            problems.append(f"{node.lineno}: {name}(")
     return problems
 
 
@@ -113,6 +136,29 @@ def test_pages_and_endpoints_do_not_write_through_the_orm() -> None:
     assert not offenders, f"Write through a service instead: {offenders}"
 
 
+def test_pages_and_endpoints_make_no_permission_call() -> None:
+    found = {_rel(p): permission_calls(p) for p in _endpoint_modules()}
+    offenders = {
+        path: lines for path, lines in found.items() if lines and path not in PERMISSION_CALLS_ALLOWED
+    }
+    assert not offenders, f"Let the service authorize, or read through a selector that checks: {offenders}"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("def f(actor):\n    require(actor, 'cases.view')\n", ["2: require("]),
+        ("def f(actor):\n    return scoping.can(actor, 'cases.open')\n", ["2: can("]),
+        ("def f(actor):\n    authorize(actor, 'x.y', unit=None)\n", ["2: authorize("]),
+        ("def f(actor):\n    return selectors.case_for(actor=actor, case_id=1)\n", []),
+    ],
+)
+def test_the_permission_call_check_finds_checks(tmp_path: Path, source: str, expected: list[str]) -> None:
+    module = tmp_path / "api.py"
+    module.write_text(source, encoding="utf-8")
+    assert permission_calls(module) == expected
+
+
 def test_no_function_level_import_crosses_apps() -> None:
     found = {_rel(p): function_level_cross_app_imports(p) for p in _app_modules()}
     offenders = {
@@ -142,8 +188,10 @@ def test_the_orm_write_check_finds_writes_and_leaves_dicts_alone(
 def stale() -> list[str]:
     """Allow-listed files that no longer break their rule: remove them from the lists."""
     endpoints = {_rel(p): orm_writes(p) for p in _endpoint_modules()}
+    checks = {_rel(p): permission_calls(p) for p in _endpoint_modules()}
     modules = {_rel(p): function_level_cross_app_imports(p) for p in _app_modules()}
     return sorted(
         [p for p in ORM_WRITES_ALLOWED if not endpoints.get(p)]
         + [p for p in FUNCTION_IMPORTS_ALLOWED if not modules.get(p)]
+        + [p for p in PERMISSION_CALLS_ALLOWED if not checks.get(p)]
     )

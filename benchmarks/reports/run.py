@@ -29,6 +29,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from conduct.apps.accounts.actors import CLI
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -212,7 +214,7 @@ def main() -> int:
         from conduct.apps.reports.transparency.manifest import verify_report_dir
 
         mark = time.perf_counter()
-        inputs = report_inputs(actor=None, year=year)
+        inputs = report_inputs(actor=CLI, year=year)
         gather = time.perf_counter() - mark
         runs = []
         for _ in range(5):
@@ -221,7 +223,7 @@ def main() -> int:
             runs.append(time.perf_counter() - mark)
         compute = statistics.median(runs)
         out = home / "report"
-        built = build_report(actor=None, year=year, out=out)
+        built = build_report(actor=CLI, year=year, out=out)
         mark = time.perf_counter()
         verified = verify_report_dir(out)
         verify = time.perf_counter() - mark

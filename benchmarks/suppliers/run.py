@@ -310,9 +310,9 @@ def main() -> None:
         from conduct.apps.suppliers.models import Certificate, Supplier, SupplierRelation
         from conduct.apps.suppliers.services import ImportSource, risk_recompute_all, supplier_import
 
-        root = orgunit_create(actor=None, code="hq", name="HQ", kind="headquarters", country="CN")
+        root = orgunit_create(actor=CLI, code="hq", name="HQ", kind="headquarters", country="CN")
         user_create(
-            actor=None,
+            actor=CLI,
             username="bench-officer",
             role="compliance_officer",
             scope_units=[root],

@@ -40,6 +40,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from conduct.apps.accounts.actors import CLI
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
@@ -191,9 +193,9 @@ def main() -> None:
 
         from conduct.apps.accounts.services import orgunit_create, user_create
 
-        root = orgunit_create(actor=None, code="hq", name="HQ", kind="headquarters", country="CN")
+        root = orgunit_create(actor=CLI, code="hq", name="HQ", kind="headquarters", country="CN")
         officer = user_create(
-            actor=None,
+            actor=CLI,
             username="bench-officer",
             role="compliance_officer",
             scope_units=[root],

@@ -19,6 +19,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from conduct.apps.accounts.actors import SYSTEM
+
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 _SOON = (datetime.now(UTC) + timedelta(minutes=30)).isoformat()
 
@@ -657,7 +659,7 @@ def snapshot() -> dict[str, int]:
 def client(admin: Any) -> Client:
     from conduct.apps.accounts.services import token_create
 
-    token_create(actor=None, user=admin, name="own", scope="read")  # so {token_id} has a row to point at
+    token_create(actor=SYSTEM, user=admin, name="own", scope="read")  # so {token_id} has a row to point at
     c = Client()
     c.force_login(admin)
     return c

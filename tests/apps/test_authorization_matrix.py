@@ -20,6 +20,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from conduct.apps.accounts.actors import SYSTEM
+
 ROLE_CAST = {
     "admin": "admin",
     "compliance_officer": "officer",
@@ -579,9 +581,9 @@ def _catalog_param(name: str) -> int | str | None:
         from conduct.apps.catalog.services import assessment_create, result_record
 
         assessment = assessment_create(
-            actor=None, framework="ungp", scope_kind="org_unit", org_unit=OrgUnit.objects.get(code="br-uk")
+            actor=SYSTEM, framework="ungp", scope_kind="org_unit", org_unit=OrgUnit.objects.get(code="br-uk")
         )
-        result_record(actor=None, assessment=assessment, urn="urn:conduct:ungp:UNGP-11", status="met")
+        result_record(actor=SYSTEM, assessment=assessment, urn="urn:conduct:ungp:UNGP-11", status="met")
         return assessment.pk
     if name == "report_id":  # a published report's row, its folder holding just a manifest
         import tempfile
@@ -1253,7 +1255,7 @@ def _param(name: str, actor: Any) -> int | str:
     if name == "liaison_id":
         return Liaison.objects.get(org_unit__code="br-de").pk
     if name == "token_id":  # the actor's own token
-        token, _ = token_create(actor=None, user=actor, name="matrix-own", scope="read", expires_days=1)
+        token, _ = token_create(actor=SYSTEM, user=actor, name="matrix-own", scope="read", expires_days=1)
         return token.pk
     if name == "seq":
         return 1
@@ -1265,7 +1267,7 @@ def _param(name: str, actor: Any) -> int | str:
         from conduct.apps.gates.services import gate_decide
 
         return gate_decide(
-            actor=None, gate="sales_deal", subject=_subject(), org_unit=OrgUnit.objects.get(code="br-uk")
+            actor=SYSTEM, gate="sales_deal", subject=_subject(), org_unit=OrgUnit.objects.get(code="br-uk")
         ).decision.pk
     supplier_value = _supplier_param(name)
     if supplier_value is not None:
@@ -1310,7 +1312,7 @@ def _supplier_param(name: str) -> int | str | None:
         cert = Certificate.objects.get(supplier=acme, number="SA-2291")
         if not cert.file:
             certificate_attach_file(
-                actor=None, certificate=cert, content=b"%PDF-1.4\n%%EOF\n", filename="c.pdf"
+                actor=SYSTEM, certificate=cert, content=b"%PDF-1.4\n%%EOF\n", filename="c.pdf"
             )
         return cert.pk
     if name == "audit_id":
@@ -1578,7 +1580,7 @@ def test_a_liaison_sees_their_branch_and_its_subtree_but_no_other_branch(liaison
 
     br_uk = OrgUnit.objects.get(code="br-uk")
     office = orgunit_create(
-        actor=None,
+        actor=SYSTEM,
         code="br-uk-manchester",
         name="Manchester office",
         kind="branch",
@@ -1586,7 +1588,7 @@ def test_a_liaison_sees_their_branch_and_its_subtree_but_no_other_branch(liaison
         parent=br_uk,
     )
     orgunit_create(
-        actor=None, code="br-uk-desk", name="Leeds desk", kind="branch", country="GB", parent=office
+        actor=SYSTEM, code="br-uk-desk", name="Leeds desk", kind="branch", country="GB", parent=office
     )
     client = api_client(liaison_uk)
 
@@ -1652,10 +1654,10 @@ def test_users_see_and_revoke_only_their_own_tokens_while_admins_also_manage_ser
 ):
     from conduct.apps.accounts.services import token_create, user_create
 
-    service = user_create(actor=None, username="erp-bot", role="analyst", is_service_account=True)
-    admins, _ = token_create(actor=None, user=admin, name="admin's", scope="read")
-    services, _ = token_create(actor=None, user=service, name="erp", scope="read")
-    officers, _ = token_create(actor=None, user=officer, name="officer's", scope="read")
+    service = user_create(actor=SYSTEM, username="erp-bot", role="analyst", is_service_account=True)
+    admins, _ = token_create(actor=SYSTEM, user=admin, name="admin's", scope="read")
+    services, _ = token_create(actor=SYSTEM, user=service, name="erp", scope="read")
+    officers, _ = token_create(actor=SYSTEM, user=officer, name="officer's", scope="read")
 
     officer_client = api_client(officer)
     assert {t["id"] for t in officer_client.get("/api/v1/tokens").json()["items"]} == {officers.pk}

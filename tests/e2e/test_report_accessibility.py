@@ -9,6 +9,8 @@ import shutil
 import pytest
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import SYSTEM
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -22,7 +24,7 @@ def report_dir(tmp_path):
     from conduct.apps.reports.transparency.gather import report_inputs
     from conduct.apps.reports.transparency.render import write_files
 
-    figures = compute_figures(report_inputs(actor=None, year=timezone.localdate().year))
+    figures = compute_figures(report_inputs(actor=SYSTEM, year=timezone.localdate().year))
     write_files(figures, tmp_path, pdf=False)
     return tmp_path
 

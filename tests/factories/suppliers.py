@@ -10,6 +10,7 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
+from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.accounts.models import OrgUnit, OrgUnitKind, User
 from conduct.apps.accounts.services import orgunit_create, user_create
 from conduct.apps.suppliers.models import Supplier, SupplierStatus
@@ -31,7 +32,7 @@ class OrgUnitFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class: type[OrgUnit], *args: Any, **kwargs: Any) -> OrgUnit:
-        return orgunit_create(actor=None, **kwargs)
+        return orgunit_create(actor=SYSTEM, **kwargs)
 
 
 class OfficerFactory(factory.Factory):
@@ -46,7 +47,7 @@ class OfficerFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class: type[User], *args: Any, unit: OrgUnit, **kwargs: Any) -> User:
-        return user_create(actor=None, scope_units=[unit], home_unit=unit, **kwargs)
+        return user_create(actor=SYSTEM, scope_units=[unit], home_unit=unit, **kwargs)
 
 
 class SupplierFactory(DjangoModelFactory):

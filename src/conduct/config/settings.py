@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "conduct.apps.web.context.navigation",
+                "conduct.apps.accounts.context_processors.role_permissions",
             ],
         },
     },

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.audit.models import LedgerEntry
 from conduct.apps.catalog.models import Assessment, Control
 
@@ -116,7 +117,7 @@ def test_assessments_are_scoped_by_unit(api_client, liaison_uk, liaison_de):
     from conduct.apps.catalog.services import assessment_create
 
     de = assessment_create(
-        actor=None, framework="de_lksg", scope_kind="org_unit", org_unit=OrgUnit.objects.get(code="br-de")
+        actor=SYSTEM, framework="de_lksg", scope_kind="org_unit", org_unit=OrgUnit.objects.get(code="br-de")
     )
     assert api_client(liaison_de).get(f"/api/v1/assessments/{de.pk}").status_code == 200
     assert api_client(liaison_uk).get(f"/api/v1/assessments/{de.pk}").status_code == 404

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 
+from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.accounts.services import orgunit_create
 from conduct.apps.audit.models import LedgerEntry
@@ -41,7 +42,12 @@ def test_an_item_for_a_branch_goes_to_that_branchs_liaisons(officer):
 
 def test_without_a_liaison_it_falls_back_to_the_nearest_parent_that_has_one(officer):
     desk = orgunit_create(
-        actor=None, code="br-br-recife", name="Recife desk", kind="branch", country="BR", parent=unit("br-br")
+        actor=SYSTEM,
+        code="br-br-recife",
+        name="Recife desk",
+        kind="branch",
+        country="BR",
+        parent=unit("br-br"),
     )
     item = make(officer, desk.code)
     # Recife desk -> Brazil Branch (no liaison) -> Global Sales (liaison_sales)

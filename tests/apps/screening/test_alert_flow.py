@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.audit.models import LedgerEntry
 from conduct.apps.errors import Conflict, Forbidden, Invalid, NotFound
@@ -52,7 +53,7 @@ def unit(db):
 @pytest.fixture
 def party(unit):
     return services.party_upsert(
-        actor=None,
+        actor=SYSTEM,
         reference="customer:FLOW-1",
         kind="customer",
         name=PARTY,
@@ -134,7 +135,7 @@ def test_a_dismissal_reopens_when_the_party_changes_too(cli, flow_csv, party, un
     alert = flow_alert(party)
     services.alert_review(actor=analyst, alert=alert, decision="dismiss", reason="Not them")
     services.party_upsert(
-        actor=None,
+        actor=SYSTEM,
         reference="customer:FLOW-1",
         kind="customer",
         name=PARTY,
@@ -145,7 +146,7 @@ def test_a_dismissal_reopens_when_the_party_changes_too(cli, flow_csv, party, un
     alert.refresh_from_db()
     assert alert.status == "dismissed"
     services.party_upsert(
-        actor=None,
+        actor=SYSTEM,
         reference="customer:FLOW-1",
         kind="customer",
         name=PARTY,
@@ -161,7 +162,7 @@ def test_a_dismissal_reopens_when_the_party_changes_too(cli, flow_csv, party, un
 def test_a_reload_only_screens_what_changed_and_closes_alerts_of_removed_entries(cli, flow_csv, party, uk):
     cli("lists_load", str(flow_csv()), "--name", "t_flow")
     sidorov = services.party_upsert(
-        actor=None,
+        actor=SYSTEM,
         reference="end_user:FLOW-2",
         kind="end_user",
         name="Ivan Sidorov",
@@ -190,7 +191,7 @@ def test_an_open_alert_closes_when_the_party_no_longer_matches(cli, flow_csv, pa
     cli("lists_load", str(flow_csv()), "--name", "t_flow")
     alert = flow_alert(party)
     services.party_upsert(
-        actor=None,
+        actor=SYSTEM,
         reference="customer:FLOW-1",
         kind="customer",
         name="Quite Another Name Ltd",
@@ -205,7 +206,7 @@ def test_an_open_alert_closes_when_the_party_no_longer_matches(cli, flow_csv, pa
 def test_review_rules(cli, flow_csv, uk, analyst, auditor, liaison_uk, officer):
     cli("lists_load", str(flow_csv()), "--name", "t_flow")
     party = services.party_upsert(
-        actor=None, reference="customer:FLOW-UK", kind="customer", name=PARTY, country="CN", org_unit=uk
+        actor=SYSTEM, reference="customer:FLOW-UK", kind="customer", name=PARTY, country="CN", org_unit=uk
     )
     alert = flow_alert(party)
     with pytest.raises(Forbidden):
@@ -248,7 +249,7 @@ def test_escalating_opens_a_case_for_the_compliance_officers(cli, flow_csv, part
 def test_party_input_is_checked_field_by_field(uk):
     with pytest.raises(Invalid) as bad:
         services.party_upsert(
-            actor=None,
+            actor=SYSTEM,
             reference="",
             kind="martian",
             name="  ",
@@ -292,7 +293,7 @@ def test_a_subject_s_names_are_screened_together_as_each_alone(cli, flow_csv, pa
 
     cli("lists_load", str(flow_csv()), "--name", "t_flow")
     sidorov = services.party_upsert(
-        actor=None,
+        actor=SYSTEM,
         reference="end_user:FLOW-2",
         kind="end_user",
         name="Ivan Sidorov",

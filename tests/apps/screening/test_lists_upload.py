@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.audit.models import LedgerEntry
 from conduct.apps.screening import services
 from conduct.apps.screening.models import Alert, WatchList, WatchListVersion
@@ -105,7 +106,7 @@ def test_a_reupload_with_a_changed_row_screens_the_stored_parties_in_the_backgro
     from conduct.apps.accounts.models import OrgUnit
 
     party = services.party_upsert(
-        actor=None,
+        actor=SYSTEM,
         reference="customer:UP-1",
         kind="customer",
         name=PARTY,

@@ -56,9 +56,9 @@ def acme_questionnaire(acme):
 def other_supplier(supplier, officer):
     """Another supplier with a portal login of its own, a questionnaire, a certificate and an action."""
     brd = supplier("BRD-002")
-    org = portal_org_create(actor=None, name="Shenzhen Boards Co., Ltd.", kind="supplier")
+    org = portal_org_create(actor=SYSTEM, name="Shenzhen Boards Co., Ltd.", kind="supplier")
     services.supplier_update(actor=SYSTEM, supplier=brd, portal_org=org)
-    user_create(actor=None, username="supplier_brd", role="supplier", portal_org=org, password="x" * 14)
+    user_create(actor=SYSTEM, username="supplier_brd", role="supplier", portal_org=org, password="x" * 14)
     services.questionnaire_send(actor=officer, supplier=brd)
     return brd
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from conduct.apps.access import services
 from conduct.apps.access.models import AccessRequest, Device, Grant
 from conduct.apps.accounts import services as accounts
-from conduct.apps.accounts.actors import DEMO
+from conduct.apps.accounts.actors import DEMO, SYSTEM
 from conduct.apps.accounts.models import PortalOrganisation, User
 from conduct.apps.accounts.roles import PORTAL_ORG_KIND
 from conduct.events import handlers
@@ -30,9 +30,9 @@ def _users(spec: dict[str, Any], password: str) -> int:
             continue
         org = None
         if u.get("org"):
-            org = accounts.portal_org_create(actor=None, name=u["org"], kind=PORTAL_ORG_KIND[u["role"]])
+            org = accounts.portal_org_create(actor=SYSTEM, name=u["org"], kind=PORTAL_ORG_KIND[u["role"]])
         accounts.user_create(
-            actor=None,
+            actor=SYSTEM,
             username=u["username"],
             role=u["role"],
             password=password,
@@ -62,7 +62,7 @@ def load_demo_access(spec: dict[str, Any] | None, password: str) -> int:
 
 def _devices(spec: dict[str, Any]) -> int:
     customers = {
-        name: accounts.portal_org_create(actor=None, name=name, kind=PortalOrganisation.Kind.CUSTOMER)
+        name: accounts.portal_org_create(actor=SYSTEM, name=name, kind=PortalOrganisation.Kind.CUSTOMER)
         for name in spec.get("customers", [])
     }
     created = 0

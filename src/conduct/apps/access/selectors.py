@@ -22,8 +22,9 @@ from conduct.apps.access.models import (
 )
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.roles import Role
-from conduct.apps.accounts.scoping import authorize, scoped
+from conduct.apps.accounts.scoping import authorize, can, require, scoped
 from conduct.apps.errors import NotFound
+from conduct.core.grants import GRANT_SCOPES
 
 
 def _engineer(actor: User) -> bool:
@@ -218,3 +219,14 @@ def access_figures(year: int) -> dict[str, Any]:
         "accesses": AccessEvent.objects.filter(started_at__year=year).count(),
         "accesses_without_grant": AccessEvent.objects.filter(started_at__year=year, authorised=False).count(),
     }
+
+
+def index_redirect(*, actor: User) -> str | None:
+    """Where the device access index sends the actor instead: customers to their transparency page."""
+    return "access-portal" if actor.is_portal and can(actor, "access.view") else None
+
+
+def request_scopes(*, actor: User) -> tuple[str, ...]:
+    """The scopes the request form offers (403 for a role that may not request access)."""
+    require(actor, "access.request")
+    return GRANT_SCOPES

@@ -17,16 +17,15 @@ from conduct.apps import csvsafe
 from conduct.apps.access import selectors, services
 from conduct.apps.access.models import RequestStatus
 from conduct.apps.accounts.actors import request_actor
-from conduct.apps.accounts.scoping import can
-from conduct.apps.errors import Conflict, Forbidden, Invalid
-from conduct.core.grants import GRANT_SCOPES
+from conduct.apps.errors import Conflict, Invalid
 
 
 @login_required
 def index_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    if actor.is_portal and can(actor, "access.view"):
-        return redirect("access-portal")
+    elsewhere = selectors.index_redirect(actor=actor)
+    if elsewhere:
+        return redirect(elsewhere)
     status = request.GET.get("status", "")
     status = status if status in RequestStatus.values else ""
     context = {
@@ -37,23 +36,21 @@ def index_view(request: HttpRequest) -> HttpResponse:
         "unauthorised": selectors.access_event_list(actor=actor, authorised=False)[:50],
         "statuses": RequestStatus.choices,
         "status": status,
-        "can_request": can(actor, "access.request"),
-        "can_import": can(actor, "devices.manage"),
     }
     template = "access/_request_rows.html" if getattr(request, "htmx", False) else "access/index.html"
     return render(request, template, context)
 
 
 def _request_form(request: HttpRequest, form: dict[str, Any], status: int = 200) -> HttpResponse:
-    return render(request, "access/request_new.html", {"form": form, "scopes": GRANT_SCOPES}, status=status)
+    scopes = selectors.request_scopes(actor=request_actor(request))
+    return render(request, "access/request_new.html", {"form": form, "scopes": scopes}, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    if not can(actor, "access.request"):
-        raise Forbidden(_("Your role may not request device access."))
+    selectors.request_scopes(actor=actor)  # 403 before the form is read for a role that may not request
     empty = {
         "devices": "",
         "scopes": [],
@@ -103,8 +100,7 @@ def request_detail_view(request: HttpRequest, request_id: int) -> HttpResponse:
         "item": found,
         "devices": found.devices.all(),
         "grants": found.grants.select_related("device"),
-        "can_answer": can(actor, "access.approve") and found.status == RequestStatus.PENDING,
-        "can_revoke": can(actor, "access.revoke"),
+        "pending": found.status == RequestStatus.PENDING,
     }
     return render(request, "access/request.html", context)
 
@@ -181,9 +177,7 @@ def portal_view(request: HttpRequest) -> HttpResponse:
     """Access Transparency: per device, every request, grant, revocation and access event."""
     actor = request_actor(request)
     records = selectors.transparency(actor=actor)
-    return render(
-        request, "access/portal.html", {"records": records, "can_revoke": can(actor, "access.revoke")}
-    )
+    return render(request, "access/portal.html", {"records": records})
 
 
 CSV_HEADER = ["device", "kind", "id", "at", "who", "what", "state"]

@@ -50,11 +50,5 @@ def request_actor(request: HttpRequest) -> User:
     return user
 
 
-def as_actor(actor: Actor | None) -> Actor:
-    """`None` read as the system actor: for callers written before `Actor` (tests and scripts that pass
-    None); new code passes a constant."""
-    return SYSTEM if actor is None else actor
-
-
 def is_system(actor: object) -> bool:
     return isinstance(actor, SystemActor)

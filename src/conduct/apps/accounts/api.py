@@ -15,9 +15,8 @@ from ninja.pagination import paginate
 from conduct.apps.accounts import selectors, services
 from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, User
 from conduct.apps.accounts.roles import Role, matrix
-from conduct.apps.accounts.scoping import authorize
 from conduct.apps.apikit import Page, actor_of
-from conduct.apps.errors import Invalid, NotFound
+from conduct.apps.errors import Invalid
 
 router = Router(tags=["organisation"])
 
@@ -173,28 +172,20 @@ class MeOut(Schema):
     permissions: list[str]
 
 
-def _unit_ref(actor: User, ref: str | int | None, field: str) -> OrgUnit | None:
-    """The unit a body names by id or code (None when it names none); an unknown or unseen one is a 422."""
-    if ref is None or ref == "":
-        return None
-    try:
-        return selectors.orgunit_get(actor=actor, unit_id=ref)
-    except NotFound:
-        raise Invalid("Unknown org unit.", fields={field: f"No org unit {ref!r} that you can see."}) from None
+def _unit_ref(actor: User, ref: str | int | None, field: str, permission: str) -> OrgUnit | None:
+    return selectors.unit_ref(actor=actor, ref=ref, field=field, permission=permission)
 
 
-def _required_unit_ref(actor: User, ref: str | int, field: str) -> OrgUnit:
-    unit = _unit_ref(actor, ref, field)
+def _unit_refs(actor: User, refs: list[str]) -> list[OrgUnit]:
+    """A user's scope units, for a user change (`users.manage`)."""
+    return [u for u in (_unit_ref(actor, r, "scope_units", "users.manage") for r in refs) if u]
+
+
+def _required_unit_ref(actor: User, ref: str | int, field: str, permission: str) -> OrgUnit:
+    unit = _unit_ref(actor, ref, field, permission)
     if unit is None:
         raise Invalid("An org unit is required.", fields={field: "Name an org unit by id or code."})
     return unit
-
-
-def _user_ref(ref: str | int) -> User:
-    user = selectors.user_by_ref(ref)
-    if user is None:
-        raise Invalid("Unknown user.", fields={"user": f"No user {ref!r}."})
-    return user
 
 
 # --- me -------------------------------------------------------------------------------------------
@@ -236,8 +227,7 @@ def get_unit(request: HttpRequest, unit_id: str) -> OrgUnit:
 @router.post("/org-units", response={201: OrgUnitOut})
 def create_unit(request: HttpRequest, payload: OrgUnitIn) -> Status:
     actor = actor_of(request)
-    authorize(actor, "orgunits.change")
-    parent = _unit_ref(actor, payload.parent, "parent")
+    parent = _unit_ref(actor, payload.parent, "parent", "orgunits.change")
     unit = services.orgunit_create(
         actor=actor,
         code=payload.code,
@@ -252,8 +242,7 @@ def create_unit(request: HttpRequest, payload: OrgUnitIn) -> Status:
 @router.patch("/org-units/{unit_id}", response=OrgUnitOut)
 def update_unit(request: HttpRequest, unit_id: str, payload: OrgUnitPatch) -> OrgUnit:
     actor = actor_of(request)
-    authorize(actor, "orgunits.change")
-    unit = selectors.orgunit_get(actor=actor, unit_id=unit_id)
+    unit = selectors.orgunit_for_change(actor=actor, unit_id=unit_id)
     services.orgunit_update(actor=actor, unit=unit, **payload.dict(exclude_unset=True))
     return selectors.orgunit_get(actor=actor, unit_id=unit.pk)
 
@@ -264,24 +253,21 @@ def update_unit(request: HttpRequest, unit_id: str, payload: OrgUnitPatch) -> Or
 @router.get("/users", response=list[UserOut])
 @paginate(Page)
 def list_users(request: HttpRequest, role: RoleName | None = None, q: str | None = None) -> object:
-    actor = actor_of(request)
-    authorize(actor, "users.view")
-    return selectors.user_list(actor=actor, role=role, q=q)
+    return selectors.user_index(actor=actor_of(request), role=role, q=q)
 
 
 @router.get("/users/{user_id}", response=UserOut)
 def get_user(request: HttpRequest, user_id: str) -> User:
-    actor = actor_of(request)
-    authorize(actor, "users.view")
-    return selectors.user_get(actor=actor, user_id=user_id)
+    return selectors.user_for(actor=actor_of(request), user_id=user_id)
 
 
 @router.post("/users", response={201: UserOut})
 def create_user(request: HttpRequest, payload: UserIn) -> Status:
     actor = actor_of(request)
-    authorize(actor, "users.manage")
-    units = [u for u in (_unit_ref(actor, ref, "scope_units") for ref in payload.scope_units) if u]
-    home = _unit_ref(actor, payload.home_unit, "home_unit")
+    home = _unit_ref(actor, payload.home_unit, "home_unit", "users.manage")
+    units = [
+        u for u in (_unit_ref(actor, r, "scope_units", "users.manage") for r in payload.scope_units) if u
+    ]
     portal_org = None
     if payload.portal_org:
         portal_org = selectors.portal_org_by_name(name=payload.portal_org, kind=payload.role)
@@ -309,12 +295,13 @@ def create_user(request: HttpRequest, payload: UserIn) -> Status:
 @router.patch("/users/{user_id}", response=UserOut)
 def update_user(request: HttpRequest, user_id: str, payload: UserPatch) -> User:
     actor = actor_of(request)
-    authorize(actor, "users.manage")
-    user = selectors.user_get(actor=actor, user_id=user_id)
+    user = selectors.user_for(actor=actor, user_id=user_id, permission="users.manage")
     data = payload.dict(exclude_unset=True)
     units = None
     if data.get("scope_units") is not None:
-        units = [u for u in (_unit_ref(actor, ref, "scope_units") for ref in data["scope_units"]) if u]
+        units = [
+            u for u in (_unit_ref(actor, r, "scope_units", "users.manage") for r in data["scope_units"]) if u
+        ]
     services.user_update(
         actor=actor,
         user=user,
@@ -332,17 +319,14 @@ def update_user(request: HttpRequest, user_id: str, payload: UserPatch) -> User:
 @router.get("/liaisons", response=list[LiaisonOut])
 @paginate(Page)
 def list_liaisons(request: HttpRequest, org_unit: int | None = None) -> object:
-    actor = actor_of(request)
-    authorize(actor, "liaisons.view")
-    return selectors.liaison_list(actor=actor, unit_id=org_unit)
+    return selectors.liaison_index(actor=actor_of(request), unit_id=org_unit)
 
 
 @router.post("/liaisons", response={201: LiaisonOut})
 def create_liaison(request: HttpRequest, payload: LiaisonIn) -> Status:
     actor = actor_of(request)
-    authorize(actor, "liaisons.change")
-    unit = _required_unit_ref(actor, payload.org_unit, "org_unit")
-    user = _user_ref(payload.user)
+    unit = _required_unit_ref(actor, payload.org_unit, "org_unit", "liaisons.change")
+    user = selectors.user_ref(actor=actor, ref=payload.user, permission="liaisons.change")
     return Status(
         201, services.liaison_assign(actor=actor, user=user, unit=unit, is_primary=payload.is_primary)
     )
@@ -351,8 +335,9 @@ def create_liaison(request: HttpRequest, payload: LiaisonIn) -> Status:
 @router.delete("/liaisons/{liaison_id}", response={204: None})
 def delete_liaison(request: HttpRequest, liaison_id: int) -> Status:
     actor = actor_of(request)
-    authorize(actor, "liaisons.change")
-    services.liaison_remove(actor=actor, liaison=selectors.liaison_get(actor=actor, liaison_id=liaison_id))
+    services.liaison_remove(
+        actor=actor, liaison=selectors.liaison_for_change(actor=actor, liaison_id=liaison_id)
+    )
     return Status(204, None)
 
 
@@ -370,8 +355,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     actor = actor_of(request)
     target = actor
     if payload.user is not None and str(payload.user) not in {str(actor.pk), actor.username}:
-        authorize(actor, "tokens.service")
-        target = _user_ref(payload.user)
+        target = selectors.user_ref(actor=actor, ref=payload.user, permission="tokens.service")
     token, secret = services.token_create(
         actor=actor, user=target, name=payload.name, scope=payload.scope, expires_days=payload.expires_days
     )

@@ -20,14 +20,17 @@ from conduct.apps.errors import Forbidden
 M = TypeVar("M", bound=Model)
 
 
-def can(actor: User | SystemActor | None, permission: str) -> bool:
-    """Whether the actor's role holds `permission` (a system actor holds every permission)."""
+def can(actor: User | SystemActor, permission: str) -> bool:
+    """Whether the actor's role holds `permission` (a system actor holds every permission). Never None: an
+    anonymous request is refused before any page or endpoint runs."""
     if isinstance(actor, SystemActor):
         return True
-    return bool(actor and actor.is_active and role_has(actor.role, permission))
+    if not isinstance(actor, User):  # None, a string: a caller that names no actor is a bug, not a refusal
+        raise TypeError(f"An Actor (a User or a SystemActor) is needed, not {actor!r}.")
+    return bool(actor.is_active and role_has(actor.role, permission))
 
 
-def require(actor: User | SystemActor | None, permission: str) -> None:
+def require(actor: User | SystemActor, permission: str) -> None:
     if not can(actor, permission):
         raise Forbidden(f"Your role may not do this ({permission}).", code="forbidden")
 
@@ -133,7 +136,7 @@ def require_unit(actor: User | SystemActor, permission: str, unit: OrgUnit) -> N
 
 
 def authorize(
-    actor: User | SystemActor | None,
+    actor: User | SystemActor,
     permission: str,
     *,
     unit: OrgUnit | None = None,
@@ -148,7 +151,6 @@ def authorize(
     if isinstance(actor, SystemActor):
         return
     require(actor, permission)
-    assert actor is not None  # require() refused None
     if portal_org is not None and actor.is_portal:
         org_id = portal_org if isinstance(portal_org, int) else portal_org.pk
         if actor.portal_org_id != org_id:

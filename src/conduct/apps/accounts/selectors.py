@@ -9,8 +9,8 @@ from django.db.models import Count, Q, QuerySet
 
 from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, PortalOrganisation, User
 from conduct.apps.accounts.roles import PORTAL_ROLES
-from conduct.apps.accounts.scoping import can, scoped
-from conduct.apps.errors import NotFound
+from conduct.apps.accounts.scoping import can, require, scoped
+from conduct.apps.errors import Invalid, NotFound
 
 _MAX_DB_ID = 2**63 - 1  # a larger id cannot name a row (and overflows the database driver)
 
@@ -133,7 +133,8 @@ def portal_org_by_name(*, name: str, kind: str) -> PortalOrganisation | None:
 
 
 def token_list(*, actor: User) -> QuerySet[ApiToken]:
-    """Your own tokens; administrators also see service accounts' tokens."""
+    """Your own tokens; administrators also see service accounts' tokens (403 without `tokens.own`)."""
+    require(actor, "tokens.own")
     q = Q(user=actor)
     if can(actor, "tokens.service"):
         q |= Q(user__is_service_account=True)
@@ -152,3 +153,80 @@ def coverage(*, actor: User) -> dict[str, int]:
     total = units.count()
     without = units.filter(liaison_count=0).count()
     return {"units": total, "covered": total - without, "without_liaison": without}
+
+
+# --- what a page or endpoint reads first: 403 for a role without the permission, then 404 / 422 ---------
+
+
+def home_page(*, actor: User) -> str:
+    """Where `/` sends the actor: portal users to the portal, staff to the dashboard, support engineers (who
+    work only in device access) to device access."""
+    if actor.is_portal:
+        return "portal"
+    return "dashboard" if can(actor, "dashboard.view") else "access"
+
+
+def orgunit_index(*, actor: User, filters: OrgUnitFilters | None = None) -> QuerySet[OrgUnit]:
+    require(actor, "orgunits.view")
+    return orgunit_list(actor=actor, filters=filters)
+
+
+def unit_choices(*, actor: User, permission: str) -> QuerySet[OrgUnit]:
+    """The units a form offers for a change that needs `permission` (checked before the form is read)."""
+    require(actor, permission)
+    return orgunit_list(actor=actor)
+
+
+def unit_ref(*, actor: User, ref: str | int | None, field: str, permission: str) -> OrgUnit | None:
+    """The unit a body names by id or code, for a change that needs `permission`: None when it names none;
+    an unknown or unseen one is a 422 on `field`."""
+    require(actor, permission)
+    if ref is None or ref == "":
+        return None
+    try:
+        return orgunit_get(actor=actor, unit_id=ref)
+    except NotFound:
+        raise Invalid("Unknown org unit.", fields={field: f"No org unit {ref!r} that you can see."}) from None
+
+
+def orgunit_for_change(*, actor: User, unit_id: int | str) -> OrgUnit:
+    require(actor, "orgunits.change")
+    return orgunit_get(actor=actor, unit_id=unit_id)
+
+
+def user_index(*, actor: User, role: str | None = None, q: str | None = None) -> QuerySet[User]:
+    require(actor, "users.view")
+    return user_list(actor=actor, role=role, q=q)
+
+
+def user_for(*, actor: User, user_id: int | str, permission: str = "users.view") -> User:
+    """A user a path names: `users.view` to read one, `users.manage` to change one."""
+    require(actor, permission)
+    return user_get(actor=actor, user_id=user_id)
+
+
+def user_ref(*, actor: User, ref: int | str, permission: str) -> User:
+    """Any user a body names (user_by_ref), for a change that needs `permission`; unknown is a 422."""
+    require(actor, permission)
+    user = user_by_ref(ref)
+    if user is None:
+        raise Invalid("Unknown user.", fields={"user": f"No user {ref!r}."})
+    return user
+
+
+def liaison_index(*, actor: User, unit_id: int | None = None) -> QuerySet[Liaison]:
+    require(actor, "liaisons.view")
+    return liaison_list(actor=actor, unit_id=unit_id)
+
+
+def liaison_for_change(*, actor: User, liaison_id: int) -> Liaison:
+    require(actor, "liaisons.change")
+    return liaison_get(actor=actor, liaison_id=liaison_id)
+
+
+def role_gate(actor: User, permission: str) -> User:
+    """For a page or endpoint that reads a form, a file or a reference before its service runs: a role that
+    may never do this is refused (403) before its input is judged (422) or a record is looked up (404). The
+    service still makes the full check (authorize, with the record's unit or organisation)."""
+    require(actor, permission)
+    return actor

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from conduct.apps.accounts.actors import Actor, as_actor
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.ledger_actions import AccountsAction
 from conduct.apps.accounts.models import (
     ApiToken,
@@ -56,9 +56,8 @@ def _check_unit_fields(*, code: str, name: str, kind: str, country: str) -> dict
 
 @transaction.atomic
 def orgunit_create(
-    *, actor: Actor | None, code: str, name: str, kind: str, country: str, parent: OrgUnit | None = None
+    *, actor: Actor, code: str, name: str, kind: str, country: str, parent: OrgUnit | None = None
 ) -> OrgUnit:
-    actor = as_actor(actor)
     authorize(actor, "orgunits.change", unit=parent)
     if parent is None and isinstance(actor, User) and not actor.sees_all_units:
         raise Forbidden("Only an administrator may create a top-level unit.", code="out_of_scope")
@@ -93,13 +92,12 @@ def orgunit_create(
 @transaction.atomic
 def orgunit_update(
     *,
-    actor: Actor | None,
+    actor: Actor,
     unit: OrgUnit,
     name: str | None = None,
     country: str | None = None,
     is_active: bool | None = None,
 ) -> OrgUnit:
-    actor = as_actor(actor)
     authorize(actor, "orgunits.change", unit=unit)
     changes: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -137,8 +135,7 @@ def orgunit_update(
 
 
 @transaction.atomic
-def portal_org_create(*, actor: Actor | None, name: str, kind: str, country: str = "") -> PortalOrganisation:
-    actor = as_actor(actor)
+def portal_org_create(*, actor: Actor, name: str, kind: str, country: str = "") -> PortalOrganisation:
     authorize(actor, "users.manage")
     if kind not in PortalOrganisation.Kind.values:
         raise Invalid(
@@ -181,7 +178,7 @@ def _check_user_fields(*, username: str, role: str, portal_org: PortalOrganisati
 @transaction.atomic
 def user_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     username: str,
     role: str,
     password: str | None = None,
@@ -194,7 +191,6 @@ def user_create(
     is_service_account: bool = False,
 ) -> User:
     """Create a user (with no password, one that cannot log in until it is set)."""
-    actor = as_actor(actor)
     authorize(actor, "users.manage")
     errors = _check_user_fields(username=username, role=role, portal_org=portal_org)
     if role in PORTAL_ROLES and (scope_units or home_unit is not None):
@@ -244,14 +240,13 @@ def user_create(
 @transaction.atomic
 def user_update(
     *,
-    actor: Actor | None,
+    actor: Actor,
     user: User,
     role: str | None = None,
     scope_units: list[OrgUnit] | None = None,
     is_active: bool | None = None,
     email: str | None = None,
 ) -> User:
-    actor = as_actor(actor)
     authorize(actor, "users.manage")
     changes_self = is_active is False or bool(role and role != user.role)
     if isinstance(actor, User) and actor.pk == user.pk and changes_self:
@@ -296,8 +291,7 @@ def user_update(
 
 
 @transaction.atomic
-def user_set_password(*, actor: Actor | None, user: User, password: str) -> None:
-    actor = as_actor(actor)
+def user_set_password(*, actor: Actor, user: User, password: str) -> None:
     if not (isinstance(actor, User) and actor.pk == user.pk):
         authorize(actor, "users.manage")
     try:
@@ -321,8 +315,7 @@ def user_set_password(*, actor: Actor | None, user: User, password: str) -> None
 
 
 @transaction.atomic
-def liaison_assign(*, actor: Actor | None, user: User, unit: OrgUnit, is_primary: bool = False) -> Liaison:
-    actor = as_actor(actor)
+def liaison_assign(*, actor: Actor, user: User, unit: OrgUnit, is_primary: bool = False) -> Liaison:
     authorize(actor, "liaisons.change", unit=unit)
     if user.is_portal or not user.is_active:
         raise Invalid(
@@ -344,8 +337,7 @@ def liaison_assign(*, actor: Actor | None, user: User, unit: OrgUnit, is_primary
 
 
 @transaction.atomic
-def liaison_remove(*, actor: Actor | None, liaison: Liaison) -> None:
-    actor = as_actor(actor)
+def liaison_remove(*, actor: Actor, liaison: Liaison) -> None:
     authorize(actor, "liaisons.change", unit=liaison.org_unit)
     summary = {"user": liaison.user.username, "unit": liaison.org_unit.code}
     pk = liaison.pk
@@ -370,14 +362,13 @@ def hash_token(secret: str) -> str:
 @transaction.atomic
 def token_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     user: User,
     name: str,
     scope: str = str(TokenScope.READ),
     expires_days: int | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns the row and the secret, which is never stored or shown again."""
-    actor = as_actor(actor)
     if isinstance(actor, User) and actor.pk == user.pk:
         authorize(actor, "tokens.own")
     else:
@@ -429,8 +420,7 @@ def token_create(
 
 
 @transaction.atomic
-def token_revoke(*, actor: Actor | None, token: ApiToken) -> ApiToken:
-    actor = as_actor(actor)
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     if not (isinstance(actor, User) and actor.pk == token.user_id):
         authorize(actor, "tokens.service")
         if isinstance(actor, User) and not token.user.is_service_account:

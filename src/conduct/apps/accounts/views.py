@@ -19,7 +19,6 @@ from conduct.apps.accounts import selectors, services
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.forms import LiaisonForm, OrgUnitForm, TokenForm, UserForm
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import can, require
 from conduct.apps.errors import ServiceError
 
 
@@ -84,21 +83,17 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request_actor(request)
-    if not user.is_portal and not can(user, "dashboard.view"):  # support engineers work in device access
-        return redirect("access")
-    return redirect("portal" if user.is_portal else "dashboard")
+    return redirect(selectors.home_page(actor=request_actor(request)))
 
 
 @login_required
 def orgunit_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "orgunits.view")
-    units = selectors.orgunit_list(
+    units = selectors.orgunit_index(
         actor=actor,
         filters=selectors.OrgUnitFilters(kind=request.GET.get("kind") or None, q=request.GET.get("q")),
     )
-    form = OrgUnitForm(units=selectors.orgunit_list(actor=actor)) if can(actor, "orgunits.change") else None
+    form = OrgUnitForm(units=selectors.orgunit_list(actor=actor))  # shown to `orgunits.change` (may)
     template = "accounts/_orgunit_rows.html" if request.htmx else "accounts/orgunits.html"
     return render(request, template, {"units": units, "form": form})
 
@@ -107,8 +102,7 @@ def orgunit_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def orgunit_create_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "orgunits.change")
-    scoped_units = selectors.orgunit_list(actor=actor)
+    scoped_units = selectors.unit_choices(actor=actor, permission="orgunits.change")
     form = OrgUnitForm(request.POST, units=scoped_units)
     if form.is_valid():
         try:
@@ -139,13 +133,14 @@ def orgunit_detail_view(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def liaisons_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "liaisons.view")
-    units = selectors.orgunit_list(actor=actor)
-    form = LiaisonForm(request.POST or None, units=units) if can(actor, "liaisons.change") else None
+    liaisons = selectors.liaison_index(actor=actor)
+    if request.method == "POST":
+        units = selectors.unit_choices(actor=actor, permission="liaisons.change")
+    else:
+        units = selectors.orgunit_list(actor=actor)
+    form = LiaisonForm(request.POST or None, units=units)  # shown to `liaisons.change` (may)
     status = 200
     if request.method == "POST":
-        require(actor, "liaisons.change")
-        assert form is not None
         if form.is_valid():
             user = User.objects.filter(username=form.cleaned_data["username"]).first()
             if user is None:
@@ -166,7 +161,7 @@ def liaisons_view(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, exc.message)
         status = 422
     context = {
-        "liaisons": selectors.liaison_list(actor=actor),
+        "liaisons": liaisons,
         "uncovered": selectors.units_without_liaison(actor=actor),
         "coverage": selectors.coverage(actor=actor),
         "form": form,
@@ -178,8 +173,7 @@ def liaisons_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def liaison_remove_view(request: HttpRequest, liaison_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "liaisons.change")
-    liaison = selectors.liaison_get(actor=actor, liaison_id=liaison_id)
+    liaison = selectors.liaison_for_change(actor=actor, liaison_id=liaison_id)
     services.liaison_remove(actor=actor, liaison=liaison)
     messages.success(request, "Liaison removed.")
     return redirect("liaisons")
@@ -189,12 +183,11 @@ def liaison_remove_view(request: HttpRequest, liaison_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def users_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "users.view")
-    form = UserForm(request.POST or None) if can(actor, "users.manage") else None
+    users = selectors.user_index(actor=actor, role=request.GET.get("role") or None, q=request.GET.get("q"))
+    form = UserForm(request.POST or None)  # shown to `users.manage` (may)
     status = 200
     if request.method == "POST":
-        require(actor, "users.manage")
-        assert form is not None
+        selectors.role_gate(actor, "users.manage")  # 403 before the form is judged
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -216,7 +209,6 @@ def users_view(request: HttpRequest) -> HttpResponse:
                 if not exc.fields:
                     form.add_error(None, exc.message)
         status = 422
-    users = selectors.user_list(actor=actor, role=request.GET.get("role") or None, q=request.GET.get("q"))
     return render(request, "accounts/users.html", {"users": users, "form": form}, status=status)
 
 
@@ -224,7 +216,7 @@ def users_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tokens_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "tokens.own")
+    tokens = selectors.token_list(actor=actor)
     form = TokenForm(request.POST or None, initial={"expires_days": 90, "scope": "read"})
     secret = None
     status = 200
@@ -244,7 +236,6 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
                 status = 422
         else:
             status = 422
-    tokens = selectors.token_list(actor=actor)
     return render(
         request, "accounts/tokens.html", {"tokens": tokens, "form": form, "secret": secret}, status=status
     )

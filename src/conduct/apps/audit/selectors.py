@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import scoped
+from conduct.apps.accounts.scoping import require, scoped
 from conduct.apps.audit import keys as ledger_keys
 from conduct.apps.audit.models import Checkpoint, LedgerEntry
-from conduct.apps.audit.verify import checkpoint_dict
+from conduct.apps.audit.services import export_lines
+from conduct.apps.audit.verify import (
+    LedgerVerification,
+    Published,
+    PublishedError,
+    checkpoint_dict,
+    ledger_verify,
+)
+from conduct.apps.errors import Invalid, NotFound
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,19 @@ def _start(d: date) -> datetime:
 
 
 def ledger_list(*, actor: User, filters: LedgerFilters | None = None) -> QuerySet[LedgerEntry]:
+    """The ledger page and API: a role without `ledger.view` is refused (403)."""
+    require(actor, "ledger.view")
+    return _entries(actor, filters)
+
+
+def ledger_entry_get(*, actor: User, seq: int) -> LedgerEntry:
+    entry: LedgerEntry | None = ledger_list(actor=actor).filter(seq=seq).first()
+    if entry is None:
+        raise NotFound(f"No ledger entry #{seq}.")
+    return entry
+
+
+def _entries(actor: User, filters: LedgerFilters | None) -> QuerySet[LedgerEntry]:
     qs = scoped(LedgerEntry.objects.all(), actor, permission="ledger.view", global_model=True)
     f = filters or LedgerFilters()
     if f.object_type:
@@ -48,11 +71,33 @@ def ledger_list(*, actor: User, filters: LedgerFilters | None = None) -> QuerySe
 
 
 def checkpoint_list(*, actor: User) -> QuerySet[Checkpoint]:
+    require(actor, "ledger.view")
     return scoped(Checkpoint.objects.all(), actor, permission="ledger.view", global_model=True)
 
 
 def object_history(*, actor: User, object_type: str, object_id: object) -> QuerySet[LedgerEntry]:
-    return ledger_list(actor=actor, filters=LedgerFilters(object_type=object_type, object_id=str(object_id)))
+    """An object's entries for its page: empty for a role without `ledger.view` (the page shows the history
+    only to roles that hold it)."""
+    return _entries(actor, LedgerFilters(object_type=object_type, object_id=str(object_id)))
+
+
+def ledger_verification(*, actor: Actor, records: bool = False, published: str = "") -> LedgerVerification:
+    """`verify.ledger_verify` for the page and the API: needs `ledger.verify`; `published` is a published
+    checkpoint as text (Invalid on the `published` field when it does not parse)."""
+    require(actor, "ledger.verify")
+    checkpoint = None
+    if published:
+        try:
+            checkpoint = Published.parse(published)
+        except PublishedError as exc:
+            raise Invalid(str(exc), fields={"published": str(exc)}) from None
+    return ledger_verify(records=records, published=checkpoint)
+
+
+def ledger_export(*, actor: Actor) -> Iterator[str]:
+    """The whole ledger as JSON lines (services.export_lines): needs `ledger.view`."""
+    require(actor, "ledger.view")
+    return export_lines()
 
 
 def latest_checkpoint() -> dict[str, object] | None:

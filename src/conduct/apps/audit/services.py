@@ -20,6 +20,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from conduct.apps.accounts.actors import Actor
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit import keys as ledger_keys
 from conduct.apps.audit import reconcile
 from conduct.apps.audit.actions import LEDGER_KEY, LedgerAction
@@ -46,6 +48,7 @@ __all__ = [
     "checkpoint_create",
     "checkpoint_dict",
     "export_lines",
+    "checkpoint_request",
     "in_transaction",
     "iter_records",
     "ledger_append",
@@ -308,6 +311,12 @@ def checkpoint_create(*, actor: Any, reason: str = "on request") -> Checkpoint:
         summary={"seq": cp.seq, "head_hash": cp.head_hash, "key_id": cp.key_id, "reason": reason},
     )
     return cp
+
+
+def checkpoint_request(*, actor: Actor) -> Checkpoint:
+    """A checkpoint asked for on the ledger page or the API: needs `ledger.checkpoint`."""
+    authorize(actor, "ledger.checkpoint")
+    return checkpoint_create(actor=actor, reason="on request")
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,8 @@ class ControlFilters:
 
 
 def control_list(*, actor: User, filters: ControlFilters | None = None) -> QuerySet[Control]:
+    """Refuses a role without `controls.view` (403); control_get reads through it."""
+    require(actor, "controls.view")
     """The company's controls are one register: every internal user reads all of them."""
     qs = scoped(Control.objects.all(), actor, permission="controls.view", global_model=True)
     f = filters or ControlFilters()
@@ -125,6 +127,8 @@ class AssessmentFilters:
 
 
 def assessment_list(*, actor: User, filters: AssessmentFilters | None = None) -> QuerySet[Assessment]:
+    """Refuses a role without `assessments.view` (403); assessment_get reads through it."""
+    require(actor, "assessments.view")
     qs = scoped(Assessment.objects.all(), actor, permission="assessments.view", unit_field="org_unit")
     f = filters or AssessmentFilters()
     if f.framework:

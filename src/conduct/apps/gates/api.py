@@ -7,11 +7,9 @@ from django.http import HttpRequest
 from ninja import Body, Field, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from conduct.apps.accounts.scoping import require
 from conduct.apps.apikit import Page, actor_of
 from conduct.apps.gates import selectors, services
 from conduct.apps.gates.models import GateDecision, RecheckFinding
-from conduct.apps.gates.pack import current_pack
 from conduct.core.policy import GATES
 
 router = Router(tags=["gates"])
@@ -135,16 +133,13 @@ def evaluate(
     gate: GateName,
     subject: dict[str, Any] = Body(...),  # noqa: B008
 ) -> dict[str, Any]:
-    actor = actor_of(request)
-    require(actor, "gates.decide")
-    return services.gate_evaluate(gate=gate, subject=subject, unit=actor.home_unit).to_dict()
+    return services.gate_try(actor=actor_of(request), gate=gate, subject=subject).to_dict()
 
 
 @router.get("/gates/decisions", response=list[DecisionOut])
 @paginate(Page)
 def list_decisions(request: HttpRequest, filters: Query[DecisionQuery]) -> object:
     actor = actor_of(request)
-    require(actor, "gates.view")
     return selectors.decision_list(
         actor=actor, filters=selectors.DecisionFilters(**filters.dict())
     ).prefetch_related("cases")
@@ -152,9 +147,7 @@ def list_decisions(request: HttpRequest, filters: Query[DecisionQuery]) -> objec
 
 @router.get("/gates/decisions/{decision_id}", response=DecisionDetailOut)
 def get_decision(request: HttpRequest, decision_id: int) -> GateDecision:
-    actor = actor_of(request)
-    require(actor, "gates.view")
-    return selectors.decision_get(actor=actor, decision_id=decision_id)
+    return selectors.decision_for(actor=actor_of(request), decision_id=decision_id)
 
 
 class RuleOut(Schema):
@@ -183,8 +176,7 @@ class PackVersionOut(Schema):
 
 @router.get("/policy", response=PackOut, summary="The policy pack in force")
 def policy(request: HttpRequest) -> dict[str, Any]:
-    require(actor_of(request), "policy.view")
-    pack = current_pack()
+    pack = selectors.policy_pack(actor=actor_of(request))
     return {
         "version": pack.version,
         "path": pack.path.name,
@@ -209,9 +201,7 @@ def policy(request: HttpRequest) -> dict[str, Any]:
 )
 @paginate(Page)
 def policy_versions(request: HttpRequest) -> object:
-    actor = actor_of(request)
-    require(actor, "policy.view")
-    return selectors.pack_versions(actor=actor)
+    return selectors.pack_versions(actor=actor_of(request))
 
 
 class RecheckFindingOut(Schema):
@@ -260,9 +250,7 @@ class RecheckFindingOut(Schema):
 )
 @paginate(Page)
 def list_recheck_findings(request: HttpRequest) -> object:
-    actor = actor_of(request)
-    require(actor, "gates.view")
-    return selectors.recheck_findings(actor=actor)
+    return selectors.recheck_findings(actor=actor_of(request))
 
 
 class ProgrammesOut(Schema):
@@ -278,5 +266,4 @@ class ProgrammesOut(Schema):
     summary="Sanctions programmes in the reference data (sources, status, coverage, reviewed dates)",
 )
 def sanctions_programmes(request: HttpRequest) -> dict[str, Any]:
-    require(actor_of(request), "policy.view")
-    return selectors.sanctions_programmes()
+    return selectors.sanctions_programmes(actor=actor_of(request))

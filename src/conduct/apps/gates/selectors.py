@@ -10,10 +10,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import scoped
+from conduct.apps.accounts.scoping import require, scoped
 from conduct.apps.errors import NotFound
 from conduct.apps.gates.models import GateDecision, PolicyPackVersion, RecheckFinding
 from conduct.apps.gates.pack import current_pack
+from conduct.core.policy import PolicyPack
+from conduct.datafiles import data_path
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,12 @@ class DecisionFilters:
 
 
 def decision_list(*, actor: User, filters: DecisionFilters | None = None) -> QuerySet[GateDecision]:
+    """The decisions page and API: a role without `gates.view` is refused (403)."""
+    require(actor, "gates.view")
+    return _decisions(actor, filters)
+
+
+def _decisions(actor: User, filters: DecisionFilters | None) -> QuerySet[GateDecision]:
     qs = scoped(GateDecision.objects.all(), actor, permission="gates.view", unit_field="org_unit")
     f = filters or DecisionFilters()
     if f.gate:
@@ -48,36 +56,55 @@ def decision_list(*, actor: User, filters: DecisionFilters | None = None) -> Que
 
 
 def decision_get(*, actor: User, decision_id: int) -> GateDecision:
-    decision = decision_list(actor=actor).filter(pk=decision_id).first()
+    decision = _decisions(actor, None).filter(pk=decision_id).first()
     if decision is None:
         raise NotFound(f"No gate decision {decision_id} that you can see.")
     return decision
+
+
+def decision_for(*, actor: User, decision_id: int) -> GateDecision:
+    """The decision an API path names: 403 for a role without `gates.view`, 404 for one out of sight (the page
+    answers 404 to both, through decision_get)."""
+    require(actor, "gates.view")
+    return decision_get(actor=actor, decision_id=decision_id)
 
 
 def decision_history(*, actor: User, decision: GateDecision) -> list[GateDecision]:
     """Every decision on the same gate and reference, newest first."""
     if not decision.reference:
         return [decision]
-    return list(
-        decision_list(actor=actor, filters=DecisionFilters(gate=decision.gate)).filter(
-            reference=decision.reference
-        )
-    )
+    return list(_decisions(actor, DecisionFilters(gate=decision.gate)).filter(reference=decision.reference))
 
 
 def pack_versions(*, actor: User) -> QuerySet[PolicyPackVersion]:
+    require(actor, "policy.view")
     return scoped(PolicyPackVersion.objects.all(), actor, permission="policy.view", global_model=True)
+
+
+def policy_pack(*, actor: User) -> PolicyPack:
+    """The policy pack in force, for its page and the API: needs `policy.view`."""
+    require(actor, "policy.view")
+    return current_pack()
+
+
+def subject_example(*, actor: User, gate: str) -> str:
+    """The example subject the try page starts from (needs `gates.decide`, as trying one does)."""
+    require(actor, "gates.decide")
+    path = data_path("examples", "subjects", f"{gate}.json")
+    return path.read_text(encoding="utf-8") if path.exists() else "{}"
 
 
 def recheck_findings(*, actor: User) -> QuerySet[RecheckFinding]:
     """Earlier allowed or approved decisions a re-check found the current data would deny, newest first, in
-    the units the actor may see."""
+    the units the actor may see (a role without `gates.view` is refused)."""
+    require(actor, "gates.view")
     qs = scoped(RecheckFinding.objects.all(), actor, permission="gates.view", unit_field="org_unit")
     return qs.select_related("decision", "org_unit", "run")
 
 
-def sanctions_programmes() -> dict[str, Any]:
-    """The sanctions programmes in force in the reference data, with their sources and review dates."""
+def sanctions_programmes(*, actor: User) -> dict[str, Any]:
+    """The sanctions programmes in the reference data, with their sources and review dates (`policy.view`)."""
+    require(actor, "policy.view")
     sanctions = current_pack().reference.sanctions
     return {
         "reviewed": sanctions.reviewed,

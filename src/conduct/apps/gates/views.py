@@ -13,14 +13,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from conduct.apps.accounts.actors import request_actor
-from conduct.apps.accounts.scoping import can, require
 from conduct.apps.audit.selectors import object_history
 from conduct.apps.errors import ServiceError
 from conduct.apps.gates import selectors, services
 from conduct.apps.gates.models import Gate, Outcome
-from conduct.apps.gates.pack import current_pack
 from conduct.core.policy import GATES
-from conduct.datafiles import data_path, framework_library
+from conduct.datafiles import framework_library
 
 
 def _date(value: str | None, errors: list[str], label: str) -> date | None:
@@ -36,7 +34,6 @@ def _date(value: str | None, errors: list[str], label: str) -> date | None:
 @login_required
 def decision_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "gates.view")
     errors: list[str] = []
     gate = request.GET.get("gate") or None
     outcome = request.GET.get("outcome") or None
@@ -62,7 +59,6 @@ def decision_list_view(request: HttpRequest) -> HttpResponse:
         "filters": request.GET,
         "gates": Gate.choices,
         "outcomes": Outcome.choices,
-        "can_decide": can(actor, "gates.decide"),
     }
     template = "gates/_decision_rows.html" if request.htmx else "gates/decisions.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -73,11 +69,7 @@ def decision_detail_view(request: HttpRequest, decision_id: int) -> HttpResponse
     actor = request_actor(request)
     decision = selectors.decision_get(actor=actor, decision_id=decision_id)
     history = selectors.decision_history(actor=actor, decision=decision)
-    ledger = (
-        object_history(actor=actor, object_type="gate_decision", object_id=decision.pk)
-        if can(actor, "ledger.view")
-        else []
-    )
+    ledger = object_history(actor=actor, object_type="gate_decision", object_id=decision.pk)
     library = None
     try:
         library = framework_library()
@@ -104,8 +96,7 @@ def decision_detail_view(request: HttpRequest, decision_id: int) -> HttpResponse
 @login_required
 def policy_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "policy.view")
-    pack = current_pack()
+    pack = selectors.policy_pack(actor=actor)
     rules_by_gate: dict[str, list[Any]] = {g: list(pack.rules_for(g)) for g in Gate.values}
     context = {
         "pack": pack,
@@ -116,20 +107,15 @@ def policy_view(request: HttpRequest) -> HttpResponse:
     return render(request, "gates/policy.html", context)
 
 
-def _example(gate: str) -> str:
-    path = data_path("examples", "subjects", f"{gate}.json")
-    return path.read_text(encoding="utf-8") if path.exists() else "{}"
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def try_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "gates.decide")
     gate = request.POST.get("gate") or request.GET.get("gate") or GATES[0]
     if gate not in Gate.values:
         gate = GATES[0]
-    text = request.POST.get("subject") if request.method == "POST" else _example(gate)
+    example = selectors.subject_example(actor=actor, gate=gate)
+    text = request.POST.get("subject") if request.method == "POST" else example
     context: dict[str, Any] = {
         "gates": Gate.choices,
         "gate": gate,
@@ -149,9 +135,7 @@ def try_view(request: HttpRequest) -> HttpResponse:
             if request.POST.get("action") == "record":
                 decided = services.gate_decide(actor=actor, gate=gate, subject=subject)
                 return redirect("gate-decision", decision_id=decided.decision.pk)
-            context["result"] = services.gate_evaluate(
-                gate=gate, subject=subject, unit=actor.home_unit
-            ).to_dict()
+            context["result"] = services.gate_try(actor=actor, gate=gate, subject=subject).to_dict()
         except ServiceError as exc:
             context["error"] = exc.message
             context["fields"] = exc.fields
@@ -163,7 +147,6 @@ def try_view(request: HttpRequest) -> HttpResponse:
 def recheck_list_view(request: HttpRequest) -> HttpResponse:
     """Earlier allowed or approved decisions that a re-check found the current data would deny."""
     actor = request_actor(request)
-    require(actor, "gates.view")
     page = Paginator(selectors.recheck_findings(actor=actor), 50).get_page(request.GET.get("page"))
     return render(request, "gates/rechecks.html", {"page": page})
 
@@ -171,5 +154,6 @@ def recheck_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def sanctions_view(request: HttpRequest) -> HttpResponse:
     """The sanctions programmes in the reference data: sources, status, coverage, reviewed dates."""
-    require(request_actor(request), "policy.view")
-    return render(request, "gates/sanctions.html", selectors.sanctions_programmes())
+    return render(
+        request, "gates/sanctions.html", selectors.sanctions_programmes(actor=request_actor(request))
+    )

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import can, scoped, units_q
+from conduct.apps.accounts.scoping import can, require, scoped, unit_in_scope, units_q
 from conduct.apps.accounts.selectors import liaison_list, orgunit_list
 from conduct.apps.errors import NotFound
 from conduct.apps.governance.models import (
@@ -215,3 +215,79 @@ def liaison_network(*, actor: User, today: date | None = None) -> Network:
         open=sum(r.open for r in ordered),
         overdue=sum(r.overdue for r in ordered),
     )
+
+
+# --- what a page or endpoint reads first: 403 for a role without the permission, then 404 / 422 ---------
+
+
+def case_index(*, actor: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    require(actor, "cases.view")
+    return case_list(actor=actor, filters=filters)
+
+
+def case_for(*, actor: User, case_id: int) -> Case:
+    """The case a path names, read before a service acts on it: 403 for a role that may not read cases at all,
+    404 for a case the actor cannot see. What the actor may do with it is the service's one check."""
+    require(actor, "cases.view")
+    return case_get(actor=actor, case_id=case_id)
+
+
+def case_open_choices(*, actor: User) -> tuple[QuerySet[OrgUnit], QuerySet[Committee]]:
+    """The units and committees the form that opens a case offers (403 without `cases.open`)."""
+    require(actor, "cases.open")
+    return orgunit_list(actor=actor), committee_list(actor=actor)
+
+
+@dataclass(frozen=True)
+class CaseAbilities:
+    """What the case page offers the actor (each action's service still makes its own check)."""
+
+    participate: bool  # vote, comment, attach, declare a conflict
+    decide: bool  # decide a case of the officers' queue
+
+
+def case_abilities(*, actor: User) -> CaseAbilities:
+    return CaseAbilities(participate=can(actor, "cases.participate"), decide=can(actor, "cases.decide"))
+
+
+def committee_index(*, actor: User) -> QuerySet[Committee]:
+    require(actor, "committees.view")
+    return committee_list(actor=actor)
+
+
+def committee_for(*, actor: User, committee_id: int | str, permission: str = "committees.view") -> Committee:
+    """The committee a path names (403 for a role without `permission`, 404 for an unknown one)."""
+    require(actor, permission)
+    return committee_get(actor=actor, committee_id=committee_id)
+
+
+def recommendation_index(
+    *, actor: User, filters: RecommendationFilters | None = None
+) -> QuerySet[Recommendation]:
+    require(actor, "recommendations.view")
+    return recommendation_list(actor=actor, filters=filters)
+
+
+def recommendation_for(
+    *, actor: User, recommendation_id: int, permission: str = "recommendations.view"
+) -> Recommendation:
+    require(actor, permission)
+    return recommendation_get(actor=actor, recommendation_id=recommendation_id)
+
+
+def recommendation_units(*, actor: User) -> QuerySet[OrgUnit]:
+    """The units the form that records a recommendation offers (403 without `recommendations.create`)."""
+    require(actor, "recommendations.create")
+    return orgunit_list(actor=actor)
+
+
+def recommendation_updatable(*, actor: User, item: Recommendation) -> bool:
+    """Whether the page offers the progress form: an assignee, or anyone with the item's unit in scope."""
+    return can(actor, "recommendations.update") and (
+        item.assignees.filter(pk=actor.pk).exists() or unit_in_scope(actor, item.org_unit)
+    )
+
+
+def liaison_network_for(*, actor: User) -> Network:
+    require(actor, "liaisons.view")
+    return liaison_network(actor=actor)

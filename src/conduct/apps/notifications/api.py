@@ -6,7 +6,6 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from conduct.apps.accounts.scoping import require
 from conduct.apps.apikit import Page, actor_of
 from conduct.apps.notifications import selectors, services
 
@@ -30,7 +29,6 @@ class Cleared(Schema):
 @paginate(Page)
 def list_notifications(request: HttpRequest, unread: bool | None = None) -> object:
     actor = actor_of(request)
-    require(actor, "notifications.own")
     return selectors.notification_list(actor=actor, unread=unread)
 
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import can
+from conduct.apps.accounts.scoping import can, require
 from conduct.apps.notifications.models import Notification
 
 
 def notification_list(*, actor: User, unread: bool | None = None) -> QuerySet[Notification]:
+    """The inbox page and API: a role without `notifications.own` is refused (403)."""
+    require(actor, "notifications.own")
+    return _inbox(actor, unread)
+
+
+def _inbox(actor: User, unread: bool | None) -> QuerySet[Notification]:
     if not can(actor, "notifications.own"):
         return Notification.objects.none()
     qs = Notification.objects.filter(user=actor, cleared_at__isnull=True)
@@ -21,4 +27,4 @@ def notification_list(*, actor: User, unread: bool | None = None) -> QuerySet[No
 
 
 def unread_count(*, actor: User) -> int:
-    return notification_list(actor=actor, unread=True).count()
+    return _inbox(actor, True).count()

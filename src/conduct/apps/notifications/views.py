@@ -10,14 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from conduct.apps.accounts.actors import request_actor
-from conduct.apps.accounts.scoping import require
 from conduct.apps.notifications import selectors, services
 
 
 @login_required
 def notifications_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "notifications.own")
     unread_only = request.GET.get("unread") == "1"
     items = selectors.notification_list(actor=actor, unread=True if unread_only else None)
     page = Paginator(items, 50).get_page(request.GET.get("page"))

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from conduct.apps.accounts.actors import DEMO
+from conduct.apps.accounts.actors import DEMO, SYSTEM
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.catalog import services as catalog
 from conduct.apps.catalog.models import Assessment, Control
@@ -17,7 +17,7 @@ from conduct.apps.suppliers.models import Finding, Supplier
 
 # catalog's services still read None as the system (and would store a SystemActor as an owner): DEMO once
 # they take an Actor.
-_CATALOG_DEMO = None
+_CATALOG_DEMO = SYSTEM  # the catalog rows of the demo have always been signed "system"
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from conduct.apps.accounts.actors import Actor, SystemActor, as_actor
+from conduct.apps.accounts.actors import Actor, SystemActor
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import actor_label, ledger_append
@@ -124,7 +124,7 @@ def _set_scope(
 @transaction.atomic
 def risk_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     code: str,
     org_unit: OrgUnit,
     scope_units: list[OrgUnit] | None = None,
@@ -134,7 +134,6 @@ def risk_create(
 ) -> SalientRisk:
     """title, dimension, rights, people_affected, scale, scope, irremediability, likelihood (required);
     residual_likelihood (defaults to likelihood), description, scope_products, owner."""
-    actor = as_actor(actor)
     authorize(actor, "risks.manage", unit=org_unit)
     errors: dict[str, str] = {}
     code = str(code or "").strip().lower()
@@ -172,7 +171,7 @@ def risk_create(
 @transaction.atomic
 def risk_update(
     *,
-    actor: Actor | None,
+    actor: Actor,
     risk: SalientRisk,
     scope_units: list[OrgUnit] | None = None,
     scope_suppliers: list[Any] | None = None,
@@ -180,7 +179,6 @@ def risk_update(
     **fields: Any,
 ) -> SalientRisk:
     """Change any field; the salience is recomputed. The ledger entry lists old and new values."""
-    actor = as_actor(actor)
     authorize(actor, "risks.manage", unit=risk.org_unit)
     errors: dict[str, str] = {}
     clean = _clean(fields, errors, creating=False)
@@ -213,11 +211,8 @@ def risk_update(
 
 
 @transaction.atomic
-def risk_link(
-    *, actor: Actor | None, risk: SalientRisk, kind: str, target_id: int, note: str = ""
-) -> RiskLink:
+def risk_link(*, actor: Actor, risk: SalientRisk, kind: str, target_id: int, note: str = "") -> RiskLink:
     """Tie a case, gate decision or audit finding (one the actor can see) to the risk it concerns."""
-    actor = as_actor(actor)
     authorize(actor, "risks.link")
     if kind not in LinkKind.values:
         raise Invalid("Unknown link kind.", fields={"kind": f"Expected one of {', '.join(LinkKind.values)}."})

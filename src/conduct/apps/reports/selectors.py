@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import can, scoped, unit_paths, units_q
+from conduct.apps.accounts.models import OrgUnit, User
+from conduct.apps.accounts.scoping import can, require, scoped, unit_paths, units_q
+from conduct.apps.accounts.selectors import orgunits_by_ids
 from conduct.apps.errors import NotFound
 from conduct.apps.reports.models import Report, RiskLink, SalientRisk
 from conduct.core.risk import heatmap
@@ -56,6 +57,30 @@ def risk_get(*, actor: User, code: str) -> SalientRisk:
     return risk
 
 
+def risk_index(*, actor: User, filters: RiskFilters | None = None) -> QuerySet[SalientRisk]:
+    """The register (page, API): 403 for a role without `risks.view`."""
+    require(actor, "risks.view")
+    return risk_list(actor=actor, filters=filters)
+
+
+def risk_for(
+    *, actor: User, code: str, permission: str = "risks.view", then: str | None = None
+) -> SalientRisk:
+    """The risk a path names: 403 for a role without `permission`, 404 for one out of sight, then 403 for a
+    role without `then` (the change a page's POST makes)."""
+    require(actor, permission)
+    risk = risk_get(actor=actor, code=code)
+    if then:
+        require(actor, then)
+    return risk
+
+
+def risk_units(*, actor: User, ids: list[str]) -> list[OrgUnit]:
+    """The units a new risk's form names (ids as text), read once the actor may manage risks (403 first)."""
+    require(actor, "risks.manage")
+    return orgunits_by_ids(actor=actor, ids=ids)
+
+
 def risk_links(*, actor: User, risk: SalientRisk) -> QuerySet[RiskLink]:
     return risk.links.select_related("case", "gate_decision", "finding")
 
@@ -81,6 +106,7 @@ def risk_heatmap(*, actor: User, residual: bool = False) -> list[list[HeatCell]]
     """The 5x5 map of core.risk.heatmap (rows severity 5..1, columns likelihood 1..5) with the active risks
     the
     actor can see placed by inherent (or residual) likelihood."""
+    require(actor, "risks.view")
     grid = [[HeatCell(c.severity, c.likelihood, c.score, c.band) for c in row] for row in heatmap()]
     for risk in risk_list(actor=actor):
         likelihood = risk.residual_likelihood if residual else risk.likelihood
@@ -89,6 +115,8 @@ def risk_heatmap(*, actor: User, residual: bool = False) -> list[list[HeatCell]]
 
 
 def report_list(*, actor: User) -> QuerySet[Report]:
+    """Report builds (page, API; report_get reads through it): 403 without `reports.view`."""
+    require(actor, "reports.view")
     return scoped(Report.objects.all(), actor, permission="reports.view", global_model=True).select_related(
         "checkpoint"
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from conduct.apps.accounts.actors import Actor, as_actor
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import actor_label, ledger_append
 from conduct.apps.errors import Conflict, Invalid
@@ -20,9 +20,8 @@ __all__ = ["report_build_queued", "report_request", "risk_create", "risk_link", 
 
 
 @transaction.atomic
-def report_request(*, actor: Actor | None, year: int) -> Report:
+def report_request(*, actor: Actor, year: int) -> Report:
     """Queue a build of the `year` report; the `build_report` task does the work and shows its progress."""
-    actor = as_actor(actor)
     authorize(actor, "reports.build")
     this_year = timezone.localdate().year
     if not isinstance(year, int) or not 2000 <= year <= this_year:

@@ -16,10 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import can, require
 from conduct.apps.accounts.selectors import orgunit_list, orgunits_by_ids
 from conduct.apps.catalog.selectors import control_list
-from conduct.apps.errors import Invalid, ServiceError
+from conduct.apps.errors import Forbidden, Invalid, ServiceError
 from conduct.apps.governance.models import HumanRight
 from conduct.apps.reports import selectors, services
 from conduct.apps.reports.models import LinkKind, ReportState, RiskDimension
@@ -61,13 +60,14 @@ def _risk_fields(actor: User, post: Any, errors: dict[str, str]) -> dict[str, An
 @require_http_methods(["GET", "POST"])
 def risk_register_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "risks.view")
+    risks = selectors.risk_index(
+        actor=actor, filters=selectors.RiskFilters(dimension=request.GET.get("dimension") or None)
+    )
     fields: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        require(actor, "risks.manage")
         errors: dict[str, str] = {}
-        units = orgunits_by_ids(actor=actor, ids=[request.POST.get("org_unit", "")])
+        units = selectors.risk_units(actor=actor, ids=[request.POST.get("org_unit", "")])
         unit = units[0] if units else None
         if unit is None:
             errors["org_unit"] = "Choose an org unit you can see."
@@ -93,9 +93,7 @@ def risk_register_view(request: HttpRequest) -> HttpResponse:
     which = "residual" if residual else "inherent"
     svg = charts.heatmap_chart("risk-heatmap", f"Salient risks by severity and {which} likelihood", cells)
     context = {
-        "risks": selectors.risk_list(
-            actor=actor, filters=selectors.RiskFilters(dimension=request.GET.get("dimension") or None)
-        ).prefetch_related("controls"),
+        "risks": risks.prefetch_related("controls"),
         "grid": grid,
         "svg": svg,
         "residual": residual,
@@ -104,7 +102,6 @@ def risk_register_view(request: HttpRequest) -> HttpResponse:
         "dimensions": RiskDimension.choices,
         "rights": _rights(),
         "units": orgunit_list(actor=actor),
-        "can_manage": can(actor, "risks.manage"),
         "filters": request.GET,
         "ratings": range(1, 6),
     }
@@ -115,12 +112,11 @@ def risk_register_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def risk_view(request: HttpRequest, risk_code: str) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "risks.view")
-    risk = selectors.risk_get(actor=actor, code=risk_code)
+    then = "risks.manage" if request.method == "POST" else None
+    risk = selectors.risk_for(actor=actor, code=risk_code, then=then)
     fields: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        require(actor, "risks.manage")
         errors: dict[str, str] = {}
         data = _risk_fields(actor, request.POST, errors)
         try:
@@ -135,8 +131,6 @@ def risk_view(request: HttpRequest, risk_code: str) -> HttpResponse:
         "risk": risk,
         "links": selectors.risk_links(actor=actor, risk=risk),
         "fields": fields,
-        "can_manage": can(actor, "risks.manage"),
-        "can_link": can(actor, "risks.link"),
         "link_kinds": LinkKind.choices,
         "dimensions": RiskDimension.choices,
         "rights": _rights(),
@@ -152,8 +146,7 @@ def risk_view(request: HttpRequest, risk_code: str) -> HttpResponse:
 @require_POST
 def risk_link_view(request: HttpRequest, risk_code: str) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "risks.link")
-    risk = selectors.risk_get(actor=actor, code=risk_code)
+    risk = selectors.risk_for(actor=actor, code=risk_code, permission="risks.link")
     target = request.POST.get("id", "")
     try:
         if not target.isdigit():
@@ -177,11 +170,9 @@ def risk_link_view(request: HttpRequest, risk_code: str) -> HttpResponse:
 @login_required
 def report_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "reports.view")
     this_year = timezone.localdate().year
     context = {
         "reports": selectors.report_list(actor=actor)[:50],
-        "can_build": can(actor, "reports.build"),
         "years": range(this_year, this_year - 6, -1),
         "default_year": this_year - 1,
     }
@@ -192,12 +183,11 @@ def report_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_build_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "reports.build")
     year = request.POST.get("year", "")
-    try:
-        if not year.isdigit():
-            raise Invalid("Choose a year.", fields={"year": "A year."})
-        report = services.report_request(actor=actor, year=int(year))
+    try:  # the service checks reports.build before the year
+        report = services.report_request(actor=actor, year=int(year) if year.isdigit() else -1)
+    except Forbidden:
+        raise  # a role that may not build reports gets the 403 page, not a message
     except ServiceError as exc:
         messages.error(request, "; ".join(exc.fields.values()) or exc.message)
         return redirect("reports")
@@ -208,7 +198,6 @@ def report_build_view(request: HttpRequest) -> HttpResponse:
 def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
     """The build's state; while it is queued or building, HTMX polls this page's status block."""
     actor = request_actor(request)
-    require(actor, "reports.view")
     report = selectors.report_get(actor=actor, report_id=report_id)
     context = {"report": report, "done": report.state in (ReportState.PUBLISHED, ReportState.FAILED)}
     template = "reports/_report_status.html" if request.htmx else "reports/report.html"
@@ -219,7 +208,6 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
 def report_file_view(request: HttpRequest, report_id: int, file_name: str) -> FileResponse:
     """A file of a published report, only those its manifest lists (and the manifest itself)."""
     actor = request_actor(request)
-    require(actor, "reports.view")
     report = selectors.report_get(actor=actor, report_id=report_id)
     listed = {entry["path"] for entry in report.files} | {"manifest.json"}
     if report.state != ReportState.PUBLISHED or file_name not in listed:

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import authorize, scoped
+from conduct.apps.accounts.scoping import authorize, require, scoped
 from conduct.apps.errors import Invalid, NotFound
 from conduct.apps.screening import indexes
 from conduct.apps.screening.indexes import ListedMatch
@@ -42,6 +42,9 @@ def _valid_id(value: int) -> bool:
 
 
 def watchlist_list(*, actor: User) -> QuerySet[WatchList]:
+    """The lists (pages, API): a role without `screening.view` is refused (403), as by every list and
+    alert read below; the `*_get` reads answer 404 for a row out of the actor's units."""
+    require(actor, "screening.view")
     return scoped(WatchList.objects.all(), actor, permission="screening.view", global_model=True)
 
 
@@ -53,6 +56,7 @@ def watchlist_get(*, actor: User, name: str) -> WatchList:
 
 
 def version_list(*, actor: User, watch_list: WatchList) -> QuerySet[WatchListVersion]:
+    require(actor, "screening.view")
     return scoped(
         WatchListVersion.objects.filter(watch_list=watch_list),
         actor,
@@ -73,6 +77,7 @@ def version_changes(
 
 
 def party_list(*, actor: User, search: str | None = None) -> QuerySet[ScreenedParty]:
+    require(actor, "screening.view")
     qs = scoped(ScreenedParty.objects.all(), actor, permission="screening.view", unit_field="org_unit")
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(reference__icontains=search))
@@ -103,6 +108,7 @@ class AlertFilters:
 
 
 def alert_list(*, actor: User, filters: AlertFilters | None = None) -> QuerySet[Alert]:
+    require(actor, "screening.view")
     qs = scoped(Alert.objects.all(), actor, permission="screening.view", unit_field="party__org_unit")
     f = filters or AlertFilters()
     if f.status:
@@ -137,6 +143,12 @@ def alert_counts(*, actor: User) -> dict[str, int]:
 
 
 # --- the ad-hoc search -------------------------------------------------------------------------------
+
+
+def search_lists(*, actor: User) -> list[WatchList]:
+    """The lists the search page names: the page needs `screening.search` (403 otherwise)."""
+    require(actor, "screening.search")
+    return list(scoped(WatchList.objects.all(), actor, permission="screening.view", global_model=True))
 
 
 def screening_search(

@@ -9,10 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from conduct import __version__
-from conduct.apps.accounts import selectors as accounts
 from conduct.apps.accounts.actors import request_actor
-from conduct.apps.accounts.scoping import require
-from conduct.apps.suppliers import selectors as suppliers
+from conduct.apps.web import selectors
 
 MODULE_PAGES: dict[str, tuple[str, str]] = {
     "products": ("Products", "Products and firmware releases held to Secure by Default."),
@@ -22,23 +20,12 @@ MODULE_PAGES: dict[str, tuple[str, str]] = {
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    actor = request_actor(request)
-    require(actor, "dashboard.view")
-    coverage = accounts.coverage(actor=actor)
-    context = {
-        "coverage": coverage,
-        "user_count": accounts.user_list(actor=actor).filter(is_active=True).count(),
-        "uncovered": accounts.units_without_liaison(actor=actor)[:10],
-        "coverage_pct": round(100 * coverage["covered"] / coverage["units"]) if coverage["units"] else 0,
-        "supplier_summary": suppliers.dashboard_summary(actor=actor),
-    }
-    return render(request, "web/dashboard.html", context)
+    return render(request, "web/dashboard.html", selectors.dashboard(actor=request_actor(request)))
 
 
 @login_required
 def module_page(request: HttpRequest, module: str) -> HttpResponse:
-    actor = request_actor(request)
-    require(actor, "dashboard.view")
+    selectors.module_pages(actor=request_actor(request))
     if module not in MODULE_PAGES:
         raise Http404
     title, purpose = MODULE_PAGES[module]
@@ -47,13 +34,7 @@ def module_page(request: HttpRequest, module: str) -> HttpResponse:
 
 @login_required
 def portal(request: HttpRequest) -> HttpResponse:
-    actor = request_actor(request)
-    require(actor, "portal.view")
-    return render(
-        request,
-        "web/portal.html",
-        {"org": actor.portal_org, "supplier_portal": suppliers.portal_summary(actor=actor)},
-    )
+    return render(request, "web/portal.html", selectors.portal(actor=request_actor(request)))
 
 
 @require_GET

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from conduct.apps.accounts.actors import SYSTEM, Actor
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.roles import PORTAL_ROLES
 from conduct.apps.accounts.scoping import unit_in_scope
 from conduct.apps.apikit import MAX_DB_ID
-
-
-def acting(actor: Actor | None) -> Actor:
-    return SYSTEM if actor is None else actor
 
 
 def user_or_none(actor: Actor) -> User | None:

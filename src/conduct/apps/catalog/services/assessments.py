@@ -22,7 +22,7 @@ from conduct.apps.catalog.models import (
     AssessmentStatus,
     ResultStatus,
 )
-from conduct.apps.catalog.services._common import acting, text_field, unit_named, user_named, user_or_none
+from conduct.apps.catalog.services._common import text_field, unit_named, user_named, user_or_none
 from conduct.apps.errors import Conflict, Invalid, NotFound
 from conduct.events.suppliers import supplier_for
 
@@ -108,7 +108,7 @@ def _subject(scope_kind: str, unit: OrgUnit, supplier: Any, product: str) -> str
 @transaction.atomic
 def assessment_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     framework: str,
     scope_kind: str,
     title: str = "",
@@ -121,7 +121,6 @@ def assessment_create(
     assessment to the unit that owns the supplier; a unit or product assessment to the unit given. The unit,
     the supplier and the owner may be given as rows or named (a unit's code or id, a supplier's id, a
     username), resolved as the actor may see them."""
-    actor = acting(actor)
     authorize(actor, "assessments.manage")
     errors: dict[str, str] = {}
     org_unit = unit_named(actor, org_unit, errors)
@@ -180,7 +179,7 @@ def check_open(actor: Actor, assessment: Assessment) -> None:
 @transaction.atomic
 def result_record(
     *,
-    actor: Actor | None,
+    actor: Actor,
     assessment: Assessment,
     urn: str,
     status: str,
@@ -189,7 +188,6 @@ def result_record(
 ) -> AssessmentResult:
     """Set the status of one requirement (met, partly_met, not_met, not_applicable) with a note and an
     owner."""
-    actor = acting(actor)
     check_open(actor, assessment)
     errors: dict[str, str] = {}
     owner = user_named(owner, errors)
@@ -226,10 +224,9 @@ def result_record(
 
 
 @transaction.atomic
-def assessment_complete(*, actor: Actor | None, assessment: Assessment) -> Assessment:
+def assessment_complete(*, actor: Actor, assessment: Assessment) -> Assessment:
     """Close the assessment; its results are then fixed. Requirements left unassessed are named in the
     ledger."""
-    actor = acting(actor)
     check_open(actor, assessment)
     framework = framework_library().framework(assessment.framework)
     assessed = set(assessment.results.values_list("urn", flat=True))

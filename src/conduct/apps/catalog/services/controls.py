@@ -18,7 +18,7 @@ from conduct.apps.catalog.models import (
     ControlDimension,
     ControlRequirement,
 )
-from conduct.apps.catalog.services._common import acting, text_field, unit_named, user_named
+from conduct.apps.catalog.services._common import text_field, unit_named, user_named
 from conduct.apps.errors import Invalid
 
 
@@ -64,7 +64,7 @@ def _clean_control(
 @transaction.atomic
 def control_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     code: str,
     org_unit: OrgUnit | str | int | None,
     urns: list[str] | None = None,
@@ -72,7 +72,6 @@ def control_create(
 ) -> Control:
     """title, dimension (required); description, owner; urns: the requirements the control serves. `org_unit`
     and `owner` may be given as rows or named (a unit's code or id the actor can see; a username or id)."""
-    actor = acting(actor)
     authorize(actor, "controls.manage")
     errors: dict[str, str] = {}
     code = text_field(code, "code", errors, limit=64).lower()
@@ -98,11 +97,10 @@ def control_create(
 
 @transaction.atomic
 def control_update(
-    *, actor: Actor | None, control: Control, urns: list[str] | None = None, **fields: Any
+    *, actor: Actor, control: Control, urns: list[str] | None = None, **fields: Any
 ) -> Control:
     """Change any of title, description, dimension, org_unit, owner, is_active; `urns` replaces the
     mapping."""
-    actor = acting(actor)
     authorize(actor, "controls.manage")
     errors: dict[str, str] = {}
     clean = _clean_control(actor, fields, errors, creating=False)

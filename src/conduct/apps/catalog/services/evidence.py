@@ -17,7 +17,7 @@ from conduct.apps.catalog.models import (
     Evidence,
     EvidenceKind,
 )
-from conduct.apps.catalog.services._common import acting, text_field
+from conduct.apps.catalog.services._common import text_field
 from conduct.apps.catalog.services.assessments import check_open
 from conduct.apps.errors import Invalid, NotFound
 from conduct.events.gates import decision_for
@@ -29,7 +29,7 @@ MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 @transaction.atomic
 def evidence_add(
     *,
-    actor: Actor | None,
+    actor: Actor,
     result: AssessmentResult,
     kind: str,
     title: str = "",
@@ -41,7 +41,6 @@ def evidence_add(
     certificate_id: int | None = None,
 ) -> Evidence:
     """Attach a file, a link, or a gate decision / supplier audit / certificate the actor can see."""
-    actor = acting(actor)
     check_open(actor, result.assessment)
     errors: dict[str, str] = {}
     evidence = Evidence(result=result, kind=kind, added_by=actor_label(actor))

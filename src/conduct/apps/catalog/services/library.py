@@ -14,7 +14,6 @@ from conduct.apps.catalog.actions import LedgerAction
 from conduct.apps.catalog.models import (
     LibraryVersion,
 )
-from conduct.apps.catalog.services._common import acting
 from conduct.core.catalog import FrameworkLibrary, load_library
 from conduct.datafiles import data_path
 
@@ -27,13 +26,12 @@ class LibraryLoad:
 
 
 @transaction.atomic
-def library_record(*, actor: Actor | None, path: str | os.PathLike[str] | None = None) -> LibraryLoad:
+def library_record(*, actor: Actor, path: str | os.PathLike[str] | None = None) -> LibraryLoad:
     """Validate the library at `path` (data/frameworks by default) and record its version.
 
     Raises conduct.core.catalog.CatalogError (every problem with file and line) and records nothing when the
     library does not validate. A version already recorded is not recorded again.
     """
-    actor = acting(actor)
     authorize(actor, "frameworks.load")
     lib = load_library(path or data_path("frameworks"))
     existing = LibraryVersion.objects.filter(version=lib.version).first()

@@ -47,6 +47,14 @@ def _check_gate(gate: str) -> None:
         raise Invalid(f"Unknown gate {gate!r}.", fields={"gate": f"Expected one of {', '.join(GATES)}."})
 
 
+def gate_try(*, actor: Actor, gate: str, subject: Any) -> Decision:
+    """The dry run asked for on the try page or the API: needs `gates.decide`. A user's home unit is the
+    exporter when the subject names none."""
+    authorize(actor, "gates.decide")
+    unit = actor.home_unit if isinstance(actor, User) else None
+    return gate_evaluate(gate=gate, subject=subject, unit=unit)
+
+
 def gate_evaluate(
     *, gate: str, subject: Any, today: date | None = None, unit: OrgUnit | None = None
 ) -> Decision:

@@ -3,9 +3,7 @@
 from typing import Any, Literal
 
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import require
-from conduct.apps.accounts.selectors import orgunit_get
-from conduct.apps.errors import Invalid, NotFound
+from conduct.apps.accounts.selectors import unit_ref as accounts_unit_ref
 from conduct.apps.governance import selectors
 from conduct.apps.governance.models import Case, Committee
 
@@ -34,22 +32,15 @@ DocKind = Literal["evidence", "assessment", "minutes", "correspondence", "other"
 RecStatus = Literal["open", "in_progress", "done", "cancelled"]
 
 
-def unit_ref(actor: User, code: str, field: str) -> Any:
-    """The org unit a body or query names, or a 422 naming the field."""
-    try:
-        return orgunit_get(actor=actor, unit_id=code)
-    except NotFound:
-        raise Invalid("Unknown org unit.", fields={field: f"No org unit {code!r} you can see."}) from None
+def unit_ref(actor: User, code: str | None, field: str, permission: str) -> Any:
+    """The org unit a body or query names (None when none), or a 422 naming the field; 403 first for a role
+    without `permission`."""
+    return accounts_unit_ref(actor=actor, ref=code, field=field, permission=permission)
 
 
 def case_for(actor: User, case_id: int) -> Case:
-    """The case a path names, read before a service acts on it: 403 for a role that may not read cases at all,
-    404 for a case the actor cannot see. What the actor may do with it is the service's one check."""
-    require(actor, "cases.view")
-    return selectors.case_get(actor=actor, case_id=case_id)
+    return selectors.case_for(actor=actor, case_id=case_id)
 
 
 def committee_for(actor: User, committee_id: int) -> Committee:
-    """The committee a path names, read before a service changes it (403 for a role that may not read one)."""
-    require(actor, "committees.view")
-    return selectors.committee_get(actor=actor, committee_id=committee_id)
+    return selectors.committee_for(actor=actor, committee_id=committee_id)

@@ -10,7 +10,6 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from conduct.apps.accounts.scoping import require
 from conduct.apps.apikit import Page, actor_of
 from conduct.apps.errors import Invalid, NotFound
 from conduct.apps.governance import selectors, services
@@ -274,17 +273,15 @@ class DocumentOut(Schema):
 @paginate(Page)
 def list_cases(request: HttpRequest, filters: Query[CaseQuery]) -> object:
     actor = actor_of(request)
-    require(actor, "cases.view")
-    return selectors.case_list(actor=actor, filters=selectors.CaseFilters(**filters.dict()))
+    return selectors.case_index(actor=actor, filters=selectors.CaseFilters(**filters.dict()))
 
 
 @router.post("/cases", response={201: CaseDetailOut}, summary="Open a case by hand")
 def create_case(request: HttpRequest, payload: CaseIn) -> Status[Case]:
     actor = actor_of(request)
-    require(actor, "cases.open")
     data = payload.dict()
     code, decision_id = data.pop("org_unit"), data.pop("gate_decision")
-    unit = unit_ref(actor, code, "org_unit") if code else None
+    unit = unit_ref(actor, code, "org_unit", "cases.open")
     gate = None
     if decision_id is not None:
         try:
@@ -301,9 +298,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[Case]:
 
 @router.get("/cases/{case_id}", response=CaseDetailOut)
 def get_case(request: HttpRequest, case_id: int) -> Case:
-    actor = actor_of(request)
-    require(actor, "cases.view")
-    return selectors.case_get(actor=actor, case_id=case_id)
+    return case_for(actor_of(request), case_id)
 
 
 @router.patch(
@@ -331,9 +326,7 @@ def change_status(request: HttpRequest, case_id: int, payload: StatusIn) -> Case
 @router.get("/cases/{case_id}/votes", response=list[VoteOut], summary="Votes cast on a case (every round)")
 @paginate(Page)
 def list_votes(request: HttpRequest, case_id: int) -> object:
-    actor = actor_of(request)
-    require(actor, "cases.view")
-    case = selectors.case_get(actor=actor, case_id=case_id)
+    case = case_for(actor_of(request), case_id)
     return case.votes.select_related("voter").order_by("round", "cast_at", "id")
 
 
@@ -369,8 +362,7 @@ def cast_vote(request: HttpRequest, case_id: int, payload: VoteIn) -> Status[dic
 )
 def get_decision(request: HttpRequest, case_id: int) -> CaseDecision:
     actor = actor_of(request)
-    require(actor, "cases.view")
-    case = selectors.case_get(actor=actor, case_id=case_id)
+    case = case_for(actor, case_id)
     decision = selectors.case_decision(actor=actor, case=case)
     if decision is None:
         raise NotFound(f"Case {case.pk} has no decision in round {case.round}.")
@@ -384,8 +376,7 @@ def get_decision(request: HttpRequest, case_id: int) -> CaseDecision:
 )
 def decide_case(request: HttpRequest, case_id: int, payload: DecideIn) -> Status[CaseDecision]:
     actor = actor_of(request)
-    require(actor, "cases.view")
-    case = selectors.case_get(actor=actor, case_id=case_id)  # an unknown case is 404 for everyone
+    case = case_for(actor, case_id)  # the service checks what the actor may do with it
     return Status(
         201,
         services.case_decide(
@@ -411,9 +402,7 @@ def declare_conflict(request: HttpRequest, case_id: int, payload: ConflictIn) ->
 @router.get("/cases/{case_id}/comments", response=list[CommentOut], summary="The case's discussion thread")
 @paginate(Page)
 def list_comments(request: HttpRequest, case_id: int) -> object:
-    actor = actor_of(request)
-    require(actor, "cases.view")
-    return selectors.case_get(actor=actor, case_id=case_id).comments.select_related("author")
+    return case_for(actor_of(request), case_id).comments.select_related("author")
 
 
 @router.post("/cases/{case_id}/comments", response={201: CommentOut})
@@ -426,9 +415,7 @@ def add_comment(request: HttpRequest, case_id: int, payload: CommentIn) -> Statu
 @router.get("/cases/{case_id}/documents", response=list[DocumentOut])
 @paginate(Page)
 def list_documents(request: HttpRequest, case_id: int) -> object:
-    actor = actor_of(request)
-    require(actor, "cases.view")
-    return selectors.case_get(actor=actor, case_id=case_id).documents.select_related("uploaded_by")
+    return case_for(actor_of(request), case_id).documents.select_related("uploaded_by")
 
 
 @router.post(

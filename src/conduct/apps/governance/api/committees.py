@@ -8,7 +8,6 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import require
 from conduct.apps.apikit import Page, actor_of
 from conduct.apps.errors import Invalid
 from conduct.apps.governance import selectors, services
@@ -94,9 +93,7 @@ class MemberPatch(Schema):
 @router.get("/committees", response=list[CommitteeOut])
 @paginate(Page)
 def list_committees(request: HttpRequest) -> object:
-    actor = actor_of(request)
-    require(actor, "committees.view")
-    return selectors.committee_list(actor=actor)
+    return selectors.committee_index(actor=actor_of(request))
 
 
 @router.post("/committees", response={201: CommitteeOut}, summary="Create a committee with its decision rule")
@@ -108,9 +105,7 @@ def create_committee(request: HttpRequest, payload: CommitteeIn) -> Status[Commi
 
 @router.get("/committees/{committee_id}", response=CommitteeOut)
 def get_committee(request: HttpRequest, committee_id: int) -> Committee:
-    actor = actor_of(request)
-    require(actor, "committees.view")
-    return selectors.committee_get(actor=actor, committee_id=committee_id)
+    return committee_for(actor_of(request), committee_id)
 
 
 @router.patch(

@@ -7,7 +7,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from conduct.apps.accounts.scoping import require
 from conduct.apps.apikit import Page, actor_of
 from conduct.apps.errors import Invalid, NotFound
 from conduct.apps.governance import selectors, services
@@ -90,9 +89,8 @@ class RecommendationQuery(Schema):
 @paginate(Page)
 def list_recommendations(request: HttpRequest, filters: Query[RecommendationQuery]) -> object:
     actor = actor_of(request)
-    require(actor, "recommendations.view")
-    unit = unit_ref(actor, filters.org_unit, "org_unit") if filters.org_unit else None
-    return selectors.recommendation_list(
+    unit = unit_ref(actor, filters.org_unit, "org_unit", "recommendations.view")
+    return selectors.recommendation_index(
         actor=actor,
         filters=selectors.RecommendationFilters(
             status=filters.status,
@@ -111,8 +109,7 @@ def list_recommendations(request: HttpRequest, filters: Query[RecommendationQuer
 )
 def create_recommendation(request: HttpRequest, payload: RecommendationIn) -> Status[Recommendation]:
     actor = actor_of(request)
-    require(actor, "recommendations.create")
-    unit = unit_ref(actor, payload.org_unit, "org_unit")
+    unit = unit_ref(actor, payload.org_unit, "org_unit", "recommendations.create")
     case = None
     if payload.case is not None:
         try:
@@ -134,9 +131,7 @@ def create_recommendation(request: HttpRequest, payload: RecommendationIn) -> St
 
 @router.get("/recommendations/{recommendation_id}", response=RecommendationOut)
 def get_recommendation(request: HttpRequest, recommendation_id: int) -> Recommendation:
-    actor = actor_of(request)
-    require(actor, "recommendations.view")
-    return selectors.recommendation_get(actor=actor, recommendation_id=recommendation_id)
+    return selectors.recommendation_for(actor=actor_of(request), recommendation_id=recommendation_id)
 
 
 @router.patch(
@@ -148,8 +143,9 @@ def update_recommendation(
     request: HttpRequest, recommendation_id: int, payload: RecommendationPatch
 ) -> Recommendation:
     actor = actor_of(request)
-    require(actor, "recommendations.update")
-    item = selectors.recommendation_get(actor=actor, recommendation_id=recommendation_id)
+    item = selectors.recommendation_for(
+        actor=actor, recommendation_id=recommendation_id, permission="recommendations.update"
+    )
     changes = payload.dict(exclude_unset=True)
     if "due_date" in changes and changes["due_date"] is None:
         raise Invalid("A due date is required.", fields={"due_date": "Expected a date."})
@@ -183,9 +179,7 @@ class NetworkOut(Schema):
     summary="Coverage: liaisons, open and overdue items and median response time per unit",
 )
 def liaison_network(request: HttpRequest) -> dict[str, Any]:
-    actor = actor_of(request)
-    require(actor, "liaisons.view")
-    net = selectors.liaison_network(actor=actor)
+    net = selectors.liaison_network_for(actor=actor_of(request))
     return {
         "units": [
             {

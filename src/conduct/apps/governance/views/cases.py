@@ -16,8 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import can, require
-from conduct.apps.accounts.selectors import orgunit_list
 from conduct.apps.errors import Invalid, NotFound, ServiceError
 from conduct.apps.governance import forms, selectors, services
 from conduct.apps.governance.models import (
@@ -34,7 +32,6 @@ from conduct.events.gates import decision_for
 @login_required
 def case_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "cases.view")
     errors = []
     status = request.GET.get("status") or None
     dimension = request.GET.get("dimension") or None
@@ -51,7 +48,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         q=(request.GET.get("q") or "")[:200] or None,
         awaiting_my_vote=request.GET.get("mine") == "1",
     )
-    page = Paginator(selectors.case_list(actor=actor, filters=filters), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.case_index(actor=actor, filters=filters), 50).get_page(request.GET.get("page"))
     queues = [
         ("compliance-officers", "Compliance officers"),
         *[(c.slug, c.name) for c in selectors.committee_list(actor=actor)],
@@ -63,7 +60,6 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "statuses": Case.Status.choices,
         "dimensions": Dimension.choices,
         "queues": queues,
-        "can_open": can(actor, "cases.open"),
     }
     template = "governance/_case_rows.html" if request.htmx else "governance/cases.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -73,9 +69,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_create_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "cases.open")
-    units = orgunit_list(actor=actor)
-    form = forms.CaseForm(request.POST or None, units=units, committees=selectors.committee_list(actor=actor))
+    units, committees = selectors.case_open_choices(actor=actor)
+    form = forms.CaseForm(request.POST or None, units=units, committees=committees)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_create(actor=actor, **form.cleaned_data)
@@ -129,7 +124,8 @@ def _case_context(actor: User, case: Case, **forms_in: Any) -> dict[str, Any]:
     votes = list(case.votes.select_related("voter").order_by("round", "cast_at"))
     my_vote = next((v for v in votes if v.voter_id == actor.pk and v.round == case.round), None)
     conflicted_ids = {c.user_id for c in conflicts}
-    participate = can(actor, "cases.participate")
+    abilities = selectors.case_abilities(actor=actor)
+    participate = abilities.participate
     can_vote = bool(
         seat
         and seat.votes
@@ -165,7 +161,7 @@ def _case_context(actor: User, case: Case, **forms_in: Any) -> dict[str, Any]:
         "gate_visible": gate is not None and _gate_visible(actor, gate.pk),
         "participate": participate and case.status != Case.Status.CLOSED,
         "manages": participate and manages(actor, case),
-        "can_decide": case.committee_id is None and case.is_active and can(actor, "cases.decide"),
+        "can_decide": case.committee_id is None and case.is_active and abilities.decide,
         "can_declare": bool(seat and participate and case.is_active and not conflicted),
         **_case_forms(case, forms_in),
         "max_document_bytes": services.MAX_DOCUMENT_BYTES,
@@ -176,16 +172,14 @@ def _case_context(actor: User, case: Case, **forms_in: Any) -> dict[str, Any]:
 @login_required
 def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "cases.view")
-    case = selectors.case_get(actor=actor, case_id=case_id)
+    case = selectors.case_for(actor=actor, case_id=case_id)
     return render(request, "governance/case.html", _case_context(actor, case))
 
 
 def _case_action(request: HttpRequest, case_id: int, form_name: str, form: Any, act: Any) -> HttpResponse:
     """Validate `form`, run `act(actor, case, data)`, and return to the case page (or show what is wrong)."""
     actor = request_actor(request)
-    require(actor, "cases.view")
-    case = selectors.case_get(actor=actor, case_id=case_id)
+    case = selectors.case_for(actor=actor, case_id=case_id)
     status = 422
     if form.is_valid():
         try:
@@ -305,8 +299,7 @@ def case_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def case_document_download(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "cases.view")
-    case = selectors.case_get(actor=actor, case_id=case_id)
+    case = selectors.case_for(actor=actor, case_id=case_id)
     document = CaseDocument.objects.filter(case=case, pk=document_id).first()
     if document is None:
         raise NotFound(f"No document {document_id} in case {case.pk}.")

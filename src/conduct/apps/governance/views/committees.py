@@ -13,29 +13,26 @@ from django.views.decorators.http import require_POST
 
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import can, require
+from conduct.apps.accounts.selectors import role_gate
 from conduct.apps.errors import ServiceError
 from conduct.apps.governance import forms, selectors, services
 from conduct.apps.governance.views._shared import _form_errors
+
+MANAGE = "committees.manage"
 
 
 @login_required
 def committees_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "committees.view")
-    form = forms.CommitteeForm() if can(actor, "committees.manage") else None
-    return render(
-        request,
-        "governance/committees.html",
-        {"committees": selectors.committee_list(actor=actor), "form": form},
-    )
+    committees = selectors.committee_index(actor=actor)
+    form = forms.CommitteeForm()  # shown to `committees.manage` (may)
+    return render(request, "governance/committees.html", {"committees": committees, "form": form})
 
 
 @login_required
 @require_POST
 def committee_create_view(request: HttpRequest) -> HttpResponse:
-    actor = request_actor(request)
-    require(actor, "committees.manage")
+    actor = role_gate(request_actor(request), MANAGE)  # 403 before the form is judged
     form = forms.CommitteeForm(request.POST)
     if form.is_valid():
         try:
@@ -49,7 +46,6 @@ def committee_create_view(request: HttpRequest) -> HttpResponse:
 
 
 def _committee_context(actor: User, committee: Any, **extra: Any) -> dict[str, Any]:
-    manage = can(actor, "committees.manage")
     today = timezone.localdate()
     return {
         "committee": committee,
@@ -65,18 +61,15 @@ def _committee_context(actor: User, committee: Any, **extra: Any) -> dict[str, A
                     "chair_breaks_ties": committee.chair_breaks_ties,
                 }
             )
-            if manage
-            else None
-        ),
-        "member_form": extra.get("member_form") or (forms.MemberForm() if manage else None),
+        ),  # the forms are shown to `committees.manage` (may)
+        "member_form": extra.get("member_form") or forms.MemberForm(),
     }
 
 
 @login_required
 def committee_detail_view(request: HttpRequest, committee_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "committees.view")
-    committee = selectors.committee_get(actor=actor, committee_id=committee_id)
+    committee = selectors.committee_for(actor=actor, committee_id=committee_id)
     return render(request, "governance/committee.html", _committee_context(actor, committee))
 
 
@@ -84,8 +77,9 @@ def committee_detail_view(request: HttpRequest, committee_id: int) -> HttpRespon
 @require_POST
 def committee_rule_view(request: HttpRequest, committee_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "committees.manage")
-    committee = selectors.committee_get(actor=actor, committee_id=committee_id)
+    committee = selectors.committee_for(
+        actor=actor, committee_id=committee_id, permission="committees.manage"
+    )
     form = forms.RuleForm(request.POST)
     if form.is_valid():
         try:
@@ -103,8 +97,9 @@ def committee_rule_view(request: HttpRequest, committee_id: int) -> HttpResponse
 @require_POST
 def committee_member_view(request: HttpRequest, committee_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "committees.manage")
-    committee = selectors.committee_get(actor=actor, committee_id=committee_id)
+    committee = selectors.committee_for(
+        actor=actor, committee_id=committee_id, permission="committees.manage"
+    )
     form = forms.MemberForm(request.POST)
     if form.is_valid():
         user = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import can, require, unit_in_scope
 from conduct.apps.accounts.selectors import orgunit_list
 from conduct.apps.errors import ServiceError
 from conduct.apps.governance import forms, selectors, services
@@ -27,7 +26,6 @@ from conduct.apps.governance.views._shared import _form_errors
 @login_required
 def recommendation_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "recommendations.view")
     units = orgunit_list(actor=actor)
     unit = units.filter(code=request.GET.get("unit")).first() if request.GET.get("unit") else None
     status = request.GET.get("status") or None
@@ -37,10 +35,9 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
     filters = selectors.RecommendationFilters(
         status=status, org_unit=unit, overdue=overdue, mine=request.GET.get("mine") == "1"
     )
-    page = Paginator(selectors.recommendation_list(actor=actor, filters=filters), 50).get_page(
-        request.GET.get("page")
-    )
-    form = forms.RecommendationForm(units=units) if can(actor, "recommendations.create") else None
+    items = selectors.recommendation_index(actor=actor, filters=filters)  # 403 without recommendations.view
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    form = forms.RecommendationForm(units=units)  # shown to `recommendations.create` (may)
     context = {
         "page": page,
         "units": units,
@@ -48,7 +45,6 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
         "statuses": Recommendation.Status.choices,
         "form": form,
         "today": timezone.localdate(),
-        "can_escalate": can(actor, "recommendations.escalate"),
     }
     template = "governance/_recommendation_rows.html" if request.htmx else "governance/recommendations.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -58,8 +54,7 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def recommendation_create_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "recommendations.create")
-    units = orgunit_list(actor=actor)
+    units = selectors.recommendation_units(actor=actor)
     form = forms.RecommendationForm(request.POST, units=units)
     if form.is_valid():
         try:
@@ -77,15 +72,12 @@ def recommendation_create_view(request: HttpRequest) -> HttpResponse:
         "statuses": Recommendation.Status.choices,
         "form": form,
         "today": timezone.localdate(),
-        "can_escalate": can(actor, "recommendations.escalate"),
     }
     return render(request, "governance/recommendations.html", context, status=422)
 
 
 def _recommendation_context(actor: User, item: Recommendation, form: Any = None) -> dict[str, Any]:
-    may_update = can(actor, "recommendations.update") and (
-        item.assignees.filter(pk=actor.pk).exists() or unit_in_scope(actor, item.org_unit)
-    )
+    may_update = selectors.recommendation_updatable(actor=actor, item=item)
     return {
         "item": item,
         "form": form
@@ -100,8 +92,7 @@ def _recommendation_context(actor: User, item: Recommendation, form: Any = None)
 @login_required
 def recommendation_detail_view(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "recommendations.view")
-    item = selectors.recommendation_get(actor=actor, recommendation_id=recommendation_id)
+    item = selectors.recommendation_for(actor=actor, recommendation_id=recommendation_id)
     return render(request, "governance/recommendation.html", _recommendation_context(actor, item))
 
 
@@ -109,8 +100,9 @@ def recommendation_detail_view(request: HttpRequest, recommendation_id: int) -> 
 @require_POST
 def recommendation_update_view(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "recommendations.update")
-    item = selectors.recommendation_get(actor=actor, recommendation_id=recommendation_id)
+    item = selectors.recommendation_for(
+        actor=actor, recommendation_id=recommendation_id, permission="recommendations.update"
+    )
     form = forms.ProgressForm(request.POST)
     if form.is_valid():
         try:
@@ -141,8 +133,5 @@ def recommendation_escalate_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def liaison_network_view(request: HttpRequest) -> HttpResponse:
-    actor = request_actor(request)
-    require(actor, "liaisons.view")
-    return render(
-        request, "governance/liaison_network.html", {"network": selectors.liaison_network(actor=actor)}
-    )
+    network = selectors.liaison_network_for(actor=request_actor(request))
+    return render(request, "governance/liaison_network.html", {"network": network})

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conduct.apps.accounts.actors import Actor, as_actor
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.audit.models import Checkpoint, LedgerEntry
 from conduct.apps.audit.selectors import latest_checkpoint
 from conduct.apps.audit.services import (
@@ -57,7 +57,7 @@ def _check_out_dir(out: Path) -> None:
 
 def build_report(
     *,
-    actor: Actor | None,
+    actor: Actor,
     year: int,
     out: Path,
     report: Report | None = None,
@@ -65,7 +65,6 @@ def build_report(
 ) -> Built:
     """Build the report for `year` into `out` (new or empty) and publish it. Raises ServiceError on bad
     input."""
-    actor = as_actor(actor)
     if not 2000 <= year <= timezone.localdate().year:
         raise Invalid(
             "No report for that year.", fields={"year": f"A year from 2000 to {timezone.localdate().year}."}

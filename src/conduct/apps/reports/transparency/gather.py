@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from conduct.apps.access.selectors import access_figures
-from conduct.apps.accounts.actors import Actor, as_actor
+from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import Liaison, OrgUnit
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.gates.models import GateDecision
@@ -222,9 +222,8 @@ def _grievances(start: datetime, end: datetime) -> dict[str, Any] | None:
     return out
 
 
-def report_inputs(*, actor: Actor | None, year: int, today: date | None = None) -> ReportInputs:
+def report_inputs(*, actor: Actor, year: int, today: date | None = None) -> ReportInputs:
     """Everything the `year` report shows, as counts and small lists (`today` fixes the as-of date)."""
-    actor = as_actor(actor)
     authorize(actor, "reports.build")
     start, end = period(year)
     day = today or timezone.localdate()

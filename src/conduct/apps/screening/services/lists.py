@@ -26,7 +26,7 @@ from conduct.apps.errors import Invalid, ServiceError, raise_if
 from conduct.apps.screening.actions import LedgerAction
 from conduct.apps.screening.models import EntryChange, WatchList, WatchListEntry, WatchListVersion
 from conduct.apps.screening.serialize import content_hash, entry_fields
-from conduct.apps.screening.services._common import LIST_NAME, acting
+from conduct.apps.screening.services._common import LIST_NAME
 from conduct.core.screening import FORMATS, LIST_KINDS, ListFormatError, ParsedList, detect_format, read_list
 from conduct.events import emit
 from conduct.events.screening import ListVersionLoaded
@@ -107,7 +107,7 @@ def list_read(*, path: str | Path, format: str | None = None, kind: str | None =
 
 def list_load(
     *,
-    actor: Actor | None,
+    actor: Actor,
     path: str | Path,
     name: str | None = None,
     format: str | None = None,
@@ -119,7 +119,6 @@ def list_load(
     file raises Invalid naming the line and reason, and the previous version stays in force. Emits
     ListVersionLoaded for a new version (screening's own handler queues the delta screening of the stored
     parties)."""
-    actor = acting(actor)
     authorize(actor, "lists.load")
     path = Path(path)
     if format is None:
@@ -322,7 +321,7 @@ def upload_max_bytes() -> int:
 
 def list_upload(
     *,
-    actor: Actor | None,
+    actor: Actor,
     name: str,
     filename: str,
     upload: IO[bytes],
@@ -333,7 +332,6 @@ def list_upload(
     does for a path. A .zip is unpacked first: OFAC's lists are folders of CSV files (sdn.csv, alt.csv,
     add.csv), so they come as a zip of that folder; a zip holding one file is that file. Errors name the
     uploaded file, not the temporary copy; a file over the size limit raises UploadTooLarge (413)."""
-    actor = acting(actor)
     authorize(actor, "lists.load")
     errors: dict[str, str] = {}
     if format and format not in FORMATS:

@@ -22,7 +22,6 @@ from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Forbidden, NotFound, raise_if
 from conduct.apps.screening.actions import LedgerAction
 from conduct.apps.screening.models import PartyKind, ScreenedParty
-from conduct.apps.screening.services._common import acting
 from conduct.apps.screening.services.matches import party_screen
 from conduct.apps.screening.values import clean_birth_date, clean_country, clean_entity_type, clean_name
 
@@ -137,7 +136,7 @@ def _unit_by(code_or_id: str) -> OrgUnit:
 @transaction.atomic
 def party_register(
     *,
-    actor: Actor | None,
+    actor: Actor,
     reference: str,
     kind: str,
     name: str,
@@ -152,7 +151,6 @@ def party_register(
     list at once; returns the party and whether it is new. `org_unit` is an OrgUnit, a unit code or id the
     actor can see, or None (the actor's home unit). screen=False leaves the screening to the next
     delta-screening task (the demo does, so that `demo load` stays quick)."""
-    actor = acting(actor)
     authorize(actor, "screening.parties")
     errors: dict[str, str] = {}
     details = _clean_party(
@@ -190,7 +188,7 @@ def party_register(
 
 def party_upsert(
     *,
-    actor: Actor | None,
+    actor: Actor,
     reference: str,
     kind: str,
     name: str,

@@ -7,13 +7,11 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 
 from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
-from conduct.apps.accounts.scoping import require
 from conduct.apps.accounts.selectors import orgunit_get
 from conduct.apps.apikit import MAX_DB_ID, DbId, actor_of, decode_base64, json_object_body
 from conduct.apps.errors import Invalid, NotFound
 from conduct.apps.suppliers import selectors, services
 from conduct.apps.suppliers.models import Supplier
-from conduct.apps.suppliers.permissions import read_permission
 from conduct.apps.suppliers.reference import CATEGORIES
 
 # A reference to a supplier in a body: its id, or its external id (never empty).
@@ -46,9 +44,7 @@ def internal(actor: User) -> bool:
 
 def read_actor(request: HttpRequest) -> User:
     """The caller of a read: staff through suppliers.view, portal users through suppliers.portal."""
-    actor = actor_of(request)
-    require(actor, read_permission(actor))
-    return actor
+    return selectors.read_gate(actor_of(request))
 
 
 def role_gate(request: HttpRequest, permission: str) -> User:
@@ -56,9 +52,7 @@ def role_gate(request: HttpRequest, permission: str) -> User:
     looked up: a role that can never do this learns so before it learns whether the record exists (403, not
     404). The service makes the full check (accounts.scoping.authorize, with the record's unit or
     organisation)."""
-    actor = actor_of(request)
-    require(actor, permission)
-    return actor
+    return selectors.role_gate(actor_of(request), permission)
 
 
 def unit_ref(actor: User, ref: str | int | None, field: str = "org_unit") -> OrgUnit | None:

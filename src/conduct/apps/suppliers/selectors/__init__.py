@@ -1,6 +1,7 @@
 """Scoped reads of suppliers and everything hanging off them. Staff see their org units' suppliers; a
 supplier's portal users see their own organisation's records only; everyone else sees nothing."""
 
+from conduct.apps.suppliers.selectors.gates import read_gate, role_gate, staff_gate
 from conduct.apps.suppliers.selectors.records import (
     ActionFilters,
     CertificateFilters,
@@ -38,6 +39,9 @@ from conduct.apps.suppliers.selectors.suppliers import (
 )
 
 __all__ = [
+    "read_gate",
+    "role_gate",
+    "staff_gate",
     "ActionFilters",
     "CERTIFICATE_FILTERS",
     "CertificateFilters",

@@ -14,7 +14,7 @@ from conduct.apps.suppliers.models import Supplier
 from conduct.apps.suppliers.reference import CATEGORIES, designation, is_country, normalise_category
 
 
-def authorize_supplier(actor: Actor | None, permission: str, supplier: Supplier) -> None:
+def authorize_supplier(actor: Actor, permission: str, supplier: Supplier) -> None:
     """The actor may do `permission` to this supplier's records (accounts.scoping.authorize): staff within
     their units, portal users on their own organisation only. To a portal user another supplier's records
     do not exist (404), whatever the permission. None is read as the system actor (older callers, e.g. test

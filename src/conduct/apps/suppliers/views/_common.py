@@ -11,7 +11,6 @@ from django.shortcuts import render
 from conduct.apps.accounts import selectors as accounts
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
-from conduct.apps.accounts.scoping import can, require
 from conduct.apps.apikit import MAX_DB_ID
 from conduct.apps.audit.selectors import object_history
 from conduct.apps.errors import Invalid, NotFound, ServiceError
@@ -99,10 +98,7 @@ def form_errors(form: Any, exc: ServiceError) -> None:
 
 
 def staff_writer(request: HttpRequest, permission: str) -> User:
-    actor = request_actor(request)
-    require(actor, "suppliers.view")  # staff pages: a supplier works its records through the portal pages
-    require(actor, permission)
-    return actor
+    return selectors.staff_gate(request_actor(request), permission)
 
 
 def post_on_supplier(request: HttpRequest, supplier_id: int, permission: str) -> tuple[User, Supplier]:
@@ -129,7 +125,6 @@ def detail_context(actor: User, supplier: Supplier) -> dict[str, Any]:
     actions = list(selectors.action_list(actor=actor, filters=selectors.ActionFilters(supplier=supplier.pk)))
     screening = screening_port.screening_for([supplier.pk])
     crisk = country_risk(supplier.country)
-    can_change = can(actor, "suppliers.change")
     return {
         "supplier": supplier,
         "risk": selectors.risk_explained(actor=actor, supplier=supplier),
@@ -147,21 +142,12 @@ def detail_context(actor: User, supplier: Supplier) -> dict[str, Any]:
         else screening.get(supplier.pk, screening_port.SupplierScreening()),
         "screening_available": screening is not None,
         "decision": supplier.onboarding_decision,
-        "ledger": object_history(actor=actor, object_type="supplier", object_id=supplier.pk)[:20]
-        if can(actor, "ledger.view")
-        else [],
-        "can_change": can_change,
-        "can_onboard": can(actor, "suppliers.onboard"),
-        "can_audit": can(actor, "audits.record"),
-        "can_send": can(actor, "questionnaires.send"),
-        "site_form": forms.SiteForm(prefix="site") if can_change else None,
-        "contact_form": forms.ContactForm(prefix="contact", initial={"receives_reminders": True})
-        if can_change
-        else None,
-        "certificate_form": forms.CertificateForm(prefix="cert", sites=sites)
-        if can(actor, "certificates.upload")
-        else None,
-        "audit_form": forms.AuditForm(prefix="audit") if can(actor, "audits.record") else None,
+        "ledger": object_history(actor=actor, object_type="supplier", object_id=supplier.pk)[:20],
+        # the forms are shown to the roles that may use them (`may` in the template)
+        "site_form": forms.SiteForm(prefix="site"),
+        "contact_form": forms.ContactForm(prefix="contact", initial={"receives_reminders": True}),
+        "certificate_form": forms.CertificateForm(prefix="cert", sites=sites),
+        "audit_form": forms.AuditForm(prefix="audit"),
         "templates": services.templates(),
         "errors": {},
     }

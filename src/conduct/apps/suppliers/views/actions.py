@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from conduct.apps.accounts import selectors as accounts
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import can, require
 from conduct.apps.audit.selectors import object_history
 from conduct.apps.errors import ServiceError
 from conduct.apps.suppliers import (
@@ -42,7 +41,7 @@ from conduct.apps.suppliers.views._common import (
 @require_POST
 def action_create_view(request: HttpRequest, finding_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "audits.record")
+    selectors.role_gate(actor, "audits.record")
     finding = selectors.finding_get(actor=actor, finding_id=finding_id)
     form = forms.ActionForm(request.POST, prefix="cap")
     if form.is_valid():
@@ -70,7 +69,7 @@ def _action_filters(request: HttpRequest, errors: list[str]) -> selectors.Action
 @require_GET
 def action_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "suppliers.view")
+    selectors.staff_gate(actor)
     errors: list[str] = []
     plans = selectors.action_list(actor=actor, filters=_action_filters(request, errors))
     exported = export_if_asked(request, "corrective-actions", exporting.ACTION_COLUMNS, plans)
@@ -122,7 +121,7 @@ def action_work(request: HttpRequest, actor: User, plan: Any) -> tuple[forms.Act
 @require_http_methods(["GET", "POST"])
 def action_detail_view(request: HttpRequest, action_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "actions.verify" if request.method == "POST" else "suppliers.view")
+    selectors.role_gate(actor, "actions.verify" if request.method == "POST" else "suppliers.view")
     plan = selectors.action_get(actor=actor, action_id=action_id)
     form = forms.ActionWorkForm(
         initial={"root_cause": plan.root_cause, "action": plan.action, "evidence": plan.evidence}
@@ -132,14 +131,10 @@ def action_detail_view(request: HttpRequest, action_id: int) -> HttpResponse:
         form, status = action_work(request, actor, plan)
         if status == 302:
             return redirect("supplier-action", action_id=plan.pk)
-    history = (
-        object_history(actor=actor, object_type="corrective_action", object_id=plan.pk)
-        if can(actor, "ledger.view")
-        else []
-    )
+    history = object_history(actor=actor, object_type="corrective_action", object_id=plan.pk)
     return render(
         request,
         "suppliers/action.html",
-        {"plan": plan, "form": form, "history": history, "can_work": can(actor, "actions.verify")},
+        {"plan": plan, "form": form, "history": history},
         status=status,
     )

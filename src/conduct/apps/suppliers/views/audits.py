@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
-from conduct.apps.accounts.scoping import can, require
 from conduct.apps.errors import ServiceError
 from conduct.apps.suppliers import (
     exporting,
@@ -53,7 +52,7 @@ def audit_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
 @require_GET
 def audit_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "suppliers.view")
+    selectors.staff_gate(actor)
     errors: list[str] = []
     kind = choice_param(request.GET.get("kind"), AuditKind.values, "Kind", errors)
     audits = selectors.audit_list(
@@ -80,9 +79,9 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def audit_detail_view(request: HttpRequest, audit_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "audits.record" if request.method == "POST" else "suppliers.view")
+    selectors.role_gate(actor, "audits.record" if request.method == "POST" else "suppliers.view")
     audit = selectors.audit_get(actor=actor, audit_id=audit_id)
-    form = forms.FindingForm(request.POST or None) if can(actor, "audits.record") else None
+    form = forms.FindingForm(request.POST or None)  # shown to `audits.record` (may)
     status = 200
     if request.method == "POST":
         assert form is not None

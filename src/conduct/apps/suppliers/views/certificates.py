@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 from conduct.apps.accounts import selectors as accounts
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import require
 from conduct.apps.errors import ServiceError
 from conduct.apps.suppliers import (
     downloads,
@@ -28,7 +27,6 @@ from conduct.apps.suppliers.models import (
     Supplier,
 )
 from conduct.apps.suppliers.paging import CappedPage
-from conduct.apps.suppliers.permissions import read_permission
 from conduct.apps.suppliers.views._common import (
     PAGE_SIZE,
     choice_param,
@@ -76,7 +74,7 @@ def certificate_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse
 @require_GET
 def certificate_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "suppliers.view")
+    selectors.staff_gate(actor)
     errors: list[str] = []
     filters = selectors.CertificateFilters(
         standard=(request.GET.get("standard") or "").strip() or None,
@@ -109,7 +107,7 @@ def certificate_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def certificate_file_view(request: HttpRequest, certificate_id: int) -> FileResponse:
     actor = request_actor(request)
-    require(actor, read_permission(actor))
+    selectors.read_gate(actor)
     return downloads.certificate_file_response(
         selectors.certificate_get(actor=actor, certificate_id=certificate_id)
     )
@@ -119,7 +117,7 @@ def certificate_file_view(request: HttpRequest, certificate_id: int) -> FileResp
 @require_POST
 def certificate_withdraw_view(request: HttpRequest, certificate_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "suppliers.change")
+    selectors.role_gate(actor, "suppliers.change")
     certificate = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
     try:
         services.certificate_withdraw(

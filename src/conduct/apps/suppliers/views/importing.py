@@ -10,10 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from conduct.apps.accounts import selectors as accounts
 from conduct.apps.accounts.actors import request_actor
-from conduct.apps.accounts.scoping import require
 from conduct.apps.errors import ServiceError
 from conduct.apps.suppliers import (
     forms,
+    selectors,
     services,
     tasks,
 )
@@ -37,7 +37,7 @@ TEMPLATE_FILES = {
 @require_http_methods(["GET", "POST"])
 def import_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "suppliers.import")
+    selectors.role_gate(actor, "suppliers.import")
     units = accounts.orgunit_list(actor=actor)
     form = forms.ImportForm(request.POST or None, units=units)
     report = None
@@ -84,7 +84,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def import_template_view(request: HttpRequest, kind: str) -> FileResponse:
-    require(request_actor(request), "suppliers.view")
+    selectors.staff_gate(request_actor(request))
     name = TEMPLATE_FILES.get(kind)
     if name is None:
         raise Http404
@@ -96,7 +96,7 @@ def import_template_view(request: HttpRequest, kind: str) -> FileResponse:
 @login_required
 @require_POST
 def risk_recompute_view(request: HttpRequest) -> HttpResponse:
-    require(request_actor(request), "suppliers.risk")
+    selectors.role_gate(request_actor(request), "suppliers.risk")
     tasks.risk_recompute.enqueue()
     messages.success(request, "Every supplier's risk is being recomputed.")
     return redirect("suppliers")

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
-from conduct.apps.accounts.scoping import can, require
 from conduct.apps.errors import ServiceError
 from conduct.apps.suppliers import (
     exporting,
@@ -58,7 +57,7 @@ def questionnaire_send_view(request: HttpRequest, supplier_id: int) -> HttpRespo
 @require_GET
 def response_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "suppliers.view")
+    selectors.staff_gate(actor)
     errors: list[str] = []
     status = choice_param(request.GET.get("status"), ResponseStatus.values, "Status", errors)
     responses = selectors.response_list(
@@ -112,7 +111,7 @@ def answered_questions(response: Any) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def response_review_view(request: HttpRequest, response_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "questionnaires.review" if request.method == "POST" else "suppliers.view")
+    selectors.role_gate(actor, "questionnaires.review" if request.method == "POST" else "suppliers.view")
     response = selectors.response_get(actor=actor, response_id=response_id)
     errors: list[str] = []
     status = 200
@@ -140,7 +139,7 @@ def response_review_view(request: HttpRequest, response_id: int) -> HttpResponse
             "response": response,
             "sections": answered_questions(response),
             "errors": errors,
-            "can_review": can(actor, "questionnaires.review") and response.status == ResponseStatus.SUBMITTED,
+            "submitted": response.status == ResponseStatus.SUBMITTED,
         },
         status=status,
     )

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from conduct.apps.accounts import selectors as accounts
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import PortalOrganisation
-from conduct.apps.accounts.scoping import can, require
 from conduct.apps.errors import ServiceError
 from conduct.apps.suppliers import (
     exporting,
@@ -67,7 +66,7 @@ def _supplier_filters(request: HttpRequest, errors: list[str]) -> tuple[selector
 @login_required
 def supplier_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "suppliers.view")
+    selectors.staff_gate(actor)
     errors: list[str] = []
     filters, sort = _supplier_filters(request, errors)
     suppliers = selectors.supplier_list(actor=actor, filters=filters, sort=sort)
@@ -89,9 +88,6 @@ def supplier_list_view(request: HttpRequest) -> HttpResponse:
         "statuses": SupplierStatus.choices,
         "certificate_filters": selectors.CERTIFICATE_FILTERS,
         "units": accounts.orgunit_list(actor=actor),
-        "can_change": can(actor, "suppliers.change"),
-        "can_import": can(actor, "suppliers.import"),
-        "can_recompute": can(actor, "suppliers.risk"),
     }
     template = "suppliers/_supplier_rows.html" if request.htmx else "suppliers/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -101,7 +97,7 @@ def supplier_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def supplier_create_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "suppliers.change")
+    selectors.role_gate(actor, "suppliers.change")
     units = accounts.orgunit_list(actor=actor)
     orgs = PortalOrganisation.objects.filter(kind=PortalOrganisation.Kind.SUPPLIER, supplier__isnull=True)
     initial = {"org_unit": actor.home_unit_id}
@@ -134,7 +130,7 @@ def supplier_create_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def supplier_edit_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "suppliers.change")
+    selectors.role_gate(actor, "suppliers.change")
     supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
     units = accounts.orgunit_list(actor=actor)
     orgs = PortalOrganisation.objects.filter(kind=PortalOrganisation.Kind.SUPPLIER).exclude(
@@ -189,7 +185,7 @@ def supplier_edit_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
 @require_GET
 def supplier_detail_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "suppliers.view")
+    selectors.staff_gate(actor)
     return detail_page(request, selectors.supplier_get(actor=actor, supplier_id=supplier_id))
 
 

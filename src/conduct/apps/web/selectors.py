@@ -1,0 +1,33 @@
+"""What the dashboard, the module landing pages and the portal home read: each refuses a role without the
+page's permission (403), so the views hold no permission call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conduct.apps.accounts import selectors as accounts
+from conduct.apps.accounts.models import User
+from conduct.apps.accounts.scoping import require
+from conduct.apps.suppliers import selectors as suppliers
+
+
+def dashboard(*, actor: User) -> dict[str, Any]:
+    require(actor, "dashboard.view")
+    coverage = accounts.coverage(actor=actor)
+    return {
+        "coverage": coverage,
+        "user_count": accounts.user_list(actor=actor).filter(is_active=True).count(),
+        "uncovered": accounts.units_without_liaison(actor=actor)[:10],
+        "coverage_pct": round(100 * coverage["covered"] / coverage["units"]) if coverage["units"] else 0,
+        "supplier_summary": suppliers.dashboard_summary(actor=actor),
+    }
+
+
+def module_pages(*, actor: User) -> None:
+    """The landing pages of modules still being built: staff who may see the dashboard."""
+    require(actor, "dashboard.view")
+
+
+def portal(*, actor: User) -> dict[str, Any]:
+    require(actor, "portal.view")
+    return {"org": actor.portal_org, "supplier_portal": suppliers.portal_summary(actor=actor)}
