@@ -200,6 +200,7 @@ def main() -> int:
     parser.add_argument(
         "--work", type=Path, help="keep the prepared homes and CSVs here and reuse them on the next run"
     )
+    parser.add_argument("--no-write", action="store_true", help="print only; leave results_compare.md")
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -231,11 +232,31 @@ def main() -> int:
             for name, tree in trees.items():
                 runs[name].append(run_round(tree, work / name, work, csv_folder, tokens[name]))
             print(f"round {number + 1}/{args.rounds} done", file=sys.stderr)
-        print(report(runs, args))
+        text = report(runs, args)
+        print(text)
+        if not args.no_write:
+            (HERE / "results_compare.md").write_text(RESULTS_HEAD + text + "\n")
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+RESULTS_HEAD = """# Before/after: CPU per operation of two checkouts
+
+Written by `python benchmarks/compare.py --before DIR` (the `after` side is this checkout). Each round runs
+the same work in a fresh process per checkout, alternating before/after, from copies of one prepared home
+per checkout (migrated SQLite database, the demo, an API token, a compliance officer over a unit of their
+own): the supplier import (`supplier_import(commit=True)`; CSVs of benchmarks/suppliers/run.py), the supplier
+list page over that run's 20 queries, the login page signed out, `GET /api/v1/ping` and `POST
+/api/v1/gates/sales_deal/decisions` (`decide_allow`: a deal no rule fires on; `decide`: the example deal,
+reviewed). Figures are CPU time of the measuring process (`time.process_time`), in process through Django's
+test client (the whole middleware stack and the view, no HTTP server); medians over the rounds, with the
+range. On a machine shared with other work, wall time mostly measures the neighbours; CPU time moves far
+less, but still with them (caches, frequency): the range of each row is the run-to-run noise. SQL: the
+statements one operation runs (counted once per side).
+
+"""
 
 
 def report(runs: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> str:
