@@ -58,8 +58,8 @@ MIDDLEWARE = [
     "conduct.apps.web.middleware.ClientAddressMiddleware",
     "conduct.apps.web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "conduct.apps.web.middleware.PermissionsPolicyMiddleware",
+    # Content-Security-Policy (django-csp's, its text built once) and Permissions-Policy.
+    "conduct.apps.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

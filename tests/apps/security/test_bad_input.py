@@ -83,3 +83,31 @@ def test_an_offset_just_over_the_bound_is_a_422_field_error(api_client, admin):
     response = api_client(admin).get("/api/v1/suppliers", {"offset": MAX_OFFSET + 1})
     assert response.status_code == 422
     assert "offset" in _error(response)["fields"]
+
+
+# --- the scan's shortcuts (a query string without %00, a request without a body) stay exact ---------------
+
+
+def test_a_raw_nul_byte_in_the_query_string_is_a_422_field_error(api_client, admin):
+    response = api_client(admin).get("/api/v1/suppliers", QUERY_STRING="q=a\x00b")
+    assert response.status_code == 422
+    assert FIELD_ERROR in _error(response)["fields"]["q"]
+
+
+def test_a_percent_encoded_nul_in_a_parameter_name_is_named(api_client, admin):
+    response = api_client(admin).get("/api/v1/suppliers", QUERY_STRING="q%00x=1")
+    assert response.status_code == 422
+    assert "q\\x00x" in _error(response)["fields"]
+
+
+def test_a_nul_in_a_json_body_of_a_patch_is_refused(api_client, admin):
+    response = api_client(admin).patch(
+        "/api/v1/org-units/999999", {"name": "a\x00"}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert FIELD_ERROR in _error(response)["fields"]["name"]
+
+
+def test_a_query_without_a_nul_passes_the_scan(api_client, admin):
+    response = api_client(admin).get("/api/v1/suppliers", {"q": "a%0b", "limit": "5"})
+    assert response.status_code == 200

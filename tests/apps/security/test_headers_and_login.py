@@ -56,6 +56,69 @@ def test_pages_carry_permissions_and_referrer_policies(client, db):
     assert response["Referrer-Policy"] == "same-origin"
 
 
+def test_the_policy_headers_follow_a_change_of_the_settings(client, db, settings):
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["https:"]}}
+    settings.PERMISSIONS_POLICY = "camera=(self)"
+    response = client.get("/login/")
+    assert "img-src https:" in response["Content-Security-Policy"]
+    assert response["Permissions-Policy"] == "camera=(self)"
+    settings.PERMISSIONS_POLICY = ""
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    response = client.get("/login/")
+    assert "Permissions-Policy" not in response
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'none'"
+
+
+def test_a_view_s_own_policy_goes_through_django_csp(rf):
+    from django.http import HttpResponse
+
+    from conduct.apps.web.middleware import SecurityHeadersMiddleware
+
+    def view(request: Any) -> HttpResponse:
+        response = HttpResponse("")
+        response._csp_update = {"img-src": ["https://maps.example.org"]}  # what @csp_update sets
+        return response
+
+    response = SecurityHeadersMiddleware(view)(rf.get("/somewhere"))
+    assert "https://maps.example.org" in response["Content-Security-Policy"]
+    assert "object-src 'none'" in response["Content-Security-Policy"]
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_the_nonce_behaves_as_django_csp_s(rf):
+    from csp.exceptions import CSPNonceError
+    from django.http import HttpResponse
+
+    from conduct.apps.web.middleware import SecurityHeadersMiddleware
+
+    def with_nonce(request: Any) -> HttpResponse:
+        return HttpResponse(f"<script nonce='{request.csp_nonce}'>")
+
+    used = rf.get("/somewhere")
+    SecurityHeadersMiddleware(with_nonce)(used)
+    assert str(used.csp_nonce) == used._csp_nonce  # the page's nonce stays readable
+    unused = rf.get("/somewhere")
+    SecurityHeadersMiddleware(lambda request: HttpResponse(""))(unused)
+    with pytest.raises(CSPNonceError):  # asked for after the header was written
+        str(unused.csp_nonce)
+
+
+def test_a_header_a_view_set_itself_is_kept(rf):
+    from django.http import HttpResponse
+
+    from conduct.apps.web.middleware import SecurityHeadersMiddleware
+
+    def view(request: Any) -> HttpResponse:
+        response = HttpResponse("")
+        response["Content-Security-Policy"] = "default-src 'none'"
+        response["Permissions-Policy"] = "camera=(self)"
+        return response
+
+    response = SecurityHeadersMiddleware(view)(rf.get("/somewhere"))
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert response["Permissions-Policy"] == "camera=(self)"
+
+
 def test_hsts_is_on_by_default_when_debug_is_off(client, db, settings):
     assert settings.DEBUG is False
     assert settings.SECURE_HSTS_SECONDS >= 31_536_000

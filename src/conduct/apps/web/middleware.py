@@ -7,12 +7,18 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from functools import cache
 from ipaddress import ip_address
 from typing import Any
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -70,25 +76,79 @@ class ClientAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        peer = str(request.META.get("REMOTE_ADDR", ""))
-        request.META["PEER_ADDR"] = peer
-        request.META["REMOTE_ADDR"] = resolve_client_address(
-            peer, str(request.META.get("HTTP_X_FORWARDED_FOR", "")), settings.TRUSTED_PROXIES
-        )
+        meta = request.META
+        peer = str(meta.get("REMOTE_ADDR", ""))
+        meta["PEER_ADDR"] = peer
+        trusted = settings.TRUSTED_PROXIES
+        if trusted:  # none trusted (the default): the peer is the client
+            meta["REMOTE_ADDR"] = resolve_client_address(
+                peer, str(meta.get("HTTP_X_FORWARDED_FOR", "")), trusted
+            )
         return self.get_response(request)
 
 
-class PermissionsPolicyMiddleware:
-    """Tells browsers the pages use no camera, microphone, location and the like (PERMISSIONS_POLICY)."""
+# What django-csp's decorators (csp_update, csp_replace, csp_exempt, ...) set on a response.
+_CSP_OVERRIDES = frozenset(
+    {
+        "_csp_config",
+        "_csp_update",
+        "_csp_replace",
+        "_csp_exempt",
+        "_csp_config_ro",
+        "_csp_update_ro",
+        "_csp_replace_ro",
+        "_csp_exempt_ro",
+    }
+)
+
+
+class SecurityHeadersMiddleware(CSPMiddleware):
+    """Content-Security-Policy (django-csp, CONTENT_SECURITY_POLICY) and Permissions-Policy (no camera,
+    microphone, location and the like: PERMISSIONS_POLICY) on every response.
+
+    django-csp builds the policy text anew for every response; here the headers are built once from the
+    settings (again when a test changes them) and reused, unless a view asked for something of its own (a
+    nonce, csp_update/replace/exempt), which goes through django-csp's own path unchanged."""
 
     def __init__(self, get_response: Middleware) -> None:
-        self.get_response = get_response
+        super().__init__(get_response)
+        # What request.csp_nonce becomes once the header is written (reading it then is an error); it holds
+        # nothing of the request, so one serves every request.
+        self._too_late = CheckableLazyObject(self._csp_nonce_post_response)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
-            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        policies, permissions, debug = _security_headers()
+        if getattr(request, "_csp_nonce", None) is not None or not _CSP_OVERRIDES.isdisjoint(vars(response)):
+            response = super().process_response(request, response)
+        elif not (debug and response.status_code in (500, 404)):  # django-csp spares Django's debug pages
+            for header, text, excluded in policies:
+                if header not in response and not (excluded and request.path_info.startswith(excluded)):
+                    response[header] = text
+            request.csp_nonce = self._too_late  # type: ignore[attr-defined]
+        if permissions and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = permissions
         return response
+
+
+@cache
+def _security_headers() -> tuple[list[tuple[str, str, tuple[str, ...]]], str, bool]:
+    """The policy headers as (header, text, excluded path prefixes), the Permissions-Policy text and DEBUG,
+    from the current settings."""
+    policies = []
+    for header, setting, report_only in (
+        (HEADER, "CONTENT_SECURITY_POLICY", False),
+        (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
+    ):
+        text = build_policy(report_only=report_only)
+        if text:
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            policies.append((header, text, tuple(prefixes)))
+    return policies, str(settings.PERMISSIONS_POLICY or ""), bool(settings.DEBUG)
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs: Any) -> None:
+    _security_headers.cache_clear()
 
 
 def _refuse(
@@ -164,9 +224,13 @@ def nul_field(request: HttpRequest) -> str | None:
 
     No database stores one in text (PostgreSQL refuses it with an error; SQLite cuts the text there), so it is
     refused before it reaches one."""
-    for key, values in request.GET.lists():
-        if NUL in key or any(NUL in v for v in values):
-            return _clean(key)
+    query = request.META.get("QUERY_STRING", "")
+    if query and ("%00" in query or NUL in query):  # the only ways a decoded name or value holds one
+        for key, values in request.GET.lists():
+            if NUL in key or any(NUL in v for v in values):
+                return _clean(key)
+    if not request.META.get("CONTENT_LENGTH"):
+        return None  # no body (Django reads none without a Content-Length)
     content_type = request.content_type or ""
     try:
         if request.method == "POST" and content_type in _FORM_TYPES:

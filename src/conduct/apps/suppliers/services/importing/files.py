@@ -89,14 +89,15 @@ class _Budget:
         self.max_rows = import_max_rows()
         self.deadline = time.monotonic() + import_max_seconds()
 
-    def spend(self, number: int) -> None:
-        self.rows += 1
+    def spend(self, rows: int, number: int) -> None:
+        """`rows` more rows were read, up to the spreadsheet row `number`: over a limit is TooBig."""
+        self.rows += rows
         self.at = number
         if self.rows > self.max_rows:
             raise TooBig(
                 f"the files hold more than {self.max_rows:,} rows (SUPPLIER_IMPORT_MAX_ROWS); split them"
             )
-        if self.rows % CHECK_EVERY == 0 and time.monotonic() > self.deadline:
+        if time.monotonic() > self.deadline:
             raise TooBig("reading the files took too long (SUPPLIER_IMPORT_MAX_SECONDS); split them")
 
 
@@ -105,23 +106,33 @@ def _check_rows(checker: Checker, kind: str, found: Found, usable: bool, budget:
     columns = set(header)
     positions = [(name, header.index(name)) for name in KINDS[kind].all if name in columns]
     read = _readers(checker)[kind]
-    file_report.rows = 0
-    for number, cells in rows:
-        if not any(c not in (None, "") and (not isinstance(c, str) or c.strip()) for c in cells):
-            continue  # an empty line carries nothing
-        file_report.rows += 1
-        budget.spend(number)
-        if not usable:
-            continue
-        if len(cells) > len(header) and any(_text(c) for c in cells[len(header) :]):
-            checker.problem(
-                (label, number),
-                "",
-                "",
-                f"the row has {len(cells)} cells but the header {len(header)} columns",
-            )
-        row = {name: _cell(cells[i]) if i < len(cells) else "" for name, i in positions}
-        read((label, number), row, columns)
+    count = told = 0  # rows of this file read; of them, told to the budget
+    number = 0
+    # The budget hears of the rows every CHECK_EVERY rows and at the row that would pass the row limit.
+    due = min(CHECK_EVERY, budget.max_rows - budget.rows + 1)
+    try:
+        for number, cells in rows:
+            if not any(c not in (None, "") and (not isinstance(c, str) or c.strip()) for c in cells):
+                continue  # an empty line carries nothing
+            count += 1
+            if count == due:
+                budget.spend(count - told, number)
+                told = count
+                due = count + min(CHECK_EVERY, budget.max_rows - budget.rows + 1)
+            if not usable:
+                continue
+            if len(cells) > len(header) and any(_text(c) for c in cells[len(header) :]):
+                checker.problem(
+                    (label, number),
+                    "",
+                    "",
+                    f"the row has {len(cells)} cells but the header {len(header)} columns",
+                )
+            row = {name: _cell(cells[i]) if i < len(cells) else "" for name, i in positions}
+            read((label, number), row, columns)
+        budget.spend(count - told, number)
+    finally:
+        file_report.rows = count
 
 
 def _readers(checker: Checker) -> dict[str, Callable[[tuple[str, int], dict[str, Any], set[str]], None]]:
