@@ -177,12 +177,12 @@ def _suppliers(start: datetime, end: datetime, as_of: date) -> dict[str, Any]:
     first, last = start.date(), end.date()
     audits = [
         {"kind": a["kind"], "count": a["n"]}
-        for a in SupplierAudit.objects.filter(date__gte=first, date__lt=last)
+        for a in SupplierAudit.objects.filter(supplier__isnull=False, date__gte=first, date__lt=last)
         .values("kind")
         .annotate(n=Count("id"))
         .order_by()
     ]
-    findings_qs = Finding.objects.filter(audit__date__gte=first, audit__date__lt=last)
+    findings_qs = Finding.objects.filter(supplier__isnull=False, audit__date__gte=first, audit__date__lt=last)
     findings = [
         {"severity": f["severity"], "is_open": f["is_open"], "count": f["n"]}
         for f in findings_qs.values("severity", "is_open").annotate(n=Count("id")).order_by()
