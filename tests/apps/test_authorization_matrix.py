@@ -1034,6 +1034,109 @@ ACCESS_PAGES: dict[tuple[str, str], Rule] = {
 }
 
 
+# Own operations (data/demo/organisation.yaml `workforce:`): the Shenzhen plant (br-shenzhen) is the object of
+# the per-site entries, so liaison_uk (br-uk) gets 404 there; the London office (br-uk) is in the working-time
+# file, so she may check it. Staff and the auditor read; staff change; liaisons import and record safety.
+WF_READERS = frozenset({"admin", "compliance_officer", "liaison", "auditor"})
+WF_SITE_READERS = WF_READERS - {"liaison"}
+WF_CSV = (
+    "site,worker_ref,week_start,regular_hours,overtime_hours,rest_days\nuk-office,M-1,2026-01-05,40,2,2\n"
+)
+
+
+def _on_own_site(allowed: frozenset[str], ok: int = 200, **kw: Any) -> Rule:
+    """An operation on the Shenzhen plant: liaison_uk gets 404 (not her unit), roles without a read 403."""
+    return Rule(allowed, ok=ok, denied=403, denied_as=(("liaison", 404),), **kw)
+
+
+WORKFORCE_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/workforce/sites"): Rule(WF_READERS),
+    ("POST", "/api/v1/workforce/sites"): Rule(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {
+            "code": "m-site",
+            "name": "M",
+            "kind": "office",
+            "org_unit": "br-uk",
+            "country": "GB",
+        },
+    ),
+    ("GET", "/api/v1/workforce/sites/{own_site_id}"): _on_own_site(WF_SITE_READERS),
+    ("PATCH", "/api/v1/workforce/sites/{own_site_id}"): _on_own_site(
+        ORG_CHANGE, body=lambda actor: {"headcount": 1900}
+    ),
+    ("POST", "/api/v1/workforce/sites/{own_site_id}/certificates"): _on_own_site(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {"standard": "ISO 14001", "number": "M-1", "valid_until": "2030-01-01"},
+    ),
+    ("POST", "/api/v1/workforce/sites/{own_site_id}/audits"): _on_own_site(
+        ORG_CHANGE, ok=201, body=lambda actor: {"kind": "social", "date": "2026-01-05", "auditor": "M"}
+    ),
+    ("GET", "/api/v1/workforce/sites/{own_site_id}/hours"): _on_own_site(WF_SITE_READERS),
+    ("POST", "/api/v1/workforce/hours/import"): Rule(
+        frozenset({"admin", "compliance_officer", "liaison"}), body=lambda actor: {"content": WF_CSV}
+    ),
+    ("GET", "/api/v1/workforce/incidents"): Rule(WF_READERS),
+    ("POST", "/api/v1/workforce/sites/{own_site_id}/incidents"): _on_own_site(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {
+            "kind": "injury",
+            "severity": "medical",
+            "date": "2026-01-05",
+            "description": "M",
+        },
+    ),
+    ("POST", "/api/v1/workforce/sites/{own_site_id}/hours-worked"): _on_own_site(
+        ORG_CHANGE, body=lambda actor: {"month": "2026-01", "hours": 1000}
+    ),
+    ("GET", "/api/v1/workforce/rates"): Rule(WF_READERS),
+}
+
+WORKFORCE_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "workforce/"): Rule(WF_READERS),
+    ("POST", "workforce/sites/new"): Rule(
+        ORG_CHANGE,
+        ok=302,
+        body=lambda actor: {
+            "code": "m-site",
+            "name": "M",
+            "kind": "office",
+            "org_unit": "br-uk",
+            "country": "GB",
+        },
+    ),
+    ("POST", "workforce/hours/import"): Rule(
+        frozenset({"admin", "compliance_officer", "liaison"}),
+        body=lambda actor: {"file": _upload("hours.csv", WF_CSV.encode())},
+    ),
+    ("GET", "workforce/sites/<int:own_site_id>/"): _on_own_site(WF_SITE_READERS),
+    ("POST", "workforce/sites/<int:own_site_id>/incidents"): _on_own_site(
+        ORG_CHANGE,
+        ok=302,
+        body=lambda actor: {
+            "kind": "injury",
+            "severity": "medical",
+            "date": "2026-01-05",
+            "description": "M",
+        },
+    ),
+    ("POST", "workforce/sites/<int:own_site_id>/hours-worked"): _on_own_site(
+        ORG_CHANGE, ok=302, body=lambda actor: {"month": "2026-01", "hours": "1000"}
+    ),
+}
+
+
+def _workforce_param(name: str) -> int | None:
+    from conduct.apps.workforce.models import OwnSite
+
+    if name == "own_site_id":
+        return OwnSite.objects.get(code="sz-plant").pk
+    return None
+
+
 def _access_param(name: str) -> int | str | None:
     from datetime import timedelta
 
@@ -1122,6 +1225,7 @@ API: dict[tuple[str, str], Rule] = {
     **SCREENING_API,
     **GOVERNANCE_API,
     **ACCESS_API,
+    **WORKFORCE_API,
 }
 
 # --- the contract: pages (Django routes as the resolver spells them) -----------------------------
@@ -1187,6 +1291,7 @@ PAGES: dict[tuple[str, str], Rule] = {
     **SCREENING_PAGES,
     **GOVERNANCE_PAGES,
     **ACCESS_PAGES,
+    **WORKFORCE_PAGES,
 }
 
 # Non-operation URLs inside the ninja include: the schema and its docs page, public on purpose.
@@ -1278,6 +1383,9 @@ def _param(name: str, actor: Any) -> int | str:
     access_value = _access_param(name)
     if access_value is not None:
         return access_value
+    workforce_value = _workforce_param(name)
+    if workforce_value is not None:
+        return workforce_value
     raise AssertionError(f"add a demo value for path parameter {name!r} to _param()")
 
 

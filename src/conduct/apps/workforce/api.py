@@ -135,23 +135,31 @@ class SiteDetailOut(SiteOut):
     audits: list[AuditOut]
     corrective_actions: list[ActionOut]
 
+    @staticmethod
+    def resolve_certificates(obj: Any) -> list[Any]:
+        return list(obj.records.certificates)
+
+    @staticmethod
+    def resolve_audits(obj: Any) -> list[Any]:
+        return list(obj.records.audits)
+
+    @staticmethod
+    def resolve_corrective_actions(obj: Any) -> list[Any]:
+        return list(obj.records.actions)
+
 
 def _site(request: HttpRequest, own_site_id: int) -> OwnSite:
     return selectors.site_get(actor=actor_of(request), site_id=own_site_id)
 
 
-def _detail(request: HttpRequest, site: OwnSite) -> dict[str, Any]:
-    found = records.own_site_records(actor=actor_of(request), site_id=site.pk)
-    return {
-        **SiteOut.from_orm(site).dict(),
-        "certificates": found.certificates,
-        "audits": found.audits,
-        "corrective_actions": found.actions,
-    }
+def _detail(request: HttpRequest, site: OwnSite) -> OwnSite:
+    """The site with its records (the suppliers app's, through the provider) for SiteDetailOut."""
+    site.records = records.own_site_records(actor=actor_of(request), site_id=site.pk)  # type: ignore[attr-defined]
+    return site
 
 
 @router.get("/workforce/sites/{own_site_id}", response=SiteDetailOut, summary="An own site and its records")
-def site(request: HttpRequest, own_site_id: DbId) -> Any:
+def site(request: HttpRequest, own_site_id: DbId) -> OwnSite:
     return _detail(request, _site(request, own_site_id))
 
 

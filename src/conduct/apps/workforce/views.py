@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.accounts.scoping import can
-from conduct.apps.errors import Invalid, ServiceError
+from conduct.apps.errors import Conflict, Invalid, ServiceError
 from conduct.apps.workforce import charts, selectors, services
 from conduct.apps.workforce.models import IncidentKind, IncidentSeverity, SiteKind
 from conduct.events import suppliers as records
@@ -59,7 +59,7 @@ def site_new_view(request: HttpRequest) -> HttpResponse:
             country=request.POST.get("country", ""),
             headcount=int(headcount) if headcount.isdigit() else -1,
         )
-    except ServiceError as exc:
+    except (Invalid, Conflict) as exc:  # a refusal (403) is answered as one
         messages.error(request, _problems(exc))
         return redirect("workforce")
     messages.success(request, _("Site %(code)s added.") % {"code": site.code})
@@ -83,7 +83,7 @@ def hours_import_view(request: HttpRequest) -> HttpResponse:
             commit=request.POST.get("commit") == "on",
             file_name=upload.name if upload else "",
         )
-    except ServiceError as exc:
+    except Invalid as exc:
         return render(request, "workforce/hours_report.html", {"error": exc}, status=exc.status)
     return render(request, "workforce/hours_report.html", {"report": report})
 
@@ -132,7 +132,7 @@ def incident_new_view(request: HttpRequest, own_site_id: int) -> HttpResponse:
             lost_days=int(lost) if lost.isdigit() else -1,
         )
         messages.success(request, _("Incident recorded."))
-    except ServiceError as exc:
+    except Invalid as exc:
         messages.error(request, _problems(exc))
     return redirect("workforce-site", own_site_id=site.pk)
 
@@ -147,6 +147,6 @@ def hours_worked_view(request: HttpRequest, own_site_id: int) -> HttpResponse:
             actor=actor, site=site, month=request.POST.get("month", ""), hours=request.POST.get("hours", "")
         )
         messages.success(request, _("Hours worked recorded."))
-    except ServiceError as exc:
+    except Invalid as exc:
         messages.error(request, _problems(exc))
     return redirect("workforce-site", own_site_id=site.pk)
