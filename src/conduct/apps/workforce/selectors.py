@@ -124,12 +124,17 @@ def safety_rates(*, actor: User, site: OwnSite | None = None, year: int | None =
     """LTIFR = lost-time injuries x 1,000,000 / hours worked; TRIR = recordable injuries and illnesses x
     1,000,000 / hours worked; by site and calendar year."""
     sites = {s.pk: s.code for s in site_list(actor=actor) if site is None or s.pk == site.pk}
+    return _rates(sites, year)
+
+
+def _rates(sites: dict[int, str], year: int | None) -> list[Rate]:
     hours: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for row in (
+    worked = (
         HoursWorked.objects.filter(site_id__in=sites)
         .values("site_id", "month__year")
         .annotate(h=Sum("hours"))
-    ):
+    )
+    for row in worked:
         hours[(row["site_id"], row["month__year"])] += row["h"]
     lti: dict[tuple[int, int], int] = defaultdict(int)
     rec: dict[tuple[int, int], int] = defaultdict(int)
@@ -154,3 +159,42 @@ def safety_rates(*, actor: User, site: OwnSite | None = None, year: int | None =
             )
         )
     return rates
+
+
+def own_operations_figures(year: int) -> dict[str, Any]:
+    """The transparency report's own-operations figures for one calendar year, for the whole company (the
+    report speaks for every unit): the sites, working-time compliance per site, and the injury rates."""
+    sites = list(OwnSite.objects.select_related("org_unit").order_by("code"))
+    weeks = (
+        WorkerWeek.objects.filter(week_start__year=year)
+        .values("site__code")
+        .annotate(
+            n=Count("id"),
+            bad=Count("id", filter=Q(over_regular=True) | Q(over_overtime=True) | Q(no_rest_day=True)),
+            overtime=Avg("overtime_hours"),
+        )
+        .order_by("site__code")
+    )
+    return {
+        "sites": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "kind": s.get_kind_display(),
+                "country": s.country,
+                "headcount": s.headcount,
+            }
+            for s in sites
+        ],
+        "working_time": [
+            {
+                "site": w["site__code"],
+                "worker_weeks": w["n"],
+                "non_compliant": w["bad"],
+                "compliant_share": round((w["n"] - w["bad"]) / w["n"], 4),
+                "average_overtime": round(float(w["overtime"]), 2),
+            }
+            for w in weeks
+        ],
+        "rates": [r.as_json() for r in _rates({s.pk: s.code for s in sites}, year)],
+    }

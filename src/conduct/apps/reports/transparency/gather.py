@@ -41,6 +41,7 @@ from conduct.apps.suppliers.models import (
     SupplierAudit,
     SupplierStatus,
 )
+from conduct.apps.workforce.selectors import own_operations_figures
 from conduct.core.risk import ISO_14001, ISO_45001, SA8000
 from conduct.datafiles import framework_library
 
@@ -250,4 +251,19 @@ def report_inputs(*, actor: Actor | None, year: int, today: date | None = None) 
         grievances=_grievances(start, end),
         ungp_questions=questions,
         device_access=access_figures(year),
+        own_operations=_own_operations(year, as_of),
     )
+
+
+def _own_operations(year: int, as_of: date) -> dict[str, Any]:
+    figures = own_operations_figures(year)
+    held: dict[str, list[str]] = {}
+    valid = (
+        Certificate.objects.filter(own_site__isnull=False, withdrawn_at__isnull=True, valid_until__gte=as_of)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=as_of))
+        .values_list("own_site__code", "standard")
+        .order_by("own_site__code", "standard")
+    )
+    for code, standard in valid:
+        held.setdefault(code, []).append(standard)
+    return {**figures, "certificates": held}
