@@ -30,6 +30,7 @@ _GROUPS = frozenset(
         "grants",
         "org",
         "workforce",
+        "training",
     }
 )
 
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> None:
             "  grants verify TOKEN --public-key KEY.pem --device S --scope S [--at T] [--revocations F]\n"
             "  grants keys   grants revocations --out FILE\n"
             "  workforce sites [--json]   workforce hours import FILE.csv [--commit] [--json] [--as USER]\n"
+            "  training import FILE.csv [--json] [--as USER]   (course,username,completed_on)\n"
         )
         return
     django.setup()

@@ -38,6 +38,7 @@ def _mount() -> None:
     from conduct.apps.screening.api import router as screening
     from conduct.apps.suppliers.api import router as suppliers
     from conduct.apps.workforce.api import router as workforce
+    from conduct.apps.workforce.api_people import router as policies
 
     api.add_router("/v1/", accounts)
     api.add_router("/v1/", audit)
@@ -50,6 +51,7 @@ def _mount() -> None:
     api.add_router("/v1/", screening)
     api.add_router("/v1/", access)
     api.add_router("/v1/", workforce)
+    api.add_router("/v1/", policies)
 
 
 _mount()

@@ -233,7 +233,7 @@ def site_audit_create(request: HttpRequest, own_site_id: DbId, payload: AuditIn)
 
 class HoursImportIn(Schema):
     content: str = Field(
-        ..., min_length=1, max_length=20_000_000, description="CSV: " + ",".join(services.COLUMNS)
+        ..., min_length=1, max_length=5_000_000, description="CSV: " + ",".join(services.COLUMNS)
     )
     commit: bool = Field(False, description="Store the weeks (otherwise only check and report)")
     file_name: str = Field("", max_length=200)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from conduct.apps.accounts.actors import DEMO
 from conduct.apps.accounts.models import OrgUnit, User
@@ -81,4 +82,39 @@ def load_demo_workforce(spec: dict[str, Any] | None) -> int:
     for h in spec.get("hours_worked", []):
         for month in h["months"]:
             services.hours_worked_record(actor=DEMO, site=sites[h["site"]], month=month, hours=h["hours"])
+    _people(spec)
     return len(sites)
+
+
+def _people(spec: dict[str, Any]) -> None:
+    """Policies (submitted and approved by the demo), attestation campaigns with some acknowledgements and a
+    reminder for the rest, and the training courses with the learning system's export."""
+    versions = {}
+    for p in spec.get("policies", []):
+        version = services.policy_create(
+            actor=DEMO,
+            key=p["key"],
+            title=p["title"],
+            org_unit=OrgUnit.objects.get(code=p["unit"]),
+            body=p["body"],
+            next_review=p["next_review"],
+        )
+        services.policy_version_submit(actor=DEMO, version=version)
+        versions[p["key"]] = services.policy_version_approve(actor=DEMO, version=version)
+    for a in spec.get("attestations", []):
+        campaign = services.campaign_create(
+            actor=DEMO,
+            version=versions[a["policy"]],
+            roles=a["roles"],
+            units=list(OrgUnit.objects.filter(code__in=a["units"])),
+            due_date=timezone.localdate() + timedelta(days=a["due_in_days"]),
+        )
+        for username in a.get("acknowledged_by", []):
+            services.attestation_acknowledge(actor=User.objects.get(username=username), campaign=campaign)
+        if a.get("remind"):
+            services.campaign_remind(actor=DEMO, campaign=campaign)
+    training = spec.get("training") or {}
+    for c in training.get("courses", []):
+        services.course_create(actor=DEMO, **c)
+    if training.get("completions"):
+        services.training_import(actor=DEMO, text=training["completions"])

@@ -147,3 +147,118 @@ class HoursWorked(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site_id} {self.month:%Y-%m}: {self.hours}"
+
+
+# --- policies, attestations, training --------------------------------------------------------------
+
+
+class PolicyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired (a later version is published)")
+
+
+class Policy(models.Model):
+    """A policy document (human-rights policy, supplier code of conduct, ...) owned by an org unit."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="policies")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PolicyVersion(models.Model):
+    """One version's Markdown; reviewed (submitted by one person, approved by another) before publication."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
+    next_review = models.DateField()
+    submitted_by = models.CharField(max_length=200, blank=True)
+    approved_by = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["policy_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["policy", "number"], name="policy_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.policy.key} v{self.number}"
+
+
+class AttestationCampaign(models.Model):
+    """A published policy version assigned to the people of some roles in some units' subtrees, by a date.
+    The people are fixed when the campaign starts (one Attestation each)."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="campaigns")
+    roles = models.JSONField(default=list)
+    units = models.ManyToManyField(OrgUnit, related_name="+")
+    due_date = models.DateField()
+    created_by = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"attestation campaign {self.pk}"
+
+
+class Attestation(models.Model):
+    campaign = models.ForeignKey(AttestationCampaign, on_delete=models.CASCADE, related_name="attestations")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="attestations")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")  # the user's home unit then
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    reminders = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["campaign_id", "unit_id", "user_id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "user"], name="attestation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on campaign {self.campaign_id}"
+
+
+class TrainingCourse(models.Model):
+    """A course the people of `roles` must hold; a completion is valid `validity_months` (0: for good)."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    roles = models.JSONField(default=list)
+    validity_months = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrainingCompletion(models.Model):
+    course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="completions")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="training_completions")
+    completed_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=20, default="import")
+    recorded_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["course_id", "user_id", "-completed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "user", "completed_on"], name="training_completion_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} completed {self.course_id} on {self.completed_on}"

@@ -6,7 +6,7 @@ hours worked for the sites of their units; auditors read everything. Portal user
 
 from __future__ import annotations
 
-from conduct.apps.accounts.roles import Role, roles
+from conduct.apps.accounts.roles import INTERNAL_ROLES, Role, roles
 
 STAFF = roles(Role.ADMIN, Role.COMPLIANCE_OFFICER)
 LIAISONS = STAFF | roles(Role.LIAISON)
@@ -18,3 +18,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "workforce.hours": LIAISONS,  # import working time (every site of the file must be in the actor's units)
     "workforce.safety": LIAISONS,  # record incidents and hours worked
 }
+
+PERMISSIONS.update(
+    {
+        # policies: every internal user reads them and acknowledges what is assigned to them; staff write,
+        # review, approve and run the campaigns; liaisons see their units' gaps (workforce.view)
+        "policies.view": INTERNAL_ROLES | roles(Role.SUPPORT_ENGINEER),
+        "policies.manage": STAFF,
+        "policies.attest": INTERNAL_ROLES | roles(Role.SUPPORT_ENGINEER),
+        "training.manage": STAFF,  # courses and completions (entered or imported)
+    }
+)

@@ -41,6 +41,7 @@ from conduct.apps.suppliers.models import (
     SupplierAudit,
     SupplierStatus,
 )
+from conduct.apps.workforce.people import people_figures
 from conduct.apps.workforce.selectors import own_operations_figures
 from conduct.core.risk import ISO_14001, ISO_45001, SA8000
 from conduct.datafiles import framework_library
@@ -266,4 +267,4 @@ def _own_operations(year: int, as_of: date) -> dict[str, Any]:
     )
     for code, standard in valid:
         held.setdefault(code, []).append(standard)
-    return {**figures, "certificates": held}
+    return {**figures, "certificates": held, **people_figures()}

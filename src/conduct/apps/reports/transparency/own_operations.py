@@ -9,7 +9,6 @@ from typing import Any
 from conduct.apps.reports.transparency.inputs import ReportInputs, Table
 
 SECTION = "own-operations"
-NOT_YET = "not yet in use"
 
 
 def own_operations_tables(i: ReportInputs) -> list[Table]:
@@ -80,14 +79,19 @@ def own_operations_tables(i: ReportInputs) -> list[Table]:
             "own_policies_training",
             SECTION,
             "Policy attestation and training completion",
-            ("Measure", "Value", "Definition"),
-            (
-                (
-                    "Policy attestation",
-                    NOT_YET,
-                    "Share of assigned staff who acknowledged the policy version.",
-                ),
-                ("Training completion", NOT_YET, "Share of assigned staff with a valid completion."),
+            ("Measure", "Assigned", "Done", "Share"),
+            tuple(
+                (f"Attestation: {a['policy']}", a["assigned"], a["done"], a["share"])
+                for a in o.get("attestations", [])
+            )
+            + tuple(
+                (f"Training: {t['course']}", t["assigned"], t["done"], t["share"])
+                for t in o.get("training", [])
+            ),
+            note=(
+                "Attestation: share of the people a policy version was assigned to (by role and unit) who "
+                "acknowledged it. Training: share of the active people of the course's roles holding a "
+                "completion that has not expired, on the day the report was built."
             ),
         ),
     ]

@@ -21,6 +21,13 @@ class WorkforceAction(StrEnum):
     HOURS_IMPORT = "working_time.import"
     INCIDENT_RECORD = "incident.record"
     HOURS_WORKED = "hours_worked.record"
+    POLICY_CREATE = "policy_version.create"
+    POLICY_SUBMIT = "policy_version.submit"
+    POLICY_PUBLISH = "policy_version.publish"
+    CAMPAIGN_CREATE = "attestation_campaign.create"
+    CAMPAIGN_REMIND = "attestation_campaign.remind"
+    ATTESTATION_ACKNOWLEDGE = "attestation.acknowledge"
+    TRAINING_IMPORT = "training.import"
 
 
 def authorize_site(actor: Actor, permission: str, site: OwnSite) -> None:

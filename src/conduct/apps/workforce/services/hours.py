@@ -156,18 +156,27 @@ def _row(values: dict[str, str], row: int, sites: dict[str, OwnSite], errors: di
     return Week(site, worker_hash(ref), week, regular, overtime, rest, row)
 
 
+def _rows(text: str) -> list[dict[str, Any]]:
+    """The file's rows as dicts, or Invalid when the header is not COLUMNS or the CSV cannot be read."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = tuple(c.strip() for c in (reader.fieldnames or ()))
+        if header != COLUMNS:
+            raise_if(
+                {"header": _("Expected the columns %(cols)s.") % {"cols": ",".join(COLUMNS)}}, _("Bad file.")
+            )
+        return list(reader)
+    except csv.Error as exc:
+        raise_if({f"row {reader.line_num}": _("Not readable as CSV: %(why)s") % {"why": exc}}, _("Bad file."))
+        raise  # unreachable: raise_if raised
+
+
 def hours_parse(*, actor: Actor, text: str) -> list[Week]:
     """Every row of the file as a checked worker-week, or Invalid naming each problem by row and column
     (row 1 is the header, as a spreadsheet numbers it)."""
     authorize(actor, "workforce.hours")
     limits = Limits.from_settings()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = tuple(c.strip() for c in (reader.fieldnames or ()))
-    if header != COLUMNS:
-        raise_if(
-            {"header": _("Expected the columns %(cols)s.") % {"cols": ",".join(COLUMNS)}}, _("Bad file.")
-        )
-    raw = list(reader)
+    raw = _rows(text)
     errors: dict[str, str] = {}
     if len(raw) > MAX_ROWS:
         raise_if({"file": _("At most %(n)d rows per file.") % {"n": MAX_ROWS}}, _("The file is too long."))
