@@ -394,6 +394,30 @@ BASELINES: dict[tuple[str, str], dict[str, Any]] = {
         "description": "Err",
     },
     ("POST", "/api/v1/workforce/sites/{own_site_id}/hours-worked"): {"month": "2026-01", "hours": 1000},
+    # policies and training (the demo's human-rights policy: its published version is the first one stored)
+    ("POST", "/api/v1/policies"): {
+        "key": "err-policy",
+        "title": "Err",
+        "org_unit": "hq",
+        "body": "# Err",
+        "next_review": "2030-01-01",
+    },
+    ("POST", "/api/v1/policies/{policy_key}/versions"): {"body": "# Err", "next_review": "2030-01-01"},
+    ("POST", "/api/v1/attestation-campaigns"): {
+        "version": 1,
+        "roles": ["liaison"],
+        "units": ["br-uk"],
+        "due_date": "2030-01-01",
+    },
+    ("POST", "/api/v1/training/courses"): {
+        "code": "err-course",
+        "title": "Err",
+        "roles": ["liaison"],
+        "validity_months": 0,
+    },
+    ("POST", "/api/v1/training/completions/import"): {
+        "content": "course,username,completed_on\nhr-due-diligence,liaison_ae,2026-01-05\n"
+    },
 }
 
 # Writes an administrator cannot make, and who makes them for the baseline: votes and conflicts need a seat on
@@ -580,12 +604,21 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
         "request_id": lambda: _demo_pending_request(),
         "grant_id": lambda: _demo_grant_id(),
         "own_site_id": lambda: _demo_own_site("sz-plant"),
+        "policy_key": lambda: "human-rights-policy",
+        "version_id": lambda: 1,
+        "campaign_id": lambda: _demo_campaign(),
     }
     if name in known:
         return known[name]()
     if "enum" in spec:
         return spec["enum"][0]
     return 1
+
+
+def _demo_campaign() -> int:
+    from conduct.apps.workforce.models import AttestationCampaign
+
+    return AttestationCampaign.objects.order_by("pk").first().pk
 
 
 def _demo_own_site(code: str) -> int:

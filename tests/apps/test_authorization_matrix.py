@@ -1129,11 +1129,106 @@ WORKFORCE_PAGES: dict[tuple[str, str], Rule] = {
 }
 
 
-def _workforce_param(name: str) -> int | None:
-    from conduct.apps.workforce.models import OwnSite
+# Policies, attestation and training (the demo's published human-rights policy, its campaign for the
+# liaisons of hq-sales' subtree, the liaisons' course). Every internal user reads policies and campaigns; a
+# version in review (`version_id`, written directly) is for staff only (404 to other readers); only a person
+# the policy is assigned to acknowledges it (liaison_uk, again: idempotent); staff write, review, approve and
+# remind.
+POLICY_READERS = EVERYONE - PORTAL
+PORTAL_REFUSED = tuple((r, 403) for r in sorted(PORTAL))
+
+
+def _staff_only(ok: int = 200, **kw: Any) -> Rule:
+    return Rule(ORG_CHANGE, ok=ok, denied=404, denied_as=PORTAL_REFUSED, **kw)
+
+
+def _published_version() -> int:
+    from conduct.apps.workforce.models import PolicyVersion
+
+    return PolicyVersion.objects.get(policy__key="human-rights-policy", status="published").pk
+
+
+POLICY_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/policies"): Rule(POLICY_READERS),
+    ("POST", "/api/v1/policies"): Rule(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {
+            "key": "m-policy",
+            "title": "M",
+            "org_unit": "hq",
+            "body": "# M",
+            "next_review": "2030-01-01",
+        },
+    ),
+    ("POST", "/api/v1/policies/{policy_key}/versions"): Rule(
+        ORG_CHANGE, ok=201, body=lambda actor: {"body": "# M2", "next_review": "2030-01-01"}
+    ),
+    ("GET", "/api/v1/policy-versions/{version_id}"): _staff_only(),
+    # the version is in review already: staff pass the permission check and get the service's 409
+    ("POST", "/api/v1/policy-versions/{version_id}/submit"): _staff_only(ok=409),
+    ("POST", "/api/v1/policy-versions/{version_id}/approve"): _staff_only(),
+    ("POST", "/api/v1/attestation-campaigns"): Rule(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {
+            "version": _published_version(),
+            "roles": ["liaison"],
+            "units": ["br-uk"],
+            "due_date": "2030-01-01",
+        },
+    ),
+    ("GET", "/api/v1/attestation-campaigns/{campaign_id}"): Rule(POLICY_READERS),
+    ("POST", "/api/v1/attestation-campaigns/{campaign_id}/acknowledge"): Rule(
+        frozenset({"liaison"}), denied=404, denied_as=(*PORTAL_REFUSED, ("auditor", 403))
+    ),
+    ("POST", "/api/v1/attestation-campaigns/{campaign_id}/remind"): Rule(ORG_CHANGE),
+    ("GET", "/api/v1/training/courses"): Rule(WF_READERS),
+    ("POST", "/api/v1/training/courses"): Rule(
+        ORG_CHANGE, ok=201, body=lambda actor: {"code": "m-course", "title": "M", "roles": ["liaison"]}
+    ),
+    ("POST", "/api/v1/training/completions/import"): Rule(
+        ORG_CHANGE,
+        body=lambda actor: {
+            "content": "course,username,completed_on\nhr-due-diligence,liaison_ae,2026-01-05\n"
+        },
+    ),
+}
+
+POLICY_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "workforce/policies/"): Rule(POLICY_READERS),
+    ("GET", "workforce/policies/versions/<int:version_id>/"): _staff_only(),
+    ("GET", "workforce/policies/versions/<int:version_id>/pdf"): _staff_only(),
+    ("GET", "workforce/campaigns/<int:campaign_id>/"): Rule(POLICY_READERS),
+    ("POST", "workforce/campaigns/<int:campaign_id>/acknowledge"): Rule(
+        frozenset({"liaison"}), ok=302, denied=404, denied_as=(*PORTAL_REFUSED, ("auditor", 403))
+    ),
+    ("POST", "workforce/campaigns/<int:campaign_id>/remind"): Rule(ORG_CHANGE, ok=302),
+}
+
+
+def _workforce_param(name: str) -> int | str | None:
+    from conduct.apps.workforce.models import AttestationCampaign, OwnSite, PolicyVersion
 
     if name == "own_site_id":
         return OwnSite.objects.get(code="sz-plant").pk
+    if name == "policy_key":
+        return "human-rights-policy"
+    if name == "version_id":  # a version in review submitted by someone else (written directly)
+        published = PolicyVersion.objects.get(pk=_published_version())
+        version, _ = PolicyVersion.objects.get_or_create(
+            policy=published.policy,
+            number=99,
+            defaults={
+                "body": "# In review",
+                "status": "in_review",
+                "next_review": published.next_review,
+                "submitted_by": "user:0:someone-else",
+            },
+        )
+        return version.pk
+    if name == "campaign_id":
+        return AttestationCampaign.objects.get(version__policy__key="human-rights-policy").pk
     return None
 
 
@@ -1226,6 +1321,7 @@ API: dict[tuple[str, str], Rule] = {
     **GOVERNANCE_API,
     **ACCESS_API,
     **WORKFORCE_API,
+    **POLICY_API,
 }
 
 # --- the contract: pages (Django routes as the resolver spells them) -----------------------------
@@ -1292,6 +1388,7 @@ PAGES: dict[tuple[str, str], Rule] = {
     **GOVERNANCE_PAGES,
     **ACCESS_PAGES,
     **WORKFORCE_PAGES,
+    **POLICY_PAGES,
 }
 
 # Non-operation URLs inside the ninja include: the schema and its docs page, public on purpose.

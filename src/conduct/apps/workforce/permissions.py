@@ -25,7 +25,8 @@ PERMISSIONS.update(
         # review, approve and run the campaigns; liaisons see their units' gaps (workforce.view)
         "policies.view": INTERNAL_ROLES | roles(Role.SUPPORT_ENGINEER),
         "policies.manage": STAFF,
-        "policies.attest": INTERNAL_ROLES | roles(Role.SUPPORT_ENGINEER),
+        "policies.attest": (INTERNAL_ROLES - roles(Role.AUDITOR))
+        | roles(Role.SUPPORT_ENGINEER),  # auditors write nothing
         "training.manage": STAFF,  # courses and completions (entered or imported)
     }
 )
