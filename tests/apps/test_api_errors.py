@@ -394,6 +394,14 @@ BASELINES: dict[tuple[str, str], dict[str, Any]] = {
         "description": "Err",
     },
     ("POST", "/api/v1/workforce/sites/{own_site_id}/hours-worked"): {"month": "2026-01", "hours": 1000},
+    ("PATCH", "/api/v1/workforce/corrective-actions/{own_action_id}"): {
+        "root_cause": "Err",
+        "action": "Err",
+        "evidence": "",
+        "owner": "liaison_video",
+        "due_date": "2030-01-01",
+        "status": "in_progress",
+    },
     # policies and training (the demo's human-rights policy: its published version is the first one stored)
     ("POST", "/api/v1/policies"): {
         "key": "err-policy",
@@ -605,6 +613,7 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
         "grant_id": lambda: _demo_grant_id(),
         "own_site_id": lambda: _demo_own_site("sz-plant"),
         "policy_key": lambda: "human-rights-policy",
+        "own_action_id": lambda: _demo_own_action(),
         "version_id": lambda: 1,
         "campaign_id": lambda: _demo_campaign(),
     }
@@ -613,6 +622,12 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
     if "enum" in spec:
         return spec["enum"][0]
     return 1
+
+
+def _demo_own_action() -> int:
+    from conduct.apps.suppliers.models import CorrectiveAction
+
+    return CorrectiveAction.objects.filter(own_site__code="sz-plant").order_by("pk").first().pk
 
 
 def _demo_campaign() -> int:

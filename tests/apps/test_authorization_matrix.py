@@ -1093,6 +1093,9 @@ WORKFORCE_API: dict[tuple[str, str], Rule] = {
         ORG_CHANGE, body=lambda actor: {"month": "2026-01", "hours": 1000}
     ),
     ("GET", "/api/v1/workforce/rates"): Rule(WF_READERS),
+    ("PATCH", "/api/v1/workforce/corrective-actions/{own_action_id}"): _on_own_site(
+        ORG_CHANGE, body=lambda actor: {"root_cause": "M"}
+    ),
 }
 
 WORKFORCE_PAGES: dict[tuple[str, str], Rule] = {
@@ -1214,6 +1217,10 @@ def _workforce_param(name: str) -> int | str | None:
         return OwnSite.objects.get(code="sz-plant").pk
     if name == "policy_key":
         return "human-rights-policy"
+    if name == "own_action_id":
+        from conduct.apps.suppliers.models import CorrectiveAction
+
+        return CorrectiveAction.objects.filter(own_site__code="sz-plant").order_by("pk").first().pk
     if name == "version_id":  # a version in review submitted by someone else (written directly)
         published = PolicyVersion.objects.get(pk=_published_version())
         version, _ = PolicyVersion.objects.get_or_create(

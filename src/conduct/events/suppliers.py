@@ -86,3 +86,13 @@ action_create: Provider[..., Any] = Provider(
     "suppliers.action_create",
     "action_create(*, actor, finding, action, owner, due_date, root_cause) -> CorrectiveAction.",
 )
+own_site_action_get: Provider[..., Any] = Provider(
+    "suppliers.own_site_action_get",
+    "own_site_action_get(*, actor, action_id) -> CorrectiveAction of an own site the actor may read; "
+    "NotFound otherwise.",
+)
+action_update: Provider[..., Any] = Provider(
+    "suppliers.action_update",
+    "action_update(*, actor, plan, root_cause, action, evidence, owner, due_date, status) -> "
+    "CorrectiveAction (the suppliers' rules: verified and closed need actions.verify and evidence).",
+)

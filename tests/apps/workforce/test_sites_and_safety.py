@@ -149,3 +149,29 @@ def test_bad_incidents_and_hours_name_their_fields(world):
     with pytest.raises(Invalid) as caught:
         services.hours_worked_record(actor=CLI, site=world.plant, month="2026-13", hours="-5")
     assert set(caught.value.fields) == {"month", "hours"}
+
+
+def test_the_site_liaison_works_and_closes_its_corrective_action_like_a_suppliers(world, api_client):
+    plan = records.own_site_finding_raise(
+        actor=CLI,
+        site=world.plant,
+        auditor="Review",
+        severity="minor",
+        requirement="urn:conduct:sa8000:SA8000-3.c",
+        description="First-aid kit missing",
+        action="Restock",
+        owner=world.plant_liaison.username,
+        due_date="2099-01-01",
+    )
+    client = api_client(world.plant_liaison)
+    url = f"/api/v1/workforce/corrective-actions/{plan.pk}"
+    refused = client.patch(url, {"status": "verified"}, content_type="application/json")
+    assert refused.status_code == 422 and "status" in refused.json()["error"]["fields"]  # evidence first
+    done = client.patch(
+        url, {"evidence": "Kits restocked", "status": "verified"}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["status"] == "verified"
+    plan.finding.refresh_from_db()
+    assert plan.finding.is_open is False
+    other = api_client(world.office_liaison).patch(url, {"root_cause": "x"}, content_type="application/json")
+    assert other.status_code == 404

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conduct.apps.accounts.models import OrgUnit, User
+from conduct.apps.accounts.scoping import authorize
 from conduct.apps.apikit import DbId, Page, actor_of
 from conduct.apps.errors import Invalid
 from conduct.apps.workforce import selectors, services
@@ -226,6 +227,27 @@ def site_audit_create(request: HttpRequest, own_site_id: DbId, payload: AuditIn)
         findings=[f.dict() for f in payload.findings],
     )
     return Status(201, audit)
+
+
+class ActionPatch(Schema):
+    root_cause: str | None = Field(None, max_length=10000)
+    action: str | None = Field(None, max_length=10000)
+    evidence: str | None = Field(None, max_length=10000)
+    owner: str | None = Field(None, max_length=200)
+    due_date: date | None = None
+    status: Literal["open", "in_progress", "verified", "closed"] | None = None
+
+
+@router.patch(
+    "/workforce/corrective-actions/{own_action_id}",
+    response=ActionOut,
+    summary="Work an own site's corrective action (root cause, action, evidence, status)",
+)
+def action_update(request: HttpRequest, own_action_id: DbId, payload: ActionPatch) -> Any:
+    actor = actor_of(request)
+    authorize(actor, "workforce.view")  # the read before the service's own check (403 rather than 404)
+    plan = records.own_site_action_get(actor=actor, action_id=own_action_id)
+    return records.action_update(actor=actor, plan=plan, **payload.dict(exclude_unset=True))
 
 
 # --- working time ---------------------------------------------------------------------------------

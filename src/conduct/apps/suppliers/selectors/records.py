@@ -265,3 +265,22 @@ def own_site_records(*, actor: User, site_id: int) -> OwnSiteRecords:
         audits=list(mine(SupplierAudit.objects.prefetch_related("findings")).order_by("-date", "-id")),
         actions=list(mine(CorrectiveAction.objects.select_related("finding")).order_by("due_date", "id")),
     )
+
+
+def own_site_action_get(*, actor: User, action_id: int) -> CorrectiveAction:
+    """An own site's corrective action, scoped by the site's org unit (NotFound outside it)."""
+    plan = (
+        scoped(
+            CorrectiveAction.objects.filter(own_site__isnull=False).select_related(
+                "own_site__org_unit", "finding"
+            ),
+            actor,
+            permission="suppliers.view",
+            unit_field="own_site__org_unit",
+        )
+        .filter(pk=action_id)
+        .first()
+    )
+    if plan is None:
+        raise NotFound(f"No corrective action {action_id} of an own site that you can see.")
+    return plan
