@@ -1135,7 +1135,7 @@ WORKFORCE_PAGES: dict[tuple[str, str], Rule] = {
 # Policies, attestation and training (the demo's published human-rights policy, its campaign for the
 # liaisons of hq-sales' subtree, the liaisons' course). Every internal user reads policies and campaigns; a
 # version in review (`version_id`, written directly) is for staff only (404 to other readers); only a person
-# the policy is assigned to acknowledges it (liaison_uk, again: idempotent); staff write, review, approve and
+# the policy is assigned to acknowledges it (the analyst, again: idempotent); staff write, review, approve and
 # remind.
 POLICY_READERS = EVERYONE - PORTAL
 PORTAL_REFUSED = tuple((r, 403) for r in sorted(PORTAL))
@@ -1169,8 +1169,8 @@ POLICY_API: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/policy-versions/{version_id}"): _staff_only(),
     # the version is in review already: staff pass the permission check and get the service's 409
-    ("POST", "/api/v1/policy-versions/{version_id}/submit"): _staff_only(ok=409),
-    ("POST", "/api/v1/policy-versions/{version_id}/approve"): _staff_only(),
+    ("POST", "/api/v1/policy-versions/{version_id}/submit"): Rule(ORG_CHANGE, ok=409),
+    ("POST", "/api/v1/policy-versions/{version_id}/approve"): Rule(ORG_CHANGE),
     ("POST", "/api/v1/attestation-campaigns"): Rule(
         ORG_CHANGE,
         ok=201,
@@ -1183,7 +1183,7 @@ POLICY_API: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/attestation-campaigns/{campaign_id}"): Rule(POLICY_READERS),
     ("POST", "/api/v1/attestation-campaigns/{campaign_id}/acknowledge"): Rule(
-        frozenset({"liaison"}), denied=404, denied_as=(*PORTAL_REFUSED, ("auditor", 403))
+        frozenset({"analyst"}), denied=404, denied_as=(*PORTAL_REFUSED, ("auditor", 403))
     ),
     ("POST", "/api/v1/attestation-campaigns/{campaign_id}/remind"): Rule(ORG_CHANGE),
     ("GET", "/api/v1/training/courses"): Rule(WF_READERS),
@@ -1204,7 +1204,7 @@ POLICY_PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "workforce/policies/versions/<int:version_id>/pdf"): _staff_only(),
     ("GET", "workforce/campaigns/<int:campaign_id>/"): Rule(POLICY_READERS),
     ("POST", "workforce/campaigns/<int:campaign_id>/acknowledge"): Rule(
-        frozenset({"liaison"}), ok=302, denied=404, denied_as=(*PORTAL_REFUSED, ("auditor", 403))
+        frozenset({"analyst"}), ok=302, denied=404, denied_as=(*PORTAL_REFUSED, ("auditor", 403))
     ),
     ("POST", "workforce/campaigns/<int:campaign_id>/remind"): Rule(ORG_CHANGE, ok=302),
 }
