@@ -29,6 +29,8 @@ _GROUPS = frozenset(
         "devices",
         "grants",
         "org",
+        "workforce",
+        "training",
     }
 )
 
@@ -82,6 +84,8 @@ def main(argv: list[str] | None = None) -> None:
             "  access revoke GRANT_ID --as USER   access events import FILE.jsonl [--json]   access expire\n"
             "  grants verify TOKEN --public-key KEY.pem --device S --scope S [--at T] [--revocations F]\n"
             "  grants keys   grants revocations --out FILE\n"
+            "  workforce sites [--json]   workforce hours import FILE.csv [--commit] [--json] [--as USER]\n"
+            "  training import FILE.csv [--json] [--as USER]   (course,username,completed_on)\n"
         )
         return
     django.setup()

@@ -349,6 +349,85 @@ BASELINES: dict[tuple[str, str], dict[str, Any]] = {
         "started_at": _SOON,
         "ended_at": _SOON,
     },
+    # own operations (the demo's Shenzhen plant; a working-time file for the London office, checked only)
+    ("POST", "/api/v1/workforce/sites"): {
+        "code": "err-site",
+        "name": "Err site",
+        "kind": "office",
+        "org_unit": "br-de",
+        "country": "DE",
+        "headcount": 3,
+        "liaison": None,
+    },
+    ("PATCH", "/api/v1/workforce/sites/{own_site_id}"): {
+        "name": "Shenzhen camera assembly plant",
+        "kind": "factory",
+        "country": "CN",
+        "headcount": 1850,
+        "liaison": "liaison_video",
+    },
+    ("POST", "/api/v1/workforce/sites/{own_site_id}/certificates"): {
+        "standard": "ISO 14001",
+        "number": "ERR-1",
+        "issuer": "",
+        "accreditation_body": "",
+        "scope": "",
+        "valid_from": None,
+        "valid_until": "2030-01-01",
+    },
+    ("POST", "/api/v1/workforce/sites/{own_site_id}/audits"): {
+        "kind": "social",
+        "date": "2026-01-05",
+        "auditor": "Err",
+        "scope": "",
+        "findings": [],
+    },
+    ("POST", "/api/v1/workforce/hours/import"): {
+        "content": "site,worker_ref,week_start,regular_hours,overtime_hours,rest_days\n"
+        "uk-office,ERR-1,2026-01-05,40,2,2\n",
+        "commit": False,
+        "file_name": "",
+    },
+    ("POST", "/api/v1/workforce/sites/{own_site_id}/incidents"): {
+        "kind": "injury",
+        "severity": "medical",
+        "date": "2026-01-05",
+        "lost_days": 0,
+        "description": "Err",
+    },
+    ("POST", "/api/v1/workforce/sites/{own_site_id}/hours-worked"): {"month": "2026-01", "hours": 1000},
+    ("PATCH", "/api/v1/workforce/corrective-actions/{own_action_id}"): {
+        "root_cause": "Err",
+        "action": "Err",
+        "evidence": "",
+        "owner": "liaison_video",
+        "due_date": "2030-01-01",
+        "status": "in_progress",
+    },
+    # policies and training (the demo's human-rights policy: its published version is the first one stored)
+    ("POST", "/api/v1/policies"): {
+        "key": "err-policy",
+        "title": "Err",
+        "org_unit": "hq",
+        "body": "# Err",
+        "next_review": "2030-01-01",
+    },
+    ("POST", "/api/v1/policies/{policy_key}/versions"): {"body": "# Err", "next_review": "2030-01-01"},
+    ("POST", "/api/v1/attestation-campaigns"): {
+        "version": 1,
+        "roles": ["liaison"],
+        "units": ["br-uk"],
+        "due_date": "2030-01-01",
+    },
+    ("POST", "/api/v1/training/courses"): {
+        "code": "err-course",
+        "title": "Err",
+        "roles": ["liaison"],
+        "validity_months": 0,
+    },
+    ("POST", "/api/v1/training/completions/import"): {
+        "content": "course,username,completed_on\nhr-due-diligence,liaison_ae,2026-01-05\n"
+    },
 }
 
 # Writes an administrator cannot make, and who makes them for the baseline: votes and conflicts need a seat on
@@ -534,12 +613,35 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
         "device_id": lambda: _demo_device("NV-CAM-0001"),
         "request_id": lambda: _demo_pending_request(),
         "grant_id": lambda: _demo_grant_id(),
+        "own_site_id": lambda: _demo_own_site("sz-plant"),
+        "policy_key": lambda: "human-rights-policy",
+        "own_action_id": lambda: _demo_own_action(),
+        "version_id": lambda: 1,
+        "campaign_id": lambda: _demo_campaign(),
     }
     if name in known:
         return known[name]()
     if "enum" in spec:
         return spec["enum"][0]
     return 1
+
+
+def _demo_own_action() -> int:
+    from conduct.apps.suppliers.models import CorrectiveAction
+
+    return CorrectiveAction.objects.filter(own_site__code="sz-plant").order_by("pk").first().pk
+
+
+def _demo_campaign() -> int:
+    from conduct.apps.workforce.models import AttestationCampaign
+
+    return AttestationCampaign.objects.order_by("pk").first().pk
+
+
+def _demo_own_site(code: str) -> int:
+    from conduct.apps.workforce.models import OwnSite
+
+    return OwnSite.objects.get(code=code).pk
 
 
 def _demo_device(serial: str) -> int:

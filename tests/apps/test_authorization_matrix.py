@@ -1036,6 +1036,211 @@ ACCESS_PAGES: dict[tuple[str, str], Rule] = {
 }
 
 
+# Own operations (data/demo/organisation.yaml `workforce:`): the Shenzhen plant (br-shenzhen) is the object of
+# the per-site entries, so liaison_uk (br-uk) gets 404 there; the London office (br-uk) is in the working-time
+# file, so she may check it. Staff and the auditor read; staff change; liaisons import and record safety.
+WF_READERS = frozenset({"admin", "compliance_officer", "liaison", "auditor"})
+WF_SITE_READERS = WF_READERS - {"liaison"}
+WF_CSV = (
+    "site,worker_ref,week_start,regular_hours,overtime_hours,rest_days\nuk-office,M-1,2026-01-05,40,2,2\n"
+)
+
+
+def _on_own_site(allowed: frozenset[str], ok: int = 200, **kw: Any) -> Rule:
+    """An operation on the Shenzhen plant: liaison_uk gets 404 (not her unit), roles without a read 403."""
+    return Rule(allowed, ok=ok, denied=403, denied_as=(("liaison", 404),), **kw)
+
+
+WORKFORCE_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/workforce/sites"): Rule(WF_READERS),
+    ("POST", "/api/v1/workforce/sites"): Rule(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {
+            "code": "m-site",
+            "name": "M",
+            "kind": "office",
+            "org_unit": "br-uk",
+            "country": "GB",
+        },
+    ),
+    ("GET", "/api/v1/workforce/sites/{own_site_id}"): _on_own_site(WF_SITE_READERS),
+    ("PATCH", "/api/v1/workforce/sites/{own_site_id}"): _on_own_site(
+        ORG_CHANGE, body=lambda actor: {"headcount": 1900}
+    ),
+    ("POST", "/api/v1/workforce/sites/{own_site_id}/certificates"): _on_own_site(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {"standard": "ISO 14001", "number": "M-1", "valid_until": "2030-01-01"},
+    ),
+    ("POST", "/api/v1/workforce/sites/{own_site_id}/audits"): _on_own_site(
+        ORG_CHANGE, ok=201, body=lambda actor: {"kind": "social", "date": "2026-01-05", "auditor": "M"}
+    ),
+    ("GET", "/api/v1/workforce/sites/{own_site_id}/hours"): _on_own_site(WF_SITE_READERS),
+    ("POST", "/api/v1/workforce/hours/import"): Rule(
+        frozenset({"admin", "compliance_officer", "liaison"}), body=lambda actor: {"content": WF_CSV}
+    ),
+    ("GET", "/api/v1/workforce/incidents"): Rule(WF_READERS),
+    ("POST", "/api/v1/workforce/sites/{own_site_id}/incidents"): _on_own_site(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {
+            "kind": "injury",
+            "severity": "medical",
+            "date": "2026-01-05",
+            "description": "M",
+        },
+    ),
+    ("POST", "/api/v1/workforce/sites/{own_site_id}/hours-worked"): _on_own_site(
+        ORG_CHANGE, body=lambda actor: {"month": "2026-01", "hours": 1000}
+    ),
+    ("GET", "/api/v1/workforce/rates"): Rule(WF_READERS),
+    ("PATCH", "/api/v1/workforce/corrective-actions/{own_action_id}"): _on_own_site(
+        ORG_CHANGE, body=lambda actor: {"root_cause": "M"}
+    ),
+}
+
+WORKFORCE_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "workforce/"): Rule(WF_READERS),
+    ("POST", "workforce/sites/new"): Rule(
+        ORG_CHANGE,
+        ok=302,
+        body=lambda actor: {
+            "code": "m-site",
+            "name": "M",
+            "kind": "office",
+            "org_unit": "br-uk",
+            "country": "GB",
+        },
+    ),
+    ("POST", "workforce/hours/import"): Rule(
+        frozenset({"admin", "compliance_officer", "liaison"}),
+        body=lambda actor: {"file": _upload("hours.csv", WF_CSV.encode())},
+    ),
+    ("GET", "workforce/sites/<int:own_site_id>/"): _on_own_site(WF_SITE_READERS),
+    ("POST", "workforce/sites/<int:own_site_id>/incidents"): _on_own_site(
+        ORG_CHANGE,
+        ok=302,
+        body=lambda actor: {
+            "kind": "injury",
+            "severity": "medical",
+            "date": "2026-01-05",
+            "description": "M",
+        },
+    ),
+    ("POST", "workforce/sites/<int:own_site_id>/hours-worked"): _on_own_site(
+        ORG_CHANGE, ok=302, body=lambda actor: {"month": "2026-01", "hours": "1000"}
+    ),
+}
+
+
+# Policies, attestation and training (the demo's published human-rights policy, its campaign for the
+# liaisons of hq-sales' subtree, the liaisons' course). Every internal user reads policies and campaigns; a
+# version in review (`version_id`, written directly) is for staff only (404 to other readers); only a person
+# the policy is assigned to acknowledges it (the analyst, again: idempotent); staff write, review, approve and
+# remind.
+POLICY_READERS = EVERYONE - PORTAL
+PORTAL_REFUSED = tuple((r, 403) for r in sorted(PORTAL))
+
+
+def _staff_only(ok: int = 200, **kw: Any) -> Rule:
+    return Rule(ORG_CHANGE, ok=ok, denied=404, denied_as=PORTAL_REFUSED, **kw)
+
+
+def _published_version() -> int:
+    from conduct.apps.workforce.models import PolicyVersion
+
+    return PolicyVersion.objects.get(policy__key="human-rights-policy", status="published").pk
+
+
+POLICY_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/policies"): Rule(POLICY_READERS),
+    ("POST", "/api/v1/policies"): Rule(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {
+            "key": "m-policy",
+            "title": "M",
+            "org_unit": "hq",
+            "body": "# M",
+            "next_review": "2030-01-01",
+        },
+    ),
+    ("POST", "/api/v1/policies/{policy_key}/versions"): Rule(
+        ORG_CHANGE, ok=201, body=lambda actor: {"body": "# M2", "next_review": "2030-01-01"}
+    ),
+    ("GET", "/api/v1/policy-versions/{version_id}"): _staff_only(),
+    # the version is in review already: staff pass the permission check and get the service's 409
+    ("POST", "/api/v1/policy-versions/{version_id}/submit"): Rule(ORG_CHANGE, ok=409),
+    ("POST", "/api/v1/policy-versions/{version_id}/approve"): Rule(ORG_CHANGE),
+    ("POST", "/api/v1/attestation-campaigns"): Rule(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {
+            "version": _published_version(),
+            "roles": ["liaison"],
+            "units": ["br-uk"],
+            "due_date": "2030-01-01",
+        },
+    ),
+    ("GET", "/api/v1/attestation-campaigns/{campaign_id}"): Rule(POLICY_READERS),
+    ("POST", "/api/v1/attestation-campaigns/{campaign_id}/acknowledge"): Rule(
+        frozenset({"analyst"}), denied=404, denied_as=(*PORTAL_REFUSED, ("auditor", 403))
+    ),
+    ("POST", "/api/v1/attestation-campaigns/{campaign_id}/remind"): Rule(ORG_CHANGE),
+    ("GET", "/api/v1/training/courses"): Rule(WF_READERS),
+    ("POST", "/api/v1/training/courses"): Rule(
+        ORG_CHANGE, ok=201, body=lambda actor: {"code": "m-course", "title": "M", "roles": ["liaison"]}
+    ),
+    ("POST", "/api/v1/training/completions/import"): Rule(
+        ORG_CHANGE,
+        body=lambda actor: {
+            "content": "course,username,completed_on\nhr-due-diligence,liaison_ae,2026-01-05\n"
+        },
+    ),
+}
+
+POLICY_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "workforce/policies/"): Rule(POLICY_READERS),
+    ("GET", "workforce/policies/versions/<int:version_id>/"): _staff_only(),
+    ("GET", "workforce/policies/versions/<int:version_id>/pdf"): _staff_only(),
+    ("GET", "workforce/campaigns/<int:campaign_id>/"): Rule(POLICY_READERS),
+    ("POST", "workforce/campaigns/<int:campaign_id>/acknowledge"): Rule(
+        frozenset({"analyst"}), ok=302, denied=404, denied_as=(*PORTAL_REFUSED, ("auditor", 403))
+    ),
+    ("POST", "workforce/campaigns/<int:campaign_id>/remind"): Rule(ORG_CHANGE, ok=302),
+}
+
+
+def _workforce_param(name: str) -> int | str | None:
+    from conduct.apps.workforce.models import AttestationCampaign, OwnSite, PolicyVersion
+
+    if name == "own_site_id":
+        return OwnSite.objects.get(code="sz-plant").pk
+    if name == "policy_key":
+        return "human-rights-policy"
+    if name == "own_action_id":
+        from conduct.apps.suppliers.models import CorrectiveAction
+
+        return CorrectiveAction.objects.filter(own_site__code="sz-plant").order_by("pk").first().pk
+    if name == "version_id":  # a version in review submitted by someone else (written directly)
+        published = PolicyVersion.objects.get(pk=_published_version())
+        version, _ = PolicyVersion.objects.get_or_create(
+            policy=published.policy,
+            number=99,
+            defaults={
+                "body": "# In review",
+                "status": "in_review",
+                "next_review": published.next_review,
+                "submitted_by": "user:0:someone-else",
+            },
+        )
+        return version.pk
+    if name == "campaign_id":
+        return AttestationCampaign.objects.get(version__policy__key="human-rights-policy").pk
+    return None
+
+
 def _access_param(name: str) -> int | str | None:
     from datetime import timedelta
 
@@ -1126,6 +1331,8 @@ API: dict[tuple[str, str], Rule] = {
     **SCREENING_API,
     **GOVERNANCE_API,
     **ACCESS_API,
+    **WORKFORCE_API,
+    **POLICY_API,
 }
 
 # --- the contract: pages (Django routes as the resolver spells them) -----------------------------
@@ -1193,6 +1400,8 @@ PAGES: dict[tuple[str, str], Rule] = {
     **SCREENING_PAGES,
     **GOVERNANCE_PAGES,
     **ACCESS_PAGES,
+    **WORKFORCE_PAGES,
+    **POLICY_PAGES,
 }
 
 # Non-operation URLs inside the ninja include: the schema and its docs page, public on purpose.
@@ -1284,6 +1493,9 @@ def _param(name: str, actor: Any) -> int | str:
     access_value = _access_param(name)
     if access_value is not None:
         return access_value
+    workforce_value = _workforce_param(name)
+    if workforce_value is not None:
+        return workforce_value
     raise AssertionError(f"add a demo value for path parameter {name!r} to _param()")
 
 

@@ -37,6 +37,8 @@ def _mount() -> None:
     from conduct.apps.reports.api import router as reports
     from conduct.apps.screening.api import router as screening
     from conduct.apps.suppliers.api import router as suppliers
+    from conduct.apps.workforce.api import router as workforce
+    from conduct.apps.workforce.api_people import router as policies
 
     api.add_router("/v1/", accounts)
     api.add_router("/v1/", audit)
@@ -48,6 +50,8 @@ def _mount() -> None:
     api.add_router("/v1/", reports)
     api.add_router("/v1/", screening)
     api.add_router("/v1/", access)
+    api.add_router("/v1/", workforce)
+    api.add_router("/v1/", policies)
 
 
 _mount()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "conduct.apps.catalog",
     "conduct.apps.reports",
     "conduct.apps.access",
+    "conduct.apps.workforce",
     "conduct.apps.web",
 ]
 
@@ -294,6 +295,16 @@ LOGGING = {
 
 # A device-access request nobody answered expires after this many hours (Customer Lockbox: 12).
 ACCESS_REQUEST_EXPIRY_HOURS = envint("ACCESS_REQUEST_EXPIRY_HOURS", 12, minimum=1, maximum=24 * 14)
+
+# Own operations (docs/workforce.md): SA8000 clause 7 working-time limits per worker-week, and the share of a
+# site's non-compliant worker-weeks in one import above which a finding with a corrective action is raised.
+WORKFORCE = {
+    "REGULAR_HOURS_MAX": envint("WORKTIME_REGULAR_MAX", 48, minimum=1, maximum=168),
+    "OVERTIME_HOURS_MAX": envint("WORKTIME_OVERTIME_MAX", 12, minimum=0, maximum=168),
+    "REST_DAYS_MIN": envint("WORKTIME_REST_DAYS_MIN", 1, minimum=0, maximum=7),
+    "FINDING_PERCENT": envint("WORKTIME_FINDING_PERCENT", 10, minimum=0, maximum=100),
+    "WORKER_KEY_PATH": CONDUCT_HOME / "keys" / "workforce_worker_hmac.key",
+}
 
 CONDUCT = {
     "API_PAGE_MAX": 500,

@@ -54,3 +54,45 @@ finding_for: Provider[..., Any] = Provider(
     "suppliers.finding_for",
     "finding_for(*, actor, finding_id) -> Finding the actor may read; NotFound otherwise.",
 )
+
+# The records of the company's own sites (the audited party is a supplier or an own site): the workforce app
+# reads and writes them through these, never through suppliers' services or selectors.
+own_site_records: Provider[..., Any] = Provider(
+    "suppliers.own_site_records",
+    "own_site_records(*, actor, site_id) -> OwnSiteRecords (certificates, audits with findings, corrective "
+    "actions) of an own site, scoped by the site's org unit.",
+)
+own_site_certificate_create: Provider[..., Any] = Provider(
+    "suppliers.own_site_certificate_create",
+    "own_site_certificate_create(*, actor, site, standard, number, valid_until, ...) -> Certificate; "
+    "authorize certificates.upload at the site's unit; Invalid / Conflict.",
+)
+own_site_audit_create: Provider[..., Any] = Provider(
+    "suppliers.own_site_audit_create",
+    "own_site_audit_create(*, actor, site, kind, date, auditor, scope) -> SupplierAudit of the own site.",
+)
+own_site_finding_raise: Provider[..., Any] = Provider(
+    "suppliers.own_site_finding_raise",
+    "own_site_finding_raise(*, actor, site, auditor, severity, requirement, description, action, owner, "
+    "due_date, scope) -> CorrectiveAction: an internal review of the site with its finding and the finding's "
+    "corrective action, in the caller's transaction.",
+)
+finding_add: Provider[..., Any] = Provider(
+    "suppliers.finding_add",
+    "finding_add(*, actor, audit, severity, requirement, description) -> Finding (a supplier's or an own "
+    "site's audit).",
+)
+action_create: Provider[..., Any] = Provider(
+    "suppliers.action_create",
+    "action_create(*, actor, finding, action, owner, due_date, root_cause) -> CorrectiveAction.",
+)
+own_site_action_get: Provider[..., Any] = Provider(
+    "suppliers.own_site_action_get",
+    "own_site_action_get(*, actor, action_id) -> CorrectiveAction of an own site the actor may read; "
+    "NotFound otherwise.",
+)
+action_update: Provider[..., Any] = Provider(
+    "suppliers.action_update",
+    "action_update(*, actor, plan, root_cause, action, evidence, owner, due_date, status) -> "
+    "CorrectiveAction (the suppliers' rules: verified and closed need actions.verify and evidence).",
+)

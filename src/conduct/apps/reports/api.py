@@ -23,6 +23,7 @@ from conduct.apps.reports import selectors, services
 from conduct.apps.reports.models import Report, ReportState, RiskLink, SalientRisk
 from conduct.apps.suppliers.models import Supplier
 from conduct.apps.suppliers.selectors import supplier_list
+from conduct.apps.workforce.selectors import sites_under
 
 router = Router(tags=["risks and reports"])
 
@@ -93,6 +94,14 @@ class RiskOut(Schema):
 class RiskDetailOut(RiskOut):
     explanation: list[str]
     links: list[RiskLinkOut]
+    own_sites: list[str] = Field(
+        default_factory=list,
+        description="Evidence of a labour-in-own-operations risk: the own sites (codes) in its scope units",
+    )
+
+    @staticmethod
+    def resolve_own_sites(obj: SalientRisk) -> list[str]:
+        return list(getattr(obj, "own_sites", []))
 
     @staticmethod
     def resolve_links(obj: SalientRisk) -> list[RiskLink]:
@@ -287,7 +296,15 @@ def risk_heatmap(request: HttpRequest, residual: bool = False) -> list[list[dict
 
 @router.get("/risks/{risk_code}", response=RiskDetailOut)
 def get_risk(request: HttpRequest, risk_code: str) -> SalientRisk:
-    return selectors.risk_for(actor=actor_of(request), code=risk_code)
+    actor = actor_of(request)
+    return _with_evidence(actor, selectors.risk_for(actor=actor, code=risk_code))
+
+
+def _with_evidence(actor: User, risk: SalientRisk) -> SalientRisk:
+    """A labour-in-own-operations risk lists the own sites of its scope units (those the actor may see)."""
+    if risk.dimension == "labour":
+        risk.own_sites = [s.code for s in sites_under(actor=actor, units=risk.scope_units.all())]  # type: ignore[attr-defined]
+    return risk
 
 
 @router.patch("/risks/{risk_code}", response=RiskDetailOut)
@@ -306,7 +323,7 @@ def update_risk(request: HttpRequest, risk_code: str, payload: RiskPatch) -> Sal
         if value is None and key not in ("owner",):
             raise Invalid("A field cannot be emptied.", fields={key: "Give a value or leave the field out."})
     services.risk_update(actor=actor, risk=risk, **extra, **data)
-    return _risk(actor, risk_code)
+    return _with_evidence(actor, _risk(actor, risk_code))
 
 
 @router.post(

@@ -23,6 +23,7 @@ from conduct.apps.governance.models import HumanRight
 from conduct.apps.reports import selectors, services
 from conduct.apps.reports.models import LinkKind, ReportState, RiskDimension
 from conduct.apps.reports.transparency import charts
+from conduct.apps.workforce.selectors import sites_under
 
 
 def _rights() -> list[tuple[str, str]]:
@@ -130,6 +131,9 @@ def risk_view(request: HttpRequest, risk_code: str) -> HttpResponse:
     context = {
         "risk": risk,
         "links": selectors.risk_links(actor=actor, risk=risk),
+        "own_sites": sites_under(actor=actor, units=risk.scope_units.all())
+        if risk.dimension == RiskDimension.LABOUR
+        else [],
         "fields": fields,
         "link_kinds": LinkKind.choices,
         "dimensions": RiskDimension.choices,

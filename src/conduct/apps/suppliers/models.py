@@ -159,8 +159,34 @@ class CertificateStatus(models.TextChoices):
     NOT_YET_VALID = "not_yet_valid", "Not yet valid"
 
 
-class Certificate(models.Model):
-    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="certificates")
+def _one_party(name: str) -> models.CheckConstraint:
+    """The audited party of a certificate, audit, finding or corrective action: a supplier or one of the
+    company's own sites (workforce.OwnSite), exactly one."""
+    return models.CheckConstraint(
+        condition=(models.Q(supplier__isnull=False) & models.Q(own_site__isnull=True))
+        | (models.Q(supplier__isnull=True) & models.Q(own_site__isnull=False)),
+        name=name,
+    )
+
+
+class AuditedPartyMixin:
+    """What the records of the one audited party share: its name, whichever kind it is."""
+
+    supplier: Supplier | None
+    own_site: models.Model | None
+
+    @property
+    def party(self) -> models.Model:
+        return self.supplier if self.supplier is not None else self.own_site  # type: ignore[return-value]
+
+
+class Certificate(AuditedPartyMixin, models.Model):
+    supplier = models.ForeignKey(
+        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
+    own_site = models.ForeignKey(
+        "workforce.OwnSite", null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
     standard = models.CharField(
         max_length=60, help_text='"SA8000", "ISO 45001", "ISO 14001" or another standard'
     )
@@ -186,7 +212,11 @@ class Certificate(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["supplier", "standard", "number"], name="certificate_unique_number"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["own_site", "standard", "number"], name="certificate_unique_site_number"
+            ),
+            _one_party("certificate_one_party"),
         ]
         indexes = [
             models.Index(fields=["valid_until"], name="certificate_valid_until"),
@@ -269,8 +299,15 @@ class Severity(models.TextChoices):
     MINOR = "minor", "Minor"
 
 
-class SupplierAudit(models.Model):
-    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="audits")
+class SupplierAudit(AuditedPartyMixin, models.Model):
+    """An audit of the audited party: a supplier (optionally one of its sites) or an own site."""
+
+    supplier = models.ForeignKey(
+        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="audits"
+    )
+    own_site = models.ForeignKey(
+        "workforce.OwnSite", null=True, blank=True, on_delete=models.PROTECT, related_name="audits"
+    )
     kind = models.CharField(max_length=15, choices=AuditKind.choices)
     date = models.DateField()
     auditor = models.CharField(max_length=200)
@@ -283,14 +320,20 @@ class SupplierAudit(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
+        constraints = [_one_party("audit_one_party")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} audit of {self.supplier} on {self.date}"
+        return f"{self.get_kind_display()} audit of {self.party} on {self.date}"
 
 
-class Finding(models.Model):
+class Finding(AuditedPartyMixin, models.Model):
     audit = models.ForeignKey(SupplierAudit, on_delete=models.PROTECT, related_name="findings")
-    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="findings")
+    supplier = models.ForeignKey(
+        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
+    )
+    own_site = models.ForeignKey(
+        "workforce.OwnSite", null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
+    )
     severity = models.CharField(max_length=10, choices=Severity.choices)
     requirement = models.CharField(
         max_length=200, help_text="The requirement cited, e.g. urn:conduct:sa8000:SA8000-7.a"
@@ -304,6 +347,7 @@ class Finding(models.Model):
     class Meta:
         ordering = ["audit_id", "id"]
         indexes = [models.Index(fields=["supplier", "is_open", "severity"], name="finding_open")]
+        constraints = [_one_party("finding_one_party")]
 
     def __str__(self) -> str:
         return f"{self.get_severity_display()} finding {self.pk}"
@@ -319,11 +363,20 @@ class ActionStatus(models.TextChoices):
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
-class CorrectiveAction(models.Model):
+class CorrectiveAction(AuditedPartyMixin, models.Model):
     """The corrective action plan for one finding."""
 
     finding = models.OneToOneField(Finding, on_delete=models.PROTECT, related_name="action")
-    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="corrective_actions")
+    supplier = models.ForeignKey(
+        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="corrective_actions"
+    )
+    own_site = models.ForeignKey(
+        "workforce.OwnSite",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrective_actions",
+    )
     root_cause = models.TextField(blank=True)
     action = models.TextField()
     owner = models.CharField(max_length=200, help_text="Who at the supplier (or here) carries it out")
@@ -345,6 +398,7 @@ class CorrectiveAction(models.Model):
             models.Index(fields=["status", "due_date"], name="action_due"),
             models.Index(fields=["supplier", "status"], name="action_supplier"),
         ]
+        constraints = [_one_party("action_one_party")]
 
     def __str__(self) -> str:
         return f"Corrective action {self.pk}"

@@ -20,6 +20,8 @@ MODULES: list[tuple[str, str, str]] = [
     ("Suppliers", "suppliers", "suppliers.view"),
     ("Products", "module-products", "dashboard.view"),
     ("Device access", "access", "access.view"),
+    ("Own operations", "workforce", "workforce.view"),
+    ("Policies", "workforce-policies", "policies.view"),
     ("Grievances", "module-grievances", "dashboard.view"),
     ("Frameworks", "catalog", "frameworks.view"),
     ("Risk register", "risks", "risks.view"),

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from conduct.apps.reports.transparency.inputs import ReportInputs, Table
+from conduct.apps.reports.transparency.own_operations import own_operations_tables
 from conduct.apps.reports.transparency.ungp_index import GRIEVANCE_QUESTIONS, SECTION_TITLES, UNGP_RF_SECTIONS
 from conduct.core import policy
 from conduct.core.risk import heatmap
@@ -34,56 +36,6 @@ ACTION_STATUSES = (
     ("closed", "Closed"),
 )
 BANDS = ("critical", "high", "medium", "low")
-
-
-@dataclass(frozen=True)
-class ReportInputs:
-    """What the selectors gathered: counts and small lists, never one row per supplier or decision."""
-
-    year: int
-    organisation: str
-    generated_at: datetime
-    as_of: date  # the date certificates are judged valid on: 31 December, or today for the running year
-    library_version: str
-    committees: Sequence[Mapping[str, Any]]  # slug, name, mandate, members, voting_members, external_members
-    case_decisions: Sequence[Mapping[str, Any]]  # queue, outcome, binding, count (decided in the year)
-    cases_opened: Sequence[Mapping[str, Any]]  # dimension, source, count
-    recommendations: Mapping[str, int]  # issued, done, open, overdue
-    liaison_units: int
-    liaison_covered: int
-    risks: Sequence[Mapping[str, Any]]  # plain risk + controls (codes) + links {case, gate_decision, finding}
-    gate_decisions: Sequence[Mapping[str, Any]]  # gate, outcome, count
-    gate_resolutions: Sequence[Mapping[str, Any]]  # gate, outcome, resolution_outcome, count
-    suppliers: Mapping[str, int]  # active, sa8000, iso_45001, iso_14001, all_three, none
-    audits: Sequence[Mapping[str, Any]]  # kind, count
-    findings: Sequence[Mapping[str, Any]]  # severity, is_open, count
-    actions: Sequence[Mapping[str, Any]]  # status, count
-    actions_overdue: int
-    grievances: Mapping[str, Any] | None  # None: the grievances module is not in use yet
-    ungp_questions: Sequence[Mapping[str, str]]  # id, urn, title, section
-    # access.selectors.access_figures: requests, approvals, denials, expiries, median_hours_to_answer,
-    # accesses, accesses_without_grant; None: not gathered (inputs built by hand)
-    device_access: Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class Table:
-    id: str
-    section: str
-    title: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
-    note: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "section": self.section,
-            "title": self.title,
-            "columns": list(self.columns),
-            "rows": [list(r) for r in self.rows],
-            "note": self.note,
-        }
 
 
 @dataclass(frozen=True)
@@ -524,7 +476,7 @@ def compute_figures(i: ReportInputs) -> Figures:
     risk_tables, cells, risks = _risks(i)
     ungp_entries, ungp_table = _ungp_index(i)
     tables = [*_governance(i), *risk_tables, *_gates(i), *_supply_chain(i), *_grievances(i)]
-    tables += [*_device_access(i), ungp_table]
+    tables += [*_device_access(i), *own_operations_tables(i), ungp_table]
     active = int(i.suppliers.get("active", 0))
     headline = {
         "gate_decisions": _count(i.gate_decisions),

@@ -41,6 +41,8 @@ from conduct.apps.suppliers.models import (
     SupplierAudit,
     SupplierStatus,
 )
+from conduct.apps.workforce.people import people_figures
+from conduct.apps.workforce.selectors import own_operations_figures
 from conduct.core.risk import ISO_14001, ISO_45001, SA8000
 from conduct.datafiles import framework_library
 
@@ -177,12 +179,12 @@ def _suppliers(start: datetime, end: datetime, as_of: date) -> dict[str, Any]:
     first, last = start.date(), end.date()
     audits = [
         {"kind": a["kind"], "count": a["n"]}
-        for a in SupplierAudit.objects.filter(date__gte=first, date__lt=last)
+        for a in SupplierAudit.objects.filter(supplier__isnull=False, date__gte=first, date__lt=last)
         .values("kind")
         .annotate(n=Count("id"))
         .order_by()
     ]
-    findings_qs = Finding.objects.filter(audit__date__gte=first, audit__date__lt=last)
+    findings_qs = Finding.objects.filter(supplier__isnull=False, audit__date__gte=first, audit__date__lt=last)
     findings = [
         {"severity": f["severity"], "is_open": f["is_open"], "count": f["n"]}
         for f in findings_qs.values("severity", "is_open").annotate(n=Count("id")).order_by()
@@ -249,4 +251,19 @@ def report_inputs(*, actor: Actor, year: int, today: date | None = None) -> Repo
         grievances=_grievances(start, end),
         ungp_questions=questions,
         device_access=access_figures(year),
+        own_operations=_own_operations(year, as_of),
     )
+
+
+def _own_operations(year: int, as_of: date) -> dict[str, Any]:
+    figures = own_operations_figures(year)
+    held: dict[str, list[str]] = {}
+    valid = (
+        Certificate.objects.filter(own_site__isnull=False, withdrawn_at__isnull=True, valid_until__gte=as_of)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=as_of))
+        .values_list("own_site__code", "standard")
+        .order_by("own_site__code", "standard")
+    )
+    for code, standard in valid:
+        held.setdefault(code, []).append(standard)
+    return {**figures, "certificates": held, **people_figures()}

@@ -29,6 +29,7 @@ SECTION_TABLES = {
     "supply": ("certification_coverage", "audits", "audit_findings", "corrective_actions"),
     "grievances": ("grievances",),
     "device_access": ("device_access",),
+    "own_operations": ("own_sites", "own_working_time", "own_injury_rates", "own_policies_training"),
 }
 
 

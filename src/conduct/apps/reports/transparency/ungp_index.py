@@ -33,4 +33,5 @@ SECTION_TITLES = {
     "supply-chain": "Supply chain",
     "grievances": "Grievances",
     "device-access": "Device access",
+    "own-operations": "Own operations",
 }

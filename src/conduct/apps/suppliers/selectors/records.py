@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import can
+from conduct.apps.accounts.scoping import can, scoped
 from conduct.apps.errors import NotFound
 from conduct.apps.suppliers.models import (
     OPEN_ACTION_STATUSES,
@@ -38,7 +38,7 @@ class CertificateFilters:
 
 
 def certificate_list(*, actor: User, filters: CertificateFilters | None = None) -> QuerySet[Certificate]:
-    qs = _scope(Certificate.objects.all(), actor, "supplier__")
+    qs = _scope(Certificate.objects.filter(supplier__isnull=False).all(), actor, "supplier__")
     f = filters or CertificateFilters()
     if f.supplier:
         qs = qs.filter(supplier_id=f.supplier)
@@ -55,7 +55,11 @@ def certificate_list(*, actor: User, filters: CertificateFilters | None = None) 
 
 def certificate_get(*, actor: User, certificate_id: int) -> Certificate:
     cert = (
-        _scope(Certificate.objects.select_related("supplier__org_unit"), actor, "supplier__")
+        _scope(
+            Certificate.objects.filter(supplier__isnull=False).select_related("supplier__org_unit"),
+            actor,
+            "supplier__",
+        )
         .filter(pk=certificate_id)
         .first()
     )
@@ -70,7 +74,7 @@ def certificate_get(*, actor: User, certificate_id: int) -> Certificate:
 def audit_list(
     *, actor: User, supplier: int | None = None, kind: str | None = None
 ) -> QuerySet[SupplierAudit]:
-    qs = _scope(SupplierAudit.objects.all(), actor, "supplier__")
+    qs = _scope(SupplierAudit.objects.filter(supplier__isnull=False).all(), actor, "supplier__")
     if supplier:
         qs = qs.filter(supplier_id=supplier)
     if kind:
@@ -82,7 +86,11 @@ def audit_list(
 
 def audit_get(*, actor: User, audit_id: int) -> SupplierAudit:
     audit = (
-        _scope(SupplierAudit.objects.select_related("supplier__org_unit", "site"), actor, "supplier__")
+        _scope(
+            SupplierAudit.objects.filter(supplier__isnull=False).select_related("supplier__org_unit", "site"),
+            actor,
+            "supplier__",
+        )
         .filter(pk=audit_id)
         .first()
     )
@@ -93,7 +101,11 @@ def audit_get(*, actor: User, audit_id: int) -> SupplierAudit:
 
 def finding_get(*, actor: User, finding_id: int) -> Finding:
     finding = (
-        _scope(Finding.objects.select_related("supplier__org_unit", "audit"), actor, "supplier__")
+        _scope(
+            Finding.objects.filter(supplier__isnull=False).select_related("supplier__org_unit", "audit"),
+            actor,
+            "supplier__",
+        )
         .filter(pk=finding_id)
         .first()
     )
@@ -112,7 +124,7 @@ class ActionFilters:
 
 
 def action_list(*, actor: User, filters: ActionFilters | None = None) -> QuerySet[CorrectiveAction]:
-    qs = _scope(CorrectiveAction.objects.all(), actor, "supplier__")
+    qs = _scope(CorrectiveAction.objects.filter(supplier__isnull=False).all(), actor, "supplier__")
     f = filters or ActionFilters()
     if f.supplier:
         qs = qs.filter(supplier_id=f.supplier)
@@ -130,7 +142,9 @@ def action_list(*, actor: User, filters: ActionFilters | None = None) -> QuerySe
 def action_get(*, actor: User, action_id: int) -> CorrectiveAction:
     plan = (
         _scope(
-            CorrectiveAction.objects.select_related("supplier__org_unit", "finding__audit"),
+            CorrectiveAction.objects.filter(supplier__isnull=False).select_related(
+                "supplier__org_unit", "finding__audit"
+            ),
             actor,
             "supplier__",
         )
@@ -222,3 +236,51 @@ def portal_summary(*, actor: User) -> dict[str, Any] | None:
         "certificates": list(certificate_list(actor=actor, filters=CertificateFilters(supplier=supplier.pk))),
         "actions": list(action_list(actor=actor, filters=ActionFilters(supplier=supplier.pk))),
     }
+
+
+# --- the records of the company's own sites (the other kind of audited party) ----------------------
+
+
+@dataclass(frozen=True)
+class OwnSiteRecords:
+    certificates: list[Certificate]
+    audits: list[SupplierAudit]
+    actions: list[CorrectiveAction]
+
+
+def own_site_records(*, actor: User, site_id: int) -> OwnSiteRecords:
+    """An own site's certificates, audits (findings prefetched) and corrective actions, scoped by the site's
+    org unit (portal users see none)."""
+
+    def mine(qs: QuerySet[Any]) -> QuerySet[Any]:
+        return scoped(
+            qs.filter(own_site_id=site_id),
+            actor,
+            permission="suppliers.view",
+            unit_field="own_site__org_unit",
+        )
+
+    return OwnSiteRecords(
+        certificates=list(mine(Certificate.objects.all()).order_by("standard", "-valid_until")),
+        audits=list(mine(SupplierAudit.objects.prefetch_related("findings")).order_by("-date", "-id")),
+        actions=list(mine(CorrectiveAction.objects.select_related("finding")).order_by("due_date", "id")),
+    )
+
+
+def own_site_action_get(*, actor: User, action_id: int) -> CorrectiveAction:
+    """An own site's corrective action, scoped by the site's org unit (NotFound outside it)."""
+    plan = (
+        scoped(
+            CorrectiveAction.objects.filter(own_site__isnull=False).select_related(
+                "own_site__org_unit", "finding"
+            ),
+            actor,
+            permission="suppliers.view",
+            unit_field="own_site__org_unit",
+        )
+        .filter(pk=action_id)
+        .first()
+    )
+    if plan is None:
+        raise NotFound(f"No corrective action {action_id} of an own site that you can see.")
+    return plan

@@ -20,6 +20,11 @@ from conduct.apps.suppliers.services.certificates import (
     certificate_withdraw,
 )
 from conduct.apps.suppliers.services.importing import ImportReport, ImportSource, supplier_import
+from conduct.apps.suppliers.services.own_sites import (
+    own_site_audit_create,
+    own_site_certificate_create,
+    own_site_finding_raise,
+)
 from conduct.apps.suppliers.services.pipeline import import_followup, suppliers_changed
 from conduct.apps.suppliers.services.questionnaires import (
     questionnaire_review,
@@ -47,6 +52,9 @@ from conduct.apps.suppliers.services.suppliers import (
 )
 
 __all__ = [
+    "own_site_audit_create",
+    "own_site_certificate_create",
+    "own_site_finding_raise",
     "ImportReport",
     "ImportSource",
     "action_attach_evidence",

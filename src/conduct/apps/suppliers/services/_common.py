@@ -29,7 +29,24 @@ def authorize_supplier(actor: Actor, permission: str, supplier: Supplier) -> Non
         raise NotFound("No such supplier record.")
 
 
-def touch(supplier: Supplier) -> None:
+def authorize_record(actor: Actor | None, permission: str, record: Any) -> None:
+    """The actor may do `permission` to a certificate, audit, finding or corrective action of the audited
+    party: a supplier's (authorize_supplier) or an own site's (staff within the site's unit; to a portal
+    user an own site's records do not exist)."""
+    if record.supplier_id is not None:
+        authorize_supplier(actor, permission, record.supplier)
+        return
+    if actor is None or isinstance(actor, SystemActor):
+        return
+    if actor.is_portal:
+        authorize(actor, permission)
+        raise NotFound("No such record.")
+    authorize(actor, permission, unit=record.own_site.org_unit)
+
+
+def touch(supplier: Supplier | None) -> None:
+    if supplier is None:  # an own site's record: there is no supplier row to touch
+        return
     Supplier.objects.filter(pk=supplier.pk).update(updated_at=timezone.now())
 
 

@@ -31,7 +31,7 @@ from conduct.apps.suppliers.models import (
     SupplierAudit,
     SupplierSite,
 )
-from conduct.apps.suppliers.services._common import authorize_supplier, changed, touch
+from conduct.apps.suppliers.services._common import authorize_record, authorize_supplier, changed, touch
 from conduct.apps.suppliers.services.certificates import check_upload
 from conduct.apps.suppliers.services.risk import risk_refresh
 from conduct.datafiles import framework_library
@@ -108,7 +108,7 @@ def audit_create(
 def finding_add(
     *, actor: Actor, audit: SupplierAudit, severity: str, requirement: str, description: str
 ) -> Finding:
-    authorize_supplier(actor, "audits.record", audit.supplier)
+    authorize_record(actor, "audits.record", audit)
     errors: dict[str, str] = {}
     if severity not in Severity.values:
         errors["severity"] = f"Expected one of {', '.join(Severity.values)}."
@@ -128,6 +128,7 @@ def finding_add(
     finding = Finding.objects.create(
         audit=audit,
         supplier_id=audit.supplier_id,
+        own_site_id=audit.own_site_id,
         severity=severity,
         requirement=requirement,
         description=description.strip(),
@@ -154,7 +155,7 @@ def action_create(
     *, actor: Actor, finding: Finding, action: str, owner: str, due_date: Any, root_cause: str = ""
 ) -> CorrectiveAction:
     """The corrective action plan for a finding (one per finding)."""
-    authorize_supplier(actor, "audits.record", finding.supplier)
+    authorize_record(actor, "audits.record", finding)
     if CorrectiveAction.objects.filter(finding=finding).exists():
         raise Conflict(
             f"Finding {finding.pk} already has its corrective action plan.",
@@ -174,6 +175,7 @@ def action_create(
     plan = CorrectiveAction.objects.create(
         finding=finding,
         supplier_id=finding.supplier_id,
+        own_site_id=finding.own_site_id,
         action=action.strip(),
         owner=owner,
         due_date=due,
@@ -227,7 +229,7 @@ def _set_status(actor: Actor, plan: CorrectiveAction, status: str, changes: dict
 def action_update(*, actor: Actor, plan: CorrectiveAction, **fields: Any) -> CorrectiveAction:
     """Change root_cause, action, evidence, owner, due_date or status. Staff may change everything; the
     supplier only its root cause, action and evidence, and open <-> in_progress."""
-    authorize_supplier(actor, "actions.work", plan.supplier)
+    authorize_record(actor, "actions.work", plan)
     supplier_side = isinstance(actor, User) and actor.is_portal
     errors: dict[str, str] = {}
     changes: dict[str, Any] = {}
@@ -276,11 +278,12 @@ def action_update(*, actor: Actor, plan: CorrectiveAction, **fields: Any) -> Cor
 def action_attach_evidence(
     *, actor: Actor, plan: CorrectiveAction, content: bytes, filename: str
 ) -> CorrectiveAction:
-    authorize_supplier(actor, "actions.work", plan.supplier)
+    authorize_record(actor, "actions.work", plan)
     _, extension = check_upload(content)
     digest = hashlib.sha256(content).hexdigest()
+    owner = plan.supplier_id if plan.supplier_id is not None else f"site{plan.own_site_id}"
     plan.evidence_file.save(
-        f"{plan.supplier_id}-cap{plan.pk}-{digest[:12]}.{extension}", ContentFile(content), save=False
+        f"{owner}-cap{plan.pk}-{digest[:12]}.{extension}", ContentFile(content), save=False
     )
     plan.evidence_file_name = (filename or f"evidence.{extension}").rsplit("/", 1)[-1][:200]
     plan.evidence_file_sha256 = digest

@@ -66,7 +66,10 @@ def _due(today: date, thresholds: tuple[int, ...]) -> Any:
     )
     return (
         Certificate.objects.filter(
-            withdrawn_at__isnull=True, valid_until__gte=today, valid_until__lte=date.fromordinal(horizon)
+            supplier__isnull=False,  # an own site's certificate has no supplier contacts to remind
+            withdrawn_at__isnull=True,
+            valid_until__gte=today,
+            valid_until__lte=date.fromordinal(horizon),
         )
         .exclude(Exists(newer))
         .select_related("supplier", "supplier__org_unit")

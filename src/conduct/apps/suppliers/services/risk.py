@@ -137,6 +137,7 @@ def _best_certificates(ids: set[int] | None, today: date) -> dict[int, dict[str,
     certs = (
         Certificate.objects.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+            supplier__isnull=False,
             withdrawn_at__isnull=True,
             valid_until__gte=today,
             standard__in=CREDITED,
@@ -158,7 +159,7 @@ def _best_certificates(ids: set[int] | None, today: date) -> dict[int, dict[str,
 def _open_findings(ids: set[int] | None) -> dict[int, dict[str, int]]:
     findings: dict[int, dict[str, int]] = defaultdict(dict)
     open_findings = (
-        Finding.objects.filter(is_open=True)
+        Finding.objects.filter(is_open=True, supplier__isnull=False)
         .values("supplier_id", "severity")
         .annotate(n=Count("id"))
         .values_list("supplier_id", "severity", "n")
@@ -380,7 +381,7 @@ def _store_in_batches(rows: list[tuple[Any, ...]], since: datetime, size: int) -
 
 def risk_refresh(supplier_ids: Iterable[int]) -> dict[int, core_risk.SupplierRisk]:
     """Rescore the changed suppliers and all their buyers, up the tiers. Joins the caller's transaction."""
-    changed = set(supplier_ids)
+    changed = {i for i in supplier_ids if i is not None}  # an own site's record names no supplier
     if not changed:
         return {}
     targets = changed | supplier_graph.ancestors(changed)

@@ -18,6 +18,7 @@ from conduct.apps.governance.models import Committee, CommitteeMember
 from conduct.apps.reports.demo import load_demo_risks
 from conduct.apps.screening.demo import load_demo_screening
 from conduct.apps.suppliers.demo import load_demo_suppliers
+from conduct.apps.workforce.demo import load_demo_workforce
 from conduct.datafiles import data_path
 
 
@@ -49,6 +50,7 @@ def load_demo(spec: dict[str, Any]) -> int:
     created += load_demo_risks(spec)
     created += load_demo_screening(spec.get("screening"))
     created += load_demo_access(spec.get("access"), spec["password"])
+    created += load_demo_workforce(spec.get("workforce"))
     return created
 
 
