@@ -11,7 +11,6 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import authorize
 from conduct.apps.apikit import DbId, Page, actor_of
 from conduct.apps.errors import Invalid
 from conduct.apps.workforce import selectors, services
@@ -245,8 +244,7 @@ class ActionPatch(Schema):
 )
 def action_update(request: HttpRequest, own_action_id: DbId, payload: ActionPatch) -> Any:
     actor = actor_of(request)
-    authorize(actor, "workforce.view")  # the read before the service's own check (403 rather than 404)
-    plan = records.own_site_action_get(actor=actor, action_id=own_action_id)
+    plan = selectors.own_site_action_for(actor=actor, action_id=own_action_id)
     return records.action_update(actor=actor, plan=plan, **payload.dict(exclude_unset=True))
 
 

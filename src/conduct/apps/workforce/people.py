@@ -51,6 +51,13 @@ def version_get(*, actor: User, version_id: int) -> PolicyVersion:
     return found
 
 
+def version_to_manage(*, actor: User, version_id: int) -> PolicyVersion:
+    """A version to submit or approve: 403 for a role that may not manage policies (before the read, which
+    hides drafts from other roles), then as version_get."""
+    authorize(actor, "policies.manage")
+    return version_get(actor=actor, version_id=version_id)
+
+
 def campaign_list(*, actor: User) -> QuerySet[AttestationCampaign]:
     authorize(actor, "policies.view")
     return AttestationCampaign.objects.select_related("version__policy")

@@ -13,9 +13,10 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import authorize, scoped
+from conduct.apps.accounts.scoping import authorize, can, scoped
 from conduct.apps.errors import NotFound
 from conduct.apps.workforce.models import HoursImport, HoursWorked, Incident, OwnSite, WorkerWeek
+from conduct.events import suppliers as records
 
 PER_HOURS = 1_000_000  # the rates' base: incidents per 1,000,000 hours worked
 
@@ -198,3 +199,16 @@ def own_operations_figures(year: int) -> dict[str, Any]:
         ],
         "rates": [r.as_json() for r in _rates({s.pk: s.code for s in sites}, year)],
     }
+
+
+def site_unit_choices(*, actor: User) -> QuerySet[OrgUnit] | list[OrgUnit]:
+    """The org units a new own site may be put under, for a role that may add sites (nobody else: none)."""
+    if not can(actor, "workforce.sites"):
+        return []
+    return OrgUnit.objects.order_by("code")
+
+
+def own_site_action_for(*, actor: User, action_id: int) -> Any:
+    """An own site's corrective action: 403 for a role that may not read own sites, 404 when out of sight."""
+    authorize(actor, "workforce.view")
+    return records.own_site_action_get(actor=actor, action_id=action_id)

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import OrgUnit
-from conduct.apps.accounts.scoping import can
 from conduct.apps.errors import Conflict, Invalid, ServiceError
 from conduct.apps.workforce import charts, selectors, services
 from conduct.apps.workforce.models import IncidentKind, IncidentSeverity, SiteKind
@@ -33,10 +32,8 @@ def index_view(request: HttpRequest) -> HttpResponse:
         "sites": selectors.site_list(actor=actor)[:500],
         "rates": selectors.safety_rates(actor=actor),
         "imports": selectors.hours_imports(actor=actor),
-        "can_import": can(actor, "workforce.hours"),
-        "can_add": can(actor, "workforce.sites"),
         "kinds": SiteKind.choices,
-        "units": OrgUnit.objects.order_by("code") if can(actor, "workforce.sites") else [],
+        "units": selectors.site_unit_choices(actor=actor),
     }
     return render(request, "workforce/index.html", context)
 
@@ -108,7 +105,6 @@ def site_view(request: HttpRequest, own_site_id: int) -> HttpResponse:
         ),
         "incidents": selectors.incident_list(actor=actor, site=site)[:100],
         "rates": selectors.safety_rates(actor=actor, site=site),
-        "can_record": can(actor, "workforce.safety"),
         "kinds": IncidentKind.choices,
         "severities": IncidentSeverity.choices,
     }

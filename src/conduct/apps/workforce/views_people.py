@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conduct.apps.accounts.actors import request_actor
-from conduct.apps.accounts.scoping import can
 from conduct.apps.workforce import people, services
 
 
@@ -23,7 +22,6 @@ def policies_view(request: HttpRequest) -> HttpResponse:
     context = {
         "policies": people.policy_list(actor=actor),
         "campaigns": people.campaign_list(actor=actor)[:50],
-        "can_manage": can(actor, "policies.manage"),
     }
     return render(request, "workforce/policies.html", context)
 
@@ -58,7 +56,6 @@ def campaign_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "campaign": campaign,
         "mine": people.my_attestation(actor=actor, campaign=campaign),
         "units": people.campaign_completion(actor=actor, campaign=campaign),
-        "can_manage": can(actor, "policies.manage"),
         "html": people.render_markdown(campaign.version.body),
     }
     return render(request, "workforce/campaign.html", context)

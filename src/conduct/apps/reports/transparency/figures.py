@@ -1,6 +1,5 @@
 """Every figure of the transparency report, computed by one pure function from plain inputs (no Django, no
-I/O),
-so the benchmark times exactly this and the renderers only lay the figures out.
+I/O), so the benchmark times exactly this and the renderers only lay the figures out.
 
 A figure table is the unit of output: the HTML shows it (with a caption), data.json carries it, and it is
 written as CSV under its `id`. Nothing in the report is a number that is not in some table.
@@ -13,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from conduct.apps.reports.transparency.device_access import device_access_tables
 from conduct.apps.reports.transparency.inputs import ReportInputs, Table
 from conduct.apps.reports.transparency.own_operations import own_operations_tables
 from conduct.apps.reports.transparency.ungp_index import GRIEVANCE_QUESTIONS, SECTION_TITLES, UNGP_RF_SECTIONS
@@ -388,63 +388,6 @@ def _grievances(i: ReportInputs) -> list[Table]:
     ]
 
 
-# Each device-access measure: its key in the inputs, its label and its one-line definition.
-DEVICE_ACCESS_MEASURES = (
-    (
-        "requests",
-        "Access requests",
-        "Requests by vendor support to access customers' devices, made in the year.",
-    ),
-    (
-        "approvals",
-        "Approved",
-        "Requests a customer's approver approved, possibly for fewer hours or scopes than asked.",
-    ),
-    ("denials", "Denied", "Requests a customer's approver refused."),
-    (
-        "expiries",
-        "Expired unanswered",
-        "Requests nobody at the customer answered in time; they grant nothing.",
-    ),
-    (
-        "median_hours_to_answer",
-        "Median hours to answer",
-        "Median time from a request to the customer's approval or denial, over the requests answered.",
-    ),
-    (
-        "accesses",
-        "Access sessions",
-        "Access sessions on customers' devices reported, by the time they began.",
-    ),
-    (
-        "accesses_without_grant",
-        "Accesses without a grant",
-        "Sessions no customer-approved grant covered: each is an incident, opened as a case and reported to "
-        "the customer.",
-    ),
-)
-
-
-def _device_access(i: ReportInputs) -> list[Table]:
-    d = i.device_access
-    if d is None:
-        rows: tuple[tuple[Any, ...], ...] = (("Device access figures", "not gathered", ""),)
-    else:
-        rows = tuple(
-            (label, "no answers" if d.get(key) is None else d[key], definition)
-            for key, label, definition in DEVICE_ACCESS_MEASURES
-        )
-    return [
-        Table(
-            "device_access",
-            "device-access",
-            f"Access to customers' devices in {i.year}",
-            ("Measure", "Value", "Definition"),
-            rows,
-        )
-    ]
-
-
 def _ungp_index(i: ReportInputs) -> tuple[list[dict[str, Any]], Table]:
     entries = []
     for q in i.ungp_questions:
@@ -476,7 +419,7 @@ def compute_figures(i: ReportInputs) -> Figures:
     risk_tables, cells, risks = _risks(i)
     ungp_entries, ungp_table = _ungp_index(i)
     tables = [*_governance(i), *risk_tables, *_gates(i), *_supply_chain(i), *_grievances(i)]
-    tables += [*_device_access(i), *own_operations_tables(i), ungp_table]
+    tables += [*device_access_tables(i), *own_operations_tables(i), ungp_table]
     active = int(i.suppliers.get("active", 0))
     headline = {
         "gate_decisions": _count(i.gate_decisions),

@@ -17,9 +17,8 @@ from conduct.apps.suppliers.reference import CATEGORIES, designation, is_country
 def authorize_supplier(actor: Actor, permission: str, supplier: Supplier) -> None:
     """The actor may do `permission` to this supplier's records (accounts.scoping.authorize): staff within
     their units, portal users on their own organisation only. To a portal user another supplier's records
-    do not exist (404), whatever the permission. None is read as the system actor (older callers, e.g. test
-    set-up)."""
-    if actor is None or isinstance(actor, SystemActor):
+    do not exist (404), whatever the permission."""
+    if isinstance(actor, SystemActor):
         return
     if not actor.is_portal:
         authorize(actor, permission, unit=supplier.org_unit)
@@ -29,14 +28,14 @@ def authorize_supplier(actor: Actor, permission: str, supplier: Supplier) -> Non
         raise NotFound("No such supplier record.")
 
 
-def authorize_record(actor: Actor | None, permission: str, record: Any) -> None:
+def authorize_record(actor: Actor, permission: str, record: Any) -> None:
     """The actor may do `permission` to a certificate, audit, finding or corrective action of the audited
     party: a supplier's (authorize_supplier) or an own site's (staff within the site's unit; to a portal
     user an own site's records do not exist)."""
     if record.supplier_id is not None:
         authorize_supplier(actor, permission, record.supplier)
         return
-    if actor is None or isinstance(actor, SystemActor):
+    if isinstance(actor, SystemActor):
         return
     if actor.is_portal:
         authorize(actor, permission)

@@ -82,6 +82,36 @@ def _read(text: str) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
+def _parse_row(
+    n: int,
+    row: dict[str, Any],
+    courses: dict[str, TrainingCourse],
+    users: dict[str, User],
+    today: date,
+    errors: dict[str, str],
+) -> tuple[TrainingCourse, User, date] | None:
+    """The course, person and date of row `n`, or None with its problems added to `errors`."""
+    if None in row or any(row.get(c) is None for c in IMPORT_COLUMNS) or "\x00" in "".join(row.values()):
+        errors[f"row {n}"] = _("Expected %(n)d columns, no NUL bytes.") % {"n": len(IMPORT_COLUMNS)}
+        return None
+    course = courses.get(row["course"].strip())
+    user = users.get(row["username"].strip())
+    if course is None:
+        errors[f"row {n}.course"] = _("No course %(c)r.") % {"c": row["course"]}
+    if user is None or user.is_portal:
+        errors[f"row {n}.username"] = _("No active internal user %(u)r.") % {"u": row["username"]}
+    try:
+        done = date.fromisoformat(row["completed_on"].strip())
+        if done > today:
+            errors[f"row {n}.completed_on"] = _("In the future.")
+    except ValueError:
+        errors[f"row {n}.completed_on"] = _("A date as YYYY-MM-DD.")
+        return None
+    if course is None or user is None or f"row {n}.completed_on" in errors:
+        return None
+    return course, user, done
+
+
 def training_import(*, actor: Actor, text: str) -> list[TrainingCompletion]:
     """Record every completion of the file, or none: each problem is named `row N.column` (row 1: header)."""
     authorize(actor, "training.manage")
@@ -98,24 +128,10 @@ def training_import(*, actor: Actor, text: str) -> list[TrainingCompletion]:
     seen: set[tuple[int, int, date]] = set()
     today = timezone.localdate()
     for n, row in enumerate(rows, start=2):
-        if None in row or any(row.get(c) is None for c in IMPORT_COLUMNS) or "\x00" in "".join(row.values()):
-            errors[f"row {n}"] = _("Expected %(n)d columns, no NUL bytes.") % {"n": len(IMPORT_COLUMNS)}
+        parsed = _parse_row(n, row, courses, users, today, errors)
+        if parsed is None:
             continue
-        course = courses.get(row["course"].strip())
-        user = users.get(row["username"].strip())
-        if course is None:
-            errors[f"row {n}.course"] = _("No course %(c)r.") % {"c": row["course"]}
-        if user is None or user.is_portal:
-            errors[f"row {n}.username"] = _("No active internal user %(u)r.") % {"u": row["username"]}
-        try:
-            done = date.fromisoformat(row["completed_on"].strip())
-            if done > today:
-                errors[f"row {n}.completed_on"] = _("In the future.")
-        except ValueError:
-            errors[f"row {n}.completed_on"] = _("A date as YYYY-MM-DD.")
-            continue
-        if course is None or user is None or f"row {n}.completed_on" in errors:
-            continue
+        course, user, done = parsed
         key = (course.pk, user.pk, done)
         if (
             key in seen
