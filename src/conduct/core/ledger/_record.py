@@ -10,7 +10,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -123,6 +123,17 @@ def state_hash(values: Mapping[str, Any]) -> str:
         raise LedgerFormatError(f"state: expected an object, found {type(values).__name__}")
     plain = _plain_json(values, "state")
     return hashlib.sha256(dumps_canonical(plain).encode("utf-8")).hexdigest()
+
+
+def covers_hash(rows: Iterable[tuple[str, str, str]]) -> str:
+    """sha256 hex over the objects one bulk entry wrote: each (object type, object id, state hash) as a line
+    "type TAB id TAB state", the lines sorted (as text) and each ended by a newline. A bulk entry carries it
+    in its summary (`covers.sha256`), so the per-object states kept beside the ledger are bound to the
+    chain."""
+    digest = hashlib.sha256()
+    for object_type, object_id, state in sorted(rows):
+        digest.update(f"{object_type}\t{object_id}\t{state}\n".encode())
+    return digest.hexdigest()
 
 
 def canonical_bytes(record: LedgerRecord) -> bytes:
