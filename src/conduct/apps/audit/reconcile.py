@@ -117,7 +117,10 @@ def _select_sql(object_type: str, vendor: str, count: int) -> str:
 
 def _plain(value: Any) -> Any:
     """A tracked value as plain JSON, the same whether it comes from a model instance or a database row."""
-    if value is None or isinstance(value, bool | int | float):
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
+    if isinstance(value, bool | int | float):
         return value
     if isinstance(value, str):
         return str(value)  # a TextChoices member: its value
@@ -136,7 +139,12 @@ def _plain(value: Any) -> Any:
 
 def state_of(spec: Tracked, values: Iterable[Any]) -> str:
     """The state hash of one object from its tracked values, in `spec.fields` order."""
-    return core_ledger.state_hash({name: _plain(v) for name, v in zip(spec.fields, values, strict=True)})
+    return core_ledger.state_hash(
+        {
+            name: v if v is None or type(v) is str or type(v) is int else _plain(v)
+            for name, v in zip(spec.fields, values, strict=True)
+        }
+    )
 
 
 def state_of_instance(spec: Tracked, row: models.Model) -> str:
@@ -144,9 +152,13 @@ def state_of_instance(spec: Tracked, row: models.Model) -> str:
     return state_of(spec, (getattr(row, attname) for attname in _attnames(spec)))
 
 
-def _pk(spec: Tracked, object_id: str) -> Any:
+def _pk(pk_field: Any, object_id: str) -> Any:
+    if (
+        object_id.isascii() and object_id.isdigit() and isinstance(pk_field, models.IntegerField)
+    ):  # the usual case, without a call
+        return int(object_id)
     try:
-        return _model(spec)._meta.pk.to_python(object_id)  # type: ignore[union-attr]
+        return pk_field.to_python(object_id)
     except (ValidationError, ValueError, TypeError):
         return None
 
@@ -155,17 +167,42 @@ def states_from_rows(spec: Tracked, object_ids: Iterable[str]) -> dict[str, str]
     """The state hash of each object that exists, by object id, read in one query by primary key. Plain SQL:
     this runs in every ledgered write of a tracked type (a gate decision's); each value is read back as the
     model field reads it (`to_python`), so the hash equals the one from the ORM or from an instance."""
-    pks = sorted({pk for object_id in object_ids if (pk := _pk(spec, object_id)) is not None})
+    pk_field = _model(spec)._meta.pk
+    pks = sorted({pk for object_id in object_ids if (pk := _pk(pk_field, object_id)) is not None})
     if not pks:
         return {}
     fields = _columns(spec.object_type)[0]
+    same = _as_stored(spec.object_type)
     with connection.cursor() as cursor:
         cursor.execute(_select_sql(spec.object_type, connection.vendor, len(pks)), pks)
         rows = cursor.fetchall()
     return {
-        str(row[0]): state_of(spec, (f.to_python(v) for f, v in zip(fields, row[1:], strict=True)))
+        str(row[0]): state_of(
+            spec,
+            (
+                v if v is None or type(v) is kind else f.to_python(v)
+                for f, kind, v in zip(fields, same, row[1:], strict=True)
+            ),
+        )
         for row in rows
     }
+
+
+@functools.cache
+def _as_stored(object_type: str) -> tuple[type | None, ...]:
+    """Per tracked field, the type of a database value that `to_python` gives back unchanged (text for a
+    text field, an integer for a foreign key), so the read-back of a large import skips the call."""
+    kinds: list[type | None] = []
+    for f in _columns(object_type)[0]:
+        if isinstance(f, models.CharField | models.TextField):
+            kinds.append(str)
+        elif isinstance(f, models.ForeignKey) and isinstance(f.target_field, models.IntegerField):
+            kinds.append(int)
+        elif type(f) is models.DateField:
+            kinds.append(date)
+        else:
+            kinds.append(None)
+    return tuple(kinds)
 
 
 def iter_states(spec: Tracked, batch: int = 2000) -> Iterator[tuple[str, str]]:

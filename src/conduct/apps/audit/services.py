@@ -45,6 +45,7 @@ __all__ = [
     "actor_label",
     "checkpoint_create",
     "checkpoint_dict",
+    "checkpoint_if_due",
     "export_lines",
     "in_transaction",
     "iter_records",
@@ -347,6 +348,24 @@ def _sign(
         public_key_pem=public_pem.decode(),
         reason=reason[:40],
     )
+
+
+def checkpoint_if_due() -> Checkpoint | None:
+    """The scheduler's hourly check (audit.tasks.hourly_checkpoint): sign the head when entries are unsigned
+    and the latest checkpoint is LEDGER_CHECKPOINT_HOURS old, so an idle ledger's tail is signed without
+    waiting for the next write or the daily checkpoint. Not itself ledgered (like the append path's
+    checkpoints), so an idle ledger stays idle once signed."""
+    hours = int(getattr(settings, "LEDGER_CHECKPOINT_HOURS", 0) or 0)
+    if not hours:
+        return None
+    with transaction.atomic():
+        head = LedgerHead.objects.select_for_update().get(pk=1)
+        signed = Checkpoint.objects.aggregate(seq=models.Max("seq"), at=models.Max("at"))
+        if head.seq == 0 or (signed["seq"] is not None and signed["seq"] >= head.seq):
+            return None  # nothing unsigned
+        if signed["at"] is not None and signed["at"] > timezone.now() - timedelta(hours=hours):
+            return None
+        return _sign(seq=head.seq, head_hash=head.hash, reason="hourly")
 
 
 @transaction.atomic
