@@ -54,3 +54,45 @@ def test_postgresql_prepares_statements_unless_turned_off(tmp_path):
     assert "server_side_binding" not in off and "prepare_threshold" not in off
     sqlite = _database_options(DATABASE_URL="", CONDUCT_HOME=home)
     assert sqlite["transaction_mode"] == "IMMEDIATE" and "server_side_binding" not in sqlite
+
+
+def _run(code: str, tmp_path, **env: str):
+    import os
+    import subprocess
+    import sys
+
+    environ = {**os.environ, "CONDUCT_HOME": str(tmp_path), **env}
+    environ.pop("DJANGO_SETTINGS_MODULE", None)  # the test settings would hide the production checks
+    return subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not-hex!",  # not hex at all
+        "ab" * 31,  # hex, too short
+        "ab" * 33,  # hex, too long
+        "q2FzZGZhc2RmYXNkZmFzZGZhc2RmYXNkZmFzZGZhc2Q=",  # base64, not a fingerprint
+    ],
+)
+def test_a_malformed_ledger_trusted_keys_stops_cli_verbs_and_the_server_with_one_line(tmp_path, value):
+    for code in (
+        "from conduct.cli import main; main(['audit', 'verify'])",
+        "from conduct.cli import main; main(['serve'])",
+        "import conduct.config.wsgi",  # what gunicorn's workers load
+    ):
+        result = _run(code, tmp_path, LEDGER_TRUSTED_KEYS=f"{'cd' * 32},{value}")
+        assert result.returncode == 2, (code, result.stderr)
+        assert result.stderr.count("\n") == 1, result.stderr  # one line, no traceback
+        assert result.stderr.startswith("conduct: configuration error: LEDGER_TRUSTED_KEYS")
+        assert value in result.stderr and "Traceback" not in result.stderr
+
+
+def test_another_unusable_setting_is_one_line_too(tmp_path):
+    result = _run(
+        "from conduct.cli import main; main(['audit', 'verify'])", tmp_path, LOGIN_SPRAY_LIMIT="many"
+    )
+    assert result.returncode == 2
+    assert (
+        result.stderr == "conduct: configuration error: LOGIN_SPRAY_LIMIT='many': expected a whole number\n"
+    )

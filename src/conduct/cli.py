@@ -11,7 +11,10 @@ import os
 import sys
 
 import django
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import execute_from_command_line, get_commands
+
+from conduct.config.env import ConfigError
 
 _GROUPS = frozenset(
     {
@@ -88,8 +91,19 @@ def main(argv: list[str] | None = None) -> None:
             "  training import FILE.csv [--json] [--as USER]   (course,username,completed_on)\n"
         )
         return
-    django.setup()
+    setup()
     execute_from_command_line(["conduct", *_resolve(args)])
+
+
+def setup(*, set_prefix: bool = True) -> None:
+    """django.setup(), with a setting Conduct cannot use (LEDGER_TRUSTED_KEYS, a limit that is not a number,
+    ...) reported as one line naming it and exit status 2, instead of a traceback. The server's processes
+    (wsgi.py) use it too."""
+    try:
+        django.setup(set_prefix=set_prefix)
+    except (ConfigError, ImproperlyConfigured) as exc:
+        sys.stderr.write(f"conduct: configuration error: {exc}\n")
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -161,6 +161,12 @@ LOGIN_USER_FAILURE_LIMIT = envint("LOGIN_USER_FAILURE_LIMIT", 20, minimum=1)
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 LOGIN_SPRAY_LIMIT = envint("LOGIN_SPRAY_LIMIT", 100, minimum=1)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link works for two hours
+# Reset requests within the window (accounts.throttle.reset_throttled): per submitted email address, per
+# client address, and across everyone; beyond, the form answers 429 and sends nothing.
+PASSWORD_RESET_WINDOW_MINUTES = envint("PASSWORD_RESET_WINDOW_MINUTES", 60, minimum=1)
+PASSWORD_RESET_EMAIL_LIMIT = envint("PASSWORD_RESET_EMAIL_LIMIT", 3, minimum=1)
+PASSWORD_RESET_ADDRESS_LIMIT = envint("PASSWORD_RESET_ADDRESS_LIMIT", 10, minimum=1)
+PASSWORD_RESET_GLOBAL_LIMIT = envint("PASSWORD_RESET_GLOBAL_LIMIT", 200, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from ipaddress import ip_network
 
 import pytest
 from django.core import mail
@@ -87,3 +88,67 @@ def test_a_bad_reset_link_says_so(db):
     response = Client().get("/password-reset/x/y/")
     assert response.status_code == 200
     assert b"not valid" in response.content
+
+
+def _reset(client: Client, email: str, address: str = "203.0.113.7", **extra: str) -> int:
+    return client.post("/password-reset/", {"email": email}, REMOTE_ADDR=address, **extra).status_code
+
+
+@pytest.mark.django_db
+def test_reset_requests_for_one_address_are_limited_whatever_the_client_address(settings):
+    from tests.factories.accounts import UserFactory
+
+    settings.PASSWORD_RESET_EMAIL_LIMIT = 2
+    user = UserFactory(email="limited@example.org")
+    client = Client()
+    assert _reset(client, "limited@example.org", "203.0.113.1") == 302
+    assert (
+        _reset(client, " Limited@Example.org ", "203.0.113.2") == 302
+    )  # the same account, differently typed
+    assert len(mail.outbox) == 2
+    response = client.post("/password-reset/", {"email": "limited@example.org"}, REMOTE_ADDR="203.0.113.3")
+    assert response.status_code == 429
+    assert b"Too many password reset requests" in response.content
+    assert len(mail.outbox) == 2  # nothing more sent to the victim's mailbox
+    assert _reset(client, "nobody-known@example.org", "203.0.113.3") == 302  # other addresses still work
+    assert user.email == "limited@example.org"
+
+
+@pytest.mark.django_db
+def test_reset_requests_from_one_client_are_limited_and_a_trusted_proxy_forwards_the_client(settings):
+    settings.PASSWORD_RESET_ADDRESS_LIMIT = 3
+    settings.TRUSTED_PROXIES = [ip_network("10.0.0.1")]
+    client = Client()
+    for n in range(3):
+        assert (
+            _reset(client, f"spray-{n}@example.org", "10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9") == 302
+        )
+    # The same client behind the proxy is refused; another client behind the same proxy is not.
+    assert _reset(client, "spray-9@example.org", "10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9") == 429
+    assert _reset(client, "spray-9@example.org", "10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.10") == 302
+    # An untrusted peer's X-Forwarded-For is ignored: it cannot pose as a fresh client.
+    for n in range(3):
+        assert (
+            _reset(client, f"direct-{n}@example.org", "192.0.2.5", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}") == 302
+        )
+    assert _reset(client, "direct-9@example.org", "192.0.2.5", HTTP_X_FORWARDED_FOR="192.0.2.77") == 429
+
+
+@pytest.mark.django_db
+def test_reset_requests_across_everyone_are_limited_and_the_window_passes(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conduct.apps.accounts.models import PasswordResetRequest
+
+    settings.PASSWORD_RESET_GLOBAL_LIMIT = 4
+    client = Client()
+    for n in range(4):
+        assert _reset(client, f"many-{n}@example.org", f"198.51.100.{n}") == 302
+    assert _reset(client, "many-9@example.org", "198.51.100.99") == 429
+    assert PasswordResetRequest.objects.count() == 4  # a refused request is not counted
+    assert not PasswordResetRequest.objects.filter(email_key__contains="@").exists()  # hashed, not as typed
+    PasswordResetRequest.objects.update(at=timezone.now() - timedelta(minutes=61))
+    assert _reset(client, "many-9@example.org", "198.51.100.99") == 302
+    assert PasswordResetRequest.objects.count() == 1  # older requests are pruned

@@ -7,11 +7,14 @@ import hashlib
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conduct.core.ledger import (
     LedgerFormatError,
     canonical_bytes,
     compute_hash,
+    covers_hash,
     record_from_json,
     record_to_json,
     state_hash,
@@ -19,6 +22,7 @@ from conduct.core.ledger import (
     verify_export,
 )
 from conduct.core.ledger import export_lines as write_export
+from conduct.core.ledger._record import dumps_canonical
 
 from .chains import make_chain
 
@@ -59,3 +63,22 @@ def test_the_state_hash_is_sha256_of_canonical_json() -> None:
     assert state_hash(values) == hashlib.sha256(expected.encode()).hexdigest()
     with pytest.raises(LedgerFormatError):
         state_hash({"at": object()})
+
+
+_FLAT_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.text(), st.floats(allow_nan=False, allow_infinity=False)
+)
+
+
+@given(st.dictionaries(st.text(), _FLAT_VALUES, max_size=8))
+def test_the_flat_fast_path_hashes_exactly_the_canonical_json(values: dict[str, object]) -> None:
+    expected = hashlib.sha256(dumps_canonical(values).encode("utf-8")).hexdigest()
+    assert state_hash(values) == expected
+
+
+def test_the_covers_hash_is_over_sorted_lines() -> None:
+    rows = [("supplier", "10", "b" * 64), ("certificate", "7", "a" * 64), ("supplier", "9", "c" * 64)]
+    text = "".join(f"{t}\t{i}\t{s}\n" for t, i, s in sorted(rows))
+    assert covers_hash(rows) == hashlib.sha256(text.encode()).hexdigest()
+    assert covers_hash(reversed(rows)) == covers_hash(rows)
+    assert covers_hash(rows[:2]) != covers_hash(rows)

@@ -146,3 +146,21 @@ class ApiToken(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "active"
+
+
+class PasswordResetRequest(models.Model):
+    """One submitted password-reset request, kept for an hour for throttling (accounts.throttle). The
+    submitted address is kept only as a keyed hash (`email_key`), never as typed."""
+
+    email_key = models.CharField(max_length=64)
+    client_address = models.CharField(max_length=45, blank=True, default="")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email_key", "at"], name="reset_request_email"),
+            models.Index(fields=["client_address", "at"], name="reset_request_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reset request at {self.at:%Y-%m-%d %H:%M}"

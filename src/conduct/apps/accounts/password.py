@@ -11,12 +11,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from conduct.apps.accounts.throttle import reset_throttled
 from conduct.apps.audit.services import ledger_append
 
 
@@ -28,6 +29,11 @@ def _ledger(user: Any, action: str) -> None:
         object_id=user.pk,
         summary={"username": user.username},
     )
+
+
+def _client_address(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR as ClientAddressMiddleware leaves it (TRUSTED_PROXIES honoured)."""
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -51,6 +57,16 @@ class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self) -> dict[str, str]:
         return {"site_url": settings.SITE_URL}
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        """Send the link unless the request is over a reset limit (accounts.throttle): then 429, the same
+        answer whether the address belongs to an account or not."""
+        if reset_throttled(form.cleaned_data["email"], _client_address(self.request)):
+            form.add_error(None, _("Too many password reset requests. Try again in a while."))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):

@@ -8,6 +8,12 @@ window (a quarter of an hour) this handler also locks:
 - during a spray (LOGIN_SPRAY_LIMIT failures across all users), every address that has failed at all, so a
   spraying address gets one try while people logging in from clean addresses are not held up.
 Counts come from axes' AccessAttempt rows, shared by every server process.
+
+The password-reset form has limits of its own (`reset_throttled`), counted from PasswordResetRequest rows
+within PASSWORD_RESET_WINDOW_MINUTES: per submitted email address (PASSWORD_RESET_EMAIL_LIMIT; the address
+is kept as a keyed hash), per client address (PASSWORD_RESET_ADDRESS_LIMIT; the trusted-proxy client
+address, as for logins) and across everyone (PASSWORD_RESET_GLOBAL_LIMIT). A refused request is not
+counted, so a flood cannot extend its own lock-out.
 """
 
 from __future__ import annotations
@@ -20,9 +26,13 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from conduct.apps.accounts.models import PasswordResetRequest
 
 log = logging.getLogger("conduct.login")
 
@@ -73,3 +83,34 @@ class ThrottlingHandler(AxesDatabaseHandler):  # type: ignore[misc]
         if reason is not None:
             log.warning("login throttled", extra={"reason": reason})
         return reason is not None
+
+
+def _email_key(email: str) -> str:
+    """A keyed hash of the submitted address, case- and space-insensitive (the secret key keys it)."""
+    return salted_hmac("conduct.password-reset", email.strip().lower(), algorithm="sha256").hexdigest()
+
+
+def reset_throttled(email: str, address: str | None) -> str | None:
+    """Record a password-reset request for `email` from `address`, or refuse it: returns why ("email",
+    "address" or "global") when a limit within the window is reached, else None (the request is counted).
+    Bookkeeping like axes' attempts: not ledgered."""
+    now = timezone.now()
+    since = now - timedelta(minutes=settings.PASSWORD_RESET_WINDOW_MINUTES)
+    key, address = _email_key(email), address or ""
+    with transaction.atomic():
+        PasswordResetRequest.objects.filter(at__lt=since).delete()
+        recent = PasswordResetRequest.objects.filter(at__gte=since)
+        reason = None
+        if recent.filter(email_key=key).count() >= settings.PASSWORD_RESET_EMAIL_LIMIT:
+            reason = "email"
+        elif (
+            address and recent.filter(client_address=address).count() >= settings.PASSWORD_RESET_ADDRESS_LIMIT
+        ):
+            reason = "address"
+        elif recent.count() >= settings.PASSWORD_RESET_GLOBAL_LIMIT:
+            reason = "global"
+        else:
+            PasswordResetRequest.objects.create(email_key=key, client_address=address[:45], at=now)
+    if reason is not None:
+        log.warning("password reset throttled", extra={"reason": reason})
+    return reason

@@ -47,9 +47,10 @@ class RecordCountOut(Schema):
     checked: int
     matched: int
     mismatched: int
-    older: int = Field(description="Latest entry written before entries carried a state: not reconcilable")
-    unledgered: int = Field(description="No entry of its own (created by a bulk import)")
-    after_bulk: int = Field(description="Differs, but a later bulk import may have changed it")
+    older: int = Field(
+        description="Latest entry written before entries carried a state (or after it, an import that "
+        "recorded no states): not reconcilable"
+    )
 
 
 class RecordProblemOut(Schema):
@@ -76,6 +77,9 @@ class VerifyOut(Schema):
     record_counts: list[RecordCountOut]
     record_problems: list[RecordProblemOut]
     record_problems_total: int
+    record_bulk_entries: int = Field(
+        0, description="Bulk entries (imports) whose recorded object states were checked against their hash"
+    )
 
 
 class CheckpointOut(Schema):
@@ -105,6 +109,7 @@ def verification_dict(result: services.LedgerVerification) -> dict[str, Any]:
         "record_counts": [vars(c) for c in records.counts] if records else [],
         "record_problems": [vars(p) for p in records.problems] if records else [],
         "record_problems_total": records.problems_total if records else 0,
+        "record_bulk_entries": records.bulk_entries if records else 0,
     }
 
 

@@ -46,8 +46,9 @@ def kept_key_path(key_id: str) -> Path:
 def trusted_fingerprints() -> frozenset[str]:
     """LEDGER_TRUSTED_KEYS, checked: the published sha256 fingerprints (64 hex digits) of trusted keys."""
     raw = getattr(settings, "LEDGER_TRUSTED_KEYS", []) or []
-    values = frozenset(str(v).strip().lower() for v in raw if str(v).strip())
-    bad = sorted(v for v in values if not _FINGERPRINT.fullmatch(v))
+    given = [str(v).strip() for v in raw if str(v).strip()]
+    values = frozenset(v.lower() for v in given)
+    bad = [v for v in given if not _FINGERPRINT.fullmatch(v.lower())]  # named as given
     if bad:
         raise ImproperlyConfigured(
             f"LEDGER_TRUSTED_KEYS: {bad[0]!r} is not a sha256 fingerprint (64 hex digits); "

@@ -32,6 +32,23 @@ class LedgerEntry(models.Model):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
 
+class CoveredObject(models.Model):
+    """One object a bulk entry wrote (a supplier import's suppliers and certificates) and its state hash right
+    after. The entry's summary carries `covers.sha256` over all its rows (core.ledger.covers_hash), so a row
+    changed, added or removed here no longer matches the hash-chained entry (audit.reconcile)."""
+
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="covered")
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=100)
+    state = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["object_type", "object_id"], name="ledger_covered_object")]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id} in entry {self.entry_id}"
+
+
 class LedgerHead(models.Model):
     """One row holding the chain's head. Writers lock it, so concurrent appends queue and never fork."""
 

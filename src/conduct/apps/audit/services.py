@@ -10,8 +10,8 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,6 +47,7 @@ __all__ = [
     "actor_label",
     "checkpoint_create",
     "checkpoint_dict",
+    "checkpoint_if_due",
     "export_lines",
     "checkpoint_request",
     "in_transaction",
@@ -84,13 +85,20 @@ class LedgerItem:
     """One entry to append: what was done to which object, and the facts worth keeping.
 
     `row`: the object as just saved, when the caller holds it. For a reconciled object type (audit.reconcile)
-    the entry's state hash is then computed from it instead of read back from the database."""
+    the entry's state hash is then computed from it instead of read back from the database.
+
+    `covers`: for an entry that writes many reconciled objects at once (an import), the ids of the objects it
+    created or changed, by object type. Their state hashes are read back and kept beside the entry (one row
+    each, audit.CoveredObject), and the entry's summary carries `covers` = {"objects": counts by type,
+    "sha256": core.ledger.covers_hash of them all}, so each of them is reconciled like an object with an
+    entry of its own."""
 
     action: str
     object_type: str
     object_id: object
     summary: dict[str, Any] | None = None
     row: models.Model | None = None
+    covers: Mapping[str, Iterable[object]] | None = None
 
 
 def ledger_append(
@@ -155,6 +163,13 @@ def ledger_append_many(*, actor: Any, items: Sequence[LedgerItem]) -> list[Ledge
     if not items:
         return []
     states = _states(items)
+    covered = [_covered(item) for item in items]
+    items = [
+        item
+        if rows is None
+        else replace(item, summary={**(item.summary or {}), "covers": _covers_summary(rows)})
+        for item, rows in zip(items, covered, strict=True)
+    ]
     with transaction.atomic(savepoint=False):  # part of the caller's change: no savepoint of its own
         head_sql = "SELECT seq, hash FROM audit_ledgerhead WHERE id = 1"
         if connection.features.has_select_for_update:
@@ -171,6 +186,9 @@ def ledger_append_many(*, actor: Any, items: Sequence[LedgerItem]) -> list[Ledge
         seq, head_hash = entries[-1].seq, entries[-1].hash
         for start in range(0, len(entries), 500):  # well under every backend's limit on parameters
             _insert_entries(entries[start : start + 500])
+        for entry, rows in zip(entries, covered, strict=True):
+            if rows:
+                _insert_covered(entry, rows)
         with connection.cursor() as cursor:
             cursor.execute("UPDATE audit_ledgerhead SET seq = %s, hash = %s WHERE id = 1", [seq, head_hash])
         reason = _checkpoint_due(start_seq, seq)
@@ -246,6 +264,43 @@ def _insert_entries(entries: list[LedgerEntry]) -> None:
         entry._state.db = connection.alias
 
 
+def _covered(item: LedgerItem) -> list[tuple[str, str, str]] | None:
+    """(object type, object id, state hash) of each object a bulk item covers that exists, or None."""
+    if item.covers is None:
+        return None
+    rows: list[tuple[str, str, str]] = []
+    for object_type, object_ids in item.covers.items():
+        spec = reconcile.tracked(object_type)
+        if spec is None:
+            raise ValueError(f"{object_type!r} is not a reconciled object type: it cannot be covered")
+        ids = [str(object_id) for object_id in object_ids]
+        for start in range(0, len(ids), _COVER_READ):
+            found = reconcile.states_from_rows(spec, ids[start : start + _COVER_READ])
+            rows.extend((object_type, object_id, state) for object_id, state in found.items())
+    return rows
+
+
+_COVER_READ = 1000  # ids read back per query
+
+
+def _covers_summary(rows: list[tuple[str, str, str]]) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for object_type, _, _ in rows:
+        counts[object_type] = counts.get(object_type, 0) + 1
+    return {"objects": dict(sorted(counts.items())), "sha256": core_ledger.covers_hash(rows)}
+
+
+def _insert_covered(entry: LedgerEntry, rows: list[tuple[str, str, str]]) -> None:
+    """The covered objects' states beside their entry: plain executemany, in batches."""
+    entry_id = entry.pk
+    if entry_id is None:  # inserted without RETURNING: read its id back
+        entry_id = LedgerEntry.objects.filter(seq=entry.seq).values_list("pk", flat=True).get()
+    sql = "INSERT INTO audit_coveredobject (entry_id, object_type, object_id, state) VALUES (%s, %s, %s, %s)"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, [(entry_id, *row) for row in rows[start : start + 5000]])
+
+
 # --- checkpoints -------------------------------------------------------------------------------------------
 
 # The hourly check reads the latest checkpoint's time at most once a minute per process; between reads the
@@ -296,6 +351,24 @@ def _sign(
         public_key_pem=public_pem.decode(),
         reason=reason[:40],
     )
+
+
+def checkpoint_if_due() -> Checkpoint | None:
+    """The scheduler's hourly check (audit.tasks.hourly_checkpoint): sign the head when entries are unsigned
+    and the latest checkpoint is LEDGER_CHECKPOINT_HOURS old, so an idle ledger's tail is signed without
+    waiting for the next write or the daily checkpoint. Not itself ledgered (like the append path's
+    checkpoints), so an idle ledger stays idle once signed."""
+    hours = int(getattr(settings, "LEDGER_CHECKPOINT_HOURS", 0) or 0)
+    if not hours:
+        return None
+    with transaction.atomic():
+        head = LedgerHead.objects.select_for_update().get(pk=1)
+        signed = Checkpoint.objects.aggregate(seq=models.Max("seq"), at=models.Max("at"))
+        if head.seq == 0 or (signed["seq"] is not None and signed["seq"] >= head.seq):
+            return None  # nothing unsigned
+        if signed["at"] is not None and signed["at"] > timezone.now() - timedelta(hours=hours):
+            return None
+        return _sign(seq=head.seq, head_hash=head.hash, reason="hourly")
 
 
 @transaction.atomic

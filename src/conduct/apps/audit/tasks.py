@@ -1,4 +1,5 @@
-"""Background work for the ledger: the daily signed checkpoint (the append path signs the others)."""
+"""Background work for the ledger: the daily signed checkpoint, and the hourly one for an idle ledger (the
+append path signs the others)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django_tasks import task
 
 from conduct.apps.accounts.actors import SCHEDULER
 from conduct.apps.audit.models import Checkpoint
-from conduct.apps.audit.services import checkpoint_create
+from conduct.apps.audit.services import checkpoint_create, checkpoint_if_due
 
 
 @task()
@@ -18,3 +19,11 @@ def daily_checkpoint() -> int | None:
         return None
     seq: int = checkpoint_create(actor=SCHEDULER, reason="daily").seq
     return seq
+
+
+@task()
+def hourly_checkpoint() -> int | None:
+    """Sign the head when entries are unsigned and the latest checkpoint is LEDGER_CHECKPOINT_HOURS old. The
+    worker's scheduler enqueues it every few minutes (web worker PERIODIC_JOBS); usually it does nothing."""
+    checkpoint = checkpoint_if_due()
+    return checkpoint.seq if checkpoint is not None else None

@@ -10,7 +10,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -72,6 +72,9 @@ def check_hex64(value: object, *, where: str) -> str:
     return value
 
 
+_encode_string = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes a str with
+
+
 def dumps_canonical(value: Any) -> str:
     """Deterministic JSON text: sorted keys, no whitespace, no ASCII escaping, no NaN."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
@@ -121,8 +124,45 @@ def state_hash(values: Mapping[str, Any]) -> str:
     reconciliation recomputes from the stored row. Values must be plain JSON (times and dates as text)."""
     if not isinstance(values, Mapping):
         raise LedgerFormatError(f"state: expected an object, found {type(values).__name__}")
-    plain = _plain_json(values, "state")
-    return hashlib.sha256(dumps_canonical(plain).encode("utf-8")).hexdigest()
+    text = _flat_canonical(values)
+    if text is None:
+        text = dumps_canonical(_plain_json(values, "state"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _flat_canonical(values: Mapping[str, Any]) -> str | None:
+    """dumps_canonical of a flat object of text, integers, booleans and None, written directly (a large
+    import hashes tens of thousands of these); None for anything else, which takes the general path. The
+    text is the same as dumps_canonical's: keys sorted, the json module's own string escaping."""
+    parts = []
+    for key in sorted(values):
+        if type(key) is not str:
+            return None
+        item = values[key]
+        kind = type(item)
+        if kind is str:
+            value = _encode_string(item)
+        elif item is None:
+            value = "null"
+        elif kind is bool:
+            value = "true" if item else "false"
+        elif kind is int:
+            value = int.__repr__(item)
+        else:
+            return None
+        parts.append(f"{_encode_string(key)}:{value}")
+    return "{" + ",".join(parts) + "}"
+
+
+def covers_hash(rows: Iterable[tuple[str, str, str]]) -> str:
+    """sha256 hex over the objects one bulk entry wrote: each (object type, object id, state hash) as a line
+    "type TAB id TAB state", the lines sorted (as text) and each ended by a newline. A bulk entry carries it
+    in its summary (`covers.sha256`), so the per-object states kept beside the ledger are bound to the
+    chain."""
+    digest = hashlib.sha256()
+    for object_type, object_id, state in sorted(rows):
+        digest.update(f"{object_type}\t{object_id}\t{state}\n".encode())
+    return digest.hexdigest()
 
 
 def canonical_bytes(record: LedgerRecord) -> bytes:

@@ -92,9 +92,12 @@ class Command(BaseCommand):
             for c in result.records.counts:
                 self.stdout.write(
                     f"  {c.object_type}: {c.checked} checked, {c.matched} match, {c.older} not reconcilable "
-                    f"(older entry), {c.unledgered} imported without an entry, {c.after_bulk} changed by an "
-                    "import since their entry"
+                    "(older entry)"
                 )
+            self.stdout.write(
+                f"  {result.records.bulk_entries} import entries: the object states they recorded match "
+                "their hash"
+            )
 
     def _verify_file(self, path: Path, key_path: Path | None) -> None:
         if not path.is_file():

@@ -4,9 +4,10 @@
 column, and changes nothing. With commit=True a clean set of files is written in one transaction (rows are
 matched by external id, so importing the same files again updates and never duplicates); a set with any
 problem writes nothing. What each file holds is read from its header (see data/templates/suppliers). One
-ledger entry records the import: its counts and each file's SHA-256. When it commits, the suppliers it created
-or changed go through the "suppliers changed" pipeline (services.pipeline.import_followup), queued as one
-task.
+ledger entry records the import: its counts, each file's SHA-256, and the state hash of every supplier and
+certificate it created or changed (audit.reconcile reconciles them as if each had an entry). When it commits,
+the suppliers it created or changed go through the "suppliers changed" pipeline
+(services.pipeline.import_followup), queued as one task.
 
 The work is split: reading (CSV and XLSX, with their limits), checking (every row into a Batch, problems by
 file, row and column), writing (bulk inserts and executemany updates in batches).
@@ -22,7 +23,7 @@ from django.utils import timezone
 from conduct.apps.accounts.actors import Actor, SystemActor
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.accounts.scoping import authorize
-from conduct.apps.audit.services import ledger_append
+from conduct.apps.audit.services import LedgerItem, ledger_append_many
 from conduct.apps.errors import Invalid
 from conduct.apps.suppliers import bulk, tasks
 from conduct.apps.suppliers.ledger import SupplierAction
@@ -93,21 +94,23 @@ def _import(
     report.counts = {k: {"rows": v} for k, v in planned.items()}
     if commit and report.ok:
         with transaction.atomic():
-            written, report.changed_suppliers = write_batch(checker, unit)
+            written, report.changed_suppliers, certificates = write_batch(checker, unit)
             report.counts = {k: {"rows": planned[k], **written[k]} for k in ORDER}
-            ledger_append(
-                actor=actor,
+            summary = {
+                "files": [
+                    {"name": f.name, "sheet": f.sheet, "kind": f.kind, "rows": f.rows, "sha256": f.sha256}
+                    for f in report.files
+                ],
+                "counts": report.counts,
+                "org_unit": unit.code,
+            }
+            item = LedgerItem(  # the state of every supplier and certificate it wrote is recorded with it
                 action=SupplierAction.SUPPLIER_IMPORT,
                 object_type="supplier_import",
                 object_id=timezone.now().strftime("%Y%m%dT%H%M%S"),
-                summary={
-                    "files": [
-                        {"name": f.name, "sheet": f.sheet, "kind": f.kind, "rows": f.rows, "sha256": f.sha256}
-                        for f in report.files
-                    ],
-                    "counts": report.counts,
-                    "org_unit": unit.code,
-                },
+                summary=summary,
+                covers={"supplier": report.changed_suppliers, "certificate": certificates},
             )
+            ledger_append_many(actor=actor, items=[item])
         report.committed = True
     return report

@@ -38,9 +38,9 @@ SITE_FIELDS = ["country", "region", "address", "headcount"]
 CERT_FIELDS = ["issuer", "valid_from", "valid_until", "accreditation_body", "scope"]
 
 
-def write_batch(checker: Checker, unit: OrgUnit) -> tuple[dict[str, dict[str, int]], list[int]]:
+def write_batch(checker: Checker, unit: OrgUnit) -> tuple[dict[str, dict[str, int]], list[int], list[int]]:
     """Write a checked batch in the caller's transaction: (counts per kind, ids of the suppliers created or
-    changed)."""
+    changed, ids of the certificates created or changed)."""
     writer = _Writer(checker, unit)
     created = writer.insert_suppliers()
     updated = writer.update_suppliers()
@@ -50,7 +50,7 @@ def write_batch(checker: Checker, unit: OrgUnit) -> tuple[dict[str, dict[str, in
     writer.designate()
     if sum(c["created"] + c["updated"] for c in writer.counts.values()) >= ANALYZE_FROM:
         bulk.analyze(Supplier, SupplierSite, Certificate, SupplierRelation)
-    return writer.counts, created + updated
+    return writer.counts, created + updated, writer.changed_certificates
 
 
 class _Writer:
@@ -66,6 +66,7 @@ class _Writer:
         self.fresh = [ext for ext in self.batch.suppliers if ext not in self.existing]
         self.ids: dict[str, int] = {}
         self.known: set[int] = set()
+        self.changed_certificates: list[int] = []
 
     def insert_suppliers(self) -> list[int]:
         """New suppliers inserted, then every id read back. Returns the new ids."""
@@ -255,6 +256,20 @@ class _Writer:
         self.counts["certificates"]["updated"] = bulk.update_rows(
             Certificate, [*CERT_FIELDS, "updated_at"], cert_updates
         )
+        self.changed_certificates = [row[-1] for row in cert_updates] + self._ids_of_new(new_certs)
+
+    def _ids_of_new(self, new_certs: list[tuple[Any, ...]]) -> list[int]:
+        """The ids of the certificates just inserted, read back by (supplier, standard, number)."""
+        if not new_certs:
+            return []
+        wanted = {(row[0], row[1], row[2]) for row in new_certs}
+        return [
+            r["id"]
+            for r in _load_children(
+                Certificate, ["id", "supplier_id", "standard", "number"], {key[0] for key in wanted}
+            )
+            if (r["supplier_id"], r["standard"], r["number"]) in wanted
+        ]
 
     def relations(self) -> None:
         """New (buyer, supplier) pairs only: a pair is a fact; there is nothing to update."""

@@ -1,4 +1,5 @@
-"""conduct worker — runs queued background tasks, and enqueues the daily jobs when they are due."""
+"""conduct worker — runs queued background tasks, and enqueues the daily and periodic jobs when they are
+due."""
 
 from __future__ import annotations
 
@@ -29,19 +30,35 @@ DAILY_JOBS: list[str] = [
 ]
 
 
+# (task, seconds): enqueued once in every period of that many seconds. The hourly checkpoint is checked every
+# ten minutes, so an idle ledger's unsigned tail waits at most LEDGER_CHECKPOINT_HOURS and ten minutes.
+PERIODIC_JOBS: list[tuple[str, int]] = [
+    ("conduct.apps.audit.tasks.hourly_checkpoint", 600),
+]
+
+
 def _enqueue_due(state: dict[str, str]) -> None:
     from django.utils import timezone
+
+    now = timezone.now()
+    today = now.date().isoformat()
+    for path in DAILY_JOBS:
+        _enqueue_once(state, path, today)
+    for path, seconds in PERIODIC_JOBS:
+        _enqueue_once(state, path, str(int(now.timestamp()) // seconds))
+
+
+def _enqueue_once(state: dict[str, str], path: str, period: str) -> None:
+    """Enqueue the job unless it was enqueued in this period already."""
     from django.utils.module_loading import import_string
 
-    today = timezone.now().date().isoformat()
-    for path in DAILY_JOBS:
-        if state.get(path) == today:
-            continue
-        try:
-            import_string(path).enqueue()
-            state[path] = today
-        except Exception:  # noqa: BLE001 - a failed enqueue is retried next minute
-            log.exception("could not enqueue daily job", extra={"job": path})
+    if state.get(path) == period:
+        return
+    try:
+        import_string(path).enqueue()
+        state[path] = period
+    except Exception:  # noqa: BLE001 - a failed enqueue is retried next minute
+        log.exception("could not enqueue scheduled job", extra={"job": path})
 
 
 def _scheduler(stop: threading.Event, interval: float) -> None:
