@@ -24,6 +24,7 @@ from conduct.apps.governance.models import HumanRight
 from conduct.apps.reports import selectors, services
 from conduct.apps.reports.models import LinkKind, ReportState, RiskDimension
 from conduct.apps.reports.transparency import charts
+from conduct.apps.reports.transparency.gather import latest_data_year
 
 
 def _rights() -> list[tuple[str, str]]:
@@ -183,7 +184,7 @@ def report_list_view(request: HttpRequest) -> HttpResponse:
         "reports": selectors.report_list(actor=actor)[:50],
         "can_build": can(actor, "reports.build"),
         "years": range(this_year, this_year - 6, -1),
-        "default_year": this_year - 1,
+        "default_year": latest_data_year(),
     }
     return render(request, "reports/reports.html", context)
 

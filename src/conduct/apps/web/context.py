@@ -34,10 +34,23 @@ MODULES: list[tuple[str, str, str]] = [
 ]
 
 
+class Allowed:
+    """What the viewer's role may do, for templates that show a link only where it answers:
+    `{% if allowed.screening.search %}` is `role_has(role, "screening.search")`."""
+
+    def __init__(self, role: str, prefix: str = "") -> None:
+        self._role, self._prefix = role, prefix
+
+    def __getitem__(self, part: str) -> Any:
+        if self._prefix:
+            return role_has(self._role, f"{self._prefix}.{part}")
+        return Allowed(self._role, part)
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": []}
+        return {"nav": [], "allowed": Allowed("")}
     path = request.path
     items = []
     for label, name, permission in MODULES:
@@ -45,4 +58,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
             current = path == url if name == "dashboard" else path.startswith(url)
             items.append({"label": label, "url": url, "current": current})
-    return {"nav": items}
+    return {"nav": items, "allowed": Allowed(user.role)}
