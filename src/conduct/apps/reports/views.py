@@ -20,7 +20,9 @@ from conduct.apps.accounts.scoping import can, require
 from conduct.apps.accounts.selectors import orgunit_list, orgunits_by_ids
 from conduct.apps.catalog.selectors import control_list
 from conduct.apps.errors import Invalid, ServiceError
+from conduct.apps.gates.selectors import decision_list
 from conduct.apps.governance.models import HumanRight
+from conduct.apps.governance.selectors import case_list
 from conduct.apps.reports import selectors, services
 from conduct.apps.reports.models import LinkKind, ReportState, RiskDimension
 from conduct.apps.reports.transparency import charts
@@ -132,9 +134,21 @@ def risk_view(request: HttpRequest, risk_code: str) -> HttpResponse:
             return redirect("risk", risk_code=risk.code)
         except ServiceError as exc:
             fields, status = exc.fields, exc.status
+    links = list(selectors.risk_links(actor=actor, risk=risk))
     context = {
         "risk": risk,
-        "links": selectors.risk_links(actor=actor, risk=risk),
+        "links": links,
+        # A linked record is a link only where its page answers the viewer (a risk can be seen more widely).
+        "open_cases": set(
+            case_list(actor=actor)
+            .filter(pk__in=[link.case_id for link in links])
+            .values_list("pk", flat=True)
+        ),
+        "open_decisions": set(
+            decision_list(actor=actor)
+            .filter(pk__in=[link.gate_decision_id for link in links])
+            .values_list("pk", flat=True)
+        ),
         "fields": fields,
         "can_manage": can(actor, "risks.manage"),
         "can_link": can(actor, "risks.link"),
