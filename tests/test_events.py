@@ -20,8 +20,9 @@ from conduct.apps.governance.models import OFFICERS_QUEUE, Case
 from conduct.events import Event, emit, handlers, subscribe
 from conduct.events.access import DeviceInstallersChanged
 from conduct.events.gates import GateReviewRequested, decision_for, gate_decide
-from conduct.events.governance import GateReviewDecided, review_audience
+from conduct.events.governance import GateReviewDecided, review_audience, visible_case_ids
 from conduct.events.incidents import AccessIncidentRaised, GrievanceRaised
+from conduct.events.reports import visible_risk_codes
 from conduct.events.screening import AlertEscalated
 from tests.apps.governance.conftest import TEC_DEAL
 from tests.factories.gates import GateDecisionFactory
@@ -105,6 +106,7 @@ def test_gates_and_governance_register_their_handlers_and_providers() -> None:
     assert handlers(AccessIncidentRaised) == ["governance.open_access_incident_case"]
     assert handlers(DeviceInstallersChanged) == ["screening.register_installers"]
     assert review_audience.registered and decision_for.registered and gate_decide.registered
+    assert visible_case_ids.registered and visible_risk_codes.registered
 
 
 # --- governance's handlers ---------------------------------------------------------------------

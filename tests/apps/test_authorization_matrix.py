@@ -1343,11 +1343,12 @@ PASSWORD_RESET_PAGES = (
     "password-reset/<uidb64>/<token>/",
     "password-reset/done",
 )
-PUBLIC_PAGES = frozenset({"healthz", "login/", *PASSWORD_RESET_PAGES})
+PUBLIC_PAGES = frozenset({"healthz", "favicon.ico", "login/", *PASSWORD_RESET_PAGES})
 MODULES = ("products/", "grievances/")
 
 PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "healthz"): Rule(EVERYONE),
+    ("GET", "favicon.ico"): Rule(EVERYONE),
     ("GET", "login/"): Rule(EVERYONE, ok=302),  # a logged-in user is sent home
     ("POST", "logout/"): Rule(EVERYONE, ok=302),
     ("GET", ""): Rule(EVERYONE, ok=302),  # home: staff to the dashboard, portal users to the portal

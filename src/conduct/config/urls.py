@@ -26,6 +26,7 @@ def _module(name: str) -> object:
 
 urlpatterns = [
     path("healthz", web.healthz, name="healthz"),
+    path("favicon.ico", web.favicon, name="favicon"),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("login/", accounts.login_view, name="login"),

@@ -32,3 +32,9 @@ review_audience: Provider[..., Any] = Provider(
     "review_audience(*, queues, units) -> the committees, voters and officers review cases will go to; read "
     "by gates before a decision's write transaction.",
 )
+
+visible_case_ids: Provider[..., set[int]] = Provider(
+    "governance.visible_case_ids",
+    "visible_case_ids(*, actor, case_ids) -> the ids among case_ids whose pages the actor may open; read by "
+    "gates to link a decision's cases only where the link answers.",
+)

@@ -155,3 +155,24 @@ def test_the_register_pages_create_and_edit_a_risk(api_client, officer):
     assert bad.status_code == 422 and "scale" in bad.content.decode()
     client.post("/risks/page-risk/", {**form, "likelihood": "4"})
     assert SalientRisk.objects.get(code="page-risk").likelihood == 4
+
+
+def test_a_risk_page_links_only_the_records_the_viewer_may_open(api_client, officer, liaison_uk):
+    from conduct.apps.accounts.models import OrgUnit
+    from conduct.apps.gates.services import gate_decide
+    from tests.apps.governance.conftest import TEC_DEAL
+
+    code = api_client(liaison_uk).get("/api/v1/risks").json()["items"][0]["code"]
+    german = gate_decide(
+        actor=officer, gate="sales_deal", subject=dict(TEC_DEAL), org_unit=OrgUnit.objects.get(code="br-de")
+    ).decision
+    case = german.cases.get()
+    for kind, target in (("gate_decision", german.pk), ("case", case.pk)):
+        response = post(api_client(officer), f"/api/v1/risks/{code}/links", {"kind": kind, "id": target})
+        assert response.status_code == 201, response.content
+    links = (f'href="/gates/decisions/{german.pk}/"', f'href="/governance/cases/{case.pk}/"')
+    officer_page = api_client(officer).get(f"/risks/{code}/").content.decode()
+    assert all(link in officer_page for link in links)
+    liaison_page = api_client(liaison_uk).get(f"/risks/{code}/").content.decode()
+    assert not any(link in liaison_page for link in links)  # a German branch's records: 404 for the UK
+    assert f"Decision {german.pk}" in liaison_page and f"Case {case.pk}" in liaison_page

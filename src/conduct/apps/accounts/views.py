@@ -124,9 +124,12 @@ def orgunit_detail_view(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.orgunit_get(actor=actor, unit_id=unit_id)
     children = selectors.orgunit_list(actor=actor, filters=selectors.OrgUnitFilters(parent=unit.pk))
     liaisons = selectors.liaison_list(actor=actor, unit_id=unit.pk)
-    return render(
-        request, "accounts/orgunit_detail.html", {"unit": unit, "children": children, "liaisons": liaisons}
+    # A unit's parent may lie outside the viewer's subtrees: named, but linked only when its page answers.
+    parent_visible = unit.parent_id is not None and (
+        selectors.orgunit_list(actor=actor).filter(pk=unit.parent_id).exists()
     )
+    context = {"unit": unit, "children": children, "liaisons": liaisons, "parent_visible": parent_visible}
+    return render(request, "accounts/orgunit_detail.html", context)
 
 
 @login_required

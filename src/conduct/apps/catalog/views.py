@@ -18,9 +18,10 @@ from conduct.apps.accounts.models import User
 from conduct.apps.accounts.selectors import orgunit_list
 from conduct.apps.catalog import exports, selectors, services
 from conduct.apps.catalog.forms import int_or_none, urns_from
-from conduct.apps.catalog.models import AssessmentScope, ControlDimension, EvidenceKind, ResultStatus
+from conduct.apps.catalog.models import AssessmentScope, Control, ControlDimension, EvidenceKind, ResultStatus
 from conduct.apps.errors import Invalid, ServiceError, raise_if
 from conduct.core.catalog import Dimension
+from conduct.events.reports import visible_risk_codes
 
 
 def _json_download(data: dict[str, Any], filename: str) -> HttpResponse:
@@ -147,9 +148,16 @@ def control_view(request: HttpRequest, control_code: str) -> HttpResponse:
         "control": control,
         "requirements": requirements,
         "fields": fields,
-        "risks": list(control.risks.all()),
+        "risks": _visible_risks(actor, control),
     }
     return render(request, "catalog/control.html", context, status=status)
+
+
+def _visible_risks(actor: User, control: Control) -> list[Any]:
+    """The control's risks whose pages the viewer may open: a risk outside their units is not named."""
+    risks = list(control.risks.all())
+    visible = visible_risk_codes(actor=actor, codes=[r.code for r in risks]) if risks else set()
+    return [r for r in risks if r.code in visible]
 
 
 # --- assessments ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from conduct.apps.gates import selectors, services
 from conduct.apps.gates.models import Gate, Outcome
 from conduct.core.policy import GATES
 from conduct.datafiles import framework_library
+from conduct.events.governance import visible_case_ids
 
 
 def _date(value: str | None, errors: list[str], label: str) -> date | None:
@@ -82,12 +83,14 @@ def decision_detail_view(request: HttpRequest, decision_id: int) -> HttpResponse
             for urn in reason.get("cites", [])
         ]
         reasons.append({**reason, "cites": cites})
+    cases = list(decision.cases.select_related("committee"))
     context = {
         "decision": decision,
         "reasons": reasons,
         "history": history,
         "ledger": ledger,
-        "cases": list(decision.cases.all()),
+        "cases": cases,
+        "linked_cases": visible_case_ids(actor=actor, case_ids=[c.pk for c in cases]),
         "subject_json": json.dumps(decision.subject, indent=2, ensure_ascii=False),
     }
     return render(request, "gates/decision.html", context)

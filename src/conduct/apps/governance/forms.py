@@ -43,8 +43,12 @@ class RuleForm(forms.Form):
 class MemberForm(forms.Form):
     username = forms.CharField(max_length=150, label="User name")
     role = forms.ChoiceField(choices=CommitteeMember.Role.choices)
-    term_start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    term_end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    term_start = forms.DateField(
+        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    term_end = forms.DateField(
+        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
 
 class CaseForm(forms.Form):
@@ -83,7 +87,7 @@ class CaseEditForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     due_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due date"
+        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), label="Due date"
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
 
@@ -139,7 +143,9 @@ class StatusForm(forms.Form):
 class RecommendationForm(forms.Form):
     title = forms.CharField(max_length=300)
     org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label="Org unit")
-    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due date")
+    due_date = forms.DateField(
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), label="Due date"
+    )
     kind = forms.ChoiceField(
         choices=[(Recommendation.Kind.RECOMMENDATION, "Recommendation"), (Recommendation.Kind.TASK, "Task")]
     )

@@ -12,10 +12,19 @@ from conduct.apps.notifications.models import Notification
 log = logging.getLogger("conduct.notifications")
 
 
+def absolute_link(link: str) -> str:
+    """A notification's link as an email needs it: a path inside Conduct becomes an address under SITE_URL
+    (the address people reach Conduct at, never a request's Host header); a full address is left as it is."""
+    if not link or "://" in link:
+        return link
+    return f"{settings.SITE_URL}/{link.lstrip('/')}"
+
+
 def send_now(addresses: list[str], kind: str, text: str, link: str) -> int:
     """Send one message per address (recipients do not see one another); returns how many went out."""
     sent = 0
     subject = f"[Conduct] {dict(Notification.Kind.choices)[kind]}: {text}"[:150]
+    link = absolute_link(link)
     body = f"{text}\n\nOpen it in Conduct: {link}\n" if link else f"{text}\n"
     for address in addresses:  # one message each: recipients do not see one another
         try:

@@ -11,3 +11,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         register_permissions(PERMISSIONS)
+        from conduct.apps.reports import providers
+
+        providers.register()

@@ -19,10 +19,13 @@ from conduct.apps.accounts.models import User
 from conduct.apps.accounts.selectors import orgunit_list, orgunits_by_ids
 from conduct.apps.catalog.selectors import control_list
 from conduct.apps.errors import Forbidden, Invalid, ServiceError
+from conduct.apps.gates.selectors import decision_list
 from conduct.apps.governance.models import HumanRight
+from conduct.apps.governance.selectors import case_list
 from conduct.apps.reports import selectors, services
 from conduct.apps.reports.models import LinkKind, ReportState, RiskDimension
 from conduct.apps.reports.transparency import charts
+from conduct.apps.reports.transparency.gather import latest_data_year
 from conduct.apps.workforce.selectors import sites_under
 
 
@@ -128,12 +131,24 @@ def risk_view(request: HttpRequest, risk_code: str) -> HttpResponse:
             return redirect("risk", risk_code=risk.code)
         except ServiceError as exc:
             fields, status = exc.fields, exc.status
+    links = list(selectors.risk_links(actor=actor, risk=risk))
     context = {
         "risk": risk,
-        "links": selectors.risk_links(actor=actor, risk=risk),
+        "links": links,
         "own_sites": sites_under(actor=actor, units=risk.scope_units.all())
         if risk.dimension == RiskDimension.LABOUR
         else [],
+        # A linked record is a link only where its page answers the viewer (a risk can be seen more widely).
+        "open_cases": set(
+            case_list(actor=actor)
+            .filter(pk__in=[link.case_id for link in links])
+            .values_list("pk", flat=True)
+        ),
+        "open_decisions": set(
+            decision_list(actor=actor)
+            .filter(pk__in=[link.gate_decision_id for link in links])
+            .values_list("pk", flat=True)
+        ),
         "fields": fields,
         "link_kinds": LinkKind.choices,
         "dimensions": RiskDimension.choices,
@@ -178,7 +193,7 @@ def report_list_view(request: HttpRequest) -> HttpResponse:
     context = {
         "reports": selectors.report_list(actor=actor)[:50],
         "years": range(this_year, this_year - 6, -1),
-        "default_year": this_year - 1,
+        "default_year": latest_data_year(),
     }
     return render(request, "reports/reports.html", context)
 

@@ -80,10 +80,15 @@ class CertificateForm(forms.Form):
     accreditation_body = forms.CharField(max_length=200, required=False)
     scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     valid_from = forms.CharField(
-        max_length=40, required=False, help_text="YYYY-MM-DD", widget=forms.DateInput(attrs={"type": "date"})
+        max_length=40,
+        required=False,
+        help_text="YYYY-MM-DD",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     valid_until = forms.CharField(
-        max_length=40, help_text="YYYY-MM-DD", widget=forms.DateInput(attrs={"type": "date"})
+        max_length=40,
+        help_text="YYYY-MM-DD",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     sites = SiteIdsField(label="Sites covered", required=False, widget=forms.CheckboxSelectMultiple)
     file = forms.FileField(required=False, help_text="PDF, PNG or JPEG")
@@ -102,7 +107,7 @@ class CertificateForm(forms.Form):
 
 class AuditForm(forms.Form):
     kind = forms.ChoiceField(choices=AuditKind.choices)
-    date = forms.CharField(max_length=40, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.CharField(max_length=40, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     auditor = forms.CharField(max_length=200)
     scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -116,7 +121,9 @@ class FindingForm(forms.Form):
 class ActionForm(forms.Form):
     action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(max_length=200)
-    due_date = forms.CharField(max_length=40, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.CharField(
+        max_length=40, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     root_cause = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 

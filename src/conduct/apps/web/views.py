@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -35,6 +37,17 @@ def module_page(request: HttpRequest, module: str) -> HttpResponse:
 @login_required
 def portal(request: HttpRequest) -> HttpResponse:
     return render(request, "web/portal.html", selectors.portal(actor=request_actor(request)))
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "conduct" / "favicon.ico"
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """No authentication: browsers ask for /favicon.ico on their own, whatever the pages link."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET

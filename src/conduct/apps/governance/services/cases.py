@@ -95,13 +95,24 @@ def case_open_many(
         audience = case_audience(queues=[s.queue for s in specs], units=[s.org_unit for s in specs])
     now = timezone.now()
     label = actor_label(actor)
-    cases = [_new_case(spec, audience, label, now) for spec in specs]
+    cases = _distinct_titles([_new_case(spec, audience, label, now) for spec in specs])
     Case.objects.bulk_create(cases)
     ledger_append_many(
         actor=actor,
         items=[*ledger_first, *(_opened(case, spec) for case, spec in zip(cases, specs, strict=True))],
     )
     _announce_new(cases, audience)
+    return cases
+
+
+def _distinct_titles(cases: list[Case]) -> list[Case]:
+    """Cases opened together under one title (a gate review referred to the officers and a committee) are told
+    apart by the queue each went to."""
+    repeated = {c.title for c in cases if sum(other.title == c.title for other in cases) > 1}
+    for case in cases:
+        if case.title in repeated:
+            queue = case.committee.name if case.committee is not None else "compliance officers"
+            case.title = f"{case.title[: 296 - len(queue)]} ({queue})"
     return cases
 
 

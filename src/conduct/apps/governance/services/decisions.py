@@ -290,10 +290,43 @@ def record_decision(
             "tally": tally,
         },
     )
+    if gate_outcome:
+        _close_sibling_reviews(actor, case)
     if conditions and outcome != DecisionOutcome.REJECT:
         _conditions_to_recommendations(actor, case, decision, conditions)
     _announce_decision(case, decision)
     return decision
+
+
+def _close_sibling_reviews(actor: Actor, case: Case) -> None:
+    """The other cases one gate review opened (the officers' and a committee's) have nothing left to decide
+    once this case resolved the gate decision: each still open is closed, with the reason on the ledger."""
+    siblings = list(
+        Case.objects.select_for_update()
+        .filter(
+            gate_decision_id=case.gate_decision_id, status__in=(Case.Status.OPEN, Case.Status.UNDER_REVIEW)
+        )
+        .exclude(pk=case.pk)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    reason = f"Case {case.pk} decided the same gate review."  # the ledger's record, in one language
+    for sibling in siblings:
+        previous = sibling.status
+        sibling.status, sibling.closed_at = Case.Status.CLOSED, now
+        sibling.save(update_fields=["status", "closed_at"])
+        ledger_append(
+            actor=actor,
+            action=GovernanceAction.CASE_STATUS,
+            object_type="case",
+            object_id=sibling.pk,
+            summary={
+                "from": previous,
+                "to": str(Case.Status.CLOSED),
+                "reason": reason,
+                "round": sibling.round,
+            },
+        )
 
 
 def _resolve_gate(actor: Actor, case: Case, outcome: str, rationale: str, binding: bool) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from conduct.apps.access.selectors import access_figures
@@ -49,6 +49,22 @@ from conduct.datafiles import framework_library
 
 def period(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+
+
+def latest_data_year(today: date | None = None) -> int:
+    """The latest year the report would have figures for (gate decisions, cases, supplier audits), and the
+    year before today's when nothing is recorded yet: the year the build form offers first."""
+    today = today or timezone.localdate()
+    years = [
+        latest.year
+        for latest in (
+            GateDecision.objects.aggregate(latest=Max("created_at"))["latest"],
+            Case.objects.aggregate(latest=Max("opened_at"))["latest"],
+            SupplierAudit.objects.aggregate(latest=Max("date"))["latest"],
+        )
+        if latest is not None and 2000 <= latest.year <= today.year
+    ]
+    return max(years, default=today.year - 1)
 
 
 def organisation_name() -> str:
