@@ -85,8 +85,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request_actor(request)
-    if not user.is_portal and not can(user, "dashboard.view"):  # support engineers work in device access
-        return redirect("access")
+    if not user.is_portal and not can(user, "dashboard.view"):
+        # grievance officers work in grievances, support engineers in device access
+        return redirect("grievances" if can(user, "grievances.view") else "access")
     return redirect("portal" if user.is_portal else "dashboard")
 
 

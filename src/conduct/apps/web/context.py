@@ -20,7 +20,7 @@ MODULES: list[tuple[str, str, str]] = [
     ("Suppliers", "suppliers", "suppliers.view"),
     ("Products", "module-products", "dashboard.view"),
     ("Device access", "access", "access.view"),
-    ("Grievances", "module-grievances", "dashboard.view"),
+    ("Grievances", "grievances", "grievances.view"),
     ("Frameworks", "catalog", "frameworks.view"),
     ("Risk register", "risks", "risks.view"),
     ("Reports", "reports", "reports.view"),
