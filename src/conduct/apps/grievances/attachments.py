@@ -52,8 +52,7 @@ def strip_image(content: bytes, fmt: str) -> bytes:
             raise ValueError("too many pixels")
         img.load()
         upright = ImageOps.exif_transpose(img)
-        clean = Image.new(upright.mode, upright.size)
-        clean.putdata(list(upright.getdata()))
+        clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
         if upright.mode == "P" and upright.getpalette():
             clean.putpalette(upright.getpalette() or [])
     out = io.BytesIO()

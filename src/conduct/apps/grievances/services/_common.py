@@ -83,9 +83,10 @@ def officers_for(grievance: Grievance | None) -> QuerySet[User]:
     return users
 
 
-def mail_reporter(grievance: Grievance, subject: str, body: str) -> None:
+def mail_reporter(grievance: Grievance, subject: object, body: object) -> None:
     """Mail a reporter who left an email address, in their language, after the commit; the address is
-    neither stored in clear nor logged, and a failure is logged without it."""
+    neither stored in clear nor logged, and a failure is logged without it. `subject` and `body` are lazy
+    translations, rendered in the reporter's language."""
     contact = unseal(grievance.contact_enc, "contact").strip()
     if "@" not in contact or any(ch.isspace() for ch in contact):
         return

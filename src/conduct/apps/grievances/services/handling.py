@@ -182,9 +182,9 @@ def grievance_transition(
         summary={"from": before, "to": to, "dimension": g.dimension},
     )
     if to == Status.ACKNOWLEDGED:
-        mail_reporter(g, str(ACK_SUBJECT), str(ACK_BODY))
+        mail_reporter(g, ACK_SUBJECT, ACK_BODY)
     else:
-        mail_reporter(g, str(UPDATE_SUBJECT), str(UPDATE_BODY))
+        mail_reporter(g, UPDATE_SUBJECT, UPDATE_BODY)
     return g
 
 
@@ -214,7 +214,7 @@ def grievance_message(*, actor: Actor, grievance_id: int, body: str, kind: str =
         object_id=g.pk,
         summary={"message": message.pk, "kind": kind},
     )
-    mail_reporter(g, str(UPDATE_SUBJECT), str(UPDATE_BODY))
+    mail_reporter(g, UPDATE_SUBJECT, UPDATE_BODY)
     return message
 
 

@@ -24,6 +24,7 @@ DAILY_JOBS: list[str] = [
     "conduct.apps.suppliers.tasks.daily_risk_recompute",
     "conduct.apps.suppliers.tasks.daily_certificate_reminders",
     "conduct.apps.access.tasks.expire_access_requests",
+    "conduct.apps.grievances.tasks.escalate_overdue_grievances",
     "conduct.apps.web.tasks.daily_upload_cleanup",
 ]
 
