@@ -1177,7 +1177,9 @@ GRIEVANCE_PAGES: dict[tuple[str, str], Rule] = {
     ("POST", "grievances/<int:grievance_id>/transition"): Rule(
         OFFICER, ok=302, body=lambda actor: {"to": "acknowledged", "reason": "Matrix"}
     ),
-    ("POST", "grievances/<int:grievance_id>/message"): Rule(OFFICER, ok=302, body=lambda actor: {"body": "M"}),
+    ("POST", "grievances/<int:grievance_id>/message"): Rule(
+        OFFICER, ok=302, body=lambda actor: {"body": "M"}
+    ),
     ("POST", "grievances/<int:grievance_id>/remedy"): Rule(
         OFFICER, ok=302, body=lambda actor: _investigating({"type": "apology", "description": "M"})
     ),

@@ -32,18 +32,18 @@ POW = (
 # --- public: the reporter ---------------------------------------------------------------------------
 
 
-class ChallengeQuery(Schema):
+class GrievanceChallengeQuery(Schema):
     purpose: Literal["submit", "session"] = "submit"
 
 
-class ChallengeOut(Schema):
+class GrievanceChallengeOut(Schema):
     challenge: str
     bits: int = Field(..., description="Leading zero bits SHA-256(challenge:nonce) must have; 0: off")
     algorithm: str = "sha256"
     expires_at: datetime
 
 
-class AttachmentIn(Schema):
+class GrievanceAttachmentIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     content: str = Field(..., description="The file, base64; JPEG, PNG, PDF or plain text")
 
@@ -61,12 +61,12 @@ class GrievanceIn(Schema):
     )
     language: Literal["en", "zh-hans"] = "en"
     contact: str = Field("", max_length=300, description="Optional; an email address gets status mails")
-    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_FILES)
+    attachments: list[GrievanceAttachmentIn] = Field(default_factory=list, max_length=MAX_FILES)
     challenge: str = Field("", max_length=500)
     nonce: str = Field("", max_length=40)
 
 
-class ReceiptOut(Schema):
+class GrievanceReceiptOut(Schema):
     receipt: str = Field(..., description="16 digits: shown only now; the only way back to the report")
     status: str
     language: str
@@ -75,34 +75,34 @@ class ReceiptOut(Schema):
     feedback_by: datetime
 
 
-class SessionIn(Schema):
+class GrievanceSessionIn(Schema):
     receipt: str = Field(..., min_length=1, max_length=40)
     challenge: str = Field("", max_length=500)
     nonce: str = Field("", max_length=40)
 
 
-class SessionRef(Schema):
+class GrievanceSessionRef(Schema):
     session: str = Field(..., min_length=1, max_length=100)
 
 
-class ReporterMessageIn(SessionRef):
+class GrievanceReporterMessageIn(GrievanceSessionRef):
     body: str = Field(..., min_length=1, max_length=10_000)
 
 
-class SatisfactionIn(SessionRef):
+class GrievanceSatisfactionIn(GrievanceSessionRef):
     score: int = Field(..., ge=1, le=5)
     remedy_accepted: bool | None = None
     comment: str = Field("", max_length=2_000)
 
 
-class ThreadMessage(Schema):
+class GrievanceThreadMessage(Schema):
     author: str
     kind: str
     body: str
     created_at: datetime
 
 
-class ThreadOut(Schema):
+class GrievanceThreadOut(Schema):
     status: str
     language: str
     received_at: datetime
@@ -112,13 +112,13 @@ class ThreadOut(Schema):
     remedy_type: str
     remedy_accepted: bool | None
     satisfaction: int | None
-    messages: list[ThreadMessage]
+    messages: list[GrievanceThreadMessage]
 
 
-class SessionOut(Schema):
+class GrievanceSessionOut(Schema):
     session: str
     expires_in_minutes: int
-    grievance: ThreadOut
+    grievance: GrievanceThreadOut
 
 
 def _thread(session: str) -> dict[str, Any]:
@@ -139,15 +139,15 @@ def _thread(session: str) -> dict[str, Any]:
 
 
 @router.get(
-    "/public/grievances/challenge", response=ChallengeOut, auth=None, summary="A proof-of-work challenge"
+    "/public/grievances/challenge", response=GrievanceChallengeOut, auth=None, summary="A proof-of-work challenge"
 )
-def public_challenge(request: HttpRequest, query: Query[ChallengeQuery]) -> challenge.Challenge:
+def public_challenge(request: HttpRequest, query: Query[GrievanceChallengeQuery]) -> challenge.Challenge:
     return challenge.challenge_issue(query.purpose)
 
 
 @router.post(
     "/public/grievances",
-    response={201: ReceiptOut},
+    response={201: GrievanceReceiptOut},
     auth=None,
     summary="Make a report without an account (the receipt is shown once)",
     description=POW,
@@ -178,52 +178,52 @@ def public_submit(request: HttpRequest, payload: GrievanceIn) -> Status:
 
 @router.post(
     "/public/grievances/session",
-    response=SessionOut,
+    response=GrievanceSessionOut,
     auth=None,
     summary="Come back with the receipt: a 30-minute session and the report's thread",
     description=POW,
 )
-def public_session(request: HttpRequest, payload: SessionIn) -> dict[str, Any]:
+def public_session(request: HttpRequest, payload: GrievanceSessionIn) -> dict[str, Any]:
     token, _grievance = services.reporter_session_open(
         receipt=payload.receipt, challenge=payload.challenge, nonce=payload.nonce
     )
     return {"session": token, "expires_in_minutes": 30, "grievance": _thread(token)}
 
 
-@router.post("/public/grievances/session/thread", response=ThreadOut, auth=None, summary="Read the thread")
-def public_thread(request: HttpRequest, payload: SessionRef) -> dict[str, Any]:
+@router.post("/public/grievances/session/thread", response=GrievanceThreadOut, auth=None, summary="Read the thread")
+def public_thread(request: HttpRequest, payload: GrievanceSessionRef) -> dict[str, Any]:
     return _thread(payload.session)
 
 
 @router.post(
     "/public/grievances/session/messages",
-    response={201: ThreadOut},
+    response={201: GrievanceThreadOut},
     auth=None,
     summary="Reply to the handlers",
 )
-def public_message(request: HttpRequest, payload: ReporterMessageIn) -> Status:
+def public_message(request: HttpRequest, payload: GrievanceReporterMessageIn) -> Status:
     services.reporter_message(session=payload.session, body=payload.body)
     return Status(201, _thread(payload.session))
 
 
 @router.post(
     "/public/grievances/session/retaliation",
-    response={201: ThreadOut},
+    response={201: GrievanceThreadOut},
     auth=None,
     summary="Raise a retaliation concern (flagged to the officers at once)",
 )
-def public_retaliation(request: HttpRequest, payload: ReporterMessageIn) -> Status:
+def public_retaliation(request: HttpRequest, payload: GrievanceReporterMessageIn) -> Status:
     services.reporter_message(session=payload.session, body=payload.body, kind=Message.Kind.RETALIATION)
     return Status(201, _thread(payload.session))
 
 
 @router.post(
     "/public/grievances/session/satisfaction",
-    response=ThreadOut,
+    response=GrievanceThreadOut,
     auth=None,
     summary="Answer the satisfaction question (1-5) and accept the remedy or not",
 )
-def public_satisfaction(request: HttpRequest, payload: SatisfactionIn) -> dict[str, Any]:
+def public_satisfaction(request: HttpRequest, payload: GrievanceSatisfactionIn) -> dict[str, Any]:
     services.reporter_satisfaction(
         session=payload.session,
         score=payload.score,
@@ -258,7 +258,7 @@ class GrievanceSummaryOut(Schema):
     retaliation_flagged_at: datetime | None
 
 
-class MessageOut(Schema):
+class GrievanceMessageOut(Schema):
     id: int
     author: str
     kind: str
@@ -267,7 +267,7 @@ class MessageOut(Schema):
     created_at: datetime
 
 
-class AttachmentOut(Schema):
+class GrievanceAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
@@ -284,11 +284,11 @@ class GrievanceOut(GrievanceSummaryOut):
     status_reason: str
     remedy: str
     excluded: list[str]
-    messages: list[MessageOut]
-    attachments: list[AttachmentOut]
+    messages: list[GrievanceMessageOut]
+    attachments: list[GrievanceAttachmentOut]
 
 
-class ListQuery(Schema):
+class GrievanceListQuery(Schema):
     status: Literal["", "received", "acknowledged", "investigating", "remedy", "no_finding", "closed"] = ""
     overdue: bool = False
 
@@ -327,7 +327,7 @@ def _detail(view: services.GrievanceView) -> dict[str, Any]:
 
 @router.get("/grievances", response=list[GrievanceSummaryOut], summary="Reports you may handle (no text)")
 @paginate(Page)
-def grievance_list(request: HttpRequest, filters: Query[ListQuery]) -> object:
+def grievance_list(request: HttpRequest, filters: Query[GrievanceListQuery]) -> object:
     return selectors.grievance_list(actor=actor_of(request), status=filters.status, overdue=filters.overdue)
 
 
@@ -352,36 +352,36 @@ def grievance_attachment(request: HttpRequest, grievance_id: DbId, attachment_id
     return response
 
 
-class TransitionIn(Schema):
+class GrievanceTransitionIn(Schema):
     to: Literal["acknowledged", "investigating", "remedy", "no_finding", "closed"]
     reason: str = Field(..., min_length=1, max_length=5000)
     dimension: Literal["product", "labour", "supply_chain"] | None = None
 
 
-class HandlerMessageIn(Schema):
+class GrievanceHandlerMessageIn(Schema):
     body: str = Field(..., min_length=1, max_length=10_000)
     kind: Literal["message", "question", "feedback"] = "message"
 
 
-class RemedyIn(Schema):
+class GrievanceRemedyIn(Schema):
     type: Literal["apology", "compensation", "reinstatement", "process_change", "other"]
     description: str = Field(..., min_length=1, max_length=5000)
     accepted: bool | None = None
 
 
-class LinkIn(Schema):
+class GrievanceLinkIn(Schema):
     supplier: DbId | None = None
     org_unit: DbId | None = None
     corrective_action: bool = False
 
 
-class EscalateIn(Schema):
+class GrievanceEscalateIn(Schema):
     title: str = Field(..., min_length=1, max_length=200, description="A title for the case (not the text)")
     dimension: Literal["product", "labour", "supply_chain"]
     rights: list[str] = Field(default_factory=list, max_length=20)
 
 
-class ExclusionIn(Schema):
+class GrievanceExclusionIn(Schema):
     username: str = Field(..., min_length=1, max_length=150)
 
 
@@ -392,7 +392,7 @@ def _summary(g: Grievance) -> Grievance:
 @router.post(
     "/grievances/{grievance_id}/transition", response=GrievanceSummaryOut, summary="Next workflow step"
 )
-def grievance_transition(request: HttpRequest, grievance_id: DbId, payload: TransitionIn) -> Grievance:
+def grievance_transition(request: HttpRequest, grievance_id: DbId, payload: GrievanceTransitionIn) -> Grievance:
     return services.grievance_transition(
         actor=actor_of(request),
         grievance_id=grievance_id,
@@ -403,9 +403,9 @@ def grievance_transition(request: HttpRequest, grievance_id: DbId, payload: Tran
 
 
 @router.post(
-    "/grievances/{grievance_id}/messages", response={201: MessageOut}, summary="Message the reporter"
+    "/grievances/{grievance_id}/messages", response={201: GrievanceMessageOut}, summary="Message the reporter"
 )
-def grievance_message(request: HttpRequest, grievance_id: DbId, payload: HandlerMessageIn) -> Status:
+def grievance_message(request: HttpRequest, grievance_id: DbId, payload: GrievanceHandlerMessageIn) -> Status:
     message = services.grievance_message(
         actor=actor_of(request), grievance_id=grievance_id, body=payload.body, kind=payload.kind
     )
@@ -423,7 +423,7 @@ def grievance_message(request: HttpRequest, grievance_id: DbId, payload: Handler
 
 
 @router.post("/grievances/{grievance_id}/remedy", response=GrievanceSummaryOut, summary="Record the remedy")
-def grievance_remedy(request: HttpRequest, grievance_id: DbId, payload: RemedyIn) -> Grievance:
+def grievance_remedy(request: HttpRequest, grievance_id: DbId, payload: GrievanceRemedyIn) -> Grievance:
     return services.grievance_remedy(
         actor=actor_of(request),
         grievance_id=grievance_id,
@@ -436,7 +436,7 @@ def grievance_remedy(request: HttpRequest, grievance_id: DbId, payload: RemedyIn
 @router.post(
     "/grievances/{grievance_id}/link", response=GrievanceSummaryOut, summary="Link a supplier or an org unit"
 )
-def grievance_link(request: HttpRequest, grievance_id: DbId, payload: LinkIn) -> Grievance:
+def grievance_link(request: HttpRequest, grievance_id: DbId, payload: GrievanceLinkIn) -> Grievance:
     return services.grievance_link(
         actor=actor_of(request),
         grievance_id=grievance_id,
@@ -451,7 +451,7 @@ def grievance_link(request: HttpRequest, grievance_id: DbId, payload: LinkIn) ->
     response=GrievanceSummaryOut,
     summary="Escalate to a governance case (the title travels, not the text)",
 )
-def grievance_escalate(request: HttpRequest, grievance_id: DbId, payload: EscalateIn) -> Grievance:
+def grievance_escalate(request: HttpRequest, grievance_id: DbId, payload: GrievanceEscalateIn) -> Grievance:
     return services.grievance_escalate(
         actor=actor_of(request),
         grievance_id=grievance_id,
@@ -466,7 +466,7 @@ def grievance_escalate(request: HttpRequest, grievance_id: DbId, payload: Escala
     response={201: dict[str, str]},
     summary="Exclude a person involved (never routed the report, cannot read it)",
 )
-def grievance_exclude(request: HttpRequest, grievance_id: DbId, payload: ExclusionIn) -> Status:
+def grievance_exclude(request: HttpRequest, grievance_id: DbId, payload: GrievanceExclusionIn) -> Status:
     exclusion = services.grievance_exclude(
         actor=actor_of(request), grievance_id=grievance_id, username=payload.username
     )
