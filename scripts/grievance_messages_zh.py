@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a table of messages and their translations, kept one to a line
 """Write src/conduct/apps/grievances/locale/zh_Hans/LC_MESSAGES/django.po: the Simplified Chinese of what a
 reporter reads (the public pages, their errors, the status and choice names, the emails). Officer pages stay
 in English. Run, then `msgfmt -o django.mo django.po` in that folder (or `conduct compilemessages`)."""

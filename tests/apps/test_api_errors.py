@@ -32,7 +32,7 @@ class _Baselines(dict[tuple[str, str], Any]):
         return value() if callable(value) else value
 
     def get(self, key: tuple[str, str], default: Any = None) -> Any:  # type: ignore[override]
-        return self[key] if key in self else default
+        return self[key] if key in self else default  # noqa: SIM401 - self.get would recurse
 
 
 def _grievance_row(**fields: Any) -> Any:
@@ -377,7 +377,8 @@ BASELINES: dict[tuple[str, str], Any] = _Baselines(
             "installer": "",
         },
         ("POST", "/api/v1/devices/import"): {
-            "content": "serial,model,firmware,customer,site,installer\nERR-DEV-2,M,1,Metro Transit Authority,,\n"
+            "content": "serial,model,firmware,customer,site,installer\n"
+            "ERR-DEV-2,M,1,Metro Transit Authority,,\n"
         },
         ("POST", "/api/v1/access-requests"): {
             "devices": ["NV-CAM-0002"],
@@ -403,7 +404,7 @@ BASELINES: dict[tuple[str, str], Any] = _Baselines(
             "started_at": _SOON,
             "ended_at": _SOON,
         },
-        # grievances: the public intake (anyone) and the grievance officer's handling of the demo's Chinese report
+        # grievances: the public intake (anyone), the grievance officer's handling of the demo's Chinese report
         ("POST", "/api/v1/public/grievances"): {
             "description": "Err report",
             "relation": "other",

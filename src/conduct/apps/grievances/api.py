@@ -139,7 +139,10 @@ def _thread(session: str) -> dict[str, Any]:
 
 
 @router.get(
-    "/public/grievances/challenge", response=GrievanceChallengeOut, auth=None, summary="A proof-of-work challenge"
+    "/public/grievances/challenge",
+    response=GrievanceChallengeOut,
+    auth=None,
+    summary="A proof-of-work challenge",
 )
 def public_challenge(request: HttpRequest, query: Query[GrievanceChallengeQuery]) -> challenge.Challenge:
     return challenge.challenge_issue(query.purpose)
@@ -190,7 +193,9 @@ def public_session(request: HttpRequest, payload: GrievanceSessionIn) -> dict[st
     return {"session": token, "expires_in_minutes": 30, "grievance": _thread(token)}
 
 
-@router.post("/public/grievances/session/thread", response=GrievanceThreadOut, auth=None, summary="Read the thread")
+@router.post(
+    "/public/grievances/session/thread", response=GrievanceThreadOut, auth=None, summary="Read the thread"
+)
 def public_thread(request: HttpRequest, payload: GrievanceSessionRef) -> dict[str, Any]:
     return _thread(payload.session)
 
@@ -392,7 +397,9 @@ def _summary(g: Grievance) -> Grievance:
 @router.post(
     "/grievances/{grievance_id}/transition", response=GrievanceSummaryOut, summary="Next workflow step"
 )
-def grievance_transition(request: HttpRequest, grievance_id: DbId, payload: GrievanceTransitionIn) -> Grievance:
+def grievance_transition(
+    request: HttpRequest, grievance_id: DbId, payload: GrievanceTransitionIn
+) -> Grievance:
     return services.grievance_transition(
         actor=actor_of(request),
         grievance_id=grievance_id,
