@@ -404,7 +404,7 @@ BASELINES: dict[tuple[str, str], Any] = _Baselines(
             "started_at": _SOON,
             "ended_at": _SOON,
         },
-        # grievances: the public intake (anyone), the grievance officer's handling of the demo's Chinese report
+        # grievances: the public intake (anyone), the officer's handling of the demo's Chinese report
         ("POST", "/api/v1/public/grievances"): {
             "description": "Err report",
             "relation": "other",
