@@ -69,7 +69,7 @@ def grievance_for(*, actor: Actor, grievance_id: int, lock: bool = False) -> Gri
     authorize(actor, "grievances.view")
     rows = Grievance.objects.select_related("org_unit", "supplier")
     if lock:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(of=("self",))  # not the outer-joined unit or supplier
     if not isinstance(actor, SystemActor):
         rows = rows.exclude(exclusions__user=actor)
     found = rows.filter(pk=grievance_id).first()
