@@ -23,7 +23,7 @@ class GrievanceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Grievance
 
-    receipt_lookup = factory.Sequence(lambda n: f"factory-{n:060d}")
+    receipt_lookup = factory.Sequence(lambda n: f"factory-{n:056d}")
     receipt_hash = factory.LazyFunction(lambda: receipts.receipt_hash("0000000000000000"))
     language = "en"
     channel = "web"
