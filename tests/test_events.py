@@ -21,7 +21,7 @@ from conduct.events import Event, emit, handlers, subscribe
 from conduct.events.access import DeviceInstallersChanged
 from conduct.events.gates import GateReviewRequested, decision_for, gate_decide
 from conduct.events.governance import GateReviewDecided, review_audience, visible_case_ids
-from conduct.events.incidents import AccessIncidentRaised, GrievanceRaised
+from conduct.events.incidents import AccessIncidentRaised, GrievanceLinkedToSupplier, GrievanceRaised
 from conduct.events.reports import visible_risk_codes
 from conduct.events.screening import AlertEscalated
 from tests.apps.governance.conftest import TEC_DEAL
@@ -103,6 +103,7 @@ def test_gates_and_governance_register_their_handlers_and_providers() -> None:
     assert handlers(GateReviewDecided) == ["gates.resolve_decision"]
     assert handlers(AlertEscalated) == ["governance.open_alert_case"]
     assert handlers(GrievanceRaised) == ["governance.open_grievance_case"]
+    assert handlers(GrievanceLinkedToSupplier) == ["suppliers.record_grievance_finding"]
     assert handlers(AccessIncidentRaised) == ["governance.open_access_incident_case"]
     assert handlers(DeviceInstallersChanged) == ["screening.register_installers"]
     assert review_audience.registered and decision_for.registered and gate_decide.registered
@@ -257,3 +258,19 @@ def test_an_access_incident_opens_a_privacy_case_for_the_officers() -> None:
         ["privacy"],
     )
     assert "SN-1" in case.description and "Metro Police" in case.description
+
+
+@pytest.mark.django_db
+def test_a_grievance_linked_to_a_supplier_becomes_an_open_finding_and_a_corrective_action() -> None:
+    from tests.factories.suppliers import SupplierFactory
+
+    supplier = SupplierFactory()
+    [finding] = emit(
+        GrievanceLinkedToSupplier(
+            actor=SYSTEM, grievance_ref="grievance 31", supplier=supplier, corrective_action=True
+        )
+    )
+    assert (finding.supplier_id, finding.severity, finding.is_open) == (supplier.pk, "major", True)
+    assert finding.requirement == "urn:conduct:ungp:UNGP-31" and "grievance 31" in finding.description
+    assert finding.action.owner == supplier.name
+    assert LedgerEntry.objects.filter(action__startswith="finding.", object_id=str(finding.pk)).exists()

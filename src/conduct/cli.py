@@ -31,6 +31,7 @@ _GROUPS = frozenset(
         "access",
         "devices",
         "grants",
+        "grievances",
         "org",
         "workforce",
         "training",
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> None:
             "  suppliers import FILE... [--commit]   suppliers risk   suppliers remind   suppliers export\n"
             "  frameworks load|list|show|export   report build --year YYYY --out DIR   report verify DIR\n"
             "  devices import FILE.csv   devices token SERIAL\n"
+            "  grievances rotate-key      grievances escalate   (docs/grievances.md)\n"
             "  access request --device S --scope S --hours N --reason T --as USER\n"
             "  access approve|deny ID --as USER [--hours N] [--comment T]\n"
             "  access revoke GRANT_ID --as USER   access events import FILE.jsonl [--json]   access expire\n"

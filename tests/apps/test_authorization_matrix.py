@@ -33,12 +33,14 @@ ROLE_CAST = {
     "customer": "customer_metro",
     "support_engineer": "support_eng",
     "customer_approver": "approver_metro",
+    "grievance_officer": "grievance_officer",
 }
 ROLES = tuple(ROLE_CAST)
 PORTAL = frozenset({"supplier", "customer", "customer_approver"})
 EVERYONE = frozenset(ROLES)
-# The compliance staff: support engineers are company users who work only in device access.
-INTERNAL = EVERYONE - PORTAL - {"support_engineer"}
+# The compliance staff: support engineers are company users who work only in device access, grievance officers
+# only in grievances.
+INTERNAL = EVERYONE - PORTAL - {"support_engineer", "grievance_officer"}
 ORG_CHANGE = frozenset({"admin", "compliance_officer"})
 LEDGER_READ = frozenset({"admin", "compliance_officer", "auditor"})
 USERS_READ = LEDGER_READ
@@ -135,7 +137,9 @@ def _on_acme(allowed: frozenset[str], ok: int = 200, **kw: Any) -> Rule:
 
 
 def _read_acme(allowed: frozenset[str] = SEES_ACME) -> Rule:
-    refused = {"customer", "customer_approver", "support_engineer"} | ({"supplier"} - allowed)
+    refused = {"customer", "customer_approver", "support_engineer", "grievance_officer"} | (
+        {"supplier"} - allowed
+    )
     return Rule(allowed, denied=404, denied_as=tuple((r, 403) for r in sorted(refused)))
 
 
@@ -382,7 +386,13 @@ SUPPLIER_PAGES: dict[tuple[str, str], Rule] = {
 PROGRAMME = ORG_CHANGE
 ASSESS = frozenset({"admin", "compliance_officer", "liaison"})
 RISK_LINK = frozenset({"admin", "compliance_officer", "liaison", "analyst"})
-PORTAL_403 = (("supplier", 403), ("customer", 403), ("customer_approver", 403), ("support_engineer", 403))
+PORTAL_403 = (
+    ("supplier", 403),
+    ("customer", 403),
+    ("customer_approver", 403),
+    ("support_engineer", 403),
+    ("grievance_officer", 403),
+)
 
 
 def _decision_on_br_uk() -> int:
@@ -1268,6 +1278,143 @@ def _access_param(name: str) -> int | str | None:
     return None
 
 
+# Grievances (data/demo/organisation.yaml `grievances:`): only the grievance officer reads and handles the
+# demo's reports (everyone else, administrators and auditors included, gets 403); the public intake (API and
+# /report/ pages) answers everyone the same, with no login and no cookie.
+OFFICER = frozenset({"grievance_officer"})
+
+
+def _demo_grievance() -> Any:
+    """The demo's Chinese report (still received): the officer's operations act on it."""
+    from conduct.apps.grievances.models import Grievance
+
+    return Grievance.objects.filter(language="zh-hans").order_by("pk").first()
+
+
+def _investigating(body: dict[str, Any]) -> dict[str, Any]:
+    from conduct.apps.grievances.models import Grievance
+
+    Grievance.objects.filter(pk=_demo_grievance().pk).update(status="investigating")
+    return body
+
+
+def _receipt() -> str:
+    """A fresh report's receipt (made through the service, inside the request's savepoint)."""
+    from conduct.apps.grievances.services import Report, grievance_submit
+
+    _, receipt = grievance_submit(report=Report(description="Matrix report"), demo=True)
+    return receipt
+
+
+def _reporter_session(outcome: bool = False) -> str:
+    from conduct.apps.grievances.models import Grievance
+    from conduct.apps.grievances.services import reporter_session_open
+
+    token, grievance = reporter_session_open(receipt=_receipt())
+    if outcome:
+        Grievance.objects.filter(pk=grievance.pk).update(status="remedy")
+    return token
+
+
+def _grievance_param(name: str) -> int | None:
+    from conduct.apps.grievances import crypto
+    from conduct.apps.grievances.models import Attachment
+
+    if name == "grievance_id":
+        return int(_demo_grievance().pk)
+    if name == "attachment_id":  # a text file on the demo report, written directly
+        return int(
+            Attachment.objects.create(
+                grievance=_demo_grievance(),
+                name_enc=crypto.seal("note.txt", context="grievance.attachment_name"),
+                content_type="text/plain",
+                size=5,
+                content_enc=crypto.seal_bytes(b"note\n", context="grievance.attachment").encode("ascii"),
+            ).pk
+        )
+    return None
+
+
+GRIEVANCE_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/public/grievances/challenge"): Rule(EVERYONE),
+    ("POST", "/api/v1/public/grievances"): Rule(
+        EVERYONE, ok=201, body=lambda actor: {"description": "Matrix report", "language": "zh-hans"}
+    ),
+    ("POST", "/api/v1/public/grievances/session"): Rule(EVERYONE, body=lambda actor: {"receipt": _receipt()}),
+    ("POST", "/api/v1/public/grievances/session/thread"): Rule(
+        EVERYONE, body=lambda actor: {"session": _reporter_session()}
+    ),
+    ("POST", "/api/v1/public/grievances/session/messages"): Rule(
+        EVERYONE, ok=201, body=lambda actor: {"session": _reporter_session(), "body": "More"}
+    ),
+    ("POST", "/api/v1/public/grievances/session/retaliation"): Rule(
+        EVERYONE, ok=201, body=lambda actor: {"session": _reporter_session(), "body": "Shifts cut"}
+    ),
+    ("POST", "/api/v1/public/grievances/session/satisfaction"): Rule(
+        EVERYONE, body=lambda actor: {"session": _reporter_session(outcome=True), "score": 4}
+    ),
+    ("GET", "/api/v1/grievances"): Rule(OFFICER),
+    ("GET", "/api/v1/grievances/{grievance_id}"): Rule(OFFICER),
+    ("GET", "/api/v1/grievances/{grievance_id}/attachments/{attachment_id}"): Rule(OFFICER),
+    ("POST", "/api/v1/grievances/{grievance_id}/transition"): Rule(
+        OFFICER, body=lambda actor: {"to": "acknowledged", "reason": "Matrix"}
+    ),
+    ("POST", "/api/v1/grievances/{grievance_id}/messages"): Rule(
+        OFFICER, ok=201, body=lambda actor: {"body": "Matrix", "kind": "question"}
+    ),
+    ("POST", "/api/v1/grievances/{grievance_id}/remedy"): Rule(
+        OFFICER, body=lambda actor: _investigating({"type": "apology", "description": "Matrix"})
+    ),
+    ("POST", "/api/v1/grievances/{grievance_id}/link"): Rule(
+        OFFICER, body=lambda actor: {"org_unit": _unit_pk("br-uk")}
+    ),
+    ("POST", "/api/v1/grievances/{grievance_id}/escalate"): Rule(
+        OFFICER, body=lambda actor: {"title": "Matrix", "dimension": "labour"}
+    ),
+    ("POST", "/api/v1/grievances/{grievance_id}/exclusions"): Rule(
+        OFFICER, ok=201, body=lambda actor: {"username": "analyst"}
+    ),
+}
+PUBLIC_API = frozenset(key for key in GRIEVANCE_API if key[1].startswith("/api/v1/public/"))
+
+GRIEVANCE_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "grievances/"): Rule(OFFICER),
+    ("GET", "grievances/<int:grievance_id>/"): Rule(OFFICER),
+    ("GET", "grievances/<int:grievance_id>/attachments/<int:attachment_id>"): Rule(OFFICER),
+    ("POST", "grievances/<int:grievance_id>/transition"): Rule(
+        OFFICER, ok=302, body=lambda actor: {"to": "acknowledged", "reason": "Matrix"}
+    ),
+    ("POST", "grievances/<int:grievance_id>/message"): Rule(
+        OFFICER, ok=302, body=lambda actor: {"body": "M"}
+    ),
+    ("POST", "grievances/<int:grievance_id>/remedy"): Rule(
+        OFFICER, ok=302, body=lambda actor: _investigating({"type": "apology", "description": "M"})
+    ),
+    ("POST", "grievances/<int:grievance_id>/link"): Rule(
+        OFFICER, ok=302, body=lambda actor: {"org_unit": str(_unit_pk("br-uk"))}
+    ),
+    ("POST", "grievances/<int:grievance_id>/escalate"): Rule(
+        OFFICER, ok=302, body=lambda actor: {"title": "Matrix", "dimension": "labour"}
+    ),
+    ("POST", "grievances/<int:grievance_id>/exclude"): Rule(
+        OFFICER, ok=302, body=lambda actor: {"username": "analyst"}
+    ),
+    ("GET", "report/"): Rule(EVERYONE),
+    ("POST", "report/"): Rule(EVERYONE, body=lambda actor: {"description": "Matrix page report"}),
+    ("GET", "report/follow-up"): Rule(EVERYONE),
+    ("POST", "report/follow-up"): Rule(EVERYONE, body=lambda actor: {"receipt": _receipt()}),
+    ("POST", "report/follow-up/reply"): Rule(
+        EVERYONE, body=lambda actor: {"session": _reporter_session(), "body": "More"}
+    ),
+    ("POST", "report/follow-up/retaliation"): Rule(
+        EVERYONE, body=lambda actor: {"session": _reporter_session(), "body": "Shifts cut"}
+    ),
+    ("POST", "report/follow-up/satisfaction"): Rule(
+        EVERYONE, body=lambda actor: {"session": _reporter_session(outcome=True), "score": "4"}
+    ),
+}
+
+
 # --- the contract: JSON API ---------------------------------------------------------------------
 
 API: dict[tuple[str, str], Rule] = {
@@ -1333,6 +1480,7 @@ API: dict[tuple[str, str], Rule] = {
     **ACCESS_API,
     **WORKFORCE_API,
     **POLICY_API,
+    **GRIEVANCE_API,
 }
 
 # --- the contract: pages (Django routes as the resolver spells them) -----------------------------
@@ -1345,6 +1493,15 @@ PASSWORD_RESET_PAGES = (
 )
 PUBLIC_PAGES = frozenset({"healthz", "favicon.ico", "login/", *PASSWORD_RESET_PAGES})
 MODULES = ("products/", "grievances/")
+REPORT_PAGES = (
+    "report/",
+    "report/follow-up",
+    "report/follow-up/reply",
+    "report/follow-up/retaliation",
+    "report/follow-up/satisfaction",
+)
+PUBLIC_PAGES = frozenset({"healthz", "login/", *PASSWORD_RESET_PAGES, *REPORT_PAGES})
+MODULES = ("products/",)
 
 PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "healthz"): Rule(EVERYONE),
@@ -1403,6 +1560,7 @@ PAGES: dict[tuple[str, str], Rule] = {
     **ACCESS_PAGES,
     **WORKFORCE_PAGES,
     **POLICY_PAGES,
+    **GRIEVANCE_PAGES,
 }
 
 # Non-operation URLs inside the ninja include: the schema and its docs page, public on purpose.
@@ -1497,6 +1655,9 @@ def _param(name: str, actor: Any) -> int | str:
     workforce_value = _workforce_param(name)
     if workforce_value is not None:
         return workforce_value
+    grievance_value = _grievance_param(name)
+    if grievance_value is not None:
+        return grievance_value
     raise AssertionError(f"add a demo value for path parameter {name!r} to _param()")
 
 
@@ -1714,7 +1875,7 @@ def test_anonymous_callers_get_401_from_every_api_operation(admin):
 
     client = Client(enforce_csrf_checks=True)  # as a real client: no CSRF exemption
     mismatches = []
-    for method, path in sorted(API):
+    for method, path in sorted(set(API) - PUBLIC_API):
         rule = API[(method, path)]
         url = fill(path, admin)
         before = LedgerEntry.objects.count()
@@ -1770,6 +1931,7 @@ def test_pages_that_only_change_things_refuse_get(route, admin):
         ("customer", "/portal/"),
         ("customer_approver", "/portal/"),
         ("support_engineer", "/access/"),
+        ("grievance_officer", "/grievances/"),
     ],
 )
 def test_home_sends_staff_to_the_dashboard_and_portal_users_to_the_portal(role, target):
@@ -1927,12 +2089,12 @@ def test_the_auditor_is_refused_every_write_with_403(auditor, bearer):
     api_writes = [
         (m, fill(p, auditor), API[(m, p)].body(auditor) if API[(m, p)].body else None)
         for m, p in sorted(API)
-        if m != "GET" and (m, p) not in SELF_SERVICE_API
+        if m != "GET" and (m, p) not in SELF_SERVICE_API | PUBLIC_API
     ]
     page_writes = [
         ("/" + fill(r, auditor), PAGES[(m, r)].body(auditor) if PAGES[(m, r)].body else None)
         for m, r in sorted(PAGES)
-        if m == "POST" and (m, r) not in SELF_SERVICE_PAGES
+        if m == "POST" and (m, r) not in SELF_SERVICE_PAGES and r not in REPORT_PAGES
     ]
     assert len(api_writes) >= 9 and len(page_writes) >= 6
     client = Client()
@@ -1952,7 +2114,9 @@ def test_read_only_tokens_cannot_write_anywhere_in_the_api(admin, bearer):
 
     headers = bearer(admin, "read")
     requests = [
-        (m, fill(p, admin), API[(m, p)].body(admin) if API[(m, p)].body else None) for m, p in sorted(API)
+        (m, fill(p, admin), API[(m, p)].body(admin) if API[(m, p)].body else None)
+        for m, p in sorted(set(API) - PUBLIC_API)
+        if m != "GET" or "admin" in API[(m, p)].allowed  # what the admin may read (not grievances)
     ]
     before = LedgerEntry.objects.count()
     for method, url, body in requests:
@@ -1994,3 +2158,19 @@ def test_a_write_with_a_bad_token_answers_401_not_a_csrf_error(authorization):
         "/api/v1/org-units", "{}", content_type="application/json", HTTP_AUTHORIZATION=authorization
     )
     assert_error_shape(response, 401, "unauthenticated")
+
+
+@pytest.mark.django_db
+def test_the_public_grievance_operations_answer_anonymous_callers_without_a_login():
+    client = Client(enforce_csrf_checks=True)
+    mismatches = []
+    for method, path in sorted(PUBLIC_API):
+        rule = API[(method, path)]
+        response = _in_savepoint(
+            lambda rule=rule, method=method, path=path: call(
+                client, method, path, rule.body(None) if rule.body else None, as_json=True
+            )
+        )
+        if response.status_code != rule.ok:
+            mismatches.append(f"{method} {path}: {response.status_code} {response.content[:200]!r}")
+    assert mismatches == []

@@ -33,6 +33,7 @@ def _mount() -> None:
     from conduct.apps.catalog.api import router as catalog
     from conduct.apps.gates.api import router as gates
     from conduct.apps.governance.api import router as governance
+    from conduct.apps.grievances.api import router as grievances
     from conduct.apps.notifications.api import router as notifications
     from conduct.apps.reports.api import router as reports
     from conduct.apps.screening.api import router as screening
@@ -52,6 +53,7 @@ def _mount() -> None:
     api.add_router("/v1/", access)
     api.add_router("/v1/", workforce)
     api.add_router("/v1/", policies)
+    api.add_router("/v1/", grievances)
 
 
 _mount()

@@ -52,10 +52,14 @@ INSTALLED_APPS = [
     "conduct.apps.reports",
     "conduct.apps.access",
     "conduct.apps.workforce",
+    "conduct.apps.grievances",
     "conduct.apps.web",
 ]
 
 MIDDLEWARE = [
+    # First: the anonymous intake paths (/report/, /api/v1/public/grievances*) lose the client's address,
+    # user agent, cookies and referrer before anything can read, log or store them.
+    "conduct.apps.web.middleware.PrivateIntakeMiddleware",
     "conduct.apps.web.middleware.ClientAddressMiddleware",
     "conduct.apps.web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -323,3 +327,17 @@ CONDUCT = {
 LEDGER_TRUSTED_KEYS = envlist("LEDGER_TRUSTED_KEYS", [])
 LEDGER_CHECKPOINT_EVERY = envint("LEDGER_CHECKPOINT_EVERY", 1000, minimum=0)
 LEDGER_CHECKPOINT_HOURS = envint("LEDGER_CHECKPOINT_HOURS", 1, minimum=0)
+
+# Grievances (docs/grievances.md). GRIEVANCE_CHALLENGE: proof-of-work bits per submission and follow-up login
+# (0 turns the challenge off: tests, closed networks). Deadlines default to the Whistleblower Directive's.
+GRIEVANCE_CHALLENGE = envint("GRIEVANCE_CHALLENGE", 16, minimum=0, maximum=24)
+GRIEVANCE_ACK_DAYS = envint("GRIEVANCE_ACK_DAYS", 7, minimum=1, maximum=90)
+GRIEVANCE_FEEDBACK_MONTHS = envint("GRIEVANCE_FEEDBACK_MONTHS", 3, minimum=1, maximum=12)
+GRIEVANCE_ATTACHMENT_BYTES = envint("GRIEVANCE_ATTACHMENT_BYTES", 5 * 1024 * 1024, minimum=1024)
+GRIEVANCE_SUBMIT_LIMIT_PER_HOUR = envint("GRIEVANCE_SUBMIT_LIMIT_PER_HOUR", 200, minimum=1)
+GRIEVANCE_WRONG_RECEIPT_LIMIT_PER_HOUR = envint("GRIEVANCE_WRONG_RECEIPT_LIMIT_PER_HOUR", 500, minimum=1)
+GRIEVANCE_RECEIPT_SESSIONS_PER_DAY = envint("GRIEVANCE_RECEIPT_SESSIONS_PER_DAY", 20, minimum=1)
+GRIEVANCE_RECEIPT_MESSAGES_PER_DAY = envint("GRIEVANCE_RECEIPT_MESSAGES_PER_DAY", 30, minimum=1)
+GRIEVANCE_KEY_DIR = CONDUCT_HOME / "keys" / "grievances"
+# Paths that never see the client's address, user agent, cookies or referrer (web.middleware).
+PRIVATE_INTAKE_PATHS = (r"^/report/", r"^/api/v1/public/grievances")

@@ -18,3 +18,5 @@ WHITENOISE_USE_FINDERS = True
 # signed with the shared key (the ledger's tests turn them on where they test them).
 LEDGER_CHECKPOINT_EVERY = 0
 LEDGER_CHECKPOINT_HOURS = 0
+# The intake's proof of work is off for tests (the grievance tests turn it on where they test it).
+GRIEVANCE_CHALLENGE = 0

@@ -9,6 +9,7 @@ from conduct.apps.accounts import password
 from conduct.apps.accounts import views as accounts
 from conduct.apps.audit import views as audit
 from conduct.apps.gates import views as gates
+from conduct.apps.grievances.urls import public_urlpatterns as report_pages
 from conduct.apps.web import views as web
 from conduct.config.api import api
 
@@ -68,5 +69,7 @@ urlpatterns = [
     path("screening/", include("conduct.apps.screening.urls")),
     path("access/", include("conduct.apps.access.urls")),
     path("workforce/", include("conduct.apps.workforce.urls")),
+    path("grievances/", include("conduct.apps.grievances.urls")),
+    path("report/", include(report_pages)),
     *[_module(m) for m in web.MODULE_PAGES],
 ]

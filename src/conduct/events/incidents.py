@@ -43,3 +43,22 @@ class AccessIncidentRaised(Event):
     customer: Any
     title: str
     org_unit: Any = None
+
+
+@dataclass(frozen=True)
+class GrievanceLinkedToSupplier(Event):
+    """A grievance officer linked a grievance to a supplier.
+
+    Emitted by the grievances module inside the link's transaction; handled by suppliers, which records it as
+    an open major finding against UNGP-31 on the supplier (so the supplier's risk drivers count it, through
+    the open-findings driver) and, with `corrective_action`, a corrective action plan for it. Nothing of the
+    report's text travels: only its reference.
+
+    actor (the grievance officer), grievance_ref ("grievance 12"), supplier (the Supplier row), dimension,
+    corrective_action (bool). Handlers return the Finding they wrote (or nothing)."""
+
+    actor: Any
+    grievance_ref: str
+    supplier: Any
+    dimension: str = "supply_chain"
+    corrective_action: bool = False

@@ -18,6 +18,8 @@ class Role(models.TextChoices):
     # Device access (issue 16): vendor support asks; the customer's own approvers answer.
     SUPPORT_ENGINEER = "support_engineer", gettext_lazy("Support engineer")
     CUSTOMER_APPROVER = "customer_approver", gettext_lazy("Customer approver (portal)")
+    # Grievances (issue 17): the only role that reads reports; it works in the grievances module alone.
+    GRIEVANCE_OFFICER = "grievance_officer", gettext_lazy("Grievance officer")
 
 
 def roles(*members: object) -> frozenset[str]:

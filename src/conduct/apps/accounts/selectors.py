@@ -159,11 +159,14 @@ def coverage(*, actor: User) -> dict[str, int]:
 
 
 def home_page(*, actor: User) -> str:
-    """Where `/` sends the actor: portal users to the portal, staff to the dashboard, support engineers (who
-    work only in device access) to device access."""
+    """Where `/` sends the actor: portal users to the portal, staff to the dashboard, and roles that work in
+    one module only to it (grievance officers: grievances; support engineers: device access)."""
     if actor.is_portal:
         return "portal"
-    return "dashboard" if can(actor, "dashboard.view") else "access"
+    for permission, page in (("dashboard.view", "dashboard"), ("grievances.view", "grievances")):
+        if can(actor, permission):
+            return page
+    return "access"
 
 
 def orgunit_index(*, actor: User, filters: OrgUnitFilters | None = None) -> QuerySet[OrgUnit]:

@@ -10,6 +10,9 @@ class SuppliersConfig(AppConfig):
     verbose_name = "Suppliers"
 
     def ready(self) -> None:
-        from conduct.apps.suppliers import providers  # noqa: F401 - registers supplier_for, audit_for, ...
+        from conduct.apps.suppliers import (  # noqa: F401 - registers providers and handlers
+            handlers,
+            providers,
+        )
 
         register_permissions(PERMISSIONS)

@@ -22,7 +22,7 @@ MODULES: list[tuple[str, str, str]] = [
     ("Device access", "access", "access.view"),
     ("Own operations", "workforce", "workforce.view"),
     ("Policies", "workforce-policies", "policies.view"),
-    ("Grievances", "module-grievances", "dashboard.view"),
+    ("Grievances", "grievances", "grievances.view"),
     ("Frameworks", "catalog", "frameworks.view"),
     ("Risk register", "risks", "risks.view"),
     ("Reports", "reports", "reports.view"),

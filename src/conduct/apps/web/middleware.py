@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from functools import cache
@@ -62,6 +63,49 @@ def _is_trusted(address: str, trusted: list[Any]) -> bool:
     return any(parsed.version == net.version and parsed in net for net in trusted)
 
 
+# What the anonymous intake paths never keep: the address (and anything a proxy says about it), the user
+# agent, cookies, the referrer. Removed from the request before any middleware, view or log can see them.
+_PRIVATE_META = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+    "HTTP_CLIENT_IP",
+    "HTTP_TRUE_CLIENT_IP",
+    "HTTP_CF_CONNECTING_IP",
+    "HTTP_USER_AGENT",
+    "HTTP_COOKIE",
+    "HTTP_REFERER",
+)
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 - a placeholder, not a bind address
+
+
+def is_private_intake(path: str) -> bool:
+    """Whether `path` is an anonymous intake path (PRIVATE_INTAKE_PATHS: /report/, the public grievance
+    API)."""
+    return any(re.match(pattern, path) for pattern in settings.PRIVATE_INTAKE_PATHS)
+
+
+class PrivateIntakeMiddleware:
+    """On the anonymous intake paths: drop the client's address, user agent, cookies and referrer from the
+    request (so no session, login, throttle or log can see them), and any cookie from the response. The
+    trusted-proxy address resolution below is skipped for these paths."""
+
+    def __init__(self, get_response: Middleware) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_private_intake(request.path):
+            return self.get_response(request)
+        request.private_intake = True  # type: ignore[attr-defined]
+        request.META["REMOTE_ADDR"] = UNKNOWN_ADDRESS
+        for key in _PRIVATE_META:
+            request.META.pop(key, None)
+        request.COOKIES = {}
+        response = self.get_response(request)
+        response.cookies.clear()
+        return response
+
+
 def client_address(request: HttpRequest) -> str:
     """The client address every part of Conduct uses (login throttling, logs); see ClientAddressMiddleware."""
     return str(request.META.get("REMOTE_ADDR", ""))
@@ -76,6 +120,8 @@ class ClientAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if getattr(request, "private_intake", False):  # no address to resolve: it was dropped
+            return self.get_response(request)
         meta = request.META
         peer = str(meta.get("REMOTE_ADDR", ""))
         meta["PEER_ADDR"] = peer
@@ -282,7 +328,18 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
-        if not request.path.startswith("/static/"):
+        if getattr(request, "private_intake", False):  # the path and status only: nobody to name
+            log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user": None,
+                },
+            )
+        elif not request.path.startswith("/static/"):
             user = getattr(request, "user", None)
             log.info(
                 "request",

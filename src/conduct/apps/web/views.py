@@ -16,7 +16,6 @@ from conduct.apps.web import selectors
 
 MODULE_PAGES: dict[str, tuple[str, str]] = {
     "products": ("Products", "Products and firmware releases held to Secure by Default."),
-    "grievances": ("Grievances", "Grievances from workers, the public and NGOs, anonymous if they wish."),
 }
 
 

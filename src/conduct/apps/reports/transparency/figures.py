@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from conduct.apps.reports.transparency.device_access import device_access_tables
+from conduct.apps.reports.transparency.grievances import grievance_tables
 from conduct.apps.reports.transparency.inputs import ReportInputs, Table
 from conduct.apps.reports.transparency.own_operations import own_operations_tables
 from conduct.apps.reports.transparency.ungp_index import GRIEVANCE_QUESTIONS, SECTION_TITLES, UNGP_RF_SECTIONS
@@ -365,29 +366,6 @@ def _supply_chain(i: ReportInputs) -> list[Table]:
     ]
 
 
-def _grievances(i: ReportInputs) -> list[Table]:
-    if i.grievances is None:
-        return [
-            Table(
-                "grievances",
-                "grievances",
-                "Grievances",
-                ("Measure", "Value"),
-                (("Grievance mechanism in Conduct", "not yet in use"),),
-            )
-        ]
-    g = i.grievances
-    return [
-        Table(
-            "grievances",
-            "grievances",
-            f"Grievances received in {i.year}",
-            ("Measure", "Value"),
-            tuple((str(k).replace("_", " ").capitalize(), v) for k, v in g.items()),
-        )
-    ]
-
-
 def _ungp_index(i: ReportInputs) -> tuple[list[dict[str, Any]], Table]:
     entries = []
     for q in i.ungp_questions:
@@ -418,7 +396,7 @@ def compute_figures(i: ReportInputs) -> Figures:
     """Every table of the report, the heat map, and the headline numbers."""
     risk_tables, cells, risks = _risks(i)
     ungp_entries, ungp_table = _ungp_index(i)
-    tables = [*_governance(i), *risk_tables, *_gates(i), *_supply_chain(i), *_grievances(i)]
+    tables = [*_governance(i), *risk_tables, *_gates(i), *_supply_chain(i), *grievance_tables(i)]
     tables += [*device_access_tables(i), *own_operations_tables(i), ungp_table]
     active = int(i.suppliers.get("active", 0))
     headline = {

@@ -2,7 +2,8 @@
 organisation (no loop over suppliers, decisions or findings in Python).
 
 The report speaks for the whole company, so it reads every unit; `report_inputs` checks that the actor may
-publish (the CLI runs as the CLI system actor). Modules not installed yet (grievances) come back as None.
+publish (the CLI runs as the CLI system actor). Grievances come as counts only (cells under 5
+suppressed by grievances.selectors.grievance_figures); no text of a report ever reaches the report.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import os
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
@@ -29,6 +29,7 @@ from conduct.apps.governance.models import (
     HumanRight,
     Recommendation,
 )
+from conduct.apps.grievances.selectors import grievance_figures
 from conduct.apps.reports.models import RiskStatus, SalientRisk
 from conduct.apps.reports.selectors import plain_risk
 from conduct.apps.reports.transparency.figures import ReportInputs
@@ -220,26 +221,6 @@ def _suppliers(start: datetime, end: datetime, as_of: date) -> dict[str, Any]:
     }
 
 
-def _grievances(start: datetime, end: datetime) -> dict[str, Any] | None:
-    """Counts from the grievances module once it is installed; None until then."""
-    if not apps.is_installed("conduct.apps.grievances"):
-        return None
-    try:
-        model = apps.get_model("grievances", "Grievance")
-    except LookupError:
-        return None
-    qs = model.objects.all()
-    field_names = {f.name for f in model._meta.get_fields()}
-    date_field = next((f for f in ("received_at", "created_at", "filed_at") if f in field_names), None)
-    if date_field:
-        qs = qs.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
-    out: dict[str, Any] = {"received": qs.count()}
-    if "status" in field_names:
-        for row in qs.values("status").annotate(n=Count("pk")).order_by("status"):
-            out[f"status_{row['status']}"] = row["n"]
-    return out
-
-
 def report_inputs(*, actor: Actor, year: int, today: date | None = None) -> ReportInputs:
     """Everything the `year` report shows, as counts and small lists (`today` fixes the as-of date)."""
     authorize(actor, "reports.build")
@@ -264,7 +245,7 @@ def report_inputs(*, actor: Actor, year: int, today: date | None = None) -> Repo
         risks=_risks(),
         **_gates(start, end),
         **_suppliers(start, end, as_of),
-        grievances=_grievances(start, end),
+        grievances=grievance_figures(start, end),
         ungp_questions=questions,
         device_access=access_figures(year),
         own_operations=_own_operations(year, as_of),

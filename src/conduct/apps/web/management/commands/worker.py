@@ -26,6 +26,7 @@ DAILY_JOBS: list[str] = [
     "conduct.apps.suppliers.tasks.daily_certificate_reminders",
     "conduct.apps.access.tasks.expire_access_requests",
     "conduct.apps.gates.tasks.recheck_decisions",
+    "conduct.apps.grievances.tasks.escalate_overdue_grievances",
     "conduct.apps.web.tasks.daily_upload_cleanup",
 ]
 

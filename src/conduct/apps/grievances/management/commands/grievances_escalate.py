@@ -1,0 +1,22 @@
+"""conduct grievances escalate — escalate reports past their deadlines now (the daily task does it too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from conduct.apps.accounts.actors import CLI
+from conduct.apps.errors import ServiceError
+from conduct.apps.grievances.services import grievances_escalate_overdue
+
+
+class Command(BaseCommand):
+    help = "Escalate grievances past their acknowledgement or feedback deadline to the grievance officers."
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            made = grievances_escalate_overdue(actor=CLI)
+        except ServiceError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(f"{len(made)} deadline(s) escalated.")
