@@ -29,6 +29,10 @@ _GROUPS = frozenset(
         "devices",
         "grants",
         "org",
+        "products",
+        "sbom",
+        "vulns",
+        "vex",
     }
 )
 
@@ -77,6 +81,8 @@ def main(argv: list[str] | None = None) -> None:
             "  suppliers import FILE... [--commit]   suppliers risk   suppliers remind   suppliers export\n"
             "  frameworks load|list|show|export   report build --year YYYY --out DIR   report verify DIR\n"
             "  devices import FILE.csv   devices token SERIAL\n"
+            "  products import FILE.csv   products list [--json]   sbom import MODEL VERSION FILE\n"
+            "  vulns load PATH   vulns match MODEL VERSION [--json]   vex record MODEL VERSION CVE STATE\n"
             "  access request --device S --scope S --hours N --reason T --as USER\n"
             "  access approve|deny ID --as USER [--hours N] [--comment T]\n"
             "  access revoke GRANT_ID --as USER   access events import FILE.jsonl [--json]   access expire\n"

@@ -34,6 +34,7 @@ def _mount() -> None:
     from conduct.apps.gates.api import router as gates
     from conduct.apps.governance.api import router as governance
     from conduct.apps.notifications.api import router as notifications
+    from conduct.apps.products.api import router as products
     from conduct.apps.reports.api import router as reports
     from conduct.apps.screening.api import router as screening
     from conduct.apps.suppliers.api import router as suppliers
@@ -48,6 +49,7 @@ def _mount() -> None:
     api.add_router("/v1/", reports)
     api.add_router("/v1/", screening)
     api.add_router("/v1/", access)
+    api.add_router("/v1/", products)
 
 
 _mount()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "conduct.apps.catalog",
     "conduct.apps.reports",
     "conduct.apps.access",
+    "conduct.apps.products",
     "conduct.apps.web",
 ]
 
@@ -293,6 +294,10 @@ LOGGING = {
 
 # A device-access request nobody answered expires after this many hours (Customer Lockbox: 12).
 ACCESS_REQUEST_EXPIRY_HOURS = envint("ACCESS_REQUEST_EXPIRY_HOURS", 12, minimum=1, maximum=24 * 14)
+
+# The published vulnerability disclosure policy (ETSI EN 303 645 5.2-1, UK PSTI): the product_release gate
+# reads "disclosure policy in force" from it being set.
+VULNERABILITY_DISCLOSURE_POLICY_URL = envstr("VULNERABILITY_DISCLOSURE_POLICY_URL", "")
 
 CONDUCT = {
     "API_PAGE_MAX": 500,

@@ -64,5 +64,6 @@ urlpatterns = [
     path("risks/", include("conduct.apps.reports.risk_urls")),
     path("screening/", include("conduct.apps.screening.urls")),
     path("access/", include("conduct.apps.access.urls")),
+    path("products/", include("conduct.apps.products.urls")),
     *[_module(m) for m in web.MODULE_PAGES],
 ]

@@ -18,6 +18,8 @@ class Role(models.TextChoices):
     # Device access (issue 16): vendor support asks; the customer's own approvers answer.
     SUPPORT_ENGINEER = "support_engineer", gettext_lazy("Support engineer")
     CUSTOMER_APPROVER = "customer_approver", gettext_lazy("Customer approver (portal)")
+    # Product register (issue 15): SBOMs, vulnerability data and VEX analyses.
+    PRODUCT_SECURITY = "product_security", gettext_lazy("Product security engineer")
 
 
 def roles(*members: object) -> frozenset[str]:

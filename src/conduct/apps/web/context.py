@@ -18,7 +18,7 @@ MODULES: list[tuple[str, str, str]] = [
     ("Recommendations", "recommendations", "recommendations.view"),
     ("Screening", "screening", "screening.view"),
     ("Suppliers", "suppliers", "suppliers.view"),
-    ("Products", "module-products", "dashboard.view"),
+    ("Products", "products", "products.view"),
     ("Device access", "access", "access.view"),
     ("Grievances", "module-grievances", "dashboard.view"),
     ("Frameworks", "catalog", "frameworks.view"),

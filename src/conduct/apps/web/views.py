@@ -15,7 +15,6 @@ from conduct.apps.accounts.scoping import require
 from conduct.apps.suppliers import selectors as suppliers
 
 MODULE_PAGES: dict[str, tuple[str, str]] = {
-    "products": ("Products", "Products and firmware releases held to Secure by Default."),
     "grievances": ("Grievances", "Grievances from workers, the public and NGOs, anonymous if they wish."),
 }
 
