@@ -125,6 +125,7 @@ def _product_names(entry: dict[str, Any]) -> tuple[str, str, list[str]]:
 
 
 _DISTRO_VERSION_TYPES = {"rpm", "deb", "apk", "ebuild"}
+_DISTRO_VENDORS = {"redhat", "debian", "canonical", "suse", "opensuse", "fedoraproject", "oracle", "amazon"}
 
 
 def _target(entry: dict[str, Any], source: str) -> Target | None:

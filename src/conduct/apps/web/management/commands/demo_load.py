@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from conduct.apps.access.demo import load_demo_access
+from conduct.apps.products.demo import load_demo_products
 from conduct.apps.accounts import services as accounts
 from conduct.apps.accounts.actors import DEMO
 from conduct.apps.accounts.models import Liaison, OrgUnit, User
@@ -49,6 +50,7 @@ def load_demo(spec: dict[str, Any]) -> int:
     created += load_demo_risks(spec)
     created += load_demo_screening(spec.get("screening"))
     created += load_demo_access(spec.get("access"), spec["password"])
+    created += load_demo_products(spec.get("products"))
     return created
 
 
