@@ -85,8 +85,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request_actor(request)
-    if not user.is_portal and not can(user, "dashboard.view"):  # support engineers work in device access
-        return redirect("access")
+    if not user.is_portal and not can(user, "dashboard.view"):
+        # product-security engineers work in the product register, support engineers in device access
+        return redirect("products" if can(user, "products.view") else "access")
     return redirect("portal" if user.is_portal else "dashboard")
 
 

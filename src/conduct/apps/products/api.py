@@ -88,7 +88,7 @@ class SbomIn(Schema):
     model: str = Field(..., min_length=1, max_length=100)
     version: str = Field(..., min_length=1, max_length=100, description="Created as a draft release if new")
     content: str = Field(
-        ..., min_length=2, max_length=services.MAX_SBOM_BYTES, description="CycloneDX or SPDX JSON"
+        ..., min_length=2, max_length=4_000_000, description="CycloneDX or SPDX JSON (larger files: the CLI)"
     )
     filename: str = Field("", max_length=300)
 
@@ -159,7 +159,7 @@ class VulnQuery(Schema):
 
 class VulnDocumentIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
-    content: str = Field(..., min_length=2, max_length=5_000_000)
+    content: str = Field(..., min_length=2, max_length=4_000_000)
 
 
 class VulnLoadIn(Schema):
