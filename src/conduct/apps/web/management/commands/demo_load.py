@@ -10,12 +10,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from conduct.apps.access.demo import load_demo_access
-from conduct.apps.products.demo import load_demo_products
 from conduct.apps.accounts import services as accounts
 from conduct.apps.accounts.actors import DEMO
 from conduct.apps.accounts.models import Liaison, OrgUnit, User
 from conduct.apps.governance import services as governance
 from conduct.apps.governance.models import Committee, CommitteeMember
+from conduct.apps.products.demo import load_demo_products
 from conduct.apps.reports.demo import load_demo_risks
 from conduct.apps.screening.demo import load_demo_screening
 from conduct.apps.suppliers.demo import load_demo_suppliers
