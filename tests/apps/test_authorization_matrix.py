@@ -1046,8 +1046,8 @@ ACCESS_PAGES: dict[tuple[str, str], Rule] = {
 
 
 # The product register (data/demo/organisation.yaml `products:`): the demo's products belong to bu-video,
-# which staff scoped to hq (or to all units) see; liaison_uk and the analyst are scoped elsewhere (404). Keepers
-# (admin, officers, product security) write; VEX is product security's (and the administrator's).
+# which staff scoped to hq (or to all units) see; liaison_uk and the analyst are scoped elsewhere (404).
+# Keepers (admin, officers, product security) write; VEX is product security's (and the administrator's).
 PRODUCT_READERS = INTERNAL | {"product_security"}
 PRODUCT_KEEPERS = frozenset({"admin", "compliance_officer", "product_security"})
 VEX_RECORDERS = frozenset({"admin", "product_security"})
@@ -1090,7 +1090,8 @@ MATRIX_CVE = {
 
 def _keeper(**extra: Any) -> Rule:
     """A write on a bu-video product or release: keepers succeed; readers who see it but may not write get
-    403; staff scoped elsewhere 404 (the product is out of their sight); portal users and support engineers 403."""
+    403; staff scoped elsewhere 404 (the product is out of their sight); portal users and support engineers
+    403."""
     return Rule(PRODUCT_KEEPERS, denied_as=NOT_SCOPED_TO_BU_VIDEO, **extra)
 
 
