@@ -88,9 +88,7 @@ def _with_register(gate: str, subject: dict[str, Any]) -> dict[str, Any]:
             code="invalid_subject",
         )
     facts = (
-        release_facts(release["model"][:100], release["version"][:100])
-        if release_facts.registered
-        else None
+        release_facts(release["model"][:100], release["version"][:100]) if release_facts.registered else None
     )
     if facts is None:
         raise Invalid(
