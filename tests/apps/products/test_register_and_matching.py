@@ -191,7 +191,10 @@ def test_the_gate_reads_the_register_and_names_each_source(unit: Any) -> None:
     services.sbom_import(actor=CLI, model=product.model, version="3.0", text=cdx(("testglibc", "2.38")))
     services.vulns_load(
         actor=CLI,
-        documents=[cve_record("CVE-2099-4000", "testglibc", "2.39", 7.8), kev(("CVE-2099-4000", "testglibc"))],
+        documents=[
+            cve_record("CVE-2099-4000", "testglibc", "2.39", 7.8),
+            kev(("CVE-2099-4000", "testglibc")),
+        ],
     )
     decision = gate_evaluate(
         gate="product_release", subject={"release": {"model": "T-GATE", "version": "3.0"}}

@@ -128,24 +128,23 @@ class VulnIndex:
     def __len__(self) -> int:
         return len(self.records)
 
-    def candidates(self, component: Component) -> dict[int, list[Target]]:
-        found: dict[int, list[Target]] = {}
+    def candidates(self, component: Component) -> dict[int, set[int]]:
+        """The records filed under any of the component's keys, with the positions of the targets found."""
+        found: dict[int, set[int]] = {}
         for key in component_keys(component):
             for position, t in self._by_key.get(key, ()):
-                targets = found.setdefault(position, [])
-                target = self.records[position].targets[t]
-                if target not in targets:
-                    targets.append(target)
+                found.setdefault(position, set()).add(t)
         return found
 
     def match(self, components: Sequence[Component]) -> MatchResult:
         findings: list[Finding] = []
         unknown: list[Unknown] = []
         for i, component in enumerate(components):
-            for position, targets in sorted(self.candidates(component).items()):
-                # judge in the record's own target order, as the brute force does
-                order = [t for t in self.records[position].targets if t in targets]
-                outcome = _judge(component, i, self.records[position], order)
+            for position, found in sorted(self.candidates(component).items()):
+                record = self.records[position]
+                # judged in the record's own target order, as the brute force does
+                targets = [record.targets[t] for t in sorted(found)]
+                outcome = _judge(component, i, record, targets)
                 if isinstance(outcome, Finding):
                     findings.append(outcome)
                 elif outcome is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._versions import VersionKey, is_version, key_compare, lower_bound_key, version_key
+from ._versions import VersionKey, is_version, lower_bound_key, sort_key
 
 _OPEN_LOWER = {"", "0", "*", "-", "unspecified", "n/a", "na", "all", "0.0", "0.0.0"}
 _VERSION = r"v?\d[\w.\-]*\w|v?\d"
@@ -41,13 +41,14 @@ class Range:
         return ", ".join(parts) or "all versions"
 
     def contains(self, key: VersionKey) -> bool:
+        """Whether the version whose `sort_key` is `key` lies in the range."""
         if self.exact is not None:
-            return key_compare(key, version_key(self.exact)) == 0
-        if self.introduced is not None and key_compare(key, lower_bound_key(self.introduced)) < 0:
+            return key == sort_key(self.exact)
+        if self.introduced is not None and key < lower_bound_key(self.introduced):
             return False
-        if self.fixed is not None and key_compare(key, version_key(self.fixed)) >= 0:
+        if self.fixed is not None and key >= sort_key(self.fixed):
             return False
-        return not (self.last_affected is not None and key_compare(key, version_key(self.last_affected)) > 0)
+        return not (self.last_affected is not None and key > sort_key(self.last_affected))
 
 
 _OPENSSL_SPAN = re.compile(rf"\(affected\s+({_VERSION})\s*-\s*({_VERSION})\)", re.I)
@@ -97,7 +98,7 @@ class RangeSet:
         """("affected", range) / ("unknown", reason) / ("clear", "") for a component version."""
         if not version or not is_version(version):
             return "unknown", f"component version {version!r} cannot be compared"
-        key = version_key(version)
+        key = sort_key(version)
         if any(r.contains(key) for r in self.unaffected):
             return "clear", ""
         for r in self.affected:

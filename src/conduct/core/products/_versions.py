@@ -66,19 +66,26 @@ def compare(left: str, right: str) -> int:
     return (a > b) - (a < b)
 
 
+_WIDTH = 16
+
+
+@lru_cache(maxsize=262_144)
 def sort_key(version: str) -> VersionKey:
-    """A key usable with sorted(): pads to a fixed width so that shorter versions compare correctly."""
-    return _pad(version_key(version), 12)
+    """A key that compares with plain tuple order (padded to a fixed width, so 1.0 == 1.0.0)."""
+    key = version_key(version)
+    return _pad(key, max(_WIDTH, len(key)))
 
 
+@lru_cache(maxsize=262_144)
 def lower_bound_key(version: str) -> VersionKey:
-    """A published lower bound with its wildcards dropped: "V2.X" starts at 2."""
+    """A published lower bound with its wildcards dropped ("V2.X" starts at 2), padded like `sort_key`."""
     key = version_key(version)
     while key and key[-1][0] == _WILD:
         key = key[:-1]
-    return key
+    return _pad(key, max(_WIDTH, len(key)))
 
 
+@lru_cache(maxsize=262_144)
 def is_version(text: str) -> bool:
     """Whether `text` reads as a version: a number, no spaces, and no word of three or more letters beyond
     the few versions use (OpenSSL's letters, "build", pre-release words)."""
