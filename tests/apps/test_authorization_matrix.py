@@ -1268,11 +1268,12 @@ PASSWORD_RESET_PAGES = (
     "password-reset/<uidb64>/<token>/",
     "password-reset/done",
 )
-PUBLIC_PAGES = frozenset({"healthz", "login/", *PASSWORD_RESET_PAGES})
+PUBLIC_PAGES = frozenset({"healthz", "login/", ".well-known/security.txt", *PASSWORD_RESET_PAGES})
 MODULES = ("grievances/",)
 
 PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "healthz"): Rule(EVERYONE),
+    ("GET", ".well-known/security.txt"): Rule(EVERYONE),  # public (RFC 9116); test settings set a contact
     ("GET", "login/"): Rule(EVERYONE, ok=302),  # a logged-in user is sent home
     ("POST", "logout/"): Rule(EVERYONE, ok=302),
     ("GET", ""): Rule(EVERYONE, ok=302),  # home: staff to the dashboard, portal users to the portal

@@ -298,6 +298,10 @@ ACCESS_REQUEST_EXPIRY_HOURS = envint("ACCESS_REQUEST_EXPIRY_HOURS", 12, minimum=
 # The published vulnerability disclosure policy (ETSI EN 303 645 5.2-1, UK PSTI): the product_release gate
 # reads "disclosure policy in force" from it being set.
 VULNERABILITY_DISCLOSURE_POLICY_URL = envstr("VULNERABILITY_DISCLOSURE_POLICY_URL", "")
+# /.well-known/security.txt (RFC 9116): served only when a contact is set (mailto:, https: or tel: URIs).
+SECURITY_TXT_CONTACTS = envlist("SECURITY_TXT_CONTACTS", [])
+SECURITY_TXT_EXPIRES_DAYS = envint("SECURITY_TXT_EXPIRES_DAYS", 180, minimum=1, maximum=365)
+SECURITY_TXT_LANGUAGES = envstr("SECURITY_TXT_LANGUAGES", "en")
 
 CONDUCT = {
     "API_PAGE_MAX": 500,

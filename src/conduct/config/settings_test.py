@@ -18,3 +18,6 @@ WHITENOISE_USE_FINDERS = True
 # signed with the shared key (the ledger's tests turn them on where they test them).
 LEDGER_CHECKPOINT_EVERY = 0
 LEDGER_CHECKPOINT_HOURS = 0
+# /.well-known/security.txt is served (tests/apps/products checks its fields).
+SECURITY_TXT_CONTACTS = ["mailto:security@example.invalid"]
+VULNERABILITY_DISCLOSURE_POLICY_URL = "https://example.invalid/security/policy"

@@ -9,6 +9,7 @@ from conduct.apps.accounts import password
 from conduct.apps.accounts import views as accounts
 from conduct.apps.audit import views as audit
 from conduct.apps.gates import views as gates
+from conduct.apps.products import views as products
 from conduct.apps.web import views as web
 from conduct.config.api import api
 
@@ -26,6 +27,7 @@ def _module(name: str) -> object:
 
 urlpatterns = [
     path("healthz", web.healthz, name="healthz"),
+    path(".well-known/security.txt", products.security_txt_view, name="security-txt"),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("login/", accounts.login_view, name="login"),

@@ -236,3 +236,15 @@ def test_the_gate_refuses_a_release_the_register_does_not_have() -> None:
     with pytest.raises(Invalid) as refused:
         gate_evaluate(gate="product_release", subject={"release": {"model": "NOPE", "version": "1"}})
     assert "release" in refused.value.fields
+
+
+def test_security_txt_follows_rfc_9116_from_settings(client: Any, settings: Any) -> None:
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert fields["Contact"] == "mailto:security@example.invalid"
+    assert fields["Policy"] == "https://example.invalid/security/policy"
+    assert fields["Canonical"].endswith("/.well-known/security.txt") and fields["Preferred-Languages"] == "en"
+    assert fields["Expires"].endswith("Z")
+    settings.SECURITY_TXT_CONTACTS = []
+    assert client.get("/.well-known/security.txt").status_code == 404

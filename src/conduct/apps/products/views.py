@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.scoping import can
@@ -203,3 +205,23 @@ def vulnerabilities_load_view(request: HttpRequest) -> HttpResponse:
     except Invalid as exc:
         messages.error(request, _problem(exc))
     return redirect("vulnerabilities")
+
+
+@require_GET
+def security_txt_view(request: HttpRequest) -> HttpResponse:
+    """/.well-known/security.txt (RFC 9116) from settings: Contact, Expires, Policy, Preferred-Languages and
+    Canonical. No login; 404 until a contact is configured (RFC 9116 requires Contact and Expires)."""
+    contacts = [c for c in settings.SECURITY_TXT_CONTACTS if c.startswith(("mailto:", "https:", "tel:"))]
+    if not contacts:
+        raise Http404("security.txt is not configured")
+    expires = timezone.now().replace(microsecond=0) + timezone.timedelta(
+        days=settings.SECURITY_TXT_EXPIRES_DAYS
+    )
+    lines = [f"Contact: {c}" for c in contacts]
+    lines.append(f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}")
+    if settings.VULNERABILITY_DISCLOSURE_POLICY_URL:
+        lines.append(f"Policy: {settings.VULNERABILITY_DISCLOSURE_POLICY_URL}")
+    if settings.SECURITY_TXT_LANGUAGES:
+        lines.append(f"Preferred-Languages: {settings.SECURITY_TXT_LANGUAGES}")
+    lines.append(f"Canonical: {settings.SITE_URL}/.well-known/security.txt")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
