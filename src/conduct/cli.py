@@ -35,6 +35,10 @@ _GROUPS = frozenset(
         "org",
         "workforce",
         "training",
+        "products",
+        "sbom",
+        "vulns",
+        "vex",
     }
 )
 
@@ -84,6 +88,8 @@ def main(argv: list[str] | None = None) -> None:
             "  frameworks load|list|show|export   report build --year YYYY --out DIR   report verify DIR\n"
             "  devices import FILE.csv   devices token SERIAL\n"
             "  grievances rotate-key      grievances escalate   (docs/grievances.md)\n"
+            "  products import FILE.csv   products list [--json]   sbom import MODEL VERSION FILE\n"
+            "  vulns load PATH   vulns match MODEL VERSION [--json]   vex record MODEL VERSION CVE STATE\n"
             "  access request --device S --scope S --hours N --reason T --as USER\n"
             "  access approve|deny ID --as USER [--hours N] [--comment T]\n"
             "  access revoke GRANT_ID --as USER   access events import FILE.jsonl [--json]   access expire\n"

@@ -429,6 +429,66 @@ BASELINES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/training/completions/import"): {
         "content": "course,username,completed_on\nhr-due-diligence,liaison_ae,2026-01-05\n"
     },
+    # the product register (the demo's NV-NVR-32 and its release 3.9.0)
+    ("POST", "/api/v1/products"): {
+        "model": "ERR-CAM-1",
+        "name": "Err",
+        "type": "ip_camera",
+        "business_unit": "bu-video",
+        "capabilities": ["motion_detection"],
+    },
+    ("POST", "/api/v1/products/import"): {
+        "content": "model,name,type,business_unit,capabilities\nERR-CAM-2,Err,nvr,bu-video,motion_detection\n"
+    },
+    ("POST", "/api/v1/products/{product_id}/releases"): {
+        "version": "9.9.9",
+        "status": "draft",
+        "released_on": None,
+        "support_end": None,
+    },
+    ("PUT", "/api/v1/releases/{release_id}"): {
+        "status": "released",
+        "released_on": None,
+        "support_end": None,
+    },
+    ("POST", "/api/v1/releases/{release_id}/vex"): {
+        "cve": "CVE-2023-4911",
+        "state": "not_affected",
+        "justification": "code_not_reachable",
+        "detail": "",
+    },
+    ("POST", "/api/v1/sboms"): {
+        "model": "NV-NVR-32",
+        "version": "9.9.8",
+        "content": json.dumps(
+            {
+                "bomFormat": "CycloneDX",
+                "specVersion": "1.6",
+                "components": [{"type": "library", "name": "zlib", "version": "1.3.1"}],
+            }
+        ),
+        "filename": "",
+    },
+    ("POST", "/api/v1/vulnerabilities/load"): {
+        "documents": [
+            {
+                "name": "kev.json",
+                "content": json.dumps(
+                    {
+                        "catalogVersion": "err",
+                        "vulnerabilities": [
+                            {
+                                "cveID": "CVE-2099-0002",
+                                "vendorProject": "Err",
+                                "product": "Err",
+                                "dateAdded": "",
+                            }
+                        ],
+                    }
+                ),
+            }
+        ]
+    },
 }
 
 
@@ -1065,6 +1125,8 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
         "campaign_id": lambda: _demo_campaign(),
         "grievance_id": lambda: _demo_grievance(),
         "attachment_id": lambda: _demo_attachment(),
+        "product_id": lambda: _demo_product("NV-NVR-32"),
+        "release_id": lambda: _demo_release("NV-NVR-32", "3.9.0"),
     }
     if name in known:
         return known[name]()
@@ -1114,6 +1176,18 @@ def _demo_attachment() -> int:
             content_enc=crypto.seal_bytes(b"err\n", context="grievance.attachment").encode("ascii"),
         ).pk
     )
+
+
+def _demo_product(model: str) -> int:
+    from conduct.apps.products.models import Product
+
+    return Product.objects.get(model=model).pk
+
+
+def _demo_release(model: str, version: str) -> int:
+    from conduct.apps.products.models import Release
+
+    return Release.objects.get(product__model=model, version=version).pk
 
 
 def _demo_device(serial: str) -> int:

@@ -34,13 +34,14 @@ ROLE_CAST = {
     "support_engineer": "support_eng",
     "customer_approver": "approver_metro",
     "grievance_officer": "grievance_officer",
+    "product_security": "prodsec",
 }
 ROLES = tuple(ROLE_CAST)
 PORTAL = frozenset({"supplier", "customer", "customer_approver"})
 EVERYONE = frozenset(ROLES)
-# The compliance staff: support engineers are company users who work only in device access, grievance officers
-# only in grievances.
-INTERNAL = EVERYONE - PORTAL - {"support_engineer", "grievance_officer"}
+# The compliance staff: support engineers are company users who work only in device access, grievance
+# officers only in grievances, product-security engineers only in the product register.
+INTERNAL = EVERYONE - PORTAL - {"support_engineer", "grievance_officer", "product_security"}
 ORG_CHANGE = frozenset({"admin", "compliance_officer"})
 LEDGER_READ = frozenset({"admin", "compliance_officer", "auditor"})
 USERS_READ = LEDGER_READ
@@ -137,9 +138,13 @@ def _on_acme(allowed: frozenset[str], ok: int = 200, **kw: Any) -> Rule:
 
 
 def _read_acme(allowed: frozenset[str] = SEES_ACME) -> Rule:
-    refused = {"customer", "customer_approver", "support_engineer", "grievance_officer"} | (
-        {"supplier"} - allowed
-    )
+    refused = {
+        "customer",
+        "customer_approver",
+        "support_engineer",
+        "grievance_officer",
+        "product_security",
+    } | ({"supplier"} - allowed)
     return Rule(allowed, denied=404, denied_as=tuple((r, 403) for r in sorted(refused)))
 
 
@@ -386,12 +391,14 @@ SUPPLIER_PAGES: dict[tuple[str, str], Rule] = {
 PROGRAMME = ORG_CHANGE
 ASSESS = frozenset({"admin", "compliance_officer", "liaison"})
 RISK_LINK = frozenset({"admin", "compliance_officer", "liaison", "analyst"})
+# Roles refused by their role before any object is looked up: portal users and the single-module staff.
 PORTAL_403 = (
     ("supplier", 403),
     ("customer", 403),
     ("customer_approver", 403),
     ("support_engineer", 403),
     ("grievance_officer", 403),
+    ("product_security", 403),
 )
 
 
@@ -1251,6 +1258,130 @@ def _workforce_param(name: str) -> int | str | None:
     return None
 
 
+# The product register (data/demo/organisation.yaml `products:`): the demo's products belong to bu-video,
+# which staff scoped to hq (or to all units) see; liaison_uk and the analyst are scoped elsewhere (404).
+# Keepers (admin, officers, product security) write; VEX is product security's (and the administrator's).
+PRODUCT_READERS = INTERNAL | {"product_security"}
+PRODUCT_KEEPERS = frozenset({"admin", "compliance_officer", "product_security"})
+VEX_RECORDERS = frozenset({"admin", "product_security"})
+SEES_BU_VIDEO = frozenset({"admin", "compliance_officer", "committee_member", "auditor", "product_security"})
+NOT_SCOPED_TO_BU_VIDEO = (("liaison", 404), ("analyst", 404))
+PRODUCT_CSV = (
+    "model,name,type,business_unit,capabilities\nMX-CAM-1,Matrix camera,ip_camera,bu-video,motion_detection\n"
+)
+MATRIX_SBOM = json.dumps(
+    {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "components": [{"type": "library", "name": "zlib", "version": "1.3.1"}],
+    }
+)
+MATRIX_CVE = {
+    "name": "cve.json",
+    "content": json.dumps(
+        {
+            "dataType": "CVE_RECORD",
+            "dataVersion": "5.1",
+            "cveMetadata": {"cveId": "CVE-2099-0001", "state": "PUBLISHED"},
+            "containers": {
+                "cna": {
+                    "descriptions": [{"lang": "en", "value": "zlib before 1.0.1 matrix"}],
+                    "affected": [
+                        {
+                            "vendor": "zlib",
+                            "product": "zlib",
+                            "versions": [{"version": "0", "lessThan": "1.0.1", "status": "affected"}],
+                        }
+                    ],
+                }
+            },
+        }
+    ),
+}
+
+
+def _keeper(**extra: Any) -> Rule:
+    """A write on a bu-video product or release: keepers succeed; readers who see it but may not write get
+    403; staff scoped elsewhere 404 (the product is out of their sight); portal users and support engineers
+    403."""
+    return Rule(PRODUCT_KEEPERS, denied_as=NOT_SCOPED_TO_BU_VIDEO, **extra)
+
+
+PRODUCTS_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/products"): Rule(PRODUCT_READERS),
+    ("POST", "/api/v1/products"): Rule(
+        PRODUCT_KEEPERS,
+        ok=201,
+        body=lambda actor: {"model": "MX-CAM-2", "name": "M", "type": "nvr", "business_unit": "bu-video"},
+    ),
+    ("POST", "/api/v1/products/import"): Rule(PRODUCT_KEEPERS, body=lambda actor: {"content": PRODUCT_CSV}),
+    ("GET", "/api/v1/products/{product_id}"): Rule(SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO),
+    ("GET", "/api/v1/products/{product_id}/releases"): Rule(SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO),
+    ("POST", "/api/v1/products/{product_id}/releases"): _keeper(
+        ok=201, body=lambda actor: {"version": "9.0.0"}
+    ),
+    ("GET", "/api/v1/releases/{release_id}"): Rule(SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO),
+    ("PUT", "/api/v1/releases/{release_id}"): _keeper(body=lambda actor: {"status": "released"}),
+    ("GET", "/api/v1/releases/{release_id}/findings"): Rule(SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO),
+    ("GET", "/api/v1/releases/{release_id}/vex"): Rule(SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO),
+    ("POST", "/api/v1/releases/{release_id}/vex"): Rule(
+        VEX_RECORDERS,
+        denied_as=NOT_SCOPED_TO_BU_VIDEO,
+        body=lambda actor: {"cve": "CVE-2023-4911", "state": "under_investigation"},
+    ),
+    ("POST", "/api/v1/sboms"): Rule(
+        PRODUCT_KEEPERS,
+        ok=201,
+        body=lambda actor: {"model": "NV-DOME-4K", "version": "9.0.1", "content": MATRIX_SBOM},
+    ),
+    ("GET", "/api/v1/vulnerabilities"): Rule(PRODUCT_READERS),
+    ("POST", "/api/v1/vulnerabilities/load"): Rule(
+        PRODUCT_KEEPERS, body=lambda actor: {"documents": [MATRIX_CVE]}
+    ),
+}
+
+PRODUCTS_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "products/"): Rule(PRODUCT_READERS),
+    ("POST", "products/import"): Rule(
+        PRODUCT_KEEPERS, ok=302, body=lambda actor: {"file": _upload("p.csv", PRODUCT_CSV.encode())}
+    ),
+    ("GET", "products/<int:product_id>/"): Rule(SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO),
+    ("POST", "products/<int:product_id>/sbom"): _keeper(
+        ok=302, body=lambda actor: {"version": "9.0.2", "file": _upload("s.json", MATRIX_SBOM.encode())}
+    ),
+    ("GET", "products/releases/<int:release_id>/"): Rule(SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO),
+    ("POST", "products/releases/<int:release_id>/status"): _keeper(
+        ok=302, body=lambda actor: {"status": "released"}
+    ),
+    ("POST", "products/releases/<int:release_id>/vex"): Rule(
+        VEX_RECORDERS,
+        ok=302,
+        denied_as=NOT_SCOPED_TO_BU_VIDEO,
+        body=lambda actor: {"cve": "CVE-2023-4911", "state": "under_investigation"},
+    ),
+    ("GET", "products/releases/<int:release_id>/vex.json"): Rule(
+        SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO
+    ),
+    ("GET", "products/vulnerabilities/"): Rule(PRODUCT_READERS),
+    ("POST", "products/vulnerabilities/load"): Rule(
+        PRODUCT_KEEPERS,
+        ok=302,
+        body=lambda actor: {"files": _upload("cve.json", MATRIX_CVE["content"].encode())},
+    ),
+}
+
+
+def _products_param(name: str) -> int | None:
+    from conduct.apps.products.models import Product, Release
+
+    if name == "product_id":
+        return Product.objects.get(model="NV-NVR-32").pk
+    if name == "release_id":
+        return Release.objects.get(product__model="NV-NVR-32", version="3.9.0").pk
+    return None
+
+
 def _access_param(name: str) -> int | str | None:
     from datetime import timedelta
 
@@ -1481,6 +1612,7 @@ API: dict[tuple[str, str], Rule] = {
     **WORKFORCE_API,
     **POLICY_API,
     **GRIEVANCE_API,
+    **PRODUCTS_API,
 }
 
 # --- the contract: pages (Django routes as the resolver spells them) -----------------------------
@@ -1491,8 +1623,6 @@ PASSWORD_RESET_PAGES = (
     "password-reset/<uidb64>/<token>/",
     "password-reset/done",
 )
-PUBLIC_PAGES = frozenset({"healthz", "favicon.ico", "login/", *PASSWORD_RESET_PAGES})
-MODULES = ("products/", "grievances/")
 REPORT_PAGES = (
     "report/",
     "report/follow-up",
@@ -1500,12 +1630,14 @@ REPORT_PAGES = (
     "report/follow-up/retaliation",
     "report/follow-up/satisfaction",
 )
-PUBLIC_PAGES = frozenset({"healthz", "login/", *PASSWORD_RESET_PAGES, *REPORT_PAGES})
-MODULES = ("products/",)
+PUBLIC_PAGES = frozenset(
+    {"healthz", "favicon.ico", "login/", ".well-known/security.txt", *PASSWORD_RESET_PAGES, *REPORT_PAGES}
+)
 
 PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "healthz"): Rule(EVERYONE),
     ("GET", "favicon.ico"): Rule(EVERYONE),
+    ("GET", ".well-known/security.txt"): Rule(EVERYONE),  # public (RFC 9116); test settings set a contact
     ("GET", "login/"): Rule(EVERYONE, ok=302),  # a logged-in user is sent home
     ("POST", "logout/"): Rule(EVERYONE, ok=302),
     ("GET", ""): Rule(EVERYONE, ok=302),  # home: staff to the dashboard, portal users to the portal
@@ -1552,7 +1684,6 @@ PAGES: dict[tuple[str, str], Rule] = {
     ("POST", "gates/try/"): Rule(  # a dry run; "record" is not pressed
         GATE_DECIDE, body=lambda actor: {"gate": "sales_deal", "subject": json.dumps(_subject())}
     ),
-    **{("GET", module): Rule(INTERNAL) for module in MODULES},
     **SUPPLIER_PAGES,
     **CATALOG_PAGES,
     **SCREENING_PAGES,
@@ -1561,6 +1692,7 @@ PAGES: dict[tuple[str, str], Rule] = {
     **WORKFORCE_PAGES,
     **POLICY_PAGES,
     **GRIEVANCE_PAGES,
+    **PRODUCTS_PAGES,
 }
 
 # Non-operation URLs inside the ninja include: the schema and its docs page, public on purpose.
@@ -1658,6 +1790,9 @@ def _param(name: str, actor: Any) -> int | str:
     grievance_value = _grievance_param(name)
     if grievance_value is not None:
         return grievance_value
+    products_value = _products_param(name)
+    if products_value is not None:
+        return products_value
     raise AssertionError(f"add a demo value for path parameter {name!r} to _param()")
 
 
@@ -1932,6 +2067,7 @@ def test_pages_that_only_change_things_refuse_get(route, admin):
         ("customer_approver", "/portal/"),
         ("support_engineer", "/access/"),
         ("grievance_officer", "/grievances/"),
+        ("product_security", "/products/"),
     ],
 )
 def test_home_sends_staff_to_the_dashboard_and_portal_users_to_the_portal(role, target):

@@ -35,6 +35,7 @@ def _mount() -> None:
     from conduct.apps.governance.api import router as governance
     from conduct.apps.grievances.api import router as grievances
     from conduct.apps.notifications.api import router as notifications
+    from conduct.apps.products.api import router as products
     from conduct.apps.reports.api import router as reports
     from conduct.apps.screening.api import router as screening
     from conduct.apps.suppliers.api import router as suppliers
@@ -54,6 +55,7 @@ def _mount() -> None:
     api.add_router("/v1/", workforce)
     api.add_router("/v1/", policies)
     api.add_router("/v1/", grievances)
+    api.add_router("/v1/", products)
 
 
 _mount()

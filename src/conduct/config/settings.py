@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "conduct.apps.access",
     "conduct.apps.workforce",
     "conduct.apps.grievances",
+    "conduct.apps.products",
     "conduct.apps.web",
 ]
 
@@ -315,6 +316,13 @@ WORKFORCE = {
     "FINDING_PERCENT": envint("WORKTIME_FINDING_PERCENT", 10, minimum=0, maximum=100),
     "WORKER_KEY_PATH": CONDUCT_HOME / "keys" / "workforce_worker_hmac.key",
 }
+# The published vulnerability disclosure policy (ETSI EN 303 645 5.2-1, UK PSTI): the product_release gate
+# reads "disclosure policy in force" from it being set.
+VULNERABILITY_DISCLOSURE_POLICY_URL = envstr("VULNERABILITY_DISCLOSURE_POLICY_URL", "")
+# /.well-known/security.txt (RFC 9116): served only when a contact is set (mailto:, https: or tel: URIs).
+SECURITY_TXT_CONTACTS = envlist("SECURITY_TXT_CONTACTS", [])
+SECURITY_TXT_EXPIRES_DAYS = envint("SECURITY_TXT_EXPIRES_DAYS", 180, minimum=1, maximum=365)
+SECURITY_TXT_LANGUAGES = envstr("SECURITY_TXT_LANGUAGES", "en")
 
 CONDUCT = {
     "API_PAGE_MAX": 500,

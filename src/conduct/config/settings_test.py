@@ -20,3 +20,6 @@ LEDGER_CHECKPOINT_EVERY = 0
 LEDGER_CHECKPOINT_HOURS = 0
 # The intake's proof of work is off for tests (the grievance tests turn it on where they test it).
 GRIEVANCE_CHALLENGE = 0
+# /.well-known/security.txt is served (tests/apps/products checks its fields).
+SECURITY_TXT_CONTACTS = ["mailto:security@example.invalid"]
+VULNERABILITY_DISCLOSURE_POLICY_URL = "https://example.invalid/security/policy"

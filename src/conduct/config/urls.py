@@ -10,6 +10,7 @@ from conduct.apps.accounts import views as accounts
 from conduct.apps.audit import views as audit
 from conduct.apps.gates import views as gates
 from conduct.apps.grievances.urls import public_urlpatterns as report_pages
+from conduct.apps.products import views as products
 from conduct.apps.web import views as web
 from conduct.config.api import api
 
@@ -21,13 +22,10 @@ def api_not_found(request: HttpRequest, rest: str) -> JsonResponse:
     )
 
 
-def _module(name: str) -> object:
-    return path(f"{name}/", web.module_page, {"module": name}, name=f"module-{name}")
-
-
 urlpatterns = [
     path("healthz", web.healthz, name="healthz"),
     path("favicon.ico", web.favicon, name="favicon"),
+    path(".well-known/security.txt", products.security_txt_view, name="security-txt"),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("login/", accounts.login_view, name="login"),
@@ -71,5 +69,5 @@ urlpatterns = [
     path("workforce/", include("conduct.apps.workforce.urls")),
     path("grievances/", include("conduct.apps.grievances.urls")),
     path("report/", include(report_pages)),
-    *[_module(m) for m in web.MODULE_PAGES],
+    path("products/", include("conduct.apps.products.urls")),
 ]

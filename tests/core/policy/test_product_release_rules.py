@@ -59,7 +59,9 @@ def test_each_vulnerability_is_reported(pack: PolicyPack) -> None:
         ("release.critical_vulnerability", "security.open_vulnerabilities[0]"),
         ("release.high_vulnerability", "security.open_vulnerabilities[2]"),
     ]
-    assert decision.reasons[0].message == "Open vulnerability CVE-1 has CVSS 9.8"
+    assert decision.reasons[0].message == (
+        "Open vulnerability CVE-1 has CVSS 9.8 (self-declared: security.open_vulnerabilities[0])"
+    )
     assert decision.conditions == ("Fix or mitigate CVE-3 before release, or record an accepted risk",)
 
 

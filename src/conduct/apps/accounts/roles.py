@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     CUSTOMER_APPROVER = "customer_approver", gettext_lazy("Customer approver (portal)")
     # Grievances (issue 17): the only role that reads reports; it works in the grievances module alone.
     GRIEVANCE_OFFICER = "grievance_officer", gettext_lazy("Grievance officer")
+    # Product register (issue 15): SBOMs, vulnerability data and VEX analyses.
+    PRODUCT_SECURITY = "product_security", gettext_lazy("Product security engineer")
 
 
 def roles(*members: object) -> frozenset[str]:

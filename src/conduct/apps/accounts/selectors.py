@@ -160,10 +160,15 @@ def coverage(*, actor: User) -> dict[str, int]:
 
 def home_page(*, actor: User) -> str:
     """Where `/` sends the actor: portal users to the portal, staff to the dashboard, and roles that work in
-    one module only to it (grievance officers: grievances; support engineers: device access)."""
+    one module only to it (grievance officers: grievances; product security: the product register; support
+    engineers: device access)."""
     if actor.is_portal:
         return "portal"
-    for permission, page in (("dashboard.view", "dashboard"), ("grievances.view", "grievances")):
+    for permission, page in (
+        ("dashboard.view", "dashboard"),
+        ("grievances.view", "grievances"),
+        ("products.view", "products"),
+    ):
         if can(actor, permission):
             return page
     return "access"

@@ -18,7 +18,7 @@ MODULES: list[tuple[str, str, str]] = [
     ("Recommendations", "recommendations", "recommendations.view"),
     ("Screening", "screening", "screening.view"),
     ("Suppliers", "suppliers", "suppliers.view"),
-    ("Products", "module-products", "dashboard.view"),
+    ("Products", "products", "products.view"),
     ("Device access", "access", "access.view"),
     ("Own operations", "workforce", "workforce.view"),
     ("Policies", "workforce-policies", "policies.view"),

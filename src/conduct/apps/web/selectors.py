@@ -23,11 +23,6 @@ def dashboard(*, actor: User) -> dict[str, Any]:
     }
 
 
-def module_pages(*, actor: User) -> None:
-    """The landing pages of modules still being built: staff who may see the dashboard."""
-    require(actor, "dashboard.view")
-
-
 def portal(*, actor: User) -> dict[str, Any]:
     require(actor, "portal.view")
     return {"org": actor.portal_org, "supplier_portal": suppliers.portal_summary(actor=actor)}

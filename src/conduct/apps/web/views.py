@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -14,23 +14,10 @@ from conduct import __version__
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.web import selectors
 
-MODULE_PAGES: dict[str, tuple[str, str]] = {
-    "products": ("Products", "Products and firmware releases held to Secure by Default."),
-}
-
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dashboard.html", selectors.dashboard(actor=request_actor(request)))
-
-
-@login_required
-def module_page(request: HttpRequest, module: str) -> HttpResponse:
-    selectors.module_pages(actor=request_actor(request))
-    if module not in MODULE_PAGES:
-        raise Http404
-    title, purpose = MODULE_PAGES[module]
-    return render(request, "web/module.html", {"title": title, "purpose": purpose})
 
 
 @login_required

@@ -45,7 +45,20 @@ FACT_NAMES: Mapping[str, frozenset[str]] = {
     "supplier_onboarding": frozenset(
         {*_COMMON, "supplier", "sites", "categories", "certificates", "valid_standards"}
     ),
-    "product_release": frozenset({*_COMMON, "vulnerabilities", "max_cvss", "support", "insecure_services"}),
+    "product_release": frozenset(
+        {
+            *_COMMON,
+            "vulnerabilities",
+            "unknown_ranges",
+            "max_cvss",
+            "support",
+            "insecure_services",
+            "passwords",
+            "signed_firmware",
+            "disclosure",
+            "register",
+        }
+    ),
 }
 
 _STANDARDS = (
@@ -363,25 +376,108 @@ def _supplier_onboarding(d: _Deriver, subject: Mapping[str, Any]) -> dict[str, A
     }
 
 
-def _product_release(d: _Deriver, subject: Mapping[str, Any]) -> dict[str, Any]:
-    security = subject["security"]
-    vulnerabilities = [
-        {"path": f"security.open_vulnerabilities[{i}]", "index": i, "id": v["id"], "cvss": v["cvss"]}
+_CLOSED_VEX = ("not_affected", "fixed")
+
+
+def _self_declared_vulnerabilities(security: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    if not security:
+        return []
+    return [
+        {
+            "path": f"security.open_vulnerabilities[{i}]",
+            "index": i,
+            "id": v["id"],
+            "cvss": v["cvss"],
+            "scored": True,
+            "kev": False,
+            "open": True,
+            "vex": "",
+            "component": "",
+            "source": f"self-declared: security.open_vulnerabilities[{i}]",
+        }
         for i, v in enumerate(security["open_vulnerabilities"])
     ]
-    end = security["support_period_end"]
+
+
+def _register_vulnerabilities(register: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "path": f"register.{key}[{i}]",
+            "index": i,
+            "id": v["id"],
+            "cvss": float(v["cvss"]) if v.get("cvss") is not None else 0.0,
+            "scored": v.get("cvss") is not None,
+            "kev": bool(v.get("kev")),
+            "open": v.get("vex") not in _CLOSED_VEX,
+            "vex": v.get("vex") or "",
+            "component": f"{v.get('component', '')} {v.get('version', '')}".strip(),
+            "source": v.get("source") or "product register",
+        }
+        for i, v in enumerate(register.get(key) or [])
+    ]
+
+
+def _evidence(
+    register: Mapping[str, Any] | None, security: Mapping[str, Any] | None, name: str
+) -> dict[str, str]:
+    """A yes/no fact from the release's assessment evidence in the register, else the caller's self-declared
+    `security` block, else unknown: {"state": "yes" | "no" | "unknown", "source": ...}."""
+    item = ((register or {}).get("evidence") or {}).get(name)
+    if isinstance(item, Mapping) and isinstance(item.get("met"), bool):
+        return {"state": "yes" if item["met"] else "no", "source": str(item.get("source", "assessment"))}
+    if security and isinstance(security.get(name), bool):
+        return {"state": "yes" if security[name] else "no", "source": f"self-declared: security.{name}"}
+    return {"state": "unknown", "source": "no assessment evidence and no self-declaration"}
+
+
+def _product_release(d: _Deriver, subject: Mapping[str, Any]) -> dict[str, Any]:
+    """Facts from the product register (subject.register, filled by the gate service from the release named in
+    subject.release) and from the caller's self-declared `security` block, each naming its source."""
+    security = subject.get("security")
+    register = subject.get("register") if isinstance(subject.get("register"), Mapping) else None
+    vulnerabilities = _self_declared_vulnerabilities(security)
+    unknown: list[dict[str, Any]] = []
+    if register is not None:
+        vulnerabilities = _register_vulnerabilities(register, "findings") + vulnerabilities
+        unknown = _register_vulnerabilities(register, "unknown")
+        end = register.get("support_end")
+        support_source = "product register: the release's support period"
+    else:
+        end = security["support_period_end"] if security else None
+        support_source = "self-declared: security.support_period_end"
     days_left = (date.fromisoformat(end) - d.as_of).days if end else None
+    disclosure = _evidence(None, security, "vulnerability_disclosure_policy")
+    if register is not None and isinstance(register.get("disclosure_policy"), Mapping):
+        policy = register["disclosure_policy"]
+        disclosure = {
+            "state": "yes" if policy.get("in_force") else "no",
+            "source": str(policy.get("source", "")),
+        }
+    sbom = (register or {}).get("sbom") or {}
     return {
         "capabilities": d.capabilities(subject["capabilities"]),
         "vulnerabilities": vulnerabilities,
-        "max_cvss": max((v["cvss"] for v in vulnerabilities), default=0.0),
+        "unknown_ranges": unknown,
+        "max_cvss": max((v["cvss"] for v in vulnerabilities if v["open"]), default=0.0),
         "support": {
             "end": end,
             "missing": end is None,
             "ended": days_left is not None and days_left < 0,
             "days_left": days_left,
+            "source": support_source,
         },
-        "insecure_services": list(dict.fromkeys(s.lower() for s in security["insecure_services_enabled"])),
+        "insecure_services": list(
+            dict.fromkeys(s.lower() for s in (security or {}).get("insecure_services_enabled", []))
+        ),
+        "passwords": _evidence(register, security, "unique_default_passwords"),
+        "signed_firmware": _evidence(register, security, "signed_firmware"),
+        "disclosure": disclosure,
+        "register": {
+            "used": register is not None,
+            "sbom": bool(sbom.get("present")),
+            "components": int(sbom.get("components") or 0),
+            "status": str((register or {}).get("status") or ""),
+        },
         "screening": d.screen([]),
     }
 

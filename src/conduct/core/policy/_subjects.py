@@ -389,20 +389,27 @@ SCHEMAS: Mapping[str, _Obj] = {
             "product": _obj({"name": _STR, "model": _STR, "type": _STR}),
             "firmware": _obj({"version": _STR}),
             "capabilities": _CAPABILITIES,
-            "security": _obj(
-                {
-                    "unique_default_passwords": _BOOL,
-                    "vulnerability_disclosure_policy": _BOOL,
-                    "insecure_services_enabled": _List(_Name("service")),
-                    "open_vulnerabilities": _List(
-                        _obj({"id": _STR, "cvss": _Num(minimum=0.0, maximum=10.0)})
-                    ),
-                    "signed_firmware": _BOOL,
-                },
-                {"support_period_end": _Nullable(_DATE_SPEC)},
-            ),
         },
-        _AS_OF,
+        {
+            # {"model", "version"}: the gate service reads the release's facts from the product register
+            # into `register` (and fills product, firmware, capabilities); `security` is then self-declared
+            "release": _Nullable(_obj({"model": _STR, "version": _STR})),
+            "security": _Nullable(
+                _obj(
+                    {
+                        "unique_default_passwords": _BOOL,
+                        "vulnerability_disclosure_policy": _BOOL,
+                        "insecure_services_enabled": _List(_Name("service")),
+                        "open_vulnerabilities": _List(
+                            _obj({"id": _STR, "cvss": _Num(minimum=0.0, maximum=10.0)})
+                        ),
+                        "signed_firmware": _BOOL,
+                    },
+                    {"support_period_end": _Nullable(_DATE_SPEC)},
+                )
+            ),
+            **_AS_OF,
+        },
     ),
 }
 
@@ -422,6 +429,13 @@ def normalize_subject(
     if not isinstance(subject, Mapping):
         return {}, [FieldError("", f"the subject must be an object, got {_kind(subject)}")]
     normalized = SCHEMAS[gate].check(subject, "", errors, reference.countries)
+    if (  # `security` is required unless the subject names a register release
+        gate == "product_release"
+        and isinstance(normalized, dict)
+        and normalized.get("security") is None
+        and not isinstance(normalized.get("register"), Mapping)
+    ):
+        errors.append(FieldError("security", "is required"))
     return (normalized if isinstance(normalized, dict) else {}), errors
 
 

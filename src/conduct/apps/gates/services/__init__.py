@@ -27,6 +27,7 @@ from conduct.core.policy import GATES, Decision, PolicyError, SubjectError
 from conduct.events import emit
 from conduct.events.gates import GateReviewRequested
 from conduct.events.governance import review_audience
+from conduct.events.products import release_facts
 
 # Which programme dimension a gate's cases belong to.
 GATE_DIMENSION = {
@@ -69,6 +70,7 @@ def gate_evaluate(
         raise PolicyUnavailable(
             f"The policy pack does not load; no gate can decide until it is fixed. {exc}"
         ) from None
+    subject = _with_register(gate, subject)
     try:
         return pack.evaluate(
             gate, subject, screener=gate_screener(), today=today, unit_country=unit.country if unit else None
@@ -76,6 +78,47 @@ def gate_evaluate(
     except SubjectError as exc:
         fields = {err.path or "subject": err.message for err in exc.errors}
         raise Invalid(f"The {gate} subject is not valid.", fields=fields, code="invalid_subject") from None
+
+
+def _with_register(gate: str, subject: dict[str, Any]) -> dict[str, Any]:
+    """A product_release subject that names a release ({"release": {"model", "version"}}) gets the release's
+    facts from the product register (the products.release_facts provider) as `register`, and its product,
+    firmware and capabilities from there; a `register` block the caller sends is never believed."""
+    if gate != "product_release":
+        return subject
+    subject = {k: v for k, v in subject.items() if k != "register"}
+    release = subject.get("release")
+    if release is None:
+        return subject
+    if not (
+        isinstance(release, dict)
+        and isinstance(release.get("model"), str)
+        and isinstance(release.get("version"), str)
+    ):
+        raise Invalid(
+            "The product_release subject is not valid.",
+            fields={"release": "An object with the model and version of a release in the product register."},
+            code="invalid_subject",
+        )
+    facts = (
+        release_facts(release["model"][:100], release["version"][:100]) if release_facts.registered else None
+    )
+    if facts is None:
+        raise Invalid(
+            "The product_release subject is not valid.",
+            fields={
+                "release": f"No release {release['model'][:100]} {release['version'][:100]}"
+                " in the product register."
+            },
+            code="invalid_subject",
+        )
+    return {
+        **subject,
+        "product": {"name": facts["name"], "model": facts["model"], "type": facts["type"]},
+        "firmware": {"version": facts["version"]},
+        "capabilities": subject.get("capabilities", facts["capabilities"]),
+        "register": facts,
+    }
 
 
 def _request_hash(gate: str, subject: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from conduct.apps.accounts.models import Liaison, OrgUnit, User
 from conduct.apps.governance import services as governance
 from conduct.apps.governance.models import Committee, CommitteeMember
 from conduct.apps.grievances.demo import load_demo_grievances
+from conduct.apps.products.demo import load_demo_products
 from conduct.apps.reports.demo import load_demo_risks
 from conduct.apps.screening.demo import load_demo_screening
 from conduct.apps.suppliers.demo import load_demo_suppliers
@@ -53,6 +54,7 @@ def load_demo(spec: dict[str, Any]) -> int:
     created += load_demo_access(spec.get("access"), spec["password"])
     created += load_demo_workforce(spec.get("workforce"))
     created += load_demo_grievances(spec.get("grievances"), spec["password"])
+    created += load_demo_products(spec.get("products"))
     return created
 
 

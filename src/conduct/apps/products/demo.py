@@ -1,0 +1,73 @@
+"""The demo's product register (data/demo/organisation.yaml, `products:`), loaded by `conduct demo load`.
+
+Idempotent: nothing is loaded again once the first product exists. The vulnerability records are loaded
+first, so the releases' findings show at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from conduct.apps.accounts.actors import DEMO
+from conduct.apps.products import services
+from conduct.apps.products.models import Product, Release
+from conduct.datafiles import data_path
+
+
+def _vulnerabilities(folder: str) -> None:
+    root = data_path("demo", *folder.split("/"))
+    documents = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(root.glob("*.json"))]
+    services.vulns_load(actor=DEMO, documents=documents)
+
+
+def _release(product: Product, spec: dict[str, Any]) -> None:
+    if spec.get("sbom"):
+        text = data_path("demo", *spec["sbom"].split("/")).read_text(encoding="utf-8")
+        services.sbom_import(
+            actor=DEMO, model=product.model, version=str(spec["version"]), text=text, filename=spec["sbom"]
+        )
+    release = Release.objects.get(product=product, version=str(spec["version"]))
+
+    def day(name: str) -> date | None:
+        value = spec.get(name)
+        return value if isinstance(value, date) else (date.fromisoformat(value) if value else None)
+
+    services.release_update(
+        actor=DEMO,
+        release=release,
+        spec=services.ReleaseSpec(
+            version=release.version,
+            status=spec.get("status", "draft"),
+            released_on=day("released_on"),
+            support_end=day("support_end"),
+        ),
+    )
+
+
+@transaction.atomic
+def load_demo_products(spec: dict[str, Any] | None) -> int:
+    if not spec or not spec.get("items"):
+        return 0
+    if Product.objects.filter(model=spec["items"][0]["model"]).exists():
+        return 0
+    if spec.get("vulnerabilities"):
+        _vulnerabilities(spec["vulnerabilities"])
+    created = 0
+    for item in spec["items"]:
+        product = services.product_create(
+            actor=DEMO,
+            spec=services.ProductSpec(
+                model=item["model"],
+                name=item["name"],
+                type=item["type"],
+                business_unit=item["business_unit"],
+                capabilities=tuple(item.get("capabilities", ())),
+            ),
+        )
+        for release in item.get("releases", []):
+            _release(product, release)
+        created += 1
+    return created

@@ -1,0 +1,19 @@
+"""Who may do what with the product register. Registered into the one role matrix (accounts.roles).
+
+Product-security engineers keep the register, import SBOMs, load vulnerability data and record VEX analyses;
+administrators and compliance officers may too (VEX stays with product security and administrators: it is
+an engineering judgement). Every internal role reads the products of its units; auditors read everything.
+"""
+
+from __future__ import annotations
+
+from conduct.apps.accounts.roles import INTERNAL_ROLES, Role, roles
+
+KEEPERS = roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.PRODUCT_SECURITY)
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "products.view": INTERNAL_ROLES | roles(Role.PRODUCT_SECURITY),
+    "products.manage": KEEPERS,  # products, releases, SBOM imports
+    "vulns.load": KEEPERS,
+    "vex.record": roles(Role.ADMIN, Role.PRODUCT_SECURITY),
+}

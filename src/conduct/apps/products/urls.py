@@ -1,0 +1,18 @@
+"""Pages of the product register (mounted at /products/)."""
+
+from django.urls import path
+
+from conduct.apps.products import views
+
+urlpatterns = [
+    path("", views.index_view, name="products"),
+    path("import", views.import_view, name="products-import"),
+    path("<int:product_id>/", views.product_view, name="product"),
+    path("<int:product_id>/sbom", views.sbom_view, name="product-sbom"),
+    path("releases/<int:release_id>/", views.release_view, name="release"),
+    path("releases/<int:release_id>/status", views.release_status_view, name="release-status"),
+    path("releases/<int:release_id>/vex", views.vex_view, name="release-vex"),
+    path("releases/<int:release_id>/vex.json", views.vex_export_view, name="release-vex-export"),
+    path("vulnerabilities/", views.vulnerabilities_view, name="vulnerabilities"),
+    path("vulnerabilities/load", views.vulnerabilities_load_view, name="vulnerabilities-load"),
+]

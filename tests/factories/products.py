@@ -1,0 +1,45 @@
+"""Product-register rows: products under a business unit, releases, and SBOM components. Written directly (no
+ledger entries); the product tests import SBOMs and load vulnerability data through the services."""
+
+from __future__ import annotations
+
+import factory
+
+from conduct.apps.accounts.models import OrgUnitKind
+from conduct.apps.products.models import Component, Product, Release
+from tests.factories.accounts import OrgUnitFactory
+
+
+class BusinessUnitFactory(OrgUnitFactory):
+    kind = OrgUnitKind.BUSINESS_UNIT
+    code = factory.Sequence(lambda n: f"bu-test-{n}")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    model = factory.Sequence(lambda n: f"TEST-CAM-{n}")
+    name = factory.Sequence(lambda n: f"Test camera {n}")
+    type = "ip_camera"
+    capabilities = factory.LazyFunction(lambda: ["motion_detection"])
+    business_unit = factory.SubFactory(BusinessUnitFactory)
+
+
+class ReleaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Release
+
+    product = factory.SubFactory(ProductFactory)
+    version = factory.Sequence(lambda n: f"1.0.{n}")
+    status = "draft"
+
+
+class ComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Component
+
+    release = factory.SubFactory(ReleaseFactory)
+    position = factory.Sequence(int)
+    name = "openssl"
+    version = "1.1.1k"
