@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from conduct.apps.accounts.actors import request_actor
-from conduct.apps.accounts.scoping import can
 from conduct.apps.errors import Conflict, Invalid, NotFound
 from conduct.apps.products import selectors, services
 from conduct.apps.products.models import ProductType, ReleaseStatus, VexState
@@ -44,7 +43,6 @@ def index_view(request: HttpRequest) -> HttpResponse:
         "products": selectors.product_list(actor=actor, q=q).prefetch_related("releases")[:500],
         "q": q,
         "types": ProductType.choices,
-        "can_manage": can(actor, "products.manage"),
     }
     return render(request, "products/index.html", context)
 
@@ -68,7 +66,6 @@ def product_view(request: HttpRequest, product_id: int) -> HttpResponse:
     context = {
         "product": found,
         "releases": selectors.release_list(actor=actor, product=found),
-        "can_manage": can(actor, "products.manage"),
     }
     return render(request, "products/product.html", context)
 
@@ -106,8 +103,6 @@ def release_view(request: HttpRequest, release_id: int) -> HttpResponse:
         "statuses": ReleaseStatus.choices,
         "vex_states": VexState.choices,
         "justifications": JUSTIFICATIONS,
-        "can_manage": can(actor, "products.manage"),
-        "can_vex": can(actor, "vex.record"),
     }
     return render(request, "products/release.html", context)
 
@@ -181,7 +176,6 @@ def vulnerabilities_view(request: HttpRequest) -> HttpResponse:
         "count": rows.count(),
         "q": q,
         "kev": kev,
-        "can_load": can(actor, "vulns.load"),
     }
     return render(request, "products/vulnerabilities.html", context)
 
