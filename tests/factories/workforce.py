@@ -9,6 +9,7 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
+from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.services import user_create
 from conduct.apps.workforce.models import OwnSite, SiteKind
@@ -39,4 +40,4 @@ class LiaisonFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class: type[User], *args: Any, unit: OrgUnit, **kwargs: Any) -> User:
-        return user_create(actor=None, scope_units=[unit], home_unit=unit, **kwargs)
+        return user_create(actor=SYSTEM, scope_units=[unit], home_unit=unit, **kwargs)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from conduct.apps.accounts import services as accounts
+from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.accounts.models import User
 from conduct.apps.grievances import services
 from conduct.apps.grievances.models import Grievance
@@ -23,7 +24,7 @@ def _officers(spec: dict[str, Any], password: str) -> int:
         if User.objects.filter(username=u["username"]).exists():
             continue
         accounts.user_create(
-            actor=None,
+            actor=SYSTEM,
             username=u["username"],
             role=u["role"],
             password=password,
