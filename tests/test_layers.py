@@ -230,3 +230,20 @@ def test_the_size_check_finds_long_functions(tmp_path: Path) -> None:
     module = tmp_path / "long.py"
     module.write_text("def f():\n" + "    x = 1\n" * 60 + "\n\ndef g():\n    return 1\n", encoding="utf-8")
     assert oversize(module) == ["f: 61 lines"]
+
+
+def test_no_two_api_schemas_share_a_name() -> None:
+    """django-ninja names an OpenAPI component after its class: a second `FindingOut` silently replaces the
+    first in /api/openapi.json, and responses then break their published schema."""
+    seen: dict[str, list[str]] = {}
+    for path in _source_modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                isinstance(b, ast.Name)
+                and b.id in ("Schema", "FilterSchema")
+                or isinstance(b, ast.Name)
+                and b.id.endswith(("Out", "In"))
+                for b in node.bases
+            ):
+                seen.setdefault(node.name, []).append(str(path.relative_to(SRC)))
+    assert not {name: where for name, where in seen.items() if len(where) > 1}

@@ -26,7 +26,9 @@ _SOON = (datetime.now(UTC) + timedelta(minutes=30)).isoformat()
 
 
 # A schema-valid body per typed write operation, acceptable to an administrator against the demo data.
-BASELINES: dict[tuple[str, str], dict[str, Any]] = {
+# Bodies of the operations added beside the grievance intake (own operations, policies, products); merged
+# into BASELINES below.
+_PLAIN_BASELINES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/org-units"): {
         "code": "err-unit",
         "name": "Err unit",
@@ -545,6 +547,7 @@ def _br_uk() -> int:
 
 BASELINES: dict[tuple[str, str], Any] = _Baselines(
     {
+        **_PLAIN_BASELINES,
         ("POST", "/api/v1/org-units"): {
             "code": "err-unit",
             "name": "Err unit",

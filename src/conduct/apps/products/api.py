@@ -98,7 +98,7 @@ class SbomImportedOut(Schema):
     components: int
 
 
-class FindingOut(Schema):
+class ReleaseFindingOut(Schema):
     component: str
     version: str
     cve: str
@@ -122,7 +122,7 @@ class UnknownOut(Schema):
 class MatchOut(Schema):
     model: str
     version: str
-    findings: list[FindingOut]
+    findings: list[ReleaseFindingOut]
     unknown: list[UnknownOut]
 
 

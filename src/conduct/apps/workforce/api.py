@@ -100,7 +100,7 @@ class CertificateOut(Schema):
     status: str
 
 
-class FindingOut(Schema):
+class OwnSiteFindingOut(Schema):
     id: int
     severity: str
     requirement: str
@@ -114,7 +114,7 @@ class AuditOut(Schema):
     date: date
     auditor: str
     scope: str
-    findings: list[FindingOut]
+    findings: list[OwnSiteFindingOut]
 
     @staticmethod
     def resolve_findings(obj: Any) -> list[Any]:

@@ -16,7 +16,7 @@ from conduct.apps.workforce.models import AttestationCampaign, Policy, PolicyVer
 router = Router(tags=["policies and training"])
 
 
-class VersionOut(Schema):
+class PolicyVersionOut(Schema):
     id: int
     policy: str = Field(..., alias="policy.key")
     number: int
@@ -27,7 +27,7 @@ class VersionOut(Schema):
     published_at: datetime | None
 
 
-class VersionDetailOut(VersionOut):
+class VersionDetailOut(PolicyVersionOut):
     body: str
     html: str
 
@@ -40,7 +40,7 @@ class PolicyOut(Schema):
     key: str
     title: str
     org_unit: str = Field(..., alias="org_unit.code")
-    versions: list[VersionOut]
+    versions: list[PolicyVersionOut]
 
     @staticmethod
     def resolve_versions(obj: Policy) -> list[PolicyVersion]:
@@ -100,7 +100,9 @@ def policy_version(request: HttpRequest, version_id: DbId) -> PolicyVersion:
     return people.version_get(actor=actor_of(request), version_id=version_id)
 
 
-@router.post("/policy-versions/{version_id}/submit", response=VersionOut, summary="Submit a draft for review")
+@router.post(
+    "/policy-versions/{version_id}/submit", response=PolicyVersionOut, summary="Submit a draft for review"
+)
 def policy_version_submit(request: HttpRequest, version_id: DbId) -> PolicyVersion:
     actor = actor_of(request)
     return services.policy_version_submit(
@@ -110,7 +112,7 @@ def policy_version_submit(request: HttpRequest, version_id: DbId) -> PolicyVersi
 
 @router.post(
     "/policy-versions/{version_id}/approve",
-    response=VersionOut,
+    response=PolicyVersionOut,
     summary="Approve and publish a version in review",
 )
 def policy_version_approve(request: HttpRequest, version_id: DbId) -> PolicyVersion:

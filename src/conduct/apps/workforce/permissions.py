@@ -10,6 +10,8 @@ from conduct.apps.accounts.roles import INTERNAL_ROLES, Role, roles
 
 STAFF = roles(Role.ADMIN, Role.COMPLIANCE_OFFICER)
 LIAISONS = STAFF | roles(Role.LIAISON)
+# Everyone who works for the company, including the single-module roles: all read and attest to policies.
+COMPANY_STAFF = INTERNAL_ROLES | roles(Role.SUPPORT_ENGINEER, Role.GRIEVANCE_OFFICER, Role.PRODUCT_SECURITY)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "workforce.view": LIAISONS
@@ -23,10 +25,9 @@ PERMISSIONS.update(
     {
         # policies: every internal user reads them and acknowledges what is assigned to them; staff write,
         # review, approve and run the campaigns; liaisons see their units' gaps (workforce.view)
-        "policies.view": INTERNAL_ROLES | roles(Role.SUPPORT_ENGINEER),
+        "policies.view": COMPANY_STAFF,
         "policies.manage": STAFF,
-        "policies.attest": (INTERNAL_ROLES - roles(Role.AUDITOR))
-        | roles(Role.SUPPORT_ENGINEER),  # auditors write nothing
+        "policies.attest": COMPANY_STAFF - roles(Role.AUDITOR),  # auditors write nothing
         "training.manage": STAFF,  # courses and completions (entered or imported)
     }
 )

@@ -69,7 +69,7 @@ class CaseOut(Schema):
         }
 
 
-class DecisionOut(Schema):
+class CaseDecisionOut(Schema):
     id: int
     case: int
     round: int
@@ -114,7 +114,7 @@ class TallyOut(Schema):
 class CaseDetailOut(CaseOut):
     committee_rule: str | None
     tally: TallyOut | None
-    decision: DecisionOut | None
+    decision: CaseDecisionOut | None
     conflicts: list[dict[str, Any]]
     documents: list[dict[str, Any]]
     recommendations: list[int]
@@ -218,7 +218,7 @@ class VotedOut(Schema):
     vote: VoteOut
     tally: TallyOut
     case_status: str
-    decision: DecisionOut | None
+    decision: CaseDecisionOut | None
 
 
 class DecideIn(Schema):
@@ -358,7 +358,7 @@ def cast_vote(request: HttpRequest, case_id: int, payload: VoteIn) -> Status[dic
 
 
 @router.get(
-    "/cases/{case_id}/decision", response=DecisionOut, summary="The decision of the case's current round"
+    "/cases/{case_id}/decision", response=CaseDecisionOut, summary="The decision of the case's current round"
 )
 def get_decision(request: HttpRequest, case_id: int) -> CaseDecision:
     actor = actor_of(request)
@@ -371,7 +371,7 @@ def get_decision(request: HttpRequest, case_id: int) -> CaseDecision:
 
 @router.post(
     "/cases/{case_id}/decision",
-    response={201: DecisionOut},
+    response={201: CaseDecisionOut},
     summary="A compliance officer decides a case of the officers' queue",
 )
 def decide_case(request: HttpRequest, case_id: int, payload: DecideIn) -> Status[CaseDecision]:
