@@ -75,8 +75,10 @@ def prepare(tree: Path, home: Path) -> str:
     code = (
         "import django; django.setup()\n"
         "from conduct.apps.accounts.services import orgunit_create, user_create\n"
-        "root = orgunit_create(actor=None, code='bench', name='Bench', kind='headquarters', country='CN')\n"
-        "user_create(actor=None, username='bench-officer', role='compliance_officer', scope_units=[root],"
+        "try:\n    from conduct.apps.accounts.actors import CLI as A\n"  # the pre-refactor code took None
+        "except ImportError:\n    A = None\n"
+        "root = orgunit_create(actor=A, code='bench', name='Bench', kind='headquarters', country='CN')\n"
+        "user_create(actor=A, username='bench-officer', role='compliance_officer', scope_units=[root],"
         " home_unit=root)\n"
     )
     subprocess.run([sys.executable, "-c", code], env=env, check=True)

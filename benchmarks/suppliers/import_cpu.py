@@ -37,7 +37,7 @@ def main() -> None:
         from conduct.apps.accounts.services import orgunit_create
         from conduct.apps.suppliers.services import ImportSource, supplier_import
 
-        root = orgunit_create(actor=None, code="hq", name="HQ", kind="headquarters", country="CN")
+        root = orgunit_create(actor=CLI, code="hq", name="HQ", kind="headquarters", country="CN")
         sources = [ImportSource(p.name, path=p) for p in paths.values()]
         started, cpu = time.perf_counter(), time.process_time()
         report = supplier_import(actor=CLI, sources=sources, commit=True, unit=root, queue_followup=False)
