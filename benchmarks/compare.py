@@ -163,7 +163,8 @@ def probe(csv_folder: Path, token: str) -> dict[str, Any]:
         assert api.get("/api/v1/ping").status_code == 200
 
     results["ping"] = _timed(api, REQUESTS["ping"], ping)
-    example = (HERE.parent / "data" / "examples" / "subjects" / "sales_deal.json").read_text()
+    # The example deal as it was before issue 25 (no distributor), so that both trees accept the same subject.
+    example = (HERE / "data" / "sales_deal_reviewed.json").read_text()
     for name, body in (("decide_allow", json.dumps(ALLOW_SUBJECT)), ("decide", example)):
 
         def decide(n: int, body: str = body) -> None:
