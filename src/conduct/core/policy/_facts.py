@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from ._purposes import deployment_facts
 from ._reference import ReferenceData
 from ._sanctions import INTERMEDIARY_ROLES, diversion_facts, exporter_fact, item_categories, party_sanctions
 from ._screening import NullScreener, ScreenedName, Screener, ScreeningThresholds, screen_names
@@ -196,12 +197,7 @@ def _sales_deal(d: _Deriver, subject: Mapping[str, Any]) -> dict[str, Any]:
         "parties": parties,
         "items": items,
         "capabilities": d.capabilities([name for item in subject["items"] for name in item["capabilities"]]),
-        "deployment": {
-            "present": deployment is not None,
-            "public_space": bool(deployment and deployment["public_space"]),
-            "camera_count": deployment["camera_count"] if deployment else 0,
-            "purpose": deployment["purpose"] if deployment else None,
-        },
+        "deployment": deployment_facts(d.reference.purposes, deployment),
         "exporter": exporter,
         "diversion": diversion_facts(
             parties,

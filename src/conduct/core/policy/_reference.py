@@ -19,6 +19,7 @@ from conduct.core._yaml import LocatedDict, LocatedList, YamlProblem, load_locat
 from conduct.datafiles import data_dir as shipped_data_dir
 
 from ._errors import PolicyError, PolicyProblem
+from ._purposes import PURPOSES_FILE, Purpose, read_purposes
 from ._sanctions import SANCTIONS_FILE, SanctionsData, read_sanctions
 
 DEFAULT_DATA_DIR = shipped_data_dir()  # the repository's data/ folder, or CONDUCT_DATA_DIR
@@ -34,6 +35,7 @@ _FILES = (
     "catalog/capabilities.yaml",
     "catalog/regions.yaml",
     SANCTIONS_FILE,
+    PURPOSES_FILE,
 )
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -143,6 +145,7 @@ class ReferenceData:
     version: str
     band_names: tuple[str, ...] = ()
     sanctions: SanctionsData = field(default_factory=SanctionsData)
+    purposes: Mapping[str, Purpose] = field(default_factory=dict)
     _region_cache: dict[tuple[str, str | None], tuple[Region, ...]] = field(
         default_factory=dict, repr=False, compare=False, hash=False
     )
@@ -262,6 +265,9 @@ class _Reader:
             set(iso),
             {region.id for region in regions},
         )
+        purposes = read_purposes(
+            self.yaml(PURPOSES_FILE), lambda line, message: self.problem(PURPOSES_FILE, line, message)
+        )
         if self.problems:
             raise PolicyError(self.problems)
         digest = hashlib.sha256()
@@ -275,6 +281,7 @@ class _Reader:
             version=f"sha256:{digest.hexdigest()[:16]}",
             band_names=tuple(bands),
             sanctions=sanctions,
+            purposes=MappingProxyType(purposes),
         )
 
     def read_groups(self) -> frozenset[str]:

@@ -333,7 +333,10 @@ SCHEMAS: Mapping[str, _Obj] = {
         },
         {
             "deployment": _Nullable(
-                _obj({"public_space": _BOOL, "camera_count": _Int(minimum=0), "purpose": _STR})
+                _obj(
+                    {"public_space": _BOOL, "camera_count": _Int(minimum=0), "purpose": _STR},
+                    {"purposes": _List(_Name("purpose"))},
+                )
             ),
             "exporter_country": _Nullable(_COUNTRY),
             "us_content": _Nullable(_Num(minimum=0.0, maximum=100.0)),
