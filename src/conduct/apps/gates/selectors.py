@@ -14,7 +14,7 @@ from conduct.apps.accounts.scoping import require, scoped
 from conduct.apps.errors import NotFound
 from conduct.apps.gates.models import GateDecision, PolicyPackVersion, RecheckFinding
 from conduct.apps.gates.pack import current_pack
-from conduct.core.policy import PolicyPack
+from conduct.core.policy import FormNode, PolicyPack, form_fields
 from conduct.datafiles import data_path
 
 
@@ -92,6 +92,15 @@ def subject_example(*, actor: User, gate: str) -> str:
     require(actor, "gates.decide")
     path = data_path("examples", "subjects", f"{gate}.json")
     return path.read_text(encoding="utf-8") if path.exists() else "{}"
+
+
+def subject_form(*, actor: User, gate: str, subject: Any, extra_rows: int = 1) -> FormNode:
+    """The form of `gate` filled with `subject`, its vocabularies from the pack's reference data (needs
+    `gates.decide`)."""
+    require(actor, "gates.decide")
+    return form_fields(
+        gate, subject if isinstance(subject, dict) else {}, current_pack().reference, extra_rows=extra_rows
+    )
 
 
 def recheck_findings(*, actor: User) -> QuerySet[RecheckFinding]:

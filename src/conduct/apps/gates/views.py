@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from conduct.apps.accounts.actors import request_actor
@@ -17,7 +18,8 @@ from conduct.apps.audit.selectors import object_history
 from conduct.apps.errors import ServiceError
 from conduct.apps.gates import selectors, services
 from conduct.apps.gates.models import Gate, Outcome
-from conduct.core.policy import GATES
+from conduct.apps.gates.subject_form import decorate, unplaced
+from conduct.core.policy import GATES, subject_from_form
 from conduct.datafiles import framework_library
 from conduct.events.governance import visible_case_ids
 
@@ -113,36 +115,67 @@ def policy_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def try_view(request: HttpRequest) -> HttpResponse:
+    """Try a subject on a gate: a form generated from the gate's subject schema, or its JSON (advanced)."""
     actor = request_actor(request)
     gate = request.POST.get("gate") or request.GET.get("gate") or GATES[0]
-    if gate not in Gate.values:
-        gate = GATES[0]
-    example = selectors.subject_example(actor=actor, gate=gate)
-    text = request.POST.get("subject") if request.method == "POST" else example
-    context: dict[str, Any] = {
-        "gates": Gate.choices,
-        "gate": gate,
-        "subject": text,
-        "result": None,
-        "error": None,
-        "fields": {},
-    }
-    status = 200
-    if request.method == "POST":
+    gate = gate if gate in Gate.values else GATES[0]
+    asked = (
+        request.POST.get("mode") or request.GET.get("mode") or ("json" if "subject" in request.POST else "")
+    )
+    mode = "json" if asked == "json" else "form"
+    extra = _extra_rows(request.POST.get("extra_rows"), add=request.POST.get("action") == "add_rows")
+    context: dict[str, Any] = {"gates": Gate.choices, "gate": gate, "mode": mode, "extra_rows": extra}
+    context.update(result=None, error=None, fields={})
+    if request.method != "POST":
+        text = selectors.subject_example(actor=actor, gate=gate)
+        subject: Any = json.loads(text)
+    elif mode == "form":
+        subject = subject_from_form(gate, {key: request.POST.getlist(key) for key in request.POST})
+        text = json.dumps(subject, indent=2, ensure_ascii=False)
+    else:
+        text = request.POST.get("subject") or ""
         try:
-            subject = json.loads(text or "")
+            subject = json.loads(text)
         except json.JSONDecodeError as exc:
-            context["error"] = f"The subject is not JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}."
-            return render(request, "gates/try.html", context, status=422)
+            context["error"] = _("The subject is not JSON: line %(line)s, column %(col)s: %(msg)s.") % {
+                "line": exc.lineno,
+                "col": exc.colno,
+                "msg": exc.msg,
+            }
+            return _render_try(request, actor, context, text, {}, 422)
+    status = 200
+    if request.method == "POST" and request.POST.get("action") != "add_rows":
         try:
             if request.POST.get("action") == "record":
                 decided = services.gate_decide(actor=actor, gate=gate, subject=subject)
                 return redirect("gate-decision", decision_id=decided.decision.pk)
             context["result"] = services.gate_try(actor=actor, gate=gate, subject=subject).to_dict()
         except ServiceError as exc:
-            context["error"] = exc.message
-            context["fields"] = exc.fields
+            context.update(error=exc.message, fields=exc.fields)
             status = 422
+    return _render_try(request, actor, context, text, subject, status)
+
+
+def _extra_rows(value: str | None, *, add: bool) -> int:
+    """Blank rows under each list of the form: one, or more after "Add a row" (at most ten)."""
+    try:
+        rows = int(value or 1)
+    except ValueError:
+        rows = 1
+    return max(1, min(10, rows + (1 if add else 0)))
+
+
+def _render_try(
+    request: HttpRequest, actor: Any, context: dict[str, Any], text: str, subject: Any, status: int
+) -> HttpResponse:
+    gate, fields = context["gate"], context["fields"]
+    tree = decorate(
+        selectors.subject_form(actor=actor, gate=gate, subject=subject, extra_rows=context["extra_rows"]),
+        fields,
+    )
+    context.update(
+        subject=text, form=tree, unplaced=unplaced(tree, fields) if context["mode"] == "form" else fields
+    )
     return render(request, "gates/try.html", context, status=status)
 
 

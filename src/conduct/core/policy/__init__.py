@@ -33,11 +33,15 @@ from ._screening import (
     ScreeningThresholds,
     StaticScreener,
 )
+from ._subject_form import FormNode, form_fields, subject_from_form
 from ._subjects import GATES, GOVERNMENT_SECTORS, SECTORS, SECURITY_SECTORS, validate_subject
 
 DEFAULT_PACK_DIR = DEFAULT_DATA_DIR / "policies" / "default"
 
 __all__ = [
+    "FormNode",
+    "form_fields",
+    "subject_from_form",
     "ALERT_THRESHOLD",
     "BLOCKING_LIST_KINDS",
     "DEFAULT_DATA_DIR",
