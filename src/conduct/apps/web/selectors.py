@@ -9,6 +9,7 @@ from conduct.apps.accounts import selectors as accounts
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import require
 from conduct.apps.suppliers import selectors as suppliers
+from conduct.apps.web import dashboard as work
 
 
 def dashboard(*, actor: User) -> dict[str, Any]:
@@ -20,6 +21,8 @@ def dashboard(*, actor: User) -> dict[str, Any]:
         "uncovered": accounts.units_without_liaison(actor=actor)[:10],
         "coverage_pct": round(100 * coverage["covered"] / coverage["units"]) if coverage["units"] else 0,
         "supplier_summary": suppliers.dashboard_summary(actor=actor),
+        "work": work.my_work(actor=actor),
+        "charts": work.charts(actor=actor),
     }
 
 
