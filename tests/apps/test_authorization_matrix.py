@@ -1631,7 +1631,15 @@ REPORT_PAGES = (
     "report/follow-up/satisfaction",
 )
 PUBLIC_PAGES = frozenset(
-    {"healthz", "favicon.ico", "login/", ".well-known/security.txt", *PASSWORD_RESET_PAGES, *REPORT_PAGES}
+    {
+        "healthz",
+        "favicon.ico",
+        "login/",
+        "language/",
+        ".well-known/security.txt",
+        *PASSWORD_RESET_PAGES,
+        *REPORT_PAGES,
+    }
 )
 
 PAGES: dict[tuple[str, str], Rule] = {
@@ -1640,6 +1648,8 @@ PAGES: dict[tuple[str, str], Rule] = {
     ("GET", ".well-known/security.txt"): Rule(EVERYONE),  # public (RFC 9116); test settings set a contact
     ("GET", "login/"): Rule(EVERYONE, ok=302),  # a logged-in user is sent home
     ("POST", "logout/"): Rule(EVERYONE, ok=302),
+    # the language switcher: anyone chooses their own language (a signed-in user's is kept on the account)
+    ("POST", "language/"): Rule(EVERYONE, ok=302, body=lambda actor: {"language": "en", "next": "/"}),
     ("GET", ""): Rule(EVERYONE, ok=302),  # home: staff to the dashboard, portal users to the portal
     ("GET", "dashboard/"): Rule(INTERNAL),
     ("GET", "portal/"): Rule(PORTAL),
@@ -2032,8 +2042,9 @@ def test_anonymous_visitors_are_sent_to_the_login_page_from_every_page(admin):
         url = "/" + fill(route, admin)
         response = call(Client(), method, url, rule.body(admin) if rule.body else None, as_json=False)
         if route in PUBLIC_PAGES:
-            if response.status_code != 200:
-                mismatches.append(f"{method} {url}: {response.status_code}, expected 200 (public)")
+            expected = 302 if route == "language/" else 200  # the switcher goes back to `next`
+            if response.status_code != expected:
+                mismatches.append(f"{method} {url}: {response.status_code}, expected {expected} (public)")
         elif response.status_code != 302 or not response["Location"].startswith("/login/"):
             mismatches.append(
                 f"{method} {url}: {response.status_code} {response.get('Location')}, expected the login page"
@@ -2209,6 +2220,7 @@ SELF_SERVICE_API = {
 }
 SELF_SERVICE_PAGES = {
     ("POST", "logout/"),
+    ("POST", "language/"),
     ("POST", "account/tokens/"),
     ("POST", "account/tokens/<int:token_id>/revoke"),
     ("POST", "audit/ledger/verify"),

@@ -68,9 +68,12 @@ MIDDLEWARE = [
     "conduct.apps.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's own language choice wins over the browser's.
+    "conduct.apps.web.middleware.UserLanguageMiddleware",
     # Both read the body before any view or CSRF check: the upload limits, then NUL bytes in any text.
     "conduct.apps.web.middleware.UploadLimitMiddleware",
     "conduct.apps.web.middleware.BadInputMiddleware",
@@ -92,6 +95,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "conduct.apps.web.context.navigation",
@@ -212,6 +216,9 @@ if _secure:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en-gb"
+# English and Simplified Chinese ship together. A page speaks the signed-in user's chosen language, else the
+# browser's (Accept-Language), else English. Catalogues: each app's locale/zh_Hans/LC_MESSAGES/django.po.
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

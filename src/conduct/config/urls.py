@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
 
-from conduct.apps.accounts import password
+from conduct.apps.accounts import password, views_language
 from conduct.apps.accounts import views as accounts
 from conduct.apps.audit import views as audit
 from conduct.apps.gates import views as gates
@@ -30,6 +30,7 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("login/", accounts.login_view, name="login"),
     path("logout/", accounts.logout_view, name="logout"),
+    path("language/", views_language.language_view, name="set-language"),
     path("account/password/", password.password_change_view, name="password-change"),
     path("password-reset/", password.password_reset_view, name="password-reset"),
     path("password-reset/sent", password.password_reset_sent_view, name="password-reset-sent"),

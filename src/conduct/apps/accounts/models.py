@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -74,6 +75,8 @@ class User(AbstractUser):
         PortalOrganisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     is_service_account = models.BooleanField(default=False)
+    # The language the pages speak to this user; blank: follow the browser (Accept-Language).
+    language = models.CharField(max_length=10, blank=True, default="", choices=settings.LANGUAGES)
 
     class Meta:
         ordering = ["username"]

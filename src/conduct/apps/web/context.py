@@ -1,4 +1,4 @@
-"""Navigation for the base layout: one entry per module, shown only to roles that may use it."""
+"""Navigation for the base layout: one entry per module, grouped, shown only to roles that may use it."""
 
 from __future__ import annotations
 
@@ -6,45 +6,51 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from conduct.apps.accounts.roles import role_has
 
-# (label, url name, permission)
-MODULES: list[tuple[str, str, str]] = [
-    ("Dashboard", "dashboard", "dashboard.view"),
-    ("Gate decisions", "gates", "gates.view"),
-    ("Committees", "committees", "committees.view"),
-    ("Cases", "cases", "cases.view"),
-    ("Recommendations", "recommendations", "recommendations.view"),
-    ("Screening", "screening", "screening.view"),
-    ("Suppliers", "suppliers", "suppliers.view"),
-    ("Products", "products", "products.view"),
-    ("Device access", "access", "access.view"),
-    ("Own operations", "workforce", "workforce.view"),
-    ("Policies", "workforce-policies", "policies.view"),
-    ("Grievances", "grievances", "grievances.view"),
-    ("Frameworks", "catalog", "frameworks.view"),
-    ("Risk register", "risks", "risks.view"),
-    ("Reports", "reports", "reports.view"),
-    ("Organisation", "orgunits", "orgunits.view"),
-    ("Liaisons", "liaisons", "liaisons.view"),
-    ("Liaison network", "liaison-network", "liaisons.view"),
-    ("Users", "users", "users.view"),
-    ("Audit ledger", "ledger", "ledger.view"),
-    ("API tokens", "tokens", "tokens.own"),
-    ("Portal", "portal", "portal.view"),
+# (group, label, url name, permission): grouped by the programme's dimensions and by function.
+MODULES: list[tuple[Promise, Promise, str, str]] = [
+    (_("Overview"), _("Dashboard"), "dashboard", "dashboard.view"),
+    (_("Overview"), _("Portal"), "portal", "portal.view"),
+    (_("Controls"), _("Gate decisions"), "gates", "gates.view"),
+    (_("Controls"), _("Screening"), "screening", "screening.view"),
+    (_("Governance"), _("Committees"), "committees", "committees.view"),
+    (_("Governance"), _("Cases"), "cases", "cases.view"),
+    (_("Governance"), _("Recommendations"), "recommendations", "recommendations.view"),
+    (_("Governance"), _("Risk register"), "risks", "risks.view"),
+    (_("Governance"), _("Liaison network"), "liaison-network", "liaisons.view"),
+    (_("Product"), _("Products"), "products", "products.view"),
+    (_("Product"), _("Device access"), "access", "access.view"),
+    (_("Labour"), _("Own operations"), "workforce", "workforce.view"),
+    (_("Labour"), _("Policies"), "workforce-policies", "policies.view"),
+    (_("Labour"), _("Grievances"), "grievances", "grievances.view"),
+    (_("Supply chain"), _("Suppliers"), "suppliers", "suppliers.view"),
+    (_("Reporting"), _("Reports"), "reports", "reports.view"),
+    (_("Reporting"), _("Frameworks"), "catalog", "frameworks.view"),
+    (_("Reporting"), _("Audit ledger"), "ledger", "ledger.view"),
+    (_("Administration"), _("Organisation"), "orgunits", "orgunits.view"),
+    (_("Administration"), _("Liaisons"), "liaisons", "liaisons.view"),
+    (_("Administration"), _("Users"), "users", "users.view"),
+    (_("Administration"), _("API tokens"), "tokens", "tokens.own"),
 ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """`nav`: the entries the user's role may open, in order; `nav_groups`: the same, as (group, entries)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": []}
+        return {"nav": [], "nav_groups": []}
     path = request.path
     items = []
-    for label, name, permission in MODULES:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for group, label, name, permission in MODULES:
         if role_has(user.role, permission):
             url = reverse(name)
             current = path == url if name == "dashboard" else path.startswith(url)
-            items.append({"label": label, "url": url, "current": current})
-    return {"nav": items}
+            item = {"label": str(label), "url": url, "current": current}
+            items.append(item)
+            groups.setdefault(str(group), []).append(item)
+    return {"nav": items, "nav_groups": list(groups.items())}

@@ -22,6 +22,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from conduct.apps.apikit import error_body
@@ -410,3 +411,21 @@ def _api_error(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     if allowed:
         replacement["Allow"] = allowed
     return replacement
+
+
+class UserLanguageMiddleware:
+    """After AuthenticationMiddleware (and LocaleMiddleware, which read the browser's Accept-Language and the
+    language cookie): a signed-in user's own choice (`User.language`) wins. Only requests with a session
+    cookie look the user up, so the API with tokens and static files pay nothing."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            user = getattr(request, "user", None)
+            chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+            if chosen:
+                translation.activate(chosen)
+                request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
