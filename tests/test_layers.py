@@ -2,10 +2,12 @@
 
 1. Pages and API endpoints (every `views` and `api` module or package under conduct/apps) do not write through
    the ORM: writes go through the services, which check permissions and ledger them.
-2. Pages and API endpoints make no permission call (`require`, `can`, `authorize`, `require_unit`): the
-   service makes the one `authorize`; a read the page makes first goes through a selector that refuses a role
-   without the read permission (403) and answers 404 for a row out of scope; which buttons to show is read in
-   templates from `may` (accounts.context_processors).
+2. Pages and API endpoints make no permission call (`require`, `can`, `authorize`, `require_unit`), call no
+   role gate (any function named `*_gate`), import none of those names, and call no selector only for its
+   check (a `selectors.*` or `*_for` call whose result is thrown away): the service makes the one
+   `authorize`; a read the page makes first goes through a selector that returns what the page needs and
+   refuses a role that may never do what the page is for (403) before it answers 404 for a row out of scope;
+   which buttons to show is read in templates from `may` (accounts.context_processors).
 3. No function-level import crosses apps (`from conduct.apps.<other> import ...` inside a function): imports
    that dodge a cycle hide a dependency the contracts in pyproject.toml would otherwise catch; use an event or
    a provider (conduct.events) instead.
@@ -49,6 +51,7 @@ FUNCTION_IMPORTS_ALLOWED: frozenset[str] = frozenset()
 # or endpoint reads through a selector that checks, and the service behind a write makes the one authorize.
 PERMISSION_CALLS_ALLOWED: frozenset[str] = frozenset()
 PERMISSION_CALLS = {"require", "can", "authorize", "require_unit"}
+PERMISSION_NAMES = PERMISSION_CALLS | {"role_gate"}  # names a page or endpoint may not import either
 
 
 def _rel(path: Path) -> str:
@@ -56,12 +59,14 @@ def _rel(path: Path) -> str:
 
 
 def _endpoint_modules() -> list[Path]:
+    """Every views or api module or package: `views.py`, `api_people.py`, `portal_views.py`, `views/x.py`."""
     found = []
     for path in sorted(APPS.rglob("*.py")):
         parts = path.relative_to(APPS).parts
         if "migrations" in parts:
             continue
-        if path.stem.split("_")[0] in ("views", "api") or any(p in ("views", "api") for p in parts[1:-1]):
+        named = {"views", "api"} & set(path.stem.split("_"))
+        if named or any(p in ("views", "api") for p in parts[1:-1]):
             found.append(path)
     return found
 
@@ -87,16 +92,37 @@ def orm_writes(path: Path) -> list[str]:
     return problems
 
 
+def _called(node: ast.Call) -> str:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _check_only(node: ast.Expr) -> str:
+    """The callee of a statement that calls a selector and throws its answer away (a permission check in
+    disguise), else ""."""
+    call = node.value
+    if not isinstance(call, ast.Call):
+        return ""
+    callee = ast.unparse(call.func)
+    on_selectors = isinstance(call.func, ast.Attribute) and ast.unparse(call.func.value).endswith("selectors")
+    return callee if on_selectors or _called(call).endswith("_for") else ""
+
+
 def permission_calls(path: Path) -> list[str]:
-    """`line: name(` for every call of a permission check in the module (by name or as an attribute)."""
+    """`line: what` for every permission check in the module: a call of a check or of a role gate (by name or
+    as an attribute), an import of one, and a selector called only for its check."""
     problems = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-        if name in PERMISSION_CALLS:
-            problems.append(f"{node.lineno}: {name}(")
+        if isinstance(node, ast.Call):
+            name = _called(node)
+            if name in PERMISSION_CALLS or name.endswith("_gate"):
+                problems.append(f"{node.lineno}: {name}(")
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name in PERMISSION_NAMES or alias.name.endswith("_gate"):
+                    problems.append(f"{node.lineno}: import {alias.name}")
+        elif isinstance(node, ast.Expr) and _check_only(node):
+            problems.append(f"{node.lineno}: {_check_only(node)}( for its check only")
     return problems
 
 
@@ -151,6 +177,22 @@ def test_pages_and_endpoints_make_no_permission_call() -> None:
         ("def f(actor):\n    return scoping.can(actor, 'cases.open')\n", ["2: can("]),
         ("def f(actor):\n    authorize(actor, 'x.y', unit=None)\n", ["2: authorize("]),
         ("def f(actor):\n    return selectors.case_for(actor=actor, case_id=1)\n", []),
+        ("def f(request):\n    actor = role_gate(request, 'x.y')\n", ["2: role_gate("]),
+        (
+            "def f(actor):\n    selectors.staff_gate(actor)\n",
+            ["2: selectors.staff_gate( for its check only", "2: staff_gate("],
+        ),
+        ("def f(r):\n    return read_gate(r)\n", ["2: read_gate("]),
+        ("from conduct.apps.accounts.scoping import require\n", ["1: import require"]),
+        ("from conduct.apps.accounts.selectors import role_gate\n", ["1: import role_gate"]),
+        ("from x import authorize as check\n", ["1: import authorize"]),
+        (
+            "def f(actor):\n    selectors.request_scopes(actor=actor)\n",
+            ["2: selectors.request_scopes( for its check only"],
+        ),
+        ("def f(actor):\n    case_for(actor=actor, case_id=1)\n", ["2: case_for( for its check only"]),
+        ("def f(actor):\n    scopes = selectors.request_scopes(actor=actor)\n", []),
+        ("def f(context):\n    context.update({})\n", []),
     ],
 )
 def test_the_permission_call_check_finds_checks(tmp_path: Path, source: str, expected: list[str]) -> None:

@@ -41,8 +41,9 @@ def index_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _request_form(request: HttpRequest, form: dict[str, Any], status: int = 200) -> HttpResponse:
-    scopes = selectors.request_scopes(actor=request_actor(request))
+def _request_form(
+    request: HttpRequest, scopes: tuple[str, ...], form: dict[str, Any], status: int = 200
+) -> HttpResponse:
     return render(request, "access/request_new.html", {"form": form, "scopes": scopes}, status=status)
 
 
@@ -50,7 +51,7 @@ def _request_form(request: HttpRequest, form: dict[str, Any], status: int = 200)
 @require_http_methods(["GET", "POST"])
 def request_new_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    selectors.request_scopes(actor=actor)  # 403 before the form is read for a role that may not request
+    scopes = selectors.request_scopes(actor=actor)  # the form's scopes; 403 before the form is read
     empty = {
         "devices": "",
         "scopes": [],
@@ -61,7 +62,7 @@ def request_new_view(request: HttpRequest) -> HttpResponse:
         "message": "",
     }
     if request.method == "GET":
-        return _request_form(request, empty)
+        return _request_form(request, scopes, empty)
     form = {
         "devices": request.POST.get("devices", ""),
         "scopes": request.POST.getlist("scopes"),
@@ -83,7 +84,9 @@ def request_new_view(request: HttpRequest) -> HttpResponse:
             ticket=form["ticket"],
         )
     except Invalid as exc:
-        return _request_form(request, {**form, "errors": exc.fields, "message": exc.message}, status=422)
+        return _request_form(
+            request, scopes, {**form, "errors": exc.fields, "message": exc.message}, status=422
+        )
     messages.success(
         request,
         _("Access request %(id)d sent to %(customer)s.")

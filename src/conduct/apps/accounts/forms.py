@@ -30,6 +30,11 @@ class UserForm(forms.Form):
     scope_units = forms.ModelMultipleChoiceField(queryset=OrgUnit.objects.all(), required=False)
     password = forms.CharField(widget=forms.PasswordInput, required=False, help_text="At least 12 characters")
 
+    def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["scope_units"].queryset = units
+
 
 class LiaisonForm(forms.Form):
     username = forms.CharField(max_length=150, label="User name")

@@ -230,11 +230,3 @@ def liaison_index(*, actor: User, unit_id: int | None = None) -> QuerySet[Liaiso
 def liaison_for_change(*, actor: User, liaison_id: int) -> Liaison:
     require(actor, "liaisons.change")
     return liaison_get(actor=actor, liaison_id=liaison_id)
-
-
-def role_gate(actor: User, permission: str) -> User:
-    """For a page or endpoint that reads a form, a file or a reference before its service runs: a role that
-    may never do this is refused (403) before its input is judged (422) or a record is looked up (404). The
-    service still makes the full check (authorize, with the record's unit or organisation)."""
-    require(actor, permission)
-    return actor

@@ -187,10 +187,12 @@ def liaison_remove_view(request: HttpRequest, liaison_id: int) -> HttpResponse:
 def users_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     users = selectors.user_index(actor=actor, role=request.GET.get("role") or None, q=request.GET.get("q"))
-    form = UserForm(request.POST or None)  # shown to `users.manage` (may)
+    form = UserForm()  # shown to `users.manage` (may)
     status = 200
     if request.method == "POST":
-        selectors.role_gate(actor, "users.manage")  # 403 before the form is judged
+        # the units a new user may be scoped to: 403 for a role that may not manage users, before the form
+        units = selectors.unit_choices(actor=actor, permission="users.manage")
+        form = UserForm(request.POST, units=units)
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -250,8 +250,10 @@ def case_abilities(*, actor: User) -> CaseAbilities:
     return CaseAbilities(participate=can(actor, "cases.participate"), decide=can(actor, "cases.decide"))
 
 
-def committee_index(*, actor: User) -> QuerySet[Committee]:
-    require(actor, "committees.view")
+def committee_index(*, actor: User, permission: str = "committees.view") -> QuerySet[Committee]:
+    """The committee list (403 for a role without `permission`: `committees.manage` where the list is shown
+    again with the form that creates a committee)."""
+    require(actor, permission)
     return committee_list(actor=actor)
 
 

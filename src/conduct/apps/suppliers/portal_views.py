@@ -14,25 +14,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from conduct.apps.accounts.actors import request_actor
-from conduct.apps.accounts.models import User
-from conduct.apps.accounts.scoping import require
-from conduct.apps.errors import NotFound, ServiceError
+from conduct.apps.errors import ServiceError
 from conduct.apps.suppliers import forms, questionnaire, selectors, services
-from conduct.apps.suppliers.models import ANSWERABLE, Supplier
+from conduct.apps.suppliers.models import ANSWERABLE
 from conduct.apps.suppliers.views._common import form_errors
 from conduct.apps.suppliers.views.actions import action_work
 from conduct.apps.suppliers.views.certificates import certificate_from_form
 from conduct.apps.suppliers.views.questionnaires import answered_questions
-
-
-def _own_supplier(actor: User) -> Supplier:
-    summary = selectors.portal_summary(actor=actor)
-    if not summary or summary["supplier"] is None:
-        raise NotFound(
-            "Your organisation is not linked to a supplier record yet; ask your contact at the company."
-        )
-    supplier: Supplier = summary["supplier"]
-    return supplier
 
 
 def _question_rows(
@@ -60,8 +48,9 @@ def _question_rows(
 @require_http_methods(["GET", "POST"])
 def portal_questionnaire_view(request: HttpRequest, response_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "questionnaires.answer")
-    response = selectors.response_get(actor=actor, response_id=response_id)
+    response = selectors.response_for(
+        actor=actor, response_id=response_id, permission="questionnaires.answer"
+    )
     answers: dict[str, Any] = dict(response.answers)
     errors: dict[str, str] = {}
     status = 200
@@ -115,9 +104,7 @@ def portal_questionnaire_view(request: HttpRequest, response_id: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def portal_certificate_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "certificates.upload")
-    require(actor, "suppliers.portal")
-    supplier = _own_supplier(actor)
+    supplier = selectors.own_supplier(actor=actor, permission="certificates.upload")
     form = forms.CertificateForm(request.POST or None, request.FILES or None, sites=supplier.sites.all())
     status = 200
     if request.method == "POST":
@@ -141,9 +128,7 @@ def portal_certificate_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def portal_action_view(request: HttpRequest, action_id: int) -> HttpResponse:
     actor = request_actor(request)
-    require(actor, "actions.work")
-    require(actor, "suppliers.portal")
-    plan = selectors.action_get(actor=actor, action_id=action_id)
+    plan = selectors.action_for(actor=actor, action_id=action_id, permission="actions.work", portal=True)
     form = forms.ActionWorkForm(
         initial={"root_cause": plan.root_cause, "action": plan.action, "evidence": plan.evidence}
     )

@@ -86,10 +86,9 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
 def _gate_visible(actor: User, decision_id: int) -> bool:
     """Whether the actor may open the gate decision the case reviews (the gates answer: decision_for)."""
     try:
-        decision_for(actor=actor, decision_id=decision_id)
+        return decision_for(actor=actor, decision_id=decision_id) is not None
     except NotFound:
         return False
-    return True
 
 
 def _case_forms(case: Case, forms_in: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import User
-from conduct.apps.accounts.selectors import role_gate
 from conduct.apps.errors import ServiceError
 from conduct.apps.governance import forms, selectors, services
 from conduct.apps.governance.views._shared import _form_errors
@@ -32,7 +31,8 @@ def committees_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def committee_create_view(request: HttpRequest) -> HttpResponse:
-    actor = role_gate(request_actor(request), MANAGE)  # 403 before the form is judged
+    actor = request_actor(request)
+    committees = selectors.committee_index(actor=actor, permission=MANAGE)  # 403 before the form is judged
     form = forms.CommitteeForm(request.POST)
     if form.is_valid():
         try:
@@ -41,7 +41,7 @@ def committee_create_view(request: HttpRequest) -> HttpResponse:
             return redirect("committee", committee_id=committee.pk)
         except ServiceError as exc:
             _form_errors(form, exc)
-    context = {"committees": selectors.committee_list(actor=actor), "form": form}
+    context = {"committees": committees, "form": form}
     return render(request, "governance/committees.html", context, status=422)
 
 

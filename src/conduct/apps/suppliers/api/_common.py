@@ -1,15 +1,15 @@
-"""What the suppliers API's modules share: literals of the query schemas, the caller's role gate, references
-to org units, suppliers and portal organisations given by id or code, and one uploaded file."""
+"""What the suppliers API's modules share: literals of the query schemas, references to suppliers and portal
+organisations given by id or code, and one uploaded file. Endpoints read first through the selectors' `entry`
+functions, which refuse (403) a role that may never do what the endpoint is for."""
 
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Schema
 
-from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
-from conduct.apps.accounts.selectors import orgunit_get
-from conduct.apps.apikit import MAX_DB_ID, DbId, actor_of, decode_base64, json_object_body
-from conduct.apps.errors import Invalid, NotFound
+from conduct.apps.accounts.models import PortalOrganisation, User
+from conduct.apps.apikit import DbId, decode_base64, json_object_body
+from conduct.apps.errors import Invalid
 from conduct.apps.suppliers import selectors, services
 from conduct.apps.suppliers.models import Supplier
 from conduct.apps.suppliers.reference import CATEGORIES
@@ -40,31 +40,6 @@ Format = Literal["csv", "xlsx"]
 
 def internal(actor: User) -> bool:
     return not actor.is_portal
-
-
-def read_actor(request: HttpRequest) -> User:
-    """The caller of a read: staff through suppliers.view, portal users through suppliers.portal."""
-    return selectors.read_gate(actor_of(request))
-
-
-def role_gate(request: HttpRequest, permission: str) -> User:
-    """The caller of a write, refused (403) when their role never holds `permission`, before any record is
-    looked up: a role that can never do this learns so before it learns whether the record exists (403, not
-    404). The service makes the full check (accounts.scoping.authorize, with the record's unit or
-    organisation)."""
-    return selectors.role_gate(actor_of(request), permission)
-
-
-def unit_ref(actor: User, ref: str | int | None, field: str = "org_unit") -> OrgUnit | None:
-    """An org unit the actor can see, by id or code (None or "" for none)."""
-    if ref in (None, ""):
-        return None
-    if str(ref).isdigit() and int(ref) > MAX_DB_ID:  # no such id; the database could not even compare it
-        raise Invalid("Unknown org unit.", fields={field: f"No org unit {ref!r} that you can see."})
-    try:
-        return orgunit_get(actor=actor, unit_id=ref)  # type: ignore[arg-type]
-    except NotFound:
-        raise Invalid("Unknown org unit.", fields={field: f"No org unit {ref!r} that you can see."}) from None
 
 
 def supplier_ref(actor: User, ref: int | str | None, field: str) -> Supplier | None:

@@ -7,8 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
 
-from conduct.apps.accounts.models import User
-from conduct.apps.apikit import DbId, Page
+from conduct.apps.apikit import DbId, Page, actor_of
 from conduct.apps.suppliers import (
     exporting,
     selectors,
@@ -19,9 +18,6 @@ from conduct.apps.suppliers.api._common import (
     ONE_FILE,
     Format,
     one_file,
-    read_actor,
-    role_gate,
-    unit_ref,
 )
 from conduct.apps.suppliers.models import (
     CorrectiveAction,
@@ -97,11 +93,9 @@ class CorrectiveActionQuery(Schema):
     overdue: bool = False
 
 
-def _action_filters(actor: User, query: CorrectiveActionQuery) -> selectors.ActionFilters:
-    unit = unit_ref(actor, query.org_unit)
+def _action_filters(query: CorrectiveActionQuery) -> selectors.ActionFilters:
     return selectors.ActionFilters(
         supplier=query.supplier,
-        org_unit=unit.pk if unit else None,
         status=query.status,
         overdue=query.overdue,
         severity=query.severity,
@@ -115,8 +109,8 @@ def _action_filters(actor: User, query: CorrectiveActionQuery) -> selectors.Acti
     summary="The corrective action plan for a finding (one per finding)",
 )
 def create_action(request: HttpRequest, finding_id: int, payload: CorrectiveActionIn) -> Status:
-    actor = role_gate(request, "audits.record")
-    finding = selectors.finding_get(actor=actor, finding_id=finding_id)
+    actor = actor_of(request)
+    finding = selectors.finding_for(actor=actor, finding_id=finding_id, permission="audits.record")
     plan = services.action_create(actor=actor, finding=finding, **payload.dict())
     return Status(201, selectors.action_get(actor=actor, action_id=plan.pk))
 
@@ -124,8 +118,9 @@ def create_action(request: HttpRequest, finding_id: int, payload: CorrectiveActi
 @router.get("/corrective-actions", response=list[CorrectiveActionOut], tags=["audits"])
 @paginate(Page)
 def list_actions(request: HttpRequest, filters: Query[CorrectiveActionQuery]) -> object:
-    actor = read_actor(request)
-    return selectors.action_list(actor=actor, filters=_action_filters(actor, filters))
+    return selectors.action_index(
+        actor=actor_of(request), filters=_action_filters(filters), org_unit_ref=filters.org_unit
+    )
 
 
 class CorrectiveActionExportQuery(CorrectiveActionQuery):
@@ -139,14 +134,15 @@ class CorrectiveActionExportQuery(CorrectiveActionQuery):
     summary="Corrective actions as CSV or XLSX, with the list's filters",
 )
 def export_actions(request: HttpRequest, filters: Query[CorrectiveActionExportQuery]) -> HttpResponse:
-    actor = read_actor(request)
-    rows = selectors.action_list(actor=actor, filters=_action_filters(actor, filters))
+    rows = selectors.action_index(
+        actor=actor_of(request), filters=_action_filters(filters), org_unit_ref=filters.org_unit
+    )
     return exporting.export_response("corrective-actions", exporting.ACTION_COLUMNS, rows, filters.format)
 
 
 @router.get("/corrective-actions/{action_id}", response=CorrectiveActionOut, tags=["audits"])
 def get_action(request: HttpRequest, action_id: int) -> CorrectiveAction:
-    return selectors.action_get(actor=read_actor(request), action_id=action_id)
+    return selectors.action_for(actor=actor_of(request), action_id=action_id)
 
 
 @router.patch(
@@ -156,8 +152,8 @@ def get_action(request: HttpRequest, action_id: int) -> CorrectiveAction:
     summary="Work the action (root cause, action, evidence, status); staff verify and close",
 )
 def update_action(request: HttpRequest, action_id: int, payload: CorrectiveActionPatch) -> CorrectiveAction:
-    actor = role_gate(request, "actions.work")
-    plan = selectors.action_get(actor=actor, action_id=action_id)
+    actor = actor_of(request)
+    plan = selectors.action_for(actor=actor, action_id=action_id, permission="actions.work")
     services.action_update(actor=actor, plan=plan, **payload.dict(exclude_unset=True))
     return selectors.action_get(actor=actor, action_id=plan.pk)
 
@@ -170,8 +166,8 @@ def update_action(request: HttpRequest, action_id: int, payload: CorrectiveActio
     openapi_extra=ONE_FILE,
 )
 def upload_evidence(request: HttpRequest, action_id: int) -> CorrectiveAction:
-    actor = role_gate(request, "actions.work")
-    plan = selectors.action_get(actor=actor, action_id=action_id)
+    actor = actor_of(request)
+    plan = selectors.action_for(actor=actor, action_id=action_id, permission="actions.work")
     upload = one_file(request)
     services.action_attach_evidence(
         actor=actor, plan=plan, content=upload.content or b"", filename=upload.name

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
-from conduct.apps.apikit import DbId, Page
+from conduct.apps.apikit import DbId, Page, actor_of
 from conduct.apps.errors import Invalid
 from conduct.apps.suppliers import (
     exporting,
@@ -17,8 +17,6 @@ from conduct.apps.suppliers import (
 from conduct.apps.suppliers.api import router
 from conduct.apps.suppliers.api._common import (
     Format,
-    read_actor,
-    role_gate,
 )
 from conduct.apps.suppliers.models import (
     SupplierAudit,
@@ -78,7 +76,7 @@ def list_audits(
     supplier: DbId | None = None,
     kind: Literal["social", "environmental", "security"] | None = None,
 ) -> object:
-    return selectors.audit_list(actor=read_actor(request), supplier=supplier, kind=kind)
+    return selectors.audit_index(actor=actor_of(request), supplier=supplier, kind=kind)
 
 
 @router.get("/audits/export", tags=["audits"], response={200: None}, summary="Audits as CSV or XLSX")
@@ -88,14 +86,14 @@ def export_audits(
     kind: Literal["social", "environmental", "security"] | None = None,
     format: Format = "csv",
 ) -> HttpResponse:
-    rows = selectors.audit_list(actor=read_actor(request), supplier=supplier, kind=kind)
+    rows = selectors.audit_index(actor=actor_of(request), supplier=supplier, kind=kind)
     return exporting.export_response("audits", exporting.AUDIT_COLUMNS, rows, format)
 
 
 @router.post("/suppliers/{supplier_id}/audits", response={201: SupplierAuditDetailOut}, tags=["audits"])
 def create_audit(request: HttpRequest, supplier_id: int, payload: SupplierAuditIn) -> Status:
-    actor = role_gate(request, "audits.record")
-    supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
+    actor = actor_of(request)
+    supplier = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="audits.record")
     site = supplier.sites.filter(pk=payload.site).first() if payload.site else None
     if payload.site and site is None:
         raise Invalid("Unknown site.", fields={"site": f"Not a site of {supplier.name}."})
@@ -113,7 +111,7 @@ def create_audit(request: HttpRequest, supplier_id: int, payload: SupplierAuditI
 
 @router.get("/audits/{audit_id}", response=SupplierAuditDetailOut, tags=["audits"])
 def get_audit(request: HttpRequest, audit_id: int) -> SupplierAudit:
-    return selectors.audit_get(actor=read_actor(request), audit_id=audit_id)
+    return selectors.audit_for(actor=actor_of(request), audit_id=audit_id)
 
 
 class AuditFindingIn(Schema):
@@ -126,6 +124,6 @@ class AuditFindingIn(Schema):
 
 @router.post("/audits/{audit_id}/findings", response={201: AuditFindingOut}, tags=["audits"])
 def add_finding(request: HttpRequest, audit_id: int, payload: AuditFindingIn) -> Status:
-    actor = role_gate(request, "audits.record")
-    audit = selectors.audit_get(actor=actor, audit_id=audit_id)
+    actor = actor_of(request)
+    audit = selectors.audit_for(actor=actor, audit_id=audit_id, permission="audits.record")
     return Status(201, services.finding_add(actor=actor, audit=audit, **payload.dict()))

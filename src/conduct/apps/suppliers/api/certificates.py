@@ -7,8 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
 
-from conduct.apps.accounts.models import User
-from conduct.apps.apikit import DbId, Page
+from conduct.apps.apikit import DbId, Page, actor_of
 from conduct.apps.suppliers import (
     downloads,
     exporting,
@@ -20,9 +19,6 @@ from conduct.apps.suppliers.api._common import (
     ONE_FILE,
     Format,
     one_file,
-    read_actor,
-    role_gate,
-    unit_ref,
 )
 from conduct.apps.suppliers.models import (
     Certificate,
@@ -95,13 +91,11 @@ class SupplierCertificateQuery(Schema):
     expires_before: date | None = None
 
 
-def _cert_filters(actor: User, query: SupplierCertificateQuery) -> selectors.CertificateFilters:
-    unit = unit_ref(actor, query.org_unit)
+def _cert_filters(query: SupplierCertificateQuery) -> selectors.CertificateFilters:
     return selectors.CertificateFilters(
         supplier=query.supplier,
         standard=query.standard,
         status=query.status,
-        org_unit=unit.pk if unit else None,
         expires_before=query.expires_before,
     )
 
@@ -109,10 +103,9 @@ def _cert_filters(actor: User, query: SupplierCertificateQuery) -> selectors.Cer
 @router.get("/certificates", response=list[SupplierCertificateOut], tags=["certificates"])
 @paginate(Page)
 def list_certificates(request: HttpRequest, filters: Query[SupplierCertificateQuery]) -> object:
-    actor = read_actor(request)
-    return selectors.certificate_list(actor=actor, filters=_cert_filters(actor, filters)).prefetch_related(
-        "sites"
-    )
+    return selectors.certificate_index(
+        actor=actor_of(request), filters=_cert_filters(filters), org_unit_ref=filters.org_unit
+    ).prefetch_related("sites")
 
 
 class SupplierCertificateExportQuery(SupplierCertificateQuery):
@@ -126,8 +119,9 @@ class SupplierCertificateExportQuery(SupplierCertificateQuery):
     summary="The certificate list as CSV or XLSX, with the list's filters",
 )
 def export_certificates(request: HttpRequest, filters: Query[SupplierCertificateExportQuery]) -> HttpResponse:
-    actor = read_actor(request)
-    rows = selectors.certificate_list(actor=actor, filters=_cert_filters(actor, filters))
+    rows = selectors.certificate_index(
+        actor=actor_of(request), filters=_cert_filters(filters), org_unit_ref=filters.org_unit
+    )
     return exporting.export_response(
         "certificates", exporting.CERTIFICATE_COLUMNS, rows.iterator(chunk_size=2000), filters.format
     )
@@ -137,8 +131,8 @@ def export_certificates(request: HttpRequest, filters: Query[SupplierCertificate
     "/suppliers/{supplier_id}/certificates", response={201: SupplierCertificateOut}, tags=["certificates"]
 )
 def create_certificate(request: HttpRequest, supplier_id: int, payload: SupplierCertificateIn) -> Status:
-    actor = role_gate(request, "certificates.upload")
-    supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
+    actor = actor_of(request)
+    supplier = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="certificates.upload")
     data = payload.dict()
     sites = data.pop("sites")
     return Status(201, services.certificate_create(actor=actor, supplier=supplier, site_ids=sites, **data))
@@ -146,15 +140,17 @@ def create_certificate(request: HttpRequest, supplier_id: int, payload: Supplier
 
 @router.get("/certificates/{certificate_id}", response=SupplierCertificateOut, tags=["certificates"])
 def get_certificate(request: HttpRequest, certificate_id: int) -> Certificate:
-    return selectors.certificate_get(actor=read_actor(request), certificate_id=certificate_id)
+    return selectors.certificate_for(actor=actor_of(request), certificate_id=certificate_id)
 
 
 @router.patch("/certificates/{certificate_id}", response=SupplierCertificateOut, tags=["certificates"])
 def update_certificate(
     request: HttpRequest, certificate_id: int, payload: SupplierCertificatePatch
 ) -> Certificate:
-    actor = role_gate(request, "certificates.upload")
-    cert = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
+    actor = actor_of(request)
+    cert = selectors.certificate_for(
+        actor=actor, certificate_id=certificate_id, permission="certificates.upload"
+    )
     fields = payload.dict(exclude_unset=True)
     sites = fields.pop("sites", None)
     return services.certificate_update(actor=actor, certificate=cert, site_ids=sites, **fields)
@@ -170,8 +166,10 @@ class CertificateWithdrawIn(Schema):
 def withdraw_certificate(
     request: HttpRequest, certificate_id: int, payload: CertificateWithdrawIn
 ) -> Certificate:
-    actor = role_gate(request, "suppliers.change")
-    cert = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
+    actor = actor_of(request)
+    cert = selectors.certificate_for(
+        actor=actor, certificate_id=certificate_id, permission="suppliers.change"
+    )
     return services.certificate_withdraw(actor=actor, certificate=cert, reason=payload.reason)
 
 
@@ -183,8 +181,10 @@ def withdraw_certificate(
     openapi_extra=ONE_FILE,
 )
 def upload_certificate_file(request: HttpRequest, certificate_id: int) -> Certificate:
-    actor = role_gate(request, "certificates.upload")
-    cert = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
+    actor = actor_of(request)
+    cert = selectors.certificate_for(
+        actor=actor, certificate_id=certificate_id, permission="certificates.upload"
+    )
     upload = one_file(request)
     return services.certificate_attach_file(
         actor=actor, certificate=cert, content=upload.content or b"", filename=upload.name
@@ -198,5 +198,5 @@ def upload_certificate_file(request: HttpRequest, certificate_id: int) -> Certif
     summary="Download the certificate file",
 )
 def download_certificate_file(request: HttpRequest, certificate_id: int) -> FileResponse:
-    cert = selectors.certificate_get(actor=read_actor(request), certificate_id=certificate_id)
+    cert = selectors.certificate_for(actor=actor_of(request), certificate_id=certificate_id)
     return downloads.certificate_file_response(cert)

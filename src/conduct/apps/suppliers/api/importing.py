@@ -5,17 +5,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Schema, Status
 
-from conduct.apps.apikit import decode_base64, json_object_body
+from conduct.apps.apikit import actor_of, decode_base64, json_object_body
 from conduct.apps.errors import Invalid
-from conduct.apps.suppliers import (
-    services,
-    tasks,
-)
+from conduct.apps.suppliers import selectors, services
 from conduct.apps.suppliers.api import router
-from conduct.apps.suppliers.api._common import (
-    role_gate,
-    unit_ref,
-)
 
 
 class SupplierImportOut(Schema):
@@ -102,8 +95,8 @@ def _uploads(request: HttpRequest) -> list[services.ImportSource]:
 def import_suppliers(
     request: HttpRequest, commit: bool = False, org_unit: str | None = None
 ) -> dict[str, Any]:
-    actor = role_gate(request, "suppliers.import")
-    unit = unit_ref(actor, org_unit)
+    actor = actor_of(request)
+    unit = selectors.unit_ref(actor=actor, ref=org_unit, permission="suppliers.import")
     report = services.supplier_import(actor=actor, sources=_uploads(request), commit=commit, unit=unit)
     return report.to_dict(problem_limit=5000)
 
@@ -119,6 +112,5 @@ class RiskRecomputeQueued(Schema):
     summary="Rescore every supplier (queued)",
 )
 def recompute_risk(request: HttpRequest) -> Status:
-    role_gate(request, "suppliers.risk")
-    result = tasks.risk_recompute.enqueue()
-    return Status(202, {"queued": True, "task": str(result.id)})
+    task = services.risk_recompute_queue(actor=actor_of(request))
+    return Status(202, {"queued": True, "task": task})

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
-from conduct.apps.apikit import DbId, Page
+from conduct.apps.apikit import DbId, Page, actor_of
 from conduct.apps.errors import Invalid
 from conduct.apps.suppliers import (
     exporting,
@@ -18,8 +18,6 @@ from conduct.apps.suppliers import (
 from conduct.apps.suppliers.api import router
 from conduct.apps.suppliers.api._common import (
     Format,
-    read_actor,
-    role_gate,
 )
 from conduct.apps.suppliers.models import (
     QuestionnaireResponse,
@@ -35,7 +33,6 @@ class QuestionnaireTemplateOut(Schema):
 
 @router.get("/questionnaires/templates", response=list[QuestionnaireTemplateOut], tags=["questionnaires"])
 def list_templates(request: HttpRequest) -> list[dict[str, Any]]:
-    read_actor(request)
     return [
         {
             "key": t["key"],
@@ -43,14 +40,13 @@ def list_templates(request: HttpRequest) -> list[dict[str, Any]]:
             "title": t["title"],
             "questions": sum(len(s["questions"]) for s in t["sections"]),
         }
-        for t in services.templates().values()
+        for t in selectors.questionnaire_templates(actor=actor_of(request)).values()
     ]
 
 
 @router.get("/questionnaires/templates/{template_key}", response=dict[str, Any], tags=["questionnaires"])
 def get_template(request: HttpRequest, template_key: str) -> dict[str, Any]:
-    read_actor(request)
-    return services.template_get(template_key)
+    return selectors.questionnaire_template_for(actor=actor_of(request), key=template_key)
 
 
 class QuestionnaireResponseOut(Schema):
@@ -92,7 +88,7 @@ def list_responses(
     supplier: DbId | None = None,
     status: Literal["sent", "draft", "submitted", "returned", "accepted"] | None = None,
 ) -> object:
-    return selectors.response_list(actor=read_actor(request), supplier=supplier, status=status)
+    return selectors.response_index(actor=actor_of(request), supplier=supplier, status=status)
 
 
 @router.get(
@@ -107,7 +103,7 @@ def export_responses(
     status: Literal["sent", "draft", "submitted", "returned", "accepted"] | None = None,
     format: Format = "csv",
 ) -> HttpResponse:
-    rows = selectors.response_list(actor=read_actor(request), supplier=supplier, status=status)
+    rows = selectors.response_index(actor=actor_of(request), supplier=supplier, status=status)
     return exporting.export_response("questionnaires", exporting.RESPONSE_COLUMNS, rows, format)
 
 
@@ -123,8 +119,8 @@ class QuestionnaireSendIn(Schema):
     summary="Send a questionnaire for the supplier to answer in the portal",
 )
 def send_questionnaire(request: HttpRequest, supplier_id: int, payload: QuestionnaireSendIn) -> Status:
-    actor = role_gate(request, "questionnaires.send")
-    supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
+    actor = actor_of(request)
+    supplier = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="questionnaires.send")
     response = services.questionnaire_send(
         actor=actor, supplier=supplier, template_key=payload.template, due_date=payload.due_date
     )
@@ -135,7 +131,7 @@ def send_questionnaire(request: HttpRequest, supplier_id: int, payload: Question
     "/questionnaire-responses/{response_id}", response=QuestionnaireResponseDetailOut, tags=["questionnaires"]
 )
 def get_response(request: HttpRequest, response_id: int) -> QuestionnaireResponse:
-    return selectors.response_get(actor=read_actor(request), response_id=response_id)
+    return selectors.response_for(actor=actor_of(request), response_id=response_id)
 
 
 class QuestionnaireAnswersIn(Schema):
@@ -156,8 +152,8 @@ class QuestionnaireAnswersIn(Schema):
 def answer_questionnaire(
     request: HttpRequest, response_id: int, payload: QuestionnaireAnswersIn
 ) -> QuestionnaireResponse:
-    actor = read_actor(request)
-    response = selectors.response_get(actor=actor, response_id=response_id)
+    actor = actor_of(request)
+    response = selectors.response_for(actor=actor, response_id=response_id)
     # Answers to questions that do not exist are malformed whoever sends them; only then does the service ask
     # whose turn it is (questionnaires.answer: the supplier's).
     unknown = sorted(set(payload.answers) - {q["id"] for q in questionnaire.questions(response.template)})
@@ -186,8 +182,10 @@ class QuestionnaireReviewIn(Schema):
 def review_questionnaire(
     request: HttpRequest, response_id: int, payload: QuestionnaireReviewIn
 ) -> QuestionnaireResponse:
-    actor = role_gate(request, "questionnaires.review")
-    response = selectors.response_get(actor=actor, response_id=response_id)
+    actor = actor_of(request)
+    response = selectors.response_for(
+        actor=actor, response_id=response_id, permission="questionnaires.review"
+    )
     return services.questionnaire_review(
         actor=actor,
         response=response,

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Schema, Status
 
+from conduct.apps.apikit import actor_of
 from conduct.apps.errors import Invalid
 from conduct.apps.suppliers import (
     selectors,
@@ -15,7 +16,6 @@ from conduct.apps.suppliers.api._common import (
     SupplierContactOut,
     SupplierRef,
     SupplierSiteOut,
-    role_gate,
     supplier_ref,
 )
 
@@ -38,15 +38,15 @@ class SupplierSitePatch(Schema):
 
 @router.post("/suppliers/{supplier_id}/sites", response={201: SupplierSiteOut})
 def add_site(request: HttpRequest, supplier_id: int, payload: SupplierSiteIn) -> Status:
-    actor = role_gate(request, "suppliers.change")
-    supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
+    actor = actor_of(request)
+    supplier = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="suppliers.change")
     return Status(201, services.site_add(actor=actor, supplier=supplier, **payload.dict()))
 
 
 @router.patch("/supplier-sites/{site_id}", response=SupplierSiteOut)
 def update_site(request: HttpRequest, site_id: int, payload: SupplierSitePatch) -> Any:
-    actor = role_gate(request, "suppliers.change")
-    site = selectors.site_get(actor=actor, site_id=site_id)
+    actor = actor_of(request)
+    site = selectors.site_for(actor=actor, site_id=site_id, permission="suppliers.change")
     fields = payload.dict(exclude_unset=True)
     for key in ("name", "country"):
         if key in fields and fields[key] is None:
@@ -60,8 +60,9 @@ class SupplierRecordDeleted(Schema):
 
 @router.delete("/supplier-sites/{site_id}", response=SupplierRecordDeleted)
 def remove_site(request: HttpRequest, site_id: int) -> dict[str, bool]:
-    actor = role_gate(request, "suppliers.change")
-    services.site_remove(actor=actor, site=selectors.site_get(actor=actor, site_id=site_id))
+    actor = actor_of(request)
+    site = selectors.site_for(actor=actor, site_id=site_id, permission="suppliers.change")
+    services.site_remove(actor=actor, site=site)
     return {"deleted": True}
 
 
@@ -75,15 +76,16 @@ class SupplierContactIn(Schema):
 
 @router.post("/suppliers/{supplier_id}/contacts", response={201: SupplierContactOut})
 def add_contact(request: HttpRequest, supplier_id: int, payload: SupplierContactIn) -> Status:
-    actor = role_gate(request, "suppliers.change")
-    supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
+    actor = actor_of(request)
+    supplier = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="suppliers.change")
     return Status(201, services.contact_add(actor=actor, supplier=supplier, **payload.dict()))
 
 
 @router.delete("/supplier-contacts/{contact_id}", response=SupplierRecordDeleted)
 def remove_contact(request: HttpRequest, contact_id: int) -> dict[str, bool]:
-    actor = role_gate(request, "suppliers.change")
-    services.contact_remove(actor=actor, contact=selectors.contact_get(actor=actor, contact_id=contact_id))
+    actor = actor_of(request)
+    contact = selectors.contact_for(actor=actor, contact_id=contact_id, permission="suppliers.change")
+    services.contact_remove(actor=actor, contact=contact)
     return {"deleted": True}
 
 
@@ -102,8 +104,8 @@ class SupplierRelationOut(Schema):
     summary="Record that this supplier buys from another (a sub-supplier, one tier down)",
 )
 def add_sub_supplier(request: HttpRequest, supplier_id: int, payload: SubSupplierIn) -> Status:
-    actor = role_gate(request, "suppliers.change")
-    buyer = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
+    actor = actor_of(request)
+    buyer = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="suppliers.change")
     sub = supplier_ref(actor, payload.supplier, "supplier")
     if sub is None:  # the schema refuses an empty reference; kept for the type checker
         raise Invalid("Unknown supplier.", fields={"supplier": "Required."})
@@ -112,8 +114,8 @@ def add_sub_supplier(request: HttpRequest, supplier_id: int, payload: SubSupplie
 
 @router.delete("/suppliers/{supplier_id}/sub-suppliers/{sub_id}", response=SupplierRecordDeleted)
 def remove_sub_supplier(request: HttpRequest, supplier_id: int, sub_id: int) -> dict[str, bool]:
-    actor = role_gate(request, "suppliers.change")
-    buyer = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
+    actor = actor_of(request)
+    buyer = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="suppliers.change")
     services.relation_remove(
         actor=actor, relation=selectors.relation_get(actor=actor, buyer=buyer, supplier_id=sub_id)
     )

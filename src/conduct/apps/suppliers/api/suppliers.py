@@ -7,8 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
 
-from conduct.apps.accounts.models import User
-from conduct.apps.apikit import DbId, Page
+from conduct.apps.apikit import DbId, Page, actor_of
 from conduct.apps.errors import Invalid, NotFound
 from conduct.apps.suppliers import (
     exporting,
@@ -28,10 +27,7 @@ from conduct.apps.suppliers.api._common import (
     SupplierSiteOut,
     internal,
     portal_org_ref,
-    read_actor,
-    role_gate,
     supplier_ref,
-    unit_ref,
 )
 from conduct.apps.suppliers.models import (
     Supplier,
@@ -127,8 +123,7 @@ class SupplierQuery(Schema):
     sort: Sort = "name"
 
 
-def _supplier_filters(actor: User, query: SupplierQuery) -> selectors.SupplierFilters:
-    unit = unit_ref(actor, query.org_unit)
+def _supplier_filters(query: SupplierQuery) -> selectors.SupplierFilters:
     return selectors.SupplierFilters(
         q=query.q,
         risk_band=query.risk_band,
@@ -137,7 +132,6 @@ def _supplier_filters(actor: User, query: SupplierQuery) -> selectors.SupplierFi
         certificate_status=query.certificate_status,
         tier=query.tier,
         status=query.status,
-        org_unit=unit.pk if unit else None,
         overdue_actions=query.overdue_actions,
     )
 
@@ -179,14 +173,21 @@ class SupplierPatch(Schema):
 @router.get("/suppliers", response=list[SupplierOut], summary="Suppliers, filtered and sorted")
 @paginate(Page)
 def list_suppliers(request: HttpRequest, filters: Query[SupplierQuery]) -> object:
-    actor = read_actor(request)
-    return selectors.supplier_list(actor=actor, filters=_supplier_filters(actor, filters), sort=filters.sort)
+    return selectors.supplier_index(
+        actor=actor_of(request),
+        filters=_supplier_filters(filters),
+        sort=filters.sort,
+        org_unit_ref=filters.org_unit,
+    )
 
 
 @router.post("/suppliers", response={201: SupplierDetailOut}, summary="Add a supplier (a prospect)")
 def create_supplier(request: HttpRequest, payload: SupplierIn) -> Status:
-    actor = role_gate(request, "suppliers.change")
-    unit = unit_ref(actor, payload.org_unit) or actor.home_unit
+    actor = actor_of(request)
+    unit = (
+        selectors.unit_ref(actor=actor, ref=payload.org_unit, permission="suppliers.change")
+        or actor.home_unit
+    )
     if unit is None:
         raise Invalid("Choose the owning org unit.", fields={"org_unit": "Required."})
     supplier = services.supplier_create(
@@ -217,24 +218,27 @@ class SupplierExportQuery(SupplierQuery):
     response={200: None},
 )
 def export_suppliers(request: HttpRequest, filters: Query[SupplierExportQuery]) -> HttpResponse:
-    actor = read_actor(request)
-    rows = selectors.supplier_list(actor=actor, filters=_supplier_filters(actor, filters), sort=filters.sort)
+    actor = actor_of(request)
+    rows = selectors.supplier_index(
+        actor=actor, filters=_supplier_filters(filters), sort=filters.sort, org_unit_ref=filters.org_unit
+    )
     columns = exporting.PORTAL_SUPPLIER_COLUMNS if actor.is_portal else exporting.SUPPLIER_COLUMNS
     return exporting.export_response("suppliers", columns, rows.iterator(chunk_size=2000), filters.format)
 
 
 @router.get("/suppliers/{supplier_id}", response=SupplierDetailOut)
 def get_supplier(request: HttpRequest, supplier_id: int) -> Supplier:
-    return selectors.supplier_get(actor=read_actor(request), supplier_id=supplier_id)
+    return selectors.supplier_for(actor=actor_of(request), supplier_id=supplier_id)
 
 
 @router.patch("/suppliers/{supplier_id}", response=SupplierDetailOut)
 def update_supplier(request: HttpRequest, supplier_id: int, payload: SupplierPatch) -> Supplier:
-    actor = role_gate(request, "suppliers.change")
-    supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
+    actor = actor_of(request)
+    supplier = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="suppliers.change")
     fields = payload.dict(exclude_unset=True)
     if "org_unit" in fields:
-        fields["org_unit"] = unit_ref(actor, fields["org_unit"]) or supplier.org_unit
+        unit = selectors.unit_ref(actor=actor, ref=fields["org_unit"], permission="suppliers.change")
+        fields["org_unit"] = unit or supplier.org_unit
     if "parent_company" in fields:
         fields["parent_company"] = supplier_ref(actor, fields["parent_company"], "parent_company")
     if "portal_org" in fields:
@@ -254,8 +258,8 @@ def update_supplier(request: HttpRequest, supplier_id: int, payload: SupplierPat
     ),
 )
 def onboard_supplier(request: HttpRequest, supplier_id: int) -> Supplier:
-    actor = role_gate(request, "suppliers.onboard")
-    supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
+    actor = actor_of(request)
+    supplier = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="suppliers.onboard")
     key = request.headers.get("Idempotency-Key")
     services.supplier_onboard(actor=actor, supplier=supplier, idempotency_key=key)
     return selectors.supplier_get(actor=actor, supplier_id=supplier.pk)
@@ -281,8 +285,8 @@ class SupplierRiskOut(Schema):
 
 @router.get("/suppliers/{supplier_id}/risk", response=SupplierRiskOut, summary="Risk score with its drivers")
 def get_risk(request: HttpRequest, supplier_id: int) -> dict[str, Any]:
-    actor = role_gate(request, "suppliers.view")
-    supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
+    actor = actor_of(request)
+    supplier = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="suppliers.view")
     view = selectors.risk_explained(actor=actor, supplier=supplier)
     if view is None:
         raise NotFound("No risk score yet for this supplier.")
@@ -305,8 +309,8 @@ class SupplierGraphOut(Schema):
     summary="Sub-suppliers below, and direct buyers",
 )
 def get_graph(request: HttpRequest, supplier_id: int) -> dict[str, Any]:
-    actor = role_gate(request, "suppliers.view")
-    supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
+    actor = actor_of(request)
+    supplier = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="suppliers.view")
     tree = selectors.supplier_tree(actor=actor, supplier=supplier)
     return {
         "supplier_id": supplier.pk,
@@ -332,8 +336,8 @@ class SupplierScreeningOut(Schema):
     summary="Screening results (when installed)",
 )
 def get_screening(request: HttpRequest, supplier_id: int) -> dict[str, Any]:
-    actor = role_gate(request, "suppliers.view")
-    supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
+    actor = actor_of(request)
+    supplier = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="suppliers.view")
     found = screening_port.screening_for([supplier.pk])
     if found is None:
         return {"available": False, "confirmed": [], "open_alerts": 0, "results": []}

@@ -1,7 +1,31 @@
 """Scoped reads of suppliers and everything hanging off them. Staff see their org units' suppliers; a
-supplier's portal users see their own organisation's records only; everyone else sees nothing."""
+supplier's portal users see their own organisation's records only; everyone else sees nothing. Pages and
+endpoints read through `entry` (`*_for`, `*_index`, `*_choices`), which refuse a role that may never do what
+they are for (403) before input is judged or a record looked up."""
 
-from conduct.apps.suppliers.selectors.gates import read_gate, role_gate, staff_gate
+from conduct.apps.suppliers.selectors.entry import (
+    IMPORT_TEMPLATES,
+    action_for,
+    action_index,
+    audit_for,
+    audit_index,
+    certificate_for,
+    certificate_index,
+    contact_for,
+    finding_for,
+    import_choices,
+    import_template_for,
+    own_supplier,
+    questionnaire_template_for,
+    questionnaire_templates,
+    response_for,
+    response_index,
+    site_for,
+    supplier_for,
+    supplier_form_choices,
+    supplier_index,
+    unit_ref,
+)
 from conduct.apps.suppliers.selectors.records import (
     ActionFilters,
     CertificateFilters,
@@ -41,9 +65,27 @@ from conduct.apps.suppliers.selectors.suppliers import (
 )
 
 __all__ = [
-    "read_gate",
-    "role_gate",
-    "staff_gate",
+    "IMPORT_TEMPLATES",
+    "action_for",
+    "action_index",
+    "audit_for",
+    "audit_index",
+    "certificate_for",
+    "certificate_index",
+    "contact_for",
+    "finding_for",
+    "import_choices",
+    "import_template_for",
+    "own_supplier",
+    "questionnaire_template_for",
+    "questionnaire_templates",
+    "response_for",
+    "response_index",
+    "site_for",
+    "supplier_for",
+    "supplier_form_choices",
+    "supplier_index",
+    "unit_ref",
     "ActionFilters",
     "CERTIFICATE_FILTERS",
     "CertificateFilters",

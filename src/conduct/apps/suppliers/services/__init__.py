@@ -33,6 +33,7 @@ from conduct.apps.suppliers.services.questionnaires import (
     template_get,
     templates,
 )
+from conduct.apps.suppliers.services.queued import risk_recompute_queue
 from conduct.apps.suppliers.services.reminders import certificate_reminders_send
 from conduct.apps.suppliers.services.risk import risk_recompute_all, risk_refresh
 from conduct.apps.suppliers.services.sites import (
@@ -77,6 +78,7 @@ __all__ = [
     "relation_add",
     "relation_remove",
     "risk_recompute_all",
+    "risk_recompute_queue",
     "risk_refresh",
     "site_add",
     "site_remove",

@@ -1,5 +1,5 @@
-"""What the supplier pages share: query-string filters, exports, form errors, the staff role gate, and the
-supplier page that the forms posted on it render again with their errors."""
+"""What the supplier pages share: query-string filters, exports, form errors, the supplier a form is posted
+on, and the supplier page that those forms render again with their errors."""
 
 from __future__ import annotations
 
@@ -97,13 +97,13 @@ def form_errors(form: Any, exc: ServiceError) -> None:
         form.add_error(None, exc.message)
 
 
-def staff_writer(request: HttpRequest, permission: str) -> User:
-    return selectors.staff_gate(request_actor(request), permission)
-
-
 def post_on_supplier(request: HttpRequest, supplier_id: int, permission: str) -> tuple[User, Supplier]:
-    actor = staff_writer(request, permission)
-    return actor, selectors.supplier_get(actor=actor, supplier_id=supplier_id)
+    """The actor and the supplier a staff form is posted on (403 for a role that may never do `permission`,
+    then 404 for a supplier out of scope)."""
+    actor = request_actor(request)
+    return actor, selectors.supplier_for(
+        actor=actor, supplier_id=supplier_id, permission=permission, staff=True
+    )
 
 
 def detail_context(actor: User, supplier: Supplier) -> dict[str, Any]:

@@ -41,8 +41,7 @@ from conduct.apps.suppliers.views._common import (
 @require_POST
 def action_create_view(request: HttpRequest, finding_id: int) -> HttpResponse:
     actor = request_actor(request)
-    selectors.role_gate(actor, "audits.record")
-    finding = selectors.finding_get(actor=actor, finding_id=finding_id)
+    finding = selectors.finding_for(actor=actor, finding_id=finding_id, permission="audits.record")
     form = forms.ActionForm(request.POST, prefix="cap")
     if form.is_valid():
         try:
@@ -69,9 +68,8 @@ def _action_filters(request: HttpRequest, errors: list[str]) -> selectors.Action
 @require_GET
 def action_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    selectors.staff_gate(actor)
     errors: list[str] = []
-    plans = selectors.action_list(actor=actor, filters=_action_filters(request, errors))
+    plans = selectors.action_index(actor=actor, filters=_action_filters(request, errors), staff=True)
     exported = export_if_asked(request, "corrective-actions", exporting.ACTION_COLUMNS, plans)
     if exported is not None:
         return exported
@@ -121,8 +119,8 @@ def action_work(request: HttpRequest, actor: User, plan: Any) -> tuple[forms.Act
 @require_http_methods(["GET", "POST"])
 def action_detail_view(request: HttpRequest, action_id: int) -> HttpResponse:
     actor = request_actor(request)
-    selectors.role_gate(actor, "actions.verify" if request.method == "POST" else "suppliers.view")
-    plan = selectors.action_get(actor=actor, action_id=action_id)
+    permission = "actions.verify" if request.method == "POST" else "suppliers.view"
+    plan = selectors.action_for(actor=actor, action_id=action_id, permission=permission)
     form = forms.ActionWorkForm(
         initial={"root_cause": plan.root_cause, "action": plan.action, "evidence": plan.evidence}
     )

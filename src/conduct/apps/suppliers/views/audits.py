@@ -52,12 +52,10 @@ def audit_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
 @require_GET
 def audit_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    selectors.staff_gate(actor)
     errors: list[str] = []
     kind = choice_param(request.GET.get("kind"), AuditKind.values, "Kind", errors)
-    audits = selectors.audit_list(
-        actor=actor, kind=kind, supplier=int_param(request.GET.get("supplier"), "Supplier", errors)
-    )
+    supplier = int_param(request.GET.get("supplier"), "Supplier", errors)
+    audits = selectors.audit_index(actor=actor, kind=kind, supplier=supplier, staff=True)
     exported = export_if_asked(request, "audits", exporting.AUDIT_COLUMNS, audits)
     if exported is not None:
         return exported
@@ -79,8 +77,8 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def audit_detail_view(request: HttpRequest, audit_id: int) -> HttpResponse:
     actor = request_actor(request)
-    selectors.role_gate(actor, "audits.record" if request.method == "POST" else "suppliers.view")
-    audit = selectors.audit_get(actor=actor, audit_id=audit_id)
+    permission = "audits.record" if request.method == "POST" else "suppliers.view"
+    audit = selectors.audit_for(actor=actor, audit_id=audit_id, permission=permission)
     form = forms.FindingForm(request.POST or None)  # shown to `audits.record` (may)
     status = 200
     if request.method == "POST":

@@ -74,7 +74,6 @@ def certificate_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse
 @require_GET
 def certificate_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    selectors.staff_gate(actor)
     errors: list[str] = []
     filters = selectors.CertificateFilters(
         standard=(request.GET.get("standard") or "").strip() or None,
@@ -82,7 +81,7 @@ def certificate_list_view(request: HttpRequest) -> HttpResponse:
         org_unit=int_param(request.GET.get("org_unit"), "Org unit", errors),
         supplier=int_param(request.GET.get("supplier"), "Supplier", errors),
     )
-    certificates = selectors.certificate_list(actor=actor, filters=filters)
+    certificates = selectors.certificate_index(actor=actor, filters=filters, staff=True)
     exported = export_if_asked(
         request, "certificates", exporting.CERTIFICATE_COLUMNS, certificates.iterator(chunk_size=2000)
     )
@@ -107,9 +106,8 @@ def certificate_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def certificate_file_view(request: HttpRequest, certificate_id: int) -> FileResponse:
     actor = request_actor(request)
-    selectors.read_gate(actor)
     return downloads.certificate_file_response(
-        selectors.certificate_get(actor=actor, certificate_id=certificate_id)
+        selectors.certificate_for(actor=actor, certificate_id=certificate_id)
     )
 
 
@@ -117,8 +115,9 @@ def certificate_file_view(request: HttpRequest, certificate_id: int) -> FileResp
 @require_POST
 def certificate_withdraw_view(request: HttpRequest, certificate_id: int) -> HttpResponse:
     actor = request_actor(request)
-    selectors.role_gate(actor, "suppliers.change")
-    certificate = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
+    certificate = selectors.certificate_for(
+        actor=actor, certificate_id=certificate_id, permission="suppliers.change"
+    )
     try:
         services.certificate_withdraw(
             actor=actor, certificate=certificate, reason=request.POST.get("reason", "")

@@ -8,37 +8,24 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from conduct.apps.accounts import selectors as accounts
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.errors import ServiceError
 from conduct.apps.suppliers import (
     forms,
     selectors,
     services,
-    tasks,
 )
 from conduct.apps.suppliers.views._common import (
     service_errors,
     unit_choice,
 )
-from conduct.datafiles import data_path
-
-TEMPLATE_FILES = {
-    "suppliers": "suppliers.csv",
-    "sites": "sites.csv",
-    "certificates": "certificates.csv",
-    "relations": "relations.csv",
-    "workbook": "suppliers-import.xlsx",
-    "readme": "README.md",
-}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    selectors.role_gate(actor, "suppliers.import")
-    units = accounts.orgunit_list(actor=actor)
+    units = selectors.import_choices(actor=actor)
     form = forms.ImportForm(request.POST or None, units=units)
     report = None
     errors: list[str] = []
@@ -75,7 +62,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
             "report": report,
             "problems": report.problems[:2000] if report else [],
             "errors": errors,
-            "templates": TEMPLATE_FILES,
+            "templates": selectors.IMPORT_TEMPLATES,
         },
         status=status,
     )
@@ -84,19 +71,15 @@ def import_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def import_template_view(request: HttpRequest, kind: str) -> FileResponse:
-    selectors.staff_gate(request_actor(request))
-    name = TEMPLATE_FILES.get(kind)
-    if name is None:
+    path = selectors.import_template_for(actor=request_actor(request), kind=kind)
+    if path is None:
         raise Http404
-    return FileResponse(
-        data_path("templates", "suppliers", name).open("rb"), as_attachment=True, filename=name
-    )
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 
 @login_required
 @require_POST
 def risk_recompute_view(request: HttpRequest) -> HttpResponse:
-    selectors.role_gate(request_actor(request), "suppliers.risk")
-    tasks.risk_recompute.enqueue()
+    services.risk_recompute_queue(actor=request_actor(request))
     messages.success(request, "Every supplier's risk is being recomputed.")
     return redirect("suppliers")

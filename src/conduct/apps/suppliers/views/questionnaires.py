@@ -57,12 +57,10 @@ def questionnaire_send_view(request: HttpRequest, supplier_id: int) -> HttpRespo
 @require_GET
 def response_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    selectors.staff_gate(actor)
     errors: list[str] = []
     status = choice_param(request.GET.get("status"), ResponseStatus.values, "Status", errors)
-    responses = selectors.response_list(
-        actor=actor, status=status, supplier=int_param(request.GET.get("supplier"), "Supplier", errors)
-    )
+    supplier = int_param(request.GET.get("supplier"), "Supplier", errors)
+    responses = selectors.response_index(actor=actor, status=status, supplier=supplier, staff=True)
     exported = export_if_asked(request, "questionnaires", exporting.RESPONSE_COLUMNS, responses)
     if exported is not None:
         return exported
@@ -111,8 +109,8 @@ def answered_questions(response: Any) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def response_review_view(request: HttpRequest, response_id: int) -> HttpResponse:
     actor = request_actor(request)
-    selectors.role_gate(actor, "questionnaires.review" if request.method == "POST" else "suppliers.view")
-    response = selectors.response_get(actor=actor, response_id=response_id)
+    permission = "questionnaires.review" if request.method == "POST" else "suppliers.view"
+    response = selectors.response_for(actor=actor, response_id=response_id, permission=permission)
     errors: list[str] = []
     status = 200
     if request.method == "POST":

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from conduct.apps.accounts.actors import request_actor
 from conduct.apps.errors import Invalid, ServiceError
 from conduct.apps.suppliers import (
     forms,
@@ -19,7 +20,6 @@ from conduct.apps.suppliers.views._common import (
     form_errors,
     post_on_supplier,
     service_errors,
-    staff_writer,
 )
 
 
@@ -56,8 +56,8 @@ def contact_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_edit_view(request: HttpRequest, site_id: int) -> HttpResponse:
-    actor = staff_writer(request, "suppliers.change")
-    site = selectors.site_get(actor=actor, site_id=site_id)
+    actor = request_actor(request)
+    site = selectors.site_for(actor=actor, site_id=site_id, permission="suppliers.change", staff=True)
     supplier = site.supplier
     initial = {
         "name": site.name,
@@ -86,8 +86,8 @@ def site_edit_view(request: HttpRequest, site_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def site_remove_view(request: HttpRequest, site_id: int) -> HttpResponse:
-    actor = staff_writer(request, "suppliers.change")
-    site = selectors.site_get(actor=actor, site_id=site_id)
+    actor = request_actor(request)
+    site = selectors.site_for(actor=actor, site_id=site_id, permission="suppliers.change", staff=True)
     supplier, name = site.supplier, site.name
     covering = list(site.certificates.all())
     try:
@@ -106,8 +106,10 @@ def site_remove_view(request: HttpRequest, site_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def contact_remove_view(request: HttpRequest, contact_id: int) -> HttpResponse:
-    actor = staff_writer(request, "suppliers.change")
-    contact = selectors.contact_get(actor=actor, contact_id=contact_id)
+    actor = request_actor(request)
+    contact = selectors.contact_for(
+        actor=actor, contact_id=contact_id, permission="suppliers.change", staff=True
+    )
     supplier, name = contact.supplier, contact.name
     try:
         services.contact_remove(actor=actor, contact=contact)

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from conduct.apps.accounts import selectors as accounts
 from conduct.apps.accounts.actors import request_actor
-from conduct.apps.accounts.models import PortalOrganisation
 from conduct.apps.errors import ServiceError
 from conduct.apps.suppliers import (
     exporting,
@@ -20,7 +19,6 @@ from conduct.apps.suppliers import (
 )
 from conduct.apps.suppliers.models import (
     RiskBand,
-    Supplier,
     SupplierStatus,
 )
 from conduct.apps.suppliers.paging import CappedPage
@@ -66,10 +64,9 @@ def _supplier_filters(request: HttpRequest, errors: list[str]) -> tuple[selector
 @login_required
 def supplier_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    selectors.staff_gate(actor)
     errors: list[str] = []
     filters, sort = _supplier_filters(request, errors)
-    suppliers = selectors.supplier_list(actor=actor, filters=filters, sort=sort)
+    suppliers = selectors.supplier_index(actor=actor, filters=filters, sort=sort, staff=True)
     exported = export_if_asked(
         request, "suppliers", exporting.SUPPLIER_COLUMNS, suppliers.iterator(chunk_size=2000)
     )
@@ -97,9 +94,7 @@ def supplier_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def supplier_create_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    selectors.role_gate(actor, "suppliers.change")
-    units = accounts.orgunit_list(actor=actor)
-    orgs = PortalOrganisation.objects.filter(kind=PortalOrganisation.Kind.SUPPLIER, supplier__isnull=True)
+    units, orgs = selectors.supplier_form_choices(actor=actor)
     initial = {"org_unit": actor.home_unit_id}
     form = forms.SupplierForm(request.POST or None, units=units, portal_orgs=orgs, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -130,12 +125,8 @@ def supplier_create_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def supplier_edit_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
     actor = request_actor(request)
-    selectors.role_gate(actor, "suppliers.change")
-    supplier = selectors.supplier_get(actor=actor, supplier_id=supplier_id)
-    units = accounts.orgunit_list(actor=actor)
-    orgs = PortalOrganisation.objects.filter(kind=PortalOrganisation.Kind.SUPPLIER).exclude(
-        supplier__in=Supplier.objects.exclude(pk=supplier.pk)
-    )
+    supplier = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="suppliers.change")
+    units, orgs = selectors.supplier_form_choices(actor=actor, supplier=supplier)
     initial = {
         "name": supplier.name,
         "country": supplier.country,
@@ -185,8 +176,7 @@ def supplier_edit_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
 @require_GET
 def supplier_detail_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
     actor = request_actor(request)
-    selectors.staff_gate(actor)
-    return detail_page(request, selectors.supplier_get(actor=actor, supplier_id=supplier_id))
+    return detail_page(request, selectors.supplier_for(actor=actor, supplier_id=supplier_id, staff=True))
 
 
 @login_required
