@@ -120,6 +120,8 @@ def _plain(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is int or value is None:
         return value
+    if kind is date:  # a certificate's validity: the usual case first
+        return value.isoformat()
     if isinstance(value, bool | int | float):
         return value
     if isinstance(value, str):
@@ -155,8 +157,15 @@ def states_of_values(spec: Tracked, objects: Mapping[Any, Mapping[str, Any]]) ->
     foreign key by its id: `org_unit_id`), by object id: what states_from_rows would read back, without
     the read. A tracked attribute missing from an object's values is an error (KeyError)."""
     attnames = _attnames(spec)
+    hasher = _hasher(spec.fields)
     return {
-        str(object_id): state_of(spec, [values[a] for a in attnames]) for object_id, values in objects.items()
+        str(object_id): hasher(
+            [
+                v if v is None or type(v) is str or type(v) is int else _plain(v)
+                for v in map(values.__getitem__, attnames)
+            ]
+        )
+        for object_id, values in objects.items()
     }
 
 
