@@ -17,7 +17,7 @@ A round, in a fresh process:
               review, two cases, three ledger entries), CPU ms per request
 and the SQL statements per request of each.
 
-    python benchmarks/compare.py --before /tmp/orig --after . [--rounds 7] [--suppliers 20000]
+    python benchmarks/compare.py --before /tmp/orig --after . [--rounds 7] [--suppliers 20000] [--import-only]
 """
 
 from __future__ import annotations
@@ -111,7 +111,10 @@ def _timed(client: Any, count: int, call: Any) -> dict[str, float]:
     return {"cpu_ms": 1000 * (time.process_time() - started) / count, "queries": statements}
 
 
-def probe(csv_folder: Path, token: str) -> dict[str, Any]:
+MEASURES = ("import", "list", "page", "ping", "decide_allow", "decide")
+
+
+def probe(csv_folder: Path, token: str, import_only: bool = False) -> dict[str, Any]:
     import django
 
     django.setup()
@@ -138,6 +141,8 @@ def probe(csv_folder: Path, token: str) -> dict[str, Any]:
         report = supplier_import(actor=actor, sources=sources, commit=True, unit=root)
     results["import"] = {"cpu_ms": 1000 * (time.process_time() - started), "queries": counter.n}
     assert report.committed, report.problems[:5]
+    if import_only:
+        return results
 
     storages = {
         **settings.STORAGES,
@@ -178,12 +183,15 @@ def probe(csv_folder: Path, token: str) -> dict[str, Any]:
 # --- the driver ---------------------------------------------------------------------------------------------
 
 
-def run_round(tree: Path, base: Path, work: Path, csv_folder: Path, token: str) -> dict[str, Any]:
+def run_round(
+    tree: Path, base: Path, work: Path, csv_folder: Path, token: str, import_only: bool
+) -> dict[str, Any]:
     home = work / "round"
     shutil.rmtree(home, ignore_errors=True)
     shutil.copytree(base, home)
     done = subprocess.run(
-        [sys.executable, __file__, "--probe", str(csv_folder), "--token", token],
+        [sys.executable, __file__, "--probe", str(csv_folder), "--token", token]
+        + (["--import-only"] if import_only else []),
         env=_env(tree, home),
         capture_output=True,
         text=True,
@@ -204,11 +212,12 @@ def main() -> int:
         "--work", type=Path, help="keep the prepared homes and CSVs here and reuse them on the next run"
     )
     parser.add_argument("--no-write", action="store_true", help="print only; leave results_compare.md")
+    parser.add_argument("--import-only", action="store_true", help="measure and report the import alone")
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
-        print(json.dumps(probe(args.probe, args.token)))
+        print(json.dumps(probe(args.probe, args.token, args.import_only)))
         return 0
     if args.before is None:
         parser.error("--before is required")
@@ -233,7 +242,9 @@ def main() -> int:
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in trees}
         for number in range(args.rounds):
             for name, tree in trees.items():
-                runs[name].append(run_round(tree, work / name, work, csv_folder, tokens[name]))
+                runs[name].append(
+                    run_round(tree, work / name, work, csv_folder, tokens[name], args.import_only)
+                )
             print(f"round {number + 1}/{args.rounds} done", file=sys.stderr)
         text = report(runs, args)
         print(text)
@@ -270,7 +281,7 @@ def report(runs: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> s
         "| measure | before | after | change | SQL before / after |",
         "|---|---:|---:|---:|---:|",
     ]
-    for key in ("import", "list", "page", "ping", "decide_allow", "decide"):
+    for key in ("import",) if args.import_only else MEASURES:
         values = {name: [r[key]["cpu_ms"] for r in rs] for name, rs in runs.items()}
         queries = {name: rs[0][key]["queries"] for name, rs in runs.items()}
         med = {name: statistics.median(v) for name, v in values.items()}

@@ -10,7 +10,7 @@ tracked; the audit app reads the rows through django.apps (it imports no other a
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -120,6 +120,8 @@ def _plain(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is int or value is None:
         return value
+    if kind is date:  # a certificate's validity: the usual case first
+        return value.isoformat()
     if isinstance(value, bool | int | float):
         return value
     if isinstance(value, str):
@@ -139,12 +141,32 @@ def _plain(value: Any) -> Any:
 
 def state_of(spec: Tracked, values: Iterable[Any]) -> str:
     """The state hash of one object from its tracked values, in `spec.fields` order."""
-    return core_ledger.state_hash(
-        {
-            name: v if v is None or type(v) is str or type(v) is int else _plain(v)
-            for name, v in zip(spec.fields, values, strict=True)
-        }
-    )
+    plain = [v if v is None or type(v) is str or type(v) is int else _plain(v) for v in values]
+    if len(plain) != len(spec.fields):
+        raise ValueError(f"{spec.object_type}: {len(spec.fields)} tracked values expected, got {len(plain)}")
+    return _hasher(spec.fields)(plain)
+
+
+@functools.cache
+def _hasher(fields: tuple[str, ...]) -> Callable[[Sequence[Any]], str]:
+    return core_ledger.state_hasher(fields)
+
+
+def states_of_values(spec: Tracked, objects: Mapping[Any, Mapping[str, Any]]) -> dict[str, str]:
+    """The state hash of each object from its tracked values as the caller wrote them (by attribute name, a
+    foreign key by its id: `org_unit_id`), by object id: what states_from_rows would read back, without
+    the read. A tracked attribute missing from an object's values is an error (KeyError)."""
+    attnames = _attnames(spec)
+    hasher = _hasher(spec.fields)
+    return {
+        str(object_id): hasher(
+            [
+                v if v is None or type(v) is str or type(v) is int else _plain(v)
+                for v in map(values.__getitem__, attnames)
+            ]
+        )
+        for object_id, values in objects.items()
+    }
 
 
 def state_of_instance(spec: Tracked, row: models.Model) -> str:

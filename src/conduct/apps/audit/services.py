@@ -37,6 +37,7 @@ from conduct.apps.audit.verify import (
     to_record,
 )
 from conduct.core import ledger as core_ledger
+from conduct.db.values import insert_values
 
 __all__ = [
     "SYSTEM",
@@ -88,17 +89,18 @@ class LedgerItem:
     the entry's state hash is then computed from it instead of read back from the database.
 
     `covers`: for an entry that writes many reconciled objects at once (an import), the ids of the objects it
-    created or changed, by object type. Their state hashes are read back and kept beside the entry (one row
-    each, audit.CoveredObject), and the entry's summary carries `covers` = {"objects": counts by type,
-    "sha256": core.ledger.covers_hash of them all}, so each of them is reconciled like an object with an
-    entry of its own."""
+    created or changed, by object type; or, by object type, a mapping of each such id to the tracked values
+    the caller just wrote (by attribute name, as audit.reconcile.states_of_values takes them), which saves
+    reading them back. Their state hashes are kept beside the entry (one row each, audit.CoveredObject), and
+    the entry's summary carries `covers` = {"objects": counts by type, "sha256": core.ledger.covers_hash of
+    them all}, so each of them is reconciled like an object with an entry of its own."""
 
     action: str
     object_type: str
     object_id: object
     summary: dict[str, Any] | None = None
     row: models.Model | None = None
-    covers: Mapping[str, Iterable[object]] | None = None
+    covers: Mapping[str, Iterable[object] | Mapping[Any, Mapping[str, Any]]] | None = None
 
 
 def ledger_append(
@@ -265,18 +267,24 @@ def _insert_entries(entries: list[LedgerEntry]) -> None:
 
 
 def _covered(item: LedgerItem) -> list[tuple[str, str, str]] | None:
-    """(object type, object id, state hash) of each object a bulk item covers that exists, or None."""
+    """(object type, object id, state hash) of each object a bulk item covers that exists, sorted (the order
+    covers_hash reads them in, and the index's), or None."""
     if item.covers is None:
         return None
     rows: list[tuple[str, str, str]] = []
-    for object_type, object_ids in item.covers.items():
+    for object_type, objects in item.covers.items():
         spec = reconcile.tracked(object_type)
         if spec is None:
             raise ValueError(f"{object_type!r} is not a reconciled object type: it cannot be covered")
-        ids = [str(object_id) for object_id in object_ids]
+        if isinstance(objects, Mapping):  # the values as written: no read
+            found = reconcile.states_of_values(spec, objects)
+            rows.extend((object_type, object_id, state) for object_id, state in found.items())
+            continue
+        ids = [str(object_id) for object_id in objects]
         for start in range(0, len(ids), _COVER_READ):
             found = reconcile.states_from_rows(spec, ids[start : start + _COVER_READ])
             rows.extend((object_type, object_id, state) for object_id, state in found.items())
+    rows.sort()
     return rows
 
 
@@ -291,14 +299,15 @@ def _covers_summary(rows: list[tuple[str, str, str]]) -> dict[str, Any]:
 
 
 def _insert_covered(entry: LedgerEntry, rows: list[tuple[str, str, str]]) -> None:
-    """The covered objects' states beside their entry: plain executemany, in batches."""
+    """The covered objects' states beside their entry: many rows per INSERT, in the (sorted) order given."""
     entry_id = entry.pk
     if entry_id is None:  # inserted without RETURNING: read its id back
         entry_id = LedgerEntry.objects.filter(seq=entry.seq).values_list("pk", flat=True).get()
-    sql = "INSERT INTO audit_coveredobject (entry_id, object_type, object_id, state) VALUES (%s, %s, %s, %s)"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, [(entry_id, *row) for row in rows[start : start + 5000]])
+    insert_values(
+        "audit_coveredobject",
+        ["entry_id", "object_type", "object_id", "state"],
+        [(entry_id, *row) for row in rows],
+    )
 
 
 # --- checkpoints -------------------------------------------------------------------------------------------

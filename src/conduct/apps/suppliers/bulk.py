@@ -1,4 +1,5 @@
-"""Bulk writes for imports and recomputes: plain INSERT/UPDATE statements run with executemany.
+"""Bulk writes for imports and recomputes: plain multi-row INSERTs (conduct.db.values) and UPDATEs run with
+executemany.
 
 Django's bulk_create and bulk_update build SQL per row through the compiler (and bulk_update a CASE expression
 per field); for hundreds of thousands of rows that costs several times the database's own work. These helpers
@@ -17,6 +18,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
+
+from conduct.db.values import insert_values
 
 BATCH = 5000
 
@@ -37,17 +40,22 @@ def columns(model: type[Model], fields: list[str]) -> list[str]:
 
 
 def insert_rows(model: type[Model], fields: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
-    """INSERT the rows (values in `fields` order, already adapted). Returns how many."""
-    qn = connection.ops.quote_name
-    cols = ", ".join(qn(c) for c in columns(model, fields))
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({cols}) VALUES ({marks})"  # noqa: S608 - names are ours
-    count = 0
-    with connection.cursor() as cursor:
-        for batch in _batches(rows):
-            cursor.executemany(sql, batch)
-            count += len(batch)
-    return count
+    """INSERT the rows (values in `fields` order, already adapted), many per statement. Returns how many."""
+    rows = rows if isinstance(rows, list) else list(rows)
+    insert_values(model._meta.db_table, columns(model, fields), rows)
+    return len(rows)
+
+
+def insert_rows_returning_ids(
+    model: type[Model], fields: list[str], rows: list[tuple[Any, ...]]
+) -> list[int] | None:
+    """insert_rows, and the new primary keys in row order; None (nothing written) where the backend cannot
+    return rows from a bulk insert (SQLite before 3.35): the caller inserts and reads them back."""
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return None
+    pk = model._meta.pk
+    assert pk is not None
+    return insert_values(model._meta.db_table, columns(model, fields), rows, returning=pk.column)
 
 
 def upsert_rows(

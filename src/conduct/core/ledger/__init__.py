@@ -32,6 +32,7 @@ from ._record import (
     record_to_json,
     seal_record,
     state_hash,
+    state_hasher,
 )
 from ._verify import VerifyResult, verify_chain
 
@@ -58,6 +59,7 @@ __all__ = [
     "sign_checkpoint",
     "covers_hash",
     "state_hash",
+    "state_hasher",
     "verify_chain",
     "verify_checkpoint",
     "verify_export",

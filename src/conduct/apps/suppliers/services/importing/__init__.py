@@ -94,7 +94,7 @@ def _import(
     report.counts = {k: {"rows": v} for k, v in planned.items()}
     if commit and report.ok:
         with transaction.atomic():
-            written, report.changed_suppliers, certificates = write_batch(checker, unit)
+            written, report.changed_suppliers, covers = write_batch(checker, unit)
             report.counts = {k: {"rows": planned[k], **written[k]} for k in ORDER}
             summary = {
                 "files": [
@@ -104,12 +104,12 @@ def _import(
                 "counts": report.counts,
                 "org_unit": unit.code,
             }
-            item = LedgerItem(  # the state of every supplier and certificate it wrote is recorded with it
+            item = LedgerItem(  # the state of each supplier and certificate it wrote, from the values written
                 action=SupplierAction.SUPPLIER_IMPORT,
                 object_type="supplier_import",
                 object_id=timezone.now().strftime("%Y%m%dT%H%M%S"),
                 summary=summary,
-                covers={"supplier": report.changed_suppliers, "certificate": certificates},
+                covers=covers,
             )
             ledger_append_many(actor=actor, items=[item])
         report.committed = True

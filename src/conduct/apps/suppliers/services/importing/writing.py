@@ -38,9 +38,15 @@ SITE_FIELDS = ["country", "region", "address", "headcount"]
 CERT_FIELDS = ["issuer", "valid_from", "valid_until", "accreditation_body", "scope"]
 
 
-def write_batch(checker: Checker, unit: OrgUnit) -> tuple[dict[str, dict[str, int]], list[int], list[int]]:
+Written = dict[int, dict[str, Any]]  # object id -> the values written, by attribute name
+
+
+def write_batch(
+    checker: Checker, unit: OrgUnit
+) -> tuple[dict[str, dict[str, int]], list[int], dict[str, Written]]:
     """Write a checked batch in the caller's transaction: (counts per kind, ids of the suppliers created or
-    changed, ids of the certificates created or changed)."""
+    changed, and the suppliers and certificates created or changed with the values written, for the ledger
+    entry's covers: LedgerItem.covers)."""
     writer = _Writer(checker, unit)
     created = writer.insert_suppliers()
     updated = writer.update_suppliers()
@@ -50,7 +56,8 @@ def write_batch(checker: Checker, unit: OrgUnit) -> tuple[dict[str, dict[str, in
     writer.designate()
     if sum(c["created"] + c["updated"] for c in writer.counts.values()) >= ANALYZE_FROM:
         bulk.analyze(Supplier, SupplierSite, Certificate, SupplierRelation)
-    return writer.counts, created + updated, writer.changed_certificates
+    written = {"supplier": writer.written_suppliers, "certificate": writer.written_certificates}
+    return writer.counts, created + updated, written
 
 
 class _Writer:
@@ -66,7 +73,10 @@ class _Writer:
         self.fresh = [ext for ext in self.batch.suppliers if ext not in self.existing]
         self.ids: dict[str, int] = {}
         self.known: set[int] = set()
-        self.changed_certificates: list[int] = []
+        # What was written of each supplier and certificate created or changed (the ledger's covers)
+        self.written_suppliers: Written = {}
+        self.written_certificates: Written = {}
+        self._fresh_values: list[dict[str, Any]] = []
 
     def insert_suppliers(self) -> list[int]:
         """New suppliers inserted, then every id read back. Returns the new ids."""
@@ -106,13 +116,20 @@ class _Writer:
         ]
         bulk.update_rows(Supplier, ["parent_company"], parents)
         self.known = {self.ids[ext] for ext in self.existing}
-        return [self.ids[ext] for ext in self.fresh]
+        new_ids = [self.ids[ext] for ext in self.fresh]
+        self.written_suppliers.update(zip(new_ids, self._fresh_values, strict=True))
+        return new_ids
 
     def _new_supplier_row(self, ext: str) -> tuple[Any, ...]:
         item = self.batch.suppliers[ext]
         values = item.values
         region = values.get("region", "")
         self.touched[ext] = designation(region, item.country)
+        status = values.get("status", SupplierStatus.PROSPECT)
+        org_unit_id = values.get("org_unit_id") or self.unit.pk
+        self._fresh_values.append(
+            {"name": item.name, "country": item.country, "status": status, "org_unit_id": org_unit_id}
+        )
         return (
             ext,
             item.name,
@@ -123,8 +140,8 @@ class _Writer:
             self.adapt.json(values.get("aliases", [])),
             values.get("registration_id", ""),
             "[]",
-            values.get("status", SupplierStatus.PROSPECT),
-            values.get("org_unit_id") or self.unit.pk,
+            status,
+            org_unit_id,
             self.touched[ext],
             1,
             "",
@@ -151,6 +168,7 @@ class _Writer:
                     self.counts["suppliers"]["unchanged"] += 1
                     continue
                 self.touched[row["external_id"]] = designation(merged["region"], merged["country"])
+                self.written_suppliers[row["id"]] = merged
                 changed_rows.append(
                     (
                         *(
@@ -210,11 +228,11 @@ class _Writer:
             (r["supplier_id"], r["standard"], r["number"]): r
             for r in _load_children(
                 Certificate,
-                ["id", "supplier_id", "standard", "number", *CERT_FIELDS],
+                ["id", "supplier_id", "standard", "number", *CERT_FIELDS, "withdrawn_at", "file_sha256"],
                 {self.ids[e] for e, _, _ in self.batch.certificates} & self.known,
             )
         }
-        new_certs, cert_updates = [], []
+        new_certs, new_values, cert_updates = [], [], []
         for (ext, standard, number), (_, values) in self.batch.certificates.items():
             sid = self.ids[ext]
             row = current_certs.get((sid, standard, number))
@@ -232,44 +250,58 @@ class _Writer:
                 merged["accreditation_body"],
                 merged["scope"],
             )
+            written = {"supplier_id": sid, "standard": standard, "number": number, **merged}
             if row is None:
                 new_certs.append((sid, standard, number, *prepared, "", "", "", "", "", self.now, self.now))
+                new_values.append({**written, "withdrawn_at": None, "file_sha256": ""})
             else:
                 cert_updates.append((*prepared, self.now, row["id"]))
-        self.counts["certificates"]["created"] = bulk.insert_rows(
-            Certificate,
-            [
-                "supplier",
-                "standard",
-                "number",
-                *CERT_FIELDS,
-                "file",
-                "file_name",
-                "file_type",
-                "file_sha256",
-                "withdrawn_reason",
-                "created_at",
-                "updated_at",
-            ],
-            new_certs,
-        )
+                self.written_certificates[row["id"]] = {
+                    **written,
+                    "withdrawn_at": row["withdrawn_at"],
+                    "file_sha256": row["file_sha256"],
+                }
+        self._insert_certificates(new_certs, new_values)
         self.counts["certificates"]["updated"] = bulk.update_rows(
             Certificate, [*CERT_FIELDS, "updated_at"], cert_updates
         )
-        self.changed_certificates = [row[-1] for row in cert_updates] + self._ids_of_new(new_certs)
 
-    def _ids_of_new(self, new_certs: list[tuple[Any, ...]]) -> list[int]:
+    def _insert_certificates(self, new_certs: list[tuple[Any, ...]], values: list[dict[str, Any]]) -> None:
+        """The new certificates, their ids returned by the insert (or read back by (supplier, standard,
+        number) where the backend cannot return them)."""
+        fields = [
+            "supplier",
+            "standard",
+            "number",
+            *CERT_FIELDS,
+            "file",
+            "file_name",
+            "file_type",
+            "file_sha256",
+            "withdrawn_reason",
+            "created_at",
+            "updated_at",
+        ]
+        ids = bulk.insert_rows_returning_ids(Certificate, fields, new_certs)
+        if ids is None:
+            bulk.insert_rows(Certificate, fields, new_certs)
+            by_key = self._ids_of_new(new_certs)
+            ids = [by_key[(row[0], row[1], row[2])] for row in new_certs]
+        self.counts["certificates"]["created"] = len(ids)
+        self.written_certificates.update(zip(ids, values, strict=True))
+
+    def _ids_of_new(self, new_certs: list[tuple[Any, ...]]) -> dict[tuple[int, str, str], int]:
         """The ids of the certificates just inserted, read back by (supplier, standard, number)."""
         if not new_certs:
-            return []
+            return {}
         wanted = {(row[0], row[1], row[2]) for row in new_certs}
-        return [
-            r["id"]
+        return {
+            key: r["id"]
             for r in _load_children(
                 Certificate, ["id", "supplier_id", "standard", "number"], {key[0] for key in wanted}
             )
-            if (r["supplier_id"], r["standard"], r["number"]) in wanted
-        ]
+            if (key := (r["supplier_id"], r["standard"], r["number"])) in wanted
+        }
 
     def relations(self) -> None:
         """New (buyer, supplier) pairs only: a pair is a fact; there is nothing to update."""
