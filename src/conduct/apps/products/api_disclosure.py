@@ -192,21 +192,21 @@ def reports(request: HttpRequest, filters: Query[VulnReportQuery]) -> object:
     return selectors.with_overdue(rows[:5000])
 
 
-@router.get("/vulnerability-reports/{report_id}", response=VulnReportDetailOut)
-def report(request: HttpRequest, report_id: DbId) -> VulnerabilityReport:
-    return selectors.vulnreport_get(actor=actor_of(request), report_id=report_id)
+@router.get("/vulnerability-reports/{vuln_report_id}", response=VulnReportDetailOut)
+def report(request: HttpRequest, vuln_report_id: DbId) -> VulnerabilityReport:
+    return selectors.vulnreport_get(actor=actor_of(request), vuln_report_id=vuln_report_id)
 
 
 @router.post(
-    "/vulnerability-reports/{report_id}/transition",
+    "/vulnerability-reports/{vuln_report_id}/transition",
     response=VulnReportDetailOut,
     summary="Move a report on (received, acknowledged, triaged, fixed, advisory_published, closed)",
 )
 def report_transition(
-    request: HttpRequest, report_id: DbId, payload: VulnReportTransitionIn
+    request: HttpRequest, vuln_report_id: DbId, payload: VulnReportTransitionIn
 ) -> VulnerabilityReport:
     actor = actor_of(request)
-    found = selectors.vulnreport_get(actor=actor, report_id=report_id)
+    found = selectors.vulnreport_get(actor=actor, vuln_report_id=vuln_report_id)
     data = payload.dict()
     triage = Triage(**{k: data[k] for k in ("verdict", "duplicate_of", "product", "version", "cve", "cvss")})
     vulnreport_transition(
@@ -217,30 +217,30 @@ def report_transition(
         to_reporter=payload.to_reporter,
         triage=triage,
     )
-    return selectors.vulnreport_get(actor=actor, report_id=report_id)
+    return selectors.vulnreport_get(actor=actor, vuln_report_id=vuln_report_id)
 
 
 @router.post(
-    "/vulnerability-reports/{report_id}/notes",
+    "/vulnerability-reports/{vuln_report_id}/notes",
     response={201: VulnReportDetailOut},
     summary="A triage note, or (to_reporter) a status update the reporter sees",
 )
-def report_note(request: HttpRequest, report_id: DbId, payload: VulnReportNoteIn) -> Status:
+def report_note(request: HttpRequest, vuln_report_id: DbId, payload: VulnReportNoteIn) -> Status:
     actor = actor_of(request)
-    found = selectors.vulnreport_get(actor=actor, report_id=report_id)
+    found = selectors.vulnreport_get(actor=actor, vuln_report_id=vuln_report_id)
     vulnreport_note(actor=actor, report=found, body=payload.body, to_reporter=payload.to_reporter)
-    return Status(201, selectors.vulnreport_get(actor=actor, report_id=report_id))
+    return Status(201, selectors.vulnreport_get(actor=actor, vuln_report_id=vuln_report_id))
 
 
 @router.get(
-    "/vulnerability-reports/{report_id}/attachments/{attachment_id}",
+    "/vulnerability-reports/{vuln_report_id}/attachments/{vuln_file_id}",
     response={200: None},
     summary="Download a file sent with a report",
 )
-def report_attachment(request: HttpRequest, report_id: DbId, attachment_id: DbId) -> HttpResponse:
+def report_attachment(request: HttpRequest, vuln_report_id: DbId, vuln_file_id: DbId) -> HttpResponse:
     actor = actor_of(request)
-    found = selectors.vulnreport_get(actor=actor, report_id=report_id)
-    file = selectors.vulnreport_attachment(actor=actor, report=found, attachment_id=attachment_id)
+    found = selectors.vulnreport_get(actor=actor, vuln_report_id=vuln_report_id)
+    file = selectors.vulnreport_attachment(actor=actor, report=found, vuln_file_id=vuln_file_id)
     return attachment_response(file.name, bytes(file.content))
 
 

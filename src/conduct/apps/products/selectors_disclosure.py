@@ -29,10 +29,10 @@ def vulnreport_list(*, actor: Actor, state: str = "", overdue: bool = False) -> 
     return rows.filter(overdue_q(timezone.now())) if overdue else rows
 
 
-def vulnreport_get(*, actor: Actor, report_id: int) -> VulnerabilityReport:
-    found = vulnreport_list(actor=actor).filter(pk=report_id).first()
+def vulnreport_get(*, actor: Actor, vuln_report_id: int) -> VulnerabilityReport:
+    found = vulnreport_list(actor=actor).filter(pk=vuln_report_id).first()
     if found is None:
-        raise NotFound(_("No vulnerability report %(id)d.") % {"id": report_id})
+        raise NotFound(_("No vulnerability report %(id)d.") % {"id": vuln_report_id})
     found.overdue = overdue_deadlines(found, timezone.now())  # type: ignore[attr-defined]
     return found
 
@@ -48,12 +48,12 @@ def vulnreport_attachments(*, actor: Actor, report: VulnerabilityReport) -> Quer
 
 
 def vulnreport_attachment(
-    *, actor: Actor, report: VulnerabilityReport, attachment_id: int
+    *, actor: Actor, report: VulnerabilityReport, vuln_file_id: int
 ) -> VulnReportAttachment:
-    found = VulnReportAttachment.objects.filter(report=report, pk=attachment_id).first()
+    found = VulnReportAttachment.objects.filter(report=report, pk=vuln_file_id).first()
     authorize(actor, "vulnreports.view")
     if found is None:
-        raise NotFound(_("No attachment %(id)d on this report.") % {"id": attachment_id})
+        raise NotFound(_("No attachment %(id)d on this report.") % {"id": vuln_file_id})
     return found
 
 

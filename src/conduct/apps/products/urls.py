@@ -22,19 +22,23 @@ from conduct.apps.products import views_disclosure  # noqa: E402
 
 urlpatterns += [
     path("vulnerability-reports/", views_disclosure.reports_view, name="vulnerability-reports"),
-    path("vulnerability-reports/<int:report_id>/", views_disclosure.report_view, name="vulnerability-report"),
     path(
-        "vulnerability-reports/<int:report_id>/transition",
+        "vulnerability-reports/<int:vuln_report_id>/",
+        views_disclosure.report_view,
+        name="vulnerability-report",
+    ),
+    path(
+        "vulnerability-reports/<int:vuln_report_id>/transition",
         views_disclosure.transition_view,
         name="vulnerability-report-transition",
     ),
     path(
-        "vulnerability-reports/<int:report_id>/note",
+        "vulnerability-reports/<int:vuln_report_id>/note",
         views_disclosure.note_view,
         name="vulnerability-report-note",
     ),
     path(
-        "vulnerability-reports/<int:report_id>/attachments/<int:attachment_id>",
+        "vulnerability-reports/<int:vuln_report_id>/attachments/<int:vuln_file_id>",
         views_disclosure.attachment_view,
         name="vulnerability-report-attachment",
     ),

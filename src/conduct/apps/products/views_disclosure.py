@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conduct.apps.accounts.actors import request_actor
-from conduct.apps.errors import ServiceError
+from conduct.apps.errors import Conflict, Invalid, ServiceError
 from conduct.apps.products import selectors_disclosure as selectors
 from conduct.apps.products.api_disclosure import attachment_response
 from conduct.apps.products.models import VulnReportState, VulnReportVerdict
@@ -41,9 +41,9 @@ def reports_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_view(request: HttpRequest, vuln_report_id: int) -> HttpResponse:
     actor = request_actor(request)
-    found = selectors.vulnreport_get(actor=actor, report_id=report_id)
+    found = selectors.vulnreport_get(actor=actor, vuln_report_id=vuln_report_id)
     context = {
         "report": found,
         "notes": selectors.vulnreport_notes(actor=actor, report=found),
@@ -63,9 +63,9 @@ def _cvss(text: str) -> float | None:
 
 @login_required
 @require_POST
-def transition_view(request: HttpRequest, report_id: int) -> HttpResponse:
+def transition_view(request: HttpRequest, vuln_report_id: int) -> HttpResponse:
     actor = request_actor(request)
-    found = selectors.vulnreport_get(actor=actor, report_id=report_id)
+    found = selectors.vulnreport_get(actor=actor, vuln_report_id=vuln_report_id)
     post = request.POST
     triage = Triage(
         verdict=post.get("verdict", "")[:10],
@@ -85,16 +85,16 @@ def transition_view(request: HttpRequest, report_id: int) -> HttpResponse:
             triage=triage,
         )
         messages.success(request, _("The report was moved on."))
-    except ServiceError as exc:
+    except (Invalid, Conflict) as exc:  # a refusal (403) or a lost report (404) answers as such
         messages.error(request, _problem(exc))
-    return redirect("vulnerability-report", report_id=found.pk)
+    return redirect("vulnerability-report", vuln_report_id=found.pk)
 
 
 @login_required
 @require_POST
-def note_view(request: HttpRequest, report_id: int) -> HttpResponse:
+def note_view(request: HttpRequest, vuln_report_id: int) -> HttpResponse:
     actor = request_actor(request)
-    found = selectors.vulnreport_get(actor=actor, report_id=report_id)
+    found = selectors.vulnreport_get(actor=actor, vuln_report_id=vuln_report_id)
     try:
         vulnreport_note(
             actor=actor,
@@ -103,14 +103,14 @@ def note_view(request: HttpRequest, report_id: int) -> HttpResponse:
             to_reporter=request.POST.get("to_reporter") == "1",
         )
         messages.success(request, _("Note recorded."))
-    except ServiceError as exc:
+    except (Invalid, Conflict) as exc:  # a refusal (403) or a lost report (404) answers as such
         messages.error(request, _problem(exc))
-    return redirect("vulnerability-report", report_id=found.pk)
+    return redirect("vulnerability-report", vuln_report_id=found.pk)
 
 
 @login_required
-def attachment_view(request: HttpRequest, report_id: int, attachment_id: int) -> HttpResponse:
+def attachment_view(request: HttpRequest, vuln_report_id: int, vuln_file_id: int) -> HttpResponse:
     actor = request_actor(request)
-    found = selectors.vulnreport_get(actor=actor, report_id=report_id)
-    file = selectors.vulnreport_attachment(actor=actor, report=found, attachment_id=attachment_id)
+    found = selectors.vulnreport_get(actor=actor, vuln_report_id=vuln_report_id)
+    file = selectors.vulnreport_attachment(actor=actor, report=found, vuln_file_id=vuln_file_id)
     return attachment_response(file.name, bytes(file.content))
