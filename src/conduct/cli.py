@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> None:
             "  grievances rotate-key      grievances escalate   (docs/grievances.md)\n"
             "  products import FILE.csv   products list [--json]   sbom import MODEL VERSION FILE\n"
             "  vulns load PATH   vulns match MODEL VERSION [--json]   vex record MODEL VERSION CVE STATE\n"
+            "  vulns rematch [--json]     vulns escalate [--json]   (docs/products.md)\n"
             "  access request --device S --scope S --hours N --reason T --as USER\n"
             "  access approve|deny ID --as USER [--hours N] [--comment T]\n"
             "  access revoke GRANT_ID --as USER   access events import FILE.jsonl [--json]   access expire\n"

@@ -148,6 +148,28 @@ _PLAIN_BASELINES: dict[tuple[str, str], dict[str, Any]] = {
         ),
         "filename": "",
     },
+    # coordinated vulnerability disclosure (the demo's received report)
+    ("POST", "/api/v1/public/vulnerability-reports"): {
+        "product": "NV-DOME-4K",
+        "version": "5.2.1",
+        "summary": "Err",
+        "details": "Err",
+        "reporter_name": "",
+        "reporter_email": "",
+        "attachments": [],
+    },
+    ("POST", "/api/v1/vulnerability-reports/{vuln_report_id}/transition"): {
+        "to": "acknowledged",
+        "note": "Err",
+        "to_reporter": True,
+        "verdict": "",
+        "duplicate_of": "",
+        "product": "",
+        "version": "",
+        "cve": "",
+        "cvss": None,
+    },
+    ("POST", "/api/v1/vulnerability-reports/{vuln_report_id}/notes"): {"body": "Err", "to_reporter": False},
     ("POST", "/api/v1/vulnerabilities/load"): {
         "documents": [
             {
@@ -566,6 +588,9 @@ BASELINES: dict[tuple[str, str], Any] = _Baselines(
             "challenge": "",
             "nonce": "",
         },
+        ("POST", "/api/v1/public/vulnerability-reports/status"): lambda: {
+            "reference": _demo_vuln_reference()
+        },
         ("POST", "/api/v1/public/grievances/session"): lambda: {
             "receipt": _receipt(),
             "challenge": "",
@@ -807,6 +832,8 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
         "attachment_id": lambda: _demo_attachment(),
         "product_id": lambda: _demo_product("NV-NVR-32"),
         "release_id": lambda: _demo_release("NV-NVR-32", "3.9.0"),
+        "vuln_report_id": lambda: _demo_vuln_report(),
+        "vuln_file_id": lambda: _demo_vuln_file(),
     }
     if name in known:
         return known[name]()
@@ -868,6 +895,29 @@ def _demo_release(model: str, version: str) -> int:
     from conduct.apps.products.models import Release
 
     return Release.objects.get(product__model=model, version=version).pk
+
+
+def _demo_vuln_report() -> int:
+    from conduct.apps.products.models import VulnerabilityReport
+
+    return int(VulnerabilityReport.objects.filter(state="received").order_by("pk").first().pk)
+
+
+def _demo_vuln_reference() -> str:
+    from conduct.apps.products.models import VulnerabilityReport
+
+    return str(VulnerabilityReport.objects.get(pk=_demo_vuln_report()).reference)
+
+
+def _demo_vuln_file() -> int:
+    from conduct.apps.products.models import VulnReportAttachment
+
+    found, _created = VulnReportAttachment.objects.get_or_create(
+        report_id=_demo_vuln_report(),
+        name="err.txt",
+        defaults={"size": 4, "sha256": "0" * 64, "content": b"err\n"},
+    )
+    return int(found.pk)
 
 
 def _demo_device(serial: str) -> int:

@@ -1372,6 +1372,81 @@ PRODUCTS_PAGES: dict[tuple[str, str], Rule] = {
 }
 
 
+# Coordinated vulnerability disclosure: the triage team (admin, officers, product security) reads and moves
+# the reports on, auditors read them; the public intake answers everyone without a login.
+VULN_TRIAGE = frozenset({"admin", "compliance_officer", "product_security"})
+VULN_READERS = VULN_TRIAGE | {"auditor"}
+
+
+def _demo_vuln_report() -> Any:
+    from conduct.apps.products.models import VulnerabilityReport
+
+    return VulnerabilityReport.objects.filter(state="received").order_by("pk").first()
+
+
+def _vuln_reference() -> str:
+    return str(_demo_vuln_report().reference)
+
+
+DISCLOSURE_API: dict[tuple[str, str], Rule] = {
+    ("POST", "/api/v1/public/vulnerability-reports"): Rule(
+        EVERYONE,
+        ok=201,
+        body=lambda actor: {"product": "NV-DOME-4K", "summary": "Matrix", "details": "Matrix"},
+    ),
+    ("POST", "/api/v1/public/vulnerability-reports/status"): Rule(
+        EVERYONE, body=lambda actor: {"reference": _vuln_reference()}
+    ),
+    ("GET", "/api/v1/vulnerability-reports"): Rule(VULN_READERS),
+    ("GET", "/api/v1/vulnerability-reports/{vuln_report_id}"): Rule(VULN_READERS),
+    ("POST", "/api/v1/vulnerability-reports/{vuln_report_id}/transition"): Rule(
+        VULN_TRIAGE, body=lambda actor: {"to": "acknowledged", "note": "Matrix"}
+    ),
+    ("POST", "/api/v1/vulnerability-reports/{vuln_report_id}/notes"): Rule(
+        VULN_TRIAGE, ok=201, body=lambda actor: {"body": "Matrix"}
+    ),
+    ("GET", "/api/v1/vulnerability-reports/{vuln_report_id}/attachments/{vuln_file_id}"): Rule(VULN_READERS),
+}
+
+DISCLOSURE_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "security/"): Rule(EVERYONE),
+    ("GET", "security/report/"): Rule(EVERYONE),
+    ("POST", "security/report/"): Rule(
+        EVERYONE, body=lambda actor: {"product": "NV-DOME-4K", "summary": "Matrix", "details": "Matrix"}
+    ),
+    ("GET", "security/report/status"): Rule(EVERYONE),
+    ("POST", "security/report/status"): Rule(EVERYONE, body=lambda actor: {"reference": _vuln_reference()}),
+    ("GET", "products/vulnerability-reports/"): Rule(VULN_READERS),
+    ("GET", "products/vulnerability-reports/<int:vuln_report_id>/"): Rule(VULN_READERS),
+    ("POST", "products/vulnerability-reports/<int:vuln_report_id>/transition"): Rule(
+        VULN_TRIAGE, ok=302, body=lambda actor: {"to": "acknowledged", "note": "Matrix"}
+    ),
+    ("POST", "products/vulnerability-reports/<int:vuln_report_id>/note"): Rule(
+        VULN_TRIAGE, ok=302, body=lambda actor: {"body": "Matrix"}
+    ),
+    ("GET", "products/vulnerability-reports/<int:vuln_report_id>/attachments/<int:vuln_file_id>"): Rule(
+        VULN_READERS
+    ),
+}
+SECURITY_PAGES = ("security/", "security/report/", "security/report/status")
+
+
+def _disclosure_param(name: str) -> int | None:
+    from conduct.apps.products.models import VulnReportAttachment
+
+    if name == "vuln_report_id":
+        return int(_demo_vuln_report().pk)
+    if name == "vuln_file_id":
+        report = _demo_vuln_report()
+        found = VulnReportAttachment.objects.filter(report=report).first()
+        if found is None:
+            found = VulnReportAttachment.objects.create(
+                report=report, name="poc.txt", size=4, sha256="0" * 64, content=b"poc\n"
+            )
+        return int(found.pk)
+    return None
+
+
 def _products_param(name: str) -> int | None:
     from conduct.apps.products.models import Product, Release
 
@@ -1506,7 +1581,9 @@ GRIEVANCE_API: dict[tuple[str, str], Rule] = {
         OFFICER, ok=201, body=lambda actor: {"username": "analyst"}
     ),
 }
-PUBLIC_API = frozenset(key for key in GRIEVANCE_API if key[1].startswith("/api/v1/public/"))
+PUBLIC_API = frozenset(
+    key for key in {**GRIEVANCE_API, **DISCLOSURE_API} if key[1].startswith("/api/v1/public/")
+)
 
 GRIEVANCE_PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "grievances/"): Rule(OFFICER),
@@ -1613,6 +1690,7 @@ API: dict[tuple[str, str], Rule] = {
     **POLICY_API,
     **GRIEVANCE_API,
     **PRODUCTS_API,
+    **DISCLOSURE_API,
 }
 
 # --- the contract: pages (Django routes as the resolver spells them) -----------------------------
@@ -1639,6 +1717,7 @@ PUBLIC_PAGES = frozenset(
         ".well-known/security.txt",
         *PASSWORD_RESET_PAGES,
         *REPORT_PAGES,
+        *SECURITY_PAGES,
     }
 )
 
@@ -1703,6 +1782,7 @@ PAGES: dict[tuple[str, str], Rule] = {
     **POLICY_PAGES,
     **GRIEVANCE_PAGES,
     **PRODUCTS_PAGES,
+    **DISCLOSURE_PAGES,
 }
 
 # Non-operation URLs inside the ninja include: the schema and its docs page, public on purpose.
@@ -1803,6 +1883,9 @@ def _param(name: str, actor: Any) -> int | str:
     products_value = _products_param(name)
     if products_value is not None:
         return products_value
+    disclosure_value = _disclosure_param(name)
+    if disclosure_value is not None:
+        return disclosure_value
     raise AssertionError(f"add a demo value for path parameter {name!r} to _param()")
 
 
@@ -2242,7 +2325,7 @@ def test_the_auditor_is_refused_every_write_with_403(auditor, bearer):
     page_writes = [
         ("/" + fill(r, auditor), PAGES[(m, r)].body(auditor) if PAGES[(m, r)].body else None)
         for m, r in sorted(PAGES)
-        if m == "POST" and (m, r) not in SELF_SERVICE_PAGES and r not in REPORT_PAGES
+        if m == "POST" and (m, r) not in SELF_SERVICE_PAGES and r not in REPORT_PAGES + SECURITY_PAGES
     ]
     assert len(api_writes) >= 9 and len(page_writes) >= 6
     client = Client()

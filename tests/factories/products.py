@@ -4,9 +4,11 @@ ledger entries); the product tests import SBOMs and load vulnerability data thro
 from __future__ import annotations
 
 import factory
+from django.utils import timezone
 
 from conduct.apps.accounts.models import OrgUnitKind
-from conduct.apps.products.models import Component, Product, Release
+from conduct.apps.products.models import Component, Product, Release, VulnerabilityReport
+from conduct.apps.products.services._disclosure import deadlines
 from tests.factories.accounts import OrgUnitFactory
 
 
@@ -43,3 +45,20 @@ class ComponentFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(int)
     name = "openssl"
     version = "1.1.1k"
+
+
+class VulnerabilityReportFactory(factory.django.DjangoModelFactory):
+    """A report as received now, with the default deadlines (written directly: no ledger entry)."""
+
+    class Meta:
+        model = VulnerabilityReport
+
+    reference = factory.Sequence(lambda n: f"VR-2026-TEST{n:08d}")
+    product_text = "TEST-CAM"
+    summary = "Test vulnerability"
+    details = "Steps to reproduce."
+    received_at = factory.LazyFunction(timezone.now)
+    updated_at = factory.SelfAttribute("received_at")
+    acknowledge_by = factory.LazyAttribute(lambda o: deadlines(o.received_at)[0])
+    update_by = factory.LazyAttribute(lambda o: deadlines(o.received_at)[1])
+    resolve_by = factory.LazyAttribute(lambda o: deadlines(o.received_at)[2])

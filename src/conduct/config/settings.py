@@ -330,6 +330,20 @@ VULNERABILITY_DISCLOSURE_POLICY_URL = envstr("VULNERABILITY_DISCLOSURE_POLICY_UR
 SECURITY_TXT_CONTACTS = envlist("SECURITY_TXT_CONTACTS", [])
 SECURITY_TXT_EXPIRES_DAYS = envint("SECURITY_TXT_EXPIRES_DAYS", 180, minimum=1, maximum=365)
 SECURITY_TXT_LANGUAGES = envstr("SECURITY_TXT_LANGUAGES", "en")
+# Coordinated vulnerability disclosure (docs/products.md): the deadlines the published policy states, counted
+# per report from its receipt (acknowledge, fixed or advisory) or from the last status update to the reporter;
+# the public intake's attachment limits and its per-address and global limits per hour.
+VULN_REPORT_ACK_DAYS = envint("VULN_REPORT_ACK_DAYS", 5, minimum=1, maximum=90)
+VULN_REPORT_UPDATE_DAYS = envint("VULN_REPORT_UPDATE_DAYS", 30, minimum=1, maximum=365)
+VULN_REPORT_FIX_DAYS = envint("VULN_REPORT_FIX_DAYS", 90, minimum=1, maximum=730)
+VULN_REPORT_MAX_ATTACHMENT_BYTES = envint("VULN_REPORT_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024, minimum=1024)
+VULN_REPORT_MAX_ATTACHMENTS = envint("VULN_REPORT_MAX_ATTACHMENTS", 5, minimum=0, maximum=20)
+VULN_REPORT_ADDRESS_LIMIT_PER_HOUR = envint("VULN_REPORT_ADDRESS_LIMIT_PER_HOUR", 5, minimum=1)
+VULN_REPORT_GLOBAL_LIMIT_PER_HOUR = envint("VULN_REPORT_GLOBAL_LIMIT_PER_HOUR", 200, minimum=1)
+# The public form's files may add up to every attachment at its largest (each is checked on its own).
+UPLOAD_LIMITS.append(
+    (r"^/security/report/", VULN_REPORT_MAX_ATTACHMENT_BYTES * max(1, VULN_REPORT_MAX_ATTACHMENTS))
+)
 
 CONDUCT = {
     "API_PAGE_MAX": 500,

@@ -14,11 +14,15 @@ within PASSWORD_RESET_WINDOW_MINUTES: per submitted email address (PASSWORD_RESE
 is kept as a keyed hash), per client address (PASSWORD_RESET_ADDRESS_LIMIT; the trusted-proxy client
 address, as for logins) and across everyone (PASSWORD_RESET_GLOBAL_LIMIT). A refused request is not
 counted, so a flood cannot extend its own lock-out.
+
+`first_limit_reached` and `client_key` are that counting for other public intakes (the vulnerability-report
+form counts its own stored reports per hashed address and in total).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -27,7 +31,7 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -90,6 +94,26 @@ def _email_key(email: str) -> str:
     return salted_hmac("conduct.password-reset", email.strip().lower(), algorithm="sha256").hexdigest()
 
 
+def client_key(address: str | None, purpose: str) -> str:
+    """A keyed hash of a client address for counting one purpose's requests without keeping the address
+    ("" for none)."""
+    if not address:
+        return ""
+    return salted_hmac(f"conduct.throttle.{purpose}", address, algorithm="sha256").hexdigest()
+
+
+def first_limit_reached(
+    recent: QuerySet[Any], limits: Sequence[tuple[str, dict[str, Any] | None, int]]
+) -> str | None:
+    """The first of `limits` ((reason, filter or None to skip, limit)) that the rows `recent` (one window's
+    requests) already reach, or None: the one counting rule of the intake limits here and in other apps
+    (a refused request is not counted, so a flood cannot extend its own lock-out)."""
+    for reason, filters, limit in limits:
+        if filters is not None and recent.filter(**filters).count() >= limit:
+            return reason
+    return None
+
+
 def reset_throttled(email: str, address: str | None) -> str | None:
     """Record a password-reset request for `email` from `address`, or refuse it: returns why ("email",
     "address" or "global") when a limit within the window is reached, else None (the request is counted).
@@ -99,17 +123,19 @@ def reset_throttled(email: str, address: str | None) -> str | None:
     key, address = _email_key(email), address or ""
     with transaction.atomic():
         PasswordResetRequest.objects.filter(at__lt=since).delete()
-        recent = PasswordResetRequest.objects.filter(at__gte=since)
-        reason = None
-        if recent.filter(email_key=key).count() >= settings.PASSWORD_RESET_EMAIL_LIMIT:
-            reason = "email"
-        elif (
-            address and recent.filter(client_address=address).count() >= settings.PASSWORD_RESET_ADDRESS_LIMIT
-        ):
-            reason = "address"
-        elif recent.count() >= settings.PASSWORD_RESET_GLOBAL_LIMIT:
-            reason = "global"
-        else:
+        reason = first_limit_reached(
+            PasswordResetRequest.objects.filter(at__gte=since),
+            [
+                ("email", {"email_key": key}, settings.PASSWORD_RESET_EMAIL_LIMIT),
+                (
+                    "address",
+                    {"client_address": address} if address else None,
+                    settings.PASSWORD_RESET_ADDRESS_LIMIT,
+                ),
+                ("global", {}, settings.PASSWORD_RESET_GLOBAL_LIMIT),
+            ],
+        )
+        if reason is None:
             PasswordResetRequest.objects.create(email_key=key, client_address=address[:45], at=now)
     if reason is not None:
         log.warning("password reset throttled", extra={"reason": reason})

@@ -70,4 +70,49 @@ def load_demo_products(spec: dict[str, Any] | None) -> int:
         for release in item.get("releases", []):
             _release(product, release)
         created += 1
+    load_demo_vulnerability_reports()
     return created
+
+
+def load_demo_vulnerability_reports() -> None:
+    """Two reports from outside: one just received, and one acknowledged long ago whose reporter has had no
+    status update since (its update deadline has slipped: `conduct vulns escalate` escalates it)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conduct.apps.products.models import VulnerabilityReport
+    from conduct.apps.products.services.disclosure_intake import Disclosure, vulnreport_submit
+    from conduct.apps.products.services.disclosure_triage import vulnreport_transition
+
+    vulnreport_submit(
+        report=Disclosure(
+            product="NV-DOME-4K",
+            version="5.2.1",
+            summary="Stored XSS in the camera's web UI through the OSD text",
+            details="The on-screen-display text is echoed unescaped in the live-view page (demo report).",
+            reporter_name="Demo Researcher",
+            reporter_email="researcher@example.org",
+        )
+    )
+    old = vulnreport_submit(
+        report=Disclosure(
+            product="NV-Recorder 32",
+            version="3.9.0",
+            summary="Hard-coded debug account on the recorder's telnet port",
+            details="A debug account with a fixed password answers when telnet is enabled (demo report).",
+        )
+    )
+    vulnreport_transition(
+        actor=DEMO, report=old, to="acknowledged", note="Thank you; we are looking into it."
+    )
+    received, acknowledged = timezone.now() - timedelta(days=45), timezone.now() - timedelta(days=44)
+    VulnerabilityReport.objects.filter(pk=old.pk).update(
+        received_at=received,
+        acknowledged_at=acknowledged,
+        updated_at=acknowledged,
+        acknowledge_by=received + timedelta(days=5),
+        update_by=acknowledged + timedelta(days=30),
+        resolve_by=received + timedelta(days=90),
+        client_key="",
+    )

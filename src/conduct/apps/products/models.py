@@ -135,3 +135,128 @@ class VexStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cve} {self.state}"
+
+
+# --- Coordinated vulnerability disclosure (issue 15 §3): reports from outside, triaged by product security
+
+
+class VulnReportState(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    TRIAGED = "triaged", _("Triaged")
+    FIXED = "fixed", _("Fixed")
+    ADVISORY_PUBLISHED = "advisory_published", _("Advisory published")
+    CLOSED = "closed", _("Closed")
+
+
+class VulnReportVerdict(models.TextChoices):
+    VALID = "valid", _("Valid")
+    INVALID = "invalid", _("Invalid")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class VulnerabilityReport(models.Model):
+    """A vulnerability report from outside (the public form or API), with its deadlines: acknowledge by,
+    the next status update to the reporter by, fixed or advised by (settings VULN_REPORT_*_DAYS). Each
+    deadline is escalated once (the *_escalated_* stamps); `client_key` is a keyed hash of the sender's
+    address, kept only for the intake limit's window."""
+
+    reference = models.CharField(max_length=40, unique=True)
+    state = models.CharField(max_length=20, choices=VulnReportState.choices, default=VulnReportState.RECEIVED)
+    reporter_name = models.CharField(max_length=200, blank=True)
+    reporter_email = models.CharField(max_length=254, blank=True)
+    product_text = models.CharField(max_length=200)
+    version_text = models.CharField(max_length=100, blank=True)
+    summary = models.CharField(max_length=300)
+    details = models.TextField()
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="vulnerability_reports"
+    )
+    release = models.ForeignKey(
+        Release, null=True, blank=True, on_delete=models.PROTECT, related_name="vulnerability_reports"
+    )
+    verdict = models.CharField(max_length=10, choices=VulnReportVerdict.choices, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cve = models.CharField(max_length=64, blank=True)
+    cvss = models.FloatField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)  # the last status update the reporter can see
+    resolved_at = models.DateTimeField(null=True, blank=True)  # fixed or advisory published
+    closed_at = models.DateTimeField(null=True, blank=True)
+    acknowledge_by = models.DateTimeField()
+    update_by = models.DateTimeField()
+    resolve_by = models.DateTimeField()
+    ack_escalated_at = models.DateTimeField(null=True, blank=True)
+    update_escalated_for = models.DateTimeField(null=True, blank=True)  # the update_by already escalated
+    resolve_escalated_at = models.DateTimeField(null=True, blank=True)
+    client_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "received_at"], name="vulnreport_state"),
+            models.Index(fields=["client_key", "received_at"], name="vulnreport_client"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class VulnReportAttachment(models.Model):
+    """A file sent with a report (proof of concept, log, capture): stored as sent, served only as a
+    download to the triage team."""
+
+    report = models.ForeignKey(VulnerabilityReport, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["report", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VulnReportNote(models.Model):
+    """A triage note or a transition's note; `to_reporter` notes are the status updates the reporter sees."""
+
+    report = models.ForeignKey(VulnerabilityReport, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    author_label = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    to_reporter = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["report", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.at:%Y-%m-%d}"
+
+
+class ReleaseFindingSeen(models.Model):
+    """A (release, CVE) the background re-match has seen, so a later run records only what is new and
+    alerts once per release and CVE (`alerted_at`) for a KEV entry or CVSS >= 9.0."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="findings_seen")
+    cve = models.CharField(max_length=64)
+    component = models.CharField(max_length=400)
+    kev = models.BooleanField(default=False)
+    cvss = models.FloatField(null=True, blank=True)
+    range_unknown = models.BooleanField(default=False)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["release", "cve"]
+        constraints = [models.UniqueConstraint(fields=["release", "cve"], name="finding_seen_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.release} {self.cve}"

@@ -17,3 +17,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "vulns.load": KEEPERS,
     "vex.record": roles(Role.ADMIN, Role.PRODUCT_SECURITY),
 }
+
+# Coordinated vulnerability disclosure: product security triages the reports that come in, with administrators
+# and compliance officers; auditors read them.
+VULN_REPORT_TRIAGERS = roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.PRODUCT_SECURITY)
+PERMISSIONS["vulnreports.view"] = VULN_REPORT_TRIAGERS | roles(Role.AUDITOR)
+PERMISSIONS["vulnreports.triage"] = VULN_REPORT_TRIAGERS

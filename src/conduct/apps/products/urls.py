@@ -16,3 +16,30 @@ urlpatterns = [
     path("vulnerabilities/", views.vulnerabilities_view, name="vulnerabilities"),
     path("vulnerabilities/load", views.vulnerabilities_load_view, name="vulnerabilities-load"),
 ]
+
+# Coordinated vulnerability disclosure: the triage pages (the public ones are at /security/, config.urls).
+from conduct.apps.products import views_disclosure  # noqa: E402
+
+urlpatterns += [
+    path("vulnerability-reports/", views_disclosure.reports_view, name="vulnerability-reports"),
+    path(
+        "vulnerability-reports/<int:vuln_report_id>/",
+        views_disclosure.report_view,
+        name="vulnerability-report",
+    ),
+    path(
+        "vulnerability-reports/<int:vuln_report_id>/transition",
+        views_disclosure.transition_view,
+        name="vulnerability-report-transition",
+    ),
+    path(
+        "vulnerability-reports/<int:vuln_report_id>/note",
+        views_disclosure.note_view,
+        name="vulnerability-report-note",
+    ),
+    path(
+        "vulnerability-reports/<int:vuln_report_id>/attachments/<int:vuln_file_id>",
+        views_disclosure.attachment_view,
+        name="vulnerability-report-attachment",
+    ),
+]

@@ -17,6 +17,7 @@ from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Invalid, raise_if
 from conduct.apps.products.models import Product, ProductType, Release, ReleaseStatus
 from conduct.apps.products.services._common import ProductAction
+from conduct.apps.products.services.rematch import schedule_rematch
 from conduct.core.policy import load_reference_data
 
 IMPORT_COLUMNS = ("model", "name", "type", "business_unit", "capabilities")
@@ -216,6 +217,7 @@ def release_update(*, actor: Actor, release: Release, spec: ReleaseSpec) -> Rele
     if spec.version.strip() != release.version:
         raise Invalid(_("A release's version cannot change."), fields={"version": _("Add a new release.")})
     raise_if(_check_release(spec), _("The release is not valid."))
+    newly_released = spec.status == ReleaseStatus.RELEASED and release.status != ReleaseStatus.RELEASED
     release.status, release.released_on, release.support_end = spec.status, spec.released_on, spec.support_end
     release.save(update_fields=["status", "released_on", "support_end"])
     ledger_append(
@@ -231,4 +233,6 @@ def release_update(*, actor: Actor, release: Release, spec: ReleaseSpec) -> Rele
             "support_end": release.support_end,
         },
     )
+    if newly_released:
+        schedule_rematch(actor=actor, release_ids=[release.pk])
     return release

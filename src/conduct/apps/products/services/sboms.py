@@ -15,6 +15,7 @@ from conduct.apps.errors import Invalid, NotFound
 from conduct.apps.products.models import Component, Product, Release, Sbom
 from conduct.apps.products.services._common import ProductAction
 from conduct.apps.products.services.register import ReleaseSpec, release_add
+from conduct.apps.products.services.rematch import schedule_rematch
 from conduct.core.products import SbomError, read_sbom
 
 MAX_SBOM_BYTES = 20_000_000
@@ -84,4 +85,5 @@ def sbom_import(*, actor: Actor, model: str, version: str, text: str, filename: 
                 "sha256": digest,
             },
         )
+        schedule_rematch(actor=actor, release_ids=[release.pk])  # a draft release is skipped by the task
     return row

@@ -16,6 +16,7 @@ from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Invalid
 from conduct.apps.products.models import Vulnerability
 from conduct.apps.products.services._common import ProductAction
+from conduct.apps.products.services.rematch import schedule_rematch
 from conduct.core.products import (
     KevEntry,
     RecordError,
@@ -152,4 +153,5 @@ def vulns_load(*, actor: Actor, documents: list[tuple[str, str]]) -> LoadResult:
         object_id="load",
         summary={"files": len(documents), **result.as_dict()},
     )
+    schedule_rematch(actor=actor)  # every released release, in the background after the commit
     return result

@@ -1,0 +1,32 @@
+"""conduct vulns rematch [--json]: re-match every released release now (what the background task does after a
+load or an SBOM import) and alert on new KEV / CVSS >= 9.0 issues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from conduct.apps.accounts.actors import CLI
+from conduct.apps.errors import ServiceError
+from conduct.apps.products.management._cli import dumps, fail
+from conduct.apps.products.services.rematch import releases_rematch
+
+
+class Command(BaseCommand):
+    help = "Re-match the released releases, record new findings and alert on new KEV / CVSS >= 9.0 issues."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            summary = releases_rematch(actor=CLI)
+        except ServiceError as exc:
+            raise fail(exc) from None
+        if opts["json"]:
+            self.stdout.write(dumps(summary))
+            return
+        for line in summary["alerted"]:
+            self.stdout.write(f"alert\t{line}")
+        self.stdout.write(f"{summary['releases']} release(s), {summary['new']} new finding(s)")
