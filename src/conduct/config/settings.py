@@ -323,6 +323,12 @@ VULNERABILITY_DISCLOSURE_POLICY_URL = envstr("VULNERABILITY_DISCLOSURE_POLICY_UR
 SECURITY_TXT_CONTACTS = envlist("SECURITY_TXT_CONTACTS", [])
 SECURITY_TXT_EXPIRES_DAYS = envint("SECURITY_TXT_EXPIRES_DAYS", 180, minimum=1, maximum=365)
 SECURITY_TXT_LANGUAGES = envstr("SECURITY_TXT_LANGUAGES", "en")
+# Security advisories (CSAF 2.0 document.publisher) and the UK PSTI statement of compliance: the manufacturer,
+# its CSAF namespace (a URL it controls) and the prefix of advisory ids (PREFIX-YYYY-NNN).
+PRODUCT_MANUFACTURER = envstr("PRODUCT_MANUFACTURER", "Northlight Vision Technologies Co., Ltd.")
+PRODUCT_MANUFACTURER_ADDRESS = envstr("PRODUCT_MANUFACTURER_ADDRESS", "")
+CSAF_PUBLISHER_NAMESPACE = envstr("CSAF_PUBLISHER_NAMESPACE", SITE_URL)
+ADVISORY_ID_PREFIX = envstr("ADVISORY_ID_PREFIX", "NV-SA")
 
 CONDUCT = {
     "API_PAGE_MAX": 500,

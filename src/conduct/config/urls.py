@@ -11,6 +11,7 @@ from conduct.apps.audit import views as audit
 from conduct.apps.gates import views as gates
 from conduct.apps.grievances.urls import public_urlpatterns as report_pages
 from conduct.apps.products import views as products
+from conduct.apps.products.urls_security import public_urlpatterns as advisory_pages
 from conduct.apps.web import views as web
 from conduct.config.api import api
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("healthz", web.healthz, name="healthz"),
     path("favicon.ico", web.favicon, name="favicon"),
     path(".well-known/security.txt", products.security_txt_view, name="security-txt"),
+    path("security/advisories/", include(advisory_pages)),  # published advisories: pages and CSAF, public
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("login/", accounts.login_view, name="login"),

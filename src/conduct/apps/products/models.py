@@ -135,3 +135,15 @@ class VexStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cve} {self.state}"
+
+
+# Advisories and the per-release ETSI EN 303 645 assessment live in their own module (registered here).
+from conduct.apps.products.models_security import (  # noqa: E402,F401
+    Advisory,
+    AdvisoryProduct,
+    AdvisoryProductStatus,
+    AdvisoryStatus,
+    AssessmentState,
+    ReleaseAssessmentItem,
+    ReleaseEvidence,
+)
