@@ -4,6 +4,8 @@ services."""
 
 from __future__ import annotations
 
+import warnings
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -86,7 +88,9 @@ def psti_view(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @login_required
 def psti_pdf_view(request: HttpRequest, product_id: int) -> HttpResponse:
-    from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
+    with warnings.catch_warnings():  # WeasyPrint warns on import when Debian's libharfbuzz-subset is absent
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
 
     actor = request_actor(request)
     product = selectors.product_get(actor=actor, product_id=product_id)
