@@ -227,13 +227,13 @@ def public_advisories(request: HttpRequest) -> object:
 
 
 @router.get(
-    "/public/advisories/{advisory_id}",
+    "/public/advisories/{public_id}",
     response=dict[str, Any],
     auth=None,
     summary="A published advisory as CSAF 2.0 JSON (no login)",
 )
-def public_advisory(request: HttpRequest, advisory_id: str) -> dict[str, Any]:
-    return csaf_document(selectors_security.published_advisory(advisory_id))
+def public_advisory(request: HttpRequest, public_id: str) -> dict[str, Any]:
+    return csaf_document(selectors_security.published_advisory(public_id))
 
 
 @router.get(

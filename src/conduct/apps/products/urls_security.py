@@ -28,6 +28,6 @@ urlpatterns = [
 
 public_urlpatterns = [
     path("", advisories.public_index_view, name="public-advisories"),
-    path("<str:advisory_id>.json", advisories.public_csaf_view, name="public-advisory-csaf"),
-    path("<str:advisory_id>/", advisories.public_advisory_view, name="public-advisory"),
+    path("<str:public_id>.json", advisories.public_csaf_view, name="public-advisory-csaf"),
+    path("<str:public_id>/", advisories.public_advisory_view, name="public-advisory"),
 ]

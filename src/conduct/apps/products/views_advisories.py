@@ -56,14 +56,14 @@ def _releases(request: HttpRequest, name: str) -> tuple[Any, ...]:
     return tuple(selectors.release_get(actor=actor, release_id=i) for i in ids)
 
 
-def _spec(request: HttpRequest) -> services.AdvisorySpec:
+def _spec(request: HttpRequest, affected: tuple[Any, ...], fixed: tuple[Any, ...]) -> services.AdvisorySpec:
     post = request.POST
     return services.AdvisorySpec(
         title=post.get("title", "")[:200],
         summary=post.get("summary", "")[:5000],
         vulnerabilities=_vulnerabilities(post.get("vulnerabilities", "")[:8000]),
-        affected=_releases(request, "affected"),
-        fixed=_releases(request, "fixed"),
+        affected=affected,
+        fixed=fixed,
         remediation=post.get("remediation", "")[:5000],
     )
 
@@ -81,9 +81,10 @@ def advisories_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def advisory_new_view(request: HttpRequest) -> HttpResponse:
+    releases = _releases(request, "affected"), _releases(request, "fixed")  # 404 for a release out of sight
     try:
-        advisory = services.advisory_draft(actor=request_actor(request), spec=_spec(request))
-    except (Invalid, NotFound) as exc:
+        advisory = services.advisory_draft(actor=request_actor(request), spec=_spec(request, *releases))
+    except Invalid as exc:
         messages.error(request, _problem(exc))
         return redirect("advisories")
     messages.success(request, _("%(id)s drafted.") % {"id": advisory.advisory_id})
@@ -136,15 +137,16 @@ def advisory_view(request: HttpRequest, advisory_id: str) -> HttpResponse:
 def advisory_edit_view(request: HttpRequest, advisory_id: str) -> HttpResponse:
     actor = request_actor(request)
     advisory = selectors_security.advisory_for(actor=actor, advisory_id=advisory_id)
+    releases = _releases(request, "affected"), _releases(request, "fixed")
     try:
         services.advisory_update(
             actor=actor,
             advisory=advisory,
-            spec=_spec(request),
+            spec=_spec(request, *releases),
             revision=request.POST.get("revision", "")[:500],
         )
         messages.success(request, _("Advisory saved."))
-    except (Invalid, NotFound) as exc:
+    except Invalid as exc:
         messages.error(request, _problem(exc))
     return redirect("advisory", advisory_id=advisory.advisory_id)
 
@@ -175,15 +177,15 @@ def public_index_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def public_advisory_view(request: HttpRequest, advisory_id: str) -> HttpResponse:
-    advisory = selectors_security.published_advisory(advisory_id)
+def public_advisory_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    advisory = selectors_security.published_advisory(public_id)
     context = {"advisory": advisory, "links": selectors_security.advisory_releases(advisory)}
     return render(request, "products/advisories/public_detail.html", context)
 
 
 @require_GET
-def public_csaf_view(request: HttpRequest, advisory_id: str) -> HttpResponse:
-    advisory = selectors_security.published_advisory(advisory_id)
+def public_csaf_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    advisory = selectors_security.published_advisory(public_id)
     response = JsonResponse(csaf_document(advisory), json_dumps_params={"indent": 2})
     response["Access-Control-Allow-Origin"] = "*"  # CSAF aggregators fetch it from anywhere
     return response
