@@ -115,23 +115,28 @@ class PortalProductOut(Schema):
     advisories: list[PortalAdvisoryOut]
 
 
-class AssessmentItemIn(Schema):
+class ReleaseAssessmentItemIn(Schema):
     provision: str = Field(..., min_length=1, max_length=20, description="e.g. 5.1-1")
     state: str = Field(..., max_length=16, description=", ".join(AssessmentState.values))
     note: str = Field("", max_length=2000)
 
 
-class AssessmentIn(Schema):
-    items: list[AssessmentItemIn] = Field(..., min_length=1, max_length=100)
+class ReleaseAssessmentIn(Schema):
+    items: list[ReleaseAssessmentItemIn] = Field(..., min_length=1, max_length=100)
 
 
-class EvidenceIn(Schema):
+class ReleaseEvidenceIn(Schema):
     provision: str = Field(..., min_length=1, max_length=20)
     filename: str = Field(..., min_length=1, max_length=200)
-    content: str = Field(..., min_length=1, max_length=14_000_000, description="The file, base64")
+    content: str = Field(
+        ...,
+        min_length=1,
+        max_length=4_000_000,
+        description="The file, base64 (larger files, to 10 MB: the page)",
+    )
 
 
-class EvidenceOut(Schema):
+class ReleaseEvidenceOut(Schema):
     file_name: str
     file_size: int
     file_sha256: str
@@ -287,7 +292,7 @@ def release_assessment(request: HttpRequest, release_id: DbId) -> dict[str, Any]
     summary="Record provisions of the release's assessment (met, not_met, not_applicable), all or nothing",
 )
 def release_assessment_record(
-    request: HttpRequest, release_id: DbId, payload: AssessmentIn
+    request: HttpRequest, release_id: DbId, payload: ReleaseAssessmentIn
 ) -> dict[str, str]:
     actor = actor_of(request)
     release = selectors.release_get(actor=actor, release_id=release_id)
@@ -298,10 +303,10 @@ def release_assessment_record(
 
 @router.post(
     "/releases/{release_id}/assessment/evidence",
-    response={201: EvidenceOut},
-    summary="Attach an evidence file (base64, 10 MB at most) to an assessed provision",
+    response={201: ReleaseEvidenceOut},
+    summary="Attach an evidence file (base64, up to 4,000,000 characters; 10 MB files on the page) to an assessed provision",
 )
-def release_assessment_evidence(request: HttpRequest, release_id: DbId, payload: EvidenceIn) -> Status:
+def release_assessment_evidence(request: HttpRequest, release_id: DbId, payload: ReleaseEvidenceIn) -> Status:
     actor = actor_of(request)
     release = selectors.release_get(actor=actor, release_id=release_id)
     try:
