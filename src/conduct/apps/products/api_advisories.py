@@ -304,7 +304,7 @@ def release_assessment_record(
 @router.post(
     "/releases/{release_id}/assessment/evidence",
     response={201: ReleaseEvidenceOut},
-    summary="Attach an evidence file (base64, up to 4,000,000 characters; 10 MB files on the page) to an assessed provision",
+    summary="Attach a base64 evidence file to an assessed provision (10 MB files: the page)",
 )
 def release_assessment_evidence(request: HttpRequest, release_id: DbId, payload: ReleaseEvidenceIn) -> Status:
     actor = actor_of(request)
