@@ -193,6 +193,41 @@ _PLAIN_BASELINES: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 
+# advisories and release assessments (the demo's NV-NVR-32 3.9.0, its published advisory, NV-DOME-4K 5.2.1)
+_PLAIN_BASELINES.update(
+    {
+        ("POST", "/api/v1/advisories"): lambda: {
+            "title": "Err advisory",
+            "summary": "Err",
+            "vulnerabilities": [{"cve": "CVE-2023-4911", "cvss": 7.8, "vector": ""}],
+            "affected": [_demo_release("NV-NVR-32", "3.9.0")],
+            "fixed": [],
+            "remediation": "",
+        },
+        ("POST", "/api/v1/advisories/from-release"): lambda: {
+            "release_id": _demo_release("NV-NVR-32", "3.9.0")
+        },
+        ("PUT", "/api/v1/advisories/{advisory_id}"): lambda: {
+            "title": "Err advisory",
+            "summary": "Err",
+            "vulnerabilities": [{"cve": "CVE-2023-4911", "cvss": 7.8, "vector": ""}],
+            "affected": [_demo_release("NV-NVR-32", "3.9.0")],
+            "fixed": [],
+            "remediation": "",
+            "revision": "Err revision",
+        },
+        ("PUT", "/api/v1/releases/{release_id}/assessment"): {
+            "items": [{"provision": "5.1-1", "state": "met", "note": ""}]
+        },
+        ("POST", "/api/v1/releases/{release_id}/assessment/evidence"): {
+            "provision": "5.1-1",
+            "filename": "err.txt",
+            "content": "ZXJy",
+        },
+    }
+)
+
+
 class _Baselines(dict[tuple[str, str], Any]):
     """The baseline bodies; a callable one is made fresh at each use (a reporter's session, a receipt)."""
 
@@ -653,6 +688,10 @@ ACTING_AS: dict[tuple[str, str], str] = {
 }
 # Demo path values that differ by operation (otherwise _demo_value's, by parameter name).
 PATH_VALUES: dict[tuple[str, str], dict[str, Any]] = {
+    # the demo assessed NV-DOME-4K 5.2.1: evidence attaches to its recorded 5.1-1
+    ("POST", "/api/v1/releases/{release_id}/assessment/evidence"): {
+        "release_id": lambda: _demo_release("NV-DOME-4K", "5.2.1")
+    },
     ("POST", "/api/v1/cases/{case_id}/decision"): {"case_id": lambda: _demo_case("compliance-officers")},
     # Acme has its questionnaire open: send one to a supplier that has none; review one that was submitted
     ("POST", "/api/v1/suppliers/{supplier_id}/questionnaires"): {
@@ -834,6 +873,8 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
         "release_id": lambda: _demo_release("NV-NVR-32", "3.9.0"),
         "vuln_report_id": lambda: _demo_vuln_report(),
         "vuln_file_id": lambda: _demo_vuln_file(),
+        "advisory_id": lambda: _demo_advisory(),
+        "public_id": lambda: _demo_advisory(),
     }
     if name in known:
         return known[name]()
@@ -889,6 +930,12 @@ def _demo_product(model: str) -> int:
     from conduct.apps.products.models import Product
 
     return Product.objects.get(model=model).pk
+
+
+def _demo_advisory() -> str:
+    from conduct.apps.products.models import Advisory
+
+    return str(Advisory.objects.filter(status="published").order_by("pk").first().advisory_id)
 
 
 def _demo_release(model: str, version: str) -> int:

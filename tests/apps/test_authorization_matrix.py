@@ -1447,13 +1447,142 @@ def _disclosure_param(name: str) -> int | None:
     return None
 
 
-def _products_param(name: str) -> int | None:
+# Advisories, assessments, PSTI, the customer portal: an advisory path names a fresh draft for NV-NVR-32 3.9.0
+# (drafted by the system, so any keeper may publish it); the public pages name the demo's published advisory.
+# Drafting and assessing are product security's (and the administrator's); publishing is every keeper's;
+# customers (and their approvers) read their own products.
+CUSTOMERS = frozenset({"customer", "customer_approver"})
+
+
+def _nvr_release_id() -> int:
+    from conduct.apps.products.models import Release
+
+    return Release.objects.get(product__model="NV-NVR-32", version="3.9.0").pk
+
+
+def _advisory_body(actor: Any) -> dict[str, Any]:
+    return {
+        "title": "Matrix advisory",
+        "summary": "Matrix",
+        "vulnerabilities": [{"cve": "CVE-2023-4911", "cvss": 7.8, "vector": ""}],
+        "affected": [_nvr_release_id()],
+        "fixed": [],
+        "remediation": "",
+        "revision": "",
+    }
+
+
+def _advisory_form(actor: Any) -> dict[str, Any]:
+    return {
+        "title": "Matrix",
+        "summary": "Matrix",
+        "vulnerabilities": "CVE-2023-4911 7.8",
+        "affected": _nvr_release_id(),
+    }
+
+
+def _assessed(body: dict[str, Any]) -> dict[str, Any]:
+    """5.1-1 assessed for NV-NVR-32 3.9.0, written directly (no ledger entry), so evidence can be attached."""
+    from conduct.apps.products.models import ReleaseAssessmentItem
+
+    ReleaseAssessmentItem.objects.get_or_create(
+        release_id=_nvr_release_id(),
+        urn="urn:conduct:etsi_en_303_645:5.1-1",
+        defaults={"state": "met", "assessed_by": "matrix"},
+    )
+    return body
+
+
+ADVISORIES_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/advisories"): Rule(PRODUCT_READERS),
+    ("POST", "/api/v1/advisories"): Rule(
+        VEX_RECORDERS, ok=201, denied_as=NOT_SCOPED_TO_BU_VIDEO, body=_advisory_body
+    ),
+    ("POST", "/api/v1/advisories/from-release"): Rule(
+        VEX_RECORDERS,
+        ok=201,
+        denied_as=NOT_SCOPED_TO_BU_VIDEO,
+        body=lambda actor: {"release_id": _nvr_release_id()},
+    ),
+    ("GET", "/api/v1/advisories/{advisory_id}"): Rule(SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO),
+    ("PUT", "/api/v1/advisories/{advisory_id}"): Rule(
+        VEX_RECORDERS, denied_as=NOT_SCOPED_TO_BU_VIDEO, body=_advisory_body
+    ),
+    ("POST", "/api/v1/advisories/{advisory_id}/publish"): _keeper(),
+    ("GET", "/api/v1/advisories/{advisory_id}/csaf"): Rule(SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO),
+    ("GET", "/api/v1/public/advisories"): Rule(EVERYONE),
+    ("GET", "/api/v1/public/advisories/{public_id}"): Rule(EVERYONE),
+    ("GET", "/api/v1/portal/products"): Rule(CUSTOMERS),
+    ("GET", "/api/v1/releases/{release_id}/assessment"): Rule(
+        SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO
+    ),
+    ("PUT", "/api/v1/releases/{release_id}/assessment"): Rule(
+        VEX_RECORDERS,
+        denied_as=NOT_SCOPED_TO_BU_VIDEO,
+        body=lambda actor: {"items": [{"provision": "5.1-1", "state": "met", "note": ""}]},
+    ),
+    ("POST", "/api/v1/releases/{release_id}/assessment/evidence"): Rule(
+        VEX_RECORDERS,
+        ok=201,
+        denied_as=NOT_SCOPED_TO_BU_VIDEO,
+        body=lambda actor: _assessed({"provision": "5.1-1", "filename": "e.pdf", "content": _pdf_b64()}),
+    ),
+    ("GET", "/api/v1/products/{product_id}/psti-statement"): Rule(
+        SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO
+    ),
+}
+
+ADVISORIES_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "products/advisories/"): Rule(PRODUCT_READERS),
+    ("POST", "products/advisories/new"): Rule(
+        VEX_RECORDERS, ok=302, denied_as=NOT_SCOPED_TO_BU_VIDEO, body=_advisory_form
+    ),
+    ("GET", "products/advisories/<str:advisory_id>/"): Rule(SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO),
+    ("POST", "products/advisories/<str:advisory_id>/edit"): Rule(
+        VEX_RECORDERS, ok=302, denied_as=NOT_SCOPED_TO_BU_VIDEO, body=_advisory_form
+    ),
+    ("POST", "products/advisories/<str:advisory_id>/publish"): _keeper(ok=302),
+    ("POST", "products/releases/<int:release_id>/advisory"): Rule(
+        VEX_RECORDERS, ok=302, denied_as=NOT_SCOPED_TO_BU_VIDEO
+    ),
+    ("GET", "products/releases/<int:release_id>/assessment"): Rule(
+        SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO
+    ),
+    ("POST", "products/releases/<int:release_id>/assessment"): Rule(
+        VEX_RECORDERS, ok=302, denied_as=NOT_SCOPED_TO_BU_VIDEO, body=lambda actor: {"state-5.1-1": "met"}
+    ),
+    ("POST", "products/releases/<int:release_id>/assessment/evidence"): Rule(
+        VEX_RECORDERS,
+        ok=302,
+        denied_as=NOT_SCOPED_TO_BU_VIDEO,
+        body=lambda actor: _assessed({"provision": "5.1-1", "file": _upload("e.txt", b"evidence")}),
+    ),
+    ("GET", "products/<int:product_id>/psti"): Rule(SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO),
+    ("GET", "products/<int:product_id>/psti.pdf"): Rule(SEES_BU_VIDEO, denied_as=NOT_SCOPED_TO_BU_VIDEO),
+    ("GET", "products/portal/"): Rule(CUSTOMERS),
+    ("GET", "security/advisories/"): Rule(EVERYONE),
+    ("GET", "security/advisories/<str:public_id>/"): Rule(EVERYONE),
+    ("GET", "security/advisories/<str:public_id>.json"): Rule(EVERYONE),
+}
+
+
+def _products_param(name: str) -> int | str | None:
     from conduct.apps.products.models import Product, Release
 
     if name == "product_id":
         return Product.objects.get(model="NV-NVR-32").pk
     if name == "release_id":
         return Release.objects.get(product__model="NV-NVR-32", version="3.9.0").pk
+    if name == "advisory_id":  # a fresh draft, drafted by the system
+        from conduct.apps.products.services.advisories import AdvisorySpec, advisory_draft
+
+        release = Release.objects.get(pk=_nvr_release_id())
+        spec = AdvisorySpec("Matrix", "Matrix", ({"cve": "CVE-2023-4911"},), (release,))
+        return advisory_draft(actor=SYSTEM, spec=spec).advisory_id
+    if name == "public_id":
+        from conduct.apps.products.models import Advisory
+
+        return Advisory.objects.filter(status="published").order_by("pk").first().advisory_id
     return None
 
 
@@ -1584,6 +1713,8 @@ GRIEVANCE_API: dict[tuple[str, str], Rule] = {
 PUBLIC_API = frozenset(
     key for key in {**GRIEVANCE_API, **DISCLOSURE_API} if key[1].startswith("/api/v1/public/")
 )
+# The published advisories: public reads (no login), checked with the demo's advisory in the tables above.
+ADVISORY_PUBLIC_API = frozenset(key for key in ADVISORIES_API if key[1].startswith("/api/v1/public/"))
 
 GRIEVANCE_PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "grievances/"): Rule(OFFICER),
@@ -1691,6 +1822,7 @@ API: dict[tuple[str, str], Rule] = {
     **GRIEVANCE_API,
     **PRODUCTS_API,
     **DISCLOSURE_API,
+    **ADVISORIES_API,
 }
 
 # --- the contract: pages (Django routes as the resolver spells them) -----------------------------
@@ -1708,6 +1840,11 @@ REPORT_PAGES = (
     "report/follow-up/retaliation",
     "report/follow-up/satisfaction",
 )
+ADVISORY_PUBLIC_PAGES = (
+    "security/advisories/",
+    "security/advisories/<str:public_id>/",
+    "security/advisories/<str:public_id>.json",
+)
 PUBLIC_PAGES = frozenset(
     {
         "healthz",
@@ -1718,6 +1855,7 @@ PUBLIC_PAGES = frozenset(
         *PASSWORD_RESET_PAGES,
         *REPORT_PAGES,
         *SECURITY_PAGES,
+        *ADVISORY_PUBLIC_PAGES,
     }
 )
 
@@ -1783,6 +1921,7 @@ PAGES: dict[tuple[str, str], Rule] = {
     **GRIEVANCE_PAGES,
     **PRODUCTS_PAGES,
     **DISCLOSURE_PAGES,
+    **ADVISORIES_PAGES,
 }
 
 # Non-operation URLs inside the ninja include: the schema and its docs page, public on purpose.
@@ -2103,7 +2242,7 @@ def test_anonymous_callers_get_401_from_every_api_operation(admin):
 
     client = Client(enforce_csrf_checks=True)  # as a real client: no CSRF exemption
     mismatches = []
-    for method, path in sorted(set(API) - PUBLIC_API):
+    for method, path in sorted(set(API) - PUBLIC_API - ADVISORY_PUBLIC_API):
         rule = API[(method, path)]
         url = fill(path, admin)
         before = LedgerEntry.objects.count()
@@ -2346,7 +2485,7 @@ def test_read_only_tokens_cannot_write_anywhere_in_the_api(admin, bearer):
     headers = bearer(admin, "read")
     requests = [
         (m, fill(p, admin), API[(m, p)].body(admin) if API[(m, p)].body else None)
-        for m, p in sorted(set(API) - PUBLIC_API)
+        for m, p in sorted(set(API) - PUBLIC_API - ADVISORY_PUBLIC_API)
         if m != "GET" or "admin" in API[(m, p)].allowed  # what the admin may read (not grievances)
     ]
     before = LedgerEntry.objects.count()

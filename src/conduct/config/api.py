@@ -36,6 +36,7 @@ def _mount() -> None:
     from conduct.apps.grievances.api import router as grievances
     from conduct.apps.notifications.api import router as notifications
     from conduct.apps.products.api import router as products
+    from conduct.apps.products.api_advisories import router as advisories
     from conduct.apps.products.api_disclosure import router as disclosure
     from conduct.apps.reports.api import router as reports
     from conduct.apps.screening.api import router as screening
@@ -58,6 +59,7 @@ def _mount() -> None:
     api.add_router("/v1/", grievances)
     api.add_router("/v1/", products)
     api.add_router("/v1/", disclosure)
+    api.add_router("/v1/", advisories)
 
 
 _mount()

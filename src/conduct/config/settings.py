@@ -344,6 +344,12 @@ VULN_REPORT_GLOBAL_LIMIT_PER_HOUR = envint("VULN_REPORT_GLOBAL_LIMIT_PER_HOUR", 
 UPLOAD_LIMITS.append(
     (r"^/security/report/", VULN_REPORT_MAX_ATTACHMENT_BYTES * max(1, VULN_REPORT_MAX_ATTACHMENTS))
 )
+# Security advisories (CSAF 2.0 document.publisher) and the UK PSTI statement of compliance: the manufacturer,
+# its CSAF namespace (a URL it controls) and the prefix of advisory ids (PREFIX-YYYY-NNN).
+PRODUCT_MANUFACTURER = envstr("PRODUCT_MANUFACTURER", "Northlight Vision Technologies Co., Ltd.")
+PRODUCT_MANUFACTURER_ADDRESS = envstr("PRODUCT_MANUFACTURER_ADDRESS", "")
+CSAF_PUBLISHER_NAMESPACE = envstr("CSAF_PUBLISHER_NAMESPACE", SITE_URL)
+ADVISORY_ID_PREFIX = envstr("ADVISORY_ID_PREFIX", "NV-SA")
 
 CONDUCT = {
     "API_PAGE_MAX": 500,

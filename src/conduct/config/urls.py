@@ -12,6 +12,7 @@ from conduct.apps.gates import views as gates
 from conduct.apps.grievances.urls import public_urlpatterns as report_pages
 from conduct.apps.products import views as products
 from conduct.apps.products import views_disclosure_public as disclosure
+from conduct.apps.products.urls_security import public_urlpatterns as advisory_pages
 from conduct.apps.web import views as web
 from conduct.config.api import api
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("security/", disclosure.policy_view, name="security-policy"),
     path("security/report/", disclosure.report_view, name="security-report"),
     path("security/report/status", disclosure.status_view, name="security-report-status"),
+    path("security/advisories/", include(advisory_pages)),  # published advisories: pages and CSAF, public
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("login/", accounts.login_view, name="login"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from conduct.events._bus import Event
+from conduct.events._bus import Event, Provider
 
 
 @dataclass(frozen=True)
@@ -42,3 +42,11 @@ class DeviceInstallersChanged(Event):
     actor: Any
     installers: tuple[InstallerParty, ...]
     devices: tuple[str, ...] = ()
+
+
+customer_device_models: Provider[[int], list[str]] = Provider(
+    "access.customer_device_models",
+    "customer_device_models(portal_org_id) -> the distinct device models (as written on the devices, e.g."
+    " 'NV-Dome 4K') of the devices that customer organisation owns, sorted; [] for an organisation with none."
+    " The product register's customer portal matches them to its products.",
+)

@@ -10,5 +10,6 @@ class AccessConfig(AppConfig):
     verbose_name = "Device access"
 
     def ready(self) -> None:
+        from conduct.apps.access import providers  # noqa: F401 - registers the device-model provider
 
         register_permissions(PERMISSIONS)

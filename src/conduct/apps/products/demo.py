@@ -14,6 +14,7 @@ from django.db import transaction
 from conduct.apps.accounts.actors import DEMO
 from conduct.apps.products import services
 from conduct.apps.products.models import Product, Release
+from conduct.apps.products.services import advisories, assessment
 from conduct.datafiles import data_path
 
 
@@ -70,8 +71,48 @@ def load_demo_products(spec: dict[str, Any] | None) -> int:
         for release in item.get("releases", []):
             _release(product, release)
         created += 1
+    for assessed in spec.get("assessments", []):
+        _assessment(assessed)
+    for advisory in spec.get("advisories", []):
+        _advisory(advisory)
     load_demo_vulnerability_reports()
     return created
+
+
+def _assessment(spec: dict[str, Any]) -> None:
+    """The per-release ETSI EN 303 645 assessment, with evidence files from data/demo."""
+    release = Release.objects.get(product__model=spec["model"], version=str(spec["version"]))
+    entries = [
+        assessment.AssessmentEntry(provision=str(i["provision"]), state=i["state"], note=i.get("note", ""))
+        for i in spec["items"]
+    ]
+    assessment.assessment_record(actor=DEMO, release=release, entries=entries)
+    for item in spec["items"]:
+        if item.get("evidence"):
+            path = data_path("demo", *item["evidence"].split("/"))
+            assessment.assessment_evidence_add(
+                actor=DEMO,
+                release=release,
+                provision=str(item["provision"]),
+                content=path.read_bytes(),
+                filename=path.name,
+            )
+
+
+def _advisory(spec: dict[str, Any]) -> None:
+    release = Release.objects.get(product__model=spec["model"], version=str(spec["version"]))
+    drafted = advisories.advisory_draft(
+        actor=DEMO,
+        spec=advisories.AdvisorySpec(
+            title=spec["title"],
+            summary=spec["summary"],
+            vulnerabilities=tuple(spec["vulnerabilities"]),
+            affected=(release,),
+            remediation=spec.get("remediation", ""),
+        ),
+    )
+    if spec.get("publish"):
+        advisories.advisory_publish(actor=DEMO, advisory=drafted)
 
 
 def load_demo_vulnerability_reports() -> None:

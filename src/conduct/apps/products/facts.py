@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 
+from conduct.apps.products.assessment_facts import release_evidence
 from conduct.apps.products.matching import match_release
 from conduct.apps.products.models import Release, VexStatement
 
@@ -76,5 +77,6 @@ def release_facts(model: str, version: str) -> dict[str, Any] | None:
             "in_force": bool(policy_url),
             "source": f"setting VULNERABILITY_DISCLOSURE_POLICY_URL ({policy_url or 'not set'})",
         },
-        "evidence": {},  # per-release ETSI EN 303 645 assessment items (not yet recorded in the register)
+        # unique passwords (5.1-1, 5.1-2) and signed firmware (5.3-9, 5.3-10) from the release's assessment
+        "evidence": release_evidence(release),
     }

@@ -260,3 +260,15 @@ class ReleaseFindingSeen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release} {self.cve}"
+
+
+# Advisories and the per-release ETSI EN 303 645 assessment live in their own module (registered here).
+from conduct.apps.products.models_security import (  # noqa: E402,F401
+    Advisory,
+    AdvisoryProduct,
+    AdvisoryProductStatus,
+    AdvisoryStatus,
+    AssessmentState,
+    ReleaseAssessmentItem,
+    ReleaseEvidence,
+)

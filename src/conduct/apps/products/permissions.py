@@ -16,6 +16,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "products.manage": KEEPERS,  # products, releases, SBOM imports
     "vulns.load": KEEPERS,
     "vex.record": roles(Role.ADMIN, Role.PRODUCT_SECURITY),
+    # Advisories: product security drafts; another keeper publishes (four eyes, checked by the service).
+    "advisories.view": INTERNAL_ROLES | roles(Role.PRODUCT_SECURITY),
+    "advisories.draft": roles(Role.ADMIN, Role.PRODUCT_SECURITY),
+    "advisories.publish": KEEPERS,
+    # Customers see the advisories and support periods of the products their organisation bought.
+    "advisories.portal": roles(Role.CUSTOMER, Role.CUSTOMER_APPROVER),
+    # The per-release ETSI EN 303 645 assessment and its evidence files.
+    "releases.assess": roles(Role.ADMIN, Role.PRODUCT_SECURITY),
 }
 
 # Coordinated vulnerability disclosure: product security triages the reports that come in, with administrators

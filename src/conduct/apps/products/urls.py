@@ -1,6 +1,6 @@
 """Pages of the product register (mounted at /products/)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from conduct.apps.products import views
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("releases/<int:release_id>/vex.json", views.vex_export_view, name="release-vex-export"),
     path("vulnerabilities/", views.vulnerabilities_view, name="vulnerabilities"),
     path("vulnerabilities/load", views.vulnerabilities_load_view, name="vulnerabilities-load"),
+    path("", include("conduct.apps.products.urls_security")),  # advisories, assessments, PSTI, portal
 ]
 
 # Coordinated vulnerability disclosure: the triage pages (the public ones are at /security/, config.urls).

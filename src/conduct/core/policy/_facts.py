@@ -423,6 +423,8 @@ def _evidence(
         return {"state": "yes" if item["met"] else "no", "source": str(item.get("source", "assessment"))}
     if security and isinstance(security.get(name), bool):
         return {"state": "yes" if security[name] else "no", "source": f"self-declared: security.{name}"}
+    if isinstance(item, Mapping) and item.get("source"):  # the register names the items it lacks
+        return {"state": "unknown", "source": f"no assessment evidence: {item['source']}"}
     return {"state": "unknown", "source": "no assessment evidence and no self-declaration"}
 
 
