@@ -67,12 +67,14 @@ def decode(content: str, field: str) -> bytes:
 
 
 @router.get(
-    "/workforce/sites/{own_site_id}/findings/{finding_id}",
+    "/workforce/sites/{own_site_id}/findings/{own_finding_id}",
     response=OwnFindingDetailOut,
     summary="An own site's finding and its corrective action",
 )
-def finding(request: HttpRequest, own_site_id: DbId, finding_id: DbId) -> dict[str, Any]:
-    found = selectors.site_finding_for(actor=actor_of(request), site_id=own_site_id, finding_id=finding_id)
+def finding(request: HttpRequest, own_site_id: DbId, own_finding_id: DbId) -> dict[str, Any]:
+    found = selectors.site_finding_for(
+        actor=actor_of(request), site_id=own_site_id, finding_id=own_finding_id
+    )
     return {
         "site": found.site.code,
         "audit": found.audit.pk,
@@ -82,13 +84,15 @@ def finding(request: HttpRequest, own_site_id: DbId, finding_id: DbId) -> dict[s
 
 
 @router.post(
-    "/workforce/sites/{own_site_id}/findings/{finding_id}/corrective-action",
+    "/workforce/sites/{own_site_id}/findings/{own_finding_id}/corrective-action",
     response={201: OwnActionDetailOut},
     summary="The corrective action of an own site's finding (one per finding)",
 )
-def action_create(request: HttpRequest, own_site_id: DbId, finding_id: DbId, payload: OwnActionIn) -> Status:
+def action_create(
+    request: HttpRequest, own_site_id: DbId, own_finding_id: DbId, payload: OwnActionIn
+) -> Status:
     actor = actor_of(request)
-    found = selectors.site_finding_for(actor=actor, site_id=own_site_id, finding_id=finding_id)
+    found = selectors.site_finding_for(actor=actor, site_id=own_site_id, finding_id=own_finding_id)
     plan = services.site_action_create(actor=actor, site=found.site, finding=found.finding, **payload.dict())
     return Status(201, selectors.own_site_action_for(actor=actor, action_id=plan.pk))
 

@@ -96,11 +96,13 @@ def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status:
 
 
 @router.get(
-    "/training/assignments/{assignment_id}", response=AssignmentOut, summary="One assignment, with the gaps"
+    "/training/assignments/{training_assignment_id}",
+    response=AssignmentOut,
+    summary="One assignment, with the gaps",
 )
-def assignment(request: HttpRequest, assignment_id: DbId) -> dict[str, Any]:
+def assignment(request: HttpRequest, training_assignment_id: DbId) -> dict[str, Any]:
     actor = actor_of(request)
-    found = training_reads.assignment_get(actor=actor, assignment_id=assignment_id)
+    found = training_reads.assignment_get(actor=actor, assignment_id=training_assignment_id)
     return _out(training_reads.assignment_standing(actor=actor, assignment=found))
 
 

@@ -28,7 +28,7 @@ urlpatterns = [
         name="workforce-campaign-remind",
     ),
     path(
-        "sites/<int:own_site_id>/findings/<int:finding_id>/",
+        "sites/<int:own_site_id>/findings/<int:own_finding_id>/",
         views_actions.finding_view,
         name="workforce-finding",
     ),

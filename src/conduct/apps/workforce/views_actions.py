@@ -24,9 +24,9 @@ def _problems(exc: Invalid | Conflict) -> str:
 
 
 @login_required
-def finding_view(request: HttpRequest, own_site_id: int, finding_id: int) -> HttpResponse:
+def finding_view(request: HttpRequest, own_site_id: int, own_finding_id: int) -> HttpResponse:
     actor = request_actor(request)
-    found = selectors.site_finding_for(actor=actor, site_id=own_site_id, finding_id=finding_id)
+    found = selectors.site_finding_for(actor=actor, site_id=own_site_id, finding_id=own_finding_id)
     context: dict[str, Any] = {"f": found, "errors": {}, "values": {}}
     status = 200
     if request.method == "POST":

@@ -121,9 +121,7 @@ def reminders_send(*, actor: Actor, today: date | None = None) -> ReminderRun:
             for row in Attestation.objects.filter(campaign_id=subject, user__in=fresh):
                 row.reminders += 1
                 row.save(update_fields=["reminders"])
-    run = ReminderRun(
-        counts[ATTESTATION], counts[TRAINING], len({r.user_id for r in sent})
-    )
+    run = ReminderRun(counts[ATTESTATION], counts[TRAINING], len({r.user_id for r in sent}))
     if sent:
         ReminderSent.objects.bulk_create(sent)
         notify_many(notices=notices)
