@@ -18,7 +18,7 @@ from conduct.apps.workforce.api import ActionOut, OwnSiteFindingOut, router
 
 # These operations join the own-operations router (one router per path: the corrective action's GET sits
 # beside its PATCH); config.api imports this module before it mounts the router.
-MAX_BASE64 = 20_000_000
+MAX_BASE64 = 5_000_000  # within the request limit (MAX_REQUEST_BYTES, 5 MiB): about 3.7 MB of file
 
 
 class OwnActionDetailOut(ActionOut):
@@ -45,16 +45,16 @@ class OwnActionIn(Schema):
     root_cause: str = Field("", max_length=10000)
 
 
-class EvidenceIn(Schema):
+class OwnActionEvidenceIn(Schema):
     filename: str = Field(..., min_length=1, max_length=200)
     content_base64: str = Field(..., min_length=1, max_length=MAX_BASE64, description="PDF, PNG or JPEG")
 
 
-class SubmitIn(Schema):
+class OwnActionSubmitIn(Schema):
     note: str = Field("", max_length=10000, description="What the evidence shows")
 
 
-class ReviewIn(Schema):
+class OwnActionReviewIn(Schema):
     decision: Literal["verify", "reject"]
     note: str = Field("", max_length=10000, description="Required to reject")
 
@@ -111,7 +111,7 @@ def action(request: HttpRequest, own_action_id: DbId) -> Any:
     response=OwnActionDetailOut,
     summary="Attach an evidence file (base64 PDF, PNG or JPEG; size-checked)",
 )
-def action_evidence(request: HttpRequest, own_action_id: DbId, payload: EvidenceIn) -> Any:
+def action_evidence(request: HttpRequest, own_action_id: DbId, payload: OwnActionEvidenceIn) -> Any:
     actor = actor_of(request)
     plan = selectors.own_site_action_for(actor=actor, action_id=own_action_id)
     content = decode(payload.content_base64, "content_base64")
@@ -123,7 +123,7 @@ def action_evidence(request: HttpRequest, own_action_id: DbId, payload: Evidence
     response=OwnActionDetailOut,
     summary="Submit the evidence for verification",
 )
-def action_submit(request: HttpRequest, own_action_id: DbId, payload: SubmitIn) -> Any:
+def action_submit(request: HttpRequest, own_action_id: DbId, payload: OwnActionSubmitIn) -> Any:
     actor = actor_of(request)
     plan = selectors.own_site_action_for(actor=actor, action_id=own_action_id)
     return services.site_action_submit(actor=actor, plan=plan, note=payload.note)
@@ -134,7 +134,7 @@ def action_submit(request: HttpRequest, own_action_id: DbId, payload: SubmitIn) 
     response=OwnActionDetailOut,
     summary="Verify a submitted corrective action, or reject it back to open with a reason",
 )
-def action_review(request: HttpRequest, own_action_id: DbId, payload: ReviewIn) -> Any:
+def action_review(request: HttpRequest, own_action_id: DbId, payload: OwnActionReviewIn) -> Any:
     actor = actor_of(request)
     plan = selectors.own_site_action_for(actor=actor, action_id=own_action_id)
     return services.site_action_review(actor=actor, plan=plan, decision=payload.decision, note=payload.note)
