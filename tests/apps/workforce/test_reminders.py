@@ -60,7 +60,9 @@ def test_attestation_reminders_go_once_per_step_to_those_who_have_not_acknowledg
     assert services.reminders_send(actor=CLI, today=today + timedelta(days=4)).attestations == 1  # step 1
     after = services.reminders_send(actor=CLI, today=today + timedelta(days=9))  # step -3, after due
     assert after.attestations == 1
-    steps = ReminderSent.objects.filter(subject_id=campaign.pk, kind="attestation").values_list("step", "user")
+    steps = ReminderSent.objects.filter(subject_id=campaign.pk, kind="attestation").values_list(
+        "step", "user"
+    )
     assert sorted(steps) == [(-3, late.pk), (1, late.pk), (7, late.pk)]
     assert not ReminderSent.objects.filter(user=reader).exists()
     assert Notification.objects.filter(user=late, kind="overdue").count() == 1
@@ -74,7 +76,12 @@ def test_training_reminders_follow_each_persons_due_date_and_stop_once_completed
     course = CourseFactory()
     today = timezone.localdate()
     services.assignment_create(
-        actor=CLI, course=course, rule="unit", unit=unit, roles=["analyst"], due_date=today + timedelta(days=3)
+        actor=CLI,
+        course=course,
+        rule="unit",
+        unit=unit,
+        roles=["analyst"],
+        due_date=today + timedelta(days=3),
     )
     services.completion_record(actor=CLI, course=course, user=trained, completed_on=today)
     run = services.reminders_send(actor=CLI, today=today)

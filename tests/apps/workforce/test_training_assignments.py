@@ -183,7 +183,9 @@ def test_the_completion_page_re_renders_the_form_with_the_date_error(db, api_cli
     assert not TrainingCompletion.objects.filter(user=person).exists()
 
 
-def test_the_api_assigns_a_course_and_records_a_completion_with_a_certificate(db, api_client, settings, tmp_path):
+def test_the_api_assigns_a_course_and_records_a_completion_with_a_certificate(
+    db, api_client, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     officer = OfficerFactory()
     person = PersonFactory(unit=officer.home_unit)
