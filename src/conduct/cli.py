@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
             "  grants keys   grants revocations --out FILE\n"
             "  workforce sites [--json]   workforce hours import FILE.csv [--commit] [--json] [--as USER]\n"
             "  training import FILE.csv [--json] [--as USER]   (course,username,completed_on)\n"
+            "  workforce remind [--json]  attestation and training reminders due today (idempotent)\n"
         )
         return
     setup()

@@ -108,6 +108,39 @@ _PLAIN_BASELINES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/training/completions/import"): {
         "content": "course,username,completed_on\nhr-due-diligence,liaison_ae,2026-01-05\n"
     },
+    # training assignments and entered completions (the demo's liaison course), an own site's corrective
+    # action worked through its evidence, submission and review
+    ("POST", "/api/v1/training/assignments"): {
+        "course": "hr-due-diligence",
+        "rule": "role",
+        "roles": ["liaison"],
+        "unit": None,
+        "due_date": "2099-01-01",
+        "due_days": 0,
+    },
+    ("POST", "/api/v1/training/completions"): {
+        "course": "hr-due-diligence",
+        "user": "liaison_uk",
+        "completed_on": "2026-01-05",
+        "score": 80,
+        "certificate_name": "",
+        "certificate_base64": None,
+    },
+    ("POST", "/api/v1/workforce/sites/{own_site_id}/findings/{own_finding_id}/corrective-action"): {
+        "action": "Err",
+        "owner": "Err",
+        "due_date": "2099-01-01",
+        "root_cause": "",
+    },
+    ("POST", "/api/v1/workforce/corrective-actions/{own_action_id}/evidence"): {
+        "filename": "e.pdf",
+        "content_base64": "JVBERi0xLjQKJWVycgo=",
+    },
+    ("POST", "/api/v1/workforce/corrective-actions/{own_action_id}/submit"): {"note": "Err"},
+    ("POST", "/api/v1/workforce/corrective-actions/{own_action_id}/review"): {
+        "decision": "verify",
+        "note": "",
+    },
     # the product register (the demo's NV-NVR-32 and its release 3.9.0)
     ("POST", "/api/v1/products"): {
         "model": "ERR-CAM-1",
@@ -692,6 +725,10 @@ PATH_VALUES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/releases/{release_id}/assessment/evidence"): {
         "release_id": lambda: _demo_release("NV-DOME-4K", "5.2.1")
     },
+    # an own site's corrective action is reviewed once submitted (evidence recorded, in progress)
+    ("POST", "/api/v1/workforce/corrective-actions/{own_action_id}/review"): {
+        "own_action_id": lambda: _demo_own_action("in_progress")
+    },
     ("POST", "/api/v1/cases/{case_id}/decision"): {"case_id": lambda: _demo_case("compliance-officers")},
     # Acme has its questionnaire open: send one to a supplier that has none; review one that was submitted
     ("POST", "/api/v1/suppliers/{supplier_id}/questionnaires"): {
@@ -865,6 +902,8 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
         "own_site_id": lambda: _demo_own_site("sz-plant"),
         "policy_key": lambda: "human-rights-policy",
         "own_action_id": lambda: _demo_own_action(),
+        "own_finding_id": lambda: _demo_own_finding(),
+        "training_assignment_id": lambda: _demo_training_assignment(),
         "version_id": lambda: 1,
         "campaign_id": lambda: _demo_campaign(),
         "grievance_id": lambda: _demo_grievance(),
@@ -883,10 +922,33 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
     return 1
 
 
-def _demo_own_action() -> int:
+def _demo_own_action(status: str | None = None) -> int:
+    """The Shenzhen plant's first corrective action; with `status`, put in it with evidence (directly)."""
     from conduct.apps.suppliers.models import CorrectiveAction
 
-    return CorrectiveAction.objects.filter(own_site__code="sz-plant").order_by("pk").first().pk
+    pk = CorrectiveAction.objects.filter(own_site__code="sz-plant").order_by("pk").first().pk
+    if status is not None:
+        CorrectiveAction.objects.filter(pk=pk).update(status=status, evidence="Err evidence")
+    return pk
+
+
+def _demo_own_finding() -> int:
+    """A finding of the Shenzhen plant without its corrective action (written directly, once)."""
+    from conduct.apps.suppliers.models import Finding, SupplierAudit
+
+    found = Finding.objects.filter(own_site__code="sz-plant", action__isnull=True).first()
+    if found is None:
+        audit = SupplierAudit.objects.filter(own_site__code="sz-plant").first()
+        found = Finding.objects.create(
+            audit=audit, own_site_id=audit.own_site_id, severity="minor", requirement="Err", description="Err"
+        )
+    return int(found.pk)
+
+
+def _demo_training_assignment() -> int:
+    from conduct.apps.workforce.models import TrainingAssignment
+
+    return TrainingAssignment.objects.order_by("pk").first().pk
 
 
 def _demo_campaign() -> int:

@@ -1229,6 +1229,106 @@ POLICY_PAGES: dict[tuple[str, str], Rule] = {
 }
 
 
+# Training assignments and entered completions (the demo's liaison course, assigned to every liaison), the
+# scheduled reminders, and an own site's findings and corrective actions worked from their pages: the plant's
+# corrective action is open, so a review is the service's 409 for staff; liaison_uk records her own training.
+TRAINING_RECORDERS = ORG_CHANGE | {"liaison"}
+TRAINING_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/training/assignments"): Rule(WF_READERS),
+    ("POST", "/api/v1/training/assignments"): Rule(
+        ORG_CHANGE,
+        ok=201,
+        body=lambda actor: {
+            "course": "hr-due-diligence",
+            "rule": "role",
+            "roles": ["liaison"],
+            "due_date": "2099-01-01",
+        },
+    ),
+    ("GET", "/api/v1/training/assignments/{training_assignment_id}"): Rule(WF_READERS),
+    ("GET", "/api/v1/training/mine"): Rule(POLICY_READERS),
+    ("POST", "/api/v1/training/completions"): Rule(
+        TRAINING_RECORDERS,
+        ok=201,
+        body=lambda actor: {
+            "course": "hr-due-diligence",
+            "user": "liaison_uk",
+            "completed_on": "2026-01-05",
+        },
+    ),
+    ("POST", "/api/v1/workforce/reminders/run"): Rule(ORG_CHANGE),
+    ("GET", "/api/v1/workforce/sites/{own_site_id}/findings/{own_finding_id}"): _on_own_site(WF_SITE_READERS),
+    (
+        "POST",
+        "/api/v1/workforce/sites/{own_site_id}/findings/{own_finding_id}/corrective-action",
+    ): _on_own_site(
+        ORG_CHANGE, ok=201, body=lambda actor: {"action": "M", "owner": "M", "due_date": "2099-01-01"}
+    ),
+    ("GET", "/api/v1/workforce/corrective-actions/{own_action_id}"): _on_own_site(WF_SITE_READERS),
+    ("POST", "/api/v1/workforce/corrective-actions/{own_action_id}/evidence"): _on_own_site(
+        ORG_CHANGE, body=lambda actor: {"filename": "e.pdf", "content_base64": _pdf_b64()}
+    ),
+    ("POST", "/api/v1/workforce/corrective-actions/{own_action_id}/submit"): _on_own_site(
+        ORG_CHANGE, body=lambda actor: {"note": "M"}
+    ),
+    ("POST", "/api/v1/workforce/corrective-actions/{own_action_id}/review"): _on_own_site(
+        ORG_CHANGE, ok=409, body=lambda actor: {"decision": "verify"}
+    ),
+}
+
+TRAINING_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "workforce/training/"): Rule(POLICY_READERS),
+    ("POST", "workforce/training/assignments/new"): Rule(
+        ORG_CHANGE,
+        ok=302,
+        body=lambda actor: {
+            "course": "hr-due-diligence",
+            "rule": "role",
+            "roles": "liaison",
+            "due_date": "2099-01-01",
+        },
+    ),
+    ("POST", "workforce/training/completions/new"): Rule(
+        TRAINING_RECORDERS,
+        ok=302,
+        body=lambda actor: {
+            "course": "hr-due-diligence",
+            "user": "liaison_uk",
+            "completed_on": "2026-01-05",
+        },
+    ),
+    ("GET", "workforce/sites/<int:own_site_id>/findings/<int:own_finding_id>/"): _on_own_site(
+        WF_SITE_READERS
+    ),
+    ("POST", "workforce/sites/<int:own_site_id>/findings/<int:own_finding_id>/"): _on_own_site(
+        ORG_CHANGE, ok=302, body=lambda actor: {"action": "M", "owner": "M", "due_date": "2099-01-01"}
+    ),
+    ("GET", "workforce/corrective-actions/<int:own_action_id>/"): _on_own_site(WF_SITE_READERS),
+    ("POST", "workforce/corrective-actions/<int:own_action_id>/evidence"): _on_own_site(
+        ORG_CHANGE, ok=302, body=lambda actor: {"file": _upload("e.pdf", b"%PDF-1.4\n%m\n")}
+    ),
+    ("POST", "workforce/corrective-actions/<int:own_action_id>/submit"): _on_own_site(
+        ORG_CHANGE, ok=302, body=lambda actor: {"note": "M"}
+    ),
+    ("POST", "workforce/corrective-actions/<int:own_action_id>/review"): _on_own_site(
+        ORG_CHANGE, ok=302, body=lambda actor: {"decision": "verify"}
+    ),
+}
+
+
+def _own_finding() -> int:
+    """A finding of the Shenzhen plant without its corrective action yet (written directly, once)."""
+    from conduct.apps.suppliers.models import Finding, SupplierAudit
+
+    found = Finding.objects.filter(own_site__code="sz-plant", action__isnull=True).first()
+    if found is None:
+        audit = SupplierAudit.objects.filter(own_site__code="sz-plant").first()
+        found = Finding.objects.create(
+            audit=audit, own_site_id=audit.own_site_id, severity="minor", requirement="M", description="M"
+        )
+    return found.pk
+
+
 def _workforce_param(name: str) -> int | str | None:
     from conduct.apps.workforce.models import AttestationCampaign, OwnSite, PolicyVersion
 
@@ -1255,6 +1355,12 @@ def _workforce_param(name: str) -> int | str | None:
         return version.pk
     if name == "campaign_id":
         return AttestationCampaign.objects.get(version__policy__key="human-rights-policy").pk
+    if name == "own_finding_id":
+        return _own_finding()
+    if name == "training_assignment_id":
+        from conduct.apps.workforce.models import TrainingAssignment
+
+        return TrainingAssignment.objects.filter(course__code="hr-due-diligence").order_by("pk").first().pk
     return None
 
 
@@ -1819,6 +1925,7 @@ API: dict[tuple[str, str], Rule] = {
     **ACCESS_API,
     **WORKFORCE_API,
     **POLICY_API,
+    **TRAINING_API,
     **GRIEVANCE_API,
     **PRODUCTS_API,
     **DISCLOSURE_API,
@@ -1918,6 +2025,7 @@ PAGES: dict[tuple[str, str], Rule] = {
     **ACCESS_PAGES,
     **WORKFORCE_PAGES,
     **POLICY_PAGES,
+    **TRAINING_PAGES,
     **GRIEVANCE_PAGES,
     **PRODUCTS_PAGES,
     **DISCLOSURE_PAGES,

@@ -12,7 +12,7 @@ from factory.django import DjangoModelFactory
 from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.services import user_create
-from conduct.apps.workforce.models import OwnSite, SiteKind
+from conduct.apps.workforce.models import OwnSite, SiteKind, TrainingCourse
 from tests.factories.suppliers import OrgUnitFactory
 
 
@@ -41,3 +41,34 @@ class LiaisonFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class: type[User], *args: Any, unit: OrgUnit, **kwargs: Any) -> User:
         return user_create(actor=SYSTEM, scope_units=[unit], home_unit=unit, **kwargs)
+
+
+class PersonFactory(factory.Factory):
+    """An internal user of `role` at home in `unit` (scoped to it), joined `date_joined` (default: now)."""
+
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"t-person-{n}")
+    role = "analyst"
+    unit = factory.SubFactory(OrgUnitFactory)
+
+    @classmethod
+    def _create(
+        cls, model_class: type[User], *args: Any, unit: OrgUnit, date_joined: Any = None, **kwargs: Any
+    ) -> User:
+        user = user_create(actor=SYSTEM, scope_units=[unit], home_unit=unit, **kwargs)
+        if date_joined is not None:
+            User.objects.filter(pk=user.pk).update(date_joined=date_joined)
+            user.refresh_from_db()
+        return user
+
+
+class CourseFactory(DjangoModelFactory):
+    class Meta:
+        model = TrainingCourse
+
+    code = factory.Sequence(lambda n: f"t-course-{n}")
+    title = factory.Sequence(lambda n: f"Test course {n}")
+    roles = factory.LazyFunction(lambda: ["analyst"])
+    validity_months = 12

@@ -41,8 +41,10 @@ def _mount() -> None:
     from conduct.apps.reports.api import router as reports
     from conduct.apps.screening.api import router as screening
     from conduct.apps.suppliers.api import router as suppliers
+    from conduct.apps.workforce import api_actions  # noqa: F401 - its operations join the workforce router
     from conduct.apps.workforce.api import router as workforce
     from conduct.apps.workforce.api_people import router as policies
+    from conduct.apps.workforce.api_training import router as training
 
     api.add_router("/v1/", accounts)
     api.add_router("/v1/", audit)
@@ -56,6 +58,7 @@ def _mount() -> None:
     api.add_router("/v1/", access)
     api.add_router("/v1/", workforce)
     api.add_router("/v1/", policies)
+    api.add_router("/v1/", training)
     api.add_router("/v1/", grievances)
     api.add_router("/v1/", products)
     api.add_router("/v1/", disclosure)

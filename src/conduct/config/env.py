@@ -54,6 +54,20 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def envints(name: str, default: list[int], *, minimum: int, maximum: int) -> list[int]:
+    """A comma-separated list of whole numbers, each within [minimum, maximum] (e.g. "7,1,-3")."""
+    values = []
+    for part in envlist(name, [str(d) for d in default]):
+        try:
+            value = int(part)
+        except ValueError:
+            raise ConfigError(f"{name}: {part!r} is not a whole number") from None
+        if not minimum <= value <= maximum:
+            raise ConfigError(f"{name}: {value} is outside {minimum}..{maximum}")
+        values.append(value)
+    return values
+
+
 def envnetworks(name: str, default: list[str]) -> list[IPv4Network | IPv6Network]:
     """A comma-separated list of addresses or networks (10.0.0.1, 10.0.0.0/8, ::1)."""
     networks = []

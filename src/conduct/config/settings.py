@@ -10,6 +10,7 @@ from conduct.config.env import (
     conduct_home,
     envbool,
     envint,
+    envints,
     envlist,
     envnetworks,
     envstr,
@@ -322,6 +323,13 @@ WORKFORCE = {
     "REST_DAYS_MIN": envint("WORKTIME_REST_DAYS_MIN", 1, minimum=0, maximum=7),
     "FINDING_PERCENT": envint("WORKTIME_FINDING_PERCENT", 10, minimum=0, maximum=100),
     "WORKER_KEY_PATH": CONDUCT_HOME / "keys" / "workforce_worker_hmac.key",
+    # Scheduled reminders (`conduct workforce remind`, the worker every hour): days before a campaign's or a
+    # training assignment's due date (negative: after it) on which a person who has not acknowledged or
+    # completed yet is reminded, once per step.
+    "ATTESTATION_REMINDER_DAYS": envints("ATTESTATION_REMINDER_DAYS", [7, 1, -3], minimum=-365, maximum=365),
+    "TRAINING_REMINDER_DAYS": envints("TRAINING_REMINDER_DAYS", [14, 1, -7], minimum=-365, maximum=365),
+    # A training certificate (PDF, PNG or JPEG) attached to an entered completion: largest accepted upload.
+    "TRAINING_FILE_MAX_BYTES": envint("TRAINING_FILE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
 }
 # The published vulnerability disclosure policy (ETSI EN 303 645 5.2-1, UK PSTI): the product_release gate
 # reads "disclosure policy in force" from it being set.

@@ -96,3 +96,9 @@ action_update: Provider[..., Any] = Provider(
     "action_update(*, actor, plan, root_cause, action, evidence, owner, due_date, status) -> "
     "CorrectiveAction (the suppliers' rules: verified and closed need actions.verify and evidence).",
 )
+action_attach_evidence: Provider[..., Any] = Provider(
+    "suppliers.action_attach_evidence",
+    "action_attach_evidence(*, actor, plan, content, filename) -> CorrectiveAction: the evidence file "
+    "(size-checked PDF, PNG or JPEG, stored with its SHA-256; a later file replaces it, the ledger keeps "
+    "each); authorize actions.work.",
+)

@@ -16,6 +16,7 @@ from conduct.apps.errors import Forbidden, Invalid, NotFound
 from conduct.apps.suppliers.models import Certificate
 from conduct.apps.workforce import selectors, services
 from conduct.events import suppliers as records
+from tests.factories.suppliers import OfficerFactory
 
 
 def test_the_sites_command_lists_objects_with_their_code(world):
@@ -165,11 +166,14 @@ def test_the_site_liaison_works_and_closes_its_corrective_action_like_a_supplier
     )
     client = api_client(world.plant_liaison)
     url = f"/api/v1/workforce/corrective-actions/{plan.pk}"
-    refused = client.patch(url, {"status": "verified"}, content_type="application/json")
-    assert refused.status_code == 422 and "status" in refused.json()["error"]["fields"]  # evidence first
-    done = client.patch(
-        url, {"evidence": "Kits restocked", "status": "verified"}, content_type="application/json"
+    worked = client.patch(
+        url, {"evidence": "Kits restocked", "status": "in_progress"}, content_type="application/json"
     )
+    assert worked.status_code == 200 and worked.json()["status"] == "in_progress"
+    refused = client.patch(url, {"status": "verified"}, content_type="application/json")
+    assert refused.status_code == 403  # the site's liaison does not verify her own evidence
+    officer = api_client(OfficerFactory(unit=world.plant.org_unit))
+    done = officer.patch(url, {"status": "verified"}, content_type="application/json")
     assert done.status_code == 200 and done.json()["status"] == "verified"
     plan.finding.refresh_from_db()
     assert plan.finding.is_open is False

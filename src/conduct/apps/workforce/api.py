@@ -245,7 +245,7 @@ class ActionPatch(Schema):
 def action_update(request: HttpRequest, own_action_id: DbId, payload: ActionPatch) -> Any:
     actor = actor_of(request)
     plan = selectors.own_site_action_for(actor=actor, action_id=own_action_id)
-    return records.action_update(actor=actor, plan=plan, **payload.dict(exclude_unset=True))
+    return services.site_action_update(actor=actor, plan=plan, **payload.dict(exclude_unset=True))
 
 
 # --- working time ---------------------------------------------------------------------------------

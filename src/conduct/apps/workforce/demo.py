@@ -17,7 +17,7 @@ from django.utils import timezone
 from conduct.apps.accounts.actors import DEMO
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.workforce import services
-from conduct.apps.workforce.models import OwnSite
+from conduct.apps.workforce.models import OwnSite, TrainingCourse
 from conduct.events import suppliers as records
 
 
@@ -118,3 +118,13 @@ def _people(spec: dict[str, Any]) -> None:
         services.course_create(actor=DEMO, **c)
     if training.get("completions"):
         services.training_import(actor=DEMO, text=training["completions"])
+    for a in training.get("assignments", []):
+        services.assignment_create(
+            actor=DEMO,
+            course=TrainingCourse.objects.get(code=a["course"]),
+            rule=a["rule"],
+            roles=a.get("roles", []),
+            unit=OrgUnit.objects.get(code=a["unit"]) if a.get("unit") else None,
+            due_date=timezone.localdate() + timedelta(days=a["due_in_days"]) if "due_in_days" in a else None,
+            due_days=a.get("due_days", 0),
+        )

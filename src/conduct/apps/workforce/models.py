@@ -249,8 +249,12 @@ class TrainingCompletion(models.Model):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="training_completions")
     completed_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
-    source = models.CharField(max_length=20, default="import")
+    source = models.CharField(max_length=20, default="import")  # "import" or "entered"
     recorded_by = models.CharField(max_length=200)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)  # 0-100, when the course has one
+    certificate = models.FileField(upload_to="training/%Y/%m/", blank=True, max_length=300)
+    certificate_name = models.CharField(max_length=200, blank=True)
+    certificate_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["course_id", "user_id", "-completed_on"]
@@ -262,3 +266,65 @@ class TrainingCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} completed {self.course_id} on {self.completed_on}"
+
+
+class AssignmentRule(models.TextChoices):
+    ROLE = "role", _("By role")
+    UNIT = "unit", _("By org unit")
+    NEW_JOINERS = "new_joiners", _("New joiners")
+
+
+class TrainingAssignment(models.Model):
+    """A course assigned by a rule. Who it covers is read from the rule whenever it is asked (the people of
+    `roles`, or everyone at home in `unit`'s subtree, or those who joined on or after `starts_on`; `unit` and
+    `roles` narrow every rule), so a person who joins or changes role later is covered without a row being
+    written for them; the ledger holds the rule as it was set.
+
+    A person's due date is `due_date`, or `due_days` after they joined if that is later (new joiners: always
+    `due_days` after joining). A completion valid today (not past the course's validity) answers it; once it
+    expires the person is due again on its expiry date (refresh)."""
+
+    course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="assignments")
+    rule = models.CharField(max_length=12, choices=AssignmentRule.choices)
+    roles = models.JSONField(default=list, blank=True)
+    unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField()
+    due_date = models.DateField(null=True, blank=True)
+    due_days = models.PositiveSmallIntegerField(default=0)
+    created_by = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["course_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} assignment {self.pk} ({self.rule})"
+
+
+class ReminderKind(models.TextChoices):
+    ATTESTATION = "attestation", _("Policy attestation")
+    TRAINING = "training", _("Training")
+
+
+class ReminderSent(models.Model):
+    """One scheduled reminder to one person for one campaign or assignment, at one step of the cadence
+    (days before the due date; negative: after it). The unique row makes the job idempotent; `due_date` is
+    part of it because a refresh starts a new cycle with a new due date."""
+
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    subject_id = models.PositiveIntegerField()  # the campaign's or the assignment's id
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    due_date = models.DateField()
+    step = models.SmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_id", "user", "due_date", "step"], name="reminder_sent_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_id} to {self.user_id} at {self.step}"

@@ -28,6 +28,9 @@ PERMISSIONS.update(
         "policies.view": COMPANY_STAFF,
         "policies.manage": STAFF,
         "policies.attest": COMPANY_STAFF - roles(Role.AUDITOR),  # auditors write nothing
-        "training.manage": STAFF,  # courses and completions (entered or imported)
+        "training.manage": STAFF,  # courses, assignments and imported completions
+        "training.record": LIAISONS,  # enter a completion (liaisons: for people at home in their units)
+        # verify or reject an own site's corrective action (the site's liaison submits; staff decide)
+        "workforce.verify": STAFF,
     }
 )

@@ -212,3 +212,24 @@ def own_site_action_for(*, actor: User, action_id: int) -> Any:
     """An own site's corrective action: 403 for a role that may not read own sites, 404 when out of sight."""
     authorize(actor, "workforce.view")
     return records.own_site_action_get(actor=actor, action_id=action_id)
+
+
+@dataclass(frozen=True)
+class SiteFinding:
+    site: OwnSite
+    audit: Any
+    finding: Any
+    plan: Any  # its corrective action, or None
+
+
+def site_finding_for(*, actor: User, site_id: int, finding_id: int) -> SiteFinding:
+    """A finding of an own site's audit with its corrective action: 403 for a role that may not read own
+    sites, 404 for a site or finding out of sight."""
+    site = site_get(actor=actor, site_id=site_id)
+    found = records.own_site_records(actor=actor, site_id=site.pk)
+    for audit in found.audits:
+        for finding in audit.findings.all():
+            if finding.pk == finding_id:
+                plan = next((p for p in found.actions if p.finding_id == finding.pk), None)
+                return SiteFinding(site, audit, finding, plan)
+    raise NotFound(_("No finding %(id)d at this site.") % {"id": finding_id})

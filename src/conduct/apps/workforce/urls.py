@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from conduct.apps.workforce import views, views_people
+from conduct.apps.workforce import views, views_actions, views_people, views_training
 
 urlpatterns = [
     path("", views.index_view, name="workforce"),
@@ -27,4 +27,28 @@ urlpatterns = [
         views_people.campaign_remind_view,
         name="workforce-campaign-remind",
     ),
+    path(
+        "sites/<int:own_site_id>/findings/<int:own_finding_id>/",
+        views_actions.finding_view,
+        name="workforce-finding",
+    ),
+    path("corrective-actions/<int:own_action_id>/", views_actions.action_view, name="workforce-action"),
+    path(
+        "corrective-actions/<int:own_action_id>/evidence",
+        views_actions.action_evidence_view,
+        name="workforce-action-evidence",
+    ),
+    path(
+        "corrective-actions/<int:own_action_id>/submit",
+        views_actions.action_submit_view,
+        name="workforce-action-submit",
+    ),
+    path(
+        "corrective-actions/<int:own_action_id>/review",
+        views_actions.action_review_view,
+        name="workforce-action-review",
+    ),
+    path("training/", views_training.training_view, name="workforce-training"),
+    path("training/assignments/new", views_training.assignment_new_view, name="workforce-assignment-new"),
+    path("training/completions/new", views_training.completion_new_view, name="workforce-completion-new"),
 ]

@@ -28,6 +28,11 @@ class WorkforceAction(StrEnum):
     CAMPAIGN_REMIND = "attestation_campaign.remind"
     ATTESTATION_ACKNOWLEDGE = "attestation.acknowledge"
     TRAINING_IMPORT = "training.import"
+    TRAINING_ASSIGN = "training_assignment.create"
+    TRAINING_RECORD = "training_completion.record"
+    REMINDERS_SEND = "reminders.send"
+    SITE_ACTION_SUBMIT = "own_site_action.submit"
+    SITE_ACTION_REVIEW = "own_site_action.review"
 
 
 def authorize_site(actor: Actor, permission: str, site: OwnSite) -> None:

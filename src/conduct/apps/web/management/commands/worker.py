@@ -36,6 +36,7 @@ DAILY_JOBS: list[str] = [
 PERIODIC_JOBS: list[tuple[str, int]] = [
     ("conduct.apps.audit.tasks.hourly_checkpoint", 600),
     ("conduct.apps.products.tasks.escalate_vulnerability_reports", 3600),
+    ("conduct.apps.workforce.tasks.send_reminders", 3600),  # attestation and training reminders
 ]
 
 
