@@ -22,4 +22,3 @@ class LedgerAction(StrEnum):
     SOURCE_FETCH = "screening.source_fetch"
     SOURCE_FAIL = "screening.source_fail"
     SOURCE_NOTIFY = "screening.source_notify"
-    BATCH_SCREEN = "screening.batch_screen"

@@ -35,6 +35,7 @@ DAILY_JOBS: list[str] = [
 # ten minutes, so an idle ledger's unsigned tail waits at most LEDGER_CHECKPOINT_HOURS and ten minutes.
 PERIODIC_JOBS: list[tuple[str, int]] = [
     ("conduct.apps.audit.tasks.hourly_checkpoint", 600),
+    ("conduct.apps.screening.tasks.fetch_list_sources", 600),  # each source has its own interval
 ]
 
 
