@@ -194,3 +194,13 @@ def test_the_cli_loads_and_reports_a_bad_file_on_one_line(tmp_path, cli, listed)
     assert ok.code == 0 and "1 new" in ok.out
     bad = cli("screening_relations_load", str(_csv(tmp_path, "OWN-1,customer:Z,x,ownership,cli\n", "b.csv")))
     assert bad.code == 1 and "row 2.share" in bad.err and bad.err.count("\n") <= 1
+
+
+def test_the_party_page_shows_owners_shares_and_the_rule(client, tmp_path, listed):
+    party = ScreenedPartyFactory(reference="customer:PG", name="Page Owned Optics")
+    relations_load(actor=CLI, path=_csv(tmp_path, "OWN-1,customer:PG,55,ownership,registry\n"))
+    officer = UserFactory(role="compliance_officer", home_unit=party.org_unit)
+    client.force_login(officer)
+    page = client.get(f"/screening/parties/{party.pk}/").content.decode()
+    assert "Blocked under the OFAC 50 % rule: owned 55 %" in page
+    assert "Ivan Ownerov Listedsky" in page and "55 %" in page

@@ -332,14 +332,14 @@ def source_create(request: HttpRequest, payload: SourceIn) -> Status:
 
 
 @router.post(
-    "/screening/sources/{name}/fetch",
+    "/screening/sources/{source_name}/fetch",
     response=SourceFetchOut,
     summary="Fetch a source now: loaded (a new version), unchanged (same content) or failed (the last good "
     "version stays in force)",
 )
-def source_fetch_now(request: HttpRequest, name: str) -> dict[str, Any]:
+def source_fetch_now(request: HttpRequest, source_name: str) -> dict[str, Any]:
     actor = actor_of(request)
-    found = source_fetch(actor=actor, source=selectors.source_get(actor=actor, name=name))
+    found = source_fetch(actor=actor, source=selectors.source_get(actor=actor, name=source_name))
     return {
         "status": found.status,
         "version": found.version,
