@@ -370,7 +370,10 @@ BASELINES: dict[tuple[str, str], Any] = _Baselines(
         ("POST", "/api/v1/screening/relations"): {
             "format": "csv",
             # owner_id,owned_id,share,relation,source / E-1,customer:ERR-9,10,ownership,err
-            "content_base64": "b3duZXJfaWQsb3duZWRfaWQsc2hhcmUscmVsYXRpb24sc291cmNlCkUtMSxjdXN0b21lcjpFUlItOSwxMCxvd25lcnNoaXAsZXJyCg==",
+            "content_base64": (
+                "b3duZXJfaWQsb3duZWRfaWQsc2hhcmUscmVsYXRpb24sc291cmNlCkUtMSxjdXN0b21lcjpFUlItOSwxMCxv"
+                "d25lcnNoaXAsZXJyCg=="
+            ),
             "source": "",
         },
         # governance (votes, conflicts and the decision are made by the users ACTING_AS names)
