@@ -25,6 +25,7 @@ _GROUPS = frozenset(
         "gate",
         "policy",
         "lists",
+        "screening",
         "suppliers",
         "frameworks",
         "report",
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> None:
             "  policy validate DIR        policy test DIR\n"
             "  lists load PATH [--format F] [--name N] [--kind K]   lists show [NAME]\n"
             "  screen NAME [--type T] [--country CC] [--json]   screen --input names.csv --output out.jsonl\n"
+            "  screening relations load FILE [--format ftm|csv]   screening sources list|add|fetch [--json]\n"
             "  suppliers import FILE... [--commit]   suppliers risk   suppliers remind   suppliers export\n"
             "  frameworks load|list|show|export   report build --year YYYY --out DIR   report verify DIR\n"
             "  devices import FILE.csv   devices token SERIAL\n"

@@ -441,6 +441,31 @@ BASELINES: dict[tuple[str, str], Any] = _Baselines(
             "format": None,
             "kind": None,
         },
+        ("POST", "/api/v1/screening/batch"): {
+            "names": [
+                {"id": "1", "name": "Err Trading Ltd", "type": None, "country": None, "birth_date": None}
+            ],
+            "threshold": None,
+            "limit": 5,
+        },
+        ("POST", "/api/v1/screening/sources"): {
+            "name": "err_source",
+            "url": "https://lists.example.org/err.csv",
+            "format": "generic_csv",
+            "kind": "custom",
+            "interval_hours": 24,
+            "max_bytes": None,
+            "enabled": True,
+        },
+        ("POST", "/api/v1/screening/relations"): {
+            "format": "csv",
+            # owner_id,owned_id,share,relation,source / E-1,customer:ERR-9,10,ownership,err
+            "content_base64": (
+                "b3duZXJfaWQsb3duZWRfaWQsc2hhcmUscmVsYXRpb24sc291cmNlCkUtMSxjdXN0b21lcjpFUlItOSwxMCxv"
+                "d25lcnNoaXAsZXJyCg=="
+            ),
+            "source": "",
+        },
         # governance (votes, conflicts and the decision are made by the users ACTING_AS names)
         ("POST", "/api/v1/committees"): {
             "slug": "err-committee",

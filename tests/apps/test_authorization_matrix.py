@@ -626,6 +626,7 @@ SCREENING_REVIEW = frozenset({"admin", "compliance_officer"})
 SCREENING_PARTIES = frozenset({"admin", "compliance_officer", "liaison"})
 LIST_LOADERS = ORG_CHANGE
 MATRIX_LIST = b"id,name\nMX-1,Matrix Listed Trading Ltd\n"
+MATRIX_RELATIONS = b"owner_id,owned_id,share,relation,source\nMX-1,customer:CRM-4471,10,ownership,matrix\n"
 
 
 def _screening_read() -> Rule:
@@ -670,6 +671,27 @@ SCREENING_API: dict[tuple[str, str], Rule] = {
         denied_as=(("analyst", 404),),
         body=lambda actor: {"decision": "dismiss", "reason": "Matrix"},
     ),
+    ("POST", "/api/v1/screening/batch"): Rule(
+        SCREENING_SEARCH, body=lambda actor: {"names": [{"id": "1", "name": "Drayworth Electronics Ltd"}]}
+    ),
+    ("GET", "/api/v1/screening/sources"): Rule(INTERNAL),
+    ("POST", "/api/v1/screening/sources"): Rule(
+        LIST_LOADERS,
+        ok=201,
+        body=lambda actor: {
+            "name": "matrix_new_source",
+            "url": "https://lists.example.org/matrix.csv",
+            "format": "generic_csv",
+            "kind": "custom",
+        },
+    ),
+    # the source's path does not exist: the fetch answers 200 with status "failed"
+    ("POST", "/api/v1/screening/sources/{source_name}/fetch"): Rule(LIST_LOADERS),
+    ("POST", "/api/v1/screening/relations"): Rule(
+        LIST_LOADERS,
+        body=lambda actor: {"format": "csv", "content_base64": base64.b64encode(MATRIX_RELATIONS).decode()},
+    ),
+    ("GET", "/api/v1/screening/parties/{party_id}/ownership"): _screening_read(),
 }
 
 SCREENING_PAGES: dict[tuple[str, str], Rule] = {
@@ -703,6 +725,14 @@ def _screening_param(name: str) -> int | str | None:
         return ScreenedParty.objects.get(reference="customer:CRM-4471").pk
     if name == "list_name":
         return "internal_blocklist"
+    if name == "source_name":
+        from conduct.apps.screening.models import ListSource
+
+        source, _ = ListSource.objects.get_or_create(
+            name="matrix_source",
+            defaults={"url": "/nonexistent/matrix.csv", "format": "generic_csv", "kind": "custom"},
+        )
+        return source.name
     return None
 
 

@@ -312,6 +312,9 @@ LOGGING = {
     },
 }
 
+# A list source with no good fetch for this long is stale: the officers are told once (screening sources).
+SCREENING_SOURCE_STALE_HOURS = envint("SCREENING_SOURCE_STALE_HOURS", 72, minimum=1)
+
 # A device-access request nobody answered expires after this many hours (Customer Lockbox: 12).
 ACCESS_REQUEST_EXPIRY_HOURS = envint("ACCESS_REQUEST_EXPIRY_HOURS", 12, minimum=1, maximum=24 * 14)
 

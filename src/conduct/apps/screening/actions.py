@@ -17,3 +17,8 @@ class LedgerAction(StrEnum):
     ALERT_CONFIRM = "screening.alert_confirm"
     ALERT_DISMISS = "screening.alert_dismiss"
     ALERT_ESCALATE = "screening.alert_escalate"
+    RELATIONS_LOAD = "screening.relations_load"
+    SOURCE_ADD = "screening.source_add"
+    SOURCE_FETCH = "screening.source_fetch"
+    SOURCE_FAIL = "screening.source_fail"
+    SOURCE_NOTIFY = "screening.source_notify"

@@ -2,6 +2,8 @@
 alerts."""
 
 import io
+import tempfile
+from pathlib import Path
 from typing import IO, Any, get_args
 
 from django.http import HttpRequest
@@ -12,8 +14,10 @@ from pydantic import ValidationError
 from conduct.apps.apikit import DbId, Page, actor_of, decode_base64, json_object_body
 from conduct.apps.errors import Invalid
 from conduct.apps.screening import selectors, services
+from conduct.apps.screening.batch import screening_batch
 from conduct.apps.screening.indexes import current_lists
 from conduct.apps.screening.models import Alert, ScreenedParty, WatchListVersion
+from conduct.apps.screening.ownership import ownership_fact
 from conduct.apps.screening.schemas import (
     AlertDetailOut,
     AlertOut,
@@ -33,7 +37,21 @@ from conduct.apps.screening.schemas import (
     SearchOut,
     version_dict,
 )
+from conduct.apps.screening.schemas_more import (
+    BatchIn,
+    BatchOut,
+    OwnershipOut,
+    RelationsFileIn,
+    RelationsLoadOut,
+    SourceFetchOut,
+    SourceIn,
+    SourceOut,
+    relation_dict,
+    source_dict,
+)
 from conduct.apps.screening.serialize import match_dict
+from conduct.apps.screening.services.relations import relations_load
+from conduct.apps.screening.services.sources import source_add, source_fetch
 from conduct.core.thresholds import ALERT_THRESHOLD
 
 router = Router(tags=["screening"])
@@ -265,3 +283,111 @@ def review(request: HttpRequest, alert_id: DbId, payload: ReviewIn) -> Alert:
     found = selectors.alert_get(actor=actor, alert_id=alert_id)
     services.alert_review(actor=actor, alert=found, decision=payload.decision, reason=payload.reason)
     return selectors.alert_get(actor=actor, alert_id=alert_id)
+
+
+# --- batch -------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/screening/batch",
+    response=BatchOut,
+    summary="Screen up to 1,000 names at once: one result per name, in order, as `conduct screen --input` "
+    "writes them (422 naming the index of a bad row, or over 1,000 names; nothing stored)",
+)
+def batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
+    results = screening_batch(
+        actor=actor_of(request),
+        rows=[row.dict() for row in payload.names],
+        threshold=payload.threshold,
+        limit=payload.limit,
+    )
+    return {"threshold": payload.threshold or ALERT_THRESHOLD, "results": results}
+
+
+# --- list sources ------------------------------------------------------------------------------------
+
+
+@router.get("/screening/sources", response=list[SourceOut], summary="Watch-list sources fetched on schedule")
+def sources(request: HttpRequest) -> list[dict[str, Any]]:
+    return [source_dict(s) for s in selectors.source_list(actor=actor_of(request))]
+
+
+@router.post(
+    "/screening/sources",
+    response={201: SourceOut},
+    summary="Configure a source (URL or server path, format, kind, interval): the worker fetches it when due",
+)
+def source_create(request: HttpRequest, payload: SourceIn) -> Status:
+    source = source_add(
+        actor=actor_of(request),
+        name=payload.name,
+        url=payload.url,
+        format=payload.format,
+        kind=payload.kind,
+        interval_hours=payload.interval_hours,
+        max_bytes=payload.max_bytes,
+        enabled=payload.enabled,
+    )
+    return Status(201, source_dict(source))
+
+
+@router.post(
+    "/screening/sources/{source_name}/fetch",
+    response=SourceFetchOut,
+    summary="Fetch a source now: loaded (a new version), unchanged (same content) or failed (the last good "
+    "version stays in force)",
+)
+def source_fetch_now(request: HttpRequest, source_name: str) -> dict[str, Any]:
+    actor = actor_of(request)
+    found = source_fetch(actor=actor, source=selectors.source_get(actor=actor, name=source_name))
+    return {
+        "status": found.status,
+        "version": found.version,
+        "error": found.error,
+        "source": source_dict(found.source),
+    }
+
+
+# --- ownership and control ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/screening/relations",
+    response=RelationsLoadOut,
+    summary="Load ownership, control and directorship relations (FtM JSON lines or CSV owner_id,owned_id,"
+    "share,relation,source), all or nothing",
+)
+def relations_upload(request: HttpRequest, payload: RelationsFileIn) -> dict[str, Any]:
+    content = decode_base64(payload.content_base64, "content_base64")
+    suffix = ".csv" if payload.format == "csv" else ".json"
+    with tempfile.TemporaryDirectory(prefix="conduct-relations-") as folder:
+        path = Path(folder) / f"relations{suffix}"
+        path.write_bytes(content)
+        loaded = relations_load(
+            actor=actor_of(request), path=path, format=payload.format, source=payload.source
+        )
+    return {
+        "created": loaded.created,
+        "updated": loaded.updated,
+        "unchanged": loaded.unchanged,
+        "sources": list(loaded.source_names),
+    }
+
+
+@router.get(
+    "/screening/parties/{party_id}/ownership",
+    response=OwnershipOut,
+    summary="A party's owners and holdings, and the OFAC 50 % rule's answer with the owners and shares",
+)
+def party_ownership(request: HttpRequest, party_id: DbId) -> dict[str, Any]:
+    party, found = selectors.party_ownership_for(actor=actor_of(request), party_id=party_id)
+    fact = ownership_fact(found.finding, found.names)
+    return {
+        "party": party.reference,
+        "status": found.finding.status,
+        "blocked_share": found.finding.blocked_share,
+        "summary": found.summary,
+        "holders": [o.__dict__ for o in fact.owners],
+        "owners": [relation_dict(r, found.blocked, "owner_ref") for r in found.owners],
+        "owned": [relation_dict(r, found.blocked, "owned_ref") for r in found.owned],
+    }

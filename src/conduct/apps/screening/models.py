@@ -7,6 +7,8 @@ so a later screening knows whether the entry changed since.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -285,3 +287,84 @@ class AlertReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert_id} {self.action} by {self.actor_label}"
+
+
+class RelationKind(models.TextChoices):
+    OWNERSHIP = "ownership", "Ownership"
+    CONTROL = "control", "Control"
+    DIRECTORSHIP = "directorship", "Directorship"
+
+
+class EntityRelation(models.Model):
+    """Who owns (with a share), controls or directs whom, between listed entries and parties.
+
+    Ends are named by id: a listed entry's source id (bare, or "<list name>:<source id>") or a party's
+    reference ("supplier:12"). Names are kept as the source gave them, so a gate can find an unlisted
+    company by name. One row per (owner, owned, relation, source): a reload of a source updates its rows.
+    """
+
+    owner_ref = models.CharField(max_length=200, db_index=True)
+    owner_name = models.CharField(max_length=300, blank=True)
+    owned_ref = models.CharField(max_length=200, db_index=True)
+    owned_name = models.CharField(max_length=300, blank=True)
+    owned_key = models.CharField(max_length=300, blank=True, db_index=True, help_text="The name, folded")
+    relation = models.CharField(max_length=20, choices=RelationKind.choices)
+    share = models.FloatField(null=True, blank=True, help_text="Percent owned (0-100), ownership only")
+    source = models.CharField(max_length=200)
+    as_of = models.CharField(max_length=10, blank=True, help_text="Date the source states, if any")
+    loaded_at = models.DateTimeField(default=timezone.now)
+    loaded_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["owned_ref", "owner_ref", "relation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_ref", "owned_ref", "relation", "source"], name="entity_relation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        share = f" {self.share:g} %" if self.share is not None else ""
+        return f"{self.owner_ref} {self.relation}{share} of {self.owned_ref}"
+
+
+class ListSource(models.Model):
+    """Where a watch list is fetched from on a schedule, and how the last fetches went.
+
+    The list it loads into has the source's name. A fetch that fails (unreachable, too large, malformed)
+    changes no list: the last good version stays in force and the failure is recorded here."""
+
+    name = models.SlugField(max_length=60, unique=True, help_text="The watch list it loads, e.g. un_sc")
+    url = models.CharField(max_length=1000, help_text="http(s) URL, or a path on the server")
+    format = models.CharField(max_length=20, choices=ListFormat.choices)
+    kind = models.CharField(max_length=20, choices=ListKind.choices)
+    interval_hours = models.PositiveIntegerField(default=24)
+    max_bytes = models.PositiveBigIntegerField(default=50 * 1024 * 1024)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_fetched_at = models.DateTimeField(null=True, blank=True, help_text="Last attempt, good or not")
+    last_good_at = models.DateTimeField(null=True, blank=True, help_text="Last fetch that read a good list")
+    last_changed_at = models.DateTimeField(null=True, blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_sha256 = models.CharField(max_length=64, blank=True)
+    last_good_version = models.ForeignKey(
+        WatchListVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The incident the officers were last told about ("failed:<first failure>" or "stale:<last good
+    # fetch>"): each failure or staleness is notified once, not on every run.
+    notified_incident = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_due(self, now: datetime) -> bool:
+        """Enabled, and never fetched or last tried at least `interval_hours` ago."""
+        if not self.enabled:
+            return False
+        return self.last_fetched_at is None or now >= self.last_fetched_at + timedelta(
+            hours=self.interval_hours
+        )

@@ -21,11 +21,13 @@ from conduct.apps.screening.models import (
     Alert,
     AlertReview,
     AlertStatus,
+    ListSource,
     ScreenedParty,
     WatchList,
     WatchListEntry,
     WatchListVersion,
 )
+from conduct.apps.screening.ownership import PartyOwnership, party_ownership
 from conduct.apps.screening.values import clean_birth_date, clean_country, clean_entity_type, clean_name
 from conduct.core.screening import Query
 
@@ -281,3 +283,26 @@ def supplier_screening(supplier_ids: Iterable[int]) -> dict[int, dict[str, Any]]
             "results": summary["alerts"],
         }
     return found
+
+
+# --- list sources and ownership ----------------------------------------------------------------------
+
+
+def source_list(*, actor: User) -> list[ListSource]:
+    """The configured list sources (global, like the lists): `screening.view`."""
+    require(actor, "screening.view")
+    return list(ListSource.objects.select_related("last_good_version").order_by("name"))
+
+
+def source_get(*, actor: User, name: str) -> ListSource:
+    require(actor, "screening.view")
+    found = ListSource.objects.select_related("last_good_version").filter(name=name).first()
+    if found is None:
+        raise NotFound(f"No list source {name!r}.")
+    return found
+
+
+def party_ownership_for(*, actor: User, party_id: int) -> tuple[ScreenedParty, PartyOwnership]:
+    """A party in the actor's scope (403 without `screening.view`, 404 out of scope) and its ownership."""
+    party = party_get(actor=actor, party_id=party_id)
+    return party, party_ownership(party)

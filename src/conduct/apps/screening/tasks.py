@@ -8,6 +8,7 @@ from django_tasks import task
 
 from conduct.apps.screening.indexes import current_lists
 from conduct.apps.screening.services.delta import delta_screen
+from conduct.apps.screening.services.sources import sources_fetch_due
 
 
 @task()
@@ -18,3 +19,11 @@ def screen_list_delta(watch_list_id: int) -> dict[str, Any]:
     summary = delta_screen(watch_list_id=watch_list_id)
     current_lists()
     return summary
+
+
+@task()
+def fetch_list_sources() -> dict[str, Any]:
+    """Fetch the list sources that are due (the worker enqueues it every ten minutes) and report stale
+    ones to the officers."""
+    results = sources_fetch_due()
+    return {r.source.name: r.status for r in results}

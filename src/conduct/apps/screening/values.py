@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from conduct.core.screening import ENTITY_TYPES, country_code
 from conduct.core.screening.formats import parse_dates
 
@@ -54,3 +56,12 @@ def clean_name(value: str | None, errors: dict[str, str], field: str = "name", l
     elif not any(ch.isalnum() for ch in text):
         errors[field] = "A name needs at least one letter or digit."
     return text
+
+
+def fold_name(name: str) -> str:
+    """A name compared loosely: case, accents and punctuation ignored ("ACME-Holdings, S.A." ~ "acme
+    holdings s a")."""
+    stripped = "".join(
+        ch for ch in unicodedata.normalize("NFKD", name or "") if not unicodedata.combining(ch)
+    ).casefold()
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in stripped).split())

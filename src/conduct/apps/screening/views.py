@@ -26,6 +26,7 @@ from conduct.apps.screening.models import (
     Strength,
     WatchList,
 )
+from conduct.apps.screening.ownership import party_ownership
 from conduct.apps.screening.serialize import match_dict
 from conduct.core.screening import ALERT_THRESHOLD, STRONG_THRESHOLD
 
@@ -360,4 +361,9 @@ def party_detail_view(request: HttpRequest, party_id: int) -> HttpResponse:
     party = selectors.party_get(actor=actor, party_id=party_id)
     alerts = selectors.alert_list(actor=actor).filter(party=party).order_by("-score", "id")
     ledger = object_history(actor=actor, object_type="screened_party", object_id=party.pk)
-    return render(request, "screening/party.html", {"party": party, "alerts": alerts, "ledger": ledger})
+    ownership = party_ownership(party)
+    return render(
+        request,
+        "screening/party.html",
+        {"party": party, "alerts": alerts, "ledger": ledger, "ownership": ownership},
+    )

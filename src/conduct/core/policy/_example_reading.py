@@ -14,10 +14,20 @@ from conduct.core._yaml import LocatedDict
 from ._decision import OUTCOMES
 from ._examples import PolicyExample
 from ._reference import ReferenceData
-from ._screening import ScreeningHit
+from ._screening import OwnerLink, OwnershipFact, ScreeningHit
 from ._subjects import normalize_subject
 
-EXAMPLE_KEYS = ("name", "gate", "subject", "screening", "expect", "fires", "must_fire", "must_not_fire")
+EXAMPLE_KEYS = (
+    "name",
+    "gate",
+    "subject",
+    "screening",
+    "ownership",
+    "expect",
+    "fires",
+    "must_fire",
+    "must_not_fire",
+)
 HIT_KEYS = ("list_name", "list_kind", "entry_id", "matched_name", "score")
 
 Report = Callable[[str, int | None, str | None, str], None]  # file, line, rule id, message
@@ -75,6 +85,7 @@ def read_example(
         bad(f"subject field {error.path or '(subject)'}: {error.message}", "subject")
     must_fire, must_not_fire = _fire_lists(at, data, bad)
     screening = read_screening(data, bad)
+    ownership = read_ownership(data, bad)
     if expect not in OUTCOMES:
         return None
     return PolicyExample(
@@ -88,6 +99,7 @@ def read_example(
         file=at.file,
         line=at.line,
         rule_id=at.rule_id,
+        ownership=ownership,
     )
 
 
@@ -161,3 +173,45 @@ def _hit(screened: str, hit: Any, bad: Bad) -> ScreeningHit | None:
         matched_name=str(hit.get("matched_name") or screened),
         score=float(score),
     )
+
+
+OWNER_KEYS = ("name", "share", "relation", "listed", "through")
+
+
+def read_ownership(data: LocatedDict, bad: Bad) -> dict[str, OwnershipFact]:
+    """What the example's screener knows of who owns its names: {name: {status, blocked_share, owners}}."""
+    raw = data.get("ownership", {})
+    if not isinstance(raw, dict):
+        bad("`ownership` must map a screened name to {status, blocked_share, owners}", "ownership")
+        return {}
+    result: dict[str, OwnershipFact] = {}
+    for screened, fact in raw.items():
+        status = fact.get("status") if isinstance(fact, dict) else None
+        share = fact.get("blocked_share", 0) if isinstance(fact, dict) else None
+        owners = fact.get("owners", []) if isinstance(fact, dict) else None
+        if (
+            status not in ("blocked", "review", "clear")
+            or isinstance(share, bool)
+            or not isinstance(share, int | float)
+            or not isinstance(owners, list)
+            or not all(isinstance(o, dict) and set(o) <= set(OWNER_KEYS) and "name" in o for o in owners)
+        ):
+            bad(
+                f"ownership for {screened!r} needs status (blocked, review or clear), blocked_share (0..100)"
+                f" and owners [{{{', '.join(OWNER_KEYS)}}}]",
+                "ownership",
+            )
+            continue
+        assert isinstance(owners, list) and isinstance(share, int | float)
+        links = tuple(
+            OwnerLink(
+                name=str(o["name"]),
+                share=float(o["share"]) if isinstance(o.get("share"), int | float) else None,
+                relation=str(o.get("relation") or "ownership"),
+                listed=bool(o.get("listed", True)),
+                through=str(o.get("through") or ""),
+            )
+            for o in owners
+        )
+        result[str(screened)] = OwnershipFact(str(status), float(share), links)
+    return result

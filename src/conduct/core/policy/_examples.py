@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ._decision import Decision
 from ._errors import SubjectError
-from ._screening import ScreeningHit, StaticScreener
+from ._screening import OwnershipFact, ScreeningHit, StaticScreener
 
 if TYPE_CHECKING:
     from ._pack import PolicyPack
@@ -29,6 +29,7 @@ class PolicyExample:
     file: str
     line: int
     rule_id: str | None = None  # the rule that carries the example, None for file-level examples
+    ownership: Mapping[str, OwnershipFact] = field(default_factory=dict)  # by screened name
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,10 @@ class ExampleResult:
 def run_example(pack: PolicyPack, example: PolicyExample, *, today: date | None = None) -> ExampleResult:
     try:
         decision = pack.evaluate(
-            example.gate, dict(example.subject), screener=StaticScreener(example.screening), today=today
+            example.gate,
+            dict(example.subject),
+            screener=StaticScreener(example.screening, example.ownership),
+            today=today,
         )
     except SubjectError as exc:
         return ExampleResult(example, False, (f"subject rejected: {exc}",), None)

@@ -156,6 +156,7 @@ class _Deriver:
                 "parties": [],
                 "any_strong": False,
                 "any_potential": False,
+                "any_owned_by_blocked": False,
                 "performed": False,
                 "failed": True,
                 "strong_threshold": self.thresholds.strong,

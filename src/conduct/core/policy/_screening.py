@@ -42,6 +42,43 @@ class BatchScreener(Protocol):
     def screen_many(self, names: Sequence[ScreenedName]) -> Sequence[Sequence[ScreeningHit]]: ...
 
 
+@dataclass(frozen=True)
+class OwnerLink:
+    """A blocked owner or controller of a screened party, as the gate reports it."""
+
+    name: str
+    share: float | None  # percent; None for control, a directorship or an unknown share
+    relation: str = "ownership"  # ownership | control | directorship
+    listed: bool = True  # listed itself, or blocked by the 50 % rule through its own owners
+    through: str = ""  # for an owner blocked through its own owners: who, with their shares
+
+
+@dataclass(frozen=True)
+class OwnershipFact:
+    """Where a screened party stands under the OFAC 50 % rule: blocked (owned 50 % or more in aggregate by
+    blocked persons), review (blocked persons control or direct it without such ownership) or clear."""
+
+    status: str
+    blocked_share: float = 0.0
+    owners: tuple[OwnerLink, ...] = ()
+
+    def text(self) -> str:
+        parts = []
+        for o in self.owners:
+            what = f"{o.share:g} %" if o.share is not None else o.relation
+            how = "listed" if o.listed else f"blocked: owned by {o.through}"
+            parts.append(f"{o.name} {what} ({how})")
+        return "; ".join(parts)
+
+
+@runtime_checkable
+class OwnershipScreener(Protocol):
+    """A screener that also knows who owns and controls the screened names (the screening module reads its
+    stored relations); None for a name it knows no relations of."""
+
+    def ownership_many(self, names: Sequence[ScreenedName]) -> Sequence[OwnershipFact | None]: ...
+
+
 class NullScreener:
     """Screens against nothing: every name comes back clean. The default until a screener is supplied."""
 
@@ -57,9 +94,17 @@ class StaticScreener:
     Used by policy examples and tests: `StaticScreener({"Acme Ltd": [ScreeningHit(...)]})`.
     """
 
-    def __init__(self, hits: Mapping[str, Iterable[ScreeningHit]]) -> None:
+    def __init__(
+        self,
+        hits: Mapping[str, Iterable[ScreeningHit]],
+        ownership: Mapping[str, OwnershipFact] | None = None,
+    ) -> None:
         self._hits = {fold_text(name): tuple(found) for name, found in hits.items()}
+        self._ownership = {fold_text(name): fact for name, fact in (ownership or {}).items()}
         self.calls: list[tuple[str, str | None, str | None]] = []
+
+    def ownership_many(self, names: Sequence[ScreenedName]) -> list[OwnershipFact | None]:
+        return [self._ownership.get(fold_text(item.name)) for item in names]
 
     def screen(
         self, name: str, *, entity_type: str | None = None, country: str | None = None
@@ -92,8 +137,32 @@ class ScreenedName:
     entity_type: str | None = None
 
 
+def ownership_fields(fact: OwnershipFact | None) -> dict[str, Any]:
+    """The ownership keys of a party's screening fact (all false and empty when nothing is known)."""
+    fact = fact or OwnershipFact("clear")
+    return {
+        "owned_by_blocked": fact.status == "blocked",
+        "controlled_by_blocked": fact.status == "review",
+        "blocked_share": float(fact.blocked_share),
+        "blocked_owners": [
+            {
+                "name": o.name,
+                "share": o.share,
+                "relation": o.relation,
+                "listed": o.listed,
+                "through": o.through,
+            }
+            for o in fact.owners
+        ],
+        "owners_text": fact.text(),
+    }
+
+
 def screening_fact(
-    screened: ScreenedName, hits: Sequence[ScreeningHit], thresholds: ScreeningThresholds
+    screened: ScreenedName,
+    hits: Sequence[ScreeningHit],
+    thresholds: ScreeningThresholds,
+    ownership: OwnershipFact | None = None,
 ) -> dict[str, Any]:
     """Summarise one name's hits as the fact rules read: best blocking hit, strong / potential flags.
 
@@ -135,6 +204,7 @@ def screening_fact(
             for h in ordered
             if h.score >= thresholds.alert
         ],
+        **ownership_fields(ownership),
     }
 
 
@@ -150,11 +220,20 @@ def screen_names(
         found = [
             screener.screen(item.name, entity_type=item.entity_type, country=item.country) for item in names
         ]
-    parties = [screening_fact(item, hits, thresholds) for item, hits in zip(names, found, strict=True)]
+    owned: list[OwnershipFact | None] = [None] * len(names)
+    if isinstance(screener, OwnershipScreener) and names:
+        owned = list(screener.ownership_many(names))
+        if len(owned) != len(names):
+            raise ValueError(f"ownership_many answered for {len(owned)} of {len(names)} names")
+    parties = [
+        screening_fact(item, hits, thresholds, fact)
+        for item, hits, fact in zip(names, found, owned, strict=True)
+    ]
     return {
         "parties": parties,
         "any_strong": any(party["strong"] for party in parties),
         "any_potential": any(party["potential"] for party in parties),
+        "any_owned_by_blocked": any(party["owned_by_blocked"] for party in parties),
         "strong_threshold": thresholds.strong,
         "alert_threshold": thresholds.alert,
     }

@@ -17,7 +17,8 @@ from django.db import connection
 from conduct.apps.screening import indexes
 from conduct.apps.screening.indexes import CurrentList
 from conduct.apps.screening.models import AlertStatus
-from conduct.core.policy import ScreenedName, ScreeningHit
+from conduct.apps.screening.ownership import names_ownership
+from conduct.core.policy import OwnershipFact, ScreenedName, ScreeningHit
 from conduct.core.screening import ENTITY_TYPES, Query, country_code
 
 CONFIRMED_SCORE = 1.0
@@ -56,7 +57,8 @@ _Reviews = tuple[dict[tuple[str, str], ScreeningHit], set[tuple[str, str]]]
 
 
 class PolicyScreener:
-    """Implements conduct.core.policy.Screener and BatchScreener over the lists current when it was made."""
+    """Implements conduct.core.policy.Screener, BatchScreener and OwnershipScreener over the lists current
+    when it was made (and the ownership relations stored now)."""
 
     def __init__(self, lists: Sequence[CurrentList]) -> None:
         self.lists = list(lists)
@@ -86,6 +88,10 @@ class PolicyScreener:
             hits.update(confirmed)
             found.append(sorted(hits.values(), key=lambda h: (-h.score, h.list_name, h.entry_id)))
         return found
+
+    def ownership_many(self, names: Sequence[ScreenedName]) -> list[OwnershipFact | None]:
+        """Each name's standing under the OFAC 50 % rule, from the stored relations (None: none name it)."""
+        return names_ownership(names)
 
     def _engine_hits(
         self, text: str, kind: str | None, code: str | None

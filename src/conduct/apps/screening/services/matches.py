@@ -85,6 +85,17 @@ def party_screen(
     return outcome
 
 
+def parties_screen(*, actor: Actor, parties: Sequence[ScreenedParty]) -> ScreeningOutcome:
+    """Screen many stored parties against one reading of the current lists (imports use it)."""
+    outcome = ScreeningOutcome()
+    if not parties:
+        return outcome
+    lists = indexes.current_lists()
+    for party in parties:
+        outcome.add(party_screen(actor=actor, party=party, lists=lists))
+    return outcome
+
+
 def history_add(alert: Alert, action: str, before: str, actor: Actor, reason: str = "") -> None:
     AlertReview.objects.create(
         alert=alert,

@@ -37,6 +37,7 @@ PERIODIC_JOBS: list[tuple[str, int]] = [
     ("conduct.apps.audit.tasks.hourly_checkpoint", 600),
     ("conduct.apps.products.tasks.escalate_vulnerability_reports", 3600),
     ("conduct.apps.workforce.tasks.send_reminders", 3600),  # attestation and training reminders
+    ("conduct.apps.screening.tasks.fetch_list_sources", 600),  # each source has its own interval
 ]
 
 

@@ -1,0 +1,48 @@
+"""conduct screening sources add NAME URL --format F --kind K [--every HOURS] [--max-bytes N] [--json]"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from conduct.apps.accounts.actors import CLI
+from conduct.apps.errors import ServiceError
+from conduct.apps.screening.schemas_more import source_dict
+from conduct.apps.screening.services.sources import source_add
+from conduct.core.screening import FORMATS, LIST_KINDS
+
+
+class Command(BaseCommand):
+    help = "Configure a watch-list source (a URL or a path) the worker fetches on schedule."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name", help="The list it loads into")
+        parser.add_argument("url", help="http(s) URL, or a path on this server")
+        parser.add_argument("--format", required=True, choices=sorted(FORMATS))
+        parser.add_argument("--kind", required=True, choices=LIST_KINDS)
+        parser.add_argument("--every", type=int, default=24, help="Hours between fetches (default 24)")
+        parser.add_argument("--max-bytes", type=int, default=None, help="Largest file accepted")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            source = source_add(
+                actor=CLI,
+                name=opts["name"],
+                url=opts["url"],
+                format=opts["format"],
+                kind=opts["kind"],
+                interval_hours=opts["every"],
+                max_bytes=opts["max_bytes"],
+            )
+        except ServiceError as exc:
+            where = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+            self.stderr.write(f"error: {exc.message} {where}".strip())
+            sys.exit(2)
+        if opts["json"]:
+            self.stdout.write(json.dumps(source_dict(source), indent=2, default=str))
+        else:
+            self.stdout.write(f"Added source {source.name}: {source.url} every {source.interval_hours}h.")
