@@ -248,3 +248,22 @@ def test_security_txt_follows_rfc_9116_from_settings(client: Any, settings: Any)
     assert fields["Expires"].endswith("Z")
     settings.SECURITY_TXT_CONTACTS = []
     assert client.get("/.well-known/security.txt").status_code == 404
+
+
+def test_a_decider_reads_only_the_releases_of_their_business_units(unit: Any) -> None:
+    """A user who may decide gates learns nothing of another business unit's release through the gate."""
+    from conduct.apps.gates.services import gate_try
+
+    ProductFactory(model="T-SCOPE", business_unit=unit)
+    services.sbom_import(actor=CLI, model="T-SCOPE", version="1.0", text=cdx(("testzlib", "1.3.1")))
+    subject = {"release": {"model": "T-SCOPE", "version": "1.0"}}
+    inside = UserFactory(role="liaison", scope_units=[unit])
+    outside = UserFactory(role="liaison")
+    assert gate_try(actor=inside, gate="product_release", subject=subject).outcome in (
+        "allow",
+        "review",
+        "deny",
+    )
+    with pytest.raises(Invalid) as refused:
+        gate_try(actor=outside, gate="product_release", subject=subject)
+    assert refused.value.fields["release"] == "No release T-SCOPE 1.0 in the product register."

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from conduct.apps.accounts.actors import CLI, Actor
 from conduct.apps.accounts.models import OrgUnit, User
-from conduct.apps.accounts.scoping import authorize
+from conduct.apps.accounts.scoping import authorize, unit_in_scope
 from conduct.apps.accounts.selectors import orgunit_get
 from conduct.apps.audit.services import LedgerItem, actor_label, ledger_append, ledger_append_many
 from conduct.apps.errors import Conflict, Invalid, NotFound, ServiceError
@@ -53,14 +53,21 @@ def gate_try(*, actor: Actor, gate: str, subject: Any) -> Decision:
     exporter when the subject names none."""
     authorize(actor, "gates.decide")
     unit = actor.home_unit if isinstance(actor, User) else None
-    return gate_evaluate(gate=gate, subject=subject, unit=unit)
+    return gate_evaluate(gate=gate, subject=subject, unit=unit, actor=actor)
 
 
 def gate_evaluate(
-    *, gate: str, subject: Any, today: date | None = None, unit: OrgUnit | None = None
+    *,
+    gate: str,
+    subject: Any,
+    today: date | None = None,
+    unit: OrgUnit | None = None,
+    actor: Actor | None = None,
 ) -> Decision:
     """Evaluate without recording (the dry run). Raises Invalid naming every bad field. `unit` is the org unit
-    the decision is made for: its country is a sales deal's exporter when the subject names none."""
+    the decision is made for: its country is a sales deal's exporter when the subject names none. A user
+    `actor` reads only releases of the business units they are scoped to (others are "not in the
+    register")."""
     _check_gate(gate)
     if not isinstance(subject, dict):
         raise Invalid("The subject must be a JSON object.", fields={"subject": "Expected a JSON object."})
@@ -70,7 +77,7 @@ def gate_evaluate(
         raise PolicyUnavailable(
             f"The policy pack does not load; no gate can decide until it is fixed. {exc}"
         ) from None
-    subject = _with_register(gate, subject)
+    subject = _with_register(gate, subject, actor)
     try:
         return pack.evaluate(
             gate, subject, screener=gate_screener(), today=today, unit_country=unit.country if unit else None
@@ -80,7 +87,7 @@ def gate_evaluate(
         raise Invalid(f"The {gate} subject is not valid.", fields=fields, code="invalid_subject") from None
 
 
-def _with_register(gate: str, subject: dict[str, Any]) -> dict[str, Any]:
+def _with_register(gate: str, subject: dict[str, Any], actor: Actor | None = None) -> dict[str, Any]:
     """A product_release subject that names a release ({"release": {"model", "version"}}) gets the release's
     facts from the product register (the products.release_facts provider) as `register`, and its product,
     firmware and capabilities from there; a `register` block the caller sends is never believed."""
@@ -103,6 +110,8 @@ def _with_register(gate: str, subject: dict[str, Any]) -> dict[str, Any]:
     facts = (
         release_facts(release["model"][:100], release["version"][:100]) if release_facts.registered else None
     )
+    if facts is not None and isinstance(actor, User) and not _sees_unit(actor, facts["business_unit"]):
+        facts = None  # another business unit's release: as if it were not there, so nothing leaks
     if facts is None:
         raise Invalid(
             "The product_release subject is not valid.",
@@ -119,6 +128,11 @@ def _with_register(gate: str, subject: dict[str, Any]) -> dict[str, Any]:
         "capabilities": subject.get("capabilities", facts["capabilities"]),
         "register": facts,
     }
+
+
+def _sees_unit(actor: User, code: str) -> bool:
+    unit = OrgUnit.objects.filter(code=code).first()
+    return unit is not None and unit_in_scope(actor, unit)
 
 
 def _request_hash(gate: str, subject: dict[str, Any]) -> str:
@@ -203,7 +217,7 @@ def gate_decide(
                     fields={"Idempotency-Key": "Already used with another body."},
                 )
             return Decided(earlier, False)
-    decision = gate_evaluate(gate=gate, subject=subject, today=today, unit=unit)
+    decision = gate_evaluate(gate=gate, subject=subject, today=today, unit=unit, actor=actor)
     # Everything that need not see the write's snapshot happens before it (whether the pack version is
     # registered, who review cases go to, the row's values in the database's form), so the write transaction
     # (on SQLite the one writer's turn) holds only the writes and the reads that must be consistent with them.
