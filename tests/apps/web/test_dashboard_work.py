@@ -89,3 +89,23 @@ def test_the_dashboard_page_shows_the_work_and_the_charts_with_their_tables(api_
     assert 'data-key="cases-overdue"' in html and "Cases past their due date" in html
     assert 'id="chart-decisions"' in html and "The numbers as a table" in html
     assert "<script" not in html.split('id="charts-h"')[1]  # the charts need no script
+
+
+def test_the_risk_trend_reads_each_weeks_last_recompute_for_the_roles_that_read_the_ledger() -> None:
+    from conduct.apps.accounts.actors import CLI
+    from conduct.apps.audit.services import ledger_append
+
+    ledger_append(
+        actor=CLI,
+        action="supplier.risk_recompute",
+        object_type="supplier",
+        object_id="*",
+        summary={"suppliers": 3, "changed": 3, "bands": {"high": 2, "low": 1}, "seconds": 0.1},
+    )
+    officer = UserFactory(role="compliance_officer")
+    chart = dashboard.supplier_risk_trend_chart(actor=officer, today=timezone.localdate())
+    assert chart is not None
+    this_week = dict(zip(chart.columns, chart.rows[-1], strict=True))
+    assert this_week["High"] == "2" and this_week["Low"] == "1" and this_week["Critical"] == "0"
+    liaison = UserFactory(role="liaison")
+    assert dashboard.supplier_risk_trend_chart(actor=liaison, today=timezone.localdate()) is None

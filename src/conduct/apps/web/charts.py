@@ -82,7 +82,7 @@ def bars(
     title: str,
     summary: str,
     labels: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float]]],
+    series: Sequence[tuple[str, Sequence[float | None]]],
     *,
     stacked: bool = False,
     horizontal: bool = False,
@@ -101,7 +101,11 @@ def bars(
 
 
 def lines(
-    key: str, title: str, summary: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]
+    key: str,
+    title: str,
+    summary: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
 ) -> Chart:
     """One line per series over `labels` (weeks, months)."""
     chart = pygal.Line(_config(title))
@@ -112,7 +116,7 @@ def lines(
 
 
 def _table(
-    labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]
+    labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]]
 ) -> tuple[list[str], list[list[str]]]:
     columns = ["", *[name for name, _ in series]]
     rows = [[label, *[_number(values[i]) for _, values in series]] for i, label in enumerate(labels)]

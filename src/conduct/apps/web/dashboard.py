@@ -21,6 +21,7 @@ from conduct.apps.access import selectors as access
 from conduct.apps.accounts import selectors as accounts
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import can
+from conduct.apps.audit import selectors as audit
 from conduct.apps.gates import selectors as gates
 from conduct.apps.gates.models import Gate, Outcome
 from conduct.apps.governance import selectors as governance
@@ -234,6 +235,35 @@ def supplier_risk_chart(*, actor: User) -> Chart | None:
     )
 
 
+def supplier_risk_trend_chart(*, actor: User, today: date) -> Chart | None:
+    """Suppliers per risk band at the last full recompute of each week, from the recomputes' ledger entries
+    (each records the bands). Organisation-wide counts, shown to the roles that read the ledger (which holds
+    them already)."""
+    if not can(actor, "ledger.view"):
+        return None
+    weeks = _weeks(today)
+    entries = audit.ledger_list(
+        actor=actor, filters=audit.LedgerFilters(action="supplier.risk_recompute", since=weeks[0])
+    ).order_by("seq")
+    last: dict[date, dict[str, int]] = {}
+    for entry in entries.only("at", "summary"):
+        day = timezone.localtime(entry.at).date()
+        last[day - timedelta(days=day.weekday())] = dict((entry.summary or {}).get("bands") or {})
+    if not last:
+        return None
+    names = {"critical": _("Critical"), "high": _("High"), "medium": _("Medium"), "low": _("Low")}
+    carried: list[dict[str, int] | None] = []
+    for week in weeks:
+        carried.append(last.get(week, carried[-1] if carried else None))
+    return lines(
+        "supplier-risk-trend",
+        _("Suppliers per risk band, week by week"),
+        _("The bands at the last full risk recompute of each week (a week without one repeats the last)."),
+        [_label(w) for w in weeks],
+        [(str(label), [c.get(band, 0) if c else None for c in carried]) for band, label in names.items()],
+    )
+
+
 def overdue_chart(*, actor: User) -> Chart | None:
     rows = suppliers.overdue_by_unit(actor=actor)[:10] if can(actor, "suppliers.view") else []
     per_unit: Counter[str] = Counter({row["unit"] or _("(no unit)"): row["overdue"] for row in rows})
@@ -292,6 +322,7 @@ def charts(*, actor: User, today: date | None = None) -> list[Chart]:
         found.append(alerts_chart(actor=actor, today=today))
     if can(actor, "suppliers.view"):
         found.append(supplier_risk_chart(actor=actor))
+        found.append(supplier_risk_trend_chart(actor=actor, today=today))
     found.append(overdue_chart(actor=actor))
     found.append(coverage_chart(actor=actor))
     return [chart for chart in found if chart is not None]
