@@ -134,3 +134,13 @@ def bearer(db: None) -> Callable[..., dict[str, str]]:
         return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Any:
+    """A request in Chinese leaves the test thread's language in Chinese (LocaleMiddleware activates it and
+    nothing resets it between tests); code a later test calls outside a request would then speak Chinese."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
