@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.utils import translation
 
 from conduct.apps.accounts.roles import Role
-from tests.factories.accounts import UserFactory
 from tests.factories.access import AccessRequestFactory
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    """A request in Chinese leaves Chinese active in this thread; later tests (CLI output) expect English."""
+    yield
+    translation.activate("en")
 
 
 def test_the_access_pages_in_chinese_and_in_english(api_client) -> None:
