@@ -6,21 +6,29 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.core.policy import GATES
 
 # The gates are named once, by the policy engine (conduct.core.policy.GATES); the choices follow it, each
-# labelled by its name ("sales_deal" -> "Sales deal").
+# labelled by its name ("sales_deal" -> "Sales deal"), translated where the label is known.
+GATE_LABELS = {
+    "sales_deal": _("Sales deal"),
+    "app_launch": _("App launch"),
+    "supplier_onboarding": _("Supplier onboarding"),
+    "product_release": _("Product release"),
+}
 Gate = models.TextChoices(  # type: ignore[misc]
-    "Gate", [(name.upper(), (name, name.replace("_", " ").capitalize())) for name in GATES]
+    "Gate",
+    [(name.upper(), (name, GATE_LABELS.get(name, name.replace("_", " ").capitalize()))) for name in GATES],
 )
 
 
 class Outcome(models.TextChoices):
-    ALLOW = "allow", "Allow"
-    REVIEW = "review", "Review"
-    DENY = "deny", "Deny"
+    ALLOW = "allow", _("Allow")
+    REVIEW = "review", _("Review")
+    DENY = "deny", _("Deny")
 
 
 class PolicyPackVersion(models.Model):

@@ -30,7 +30,9 @@ def _date(value: str | None, errors: list[str], label: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        errors.append(f"{label}: {value!r} is not a date (use YYYY-MM-DD).")
+        errors.append(
+            _("%(label)s: %(value)r is not a date (use YYYY-MM-DD).") % {"label": label, "value": value}
+        )
         return None
 
 
@@ -41,17 +43,17 @@ def decision_list_view(request: HttpRequest) -> HttpResponse:
     gate = request.GET.get("gate") or None
     outcome = request.GET.get("outcome") or None
     if gate and gate not in Gate.values:
-        errors.append(f"Unknown gate {gate!r}.")
+        errors.append(_("Unknown gate %(gate)r.") % {"gate": gate})
         gate = None
     if outcome and outcome not in Outcome.values:
-        errors.append(f"Unknown outcome {outcome!r}.")
+        errors.append(_("Unknown outcome %(outcome)r.") % {"outcome": outcome})
         outcome = None
     filters = selectors.DecisionFilters(
         gate=gate,
         outcome=outcome,
         reference=request.GET.get("reference") or None,
-        since=_date(request.GET.get("since"), errors, "From"),
-        until=_date(request.GET.get("until"), errors, "To"),
+        since=_date(request.GET.get("since"), errors, _("From")),
+        until=_date(request.GET.get("until"), errors, _("To")),
     )
     page = Paginator(selectors.decision_list(actor=actor, filters=filters), 50).get_page(
         request.GET.get("page")

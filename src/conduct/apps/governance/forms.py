@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.governance.models import (
@@ -26,7 +27,7 @@ def lines(text: str) -> list[str]:
 
 
 class CommitteeForm(forms.Form):
-    slug = forms.SlugField(max_length=64, help_text="Lower-case letters, digits and hyphens")
+    slug = forms.SlugField(max_length=64, help_text=_("Lower-case letters, digits and hyphens"))
     name = forms.CharField(max_length=200)
     mandate = forms.ChoiceField(choices=Committee.Mandate.choices)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
@@ -34,14 +35,14 @@ class CommitteeForm(forms.Form):
 
 class RuleForm(forms.Form):
     quorum_ratio = forms.DecimalField(
-        min_value=0.01, max_value=1, decimal_places=2, label="Quorum (share of eligible members)"
+        min_value=0.01, max_value=1, decimal_places=2, label=_("Quorum (share of eligible members)")
     )
     majority = forms.ChoiceField(choices=Committee.Majority.choices)
-    chair_breaks_ties = forms.BooleanField(required=False, label="The chair breaks ties")
+    chair_breaks_ties = forms.BooleanField(required=False, label=_("The chair breaks ties"))
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(max_length=150, label="User name")
+    username = forms.CharField(max_length=150, label=_("User name"))
     role = forms.ChoiceField(choices=CommitteeMember.Role.choices)
     term_start = forms.DateField(
         required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -54,27 +55,27 @@ class MemberForm(forms.Form):
 class CaseForm(forms.Form):
     title = forms.CharField(max_length=300)
     dimension = forms.ChoiceField(choices=Dimension.choices)
-    queue = forms.ChoiceField(label="Queue")
-    org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, label="Org unit")
+    queue = forms.ChoiceField(label=_("Queue"))
+    org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, label=_("Org unit"))
     rights = forms.MultipleChoiceField(
         choices=HumanRight.choices,
         required=False,
-        label="Human rights at stake",
+        label=_("Human rights at stake"),
         widget=forms.CheckboxSelectMultiple,
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000)
     subject_type = forms.ChoiceField(
-        choices=[("", "—"), *Case.SubjectType.choices], required=False, label="Subject"
+        choices=[("", "—"), *Case.SubjectType.choices], required=False, label=_("Subject")
     )
-    subject_ref = forms.CharField(max_length=200, required=False, label="Subject reference")
-    due_days = forms.IntegerField(min_value=1, max_value=365, initial=14, label="Due in (days)")
+    subject_ref = forms.CharField(max_length=200, required=False, label=_("Subject reference"))
+    due_days = forms.IntegerField(min_value=1, max_value=365, initial=14, label=_("Due in (days)"))
 
     def __init__(self, *args: Any, units: Any = None, committees: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["queue"].choices = [
-            ("compliance-officers", "Compliance officers"),  # type: ignore[attr-defined]
+            ("compliance-officers", _("Compliance officers")),  # type: ignore[attr-defined]
             *[(c.slug, c.name) for c in committees],
         ]
 
@@ -83,77 +84,82 @@ class CaseEditForm(forms.Form):
     rights = forms.MultipleChoiceField(
         choices=HumanRight.choices,
         required=False,
-        label="Human rights at stake",
+        label=_("Human rights at stake"),
         widget=forms.CheckboxSelectMultiple,
     )
     due_date = forms.DateField(
-        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), label="Due date"
+        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), label=_("Due date")
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
 
 
 class VoteForm(forms.Form):
-    choice = forms.ChoiceField(choices=VoteChoice.choices, widget=forms.RadioSelect, label="Your vote")
+    choice = forms.ChoiceField(choices=VoteChoice.choices, widget=forms.RadioSelect, label=_("Your vote"))
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     conditions = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text="For an approval with conditions: one condition per line",
+        help_text=_("For an approval with conditions: one condition per line"),
     )
 
 
 class DecideForm(forms.Form):
-    outcome = forms.ChoiceField(choices=DecisionOutcome.choices, widget=forms.RadioSelect, label="Decision")
+    outcome = forms.ChoiceField(
+        choices=DecisionOutcome.choices, widget=forms.RadioSelect, label=_("Decision")
+    )
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     conditions = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text="For an approval with conditions: one condition per line",
+        help_text=_("For an approval with conditions: one condition per line"),
     )
 
 
 class ConflictForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="What is the conflict?"
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("What is the conflict?")
     )
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000, label="Comment")
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000, label=_("Comment"))
 
 
 class DocumentForm(forms.Form):
-    file = forms.FileField(label="Document")
-    kind = forms.ChoiceField(choices=DocumentKind.choices, label="Type")
+    file = forms.FileField(label=_("Document"))
+    kind = forms.ChoiceField(choices=DocumentKind.choices, label=_("Type"))
 
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[
-            (Case.Status.UNDER_REVIEW, "Under review"),
-            (Case.Status.CLOSED, "Closed"),
-            (Case.Status.OPEN, "Open (reopen)"),
+            (Case.Status.UNDER_REVIEW, _("Under review")),
+            (Case.Status.CLOSED, _("Closed")),
+            (Case.Status.OPEN, _("Open (reopen)")),
         ]
     )
     reason = forms.CharField(
-        max_length=2000, required=False, help_text="Required to reopen or to close undecided"
+        max_length=2000, required=False, help_text=_("Required to reopen or to close undecided")
     )
 
 
 class RecommendationForm(forms.Form):
     title = forms.CharField(max_length=300)
-    org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label="Org unit")
+    org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Org unit"))
     due_date = forms.DateField(
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), label="Due date"
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), label=_("Due date")
     )
     kind = forms.ChoiceField(
-        choices=[(Recommendation.Kind.RECOMMENDATION, "Recommendation"), (Recommendation.Kind.TASK, "Task")]
+        choices=[
+            (Recommendation.Kind.RECOMMENDATION, _("Recommendation")),
+            (Recommendation.Kind.TASK, _("Task")),
+        ]
     )
     source = forms.ChoiceField(
         choices=[
-            (Recommendation.Source.OFFICER, "Compliance officer"),
-            (Recommendation.Source.AUDIT, "Audit"),
-            (Recommendation.Source.ADVISORY_OPINION, "Advisory opinion"),
+            (Recommendation.Source.OFFICER, _("Compliance officer")),
+            (Recommendation.Source.AUDIT, _("Audit")),
+            (Recommendation.Source.ADVISORY_OPINION, _("Advisory opinion")),
         ]
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
@@ -170,6 +176,6 @@ class ProgressForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=10000,
-        label="Evidence of completion",
-        help_text="What shows it is done: a document, link or reference",
+        label=_("Evidence of completion"),
+        help_text=_("What shows it is done: a document, link or reference"),
     )

@@ -25,12 +25,12 @@ class ImmutableRecord(Exception):
 
 class Committee(models.Model):
     class Mandate(models.TextChoices):
-        DECIDES = "decides", "Decides referred cases"
-        ADVISES = "advises", "Gives recommendations"
+        DECIDES = "decides", _("Decides referred cases")
+        ADVISES = "advises", _("Gives recommendations")
 
     class Majority(models.TextChoices):
-        SIMPLE = "simple", "Simple majority"
-        TWO_THIRDS = "two_thirds", "Two-thirds to approve"
+        SIMPLE = "simple", _("Simple majority")
+        TWO_THIRDS = "two_thirds", _("Two-thirds to approve")
 
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
@@ -60,10 +60,10 @@ class Committee(models.Model):
 
 class CommitteeMember(models.Model):
     class Role(models.TextChoices):
-        CHAIR = "chair", "Chair"
-        MEMBER = "member", "Member"
-        SECRETARY = "secretary", "Secretary"
-        EXTERNAL = "external_expert", "Independent external expert"
+        CHAIR = "chair", _("Chair")
+        MEMBER = "member", _("Member")
+        SECRETARY = "secretary", _("Secretary")
+        EXTERNAL = "external_expert", _("Independent external expert")
 
     # The secretary keeps the record but does not vote.
     VOTING_ROLES = frozenset({Role.CHAIR, Role.MEMBER, Role.EXTERNAL})
@@ -90,54 +90,54 @@ class CommitteeMember(models.Model):
 
 
 class Dimension(models.TextChoices):
-    PRODUCT = "product", "Product"
-    LABOUR = "labour", "Labour"
-    SUPPLY_CHAIN = "supply_chain", "Supply chain"
+    PRODUCT = "product", _("Product")
+    LABOUR = "labour", _("Labour")
+    SUPPLY_CHAIN = "supply_chain", _("Supply chain")
 
 
 class HumanRight(models.TextChoices):
     """The rights a case may put at stake (UDHR / ICCPR / ILO core labour standards)."""
 
-    PRIVACY = "privacy", "Privacy"
-    EXPRESSION = "expression", "Freedom of expression"
-    ASSEMBLY = "assembly", "Freedom of assembly and association"
-    MOVEMENT = "movement", "Freedom of movement"
-    NON_DISCRIMINATION = "non_discrimination", "Non-discrimination"
-    LIBERTY = "liberty_security", "Liberty and security of person"
-    FAIR_TRIAL = "fair_trial", "Due process and fair trial"
-    LIFE = "life", "Life and physical integrity"
-    FORCED_LABOUR = "forced_labour", "Freedom from forced labour"
-    CHILD_LABOUR = "child_labour", "Freedom from child labour"
-    WORKING_CONDITIONS = "working_conditions", "Just and favourable working conditions"
-    HEALTH_SAFETY = "health_safety", "Occupational health and safety"
-    REMEDY = "remedy", "Access to remedy"
+    PRIVACY = "privacy", _("Privacy")
+    EXPRESSION = "expression", _("Freedom of expression")
+    ASSEMBLY = "assembly", _("Freedom of assembly and association")
+    MOVEMENT = "movement", _("Freedom of movement")
+    NON_DISCRIMINATION = "non_discrimination", _("Non-discrimination")
+    LIBERTY = "liberty_security", _("Liberty and security of person")
+    FAIR_TRIAL = "fair_trial", _("Due process and fair trial")
+    LIFE = "life", _("Life and physical integrity")
+    FORCED_LABOUR = "forced_labour", _("Freedom from forced labour")
+    CHILD_LABOUR = "child_labour", _("Freedom from child labour")
+    WORKING_CONDITIONS = "working_conditions", _("Just and favourable working conditions")
+    HEALTH_SAFETY = "health_safety", _("Occupational health and safety")
+    REMEDY = "remedy", _("Access to remedy")
 
 
 class Case(models.Model):
     """A matter for a committee or the compliance officers' queue (`committee` empty)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        UNDER_REVIEW = "under_review", "Under review"
-        DECIDED = "decided", "Decided"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Open")
+        UNDER_REVIEW = "under_review", _("Under review")
+        DECIDED = "decided", _("Decided")
+        CLOSED = "closed", _("Closed")
 
     class Source(models.TextChoices):
-        GATE = "gate_decision", "Gate review"
-        SCREENING = "screening_alert", "Screening alert"
-        GRIEVANCE = "grievance", "Grievance"
+        GATE = "gate_decision", _("Gate review")
+        SCREENING = "screening_alert", _("Screening alert")
+        GRIEVANCE = "grievance", _("Grievance")
         ACCESS_INCIDENT = "access_incident", _("Device access incident")
-        MANUAL = "manual", "Opened by hand"
+        MANUAL = "manual", _("Opened by hand")
 
     class SubjectType(models.TextChoices):
-        GATE_DECISION = "gate_decision", "Gate decision"
-        SUPPLIER = "supplier", "Supplier"
-        PRODUCT = "product", "Product"
-        DEAL = "deal", "Sales deal"
-        SCREENING_ALERT = "screening_alert", "Screening alert"
-        GRIEVANCE = "grievance", "Grievance"
+        GATE_DECISION = "gate_decision", _("Gate decision")
+        SUPPLIER = "supplier", _("Supplier")
+        PRODUCT = "product", _("Product")
+        DEAL = "deal", _("Sales deal")
+        SCREENING_ALERT = "screening_alert", _("Screening alert")
+        GRIEVANCE = "grievance", _("Grievance")
         ACCESS_EVENT = "access_event", _("Device access event")
-        OTHER = "other", "Other"
+        OTHER = "other", _("Other")
 
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -199,10 +199,10 @@ class ConflictDeclaration(models.Model):
 
 
 class VoteChoice(models.TextChoices):
-    APPROVE = "approve", "Approve"
-    APPROVE_WITH_CONDITIONS = "approve_with_conditions", "Approve with conditions"
-    REJECT = "reject", "Reject"
-    ABSTAIN = "abstain", "Abstain"
+    APPROVE = "approve", _("Approve")
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Approve with conditions")
+    REJECT = "reject", _("Reject")
+    ABSTAIN = "abstain", _("Abstain")
 
 
 class Vote(models.Model):
@@ -232,17 +232,17 @@ class Vote(models.Model):
 
 
 class DecisionOutcome(models.TextChoices):
-    APPROVE = "approve", "Approved"
-    APPROVE_WITH_CONDITIONS = "approve_with_conditions", "Approved with conditions"
-    REJECT = "reject", "Rejected"
+    APPROVE = "approve", _("Approved")
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Approved with conditions")
+    REJECT = "reject", _("Rejected")
 
 
 class CaseDecision(models.Model):
     """What a committee (by vote) or a compliance officer (alone) decided in one round of a case."""
 
     class Method(models.TextChoices):
-        COMMITTEE_VOTE = "committee_vote", "Committee vote"
-        OFFICER = "officer", "Compliance officer"
+        COMMITTEE_VOTE = "committee_vote", _("Committee vote")
+        OFFICER = "officer", _("Compliance officer")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
     round = models.PositiveSmallIntegerField()
@@ -293,11 +293,11 @@ class CaseComment(models.Model):
 
 
 class DocumentKind(models.TextChoices):
-    EVIDENCE = "evidence", "Evidence"
-    ASSESSMENT = "assessment", "Impact assessment"
-    MINUTES = "minutes", "Minutes"
-    CORRESPONDENCE = "correspondence", "Correspondence"
-    OTHER = "other", "Other"
+    EVIDENCE = "evidence", _("Evidence")
+    ASSESSMENT = "assessment", _("Impact assessment")
+    MINUTES = "minutes", _("Minutes")
+    CORRESPONDENCE = "correspondence", _("Correspondence")
+    OTHER = "other", _("Other")
 
 
 class CaseDocument(models.Model):
@@ -322,21 +322,21 @@ class Recommendation(models.Model):
     """A condition, recommendation or task assigned to an org unit and routed to its liaisons."""
 
     class Kind(models.TextChoices):
-        CONDITION = "condition", "Condition of a decision"
-        RECOMMENDATION = "recommendation", "Recommendation"
-        TASK = "task", "Task"
+        CONDITION = "condition", _("Condition of a decision")
+        RECOMMENDATION = "recommendation", _("Recommendation")
+        TASK = "task", _("Task")
 
     class Source(models.TextChoices):
-        COMMITTEE_DECISION = "committee_decision", "Committee decision"
-        ADVISORY_OPINION = "advisory_opinion", "Advisory opinion"
-        AUDIT = "audit", "Audit"
-        OFFICER = "officer", "Compliance officer"
+        COMMITTEE_DECISION = "committee_decision", _("Committee decision")
+        ADVISORY_OPINION = "advisory_opinion", _("Advisory opinion")
+        AUDIT = "audit", _("Audit")
+        OFFICER = "officer", _("Compliance officer")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
 
     ACTIVE = (Status.OPEN, Status.IN_PROGRESS)
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
@@ -74,7 +75,7 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_create(actor=actor, **form.cleaned_data)
-            messages.success(request, f"Opened case {case.pk}.")
+            messages.success(request, _("Opened case %(id)s.") % {"id": case.pk})
             return redirect("case", case_id=case.pk)
         except ServiceError as exc:
             _form_errors(form, exc)
@@ -208,8 +209,10 @@ def case_vote_view(request: HttpRequest, case_id: int) -> HttpResponse:
             conditions=forms.lines(data["conditions"]),
         )
         if voted.decision is not None:
-            return f"Your vote is recorded, and it decided the case: {voted.decision.get_outcome_display()}."
-        return f"Your vote is recorded. {voted.tally.reason}"
+            return _("Your vote is recorded, and it decided the case: %(outcome)s.") % {
+                "outcome": voted.decision.get_outcome_display()
+            }
+        return _("Your vote is recorded. %(reason)s") % {"reason": voted.tally.reason}
 
     return _case_action(request, case_id, "vote_form", forms.VoteForm(request.POST), act)
 
@@ -225,7 +228,7 @@ def case_decide_view(request: HttpRequest, case_id: int) -> HttpResponse:
             rationale=data["rationale"],
             conditions=forms.lines(data["conditions"]),
         )
-        return f"Decided: {decision.get_outcome_display()}."
+        return _("Decided: %(outcome)s.") % {"outcome": decision.get_outcome_display()}
 
     return _case_action(request, case_id, "decide_form", forms.DecideForm(request.POST), act)
 
@@ -235,7 +238,7 @@ def case_decide_view(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_conflict_view(request: HttpRequest, case_id: int) -> HttpResponse:
     def act(actor: User, case: Case, data: dict[str, Any]) -> str:
         services.conflict_declare(actor=actor, case=case, reason=data["reason"])
-        return "Your conflict of interest is recorded; you will not vote on this case."
+        return _("Your conflict of interest is recorded; you will not vote on this case.")
 
     return _case_action(request, case_id, "conflict_form", forms.ConflictForm(request.POST), act)
 
@@ -245,7 +248,7 @@ def case_conflict_view(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_comment_view(request: HttpRequest, case_id: int) -> HttpResponse:
     def act(actor: User, case: Case, data: dict[str, Any]) -> str:
         services.case_comment_add(actor=actor, case=case, body=data["body"])
-        return "Comment added."
+        return _("Comment added.")
 
     return _case_action(request, case_id, "comment_form", forms.CommentForm(request.POST), act)
 
@@ -257,12 +260,16 @@ def case_document_view(request: HttpRequest, case_id: int) -> HttpResponse:
         upload, limit = data["file"], services.MAX_DOCUMENT_BYTES
         if upload.size > limit:  # refuse before reading it into memory
             raise Invalid(
-                "Too large.", fields={"file": f"The file is {upload.size} bytes; the limit is {limit} bytes."}
+                _("Too large."),
+                fields={
+                    "file": _("The file is %(size)d bytes; the limit is %(limit)d bytes.")
+                    % {"size": upload.size, "limit": limit}
+                },
             )
         document = services.case_document_add(
             actor=actor, case=case, filename=upload.name, content=upload.read(), kind=data["kind"]
         )
-        return f"Attached {document.filename}."
+        return _("Attached %(name)s.") % {"name": document.filename}
 
     return _case_action(
         request, case_id, "document_form", forms.DocumentForm(request.POST, request.FILES), act
@@ -276,7 +283,7 @@ def case_status_view(request: HttpRequest, case_id: int) -> HttpResponse:
         changed = services.case_transition(
             actor=actor, case=case, status=data["status"], reason=data["reason"]
         )
-        return f"The case is now {changed.get_status_display().lower()}."
+        return _("The case is now %(status)s.") % {"status": changed.get_status_display().lower()}
 
     return _case_action(request, case_id, "status_form", forms.StatusForm(request.POST), act)
 
@@ -290,7 +297,7 @@ def case_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
         services.case_update(
             actor=actor, case=case, rights=data["rights"], description=data["description"], due_at=due_at
         )
-        return "Saved."
+        return _("Saved.")
 
     return _case_action(request, case_id, "edit_form", forms.CaseEditForm(request.POST), act)
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conduct.apps.accounts.actors import request_actor
@@ -37,7 +38,7 @@ def committee_create_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             committee = services.committee_create(actor=actor, **form.cleaned_data)
-            messages.success(request, f"Created {committee.name}.")
+            messages.success(request, _("Created %(name)s.") % {"name": committee.name})
             return redirect("committee", committee_id=committee.pk)
         except ServiceError as exc:
             _form_errors(form, exc)
@@ -84,7 +85,7 @@ def committee_rule_view(request: HttpRequest, committee_id: int) -> HttpResponse
     if form.is_valid():
         try:
             services.committee_update(actor=actor, committee=committee, **form.cleaned_data)
-            messages.success(request, "Decision rule saved; it applies to votes from now on.")
+            messages.success(request, _("Decision rule saved; it applies to votes from now on."))
             return redirect("committee", committee_id=committee.pk)
         except ServiceError as exc:
             _form_errors(form, exc)
@@ -115,7 +116,11 @@ def committee_member_view(request: HttpRequest, committee_id: int) -> HttpRespon
                     term_start=form.cleaned_data["term_start"],
                     term_end=form.cleaned_data["term_end"],
                 )
-                messages.success(request, f"{user.display_name} joins {committee.name}.")
+                messages.success(
+                    request,
+                    _("%(user)s joins %(committee)s.")
+                    % {"user": user.display_name, "committee": committee.name},
+                )
                 return redirect("committee", committee_id=committee.pk)
             except ServiceError as exc:
                 _form_errors(form, exc)

@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from conduct.apps.accounts.actors import request_actor
@@ -60,7 +62,7 @@ def recommendation_create_view(request: HttpRequest) -> HttpResponse:
         try:
             item = services.recommendation_create(actor=actor, **form.cleaned_data)
             routed_to = ", ".join(u.username for u in item.assignees.all()) or "the compliance officers"
-            messages.success(request, f"Recorded and routed to {routed_to}.")
+            messages.success(request, _("Recorded and routed to %(to)s.") % {"to": routed_to})
             return redirect("recommendation", recommendation_id=item.pk)
         except ServiceError as exc:
             _form_errors(form, exc)
@@ -112,7 +114,7 @@ def recommendation_update_view(request: HttpRequest, recommendation_id: int) -> 
                 status=form.cleaned_data["status"],
                 evidence=form.cleaned_data["evidence"],
             )
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("recommendation", recommendation_id=item.pk)
         except ServiceError as exc:
             if exc.status == 403:
@@ -127,7 +129,11 @@ def recommendation_update_view(request: HttpRequest, recommendation_id: int) -> 
 @require_POST
 def recommendation_escalate_view(request: HttpRequest) -> HttpResponse:
     escalated = services.recommendation_escalate_overdue(actor=request_actor(request))  # checks escalate
-    messages.success(request, f"Escalated {len(escalated)} overdue item{'s' if len(escalated) != 1 else ''}.")
+    messages.success(
+        request,
+        ngettext("Escalated %(n)d overdue item.", "Escalated %(n)d overdue items.", len(escalated))
+        % {"n": len(escalated)},
+    )
     return redirect("recommendations")
 
 
