@@ -1,4 +1,4 @@
-"""The dashboard, notifications and ledger pages speak Simplified Chinese to a browser that asks for it (#22)."""
+"""Dashboard, notifications and ledger pages speak Simplified Chinese to a browser that asks for it (#22)."""
 
 from __future__ import annotations
 
