@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from conduct.apps.accounts.models import OrgUnit, OrgUnitKind, TokenScope
 from conduct.apps.accounts.roles import Role
 
 
 class OrgUnitForm(forms.Form):
-    code = forms.SlugField(max_length=64, help_text="Short identifier: lower-case letters, digits, hyphens")
+    code = forms.SlugField(
+        max_length=64, help_text=_("Short identifier: lower-case letters, digits, hyphens")
+    )
     name = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=OrgUnitKind.choices)
-    country = forms.CharField(min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2, e.g. GB")
+    country = forms.CharField(min_length=2, max_length=2, help_text=_("ISO 3166-1 alpha-2, e.g. GB"))
     parent = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False)
 
     def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
@@ -28,7 +31,9 @@ class UserForm(forms.Form):
     email = forms.EmailField(required=False)
     role = forms.ChoiceField(choices=Role.choices)
     scope_units = forms.ModelMultipleChoiceField(queryset=OrgUnit.objects.all(), required=False)
-    password = forms.CharField(widget=forms.PasswordInput, required=False, help_text="At least 12 characters")
+    password = forms.CharField(
+        widget=forms.PasswordInput, required=False, help_text=_("At least 12 characters")
+    )
 
     def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -37,9 +42,9 @@ class UserForm(forms.Form):
 
 
 class LiaisonForm(forms.Form):
-    username = forms.CharField(max_length=150, label="User name")
-    org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label="Org unit")
-    is_primary = forms.BooleanField(required=False, label="Primary liaison")
+    username = forms.CharField(max_length=150, label=_("User name"))
+    org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Org unit"))
+    is_primary = forms.BooleanField(required=False, label=_("Primary liaison"))
 
     def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -50,4 +55,4 @@ class LiaisonForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100)
     scope = forms.ChoiceField(choices=TokenScope.choices)
-    expires_days = forms.IntegerField(min_value=1, max_value=3650, initial=90, label="Expires in (days)")
+    expires_days = forms.IntegerField(min_value=1, max_value=3650, initial=90, label=_("Expires in (days)"))

@@ -6,15 +6,16 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conduct.apps.accounts.roles import GLOBAL_READ_ROLES, PORTAL_ROLES, Role
 
 
 class OrgUnitKind(models.TextChoices):
-    HEADQUARTERS = "headquarters", "Headquarters"
-    DEPARTMENT = "department", "HQ functional department"
-    BUSINESS_UNIT = "business_unit", "Business unit"
-    BRANCH = "branch", "Branch"
+    HEADQUARTERS = "headquarters", _("Headquarters")
+    DEPARTMENT = "department", _("HQ functional department")
+    BUSINESS_UNIT = "business_unit", _("Business unit")
+    BRANCH = "branch", _("Branch")
 
 
 class OrgUnit(models.Model):
@@ -48,8 +49,8 @@ class PortalOrganisation(models.Model):
     """An outside organisation whose people log in to the portal: a supplier or a customer."""
 
     class Kind(models.TextChoices):
-        SUPPLIER = "supplier", "Supplier"
-        CUSTOMER = "customer", "Customer"
+        SUPPLIER = "supplier", _("Supplier")
+        CUSTOMER = "customer", _("Customer")
 
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -114,8 +115,8 @@ class Liaison(models.Model):
 
 
 class TokenScope(models.TextChoices):
-    READ = "read", "Read"
-    READ_WRITE = "read-write", "Read and write"
+    READ = "read", _("Read")
+    READ_WRITE = "read-write", _("Read and write")
 
 
 class ApiToken(models.Model):

@@ -13,6 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts import selectors, services
@@ -107,7 +108,7 @@ def orgunit_create_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             unit = services.orgunit_create(actor=actor, **form.cleaned_data)
-            messages.success(request, f"Created {unit.name}.")
+            messages.success(request, _("Created %(name)s.") % {"name": unit.name})
             return redirect("orgunits")
         except ServiceError as exc:
             for field, msg in exc.fields.items():
@@ -157,7 +158,9 @@ def liaisons_view(request: HttpRequest) -> HttpResponse:
                         is_primary=form.cleaned_data["is_primary"],
                     )
                     messages.success(
-                        request, f"{user.username} is now a liaison for {form.cleaned_data['org_unit']}."
+                        request,
+                        _("%(user)s is now a liaison for %(unit)s.")
+                        % {"user": user.username, "unit": form.cleaned_data["org_unit"]},
                     )
                     return redirect("liaisons")
                 except ServiceError as exc:
@@ -178,7 +181,7 @@ def liaison_remove_view(request: HttpRequest, liaison_id: int) -> HttpResponse:
     actor = request_actor(request)
     liaison = selectors.liaison_for_change(actor=actor, liaison_id=liaison_id)
     services.liaison_remove(actor=actor, liaison=liaison)
-    messages.success(request, "Liaison removed.")
+    messages.success(request, _("Liaison removed."))
     return redirect("liaisons")
 
 
@@ -206,7 +209,7 @@ def users_view(request: HttpRequest) -> HttpResponse:
                     last_name=data["last_name"],
                     scope_units=list(data["scope_units"]),
                 )
-                messages.success(request, f"Created {user.username}.")
+                messages.success(request, _("Created %(name)s.") % {"name": user.username})
                 return redirect("users")
             except ServiceError as exc:
                 for field, msg in exc.fields.items():
@@ -253,7 +256,7 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     token = selectors.token_get(actor=actor, token_id=token_id)
     try:
         services.token_revoke(actor=actor, token=token)
-        messages.success(request, f"Revoked {token.name}.")
+        messages.success(request, _("Revoked %(name)s.") % {"name": token.name})
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("tokens")

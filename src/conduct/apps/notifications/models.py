@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conduct.apps.accounts.models import User
 
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
-        ASSIGNMENT = "assignment", "Assignment"
-        VOTE_NEEDED = "vote_needed", "Vote needed"
-        DEADLINE = "deadline", "Deadline approaching"
-        OVERDUE = "overdue", "Overdue"
-        DECISION = "decision", "Decision"
+        ASSIGNMENT = "assignment", _("Assignment")
+        VOTE_NEEDED = "vote_needed", _("Vote needed")
+        DEADLINE = "deadline", _("Deadline approaching")
+        OVERDUE = "overdue", _("Overdue")
+        DECISION = "decision", _("Decision")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)

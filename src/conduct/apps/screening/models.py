@@ -12,36 +12,37 @@ from datetime import datetime, timedelta
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.core.screening import ENTITY_TYPES, FORMATS, LIST_KINDS
 
 
 class ListKind(models.TextChoices):
-    SANCTIONS = "sanctions", "Sanctions"
-    EXPORT_CONTROL = "export_control", "Export control"
-    FORCED_LABOUR = "forced_labour", "Forced labour"
-    INVESTMENT = "investment", "Investment restrictions"
-    PEP = "pep", "Politically exposed persons"
-    CUSTOM = "custom", "Custom"
+    SANCTIONS = "sanctions", _("Sanctions")
+    EXPORT_CONTROL = "export_control", _("Export control")
+    FORCED_LABOUR = "forced_labour", _("Forced labour")
+    INVESTMENT = "investment", _("Investment restrictions")
+    PEP = "pep", _("Politically exposed persons")
+    CUSTOM = "custom", _("Custom")
 
 
 class ListFormat(models.TextChoices):
-    OFAC_SDN = "ofac_sdn", "OFAC SDN (sdn.csv, alt.csv, add.csv)"
-    OFAC_NON_SDN = "ofac_non_sdn", "OFAC non-SDN consolidated (cons_*.csv)"
-    UN_CONSOLIDATED = "un_consolidated", "UN consolidated list (XML)"
-    BIS_DPL = "bis_dpl", "BIS Denied Persons List (dpl.txt)"
-    US_CSL = "us_csl", "US Consolidated Screening List (CSV)"
-    FTM_JSON = "ftm_json", "FollowTheMoney entities (JSON lines)"
-    GENERIC_CSV = "generic_csv", "Generic CSV"
+    OFAC_SDN = "ofac_sdn", _("OFAC SDN (sdn.csv, alt.csv, add.csv)")
+    OFAC_NON_SDN = "ofac_non_sdn", _("OFAC non-SDN consolidated (cons_*.csv)")
+    UN_CONSOLIDATED = "un_consolidated", _("UN consolidated list (XML)")
+    BIS_DPL = "bis_dpl", _("BIS Denied Persons List (dpl.txt)")
+    US_CSL = "us_csl", _("US Consolidated Screening List (CSV)")
+    FTM_JSON = "ftm_json", _("FollowTheMoney entities (JSON lines)")
+    GENERIC_CSV = "generic_csv", _("Generic CSV")
 
 
 class EntityType(models.TextChoices):
-    PERSON = "person", "Person"
-    ORGANIZATION = "organization", "Organisation"
-    VESSEL = "vessel", "Vessel"
-    AIRCRAFT = "aircraft", "Aircraft"
-    UNKNOWN = "unknown", "Unknown"
+    PERSON = "person", _("Person")
+    ORGANIZATION = "organization", _("Organisation")
+    VESSEL = "vessel", _("Vessel")
+    AIRCRAFT = "aircraft", _("Aircraft")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 # The engine's vocabularies and these choices must agree (a new engine value needs a choice and a migration).
@@ -117,9 +118,9 @@ class WatchListVersion(models.Model):
 
 
 class EntryChange(models.TextChoices):
-    ADDED = "added", "Added"
-    CHANGED = "changed", "Changed"
-    UNCHANGED = "unchanged", "Unchanged"
+    ADDED = "added", _("Added")
+    CHANGED = "changed", _("Changed")
+    UNCHANGED = "unchanged", _("Unchanged")
 
 
 class WatchListEntry(models.Model):
@@ -152,13 +153,13 @@ class WatchListEntry(models.Model):
 
 
 class PartyKind(models.TextChoices):
-    SUPPLIER = "supplier", "Supplier"
-    CUSTOMER = "customer", "Customer"
-    END_USER = "end_user", "End user"
-    INTEGRATOR = "integrator", "Integrator"
-    CONSIGNEE = "consignee", "Consignee"
-    SDK_VENDOR = "sdk_vendor", "SDK vendor"
-    OTHER = "other", "Other"
+    SUPPLIER = "supplier", _("Supplier")
+    CUSTOMER = "customer", _("Customer")
+    END_USER = "end_user", _("End user")
+    INTEGRATOR = "integrator", _("Integrator")
+    CONSIGNEE = "consignee", _("Consignee")
+    SDK_VENDOR = "sdk_vendor", _("SDK vendor")
+    OTHER = "other", _("Other")
 
 
 class ScreenedParty(models.Model):
@@ -197,15 +198,15 @@ class ScreenedParty(models.Model):
 
 
 class Strength(models.TextChoices):
-    POTENTIAL = "potential", "Potential"
-    STRONG = "strong", "Strong"
+    POTENTIAL = "potential", _("Potential")
+    STRONG = "strong", _("Strong")
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CONFIRMED = "confirmed", "Confirmed"
-    DISMISSED = "dismissed", "Dismissed"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+    CLOSED = "closed", _("Closed")
 
 
 class Alert(models.Model):
@@ -256,13 +257,13 @@ class Alert(models.Model):
 
 
 class ReviewAction(models.TextChoices):
-    OPENED = "opened", "Opened"
-    CONFIRMED = "confirmed", "Confirmed"
-    DISMISSED = "dismissed", "Dismissed"
-    ESCALATED = "escalated", "Escalated to a case"
-    REOPENED = "reopened", "Reopened"
-    CLOSED = "closed", "Closed"
-    UPDATED = "updated", "Entry updated"
+    OPENED = "opened", _("Opened")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+    ESCALATED = "escalated", _("Escalated to a case")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed")
+    UPDATED = "updated", _("Entry updated")
 
 
 class AlertReview(models.Model):
@@ -290,9 +291,9 @@ class AlertReview(models.Model):
 
 
 class RelationKind(models.TextChoices):
-    OWNERSHIP = "ownership", "Ownership"
-    CONTROL = "control", "Control"
-    DIRECTORSHIP = "directorship", "Directorship"
+    OWNERSHIP = "ownership", _("Ownership")
+    CONTROL = "control", _("Control")
+    DIRECTORSHIP = "directorship", _("Directorship")
 
 
 class EntityRelation(models.Model):

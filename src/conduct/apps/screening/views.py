@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
@@ -195,31 +196,36 @@ def alert_review_view(request: HttpRequest, alert_id: int) -> HttpResponse:
     except Conflict as exc:
         messages.error(request, exc.message)
         return redirect("screening-alert", alert_id=alert.pk)
-    done = {"confirm": "confirmed", "dismiss": "dismissed", "escalate": "escalated to a case"}[decision]
-    messages.success(request, f"Alert {reviewed.pk} {done}.")
+    done = {
+        "confirm": _("Alert %(id)s confirmed."),
+        "dismiss": _("Alert %(id)s dismissed."),
+        "escalate": _("Alert %(id)s escalated to a case."),
+    }[decision]
+    messages.success(request, done % {"id": reviewed.pk})
     return redirect("screening-alert", alert_id=reviewed.pk)
 
 
 def _loaded_message(loaded: services.Loaded) -> str:
     name, version = loaded.watch_list.name, loaded.version
     if not loaded.created:
-        return (
-            f"The file is {name} version {version.number}'s already (sha256 {version.file_sha256[:12]}…); "
-            "nothing was loaded."
-        )
+        return _(
+            "The file is %(name)s version %(number)s's already (sha256 %(sha)s…); nothing was loaded."
+        ) % {"name": name, "number": version.number, "sha": version.file_sha256[:12]}
     diff = (
-        "the first version"
+        _("the first version")
         if version.previous_id is None
-        else (
-            f"+{version.added_count} added, −{version.removed_count} removed, "
-            f"~{version.changed_count} changed, "
-            f"{version.unchanged_count} unchanged"
-        )
+        else _("+%(added)s added, −%(removed)s removed, ~%(changed)s changed, %(unchanged)s unchanged")
+        % {
+            "added": version.added_count,
+            "removed": version.removed_count,
+            "changed": version.changed_count,
+            "unchanged": version.unchanged_count,
+        }
     )
-    return (
-        f"Loaded {name} version {version.number}: {version.entry_count} entries, {diff}. Stored parties are "
+    return _(
+        "Loaded %(name)s version %(number)s: %(entries)s entries, %(diff)s. Stored parties are "
         "screened against what changed in the background."
-    )
+    ) % {"name": name, "number": version.number, "entries": version.entry_count, "diff": diff}
 
 
 def _upload_form(request: HttpRequest, names: list[str]) -> tuple[dict[str, Any], str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from conduct.apps.suppliers.models import ActionStatus, AuditKind, Severity, SupplierStatus
 from conduct.apps.suppliers.reference import CATEGORIES
@@ -17,9 +18,9 @@ def _split(value: str) -> list[str]:
 class SupplierForm(forms.Form):
     name = forms.CharField(max_length=300)
     external_id = forms.CharField(
-        max_length=100, required=False, help_text="Your ERP's number for the supplier"
+        max_length=100, required=False, help_text=_("Your ERP's number for the supplier")
     )
-    country = forms.CharField(max_length=2, help_text="ISO code, e.g. VN")
+    country = forms.CharField(max_length=2, help_text=_("ISO code, e.g. VN"))
     region = forms.CharField(max_length=200, required=False)
     address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     categories = forms.MultipleChoiceField(
@@ -28,9 +29,9 @@ class SupplierForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     registration_id = forms.CharField(max_length=100, required=False)
-    aliases = forms.CharField(required=False, help_text="Other names, separated by ;")
-    org_unit = forms.ChoiceField(label="Owning org unit")
-    portal_org = forms.ChoiceField(label="Portal organisation", required=False)
+    aliases = forms.CharField(required=False, help_text=_("Other names, separated by ;"))
+    org_unit = forms.ChoiceField(label=_("Owning org unit"))
+    portal_org = forms.ChoiceField(label=_("Portal organisation"), required=False)
 
     def __init__(
         self, *args: Any, units: Any = (), portal_orgs: Any = (), editing: bool = False, **kwargs: Any
@@ -74,24 +75,24 @@ class SiteIdsField(forms.TypedMultipleChoiceField):
 
 
 class CertificateForm(forms.Form):
-    standard = forms.CharField(max_length=60, help_text="SA8000, ISO 45001, ISO 14001 or another standard")
+    standard = forms.CharField(max_length=60, help_text=_("SA8000, ISO 45001, ISO 14001 or another standard"))
     number = forms.CharField(max_length=100)
-    issuer = forms.CharField(max_length=200, required=False, label="Issuing (certification) body")
+    issuer = forms.CharField(max_length=200, required=False, label=_("Issuing (certification) body"))
     accreditation_body = forms.CharField(max_length=200, required=False)
     scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     valid_from = forms.CharField(
         max_length=40,
         required=False,
-        help_text="YYYY-MM-DD",
+        help_text=_("YYYY-MM-DD"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     valid_until = forms.CharField(
         max_length=40,
-        help_text="YYYY-MM-DD",
+        help_text=_("YYYY-MM-DD"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
-    sites = SiteIdsField(label="Sites covered", required=False, widget=forms.CheckboxSelectMultiple)
-    file = forms.FileField(required=False, help_text="PDF, PNG or JPEG")
+    sites = SiteIdsField(label=_("Sites covered"), required=False, widget=forms.CheckboxSelectMultiple)
+    file = forms.FileField(required=False, help_text=_("PDF, PNG or JPEG"))
 
     def __init__(self, *args: Any, sites: Any = (), **kwargs: Any) -> None:
         """sites: the supplier's own sites, the only ones offered."""
@@ -114,7 +115,7 @@ class AuditForm(forms.Form):
 
 class FindingForm(forms.Form):
     severity = forms.ChoiceField(choices=Severity.choices)
-    requirement = forms.CharField(max_length=200, help_text="e.g. urn:conduct:sa8000:SA8000-7.c")
+    requirement = forms.CharField(max_length=200, help_text=_("e.g. urn:conduct:sa8000:SA8000-7.c"))
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -131,7 +132,7 @@ class ActionWorkForm(forms.Form):
     root_cause = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    evidence_file = forms.FileField(required=False, help_text="PDF, PNG or JPEG")
+    evidence_file = forms.FileField(required=False, help_text=_("PDF, PNG or JPEG"))
     status = forms.ChoiceField(choices=[("", "— keep —"), *ActionStatus.choices], required=False)
 
 
@@ -143,9 +144,9 @@ class ImportForm(forms.Form):
     files = forms.FileField(
         widget=MultipleFileInput(),
         required=False,
-        help_text="CSV or XLSX: suppliers, sites, certificates, relations (one or more files)",
+        help_text=_("CSV or XLSX: suppliers, sites, certificates, relations (one or more files)"),
     )
-    org_unit = forms.ChoiceField(label="Org unit for new suppliers", required=False)
+    org_unit = forms.ChoiceField(label=_("Org unit for new suppliers"), required=False)
 
     def __init__(self, *args: Any, units: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
 
@@ -18,18 +19,18 @@ CATEGORY_SEPARATOR = ";"
 
 
 class SupplierStatus(models.TextChoices):
-    PROSPECT = "prospect", "Prospect"
-    ONBOARDING = "onboarding", "Onboarding"
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    EXITED = "exited", "Exited"
+    PROSPECT = "prospect", _("Prospect")
+    ONBOARDING = "onboarding", _("Onboarding")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    EXITED = "exited", _("Exited")
 
 
 class RiskBand(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    CRITICAL = "critical", "Critical"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
 
 
 class Supplier(models.Model):
@@ -152,11 +153,11 @@ class SupplierRelation(models.Model):
 
 
 class CertificateStatus(models.TextChoices):
-    VALID = "valid", "Valid"
-    EXPIRING = "expiring", "Expiring soon"
-    EXPIRED = "expired", "Expired"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    NOT_YET_VALID = "not_yet_valid", "Not yet valid"
+    VALID = "valid", _("Valid")
+    EXPIRING = "expiring", _("Expiring soon")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    NOT_YET_VALID = "not_yet_valid", _("Not yet valid")
 
 
 def _one_party(name: str) -> models.CheckConstraint:
@@ -288,15 +289,15 @@ class CertificateReminder(models.Model):
 
 
 class AuditKind(models.TextChoices):
-    SOCIAL = "social", "Social"
-    ENVIRONMENTAL = "environmental", "Environmental"
-    SECURITY = "security", "Security"
+    SOCIAL = "social", _("Social")
+    ENVIRONMENTAL = "environmental", _("Environmental")
+    SECURITY = "security", _("Security")
 
 
 class Severity(models.TextChoices):
-    CRITICAL = "critical", "Critical"
-    MAJOR = "major", "Major"
-    MINOR = "minor", "Minor"
+    CRITICAL = "critical", _("Critical")
+    MAJOR = "major", _("Major")
+    MINOR = "minor", _("Minor")
 
 
 class SupplierAudit(AuditedPartyMixin, models.Model):
@@ -354,10 +355,10 @@ class Finding(AuditedPartyMixin, models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    VERIFIED = "verified", "Verified"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    VERIFIED = "verified", _("Verified")
+    CLOSED = "closed", _("Closed")
 
 
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
@@ -412,11 +413,11 @@ class CorrectiveAction(AuditedPartyMixin, models.Model):
 
 
 class ResponseStatus(models.TextChoices):
-    SENT = "sent", "Sent, not started"
-    DRAFT = "draft", "Being answered"
-    SUBMITTED = "submitted", "Submitted for review"
-    RETURNED = "returned", "Returned with comments"
-    ACCEPTED = "accepted", "Accepted"
+    SENT = "sent", _("Sent, not started")
+    DRAFT = "draft", _("Being answered")
+    SUBMITTED = "submitted", _("Submitted for review")
+    RETURNED = "returned", _("Returned with comments")
+    ACCEPTED = "accepted", _("Accepted")
 
 
 ANSWERABLE = (ResponseStatus.SENT, ResponseStatus.DRAFT, ResponseStatus.RETURNED)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from conduct.apps.accounts.actors import request_actor
@@ -73,9 +74,9 @@ def portal_questionnaire_view(request: HttpRequest, response_id: int) -> HttpRes
             )
             messages.success(
                 request,
-                "Submitted. Thank you: we will review your answers."
+                _("Submitted. Thank you: we will review your answers.")
                 if action == "submit"
-                else "Saved. You can come back and finish later.",
+                else _("Saved. You can come back and finish later."),
             )
             if action == "submit":
                 return redirect("portal")
@@ -113,7 +114,9 @@ def portal_certificate_view(request: HttpRequest) -> HttpResponse:
                 with transaction.atomic():
                     cert = certificate_from_form(actor, supplier, form)
                 messages.success(
-                    request, f"Thank you: {cert.standard} certificate {cert.number} is recorded."
+                    request,
+                    _("Thank you: %(standard)s certificate %(number)s is recorded.")
+                    % {"standard": cert.standard, "number": cert.number},
                 )
                 return redirect("portal")
             except ServiceError as exc:

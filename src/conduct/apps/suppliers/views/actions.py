@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conduct.apps.accounts import selectors as accounts
@@ -46,7 +47,7 @@ def action_create_view(request: HttpRequest, finding_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.action_create(actor=actor, finding=finding, **form.cleaned_data)
-            messages.success(request, "Corrective action plan recorded.")
+            messages.success(request, _("Corrective action plan recorded."))
             return redirect("supplier-audit", audit_id=finding.audit_id)
         except ServiceError as exc:
             form_errors(form, exc)
@@ -111,7 +112,7 @@ def action_work(request: HttpRequest, actor: User, plan: Any) -> tuple[forms.Act
     except ServiceError as exc:
         form_errors(form, exc)
         return form, exc.status
-    messages.success(request, "Corrective action updated.")
+    messages.success(request, _("Corrective action updated."))
     return form, 302
 
 

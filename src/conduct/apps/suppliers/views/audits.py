@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
@@ -41,7 +42,7 @@ def audit_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             audit = services.audit_create(actor=actor, supplier=supplier, **form.cleaned_data)
-            messages.success(request, "Audit recorded; add its findings.")
+            messages.success(request, _("Audit recorded; add its findings."))
             return redirect("supplier-audit", audit_id=audit.pk)
         except ServiceError as exc:
             form_errors(form, exc)
@@ -86,7 +87,7 @@ def audit_detail_view(request: HttpRequest, audit_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.finding_add(actor=actor, audit=audit, **form.cleaned_data)
-                messages.success(request, "Finding added; give it a corrective action plan.")
+                messages.success(request, _("Finding added; give it a corrective action plan."))
                 return redirect("supplier-audit", audit_id=audit.pk)
             except ServiceError as exc:
                 form_errors(form, exc)

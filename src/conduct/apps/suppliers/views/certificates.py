@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from conduct.apps.accounts import selectors as accounts
@@ -63,7 +64,11 @@ def certificate_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse
         try:
             with transaction.atomic():
                 certificate = certificate_from_form(actor, supplier, form)
-            messages.success(request, f"Recorded {certificate.standard} certificate {certificate.number}.")
+            messages.success(
+                request,
+                _("Recorded %(standard)s certificate %(number)s.")
+                % {"standard": certificate.standard, "number": certificate.number},
+            )
             return redirect("supplier", supplier_id=supplier.pk)
         except ServiceError as exc:
             form_errors(form, exc)
@@ -126,5 +131,5 @@ def certificate_withdraw_view(request: HttpRequest, certificate_id: int) -> Http
         return detail_page(
             request, certificate.supplier, errors={"certificates": service_errors(exc)}, status=exc.status
         )
-    messages.success(request, f"Withdrew {certificate}.")
+    messages.success(request, _("Withdrew %(certificate)s.") % {"certificate": certificate})
     return redirect("supplier", supplier_id=certificate.supplier_id)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
@@ -41,13 +42,15 @@ def import_view(request: HttpRequest) -> HttpResponse:
             if report.committed:
                 messages.success(
                     request,
-                    "Imported: "
-                    + ", ".join(
-                        f"{kind} {c.get('created', 0)} new, {c.get('updated', 0)} updated"
-                        for kind, c in report.counts.items()
-                        if c.get("rows")
-                    )
-                    + ". Risk scores are being recomputed.",
+                    _("Imported: %(counts)s. Risk scores are being recomputed.")
+                    % {
+                        "counts": ", ".join(
+                            _("%(kind)s %(created)s new, %(updated)s updated")
+                            % {"kind": kind, "created": c.get("created", 0), "updated": c.get("updated", 0)}
+                            for kind, c in report.counts.items()
+                            if c.get("rows")
+                        )
+                    },
                 )
             elif not report.ok:
                 status = 422
@@ -81,5 +84,5 @@ def import_template_view(request: HttpRequest, kind: str) -> FileResponse:
 @require_POST
 def risk_recompute_view(request: HttpRequest) -> HttpResponse:
     services.risk_recompute_queue(actor=request_actor(request))
-    messages.success(request, "Every supplier's risk is being recomputed.")
+    messages.success(request, _("Every supplier's risk is being recomputed."))
     return redirect("suppliers")

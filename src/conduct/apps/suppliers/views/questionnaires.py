@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
@@ -49,7 +50,9 @@ def questionnaire_send_view(request: HttpRequest, supplier_id: int) -> HttpRespo
         return detail_page(
             request, supplier, errors={"questionnaire": service_errors(exc)}, status=exc.status
         )
-    messages.success(request, f"Questionnaire sent to {supplier.name}; its portal users will see it.")
+    messages.success(
+        request, _("Questionnaire sent to %(name)s; its portal users will see it.") % {"name": supplier.name}
+    )
     return redirect("supplier", supplier_id=supplier.pk)
 
 
@@ -125,7 +128,9 @@ def response_review_view(request: HttpRequest, response_id: int) -> HttpResponse
                 comment=request.POST.get("comment", ""),
                 question_comments=comments,
             )
-            messages.success(request, f"Questionnaire {response.get_status_display().lower()}.")
+            messages.success(
+                request, _("Questionnaire %(status)s.") % {"status": response.get_status_display().lower()}
+            )
             return redirect("supplier-questionnaire", response_id=response.pk)
         except ServiceError as exc:
             errors = service_errors(exc)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
@@ -31,7 +32,7 @@ def site_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.site_add(actor=actor, supplier=supplier, **form.cleaned_data)
-            messages.success(request, f"Added the site {form.cleaned_data['name']}.")
+            messages.success(request, _("Added the site %(name)s.") % {"name": form.cleaned_data["name"]})
             return redirect("supplier", supplier_id=supplier.pk)
         except ServiceError as exc:
             form_errors(form, exc)
@@ -46,7 +47,7 @@ def contact_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.contact_add(actor=actor, supplier=supplier, **form.cleaned_data)
-            messages.success(request, f"Added the contact {form.cleaned_data['name']}.")
+            messages.success(request, _("Added the contact %(name)s.") % {"name": form.cleaned_data["name"]})
             return redirect("supplier", supplier_id=supplier.pk)
         except ServiceError as exc:
             form_errors(form, exc)
@@ -70,7 +71,7 @@ def site_edit_view(request: HttpRequest, site_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.site_update(actor=actor, site=site, **form.cleaned_data)
-            messages.success(request, f"Saved the site {site.name}.")
+            messages.success(request, _("Saved the site %(name)s.") % {"name": site.name})
             return redirect("supplier", supplier_id=supplier.pk)
         except ServiceError as exc:
             form_errors(form, exc)
@@ -95,11 +96,13 @@ def site_remove_view(request: HttpRequest, site_id: int) -> HttpResponse:
     except ServiceError as exc:
         return detail_page(request, supplier, errors={"sites": service_errors(exc)}, status=exc.status)
     note = (
-        f" Certificates that covered it no longer list it: {', '.join(map(str, covering))}."
+        " "
+        + _("Certificates that covered it no longer list it: %(certificates)s.")
+        % {"certificates": ", ".join(map(str, covering))}
         if covering
         else ""
     )
-    messages.success(request, f"Removed the site {name}.{note}")
+    messages.success(request, _("Removed the site %(name)s.") % {"name": name} + note)
     return redirect("supplier", supplier_id=supplier.pk)
 
 
@@ -115,7 +118,7 @@ def contact_remove_view(request: HttpRequest, contact_id: int) -> HttpResponse:
         services.contact_remove(actor=actor, contact=contact)
     except ServiceError as exc:
         return detail_page(request, supplier, errors={"contacts": service_errors(exc)}, status=exc.status)
-    messages.success(request, f"Removed the contact {name}.")
+    messages.success(request, _("Removed the contact %(name)s.") % {"name": name})
     return redirect("supplier", supplier_id=supplier.pk)
 
 
@@ -135,7 +138,7 @@ def relation_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
         services.relation_add(actor=actor, buyer=buyer, supplier=sub)
     except ServiceError as exc:
         return detail_page(request, buyer, errors={"relation": service_errors(exc)}, status=exc.status)
-    messages.success(request, f"{buyer.name} buys from {sub.name}.")
+    messages.success(request, _("%(buyer)s buys from %(sub)s.") % {"buyer": buyer.name, "sub": sub.name})
     return redirect("supplier", supplier_id=buyer.pk)
 
 
@@ -149,5 +152,7 @@ def relation_remove_view(request: HttpRequest, supplier_id: int, sub_id: int) ->
         services.relation_remove(actor=actor, relation=relation)
     except ServiceError as exc:
         return detail_page(request, buyer, errors={"relation": service_errors(exc)}, status=exc.status)
-    messages.success(request, f"{buyer.name} no longer buys from {sub.name}.")
+    messages.success(
+        request, _("%(buyer)s no longer buys from %(sub)s.") % {"buyer": buyer.name, "sub": sub.name}
+    )
     return redirect("supplier", supplier_id=buyer.pk)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conduct.apps.accounts import selectors as accounts
@@ -113,7 +114,10 @@ def supplier_create_view(request: HttpRequest) -> HttpResponse:
                 org_unit=unit_choice(actor, data["org_unit"]),
                 portal_org=portal_choice(data["portal_org"]),
             )
-            messages.success(request, f"Added {supplier.name}. Run onboarding when its records are in.")
+            messages.success(
+                request,
+                _("Added %(name)s. Run onboarding when its records are in.") % {"name": supplier.name},
+            )
             return redirect("supplier", supplier_id=supplier.pk)
         except ServiceError as exc:
             form_errors(form, exc)
@@ -159,7 +163,7 @@ def supplier_edit_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
                 portal_org=portal_choice(data["portal_org"]),
                 status=data["status"],
             )
-            messages.success(request, f"Saved {supplier.name}.")
+            messages.success(request, _("Saved %(name)s.") % {"name": supplier.name})
             return redirect("supplier", supplier_id=supplier.pk)
         except ServiceError as exc:
             form_errors(form, exc)
@@ -191,7 +195,12 @@ def supplier_onboard_view(request: HttpRequest, supplier_id: int) -> HttpRespons
     assert decision is not None
     messages.success(
         request,
-        f"Onboarding decision {decision.pk}: {decision.get_outcome_display()}; "
-        f"{supplier.name} is now {supplier.get_status_display().lower()}.",
+        _("Onboarding decision %(id)s: %(outcome)s; %(name)s is now %(status)s.")
+        % {
+            "id": decision.pk,
+            "outcome": decision.get_outcome_display(),
+            "name": supplier.name,
+            "status": supplier.get_status_display().lower(),
+        },
     )
     return redirect("supplier", supplier_id=supplier.pk)
