@@ -2,9 +2,9 @@
 
     .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 docs/screenshots/after
 
-writes docs/screenshots/after-dashboard.png, -gate-check.png, -suppliers.png, -case.png and -ledger.png: a
-1366 x 900 viewport (the top of the page), scaled to 50 % with Pillow and saved as palette PNGs (each well under
-120 KB). Uses Playwright with Debian's chromium, as the browser tests do.
+writes docs/screenshots/after-dashboard.png, -gate-check.png, -suppliers.png, -case.png and -ledger.png:
+a 1366 x 900 viewport (the top of the page), scaled to 50 % with Pillow and saved as palette PNGs (each well
+under 120 KB). Uses Playwright with Debian's chromium, as the browser tests do.
 """
 
 from __future__ import annotations
