@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conduct.apps.apikit import DbId, Page, actor_of
@@ -237,7 +237,9 @@ def public_advisories(request: HttpRequest) -> object:
     auth=None,
     summary="A published advisory as CSAF 2.0 JSON (no login)",
 )
-def public_advisory(request: HttpRequest, public_id: str) -> dict[str, Any]:
+def public_advisory(
+    request: HttpRequest, public_id: str = Path(..., pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+) -> dict[str, Any]:
     return csaf_document(selectors_security.published_advisory(public_id))
 
 
