@@ -4,6 +4,20 @@ reference data (framework names, requirement titles) keeps its source language a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _back_to_english() -> Iterator[None]:
+    """A request with Accept-Language leaves its language active in the thread: later tests expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-CN"}
 
 

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from tests.apps.grievances.conftest import post_json
+
+
+@pytest.fixture(autouse=True)
+def _back_to_english() -> Iterator[None]:
+    """A request with Accept-Language leaves its language active in the thread: later tests expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_the_officers_pages_read_in_chinese(officers, report):

@@ -5,15 +5,25 @@ files stay the same (issue 22)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone, translation
 
 from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.reports.transparency.figures import compute_figures
 from conduct.apps.reports.transparency.gather import report_inputs
 from conduct.apps.reports.transparency.render import write_files
+
+
+@pytest.fixture(autouse=True)
+def _back_to_english() -> Iterator[None]:
+    """A request with Accept-Language leaves its language active in the thread: later tests expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _back_to_english() -> Iterator[None]:
+    """A request with Accept-Language leaves its language active in the thread: later tests expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_the_own_operations_pages_read_in_chinese(world):
