@@ -5,6 +5,7 @@ import binascii
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -220,7 +221,8 @@ def add_evidence(request: HttpRequest, assessment_id: DbId, urn: str, payload: E
     result = assessment.results.filter(urn=urn).first()
     if result is None:
         raise Invalid(
-            "Record a status for the requirement first.", fields={"urn": f"{urn!r} has no result yet."}
+            _("Record a status for the requirement first."),
+            fields={"urn": _("%(urn)r has no result yet.") % {"urn": urn}},
         )
     content = None
     if payload.content_base64 is not None:
@@ -228,7 +230,7 @@ def add_evidence(request: HttpRequest, assessment_id: DbId, urn: str, payload: E
             content = base64.b64decode(payload.content_base64, validate=True)
         except (binascii.Error, ValueError):
             raise Invalid(
-                "The file is not valid base64.", fields={"content_base64": "Not valid base64."}
+                _("The file is not valid base64."), fields={"content_base64": _("Not valid base64.")}
             ) from None
     evidence = services.evidence_add(
         actor=actor,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from conduct.apps.apikit import MAX_DB_ID
 
 
@@ -13,9 +15,9 @@ def int_or_none(value: str | None, field: str, errors: dict[str, str]) -> int | 
     if not value:
         return None
     if not value.isdigit():
-        errors[field] = "A number."
+        errors[field] = _("A number.")
         return None
     if not 0 < int(value) <= MAX_DB_ID:
-        errors[field] = "No record has this number."
+        errors[field] = _("No record has this number.")
         return None
     return int(value)

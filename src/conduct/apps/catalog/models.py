@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conduct.apps.accounts.models import OrgUnit, User
 
@@ -32,12 +33,12 @@ class LibraryVersion(models.Model):
 
 
 class ControlDimension(models.TextChoices):
-    PRODUCT = "product", "Product"
-    LABOUR = "labour", "Labour"
-    SUPPLY_CHAIN = "supply_chain", "Supply chain"
-    GOVERNANCE = "governance", "Governance"
-    SECURITY = "security", "Security"
-    PRIVACY = "privacy", "Privacy"
+    PRODUCT = "product", _("Product")
+    LABOUR = "labour", _("Labour")
+    SUPPLY_CHAIN = "supply_chain", _("Supply chain")
+    GOVERNANCE = "governance", _("Governance")
+    SECURITY = "security", _("Security")
+    PRIVACY = "privacy", _("Privacy")
 
 
 class Control(models.Model):
@@ -80,15 +81,15 @@ class ControlRequirement(models.Model):
 
 
 class AssessmentScope(models.TextChoices):
-    COMPANY = "company", "The whole company"
-    ORG_UNIT = "org_unit", "An org unit"
-    PRODUCT = "product", "A product"
-    SUPPLIER = "supplier", "A supplier"
+    COMPANY = "company", _("The whole company")
+    ORG_UNIT = "org_unit", _("An org unit")
+    PRODUCT = "product", _("A product")
+    SUPPLIER = "supplier", _("A supplier")
 
 
 class AssessmentStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    COMPLETED = "completed", "Completed"
+    OPEN = "open", _("Open")
+    COMPLETED = "completed", _("Completed")
 
 
 class Assessment(models.Model):
@@ -119,19 +120,19 @@ class Assessment(models.Model):
     @property
     def scope_label(self) -> str:
         if self.scope_kind == AssessmentScope.SUPPLIER and self.supplier_id:
-            return f"Supplier: {self.supplier}"
+            return _("Supplier: %(s)s") % {"s": self.supplier}
         if self.scope_kind == AssessmentScope.PRODUCT:
-            return f"Product: {self.product}"
+            return _("Product: %(p)s") % {"p": self.product}
         if self.scope_kind == AssessmentScope.ORG_UNIT:
-            return f"Unit: {self.org_unit}"
-        return "The whole company"
+            return _("Unit: %(u)s") % {"u": self.org_unit}
+        return str(_("The whole company"))
 
 
 class ResultStatus(models.TextChoices):
-    MET = "met", "Met"
-    PARTLY_MET = "partly_met", "Partly met"
-    NOT_MET = "not_met", "Not met"
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    MET = "met", _("Met")
+    PARTLY_MET = "partly_met", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
 class AssessmentResult(models.Model):
@@ -155,11 +156,11 @@ class AssessmentResult(models.Model):
 
 
 class EvidenceKind(models.TextChoices):
-    FILE = "file", "File"
-    LINK = "link", "Link"
-    GATE_DECISION = "gate_decision", "Gate decision"
-    AUDIT = "audit", "Supplier audit"
-    CERTIFICATE = "certificate", "Certificate"
+    FILE = "file", _("File")
+    LINK = "link", _("Link")
+    GATE_DECISION = "gate_decision", _("Gate decision")
+    AUDIT = "audit", _("Supplier audit")
+    CERTIFICATE = "certificate", _("Certificate")
 
 
 class Evidence(models.Model):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import can, require, scoped
@@ -37,7 +38,7 @@ def framework_get(*, actor: User, slug: str) -> Framework:
     try:
         return lib.framework(slug)
     except KeyError:
-        raise NotFound(f"No framework {slug!r}.") from None
+        raise NotFound(_("No framework %(f)r.") % {"f": slug}) from None
 
 
 def requirement_search(
@@ -46,11 +47,11 @@ def requirement_search(
     lib = library(actor=actor)
     fields: dict[str, str] = {}
     if framework and framework not in {f.slug for f in lib.frameworks}:
-        fields["framework"] = f"Unknown framework {framework!r}."
+        fields["framework"] = _("Unknown framework %(f)r.") % {"f": framework}
     if dimension and dimension not in {d.value for d in Dimension}:
-        fields["dimension"] = f"Expected one of {', '.join(d.value for d in Dimension)}."
+        fields["dimension"] = _("Expected one of %(v)s.") % {"v": ", ".join(d.value for d in Dimension)}
     if fields:
-        raise Invalid("Some filters are not valid.", fields=fields)
+        raise Invalid(_("Some filters are not valid."), fields=fields)
     return lib.search(q or "", framework=framework or None, dimension=dimension or None)
 
 
@@ -66,7 +67,7 @@ def requirement_get(*, actor: User, urn: str) -> RequirementDetail:
     lib = library(actor=actor)
     requirement = lib.get(urn)
     if requirement is None:
-        raise NotFound(f"No requirement {urn!r} in the framework library.")
+        raise NotFound(_("No requirement %(urn)r in the framework library.") % {"urn": urn})
     mappings = [(m, lib.get(m.other(urn))) for m in lib.mappings_for(urn)]
     controls = (
         list(control_list(actor=actor).filter(requirement_links__urn=urn).distinct())
@@ -111,7 +112,7 @@ def control_list(*, actor: User, filters: ControlFilters | None = None) -> Query
 def control_get(*, actor: User, code: str) -> Control:
     control = control_list(actor=actor).filter(code=code).first()
     if control is None:
-        raise NotFound(f"No control {code!r}.")
+        raise NotFound(_("No control %(code)r.") % {"code": code})
     return control
 
 
@@ -149,7 +150,7 @@ def assessment_list(*, actor: User, filters: AssessmentFilters | None = None) ->
 def assessment_get(*, actor: User, assessment_id: int) -> Assessment:
     found = assessment_list(actor=actor).filter(pk=assessment_id).first()
     if found is None:
-        raise NotFound(f"No assessment {assessment_id} that you can see.")
+        raise NotFound(_("No assessment %(id)s that you can see.") % {"id": assessment_id})
     return found
 
 

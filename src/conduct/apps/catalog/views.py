@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
@@ -101,7 +102,7 @@ def controls_view(request: HttpRequest) -> HttpResponse:
                 owner=request.POST.get("owner"),
                 urns=urns_from(request.POST.get("requirements")),
             )
-            messages.success(request, f"Control {control.code} created.")
+            messages.success(request, _("Control %(code)s created.") % {"code": control.code})
             return redirect("catalog-control", control_code=control.code)
         except ServiceError as exc:
             fields, status = exc.fields, exc.status
@@ -138,7 +139,7 @@ def control_view(request: HttpRequest, control_code: str) -> HttpResponse:
             services.control_update(
                 actor=actor, control=control, urns=urns_from(request.POST.get("requirements")), **changes
             )
-            messages.success(request, "Control saved.")
+            messages.success(request, _("Control saved."))
             return redirect("catalog-control", control_code=control.code)
         except ServiceError as exc:
             fields, status = exc.fields, exc.status
@@ -248,11 +249,11 @@ def assessment_evidence_view(request: HttpRequest, assessment_id: int) -> HttpRe
     try:
         if result is None:
             raise Invalid(
-                "Record a status first.", fields={"urn": "Record a status for this requirement first."}
+                _("Record a status first."), fields={"urn": _("Record a status for this requirement first.")}
             )
         upload = request.FILES.get("file")
         ref = int_or_none(request.POST.get("record"), "record", errors)
-        raise_if(errors, "The evidence is not valid.")
+        raise_if(errors, _("The evidence is not valid."))
         kind = request.POST.get("kind", "")
         services.evidence_add(
             actor=actor,
@@ -266,7 +267,7 @@ def assessment_evidence_view(request: HttpRequest, assessment_id: int) -> HttpRe
             audit_id=ref if kind == EvidenceKind.AUDIT else None,
             certificate_id=ref if kind == EvidenceKind.CERTIFICATE else None,
         )
-        messages.success(request, f"Evidence added to {urn}.")
+        messages.success(request, _("Evidence added to %(urn)s.") % {"urn": urn})
     except ServiceError as exc:
         messages.error(request, f"{urn}: {'; '.join(exc.fields.values()) or exc.message}")
     return redirect(f"/catalog/assessments/{assessment.pk}/#req-{urn}")
@@ -278,7 +279,7 @@ def assessment_complete_view(request: HttpRequest, assessment_id: int) -> HttpRe
     actor = request_actor(request)
     assessment = services.assessment_for_change(actor=actor, assessment_id=assessment_id)
     services.assessment_complete(actor=actor, assessment=assessment)
-    messages.success(request, "Assessment completed.")
+    messages.success(request, _("Assessment completed."))
     return redirect("catalog-assessment", assessment_id=assessment.pk)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -199,7 +200,7 @@ def _unit(actor: User, code: str, field: str) -> OrgUnit:
     """A unit a risk change names (403 first for a role without `risks.manage`)."""
     unit = unit_ref(actor=actor, ref=code, field=field, permission="risks.manage")
     if unit is None:
-        raise Invalid("An org unit is required.", fields={field: "Name an org unit by id or code."})
+        raise Invalid(_("An org unit is required."), fields={field: _("Name an org unit by id or code.")})
     return unit
 
 
@@ -214,7 +215,8 @@ def _suppliers(actor: User, ids: list[int] | None) -> list[Supplier] | None:
     missing = sorted(set(ids) - {s.pk for s in found})
     if missing:
         raise Invalid(
-            "Unknown supplier.", fields={"scope_suppliers": f"No supplier {missing[0]} you can see."}
+            _("Unknown supplier."),
+            fields={"scope_suppliers": _("No supplier %(id)s you can see.") % {"id": missing[0]}},
         )
     return found
 
@@ -225,7 +227,7 @@ def _controls(actor: User, codes: list[str] | None) -> list[Control] | None:
     found = list(control_list(actor=actor).filter(code__in=codes))
     missing = sorted(set(codes) - {c.code for c in found})
     if missing:
-        raise Invalid("Unknown control.", fields={"controls": f"No control {missing[0]!r}."})
+        raise Invalid(_("Unknown control."), fields={"controls": _("No control %(c)r.") % {"c": missing[0]}})
     return found
 
 
@@ -234,7 +236,7 @@ def _owner(value: str | None) -> User | None:
         return None
     user = internal_user_by_username(value)
     if user is None:
-        raise Invalid("Unknown user.", fields={"owner": f"No internal user {value!r}."})
+        raise Invalid(_("Unknown user."), fields={"owner": _("No internal user %(u)r.") % {"u": value}})
     return user
 
 
@@ -321,7 +323,9 @@ def update_risk(request: HttpRequest, risk_code: str, payload: RiskPatch) -> Sal
         data["owner"] = _owner(data["owner"])
     for key, value in list(data.items()):
         if value is None and key not in ("owner",):
-            raise Invalid("A field cannot be emptied.", fields={key: "Give a value or leave the field out."})
+            raise Invalid(
+                _("A field cannot be emptied."), fields={key: _("Give a value or leave the field out.")}
+            )
     services.risk_update(actor=actor, risk=risk, **extra, **data)
     return _with_evidence(actor, _risk(actor, risk_code))
 
@@ -375,9 +379,15 @@ def get_report(request: HttpRequest, report_id: DbId) -> Report:
 def report_manifest(request: HttpRequest, report_id: DbId) -> dict[str, Any]:
     report = selectors.report_get(actor=actor_of(request), report_id=report_id)
     if report.state != ReportState.PUBLISHED:
-        raise Conflict(f"Report {report_id} is {report.state}, not published.", code="not_published")
+        raise Conflict(
+            _("Report %(id)s is %(state)s, not published.") % {"id": report_id, "state": report.state},
+            code="not_published",
+        )
     path = Path(report.path) / "manifest.json"
     if not path.is_file():
-        raise NotFound(f"The files of report {report_id} are no longer at {report.path}.")
+        raise NotFound(
+            _("The files of report %(id)s are no longer at %(path)s.")
+            % {"id": report_id, "path": report.path}
+        )
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data

@@ -8,7 +8,10 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import SCHEDULER, Actor
 from conduct.apps.accounts.models import User
@@ -34,19 +37,20 @@ def report_build_queued(*, report_id: int) -> str:
     report = Report.objects.filter(pk=report_id, state=ReportState.QUEUED).first()
     if report is None:
         return "nothing to do"
-    Report.objects.filter(pk=report.pk).update(state=ReportState.BUILDING, progress="Starting")
+    Report.objects.filter(pk=report.pk).update(state=ReportState.BUILDING, progress=gettext_noop("Starting"))
     report.state = ReportState.BUILDING
     actor = _requester(report)
     out = Path(reports_root()) / f"{report.year}-{report.pk}"
     try:
-        build_report(actor=actor, year=report.year, out=out, report=report, progress=_progress(report.pk))
+        with translation.override(_language(actor)):
+            build_report(actor=actor, year=report.year, out=out, report=report, progress=_progress(report.pk))
     except Exception as exc:
         message = exc.message if isinstance(exc, ServiceError) else f"{type(exc).__name__}: {exc}"
         if not isinstance(exc, ServiceError):
             log.exception("report build failed", extra={"report": report.pk})
         with transaction.atomic():
             Report.objects.filter(pk=report.pk).update(
-                state=ReportState.FAILED, error=message[:2000], progress="Failed"
+                state=ReportState.FAILED, error=message[:2000], progress=gettext_noop("Failed")
             )
             ledger_append(
                 actor=actor,
@@ -57,6 +61,11 @@ def report_build_queued(*, report_id: int) -> str:
             )
         return "failed"
     return "published"
+
+
+def _language(actor: Actor) -> str:
+    """The language the report is built in: the requester's own choice, else the language active now."""
+    return getattr(actor, "language", "") or translation.get_language() or settings.LANGUAGE_CODE
 
 
 def _requester(report: Report) -> Actor:

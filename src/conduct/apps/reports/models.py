@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.governance.models import HumanRight
 
 
 class RiskDimension(models.TextChoices):
-    PRODUCT = "product", "Product misuse"
-    LABOUR = "labour", "Labour in own operations"
-    SUPPLY_CHAIN = "supply_chain", "Supply chain"
+    PRODUCT = "product", _("Product misuse")
+    LABOUR = "labour", _("Labour in own operations")
+    SUPPLY_CHAIN = "supply_chain", _("Supply chain")
 
 
 class RiskStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    RETIRED = "retired", "Retired"
+    ACTIVE = "active", _("Active")
+    RETIRED = "retired", _("Retired")
 
 
 def _rating() -> models.PositiveSmallIntegerField[int, int]:
@@ -73,9 +74,9 @@ class SalientRisk(models.Model):
 
 
 class LinkKind(models.TextChoices):
-    CASE = "case", "Case"
-    GATE_DECISION = "gate_decision", "Gate decision"
-    FINDING = "finding", "Audit finding"
+    CASE = "case", _("Case")
+    GATE_DECISION = "gate_decision", _("Gate decision")
+    FINDING = "finding", _("Audit finding")
 
 
 class RiskLink(models.Model):
@@ -123,10 +124,10 @@ class RiskLink(models.Model):
 
 
 class ReportState(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    BUILDING = "building", "Building"
-    PUBLISHED = "published", "Published"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    BUILDING = "building", _("Building")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
 
 
 class Report(models.Model):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor, SystemActor
 from conduct.apps.accounts.models import OrgUnit
@@ -40,25 +41,25 @@ def _clean(fields: dict[str, Any], errors: dict[str, str], *, creating: bool) ->
         if creating or name in fields:
             text = str(fields.get(name) or "").strip()
             if required and not text:
-                errors[name] = "Required."
+                errors[name] = _("Required.")
             elif len(text) > limit:
-                errors[name] = f"At most {limit} characters."
+                errors[name] = _("At most %(n)d characters.") % {"n": limit}
             out[name] = text
     if creating or "dimension" in fields:
         if fields.get("dimension") not in RiskDimension.values:
-            errors["dimension"] = f"Expected one of {', '.join(RiskDimension.values)}."
+            errors["dimension"] = _("Expected one of %(v)s.") % {"v": ", ".join(RiskDimension.values)}
         out["dimension"] = fields.get("dimension")
     if creating or "rights" in fields:
         rights = fields.get("rights") or []
         if not isinstance(rights, list | tuple) or not rights:
-            errors["rights"] = "Name at least one right affected."
+            errors["rights"] = _("Name at least one right affected.")
         else:
             unknown = sorted(set(rights) - _rights())
             if unknown:
-                errors["rights"] = (
-                    f"Unknown rights: {', '.join(map(str, unknown))}; expected "
-                    f"{', '.join(sorted(_rights()))}."
-                )
+                errors["rights"] = _("Unknown rights: %(unknown)s; expected %(known)s.") % {
+                    "unknown": ", ".join(map(str, unknown)),
+                    "known": ", ".join(sorted(_rights())),
+                }
             out["rights"] = sorted(set(rights))
     for name in RATINGS:
         if creating or name in fields:
@@ -68,19 +69,19 @@ def _clean(fields: dict[str, Any], errors: dict[str, str], *, creating: bool) ->
             if isinstance(value, str) and value.isdigit():
                 value = int(value)
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
-                errors[name] = "A whole number from 1 to 5."
+                errors[name] = _("A whole number from 1 to 5.")
             out[name] = value
     if "scope_products" in fields:
         products = fields["scope_products"] or []
         if not isinstance(products, list | tuple) or not all(isinstance(p, str) for p in products):
-            errors["scope_products"] = "A list of product names."
+            errors["scope_products"] = _("A list of product names.")
         else:
             out["scope_products"] = [p.strip()[:200] for p in products if p.strip()]
     for name in ("owner", "org_unit", "status"):
         if name in fields:
             out[name] = fields[name]
     if "status" in out and out["status"] not in RiskStatus.values:
-        errors["status"] = f"Expected one of {', '.join(RiskStatus.values)}."
+        errors["status"] = _("Expected one of %(v)s.") % {"v": ", ".join(RiskStatus.values)}
     return out
 
 
@@ -88,8 +89,10 @@ def _rate(risk: SalientRisk) -> None:
     """Store core.risk.salience's verdict for the inherent and the residual risk."""
     if risk.residual_likelihood > risk.likelihood:
         raise Invalid(
-            "Residual risk cannot be likelier than the inherent risk.",
-            fields={"residual_likelihood": f"At most the inherent likelihood ({risk.likelihood})."},
+            _("Residual risk cannot be likelier than the inherent risk."),
+            fields={
+                "residual_likelihood": _("At most the inherent likelihood (%(n)s).") % {"n": risk.likelihood}
+            },
         )
     inherent = salience(
         scale=risk.scale, scope=risk.scope, irremediability=risk.irremediability, likelihood=risk.likelihood
@@ -138,12 +141,12 @@ def risk_create(
     errors: dict[str, str] = {}
     code = str(code or "").strip().lower()
     if not code or len(code) > 64 or not all(c.isalnum() or c in "-_" for c in code):
-        errors["code"] = "Letters, digits, '-' and '_' (at most 64)."
+        errors["code"] = _("Letters, digits, '-' and '_' (at most 64).")
     elif SalientRisk.objects.filter(code=code).exists():
-        errors["code"] = f"A risk {code!r} already exists."
+        errors["code"] = _("A risk %(code)r already exists.") % {"code": code}
     clean = _clean(fields, errors, creating=True)
     if errors:
-        raise Invalid("The risk is not valid.", fields=errors)
+        raise Invalid(_("The risk is not valid."), fields=errors)
     risk = SalientRisk(code=code, org_unit=org_unit, **clean)
     _rate(risk)
     risk.save()
@@ -183,7 +186,7 @@ def risk_update(
     errors: dict[str, str] = {}
     clean = _clean(fields, errors, creating=False)
     if errors:
-        raise Invalid("The risk is not valid.", fields=errors)
+        raise Invalid(_("The risk is not valid."), fields=errors)
     changes: dict[str, Any] = {}
     for key, value in clean.items():
         old = getattr(risk, key)
@@ -215,12 +218,17 @@ def risk_link(*, actor: Actor, risk: SalientRisk, kind: str, target_id: int, not
     """Tie a case, gate decision or audit finding (one the actor can see) to the risk it concerns."""
     authorize(actor, "risks.link")
     if kind not in LinkKind.values:
-        raise Invalid("Unknown link kind.", fields={"kind": f"Expected one of {', '.join(LinkKind.values)}."})
+        raise Invalid(
+            _("Unknown link kind."),
+            fields={"kind": _("Expected one of %(v)s.") % {"v": ", ".join(LinkKind.values)}},
+        )
     target = _target(actor, kind, target_id)
     field = {"case": "case", "gate_decision": "gate_decision", "finding": "finding"}[kind]
     if RiskLink.objects.filter(risk=risk, **{field: target}).exists():
         raise Conflict(
-            f"This {kind.replace('_', ' ')} is already linked to {risk.code}.", code="already_linked"
+            _("This %(kind)s is already linked to %(risk)s.")
+            % {"kind": kind.replace("_", " "), "risk": risk.code},
+            code="already_linked",
         )
     link = RiskLink.objects.create(
         risk=risk, kind=kind, note=str(note or "")[:2000], created_by=actor_label(actor), **{field: target}
@@ -252,6 +260,9 @@ def _target(actor: Actor, kind: str, target_id: int) -> Case | GateDecision | Fi
         return finding_get(actor=actor, finding_id=target_id)
     except (NotFound, Case.DoesNotExist, GateDecision.DoesNotExist, Finding.DoesNotExist):
         raise Invalid(
-            f"No {kind.replace('_', ' ')} {target_id} that you can see.",
-            fields={field: f"No {kind.replace('_', ' ')} {target_id} that you can see."},
+            _("No %(kind)s %(id)s that you can see.") % {"kind": kind.replace("_", " "), "id": target_id},
+            fields={
+                field: _("No %(kind)s %(id)s that you can see.")
+                % {"kind": kind.replace("_", " "), "id": target_id}
+            },
         ) from None

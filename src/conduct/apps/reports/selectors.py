@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import can, require, scoped, unit_paths, units_q
@@ -53,7 +54,7 @@ def risk_list(*, actor: User, filters: RiskFilters | None = None) -> QuerySet[Sa
 def risk_get(*, actor: User, code: str) -> SalientRisk:
     risk = risk_list(actor=actor, filters=RiskFilters(status=None)).filter(code=code).first()
     if risk is None:
-        raise NotFound(f"No risk {code!r} that you can see.")
+        raise NotFound(_("No risk %(code)r that you can see.") % {"code": code})
     return risk
 
 
@@ -125,7 +126,7 @@ def report_list(*, actor: User) -> QuerySet[Report]:
 def report_get(*, actor: User, report_id: int) -> Report:
     report = report_list(actor=actor).filter(pk=report_id).first()
     if report is None:
-        raise NotFound(f"No report {report_id}.")
+        raise NotFound(_("No report %(id)s.") % {"id": report_id})
     return report
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.scoping import authorize
@@ -25,11 +27,15 @@ def report_request(*, actor: Actor, year: int) -> Report:
     authorize(actor, "reports.build")
     this_year = timezone.localdate().year
     if not isinstance(year, int) or not 2000 <= year <= this_year:
-        raise Invalid("No report for that year.", fields={"year": f"A year from 2000 to {this_year}."})
+        raise Invalid(
+            _("No report for that year."), fields={"year": _("A year from 2000 to %(y)s.") % {"y": this_year}}
+        )
     if Report.objects.filter(year=year, state__in=[ReportState.QUEUED, ReportState.BUILDING]).exists():
-        raise Conflict(f"A {year} report is already being built.", code="build_in_progress")
+        raise Conflict(
+            _("A %(year)s report is already being built.") % {"year": year}, code="build_in_progress"
+        )
     report = Report.objects.create(
-        year=year, requested_by=actor_label(actor), progress="Waiting for the worker"
+        year=year, requested_by=actor_label(actor), progress=gettext_noop("Waiting for the worker")
     )
     ledger_append(
         actor=actor,

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
@@ -54,7 +55,7 @@ def _risk_fields(actor: User, post: Any, errors: dict[str, str]) -> dict[str, An
     controls = list(control_list(actor=actor).filter(code__in=codes))
     missing = sorted(set(codes) - {c.code for c in controls})
     if missing:
-        errors["controls"] = f"No control {missing[0]!r}."
+        errors["controls"] = _("No control %(c)r.") % {"c": missing[0]}
     fields["controls"] = controls
     fields["scope_units"] = orgunits_by_ids(actor=actor, ids=post.getlist("scope_units"))
     return fields
@@ -74,14 +75,14 @@ def risk_register_view(request: HttpRequest) -> HttpResponse:
         units = selectors.risk_units(actor=actor, ids=[request.POST.get("org_unit", "")])
         unit = units[0] if units else None
         if unit is None:
-            errors["org_unit"] = "Choose an org unit you can see."
+            errors["org_unit"] = _("Choose an org unit you can see.")
         data = _risk_fields(actor, request.POST, errors)
         try:
             if errors:
-                raise Invalid("The risk is not valid.", fields=errors)
+                raise Invalid(_("The risk is not valid."), fields=errors)
             assert unit is not None
             risk = services.risk_create(actor=actor, code=request.POST.get("code", ""), org_unit=unit, **data)
-            messages.success(request, f"Risk {risk.code} added to the register.")
+            messages.success(request, _("Risk %(code)s added to the register.") % {"code": risk.code})
             return redirect("risk", risk_code=risk.code)
         except ServiceError as exc:
             fields, status = exc.fields, exc.status
@@ -94,8 +95,12 @@ def risk_register_view(request: HttpRequest) -> HttpResponse:
         ]
         for row in grid
     ]
-    which = "residual" if residual else "inherent"
-    svg = charts.heatmap_chart("risk-heatmap", f"Salient risks by severity and {which} likelihood", cells)
+    title = (
+        _("Salient risks by severity and residual likelihood")
+        if residual
+        else _("Salient risks by severity and inherent likelihood")
+    )
+    svg = charts.heatmap_chart("risk-heatmap", title, cells)
     context = {
         "risks": risks.prefetch_related("controls"),
         "grid": grid,
@@ -125,9 +130,9 @@ def risk_view(request: HttpRequest, risk_code: str) -> HttpResponse:
         data = _risk_fields(actor, request.POST, errors)
         try:
             if errors:
-                raise Invalid("The risk is not valid.", fields=errors)
+                raise Invalid(_("The risk is not valid."), fields=errors)
             services.risk_update(actor=actor, risk=risk, **data)
-            messages.success(request, "Risk saved.")
+            messages.success(request, _("Risk saved."))
             return redirect("risk", risk_code=risk.code)
         except ServiceError as exc:
             fields, status = exc.fields, exc.status
@@ -169,7 +174,7 @@ def risk_link_view(request: HttpRequest, risk_code: str) -> HttpResponse:
     target = request.POST.get("id", "")
     try:
         if not target.isdigit():
-            raise Invalid("Give the record's number.", fields={"id": "A number."})
+            raise Invalid(_("Give the record's number."), fields={"id": _("A number.")})
         services.risk_link(
             actor=actor,
             risk=risk,
@@ -177,7 +182,7 @@ def risk_link_view(request: HttpRequest, risk_code: str) -> HttpResponse:
             target_id=int(target),
             note=request.POST.get("note", ""),
         )
-        messages.success(request, "Linked.")
+        messages.success(request, _("Linked."))
     except ServiceError as exc:
         messages.error(request, "; ".join(exc.fields.values()) or exc.message)
     return redirect("risk", risk_code=risk.code)

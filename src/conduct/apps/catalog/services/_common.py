@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.roles import PORTAL_ROLES
@@ -19,9 +21,9 @@ def user_or_none(actor: Actor) -> User | None:
 def text_field(value: Any, field: str, errors: dict[str, str], *, limit: int, required: bool = True) -> str:
     text = "" if value is None else str(value).strip()
     if required and not text:
-        errors[field] = "Required."
+        errors[field] = _("Required.")
     elif len(text) > limit:
-        errors[field] = f"At most {limit} characters."
+        errors[field] = _("At most %(n)d characters.") % {"n": limit}
     return text
 
 
@@ -33,7 +35,7 @@ def unit_named(
         return value
     text = str(value).strip()
     if not text:
-        errors[field] = "Name an org unit (its code or id), or leave it out."
+        errors[field] = _("Name an org unit (its code or id), or leave it out.")
         return None
     unit = None
     if not text.isdigit():
@@ -41,7 +43,7 @@ def unit_named(
     elif int(text) <= MAX_DB_ID:  # a larger number is no id (and would overflow the database's integer)
         unit = OrgUnit.objects.filter(pk=int(text)).first()
     if unit is None or (isinstance(actor, User) and not unit_in_scope(actor, unit)):
-        errors[field] = f"No org unit {text!r} you can see."
+        errors[field] = _("No org unit %(u)r you can see.") % {"u": text}
         return None
     return unit
 
@@ -59,5 +61,5 @@ def user_named(value: User | str | int | None, errors: dict[str, str], field: st
     if found is None and text.isdigit() and int(text) <= MAX_DB_ID:
         found = users.filter(pk=int(text)).first()
     if found is None:
-        errors[field] = f"No internal user {text!r}."
+        errors[field] = _("No internal user %(u)r.") % {"u": text}
     return found

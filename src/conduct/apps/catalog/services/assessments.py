@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
@@ -31,7 +32,7 @@ def _root_unit() -> OrgUnit:
     root = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
     if root is None:
         raise Invalid(
-            "The organisation has no units yet.", fields={"org_unit": "Create the organisation first."}
+            _("The organisation has no units yet."), fields={"org_unit": _("Create the organisation first.")}
         )
     return root
 
@@ -44,12 +45,12 @@ def _assessed_unit(
         return _root_unit()
     if scope_kind == AssessmentScope.SUPPLIER:
         if supplier is None:
-            errors["supplier"] = "Required for a supplier assessment."
+            errors["supplier"] = _("Required for a supplier assessment.")
             return None
         unit: OrgUnit = supplier.org_unit
         return unit
     if scope_kind in (AssessmentScope.ORG_UNIT, AssessmentScope.PRODUCT) and org_unit is None:
-        errors["org_unit"] = "Required for this scope."
+        errors["org_unit"] = _("Required for this scope.")
     return org_unit
 
 
@@ -61,7 +62,7 @@ def _supplier(actor: Actor, supplier: Any, errors: dict[str, str]) -> Any:
         if not text:
             return None
         if not text.isdigit():
-            errors["supplier"] = "A number."
+            errors["supplier"] = _("A number.")
             return None
         supplier = int(text)
     if not isinstance(supplier, int) or isinstance(supplier, bool):
@@ -84,15 +85,15 @@ def assessment_for_change(*, actor: Actor, assessment_id: int) -> Assessment:
         return selectors.assessment_get(actor=actor, assessment_id=assessment_id)
     found = Assessment.objects.filter(pk=assessment_id).first()
     if found is None:
-        raise NotFound(f"No assessment {assessment_id}.")
+        raise NotFound(_("No assessment %(id)s.") % {"id": assessment_id})
     return found
 
 
 def _check_kinds(lib: FrameworkLibrary, framework: str, scope_kind: str, errors: dict[str, str]) -> None:
     if framework not in {f.slug for f in lib.frameworks}:
-        errors["framework"] = f"Unknown framework {framework!r}."
+        errors["framework"] = _("Unknown framework %(f)r.") % {"f": framework}
     if scope_kind not in AssessmentScope.values:
-        errors["scope_kind"] = f"Expected one of {', '.join(AssessmentScope.values)}."
+        errors["scope_kind"] = _("Expected one of %(v)s.") % {"v": ", ".join(AssessmentScope.values)}
 
 
 def _subject(scope_kind: str, unit: OrgUnit, supplier: Any, product: str) -> str:
@@ -133,7 +134,7 @@ def assessment_create(
     )
     unit = _assessed_unit(scope_kind, org_unit, supplier, errors)
     if errors:
-        raise Invalid("The assessment is not valid.", fields=errors)
+        raise Invalid(_("The assessment is not valid."), fields=errors)
     assert unit is not None
     authorize(actor, "assessments.manage", unit=unit)
     short = lib.framework(framework).short_name
@@ -169,10 +170,10 @@ def assessment_create(
 def check_open(actor: Actor, assessment: Assessment) -> None:
     authorize(actor, "assessments.manage")
     if isinstance(actor, User) and not unit_in_scope(actor, assessment.org_unit):
-        raise NotFound(f"No assessment {assessment.pk} that you can see.")
+        raise NotFound(_("No assessment %(id)s that you can see.") % {"id": assessment.pk})
     if assessment.status != AssessmentStatus.OPEN:
         raise Conflict(
-            "The assessment is completed; start a new one to assess again.", code="assessment_completed"
+            _("The assessment is completed; start a new one to assess again."), code="assessment_completed"
         )
 
 
@@ -195,7 +196,7 @@ def result_record(
     if requirement is None or requirement.framework != assessment.framework:
         errors["urn"] = f"{urn!r} is not a requirement of {assessment.framework}."
     if status not in ResultStatus.values:
-        errors["status"] = f"Expected one of {', '.join(ResultStatus.values)}."
+        errors["status"] = _("Expected one of %(v)s.") % {"v": ", ".join(ResultStatus.values)}
     note = text_field(
         note,
         "note",
@@ -204,7 +205,7 @@ def result_record(
         required=status in (ResultStatus.NOT_APPLICABLE, ResultStatus.PARTLY_MET),
     )
     if errors:
-        raise Invalid("The result is not valid.", fields=errors)
+        raise Invalid(_("The result is not valid."), fields=errors)
     result = AssessmentResult.objects.filter(assessment=assessment, urn=urn).first()
     before = result.status if result else None
     if result is None:

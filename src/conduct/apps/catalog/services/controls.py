@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit
@@ -26,12 +27,14 @@ def _check_urns(urns: Any, errors: dict[str, str]) -> list[str]:
     if urns is None:
         return []
     if not isinstance(urns, list | tuple) or not all(isinstance(u, str) for u in urns):
-        errors["requirements"] = "Expected a list of requirement URNs."
+        errors["requirements"] = _("Expected a list of requirement URNs.")
         return []
     lib = framework_library()
     unknown = [u for u in urns if lib.get(u.strip()) is None]
     if unknown:
-        errors["requirements"] = f"Not in the framework library: {', '.join(unknown[:5])}."
+        errors["requirements"] = _("Not in the framework library: %(urns)s.") % {
+            "urns": ", ".join(unknown[:5])
+        }
     return sorted({u.strip() for u in urns})
 
 
@@ -48,12 +51,12 @@ def _clean_control(
     if creating or "dimension" in fields:
         dimension = fields.get("dimension")
         if dimension not in ControlDimension.values:
-            errors["dimension"] = f"Expected one of {', '.join(ControlDimension.values)}."
+            errors["dimension"] = _("Expected one of %(v)s.") % {"v": ", ".join(ControlDimension.values)}
         out["dimension"] = dimension
     if creating or "org_unit" in fields:
         out["org_unit"] = unit_named(actor, fields.get("org_unit"), errors)
         if out["org_unit"] is None and "org_unit" not in errors:
-            errors["org_unit"] = "A control belongs to a unit: name it (its code or id)."
+            errors["org_unit"] = _("A control belongs to a unit: name it (its code or id).")
     if "owner" in fields:
         out["owner"] = user_named(fields["owner"], errors)
     if "is_active" in fields:
@@ -76,13 +79,13 @@ def control_create(
     errors: dict[str, str] = {}
     code = text_field(code, "code", errors, limit=64).lower()
     if code and not all(c.isalnum() or c in "-_" for c in code):
-        errors["code"] = "Letters, digits, '-' and '_' only."
+        errors["code"] = _("Letters, digits, '-' and '_' only.")
     elif code and Control.objects.filter(code=code).exists():
-        errors["code"] = f"A control {code!r} already exists."
+        errors["code"] = _("A control %(code)r already exists.") % {"code": code}
     clean = _clean_control(actor, {**fields, "org_unit": org_unit}, errors, creating=True)
     wanted = _check_urns(urns, errors)
     if errors:
-        raise Invalid("The control is not valid.", fields=errors)
+        raise Invalid(_("The control is not valid."), fields=errors)
     control = Control.objects.create(code=code, **clean)
     ControlRequirement.objects.bulk_create([ControlRequirement(control=control, urn=u) for u in wanted])
     ledger_append(
@@ -106,7 +109,7 @@ def control_update(
     clean = _clean_control(actor, fields, errors, creating=False)
     wanted = _check_urns(urns, errors) if urns is not None else None
     if errors:
-        raise Invalid("The control is not valid.", fields=errors)
+        raise Invalid(_("The control is not valid."), fields=errors)
     changes: dict[str, Any] = {}
     for key, value in clean.items():
         old = getattr(control, key)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.audit.services import actor_label, ledger_append
@@ -53,11 +54,11 @@ def evidence_add(
             actor, evidence, kind, gate_decision_id, audit_id, certificate_id, errors
         )
     else:
-        errors["kind"] = f"Expected one of {', '.join(EvidenceKind.values)}."
+        errors["kind"] = _("Expected one of %(v)s.") % {"v": ", ".join(EvidenceKind.values)}
         default_title = ""
     evidence.title = text_field(title or default_title, "title", errors, limit=200)
     if errors:
-        raise Invalid("The evidence is not valid.", fields=errors)
+        raise Invalid(_("The evidence is not valid."), fields=errors)
     if kind == EvidenceKind.FILE:
         assert content is not None
         name = evidence.file_name
@@ -86,16 +87,16 @@ def evidence_add(
 def _link_url(evidence: Evidence, url: str, errors: dict[str, str]) -> str:
     url = (url or "").strip()
     if not url.startswith(("https://", "http://")) or len(url) > 500:
-        errors["url"] = "A link starting with https:// or http:// (at most 500 characters)."
+        errors["url"] = _("A link starting with https:// or http:// (at most 500 characters).")
     evidence.url = url
     return url
 
 
 def _file_name(evidence: Evidence, content: bytes | None, filename: str, errors: dict[str, str]) -> str:
     if not content:
-        errors["file"] = "Attach a file."
+        errors["file"] = _("Attach a file.")
     elif len(content) > MAX_EVIDENCE_BYTES:
-        errors["file"] = f"At most {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB."
+        errors["file"] = _("At most %(n)d MB.") % {"n": MAX_EVIDENCE_BYTES // (1024 * 1024)}
     name = os.path.basename(filename or "evidence")[:200] or "evidence"
     evidence.file_name = name
     return name
@@ -118,12 +119,15 @@ def _link_record(
         EvidenceKind.CERTIFICATE: ("certificate_id", certificate_id, _certificate),
     }[EvidenceKind(kind)]
     if not wanted:
-        errors[field] = "Required for this kind of evidence."
+        errors[field] = _("Required for this kind of evidence.")
         return ""
     try:
         record = provider(actor, wanted)
     except NotFound:
-        errors[field] = f"No {kind.replace('_', ' ')} {wanted} that you can see."
+        errors[field] = _("No %(kind)s %(id)s that you can see.") % {
+            "kind": kind.replace("_", " "),
+            "id": wanted,
+        }
         return ""
     setattr(evidence, field, record.pk)
     return str(record)[:200]

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.audit.models import Checkpoint, LedgerEntry
@@ -72,7 +73,7 @@ def build_report(
     _check_out_dir(out)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    progress("Gathering the figures")
+    progress(gettext_noop("Gathering the figures"))
     inputs = report_inputs(actor=actor, year=year)
     timings["gather"] = time.perf_counter() - started
     mark = time.perf_counter()
@@ -87,7 +88,7 @@ def build_report(
         names.append(mf.PUBLIC_KEY)
         timings["render"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        progress("Signing and publishing")
+        progress(gettext_noop("Signing and publishing"))
         report = _publish(
             actor=actor,
             year=year,
@@ -138,7 +139,7 @@ def _publish(
     data = mf.write_manifest(out, mf.sign_manifest(manifest, private_pem))
     manifest_sha = hashlib.sha256(data).hexdigest()
     report.state = ReportState.PUBLISHED
-    report.progress = "Published"
+    report.progress = gettext_noop("Published")
     report.error = ""
     report.built_at = timezone.now()
     report.path = str(out)

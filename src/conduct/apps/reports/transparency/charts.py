@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from django.utils.translation import gettext
+
 INK = "#111111"
 BAR = "#1f4e79"  # 8.9:1 on white
 GRID = "#767676"
@@ -36,7 +38,7 @@ def bar_chart(
     label_w, bar_w, row_h = 230, 360, 30
     width, height = label_w + bar_w + 90, 20 + row_h * max(len(bars), 1)
     top = maximum if maximum is not None else max([v for _, v in bars] + [1])
-    desc = "; ".join(f"{label}: {_fmt(value)}{unit}" for label, value in bars) or "No data."
+    desc = "; ".join(f"{label}: {_fmt(value)}{unit}" for label, value in bars) or gettext("No data.")
     out = _open(chart_id, width, height, title, desc)
     for n, (label, value) in enumerate(bars):
         y = 10 + n * row_h
@@ -68,8 +70,8 @@ def stacked_chart(
     parts = []
     for label, values in rows:
         counts = ", ".join(f"{name} {v}" for (name, _), v in zip(series, values, strict=True))
-        parts.append(f"{label}: {counts} (total {sum(values)})")
-    out = _open(chart_id, width, height, title, "; ".join(parts) or "No data.")
+        parts.append(f"{label}: {counts} " + gettext("(total %(n)s)") % {"n": sum(values)})
+    out = _open(chart_id, width, height, title, "; ".join(parts) or gettext("No data."))
     for n, (label, values) in enumerate(rows):
         y = 10 + n * row_h
         x = float(label_w)
@@ -107,16 +109,21 @@ def heatmap_chart(chart_id: str, title: str, cells: Sequence[Sequence[Mapping[st
     cell, left, top = 78, 90, 20
     width, height = left + 5 * cell + 20, top + 5 * cell + 60
     placed = [
-        f"severity {c['severity']}, likelihood {c['likelihood']}: {c['count']} ({c['band']})"
+        gettext("severity %(s)s, likelihood %(l)s: %(n)s (%(band)s)")
+        % {"s": c["severity"], "l": c["likelihood"], "n": c["count"], "band": gettext(c["band"])}
         for row in cells
         for c in row
         if c["count"]
     ]
     desc = (
-        "Salient issues placed by severity (rows, 5 at the top) and likelihood (columns, 1 at the left). "
-        + ("; ".join(placed) if placed else "No salient issues recorded.")
+        gettext(
+            "Salient issues placed by severity (rows, 5 at the top) and likelihood (columns, 1 at the left)."
+        )
+        + " "
+        + ("; ".join(placed) if placed else gettext("No salient issues recorded."))
     )
     out = _open(chart_id, width, height, title, desc)
+    severity = escape(gettext("Severity %(n)s"))
     for r, row in enumerate(cells):
         for c, data in enumerate(row):
             x, y = left + c * cell, top + r * cell
@@ -130,11 +137,12 @@ def heatmap_chart(chart_id: str, title: str, cells: Sequence[Sequence[Mapping[st
             )
             out.append(
                 f'<text x="{x + cell / 2}" y="{y + 56}" text-anchor="middle" font-family="sans-serif" '
-                f'font-size="11" fill="{INK}">{data["band"]}</text>'
+                f'font-size="11" fill="{INK}">{escape(gettext(data["band"]))}</text>'
             )
         out.append(
             f'<text x="{left - 8}" y="{top + r * cell + cell / 2 + 5}" text-anchor="end" '
-            f'font-family="sans-serif" font-size="13" fill="{INK}">Severity {row[0]["severity"]}</text>'
+            f'font-family="sans-serif" font-size="13" fill="{INK}">{severity % {"n": row[0]["severity"]}}'
+            "</text>"
         )
     for c in range(5):
         out.append(
@@ -143,7 +151,7 @@ def heatmap_chart(chart_id: str, title: str, cells: Sequence[Sequence[Mapping[st
         )
     out.append(
         f'<text x="{left + 2.5 * cell}" y="{top + 5 * cell + 44}" text-anchor="middle" '
-        f'font-family="sans-serif" font-size="13" fill="{INK}">Likelihood</text>'
+        f'font-family="sans-serif" font-size="13" fill="{INK}">{escape(gettext("Likelihood"))}</text>'
     )
     out.append("</svg>")
     return "\n".join(out)

@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 
 from conduct.apps import csvsafe
 from conduct.apps.reports.transparency import charts
 from conduct.apps.reports.transparency.figures import GATES, OUTCOMES, Figures
+from conduct.apps.reports.transparency.labels import Localiser
 from conduct.apps.reports.transparency.ungp_index import SECTION_TITLES
 
 OUTCOME_FILLS = {"Allow": "#1f6b35", "Review": "#8a5a00", "Deny": "#a4161a"}
@@ -34,37 +37,46 @@ SECTION_TABLES = {
 
 
 def build_charts(f: Figures) -> dict[str, str]:
+    """The charts, in the active language (their titles and labels through gettext)."""
+    loc = Localiser(f.year, f.as_of.isoformat())
     gates = f.table("gate_decisions")
-    gate_rows = [(row[0], [int(v) for v in row[1 : 1 + len(OUTCOMES)]]) for row in gates.rows[: len(GATES)]]
+    gate_rows = [
+        (loc.text(row[0]), [int(v) for v in row[1 : 1 + len(OUTCOMES)]]) for row in gates.rows[: len(GATES)]
+    ]
     certs = f.table("certification_coverage")
     actions = f.table("corrective_actions")
+    year = {"year": f.year}
     return {
         "heatmap": charts.heatmap_chart(
-            "chart-heatmap", f"Salient human-rights issues by severity and likelihood, {f.year}", f.heatmap
+            "chart-heatmap",
+            gettext("Salient human-rights issues by severity and likelihood, %(year)s") % year,
+            f.heatmap,
         ),
         "gates": charts.stacked_chart(
             "chart-gates",
-            f"Gate decisions by gate and outcome, {f.year}",
+            gettext("Gate decisions by gate and outcome, %(year)s") % year,
             gate_rows,
-            [(label, OUTCOME_FILLS[label]) for _, label in OUTCOMES],
+            [(loc.text(label), OUTCOME_FILLS[label]) for _, label in OUTCOMES],
         ),
         "certificates": charts.bar_chart(
             "chart-certificates",
-            "Active suppliers with a valid certificate (%)",
-            [(row[0], float(row[3])) for row in certs.rows[:4]],
+            gettext("Active suppliers with a valid certificate (%)"),
+            [(loc.text(row[0]), float(row[3])) for row in certs.rows[:4]],
             unit="%",
             maximum=100.0,
         ),
         "actions": charts.bar_chart(
             "chart-actions",
-            f"Corrective actions for the {f.year} findings, by status",
-            [(str(row[0]), float(row[1])) for row in actions.rows],
+            gettext("Corrective actions for the %(year)s findings, by status") % year,
+            [(str(loc.text(row[0])), float(row[1])) for row in actions.rows],
         ),
     }
 
 
 def render_html(f: Figures, chart_svgs: dict[str, str]) -> str:
-    tables = {key: [f.table(t) for t in ids] for key, ids in SECTION_TABLES.items()}
+    """index.html in the active language: the fixed text translated, the figures as computed."""
+    loc = Localiser(f.year, f.as_of.isoformat())
+    tables = {key: [loc.table(f.table(t)) for t in ids] for key, ids in SECTION_TABLES.items()}
     return render_to_string(
         "reports/transparency/index.html",
         {
@@ -72,8 +84,8 @@ def render_html(f: Figures, chart_svgs: dict[str, str]) -> str:
             "tables": tables,
             "charts": chart_svgs,
             "year": f.year,
-            "section_titles": SECTION_TITLES,
-            "generated": f.generated_at.strftime("%d %B %Y, %H:%M UTC"),
+            "section_titles": {key: gettext(title) for key, title in SECTION_TITLES.items()},
+            "generated": date_format(f.generated_at, "d F Y, H:i") + " UTC",
         },
     )
 
@@ -98,19 +110,19 @@ def write_files(
         path.write_bytes(data)
         written.append(name)
 
-    progress("Drawing the charts")
+    progress(gettext_noop("Drawing the charts"))
     chart_svgs = build_charts(f)
     for name, svg in chart_svgs.items():
         put(f"charts/{name}.svg", (svg + "\n").encode("utf-8"))
-    progress("Writing the data files")
+    progress(gettext_noop("Writing the data files"))
     put("data.json", (json.dumps(f.as_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     for table in f.tables:
         put(f"data/{table.id}.csv", _csv(table.columns, table.rows))
-    progress("Writing index.html")
+    progress(gettext_noop("Writing index.html"))
     html = render_html(f, chart_svgs)
     put("index.html", html.encode("utf-8"))
     if pdf:
-        progress("Writing report.pdf")
+        progress(gettext_noop("Writing report.pdf"))
         put("report.pdf", render_pdf(html, directory))
     return written
 
