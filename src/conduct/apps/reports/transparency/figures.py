@@ -166,8 +166,8 @@ def _governance(i: ReportInputs) -> list[Table]:
 def _issue_row(r: Mapping[str, Any], labels: Mapping[str, str]) -> tuple[Any, ...]:
     return (
         r["title"],
-        labels.get(r["dimension"], r["dimension"]),
-        "; ".join(r.get("rights_labels") or r["rights"]),
+        str(labels.get(r["dimension"], r["dimension"])),
+        "; ".join(str(label) for label in r.get("rights_labels") or r["rights"]),
         r["people_affected"],
         "; ".join(r.get("controls", [])) or "none yet",
     )

@@ -145,7 +145,7 @@ def _risks() -> list[dict[str, Any]]:
         out.append(
             {
                 **plain_risk(risk),
-                "rights_labels": [labels.get(r, r) for r in risk.rights],
+                "rights_labels": [str(labels.get(r, r)) for r in risk.rights],
                 "controls": sorted(c.code for c in risk.controls.all() if c.is_active),
                 "links": {"case": risk.cases, "gate_decision": risk.decisions, "finding": risk.findings},
             }
