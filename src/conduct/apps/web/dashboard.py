@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncWeek
@@ -45,11 +46,19 @@ class WorkItem:
     urgent: bool = False
 
 
-def my_work(*, actor: User) -> list[WorkItem]:
-    """What needs the actor now, most urgent first; empty lines are left out."""
+SupplierSummary = dict[str, Any] | None
+
+
+def my_work(*, actor: User, supplier_summary: SupplierSummary = None) -> list[WorkItem]:
+    """What needs the actor now, most urgent first; empty lines are left out. `supplier_summary` is
+    suppliers' dashboard summary when the caller has read it already (it is read here otherwise)."""
     items: list[WorkItem] = []
-    for _key, permission, build in _WORK:
-        if can(actor, permission):
+    for key, permission, build in _WORK:
+        if not can(actor, permission):
+            continue
+        if key == "suppliers":
+            items.extend(_supplier_work(actor, supplier_summary))
+        else:
             items.extend(build(actor))
     return sorted((i for i in items if i.count), key=lambda i: (not i.urgent, i.key))
 
@@ -101,8 +110,8 @@ def _reviews(actor: User) -> list[WorkItem]:
     ]
 
 
-def _supplier_work(actor: User) -> list[WorkItem]:
-    summary = suppliers.dashboard_summary(actor=actor) or {}
+def _supplier_work(actor: User, summary_read: SupplierSummary = None) -> list[WorkItem]:
+    summary = (summary_read if summary_read is not None else suppliers.dashboard_summary(actor=actor)) or {}
     return [
         WorkItem(
             "actions-overdue",
@@ -220,8 +229,8 @@ def alerts_chart(*, actor: User, today: date) -> Chart:
     )
 
 
-def supplier_risk_chart(*, actor: User) -> Chart | None:
-    summary = suppliers.dashboard_summary(actor=actor)
+def supplier_risk_chart(*, actor: User, supplier_summary: SupplierSummary = None) -> Chart | None:
+    summary = supplier_summary if supplier_summary is not None else suppliers.dashboard_summary(actor=actor)
     if not summary or not summary["suppliers"]:
         return None
     bands = summary["bands"]
@@ -312,8 +321,10 @@ def coverage_chart(*, actor: User) -> Chart | None:
     )
 
 
-def charts(*, actor: User, today: date | None = None) -> list[Chart]:
-    """The charts the actor's role may see."""
+def charts(
+    *, actor: User, today: date | None = None, supplier_summary: SupplierSummary = None
+) -> list[Chart]:
+    """The charts the actor's role may see (`supplier_summary` as for my_work)."""
     today = today or timezone.localdate()
     found: list[Chart | None] = []
     if can(actor, "gates.view"):
@@ -321,7 +332,7 @@ def charts(*, actor: User, today: date | None = None) -> list[Chart]:
     if can(actor, "screening.view"):
         found.append(alerts_chart(actor=actor, today=today))
     if can(actor, "suppliers.view"):
-        found.append(supplier_risk_chart(actor=actor))
+        found.append(supplier_risk_chart(actor=actor, supplier_summary=supplier_summary))
         found.append(supplier_risk_trend_chart(actor=actor, today=today))
     found.append(overdue_chart(actor=actor))
     found.append(coverage_chart(actor=actor))

@@ -15,14 +15,15 @@ from conduct.apps.web import dashboard as work
 def dashboard(*, actor: User) -> dict[str, Any]:
     require(actor, "dashboard.view")
     coverage = accounts.coverage(actor=actor)
+    summary = suppliers.dashboard_summary(actor=actor)  # read once: the card, the work list and a chart
     return {
         "coverage": coverage,
         "user_count": accounts.user_list(actor=actor).filter(is_active=True).count(),
         "uncovered": accounts.units_without_liaison(actor=actor)[:10],
         "coverage_pct": round(100 * coverage["covered"] / coverage["units"]) if coverage["units"] else 0,
-        "supplier_summary": suppliers.dashboard_summary(actor=actor),
-        "work": work.my_work(actor=actor),
-        "charts": work.charts(actor=actor),
+        "supplier_summary": summary,
+        "work": work.my_work(actor=actor, supplier_summary=summary),
+        "charts": work.charts(actor=actor, supplier_summary=summary),
     }
 
 

@@ -21,6 +21,8 @@ from typing import Any
 
 from conduct.core._yaml import LocatedDict, LocatedList
 
+from ._keys import vocabulary_key
+
 PURPOSES_FILE = "catalog/purposes.yaml"
 PURPOSE_TIERS = ("prohibited", "high", "standard")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -37,8 +39,8 @@ class Purpose:
 
 
 def purpose_key(name: str) -> str:
-    """A purpose name as an id: lower case, with spaces, hyphens, dots and slashes read as underscores."""
-    return re.sub(r"_+", "_", re.sub(r"[\s\-./]+", "_", name.strip().lower())).strip("_")
+    """A purpose name as an id, normalised as capability names are."""
+    return vocabulary_key(name)
 
 
 def _fold(text: str) -> str:

@@ -19,6 +19,7 @@ from conduct.core._yaml import LocatedDict, LocatedList, YamlProblem, load_locat
 from conduct.datafiles import data_dir as shipped_data_dir
 
 from ._errors import PolicyError, PolicyProblem
+from ._keys import vocabulary_key
 from ._purposes import PURPOSES_FILE, Purpose, read_purposes
 from ._sanctions import SANCTIONS_FILE, SanctionsData, read_sanctions
 
@@ -52,7 +53,7 @@ def fold_text(text: str) -> str:
 
 def capability_key(name: str) -> str:
     """Normalise a capability name: lower case, with spaces, hyphens, dots and slashes read as underscores."""
-    return re.sub(r"_+", "_", re.sub(r"[\s\-./]+", "_", name.strip().lower())).strip("_")
+    return vocabulary_key(name)
 
 
 @dataclass(frozen=True)
