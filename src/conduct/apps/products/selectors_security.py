@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,7 +83,11 @@ def portal_products(*, actor: Actor) -> list[dict[str, Any]]:
     products = [p for p in Product.objects.order_by("model") if _key(p.model) in keys or _key(p.name) in keys]
     out = []
     for product in products:
-        releases = list(product.releases.exclude(status=ReleaseStatus.DRAFT).order_by("-released_on", "-id"))
+        releases = list(
+            product.releases.exclude(status=ReleaseStatus.DRAFT).order_by(
+                F("released_on").desc(nulls_last=True), "-id"
+            )
+        )
         advisories = published_advisories().filter(products__release__product=product).distinct()
         out.append(
             {
@@ -137,7 +141,9 @@ def release_assessment(*, actor: Actor, release: Release) -> list[dict[str, Any]
 
 
 def _latest_release(product: Product) -> Release | None:
-    released = product.releases.filter(status=ReleaseStatus.RELEASED).order_by("-released_on", "-created_at")
+    released = product.releases.filter(status=ReleaseStatus.RELEASED).order_by(
+        F("released_on").desc(nulls_last=True), "-created_at"
+    )
     return released.first() or product.releases.order_by("-created_at", "-id").first()
 
 

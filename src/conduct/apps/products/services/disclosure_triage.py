@@ -221,7 +221,9 @@ _MESSAGES = {
 
 
 def _slipped(now: datetime) -> list[tuple[VulnerabilityReport, str, datetime]]:
-    rows = VulnerabilityReport.objects.select_for_update().select_related("product__business_unit")
+    rows = VulnerabilityReport.objects.select_for_update(of=("self",)).select_related(
+        "product__business_unit"
+    )
     found: list[tuple[VulnerabilityReport, str, datetime]] = []
     for r in rows.filter(state=S.RECEIVED, acknowledge_by__lt=now, ack_escalated_at__isnull=True):
         found.append((r, "acknowledge", r.acknowledge_by))
