@@ -60,5 +60,11 @@ class Command(BaseCommand):
             return
         for g in found:
             self.stdout.write(
-                f"grant {g['grant_id']} for {g['device']} until {g['expires_at']}\n{g['token']}"
+                _("grant %(grant_id)s for %(device)s until %(expires_at)s\n%(token)s")
+                % {
+                    "grant_id": g["grant_id"],
+                    "device": g["device"],
+                    "expires_at": g["expires_at"],
+                    "token": g["token"],
+                }
             )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.access import services
 from conduct.apps.access.management._cli import actor_for, dumps, fail
@@ -39,6 +40,11 @@ class Command(BaseCommand):
             self.stdout.write(dumps(result.as_json()))
         else:
             self.stdout.write(
-                f"{result.authorised} authorised, {result.unauthorised} unauthorised"
-                + (f" (incident cases {', '.join(map(str, result.incidents))})" if result.incidents else "")
+                _("%(authorised)s authorised, %(unauthorised)s unauthorised")
+                % {"authorised": result.authorised, "unauthorised": result.unauthorised}
+                + (
+                    _(" (incident cases %(map)s)") % {"map": ", ".join(map(str, result.incidents))}
+                    if result.incidents
+                    else ""
+                )
             )

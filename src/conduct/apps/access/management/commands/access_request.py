@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.access import services
 from conduct.apps.access.management._cli import actor_for, dumps, fail
@@ -42,8 +43,12 @@ class Command(BaseCommand):
             self.stdout.write(dumps(request_json(request)))
         else:
             self.stdout.write(
-                f"access request {request.pk}: waiting for {request.customer.name}"
-                f" until {request.answer_by:%Y-%m-%d %H:%M} UTC"
+                _("access request %(pk)s: waiting for %(name)s until %(answer_by)s UTC")
+                % {
+                    "pk": request.pk,
+                    "name": request.customer.name,
+                    "answer_by": format(request.answer_by, "%Y-%m-%d %H:%M"),
+                }
             )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.access import services
 from conduct.apps.access.management._cli import dumps, fail
@@ -33,5 +34,5 @@ class Command(BaseCommand):
         self.stdout.write(
             dumps({"created": len(serials), "serials": serials})
             if opts["json"]
-            else f"{len(serials)} device(s) imported"
+            else _("%(count)s device(s) imported") % {"count": len(serials)}
         )

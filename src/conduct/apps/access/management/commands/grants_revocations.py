@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.access import selectors
 from conduct.apps.access.management._cli import fail
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         if opts["out"]:
             Path(opts["out"]).write_text(latest.token + "\n", encoding="ascii")
             self.stderr.write(
-                f"revocation list version {latest.version} ({len(latest.revoked)} revoked) -> {opts['out']}"
+                _("revocation list version %(version)s (%(count)s revoked) -> %(out)s")
+                % {"version": latest.version, "count": len(latest.revoked), "out": opts["out"]}
             )
         else:
             self.stdout.write(latest.token)

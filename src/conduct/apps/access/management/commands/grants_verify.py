@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 public_pem, token, now=at, device_id=opts["device"], scope=opts["scope"], revoked_ids=revoked
             )
         except RevocationListError as exc:
-            raise CommandError(f"--revocations: {exc}") from None
+            raise CommandError(_("--revocations: %(exc)s") % {"exc": exc}) from None
         except ValueError as exc:  # a key that is not an Ed25519 public key
             raise CommandError(str(exc)) from None
         if opts["json"]:
