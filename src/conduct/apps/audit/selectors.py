@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import User
@@ -48,7 +49,7 @@ def ledger_list(*, actor: User, filters: LedgerFilters | None = None) -> QuerySe
 def ledger_entry_get(*, actor: User, seq: int) -> LedgerEntry:
     entry: LedgerEntry | None = ledger_list(actor=actor).filter(seq=seq).first()
     if entry is None:
-        raise NotFound(f"No ledger entry #{seq}.")
+        raise NotFound(_("No ledger entry #%(seq)s.") % {"seq": seq})
     return entry
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.audit.selectors import latest_checkpoint
@@ -25,13 +26,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         cp = checkpoint_create(actor=CLI, reason="on request")
-        self.stdout.write(f"Signed checkpoint at entry #{cp.seq} ({cp.head_hash}) with key {cp.key_id}.")
+        self.stdout.write(
+            _("Signed checkpoint at entry #%(seq)s (%(head_hash)s) with key %(key_id)s.")
+            % {"seq": cp.seq, "head_hash": cp.head_hash, "key_id": cp.key_id}
+        )
         published = latest_checkpoint()
         if published is None:  # pragma: no cover - just signed
             return
-        self.stdout.write(f"To publish: {published['seq']}:{published['head_hash']}")
+        self.stdout.write(
+            _("To publish: %(seq)s:%(head_hash)s")
+            % {"seq": published["seq"], "head_hash": published["head_hash"]}
+        )
         if published["key_fingerprint"]:
-            self.stdout.write(f"Key fingerprint (LEDGER_TRUSTED_KEYS): {published['key_fingerprint']}")
+            self.stdout.write(
+                _("Key fingerprint (LEDGER_TRUSTED_KEYS): %(key_fingerprint)s")
+                % {"key_fingerprint": published["key_fingerprint"]}
+            )
         if opts["out"]:
             opts["out"].write_text(json.dumps(published, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-            self.stderr.write(f"Wrote the checkpoint to {opts['out']}")
+            self.stderr.write(_("Wrote the checkpoint to %(out)s") % {"out": opts["out"]})

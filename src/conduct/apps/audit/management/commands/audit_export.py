@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.audit.selectors import latest_checkpoint
 from conduct.apps.audit.services import export_lines, signing_keys
@@ -36,14 +37,19 @@ class Command(BaseCommand):
                 for line in export_lines():
                     fh.write(line)
                     count += 1
-            self.stderr.write(f"Wrote {count} lines to {opts['out']}")
+            self.stderr.write(_("Wrote %(count)s lines to %(out)s") % {"count": count, "out": opts["out"]})
         else:
             for line in export_lines():
                 self.stdout.write(line, ending="")
         if opts["public_key_out"]:
             opts["public_key_out"].write_bytes(signing_keys()[1])
-            self.stderr.write(f"Wrote the public key to {opts['public_key_out']}")
+            self.stderr.write(
+                _("Wrote the public key to %(public_key_out)s") % {"public_key_out": opts["public_key_out"]}
+            )
         if opts["checkpoint_out"]:
             published = latest_checkpoint()
             opts["checkpoint_out"].write_text(json.dumps(published, indent=2, sort_keys=True) + "\n")
-            self.stderr.write(f"Wrote the latest checkpoint to {opts['checkpoint_out']}")
+            self.stderr.write(
+                _("Wrote the latest checkpoint to %(checkpoint_out)s")
+                % {"checkpoint_out": opts["checkpoint_out"]}
+            )

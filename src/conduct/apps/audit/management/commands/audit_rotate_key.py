@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.audit.services import ledger_key_rotate
@@ -21,9 +22,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         rotation = ledger_key_rotate(actor=CLI)
         self.stdout.write(
-            f"Rotated the signing key: {rotation.old_key_id} -> {rotation.new_key_id} "
-            f"(entry #{rotation.entry.seq}, signed with the old key by checkpoint "
-            f"#{rotation.checkpoint.seq}).\n"
-            f"New key fingerprint, to publish and add to LEDGER_TRUSTED_KEYS: {rotation.new_fingerprint}\n"
-            f"The old public key is kept in {rotation.kept_public_key}."
+            _(
+                "Rotated the signing key: %(old_key_id)s -> %(new_key_id)s (entry #%(seq)s, "
+                "signed with the old key by checkpoint #%(seq2)s).\nNew key fingerprint, to "
+                "publish and add to LEDGER_TRUSTED_KEYS: %(new_fingerprint)s\nThe old public key "
+                "is kept in %(kept_public_key)s."
+            )
+            % {
+                "old_key_id": rotation.old_key_id,
+                "new_key_id": rotation.new_key_id,
+                "seq": rotation.entry.seq,
+                "seq2": rotation.checkpoint.seq,
+                "new_fingerprint": rotation.new_fingerprint,
+                "kept_public_key": rotation.kept_public_key,
+            }
         )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.audit.services import LedgerVerification, ledger_verify
 from conduct.apps.audit.verify import Published, PublishedError
@@ -45,16 +46,22 @@ class Command(BaseCommand):
             return
         result = ledger_verify(records=opts["records"], published=self._published(opts))
         for warning in result.key_problems:
-            self.stderr.write(f"warning: {warning}")
+            self.stderr.write(_("warning: %(warning)s") % {"warning": warning})
         if result.ok:
             self._report_ok(result)
             return
-        self.stderr.write(f"FAILED at entry #{result.first_bad_seq}: {result.reason}")
+        self.stderr.write(
+            _("FAILED at entry #%(first_bad_seq)s: %(reason)s")
+            % {"first_bad_seq": result.first_bad_seq, "reason": result.reason}
+        )
         for problem in result.record_problems:
             where = f"entry #{problem.seq}" if problem.seq is not None else "no entry"
             self.stderr.write(f"  {problem.object_type} {problem.object_id} ({where}): {problem.reason}")
         if result.records is not None and result.records.problems_total > len(result.record_problems):
-            self.stderr.write(f"  ... {result.records.problems_total - len(result.record_problems)} more")
+            self.stderr.write(
+                _("  ... %(value)s more")
+                % {"value": result.records.problems_total - len(result.record_problems)}
+            )
         sys.exit(1)
 
     def _published(self, opts: dict[str, Any]) -> Published | None:
@@ -64,7 +71,7 @@ class Command(BaseCommand):
             if opts["checkpoint"]:
                 path: Path = opts["checkpoint"]
                 if not path.is_file():
-                    self.stderr.write(f"--checkpoint {path}: no such file")
+                    self.stderr.write(_("--checkpoint %(path)s: no such file") % {"path": path})
                     sys.exit(2)
                 return Published.from_json(path.read_text(encoding="utf-8"))
         except (PublishedError, UnicodeDecodeError) as exc:
@@ -80,33 +87,51 @@ class Command(BaseCommand):
             else "none signed"
         )
         self.stdout.write(
-            f"OK: {result.verified} entries verify; head #{result.head_seq} {result.head_hash}; "
-            f"{result.checkpoints_checked} signed checkpoints check out against the trusted keys "
-            f"({', '.join(result.trusted_keys) or 'none'}); {signed}."
+            _(
+                "OK: %(verified)s entries verify; head #%(head_seq)s %(head_hash)s; "
+                "%(checkpoints_checked)s signed checkpoints check out against the trusted keys "
+                "(%(value)s); %(signed)s."
+            )
+            % {
+                "verified": result.verified,
+                "head_seq": result.head_seq,
+                "head_hash": result.head_hash,
+                "checkpoints_checked": result.checkpoints_checked,
+                "value": ", ".join(result.trusted_keys) or "none",
+                "signed": signed,
+            }
         )
         if result.published_checked:
             self.stdout.write(
-                "The published checkpoint is in the ledger: nothing before it was cut off or changed."
+                _("The published checkpoint is in the ledger: nothing before it was cut off or changed.")
             )
         if result.records is not None:
             for c in result.records.counts:
                 self.stdout.write(
-                    f"  {c.object_type}: {c.checked} checked, {c.matched} match, {c.older} not reconcilable "
-                    "(older entry)"
+                    _(
+                        "  %(object_type)s: %(checked)s checked, %(matched)s match, %(older)s not "
+                        "reconcilable (older entry)"
+                    )
+                    % {
+                        "object_type": c.object_type,
+                        "checked": c.checked,
+                        "matched": c.matched,
+                        "older": c.older,
+                    }
                 )
             self.stdout.write(
-                f"  {result.records.bulk_entries} import entries: the object states they recorded match "
-                "their hash"
+                _("  %(bulk_entries)s import entries: the object states they recorded match their hash")
+                % {"bulk_entries": result.records.bulk_entries}
             )
 
     def _verify_file(self, path: Path, key_path: Path | None) -> None:
         if not path.is_file():
-            self.stderr.write(f"--export {path}: no such file")
+            self.stderr.write(_("--export %(path)s: no such file") % {"path": path})
             sys.exit(2)
         public_pem = None
         if key_path is not None:
             if not key_path.is_file():
-                self.stderr.write(f"--public-key {key_path}: no such file")
+                self.stderr.write(_("--public-key %(key_path)s: no such file") % {"key_path": key_path})
                 sys.exit(2)
             public_pem = key_path.read_bytes()
         with path.open(encoding="utf-8") as fh:
@@ -114,5 +139,5 @@ class Command(BaseCommand):
         if result.ok:
             self.stdout.write(result.message)
             return
-        self.stderr.write(f"FAILED {result.message}")
+        self.stderr.write(_("FAILED %(message)s") % {"message": result.message})
         sys.exit(1)
