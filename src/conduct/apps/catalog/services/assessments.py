@@ -68,12 +68,12 @@ def _supplier(actor: Actor, supplier: Any, errors: dict[str, str]) -> Any:
     if not isinstance(supplier, int) or isinstance(supplier, bool):
         return supplier
     if not 0 < supplier <= MAX_DB_ID:
-        errors["supplier"] = f"No supplier {supplier} you can see."
+        errors["supplier"] = _("No supplier %(supplier)s you can see.") % {"supplier": supplier}
         return None
     try:
         return supplier_for(actor=actor, supplier_id=supplier)
     except NotFound:
-        errors["supplier"] = f"No supplier {supplier} you can see."
+        errors["supplier"] = _("No supplier %(supplier)s you can see.") % {"supplier": supplier}
         return None
 
 
@@ -194,7 +194,10 @@ def result_record(
     owner = user_named(owner, errors)
     requirement = framework_library().get(urn)
     if requirement is None or requirement.framework != assessment.framework:
-        errors["urn"] = f"{urn!r} is not a requirement of {assessment.framework}."
+        errors["urn"] = _("%(urn)s is not a requirement of %(framework)s.") % {
+            "urn": repr(urn),
+            "framework": assessment.framework,
+        }
     if status not in ResultStatus.values:
         errors["status"] = _("Expected one of %(v)s.") % {"v": ", ".join(ResultStatus.values)}
     note = text_field(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.core.catalog import to_oscal_catalog
 from conduct.datafiles import framework_library
@@ -30,6 +31,6 @@ class Command(BaseCommand):
         text = json.dumps(to_oscal_catalog(framework, lib.mappings), indent=2, ensure_ascii=False)
         if opts["out"]:
             opts["out"].write_text(text + "\n", encoding="utf-8")
-            self.stdout.write(f"Wrote {opts['out']}")
+            self.stdout.write(_("Wrote %(out)s") % {"out": opts["out"]})
         else:
             self.stdout.write(text)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.datafiles import framework_library
 
@@ -38,5 +39,6 @@ class Command(BaseCommand):
                 f"{r['slug']:<{width}}  {r['kind']:<9} {r['requirements']:>4}  {r['short_name']}"
             )
         self.stdout.write(
-            f"{len(rows)} frameworks, {len(lib.requirements)} requirements; version {lib.version[:12]}"
+            _("%(count)s frameworks, %(count2)s requirements; version %(version)s")
+            % {"count": len(rows), "count2": len(lib.requirements), "version": lib.version[:12]}
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.catalog.services import library_record
@@ -30,11 +31,22 @@ class Command(BaseCommand):
         except CatalogError as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))
-            self.stderr.write(f"{len(exc.problems)} problem(s); the framework library is not valid.")
+            self.stderr.write(
+                _("%(count)s problem(s); the framework library is not valid.") % {"count": len(exc.problems)}
+            )
             sys.exit(1)
         lib = loaded.library
         state = "recorded" if loaded.created else "already recorded"
         self.stdout.write(
-            f"OK: {len(lib.frameworks)} frameworks, {len(lib.requirements)} requirements, "
-            f"{len(lib.mappings)} mappings; version {lib.version} ({state})."
+            _(
+                "OK: %(count)s frameworks, %(count2)s requirements, %(count3)s mappings; version "
+                "%(version)s (%(state)s)."
+            )
+            % {
+                "count": len(lib.frameworks),
+                "count2": len(lib.requirements),
+                "count3": len(lib.mappings),
+                "version": lib.version,
+                "state": state,
+            }
         )

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.datafiles import framework_library
 
@@ -46,7 +47,8 @@ class Command(BaseCommand):
                 return
             self.stdout.write(f"{requirement.urn}\n  {requirement.title}\n  {requirement.summary}")
             self.stdout.write(
-                f"  dimension {data['dimension']}, check {data['check']}, confidence {data['confidence']}"
+                _("  dimension %(dimension)s, check %(check)s, confidence %(confidence)s")
+                % {"dimension": data["dimension"], "check": data["check"], "confidence": data["confidence"]}
             )
             for m in mappings:
                 self.stdout.write(f"  {m['relation']:<10} {m['urn']}  ({m['source']})")
@@ -54,7 +56,7 @@ class Command(BaseCommand):
         try:
             framework = lib.framework(key)
         except KeyError:
-            self.stderr.write(f"No requirement or framework {key!r} in the library.")
+            self.stderr.write(_("No requirement or framework %(key)s in the library.") % {"key": repr(key)})
             sys.exit(1)
         if opts["json"]:
             self.stdout.write(
