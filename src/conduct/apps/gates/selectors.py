@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import require, scoped
@@ -58,7 +59,7 @@ def _decisions(actor: User, filters: DecisionFilters | None) -> QuerySet[GateDec
 def decision_get(*, actor: User, decision_id: int) -> GateDecision:
     decision = _decisions(actor, None).filter(pk=decision_id).first()
     if decision is None:
-        raise NotFound(f"No gate decision {decision_id} that you can see.")
+        raise NotFound(_("No gate decision %(decision_id)s that you can see.") % {"decision_id": decision_id})
     return decision
 
 

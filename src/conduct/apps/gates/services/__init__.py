@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Field
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI, Actor
 from conduct.apps.accounts.models import OrgUnit, User
@@ -45,7 +46,10 @@ class PolicyUnavailable(ServiceError):
 
 def _check_gate(gate: str) -> None:
     if gate not in GATES:
-        raise Invalid(f"Unknown gate {gate!r}.", fields={"gate": f"Expected one of {', '.join(GATES)}."})
+        raise Invalid(
+            _("Unknown gate %(gate)s.") % {"gate": repr(gate)},
+            fields={"gate": _("Expected one of %(gates)s.") % {"gates": ", ".join(GATES)}},
+        )
 
 
 def gate_try(*, actor: Actor, gate: str, subject: Any) -> Decision:
@@ -70,7 +74,9 @@ def gate_evaluate(
     register")."""
     _check_gate(gate)
     if not isinstance(subject, dict):
-        raise Invalid("The subject must be a JSON object.", fields={"subject": "Expected a JSON object."})
+        raise Invalid(
+            _("The subject must be a JSON object."), fields={"subject": _("Expected a JSON object.")}
+        )
     try:
         pack = current_pack()
     except PolicyError as exc:
@@ -84,7 +90,9 @@ def gate_evaluate(
         )
     except SubjectError as exc:
         fields = {err.path or "subject": err.message for err in exc.errors}
-        raise Invalid(f"The {gate} subject is not valid.", fields=fields, code="invalid_subject") from None
+        raise Invalid(
+            _("The %(gate)s subject is not valid.") % {"gate": gate}, fields=fields, code="invalid_subject"
+        ) from None
 
 
 def _with_register(gate: str, subject: dict[str, Any], actor: Actor | None = None) -> dict[str, Any]:
@@ -103,8 +111,10 @@ def _with_register(gate: str, subject: dict[str, Any], actor: Actor | None = Non
         and isinstance(release.get("version"), str)
     ):
         raise Invalid(
-            "The product_release subject is not valid.",
-            fields={"release": "An object with the model and version of a release in the product register."},
+            _("The product_release subject is not valid."),
+            fields={
+                "release": _("An object with the model and version of a release in the product register.")
+            },
             code="invalid_subject",
         )
     facts = (
@@ -114,10 +124,10 @@ def _with_register(gate: str, subject: dict[str, Any], actor: Actor | None = Non
         facts = None  # another business unit's release: as if it were not there, so nothing leaks
     if facts is None:
         raise Invalid(
-            "The product_release subject is not valid.",
+            _("The product_release subject is not valid."),
             fields={
-                "release": f"No release {release['model'][:100]} {release['version'][:100]}"
-                " in the product register."
+                "release": _("No release %(model)s %(version)s in the product register.")
+                % {"model": release["model"][:100], "version": release["version"][:100]}
             },
             code="invalid_subject",
         )
@@ -206,15 +216,15 @@ def gate_decide(
     _check_gate(gate)
     label = actor_label(actor)
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= 200):
-        raise Invalid("Bad Idempotency-Key.", fields={"Idempotency-Key": "Use 1-200 characters."})
+        raise Invalid(_("Bad Idempotency-Key."), fields={"Idempotency-Key": _("Use 1-200 characters.")})
     request_hash = _request_hash(gate, subject) if isinstance(subject, dict) else ""
     if idempotency_key:
         earlier = _earlier(label, idempotency_key)
         if earlier is not None:
             if earlier.request_hash != request_hash:
                 raise Conflict(
-                    "This Idempotency-Key was used for a different request.",
-                    fields={"Idempotency-Key": "Already used with another body."},
+                    _("This Idempotency-Key was used for a different request."),
+                    fields={"Idempotency-Key": _("Already used with another body.")},
                 )
             return Decided(earlier, False)
     decision = gate_evaluate(gate=gate, subject=subject, today=today, unit=unit, actor=actor)
@@ -246,7 +256,8 @@ def _unit_named(actor: Actor, code: str) -> OrgUnit:
         return OrgUnit.objects.get(code=code)
     except (NotFound, OrgUnit.DoesNotExist):
         raise Invalid(
-            "Unknown org unit.", fields={"org_unit": f"No org unit {code!r} you can see."}
+            _("Unknown org unit."),
+            fields={"org_unit": _("No org unit %(code)s you can see.") % {"code": repr(code)}},
         ) from None
 
 
@@ -436,12 +447,15 @@ def gate_resolve(
     """Record the outcome a case decided for a gate decision: the handler of governance's GateReviewDecided,
     once per decision. No permission check: the case decision that emits the event made it."""
     if outcome not in (Outcome.ALLOW, Outcome.DENY):
-        raise Invalid("A resolution allows or denies.", fields={"outcome": "Expected allow or deny."})
+        raise Invalid(_("A resolution allows or denies."), fields={"outcome": _("Expected allow or deny.")})
     if not (rationale or "").strip():
-        raise Invalid("A resolution needs its rationale.", fields={"rationale": "Required."})
+        raise Invalid(_("A resolution needs its rationale."), fields={"rationale": _("Required.")})
     locked = GateDecision.objects.select_for_update().get(pk=decision.pk)
     if not locked.open_to_resolution:  # resolved, and not flagged by a re-check since
-        raise Conflict(f"Gate decision {locked.pk} was already resolved by case {locked.resolution_case_id}.")
+        raise Conflict(
+            _("Gate decision %(pk)s was already resolved by case %(resolution_case_id)s.")
+            % {"pk": locked.pk, "resolution_case_id": locked.resolution_case_id}
+        )
     GateDecision.objects.filter(pk=locked.pk).update(
         resolution_outcome=outcome,
         resolution_rationale=rationale,

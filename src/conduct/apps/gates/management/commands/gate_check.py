@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI, Actor
 from conduct.apps.accounts.models import OrgUnit, User
@@ -39,7 +40,7 @@ class Command(BaseCommand):
                 json.dumps({"error": {"code": "invalid", "message": message, "fields": fields or {}}})
             )
         else:
-            self.stderr.write(f"invalid: {message}")
+            self.stderr.write(_("invalid: %(message)s") % {"message": message})
             for field, why in (fields or {}).items():
                 self.stderr.write(f"  {field}: {why}")
         sys.exit(INVALID)
@@ -95,15 +96,24 @@ class Command(BaseCommand):
     def _print(self, result: dict[str, Any]) -> None:
         where = f"decision {result['decision_id']}" if result["decision_id"] else "dry run, not recorded"
         self.stdout.write(
-            f"{result['outcome'].upper()}  {result['gate']}  ({where}; policy {result['policy_version']})"
+            _("%(upper)s  %(gate)s  (%(where)s; policy %(policy_version)s)")
+            % {
+                "upper": result["outcome"].upper(),
+                "gate": result["gate"],
+                "where": where,
+                "policy_version": result["policy_version"],
+            }
         )
         for reason in result["reasons"]:
             self.stdout.write(f"  [{reason['outcome']}] {reason['rule']}: {reason['message']}")
             if reason["cites"]:
-                self.stdout.write(f"      cites {', '.join(reason['cites'])}")
+                self.stdout.write(_("      cites %(cites)s") % {"cites": ", ".join(reason["cites"])})
         for error in result["errors"]:
-            self.stdout.write(f"  [error] {error['rule'] or error['stage']}: {error['error']}")
+            self.stdout.write(
+                _("  [error] %(value)s: %(error)s")
+                % {"value": error["rule"] or error["stage"], "error": error["error"]}
+            )
         for condition in result["conditions"]:
-            self.stdout.write(f"  condition: {condition}")
+            self.stdout.write(_("  condition: %(condition)s") % {"condition": condition})
         for referral in result["referrals"]:
-            self.stdout.write(f"  referred to: {referral['to']}")
+            self.stdout.write(_("  referred to: %(to)s") % {"to": referral["to"]})

@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -31,20 +32,37 @@ class Command(BaseCommand):
         try:
             summary = gate_recheck(actor=CLI, trigger="cli", force=not opts["if_changed"]).to_dict()
         except ServiceError as exc:
-            self.stderr.write(f"error: {exc.message}")
+            self.stderr.write(_("error: %(message)s") % {"message": exc.message})
             sys.exit(2)
         if opts["json"]:
             self.stdout.write(json.dumps(summary))
         elif summary["skipped"]:
-            self.stdout.write(f"nothing to do: data version {summary['data_version']} was re-checked already")
+            self.stdout.write(
+                _("nothing to do: data version %(data_version)s was re-checked already")
+                % {"data_version": summary["data_version"]}
+            )
         else:
             self.stdout.write(
-                f"re-checked {summary['checked']} allowed or approved decisions; "
-                f"{len(summary['found'])} would now be denied (run {summary['run']})"
+                _(
+                    "re-checked %(checked)s allowed or approved decisions; %(count)s would now be "
+                    "denied (run %(run)s)"
+                )
+                % {"checked": summary["checked"], "count": len(summary["found"]), "run": summary["run"]}
             )
             for found in summary["found"]:
                 cases = ", ".join(str(c) for c in found["cases"]) or "none"
                 self.stdout.write(
-                    f"  decision {found['decision']} {found['gate']} {found['reference']}: "
-                    f"{found['was']} -> {found['now']} ({', '.join(found['rules'])}); cases {cases}"
+                    _(
+                        "  decision %(decision)s %(gate)s %(reference)s: %(was)s -> %(now)s (%(rules)s); "
+                        "cases %(cases)s"
+                    )
+                    % {
+                        "decision": found["decision"],
+                        "gate": found["gate"],
+                        "reference": found["reference"],
+                        "was": found["was"],
+                        "now": found["now"],
+                        "rules": ", ".join(found["rules"]),
+                        "cases": cases,
+                    }
                 )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.gates.pack import load
 from conduct.core.policy import PolicyError, run_examples
@@ -21,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if not opts["dir"].exists():
-            self.stderr.write(f"{opts['dir']}: no such file or folder")
+            self.stderr.write(_("%(dir)s: no such file or folder") % {"dir": opts["dir"]})
             sys.exit(2)
         try:
             pack = load(opts["dir"])
@@ -34,6 +35,9 @@ class Command(BaseCommand):
         for result in results:
             if not result.passed or opts["verbose_pass"]:
                 self.stdout.write(str(result))
-        self.stdout.write(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+        self.stdout.write(
+            _("%(value)s passed, %(count)s failed")
+            % {"value": len(results) - len(failed), "count": len(failed)}
+        )
         if failed:
             sys.exit(1)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.gates.pack import load
 from conduct.core.policy import PolicyError
@@ -20,15 +21,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if not opts["dir"].exists():
-            self.stderr.write(f"{opts['dir']}: no such file or folder")
+            self.stderr.write(_("%(dir)s: no such file or folder") % {"dir": opts["dir"]})
             sys.exit(2)
         try:
             pack = load(opts["dir"])
         except PolicyError as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))
-            self.stderr.write(f"{len(exc.problems)} problem(s); the pack is not valid.")
+            self.stderr.write(
+                _("%(count)s problem(s); the pack is not valid.") % {"count": len(exc.problems)}
+            )
             sys.exit(1)
         self.stdout.write(
-            f"OK: {len(pack.rules)} rules, {len(pack.examples)} examples, version {pack.version}"
+            _("OK: %(count)s rules, %(count2)s examples, version %(version)s")
+            % {"count": len(pack.rules), "count2": len(pack.examples), "version": pack.version}
         )
