@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import can, require, scoped, unit_in_scope, units_q
@@ -39,7 +40,9 @@ def committee_get(*, actor: User, committee_id: int | str) -> Committee:
         else qs.filter(slug=committee_id).first()
     )
     if found is None:
-        raise NotFound(f"No committee {committee_id!r} that you can see.")
+        raise NotFound(
+            _("No committee %(committee_id)s that you can see.") % {"committee_id": repr(committee_id)}
+        )
     return found
 
 
@@ -50,7 +53,9 @@ def member_get(*, actor: User, committee: Committee, member_id: int) -> Committe
         .first()
     )
     if member is None or not can(actor, "committees.view"):
-        raise NotFound(f"No member {member_id} of {committee.name}.")
+        raise NotFound(
+            _("No member %(member_id)s of %(name)s.") % {"member_id": member_id, "name": committee.name}
+        )
     return member
 
 
@@ -96,7 +101,7 @@ def case_list(
 def case_get(*, actor: User, case_id: int) -> Case:
     case = case_list(actor=actor).filter(pk=case_id).first()
     if case is None:
-        raise NotFound(f"No case {case_id} that you can see.")
+        raise NotFound(_("No case %(case_id)s that you can see.") % {"case_id": case_id})
     return case
 
 
@@ -146,7 +151,10 @@ def recommendation_list(
 def recommendation_get(*, actor: User, recommendation_id: int) -> Recommendation:
     item = recommendation_list(actor=actor).filter(pk=recommendation_id).first()
     if item is None:
-        raise NotFound(f"No recommendation {recommendation_id} that you can see.")
+        raise NotFound(
+            _("No recommendation %(recommendation_id)s that you can see.")
+            % {"recommendation_id": recommendation_id}
+        )
     return item
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
@@ -288,8 +289,11 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[Case]:
             gate = decision_for(actor=actor, decision_id=decision_id)
         except NotFound:
             raise Invalid(
-                "Unknown gate decision.",
-                fields={"gate_decision": f"No gate decision {decision_id} you can see."},
+                _("Unknown gate decision."),
+                fields={
+                    "gate_decision": _("No gate decision %(decision_id)s you can see.")
+                    % {"decision_id": decision_id}
+                },
             ) from None
     data["subject_type"] = data["subject_type"] or ""
     case = services.case_create(actor=actor, org_unit=unit, gate_decision=gate, **data)
@@ -365,7 +369,9 @@ def get_decision(request: HttpRequest, case_id: int) -> CaseDecision:
     case = case_for(actor, case_id)
     decision = selectors.case_decision(actor=actor, case=case)
     if decision is None:
-        raise NotFound(f"Case {case.pk} has no decision in round {case.round}.")
+        raise NotFound(
+            _("Case %(pk)s has no decision in round %(round)s.") % {"pk": case.pk, "round": case.round}
+        )
     return decision
 
 
@@ -427,7 +433,9 @@ def add_document(request: HttpRequest, case_id: int, payload: DocumentIn) -> Sta
     try:
         content = base64.b64decode(payload.content_base64, validate=True)
     except (binascii.Error, ValueError):
-        raise Invalid("The content is not base64.", fields={"content_base64": "Expected base64."}) from None
+        raise Invalid(
+            _("The content is not base64."), fields={"content_base64": _("Expected base64.")}
+        ) from None
     return Status(
         201,
         services.case_document_add(

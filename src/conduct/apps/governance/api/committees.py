@@ -4,6 +4,7 @@ from datetime import date
 from typing import Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -124,7 +125,9 @@ def add_member(request: HttpRequest, committee_id: int, payload: MemberIn) -> St
     committee = committee_for(actor, committee_id)  # the service checks committees.manage
     user = User.objects.filter(username=payload.user, is_active=True).first()
     if user is None:
-        raise Invalid("Unknown user.", fields={"user": f"No active user {payload.user!r}."})
+        raise Invalid(
+            _("Unknown user."), fields={"user": _("No active user %(user)s.") % {"user": repr(payload.user)}}
+        )
     member = services.committee_member_add(
         actor=actor,
         committee=committee,

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -115,7 +116,10 @@ def create_recommendation(request: HttpRequest, payload: RecommendationIn) -> St
         try:
             case = selectors.case_get(actor=actor, case_id=payload.case)
         except NotFound:
-            raise Invalid("Unknown case.", fields={"case": f"No case {payload.case} you can see."}) from None
+            raise Invalid(
+                _("Unknown case."),
+                fields={"case": _("No case %(case)s you can see.") % {"case": payload.case}},
+            ) from None
     item = services.recommendation_create(
         actor=actor,
         title=payload.title,
@@ -148,7 +152,7 @@ def update_recommendation(
     )
     changes = payload.dict(exclude_unset=True)
     if "due_date" in changes and changes["due_date"] is None:
-        raise Invalid("A due date is required.", fields={"due_date": "Expected a date."})
+        raise Invalid(_("A due date is required."), fields={"due_date": _("Expected a date.")})
     services.recommendation_update(actor=actor, recommendation=item, **changes)
     return selectors.recommendation_get(actor=actor, recommendation_id=recommendation_id)
 

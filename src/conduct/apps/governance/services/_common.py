@@ -7,6 +7,7 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.roles import Role
@@ -62,13 +63,13 @@ def manages(actor: User, case: Case) -> bool:
 
 def require_visible(actor: User, case: Case) -> None:
     if not case_list(actor=actor).filter(pk=case.pk).exists():
-        raise NotFound(f"No case {case.pk} that you can see.")
+        raise NotFound(_("No case %(pk)s that you can see.") % {"pk": case.pk})
 
 
 def require_participant(actor: User, case: Case) -> None:
     require_visible(actor, case)
     if not can(actor, "cases.participate"):
-        raise Forbidden("Your role may not do this (cases.participate).", code="forbidden")
+        raise Forbidden(_("Your role may not do this (cases.participate)."), code="forbidden")
 
 
 def unit_key(unit: OrgUnit | None) -> int | None:
@@ -100,9 +101,9 @@ def clean_text(
 ) -> str:
     text = (value or "").strip()
     if required and not text:
-        errors[field] = "Required."
+        errors[field] = _("Required.")
     elif len(text) > limit:
-        errors[field] = f"At most {limit} characters."
+        errors[field] = _("At most %(limit)s characters.") % {"limit": limit}
     return text
 
 
@@ -110,10 +111,10 @@ def clean_rights(rights: Iterable[str] | None, errors: dict[str, str]) -> list[s
     values = list(dict.fromkeys(rights or []))
     unknown = [r for r in values if r not in HumanRight.values]
     if unknown:
-        errors["rights"] = (
-            f"Unknown right(s) {', '.join(map(str, unknown))}; "
-            f"expected some of {', '.join(HumanRight.values)}."
-        )
+        errors["rights"] = _("Unknown right(s) %(map)s; expected some of %(values)s.") % {
+            "map": ", ".join(map(str, unknown)),
+            "values": ", ".join(HumanRight.values),
+        }
     return values
 
 
@@ -123,7 +124,7 @@ def clean_conditions(
     items = [str(c).strip() for c in (conditions or [])]
     items = [c for c in items if c]
     if len(items) > 20:
-        errors[field] = "At most 20 conditions."
+        errors[field] = _("At most 20 conditions.")
     elif any(len(c) > 500 for c in items):
-        errors[field] = "Each condition is at most 500 characters."
+        errors[field] = _("Each condition is at most 500 characters.")
     return list(dict.fromkeys(items))

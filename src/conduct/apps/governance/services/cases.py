@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
@@ -121,14 +122,16 @@ def _check_specs(specs: Sequence[CaseSpec]) -> None:
     errors: dict[str, str] = {}
     for spec in specs:
         if spec.dimension not in Dimension.values:
-            errors["dimension"] = f"Expected one of {', '.join(Dimension.values)}."
+            errors["dimension"] = _("Expected one of %(values)s.") % {"values": ", ".join(Dimension.values)}
         if spec.source not in Case.Source.values:
-            errors["source"] = f"Expected one of {', '.join(Case.Source.values)}."
+            errors["source"] = _("Expected one of %(values)s.") % {"values": ", ".join(Case.Source.values)}
         if spec.subject_type and spec.subject_type not in Case.SubjectType.values:
-            errors["subject_type"] = f"Expected one of {', '.join(Case.SubjectType.values)}."
+            errors["subject_type"] = _("Expected one of %(values)s.") % {
+                "values": ", ".join(Case.SubjectType.values)
+            }
         clean_text(spec.title, "title", errors, limit=300)
         clean_rights(spec.rights, errors)
-    raise_if(errors, "The case is not valid.")
+    raise_if(errors, _("The case is not valid."))
 
 
 def _new_case(spec: CaseSpec, audience: CaseAudience, opened_by: str, now: datetime) -> Case:
@@ -239,13 +242,17 @@ def case_create(
     authorize(actor, "cases.open", unit=org_unit)
     errors: dict[str, str] = {}
     if queue != OFFICERS_QUEUE and committee_for_queue(queue) is None:
-        errors["queue"] = f"Expected {OFFICERS_QUEUE} or a committee slug."
+        errors["queue"] = _("Expected %(officers_queue)s or a committee slug.") % {
+            "officers_queue": OFFICERS_QUEUE
+        }
     if not 1 <= due_days <= 365:
-        errors["due_days"] = "Between 1 and 365 days."
+        errors["due_days"] = _("Between 1 and 365 days.")
     if source not in (Case.Source.MANUAL, Case.Source.SCREENING, Case.Source.GRIEVANCE):
-        errors["source"] = "Gate reviews open their own cases; expected manual, screening_alert or grievance."
+        errors["source"] = _(
+            "Gate reviews open their own cases; expected manual, screening_alert or grievance."
+        )
     clean_text(description, "description", errors, required=False)
-    raise_if(errors, "The case is not valid.")
+    raise_if(errors, _("The case is not valid."))
     return case_open(
         actor=actor,
         title=title,
@@ -274,7 +281,7 @@ def case_update(
     """Set what a case is about (description, rights at stake) and its deadline."""
     require_participant(actor, case)
     if not manages(actor, case):
-        raise Forbidden("Only compliance officers and the committee's chair or secretary edit a case.")
+        raise Forbidden(_("Only compliance officers and the committee's chair or secretary edit a case."))
     errors: dict[str, str] = {}
     changes: dict[str, Any] = {}
     if description is not None:
@@ -283,10 +290,10 @@ def case_update(
         changes["rights"] = clean_rights(rights, errors)
     if due_at is not _UNSET:
         if due_at is not None and (not isinstance(due_at, datetime) or timezone.is_naive(due_at)):
-            errors["due_at"] = "Expected a date and time with a time zone."
+            errors["due_at"] = _("Expected a date and time with a time zone.")
         changes["due_at"] = due_at
         changes["reminded_at"] = None
-    raise_if(errors, "The case is not valid.")
+    raise_if(errors, _("The case is not valid."))
     for field, value in changes.items():
         setattr(case, field, value)
     if changes:
@@ -316,24 +323,26 @@ def case_transition(*, actor: User, case: Case, status: str, reason: str = "") -
     require_participant(actor, case)
     if not manages(actor, case):
         raise Forbidden(
-            "Only compliance officers and the committee's chair or secretary change a case's status."
+            _("Only compliance officers and the committee's chair or secretary change a case's status.")
         )
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if status not in Case.Status.values:
         raise Invalid(
-            "Unknown status.", fields={"status": f"Expected one of {', '.join(Case.Status.values)}."}
+            _("Unknown status."),
+            fields={"status": _("Expected one of %(values)s.") % {"values": ", ".join(Case.Status.values)}},
         )
     if status not in TRANSITIONS[locked.status]:
         allowed = ", ".join(TRANSITIONS[locked.status])
         raise Conflict(
-            f"A {locked.get_status_display().lower()} case can move to {allowed}, not {status}.",
-            fields={"status": f"Expected one of {allowed}."},
+            _("A %(lower)s case can move to %(allowed)s, not %(status)s.")
+            % {"lower": locked.get_status_display().lower(), "allowed": allowed, "status": status},
+            fields={"status": _("Expected one of %(allowed)s.") % {"allowed": allowed}},
         )
     reopening = status == Case.Status.OPEN and locked.status in (Case.Status.DECIDED, Case.Status.CLOSED)
     withdrawing = status == Case.Status.CLOSED and locked.status != Case.Status.DECIDED
     errors: dict[str, str] = {}
     reason = clean_text(reason, "reason", errors, required=reopening or withdrawing, limit=2000)
-    raise_if(errors, "Say why." if reopening or withdrawing else "The change is not valid.")
+    raise_if(errors, _("Say why.") if reopening or withdrawing else _("The change is not valid."))
     previous = locked.status
     locked.status = status
     fields = ["status"]

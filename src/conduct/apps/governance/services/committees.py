@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import SYSTEM, Actor
 from conduct.apps.accounts.models import User
@@ -27,12 +28,14 @@ def _check_rule(errors: dict[str, str], quorum_ratio: Any, majority: Any) -> Dec
         try:
             ratio = Decimal(str(quorum_ratio)).quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
-            errors["quorum_ratio"] = "Expected a number between 0.01 and 1."
+            errors["quorum_ratio"] = _("Expected a number between 0.01 and 1.")
         else:
             if not Decimal("0.01") <= ratio <= Decimal("1"):
-                errors["quorum_ratio"] = "Expected a number between 0.01 and 1."
+                errors["quorum_ratio"] = _("Expected a number between 0.01 and 1.")
     if majority is not None and majority not in Committee.Majority.values:
-        errors["majority"] = f"Expected one of {', '.join(Committee.Majority.values)}."
+        errors["majority"] = _("Expected one of %(values)s.") % {
+            "values": ", ".join(Committee.Majority.values)
+        }
     return ratio
 
 
@@ -52,15 +55,18 @@ def committee_create(
     authorize(actor, "committees.manage")
     errors: dict[str, str] = {}
     if not _SLUG.match(slug or ""):
-        errors["slug"] = "Use lower-case letters, digits and hyphens."
+        errors["slug"] = _("Use lower-case letters, digits and hyphens.")
     if not (name or "").strip():
-        errors["name"] = "A name is required."
+        errors["name"] = _("A name is required.")
     if mandate not in Committee.Mandate.values:
-        errors["mandate"] = "Expected decides or advises."
+        errors["mandate"] = _("Expected decides or advises.")
     ratio = _check_rule(errors, quorum_ratio, majority)
-    raise_if(errors, "The committee is not valid.")
+    raise_if(errors, _("The committee is not valid."))
     if Committee.objects.filter(slug=slug).exists():
-        raise Conflict(f"A committee {slug!r} already exists.", fields={"slug": "Already in use."})
+        raise Conflict(
+            _("A committee %(slug)s already exists.") % {"slug": repr(slug)},
+            fields={"slug": _("Already in use.")},
+        )
     committee = Committee.objects.create(
         slug=slug,
         name=name.strip(),
@@ -103,9 +109,9 @@ def committee_update(
     authorize(actor, "committees.manage")
     errors: dict[str, str] = {}
     if name is not None and not name.strip():
-        errors["name"] = "A name is required."
+        errors["name"] = _("A name is required.")
     ratio = _check_rule(errors, quorum_ratio, majority)
-    raise_if(errors, "The committee is not valid.")
+    raise_if(errors, _("The committee is not valid."))
     changes: dict[str, Any] = {}
     for field, value in (
         ("name", name.strip() if name is not None else None),
@@ -143,25 +149,31 @@ def committee_member_add(
     authorize(actor, "committees.manage")
     if role not in CommitteeMember.Role.values:
         raise Invalid(
-            "Unknown committee role.",
-            fields={"role": f"Expected one of {', '.join(CommitteeMember.Role.values)}."},
+            _("Unknown committee role."),
+            fields={
+                "role": _("Expected one of %(values)s.") % {"values": ", ".join(CommitteeMember.Role.values)}
+            },
         )
     if user.is_portal:
-        raise Invalid("Portal users cannot sit on a committee.", fields={"user": "Not an internal user."})
+        raise Invalid(
+            _("Portal users cannot sit on a committee."), fields={"user": _("Not an internal user.")}
+        )
     if term_start and term_end and term_end < term_start:
         raise Invalid(
-            "The term ends before it starts.", fields={"term_end": "Must be on or after term_start."}
+            _("The term ends before it starts."), fields={"term_end": _("Must be on or after term_start.")}
         )
     if CommitteeMember.objects.filter(committee=committee, user=user).exists():
         raise Conflict(
-            f"{user.username} already sits on {committee.name}.", fields={"user": "Already a member."}
+            _("%(username)s already sits on %(name)s.") % {"username": user.username, "name": committee.name},
+            fields={"user": _("Already a member.")},
         )
     if (
         role == CommitteeMember.Role.CHAIR
         and committee.members.filter(role=CommitteeMember.Role.CHAIR).exists()
     ):
         raise Conflict(
-            f"{committee.name} already has a chair.", fields={"role": "Only one chair per committee."}
+            _("%(name)s already has a chair.") % {"name": committee.name},
+            fields={"role": _("Only one chair per committee.")},
         )
     member = CommitteeMember.objects.create(
         committee=committee,
@@ -193,17 +205,20 @@ def committee_member_update(
     authorize(actor, "committees.manage")
     errors: dict[str, str] = {}
     if role is not None and role not in CommitteeMember.Role.values:
-        errors["role"] = f"Expected one of {', '.join(CommitteeMember.Role.values)}."
+        errors["role"] = _("Expected one of %(values)s.") % {"values": ", ".join(CommitteeMember.Role.values)}
     if term_end is not _UNSET and term_end is not None and term_end < member.term_start:
-        errors["term_end"] = f"Must be on or after the term start ({member.term_start})."
-    raise_if(errors, "The membership change is not valid.")
+        errors["term_end"] = _("Must be on or after the term start (%(term_start)s).") % {
+            "term_start": member.term_start
+        }
+    raise_if(errors, _("The membership change is not valid."))
     if (
         role == CommitteeMember.Role.CHAIR
         and member.role != role
         and member.committee.members.filter(role=CommitteeMember.Role.CHAIR).exclude(pk=member.pk).exists()
     ):
         raise Conflict(
-            f"{member.committee.name} already has a chair.", fields={"role": "Only one chair per committee."}
+            _("%(name)s already has a chair.") % {"name": member.committee.name},
+            fields={"role": _("Only one chair per committee.")},
         )
     changes: dict[str, Any] = {}
     if role is not None and role != member.role:

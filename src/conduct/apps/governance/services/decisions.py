@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
@@ -100,32 +101,38 @@ def case_vote(
         .get(pk=case.pk)
     )
     if case.committee_id is None:
-        raise Conflict("This case is in the compliance officers' queue: an officer decides it, nobody votes.")
+        raise Conflict(
+            _("This case is in the compliance officers' queue: an officer decides it, nobody votes.")
+        )
     member = seat(case, actor)
     if member is None or not member.votes:
         raise Forbidden(
-            f"Only voting members of the {case.committee.name} vote on its cases.", code="not_a_member"
+            _("Only voting members of the %(name)s vote on its cases.") % {"name": case.committee.name},
+            code="not_a_member",
         )
     if not member.serves_on(timezone.localdate()):
-        raise Forbidden("Your term on the committee does not cover today.", code="out_of_term")
+        raise Forbidden(_("Your term on the committee does not cover today."), code="out_of_term")
     if actor.pk in conflicted_user_ids(case):
         raise Forbidden(
-            "You declared a conflict of interest on this case, so you cannot vote on it.", code="conflicted"
+            _("You declared a conflict of interest on this case, so you cannot vote on it."),
+            code="conflicted",
         )
     if not case.is_active:
-        raise Conflict(f"The case is {case.get_status_display().lower()}; votes are closed.")
+        raise Conflict(
+            _("The case is %(lower)s; votes are closed.") % {"lower": case.get_status_display().lower()}
+        )
     if Vote.objects.filter(case=case, round=case.round, voter=actor).exists():
-        raise Conflict("You have already voted in this round; a vote is not changed.")
+        raise Conflict(_("You have already voted in this round; a vote is not changed."))
     errors: dict[str, str] = {}
     if choice not in VoteChoice.values:
-        errors["choice"] = f"Expected one of {', '.join(VoteChoice.values)}."
+        errors["choice"] = _("Expected one of %(values)s.") % {"values": ", ".join(VoteChoice.values)}
     rationale = clean_text(rationale, "rationale", errors, limit=5000)
     kept = clean_conditions(conditions, errors)
     if choice == VoteChoice.APPROVE_WITH_CONDITIONS and not kept and "conditions" not in errors:
-        errors["conditions"] = "Approving with conditions needs at least one condition."
+        errors["conditions"] = _("Approving with conditions needs at least one condition.")
     if choice != VoteChoice.APPROVE_WITH_CONDITIONS and kept:
-        errors["conditions"] = "Only an approval with conditions carries conditions."
-    raise_if(errors, "The vote is not valid.")
+        errors["conditions"] = _("Only an approval with conditions carries conditions.")
+    raise_if(errors, _("The vote is not valid."))
     vote = Vote.objects.create(
         case=case,
         round=case.round,
@@ -211,19 +218,22 @@ def case_decide(
         .get(pk=case.pk)
     )
     if case.committee_id is not None:
-        raise Conflict(f"This case is decided by a vote of the {case.committee.name}.")
+        raise Conflict(_("This case is decided by a vote of the %(name)s.") % {"name": case.committee.name})
     if not case.is_active:
-        raise Conflict(f"The case is {case.get_status_display().lower()}; reopen it to decide again.")
+        raise Conflict(
+            _("The case is %(lower)s; reopen it to decide again.")
+            % {"lower": case.get_status_display().lower()}
+        )
     errors: dict[str, str] = {}
     if outcome not in DecisionOutcome.values:
-        errors["outcome"] = f"Expected one of {', '.join(DecisionOutcome.values)}."
+        errors["outcome"] = _("Expected one of %(values)s.") % {"values": ", ".join(DecisionOutcome.values)}
     rationale = clean_text(rationale, "rationale", errors, limit=5000)
     kept = clean_conditions(conditions, errors)
     if outcome == DecisionOutcome.APPROVE_WITH_CONDITIONS and not kept and "conditions" not in errors:
-        errors["conditions"] = "Approving with conditions needs at least one condition."
+        errors["conditions"] = _("Approving with conditions needs at least one condition.")
     if outcome != DecisionOutcome.APPROVE_WITH_CONDITIONS and kept:
-        errors["conditions"] = "Only an approval with conditions carries conditions."
-    raise_if(errors, "The decision is not valid.")
+        errors["conditions"] = _("Only an approval with conditions carries conditions.")
+    raise_if(errors, _("The decision is not valid."))
     return record_decision(
         actor=actor,
         case=case,
@@ -390,7 +400,7 @@ def _unit_for(case: Case) -> OrgUnit:
     if unit is None:
         unit = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
     if unit is None:
-        raise Invalid("There is no org unit to assign the conditions to; create the organisation first.")
+        raise Invalid(_("There is no org unit to assign the conditions to; create the organisation first."))
     return unit
 
 

@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.models import User
 from conduct.apps.audit.services import ledger_append
@@ -46,10 +47,10 @@ DOCUMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 def case_comment_add(*, actor: User, case: Case, body: str) -> CaseComment:
     require_participant(actor, case)
     if case.status == Case.Status.CLOSED:
-        raise Conflict("The case is closed; reopen it to continue the discussion.")
+        raise Conflict(_("The case is closed; reopen it to continue the discussion."))
     errors: dict[str, str] = {}
     body = clean_text(body, "body", errors)
-    raise_if(errors, "The comment is empty.")
+    raise_if(errors, _("The comment is empty."))
     comment = CaseComment.objects.create(case=case, author=actor, body=body)
     ledger_append(
         actor=actor,
@@ -65,24 +66,30 @@ def _check_document(filename: str, content: bytes, errors: dict[str, str]) -> tu
     name = PurePath((filename or "").replace("\\", "/")).name.strip()
     suffix = PurePath(name).suffix.lower()
     if not name or len(name) > 200:
-        errors["filename"] = "A file name of 1-200 characters is required."
+        errors["filename"] = _("A file name of 1-200 characters is required.")
         return name, ""
     if suffix not in DOCUMENT_TYPES:
-        errors["file"] = f"{suffix or 'This'} files are not accepted; use one of {', '.join(DOCUMENT_TYPES)}."
+        errors["file"] = _("%(value)s files are not accepted; use one of %(document_types)s.") % {
+            "value": suffix or "This",
+            "document_types": ", ".join(DOCUMENT_TYPES),
+        }
         return name, ""
     if not content:
-        errors["file"] = "The file is empty."
+        errors["file"] = _("The file is empty.")
     elif len(content) > MAX_DOCUMENT_BYTES:
-        errors["file"] = f"The file is {len(content)} bytes; the limit is {MAX_DOCUMENT_BYTES} bytes."
+        errors["file"] = _("The file is %(count)s bytes; the limit is %(max_document_bytes)s bytes.") % {
+            "count": len(content),
+            "max_document_bytes": MAX_DOCUMENT_BYTES,
+        }
     else:
         content_type, magic = DOCUMENT_TYPES[suffix]
         if magic and not content.startswith(magic):
-            errors["file"] = f"The content is not a {suffix} file."
+            errors["file"] = _("The content is not a %(suffix)s file.") % {"suffix": suffix}
         elif not magic:
             try:
                 content.decode("utf-8")
             except UnicodeDecodeError:
-                errors["file"] = f"A {suffix} file must be UTF-8 text."
+                errors["file"] = _("A %(suffix)s file must be UTF-8 text.") % {"suffix": suffix}
         return name, content_type
     return name, ""
 
@@ -94,12 +101,12 @@ def case_document_add(
     """Attach a document (PDF, image, office file or text, at most 10 MiB, its content matching its type)."""
     require_participant(actor, case)
     if case.status == Case.Status.CLOSED:
-        raise Conflict("The case is closed; reopen it to add documents.")
+        raise Conflict(_("The case is closed; reopen it to add documents."))
     errors: dict[str, str] = {}
     if kind not in DocumentKind.values:
-        errors["kind"] = f"Expected one of {', '.join(DocumentKind.values)}."
+        errors["kind"] = _("Expected one of %(values)s.") % {"values": ", ".join(DocumentKind.values)}
     name, content_type = _check_document(filename, content, errors)
-    raise_if(errors, "The document cannot be accepted.")
+    raise_if(errors, _("The document cannot be accepted."))
     digest = hashlib.sha256(content).hexdigest()
     document = CaseDocument(
         case=case,
@@ -135,14 +142,16 @@ def conflict_declare(*, actor: User, case: Case, reason: str) -> ConflictDeclara
     require_participant(actor, case)
     case = Case.objects.select_for_update().get(pk=case.pk)  # serialise with votes being cast
     if seat(case, actor) is None:
-        raise Forbidden("Only members of the case's committee declare conflicts on it.", code="not_a_member")
+        raise Forbidden(
+            _("Only members of the case's committee declare conflicts on it."), code="not_a_member"
+        )
     if case.status in (Case.Status.DECIDED, Case.Status.CLOSED):
-        raise Conflict("The case is already decided; reopen it first.")
+        raise Conflict(_("The case is already decided; reopen it first."))
     errors: dict[str, str] = {}
     reason = clean_text(reason, "reason", errors, limit=2000)
-    raise_if(errors, "Say what the conflict is.")
+    raise_if(errors, _("Say what the conflict is."))
     if ConflictDeclaration.objects.filter(case=case, user=actor).exists():
-        raise Conflict("You have already declared a conflict on this case.")
+        raise Conflict(_("You have already declared a conflict on this case."))
     declaration = ConflictDeclaration.objects.create(case=case, user=actor, reason=reason)
     ledger_append(
         actor=actor,

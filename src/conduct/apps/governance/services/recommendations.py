@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import SCHEDULER, Actor
 from conduct.apps.accounts.models import OrgUnit, User
@@ -49,10 +50,12 @@ def recommendation_record(
     title = clean_text(title, "title", errors, limit=300)
     description = clean_text(description, "description", errors, required=False)
     if kind not in Recommendation.Kind.values:
-        errors["kind"] = f"Expected one of {', '.join(Recommendation.Kind.values)}."
+        errors["kind"] = _("Expected one of %(values)s.") % {"values": ", ".join(Recommendation.Kind.values)}
     if source not in Recommendation.Source.values:
-        errors["source"] = f"Expected one of {', '.join(Recommendation.Source.values)}."
-    raise_if(errors, "The recommendation is not valid.")
+        errors["source"] = _("Expected one of %(values)s.") % {
+            "values": ", ".join(Recommendation.Source.values)
+        }
+    raise_if(errors, _("The recommendation is not valid."))
     routed_unit, liaisons = route(org_unit)
     item = Recommendation.objects.create(
         title=title,
@@ -131,7 +134,7 @@ def recommendation_create(
     """An officer records a recommendation (from an audit, an advisory opinion, a review) or a task."""
     authorize(actor, "recommendations.create", unit=org_unit)
     if due_date < timezone.localdate():
-        raise Invalid("The due date has passed.", fields={"due_date": "Must be today or later."})
+        raise Invalid(_("The due date has passed."), fields={"due_date": _("Must be today or later.")})
     return recommendation_record(
         actor=actor,
         title=title,
@@ -182,7 +185,8 @@ def recommendation_update(
     assigned = item.assignees.filter(pk=actor.pk).exists()
     if not assigned and not unit_in_scope(actor, item.org_unit):
         raise Forbidden(
-            f"{item.org_unit.name} is outside the org units you are scoped to.", code="out_of_scope"
+            _("%(name)s is outside the org units you are scoped to.") % {"name": item.org_unit.name},
+            code="out_of_scope",
         )
     officer = can(actor, "recommendations.create")
     errors: dict[str, str] = {}
@@ -193,15 +197,15 @@ def recommendation_update(
             changes["evidence"] = text
     if due_date is not _UNSET and due_date != item.due_date:
         if not officer:
-            errors["due_date"] = "Only a compliance officer moves a due date."
+            errors["due_date"] = _("Only a compliance officer moves a due date.")
         elif not isinstance(due_date, date):
-            errors["due_date"] = "Expected a date."
+            errors["due_date"] = _("Expected a date.")
         else:
             changes["due_date"] = due_date
             changes["escalated_at"] = changes["reminded_at"] = None
     if status is not None and status != item.status:
         _check_move(item, status, officer, changes, errors)
-    raise_if(errors, "The update is not valid.")
+    raise_if(errors, _("The update is not valid."))
     if not changes:
         return item
     now = timezone.now()
@@ -228,17 +232,20 @@ def _check_move(
     """Whether the actor may move the item to `status` (into `changes`), or why not (into `errors`)."""
     moves = LIAISON_MOVES.get(item.status, ()) + (OFFICER_MOVES.get(item.status, ()) if officer else ())
     if status not in Recommendation.Status.values:
-        errors["status"] = f"Expected one of {', '.join(Recommendation.Status.values)}."
+        errors["status"] = _("Expected one of %(values)s.") % {
+            "values": ", ".join(Recommendation.Status.values)
+        }
     elif status not in moves:
         errors["status"] = (
-            f"From {item.status} you may move it to {', '.join(moves)}."
+            _("From %(status)s you may move it to %(moves)s.")
+            % {"status": item.status, "moves": ", ".join(moves)}
             if moves
-            else f"A {item.get_status_display().lower()} item is not changed by you."
+            else _("A %(lower)s item is not changed by you.") % {"lower": item.get_status_display().lower()}
         )
     else:
         changes["status"] = status
         if status == Recommendation.Status.DONE and not changes.get("evidence", item.evidence):
-            errors["evidence"] = "Say what shows it is done (a document, a link, a reference)."
+            errors["evidence"] = _("Say what shows it is done (a document, a link, a reference).")
 
 
 @transaction.atomic

@@ -308,7 +308,9 @@ def case_document_download(request: HttpRequest, case_id: int, document_id: int)
     case = selectors.case_for(actor=actor, case_id=case_id)
     document = CaseDocument.objects.filter(case=case, pk=document_id).first()
     if document is None:
-        raise NotFound(f"No document {document_id} in case {case.pk}.")
+        raise NotFound(
+            _("No document %(document_id)s in case %(pk)s.") % {"document_id": document_id, "pk": case.pk}
+        )
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
