@@ -195,7 +195,7 @@ def grievance_message(*, actor: Actor, grievance_id: int, body: str, kind: str =
     authorize(actor, "grievances.handle")
     g = grievance_for(actor=actor, grievance_id=grievance_id, lock=True)
     if kind not in (Message.Kind.MESSAGE, Message.Kind.QUESTION, Message.Kind.FEEDBACK):
-        raise Invalid(_("The message is not valid."), fields={"kind": "message, question, feedback"})
+        raise Invalid(_("The message is not valid."), fields={"kind": _("message, question, feedback")})
     if not body.strip() or len(body) > 10_000:
         raise Invalid(_("The message is not valid."), fields={"body": _("Write 1 to 10,000 characters.")})
     message = Message.objects.create(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -19,4 +20,4 @@ class Command(BaseCommand):
             made = grievances_escalate_overdue(actor=CLI)
         except ServiceError as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write(f"{len(made)} deadline(s) escalated.")
+        self.stdout.write(_("%(count)s deadline(s) escalated.") % {"count": len(made)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -19,8 +20,11 @@ class Command(BaseCommand):
         try:
             key_id, count = grievance_keys_rotate(actor=CLI)
         except (ServiceError, KeyMissing, ValueError, OSError) as exc:
-            raise CommandError(f"could not rotate the grievance key: {exc}") from None
+            raise CommandError(_("could not rotate the grievance key: %(exc)s") % {"exc": exc}) from None
         self.stdout.write(
-            f"New grievance key {key_id}; {count} values re-sealed. The old key files in the key directory "
-            "may be removed once a backup holds the new one."
+            _(
+                "New grievance key %(key_id)s; %(count)s values re-sealed. The old key files in "
+                "the key directory may be removed once a backup holds the new one."
+            )
+            % {"key_id": key_id, "count": count}
         )
