@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import authorize
@@ -51,7 +52,10 @@ def notify_many(*, notices: Sequence[Notice], email: bool = True) -> list[Notifi
     kinds = Notification.Kind.values
     unknown = [n.kind for n in notices if n.kind not in kinds]
     if unknown:
-        raise Invalid("Unknown notification kind.", fields={"kind": f"Expected one of {', '.join(kinds)}."})
+        raise Invalid(
+            _("Unknown notification kind."),
+            fields={"kind": _("Expected one of %(kinds)s.") % {"kinds": ", ".join(kinds)}},
+        )
     rows: list[Notification] = []
     emails: list[tuple[list[str], str, str, str]] = []
     for notice in notices:
@@ -106,7 +110,9 @@ def notification_mark_read(*, actor: User, notification_id: int) -> Notification
         pk=notification_id, user=actor, cleared_at__isnull=True
     ).first()
     if notification is None:
-        raise NotFound(f"No notification {notification_id} of yours.")
+        raise NotFound(
+            _("No notification %(notification_id)s of yours.") % {"notification_id": notification_id}
+        )
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
