@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -314,7 +315,7 @@ def release_assessment_evidence(request: HttpRequest, release_id: DbId, payload:
     try:
         content = base64.b64decode(payload.content, validate=True)
     except (binascii.Error, ValueError):
-        raise Invalid("The content is not base64.", fields={"content": "base64"}) from None
+        raise Invalid(_("The content is not base64."), fields={"content": _("base64")}) from None
     found = assessment.assessment_evidence_add(
         actor=actor, release=release, provision=payload.provision, content=content, filename=payload.filename
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from conduct.apps.errors import ServiceError
 
@@ -21,7 +22,9 @@ def read_text(path: str, limit: int = 50_000_000) -> str:
     try:
         file = Path(path)
         if file.stat().st_size > limit:
-            raise CommandError(f"{path}: larger than {limit:,} bytes")
+            raise CommandError(
+                _("%(path)s: larger than %(limit)s bytes") % {"path": path, "limit": format(limit, ",")}
+            )
         return file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"{path}: {getattr(exc, 'strerror', None) or exc}") from None

@@ -48,7 +48,7 @@ def _vulnerabilities(items: tuple[dict[str, Any], ...], errors: dict[str, str]) 
         cve = str(item.get("cve") or "").strip().upper()
         cvss, vector = item.get("cvss"), str(item.get("vector") or "").strip()
         if not CVE_ID.match(cve):
-            errors[f"vulnerabilities[{i}].cve"] = "CVE-YYYY-NNNN"
+            errors[f"vulnerabilities[{i}].cve"] = _("CVE-YYYY-NNNN")
         elif cve in {v["cve"] for v in out}:
             errors[f"vulnerabilities[{i}].cve"] = _("Named twice.")
         if cvss is not None and (not isinstance(cvss, int | float) or not 0 <= float(cvss) <= 10):

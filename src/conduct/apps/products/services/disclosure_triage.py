@@ -66,7 +66,7 @@ def _check_triage(report: VulnerabilityReport, triage: Triage, to: str) -> dict[
         if other is None or other.pk == report.pk:
             errors["duplicate_of"] = _("The reference of another report.")
     if triage.cve.strip() and not CVE_ID.match(triage.cve.strip().upper()):
-        errors["cve"] = "CVE-YYYY-NNNN"
+        errors["cve"] = _("CVE-YYYY-NNNN")
     if triage.cvss is not None and not 0.0 <= triage.cvss <= 10.0:
         errors["cvss"] = _("A CVSS base score from 0.0 to 10.0.")
     if triage.product.strip() and not Product.objects.filter(model=triage.product.strip()).exists():
@@ -108,7 +108,7 @@ def _check_move(report: VulnerabilityReport, to: str, note: str) -> None:
     if to in (S.FIXED, S.ADVISORY_PUBLISHED) and report.verdict in NOT_AN_ISSUE:
         raise Invalid(
             _("A report triaged %(verdict)s can only be closed.") % {"verdict": report.verdict},
-            fields={"to": "closed"},
+            fields={"to": _("closed")},
         )
     if to == S.CLOSED and not note.strip():
         raise Invalid(_("Say why the report is closed."), fields={"note": _("Required to close.")})

@@ -92,9 +92,10 @@ def _rematch_one(release: Release) -> tuple[list[str], list[str]]:
 
 def _notice(release: Release, alerts: list[ReleaseFindingSeen]) -> Notice:
     parts = []
+    range_unknown = _("range unknown")  # outside the f-string, where makemessages finds it
     for a in alerts:
         why = "KEV" if a.kev else f"CVSS {a.cvss:.1f}"
-        parts.append(f"{a.cve} ({why}, {_('range unknown')})" if a.range_unknown else f"{a.cve} ({why})")
+        parts.append(f"{a.cve} ({why}, {range_unknown})" if a.range_unknown else f"{a.cve} ({why})")
     text = _("%(release)s (released) is newly matched by %(issues)s.") % {
         "release": f"{release.product.model} {release.version}",
         "issues": ", ".join(parts),

@@ -24,7 +24,7 @@ def vex_record(
     cve = cve.strip().upper()
     errors = vex_problems(state, justification.strip())
     if not CVE_ID.match(cve):
-        errors["cve"] = "CVE-YYYY-NNNN"
+        errors["cve"] = _("CVE-YYYY-NNNN")
     if len(detail) > 5000 or "\x00" in detail:
         errors["detail"] = _("At most 5000 characters.")
     raise_if(errors, _("The VEX statement is not valid."))

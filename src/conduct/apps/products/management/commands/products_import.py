@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -29,5 +30,5 @@ class Command(BaseCommand):
         self.stdout.write(
             dumps({"created": len(models), "models": models})
             if opts["json"]
-            else f"{len(models)} product(s) imported"
+            else _("%(count)s product(s) imported") % {"count": len(models)}
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -44,5 +45,10 @@ class Command(BaseCommand):
         self.stdout.write(
             dumps(summary)
             if opts["json"]
-            else f"{sbom.component_count} component(s) imported ({sbom.format} {sbom.spec_version})"
+            else _("%(component_count)s component(s) imported (%(format)s %(spec_version)s)")
+            % {
+                "component_count": sbom.component_count,
+                "format": sbom.format,
+                "spec_version": sbom.spec_version,
+            }
         )

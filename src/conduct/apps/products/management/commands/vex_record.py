@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI, Actor
 from conduct.apps.accounts.models import User
@@ -18,7 +19,7 @@ def actor_for(username: str | None) -> Actor:
         return CLI
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise CommandError(f"--as {username}: no such active user")
+        raise CommandError(_("--as %(username)s: no such active user") % {"username": username})
     return user
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -33,4 +34,4 @@ class Command(BaseCommand):
             return
         for reference, deadline in made:
             self.stdout.write(f"{reference}\t{deadline}")
-        self.stdout.write(f"{len(made)} escalation(s)")
+        self.stdout.write(_("%(count)s escalation(s)") % {"count": len(made)})

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -21,7 +22,7 @@ def documents(paths: list[str]) -> list[tuple[str, str]]:
         if path.is_dir():
             files = sorted(p for p in path.rglob("*.json") if p.is_file())
             if not files:
-                raise CommandError(f"{name}: no .json files in this folder")
+                raise CommandError(_("%(name)s: no .json files in this folder") % {"name": name})
             found.extend((str(p), read_text(str(p))) for p in files)
         else:
             found.append((str(path), read_text(str(path))))
@@ -44,5 +45,6 @@ class Command(BaseCommand):
         self.stdout.write(
             dumps(data)
             if opts["json"]
-            else f"{result.created} created, {result.updated} updated, {result.kev_flagged} KEV entries"
+            else _("%(created)s created, %(updated)s updated, %(kev_flagged)s KEV entries")
+            % {"created": result.created, "updated": result.updated, "kev_flagged": result.kev_flagged}
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -37,11 +38,33 @@ class Command(BaseCommand):
             cvss = "-" if f["cvss"] is None else f"{f['cvss']:.1f}"
             kev = " KEV" if f["kev"] else ""
             self.stdout.write(
-                f"{f['component']} {f['version']}\t{f['cve']}\tCVSS {cvss}{kev}\t{f['matched_range']}"
-                f" ({f['source']})\tVEX {f['vex'] or '-'}"
+                _(
+                    "%(component)s %(version)s\t%(cve)s\tCVSS %(cvss)s%(kev)s\t%(matched_range)s "
+                    "(%(source)s)\tVEX %(value)s"
+                )
+                % {
+                    "component": f["component"],
+                    "version": f["version"],
+                    "cve": f["cve"],
+                    "cvss": cvss,
+                    "kev": kev,
+                    "matched_range": f["matched_range"],
+                    "source": f["source"],
+                    "value": f["vex"] or "-",
+                }
             )
         for u in result["unknown"]:
             self.stdout.write(
-                f"{u['component']} {u['version']}\t{u['cve']}\tunknown: {u['reason']}\tVEX {u['vex'] or '-'}"
+                _("%(component)s %(version)s\t%(cve)s\tunknown: %(reason)s\tVEX %(value)s")
+                % {
+                    "component": u["component"],
+                    "version": u["version"],
+                    "cve": u["cve"],
+                    "reason": u["reason"],
+                    "value": u["vex"] or "-",
+                }
             )
-        self.stdout.write(f"{len(result['findings'])} finding(s), {len(result['unknown'])} unknown")
+        self.stdout.write(
+            _("%(count)s finding(s), %(count2)s unknown")
+            % {"count": len(result["findings"]), "count2": len(result["unknown"])}
+        )

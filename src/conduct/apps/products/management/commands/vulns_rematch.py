@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -28,5 +29,8 @@ class Command(BaseCommand):
             self.stdout.write(dumps(summary))
             return
         for line in summary["alerted"]:
-            self.stdout.write(f"alert\t{line}")
-        self.stdout.write(f"{summary['releases']} release(s), {summary['new']} new finding(s)")
+            self.stdout.write(_("alert\t%(line)s") % {"line": line})
+        self.stdout.write(
+            _("%(releases)s release(s), %(new)s new finding(s)")
+            % {"releases": summary["releases"], "new": summary["new"]}
+        )
