@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import Actor
@@ -52,7 +53,8 @@ class Built:
 def _check_out_dir(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise Conflict(
-            f"{out} is not an empty folder; a published report is never overwritten.", code="not_empty"
+            _("%(out)s is not an empty folder; a published report is never overwritten.") % {"out": out},
+            code="not_empty",
         )
 
 
@@ -68,7 +70,8 @@ def build_report(
     input."""
     if not 2000 <= year <= timezone.localdate().year:
         raise Invalid(
-            "No report for that year.", fields={"year": f"A year from 2000 to {timezone.localdate().year}."}
+            _("No report for that year."),
+            fields={"year": _("A year from 2000 to %(year)s.") % {"year": timezone.localdate().year}},
         )
     _check_out_dir(out)
     timings: dict[str, float] = {}

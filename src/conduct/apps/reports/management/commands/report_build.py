@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -38,9 +39,23 @@ class Command(BaseCommand):
             sys.exit(2)
         t = built.timings
         self.stdout.write(
-            f"Published the {opts['year']} report (#{built.report.pk}) in {built.directory}: "
-            f"{len(built.report.files) + 1} files, manifest sha256 {built.report.manifest_sha256[:16]}…, "
-            f"ledger checkpoint #{built.report.checkpoint.seq if built.report.checkpoint else '?'}.\n"
-            f"Timings: gather {t['gather']:.2f}s, figures {t['figures']:.3f}s, render {t['render']:.2f}s, "
-            f"publish {t['publish']:.2f}s, total {t['total']:.2f}s."
+            _(
+                "Published the %(year)s report (#%(pk)s) in %(directory)s: %(value)s files, "
+                "manifest sha256 %(manifest_sha256)s…, ledger checkpoint #%(value2)s.\nTimings: "
+                "gather %(gather)ss, figures %(figures)ss, render %(render)ss, publish "
+                "%(publish)ss, total %(total)ss."
+            )
+            % {
+                "year": opts["year"],
+                "pk": built.report.pk,
+                "directory": built.directory,
+                "value": len(built.report.files) + 1,
+                "manifest_sha256": built.report.manifest_sha256[:16],
+                "value2": built.report.checkpoint.seq if built.report.checkpoint else "?",
+                "gather": format(t["gather"], ".2f"),
+                "figures": format(t["figures"], ".3f"),
+                "render": format(t["render"], ".2f"),
+                "publish": format(t["publish"], ".2f"),
+                "total": format(t["total"], ".2f"),
+            }
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.reports.transparency.manifest import verify_report_dir
 
@@ -27,17 +28,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         directory: Path = opts["dir"]
         if not directory.is_dir():
-            self.stderr.write(f"{directory}: no such folder")
+            self.stderr.write(_("%(directory)s: no such folder") % {"directory": directory})
             sys.exit(2)
         pinned = None
         if opts["public_key"] is not None:
             if not opts["public_key"].is_file():
-                self.stderr.write(f"--public-key {opts['public_key']}: no such file")
+                self.stderr.write(
+                    _("--public-key %(public_key)s: no such file") % {"public_key": opts["public_key"]}
+                )
                 sys.exit(2)
             pinned = opts["public_key"].read_bytes()
         result = verify_report_dir(directory, public_pem=pinned)
         if result.ok:
             self.stdout.write(result.message)
             return
-        self.stderr.write(f"FAILED {result.message}")
+        self.stderr.write(_("FAILED %(message)s") % {"message": result.message})
         sys.exit(1)
