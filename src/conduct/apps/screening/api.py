@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import IO, Any, get_args
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 from pydantic import ValidationError
@@ -160,7 +161,9 @@ def _list_file(request: HttpRequest) -> tuple[str, IO[bytes], str | None, str | 
     if (request.content_type or "").startswith("multipart/"):
         upload = request.FILES.get("file")
         if upload is None:
-            raise Invalid("Attach the list file.", fields={"file": "Send the file as multipart `file`."})
+            raise Invalid(
+                _("Attach the list file."), fields={"file": _("Send the file as multipart `file`.")}
+            )
         return (
             upload.name or "upload",
             upload,
@@ -171,7 +174,7 @@ def _list_file(request: HttpRequest) -> tuple[str, IO[bytes], str | None, str | 
         sent = ListFileIn.model_validate(json_object_body(request))
     except ValidationError as exc:
         raise Invalid(
-            "Some fields are not valid.",
+            _("Some fields are not valid."),
             fields={".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()},
         ) from None
     content = decode_base64(sent.content_base64, "content_base64")

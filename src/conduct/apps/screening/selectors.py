@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import User
@@ -53,7 +54,7 @@ def watchlist_list(*, actor: User) -> QuerySet[WatchList]:
 def watchlist_get(*, actor: User, name: str) -> WatchList:
     found = watchlist_list(actor=actor).filter(name=name).first()
     if found is None:
-        raise NotFound(f"No watch list {name!r}.")
+        raise NotFound(_("No watch list %(name)s.") % {"name": repr(name)})
     return found
 
 
@@ -96,7 +97,7 @@ def party_list(*, actor: User, search: str | None = None) -> QuerySet[ScreenedPa
 def party_get(*, actor: User, party_id: int) -> ScreenedParty:
     party = party_list(actor=actor).filter(pk=party_id).first() if _valid_id(party_id) else None
     if party is None:
-        raise NotFound(f"No screened party {party_id} that you can see.")
+        raise NotFound(_("No screened party %(party_id)s that you can see.") % {"party_id": party_id})
     return party
 
 
@@ -129,7 +130,7 @@ def alert_list(*, actor: User, filters: AlertFilters | None = None) -> QuerySet[
 def alert_get(*, actor: User, alert_id: int) -> Alert:
     alert = alert_list(actor=actor).filter(pk=alert_id).first() if _valid_id(alert_id) else None
     if alert is None:
-        raise NotFound(f"No screening alert {alert_id} that you can see.")
+        raise NotFound(_("No screening alert %(alert_id)s that you can see.") % {"alert_id": alert_id})
     return alert
 
 
@@ -171,11 +172,11 @@ def screening_search(
     code = clean_country(country, errors)
     born = clean_birth_date(birth_date, errors)
     if not 1 <= limit <= MAX_LIMIT:
-        errors["limit"] = f"Between 1 and {MAX_LIMIT}."
+        errors["limit"] = _("Between 1 and %(max_limit)s.") % {"max_limit": MAX_LIMIT}
     if threshold is not None and not 0.0 < threshold <= 1.0:
-        errors["threshold"] = "Between 0 (exclusive) and 1."
+        errors["threshold"] = _("Between 0 (exclusive) and 1.")
     if errors:
-        raise Invalid("The search is not valid.", fields=errors)
+        raise Invalid(_("The search is not valid."), fields=errors)
     query = Query(text, entity_type=kind or None, country=code or None, birth_date=born or None)
     return indexes.search(indexes.current_lists(), query, threshold=threshold, limit=limit)
 
@@ -298,7 +299,7 @@ def source_get(*, actor: User, name: str) -> ListSource:
     require(actor, "screening.view")
     found = ListSource.objects.select_related("last_good_version").filter(name=name).first()
     if found is None:
-        raise NotFound(f"No list source {name!r}.")
+        raise NotFound(_("No list source %(name)s.") % {"name": repr(name)})
     return found
 
 

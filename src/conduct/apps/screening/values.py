@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 from conduct.core.screening import ENTITY_TYPES, country_code
 from conduct.core.screening.formats import parse_dates
 
@@ -20,7 +22,7 @@ def clean_entity_type(value: str | None, errors: dict[str, str], field: str = "e
     }
     text = aliases.get(text, text)
     if text not in ENTITY_TYPES:
-        errors[field] = f"Expected one of {', '.join(ENTITY_TYPES)}."
+        errors[field] = _("Expected one of %(entity_types)s.") % {"entity_types": ", ".join(ENTITY_TYPES)}
         return ""
     return text
 
@@ -31,7 +33,9 @@ def clean_country(value: str | None, errors: dict[str, str], field: str = "count
         return ""
     code = country_code(text)
     if code is None:
-        errors[field] = f"{text!r} is not a country Conduct knows (use an ISO 3166-1 alpha-2 code)."
+        errors[field] = _("%(text)s is not a country Conduct knows (use an ISO 3166-1 alpha-2 code).") % {
+            "text": repr(text)
+        }
         return ""
     return code
 
@@ -42,7 +46,7 @@ def clean_birth_date(value: str | None, errors: dict[str, str], field: str = "bi
         return ""
     dates = parse_dates(text)
     if not dates:
-        errors[field] = f"{text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)."
+        errors[field] = _("%(text)s is not a date (use YYYY, YYYY-MM or YYYY-MM-DD).") % {"text": repr(text)}
         return ""
     return dates[0]
 
@@ -50,11 +54,11 @@ def clean_birth_date(value: str | None, errors: dict[str, str], field: str = "bi
 def clean_name(value: str | None, errors: dict[str, str], field: str = "name", limit: int = 300) -> str:
     text = " ".join((value or "").split())
     if not text:
-        errors[field] = "Required."
+        errors[field] = _("Required.")
     elif len(text) > limit:
-        errors[field] = f"At most {limit} characters."
+        errors[field] = _("At most %(limit)s characters.") % {"limit": limit}
     elif not any(ch.isalnum() for ch in text):
-        errors[field] = "A name needs at least one letter or digit."
+        errors[field] = _("A name needs at least one letter or digit.")
     return text
 
 

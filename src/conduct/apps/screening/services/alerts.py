@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.scoping import authorize
@@ -28,14 +29,14 @@ def _check_review(decision: str, reason: str) -> str:
     """The reason, stripped; Invalid naming the fields when the review is not valid."""
     errors: dict[str, str] = {}
     if decision not in DECISIONS:
-        errors["decision"] = f"Expected one of {', '.join(DECISIONS)}."
+        errors["decision"] = _("Expected one of %(decisions)s.") % {"decisions": ", ".join(DECISIONS)}
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
-        errors["reason"] = f"At most {MAX_REASON} characters."
+        errors["reason"] = _("At most %(max_reason)s characters.") % {"max_reason": MAX_REASON}
     elif not reason and decision in ("dismiss", "escalate"):
-        errors["reason"] = "Say why: a dismissal or an escalation needs its reason."
+        errors["reason"] = _("Say why: a dismissal or an escalation needs its reason.")
     if errors:
-        raise Invalid("The review is not valid.", fields=errors)
+        raise Invalid(_("The review is not valid."), fields=errors)
     return reason
 
 
@@ -52,12 +53,12 @@ def alert_review(*, actor: Actor, alert: Alert, decision: str, reason: str = "")
     )
     before = locked.status
     if before == AlertStatus.CLOSED:
-        raise Conflict("This alert is closed: the entry no longer matches or has left the list.")
+        raise Conflict(_("This alert is closed: the entry no longer matches or has left the list."))
     if decision == "escalate":
         return _escalate(actor, locked, reason)
     target = AlertStatus.CONFIRMED if decision == "confirm" else AlertStatus.DISMISSED
     if before == target:
-        raise Conflict(f"This alert is already {target}.")
+        raise Conflict(_("This alert is already %(target)s.") % {"target": target})
     now = timezone.now()
     locked.status = target
     locked.reason = reason
@@ -83,9 +84,9 @@ def alert_review(*, actor: Actor, alert: Alert, decision: str, reason: str = "")
 def _escalate(actor: Actor, alert: Alert, reason: str) -> Alert:
     """Open a case for the officers through AlertEscalated (governance answers with the case) and link it."""
     if alert.status != AlertStatus.OPEN:
-        raise Conflict("Only an open alert is escalated; this one has been reviewed.")
+        raise Conflict(_("Only an open alert is escalated; this one has been reviewed."))
     if alert.case_id is not None:
-        raise Conflict(f"This alert was escalated already (case {alert.case_id}).")
+        raise Conflict(_("This alert was escalated already (case %(case_id)s).") % {"case_id": alert.case_id})
     party = alert.party
     event = AlertEscalated(
         actor=actor,

@@ -18,6 +18,7 @@ from typing import IO
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.scoping import authorize
@@ -87,10 +88,10 @@ def list_read(*, path: str | Path, format: str | None = None, kind: str | None =
     """Read and check a list file without storing anything. ListFormatError -> Invalid naming the line."""
     errors: dict[str, str] = {}
     if format is not None and format not in FORMATS:
-        errors["format"] = f"Expected one of {', '.join(FORMATS)}."
+        errors["format"] = _("Expected one of %(formats)s.") % {"formats": ", ".join(FORMATS)}
     if kind is not None and kind not in LIST_KINDS:
-        errors["kind"] = f"Expected one of {', '.join(LIST_KINDS)}."
-    raise_if(errors, "The list cannot be loaded.")
+        errors["kind"] = _("Expected one of %(list_kinds)s.") % {"list_kinds": ", ".join(LIST_KINDS)}
+    raise_if(errors, _("The list cannot be loaded."))
     try:
         return read_list(Path(path), format=format, list_kind=kind)
     except ListFormatError as exc:
@@ -127,11 +128,17 @@ def list_load(
     name = (name or _default_name(path, format or "list")).strip()
     errors: dict[str, str] = {}
     if not LIST_NAME.match(name):
-        errors["name"] = "Use 1-60 lower-case letters, digits, '_' or '-', starting with a letter or digit."
+        errors["name"] = _(
+            "Use 1-60 lower-case letters, digits, '_' or '-', starting with a letter or digit."
+        )
     existing = WatchList.objects.filter(name=name).first() if not errors else None
     if existing is not None and format is not None and existing.format != format:
-        errors["format"] = f"List {name} holds {existing.format} files; this one is {format}."
-    raise_if(errors, "The list cannot be loaded.")
+        errors["format"] = _("List %(name)s holds %(format)s files; this one is %(format2)s.") % {
+            "name": name,
+            "format": existing.format,
+            "format2": format,
+        }
+    raise_if(errors, _("The list cannot be loaded."))
     parsed = list_read(path=path, format=format, kind=kind or (existing.kind if existing else None))
     sha = file_sha256(path)
     with transaction.atomic():
@@ -245,8 +252,11 @@ def _entry_rows(
     for entry in parsed.entries:
         if entry.source_id in seen:
             raise Invalid(
-                f"{path}: entry id {entry.source_id!r} appears twice.",
-                fields={"file": f"entry id {entry.source_id!r} appears twice"},
+                _("%(path)s: entry id %(source_id)s appears twice.")
+                % {"path": path, "source_id": repr(entry.source_id)},
+                fields={
+                    "file": _("entry id %(source_id)s appears twice") % {"source_id": repr(entry.source_id)}
+                },
                 code="malformed_list",
             )
         seen.add(entry.source_id)
@@ -335,12 +345,12 @@ def list_upload(
     authorize(actor, "lists.load")
     errors: dict[str, str] = {}
     if format and format not in FORMATS:
-        errors["format"] = f"Expected one of {', '.join(FORMATS)}."
+        errors["format"] = _("Expected one of %(formats)s.") % {"formats": ", ".join(FORMATS)}
     if kind and kind not in LIST_KINDS:
-        errors["kind"] = f"Expected one of {', '.join(LIST_KINDS)}."
+        errors["kind"] = _("Expected one of %(list_kinds)s.") % {"list_kinds": ", ".join(LIST_KINDS)}
     if not (name or "").strip():
-        errors["name"] = "Name the list (a new list's name, or an existing list's)."
-    raise_if(errors, "The list cannot be loaded.")
+        errors["name"] = _("Name the list (a new list's name, or an existing list's).")
+    raise_if(errors, _("The list cannot be loaded."))
     shown = _safe_filename(filename)
     with tempfile.TemporaryDirectory(prefix="conduct-list-") as folder:
         root = Path(folder)
@@ -389,7 +399,7 @@ def _copy(source: IO[bytes], target: Path, limit: int, already: int = 0) -> int:
 def _saved(upload: IO[bytes], target: Path) -> Path:
     if _copy(upload, target, upload_max_bytes()) == 0:
         raise Invalid(
-            "The list cannot be loaded.", fields={"file": "The file is empty."}, code="malformed_list"
+            _("The list cannot be loaded."), fields={"file": _("The file is empty.")}, code="malformed_list"
         )
     return target
 
@@ -436,4 +446,8 @@ def _unpacked(saved: Path, root: Path) -> Path:
 
 
 def _bad_zip(why: str) -> Invalid:
-    return Invalid(f"The zip file cannot be loaded: {why}", fields={"file": why}, code="malformed_list")
+    return Invalid(
+        _("The zip file cannot be loaded: %(why)s") % {"why": why},
+        fields={"file": why},
+        code="malformed_list",
+    )

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
@@ -43,17 +44,17 @@ def _clean_aliases(values: Iterable[str] | None, name: str, errors: dict[str, st
     out: list[str] = []
     for i, value in enumerate(values):
         if not isinstance(value, str):
-            errors[f"aliases[{i}]"] = "Expected a string."
+            errors[f"aliases[{i}]"] = _("Expected a string.")
             continue
         text = " ".join(value.split())
         if not text:
             continue
         if len(text) > 300:
-            errors[f"aliases[{i}]"] = "At most 300 characters."
+            errors[f"aliases[{i}]"] = _("At most 300 characters.")
         elif text.casefold() != name.casefold() and text.casefold() not in {a.casefold() for a in out}:
             out.append(text)
     if len(out) > MAX_ALIASES:
-        errors["aliases"] = f"At most {MAX_ALIASES} aliases."
+        errors["aliases"] = _("At most %(max_aliases)s aliases.") % {"max_aliases": MAX_ALIASES}
     return out
 
 
@@ -87,11 +88,11 @@ def _clean_party(
 ) -> PartyDetails:
     reference = (reference or "").strip()
     if not reference:
-        errors["reference"] = "Required, e.g. supplier:12 or customer:CRM-881."
+        errors["reference"] = _("Required, e.g. supplier:12 or customer:CRM-881.")
     elif len(reference) > 200:
-        errors["reference"] = "At most 200 characters."
+        errors["reference"] = _("At most 200 characters.")
     if kind not in PartyKind.values:
-        errors["kind"] = f"Expected one of {', '.join(PartyKind.values)}."
+        errors["kind"] = _("Expected one of %(values)s.") % {"values": ", ".join(PartyKind.values)}
     name = clean_name(name, errors)
     return PartyDetails(
         reference=reference,
@@ -111,17 +112,17 @@ def _owning_unit(actor: Actor, org_unit: OrgUnit | str | None, errors: dict[str,
     if org_unit is None:
         home = actor.home_unit if isinstance(actor, User) else None
         if home is None:
-            errors["org_unit"] = "Required: the org unit that owns the party."
+            errors["org_unit"] = _("Required: the org unit that owns the party.")
         return home
     if not org_unit.strip():
-        errors["org_unit"] = "Name the org unit that owns the party, or leave the field out."
+        errors["org_unit"] = _("Name the org unit that owns the party, or leave the field out.")
         return None
     try:
         if org_unit.isdigit() and int(org_unit) > MAX_DB_ID:
             raise NotFound(org_unit)  # no such id (a larger number would overflow the database's integer)
         return orgunit_get(actor=actor, unit_id=org_unit) if isinstance(actor, User) else _unit_by(org_unit)
     except NotFound:
-        errors["org_unit"] = f"No org unit {org_unit!r} you can see."
+        errors["org_unit"] = _("No org unit %(org_unit)s you can see.") % {"org_unit": repr(org_unit)}
         return None
 
 
@@ -129,7 +130,7 @@ def _unit_by(code_or_id: str) -> OrgUnit:
     query = Q(code=code_or_id) | (Q(pk=int(code_or_id)) if code_or_id.isdigit() else Q())
     found = OrgUnit.objects.filter(query).first()
     if found is None:
-        raise NotFound(f"No org unit {code_or_id!r}.")
+        raise NotFound(_("No org unit %(code_or_id)s.") % {"code_or_id": repr(code_or_id)})
     return found
 
 
@@ -164,7 +165,7 @@ def party_register(
         errors=errors,
     )
     unit = _owning_unit(actor, org_unit, errors)
-    raise_if(errors, "The party is not valid.")
+    raise_if(errors, _("The party is not valid."))
     assert unit is not None
     authorize(actor, "screening.parties", unit=unit)
     party = ScreenedParty.objects.select_for_update().filter(reference=details.reference).first()
@@ -175,9 +176,9 @@ def party_register(
         if isinstance(actor, User) and not unit_in_scope(actor, party.org_unit):
             # The reference is taken in a unit the actor cannot see: say so without naming that unit.
             raise Forbidden(
-                "This reference belongs to a party outside the org units you are scoped to.",
+                _("This reference belongs to a party outside the org units you are scoped to."),
                 code="out_of_scope",
-                fields={"reference": "Used by a party you cannot see; choose another reference."},
+                fields={"reference": _("Used by a party you cannot see; choose another reference.")},
             )
         if not _party_update(actor, party, details, unit) and party.last_screened_at is not None:
             return party, False  # nothing that screening reads has changed
@@ -234,8 +235,9 @@ def _party_create(actor: Actor, details: PartyDetails, unit: OrgUnit) -> Screene
             )
     except IntegrityError:
         raise Conflict(
-            f"{details.reference} was registered at the same moment by another request; send it again.",
-            fields={"reference": "Registered concurrently."},
+            _("%(reference)s was registered at the same moment by another request; send it again.")
+            % {"reference": details.reference},
+            fields={"reference": _("Registered concurrently.")},
         ) from None
     ledger_append(
         actor=actor,

@@ -199,12 +199,17 @@ def relations_read(*, path: str | Path, format: str | None = None, source: str =
         raise Invalid(_("Unknown format."), fields={"format": _("One of: ftm, csv.")})
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise Invalid(_("The file is too large."), fields={"file": f"> {MAX_BYTES} bytes"})
+            raise Invalid(
+                _("The file is too large."),
+                fields={"file": _("> %(max_bytes)s bytes") % {"max_bytes": MAX_BYTES}},
+            )
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise Invalid(_("The file cannot be read."), fields={"file": exc.strerror or str(exc)}) from None
     except UnicodeDecodeError as exc:
-        raise Invalid(_("The file is not UTF-8."), fields={"file": f"byte {exc.start}"}) from None
+        raise Invalid(
+            _("The file is not UTF-8."), fields={"file": _("byte %(start)s") % {"start": exc.start}}
+        ) from None
     errors: dict[str, str] = {}
     rows = (_ftm_rows if fmt == "ftm" else _csv_rows)(text, source, errors)
     if len(errors) > MAX_ERRORS:

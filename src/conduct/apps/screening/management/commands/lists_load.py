@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -47,21 +48,28 @@ class Command(BaseCommand):
                 source=opts["source"],
             )
         except ServiceError as exc:
-            self.stderr.write(f"error: {exc.message}")
+            self.stderr.write(_("error: %(message)s") % {"message": exc.message})
             for field, why in exc.fields.items():
                 if field not in ("file", "line"):
                     self.stderr.write(f"  {field}: {why}")
             if exc.code == "malformed_list":
                 self.stderr.write(
-                    "Nothing was loaded: the list's current version, if it has one, stays in force."
+                    _("Nothing was loaded: the list's current version, if it has one, stays in force.")
                 )
                 sys.exit(MALFORMED)
             sys.exit(USAGE)
         version = loaded.version
         if not loaded.created:
             self.stdout.write(
-                f"{loaded.watch_list.name}: the file is version {version.number}'s already "
-                f"(sha256 {version.file_sha256[:12]}…); nothing loaded."
+                _(
+                    "%(name)s: the file is version %(number)s's already (sha256 %(file_sha256)s…); "
+                    "nothing loaded."
+                )
+                % {
+                    "name": loaded.watch_list.name,
+                    "number": version.number,
+                    "file_sha256": version.file_sha256[:12],
+                }
             )
             return
         diff = (
@@ -74,12 +82,22 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
-            f"Loaded {loaded.watch_list.name} version {version.number} "
-            f"({loaded.watch_list.format}, {version.kind}): "
-            f"{version.entry_count} entries, {version.name_count} names; {diff}."
+            _(
+                "Loaded %(name)s version %(number)s (%(format)s, %(kind)s): %(entry_count)s "
+                "entries, %(name_count)s names; %(diff)s."
+            )
+            % {
+                "name": loaded.watch_list.name,
+                "number": version.number,
+                "format": loaded.watch_list.format,
+                "kind": version.kind,
+                "entry_count": version.entry_count,
+                "name_count": version.name_count,
+                "diff": diff,
+            }
         )
         for note in version.notes:
-            self.stdout.write(f"  note: {note}")
+            self.stdout.write(_("  note: %(note)s") % {"note": note})
         self.stdout.write(
-            "Stored parties are screened against what changed in the background (conduct worker)."
+            _("Stored parties are screened against what changed in the background (conduct worker).")
         )

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.screening.models import WatchList
 
@@ -42,7 +43,10 @@ class Command(BaseCommand):
         if opts["name"]:
             lists = lists.filter(name=opts["name"])
             if not lists.exists():
-                self.stderr.write(f"error: no list named {opts['name']!r}; `conduct lists show` lists them.")
+                self.stderr.write(
+                    _("error: no list named %(name)s; `conduct lists show` lists them.")
+                    % {"name": repr(opts["name"])}
+                )
                 sys.exit(2)
         data = []
         for wl in lists.prefetch_related("versions"):
@@ -64,7 +68,7 @@ class Command(BaseCommand):
             return
         if not data:
             self.stdout.write(
-                "No lists loaded. Load one with: conduct lists load PATH [--name NAME] [--kind KIND]"
+                _("No lists loaded. Load one with: conduct lists load PATH [--name NAME] [--kind KIND]")
             )
             return
         self._table(data, detail=bool(opts["name"]))
@@ -95,8 +99,20 @@ class Command(BaseCommand):
                 for v in item["versions"]:
                     mark = "*" if v["current"] else " "
                     self.stdout.write(
-                        f"  {mark}v{v['version']:<4} {v['loaded_at'][:16].replace('T', ' ')}  "
-                        f"{v['entries']:>7} "
-                        f"entries  +{v['added']} -{v['removed']} ~{v['changed']}  {v['file']} "
-                        f"sha256 {v['sha256'][:12]}  by {v['loaded_by']}"
+                        _(
+                            "  %(mark)sv%(version)s %(replace)s  %(entries)s entries  +%(added)s "
+                            "-%(removed)s ~%(changed)s  %(file)s sha256 %(sha256)s  by %(loaded_by)s"
+                        )
+                        % {
+                            "mark": mark,
+                            "version": format(v["version"], "<4"),
+                            "replace": v["loaded_at"][:16].replace("T", " "),
+                            "entries": format(v["entries"], ">7"),
+                            "added": v["added"],
+                            "removed": v["removed"],
+                            "changed": v["changed"],
+                            "file": v["file"],
+                            "sha256": v["sha256"][:12],
+                            "loaded_by": v["loaded_by"],
+                        }
                     )

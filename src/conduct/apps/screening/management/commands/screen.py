@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -80,7 +82,7 @@ class Command(BaseCommand):
         )
 
     def usage(self, message: str) -> None:
-        self.stderr.write(f"error: {message}")
+        self.stderr.write(_("error: %(message)s") % {"message": message})
         sys.exit(USAGE)
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -105,7 +107,7 @@ class Command(BaseCommand):
         lists = indexes.current_lists()
         if not lists:
             self.stderr.write(
-                "warning: no watch lists are loaded, so nothing can match (conduct lists load PATH)."
+                _("warning: no watch lists are loaded, so nothing can match (conduct lists load PATH).")
             )
         threshold = opts["threshold"] if opts["threshold"] is not None else ALERT_THRESHOLD
         try:
@@ -119,7 +121,7 @@ class Command(BaseCommand):
                 threshold=threshold,
             )
         except ServiceError as exc:
-            self.stderr.write(f"error: {exc.message}")
+            self.stderr.write(_("error: %(message)s") % {"message": exc.message})
             for field, why in exc.fields.items():
                 self.stderr.write(f"  {field}: {why}")
             sys.exit(USAGE)
@@ -144,8 +146,17 @@ class Command(BaseCommand):
             return
         names = ", ".join(f"{c.name} v{c.version.number}" for c in lists) or "none"
         self.stdout.write(
-            f"{len(found)} match{'es' if len(found) != 1 else ''} for {opts['name']!r} "
-            f"at or above {threshold:.2f} (lists: {names})"
+            ngettext(
+                "%(count)s match for %(name)s at or above %(threshold)s (lists: %(names)s)",
+                "%(count)s matches for %(name)s at or above %(threshold)s (lists: %(names)s)",
+                len(found),
+            )
+            % {
+                "count": len(found),
+                "name": repr(opts["name"]),
+                "threshold": format(threshold, ".2f"),
+                "names": names,
+            }
         )
         for rank, listed in enumerate(found, start=1):
             m = listed.match
@@ -153,8 +164,13 @@ class Command(BaseCommand):
                 f"{rank:>2}. {m.score:.2f} {m.strength:<9} {m.list_id} {m.source_id}  {m.entry_name}"
             )
             self.stdout.write(
-                f"      matched {m.matched_name!r} ({m.matched_name_kind}, {m.list_kind}): "
-                f"{m.explanation.summary()}"
+                _("      matched %(matched_name)s (%(matched_name_kind)s, %(list_kind)s): %(summary)s")
+                % {
+                    "matched_name": repr(m.matched_name),
+                    "matched_name_kind": m.matched_name_kind,
+                    "list_kind": m.list_kind,
+                    "summary": m.explanation.summary(),
+                }
             )
 
     # --- a batch ---------------------------------------------------------------------------------
@@ -198,7 +214,7 @@ class Command(BaseCommand):
         lists = indexes.current_lists()
         if not lists:
             self.stderr.write(
-                "warning: no watch lists are loaded, so nothing can match (conduct lists load PATH)."
+                _("warning: no watch lists are loaded, so nothing can match (conduct lists load PATH).")
             )
         started = time.perf_counter()
         with contextlib.ExitStack() as stack:
@@ -211,8 +227,21 @@ class Command(BaseCommand):
             bad, matched = self._screen_rows(opts, header, rows, lists, threshold, out)
         elapsed = time.perf_counter() - started
         self.stderr.write(
-            f"screened {len(rows) - bad} of {len(rows)} rows in {elapsed:.1f}s: {matched} with matches "
-            f"at or above {threshold:.2f}, {bad} bad row{'s' if bad != 1 else ''}."
+            ngettext(
+                "screened %(value)s of %(count)s rows in %(elapsed)ss: %(matched)s with matches "
+                "at or above %(threshold)s, %(bad)s bad row.",
+                "screened %(value)s of %(count)s rows in %(elapsed)ss: %(matched)s with matches "
+                "at or above %(threshold)s, %(bad)s bad rows.",
+                bad,
+            )
+            % {
+                "value": len(rows) - bad,
+                "count": len(rows),
+                "elapsed": format(elapsed, ".1f"),
+                "matched": matched,
+                "threshold": format(threshold, ".2f"),
+                "bad": bad,
+            }
         )
 
     def _screen_rows(
@@ -241,10 +270,13 @@ class Command(BaseCommand):
             row_id = record.get("id") or None
             errors: dict[str, str] = {}
             if len(row) != len(header):
-                errors["row"] = f"expected {len(header)} columns, found {len(row)}"
+                errors["row"] = _("expected %(count)s columns, found %(count2)s") % {
+                    "count": len(header),
+                    "count2": len(row),
+                }
             else:
                 if not row_id:
-                    errors["id"] = "required"
+                    errors["id"] = _("required")
                 name = clean_name(record.get("name"), errors)
                 kind = clean_entity_type(record.get("type"), errors, "type")
                 country = clean_country(record.get("country"), errors)
@@ -252,7 +284,10 @@ class Command(BaseCommand):
             if errors:
                 bad += 1
                 reason = "; ".join(f"{field}: {why}" for field, why in errors.items())
-                self.stderr.write(f"{opts['input']}: line {line}: {reason}")
+                self.stderr.write(
+                    _("%(input)s: line %(line)s: %(reason)s")
+                    % {"input": opts["input"], "line": line, "reason": reason}
+                )
                 emit({"id": row_id, "error": f"line {line}: {reason}"})
             else:
                 query = Query(
@@ -263,5 +298,8 @@ class Command(BaseCommand):
                 emit({"id": row_id, "matches": [batch_match(m) for m in found]})
             if large and done % PROGRESS_EVERY == 0:
                 rate = done / max(time.perf_counter() - started, 1e-9)
-                self.stderr.write(f"screened {done} of {len(rows)} rows ({rate:.0f}/s)")
+                self.stderr.write(
+                    _("screened %(done)s of %(count)s rows (%(rate)s/s)")
+                    % {"done": done, "count": len(rows), "rate": format(rate, ".0f")}
+                )
         return bad, matched

@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -34,9 +35,20 @@ class Command(BaseCommand):
             )
         except ServiceError as exc:
             where = "; ".join(f"{field}: {why}" for field, why in exc.fields.items())
-            self.stderr.write(f"error: {exc.message}{' ' + where if where else ''}")
+            self.stderr.write(
+                _("error: %(message)s%(value)s")
+                % {"message": exc.message, "value": " " + where if where else ""}
+            )
             sys.exit(MALFORMED)
         self.stdout.write(
-            f"Loaded relations from {', '.join(loaded.source_names)}: {loaded.created} new, "
-            f"{loaded.updated} updated, {loaded.unchanged} unchanged."
+            _(
+                "Loaded relations from %(source_names)s: %(created)s new, %(updated)s updated, "
+                "%(unchanged)s unchanged."
+            )
+            % {
+                "source_names": ", ".join(loaded.source_names),
+                "created": loaded.created,
+                "updated": loaded.updated,
+                "unchanged": loaded.unchanged,
+            }
         )

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
@@ -45,4 +46,7 @@ class Command(BaseCommand):
         if opts["json"]:
             self.stdout.write(json.dumps(source_dict(source), indent=2, default=str))
         else:
-            self.stdout.write(f"Added source {source.name}: {source.url} every {source.interval_hours}h.")
+            self.stdout.write(
+                _("Added source %(name)s: %(url)s every %(interval_hours)sh.")
+                % {"name": source.name, "url": source.url, "interval_hours": source.interval_hours}
+            )

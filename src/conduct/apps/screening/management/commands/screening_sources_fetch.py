@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.screening.models import ListSource
@@ -25,7 +26,10 @@ class Command(BaseCommand):
         if opts["name"]:
             source = ListSource.objects.filter(name=opts["name"]).first()
             if source is None:
-                self.stderr.write(f"error: no list source {opts['name']!r} (conduct screening sources list)")
+                self.stderr.write(
+                    _("error: no list source %(name)s (conduct screening sources list)")
+                    % {"name": repr(opts["name"])}
+                )
                 sys.exit(2)
             results = [source_fetch(actor=CLI, source=source)]
         else:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.screening.models import ListSource
 from conduct.apps.screening.schemas_more import source_dict
@@ -29,6 +30,13 @@ class Command(BaseCommand):
                 else f"ok, version {row['last_good_version']}"
             )
             self.stdout.write(
-                f"{row['name']:<20} every {row['interval_hours']}h {row['format']:<15} {row['url']}  "
-                f"last fetched {row['last_fetched_at'] or 'never'}; {state}"
+                _("%(name)s every %(interval_hours)sh %(format)s %(url)s  last fetched %(value)s; %(state)s")
+                % {
+                    "name": format(row["name"], "<20"),
+                    "interval_hours": row["interval_hours"],
+                    "format": format(row["format"], "<15"),
+                    "url": row["url"],
+                    "value": row["last_fetched_at"] or "never",
+                    "state": state,
+                }
             )
