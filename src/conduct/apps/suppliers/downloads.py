@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 
 from conduct.apps.errors import NotFound
 from conduct.apps.suppliers.models import Certificate
@@ -10,7 +11,7 @@ from conduct.apps.suppliers.models import Certificate
 
 def certificate_file_response(cert: Certificate) -> FileResponse:
     if not cert.file:
-        raise NotFound("This certificate has no file attached.")
+        raise NotFound(_("This certificate has no file attached."))
     return FileResponse(
         cert.file.open("rb"),
         content_type=cert.file_type,

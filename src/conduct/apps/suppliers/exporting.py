@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from conduct.apps import csvsafe
 from conduct.apps.errors import Invalid
@@ -45,7 +46,7 @@ def export_response(
     name: str, columns: list[Column], rows: Iterable[Any], fmt: str
 ) -> HttpResponse | StreamingHttpResponse:
     if fmt not in FORMATS:
-        raise Invalid("Unknown export format.", fields={"format": "Expected csv or xlsx."})
+        raise Invalid(gettext("Unknown export format."), fields={"format": gettext("Expected csv or xlsx.")})
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         writer = csvsafe.writer(_Echo())

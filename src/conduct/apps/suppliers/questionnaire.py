@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
 TYPES = ("yes_no", "choice", "number", "text", "date")
 YES_NO = ("yes", "no")
@@ -238,7 +239,7 @@ def clean_answers(
     for key, value in raw.items():
         question = every.get(key)
         if question is None:
-            errors[key] = "There is no such question in this questionnaire."
+            errors[key] = _("There is no such question in this questionnaire.")
             continue
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
@@ -252,7 +253,7 @@ def clean_answers(
     if complete:
         for question in shown:
             if question["required"] and question["id"] not in answers and question["id"] not in errors:
-                errors[question["id"]] = "An answer is required."
+                errors[question["id"]] = _("An answer is required.")
     return answers, errors
 
 

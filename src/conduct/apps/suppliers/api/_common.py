@@ -5,6 +5,7 @@ functions, which refuse (403) a role that may never do what the endpoint is for.
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from conduct.apps.accounts.models import PortalOrganisation, User
@@ -52,7 +53,10 @@ def supplier_ref(actor: User, ref: int | str | None, field: str) -> Supplier | N
         .first()
     )
     if found is None:
-        raise Invalid("Unknown supplier.", fields={field: f"No supplier {ref!r} that you can see."})
+        raise Invalid(
+            _("Unknown supplier."),
+            fields={field: _("No supplier %(ref)s that you can see.") % {"ref": repr(ref)}},
+        )
     return found
 
 
@@ -62,7 +66,8 @@ def portal_org_ref(name: str | None) -> PortalOrganisation | None:
     org = PortalOrganisation.objects.filter(kind=PortalOrganisation.Kind.SUPPLIER, name=name).first()
     if org is None:
         raise Invalid(
-            "Unknown portal organisation.", fields={"portal_org": f"No supplier organisation {name!r}."}
+            _("Unknown portal organisation."),
+            fields={"portal_org": _("No supplier organisation %(name)s.") % {"name": repr(name)}},
         )
     return org
 
@@ -89,15 +94,18 @@ def one_file(request: HttpRequest) -> services.ImportSource:
     if (request.content_type or "").startswith("multipart/"):
         upload = request.FILES.get("file")
         if upload is None:
-            raise Invalid("Attach the file.", fields={"file": "Send a PDF, PNG or JPEG as multipart `file`."})
+            raise Invalid(
+                _("Attach the file."), fields={"file": _("Send a PDF, PNG or JPEG as multipart `file`.")}
+            )
         return services.ImportSource(name=upload.name or "upload", content=upload.read())
     body = json_object_body(request)
     name = body.get("filename") or "upload"
     if not isinstance(name, str):
-        raise Invalid("The file name is text.", fields={"filename": "Expected a string."})
+        raise Invalid(_("The file name is text."), fields={"filename": _("Expected a string.")})
     if body.get("content_base64") is None:
         raise Invalid(
-            "Attach the file.", fields={"content_base64": "Send the file as base64 (or multipart `file`)."}
+            _("Attach the file."),
+            fields={"content_base64": _("Send the file as base64 (or multipart `file`).")},
         )
     return services.ImportSource(
         name=name[:200], content=decode_base64(body["content_base64"], "content_base64")

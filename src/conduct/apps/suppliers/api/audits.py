@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
@@ -96,7 +97,9 @@ def create_audit(request: HttpRequest, supplier_id: int, payload: SupplierAuditI
     supplier = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="audits.record")
     site = supplier.sites.filter(pk=payload.site).first() if payload.site else None
     if payload.site and site is None:
-        raise Invalid("Unknown site.", fields={"site": f"Not a site of {supplier.name}."})
+        raise Invalid(
+            _("Unknown site."), fields={"site": _("Not a site of %(name)s.") % {"name": supplier.name}}
+        )
     audit = services.audit_create(
         actor=actor,
         supplier=supplier,

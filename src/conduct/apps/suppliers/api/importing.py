@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Schema, Status
 
 from conduct.apps.apikit import actor_of, decode_base64, json_object_body
@@ -35,15 +36,17 @@ def _uploads(request: HttpRequest) -> list[services.ImportSource]:
         return [services.ImportSource(name="upload.csv", content=request.body)] if request.body else []
     items = json_object_body(request).get("files")
     if not isinstance(items, list):
-        raise Invalid("`files` must be a list.", fields={"files": "Expected a list of {name, content}."})
+        raise Invalid(
+            _("`files` must be a list."), fields={"files": _("Expected a list of {name, content}.")}
+        )
     sources = []
     for index, item in enumerate(items):
         where = f"files[{index}]"
         if not isinstance(item, dict):
-            raise Invalid("Each file is an object.", fields={where: "Expected {name, content}."})
+            raise Invalid(_("Each file is an object."), fields={where: _("Expected {name, content}.")})
         name = item.get("name") or f"upload-{index + 1}"
         if not isinstance(name, str):
-            raise Invalid("A file name is text.", fields={f"{where}.name": "Expected a string."})
+            raise Invalid(_("A file name is text."), fields={f"{where}.name": _("Expected a string.")})
         if isinstance(item.get("content"), str):
             data = item["content"].encode("utf-8")
         else:

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
@@ -159,7 +160,7 @@ def answer_questionnaire(
     unknown = sorted(set(payload.answers) - {q["id"] for q in questionnaire.questions(response.template)})
     if unknown:
         raise Invalid(
-            "Answers to questions that are not in the questionnaire.",
+            _("Answers to questions that are not in the questionnaire."),
             fields={f"answers.{k}": "There is no such question in this questionnaire." for k in unknown},
         )
     return services.questionnaire_save(

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
 from conduct.apps.apikit import actor_of
@@ -50,7 +51,7 @@ def update_site(request: HttpRequest, site_id: int, payload: SupplierSitePatch) 
     fields = payload.dict(exclude_unset=True)
     for key in ("name", "country"):
         if key in fields and fields[key] is None:
-            raise Invalid("The site is not valid.", fields={key: "Cannot be null."})
+            raise Invalid(_("The site is not valid."), fields={key: _("Cannot be null.")})
     return services.site_update(actor=actor, site=site, **fields)
 
 
@@ -108,7 +109,7 @@ def add_sub_supplier(request: HttpRequest, supplier_id: int, payload: SubSupplie
     buyer = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="suppliers.change")
     sub = supplier_ref(actor, payload.supplier, "supplier")
     if sub is None:  # the schema refuses an empty reference; kept for the type checker
-        raise Invalid("Unknown supplier.", fields={"supplier": "Required."})
+        raise Invalid(_("Unknown supplier."), fields={"supplier": _("Required.")})
     return Status(201, services.relation_add(actor=actor, buyer=buyer, supplier=sub))
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
 
@@ -189,7 +190,7 @@ def create_supplier(request: HttpRequest, payload: SupplierIn) -> Status:
         or actor.home_unit
     )
     if unit is None:
-        raise Invalid("Choose the owning org unit.", fields={"org_unit": "Required."})
+        raise Invalid(_("Choose the owning org unit."), fields={"org_unit": _("Required.")})
     supplier = services.supplier_create(
         actor=actor,
         name=payload.name,
@@ -245,7 +246,7 @@ def update_supplier(request: HttpRequest, supplier_id: int, payload: SupplierPat
         fields["portal_org"] = portal_org_ref(fields["portal_org"])
     for key in ("name", "country", "status"):
         if key in fields and fields[key] is None:
-            raise Invalid("The supplier is not valid.", fields={key: "Cannot be null."})
+            raise Invalid(_("The supplier is not valid."), fields={key: _("Cannot be null.")})
     services.supplier_update(actor=actor, supplier=supplier, **fields)
     return selectors.supplier_get(actor=actor, supplier_id=supplier.pk)
 
@@ -289,7 +290,7 @@ def get_risk(request: HttpRequest, supplier_id: int) -> dict[str, Any]:
     supplier = selectors.supplier_for(actor=actor, supplier_id=supplier_id, permission="suppliers.view")
     view = selectors.risk_explained(actor=actor, supplier=supplier)
     if view is None:
-        raise NotFound("No risk score yet for this supplier.")
+        raise NotFound(_("No risk score yet for this supplier."))
     return view
 
 

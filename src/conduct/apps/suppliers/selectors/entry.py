@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
 from conduct.apps.accounts.scoping import require
@@ -77,7 +78,10 @@ def _entitled(actor: User, permission: str | None, staff: bool = False, portal: 
 
 
 def _unit(actor: User, ref: str | int, field: str) -> OrgUnit:
-    unknown = Invalid("Unknown org unit.", fields={field: f"No org unit {ref!r} that you can see."})
+    unknown = Invalid(
+        _("Unknown org unit."),
+        fields={field: _("No org unit %(ref)s that you can see.") % {"ref": repr(ref)}},
+    )
     if str(ref).isdigit() and int(ref) > _MAX_DB_ID:
         raise unknown
     try:
@@ -128,7 +132,7 @@ def own_supplier(*, actor: User, permission: str) -> Supplier:
     summary = portal_summary(actor=actor)
     if not summary or summary["supplier"] is None:
         raise NotFound(
-            "Your organisation is not linked to a supplier record yet; ask your contact at the company."
+            _("Your organisation is not linked to a supplier record yet; ask your contact at the company.")
         )
     supplier: Supplier = summary["supplier"]
     return supplier

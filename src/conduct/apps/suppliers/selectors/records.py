@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import can, scoped
@@ -64,7 +65,9 @@ def certificate_get(*, actor: User, certificate_id: int) -> Certificate:
         .first()
     )
     if cert is None:
-        raise NotFound(f"No certificate {certificate_id} that you can see.")
+        raise NotFound(
+            _("No certificate %(certificate_id)s that you can see.") % {"certificate_id": certificate_id}
+        )
     return cert
 
 
@@ -95,7 +98,7 @@ def audit_get(*, actor: User, audit_id: int) -> SupplierAudit:
         .first()
     )
     if audit is None:
-        raise NotFound(f"No audit {audit_id} that you can see.")
+        raise NotFound(_("No audit %(audit_id)s that you can see.") % {"audit_id": audit_id})
     return audit
 
 
@@ -110,7 +113,7 @@ def finding_get(*, actor: User, finding_id: int) -> Finding:
         .first()
     )
     if finding is None:
-        raise NotFound(f"No finding {finding_id} that you can see.")
+        raise NotFound(_("No finding %(finding_id)s that you can see.") % {"finding_id": finding_id})
     return finding
 
 
@@ -152,7 +155,7 @@ def action_get(*, actor: User, action_id: int) -> CorrectiveAction:
         .first()
     )
     if plan is None:
-        raise NotFound(f"No corrective action {action_id} that you can see.")
+        raise NotFound(_("No corrective action %(action_id)s that you can see.") % {"action_id": action_id})
     return plan
 
 
@@ -196,7 +199,7 @@ def response_get(*, actor: User, response_id: int) -> QuestionnaireResponse:
         .first()
     )
     if response is None:
-        raise NotFound(f"No questionnaire {response_id} that you can see.")
+        raise NotFound(_("No questionnaire %(response_id)s that you can see.") % {"response_id": response_id})
     return response
 
 
@@ -282,5 +285,8 @@ def own_site_action_get(*, actor: User, action_id: int) -> CorrectiveAction:
         .first()
     )
     if plan is None:
-        raise NotFound(f"No corrective action {action_id} of an own site that you can see.")
+        raise NotFound(
+            _("No corrective action %(action_id)s of an own site that you can see.")
+            % {"action_id": action_id}
+        )
     return plan

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import scoped
@@ -166,7 +167,7 @@ def supplier_get(*, actor: User, supplier_id: int) -> Supplier:
         .first()
     )
     if supplier is None:
-        raise NotFound(f"No supplier {supplier_id} that you can see.")
+        raise NotFound(_("No supplier %(supplier_id)s that you can see.") % {"supplier_id": supplier_id})
     return supplier
 
 
@@ -295,7 +296,7 @@ def site_get(*, actor: User, site_id: int) -> SupplierSite:
         .first()
     )
     if site is None:
-        raise NotFound(f"No site {site_id} that you can see.")
+        raise NotFound(_("No site %(site_id)s that you can see.") % {"site_id": site_id})
     return site
 
 
@@ -306,20 +307,26 @@ def contact_get(*, actor: User, contact_id: int) -> SupplierContact:
         .first()
     )
     if contact is None:
-        raise NotFound(f"No contact {contact_id} that you can see.")
+        raise NotFound(_("No contact %(contact_id)s that you can see.") % {"contact_id": contact_id})
     return contact
 
 
 def relation_get(*, actor: User, buyer: Supplier, supplier_id: int) -> SupplierRelation:
     if not 0 < supplier_id < 2**63:  # beyond any id the database can hold
-        raise NotFound(f"{buyer.name} has no sub-supplier {supplier_id}.")
+        raise NotFound(
+            _("%(name)s has no sub-supplier %(supplier_id)s.")
+            % {"name": buyer.name, "supplier_id": supplier_id}
+        )
     relation = (
         SupplierRelation.objects.select_related("buyer__org_unit", "supplier")
         .filter(buyer=buyer, supplier_id=supplier_id)
         .first()
     )
     if relation is None or not visible_supplier_ids(actor=actor, ids={supplier_id}):
-        raise NotFound(f"{buyer.name} has no sub-supplier {supplier_id} that you can see.")
+        raise NotFound(
+            _("%(name)s has no sub-supplier %(supplier_id)s that you can see.")
+            % {"name": buyer.name, "supplier_id": supplier_id}
+        )
     return relation
 
 

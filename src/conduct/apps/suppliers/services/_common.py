@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor, SystemActor
 from conduct.apps.accounts.scoping import authorize
@@ -25,7 +26,7 @@ def authorize_supplier(actor: Actor, permission: str, supplier: Supplier) -> Non
         return
     authorize(actor, permission)  # a permission the role lacks is a 403 before anything else
     if actor.portal_org_id is None or supplier.portal_org_id != actor.portal_org_id:
-        raise NotFound("No such supplier record.")
+        raise NotFound(_("No such supplier record."))
 
 
 def authorize_record(actor: Actor, permission: str, record: Any) -> None:
@@ -39,7 +40,7 @@ def authorize_record(actor: Actor, permission: str, record: Any) -> None:
         return
     if actor.is_portal:
         authorize(actor, permission)
-        raise NotFound("No such record.")
+        raise NotFound(_("No such record."))
     authorize(actor, permission, unit=record.own_site.org_unit)
 
 
@@ -69,9 +70,9 @@ def clean_text(
 ) -> str:
     text = (value or "").strip()
     if required and not text:
-        errors[field] = "Required."
+        errors[field] = _("Required.")
     elif len(text) > max_length:
-        errors[field] = f"At most {max_length} characters."
+        errors[field] = _("At most %(max_length)s characters.") % {"max_length": max_length}
     return text
 
 
@@ -86,16 +87,17 @@ def clean_categories(
         elif category:
             unknown.append(str(value))
     if unknown:
-        errors[field] = (
-            f"Unknown category {', '.join(map(repr, unknown))}; expected any of {', '.join(CATEGORIES)}."
-        )
+        errors[field] = _("Unknown category %(map)s; expected any of %(categories)s.") % {
+            "map": ", ".join(map(repr, unknown)),
+            "categories": ", ".join(CATEGORIES),
+        }
     return sorted(set(cleaned))
 
 
 def clean_country(value: str | None, field: str, errors: dict[str, str]) -> str:
     code = (value or "").strip().upper()
     if not is_country(code):
-        errors[field] = f"{value!r} is not an ISO 3166-1 alpha-2 country code."
+        errors[field] = _("%(value)s is not an ISO 3166-1 alpha-2 country code.") % {"value": repr(value)}
     return code
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import User
@@ -53,7 +54,7 @@ def _a_date(value: Any, field: str, errors: dict[str, str]) -> date | None:
         errors[field] = str(exc)
         return None
     if parsed is None:
-        errors[field] = "Required."
+        errors[field] = _("Required.")
     return parsed
 
 
@@ -71,19 +72,19 @@ def audit_create(
     authorize_supplier(actor, "audits.record", supplier)
     errors: dict[str, str] = {}
     if kind not in AuditKind.values:
-        errors["kind"] = f"Expected one of {', '.join(AuditKind.values)}."
+        errors["kind"] = _("Expected one of %(values)s.") % {"values": ", ".join(AuditKind.values)}
     when = _a_date(date, "date", errors)
     if when is not None and when > timezone.localdate():
-        errors["date"] = "An audit is recorded once it has taken place; the date is in the future."
+        errors["date"] = _("An audit is recorded once it has taken place; the date is in the future.")
     auditor = (auditor or "").strip()
     if not auditor:
-        errors["auditor"] = "Required: the audit firm or person."
+        errors["auditor"] = _("Required: the audit firm or person.")
     elif len(auditor) > 200:
-        errors["auditor"] = "At most 200 characters."
+        errors["auditor"] = _("At most 200 characters.")
     if site is not None and site.supplier_id != supplier.pk:
-        errors["site"] = f"Not a site of {supplier.name}."
+        errors["site"] = _("Not a site of %(name)s.") % {"name": supplier.name}
     if errors:
-        raise Invalid("The audit is not valid.", fields=errors)
+        raise Invalid(_("The audit is not valid."), fields=errors)
     audit = SupplierAudit.objects.create(
         supplier=supplier,
         kind=kind,
@@ -111,20 +112,22 @@ def finding_add(
     authorize_record(actor, "audits.record", audit)
     errors: dict[str, str] = {}
     if severity not in Severity.values:
-        errors["severity"] = f"Expected one of {', '.join(Severity.values)}."
+        errors["severity"] = _("Expected one of %(values)s.") % {"values": ", ".join(Severity.values)}
     requirement = " ".join((requirement or "").split())
     if not requirement:
-        errors["requirement"] = (
+        errors["requirement"] = _(
             "Cite the requirement the finding is against (e.g. urn:conduct:sa8000:SA8000-7.a)."
         )
     elif len(requirement) > 200:
-        errors["requirement"] = "At most 200 characters."
+        errors["requirement"] = _("At most 200 characters.")
     elif requirement.startswith("urn:") and framework_library().get(requirement) is None:
-        errors["requirement"] = f"{requirement} is not a requirement in the framework library."
+        errors["requirement"] = _("%(requirement)s is not a requirement in the framework library.") % {
+            "requirement": requirement
+        }
     if not (description or "").strip():
-        errors["description"] = "Required."
+        errors["description"] = _("Required.")
     if errors:
-        raise Invalid("The finding is not valid.", fields=errors)
+        raise Invalid(_("The finding is not valid."), fields=errors)
     finding = Finding.objects.create(
         audit=audit,
         supplier_id=audit.supplier_id,
@@ -158,20 +161,20 @@ def action_create(
     authorize_record(actor, "audits.record", finding)
     if CorrectiveAction.objects.filter(finding=finding).exists():
         raise Conflict(
-            f"Finding {finding.pk} already has its corrective action plan.",
-            fields={"finding": "Already has a plan."},
+            _("Finding %(pk)s already has its corrective action plan.") % {"pk": finding.pk},
+            fields={"finding": _("Already has a plan.")},
         )
     errors: dict[str, str] = {}
     if not (action or "").strip():
-        errors["action"] = "Required: what will be done."
+        errors["action"] = _("Required: what will be done.")
     owner = (owner or "").strip()
     if not owner:
-        errors["owner"] = "Required: who carries it out."
+        errors["owner"] = _("Required: who carries it out.")
     elif len(owner) > 200:
-        errors["owner"] = "At most 200 characters."
+        errors["owner"] = _("At most 200 characters.")
     due = _a_date(due_date, "due_date", errors)
     if errors:
-        raise Invalid("The corrective action is not valid.", fields=errors)
+        raise Invalid(_("The corrective action is not valid."), fields=errors)
     plan = CorrectiveAction.objects.create(
         finding=finding,
         supplier_id=finding.supplier_id,
@@ -201,11 +204,11 @@ def _update_owner_and_due(
     for field in ("owner", "due_date"):
         if field in fields and fields[field] is not None:
             if supplier_side:
-                errors[field] = "Only the compliance team changes the owner or the due date."
+                errors[field] = _("Only the compliance team changes the owner or the due date.")
             elif field == "owner":
                 owner = str(fields["owner"]).strip()
                 if not owner or len(owner) > 200:
-                    errors["owner"] = "1-200 characters."
+                    errors["owner"] = _("1-200 characters.")
                 changed(plan, "owner", owner, changes)
             else:
                 due = _a_date(fields["due_date"], "due_date", errors)
@@ -237,22 +240,23 @@ def action_update(*, actor: Actor, plan: CorrectiveAction, **fields: Any) -> Cor
         if field in fields and fields[field] is not None:
             changed(plan, field, str(fields[field]).strip(), changes)
     if "action" in changes and not plan.action:
-        errors["action"] = "The action cannot be empty."
+        errors["action"] = _("The action cannot be empty.")
     _update_owner_and_due(plan, fields, supplier_side, errors, changes)
     status = fields.get("status")
     if status is not None and status != plan.status:
         if status not in ActionStatus.values:
-            errors["status"] = f"Expected one of {', '.join(ActionStatus.values)}."
+            errors["status"] = _("Expected one of %(values)s.") % {"values": ", ".join(ActionStatus.values)}
         elif status not in _NEXT[plan.status]:
-            errors["status"] = (
-                f"An action that is {plan.get_status_display().lower()} cannot become {status}."
-            )
+            errors["status"] = _("An action that is %(lower)s cannot become %(status)s.") % {
+                "lower": plan.get_status_display().lower(),
+                "status": status,
+            }
         elif status in _RESOLVED or plan.status in _RESOLVED:
             authorize(actor, "actions.verify")
             if status in _RESOLVED and not (plan.evidence or plan.evidence_file):
-                errors["status"] = "Record the evidence before the action is verified or closed."
+                errors["status"] = _("Record the evidence before the action is verified or closed.")
     if errors:
-        raise Invalid("The corrective action is not valid.", fields=errors)
+        raise Invalid(_("The corrective action is not valid."), fields=errors)
     if status is not None and status != plan.status:
         _set_status(actor, plan, status, changes)
     if not changes:

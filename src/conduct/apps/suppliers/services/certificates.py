@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.audit.services import ledger_append
@@ -40,19 +41,19 @@ def check_upload(content: bytes, field: str = "file") -> tuple[str, str]:
     """(content type, extension) of an acceptable upload, or Invalid naming the problem."""
     limit = file_max_bytes()
     if not content:
-        raise Invalid("The file is empty.", fields={field: "The file is empty."})
+        raise Invalid(_("The file is empty."), fields={field: _("The file is empty.")})
     if len(content) > limit:
         raise Invalid(
-            "The file is too large.",
+            _("The file is too large."),
             fields={
-                field: f"At most {limit // (1024 * 1024)} MB ({limit} bytes); "
-                f"this one is {len(content)} bytes."
+                field: _("At most %(value)s MB (%(limit)s bytes); this one is %(count)s bytes.")
+                % {"value": limit // (1024 * 1024), "limit": limit, "count": len(content)}
             },
         )
     kind = sniff(content)
     if kind is None:
         raise Invalid(
-            "The file is not a PDF, PNG or JPEG.", fields={field: "Upload a PDF, PNG or JPEG file."}
+            _("The file is not a PDF, PNG or JPEG."), fields={field: _("Upload a PDF, PNG or JPEG file.")}
         )
     return kind
 
@@ -64,7 +65,7 @@ def _date(value: Any, field: str, errors: dict[str, str], *, required: bool) -> 
         errors[field] = str(exc)
         return None
     if parsed is None and required:
-        errors[field] = "Required."
+        errors[field] = _("Required.")
     return parsed
 
 
@@ -79,9 +80,9 @@ def _clean(fields: dict[str, Any], errors: dict[str, str], *, creating: bool) ->
         if field in fields or creating:
             text = " ".join(str(fields.get(field) or "").split())
             if required and not text:
-                errors[field] = "Required."
+                errors[field] = _("Required.")
             elif len(text) > limit:
-                errors[field] = f"At most {limit} characters."
+                errors[field] = _("At most %(limit)s characters.") % {"limit": limit}
             out[field] = normalise_standard(text) if field == "standard" and text else text
     if "scope" in fields or creating:
         out["scope"] = str(fields.get("scope") or "").strip()
@@ -102,9 +103,10 @@ def _sites(supplier: Supplier, site_ids: list[int] | None, errors: dict[str, str
     sites = list(supplier.sites.filter(pk__in=storable)) if storable else []
     unknown = sorted(wanted - {s.pk for s in sites})
     if unknown:
-        errors["sites"] = (
-            f"Sites must be sites of {supplier.name}; these are not: {', '.join(map(str, unknown))}."
-        )
+        errors["sites"] = _("Sites must be sites of %(name)s; these are not: %(map)s.") % {
+            "name": supplier.name,
+            "map": ", ".join(map(str, unknown)),
+        }
     return sites
 
 
@@ -122,13 +124,14 @@ def certificate_create(
         and values.get("valid_until")
         and values["valid_until"] < values["valid_from"]
     ):
-        errors["valid_until"] = "Ends before it starts (valid_until is earlier than valid_from)."
+        errors["valid_until"] = _("Ends before it starts (valid_until is earlier than valid_from).")
     if errors:
-        raise Invalid("The certificate is not valid.", fields=errors)
+        raise Invalid(_("The certificate is not valid."), fields=errors)
     if supplier.certificates.filter(standard=values["standard"], number=values["number"]).exists():
         raise Conflict(
-            f"{supplier.name} already has {values['standard']} certificate {values['number']}.",
-            fields={"number": "Already recorded for this supplier and standard."},
+            _("%(name)s already has %(standard)s certificate %(number)s.")
+            % {"name": supplier.name, "standard": values["standard"], "number": values["number"]},
+            fields={"number": _("Already recorded for this supplier and standard.")},
         )
     certificate = Certificate.objects.create(supplier=supplier, **values)
     certificate.sites.set(sites)
@@ -154,23 +157,23 @@ def certificate_update(
 ) -> Certificate:
     authorize_supplier(actor, "certificates.upload", certificate.supplier)
     if certificate.withdrawn_at is not None:
-        raise Conflict("A withdrawn certificate cannot be changed; record the new certificate instead.")
+        raise Conflict(_("A withdrawn certificate cannot be changed; record the new certificate instead."))
     errors: dict[str, str] = {}
     values = _clean(fields, errors, creating=False)
     sites = _sites(certificate.supplier, site_ids, errors) if site_ids is not None else None
     valid_from = values.get("valid_from", certificate.valid_from)
     valid_until = values.get("valid_until", certificate.valid_until)
     if valid_from and valid_until and valid_until < valid_from:
-        errors["valid_until"] = "Ends before it starts (valid_until is earlier than valid_from)."
+        errors["valid_until"] = _("Ends before it starts (valid_until is earlier than valid_from).")
     if errors:
-        raise Invalid("The certificate is not valid.", fields=errors)
+        raise Invalid(_("The certificate is not valid."), fields=errors)
     changes: dict[str, Any] = {}
     for field, value in values.items():
         changed(certificate, field, value, changes)
     if ("standard" in changes or "number" in changes) and certificate.supplier.certificates.filter(
         standard=certificate.standard, number=certificate.number
     ).exclude(pk=certificate.pk).exists():
-        raise Conflict("Another certificate of this supplier has that standard and number.")
+        raise Conflict(_("Another certificate of this supplier has that standard and number."))
     if sites is not None and {s.pk for s in sites} != set(certificate.sites.values_list("pk", flat=True)):
         certificate.sites.set(sites)
         changes["sites"] = [s.pk for s in sites]
@@ -194,9 +197,9 @@ def certificate_withdraw(*, actor: Actor, certificate: Certificate, reason: str)
     """Withdrawn by the certification body (or found invalid): it no longer counts, whatever its dates say."""
     authorize_supplier(actor, "suppliers.change", certificate.supplier)
     if not (reason or "").strip():
-        raise Invalid("Say why the certificate is withdrawn.", fields={"reason": "Required."})
+        raise Invalid(_("Say why the certificate is withdrawn."), fields={"reason": _("Required.")})
     if certificate.withdrawn_at is not None:
-        raise Conflict("The certificate is already withdrawn.")
+        raise Conflict(_("The certificate is already withdrawn."))
     certificate.withdrawn_at = timezone.now()
     certificate.withdrawn_reason = reason.strip()
     certificate.save(update_fields=["withdrawn_at", "withdrawn_reason"])

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import User
@@ -42,7 +43,7 @@ def templates() -> dict[str, dict[str, Any]]:
 def _load(folder: str, signature: tuple[tuple[str, int], ...]) -> dict[str, dict[str, Any]]:
     urns = framework_library().urns()
     found: dict[str, dict[str, Any]] = {}
-    for name, _ in signature:
+    for name, _size in signature:
         template = engine.load_template(Path(folder) / name, known_urns=urns)
         found[template["key"]] = template
     return found
@@ -51,7 +52,7 @@ def _load(folder: str, signature: tuple[tuple[str, int], ...]) -> dict[str, dict
 def template_get(key: str) -> dict[str, Any]:
     template = templates().get(key)
     if template is None:
-        raise NotFound(f"No questionnaire template {key!r}.")
+        raise NotFound(_("No questionnaire template %(key)s.") % {"key": repr(key)})
     return template
 
 
@@ -63,18 +64,21 @@ def questionnaire_send(
     template = templates().get(template_key)
     if template is None:
         raise Invalid(
-            "Unknown questionnaire.", fields={"template": f"Expected one of {', '.join(templates())}."}
+            _("Unknown questionnaire."),
+            fields={"template": _("Expected one of %(templates)s.") % {"templates": ", ".join(templates())}},
         )
     try:
         due = parse_date(due_date)
     except DateProblem as exc:
-        raise Invalid("The due date is not valid.", fields={"due_date": str(exc)}) from None
+        raise Invalid(_("The due date is not valid."), fields={"due_date": str(exc)}) from None
     if due is not None and due < timezone.localdate():
-        raise Invalid("The due date is in the past.", fields={"due_date": "Choose a date from today on."})
+        raise Invalid(
+            _("The due date is in the past."), fields={"due_date": _("Choose a date from today on.")}
+        )
     if supplier.questionnaires.filter(template_key=template_key, status__in=ANSWERABLE).exists():
         raise Conflict(
-            f"{supplier.name} already has this questionnaire to answer.",
-            fields={"template": "Already sent and not yet submitted."},
+            _("%(name)s already has this questionnaire to answer.") % {"name": supplier.name},
+            fields={"template": _("Already sent and not yet submitted.")},
         )
     response = QuestionnaireResponse.objects.create(
         supplier=supplier,
@@ -103,7 +107,8 @@ def questionnaire_send(
 def _answerable(response: QuestionnaireResponse) -> None:
     if response.status not in ANSWERABLE:
         raise Conflict(
-            f"The questionnaire is {response.get_status_display().lower()}; it can no longer be changed.",
+            _("The questionnaire is %(lower)s; it can no longer be changed.")
+            % {"lower": response.get_status_display().lower()},
             fields={"status": response.status},
         )
 
@@ -118,13 +123,13 @@ def questionnaire_save(
     _answerable(response)
     if not isinstance(answers, dict):
         raise Invalid(
-            "Answers are a mapping of question id to answer.", fields={"answers": "Expected an object."}
+            _("Answers are a mapping of question id to answer."), fields={"answers": _("Expected an object.")}
         )
     merged = {**response.answers, **answers}
     clean, errors = engine.clean_answers(response.template, merged, complete=submit)
     if errors:
         raise Invalid(
-            "Some answers need attention." if submit else "Some answers are not valid.",
+            _("Some answers need attention.") if submit else _("Some answers are not valid."),
             fields={f"answers.{k}": v for k, v in errors.items()},
         )
     response.answers = clean
@@ -166,19 +171,25 @@ def questionnaire_review(
     """accept, or return the answers to the supplier with comments (overall and per question)."""
     authorize_supplier(actor, "questionnaires.review", response.supplier)
     if response.status != ResponseStatus.SUBMITTED:
-        raise Conflict("Only a submitted questionnaire can be reviewed.", fields={"status": response.status})
+        raise Conflict(
+            _("Only a submitted questionnaire can be reviewed."), fields={"status": response.status}
+        )
     if decision not in ("accept", "return"):
-        raise Invalid("Accept or return the answers.", fields={"decision": "Expected accept or return."})
+        raise Invalid(
+            _("Accept or return the answers."), fields={"decision": _("Expected accept or return.")}
+        )
     notes = {k: str(v).strip() for k, v in (question_comments or {}).items() if str(v).strip()}
     known = {q["id"] for q in engine.questions(response.template)}
     unknown = sorted(set(notes) - known)
     if unknown:
         raise Invalid(
-            "Comments on questions that are not in the questionnaire.",
+            _("Comments on questions that are not in the questionnaire."),
             fields={f"question_comments.{k}": "No such question." for k in unknown},
         )
     if decision == "return" and not (comment or "").strip() and not notes:
-        raise Invalid("Say what needs changing when returning the answers.", fields={"comment": "Required."})
+        raise Invalid(
+            _("Say what needs changing when returning the answers."), fields={"comment": _("Required.")}
+        )
     response.status = ResponseStatus.ACCEPTED if decision == "accept" else ResponseStatus.RETURNED
     response.reviewed_by = actor if isinstance(actor, User) else None
     response.reviewed_at = timezone.now()

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.audit.services import ledger_append
@@ -51,7 +52,7 @@ def _site_fields(fields: dict[str, Any], errors: dict[str, str]) -> dict[str, An
         if headcount is not None and (
             isinstance(headcount, bool) or not isinstance(headcount, int) or headcount < 0
         ):
-            errors["headcount"] = "A whole number of people, 0 or more."
+            errors["headcount"] = _("A whole number of people, 0 or more.")
         out["headcount"] = headcount
     return out
 
@@ -92,9 +93,12 @@ def site_add(
         errors,
     )
     if not errors and supplier.sites.filter(name=values["name"]).exists():
-        errors["name"] = f"{supplier.name} already has a site called {values['name']!r}."
+        errors["name"] = _("%(name)s already has a site called %(name2)s.") % {
+            "name": supplier.name,
+            "name2": repr(values["name"]),
+        }
     if errors:
-        raise Invalid("The site is not valid.", fields=errors)
+        raise Invalid(_("The site is not valid."), fields=errors)
     site = SupplierSite.objects.create(
         supplier=supplier, designated_region=designation(values["region"], values["country"]), **values
     )
@@ -110,9 +114,9 @@ def site_update(*, actor: Actor, site: SupplierSite, **fields: Any) -> SupplierS
     errors: dict[str, str] = {}
     values = _site_fields(fields, errors)
     if "name" in values and site.supplier.sites.filter(name=values["name"]).exclude(pk=site.pk).exists():
-        errors["name"] = "Another site of this supplier has that name."
+        errors["name"] = _("Another site of this supplier has that name.")
     if errors:
-        raise Invalid("The site is not valid.", fields=errors)
+        raise Invalid(_("The site is not valid."), fields=errors)
     changes: dict[str, Any] = {}
     for field, value in values.items():
         changed(site, field, value, changes)
@@ -156,9 +160,9 @@ def contact_add(
         try:
             validate_email(email)
         except ValidationError:
-            errors["email"] = f"{email!r} is not an email address."
+            errors["email"] = _("%(email)s is not an email address.") % {"email": repr(email)}
     if errors:
-        raise Invalid("The contact is not valid.", fields=errors)
+        raise Invalid(_("The contact is not valid."), fields=errors)
     contact = SupplierContact.objects.create(
         supplier=supplier,
         name=name,
@@ -199,10 +203,13 @@ def relation_add(*, actor: Actor, buyer: Supplier, supplier: Supplier) -> Suppli
     authorize_supplier(actor, "suppliers.change", buyer)
     authorize_supplier(actor, "suppliers.change", supplier)
     if buyer.pk == supplier.pk:
-        raise Invalid("A supplier cannot supply itself.", fields={"supplier": "Choose another supplier."})
+        raise Invalid(
+            _("A supplier cannot supply itself."), fields={"supplier": _("Choose another supplier.")}
+        )
     if SupplierRelation.objects.filter(buyer=buyer, supplier=supplier).exists():
         raise Conflict(
-            f"{buyer.name} already buys from {supplier.name}.", fields={"supplier": "Already related."}
+            _("%(name)s already buys from %(name2)s.") % {"name": buyer.name, "name2": supplier.name},
+            fields={"supplier": _("Already related.")},
         )
     relation = SupplierRelation.objects.create(buyer=buyer, supplier=supplier)
     supplier_graph.tiers_refresh()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, PortalOrganisation
@@ -44,7 +45,7 @@ def _check_registration(registration_id: str, supplier: Supplier | None, errors:
         clash = clash.exclude(pk=supplier.pk)
     other = clash.first()
     if other is not None:
-        errors["registration_id"] = f"Already the registration id of {other.name}."
+        errors["registration_id"] = _("Already the registration id of %(name)s.") % {"name": other.name}
 
 
 def _check_portal(
@@ -53,21 +54,23 @@ def _check_portal(
     if portal_org is None:
         return
     if portal_org.kind != PortalOrganisation.Kind.SUPPLIER:
-        errors["portal_org"] = "Only a supplier's portal organisation can be linked to a supplier."
+        errors["portal_org"] = _("Only a supplier's portal organisation can be linked to a supplier.")
         return
     clash = Supplier.objects.filter(portal_org=portal_org)
     if supplier is not None:
         clash = clash.exclude(pk=supplier.pk)
     if clash.exists():
-        errors["portal_org"] = f"{portal_org.name} is already linked to another supplier."
+        errors["portal_org"] = _("%(name)s is already linked to another supplier.") % {
+            "name": portal_org.name
+        }
 
 
 def _clean_external_id(external_id: str | None, errors: dict[str, str]) -> str | None:
     external = (external_id or "").strip() or None
     if external and len(external) > 100:
-        errors["external_id"] = "At most 100 characters."
+        errors["external_id"] = _("At most 100 characters.")
     elif external and Supplier.objects.filter(external_id=external).exists():
-        errors["external_id"] = "Another supplier already has this external id."
+        errors["external_id"] = _("Another supplier already has this external id.")
     return external
 
 
@@ -99,11 +102,11 @@ def supplier_create(
     _check_registration(registration, None, errors)
     _check_portal(portal_org, None, errors)
     if status not in SupplierStatus.values or status == SupplierStatus.ACTIVE:
-        errors["status"] = (
+        errors["status"] = _(
             "A new supplier starts as a prospect or onboarding; it becomes active through onboarding."
         )
     region = clean_text(region, "region", errors)
-    raise_if(errors, "The supplier is not valid.")
+    raise_if(errors, _("The supplier is not valid."))
     supplier = Supplier.objects.create(
         external_id=external,
         name=name,
@@ -158,7 +161,7 @@ def supplier_update(*, actor: Actor, supplier: Supplier, **fields: Any) -> Suppl
     _update_own_fields(supplier, fields, errors, changes)
     _update_links(actor, supplier, fields, errors, changes)
     if errors:
-        raise Invalid("The supplier is not valid.", fields=errors)
+        raise Invalid(_("The supplier is not valid."), fields=errors)
     if changes:
         supplier.designated_region = designated_region_of(supplier)
         supplier.updated_at = timezone.now()
@@ -220,7 +223,7 @@ def _update_links(
     if "parent_company" in fields:
         parent = fields["parent_company"]
         if parent is not None and parent.pk == supplier.pk:
-            errors["parent_company"] = "A supplier cannot be its own parent company."
+            errors["parent_company"] = _("A supplier cannot be its own parent company.")
         changed(supplier, "parent_company", parent, changes)
     if "portal_org" in fields:
         _check_portal(fields["portal_org"], supplier, errors)
@@ -235,15 +238,21 @@ def _update_links(
 
 def _check_status(supplier: Supplier, status: str, errors: dict[str, str]) -> None:
     if status not in SupplierStatus.values:
-        errors["status"] = f"Unknown status {status!r}; expected one of {', '.join(SupplierStatus.values)}."
+        errors["status"] = _("Unknown status %(status)s; expected one of %(values)s.") % {
+            "status": repr(status),
+            "values": ", ".join(SupplierStatus.values),
+        }
         return
     if status not in _TRANSITIONS[supplier.status]:
-        errors["status"] = f"A {supplier.get_status_display().lower()} supplier cannot become {status}."
+        errors["status"] = _("A %(lower)s supplier cannot become %(status)s.") % {
+            "lower": supplier.get_status_display().lower(),
+            "status": status,
+        }
         return
     if status == SupplierStatus.ACTIVE:
         decision = supplier.onboarding_decision
         if decision is None or decision.effective_outcome != "allow":
-            errors["status"] = (
+            errors["status"] = _(
                 "Only a supplier whose onboarding decision allows it (or a case resolved to allow) "
                 "can become active."
             )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts import selectors as accounts
 from conduct.apps.accounts.actors import request_actor
@@ -77,7 +78,7 @@ def unit_choice(actor: User, value: Any) -> OrgUnit:
         return accounts.orgunit_get(actor=actor, unit_id=unit_id)
     except (TypeError, ValueError, NotFound):
         raise Invalid(
-            "Choose an org unit you are scoped to.", fields={"org_unit": "Not one of your units."}
+            _("Choose an org unit you are scoped to."), fields={"org_unit": _("Not one of your units.")}
         ) from None
 
 
@@ -86,7 +87,9 @@ def portal_choice(value: Any) -> PortalOrganisation | None:
         return None
     org = PortalOrganisation.objects.filter(pk=value, kind=PortalOrganisation.Kind.SUPPLIER).first()
     if org is None:
-        raise Invalid("Unknown portal organisation.", fields={"portal_org": "Not a supplier organisation."})
+        raise Invalid(
+            _("Unknown portal organisation."), fields={"portal_org": _("Not a supplier organisation.")}
+        )
     return org
 
 

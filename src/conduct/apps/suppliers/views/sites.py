@@ -133,7 +133,8 @@ def relation_add_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
     try:
         if sub is None:
             raise Invalid(
-                "Unknown supplier.", fields={"sub_supplier": f"No supplier {ref!r} that you can see."}
+                _("Unknown supplier."),
+                fields={"sub_supplier": _("No supplier %(ref)s that you can see.") % {"ref": repr(ref)}},
             )
         services.relation_add(actor=actor, buyer=buyer, supplier=sub)
     except ServiceError as exc:

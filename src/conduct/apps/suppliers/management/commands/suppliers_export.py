@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.suppliers import exporting
 from conduct.apps.suppliers.models import Supplier
@@ -42,8 +43,8 @@ class Command(BaseCommand):
         data = b"".join(c if isinstance(c, bytes) else c.encode("utf-8") for c in chunks)
         if opts["out"]:
             opts["out"].write_bytes(data)
-            self.stdout.write(f"Wrote {opts['out']}.")
+            self.stdout.write(_("Wrote %(out)s.") % {"out": opts["out"]})
         elif opts["format"] == "csv":
             sys.stdout.write(data.decode("utf-8"))
         else:
-            self.stderr.write("XLSX needs --out FILE.")
+            self.stderr.write(_("XLSX needs --out FILE."))

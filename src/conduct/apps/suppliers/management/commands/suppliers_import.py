@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.models import OrgUnit
@@ -42,13 +43,13 @@ class Command(BaseCommand):
         sources = []
         for path in opts["files"]:
             if not path.is_file():
-                raise CommandError(f"{path}: no such file")
+                raise CommandError(_("%(path)s: no such file") % {"path": path})
             sources.append(ImportSource(name=path.name, path=path))
         unit = None
         if opts["unit"]:
             unit = OrgUnit.objects.filter(code=opts["unit"]).first()
             if unit is None:
-                raise CommandError(f"--unit {opts['unit']!r}: no such org unit")
+                raise CommandError(_("--unit %(unit)s: no such org unit") % {"unit": repr(opts["unit"])})
         try:
             report = supplier_import(
                 actor=CLI, sources=sources, commit=opts["commit"], unit=unit, queue_followup=False
@@ -57,12 +58,17 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         self._print(report, as_json=opts["json"])
         if not report.ok:
-            more = " (stopped counting)" if report.truncated else ""
+            more = _(" (stopped counting)") if report.truncated else ""
             raise CommandError(
-                f"{len(report.problems)} problem(s){more}; nothing was imported.", returncode=1
+                _("%(count)s problem(s)%(more)s; nothing was imported.")
+                % {"count": len(report.problems), "more": more},
+                returncode=1,
             )
         if not report.committed:
-            self.stdout.write(f"No problems ({report.seconds} s). Run again with --commit to import.")
+            self.stdout.write(
+                _("No problems (%(seconds)s s). Run again with --commit to import.")
+                % {"seconds": report.seconds}
+            )
             return
         self.stdout.write(self.style.SUCCESS(f"Imported in {report.seconds} s."))
         summary = import_followup(
@@ -70,7 +76,8 @@ class Command(BaseCommand):
         )
         if summary is not None:
             self.stdout.write(
-                f"Risk recomputed for {summary.suppliers} suppliers in {summary.seconds} s: {summary.bands}"
+                _("Risk recomputed for %(suppliers)s suppliers in %(seconds)s s: %(bands)s")
+                % {"suppliers": summary.suppliers, "seconds": summary.seconds, "bands": summary.bands}
             )
 
     def _print(self, report: ImportReport, *, as_json: bool) -> None:
@@ -80,7 +87,14 @@ class Command(BaseCommand):
         for f in report.files:
             sheet = f" ({f.sheet})" if f.sheet else ""
             self.stdout.write(
-                f"{f.name}{sheet}: {f.kind or 'unknown kind'}, {f.rows} rows, sha256 {f.sha256[:16]}"
+                _("%(name)s%(sheet)s: %(value)s, %(rows)s rows, sha256 %(sha256)s")
+                % {
+                    "name": f.name,
+                    "sheet": sheet,
+                    "value": f.kind or "unknown kind",
+                    "rows": f.rows,
+                    "sha256": f.sha256[:16],
+                }
             )
         for problem in report.problems:
             self.stdout.write(str(problem))

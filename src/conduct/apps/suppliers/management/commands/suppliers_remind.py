@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from conduct.apps.suppliers.services import certificate_reminders_send
 
@@ -16,5 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         summary = certificate_reminders_send()
         self.stdout.write(
-            f"Reminded about {summary.certificates} certificate(s) in {summary.emails} email(s)."
+            _("Reminded about %(certificates)s certificate(s) in %(emails)s email(s).")
+            % {"certificates": summary.certificates, "emails": summary.emails}
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.suppliers.services import risk_recompute_all
@@ -21,5 +22,6 @@ class Command(BaseCommand):
         summary = risk_recompute_all(actor=CLI)
         bands = ", ".join(f"{band} {count}" for band, count in sorted(summary.bands.items()))
         self.stdout.write(
-            f"Recomputed {summary.suppliers} suppliers in {summary.seconds} s ({bands or 'none'})."
+            _("Recomputed %(suppliers)s suppliers in %(seconds)s s (%(value)s).")
+            % {"suppliers": summary.suppliers, "seconds": summary.seconds, "value": bands or "none"}
         )

@@ -19,6 +19,7 @@ import time
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor, SystemActor
 from conduct.apps.accounts.models import OrgUnit
@@ -58,13 +59,15 @@ def supplier_import(
     started = time.perf_counter()
     authorize(actor, "suppliers.import")
     if not sources:
-        raise Invalid("Choose at least one file to import.", fields={"file": "Required."})
+        raise Invalid(_("Choose at least one file to import."), fields={"file": _("Required.")})
     unit = unit or default_unit(actor)
     if unit is None:
         raise Invalid(
-            "There is no org unit to put new suppliers in: set up the organisation first "
-            "(conduct org init NAME --country CC).",
-            fields={"org_unit": "Required."},
+            _(
+                "There is no org unit to put new suppliers in: set up the organisation first "
+                "(conduct org init NAME --country CC)."
+            ),
+            fields={"org_unit": _("Required.")},
         )
     authorize(actor, "suppliers.import", unit=unit)
     report = ImportReport()

@@ -9,6 +9,8 @@ import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
+from django.utils.translation import gettext as _
+
 from conduct.apps.errors import Invalid
 from conduct.apps.suppliers.conf import import_max_rows, import_max_seconds
 from conduct.apps.suppliers.services.importing.checking import Checker
@@ -148,7 +150,10 @@ def refuse(label: str, row: int, message: str) -> NoReturn:
     """A file over one of the import's limits, or that cannot be read on: the whole import is refused at once
     (422), naming the file and the row, rather than reported with the rows' problems."""
     where = f"{label} row {row}" if row > 1 else label
-    raise Invalid(f"{where}: {message}; nothing was imported.", fields={"file": f"{where}: {message}"})
+    raise Invalid(
+        _("%(where)s: %(message)s; nothing was imported.") % {"where": where, "message": message},
+        fields={"file": f"{where}: {message}"},
+    )
 
 
 def check_files(sources: list[ImportSource], checker: Checker, report: ImportReport) -> None:
