@@ -401,11 +401,14 @@ def _api_error(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     status = response.status_code
     allowed = response.get("Allow", "")
     if status == 405:
-        message = f"{request.method} is not allowed here; use {allowed or 'another method'}."
+        message = _("%(method)s is not allowed here; use %(allowed)s.") % {
+            "method": request.method,
+            "allowed": allowed or _("another method"),
+        }
     elif status == 404:
-        message = f"No API endpoint at {request.path}."
+        message = _("No API endpoint at %(path)s.") % {"path": request.path}
     else:
-        message = getattr(response, "reason_phrase", "") or "The request failed."
+        message = getattr(response, "reason_phrase", "") or _("The request failed.")
     code = _API_CODES.get(status, "server_error" if status >= 500 else "error")
     replacement = JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
     if allowed:

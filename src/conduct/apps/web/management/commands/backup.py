@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from conduct import __version__
 
@@ -43,9 +44,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if connection.vendor != "sqlite":
             raise CommandError(
-                "conduct backup copies the embedded SQLite database; with PostgreSQL use pg_dump / "
-                "pg_restore "
-                "and copy CONDUCT_HOME/files and CONDUCT_HOME/keys yourself."
+                _(
+                    "conduct backup copies the embedded SQLite database; with PostgreSQL use pg_dump / "
+                    "pg_restore "
+                    "and copy CONDUCT_HOME/files and CONDUCT_HOME/keys yourself."
+                )
             )
         home: Path = settings.CONDUCT_HOME
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -92,9 +95,13 @@ class Command(BaseCommand):
                             None if home / info.name.removeprefix("home/") in left_out else info
                         ),
                     )
-        self.stdout.write(f"Backup written to {out}")
+        self.stdout.write(_("Backup written to %(out)s") % {"out": out})
         if without_keys:
             self.stdout.write(
-                "It holds neither the secret key nor the ledger's private signing key: keep copies of "
-                f"{', '.join(SECRET_ITEMS)} from {home} somewhere safe; a restore needs them put back."
+                _(
+                    "It holds neither the secret key nor the ledger's private signing key: keep "
+                    "copies of %(secret_items)s from %(home)s somewhere safe; a restore needs them "
+                    "put back."
+                )
+                % {"secret_items": ", ".join(SECRET_ITEMS), "home": home}
             )

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from conduct.apps.access.demo import load_demo_access
 from conduct.apps.accounts import services as accounts
@@ -39,7 +40,10 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc}") from None
         created = load_demo(spec)
         if not opts["quiet"]:
-            self.stdout.write(f"Demo organisation {spec['company']}: {created} new records.")
+            self.stdout.write(
+                _("Demo organisation %(company)s: %(created)s new records.")
+                % {"company": spec["company"], "created": created}
+            )
 
 
 @transaction.atomic

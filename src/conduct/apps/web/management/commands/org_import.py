@@ -70,7 +70,10 @@ def _read(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CommandError(f"{path}:{where}: not valid YAML ({problem})") from None
+        raise CommandError(
+            _("%(path)s:%(where)s: not valid YAML (%(problem)s)")
+            % {"path": path, "where": where, "problem": problem}
+        ) from None
     if not isinstance(spec, dict):
         raise CommandError(
             _("%(file)s: expected a mapping with units, liaisons and committees") % {"file": path}

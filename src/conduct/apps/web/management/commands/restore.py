@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from conduct.apps.web.management.commands.backup import HOME_ITEMS, SECRET_ITEMS
 from conduct.apps.web.running import something_running
@@ -28,23 +29,28 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if connection.vendor != "sqlite":
             raise CommandError(
-                "conduct restore is for the embedded SQLite database; with PostgreSQL use pg_restore."
+                _("conduct restore is for the embedded SQLite database; with PostgreSQL use pg_restore.")
             )
         archive: Path = opts["archive"]
         if not archive.is_file():
-            raise CommandError(f"{archive}: no such file")
+            raise CommandError(_("%(archive)s: no such file") % {"archive": archive})
         home: Path = settings.CONDUCT_HOME
         db_path = Path(settings.DATABASES["default"]["NAME"])
         if something_running(home):
             raise CommandError(
-                f"A Conduct server or worker is running on {home}; stop it first (it keeps the "
-                "database open and would go on writing to the file a restore replaces)."
+                _(
+                    "A Conduct server or worker is running on %(home)s; stop it first (it keeps the "
+                    "database open and would go on writing to the file a restore replaces)."
+                )
+                % {"home": home}
             )
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             manifest, restored_db = _unpack(archive, tmp)
             if db_path.exists() and not opts["force"] and _has_data(db_path):
-                raise CommandError(f"{db_path} already holds data; pass --force to replace it")
+                raise CommandError(
+                    _("%(db_path)s already holds data; pass --force to replace it") % {"db_path": db_path}
+                )
             connection.close()
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db_path}{suffix}").unlink(missing_ok=True)
@@ -52,15 +58,18 @@ class Command(BaseCommand):
             without_keys = bool(manifest.get("without_keys"))
             _put_back_home(tmp / "home", home, without_keys=without_keys)
         self.stdout.write(
-            f"Restored {archive} (made {manifest.get('created_at')}). Run `conduct audit verify` to check it."
+            _("Restored %(archive)s (made %(created_at)s). Run `conduct audit verify` to check it.")
+            % {"archive": archive, "created_at": manifest.get("created_at")}
         )
         if without_keys:
             missing = [item for item in SECRET_ITEMS if not (home / item).exists()]
             if missing:
                 self.stdout.write(
-                    "The backup was made --without-keys: put back "
-                    + ", ".join(str(home / item) for item in missing)
-                    + " from your safe copy before starting Conduct (docs/operations.md)."
+                    _(
+                        "The backup was made --without-keys: put back %(items)s from your safe copy "
+                        "before starting Conduct (docs/operations.md)."
+                    )
+                    % {"items": ", ".join(str(home / item) for item in missing)}
                 )
 
 
@@ -70,26 +79,41 @@ def _unpack(archive: Path, tmp: Path) -> tuple[dict[str, Any], Path]:
         with tarfile.open(archive, "r:gz") as tar:
             tar.extractall(tmp, filter="data")
     except (tarfile.TarError, OSError, EOFError) as exc:
-        raise CommandError(f"{archive}: not a Conduct backup archive ({exc})") from None
+        raise CommandError(
+            _("%(archive)s: not a Conduct backup archive (%(exc)s)") % {"archive": archive, "exc": exc}
+        ) from None
     manifest_path = tmp / "manifest.json"
     if not manifest_path.is_file():
-        raise CommandError(f"{archive}: no manifest.json; not made by conduct backup")
+        raise CommandError(
+            _("%(archive)s: no manifest.json; not made by conduct backup") % {"archive": archive}
+        )
     try:
         manifest = json.loads(manifest_path.read_text())
     except json.JSONDecodeError as exc:
-        raise CommandError(f"{archive}: manifest.json is not JSON ({exc})") from None
+        raise CommandError(
+            _("%(archive)s: manifest.json is not JSON (%(exc)s)") % {"archive": archive, "exc": exc}
+        ) from None
     if manifest.get("format") != "conduct-backup/1":
-        raise CommandError(f"{archive}: unknown backup format {manifest.get('format')!r}")
+        raise CommandError(
+            _("%(archive)s: unknown backup format %(format)s")
+            % {"archive": archive, "format": repr(manifest.get("format"))}
+        )
     restored_db = tmp / manifest.get("database", "conduct.sqlite3")
     check = sqlite3.connect(restored_db)
     try:
         ok = check.execute("PRAGMA integrity_check").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise CommandError(f"{archive}: the database in the archive is damaged ({exc})") from None
+        raise CommandError(
+            _("%(archive)s: the database in the archive is damaged (%(exc)s)")
+            % {"archive": archive, "exc": exc}
+        ) from None
     finally:
         check.close()
     if ok != "ok":
-        raise CommandError(f"{archive}: the database in the archive fails its integrity check: {ok}")
+        raise CommandError(
+            _("%(archive)s: the database in the archive fails its integrity check: %(ok)s")
+            % {"archive": archive, "ok": ok}
+        )
     return manifest, restored_db
 
 

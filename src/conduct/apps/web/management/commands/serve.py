@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.web.running import hold_running_lock
 from conduct.apps.web.uploads import clean_upload_tmp_at_start
@@ -59,7 +60,7 @@ class Command(BaseCommand):
                     worker.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     worker.kill()
-            self.stdout.write("Stopped.")
+            self.stdout.write(_("Stopped."))
 
 
 def default_workers() -> int:
