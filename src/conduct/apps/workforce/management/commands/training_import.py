@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.errors import ServiceError
 from conduct.apps.workforce import services
@@ -38,4 +39,7 @@ class Command(BaseCommand):
         if opts["json"]:
             self.stdout.write(dumps({"imported": len(made), "courses": courses}))
         else:
-            self.stdout.write(f"{len(made)} completion(s) imported ({', '.join(courses)})")
+            self.stdout.write(
+                _("%(count)s completion(s) imported (%(courses)s)")
+                % {"count": len(made), "courses": ", ".join(courses)}
+            )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.errors import ServiceError
 from conduct.apps.workforce import services
@@ -48,23 +49,48 @@ class Command(BaseCommand):
     def _text(self, report: services.HoursReport) -> None:
         for s in report.sites:
             self.stdout.write(
-                f"{s['site']}: {s['worker_weeks']} worker-weeks, {s['non_compliant']} over a limit "
-                f"(regular {s['over_regular']}, overtime {s['over_overtime']}, "
-                f"no rest day {s['no_rest_day']}); "
-                f"compliant share {s['compliant_share']:.2%}"
+                _(
+                    "%(site)s: %(worker_weeks)s worker-weeks, %(non_compliant)s over a limit "
+                    "(regular %(over_regular)s, overtime %(over_overtime)s, no rest day "
+                    "%(no_rest_day)s); compliant share %(compliant_share)s"
+                )
+                % {
+                    "site": s["site"],
+                    "worker_weeks": s["worker_weeks"],
+                    "non_compliant": s["non_compliant"],
+                    "over_regular": s["over_regular"],
+                    "over_overtime": s["over_overtime"],
+                    "no_rest_day": s["no_rest_day"],
+                    "compliant_share": format(s["compliant_share"], ".2%"),
+                }
             )
         for w in report.worst_weeks:
             self.stdout.write(
-                f"  worst: row {w['row']} {w['site']} week of {w['week_start']}: {w['hours']} h, "
-                f"{w['rest_days']} rest days ({', '.join(w['limits'])})"
+                _(
+                    "  worst: row %(row)s %(site)s week of %(week_start)s: %(hours)s h, "
+                    "%(rest_days)s rest days (%(limits)s)"
+                )
+                % {
+                    "row": w["row"],
+                    "site": w["site"],
+                    "week_start": w["week_start"],
+                    "hours": w["hours"],
+                    "rest_days": w["rest_days"],
+                    "limits": ", ".join(w["limits"]),
+                }
             )
         for f in report.findings:
             self.stdout.write(
-                f"finding {f['finding']} at {f['site']}, "
-                f"corrective action {f['corrective_action']} for {f['owner']}"
+                _("finding %(finding)s at %(site)s, corrective action %(corrective_action)s for %(owner)s")
+                % {
+                    "finding": f["finding"],
+                    "site": f["site"],
+                    "corrective_action": f["corrective_action"],
+                    "owner": f["owner"],
+                }
             )
         self.stdout.write(
-            f"imported as {report.import_id}"
+            _("imported as %(import_id)s") % {"import_id": report.import_id}
             if report.committed
-            else "checked only: nothing stored (add --commit)"
+            else _("checked only: nothing stored (add --commit)")
         )

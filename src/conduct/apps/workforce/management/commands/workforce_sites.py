@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.errors import ServiceError
 from conduct.apps.workforce import selectors
@@ -48,4 +49,4 @@ class Command(BaseCommand):
                 f"{r['headcount']:>7}  {r['name']}"
             )
         if not rows:
-            self.stdout.write("No own sites.")
+            self.stdout.write(_("No own sites."))
