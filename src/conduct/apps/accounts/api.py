@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -184,7 +185,7 @@ def _unit_refs(actor: User, refs: list[str]) -> list[OrgUnit]:
 def _required_unit_ref(actor: User, ref: str | int, field: str, permission: str) -> OrgUnit:
     unit = _unit_ref(actor, ref, field, permission)
     if unit is None:
-        raise Invalid("An org unit is required.", fields={field: "Name an org unit by id or code."})
+        raise Invalid(_("An org unit is required."), fields={field: _("Name an org unit by id or code.")})
     return unit
 
 
@@ -273,8 +274,11 @@ def create_user(request: HttpRequest, payload: UserIn) -> Status:
         portal_org = selectors.portal_org_by_name(name=payload.portal_org, kind=payload.role)
         if portal_org is None:
             raise Invalid(
-                "Unknown organisation.",
-                fields={"portal_org": f"No {payload.role} named {payload.portal_org!r}."},
+                _("Unknown organisation."),
+                fields={
+                    "portal_org": _("No %(role)s named %(portal_org)s.")
+                    % {"role": payload.role, "portal_org": repr(payload.portal_org)}
+                },
             )
     user = services.user_create(
         actor=actor,

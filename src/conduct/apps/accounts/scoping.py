@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from django.db import connection
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import SystemActor
 from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
@@ -32,7 +33,9 @@ def can(actor: User | SystemActor, permission: str) -> bool:
 
 def require(actor: User | SystemActor, permission: str) -> None:
     if not can(actor, permission):
-        raise Forbidden(f"Your role may not do this ({permission}).", code="forbidden")
+        raise Forbidden(
+            _("Your role may not do this (%(permission)s).") % {"permission": permission}, code="forbidden"
+        )
 
 
 def unit_paths(actor: User) -> list[str] | None:
@@ -132,7 +135,10 @@ def require_unit(actor: User | SystemActor, permission: str, unit: OrgUnit) -> N
         return
     require(actor, permission)
     if not unit_in_scope(actor, unit):
-        raise Forbidden(f"{unit.name} is outside the org units you are scoped to.", code="out_of_scope")
+        raise Forbidden(
+            _("%(name)s is outside the org units you are scoped to.") % {"name": unit.name},
+            code="out_of_scope",
+        )
 
 
 def authorize(
@@ -154,7 +160,10 @@ def authorize(
     if portal_org is not None and actor.is_portal:
         org_id = portal_org if isinstance(portal_org, int) else portal_org.pk
         if actor.portal_org_id != org_id:
-            raise Forbidden("This record belongs to another organisation.", code="out_of_scope")
+            raise Forbidden(_("This record belongs to another organisation."), code="out_of_scope")
         return
     if unit is not None and not unit_in_scope(actor, unit):
-        raise Forbidden(f"{unit.name} is outside the org units you are scoped to.", code="out_of_scope")
+        raise Forbidden(
+            _("%(name)s is outside the org units you are scoped to.") % {"name": unit.name},
+            code="out_of_scope",
+        )

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, PortalOrganisation, User
 from conduct.apps.accounts.roles import PORTAL_ROLES
@@ -55,7 +56,7 @@ def orgunit_get(*, actor: User, unit_id: int | str) -> OrgUnit:
     qs = orgunit_list(actor=actor)
     unit = qs.filter(pk=pk).first() if pk is not None else qs.filter(code=code).first() if code else None
     if unit is None:
-        raise NotFound(f"No org unit {unit_id!r} that you can see.")
+        raise NotFound(_("No org unit %(unit_id)s that you can see.") % {"unit_id": repr(unit_id)})
     return unit
 
 
@@ -84,7 +85,7 @@ def liaison_list(*, actor: User, unit_id: int | None = None) -> QuerySet[Liaison
 def liaison_get(*, actor: User, liaison_id: int) -> Liaison:
     liaison = liaison_list(actor=actor).filter(pk=liaison_id).first()
     if liaison is None:
-        raise NotFound(f"No liaison {liaison_id} that you can see.")
+        raise NotFound(_("No liaison %(liaison_id)s that you can see.") % {"liaison_id": liaison_id})
     return liaison
 
 
@@ -116,7 +117,7 @@ def user_get(*, actor: User, user_id: int | str) -> User:
         else None
     )
     if user is None:
-        raise NotFound(f"No user {user_id!r} that you can see.")
+        raise NotFound(_("No user %(user_id)s that you can see.") % {"user_id": repr(user_id)})
     return user
 
 
@@ -144,7 +145,7 @@ def token_list(*, actor: User) -> QuerySet[ApiToken]:
 def token_get(*, actor: User, token_id: int) -> ApiToken:
     token = token_list(actor=actor).filter(pk=token_id).first()
     if token is None:
-        raise NotFound(f"No token {token_id} that you can see.")
+        raise NotFound(_("No token %(token_id)s that you can see.") % {"token_id": token_id})
     return token
 
 
@@ -194,7 +195,10 @@ def unit_ref(*, actor: User, ref: str | int | None, field: str, permission: str)
     try:
         return orgunit_get(actor=actor, unit_id=ref)
     except NotFound:
-        raise Invalid("Unknown org unit.", fields={field: f"No org unit {ref!r} that you can see."}) from None
+        raise Invalid(
+            _("Unknown org unit."),
+            fields={field: _("No org unit %(ref)s that you can see.") % {"ref": repr(ref)}},
+        ) from None
 
 
 def orgunit_for_change(*, actor: User, unit_id: int | str) -> OrgUnit:
@@ -218,7 +222,7 @@ def user_ref(*, actor: User, ref: int | str, permission: str) -> User:
     require(actor, permission)
     user = user_by_ref(ref)
     if user is None:
-        raise Invalid("Unknown user.", fields={"user": f"No user {ref!r}."})
+        raise Invalid(_("Unknown user."), fields={"user": _("No user %(ref)s.") % {"ref": repr(ref)}})
     return user
 
 

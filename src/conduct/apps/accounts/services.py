@@ -13,6 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.ledger_actions import AccountsAction
@@ -42,15 +43,22 @@ TOKEN_PREFIX = "cdt_"  # noqa: S105 - a public marker, not a secret
 def _check_unit_fields(*, code: str, name: str, kind: str, country: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not _CODE_RE.match(code or ""):
-        errors["code"] = "Use 1-64 lower-case letters, digits and hyphens, starting with a letter or digit."
+        errors["code"] = _(
+            "Use 1-64 lower-case letters, digits and hyphens, starting with a letter or digit."
+        )
     if not (name or "").strip():
-        errors["name"] = "A name is required."
+        errors["name"] = _("A name is required.")
     elif len(name) > 200:
-        errors["name"] = "At most 200 characters."
+        errors["name"] = _("At most 200 characters.")
     if kind not in OrgUnitKind.values:
-        errors["kind"] = f"Unknown kind {kind!r}; expected one of {', '.join(OrgUnitKind.values)}."
+        errors["kind"] = _("Unknown kind %(kind)s; expected one of %(values)s.") % {
+            "kind": repr(kind),
+            "values": ", ".join(OrgUnitKind.values),
+        }
     if not is_country_code(country or ""):
-        errors["country"] = f"{country!r} is not an ISO 3166-1 alpha-2 country code."
+        errors["country"] = _("%(country)s is not an ISO 3166-1 alpha-2 country code.") % {
+            "country": repr(country)
+        }
     return errors
 
 
@@ -60,15 +68,18 @@ def orgunit_create(
 ) -> OrgUnit:
     authorize(actor, "orgunits.change", unit=parent)
     if parent is None and isinstance(actor, User) and not actor.sees_all_units:
-        raise Forbidden("Only an administrator may create a top-level unit.", code="out_of_scope")
+        raise Forbidden(_("Only an administrator may create a top-level unit."), code="out_of_scope")
     country = (country or "").upper()
     errors = _check_unit_fields(code=code, name=name, kind=kind, country=country)
     if parent is None and kind != OrgUnitKind.HEADQUARTERS and not errors:
-        errors["parent"] = "Only a headquarters may stand at the top of the tree; choose a parent unit."
+        errors["parent"] = _("Only a headquarters may stand at the top of the tree; choose a parent unit.")
     if errors:
-        raise Invalid("The org unit is not valid.", fields=errors)
+        raise Invalid(_("The org unit is not valid."), fields=errors)
     if OrgUnit.objects.filter(code=code).exists():
-        raise Conflict(f"An org unit with code {code!r} already exists.", fields={"code": "Already in use."})
+        raise Conflict(
+            _("An org unit with code %(code)s already exists.") % {"code": repr(code)},
+            fields={"code": _("Already in use.")},
+        )
     unit = OrgUnit.objects.create(code=code, name=name.strip(), kind=kind, country=country, parent=parent)
     unit.path = f"{parent.path if parent else '/'}{unit.pk:06d}/"
     unit.depth = (parent.depth + 1) if parent else 0
@@ -103,14 +114,16 @@ def orgunit_update(
     errors: dict[str, str] = {}
     if name is not None:
         if not name.strip() or len(name) > 200:
-            errors["name"] = "A name of 1-200 characters is required."
+            errors["name"] = _("A name of 1-200 characters is required.")
         elif name.strip() != unit.name:
             changes["name"] = [unit.name, name.strip()]
             unit.name = name.strip()
     if country is not None:
         country = country.upper()
         if not is_country_code(country):
-            errors["country"] = f"{country!r} is not an ISO 3166-1 alpha-2 country code."
+            errors["country"] = _("%(country)s is not an ISO 3166-1 alpha-2 country code.") % {
+                "country": repr(country)
+            }
         elif country != unit.country:
             changes["country"] = [unit.country, country]
             unit.country = country
@@ -118,7 +131,7 @@ def orgunit_update(
         changes["is_active"] = [unit.is_active, is_active]
         unit.is_active = is_active
     if errors:
-        raise Invalid("The org unit is not valid.", fields=errors)
+        raise Invalid(_("The org unit is not valid."), fields=errors)
     if changes:
         unit.save()
         ledger_append(
@@ -139,10 +152,11 @@ def portal_org_create(*, actor: Actor, name: str, kind: str, country: str = "") 
     authorize(actor, "users.manage")
     if kind not in PortalOrganisation.Kind.values:
         raise Invalid(
-            "Unknown organisation kind.", fields={"kind": f"Expected supplier or customer, not {kind!r}."}
+            _("Unknown organisation kind."),
+            fields={"kind": _("Expected supplier or customer, not %(kind)s.") % {"kind": repr(kind)}},
         )
     if not name.strip():
-        raise Invalid("A name is required.", fields={"name": "A name is required."})
+        raise Invalid(_("A name is required."), fields={"name": _("A name is required.")})
     org, created = PortalOrganisation.objects.get_or_create(
         kind=kind, name=name.strip(), defaults={"country": country}
     )
@@ -161,17 +175,30 @@ def _check_user_fields(*, username: str, role: str, portal_org: PortalOrganisati
     """Problems with a new user's name, role and portal organisation, by field (a taken name is a 409)."""
     errors: dict[str, str] = {}
     if not _USERNAME_RE.match(username or ""):
-        errors["username"] = "Use 2-150 letters, digits and . @ + - _ characters."
+        errors["username"] = _("Use 2-150 letters, digits and . @ + - _ characters.")
     elif User.objects.filter(username__iexact=username).exists():
-        raise Conflict(f"A user named {username!r} already exists.", fields={"username": "Already taken."})
+        raise Conflict(
+            _("A user named %(username)s already exists.") % {"username": repr(username)},
+            fields={"username": _("Already taken.")},
+        )
     if role not in Role.values:
-        errors["role"] = f"Unknown role {role!r}; expected one of {', '.join(Role.values)}."
+        errors["role"] = _("Unknown role %(role)s; expected one of %(values)s.") % {
+            "role": repr(role),
+            "values": ", ".join(Role.values),
+        }
     if role in PORTAL_ROLES and portal_org is None:
-        errors["portal_org"] = f"A {role} user must belong to a {role} organisation."
+        errors["portal_org"] = _("A %(role)s user must belong to a %(role2)s organisation.") % {
+            "role": role,
+            "role2": role,
+        }
     if portal_org is not None and role in PORTAL_ROLES and portal_org.kind != PORTAL_ORG_KIND[role]:
-        errors["portal_org"] = f"{portal_org.name} is a {portal_org.kind}, not a {PORTAL_ORG_KIND[role]}."
+        errors["portal_org"] = _("%(name)s is a %(kind)s, not a %(portal_org_kind)s.") % {
+            "name": portal_org.name,
+            "kind": portal_org.kind,
+            "portal_org_kind": PORTAL_ORG_KIND[role],
+        }
     if role not in PORTAL_ROLES and portal_org is not None:
-        errors["portal_org"] = "Only supplier and customer users belong to a portal organisation."
+        errors["portal_org"] = _("Only supplier and customer users belong to a portal organisation.")
     return errors
 
 
@@ -194,14 +221,14 @@ def user_create(
     authorize(actor, "users.manage")
     errors = _check_user_fields(username=username, role=role, portal_org=portal_org)
     if role in PORTAL_ROLES and (scope_units or home_unit is not None):
-        errors["scope_units"] = "Portal users are not scoped to org units."
+        errors["scope_units"] = _("Portal users are not scoped to org units.")
     if password is not None and "username" not in errors:
         try:
             validate_password(password, User(username=username, email=email, first_name=first_name))
         except ValidationError as exc:
             errors["password"] = " ".join(exc.messages)
     if errors:
-        raise Invalid("The user is not valid.", fields=errors)
+        raise Invalid(_("The user is not valid."), fields=errors)
     user = User(
         username=username,
         email=email,
@@ -250,15 +277,17 @@ def user_update(
     authorize(actor, "users.manage")
     changes_self = is_active is False or bool(role and role != user.role)
     if isinstance(actor, User) and actor.pk == user.pk and changes_self:
-        raise Forbidden("You cannot deactivate yourself or change your own role.", code="self_change")
+        raise Forbidden(_("You cannot deactivate yourself or change your own role."), code="self_change")
     changes: dict[str, Any] = {}
     if role is not None and role != user.role:
         if role not in Role.values:
-            raise Invalid("Unknown role.", fields={"role": f"Unknown role {role!r}."})
+            raise Invalid(
+                _("Unknown role."), fields={"role": _("Unknown role %(role)s.") % {"role": repr(role)}}
+            )
         if (role in PORTAL_ROLES) != (user.role in PORTAL_ROLES):
             raise Invalid(
-                "A portal user cannot become an internal user or the reverse; create a new user.",
-                fields={"role": "Cannot switch between portal and internal roles."},
+                _("A portal user cannot become an internal user or the reverse; create a new user."),
+                fields={"role": _("Cannot switch between portal and internal roles.")},
             )
         changes["role"] = [user.role, role]
         user.role = role
@@ -275,7 +304,8 @@ def user_update(
         if before != after:
             if user.is_portal and after:
                 raise Invalid(
-                    "Portal users are not scoped to org units.", fields={"scope_units": "Must be empty."}
+                    _("Portal users are not scoped to org units."),
+                    fields={"scope_units": _("Must be empty.")},
                 )
             user.scope_units.set(scope_units)
             changes["scope_units"] = [before, after]
@@ -298,7 +328,7 @@ def user_set_password(*, actor: Actor, user: User, password: str) -> None:
         validate_password(password, user)
     except ValidationError as exc:
         raise Invalid(
-            "The password is not strong enough.", fields={"password": " ".join(exc.messages)}
+            _("The password is not strong enough."), fields={"password": " ".join(exc.messages)}
         ) from None
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -319,10 +349,14 @@ def liaison_assign(*, actor: Actor, user: User, unit: OrgUnit, is_primary: bool 
     authorize(actor, "liaisons.change", unit=unit)
     if user.is_portal or not user.is_active:
         raise Invalid(
-            "Only an active internal user can be a liaison.", fields={"user": "Not an active internal user."}
+            _("Only an active internal user can be a liaison."),
+            fields={"user": _("Not an active internal user.")},
         )
     if Liaison.objects.filter(user=user, org_unit=unit).exists():
-        raise Conflict(f"{user.username} is already a liaison for {unit.name}.")
+        raise Conflict(
+            _("%(username)s is already a liaison for %(name)s.")
+            % {"username": user.username, "name": unit.name}
+        )
     liaison = Liaison.objects.create(user=user, org_unit=unit, is_primary=is_primary)
     if not user.scope_units.filter(pk=unit.pk).exists() and not user.sees_all_units:
         user.scope_units.add(unit)
@@ -375,21 +409,21 @@ def token_create(
         authorize(actor, "tokens.service")
         if isinstance(actor, User) and not user.is_service_account:
             raise Forbidden(
-                "Administrators create tokens for service accounts only; users create their own.",
+                _("Administrators create tokens for service accounts only; users create their own."),
                 code="not_service_account",
             )
     errors: dict[str, str] = {}
     if scope not in TokenScope.values:
-        errors["scope"] = f"Expected read or read-write, not {scope!r}."
+        errors["scope"] = _("Expected read or read-write, not %(scope)s.") % {"scope": repr(scope)}
     days = settings.CONDUCT["TOKEN_DEFAULT_DAYS"] if expires_days is None else expires_days
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3650:
-        errors["expires_days"] = "Expected a whole number of days from 1 to 3650."
+        errors["expires_days"] = _("Expected a whole number of days from 1 to 3650.")
     if not (name or "").strip() or len(name) > 100:
-        errors["name"] = "A name of 1-100 characters is required."
+        errors["name"] = _("A name of 1-100 characters is required.")
     if not user.is_active:
-        errors["user"] = "The user is deactivated."
+        errors["user"] = _("The user is deactivated.")
     if errors:
-        raise Invalid("The token request is not valid.", fields=errors)
+        raise Invalid(_("The token request is not valid."), fields=errors)
     prefix = secrets.token_hex(4)
     while ApiToken.objects.filter(prefix=prefix).exists():  # pragma: no cover - 1 in 4 billion
         prefix = secrets.token_hex(4)
@@ -425,11 +459,11 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
         authorize(actor, "tokens.service")
         if isinstance(actor, User) and not token.user.is_service_account:
             raise Forbidden(
-                "Administrators revoke service accounts' tokens; users revoke their own.",
+                _("Administrators revoke service accounts' tokens; users revoke their own."),
                 code="not_service_account",
             )
     if token.revoked_at is not None:
-        raise Conflict("The token is already revoked.")
+        raise Conflict(_("The token is already revoked."))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     ledger_append(
@@ -466,5 +500,5 @@ def get_unit(code_or_id: str | int) -> OrgUnit:
         else OrgUnit.objects.filter(code=code_or_id).first()
     )
     if unit is None:
-        raise NotFound(f"No org unit {code_or_id!r}.")
+        raise NotFound(_("No org unit %(code_or_id)s.") % {"code_or_id": repr(code_or_id)})
     return unit

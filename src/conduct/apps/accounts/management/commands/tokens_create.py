@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts import services
 from conduct.apps.accounts.actors import CLI
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         user = User.objects.filter(username=opts["username"]).first()
         if user is None:
-            raise CommandError(f"No user named {opts['username']!r}")
+            raise CommandError(_("No user named %(username)s") % {"username": repr(opts["username"])})
         try:
             token, secret = services.token_create(
                 actor=CLI,
@@ -36,7 +37,13 @@ class Command(BaseCommand):
         except ServiceError as exc:
             raise CommandError("; ".join(f"{k}: {v}" for k, v in exc.fields.items()) or exc.message) from None
         self.stderr.write(
-            f"Token {token.prefix} for {user.username}, {token.scope}, expires {token.expires_at:%Y-%m-%d}."
+            _("Token %(prefix)s for %(username)s, %(scope)s, expires %(expires_at)s.")
+            % {
+                "prefix": token.prefix,
+                "username": user.username,
+                "scope": token.scope,
+                "expires_at": format(token.expires_at, "%Y-%m-%d"),
+            }
         )
-        self.stderr.write("Store it now; it will not be shown again.")
+        self.stderr.write(_("Store it now; it will not be shown again."))
         self.stdout.write(secret)

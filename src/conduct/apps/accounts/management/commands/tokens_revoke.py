@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts import services
 from conduct.apps.accounts.actors import CLI
@@ -22,9 +23,12 @@ class Command(BaseCommand):
         prefix = opts["prefix"].removeprefix("cdt_").split("_")[0]
         token = ApiToken.objects.filter(prefix=prefix).first()
         if token is None:
-            raise CommandError(f"No token with prefix {prefix!r}")
+            raise CommandError(_("No token with prefix %(prefix)s") % {"prefix": repr(prefix)})
         try:
             services.token_revoke(actor=CLI, token=token)
         except ServiceError as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write(f"Revoked {token.prefix} ({token.user.username}).")
+        self.stdout.write(
+            _("Revoked %(prefix)s (%(username)s).")
+            % {"prefix": token.prefix, "username": token.user.username}
+        )

@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts import services
 from conduct.apps.accounts.actors import CLI
@@ -40,17 +41,20 @@ class Command(BaseCommand):
             unit = OrgUnit.objects.filter(code=code).first()
             if unit is None:
                 known = ", ".join(OrgUnit.objects.values_list("code", flat=True)[:20])
-                raise CommandError(f"--unit {code!r}: no such org unit (known: {known or 'none'})")
+                raise CommandError(
+                    _("--unit %(code)s: no such org unit (known: %(value)s)")
+                    % {"code": repr(code), "value": known or "none"}
+                )
             units.append(unit)
         password = None
         if opts["password_stdin"]:
             password = sys.stdin.readline().rstrip("\r\n")
             if not password:
-                raise CommandError("--password-stdin: standard input gave an empty password")
+                raise CommandError(_("--password-stdin: standard input gave an empty password"))
         portal_org = None
         if opts["role"] in PORTAL_ROLES:
             if not opts["org"]:
-                raise CommandError(f"--org is required for a {opts['role']} user")
+                raise CommandError(_("--org is required for a %(role)s user") % {"role": opts["role"]})
             portal_org = services.portal_org_create(
                 actor=CLI, name=opts["org"], kind=PORTAL_ORG_KIND[opts["role"]]
             )
@@ -71,4 +75,6 @@ class Command(BaseCommand):
         except ServiceError as exc:
             details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
             raise CommandError(f"{exc.message} {details}".strip()) from None
-        self.stdout.write(f"Created {user.username} ({user.role}).")
+        self.stdout.write(
+            _("Created %(username)s (%(role)s).") % {"username": user.username, "role": user.role}
+        )
