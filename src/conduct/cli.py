@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 
 import django
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import execute_from_command_line, get_commands
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from conduct.config.env import ConfigError
 
@@ -56,10 +59,25 @@ def _resolve(argv: list[str]) -> list[str]:
         verbs = sorted(c.split("_", 1)[1] for c in commands if c.startswith(argv[0] + "_"))
         wanted = argv[1] if len(argv) > 1 else ""
         sys.stderr.write(
-            f"conduct {argv[0]}: unknown verb {wanted!r}; expected one of: {', '.join(verbs) or '(none)'}\n"
+            _("conduct %(group)s: unknown verb %(verb)s; expected one of: %(verbs)s")
+            % {"group": argv[0], "verb": repr(wanted), "verbs": ", ".join(verbs) or _("(none)")}
+            + "\n"
         )
         raise SystemExit(2)
     return argv
+
+
+# Long-running processes keep the server's language (LANGUAGE_CODE); each request picks its own.
+_SERVERS = frozenset({"serve", "worker", "runserver"})
+
+
+def cli_language(environ: Mapping[str, str]) -> str | None:
+    """The language the CLI speaks: CONDUCT_LANGUAGE when set, else the POSIX locale (LC_ALL, then
+    LC_MESSAGES, then LANG): "zh-hans" for any zh* value, else None (English, LANGUAGE_CODE)."""
+    value = environ.get("CONDUCT_LANGUAGE", "").strip()
+    if not value:
+        value = next((environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(k)), "")
+    return "zh-hans" if value.strip().lower().startswith("zh") else None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -104,6 +122,9 @@ def main(argv: list[str] | None = None) -> None:
         )
         return
     setup()
+    language = cli_language(os.environ)
+    if language and args[0] not in _SERVERS:
+        translation.activate(language)
     execute_from_command_line(["conduct", *_resolve(args)])
 
 

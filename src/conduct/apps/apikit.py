@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PaginationBase
@@ -42,7 +44,8 @@ class BearerToken(HttpBearer):
             return None
         if api_token.scope == TokenScope.READ and request.method not in SAFE_METHODS:
             raise Forbidden(
-                "This token is read-only; create a read-write token to change data.", code="read_only_token"
+                _("This token is read-only; create a read-write token to change data."),
+                code="read_only_token",
             )
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
@@ -86,11 +89,11 @@ class ObjectBodyParser(Parser):
 
 
 _JSON_TYPES = {
-    "list": "an array",
-    "str": "a string",
-    "int": "a number",
-    "float": "a number",
-    "bool": "a boolean",
+    "list": gettext_lazy("an array"),
+    "str": gettext_lazy("a string"),
+    "int": gettext_lazy("a number"),
+    "float": gettext_lazy("a number"),
+    "bool": gettext_lazy("a boolean"),
     "NoneType": "null",
 }
 
@@ -117,10 +120,10 @@ def _validation_error(exc: ValidationError) -> tuple[int, dict[str, Any]]:
     fields: dict[str, str] = {}
     for err in exc.errors:
         field = _loc_to_field(err.get("loc", ()))
-        fields.setdefault(field, str(err.get("msg", "invalid")))
+        fields.setdefault(field, str(err.get("msg", _("invalid"))))
     if any(str(e.get("type", "")) == "json_invalid" for e in exc.errors):
-        return 400, error_body("bad_json", "The request body is not valid JSON.", fields)
-    return 422, error_body("invalid", "Some fields are not valid.", fields)
+        return 400, error_body("bad_json", _("The request body is not valid JSON."), fields)
+    return 422, error_body("invalid", _("Some fields are not valid."), fields)
 
 
 _HTTP_CODES = {
@@ -136,16 +139,16 @@ def _http_error(exc: HttpError) -> tuple[int, dict[str, Any]]:
     """ninja's HttpError (a body that is not a JSON object, unparsable JSON, CSRF, ...) in the one shape."""
     message = str(exc)
     if isinstance(exc.__cause__, NotAJsonObject):
-        got = _JSON_TYPES.get(str(exc.__cause__), "not an object")
+        got = _JSON_TYPES.get(str(exc.__cause__)) or _("not an object")
         return 422, error_body(
             "invalid",
-            "The request body must be a JSON object.",
-            {"body": f"Expected a JSON object, got {got}."},
+            _("The request body must be a JSON object."),
+            {"body": _("Expected a JSON object, got %(got)s.") % {"got": got}},
         )
     if exc.status_code == 400 and "parse" in message.lower():
-        return 400, error_body("bad_json", "The request body is not valid JSON.")
+        return 400, error_body("bad_json", _("The request body is not valid JSON."))
     if exc.status_code == 403 and "csrf" in message.lower():
-        return 403, error_body("csrf", "CSRF check failed; reload the page or use a token.")
+        return 403, error_body("csrf", _("CSRF check failed; reload the page or use a token."))
     return exc.status_code, error_body(_HTTP_CODES.get(exc.status_code, "error"), message)
 
 
@@ -169,7 +172,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             request,
             401,
             error_body(
-                "unauthenticated", "Log in, or send 'Authorization: Bearer <token>' with an active token."
+                "unauthenticated", _("Log in, or send 'Authorization: Bearer <token>' with an active token.")
             ),
         )
 
@@ -179,20 +182,24 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def _404(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return respond(request, 404, error_body("not_found", str(exc) or "Not found."))
+        return respond(request, 404, error_body("not_found", str(exc) or _("Not found.")))
 
     @api.exception_handler(RequestDataTooBig)
     def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return respond(
-            request, 413, error_body("too_large", f"The request body is larger than {limit} bytes.")
+            request,
+            413,
+            error_body("too_large", _("The request body is larger than %(limit)s bytes.") % {"limit": limit}),
         )
 
     @api.exception_handler(Exception)
     def _crash(request: HttpRequest, exc: Exception) -> HttpResponse:
         log.exception("unhandled API error", extra={"path": request.path})
         return respond(
-            request, 500, error_body("server_error", "Something went wrong on our side; it has been logged.")
+            request,
+            500,
+            error_body("server_error", _("Something went wrong on our side; it has been logged.")),
         )
 
 
@@ -240,9 +247,11 @@ def json_object_body(request: HttpRequest) -> dict[str, Any]:
     try:
         body = json.loads(request.body or b"{}")
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ServiceError("The request body is not valid JSON.", code="bad_json") from None
+        raise ServiceError(_("The request body is not valid JSON."), code="bad_json") from None
     if not isinstance(body, dict):
-        raise Invalid("The request body must be a JSON object.", fields={"body": "Expected a JSON object."})
+        raise Invalid(
+            _("The request body must be a JSON object."), fields={"body": _("Expected a JSON object.")}
+        )
     return body
 
 
@@ -250,9 +259,9 @@ def decode_base64(value: Any, field: str) -> bytes:
     """A file sent as base64 text in a JSON body; a specific error on `field` otherwise."""
     if not isinstance(value, str):
         raise Invalid(
-            "The file content is not valid.", fields={field: "Expected the file as a base64 string."}
+            _("The file content is not valid."), fields={field: _("Expected the file as a base64 string.")}
         )
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise Invalid("The file content is not valid.", fields={field: "Not valid base64."}) from None
+        raise Invalid(_("The file content is not valid."), fields={field: _("Not valid base64.")}) from None

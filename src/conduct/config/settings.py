@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dj_database_url
 from csp.constants import NONE, SELF
 
@@ -220,6 +222,8 @@ LANGUAGE_CODE = "en-gb"
 # English and Simplified Chinese ship together. A page speaks the signed-in user's chosen language, else the
 # browser's (Accept-Language), else English. Catalogues: each app's locale/zh_Hans/LC_MESSAGES/django.po.
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+# Messages of the code outside the apps (the API's error shape in apps/apikit.py, the `conduct` command).
+LOCALE_PATHS = [Path(__file__).resolve().parents[1] / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
