@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts import password, views_language
 from conduct.apps.accounts import views as accounts
@@ -19,7 +20,13 @@ from conduct.config.api import api
 
 def api_not_found(request: HttpRequest, rest: str) -> JsonResponse:
     return JsonResponse(
-        {"error": {"code": "not_found", "message": f"No API endpoint at {request.path}.", "fields": {}}},
+        {
+            "error": {
+                "code": "not_found",
+                "message": _("No API endpoint at %(path)s.") % {"path": request.path},
+                "fields": {},
+            }
+        },
         status=404,
     )
 
