@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 from conduct.core import ledger as core_ledger
 
@@ -80,7 +81,7 @@ def write_private_key(path: Path, private_pem: bytes) -> bool:
 
 def _read_private_pem(path: Path) -> bytes:
     private_pem = path.read_bytes()
-    for _ in range(50):  # another process may still be writing it
+    for _attempt in range(50):  # another process may still be writing it
         if private_pem.strip().endswith(b"-----"):
             break
         time.sleep(0.02)
@@ -166,10 +167,13 @@ def trusted_keys() -> TrustedKeys:
         try:
             fingerprint = core_ledger.public_key_fingerprint(pem)
         except ValueError:
-            result.problems.append(f"{source}: not an Ed25519 public key; ignored")
+            result.problems.append(_("%(source)s: not an Ed25519 public key; ignored") % {"source": source})
             continue
         if allowed and fingerprint not in allowed:
-            result.problems.append(f"{source}: key {fingerprint[:16]} is not in LEDGER_TRUSTED_KEYS; ignored")
+            result.problems.append(
+                _("%(source)s: key %(fingerprint)s is not in LEDGER_TRUSTED_KEYS; ignored")
+                % {"source": source, "fingerprint": fingerprint[:16]}
+            )
             continue
         result.keys.setdefault(fingerprint[:16], TrustedKey(fingerprint[:16], fingerprint, pem, source))
     found = {k.fingerprint for k in result.keys.values()}
