@@ -56,19 +56,23 @@ class Command(BaseCommand):
             subject = json.loads(raw)
         except json.JSONDecodeError as exc:
             self.fail(
-                f"{source}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", as_json=as_json
+                _("%(source)s: not JSON (line %(lineno)s, column %(colno)s: %(msg)s)")
+                % {"source": source, "lineno": exc.lineno, "colno": exc.colno, "msg": exc.msg},
+                as_json=as_json,
             )
         actor: Actor = CLI
         if opts["as_user"]:
             user = User.objects.filter(username=opts["as_user"], is_active=True).first()
             if user is None:
-                self.fail(f"--as {opts['as_user']}: no such active user", as_json=as_json)
+                self.fail(
+                    _("--as %(as_user)s: no such active user") % {"as_user": opts["as_user"]}, as_json=as_json
+                )
             actor = user
         unit = None
         if opts["unit"]:
             unit = OrgUnit.objects.filter(code=opts["unit"]).first()
             if unit is None:
-                self.fail(f"--unit {opts['unit']}: no such org unit", as_json=as_json)
+                self.fail(_("--unit %(unit)s: no such org unit") % {"unit": opts["unit"]}, as_json=as_json)
         try:
             if opts["dry_run"]:
                 result = services.gate_evaluate(gate=opts["gate"], subject=subject, unit=unit).to_dict()
