@@ -105,7 +105,7 @@ def committee_member_view(request: HttpRequest, committee_id: int) -> HttpRespon
     if form.is_valid():
         user = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
         if user is None:
-            form.add_error("username", "No active user with that name.")
+            form.add_error("username", _("No active user with that name."))
         else:
             try:
                 services.committee_member_add(
