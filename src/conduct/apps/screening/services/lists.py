@@ -376,7 +376,8 @@ def _safe_filename(filename: str) -> str:
 
 def _too_large(limit: int) -> UploadTooLarge:
     return UploadTooLarge(
-        f"The list file is larger than {limit // (1024 * 1024)} MB ({limit} bytes).",
+        _("The list file is larger than %(value)s MB (%(limit)s bytes).")
+        % {"value": limit // (1024 * 1024), "limit": limit},
         fields={
             "file": f"At most {limit} bytes (unpacked, for a zip). "
             "Larger lists load with `conduct lists load`."
@@ -423,12 +424,17 @@ def _unpacked(saved: Path, root: Path) -> Path:
                 and not PurePosixPath(m.filename).name.startswith(".")
             ]
             if len(members) > ZIP_MAX_FILES:
-                raise _bad_zip(f"It holds {len(members)} files; a list is at most {ZIP_MAX_FILES}.")
+                raise _bad_zip(
+                    _("It holds %(count)s files; a list is at most %(zip_max_files)s.")
+                    % {"count": len(members), "zip_max_files": ZIP_MAX_FILES}
+                )
             for member in members:
                 # Only the base name is used: a member's folders (or "../") never reach the file system.
                 name = _safe_filename(member.filename)
                 if name in names:
-                    raise _bad_zip(f"It holds two files named {name}; zip one list's folder.")
+                    raise _bad_zip(
+                        _("It holds two files named %(name)s; zip one list's folder.") % {"name": name}
+                    )
                 names.append(name)
                 with archive.open(member) as source:
                     total = _copy(source, folder / name, limit, total)
@@ -438,10 +444,10 @@ def _unpacked(saved: Path, root: Path) -> Path:
         NotImplementedError,
         EOFError,
     ) as exc:  # corrupt, encrypted, exotic
-        raise _bad_zip(f"It cannot be unpacked ({exc}).") from None
+        raise _bad_zip(_("It cannot be unpacked (%(exc)s).") % {"exc": exc}) from None
     saved.unlink()
     if not names:
-        raise _bad_zip("It holds no files.")
+        raise _bad_zip(_("It holds no files."))
     return folder / names[0] if len(names) == 1 else folder
 
 

@@ -44,9 +44,9 @@ def _threshold(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(_("%(text)s is not a number") % {"text": repr(text)}) from None
     if not 0.0 < value <= 1.0:
-        raise argparse.ArgumentTypeError("must be above 0 and at most 1")
+        raise argparse.ArgumentTypeError(_("must be above 0 and at most 1"))
     return value
 
 
@@ -54,9 +54,9 @@ def _limit(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(_("%(text)s is not a whole number") % {"text": repr(text)}) from None
     if not 1 <= value <= 100:
-        raise argparse.ArgumentTypeError("must be between 1 and 100")
+        raise argparse.ArgumentTypeError(_("must be between 1 and 100"))
     return value
 
 
@@ -87,18 +87,21 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["input"] and opts["name"]:
-            self.usage("give a NAME or --input FILE, not both")
+            self.usage(_("give a NAME or --input FILE, not both"))
         if opts["input"]:
             if opts["json"] or opts["entity_type"] or opts["country"] or opts["birth_date"]:
                 self.usage(
-                    "--type, --country, --birth-date and --json are for one name; a batch reads them per row"
+                    _(
+                        "--type, --country, --birth-date and --json are for one name; "
+                        "a batch reads them per row"
+                    )
                 )
             self.batch(opts)
             return
         if opts["output"]:
-            self.usage("--output goes with --input")
+            self.usage(_("--output goes with --input"))
         if not opts["name"]:
-            self.usage("give a NAME to screen, or --input names.csv --output results.jsonl")
+            self.usage(_("give a NAME to screen, or --input names.csv --output results.jsonl"))
         self.single(opts)
 
     # --- one name --------------------------------------------------------------------------------
@@ -183,7 +186,7 @@ class Command(BaseCommand):
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            self.usage(f"{path}: not UTF-8 text (byte {exc.start})")
+            self.usage(_("%(path)s: not UTF-8 text (byte %(start)s)") % {"path": path, "start": exc.start})
         reader = csv.reader(io.StringIO(text, newline=""))
         rows: list[tuple[int, list[str]]] = []
         line = 1
@@ -193,19 +196,30 @@ class Command(BaseCommand):
                 if row and any(cell.strip() for cell in row):
                     rows.append((start, row))
         except csv.Error as exc:
-            self.usage(f"{path}: line {reader.line_num}: malformed CSV ({exc})")
+            self.usage(
+                _("%(path)s: line %(line_num)s: malformed CSV (%(exc)s)")
+                % {"path": path, "line_num": reader.line_num, "exc": exc}
+            )
         if not rows:
-            self.usage(f"{path}: empty; expected a header id,name[,type][,country][,birth_date]")
+            self.usage(
+                _("%(path)s: empty; expected a header id,name[,type][,country][,birth_date]") % {"path": path}
+            )
         header_line, header = rows[0]
         header = [cell.strip().lower() for cell in header]
         missing = [c for c in ("id", "name") if c not in header]
         if missing:
             self.usage(
-                f"{path}: line {header_line}: the header lacks {', '.join(missing)} "
-                "(expected id,name[,type][,country][,birth_date])"
+                _(
+                    "%(path)s: line %(header_line)s: the header lacks %(missing)s (expected "
+                    "id,name[,type][,country][,birth_date])"
+                )
+                % {"path": path, "header_line": header_line, "missing": ", ".join(missing)}
             )
         if len(set(header)) != len(header):
-            self.usage(f"{path}: line {header_line}: the header repeats a column")
+            self.usage(
+                _("%(path)s: line %(header_line)s: the header repeats a column")
+                % {"path": path, "header_line": header_line}
+            )
         return header, rows[1:]
 
     def batch(self, opts: dict[str, Any]) -> None:
