@@ -13,6 +13,8 @@ import calendar
 import re
 from datetime import date, datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 _EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0, after its 1900 leap-year bug
 _SERIAL_MIN, _SERIAL_MAX = 20090, 80355  # 1955-01-01 .. 2119-12-31
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -37,18 +39,28 @@ class DateProblem(ValueError):
 
 def _real(year: int, month: int, day: int, raw: str) -> date:
     if not 1 <= month <= 12:
-        raise DateProblem(f"{raw!r} has month {month}, which does not exist")
+        raise DateProblem(
+            _("%(raw)s has month %(month)s, which does not exist") % {"raw": repr(raw), "month": month}
+        )
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        raise DateProblem(f"{raw!r} is not a real date: {calendar.month_name[month]} {year} has {last} days")
+        raise DateProblem(
+            _("%(raw)s is not a real date: %(month_name)s %(year)s has %(last)s days")
+            % {"raw": repr(raw), "month_name": calendar.month_name[month], "year": year, "last": last}
+        )
     return date(year, month, day)
 
 
 def from_excel_serial(serial: float) -> date:
     if not _SERIAL_MIN <= serial <= _SERIAL_MAX:
-        raise DateProblem(f"{serial:g} is not an Excel date serial between 1955 and 2119")
+        raise DateProblem(
+            _("%(serial)s is not an Excel date serial between 1955 and 2119")
+            % {"serial": format(serial, "g")}
+        )
     if serial != int(serial):
-        raise DateProblem(f"{serial:g} carries a time of day; a date is expected")
+        raise DateProblem(
+            _("%(serial)s carries a time of day; a date is expected") % {"serial": format(serial, "g")}
+        )
     return _EXCEL_EPOCH + timedelta(days=int(serial))
 
 
@@ -58,12 +70,14 @@ def parse_date(value: object) -> date | None:
         return None
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
-            raise DateProblem(f"{value.isoformat()} has a time of day; a date is expected")
+            raise DateProblem(
+                _("%(isoformat)s has a time of day; a date is expected") % {"isoformat": value.isoformat()}
+            )
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, bool):
-        raise DateProblem(f"{value!r} is not a date")
+        raise DateProblem(_("%(value)s is not a date") % {"value": repr(value)})
     if isinstance(value, int | float):
         return from_excel_serial(float(value))
     raw = str(value).strip()
@@ -78,17 +92,26 @@ def parse_date(value: object) -> date | None:
         return _real(int(m[1]), int(m[2]), int(m[3]), raw)
     if m := _ISO_TIME.match(raw):
         if any(int(part or 0) for part in (m[4], m[5], m[6], m[7])):
-            raise DateProblem(f"{raw!r} has a time of day; write the date only, e.g. {m[1]}-{m[2]}-{m[3]}")
+            raise DateProblem(
+                _("%(raw)s has a time of day; write the date only, e.g. %(year)s-%(month)s-%(day)s")
+                % {"raw": repr(raw), "year": m[1], "month": m[2], "day": m[3]}
+            )
         return _real(int(m[1]), int(m[2]), int(m[3]), raw)
     if m := _YMD.match(raw):
         return _real(int(m[1]), int(m[2]), int(m[3]), raw)
     if m := _DMY.match(raw):
         first, second, year_text = int(m[1]), int(m[3]), m[4]
         if len(year_text) == 2:
-            raise DateProblem(f"{raw!r} has a two-digit year; write the year in full, e.g. YYYY-MM-DD")
+            raise DateProblem(
+                _("%(raw)s has a two-digit year; write the year in full, e.g. YYYY-MM-DD")
+                % {"raw": repr(raw)}
+            )
         year = int(year_text)
         if first > 12 and second > 12:
-            raise DateProblem(f"{raw!r} is not a date: neither {first} nor {second} is a month")
+            raise DateProblem(
+                _("%(raw)s is not a date: neither %(first)s nor %(second)s is a month")
+                % {"raw": repr(raw), "first": first, "second": second}
+            )
         if first > 12:
             return _real(year, second, first, raw)  # day first: 31/12/2027
         if second > 12:
@@ -96,9 +119,17 @@ def parse_date(value: object) -> date | None:
         if first == second:
             return _real(year, first, second, raw)  # 05/05/2027 reads the same either way
         raise DateProblem(
-            f"{raw!r} is ambiguous: {first} {calendar.month_name[second]} or "
-            f"{calendar.month_name[first]} {second}? "
-            f"Write it as YYYY-MM-DD"
+            _(
+                "%(raw)s is ambiguous: %(first)s %(month_name)s or %(month_name2)s %(second)s? "
+                "Write it as YYYY-MM-DD"
+            )
+            % {
+                "raw": repr(raw),
+                "first": first,
+                "month_name": calendar.month_name[second],
+                "month_name2": calendar.month_name[first],
+                "second": second,
+            }
         )
     if m := _DAY_MONTH_YEAR.match(raw):
         month = _MONTHS.get(m[2].lower())
@@ -110,4 +141,4 @@ def parse_date(value: object) -> date | None:
             return _real(int(m[3]), month, int(m[2]), raw)
     if _SERIAL.match(raw):
         return from_excel_serial(float(raw))
-    raise DateProblem(f"{raw!r} is not a date; write it as YYYY-MM-DD")
+    raise DateProblem(_("%(raw)s is not a date; write it as YYYY-MM-DD") % {"raw": repr(raw)})

@@ -52,17 +52,17 @@ def check_template(
         raise TemplateError(source, ["the file must hold a mapping with key, version, title and sections"])
     for field in ("key", "version", "title"):
         if not str(data.get(field) or "").strip():
-            problems.append(f"`{field}` is required")
+            problems.append(_("`%(field)s` is required") % {"field": field})
     sections_in = data.get("sections")
     if not isinstance(sections_in, list) or not sections_in:
-        problems.append("`sections` must be a non-empty list")
+        problems.append(_("`sections` must be a non-empty list"))
         sections_in = []
     seen: dict[str, dict[str, Any]] = {}
     sections: list[dict[str, Any]] = []
     for s_index, section in enumerate(sections_in, 1):
         where = f"section {s_index}"
         if not isinstance(section, dict) or not section.get("id") or not section.get("title"):
-            problems.append(f"{where}: needs an id and a title")
+            problems.append(_("%(where)s: needs an id and a title") % {"where": where})
             continue
         questions: list[dict[str, Any]] = []
         for q_index, question in enumerate(section.get("questions") or [], 1):
@@ -73,7 +73,7 @@ def check_template(
                 seen[checked["id"]] = checked
                 questions.append(checked)
         if not questions:
-            problems.append(f"{where} ({section['id']}): has no questions")
+            problems.append(_("%(where)s (%(id)s): has no questions") % {"where": where, "id": section["id"]})
         cites = [str(c) for c in section.get("cites") or []]
         _check_cites(cites, where, urns, problems)
         sections.append(
@@ -95,24 +95,29 @@ def _check_cites(cites: list[str], where: str, urns: set[str] | None, problems: 
         return
     for urn in cites:
         if urn not in urns:
-            problems.append(f"{where}: cites {urn}, which is not in the framework library")
+            problems.append(
+                _("%(where)s: cites %(urn)s, which is not in the framework library")
+                % {"where": where, "urn": urn}
+            )
 
 
 def _check_question(
     question: Any, where: str, seen: Mapping[str, dict[str, Any]], urns: set[str] | None, problems: list[str]
 ) -> dict[str, Any] | None:
     if not isinstance(question, dict):
-        problems.append(f"{where}: must be a mapping")
+        problems.append(_("%(where)s: must be a mapping") % {"where": where})
         return None
     qid, qtype = str(question.get("id") or ""), question.get("type")
     if not qid or not str(question.get("text") or "").strip():
-        problems.append(f"{where}: needs an id and a text")
+        problems.append(_("%(where)s: needs an id and a text") % {"where": where})
         return None
     where = f"{where} `{qid}`"
     if qid in seen:
-        problems.append(f"{where}: the id is used twice")
+        problems.append(_("%(where)s: the id is used twice") % {"where": where})
     if qtype not in TYPES:
-        problems.append(f"{where}: type must be one of {', '.join(TYPES)}")
+        problems.append(
+            _("%(where)s: type must be one of %(types)s") % {"where": where, "types": ", ".join(TYPES)}
+        )
         return None
     out: dict[str, Any] = {
         "id": qid,
@@ -124,15 +129,18 @@ def _check_question(
         "cites": [str(c) for c in question.get("cites") or []],
     }
     if not isinstance(out["weight"], int | float) or out["weight"] < 0:
-        problems.append(f"{where}: weight must be a number >= 0")
+        problems.append(_("%(where)s: weight must be a number >= 0") % {"where": where})
         out["weight"] = 0
     if qtype == "yes_no":
         good, flag = question.get("good"), question.get("flag")
         good = _yes_no(good) if good is not None else None
         if out["weight"] and good not in YES_NO:
-            problems.append(f"{where}: a scored yes/no question says which answer is `good` (yes or no)")
+            problems.append(
+                _("%(where)s: a scored yes/no question says which answer is `good` (yes or no)")
+                % {"where": where}
+            )
         if flag is not None and _yes_no(flag) not in YES_NO:
-            problems.append(f"{where}: `flag` must be yes or no")
+            problems.append(_("%(where)s: `flag` must be yes or no") % {"where": where})
         out["good"], out["flag"] = good, (_yes_no(flag) if flag is not None else None)
     elif qtype == "choice":
         out["options"] = _check_options(question, where, problems)
@@ -141,7 +149,10 @@ def _check_question(
         if out["weight"] and not (
             isinstance(rule, dict) and len(rule) == 1 and set(rule) <= {"at_least", "at_most"}
         ):
-            problems.append(f"{where}: a scored number question has score: {{at_least: N}} or {{at_most: N}}")
+            problems.append(
+                _("%(where)s: a scored number question has score: {at_least: N} or {at_most: N}")
+                % {"where": where}
+            )
         out["score"] = rule if isinstance(rule, dict) else {}
         out["unit"] = str(question.get("unit") or "")
     _check_show_if(question.get("show_if"), where, seen, out, problems)
@@ -165,7 +176,9 @@ def _check_show_if(
         or condition.get("question") not in seen
         or not (("equals" in condition) ^ ("in" in condition))
     ):
-        problems.append(f"{where}: show_if names an earlier question and `equals` or `in`")
+        problems.append(
+            _("%(where)s: show_if names an earlier question and `equals` or `in`") % {"where": where}
+        )
     else:
         values = condition["in"] if "in" in condition else [condition["equals"]]
         target = seen[condition["question"]]
@@ -178,11 +191,14 @@ def _check_options(question: dict[str, Any], where: str, problems: list[str]) ->
     options = []
     for option in question.get("options") or []:
         if not isinstance(option, dict) or "value" not in option:
-            problems.append(f"{where}: every option needs a value")
+            problems.append(_("%(where)s: every option needs a value") % {"where": where})
             continue
         score = option.get("score", 0)
         if not isinstance(score, int | float) or not 0 <= score <= 1:
-            problems.append(f"{where}: option {option['value']!r} score must be within 0-1")
+            problems.append(
+                _("%(where)s: option %(value)s score must be within 0-1")
+                % {"where": where, "value": repr(option["value"])}
+            )
             score = 0
         options.append(
             {
@@ -193,7 +209,7 @@ def _check_options(question: dict[str, Any], where: str, problems: list[str]) ->
             }
         )
     if len(options) < 2:
-        problems.append(f"{where}: a choice needs at least two options")
+        problems.append(_("%(where)s: a choice needs at least two options") % {"where": where})
     return options
 
 

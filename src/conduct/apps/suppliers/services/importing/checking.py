@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from conduct.apps.accounts.actors import Actor, SystemActor
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.accounts.scoping import unit_paths
@@ -91,24 +93,33 @@ class Checker:
         ok = True
         for column, value, limit in (("external_id", ext, 100), ("name", name, 300)):
             if not value:
-                self.problem(where, column, value, f"{column} is required")
+                self.problem(where, column, value, _("%(column)s is required") % {"column": column})
                 ok = False
             elif len(value) > limit:
-                self.problem(where, column, value, f"{column} is longer than {limit} characters")
+                self.problem(
+                    where,
+                    column,
+                    value,
+                    _("%(column)s is longer than %(limit)s characters") % {"column": column, "limit": limit},
+                )
                 ok = False
         if not country:
-            self.problem(where, "country", country, "country is required")
+            self.problem(where, "country", country, _("country is required"))
         elif not is_country(country):
             self.problem(
                 where,
                 "country",
                 row["country"],
-                f"unknown country code {_text(row['country'])!r}: use ISO 3166-1 alpha-2, e.g. VN, CN, DE",
+                _("unknown country code %(text)s: use ISO 3166-1 alpha-2, e.g. VN, CN, DE")
+                % {"text": repr(_text(row["country"]))},
             )
         values = self._supplier_values(where, row, columns, ext)
         if ext in self.existing and not self.in_scope(self.existing[ext][1]):
             self.problem(
-                where, "external_id", ext, f"supplier {ext!r} belongs to an org unit outside your scope"
+                where,
+                "external_id",
+                ext,
+                _("supplier %(ext)s belongs to an org unit outside your scope") % {"ext": repr(ext)},
             )
         if not ok:
             return
@@ -118,7 +129,8 @@ class Checker:
                 where,
                 "external_id",
                 ext,
-                f"duplicate external_id {ext!r}: also on row {earlier_row.where[1]}",
+                _("duplicate external_id %(ext)s: also on row %(where)s")
+                % {"ext": repr(ext), "where": earlier_row.where[1]},
             )
             return
         parent = _text(row["parent_external_id"]) if "parent_external_id" in columns else None
@@ -148,8 +160,8 @@ class Checker:
                     where,
                     "status",
                     row["status"],
-                    f"unknown status {_text(row['status'])!r}; "
-                    f"expected one of {', '.join(SupplierStatus.values)}",
+                    _("unknown status %(text)s; expected one of %(values)s")
+                    % {"text": repr(_text(row["status"])), "values": ", ".join(SupplierStatus.values)},
                 )
         if "registration_id" in columns:
             values["registration_id"] = self._registration(where, row, ext)
@@ -157,13 +169,19 @@ class Checker:
         if unit_code:
             unit = self.unit_by_code.get(unit_code)
             if unit is None:
-                self.problem(where, "org_unit", unit_code, f"unknown org unit {unit_code!r}")
+                self.problem(
+                    where,
+                    "org_unit",
+                    unit_code,
+                    _("unknown org unit %(unit_code)s") % {"unit_code": repr(unit_code)},
+                )
             elif not self.in_scope(unit[0]):
                 self.problem(
                     where,
                     "org_unit",
                     unit_code,
-                    f"org unit {unit_code!r} is outside the units you are scoped to",
+                    _("org unit %(unit_code)s is outside the units you are scoped to")
+                    % {"unit_code": repr(unit_code)},
                 )
             else:
                 values["org_unit_id"] = unit[0]
@@ -182,7 +200,8 @@ class Checker:
                     where,
                     "categories",
                     part.strip(),
-                    f"unknown category {part.strip()!r}; expected any of {', '.join(CATEGORIES)}",
+                    _("unknown category %(strip)s; expected any of %(categories)s")
+                    % {"strip": repr(part.strip()), "categories": ", ".join(CATEGORIES)},
                 )
         return CATEGORY_SEPARATOR.join(sorted(set(cats)))
 
@@ -190,7 +209,7 @@ class Checker:
         registration = _text(row["registration_id"])
         if len(registration) > 100:
             self.problem(
-                where, "registration_id", registration, "registration_id is longer than 100 characters"
+                where, "registration_id", registration, _("registration_id is longer than 100 characters")
             )
         elif registration:
             earlier = self.reg_seen.get(registration)
@@ -200,15 +219,16 @@ class Checker:
                     where,
                     "registration_id",
                     registration,
-                    f"duplicate registration id {registration!r}: also on row {earlier[1]}",
+                    _("duplicate registration id %(registration)s: also on row %(earlier)s")
+                    % {"registration": repr(registration), "earlier": earlier[1]},
                 )
             elif registration in self.registrations and owner != ext:
                 self.problem(
                     where,
                     "registration_id",
                     registration,
-                    f"duplicate registration id {registration!r}: already held by supplier "
-                    f"{owner or '(one without an external id)'}",
+                    _("duplicate registration id %(registration)s: already held by supplier %(value)s")
+                    % {"registration": repr(registration), "value": owner or "(one without an external id)"},
                 )
             self.reg_seen[registration] = where
         return registration
@@ -223,27 +243,31 @@ class Checker:
                     item.where,
                     "parent_external_id",
                     item.parent,
-                    "a supplier cannot be its own parent company",
+                    _("a supplier cannot be its own parent company"),
                 )
             elif not self.known(item.parent):
                 self.problem(
                     item.where,
                     "parent_external_id",
                     item.parent,
-                    f"unknown parent {item.parent!r}: no supplier with that external_id in the file "
-                    "or in Conduct",
+                    _(
+                        "unknown parent %(parent)s: no supplier with that external_id "
+                        "in the file or in Conduct"
+                    )
+                    % {"parent": repr(item.parent)},
                 )
 
     def _supplier_ref(self, where: tuple[str, int], row: dict[str, Any], column: str) -> str:
         ext = _text(row[column])
         if not ext:
-            self.problem(where, column, ext, f"{column} is required")
+            self.problem(where, column, ext, _("%(column)s is required") % {"column": column})
         elif not self.known(ext):
             self.problem(
                 where,
                 column,
                 ext,
-                f"unknown supplier {ext!r}: no supplier with that external_id in the files or in Conduct",
+                _("unknown supplier %(ext)s: no supplier with that external_id in the files or in Conduct")
+                % {"ext": repr(ext)},
             )
         return ext
 
@@ -251,13 +275,18 @@ class Checker:
         ext = self._supplier_ref(where, row, "supplier_external_id")
         name, country = _text(row["site_name"]), _text(row["country"]).upper()
         if not name:
-            self.problem(where, "site_name", name, "site_name is required")
+            self.problem(where, "site_name", name, _("site_name is required"))
         elif len(name) > 200:
-            self.problem(where, "site_name", name, "site_name is longer than 200 characters")
+            self.problem(where, "site_name", name, _("site_name is longer than 200 characters"))
         if not country:
-            self.problem(where, "country", country, "country is required")
+            self.problem(where, "country", country, _("country is required"))
         elif not is_country(country):
-            self.problem(where, "country", row["country"], f"unknown country code {_text(row['country'])!r}")
+            self.problem(
+                where,
+                "country",
+                row["country"],
+                _("unknown country code %(text)s") % {"text": repr(_text(row["country"]))},
+            )
         values: dict[str, Any] = {"name": name, "country": country}
         if "region" in columns:
             values["region"] = _text(row["region"])[:200]
@@ -274,7 +303,10 @@ class Checker:
                     values["headcount"] = int(number)
                 except ValueError:
                     self.problem(
-                        where, "headcount", raw, f"headcount {text!r} is not a whole number of people"
+                        where,
+                        "headcount",
+                        raw,
+                        _("headcount %(text)s is not a whole number of people") % {"text": repr(text)},
                     )
             else:
                 values["headcount"] = None
@@ -284,7 +316,8 @@ class Checker:
                 where,
                 "site_name",
                 name,
-                f"duplicate site {name!r} of {ext!r}: also on row {self.batch.sites[key][0][1]}",
+                _("duplicate site %(name)s of %(ext)s: also on row %(sites)s")
+                % {"name": repr(name), "ext": repr(ext), "sites": self.batch.sites[key][0][1]},
             )
             return
         self.batch.sites[key] = (where, values)
@@ -295,9 +328,14 @@ class Checker:
         number = _text(row["number"])
         for column, value, limit in (("standard", standard, 60), ("number", number, 100)):
             if not value:
-                self.problem(where, column, value, f"{column} is required")
+                self.problem(where, column, value, _("%(column)s is required") % {"column": column})
             elif len(value) > limit:
-                self.problem(where, column, value, f"{column} is longer than {limit} characters")
+                self.problem(
+                    where,
+                    column,
+                    value,
+                    _("%(column)s is longer than %(limit)s characters") % {"column": column, "limit": limit},
+                )
         values: dict[str, Any] = {"standard": standard, "number": number}
         for column in ("valid_from", "valid_until"):
             if column not in columns:
@@ -308,15 +346,15 @@ class Checker:
                 self.problem(where, column, row[column], str(exc))
                 values[column] = False  # unparseable: already reported
         if "valid_until" in values and values["valid_until"] is None:
-            self.problem(where, "valid_until", "", "valid_until is required")
+            self.problem(where, "valid_until", "", _("valid_until is required"))
         start, end = values.get("valid_from"), values.get("valid_until")
         if start and end and end < start:
             self.problem(
                 where,
                 "valid_until",
                 row["valid_until"],
-                f"impossible validity: valid_until {end.isoformat()} is before valid_from "
-                f"{start.isoformat()}",
+                _("impossible validity: valid_until %(isoformat)s is before valid_from %(isoformat2)s")
+                % {"isoformat": end.isoformat(), "isoformat2": start.isoformat()},
             )
         for column in ("issuer", "accreditation_body"):
             if column in columns:
@@ -329,8 +367,13 @@ class Checker:
                 where,
                 "number",
                 number,
-                f"duplicate certificate {standard} {number} of {ext!r}: also on row "
-                f"{self.batch.certificates[key][0][1]}",
+                _("duplicate certificate %(standard)s %(number)s of %(ext)s: also on row %(certificates)s")
+                % {
+                    "standard": standard,
+                    "number": number,
+                    "ext": repr(ext),
+                    "certificates": self.batch.certificates[key][0][1],
+                },
             )
             return
         self.batch.certificates[key] = (where, values)
@@ -339,7 +382,7 @@ class Checker:
         buyer = self._supplier_ref(where, row, "buyer_external_id")
         supplier = self._supplier_ref(where, row, "supplier_external_id")
         if buyer and buyer == supplier:
-            self.problem(where, "supplier_external_id", supplier, "a supplier cannot supply itself")
+            self.problem(where, "supplier_external_id", supplier, _("a supplier cannot supply itself"))
             return
         key = (buyer, supplier)
         if key in self.batch.relations:
@@ -347,7 +390,8 @@ class Checker:
                 where,
                 "supplier_external_id",
                 supplier,
-                f"duplicate relation {buyer} -> {supplier}: also on row {self.batch.relations[key][1]}",
+                _("duplicate relation %(buyer)s -> %(supplier)s: also on row %(relations)s")
+                % {"buyer": buyer, "supplier": supplier, "relations": self.batch.relations[key][1]},
             )
             return
         self.batch.relations[key] = where

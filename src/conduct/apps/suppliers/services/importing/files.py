@@ -54,8 +54,10 @@ def _open_tables(
                     (label, 1),
                     "",
                     "",
-                    "cannot tell what this file holds from its header; expected the "
-                    "columns of a suppliers, sites, certificates or relations template",
+                    _(
+                        "cannot tell what this file holds from its header; expected the "
+                        "columns of a suppliers, sites, certificates or relations template"
+                    ),
                 )
                 continue
             tables[kind].append((label, header, rows, file_report))
@@ -67,7 +69,12 @@ def _check_header(checker: Checker, kind: str, label: str, header: list[str]) ->
     spec, columns = KINDS[kind], set(header)
     usable = True
     for missing in [c for c in spec.required if c not in columns]:
-        checker.problem((label, 1), missing, "", f"the {kind} file has no {missing} column")
+        checker.problem(
+            (label, 1),
+            missing,
+            "",
+            _("the %(kind)s file has no %(missing)s column") % {"kind": kind, "missing": missing},
+        )
         usable = False
     for position, name in enumerate(header):
         if name and name not in spec.all:
@@ -75,10 +82,13 @@ def _check_header(checker: Checker, kind: str, label: str, header: list[str]) ->
                 (label, 1),
                 name,
                 name,
-                f"unknown column {name!r} for a {kind} file; expected {', '.join(spec.all)}",
+                _("unknown column %(name)s for a %(kind)s file; expected %(all)s")
+                % {"name": repr(name), "kind": kind, "all": ", ".join(spec.all)},
             )
         elif name and header.index(name) != position:
-            checker.problem((label, 1), name, name, f"the column {name!r} appears twice")
+            checker.problem(
+                (label, 1), name, name, _("the column %(name)s appears twice") % {"name": repr(name)}
+            )
     return usable
 
 
@@ -97,10 +107,11 @@ class _Budget:
         self.at = number
         if self.rows > self.max_rows:
             raise TooBig(
-                f"the files hold more than {self.max_rows:,} rows (SUPPLIER_IMPORT_MAX_ROWS); split them"
+                _("the files hold more than %(max_rows)s rows (SUPPLIER_IMPORT_MAX_ROWS); split them")
+                % {"max_rows": format(self.max_rows, ",")}
             )
         if time.monotonic() > self.deadline:
-            raise TooBig("reading the files took too long (SUPPLIER_IMPORT_MAX_SECONDS); split them")
+            raise TooBig(_("reading the files took too long (SUPPLIER_IMPORT_MAX_SECONDS); split them"))
 
 
 def _check_rows(checker: Checker, kind: str, found: Found, usable: bool, budget: _Budget) -> None:
@@ -128,7 +139,8 @@ def _check_rows(checker: Checker, kind: str, found: Found, usable: bool, budget:
                     (label, number),
                     "",
                     "",
-                    f"the row has {len(cells)} cells but the header {len(header)} columns",
+                    _("the row has %(count)s cells but the header %(count2)s columns")
+                    % {"count": len(cells), "count2": len(header)},
                 )
             row = {name: _cell(cells[i]) if i < len(cells) else "" for name, i in positions}
             read((label, number), row, columns)

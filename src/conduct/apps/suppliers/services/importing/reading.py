@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from conduct.apps.suppliers.conf import import_xlsx_max_bytes
@@ -87,7 +88,7 @@ def _csv_tables(source: ImportSource) -> Iterator[Table]:
     try:
         header = next(csv.reader([first], delimiter=delimiter), [])
     except csv.Error as exc:
-        raise Unreadable(1, f"cannot read the header ({exc})") from None
+        raise Unreadable(1, _("cannot read the header (%(exc)s)") % {"exc": exc}) from None
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         number = 1
@@ -103,7 +104,9 @@ def _csv_tables(source: ImportSource) -> Iterator[Table]:
             )
             raise Unreadable(number + 1, message) from None
         except UnicodeDecodeError:
-            raise Unreadable(number + 1, "the row is not UTF-8 text; the file is read no further") from None
+            raise Unreadable(
+                number + 1, _("the row is not UTF-8 text; the file is read no further")
+            ) from None
         finally:
             handle.close()
 
@@ -118,8 +121,11 @@ def check_xlsx_size(source: ImportSource) -> None:
         declared = sum(info.file_size for info in archive.infolist())
     if declared > limit:
         raise TooBig(
-            f"the workbook expands to {declared:,} bytes, over the limit of {limit:,} "
-            "(SUPPLIER_IMPORT_XLSX_MAX_BYTES); split it, or import CSV files"
+            _(
+                "the workbook expands to %(declared)s bytes, over the limit of %(limit)s "
+                "(SUPPLIER_IMPORT_XLSX_MAX_BYTES); split it, or import CSV files"
+            )
+            % {"declared": format(declared, ","), "limit": format(limit, ",")}
         )
 
 
