@@ -105,14 +105,20 @@ class _Importer:
     def _list(self, spec: dict[str, Any], key: str, kind: type) -> Any:
         value = spec.get(key) or kind()
         if not isinstance(value, kind):
-            self.problems.append(f"{key}: expected a {'list' if kind is list else 'mapping'}")
+            self.problems.append(
+                _("%(key)s: expected a %(value)s")
+                % {"key": key, "value": "list" if kind is list else "mapping"}
+            )
             return kind()
         return value
 
     def _user(self, where: str, username: Any) -> User | None:
         user = User.objects.filter(username=str(username)).first() if isinstance(username, str) else None
         if user is None:
-            self.problems.append(f"{where}: no user {username!r} (create it with `conduct users create`)")
+            self.problems.append(
+                _("%(where)s: no user %(username)s (create it with `conduct users create`)")
+                % {"where": where, "username": repr(username)}
+            )
         return user
 
     def run(self, spec: dict[str, Any]) -> None:
@@ -125,7 +131,9 @@ class _Importer:
 
     def _unit(self, where: str, row: Any) -> None:
         if not isinstance(row, dict):
-            self.problems.append(f"{where}: expected a mapping of code, name, kind, country, parent")
+            self.problems.append(
+                _("%(where)s: expected a mapping of code, name, kind, country, parent") % {"where": where}
+            )
             return
         missing = [key for key in ("code", "name", "kind", "country") if not row.get(key)]
         if missing:
@@ -138,7 +146,8 @@ class _Importer:
             parent = OrgUnit.objects.filter(code=str(row["parent"])).first()
             if parent is None:
                 self.problems.append(
-                    f"{where}.parent: no unit {row['parent']!r} in the database or earlier in the file"
+                    _("%(where)s.parent: no unit %(parent)s in the database or earlier in the file")
+                    % {"where": where, "parent": repr(row["parent"])}
                 )
                 return
         unit = self._row(
@@ -156,10 +165,10 @@ class _Importer:
     def _liaisons(self, where: str, code: Any, usernames: Any) -> None:
         unit = OrgUnit.objects.filter(code=str(code)).first()
         if unit is None:
-            self.problems.append(f"{where}: no unit {code!r}")
+            self.problems.append(_("%(where)s: no unit %(code)s") % {"where": where, "code": repr(code)})
             return
         if not isinstance(usernames, list):
-            self.problems.append(f"{where}: expected a list of user names")
+            self.problems.append(_("%(where)s: expected a list of user names") % {"where": where})
             return
         for index, username in enumerate(usernames):
             user = self._user(f"{where}[{index}]", username)
@@ -173,7 +182,9 @@ class _Importer:
 
     def _committee(self, where: str, row: Any) -> None:
         if not isinstance(row, dict):
-            self.problems.append(f"{where}: expected a mapping of slug, name, mandate, members")
+            self.problems.append(
+                _("%(where)s: expected a mapping of slug, name, mandate, members") % {"where": where}
+            )
             return
         committee = Committee.objects.filter(slug=str(row.get("slug") or "")).first()
         if committee is None:
@@ -190,12 +201,12 @@ class _Importer:
             self.created["committees"] += 1
         members = row.get("members") or []
         if not isinstance(members, list):
-            self.problems.append(f"{where}.members: expected a list of {{user, role}}")
+            self.problems.append(_("%(where)s.members: expected a list of {user, role}") % {"where": where})
             return
         for index, member in enumerate(members):
             at = f"{where}.members[{index}]"
             if not isinstance(member, dict):
-                self.problems.append(f"{at}: expected a mapping of user and role")
+                self.problems.append(_("%(at)s: expected a mapping of user and role") % {"at": at})
                 continue
             user = self._user(f"{at}.user", member.get("user"))
             if user is None or CommitteeMember.objects.filter(committee=committee, user=user).exists():
