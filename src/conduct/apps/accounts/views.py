@@ -148,7 +148,7 @@ def liaisons_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = User.objects.filter(username=form.cleaned_data["username"]).first()
             if user is None:
-                form.add_error("username", "No user with that name.")
+                form.add_error("username", _("No user with that name."))
             else:
                 try:
                     services.liaison_assign(
