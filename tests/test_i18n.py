@@ -169,6 +169,20 @@ _ERROR_TYPES = frozenset(
     }
 )
 _FLASH = frozenset({"success", "error", "warning", "info", "debug"})
+# Conduct's own carriers of a message, and the position of the message: the CLI's usage errors, a form's
+# add_error, the supplier import's problems, the date reader's DateProblem, list uploads' errors.
+_MESSAGE_HELPERS = {
+    "usage": 0,
+    "fail": 0,
+    "add_error": 1,
+    "problem": 3,
+    "DateProblem": 0,
+    "TooBig": 0,
+    "Unreadable": 1,
+    "UploadTooLarge": 0,
+    "_bad_zip": 0,
+    "ArgumentTypeError": 0,
+}
 # Code that runs before Django's settings (and so any catalogue) can load: (file, function).
 _BEFORE_DJANGO = {("cli.py", "main"), ("cli.py", "setup")}
 
@@ -228,6 +242,14 @@ def _message_arguments(node: ast.AST) -> list[ast.AST]:
         fields = keyword.get("fields")
         if isinstance(fields, ast.Dict):
             found += fields.values
+    elif name in _MESSAGE_HELPERS:
+        found += node.args[_MESSAGE_HELPERS[name] : _MESSAGE_HELPERS[name] + 1]
+    elif name == "append" and isinstance(func, ast.Attribute):  # problems.append("..."), self.problems...
+        owner = func.value
+        if (isinstance(owner, ast.Name) and owner.id == "problems") or (
+            isinstance(owner, ast.Attribute) and owner.attr == "problems"
+        ):
+            found += node.args[:1]
     elif name == "raise_if":
         found += node.args[1:2]
         if node.args and isinstance(node.args[0], ast.Dict):
@@ -269,7 +291,7 @@ def bare_messages(source: str, filename: str = "") -> list[tuple[int, str]]:
 
 def _python_files() -> list[Path]:
     files = [p for p in APPS.rglob("*.py") if "migrations" not in p.parts]
-    # config/env.py and settings.py run before Django can load a catalogue; urls.py and api.py answer requests.
+    # config/env.py and settings.py run before Django can load a catalogue; urls.py, api.py answer requests.
     return sorted([*files, SRC / "cli.py", SRC / "config" / "urls.py", SRC / "config" / "api.py"])
 
 
@@ -292,6 +314,8 @@ def f(x):
     self.stdout.write("Done" if x else "Nothing to do")
     raise CommandError(message=f"{x}: no such file")
     return JsonResponse({"error": {"code": "not_found", "message": f"Nothing at {x}."}})
+    self.problems.append(f"{x}: expected a list")
+    form.add_error("username", "No such user.")
 """
     assert [text for _, text in bare_messages(bare)] == [
         '"Name is required."',
@@ -303,6 +327,8 @@ def f(x):
         '"Nothing to do"',
         'f"{x}: no such file"',
         'f"Nothing at {x}."',
+        'f"{x}: expected a list"',
+        '"No such user."',
     ]
     done = """
 def f(x):
