@@ -220,6 +220,9 @@ LANGUAGE_CODE = "en-gb"
 # English and Simplified Chinese ship together. A page speaks the signed-in user's chosen language, else the
 # browser's (Accept-Language), else English. Catalogues: each app's locale/zh_Hans/LC_MESSAGES/django.po.
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+# Dates in tables: ISO in English, 2026年12月7日 in Chinese; date inputs read and write ISO in both
+# (conduct/formats/<language>/formats.py; templates use |date:"SHORT_DATE_FORMAT").
+FORMAT_MODULE_PATH = ["conduct.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
