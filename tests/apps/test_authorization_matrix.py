@@ -713,6 +713,25 @@ SCREENING_PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "screening/search/"): Rule(SCREENING_SEARCH),
     ("GET", "screening/parties/"): Rule(INTERNAL),
     ("GET", "screening/parties/<int:party_id>/"): _screening_read(),
+    ("GET", "screening/sources/"): Rule(INTERNAL),
+    ("POST", "screening/sources/"): Rule(
+        LIST_LOADERS,
+        ok=302,
+        body=lambda actor: {
+            "name": "matrix_page_source",
+            "url": "https://lists.example.org/matrix.csv",
+            "format": "generic_csv",
+            "kind": "custom",
+            "interval_hours": "24",
+        },
+    ),
+    # the source's path does not exist: the fetch fails, says so, and goes back to the page
+    ("POST", "screening/sources/<slug:source_name>/fetch"): Rule(LIST_LOADERS, ok=302),
+    ("POST", "screening/relations/"): Rule(
+        LIST_LOADERS,
+        ok=302,
+        body=lambda actor: {"format": "csv", "file": _upload("relations.csv", MATRIX_RELATIONS)},
+    ),
 }
 
 

@@ -43,8 +43,7 @@ def demo(live_server, settings, tmp_path):
     return live_server
 
 
-@pytest.fixture
-def browser(demo, monkeypatch):
+def _chromium(monkeypatch: Any) -> Any:
     # Playwright's sync API runs an event loop in this thread; the ORM calls made here are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     playwright = pytest.importorskip("playwright.sync_api")
@@ -60,6 +59,17 @@ def browser(demo, monkeypatch):
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture
+def browser(demo, monkeypatch):
+    yield from _chromium(monkeypatch)
+
+
+@pytest.fixture
+def bare_browser(live_server, monkeypatch):
+    """A browser over an empty database: the test builds its own rows with factories."""
+    yield from _chromium(monkeypatch)
 
 
 def _page_as(browser: Any, live_server: Any, username: str) -> Any:
@@ -255,3 +265,39 @@ def test_no_link_answers_403_or_404_for_the_role_looking_at_it(demo, browser):
         ]
         page.context.close()
     assert broken == []
+
+
+def test_a_detail_page_reads_as_tabs_that_keep_their_place(bare_browser: Any, live_server: Any) -> None:
+    """The supplier page's sections become tabs: one shown at a time, arrow keys move between them, and
+    the tab a person was on comes back after a reload (a form posted from it returns to it)."""
+    from conduct.apps.accounts.roles import Role
+    from conduct.apps.audit.models import LedgerHead
+    from tests.factories.accounts import PASSWORD, UserFactory
+    from tests.factories.suppliers import SupplierFactory
+
+    LedgerHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": "0" * 64})
+    officer = UserFactory(role=Role.COMPLIANCE_OFFICER)
+    supplier = SupplierFactory(org_unit=officer.home_unit)
+    page = bare_browser.new_context(
+        viewport={"width": 1366, "height": 900}, base_url=live_server.url
+    ).new_page()
+    page.goto("/login/")
+    page.get_by_label("User name").fill(officer.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    page.goto(f"/suppliers/{supplier.pk}/")
+
+    tabs = page.get_by_role("tablist", name="Supplier record").get_by_role("tab")
+    assert tabs.count() >= 5
+    assert tabs.first.get_attribute("aria-selected") == "true"
+    certificates = page.get_by_role("tab", name="Certificates")
+    assert page.locator("#certs-h").is_hidden()
+    certificates.click()
+    assert page.locator("#certs-h").is_visible() and page.locator("#onboard-h").is_hidden()
+    certificates.press("ArrowRight")
+    selected = page.locator("[role=tab][aria-selected=true]")
+    assert selected.inner_text() != "Certificates" and selected.evaluate("e => e === document.activeElement")
+    chosen = selected.inner_text()
+    page.reload()
+    assert page.locator("[role=tab][aria-selected=true]").inner_text() == chosen

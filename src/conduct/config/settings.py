@@ -224,6 +224,9 @@ LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 # Messages of the code outside the apps (the API's error shape in apps/apikit.py, the `conduct` command).
 LOCALE_PATHS = [Path(__file__).resolve().parents[1] / "locale"]
+# Dates in tables: ISO in English, 2026年12月7日 in Chinese; date inputs read and write ISO in both
+# (conduct/formats/<language>/formats.py; templates use |date:"SHORT_DATE_FORMAT").
+FORMAT_MODULE_PATH = ["conduct.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -20,6 +20,11 @@ class NotificationOut(Schema):
     created_at: datetime
     read_at: datetime | None
 
+    @staticmethod
+    def resolve_text(obj: object) -> str:
+        """In the caller's language (their setting, else Accept-Language)."""
+        return str(getattr(obj, "display", ""))
+
 
 class Cleared(Schema):
     cleared: int

@@ -6,6 +6,8 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from conduct.apps.notifications.models import Notification
 
@@ -20,12 +22,15 @@ def absolute_link(link: str) -> str:
     return f"{settings.SITE_URL}/{link.lstrip('/')}"
 
 
-def send_now(addresses: list[str], kind: str, text: str, link: str) -> int:
-    """Send one message per address (recipients do not see one another); returns how many went out."""
+def send_now(addresses: list[str], kind: str, text: str, link: str, language: str = "") -> int:
+    """Send one message per address (recipients do not see one another), its fixed words in `language`
+    (the text comes rendered in it already); returns how many went out."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = f"[Conduct] {dict(Notification.Kind.choices)[kind]}: {text}"[:150]
+        link = absolute_link(link)
+        opened = _("%(text)s\n\nOpen it in Conduct: %(link)s\n")
+        body = opened % {"text": text, "link": link} if link else f"{text}\n"
     sent = 0
-    subject = f"[Conduct] {dict(Notification.Kind.choices)[kind]}: {text}"[:150]
-    link = absolute_link(link)
-    body = f"{text}\n\nOpen it in Conduct: {link}\n" if link else f"{text}\n"
     for address in addresses:  # one message each: recipients do not see one another
         try:
             sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conduct.apps.accounts.models import User
+from conduct.apps.notifications.messages import from_row
 
 
 class Notification(models.Model):
@@ -20,6 +21,9 @@ class Notification(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     text = models.CharField(max_length=500)
+    # The English source and values of `text` (notifications.messages): each reader sees it in their language.
+    template = models.CharField(max_length=500, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -31,3 +35,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.text}"
+
+    @property
+    def display(self) -> str:
+        """The text in the active language (the reader's)."""
+        return from_row(self.template, self.params, self.text)

@@ -24,6 +24,7 @@ from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Invalid, NotFound
 from conduct.apps.notifications.ledger_actions import NotificationAction
+from conduct.apps.notifications.messages import Message
 from conduct.apps.notifications.models import Notification
 from conduct.apps.notifications.tasks import send_notification_email, send_notification_emails
 
@@ -36,12 +37,16 @@ class Notice:
 
     users: Iterable[User]
     kind: str
-    text: str
+    text: str | Message
     link: str = ""
 
 
+# One email job: addresses, kind, text, link, and the language the subject and body are written in.
+Email = tuple[list[str], str, str, str, str]
+
+
 def notify(
-    *, users: Iterable[User], kind: str, text: str, link: str = "", email: bool = True
+    *, users: Iterable[User], kind: str, text: str | Message, link: str = "", email: bool = True
 ) -> list[Notification]:
     """One in-app notification per (distinct, active) user, and an email to each that has an address."""
     return notify_many(notices=[Notice(users, kind, text, link)], email=email)
@@ -57,7 +62,7 @@ def notify_many(*, notices: Sequence[Notice], email: bool = True) -> list[Notifi
             fields={"kind": _("Expected one of %(kinds)s.") % {"kinds": ", ".join(kinds)}},
         )
     rows: list[Notification] = []
-    emails: list[tuple[list[str], str, str, str]] = []
+    emails: list[Email] = []
     for notice in notices:
         seen: set[int] = set()
         recipients = []
@@ -66,13 +71,15 @@ def notify_many(*, notices: Sequence[Notice], email: bool = True) -> list[Notifi
                 continue
             seen.add(user.pk)
             recipients.append(user)
+        text, template, params = _texts(notice.text)
         rows.extend(
-            Notification(user=u, kind=notice.kind, text=notice.text[:500], link=notice.link[:300])
+            Notification(
+                user=u, kind=notice.kind, text=text, template=template, params=params, link=notice.link[:300]
+            )
             for u in recipients
         )
-        addresses = [u.email for u in recipients if u.email]
-        if email and addresses:
-            emails.append((addresses, notice.kind, notice.text, notice.link))
+        if email:
+            emails.extend(_emails(notice, recipients))
     created = Notification.objects.bulk_create(rows)
     if emails:
         if _tasks_in_this_database() and transaction.get_connection().in_atomic_block:
@@ -82,18 +89,38 @@ def notify_many(*, notices: Sequence[Notice], email: bool = True) -> list[Notifi
     return created
 
 
+def _texts(text: str | Message) -> tuple[str, str, dict[str, object]]:
+    """The stored text (English), and for a message its source and values (rendered per reader)."""
+    if isinstance(text, Message):
+        return text.render(settings.LANGUAGE_CODE)[:500], text.msgid[:500], text.params
+    return str(text)[:500], "", {}
+
+
+def _emails(notice: Notice, recipients: list[User]) -> list[Email]:
+    """One email job per language among the recipients with an address (their own, else the site's)."""
+    by_language: dict[str, list[str]] = {}
+    for user in recipients:
+        if user.email:
+            by_language.setdefault(user.language or settings.LANGUAGE_CODE, []).append(user.email)
+    jobs = []
+    for language, addresses in by_language.items():
+        text = notice.text.render(language) if isinstance(notice.text, Message) else str(notice.text)
+        jobs.append((addresses, notice.kind, text, notice.link, language))
+    return jobs
+
+
 def _tasks_in_this_database() -> bool:
     return bool(settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend")
 
 
-def _enqueue(emails: list[tuple[list[str], str, str, str]]) -> None:
+def _enqueue(emails: list[Email]) -> None:
     if len(emails) == 1:
         send_notification_email.enqueue(*emails[0])
     else:
         send_notification_emails.enqueue([list(e) for e in emails])
 
 
-def _queue(emails: list[tuple[list[str], str, str, str]]) -> None:
+def _queue(emails: list[Email]) -> None:
     try:
         _enqueue(emails)
     except Exception:  # noqa: BLE001 - a queue failure must not break the change that was already committed

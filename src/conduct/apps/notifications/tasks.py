@@ -8,15 +8,17 @@ from conduct.apps.notifications.mail import send_now
 
 
 @task()
-def send_notification_email(addresses: list[str], kind: str, text: str, link: str) -> int:
-    return send_now(addresses, kind, text, link)
+def send_notification_email(addresses: list[str], kind: str, text: str, link: str, language: str = "") -> int:
+    return send_now(addresses, kind, text, link, language)
 
 
 @task()
 def send_notification_emails(messages: list[list[object]]) -> int:
-    """Several notices' emails in one task: each item is [addresses, kind, text, link]."""
+    """Several notices' emails in one task: each item is [addresses, kind, text, link, language] (jobs
+    queued before the language was added have four items: the site's language)."""
     sent = 0
-    for addresses, kind, text, link in messages:
+    for addresses, kind, text, link, *language in messages:
         assert isinstance(addresses, list)
-        sent += send_now([str(address) for address in addresses], str(kind), str(text), str(link))
+        lang = str(language[0]) if language else ""
+        sent += send_now([str(address) for address in addresses], str(kind), str(text), str(link), lang)
     return sent

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.access.models import AccessEvent, Device, Grant
 from conduct.apps.access.services._common import AccessAction, approvers
@@ -23,6 +24,7 @@ from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import ServiceError, raise_if
+from conduct.apps.notifications.messages import message
 from conduct.apps.notifications.services import notify
 from conduct.core.grants import GRANT_SCOPES
 from conduct.events import emit
@@ -204,8 +206,13 @@ def _raise_incident(actor: Actor, event: AccessEvent) -> int:
     notify(
         users=approvers(customer),
         kind="assignment",
-        text=_("%(title)s: %(who)s used %(scope)s (%(reason)s).")
-        % {"title": title, "who": event.actor, "scope": event.scope, "reason": event.reason},
+        text=message(
+            gettext_lazy("%(title)s: %(who)s used %(scope)s (%(reason)s)."),
+            title=title,
+            who=event.actor,
+            scope=event.scope,
+            reason=event.reason,
+        ),
         link="/access/portal/",
     )
     return int(opened[0].pk)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.access.keys import grant_key_id, grant_private_key
 from conduct.apps.access.models import AccessRequest, Grant, RevocationList
@@ -18,6 +19,7 @@ from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import LedgerItem, actor_label, ledger_append, ledger_append_many
 from conduct.apps.errors import Conflict
+from conduct.apps.notifications.messages import message
 from conduct.apps.notifications.services import notify
 from conduct.core import grants as core
 
@@ -106,8 +108,11 @@ def grant_revoke(*, actor: Actor, grant: Grant, comment: str = "", operator: str
     notify(
         users=[locked.request.requested_by, *approvers(locked.device.customer)],
         kind="decision",
-        text=_("Grant %(id)s for device %(serial)s was revoked.")
-        % {"id": locked.grant_id, "serial": locked.device.serial},
+        text=message(
+            gettext_lazy("Grant %(id)s for device %(serial)s was revoked."),
+            id=locked.grant_id,
+            serial=locked.device.serial,
+        ),
         link=f"/access/requests/{locked.request_id}/",
     )
     return locked

@@ -10,14 +10,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.access.models import AccessRequest, Device, Grant, RequestStatus
 from conduct.apps.access.services._common import AccessAction, approvers, person
 from conduct.apps.access.services.grants import grants_issue
 from conduct.apps.accounts.actors import Actor
+from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Forbidden, raise_if
+from conduct.apps.notifications.messages import message
 from conduct.apps.notifications.services import notify
 from conduct.core.grants import GRANT_SCOPES
 
@@ -59,6 +62,17 @@ def _check_devices(serials: Sequence[str], errors: dict[str, str]) -> tuple[list
     elif len({d.customer_id for d in devices}) > 1:
         errors["devices"] = _("All devices of one request must belong to one customer.")
     return wanted, devices
+
+
+def _announce_request(request: AccessRequest, engineer: User, devices: int) -> None:
+    text = gettext_lazy("%(who)s asks for access to %(n)d device(s) for %(hours)d h: %(reason)s")
+    values = {"who": engineer.display_name, "n": devices, "hours": request.hours, "reason": request.reason}
+    notify(
+        users=approvers(request.customer),
+        kind="assignment",
+        text=message(text, **values),
+        link=_link(request),
+    )
 
 
 @transaction.atomic
@@ -112,13 +126,7 @@ def access_request_create(
         object_id=request.pk,
         summary=summary,
     )
-    notify(
-        users=approvers(request.customer),
-        kind="assignment",
-        text=_("%(who)s asks for access to %(n)d device(s) for %(hours)d h: %(reason)s")
-        % {"who": engineer.display_name, "n": len(devices), "hours": hours, "reason": request.reason},
-        link=_link(request),
-    )
+    _announce_request(request, engineer, len(devices))
     return request
 
 
@@ -189,8 +197,12 @@ def access_request_approve(
     notify(
         users=[request.requested_by],
         kind="decision",
-        text=_("Access request %(id)d approved for %(hours)d h (%(scopes)s).")
-        % {"id": request.pk, "hours": hours, "scopes": ", ".join(chosen)},
+        text=message(
+            gettext_lazy("Access request %(id)d approved for %(hours)d h (%(scopes)s)."),
+            id=request.pk,
+            hours=hours,
+            scopes=", ".join(chosen),
+        ),
         link=_link(request),
     )
     return grants
@@ -218,7 +230,7 @@ def access_request_deny(
     notify(
         users=[request.requested_by],
         kind="decision",
-        text=_("Access request %(id)d denied.") % {"id": request.pk},
+        text=message(gettext_lazy("Access request %(id)d denied."), id=request.pk),
         link=_link(request),
     )
     return request
@@ -238,7 +250,7 @@ def _expire(actor: Actor, request: AccessRequest, now: datetime) -> None:
     notify(
         users=[request.requested_by],
         kind="deadline",
-        text=_("Access request %(id)d expired without an answer.") % {"id": request.pk},
+        text=message(gettext_lazy("Access request %(id)d expired without an answer."), id=request.pk),
         link=_link(request),
     )
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
@@ -37,6 +38,7 @@ from conduct.apps.governance.services.audience import (
     case_audience,
     committee_for_queue,
 )
+from conduct.apps.notifications.messages import Message, message
 from conduct.apps.notifications.models import Notification
 from conduct.apps.notifications.services import Notice, notify, notify_many
 
@@ -179,7 +181,7 @@ def _opened(case: Case, spec: CaseSpec) -> LedgerItem:
     )
 
 
-def _announce(case: Case, what: str) -> None:
+def _announce(case: Case) -> None:
     """Tell the voters who must act on a reopened case (those who declared a conflict are left out)."""
     if case.committee_id is not None:
         conflicted = conflicted_user_ids(case)
@@ -187,16 +189,26 @@ def _announce(case: Case, what: str) -> None:
         notify(
             users=voters,
             kind=str(Notification.Kind.VOTE_NEEDED),
-            text=f"Case {case.pk} {what}: {case.title}",
+            text=message(
+                gettext_lazy("Case %(id)s was reopened (round %(round)s) and needs your vote: %(title)s"),
+                id=case.pk,
+                round=case.round,
+                title=case.title,
+            ),
             link=case_link(case),
         )
     else:
         notify(
             users=officers_for(case.org_unit),
             kind=str(Notification.Kind.ASSIGNMENT),
-            text=f"Case {case.pk} is in the compliance officers' queue: {case.title}",
+            text=_queued(case),
             link=case_link(case),
         )
+
+
+def _queued(case: Case) -> Message:
+    text = gettext_lazy("Case %(id)s is in the compliance officers' queue: %(title)s")
+    return message(text, id=case.pk, title=case.title)
 
 
 def _announce_new(cases: Sequence[Case], audience: CaseAudience) -> None:
@@ -207,14 +219,14 @@ def _announce_new(cases: Sequence[Case], audience: CaseAudience) -> None:
             Notice(
                 audience.voters.get(case.committee_id, []),
                 str(Notification.Kind.VOTE_NEEDED),
-                f"Case {case.pk} needs your vote: {case.title}",
+                message(gettext_lazy("Case %(id)s needs your vote: %(title)s"), id=case.pk, title=case.title),
                 case_link(case),
             )
             if case.committee_id is not None
             else Notice(
                 audience.officers[case.org_unit_id],
                 str(Notification.Kind.ASSIGNMENT),
-                f"Case {case.pk} is in the compliance officers' queue: {case.title}",
+                _queued(case),
                 case_link(case),
             )
             for case in cases
@@ -362,7 +374,7 @@ def case_transition(*, actor: User, case: Case, status: str, reason: str = "") -
         summary={"from": previous, "to": status, "reason": reason, "round": locked.round},
     )
     if reopening:
-        _announce(locked, f"was reopened (round {locked.round}) and needs your vote")
+        _announce(locked)
     return locked
 
 
@@ -391,5 +403,5 @@ def case_reopen_flagged(*, actor: Actor, case: Case, reason: str) -> Case:
             "round": locked.round,
         },
     )
-    _announce(locked, f"was reopened (round {locked.round}) and needs your vote")
+    _announce(locked)
     return locked

@@ -12,12 +12,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import actor_label, ledger_append
 from conduct.apps.errors import Conflict, Forbidden, Invalid, raise_if
+from conduct.apps.gates.models import GATE_LABELS
 from conduct.apps.governance import rules
 from conduct.apps.governance.actions import GovernanceAction
 from conduct.apps.governance.models import (
@@ -40,6 +42,7 @@ from conduct.apps.governance.services._common import (
     voting_seats,
 )
 from conduct.apps.governance.services.recommendations import recommendation_record
+from conduct.apps.notifications.messages import lowered, message
 from conduct.apps.notifications.models import Notification
 from conduct.apps.notifications.services import notify
 from conduct.events import emit
@@ -414,13 +417,19 @@ def _announce_decision(case: Case, decision: CaseDecision) -> None:
     gate = case.gate_decision
     if gate is not None and gate.actor_id is not None:
         users.append(gate.actor)  # type: ignore[arg-type]
-    what = decision.get_outcome_display().lower()
-    if decision.gate_outcome:
-        may = "proceed" if decision.gate_outcome == "allow" else "not proceed"
-        what += f": the {gate.get_gate_display().lower()} may {may}"  # type: ignore[union-attr]
+    values: dict[str, object] = {"id": case.pk, "title": case.title}
+    values["outcome"] = lowered(DecisionOutcome(decision.outcome).label)
+    if decision.gate_outcome and gate is not None:
+        values["gate"] = lowered(GATE_LABELS.get(gate.gate, gate.gate.replace("_", " ")))
+        text = (
+            gettext_lazy("Case %(id)s was decided (%(outcome)s: the %(gate)s may proceed): %(title)s")
+            if decision.gate_outcome == "allow"
+            else gettext_lazy(
+                "Case %(id)s was decided (%(outcome)s: the %(gate)s may not proceed): %(title)s"
+            )
+        )
+    else:
+        text = gettext_lazy("Case %(id)s was decided (%(outcome)s): %(title)s")
     notify(
-        users=users,
-        kind=str(Notification.Kind.DECISION),
-        text=f"Case {case.pk} was decided ({what}): {case.title}",
-        link=case_link(case),
+        users=users, kind=str(Notification.Kind.DECISION), text=message(text, **values), link=case_link(case)
     )

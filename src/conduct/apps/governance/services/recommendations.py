@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.accounts.actors import SCHEDULER, Actor
 from conduct.apps.accounts.models import OrgUnit, User
@@ -26,6 +27,7 @@ from conduct.apps.governance.services._common import (
     recommendation_link,
     voting_seats,
 )
+from conduct.apps.notifications.messages import message
 from conduct.apps.notifications.models import Notification
 from conduct.apps.notifications.services import notify
 
@@ -91,29 +93,47 @@ def recommendation_record(
     return item
 
 
+# A recommendation's kind as a word inside a sentence ("New task for ..."), translated when it is read.
+_KIND_WORDS = {
+    "condition": gettext_lazy("condition of a decision"),
+    "recommendation": gettext_lazy("recommendation"),
+    "task": gettext_lazy("task"),
+}
+
+
 def _announce_new(
     item: Recommendation, org_unit: OrgUnit, routed_unit: OrgUnit | None, liaisons: list[User]
 ) -> None:
     """Tell the liaisons an item was routed to, or the officers that nobody could be."""
     link = recommendation_link(item.pk)
     if liaisons:
-        via = "" if routed_unit == org_unit else f" (routed from {org_unit.name}, which has no liaison)"
-        notify(
-            users=liaisons,
-            kind=str(Notification.Kind.ASSIGNMENT),
-            text=(
-                f"New {item.get_kind_display().lower()} for {org_unit.name}{via}, "
-                f"due {item.due_date}: {item.title}"
-            ),
-            link=link,
+        values = {
+            "kind": _KIND_WORDS.get(item.kind, item.kind),
+            "unit": org_unit.name,
+            "due": item.due_date,
+            "title": item.title,
+        }
+        text = (
+            message(gettext_lazy("New %(kind)s for %(unit)s, due %(due)s: %(title)s"), **values)
+            if routed_unit == org_unit
+            else message(
+                gettext_lazy(
+                    "New %(kind)s for %(unit)s (routed from %(unit)s, which has no liaison), "
+                    "due %(due)s: %(title)s"
+                ),
+                **values,
+            )
         )
+        notify(users=liaisons, kind=str(Notification.Kind.ASSIGNMENT), text=text, link=link)
     else:
         notify(
             users=officers_for(org_unit),
             kind=str(Notification.Kind.ASSIGNMENT),
-            text=(
-                f"No liaison in {org_unit.name} or above it to route this to, "
-                f"due {item.due_date}: {item.title}"
+            text=message(
+                gettext_lazy("No liaison in %(unit)s or above it to route this to, due %(due)s: %(title)s"),
+                unit=org_unit.name,
+                due=item.due_date,
+                title=item.title,
             ),
             link=link,
         )
@@ -280,7 +300,14 @@ def recommendation_escalate_overdue(
                 "officers": [o.username for o in officers],
             },
         )
-        text = f"Overdue by {days} day{'s' if days != 1 else ''} in {item.org_unit.name}: {item.title}"
+        text = message(
+            gettext_lazy("Overdue by %(days)s day in %(unit)s: %(title)s")
+            if days == 1
+            else gettext_lazy("Overdue by %(days)s days in %(unit)s: %(title)s"),
+            days=days,
+            unit=item.org_unit.name,
+            title=item.title,
+        )
         notify(
             users=[*officers, *item.assignees.all()],
             kind=str(Notification.Kind.OVERDUE),
@@ -321,7 +348,7 @@ def _remind_items(actor: Actor, day: date, horizon: date, now: datetime) -> int:
         notify(
             users=list(item.assignees.all()) or officers_for(item.org_unit),
             kind=str(Notification.Kind.DEADLINE),
-            text=f"Due {item.due_date}: {item.title}",
+            text=message(gettext_lazy("Due %(due)s: %(title)s"), due=item.due_date, title=item.title),
             link=recommendation_link(item.pk),
         )
         ledger_append(
@@ -360,7 +387,12 @@ def _remind_cases(actor: Actor, day: date, horizon: date, now: datetime) -> int:
         notify(
             users=users,
             kind=str(Notification.Kind.DEADLINE),
-            text=f"Case {case.pk} is due {timezone.localtime(case.due_at):%Y-%m-%d}: {case.title}",  # type: ignore[arg-type]
+            text=message(
+                gettext_lazy("Case %(id)s is due %(due)s: %(title)s"),
+                id=case.pk,
+                due=timezone.localtime(case.due_at).date(),  # type: ignore[arg-type]
+                title=case.title,
+            ),
             link=case_link(case),
         )
         ledger_append(

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.accounts.models import User
 from conduct.apps.audit.services import ledger_append
@@ -41,6 +42,7 @@ from conduct.apps.grievances.services._common import (
     officers_for,
     seal,
 )
+from conduct.apps.notifications.messages import message as notice_text
 from conduct.apps.notifications.services import notify
 
 REPORTER = "reporter"  # how the ledger names an anonymous reporter
@@ -158,8 +160,11 @@ def grievance_submit(
     notify(
         users=officers_for(grievance),
         kind="assignment",
-        text=_("A new grievance (%(ref)s) was received; acknowledge it by %(due)s.")
-        % {"ref": grievance.ref, "due": ack_by.date().isoformat()},
+        text=notice_text(
+            gettext_lazy("A new grievance (%(ref)s) was received; acknowledge it by %(due)s."),
+            ref=grievance.ref,
+            due=ack_by.date().isoformat(),
+        ),
         link=f"/grievances/{grievance.pk}/",
     )
     return grievance, receipt
@@ -249,14 +254,14 @@ def reporter_message(*, session: str, body: str, kind: str = "message") -> Messa
         summary={"message": message.pk},
     )
     text_out = (
-        _("A retaliation concern was raised on %(ref)s: act on it first.")
+        gettext_lazy("A retaliation concern was raised on %(ref)s: act on it first.")
         if retaliation
-        else _("The reporter of %(ref)s replied.")
+        else gettext_lazy("The reporter of %(ref)s replied.")
     )
     notify(
         users=officers_for(grievance),
         kind="overdue" if retaliation else "assignment",
-        text=text_out % {"ref": grievance.ref},
+        text=notice_text(text_out, ref=grievance.ref),
         link=f"/grievances/{grievance.pk}/",
     )
     return message

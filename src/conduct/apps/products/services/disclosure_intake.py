@@ -16,10 +16,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.accounts.throttle import client_key, first_limit_reached
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import NotFound, raise_if
+from conduct.apps.notifications.messages import message
 from conduct.apps.notifications.services import notify
 from conduct.apps.products.models import (
     Product,
@@ -177,11 +179,11 @@ def vulnreport_submit(*, report: Disclosure, client_address: str | None = None) 
             "anonymous": not (row.reporter_name or row.reporter_email),
         },
     )
-    text = _("New vulnerability report %(ref)s: %(summary)s (acknowledge by %(due)s).")
+    text = gettext_lazy("New vulnerability report %(ref)s: %(summary)s (acknowledge by %(due)s).")
     notify(
         users=recipients(triage_team(), unit_liaisons(product.business_unit if product else None)),
         kind="assignment",
-        text=text % {"ref": row.reference, "summary": row.summary[:200], "due": ack_by.date()},
+        text=message(text, ref=row.reference, summary=row.summary[:200], due=ack_by.date()),
         link=report_link(row),
     )
     return row

@@ -17,6 +17,7 @@ from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import actor_label, ledger_append
 from conduct.apps.errors import Invalid, raise_if
+from conduct.apps.notifications.messages import message
 from conduct.apps.notifications.services import Notice, notify_many
 from conduct.apps.products.models import (
     Product,
@@ -254,7 +255,7 @@ def vulnreports_escalate_overdue(*, actor: Actor, now: datetime | None = None) -
             VulnerabilityReport.objects.filter(pk=report.pk).update(update_escalated_for=due)
         made.append((report.reference, which))
         liaisons = unit_liaisons(report.product.business_unit if report.product else None)
-        text = str(_MESSAGES[which]) % {"ref": report.reference, "due": due.date()}
+        text = message(_MESSAGES[which], ref=report.reference, due=due.date())
         notices.append(Notice(recipients(team, liaisons), "overdue", text, report_link(report)))
         ledger_append(
             actor=actor,

@@ -13,11 +13,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.accounts.actors import DEMO, Actor
 from conduct.apps.accounts.roles import Role
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
+from conduct.apps.notifications.messages import message
 from conduct.apps.notifications.services import Notice, notify_many
 from conduct.apps.products.matching import match_release
 from conduct.apps.products.models import Release, ReleaseFindingSeen, ReleaseStatus, VexStatement
@@ -96,10 +98,11 @@ def _notice(release: Release, alerts: list[ReleaseFindingSeen]) -> Notice:
     for a in alerts:
         why = "KEV" if a.kev else f"CVSS {a.cvss:.1f}"
         parts.append(f"{a.cve} ({why}, {range_unknown})" if a.range_unknown else f"{a.cve} ({why})")
-    text = _("%(release)s (released) is newly matched by %(issues)s.") % {
-        "release": f"{release.product.model} {release.version}",
-        "issues": ", ".join(parts),
-    }
+    text = message(
+        gettext_lazy("%(release)s (released) is newly matched by %(issues)s."),
+        release=f"{release.product.model} {release.version}",
+        issues=", ".join(parts),
+    )
     users = recipients(
         unit_liaisons(release.product.business_unit), users_with_roles(Role.COMPLIANCE_OFFICER)
     )

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.accounts.actors import SCHEDULER, Actor
 from conduct.apps.accounts.models import User
@@ -25,6 +26,7 @@ from conduct.apps.accounts.roles import Role
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import ServiceError, raise_if
+from conduct.apps.notifications.messages import Message, message
 from conduct.apps.notifications.services import notify
 from conduct.apps.screening.actions import LedgerAction
 from conduct.apps.screening.models import ListFormat, ListKind, ListSource
@@ -211,18 +213,21 @@ def _record_failure(actor: Actor, source: ListSource, now: datetime, error: str)
         actor,
         source,
         f"failed:{source.last_failed_at:%Y-%m-%dT%H:%M:%S}",
-        _("List source %(name)s failed: %(error)s. The last good version stays in force.")
-        % {"name": source.name, "error": error[:300]},
+        message(
+            gettext_lazy("List source %(name)s failed: %(error)s. The last good version stays in force."),
+            name=source.name,
+            error=error[:300],
+        ),
     )
     return FetchResult(source, "failed", None, error)
 
 
-def _notify_once(actor: Actor, source: ListSource, incident: str, text: str) -> bool:
+def _notify_once(actor: Actor, source: ListSource, incident: str, text: Message) -> bool:
     """Tell the compliance officers about an incident unless they were told about this one already."""
     if source.notified_incident == incident:
         return False
     officers = User.objects.filter(role=Role.COMPLIANCE_OFFICER, is_active=True).order_by("pk")
-    notify(users=officers, kind="overdue", text=text[:500], link="/screening/sources/", email=True)
+    notify(users=officers, kind="overdue", text=text, link="/screening/sources/", email=True)
     ListSource.objects.filter(pk=source.pk).update(notified_incident=incident[:60])
     source.notified_incident = incident[:60]
     ledger_append(
@@ -252,7 +257,10 @@ def sources_fetch_due(*, actor: Actor = SCHEDULER, now: datetime | None = None) 
                     actor,
                     source,
                     f"stale:{since:%Y-%m-%dT%H:%M:%S}",
-                    _("List source %(name)s has had no good fetch since %(since)s.")
-                    % {"name": source.name, "since": f"{since:%Y-%m-%d %H:%M}"},
+                    message(
+                        gettext_lazy("List source %(name)s has had no good fetch since %(since)s."),
+                        name=source.name,
+                        since=f"{since:%Y-%m-%d %H:%M}",
+                    ),
                 )
     return results

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
@@ -19,6 +20,7 @@ from conduct.apps.accounts.roles import PORTAL_ROLES, Role
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, raise_if
+from conduct.apps.notifications.messages import message
 from conduct.apps.notifications.services import notify
 from conduct.apps.workforce import duties
 from conduct.apps.workforce.models import (
@@ -103,7 +105,9 @@ def assignment_create(
         notify(
             users=people,
             kind="assignment",
-            text=_("Training assigned: %(title)s, due %(due)s.") % {"title": course.title, "due": due},
+            text=message(
+                gettext_lazy("Training assigned: %(title)s, due %(due)s."), title=course.title, due=due
+            ),
             link="/workforce/training/",
         )
     ledger_append(

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.accounts.actors import Actor, SystemActor
 from conduct.apps.accounts.models import OrgUnit, User
@@ -19,6 +20,7 @@ from conduct.apps.accounts.roles import Role
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Forbidden, Invalid, NotFound, raise_if
+from conduct.apps.notifications.messages import message
 from conduct.apps.notifications.services import notify
 from conduct.apps.workforce.models import (
     Attestation,
@@ -183,8 +185,12 @@ def campaign_create(
     notify(
         users=people,
         kind="assignment",
-        text=_("Please read and acknowledge %(title)s (version %(n)d) by %(due)s.")
-        % {"title": version.policy.title, "n": version.number, "due": due},
+        text=message(
+            gettext_lazy("Please read and acknowledge %(title)s (version %(n)d) by %(due)s."),
+            title=version.policy.title,
+            n=version.number,
+            due=due,
+        ),
         link=f"/workforce/campaigns/{campaign.pk}/",
     )
     ledger_append(
@@ -233,8 +239,11 @@ def campaign_remind(*, actor: Actor, campaign: AttestationCampaign) -> int:
         notify(
             users=[a.user for a in pending],
             kind="deadline",
-            text=_("Reminder: acknowledge %(title)s by %(due)s.")
-            % {"title": campaign.version.policy.title, "due": campaign.due_date},
+            text=message(
+                gettext_lazy("Reminder: acknowledge %(title)s by %(due)s."),
+                title=campaign.version.policy.title,
+                due=campaign.due_date,
+            ),
             link=f"/workforce/campaigns/{campaign.pk}/",
         )
         for a in pending:

@@ -13,12 +13,13 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
+from conduct.apps.notifications.messages import Message, message
 from conduct.apps.notifications.services import Notice, notify_many
 from conduct.apps.workforce import duties
 from conduct.apps.workforce.models import (
@@ -53,7 +54,7 @@ def step_due(due: date, today: date, steps: list[int]) -> int | None:
 _Batch = dict[tuple[str, int, date, int], list[User]]
 
 
-def _attestations(today: date, batch: _Batch, texts: dict[tuple[str, int], tuple[str, str]]) -> None:
+def _attestations(today: date, batch: _Batch, texts: dict[tuple[str, int], tuple[Message, str]]) -> None:
     steps = list(settings.WORKFORCE["ATTESTATION_REMINDER_DAYS"])
     pending = Attestation.objects.filter(acknowledged_at__isnull=True, user__is_active=True)
     for campaign in AttestationCampaign.objects.filter(pk__in=pending.values("campaign_id")).select_related(
@@ -65,17 +66,17 @@ def _attestations(today: date, batch: _Batch, texts: dict[tuple[str, int], tuple
         key = (ATTESTATION, campaign.pk, campaign.due_date, step)
         batch[key] = [a.user for a in pending.filter(campaign=campaign).select_related("user")]
         texts[key[:2]] = (
-            _("Reminder: acknowledge %(title)s (version %(n)d) by %(due)s.")
-            % {
-                "title": campaign.version.policy.title,
-                "n": campaign.version.number,
-                "due": campaign.due_date,
-            },
+            message(
+                gettext_lazy("Reminder: acknowledge %(title)s (version %(n)d) by %(due)s."),
+                title=campaign.version.policy.title,
+                n=campaign.version.number,
+                due=campaign.due_date,
+            ),
             f"/workforce/campaigns/{campaign.pk}/",
         )
 
 
-def _training(today: date, batch: _Batch, texts: dict[tuple[str, int], tuple[str, str]]) -> None:
+def _training(today: date, batch: _Batch, texts: dict[tuple[str, int], tuple[Message, str]]) -> None:
     steps = list(settings.WORKFORCE["TRAINING_REMINDER_DAYS"])
     for assignment in TrainingAssignment.objects.select_related("course", "unit"):
         people = {u.pk: u for u in duties.audience(assignment)}
@@ -85,7 +86,9 @@ def _training(today: date, batch: _Batch, texts: dict[tuple[str, int], tuple[str
                 key = (TRAINING, assignment.pk, duty.due, step)
                 batch.setdefault(key, []).append(people[duty.user_id])
         texts[(TRAINING, assignment.pk)] = (
-            _("Reminder: complete the training %(title)s.") % {"title": assignment.course.title},
+            message(
+                gettext_lazy("Reminder: complete the training %(title)s."), title=assignment.course.title
+            ),
             "/workforce/training/",
         )
 
@@ -96,7 +99,7 @@ def reminders_send(*, actor: Actor, today: date | None = None) -> ReminderRun:
     authorize(actor, "policies.manage")
     today = today or timezone.localdate()
     batch: _Batch = {}
-    texts: dict[tuple[str, int], tuple[str, str]] = {}
+    texts: dict[tuple[str, int], tuple[Message, str]] = {}
     _attestations(today, batch, texts)
     _training(today, batch, texts)
     notices: list[Notice] = []

@@ -10,10 +10,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Invalid
+from conduct.apps.notifications.messages import message
 from conduct.apps.notifications.services import notify
 from conduct.apps.workforce.models import OwnSite
 from conduct.apps.workforce.services._common import WorkforceAction, authorize_site
@@ -113,8 +115,12 @@ def site_action_review(*, actor: Actor, plan: Any, decision: str, note: str = ""
         notify(
             users=[liaison],
             kind="decision",
-            text=_("Corrective action %(id)d at %(site)s was sent back: %(why)s")
-            % {"id": plan.pk, "site": plan.own_site.code, "why": note[:300]},
+            text=message(
+                gettext_lazy("Corrective action %(id)d at %(site)s was sent back: %(why)s"),
+                id=plan.pk,
+                site=plan.own_site.code,
+                why=note[:300],
+            ),
             link=f"/workforce/corrective-actions/{plan.pk}/",
         )
     return plan
