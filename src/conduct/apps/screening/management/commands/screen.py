@@ -18,6 +18,7 @@ import io
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,6 +32,7 @@ from conduct.apps.screening.serialize import batch_match, match_dict
 from conduct.apps.screening.values import clean_birth_date, clean_country, clean_entity_type, clean_name
 from conduct.core.screening import Query
 from conduct.core.thresholds import ALERT_THRESHOLD
+from conduct.progress import QUIET, Bar, progress_bar
 
 USAGE = 2
 PROGRESS_EVERY = 500
@@ -233,10 +235,24 @@ class Command(BaseCommand):
             else:
                 out.write(text + "\n")
 
+        with progress_bar("Screening", total=len(rows), quiet=out is None) as bar:  # not over stdout
+            return self._screen_each(opts, header, rows, lists, threshold, emit, bar)
+
+    def _screen_each(
+        self,
+        opts: dict[str, Any],
+        header: list[str],
+        rows: list[tuple[int, list[str]]],
+        lists: list[Any],
+        threshold: float,
+        emit: Callable[[dict[str, Any]], None],
+        bar: Bar,
+    ) -> tuple[int, int]:
         started = time.perf_counter()
         bad = matched = 0
-        large = len(rows) > LARGE
+        large = len(rows) > LARGE and bar is QUIET  # a bar, when drawn, says it instead of the lines
         for done, (line, row) in enumerate(rows, start=1):
+            bar.advance()
             record = dict(zip(header, (cell.strip() for cell in row), strict=False))
             row_id = record.get("id") or None
             errors: dict[str, str] = {}

@@ -20,6 +20,7 @@ from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.errors import ServiceError
 from conduct.apps.suppliers.services import ImportReport, ImportSource, import_followup, supplier_import
+from conduct.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -49,12 +50,14 @@ class Command(BaseCommand):
             unit = OrgUnit.objects.filter(code=opts["unit"]).first()
             if unit is None:
                 raise CommandError(f"--unit {opts['unit']!r}: no such org unit")
-        try:
-            report = supplier_import(
-                actor=CLI, sources=sources, commit=opts["commit"], unit=unit, queue_followup=False
-            )
-        except ServiceError as exc:
-            raise CommandError(exc.message) from None
+        with progress_bar("Importing suppliers", quiet=opts["json"]) as bar:
+            bar.stage("checking the files" + (" and importing" if opts["commit"] else ""))
+            try:
+                report = supplier_import(
+                    actor=CLI, sources=sources, commit=opts["commit"], unit=unit, queue_followup=False
+                )
+            except ServiceError as exc:
+                raise CommandError(exc.message) from None
         self._print(report, as_json=opts["json"])
         if not report.ok:
             more = " (stopped counting)" if report.truncated else ""
@@ -65,9 +68,10 @@ class Command(BaseCommand):
             self.stdout.write(f"No problems ({report.seconds} s). Run again with --commit to import.")
             return
         self.stdout.write(self.style.SUCCESS(f"Imported in {report.seconds} s."))
-        summary = import_followup(
-            actor=CLI, supplier_ids=report.changed_suppliers, recompute=not opts["no_risk"]
-        )
+        with progress_bar("Screening and scoring the imported suppliers", quiet=opts["json"]):
+            summary = import_followup(
+                actor=CLI, supplier_ids=report.changed_suppliers, recompute=not opts["no_risk"]
+            )
         if summary is not None:
             self.stdout.write(
                 f"Risk recomputed for {summary.suppliers} suppliers in {summary.seconds} s: {summary.bands}"
