@@ -128,13 +128,14 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     med = {k: statistics.median(v) for k, v in times.items()}
+    load = os.getloadavg()[1] if hasattr(os, "getloadavg") else float("nan")
     db = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     lines = [
         "# The CLI in a pipeline: wall time per call (benchmarks/cli/run.py)",
         "",
         f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {db}; "
         f"lists: the demo's plus {', '.join(n for n, _ in REAL_LISTS)} ({names} names in the real lists); "
-        f"{args.rounds} interleaved rounds, medians (min-max).",
+        f"{args.rounds} interleaved rounds, medians (min-max); load average (5 min) at the end {load:.1f}.",
         "",
         "| call | median | min-max | target |",
         "|---|---|---|---|",
