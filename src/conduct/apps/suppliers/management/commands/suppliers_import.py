@@ -10,7 +10,6 @@ New suppliers go to --unit, or else to the top of the organisation.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.errors import ServiceError
-from conduct.apps.suppliers.services import ImportReport, ImportSource, import_followup, supplier_import
+from conduct.apps.suppliers.services import ImportSource, import_followup, supplier_import
+from conduct.pipeline.output import (
+    import_committed,
+    import_previewed,
+    import_problems,
+    import_report_json,
+    import_report_lines,
+)
+from conduct.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -49,42 +56,34 @@ class Command(BaseCommand):
             unit = OrgUnit.objects.filter(code=opts["unit"]).first()
             if unit is None:
                 raise CommandError(f"--unit {opts['unit']!r}: no such org unit")
-        try:
-            report = supplier_import(
-                actor=CLI, sources=sources, commit=opts["commit"], unit=unit, queue_followup=False
-            )
-        except ServiceError as exc:
-            raise CommandError(exc.message) from None
-        self._print(report, as_json=opts["json"])
+        with progress_bar("Importing suppliers", quiet=opts["json"]) as bar:
+            bar.stage("checking the files" + (" and importing" if opts["commit"] else ""))
+            try:
+                report = supplier_import(
+                    actor=CLI, sources=sources, commit=opts["commit"], unit=unit, queue_followup=False
+                )
+            except ServiceError as exc:
+                raise CommandError(exc.message) from None
+        data = report.to_dict()
+        self._print(data, as_json=opts["json"])
         if not report.ok:
-            more = " (stopped counting)" if report.truncated else ""
-            raise CommandError(
-                f"{len(report.problems)} problem(s){more}; nothing was imported.", returncode=1
-            )
+            raise CommandError(import_problems(data), returncode=1)
         if not report.committed:
-            self.stdout.write(f"No problems ({report.seconds} s). Run again with --commit to import.")
+            self.stdout.write(import_previewed(data))
             return
-        self.stdout.write(self.style.SUCCESS(f"Imported in {report.seconds} s."))
-        summary = import_followup(
-            actor=CLI, supplier_ids=report.changed_suppliers, recompute=not opts["no_risk"]
-        )
+        self.stdout.write(self.style.SUCCESS(import_committed(data)))
+        with progress_bar("Screening and scoring the imported suppliers", quiet=opts["json"]):
+            summary = import_followup(
+                actor=CLI, supplier_ids=report.changed_suppliers, recompute=not opts["no_risk"]
+            )
         if summary is not None:
             self.stdout.write(
                 f"Risk recomputed for {summary.suppliers} suppliers in {summary.seconds} s: {summary.bands}"
             )
 
-    def _print(self, report: ImportReport, *, as_json: bool) -> None:
+    def _print(self, report: dict[str, Any], *, as_json: bool) -> None:
         if as_json:
-            self.stdout.write(json.dumps(report.to_dict(), indent=2, default=str))
+            self.stdout.write(import_report_json(report))
             return
-        for f in report.files:
-            sheet = f" ({f.sheet})" if f.sheet else ""
-            self.stdout.write(
-                f"{f.name}{sheet}: {f.kind or 'unknown kind'}, {f.rows} rows, sha256 {f.sha256[:16]}"
-            )
-        for problem in report.problems:
-            self.stdout.write(str(problem))
-        for kind, counts in report.counts.items():
-            if counts.get("rows"):
-                detail = ", ".join(f"{k} {v}" for k, v in counts.items())
-                self.stdout.write(f"{kind}: {detail}")
+        for line in import_report_lines(report):
+            self.stdout.write(line)
