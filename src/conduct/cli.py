@@ -11,14 +11,6 @@ import os
 import sys
 from collections.abc import Mapping
 
-import django
-from django.core.exceptions import ImproperlyConfigured
-from django.core.management import execute_from_command_line, get_commands
-from django.utils import translation
-from django.utils.translation import gettext as _
-
-from conduct.config.env import ConfigError
-
 _GROUPS = frozenset(
     {
         "audit",
@@ -49,6 +41,9 @@ _GROUPS = frozenset(
 
 def _resolve(argv: list[str]) -> list[str]:
     """The management command and its arguments that `argv` (after `conduct`) names."""
+    from django.core.management import get_commands
+    from django.utils.translation import gettext as _
+
     commands = get_commands()
     words = [word.replace("-", "_") for word in argv[:3]]  # `audit rotate-key` -> audit_rotate_key
     if len(words) >= 3 and "_".join(words[:3]) in commands:  # `access events import`
@@ -80,10 +75,33 @@ def cli_language(environ: Mapping[str, str]) -> str | None:
     return "zh-hans" if value.strip().lower().startswith("zh") else None
 
 
+def _run(args: list[str]) -> None:
+    """The management command `args` names, in the environment's language (servers keep LANGUAGE_CODE)."""
+    from django.core.management import execute_from_command_line
+    from django.utils import translation
+
+    language = cli_language(os.environ)
+    if language and args[0] not in _SERVERS:
+        translation.activate(language)
+    execute_from_command_line(["conduct", *_resolve(args)])
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run `conduct ARGS...` (sys.argv when `argv` is None)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conduct.config.settings")
     args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["version"]):
+        from conduct import __version__
+
+        sys.stdout.write(f"conduct {__version__}\n")
+        return
+    # `gate check`, `screen`, `suppliers import` with --server URL (or CONDUCT_URL): the API of a running
+    # Conduct, before (and without) Django: conduct.pipeline
+    from conduct.pipeline import remote_main
+
+    code = remote_main(args)
+    if code is not None:
+        raise SystemExit(code)
     if not args or args[0] in {"-h", "--help", "help"}:
         sys.stdout.write(__doc__ or "")
         sys.stdout.write(
@@ -100,6 +118,8 @@ def main(argv: list[str] | None = None) -> None:
             "  backup [--out FILE] [--without-keys]   restore FILE [--force]\n"
             "  gate check GATE SUBJECT.json [--json] [--dry-run]   gate recheck [--json] [--if-changed]\n"
             "                             (exit 0 allow, 1 deny, 3 review, 2 invalid)\n"
+            "  --server URL (or CONDUCT_URL) with CONDUCT_TOKEN: gate check, screen and suppliers import\n"
+            "                             call a running Conduct's API instead (docs/operations.md)\n"
             "  policy validate DIR        policy test DIR\n"
             "  lists load PATH [--format F] [--name N] [--kind K]   lists show [NAME]\n"
             "  screen NAME [--type T] [--country CC] [--json]   screen --input names.csv --output out.jsonl\n"
@@ -122,16 +142,18 @@ def main(argv: list[str] | None = None) -> None:
         )
         return
     setup()
-    language = cli_language(os.environ)
-    if language and args[0] not in _SERVERS:
-        translation.activate(language)
-    execute_from_command_line(["conduct", *_resolve(args)])
+    _run(args)
 
 
 def setup(*, set_prefix: bool = True) -> None:
     """django.setup(), with a setting Conduct cannot use (LEDGER_TRUSTED_KEYS, a limit that is not a number,
     ...) reported as one line naming it and exit status 2, instead of a traceback. The server's processes
     (wsgi.py) use it too."""
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    from conduct.config.env import ConfigError
+
     try:
         django.setup(set_prefix=set_prefix)
     except (ConfigError, ImproperlyConfigured) as exc:

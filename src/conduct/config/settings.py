@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -234,10 +235,28 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = CONDUCT_HOME / "static"
 MEDIA_ROOT = CONDUCT_HOME / "files"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "conduct.apps.web.storage.StaticStorage"},
 }
+# Several web nodes share uploaded files through S3-compatible storage (django-storages; `pip install
+# boto3`): set S3_BUCKET and, for a store other than AWS, S3_ENDPOINT_URL. Credentials come from
+# S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY or boto3's usual sources (environment, instance role).
+if envstr("S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": envstr("S3_BUCKET", ""),
+            "endpoint_url": envstr("S3_ENDPOINT_URL", "") or None,
+            "region_name": envstr("S3_REGION", "") or None,
+            "access_key": envstr("S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": envstr("S3_SECRET_ACCESS_KEY", "") or None,
+            "location": envstr("S3_PREFIX", "files"),
+            "default_acl": None,
+            "querystring_auth": True,  # private objects, served through short-lived signed URLs
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 # Source maps (Swagger UI's are megabytes) are served as they are: compressing them made collectstatic
 # take over a minute at every start.
@@ -299,9 +318,9 @@ TASKS = {
     }
 }
 REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
-if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":  # pragma: no cover - scale path
-    INSTALLED_APPS.append("django_tasks_rq")
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":  # workers on Redis (docs/operations.md)
+    INSTALLED_APPS.append("django_rq")  # the rqworker command `conduct worker` runs
+    RQ_QUEUES: dict[str, dict[str, Any]] = {name: {"URL": REDIS_URL} for name in TASKS["default"]["QUEUES"]}
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "conduct@localhost")

@@ -1,9 +1,21 @@
 """Settings for the test suite: the production settings with fast hashing and in-process tasks."""
 
 from conduct.config.settings import *  # noqa: F403
+from conduct.config.settings import REDIS_URL, TASKS
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; argon2 is tested explicitly
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":  # `make test-rq`
+    # The task tests a second time through RQ on Redis: "default" runs each job as it is enqueued (RQ's
+    # synchronous mode: serialised, stored in Redis, performed and its result saved there), "rq_async" is
+    # left for a worker (tests/apps/test_tasks_rq.py runs `conduct worker --burst` on it).
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "rq_async"]}}
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL, "ASYNC": False},
+        "rq_async": {"URL": REDIS_URL},
+    }
+else:
+    IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
+    TASKS = {"default": {"BACKEND": IMMEDIATE, "QUEUES": ["default"]}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

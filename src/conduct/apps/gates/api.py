@@ -27,6 +27,8 @@ class DecisionOut(Schema):
     outcome: str
     effective_outcome: str
     policy_version: str
+    reference_version: str
+    rules_evaluated: int
     as_of: date
     created_at: datetime
     actor: str
@@ -64,6 +66,14 @@ class DecisionOut(Schema):
         }
 
     @staticmethod
+    def resolve_reference_version(obj: GateDecision) -> str:
+        return str(obj.result.get("reference_version", ""))
+
+    @staticmethod
+    def resolve_rules_evaluated(obj: GateDecision) -> int:
+        return int(obj.result.get("rules_evaluated", 0))
+
+    @staticmethod
     def resolve_conditions(obj: GateDecision) -> list[str]:
         return list(obj.result.get("conditions", []))
 
@@ -98,10 +108,12 @@ class EvaluationOut(Schema):
     outcome: str
     as_of: str
     policy_version: str
+    reference_version: str
     reasons: list[dict[str, Any]]
     conditions: list[str]
     referrals: list[dict[str, Any]]
     errors: list[dict[str, Any]]
+    rules_evaluated: int
     facts: dict[str, Any]
 
 
@@ -132,8 +144,9 @@ def evaluate(
     request: HttpRequest,
     gate: GateName,
     subject: dict[str, Any] = Body(...),  # noqa: B008
+    org_unit: str | None = None,
 ) -> dict[str, Any]:
-    return services.gate_try(actor=actor_of(request), gate=gate, subject=subject).to_dict()
+    return services.gate_try(actor=actor_of(request), gate=gate, subject=subject, org_unit=org_unit).to_dict()
 
 
 @router.get("/gates/decisions", response=list[DecisionOut])

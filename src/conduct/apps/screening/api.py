@@ -75,10 +75,11 @@ def search(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
         country=payload.country,
         birth_date=payload.birth_date,
         limit=payload.limit,
+        threshold=payload.threshold,
     )
     return {
         "query": payload.dict(),
-        "threshold": ALERT_THRESHOLD,
+        "threshold": payload.threshold if payload.threshold is not None else ALERT_THRESHOLD,
         "lists": [
             {"list": c.name, "version": c.version.number, "kind": c.version.kind} for c in current_lists()
         ],

@@ -25,6 +25,7 @@ class SearchIn(Schema):
     country: str | None = Field(None, max_length=60, description="ISO 3166-1 alpha-2 code or country name")
     birth_date: str | None = Field(None, max_length=20, description="YYYY, YYYY-MM or YYYY-MM-DD (people)")
     limit: int = Field(10, ge=1, le=100, description="Matches to return, best first")
+    threshold: float | None = Field(None, gt=0, le=1, description="Least score returned (default 0.80)")
 
 
 class SearchOut(Schema):

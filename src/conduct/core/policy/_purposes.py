@@ -43,9 +43,11 @@ def purpose_key(name: str) -> str:
     return vocabulary_key(name)
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     """Lower case, accents dropped, every run of punctuation or space read as one space, padded with spaces so
-    that a whole-word term is found as ` term `."""
+    that a whole-word term is found as ` term `. Cached: the vocabulary's terms are folded once, and a deal's
+    text once for all the purposes it is checked against."""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     return " " + " ".join(re.sub(r"[\W_]+", " ", stripped).split()) + " "

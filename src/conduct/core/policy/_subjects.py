@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from conduct.core.gate_names import GATES as GATES
+
 from ._errors import FieldError
 from ._reference import ReferenceData, load_reference_data
-
-GATES = ("sales_deal", "app_launch", "supplier_onboarding", "product_release")
 
 SECURITY_SECTORS = ("law_enforcement", "public_security", "military", "intelligence", "detention")
 GOVERNMENT_SECTORS = ("government_civil", *SECURITY_SECTORS)

@@ -24,7 +24,8 @@ from conduct.apps.gates.actions import GateAction
 from conduct.apps.gates.models import GateDecision, Outcome, PolicyPackVersion
 from conduct.apps.gates.pack import current_pack
 from conduct.apps.gates.screening_port import gate_screener
-from conduct.core.policy import GATES, Decision, PolicyError, SubjectError
+from conduct.core.gate_names import unknown_gate
+from conduct.core.policy import Decision, PolicyError, SubjectError
 from conduct.events import emit
 from conduct.events.gates import GateReviewRequested
 from conduct.events.governance import review_audience
@@ -45,18 +46,18 @@ class PolicyUnavailable(ServiceError):
 
 
 def _check_gate(gate: str) -> None:
-    if gate not in GATES:
-        raise Invalid(
-            _("Unknown gate %(gate)s.") % {"gate": repr(gate)},
-            fields={"gate": _("Expected one of %(gates)s.") % {"gates": ", ".join(GATES)}},
-        )
+    unknown = unknown_gate(gate)
+    if unknown is not None:
+        raise Invalid(unknown[0], fields=unknown[1])
 
 
-def gate_try(*, actor: Actor, gate: str, subject: Any) -> Decision:
-    """The dry run asked for on the try page or the API: needs `gates.decide`. A user's home unit is the
-    exporter when the subject names none."""
+def gate_try(*, actor: Actor, gate: str, subject: Any, org_unit: str | None = None) -> Decision:
+    """The dry run asked for on the try page or the API: needs `gates.decide`. The unit named by code (one the
+    actor can see), else a user's home unit, is the exporter when the subject names none."""
     authorize(actor, "gates.decide")
     unit = actor.home_unit if isinstance(actor, User) else None
+    if org_unit:
+        unit = _unit_named(actor, org_unit)
     return gate_evaluate(gate=gate, subject=subject, unit=unit, actor=actor)
 
 

@@ -10,6 +10,7 @@ import hashlib
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -115,6 +116,7 @@ def list_load(
     kind: str | None = None,
     title: str | None = None,
     source: str = "",
+    progress: Callable[[str], None] = lambda _: None,
 ) -> Loaded:
     """Load `path` as the next version of list `name` (created on first load). All or nothing: a malformed
     file raises Invalid naming the line and reason, and the previous version stays in force. Emits
@@ -139,10 +141,11 @@ def list_load(
             "format2": format,
         }
     raise_if(errors, _("The list cannot be loaded."))
+    progress("reading the file")
     parsed = list_read(path=path, format=format, kind=kind or (existing.kind if existing else None))
     sha = file_sha256(path)
     with transaction.atomic():
-        return _store(actor, path, name, parsed, sha, kind, title, source)
+        return _store(actor, path, name, parsed, sha, kind, title, source, progress)
 
 
 def _store(
@@ -154,7 +157,9 @@ def _store(
     kind: str | None,
     title: str | None,
     source: str,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> Loaded:
+    progress("comparing with the current version")
     watch_list = _watch_list(name, parsed, kind, title, source)
     list_kind = watch_list.kind
     current = watch_list.versions.filter(is_current=True).first()
@@ -188,7 +193,9 @@ def _store(
     )
     for row in rows:
         row.version = version
+    progress(f"storing {len(rows)} entries")
     WatchListEntry.objects.bulk_create(rows, batch_size=BATCH)
+    progress("recording in the ledger")
     _ledger_load(actor, path, version, parsed, sha, current)
     emit(
         ListVersionLoaded(

@@ -17,9 +17,10 @@ from conduct.apps.accounts.actors import CLI, Actor
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.errors import ServiceError
 from conduct.apps.gates import services
+from conduct.pipeline.output import GATE_EXIT, GATE_INVALID, gate_invalid, gate_json, gate_lines, gate_result
 
-EXIT = {"allow": 0, "deny": 1, "review": 3}
-INVALID = 2
+EXIT = GATE_EXIT
+INVALID = GATE_INVALID
 
 
 class Command(BaseCommand):
@@ -35,14 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--idempotency-key")
 
     def fail(self, message: str, fields: dict[str, str] | None = None, as_json: bool = False) -> NoReturn:
-        if as_json:
-            self.stdout.write(
-                json.dumps({"error": {"code": "invalid", "message": message, "fields": fields or {}}})
-            )
-        else:
-            self.stderr.write(_("invalid: %(message)s") % {"message": message})
-            for field, why in (fields or {}).items():
-                self.stderr.write(f"  {field}: {why}")
+        stream, lines = gate_invalid(message, fields, as_json=as_json)
+        for line in lines:
+            (self.stdout if stream == "stdout" else self.stderr).write(line)
         sys.exit(INVALID)
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -75,7 +71,7 @@ class Command(BaseCommand):
                 self.fail(_("--unit %(unit)s: no such org unit") % {"unit": opts["unit"]}, as_json=as_json)
         try:
             if opts["dry_run"]:
-                result = services.gate_evaluate(gate=opts["gate"], subject=subject, unit=unit).to_dict()
+                found = services.gate_evaluate(gate=opts["gate"], subject=subject, unit=unit).to_dict()
                 decision_id = None
             else:
                 decided = services.gate_decide(
@@ -85,39 +81,14 @@ class Command(BaseCommand):
                     org_unit=unit,
                     idempotency_key=opts["idempotency_key"],
                 )
-                result = dict(decided.decision.result)
+                found = dict(decided.decision.result)
                 decision_id = decided.decision.pk
         except ServiceError as exc:
             self.fail(exc.message, exc.fields, as_json=as_json)
-        result["decision_id"] = decision_id
+        result = gate_result(found, decision_id)
         if as_json:
-            result.pop("facts", None)
-            self.stdout.write(json.dumps(result, default=str))
+            self.stdout.write(gate_json(result))
         else:
-            self._print(result)
+            for line in gate_lines(result):
+                self.stdout.write(line)
         sys.exit(EXIT[result["outcome"]])
-
-    def _print(self, result: dict[str, Any]) -> None:
-        where = f"decision {result['decision_id']}" if result["decision_id"] else "dry run, not recorded"
-        self.stdout.write(
-            _("%(upper)s  %(gate)s  (%(where)s; policy %(policy_version)s)")
-            % {
-                "upper": result["outcome"].upper(),
-                "gate": result["gate"],
-                "where": where,
-                "policy_version": result["policy_version"],
-            }
-        )
-        for reason in result["reasons"]:
-            self.stdout.write(f"  [{reason['outcome']}] {reason['rule']}: {reason['message']}")
-            if reason["cites"]:
-                self.stdout.write(_("      cites %(cites)s") % {"cites": ", ".join(reason["cites"])})
-        for error in result["errors"]:
-            self.stdout.write(
-                _("  [error] %(value)s: %(error)s")
-                % {"value": error["rule"] or error["stage"], "error": error["error"]}
-            )
-        for condition in result["conditions"]:
-            self.stdout.write(_("  condition: %(condition)s") % {"condition": condition})
-        for referral in result["referrals"]:
-            self.stdout.write(_("  referred to: %(to)s") % {"to": referral["to"]})

@@ -13,20 +13,26 @@ from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
 from conduct.apps.products import services
 from conduct.apps.products.management._cli import dumps, fail, read_text
+from conduct.progress import QUIET, Bar, progress_bar
 
 
-def documents(paths: list[str]) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
+def documents(paths: list[str], bar: Bar = QUIET) -> list[tuple[str, str]]:
+    files: list[Path] = []
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.json") if p.is_file())
-            if not files:
+            found = sorted(p for p in path.rglob("*.json") if p.is_file())
+            if not found:
                 raise CommandError(_("%(name)s: no .json files in this folder") % {"name": name})
-            found.extend((str(p), read_text(str(p))) for p in files)
+            files.extend(found)
         else:
-            found.append((str(path), read_text(str(path))))
-    return found
+            files.append(path)
+    bar.set_total(len(files) + 1)  # each file, then storing them
+    read: list[tuple[str, str]] = []
+    for path in files:
+        read.append((str(path), read_text(str(path))))
+        bar.advance()
+    return read
 
 
 class Command(BaseCommand):
@@ -37,10 +43,15 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        try:
-            result = services.vulns_load(actor=CLI, documents=documents(opts["paths"]))
-        except ServiceError as exc:
-            raise fail(exc) from None
+        with progress_bar("Loading vulnerability records", total=None, quiet=opts["json"]) as bar:
+            bar.stage("reading the files")
+            docs = documents(opts["paths"], bar)
+            bar.stage("storing the records")
+            try:
+                result = services.vulns_load(actor=CLI, documents=docs)
+            except ServiceError as exc:
+                raise fail(exc) from None
+            bar.advance()
         data = result.as_dict()
         self.stdout.write(
             dumps(data)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
 from conduct.apps.reports.transparency.build import build_report
+from conduct.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -27,16 +28,19 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, required=True, help="A new or empty folder")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        def progress(text: str) -> None:
-            if opts["verbosity"] > 1:
-                self.stdout.write(f"  {text}…")
+        with progress_bar(f"Building the {opts['year']} report") as bar:
 
-        try:
-            built = build_report(actor=CLI, year=opts["year"], out=opts["out"], progress=progress)
-        except ServiceError as exc:
-            details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
-            self.stderr.write(f"{exc.message}{' ' + details if details else ''}")
-            sys.exit(2)
+            def progress(text: str) -> None:
+                bar.stage(text)
+                if opts["verbosity"] > 1:
+                    self.stdout.write(f"  {text}…")
+
+            try:
+                built = build_report(actor=CLI, year=opts["year"], out=opts["out"], progress=progress)
+            except ServiceError as exc:
+                details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+                self.stderr.write(f"{exc.message}{' ' + details if details else ''}")
+                sys.exit(2)
         t = built.timings
         self.stdout.write(
             _(

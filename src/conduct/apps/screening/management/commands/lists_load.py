@@ -16,6 +16,7 @@ from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
 from conduct.apps.screening.services import list_load
 from conduct.core.screening import FORMATS, LIST_KINDS
+from conduct.progress import progress_bar
 
 MALFORMED = 1
 USAGE = 2
@@ -38,15 +39,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            loaded = list_load(
-                actor=CLI,
-                path=opts["path"],
-                name=opts["name"],
-                format=opts["format"],
-                kind=opts["kind"],
-                title=opts["title"],
-                source=opts["source"],
-            )
+            with progress_bar(f"Loading {opts['path']}") as bar:
+                loaded = list_load(
+                    actor=CLI,
+                    path=opts["path"],
+                    name=opts["name"],
+                    format=opts["format"],
+                    kind=opts["kind"],
+                    title=opts["title"],
+                    source=opts["source"],
+                    progress=bar.stage,
+                )
         except ServiceError as exc:
             self.stderr.write(_("error: %(message)s") % {"message": exc.message})
             for field, why in exc.fields.items():

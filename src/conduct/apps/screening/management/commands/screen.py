@@ -18,6 +18,7 @@ import io
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,6 +34,8 @@ from conduct.apps.screening.serialize import batch_match, match_dict
 from conduct.apps.screening.values import clean_birth_date, clean_country, clean_entity_type, clean_name
 from conduct.core.screening import Query
 from conduct.core.thresholds import ALERT_THRESHOLD
+from conduct.pipeline.output import NO_LISTS, error_lines, screen_json, screen_lines
+from conduct.progress import QUIET, Bar, progress_bar
 
 USAGE = 2
 PROGRESS_EVERY = 500
@@ -109,9 +112,7 @@ class Command(BaseCommand):
     def single(self, opts: dict[str, Any]) -> None:
         lists = indexes.current_lists()
         if not lists:
-            self.stderr.write(
-                _("warning: no watch lists are loaded, so nothing can match (conduct lists load PATH).")
-            )
+            self.stderr.write(NO_LISTS)
         threshold = opts["threshold"] if opts["threshold"] is not None else ALERT_THRESHOLD
         try:
             found = screening_search(
@@ -124,57 +125,22 @@ class Command(BaseCommand):
                 threshold=threshold,
             )
         except ServiceError as exc:
-            self.stderr.write(_("error: %(message)s") % {"message": exc.message})
-            for field, why in exc.fields.items():
-                self.stderr.write(f"  {field}: {why}")
+            for line in error_lines(exc.message, exc.fields):
+                self.stderr.write(line)
             sys.exit(USAGE)
+        listed = [{"list": c.name, "version": c.version.number} for c in lists]
+        matches = [match_dict(m) for m in found]
         if opts["json"]:
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "query": {
-                            "name": opts["name"],
-                            "type": opts["entity_type"],
-                            "country": opts["country"],
-                            "birth_date": opts["birth_date"],
-                        },
-                        "threshold": threshold,
-                        "lists": [{"list": c.name, "version": c.version.number} for c in lists],
-                        "matches": [match_dict(m) for m in found],
-                    },
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
-            return
-        names = ", ".join(f"{c.name} v{c.version.number}" for c in lists) or "none"
-        self.stdout.write(
-            ngettext(
-                "%(count)s match for %(name)s at or above %(threshold)s (lists: %(names)s)",
-                "%(count)s matches for %(name)s at or above %(threshold)s (lists: %(names)s)",
-                len(found),
-            )
-            % {
-                "count": len(found),
-                "name": repr(opts["name"]),
-                "threshold": format(threshold, ".2f"),
-                "names": names,
+            query = {
+                "name": opts["name"],
+                "type": opts["entity_type"],
+                "country": opts["country"],
+                "birth_date": opts["birth_date"],
             }
-        )
-        for rank, listed in enumerate(found, start=1):
-            m = listed.match
-            self.stdout.write(
-                f"{rank:>2}. {m.score:.2f} {m.strength:<9} {m.list_id} {m.source_id}  {m.entry_name}"
-            )
-            self.stdout.write(
-                _("      matched %(matched_name)s (%(matched_name_kind)s, %(list_kind)s): %(summary)s")
-                % {
-                    "matched_name": repr(m.matched_name),
-                    "matched_name_kind": m.matched_name_kind,
-                    "list_kind": m.list_kind,
-                    "summary": m.explanation.summary(),
-                }
-            )
+            self.stdout.write(screen_json(query, threshold, listed, matches))
+            return
+        for line in screen_lines(opts["name"], threshold, listed, matches):
+            self.stdout.write(line)
 
     # --- a batch ---------------------------------------------------------------------------------
 
@@ -227,9 +193,7 @@ class Command(BaseCommand):
         threshold = opts["threshold"] if opts["threshold"] is not None else ALERT_THRESHOLD
         lists = indexes.current_lists()
         if not lists:
-            self.stderr.write(
-                _("warning: no watch lists are loaded, so nothing can match (conduct lists load PATH).")
-            )
+            self.stderr.write(NO_LISTS)
         started = time.perf_counter()
         with contextlib.ExitStack() as stack:
             out: IO[str] | None = None
@@ -276,10 +240,24 @@ class Command(BaseCommand):
             else:
                 out.write(text + "\n")
 
+        with progress_bar("Screening", total=len(rows), quiet=out is None) as bar:  # not over stdout
+            return self._screen_each(opts, header, rows, lists, threshold, emit, bar)
+
+    def _screen_each(
+        self,
+        opts: dict[str, Any],
+        header: list[str],
+        rows: list[tuple[int, list[str]]],
+        lists: list[Any],
+        threshold: float,
+        emit: Callable[[dict[str, Any]], None],
+        bar: Bar,
+    ) -> tuple[int, int]:
         started = time.perf_counter()
         bad = matched = 0
-        large = len(rows) > LARGE
+        large = len(rows) > LARGE and bar is QUIET  # a bar, when drawn, says it instead of the lines
         for done, (line, row) in enumerate(rows, start=1):
+            bar.advance()
             record = dict(zip(header, (cell.strip() for cell in row), strict=False))
             row_id = record.get("id") or None
             errors: dict[str, str] = {}

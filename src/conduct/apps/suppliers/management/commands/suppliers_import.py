@@ -10,7 +10,6 @@ New suppliers go to --unit, or else to the top of the organisation.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,15 @@ from django.utils.translation import gettext as _
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.errors import ServiceError
-from conduct.apps.suppliers.services import ImportReport, ImportSource, import_followup, supplier_import
+from conduct.apps.suppliers.services import ImportSource, import_followup, supplier_import
+from conduct.pipeline.output import (
+    import_committed,
+    import_previewed,
+    import_problems,
+    import_report_json,
+    import_report_lines,
+)
+from conduct.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -50,55 +57,35 @@ class Command(BaseCommand):
             unit = OrgUnit.objects.filter(code=opts["unit"]).first()
             if unit is None:
                 raise CommandError(_("--unit %(unit)s: no such org unit") % {"unit": repr(opts["unit"])})
-        try:
-            report = supplier_import(
-                actor=CLI, sources=sources, commit=opts["commit"], unit=unit, queue_followup=False
-            )
-        except ServiceError as exc:
-            raise CommandError(exc.message) from None
-        self._print(report, as_json=opts["json"])
+        with progress_bar("Importing suppliers", quiet=opts["json"]) as bar:
+            bar.stage("checking the files" + (" and importing" if opts["commit"] else ""))
+            try:
+                report = supplier_import(
+                    actor=CLI, sources=sources, commit=opts["commit"], unit=unit, queue_followup=False
+                )
+            except ServiceError as exc:
+                raise CommandError(exc.message) from None
+        data = report.to_dict()
+        self._print(data, as_json=opts["json"])
         if not report.ok:
-            more = _(" (stopped counting)") if report.truncated else ""
-            raise CommandError(
-                _("%(count)s problem(s)%(more)s; nothing was imported.")
-                % {"count": len(report.problems), "more": more},
-                returncode=1,
-            )
+            raise CommandError(import_problems(data), returncode=1)
         if not report.committed:
-            self.stdout.write(
-                _("No problems (%(seconds)s s). Run again with --commit to import.")
-                % {"seconds": report.seconds}
-            )
+            self.stdout.write(import_previewed(data))
             return
-        self.stdout.write(self.style.SUCCESS(f"Imported in {report.seconds} s."))
-        summary = import_followup(
-            actor=CLI, supplier_ids=report.changed_suppliers, recompute=not opts["no_risk"]
-        )
+        self.stdout.write(self.style.SUCCESS(import_committed(data)))
+        with progress_bar("Screening and scoring the imported suppliers", quiet=opts["json"]):
+            summary = import_followup(
+                actor=CLI, supplier_ids=report.changed_suppliers, recompute=not opts["no_risk"]
+            )
         if summary is not None:
             self.stdout.write(
                 _("Risk recomputed for %(suppliers)s suppliers in %(seconds)s s: %(bands)s")
                 % {"suppliers": summary.suppliers, "seconds": summary.seconds, "bands": summary.bands}
             )
 
-    def _print(self, report: ImportReport, *, as_json: bool) -> None:
+    def _print(self, report: dict[str, Any], *, as_json: bool) -> None:
         if as_json:
-            self.stdout.write(json.dumps(report.to_dict(), indent=2, default=str))
+            self.stdout.write(import_report_json(report))
             return
-        for f in report.files:
-            sheet = f" ({f.sheet})" if f.sheet else ""
-            self.stdout.write(
-                _("%(name)s%(sheet)s: %(value)s, %(rows)s rows, sha256 %(sha256)s")
-                % {
-                    "name": f.name,
-                    "sheet": sheet,
-                    "value": f.kind or "unknown kind",
-                    "rows": f.rows,
-                    "sha256": f.sha256[:16],
-                }
-            )
-        for problem in report.problems:
-            self.stdout.write(str(problem))
-        for kind, counts in report.counts.items():
-            if counts.get("rows"):
-                detail = ", ".join(f"{k} {v}" for k, v in counts.items())
-                self.stdout.write(f"{kind}: {detail}")
+        for line in import_report_lines(report):
+            self.stdout.write(line)

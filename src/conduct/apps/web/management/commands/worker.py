@@ -73,24 +73,36 @@ def _scheduler(stop: threading.Event, interval: float) -> None:
 
 
 class Command(BaseCommand):
-    help = "Run background tasks (django-tasks database backend) and the daily scheduler."
+    help = "Run background tasks (django-tasks: the database or RQ backend) and the daily scheduler."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between queue polls")
         parser.add_argument("--no-scheduler", action="store_true")
+        parser.add_argument(
+            "--burst", action="store_true", help="Run the tasks queued now, then exit (no scheduler)"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         clean_upload_tmp_at_start(settings.CONDUCT_HOME)  # left by a process killed during an upload
         hold_running_lock(settings.CONDUCT_HOME)  # `conduct restore` refuses while it is held
         stop = threading.Event()
-        if not opts["no_scheduler"]:
+        if not opts["no_scheduler"] and not opts["burst"]:
             threading.Thread(target=_scheduler, args=(stop, 60.0), daemon=True, name="scheduler").start()
         backend = settings.TASKS["default"]["BACKEND"]
         try:
             if backend == "django_tasks_db.DatabaseBackend":
-                call_command("db_worker", interval=opts["interval"], verbosity=0)
-            elif backend == "django_tasks_rq.RQBackend":  # pragma: no cover - scale path
-                call_command("rqworker", "default")
+                call_command("db_worker", interval=opts["interval"], batch=opts["burst"], verbosity=0)
+            elif backend == "django_tasks_rq.RQBackend":
+                # SimpleWorker runs each task in this process (as the database backend does) instead of a
+                # fork per task: the screening indexes a task loads stay loaded for the next one.
+                call_command(
+                    "rqworker",
+                    *settings.TASKS["default"]["QUEUES"],
+                    worker_class="rq.worker.SimpleWorker",
+                    job_class="django_tasks_rq.backend.Job",  # runs the django-tasks Task it carries
+                    burst=opts["burst"],
+                    verbosity=0,
+                )
             else:
                 log.info(
                     "tasks run in-process with this backend; the worker only schedules",

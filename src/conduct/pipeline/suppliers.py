@@ -1,0 +1,75 @@
+"""`conduct suppliers import FILE... --server URL`: check (preview) or import supplier files on a running
+Conduct. The server queues the follow-up (screening the imported suppliers, one risk recompute)."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import sys
+from pathlib import Path
+
+from conduct.pipeline.client import Client, RemoteError
+from conduct.pipeline.output import (
+    import_committed,
+    import_previewed,
+    import_problems,
+    import_report_json,
+    import_report_lines,
+)
+
+FAILED = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="conduct suppliers import",
+        description="Check (preview) or import (--commit) supplier files on a Conduct server.",
+    )
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--commit", action="store_true", help="Import when there is no problem")
+    parser.add_argument("--unit", help="Org unit code for new suppliers")
+    parser.add_argument("--json", action="store_true", help="Print the report as JSON")
+    parser.add_argument("--no-risk", action="store_true", help="(local only)")
+    return parser
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"CommandError: {message}\n")  # as the local command (Django) prints it
+    return FAILED
+
+
+def suppliers_import(client: Client, argv: list[str]) -> int:
+    opts = _parser().parse_args(argv)
+    files = []
+    for path in opts.files:
+        if not path.is_file():
+            return _fail(f"{path}: no such file")
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            return _fail(f"{path}: {exc.strerror or exc}")
+        files.append({"name": path.name, "content_base64": base64.b64encode(content).decode("ascii")})
+    answer = client.call(
+        "POST",
+        "/suppliers/import",
+        body={"files": files},
+        query={"commit": "true" if opts.commit else "false", "org_unit": opts.unit},
+    )
+    if answer.error is not None:
+        return _fail(answer.error[0])
+    report = answer.body
+    if not isinstance(report, dict) or "ok" not in report:
+        raise RemoteError(f"{client.server} answered without an import report")
+    out = sys.stdout
+    if opts.json:
+        out.write(import_report_json(report) + "\n")
+    else:
+        out.write("".join(line + "\n" for line in import_report_lines(report)))
+    if not report["ok"]:
+        return _fail(import_problems(report))
+    if not report["committed"]:
+        out.write(import_previewed(report) + "\n")
+        return 0
+    out.write(import_committed(report) + "\n")
+    out.write("The server screens the imported suppliers and recomputes risk in the background.\n")
+    return 0
