@@ -294,13 +294,13 @@ def question_add(request: HttpRequest, correspondence_id: DbId, payload: Questio
 
 
 @router.post(
-    "/correspondence/{correspondence_id}/acknowledgements",
+    "/correspondence/{letter_id}/acknowledgements",
     response=RecipientOut,
     summary="Record a partner's acknowledgement of a letter",
 )
-def acknowledge(request: HttpRequest, correspondence_id: DbId, payload: AcknowledgeIn) -> object:
+def acknowledge(request: HttpRequest, letter_id: DbId, payload: AcknowledgeIn) -> object:
     actor = actor_of(request)
-    item = selectors.correspondence_get(actor=actor, correspondence_id=correspondence_id)
+    item = selectors.correspondence_get(actor=actor, correspondence_id=letter_id)
     partner = selectors.counterpart_named(
         actor=actor, counterpart_id=payload.counterpart, field="counterpart"
     )

@@ -18,11 +18,11 @@ urlpatterns = [
         name="engagement-document-add",
     ),
     path(
-        "correspondence/<int:correspondence_id>/acknowledge",
+        "correspondence/<int:letter_id>/acknowledge",
         views.acknowledge_view,
         name="engagement-acknowledge",
     ),
-    path("documents/<int:document_id>", views.document_download_view, name="engagement-document"),
+    path("documents/<int:letter_document_id>", views.document_download_view, name="engagement-document"),
     path("questions/<int:question_id>/answer", views.answer_view, name="engagement-answer"),
     path("questions/<int:question_id>/review", views.review_view, name="engagement-review"),
     path("counterparts/", views.counterparts_view, name="engagement-counterparts"),

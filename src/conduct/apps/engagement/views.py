@@ -140,8 +140,8 @@ def document_add_view(request: HttpRequest, correspondence_id: int) -> HttpRespo
 
 
 @login_required
-def document_download_view(request: HttpRequest, document_id: int) -> HttpResponse:
-    document = selectors.document_get(actor=request_actor(request), document_id=document_id)
+def document_download_view(request: HttpRequest, letter_document_id: int) -> HttpResponse:
+    document = selectors.document_get(actor=request_actor(request), document_id=letter_document_id)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -154,9 +154,9 @@ def document_download_view(request: HttpRequest, document_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def acknowledge_view(request: HttpRequest, correspondence_id: int) -> HttpResponse:
+def acknowledge_view(request: HttpRequest, letter_id: int) -> HttpResponse:
     actor = request_actor(request)
-    item = selectors.correspondence_get(actor=actor, correspondence_id=correspondence_id)
+    item = selectors.correspondence_get(actor=actor, correspondence_id=letter_id)
     try:
         partner = selectors.counterpart_named(
             actor=actor, counterpart_id=_int(request.POST.get("counterpart")), field="counterpart"
