@@ -184,7 +184,7 @@ class CorrespondenceQuery(Schema):
 
 class LetterDocumentIn(Schema):
     filename: str = Field(..., max_length=300)
-    content: str = Field(..., max_length=30_000_000, description="The file, base64")
+    content: str = Field(..., description="The file, base64 (the request is at most MAX_REQUEST_BYTES)")
 
 
 class QuestionIn(Schema):
