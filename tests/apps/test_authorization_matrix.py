@@ -1890,10 +1890,9 @@ GRIEVANCE_PAGES: dict[tuple[str, str], Rule] = {
 }
 
 
-# Correspondence and commitments (the demo's engagement: everything is owned by br-uk, which every reader sees:
-# the admin and the auditor see all units, the officer is scoped to hq, liaison_uk to br-uk). Readers are staff,
-# liaisons and the auditor; writers staff and liaisons; the officer's review step is for staff; roles without
-# engagement.view get 403.
+# Correspondence and commitments (the demo's engagement: everything is owned by br-uk, which every reader
+# sees: the admin and the auditor see all units, the officer is scoped to hq, liaison_uk to br-uk). Readers
+# are staff, liaisons and the auditor; writers staff and liaisons; roles without engagement.view get 403.
 ENG_READERS = frozenset({"admin", "compliance_officer", "liaison", "auditor"})
 ENG_WRITERS = frozenset({"admin", "compliance_officer", "liaison"})
 
