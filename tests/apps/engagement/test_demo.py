@@ -43,3 +43,24 @@ def test_the_pages_render_for_the_officer(officer, api_client):
         assert response.status_code == 200, url
     page = client.get(f"/engagement/correspondence/{letter.pk}/").content.decode()
     assert "liaison_legal" in page
+
+
+def test_evidence_links_only_where_the_page_answers(world, api_client):
+    from conduct.apps.engagement import services
+    from tests.factories.engagement import CommitmentFactory
+    from tests.factories.governance import CaseFactory
+
+    item = CommitmentFactory(owner_unit=world.branch)
+    case = CaseFactory()
+    services.commitment_add_evidence(actor=world.liaison, commitment=item, kind="case", target_id=case.pk)
+    document = services.document_add(
+        actor=world.liaison, correspondence=world.letter, filename="m.txt", content=b"Minutes"
+    )
+    services.commitment_add_evidence(
+        actor=world.liaison, commitment=item, kind="document", target_id=document.pk
+    )
+    page = api_client(world.liaison).get(f"/engagement/commitments/{item.pk}/").content.decode()
+    assert f'href="/engagement/documents/{document.pk}"' in page
+    assert f"/governance/cases/{case.pk}/" not in page  # the officers' queue is out of a liaison's sight
+    officer_page = api_client(world.officer).get(f"/engagement/commitments/{item.pk}/").content.decode()
+    assert f"/governance/cases/{case.pk}/" in officer_page

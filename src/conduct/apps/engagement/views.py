@@ -10,11 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
+from conduct.apps.catalog.models import Control
 from conduct.apps.engagement import selectors, services
 from conduct.apps.engagement.models import (
     Channel,
@@ -23,7 +25,9 @@ from conduct.apps.engagement.models import (
     EvidenceKind,
     MadeIn,
 )
-from conduct.apps.errors import Conflict, Invalid, ServiceError
+from conduct.apps.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from conduct.events.gates import decision_for
+from conduct.events.governance import visible_case_ids
 
 
 def _problems(exc: ServiceError) -> str:
@@ -294,6 +298,36 @@ def commitment_new_view(request: HttpRequest) -> HttpResponse:
     return redirect("engagement-commitment", commitment_id=item.pk)
 
 
+def _evidence_links(actor: Any, evidence: list[Any]) -> list[tuple[Any, str]]:
+    """Each piece of evidence with the page that shows it, or "" where that page would not answer the
+    viewer (a case or decision out of their sight, a letter of another unit)."""
+    cases = visible_case_ids(actor=actor, case_ids=[e.target_id for e in evidence if e.kind == "case"])
+    codes = dict(
+        Control.objects.filter(pk__in=[e.target_id for e in evidence if e.kind == "control"]).values_list(
+            "pk", "code"
+        )
+    )
+    links = []
+    for e in evidence:
+        url = ""
+        if e.kind == "case" and e.target_id in cases:
+            url = reverse("case", args=[e.target_id])
+        elif e.kind == "control" and e.target_id in codes:
+            url = reverse("catalog-control", args=[codes[e.target_id]])
+        elif e.kind in ("gate_decision", "document"):
+            try:
+                if e.kind == "gate_decision":
+                    decision = decision_for(actor=actor, decision_id=e.target_id)
+                    url = reverse("gate-decision", args=[decision.pk])
+                else:
+                    document = selectors.document_get(actor=actor, document_id=e.target_id)
+                    url = reverse("engagement-document", args=[document.pk])
+            except (NotFound, Forbidden):
+                url = ""
+        links.append((e, url))
+    return links
+
+
 @login_required
 def commitment_view(request: HttpRequest, commitment_id: int) -> HttpResponse:
     actor = request_actor(request)
@@ -301,7 +335,7 @@ def commitment_view(request: HttpRequest, commitment_id: int) -> HttpResponse:
     context = {
         "item": item,
         "overdue": item.is_overdue(),
-        "evidence": item.evidence.all(),
+        "evidence": _evidence_links(actor, list(item.evidence.all())),
         "statuses": CommitmentStatus.choices,
         "evidence_kinds": EvidenceKind.choices,
     }
