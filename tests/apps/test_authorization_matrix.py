@@ -1909,6 +1909,153 @@ GRIEVANCE_PAGES: dict[tuple[str, str], Rule] = {
 }
 
 
+# Correspondence and commitments (the demo's engagement: everything is owned by br-uk, which every reader
+# sees: the admin and the auditor see all units, the officer is scoped to hq, liaison_uk to br-uk). Readers
+# are staff, liaisons and the auditor; writers staff and liaisons; roles without engagement.view get 403.
+ENG_READERS = frozenset({"admin", "compliance_officer", "liaison", "auditor"})
+ENG_WRITERS = frozenset({"admin", "compliance_officer", "liaison"})
+
+
+def _regulator() -> Any:
+    from conduct.apps.engagement.models import Counterpart
+
+    return Counterpart.objects.get(name="Northbridge Data Protection Authority")
+
+
+def _eng_letter_body(actor: Any) -> dict[str, Any]:
+    return {
+        "direction": "in",
+        "date": "2026-01-05",
+        "channel": "email",
+        "subject": "Matrix letter",
+        "owner_unit": "br-uk",
+        "counterpart": _regulator().pk,
+    }
+
+
+def _eng_commitment_body(actor: Any) -> dict[str, Any]:
+    return {"made_in": "meeting", "text": "Matrix", "owner_unit": "br-uk", "due_date": "2030-01-01"}
+
+
+def _eng_control() -> int:
+    from conduct.apps.catalog.models import Control
+
+    return Control.objects.get(code="xinjiang-tracing").pk
+
+
+def _rhein() -> int:
+    from conduct.apps.engagement.models import Counterpart
+
+    return Counterpart.objects.get(name="Rhein Sicherheitstechnik GmbH").pk
+
+
+ENGAGEMENT_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/counterparts"): Rule(ENG_READERS),
+    ("POST", "/api/v1/counterparts"): Rule(
+        ENG_WRITERS, ok=201, body=lambda actor: {"kind": "media", "name": "Matrix Daily", "country": "GB"}
+    ),
+    ("GET", "/api/v1/counterparts/{counterpart_id}"): Rule(ENG_READERS),
+    ("PATCH", "/api/v1/counterparts/{counterpart_id}"): Rule(ENG_WRITERS, body=lambda actor: {"notes": "M"}),
+    ("GET", "/api/v1/correspondence"): Rule(ENG_READERS),
+    ("GET", "/api/v1/correspondence/export"): Rule(ENG_READERS),
+    ("POST", "/api/v1/correspondence"): Rule(ENG_WRITERS, ok=201, body=_eng_letter_body),
+    ("GET", "/api/v1/correspondence/{correspondence_id}"): Rule(ENG_READERS),
+    ("POST", "/api/v1/correspondence/{correspondence_id}/documents"): Rule(
+        ENG_WRITERS, ok=201, body=lambda actor: {"filename": "m.pdf", "content": _pdf_b64()}
+    ),
+    ("POST", "/api/v1/correspondence/{correspondence_id}/questions"): Rule(
+        ENG_WRITERS, ok=201, body=lambda actor: {"text": "M?"}
+    ),
+    ("POST", "/api/v1/correspondence/{letter_id}/acknowledgements"): Rule(
+        ENG_WRITERS, body=lambda actor: {"counterpart": _rhein(), "by": "M", "how": "email"}
+    ),
+    ("PUT", "/api/v1/questions/{question_id}/answer"): Rule(ENG_WRITERS, body=lambda actor: {"answer": "M"}),
+    ("POST", "/api/v1/questions/{question_id}/review"): Rule(
+        ENG_WRITERS, body=lambda actor: {"action": "submit"}
+    ),
+    ("GET", "/api/v1/commitments"): Rule(ENG_READERS),
+    ("GET", "/api/v1/commitments/export"): Rule(ENG_READERS),
+    ("POST", "/api/v1/commitments"): Rule(ENG_WRITERS, ok=201, body=_eng_commitment_body),
+    ("GET", "/api/v1/commitments/{commitment_id}"): Rule(ENG_READERS),
+    ("PATCH", "/api/v1/commitments/{commitment_id}"): Rule(ENG_WRITERS, body=lambda actor: {"text": "M"}),
+    ("POST", "/api/v1/commitments/{commitment_id}/status"): Rule(
+        ENG_WRITERS, body=lambda actor: {"status": "open"}
+    ),
+    ("POST", "/api/v1/commitments/{commitment_id}/evidence"): Rule(
+        ENG_WRITERS, ok=201, body=lambda actor: {"kind": "control", "target_id": _eng_control()}
+    ),
+}
+
+ENGAGEMENT_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "engagement/"): Rule(ENG_READERS),
+    ("POST", "engagement/correspondence/new"): Rule(
+        ENG_WRITERS,
+        ok=302,
+        body=lambda actor: {**_eng_letter_body(actor), "kind": "letter", "questions": "One?\nTwo?"},
+    ),
+    ("GET", "engagement/correspondence/<int:correspondence_id>/"): Rule(ENG_READERS),
+    ("POST", "engagement/correspondence/<int:correspondence_id>/documents"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"file": _upload("m.pdf", b"%PDF-1.4\n%%EOF\n")}
+    ),
+    ("POST", "engagement/correspondence/<int:letter_id>/acknowledge"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"counterpart": _rhein(), "by": "M", "how": "email"}
+    ),
+    ("GET", "engagement/documents/<int:letter_document_id>"): Rule(ENG_READERS),
+    ("POST", "engagement/questions/<int:question_id>/answer"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"answer": "M"}
+    ),
+    ("POST", "engagement/questions/<int:question_id>/review"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"action": "submit"}
+    ),
+    ("GET", "engagement/counterparts/"): Rule(ENG_READERS),
+    ("POST", "engagement/counterparts/"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"kind": "media", "name": "Matrix Daily", "country": "GB"}
+    ),
+    ("GET", "engagement/counterparts/<int:counterpart_id>/"): Rule(ENG_READERS),
+    ("GET", "engagement/commitments/"): Rule(ENG_READERS),
+    ("POST", "engagement/commitments/new"): Rule(ENG_WRITERS, ok=302, body=_eng_commitment_body),
+    ("GET", "engagement/commitments/<int:commitment_id>/"): Rule(ENG_READERS),
+    ("POST", "engagement/commitments/<int:commitment_id>/status"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"status": "open"}
+    ),
+    ("POST", "engagement/commitments/<int:commitment_id>/evidence"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"kind": "control", "target_id": str(_eng_control())}
+    ),
+}
+
+
+def _engagement_param(name: str) -> int | None:
+    """The demo's regulator letter (received, with questions), the partner letter, a fresh draft question
+    with an answer on that letter (written directly, once), a document of the letter, the overdue
+    commitment."""
+    from conduct.apps.engagement.models import Commitment, Correspondence, CorrespondenceDocument, Question
+
+    letter = Correspondence.objects.filter(subject="Face recognition analytics in UK deployments").first()
+    if name == "counterpart_id":
+        return _regulator().pk
+    if name == "correspondence_id":
+        return letter.pk
+    if name == "letter_id":
+        return Correspondence.objects.get(subject__startswith="Lawful use of video analytics").pk
+    if name == "question_id":
+        question, _ = Question.objects.get_or_create(
+            correspondence=letter, number=99, defaults={"text": "Matrix?", "answer": "Matrix."}
+        )
+        return question.pk
+    if name == "letter_document_id":
+        document = CorrespondenceDocument.objects.filter(correspondence=letter).first()
+        if document is None:
+            from conduct.apps.engagement.services import document_add
+
+            document = document_add(
+                actor=SYSTEM, correspondence=letter, filename="letter.pdf", content=b"%PDF-1.4\n%%EOF\n"
+            )
+        return document.pk
+    if name == "commitment_id":
+        return Commitment.objects.get(text__startswith="Send the lawful-use letter").pk
+    return None
+
+
 # --- the contract: JSON API ---------------------------------------------------------------------
 
 API: dict[tuple[str, str], Rule] = {
@@ -1979,6 +2126,7 @@ API: dict[tuple[str, str], Rule] = {
     **PRODUCTS_API,
     **DISCLOSURE_API,
     **ADVISORIES_API,
+    **ENGAGEMENT_API,
 }
 
 # --- the contract: pages (Django routes as the resolver spells them) -----------------------------
@@ -2079,6 +2227,7 @@ PAGES: dict[tuple[str, str], Rule] = {
     **PRODUCTS_PAGES,
     **DISCLOSURE_PAGES,
     **ADVISORIES_PAGES,
+    **ENGAGEMENT_PAGES,
 }
 
 # Non-operation URLs inside the ninja include: the schema and its docs page, public on purpose.
@@ -2182,6 +2331,9 @@ def _param(name: str, actor: Any) -> int | str:
     disclosure_value = _disclosure_param(name)
     if disclosure_value is not None:
         return disclosure_value
+    engagement_value = _engagement_param(name)
+    if engagement_value is not None:
+        return engagement_value
     raise AssertionError(f"add a demo value for path parameter {name!r} to _param()")
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "conduct.apps.workforce",
     "conduct.apps.grievances",
     "conduct.apps.products",
+    "conduct.apps.engagement",
     "conduct.apps.web",
 ]
 

@@ -77,4 +77,5 @@ urlpatterns = [
     path("grievances/", include("conduct.apps.grievances.urls")),
     path("report/", include(report_pages)),
     path("products/", include("conduct.apps.products.urls")),
+    path("engagement/", include("conduct.apps.engagement.urls")),
 ]

@@ -29,6 +29,8 @@ MODULES: list[tuple[Promise, Promise, str, str]] = [
     (_("Labour"), _("Grievances"), "grievances", "grievances.view"),
     (_("Supply chain"), _("Suppliers"), "suppliers", "suppliers.view"),
     (_("Reporting"), _("Reports"), "reports", "reports.view"),
+    (_("Reporting"), _("Regulators and partners"), "engagement", "engagement.view"),
+    (_("Reporting"), _("Commitments"), "engagement-commitments", "engagement.view"),
     (_("Reporting"), _("Frameworks"), "catalog", "frameworks.view"),
     (_("Reporting"), _("Audit ledger"), "ledger", "ledger.view"),
     (_("Administration"), _("Organisation"), "orgunits", "orgunits.view"),

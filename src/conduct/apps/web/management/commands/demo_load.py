@@ -13,6 +13,7 @@ from conduct.apps.access.demo import load_demo_access
 from conduct.apps.accounts import services as accounts
 from conduct.apps.accounts.actors import DEMO
 from conduct.apps.accounts.models import Liaison, OrgUnit, User
+from conduct.apps.engagement.demo import load_demo_engagement
 from conduct.apps.governance import services as governance
 from conduct.apps.governance.models import Committee, CommitteeMember
 from conduct.apps.grievances.demo import load_demo_grievances
@@ -55,6 +56,7 @@ def load_demo(spec: dict[str, Any]) -> int:
     created += load_demo_workforce(spec.get("workforce"))
     created += load_demo_grievances(spec.get("grievances"), spec["password"])
     created += load_demo_products(spec.get("products"))
+    created += load_demo_engagement()
     return created
 
 
