@@ -73,6 +73,8 @@ class NameIndex:
         self._non_latin_sources: set[str] = set()
         self._tokens: dict[NameToken, NameToken] = {}  # one object per distinct part (saves memory)
         self._scripts: dict[frozenset[str], frozenset[str]] = {}
+        self._party: list[int] = []  # per entry: the first entry of the same type and primary name
+        self._party_keys: dict[tuple[str, str], int] = {}
         for list_id, list_kind, entry in items:
             self.add(list_id, list_kind, entry)
 
@@ -82,10 +84,13 @@ class NameIndex:
         entry_index = len(self.entries)
         self.entries.append((list_id, list_kind, entry))
         org = entry.entity_type == "organization"
+        primary = ""
         for name_index, entry_name in enumerate(entry.names):
             for analysed in analyse_name.__wrapped__(entry_name.name, org):
                 if not analysed.tokens:
                     continue
+                if not primary and name_index == 0:
+                    primary = analysed.text
                 tokens = tuple(self._tokens.setdefault(token, token) for token in analysed.tokens)
                 scripts = self._scripts.setdefault(analysed.scripts, analysed.scripts)
                 form = NormalizedName(entry_name.name, tokens, scripts, analysed.org)
@@ -99,6 +104,8 @@ class NameIndex:
                         self._postings[token_id].append(form_id)
                     if token.source and not form.is_latin:
                         self._non_latin_sources.add(token.source)
+        key = (entry.entity_type, primary)
+        self._party.append(self._party_keys.setdefault(key, entry_index) if primary else entry_index)
         self._symbol_vocab = None
 
     def _token_id(self, token: NameToken) -> int:
@@ -152,6 +159,11 @@ class NameIndex:
         return self._symbol_vocab
 
     # --- reading ------------------------------------------------------------------------------------
+
+    def party_of(self, entry: int) -> int:
+        """The party an entry stands for: entries of the same type and primary name (one person on
+        several lists, or listed twice) are one party."""
+        return self._party[entry]
 
     def __len__(self) -> int:
         return len(self.names)

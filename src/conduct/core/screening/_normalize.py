@@ -213,9 +213,35 @@ def _other_parts(name: str, run: str) -> list[_Part]:
     if name == "Kana":
         text = script.kana_simplify(text)
     abjad = name in script.ABJAD_SCRIPTS
+    if name == "Arabic" and run in _ARABIC_PARTICLES:
+        return [(_ARABIC_PARTICLES[run], run, name, abjad)]
+    if name == "Arabic" and len(run) > 5 and run.startswith(_ARABIC_ABD + _ARABIC_ARTICLE):
+        # عبدالكريم written as one word: 'Abd al-Karim', 'Abdul Karim'
+        return [*_other_parts(name, run[:3]), *_other_parts(name, run[3:])]
+    if name == "Arabic" and len(run) > 3 and run.startswith(_ARABIC_ARTICLE) and run != _ALLAH:
+        # the article written onto its word (التكريتي): a part of its own, as Latin spellings write it
+        # ('al-Tikriti'); what follows it is compared without it, except with a name in Arabic letters
+        # (its source keeps the article)
+        rest = _other_parts(name, run[2:])
+        if len(rest) == 1:
+            return [("al", run[:2], name, abjad), (rest[0][0], run, name, abjad)]
     # one written word stays one part, even where the transliteration spaces out its syllables (Thai)
     joined = "".join(piece for piece in re.split(r"[^a-z0-9]+", text) if piece)
     return [(joined, run, name, abjad)] if joined else []
+
+
+_ARABIC_ARTICLE = "\u0627\u0644"  # ال
+# particles of Arabic names, as Latin spellings write them: بن bin, ابن ibn, بنت bint, ولد ould, ابو / أبو abu
+_ARABIC_PARTICLES = {
+    "\u0628\u0646": "bin",
+    "\u0627\u0628\u0646": "ibn",
+    "\u0628\u0646\u062a": "bint",
+    "\u0648\u0644\u062f": "ould",
+    "\u0627\u0628\u0648": "abu",
+    "\u0623\u0628\u0648": "abu",
+}
+_ALLAH = "\u0627\u0644\u0644\u0647"  # الله: closes compounds written as one Latin word (Saifullah)
+_ARABIC_ABD = "\u0639\u0628\u062f"  # عبد ('servant of', the first half of Abd al-Aziz, Abdullah...)
 
 
 def _raw_variants(text: str, org: bool) -> tuple[list[list[_Part]], set[str]]:
@@ -360,6 +386,13 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
             tokens.append(NameToken(text, NUMBER, source, abjad))
             i += 1
             continue
+        if source == _ALLAH and tokens and tokens[-1].kind == WORD and tokens[-1].abjad:
+            # 'سيف الله' is one name, written 'Saifullah'; 'عبد الله' is 'Abdullah'
+            previous = tokens.pop()
+            stem = "abd" if previous.text == "abdul" else previous.text
+            tokens.append(NameToken(stem + "ullah", WORD, previous.source + source, abjad))
+            i += 1
+            continue
         matched = 0
         found = _misspelt_legal_form(texts, i) if org and name == "Latin" else None
         for size in range(min(longest, len(texts) - i), 0, -1):
@@ -380,7 +413,7 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
             i += matched
             continue
         # 'Abd al-Aziz', 'Abdel Aziz', 'Abdul Aziz': one spelling of the 'servant of' prefix
-        if text in _ABD and not abjad:
+        if (text in _ABD and not abjad) or (source == _ARABIC_ABD and i + 1 < len(folded)):
             if i + 1 < len(folded) and texts[i + 1] in _ARTICLES:
                 i += 1
             tokens.append(NameToken("abdul", WORD, source, abjad))
