@@ -232,6 +232,24 @@ class NameIndex:
         for query in queries:
             cross = cross_needed or not query.is_latin
             for position, token in enumerate(query.tokens):
+                for size in (2, 3):
+                    # parts written apart that the list writes as one ('chernomor neftegaz')
+                    if position + size <= len(query.tokens):
+                        glued = "".join(t.text for t in query.tokens[position : position + size])
+                        joined = self._vocab.get(glued)
+                        if joined is not None:
+                            postings = self._postings[joined]
+                            lists.append((len(postings), 1.5, postings))
+                if token.kind == INITIAL and (position == 0 or query.tokens[position - 1].kind != INITIAL):
+                    # letters written apart ('Z T E'): the abbreviation they spell
+                    end = position
+                    while end < len(query.tokens) and query.tokens[end].kind == INITIAL:
+                        end += 1
+                    if end - position > 3:
+                        joined = self._vocab.get("".join(t.text for t in query.tokens[position:end]))
+                        if joined is not None:
+                            postings = self._postings[joined]
+                            lists.append((len(postings), 1.5, postings))
                 weight = _KEY_KINDS_WEIGHT.get(token.kind, 1.0)
                 if token.kind in _SKIP_KINDS:
                     continue
@@ -243,11 +261,6 @@ class NameIndex:
                     postings = self._postings[token_id]
                     if postings:
                         lists.append((len(postings), weight * similarity, postings))
-                if position + 1 < len(query.tokens):
-                    joined = self._vocab.get(token.text + query.tokens[position + 1].text)
-                    if joined is not None:
-                        postings = self._postings[joined]
-                        lists.append((len(postings), 1.5, postings))
         if not lists:
             return []
         lists.sort(key=lambda item: item[0])

@@ -24,9 +24,11 @@ from conduct.core.screening._vocab import (
     PARTICLES,
     ROMAN_NUMERALS,
     SINGLE_LETTER_NUMERALS,
+    GLUED_LEGAL_WORDS,
     TITLES,
     legal_form_table,
     misspelt_legal_form_table,
+    single_word_legal_forms,
 )
 
 WORD, GENERIC, PARTICLE, TITLE, LEGAL, NUMBER, INITIAL = (
@@ -206,6 +208,11 @@ def _hangul_parts(run: str, whole_name: bool) -> list[list[_Part]]:
 
 
 def _other_parts(name: str, run: str) -> list[_Part]:
+    if name == "Arabic" and len(run) > 2 and run.endswith(_TA_MARBUTA):
+        # ة closing a name is read 'a' (Sajida, Usama, Hamza), not 't' as transliterated letter by letter
+        head = _other_parts(name, run[:-1])
+        if len(head) == 1 and head[0][0] != "al":
+            return [(head[0][0] + "a", run, name, head[0][3])]
     text = script.to_ascii(run).lower().replace("'", "")
     if not any(ch.isalnum() for ch in text):
         # no transliteration for this script (Khmer, Lao): compare the letters as written
@@ -231,6 +238,7 @@ def _other_parts(name: str, run: str) -> list[_Part]:
 
 
 _ARABIC_ARTICLE = "\u0627\u0644"  # ال
+_TA_MARBUTA = "\u0629"  # ة
 # particles of Arabic names, as Latin spellings write them: بن bin, ابن ibn, بنت bint, ولد ould, ابو / أبو abu
 _ARABIC_PARTICLES = {
     "\u0628\u0646": "bin",
@@ -296,9 +304,29 @@ def reorder_last_first(text: str, org: bool = False) -> str:
     return f"{right} {left}"
 
 
+def _split_camel_case(text: str) -> str:
+    """Words run together with a capital at the joint are two: 'VladimirPutin', 'AcmeLtd' (two small
+    letters before the capital, so 'McDonald' and 'DeVito' stay whole)."""
+    out: list[str] = []
+    for position, ch in enumerate(text):
+        if (
+            position >= 2
+            and ch.isupper()
+            and text[position - 1].islower()
+            and text[position - 2].islower()
+            and position + 1 < len(text)
+            and text[position + 1].islower()
+        ):
+            out.append(" ")
+        out.append(ch)
+    return "".join(out)
+
+
 def _prepare(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
     text = _INITIALISM.sub(lambda m: m.group(1).replace(".", "").replace("-", ""), text)
+    if any(ch.isupper() for ch in text[2:]):
+        text = _split_camel_case(text)
     return text.replace("&", " and ").replace("+", " and ")
 
 
@@ -374,8 +402,76 @@ def _misspelt_legal_form(texts: list[str], i: int) -> tuple[str, int] | None:
     return None
 
 
+def _glued_legal_form(text: str, table: dict[tuple[str, ...], str]) -> list[str]:
+    """A legal-form word run onto the name before it: 'pteltd' -> ['pte', 'ltd'], 'denisecompany' ->
+    ['denise', 'company']; otherwise [text]."""
+    for word in GLUED_LEGAL_WORDS:
+        rest = len(text) - len(word)
+        if text.endswith(word) and text.isalpha() and rest >= 2:
+            head = text[:rest]
+            if rest >= (4 if len(word) <= 3 else 3) or (head,) in table or (head, word) in table:
+                return [*_glued_legal_form(head, table), word]
+    return [text]
+
+
+def _mend_legal_forms(parts: list[_Part], table: dict[tuple[str, ...], str]) -> list[_Part]:
+    """Legal forms as data entry and OCR garble them: run onto the name ('AcmeLtd', 'COMPANYLIMITED'),
+    split apart ('LIM ITED', 'COMP ANY'), or the last word mistyped by one letter ('Limitd')."""
+    out: list[_Part] = []
+    for part in parts:
+        if part[2] == "Latin" and len(part[0]) >= 6 and (part[0],) not in table:
+            out.extend((piece, part[1], part[2], part[3]) for piece in _glued_legal_form(part[0], table))
+        else:
+            out.append(part)
+    merged: list[_Part] = []
+    for part in out:
+        if merged and part[2] == merged[-1][2] == "Latin":
+            joined = merged[-1][0] + part[0]
+            if (
+                len(joined) >= 5
+                and (joined,) in table
+                and (merged[-1][0],) not in table
+                and (part[0],) not in table
+                and joined.isalpha()
+            ):
+                merged[-1] = (joined, "", "Latin", False)
+                continue
+        merged.append(part)
+    if len(merged) >= 2:
+        last = merged[-1]
+        if last[2] == "Latin" and len(last[0]) >= 5 and last[0].isalpha() and (last[0],) not in table:
+            typos = single_word_legal_forms()
+            for key in (last[0], *(last[0][:i] + last[0][i + 1 :] for i in range(len(last[0])))):
+                found = [w for w in typos.get(key, ()) if w[0] == last[0][0] and OSA.distance(w, last[0]) == 1]
+                if found:
+                    merged[-1] = (found[0], "", "Latin", False)
+                    break
+    return merged
+
+
+def _join_spaced_letters(parts: list[_Part], least: int) -> list[_Part]:
+    """Letters written apart are one abbreviation: 'Z T E' -> 'zte' (in a person's name three or more:
+    'J R R Tolkien'; 'J R Ewing' keeps two initials)."""
+    out: list[_Part] = []
+    run: list[_Part] = []
+    for part in [*parts, ("", "", "", False)]:
+        if len(part[0]) == 1 and part[0].isalpha() and part[2] == "Latin":
+            run.append(part)
+            continue
+        if len(run) >= least:
+            out.append(("".join(p[0] for p in run), "", "Latin", False))
+        else:
+            out.extend(run)
+        run = []
+        if part[0]:
+            out.append(part)
+    return out
+
+
 def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
     table, longest = legal_form_table()
+    parts = _mend_legal_forms(parts, table)
+    parts = _join_spaced_letters(parts, 2 if org else 3)
     folded = _fold_numbers(parts)
     tokens: list[NameToken] = []
     i = 0
