@@ -19,12 +19,12 @@ from rapidfuzz.distance import OSA
 from conduct.core.screening import _script as script
 from conduct.core.screening._vocab import (
     GENERIC_ORG_WORDS,
+    GLUED_LEGAL_WORDS,
     NUMBER_WORDS,
     ORG_ABBREVIATIONS,
     PARTICLES,
     ROMAN_NUMERALS,
     SINGLE_LETTER_NUMERALS,
-    GLUED_LEGAL_WORDS,
     TITLES,
     legal_form_table,
     misspelt_legal_form_table,
@@ -442,7 +442,11 @@ def _mend_legal_forms(parts: list[_Part], table: dict[tuple[str, ...], str]) -> 
         if last[2] == "Latin" and len(last[0]) >= 5 and last[0].isalpha() and (last[0],) not in table:
             typos = single_word_legal_forms()
             for key in (last[0], *(last[0][:i] + last[0][i + 1 :] for i in range(len(last[0])))):
-                found = [w for w in typos.get(key, ()) if w[0] == last[0][0] and OSA.distance(w, last[0]) == 1]
+                found = [
+                    word
+                    for word in typos.get(key, ())
+                    if word[0] == last[0][0] and OSA.distance(word, last[0]) == 1
+                ]
                 if found:
                     merged[-1] = (found[0], "", "Latin", False)
                     break
