@@ -268,6 +268,19 @@ def _options(
     return options
 
 
+def _lone_match_cost(
+    qt: tuple[NameToken, ...], q_used: list[bool], ct: tuple[NameToken, ...], c_used: list[bool], cost: float
+) -> float:
+    """One name part in common and a name part on one side with no counterpart: a shared given name (or
+    surname) alone; the part left over says these may be two people, and costs more."""
+    extra = 0.0
+    for tokens, used in ((qt, q_used), (ct, c_used)):
+        for i, token in enumerate(tokens):
+            if not used[i] and token.kind == WORD and not token.patronymic:
+                extra += (LONE_MATCH_EXTRA_COST - cost) * _left_out_weight(tokens, i)
+    return extra
+
+
 def _name_value(
     query: NormalizedName,
     candidate: NormalizedName,
@@ -313,12 +326,7 @@ def _name_value(
             if explain:
                 parts.append(PartMatch("", token.text, 0.0, round(cost, 3), "extra"))
     if lone_words == 1 and not organisation:
-        # one name part in common and a name part on one side with no counterpart: a shared given name
-        # (or surname) alone; the part left over says these may be two people, and costs more
-        for tokens, used in ((qt, q_used), (ct, c_used)):
-            for i, token in enumerate(tokens):
-                if not used[i] and token.kind == WORD and not token.patronymic:
-                    denominator += (LONE_MATCH_EXTRA_COST - extra_cost) * _left_out_weight(tokens, i)
+        denominator += _lone_match_cost(qt, q_used, ct, c_used, extra_cost)
     score = max(0.0, numerator / denominator) if denominator else 0.0
     swap = _patronymic_swap(qt, ct)
     if swap:

@@ -225,6 +225,26 @@ class NameIndex:
                 out.append((left, right))
         return out
 
+    def _joined(self, tokens: tuple[NameToken, ...], position: int) -> list[int]:
+        """Vocabulary parts that query parts from `position` on spell when joined: two or three parts
+        written apart that the list writes as one ('chernomor neftegaz'), and a run of letters written
+        apart ('Z T E F Z C O')."""
+        found = []
+        for size in (2, 3):
+            if position + size <= len(tokens):
+                joined = self._vocab.get("".join(t.text for t in tokens[position : position + size]))
+                if joined is not None:
+                    found.append(joined)
+        if tokens[position].kind == INITIAL and (position == 0 or tokens[position - 1].kind != INITIAL):
+            end = position
+            while end < len(tokens) and tokens[end].kind == INITIAL:
+                end += 1
+            if end - position > 3:
+                joined = self._vocab.get("".join(t.text for t in tokens[position:end]))
+                if joined is not None:
+                    found.append(joined)
+        return found
+
     def candidates(self, queries: tuple[NormalizedName, ...], limit: int) -> list[int]:
         """Ids of the indexed names most worth scoring in full for these query spellings."""
         cross_needed = any(not query.is_latin for query in queries)
@@ -232,24 +252,9 @@ class NameIndex:
         for query in queries:
             cross = cross_needed or not query.is_latin
             for position, token in enumerate(query.tokens):
-                for size in (2, 3):
-                    # parts written apart that the list writes as one ('chernomor neftegaz')
-                    if position + size <= len(query.tokens):
-                        glued = "".join(t.text for t in query.tokens[position : position + size])
-                        joined = self._vocab.get(glued)
-                        if joined is not None:
-                            postings = self._postings[joined]
-                            lists.append((len(postings), 1.5, postings))
-                if token.kind == INITIAL and (position == 0 or query.tokens[position - 1].kind != INITIAL):
-                    # letters written apart ('Z T E'): the abbreviation they spell
-                    end = position
-                    while end < len(query.tokens) and query.tokens[end].kind == INITIAL:
-                        end += 1
-                    if end - position > 3:
-                        joined = self._vocab.get("".join(t.text for t in query.tokens[position:end]))
-                        if joined is not None:
-                            postings = self._postings[joined]
-                            lists.append((len(postings), 1.5, postings))
+                for joined in self._joined(query.tokens, position):
+                    postings = self._postings[joined]
+                    lists.append((len(postings), 1.5, postings))
                 weight = _KEY_KINDS_WEIGHT.get(token.kind, 1.0)
                 if token.kind in _SKIP_KINDS:
                     continue

@@ -14,12 +14,22 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
-
 from conduct.core.screening import _script as script
+from conduct.core.screening._mend import (
+    ABD,
+    ALLAH,
+    ARABIC_ABD,
+    ARABIC_ARTICLE,
+    ARABIC_PARTICLES,
+    ARTICLES,
+    TA_MARBUTA,
+    join_spaced_letters,
+    mend_legal_forms,
+    misspelt_legal_form,
+    split_camel_case,
+)
 from conduct.core.screening._vocab import (
     GENERIC_ORG_WORDS,
-    GLUED_LEGAL_WORDS,
     NUMBER_WORDS,
     ORG_ABBREVIATIONS,
     PARTICLES,
@@ -27,8 +37,6 @@ from conduct.core.screening._vocab import (
     SINGLE_LETTER_NUMERALS,
     TITLES,
     legal_form_table,
-    misspelt_legal_form_table,
-    single_word_legal_forms,
 )
 
 WORD, GENERIC, PARTICLE, TITLE, LEGAL, NUMBER, INITIAL = (
@@ -208,7 +216,7 @@ def _hangul_parts(run: str, whole_name: bool) -> list[list[_Part]]:
 
 
 def _other_parts(name: str, run: str) -> list[_Part]:
-    if name == "Arabic" and len(run) > 2 and run.endswith(_TA_MARBUTA):
+    if name == "Arabic" and len(run) > 2 and run.endswith(TA_MARBUTA):
         # ة closing a name is read 'a' (Sajida, Usama, Hamza), not 't' as transliterated letter by letter
         head = _other_parts(name, run[:-1])
         if len(head) == 1 and head[0][0] != "al":
@@ -220,12 +228,12 @@ def _other_parts(name: str, run: str) -> list[_Part]:
     if name == "Kana":
         text = script.kana_simplify(text)
     abjad = name in script.ABJAD_SCRIPTS
-    if name == "Arabic" and run in _ARABIC_PARTICLES:
-        return [(_ARABIC_PARTICLES[run], run, name, abjad)]
-    if name == "Arabic" and len(run) > 5 and run.startswith(_ARABIC_ABD + _ARABIC_ARTICLE):
+    if name == "Arabic" and run in ARABIC_PARTICLES:
+        return [(ARABIC_PARTICLES[run], run, name, abjad)]
+    if name == "Arabic" and len(run) > 5 and run.startswith(ARABIC_ABD + ARABIC_ARTICLE):
         # عبدالكريم written as one word: 'Abd al-Karim', 'Abdul Karim'
         return [*_other_parts(name, run[:3]), *_other_parts(name, run[3:])]
-    if name == "Arabic" and len(run) > 3 and run.startswith(_ARABIC_ARTICLE) and run != _ALLAH:
+    if name == "Arabic" and len(run) > 3 and run.startswith(ARABIC_ARTICLE) and run != ALLAH:
         # the article written onto its word (التكريتي): a part of its own, as Latin spellings write it
         # ('al-Tikriti'); what follows it is compared without it, except with a name in Arabic letters
         # (its source keeps the article)
@@ -235,21 +243,6 @@ def _other_parts(name: str, run: str) -> list[_Part]:
     # one written word stays one part, even where the transliteration spaces out its syllables (Thai)
     joined = "".join(piece for piece in re.split(r"[^a-z0-9]+", text) if piece)
     return [(joined, run, name, abjad)] if joined else []
-
-
-_ARABIC_ARTICLE = "\u0627\u0644"  # ال
-_TA_MARBUTA = "\u0629"  # ة
-# particles of Arabic names, as Latin spellings write them: بن bin, ابن ibn, بنت bint, ولد ould, ابو / أبو abu
-_ARABIC_PARTICLES = {
-    "\u0628\u0646": "bin",
-    "\u0627\u0628\u0646": "ibn",
-    "\u0628\u0646\u062a": "bint",
-    "\u0648\u0644\u062f": "ould",
-    "\u0627\u0628\u0648": "abu",
-    "\u0623\u0628\u0648": "abu",
-}
-_ALLAH = "\u0627\u0644\u0644\u0647"  # الله: closes compounds written as one Latin word (Saifullah)
-_ARABIC_ABD = "\u0639\u0628\u062f"  # عبد ('servant of', the first half of Abd al-Aziz, Abdullah...)
 
 
 def _raw_variants(text: str, org: bool) -> tuple[list[list[_Part]], set[str]]:
@@ -304,29 +297,11 @@ def reorder_last_first(text: str, org: bool = False) -> str:
     return f"{right} {left}"
 
 
-def _split_camel_case(text: str) -> str:
-    """Words run together with a capital at the joint are two: 'VladimirPutin', 'AcmeLtd' (two small
-    letters before the capital, so 'McDonald' and 'DeVito' stay whole)."""
-    out: list[str] = []
-    for position, ch in enumerate(text):
-        if (
-            position >= 2
-            and ch.isupper()
-            and text[position - 1].islower()
-            and text[position - 2].islower()
-            and position + 1 < len(text)
-            and text[position + 1].islower()
-        ):
-            out.append(" ")
-        out.append(ch)
-    return "".join(out)
-
-
 def _prepare(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
     text = _INITIALISM.sub(lambda m: m.group(1).replace(".", "").replace("-", ""), text)
     if any(ch.isupper() for ch in text[2:]):
-        text = _split_camel_case(text)
+        text = split_camel_case(text)
     return text.replace("&", " and ").replace("+", " and ")
 
 
@@ -361,140 +336,34 @@ def _fold_numbers(parts: list[_Part]) -> list[tuple[_Part, str]]:
     return out
 
 
-_ABD = {"abd", "abdul", "abdel", "abdal", "abdoul", "abdol", "abdu", "abdur", "abdus"}
-_ARTICLES = {
-    "al",
-    "el",
-    "ul",
-    "ar",
-    "ur",
-    "as",
-    "us",
-    "an",
-    "ad",
-    "az",
-    "at",
-    "ash",
-    "ed",
-    "er",
-    "es",
-    "ez",
-    "et",
-}
-
-
-def _misspelt_legal_form(texts: list[str], i: int) -> tuple[str, int] | None:
-    """A legal form of two or more words, one of them mistyped by one letter (not its first):
-    'Joynt Stock Company' -> (class, number of words). Looked for where legal forms stand, opening or
-    closing the name; the longest wins."""
-    windows = [len(texts) - i] if 2 <= len(texts) - i <= 5 else []
-    if i == 0:
-        windows += [size for size in range(min(5, len(texts) - 1), 1, -1) if size not in windows]
-    table = misspelt_legal_form_table()
-    for size in windows:
-        window = tuple(texts[i : i + size])
-        for k, word in enumerate(window):
-            if len(word) < 4:
-                continue
-            for correct, label in table.get((*window[:k], "", *window[k + 1 :]), ()):
-                if correct[0] == word[0] and OSA.distance(correct, word) == 1:
-                    return label, size
-    return None
-
-
-def _glued_legal_form(text: str, table: dict[tuple[str, ...], str]) -> list[str]:
-    """A legal-form word run onto the name before it: 'pteltd' -> ['pte', 'ltd'], 'denisecompany' ->
-    ['denise', 'company']; otherwise [text]."""
-    for word in GLUED_LEGAL_WORDS:
-        rest = len(text) - len(word)
-        if text.endswith(word) and text.isalpha() and rest >= 2:
-            head = text[:rest]
-            if rest >= (4 if len(word) <= 3 else 3) or (head,) in table or (head, word) in table:
-                return [*_glued_legal_form(head, table), word]
-    return [text]
-
-
-def _mend_legal_forms(parts: list[_Part], table: dict[tuple[str, ...], str]) -> list[_Part]:
-    """Legal forms as data entry and OCR garble them: run onto the name ('AcmeLtd', 'COMPANYLIMITED'),
-    split apart ('LIM ITED', 'COMP ANY'), or the last word mistyped by one letter ('Limitd')."""
-    out: list[_Part] = []
-    for part in parts:
-        if part[2] == "Latin" and len(part[0]) >= 6 and (part[0],) not in table:
-            out.extend((piece, part[1], part[2], part[3]) for piece in _glued_legal_form(part[0], table))
-        else:
-            out.append(part)
-    merged: list[_Part] = []
-    for part in out:
-        if merged and part[2] == merged[-1][2] == "Latin":
-            joined = merged[-1][0] + part[0]
-            if (
-                len(joined) >= 5
-                and (joined,) in table
-                and (merged[-1][0],) not in table
-                and (part[0],) not in table
-                and joined.isalpha()
-            ):
-                merged[-1] = (joined, "", "Latin", False)
-                continue
-        merged.append(part)
-    if len(merged) >= 2:
-        last = merged[-1]
-        if last[2] == "Latin" and len(last[0]) >= 5 and last[0].isalpha() and (last[0],) not in table:
-            typos = single_word_legal_forms()
-            for key in (last[0], *(last[0][:i] + last[0][i + 1 :] for i in range(len(last[0])))):
-                found = [
-                    word
-                    for word in typos.get(key, ())
-                    if word[0] == last[0][0] and OSA.distance(word, last[0]) == 1
-                ]
-                if found:
-                    merged[-1] = (found[0], "", "Latin", False)
-                    break
-    return merged
-
-
-def _join_spaced_letters(parts: list[_Part], least: int) -> list[_Part]:
-    """Letters written apart are one abbreviation: 'Z T E' -> 'zte' (in a person's name three or more:
-    'J R R Tolkien'; 'J R Ewing' keeps two initials)."""
-    out: list[_Part] = []
-    run: list[_Part] = []
-    for part in [*parts, ("", "", "", False)]:
-        if len(part[0]) == 1 and part[0].isalpha() and part[2] == "Latin":
-            run.append(part)
-            continue
-        if len(run) >= least:
-            out.append(("".join(p[0] for p in run), "", "Latin", False))
-        else:
-            out.extend(run)
-        run = []
-        if part[0]:
-            out.append(part)
-    return out
+def _allah_compound(tokens: list[NameToken], source: str) -> bool:
+    """'سيف الله' is one name, written 'Saifullah'; 'عبد الله' is 'Abdullah': joins الله onto the part
+    before it (True when it did)."""
+    if source != ALLAH or not tokens or tokens[-1].kind != WORD or not tokens[-1].abjad:
+        return False
+    previous = tokens.pop()
+    stem = "abd" if previous.text == "abdul" else previous.text
+    tokens.append(NameToken(stem + "ullah", WORD, previous.source + source, True))
+    return True
 
 
 def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
     table, longest = legal_form_table()
-    parts = _mend_legal_forms(parts, table)
-    parts = _join_spaced_letters(parts, 2 if org else 3)
+    parts = mend_legal_forms(parts, table)
+    parts = join_spaced_letters(parts, 2 if org else 3)
     folded = _fold_numbers(parts)
     tokens: list[NameToken] = []
     i = 0
     texts = [part[0] for part, _ in folded]
     while i < len(folded):
         (text, source, name, abjad), tag = folded[i]
-        if tag == NUMBER:
-            tokens.append(NameToken(text, NUMBER, source, abjad))
-            i += 1
-            continue
-        if source == _ALLAH and tokens and tokens[-1].kind == WORD and tokens[-1].abjad:
-            # 'سيف الله' is one name, written 'Saifullah'; 'عبد الله' is 'Abdullah'
-            previous = tokens.pop()
-            stem = "abd" if previous.text == "abdul" else previous.text
-            tokens.append(NameToken(stem + "ullah", WORD, previous.source + source, abjad))
+        if tag == NUMBER or _allah_compound(tokens, source):
+            if tag == NUMBER:
+                tokens.append(NameToken(text, NUMBER, source, abjad))
             i += 1
             continue
         matched = 0
-        found = _misspelt_legal_form(texts, i) if org and name == "Latin" else None
+        found = misspelt_legal_form(texts, i) if org and name == "Latin" else None
         for size in range(min(longest, len(texts) - i), 0, -1):
             if found is not None and found[1] > size:
                 # 'Limited Liability Compani' is one (misspelt) legal form, not 'Limited' and two words
@@ -513,8 +382,8 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
             i += matched
             continue
         # 'Abd al-Aziz', 'Abdel Aziz', 'Abdul Aziz': one spelling of the 'servant of' prefix
-        if (text in _ABD and not abjad) or (source == _ARABIC_ABD and i + 1 < len(folded)):
-            if i + 1 < len(folded) and texts[i + 1] in _ARTICLES:
+        if (text in ABD and not abjad) or (source == ARABIC_ABD and i + 1 < len(folded)):
+            if i + 1 < len(folded) and texts[i + 1] in ARTICLES:
                 i += 1
             tokens.append(NameToken("abdul", WORD, source, abjad))
             i += 1
