@@ -538,7 +538,7 @@ def investigator_grant(
     user = User.objects.select_for_update().filter(username=username).first()
     created = user is None
     if user is None:
-        errors.update(_check_user_fields(username=username, role=Role.INVESTIGATOR, portal_org=None))
+        errors.update(_check_user_fields(username=username, role=str(Role.INVESTIGATOR), portal_org=None))
     elif user.role == Role.AUDITOR:
         if units or modules:
             errors["units" if units else "modules"] = (

@@ -103,7 +103,7 @@ def bundle_bytes(
     manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
     signature = {
         "context": MANIFEST_CONTEXT,
-        "key_id": manifest["signing_key"]["key_id"],
+        "key_id": key_id_of(key.public_key()),
         "signature": base64.b64encode(key.sign(_signing_bytes(manifest_bytes))).decode("ascii"),
     }
     buffer = io.BytesIO()
@@ -169,9 +169,9 @@ def _open(source: bytes | str) -> zipfile.ZipFile:
             return zipfile.ZipFile(io.BytesIO(source))
         return zipfile.ZipFile(source)
     except FileNotFoundError:
-        raise BundleError(f"{source}: no such file") from None
+        raise BundleError(f"{source!s}: no such file") from None
     except IsADirectoryError:
-        raise BundleError(f"{source}: is a directory, not a zip file") from None
+        raise BundleError(f"{source!s}: is a directory, not a zip file") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         name = "bundle" if isinstance(source, bytes) else source
         raise BundleError(f"{name}: not a readable zip file ({exc})") from None
