@@ -12,10 +12,11 @@ from django.test import Client
 from django.utils import timezone
 
 from conduct.apps.accounts.actors import SYSTEM
+from conduct.apps.accounts.investigators import investigator_grant, investigator_revoke, parse_until
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.roles import Role
 from conduct.apps.accounts.scoping import can
-from conduct.apps.accounts.services import investigator_grant, investigator_revoke, parse_until, token_create
+from conduct.apps.accounts.services import token_create
 from conduct.apps.audit.models import LedgerEntry
 from conduct.apps.errors import Invalid
 from tests.factories.accounts import PASSWORD, OrgUnitFactory, UserFactory

@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from conduct.apps.accounts.actors import SYSTEM
-from conduct.apps.accounts.services import investigator_grant
+from conduct.apps.accounts.investigators import investigator_grant
 from conduct.apps.audit.keys import signing_keys
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Forbidden, NotFound

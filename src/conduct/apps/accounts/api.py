@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from conduct.apps.accounts import selectors, services
+from conduct.apps.accounts import investigators, selectors, services
 from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, User
 from conduct.apps.accounts.roles import Role, matrix
 from conduct.apps.apikit import Page, actor_of
@@ -454,10 +454,10 @@ def list_investigators(request: HttpRequest) -> object:
 @router.post("/investigators", response={200: InvestigatorOut, 201: InvestigatorOut}, summary="Grant access")
 def grant_investigator(request: HttpRequest, payload: InvestigatorIn) -> Status:
     actor = actor_of(request)
-    user, created = services.investigator_grant(
+    user, created = investigators.investigator_grant(
         actor=actor,
         username=payload.username,
-        until=services.parse_until(payload.until),
+        until=investigators.parse_until(payload.until),
         units=payload.units,
         modules=payload.modules,
         email=payload.email,
@@ -468,7 +468,7 @@ def grant_investigator(request: HttpRequest, payload: InvestigatorIn) -> Status:
 @router.post("/investigators/{username}/revoke", response=InvestigatorOut, summary="End access now")
 def revoke_investigator(request: HttpRequest, username: str) -> User:
     actor = actor_of(request)
-    services.investigator_revoke(actor=actor, username=username)
+    investigators.investigator_revoke(actor=actor, username=username)
     return selectors.investigator_for(actor=actor, username=username)
 
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
+from conduct.apps.accounts.investigators import investigator_read_record
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.roles import Role
-from conduct.apps.accounts.services import investigator_read_record
 
 
 class AccessExpiryMiddleware:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +25,7 @@ from conduct.apps.accounts.models import (
     TokenScope,
     User,
 )
-from conduct.apps.accounts.roles import INVESTIGATOR_MODULES, PORTAL_ORG_KIND, PORTAL_ROLES, Role
+from conduct.apps.accounts.roles import PORTAL_ORG_KIND, PORTAL_ROLES, Role
 from conduct.apps.accounts.scoping import authorize
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Forbidden, Invalid, NotFound
@@ -157,7 +157,7 @@ def portal_org_create(*, actor: Actor, name: str, kind: str, country: str = "") 
     return org
 
 
-def _check_user_fields(*, username: str, role: str, portal_org: PortalOrganisation | None) -> dict[str, str]:
+def check_user_fields(*, username: str, role: str, portal_org: PortalOrganisation | None) -> dict[str, str]:
     """Problems with a new user's name, role and portal organisation, by field (a taken name is a 409)."""
     errors: dict[str, str] = {}
     if not _USERNAME_RE.match(username or ""):
@@ -192,7 +192,7 @@ def user_create(
 ) -> User:
     """Create a user (with no password, one that cannot log in until it is set)."""
     authorize(actor, "users.manage")
-    errors = _check_user_fields(username=username, role=role, portal_org=portal_org)
+    errors = check_user_fields(username=username, role=role, portal_org=portal_org)
     if role in PORTAL_ROLES and (scope_units or home_unit is not None):
         errors["scope_units"] = "Portal users are not scoped to org units."
     if password is not None and "username" not in errors:
@@ -468,135 +468,3 @@ def get_unit(code_or_id: str | int) -> OrgUnit:
     if unit is None:
         raise NotFound(f"No org unit {code_or_id!r}.")
     return unit
-
-
-# --- investigator access (issue 18) ----------------------------------------------------------
-
-
-_UNTIL_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?$")
-
-
-def parse_until(text: str) -> datetime:
-    """`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`, in UTC, as an aware datetime. A date alone means access through
-    that whole day: it ends at 00:00 UTC the next day. Raises Invalid naming `until`."""
-    match = _UNTIL_RE.match((text or "").strip())
-    if not match:
-        raise Invalid(
-            "The end of access is not valid.",
-            fields={"until": f"{text!r}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)."},
-        )
-    day, hm = match.groups()
-    try:
-        moment = datetime.fromisoformat(f"{day}T{hm or '00:00'}").replace(tzinfo=UTC)
-    except ValueError:
-        raise Invalid(
-            "The end of access is not valid.", fields={"until": f"{text!r} is not a calendar date or time."}
-        ) from None
-    return moment + timedelta(days=1) if hm is None else moment
-
-
-def _access_summary(user: User) -> dict[str, Any]:
-    return {
-        "username": user.username,
-        "role": user.role,
-        "until": user.access_until.isoformat() if user.access_until else None,
-        "units": sorted(user.scope_units.values_list("code", flat=True)),
-        "modules": list(user.scope_modules or []),
-    }
-
-
-@transaction.atomic
-def investigator_grant(
-    *,
-    actor: Actor,
-    username: str,
-    until: datetime,
-    units: list[str] | None = None,
-    modules: list[str] | None = None,
-    email: str = "",
-) -> tuple[User, bool]:
-    """Create or update a read-only investigator account that ends at `until` (UTC), limited to the org units
-    (codes; none: all) and modules (keys of roles.INVESTIGATOR_MODULES; none: all) given. An existing auditor
-    gets the expiry only. Returns the user and whether it was created. Nothing changes on a problem."""
-    authorize(actor, "investigators.manage")
-    units, modules = list(units or []), list(modules or [])
-    errors: dict[str, str] = {}
-    if not isinstance(until, datetime) or until.tzinfo is None:
-        errors["until"] = "Expected a date and time in UTC."
-    elif until <= timezone.now():
-        errors["until"] = f"{until:%Y-%m-%d %H:%M} UTC is in the past; access must end in the future."
-    unknown_modules = sorted(set(modules) - set(INVESTIGATOR_MODULES))
-    if unknown_modules:
-        errors["modules"] = (
-            f"Unknown module(s) {', '.join(unknown_modules)}; expected some of "
-            f"{', '.join(INVESTIGATOR_MODULES)}."
-        )
-    found = {u.code: u for u in OrgUnit.objects.filter(code__in=units)}
-    missing = [code for code in units if code not in found]
-    if missing:
-        errors["units"] = f"No org unit {', '.join(missing)}."
-    user = User.objects.select_for_update().filter(username=username).first()
-    created = user is None
-    if user is None:
-        errors.update(_check_user_fields(username=username, role=str(Role.INVESTIGATOR), portal_org=None))
-    elif user.role == Role.AUDITOR:
-        if units or modules:
-            errors["units" if units else "modules"] = (
-                "An auditor reads every unit and module; only the end of access is set."
-            )
-    elif user.role != Role.INVESTIGATOR:
-        errors["username"] = f"{username} is a {user.role}, not an investigator or auditor."
-    if errors:
-        raise Invalid("The investigator access is not valid.", fields=errors)
-    if user is None:
-        user = User(username=username, email=email, role=Role.INVESTIGATOR)
-        user.set_unusable_password()
-    user.access_until = until
-    if user.role == Role.INVESTIGATOR:
-        user.scope_modules = [key for key in INVESTIGATOR_MODULES if key in modules]
-    user.save()
-    if user.role == Role.INVESTIGATOR:
-        user.scope_units.set([found[code] for code in units])
-    ledger_append(
-        actor=actor,
-        action=AccountsAction.INVESTIGATOR_GRANT,
-        object_type="user",
-        object_id=user.pk,
-        summary={**_access_summary(user), "created": created},
-    )
-    return user, created
-
-
-@transaction.atomic
-def investigator_revoke(*, actor: Actor, username: str) -> User:
-    """End an investigator's (or auditor's) access now: every later request is refused."""
-    authorize(actor, "investigators.manage")
-    user = User.objects.select_for_update().filter(username=username).first()
-    if user is None or user.role not in (Role.INVESTIGATOR, Role.AUDITOR):
-        raise NotFound(f"No investigator or auditor named {username!r}.")
-    now = timezone.now()
-    if user.access_until is None or user.access_until > now:
-        user.access_until = now
-        user.save(update_fields=["access_until"])
-    ledger_append(
-        actor=actor,
-        action=AccountsAction.INVESTIGATOR_REVOKE,
-        object_type="user",
-        object_id=user.pk,
-        summary=_access_summary(user),
-    )
-    return user
-
-
-def investigator_read_record(*, user: User, method: str, path: str, status: int) -> None:
-    """Ledger one request an investigator made (path, method, status; never a body or a form), in a
-    transaction of its own after the response. Called by accounts.middleware for every investigator
-    request; the investigator's own actor is the entry's actor, so reading it back is one filter."""
-    with transaction.atomic():
-        ledger_append(
-            actor=user,
-            action=AccountsAction.INVESTIGATOR_READ,
-            object_type="user",
-            object_id=user.pk,
-            summary={"method": method[:10], "path": path[:500], "status": int(status)},
-        )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conduct.apps.accounts import selectors, services
+from conduct.apps.accounts import investigators, selectors
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.accounts.roles import INVESTIGATOR_MODULES
@@ -61,10 +61,10 @@ def investigators_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                user, created = services.investigator_grant(
+                user, created = investigators.investigator_grant(
                     actor=actor,
                     username=data["username"],
-                    until=services.parse_until(data["until"]),
+                    until=investigators.parse_until(data["until"]),
                     units=list(data["units"]),
                     modules=list(data["modules"]),
                     email=data["email"],
@@ -86,7 +86,7 @@ def investigators_view(request: HttpRequest) -> HttpResponse:
 def investigator_revoke_view(request: HttpRequest, username: str) -> HttpResponse:
     actor = request_actor(request)
     subject = selectors.investigator_for(actor=actor, username=username)
-    services.investigator_revoke(actor=actor, username=subject.username)
+    investigators.investigator_revoke(actor=actor, username=subject.username)
     messages.success(request, _("Ended %(name)s's access.") % {"name": subject.username})
     return redirect("investigators")
 

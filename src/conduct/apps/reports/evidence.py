@@ -136,7 +136,8 @@ def _username(user: User | None) -> str | None:
     return user.username if user is not None else None
 
 
-def _case_record(case: Case, files: dict[str, bytes]) -> dict[str, Any]:
+def _documents(case: Case, files: dict[str, bytes]) -> list[dict[str, Any]]:
+    """The case's documents' metadata; each file's bytes go into `files` under the path the item names."""
     documents = []
     for doc in case.documents.all().select_related("uploaded_by"):
         path = f"documents/cases/{case.pk}/{doc.pk}-{_SAFE_NAME.sub('_', doc.filename)[:120]}"
@@ -158,6 +159,25 @@ def _case_record(case: Case, files: dict[str, bytes]) -> dict[str, Any]:
             item["file"] = None
             item["missing"] = True  # the stored file is gone: said, not silently dropped
         documents.append(item)
+    return documents
+
+
+def _votes(case: Case) -> list[dict[str, Any]]:
+    return [
+        {
+            "round": v.round,
+            "voter": _username(v.voter),
+            "voter_role": v.voter_role,
+            "choice": v.choice,
+            "rationale": v.rationale,
+            "conditions": v.conditions,
+            "cast_at": _iso(v.cast_at),
+        }
+        for v in case.votes.all().select_related("voter").order_by("round", "cast_at", "pk")
+    ]
+
+
+def _case_record(case: Case, files: dict[str, bytes]) -> dict[str, Any]:
     return {
         "type": "case",
         "id": case.pk,
@@ -180,18 +200,7 @@ def _case_record(case: Case, files: dict[str, bytes]) -> dict[str, Any]:
         "due_at": _iso(case.due_at),
         "decided_at": _iso(case.decided_at),
         "closed_at": _iso(case.closed_at),
-        "votes": [
-            {
-                "round": v.round,
-                "voter": _username(v.voter),
-                "voter_role": v.voter_role,
-                "choice": v.choice,
-                "rationale": v.rationale,
-                "conditions": v.conditions,
-                "cast_at": _iso(v.cast_at),
-            }
-            for v in case.votes.all().select_related("voter").order_by("round", "cast_at", "pk")
-        ],
+        "votes": _votes(case),
         "decisions": [
             {
                 "round": d.round,
@@ -213,7 +222,7 @@ def _case_record(case: Case, files: dict[str, bytes]) -> dict[str, Any]:
             {"user": _username(c.user), "reason": c.reason, "declared_at": _iso(c.declared_at)}
             for c in case.conflicts.all().select_related("user").order_by("pk")
         ],
-        "documents": documents,
+        "documents": _documents(case, files),
     }
 
 
@@ -282,6 +291,73 @@ def _segments(needed: Iterable[int]) -> tuple[list[core_evidence.LedgerSegment],
     return segments, list(key_pems.values())
 
 
+def _pick(
+    actor: Actor,
+    *,
+    date_from: date | None,
+    date_to: date | None,
+    case_ids: Sequence[int],
+    gate_decision_ids: Sequence[int],
+) -> tuple[list[Case], list[GateDecision]]:
+    """The cases and gate decisions a bundle holds: by id and/or by date, among those the actor may see."""
+    if date_from and date_to and date_from > date_to:
+        raise Invalid(_("The dates are not valid."), fields={"to": _("Must not be before the start date.")})
+    start = _day_start(date_from) if date_from else None
+    end = _day_start(date_to) + timedelta(days=1) if date_to else None
+    cases: list[Case] = []
+    decisions: list[GateDecision] = []
+    if case_ids or not gate_decision_ids:
+        cases = _select(
+            _visible_cases(actor),
+            case_ids,
+            field="case",
+            date_field="opened_at",
+            start=start,
+            end=end,
+            noun=_("case"),
+        )
+    if gate_decision_ids or not case_ids:
+        decisions = _select(
+            _visible_decisions(actor),
+            gate_decision_ids,
+            field="gate_decision",
+            date_field="created_at",
+            start=start,
+            end=end,
+            noun=_("gate decision"),
+        )
+    return cases, decisions
+
+
+def _records(
+    cases: list[Case], decisions: list[GateDecision], export_entry: LedgerEntry
+) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    """The bundle's record and document files, and the ledger entries that record each record (up to the
+    export's own entry, which comes last)."""
+    files: dict[str, bytes] = {}
+    entries: list[dict[str, Any]] = []
+    wanted = Q(object_type="case", object_id__in=[str(c.pk) for c in cases]) | Q(
+        object_type="gate_decision", object_id__in=[str(d.pk) for d in decisions]
+    )
+    paths = {("case", str(c.pk)): f"records/cases/{c.pk}.json" for c in cases}
+    paths |= {("gate_decision", str(d.pk)): f"records/gate-decisions/{d.pk}.json" for d in decisions}
+    records: dict[str, dict[str, Any]] = {}
+    for case in cases:
+        records[paths[("case", str(case.pk))]] = _case_record(case, files)
+    for decision in decisions:
+        records[paths[("gate_decision", str(decision.pk))]] = _decision_record(decision)
+    for entry in LedgerEntry.objects.filter(wanted, seq__lte=export_entry.seq).order_by("seq"):
+        path = paths[(entry.object_type, entry.object_id)]
+        records[path].setdefault("ledger", []).append({"seq": entry.seq, "action": entry.action})
+        entries.append({"seq": entry.seq, "hash": entry.hash, "action": entry.action, "record": path})
+    entries.append(
+        {"seq": export_entry.seq, "hash": export_entry.hash, "action": export_entry.action, "record": None}
+    )
+    for path, record in records.items():
+        files[path] = _json(record)
+    return files, entries
+
+
 def evidence_export(
     *,
     actor: Actor,
@@ -295,37 +371,14 @@ def evidence_export(
     inclusive, UTC). The export is ledgered (`evidence.export`) and the head signed, so the bundle's own
     entry chains to a checkpoint inside it."""
     authorize(actor, "evidence.export")
-    if date_from and date_to and date_from > date_to:
-        raise Invalid(_("The dates are not valid."), fields={"to": _("Must not be before the start date.")})
-    start = _day_start(date_from) if date_from else None
-    end = _day_start(date_to) + timedelta(days=1) if date_to else None
-    picked_cases: list[Case] = []
-    picked_decisions: list[GateDecision] = []
-    if case_ids or not gate_decision_ids:
-        picked_cases = _select(
-            _visible_cases(actor),
-            case_ids,
-            field="case",
-            date_field="opened_at",
-            start=start,
-            end=end,
-            noun=_("case"),
-        )
-    if gate_decision_ids or not case_ids:
-        picked_decisions = _select(
-            _visible_decisions(actor),
-            gate_decision_ids,
-            field="gate_decision",
-            date_field="created_at",
-            start=start,
-            end=end,
-            noun=_("gate decision"),
-        )
+    cases, decisions = _pick(
+        actor, date_from=date_from, date_to=date_to, case_ids=case_ids, gate_decision_ids=gate_decision_ids
+    )
     selection = {
         "from": _iso(date_from),
         "to": _iso(date_to),
-        "cases": [c.pk for c in picked_cases],
-        "gate_decisions": [d.pk for d in picked_decisions],
+        "cases": [c.pk for c in cases],
+        "gate_decisions": [d.pk for d in decisions],
     }
     bundle_id = uuid.uuid4().hex[:16]
     with transaction.atomic():
@@ -339,28 +392,7 @@ def evidence_export(
     signed_to = Checkpoint.objects.aggregate(seq=Max("seq"))["seq"] or 0
     if signed_to < LedgerHead.objects.get(pk=1).seq:
         checkpoint_create(actor=actor, reason="evidence bundle")
-
-    files: dict[str, bytes] = {}
-    entries: list[dict[str, Any]] = []
-    wanted = Q(object_type="case", object_id__in=[str(c.pk) for c in picked_cases]) | Q(
-        object_type="gate_decision", object_id__in=[str(d.pk) for d in picked_decisions]
-    )
-    paths = {("case", str(c.pk)): f"records/cases/{c.pk}.json" for c in picked_cases}
-    paths |= {("gate_decision", str(d.pk)): f"records/gate-decisions/{d.pk}.json" for d in picked_decisions}
-    records: dict[str, dict[str, Any]] = {}
-    for case in picked_cases:
-        records[paths[("case", str(case.pk))]] = _case_record(case, files)
-    for decision in picked_decisions:
-        records[paths[("gate_decision", str(decision.pk))]] = _decision_record(decision)
-    for entry in LedgerEntry.objects.filter(wanted, seq__lte=export_entry.seq).order_by("seq"):
-        path = paths[(entry.object_type, entry.object_id)]
-        records[path].setdefault("ledger", []).append({"seq": entry.seq, "action": entry.action})
-        entries.append({"seq": entry.seq, "hash": entry.hash, "action": entry.action, "record": path})
-    entries.append(
-        {"seq": export_entry.seq, "hash": export_entry.hash, "action": export_entry.action, "record": None}
-    )
-    for path, record in records.items():
-        files[path] = _json(record)
+    files, entries = _records(cases, decisions, export_entry)
     segments, checkpoint_keys = _segments(e["seq"] for e in entries)
     private_pem, _public = signing_keys()
     created = timezone.now()
@@ -377,7 +409,7 @@ def evidence_export(
     return EvidenceBundle(
         data=data,
         filename=f"evidence-{created:%Y%m%d-%H%M%S}-{bundle_id[:8]}.zip",
-        cases=len(picked_cases),
-        gate_decisions=len(picked_decisions),
+        cases=len(cases),
+        gate_decisions=len(decisions),
         entries=len(entries),
     )

@@ -81,25 +81,15 @@ def bundle_bytes(
         contents[path] = data
     for segment in segments:
         contents[segment.path] = segment.text.encode("utf-8")
-    manifest = {
-        "format": BUNDLE_FORMAT,
-        "version": BUNDLE_VERSION,
-        "created_at": format_at(created_at),
-        "selection": dict(selection),
-        "signing_key": {
-            "key_id": key_id_of(key.public_key()),
-            "fingerprint": public_key_fingerprint(public_pem),
-        },
-        "checkpoint_keys": sorted(set(key_paths)),
-        "files": [
-            {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-            for path, data in sorted(contents.items())
-        ],
-        "ledger_segments": [
-            {"path": s.path, "first_seq": s.first_seq, "last_seq": s.last_seq} for s in segments
-        ],
-        "entries": [dict(entry) for entry in entries],
-    }
+    manifest = _manifest_dict(
+        contents,
+        segments=segments,
+        entries=entries,
+        selection=selection,
+        created_at=created_at,
+        public_pem=public_pem,
+        key_paths=key_paths,
+    )
     manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
     signature = {
         "context": MANIFEST_CONTEXT,
@@ -113,6 +103,37 @@ def bundle_bytes(
         for path, data in sorted(contents.items()):
             archive.writestr(path, data)
     return buffer.getvalue()
+
+
+def _manifest_dict(
+    contents: Mapping[str, bytes],
+    *,
+    segments: Sequence[LedgerSegment],
+    entries: Sequence[Mapping[str, Any]],
+    selection: Mapping[str, Any],
+    created_at: datetime,
+    public_pem: bytes,
+    key_paths: Sequence[str],
+) -> dict[str, Any]:
+    return {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "created_at": format_at(created_at),
+        "selection": dict(selection),
+        "signing_key": {
+            "key_id": key_id_of(load_public_key(public_pem)),
+            "fingerprint": public_key_fingerprint(public_pem),
+        },
+        "checkpoint_keys": sorted(set(key_paths)),
+        "files": [
+            {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            for path, data in sorted(contents.items())
+        ],
+        "ledger_segments": [
+            {"path": s.path, "first_seq": s.first_seq, "last_seq": s.last_seq} for s in segments
+        ],
+        "entries": [dict(entry) for entry in entries],
+    }
 
 
 @dataclass

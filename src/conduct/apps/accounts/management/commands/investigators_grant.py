@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from conduct.apps.accounts import services
+from conduct.apps.accounts import investigators
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.roles import INVESTIGATOR_MODULES
 from conduct.apps.errors import ServiceError
@@ -42,8 +42,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            until = services.parse_until(opts["until"])
-            user, created = services.investigator_grant(
+            until = investigators.parse_until(opts["until"])
+            user, created = investigators.investigator_grant(
                 actor=CLI,
                 username=opts["username"],
                 until=until,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from conduct.apps.accounts import services
+from conduct.apps.accounts import investigators
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.management.commands.investigators_grant import one_line
 from conduct.apps.errors import ServiceError
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            user = services.investigator_revoke(actor=CLI, username=opts["username"])
+            user = investigators.investigator_revoke(actor=CLI, username=opts["username"])
         except ServiceError as exc:
             raise CommandError(one_line(exc)) from None
         assert user.access_until is not None
