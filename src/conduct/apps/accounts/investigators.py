@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.ledger_actions import AccountsAction
@@ -28,15 +29,16 @@ def parse_until(text: str) -> datetime:
     match = _UNTIL_RE.match((text or "").strip())
     if not match:
         raise Invalid(
-            "The end of access is not valid.",
-            fields={"until": f"{text!r}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)."},
+            _("The end of access is not valid."),
+            fields={"until": _("%(t)r: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC).") % {"t": text}},
         )
     day, hm = match.groups()
     try:
         moment = datetime.fromisoformat(f"{day}T{hm or '00:00'}").replace(tzinfo=UTC)
     except ValueError:
         raise Invalid(
-            "The end of access is not valid.", fields={"until": f"{text!r} is not a calendar date or time."}
+            _("The end of access is not valid."),
+            fields={"until": _("%(t)r is not a calendar date or time.") % {"t": text}},
         ) from None
     return moment + timedelta(days=1) if hm is None else moment
 
@@ -68,32 +70,37 @@ def investigator_grant(
     units, modules = list(units or []), list(modules or [])
     errors: dict[str, str] = {}
     if not isinstance(until, datetime) or until.tzinfo is None:
-        errors["until"] = "Expected a date and time in UTC."
+        errors["until"] = _("Expected a date and time in UTC.")
     elif until <= timezone.now():
-        errors["until"] = f"{until:%Y-%m-%d %H:%M} UTC is in the past; access must end in the future."
+        errors["until"] = _("%(t)s UTC is in the past; access must end in the future.") % {
+            "t": f"{until:%Y-%m-%d %H:%M}"
+        }
     unknown_modules = sorted(set(modules) - set(INVESTIGATOR_MODULES))
     if unknown_modules:
-        errors["modules"] = (
-            f"Unknown module(s) {', '.join(unknown_modules)}; expected some of "
-            f"{', '.join(INVESTIGATOR_MODULES)}."
-        )
+        errors["modules"] = _("Unknown module(s) %(bad)s; expected some of %(known)s.") % {
+            "bad": ", ".join(unknown_modules),
+            "known": ", ".join(INVESTIGATOR_MODULES),
+        }
     found = {u.code: u for u in OrgUnit.objects.filter(code__in=units)}
     missing = [code for code in units if code not in found]
     if missing:
-        errors["units"] = f"No org unit {', '.join(missing)}."
+        errors["units"] = _("No org unit %(codes)s.") % {"codes": ", ".join(missing)}
     user = User.objects.select_for_update().filter(username=username).first()
     created = user is None
     if user is None:
         errors.update(check_user_fields(username=username, role=str(Role.INVESTIGATOR), portal_org=None))
     elif user.role == Role.AUDITOR:
         if units or modules:
-            errors["units" if units else "modules"] = (
+            errors["units" if units else "modules"] = _(
                 "An auditor reads every unit and module; only the end of access is set."
             )
     elif user.role != Role.INVESTIGATOR:
-        errors["username"] = f"{username} is a {user.role}, not an investigator or auditor."
+        errors["username"] = _("%(name)s is a %(role)s, not an investigator or auditor.") % {
+            "name": username,
+            "role": user.role,
+        }
     if errors:
-        raise Invalid("The investigator access is not valid.", fields=errors)
+        raise Invalid(_("The investigator access is not valid."), fields=errors)
     if user is None:
         user = User(username=username, email=email, role=Role.INVESTIGATOR)
         user.set_unusable_password()
@@ -119,7 +126,7 @@ def investigator_revoke(*, actor: Actor, username: str) -> User:
     authorize(actor, "investigators.manage")
     user = User.objects.select_for_update().filter(username=username).first()
     if user is None or user.role not in (Role.INVESTIGATOR, Role.AUDITOR):
-        raise NotFound(f"No investigator or auditor named {username!r}.")
+        raise NotFound(_("No investigator or auditor named %(name)r.") % {"name": username})
     now = timezone.now()
     if user.access_until is None or user.access_until > now:
         user.access_until = now

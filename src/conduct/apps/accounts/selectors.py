@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.ledger_actions import AccountsAction
 from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, PortalOrganisation, User
@@ -250,7 +251,7 @@ def investigator_for(*, actor: User, username: str) -> User:
     """An investigator (or auditor) a path names: 403 for a role that may not see them, then 404."""
     found = investigator_index(actor=actor).filter(username=username).first()
     if found is None:
-        raise NotFound(f"No investigator or auditor named {username!r}.")
+        raise NotFound(_("No investigator or auditor named %(name)r.") % {"name": username})
     return found
 
 
