@@ -389,7 +389,9 @@ def evidence_export(
             object_id=bundle_id,
             summary=selection,
         )
-    signed_to = Checkpoint.objects.aggregate(seq=Max("seq"))["seq"] or 0
+    # signed with a key verification trusts (a checkpoint by a key no longer in the key folder is no use)
+    trusted = Checkpoint.objects.filter(key_id__in=list(trusted_keys().keys))
+    signed_to = trusted.aggregate(seq=Max("seq"))["seq"] or 0
     if signed_to < LedgerHead.objects.get(pk=1).seq:
         checkpoint_create(actor=actor, reason="evidence bundle")
     files, entries = _records(cases, decisions, export_entry)
