@@ -1907,7 +1907,7 @@ API: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/api/v1/investigators/{username}/revoke"): Rule(ADMIN),
     ("GET", "/api/v1/investigators/{username}/access-log"): Rule(INVESTIGATOR_READ),
-    ("GET", "/api/v1/me/access-log"): Rule(frozenset({"investigator"})),
+    ("GET", "/api/v1/me/access-log"): Rule(EVERYONE),  # own; only investigators' requests are logged
     ("GET", "/api/v1/org-units"): Rule(INTERNAL, denied=EMPTY),
     ("POST", "/api/v1/org-units"): Rule(
         ORG_CHANGE,
@@ -2042,7 +2042,7 @@ PAGES: dict[tuple[str, str], Rule] = {
         ADMIN, ok=302, body=lambda actor: {"username": "matrix-page-user", "role": "analyst"}
     ),
     ("GET", "account/tokens/"): Rule(EVERYONE),
-    ("GET", "account/access-log/"): Rule(frozenset({"investigator"})),
+    ("GET", "account/access-log/"): Rule(EVERYONE),
     ("GET", "org/investigators/"): Rule(INVESTIGATOR_READ),
     ("POST", "org/investigators/"): Rule(
         ADMIN, ok=302, body=lambda actor: {"username": "matrix-page-investigator", "until": "2099-01-01"}

@@ -75,10 +75,11 @@ _MATRIX: dict[str, frozenset[str]] = {
     "gates.recheck": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER),  # re-check earlier decisions (CLI, worker)
     "policy.view": INTERNAL_ROLES,
     # Investigator access (issue 18): administrators grant and revoke; officers see who holds access and what
-    # each investigator read; an investigator sees its own access log.
+    # each investigator read; everyone sees their own access log (only investigators' requests are logged,
+    # so it is empty for everyone else).
     "investigators.manage": roles(Role.ADMIN),
     "investigators.view": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER),
-    "investigators.own_log": roles(Role.INVESTIGATOR),
+    "investigators.own_log": frozenset(Role.values),
     # The signed evidence bundle: officers (everything) and investigators (their units and modules).
     "evidence.export": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.INVESTIGATOR),
 }
