@@ -163,7 +163,7 @@ class BundleVerifyResult:
         return (
             f"ok: {self.files_checked} files match the manifest; signature good with {trust} "
             f"(fingerprint {self.key_fingerprint}); {self.entries_checked} ledger entries in "
-            f"{self.segments_checked} segments chain to signed checkpoints"
+            f"{self.segments_checked} segment(s) chain to signed checkpoints"
         )
 
     def as_dict(self) -> dict[str, Any]:
