@@ -53,6 +53,23 @@ def _access_summary(user: User) -> dict[str, Any]:
     }
 
 
+def _until_and_module_errors(until: datetime, modules: list[str]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not isinstance(until, datetime) or until.tzinfo is None:
+        errors["until"] = _("Expected a date and time in UTC.")
+    elif until <= timezone.now():
+        errors["until"] = _("%(t)s UTC is in the past; access must end in the future.") % {
+            "t": f"{until:%Y-%m-%d %H:%M}"
+        }
+    unknown_modules = sorted(set(modules) - set(INVESTIGATOR_MODULES))
+    if unknown_modules:
+        errors["modules"] = _("Unknown module(s) %(bad)s; expected some of %(known)s.") % {
+            "bad": ", ".join(unknown_modules),
+            "known": ", ".join(INVESTIGATOR_MODULES),
+        }
+    return errors
+
+
 @transaction.atomic
 def investigator_grant(
     *,
@@ -68,19 +85,7 @@ def investigator_grant(
     gets the expiry only. Returns the user and whether it was created. Nothing changes on a problem."""
     authorize(actor, "investigators.manage")
     units, modules = list(units or []), list(modules or [])
-    errors: dict[str, str] = {}
-    if not isinstance(until, datetime) or until.tzinfo is None:
-        errors["until"] = _("Expected a date and time in UTC.")
-    elif until <= timezone.now():
-        errors["until"] = _("%(t)s UTC is in the past; access must end in the future.") % {
-            "t": f"{until:%Y-%m-%d %H:%M}"
-        }
-    unknown_modules = sorted(set(modules) - set(INVESTIGATOR_MODULES))
-    if unknown_modules:
-        errors["modules"] = _("Unknown module(s) %(bad)s; expected some of %(known)s.") % {
-            "bad": ", ".join(unknown_modules),
-            "known": ", ".join(INVESTIGATOR_MODULES),
-        }
+    errors = _until_and_module_errors(until, modules)
     found = {u.code: u for u in OrgUnit.objects.filter(code__in=units)}
     missing = [code for code in units if code not in found]
     if missing:
