@@ -4,7 +4,7 @@ read-only access, and ledger each request an investigator makes. Each write is a
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -40,6 +40,11 @@ def parse_until(text: str) -> datetime:
             _("The end of access is not valid."),
             fields={"until": _("%(t)r is not a calendar date or time.") % {"t": text}},
         ) from None
+    if hm is None and moment.date() == date.max:
+        raise Invalid(
+            _("The end of access is not valid."),
+            fields={"until": _("%(t)r is not a calendar date or time.") % {"t": text}},
+        )
     return moment + timedelta(days=1) if hm is None else moment
 
 
