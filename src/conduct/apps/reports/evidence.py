@@ -303,7 +303,7 @@ def _pick(
     if date_from and date_to and date_from > date_to:
         raise Invalid(_("The dates are not valid."), fields={"to": _("Must not be before the start date.")})
     start = _day_start(date_from) if date_from else None
-    end = _day_start(date_to) + timedelta(days=1) if date_to else None
+    end = _day_start(date_to) + timedelta(days=1) if date_to and date_to < date.max else None
     cases: list[Case] = []
     decisions: list[GateDecision] = []
     if case_ids or not gate_decision_ids:
