@@ -29,6 +29,14 @@ _SOON = (datetime.now(UTC) + timedelta(minutes=30)).isoformat()
 # Bodies of the operations added beside the grievance intake (own operations, policies, products); merged
 # into BASELINES below.
 _PLAIN_BASELINES: dict[tuple[str, str], dict[str, Any]] = {
+    # investigator access (issue 18): a new read-only account until a date in the future
+    ("POST", "/api/v1/investigators"): {
+        "username": "err-investigator",
+        "until": "2099-01-01",
+        "units": [],
+        "modules": [],
+        "email": "",
+    },
     # own operations (the demo's Shenzhen plant; a working-time file for the London office, checked only)
     ("POST", "/api/v1/workforce/sites"): {
         "code": "err-site",
@@ -984,6 +992,7 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
 
     known = {
         "unit_id": lambda: OrgUnit.objects.get(code="br-uk").pk,
+        "username": lambda: "investigator",  # the demo's investigator (issue 18)
         "user_id": lambda: User.objects.get(username="liaison_de").pk,
         "liaison_id": lambda: Liaison.objects.get(org_unit__code="br-de").pk,
         "token_id": lambda: ApiToken.objects.filter(user__username="admin").first().pk,

@@ -35,6 +35,7 @@ ROLE_CAST = {
     "customer_approver": "approver_metro",
     "grievance_officer": "grievance_officer",
     "product_security": "prodsec",
+    "investigator": "investigator",
 }
 ROLES = tuple(ROLE_CAST)
 PORTAL = frozenset({"supplier", "customer", "customer_approver"})
@@ -67,6 +68,8 @@ class Rule:
 
 
 GATE_DECIDE = frozenset({"admin", "compliance_officer", "liaison", "analyst"})
+INVESTIGATOR_READ = frozenset({"admin", "compliance_officer"})
+EVIDENCE_EXPORT = frozenset({"admin", "compliance_officer", "investigator"})
 
 
 def _subject(gate: str = "sales_deal") -> dict[str, Any]:
@@ -2062,6 +2065,15 @@ API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/ping"): Rule(EVERYONE),
     ("GET", "/api/v1/me"): Rule(EVERYONE),
     ("GET", "/api/v1/roles"): Rule(EVERYONE),
+    # Investigator access (issue 18): officers and admins see who holds it and what each read; admins grant
+    # and revoke; an investigator reads its own access log.
+    ("GET", "/api/v1/investigators"): Rule(INVESTIGATOR_READ),
+    ("POST", "/api/v1/investigators"): Rule(
+        ADMIN, ok=201, body=lambda actor: {"username": "matrix-investigator", "until": "2099-01-01"}
+    ),
+    ("POST", "/api/v1/investigators/{username}/revoke"): Rule(ADMIN),
+    ("GET", "/api/v1/investigators/{username}/access-log"): Rule(INVESTIGATOR_READ),
+    ("GET", "/api/v1/me/access-log"): Rule(EVERYONE),  # own; only investigators' requests are logged
     ("GET", "/api/v1/org-units"): Rule(INTERNAL, denied=EMPTY),
     ("POST", "/api/v1/org-units"): Rule(
         ORG_CHANGE,
@@ -2197,6 +2209,16 @@ PAGES: dict[tuple[str, str], Rule] = {
         ADMIN, ok=302, body=lambda actor: {"username": "matrix-page-user", "role": "analyst"}
     ),
     ("GET", "account/tokens/"): Rule(EVERYONE),
+    ("GET", "account/access-log/"): Rule(EVERYONE),
+    ("GET", "org/investigators/"): Rule(INVESTIGATOR_READ),
+    ("POST", "org/investigators/"): Rule(
+        ADMIN, ok=302, body=lambda actor: {"username": "matrix-page-investigator", "until": "2099-01-01"}
+    ),
+    ("GET", "org/investigators/<str:username>/"): Rule(INVESTIGATOR_READ),
+    ("POST", "org/investigators/<str:username>/revoke"): Rule(ADMIN, ok=302),
+    # the signed evidence bundle: officers and investigators (within their scope); a range with no records
+    ("GET", "reports/evidence/"): Rule(EVIDENCE_EXPORT),
+    ("POST", "reports/evidence/"): Rule(EVIDENCE_EXPORT, body=lambda actor: {"from": "2099-01-01"}),
     ("POST", "account/tokens/"): Rule(
         EVERYONE, body=lambda actor: {"name": "matrix", "scope": "read", "expires_days": 1}
     ),
@@ -2285,6 +2307,8 @@ def _param(name: str, actor: Any) -> int | str:
 
     if name == "unit_id":
         return _unit_pk("br-uk")
+    if name == "username":  # the demo's investigator
+        return "investigator"
     if name == "user_id":
         return User.objects.get(username="liaison_de").pk
     if name == "liaison_id":
@@ -2438,6 +2462,36 @@ def _as(role: str) -> tuple[Any, Client]:
     client = Client()
     client.force_login(user)
     return user, client
+
+
+def _investigator_reads_as_the_auditor(table: dict[tuple[str, str], Rule]) -> None:
+    """The demo investigator holds every unit and module: it is answered as the auditor is (read-only), except
+    where a rule names it (its own access log, the evidence bundle)."""
+    for key, rule in table.items():
+        if "investigator" in rule.allowed or key in _INVESTIGATOR_OWN:
+            continue
+        denied_as = dict(rule.denied_as)
+        if "auditor" in denied_as:
+            denied_as["investigator"] = denied_as["auditor"]
+        table[key] = Rule(
+            rule.allowed | ({"investigator"} if "auditor" in rule.allowed else set()),
+            ok=rule.ok,
+            denied=rule.denied,
+            body=rule.body,
+            denied_as=tuple(denied_as.items()),
+        )
+
+
+_INVESTIGATOR_OWN = frozenset(
+    {
+        ("GET", "/api/v1/me/access-log"),
+        ("GET", "account/access-log/"),
+        ("GET", "reports/evidence/"),
+        ("POST", "reports/evidence/"),
+    }
+)
+_investigator_reads_as_the_auditor(API)
+_investigator_reads_as_the_auditor(PAGES)
 
 
 # --- the contract covers exactly what exists ----------------------------------------------------
@@ -2604,6 +2658,7 @@ def test_pages_that_only_change_things_refuse_get(route, admin):
         ("admin", "/dashboard/"),
         ("liaison", "/dashboard/"),
         ("auditor", "/dashboard/"),
+        ("investigator", "/dashboard/"),
         ("supplier", "/portal/"),
         ("customer", "/portal/"),
         ("customer_approver", "/portal/"),
