@@ -251,6 +251,7 @@ OVERSIZE_ALLOWED: dict[str, str] = {
     "apps/screening/management/commands/screen.py": _TRANSLATED,
     "apps/suppliers/dates.py": _TRANSLATED,
     "apps/web/management/commands/backup.py": _TRANSLATED,
+    "cli.py": "main() holds the help text (over the limit on main already); move the text to a constant",
 }
 
 

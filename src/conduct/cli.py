@@ -35,6 +35,8 @@ _GROUPS = frozenset(
         "sbom",
         "vulns",
         "vex",
+        "investigators",
+        "evidence",
     }
 )
 
@@ -102,6 +104,11 @@ def main(argv: list[str] | None = None) -> None:
     code = remote_main(args)
     if code is not None:
         raise SystemExit(code)
+    if args[:2] == ["evidence", "verify"]:
+        # Offline by design: no settings, no database (an outsider runs it on a bundle they were given).
+        from conduct.core.evidence import main as evidence_verify
+
+        raise SystemExit(evidence_verify(args[2:]))
     if not args or args[0] in {"-h", "--help", "help"}:
         sys.stdout.write(__doc__ or "")
         sys.stdout.write(
@@ -139,6 +146,11 @@ def main(argv: list[str] | None = None) -> None:
             "  workforce sites [--json]   workforce hours import FILE.csv [--commit] [--json] [--as USER]\n"
             "  training import FILE.csv [--json] [--as USER]   (course,username,completed_on)\n"
             "  workforce remind [--json]  attestation and training reminders due today (idempotent)\n"
+            "  investigators grant USERNAME --until YYYY-MM-DD[THH:MM] [--units CODE,...] [--modules M,...]\n"
+            "  investigators list [--json]   investigators revoke USERNAME   (docs/evidence.md)\n"
+            "  evidence export --out FILE.zip [--from DATE] [--to DATE] [--case ID ...]\n"
+            "                  [--gate-decision ID ...]\n"
+            "  evidence verify FILE.zip [--public-key KEY.pem] [--json]   (offline: no database)\n"
         )
         return
     setup()

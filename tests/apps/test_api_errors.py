@@ -29,6 +29,14 @@ _SOON = (datetime.now(UTC) + timedelta(minutes=30)).isoformat()
 # Bodies of the operations added beside the grievance intake (own operations, policies, products); merged
 # into BASELINES below.
 _PLAIN_BASELINES: dict[tuple[str, str], dict[str, Any]] = {
+    # investigator access (issue 18): a new read-only account until a date in the future
+    ("POST", "/api/v1/investigators"): {
+        "username": "err-investigator",
+        "until": "2099-01-01",
+        "units": [],
+        "modules": [],
+        "email": "",
+    },
     # own operations (the demo's Shenzhen plant; a working-time file for the London office, checked only)
     ("POST", "/api/v1/workforce/sites"): {
         "code": "err-site",
@@ -270,6 +278,96 @@ class _Baselines(dict[tuple[str, str], Any]):
 
     def get(self, key: tuple[str, str], default: Any = None) -> Any:  # type: ignore[override]
         return self[key] if key in self else default  # noqa: SIM401 - self.get would recurse
+
+
+# correspondence and commitments (the demo's regulator letter, its partner letter, its overdue commitment)
+def _eng(name: str) -> int:
+    from conduct.apps.catalog.models import Control
+    from conduct.apps.engagement.models import Commitment, Correspondence, Counterpart, Question
+
+    letter = Correspondence.objects.get(subject="Face recognition analytics in UK deployments")
+    if name == "regulator":
+        return int(letter.counterpart_id)
+    if name == "letter":
+        return int(letter.pk)
+    if name == "partner_letter":
+        return int(Correspondence.objects.get(subject__startswith="Lawful use of video analytics").pk)
+    if name == "rhein":
+        return int(Counterpart.objects.get(name="Rhein Sicherheitstechnik GmbH").pk)
+    if name == "question":  # a draft with its answer (written directly, once)
+        question, _ = Question.objects.get_or_create(
+            correspondence=letter, number=98, defaults={"text": "Err?", "answer": "Err."}
+        )
+        return int(question.pk)
+    if name == "control":
+        return int(Control.objects.get(code="xinjiang-tracing").pk)
+    return int(Commitment.objects.get(text__startswith="Send the lawful-use letter").pk)
+
+
+_PLAIN_BASELINES.update(
+    {
+        ("POST", "/api/v1/counterparts"): {
+            "kind": "media",
+            "name": "Err Daily",
+            "country": "GB",
+            "contact": "",
+            "notes": "",
+        },
+        ("PATCH", "/api/v1/counterparts/{counterpart_id}"): {
+            "kind": "regulator",
+            "name": "Northbridge Data Protection Authority",
+            "country": "GB",
+            "contact": "",
+            "notes": "Err",
+        },
+        ("POST", "/api/v1/correspondence"): lambda: {
+            "direction": "in",
+            "kind": "letter",
+            "date": "2026-01-05",
+            "channel": "email",
+            "subject": "Err letter",
+            "summary": "",
+            "reference": "",
+            "counterpart": _eng("regulator"),
+            "recipients": [],
+            "in_reply_to": None,
+            "owner_unit": "br-uk",
+            "questions": ["Err?"],
+        },
+        ("POST", "/api/v1/correspondence/{correspondence_id}/documents"): {
+            "filename": "err.pdf",
+            "content": "JVBERi0xLjQKJSVFT0YK",
+        },
+        ("POST", "/api/v1/correspondence/{correspondence_id}/questions"): {"text": "Err?"},
+        ("POST", "/api/v1/correspondence/{letter_id}/acknowledgements"): lambda: {
+            "counterpart": _eng("rhein"),
+            "by": "Err",
+            "how": "email",
+        },
+        ("PUT", "/api/v1/questions/{question_id}/answer"): {"answer": "Err"},
+        ("POST", "/api/v1/questions/{question_id}/review"): {"action": "submit", "note": "", "sent_in": None},
+        ("POST", "/api/v1/commitments"): {
+            "made_in": "meeting",
+            "correspondence": None,
+            "text": "Err",
+            "owner_unit": "br-uk",
+            "due_date": "2030-01-01",
+            "public": False,
+        },
+        ("PATCH", "/api/v1/commitments/{commitment_id}"): {
+            "text": "Err",
+            "due_date": "2030-01-01",
+            "public": True,
+            "owner_unit": "br-uk",
+        },
+        ("POST", "/api/v1/commitments/{commitment_id}/status"): {"status": "open", "reason": ""},
+        ("POST", "/api/v1/commitments/{commitment_id}/evidence"): lambda: {
+            "kind": "control",
+            "target_id": _eng("control"),
+            "note": "",
+        },
+    }
+)
 
 
 def _grievance_row(**fields: Any) -> Any:
@@ -894,6 +992,7 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
 
     known = {
         "unit_id": lambda: OrgUnit.objects.get(code="br-uk").pk,
+        "username": lambda: "investigator",  # the demo's investigator (issue 18)
         "user_id": lambda: User.objects.get(username="liaison_de").pk,
         "liaison_id": lambda: Liaison.objects.get(org_unit__code="br-de").pk,
         "token_id": lambda: ApiToken.objects.filter(user__username="admin").first().pk,
@@ -939,6 +1038,11 @@ def _demo_value(name: str, spec: dict[str, Any]) -> Any:
         "vuln_file_id": lambda: _demo_vuln_file(),
         "advisory_id": lambda: _demo_advisory(),
         "public_id": lambda: _demo_advisory(),
+        "counterpart_id": lambda: _eng("regulator"),
+        "correspondence_id": lambda: _eng("letter"),
+        "letter_id": lambda: _eng("partner_letter"),
+        "question_id": lambda: _eng("question"),
+        "commitment_id": lambda: _eng("commitment"),
     }
     if name in known:
         return known[name]()

@@ -35,6 +35,7 @@ ROLE_CAST = {
     "customer_approver": "approver_metro",
     "grievance_officer": "grievance_officer",
     "product_security": "prodsec",
+    "investigator": "investigator",
 }
 ROLES = tuple(ROLE_CAST)
 PORTAL = frozenset({"supplier", "customer", "customer_approver"})
@@ -67,6 +68,8 @@ class Rule:
 
 
 GATE_DECIDE = frozenset({"admin", "compliance_officer", "liaison", "analyst"})
+INVESTIGATOR_READ = frozenset({"admin", "compliance_officer"})
+EVIDENCE_EXPORT = frozenset({"admin", "compliance_officer", "investigator"})
 
 
 def _subject(gate: str = "sales_deal") -> dict[str, Any]:
@@ -1909,12 +1912,168 @@ GRIEVANCE_PAGES: dict[tuple[str, str], Rule] = {
 }
 
 
+# Correspondence and commitments (the demo's engagement: everything is owned by br-uk, which every reader
+# sees: the admin and the auditor see all units, the officer is scoped to hq, liaison_uk to br-uk). Readers
+# are staff, liaisons and the auditor; writers staff and liaisons; roles without engagement.view get 403.
+ENG_READERS = frozenset({"admin", "compliance_officer", "liaison", "auditor"})
+ENG_WRITERS = frozenset({"admin", "compliance_officer", "liaison"})
+
+
+def _regulator() -> Any:
+    from conduct.apps.engagement.models import Counterpart
+
+    return Counterpart.objects.get(name="Northbridge Data Protection Authority")
+
+
+def _eng_letter_body(actor: Any) -> dict[str, Any]:
+    return {
+        "direction": "in",
+        "date": "2026-01-05",
+        "channel": "email",
+        "subject": "Matrix letter",
+        "owner_unit": "br-uk",
+        "counterpart": _regulator().pk,
+    }
+
+
+def _eng_commitment_body(actor: Any) -> dict[str, Any]:
+    return {"made_in": "meeting", "text": "Matrix", "owner_unit": "br-uk", "due_date": "2030-01-01"}
+
+
+def _eng_control() -> int:
+    from conduct.apps.catalog.models import Control
+
+    return Control.objects.get(code="xinjiang-tracing").pk
+
+
+def _rhein() -> int:
+    from conduct.apps.engagement.models import Counterpart
+
+    return Counterpart.objects.get(name="Rhein Sicherheitstechnik GmbH").pk
+
+
+ENGAGEMENT_API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/counterparts"): Rule(ENG_READERS),
+    ("POST", "/api/v1/counterparts"): Rule(
+        ENG_WRITERS, ok=201, body=lambda actor: {"kind": "media", "name": "Matrix Daily", "country": "GB"}
+    ),
+    ("GET", "/api/v1/counterparts/{counterpart_id}"): Rule(ENG_READERS),
+    ("PATCH", "/api/v1/counterparts/{counterpart_id}"): Rule(ENG_WRITERS, body=lambda actor: {"notes": "M"}),
+    ("GET", "/api/v1/correspondence"): Rule(ENG_READERS),
+    ("GET", "/api/v1/correspondence/export"): Rule(ENG_READERS),
+    ("POST", "/api/v1/correspondence"): Rule(ENG_WRITERS, ok=201, body=_eng_letter_body),
+    ("GET", "/api/v1/correspondence/{correspondence_id}"): Rule(ENG_READERS),
+    ("POST", "/api/v1/correspondence/{correspondence_id}/documents"): Rule(
+        ENG_WRITERS, ok=201, body=lambda actor: {"filename": "m.pdf", "content": _pdf_b64()}
+    ),
+    ("POST", "/api/v1/correspondence/{correspondence_id}/questions"): Rule(
+        ENG_WRITERS, ok=201, body=lambda actor: {"text": "M?"}
+    ),
+    ("POST", "/api/v1/correspondence/{letter_id}/acknowledgements"): Rule(
+        ENG_WRITERS, body=lambda actor: {"counterpart": _rhein(), "by": "M", "how": "email"}
+    ),
+    ("PUT", "/api/v1/questions/{question_id}/answer"): Rule(ENG_WRITERS, body=lambda actor: {"answer": "M"}),
+    ("POST", "/api/v1/questions/{question_id}/review"): Rule(
+        ENG_WRITERS, body=lambda actor: {"action": "submit"}
+    ),
+    ("GET", "/api/v1/commitments"): Rule(ENG_READERS),
+    ("GET", "/api/v1/commitments/export"): Rule(ENG_READERS),
+    ("POST", "/api/v1/commitments"): Rule(ENG_WRITERS, ok=201, body=_eng_commitment_body),
+    ("GET", "/api/v1/commitments/{commitment_id}"): Rule(ENG_READERS),
+    ("PATCH", "/api/v1/commitments/{commitment_id}"): Rule(ENG_WRITERS, body=lambda actor: {"text": "M"}),
+    ("POST", "/api/v1/commitments/{commitment_id}/status"): Rule(
+        ENG_WRITERS, body=lambda actor: {"status": "open"}
+    ),
+    ("POST", "/api/v1/commitments/{commitment_id}/evidence"): Rule(
+        ENG_WRITERS, ok=201, body=lambda actor: {"kind": "control", "target_id": _eng_control()}
+    ),
+}
+
+ENGAGEMENT_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "engagement/"): Rule(ENG_READERS),
+    ("POST", "engagement/correspondence/new"): Rule(
+        ENG_WRITERS,
+        ok=302,
+        body=lambda actor: {**_eng_letter_body(actor), "kind": "letter", "questions": "One?\nTwo?"},
+    ),
+    ("GET", "engagement/correspondence/<int:correspondence_id>/"): Rule(ENG_READERS),
+    ("POST", "engagement/correspondence/<int:correspondence_id>/documents"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"file": _upload("m.pdf", b"%PDF-1.4\n%%EOF\n")}
+    ),
+    ("POST", "engagement/correspondence/<int:letter_id>/acknowledge"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"counterpart": _rhein(), "by": "M", "how": "email"}
+    ),
+    ("GET", "engagement/documents/<int:letter_document_id>"): Rule(ENG_READERS),
+    ("POST", "engagement/questions/<int:question_id>/answer"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"answer": "M"}
+    ),
+    ("POST", "engagement/questions/<int:question_id>/review"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"action": "submit"}
+    ),
+    ("GET", "engagement/counterparts/"): Rule(ENG_READERS),
+    ("POST", "engagement/counterparts/"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"kind": "media", "name": "Matrix Daily", "country": "GB"}
+    ),
+    ("GET", "engagement/counterparts/<int:counterpart_id>/"): Rule(ENG_READERS),
+    ("GET", "engagement/commitments/"): Rule(ENG_READERS),
+    ("POST", "engagement/commitments/new"): Rule(ENG_WRITERS, ok=302, body=_eng_commitment_body),
+    ("GET", "engagement/commitments/<int:commitment_id>/"): Rule(ENG_READERS),
+    ("POST", "engagement/commitments/<int:commitment_id>/status"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"status": "open"}
+    ),
+    ("POST", "engagement/commitments/<int:commitment_id>/evidence"): Rule(
+        ENG_WRITERS, ok=302, body=lambda actor: {"kind": "control", "target_id": str(_eng_control())}
+    ),
+}
+
+
+def _engagement_param(name: str) -> int | None:
+    """The demo's regulator letter (received, with questions), the partner letter, a fresh draft question
+    with an answer on that letter (written directly, once), a document of the letter, the overdue
+    commitment."""
+    from conduct.apps.engagement.models import Commitment, Correspondence, CorrespondenceDocument, Question
+
+    letter = Correspondence.objects.filter(subject="Face recognition analytics in UK deployments").first()
+    if name == "counterpart_id":
+        return _regulator().pk
+    if name == "correspondence_id":
+        return letter.pk
+    if name == "letter_id":
+        return Correspondence.objects.get(subject__startswith="Lawful use of video analytics").pk
+    if name == "question_id":
+        question, _ = Question.objects.get_or_create(
+            correspondence=letter, number=99, defaults={"text": "Matrix?", "answer": "Matrix."}
+        )
+        return question.pk
+    if name == "letter_document_id":
+        document = CorrespondenceDocument.objects.filter(correspondence=letter).first()
+        if document is None:
+            from conduct.apps.engagement.services import document_add
+
+            document = document_add(
+                actor=SYSTEM, correspondence=letter, filename="letter.pdf", content=b"%PDF-1.4\n%%EOF\n"
+            )
+        return document.pk
+    if name == "commitment_id":
+        return Commitment.objects.get(text__startswith="Send the lawful-use letter").pk
+    return None
+
+
 # --- the contract: JSON API ---------------------------------------------------------------------
 
 API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/ping"): Rule(EVERYONE),
     ("GET", "/api/v1/me"): Rule(EVERYONE),
     ("GET", "/api/v1/roles"): Rule(EVERYONE),
+    # Investigator access (issue 18): officers and admins see who holds it and what each read; admins grant
+    # and revoke; an investigator reads its own access log.
+    ("GET", "/api/v1/investigators"): Rule(INVESTIGATOR_READ),
+    ("POST", "/api/v1/investigators"): Rule(
+        ADMIN, ok=201, body=lambda actor: {"username": "matrix-investigator", "until": "2099-01-01"}
+    ),
+    ("POST", "/api/v1/investigators/{username}/revoke"): Rule(ADMIN),
+    ("GET", "/api/v1/investigators/{username}/access-log"): Rule(INVESTIGATOR_READ),
+    ("GET", "/api/v1/me/access-log"): Rule(EVERYONE),  # own; only investigators' requests are logged
     ("GET", "/api/v1/org-units"): Rule(INTERNAL, denied=EMPTY),
     ("POST", "/api/v1/org-units"): Rule(
         ORG_CHANGE,
@@ -1979,6 +2138,7 @@ API: dict[tuple[str, str], Rule] = {
     **PRODUCTS_API,
     **DISCLOSURE_API,
     **ADVISORIES_API,
+    **ENGAGEMENT_API,
 }
 
 # --- the contract: pages (Django routes as the resolver spells them) -----------------------------
@@ -2049,6 +2209,16 @@ PAGES: dict[tuple[str, str], Rule] = {
         ADMIN, ok=302, body=lambda actor: {"username": "matrix-page-user", "role": "analyst"}
     ),
     ("GET", "account/tokens/"): Rule(EVERYONE),
+    ("GET", "account/access-log/"): Rule(EVERYONE),
+    ("GET", "org/investigators/"): Rule(INVESTIGATOR_READ),
+    ("POST", "org/investigators/"): Rule(
+        ADMIN, ok=302, body=lambda actor: {"username": "matrix-page-investigator", "until": "2099-01-01"}
+    ),
+    ("GET", "org/investigators/<str:username>/"): Rule(INVESTIGATOR_READ),
+    ("POST", "org/investigators/<str:username>/revoke"): Rule(ADMIN, ok=302),
+    # the signed evidence bundle: officers and investigators (within their scope); a range with no records
+    ("GET", "reports/evidence/"): Rule(EVIDENCE_EXPORT),
+    ("POST", "reports/evidence/"): Rule(EVIDENCE_EXPORT, body=lambda actor: {"from": "2099-01-01"}),
     ("POST", "account/tokens/"): Rule(
         EVERYONE, body=lambda actor: {"name": "matrix", "scope": "read", "expires_days": 1}
     ),
@@ -2079,6 +2249,7 @@ PAGES: dict[tuple[str, str], Rule] = {
     **PRODUCTS_PAGES,
     **DISCLOSURE_PAGES,
     **ADVISORIES_PAGES,
+    **ENGAGEMENT_PAGES,
 }
 
 # Non-operation URLs inside the ninja include: the schema and its docs page, public on purpose.
@@ -2136,6 +2307,8 @@ def _param(name: str, actor: Any) -> int | str:
 
     if name == "unit_id":
         return _unit_pk("br-uk")
+    if name == "username":  # the demo's investigator
+        return "investigator"
     if name == "user_id":
         return User.objects.get(username="liaison_de").pk
     if name == "liaison_id":
@@ -2182,6 +2355,9 @@ def _param(name: str, actor: Any) -> int | str:
     disclosure_value = _disclosure_param(name)
     if disclosure_value is not None:
         return disclosure_value
+    engagement_value = _engagement_param(name)
+    if engagement_value is not None:
+        return engagement_value
     raise AssertionError(f"add a demo value for path parameter {name!r} to _param()")
 
 
@@ -2286,6 +2462,36 @@ def _as(role: str) -> tuple[Any, Client]:
     client = Client()
     client.force_login(user)
     return user, client
+
+
+def _investigator_reads_as_the_auditor(table: dict[tuple[str, str], Rule]) -> None:
+    """The demo investigator holds every unit and module: it is answered as the auditor is (read-only), except
+    where a rule names it (its own access log, the evidence bundle)."""
+    for key, rule in table.items():
+        if "investigator" in rule.allowed or key in _INVESTIGATOR_OWN:
+            continue
+        denied_as = dict(rule.denied_as)
+        if "auditor" in denied_as:
+            denied_as["investigator"] = denied_as["auditor"]
+        table[key] = Rule(
+            rule.allowed | ({"investigator"} if "auditor" in rule.allowed else set()),
+            ok=rule.ok,
+            denied=rule.denied,
+            body=rule.body,
+            denied_as=tuple(denied_as.items()),
+        )
+
+
+_INVESTIGATOR_OWN = frozenset(
+    {
+        ("GET", "/api/v1/me/access-log"),
+        ("GET", "account/access-log/"),
+        ("GET", "reports/evidence/"),
+        ("POST", "reports/evidence/"),
+    }
+)
+_investigator_reads_as_the_auditor(API)
+_investigator_reads_as_the_auditor(PAGES)
 
 
 # --- the contract covers exactly what exists ----------------------------------------------------
@@ -2452,6 +2658,7 @@ def test_pages_that_only_change_things_refuse_get(route, admin):
         ("admin", "/dashboard/"),
         ("liaison", "/dashboard/"),
         ("auditor", "/dashboard/"),
+        ("investigator", "/dashboard/"),
         ("supplier", "/portal/"),
         ("customer", "/portal/"),
         ("customer_approver", "/portal/"),

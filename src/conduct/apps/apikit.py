@@ -42,13 +42,15 @@ class BearerToken(HttpBearer):
         api_token = token_authenticate(token)
         if api_token is None:
             return None
+        # Who made the request, even when it is refused below: an investigator's attempts are ledgered too
+        # (accounts.middleware).
+        request.user = api_token.user
+        request.api_token = api_token  # type: ignore[attr-defined]
         if api_token.scope == TokenScope.READ and request.method not in SAFE_METHODS:
             raise Forbidden(
                 _("This token is read-only; create a read-write token to change data."),
                 code="read_only_token",
             )
-        request.user = api_token.user
-        request.api_token = api_token  # type: ignore[attr-defined]
         return api_token.user
 
 

@@ -31,6 +31,7 @@ def _mount() -> None:
     from conduct.apps.accounts.api import router as accounts
     from conduct.apps.audit.api import router as audit
     from conduct.apps.catalog.api import router as catalog
+    from conduct.apps.engagement.api import router as engagement
     from conduct.apps.gates.api import router as gates
     from conduct.apps.governance.api import router as governance
     from conduct.apps.grievances.api import router as grievances
@@ -63,6 +64,7 @@ def _mount() -> None:
     api.add_router("/v1/", products)
     api.add_router("/v1/", disclosure)
     api.add_router("/v1/", advisories)
+    api.add_router("/v1/", engagement)
 
 
 _mount()

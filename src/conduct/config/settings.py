@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "conduct.apps.workforce",
     "conduct.apps.grievances",
     "conduct.apps.products",
+    "conduct.apps.engagement",
     "conduct.apps.web",
 ]
 
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Time-limited access (issue 18): ended sessions logged out; investigators' requests ledgered.
+    "conduct.apps.accounts.middleware.AccessExpiryMiddleware",
     # A signed-in user's own language choice wins over the browser's.
     "conduct.apps.web.middleware.UserLanguageMiddleware",
     # Both read the body before any view or CSRF check: the upload limits, then NUL bytes in any text.

@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
 from django.utils.translation import gettext as _
 
-from conduct.apps.accounts import password, views_language
+from conduct.apps.accounts import password, views_investigators, views_language
 from conduct.apps.accounts import views as accounts
 from conduct.apps.audit import views as audit
 from conduct.apps.gates import views as gates
@@ -63,6 +63,18 @@ urlpatterns = [
     path("org/liaisons/<int:liaison_id>/remove", accounts.liaison_remove_view, name="liaison-remove"),
     path("org/users/", accounts.users_view, name="users"),
     path("account/tokens/", accounts.tokens_view, name="tokens"),
+    path("account/access-log/", views_investigators.my_access_log_view, name="my-access-log"),
+    path("org/investigators/", views_investigators.investigators_view, name="investigators"),
+    path(
+        "org/investigators/<str:username>/",
+        views_investigators.investigator_detail_view,
+        name="investigator",
+    ),
+    path(
+        "org/investigators/<str:username>/revoke",
+        views_investigators.investigator_revoke_view,
+        name="investigator-revoke",
+    ),
     path("account/tokens/<int:token_id>/revoke", accounts.token_revoke_view, name="token-revoke"),
     path("audit/ledger/", audit.ledger_view, name="ledger"),
     path("audit/ledger/verify", audit.verify_view, name="ledger-verify"),
@@ -84,4 +96,5 @@ urlpatterns = [
     path("grievances/", include("conduct.apps.grievances.urls")),
     path("report/", include(report_pages)),
     path("products/", include("conduct.apps.products.urls")),
+    path("engagement/", include("conduct.apps.engagement.urls")),
 ]

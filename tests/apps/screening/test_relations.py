@@ -9,13 +9,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from conduct.apps.accounts.actors import CLI
+from conduct.apps.accounts.actors import CLI, SYSTEM
 from conduct.apps.audit.models import LedgerEntry
 from conduct.apps.errors import Invalid
 from conduct.apps.screening.handlers import register_suppliers
-from conduct.apps.screening.models import EntityRelation
+from conduct.apps.screening.models import Alert, AlertStatus, EntityRelation
 from conduct.apps.screening.ownership import party_ownership
-from conduct.apps.screening.services import list_load, policy_screener
+from conduct.apps.screening.services import list_load, party_register, policy_screener
 from conduct.apps.screening.services.relations import relations_load
 from conduct.core.policy import DEFAULT_PACK_DIR, ScreenedName, load_pack
 from conduct.events.suppliers import SuppliersChanged
@@ -204,3 +204,26 @@ def test_the_party_page_shows_owners_shares_and_the_rule(client, tmp_path, liste
     page = client.get(f"/screening/parties/{party.pk}/").content.decode()
     assert "Blocked under the OFAC 50 % rule: owned 55 %" in page
     assert "Ivan Ownerov Listedsky" in page and "55 %" in page
+
+
+def test_the_alert_page_says_which_owners_and_shares_block_the_party(client, tmp_path, listed):
+    """An alert on a party that the 50 % rule also blocks shows the finding, the blocked owners and their
+    shares; an alert on a party no relation names does not show the section."""
+    unit = OrgUnitFactory()
+    party, _ = party_register(
+        actor=SYSTEM,
+        reference="customer:AL-1",
+        kind="customer",
+        name="Petr Holdovich Blockedov",
+        entity_type="person",
+        org_unit=unit,
+    )
+    relations_load(actor=CLI, path=_csv(tmp_path, "OWN-1,customer:AL-1,55,ownership,registry\n"))
+    alert = Alert.objects.get(party=party, status=AlertStatus.OPEN)
+    client.force_login(UserFactory(role="compliance_officer", home_unit=unit))
+    page = client.get(f"/screening/alerts/{alert.pk}/").content.decode()
+    assert "Blocked under the OFAC 50 % rule: owned 55 %" in page
+    assert "Ivan Ownerov Listedsky" in page and "55 %" in page
+    EntityRelation.objects.all().delete()
+    page = client.get(f"/screening/alerts/{alert.pk}/").content.decode()
+    assert "Blocked under the OFAC 50 % rule" not in page and "Ownership and control" not in page

@@ -80,7 +80,9 @@ def test_parts_present_on_one_side_only_are_reported_as_extras() -> None:
 
 
 def test_joined_parts_and_initials_align() -> None:
-    assert any(p.method == "joined" for p in score_pair("VladimirPutin", "Vladimir Putin").parts)
+    assert any(p.method == "joined" for p in score_pair("VLADIMIRPUTIN", "Vladimir Putin").parts)
+    # a capital at the joint splits the parts before they are compared
+    assert score_pair("VladimirPutin", "Vladimir Putin").score == 1.0
     assert any(p.method == "initial" for p in score_pair("V. Putin", "Vladimir Putin").parts)
     assert any(p.method == "acronym" for p in score_pair("PLA", "People's Liberation Army").parts)
 
@@ -194,3 +196,46 @@ def test_abbreviations_legal_form_slips_and_slashed_alternatives_still_match() -
     )
     assert score_pair("Gazprom Joynt Stock Company", "Gazprom JSC", "organization").score >= STRONG_THRESHOLD
     assert score_pair("Al Qaeda", "Al-Qa'ida/Islamic Army", "organization").score >= ALERT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("PutinVladimir", "Vladimir Putin"),
+        ("VLADIMIRPUTIN", "Vladimir Putin"),
+        ("AcmeLtd", "Acme Ltd"),
+        ("HUAWEITECHNOLOGIES CO", "Huawei Technologies Co., Ltd."),
+        ("BUSHEHR SHIPPING COMPANYLIMITED", "BUSHEHR SHIPPING COMPANY LIMITED"),
+        ("YUK TUNG ENERGY PTELTD", "YUK TUNG ENERGY PTE LTD"),
+        ("EUROPE TRANSPORTATION LIMI TED", "EUROPE TRANSPORTATION LIMITED"),
+        ("A.W.A. ENGINEERING LIIMTED", "A.W.A. ENGINEERING LIMITED"),
+        ("Z T E Corporation", "ZTE Corporation"),
+        ("Ayman Alzawahiri", "AL-ZAWAHIRI, Ayman"),
+        ("Osama bin Laden", "Usama BINLADEN"),
+    ],
+)
+def test_parts_run_together_or_split_apart_still_match(query: str, listed: str) -> None:
+    assert score_pair(query, listed).score >= ALERT_THRESHOLD
+
+
+def test_one_shared_name_with_an_unmatched_other_does_not_alert() -> None:
+    # a listed one-word name (an alias, a vessel) against a person's full name sharing only that word
+    assert score_pair("Dan Lie", "DAN").score < ALERT_THRESHOLD
+    assert score_pair("Cristobal Christian", "CHRISTINA").score < ALERT_THRESHOLD
+    # a Cyrillic Vladimir with another surname against a listed Vladimir
+    assert score_pair("Владимир Иванов", "Vladimir Putin").score < ALERT_THRESHOLD
+    assert score_pair("Владимир Путин", "Vladimir Putin").score >= ALERT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("هاني عبد اللطيف طلفاح التكريتي", "HANI ABD-AL-LATIF TILFAH AL-TIKRITI"),
+        ("قاري سیف الله توخى", "QARI SAIFULLAH TOKHI"),
+        ("عبدالسلام حنفی علی مردان قل", "ABDUL SALAM HANAFI ALI MARDAN QUL"),
+        ("بلال بن مروان", "BILAL BIN MARWAN"),
+        ("محمد علیم نورانی", "MOHAMMAD ALEEM NOORANI"),
+    ],
+)
+def test_arabic_compounds_articles_and_particles(query: str, listed: str) -> None:
+    assert score_pair(query, listed).score >= ALERT_THRESHOLD

@@ -16,3 +16,7 @@ class AccountsAction(StrEnum):
     LIAISON_REMOVE = "liaison.remove"
     TOKEN_CREATE = "token.create"  # noqa: S105 - a ledger action name
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - a ledger action name
+    INVESTIGATOR_GRANT = "investigator.grant"
+    INVESTIGATOR_REVOKE = "investigator.revoke"
+    # One request an investigator made: path, method and status (never a body). Issue 18.
+    INVESTIGATOR_READ = "investigator.read"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -78,6 +80,11 @@ class User(AbstractUser):
     is_service_account = models.BooleanField(default=False)
     # The language the pages speak to this user; blank: follow the browser (Accept-Language).
     language = models.CharField(max_length=10, blank=True, default="", choices=settings.LANGUAGES)
+    # Time-limited access (issue 18): investigators always have one, auditors may. From this moment (UTC)
+    # every request is refused: tokens answer 401, sessions are logged out.
+    access_until = models.DateTimeField(null=True, blank=True)
+    # An investigator's modules (keys of roles.INVESTIGATOR_MODULES); empty: every module.
+    scope_modules = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["username"]
@@ -91,7 +98,17 @@ class User(AbstractUser):
 
     @property
     def sees_all_units(self) -> bool:
+        if self.role == Role.INVESTIGATOR:  # scoped to the units granted; none granted: every unit
+            cached = getattr(self, "_investigator_all_units", None)
+            if cached is None:
+                cached = not self.scope_units.exists()
+                self._investigator_all_units = cached
+            return cached
         return self.role in GLOBAL_READ_ROLES
+
+    def access_expired(self, now: datetime | None = None) -> bool:
+        """Whether time-limited access has ended (never, without an `access_until`)."""
+        return self.access_until is not None and self.access_until <= (now or timezone.now())
 
     @property
     def display_name(self) -> str:

@@ -22,6 +22,9 @@ class Role(models.TextChoices):
     GRIEVANCE_OFFICER = "grievance_officer", gettext_lazy("Grievance officer")
     # Product register (issue 15): SBOMs, vulnerability data and VEX analyses.
     PRODUCT_SECURITY = "product_security", gettext_lazy("Product security engineer")
+    # Investigator access (issue 18): an auditor's reads, for a limited time, in the units and modules
+    # granted.
+    INVESTIGATOR = "investigator", gettext_lazy("Investigator (read-only, time-limited)")
 
 
 def roles(*members: object) -> frozenset[str]:
@@ -71,14 +74,60 @@ _MATRIX: dict[str, frozenset[str]] = {
     "gates.decide": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LIAISON, Role.ANALYST),
     "gates.recheck": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER),  # re-check earlier decisions (CLI, worker)
     "policy.view": INTERNAL_ROLES,
+    # Investigator access (issue 18): administrators grant and revoke; officers see who holds access and what
+    # each investigator read; everyone sees their own access log (only investigators' requests are logged,
+    # so it is empty for everyone else).
+    "investigators.manage": roles(Role.ADMIN),
+    "investigators.view": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER),
+    "investigators.own_log": frozenset(Role.values),
+    # The signed evidence bundle: officers (everything) and investigators (their units and modules).
+    "evidence.export": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.INVESTIGATOR),
 }
 PERMISSIONS = frozenset(_MATRIX)
 
 
+# Investigator modules (issue 18): the module keys an investigator may be granted, each naming the permission
+# areas it opens. An investigator holds the auditor's read permissions in the granted modules only (none
+# granted: every module), plus what every investigator holds (BASE_AREAS). The one list; the CLI, the admin
+# page and the services validate against it.
+INVESTIGATOR_MODULES: dict[str, frozenset[str]] = {
+    "cases": frozenset({"cases", "committees", "recommendations"}),
+    "gates": frozenset({"gates", "policy"}),
+    "screening": frozenset({"screening"}),
+    "suppliers": frozenset({"suppliers"}),
+    "products": frozenset({"products", "advisories", "vulnreports"}),
+    "access": frozenset({"access"}),
+    "workforce": frozenset({"workforce", "policies"}),
+    "reports": frozenset({"reports", "risks"}),
+    "catalog": frozenset({"frameworks", "controls", "assessments"}),
+    "ledger": frozenset({"ledger"}),
+    "org": frozenset({"users", "liaisons"}),
+}
+INVESTIGATOR_BASE_AREAS = frozenset(
+    {"dashboard", "orgunits", "notifications", "tokens", "investigators", "evidence"}
+)
+# Permissions investigators hold beyond the auditor's (their own access log; evidence in their scope).
+INVESTIGATOR_OWN = frozenset({"investigators.own_log", "evidence.export"})
+
+
+def investigator_may(modules: list[str] | tuple[str, ...], permission: str) -> bool:
+    """Whether an investigator granted `modules` (empty: all) may use `permission`, by its area alone (the
+    role's own matrix is checked by role_has)."""
+    area = permission.split(".", 1)[0]
+    if area in INVESTIGATOR_BASE_AREAS or not modules:
+        return True
+    return any(area in INVESTIGATOR_MODULES.get(key, frozenset()) for key in modules)
+
+
 def role_has(role: str, permission: str) -> bool:
-    """True when `role` holds `permission`; unknown permissions are refused."""
+    """True when `role` holds `permission`; unknown permissions are refused. An investigator holds what the
+    auditor holds (read-only) and its own few."""
     holders = _MATRIX.get(permission)
-    return holders is not None and role in holders
+    if holders is None:
+        return False
+    if role == "investigator" and permission not in INVESTIGATOR_OWN:
+        return "auditor" in holders
+    return role in holders
 
 
 def register_permissions(extra: dict[str, frozenset[str]]) -> None:
@@ -92,4 +141,8 @@ def register_permissions(extra: dict[str, frozenset[str]]) -> None:
 
 
 def matrix() -> dict[str, frozenset[str]]:
-    return dict(_MATRIX)
+    """Every permission and the roles holding it (the investigator where the auditor is: see role_has)."""
+    return {
+        name: holders | {"investigator"} if "auditor" in holders else holders
+        for name, holders in _MATRIX.items()
+    }

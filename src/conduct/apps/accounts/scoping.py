@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import SystemActor
 from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
-from conduct.apps.accounts.roles import role_has
+from conduct.apps.accounts.roles import Role, investigator_may, role_has
 from conduct.apps.errors import Forbidden
 
 M = TypeVar("M", bound=Model)
@@ -28,7 +28,9 @@ def can(actor: User | SystemActor, permission: str) -> bool:
         return True
     if not isinstance(actor, User):  # None, a string: a caller that names no actor is a bug, not a refusal
         raise TypeError(f"An Actor (a User or a SystemActor) is needed, not {actor!r}.")
-    return bool(actor.is_active and role_has(actor.role, permission))
+    if not actor.is_active or not role_has(actor.role, permission) or actor.access_expired():
+        return False
+    return actor.role != Role.INVESTIGATOR or investigator_may(actor.scope_modules or [], permission)
 
 
 def require(actor: User | SystemActor, permission: str) -> None:
@@ -55,8 +57,13 @@ def unit_paths_many(actors: Sequence[User]) -> dict[int, list[str] | None]:
     every request, so plain SQL: the ORM builds the same join for several times the cost."""
     result: dict[int, list[str] | None] = {}
     scoped = []
+    investigators = set()
     for actor in actors:
-        if actor.sees_all_units:
+        if actor.role == Role.INVESTIGATOR:  # the units granted, read below; none granted: every unit
+            result[actor.pk] = []
+            scoped.append(actor.pk)
+            investigators.add(actor.pk)
+        elif actor.sees_all_units:
             result[actor.pk] = None
         else:
             result[actor.pk] = []
@@ -74,6 +81,9 @@ def unit_paths_many(actors: Sequence[User]) -> dict[int, list[str] | None]:
                 paths = result[user_id]
                 assert paths is not None
                 paths.append(path)
+    for pk in investigators:
+        if not result[pk]:
+            result[pk] = None
     return result
 
 

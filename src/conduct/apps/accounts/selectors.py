@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from conduct.apps.accounts.ledger_actions import AccountsAction
 from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, PortalOrganisation, User
-from conduct.apps.accounts.roles import PORTAL_ROLES
+from conduct.apps.accounts.roles import PORTAL_ROLES, Role
 from conduct.apps.accounts.scoping import can, require, scoped
+from conduct.apps.audit.models import LedgerEntry
 from conduct.apps.errors import Invalid, NotFound
 
 _MAX_DB_ID = 2**63 - 1  # a larger id cannot name a row (and overflows the database driver)
@@ -234,3 +236,38 @@ def liaison_index(*, actor: User, unit_id: int | None = None) -> QuerySet[Liaiso
 def liaison_for_change(*, actor: User, liaison_id: int) -> Liaison:
     require(actor, "liaisons.change")
     return liaison_get(actor=actor, liaison_id=liaison_id)
+
+
+# --- investigator access (issue 18) ----------------------------------------------------------
+
+
+def investigator_index(*, actor: User) -> QuerySet[User]:
+    """Investigators, and auditors with an end of access: who may read, until when. Officers and admins."""
+    require(actor, "investigators.view")
+    accounts = User.objects.filter(
+        Q(role=Role.INVESTIGATOR) | Q(role=Role.AUDITOR, access_until__isnull=False)
+    ).prefetch_related("scope_units")
+    return scoped(accounts, actor, permission="investigators.view", global_model=True).order_by("username")
+
+
+def investigator_for(*, actor: User, username: str) -> User:
+    """An investigator (or auditor) a path names: 403 for a role that may not see them, then 404."""
+    found = investigator_index(actor=actor).filter(username=username).first()
+    if found is None:
+        raise NotFound(_("No investigator or auditor named %(name)r.") % {"name": username})
+    return found
+
+
+def access_log(*, actor: User, subject: User | None = None) -> QuerySet[LedgerEntry]:
+    """The `investigator.read` entries of `subject` (officers and admins), or of the actor itself (an
+    investigator's own log), newest first."""
+    if subject is None or subject.pk == actor.pk:
+        require(actor, "investigators.own_log")
+        subject, permission = actor, "investigators.own_log"
+    else:
+        require(actor, "investigators.view")
+        permission = "investigators.view"
+    entries = LedgerEntry.objects.filter(
+        object_type="user", object_id=str(subject.pk), action=AccountsAction.INVESTIGATOR_READ
+    ).order_by("-seq")
+    return scoped(entries, actor, permission=permission, global_model=True)

@@ -171,7 +171,7 @@ def portal_org_create(*, actor: Actor, name: str, kind: str, country: str = "") 
     return org
 
 
-def _check_user_fields(*, username: str, role: str, portal_org: PortalOrganisation | None) -> dict[str, str]:
+def check_user_fields(*, username: str, role: str, portal_org: PortalOrganisation | None) -> dict[str, str]:
     """Problems with a new user's name, role and portal organisation, by field (a taken name is a 409)."""
     errors: dict[str, str] = {}
     if not _USERNAME_RE.match(username or ""):
@@ -219,7 +219,7 @@ def user_create(
 ) -> User:
     """Create a user (with no password, one that cannot log in until it is set)."""
     authorize(actor, "users.manage")
-    errors = _check_user_fields(username=username, role=role, portal_org=portal_org)
+    errors = check_user_fields(username=username, role=role, portal_org=portal_org)
     if role in PORTAL_ROLES and (scope_units or home_unit is not None):
         errors["scope_units"] = _("Portal users are not scoped to org units.")
     if password is not None and "username" not in errors:
@@ -484,8 +484,8 @@ def token_authenticate(secret: str) -> ApiToken | None:
     token = ApiToken.objects.select_related("user", "user__home_unit").filter(prefix=prefix).first()
     if token is None or not secrets.compare_digest(token.token_hash, hash_token(secret)):
         return None
-    if not token.is_active() or not token.user.is_active:
-        return None
+    if not token.is_active() or not token.user.is_active or token.user.access_expired():
+        return None  # an investigator's or auditor's access that has ended: 401, with nobody acting
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         # Usage stamps are bookkeeping, not a change of state: not ledgered, and throttled.

@@ -13,3 +13,4 @@ class ReportsAction(StrEnum):
     REPORT_FAIL = "report.fail"
     REPORT_PUBLISH = "report.publish"
     REPORT_SEAL = "report.seal"
+    EVIDENCE_EXPORT = "evidence.export"

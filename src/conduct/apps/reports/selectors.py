@@ -13,6 +13,8 @@ from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import can, require, scoped, unit_paths, units_q
 from conduct.apps.accounts.selectors import orgunits_by_ids
 from conduct.apps.errors import NotFound
+from conduct.apps.gates.selectors import decision_list
+from conduct.apps.governance.selectors import case_list
 from conduct.apps.reports.models import Report, RiskLink, SalientRisk
 from conduct.core.risk import heatmap
 
@@ -145,3 +147,16 @@ def plain_risk(risk: SalientRisk) -> dict[str, Any]:
         "residual_score": risk.residual_score,
         "residual_band": risk.residual_band,
     }
+
+
+def evidence_choices(*, actor: User, limit: int = 100) -> tuple[list[Any], list[Any]]:
+    """The latest cases and gate decisions the actor may put in an evidence bundle (an investigator: within
+    its units and modules); 403 for a role that may not export evidence."""
+    require(actor, "evidence.export")
+    cases = list(case_list(actor=actor).order_by("-opened_at", "-pk")[:limit])
+    decisions = (
+        list(decision_list(actor=actor).order_by("-created_at", "-pk")[:limit])
+        if can(actor, "gates.view")
+        else []
+    )
+    return cases, decisions

@@ -9,4 +9,5 @@ urlpatterns = [
     path("build", views.report_build_view, name="report-build"),
     path("<int:report_id>/", views.report_view, name="report"),
     path("<int:report_id>/files/<path:file_name>", views.report_file_view, name="report-file"),
+    path("evidence/", views.evidence_view, name="evidence"),
 ]

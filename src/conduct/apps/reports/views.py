@@ -4,6 +4,7 @@ build, progress, and the published files)."""
 from __future__ import annotations
 
 import mimetypes
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from conduct.apps.gates.selectors import decision_list
 from conduct.apps.governance.models import HumanRight
 from conduct.apps.governance.selectors import case_list
 from conduct.apps.reports import selectors, services
+from conduct.apps.reports.evidence import evidence_export
 from conduct.apps.reports.models import LinkKind, ReportState, RiskDimension
 from conduct.apps.reports.transparency import charts
 from conduct.apps.reports.transparency.gather import latest_data_year
@@ -247,3 +249,57 @@ def report_file_view(request: HttpRequest, report_id: int, file_name: str) -> Fi
         response["Content-Disposition"] = f'attachment; filename="{report.year}-{Path(file_name).name}"'
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
     return response
+
+
+def _ids(values: list[str], field: str, errors: dict[str, str]) -> list[int]:
+    ids = []
+    for value in values:
+        for part in value.replace(",", " ").split():
+            if part.isdigit() and 1 <= int(part) <= 2**63 - 1:
+                ids.append(int(part))
+            else:
+                errors[field] = _("%(v)s is not a record id.") % {"v": part[:40]}
+    return ids
+
+
+def _day(value: str, field: str, errors: dict[str, str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[field] = _("Expected a date YYYY-MM-DD.")
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_view(request: HttpRequest) -> HttpResponse:
+    """Choose cases and gate decisions (or a date range) and download a signed evidence bundle."""
+    actor = request_actor(request)
+    cases, decisions = selectors.evidence_choices(actor=actor)  # 403 for a role that may not export
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        date_from = _day(request.POST.get("from", ""), "from", errors)
+        date_to = _day(request.POST.get("to", ""), "to", errors)
+        case_ids = _ids(request.POST.getlist("case"), "case", errors)
+        decision_ids = _ids(request.POST.getlist("gate_decision"), "gate_decision", errors)
+        if not errors:
+            try:
+                bundle = evidence_export(
+                    actor=actor,
+                    date_from=date_from,
+                    date_to=date_to,
+                    case_ids=case_ids,
+                    gate_decision_ids=decision_ids,
+                )
+            except Forbidden:
+                raise
+            except ServiceError as exc:
+                errors = dict(exc.fields) or {"": exc.message}
+            else:
+                response = HttpResponse(bundle.data, content_type="application/zip")
+                response["Content-Disposition"] = f'attachment; filename="{bundle.filename}"'
+                return response
+    context = {"cases": cases, "decisions": decisions, "errors": errors, "form": request.POST}
+    return render(request, "reports/evidence.html", context, status=422 if errors else 200)

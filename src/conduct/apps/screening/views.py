@@ -162,6 +162,8 @@ def _alert_page(
         "alert": alert,
         "rows": _side_by_side(alert),
         "explanation": alert.explanation,
+        # what the 50 % rule decides for the party, and which owners and shares decide it
+        "ownership": party_ownership(alert.party),
         "history": list(selectors.alert_history(alert=alert)),
         "ledger": object_history(actor=actor, object_type="screening_alert", object_id=alert.pk),
         "is_closed": alert.status == AlertStatus.CLOSED,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from conduct.apps.accounts.roles import role_has
+from conduct.apps.accounts.scoping import can
 
 # (group, label, url name, permission): grouped by the programme's dimensions and by function.
 MODULES: list[tuple[Promise, Promise, str, str]] = [
@@ -29,13 +29,21 @@ MODULES: list[tuple[Promise, Promise, str, str]] = [
     (_("Labour"), _("Grievances"), "grievances", "grievances.view"),
     (_("Supply chain"), _("Suppliers"), "suppliers", "suppliers.view"),
     (_("Reporting"), _("Reports"), "reports", "reports.view"),
+    (_("Reporting"), _("Regulators and partners"), "engagement", "engagement.view"),
+    (_("Reporting"), _("Commitments"), "engagement-commitments", "engagement.view"),
     (_("Reporting"), _("Frameworks"), "catalog", "frameworks.view"),
     (_("Reporting"), _("Audit ledger"), "ledger", "ledger.view"),
+    (_("Reporting"), _("Evidence bundle"), "evidence", "evidence.export"),
     (_("Administration"), _("Organisation"), "orgunits", "orgunits.view"),
     (_("Administration"), _("Liaisons"), "liaisons", "liaisons.view"),
     (_("Administration"), _("Users"), "users", "users.view"),
+    (_("Administration"), _("Investigators"), "investigators", "investigators.view"),
     (_("Administration"), _("API tokens"), "tokens", "tokens.own"),
+    (_("Administration"), _("My access log"), "my-access-log", "investigators.own_log"),
 ]
+# Entries only some roles see although others hold the permission: everyone may read their own access log,
+# but only investigators' requests are logged.
+_ONLY_FOR = {"my-access-log": "investigator"}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -47,7 +55,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     groups: dict[str, list[dict[str, Any]]] = {}
     for group, label, name, permission in MODULES:
-        if role_has(user.role, permission):
+        if name in _ONLY_FOR and user.role != _ONLY_FOR[name]:
+            continue
+        # `can`, not the role alone: an investigator holds only its granted modules, and ended access nothing
+        if can(user, permission):
             url = reverse(name)
             current = path == url if name == "dashboard" else path.startswith(url)
             item = {"label": str(label), "url": url, "current": current}

@@ -24,6 +24,7 @@ KNEE = 0.85  # part similarity below which a pair starts to count against the ma
 STEEPNESS = 1.2  # how fast it does
 FLOOR = -1.0  # the most one pair can count against
 EXTRA_COST = 0.15  # cost of a part present on one side only, per unit of its weight (people)
+LONE_MATCH_EXTRA_COST = 0.30  # ... when only one pair of word parts was aligned
 EXTRA_COST_ORG = 0.35  # in organisation names an extra word usually names another organisation
 PATRONYMIC_SWAP = 0.25  # "A bin B" against "B bin A": father and son; below the alert however alike
 MIN_INFORMATIVE = 0.5  # cap when only particles / legal forms / generic words matched
@@ -267,6 +268,19 @@ def _options(
     return options
 
 
+def _lone_match_cost(
+    qt: tuple[NameToken, ...], q_used: list[bool], ct: tuple[NameToken, ...], c_used: list[bool], cost: float
+) -> float:
+    """One name part in common and a name part on one side with no counterpart: a shared given name (or
+    surname) alone; the part left over says these may be two people, and costs more."""
+    extra = 0.0
+    for tokens, used in ((qt, q_used), (ct, c_used)):
+        for i, token in enumerate(tokens):
+            if not used[i] and token.kind == WORD and not token.patronymic:
+                extra += (LONE_MATCH_EXTRA_COST - cost) * _left_out_weight(tokens, i)
+    return extra
+
+
 def _name_value(
     query: NormalizedName,
     candidate: NormalizedName,
@@ -282,6 +296,7 @@ def _name_value(
     parts: list[PartMatch] = []
     numerator = denominator = informative = 0.0
     whole_part = False  # a part matched as a part, not only by its initial
+    lone_words = 0  # pairs of word parts
     for sim, weight, qs, qn, cs, cn, method, qtext, ctext in chosen:
         if qn == cn == 1 and qt[qs].patronymic and ct[cs].patronymic:
             # a patronymic weighs less because it is often left out; when both names give one, it
@@ -293,6 +308,9 @@ def _name_value(
         if sim >= 0.75 and (qn > 1 or cn > 1 or qt[qs].kind in (WORD, NUMBER, INITIAL)):
             informative += weight * value
             whole_part = whole_part or method not in ("initial", "acronym")
+        if (qt[qs].kind == WORD or ct[cs].kind == WORD or qn > 1 or cn > 1) and qtext != "abdul":
+            # 'Abd al-Samad' is one name: its 'abdul' does not count as a name of its own
+            lone_words += 1
         if explain:
             parts.append(PartMatch(qtext, ctext, round(sim, 4), round(weight, 3), method))
     for i, token in enumerate(qt):
@@ -307,6 +325,8 @@ def _name_value(
             denominator += cost
             if explain:
                 parts.append(PartMatch("", token.text, 0.0, round(cost, 3), "extra"))
+    if lone_words == 1 and not organisation:
+        denominator += _lone_match_cost(qt, q_used, ct, c_used, extra_cost)
     score = max(0.0, numerator / denominator) if denominator else 0.0
     swap = _patronymic_swap(qt, ct)
     if swap:

@@ -73,6 +73,8 @@ class NameIndex:
         self._non_latin_sources: set[str] = set()
         self._tokens: dict[NameToken, NameToken] = {}  # one object per distinct part (saves memory)
         self._scripts: dict[frozenset[str], frozenset[str]] = {}
+        self._party: list[int] = []  # per entry: the first entry of the same type and primary name
+        self._party_keys: dict[tuple[str, str], int] = {}
         for list_id, list_kind, entry in items:
             self.add(list_id, list_kind, entry)
 
@@ -82,10 +84,13 @@ class NameIndex:
         entry_index = len(self.entries)
         self.entries.append((list_id, list_kind, entry))
         org = entry.entity_type == "organization"
+        primary = ""
         for name_index, entry_name in enumerate(entry.names):
             for analysed in analyse_name.__wrapped__(entry_name.name, org):
                 if not analysed.tokens:
                     continue
+                if not primary and name_index == 0:
+                    primary = analysed.text
                 tokens = tuple(self._tokens.setdefault(token, token) for token in analysed.tokens)
                 scripts = self._scripts.setdefault(analysed.scripts, analysed.scripts)
                 form = NormalizedName(entry_name.name, tokens, scripts, analysed.org)
@@ -99,6 +104,8 @@ class NameIndex:
                         self._postings[token_id].append(form_id)
                     if token.source and not form.is_latin:
                         self._non_latin_sources.add(token.source)
+        key = (entry.entity_type, primary)
+        self._party.append(self._party_keys.setdefault(key, entry_index) if primary else entry_index)
         self._symbol_vocab = None
 
     def _token_id(self, token: NameToken) -> int:
@@ -152,6 +159,11 @@ class NameIndex:
         return self._symbol_vocab
 
     # --- reading ------------------------------------------------------------------------------------
+
+    def party_of(self, entry: int) -> int:
+        """The party an entry stands for: entries of the same type and primary name (one person on
+        several lists, or listed twice) are one party."""
+        return self._party[entry]
 
     def __len__(self) -> int:
         return len(self.names)
@@ -213,6 +225,26 @@ class NameIndex:
                 out.append((left, right))
         return out
 
+    def _joined(self, tokens: tuple[NameToken, ...], position: int) -> list[int]:
+        """Vocabulary parts that query parts from `position` on spell when joined: two or three parts
+        written apart that the list writes as one ('chernomor neftegaz'), and a run of letters written
+        apart ('Z T E F Z C O')."""
+        found = []
+        for size in (2, 3):
+            if position + size <= len(tokens):
+                joined = self._vocab.get("".join(t.text for t in tokens[position : position + size]))
+                if joined is not None:
+                    found.append(joined)
+        if tokens[position].kind == INITIAL and (position == 0 or tokens[position - 1].kind != INITIAL):
+            end = position
+            while end < len(tokens) and tokens[end].kind == INITIAL:
+                end += 1
+            if end - position > 3:
+                joined = self._vocab.get("".join(t.text for t in tokens[position:end]))
+                if joined is not None:
+                    found.append(joined)
+        return found
+
     def candidates(self, queries: tuple[NormalizedName, ...], limit: int) -> list[int]:
         """Ids of the indexed names most worth scoring in full for these query spellings."""
         cross_needed = any(not query.is_latin for query in queries)
@@ -220,6 +252,9 @@ class NameIndex:
         for query in queries:
             cross = cross_needed or not query.is_latin
             for position, token in enumerate(query.tokens):
+                for joined in self._joined(query.tokens, position):
+                    postings = self._postings[joined]
+                    lists.append((len(postings), 1.5, postings))
                 weight = _KEY_KINDS_WEIGHT.get(token.kind, 1.0)
                 if token.kind in _SKIP_KINDS:
                     continue
@@ -231,11 +266,6 @@ class NameIndex:
                     postings = self._postings[token_id]
                     if postings:
                         lists.append((len(postings), weight * similarity, postings))
-                if position + 1 < len(query.tokens):
-                    joined = self._vocab.get(token.text + query.tokens[position + 1].text)
-                    if joined is not None:
-                        postings = self._postings[joined]
-                        lists.append((len(postings), 1.5, postings))
         if not lists:
             return []
         lists.sort(key=lambda item: item[0])

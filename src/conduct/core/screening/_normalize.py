@@ -14,9 +14,20 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
-
 from conduct.core.screening import _script as script
+from conduct.core.screening._mend import (
+    ABD,
+    ALLAH,
+    ARABIC_ABD,
+    ARABIC_ARTICLE,
+    ARABIC_PARTICLES,
+    ARTICLES,
+    TA_MARBUTA,
+    join_spaced_letters,
+    mend_legal_forms,
+    misspelt_legal_form,
+    split_camel_case,
+)
 from conduct.core.screening._vocab import (
     GENERIC_ORG_WORDS,
     NUMBER_WORDS,
@@ -26,7 +37,6 @@ from conduct.core.screening._vocab import (
     SINGLE_LETTER_NUMERALS,
     TITLES,
     legal_form_table,
-    misspelt_legal_form_table,
 )
 
 WORD, GENERIC, PARTICLE, TITLE, LEGAL, NUMBER, INITIAL = (
@@ -206,6 +216,11 @@ def _hangul_parts(run: str, whole_name: bool) -> list[list[_Part]]:
 
 
 def _other_parts(name: str, run: str) -> list[_Part]:
+    if name == "Arabic" and len(run) > 2 and run.endswith(TA_MARBUTA):
+        # ة closing a name is read 'a' (Sajida, Usama, Hamza), not 't' as transliterated letter by letter
+        head = _other_parts(name, run[:-1])
+        if len(head) == 1 and head[0][0] != "al":
+            return [(head[0][0] + "a", run, name, head[0][3])]
     text = script.to_ascii(run).lower().replace("'", "")
     if not any(ch.isalnum() for ch in text):
         # no transliteration for this script (Khmer, Lao): compare the letters as written
@@ -213,6 +228,18 @@ def _other_parts(name: str, run: str) -> list[_Part]:
     if name == "Kana":
         text = script.kana_simplify(text)
     abjad = name in script.ABJAD_SCRIPTS
+    if name == "Arabic" and run in ARABIC_PARTICLES:
+        return [(ARABIC_PARTICLES[run], run, name, abjad)]
+    if name == "Arabic" and len(run) > 5 and run.startswith(ARABIC_ABD + ARABIC_ARTICLE):
+        # عبدالكريم written as one word: 'Abd al-Karim', 'Abdul Karim'
+        return [*_other_parts(name, run[:3]), *_other_parts(name, run[3:])]
+    if name == "Arabic" and len(run) > 3 and run.startswith(ARABIC_ARTICLE) and run != ALLAH:
+        # the article written onto its word (التكريتي): a part of its own, as Latin spellings write it
+        # ('al-Tikriti'); what follows it is compared without it, except with a name in Arabic letters
+        # (its source keeps the article)
+        rest = _other_parts(name, run[2:])
+        if len(rest) == 1:
+            return [("al", run[:2], name, abjad), (rest[0][0], run, name, abjad)]
     # one written word stays one part, even where the transliteration spaces out its syllables (Thai)
     joined = "".join(piece for piece in re.split(r"[^a-z0-9]+", text) if piece)
     return [(joined, run, name, abjad)] if joined else []
@@ -273,6 +300,8 @@ def reorder_last_first(text: str, org: bool = False) -> str:
 def _prepare(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
     text = _INITIALISM.sub(lambda m: m.group(1).replace(".", "").replace("-", ""), text)
+    if any(ch.isupper() for ch in text[2:]):
+        text = split_camel_case(text)
     return text.replace("&", " and ").replace("+", " and ")
 
 
@@ -307,61 +336,34 @@ def _fold_numbers(parts: list[_Part]) -> list[tuple[_Part, str]]:
     return out
 
 
-_ABD = {"abd", "abdul", "abdel", "abdal", "abdoul", "abdol", "abdu", "abdur", "abdus"}
-_ARTICLES = {
-    "al",
-    "el",
-    "ul",
-    "ar",
-    "ur",
-    "as",
-    "us",
-    "an",
-    "ad",
-    "az",
-    "at",
-    "ash",
-    "ed",
-    "er",
-    "es",
-    "ez",
-    "et",
-}
-
-
-def _misspelt_legal_form(texts: list[str], i: int) -> tuple[str, int] | None:
-    """A legal form of two or more words, one of them mistyped by one letter (not its first):
-    'Joynt Stock Company' -> (class, number of words). Looked for where legal forms stand, opening or
-    closing the name; the longest wins."""
-    windows = [len(texts) - i] if 2 <= len(texts) - i <= 5 else []
-    if i == 0:
-        windows += [size for size in range(min(5, len(texts) - 1), 1, -1) if size not in windows]
-    table = misspelt_legal_form_table()
-    for size in windows:
-        window = tuple(texts[i : i + size])
-        for k, word in enumerate(window):
-            if len(word) < 4:
-                continue
-            for correct, label in table.get((*window[:k], "", *window[k + 1 :]), ()):
-                if correct[0] == word[0] and OSA.distance(correct, word) == 1:
-                    return label, size
-    return None
+def _allah_compound(tokens: list[NameToken], source: str) -> bool:
+    """'سيف الله' is one name, written 'Saifullah'; 'عبد الله' is 'Abdullah': joins الله onto the part
+    before it (True when it did)."""
+    if source != ALLAH or not tokens or tokens[-1].kind != WORD or not tokens[-1].abjad:
+        return False
+    previous = tokens.pop()
+    stem = "abd" if previous.text == "abdul" else previous.text
+    tokens.append(NameToken(stem + "ullah", WORD, previous.source + source, True))
+    return True
 
 
 def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
     table, longest = legal_form_table()
+    parts = mend_legal_forms(parts, table)
+    parts = join_spaced_letters(parts, 2 if org else 3)
     folded = _fold_numbers(parts)
     tokens: list[NameToken] = []
     i = 0
     texts = [part[0] for part, _ in folded]
     while i < len(folded):
         (text, source, name, abjad), tag = folded[i]
-        if tag == NUMBER:
-            tokens.append(NameToken(text, NUMBER, source, abjad))
+        if tag == NUMBER or _allah_compound(tokens, source):
+            if tag == NUMBER:
+                tokens.append(NameToken(text, NUMBER, source, abjad))
             i += 1
             continue
         matched = 0
-        found = _misspelt_legal_form(texts, i) if org and name == "Latin" else None
+        found = misspelt_legal_form(texts, i) if org and name == "Latin" else None
         for size in range(min(longest, len(texts) - i), 0, -1):
             if found is not None and found[1] > size:
                 # 'Limited Liability Compani' is one (misspelt) legal form, not 'Limited' and two words
@@ -380,8 +382,8 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
             i += matched
             continue
         # 'Abd al-Aziz', 'Abdel Aziz', 'Abdul Aziz': one spelling of the 'servant of' prefix
-        if text in _ABD and not abjad:
-            if i + 1 < len(folded) and texts[i + 1] in _ARTICLES:
+        if (text in ABD and not abjad) or (source == ARABIC_ABD and i + 1 < len(folded)):
+            if i + 1 < len(folded) and texts[i + 1] in ARTICLES:
                 i += 1
             tokens.append(NameToken("abdul", WORD, source, abjad))
             i += 1

@@ -26,7 +26,10 @@ from conduct.core.screening.model import ENTITY_TYPES, ListEntry
 from conduct.core.thresholds import ALERT_THRESHOLD
 
 CANDIDATES = 160  # names the index proposes per query
-SCORED = 10  # of those, names scored in full: the best by the index's part overlap and by token-set ratio
+CANDIDATES_ABJAD = 400  # for a name written in an abjad: its parts find more listed parts, each less surely
+SCORED = 10  # of those, parties scored in full: the best by the index's part overlap and by token-set ratio
+SCORED_ABJAD = 40  # for names written in an abjad (Arabic, Hebrew...), whose part overlap says less
+NAMES_PER_ENTRY = 4  # an entry's proposed names scored in full, at most
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class Screener:
         country = country_code(query.country) if query.country else None
         birth_dates = parse_dates(query.birth_date) if query.birth_date else ()
         birth_date = birth_dates[0] if birth_dates else None
+        if any(token.abjad for token in forms[0].tokens):
+            candidates = max(candidates, CANDIDATES_ABJAD)
         proposed = self._shortlist(forms, self.index.candidates(forms, candidates))
         scored: dict[int, tuple[float, int, NormalizedName, float, list[Adjustment]]] = {}
         for form_id in proposed:
@@ -130,21 +135,46 @@ class Screener:
         return matches[:limit]
 
     def _shortlist(self, forms: tuple[NormalizedName, ...], proposed: list[int]) -> list[int]:
-        """The names to score in full, of those the index proposed: the best by its part overlap, then the
-        best by token-set ratio (for names written in an abjad, simply more of the index's best)."""
-        if len(proposed) <= SCORED:
-            return proposed
-        shortlist = proposed[: SCORED // 2]
-        if not any(token.abjad for token in forms[0].tokens):
-            names = self.index.names
-            choices = {form_id: names[form_id].form.text for form_id in proposed[SCORED // 2 :]}
-            wanted = SCORED - len(shortlist)
-            for form in forms:
-                ranked = process.extract(form.text, choices, scorer=fuzz.token_set_ratio, limit=wanted)
-                shortlist += [form_id for _, _, form_id in ranked if form_id not in shortlist]
+        """The names to score in full, of those the index proposed, chosen per listed party rather than
+        per name (a party's many aliases take one place, and so does one person listed on several lists):
+        the parties best by the index's part overlap, then the best by token-set ratio (for names written
+        in an abjad, simply more of the index's best). Every proposed name of a chosen party is scored."""
+        names = self.index.names
+        by_party: dict[int, list[int]] = {}
+        per_entry: dict[int, int] = {}
+        for form_id in proposed:
+            entry = names[form_id].entry
+            if per_entry.get(entry, 0) < NAMES_PER_ENTRY:
+                per_entry[entry] = per_entry.get(entry, 0) + 1
+                by_party.setdefault(self.index.party_of(entry), []).append(form_id)
+        if len(by_party) <= SCORED:
+            return [form_id for group in by_party.values() for form_id in group]
+        order = list(by_party)
+        if any(token.abjad for token in forms[0].tokens):
+            chosen = order[:SCORED_ABJAD]
         else:
-            shortlist = proposed[: SCORED + 6]
-        return shortlist
+            chosen = order[: SCORED // 2]
+            taken = set(chosen)
+            choices = {
+                form_id: names[form_id].form.text
+                for party in order[SCORED // 2 :]
+                for form_id in by_party[party]
+            }
+            wanted = SCORED - len(chosen)
+            for form in forms:
+                ranked = process.extract(
+                    form.text, choices, scorer=fuzz.token_set_ratio, limit=wanted * NAMES_PER_ENTRY
+                )
+                added = 0
+                for _, _, form_id in ranked:
+                    party = self.index.party_of(names[form_id].entry)
+                    if party not in taken:
+                        taken.add(party)
+                        chosen.append(party)
+                        added += 1
+                        if added == wanted:
+                            break
+        return [form_id for party in chosen for form_id in by_party[party]]
 
     def _match(
         self,

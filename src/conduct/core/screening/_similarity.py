@@ -17,6 +17,7 @@ INITIAL_SCORE = 0.75
 SYMBOL_SCORE = 0.90
 LATIN_SYMBOL_SCORE = 0.85
 SKELETON_SCALE = 0.92
+SHORT_SKELETON_SCORE = 0.82  # one abjad part and one not, with the same two-consonant skeleton
 LEGAL_MISMATCH = 0.85  # two different legal forms: barely evidence either way
 NUMBER_MISMATCH = 0.75  # "Fund VII" ~ "Fund VIII": same family, a different member - still worth a look
 VOWEL_VARIANT = 0.90  # parts that differ only in vowels or doubled letters: "Usama" ~ "Osama"
@@ -51,7 +52,9 @@ def _skeletons(text: str, abjad: bool) -> frozenset[str]:
         )
     keep = collapse([ch for ch in text if ch not in _VOWELS])
     drop = collapse([ch for i, ch in enumerate(text) if ch not in _VOWELS and (i == 0 or ch not in "wy")])
-    return frozenset({keep, drop})
+    # a first w / y can be a vowel too, after an unwritten ع ('wlqy' ~ 'Aulaqi')
+    bare = collapse([ch for ch in text if ch not in _VOWELS and ch not in "wy"])
+    return frozenset({keep, drop, bare} if len(bare) >= 2 else {keep, drop})
 
 
 @lru_cache(maxsize=65_536)
@@ -135,17 +138,31 @@ def _cross_script_variant(q: NameToken, c: NameToken) -> float:
     return 0.0
 
 
+_FOLDS = (("dh", "z"), ("th", "s"), ("q", "k"), ("w", "v"))
+
+
+def _fold(skeleton: str) -> str:
+    """Consonants that romanisations of Arabic and Persian write differently: ذ as 'dh' or 'z', ث as
+    'th' or 's', ق as 'q' or 'k'."""
+    for before, after in _FOLDS:
+        skeleton = skeleton.replace(before, after)
+    return skeleton
+
+
 def _skeleton_similarity(q: NameToken, c: NameToken) -> float:
     """For one part from an abjad (vowels unwritten) and one not: how alike their consonant skeletons are,
     scaled down (more for short skeletons)."""
     sq, sc = _skeletons(q.text, q.abjad), _skeletons(c.text, c.abjad)
+    sq, sc = sq | {_fold(x) for x in sq}, sc | {_fold(x) for x in sc}
     sk = max(
         (OSA.normalized_similarity(a, b) for a in sq for b in sc if len(a) >= 3 and len(b) >= 3),
         default=0.0,
     )
+    # two-consonant skeletons ('Rauf' ~ 'rwf', 'Aleem' ~ 'lym'): equal ones only, and worth less
+    short = SHORT_SKELETON_SCORE if sq & sc and min(len(q.text), len(c.text)) >= 3 else 0.0
     shortest = min(len(x) for x in (*sq, *sc) if x)
     scale = SKELETON_SCALE if shortest >= 4 else SKELETON_SCALE - 0.07
-    return sk * scale
+    return max(sk * scale, short)
 
 
 def _wade_giles_equal(q: NameToken, c: NameToken) -> bool:

@@ -196,3 +196,37 @@ def misspelt_legal_form_table() -> dict[tuple[str, ...], tuple[tuple[str, str], 
                 if (word, label) not in out.setdefault(key, []):
                     out[key].append((word, label))
     return {key: tuple(value) for key, value in out.items()}
+
+
+GLUED_LEGAL_WORDS = (
+    "limited",
+    "ltd",
+    "llc",
+    "incorporated",
+    "inc",
+    "corporation",
+    "corp",
+    "company",
+    "gmbh",
+    "plc",
+    "ojsc",
+    "pjsc",
+    "cjsc",
+    "jsc",
+)  # legal-form words found run onto the name before them ('AcmeLtd', 'COMPANYLIMITED')
+
+
+@cache
+def single_word_legal_forms() -> dict[str, tuple[str, ...]]:
+    """One-word legal forms of 5+ letters by each of their one-letter deletions (and themselves): to
+    recognise one with a one-letter slip ('Limitd', 'Corporatoin')."""
+    table, _ = legal_form_table()
+    out: dict[str, list[str]] = {}
+    for phrase in table:
+        if len(phrase) != 1 or len(phrase[0]) < 5 or not phrase[0].isalpha():
+            continue
+        word = phrase[0]
+        for key in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+            if word not in out.setdefault(key, []):
+                out[key].append(word)
+    return {key: tuple(value) for key, value in out.items()}

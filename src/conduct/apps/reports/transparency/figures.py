@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from conduct.apps.reports.transparency.commitments import commitment_tables
 from conduct.apps.reports.transparency.device_access import device_access_tables
 from conduct.apps.reports.transparency.grievances import grievance_tables
 from conduct.apps.reports.transparency.inputs import ReportInputs, Table
@@ -397,7 +398,7 @@ def compute_figures(i: ReportInputs) -> Figures:
     risk_tables, cells, risks = _risks(i)
     ungp_entries, ungp_table = _ungp_index(i)
     tables = [*_governance(i), *risk_tables, *_gates(i), *_supply_chain(i), *grievance_tables(i)]
-    tables += [*device_access_tables(i), *own_operations_tables(i), ungp_table]
+    tables += [*device_access_tables(i), *own_operations_tables(i), *commitment_tables(i), ungp_table]
     active = int(i.suppliers.get("active", 0))
     headline = {
         "gate_decisions": _count(i.gate_decisions),

@@ -20,6 +20,7 @@ from conduct.apps.access.selectors import access_figures
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import Liaison, OrgUnit
 from conduct.apps.accounts.scoping import authorize
+from conduct.apps.engagement.selectors import public_commitments
 from conduct.apps.gates.models import GateDecision
 from conduct.apps.governance.models import (
     Case,
@@ -249,6 +250,7 @@ def report_inputs(*, actor: Actor, year: int, today: date | None = None) -> Repo
         ungp_questions=questions,
         device_access=access_figures(year),
         own_operations=_own_operations(year, as_of),
+        commitments=public_commitments(),
     )
 
 

@@ -39,6 +39,8 @@ class ReportInputs:
     device_access: Mapping[str, Any] | None = None
     # workforce.selectors.own_operations_figures + certificates by site code; None: not gathered
     own_operations: Mapping[str, Any] | None = None
+    # engagement.selectors.public_commitments: text, made_in, due_date, status; None: not gathered
+    commitments: Sequence[Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,20 @@ LABELS = (
     _("no hours"),
     _("Attestation: %(n)s"),
     _("Training: %(n)s"),
+    _("Public commitments"),
+    _("Commitment"),
+    _("Made in"),
+    _("Due"),
+    _("In progress"),
+    _("Done"),
+    _("Dropped"),
+    _("Letter"),
+    _("Report"),
+    _("Meeting"),
+    _(
+        "Commitments the company made to regulators, partners or the public and chose to publish, as "
+        "recorded when the report was built; a dropped commitment is listed with its status."
+    ),
     _("Access requests"),
     _("Requests by vendor support to access customers' devices, made in the year."),
     _("Approved"),

@@ -32,6 +32,7 @@ SECTION_TABLES = {
     "supply": ("certification_coverage", "audits", "audit_findings", "corrective_actions"),
     "grievances": ("grievances",),
     "device_access": ("device_access",),
+    "commitments": ("public_commitments",),
     "own_operations": ("own_sites", "own_working_time", "own_injury_rates", "own_policies_training"),
 }
 

@@ -34,4 +34,5 @@ SECTION_TITLES = {
     "grievances": "Grievances",
     "device-access": "Device access",
     "own-operations": "Own operations",
+    "commitments": "Public commitments",
 }

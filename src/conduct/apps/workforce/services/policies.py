@@ -165,7 +165,7 @@ def campaign_create(
     errors: dict[str, str] = {}
     if version.status != PolicyStatus.PUBLISHED:
         errors["version"] = _("Only a published version is attested.")
-    internal = set(Role.values) - {"supplier", "customer", "customer_approver", "auditor"}  # those who attest
+    internal = set(Role.values) - {"supplier", "customer", "customer_approver", "auditor", "investigator"}
     if not roles or set(roles) - internal:
         errors["roles"] = _("One or more internal roles: %(r)s.") % {"r": ", ".join(sorted(internal))}
     if not units:

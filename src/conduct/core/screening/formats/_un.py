@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import xml.etree.ElementTree as ET  # noqa: S405 - guarded below: DTDs and entity declarations are refused
 from pathlib import Path
 
@@ -25,6 +26,56 @@ _ALIAS_KINDS = {
     "f.k.a.": "former",
 }
 _NOT_A_COUNTRY = {"na", "n/a", "unknown"}
+_ORIGINAL_SCRIPT = re.compile(r"\(?\s*original script\s*:?\s*\)?", re.IGNORECASE)
+_SUB_UNIT = re.compile(r"\s+-\s+sub-unit name$", re.IGNORECASE)
+
+
+def _latin_letters(text: str) -> tuple[int, int]:
+    """(Latin letters, other letters) in a text."""
+    latin = other = 0
+    for ch in text:
+        if ch.isalpha():
+            if ch.isascii() or "LATIN" in unicodedata.name(ch, ""):
+                latin += 1
+            else:
+                other += 1
+    return latin, other
+
+
+def split_alias(text: str) -> list[str]:
+    """An alias written with its other-script form in brackets is two (or more) aliases:
+    'Amir Khazmat (original script: Амир Хазмат)' -> ['Amir Khazmat', 'Амир Хазмат'];
+    'حسن غول (Hassan Ghul; Hassan Gul)' -> ['حسن غول', 'Hassan Ghul', 'Hassan Gul']. Brackets in one script
+    ('General Department of Atomic Energy (GDAE)', 'EL PARA (COMBAT NAME)') are left as they are."""
+    text = text.strip().rstrip(",;").strip()
+    if not text.endswith(")"):
+        return [text]
+    depth, open_at = 0, -1
+    for position in range(len(text) - 1, -1, -1):  # the bracket group that closes the alias
+        depth += {")": 1, "(": -1}.get(text[position], 0)
+        if depth == 0:
+            open_at = position
+            break
+    if open_at <= 0:
+        return [text]
+    head, inner = text[:open_at].strip(), text[open_at + 1 : -1].strip()
+    marked = _ORIGINAL_SCRIPT.search(inner) is not None
+    head_latin, head_other = _latin_letters(head)
+    inner_latin, inner_other = _latin_letters(_ORIGINAL_SCRIPT.sub("", inner))
+    head_script_latin = head_latin > head_other
+    inner_script_latin = inner_latin > inner_other
+    if not head or not inner or (not marked and head_script_latin == inner_script_latin):
+        return [text]
+    if not marked and (head_latin and head_other or inner_latin and inner_other) and ";" not in inner:
+        return [text]
+    out = [head]
+    for piece in inner.split(";"):
+        piece = _SUB_UNIT.sub("", _ORIGINAL_SCRIPT.sub(" ", piece)).strip().rstrip(",").strip()
+        if piece.count("(") != piece.count(")"):
+            piece = piece.replace("(", " ").replace(")", " ").strip()
+        if piece:
+            out.append(" ".join(piece.split()))
+    return out
 
 
 def _text(element: ET.Element | None) -> str:
@@ -73,7 +124,13 @@ def _entry(
         alias_name = _text(alias.find("ALIAS_NAME"))
         if alias_name:
             quality = _text(alias.find("QUALITY")).casefold()
-            names.append(EntryName(alias_name, _ALIAS_KINDS.get(quality, "alias_strong")))
+            kind = _ALIAS_KINDS.get(quality, "alias_strong")
+            names.extend(EntryName(piece, kind) for piece in split_alias(alias_name))
+            note = _text(alias.find("NOTE"))
+            if note.casefold().startswith("original script:"):
+                original_alias = note.split(":", 1)[1].strip()
+                if original_alias:
+                    names.append(EntryName(original_alias, kind))
     original = _text(element.find("NAME_ORIGINAL_SCRIPT"))
     if original:
         names.append(EntryName(original, "alias_strong"))

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conduct.apps.access.demo import load_demo_access
+from conduct.apps.accounts import investigators
 from conduct.apps.accounts import services as accounts
 from conduct.apps.accounts.actors import DEMO
 from conduct.apps.accounts.models import Liaison, OrgUnit, User
+from conduct.apps.engagement.demo import load_demo_engagement
 from conduct.apps.governance import services as governance
 from conduct.apps.governance.models import Committee, CommitteeMember
 from conduct.apps.grievances.demo import load_demo_grievances
@@ -59,6 +63,34 @@ def load_demo(spec: dict[str, Any]) -> int:
     created += load_demo_workforce(spec.get("workforce"))
     created += load_demo_grievances(spec.get("grievances"), spec["password"])
     created += load_demo_products(spec.get("products"))
+    created += load_demo_engagement()
+    created += _load_investigators(spec.get("investigators", []), spec["password"])
+    return created
+
+
+def _load_investigators(people: list[dict[str, Any]], password: str) -> int:
+    """Investigator accounts whose access ends `days` after the load (docs/evidence.md)."""
+    created = 0
+    for spec in people:
+        if User.objects.filter(username=spec["username"]).exists():
+            continue
+        accounts.user_create(
+            actor=DEMO,
+            username=spec["username"],
+            role="investigator",
+            password=password,
+            first_name=spec.get("first_name", ""),
+            last_name=spec.get("last_name", ""),
+            email=f"{spec['username']}@demo.conduct.invalid",
+        )
+        investigators.investigator_grant(
+            actor=DEMO,
+            username=spec["username"],
+            until=timezone.now() + timedelta(days=int(spec.get("days", 30))),
+            units=spec.get("units", []),
+            modules=spec.get("modules", []),
+        )
+        created += 1
     return created
 
 

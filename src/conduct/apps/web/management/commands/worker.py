@@ -27,6 +27,7 @@ DAILY_JOBS: list[str] = [
     "conduct.apps.access.tasks.expire_access_requests",
     "conduct.apps.gates.tasks.recheck_decisions",
     "conduct.apps.grievances.tasks.escalate_overdue_grievances",
+    "conduct.apps.engagement.tasks.escalate_overdue_commitments",
     "conduct.apps.web.tasks.daily_upload_cleanup",
 ]
 

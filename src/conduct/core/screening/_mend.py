@@ -1,0 +1,158 @@
+"""Mending a name's parts before they are typed: words run together or split apart as data entry and OCR
+produce them (camel-case joints, legal forms glued on, split or mistyped, letters spaced out), and the
+letters and words of Arabic names that Latin spellings write in their own way."""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import OSA
+
+from conduct.core.screening._vocab import (
+    GLUED_LEGAL_WORDS,
+    misspelt_legal_form_table,
+    single_word_legal_forms,
+)
+
+Part = tuple[str, str, str, bool]  # (text, source-script text, script, abjad), as _normalize's _Part
+
+ARABIC_ARTICLE = "\u0627\u0644"  # ال
+TA_MARBUTA = "\u0629"  # ة
+# particles of Arabic names, as Latin spellings write them: بن bin, ابن ibn, بنت bint, ولد ould, ابو / أبو abu
+ARABIC_PARTICLES = {
+    "\u0628\u0646": "bin",
+    "\u0627\u0628\u0646": "ibn",
+    "\u0628\u0646\u062a": "bint",
+    "\u0648\u0644\u062f": "ould",
+    "\u0627\u0628\u0648": "abu",
+    "\u0623\u0628\u0648": "abu",
+}
+ALLAH = "\u0627\u0644\u0644\u0647"  # الله: closes compounds written as one Latin word (Saifullah)
+ARABIC_ABD = "\u0639\u0628\u062f"  # عبد ('servant of', the first half of Abd al-Aziz, Abdullah...)
+
+
+ABD = {"abd", "abdul", "abdel", "abdal", "abdoul", "abdol", "abdu", "abdur", "abdus"}
+ARTICLES = {
+    "al",
+    "el",
+    "ul",
+    "ar",
+    "ur",
+    "as",
+    "us",
+    "an",
+    "ad",
+    "az",
+    "at",
+    "ash",
+    "ed",
+    "er",
+    "es",
+    "ez",
+    "et",
+}
+
+
+def misspelt_legal_form(texts: list[str], i: int) -> tuple[str, int] | None:
+    """A legal form of two or more words, one of them mistyped by one letter (not its first):
+    'Joynt Stock Company' -> (class, number of words). Looked for where legal forms stand, opening or
+    closing the name; the longest wins."""
+    windows = [len(texts) - i] if 2 <= len(texts) - i <= 5 else []
+    if i == 0:
+        windows += [size for size in range(min(5, len(texts) - 1), 1, -1) if size not in windows]
+    table = misspelt_legal_form_table()
+    for size in windows:
+        window = tuple(texts[i : i + size])
+        for k, word in enumerate(window):
+            if len(word) < 4:
+                continue
+            for correct, label in table.get((*window[:k], "", *window[k + 1 :]), ()):
+                if correct[0] == word[0] and OSA.distance(correct, word) == 1:
+                    return label, size
+    return None
+
+
+def split_camel_case(text: str) -> str:
+    """Words run together with a capital at the joint are two: 'VladimirPutin', 'AcmeLtd' (two small
+    letters before the capital, so 'McDonald' and 'DeVito' stay whole)."""
+    out: list[str] = []
+    for position, ch in enumerate(text):
+        if (
+            position >= 2
+            and ch.isupper()
+            and text[position - 1].islower()
+            and text[position - 2].islower()
+            and position + 1 < len(text)
+            and text[position + 1].islower()
+        ):
+            out.append(" ")
+        out.append(ch)
+    return "".join(out)
+
+
+def glued_legal_form(text: str, table: dict[tuple[str, ...], str]) -> list[str]:
+    """A legal-form word run onto the name before it: 'pteltd' -> ['pte', 'ltd'], 'denisecompany' ->
+    ['denise', 'company']; otherwise [text]."""
+    for word in GLUED_LEGAL_WORDS:
+        rest = len(text) - len(word)
+        if text.endswith(word) and text.isalpha() and rest >= 2:
+            head = text[:rest]
+            if rest >= (4 if len(word) <= 3 else 3) or (head,) in table or (head, word) in table:
+                return [*glued_legal_form(head, table), word]
+    return [text]
+
+
+def mend_legal_forms(parts: list[Part], table: dict[tuple[str, ...], str]) -> list[Part]:
+    """Legal forms as data entry and OCR garble them: run onto the name ('AcmeLtd', 'COMPANYLIMITED'),
+    split apart ('LIM ITED', 'COMP ANY'), or the last word mistyped by one letter ('Limitd')."""
+    out: list[Part] = []
+    for part in parts:
+        if part[2] == "Latin" and len(part[0]) >= 6 and (part[0],) not in table:
+            out.extend((piece, part[1], part[2], part[3]) for piece in glued_legal_form(part[0], table))
+        else:
+            out.append(part)
+    merged: list[Part] = []
+    for part in out:
+        if merged and part[2] == merged[-1][2] == "Latin":
+            joined = merged[-1][0] + part[0]
+            if (
+                len(joined) >= 5
+                and (joined,) in table
+                and (merged[-1][0],) not in table
+                and (part[0],) not in table
+                and joined.isalpha()
+            ):
+                merged[-1] = (joined, "", "Latin", False)
+                continue
+        merged.append(part)
+    if len(merged) >= 2:
+        last = merged[-1]
+        if last[2] == "Latin" and len(last[0]) >= 5 and last[0].isalpha() and (last[0],) not in table:
+            typos = single_word_legal_forms()
+            for key in (last[0], *(last[0][:i] + last[0][i + 1 :] for i in range(len(last[0])))):
+                found = [
+                    word
+                    for word in typos.get(key, ())
+                    if word[0] == last[0][0] and OSA.distance(word, last[0]) == 1
+                ]
+                if found:
+                    merged[-1] = (found[0], "", "Latin", False)
+                    break
+    return merged
+
+
+def join_spaced_letters(parts: list[Part], least: int) -> list[Part]:
+    """Letters written apart are one abbreviation: 'Z T E' -> 'zte' (in a person's name three or more:
+    'J R R Tolkien'; 'J R Ewing' keeps two initials)."""
+    out: list[Part] = []
+    run: list[Part] = []
+    for part in [*parts, ("", "", "", False)]:
+        if len(part[0]) == 1 and part[0].isalpha() and part[2] == "Latin":
+            run.append(part)
+            continue
+        if len(run) >= least:
+            out.append(("".join(p[0] for p in run), "", "Latin", False))
+        else:
+            out.extend(run)
+        run = []
+        if part[0]:
+            out.append(part)
+    return out
