@@ -8,6 +8,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from conduct.pipeline._i18n import _
+
 # --- gate check -------------------------------------------------------------------------------------------
 
 GATE_EXIT = {"allow": 0, "deny": 1, "review": 3}
@@ -39,18 +41,26 @@ def gate_json(result: Mapping[str, Any]) -> str:
 
 
 def gate_lines(result: Mapping[str, Any]) -> list[str]:
-    where = f"decision {result['decision_id']}" if result["decision_id"] else "dry run, not recorded"
-    lines = [f"{result['outcome'].upper()}  {result['gate']}  ({where}; policy {result['policy_version']})"]
+    decided = result["decision_id"]
+    where = _("decision %(id)s") % {"id": decided} if decided else _("dry run, not recorded")
+    head = {"outcome": result["outcome"].upper(), "gate": result["gate"], "where": where}
+    lines = [
+        _("%(outcome)s  %(gate)s  (%(where)s; policy %(policy)s)")
+        % {**head, "policy": result["policy_version"]}
+    ]
     for reason in result["reasons"]:
         lines.append(f"  [{reason['outcome']}] {reason['rule']}: {reason['message']}")
         if reason["cites"]:
-            lines.append(f"      cites {', '.join(reason['cites'])}")
+            lines.append(_("      cites %(cites)s") % {"cites": ", ".join(reason["cites"])})
     for error in result["errors"]:
-        lines.append(f"  [error] {error['rule'] or error['stage']}: {error['error']}")
+        lines.append(
+            _("  [error] %(rule)s: %(error)s")
+            % {"rule": error["rule"] or error["stage"], "error": error["error"]}
+        )
     for condition in result["conditions"]:
-        lines.append(f"  condition: {condition}")
+        lines.append(_("  condition: %(condition)s") % {"condition": condition})
     for referral in result["referrals"]:
-        lines.append(f"  referred to: {referral['to']}")
+        lines.append(_("  referred to: %(to)s") % {"to": referral["to"]})
     return lines
 
 
@@ -60,13 +70,22 @@ def gate_invalid(message: str, fields: Mapping[str, str] | None, *, as_json: boo
         return "stdout", [
             json.dumps({"error": {"code": "invalid", "message": message, "fields": fields or {}}})
         ]
-    return "stderr", [f"invalid: {message}", *(f"  {field}: {why}" for field, why in (fields or {}).items())]
+    return "stderr", [_("invalid: %(message)s") % {"message": message}, *_field_lines(fields)]
+
+
+def _field_lines(fields: Mapping[str, str] | None) -> list[str]:
+    return [f"  {field}: {why}" for field, why in (fields or {}).items()]
 
 
 # --- screen -----------------------------------------------------------------------------------------------
 
 SCREEN_USAGE = 2
 NO_LISTS = "warning: no watch lists are loaded, so nothing can match (conduct lists load PATH)."
+
+
+def no_lists() -> str:
+    """The warning when no list is loaded, in the CLI's language."""
+    return _(NO_LISTS)
 
 
 def screen_json(
@@ -87,32 +106,40 @@ def screen_json(
 def screen_lines(
     name: str, threshold: float, lists: Sequence[Mapping[str, Any]], matches: Sequence[Mapping[str, Any]]
 ) -> list[str]:
-    names = ", ".join(f"{c['list']} v{c['version']}" for c in lists) or "none"
-    lines = [
-        f"{len(matches)} match{'es' if len(matches) != 1 else ''} for {name!r} "
-        f"at or above {threshold:.2f} (lists: {names})"
-    ]
+    names = ", ".join(f"{c['list']} v{c['version']}" for c in lists) or _("none")
+    found = (
+        _("%(n)d match for %(name)s at or above %(threshold)s (lists: %(lists)s)")
+        if len(matches) == 1
+        else _("%(n)d matches for %(name)s at or above %(threshold)s (lists: %(lists)s)")
+    )
+    lines = [found % {"n": len(matches), "name": repr(name), "threshold": f"{threshold:.2f}", "lists": names}]
     for rank, m in enumerate(matches, start=1):
         lines.append(
             f"{rank:>2}. {m['score']:.2f} {m['strength']:<9} {m['list']} {m['entry_id']}  {m['name']}"
         )
-        lines.append(
-            f"      matched {m['matched_name']!r} ({m['matched_name_kind']}, {m['list_kind']}): "
-            f"{m['explanation']['summary']}"
-        )
+        matched = {
+            "name": repr(m["matched_name"]),
+            "kind": m["matched_name_kind"],
+            "list_kind": m["list_kind"],
+            "summary": m["explanation"]["summary"],
+        }
+        lines.append(_("      matched %(name)s (%(kind)s, %(list_kind)s): %(summary)s") % matched)
     return lines
 
 
 def error_lines(message: str, fields: Mapping[str, str] | None) -> list[str]:
-    return [f"error: {message}", *(f"  {field}: {why}" for field, why in (fields or {}).items())]
+    return [_("error: %(message)s") % {"message": message}, *_field_lines(fields)]
 
 
 # --- suppliers import -------------------------------------------------------------------------------------
 
 
 def problem_line(problem: Mapping[str, Any]) -> str:
-    where = f"{problem['file']} row {problem['row']}" + (
-        f", column {problem['column']}" if problem["column"] else ""
+    at = {"file": problem["file"], "row": problem["row"], "column": problem["column"]}
+    where = (
+        _("%(file)s row %(row)s, column %(column)s") % at
+        if problem["column"]
+        else _("%(file)s row %(row)s") % at
     )
     return f"{where}: {problem['message']}"
 
@@ -121,8 +148,9 @@ def import_report_lines(report: Mapping[str, Any]) -> list[str]:
     lines = []
     for f in report["files"]:
         sheet = f" ({f['sheet']})" if f["sheet"] else ""
+        read = {"file": f"{f['name']}{sheet}", "kind": f["kind"] or _("unknown kind"), "rows": f["rows"]}
         lines.append(
-            f"{f['name']}{sheet}: {f['kind'] or 'unknown kind'}, {f['rows']} rows, sha256 {f['sha256'][:16]}"
+            _("%(file)s: %(kind)s, %(rows)s rows, sha256 %(sha)s") % {**read, "sha": f["sha256"][:16]}
         )
     lines.extend(problem_line(p) for p in report["problems"])
     for kind, counts in report["counts"].items():
@@ -138,13 +166,16 @@ def import_report_json(report: Mapping[str, Any]) -> str:
 
 def import_problems(report: Mapping[str, Any]) -> str:
     """The closing error of an import with problems (exit 1)."""
-    more = " (stopped counting)" if report["truncated"] else ""
-    return f"{report['problem_count']} problem(s){more}; nothing was imported."
+    if report["truncated"]:
+        return _("%(n)s problem(s) (stopped counting); nothing was imported.") % {
+            "n": report["problem_count"]
+        }
+    return _("%(n)s problem(s); nothing was imported.") % {"n": report["problem_count"]}
 
 
 def import_previewed(report: Mapping[str, Any]) -> str:
-    return f"No problems ({report['seconds']} s). Run again with --commit to import."
+    return _("No problems (%(s)s s). Run again with --commit to import.") % {"s": report["seconds"]}
 
 
 def import_committed(report: Mapping[str, Any]) -> str:
-    return f"Imported in {report['seconds']} s."
+    return _("Imported in %(s)s s.") % {"s": report["seconds"]}

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from conduct.pipeline.client import Client, RemoteError
-from conduct.pipeline.output import NO_LISTS, SCREEN_USAGE, error_lines, screen_json, screen_lines
+from conduct.pipeline.output import SCREEN_USAGE, error_lines, no_lists, screen_json, screen_lines
 
 ALERT_THRESHOLD = 0.80  # the server's default (conduct.core.thresholds), sent explicitly when not given
 
@@ -81,7 +81,7 @@ def screen(client: Client, argv: list[str]) -> int:
     lists = body.get("lists") or []
     threshold = float(body.get("threshold", opts.threshold or ALERT_THRESHOLD))
     if not lists:
-        sys.stderr.write(NO_LISTS + "\n")
+        sys.stderr.write(no_lists() + "\n")
     if opts.json:
         query = {
             "name": opts.name,

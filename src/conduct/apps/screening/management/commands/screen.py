@@ -34,7 +34,7 @@ from conduct.apps.screening.serialize import batch_match, match_dict
 from conduct.apps.screening.values import clean_birth_date, clean_country, clean_entity_type, clean_name
 from conduct.core.screening import Query
 from conduct.core.thresholds import ALERT_THRESHOLD
-from conduct.pipeline.output import NO_LISTS, error_lines, screen_json, screen_lines
+from conduct.pipeline.output import error_lines, no_lists, screen_json, screen_lines
 from conduct.progress import QUIET, Bar, progress_bar
 
 USAGE = 2
@@ -112,7 +112,7 @@ class Command(BaseCommand):
     def single(self, opts: dict[str, Any]) -> None:
         lists = indexes.current_lists()
         if not lists:
-            self.stderr.write(NO_LISTS)
+            self.stderr.write(no_lists())
         threshold = opts["threshold"] if opts["threshold"] is not None else ALERT_THRESHOLD
         try:
             found = screening_search(
@@ -193,7 +193,7 @@ class Command(BaseCommand):
         threshold = opts["threshold"] if opts["threshold"] is not None else ALERT_THRESHOLD
         lists = indexes.current_lists()
         if not lists:
-            self.stderr.write(NO_LISTS)
+            self.stderr.write(no_lists())
         started = time.perf_counter()
         with contextlib.ExitStack() as stack:
             out: IO[str] | None = None
