@@ -18,6 +18,7 @@ from ninja.pagination import PaginationBase
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
+from conduct.apps.accounts.middleware import owes_second_factor
 from conduct.apps.accounts.models import TokenScope, User
 from conduct.apps.errors import Forbidden, Invalid, ServiceError
 
@@ -63,6 +64,11 @@ class Session(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
+            if owes_second_factor(request):
+                raise Forbidden(
+                    "Your role must use a second factor: enrol one at /account/mfa/ or sign in with it.",
+                    code="mfa_required",
+                )
             return user
         return None
 

@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from conduct.apps.accounts import selectors, services
-from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, User
+from conduct.apps.accounts import selectors, services, sessions
+from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, User, UserSession
 from conduct.apps.accounts.roles import Role, matrix
 from conduct.apps.apikit import Page, actor_of
 from conduct.apps.errors import Invalid
@@ -161,6 +161,24 @@ class TokenIn(Schema):
     scope: Literal["read", "read-write"] = "read"
     expires_days: int | None = Field(None, ge=1, le=3650)
     user: str | int | None = Field(None, description="Service account (admins only); default yourself")
+
+
+class SessionOut(Schema):
+    id: int
+    username: str
+    agent: str
+    created_at: datetime
+    last_seen_at: datetime
+    current: bool = False
+
+    @staticmethod
+    def resolve_username(obj: UserSession) -> str:
+        return obj.user.username
+
+
+class SessionQuery(Schema):
+    everyone: bool = Field(False, description="Every user's sessions (administrators)")
+    user: str | None = Field(None, max_length=150, description="Only this user's sessions")
 
 
 class MeOut(Schema):
@@ -368,6 +386,29 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status:
 def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
     actor = actor_of(request)
     return services.token_revoke(actor=actor, token=selectors.token_get(actor=actor, token_id=token_id))
+
+
+# --- sessions ---------------------------------------------------------------------------------
+
+
+@router.get("/sessions", response=list[SessionOut], summary="Signed-in sessions")
+@paginate(Page)
+def list_sessions(request: HttpRequest, filters: Query[SessionQuery]) -> object:
+    rows = selectors.session_list(actor=actor_of(request), everyone=filters.everyone, username=filters.user)
+    current = request.session.session_key if hasattr(request, "session") else None
+    return [_mark_current(row, current) for row in rows]
+
+
+def _mark_current(row: UserSession, current: str | None) -> UserSession:
+    row.current = row.session_key == current  # type: ignore[attr-defined]
+    return row
+
+
+@router.delete("/sessions/{session_id}", response={204: None}, summary="End a session")
+def end_session(request: HttpRequest, session_id: int) -> Status:
+    actor = actor_of(request)
+    sessions.session_end(actor=actor, session=selectors.session_get(actor=actor, session_id=session_id))
+    return Status(204, None)
 
 
 # --- roles ------------------------------------------------------------------------------------

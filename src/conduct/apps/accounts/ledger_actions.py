@@ -16,3 +16,11 @@ class AccountsAction(StrEnum):
     LIAISON_REMOVE = "liaison.remove"
     TOKEN_CREATE = "token.create"  # noqa: S105 - a ledger action name
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - a ledger action name
+    SESSION_END = "session.end"
+    MFA_TOTP_ENROL = "mfa.totp_enrol"
+    MFA_TOTP_REMOVE = "mfa.totp_remove"
+    MFA_WEBAUTHN_ENROL = "mfa.webauthn_enrol"
+    MFA_WEBAUTHN_REMOVE = "mfa.webauthn_remove"
+    MFA_RECOVERY_CODES = "mfa.recovery_codes"
+    MFA_RECOVERY_CODE_USED = "mfa.recovery_code_used"
+    MFA_RESET = "mfa.reset"

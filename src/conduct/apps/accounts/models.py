@@ -168,3 +168,23 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"reset request at {self.at:%Y-%m-%d %H:%M}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser session, listed so that its owner (or an administrator) can end it.
+
+    Keyed on the session store's key; ending a session deletes it from the store (the cookie then names
+    nothing) and this row. Holds no address: `agent` is a short summary of the user agent ("Firefox on
+    Linux"), enough to tell one's own devices apart."""
+
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    agent = models.CharField(max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} session since {self.created_at:%Y-%m-%d %H:%M}"

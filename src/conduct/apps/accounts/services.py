@@ -27,6 +27,7 @@ from conduct.apps.accounts.models import (
 )
 from conduct.apps.accounts.roles import PORTAL_ORG_KIND, PORTAL_ROLES, Role
 from conduct.apps.accounts.scoping import authorize
+from conduct.apps.accounts.sessions import end_sessions
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Forbidden, Invalid, NotFound
 from conduct.core.countries import is_country_code
@@ -268,6 +269,8 @@ def user_update(
     if is_active is not None and is_active != user.is_active:
         changes["is_active"] = [user.is_active, is_active]
         user.is_active = is_active
+        if not is_active:
+            changes["sessions_ended"] = end_sessions(user)
     user.save()
     if scope_units is not None:
         before = sorted(user.scope_units.values_list("code", flat=True))

@@ -35,6 +35,7 @@ MODULES: list[tuple[Promise, Promise, str, str]] = [
     (_("Administration"), _("Liaisons"), "liaisons", "liaisons.view"),
     (_("Administration"), _("Users"), "users", "users.view"),
     (_("Administration"), _("API tokens"), "tokens", "tokens.own"),
+    (_("Administration"), _("Sessions"), "sessions", "sessions.own"),
 ]
 
 
