@@ -41,6 +41,8 @@ class BearerToken(HttpBearer):
         api_token = token_authenticate(token)
         if api_token is None:
             return None
+        if api_token.scope == TokenScope.SCIM:
+            raise Forbidden("A SCIM token works only on the SCIM endpoints (/scim/v2/).", code="scim_token")
         if api_token.scope == TokenScope.READ and request.method not in SAFE_METHODS:
             raise Forbidden(
                 "This token is read-only; create a read-write token to change data.", code="read_only_token"

@@ -172,6 +172,8 @@ MFA_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "Conduct")
 MFA_TOTP_TOLERANCE = 1  # the code before and after the current one is accepted (clock drift)
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = envbool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
+# Which role and units the identity provider's groups give (accounts.group_mapping): SCIM provisioning.
+SSO_GROUP_MAPPING_FILE = envstr("SSO_GROUP_MAPPING_FILE", str(CONDUCT_HOME / "sso-groups.yaml"))
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
 
-from conduct.apps.accounts import password, views_language, views_mfa
+from conduct.apps.accounts import password, views_language, views_mfa, views_scim
 from conduct.apps.accounts import views as accounts
 from conduct.apps.audit import views as audit
 from conduct.apps.gates import views as gates
@@ -34,6 +34,12 @@ urlpatterns = [
     path("security/advisories/", include(advisory_pages)),  # published advisories: pages and CSAF, public
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
+    # SCIM 2.0 provisioning for the identity provider (a service account's `scim` token).
+    path("scim/v2/Users", views_scim.users_view, name="scim-users"),
+    path("scim/v2/Users/<str:user_id>", views_scim.user_view, name="scim-user"),
+    path("scim/v2/Groups", views_scim.groups_view, name="scim-groups"),
+    path("scim/v2/Groups/<str:group_id>", views_scim.group_view, name="scim-group"),
+    path("scim/v2/ServiceProviderConfig", views_scim.service_provider_config_view, name="scim-config"),
     path("login/", accounts.login_view, name="login"),
     path("login/verify/", views_mfa.login_verify_view, name="login-verify"),
     path("logout/", accounts.logout_view, name="logout"),

@@ -78,6 +78,10 @@ class User(AbstractUser):
     is_service_account = models.BooleanField(default=False)
     # The language the pages speak to this user; blank: follow the browser (Accept-Language).
     language = models.CharField(max_length=10, blank=True, default="", choices=settings.LANGUAGES)
+    # Provisioned by the identity provider (SCIM): its id for the user, and whether the user's groups map to
+    # no role (accounts.provisioning): such a user reaches nothing until a mapped group is assigned.
+    external_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    access_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["username"]
@@ -117,6 +121,8 @@ class Liaison(models.Model):
 class TokenScope(models.TextChoices):
     READ = "read", _("Read")
     READ_WRITE = "read-write", _("Read and write")
+    # Provisioning by the identity provider: the SCIM endpoints (/scim/v2/) only, for a service account.
+    SCIM = "scim", _("SCIM provisioning")
 
 
 class ApiToken(models.Model):
@@ -188,3 +194,20 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} session since {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ProvisionedGroup(models.Model):
+    """A group the identity provider pushes over SCIM (/scim/v2/Groups). Its members' role and units follow
+    from the group mapping file (accounts.provisioning), by the group's display name."""
+
+    display_name = models.CharField(max_length=255, unique=True)
+    external_id = models.CharField(max_length=255, blank=True, default="")
+    members = models.ManyToManyField(User, blank=True, related_name="provisioned_groups")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name

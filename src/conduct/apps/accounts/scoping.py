@@ -27,7 +27,7 @@ def can(actor: User | SystemActor, permission: str) -> bool:
         return True
     if not isinstance(actor, User):  # None, a string: a caller that names no actor is a bug, not a refusal
         raise TypeError(f"An Actor (a User or a SystemActor) is needed, not {actor!r}.")
-    return bool(actor.is_active and role_has(actor.role, permission))
+    return bool(actor.is_active and not actor.access_pending and role_has(actor.role, permission))
 
 
 def require(actor: User | SystemActor, permission: str) -> None:

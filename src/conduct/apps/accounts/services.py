@@ -384,6 +384,8 @@ def token_create(
     errors: dict[str, str] = {}
     if scope not in TokenScope.values:
         errors["scope"] = f"Expected read or read-write, not {scope!r}."
+    elif scope == TokenScope.SCIM and not user.is_service_account:
+        errors["scope"] = "A SCIM token is for a service account only."
     days = settings.CONDUCT["TOKEN_DEFAULT_DAYS"] if expires_days is None else expires_days
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3650:
         errors["expires_days"] = "Expected a whole number of days from 1 to 3650."
