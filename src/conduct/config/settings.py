@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI's files locally for /api/docs (no CDN)
     "axes",
     "allauth",
+    "allauth.account",  # needed by allauth.mfa (its email-address table stays empty; Conduct signs in itself)
     "allauth.mfa",  # second factors: its models and TOTP / recovery-code / WebAuthn logic (accounts.mfa)
     "django_tasks",
     "django_tasks_db",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",  # allauth.mfa's request context (required with it)
     "conduct.apps.accounts.middleware.SessionActivityMiddleware",
     # A signed-in user's own language choice wins over the browser's.
     "conduct.apps.web.middleware.UserLanguageMiddleware",
