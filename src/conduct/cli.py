@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
             "  migrate                    create or update the database\n"
             "  demo load                  load the demo organisation (idempotent)\n"
             "  users create NAME --role R [--unit U] [--password-stdin]\n"
-            "  tokens create NAME [--scope read|read-write] [--expires-days N]\n"
+            "  tokens create NAME [--scope read|read-write|scim] [--expires-days N]\n"
             "  audit verify [--records] [--published SEQ:HASH] [--export FILE --public-key KEY]\n"
             "  audit export [--out FILE]   audit checkpoint [--out FILE.json]   audit rotate-key\n"
             "  org init NAME --country CC [--code hq]   org import FILE.yaml  (units, liaisons, committees)\n"

@@ -2110,6 +2110,9 @@ API: dict[tuple[str, str], Rule] = {
         EVERYONE, ok=201, body=lambda actor: {"name": "matrix", "expires_days": 1}
     ),
     ("DELETE", "/api/v1/tokens/{token_id}"): Rule(EVERYONE),
+    # Sessions: everyone lists and ends their own (another browser's session of theirs: _param).
+    ("GET", "/api/v1/sessions"): Rule(EVERYONE),
+    ("DELETE", "/api/v1/sessions/{session_id}"): Rule(EVERYONE, ok=204),
     ("GET", "/api/v1/ledger"): Rule(LEDGER_READ),
     ("GET", "/api/v1/ledger/verify"): Rule(LEDGER_READ),
     ("GET", "/api/v1/ledger/checkpoints"): Rule(LEDGER_READ),
@@ -2224,6 +2227,18 @@ PAGES: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "account/tokens/<int:token_id>/revoke"): Rule(EVERYONE, ok=302),
     ("GET", "account/password/"): Rule(EVERYONE),
+    ("GET", "account/sessions/"): Rule(EVERYONE),
+    ("POST", "account/sessions/<int:session_id>/end"): Rule(EVERYONE, ok=302),
+    # The second step of signing in: without a password step just passed it sends back to the login page.
+    ("GET", "login/verify/"): Rule(EVERYONE, ok=302),
+    # Second factors are self-service for every role. Without a factor or a right code the forms say so (422
+    # / 404); removing one's own security key works.
+    ("GET", "account/mfa/"): Rule(EVERYONE),
+    ("POST", "account/mfa/totp"): Rule(EVERYONE, ok=422, body=lambda actor: {"code": "000000"}),
+    ("POST", "account/mfa/totp/remove"): Rule(EVERYONE, ok=404),
+    ("POST", "account/mfa/recovery-codes"): Rule(EVERYONE, ok=422),
+    ("POST", "account/mfa/webauthn"): Rule(EVERYONE, ok=422, body=lambda actor: {"credential": "{}"}),
+    ("POST", "account/mfa/webauthn/<int:key_id>/remove"): Rule(EVERYONE, ok=302),
     **{("GET", route): Rule(EVERYONE) for route in PASSWORD_RESET_PAGES},
     ("GET", "audit/ledger/"): Rule(LEDGER_READ),
     ("POST", "audit/ledger/verify"): Rule(LEDGER_READ),  # a read that recomputes the chain; POST for HTMX
@@ -2275,6 +2290,8 @@ def discovered_pages() -> set[str]:
             assert isinstance(entry, URLPattern)
             if route.startswith(("^api/", "static/", "^static/")):
                 continue  # the API's catch-all 404 and static files
+            if route.startswith("scim/v2/"):
+                continue  # SCIM answers only a service account's scim token: tests/apps/accounts/test_scim.py
             routes.add(route)
         return routes
 
@@ -2316,6 +2333,20 @@ def _param(name: str, actor: Any) -> int | str:
     if name == "token_id":  # the actor's own token
         token, _ = token_create(actor=SYSTEM, user=actor, name="matrix-own", scope="read", expires_days=1)
         return token.pk
+    if name == "session_id":  # another live session of the actor's own
+        from django.contrib.sessions.backends.db import SessionStore
+
+        from conduct.apps.accounts.models import UserSession
+
+        store = SessionStore()
+        store.create()
+        return UserSession.objects.create(session_key=store.session_key, user=actor).pk
+    if name == "key_id":  # a security key of the actor's own (its credential is not read to remove it)
+        from allauth.mfa.models import Authenticator
+
+        return Authenticator.objects.create(
+            user=actor, type="webauthn", data={"name": "m", "credential": {}}
+        ).pk
     if name == "seq":
         return 1
     if name in {"uidb64", "token"}:  # a password-reset link that does not work: the page says so
@@ -2801,6 +2832,7 @@ def test_the_auditor_reads_everything(auditor, api_client):
 SELF_SERVICE_API = {
     ("POST", "/api/v1/tokens"),
     ("DELETE", "/api/v1/tokens/{token_id}"),
+    ("DELETE", "/api/v1/sessions/{session_id}"),
     ("POST", "/api/v1/notifications/{notification_id}/read"),
     ("POST", "/api/v1/notifications/clear"),
 }
@@ -2809,6 +2841,12 @@ SELF_SERVICE_PAGES = {
     ("POST", "language/"),
     ("POST", "account/tokens/"),
     ("POST", "account/tokens/<int:token_id>/revoke"),
+    ("POST", "account/sessions/<int:session_id>/end"),
+    ("POST", "account/mfa/totp"),
+    ("POST", "account/mfa/totp/remove"),
+    ("POST", "account/mfa/recovery-codes"),
+    ("POST", "account/mfa/webauthn"),
+    ("POST", "account/mfa/webauthn/<int:key_id>/remove"),
     ("POST", "audit/ledger/verify"),
     ("POST", "governance/notifications/<int:notification_id>/read"),
     ("POST", "governance/notifications/clear"),

@@ -20,6 +20,7 @@ from ninja.pagination import PaginationBase
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
+from conduct.apps.accounts.middleware import owes_second_factor
 from conduct.apps.accounts.models import TokenScope, User
 from conduct.apps.errors import Forbidden, Invalid, ServiceError
 
@@ -46,6 +47,10 @@ class BearerToken(HttpBearer):
         # (accounts.middleware).
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
+        if api_token.scope == TokenScope.SCIM:
+            raise Forbidden(
+                _("A SCIM token works only on the SCIM endpoints (/scim/v2/)."), code="scim_token"
+            )
         if api_token.scope == TokenScope.READ and request.method not in SAFE_METHODS:
             raise Forbidden(
                 _("This token is read-only; create a read-write token to change data."),
@@ -68,6 +73,11 @@ class Session(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
+            if owes_second_factor(request):
+                raise Forbidden(
+                    _("Your role must use a second factor: enrol one at /account/mfa/ or sign in with it."),
+                    code="mfa_required",
+                )
             return user
         return None
 

@@ -28,6 +28,7 @@ def ping(request: HttpRequest) -> dict[str, str]:
 
 def _mount() -> None:
     from conduct.apps.access.api import router as access
+    from conduct.apps.accounts import api_investigators  # noqa: F401 - its operations join the accounts router
     from conduct.apps.accounts.api import router as accounts
     from conduct.apps.audit.api import router as audit
     from conduct.apps.catalog.api import router as catalog

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves Swagger UI's files locally for /api/docs (no CDN)
     "axes",
+    "allauth",
+    "allauth.account",  # needed by allauth.mfa (its email-address table stays empty; Conduct signs in itself)
+    "allauth.mfa",  # second factors: its models and TOTP / recovery-code / WebAuthn logic (accounts.mfa)
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",  # allauth.mfa's request context (required with it)
+    "conduct.apps.accounts.middleware.SessionActivityMiddleware",
     # Time-limited access (issue 18): ended sessions logged out; investigators' requests ledgered.
     "conduct.apps.accounts.middleware.AccessExpiryMiddleware",
     # A signed-in user's own language choice wins over the browser's.
@@ -85,6 +90,8 @@ MIDDLEWARE = [
     "conduct.apps.web.middleware.UploadLimitMiddleware",
     "conduct.apps.web.middleware.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Roles that must use a second factor reach only the enrolment pages until they have passed one.
+    "conduct.apps.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -150,13 +157,31 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# NIST SP 800-63B: at least 12 characters, not on the common-password list, not the user's own name or
+# address; no composition rules (no "a digit and a capital"), no forced periodic change.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+
+# Second factors (accounts.mfa, on django-allauth's allauth.mfa): TOTP with recovery codes, and WebAuthn
+# security keys / passkeys. A user with a factor always passes it at sign-in. The roles in
+# MFA_REQUIRED_ROLES (comma-separated role names; "none" for nobody) must enrol one: until they have, and
+# until this session has passed one, they reach only the enrolment pages and the API answers 403
+# mfa_required (API tokens are not affected). Wrong codes count as failed sign-ins (the login lock above).
+_mfa_roles = envlist(
+    "MFA_REQUIRED_ROLES", ["admin", "compliance_officer", "committee_member", "grievance_officer"]
+)
+MFA_REQUIRED_ROLES = [] if [r.lower() for r in _mfa_roles] == ["none"] else _mfa_roles
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "Conduct")
+MFA_TOTP_TOLERANCE = 1  # the code before and after the current one is accepted (clock drift)
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = envbool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
+# Which role and units the identity provider's groups give (accounts.group_mapping): SCIM provisioning.
+SSO_GROUP_MAPPING_FILE = envstr("SSO_GROUP_MAPPING_FILE", str(CONDUCT_HOME / "sso-groups.yaml"))
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 

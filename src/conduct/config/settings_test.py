@@ -35,3 +35,6 @@ GRIEVANCE_CHALLENGE = 0
 # /.well-known/security.txt is served (tests/apps/products checks its fields).
 SECURITY_TXT_CONTACTS = ["mailto:security@example.invalid"]
 VULNERABILITY_DISCLOSURE_POLICY_URL = "https://example.invalid/security/policy"
+# No role is made to enrol a second factor: the suite's thousands of force_login clients reach data as they
+# did. The second-factor tests turn it on with override_settings(MFA_REQUIRED_ROLES=[...]).
+MFA_REQUIRED_ROLES = []

@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
 from django.utils.translation import gettext as _
 
-from conduct.apps.accounts import password, views_investigators, views_language
+from conduct.apps.accounts import password, views_investigators, views_language, views_mfa, views_scim
 from conduct.apps.accounts import views as accounts
 from conduct.apps.audit import views as audit
 from conduct.apps.gates import views as gates
@@ -41,10 +41,29 @@ urlpatterns = [
     path("security/advisories/", include(advisory_pages)),  # published advisories: pages and CSAF, public
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
+    # SCIM 2.0 provisioning for the identity provider (a service account's `scim` token).
+    path("scim/v2/Users", views_scim.users_view, name="scim-users"),
+    path("scim/v2/Users/<str:user_id>", views_scim.user_view, name="scim-user"),
+    path("scim/v2/Groups", views_scim.groups_view, name="scim-groups"),
+    path("scim/v2/Groups/<str:group_id>", views_scim.group_view, name="scim-group"),
+    path("scim/v2/ServiceProviderConfig", views_scim.service_provider_config_view, name="scim-config"),
     path("login/", accounts.login_view, name="login"),
+    path("login/verify/", views_mfa.login_verify_view, name="login-verify"),
     path("logout/", accounts.logout_view, name="logout"),
+    path("account/mfa/", views_mfa.mfa_view, name="mfa"),
+    path("account/mfa/totp", views_mfa.mfa_totp_view, name="mfa-totp"),
+    path("account/mfa/totp/remove", views_mfa.mfa_totp_remove_view, name="mfa-totp-remove"),
+    path("account/mfa/recovery-codes", views_mfa.mfa_recovery_codes_view, name="mfa-recovery-codes"),
+    path("account/mfa/webauthn", views_mfa.mfa_webauthn_view, name="mfa-webauthn"),
+    path(
+        "account/mfa/webauthn/<int:key_id>/remove",
+        views_mfa.mfa_webauthn_remove_view,
+        name="mfa-webauthn-remove",
+    ),
     path("language/", views_language.language_view, name="set-language"),
     path("account/password/", password.password_change_view, name="password-change"),
+    path("account/sessions/", accounts.sessions_view, name="sessions"),
+    path("account/sessions/<int:session_id>/end", accounts.session_end_view, name="session-end"),
     path("password-reset/", password.password_reset_view, name="password-reset"),
     path("password-reset/sent", password.password_reset_sent_view, name="password-reset-sent"),
     path(

@@ -449,7 +449,29 @@ SERVICE_WRITES: list[tuple[str, str, Callable[[Any], Any], Callable[[Any, Any], 
     ),
     ("token.create", "token", lambda a: None, lambda a, _: _s().token_create(actor=a, user=a, name="ci")[0]),
     ("token.revoke", "token", _token, lambda a, token: _s().token_revoke(actor=a, token=token)),
+    (
+        "session.end",
+        "session",
+        lambda a: _live_session(a),
+        lambda a, row: (row.pk, _sessions().session_end(actor=a, session=row)),
+    ),
 ]
+
+
+def _live_session(user: Any) -> Any:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from conduct.apps.accounts.models import UserSession
+
+    store = SessionStore()
+    store.create()
+    return UserSession.objects.create(session_key=store.session_key, user=user)
+
+
+def _sessions() -> Any:
+    from conduct.apps.accounts import sessions
+
+    return sessions
 
 
 def _s() -> Any:
@@ -480,7 +502,7 @@ def test_every_service_write_appends_exactly_one_ledger_entry_with_its_action(
 def test_every_accounts_service_that_writes_is_covered_above():
     import inspect
 
-    from conduct.apps.accounts import services
+    from conduct.apps.accounts import services, sessions
 
     actions = {
         "orgunit_create": "orgunit.create",
@@ -493,11 +515,13 @@ def test_every_accounts_service_that_writes_is_covered_above():
         "liaison_remove": "liaison.remove",
         "token_create": "token.create",
         "token_revoke": "token.revoke",
+        "session_end": "session.end",
     }
     writers = {
         name
-        for name, fn in inspect.getmembers(services, inspect.isfunction)
-        if fn.__module__ == services.__name__ and "ledger_append" in inspect.getsource(fn)
+        for module in (services, sessions)
+        for name, fn in inspect.getmembers(module, inspect.isfunction)
+        if fn.__module__ == module.__name__ and "ledger_append" in inspect.getsource(fn)
     }
     assert writers == set(actions)
     assert [w[0] for w in SERVICE_WRITES] == list(actions.values())

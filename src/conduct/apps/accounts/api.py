@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from conduct.apps.accounts import investigators, selectors, services
-from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, User
+from conduct.apps.accounts import selectors, services, sessions
+from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, User, UserSession
 from conduct.apps.accounts.roles import Role, matrix
 from conduct.apps.apikit import Page, actor_of
-from conduct.apps.audit.models import LedgerEntry
 from conduct.apps.errors import Invalid
 
 router = Router(tags=["organisation"])
@@ -171,6 +170,24 @@ class TokenIn(Schema):
     scope: Literal["read", "read-write"] = "read"
     expires_days: int | None = Field(None, ge=1, le=3650)
     user: str | int | None = Field(None, description="Service account (admins only); default yourself")
+
+
+class SessionOut(Schema):
+    id: int
+    username: str
+    agent: str
+    created_at: datetime
+    last_seen_at: datetime
+    current: bool = False
+
+    @staticmethod
+    def resolve_username(obj: UserSession) -> str:
+        return obj.user.username
+
+
+class SessionQuery(Schema):
+    everyone: bool = Field(False, description="Every user's sessions (administrators)")
+    user: str | None = Field(None, max_length=150, description="Only this user's sessions")
 
 
 class MeOut(Schema):
@@ -383,112 +400,32 @@ def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
     return services.token_revoke(actor=actor, token=selectors.token_get(actor=actor, token_id=token_id))
 
 
+# --- sessions ---------------------------------------------------------------------------------
+
+
+@router.get("/sessions", response=list[SessionOut], summary="Signed-in sessions")
+@paginate(Page)
+def list_sessions(request: HttpRequest, filters: Query[SessionQuery]) -> object:
+    rows = selectors.session_list(actor=actor_of(request), everyone=filters.everyone, username=filters.user)
+    current = request.session.session_key if hasattr(request, "session") else None
+    return [_mark_current(row, current) for row in rows]
+
+
+def _mark_current(row: UserSession, current: str | None) -> UserSession:
+    row.current = row.session_key == current  # type: ignore[attr-defined]
+    return row
+
+
+@router.delete("/sessions/{session_id}", response={204: None}, summary="End a session")
+def end_session(request: HttpRequest, session_id: int) -> Status:
+    actor = actor_of(request)
+    sessions.session_end(actor=actor, session=selectors.session_get(actor=actor, session_id=session_id))
+    return Status(204, None)
+
+
 # --- roles ------------------------------------------------------------------------------------
 
 
 @router.get("/roles", response=list[dict[str, str]], summary="The roles Conduct knows")
 def list_roles(request: HttpRequest) -> list[dict[str, str]]:
     return [{"role": value, "label": str(label)} for value, label in Role.choices]
-
-
-# --- investigator access (issue 18) --------------------------------------------------------------------
-
-
-class InvestigatorOut(Schema):
-    username: str
-    role: str
-    until: datetime | None
-    active: bool
-    units: list[str]
-    modules: list[str]
-
-    @staticmethod
-    def resolve_until(obj: User) -> datetime | None:
-        return obj.access_until
-
-    @staticmethod
-    def resolve_active(obj: User) -> bool:
-        return not obj.access_expired()
-
-    @staticmethod
-    def resolve_units(obj: User) -> list[str]:
-        return sorted(u.code for u in obj.scope_units.all())
-
-    @staticmethod
-    def resolve_modules(obj: User) -> list[str]:
-        return list(obj.scope_modules or [])
-
-
-class InvestigatorIn(Schema):
-    username: str = Field(..., min_length=2, max_length=150)
-    until: str = Field(..., description="YYYY-MM-DD (through that day) or YYYY-MM-DDTHH:MM, UTC")
-    units: list[str] = Field(default_factory=list, description="Org unit codes; empty: every unit")
-    modules: list[str] = Field(default_factory=list, description="Module keys; empty: every module")
-    email: str = Field("", max_length=254)
-
-
-class AccessLogOut(Schema):
-    seq: int
-    at: datetime
-    method: str
-    path: str
-    status: int
-
-    @staticmethod
-    def resolve_method(obj: LedgerEntry) -> str:
-        return str(obj.summary.get("method", ""))
-
-    @staticmethod
-    def resolve_path(obj: LedgerEntry) -> str:
-        return str(obj.summary.get("path", ""))
-
-    @staticmethod
-    def resolve_status(obj: LedgerEntry) -> int:
-        return int(obj.summary.get("status", 0))
-
-
-@router.get(
-    "/investigators", response=list[InvestigatorOut], summary="Investigators and time-limited auditors"
-)
-@paginate(Page)
-def list_investigators(request: HttpRequest) -> object:
-    return selectors.investigator_index(actor=actor_of(request))
-
-
-@router.post("/investigators", response={200: InvestigatorOut, 201: InvestigatorOut}, summary="Grant access")
-def grant_investigator(request: HttpRequest, payload: InvestigatorIn) -> Status:
-    actor = actor_of(request)
-    user, created = investigators.investigator_grant(
-        actor=actor,
-        username=payload.username,
-        until=investigators.parse_until(payload.until),
-        units=payload.units,
-        modules=payload.modules,
-        email=payload.email,
-    )
-    return Status(201 if created else 200, selectors.investigator_for(actor=actor, username=user.username))
-
-
-@router.post("/investigators/{username}/revoke", response=InvestigatorOut, summary="End access now")
-def revoke_investigator(request: HttpRequest, username: str) -> User:
-    actor = actor_of(request)
-    investigators.investigator_revoke(actor=actor, username=username)
-    return selectors.investigator_for(actor=actor, username=username)
-
-
-@router.get(
-    "/investigators/{username}/access-log",
-    response=list[AccessLogOut],
-    summary="What an investigator read (officers and admins)",
-)
-@paginate(Page)
-def investigator_access_log(request: HttpRequest, username: str) -> object:
-    actor = actor_of(request)
-    subject = selectors.investigator_for(actor=actor, username=username)
-    return selectors.access_log(actor=actor, subject=subject)
-
-
-@router.get("/me/access-log", response=list[AccessLogOut], summary="What you read (investigators)")
-@paginate(Page)
-def my_access_log(request: HttpRequest) -> object:
-    return selectors.access_log(actor=actor_of(request))

@@ -54,5 +54,5 @@ class LiaisonForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100)
-    scope = forms.ChoiceField(choices=TokenScope.choices)
+    scope = forms.ChoiceField(choices=[c for c in TokenScope.choices if c[0] != TokenScope.SCIM])
     expires_days = forms.IntegerField(min_value=1, max_value=3650, initial=90, label=_("Expires in (days)"))

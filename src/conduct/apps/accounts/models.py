@@ -85,6 +85,10 @@ class User(AbstractUser):
     access_until = models.DateTimeField(null=True, blank=True)
     # An investigator's modules (keys of roles.INVESTIGATOR_MODULES); empty: every module.
     scope_modules = models.JSONField(default=list, blank=True)
+    # Provisioned by the identity provider (SCIM): its id for the user, and whether the user's groups map to
+    # no role (accounts.provisioning): such a user reaches nothing until a mapped group is assigned.
+    external_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    access_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["username"]
@@ -134,6 +138,8 @@ class Liaison(models.Model):
 class TokenScope(models.TextChoices):
     READ = "read", _("Read")
     READ_WRITE = "read-write", _("Read and write")
+    # Provisioning by the identity provider: the SCIM endpoints (/scim/v2/) only, for a service account.
+    SCIM = "scim", _("SCIM provisioning")
 
 
 class ApiToken(models.Model):
@@ -185,3 +191,40 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"reset request at {self.at:%Y-%m-%d %H:%M}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser session, listed so that its owner (or an administrator) can end it.
+
+    Keyed on the session store's key; ending a session deletes it from the store (the cookie then names
+    nothing) and this row. Holds no address: `agent` is a short summary of the user agent ("Firefox on
+    Linux"), enough to tell one's own devices apart."""
+
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    agent = models.CharField(max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} session since {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ProvisionedGroup(models.Model):
+    """A group the identity provider pushes over SCIM (/scim/v2/Groups). Its members' role and units follow
+    from the group mapping file (accounts.provisioning), by the group's display name."""
+
+    display_name = models.CharField(max_length=255, unique=True)
+    external_id = models.CharField(max_length=255, blank=True, default="")
+    members = models.ManyToManyField(User, blank=True, related_name="provisioned_groups")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name

@@ -63,6 +63,12 @@ _MATRIX: dict[str, frozenset[str]] = {
     "liaisons.change": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER),
     "tokens.own": frozenset(Role.values),
     "tokens.service": roles(Role.ADMIN),
+    # Signed-in sessions: everyone sees and ends their own; administrators end anyone's.
+    "sessions.own": frozenset(Role.values),
+    "sessions.manage": roles(Role.ADMIN),
+    # Second factors: everyone enrols their own; administrators reset a user's (a lost phone or key).
+    "mfa.own": frozenset(Role.values),
+    "mfa.manage": roles(Role.ADMIN),
     "ledger.view": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR),
     "ledger.verify": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR),
     "ledger.checkpoint": roles(Role.ADMIN, Role.COMPLIANCE_OFFICER),

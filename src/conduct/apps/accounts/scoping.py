@@ -28,7 +28,9 @@ def can(actor: User | SystemActor, permission: str) -> bool:
         return True
     if not isinstance(actor, User):  # None, a string: a caller that names no actor is a bug, not a refusal
         raise TypeError(f"An Actor (a User or a SystemActor) is needed, not {actor!r}.")
-    if not actor.is_active or not role_has(actor.role, permission) or actor.access_expired():
+    if not actor.is_active or actor.access_pending or not role_has(actor.role, permission):
+        return False
+    if actor.access_expired():
         return False
     return actor.role != Role.INVESTIGATOR or investigator_may(actor.scope_modules or [], permission)
 

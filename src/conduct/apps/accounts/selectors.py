@@ -9,9 +9,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.ledger_actions import AccountsAction
-from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, PortalOrganisation, User
+from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, PortalOrganisation, User, UserSession
 from conduct.apps.accounts.roles import PORTAL_ROLES, Role
 from conduct.apps.accounts.scoping import can, require, scoped
+from conduct.apps.accounts.sessions import live_session_keys
 from conduct.apps.audit.models import LedgerEntry
 from conduct.apps.errors import Invalid, NotFound
 
@@ -149,6 +150,31 @@ def token_get(*, actor: User, token_id: int) -> ApiToken:
     if token is None:
         raise NotFound(_("No token %(token_id)s that you can see.") % {"token_id": token_id})
     return token
+
+
+def session_list(
+    *, actor: User, everyone: bool = False, username: str | None = None
+) -> QuerySet[UserSession]:
+    """Signed-in sessions still alive: your own; with `everyone`, an administrator's view of all users' (403
+    without `sessions.manage`)."""
+    require(actor, "sessions.manage" if everyone else "sessions.own")
+    qs = UserSession.objects.all() if everyone else UserSession.objects.filter(user=actor)
+    if username:
+        qs = qs.filter(user__username=username)
+    live = live_session_keys()
+    if live is not None:
+        qs = qs.filter(session_key__in=live)
+    return qs.select_related("user").order_by("-last_seen_at", "-pk")
+
+
+def session_get(*, actor: User, session_id: int) -> UserSession:
+    """One of your sessions, or for an administrator anyone's (404 for others')."""
+    require(actor, "sessions.own")
+    qs = session_list(actor=actor, everyone=can(actor, "sessions.manage"))
+    found = qs.filter(pk=session_id).first()
+    if found is None:
+        raise NotFound(_("No session %(session_id)s that you can see.") % {"session_id": session_id})
+    return found
 
 
 def coverage(*, actor: User) -> dict[str, int]:

@@ -28,6 +28,7 @@ from conduct.apps.accounts.models import (
 )
 from conduct.apps.accounts.roles import PORTAL_ORG_KIND, PORTAL_ROLES, Role
 from conduct.apps.accounts.scoping import authorize
+from conduct.apps.accounts.sessions import end_sessions
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Forbidden, Invalid, NotFound
 from conduct.core.countries import is_country_code
@@ -297,6 +298,8 @@ def user_update(
     if is_active is not None and is_active != user.is_active:
         changes["is_active"] = [user.is_active, is_active]
         user.is_active = is_active
+        if not is_active:
+            changes["sessions_ended"] = end_sessions(user)
     user.save()
     if scope_units is not None:
         before = sorted(user.scope_units.values_list("code", flat=True))
@@ -415,6 +418,8 @@ def token_create(
     errors: dict[str, str] = {}
     if scope not in TokenScope.values:
         errors["scope"] = _("Expected read or read-write, not %(scope)s.") % {"scope": repr(scope)}
+    elif scope == TokenScope.SCIM and not user.is_service_account:
+        errors["scope"] = _("A SCIM token is for a service account only.")
     days = settings.CONDUCT["TOKEN_DEFAULT_DAYS"] if expires_days is None else expires_days
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3650:
         errors["expires_days"] = _("Expected a whole number of days from 1 to 3650.")

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conduct.apps.accounts import selectors, services
+from conduct.apps.accounts import mfa, selectors, services, sessions
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.forms import LiaisonForm, OrgUnitForm, TokenForm, UserForm
 from conduct.apps.accounts.models import User
+from conduct.apps.accounts.views_mfa import begin_second_step
 from conduct.apps.errors import ServiceError
 
 
@@ -65,8 +66,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             error = f"Too many failed attempts. Wait {wait} seconds before trying again."
             status = 429
         elif form.is_valid():
-            login(request, form.get_user())
             target = request.POST.get("next") or request.GET.get("next") or ""
+            user = form.get_user()
+            if mfa.has_factor(user):  # not signed in until the second step passes
+                return begin_second_step(request, user, target)
+            login(request, user)
             if target.startswith("/") and not target.startswith("//"):
                 return redirect(target)
             return redirect("home")
@@ -247,6 +251,36 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/tokens.html", {"tokens": tokens, "form": form, "secret": secret}, status=status
     )
+
+
+@login_required
+def sessions_view(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    own = selectors.session_list(actor=actor)
+    everyone = (
+        selectors.session_list(actor=actor, everyone=True, username=request.GET.get("user") or None)
+        if request.GET.get("everyone")
+        else None
+    )
+    context = {"own": own, "everyone": everyone, "current": request.session.session_key}
+    return render(request, "accounts/sessions.html", context)
+
+
+@login_required
+@require_POST
+def session_end_view(request: HttpRequest, session_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    session = selectors.session_get(actor=actor, session_id=session_id)
+    was_current = session.session_key == request.session.session_key
+    sessions.session_end(actor=actor, session=session)
+    if was_current:
+        logout(request)
+        return redirect("login")
+    messages.success(request, _("The session has been ended."))
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("sessions")
 
 
 @login_required

@@ -40,6 +40,7 @@ MODULES: list[tuple[Promise, Promise, str, str]] = [
     (_("Administration"), _("Investigators"), "investigators", "investigators.view"),
     (_("Administration"), _("API tokens"), "tokens", "tokens.own"),
     (_("Administration"), _("My access log"), "my-access-log", "investigators.own_log"),
+    (_("Administration"), _("Sessions"), "sessions", "sessions.own"),
 ]
 # Entries only some roles see although others hold the permission: everyone may read their own access log,
 # but only investigators' requests are logged.
