@@ -450,3 +450,39 @@ def test_the_msgid_readers_see_python_and_template_messages() -> None:
         '{% translate "Open" context "verb" %}'
     )
     assert _template_msgids(template) == {"Hello", "It is", "Hi %(n)s", "Open"}
+
+
+def _shadowing(source: str) -> list[str]:
+    """Functions that call `_(...)` and also bind `_` themselves (`x, _ = pair`, `for _ in ...`): there `_`
+    is a local variable and the call fails at run time. Lambdas and comprehensions have their own scope."""
+    found = []
+    for fn in ast.walk(ast.parse(source)):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        binds = calls = False
+        stack: list[ast.AST] = list(ast.iter_child_nodes(fn))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+                continue
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                continue
+            if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
+                binds = True
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_":
+                calls = True
+            stack.extend(ast.iter_child_nodes(node))
+        if binds and calls:
+            found.append(f"{fn.name}:{fn.lineno}")
+    return found
+
+
+def test_no_function_shadows_the_translation_function() -> None:
+    offenders = {}
+    for path in sorted((SRC).rglob("*.py")):
+        hits = _shadowing(path.read_text(encoding="utf-8"))
+        if hits:
+            offenders[str(path.relative_to(SRC))] = hits
+    assert offenders == {}
+    assert _shadowing("def f(p):\n    a, _ = p\n    return _('x')\n") == ["f:1"]
+    assert _shadowing("def f(p):\n    g = lambda _: None\n    return _('x')\n") == []

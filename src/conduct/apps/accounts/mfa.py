@@ -148,7 +148,7 @@ def totp_enrol(*, actor: Actor, user: User, secret: str, code: str) -> list[str]
 @transaction.atomic
 def totp_remove(*, actor: Actor, user: User) -> None:
     _own(actor, user)
-    removed, _ = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).delete()
+    removed, _by_type = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).delete()
     if not removed:
         raise NotFound(_("No authenticator app is enrolled."))
     _drop_codes_without_factor(user)
