@@ -107,3 +107,22 @@ def test_a_cli_error_speaks_the_environments_language(
     err = capsys.readouterr().err
     assert expected in err, err
     assert "Traceback" not in err
+
+
+def test_schema_errors_speak_the_callers_language_too() -> None:
+    """pydantic's own messages (a missing field, text too long, a number that is not one) are given in the
+    caller's language; English callers keep pydantic's wording."""
+    client = Client()
+    client.force_login(UserFactory())
+    body = json.dumps({"name": "x" * 101, "expires_days": "soon"})
+    zh = _error(
+        client.post("/api/v1/tokens", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    )
+    en = _error(
+        client.post("/api/v1/tokens", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    )
+    assert zh["code"] == en["code"] == "invalid" and set(zh["fields"]) == set(en["fields"])
+    assert zh["fields"]["name"] == "最多 100 个字符。" and en["fields"]["name"].startswith(
+        "String should have at most"
+    )
+    assert zh["fields"]["expires_days"] == "应为整数。"

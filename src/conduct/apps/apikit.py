@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PaginationBase
@@ -127,12 +127,62 @@ def _loc_to_field(loc: list[Any] | tuple[Any, ...]) -> str:
     return text or "body"
 
 
+# The schema's own messages (pydantic's, English) by error type, for a caller who reads another language; the
+# values come from the error's context (a limit, the expected values). English callers get pydantic's text.
+_SCHEMA_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "extra_forbidden": gettext_lazy("This field is not allowed here."),
+    "string_type": gettext_lazy("Expected text."),
+    "string_too_short": gettext_lazy("At least %(min_length)s characters."),
+    "string_too_long": gettext_lazy("At most %(max_length)s characters."),
+    "string_pattern_mismatch": gettext_lazy("Not in the expected form."),
+    "int_type": gettext_lazy("Expected a whole number."),
+    "int_parsing": gettext_lazy("Expected a whole number."),
+    "int_from_float": gettext_lazy("Expected a whole number."),
+    "float_type": gettext_lazy("Expected a number."),
+    "float_parsing": gettext_lazy("Expected a number."),
+    "bool_type": gettext_lazy("Expected true or false."),
+    "bool_parsing": gettext_lazy("Expected true or false."),
+    "greater_than": gettext_lazy("Must be greater than %(gt)s."),
+    "greater_than_equal": gettext_lazy("Must be at least %(ge)s."),
+    "less_than": gettext_lazy("Must be less than %(lt)s."),
+    "less_than_equal": gettext_lazy("Must be at most %(le)s."),
+    "literal_error": gettext_lazy("Expected one of: %(expected)s."),
+    "enum": gettext_lazy("Expected one of: %(expected)s."),
+    "list_type": gettext_lazy("Expected a list."),
+    "too_short": gettext_lazy("At least %(min_length)s items."),
+    "too_long": gettext_lazy("At most %(max_length)s items."),
+    "dict_type": gettext_lazy("Expected an object."),
+    "model_type": gettext_lazy("Expected an object."),
+    "model_attributes_type": gettext_lazy("Expected an object."),
+    "date_type": gettext_lazy("Expected a date (YYYY-MM-DD)."),
+    "date_parsing": gettext_lazy("Expected a date (YYYY-MM-DD)."),
+    "date_from_datetime_parsing": gettext_lazy("Expected a date (YYYY-MM-DD)."),
+    "datetime_type": gettext_lazy("Expected a date and time (ISO 8601)."),
+    "datetime_parsing": gettext_lazy("Expected a date and time (ISO 8601)."),
+    "datetime_from_date_parsing": gettext_lazy("Expected a date and time (ISO 8601)."),
+}
+
+
+def _schema_message(err: dict[str, Any]) -> str:
+    """One schema error's message in the caller's language (pydantic's own English for English callers)."""
+    english = str(err.get("msg") or _("invalid"))
+    template = _SCHEMA_MESSAGES.get(str(err.get("type", "")))
+    if template is None or (get_language() or "en").startswith("en"):
+        return english
+    values = {key: str(value) for key, value in (err.get("ctx") or {}).items()}
+    try:
+        return str(template) % values
+    except (KeyError, ValueError, TypeError):
+        return english
+
+
 def _validation_error(exc: ValidationError) -> tuple[int, dict[str, Any]]:
     """A schema validation failure: 400 bad_json for a body that is not JSON, else 422 with the fields."""
     fields: dict[str, str] = {}
     for err in exc.errors:
         field = _loc_to_field(err.get("loc", ()))
-        fields.setdefault(field, str(err.get("msg", _("invalid"))))
+        fields.setdefault(field, _schema_message(err))
     if any(str(e.get("type", "")) == "json_invalid" for e in exc.errors):
         return 400, error_body("bad_json", _("The request body is not valid JSON."), fields)
     return 422, error_body("invalid", _("Some fields are not valid."), fields)
