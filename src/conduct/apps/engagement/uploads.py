@@ -8,17 +8,9 @@ from pathlib import PurePath
 from django.utils.translation import gettext as _
 
 from conduct.apps.engagement.conf import file_max_bytes
+from conduct.apps.filetypes import document_types
 
-DOCUMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
-    ".eml": ("message/rfc822", ()),
-    ".txt": ("text/plain", ()),
-}
+DOCUMENT_TYPES = document_types(".pdf", ".png", ".jpg", ".jpeg", ".docx", ".odt", ".eml", ".txt")
 
 
 def check_document(filename: str, content: bytes, errors: dict[str, str]) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from conduct.apps.accounts.models import User
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Forbidden, raise_if
+from conduct.apps.filetypes import document_types
 from conduct.apps.governance.actions import GovernanceAction
 from conduct.apps.governance.models import (
     Case,
@@ -29,18 +30,9 @@ from conduct.apps.governance.services.decisions import evaluate
 
 # Documents: what may be uploaded, and the bytes each type must start with (a renamed .exe is refused).
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-DOCUMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
-    ".txt": ("text/plain", ()),
-    ".csv": ("text/csv", ()),
-    ".md": ("text/markdown", ()),
-}
+DOCUMENT_TYPES = document_types(
+    ".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".odt", ".txt", ".csv", ".md"
+)
 
 
 @transaction.atomic
