@@ -16,6 +16,10 @@ class ServiceError(Exception):
         if code:
             self.code = code
 
+    def one_line(self) -> str:
+        """The message and each field's problem on one line (a page's flash message)."""
+        return f"{self.message} " + "; ".join(f"{where}: {why}" for where, why in sorted(self.fields.items()))
+
 
 class Invalid(ServiceError):
     """The input is well-formed but breaks a rule; `fields` says which field and why."""

@@ -25,13 +25,9 @@ from conduct.apps.engagement.models import (
     EvidenceKind,
     MadeIn,
 )
-from conduct.apps.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from conduct.apps.errors import Conflict, Forbidden, Invalid, NotFound
 from conduct.events.gates import decision_for
 from conduct.events.governance import visible_case_ids
-
-
-def _problems(exc: ServiceError) -> str:
-    return f"{exc.message} " + "; ".join(f"{where}: {why}" for where, why in sorted(exc.fields.items()))
 
 
 def _int(value: str | None) -> int | None:
@@ -95,7 +91,7 @@ def correspondence_new_view(request: HttpRequest) -> HttpResponse:
             reference=post.get("reference", ""),
         )
     except (Invalid, Conflict) as exc:
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
         return redirect("engagement")
     messages.success(request, _("Recorded."))
     return redirect("engagement-correspondence", correspondence_id=item.pk)
@@ -139,7 +135,7 @@ def document_add_view(request: HttpRequest, correspondence_id: int) -> HttpRespo
         )
         messages.success(request, _("Document attached."))
     except Invalid as exc:
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
     return redirect("engagement-correspondence", correspondence_id=item.pk)
 
 
@@ -174,7 +170,7 @@ def acknowledge_view(request: HttpRequest, letter_id: int) -> HttpResponse:
         )
         messages.success(request, _("Acknowledgement recorded."))
     except (Invalid, Conflict) as exc:
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
     return redirect("engagement-correspondence", correspondence_id=item.pk)
 
 
@@ -187,7 +183,7 @@ def answer_view(request: HttpRequest, question_id: int) -> HttpResponse:
         services.answer_draft(actor=actor, question=question, text=request.POST.get("answer", ""))
         messages.success(request, _("Draft saved."))
     except (Invalid, Conflict) as exc:
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
     return redirect("engagement-correspondence", correspondence_id=question.correspondence_id)
 
 
@@ -212,7 +208,7 @@ def review_view(request: HttpRequest, question_id: int) -> HttpResponse:
         )
         messages.success(request, _("Review step recorded."))
     except (Invalid, Conflict) as exc:
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
     return redirect("engagement-correspondence", correspondence_id=question.correspondence_id)
 
 
@@ -229,7 +225,7 @@ def counterparts_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Counterpart added."))
             return redirect("engagement-counterpart", counterpart_id=created.pk)
         except (Invalid, Conflict) as exc:
-            messages.error(request, _problems(exc))
+            messages.error(request, exc.one_line())
             return redirect("engagement-counterparts")
     kind = request.GET.get("kind", "")
     kind = kind if kind in CounterpartKind.values else ""
@@ -292,7 +288,7 @@ def commitment_new_view(request: HttpRequest) -> HttpResponse:
             public=post.get("public") == "on",
         )
     except (Invalid, Conflict) as exc:
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
         return redirect("engagement-commitments")
     messages.success(request, _("Commitment recorded."))
     return redirect("engagement-commitment", commitment_id=item.pk)
@@ -356,7 +352,7 @@ def commitment_status_view(request: HttpRequest, commitment_id: int) -> HttpResp
         )
         messages.success(request, _("Status changed."))
     except (Invalid, Conflict) as exc:
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
     return redirect("engagement-commitment", commitment_id=item.pk)
 
 
@@ -376,5 +372,5 @@ def commitment_evidence_view(request: HttpRequest, commitment_id: int) -> HttpRe
         )
         messages.success(request, _("Evidence linked."))
     except (Invalid, Conflict) as exc:
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
     return redirect("engagement-commitment", commitment_id=item.pk)

@@ -15,14 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import OrgUnit
-from conduct.apps.errors import Conflict, Invalid, ServiceError
+from conduct.apps.errors import Conflict, Invalid
 from conduct.apps.workforce import charts, selectors, services
 from conduct.apps.workforce.models import IncidentKind, IncidentSeverity, SiteKind
 from conduct.events import suppliers as records
-
-
-def _problems(exc: ServiceError) -> str:
-    return f"{exc.message} " + "; ".join(f"{where}: {why}" for where, why in sorted(exc.fields.items()))
 
 
 @login_required
@@ -57,7 +53,7 @@ def site_new_view(request: HttpRequest) -> HttpResponse:
             headcount=int(headcount) if headcount.isdigit() else -1,
         )
     except (Invalid, Conflict) as exc:  # a refusal (403) is answered as one
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
         return redirect("workforce")
     messages.success(request, _("Site %(code)s added.") % {"code": site.code})
     return redirect("workforce-site", own_site_id=site.pk)
@@ -129,7 +125,7 @@ def incident_new_view(request: HttpRequest, own_site_id: int) -> HttpResponse:
         )
         messages.success(request, _("Incident recorded."))
     except Invalid as exc:
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
     return redirect("workforce-site", own_site_id=site.pk)
 
 
@@ -144,5 +140,5 @@ def hours_worked_view(request: HttpRequest, own_site_id: int) -> HttpResponse:
         )
         messages.success(request, _("Hours worked recorded."))
     except Invalid as exc:
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
     return redirect("workforce-site", own_site_id=site.pk)

@@ -19,10 +19,6 @@ from conduct.apps.errors import Conflict, Invalid
 from conduct.apps.workforce import selectors, services
 
 
-def _problems(exc: Invalid | Conflict) -> str:
-    return f"{exc.message} " + "; ".join(f"{where}: {why}" for where, why in sorted(exc.fields.items()))
-
-
 @login_required
 def finding_view(request: HttpRequest, own_site_id: int, own_finding_id: int) -> HttpResponse:
     actor = request_actor(request)
@@ -64,7 +60,7 @@ def action_evidence_view(request: HttpRequest, own_action_id: int) -> HttpRespon
         )
         messages.success(request, _("Evidence attached."))
     except (Invalid, Conflict) as exc:
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
     return redirect("workforce-action", own_action_id=plan.pk)
 
 
@@ -77,7 +73,7 @@ def action_submit_view(request: HttpRequest, own_action_id: int) -> HttpResponse
         services.site_action_submit(actor=actor, plan=plan, note=request.POST.get("note", ""))
         messages.success(request, _("Submitted for verification."))
     except (Invalid, Conflict) as exc:
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
     return redirect("workforce-action", own_action_id=plan.pk)
 
 
@@ -95,5 +91,5 @@ def action_review_view(request: HttpRequest, own_action_id: int) -> HttpResponse
         )
         messages.success(request, _("Review recorded."))
     except (Invalid, Conflict) as exc:
-        messages.error(request, _problems(exc))
+        messages.error(request, exc.one_line())
     return redirect("workforce-action", own_action_id=plan.pk)
