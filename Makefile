@@ -9,7 +9,7 @@ export CONDUCT_HOME ?= $(CURDIR)/var
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 RQ_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint test-sqlite test-postgres test-rq bench browser pango venv clean
+.PHONY: run test lint test-sqlite test-postgres test-rq bench browser pango xmlsec venv clean
 
 venv: $(STAMP)
 
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-run: venv pango
+run: venv pango xmlsec
 	@$(BIN)/conduct migrate --verbosity 0
 	@$(BIN)/conduct demo load --quiet
 	@$(BIN)/python scripts/banner.py
@@ -47,11 +47,18 @@ pango:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PANGO_PACKAGES) >/dev/null; \
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PANGO_PACKAGES) >/dev/null; fi; }
 
-test-sqlite: venv browser pango
+# SAML sign-in (pysaml2) checks the identity provider's signatures with Debian's xmlsec1.
+xmlsec:
+	@command -v xmlsec1 >/dev/null 2>&1 || { \
+		echo "Installing Debian's xmlsec1 for SAML sign-in..."; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 >/dev/null; fi; }
+
+test-sqlite: venv browser pango xmlsec
 	@echo "== pytest on SQLite =="
 	CONDUCT_HOME=$(CURDIR)/var/test SQLITE_TEST_NAME=$(CURDIR)/var/test/test.sqlite3 $(BIN)/pytest -n 2 --dist loadfile
 
-test-postgres: venv
+test-postgres: venv xmlsec
 	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
 		echo "== pytest on PostgreSQL ($(PG_URL)) =="; \
 		CONDUCT_HOME=$(CURDIR)/var/test DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadfile tests/apps && \

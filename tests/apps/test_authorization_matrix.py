@@ -2164,8 +2164,17 @@ ADVISORY_PUBLIC_PAGES = (
     "security/advisories/<str:public_id>/",
     "security/advisories/<str:public_id>.json",
 )
+# Single sign-on: public, and 404 until a provider is configured (none is in the test settings).
+SSO_PAGES = (
+    "sso/oidc/login/",
+    "sso/oidc/callback/",
+    "sso/saml/login/",
+    "sso/saml/acs/",
+    "sso/saml/metadata/",
+)
 PUBLIC_PAGES = frozenset(
     {
+        *SSO_PAGES,
         "healthz",
         "favicon.ico",
         "login/",
@@ -2231,6 +2240,13 @@ PAGES: dict[tuple[str, str], Rule] = {
     ("POST", "account/sessions/<int:session_id>/end"): Rule(EVERYONE, ok=302),
     # The second step of signing in: without a password step just passed it sends back to the login page.
     ("GET", "login/verify/"): Rule(EVERYONE, ok=302),
+    # Single sign-on answers 404 until a provider is configured (the test settings configure none); with one,
+    # anyone may start it: tests/apps/accounts/test_sso_oidc.py and test_sso_saml.py use real providers.
+    ("GET", "sso/oidc/login/"): Rule(EVERYONE, ok=404),
+    ("GET", "sso/oidc/callback/"): Rule(EVERYONE, ok=404),
+    ("GET", "sso/saml/login/"): Rule(EVERYONE, ok=404),
+    ("POST", "sso/saml/acs/"): Rule(EVERYONE, ok=404),
+    ("GET", "sso/saml/metadata/"): Rule(EVERYONE, ok=404),
     # Second factors are self-service for every role. Without a factor or a right code the forms say so (422
     # / 404); removing one's own security key works.
     ("GET", "account/mfa/"): Rule(EVERYONE),
@@ -2658,7 +2674,8 @@ def test_anonymous_visitors_are_sent_to_the_login_page_from_every_page(admin):
         url = "/" + fill(route, admin)
         response = call(Client(), method, url, rule.body(admin) if rule.body else None, as_json=False)
         if route in PUBLIC_PAGES:
-            expected = 302 if route == "language/" else 200  # the switcher goes back to `next`
+            # the switcher goes back to `next`; single sign-on is not configured here
+            expected = 302 if route == "language/" else 404 if route in SSO_PAGES else 200
             if response.status_code != expected:
                 mismatches.append(f"{method} {url}: {response.status_code}, expected {expected} (public)")
         elif response.status_code != 302 or not response["Location"].startswith("/login/"):
@@ -2866,7 +2883,9 @@ def test_the_auditor_is_refused_every_write_with_403(auditor, bearer):
     page_writes = [
         ("/" + fill(r, auditor), PAGES[(m, r)].body(auditor) if PAGES[(m, r)].body else None)
         for m, r in sorted(PAGES)
-        if m == "POST" and (m, r) not in SELF_SERVICE_PAGES and r not in REPORT_PAGES + SECURITY_PAGES
+        if m == "POST"
+        and (m, r) not in SELF_SERVICE_PAGES
+        and r not in REPORT_PAGES + SECURITY_PAGES + SSO_PAGES
     ]
     assert len(api_writes) >= 9 and len(page_writes) >= 6
     client = Client()

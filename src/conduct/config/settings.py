@@ -180,8 +180,30 @@ MFA_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "Conduct")
 MFA_TOTP_TOLERANCE = 1  # the code before and after the current one is accepted (clock drift)
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = envbool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
-# Which role and units the identity provider's groups give (accounts.group_mapping): SCIM provisioning.
+# Which role and units the identity provider's groups give (accounts.group_mapping): SCIM provisioning and
+# SSO sign-in.
 SSO_GROUP_MAPPING_FILE = envstr("SSO_GROUP_MAPPING_FILE", str(CONDUCT_HOME / "sso-groups.yaml"))
+# Single sign-on (accounts.sso; docs/operations.md "Single sign-on"). OpenID Connect is on when an issuer is
+# set (its /.well-known/openid-configuration is read), SAML 2.0 when the identity provider's metadata is.
+SSO_OIDC_ISSUER = envstr("SSO_OIDC_ISSUER", "").rstrip("/")
+SSO_OIDC_CLIENT_ID = envstr("SSO_OIDC_CLIENT_ID", "")
+SSO_OIDC_CLIENT_SECRET = envstr("SSO_OIDC_CLIENT_SECRET", "")
+SSO_OIDC_SCOPES = envstr("SSO_OIDC_SCOPES", "openid email profile")
+SSO_OIDC_USERNAME_CLAIM = envstr("SSO_OIDC_USERNAME_CLAIM", "preferred_username")
+SSO_OIDC_GROUPS_CLAIM = envstr("SSO_OIDC_GROUPS_CLAIM", "groups")
+SSO_OIDC_LABEL = envstr("SSO_OIDC_LABEL", "")
+SSO_SAML_IDP_METADATA_URL = envstr("SSO_SAML_IDP_METADATA_URL", "")
+SSO_SAML_IDP_METADATA_FILE = envstr("SSO_SAML_IDP_METADATA_FILE", "")
+SSO_SAML_SP_ENTITY_ID = envstr("SSO_SAML_SP_ENTITY_ID", "")  # default: SITE_URL + /sso/saml/metadata/
+SSO_SAML_SP_KEY_FILE = envstr("SSO_SAML_SP_KEY_FILE", "")  # with the certificate: requests are signed
+SSO_SAML_SP_CERT_FILE = envstr("SSO_SAML_SP_CERT_FILE", "")
+SSO_SAML_USERNAME_ATTRIBUTE = envstr("SSO_SAML_USERNAME_ATTRIBUTE", "")  # blank: the NameID
+SSO_SAML_EMAIL_ATTRIBUTE = envstr("SSO_SAML_EMAIL_ATTRIBUTE", "email")
+SSO_SAML_GIVEN_NAME_ATTRIBUTE = envstr("SSO_SAML_GIVEN_NAME_ATTRIBUTE", "givenName")
+SSO_SAML_FAMILY_NAME_ATTRIBUTE = envstr("SSO_SAML_FAMILY_NAME_ATTRIBUTE", "sn")
+SSO_SAML_GROUPS_ATTRIBUTE = envstr("SSO_SAML_GROUPS_ATTRIBUTE", "groups")
+SSO_SAML_LABEL = envstr("SSO_SAML_LABEL", "")
+SSO_SAML_XMLSEC_BINARY = envstr("SSO_SAML_XMLSEC_BINARY", "")  # blank: xmlsec1 on the PATH
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -6,7 +6,14 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
 from django.utils.translation import gettext as _
 
-from conduct.apps.accounts import password, views_investigators, views_language, views_mfa, views_scim
+from conduct.apps.accounts import (
+    password,
+    views_investigators,
+    views_language,
+    views_mfa,
+    views_scim,
+    views_sso,
+)
 from conduct.apps.accounts import views as accounts
 from conduct.apps.audit import views as audit
 from conduct.apps.gates import views as gates
@@ -49,6 +56,12 @@ urlpatterns = [
     path("scim/v2/ServiceProviderConfig", views_scim.service_provider_config_view, name="scim-config"),
     path("login/", accounts.login_view, name="login"),
     path("login/verify/", views_mfa.login_verify_view, name="login-verify"),
+    # Single sign-on (accounts.sso): OpenID Connect and SAML 2.0, each on when configured.
+    path("sso/oidc/login/", views_sso.oidc_login_view, name="sso-oidc-login"),
+    path("sso/oidc/callback/", views_sso.oidc_callback_view, name="sso-oidc-callback"),
+    path("sso/saml/login/", views_sso.saml_login_view, name="sso-saml-login"),
+    path("sso/saml/acs/", views_sso.saml_acs_view, name="sso-saml-acs"),
+    path("sso/saml/metadata/", views_sso.saml_metadata_view, name="sso-saml-metadata"),
     path("logout/", accounts.logout_view, name="logout"),
     path("account/mfa/", views_mfa.mfa_view, name="mfa"),
     path("account/mfa/totp", views_mfa.mfa_totp_view, name="mfa-totp"),

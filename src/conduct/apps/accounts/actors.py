@@ -15,13 +15,13 @@ if TYPE_CHECKING:
 
     from conduct.apps.accounts.models import User
 
-SystemName = Literal["cli", "scheduler", "demo", "device", "system"]
+SystemName = Literal["cli", "scheduler", "demo", "device", "system", "sso"]
 
 
 @dataclass(frozen=True)
 class SystemActor:
     """A named actor that is not a person: `cli`, `scheduler` (background tasks), `demo`, `device`,
-    `system`."""
+    `system`, `sso` (the identity provider, through an answer Conduct verified: accounts.sso)."""
 
     name: SystemName
 
@@ -39,6 +39,7 @@ SCHEDULER = SystemActor("scheduler")
 DEMO = SystemActor("demo")
 DEVICE = SystemActor("device")
 SYSTEM = SystemActor("system")
+SSO = SystemActor("sso")
 
 Actor: TypeAlias = "User | SystemActor"
 

@@ -34,3 +34,8 @@ class AccountsAction(StrEnum):
     SCIM_GROUP_CREATE = "scim.group_create"
     SCIM_GROUP_UPDATE = "scim.group_update"
     SCIM_GROUP_DELETE = "scim.group_delete"
+    # Single sign-on (accounts.sso): a user created or updated from the identity provider's answer, and a
+    # sign-in refused (no mapped group, a deactivated account).
+    SSO_USER_CREATE = "sso.user_create"
+    SSO_USER_UPDATE = "sso.user_update"
+    SSO_DENIED = "sso.denied"

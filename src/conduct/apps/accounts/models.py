@@ -228,3 +228,36 @@ class ProvisionedGroup(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class SsoLink(models.Model):
+    """Which Conduct user an identity provider's subject is (accounts.sso): found again at each sign-in,
+    whatever the provider later calls the user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_links")
+    protocol = models.CharField(max_length=8)  # "oidc" or "saml"
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sign_in = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["protocol", "issuer", "subject"], name="sso_link_unique_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.protocol}:{self.subject} -> {self.user_id}"
+
+
+class SsoPendingRequest(models.Model):
+    """A SAML authentication request Conduct sent and has not had an answer to: the answer must name it
+    (InResponseTo), once and within minutes. Kept in the database because the identity provider's answer
+    comes back as a cross-site POST, which carries no session cookie."""
+
+    request_id = models.CharField(max_length=128, unique=True)
+    next_path = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.request_id

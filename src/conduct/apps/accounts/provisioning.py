@@ -102,6 +102,12 @@ def apply_groups(user: User) -> dict[str, Any]:
         return {}
     groups = list(user.provisioned_groups.values_list("display_name", flat=True))
     role, codes = group_mapping.resolve(groups, group_mapping.load())
+    return set_mapped_access(user, role, codes)
+
+
+def set_mapped_access(user: User, role: str | None, codes: list[str]) -> dict[str, Any]:
+    """Give `user` `role` and the units `codes` (no access when `role` is None), as the group mapping
+    resolved them for SCIM or SSO. Answers what changed (empty when nothing did)."""
     changes: dict[str, Any] = {}
     if role is None:
         if not user.access_pending:

@@ -20,7 +20,9 @@ from conduct.apps.accounts import mfa, selectors, services, sessions
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.forms import LiaisonForm, OrgUnitForm, TokenForm, UserForm
 from conduct.apps.accounts.models import User
+from conduct.apps.accounts.sso import Outcome
 from conduct.apps.accounts.views_mfa import begin_second_step
+from conduct.apps.accounts.views_sso import no_access, sign_in_options
 from conduct.apps.errors import ServiceError
 
 
@@ -46,7 +48,8 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
         "accounts/login.html",
         {
             "form": form,
-            "error": "Too many failed attempts: this account is locked from your address for 15 minutes.",
+            "error": _("Too many failed attempts: this account is locked from your address for 15 minutes."),
+            "sso_options": sign_in_options(),
         },
         status=429,
     )
@@ -63,7 +66,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = request.POST.get("username", "")[:150]
         wait = throttle_wait(username, _client_ip(request))
         if wait:
-            error = f"Too many failed attempts. Wait {wait} seconds before trying again."
+            error = _("Too many failed attempts. Wait %(seconds)s seconds before trying again.") % {
+                "seconds": wait
+            }
             status = 429
         elif form.is_valid():
             target = request.POST.get("next") or request.GET.get("next") or ""
@@ -75,9 +80,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 return redirect(target)
             return redirect("home")
         else:
-            error = "That user name and password do not match an active account."
+            error = _("That user name and password do not match an active account.")
             status = 400
-    return render(request, "accounts/login.html", {"form": form, "error": error}, status=status)
+    context = {"form": form, "error": error, "sso_options": sign_in_options()}
+    return render(request, "accounts/login.html", context, status=status)
 
 
 @require_POST
@@ -88,7 +94,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect(selectors.home_page(actor=request_actor(request)))
+    actor = request_actor(request)
+    if actor.access_pending:  # signed in, but no group of theirs maps to a role (SCIM or SSO)
+        message = _("None of your groups at the identity provider gives access to Conduct.")
+        groups = sorted(actor.provisioned_groups.values_list("display_name", flat=True))
+        return no_access(request, Outcome(reason="unmapped", message=message, details={"groups": groups}))
+    return redirect(selectors.home_page(actor=actor))
 
 
 @login_required
