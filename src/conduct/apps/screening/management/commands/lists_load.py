@@ -7,14 +7,14 @@ current), 1 the file is malformed (nothing changed: the previous version stays i
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.errors import ServiceError
-from conduct.apps.screening.services import list_load
+from conduct.apps.screening.services import Loaded, list_load
 from conduct.core.screening import FORMATS, LIST_KINDS
 from conduct.progress import progress_bar
 
@@ -51,16 +51,24 @@ class Command(BaseCommand):
                     progress=bar.stage,
                 )
         except ServiceError as exc:
-            self.stderr.write(_("error: %(message)s") % {"message": exc.message})
-            for field, why in exc.fields.items():
-                if field not in ("file", "line"):
-                    self.stderr.write(f"  {field}: {why}")
-            if exc.code == "malformed_list":
-                self.stderr.write(
-                    _("Nothing was loaded: the list's current version, if it has one, stays in force.")
-                )
-                sys.exit(MALFORMED)
-            sys.exit(USAGE)
+            self._fail(exc)
+        self._report(loaded)
+
+    def _fail(self, exc: ServiceError) -> NoReturn:
+        """The service's refusal on stderr, then exit 1 (a malformed file) or 2."""
+        self.stderr.write(_("error: %(message)s") % {"message": exc.message})
+        for field, why in exc.fields.items():
+            if field not in ("file", "line"):
+                self.stderr.write(f"  {field}: {why}")
+        if exc.code == "malformed_list":
+            self.stderr.write(
+                _("Nothing was loaded: the list's current version, if it has one, stays in force.")
+            )
+            sys.exit(MALFORMED)
+        sys.exit(USAGE)
+
+    def _report(self, loaded: Loaded) -> None:
+        """What was loaded (or that the file is the current version already), with the diff and notes."""
         version = loaded.version
         if not loaded.created:
             self.stdout.write(
