@@ -88,6 +88,55 @@ def _run(args: list[str]) -> None:
     execute_from_command_line(["conduct", *_resolve(args)])
 
 
+# The verbs `conduct --help` lists after the module's docstring.
+_COMMON_VERBS = (
+    "\nCommon verbs:\n"
+    "  serve                      production server (gunicorn) and the task worker, on PORT (8000)\n"
+    "  worker                     background task worker with the daily scheduler\n"
+    "  migrate                    create or update the database\n"
+    "  demo load                  load the demo organisation (idempotent)\n"
+    "  users create NAME --role R [--unit U] [--password-stdin]\n"
+    "  tokens create NAME [--scope read|read-write|scim] [--expires-days N]\n"
+    "  audit verify [--records] [--published SEQ:HASH] [--export FILE --public-key KEY]\n"
+    "  audit export [--out FILE]   audit checkpoint [--out FILE.json]   audit rotate-key\n"
+    "  org init NAME --country CC [--code hq]   org import FILE.yaml  (units, liaisons, committees)\n"
+    "  backup [--out FILE] [--without-keys]   restore FILE [--force]\n"
+    "  gate check GATE SUBJECT.json [--json] [--dry-run]   gate recheck [--json] [--if-changed]\n"
+    "                             (exit 0 allow, 1 deny, 3 review, 2 invalid)\n"
+    "  --server URL (or CONDUCT_URL) with CONDUCT_TOKEN: gate check, screen and suppliers import\n"
+    "                             call a running Conduct's API instead (docs/operations.md)\n"
+    "  policy validate DIR        policy test DIR\n"
+    "  lists load PATH [--format F] [--name N] [--kind K]   lists show [NAME]\n"
+    "  screen NAME [--type T] [--country CC] [--json]   screen --input names.csv --output out.jsonl\n"
+    "  screening relations load FILE [--format ftm|csv]   screening sources list|add|fetch [--json]\n"
+    "  suppliers import FILE... [--commit]   suppliers risk   suppliers remind   suppliers export\n"
+    "  frameworks load|list|show|export   report build --year YYYY --out DIR   report verify DIR\n"
+    "  devices import FILE.csv   devices token SERIAL\n"
+    "  grievances rotate-key      grievances escalate   (docs/grievances.md)\n"
+    "  products import FILE.csv   products list [--json]   sbom import MODEL VERSION FILE\n"
+    "  vulns load PATH   vulns match MODEL VERSION [--json]   vex record MODEL VERSION CVE STATE\n"
+    "  vulns rematch [--json]     vulns escalate [--json]   (docs/products.md)\n"
+    "  access request --device S --scope S --hours N --reason T --as USER\n"
+    "  access approve|deny ID --as USER [--hours N] [--comment T]\n"
+    "  access revoke GRANT_ID --as USER   access events import FILE.jsonl [--json]   access expire\n"
+    "  grants verify TOKEN --public-key KEY.pem --device S --scope S [--at T] [--revocations F]\n"
+    "  grants keys   grants revocations --out FILE\n"
+    "  workforce sites [--json]   workforce hours import FILE.csv [--commit] [--json] [--as USER]\n"
+    "  training import FILE.csv [--json] [--as USER]   (course,username,completed_on)\n"
+    "  workforce remind [--json]  attestation and training reminders due today (idempotent)\n"
+    "  investigators grant USERNAME --until YYYY-MM-DD[THH:MM] [--units CODE,...] [--modules M,...]\n"
+    "  investigators list [--json]   investigators revoke USERNAME   (docs/evidence.md)\n"
+    "  evidence export --out FILE.zip [--from DATE] [--to DATE] [--case ID ...]\n"
+    "                  [--gate-decision ID ...]\n"
+    "  evidence verify FILE.zip [--public-key KEY.pem] [--json]   (offline: no database)\n"
+)
+
+
+def _print_help() -> None:
+    sys.stdout.write(__doc__ or "")
+    sys.stdout.write(_COMMON_VERBS)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run `conduct ARGS...` (sys.argv when `argv` is None)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conduct.config.settings")
@@ -110,48 +159,7 @@ def main(argv: list[str] | None = None) -> None:
 
         raise SystemExit(evidence_verify(args[2:]))
     if not args or args[0] in {"-h", "--help", "help"}:
-        sys.stdout.write(__doc__ or "")
-        sys.stdout.write(
-            "\nCommon verbs:\n"
-            "  serve                      production server (gunicorn) and the task worker, on PORT (8000)\n"
-            "  worker                     background task worker with the daily scheduler\n"
-            "  migrate                    create or update the database\n"
-            "  demo load                  load the demo organisation (idempotent)\n"
-            "  users create NAME --role R [--unit U] [--password-stdin]\n"
-            "  tokens create NAME [--scope read|read-write|scim] [--expires-days N]\n"
-            "  audit verify [--records] [--published SEQ:HASH] [--export FILE --public-key KEY]\n"
-            "  audit export [--out FILE]   audit checkpoint [--out FILE.json]   audit rotate-key\n"
-            "  org init NAME --country CC [--code hq]   org import FILE.yaml  (units, liaisons, committees)\n"
-            "  backup [--out FILE] [--without-keys]   restore FILE [--force]\n"
-            "  gate check GATE SUBJECT.json [--json] [--dry-run]   gate recheck [--json] [--if-changed]\n"
-            "                             (exit 0 allow, 1 deny, 3 review, 2 invalid)\n"
-            "  --server URL (or CONDUCT_URL) with CONDUCT_TOKEN: gate check, screen and suppliers import\n"
-            "                             call a running Conduct's API instead (docs/operations.md)\n"
-            "  policy validate DIR        policy test DIR\n"
-            "  lists load PATH [--format F] [--name N] [--kind K]   lists show [NAME]\n"
-            "  screen NAME [--type T] [--country CC] [--json]   screen --input names.csv --output out.jsonl\n"
-            "  screening relations load FILE [--format ftm|csv]   screening sources list|add|fetch [--json]\n"
-            "  suppliers import FILE... [--commit]   suppliers risk   suppliers remind   suppliers export\n"
-            "  frameworks load|list|show|export   report build --year YYYY --out DIR   report verify DIR\n"
-            "  devices import FILE.csv   devices token SERIAL\n"
-            "  grievances rotate-key      grievances escalate   (docs/grievances.md)\n"
-            "  products import FILE.csv   products list [--json]   sbom import MODEL VERSION FILE\n"
-            "  vulns load PATH   vulns match MODEL VERSION [--json]   vex record MODEL VERSION CVE STATE\n"
-            "  vulns rematch [--json]     vulns escalate [--json]   (docs/products.md)\n"
-            "  access request --device S --scope S --hours N --reason T --as USER\n"
-            "  access approve|deny ID --as USER [--hours N] [--comment T]\n"
-            "  access revoke GRANT_ID --as USER   access events import FILE.jsonl [--json]   access expire\n"
-            "  grants verify TOKEN --public-key KEY.pem --device S --scope S [--at T] [--revocations F]\n"
-            "  grants keys   grants revocations --out FILE\n"
-            "  workforce sites [--json]   workforce hours import FILE.csv [--commit] [--json] [--as USER]\n"
-            "  training import FILE.csv [--json] [--as USER]   (course,username,completed_on)\n"
-            "  workforce remind [--json]  attestation and training reminders due today (idempotent)\n"
-            "  investigators grant USERNAME --until YYYY-MM-DD[THH:MM] [--units CODE,...] [--modules M,...]\n"
-            "  investigators list [--json]   investigators revoke USERNAME   (docs/evidence.md)\n"
-            "  evidence export --out FILE.zip [--from DATE] [--to DATE] [--case ID ...]\n"
-            "                  [--gate-decision ID ...]\n"
-            "  evidence verify FILE.zip [--public-key KEY.pem] [--json]   (offline: no database)\n"
-        )
+        _print_help()
         return
     setup()
     _run(args)
