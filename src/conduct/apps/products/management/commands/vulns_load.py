@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.products import services
 from conduct.apps.products.management._cli import dumps, fail, read_text
@@ -35,8 +37,10 @@ def documents(paths: list[str], bar: Bar = QUIET) -> list[tuple[str, str]]:
     return read
 
 
-class Command(BaseCommand):
-    help = "Load vulnerability records; reloading updates them. Any unreadable file refuses the whole load."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Load vulnerability records; reloading updates them. Any unreadable file refuses the whole load."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+")

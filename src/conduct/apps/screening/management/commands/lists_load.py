@@ -9,10 +9,12 @@ from __future__ import annotations
 import sys
 from typing import Any, NoReturn
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.screening.services import Loaded, list_load
 from conduct.core.screening import FORMATS, LIST_KINDS
@@ -22,20 +24,24 @@ MALFORMED = 1
 USAGE = 2
 
 
-class Command(BaseCommand):
-    help = "Load a watch list (OFAC SDN / non-SDN, UN XML, BIS DPL, US CSL, FtM JSON lines, generic CSV)."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Load a watch list (OFAC SDN / non-SDN, UN XML, BIS DPL, US CSL, FtM JSON lines, generic CSV)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="The list file, or the folder holding OFAC's CSV files")
+        parser.add_argument("path", help=_("The list file, or the folder holding OFAC's CSV files"))
         parser.add_argument(
-            "--format", choices=sorted(FORMATS), help="Skip detection (needed only when ambiguous)"
+            "--format", choices=sorted(FORMATS), help=_("Skip detection (needed only when ambiguous)")
         )
-        parser.add_argument("--name", help="The list's short name (default: the format, or the file's name)")
         parser.add_argument(
-            "--kind", choices=LIST_KINDS, help="sanctions, export_control, forced_labour, ..."
+            "--name", help=_("The list's short name (default: the format, or the file's name)")
         )
-        parser.add_argument("--title", help="A human title for a new list")
-        parser.add_argument("--source", default="", help="Where the file came from (kept with the list)")
+        parser.add_argument(
+            "--kind", choices=LIST_KINDS, help=_("sanctions, export_control, forced_labour, ...")
+        )
+        parser.add_argument("--title", help=_("A human title for a new list"))
+        parser.add_argument("--source", default="", help=_("Where the file came from (kept with the list)"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct import __version__
+from conduct.apps.commandkit import ConductCommand
 
 # What a backup holds besides the database, relative to CONDUCT_HOME.
 HOME_ITEMS = ("files", "keys", "secret_key")
@@ -30,15 +32,19 @@ HOME_ITEMS = ("files", "keys", "secret_key")
 SECRET_ITEMS = ("secret_key", "keys/ledger_ed25519.pem")
 
 
-class Command(BaseCommand):
-    help = "Back up the embedded SQLite database (online, consistent) with CONDUCT_HOME's files and keys."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Back up the embedded SQLite database (online, consistent) with CONDUCT_HOME's files and keys."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--out", type=Path, default=None, help="Archive to write (.tar.gz)")
+        parser.add_argument("--out", type=Path, default=None, help=_("Archive to write (.tar.gz)"))
         parser.add_argument(
             "--without-keys",
             action="store_true",
-            help="Leave out the secret key and the ledger's private signing key (restoring needs them back)",
+            help=_(
+                "Leave out the secret key and the ledger's private signing key (restoring needs them back)"
+            ),
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
