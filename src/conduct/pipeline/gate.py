@@ -9,6 +9,7 @@ import urllib.parse
 from pathlib import Path
 
 from conduct.core.gate_names import unknown_gate
+from conduct.pipeline._i18n import _
 from conduct.pipeline.client import Client, RemoteError
 from conduct.pipeline.output import GATE_EXIT, GATE_INVALID, gate_invalid, gate_json, gate_lines, gate_result
 
@@ -23,14 +24,16 @@ class _Invalid(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conduct gate check",
-        description="Decide a subject at a gate on a Conduct server and print the decision.",
+        description=_("Decide a subject at a gate on a Conduct server and print the decision."),
     )
     parser.add_argument("gate")
-    parser.add_argument("subject", help="Path to a JSON file, or - for standard input")
-    parser.add_argument("--json", action="store_true", help="Print the decision as one JSON object")
-    parser.add_argument("--dry-run", action="store_true", help="Evaluate only; record nothing")
-    parser.add_argument("--as", dest="as_user", help="(local only: with --server the token's user decides)")
-    parser.add_argument("--unit", help="Org unit code the decision belongs to")
+    parser.add_argument("subject", help=_("Path to a JSON file, or - for standard input"))
+    parser.add_argument("--json", action="store_true", help=_("Print the decision as one JSON object"))
+    parser.add_argument("--dry-run", action="store_true", help=_("Evaluate only; record nothing"))
+    parser.add_argument(
+        "--as", dest="as_user", help=_("(local only: with --server the token's user decides)")
+    )
+    parser.add_argument("--unit", help=_("Org unit code the decision belongs to"))
     parser.add_argument("--idempotency-key")
     return parser
 
