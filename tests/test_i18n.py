@@ -167,6 +167,8 @@ _ERROR_TYPES = frozenset(
         "HttpError",
         "ValidationError",
         "ConfigError",
+        "RemoteError",
+        "_Invalid",
     }
 )
 _FLASH = frozenset({"success", "error", "warning", "info", "debug"})
@@ -183,6 +185,9 @@ _MESSAGE_HELPERS = {
     "UploadTooLarge": 0,
     "_bad_zip": 0,
     "ArgumentTypeError": 0,
+    "progress_bar": 0,  # a CLI progress bar's label, and a stage a service reports to it
+    "progress": 0,
+    "stage": 0,
 }
 # Code that runs before Django's settings (and so any catalogue) can load: (file, function).
 _BEFORE_DJANGO = {("cli.py", "main"), ("cli.py", "setup")}
@@ -299,7 +304,7 @@ def _python_files() -> list[Path]:
     # config/env.py and settings.py run before Django: they translate with conduct.pipeline._i18n, as the
     # pipeline's --help does; urls.py, api.py answer requests.
     config = [SRC / "config" / name for name in ("urls.py", "api.py", "env.py", "settings.py")]
-    pipeline = [SRC / "pipeline" / name for name in ("gate.py", "screen.py", "suppliers.py")]
+    pipeline = sorted((SRC / "pipeline").glob("*.py"))
     return sorted([*files, SRC / "cli.py", *config, *pipeline])
 
 

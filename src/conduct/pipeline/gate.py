@@ -58,14 +58,20 @@ def _check(client: Client, opts: argparse.Namespace) -> int:
     try:
         subject = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise _Invalid(f"{source}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        raise _Invalid(
+            _("%(source)s: not JSON (line %(lineno)s, column %(colno)s: %(msg)s)")
+            % {"source": source, "lineno": exc.lineno, "colno": exc.colno, "msg": exc.msg}
+        ) from None
     if opts.as_user:
-        raise _Invalid(f"--as {opts.as_user}: not with --server (the API token's user decides)")
+        raise _Invalid(
+            _("--as %(as_user)s: not with --server (the API token's user decides)")
+            % {"as_user": opts.as_user}
+        )
     unknown = unknown_gate(opts.gate)
     if unknown is not None:
         raise _Invalid(*unknown)
     if not isinstance(subject, dict):
-        raise _Invalid("The subject must be a JSON object.", {"subject": "Expected a JSON object."})
+        raise _Invalid(_("The subject must be a JSON object."), {"subject": _("Expected a JSON object.")})
     gate = urllib.parse.quote(opts.gate, safe="")
     if opts.dry_run:
         answer = client.call("POST", f"/gates/{gate}/evaluate", body=subject, query={"org_unit": opts.unit})
@@ -81,7 +87,7 @@ def _check(client: Client, opts: argparse.Namespace) -> int:
         raise _Invalid(*answer.error)
     body = answer.body
     if not isinstance(body, dict) or body.get("outcome") not in GATE_EXIT:
-        raise RemoteError(f"{client.server} answered without a decision")
+        raise RemoteError(_("%(server)s answered without a decision") % {"server": client.server})
     result = gate_result(body, None if opts.dry_run else body.get("id"))
     text = gate_json(result) if opts.json else "\n".join(gate_lines(result))
     sys.stdout.write(text + "\n")

@@ -80,7 +80,7 @@ def screen(client: Client, argv: list[str]) -> int:
         return SCREEN_USAGE
     body = answer.body
     if not isinstance(body, dict) or not isinstance(body.get("matches"), list):
-        raise RemoteError(f"{client.server} answered without matches")
+        raise RemoteError(_("%(server)s answered without matches") % {"server": client.server})
     lists = body.get("lists") or []
     threshold = float(body.get("threshold", opts.threshold or ALERT_THRESHOLD))
     if not lists:

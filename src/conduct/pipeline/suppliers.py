@@ -64,7 +64,7 @@ def suppliers_import(client: Client, argv: list[str]) -> int:
         return _fail(answer.error[0])
     report = answer.body
     if not isinstance(report, dict) or "ok" not in report:
-        raise RemoteError(f"{client.server} answered without an import report")
+        raise RemoteError(_("%(server)s answered without an import report") % {"server": client.server})
     out = sys.stdout
     if opts.json:
         out.write(import_report_json(report) + "\n")
@@ -76,5 +76,5 @@ def suppliers_import(client: Client, argv: list[str]) -> int:
         out.write(import_previewed(report) + "\n")
         return 0
     out.write(import_committed(report) + "\n")
-    out.write("The server screens the imported suppliers and recomputes risk in the background.\n")
+    out.write(_("The server screens the imported suppliers and recomputes risk in the background.") + "\n")
     return 0
