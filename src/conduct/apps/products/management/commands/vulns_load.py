@@ -47,10 +47,10 @@ class Command(ConductCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        with progress_bar("Loading vulnerability records", total=None, quiet=opts["json"]) as bar:
-            bar.stage("reading the files")
+        with progress_bar(_("Loading vulnerability records"), total=None, quiet=opts["json"]) as bar:
+            bar.stage(_("reading the files"))
             docs = documents(opts["paths"], bar)
-            bar.stage("storing the records")
+            bar.stage(_("storing the records"))
             try:
                 result = services.vulns_load(actor=CLI, documents=docs)
             except ServiceError as exc:

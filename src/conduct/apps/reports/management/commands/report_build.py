@@ -30,7 +30,7 @@ class Command(ConductCommand):
         parser.add_argument("--out", type=Path, required=True, help=_("A new or empty folder"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        with progress_bar(f"Building the {opts['year']} report") as bar:
+        with progress_bar(_("Building the %(year)s report") % {"year": opts["year"]}) as bar:
 
             def progress(text: str) -> None:
                 bar.stage(text)

@@ -45,7 +45,7 @@ class Command(ConductCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            with progress_bar(f"Loading {opts['path']}") as bar:
+            with progress_bar(_("Loading %(path)s") % {"path": opts["path"]}) as bar:
                 loaded = list_load(
                     actor=CLI,
                     path=opts["path"],
@@ -90,13 +90,15 @@ class Command(ConductCommand):
             )
             return
         diff = (
-            "first version"
+            _("first version")
             if version.previous_id is None
-            else (
-                f"+{version.added_count} added, -{version.removed_count} removed, "
-                f"~{version.changed_count} changed, "
-                f"{version.unchanged_count} unchanged"
-            )
+            else _("+%(added)s added, -%(removed)s removed, ~%(changed)s changed, %(unchanged)s unchanged")
+            % {
+                "added": version.added_count,
+                "removed": version.removed_count,
+                "changed": version.changed_count,
+                "unchanged": version.unchanged_count,
+            }
         )
         self.stdout.write(
             _(

@@ -243,7 +243,7 @@ class Command(ConductCommand):
             else:
                 out.write(text + "\n")
 
-        with progress_bar("Screening", total=len(rows), quiet=out is None) as bar:  # not over stdout
+        with progress_bar(_("Screening"), total=len(rows), quiet=out is None) as bar:  # not over stdout
             return self._screen_each(opts, header, rows, lists, threshold, emit, bar)
 
     def _screen_each(

@@ -59,8 +59,8 @@ class Command(ConductCommand):
             unit = OrgUnit.objects.filter(code=opts["unit"]).first()
             if unit is None:
                 raise CommandError(_("--unit %(unit)s: no such org unit") % {"unit": repr(opts["unit"])})
-        with progress_bar("Importing suppliers", quiet=opts["json"]) as bar:
-            bar.stage("checking the files" + (" and importing" if opts["commit"] else ""))
+        with progress_bar(_("Importing suppliers"), quiet=opts["json"]) as bar:
+            bar.stage(_("checking and importing the files") if opts["commit"] else _("checking the files"))
             try:
                 report = supplier_import(
                     actor=CLI, sources=sources, commit=opts["commit"], unit=unit, queue_followup=False
@@ -75,7 +75,7 @@ class Command(ConductCommand):
             self.stdout.write(import_previewed(data))
             return
         self.stdout.write(self.style.SUCCESS(import_committed(data)))
-        with progress_bar("Screening and scoring the imported suppliers", quiet=opts["json"]):
+        with progress_bar(_("Screening and scoring the imported suppliers"), quiet=opts["json"]):
             summary = import_followup(
                 actor=CLI, supplier_ids=report.changed_suppliers, recompute=not opts["no_risk"]
             )
