@@ -109,9 +109,14 @@ class Client:
                 % {"server": self.server, "status": status}
             ) from None
         answer = Answer(status, parsed)
-        if 200 <= status < 300:
-            return answer
-        error = answer.error
+        if not 200 <= status < 300:
+            self._refuse(answer)
+        return answer
+
+    def _refuse(self, answer: Answer) -> None:
+        """Raise RemoteError for a non-2xx answer the verb cannot report: a 401, a 403, a 404 or 405, or
+        anything not in the API's error shape. Another 4xx in the error shape goes back to the verb."""
+        status, error = answer.status, answer.error
         if status == 401:
             raise RemoteError(
                 _("%(server)s refused the token in CONDUCT_TOKEN (401): %(error)s")
@@ -128,4 +133,3 @@ class Client:
                 _("%(server)s answered %(status)s%(detail)s (is it a Conduct server?)")
                 % {"server": self.server, "status": status, "detail": detail}
             )
-        return answer
