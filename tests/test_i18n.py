@@ -166,6 +166,9 @@ _ERROR_TYPES = frozenset(
         "CommandError",
         "HttpError",
         "ValidationError",
+        "ConfigError",
+        "RemoteError",
+        "_Invalid",
     }
 )
 _FLASH = frozenset({"success", "error", "warning", "info", "debug"})
@@ -182,6 +185,9 @@ _MESSAGE_HELPERS = {
     "UploadTooLarge": 0,
     "_bad_zip": 0,
     "ArgumentTypeError": 0,
+    "progress_bar": 0,  # a CLI progress bar's label, and a stage a service reports to it
+    "progress": 0,
+    "stage": 0,
 }
 # Code that runs before Django's settings (and so any catalogue) can load: (file, function).
 _BEFORE_DJANGO = {("cli.py", "main"), ("cli.py", "setup")}
@@ -218,6 +224,8 @@ def _message_arguments(node: ast.AST) -> list[ast.AST]:
     """The expressions `node` shows a user as a message, if it is a call or an assignment that does."""
     if isinstance(node, ast.Assign):  # errors["field"] = "..." (the per-field messages of Invalid)
         target = node.targets[0]
+        if isinstance(target, ast.Name) and target.id == "help":  # a command's description (--help)
+            return [node.value]
         if (
             isinstance(target, ast.Subscript)
             and isinstance(target.value, ast.Name)
@@ -261,6 +269,8 @@ def _message_arguments(node: ast.AST) -> list[ast.AST]:
     elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "messages":
         if name in _FLASH:
             found += node.args[1:2]
+    elif name in {"add_argument", "ArgumentParser"}:  # --help: an argument's help, a parser's description
+        found += [keyword[k] for k in ("help", "description") if k in keyword]
     elif name == "write" and isinstance(func, ast.Attribute):  # self.stdout.write, sys.stderr.write
         owner = func.value
         if isinstance(owner, ast.Attribute) and owner.attr in {"stdout", "stderr"}:
@@ -291,8 +301,11 @@ def bare_messages(source: str, filename: str = "") -> list[tuple[int, str]]:
 
 def _python_files() -> list[Path]:
     files = [p for p in APPS.rglob("*.py") if "migrations" not in p.parts]
-    # config/env.py and settings.py run before Django can load a catalogue; urls.py, api.py answer requests.
-    return sorted([*files, SRC / "cli.py", SRC / "config" / "urls.py", SRC / "config" / "api.py"])
+    # config/env.py and settings.py run before Django: they translate with conduct.pipeline._i18n, as the
+    # pipeline's --help does; urls.py, api.py answer requests.
+    config = [SRC / "config" / name for name in ("urls.py", "api.py", "env.py", "settings.py")]
+    pipeline = sorted((SRC / "pipeline").glob("*.py"))
+    return sorted([*files, SRC / "cli.py", *config, *pipeline])
 
 
 def test_no_user_facing_message_is_bare_english() -> None:
@@ -316,6 +329,10 @@ def f(x):
     return JsonResponse({"error": {"code": "not_found", "message": f"Nothing at {x}."}})
     self.problems.append(f"{x}: expected a list")
     form.add_error("username", "No such user.")
+    parser.add_argument("--json", action="store_true", help="Print JSON")
+    raise ConfigError(f"{name}: expected a whole number")
+class Command(BaseCommand):
+    help = "Load the lists."
 """
     assert [text for _, text in bare_messages(bare)] == [
         '"Name is required."',
@@ -329,6 +346,9 @@ def f(x):
         'f"Nothing at {x}."',
         'f"{x}: expected a list"',
         '"No such user."',
+        '"Print JSON"',
+        'f"{name}: expected a whole number"',
+        '"Load the lists."',
     ]
     done = """
 def f(x):
@@ -337,6 +357,9 @@ def f(x):
     self.stdout.write(f"{x}\\t{x}: CSV, API")
     log.info("not shown to a user: %s", x)
     ledger_append(action="supplier.created", payload={"note": "a ledger payload"})
+    parser.add_argument("--json", action="store_true", help=_("Print JSON"))
+class Command(ConductCommand):
+    help = gettext_noop("Load the lists.")
 """
     assert bare_messages(done) == []
 
@@ -437,6 +460,9 @@ def test_the_shared_catalogue_is_complete_and_compiled() -> None:
     with (folder / "django.mo").open("rb") as compiled:
         mo = gettext.GNUTranslations(compiled)
     for entry in catalogue.translated_entries():
+        if entry.msgid_plural:  # argparse's ngettext messages: one form in Chinese
+            assert mo._catalog.get((entry.msgid, 0)) == entry.msgstr_plural[0]  # type: ignore[attr-defined]
+            continue
         assert mo._catalog.get(entry.msgid) == entry.msgstr  # type: ignore[attr-defined]
 
 

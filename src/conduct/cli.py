@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from collections.abc import Mapping
+
+from conduct.pipeline._i18n import _, translate_argparse
 
 _GROUPS = frozenset(
     {
@@ -88,10 +91,96 @@ def _run(args: list[str]) -> None:
     execute_from_command_line(["conduct", *_resolve(args)])
 
 
+def gettext_noop(message: str) -> str:
+    """Marks `message` for the catalogue; it is translated where it is shown."""
+    return message
+
+
+# `conduct --help`'s verbs: the synopsis as typed, and what the verb does (translated when shown).
+_VERBS: tuple[tuple[str, str], ...] = (
+    ("serve", gettext_noop("production server (gunicorn) and the task worker, on PORT (8000)")),
+    ("worker", gettext_noop("background task worker with the daily scheduler")),
+    ("migrate", gettext_noop("create or update the database")),
+    ("demo load", gettext_noop("load the demo organisation (idempotent)")),
+    ("users create NAME --role R [--unit U] [--password-stdin]", ""),
+    ("tokens create NAME [--scope read|read-write|scim] [--expires-days N]", ""),
+    ("audit verify [--records] [--published SEQ:HASH] [--export FILE --public-key KEY]", ""),
+    ("audit export [--out FILE]   audit checkpoint [--out FILE.json]   audit rotate-key", ""),
+    ("org init NAME --country CC [--code hq]", ""),
+    ("org import FILE.yaml", gettext_noop("units, liaisons and committees")),
+    ("backup [--out FILE] [--without-keys]   restore FILE [--force]", ""),
+    (
+        "gate check GATE SUBJECT.json [--json] [--dry-run]   gate recheck [--json] [--if-changed]",
+        gettext_noop("exit 0 allow, 1 deny, 3 review, 2 invalid"),
+    ),
+    (
+        "--server URL",
+        gettext_noop(
+            "(or CONDUCT_URL) with CONDUCT_TOKEN: gate check, screen and suppliers import call a running "
+            "Conduct's API instead (docs/operations.md)"
+        ),
+    ),
+    ("policy validate DIR   policy test DIR", ""),
+    ("lists load PATH [--format F] [--name N] [--kind K]   lists show [NAME]", ""),
+    ("screen NAME [--type T] [--country CC] [--json]   screen --input names.csv --output out.jsonl", ""),
+    ("screening relations load FILE [--format ftm|csv]   screening sources list|add|fetch [--json]", ""),
+    ("suppliers import FILE... [--commit]   suppliers risk   suppliers remind   suppliers export", ""),
+    ("frameworks load|list|show|export   report build --year YYYY --out DIR   report verify DIR", ""),
+    ("devices import FILE.csv   devices token SERIAL", ""),
+    ("grievances rotate-key      grievances escalate   (docs/grievances.md)", ""),
+    ("products import FILE.csv   products list [--json]   sbom import MODEL VERSION FILE", ""),
+    ("vulns load PATH   vulns match MODEL VERSION [--json]   vex record MODEL VERSION CVE STATE", ""),
+    ("vulns rematch [--json]     vulns escalate [--json]   (docs/products.md)", ""),
+    ("access request --device S --scope S --hours N --reason T --as USER", ""),
+    ("access approve|deny ID --as USER [--hours N] [--comment T]", ""),
+    ("access revoke GRANT_ID --as USER   access events import FILE.jsonl [--json]   access expire", ""),
+    ("grants verify TOKEN --public-key KEY.pem --device S --scope S [--at T] [--revocations F]", ""),
+    ("grants keys   grants revocations --out FILE", ""),
+    ("workforce sites [--json]   workforce hours import FILE.csv [--commit] [--json] [--as USER]", ""),
+    ("training import FILE.csv [--json] [--as USER]", gettext_noop("columns: course,username,completed_on")),
+    ("workforce remind [--json]", gettext_noop("attestation and training reminders due today (idempotent)")),
+    ("investigators grant USERNAME --until YYYY-MM-DD[THH:MM] [--units CODE,...] [--modules M,...]", ""),
+    ("investigators list [--json]   investigators revoke USERNAME   (docs/evidence.md)", ""),
+    (
+        "evidence export --out FILE.zip [--from DATE] [--to DATE] [--case ID ...]\n"
+        "                  [--gate-decision ID ...]",
+        "",
+    ),
+    ("evidence verify FILE.zip [--public-key KEY.pem] [--json]", gettext_noop("offline: no database")),
+)
+
+
+def _verb(synopsis: str, what: str = "") -> str:
+    """One line of `conduct --help`: the verb's synopsis, and what it does in a column (wrapped)."""
+    if not what:
+        return f"  {synopsis}\n"
+    first, *rest = textwrap.wrap(what, 70) or [""]
+    head = f"  {synopsis:<27}{first}" if len(synopsis) < 27 else f"  {synopsis}\n{'':29}{first}"
+    return head + "".join(f"\n{'':29}{line}" for line in rest) + "\n"
+
+
+def _help_text() -> str:
+    """What `conduct --help` prints, in the CLI's language (verbs and options stay as typed)."""
+    intro = _(
+        "The `conduct` command: friendly verbs in front of Django management commands.\n\n"
+        "`conduct demo load` runs the `demo_load` command, `conduct audit verify` runs "
+        "`audit_verify`, and so on:\ntwo words are joined with an underscore when such a command "
+        "exists. Anything else is passed to Django\nas it is (`conduct migrate`, `conduct shell`, "
+        "...). `conduct VERB --help` describes a verb.\n"
+    )
+    verbs = "".join(_verb(synopsis, _(what) if what else "") for synopsis, what in _VERBS)
+    return f"{intro}\n{_('Common verbs:')}\n{verbs}"
+
+
+def _print_help() -> None:
+    sys.stdout.write(_help_text())
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run `conduct ARGS...` (sys.argv when `argv` is None)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conduct.config.settings")
     args = list(sys.argv[1:] if argv is None else argv)
+    translate_argparse()
     if args in (["--version"], ["version"]):
         from conduct import __version__
 
@@ -110,48 +199,7 @@ def main(argv: list[str] | None = None) -> None:
 
         raise SystemExit(evidence_verify(args[2:]))
     if not args or args[0] in {"-h", "--help", "help"}:
-        sys.stdout.write(__doc__ or "")
-        sys.stdout.write(
-            "\nCommon verbs:\n"
-            "  serve                      production server (gunicorn) and the task worker, on PORT (8000)\n"
-            "  worker                     background task worker with the daily scheduler\n"
-            "  migrate                    create or update the database\n"
-            "  demo load                  load the demo organisation (idempotent)\n"
-            "  users create NAME --role R [--unit U] [--password-stdin]\n"
-            "  tokens create NAME [--scope read|read-write|scim] [--expires-days N]\n"
-            "  audit verify [--records] [--published SEQ:HASH] [--export FILE --public-key KEY]\n"
-            "  audit export [--out FILE]   audit checkpoint [--out FILE.json]   audit rotate-key\n"
-            "  org init NAME --country CC [--code hq]   org import FILE.yaml  (units, liaisons, committees)\n"
-            "  backup [--out FILE] [--without-keys]   restore FILE [--force]\n"
-            "  gate check GATE SUBJECT.json [--json] [--dry-run]   gate recheck [--json] [--if-changed]\n"
-            "                             (exit 0 allow, 1 deny, 3 review, 2 invalid)\n"
-            "  --server URL (or CONDUCT_URL) with CONDUCT_TOKEN: gate check, screen and suppliers import\n"
-            "                             call a running Conduct's API instead (docs/operations.md)\n"
-            "  policy validate DIR        policy test DIR\n"
-            "  lists load PATH [--format F] [--name N] [--kind K]   lists show [NAME]\n"
-            "  screen NAME [--type T] [--country CC] [--json]   screen --input names.csv --output out.jsonl\n"
-            "  screening relations load FILE [--format ftm|csv]   screening sources list|add|fetch [--json]\n"
-            "  suppliers import FILE... [--commit]   suppliers risk   suppliers remind   suppliers export\n"
-            "  frameworks load|list|show|export   report build --year YYYY --out DIR   report verify DIR\n"
-            "  devices import FILE.csv   devices token SERIAL\n"
-            "  grievances rotate-key      grievances escalate   (docs/grievances.md)\n"
-            "  products import FILE.csv   products list [--json]   sbom import MODEL VERSION FILE\n"
-            "  vulns load PATH   vulns match MODEL VERSION [--json]   vex record MODEL VERSION CVE STATE\n"
-            "  vulns rematch [--json]     vulns escalate [--json]   (docs/products.md)\n"
-            "  access request --device S --scope S --hours N --reason T --as USER\n"
-            "  access approve|deny ID --as USER [--hours N] [--comment T]\n"
-            "  access revoke GRANT_ID --as USER   access events import FILE.jsonl [--json]   access expire\n"
-            "  grants verify TOKEN --public-key KEY.pem --device S --scope S [--at T] [--revocations F]\n"
-            "  grants keys   grants revocations --out FILE\n"
-            "  workforce sites [--json]   workforce hours import FILE.csv [--commit] [--json] [--as USER]\n"
-            "  training import FILE.csv [--json] [--as USER]   (course,username,completed_on)\n"
-            "  workforce remind [--json]  attestation and training reminders due today (idempotent)\n"
-            "  investigators grant USERNAME --until YYYY-MM-DD[THH:MM] [--units CODE,...] [--modules M,...]\n"
-            "  investigators list [--json]   investigators revoke USERNAME   (docs/evidence.md)\n"
-            "  evidence export --out FILE.zip [--from DATE] [--to DATE] [--case ID ...]\n"
-            "                  [--gate-decision ID ...]\n"
-            "  evidence verify FILE.zip [--public-key KEY.pem] [--json]   (offline: no database)\n"
-        )
+        _print_help()
         return
     setup()
     _run(args)
@@ -169,7 +217,7 @@ def setup(*, set_prefix: bool = True) -> None:
     try:
         django.setup(set_prefix=set_prefix)
     except (ConfigError, ImproperlyConfigured) as exc:
-        sys.stderr.write(f"conduct: configuration error: {exc}\n")
+        sys.stderr.write(_("conduct: configuration error: %(error)s") % {"error": exc} + "\n")
         raise SystemExit(2) from None
 
 

@@ -1,4 +1,5 @@
-"""Typed environment helpers that fail fast with a clear message (after healthchecks' hc/lib)."""
+"""Typed environment helpers that fail fast with a clear message (after healthchecks' hc/lib), in the CLI's
+language: they run before Django, so the message comes from the shared catalogue by conduct.pipeline._i18n."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 import secrets
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+
+from conduct.pipeline._i18n import _
 
 
 class ConfigError(RuntimeError):
@@ -29,7 +32,10 @@ def envbool(name: str, default: bool) -> bool:
         return True
     if value in {"0", "false", "no", "off"}:
         return False
-    raise ConfigError(f"{name}={raw!r}: expected one of true/false, yes/no, on/off, 1/0")
+    raise ConfigError(
+        _("%(name)s=%(value)s: expected one of true/false, yes/no, on/off, 1/0")
+        % {"name": name, "value": repr(raw)}
+    )
 
 
 def envint(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -39,11 +45,19 @@ def envint(name: str, default: int, *, minimum: int | None = None, maximum: int 
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r}: expected a whole number") from None
+        raise ConfigError(
+            _("%(name)s=%(value)s: expected a whole number") % {"name": name, "value": repr(raw)}
+        ) from None
     if minimum is not None and value < minimum:
-        raise ConfigError(f"{name}={value}: must be at least {minimum}")
+        raise ConfigError(
+            _("%(name)s=%(value)s: must be at least %(minimum)s")
+            % {"name": name, "value": value, "minimum": minimum}
+        )
     if maximum is not None and value > maximum:
-        raise ConfigError(f"{name}={value}: must be at most {maximum}")
+        raise ConfigError(
+            _("%(name)s=%(value)s: must be at most %(maximum)s")
+            % {"name": name, "value": value, "maximum": maximum}
+        )
     return value
 
 
@@ -61,9 +75,14 @@ def envints(name: str, default: list[int], *, minimum: int, maximum: int) -> lis
         try:
             value = int(part)
         except ValueError:
-            raise ConfigError(f"{name}: {part!r} is not a whole number") from None
+            raise ConfigError(
+                _("%(name)s: %(part)s is not a whole number") % {"name": name, "part": repr(part)}
+            ) from None
         if not minimum <= value <= maximum:
-            raise ConfigError(f"{name}: {value} is outside {minimum}..{maximum}")
+            raise ConfigError(
+                _("%(name)s: %(value)s is outside %(minimum)s..%(maximum)s")
+                % {"name": name, "value": value, "minimum": minimum, "maximum": maximum}
+            )
         values.append(value)
     return values
 
@@ -75,7 +94,9 @@ def envnetworks(name: str, default: list[str]) -> list[IPv4Network | IPv6Network
         try:
             networks.append(ip_network(part, strict=False))
         except ValueError:
-            raise ConfigError(f"{name}: {part!r} is not an IP address or network") from None
+            raise ConfigError(
+                _("%(name)s: %(part)s is not an IP address or network") % {"name": name, "part": repr(part)}
+            ) from None
     return networks
 
 
@@ -84,7 +105,10 @@ def conduct_home() -> Path:
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"CONDUCT_HOME={str(home)!r} cannot be created: {exc.strerror}") from exc
+        raise ConfigError(
+            _("CONDUCT_HOME=%(home)s cannot be created: %(reason)s")
+            % {"home": repr(str(home)), "reason": exc.strerror}
+        ) from exc
     return home
 
 
@@ -93,7 +117,7 @@ def secret_key(home: Path) -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
         if len(key) < 32:
-            raise ConfigError("SECRET_KEY must be at least 32 characters")
+            raise ConfigError(_("SECRET_KEY must be at least 32 characters"))
         return key
     path = home / "secret_key"
     if not path.exists():

@@ -19,6 +19,7 @@ from conduct.config.env import (
     envstr,
     secret_key,
 )
+from conduct.pipeline._i18n import _
 
 CONDUCT_HOME = conduct_home()
 SECRET_KEY = secret_key(CONDUCT_HOME)
@@ -123,7 +124,9 @@ _default_db = f"sqlite:///{CONDUCT_HOME / 'conduct.sqlite3'}"
 try:
     _db = dj_database_url.parse(envstr("DATABASE_URL", _default_db), conn_max_age=60, conn_health_checks=True)
 except ValueError as exc:  # pragma: no cover - depends on the environment
-    raise ConfigError(f"DATABASE_URL is not a database URL Conduct understands: {exc}") from exc
+    raise ConfigError(
+        _("DATABASE_URL is not a database URL Conduct understands: %(error)s") % {"error": exc}
+    ) from exc
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["ENGINE"] = "conduct.db.sqlite"  # Django's backend with a fair writer queue (see its docstring)
     # Connections are kept (per server thread, as on PostgreSQL): opening one costs more than a simple

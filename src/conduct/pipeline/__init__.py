@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable
 
+from conduct.pipeline._i18n import _
 from conduct.pipeline.client import Client, RemoteError
 
 VERBS: dict[tuple[str, ...], str] = {
@@ -33,7 +34,7 @@ def _split_server(args: list[str]) -> tuple[str | None, list[str]]:
         arg = args[i]
         if arg == "--server":
             if i + 1 >= len(args):
-                raise RemoteError("--server needs a URL (https://conduct.example.org)", exit_code=2)
+                raise RemoteError(_("--server needs a URL (https://conduct.example.org)"), exit_code=2)
             server = args[i + 1]
             i += 2
             continue
@@ -70,5 +71,5 @@ def remote_main(args: list[str]) -> int | None:
             from conduct.pipeline.suppliers import suppliers_import as runner
         return runner(client, rest)
     except RemoteError as exc:
-        sys.stderr.write(f"conduct: {exc}\n")
+        sys.stderr.write(_("conduct: %(error)s") % {"error": exc} + "\n")
         return exc.exit_code

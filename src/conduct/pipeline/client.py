@@ -10,6 +10,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from conduct.pipeline._i18n import _
+
 USAGE = 2
 UNAVAILABLE = 4
 TIMEOUT = float(os.environ.get("CONDUCT_TIMEOUT", "60") or 60)
@@ -51,12 +53,16 @@ class Client:
         server = server.strip().rstrip("/")
         parts = urllib.parse.urlsplit(server)
         if parts.scheme not in {"http", "https"} or not parts.netloc:
-            raise RemoteError(f"--server {server!r}: expected an http(s) URL", exit_code=USAGE)
+            raise RemoteError(
+                _("--server %(server)s: expected an http(s) URL") % {"server": repr(server)}, exit_code=USAGE
+            )
         token = os.environ.get("CONDUCT_TOKEN", "").strip()
         if not token:
             raise RemoteError(
-                "CONDUCT_TOKEN is not set: create an API token "
-                "(conduct tokens create NAME --scope read-write) and put it in CONDUCT_TOKEN",
+                _(
+                    "CONDUCT_TOKEN is not set: create an API token "
+                    "(conduct tokens create NAME --scope read-write) and put it in CONDUCT_TOKEN"
+                ),
                 exit_code=USAGE,
             )
         return cls(server, token)
@@ -92,20 +98,38 @@ class Client:
             status, raw = exc.code, exc.read()
         except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
-            raise RemoteError(f"cannot reach {self.server}: {reason}") from None
+            raise RemoteError(
+                _("cannot reach %(server)s: %(reason)s") % {"server": self.server, "reason": reason}
+            ) from None
         try:
             parsed = json.loads(raw) if raw else None
         except ValueError:
-            raise RemoteError(f"{self.server} answered {status} with something that is not JSON") from None
+            raise RemoteError(
+                _("%(server)s answered %(status)s with something that is not JSON")
+                % {"server": self.server, "status": status}
+            ) from None
         answer = Answer(status, parsed)
-        if 200 <= status < 300:
-            return answer
-        error = answer.error
+        if not 200 <= status < 300:
+            self._refuse(answer)
+        return answer
+
+    def _refuse(self, answer: Answer) -> None:
+        """Raise RemoteError for a non-2xx answer the verb cannot report: a 401, a 403, a 404 or 405, or
+        anything not in the API's error shape. Another 4xx in the error shape goes back to the verb."""
+        status, error = answer.status, answer.error
         if status == 401:
-            raise RemoteError(f"{self.server} refused the token in CONDUCT_TOKEN (401): {error and error[0]}")
+            raise RemoteError(
+                _("%(server)s refused the token in CONDUCT_TOKEN (401): %(error)s")
+                % {"server": self.server, "error": error and error[0]}
+            )
         if status == 403:
-            raise RemoteError(f"{self.server} refused the request (403): {error and error[0]}")
+            raise RemoteError(
+                _("%(server)s refused the request (403): %(error)s")
+                % {"server": self.server, "error": error and error[0]}
+            )
         if error is None or status in {404, 405}:
             detail = f": {error[0]}" if error else ""
-            raise RemoteError(f"{self.server} answered {status}{detail} (is it a Conduct server?)")
-        return answer
+            raise RemoteError(
+                _("%(server)s answered %(status)s%(detail)s (is it a Conduct server?)")
+                % {"server": self.server, "status": status, "detail": detail}
+            )

@@ -9,6 +9,7 @@ import urllib.parse
 from pathlib import Path
 
 from conduct.core.gate_names import unknown_gate
+from conduct.pipeline._i18n import _
 from conduct.pipeline.client import Client, RemoteError
 from conduct.pipeline.output import GATE_EXIT, GATE_INVALID, gate_invalid, gate_json, gate_lines, gate_result
 
@@ -23,14 +24,16 @@ class _Invalid(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conduct gate check",
-        description="Decide a subject at a gate on a Conduct server and print the decision.",
+        description=_("Decide a subject at a gate on a Conduct server and print the decision."),
     )
     parser.add_argument("gate")
-    parser.add_argument("subject", help="Path to a JSON file, or - for standard input")
-    parser.add_argument("--json", action="store_true", help="Print the decision as one JSON object")
-    parser.add_argument("--dry-run", action="store_true", help="Evaluate only; record nothing")
-    parser.add_argument("--as", dest="as_user", help="(local only: with --server the token's user decides)")
-    parser.add_argument("--unit", help="Org unit code the decision belongs to")
+    parser.add_argument("subject", help=_("Path to a JSON file, or - for standard input"))
+    parser.add_argument("--json", action="store_true", help=_("Print the decision as one JSON object"))
+    parser.add_argument("--dry-run", action="store_true", help=_("Evaluate only; record nothing"))
+    parser.add_argument(
+        "--as", dest="as_user", help=_("(local only: with --server the token's user decides)")
+    )
+    parser.add_argument("--unit", help=_("Org unit code the decision belongs to"))
     parser.add_argument("--idempotency-key")
     return parser
 
@@ -55,14 +58,20 @@ def _check(client: Client, opts: argparse.Namespace) -> int:
     try:
         subject = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise _Invalid(f"{source}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        raise _Invalid(
+            _("%(source)s: not JSON (line %(lineno)s, column %(colno)s: %(msg)s)")
+            % {"source": source, "lineno": exc.lineno, "colno": exc.colno, "msg": exc.msg}
+        ) from None
     if opts.as_user:
-        raise _Invalid(f"--as {opts.as_user}: not with --server (the API token's user decides)")
+        raise _Invalid(
+            _("--as %(as_user)s: not with --server (the API token's user decides)")
+            % {"as_user": opts.as_user}
+        )
     unknown = unknown_gate(opts.gate)
     if unknown is not None:
         raise _Invalid(*unknown)
     if not isinstance(subject, dict):
-        raise _Invalid("The subject must be a JSON object.", {"subject": "Expected a JSON object."})
+        raise _Invalid(_("The subject must be a JSON object."), {"subject": _("Expected a JSON object.")})
     gate = urllib.parse.quote(opts.gate, safe="")
     if opts.dry_run:
         answer = client.call("POST", f"/gates/{gate}/evaluate", body=subject, query={"org_unit": opts.unit})
@@ -78,7 +87,7 @@ def _check(client: Client, opts: argparse.Namespace) -> int:
         raise _Invalid(*answer.error)
     body = answer.body
     if not isinstance(body, dict) or body.get("outcome") not in GATE_EXIT:
-        raise RemoteError(f"{client.server} answered without a decision")
+        raise RemoteError(_("%(server)s answered without a decision") % {"server": client.server})
     result = gate_result(body, None if opts.dry_run else body.get("id"))
     text = gate_json(result) if opts.json else "\n".join(gate_lines(result))
     sys.stdout.write(text + "\n")

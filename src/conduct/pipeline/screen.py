@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from conduct.pipeline._i18n import _
 from conduct.pipeline.client import Client, RemoteError
 from conduct.pipeline.output import SCREEN_USAGE, error_lines, no_lists, screen_json, screen_lines
 
@@ -15,9 +16,9 @@ def _threshold(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(_("%(text)s is not a number") % {"text": repr(text)}) from None
     if not 0.0 < value <= 1.0:
-        raise argparse.ArgumentTypeError("must be above 0 and at most 1")
+        raise argparse.ArgumentTypeError(_("must be above 0 and at most 1"))
     return value
 
 
@@ -25,30 +26,32 @@ def _limit(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(_("%(text)s is not a whole number") % {"text": repr(text)}) from None
     if not 1 <= value <= 100:
-        raise argparse.ArgumentTypeError("must be between 1 and 100")
+        raise argparse.ArgumentTypeError(_("must be between 1 and 100"))
     return value
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="conduct screen", description="Screen one name on a Conduct server."
+        prog="conduct screen", description=_("Screen one name on a Conduct server.")
     )
-    parser.add_argument("name", nargs="?", help="The name to screen")
-    parser.add_argument("--type", dest="entity_type", help="person, organization, vessel, aircraft")
-    parser.add_argument("--country", help="ISO 3166-1 alpha-2 code (or a country name)")
-    parser.add_argument("--birth-date", dest="birth_date", help="YYYY, YYYY-MM or YYYY-MM-DD")
-    parser.add_argument("--json", action="store_true", help="Print the matches as JSON")
-    parser.add_argument("--input", help="(local only; with --server use /api/v1/screening/batch)")
-    parser.add_argument("--output", help="(local only)")
-    parser.add_argument("--threshold", type=_threshold, default=None, help="Least score reported")
-    parser.add_argument("--limit", type=_limit, default=10, help="Matches per name, best first (default 10)")
+    parser.add_argument("name", nargs="?", help=_("The name to screen"))
+    parser.add_argument("--type", dest="entity_type", help=_("person, organization, vessel, aircraft"))
+    parser.add_argument("--country", help=_("ISO 3166-1 alpha-2 code (or a country name)"))
+    parser.add_argument("--birth-date", dest="birth_date", help=_("YYYY, YYYY-MM or YYYY-MM-DD"))
+    parser.add_argument("--json", action="store_true", help=_("Print the matches as JSON"))
+    parser.add_argument("--input", help=_("(local only; with --server use /api/v1/screening/batch)"))
+    parser.add_argument("--output", help=_("(local only)"))
+    parser.add_argument("--threshold", type=_threshold, default=None, help=_("Least score reported"))
+    parser.add_argument(
+        "--limit", type=_limit, default=10, help=_("Matches per name, best first (default 10)")
+    )
     return parser
 
 
 def _usage(message: str) -> int:
-    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.write(_("error: %(message)s") % {"message": message} + "\n")
     return SCREEN_USAGE
 
 
@@ -77,7 +80,7 @@ def screen(client: Client, argv: list[str]) -> int:
         return SCREEN_USAGE
     body = answer.body
     if not isinstance(body, dict) or not isinstance(body.get("matches"), list):
-        raise RemoteError(f"{client.server} answered without matches")
+        raise RemoteError(_("%(server)s answered without matches") % {"server": client.server})
     lists = body.get("lists") or []
     threshold = float(body.get("threshold", opts.threshold or ALERT_THRESHOLD))
     if not lists:

@@ -8,6 +8,7 @@ import base64
 import sys
 from pathlib import Path
 
+from conduct.pipeline._i18n import _
 from conduct.pipeline.client import Client, RemoteError
 from conduct.pipeline.output import (
     import_committed,
@@ -23,18 +24,22 @@ FAILED = 1
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conduct suppliers import",
-        description="Check (preview) or import (--commit) supplier files on a Conduct server.",
+        description=_("Check (preview) or import (--commit) supplier files on a Conduct server."),
     )
     parser.add_argument("files", nargs="+", type=Path)
-    parser.add_argument("--commit", action="store_true", help="Import when there is no problem")
-    parser.add_argument("--unit", help="Org unit code for new suppliers")
-    parser.add_argument("--json", action="store_true", help="Print the report as JSON")
-    parser.add_argument("--no-risk", action="store_true", help="(local only)")
+    parser.add_argument("--commit", action="store_true", help=_("Import when there is no problem"))
+    parser.add_argument("--unit", help=_("Org unit code for new suppliers"))
+    parser.add_argument("--json", action="store_true", help=_("Print the report as JSON"))
+    parser.add_argument("--no-risk", action="store_true", help=_("(local only)"))
     return parser
 
 
+# The class name Django prints before a command's error; the local command prints the same.
+_COMMAND_ERROR = "CommandError"
+
+
 def _fail(message: str) -> int:
-    sys.stderr.write(f"CommandError: {message}\n")  # as the local command (Django) prints it
+    sys.stderr.write(f"{_COMMAND_ERROR}: {message}\n")
     return FAILED
 
 
@@ -59,7 +64,7 @@ def suppliers_import(client: Client, argv: list[str]) -> int:
         return _fail(answer.error[0])
     report = answer.body
     if not isinstance(report, dict) or "ok" not in report:
-        raise RemoteError(f"{client.server} answered without an import report")
+        raise RemoteError(_("%(server)s answered without an import report") % {"server": client.server})
     out = sys.stdout
     if opts.json:
         out.write(import_report_json(report) + "\n")
@@ -71,5 +76,5 @@ def suppliers_import(client: Client, argv: list[str]) -> int:
         out.write(import_previewed(report) + "\n")
         return 0
     out.write(import_committed(report) + "\n")
-    out.write("The server screens the imported suppliers and recomputes risk in the background.\n")
+    out.write(_("The server screens the imported suppliers and recomputes risk in the background.") + "\n")
     return 0

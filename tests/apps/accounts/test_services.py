@@ -502,7 +502,7 @@ def test_every_service_write_appends_exactly_one_ledger_entry_with_its_action(
 def test_every_accounts_service_that_writes_is_covered_above():
     import inspect
 
-    from conduct.apps.accounts import services, sessions
+    from conduct.apps.accounts import services, services_tokens, sessions
 
     actions = {
         "orgunit_create": "orgunit.create",
@@ -519,7 +519,7 @@ def test_every_accounts_service_that_writes_is_covered_above():
     }
     writers = {
         name
-        for module in (services, sessions)
+        for module in (services, services_tokens, sessions)
         for name, fn in inspect.getmembers(module, inspect.isfunction)
         if fn.__module__ == module.__name__ and "ledger_append" in inspect.getsource(fn)
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from conduct.config.env import ConfigError
 
@@ -27,7 +28,9 @@ def _get(name: str) -> object:
         try:
             return int(raw)
         except ValueError:
-            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+            raise ConfigError(
+                _("%(name)s must be a whole number, got %(value)s") % {"name": name, "value": repr(raw)}
+            ) from None
     return raw.strip()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from conduct.config.env import ConfigError
 
@@ -39,7 +40,8 @@ def _get(name: str) -> object:
         return int(raw)
     except ValueError:
         raise ConfigError(
-            f"{name} must be a whole number (or a comma-separated list of them), got {raw!r}"
+            _("%(name)s must be a whole number (or a comma-separated list of them), got %(value)s")
+            % {"name": name, "value": repr(raw)}
         ) from None
 
 

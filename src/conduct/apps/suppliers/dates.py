@@ -81,8 +81,11 @@ def parse_date(value: object) -> date | None:
     if isinstance(value, int | float):
         return from_excel_serial(float(value))
     raw = str(value).strip()
-    if not raw:
-        return None
+    return _parse_text(raw) if raw else None
+
+
+def _parse_text(raw: str) -> date:
+    """The date a non-empty text names, or DateProblem."""
     if len(raw) == 10 and raw[4] == "-" and raw[7] == "-" and raw[:4].isdigit():
         try:  # the common case, fast; anything odd falls through to the explained checks below
             return date.fromisoformat(raw)
@@ -100,37 +103,7 @@ def parse_date(value: object) -> date | None:
     if m := _YMD.match(raw):
         return _real(int(m[1]), int(m[2]), int(m[3]), raw)
     if m := _DMY.match(raw):
-        first, second, year_text = int(m[1]), int(m[3]), m[4]
-        if len(year_text) == 2:
-            raise DateProblem(
-                _("%(raw)s has a two-digit year; write the year in full, e.g. YYYY-MM-DD")
-                % {"raw": repr(raw)}
-            )
-        year = int(year_text)
-        if first > 12 and second > 12:
-            raise DateProblem(
-                _("%(raw)s is not a date: neither %(first)s nor %(second)s is a month")
-                % {"raw": repr(raw), "first": first, "second": second}
-            )
-        if first > 12:
-            return _real(year, second, first, raw)  # day first: 31/12/2027
-        if second > 12:
-            return _real(year, first, second, raw)  # month first: 12/31/2027
-        if first == second:
-            return _real(year, first, second, raw)  # 05/05/2027 reads the same either way
-        raise DateProblem(
-            _(
-                "%(raw)s is ambiguous: %(first)s %(month_name)s or %(month_name2)s %(second)s? "
-                "Write it as YYYY-MM-DD"
-            )
-            % {
-                "raw": repr(raw),
-                "first": first,
-                "month_name": calendar.month_name[second],
-                "month_name2": calendar.month_name[first],
-                "second": second,
-            }
-        )
+        return _day_month_or_month_day(m, raw)
     if m := _DAY_MONTH_YEAR.match(raw):
         month = _MONTHS.get(m[2].lower())
         if month:
@@ -142,3 +115,38 @@ def parse_date(value: object) -> date | None:
     if _SERIAL.match(raw):
         return from_excel_serial(float(raw))
     raise DateProblem(_("%(raw)s is not a date; write it as YYYY-MM-DD") % {"raw": repr(raw)})
+
+
+def _day_month_or_month_day(m: re.Match[str], raw: str) -> date:
+    """31/12/2027, 12/31/2027 or 05/05/2027: the one reading the numbers allow, or DateProblem (a two-digit
+    year, no month, or two readings)."""
+    first, second, year_text = int(m[1]), int(m[3]), m[4]
+    if len(year_text) == 2:
+        raise DateProblem(
+            _("%(raw)s has a two-digit year; write the year in full, e.g. YYYY-MM-DD") % {"raw": repr(raw)}
+        )
+    year = int(year_text)
+    if first > 12 and second > 12:
+        raise DateProblem(
+            _("%(raw)s is not a date: neither %(first)s nor %(second)s is a month")
+            % {"raw": repr(raw), "first": first, "second": second}
+        )
+    if first > 12:
+        return _real(year, second, first, raw)  # day first: 31/12/2027
+    if second > 12:
+        return _real(year, first, second, raw)  # month first: 12/31/2027
+    if first == second:
+        return _real(year, first, second, raw)  # 05/05/2027 reads the same either way
+    raise DateProblem(
+        _(
+            "%(raw)s is ambiguous: %(first)s %(month_name)s or %(month_name2)s %(second)s? "
+            "Write it as YYYY-MM-DD"
+        )
+        % {
+            "raw": repr(raw),
+            "first": first,
+            "month_name": calendar.month_name[second],
+            "month_name2": calendar.month_name[first],
+            "second": second,
+        }
+    )

@@ -103,6 +103,35 @@ def case_vote(
         .select_related("committee", "gate_decision")
         .get(pk=case.pk)
     )
+    member = _voting_seat(actor, case)
+    rationale, kept = _check_ballot(choice, rationale, conditions)
+    vote = Vote.objects.create(
+        case=case,
+        round=case.round,
+        voter=actor,
+        voter_role=member.role,
+        choice=choice,
+        rationale=rationale,
+        conditions=kept,
+    )
+    if case.status == Case.Status.OPEN:
+        case.status = Case.Status.UNDER_REVIEW
+        case.save(update_fields=["status"])
+    ledger_append(
+        actor=actor,
+        action=GovernanceAction.CASE_VOTE,
+        object_type="case",
+        object_id=case.pk,
+        summary={"round": case.round, "choice": choice, "conditions": kept, "rationale": rationale},
+    )
+    tally, decision = evaluate(actor=actor, case=case)
+    assert tally is not None
+    return Voted(vote, tally, decision)
+
+
+def _voting_seat(actor: User, case: Case) -> CommitteeMember:
+    """The actor's voting seat on the case's committee, refused (409/403) when the actor may not vote in the
+    case's current round."""
     if case.committee_id is None:
         raise Conflict(
             _("This case is in the compliance officers' queue: an officer decides it, nobody votes.")
@@ -126,6 +155,11 @@ def case_vote(
         )
     if Vote.objects.filter(case=case, round=case.round, voter=actor).exists():
         raise Conflict(_("You have already voted in this round; a vote is not changed."))
+    return member
+
+
+def _check_ballot(choice: str, rationale: str, conditions: list[str] | None) -> tuple[str, list[str]]:
+    """The vote's cleaned rationale and conditions, or Invalid naming each field's problem."""
     errors: dict[str, str] = {}
     if choice not in VoteChoice.values:
         errors["choice"] = _("Expected one of %(values)s.") % {"values": ", ".join(VoteChoice.values)}
@@ -136,28 +170,7 @@ def case_vote(
     if choice != VoteChoice.APPROVE_WITH_CONDITIONS and kept:
         errors["conditions"] = _("Only an approval with conditions carries conditions.")
     raise_if(errors, _("The vote is not valid."))
-    vote = Vote.objects.create(
-        case=case,
-        round=case.round,
-        voter=actor,
-        voter_role=member.role,
-        choice=choice,
-        rationale=rationale,
-        conditions=kept,
-    )
-    if case.status == Case.Status.OPEN:
-        case.status = Case.Status.UNDER_REVIEW
-        case.save(update_fields=["status"])
-    ledger_append(
-        actor=actor,
-        action=GovernanceAction.CASE_VOTE,
-        object_type="case",
-        object_id=case.pk,
-        summary={"round": case.round, "choice": choice, "conditions": kept, "rationale": rationale},
-    )
-    tally, decision = evaluate(actor=actor, case=case)
-    assert tally is not None
-    return Voted(vote, tally, decision)
+    return rationale, kept
 
 
 def evaluate(*, actor: Actor, case: Case) -> tuple[rules.Tally | None, CaseDecision | None]:

@@ -141,7 +141,7 @@ def list_load(
             "format2": format,
         }
     raise_if(errors, _("The list cannot be loaded."))
-    progress("reading the file")
+    progress(_("reading the file"))
     parsed = list_read(path=path, format=format, kind=kind or (existing.kind if existing else None))
     sha = file_sha256(path)
     with transaction.atomic():
@@ -159,7 +159,7 @@ def _store(
     source: str,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Loaded:
-    progress("comparing with the current version")
+    progress(_("comparing with the current version"))
     watch_list = _watch_list(name, parsed, kind, title, source)
     list_kind = watch_list.kind
     current = watch_list.versions.filter(is_current=True).first()
@@ -193,9 +193,9 @@ def _store(
     )
     for row in rows:
         row.version = version
-    progress(f"storing {len(rows)} entries")
+    progress(_("storing %(count)s entries") % {"count": len(rows)})
     WatchListEntry.objects.bulk_create(rows, batch_size=BATCH)
-    progress("recording in the ledger")
+    progress(_("recording in the ledger"))
     _ledger_load(actor, path, version, parsed, sha, current)
     emit(
         ListVersionLoaded(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.access import services
 from conduct.apps.access.management._cli import actor_for, dumps, fail
 from conduct.apps.access.models import AccessRequest
 from conduct.apps.access.services._common import operator
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 
 
@@ -21,16 +23,18 @@ def find_request(request_id: int) -> AccessRequest:
     return found
 
 
-class Command(BaseCommand):
-    help = "Approve an access request as one of the customer's approvers (--as); prints the grants."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Approve an access request as one of the customer's approvers (--as); prints the grants."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("request_id", type=int)
-        parser.add_argument("--as", dest="as_user", required=True, help="The customer's approver")
-        parser.add_argument("--hours", type=int, help="Fewer hours than asked")
-        parser.add_argument("--scope", action="append", help="Fewer scopes than asked (repeatable)")
+        parser.add_argument("--as", dest="as_user", required=True, help=_("The customer's approver"))
+        parser.add_argument("--hours", type=int, help=_("Fewer hours than asked"))
+        parser.add_argument("--scope", action="append", help=_("Fewer scopes than asked (repeatable)"))
         parser.add_argument("--comment", default="")
-        parser.add_argument("--json", action="store_true", help="Print the grant(s) as JSON")
+        parser.add_argument("--json", action="store_true", help=_("Print the grant(s) as JSON"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:

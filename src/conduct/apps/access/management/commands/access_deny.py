@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.access import services
 from conduct.apps.access.management._cli import actor_for, dumps, fail
 from conduct.apps.access.management.commands.access_approve import find_request
 from conduct.apps.access.services._common import operator
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 
 
-class Command(BaseCommand):
-    help = "Deny an access request as one of the customer's approvers (--as)."
+class Command(ConductCommand):
+    help = gettext_noop("Deny an access request as one of the customer's approvers (--as).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("request_id", type=int)

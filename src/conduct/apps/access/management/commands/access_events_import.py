@@ -9,20 +9,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.access import services
 from conduct.apps.access.management._cli import actor_for, dumps, fail
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 
 
-class Command(BaseCommand):
-    help = "Import and reconcile access events; unauthorised ones open incident cases."
+class Command(ConductCommand):
+    help = gettext_noop("Import and reconcile access events; unauthorised ones open incident cases.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
-        parser.add_argument("--as", dest="as_user", help="Record as this user (default: the operator, 'cli')")
+        parser.add_argument(
+            "--as", dest="as_user", help=_("Record as this user (default: the operator, 'cli')")
+        )
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:

@@ -5,26 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.access import services
 from conduct.apps.access.management._cli import actor_for, dumps, fail
 from conduct.apps.access.services._common import operator
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 
 
-class Command(BaseCommand):
-    help = "Ask a customer for access to some of its devices (a support engineer, --as)."
+class Command(ConductCommand):
+    help = gettext_noop("Ask a customer for access to some of its devices (a support engineer, --as).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--device", action="append", required=True, help="Device serial (repeatable)")
-        parser.add_argument("--scope", action="append", required=True, help="Scope (repeatable)")
+        parser.add_argument("--device", action="append", required=True, help=_("Device serial (repeatable)"))
+        parser.add_argument("--scope", action="append", required=True, help=_("Scope (repeatable)"))
         parser.add_argument("--hours", type=int, default=services.requests.DEFAULT_HOURS)
         parser.add_argument("--reason", required=True)
         parser.add_argument("--ticket", default="")
-        parser.add_argument("--as", dest="as_user", required=True, help="The support engineer asking")
-        parser.add_argument("--json", action="store_true", help="Print the request as JSON with its id")
+        parser.add_argument("--as", dest="as_user", required=True, help=_("The support engineer asking"))
+        parser.add_argument("--json", action="store_true", help=_("Print the request as JSON with its id"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:

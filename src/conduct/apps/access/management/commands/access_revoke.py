@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.access import services
 from conduct.apps.access.management._cli import actor_for, fail
 from conduct.apps.access.models import Grant
 from conduct.apps.access.services._common import operator
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 
 
-class Command(BaseCommand):
-    help = (
+class Command(ConductCommand):
+    help = gettext_noop(
         "Revoke a grant (the customer's approver or the company's staff, --as); signs a new revocation list."
     )
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.access import services
 from conduct.apps.access.management._cli import dumps, fail
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 
 
-class Command(BaseCommand):
-    help = "Import devices from a CSV; any row error refuses the whole file."
+class Command(ConductCommand):
+    help = gettext_noop("Import devices from a CSV; any row error refuses the whole file.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.access import services
 from conduct.apps.access.models import Device
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 
 
-class Command(BaseCommand):
-    help = "Issue a device's token for POST /api/v1/access-events."
+class Command(ConductCommand):
+    help = gettext_noop("Issue a device's token for POST /api/v1/access-events.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("serial")

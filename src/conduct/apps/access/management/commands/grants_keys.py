@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_noop
 
 from conduct.apps.access.keys import grant_public_key
+from conduct.apps.commandkit import ConductCommand
 
 
-class Command(BaseCommand):
-    help = "Print the grant-signing public key (PEM) for devices."
+class Command(ConductCommand):
+    help = gettext_noop("Print the grant-signing public key (PEM) for devices.")
     requires_system_checks: list[str] = []
 
     def handle(self, *args: Any, **opts: Any) -> None:

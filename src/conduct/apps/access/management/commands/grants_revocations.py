@@ -5,20 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.access import selectors
 from conduct.apps.access.management._cli import fail
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 
 
-class Command(BaseCommand):
-    help = "Write or print the latest signed, versioned revocation list."
+class Command(ConductCommand):
+    help = gettext_noop("Write or print the latest signed, versioned revocation list.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--out", help="Write the signed list here (default: standard output)")
+        parser.add_argument("--out", help=_("Write the signed list here (default: standard output)"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:

@@ -12,9 +12,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.core.grants import RevocationListError, verify_grant, verify_revocations
 
 
@@ -25,17 +27,21 @@ def _read(path: str, what: str) -> str:
         raise CommandError(f"{what} {path}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-class Command(BaseCommand):
-    help = "Check a grant token offline, as a device does (exit 0 allowed, 1 refused with the reason)."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Check a grant token offline, as a device does (exit 0 allowed, 1 refused with the reason)."
+    )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("token", help="The grant token, or @FILE to read it from a file")
-        parser.add_argument("--public-key", required=True, help="The PEM from `conduct grants keys`")
+        parser.add_argument("token", help=_("The grant token, or @FILE to read it from a file"))
+        parser.add_argument("--public-key", required=True, help=_("The PEM from `conduct grants keys`"))
         parser.add_argument("--device", required=True)
         parser.add_argument("--scope", required=True)
-        parser.add_argument("--at", help="ISO 8601 time with offset (default: now)")
-        parser.add_argument("--revocations", help="A signed revocation list (`conduct grants revocations`)")
+        parser.add_argument("--at", help=_("ISO 8601 time with offset (default: now)"))
+        parser.add_argument(
+            "--revocations", help=_("A signed revocation list (`conduct grants revocations`)")
+        )
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts import investigators
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.roles import INVESTIGATOR_MODULES
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 
 
@@ -22,22 +24,25 @@ def one_line(exc: ServiceError) -> str:
     return f"{exc.message} {details}".strip()
 
 
-class Command(BaseCommand):
-    help = (
+class Command(ConductCommand):
+    help = gettext_noop(
         "Create or update a read-only investigator account that ends at --until (UTC); an auditor gets the "
-        "end of access only. Modules: " + ", ".join(INVESTIGATOR_MODULES)
+        "end of access only. Modules: %(modules)s"
     )
+
+    def description(self) -> str:
+        return super().description() % {"modules": ", ".join(INVESTIGATOR_MODULES)}
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument(
-            "--until", required=True, help="YYYY-MM-DD (through that day) or YYYY-MM-DDTHH:MM, UTC"
+            "--until", required=True, help=_("YYYY-MM-DD (through that day) or YYYY-MM-DDTHH:MM, UTC")
         )
         parser.add_argument(
-            "--units", default="", help="Org unit codes, comma-separated (default: every unit)"
+            "--units", default="", help=_("Org unit codes, comma-separated (default: every unit)")
         )
         parser.add_argument(
-            "--modules", default="", help="Module keys, comma-separated (default: every module)"
+            "--modules", default="", help=_("Module keys, comma-separated (default: every module)")
         )
         parser.add_argument("--email", default="")
 

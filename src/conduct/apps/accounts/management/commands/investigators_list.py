@@ -5,17 +5,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.roles import Role
+from conduct.apps.commandkit import ConductCommand
 
 
-class Command(BaseCommand):
-    help = "List investigators and time-limited auditors with their end of access, units and modules."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "List investigators and time-limited auditors with their end of access, units and modules."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true")

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts import investigators
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.management.commands.investigators_grant import one_line
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 
 
-class Command(BaseCommand):
-    help = "End an investigator's or auditor's access now; every later request is refused."
+class Command(ConductCommand):
+    help = gettext_noop("End an investigator's or auditor's access now; every later request is refused.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")

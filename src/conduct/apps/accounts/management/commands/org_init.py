@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts import services
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.models import OrgUnit, OrgUnitKind
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 
 
@@ -19,13 +21,15 @@ def error_line(exc: ServiceError) -> str:
     return f"{exc.message} ({fields})" if fields else exc.message
 
 
-class Command(BaseCommand):
-    help = "Create the organisation's top unit (a headquarters); refused when the tree has one already."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Create the organisation's top unit (a headquarters); refused when the tree has one already."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", help="The organisation's name, e.g. 'Northlight Vision HQ'")
-        parser.add_argument("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. CN")
-        parser.add_argument("--code", default="hq", help="The unit's short code (default: hq)")
+        parser.add_argument("name", help=_("The organisation's name, e.g. 'Northlight Vision HQ'"))
+        parser.add_argument("--country", required=True, help=_("ISO 3166-1 alpha-2 code, e.g. CN"))
+        parser.add_argument("--code", default="hq", help=_("The unit's short code (default: hq)"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         top = OrgUnit.objects.filter(parent__isnull=True).first()

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts import services
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.models import ApiToken
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 
 
-class Command(BaseCommand):
-    help = "Revoke an API token by its prefix (the 8 characters after cdt_)."
+class Command(ConductCommand):
+    help = gettext_noop("Revoke an API token by its prefix (the 8 characters after cdt_).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("prefix")

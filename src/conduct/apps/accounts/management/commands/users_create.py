@@ -5,34 +5,38 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts import services
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.models import OrgUnit
 from conduct.apps.accounts.roles import PORTAL_ORG_KIND, PORTAL_ROLES, Role
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 
 
-class Command(BaseCommand):
-    help = "Create a user. Without --password-stdin the user cannot log in with a password (tokens only)."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Create a user. Without --password-stdin the user cannot log in with a password (tokens only)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument(
-            "--unit", action="append", default=[], help="Org unit code to scope to (repeatable)"
+            "--unit", action="append", default=[], help=_("Org unit code to scope to (repeatable)")
         )
         parser.add_argument(
-            "--org", help="Supplier or customer organisation name (portal roles; created if new)"
+            "--org", help=_("Supplier or customer organisation name (portal roles; created if new)")
         )
         parser.add_argument("--email", default="")
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
-        parser.add_argument("--service-account", action="store_true", help="A machine user for automation")
+        parser.add_argument("--service-account", action="store_true", help=_("A machine user for automation"))
         parser.add_argument(
-            "--password-stdin", action="store_true", help="Read the password from standard input"
+            "--password-stdin", action="store_true", help=_("Read the password from standard input")
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:

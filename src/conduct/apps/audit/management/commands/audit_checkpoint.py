@@ -10,19 +10,23 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.audit.selectors import latest_checkpoint
 from conduct.apps.audit.services import checkpoint_create
+from conduct.apps.commandkit import ConductCommand
 
 
-class Command(BaseCommand):
-    help = "Sign the ledger's current head with the installation's Ed25519 key."
+class Command(ConductCommand):
+    help = gettext_noop("Sign the ledger's current head with the installation's Ed25519 key.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--out", type=Path, help="Write the signed checkpoint here (JSON) to publish it")
+        parser.add_argument(
+            "--out", type=Path, help=_("Write the signed checkpoint here (JSON) to publish it")
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         cp = checkpoint_create(actor=CLI, reason="on request")

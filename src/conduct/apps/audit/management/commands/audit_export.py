@@ -9,25 +9,27 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.audit.selectors import latest_checkpoint
 from conduct.apps.audit.services import export_lines, signing_keys
+from conduct.apps.commandkit import ConductCommand
 
 
-class Command(BaseCommand):
-    help = "Export the audit ledger as JSON lines (entries, then signed checkpoints)."
+class Command(ConductCommand):
+    help = gettext_noop("Export the audit ledger as JSON lines (entries, then signed checkpoints).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--out", type=Path, help="File to write (default: standard output)")
+        parser.add_argument("--out", type=Path, help=_("File to write (default: standard output)"))
         parser.add_argument(
-            "--public-key-out", type=Path, help="Also write the signing public key (PEM) here"
+            "--public-key-out", type=Path, help=_("Also write the signing public key (PEM) here")
         )
         parser.add_argument(
             "--checkpoint-out",
             type=Path,
-            help="Also write the latest signed checkpoint (JSON) here, to publish",
+            help=_("Also write the latest signed checkpoint (JSON) here, to publish"),
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.audit.services import ledger_key_rotate
+from conduct.apps.commandkit import ConductCommand
 
 
-class Command(BaseCommand):
-    help = "Replace the ledger's signing key (a signed ledger event; the old public key is kept)."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Replace the ledger's signing key (a signed ledger event; the old public key is kept)."
+    )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         rotation = ledger_key_rotate(actor=CLI)

@@ -15,30 +15,32 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.audit.services import LedgerVerification, ledger_verify
 from conduct.apps.audit.verify import Published, PublishedError
+from conduct.apps.commandkit import ConductCommand
 from conduct.core import ledger as core_ledger
 
 
-class Command(BaseCommand):
-    help = "Verify the audit ledger's hash chain and signed checkpoints (or an exported file)."
+class Command(ConductCommand):
+    help = gettext_noop("Verify the audit ledger's hash chain and signed checkpoints (or an exported file).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--export", type=Path, help="An exported JSON-lines file to verify offline")
-        parser.add_argument("--public-key", type=Path, help="PEM public key that signed the checkpoints")
+        parser.add_argument("--export", type=Path, help=_("An exported JSON-lines file to verify offline"))
+        parser.add_argument("--public-key", type=Path, help=_("PEM public key that signed the checkpoints"))
         parser.add_argument(
             "--records",
             action="store_true",
-            help="Also reconcile every ledgered object with its latest entry",
+            help=_("Also reconcile every ledgered object with its latest entry"),
         )
         published = parser.add_mutually_exclusive_group()
         published.add_argument(
-            "--checkpoint", type=Path, help="A published checkpoint (JSON) the ledger must still contain"
+            "--checkpoint", type=Path, help=_("A published checkpoint (JSON) the ledger must still contain")
         )
-        published.add_argument("--published", help="A published checkpoint as SEQ:HASH")
+        published.add_argument("--published", help=_("A published checkpoint as SEQ:HASH"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["export"]:

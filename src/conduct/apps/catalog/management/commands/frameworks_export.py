@@ -7,15 +7,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.core.catalog import to_oscal_catalog
 from conduct.datafiles import framework_library
 
 
-class Command(BaseCommand):
-    help = "Export a framework as an OSCAL catalog."
+class Command(ConductCommand):
+    help = gettext_noop("Export a framework as an OSCAL catalog.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.datafiles import framework_library
 
 
-class Command(BaseCommand):
-    help = "List the frameworks in the library."
+class Command(ConductCommand):
+    help = gettext_noop("List the frameworks in the library.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true")

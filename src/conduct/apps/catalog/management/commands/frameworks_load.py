@@ -9,20 +9,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import SYSTEM
 from conduct.apps.catalog.services import library_record
+from conduct.apps.commandkit import ConductCommand
 from conduct.core.catalog import CatalogError
 
 
-class Command(BaseCommand):
-    help = "Validate the framework library (file and line for every problem) and record its version."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Validate the framework library (file and line for every problem) and record its version."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--path", type=Path, default=None, help="Library folder (default: data/frameworks)"
+            "--path", type=Path, default=None, help=_("Library folder (default: data/frameworks)")
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:

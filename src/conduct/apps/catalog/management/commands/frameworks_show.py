@@ -7,17 +7,19 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.datafiles import framework_library
 
 
-class Command(BaseCommand):
-    help = "Show a requirement (by URN) or a framework (by slug)."
+class Command(ConductCommand):
+    help = gettext_noop("Show a requirement (by URN) or a framework (by slug).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("key", help="A requirement URN (urn:conduct:...) or a framework slug")
+        parser.add_argument("key", help=_("A requirement URN (urn:conduct:...) or a framework slug"))
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:

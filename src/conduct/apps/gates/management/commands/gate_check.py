@@ -10,11 +10,13 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI, Actor
 from conduct.apps.accounts.models import OrgUnit, User
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.gates import services
 from conduct.pipeline.output import GATE_EXIT, GATE_INVALID, gate_invalid, gate_json, gate_lines, gate_result
@@ -23,16 +25,18 @@ EXIT = GATE_EXIT
 INVALID = GATE_INVALID
 
 
-class Command(BaseCommand):
-    help = "Decide a subject at a gate and print the decision. Records it unless --dry-run."
+class Command(ConductCommand):
+    help = gettext_noop("Decide a subject at a gate and print the decision. Records it unless --dry-run.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("gate")
-        parser.add_argument("subject", help="Path to a JSON file, or - for standard input")
-        parser.add_argument("--json", action="store_true", help="Print the decision as one JSON object")
-        parser.add_argument("--dry-run", action="store_true", help="Evaluate only; record nothing")
-        parser.add_argument("--as", dest="as_user", help="Record as this user (default: the operator, 'cli')")
-        parser.add_argument("--unit", help="Org unit code the decision belongs to")
+        parser.add_argument("subject", help=_("Path to a JSON file, or - for standard input"))
+        parser.add_argument("--json", action="store_true", help=_("Print the decision as one JSON object"))
+        parser.add_argument("--dry-run", action="store_true", help=_("Evaluate only; record nothing"))
+        parser.add_argument(
+            "--as", dest="as_user", help=_("Record as this user (default: the operator, 'cli')")
+        )
+        parser.add_argument("--unit", help=_("Org unit code the decision belongs to"))
         parser.add_argument("--idempotency-key")
 
     def fail(self, message: str, fields: dict[str, str] | None = None, as_json: bool = False) -> NoReturn:

@@ -11,21 +11,25 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.gates.services.recheck import gate_recheck
 
 
-class Command(BaseCommand):
-    help = "Re-check earlier allowed and approved gate decisions against the data in force now."
+class Command(ConductCommand):
+    help = gettext_noop("Re-check earlier allowed and approved gate decisions against the data in force now.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--json", action="store_true", help="Print the summary as one JSON object")
+        parser.add_argument("--json", action="store_true", help=_("Print the summary as one JSON object"))
         parser.add_argument(
-            "--if-changed", action="store_true", help="Do nothing if this data version was re-checked already"
+            "--if-changed",
+            action="store_true",
+            help=_("Do nothing if this data version was re-checked already"),
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:

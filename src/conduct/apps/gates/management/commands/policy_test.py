@@ -6,19 +6,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.gates.pack import load
 from conduct.core.policy import PolicyError, run_examples
 
 
-class Command(BaseCommand):
-    help = "Run a policy pack's examples (unit tests for policy authors). Exits 1 if any fails."
+class Command(ConductCommand):
+    help = gettext_noop("Run a policy pack's examples (unit tests for policy authors). Exits 1 if any fails.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("dir", type=Path)
-        parser.add_argument("--verbose-pass", action="store_true", help="List passing examples too")
+        parser.add_argument("--verbose-pass", action="store_true", help=_("List passing examples too"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if not opts["dir"].exists():

@@ -6,15 +6,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.gates.pack import load
 from conduct.core.policy import PolicyError
 
 
-class Command(BaseCommand):
-    help = "Validate a policy pack (YAML, CEL, gates, cited URNs against the framework library)."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Validate a policy pack (YAML, CEL, gates, cited URNs against the framework library)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("dir", type=Path)

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.grievances.crypto import KeyMissing
 from conduct.apps.grievances.services import grievance_keys_rotate
 
 
-class Command(BaseCommand):
-    help = "Rotate the grievance encryption key: re-seal every stored text and file with a new key."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Rotate the grievance encryption key: re-seal every stored text and file with a new key."
+    )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.products import services
 from conduct.apps.products.management._cli import dumps, fail, read_text
 
 
-class Command(BaseCommand):
-    help = "Import products from a CSV (capabilities ;-separated); any row error refuses the whole file."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Import products from a CSV (capabilities ;-separated); any row error refuses the whole file."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.products import selectors
 from conduct.apps.products.management._cli import dumps
 
 
-class Command(BaseCommand):
-    help = "List the products and their releases."
+class Command(ConductCommand):
+    help = gettext_noop("List the products and their releases.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI, Actor
 from conduct.apps.accounts.models import User
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.products import selectors, services
 from conduct.apps.products.management._cli import fail
@@ -23,8 +25,8 @@ def actor_for(username: str | None) -> Actor:
     return user
 
 
-class Command(BaseCommand):
-    help = (
+class Command(ConductCommand):
+    help = gettext_noop(
         "Record the VEX analysis of a CVE for a release (affected, not_affected, fixed, under_investigation)."
     )
 
@@ -36,7 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("--justification", default="")
         parser.add_argument("--detail", default="")
         parser.add_argument(
-            "--as", dest="as_user", default=None, help="the product-security user recording it"
+            "--as", dest="as_user", default=None, help=_("the product-security user recording it")
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:

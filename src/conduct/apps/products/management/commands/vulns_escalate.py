@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.products.management._cli import dumps, fail
 from conduct.apps.products.services.disclosure_triage import vulnreports_escalate_overdue
 from conduct.apps.products.tasks import forget_client_keys
 
 
-class Command(BaseCommand):
-    help = (
+class Command(ConductCommand):
+    help = gettext_noop(
         "Escalate each slipped deadline of a vulnerability report once (acknowledge, update, fix/advisory)."
     )
 

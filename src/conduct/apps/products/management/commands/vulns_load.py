@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.products import services
 from conduct.apps.products.management._cli import dumps, fail, read_text
@@ -35,18 +37,20 @@ def documents(paths: list[str], bar: Bar = QUIET) -> list[tuple[str, str]]:
     return read
 
 
-class Command(BaseCommand):
-    help = "Load vulnerability records; reloading updates them. Any unreadable file refuses the whole load."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Load vulnerability records; reloading updates them. Any unreadable file refuses the whole load."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+")
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        with progress_bar("Loading vulnerability records", total=None, quiet=opts["json"]) as bar:
-            bar.stage("reading the files")
+        with progress_bar(_("Loading vulnerability records"), total=None, quiet=opts["json"]) as bar:
+            bar.stage(_("reading the files"))
             docs = documents(opts["paths"], bar)
-            bar.stage("storing the records")
+            bar.stage(_("storing the records"))
             try:
                 result = services.vulns_load(actor=CLI, documents=docs)
             except ServiceError as exc:

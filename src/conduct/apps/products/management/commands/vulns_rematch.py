@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.products.management._cli import dumps, fail
 from conduct.apps.products.services.rematch import releases_rematch
 
 
-class Command(BaseCommand):
-    help = "Re-match the released releases, record new findings and alert on new KEV / CVSS >= 9.0 issues."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Re-match the released releases, record new findings and alert on new KEV / CVSS >= 9.0 issues."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true")

@@ -8,10 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.reports.evidence import evidence_export
 
@@ -36,21 +38,22 @@ def _id(flag: str, text: str) -> int:
     return int(text)
 
 
-class Command(BaseCommand):
-    help = (
-        "Write a signed evidence bundle (cases, votes, decisions, documents, gate decisions, the ledger "
-        "entries that record them and signed checkpoints). Check it with `conduct evidence verify`."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Write a signed evidence bundle (cases, votes, decisions, documents, gate decisions, "
+        "the ledger entries that record them and signed checkpoints). Check it with `conduct "
+        "evidence verify`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--out", required=True, help="the zip file to write")
+        parser.add_argument("--out", required=True, help=_("the zip file to write"))
         parser.add_argument(
-            "--from", dest="date_from", help="cases opened / decisions made on or after (UTC)"
+            "--from", dest="date_from", help=_("cases opened / decisions made on or after (UTC)")
         )
-        parser.add_argument("--to", dest="date_to", help="... on or before this date (UTC)")
-        parser.add_argument("--case", action="append", default=[], help="a case id (repeatable)")
+        parser.add_argument("--to", dest="date_to", help=_("... on or before this date (UTC)"))
+        parser.add_argument("--case", action="append", default=[], help=_("a case id (repeatable)"))
         parser.add_argument(
-            "--gate-decision", action="append", default=[], help="a gate decision id (repeatable)"
+            "--gate-decision", action="append", default=[], help=_("a gate decision id (repeatable)")
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:

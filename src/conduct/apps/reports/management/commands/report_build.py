@@ -11,24 +11,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.reports.transparency.build import build_report
 from conduct.progress import progress_bar
 
 
-class Command(BaseCommand):
-    help = "Build, sign and publish the transparency report for a year."
+class Command(ConductCommand):
+    help = gettext_noop("Build, sign and publish the transparency report for a year.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--out", type=Path, required=True, help="A new or empty folder")
+        parser.add_argument("--out", type=Path, required=True, help=_("A new or empty folder"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        with progress_bar(f"Building the {opts['year']} report") as bar:
+        with progress_bar(_("Building the %(year)s report") % {"year": opts["year"]}) as bar:
 
             def progress(text: str) -> None:
                 bar.stage(text)

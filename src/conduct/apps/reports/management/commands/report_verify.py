@@ -11,19 +11,23 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.reports.transparency.manifest import verify_report_dir
 
 
-class Command(BaseCommand):
-    help = "Verify a published transparency report folder (hashes, signature, ledger checkpoint)."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Verify a published transparency report folder (hashes, signature, ledger checkpoint)."
+    )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("dir", type=Path)
-        parser.add_argument("--public-key", type=Path, default=None, help="PEM public key to pin")
+        parser.add_argument("--public-key", type=Path, default=None, help=_("PEM public key to pin"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         directory: Path = opts["dir"]

@@ -7,14 +7,16 @@ current), 1 the file is malformed (nothing changed: the previous version stays i
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
-from conduct.apps.screening.services import list_load
+from conduct.apps.screening.services import Loaded, list_load
 from conduct.core.screening import FORMATS, LIST_KINDS
 from conduct.progress import progress_bar
 
@@ -22,24 +24,28 @@ MALFORMED = 1
 USAGE = 2
 
 
-class Command(BaseCommand):
-    help = "Load a watch list (OFAC SDN / non-SDN, UN XML, BIS DPL, US CSL, FtM JSON lines, generic CSV)."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Load a watch list (OFAC SDN / non-SDN, UN XML, BIS DPL, US CSL, FtM JSON lines, generic CSV)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="The list file, or the folder holding OFAC's CSV files")
+        parser.add_argument("path", help=_("The list file, or the folder holding OFAC's CSV files"))
         parser.add_argument(
-            "--format", choices=sorted(FORMATS), help="Skip detection (needed only when ambiguous)"
+            "--format", choices=sorted(FORMATS), help=_("Skip detection (needed only when ambiguous)")
         )
-        parser.add_argument("--name", help="The list's short name (default: the format, or the file's name)")
         parser.add_argument(
-            "--kind", choices=LIST_KINDS, help="sanctions, export_control, forced_labour, ..."
+            "--name", help=_("The list's short name (default: the format, or the file's name)")
         )
-        parser.add_argument("--title", help="A human title for a new list")
-        parser.add_argument("--source", default="", help="Where the file came from (kept with the list)")
+        parser.add_argument(
+            "--kind", choices=LIST_KINDS, help=_("sanctions, export_control, forced_labour, ...")
+        )
+        parser.add_argument("--title", help=_("A human title for a new list"))
+        parser.add_argument("--source", default="", help=_("Where the file came from (kept with the list)"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            with progress_bar(f"Loading {opts['path']}") as bar:
+            with progress_bar(_("Loading %(path)s") % {"path": opts["path"]}) as bar:
                 loaded = list_load(
                     actor=CLI,
                     path=opts["path"],
@@ -51,16 +57,24 @@ class Command(BaseCommand):
                     progress=bar.stage,
                 )
         except ServiceError as exc:
-            self.stderr.write(_("error: %(message)s") % {"message": exc.message})
-            for field, why in exc.fields.items():
-                if field not in ("file", "line"):
-                    self.stderr.write(f"  {field}: {why}")
-            if exc.code == "malformed_list":
-                self.stderr.write(
-                    _("Nothing was loaded: the list's current version, if it has one, stays in force.")
-                )
-                sys.exit(MALFORMED)
-            sys.exit(USAGE)
+            self._fail(exc)
+        self._report(loaded)
+
+    def _fail(self, exc: ServiceError) -> NoReturn:
+        """The service's refusal on stderr, then exit 1 (a malformed file) or 2."""
+        self.stderr.write(_("error: %(message)s") % {"message": exc.message})
+        for field, why in exc.fields.items():
+            if field not in ("file", "line"):
+                self.stderr.write(f"  {field}: {why}")
+        if exc.code == "malformed_list":
+            self.stderr.write(
+                _("Nothing was loaded: the list's current version, if it has one, stays in force.")
+            )
+            sys.exit(MALFORMED)
+        sys.exit(USAGE)
+
+    def _report(self, loaded: Loaded) -> None:
+        """What was loaded (or that the file is the current version already), with the diff and notes."""
         version = loaded.version
         if not loaded.created:
             self.stdout.write(
@@ -76,13 +90,15 @@ class Command(BaseCommand):
             )
             return
         diff = (
-            "first version"
+            _("first version")
             if version.previous_id is None
-            else (
-                f"+{version.added_count} added, -{version.removed_count} removed, "
-                f"~{version.changed_count} changed, "
-                f"{version.unchanged_count} unchanged"
-            )
+            else _("+%(added)s added, -%(removed)s removed, ~%(changed)s changed, %(unchanged)s unchanged")
+            % {
+                "added": version.added_count,
+                "removed": version.removed_count,
+                "changed": version.changed_count,
+                "unchanged": version.unchanged_count,
+            }
         )
         self.stdout.write(
             _(

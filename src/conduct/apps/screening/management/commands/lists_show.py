@@ -6,9 +6,11 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.screening.models import WatchList
 
 
@@ -31,11 +33,13 @@ def _version(v: Any) -> dict[str, Any]:
     }
 
 
-class Command(BaseCommand):
-    help = "Show the loaded watch lists: current version, counts and the diff of the latest reload."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Show the loaded watch lists: current version, counts and the diff of the latest reload."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", nargs="?", help="Show every version of this list")
+        parser.add_argument("name", nargs="?", help=_("Show every version of this list"))
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:

@@ -22,11 +22,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.screening import indexes
 from conduct.apps.screening.selectors import screening_search
@@ -63,25 +64,27 @@ def _limit(text: str) -> int:
     return value
 
 
-class Command(BaseCommand):
-    help = "Screen one name, or a CSV of names (--input/--output), against the loaded watch lists."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Screen one name, or a CSV of names (--input/--output), against the loaded watch lists."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", nargs="?", help="The name to screen")
-        parser.add_argument("--type", dest="entity_type", help="person, organization, vessel, aircraft")
-        parser.add_argument("--country", help="ISO 3166-1 alpha-2 code (or a country name)")
-        parser.add_argument("--birth-date", dest="birth_date", help="YYYY, YYYY-MM or YYYY-MM-DD")
-        parser.add_argument("--json", action="store_true", help="Print the matches as JSON")
-        parser.add_argument("--input", help="CSV of names: id,name[,type][,country][,birth_date]")
-        parser.add_argument("--output", help="Where to write JSON lines (default: standard output)")
+        parser.add_argument("name", nargs="?", help=_("The name to screen"))
+        parser.add_argument("--type", dest="entity_type", help=_("person, organization, vessel, aircraft"))
+        parser.add_argument("--country", help=_("ISO 3166-1 alpha-2 code (or a country name)"))
+        parser.add_argument("--birth-date", dest="birth_date", help=_("YYYY, YYYY-MM or YYYY-MM-DD"))
+        parser.add_argument("--json", action="store_true", help=_("Print the matches as JSON"))
+        parser.add_argument("--input", help=_("CSV of names: id,name[,type][,country][,birth_date]"))
+        parser.add_argument("--output", help=_("Where to write JSON lines (default: standard output)"))
         parser.add_argument(
             "--threshold",
             type=_threshold,
             default=None,
-            help=f"Least score reported (default {ALERT_THRESHOLD})",
+            help=_("Least score reported (default %(threshold)s)") % {"threshold": ALERT_THRESHOLD},
         )
         parser.add_argument(
-            "--limit", type=_limit, default=10, help="Matches per name, best first (default 10)"
+            "--limit", type=_limit, default=10, help=_("Matches per name, best first (default 10)")
         )
 
     def usage(self, message: str) -> None:
@@ -240,7 +243,7 @@ class Command(BaseCommand):
             else:
                 out.write(text + "\n")
 
-        with progress_bar("Screening", total=len(rows), quiet=out is None) as bar:  # not over stdout
+        with progress_bar(_("Screening"), total=len(rows), quiet=out is None) as bar:  # not over stdout
             return self._screen_each(opts, header, rows, lists, threshold, emit, bar)
 
     def _screen_each(

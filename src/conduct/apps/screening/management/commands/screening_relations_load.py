@@ -10,23 +10,29 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.screening.services.relations import RELATION_FORMATS, relations_load
 
 MALFORMED = 1
 
 
-class Command(BaseCommand):
-    help = "Load ownership and control relations (FtM JSON lines or CSV) for the OFAC 50 % rule."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Load ownership and control relations (FtM JSON lines or CSV) for the OFAC 50 % rule."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="The relations file")
-        parser.add_argument("--format", choices=RELATION_FORMATS, help="ftm or csv (default: by extension)")
-        parser.add_argument("--source", default="", help="Source name for rows that give none")
+        parser.add_argument("path", help=_("The relations file"))
+        parser.add_argument(
+            "--format", choices=RELATION_FORMATS, help=_("ftm or csv (default: by extension)")
+        )
+        parser.add_argument("--source", default="", help=_("Source name for rows that give none"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:

@@ -7,19 +7,23 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.screening.models import ListSource
 from conduct.apps.screening.services.sources import source_fetch, sources_fetch_due
 
 
-class Command(BaseCommand):
-    help = "Fetch a list source now (or all that are due), loading a new version when the content changed."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Fetch a list source now (or all that are due), loading a new version when the content changed."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", nargs="?", help="The source (default: every source that is due)")
+        parser.add_argument("name", nargs="?", help=_("The source (default: every source that is due)"))
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.screening.models import ListSource
 from conduct.apps.screening.schemas_more import source_dict
 
 
-class Command(BaseCommand):
-    help = "List the watch-list sources the worker fetches on schedule."
+class Command(ConductCommand):
+    help = gettext_noop("List the watch-list sources the worker fetches on schedule.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true")

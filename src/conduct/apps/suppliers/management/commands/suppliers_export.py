@@ -6,19 +6,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.suppliers import exporting
 from conduct.apps.suppliers.models import Supplier
 
 
-class Command(BaseCommand):
-    help = "Export suppliers (every one, or filtered) as CSV or XLSX."
+class Command(ConductCommand):
+    help = gettext_noop("Export suppliers (every one, or filtered) as CSV or XLSX.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=exporting.FORMATS, default="csv")
-        parser.add_argument("--out", type=Path, help="File to write (default: standard output for CSV)")
+        parser.add_argument("--out", type=Path, help=_("File to write (default: standard output for CSV)"))
         parser.add_argument("--country")
         parser.add_argument("--risk-band", choices=["low", "medium", "high", "critical"])
         parser.add_argument("--status")

@@ -13,11 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.models import OrgUnit
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.suppliers.services import ImportSource, import_followup, supplier_import
 from conduct.pipeline.output import (
@@ -30,21 +32,21 @@ from conduct.pipeline.output import (
 from conduct.progress import progress_bar
 
 
-class Command(BaseCommand):
-    help = (
+class Command(ConductCommand):
+    help = gettext_noop(
         "Check (preview) or import (--commit) CSV/XLSX files of suppliers, sites, certificates and relations."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", type=Path)
         parser.add_argument(
-            "--commit", action="store_true", help="Import when there is no problem (all or nothing)"
+            "--commit", action="store_true", help=_("Import when there is no problem (all or nothing)")
         )
         parser.add_argument(
-            "--unit", help="Org unit code for new suppliers (default: the top of the organisation)"
+            "--unit", help=_("Org unit code for new suppliers (default: the top of the organisation)")
         )
-        parser.add_argument("--json", action="store_true", help="Print the report as JSON")
-        parser.add_argument("--no-risk", action="store_true", help="Do not recompute risk after importing")
+        parser.add_argument("--json", action="store_true", help=_("Print the report as JSON"))
+        parser.add_argument("--no-risk", action="store_true", help=_("Do not recompute risk after importing"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         sources = []
@@ -57,8 +59,8 @@ class Command(BaseCommand):
             unit = OrgUnit.objects.filter(code=opts["unit"]).first()
             if unit is None:
                 raise CommandError(_("--unit %(unit)s: no such org unit") % {"unit": repr(opts["unit"])})
-        with progress_bar("Importing suppliers", quiet=opts["json"]) as bar:
-            bar.stage("checking the files" + (" and importing" if opts["commit"] else ""))
+        with progress_bar(_("Importing suppliers"), quiet=opts["json"]) as bar:
+            bar.stage(_("checking and importing the files") if opts["commit"] else _("checking the files"))
             try:
                 report = supplier_import(
                     actor=CLI, sources=sources, commit=opts["commit"], unit=unit, queue_followup=False
@@ -73,7 +75,7 @@ class Command(BaseCommand):
             self.stdout.write(import_previewed(data))
             return
         self.stdout.write(self.style.SUCCESS(import_committed(data)))
-        with progress_bar("Screening and scoring the imported suppliers", quiet=opts["json"]):
+        with progress_bar(_("Screening and scoring the imported suppliers"), quiet=opts["json"]):
             summary = import_followup(
                 actor=CLI, supplier_ids=report.changed_suppliers, recompute=not opts["no_risk"]
             )

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.suppliers.services import certificate_reminders_send
 
 
-class Command(BaseCommand):
-    help = "Send certificate expiry reminders to supplier contacts and owning liaisons (once per threshold)."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Send certificate expiry reminders to supplier contacts and owning liaisons (once per threshold)."
+    )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         summary = certificate_reminders_send()

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.suppliers.services import risk_recompute_all
 
 
-class Command(BaseCommand):
-    help = (
-        "Recompute every supplier's risk score "
-        "(country, certificates, findings, questionnaire, sub-suppliers)."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Recompute every supplier's risk score (country, certificates, findings, "
+        "questionnaire, sub-suppliers)."
     )
 
     def handle(self, *args: Any, **opts: Any) -> None:

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct import __version__
+from conduct.apps.commandkit import ConductCommand
 
 # What a backup holds besides the database, relative to CONDUCT_HOME.
 HOME_ITEMS = ("files", "keys", "secret_key")
@@ -30,15 +32,19 @@ HOME_ITEMS = ("files", "keys", "secret_key")
 SECRET_ITEMS = ("secret_key", "keys/ledger_ed25519.pem")
 
 
-class Command(BaseCommand):
-    help = "Back up the embedded SQLite database (online, consistent) with CONDUCT_HOME's files and keys."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Back up the embedded SQLite database (online, consistent) with CONDUCT_HOME's files and keys."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--out", type=Path, default=None, help="Archive to write (.tar.gz)")
+        parser.add_argument("--out", type=Path, default=None, help=_("Archive to write (.tar.gz)"))
         parser.add_argument(
             "--without-keys",
             action="store_true",
-            help="Leave out the secret key and the ledger's private signing key (restoring needs them back)",
+            help=_(
+                "Leave out the secret key and the ledger's private signing key (restoring needs them back)"
+            ),
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -62,13 +68,7 @@ class Command(BaseCommand):
         db_path = Path(settings.DATABASES["default"]["NAME"])
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / "conduct.sqlite3"
-            # sqlite3's online backup API gives a consistent snapshot while the server keeps running.
-            source = sqlite3.connect(db_path)
-            target = sqlite3.connect(copy)
-            with target:
-                source.backup(target)
-            source.close()
-            target.close()
+            _snapshot(db_path, copy)
             items = [item for item in HOME_ITEMS if (home / item).exists() and home / item not in left_out]
             manifest = {
                 "format": "conduct-backup/1",
@@ -78,23 +78,7 @@ class Command(BaseCommand):
                 "items": items,
                 "without_keys": without_keys,
             }
-            # Created 0600 before anything is written into it, so the archive is never readable by others.
-            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
-                data = json.dumps(manifest, indent=2).encode()
-                info = tarfile.TarInfo("manifest.json")
-                info.size = len(data)
-                tar.addfile(info, io.BytesIO(data))
-                tar.add(copy, arcname="conduct.sqlite3")
-                for item in items:
-                    tar.add(
-                        home / item,
-                        arcname=f"home/{item}",
-                        filter=lambda info: (
-                            None if home / info.name.removeprefix("home/") in left_out else info
-                        ),
-                    )
+            _write_archive(out, manifest, copy, home, items, left_out)
         self.stdout.write(_("Backup written to %(out)s") % {"out": out})
         if without_keys:
             self.stdout.write(
@@ -104,4 +88,36 @@ class Command(BaseCommand):
                     "put back."
                 )
                 % {"secret_items": ", ".join(SECRET_ITEMS), "home": home}
+            )
+
+
+def _snapshot(db_path: Path, copy: Path) -> None:
+    """Copy the database at `db_path` to `copy`: sqlite3's online backup API gives a consistent snapshot
+    while the server keeps running."""
+    source = sqlite3.connect(db_path)
+    target = sqlite3.connect(copy)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+
+
+def _write_archive(
+    out: Path, manifest: dict[str, Any], copy: Path, home: Path, items: list[str], left_out: set[Path]
+) -> None:
+    """The .tar.gz at `out`: the manifest, the database copy and CONDUCT_HOME's items less `left_out`."""
+    # Created 0600 before anything is written into it, so the archive is never readable by others.
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+        data = json.dumps(manifest, indent=2).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+        tar.add(copy, arcname="conduct.sqlite3")
+        for item in items:
+            tar.add(
+                home / item,
+                arcname=f"home/{item}",
+                filter=lambda info: None if home / info.name.removeprefix("home/") in left_out else info,
             )

@@ -7,16 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.access.demo import load_demo_access
 from conduct.apps.accounts import investigators
 from conduct.apps.accounts import services as accounts
 from conduct.apps.accounts.actors import DEMO
 from conduct.apps.accounts.models import Liaison, OrgUnit, User
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.engagement.demo import load_demo_engagement
 from conduct.apps.governance import services as governance
 from conduct.apps.governance.models import Committee, CommitteeMember
@@ -29,8 +31,10 @@ from conduct.apps.workforce.demo import load_demo_workforce
 from conduct.datafiles import data_path
 
 
-class Command(BaseCommand):
-    help = "Load the demo organisation (units, users, liaisons, committees, supply chain). Safe to run again."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Load the demo organisation (units, users, liaisons, committees, supply chain). Safe to run again."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--file", type=Path, default=None)

@@ -13,13 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts import services as accounts
 from conduct.apps.accounts.actors import CLI
 from conduct.apps.accounts.models import Liaison, OrgUnit, User
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.governance import services as governance
 from conduct.apps.governance.models import Committee, CommitteeMember
@@ -31,8 +33,10 @@ class ImportProblems(Exception):
     """Raised inside the transaction to roll it back when any row had a problem."""
 
 
-class Command(BaseCommand):
-    help = "Import org units, liaisons and committees from a YAML file (idempotent, all or nothing)."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Import org units, liaisons and committees from a YAML file (idempotent, all or nothing)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)

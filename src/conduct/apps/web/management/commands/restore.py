@@ -11,20 +11,24 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.web.management.commands.backup import HOME_ITEMS, SECRET_ITEMS
 from conduct.apps.web.running import something_running
 
 
-class Command(BaseCommand):
-    help = "Restore the embedded database and CONDUCT_HOME files from a backup archive."
+class Command(ConductCommand):
+    help = gettext_noop("Restore the embedded database and CONDUCT_HOME files from a backup archive.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive", type=Path)
-        parser.add_argument("--force", action="store_true", help="Replace a database that already holds data")
+        parser.add_argument(
+            "--force", action="store_true", help=_("Replace a database that already holds data")
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if connection.vendor != "sqlite":

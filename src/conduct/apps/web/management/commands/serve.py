@@ -10,30 +10,35 @@ import sys
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.web.running import hold_running_lock
 from conduct.apps.web.uploads import clean_upload_tmp_at_start
 from conduct.config.env import ConfigError, envint, envstr
 
 
-class Command(BaseCommand):
-    help = "Serve Conduct with gunicorn on 127.0.0.1:PORT and run the background worker beside it."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Serve Conduct with gunicorn on 127.0.0.1:PORT and run the background worker beside it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=envstr("HOST", "127.0.0.1"))  # blank is not "every interface"
-        parser.add_argument("--port", type=int, default=None, help="Default: $PORT or 8000")
+        parser.add_argument("--port", type=int, default=None, help=_("Default: $PORT or 8000"))
         parser.add_argument(
             "--workers",
             type=int,
             default=None,
-            help=f"Default: $WEB_WORKERS or {default_workers()} (twice the CPUs, 2 to 4, one per 1.5 GB)",
+            help=_("Default: $WEB_WORKERS or %(workers)s (twice the CPUs, 2 to 4, one per 1.5 GB)")
+            % {"workers": default_workers()},
         )
         parser.add_argument(
-            "--threads", type=int, default=None, help="Threads per worker. Default: $WEB_THREADS or 2"
+            "--threads", type=int, default=None, help=_("Threads per worker. Default: $WEB_THREADS or 2")
         )
-        parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker")
+        parser.add_argument("--no-worker", action="store_true", help=_("Do not start the task worker"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:

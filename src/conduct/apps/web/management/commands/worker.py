@@ -10,8 +10,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.web.running import hold_running_lock
 from conduct.apps.web.uploads import clean_upload_tmp_at_start
 
@@ -73,14 +76,16 @@ def _scheduler(stop: threading.Event, interval: float) -> None:
         stop.wait(interval)
 
 
-class Command(BaseCommand):
-    help = "Run background tasks (django-tasks: the database or RQ backend) and the daily scheduler."
+class Command(ConductCommand):
+    help = gettext_noop(
+        "Run background tasks (django-tasks: the database or RQ backend) and the daily scheduler."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between queue polls")
+        parser.add_argument("--interval", type=float, default=1.0, help=_("Seconds between queue polls"))
         parser.add_argument("--no-scheduler", action="store_true")
         parser.add_argument(
-            "--burst", action="store_true", help="Run the tasks queued now, then exit (no scheduler)"
+            "--burst", action="store_true", help=_("Run the tasks queued now, then exit (no scheduler)")
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:

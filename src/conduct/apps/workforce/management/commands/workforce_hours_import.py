@@ -12,21 +12,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.workforce import services
 from conduct.apps.workforce.management._cli import actor_for, dumps, fail
 
 
-class Command(BaseCommand):
-    help = "Check (and with --commit, store) a working-time file."
+class Command(ConductCommand):
+    help = gettext_noop("Check (and with --commit, store) a working-time file.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
-        parser.add_argument("--commit", action="store_true", help="Store the weeks (default: only check)")
-        parser.add_argument("--as", dest="as_user", help="Record as this user (default: the operator, 'cli')")
+        parser.add_argument("--commit", action="store_true", help=_("Store the weeks (default: only check)"))
+        parser.add_argument(
+            "--as", dest="as_user", help=_("Record as this user (default: the operator, 'cli')")
+        )
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:

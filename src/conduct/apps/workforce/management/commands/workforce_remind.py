@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.apps.accounts.actors import CLI
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.workforce import services
 from conduct.apps.workforce.management._cli import dumps, fail
 
 
-class Command(BaseCommand):
-    help = "Send the attestation and training reminders due today (idempotent)."
+class Command(ConductCommand):
+    help = gettext_noop("Send the attestation and training reminders due today (idempotent).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true")

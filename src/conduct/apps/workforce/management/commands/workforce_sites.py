@@ -8,19 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from conduct.apps.commandkit import ConductCommand
 from conduct.apps.errors import ServiceError
 from conduct.apps.workforce import selectors
 from conduct.apps.workforce.management._cli import actor_for, dumps, fail
 
 
-class Command(BaseCommand):
-    help = "List the company's own sites."
+class Command(ConductCommand):
+    help = gettext_noop("List the company's own sites.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--as", dest="as_user", help="Read as this user (default: the operator, 'cli')")
+        parser.add_argument(
+            "--as", dest="as_user", help=_("Read as this user (default: the operator, 'cli')")
+        )
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
