@@ -96,3 +96,13 @@ def test_another_unusable_setting_is_one_line_too(tmp_path):
     assert (
         result.stderr == "conduct: configuration error: LOGIN_SPRAY_LIMIT='many': expected a whole number\n"
     )
+
+
+def test_a_misspelt_role_in_mfa_required_roles_stops_the_cli_with_one_line(tmp_path):
+    result = _run(
+        "from conduct.cli import main; main(['audit', 'verify'])", tmp_path, MFA_REQUIRED_ROLES="admin,oficer"
+    )
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "MFA_REQUIRED_ROLES: oficer is not a role" in lines[0], result.stderr
+    assert "Traceback" not in result.stderr

@@ -103,6 +103,7 @@ _VERBS: tuple[tuple[str, str], ...] = (
     ("migrate", gettext_noop("create or update the database")),
     ("demo load", gettext_noop("load the demo organisation (idempotent)")),
     ("users create NAME --role R [--unit U] [--password-stdin]", ""),
+    ("users mfa-reset NAME", gettext_noop("remove a user's second factors (a lost phone or key)")),
     ("tokens create NAME [--scope read|read-write|scim] [--expires-days N]", ""),
     ("audit verify [--records] [--published SEQ:HASH] [--export FILE --public-key KEY]", ""),
     ("audit export [--out FILE]   audit checkpoint [--out FILE.json]   audit rotate-key", ""),

@@ -2099,6 +2099,7 @@ API: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/users/{user_id}"): Rule(USERS_READ),
     ("PATCH", "/api/v1/users/{user_id}"): Rule(ADMIN, body=lambda actor: {"email": "jonas@example.org"}),
+    ("POST", "/api/v1/users/{user_id}/mfa-reset"): Rule(ADMIN),
     ("GET", "/api/v1/liaisons"): Rule(INTERNAL),
     ("POST", "/api/v1/liaisons"): Rule(
         ORG_CHANGE, ok=201, body=lambda actor: {"user": "analyst", "org_unit": "br-br"}
@@ -2220,6 +2221,7 @@ PAGES: dict[tuple[str, str], Rule] = {
     ("POST", "org/users/"): Rule(
         ADMIN, ok=302, body=lambda actor: {"username": "matrix-page-user", "role": "analyst"}
     ),
+    ("POST", "org/users/<int:user_id>/mfa-reset"): Rule(ADMIN, ok=302),
     ("GET", "account/tokens/"): Rule(EVERYONE),
     ("GET", "account/access-log/"): Rule(EVERYONE),
     ("GET", "org/investigators/"): Rule(INVESTIGATOR_READ),

@@ -94,6 +94,7 @@ urlpatterns = [
     path("org/liaisons/", accounts.liaisons_view, name="liaisons"),
     path("org/liaisons/<int:liaison_id>/remove", accounts.liaison_remove_view, name="liaison-remove"),
     path("org/users/", accounts.users_view, name="users"),
+    path("org/users/<int:user_id>/mfa-reset", accounts.user_mfa_reset_view, name="user-mfa-reset"),
     path("account/tokens/", accounts.tokens_view, name="tokens"),
     path("account/access-log/", views_investigators.my_access_log_view, name="my-access-log"),
     path("org/investigators/", views_investigators.investigators_view, name="investigators"),

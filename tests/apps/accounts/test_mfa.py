@@ -213,3 +213,57 @@ def test_regenerated_recovery_codes_replace_the_old_ones_and_removal_is_ledgered
     assert client.post("/account/mfa/totp/remove").status_code == 302
     assert not Authenticator.objects.filter(user_id=user.pk).exists()
     assert LedgerEntry.objects.filter(action="mfa.totp_remove", object_id=str(user.pk)).exists()
+
+
+# --- a lost phone or key: an administrator resets the user's factors ------------------------------------
+
+
+def _user_with_totp(**fields: Any) -> Any:
+    user = UserFactory(**fields)
+    secret = mfa.new_totp_secret()
+    mfa.totp_enrol(actor=user, user=user, secret=secret, code=pyotp.TOTP(secret).now())
+    assert Authenticator.objects.filter(user=user).count() == 2  # the app and its recovery codes
+    return user
+
+
+@pytest.mark.django_db
+def test_an_administrator_resets_a_users_factors_from_the_users_page() -> None:
+    admin, user = UserFactory(role="admin"), _user_with_totp(role="compliance_officer")
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/org/users/").content.decode()
+    assert f'action="/org/users/{user.pk}/mfa-reset"' in page
+    response = client.post(f"/org/users/{user.pk}/mfa-reset", follow=True)
+    assert "Removed 2 second factors" in response.content.decode()
+    assert not Authenticator.objects.filter(user=user).exists()
+    entry = LedgerEntry.objects.get(action="mfa.reset")
+    assert entry.summary["removed"] == 2 and entry.actor.endswith(admin.username)
+
+
+@pytest.mark.django_db
+def test_only_administrators_reset_factors_on_the_page_and_the_api() -> None:
+    officer = UserFactory(role="compliance_officer")
+    user = _user_with_totp(home_unit=officer.home_unit)  # a user the officer sees, in the officer's unit
+    client = Client()
+    client.force_login(officer)
+    assert "mfa-reset" not in client.get("/org/users/").content.decode()
+    assert client.post(f"/org/users/{user.pk}/mfa-reset").status_code == 403
+    assert client.post(f"/api/v1/users/{user.pk}/mfa-reset").status_code == 403
+    assert Authenticator.objects.filter(user=user).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_api_and_the_cli_reset_factors() -> None:
+    from django.core.management import CommandError, call_command
+
+    admin, user = UserFactory(role="admin"), _user_with_totp()
+    client = Client()
+    client.force_login(admin)
+    response = client.post(f"/api/v1/users/{user.pk}/mfa-reset")
+    assert response.status_code == 200 and response.json() == {"removed": 2}
+    other = _user_with_totp()
+    call_command("users_mfa_reset", other.username)
+    assert not Authenticator.objects.filter(user__in=[user, other]).exists()
+    assert LedgerEntry.objects.filter(action="mfa.reset", actor="cli").count() == 1
+    with pytest.raises(CommandError, match="No user 'nobody'"):
+        call_command("users_mfa_reset", "nobody")

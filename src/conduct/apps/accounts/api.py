@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from conduct.apps.accounts import selectors, services, sessions
+from conduct.apps.accounts import mfa, selectors, services, sessions
 from conduct.apps.accounts.models import ApiToken, Liaison, OrgUnit, User, UserSession
 from conduct.apps.accounts.roles import Role, matrix
 from conduct.apps.apikit import Page, actor_of
@@ -114,6 +114,10 @@ class UserPatch(Schema):
     email: str | None = Field(None, max_length=254)
     is_active: bool | None = None
     scope_units: list[str] | None = Field(None, max_length=500)
+
+
+class MfaResetOut(Schema):
+    removed: int = Field(description="How many second factors (apps, keys, recovery codes) were removed.")
 
 
 class LiaisonOut(Schema):
@@ -320,6 +324,14 @@ def create_user(request: HttpRequest, payload: UserIn) -> Status:
         is_service_account=payload.is_service_account,
     )
     return Status(201, user)
+
+
+@router.post("/users/{user_id}/mfa-reset", response=MfaResetOut)
+def reset_user_mfa(request: HttpRequest, user_id: str) -> dict[str, int]:
+    """Remove every second factor of a user who lost theirs (administrators; ledgered `mfa.reset`)."""
+    actor = actor_of(request)
+    user = selectors.user_for(actor=actor, user_id=user_id)
+    return {"removed": mfa.mfa_reset(actor=actor, user=user)}
 
 
 @router.patch("/users/{user_id}", response=UserOut)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conduct.apps.accounts import mfa, selectors, services, sessions
@@ -305,3 +306,22 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("tokens")
+
+
+@login_required
+@require_POST
+def user_mfa_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    """An administrator removes the second factors of a user who lost theirs (mfa.mfa_reset checks)."""
+    actor = request_actor(request)
+    user = selectors.user_for(actor=actor, user_id=user_id)
+    removed = mfa.mfa_reset(actor=actor, user=user)
+    messages.success(
+        request,
+        ngettext(
+            "Removed %(count)s second factor of %(name)s: they enrol again at their next sign-in.",
+            "Removed %(count)s second factors of %(name)s: they enrol again at their next sign-in.",
+            removed,
+        )
+        % {"count": removed, "name": user.username},
+    )
+    return redirect("users")
