@@ -120,3 +120,31 @@ def test_the_reader_finds_english_left_in_a_chinese_page() -> None:
     parser = _Text()
     parser.feed('<h1>添加供应商</h1><p>Status:</p><label aria-label="Close">x</label><code>None</code>')
     assert parser.texts == ["添加供应商", "Status:", "Close", "x"]
+
+
+# Pages whose names and texts come from reference data without an official translation (issue 22: they keep
+# their source language "and say so"): the policy pack's rules, the sanctions programmes, the capabilities and
+# purposes of the gate form, a decision's reasons, a release's ETSI provisions, a PSTI statement.
+REFERENCE_PAGES = [
+    "gates/policy/",
+    "gates/sanctions/",
+    "gates/try/",
+    "gates/decisions/<int:decision_id>/",
+    "products/releases/<int:release_id>/assessment",
+    "products/<int:product_id>/psti",
+]
+
+
+def test_pages_of_reference_data_say_it_keeps_its_source_language() -> None:
+    user, client = _reader("compliance_officer")
+    missing = []
+    for route in REFERENCE_PAGES:
+        page = client.get("/" + fill(route, user)).content.decode()
+        if "保留其原始语言（英文）" not in page:
+            missing.append(route)
+    assert missing == []
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    user.language = "en"
+    user.save(update_fields=["language"])
+    english.force_login(user)
+    assert 'data-testid="reference-language"' not in english.get("/gates/policy/").content.decode()
