@@ -4,7 +4,9 @@
 
 writes docs/screenshots/after-dashboard.png, -gate-check.png, -suppliers.png, -case.png and -ledger.png:
 a 1366 x 900 viewport (the top of the page), scaled to 50 % with Pillow and saved as palette PNGs (each well
-under 120 KB). Uses Playwright with Debian's chromium, as the browser tests do.
+under 120 KB). Uses Playwright with Debian's chromium, as the browser tests do. The officer's role owes a
+second factor by default, so run the server with MFA_REQUIRED_ROLES=none (the script stops if the login is
+held at the second-factor pages rather than photographing them).
 """
 
 from __future__ import annotations
@@ -78,6 +80,14 @@ def main() -> int:
         page.wait_for_load_state()
         if "/login/" in page.url:
             print(f"screenshots: could not log in as {args.user}", file=sys.stderr)
+            return 1
+        page.goto("/dashboard/")
+        if not page.url.endswith("/dashboard/"):
+            print(
+                f"screenshots: {args.user} is held at {page.url} (a second factor is owed): "
+                "run the server with MFA_REQUIRED_ROLES=none",
+                file=sys.stderr,
+            )
             return 1
         for name, path in PAGES:
             page.goto(path or _first_case(page))

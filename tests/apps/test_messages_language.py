@@ -126,3 +126,112 @@ def test_schema_errors_speak_the_callers_language_too() -> None:
         "String should have at most"
     )
     assert zh["fields"]["expires_days"] == "应为整数。"
+
+
+def _zh_error(response: Any, status: int = 422) -> dict[str, Any]:
+    assert response.status_code == status, response.content
+    error: dict[str, Any] = response.json()["error"]
+    return error
+
+
+def test_schema_errors_of_dates_numbers_json_and_a_schemas_own_check_speak_chinese() -> None:
+    """The schema's other errors an API caller can make: a date with a time in it, a number too large or not
+    finite, a body that is not JSON, and a schema's own validator (a case's deadline given as a number)."""
+    from conduct.apps.accounts.roles import Role
+    from tests.factories.governance import CaseFactory
+
+    officer = UserFactory(role=Role.COMPLIANCE_OFFICER)
+    client = Client()
+    client.force_login(officer)
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-Hans"}
+
+    def post_token(body: str) -> Any:
+        return client.post("/api/v1/tokens", body, content_type="application/json", **zh)
+
+    ledger = _zh_error(client.get("/api/v1/ledger", {"since": "2026-01-01T10:00"}, **zh))
+    assert ledger["fields"] == {"since": "应为不带时间的日期（YYYY-MM-DD）。"}
+    huge = _zh_error(post_token('{"name": "t", "expires_days": 1e30}'))
+    assert huge["fields"] == {"expires_days": "数字过大。"}
+    not_finite = _zh_error(post_token('{"name": "t", "expires_days": NaN}'))
+    assert not_finite["fields"] == {"expires_days": "应为有限的数字。"}
+    broken = _zh_error(post_token('{"name": '), status=400)
+    assert broken["code"] == "bad_json" and set(broken["fields"].values()) <= {"请求正文不是有效的 JSON。"}
+    case = CaseFactory(org_unit=officer.home_unit)
+    deadline = _zh_error(
+        client.patch(f"/api/v1/cases/{case.pk}", '{"due_at": 5}', content_type="application/json", **zh)
+    )
+    assert deadline["fields"] == {"due_at": "应为日期和时间（ISO 8601）。"}
+
+
+# Inputs of every kind the API's schemas are built from (a string with limits and a pattern, bounded
+# numbers, dates, lists, literals, unions, nested objects), each given values of every wrong sort.
+_WRONG = [None, True, 1, -5, 1.5, 1e30, 10**30, float("nan"), "", "x", "ABC", "99999999999999999999999",
+          "1.5", "maybe", [], [1], ["a", "b", "c"], {}, {"a": "x"}, "2026-13-01", "2026-02-30",
+          "2026-02-30T10:00", "2026-01-01T10:00", "2026-01-01T25:00", 1700000001, "x" * 10]  # fmt: skip
+_PROBED_KINDS = {"str", "int", "float", "bool", "date", "datetime", "list", "dict", "literal", "union",
+                 "nullable", "default", "model", "model-fields", "model-field", "any", "function-wrap",
+                 "function-before", "definitions", "definition-ref"}  # fmt: skip
+
+
+def _core_kinds(schema: Any) -> set[str]:
+    kinds: set[str] = set()
+    if isinstance(schema, dict):
+        if isinstance(schema.get("type"), str) and not {"ref", "metadata"} >= set(schema) - {"type"}:
+            kinds.add(schema["type"])
+        for key, value in schema.items():
+            if key not in {"metadata", "serialization", "function"}:
+                kinds |= _core_kinds(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            kinds |= _core_kinds(value)
+    return kinds
+
+
+def test_every_schema_error_an_api_input_can_produce_has_a_translated_message() -> None:
+    import datetime as dt
+    from typing import Literal
+
+    from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+    from conduct.apps.apikit import _SCHEMA_MESSAGES
+    from conduct.config.api import api
+
+    api.get_openapi_schema()  # builds every operation's input models
+    used = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for model in operation.models:
+                    used |= _core_kinds(model.__pydantic_core_schema__)
+    assert used - _PROBED_KINDS == set(), "an API input uses a kind of value this test does not probe yet"
+
+    class Inner(BaseModel):
+        a: int
+
+    class Probe(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        s: str = Field("ab", min_length=2, max_length=5, pattern=r"^[a-z]+$")
+        i: int = Field(1, ge=1, le=10)
+        f: float = Field(0.5, gt=0, le=10)
+        b: bool = False
+        d: dt.date | None = None
+        t: dt.datetime | None = None
+        items: list[str] = Field(default_factory=lambda: ["a"], min_length=1, max_length=2)
+        obj: dict[str, Any] = Field(default_factory=dict)
+        lit: Literal["a", "b"] = "a"
+        u: str | int | None = None
+        m: Inner | None = None
+
+    produced = set()
+    for name in Probe.model_fields:
+        for value in [*_WRONG, {"zz": 1}]:
+            try:
+                Probe.model_validate({name: value, "extra": 1} if value == {"zz": 1} else {name: value})
+            except ValidationError as exc:
+                produced |= {err["type"] for err in exc.errors()}
+    try:
+        Probe.model_validate_json('{"s": ')
+    except ValidationError as exc:
+        produced |= {err["type"] for err in exc.errors()}
+    assert {"missing", "extra_forbidden", "json_invalid", "int_parsing_size"} <= produced
+    assert produced - set(_SCHEMA_MESSAGES) == set()

@@ -1,11 +1,14 @@
 """Every page three roles can reach fits the viewport and passes axe-core, at a phone's and a laptop's width.
 
-A crawler logs in as a compliance officer, a liaison and an auditor (demo users), starts at the home page and
-follows same-site links (GET only; no logout, downloads, API docs or form targets), keeping one page per URL
-pattern (one supplier page, not two hundred) and at most MAX_PAGES per role. Each page is checked at 1366 px
-and 390 px (one browser context per role, resized): (a) nothing is wider than the viewport (tables scroll
-inside themselves), (b) axe-core's WCAG 2.1 A/AA rules report no serious or critical violation. All failures
-are collected and reported in one list."""
+A crawler logs in as a compliance officer, a liaison and an auditor (demo users). It starts from the home
+page and from every page the authorization contract (tests/apps/test_authorization_matrix.py PAGES) lets the
+role open with a 200, filled in with the demo's records, so no page is left out because nothing links to it;
+it also follows same-site links (GET only; no logout, downloads, API docs or form targets), keeping one page
+per URL pattern (one supplier page, not two hundred). The pages only other roles open (the portals, grievance
+handling, device-access requests) are checked as the first role of the contract that opens them. Each page is
+checked at 1366 px and 390 px (one browser context per role, resized): (a) nothing is wider than the
+viewport (tables scroll inside themselves), (b) axe-core's WCAG 2.1 A/AA rules report no serious or critical
+violation. All failures are collected and reported in one list."""
 
 from __future__ import annotations
 
@@ -23,9 +26,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
-ROLES = ("officer", "liaison_uk", "auditor")
+ROLES = {"officer": "compliance_officer", "liaison_uk": "liaison", "auditor": "auditor"}  # user: its role
 WIDTHS = (390, 1366)
-MAX_PAGES = 40
+MAX_PAGES = 200  # a guard against a crawl that never ends (the contract lists about 130 pages)
 HEIGHT = 900
 SKIP_PATHS = ("/logout", "/api/", "/static/", "/media/", "/admin/", "/i18n/")
 DOWNLOADS = (".csv", ".pdf", ".json", ".xlsx", ".zip", ".xml", ".txt", ".ics", ".png", ".svg", ".ico")
@@ -44,8 +47,14 @@ WIDEST_JS = """() => Array.from(document.querySelectorAll('body *'))
 
 
 def _pattern(path: str) -> str:
-    """/suppliers/12/ and /suppliers/40/ are one page to check; so are two slugs under the same list."""
-    return re.sub(r"/(\d+|[0-9a-f]{8}-[0-9a-f-]{27,})(?=/|$)", "/<id>", path)
+    """The route that serves `path`: /suppliers/12/ and /suppliers/40/ are one page to check, and so are two
+    requirements of the library (/catalog/requirements/<str:urn>/)."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(path).route
+    except Resolver404:
+        return re.sub(r"/(\d+|[0-9a-f]{8}-[0-9a-f-]{27,})(?=/|$)", "/<id>", path)
 
 
 def _worth_visiting(url: str, origin: str) -> bool:
@@ -53,7 +62,9 @@ def _worth_visiting(url: str, origin: str) -> bool:
     if f"{parts.scheme}://{parts.netloc}" != origin:
         return False
     path = parts.path.lower()
-    return not path.startswith(SKIP_PATHS) and not path.endswith(DOWNLOADS)
+    # a built report's own files are checked by test_report_accessibility.py
+    report_file = re.match(r"/reports/\d+/files/", path) is not None
+    return not path.startswith(SKIP_PATHS) and not path.endswith(DOWNLOADS) and not report_file
 
 
 @pytest.fixture
@@ -100,33 +111,72 @@ def _logged_in_page(browser: Any, base_url: str, username: str, width: int, axe_
     return page
 
 
-def _crawl(page: Any, origin: str, failures: list[str], username: str) -> list[str]:
-    """Breadth-first from the home page; one URL per pattern, MAX_PAGES at most, in the order found. Each page
-    is checked at every width while it is open (the viewport is resized rather than the page reloaded)."""
+def _contract_pages(role: str, username: str) -> list[str]:
+    """The pages (GET, 200) the authorization contract lets `role` open, with the demo's records filled in."""
+    from conduct.apps.accounts.models import User
+    from tests.apps.test_authorization_matrix import PAGES, fill
+
+    actor = User.objects.get(username=username)
+    routes = sorted(route for (method, route), rule in PAGES.items() if method == "GET" and rule.ok == 200)
+    return ["/" + fill(route, actor) for route in routes if role in PAGES[("GET", route)].allowed]
+
+
+def _others_pages() -> dict[str, list[str]]:
+    """The pages none of ROLES opens, by the demo user of the first role the contract lets open each."""
+    from tests.apps.test_authorization_matrix import PAGES, ROLE_CAST
+
+    users: dict[str, list[str]] = {}
+    for (method, route), rule in sorted(PAGES.items()):
+        if method == "GET" and rule.ok == 200 and not rule.allowed & set(ROLES.values()):
+            role = next(r for r in ROLE_CAST if r in rule.allowed)
+            users.setdefault(ROLE_CAST[role], []).append(route)
+    return users
+
+
+def _crawl(page: Any, origin: str, failures: list[str], username: str, seeds: list[str]) -> list[str]:
+    """Breadth-first from the home page and the seeds; one URL per pattern, MAX_PAGES at most, in the order
+    found. Each page is checked at every width while it is open (the viewport is resized, not reloaded)."""
     queue, seen, pages = [f"{origin}/"], {_pattern("/")}, []
+    for path in seeds:
+        if _pattern(path) not in seen and _worth_visiting(origin + path, origin):
+            seen.add(_pattern(path))
+            queue.append(origin + path)
     while queue and len(pages) < MAX_PAGES:
         url = queue.pop(0)
-        page.set_viewport_size({"width": max(WIDTHS), "height": HEIGHT})
-        response = page.goto(url)
-        if response is None or response.status >= 400:
-            status = response.status if response else "no response"
-            failures.append(f"{username} {url}: answers {status} but is linked")
-            continue
-        if "text/html" not in (response.headers.get("content-type") or ""):
+        links = _visit(page, url, failures, username)
+        if links is None:
             continue
         pages.append(url)
-        for href in page.evaluate(LINKS_JS):
-            href = urldefrag(href).url.split("?")[0]
+        for href in links:
             key = _pattern(urlsplit(href).path)
             if key not in seen and _worth_visiting(href, origin):
                 seen.add(key)
                 queue.append(href)
-        for width in sorted(WIDTHS, reverse=True):
-            if width != max(WIDTHS):
-                page.set_viewport_size({"width": width, "height": HEIGHT})
-                page.wait_for_timeout(200)  # conduct.js re-marks scroll boxes 100 ms after a resize
-            _inspect(page, url, f"{username}@{width}", failures)
     return pages
+
+
+def _visit(page: Any, url: str, failures: list[str], username: str) -> list[str] | None:
+    """Open `url` and check it at every width; its links, or None when it is not an HTML page answering."""
+    page.set_viewport_size({"width": max(WIDTHS), "height": HEIGHT})
+    try:
+        response = page.goto(url)
+    except Exception as exc:  # playwright's Error: a file sent as an attachment is a download, not a page
+        if "Download is starting" in str(exc):
+            return None
+        raise
+    if response is None or response.status >= 400:
+        status = response.status if response else "no response"
+        failures.append(f"{username} {url}: answers {status} but is linked or allowed")
+        return None
+    if "text/html" not in (response.headers.get("content-type") or ""):
+        return None
+    links = [urldefrag(href).url.split("?")[0] for href in page.evaluate(LINKS_JS)]
+    for width in sorted(WIDTHS, reverse=True):
+        if width != max(WIDTHS):
+            page.set_viewport_size({"width": width, "height": HEIGHT})
+            page.wait_for_timeout(200)  # conduct.js re-marks scroll boxes 100 ms after a resize
+        _inspect(page, url, f"{username}@{width}", failures)
+    return links
 
 
 def _inspect(page: Any, url: str, label: str, failures: list[str]) -> None:
@@ -143,13 +193,24 @@ def _inspect(page: Any, url: str, label: str, failures: list[str]) -> None:
 
 
 def test_every_reachable_page_fits_both_widths_and_passes_axe(demo, browser):
+    from conduct.apps.accounts.models import User
+    from tests.apps.test_authorization_matrix import fill
+
     axe_script = pytest.importorskip("axe_playwright_python.base").AXE_SCRIPT  # the bundled axe.min.js
     failures: list[str] = []
     reached = {}
-    for username in ROLES:
+    for username, role in ROLES.items():
+        seeds = _contract_pages(role, username)
         page = _logged_in_page(browser, demo.url, username, max(WIDTHS), axe_script)
-        reached[username] = _crawl(page, demo.url, failures, username)
+        reached[username] = _crawl(page, demo.url, failures, username, seeds)
         page.context.close()
-        assert len(reached[username]) >= 5, f"{username} reached only {reached[username]}"
+        assert len(reached[username]) >= len(seeds) // 2, f"{username} reached only {reached[username]}"
+    for username, routes in _others_pages().items():
+        actor = User.objects.get(username=username)
+        page = _logged_in_page(browser, demo.url, username, max(WIDTHS), axe_script)
+        for url in (f"{demo.url}/{fill(route, actor)}" for route in routes):
+            if _visit(page, url, failures, username) is not None:
+                reached.setdefault(username, []).append(url)
+        page.context.close()
     checks = sum(len(urls) for urls in reached.values()) * len(WIDTHS)
     assert failures == [], f"{len(failures)} failure(s) over {checks} page checks:\n" + "\n".join(failures)

@@ -139,6 +139,8 @@ _SCHEMA_MESSAGES = {
     "int_type": gettext_lazy("Expected a whole number."),
     "int_parsing": gettext_lazy("Expected a whole number."),
     "int_from_float": gettext_lazy("Expected a whole number."),
+    "int_parsing_size": gettext_lazy("The number is too large."),
+    "finite_number": gettext_lazy("Expected a finite number."),
     "float_type": gettext_lazy("Expected a number."),
     "float_parsing": gettext_lazy("Expected a number."),
     "bool_type": gettext_lazy("Expected true or false."),
@@ -158,19 +160,26 @@ _SCHEMA_MESSAGES = {
     "date_type": gettext_lazy("Expected a date (YYYY-MM-DD)."),
     "date_parsing": gettext_lazy("Expected a date (YYYY-MM-DD)."),
     "date_from_datetime_parsing": gettext_lazy("Expected a date (YYYY-MM-DD)."),
+    "date_from_datetime_inexact": gettext_lazy("Expected a date without a time (YYYY-MM-DD)."),
     "datetime_type": gettext_lazy("Expected a date and time (ISO 8601)."),
     "datetime_parsing": gettext_lazy("Expected a date and time (ISO 8601)."),
     "datetime_from_date_parsing": gettext_lazy("Expected a date and time (ISO 8601)."),
+    "json_invalid": gettext_lazy("The request body is not valid JSON."),
 }
 
 
 def _schema_message(err: dict[str, Any]) -> str:
     """One schema error's message in the caller's language (pydantic's own English for English callers)."""
     english = str(err.get("msg") or _("invalid"))
-    template = _SCHEMA_MESSAGES.get(str(err.get("type", "")))
-    if template is None or (get_language() or "en").startswith("en"):
+    kind = str(err.get("type", ""))
+    if (get_language() or "en").startswith("en"):
         return english
     values = {key: str(value) for key, value in (err.get("ctx") or {}).items()}
+    if kind == "value_error" and values.get("error"):
+        return values["error"]  # a schema's own validator raised it with a translated message
+    template = _SCHEMA_MESSAGES.get(kind)
+    if template is None:
+        return english
     try:
         return str(template) % values
     except (KeyError, ValueError, TypeError):

@@ -35,3 +35,12 @@ def test_the_policy_pack_page_in_chinese(api_client) -> None:
     client = api_client(UserFactory(role=Role.ADMIN))
     page = client.get("/gates/policy/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "<h1>政策包</h1>" in page and "版本历史" in page
+
+
+def test_the_gate_form_names_countries_in_the_readers_language(api_client) -> None:
+    """Country names come from CLDR through ICU in Chinese (codes unchanged); English keeps its own names."""
+    client = api_client(UserFactory(role=Role.COMPLIANCE_OFFICER))
+    zh = client.get("/gates/try/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<option value="AE">阿拉伯联合酋长国 (AE)</option>' in zh
+    assert "United Arab Emirates (AE)" not in zh
+    assert "United Arab Emirates (AE)" in client.get("/gates/try/").content.decode()

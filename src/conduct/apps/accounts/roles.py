@@ -7,14 +7,14 @@ from django.utils.translation import gettext_lazy
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Administrator"
-    COMPLIANCE_OFFICER = "compliance_officer", "Compliance officer"
-    LIAISON = "liaison", "Compliance liaison"
-    COMMITTEE_MEMBER = "committee_member", "Committee member"
-    ANALYST = "analyst", "Analyst"
-    AUDITOR = "auditor", "Auditor (read-only)"
-    SUPPLIER = "supplier", "Supplier (portal)"
-    CUSTOMER = "customer", "Customer (portal)"
+    ADMIN = "admin", gettext_lazy("Administrator")
+    COMPLIANCE_OFFICER = "compliance_officer", gettext_lazy("Compliance officer")
+    LIAISON = "liaison", gettext_lazy("Compliance liaison")
+    COMMITTEE_MEMBER = "committee_member", gettext_lazy("Committee member")
+    ANALYST = "analyst", gettext_lazy("Analyst")
+    AUDITOR = "auditor", gettext_lazy("Auditor (read-only)")
+    SUPPLIER = "supplier", gettext_lazy("Supplier (portal)")
+    CUSTOMER = "customer", gettext_lazy("Customer (portal)")
     # Device access (issue 16): vendor support asks; the customer's own approvers answer.
     SUPPORT_ENGINEER = "support_engineer", gettext_lazy("Support engineer")
     CUSTOMER_APPROVER = "customer_approver", gettext_lazy("Customer approver (portal)")

@@ -17,6 +17,7 @@ from conduct.apps.catalog.models import (
     Assessment,
     AssessmentResult,
     Control,
+    ControlDimension,
     ControlRequirement,
     Evidence,
     LibraryVersion,
@@ -252,7 +253,8 @@ def coverage(*, actor: User) -> Coverage:
     ):
         latest[urn] = status
     frameworks = {f.slug: CoverageRow(f.slug, f.short_name) for f in lib.frameworks}
-    dimensions = {d.value: CoverageRow(d.value, d.value.replace("_", " ").capitalize()) for d in Dimension}
+    labels = dict(ControlDimension.choices)  # the same six dimensions, with their translated names
+    dimensions = {d.value: CoverageRow(d.value, str(labels.get(d.value, d.value))) for d in Dimension}
     for framework in lib.frameworks:
         for requirement in framework.requirements:
             for row in (frameworks[framework.slug], dimensions[requirement.dimension.value]):

@@ -31,6 +31,15 @@ def _json_download(data: dict[str, Any], filename: str) -> HttpResponse:
     return response
 
 
+def _code_labels() -> dict[str, list[tuple[str, str]]]:
+    """A framework's kind and a paraphrase's confidence, named in the reader's language (the reference data
+    holds only the codes)."""
+    return {
+        "kinds": [("law", _("law")), ("standard", _("standard")), ("guidance", _("guidance"))],
+        "confidences": [("high", _("high")), ("medium", _("medium")), ("low", _("low"))],
+    }
+
+
 @login_required
 def library_view(request: HttpRequest) -> HttpResponse:
     """The frameworks and a search over every requirement (HTMX swaps in the results as you type)."""
@@ -58,6 +67,7 @@ def library_view(request: HttpRequest) -> HttpResponse:
         "dimensions": [d.value for d in Dimension],
         "total": len(results),
         "versions": selectors.library_versions(actor=actor)[:5],
+        **_code_labels(),
     }
     template = "catalog/_requirement_rows.html" if request.htmx else "catalog/library.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -66,7 +76,7 @@ def library_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def framework_view(request: HttpRequest, framework_slug: str) -> HttpResponse:
     framework = selectors.framework_get(actor=request_actor(request), slug=framework_slug)
-    return render(request, "catalog/framework.html", {"framework": framework})
+    return render(request, "catalog/framework.html", {"framework": framework, **_code_labels()})
 
 
 @login_required
@@ -78,7 +88,9 @@ def framework_oscal_view(request: HttpRequest, framework_slug: str) -> HttpRespo
 @login_required
 def requirement_view(request: HttpRequest, urn: str) -> HttpResponse:
     detail = selectors.requirement_get(actor=request_actor(request), urn=urn)
-    return render(request, "catalog/requirement.html", {"detail": detail, "r": detail.requirement})
+    return render(
+        request, "catalog/requirement.html", {"detail": detail, "r": detail.requirement, **_code_labels()}
+    )
 
 
 # --- controls -------------------------------------------------------------------------------------
@@ -297,5 +309,5 @@ def assessment_oscal_view(request: HttpRequest, assessment_id: int) -> HttpRespo
 def coverage_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     cov = selectors.coverage(actor=actor)
-    statuses = [*ResultStatus.choices, ("not_assessed", "Not assessed")]
+    statuses = [*ResultStatus.choices, ("not_assessed", _("Not assessed"))]
     return render(request, "catalog/coverage.html", {"coverage": cov, "statuses": statuses})

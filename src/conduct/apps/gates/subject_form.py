@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from conduct.core.policy import FormNode
@@ -90,6 +91,27 @@ def _label(key: str) -> str:
     return str(found) if found is not None else key.replace("_", " ").capitalize()
 
 
+def _country_groups(
+    groups: list[tuple[str, list[tuple[str, str]]]],
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Country choices named in the reader's language (ICU's CLDR names; the codes stay), sorted by name."""
+    language = get_language() or "en"
+    if language.startswith("en"):
+        return groups
+    import icu  # PyICU, installed with the screening engine's name normalisation (normality)
+
+    locale = icu.Locale("zh_Hans" if language.startswith("zh") else language.replace("-", "_"))
+    named = []
+    for tier, choices in groups:
+        local = [(code, f"{icu.Locale('', code).getDisplayCountry(locale)} ({code})" if code else label)
+                 for code, label in choices]  # fmt: skip
+        collator = icu.Collator.createInstance(locale)  # pinyin order in Chinese
+        named.append(
+            (tier, sorted(local, key=lambda choice: (bool(choice[0]), collator.getSortKey(choice[1]))))
+        )
+    return named
+
+
 def _html_id(name: str) -> str:
     return "f-" + re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")
 
@@ -106,7 +128,12 @@ def decorate(node: FormNode, errors: Mapping[str, str], *, row: int | None = Non
         "value": node.value,
         "error": errors.get(node.name, ""),
         "hint": str(HINTS.get(node.kind, "")),
-        "groups": [(str(TIERS.get(tier, tier)) if tier else "", choices) for tier, choices in node.groups],
+        "groups": [
+            (str(TIERS.get(tier, tier)) if tier else "", choices)
+            for tier, choices in (
+                _country_groups(node.groups) if node.vocabulary == "country" else node.groups
+            )
+        ],
         "children": [decorate(child, errors) for child in node.children],
         "rows": [decorate(r, errors, row=i + 1) for i, r in enumerate(node.rows)],
     }

@@ -27,34 +27,40 @@ def lines(text: str) -> list[str]:
 
 
 class CommitteeForm(forms.Form):
-    slug = forms.SlugField(max_length=64, help_text=_("Lower-case letters, digits and hyphens"))
-    name = forms.CharField(max_length=200)
-    mandate = forms.ChoiceField(choices=Committee.Mandate.choices)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
+    slug = forms.SlugField(
+        max_length=64, help_text=_("Lower-case letters, digits and hyphens"), label=_("Slug")
+    )
+    name = forms.CharField(max_length=200, label=_("Name"))
+    mandate = forms.ChoiceField(choices=Committee.Mandate.choices, label=_("Mandate"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000, label=_("Description")
+    )
 
 
 class RuleForm(forms.Form):
     quorum_ratio = forms.DecimalField(
         min_value=0.01, max_value=1, decimal_places=2, label=_("Quorum (share of eligible members)")
     )
-    majority = forms.ChoiceField(choices=Committee.Majority.choices)
+    majority = forms.ChoiceField(choices=Committee.Majority.choices, label=_("Majority"))
     chair_breaks_ties = forms.BooleanField(required=False, label=_("The chair breaks ties"))
 
 
 class MemberForm(forms.Form):
     username = forms.CharField(max_length=150, label=_("User name"))
-    role = forms.ChoiceField(choices=CommitteeMember.Role.choices)
+    role = forms.ChoiceField(choices=CommitteeMember.Role.choices, label=_("Role"))
     term_start = forms.DateField(
-        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        label=_("Term start"),
     )
     term_end = forms.DateField(
-        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), label=_("Term end")
     )
 
 
 class CaseForm(forms.Form):
-    title = forms.CharField(max_length=300)
-    dimension = forms.ChoiceField(choices=Dimension.choices)
+    title = forms.CharField(max_length=300, label=_("Title"))
+    dimension = forms.ChoiceField(choices=Dimension.choices, label=_("Dimension"))
     queue = forms.ChoiceField(label=_("Queue"))
     org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, label=_("Org unit"))
     rights = forms.MultipleChoiceField(
@@ -63,7 +69,9 @@ class CaseForm(forms.Form):
         label=_("Human rights at stake"),
         widget=forms.CheckboxSelectMultiple,
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000, label=_("Description")
+    )
     subject_type = forms.ChoiceField(
         choices=[("", "—"), *Case.SubjectType.choices], required=False, label=_("Subject")
     )
@@ -90,16 +98,21 @@ class CaseEditForm(forms.Form):
     due_date = forms.DateField(
         required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), label=_("Due date")
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000, label=_("Description")
+    )
 
 
 class VoteForm(forms.Form):
     choice = forms.ChoiceField(choices=VoteChoice.choices, widget=forms.RadioSelect, label=_("Your vote"))
-    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label=_("Rationale")
+    )
     conditions = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text=_("For an approval with conditions: one condition per line"),
+        label=_("Conditions"),
     )
 
 
@@ -107,11 +120,14 @@ class DecideForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=DecisionOutcome.choices, widget=forms.RadioSelect, label=_("Decision")
     )
-    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label=_("Rationale")
+    )
     conditions = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text=_("For an approval with conditions: one condition per line"),
+        label=_("Conditions"),
     )
 
 
@@ -136,15 +152,19 @@ class StatusForm(forms.Form):
             (Case.Status.UNDER_REVIEW, _("Under review")),
             (Case.Status.CLOSED, _("Closed")),
             (Case.Status.OPEN, _("Open (reopen)")),
-        ]
+        ],
+        label=_("Status"),
     )
     reason = forms.CharField(
-        max_length=2000, required=False, help_text=_("Required to reopen or to close undecided")
+        max_length=2000,
+        required=False,
+        help_text=_("Required to reopen or to close undecided"),
+        label=_("Reason"),
     )
 
 
 class RecommendationForm(forms.Form):
-    title = forms.CharField(max_length=300)
+    title = forms.CharField(max_length=300, label=_("Title"))
     org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Org unit"))
     due_date = forms.DateField(
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), label=_("Due date")
@@ -153,16 +173,20 @@ class RecommendationForm(forms.Form):
         choices=[
             (Recommendation.Kind.RECOMMENDATION, _("Recommendation")),
             (Recommendation.Kind.TASK, _("Task")),
-        ]
+        ],
+        label=_("Kind"),
     )
     source = forms.ChoiceField(
         choices=[
             (Recommendation.Source.OFFICER, _("Compliance officer")),
             (Recommendation.Source.AUDIT, _("Audit")),
             (Recommendation.Source.ADVISORY_OPINION, _("Advisory opinion")),
-        ]
+        ],
+        label=_("Source"),
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000, label=_("Description")
+    )
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -171,7 +195,7 @@ class RecommendationForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    status = forms.ChoiceField(choices=Recommendation.Status.choices)
+    status = forms.ChoiceField(choices=Recommendation.Status.choices, label=_("Status"))
     evidence = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,

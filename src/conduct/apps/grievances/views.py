@@ -43,7 +43,9 @@ def detail_view(request: HttpRequest, grievance_id: int) -> HttpResponse:
         {
             "v": view,
             "g": view.grievance,
-            "next_steps": services.TRANSITIONS.get(view.grievance.status, ()),
+            "next_steps": [
+                (step, Status(step).label) for step in services.TRANSITIONS.get(view.grievance.status, ())
+            ],
             "dimensions": [c for c in Dimension.choices if c[0]],
             "remedy_types": RemedyType.choices,
             "message_kinds": [Message.Kind.MESSAGE, Message.Kind.QUESTION, Message.Kind.FEEDBACK],

@@ -78,14 +78,14 @@ def _name_rows(alert: Alert) -> list[dict[str, Any]]:
     names = entry.get("names", [])
     return [
         {
-            "label": "Name that matched",
+            "label": _("Name that matched"),
             "party": alert.party_name,
             "entry": f"{alert.matched_name} ({alert.matched_name_kind.replace('_', ' ')})",
-            "compared": f"score {alert.score:.2f}",
+            "compared": _("score %(score)s") % {"score": f"{alert.score:.2f}"},
         },
-        {"label": "Name", "party": party.name, "entry": entry.get("primary_name", ""), "compared": ""},
+        {"label": _("Name"), "party": party.name, "entry": entry.get("primary_name", ""), "compared": ""},
         {
-            "label": "Other names",
+            "label": _("Other names"),
             "party": "; ".join(party.aliases) or "—",
             "entry": "; ".join(f"{n['name']} ({n['kind'].replace('_', ' ')})" for n in names[1:]) or "—",
             "compared": "",
@@ -93,62 +93,62 @@ def _name_rows(alert: Alert) -> list[dict[str, Any]]:
     ]
 
 
+def _compared(ours: str, theirs: list[str]) -> str:
+    """Whether the party's value agrees with the list entry's (a prefix either way counts as the same)."""
+    if not ours or not theirs:
+        return _("not compared")
+    return _("same") if any(t.startswith(ours) or ours.startswith(t) for t in theirs) else _("differs")
+
+
 def _side_by_side(alert: Alert) -> list[dict[str, Any]]:
     party, entry = alert.party, alert.entry
-    countries = entry.get("countries", [])
-    births = entry.get("birth_dates", [])
-
-    def compare(ours: str, theirs: list[str]) -> str:
-        if not ours or not theirs:
-            return "not compared"
-        return "same" if any(t.startswith(ours) or ours.startswith(t) for t in theirs) else "differs"
-
+    countries, births = entry.get("countries", []), entry.get("birth_dates", [])
     entity = entry.get("entity_type", "")
+    not_given = _("not given")
     return [
         *_name_rows(alert),
         {
-            "label": "Type",
-            "party": party.entity_type or "not given",
+            "label": _("Type"),
+            "party": party.entity_type or not_given,
             "entry": entity or "—",
-            "compared": (
-                "not compared"
-                if not party.entity_type or entity in ("", "unknown")
-                else "same"
-                if party.entity_type == entity
-                else "differs"
-            ),
+            "compared": _("not compared")
+            if not party.entity_type or entity in ("", "unknown")
+            else (_("same") if party.entity_type == entity else _("differs")),
         },
         {
-            "label": "Countries",
-            "party": party.country or "not given",
+            "label": _("Countries"),
+            "party": party.country or not_given,
             "entry": ", ".join(countries) or "—",
-            "compared": compare(party.country, countries),
+            "compared": _compared(party.country, countries),
         },
         {
-            "label": "Date of birth",
-            "party": party.birth_date or "not given",
+            "label": _("Date of birth"),
+            "party": party.birth_date or not_given,
             "entry": ", ".join(births) or "—",
-            "compared": compare(party.birth_date, births),
+            "compared": _compared(party.birth_date, births),
         },
         {
-            "label": "Identifiers",
+            "label": _("Identifiers"),
             "party": "—",
             "entry": "; ".join(f"{s}: {v}" for s, v in entry.get("identifiers", [])) or "—",
             "compared": "",
         },
         {
-            "label": "Programmes",
+            "label": _("Programmes"),
             "party": "—",
             "entry": ", ".join(entry.get("programs", [])) or "—",
             "compared": "",
         },
-        {"label": "Remarks", "party": "—", "entry": entry.get("remarks") or "—", "compared": ""},
+        {"label": _("Remarks"), "party": "—", "entry": entry.get("remarks") or "—", "compared": ""},
         {
-            "label": "Record",
+            "label": _("Record"),
             "party": f"{party.get_kind_display()} {party.reference} ({party.org_unit.name})",
-            "entry": (
-                f"{alert.watch_list.title}, entry {alert.source_id}, version {alert.entry_version.number}"
-            ),
+            "entry": _("%(list)s, entry %(entry)s, version %(version)s")
+            % {
+                "list": alert.watch_list.title,
+                "entry": alert.source_id,
+                "version": alert.entry_version.number,
+            },
             "compared": "",
         },
     ]
@@ -167,11 +167,12 @@ def _alert_page(
         "history": list(selectors.alert_history(alert=alert)),
         "ledger": object_history(actor=actor, object_type="screening_alert", object_id=alert.pk),
         "is_closed": alert.status == AlertStatus.CLOSED,
+        "status_choices": AlertStatus.choices,  # a status in the reader's language
         "form": form or {"decision": "", "reason": "", "errors": {}, "message": ""},
         "decisions": [
-            ("confirm", "Confirm: a true match"),
-            ("dismiss", "Dismiss: not this party"),
-            ("escalate", "Escalate to the compliance officers (opens a case)"),
+            ("confirm", _("Confirm: a true match")),
+            ("dismiss", _("Dismiss: not this party")),
+            ("escalate", _("Escalate to the compliance officers (opens a case)")),
         ],
     }
     return render(request, "screening/alert.html", context, status=status)

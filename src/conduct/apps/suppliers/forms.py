@@ -16,20 +16,24 @@ def _split(value: str) -> list[str]:
 
 
 class SupplierForm(forms.Form):
-    name = forms.CharField(max_length=300)
+    name = forms.CharField(max_length=300, label=_("Name"))
     external_id = forms.CharField(
-        max_length=100, required=False, help_text=_("Your ERP's number for the supplier")
+        max_length=100,
+        required=False,
+        help_text=_("Your ERP's number for the supplier"),
+        label=_("External id"),
     )
-    country = forms.CharField(max_length=2, help_text=_("ISO code, e.g. VN"))
-    region = forms.CharField(max_length=200, required=False)
-    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    country = forms.CharField(max_length=2, help_text=_("ISO code, e.g. VN"), label=_("Country"))
+    region = forms.CharField(max_length=200, required=False, label=_("Region"))
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Address"))
     categories = forms.MultipleChoiceField(
         choices=[(c, c.replace("_", " ")) for c in CATEGORIES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        label=_("Categories"),
     )
-    registration_id = forms.CharField(max_length=100, required=False)
-    aliases = forms.CharField(required=False, help_text=_("Other names, separated by ;"))
+    registration_id = forms.CharField(max_length=100, required=False, label=_("Registration id"))
+    aliases = forms.CharField(required=False, help_text=_("Other names, separated by ;"), label=_("Aliases"))
     org_unit = forms.ChoiceField(label=_("Owning org unit"))
     portal_org = forms.ChoiceField(label=_("Portal organisation"), required=False)
 
@@ -41,26 +45,26 @@ class SupplierForm(forms.Form):
         self.fields["portal_org"].choices = [("", "—"), *[(o.pk, o.name) for o in portal_orgs]]
         if editing:
             del self.fields["external_id"]
-            self.fields["status"] = forms.ChoiceField(choices=SupplierStatus.choices)
+            self.fields["status"] = forms.ChoiceField(choices=SupplierStatus.choices, label=_("Status"))
 
     def clean_aliases(self) -> list[str]:
         return _split(self.cleaned_data.get("aliases", ""))
 
 
 class SiteForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    country = forms.CharField(max_length=2)
-    region = forms.CharField(max_length=200, required=False)
-    address = forms.CharField(required=False)
-    headcount = forms.IntegerField(min_value=0, required=False)
+    name = forms.CharField(max_length=200, label=_("Name"))
+    country = forms.CharField(max_length=2, label=_("Country"))
+    region = forms.CharField(max_length=200, required=False, label=_("Region"))
+    address = forms.CharField(required=False, label=_("Address"))
+    headcount = forms.IntegerField(min_value=0, required=False, label=_("Headcount"))
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    email = forms.CharField(max_length=254, required=False)
-    phone = forms.CharField(max_length=50, required=False)
-    role = forms.CharField(max_length=100, required=False)
-    receives_reminders = forms.BooleanField(required=False, initial=True)
+    name = forms.CharField(max_length=200, label=_("Name"))
+    email = forms.CharField(max_length=254, required=False, label=_("Email"))
+    phone = forms.CharField(max_length=50, required=False, label=_("Phone"))
+    role = forms.CharField(max_length=100, required=False, label=_("Role"))
+    receives_reminders = forms.BooleanField(required=False, initial=True, label=_("Receives reminders"))
 
 
 class SiteIdsField(forms.TypedMultipleChoiceField):
@@ -75,24 +79,28 @@ class SiteIdsField(forms.TypedMultipleChoiceField):
 
 
 class CertificateForm(forms.Form):
-    standard = forms.CharField(max_length=60, help_text=_("SA8000, ISO 45001, ISO 14001 or another standard"))
-    number = forms.CharField(max_length=100)
+    standard = forms.CharField(
+        max_length=60, help_text=_("SA8000, ISO 45001, ISO 14001 or another standard"), label=_("Standard")
+    )
+    number = forms.CharField(max_length=100, label=_("Number"))
     issuer = forms.CharField(max_length=200, required=False, label=_("Issuing (certification) body"))
-    accreditation_body = forms.CharField(max_length=200, required=False)
-    scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    accreditation_body = forms.CharField(max_length=200, required=False, label=_("Accreditation body"))
+    scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Scope"))
     valid_from = forms.CharField(
         max_length=40,
         required=False,
         help_text=_("YYYY-MM-DD"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        label=_("Valid from"),
     )
     valid_until = forms.CharField(
         max_length=40,
         help_text=_("YYYY-MM-DD"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        label=_("Valid until"),
     )
     sites = SiteIdsField(label=_("Sites covered"), required=False, widget=forms.CheckboxSelectMultiple)
-    file = forms.FileField(required=False, help_text=_("PDF, PNG or JPEG"))
+    file = forms.FileField(required=False, help_text=_("PDF, PNG or JPEG"), label=_("File"))
 
     def __init__(self, *args: Any, sites: Any = (), **kwargs: Any) -> None:
         """sites: the supplier's own sites, the only ones offered."""
@@ -107,33 +115,43 @@ class CertificateForm(forms.Form):
 
 
 class AuditForm(forms.Form):
-    kind = forms.ChoiceField(choices=AuditKind.choices)
-    date = forms.CharField(max_length=40, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    auditor = forms.CharField(max_length=200)
-    scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    kind = forms.ChoiceField(choices=AuditKind.choices, label=_("Kind"))
+    date = forms.CharField(
+        max_length=40, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), label=_("Date")
+    )
+    auditor = forms.CharField(max_length=200, label=_("Auditor"))
+    scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Scope"))
 
 
 class FindingForm(forms.Form):
-    severity = forms.ChoiceField(choices=Severity.choices)
-    requirement = forms.CharField(max_length=200, help_text=_("e.g. urn:conduct:sa8000:SA8000-7.c"))
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    severity = forms.ChoiceField(choices=Severity.choices, label=_("Severity"))
+    requirement = forms.CharField(
+        max_length=200, help_text=_("e.g. urn:conduct:sa8000:SA8000-7.c"), label=_("Requirement")
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Description"))
 
 
 class ActionForm(forms.Form):
-    action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.CharField(max_length=200)
+    action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Action"))
+    owner = forms.CharField(max_length=200, label=_("Owner"))
     due_date = forms.CharField(
-        max_length=40, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        max_length=40, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), label=_("Due date")
     )
-    root_cause = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    root_cause = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Root cause")
+    )
 
 
 class ActionWorkForm(forms.Form):
-    root_cause = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    evidence_file = forms.FileField(required=False, help_text=_("PDF, PNG or JPEG"))
-    status = forms.ChoiceField(choices=[("", "— keep —"), *ActionStatus.choices], required=False)
+    root_cause = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Root cause")
+    )
+    action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Action"))
+    evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Evidence"))
+    evidence_file = forms.FileField(required=False, help_text=_("PDF, PNG or JPEG"), label=_("Evidence file"))
+    status = forms.ChoiceField(
+        choices=[("", _("— keep —")), *ActionStatus.choices], required=False, label=_("Status")
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -145,6 +163,7 @@ class ImportForm(forms.Form):
         widget=MultipleFileInput(),
         required=False,
         help_text=_("CSV or XLSX: suppliers, sites, certificates, relations (one or more files)"),
+        label=_("Files"),
     )
     org_unit = forms.ChoiceField(label=_("Org unit for new suppliers"), required=False)
 

@@ -178,7 +178,7 @@ class CasePatch(Schema):
     def _iso_only(cls, value: Any) -> Any:
         # pydantic would read a bare number as a Unix timestamp; a deadline is written as a date and time.
         if value is not None and not isinstance(value, str | datetime):
-            raise ValueError("Expected an ISO 8601 date and time")
+            raise ValueError(_("Expected a date and time (ISO 8601)."))
         return value
 
 

@@ -51,7 +51,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(selectors.case_index(actor=actor, filters=filters), 50).get_page(request.GET.get("page"))
     queues = [
-        ("compliance-officers", "Compliance officers"),
+        ("compliance-officers", _("Compliance officers")),
         *[(c.slug, c.name) for c in selectors.committee_list(actor=actor)],
     ]
     context = {

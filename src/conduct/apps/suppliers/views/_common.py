@@ -23,6 +23,7 @@ from conduct.apps.suppliers import (
     services,
 )
 from conduct.apps.suppliers.models import (
+    RiskBand,
     Supplier,
 )
 from conduct.apps.suppliers.reference import country_risk
@@ -131,6 +132,7 @@ def detail_context(actor: User, supplier: Supplier) -> dict[str, Any]:
     return {
         "supplier": supplier,
         "risk": selectors.risk_explained(actor=actor, supplier=supplier),
+        "band_choices": RiskBand.choices,  # a band's name in the reader's language
         "country_basis": crisk.basis,
         "certificates": certificates,
         "audits": audits,

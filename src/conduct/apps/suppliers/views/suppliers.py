@@ -19,6 +19,7 @@ from conduct.apps.suppliers import (
     services,
 )
 from conduct.apps.suppliers.models import (
+    CertificateStatus,
     RiskBand,
     SupplierStatus,
 )
@@ -84,7 +85,10 @@ def supplier_list_view(request: HttpRequest) -> HttpResponse:
         "bands": RiskBand.choices,
         "categories": CATEGORIES,
         "statuses": SupplierStatus.choices,
-        "certificate_filters": selectors.CERTIFICATE_FILTERS,
+        "certificate_filters": [
+            (value, {**dict(CertificateStatus.choices), "none": _("None on file")}.get(value, value))
+            for value in selectors.CERTIFICATE_FILTERS
+        ],
         "units": accounts.orgunit_list(actor=actor),
     }
     template = "suppliers/_supplier_rows.html" if request.htmx else "suppliers/list.html"  # type: ignore[attr-defined]
@@ -122,7 +126,7 @@ def supplier_create_view(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             form_errors(form, exc)
     status = 422 if request.method == "POST" else 200
-    return render(request, "suppliers/form.html", {"form": form, "title": "Add a supplier"}, status=status)
+    return render(request, "suppliers/form.html", {"form": form, "title": _("Add a supplier")}, status=status)
 
 
 @login_required
@@ -171,7 +175,7 @@ def supplier_edit_view(request: HttpRequest, supplier_id: int) -> HttpResponse:
     return render(
         request,
         "suppliers/form.html",
-        {"form": form, "title": f"Edit {supplier.name}", "supplier": supplier},
+        {"form": form, "title": _("Edit %(name)s") % {"name": supplier.name}, "supplier": supplier},
         status=status,
     )
 
