@@ -39,11 +39,13 @@ browser:
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
 # WeasyPrint (the transparency report's PDF) needs Debian's pango and HarfBuzz's subsetter (without it,
-# WeasyPrint warns, which the tests treat as an error); chromium pulls both in too.
-PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# WeasyPrint warns, which the tests treat as an error); chromium pulls both in too. A Chinese reader's PDFs
+# need a font with CJK glyphs (WenQuanYi Micro Hei, 1.6 MB; without one they print empty boxes).
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei
 pango:
-	@{ ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' && ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0'; } || { \
-		echo "Installing pango and harfbuzz-subset for WeasyPrint..."; \
+	@{ ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' && ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0' \
+		&& fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
+		echo "Installing pango, harfbuzz-subset and a CJK font for WeasyPrint..."; \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PANGO_PACKAGES) >/dev/null; \
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PANGO_PACKAGES) >/dev/null; fi; }
 

@@ -51,3 +51,20 @@ def test_a_report_built_in_chinese_reads_in_chinese_and_keeps_its_data(tmp_path:
     for name in ("data.json", "data/gate_decisions.csv"):
         assert (tmp_path / "zh" / name).read_bytes() == (tmp_path / "en" / name).read_bytes()
     assert json.loads((tmp_path / "zh" / "data.json").read_text())["tables"][0]["columns"][0] == "Body"
+
+
+def test_a_chinese_report_prints_its_characters_with_a_cjk_font(tmp_path: Path) -> None:
+    """Without a font holding CJK glyphs (make pango installs WenQuanYi Micro Hei) WeasyPrint prints the
+    Chinese text of the PDF as empty boxes; the PDF must embed such a font beside the Latin one."""
+    import re
+
+    import weasyprint
+
+    year = timezone.localdate().year
+    figures = compute_figures(report_inputs(actor=SYSTEM, year=year))
+    with translation.override("zh-hans"):
+        write_files(figures, tmp_path, pdf=False)
+    index = tmp_path / "index.html"
+    pdf = weasyprint.HTML(filename=str(index), base_url=str(tmp_path)).write_pdf(uncompressed_pdf=True)
+    fonts = {name.split(b"+", 1)[-1].decode() for name in re.findall(rb"/BaseFont\s*/([\w+\-]+)", pdf)}
+    assert any(font.startswith(("WenQuanYi", "Noto-Sans-CJK", "NotoSansCJK")) for font in fonts), fonts
