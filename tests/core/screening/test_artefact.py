@@ -65,7 +65,7 @@ def test_an_artefact_loads_the_same_index_and_finds_the_same_matches() -> None:
     assert any(_found(index))  # the queries do find their entries
 
 
-def test_a_fresh_process_screens_alike_from_the_artefact_without_the_name_dictionary(tmp_path: Path) -> None:
+def test_a_fresh_process_screens_alike_from_the_artefact_without_the_name_tables(tmp_path: Path) -> None:
     index = _index()
     path = tmp_path / "t.nameindex"
     path.write_bytes(dumps(index))
@@ -84,7 +84,7 @@ index = loads(open({str(path)!r}, "rb").read())
 screener = Screener(index, threshold=0.5)
 found = [[(m.source_id, round(m.score, 6), m.matched_name) for m in screener.search(Query(**q))]
          for q in json.loads(sys.argv[1])]
-print(json.dumps({{"found": found, "asked": asked}}))
+print(json.dumps({{"found": found, "asked": asked, "pypinyin": "pypinyin" in sys.modules}}))
 """
     ran = subprocess.run(
         [sys.executable, "-c", script, json.dumps(queries)], capture_output=True, text=True, check=True
@@ -93,6 +93,7 @@ print(json.dumps({{"found": found, "asked": asked}}))
     assert [[tuple(m) for m in row] for row in out["found"]] == _found(index)
     texts = listed_texts(index)
     assert not [text for text in out["asked"] if text in texts]  # the listed side came from the artefact
+    assert not out["pypinyin"]  # the legal-form table came along: no Chinese readings for these queries
 
 
 def test_the_listed_texts_include_joined_parts_and_their_script() -> None:
