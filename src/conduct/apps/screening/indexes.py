@@ -140,6 +140,9 @@ def _prune(keep: Path) -> None:
     for other in keep.parent.glob(f"{prefix}*{SUFFIX}"):
         if other != keep and other.name.rsplit("-", 1)[0] + "-" == prefix and other.stat().st_mtime < cutoff:
             other.unlink(missing_ok=True)
+    for legacy in keep.parent.glob(f"{prefix}*.pickle"):  # the format before artefacts: never read again
+        if legacy.name.rsplit("-", 1)[0] + "-" == prefix:
+            legacy.unlink(missing_ok=True)
 
 
 def version_index(version: WatchListVersion) -> NameIndex:
