@@ -195,6 +195,7 @@ def main() -> None:
     parser.add_argument("--names", type=int, default=1_000_000)
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--skip-generated", action="store_true")
+    parser.add_argument("--out", default="results_coldstart.md", help="file name beside this script")
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="conduct-bench-cold-")
     env = {**os.environ, "CONDUCT_HOME": home, "LOG_LEVEL": "WARNING", "CI": "true"}
@@ -218,7 +219,7 @@ def main() -> None:
     finally:
         shutil.rmtree(home, ignore_errors=True)
     lines.append(f"Load average (1 min) at the end {os.getloadavg()[0]:.1f}.")
-    (HERE / "results_coldstart.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (HERE / args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
 

@@ -35,6 +35,7 @@ ENTRIES = [
     ),
     _entry("A-4", "person", "Vladimir Vladimirovich Putin", "Владимир Путин", country="RU"),
     _entry("A-5", "organization", "Gulf Secure Trading FZE", country="AE"),
+    _entry("A-6", "person", "Mao Zedong", "毛泽东", country="CN"),
 ]
 QUERIES = [
     Query("Osama bin Laden"),
@@ -43,6 +44,7 @@ QUERIES = [
     Query("Hikvision", entity_type="organization"),
     Query("Владимир Путин"),
     Query("Vladimir Putin", country="RU"),
+    Query("Mao Tse-tung", entity_type="person"),
     Query("Gulf Secure Trading", entity_type="organization"),
 ]
 
@@ -93,7 +95,7 @@ print(json.dumps({{"found": found, "asked": asked, "pypinyin": "pypinyin" in sys
     assert [[tuple(m) for m in row] for row in out["found"]] == _found(index)
     texts = listed_texts(index)
     assert not [text for text in out["asked"] if text in texts]  # the listed side came from the artefact
-    assert not out["pypinyin"]  # the legal-form table came along: no Chinese readings for these queries
+    assert not out["pypinyin"]  # the name tables came along: no Chinese readings for these queries
 
 
 def test_the_listed_texts_include_joined_parts_and_their_script() -> None:

@@ -4,7 +4,7 @@ dictionary (rigour's, 10-20 s and ~250 MB) for the listed side of a comparison.
 
 Layout: MAGIC, FORMAT (2 bytes), the sha256 of the payload (32 bytes), the payload: a pickle of the index
 (whatever its attributes hold, so the index can change shape freely), the symbol table and the engine's own
-name tables (legal forms: computing them imports pypinyin). `loads` checks
+name tables (_tables: legal forms, Wade-Giles syllables; computing them imports pypinyin). `loads` checks
 all three and raises ArtefactError on any mismatch, never returning half a file. Pickle runs code from the
 bytes it reads: callers load only files their own installation wrote, and sign them (apps/screening/indexes.py
 adds an HMAC made with SECRET_KEY in front of these bytes).
@@ -20,7 +20,7 @@ import pickle  # noqa: S403 - see the module docstring: only verified bytes of t
 from collections.abc import Iterator
 from typing import Any
 
-from conduct.core.screening import _symbols, _vocab
+from conduct.core.screening import _symbols, _tables
 from conduct.core.screening._index import NameIndex
 from conduct.core.screening._normalize import NameToken
 
@@ -93,7 +93,7 @@ def dumps(index: NameIndex) -> bytes:
     clean = copy.copy(index)
     clean._symbol_vocab = None  # numbered by this process's symbol ids: rebuilt where it is loaded
     buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((clean, symbols, _vocab.precomputed_tables()))
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((clean, symbols, _tables.snapshot()))
     payload = buffer.getvalue()
     return MAGIC + FORMAT.to_bytes(2, "big") + hashlib.sha256(payload).digest() + payload
 
@@ -114,5 +114,5 @@ def loads(data: bytes | memoryview) -> NameIndex:
     if not isinstance(index, NameIndex) or not isinstance(symbols, dict) or not isinstance(tables, dict):
         raise ArtefactError("a name index artefact without an index")
     _symbols.seed(symbols)
-    _vocab.use_precomputed(tables)
+    _tables.use(tables)
     return index

@@ -117,8 +117,8 @@ def part_similarity(q: NameToken, c: NameToken, cross: bool) -> tuple[float, str
         elif _han(q) or _han(c):
             best *= 0.8
     # spelling variants and short forms known to the name dictionary: Osama/Usama, Ted/Theodore
-    variant = not cross and best < LATIN_SYMBOL_SCORE and q.kind == c.kind == WORD and lengthy
-    if variant and _symbols.shares(q.phrase or q.text, c.phrase or c.text):
+    spelling = not cross and best < LATIN_SYMBOL_SCORE and q.kind == c.kind == WORD and lengthy
+    if spelling and _symbols.shares(q.phrase or q.text, c.phrase or c.text):
         best, method = LATIN_SYMBOL_SCORE, "name_variant"
     if best < WADE_GILES_SCORE and not cross and _wade_giles_equal(q, c):
         best, method = WADE_GILES_SCORE, "transliteration"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from typing import Any
+
+from conduct.core.screening import _tables
 
 
 def _words(text: str) -> frozenset[str]:
@@ -149,28 +150,13 @@ EXTRA_LEGAL_FORMS = {
 _NOT_LEGAL_FORMS = frozenset({"in", "lt", "ll", "lc", "pr", "e", "a", "de", "al", "da", "do", "so", "sa de"})
 
 
-# Tables an index artefact brought along (core.screening._artefact), computed by a process running the same
-# engine: taken as they are. Normalising every legal form imports pypinyin (~1-2 s and ~70 MB) for the
-# Chinese ones, which a process screening only Latin names never needs otherwise.
-_PRECOMPUTED: dict[str, Any] = {}
-
-
-def precomputed_tables() -> dict[str, Any]:
-    return {"legal_form_table": legal_form_table()}
-
-
-def use_precomputed(tables: dict[str, Any]) -> None:
-    for name, value in tables.items():
-        _PRECOMPUTED.setdefault(name, value)
-
-
 @cache
 def legal_form_table() -> tuple[dict[tuple[str, ...], str], int]:
     """Legal-form phrases (as normalised token tuples) -> class token; and the longest phrase length.
 
     The class is the alias's `generic` form (LLC, JSC, LP, ...) lower-cased, so "Co., Ltd.", "GmbH",
     "OOO" and "有限公司" all become "llc"."""
-    precomputed = _PRECOMPUTED.get("legal_form_table")
+    precomputed = _tables.precomputed("legal_form_table")  # an index artefact's (no pypinyin import)
     if precomputed is not None:
         return precomputed  # type: ignore[no-any-return]
     import yaml
