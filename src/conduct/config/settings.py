@@ -447,6 +447,8 @@ CONDUCT = {
     "SIGNING_KEY_PATH": CONDUCT_HOME / "keys" / "ledger_ed25519.pem",
     "GRANT_KEY_PATH": CONDUCT_HOME / "keys" / "grants_ed25519.pem",  # device-access grants (apps.access)
     "POLICY_DIR": envstr("POLICY_DIR", ""),
+    # where screening index artefacts live (default CONDUCT_HOME/cache/screening); a mount the nodes share
+    "SCREENING_CACHE_DIR": envstr("SCREENING_CACHE_DIR", ""),
 }
 # The audit ledger (docs/audit-ledger.md): published fingerprints of trusted public keys; checkpoint cadence.
 LEDGER_TRUSTED_KEYS = envlist("LEDGER_TRUSTED_KEYS", [])

@@ -1,5 +1,5 @@
-"""The name indexes of the current list versions are cached in memory and in signed files, keyed by
-content."""
+"""The name indexes of the current list versions are cached in memory and in signed artefact files, keyed by
+content; the worker writes a new version's artefact right after the load."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 
 from conduct.apps.screening import indexes
 from conduct.apps.screening.models import WatchListVersion
+from conduct.core.screening import Screener
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +16,8 @@ def test_an_index_is_built_once_then_read_from_memory_or_its_signed_file(cli, fl
     settings.CONDUCT = {**settings.CONDUCT, "SCREENING_CACHE_DIR": str(tmp_path / "cache")}
     cli("lists_load", str(flow_csv()), "--name", "t_cache")
     version = WatchListVersion.objects.get(watch_list__name="t_cache", is_current=True)
-    files = list((tmp_path / "cache").glob("t_cache-*.pickle"))
-    assert len(files) == 1  # written by the delta-screening task
+    files = list((tmp_path / "cache").glob(f"t_cache-*{indexes.SUFFIX}"))
+    assert len(files) == 1  # written by the delta-screening task, right after the load
 
     indexes.forget()
     before = dict(indexes.STATS)
@@ -32,6 +33,46 @@ def test_an_index_is_built_once_then_read_from_memory_or_its_signed_file(cli, fl
     indexes.forget()
     indexes.version_index(version)
     assert indexes.STATS["loaded"] == before["loaded"] + 2
+
+
+def test_a_signed_file_that_is_not_a_whole_current_artefact_is_rebuilt(cli, flow_csv, settings, tmp_path):
+    import hashlib
+    import hmac
+
+    settings.CONDUCT = {**settings.CONDUCT, "SCREENING_CACHE_DIR": str(tmp_path / "cache")}
+    cli("lists_load", str(flow_csv()), "--name", "t_stale")
+    version = WatchListVersion.objects.get(watch_list__name="t_stale", is_current=True)
+    (path,) = (tmp_path / "cache").glob(f"t_stale-*{indexes.SUFFIX}")
+    good = path.read_bytes()[32:]
+    for payload in (good[: len(good) // 2], b"CONDUCT-NAMEINDEX\n\x00\x00" + good[20:], b""):
+        # signed with this installation's key, so only the artefact's own checks can refuse it
+        mac = hmac.new(indexes._signing_key(), payload, hashlib.sha256).digest()
+        path.write_bytes(mac + payload)
+        indexes.forget()
+        before = dict(indexes.STATS)
+        index = indexes.version_index(version)
+        assert indexes.STATS["built"] == before["built"] + 1 and len(index) > 0
+        assert path.read_bytes()[32:] == good  # rewritten whole
+
+
+def test_screening_after_a_load_finds_the_same_from_the_artefact_as_from_a_fresh_build(
+    cli, flow_csv, settings, tmp_path
+):
+    from conduct.core.screening import Query
+
+    settings.CONDUCT = {**settings.CONDUCT, "SCREENING_CACHE_DIR": str(tmp_path / "cache")}
+    cli("lists_load", str(flow_csv()), "--name", "t_same")
+    version = WatchListVersion.objects.get(watch_list__name="t_same", is_current=True)
+    indexes.forget()
+    loaded = indexes.version_index(version)
+    built = indexes.build_index("t_same", version.entries.order_by("id"))
+    for name in ("Borealis Lens Works", "Borealis Lens", "Polar Glassworks"):
+        query = Query(name, entity_type="organization", country="RU")
+
+        def found(index, query=query):
+            return [(m.source_id, m.score) for m in Screener(index).search(query)]
+
+        assert found(loaded) == found(built)
 
 
 def test_the_key_follows_the_content_not_the_row(cli, flow_csv):

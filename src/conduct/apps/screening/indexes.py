@@ -1,11 +1,14 @@
 """The name indexes of the current list versions: built lazily, kept in memory, persisted between processes.
 
-Building a NameIndex for a large list takes seconds (the 2021 SDN list: ~8 s), loading a pickled one about a
-quarter of that. Each current version's index is keyed by what determines it - the list's name and kind, the
-file's sha256 and the screening engine's own code - so a reload (a new sha256) or a new engine builds afresh,
-and a key seen before is reused whichever database row it came from. Pickles live under
-CONDUCT_HOME/cache/screening and carry an HMAC made with SECRET_KEY: a file that does not verify is rebuilt,
-never unpickled.
+Building a NameIndex for a large list takes seconds (the 2021 SDN list: ~8 s, and 10-20 s more the first
+time a process loads the name dictionary), loading its artefact a fraction of a second. Each current version's
+index is keyed by what determines it - the list's name and kind, the file's sha256 and the screening engine's
+own code - so a reload (a new sha256) or a new engine builds afresh, and a key seen before is reused whichever
+database row it came from. The worker builds a new version's artefact right after the load (tasks.py), so web
+processes and CLI calls find it ready. Artefacts (core.screening._artefact: the index and the name-dictionary
+symbols of its texts) live under CONDUCT_HOME/cache/screening, or SCREENING_CACHE_DIR (storage that several
+nodes share), written atomically, and carry an HMAC made with SECRET_KEY: a file that does not verify, or is
+not a whole current artefact, is rebuilt (and rewritten), never unpickled.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import mmap
 import os
-import pickle  # noqa: S403 - only files this installation wrote and signed are loaded (see _read)
 import tempfile
 import threading
 import time
@@ -28,6 +31,7 @@ from django.conf import settings
 
 from conduct.apps.screening.models import WatchListEntry, WatchListVersion
 from conduct.core.screening import EntryName, ListEntry, Match, NameIndex, Query, Screener
+from conduct.core.screening._artefact import ArtefactError, dumps, loads
 
 log = logging.getLogger("conduct.screening")
 
@@ -85,32 +89,42 @@ def _signing_key() -> bytes:
     return hashlib.sha256(b"conduct.screening.index\x00" + settings.SECRET_KEY.encode()).digest()
 
 
+SUFFIX = ".nameindex"
+
+
 def _path(version: WatchListVersion, key: str) -> Path:
-    return cache_dir() / f"{version.watch_list.name}-{key[:40]}.pickle"
+    return cache_dir() / f"{version.watch_list.name}-{key[:40]}{SUFFIX}"
 
 
 def _read(path: Path) -> NameIndex | None:
+    """The index in a signed artefact file (mapped, not copied, while it is checked and read)."""
     try:
-        data = path.read_bytes()
-    except OSError:
+        with (
+            path.open("rb") as handle,
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
+            memoryview(mapped) as data,
+            data[:32] as mac,
+            data[32:] as payload,
+        ):
+            expected = hmac.new(_signing_key(), payload, hashlib.sha256).digest()
+            if not hmac.compare_digest(bytes(mac), expected):
+                log.warning("screening index artefact does not verify; rebuilding", extra={"path": str(path)})
+                return None
+            try:
+                return loads(payload)
+            except ArtefactError as error:
+                log.warning("screening index artefact unreadable (%s); rebuilding", error)
+                return None
+    except (OSError, ValueError):  # missing, unreadable or empty (mmap of 0 bytes)
         return None
-    mac, payload = data[:32], data[32:]
-    if not hmac.compare_digest(mac, hmac.new(_signing_key(), payload, hashlib.sha256).digest()):
-        log.warning("screening index cache does not verify; rebuilding", extra={"path": str(path)})
-        return None
-    try:
-        index = pickle.loads(payload)  # noqa: S301 - verified above: written by this installation
-    except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
-        return None
-    return index if isinstance(index, NameIndex) else None
 
 
 def _write(path: Path, index: NameIndex) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = dumps(index)
         mac = hmac.new(_signing_key(), payload, hashlib.sha256).digest()
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=SUFFIX)
         with os.fdopen(handle, "wb") as out:
             out.write(mac + payload)
         os.replace(temp, path)
@@ -123,13 +137,17 @@ def _prune(keep: Path) -> None:
     """Drop this list's older cache files (a day old or more): each reload would otherwise leave one."""
     prefix = keep.name.rsplit("-", 1)[0] + "-"
     cutoff = time.time() - 86_400
-    for other in keep.parent.glob(f"{prefix}*.pickle"):
+    for other in keep.parent.glob(f"{prefix}*{SUFFIX}"):
         if other != keep and other.name.rsplit("-", 1)[0] + "-" == prefix and other.stat().st_mtime < cutoff:
             other.unlink(missing_ok=True)
+    for legacy in keep.parent.glob(f"{prefix}*.pickle"):  # the format before artefacts: never read again
+        if legacy.name.rsplit("-", 1)[0] + "-" == prefix:
+            legacy.unlink(missing_ok=True)
 
 
 def version_index(version: WatchListVersion) -> NameIndex:
-    """The index of one version: from memory, else the signed pickle, else built from its stored entries."""
+    """The index of one version: from memory, else its signed artefact, else built from its stored entries
+    (and its artefact written)."""
     key = index_key(version)
     with _LOCK:
         found = _MEMORY.get(key)
@@ -164,7 +182,7 @@ def version_index(version: WatchListVersion) -> NameIndex:
 
 
 def forget() -> None:
-    """Empty the in-memory cache (tests; the pickles stay)."""
+    """Empty the in-memory cache (tests; the artefact files stay)."""
     with _LOCK:
         _MEMORY.clear()
 

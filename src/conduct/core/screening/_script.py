@@ -135,6 +135,11 @@ def han_syllables(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _wade_giles_table() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     """Wade-Giles syllable (apostrophes and umlauts off, as names are usually written) -> the pinyin
     syllables it can stand for; and the Wade-Giles syllables that are not also pinyin syllables."""
+    from conduct.core.screening import _tables
+
+    precomputed = _tables.precomputed("wade_giles_table")  # an index artefact's (no pypinyin import)
+    if precomputed is not None:
+        return precomputed  # type: ignore[no-any-return]
     from pypinyin import Style
     from pypinyin.pinyin_dict import pinyin_dict
     from pypinyin.style import convert

@@ -116,11 +116,10 @@ def part_similarity(q: NameToken, c: NameToken, cross: bool) -> tuple[float, str
             best *= 0.75
         elif _han(q) or _han(c):
             best *= 0.8
-    if not cross and best < LATIN_SYMBOL_SCORE and q.kind == c.kind == WORD and lengthy:
-        # spelling variants and short forms known to the name dictionary: Osama/Usama, Ted/Theodore
-        left = _symbols.symbols(q.phrase or q.text)
-        if left and left & _symbols.symbols(c.phrase or c.text):
-            best, method = LATIN_SYMBOL_SCORE, "name_variant"
+    # spelling variants and short forms known to the name dictionary: Osama/Usama, Ted/Theodore
+    spelling = not cross and best < LATIN_SYMBOL_SCORE and q.kind == c.kind == WORD and lengthy
+    if spelling and _symbols.shares(q.phrase or q.text, c.phrase or c.text):
+        best, method = LATIN_SYMBOL_SCORE, "name_variant"
     if best < WADE_GILES_SCORE and not cross and _wade_giles_equal(q, c):
         best, method = WADE_GILES_SCORE, "transliteration"
     if cross and best < SYMBOL_SCORE:
@@ -132,8 +131,7 @@ def part_similarity(q: NameToken, c: NameToken, cross: bool) -> tuple[float, str
 
 def _cross_script_variant(q: NameToken, c: NameToken) -> float:
     """For parts compared across scripts: the score they earn as one name in the name dictionary, else 0."""
-    left = _symbols.symbols(q.source or q.phrase or q.text)
-    if left and left & _symbols.symbols(c.source or c.phrase or c.text):
+    if _symbols.shares(q.source or q.phrase or q.text, c.source or c.phrase or c.text):
         return SYMBOL_SCORE if not (_single_han(q) or _single_han(c)) else SYMBOL_SCORE - 0.1
     return 0.0
 

@@ -1,8 +1,10 @@
 """Cross-script name equivalences from rigour's person-name dictionary (Wikidata-derived): 'محمد',
 'Mohamed' and 'Мухаммед' share a symbol; so do '山田' and 'Yamada', '正恩' and 'Jong Un'.
 
-Loading the dictionary takes several seconds and ~250 MB, so it happens on first use only, and only
-comparisons where one side was not written in Latin letters ask for it."""
+Loading the dictionary takes 10-20 seconds and ~250 MB, so it happens on first use only. An index artefact
+(_artefact) carries the symbols of every listed text, so a process that loads one answers the listed side from
+that table (`seed`), and `shares` asks the dictionary about a query's text only when the listed text has a
+symbol at all: most screenings never load the dictionary."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 _LOCK = threading.Lock()
 _CACHE: dict[str, frozenset[int]] = {}
 _IDS: dict[str, int] = {}
+_NAMES: list[str] = []  # symbol id (as rigour spells it) per interned number
 _EMPTY: frozenset[int] = frozenset()
 _BATCH = 2000
 
@@ -21,6 +24,7 @@ def _intern(symbol_id: str) -> int:
     if found is None:
         found = len(_IDS)
         _IDS[symbol_id] = found
+        _NAMES.append(symbol_id)
     return found
 
 
@@ -61,6 +65,29 @@ def prefetch(texts: Iterable[str]) -> None:
     if missing:
         with _LOCK:
             _analyse([text for text in missing if text not in _CACHE])
+
+
+def shares(query_text: str, listed_text: str) -> bool:
+    """Whether two texts share a symbol; the listed side first, whose symbols an artefact usually holds,
+    so a listed text without symbols never makes the dictionary load for the query's text."""
+    listed = symbols(listed_text)
+    return bool(listed) and bool(listed & symbols(query_text))
+
+
+def table(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The symbols of each text as rigour names them (stable across processes), for an artefact. Texts
+    without a symbol are kept too (with none): their absence is worth knowing."""
+    wanted = [text for text in dict.fromkeys(texts) if text]
+    prefetch(wanted)
+    return {text: tuple(sorted(_NAMES[number] for number in _CACHE.get(text, _EMPTY))) for text in wanted}
+
+
+def seed(found: dict[str, tuple[str, ...]]) -> None:
+    """Take the symbols of texts looked up in another process (an artefact's table) as if looked up here."""
+    with _LOCK:
+        for text, names in found.items():
+            if text not in _CACHE:
+                _CACHE[text] = frozenset(_intern(name) for name in names) if names else _EMPTY
 
 
 def loaded() -> bool:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
+from conduct.core.screening import _tables
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -154,6 +156,9 @@ def legal_form_table() -> tuple[dict[tuple[str, ...], str], int]:
 
     The class is the alias's `generic` form (LLC, JSC, LP, ...) lower-cased, so "Co., Ltd.", "GmbH",
     "OOO" and "有限公司" all become "llc"."""
+    precomputed = _tables.precomputed("legal_form_table")  # an index artefact's (no pypinyin import)
+    if precomputed is not None:
+        return precomputed  # type: ignore[no-any-return]
     import yaml
 
     from conduct.core.screening._normalize import plain_tokens

@@ -27,6 +27,9 @@ INVALID = GATE_INVALID
 
 class Command(ConductCommand):
     help = gettext_noop("Decide a subject at a gate and print the decision. Records it unless --dry-run.")
+    # called by pipelines on every build: Django's system checks import every URL and API module (1-2 s);
+    # they run at server start and in `conduct check` instead
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("gate")

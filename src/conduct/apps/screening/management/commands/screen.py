@@ -68,6 +68,9 @@ class Command(ConductCommand):
     help = gettext_noop(
         "Screen one name, or a CSV of names (--input/--output), against the loaded watch lists."
     )
+    # called by pipelines on every build: Django's system checks import every URL and API module (1-2 s);
+    # they run at server start and in `conduct check` instead
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", nargs="?", help=_("The name to screen"))

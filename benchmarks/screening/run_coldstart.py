@@ -1,0 +1,227 @@
+"""Cold start of screening (issue 23 §1/§2): a fresh process's time to its first screening and its RSS after
+it, before (no index artefact: the process builds the index) and after (the artefact is there: it loads it).
+
+Real lists: a fresh CONDUCT_HOME (SQLite) with OFAC SDN 2021, the UN consolidated list and BIS DPL 2021 loaded
+through `conduct lists load`; each measured process sets up Django, reads the current lists (building or
+loading their indexes) and screens one name. Two names: one whose words the lists hold ("Kim Jong Un"), one
+with words they do not ("Gulf Secure Trading FZE"): a query word outside the artefact's table, compared with a
+listed name part that the name dictionary knows, still makes that process load the dictionary (rigour's).
+Generated list: N names from benchmarks/screening/run.py's generator, in the core engine without Django.
+
+Writes results_coldstart.md beside this file. Usage:
+    python benchmarks/screening/run_coldstart.py [--names 1000000] [--skip-real] [--skip-generated]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+CONDUCT = str(Path(sys.executable).with_name("conduct"))
+QUERIES = ["Kim Jong Un", "Gulf Secure Trading FZE"]
+
+
+def _status() -> dict[str, float]:
+    fields = dict(
+        line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line
+    )
+    return {key: int(fields[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM")}
+
+
+def _counting_dictionary() -> list[int]:
+    """Count the texts this process looks up in the name dictionary (any loads it)."""
+    from conduct.core.screening import _symbols
+
+    asked = [0]
+    real = _symbols._analyse
+
+    def counting(texts: list[str]) -> None:
+        asked[0] += len(texts)
+        real(texts)
+
+    _symbols._analyse = counting  # type: ignore[assignment]
+    return asked
+
+
+def child_real(query: str) -> dict[str, object]:
+    started = time.perf_counter()
+    asked = _counting_dictionary()
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conduct.config.settings")
+    django.setup()
+    ready = time.perf_counter()
+    from conduct.apps.screening import indexes
+    from conduct.core.screening import Query
+
+    lists = indexes.current_lists()
+    loaded = time.perf_counter()
+    matches = indexes.search(lists, Query(query))
+    done = time.perf_counter()
+    return {
+        "django_s": ready - started,
+        "lists_s": loaded - ready,
+        "search_s": done - loaded,
+        "total_s": done - started,
+        "dictionary_texts": asked[0],
+        "matches": len(matches),
+        "stats": dict(indexes.STATS),
+        **_status(),
+    }
+
+
+def child_generated(size: int, artefact: str, query: str) -> dict[str, object]:
+    started = time.perf_counter()
+    asked = _counting_dictionary()
+    from conduct.core.screening import NameIndex, Query, Screener
+    from conduct.core.screening._artefact import dumps, loads
+
+    path = Path(artefact)
+    if path.exists():
+        index = loads(path.read_bytes())
+    else:
+        sys.path.insert(0, str(HERE))
+        from run import generate_corpus
+
+        index = NameIndex(("generated", "custom", entry) for entry in generate_corpus(size))
+    loaded = time.perf_counter()
+    matches = Screener(index).search(Query(query))
+    done = time.perf_counter()
+    result = {
+        "lists_s": loaded - started,
+        "search_s": done - loaded,
+        "total_s": done - started,
+        "dictionary_texts": asked[0],
+        "matches": len(matches),
+        **_status(),
+    }
+    if not path.exists():  # as the worker would, after the load
+        written = time.perf_counter()
+        data = dumps(index)
+        path.write_bytes(data)
+        result["artefact_write_s"] = time.perf_counter() - written
+        result["artefact_mb"] = len(data) / 1e6
+    return result
+
+
+def _child(argv: list[str], env: dict[str, str]) -> dict[str, object]:
+    started = time.perf_counter()
+    ran = subprocess.run(
+        [sys.executable, __file__, "--child", *argv], env=env, capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - started
+    if ran.returncode:
+        raise SystemExit(f"child {argv} failed: {ran.stderr[-2000:]}")
+    result = json.loads(ran.stdout.strip().splitlines()[-1])
+    result["wall_s"] = wall
+    return result
+
+
+def real_lists(env: dict[str, str]) -> list[tuple[str, str, dict[str, object]]]:
+    sys.path.insert(0, str(REPO / "benchmarks" / "cli"))
+    from run import REAL_LISTS
+
+    home = Path(env["CONDUCT_HOME"])
+    subprocess.run([CONDUCT, "migrate", "-v0"], env=env, check=True)
+    for name, path in REAL_LISTS:
+        subprocess.run(
+            [CONDUCT, "lists", "load", str(path), "--name", name],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    rows = []
+    for query in QUERIES:
+        shutil.rmtree(home / "cache" / "screening", ignore_errors=True)
+        rows.append(("before", query, _child(["real", query], env)))
+        rows.append(("after", query, _child(["real", query], env)))
+        print(rows[-2], rows[-1], flush=True)
+    return rows
+
+
+def generated(size: int, env: dict[str, str]) -> list[tuple[str, str, dict[str, object]]]:
+    """One build (it writes the artefact, as the worker would), then a fresh process per query loading it."""
+    artefact = Path(env["CONDUCT_HOME"]) / f"generated-{size}.nameindex"
+    rows = [("before", QUERIES[0], _child(["generated", str(size), str(artefact), QUERIES[0]], env))]
+    for query in QUERIES:
+        rows.append(("after", query, _child(["generated", str(size), str(artefact), query], env)))
+        print(rows[-1], flush=True)
+    return rows
+
+
+def _table(title: str, rows: list[tuple[str, str, dict[str, object]]], target: str) -> list[str]:
+    lines = [
+        f"## {title}",
+        "",
+        "| artefact | query | wall s | of which Django s | lists s | first search s | RSS after MB "
+        "| peak RSS MB | dictionary looked up |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for when, query, r in rows:
+        django_s = f"{r['django_s']:.2f}" if "django_s" in r else "-"
+        looked = "yes" if r["dictionary_texts"] else "no"
+        lines.append(
+            f"| {when} | {query} | {r['wall_s']:.2f} | {django_s} | {r['lists_s']:.2f} | {r['search_s']:.2f} "
+            f"| {r['VmRSS']:.0f} | {r['VmHWM']:.0f} | {looked} |"
+        )
+    extra = [r for _, _, r in rows if "artefact_mb" in r]
+    if extra:
+        lines.append("")
+        lines.append(
+            f"Artefact: {extra[0]['artefact_mb']:.1f} MB, written in {extra[0]['artefact_write_s']:.1f} s "
+            "(after the build; most of it the name dictionary's symbols of every listed text)."
+        )
+    lines += ["", f"Target: {target}.", ""]
+    return lines
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        kind, *rest = sys.argv[2:]
+        out = child_real(rest[0]) if kind == "real" else child_generated(int(rest[0]), rest[1], rest[2])
+        print(json.dumps(out))
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--names", type=int, default=1_000_000)
+    parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument("--skip-generated", action="store_true")
+    parser.add_argument("--out", default="results_coldstart.md", help="file name beside this script")
+    args = parser.parse_args()
+    home = tempfile.mkdtemp(prefix="conduct-bench-cold-")
+    env = {**os.environ, "CONDUCT_HOME": home, "LOG_LEVEL": "WARNING", "CI": "true"}
+    env.pop("DATABASE_URL", None)
+    lines = [
+        "# Screening cold start: first screening of a fresh process (benchmarks/screening/run_coldstart.py)",
+        "",
+        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite; "
+        f"load average (1 min) at the start {os.getloadavg()[0]:.1f}. Each row is one fresh process: wall "
+        "from its start to its first answer; 'before' = no artefact (the process builds the indexes and "
+        "writes the artefacts, as the worker does after a load), 'after' = the artefacts are there.",
+        "",
+    ]
+    try:
+        if not args.skip_real:
+            rows = real_lists(env)
+            lines += _table("Real lists (OFAC SDN 2021, UN, BIS DPL 2021)", rows, "≤ 1 s, RSS ≤ 250 MB")
+        if not args.skip_generated:
+            rows = generated(args.names, env)
+            lines += _table(f"Generated list ({args.names:,} names, core only)", rows, "≤ 3 s")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    lines.append(f"Load average (1 min) at the end {os.getloadavg()[0]:.1f}.")
+    (HERE / args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

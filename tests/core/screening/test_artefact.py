@@ -1,0 +1,130 @@
+"""An index artefact gives a fresh process the same index, and the name-dictionary symbols of every listed
+text, so its screenings match the builder's without loading the dictionary for the listed side."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conduct.core.screening import EntryName, ListEntry, NameIndex, Query, Screener
+from conduct.core.screening._artefact import FORMAT, MAGIC, ArtefactError, dumps, listed_texts, loads
+
+
+def _entry(source_id: str, entity_type: str, *names: str, country: str = "") -> ListEntry:
+    kinds = ["primary", *["alias_strong"] * (len(names) - 1)]
+    return ListEntry(
+        source_id=source_id,
+        entity_type=entity_type,
+        names=tuple(EntryName(name, kind) for name, kind in zip(names, kinds, strict=True)),
+        countries=(country,) if country else (),
+    )
+
+
+ENTRIES = [
+    _entry("A-1", "person", "Usama bin Laden", "أسامة بن لادن", country="SA"),
+    _entry("A-2", "person", "Kim Jong Un", "김정은", country="KP"),
+    _entry(
+        "A-3",
+        "organization",
+        "Hangzhou Hikvision Digital Technology Co., Ltd.",
+        "杭州海康威视数字技术股份有限公司",
+    ),
+    _entry("A-4", "person", "Vladimir Vladimirovich Putin", "Владимир Путин", country="RU"),
+    _entry("A-5", "organization", "Gulf Secure Trading FZE", country="AE"),
+    _entry("A-6", "person", "Mao Zedong", "毛泽东", country="CN"),
+]
+QUERIES = [
+    Query("Osama bin Laden"),
+    Query("أسامة بن لادن"),
+    Query("Kim Jong-un", entity_type="person"),
+    Query("Hikvision", entity_type="organization"),
+    Query("Владимир Путин"),
+    Query("Vladimir Putin", country="RU"),
+    Query("Mao Tse-tung", entity_type="person"),
+    Query("Gulf Secure Trading", entity_type="organization"),
+]
+
+
+def _index() -> NameIndex:
+    return NameIndex(("t_list", "sanctions", entry) for entry in ENTRIES)
+
+
+def _found(index: NameIndex) -> list[list[tuple[str, float, str]]]:
+    screener = Screener(index, threshold=0.5)
+    return [[(m.source_id, round(m.score, 6), m.matched_name) for m in screener.search(q)] for q in QUERIES]
+
+
+def test_an_artefact_loads_the_same_index_and_finds_the_same_matches() -> None:
+    index = _index()
+    loaded = loads(dumps(index))
+    assert loaded is not index and len(loaded) == len(index)
+    assert loaded.vocabulary_size == index.vocabulary_size
+    assert _found(loaded) == _found(index)
+    assert any(_found(index))  # the queries do find their entries
+
+
+def test_a_fresh_process_screens_alike_from_the_artefact_without_the_name_tables(tmp_path: Path) -> None:
+    index = _index()
+    path = tmp_path / "t.nameindex"
+    path.write_bytes(dumps(index))
+    queries = [q.__dict__ for q in QUERIES]
+    script = f"""
+import json, sys
+from conduct.core.screening import _symbols, Screener, Query
+from conduct.core.screening._artefact import loads
+asked = []
+real = _symbols._analyse
+def counting(texts):
+    asked.extend(texts)
+    real(texts)
+_symbols._analyse = counting
+index = loads(open({str(path)!r}, "rb").read())
+screener = Screener(index, threshold=0.5)
+found = [[(m.source_id, round(m.score, 6), m.matched_name) for m in screener.search(Query(**q))]
+         for q in json.loads(sys.argv[1])]
+print(json.dumps({{"found": found, "asked": asked, "pypinyin": "pypinyin" in sys.modules}}))
+"""
+    ran = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(queries)], capture_output=True, text=True, check=True
+    )
+    out = json.loads(ran.stdout)
+    assert [[tuple(m) for m in row] for row in out["found"]] == _found(index)
+    texts = listed_texts(index)
+    assert not [text for text in out["asked"] if text in texts]  # the listed side came from the artefact
+    assert not out["pypinyin"]  # the name tables came along: no Chinese readings for these queries
+
+
+def test_the_listed_texts_include_joined_parts_and_their_script() -> None:
+    texts = listed_texts(_index())
+    assert {"kim", "jong un", "jongun", "usama", "bin laden"} <= texts
+
+
+def test_a_corrupt_truncated_or_foreign_artefact_is_refused() -> None:
+    data = dumps(_index())
+    flipped = bytearray(data)
+    flipped[-10] ^= 0xFF
+    for bad in (bytes(flipped), data[: len(data) // 2], b"not an artefact", b""):
+        with pytest.raises(ArtefactError):
+            loads(bad)
+    other = MAGIC + (FORMAT + 1).to_bytes(2, "big") + data[len(MAGIC) + 2 :]
+    with pytest.raises(ArtefactError, match="another format"):
+        loads(other)
+
+
+def test_a_very_large_index_leaves_the_symbol_table_out_and_still_screens_alike(monkeypatch) -> None:
+    """Above SYMBOLS_MAX_NAMES the table would outgrow the dictionary (millions of texts at 1,000,000 names):
+    the artefact carries the index alone, and the dictionary answers on first need, with the same results."""
+    import pickle
+
+    from conduct.core.screening import _artefact
+
+    index = _index()
+    monkeypatch.setattr(_artefact, "SYMBOLS_MAX_NAMES", len(index.names) - 1)
+    data = dumps(index)
+    _, symbols, _ = pickle.loads(data[len(MAGIC) + 2 + 32 :])  # noqa: S301 - the test's own bytes
+    assert symbols == {}
+    assert _found(loads(data)) == _found(index)
