@@ -55,8 +55,9 @@ def test_a_verbs_help_speaks_chinese_argparses_words_and_djangos_options_too(tmp
     assert "在关卡对审查对象作出决定并打印该决定。" in out  # the command's description
     assert "位置参数" in out and "选项" in out and "显示此帮助信息并退出" in out  # argparse's words
     assert "JSON 文件的路径，或用 - 表示标准输入" in out  # an argument's help
-    assert "跳过系统检查。" in out and "显示程序的版本号并退出。" in out  # options Django adds
-    for english in ("usage:", "options:", "show this help", "Path to a JSON file", "Skip system checks"):
+    # options Django adds
+    assert "发生 CommandError 异常时显示完整的堆栈跟踪。" in out and "显示程序的版本号并退出。" in out
+    for english in ("usage:", "options:", "show this help", "Path to a JSON file", "Show a full stack"):
         assert english not in out
 
 
