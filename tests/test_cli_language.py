@@ -57,7 +57,13 @@ def test_a_verbs_help_speaks_chinese_argparses_words_and_djangos_options_too(tmp
     assert "JSON 文件的路径，或用 - 表示标准输入" in out  # an argument's help
     # options Django adds
     assert "发生 CommandError 异常时显示完整的堆栈跟踪。" in out and "显示程序的版本号并退出。" in out
-    for english in ("usage:", "options:", "show this help", "Path to a JSON file", "Display a full stack trace"):
+    for english in (
+        "usage:",
+        "options:",
+        "show this help",
+        "Path to a JSON file",
+        "Display a full stack trace",
+    ):
         assert english not in out
 
 
