@@ -31,6 +31,9 @@ MIN_INFORMATIVE = 0.5  # cap when only particles / legal forms / generic words m
 MERGE_MIN = 0.84  # joined parts ("SiemensAG" ~ "Siemens AG") must be at least this similar
 MAX_JOIN_PARTS = 8  # beyond this many unaligned parts, joined parts are not tried (cost grows fast)
 ACRONYM_SCORE = 0.85  # "PLA" ~ "People's Liberation Army", "JC" ~ "Jean-Claude"
+SLIP_MIN_LENGTH = 6  # parts shorter than this differ by a slip as often as they are other names
+SLIP_LETTERS = 4  # one more slip allowed for every so many letters beyond that
+SLIP_MIN_SIMILARITY = 0.7  # ... and never below this letter similarity
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,27 @@ class PartMatch:
     # joined, legal_form, number, extra, patronymic_swap
 
 
-def credit(similarity: float) -> float:
-    """A pair's contribution per unit weight: its similarity, minus a growing penalty below the knee."""
-    if similarity >= KNEE:
+def credit(similarity: float, slips: bool = False) -> float:
+    """A pair's contribution per unit weight: its similarity, minus a growing penalty below the knee
+    (none for parts within their typing-slip budget, see within_slips)."""
+    if similarity >= KNEE or slips:
         return similarity
     return max(FLOOR, similarity - STEEPNESS * (KNEE - similarity))
+
+
+def slip_budget(length: int) -> int:
+    """Letters a part of this length may have mistyped and still be read as the same part: none below
+    SLIP_MIN_LENGTH letters, then one more for every SLIP_LETTERS letters."""
+    return 0 if length < SLIP_MIN_LENGTH else 1 + (length - SLIP_MIN_LENGTH) // SLIP_LETTERS
+
+
+def within_slips(similarity: float, method: str, query: str, candidate: str) -> bool:
+    """Two Latin parts that differ as typing slips do (letters swapped, doubled, dropped or struck
+    for a neighbour), by no more than the longer one's budget."""
+    if method != "fuzzy" or similarity < SLIP_MIN_SIMILARITY or query[:1] != candidate[:1]:
+        return False
+    longest = max(len(query), len(candidate))
+    return round((1.0 - similarity) * longest) <= slip_budget(longest)
 
 
 # --- alignment ---------------------------------------------------------------------------------------
@@ -251,9 +270,10 @@ def _options(
         for cs, cn, ctok, cw in c_spans:
             if qn > 1 and cn > 1:
                 continue
+            q_text, c_text = _surface(qtok), _surface(ctok)
             if (qn > 1 or cn > 1) and (
-                abs(len(qtok.text) - len(ctok.text)) > 3
-                or (qtok.text[0] != ctok.text[0] and not cross and not _wade_giles_equal(qtok, ctok))
+                abs(len(q_text) - len(c_text)) > 3
+                or (q_text[0] != c_text[0] and not cross and not _wade_giles_equal(qtok, ctok))
             ):
                 continue
             sim, method = part_similarity(qtok, ctok, cross)
@@ -261,7 +281,9 @@ def _options(
                 if sim < MERGE_MIN:
                     continue
                 method = "joined" if method in ("exact", "fuzzy") else method
-            options.append((sim, (qw + cw) / 2, qs, qn, cs, cn, method, qtok.text, ctok.text))
+            # a part read as a legal form on one side only counts as a legal form does
+            weight = min(qw, cw) if method == "legal_form" else (qw + cw) / 2
+            options.append((sim, weight, qs, qn, cs, cn, method, qtok.text, ctok.text))
     _add_acronyms(qt, q_free, ct, c_free, options, flipped=False)
     _add_acronyms(ct, c_free, qt, q_free, options, flipped=True)
     options.sort(key=lambda o: (-o[0], -(o[3] + o[5]), -o[1]))
@@ -302,7 +324,7 @@ def _name_value(
             # a patronymic weighs less because it is often left out; when both names give one, it
             # names the father and counts in full (Magomedovich ~ Salimovich: different fathers)
             weight = KIND_WEIGHTS[WORD]
-        value = credit(sim)
+        value = credit(sim, qn == cn == 1 and within_slips(sim, method, qtext, ctext))
         numerator += weight * value
         denominator += weight
         if sim >= 0.75 and (qn > 1 or cn > 1 or qt[qs].kind in (WORD, NUMBER, INITIAL)):

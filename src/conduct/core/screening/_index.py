@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from conduct.core.screening import _symbols
@@ -28,13 +29,18 @@ from conduct.core.screening._normalize import (
     analyse_name,
 )
 from conduct.core.screening._similarity import _metaphone, _skeletons
+from conduct.core.screening._vocab import PARTICLES, legal_form_table
 from conduct.core.screening.model import ListEntry
 
 _SKIP_KINDS = (PARTICLE, TITLE, LEGAL)
 _KEY_KINDS_WEIGHT = {GENERIC: 0.5, NUMBER: 0.6, INITIAL: 0.2}
 MAX_EXPANSIONS = 24  # similar vocabulary parts considered per query part
+MAX_EXPANSIONS_ABJAD = 40  # ... for a part written in an abjad (vowels unwritten: more parts alike)
 EXPANSION_MIN = 0.66  # least similarity for a vocabulary part to count as an expansion
 COMMON_POSTINGS = 4000  # a part in more names than this is "common": it adds weight, not candidates
+FAR_TYPO_LENGTH = 10  # a query part this long that is not within one edit of any listed part ...
+FAR_TYPO_MIN = 0.8  # ... is looked up among listed parts of about its length this similar (two slips)
+_GLUED_PREFIXES = PARTICLES | {"abd", "abdul", "abdel"}  # run onto the part after them: 'Alfay', 'Vander'
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +53,7 @@ class IndexedName:
 
 
 _second = itemgetter(1)  # the score of an (id, score) pair; C-level, so ranking 10^5 candidates stays cheap
+_second_third = itemgetter(1, 2)
 
 
 def _deletes(text: str) -> set[str]:
@@ -75,6 +82,7 @@ class NameIndex:
         self._scripts: dict[frozenset[str], frozenset[str]] = {}
         self._party: list[int] = []  # per entry: the first entry of the same type and primary name
         self._party_keys: dict[tuple[str, str], int] = {}
+        self._by_length: dict[int, list[str]] | None = None  # vocabulary parts by length (derived, lazy)
         for list_id, list_kind, entry in items:
             self.add(list_id, list_kind, entry)
 
@@ -107,6 +115,7 @@ class NameIndex:
         key = (entry.entity_type, primary)
         self._party.append(self._party_keys.setdefault(key, entry_index) if primary else entry_index)
         self._symbol_vocab = None
+        self._by_length = None
 
     def _token_id(self, token: NameToken) -> int:
         found = self._vocab.get(token.text)
@@ -200,29 +209,65 @@ class NameIndex:
                     similarity = OSA.normalized_similarity(text, self._vocab_text[candidate])
                     if similarity >= EXPANSION_MIN:
                         found[candidate] = similarity
+        if len(text) >= FAR_TYPO_LENGTH and text.isalpha() and max(found.values(), default=0.0) < 0.8:
+            self._far_typos(text, found)
         if text.isalpha() and len(text) >= 3:
             for candidate in self._phonetic.get(_metaphone(text), ()):
                 found.setdefault(candidate, 0.8)
         if token.abjad:
             for skeleton in _skeletons(text, True):
                 for candidate in self._skeleton.get(skeleton, ()):
-                    found.setdefault(candidate, 0.85)
+                    found[candidate] = max(found.get(candidate, 0.0), 0.85)
         if cross and self.cross_script and (token.source or token.abjad):
             mapping = self._symbols_to_vocab()
             for symbol in _symbols.symbols(token.source or text):
                 for candidate in mapping.get(symbol, ()):
-                    found.setdefault(candidate, 0.9)
+                    found[candidate] = max(found.get(candidate, 0.0), 0.9)
+        if len(found) > MAX_EXPANSIONS and token.abjad:
+            # many parts alike by skeleton: more of them, the closest in letters first ('blal': 'bilal',
+            # not 'bolo')
+            vocab = self._vocab_text
+            return [
+                (candidate, similarity)
+                for candidate, similarity, _ in heapq.nlargest(
+                    MAX_EXPANSIONS_ABJAD,
+                    ((c, v, OSA.normalized_similarity(text, vocab[c])) for c, v in found.items()),
+                    key=_second_third,
+                )
+            ]
         if len(found) > MAX_EXPANSIONS:
             return heapq.nlargest(MAX_EXPANSIONS, found.items(), key=_second)
         return list(found.items())
 
-    def _splits(self, text: str) -> list[tuple[int, int]]:
-        """A query part that joins two listed parts: 'vladimirputin' -> ('vladimir', 'putin')."""
-        out = []
+    def _far_typos(self, text: str, found: dict[int, float]) -> None:
+        """Listed parts two slips away from a long query part ('chxernomornefzegaz'): one-edit deletions
+        do not reach them, so the parts of about its length are compared directly (C speed)."""
+        if self._by_length is None:
+            by_length: dict[int, list[str]] = {}
+            for word in self._vocab_text:
+                if len(word) >= FAR_TYPO_LENGTH - 1 and word.isalpha():
+                    by_length.setdefault(len(word), []).append(word)
+            self._by_length = by_length
+        choices = [w for size in range(len(text) - 2, len(text) + 3) for w in self._by_length.get(size, ())]
+        for word, similarity, _ in process.extract(
+            text, choices, scorer=OSA.normalized_similarity, score_cutoff=FAR_TYPO_MIN, limit=6
+        ):
+            found.setdefault(self._vocab[word], similarity)
+
+    def _splits(self, text: str) -> list[tuple[int, ...]]:
+        """A query part that joins two listed parts: 'vladimirputin' -> ('vladimir', 'putin'); or a
+        listed part and a particle or legal form run onto it ('alfay', 'inttrafikeood', 'paozvezda')."""
+        out: list[tuple[int, ...]] = []
+        table, _ = legal_form_table()
         for cut in range(2, len(text) - 1):
-            left, right = self._vocab.get(text[:cut]), self._vocab.get(text[cut:])
-            if left is not None and right is not None:
+            head, tail = text[:cut], text[cut:]
+            left, right = self._vocab.get(head), self._vocab.get(tail)
+            if left is not None and right is not None and len(text) >= 6:
                 out.append((left, right))
+            elif right is not None and len(tail) >= 3 and (head in _GLUED_PREFIXES or (head,) in table):
+                out.append((right,))
+            elif left is not None and len(head) >= 3 and (tail,) in table:
+                out.append((left,))
         return out
 
     def _joined(self, tokens: tuple[NameToken, ...], position: int) -> list[int]:
@@ -259,9 +304,9 @@ class NameIndex:
                 if token.kind in _SKIP_KINDS:
                     continue
                 expansions = self.expand(token, cross)
-                if not any(similarity == 1.0 for _, similarity in expansions) and len(token.text) >= 6:
-                    for left, right in self._splits(token.text)[:2]:
-                        expansions += [(left, 0.9), (right, 0.9)]
+                if not any(similarity == 1.0 for _, similarity in expansions) and len(token.text) >= 5:
+                    for parts in self._splits(token.text)[:3]:
+                        expansions += [(part, 0.9) for part in parts]
                 for token_id, similarity in expansions:
                     postings = self._postings[token_id]
                     if postings:

@@ -4,6 +4,8 @@ letters and words of Arabic names that Latin spellings write in their own way.""
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz.distance import OSA
 
 from conduct.core.screening._vocab import (
@@ -125,7 +127,7 @@ def mend_legal_forms(parts: list[Part], table: dict[tuple[str, ...], str]) -> li
         merged.append(part)
     if len(merged) >= 2:
         last = merged[-1]
-        if last[2] == "Latin" and len(last[0]) >= 5 and last[0].isalpha() and (last[0],) not in table:
+        if last[2] == "Latin" and len(last[0]) >= 6 and last[0].isalpha() and (last[0],) not in table:
             typos = single_word_legal_forms()
             for key in (last[0], *(last[0][:i] + last[0][i + 1 :] for i in range(len(last[0])))):
                 found = [
@@ -155,4 +157,24 @@ def join_spaced_letters(parts: list[Part], least: int) -> list[Part]:
         run = []
         if part[0]:
             out.append(part)
+    return out
+
+
+# 'Abdelmalek', 'Abderrahmane', 'Abdulaziz': 'Abd al-' written onto the name it governs, the article as
+# spelt (el, ul, al...) or assimilated to the name's first letter (er-R, es-S, en-N); not 'Abdullah'
+_ABD_JOINED = re.compile(r"abd(?:ou|[aeiou])(?:l|([rsntdz])(?=\1))([a-z]{3,})")
+_NOT_ABD_REST = frozenset({"lah", "lahi", "llah", "allah", "aye", "laye"})
+
+
+def split_abd_compounds(parts: list[Part]) -> list[Part]:
+    """A Latin part that joins 'Abd al-' to the name after it is two parts, as the same name written
+    apart or in Arabic letters reads: 'abdelmalek' -> 'abdul', 'malek'."""
+    out: list[Part] = []
+    for part in parts:
+        found = _ABD_JOINED.fullmatch(part[0]) if part[2] == "Latin" else None
+        if found is None or found.group(2) in _NOT_ABD_REST:
+            out.append(part)
+            continue
+        rest = found.group(2)
+        out += [("abdul", "", "Latin", False), (rest, "", "Latin", False)]
     return out

@@ -26,6 +26,7 @@ from conduct.core.screening._mend import (
     join_spaced_letters,
     mend_legal_forms,
     misspelt_legal_form,
+    split_abd_compounds,
     split_camel_case,
 )
 from conduct.core.screening._vocab import (
@@ -102,6 +103,8 @@ class NormalizedName:
 
 _APOSTROPHES = str.maketrans(dict.fromkeys("'’ʼ`‘´ʹʻʾʿ′", ""))
 _INITIALISM = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]\.-?){2,})(?![^\W\d_])")
+# a dotted abbreviation run onto the word before it ('TRADINGL.L.C', 'CaucasiaS.A.', 'DEC.V.'): two apart
+_GLUED_INITIALISM = re.compile(r"(?<![^\W_])([^\W_]{2,}?)((?:[^\W\d_]\.)+[^\W\d_](?:\.|(?![^\W\d_])))")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "8": "b"})
 _WORD_CATEGORIES = ("L", "N", "M")
 
@@ -299,6 +302,8 @@ def reorder_last_first(text: str, org: bool = False) -> str:
 
 def _prepare(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    if "." in text:
+        text = _GLUED_INITIALISM.sub(r"\1 \2", text)
     text = _INITIALISM.sub(lambda m: m.group(1).replace(".", "").replace("-", ""), text)
     if any(ch.isupper() for ch in text[2:]):
         text = split_camel_case(text)
@@ -351,6 +356,8 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
     table, longest = legal_form_table()
     parts = mend_legal_forms(parts, table)
     parts = join_spaced_letters(parts, 2 if org else 3)
+    if not org:
+        parts = split_abd_compounds(parts)
     folded = _fold_numbers(parts)
     tokens: list[NameToken] = []
     i = 0

@@ -7,7 +7,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from conduct.core.screening import _symbols
-from conduct.core.screening._normalize import INITIAL, LEGAL, NUMBER, WORD, NameToken
+from conduct.core.screening._normalize import GENERIC, INITIAL, LEGAL, NUMBER, WORD, NameToken
 from conduct.core.screening._script import wade_giles_readings
 
 # --- tuning (chosen with the rest of the scorer's, see _scoring) ---
@@ -80,7 +80,7 @@ def part_similarity(q: NameToken, c: NameToken, cross: bool) -> tuple[float, str
     if q.text == c.text:
         return 1.0, "exact"
     if q.kind == LEGAL or c.kind == LEGAL:
-        return (LEGAL_MISMATCH, "legal_form") if q.kind == c.kind else (0.0, "fuzzy")
+        return (LEGAL_MISMATCH, "legal_form") if q.kind == c.kind else _as_written_legal(q, c)
     if q.kind == NUMBER and c.kind == NUMBER:
         return NUMBER_MISMATCH, "number"
     if q.kind == NUMBER or c.kind == NUMBER:
@@ -127,6 +127,21 @@ def part_similarity(q: NameToken, c: NameToken, cross: bool) -> tuple[float, str
         if variant > best:
             best, method = variant, "name_variant"
     return best, method
+
+
+def _as_written_legal(q: NameToken, c: NameToken) -> tuple[float, str]:
+    """A legal form on one side, a plain part on the other: the same letters as the legal form was written
+    ('AO' read as a legal form in one name and as a name part in the other, where its place or the
+    reading of the name differs) or the legal form with one letter slipped ('EOD', 'LTDA' ~ 'LTA')."""
+    legal, other = (q, c) if q.kind == LEGAL else (c, q)
+    surface = legal.phrase
+    if not surface or other.kind not in (WORD, GENERIC, INITIAL) or other.source:
+        return 0.0, "fuzzy"
+    if surface == other.text:
+        return 1.0, "legal_form"
+    if min(len(surface), len(other.text)) >= 3 and OSA.distance(surface, other.text) == 1:
+        return LEGAL_MISMATCH, "legal_form"
+    return 0.0, "fuzzy"
 
 
 def _cross_script_variant(q: NameToken, c: NameToken) -> float:
