@@ -1,0 +1,84 @@
+"""`conduct evidence verify` speaks the CLI's language (issue 22): its help, a file that is not there and
+a changed bundle in Simplified Chinese with CONDUCT_LANGUAGE=zh-hans, byte-for-byte the English otherwise."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from conduct.core import ledger
+
+from .test_bundle import _bundle, _chain
+
+CJK = range(0x4E00, 0xA000)
+
+
+def _verify(tmp_path: Path, *args: str, language: str = "en") -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k not in {"LC_ALL", "LC_MESSAGES", "LANG"}}
+    environ.pop("DJANGO_SETTINGS_MODULE", None)
+    environ.update({"CONDUCT_HOME": str(tmp_path), "CONDUCT_LANGUAGE": language})
+    code = f"from conduct.cli import main; main({['evidence', 'verify', *args]!r})"
+    return subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True)
+
+
+def _chinese(text: str) -> bool:
+    return any(ord(c) in CJK for c in text)
+
+
+def _tampered(tmp_path: Path) -> tuple[Path, Path]:
+    private_pem, public_pem = ledger.generate_keypair()
+    data = _bundle(private_pem, public_pem, _chain(5))
+    good, bad = tmp_path / "good.zip", tmp_path / "bad.zip"
+    good.write_bytes(data)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            body = source.read(name)
+            target.writestr(name, b'{"id": 4}\n' if name == "records/cases/3.json" else body)
+    bad.write_bytes(out.getvalue())
+    return good, bad
+
+
+def test_a_missing_file_is_reported_in_chinese_or_english(tmp_path: Path) -> None:
+    missing = str(tmp_path / "none.zip")
+    chinese = _verify(tmp_path, missing, language="zh-hans")
+    assert chinese.returncode == 2
+    assert chinese.stderr == f"conduct evidence verify: {missing}：文件不存在\n"
+    english = _verify(tmp_path, missing)
+    assert english.returncode == 2
+    assert english.stderr == f"conduct evidence verify: {missing}: no such file\n"
+
+
+def test_a_changed_bundle_and_a_good_one_are_reported_in_chinese_or_english(tmp_path: Path) -> None:
+    good, bad = _tampered(tmp_path)
+    chinese = _verify(tmp_path, str(bad), language="zh-hans")
+    assert chinese.returncode == 1
+    assert chinese.stderr == "records/cases/3.json: SHA-256 与清单不符：文件已被修改\n"
+    english = _verify(tmp_path, str(bad))
+    assert english.returncode == 1
+    assert (
+        english.stderr == "records/cases/3.json: SHA-256 does not match the manifest: the file was changed\n"
+    )
+    ok = _verify(tmp_path, str(good), language="zh-hans")
+    assert ok.returncode == 0 and ok.stdout.startswith("正常：5 个文件与清单一致；用证据包内的公钥"), (
+        ok.stdout
+    )
+    ok_english = _verify(tmp_path, str(good))
+    assert ok_english.stdout.startswith("ok: 5 files match the manifest; signature good with the key inside")
+    assert not _chinese(ok_english.stdout + english.stderr)
+    # --json stays English: machine output
+    as_json = _verify(tmp_path, str(bad), "--json", language="zh-hans")
+    assert '"reason": "SHA-256 does not match the manifest: the file was changed"' in as_json.stdout
+
+
+def test_its_help_is_in_chinese(tmp_path: Path) -> None:
+    result = _verify(tmp_path, "--help", language="zh-hans")
+    assert result.returncode == 0
+    assert "离线检查证据包。" in result.stdout and "证据包（.zip）" in result.stdout
+    assert "以 JSON 输出结果" in result.stdout and "显示此帮助信息并退出" in result.stdout
+    assert "Check an evidence bundle" not in result.stdout
