@@ -7,7 +7,6 @@ stdlib-only). Templates are marked with `noop` so they read as messages."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 _translator: Callable[[str], str] = str
@@ -29,20 +28,29 @@ def noop(template: str) -> str:
     return template
 
 
-@dataclass(frozen=True)
-class Message:
-    """An English template with named parameters: str() gives the English text, translated() the CLI's."""
+class Message(str):
+    """An English template with named parameters. It is the English text (a str, so it goes wherever core's
+    messages went: fields, exceptions, JSON); translated() gives it in the CLI's language, parameters that
+    are Messages too. Text built from it (f-strings, concatenation) is plain English."""
 
     template: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any]
 
-    def __str__(self) -> str:
-        return self.template.format(**self.params)
+    def __new__(cls, template: str, params: dict[str, Any]) -> Message:
+        obj = super().__new__(cls, template.format(**params))
+        obj.template, obj.params = template, params
+        return obj
+
+    def __getnewargs__(self) -> tuple[str, dict[str, Any]]:  # type: ignore[override]  # copy and pickle
+        return self.template, self.params
 
     def translated(self) -> str:
-        return translate(self.template).format(
-            **{k: v.translated() if isinstance(v, Message) else v for k, v in self.params.items()}
-        )
+        return translate(self.template).format(**{k: localized(v) for k, v in self.params.items()})
+
+
+def localized(text: object) -> object:
+    """`text` in the CLI's language when it is a Message; anything else as it is."""
+    return text.translated() if isinstance(text, Message) else text
 
 
 def message(template: str, **params: Any) -> Message:

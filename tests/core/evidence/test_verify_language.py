@@ -48,7 +48,7 @@ def test_a_missing_file_is_reported_in_chinese_or_english(tmp_path: Path) -> Non
     missing = str(tmp_path / "none.zip")
     chinese = _verify(tmp_path, missing, language="zh-hans")
     assert chinese.returncode == 2
-    assert chinese.stderr == f"conduct evidence verify: {missing}：文件不存在\n"
+    assert chinese.stderr == f"conduct evidence verify：{missing}：文件不存在\n"
     english = _verify(tmp_path, missing)
     assert english.returncode == 2
     assert english.stderr == f"conduct evidence verify: {missing}: no such file\n"
@@ -58,7 +58,7 @@ def test_a_changed_bundle_and_a_good_one_are_reported_in_chinese_or_english(tmp_
     good, bad = _tampered(tmp_path)
     chinese = _verify(tmp_path, str(bad), language="zh-hans")
     assert chinese.returncode == 1
-    assert chinese.stderr == "records/cases/3.json: SHA-256 与清单不符：文件已被修改\n"
+    assert chinese.stderr == "records/cases/3.json：SHA-256 与清单不符：文件已被修改\n"
     english = _verify(tmp_path, str(bad))
     assert english.returncode == 1
     assert (
@@ -82,3 +82,20 @@ def test_its_help_is_in_chinese(tmp_path: Path) -> None:
     assert "离线检查证据包。" in result.stdout and "证据包（.zip）" in result.stdout
     assert "以 JSON 输出结果" in result.stdout and "显示此帮助信息并退出" in result.stdout
     assert "Check an evidence bundle" not in result.stdout
+
+
+def test_a_ledger_failure_inside_a_bundle_is_translated_and_its_str_stays_english(monkeypatch) -> None:
+    from conduct.core import _i18n as core_i18n
+    from conduct.pipeline import _i18n
+
+    records = _chain(3)
+    lines = list(ledger.export_lines(records))
+    lines[2] = lines[2].replace('"n":2', '"n":9')  # entry 2 changed: its hash no longer matches
+    result = ledger.verify_export(lines, public_pem=None)
+    assert not result.ok
+    english = result.message
+    assert english.startswith("line 3 (seq 2): hash mismatch: stored ")
+    monkeypatch.setenv("CONDUCT_LANGUAGE", "zh-hans")
+    monkeypatch.setattr(core_i18n, "_translator", _i18n._)
+    assert result.text.translated().startswith("第 3 行（序号 2）：哈希不符：存储的为 ")
+    assert result.message == english  # str() and --json are English whatever the language

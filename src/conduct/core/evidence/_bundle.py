@@ -162,7 +162,7 @@ class BundleVerifyResult:
     def text(self) -> Message:
         """The one-line result as a Message (str(): English; .translated(): the CLI's language)."""
         if not self.ok:
-            return self.failure or message("{where}: {reason}", where=self.where, reason=self.reason)
+            return self.failure or message(N_("{where}: {reason}"), where=self.where, reason=self.reason)
         trust = message(
             N_("the key given")
             if self.key_source == "given"
@@ -202,7 +202,7 @@ class BundleVerifyResult:
 
 class _Fail(Exception):
     def __init__(self, where: str | Message, template: str, **params: Any) -> None:
-        self.text = message("{where}: {reason}", where=where, reason=message(template, **params))
+        self.text = message(N_("{where}: {reason}"), where=where, reason=message(template, **params))
         super().__init__(str(self.text))
         self.where, self.reason = str(where), str(message(template, **params))
 
@@ -348,7 +348,7 @@ def _check_ledger(
         except ValueError as exc:
             raise _Fail(path, "{error}", error=str(exc)) from None
         if not result.ok:
-            raise _Fail(path, "{error}", error=result.message)
+            raise _Fail(path, "{error}", error=result.text)
         if result.entries_verified == 0 or result.authenticated_seq != result.head_seq:
             raise _Fail(
                 path,

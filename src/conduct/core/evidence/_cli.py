@@ -18,9 +18,13 @@ from conduct.core._i18n import translate
 from ._bundle import BundleError, verify_bundle
 
 
+def _fail(error: str) -> None:
+    sys.stderr.write(translate(N_("conduct evidence verify: {error}")).format(error=error) + "\n")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"conduct evidence verify: {message}\n")
+        _fail(message)
         raise SystemExit(2)
 
 
@@ -39,14 +43,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             public_pem = Path(args.public_key).read_bytes()
         except OSError as exc:
-            sys.stderr.write(f"conduct evidence verify: --public-key {args.public_key}: {exc.strerror}\n")
+            _fail(f"--public-key {args.public_key}: {exc.strerror}")
             return 2
     try:
         result = verify_bundle(args.bundle, public_pem=public_pem)
     except BundleError as exc:
         if args.json:
             sys.stdout.write(json.dumps({"ok": False, "error": str(exc)}) + "\n")
-        sys.stderr.write(f"conduct evidence verify: {exc.text.translated()}\n")
+        _fail(exc.text.translated())
         return 2
     if args.json:
         sys.stdout.write(json.dumps(result.as_dict(), indent=2) + "\n")
