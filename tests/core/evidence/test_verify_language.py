@@ -99,3 +99,18 @@ def test_a_ledger_failure_inside_a_bundle_is_translated_and_its_str_stays_englis
     monkeypatch.setattr(core_i18n, "_translator", _i18n._)
     assert result.text.translated().startswith("第 3 行（序号 2）：哈希不符：存储的为 ")
     assert result.message == english  # str() and --json are English whatever the language
+
+
+def test_a_malformed_export_line_is_translated_and_its_str_stays_english(monkeypatch) -> None:
+    from conduct.core import _i18n as core_i18n
+    from conduct.pipeline import _i18n
+
+    lines = list(ledger.export_lines(_chain(2)))
+    lines[1] = lines[1].replace('"seq":1', '"seq":"one"')
+    result = ledger.verify_export(lines, public_pem=None)
+    english = result.message
+    assert english == "line 2: seq: expected an integer >= 1, found 'one'"
+    monkeypatch.setenv("CONDUCT_LANGUAGE", "zh-hans")
+    monkeypatch.setattr(core_i18n, "_translator", _i18n._)
+    assert result.text.translated() == "第 2 行：seq：应为 >= 1 的整数，实际为 'one'"
+    assert result.message == english

@@ -23,6 +23,7 @@ from ._record import (
     LedgerRecord,
     check_hex64,
     dumps_canonical,
+    format_error,
     load_json_object,
     record_from_object,
     record_to_json,
@@ -161,7 +162,7 @@ class _ExportCheck:
             try:
                 signed = SignedCheckpoint.from_dict(raw, where=label)
             except LedgerFormatError as exc:
-                raise _Failure(str(exc)) from None
+                raise _Failure(exc.text) from None
             self.pending.setdefault(signed.checkpoint.seq, []).append((label, signed))
 
     def feed(self, obj: Mapping[str, Any], *, line: int, where: str) -> None:
@@ -296,22 +297,36 @@ def _public_keys(public_pem: bytes | Sequence[bytes] | None) -> dict[str, Ed2551
 def _header(obj: Mapping[str, Any], *, where: str) -> tuple[int, str]:
     unknown = sorted(set(obj) - _HEADER_KEYS)
     if unknown:
-        raise LedgerFormatError(f"{where}: unknown header field(s) {', '.join(unknown)}")
+        raise format_error(where, N_("unknown header field(s) {fields}"), fields=", ".join(unknown))
     if obj.get("format") != EXPORT_FORMAT:
-        raise LedgerFormatError(f"{where}: format must be {EXPORT_FORMAT!r}, found {obj.get('format')!r}")
+        raise format_error(
+            where,
+            N_("format must be {expected!r}, found {value!r}"),
+            expected=EXPORT_FORMAT,
+            value=obj.get("format"),
+        )
     if obj.get("version") != EXPORT_VERSION:
-        raise LedgerFormatError(f"{where}: unsupported version {obj.get('version')!r}")
+        raise format_error(where, N_("unsupported version {value!r}"), value=obj.get("version"))
     start_seq = obj.get("start_seq", 1)
     if not isinstance(start_seq, int) or isinstance(start_seq, bool) or start_seq < 1:
-        raise LedgerFormatError(f"{where}: start_seq: expected an integer >= 1, found {start_seq!r}")
+        raise format_error(where, N_("start_seq: expected an integer >= 1, found {value!r}"), value=start_seq)
     prev_hash = obj.get("prev_hash", GENESIS_HASH)
     try:
         check_hex64(prev_hash, where="prev_hash")
     except LedgerFormatError as exc:
-        raise LedgerFormatError(f"{where}: {exc}") from None
+        raise format_error(where, "{error}", error=exc.text) from None
     if start_seq == 1 and prev_hash != GENESIS_HASH:
-        raise LedgerFormatError(f"{where}: an export starting at seq 1 must have the genesis prev_hash")
+        raise format_error(where, N_("an export starting at seq 1 must have the genesis prev_hash"))
     return start_seq, str(prev_hash)
+
+
+def _without_where(exc: LedgerFormatError, where: str) -> str:
+    """The why of "where: why" (a Message when it was raised as one, so it stays translatable)."""
+    text = exc.text
+    if isinstance(text, Message) and text.template == "{where}: {reason}" and text.params["where"] == where:
+        reason = text.params["reason"]
+        return reason if isinstance(reason, str) else str(reason)
+    return str(exc).removeprefix(f"{where}: ")
 
 
 def verify_export(
@@ -339,7 +354,7 @@ def verify_export(
                 state.feed(load_json_object(text, where=where), line=line_no, where=where)
             except LedgerFormatError as exc:
                 # The message already starts with "line N: "; keep only the why.
-                raise _Failure(str(exc).removeprefix(f"{where}: "), line=line_no) from None
+                raise _Failure(_without_where(exc, where), line=line_no) from None
         state.finish()
     except _Failure as failure:
         return state.result(failure)

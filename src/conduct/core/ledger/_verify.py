@@ -63,7 +63,7 @@ class ChainCursor:
         try:
             computed = compute_hash(record)
         except LedgerFormatError as exc:
-            return message(N_("malformed entry: {error}"), error=str(exc))
+            return message(N_("malformed entry: {error}"), error=exc.text)
         if computed != record.hash:
             return message(
                 N_("hash mismatch: stored {stored}…, computed {computed}…"),
