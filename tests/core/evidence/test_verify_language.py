@@ -114,3 +114,14 @@ def test_a_malformed_export_line_is_translated_and_its_str_stays_english(monkeyp
     monkeypatch.setattr(core_i18n, "_translator", _i18n._)
     assert result.text.translated() == "第 2 行：seq：应为 >= 1 的整数，实际为 'one'"
     assert result.message == english
+
+
+def test_a_public_key_that_is_not_one_is_named_in_chinese(tmp_path: Path) -> None:
+    good, _bad = _tampered(tmp_path)
+    key = tmp_path / "k.pem"
+    key.write_text("not a key")
+    chinese = _verify(tmp_path, str(good), "--public-key", str(key), language="zh-hans")
+    assert chinese.returncode == 1
+    assert chinese.stderr.startswith("--public-key：公钥：不是 PEM 公钥（"), chinese.stderr
+    english = _verify(tmp_path, str(good), "--public-key", str(key))
+    assert english.stderr.startswith("--public-key: public key: not a PEM public key ("), english.stderr

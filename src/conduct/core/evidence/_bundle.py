@@ -279,7 +279,7 @@ def _check_signature(
         key = load_public_key(public_pem)
     except ValueError as exc:
         where = "--public-key" if source == "given" else PUBLIC_KEY
-        raise _Fail(where, "{error}", error=str(exc)) from None
+        raise _Fail(where, "{error}", error=exc.args[0] if exc.args else str(exc)) from None
     try:
         signed = json.loads(_read(archive, SIGNATURE, limit=1 << 16).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
