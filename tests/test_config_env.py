@@ -88,6 +88,20 @@ def test_a_malformed_ledger_trusted_keys_stops_cli_verbs_and_the_server_with_one
         assert value in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_malformed_ledger_trusted_keys_speaks_the_clis_language(tmp_path):
+    code = "from conduct.cli import main; main(['audit', 'verify'])"
+    chinese = _run(code, tmp_path, LEDGER_TRUSTED_KEYS="not-hex!", CONDUCT_LANGUAGE="zh-hans")
+    assert chinese.returncode == 2
+    assert chinese.stderr.startswith(
+        "conduct：配置错误：LEDGER_TRUSTED_KEYS：'not-hex!' 不是 sha256 指纹（64 位十六进制数字）；"
+    ), chinese.stderr
+    english = _run(code, tmp_path, LEDGER_TRUSTED_KEYS="not-hex!", CONDUCT_LANGUAGE="en")
+    assert english.stderr == (
+        "conduct: configuration error: LEDGER_TRUSTED_KEYS: 'not-hex!' is not a sha256 fingerprint (64 hex "
+        "digits); `conduct audit export --public-key-out` and the ledger page show the key's fingerprint\n"
+    )
+
+
 def test_another_unusable_setting_is_one_line_too(tmp_path):
     result = _run(
         "from conduct.cli import main; main(['audit', 'verify'])", tmp_path, LOGIN_SPRAY_LIMIT="many"

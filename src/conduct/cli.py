@@ -196,7 +196,10 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(code)
     if args[:2] == ["evidence", "verify"]:
         # Offline by design: no settings, no database (an outsider runs it on a bundle they were given).
+        from conduct.core._i18n import set_translator
         from conduct.core.evidence import main as evidence_verify
+
+        set_translator(_)  # its messages in the CLI's language
 
         raise SystemExit(evidence_verify(args[2:]))
     if not args or args[0] in {"-h", "--help", "help"}:

@@ -4,6 +4,7 @@ language: they run before Django, so the message comes from the shared catalogue
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
@@ -84,6 +85,21 @@ def envints(name: str, default: list[int], *, minimum: int, maximum: int) -> lis
                 % {"name": name, "value": value, "minimum": minimum, "maximum": maximum}
             )
         values.append(value)
+    return values
+
+
+def envfingerprints(name: str) -> list[str]:
+    """A comma-separated list of published sha256 key fingerprints (64 hex digits each), as given."""
+    values = envlist(name, [])
+    for value in values:
+        if not re.fullmatch(r"[0-9a-f]{64}", value.lower()):
+            raise ConfigError(
+                _(
+                    "%(name)s: %(value)s is not a sha256 fingerprint (64 hex digits); `conduct audit export "
+                    "--public-key-out` and the ledger page show the key's fingerprint"
+                )
+                % {"name": name, "value": repr(value)}
+            )
     return values
 
 

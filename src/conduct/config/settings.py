@@ -12,6 +12,7 @@ from conduct.config.env import (
     ConfigError,
     conduct_home,
     envbool,
+    envfingerprints,
     envint,
     envints,
     envlist,
@@ -451,7 +452,9 @@ CONDUCT = {
     "SCREENING_CACHE_DIR": envstr("SCREENING_CACHE_DIR", ""),
 }
 # The audit ledger (docs/audit-ledger.md): published fingerprints of trusted public keys; checkpoint cadence.
-LEDGER_TRUSTED_KEYS = envlist("LEDGER_TRUSTED_KEYS", [])
+# Checked here, before Django starts, so a malformed value is one line in the CLI's language;
+# conduct.apps.audit.keys checks it again for a value set any other way.
+LEDGER_TRUSTED_KEYS = envfingerprints("LEDGER_TRUSTED_KEYS")
 LEDGER_CHECKPOINT_EVERY = envint("LEDGER_CHECKPOINT_EVERY", 1000, minimum=0)
 LEDGER_CHECKPOINT_HOURS = envint("LEDGER_CHECKPOINT_HOURS", 1, minimum=0)
 

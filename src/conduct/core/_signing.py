@@ -7,6 +7,9 @@ import hashlib
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from conduct.core._i18n import message
+from conduct.core._i18n import noop as N_
+
 __all__ = ["generate_keypair", "key_id_of", "load_private_key", "load_public_key"]
 
 
@@ -36,9 +39,9 @@ def load_public_key(public_pem: bytes) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(public_pem)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"public key: not a PEM public key ({exc})") from None
+        raise ValueError(message(N_("public key: not a PEM public key ({error})"), error=str(exc))) from None
     if not isinstance(key, Ed25519PublicKey):
-        raise ValueError(f"public key: expected Ed25519, found {type(key).__name__}")
+        raise ValueError(message(N_("public key: expected Ed25519, found {kind}"), kind=type(key).__name__))
     return key
 
 

@@ -18,6 +18,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 
+from conduct.core._i18n import Message, message
+from conduct.core._i18n import noop as N_
 from conduct.core._signing import key_id_of, load_private_key, load_public_key
 from conduct.core.ledger import public_key_fingerprint, verify_export
 from conduct.core.ledger._record import dumps_canonical, format_at
@@ -34,7 +36,12 @@ _MAX_MANIFEST = 64 << 20  # a manifest larger than this is not one Conduct wrote
 
 
 class BundleError(ValueError):
-    """The file cannot be read as a bundle at all (not a zip, unreadable): one line, exit status 2."""
+    """The file cannot be read as a bundle at all (not a zip, unreadable): one line, exit status 2. str() is
+    English; `text` is the Message the CLI prints in its language."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.text = message(template, **params)
+        super().__init__(str(self.text))
 
 
 @dataclass(frozen=True)
@@ -149,22 +156,37 @@ class BundleVerifyResult:
     key_fingerprint: str | None = None
     key_source: str | None = None  # "given" (--public-key) or "bundle" (the bundle's own public-key.pem)
     notes: list[str] = field(default_factory=list)
+    failure: Message | None = None  # "{where}: {reason}" as a translatable Message
+
+    @property
+    def text(self) -> Message:
+        """The one-line result as a Message (str(): English; .translated(): the CLI's language)."""
+        if not self.ok:
+            return self.failure or message(N_("{where}: {reason}"), where=self.where, reason=self.reason)
+        trust = message(
+            N_("the key given")
+            if self.key_source == "given"
+            else N_(
+                "the key inside the bundle (compare its fingerprint with the published one, or pass "
+                "--public-key)"
+            )
+        )
+        return message(
+            N_(
+                "ok: {files} files match the manifest; signature good with {trust} (fingerprint "
+                "{fingerprint}); {entries} ledger entries in {segments} segment(s) chain to signed "
+                "checkpoints"
+            ),
+            files=self.files_checked,
+            trust=trust,
+            fingerprint=self.key_fingerprint,
+            entries=self.entries_checked,
+            segments=self.segments_checked,
+        )
 
     @property
     def message(self) -> str:
-        if not self.ok:
-            return f"{self.where}: {self.reason}"
-        trust = (
-            "the key given"
-            if self.key_source == "given"
-            else "the key inside the bundle (compare its fingerprint with the published one, or pass "
-            "--public-key)"
-        )
-        return (
-            f"ok: {self.files_checked} files match the manifest; signature good with {trust} "
-            f"(fingerprint {self.key_fingerprint}); {self.entries_checked} ledger entries in "
-            f"{self.segments_checked} segment(s) chain to signed checkpoints"
-        )
+        return str(self.text)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -179,9 +201,10 @@ class BundleVerifyResult:
 
 
 class _Fail(Exception):
-    def __init__(self, where: str, reason: str) -> None:
-        super().__init__(f"{where}: {reason}")
-        self.where, self.reason = where, reason
+    def __init__(self, where: str | Message, template: str, **params: Any) -> None:
+        self.text = message(N_("{where}: {reason}"), where=where, reason=message(template, **params))
+        super().__init__(str(self.text))
+        self.where, self.reason = str(where), str(message(template, **params))
 
 
 def _open(source: bytes | str) -> zipfile.ZipFile:
@@ -190,25 +213,27 @@ def _open(source: bytes | str) -> zipfile.ZipFile:
             return zipfile.ZipFile(io.BytesIO(source))
         return zipfile.ZipFile(source)
     except FileNotFoundError:
-        raise BundleError(f"{source!s}: no such file") from None
+        raise BundleError(N_("{source}: no such file"), source=str(source)) from None
     except IsADirectoryError:
-        raise BundleError(f"{source!s}: is a directory, not a zip file") from None
+        raise BundleError(N_("{source}: is a directory, not a zip file"), source=str(source)) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         name = "bundle" if isinstance(source, bytes) else source
-        raise BundleError(f"{name}: not a readable zip file ({exc})") from None
+        raise BundleError(
+            N_("{source}: not a readable zip file ({error})"), source=name, error=str(exc)
+        ) from None
 
 
 def _read(archive: zipfile.ZipFile, name: str, *, limit: int | None = None) -> bytes:
     try:
         info = archive.getinfo(name)
     except KeyError:
-        raise _Fail(name, "missing from the bundle") from None
+        raise _Fail(name, N_("missing from the bundle")) from None
     if limit is not None and info.file_size > limit:
-        raise _Fail(name, f"larger than {limit} bytes")
+        raise _Fail(name, N_("larger than {limit} bytes"), limit=limit)
     try:
         return archive.read(info)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
-        raise _Fail(name, f"cannot be read ({exc})") from None
+        raise _Fail(name, N_("cannot be read ({error})"), error=str(exc)) from None
 
 
 def _sha256(archive: zipfile.ZipFile, name: str) -> tuple[str, int]:
@@ -219,7 +244,7 @@ def _sha256(archive: zipfile.ZipFile, name: str) -> tuple[str, int]:
                 digest.update(chunk)
                 size += len(chunk)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
-        raise _Fail(name, f"cannot be read ({exc})") from None
+        raise _Fail(name, N_("cannot be read ({error})"), error=str(exc)) from None
     return digest.hexdigest(), size
 
 
@@ -228,14 +253,19 @@ def _manifest(archive: zipfile.ZipFile) -> tuple[bytes, dict[str, Any]]:
     try:
         manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _Fail(MANIFEST, f"not valid JSON ({exc})") from None
+        raise _Fail(MANIFEST, N_("not valid JSON ({error})"), error=str(exc)) from None
     if not isinstance(manifest, dict):
-        raise _Fail(MANIFEST, "expected a JSON object")
+        raise _Fail(MANIFEST, N_("expected a JSON object"))
     if manifest.get("format") != BUNDLE_FORMAT or manifest.get("version") != BUNDLE_VERSION:
-        raise _Fail(MANIFEST, f"not a {BUNDLE_FORMAT} version {BUNDLE_VERSION} manifest")
+        raise _Fail(
+            MANIFEST,
+            N_("not a {format} version {version} manifest"),
+            format=BUNDLE_FORMAT,
+            version=BUNDLE_VERSION,
+        )
     for key in ("files", "ledger_segments", "entries", "checkpoint_keys"):
         if not isinstance(manifest.get(key), list):
-            raise _Fail(MANIFEST, f"{key}: expected a list")
+            raise _Fail(MANIFEST, N_("{key}: expected a list"), key=key)
     return raw, manifest
 
 
@@ -249,23 +279,30 @@ def _check_signature(
         key = load_public_key(public_pem)
     except ValueError as exc:
         where = "--public-key" if source == "given" else PUBLIC_KEY
-        raise _Fail(where, str(exc)) from None
+        raise _Fail(where, "{error}", error=exc.args[0] if exc.args else str(exc)) from None
     try:
         signed = json.loads(_read(archive, SIGNATURE, limit=1 << 16).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise _Fail(SIGNATURE, "not valid JSON") from None
+        raise _Fail(SIGNATURE, N_("not valid JSON")) from None
     if not isinstance(signed, dict) or signed.get("context") != MANIFEST_CONTEXT:
-        raise _Fail(SIGNATURE, f"expected an object with context {MANIFEST_CONTEXT!r}")
+        raise _Fail(SIGNATURE, N_("expected an object with context {context!r}"), context=MANIFEST_CONTEXT)
     key_id = key_id_of(key)
     if signed.get("key_id") != key_id:
-        raise _Fail(SIGNATURE, f"signed by key {signed.get('key_id')!r}, not by the key checked ({key_id})")
+        raise _Fail(
+            SIGNATURE,
+            N_("signed by key {signer!r}, not by the key checked ({key_id})"),
+            signer=signed.get("key_id"),
+            key_id=key_id,
+        )
     try:
         key.verify(base64.b64decode(str(signed.get("signature", "")), validate=True), _signing_bytes(raw))
     except (InvalidSignature, binascii.Error, ValueError):
-        raise _Fail(SIGNATURE, "bad signature: the manifest was changed or signed with another key") from None
+        raise _Fail(
+            SIGNATURE, N_("bad signature: the manifest was changed or signed with another key")
+        ) from None
     signing = manifest.get("signing_key")
     if not isinstance(signing, dict) or signing.get("key_id") != key_id:
-        raise _Fail(MANIFEST, "signing_key does not name the key that signed it")
+        raise _Fail(MANIFEST, N_("signing_key does not name the key that signed it"))
     return public_pem, source, public_key_fingerprint(public_pem)
 
 
@@ -273,19 +310,19 @@ def _check_files(archive: zipfile.ZipFile, manifest: Mapping[str, Any]) -> dict[
     listed: dict[str, str] = {}
     for index, item in enumerate(manifest["files"]):
         if not isinstance(item, dict) or not isinstance(item.get("path"), str):
-            raise _Fail(MANIFEST, f"files[{index}]: expected an object with a path")
+            raise _Fail(MANIFEST, N_("files[{index}]: expected an object with a path"), index=index)
         path = item["path"]
         if path in listed or path in (MANIFEST, SIGNATURE):
-            raise _Fail(MANIFEST, f"files[{index}]: {path} listed twice")
+            raise _Fail(MANIFEST, N_("files[{index}]: {path} listed twice"), index=index, path=path)
         digest, size = _sha256(archive, path) if path in archive.NameToInfo else ("", -1)
         if size < 0:
-            raise _Fail(path, "listed in the manifest but missing from the bundle")
+            raise _Fail(path, N_("listed in the manifest but missing from the bundle"))
         if digest != item.get("sha256") or size != item.get("size"):
-            raise _Fail(path, "SHA-256 does not match the manifest: the file was changed")
+            raise _Fail(path, N_("SHA-256 does not match the manifest: the file was changed"))
         listed[path] = digest
     for name in archive.namelist():
         if name not in listed and name not in (MANIFEST, SIGNATURE) and not name.endswith("/"):
-            raise _Fail(name, "in the bundle but not listed in the manifest")
+            raise _Fail(name, N_("in the bundle but not listed in the manifest"))
     return listed
 
 
@@ -295,45 +332,50 @@ def _check_ledger(
     keys = [signer_pem]
     for path in manifest["checkpoint_keys"]:
         if path not in listed:
-            raise _Fail(MANIFEST, f"checkpoint key {path!r} is not a listed file")
+            raise _Fail(MANIFEST, N_("checkpoint key {path!r} is not a listed file"), path=path)
         keys.append(_read(archive, path))
     hashes: dict[int, str] = {}
     for index, item in enumerate(manifest["ledger_segments"]):
         if not isinstance(item, dict) or item.get("path") not in listed:
-            raise _Fail(MANIFEST, f"ledger_segments[{index}]: not a listed file")
+            raise _Fail(MANIFEST, N_("ledger_segments[{index}]: not a listed file"), index=index)
         path = item["path"]
         try:
             text = _read(archive, path).decode("utf-8")
         except UnicodeDecodeError:
-            raise _Fail(path, "not UTF-8 text") from None
+            raise _Fail(path, N_("not UTF-8 text")) from None
         try:
             result = verify_export(text.splitlines(), public_pem=keys)
         except ValueError as exc:
-            raise _Fail(path, str(exc)) from None
+            raise _Fail(path, "{error}", error=str(exc)) from None
         if not result.ok:
-            raise _Fail(path, result.message)
+            raise _Fail(path, "{error}", error=result.text)
         if result.entries_verified == 0 or result.authenticated_seq != result.head_seq:
             raise _Fail(
                 path,
-                f"entries after seq {result.authenticated_seq} are not covered by a signed checkpoint",
+                N_("entries after seq {seq} are not covered by a signed checkpoint"),
+                seq=result.authenticated_seq,
             )
         if (result.first_seq, result.head_seq) != (item.get("first_seq"), item.get("last_seq")):
-            raise _Fail(path, "its entries are not the ones the manifest lists (first_seq / last_seq)")
+            raise _Fail(path, N_("its entries are not the ones the manifest lists (first_seq / last_seq)"))
         for line in text.splitlines():
             obj = json.loads(line) if line.strip() else {}
             if obj.get("type") == "entry":
                 hashes[int(obj["seq"])] = str(obj["hash"])
     for index, entry in enumerate(manifest["entries"]):
         if not isinstance(entry, dict):
-            raise _Fail(MANIFEST, f"entries[{index}]: expected an object")
+            raise _Fail(MANIFEST, N_("entries[{index}]: expected an object"), index=index)
         seq, record = entry.get("seq"), entry.get("record")
-        where = f"ledger entry seq {seq}" + (f" ({record})" if record else "")
+        where = (
+            message(N_("ledger entry seq {seq} ({record})"), seq=seq, record=record)
+            if record
+            else message(N_("ledger entry seq {seq}"), seq=seq)
+        )
         if not isinstance(seq, int) or seq not in hashes:
-            raise _Fail(where, "not in any verified ledger segment")
+            raise _Fail(where, N_("not in any verified ledger segment"))
         if hashes[seq] != entry.get("hash"):
-            raise _Fail(where, "its hash differs from the verified ledger segment")
+            raise _Fail(where, N_("its hash differs from the verified ledger segment"))
         if record is not None and record not in listed:
-            raise _Fail(where, f"names {record!r}, which is not a listed file")
+            raise _Fail(where, N_("names {record!r}, which is not a listed file"), record=record)
     return len(hashes), len(manifest["ledger_segments"])
 
 
@@ -355,7 +397,7 @@ def verify_bundle(source: bytes | str, *, public_pem: bytes | None = None) -> Bu
                 archive, manifest, listed, signer_pem
             )
         except _Fail as failure:
-            result.where, result.reason = failure.where, failure.reason
+            result.where, result.reason, result.failure = failure.where, failure.reason, failure.text
             return result
         result.ok = True
         return result

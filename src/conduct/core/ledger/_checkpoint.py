@@ -19,12 +19,21 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from conduct.core._i18n import noop as N_
 from conduct.core._signing import generate_keypair as generate_keypair
 from conduct.core._signing import key_id_of as key_id_of
 from conduct.core._signing import load_private_key as load_private_key
 from conduct.core._signing import load_public_key as load_public_key
 
-from ._record import LedgerFormatError, check_hex64, dumps_canonical, format_at, load_json_object, parse_at
+from ._record import (
+    LedgerFormatError,
+    check_hex64,
+    dumps_canonical,
+    format_at,
+    format_error,
+    load_json_object,
+    parse_at,
+)
 
 # Signed bytes start with this context so a checkpoint signature can never pass for another kind of
 # signed object made with the same key (a device-access grant, say).
@@ -93,30 +102,32 @@ class SignedCheckpoint:
     def from_dict(cls, data: Mapping[str, Any], *, where: str = "checkpoint") -> SignedCheckpoint:
         """Read the export form back; a LedgerFormatError names `where` and the field at fault."""
         if not isinstance(data, Mapping):
-            raise LedgerFormatError(f"{where}: expected an object, found {type(data).__name__}")
+            raise format_error(where, N_("expected an object, found {kind}"), kind=type(data).__name__)
         if data.get("type", "checkpoint") != "checkpoint":
-            raise LedgerFormatError(f"{where}: expected type 'checkpoint', found {data.get('type')!r}")
+            raise format_error(where, N_("expected type 'checkpoint', found {kind!r}"), kind=data.get("type"))
         keys = set(data) | {"type"}
         missing = sorted(_CHECKPOINT_KEYS - keys)
         if missing:
-            raise LedgerFormatError(f"{where}: missing field(s) {', '.join(missing)}")
+            raise format_error(where, N_("missing field(s) {fields}"), fields=", ".join(missing))
         unknown = sorted(keys - _CHECKPOINT_KEYS)
         if unknown:
-            raise LedgerFormatError(f"{where}: unknown field(s) {', '.join(unknown)}")
+            raise format_error(where, N_("unknown field(s) {fields}"), fields=", ".join(unknown))
         seq = data["seq"]
         if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
-            raise LedgerFormatError(f"{where}: seq: expected an integer >= 0, found {seq!r}")
+            raise format_error(where, N_("seq: expected an integer >= 0, found {seq!r}"), seq=seq)
         key_id = data["key_id"]
         if not isinstance(key_id, str) or not _KEY_ID.fullmatch(key_id):
-            raise LedgerFormatError(f"{where}: key_id: expected 16 lower-case hex digits, found {key_id!r}")
+            raise format_error(
+                where, N_("key_id: expected 16 lower-case hex digits, found {key_id!r}"), key_id=key_id
+            )
         signature = data["signature"]
         if not isinstance(signature, str) or not signature:
-            raise LedgerFormatError(f"{where}: signature: expected base64 text, found {signature!r}")
+            raise format_error(where, N_("signature: expected base64 text, found {value!r}"), value=signature)
         try:
             head_hash = check_hex64(data["head_hash"], where="head_hash")
             at = parse_at(data["at"])
         except LedgerFormatError as exc:
-            raise LedgerFormatError(f"{where}: {exc}") from None
+            raise format_error(where, "{error}", error=exc.text) from None
         checkpoint = Checkpoint(seq=seq, head_hash=head_hash, at=at, key_id=key_id)
         return cls(checkpoint=checkpoint, signature=signature)
 

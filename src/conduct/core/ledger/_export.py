@@ -13,6 +13,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from conduct.core._i18n import Message, message
+from conduct.core._i18n import noop as N_
+
 from ._checkpoint import SignedCheckpoint, checkpoint_signature_valid, key_id_of, load_public_key
 from ._record import (
     GENESIS_HASH,
@@ -20,6 +23,7 @@ from ._record import (
     LedgerRecord,
     check_hex64,
     dumps_canonical,
+    format_error,
     load_json_object,
     record_from_object,
     record_to_json,
@@ -51,23 +55,34 @@ class ExportVerifyResult:
     @property
     def message(self) -> str:
         """One line for people: "ok: 120 entries..." or "line 7 (seq 6): prev_hash does not match..."."""
+        return str(self.text)
+
+    @property
+    def text(self) -> Message:
+        """message as a Message (its translated() is in the CLI's language)."""
         if self.ok:
             signed = (
-                f"signatures verified through seq {self.authenticated_seq}"
+                message(N_("signatures verified through seq {seq}"), seq=self.authenticated_seq)
                 if self.authenticated_seq is not None
-                else "no signed checkpoint verified"
+                else message(N_("no signed checkpoint verified"))
             )
-            return (
-                f"ok: {self.entries_verified} entries (seq {self.first_seq}..{self.head_seq}), "
-                f"{self.checkpoints_verified} checkpoints; {signed}"
+            return message(
+                N_("ok: {entries} entries (seq {first}..{head}), {checkpoints} checkpoints; {signed}"),
+                entries=self.entries_verified,
+                first=self.first_seq,
+                head=self.head_seq,
+                checkpoints=self.checkpoints_verified,
+                signed=signed,
             )
         if self.line is not None and self.failed_seq is not None:
-            where = f"line {self.line} (seq {self.failed_seq})"
+            where = message(N_("line {line} (seq {seq})"), line=self.line, seq=self.failed_seq)
         elif self.line is not None:
-            where = f"line {self.line}"
+            where = message(N_("line {line}"), line=self.line)
+        elif self.failed_seq is None:
+            return message(N_("export: {reason}"), reason=self.reason)
         else:
-            where = "export" if self.failed_seq is None else f"seq {self.failed_seq}"
-        return f"{where}: {self.reason}"
+            where = message(N_("seq {seq}"), seq=self.failed_seq)
+        return message(N_("{where}: {reason}"), where=where, reason=self.reason)
 
 
 def header_line(*, start_seq: int = 1, prev_hash: str = GENESIS_HASH) -> str:
@@ -147,7 +162,7 @@ class _ExportCheck:
             try:
                 signed = SignedCheckpoint.from_dict(raw, where=label)
             except LedgerFormatError as exc:
-                raise _Failure(str(exc)) from None
+                raise _Failure(exc.text) from None
             self.pending.setdefault(signed.checkpoint.seq, []).append((label, signed))
 
     def feed(self, obj: Mapping[str, Any], *, line: int, where: str) -> None:
@@ -155,7 +170,7 @@ class _ExportCheck:
         kind = obj.get("type")
         if kind == "header":
             if self.cursor is not None:
-                raise _Failure("the header must come before any entry or checkpoint", line=line)
+                raise _Failure(message(N_("the header must come before any entry or checkpoint")), line=line)
             start_seq, prev_hash = _header(obj, where=where)
             self.start(start_seq=start_seq, prev_hash=prev_hash, line=line)
         elif kind == "entry":
@@ -170,7 +185,10 @@ class _ExportCheck:
             signed = SignedCheckpoint.from_dict(obj, where=where)
             self.check_checkpoint(signed, label=None, line=line)
         else:
-            raise _Failure(f"unknown line type {kind!r} (expected header, entry or checkpoint)", line=line)
+            raise _Failure(
+                message(N_("unknown line type {kind!r} (expected header, entry or checkpoint)"), kind=kind),
+                line=line,
+            )
 
     def finish(self) -> None:
         """After the last line: every checkpoint of the separate list must have met its entry."""
@@ -179,8 +197,12 @@ class _ExportCheck:
             seq = min(self.pending)
             label = self.pending[seq][0][0]
             raise _Failure(
-                f"{label}: checkpoint at seq {seq} has no entry in the export "
-                f"(it ends at seq {cursor.head_seq})",
+                message(
+                    N_("{label}: checkpoint at seq {seq} has no entry in the export (it ends at seq {head})"),
+                    label=label,
+                    seq=seq,
+                    head=cursor.head_seq,
+                ),
                 seq=seq,
             )
 
@@ -205,7 +227,12 @@ class _ExportCheck:
         for seq in [s for s in self.pending if s < start_seq - 1]:
             label = self.pending[seq][0][0]
             raise _Failure(
-                f"{label}: checkpoint at seq {seq} precedes the export (starts at seq {start_seq})"
+                message(
+                    N_("{label}: checkpoint at seq {seq} precedes the export (starts at seq {start})"),
+                    label=label,
+                    seq=seq,
+                    start=start_seq,
+                )
             )
         self.check_pending(line=line)
         return self.cursor
@@ -221,21 +248,38 @@ class _ExportCheck:
     def check_checkpoint(self, signed: SignedCheckpoint, *, label: str | None, line: int | None) -> None:
         assert self.cursor is not None
         cp = signed.checkpoint
-        where = f"{label}: checkpoint at seq {cp.seq}" if label else f"checkpoint at seq {cp.seq}"
+        where = (
+            message(N_("{label}: checkpoint at seq {seq}"), label=label, seq=cp.seq)
+            if label
+            else message(N_("checkpoint at seq {seq}"), seq=cp.seq)
+        )
         if cp.seq != self.cursor.head_seq:
             raise _Failure(
-                f"{where} must directly follow entry {cp.seq} (it follows seq {self.cursor.head_seq})",
+                message(
+                    N_("{where} must directly follow entry {seq} (it follows seq {head})"),
+                    where=where,
+                    seq=cp.seq,
+                    head=self.cursor.head_seq,
+                ),
                 line=line,
                 seq=cp.seq,
             )
         if cp.head_hash != self.cursor.head_hash:
-            raise _Failure(f"{where}: head_hash does not match entry {cp.seq}'s hash", line=line, seq=cp.seq)
+            raise _Failure(
+                message(N_("{where}: head_hash does not match entry {seq}'s hash"), where=where, seq=cp.seq),
+                line=line,
+                seq=cp.seq,
+            )
         if self.keys is not None:
             key = self.keys.get(cp.key_id)
             if key is None:
-                raise _Failure(f"{where}: signed by unknown key id {cp.key_id}", line=line, seq=cp.seq)
+                raise _Failure(
+                    message(N_("{where}: signed by unknown key id {key_id}"), where=where, key_id=cp.key_id),
+                    line=line,
+                    seq=cp.seq,
+                )
             if not checkpoint_signature_valid(key, signed):
-                raise _Failure(f"{where}: bad signature", line=line, seq=cp.seq)
+                raise _Failure(message(N_("{where}: bad signature"), where=where), line=line, seq=cp.seq)
             self.authenticated_seq = max(cp.seq, self.authenticated_seq or 0)
         self.checkpoints_verified += 1
 
@@ -253,22 +297,36 @@ def _public_keys(public_pem: bytes | Sequence[bytes] | None) -> dict[str, Ed2551
 def _header(obj: Mapping[str, Any], *, where: str) -> tuple[int, str]:
     unknown = sorted(set(obj) - _HEADER_KEYS)
     if unknown:
-        raise LedgerFormatError(f"{where}: unknown header field(s) {', '.join(unknown)}")
+        raise format_error(where, N_("unknown header field(s) {fields}"), fields=", ".join(unknown))
     if obj.get("format") != EXPORT_FORMAT:
-        raise LedgerFormatError(f"{where}: format must be {EXPORT_FORMAT!r}, found {obj.get('format')!r}")
+        raise format_error(
+            where,
+            N_("format must be {expected!r}, found {value!r}"),
+            expected=EXPORT_FORMAT,
+            value=obj.get("format"),
+        )
     if obj.get("version") != EXPORT_VERSION:
-        raise LedgerFormatError(f"{where}: unsupported version {obj.get('version')!r}")
+        raise format_error(where, N_("unsupported version {value!r}"), value=obj.get("version"))
     start_seq = obj.get("start_seq", 1)
     if not isinstance(start_seq, int) or isinstance(start_seq, bool) or start_seq < 1:
-        raise LedgerFormatError(f"{where}: start_seq: expected an integer >= 1, found {start_seq!r}")
+        raise format_error(where, N_("start_seq: expected an integer >= 1, found {value!r}"), value=start_seq)
     prev_hash = obj.get("prev_hash", GENESIS_HASH)
     try:
         check_hex64(prev_hash, where="prev_hash")
     except LedgerFormatError as exc:
-        raise LedgerFormatError(f"{where}: {exc}") from None
+        raise format_error(where, "{error}", error=exc.text) from None
     if start_seq == 1 and prev_hash != GENESIS_HASH:
-        raise LedgerFormatError(f"{where}: an export starting at seq 1 must have the genesis prev_hash")
+        raise format_error(where, N_("an export starting at seq 1 must have the genesis prev_hash"))
     return start_seq, str(prev_hash)
+
+
+def _without_where(exc: LedgerFormatError, where: str) -> str:
+    """The why of "where: why" (a Message when it was raised as one, so it stays translatable)."""
+    text = exc.text
+    if isinstance(text, Message) and text.template == "{where}: {reason}" and text.params["where"] == where:
+        reason = text.params["reason"]
+        return reason if isinstance(reason, str) else str(reason)
+    return str(exc).removeprefix(f"{where}: ")
 
 
 def verify_export(
@@ -296,7 +354,7 @@ def verify_export(
                 state.feed(load_json_object(text, where=where), line=line_no, where=where)
             except LedgerFormatError as exc:
                 # The message already starts with "line N: "; keep only the why.
-                raise _Failure(str(exc).removeprefix(f"{where}: "), line=line_no) from None
+                raise _Failure(_without_where(exc, where), line=line_no) from None
         state.finish()
     except _Failure as failure:
         return state.result(failure)

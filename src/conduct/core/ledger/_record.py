@@ -15,6 +15,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from conduct.core._i18n import Message, message
+from conduct.core._i18n import noop as N_
+
 GENESIS_HASH = "0" * 64
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -26,6 +29,19 @@ _OPTIONAL_KEYS = frozenset({"state"})  # hashed only when present, so older entr
 
 class LedgerFormatError(ValueError):
     """An entry, export line or checkpoint that cannot be read or hashed; the message says where and why."""
+
+    @property
+    def text(self) -> str:
+        """The message, a Message (translatable) when raised through format_error."""
+        return self.args[0] if self.args and isinstance(self.args[0], Message) else str(self)
+
+
+def format_error(where: str | None, template: str, **params: Any) -> LedgerFormatError:
+    """A LedgerFormatError "where: why" whose message is a Message (English str(), translatable)."""
+    reason = message(template, **params)
+    return LedgerFormatError(
+        reason if where is None else message(N_("{where}: {reason}"), where=where, reason=reason)
+    )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -57,18 +73,18 @@ def format_at(at: datetime) -> str:
 def parse_at(text: object, *, where: str = "at") -> datetime:
     """Read the canonical time text back; anything else is rejected rather than guessed."""
     if not isinstance(text, str) or not _AT.fullmatch(text):
-        raise LedgerFormatError(
-            f"{where}: expected UTC time like 2025-01-31T09:30:00.000000Z, found {text!r}"
+        raise format_error(
+            where, N_("expected UTC time like 2025-01-31T09:30:00.000000Z, found {text!r}"), text=text
         )
     try:
         return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
     except ValueError as exc:
-        raise LedgerFormatError(f"{where}: {exc}") from None
+        raise format_error(where, "{error}", error=str(exc)) from None
 
 
 def check_hex64(value: object, *, where: str) -> str:
     if not isinstance(value, str) or not _HEX64.fullmatch(value):
-        raise LedgerFormatError(f"{where}: expected 64 lower-case hex digits, found {value!r}")
+        raise format_error(where, N_("expected 64 lower-case hex digits, found {value!r}"), value=value)
     return value
 
 
@@ -247,13 +263,13 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise LedgerFormatError(f"duplicate key {key!r}")
+            raise format_error(None, N_("duplicate key {key!r}"), key=key)
         out[key] = value
     return out
 
 
 def _reject_constant(name: str) -> Any:
-    raise LedgerFormatError(f"{name} is not allowed in JSON")
+    raise format_error(None, N_("{name} is not allowed in JSON"), name=name)
 
 
 def load_json_object(text: str, *, where: str) -> dict[str, Any]:
@@ -261,13 +277,15 @@ def load_json_object(text: str, *, where: str) -> dict[str, Any]:
     try:
         value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
     except LedgerFormatError as exc:
-        raise LedgerFormatError(f"{where}: {exc}") from None
+        raise format_error(where, "{error}", error=exc.text) from None
     except json.JSONDecodeError as exc:
-        raise LedgerFormatError(f"{where}: invalid JSON: {exc.msg} at column {exc.colno}") from None
+        raise format_error(
+            where, N_("invalid JSON: {error} at column {column}"), error=exc.msg, column=exc.colno
+        ) from None
     except RecursionError:
-        raise LedgerFormatError(f"{where}: JSON nested too deeply") from None
+        raise format_error(where, N_("JSON nested too deeply")) from None
     if not isinstance(value, dict):
-        raise LedgerFormatError(f"{where}: expected a JSON object, found {type(value).__name__}")
+        raise format_error(where, N_("expected a JSON object, found {kind}"), kind=type(value).__name__)
     return value
 
 
@@ -275,29 +293,31 @@ def record_from_object(obj: Mapping[str, Any], *, where: str) -> LedgerRecord:
     """Build an entry from a parsed export object, checking every field's type and form."""
     kind = obj.get("type", "entry")
     if kind != "entry":
-        raise LedgerFormatError(f"{where}: expected an entry, found type {kind!r}")
+        raise format_error(where, N_("expected an entry, found type {kind!r}"), kind=kind)
     keys = set(obj) - {"type"}
     missing = sorted(_ENTRY_KEYS - keys)
     if missing:
-        raise LedgerFormatError(f"{where}: missing field(s) {', '.join(missing)}")
+        raise format_error(where, N_("missing field(s) {fields}"), fields=", ".join(missing))
     unknown = sorted(keys - _ENTRY_KEYS - _OPTIONAL_KEYS)
     if unknown:
-        raise LedgerFormatError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        raise format_error(where, N_("unknown field(s) {fields}"), fields=", ".join(unknown))
     seq = obj["seq"]
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
-        raise LedgerFormatError(f"{where}: seq: expected an integer >= 1, found {seq!r}")
+        raise format_error(where, N_("seq: expected an integer >= 1, found {seq!r}"), seq=seq)
     for name in _STR_FIELDS:
         if not isinstance(obj[name], str):
-            raise LedgerFormatError(f"{where}: {name}: expected a string, found {obj[name]!r}")
+            raise format_error(
+                where, N_("{name}: expected a string, found {value!r}"), name=name, value=obj[name]
+            )
     if not isinstance(obj["summary"], dict):
-        raise LedgerFormatError(f"{where}: summary: expected an object, found {obj['summary']!r}")
+        raise format_error(where, N_("summary: expected an object, found {value!r}"), value=obj["summary"])
     try:
         at = parse_at(obj["at"])
         prev_hash = check_hex64(obj["prev_hash"], where="prev_hash")
         hash_ = check_hex64(obj["hash"], where="hash")
         state = check_hex64(obj["state"], where="state") if "state" in obj else None
     except LedgerFormatError as exc:
-        raise LedgerFormatError(f"{where}: {exc}") from None
+        raise format_error(where, "{error}", error=exc.text) from None
     return LedgerRecord(
         seq=seq,
         at=at,

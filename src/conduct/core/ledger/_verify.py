@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from conduct.core._i18n import message
+from conduct.core._i18n import noop as N_
+
 from ._record import GENESIS_HASH, LedgerFormatError, LedgerRecord, check_hex64, compute_hash
 
 
@@ -40,25 +43,33 @@ class ChainCursor:
         expected = self.next_seq
         seq = record.seq
         if not isinstance(seq, int) or isinstance(seq, bool):
-            return f"malformed entry: seq must be an integer, found {seq!r}"
+            return message(N_("malformed entry: seq must be an integer, found {seq!r}"), seq=seq)
         if seq != expected:
             if self.count and seq == expected - 1:
-                return f"duplicate seq {seq}: expected seq {expected}"
+                return message(N_("duplicate seq {seq}: expected seq {expected}"), seq=seq, expected=expected)
             if seq > expected:
-                return f"gap: expected seq {expected}, found {seq}"
-            return f"out of order: expected seq {expected}, found {seq}"
+                return message(N_("gap: expected seq {expected}, found {seq}"), seq=seq, expected=expected)
+            return message(
+                N_("out of order: expected seq {expected}, found {seq}"), seq=seq, expected=expected
+            )
         if record.prev_hash != self.head_hash:
             if self.count:
-                return f"prev_hash does not match entry {expected - 1}'s hash"
+                return message(N_("prev_hash does not match entry {seq}'s hash"), seq=expected - 1)
             if expected == 1 and self.head_hash == GENESIS_HASH:
-                return "prev_hash does not match the genesis hash"
-            return f"prev_hash does not match the expected starting hash (entry {expected - 1})"
+                return message(N_("prev_hash does not match the genesis hash"))
+            return message(
+                N_("prev_hash does not match the expected starting hash (entry {seq})"), seq=expected - 1
+            )
         try:
             computed = compute_hash(record)
         except LedgerFormatError as exc:
-            return f"malformed entry: {exc}"
+            return message(N_("malformed entry: {error}"), error=exc.text)
         if computed != record.hash:
-            return f"hash mismatch: stored {str(record.hash)[:16]}…, computed {computed[:16]}…"
+            return message(
+                N_("hash mismatch: stored {stored}…, computed {computed}…"),
+                stored=str(record.hash)[:16],
+                computed=computed[:16],
+            )
         self.head_hash = computed
         self.next_seq = expected + 1
         self.count += 1
