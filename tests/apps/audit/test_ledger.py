@@ -173,3 +173,18 @@ def test_a_batch_appends_in_order_as_one_unbroken_run() -> None:
     assert LedgerHead.objects.get().hash == stored[-1].hash
     assert ledger_verify().ok
     assert ledger_append_many(actor="test", items=[]) == []
+
+
+def test_the_ledgers_reason_comes_in_the_cli_language(capsys: Any) -> None:
+    from django.utils import translation
+
+    entries = _append(3)
+    LedgerEntry.objects.filter(pk=entries[1].pk).update(prev_hash="f" * 64)
+    with translation.override("zh-hans"), pytest.raises(SystemExit):
+        call_command("audit_verify")
+    chinese = capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        call_command("audit_verify")
+    english = capsys.readouterr().err
+    assert "prev_hash does not match" in english
+    assert "prev_hash does not match" not in chinese and f"#{entries[1].seq}" in chinese

@@ -23,6 +23,7 @@ from conduct.apps.audit.services import LedgerVerification, ledger_verify
 from conduct.apps.audit.verify import Published, PublishedError
 from conduct.apps.commandkit import ConductCommand
 from conduct.core import ledger as core_ledger
+from conduct.core._i18n import localized, set_translator
 
 
 class Command(ConductCommand):
@@ -43,6 +44,7 @@ class Command(ConductCommand):
         published.add_argument("--published", help=_("A published checkpoint as SEQ:HASH"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        set_translator(_)  # the ledger's reasons (conduct.core) in the CLI's language too
         if opts["export"]:
             self._verify_file(opts["export"], opts["public_key"])
             return
@@ -54,11 +56,13 @@ class Command(ConductCommand):
             return
         self.stderr.write(
             _("FAILED at entry #%(first_bad_seq)s: %(reason)s")
-            % {"first_bad_seq": result.first_bad_seq, "reason": result.reason}
+            % {"first_bad_seq": result.first_bad_seq, "reason": localized(result.reason)}
         )
         for problem in result.record_problems:
-            where = f"entry #{problem.seq}" if problem.seq is not None else "no entry"
-            self.stderr.write(f"  {problem.object_type} {problem.object_id} ({where}): {problem.reason}")
+            where = _("entry #%(seq)s") % {"seq": problem.seq} if problem.seq is not None else _("no entry")
+            self.stderr.write(
+                f"  {problem.object_type} {problem.object_id} ({where}): {localized(problem.reason)}"
+            )
         if result.records is not None and result.records.problems_total > len(result.record_problems):
             self.stderr.write(
                 _("  ... %(value)s more")
@@ -139,7 +143,7 @@ class Command(ConductCommand):
         with path.open(encoding="utf-8") as fh:
             result = core_ledger.verify_export(fh, public_pem=public_pem)
         if result.ok:
-            self.stdout.write(result.message)
+            self.stdout.write(str(localized(result.message)))
             return
-        self.stderr.write(_("FAILED %(message)s") % {"message": result.message})
+        self.stderr.write(_("FAILED %(message)s") % {"message": localized(result.message)})
         sys.exit(1)
