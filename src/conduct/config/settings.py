@@ -389,6 +389,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},  # pysaml2's schema loader announces every schema it reads
     },
 }
 

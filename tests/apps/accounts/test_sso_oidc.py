@@ -181,3 +181,22 @@ def test_a_user_with_a_second_factor_passes_it_after_the_provider(oidc: str) -> 
     response = _sign_in(client, oidc, "sub-gus")
     assert response["Location"] == "/login/verify/"
     assert client.get("/gates/").status_code == 302  # not signed in before the second step
+
+
+def test_processes_that_sign_nobody_in_through_sso_do_not_import_its_libraries() -> None:
+    """pysaml2 (about half a second and its XML schemas) and Authlib load on first use, not with the URL
+    conf: every CLI verb and worker imports the URL conf."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'conduct.config.settings'); "
+        "django.setup(); import conduct.config.urls; "
+        "print(sorted(m for m in ('saml2', 'authlib', 'xmlschema') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy()
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

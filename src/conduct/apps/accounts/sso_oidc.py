@@ -12,18 +12,23 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from authlib.integrations.base_client import OAuthError
-from authlib.integrations.django_client import OAuth
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from joserfc.errors import JoseError
-from requests import RequestException
 
 from conduct.apps.accounts.sso import Identity
 
-# What a provider's answer can fail with: the protocol's own errors, a bad or forged token, the network.
-PROVIDER_ERRORS: tuple[type[Exception], ...] = (OAuthError, JoseError, RequestException, ValueError, KeyError)
+# Authlib (and requests under it) is imported on first use: a process that never signs anyone in through
+# OpenID Connect (the CLI, the worker, a server without SSO) does not pay for it.
+
+
+def provider_errors() -> tuple[type[Exception], ...]:
+    """What a provider's answer can fail with: its protocol's errors, a bad or forged token, the network."""
+    from authlib.integrations.base_client import OAuthError
+    from joserfc.errors import JoseError
+    from requests import RequestException
+
+    return (OAuthError, JoseError, RequestException, ValueError, KeyError)
 
 
 def enabled() -> bool:
@@ -32,6 +37,8 @@ def enabled() -> bool:
 
 @lru_cache(maxsize=4)
 def _client(issuer: str, client_id: str, client_secret: str, scopes: str) -> Any:
+    from authlib.integrations.django_client import OAuth
+
     oauth = OAuth()
     oauth.register(
         name="conduct",

@@ -19,15 +19,15 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.client import Saml2Client
-from saml2.config import SPConfig
-from saml2.metadata import create_metadata_string
 
 from conduct.apps.accounts.models import SsoPendingRequest
 from conduct.apps.accounts.sso import Identity
 
 REQUEST_MINUTES = 10  # how long an authentication request waits for its answer
+# pysaml2 is imported on first use (about half a second, and xmlschema's schemas): only a process that signs
+# someone in through SAML pays for it.
+_POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"  # saml2.BINDING_HTTP_POST
+_REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"  # saml2.BINDING_HTTP_REDIRECT
 
 
 class SamlAnswerError(ValueError):
@@ -60,7 +60,7 @@ def _config_dict() -> dict[str, Any]:
         "metadata": metadata,
         "service": {
             "sp": {
-                "endpoints": {"assertion_consumer_service": [(acs_url(), BINDING_HTTP_POST)]},
+                "endpoints": {"assertion_consumer_service": [(acs_url(), _POST)]},
                 "allow_unsolicited": False,
                 "authn_requests_signed": signing,
                 "want_response_signed": False,
@@ -76,13 +76,16 @@ def _config_dict() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4)
-def _client(key: tuple[str, ...]) -> Saml2Client:
+def _client(key: tuple[str, ...]) -> Any:
+    from saml2.client import Saml2Client
+    from saml2.config import SPConfig
+
     config = SPConfig()
     config.load(_config_dict())
     return Saml2Client(config=config)
 
 
-def client() -> Saml2Client:
+def client() -> Any:
     """The service provider (the provider's metadata is read once per process and settings)."""
     key = (
         entity_id(),
@@ -96,6 +99,9 @@ def client() -> Saml2Client:
 
 
 def metadata_xml() -> str:
+    from saml2.config import SPConfig
+    from saml2.metadata import create_metadata_string
+
     config = SPConfig()
     config.load({**_config_dict(), "metadata": {}})
     xml = create_metadata_string(None, config=config, valid=24 * 7, sign=False)
@@ -104,7 +110,7 @@ def metadata_xml() -> str:
 
 def login_url(next_path: str) -> str:
     """Where to send the browser: the provider, with a new authentication request (remembered here)."""
-    request_id, info = client().prepare_for_authenticate(binding=BINDING_HTTP_REDIRECT)
+    request_id, info = client().prepare_for_authenticate(binding=_REDIRECT)
     SsoPendingRequest.objects.filter(
         created_at__lt=timezone.now() - timedelta(minutes=REQUEST_MINUTES)
     ).delete()
@@ -125,9 +131,7 @@ def identity_from_answer(saml_response: str) -> tuple[Identity, str]:
     )
     outstanding = {row.request_id: row.next_path for row in pending}
     try:
-        answer = client().parse_authn_request_response(
-            saml_response, BINDING_HTTP_POST, outstanding=outstanding
-        )
+        answer = client().parse_authn_request_response(saml_response, _POST, outstanding=outstanding)
     except Exception as exc:  # noqa: BLE001 - pysaml2 raises dozens of types for a bad answer; all mean "refuse"
         raise SamlAnswerError(str(exc) or type(exc).__name__) from None
     if answer is None or answer.in_response_to not in outstanding:

@@ -81,7 +81,7 @@ def oidc_login_view(request: HttpRequest) -> HttpResponse:
     request.session[_NEXT_KEY] = _safe_next(request.GET.get("next", ""))
     try:
         return sso_oidc.redirect_to_provider(request)
-    except sso_oidc.PROVIDER_ERRORS as exc:
+    except sso_oidc.provider_errors() as exc:
         return _provider_error(request, "oidc", str(exc) or type(exc).__name__)
 
 
@@ -91,7 +91,7 @@ def oidc_callback_view(request: HttpRequest) -> HttpResponse:
         raise Http404(_("OpenID Connect sign-in is not configured."))
     try:
         identity = sso_oidc.identity_from_callback(request)
-    except sso_oidc.PROVIDER_ERRORS as exc:
+    except sso_oidc.provider_errors() as exc:
         return _provider_error(request, "oidc", str(exc) or type(exc).__name__)
     return _finish(request, identity, request.session.pop(_NEXT_KEY, ""))
 
