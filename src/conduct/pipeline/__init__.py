@@ -14,9 +14,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from conduct.pipeline._i18n import _
-from conduct.pipeline.client import Client, RemoteError
+
+# The HTTP client (urllib, http.client: 70-80 ms) is imported only for a remote call: `conduct --version`
+# and every local verb import this package (conduct.cli reads its language helpers) without paying for it.
 
 VERBS: dict[tuple[str, ...], str] = {
     ("gate", "check"): "gate",
@@ -27,6 +30,8 @@ VERBS: dict[tuple[str, ...], str] = {
 
 def _split_server(args: list[str]) -> tuple[str | None, list[str]]:
     """The --server value (or CONDUCT_URL) and the arguments without it."""
+    from conduct.pipeline.client import RemoteError
+
     rest: list[str] = []
     server = None
     i = 0
@@ -57,12 +62,14 @@ def remote_main(args: list[str]) -> int | None:
             break
     else:
         return None
+    from conduct.pipeline.client import Client, RemoteError
+
     try:
         server, rest = _split_server(args[len(words) :])
         if server is None:
             return None
         client = Client.from_env(server)
-        runner: Callable[[Client, list[str]], int]
+        runner: Callable[[Any, list[str]], int]
         if verb == "gate":
             from conduct.pipeline.gate import gate_check as runner
         elif verb == "screen":
