@@ -22,7 +22,7 @@ from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.forms import LiaisonForm, OrgUnitForm, TokenForm, UserForm
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.sso import Outcome
-from conduct.apps.accounts.views_mfa import begin_second_step
+from conduct.apps.accounts.views_mfa import begin_second_step, safe_next
 from conduct.apps.accounts.views_sso import no_access, sign_in_options
 from conduct.apps.errors import ServiceError
 
@@ -77,9 +77,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if mfa.has_factor(user):  # not signed in until the second step passes
                 return begin_second_step(request, user, target)
             login(request, user)
-            if target.startswith("/") and not target.startswith("//"):
-                return redirect(target)
-            return redirect("home")
+            return redirect(safe_next(target) or "home")
         else:
             error = _("That user name and password do not match an active account.")
             status = 400
@@ -289,10 +287,7 @@ def session_end_view(request: HttpRequest, session_id: int) -> HttpResponse:
         logout(request)
         return redirect("login")
     messages.success(request, _("The session has been ended."))
-    target = request.POST.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect("sessions")
+    return redirect(safe_next(request.POST.get("next") or "") or "sessions")
 
 
 @login_required

@@ -21,15 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 from conduct.apps.accounts import mfa, sso_oidc, sso_saml
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.sso import Identity, Outcome, resolve_identity
-from conduct.apps.accounts.views_mfa import begin_second_step
+from conduct.apps.accounts.views_mfa import begin_second_step, safe_next
 
 logger = logging.getLogger(__name__)
 _NEXT_KEY = "conduct_sso_next"
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else ""
 
 
 def sign_in_options() -> list[dict[str, str]]:
@@ -71,14 +67,14 @@ def _finish(request: HttpRequest, identity: Identity, target: str) -> HttpRespon
     if mfa.has_factor(user):  # the second step, exactly as after a password
         return begin_second_step(request, user, target)
     login(request, user, backend=_BACKEND)
-    return redirect(_safe_next(target) or "home")
+    return redirect(safe_next(target) or "home")
 
 
 @require_GET
 def oidc_login_view(request: HttpRequest) -> HttpResponse:
     if not sso_oidc.enabled():
         raise Http404(_("OpenID Connect sign-in is not configured."))
-    request.session[_NEXT_KEY] = _safe_next(request.GET.get("next", ""))
+    request.session[_NEXT_KEY] = safe_next(request.GET.get("next", ""))
     try:
         return sso_oidc.redirect_to_provider(request)
     except sso_oidc.provider_errors() as exc:
@@ -101,7 +97,7 @@ def saml_login_view(request: HttpRequest) -> HttpResponse:
     if not sso_saml.enabled():
         raise Http404(_("SAML sign-in is not configured."))
     try:
-        return redirect(sso_saml.login_url(_safe_next(request.GET.get("next", ""))))
+        return redirect(sso_saml.login_url(safe_next(request.GET.get("next", ""))))
     except Exception as exc:  # noqa: BLE001 - pysaml2 reading bad or unreachable metadata: show it, not a 500
         return _provider_error(request, "saml", str(exc) or type(exc).__name__)
 
