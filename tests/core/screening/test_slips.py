@@ -54,3 +54,39 @@ def test_an_abd_al_compound_written_as_one_latin_word_matches_the_arabic_spellin
     assert score_pair("عبد الغفور بن سالم زنتومي", "ABDELGHAFUR BEN SALEM ZANTOUMI").score >= 0.9
     index = _index(("ABDELGHAFUR BEN SALEM ZANTOUMI", "person"), ("ABDUL GHANI ZANTOUT", "person"))
     assert "ABDELGHAFUR BEN SALEM ZANTOUMI" in _found(index, "عبد الغفور بن سالم زنتومي")
+
+
+def test_a_part_no_listed_name_uses_may_have_slipped_twice_a_listed_part_may_not() -> None:
+    # 'Zadi' is two letters short of 'Zahedi'. Written nowhere on the lists, it reads as 'Zahedi'
+    # mistyped; 'Zarei' is another listed surname, so 'Mostafa Zarei' is another person.
+    index = _index(
+        ("ZAHEDI, Mostafa", "person"), ("ZAREI, Hamid", "person"), ("GHAVAMIN BANK", "organization")
+    )
+    assert index.novel_parts(analyse_name("Mostafa Zadi")) == frozenset({"zadi"})
+    assert "ZAHEDI, Mostafa" in _found(index, "Mostafa ZADI")
+    assert "ZAHEDI, Mostafa" not in _found(index, "Mostafa Zarei")
+    assert "GHAVAMIN BANK" in _found(index, "GHAIAOIN BANK")  # two letters struck in an 8-letter word
+    assert within_slips(0.667, "fuzzy", "zadi", "zahedi", novel=True) is True
+    assert within_slips(0.667, "fuzzy", "zadi", "zahedi") is False
+    assert within_slips(0.6, "fuzzy", "sana", "saman", novel=True) is True  # five letters: two slips
+    assert within_slips(0.5, "fuzzy", "hudh", "hudbah", novel=True) is False  # three
+    assert within_slips(0.75, "fuzzy", "abo", "abot", novel=True) is False  # four letters: too short
+    assert within_slips(0.667, "fuzzy", "zadi", "hahedi", novel=True) is False  # the first letter kept
+
+
+def test_a_legal_form_written_out_with_two_slips_is_still_that_legal_form() -> None:
+    assert score_pair("PUMA SECURITY CMOPAQNY", "PUMA SECURITY COMPANY").score >= ALERT_THRESHOLD
+    assert score_pair("PARS OIL AND GAS COFPAY", "PARS OIL AND GAS COMPANY").score >= ALERT_THRESHOLD
+    # three slips in 'company' are too many: another word, which costs as one
+    assert score_pair("PUMA SECURITY CMOPAQNYX", "PUMA SECURITY COMPANY").score < 0.9
+
+
+def test_an_abd_al_name_in_common_is_one_name_in_common() -> None:
+    # 'Abd al-Salam' is one given name: a query that shares only it shares one name, as 'Salam' would
+    shared = score_pair("Abdul Salam Shaffer", "Abdul Salam")
+    assert shared.score < ALERT_THRESHOLD
+    assert [p.weight for p in shared.parts if p.query == "abdul"] == [0.0]
+    assert abs(shared.score - score_pair("Salam Shaffer", "Salam").score) < 0.01
+    # an 'Abdul' not followed by the same name on both sides still counts: the middle name dropped
+    assert score_pair("Abdul Baluch", "Abdul Rashid Baluch").score >= ALERT_THRESHOLD
+    assert score_pair("Abdul Salam Zaeef", "Abdul Salam Zaeef").score == 1.0

@@ -3,7 +3,7 @@ joined parts and initials) and combines the pairs' similarities into a name scor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from conduct.core.screening._normalize import (
     GENERIC,
@@ -34,6 +34,11 @@ ACRONYM_SCORE = 0.85  # "PLA" ~ "People's Liberation Army", "JC" ~ "Jean-Claude"
 SLIP_MIN_LENGTH = 6  # parts shorter than this differ by a slip as often as they are other names
 SLIP_LETTERS = 4  # one more slip allowed for every so many letters beyond that
 SLIP_MIN_SIMILARITY = 0.7  # ... and never below this letter similarity
+# A query part that no listed name uses ('Ghaiaoin', 'Zadi') is more likely a listed part mistyped than
+# another name: from this many letters it may have slipped twice, down to this letter similarity.
+NOVEL_SLIP_MIN_LENGTH = 5
+NOVEL_SLIPS = 2
+NOVEL_SLIP_MIN_SIMILARITY = 0.6
 
 
 @dataclass(frozen=True)
@@ -62,13 +67,23 @@ def slip_budget(length: int) -> int:
     return 0 if length < SLIP_MIN_LENGTH else 1 + (length - SLIP_MIN_LENGTH) // SLIP_LETTERS
 
 
-def within_slips(similarity: float, method: str, query: str, candidate: str) -> bool:
+def within_slips(similarity: float, method: str, query: str, candidate: str, novel: bool = False) -> bool:
     """Two Latin parts that differ as typing slips do (letters swapped, doubled, dropped or struck
-    for a neighbour), by no more than the longer one's budget."""
-    if method != "fuzzy" or similarity < SLIP_MIN_SIMILARITY or query[:1] != candidate[:1]:
+    for a neighbour), by no more than the longer one's budget; a `novel` query part (one that no listed
+    name uses, see NameIndex.novel_parts) has a budget of at least NOVEL_SLIPS from NOVEL_SLIP_MIN_LENGTH
+    letters."""
+    if method != "fuzzy" or query[:1] != candidate[:1]:
         return False
     longest = max(len(query), len(candidate))
-    return round((1.0 - similarity) * longest) <= slip_budget(longest)
+    slips = round((1.0 - similarity) * longest)
+    if similarity >= SLIP_MIN_SIMILARITY and slips <= slip_budget(longest):
+        return True
+    return (
+        novel
+        and similarity >= NOVEL_SLIP_MIN_SIMILARITY
+        and longest >= NOVEL_SLIP_MIN_LENGTH
+        and slips <= max(NOVEL_SLIPS, slip_budget(longest))
+    )
 
 
 # --- alignment ---------------------------------------------------------------------------------------
@@ -217,11 +232,14 @@ def _patronymic_swap(qt: tuple[NameToken, ...], ct: tuple[NameToken, ...]) -> tu
 
 
 def align(
-    query: NormalizedName, candidate: NormalizedName, explain: bool = True
+    query: NormalizedName,
+    candidate: NormalizedName,
+    explain: bool = True,
+    novel: frozenset[str] = frozenset(),
 ) -> tuple[list[PartMatch], float, float]:
     """Best-first alignment of parts (identical parts first, then the best remaining pairs, joined parts
     and initials); returns the part matches, the name score and the informative (word/number/initial)
-    credit."""
+    credit. `novel`: the query's parts that no listed name uses (more slips allowed, see within_slips)."""
     qt, ct = query.tokens, candidate.tokens
     if not qt or not ct:
         return [], 0.0, 0.0
@@ -252,7 +270,7 @@ def align(
             for i in range(cs, cs + cn):
                 c_used[i] = True
             chosen.append(option)
-    return _name_value(query, candidate, chosen, q_used, c_used, explain)
+    return _name_value(query, candidate, chosen, q_used, c_used, explain, novel)
 
 
 def _options(
@@ -310,6 +328,7 @@ def _name_value(
     q_used: list[bool],
     c_used: list[bool],
     explain: bool,
+    novel: frozenset[str] = frozenset(),
 ) -> tuple[list[PartMatch], float, float]:
     """align's result for the pairs chosen (`q_used` / `c_used` mark the parts they cover)."""
     qt, ct = query.tokens, candidate.tokens
@@ -319,12 +338,15 @@ def _name_value(
     numerator = denominator = informative = 0.0
     whole_part = False  # a part matched as a part, not only by its initial
     lone_words = 0  # pairs of word parts
+    paired: dict[int, int] = {}  # query part -> listed part, for pairs of single parts
+    abd: list[tuple[int, int, float, int]] = []  # 'abdul' pairs (and their place in `parts`): the first
+    # half of one name, 'Abd al-Samad'
     for sim, weight, qs, qn, cs, cn, method, qtext, ctext in chosen:
         if qn == cn == 1 and qt[qs].patronymic and ct[cs].patronymic:
             # a patronymic weighs less because it is often left out; when both names give one, it
             # names the father and counts in full (Magomedovich ~ Salimovich: different fathers)
             weight = KIND_WEIGHTS[WORD]
-        value = credit(sim, qn == cn == 1 and within_slips(sim, method, qtext, ctext))
+        value = credit(sim, qn == cn == 1 and within_slips(sim, method, qtext, ctext, qtext in novel))
         numerator += weight * value
         denominator += weight
         if sim >= 0.75 and (qn > 1 or cn > 1 or qt[qs].kind in (WORD, NUMBER, INITIAL)):
@@ -333,6 +355,10 @@ def _name_value(
         if (qt[qs].kind == WORD or ct[cs].kind == WORD or qn > 1 or cn > 1) and qtext != "abdul":
             # 'Abd al-Samad' is one name: its 'abdul' does not count as a name of its own
             lone_words += 1
+        elif qtext == ctext == "abdul":
+            abd.append((qs, cs, weight, len(parts)))
+        if qn == cn == 1:
+            paired[qs] = cs
         if explain:
             parts.append(PartMatch(qtext, ctext, round(sim, 4), round(weight, 3), method))
     for i, token in enumerate(qt):
@@ -349,6 +375,14 @@ def _name_value(
                 parts.append(PartMatch("", token.text, 0.0, round(cost, 3), "extra"))
     if lone_words == 1 and not organisation:
         denominator += _lone_match_cost(qt, q_used, ct, c_used, extra_cost)
+        # one name in common, 'Abd al-Salam' ('Abd al-Salam Shaffer' ~ 'Abdul Salam'): its 'abdul',
+        # followed on both sides by the parts paired with each other, is not a second name in common
+        for qs, cs, weight, place in abd:
+            if paired.get(qs + 1, -1) == cs + 1:
+                numerator -= weight
+                denominator -= weight
+                if explain:
+                    parts[place] = replace(parts[place], weight=0.0)
     score = max(0.0, numerator / denominator) if denominator else 0.0
     swap = _patronymic_swap(qt, ct)
     if swap:
@@ -366,9 +400,12 @@ def _name_value(
 
 
 def name_score(
-    query: NormalizedName, candidate: NormalizedName, explain: bool = True
+    query: NormalizedName,
+    candidate: NormalizedName,
+    explain: bool = True,
+    novel: frozenset[str] = frozenset(),
 ) -> tuple[float, list[PartMatch]]:
-    parts, score, _ = align(query, candidate, explain)
+    parts, score, _ = align(query, candidate, explain, novel)
     return score, parts
 
 

@@ -24,6 +24,7 @@ from conduct.core.screening._normalize import (
     NUMBER,
     PARTICLE,
     TITLE,
+    WORD,
     NameToken,
     NormalizedName,
     analyse_name,
@@ -168,6 +169,19 @@ class NameIndex:
         return self._symbol_vocab
 
     # --- reading ------------------------------------------------------------------------------------
+
+    def novel_parts(self, forms: tuple[NormalizedName, ...]) -> frozenset[str]:
+        """The query's Latin word parts that no listed name uses: more likely a listed part mistyped than
+        another name (the alignment allows them more slips)."""
+        return frozenset(
+            token.text
+            for form in forms
+            for token in form.tokens
+            if token.kind == WORD
+            and not token.source
+            and token.text.isalpha()
+            and token.text not in self._vocab
+        )
 
     def party_of(self, entry: int) -> int:
         """The party an entry stands for: entries of the same type and primary name (one person on

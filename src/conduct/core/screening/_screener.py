@@ -100,12 +100,13 @@ class Screener:
         if any(token.abjad for token in forms[0].tokens):
             candidates = max(candidates, CANDIDATES_ABJAD)
         proposed = self._shortlist(forms, self.index.candidates(forms, candidates))
+        novel = self.index.novel_parts(forms)
         scored: dict[int, tuple[float, int, NormalizedName, float, list[Adjustment]]] = {}
         for form_id in proposed:
             indexed = self.index.names[form_id]
             entry = self.index.entries[indexed.entry][2]
             form = forms[0] if len(forms) == 1 else _closest_form(forms, indexed.form)
-            value = name_score(form, indexed.form, explain=False)[0]
+            value = name_score(form, indexed.form, explain=False, novel=novel)[0]
             adjustments = [
                 adjustment
                 for adjustment in (
@@ -127,7 +128,7 @@ class Screener:
         for entry_index, found in ordered[:limit]:
             if found[0] < threshold:
                 break
-            best[entry_index] = self._match(entry_index, *found)
+            best[entry_index] = self._match(entry_index, *found, novel)
         matches = sorted(
             (match for match in best.values() if match.score >= threshold),
             key=lambda match: (-match.score, match.list_id, match.source_id),
@@ -184,11 +185,12 @@ class Screener:
         form: NormalizedName,
         value: float,
         adjustments: list[Adjustment],
+        novel: frozenset[str] = frozenset(),
     ) -> Match:
         """The match for a listed entry whose name `form_id` scored best, explained part by part."""
         indexed = self.index.names[form_id]
         list_id, list_kind, entry = self.index.entries[entry_index]
-        parts = name_score(form, indexed.form, explain=True)[1]
+        parts = name_score(form, indexed.form, explain=True, novel=novel)[1]
         return Match(
             list_id=list_id,
             list_kind=list_kind,

@@ -139,9 +139,18 @@ def _as_written_legal(q: NameToken, c: NameToken) -> tuple[float, str]:
         return 0.0, "fuzzy"
     if surface == other.text:
         return 1.0, "legal_form"
-    if min(len(surface), len(other.text)) >= 3 and OSA.distance(surface, other.text) == 1:
+    surface = surface.replace(" ", "")  # a legal form of several words against those words run together
+    shortest = min(len(surface), len(other.text))
+    if shortest >= 3 and OSA.distance(surface, other.text) <= _legal_slips(shortest):
         return LEGAL_MISMATCH, "legal_form"
     return 0.0, "fuzzy"
+
+
+def _legal_slips(length: int) -> int:
+    """Letters a legal form written out ('COMAPNY', 'LIMTIED', 'OBSHCHESTVO') may have slipped and still
+    be read as that legal form: one, two from six letters, three from twelve. A legal form identifies no
+    one, so a mistyped one only keeps the rest of the name from being read as another name."""
+    return 1 if length < 6 else 2 if length < 12 else 3
 
 
 def _cross_script_variant(q: NameToken, c: NameToken) -> float:
