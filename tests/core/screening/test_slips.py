@@ -90,3 +90,9 @@ def test_an_abd_al_name_in_common_is_one_name_in_common() -> None:
     # an 'Abdul' not followed by the same name on both sides still counts: the middle name dropped
     assert score_pair("Abdul Baluch", "Abdul Rashid Baluch").score >= ALERT_THRESHOLD
     assert score_pair("Abdul Salam Zaeef", "Abdul Salam Zaeef").score == 1.0
+
+
+def test_the_letters_of_a_legal_form_written_apart_are_that_legal_form() -> None:
+    assert analyse_name("QUERTAL ROBLES, S.A. D E C.V.")[0].text == "quertal robles jsc"
+    assert analyse_name("AGRO VELMIRA S. E N C.")[0].text == analyse_name("AGRO VELMIRA S. EN C.")[0].text
+    assert analyse_name("J R Ewing")[0].text == "j r ewing"  # initials that make no legal form stay

@@ -141,6 +141,49 @@ def mend_legal_forms(parts: list[Part], table: dict[tuple[str, ...], str]) -> li
     return merged
 
 
+def join_legal_letters(parts: list[Part], table: dict[tuple[str, ...], str], longest: int) -> list[Part]:
+    """Letters of a legal form written apart ('S.A. D E C.V.', 'S. E N C.', 'G M B H'): a run of single
+    Latin letters, or part of one, joined where the joined word completes a legal form with the parts
+    around it ('sa de cv', 's en c', 'gmbh'). Other runs stay as they are ('J R Ewing')."""
+    out = list(parts)
+    while True:
+        words = [part[0] if part[2] == "Latin" else "" for part in out]
+        span = _legal_span(words, table, longest)
+        if span is None:
+            return out
+        start, size = span
+        out[start : start + size] = [("".join(words[start : start + size]), "", "Latin", False)]
+
+
+def _legal_span(words: list[str], table: dict[tuple[str, ...], str], longest: int) -> tuple[int, int] | None:
+    """In the first run of single letters that has one, the part that, joined, lies inside the legal form
+    of most words ('s en c' rather than 'se' in 'S E N C'), the longer part on a tie; a legal form of one
+    word only when it is the whole run and ends the name ('ACME G M B H')."""
+    i = 0
+    while i < len(words):
+        end = i
+        while end < len(words) and len(words[end]) == 1 and words[end].isalpha():
+            end += 1
+        best: tuple[int, int, int, int] | None = None  # (phrase words, size, -start, start)
+        for size in range(end - i, 1, -1):
+            for start in range(i, end - size + 1):
+                joined = [*words[:start], "".join(words[start : start + size]), *words[start + size :]]
+                for begin in range(max(0, start - longest + 1), start + 1):
+                    for stop in range(start + 1, min(len(joined), begin + longest) + 1):
+                        # one word alone ('K G' -> 'kg') only as the whole run ending the name:
+                        # elsewhere two letters are as likely a person's initials ('Hans K G Mueller')
+                        alone = stop - begin == 1
+                        if alone and (size != end - i or end != len(words)):
+                            continue
+                        if tuple(joined[begin:stop]) in table:
+                            found = (stop - begin, size, -start, start)
+                            best = found if best is None or found > best else best
+        if best is not None:
+            return best[3], best[1]
+        i = max(end, i + 1)
+    return None
+
+
 def join_spaced_letters(parts: list[Part], least: int) -> list[Part]:
     """Letters written apart are one abbreviation: 'Z T E' -> 'zte' (in a person's name three or more:
     'J R R Tolkien'; 'J R Ewing' keeps two initials)."""

@@ -23,6 +23,7 @@ from conduct.core.screening._mend import (
     ARABIC_PARTICLES,
     ARTICLES,
     TA_MARBUTA,
+    join_legal_letters,
     join_spaced_letters,
     mend_legal_forms,
     misspelt_legal_form,
@@ -281,10 +282,11 @@ def _raw_variants(text: str, org: bool) -> tuple[list[list[_Part]], set[str]]:
 
 def _is_suffix_only(text: str) -> bool:
     """True when a comma's right-hand side is only a legal form or suffix ('Ltd.', 'Inc', 'S.A.', 'Jr')."""
-    tokens = plain_tokens(text, org=True)
+    table, longest = legal_form_table()
+    parts = [(token, "", "Latin", False) for token in plain_tokens(text, org=True)]
+    tokens = [part[0] for part in join_legal_letters(parts, table, longest)]
     if not tokens:
         return True
-    table, _ = legal_form_table()
     return tuple(tokens) in table or all(t in TITLES or t in ROMAN_NUMERALS for t in tokens)
 
 
@@ -354,7 +356,7 @@ def _allah_compound(tokens: list[NameToken], source: str) -> bool:
 
 def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
     table, longest = legal_form_table()
-    parts = mend_legal_forms(parts, table)
+    parts = mend_legal_forms(join_legal_letters(parts, table, longest), table)
     parts = join_spaced_letters(parts, 2 if org else 3)
     if not org:
         parts = split_abd_compounds(parts)
