@@ -117,6 +117,29 @@ def test_weak_aliases_count_less() -> None:
     weak = name_kind_adjustment("alias_weak")
     assert weak is not None and weak.delta < 0
     assert name_kind_adjustment("primary") is None
+    shorter = name_kind_adjustment("alias_weak", shorter=True)
+    assert shorter is not None and shorter.delta < weak.delta
+    assert name_kind_adjustment("primary", shorter=True) is None
+
+
+def test_a_weak_alias_that_names_less_than_the_query_costs_more() -> None:
+    from conduct.core.screening import EntryName, ListEntry, NameIndex, Screener
+
+    entry = ListEntry(
+        "1", "person", (EntryName("Orvando Quintel Barraza"), EntryName("Jose Luis", "alias_weak"))
+    )
+    screener = Screener(NameIndex([("test", "sanctions", entry)]))
+    # 'Jose Luis' names two words; 'José Luis Vismara' adds a surname: another person more often than not
+    assert screener.search("José Luis Vismara") == []
+    found = screener.search("José Luis", threshold=0.5)
+    assert found and found[0].explanation.adjustments[0].delta == -0.10
+
+
+def test_two_initials_are_weaker_evidence_than_three() -> None:
+    two = score_pair("CB", "Commercial Bank", "organization").parts
+    three = score_pair("PLA", "People's Liberation Army", "organization").parts
+    assert [p.score for p in two if p.method == "acronym"] == [0.8]
+    assert [p.score for p in three if p.method == "acronym"] == [0.85]
 
 
 def _cross_script_pairs() -> list[tuple[str, str, float]]:

@@ -31,6 +31,7 @@ MIN_INFORMATIVE = 0.5  # cap when only particles / legal forms / generic words m
 MERGE_MIN = 0.84  # joined parts ("SiemensAG" ~ "Siemens AG") must be at least this similar
 MAX_JOIN_PARTS = 8  # beyond this many unaligned parts, joined parts are not tried (cost grows fast)
 ACRONYM_SCORE = 0.85  # "PLA" ~ "People's Liberation Army", "JC" ~ "Jean-Claude"
+SHORT_ACRONYM_SCORE = 0.80  # two letters: two words' initials agree by chance one time in a few hundred
 SLIP_MIN_LENGTH = 6  # parts shorter than this differ by a slip as often as they are other names
 SLIP_LETTERS = 4  # one more slip allowed for every so many letters beyond that
 SLIP_MIN_SIMILARITY = 0.7  # ... and never below this letter similarity
@@ -166,15 +167,12 @@ def _add_acronyms(
         for start, size, initials, weight in acronyms:
             if initials == token.text:
                 pair_weight = (token.weight + weight) / 2
+                score = ACRONYM_SCORE if len(initials) > 2 else SHORT_ACRONYM_SCORE
                 joined = " ".join(t.text for t in long_side[start : start + size])
                 if flipped:
-                    options.append(
-                        (ACRONYM_SCORE, pair_weight, start, size, index, 1, "acronym", joined, token.text)
-                    )
+                    options.append((score, pair_weight, start, size, index, 1, "acronym", joined, token.text))
                 else:
-                    options.append(
-                        (ACRONYM_SCORE, pair_weight, index, 1, start, size, "acronym", token.text, joined)
-                    )
+                    options.append((score, pair_weight, index, 1, start, size, "acronym", token.text, joined))
 
 
 def _plainly_equal(q: NameToken, c: NameToken) -> bool:

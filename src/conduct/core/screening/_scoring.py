@@ -24,6 +24,7 @@ ADJUSTMENTS = {
     "birth_date_mismatch": -0.20,  # 3 to 5 years apart
     "birth_date_far": -0.25,  # more than 5 years apart
     "weak_alias": -0.10,
+    "weak_alias_shorter": -0.15,  # ... that names less than the query: often a given name or nickname alone
     "former_name": -0.02,
 }
 
@@ -131,7 +132,15 @@ def birth_date_adjustment(query_date: str | None, entry_dates: tuple[str, ...]) 
     )
 
 
-def name_kind_adjustment(kind: str) -> Adjustment | None:
+def name_kind_adjustment(kind: str, shorter: bool = False) -> Adjustment | None:
+    """`shorter`: the name matched has fewer name words than the query ('Jose Luis' against 'José Luis
+    Vismara'): a weak alias is often a given name or a nickname alone, and the query adds to it."""
+    if kind == "alias_weak" and shorter:
+        return Adjustment(
+            "name_kind",
+            "matched a weak (low-quality) alias with fewer name words than the query",
+            ADJUSTMENTS["weak_alias_shorter"],
+        )
     if kind == "alias_weak":
         return Adjustment("name_kind", "matched a weak (low-quality) alias", ADJUSTMENTS["weak_alias"])
     if kind == "former":

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 from conduct.core.screening._align import name_score
 from conduct.core.screening._countries import country_code
 from conduct.core.screening._index import NameIndex
-from conduct.core.screening._normalize import NormalizedName, analyse_name
+from conduct.core.screening._normalize import WORD, NormalizedName, analyse_name
 from conduct.core.screening._scoring import (
     Adjustment,
     Explanation,
@@ -64,6 +64,10 @@ class Match:
     entry: ListEntry
 
 
+def _words(name: NormalizedName) -> int:
+    return sum(token.kind == WORD for token in name.tokens)
+
+
 def _closest_form(forms: tuple[NormalizedName, ...], listed: NormalizedName) -> NormalizedName:
     """Of a query's spellings (pinyin / Wade-Giles, Korean romanisations), the one sharing most parts."""
     listed_parts = {token.text for token in listed.tokens}
@@ -110,7 +114,7 @@ class Screener:
             adjustments = [
                 adjustment
                 for adjustment in (
-                    name_kind_adjustment(entry.names[indexed.name].kind),
+                    name_kind_adjustment(entry.names[indexed.name].kind, _words(indexed.form) < _words(form)),
                     type_adjustment(query.entity_type, entry.entity_type),
                     country_adjustment(country, entry.countries),
                     birth_date_adjustment(
