@@ -3,7 +3,7 @@ joined parts and initials) and combines the pairs' similarities into a name scor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from conduct.core.screening._normalize import (
     GENERIC,
@@ -319,6 +319,81 @@ def _lone_match_cost(
     return extra
 
 
+@dataclass
+class _Tally:
+    """_name_value's running sums over the pairs chosen and the parts left over."""
+
+    numerator: float = 0.0
+    denominator: float = 0.0
+    informative: float = 0.0
+    whole_part: bool = False  # a part matched as a part, not only by its initial
+    lone_words: int = 0  # pairs of word parts
+    paired: dict[int, int] = field(default_factory=dict)  # query part -> listed part (single parts)
+    # 'abdul' pairs (and their place in the parts): the first half of one name, 'Abd al-Samad'
+    abd: list[tuple[int, int, float, int]] = field(default_factory=list)
+
+
+def _tally_pairs(
+    qt: tuple[NameToken, ...],
+    ct: tuple[NameToken, ...],
+    chosen: list[_Option],
+    novel: frozenset[str],
+    parts: list[PartMatch] | None,
+) -> _Tally:
+    """The pairs' contributions (`parts`, when given, receives each pair explained)."""
+    tally = _Tally()
+    for sim, weight, qs, qn, cs, cn, method, qtext, ctext in chosen:
+        if qn == cn == 1 and qt[qs].patronymic and ct[cs].patronymic:
+            # a patronymic weighs less because it is often left out; when both names give one, it
+            # names the father and counts in full (Magomedovich ~ Salimovich: different fathers)
+            weight = KIND_WEIGHTS[WORD]
+        value = credit(sim, qn == cn == 1 and within_slips(sim, method, qtext, ctext, qtext in novel))
+        tally.numerator += weight * value
+        tally.denominator += weight
+        if sim >= 0.75 and (qn > 1 or cn > 1 or qt[qs].kind in (WORD, NUMBER, INITIAL)):
+            tally.informative += weight * value
+            tally.whole_part = tally.whole_part or method not in ("initial", "acronym")
+        if (qt[qs].kind == WORD or ct[cs].kind == WORD or qn > 1 or cn > 1) and qtext != "abdul":
+            # 'Abd al-Samad' is one name: its 'abdul' does not count as a name of its own
+            tally.lone_words += 1
+        elif qtext == ctext == "abdul":
+            tally.abd.append((qs, cs, weight, len(parts) if parts is not None else -1))
+        if qn == cn == 1:
+            tally.paired[qs] = cs
+        if parts is not None:
+            parts.append(PartMatch(qtext, ctext, round(sim, 4), round(weight, 3), method))
+    return tally
+
+
+def _tally_extras(
+    tokens: tuple[NameToken, ...],
+    used: list[bool],
+    extra_cost: float,
+    query_side: bool,
+    tally: _Tally,
+    parts: list[PartMatch] | None,
+) -> None:
+    """The cost of the parts of one name left without a counterpart."""
+    for i, token in enumerate(tokens):
+        if not used[i]:
+            cost = extra_cost * _left_out_weight(tokens, i)
+            tally.denominator += cost
+            if parts is not None:
+                pair = (token.text, "") if query_side else ("", token.text)
+                parts.append(PartMatch(*pair, 0.0, round(cost, 3), "extra"))
+
+
+def _one_abd_name(tally: _Tally, parts: list[PartMatch] | None) -> None:
+    """One name in common, 'Abd al-Salam' ('Abd al-Salam Shaffer' ~ 'Abdul Salam'): its 'abdul', followed
+    on both sides by the parts paired with each other, is not a second name in common."""
+    for qs, cs, weight, place in tally.abd:
+        if tally.paired.get(qs + 1, -1) == cs + 1:
+            tally.numerator -= weight
+            tally.denominator -= weight
+            if parts is not None:
+                parts[place] = replace(parts[place], weight=0.0)
+
+
 def _name_value(
     query: NormalizedName,
     candidate: NormalizedName,
@@ -333,68 +408,27 @@ def _name_value(
     organisation = _is_organisation(qt) or _is_organisation(ct)
     extra_cost = EXTRA_COST_ORG if organisation else EXTRA_COST
     parts: list[PartMatch] = []
-    numerator = denominator = informative = 0.0
-    whole_part = False  # a part matched as a part, not only by its initial
-    lone_words = 0  # pairs of word parts
-    paired: dict[int, int] = {}  # query part -> listed part, for pairs of single parts
-    abd: list[tuple[int, int, float, int]] = []  # 'abdul' pairs (and their place in `parts`): the first
-    # half of one name, 'Abd al-Samad'
-    for sim, weight, qs, qn, cs, cn, method, qtext, ctext in chosen:
-        if qn == cn == 1 and qt[qs].patronymic and ct[cs].patronymic:
-            # a patronymic weighs less because it is often left out; when both names give one, it
-            # names the father and counts in full (Magomedovich ~ Salimovich: different fathers)
-            weight = KIND_WEIGHTS[WORD]
-        value = credit(sim, qn == cn == 1 and within_slips(sim, method, qtext, ctext, qtext in novel))
-        numerator += weight * value
-        denominator += weight
-        if sim >= 0.75 and (qn > 1 or cn > 1 or qt[qs].kind in (WORD, NUMBER, INITIAL)):
-            informative += weight * value
-            whole_part = whole_part or method not in ("initial", "acronym")
-        if (qt[qs].kind == WORD or ct[cs].kind == WORD or qn > 1 or cn > 1) and qtext != "abdul":
-            # 'Abd al-Samad' is one name: its 'abdul' does not count as a name of its own
-            lone_words += 1
-        elif qtext == ctext == "abdul":
-            abd.append((qs, cs, weight, len(parts)))
-        if qn == cn == 1:
-            paired[qs] = cs
-        if explain:
-            parts.append(PartMatch(qtext, ctext, round(sim, 4), round(weight, 3), method))
-    for i, token in enumerate(qt):
-        if not q_used[i]:
-            cost = extra_cost * _left_out_weight(qt, i)
-            denominator += cost
-            if explain:
-                parts.append(PartMatch(token.text, "", 0.0, round(cost, 3), "extra"))
-    for i, token in enumerate(ct):
-        if not c_used[i]:
-            cost = extra_cost * _left_out_weight(ct, i)
-            denominator += cost
-            if explain:
-                parts.append(PartMatch("", token.text, 0.0, round(cost, 3), "extra"))
-    if lone_words == 1 and not organisation:
-        denominator += _lone_match_cost(qt, q_used, ct, c_used, extra_cost)
-        # one name in common, 'Abd al-Salam' ('Abd al-Salam Shaffer' ~ 'Abdul Salam'): its 'abdul',
-        # followed on both sides by the parts paired with each other, is not a second name in common
-        for qs, cs, weight, place in abd:
-            if paired.get(qs + 1, -1) == cs + 1:
-                numerator -= weight
-                denominator -= weight
-                if explain:
-                    parts[place] = replace(parts[place], weight=0.0)
-    score = max(0.0, numerator / denominator) if denominator else 0.0
+    explained = parts if explain else None
+    tally = _tally_pairs(qt, ct, chosen, novel, explained)
+    _tally_extras(qt, q_used, extra_cost, True, tally, explained)
+    _tally_extras(ct, c_used, extra_cost, False, tally, explained)
+    if tally.lone_words == 1 and not organisation:
+        tally.denominator += _lone_match_cost(qt, q_used, ct, c_used, extra_cost)
+        _one_abd_name(tally, explained)
+    score = max(0.0, tally.numerator / tally.denominator) if tally.denominator else 0.0
     swap = _patronymic_swap(qt, ct)
     if swap:
         score = max(0.0, score - PATRONYMIC_SWAP)
         if explain:
             parts.append(PartMatch(swap[0], swap[1], 0.0, PATRONYMIC_SWAP, "patronymic_swap"))
     has_words = any(t.kind == WORD for t in qt) or any(t.kind == WORD for t in ct)
-    if informative <= 0 and has_words:
+    if tally.informative <= 0 and has_words:
         score = min(score, MIN_INFORMATIVE)
-    elif not whole_part and not (_organisation_like(query) or _organisation_like(candidate)):
+    elif not tally.whole_part and not (_organisation_like(query) or _organisation_like(candidate)):
         # initials alone ("N.N." ~ "Nursultan Nazarbayev") do not identify a person; an organisation
         # is often known by its acronym ("PLA")
         score = min(score, MIN_INFORMATIVE)
-    return parts, min(1.0, score), informative
+    return parts, min(1.0, score), tally.informative
 
 
 def name_score(
