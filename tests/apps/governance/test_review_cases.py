@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from conduct.apps.accounts.models import OrgUnit
+from conduct.apps.audit import reconcile
 from conduct.apps.audit.models import LedgerEntry
 from conduct.apps.gates.services import gate_decide
 from conduct.apps.governance.models import Case
@@ -78,3 +79,15 @@ def test_the_visible_case_ids_provider_answers_only_the_cases_a_person_may_open(
     ids = list(review.cases.values_list("pk", flat=True))
     assert visible_case_ids(actor=officer, case_ids=ids) == set(ids)
     assert visible_case_ids(actor=cast("liaison_de"), case_ids=ids) == set()  # a UK branch's review
+
+
+def test_the_opened_cases_are_ledgered_with_the_state_they_were_stored_with(review):
+    spec = reconcile.tracked("case")
+    assert spec is not None
+    ids = [str(pk) for pk in review.cases.values_list("pk", flat=True)]
+    stored = reconcile.states_from_rows(spec, ids)
+    recorded = {
+        entry.object_id: entry.state
+        for entry in LedgerEntry.objects.filter(action="case.open", object_type="case", object_id__in=ids)
+    }
+    assert recorded == stored and all(recorded.values())

@@ -178,6 +178,7 @@ def _opened(case: Case, spec: CaseSpec) -> LedgerItem:
             "gate_decision": getattr(spec.gate_decision, "pk", None),
             "rights": case.rights,
         },
+        row=case,  # the state hash from the case just created: no read-back
     )
 
 
