@@ -111,10 +111,13 @@ class Screener:
             entry = self.index.entries[indexed.entry][2]
             form = forms[0] if len(forms) == 1 else _closest_form(forms, indexed.form)
             value = name_score(form, indexed.form, explain=False, novel=novel)[0]
+            kind = entry.names[indexed.name].kind
+            # name words counted only for a weak alias, the one kind whose adjustment reads them
+            shorter = kind == "alias_weak" and _words(indexed.form) < _words(form)
             adjustments = [
                 adjustment
                 for adjustment in (
-                    name_kind_adjustment(entry.names[indexed.name].kind, _words(indexed.form) < _words(form)),
+                    name_kind_adjustment(kind, shorter),
                     type_adjustment(query.entity_type, entry.entity_type),
                     country_adjustment(country, entry.countries),
                     birth_date_adjustment(
