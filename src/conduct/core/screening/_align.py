@@ -116,6 +116,9 @@ def _spans(
             parts = tokens[start : start + size]
             if any(t.kind == NUMBER or (t.kind == LEGAL and not t.phrase) for t in parts):
                 continue
+            if len({_script_of(t.source) if t.source else "Latin" for t in parts}) > 1:
+                # parts run together are written in one script: 'Ayse סלמאן' is not one name mistyped
+                continue
             out.append((start, size, _joined(tokens, start, size), sum(t.weight for t in parts)))
     return out
 
@@ -310,12 +313,16 @@ def _lone_match_cost(
     qt: tuple[NameToken, ...], q_used: list[bool], ct: tuple[NameToken, ...], c_used: list[bool], cost: float
 ) -> float:
     """One name part in common and a name part on one side with no counterpart: a shared given name (or
-    surname) alone; the part left over says these may be two people, and costs more."""
+    surname) alone; the part left over says these may be two people, and costs more. A short part left
+    over ('Li', 'Fu', 'Ng') says so as much as a long one: here it counts as a whole name part."""
     extra = 0.0
     for tokens, used in ((qt, q_used), (ct, c_used)):
         for i, token in enumerate(tokens):
             if not used[i] and token.kind == WORD and not token.patronymic:
-                extra += (LONE_MATCH_EXTRA_COST - cost) * _left_out_weight(tokens, i)
+                weight = _left_out_weight(tokens, i)
+                if len(token.text) <= 2:
+                    weight = max(weight, KIND_WEIGHTS[WORD])
+                extra += (LONE_MATCH_EXTRA_COST - cost) * weight
     return extra
 
 
@@ -328,6 +335,7 @@ class _Tally:
     informative: float = 0.0
     whole_part: bool = False  # a part matched as a part, not only by its initial
     lone_words: int = 0  # pairs of word parts
+    strong_words: int = 0  # ... at least KNEE alike
     paired: dict[int, int] = field(default_factory=dict)  # query part -> listed part (single parts)
     # 'abdul' pairs (and their place in the parts): the first half of one name, 'Abd al-Samad'
     abd: list[tuple[int, int, float, int]] = field(default_factory=list)
@@ -356,6 +364,7 @@ def _tally_pairs(
         if (qt[qs].kind == WORD or ct[cs].kind == WORD or qn > 1 or cn > 1) and qtext != "abdul":
             # 'Abd al-Samad' is one name: its 'abdul' does not count as a name of its own
             tally.lone_words += 1
+            tally.strong_words += sim >= KNEE
         elif qtext == ctext == "abdul":
             tally.abd.append((qs, cs, weight, len(parts) if parts is not None else -1))
         if qn == cn == 1:
@@ -412,9 +421,11 @@ def _name_value(
     tally = _tally_pairs(qt, ct, chosen, novel, explained)
     _tally_extras(qt, q_used, extra_cost, True, tally, explained)
     _tally_extras(ct, c_used, extra_cost, False, tally, explained)
-    if tally.lone_words == 1 and not organisation:
+    if tally.lone_words and tally.strong_words <= 1 and not organisation:
+        # one name in common, or one and others only somewhat alike ('Omar Durma' ~ 'DURDA, Abu Zeid Omar')
         tally.denominator += _lone_match_cost(qt, q_used, ct, c_used, extra_cost)
-        _one_abd_name(tally, explained)
+        if tally.lone_words == 1:
+            _one_abd_name(tally, explained)
     score = max(0.0, tally.numerator / tally.denominator) if tally.denominator else 0.0
     swap = _patronymic_swap(qt, ct)
     if swap:

@@ -127,7 +127,10 @@ def mend_legal_forms(parts: list[Part], table: dict[tuple[str, ...], str]) -> li
         merged.append(part)
     if len(merged) >= 2:
         last = merged[-1]
-        if last[2] == "Latin" and len(last[0]) >= 6 and last[0].isalpha() and (last[0],) not in table:
+        # in a name of two parts a mistyped legal form of six letters is as likely a name ('Sahil Bernad',
+        # not 'Sahil Berhad'): there it needs seven ('Acme Limitd')
+        least = 7 if len(merged) == 2 else 6
+        if last[2] == "Latin" and len(last[0]) >= least and last[0].isalpha() and (last[0],) not in table:
             typos = single_word_legal_forms()
             for key in (last[0], *(last[0][:i] + last[0][i + 1 :] for i in range(len(last[0])))):
                 found = [

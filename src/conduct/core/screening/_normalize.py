@@ -379,7 +379,7 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
                 tokens.append(NameToken(found[0], LEGAL, "", abjad, ""))
                 matched = found[1]
                 break
-            label = table.get(tuple(texts[i : i + size]))
+            label = None if script.syllable(size, name, source) else table.get(tuple(texts[i : i + size]))
             if label is not None and not (
                 size == 1 and i == 0 and len(texts) > 1 and not org and len(text) <= 2
             ):
@@ -404,9 +404,9 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
             tokens.append(NameToken(str(ROMAN_NUMERALS[text]), NUMBER, source, abjad))
         elif len(text) == 1 and text.isalpha() and name == "Latin":
             tokens.append(NameToken(text, INITIAL, source, abjad))
-        elif text in PARTICLES and len(folded) > 1:
+        elif text in PARTICLES and len(folded) > 1 and name not in script.SYLLABIC_SCRIPTS:
             tokens.append(NameToken(text, PARTICLE, source, abjad))
-        elif text in TITLES and len(folded) > 1:
+        elif text in TITLES and len(folded) > 1 and name not in script.SYLLABIC_SCRIPTS:
             tokens.append(NameToken(text, TITLE, source, abjad))
         elif text in GENERIC_ORG_WORDS:
             tokens.append(NameToken(text, GENERIC, source, abjad))
@@ -467,7 +467,8 @@ def analyse_name(text: str, org: bool = False) -> tuple[NormalizedName, ...]:
     variants, scripts = _raw_variants(prepared, org)
     if not org:
         table, _ = legal_form_table()
-        org = any((part[0],) in table and len(part[0]) > 2 for part in variants[0][1:])
+        latin = [part[0] for part in variants[0][1:] if part[2] not in script.SYLLABIC_SCRIPTS]
+        org = any((word,) in table and len(word) > 2 for word in latin)
     out: list[NormalizedName] = []
     seen: set[str] = set()
     for parts in variants:

@@ -429,3 +429,14 @@ def hangul_romanize(text: str) -> tuple[str, str]:
 def kana_simplify(text: str) -> str:
     """Hepburn as names are usually written: long vowels shortened ('tarou' -> 'taro', 'yuuko' -> 'yuko')."""
     return text.replace("ou", "o").replace("uu", "u").replace("oo", "o").replace("ii", "i").replace("ee", "e")
+
+
+# Scripts written in syllables: one transliterated syllable ('tu', 'na', 'ou', 'di') is a name part, never a
+# Latin legal form ('T.U.', 'N.A.', 'OÜ'), particle or title that happens to be spelt the same (a legal form
+# of several syllables, 有限公司 'you xian gong si', is still one).
+SYLLABIC_SCRIPTS = frozenset({"Han", "Hangul", "Kana"})
+
+
+def syllable(parts: int, script: str, source: str) -> bool:
+    """One part that is one character of a syllabic script."""
+    return parts == 1 and script in SYLLABIC_SCRIPTS and len(source) == 1

@@ -21,6 +21,10 @@ SHORT_SKELETON_SCORE = 0.82  # one abjad part and one not, with the same two-con
 LEGAL_MISMATCH = 0.85  # two different legal forms: barely evidence either way
 NUMBER_MISMATCH = 0.75  # "Fund VII" ~ "Fund VIII": same family, a different member - still worth a look
 VOWEL_VARIANT = 0.90  # parts that differ only in vowels or doubled letters: "Usama" ~ "Osama"
+# The feminine and masculine of one name ('Alejandra' ~ 'Alejandro', 'Francesca' ~ 'Francisco'): in Spanish,
+# Portuguese and Italian the last vowel gives the sex, so they name two people; below the knee
+GENDER_PAIR_SCORE = 0.75
+GENDER_PAIR_MIN_STEM = 4  # letters before the last vowel ('Mario' ~ 'Maria'; not 'Ana' ~ 'Ano')
 ACRONYM_SCORE = 0.85  # "PLA" ~ "People's Liberation Army", "JC" ~ "Jean-Claude"
 WADE_GILES_SCORE = 0.90  # "Hsi" ~ "Xi", "Tse-tung" ~ "Zedong": two romanisations of the same syllables
 
@@ -126,7 +130,23 @@ def part_similarity(q: NameToken, c: NameToken, cross: bool) -> tuple[float, str
         variant = _cross_script_variant(q, c)
         if variant > best:
             best, method = variant, "name_variant"
-    return best, method
+    return _unless_gender_pair(q, c, best, method)
+
+
+def _unless_gender_pair(q: NameToken, c: NameToken, best: float, method: str) -> tuple[float, str]:
+    gendered = best > GENDER_PAIR_SCORE and _gender_pair(q, c)
+    return (GENDER_PAIR_SCORE, "gender_pair") if gendered else (best, method)
+
+
+def _gender_pair(q: NameToken, c: NameToken) -> bool:
+    """'Alejandra' ~ 'Alejandro': Latin words whose last letters are 'a' and 'o' and whose stems are the same
+    or differ in vowels only."""
+    if q.source or c.source or q.kind != WORD or c.kind != WORD or {q.text[-1:], c.text[-1:]} != {"a", "o"}:
+        return False
+    stem_q, stem_c = q.text[:-1], c.text[:-1]
+    if min(len(stem_q), len(stem_c)) < GENDER_PAIR_MIN_STEM or stem_q[-1] in _VOWELS or stem_c[-1] in _VOWELS:
+        return False
+    return stem_q == stem_c or _skeletons(stem_q, False) == _skeletons(stem_c, False)
 
 
 def _as_written_legal(q: NameToken, c: NameToken) -> tuple[float, str]:
