@@ -217,3 +217,19 @@ def test_screening_answers_the_providers_other_apps_call(tmp_path):
     assert any(hit.entry_id == "E-1" for hit in screener.screen("Vantablack Harbour Logistics Ltd"))
     facts = supplier_screening([9_000_003, 9_000_004])
     assert list(facts) == [9_000_003] and facts[9_000_003]["open_alerts"] >= 1
+
+
+def test_preload_loads_every_current_list_index_and_the_name_tables(tmp_path, monkeypatch):
+    from conduct.apps.screening import indexes, selectors
+
+    list_load(actor=CLI, path=write_list(tmp_path, ROWS, "preload.csv"), name="preload_list")
+    indexes.forget()
+    looked_up = []
+    monkeypatch.setattr(selectors, "load_dictionary", lambda: looked_up.append("dictionary"))
+    before = indexes.STATS["loaded"] + indexes.STATS["built"]
+    names = selectors.preload()
+    assert names >= 1 and looked_up == ["dictionary"]
+    assert indexes.STATS["loaded"] + indexes.STATS["built"] > before  # read from its artefact or built
+    memory = indexes.STATS["memory"]
+    indexes.current_lists()  # what a worker's first screening asks for is in memory already
+    assert indexes.STATS["memory"] > memory

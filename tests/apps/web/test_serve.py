@@ -27,6 +27,7 @@ def test_processes_default_to_twice_the_cpus_between_two_and_four_as_memory_allo
 )
 def test_a_bad_server_setting_stops_serve_naming_it(monkeypatch, variable, value):
     started = []
+    monkeypatch.setattr(serve, "_preload_screening", lambda: started.append("preload"))
     monkeypatch.setattr(serve, "_run_gunicorn", lambda **kw: started.append(kw))
     monkeypatch.setenv(variable, value)
     with pytest.raises(CommandError, match=variable):
@@ -36,6 +37,7 @@ def test_a_bad_server_setting_stops_serve_naming_it(monkeypatch, variable, value
 
 def test_serve_passes_processes_and_threads_to_gunicorn(monkeypatch):
     started = []
+    monkeypatch.setattr(serve, "_preload_screening", lambda: None)
     monkeypatch.setattr(serve, "_run_gunicorn", lambda **kw: started.append(kw))
     monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)  # no system check or collectstatic here
     held = []
@@ -44,3 +46,28 @@ def test_serve_passes_processes_and_threads_to_gunicorn(monkeypatch):
     call_command("serve", "--no-worker", "--workers", "5", "--port", "8123", "--host", "127.0.0.1")
     assert started == [{"bind": "127.0.0.1:8123", "workers": 5, "threads": 3}]
     assert len(held) == 1  # it marks CONDUCT_HOME as in use before it serves
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, ["preload", "gunicorn"]), ("0", ["gunicorn"])])
+def test_serve_loads_screening_once_before_gunicorn_forks_its_workers(monkeypatch, setting, expected):
+    steps = []
+    monkeypatch.setattr(serve, "_preload_screening", lambda: steps.append("preload"))
+    monkeypatch.setattr(serve, "_run_gunicorn", lambda **kw: steps.append("gunicorn"))
+    monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)
+    monkeypatch.setattr(serve, "hold_running_lock", lambda home: None)
+    if setting is None:
+        monkeypatch.delenv("SCREENING_PRELOAD", raising=False)
+    else:
+        monkeypatch.setenv("SCREENING_PRELOAD", setting)
+    call_command("serve", "--no-worker", "--port", "8123")
+    assert steps == expected
+
+
+def test_the_preload_closes_its_connections_and_freezes_what_it_loaded(monkeypatch):
+    steps = []
+    monkeypatch.setattr(serve.screening_selectors, "preload", lambda: steps.append("preload") or 7)
+    monkeypatch.setattr(serve.connections, "close_all", lambda: steps.append("close"))
+    monkeypatch.setattr(serve.gc, "freeze", lambda: steps.append("freeze"))
+    serve._preload_screening()
+    # the workers open their own connections; the garbage collector leaves the shared pages alone
+    assert steps == ["preload", "close", "freeze"]

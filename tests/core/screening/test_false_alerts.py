@@ -62,3 +62,12 @@ def test_a_mistyped_legal_form_needs_seven_letters_when_the_name_has_only_two_pa
     assert _kinds("Sahil Bernad") == [("sahil", WORD), ("bernad", WORD)]
     assert _kinds("Sahil Trading Bernad")[-1][1] == LEGAL
     assert _kinds("Acme Limitd")[-1] == ("llc", LEGAL)
+
+
+def test_load_dictionary_looks_a_word_up_so_the_dictionary_loads_now(monkeypatch) -> None:
+    from conduct.core.screening import _symbols, load_dictionary
+
+    asked: list[list[str]] = []
+    monkeypatch.setattr(_symbols, "_analyse", asked.append)
+    load_dictionary()
+    assert asked == [["conduct"]]

@@ -30,7 +30,7 @@ from conduct.apps.screening.models import (
 )
 from conduct.apps.screening.ownership import PartyOwnership, party_ownership
 from conduct.apps.screening.values import clean_birth_date, clean_country, clean_entity_type, clean_name
-from conduct.core.screening import Query
+from conduct.core.screening import Query, legal_form_table, load_dictionary
 
 MAX_ID = 2**63 - 1
 MAX_LIMIT = 100
@@ -307,3 +307,13 @@ def party_ownership_for(*, actor: User, party_id: int) -> tuple[ScreenedParty, P
     """A party in the actor's scope (403 without `screening.view`, 404 out of scope) and its ownership."""
     party = party_get(actor=actor, party_id=party_id)
     return party, party_ownership(party)
+
+
+def preload() -> int:
+    """Load what screening needs before a first request: the current lists' indexes, the engine's legal-form
+    table and rigour's name dictionary. `conduct serve` calls it once before gunicorn forks its workers, so
+    that they share one copy instead of each loading its own. Returns the names indexed."""
+    lists = indexes.current_lists()
+    legal_form_table()
+    load_dictionary()
+    return sum(len(current.index) for current in lists)

@@ -29,11 +29,15 @@ from conduct.core.screening._scoring import (
     strength,
 )
 from conduct.core.screening._screener import Match, Query, Screener
+from conduct.core.screening._symbols import load_dictionary
+from conduct.core.screening._vocab import legal_form_table
 from conduct.core.screening.formats import FORMATS, ListFormatError, ParsedList, detect_format, read_list
 from conduct.core.screening.model import ENTITY_TYPES, LIST_KINDS, NAME_KINDS, EntryName, ListEntry
 from conduct.core.thresholds import ALERT_THRESHOLD, STRONG_THRESHOLD
 
 __all__ = [
+    "load_dictionary",
+    "legal_form_table",
     "ALERT_THRESHOLD",
     "ENTITY_TYPES",
     "FORMATS",

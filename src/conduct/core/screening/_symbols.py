@@ -92,3 +92,10 @@ def seed(found: dict[str, tuple[str, ...]]) -> None:
 
 def loaded() -> bool:
     return bool(_CACHE)
+
+
+def load_dictionary() -> None:
+    """Load rigour's person-name dictionary now (a process that forks workers does it once for all of them,
+    which then share its memory), by looking up one word."""
+    with _LOCK:
+        _analyse(["conduct"])
