@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -61,6 +64,36 @@ def test_serve_loads_screening_once_before_gunicorn_forks_its_workers(monkeypatc
         monkeypatch.setenv("SCREENING_PRELOAD", setting)
     call_command("serve", "--no-worker", "--port", "8123")
     assert steps == expected
+
+
+def test_the_task_worker_is_forked_after_the_preload_and_stopped_by_the_server_alone(monkeypatch):
+    steps = []
+    monkeypatch.setattr(serve, "_preload_screening", lambda: steps.append("preload"))
+    monkeypatch.setattr(serve, "_start_worker", lambda: steps.append("worker") or 4242)
+    monkeypatch.setattr(serve, "_stop_worker", lambda pid: steps.append(("stop", pid)))
+    monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)
+    monkeypatch.setattr(serve, "hold_running_lock", lambda home: None)
+    monkeypatch.setattr(serve, "_run_gunicorn", lambda **kw: steps.append("gunicorn"))
+    call_command("serve", "--port", "8123")
+    assert steps == ["preload", "worker", "gunicorn", ("stop", 4242)]
+
+    # a gunicorn worker (a fork of the server) that leaves through serve leaves the task worker alone
+    steps.clear()
+    pids = iter([100, 200])  # the server's pid, then the gunicorn worker's
+    monkeypatch.setattr(serve.os, "getpid", lambda: next(pids))
+    call_command("serve", "--port", "8123")
+    assert steps == ["preload", "worker", "gunicorn"]
+
+
+def test_stopping_the_task_worker_ends_it_and_a_worker_already_gone_is_no_error():
+    pid = os.fork()
+    if pid == 0:  # a stand-in worker that waits to be stopped
+        time.sleep(60)
+        os._exit(0)
+    serve._stop_worker(pid)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: nothing left running
+    serve._stop_worker(pid)  # gone already (as when gunicorn's master reaped it): no error
 
 
 def test_the_preload_closes_its_connections_and_freezes_what_it_loaded(monkeypatch):

@@ -7,7 +7,6 @@ import gc
 import logging
 import os
 import signal
-import subprocess
 import sys
 import time
 from typing import Any
@@ -58,21 +57,19 @@ class Command(ConductCommand):
         clean_upload_tmp_at_start(settings.CONDUCT_HOME)  # left by a process killed during an upload
         hold_running_lock(settings.CONDUCT_HOME)  # `conduct restore` refuses while it is held
         call_command("collectstatic", interactive=False, verbosity=0)
-        worker = None
-        if not opts["no_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "conduct.cli", "worker"])
         if envbool("SCREENING_PRELOAD", True):
             _preload_screening()
+        worker = None if opts["no_worker"] else _start_worker()
+        server = os.getpid()
         try:
             _run_gunicorn(bind=f"{opts['host']}:{port}", workers=workers, threads=threads)
         finally:
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-                try:
-                    worker.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-            self.stdout.write(_("Stopped."))
+            # gunicorn's workers are forks of this process and leave through here too: only it stops the
+            # task worker and says so
+            if os.getpid() == server:
+                if worker is not None:
+                    _stop_worker(worker)
+                self.stdout.write(_("Stopped."))
 
 
 def default_workers() -> int:
@@ -102,6 +99,43 @@ def _preload_screening() -> None:
     logging.getLogger("conduct.serve").info(
         "screening preloaded", extra={"names": names, "ms": round((time.perf_counter() - started) * 1000)}
     )
+
+
+def _start_worker() -> int:
+    """The task worker, forked from this process after the preload, so that it shares the preloaded
+    screening pages as the web workers do; returns its process id."""
+    connections.close_all()  # the worker opens its own
+    pid = os.fork()
+    if pid == 0:  # the worker; it never returns from here
+        code = 1
+        try:
+            call_command("worker")
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:  # noqa: BLE001 - said in the log, then the process ends
+            logging.getLogger("conduct.worker").exception("the task worker stopped")
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    return pid
+
+
+def _stop_worker(pid: int, grace: float = 15.0) -> None:
+    """SIGTERM, up to `grace` seconds to finish its task, then SIGKILL. gunicorn's master reaps any child
+    that ends while it runs, the worker included: a worker already gone is not an error."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
 
 
 def _run_gunicorn(*, bind: str, workers: int, threads: int) -> None:
