@@ -71,3 +71,21 @@ def test_load_dictionary_looks_a_word_up_so_the_dictionary_loads_now(monkeypatch
     monkeypatch.setattr(_symbols, "_analyse", asked.append)
     load_dictionary()
     assert asked == [["conduct"]]
+
+
+def test_a_name_made_only_of_common_parts_is_found_among_hundreds_that_share_them() -> None:
+    from conduct.core.screening import EntryName, ListEntry, NameIndex, Screener
+
+    crowd = [f"MUHAMMAD, {given} Muhammad" for given in ("Ali", "Omar", "Hasan", "Yusuf", "Karim")]
+    crowd += [f"AL-MUHAMMAD, Muhammad {middle}" for middle in ("Ali", "Omar", "Hasan", "Yusuf", "Karim")]
+    crowd += [f"{first} MOHAMMAD {second} MOHAMMED" for first in ("SALEH", "AKHTAR", "NOOR") for second in "ABC"]
+    crowd += [f"AL-{family}, Muhammad" for family in ("HAMATI", "ZUBAIDI", "TIKRITI", "FAQIH", "ANZI")]
+    names = [*crowd, "AL-MUHAMMAD, Muhammad"]
+    index = NameIndex(
+        ("test", "sanctions", ListEntry(str(number), "person", (EntryName(name),)))
+        for number, name in enumerate(names)
+    )
+    # written exactly, in another order, or with a slip: the listed name is among the matches
+    for query in ("Muhammad AL-MUHAMMAD", "al-Muhammad Muhammad", "Muhammaud AL-MUHAMMAD"):
+        found = {m.entry.primary_name: m.score for m in Screener(index).search(query, candidates=12)}
+        assert found.get("AL-MUHAMMAD, Muhammad", 0) >= 0.95, (query, found)

@@ -307,34 +307,36 @@ class NameIndex:
     def candidates(self, queries: tuple[NormalizedName, ...], limit: int) -> list[int]:
         """Ids of the indexed names most worth scoring in full for these query spellings."""
         cross_needed = any(not query.is_latin for query in queries)
-        lists: list[tuple[int, float, array[int]]] = []  # (postings length, weight * similarity, postings)
+        # (postings length, weight * similarity, postings, key): the lists of one query part's spellings share
+        # a key, and a listed name counts the best of them once (a name holding both 'Mohammad' and 'Mohammed'
+        # does not outrank 'AL-MUHAMMAD, Muhammad' for 'Muhammad al-Muhammad'); the pieces of a part split
+        # in two ('almuhammad' -> 'al' + 'muhammad') and parts joined are each a key of their own
+        lists: list[tuple[int, float, array[int], tuple[int, int]]] = []
+        part = 0
         for query in queries:
             cross = cross_needed or not query.is_latin
             for position, token in enumerate(query.tokens):
-                for joined in self._joined(query.tokens, position):
+                part += 1
+                for number, joined in enumerate(self._joined(query.tokens, position)):
                     postings = self._postings[joined]
-                    lists.append((len(postings), 1.5, postings))
+                    lists.append((len(postings), 1.5, postings, (part, -1 - number)))
                 weight = _KEY_KINDS_WEIGHT.get(token.kind, 1.0)
                 if token.kind in _SKIP_KINDS:
                     continue
-                expansions = self.expand(token, cross)
-                if not any(similarity == 1.0 for _, similarity in expansions) and len(token.text) >= 5:
-                    for parts in self._splits(token.text)[:3]:
-                        expansions += [(part, 0.9) for part in parts]
-                for token_id, similarity in expansions:
+                keyed = [(token_id, similarity, 0) for token_id, similarity in self.expand(token, cross)]
+                if not any(similarity == 1.0 for _, similarity, _ in keyed) and len(token.text) >= 5:
+                    for pieces in self._splits(token.text)[:3]:
+                        keyed += [(piece, 0.9, 1 + k) for k, piece in enumerate(pieces)]
+                for token_id, similarity, piece in keyed:
                     postings = self._postings[token_id]
                     if postings:
-                        lists.append((len(postings), weight * similarity, postings))
+                        lists.append((len(postings), weight * similarity, postings, (part, piece)))
         if not lists:
             return []
         lists.sort(key=lambda item: item[0])
-        scores: dict[int, float] = {}
         rare = [item for item in lists if item[0] <= COMMON_POSTINGS]
-        common = [item for item in lists if item[0] > COMMON_POSTINGS]
-        for _, value, postings in rare:
-            get = scores.get
-            for form_id in postings:
-                scores[form_id] = get(form_id, 0.0) + value
+        common = [item[:3] for item in lists if item[0] > COMMON_POSTINGS]
+        scores = _best_per_key(rare)
         if common:
             if len(scores) < limit:
                 # every part of the query is common: take names that hold the two rarest together
@@ -352,6 +354,39 @@ class NameIndex:
                 for form_id in postings:
                     if form_id in scores:
                         scores[form_id] += value
+        return self._best(scores, limit, max(len(query.tokens) for query in queries))
+
+    def _best(self, scores: dict[int, float], limit: int, size: int) -> list[int]:
+        """The `limit` best-scoring names; where names tie at the cut (every name with 'Muhammad' for
+        'Muhammad al-Muhammad'), those of about the query's length (`size` parts) first."""
         if len(scores) <= limit:
             return sorted(scores, key=lambda form_id: -scores[form_id])
-        return [form_id for form_id, _ in heapq.nlargest(limit, scores.items(), key=_second)]
+        top = heapq.nlargest(limit + 1, scores.items(), key=_second)
+        if top[limit - 1][1] != top[limit][1]:
+            return [form_id for form_id, _ in top[:limit]]
+        cut = top[limit - 1][1]
+        above = [form_id for form_id, value in top if value > cut]
+        names = self.names
+        tied = sorted(
+            (form_id for form_id, value in scores.items() if value == cut),
+            key=lambda form_id: abs(len(names[form_id].form.tokens) - size),
+        )
+        return above + tied[: limit - len(above)]
+
+
+def _best_per_key(lists: list[tuple[int, float, array[int], tuple[int, int]]]) -> dict[int, float]:
+    """Each listed name's score: the sum over keys (query parts, see candidates) of the best value among the
+    lists of that key that hold the name."""
+    best: dict[tuple[int, int], dict[int, float]] = {}
+    for _, value, postings, key in lists:
+        found = best.setdefault(key, {})
+        get = found.get
+        for form_id in postings:
+            if value > get(form_id, 0.0):
+                found[form_id] = value
+    scores: dict[int, float] = {}
+    for found in best.values():
+        get = scores.get
+        for form_id, value in found.items():
+            scores[form_id] = get(form_id, 0.0) + value
+    return scores

@@ -157,11 +157,14 @@ class Screener:
                 by_party.setdefault(self.index.party_of(entry), []).append(form_id)
         if len(by_party) <= SCORED:
             return [form_id for group in by_party.values() for form_id in group]
-        order = list(by_party)
+        # the parties with a name of the query's very parts come first: where every part is a common one
+        # ('Muhammad al-Muhammad'), hundreds of names tie on overlap and on token-set ratio
+        same = self._same_parts(forms, by_party)
+        order = same + [party for party in by_party if party not in set(same)]
         if any(token.abjad for token in forms[0].tokens):
-            chosen = order[:SCORED_ABJAD]
+            chosen = order[: max(SCORED_ABJAD, len(same))]
         else:
-            chosen = order[: SCORED // 2]
+            chosen = order[: max(SCORED // 2, len(same))]
             taken = set(chosen)
             choices = {
                 form_id: names[form_id].form.text
@@ -183,6 +186,18 @@ class Screener:
                         if added == wanted:
                             break
         return [form_id for party in chosen for form_id in by_party[party]]
+
+    def _same_parts(self, forms: tuple[NormalizedName, ...], by_party: dict[int, list[int]]) -> list[int]:
+        """Parties with a proposed name made of the same parts as a query spelling, in any order (at most
+        SCORED)."""
+        wanted = {tuple(sorted(token.text for token in form.tokens)) for form in forms}
+        names = self.index.names
+        same = [
+            party
+            for party, group in by_party.items()
+            if any(tuple(sorted(token.text for token in names[f].form.tokens)) in wanted for f in group)
+        ]
+        return same[:SCORED]
 
     def _match(
         self,
