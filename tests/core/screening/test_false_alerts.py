@@ -78,7 +78,7 @@ def test_a_name_made_only_of_common_parts_is_found_among_hundreds_that_share_the
 
     crowd = [f"MUHAMMAD, {given} Muhammad" for given in ("Ali", "Omar", "Hasan", "Yusuf", "Karim")]
     crowd += [f"AL-MUHAMMAD, Muhammad {middle}" for middle in ("Ali", "Omar", "Hasan", "Yusuf", "Karim")]
-    crowd += [f"{first} MOHAMMAD {second} MOHAMMED" for first in ("SALEH", "AKHTAR", "NOOR") for second in "ABC"]
+    crowd += [f"{a} MOHAMMAD {b} MOHAMMED" for a in ("SALEH", "AKHTAR", "NOOR") for b in "ABC"]
     crowd += [f"AL-{family}, Muhammad" for family in ("HAMATI", "ZUBAIDI", "TIKRITI", "FAQIH", "ANZI")]
     names = [*crowd, "AL-MUHAMMAD, Muhammad"]
     index = NameIndex(
