@@ -26,7 +26,8 @@ def test_processes_default_to_twice_the_cpus_between_two_and_four_as_memory_allo
 
 
 @pytest.mark.parametrize(
-    ("variable", "value"), [("WEB_THREADS", "0"), ("WEB_THREADS", "many"), ("WEB_WORKERS", "-1")]
+    ("variable", "value"),
+    [("WEB_THREADS", "0"), ("WEB_THREADS", "many"), ("WEB_WORKERS", "-1"), ("SCREENING_PRELOAD", "maybe")],
 )
 def test_a_bad_server_setting_stops_serve_naming_it(monkeypatch, variable, value):
     started = []

@@ -36,8 +36,6 @@ from conduct.core.screening.model import ENTITY_TYPES, LIST_KINDS, NAME_KINDS, E
 from conduct.core.thresholds import ALERT_THRESHOLD, STRONG_THRESHOLD
 
 __all__ = [
-    "load_dictionary",
-    "legal_form_table",
     "ALERT_THRESHOLD",
     "ENTITY_TYPES",
     "FORMATS",
@@ -65,6 +63,8 @@ __all__ = [
     "analyse_name",
     "country_code",
     "detect_format",
+    "legal_form_table",
+    "load_dictionary",
     "normalize_name",
     "ownership_decide",
     "read_list",

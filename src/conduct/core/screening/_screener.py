@@ -160,7 +160,8 @@ class Screener:
         # the parties with a name of the query's very parts come first: where every part is a common one
         # ('Muhammad al-Muhammad'), hundreds of names tie on overlap and on token-set ratio
         same = self._same_parts(forms, by_party)
-        order = same + [party for party in by_party if party not in set(same)]
+        first = set(same)
+        order = same + [party for party in by_party if party not in first]
         if any(token.abjad for token in forms[0].tokens):
             chosen = order[: max(SCORED_ABJAD, len(same))]
         else:
@@ -191,11 +192,15 @@ class Screener:
         """Parties with a proposed name made of the same parts as a query spelling, in any order (at most
         SCORED)."""
         wanted = {tuple(sorted(token.text for token in form.tokens)) for form in forms}
+        sizes = {len(parts) for parts in wanted}
         names = self.index.names
         same = [
             party
             for party, group in by_party.items()
-            if any(tuple(sorted(token.text for token in names[f].form.tokens)) in wanted for f in group)
+            if any(
+                len(tokens) in sizes and tuple(sorted(token.text for token in tokens)) in wanted
+                for tokens in (names[f].form.tokens for f in group)
+            )
         ]
         return same[:SCORED]
 

@@ -49,6 +49,7 @@ class Command(ConductCommand):
             port = opts["port"] or envint("PORT", 8000, minimum=1, maximum=65535)
             workers = opts["workers"] or envint("WEB_WORKERS", default_workers(), minimum=1, maximum=64)
             threads = opts["threads"] or envint("WEB_THREADS", 2, minimum=1, maximum=64)
+            preload = envbool("SCREENING_PRELOAD", True)
         except ConfigError as exc:
             raise CommandError(str(exc)) from None
         from django.conf import settings
@@ -57,7 +58,7 @@ class Command(ConductCommand):
         clean_upload_tmp_at_start(settings.CONDUCT_HOME)  # left by a process killed during an upload
         hold_running_lock(settings.CONDUCT_HOME)  # `conduct restore` refuses while it is held
         call_command("collectstatic", interactive=False, verbosity=0)
-        if envbool("SCREENING_PRELOAD", True):
+        if preload:
             _preload_screening()
         worker = None if opts["no_worker"] else _start_worker()
         server = os.getpid()
