@@ -3,6 +3,7 @@ called on every build; urllib and http.client cost 70-80 ms of a 0.03 s start)."
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -15,3 +16,28 @@ def test_the_cli_imports_the_http_client_only_for_a_remote_call() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_reader_that_stops_reading_ends_the_output_without_a_traceback() -> None:
+    # `conduct lists load ... | head -1` once ended in a BrokenPipeError traceback
+    code = "import time; time.sleep(0.5); from conduct.cli import main; main(['--version'])"
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before it writes a byte
+    with process.stderr:
+        stderr = process.stderr.read().decode()
+    assert process.wait(timeout=30) == 1
+    assert stderr == ""
+
+
+def test_a_cli_call_writes_page_links_without_importing_the_api(tmp_path) -> None:
+    # a gate check that opens a case links to the case's page: the pages' URL map, not the ~1,000 API
+    # schemas (2-3 s of a CLI call); the server keeps the whole map
+    probe = (
+        "from django.urls import reverse; import sys; "
+        "print(reverse('case', args=[7]), 'conduct.config.api' in sys.modules)"
+    )
+    code = f"from conduct.cli import main; main(['shell', '-c', {probe!r}])"
+    env = {**os.environ, "CONDUCT_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert result.stdout.strip().splitlines()[-1] == "/governance/cases/7/ False"

@@ -190,7 +190,7 @@ _MESSAGE_HELPERS = {
     "stage": 0,
 }
 # Code that runs before Django's settings (and so any catalogue) can load: (file, function).
-_BEFORE_DJANGO = {("cli.py", "main"), ("cli.py", "setup")}
+_BEFORE_DJANGO = {("cli.py", "main"), ("cli.py", "_main"), ("cli.py", "setup")}
 
 
 def _is_bare(node: ast.AST) -> bool:

@@ -109,7 +109,7 @@ def main() -> None:
     }
     times: dict[str, list[float]] = {k: [] for k in commands}
     try:
-        for _ in range(200):
+        for _ in range(900):  # the server preloads first (the name-dictionary file: ~30 s on a new home)
             try:
                 urllib.request.urlopen(f"{url}/healthz", timeout=1).read()  # noqa: S310
                 break

@@ -6,6 +6,9 @@ through `conduct lists load`; each measured process sets up Django, reads the cu
 loading their indexes) and screens one name. Two names: one whose words the lists hold ("Kim Jong Un"), one
 with words they do not ("Gulf Secure Trading FZE"): a query word outside the artefact's table, compared with a
 listed name part that the name dictionary knows, still makes that process load the dictionary (rigour's).
+Since the name-dictionary file (core.screening._dictionary, built once per installed rigour by `conduct serve`
+and the worker), such a query looks its words up in that file instead: the rows say which of the two (index
+artefacts, dictionary file) were there. The file is built once, before the rows, as the worker builds it.
 Generated list: N names from benchmarks/screening/run.py's generator, in the core engine without Django.
 
 Writes results_coldstart.md beside this file. Usage:
@@ -39,18 +42,35 @@ def _status() -> dict[str, float]:
 
 
 def _counting_dictionary() -> list[int]:
-    """Count the texts this process looks up in the name dictionary (any loads it)."""
+    """Count the texts this process looks up in rigour's own name dictionary (any loads it)."""
     from conduct.core.screening import _symbols
 
     asked = [0]
-    real = _symbols._analyse
+    real = _symbols._analyse_rigour
 
     def counting(texts: list[str]) -> None:
         asked[0] += len(texts)
         real(texts)
 
-    _symbols._analyse = counting  # type: ignore[assignment]
+    _symbols._analyse_rigour = counting  # type: ignore[assignment]
     return asked
+
+
+def child_dictionary() -> dict[str, object]:
+    """Build the name-dictionary file as `conduct serve` and the worker do."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conduct.config.settings")
+    django.setup()
+    from conduct.apps.screening import dictionary
+
+    started = time.perf_counter()
+    ready = dictionary.ensure()
+    return {
+        "ready": ready,
+        "build_s": time.perf_counter() - started,
+        "mb": dictionary.path().stat().st_size / 1e6,
+    }
 
 
 def child_real(query: str) -> dict[str, object]:
@@ -83,8 +103,12 @@ def child_real(query: str) -> dict[str, object]:
 def child_generated(size: int, artefact: str, query: str) -> dict[str, object]:
     started = time.perf_counter()
     asked = _counting_dictionary()
-    from conduct.core.screening import NameIndex, Query, Screener
+    from conduct.core.screening import NameIndex, Query, Screener, use_dictionary_file
     from conduct.core.screening._artefact import dumps, loads
+    from conduct.core.screening._dictionary import Dictionary
+
+    if os.environ.get("BENCH_DICTIONARY"):
+        use_dictionary_file(lambda: Dictionary.open(Path(os.environ["BENCH_DICTIONARY"])))
 
     path = Path(artefact)
     if path.exists():
@@ -140,21 +164,38 @@ def real_lists(env: dict[str, str]) -> list[tuple[str, str, dict[str, object]]]:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+    cache = home / "cache" / "screening"
     rows = []
+    for query in QUERIES:  # without the dictionary file: as before it existed
+        shutil.rmtree(cache, ignore_errors=True)
+        _child(["real", query], env)  # writes the index artefacts
+        rows.append(("artefacts", query, _child(["real", query], env)))
+        print(rows[-1], flush=True)
+    built = _child(["dictionary"], env)
+    print(built, flush=True)
     for query in QUERIES:
-        shutil.rmtree(home / "cache" / "screening", ignore_errors=True)
-        rows.append(("before", query, _child(["real", query], env)))
-        rows.append(("after", query, _child(["real", query], env)))
+        for artefact in cache.glob("*.nameindex"):
+            artefact.unlink()
+        rows.append(("dictionary file", query, _child(["real", query], env)))
+        rows.append(("artefacts + dictionary file", query, _child(["real", query], env)))
         print(rows[-2], rows[-1], flush=True)
+    DICTIONARY.update(built)
     return rows
+
+
+DICTIONARY: dict[str, object] = {}
 
 
 def generated(size: int, env: dict[str, str]) -> list[tuple[str, str, dict[str, object]]]:
     """One build (it writes the artefact, as the worker would), then a fresh process per query loading it."""
     artefact = Path(env["CONDUCT_HOME"]) / f"generated-{size}.nameindex"
-    rows = [("before", QUERIES[0], _child(["generated", str(size), str(artefact), QUERIES[0]], env))]
+    files = list((Path(env["CONDUCT_HOME"]) / "cache" / "screening").glob("names-*.sqlite3"))
+    if files:
+        env = {**env, "BENCH_DICTIONARY": str(files[0])}
+    label = " + dictionary file" if files else ""
+    rows = [("none" + label, QUERIES[0], _child(["generated", str(size), str(artefact), QUERIES[0]], env))]
     for query in QUERIES:
-        rows.append(("after", query, _child(["generated", str(size), str(artefact), query], env)))
+        rows.append(("artefact" + label, query, _child(["generated", str(size), str(artefact), query], env)))
         print(rows[-1], flush=True)
     return rows
 
@@ -163,8 +204,8 @@ def _table(title: str, rows: list[tuple[str, str, dict[str, object]]], target: s
     lines = [
         f"## {title}",
         "",
-        "| artefact | query | wall s | of which Django s | lists s | first search s | RSS after MB "
-        "| peak RSS MB | dictionary looked up |",
+        "| on disk | query | wall s | of which Django s | lists s | first search s | RSS after MB "
+        "| peak RSS MB | rigour's dictionary loaded |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for when, query, r in rows:
@@ -188,7 +229,12 @@ def _table(title: str, rows: list[tuple[str, str, dict[str, object]]], target: s
 def main() -> None:
     if sys.argv[1:2] == ["--child"]:
         kind, *rest = sys.argv[2:]
-        out = child_real(rest[0]) if kind == "real" else child_generated(int(rest[0]), rest[1], rest[2])
+        if kind == "dictionary":
+            out = child_dictionary()
+        elif kind == "real":
+            out = child_real(rest[0])
+        else:
+            out = child_generated(int(rest[0]), rest[1], rest[2])
         print(json.dumps(out))
         return
     parser = argparse.ArgumentParser()
@@ -205,14 +251,20 @@ def main() -> None:
         "",
         f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite; "
         f"load average (1 min) at the start {os.getloadavg()[0]:.1f}. Each row is one fresh process: wall "
-        "from its start to its first answer; 'before' = no artefact (the process builds the indexes and "
-        "writes the artefacts, as the worker does after a load), 'after' = the artefacts are there.",
+        "from its start to its first answer. 'On disk' says what the process found: the index artefacts "
+        "(without them it builds the indexes) and the name-dictionary file (without it, a word that "
+        "needs the dictionary loads rigour's).",
         "",
     ]
     try:
         if not args.skip_real:
             rows = real_lists(env)
             lines += _table("Real lists (OFAC SDN 2021, UN, BIS DPL 2021)", rows, "≤ 1 s, RSS ≤ 250 MB")
+            lines += [
+                f"Dictionary file: {DICTIONARY['mb']:.1f} MB, built in {DICTIONARY['build_s']:.1f} s "
+                "(once per installed rigour, in a child process).",
+                "",
+            ]
         if not args.skip_generated:
             rows = generated(args.names, env)
             lines += _table(f"Generated list ({args.names:,} names, core only)", rows, "≤ 3 s")

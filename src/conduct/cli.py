@@ -69,6 +69,7 @@ def _resolve(argv: list[str]) -> list[str]:
 
 # Long-running processes keep the server's language (LANGUAGE_CODE); each request picks its own.
 _SERVERS = frozenset({"serve", "worker", "runserver"})
+PAGES_URLCONF = "conduct.config.urls_pages"
 
 
 def cli_language(environ: Mapping[str, str]) -> str | None:
@@ -88,6 +89,10 @@ def _run(args: list[str]) -> None:
     language = cli_language(os.environ)
     if language and args[0] not in _SERVERS:
         translation.activate(language)
+    if args[0] not in _SERVERS:
+        from django.urls import set_urlconf
+
+        set_urlconf(PAGES_URLCONF)  # links to pages, without importing the API (config/urls_pages.py)
     execute_from_command_line(["conduct", *_resolve(args)])
 
 
@@ -178,7 +183,18 @@ def _print_help() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run `conduct ARGS...` (sys.argv when `argv` is None)."""
+    """Run `conduct ARGS...` (sys.argv when `argv` is None). A reader that stops reading (`conduct ... |
+    head`) ends the output quietly, as with other command-line tools: no traceback, exit status 1."""
+    try:
+        _main(argv)
+    except BrokenPipeError:
+        # Python would report the pipe again while flushing stdout at exit: point it at /dev/null first
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(1) from None
+
+
+def _main(argv: list[str] | None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conduct.config.settings")
     args = list(sys.argv[1:] if argv is None else argv)
     translate_argparse()

@@ -226,6 +226,7 @@ def test_preload_loads_every_current_list_index_and_the_name_tables(tmp_path, mo
     indexes.forget()
     looked_up = []
     monkeypatch.setattr(selectors, "load_dictionary", lambda: looked_up.append("dictionary"))
+    monkeypatch.setattr(selectors.dictionary, "ensure", lambda: True)  # the file: test_dictionary_file.py
     before = indexes.STATS["loaded"] + indexes.STATS["built"]
     names = selectors.preload()
     assert names >= 1 and looked_up == ["dictionary"]

@@ -11,6 +11,8 @@ class ScreeningConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: models must be loaded first. Each module registers on import.
-        from conduct.apps.screening import handlers, providers  # noqa: F401 - they register themselves
+        from conduct.apps.screening import dictionary, handlers, providers  # noqa: F401 - they register
+        from conduct.core.screening import use_dictionary_file
 
         register_permissions(PERMISSIONS)
+        use_dictionary_file(dictionary.open_file)  # opened on the first name looked up, not here

@@ -16,7 +16,7 @@ from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import authorize, require, scoped
 from conduct.apps.errors import Invalid, NotFound
-from conduct.apps.screening import indexes
+from conduct.apps.screening import dictionary, indexes
 from conduct.apps.screening.indexes import ListedMatch
 from conduct.apps.screening.models import (
     Alert,
@@ -311,8 +311,10 @@ def party_ownership_for(*, actor: User, party_id: int) -> tuple[ScreenedParty, P
 
 def preload() -> int:
     """Load what screening needs before a first request: the current lists' indexes, the engine's legal-form
-    table and rigour's name dictionary. `conduct serve` calls it once before gunicorn forks its workers, so
-    that they share one copy instead of each loading its own. Returns the names indexed."""
+    table and the name dictionary (its file, built here in a child process when it is missing; rigour's own
+    when the file cannot be built). `conduct serve` calls it once before gunicorn forks its workers, so that
+    they share one copy instead of each loading its own. Returns the names indexed."""
+    dictionary.ensure()
     lists = indexes.current_lists()
     legal_form_table()
     load_dictionary()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django_tasks import task
 
+from conduct.apps.screening import dictionary
 from conduct.apps.screening.indexes import current_lists
 from conduct.apps.screening.services.delta import delta_screen
 from conduct.apps.screening.services.sources import sources_fetch_due
@@ -27,3 +28,10 @@ def fetch_list_sources() -> dict[str, Any]:
     ones to the officers."""
     results = sources_fetch_due()
     return {r.source.name: r.status for r in results}
+
+
+@task()
+def ensure_name_dictionary() -> dict[str, Any]:
+    """Build the name-dictionary file if it is missing or another rigour's (the worker enqueues it daily, so
+    also at each start): web processes and CLI calls then never load rigour's dictionary themselves."""
+    return {"ready": dictionary.ensure(), "path": str(dictionary.path())}

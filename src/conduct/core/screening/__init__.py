@@ -30,6 +30,7 @@ from conduct.core.screening._scoring import (
 )
 from conduct.core.screening._screener import Match, Query, Screener
 from conduct.core.screening._symbols import load_dictionary
+from conduct.core.screening._symbols import use_file as use_dictionary_file
 from conduct.core.screening._vocab import legal_form_table
 from conduct.core.screening.formats import FORMATS, ListFormatError, ParsedList, detect_format, read_list
 from conduct.core.screening.model import ENTITY_TYPES, LIST_KINDS, NAME_KINDS, EntryName, ListEntry
@@ -71,6 +72,7 @@ __all__ = [
     "score_pair",
     "search",
     "strength",
+    "use_dictionary_file",
 ]
 
 

@@ -1,22 +1,29 @@
 """Cross-script name equivalences from rigour's person-name dictionary (Wikidata-derived): 'محمد',
 'Mohamed' and 'Мухаммед' share a symbol; so do '山田' and 'Yamada', '正恩' and 'Jong Un'.
 
-Loading the dictionary takes 10-20 seconds and ~250 MB, so it happens on first use only. An index artefact
-(_artefact) carries the symbols of every listed text, so a process that loads one answers the listed side from
-that table (`seed`), and `shares` asks the dictionary about a query's text only when the listed text has a
-symbol at all: most screenings never load the dictionary."""
+Loading rigour's dictionary takes 5-20 seconds and ~300 MB, so a process avoids it: where the application
+has pointed `use_file` at a dictionary file (_dictionary: the same forms and symbols, read from disk through
+SQLite, shared by every process in the page cache), texts are looked up there; rigour is loaded only when
+there is no such file. An index artefact (_artefact) carries the symbols of every listed text too (`seed`),
+and `shares` asks about a query's text only when the listed text has a symbol at all."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+from conduct.core.screening._dictionary import Dictionary, rigour_symbols
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, frozenset[int]] = {}
 _IDS: dict[str, int] = {}
 _NAMES: list[str] = []  # symbol id (as rigour spells it) per interned number
 _EMPTY: frozenset[int] = frozenset()
-_BATCH = 2000
+_SEEDED: dict[str, tuple[str, ...]] = {}  # artefacts' tables: symbol ids as rigour names them, per text
+# Where a dictionary file comes from (set by the application), and what it gave: None = not asked yet.
+_OPENER: Callable[[], Dictionary | None] | None = None
+_FILE: list[Dictionary | None] = []
+STATS = {"file": 0, "rigour": 0}  # texts looked up each way (tests and benchmarks read it)
 
 
 def _intern(symbol_id: str) -> int:
@@ -28,24 +35,49 @@ def _intern(symbol_id: str) -> int:
     return found
 
 
-def _analyse(texts: list[str]) -> None:
-    from rigour.names import NameTypeTag, SymbolCategory, analyze_names
+def use_file(opener: Callable[[], Dictionary | None] | None) -> None:
+    """Look texts up in the dictionary file `opener` returns (None: no file yet, asked again on the next
+    lookup until rigour's own dictionary has been loaded here, after which there is no gain in switching)."""
+    global _OPENER
+    with _LOCK:
+        _OPENER = opener
+        _FILE.clear()
 
-    for start in range(0, len(texts), _BATCH):
-        chunk = texts[start : start + _BATCH]
-        names = analyze_names(
-            NameTypeTag.PER, chunk, consolidate=False, phonetics=False, numerics=False, rewrite=False
-        )
-        found: dict[str, set[int]] = {}
-        for name in names:
-            part_count = len(name.parts)
-            symbols = found.setdefault(name.original, set())
-            for span in name.spans:
-                # only symbols that stand for the whole text asked about, and only name symbols
-                if span.symbol.category == SymbolCategory.NAME and len(span.parts) == part_count:
-                    symbols.add(_intern(span.symbol.id))
-        for text in chunk:
-            _CACHE[text] = frozenset(found.get(text, ()))
+
+def _file() -> Dictionary | None:
+    if _FILE:
+        return _FILE[0]
+    found = _OPENER() if _OPENER is not None else None
+    if found is not None or STATS["rigour"]:
+        _FILE.append(found)
+    return found
+
+
+def _analyse(texts: list[str]) -> None:
+    dictionary = _file()
+    if dictionary is not None:
+        looked_up = dictionary.lookup(texts)
+        STATS["file"] += len(texts)
+        for text in texts:
+            _CACHE[text] = frozenset(_intern(name) for name in looked_up.get(text, ()))
+        return
+    _analyse_rigour(texts)
+
+
+def _analyse_rigour(texts: list[str]) -> None:
+    STATS["rigour"] += len(texts)
+    found = rigour_symbols(texts)
+    for text in texts:
+        _CACHE[text] = frozenset(_intern(name) for name in found.get(text, ()))
+
+
+def _seeded(text: str) -> bool:
+    """Take `text`'s symbols from the artefacts' tables, if they hold it (under _LOCK)."""
+    names = _SEEDED.get(text)
+    if names is None:
+        return False
+    _CACHE[text] = frozenset(_intern(name) for name in names) if names else _EMPTY
+    return True
 
 
 def symbols(text: str) -> frozenset[int]:
@@ -54,7 +86,7 @@ def symbols(text: str) -> frozenset[int]:
     if found is not None:
         return found
     with _LOCK:
-        if text not in _CACHE:
+        if text not in _CACHE and not _seeded(text):
             _analyse([text])
     return _CACHE.get(text, _EMPTY)
 
@@ -64,7 +96,9 @@ def prefetch(texts: Iterable[str]) -> None:
     missing = [text for text in dict.fromkeys(texts) if text and text not in _CACHE]
     if missing:
         with _LOCK:
-            _analyse([text for text in missing if text not in _CACHE])
+            wanted = [text for text in missing if text not in _CACHE and not _seeded(text)]
+            if wanted:
+                _analyse(wanted)
 
 
 def shares(query_text: str, listed_text: str) -> bool:
@@ -83,19 +117,18 @@ def table(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 
 def seed(found: dict[str, tuple[str, ...]]) -> None:
-    """Take the symbols of texts looked up in another process (an artefact's table) as if looked up here."""
+    """Take the symbols of texts looked up in another process (an artefact's table) as if looked up here;
+    each text's entry is made ready when it is first asked for (most never are)."""
     with _LOCK:
-        for text, names in found.items():
-            if text not in _CACHE:
-                _CACHE[text] = frozenset(_intern(name) for name in names) if names else _EMPTY
+        _SEEDED.update(found)
 
 
 def loaded() -> bool:
-    return bool(_CACHE)
+    return bool(_CACHE or _SEEDED)
 
 
 def load_dictionary() -> None:
-    """Load rigour's person-name dictionary now (a process that forks workers does it once for all of them,
-    which then share its memory), by looking up one word."""
+    """Make the name dictionary ready now by looking up one word: the dictionary file where there is one,
+    else rigour's (a process that forks workers does it once for all of them, which then share its memory)."""
     with _LOCK:
         _analyse(["conduct"])

@@ -32,6 +32,7 @@ DAILY_JOBS: list[str] = [
     "conduct.apps.grievances.tasks.escalate_overdue_grievances",
     "conduct.apps.engagement.tasks.escalate_overdue_commitments",
     "conduct.apps.web.tasks.daily_upload_cleanup",
+    "conduct.apps.screening.tasks.ensure_name_dictionary",  # a no-op unless rigour changed or the file went
 ]
 
 
