@@ -232,5 +232,6 @@ def test_preload_loads_every_current_list_index_and_the_name_tables(tmp_path, mo
     assert names >= 1 and looked_up == ["dictionary"]
     assert indexes.STATS["loaded"] + indexes.STATS["built"] > before  # read from its artefact or built
     memory = indexes.STATS["memory"]
-    indexes.current_lists()  # what a worker's first screening asks for is in memory already
+    lists = indexes.current_lists()  # what a worker's first screening asks for is in memory already
     assert indexes.STATS["memory"] > memory
+    assert all(current.index._by_length is not None for current in lists)  # built once, before the fork

@@ -38,13 +38,15 @@ def _rigour(texts: list[str]) -> dict[str, set[str]]:
 
 @pytest.fixture
 def no_file() -> Iterator[None]:
-    """The engine without a dictionary file, its cache emptied; put back as it was afterwards."""
-    saved = (_symbols._OPENER, list(_symbols._FILE), dict(_symbols._CACHE))
+    """The engine without a dictionary file, its caches emptied; put back as it was afterwards."""
+    saved = (_symbols._OPENER, dict(_symbols._CACHE), dict(_symbols._SEEDED))
     _symbols.use_file(None)
     _symbols._CACHE.clear()
+    _symbols._SEEDED.clear()  # artefacts' tables that earlier tests loaded
     yield
     _symbols._CACHE.clear()
-    _symbols._CACHE.update(saved[2])
+    _symbols._CACHE.update(saved[1])
+    _symbols._SEEDED.update(saved[2])
     _symbols.use_file(saved[0])
 
 
@@ -106,3 +108,13 @@ def test_a_file_of_another_rigour_or_no_dictionary_is_refused(built: Path, tmp_p
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(DictionaryError, match="not a readable dictionary file"):
         Dictionary.open(junk)
+
+
+def test_many_texts_at_once_and_spellings_of_one_form_each_get_their_symbols(built: Path) -> None:
+    dictionary = Dictionary.open(built)
+    one = dictionary.lookup(["putin"])["putin"]
+    # more texts than one query takes (500), several of them spelling one form
+    texts = [f"x{n}" for n in range(1200)] + ["putin", "PUTIN", "Putin", " putin "]
+    found = dictionary.lookup(texts)
+    assert set(found) == {"putin", "PUTIN", "Putin", " putin "}
+    assert all(symbols == one for symbols in found.values())

@@ -1,8 +1,8 @@
 """The name-dictionary file (core.screening._dictionary) of this installation: where it lives, who builds it,
 and how a process checks it before use.
 
-Built once per installed rigour (about 30 s, ~15 MB) by `conduct serve` before it forks its workers and by the
-worker's daily job, in a child process, so that neither keeps rigour's 300 MB dictionary in memory; every
+Built once per installed rigour (about 7 s, ~15 MB) by `conduct serve` before it forks its workers and by the
+worker's daily job, in a child process, so that neither keeps the build's ~300 MB of working memory; every
 other process (web workers, CLI calls, the task worker) then looks names up in the file instead of loading
 that dictionary itself (5-20 s). The file lives beside the index artefacts (indexes.cache_dir(), storage that
 several nodes may share) with an HMAC made with SECRET_KEY beside it: a file that does not verify is not used
@@ -74,8 +74,8 @@ def _write() -> None:
 
 
 def ensure() -> bool:
-    """Build the dictionary file unless a good one is there, in a child process (rigour's dictionary, which
-    the build loads, goes with it). Whether a good file is there afterwards; a failed build is logged."""
+    """Build the dictionary file unless a good one is there, in a child process (the build's working memory
+    goes with it). Whether a good file is there afterwards; a failed build is logged."""
     if open_file() is not None:
         return True
     sys.stdout.flush()

@@ -318,4 +318,6 @@ def preload() -> int:
     lists = indexes.current_lists()
     legal_form_table()
     load_dictionary()
+    for current in lists:
+        current.index.warm_up()  # here once, not in each worker on its first screening
     return sum(len(current.index) for current in lists)

@@ -152,9 +152,11 @@ class NameIndex:
             current.append(token_id)
 
     def warm_up(self) -> None:
-        """Load the cross-script name dictionary and map it onto the vocabulary now, not on first use."""
+        """Build now what the first searches would otherwise build, in every process that searches: the map
+        of name-dictionary symbols onto the vocabulary, the long listed parts by length."""
         if self.cross_script:
             self._symbols_to_vocab()
+        self._long_parts()
 
     def _symbols_to_vocab(self) -> dict[int, list[int]]:
         if self._symbol_vocab is None:
@@ -256,17 +258,21 @@ class NameIndex:
     def _far_typos(self, text: str, found: dict[int, float]) -> None:
         """Listed parts two slips away from a long query part ('chxernomornefzegaz'): one-edit deletions
         do not reach them, so the parts of about its length are compared directly (C speed)."""
+        by_length = self._long_parts()
+        choices = [w for size in range(len(text) - 2, len(text) + 3) for w in by_length.get(size, ())]
+        for word, similarity, _ in process.extract(
+            text, choices, scorer=OSA.normalized_similarity, score_cutoff=FAR_TYPO_MIN, limit=6
+        ):
+            found.setdefault(self._vocab[word], similarity)
+
+    def _long_parts(self) -> dict[int, list[str]]:
         if self._by_length is None:
             by_length: dict[int, list[str]] = {}
             for word in self._vocab_text:
                 if len(word) >= FAR_TYPO_LENGTH - 1 and word.isalpha():
                     by_length.setdefault(len(word), []).append(word)
             self._by_length = by_length
-        choices = [w for size in range(len(text) - 2, len(text) + 3) for w in self._by_length.get(size, ())]
-        for word, similarity, _ in process.extract(
-            text, choices, scorer=OSA.normalized_similarity, score_cutoff=FAR_TYPO_MIN, limit=6
-        ):
-            found.setdefault(self._vocab[word], similarity)
+        return self._by_length
 
     def _splits(self, text: str) -> list[tuple[int, ...]]:
         """A query part that joins two listed parts: 'vladimirputin' -> ('vladimir', 'putin'); or a
