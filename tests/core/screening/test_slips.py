@@ -96,3 +96,33 @@ def test_the_letters_of_a_legal_form_written_apart_are_that_legal_form() -> None
     assert analyse_name("QUERTAL ROBLES, S.A. D E C.V.")[0].text == "quertal robles jsc"
     assert analyse_name("AGRO VELMIRA S. E N C.")[0].text == analyse_name("AGRO VELMIRA S. EN C.")[0].text
     assert analyse_name("J R Ewing")[0].text == "j r ewing"  # initials that make no legal form stay
+
+
+def test_a_legal_form_of_several_words_run_together_or_mistyped_is_read_with_no_type_said() -> None:
+    def kinds(name: str, org: bool = False) -> list[tuple[str, str]]:
+        return [(token.text, token.kind) for token in analyse_name(name, org)[0].tokens]
+
+    assert kinds("Zorvan Expo Jointventure")[-1] == ("jv", "legal_form")  # its words run together
+    assert kinds("Zorvan Expo Joiint Venture")[-1] == ("jv", "legal_form")  # one word mistyped, no type said
+    assert kinds("Zorvan Expo Joint Ven Ture")[-1] == ("jv", "legal_form")  # one word split in two
+    assert kinds("Maria Ven Ture") == [("maria", "word"), ("ven", "word"), ("ture", "word")]  # no phrase
+    # a name of two parts needs the caller to say it is an organisation's: 'Joint Ventre' may be a person
+    assert kinds("Joint Ventre") == [("joint", "word"), ("ventre", "word")]
+    assert kinds("Joint Ventre", org=True) == [("jv", "legal_form")]
+    index = _index(("ZORVAN EXPO JOINT VENTURE", "organization"), ("ZORVAN HOLDINGS", "organization"))
+    for query in ("ZORVAN EXPO JOINTVENTURE", "ZORVAN EXPO JOIINT VENTURE", "ZORVAN EXPO JOINT VEN TURE"):
+        assert "ZORVAN EXPO JOINT VENTURE" in _found(index, query)
+
+
+def test_a_surname_in_capitals_run_onto_a_given_name_is_split_at_the_joint() -> None:
+    from conduct.core.screening._mend import split_camel_case
+
+    assert split_camel_case("HajjiTAYSIR") == "Hajji TAYSIR"
+    assert split_camel_case("AbdullahAL-ZAIDI") == "Abdullah AL-ZAIDI"
+    assert [split_camel_case(name) for name in ("McDonald", "DeVito", "HajjiT")] == [
+        "McDonald",
+        "DeVito",
+        "HajjiT",
+    ]
+    index = _index(("TORVASH, Hajji", "person"), ("TORVASH, Omar", "person"))
+    assert "TORVASH, Hajji" in _found(index, "HajjiTORVASH")

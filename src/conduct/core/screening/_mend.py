@@ -10,6 +10,8 @@ from rapidfuzz.distance import OSA
 
 from conduct.core.screening._vocab import (
     GLUED_LEGAL_WORDS,
+    glued_legal_phrases,
+    legal_phrase_words,
     misspelt_legal_form_table,
     single_word_legal_forms,
 )
@@ -53,10 +55,13 @@ ARTICLES = {
 }
 
 
-def misspelt_legal_form(texts: list[str], i: int) -> tuple[str, int] | None:
+def misspelt_legal_form(texts: list[str], i: int, org: bool) -> tuple[str, int] | None:
     """A legal form of two or more words, one of them mistyped by one letter (not its first):
     'Joynt Stock Company' -> (class, number of words). Looked for where legal forms stand, opening or
-    closing the name; the longest wins."""
+    closing the name; the longest wins. In an organisation's name, or in a name of three parts or more when
+    the caller did not say whose it is ('Korea Expo Joiint Venture')."""
+    if not org and len(texts) < 3:
+        return None
     windows = [len(texts) - i] if 2 <= len(texts) - i <= 5 else []
     if i == 0:
         windows += [size for size in range(min(5, len(texts) - 1), 1, -1) if size not in windows]
@@ -73,8 +78,9 @@ def misspelt_legal_form(texts: list[str], i: int) -> tuple[str, int] | None:
 
 
 def split_camel_case(text: str) -> str:
-    """Words run together with a capital at the joint are two: 'VladimirPutin', 'AcmeLtd' (two small
-    letters before the capital, so 'McDonald' and 'DeVito' stay whole)."""
+    """Words run together with a capital at the joint are two: 'VladimirPutin', 'AcmeLtd', a surname in
+    capitals after a given name 'HajjiTAYSIR' (two small letters before the capital, so 'McDonald' and
+    'DeVito' stay whole)."""
     out: list[str] = []
     for position, ch in enumerate(text):
         if (
@@ -83,7 +89,7 @@ def split_camel_case(text: str) -> str:
             and text[position - 1].islower()
             and text[position - 2].islower()
             and position + 1 < len(text)
-            and text[position + 1].islower()
+            and text[position + 1].isalpha()
         ):
             out.append(" ")
         out.append(ch)
@@ -103,11 +109,15 @@ def glued_legal_form(text: str, table: dict[tuple[str, ...], str]) -> list[str]:
 
 
 def mend_legal_forms(parts: list[Part], table: dict[tuple[str, ...], str]) -> list[Part]:
-    """Legal forms as data entry and OCR garble them: run onto the name ('AcmeLtd', 'COMPANYLIMITED'),
-    split apart ('LIM ITED', 'COMP ANY'), or the last word mistyped by one letter ('Limitd')."""
+    """Legal forms as data entry and OCR garble them: run onto the name ('AcmeLtd', 'COMPANYLIMITED'), its
+    words run together ('JOINTVENTURE'), split apart ('LIM ITED', 'COMP ANY', 'JOINT VEN TURE'), or the last
+    word mistyped by one letter ('Limitd')."""
     out: list[Part] = []
+    phrases = glued_legal_phrases()
     for part in parts:
-        if part[2] == "Latin" and len(part[0]) >= 6 and (part[0],) not in table:
+        if part[2] == "Latin" and part[0] in phrases:
+            out.extend((word, part[1], part[2], part[3]) for word in phrases[part[0]])
+        elif part[2] == "Latin" and len(part[0]) >= 6 and (part[0],) not in table:
             out.extend((piece, part[1], part[2], part[3]) for piece in glued_legal_form(part[0], table))
         else:
             out.append(part)
@@ -125,6 +135,7 @@ def mend_legal_forms(parts: list[Part], table: dict[tuple[str, ...], str]) -> li
                 merged[-1] = (joined, "", "Latin", False)
                 continue
         merged.append(part)
+    merged = _join_phrase_word(merged)
     if len(merged) >= 2:
         last = merged[-1]
         # in a name of two parts a mistyped legal form of six letters is as likely a name ('Sahil Bernad',
@@ -142,6 +153,20 @@ def mend_legal_forms(parts: list[Part], table: dict[tuple[str, ...], str]) -> li
                     merged[-1] = (found[0], "", "Latin", False)
                     break
     return merged
+
+
+def _join_phrase_word(parts: list[Part]) -> list[Part]:
+    """A word of a legal form of several words split in two ('JOINT VEN TURE', 'AKTSIO NERNOE
+    OBSHCHESTVO'): joined where, joined, it completes the phrase with the words written beside it."""
+    words = legal_phrase_words()
+    texts = [part[0] if part[2] == "Latin" else "" for part in parts]
+    for i in range(len(texts) - 1):
+        joined = texts[i] + texts[i + 1]
+        for phrase, place in words.get(joined, ()) if texts[i] and texts[i + 1] else ():
+            start, rest = i - place, len(phrase) - place - 1
+            if start >= 0 and (*texts[start:i], joined, *texts[i + 2 : i + 2 + rest]) == phrase:
+                return [*parts[:i], (joined, "", "Latin", False), *_join_phrase_word(parts[i + 2 :])]
+    return parts
 
 
 def join_legal_letters(parts: list[Part], table: dict[tuple[str, ...], str], longest: int) -> list[Part]:

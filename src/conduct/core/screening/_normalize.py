@@ -372,7 +372,7 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
             i += 1
             continue
         matched = 0
-        found = misspelt_legal_form(texts, i) if org and name == "Latin" else None
+        found = misspelt_legal_form(texts, i, org) if name == "Latin" else None
         for size in range(min(longest, len(texts) - i), 0, -1):
             if found is not None and found[1] > size:
                 # 'Limited Liability Compani' is one (misspelt) legal form, not 'Limited' and two words

@@ -235,3 +235,30 @@ def single_word_legal_forms() -> dict[str, tuple[str, ...]]:
             if word not in out.setdefault(key, []):
                 out[key].append(word)
     return {key: tuple(value) for key, value in out.items()}
+
+
+@cache
+def glued_legal_phrases() -> dict[str, tuple[str, ...]]:
+    """Legal-form phrases of two or more words written as one word ('jointventure',
+    'aktsionernoeobshchestvo') -> the phrase's words, for phrases of ten letters or more."""
+    table, _ = legal_form_table()
+    out: dict[str, tuple[str, ...]] = {}
+    for phrase in table:
+        joined = "".join(phrase)
+        if len(phrase) >= 2 and len(joined) >= 10 and joined.isalpha() and (joined,) not in table:
+            out.setdefault(joined, phrase)
+    return out
+
+
+@cache
+def legal_phrase_words() -> dict[str, tuple[tuple[tuple[str, ...], int], ...]]:
+    """Each word (five letters or more) of a legal-form phrase of two or more words -> (phrase, its place
+    there), to join the word where it was split in two ('joint ven ture')."""
+    table, _ = legal_form_table()
+    out: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for phrase in table:
+        if len(phrase) >= 2:
+            for place, word in enumerate(phrase):
+                if len(word) >= 5 and word.isalpha():
+                    out.setdefault(word, []).append((phrase, place))
+    return {word: tuple(found) for word, found in out.items()}
