@@ -126,3 +126,20 @@ def test_a_surname_in_capitals_run_onto_a_given_name_is_split_at_the_joint() -> 
     ]
     index = _index(("TORVASH, Hajji", "person"), ("TORVASH, Omar", "person"))
     assert "TORVASH, Hajji" in _found(index, "HajjiTORVASH")
+
+
+def test_a_legal_form_run_onto_the_name_makes_it_an_organisations_and_phrase_words_run_together_split() -> (
+    None
+):
+    def texts(name: str) -> list[str]:
+        return [token.text for token in analyse_name(name)[0].tokens]
+
+    # 'OY' opening a name is a legal form only in an organisation's name, which 'CAPITALLTD' shows it is
+    assert (
+        texts("OY ZORVIK CAPITALLTD") == texts("OY ZORVIK CAPITAL LTD") == ["llc", "zorvik", "capital", "llc"]
+    )
+    assert texts("JOINTSTOCK COMPANY ZORVIK") == ["jsc", "zorvik"]  # two words of the phrase run together
+    assert texts("Maria Jointstock") == ["maria", "jointstock"]  # no phrase to complete
+    index = _index(("OY ZORVIK CAPITAL LTD", "organization"), ("JOINT STOCK COMPANY ZORVIK", "organization"))
+    assert "OY ZORVIK CAPITAL LTD" in _found(index, "OY ZORVIK CAPITALLTD")
+    assert "JOINT STOCK COMPANY ZORVIK" in _found(index, "JOINTSTOCK COMPANY ZORVIK")

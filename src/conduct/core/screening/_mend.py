@@ -108,6 +108,34 @@ def glued_legal_form(text: str, table: dict[tuple[str, ...], str]) -> list[str]:
     return [text]
 
 
+def has_legal_form(words: list[str], table: dict[tuple[str, ...], str]) -> bool:
+    """Whether a name's words show a legal form (of three letters or more), written out or run onto the
+    word before it ('CAPITALLTD', 'JOINTVENTURE'): the name is then read as an organisation's."""
+    phrases = glued_legal_phrases()
+    return any(
+        ((word,) in table and len(word) > 2)
+        or word in phrases
+        or (len(word) >= 6 and word.isalpha() and len(glued_legal_form(word, table)) > 1)
+        for word in words
+    )
+
+
+def _split_phrase_words(parts: list[Part]) -> list[Part]:
+    """Two words of a legal form of several words run together ('JOINTSTOCK COMPANY', 'PRIVATEJOINT STOCK
+    COMPANY'): split where the two pieces complete the phrase with the words written beside them."""
+    words = legal_phrase_words()
+    texts = [part[0] if part[2] == "Latin" else "" for part in parts]
+    for i, text in enumerate(texts):
+        for cut in range(5, len(text) - 4) if len(text) >= 10 and text.isalpha() else ():
+            head, tail = text[:cut], text[cut:]
+            for phrase, place in words.get(head, ()):
+                end = i + len(phrase) - place - 1
+                if i - place >= 0 and (*texts[i - place : i], head, tail, *texts[i + 1 : end]) == phrase:
+                    pieces = [(head, "", "Latin", False), (tail, "", "Latin", False)]
+                    return [*parts[:i], *pieces, *_split_phrase_words(parts[i + 1 :])]
+    return parts
+
+
 def mend_legal_forms(parts: list[Part], table: dict[tuple[str, ...], str]) -> list[Part]:
     """Legal forms as data entry and OCR garble them: run onto the name ('AcmeLtd', 'COMPANYLIMITED'), its
     words run together ('JOINTVENTURE'), split apart ('LIM ITED', 'COMP ANY', 'JOINT VEN TURE'), or the last
@@ -135,7 +163,7 @@ def mend_legal_forms(parts: list[Part], table: dict[tuple[str, ...], str]) -> li
                 merged[-1] = (joined, "", "Latin", False)
                 continue
         merged.append(part)
-    merged = _join_phrase_word(merged)
+    merged = _split_phrase_words(_join_phrase_word(merged))
     if len(merged) >= 2:
         last = merged[-1]
         # in a name of two parts a mistyped legal form of six letters is as likely a name ('Sahil Bernad',

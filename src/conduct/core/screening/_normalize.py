@@ -23,6 +23,7 @@ from conduct.core.screening._mend import (
     ARABIC_PARTICLES,
     ARTICLES,
     TA_MARBUTA,
+    has_legal_form,
     join_legal_letters,
     join_spaced_letters,
     mend_legal_forms,
@@ -466,9 +467,8 @@ def analyse_name(text: str, org: bool = False) -> tuple[NormalizedName, ...]:
     prepared = reorder_last_first(prepared, org)
     variants, scripts = _raw_variants(prepared, org)
     if not org:
-        table, _ = legal_form_table()
         latin = [part[0] for part in variants[0][1:] if part[2] not in script.SYLLABIC_SCRIPTS]
-        org = any((word,) in table and len(word) > 2 for word in latin)
+        org = has_legal_form(latin, legal_form_table()[0])
     out: list[NormalizedName] = []
     seen: set[str] = set()
     for parts in variants:
