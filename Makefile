@@ -71,8 +71,9 @@ test-postgres: venv xmlsec
 # (tests/apps/test_tasks_rq.py also runs `conduct worker --burst` on a queue). Two tests read a task's return
 # value off the in-process backend's result object, which only that backend fills in: they are left out.
 TASK_TESTS := tests/apps/test_tasks_rq.py tests/apps/screening/test_events.py \
-	tests/apps/screening/test_lists_load.py tests/apps/governance/test_recommendations.py \
-	tests/apps/governance/test_notifications.py tests/apps/audit/test_hourly.py tests/apps/access/test_expiry.py \
+	tests/apps/screening/test_delta_runs.py tests/apps/screening/test_lists_load.py \
+	tests/apps/governance/test_recommendations.py tests/apps/governance/test_notifications.py \
+	tests/apps/audit/test_hourly.py tests/apps/access/test_expiry.py \
 	tests/apps/gates/test_recheck.py tests/apps/workforce/test_reminders.py tests/apps/products/test_rematch.py \
 	tests/apps/products/test_disclosure_triage.py tests/apps/suppliers/test_import.py \
 	tests/apps/suppliers/test_reminders.py tests/apps/grievances/test_deadlines.py

@@ -118,6 +118,7 @@ def list_detail(request: HttpRequest, list_name: str) -> dict[str, Any]:
         "current": version_dict(current),
         "versions": [version_dict(v) for v in versions],
         "latest_diff": _diff(current) if current is not None else {},
+        "screening": selectors.delta_run_dict(selectors.delta_run_latest(actor=actor, watch_list=watch_list)),
     }
 
 

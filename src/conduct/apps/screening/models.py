@@ -369,3 +369,34 @@ class ListSource(models.Model):
         return self.last_fetched_at is None or now >= self.last_fetched_at + timedelta(
             hours=self.interval_hours
         )
+
+
+class DeltaRun(models.Model):
+    """One delta screening of the stored parties against what changed in a list, shared out in chunks of
+    parties (by id range) that any worker takes: the chunk that completes the run closes the alerts of
+    removed entries, moves the list's `screened_version` on and writes the run's ledger entry."""
+
+    watch_list = models.ForeignKey(WatchList, on_delete=models.CASCADE, related_name="delta_runs")
+    version = models.ForeignKey(WatchListVersion, on_delete=models.CASCADE, related_name="+")
+    from_version = models.ForeignKey(
+        WatchListVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Every entry is new (a list's first version, or all changed): the version's own index is used.
+    full = models.BooleanField(default=False)
+    changed = models.JSONField(default=list, blank=True, help_text="Source ids added or changed")
+    removed = models.JSONField(default=list, blank=True, help_text="Source ids removed")
+    chunks = models.PositiveIntegerField(default=0)
+    # First party id of each chunk done: a chunk run twice (a retried job) counts once.
+    done = models.JSONField(default=list, blank=True)
+    parties = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    abandoned = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.watch_list_id} v{self.version_id} ({len(self.done)}/{self.chunks})"

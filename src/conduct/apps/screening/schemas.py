@@ -93,6 +93,12 @@ class ListOut(Schema):
 class ListDetailOut(ListOut):
     versions: list[VersionOut]
     latest_diff: dict[str, Any]
+    screening: dict[str, Any] | None = Field(
+        None,
+        description="The latest delta screening of the stored parties against this list: run, version, "
+        "status (running, finished, abandoned), chunks, chunks_done, parties, entries_changed (null: every "
+        "entry), entries_removed, counts (opened, reopened, updated, closed), started_at, finished_at",
+    )
 
 
 class ListFileIn(Schema):

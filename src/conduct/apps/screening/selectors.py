@@ -22,6 +22,7 @@ from conduct.apps.screening.models import (
     Alert,
     AlertReview,
     AlertStatus,
+    DeltaRun,
     ListSource,
     ScreenedParty,
     WatchList,
@@ -66,6 +67,31 @@ def version_list(*, actor: User, watch_list: WatchList) -> QuerySet[WatchListVer
         permission="screening.view",
         global_model=True,
     ).order_by("-number")
+
+
+def delta_run_latest(*, actor: User, watch_list: WatchList) -> DeltaRun | None:
+    """The list's latest delta screening of the stored parties (running or finished), or None."""
+    require(actor, "screening.view")
+    return DeltaRun.objects.filter(watch_list=watch_list).select_related("version").order_by("-id").first()
+
+
+def delta_run_dict(run: DeltaRun | None) -> dict[str, Any] | None:
+    """A delta run as the API gives it: which version, how far, what it changed."""
+    if run is None:
+        return None
+    return {
+        "run": run.pk,
+        "version": run.version.number,
+        "status": "abandoned" if run.abandoned else "finished" if run.finished_at else "running",
+        "chunks": run.chunks,
+        "chunks_done": len(run.done),
+        "parties": run.parties,
+        "entries_changed": None if run.full else len(run.changed),
+        "entries_removed": len(run.removed),
+        "counts": run.counts,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+    }
 
 
 def version_changes(

@@ -313,6 +313,7 @@ def list_detail_view(request: HttpRequest, list_name: str) -> HttpResponse:
         "versions": versions,
         "current": current,
         "diff": diff,
+        "run": selectors.delta_run_latest(actor=actor, watch_list=watch_list),
         "open_alerts": selectors.alert_list(
             actor=actor,
             filters=selectors.AlertFilters(status=str(AlertStatus.OPEN), list_name=watch_list.name),

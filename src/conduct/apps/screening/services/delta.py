@@ -4,11 +4,22 @@ The delta is taken between the version parties were last screened against (`Watc
 the current one, so it is right whatever order reload tasks run in and however many reloads came between:
 added and changed entries go into a small index of their own, every stored party is screened against it, and
 alerts on removed entries are closed.
+
+A run (`DeltaRun`) is shared out in chunks of `DELTA_CHUNK` parties by id range. `delta_screen` opens the
+run; with more than one chunk and `chunked=True` (the worker's task) it returns the chunks for the task to
+queue, so several workers screen them side by side, each chunk in its own transaction; otherwise every chunk
+runs here, in one transaction. The chunk that completes the run closes the alerts of removed entries, moves
+the list's `screened_version` on and writes the run's ledger entry. One run per list at a time: a reload
+during a run is screened when the run finishes (its task is queued again); a run with no chunk done for
+`RUN_STALE` (its worker died) is abandoned and the next `delta_screen` starts again from the version last
+screened.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -22,10 +33,10 @@ from conduct.apps.screening.indexes import CurrentList
 from conduct.apps.screening.models import (
     Alert,
     AlertStatus,
+    DeltaRun,
     ScreenedParty,
     WatchList,
     WatchListEntry,
-    WatchListVersion,
 )
 from conduct.apps.screening.services.matches import (
     ScreeningOutcome,
@@ -33,20 +44,31 @@ from conduct.apps.screening.services.matches import (
     record_matches,
     screen_names,
 )
+from conduct.core.screening import NameIndex
 
 log = logging.getLogger("conduct.screening")
 
+DELTA_CHUNK = 2000  # parties per chunk: a job of seconds, that any worker takes
+RUN_STALE = timedelta(hours=1)  # a run with no chunk done for this long is abandoned (its worker died)
+Chunk = tuple[int, int | None]  # (first party id, last party id or None: to the end)
+
 
 @transaction.atomic
-def delta_screen(*, watch_list_id: int, actor: Actor = SCHEDULER) -> dict[str, Any]:
+def delta_screen(*, watch_list_id: int, actor: Actor = SCHEDULER, chunked: bool = False) -> dict[str, Any]:
     """Screen every stored party against the entries of `watch_list_id` that changed since it was last
-    screened."""
+    screened. With `chunked` and more than one chunk of parties, the summary's "queue" holds the chunks for
+    the caller to queue (`delta_chunk` each) after this transaction commits."""
     watch_list = WatchList.objects.select_for_update().filter(pk=watch_list_id).first()
     if watch_list is None:
         return {"skipped": "no such list"}
     current = watch_list.versions.filter(is_current=True).first()
     if current is None or current.pk == watch_list.screened_version_id:
         return {"skipped": "nothing new since the last screening", "list": watch_list.name}
+    running = DeltaRun.objects.filter(watch_list=watch_list, finished_at__isnull=True).first()
+    if running is not None:
+        if running.updated_at > timezone.now() - RUN_STALE:
+            return {"skipped": "a delta screening of this list is running", "list": watch_list.name}
+        DeltaRun.objects.filter(pk=running.pk).update(abandoned=True, finished_at=timezone.now())
     before: dict[str, str] = {}
     if watch_list.screened_version_id is not None:
         before = dict(
@@ -56,20 +78,138 @@ def delta_screen(*, watch_list_id: int, actor: Actor = SCHEDULER) -> dict[str, A
         )
     now_hashes = dict(current.entries.values_list("source_id", "content_hash"))
     changed = {sid for sid, digest in now_hashes.items() if before.get(sid) != digest}
-    removed = set(before) - set(now_hashes)
+    chunks = _chunks() if changed else []
+    run = DeltaRun.objects.create(
+        watch_list=watch_list,
+        version=current,
+        from_version_id=watch_list.screened_version_id,
+        full=len(changed) == len(now_hashes),
+        changed=[] if len(changed) == len(now_hashes) else sorted(changed),
+        removed=sorted(set(before) - set(now_hashes)),
+        chunks=len(chunks),
+    )
+    if chunked and len(chunks) > 1:
+        log.info(
+            "delta screening queued", extra={"list": watch_list.name, "run": run.pk, "chunks": len(chunks)}
+        )
+        return {"list": watch_list.name, "version": current.number, "run": run.pk, "queue": chunks}
+    if not chunks:
+        return _finish(actor, run)
+    summary: dict[str, Any] = {}
+    for first, last in chunks:
+        summary = delta_chunk(run_id=run.pk, first=first, last=last, actor=actor)
+    return summary
+
+
+def _chunks() -> list[Chunk]:
+    """The stored parties in id ranges of `DELTA_CHUNK`; the last one open-ended (parties added meanwhile)."""
+    ids = list(ScreenedParty.objects.order_by("id").values_list("id", flat=True))
+    firsts = ids[::DELTA_CHUNK]
+    return [(first, firsts[n + 1] - 1 if n + 1 < len(firsts) else None) for n, first in enumerate(firsts)]
+
+
+@transaction.atomic
+def delta_chunk(*, run_id: int, first: int, last: int | None, actor: Actor = SCHEDULER) -> dict[str, Any]:
+    """Screen the stored parties with ids from `first` to `last` against a run's changes and record what they
+    match; the chunk that completes the run finishes it (its summary has "finished": True)."""
+    run = DeltaRun.objects.select_related("watch_list", "version").filter(pk=run_id).first()
+    if run is None or run.finished_at is not None or first in run.done:
+        return {"skipped": "no such run, or finished, or this chunk is done", "run": run_id}
+    outcome, parties = _screen_range(actor, run, first, last)
+    locked = DeltaRun.objects.select_for_update().get(pk=run_id)
+    if locked.finished_at is not None or first in locked.done:  # a copy of this job ran meanwhile
+        transaction.set_rollback(True)
+        return {"skipped": "this chunk was screened meanwhile", "run": run_id}
+    locked.done = [*locked.done, first]
+    locked.parties += parties
+    locked.counts = {k: locked.counts.get(k, 0) + v for k, v in outcome.counts().items()}
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["done", "parties", "counts", "updated_at"])
+    if len(locked.done) < locked.chunks:
+        return {"run": run_id, "chunk": first, "parties": parties, **outcome.counts()}
+    locked.watch_list, locked.version = run.watch_list, run.version
+    return _finish(actor, locked)
+
+
+_INDEX: dict[str, NameIndex] = {}  # the last run's delta index, per process (a worker takes many chunks)
+
+
+def _run_index(run: DeltaRun) -> NameIndex:
+    if run.full:
+        return indexes.version_index(run.version)  # everything is new: the version's own (cached) index
+    # keyed by what it is built from (the version's file and the changed ids), not by the run's id alone
+    key = hashlib.sha256("\x1f".join([indexes.index_key(run.version), *run.changed]).encode()).hexdigest()
+    index = _INDEX.get(key)
+    if index is None:
+        index = indexes.build_index(
+            run.watch_list.name, run.version.entries.filter(source_id__in=run.changed).order_by("id")
+        )
+        _INDEX.clear()
+        _INDEX[key] = index
+    return index
+
+
+def _screen_range(actor: Actor, run: DeltaRun, first: int, last: int | None) -> tuple[ScreeningOutcome, int]:
+    """Screen one chunk of parties against the run's index; only parties that match or hold an open alert
+    on a changed entry are written to."""
+    watch_list, current = run.watch_list, run.version
+    delta = [CurrentList(current, _run_index(run))]
+    scope = None if run.full else {(watch_list.name, sid) for sid in run.changed}
+    reason = f"entry changed in {watch_list.name} version {current.number} and no longer matches"
+    parties = ScreenedParty.objects.filter(id__gte=first).order_by("id")
+    if last is not None:
+        parties = parties.filter(id__lte=last)
+    held: dict[int, dict[tuple[str, str], Alert]] = {}
+    alerts = Alert.objects.select_for_update(of=("self",)).filter(watch_list=watch_list, party_id__gte=first)
+    for alert in (alerts if last is None else alerts.filter(party_id__lte=last)).select_related(
+        "watch_list", "entry_version"
+    ):
+        held.setdefault(alert.party_id, {})[(watch_list.name, alert.source_id)] = alert
     outcome = ScreeningOutcome()
-    parties = _screen_changed(actor, watch_list, current, changed, len(now_hashes), outcome) if changed else 0
-    if removed:
-        _close_removed(actor, watch_list, current, removed, outcome)
+    count = 0
+    for party in parties.iterator(chunk_size=500):
+        count += 1
+        found = screen_names(party, delta)
+        existing = held.get(party.pk, {})
+        if not found and not any(
+            a.status == AlertStatus.OPEN and (scope is None or key in scope) for key, a in existing.items()
+        ):
+            continue  # nothing to open, refresh or close
+        outcome.add(
+            record_matches(
+                actor=actor,
+                party=party,
+                found=found,
+                list_ids=[watch_list.pk],
+                source_ids=scope,
+                closing_reason=reason,
+                existing=existing,
+            )
+        )
+    parties.update(last_screened_at=timezone.now())
+    return outcome, count
+
+
+def _finish(actor: Actor, run: DeltaRun) -> dict[str, Any]:
+    """Close the alerts of removed entries, move the list's screened version on and write the ledger entry."""
+    watch_list, current = run.watch_list, run.version
+    closed = _close_removed(actor, run) if run.removed else 0
     WatchList.objects.filter(pk=watch_list.pk).update(screened_version=current)
+    counts = {"opened": 0, "reopened": 0, "updated": 0, "closed": 0, **run.counts}
+    counts["closed"] += closed
+    run.counts = counts
+    run.finished_at = run.updated_at = timezone.now()
+    run.save(update_fields=["counts", "finished_at", "updated_at"])
     summary = {
         "list": watch_list.name,
         "version": current.number,
-        "entries_screened": len(changed),
-        "entries_removed": len(removed),
-        "parties": parties,
-        **outcome.counts(),
-        "at": timezone.now().isoformat(),
+        "entries_screened": current.entries.count() if run.full else len(run.changed),
+        "entries_removed": len(run.removed),
+        "parties": run.parties,
+        **counts,
+        "chunks": run.chunks,
+        "run": run.pk,
+        "at": run.finished_at.isoformat(),
     }
     ledger_append(
         actor=actor,
@@ -79,60 +219,23 @@ def delta_screen(*, watch_list_id: int, actor: Actor = SCHEDULER) -> dict[str, A
         summary=summary,
     )
     log.info("delta screening", extra=summary)
-    return summary
+    still = watch_list.versions.filter(is_current=True).values_list("pk", flat=True).first()
+    again = still is not None and still != current.pk
+    return {**summary, "finished": True, "again": again, "watch_list_id": watch_list.pk}
 
 
-def _screen_changed(
-    actor: Actor,
-    watch_list: WatchList,
-    current: WatchListVersion,
-    changed: set[str],
-    entries: int,
-    outcome: ScreeningOutcome,
-) -> int:
-    """Screen every stored party against the added and changed entries; how many parties were screened."""
-    if len(changed) == entries:
-        index = indexes.version_index(current)  # everything is new: the version's own (cached) index
-    else:
-        index = indexes.build_index(
-            watch_list.name, current.entries.filter(source_id__in=changed).order_by("id")
-        )
-    delta = [CurrentList(current, index)]
-    scope = {(watch_list.name, sid) for sid in changed}
-    reason = f"entry changed in {watch_list.name} version {current.number} and no longer matches"
-    parties = 0
-    for party in ScreenedParty.objects.order_by("id").iterator(chunk_size=500):
-        parties += 1
-        found = screen_names(party, delta)
-        outcome.add(
-            record_matches(
-                actor=actor,
-                party=party,
-                found=found,
-                list_ids=[watch_list.pk],
-                source_ids=scope,
-                closing_reason=reason,
-            )
-        )
-    ScreenedParty.objects.update(last_screened_at=timezone.now())
-    return parties
-
-
-def _close_removed(
-    actor: Actor,
-    watch_list: WatchList,
-    current: WatchListVersion,
-    removed: set[str],
-    outcome: ScreeningOutcome,
-) -> None:
+def _close_removed(actor: Actor, run: DeltaRun) -> int:
+    watch_list, current = run.watch_list, run.version
     gone = (
         Alert.objects.select_for_update(of=("self",))
-        .filter(watch_list=watch_list, source_id__in=removed)
+        .filter(watch_list=watch_list, source_id__in=run.removed)
         .exclude(status=AlertStatus.CLOSED)
         .select_related("party", "watch_list", "entry_version")
     )
+    closed = 0
     for alert in gone:
         close_alert(
             alert, actor=actor, reason=f"entry removed from {watch_list.name} in version {current.number}"
         )
-        outcome.closed.append(alert)
+        closed += 1
+    return closed

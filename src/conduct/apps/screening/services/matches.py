@@ -160,21 +160,24 @@ def record_matches(
     list_ids: Sequence[int],
     source_ids: set[tuple[str, str]] | None = None,
     closing_reason: str = "no longer matches",
+    existing: dict[tuple[str, str], Alert] | None = None,
 ) -> ScreeningOutcome:
     """Turn one party's matches into alerts.
 
     New match: an open alert. Open: refreshed. Dismissed: stays dismissed while the entry and the party are as
     they were at the review, reopened otherwise. Confirmed: stays confirmed (refreshed, noted if the entry
     changed). Closed: reopened. Open alerts on the screened lists (only the `source_ids` given, in a delta)
-    that no longer match are closed.
+    that no longer match are closed. `existing`: the party's alerts on those lists, locked, keyed by (list
+    name, source id), where the caller has read them already (a delta chunk reads its parties' at once).
     """
     outcome = ScreeningOutcome()
-    existing = {
-        (a.watch_list.name, a.source_id): a
-        for a in Alert.objects.select_for_update(of=("self",))
-        .filter(party=party, watch_list_id__in=list(list_ids))
-        .select_related("watch_list", "entry_version")
-    }
+    if existing is None:
+        existing = {
+            (a.watch_list.name, a.source_id): a
+            for a in Alert.objects.select_for_update(of=("self",))
+            .filter(party=party, watch_list_id__in=list(list_ids))
+            .select_related("watch_list", "entry_version")
+        }
     for key, (screened_name, listed) in sorted(found.items()):
         alert = existing.get(key)
         if alert is None:
