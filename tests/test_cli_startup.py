@@ -41,3 +41,18 @@ def test_a_cli_call_writes_page_links_without_importing_the_api(tmp_path) -> Non
     env = {**os.environ, "CONDUCT_HOME": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert result.stdout.strip().splitlines()[-1] == "/governance/cases/7/ False"
+
+
+def test_a_database_that_cannot_be_opened_is_one_line_and_exit_2(tmp_path) -> None:
+    # `conduct migrate` against a PostgreSQL database not created yet ended in two pages of traceback
+    env = {
+        **os.environ,
+        "CONDUCT_HOME": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/no/such/folder/db.sqlite3",
+        "CONDUCT_LANGUAGE": "en",
+    }
+    code = "from conduct.cli import main; main(['lists', 'show'])"
+    command = [sys.executable, "-c", code]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == "error: the database cannot be used: unable to open database file"

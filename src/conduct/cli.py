@@ -184,7 +184,8 @@ def _print_help() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run `conduct ARGS...` (sys.argv when `argv` is None). A reader that stops reading (`conduct ... |
-    head`) ends the output quietly, as with other command-line tools: no traceback, exit status 1."""
+    head`) ends the output quietly, as with other command-line tools: no traceback, exit status 1. A
+    database that cannot be reached (not running, no such database, refused) is one line and exit 2."""
     try:
         _main(argv)
     except BrokenPipeError:
@@ -192,6 +193,14 @@ def main(argv: list[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         raise SystemExit(1) from None
+    except Exception as exc:
+        from django.db import OperationalError  # imported by then: only Django raises it
+
+        if not isinstance(exc, OperationalError):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        sys.stderr.write(_("error: the database cannot be used: %(reason)s") % {"reason": first} + "\n")
+        raise SystemExit(2) from None
 
 
 def _main(argv: list[str] | None) -> None:
