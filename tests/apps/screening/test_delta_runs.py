@@ -152,3 +152,16 @@ def test_the_list_s_page_and_api_show_how_far_its_delta_screening_is(tmp_path, p
     assert (shown["status"], shown["parties"], shown["counts"]["opened"]) == ("finished", 7, 2)
     page = client.get(f"/screening/lists/{watch_list.name}/").content.decode()
     assert "against version 1: 7 parties, finished" in page and "2 alerts opened, 0 closed" in page
+
+
+def test_lists_show_tells_how_far_the_delta_screening_is(tmp_path, parties, cli):
+    watch_list = _load(tmp_path, ROWS)
+    queued = delta_screen(watch_list_id=watch_list.pk, chunked=True)
+    first, last = queued["queue"][0]
+    delta_chunk(run_id=queued["run"], first=first, last=last)
+    assert "stored parties: against v1, running, 1 of 4 chunks done" in cli("lists_show", watch_list.name).out
+    for first, last in queued["queue"][1:]:
+        delta_chunk(run_id=queued["run"], first=first, last=last)
+    shown = cli("lists_show", watch_list.name, "--json").json()["lists"][0]["screening"]
+    assert (shown["status"], shown["parties"], shown["chunks_done"]) == ("finished", 7, 4)
+    assert "7 screened, finished" in cli("lists_show", watch_list.name).out

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from conduct.apps.commandkit import ConductCommand
-from conduct.apps.screening.models import WatchList
+from conduct.apps.screening.models import DeltaRun, WatchList
+from conduct.apps.screening.selectors import delta_run_dict
 
 
 def _version(v: Any) -> dict[str, Any]:
@@ -65,6 +66,12 @@ class Command(ConductCommand):
                     "source": wl.source,
                     "current": _version(current) if current else None,
                     "versions": [_version(v) for v in versions] if opts["name"] else len(versions),
+                    "screening": delta_run_dict(
+                        DeltaRun.objects.filter(watch_list=wl)
+                        .select_related("version")
+                        .order_by("-id")
+                        .first()
+                    ),
                 }
             )
         if opts["json"]:
@@ -99,6 +106,8 @@ class Command(ConductCommand):
                 f"{item['name']:<22} {item['kind']:<15} {item['format']:<16} {c.get('version', '-'):>4} "
                 f"{c.get('entries', 0):>8} {c.get('names', 0):>7}  {loaded:<17} {diff}"
             )
+            if detail and item["screening"]:
+                self.stdout.write(_screening_line(item["screening"]))
             if detail:
                 for v in item["versions"]:
                     mark = "*" if v["current"] else " "
@@ -120,3 +129,25 @@ class Command(ConductCommand):
                             "loaded_by": v["loaded_by"],
                         }
                     )
+
+
+def _screening_line(run: dict[str, Any]) -> str:
+    """How far the latest delta screening of the stored parties against the list is."""
+    values = {"version": run["version"], "done": run["chunks_done"], "chunks": run["chunks"]}
+    if run["status"] == "running":
+        return (
+            _("  stored parties: against v%(version)s, running, %(done)s of %(chunks)s chunks done") % values
+        )
+    if run["status"] == "abandoned":
+        return _("  stored parties: against v%(version)s, abandoned (no progress for an hour)") % values
+    counts = run["counts"]
+    return _(
+        "  stored parties: against v%(version)s, %(parties)s screened, finished %(at)s; "
+        "%(opened)s alerts opened, %(closed)s closed"
+    ) % {
+        **values,
+        "parties": run["parties"],
+        "at": (run["finished_at"] or "")[:16].replace("T", " "),
+        "opened": counts.get("opened", 0),
+        "closed": counts.get("closed", 0),
+    }
