@@ -20,6 +20,7 @@ from conduct.apps.web.uploads import clean_upload_tmp_at_start
 
 log = logging.getLogger("conduct.worker")
 
+NAME_DICTIONARY_JOB = "conduct.apps.screening.tasks.ensure_name_dictionary"
 # (name, callable returning the task to enqueue). Later modules add theirs here.
 DAILY_JOBS: list[str] = [
     "conduct.apps.audit.tasks.daily_checkpoint",
@@ -32,7 +33,7 @@ DAILY_JOBS: list[str] = [
     "conduct.apps.grievances.tasks.escalate_overdue_grievances",
     "conduct.apps.engagement.tasks.escalate_overdue_commitments",
     "conduct.apps.web.tasks.daily_upload_cleanup",
-    "conduct.apps.screening.tasks.ensure_name_dictionary",  # a no-op unless rigour changed or the file went
+    NAME_DICTIONARY_JOB,  # a no-op unless rigour changed or the file went
 ]
 
 
@@ -44,6 +45,21 @@ PERIODIC_JOBS: list[tuple[str, int]] = [
     ("conduct.apps.workforce.tasks.send_reminders", 3600),  # attestation and training reminders
     ("conduct.apps.screening.tasks.fetch_list_sources", 600),  # each source has its own interval
 ]
+
+
+def _ready_name_dictionary() -> None:
+    """The name-dictionary file in this worker's cache directory, built here (in a child process, ~5 s once
+    per installed rigour) when it is not there: a worker whose cache directory no web node shares would
+    otherwise look names up in rigour's own dictionary (about 2 ms a name, and its ~300 MB) until the daily
+    job happened to run on it."""
+    from django.utils.module_loading import import_string
+
+    try:
+        ready = import_string(NAME_DICTIONARY_JOB).call()
+    except Exception:  # noqa: BLE001 - the worker runs without the file (rigour's dictionary), said in the log
+        log.exception("name dictionary file not ready: names are looked up in rigour's dictionary")
+        return
+    log.info("name dictionary file", extra=ready)
 
 
 def _enqueue_due(state: dict[str, str]) -> None:
@@ -92,6 +108,8 @@ class Command(ConductCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         clean_upload_tmp_at_start(settings.CONDUCT_HOME)  # left by a process killed during an upload
         hold_running_lock(settings.CONDUCT_HOME)  # `conduct restore` refuses while it is held
+        if not opts["burst"]:
+            _ready_name_dictionary()
         stop = threading.Event()
         if not opts["no_scheduler"] and not opts["burst"]:
             threading.Thread(target=_scheduler, args=(stop, 60.0), daemon=True, name="scheduler").start()
