@@ -165,3 +165,19 @@ def test_lists_show_tells_how_far_the_delta_screening_is(tmp_path, parties, cli)
     shown = cli("lists_show", watch_list.name, "--json").json()["lists"][0]["screening"]
     assert (shown["status"], shown["parties"], shown["chunks_done"]) == ("finished", 7, 4)
     assert "7 screened, finished" in cli("lists_show", watch_list.name).out
+
+
+def test_in_a_run_where_every_entry_is_new_an_alert_on_a_removed_entry_is_closed_as_removed(
+    tmp_path, parties
+):
+    watch_list = _load(tmp_path, ROWS)
+    delta_screen(watch_list_id=watch_list.pk)
+    alert = Alert.objects.get(party_id=parties[1], source_id="E-1")
+    assert alert.status == "open"
+    e2 = "E-2,Quartz Meridian Trading,,organization,GB,OTHER,\n"  # changed
+    _load(tmp_path, {"E-2": e2, "E-3": "E-3,Plainly Unrelated Name,,organization,GB,T,\n"})  # E-1 removed
+    summary = delta_screen(watch_list_id=watch_list.pk)
+    assert DeltaRun.objects.get(pk=summary["run"]).full and summary["entries_removed"] == 1
+    alert.refresh_from_db()
+    assert alert.status == "closed"
+    assert alert.reviews.order_by("-id").first().reason == "Entry removed from chunked in version 2."

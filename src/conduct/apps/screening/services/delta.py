@@ -131,30 +131,34 @@ def delta_chunk(*, run_id: int, first: int, last: int | None, actor: Actor = SCH
     return _finish(actor, locked)
 
 
-_INDEX: dict[str, NameIndex] = {}  # the last run's delta index, per process (a worker takes many chunks)
+_RUN: dict[str, tuple[NameIndex, set[tuple[str, str]]]] = {}  # the last run's, per process (many chunks)
 
 
-def _run_index(run: DeltaRun) -> NameIndex:
-    if run.full:
-        return indexes.version_index(run.version)  # everything is new: the version's own (cached) index
+def _run_index(run: DeltaRun) -> tuple[NameIndex, set[tuple[str, str]]]:
+    """The index a run's parties are screened against, and the (list, source id) of the entries it holds:
+    the alerts a chunk may refresh or close."""
     # keyed by what it is built from (the version's file and the changed ids), not by the run's id alone
     key = hashlib.sha256("\x1f".join([indexes.index_key(run.version), *run.changed]).encode()).hexdigest()
-    index = _INDEX.get(key)
-    if index is None:
-        index = indexes.build_index(
-            run.watch_list.name, run.version.entries.filter(source_id__in=run.changed).order_by("id")
-        )
-        _INDEX.clear()
-        _INDEX[key] = index
-    return index
+    found = _RUN.get(key)
+    if found is None:
+        name = run.watch_list.name
+        if run.full:  # everything is new: the version's own (cached) index
+            ids = run.version.entries.values_list("source_id", flat=True)
+            found = (indexes.version_index(run.version), {(name, sid) for sid in ids})
+        else:
+            rows = run.version.entries.filter(source_id__in=run.changed).order_by("id")
+            found = (indexes.build_index(name, rows), {(name, sid) for sid in run.changed})
+        _RUN.clear()
+        _RUN[key] = found
+    return found
 
 
 def _screen_range(actor: Actor, run: DeltaRun, first: int, last: int | None) -> tuple[ScreeningOutcome, int]:
     """Screen one chunk of parties against the run's index; only parties that match or hold an open alert
     on a changed entry are written to."""
     watch_list, current = run.watch_list, run.version
-    delta = [CurrentList(current, _run_index(run))]
-    scope = None if run.full else {(watch_list.name, sid) for sid in run.changed}
+    index, scope = _run_index(run)
+    delta = [CurrentList(current, index)]
     reason = f"entry changed in {watch_list.name} version {current.number} and no longer matches"
     parties = ScreenedParty.objects.filter(id__gte=first).order_by("id")
     if last is not None:
@@ -172,7 +176,7 @@ def _screen_range(actor: Actor, run: DeltaRun, first: int, last: int | None) -> 
         found = screen_names(party, delta)
         existing = held.get(party.pk, {})
         if not found and not any(
-            a.status == AlertStatus.OPEN and (scope is None or key in scope) for key, a in existing.items()
+            a.status == AlertStatus.OPEN and key in scope for key, a in existing.items()
         ):
             continue  # nothing to open, refresh or close
         outcome.add(
