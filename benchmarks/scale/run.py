@@ -161,6 +161,36 @@ def _changed_sdn(folder: Path, count: int) -> Path:
     return out
 
 
+def _insert_parties(count: int, env: dict[str, str]) -> int:
+    """Stored parties raised to `count` (generated names); how many there are now."""
+    code = INSERT.format(screening=str(REPO / "benchmarks" / "screening"), count=count)
+    return int(_run([sys.executable, "-c", code], env).split()[-1])
+
+
+def _timed_load(
+    path: Path,
+    after: int,
+    workers: list[subprocess.Popen[bytes]],
+    db: psycopg.Connection,
+    env: dict[str, str],
+) -> tuple[dict[str, object], tuple, str]:
+    """Load `path` as ofac_sdn through node A and wait for its delta run (newer than run `after`) to end:
+    (the figures, the run's row, the load's output)."""
+    before = [server_cpu(w.pid, False)[0] for w in workers]
+    out = _run([CONDUCT, "lists", "load", str(path), "--name", "ofac_sdn"], env)
+    row, waited = _wait_run(db, "ofac_sdn", after, 6 * 3600)
+    spent = [server_cpu(w.pid, False)[0] for w in workers]
+    figures = {
+        "s": waited,
+        "run_s": (row[4] - row[5]).total_seconds(),
+        "chunks": row[1],
+        "parties": row[3],
+        "counts": row[6],
+        "worker_cpu_s": [cpu_seconds(b, a) for b, a in zip(before, spent, strict=True)],
+    }
+    return figures, row, out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--parties", type=int, default=100_000)
@@ -232,61 +262,20 @@ def main() -> int:
         print("propagation", results["propagation_s"], polls, flush=True)
 
         # 2. full re-screening of PARTIES
-        count = int(
-            _run(
-                [
-                    sys.executable,
-                    "-c",
-                    INSERT.format(screening=str(REPO / "benchmarks" / "screening"), count=args.parties),
-                ],
-                env_a,
-            ).split()[-1]
-        )
-        results["parties"] = count
-        before = [server_cpu(w.pid, False)[0] for w in workers]
-        _run([CONDUCT, "lists", "load", str(SDN), "--name", "ofac_sdn"], env_a)
-        row, waited = _wait_run(db, "ofac_sdn", 0, 6 * 3600)
-        after = [server_cpu(w.pid, False)[0] for w in workers]
-        results["full"] = {
-            "s": waited,
-            "run_s": (row[4] - row[5]).total_seconds(),
-            "chunks": row[1],
-            "parties": row[3],
-            "counts": row[6],
-            "worker_cpu_s": [cpu_seconds(b, a) for b, a in zip(before, after, strict=True)],
-        }
+        results["parties"] = _insert_parties(args.parties, env_a)
+        results["full"], row, _ = _timed_load(SDN, 0, workers, db, env_a)
         print("full", results["full"], flush=True)
 
         # 3. a delta of CHANGED entries against MILLION parties
         started = time.monotonic()
-        count = int(
-            _run(
-                [
-                    sys.executable,
-                    "-c",
-                    INSERT.format(screening=str(REPO / "benchmarks" / "screening"), count=args.million),
-                ],
-                env_a,
-            ).split()[-1]
-        )
+        results["million"] = _insert_parties(args.million, env_a)
         results["million_insert_s"] = time.monotonic() - started
-        results["million"] = count
-        changed = _changed_sdn(root, args.changed)
-        before = [server_cpu(w.pid, False)[0] for w in workers]
-        out = _run([CONDUCT, "lists", "load", str(changed), "--name", "ofac_sdn"], env_a)
+        results["delta"], row, out = _timed_load(
+            _changed_sdn(root, args.changed), int(row[0]), workers, db, env_a
+        )
         results["reload"] = next(
             (line for line in out.splitlines() if line.startswith("Loaded")), out.strip()
         )
-        row, waited = _wait_run(db, "ofac_sdn", int(row[0]), 6 * 3600)
-        after = [server_cpu(w.pid, False)[0] for w in workers]
-        results["delta"] = {
-            "s": waited,
-            "run_s": (row[4] - row[5]).total_seconds(),
-            "chunks": row[1],
-            "parties": row[3],
-            "counts": row[6],
-            "worker_cpu_s": [cpu_seconds(b, a) for b, a in zip(before, after, strict=True)],
-        }
         print("delta", results["delta"], flush=True)
     finally:
         for proc in procs:
