@@ -56,3 +56,52 @@ def test_a_database_that_cannot_be_opened_is_one_line_and_exit_2(tmp_path) -> No
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip() == "error: the database cannot be used: unable to open database file"
+
+
+def _entry(body: str, tmp_path) -> subprocess.CompletedProcess[str]:
+    """`conduct.cli.entry()` in a fresh interpreter, with main() replaced by `body`."""
+    code = (
+        "import atexit, sys\n"
+        "from conduct import cli\n"
+        "atexit.register(lambda: print('atexit ran', flush=True))\n"
+        "class Held:\n"
+        "    def __del__(self): print('torn down', flush=True)\n"
+        "held = Held()  # freed by the interpreter's teardown, which entry() skips\n"
+        f"def main():\n{body}\n"
+        "cli.main = main\n"
+        "cli.entry()\n"
+        "print('not reached')\n"
+    )
+    env = {**os.environ, "CONDUCT_HOME": str(tmp_path)}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_the_console_script_ends_without_the_interpreter_teardown_but_finishes_first(tmp_path) -> None:
+    # issue 23: freeing a loaded screening index at exit took 1.1 s of a 2.5 s `gate check`; entry() ends
+    # the process with os._exit once the output is flushed and the atexit handlers have run
+    done = _entry("    sys.stdout.write('answer without a newline')\n    raise SystemExit(3)", tmp_path)
+    assert done.returncode == 3
+    assert done.stdout == "answer without a newline" + "atexit ran\n"
+    assert _entry("    print('fine')", tmp_path).returncode == 0
+    said = _entry("    raise SystemExit('conduct: something is wrong')", tmp_path)
+    assert said.returncode == 1 and said.stderr == "conduct: something is wrong\n"
+
+
+def test_the_console_script_closes_the_database_connections_before_it_ends(tmp_path) -> None:
+    body = (
+        "    import django; django.setup()\n"
+        "    from django.db import connection, connections\n"
+        "    connection.ensure_connection()\n"
+        "    import conduct.cli as c; real = connections.close_all\n"
+        "    connections.close_all = lambda: (print('closed', flush=True), real())"
+    )
+    done = _entry(body, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "closed\natexit ran\n"
+
+
+def test_conduct_is_installed_with_the_fast_exit_entry_point() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="conduct")
+    assert script.value == "conduct.cli:entry"

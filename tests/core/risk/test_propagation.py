@@ -303,3 +303,20 @@ def test_score_suppliers_gives_exactly_what_the_public_steps_give(graph, inputs,
     scored = score_suppliers(inputs, graph, weights=weights, decay=decay, top=top)
     assert list(scored) == list(expected)
     assert {s: _exactly(r) for s, r in scored.items()} == {s: _exactly(r) for s, r in expected.items()}
+
+
+def test_paused_gc_pauses_the_collector_and_restores_the_state_it_found():
+    import gc
+
+    from conduct.core._gc import paused_gc
+
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # it was off before: left off
+    finally:
+        gc.enable()

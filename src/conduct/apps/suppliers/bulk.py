@@ -9,7 +9,6 @@ signals, as bulk_create does.
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
+from conduct.core._gc import paused_gc as core_paused_gc
 from conduct.db.values import insert_values
 
 BATCH = 5000
@@ -115,22 +115,18 @@ class Adapt:
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """For a bulk job: pause the cyclic garbage collector (imports and recomputes make millions of small
-    acyclic objects that reference counting frees; cyclic collections meanwhile only rescan the growing
-    heap), and on SQLite give this connection a 128 MB page cache instead of 8 MB, so index pages stay in
-    memory."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    """For a bulk job: pause the cyclic garbage collector (conduct.core's paused_gc: imports and recomputes
+    make millions of small acyclic objects that reference counting frees), and on SQLite give this
+    connection a 128 MB page cache instead of 8 MB, so index pages stay in memory."""
     cache = None
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cache = cursor.execute("PRAGMA cache_size").fetchone()[0]
             cursor.execute("PRAGMA cache_size = -131072")
     try:
-        yield
+        with core_paused_gc():
+            yield
     finally:
-        if was_enabled:
-            gc.enable()
         if cache is not None:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(cache)}")

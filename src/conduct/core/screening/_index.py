@@ -16,6 +16,7 @@ from operator import itemgetter
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from conduct.core._gc import paused_gc
 from conduct.core.screening import _symbols
 from conduct.core.screening._normalize import (
     GENERIC,
@@ -84,8 +85,9 @@ class NameIndex:
         self._party: list[int] = []  # per entry: the first entry of the same type and primary name
         self._party_keys: dict[tuple[str, str], int] = {}
         self._by_length: dict[int, list[str]] | None = None  # vocabulary parts by length (derived, lazy)
-        for list_id, list_kind, entry in items:
-            self.add(list_id, list_kind, entry)
+        with paused_gc():  # the names' parts and postings: collections meanwhile only rescan them
+            for list_id, list_kind, entry in items:
+                self.add(list_id, list_kind, entry)
 
     # --- building -----------------------------------------------------------------------------------
 
