@@ -105,3 +105,18 @@ def test_conduct_is_installed_with_the_fast_exit_entry_point() -> None:
 
     (script,) = entry_points(group="console_scripts", name="conduct")
     assert script.value == "conduct.cli:entry"
+
+
+def test_a_cli_call_that_links_to_a_page_does_without_the_libraries_only_some_verbs_use(tmp_path) -> None:
+    # issue 23: cel's REPL (prompt_toolkit, typer, rich: 70 ms), openpyxl (50 ms, reading XLSX imports) and
+    # pygal (0.1-0.2 s, the dashboard's charts) were imported by every process that set Django up or
+    # loaded the pages' URL map (a gate check that opens a case)
+    heavy = ("prompt_toolkit", "typer", "openpyxl", "pygal")
+    probe = (
+        "from django.urls import reverse; import sys; reverse('case', args=[7]); "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    code = f"from conduct.cli import main; main(['shell', '-c', {probe!r}])"
+    env = {**os.environ, "CONDUCT_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -8,31 +8,50 @@ Content-Security-Policy (no script), in the PDF report and without JavaScript; s
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import pygal
 from django.utils.safestring import SafeString, mark_safe
-from pygal.style import Style
+
+if TYPE_CHECKING:
+    import pygal
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
 # The outcome colours the pages use for their badges (allow, review, deny), then neutral ones.
 PALETTE = ("#1a7f37", "#9a6700", "#b3261e", "#0b5394", "#6e7781", "#8250df", "#bc4c00")
-_STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
-    foreground="#1f2328",
-    foreground_strong="#1f2328",
-    foreground_subtle="#57606a",
-    colors=PALETTE,
-    font_family="system-ui, sans-serif",
-    label_font_size=11,
-    major_label_font_size=11,
-    legend_font_size=12,
-    title_font_size=14,
-    value_font_size=10,
-)
+
+
+@functools.cache
+def _pygal() -> ModuleType:
+    """pygal, imported with the first chart drawn: a page that draws none (and every CLI call that links
+    to a page, which loads the pages' URL map) does without its 0.1-0.2 s import."""
+    import pygal
+
+    return pygal
+
+
+@functools.cache
+def _style() -> pygal.style.Style:
+    from pygal.style import Style
+
+    return Style(
+        background="transparent",
+        plot_background="transparent",
+        foreground="#1f2328",
+        foreground_strong="#1f2328",
+        foreground_subtle="#57606a",
+        colors=PALETTE,
+        font_family="system-ui, sans-serif",
+        label_font_size=11,
+        major_label_font_size=11,
+        legend_font_size=12,
+        title_font_size=14,
+        value_font_size=10,
+    )
 
 
 @dataclass
@@ -48,9 +67,9 @@ class Chart:
 
 
 def _config(title: str, *, stacked: bool = False, horizontal: bool = False) -> pygal.Config:
-    config = pygal.Config()
+    config = _pygal().Config()
     config.title = title
-    config.style = _STYLE
+    config.style = _style()
     config.js = []  # no script: pygal's tooltips would load from a CDN
     config.disable_xml_declaration = True
     config.width, config.height = 640, 300
@@ -88,6 +107,7 @@ def bars(
     horizontal: bool = False,
 ) -> Chart:
     """Bars over `labels`, one series per (name, values); stacked or side by side."""
+    pygal = _pygal()
     kind = (
         (pygal.HorizontalStackedBar if horizontal else pygal.StackedBar)
         if stacked
@@ -108,7 +128,7 @@ def lines(
     series: Sequence[tuple[str, Sequence[float | None]]],
 ) -> Chart:
     """One line per series over `labels` (weeks, months)."""
-    chart = pygal.Line(_config(title))
+    chart = _pygal().Line(_config(title))
     chart.x_labels = list(labels)
     for name, values in series:
         chart.add(name, list(values))

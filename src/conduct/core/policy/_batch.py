@@ -23,8 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import cel
-
+from ._cel_engine import cel
 from ._flat import Flattener
 
 if TYPE_CHECKING:

@@ -23,9 +23,8 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import cel
-
 from ._cel import Token, tokenize
+from ._cel_engine import cel
 from ._plan import VARIABLE_PREFIX
 from ._template import MISSING, resolve_parts
 

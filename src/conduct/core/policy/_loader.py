@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import cel
-
 from conduct.core._yaml import LocatedDict, LocatedList, YamlProblem, load_located
 
+from ._cel_engine import cel
 from ._compile import Rewritten, expand, macro_bindings, read_paths, rewrite, unroll
 from ._errors import PolicyError, PolicyProblem
 from ._example_reading import ExampleSource, read_example, suggest

@@ -12,9 +12,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-import cel
-
 from ._batch import RERUN, Batch, make_batches
+from ._cel_engine import cel
 from ._compile import Expanded, Unrolled
 from ._decision import Decision, EvaluationError, Reason, build_decision, freeze
 from ._errors import SubjectError

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from conduct.apps.suppliers.conf import import_xlsx_max_bytes
 
@@ -131,6 +130,8 @@ def check_xlsx_size(source: ImportSource) -> None:
 
 def _xlsx_tables(source: ImportSource) -> Iterator[Table]:
     check_xlsx_size(source)
+    from openpyxl import load_workbook  # here: 50 ms of every process's start otherwise
+
     handle = source.open()  # openpyxl closes its zip archive, not the file it was given: close that too
     workbook = load_workbook(handle, read_only=True, data_only=True)
     try:
