@@ -11,10 +11,12 @@ import sys
 def test_the_cli_imports_the_http_client_only_for_a_remote_call() -> None:
     code = (
         "import sys; from conduct.cli import main; import conduct.pipeline; "
+        "conduct.pipeline.remote_main(['gate', 'check', 'sales_deal', 'subject.json']); "
         "heavy = ('urllib.request', 'http.client', 'conduct.pipeline.client'); "
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = {name: value for name, value in os.environ.items() if name != "CONDUCT_URL"}  # a local call
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert result.stdout.strip() == "[]"
 
 

@@ -62,6 +62,9 @@ def remote_main(args: list[str]) -> int | None:
             break
     else:
         return None
+    remote = os.environ.get("CONDUCT_URL") or any(a == "--server" or a.startswith("--server=") for a in args)
+    if not remote:
+        return None  # a local call: without the HTTP client's imports (30 ms)
     from conduct.pipeline.client import Client, RemoteError
 
     try:
