@@ -31,6 +31,7 @@ from pathlib import Path
 from django.conf import settings
 
 from conduct.apps.screening.models import WatchListEntry, WatchListVersion
+from conduct.core._gc import paused_gc
 from conduct.core.screening import EntryName, ListEntry, Match, NameIndex, Query, Screener
 from conduct.core.screening._artefact import ArtefactError, dumps, loads
 
@@ -146,6 +147,28 @@ def _prune(keep: Path) -> None:
             legacy.unlink(missing_ok=True)
 
 
+def _load_or_build(version: WatchListVersion, path: Path) -> NameIndex:
+    """The index in its signed artefact file, else built from the version's stored entries (and written)."""
+    index = _read(path)
+    if index is not None:
+        STATS["loaded"] += 1
+        return index
+    started = time.perf_counter()
+    index = build_index(version.watch_list.name, version.entries.order_by("id").iterator(chunk_size=2000))
+    STATS["built"] += 1
+    log.info(
+        "built screening index",
+        extra={
+            "list": version.watch_list.name,
+            "version": version.number,
+            "names": len(index),
+            "ms": round((time.perf_counter() - started) * 1000),
+        },
+    )
+    _write(path, index)
+    return index
+
+
 def version_index(version: WatchListVersion) -> NameIndex:
     """The index of one version: from memory, else its signed artefact, else built from its stored entries
     (and its artefact written)."""
@@ -157,30 +180,14 @@ def version_index(version: WatchListVersion) -> NameIndex:
             STATS["memory"] += 1
             return found
         path = _path(version, key)
-        index = _read(path)
-        if index is not None:
-            STATS["loaded"] += 1
-        else:
-            started = time.perf_counter()
-            index = build_index(
-                version.watch_list.name, version.entries.order_by("id").iterator(chunk_size=2000)
-            )
-            STATS["built"] += 1
-            log.info(
-                "built screening index",
-                extra={
-                    "list": version.watch_list.name,
-                    "version": version.number,
-                    "names": len(index),
-                    "ms": round((time.perf_counter() - started) * 1000),
-                },
-            )
-            _write(path, index)
-        # Out of the collector's reach from now on: loaded or built with it paused, the index's million
-        # objects would otherwise be walked by the next two or three collections (0.1-0.2 s, a CLI call's
-        # first search) and by every full one after. Reference counting still frees an index dropped later
-        # (it holds no cycles); what the freeze costs is any cyclic garbage pending at this moment, kept.
-        gc.freeze()
+        # The collector stays paused across the load (or build) and the freeze: the index's million objects
+        # go out of its reach before it runs again, instead of being walked by the next two or three
+        # collections (0.1-0.3 s of a fresh process's first request) and by every full one after. Reference
+        # counting still frees an index dropped later (it holds no cycles); what the freeze costs is any
+        # cyclic garbage pending at this moment, kept.
+        with paused_gc():
+            index = _load_or_build(version, path)
+            gc.freeze()
         _MEMORY[key] = index
         while len(_MEMORY) > MEMORY_SLOTS:
             _MEMORY.popitem(last=False)

@@ -100,6 +100,7 @@ def dumps(index: NameIndex) -> bytes:
     symbols = _symbols.table(sorted(listed_texts(index))) if small else {}
     clean = copy.copy(index)
     clean._symbol_vocab = None  # numbered by this process's symbol ids: rebuilt where it is loaded
+    clean._tokens, clean._scripts = {}, {}  # the build's sharing of equal parts: only add() reads them
     buffer = io.BytesIO()
     _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((clean, symbols, _tables.snapshot()))
     payload = buffer.getvalue()

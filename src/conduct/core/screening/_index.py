@@ -80,7 +80,8 @@ class NameIndex:
         self._skeleton: dict[str, list[int]] = {}
         self._symbol_vocab: dict[int, list[int]] | None = None
         self._non_latin_sources: set[str] = set()
-        self._tokens: dict[NameToken, NameToken] = {}  # one object per distinct part (saves memory)
+        # one object per distinct part and script set, while building (saves memory); not in artefacts
+        self._tokens: dict[NameToken, NameToken] = {}
         self._scripts: dict[frozenset[str], frozenset[str]] = {}
         self._party: list[int] = []  # per entry: the first entry of the same type and primary name
         self._party_keys: dict[tuple[str, str], int] = {}
