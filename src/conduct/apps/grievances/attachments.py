@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from conduct.apps.errors import Invalid
 
@@ -47,6 +46,8 @@ def sniff(content: bytes) -> str | None:
 def strip_image(content: bytes, fmt: str) -> bytes:
     """The image drawn again into a fresh file: only the pixels survive (turned upright first, since the
     orientation tag goes with the rest of the metadata)."""
+    from PIL import Image, ImageOps  # here: Pillow's import is paid by the processes that clean an image
+
     with Image.open(io.BytesIO(content)) as img:
         if img.width * img.height > MAX_PIXELS:
             raise ValueError("too many pixels")
@@ -83,6 +84,8 @@ def clean_uploads(uploads: list[Upload], field: str = "attachments") -> list[Cle
             )
         content = upload.content
         if ALLOWED[kind]:
+            from PIL import Image, UnidentifiedImageError
+
             try:
                 content = strip_image(content, ALLOWED[kind])
             except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):

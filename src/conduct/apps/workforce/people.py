@@ -6,15 +6,15 @@ their units; staff and auditors: all)."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from markdown_it import MarkdownIt
 
 from conduct.apps.accounts.models import User
 from conduct.apps.accounts.scoping import authorize, can, scoped
@@ -29,11 +29,20 @@ from conduct.apps.workforce.models import (
     TrainingCourse,
 )
 
-_MD = MarkdownIt("commonmark", {"html": False})  # raw HTML in a policy is shown as text, never run
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    """The renderer, made on first use (markdown-it's import is paid by the processes that render)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})  # raw HTML in a policy is shown as text, never run
 
 
 def render_markdown(body: str) -> SafeString:
-    return mark_safe(_MD.render(body))  # noqa: S308 - markdown-it escapes text; raw HTML is disabled
+    return mark_safe(_markdown().render(body))  # noqa: S308 - markdown-it escapes text; raw HTML is disabled
 
 
 def policy_list(*, actor: User) -> QuerySet[Policy]:

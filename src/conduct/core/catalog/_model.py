@@ -168,6 +168,8 @@ class RequirementMapping:
 
 def _fold(text: str) -> str:
     """Case- and accent-insensitive form used for search."""
+    if text.isascii():  # most of the library: decomposition leaves it as it is and it has no accents
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
