@@ -132,3 +132,19 @@ def test_every_conduct_commands_help_is_translated(monkeypatch: pytest.MonkeyPat
     finally:
         vars(argparse).update(saved)
     assert untranslated == {}
+
+
+def test_an_in_process_cli_call_leaves_the_callers_url_map_and_language(monkeypatch, capsys) -> None:
+    # a test calling the CLI in process once left the pages-only URL map (and the CLI's language) set for
+    # the tests after it in the same worker: the API's URL names were then unknown there
+    from django.urls import get_urlconf, reverse
+
+    from conduct.cli import main
+
+    monkeypatch.setenv("CONDUCT_LANGUAGE", "zh-hans")
+    before = (get_urlconf(), translation.get_language())
+    with pytest.raises(SystemExit):  # a usage error, in Chinese: the call's language while it ran
+        main(["policy", "validate"])
+    assert "缺少以下必需参数" in capsys.readouterr().err
+    assert (get_urlconf(), translation.get_language()) == before
+    assert reverse("api:ping") == "/api/v1/ping"

@@ -8,6 +8,7 @@ as it is (`conduct migrate`, `conduct shell`, ...).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import sys
 import textwrap
@@ -84,18 +85,23 @@ def cli_language(environ: Mapping[str, str]) -> str | None:
 
 
 def _run(args: list[str]) -> None:
-    """The management command `args` names, in the environment's language (servers keep LANGUAGE_CODE)."""
+    """The management command `args` names, in the environment's language (servers keep LANGUAGE_CODE). The
+    language and URL map are this call's: a caller in the same process (a test) gets its own back."""
     from django.core.management import execute_from_command_line
+    from django.urls import get_urlconf, set_urlconf
     from django.utils import translation
 
+    if args[0] in _SERVERS:
+        execute_from_command_line(["conduct", *_resolve(args)])
+        return
     language = cli_language(os.environ)
-    if language and args[0] not in _SERVERS:
-        translation.activate(language)
-    if args[0] not in _SERVERS:
-        from django.urls import set_urlconf
-
-        set_urlconf(PAGES_URLCONF)  # links to pages, without importing the API (config/urls_pages.py)
-    execute_from_command_line(["conduct", *_resolve(args)])
+    urlconf = get_urlconf()
+    set_urlconf(PAGES_URLCONF)  # links to pages, without importing the API (config/urls_pages.py)
+    try:
+        with translation.override(language) if language else contextlib.nullcontext():
+            execute_from_command_line(["conduct", *_resolve(args)])
+    finally:
+        set_urlconf(urlconf)
 
 
 def gettext_noop(message: str) -> str:
