@@ -76,7 +76,7 @@ def test_the_officers_a_review_case_goes_to_are_found_through_the_role_index():
 
 
 def test_the_latest_earlier_decision_on_a_subject_is_found_through_its_index():
-    from conduct.apps.gates.services import _latest_decision_id
+    from conduct.apps.gates.services import _turn_reads
 
-    [(sql, params)] = statements_of(lambda: _latest_decision_id("sales_deal", "SO-1"))
+    [(sql, params)] = statements_of(lambda: _turn_reads("sales_deal", "SO-1", "sha256:0"))
     assert "gate_decision_latest" in plan_of(sql, params)

@@ -280,7 +280,8 @@ def test_a_pack_version_registered_by_a_concurrent_first_decision_does_not_fail_
     first = services.gate_decide(actor=officer, gate="product_release", subject=CLEAN_RELEASE).decision
     assert PolicyPackVersion.objects.filter(version=first.policy_version).count() == 1
     # as if another request registered the version between this one's read and its write
-    monkeypatch.setattr(services, "_pack_version_stored", lambda version: False)
+    reads = services._turn_reads
+    monkeypatch.setattr(services, "_turn_reads", lambda *args: (reads(*args)[0], False))
     again = services.gate_decide(actor=officer, gate="product_release", subject=CLEAN_RELEASE)
     assert again.created and again.decision.pk != first.pk and again.decision.previous_id == first.pk
     assert PolicyPackVersion.objects.filter(version=first.policy_version).count() == 1

@@ -229,15 +229,14 @@ def gate_decide(
                 )
             return Decided(earlier, False)
     decision = gate_evaluate(gate=gate, subject=subject, today=today, unit=unit, actor=actor)
-    # Everything that need not see the write's snapshot happens before it (whether the pack version is
-    # registered, who review cases go to, the row's values in the database's form), so the write transaction
-    # (on SQLite the one writer's turn) holds only the writes and the reads that must be consistent with them.
-    pack_seen = _pack_version_stored(decision.policy_version)
+    # Everything that need not see the write's snapshot happens before it (who review cases go to, the row's
+    # values in the database's form), so the write transaction (on SQLite the one writer's turn) holds only
+    # the writes and one statement of reads (the decision it follows, whether the pack version is registered).
     audience = _review_audience(decision, unit)
     pending = _prepare(actor, label, gate, subject, decision, unit, idempotency_key, request_hash)
     try:
         with transaction.atomic():
-            row = _record(pending, decision, actor, pack_seen=pack_seen, audience=audience)
+            row = _record(pending, decision, actor, audience=audience)
             return Decided(row, True)
     except IntegrityError:
         if not idempotency_key:
@@ -267,24 +266,23 @@ def _earlier(label: str, idempotency_key: str) -> GateDecision | None:
     return GateDecision.objects.filter(actor_label=label, idempotency_key=idempotency_key).first()
 
 
-# The two reads every recorded decision makes, as plain SQL: on SQLite the second runs in the one writer's
-# turn.
-def _pack_version_stored(version: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM gates_policypackversion WHERE version = %s", [version])
-        return cursor.fetchone() is not None
-
-
-def _latest_decision_id(gate: str, reference: str) -> int | None:
-    """The latest earlier decision on the same subject (index gate_decision_latest)."""
+def _turn_reads(gate: str, reference: str, version: str) -> tuple[int | None, bool]:
+    """The two reads a recorded decision makes in its write's turn, as one plain statement: the latest earlier
+    decision on the same subject (index gate_decision_latest; none without a reference) and whether the
+    policy pack version is registered."""
+    latest = (
+        "(SELECT id FROM gates_gatedecision WHERE gate = %s AND reference = %s"
+        " ORDER BY created_at DESC, id DESC LIMIT 1)"
+        if reference
+        else "NULL"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id FROM gates_gatedecision WHERE gate = %s AND reference = %s"
-            " ORDER BY created_at DESC, id DESC LIMIT 1",
-            [gate, reference],
+            f"SELECT {latest}, (SELECT 1 FROM gates_policypackversion WHERE version = %s)",  # noqa: S608 - fixed text
+            [gate, reference, version] if reference else [version],
         )
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
+        previous, seen = cursor.fetchone()
+    return (int(previous) if previous is not None else None), seen is not None
 
 
 def _review_audience(decision: Decision, unit: OrgUnit | None) -> Any:
@@ -366,15 +364,13 @@ def _prepare(
     return _Pending(row, [_db_value(f, row) for f in fields])
 
 
-def _record(
-    pending: _Pending, decision: Decision, actor: Actor, *, pack_seen: bool = False, audience: Any = None
-) -> GateDecision:
+def _record(pending: _Pending, decision: Decision, actor: Actor, *, audience: Any = None) -> GateDecision:
     """Insert the decision (plain SQL: this is the one writer's turn), ledger it, open its review cases."""
     row = pending.row
+    row.previous_id, pack_seen = _turn_reads(row.gate, row.reference, decision.policy_version)
     if not pack_seen:
         _register_pack_version(actor)
     row.created_at = timezone.now()
-    row.previous_id = _latest_decision_id(row.gate, row.reference) if row.reference else None
     params = [*pending.params, *(_db_value(f, row) for f in _insert_fields()[-len(_IN_TURN) :])]
     returning = connection.features.can_return_columns_from_insert
     with connection.cursor() as cursor:
