@@ -87,6 +87,12 @@ def test_the_console_script_ends_without_the_interpreter_teardown_but_finishes_f
     assert _entry("    print('fine')", tmp_path).returncode == 0
     said = _entry("    raise SystemExit('conduct: something is wrong')", tmp_path)
     assert said.returncode == 1 and said.stderr == "conduct: something is wrong\n"
+    # as the interpreter's exit does, it waits for a thread that is not a daemon before the atexit handlers
+    late = (
+        "    import threading, time\n"
+        "    threading.Thread(target=lambda: (time.sleep(0.3), print('late'))).start()"
+    )
+    assert _entry(late, tmp_path).stdout == "late\natexit ran\n"
 
 
 def test_the_console_script_closes_the_database_connections_before_it_ends(tmp_path) -> None:

@@ -12,6 +12,7 @@ import contextlib
 import os
 import sys
 import textwrap
+import threading
 from collections.abc import Mapping
 from typing import NoReturn
 
@@ -239,12 +240,17 @@ def _finish(code: int) -> NoReturn:
     except BrokenPipeError:  # the reader stopped reading: as main() ends then
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = code or 1
-    sys.stderr.flush()
     if "django.db" in sys.modules:
         from django.db import connections
 
         connections.close_all()
+    # What the interpreter's own exit would do first: wait for the threads that are not daemons (and run
+    # the exit hooks of thread pools), then the atexit handlers; only the freeing of every object is skipped.
+    threading._shutdown()  # type: ignore[attr-defined]
     atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
     os._exit(code)
 
 
