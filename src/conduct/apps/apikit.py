@@ -23,14 +23,11 @@ from ninja.security import HttpBearer, SessionAuth
 from conduct.apps.accounts.middleware import owes_second_factor
 from conduct.apps.accounts.models import TokenScope, User
 from conduct.apps.errors import Forbidden, Invalid, ServiceError
+from conduct.db.bounds import MAX_DB_ID, MAX_OFFSET
 
 log = logging.getLogger("conduct.api")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-# Bounds every id and offset is validated against before it reaches the database (a larger integer is an
-# OverflowError in the driver, a 500): ids fit a signed 64-bit key; offsets stay far below any real table.
-MAX_DB_ID = 2**63 - 1
-MAX_OFFSET = 10_000_000
 DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID, description="A record id (1 to 2^63-1)")]
 
 

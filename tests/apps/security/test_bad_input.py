@@ -78,7 +78,7 @@ def test_a_huge_offset_is_a_422_field_error(api_client, admin, path):
 
 
 def test_an_offset_just_over_the_bound_is_a_422_field_error(api_client, admin):
-    from conduct.apps.apikit import MAX_OFFSET
+    from conduct.db.bounds import MAX_OFFSET
 
     response = api_client(admin).get("/api/v1/suppliers", {"offset": MAX_OFFSET + 1})
     assert response.status_code == 422

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from conduct.apps.apikit import MAX_DB_ID
+from conduct.db.bounds import MAX_DB_ID
 
 
 def urns_from(text: str | None) -> list[str]:

@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from conduct.apps.apikit import DbId, Page, actor_of, decode_base64
 from conduct.apps.products import selectors_disclosure as selectors
 from conduct.apps.products.models import VulnerabilityReport, VulnReportState, VulnReportVerdict
+from conduct.apps.products.responses import attachment_response
 from conduct.apps.products.services.disclosure_intake import Disclosure, vulnreport_status, vulnreport_submit
 from conduct.apps.products.services.disclosure_triage import Triage, vulnreport_note, vulnreport_transition
 
@@ -242,12 +243,3 @@ def report_attachment(request: HttpRequest, vuln_report_id: DbId, vuln_file_id: 
     found = selectors.vulnreport_get(actor=actor, vuln_report_id=vuln_report_id)
     file = selectors.vulnreport_attachment(actor=actor, report=found, vuln_file_id=vuln_file_id)
     return attachment_response(file.name, bytes(file.content))
-
-
-def attachment_response(name: str, content: bytes) -> HttpResponse:
-    """A reporter's file as a download only (never rendered: it may be a proof of concept)."""
-    response = HttpResponse(content, content_type="application/octet-stream")
-    safe = "".join(ch for ch in name if ch.isalnum() or ch in "._-") or "file"
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.errors import Conflict, Invalid, ServiceError
 from conduct.apps.products import selectors_disclosure as selectors
-from conduct.apps.products.api_disclosure import attachment_response
 from conduct.apps.products.models import VulnReportState, VulnReportVerdict
+from conduct.apps.products.responses import attachment_response
 from conduct.apps.products.services._disclosure import TRANSITIONS
 from conduct.apps.products.services.disclosure_triage import Triage, vulnreport_note, vulnreport_transition
 

@@ -11,7 +11,7 @@ from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.roles import PORTAL_ROLES
 from conduct.apps.accounts.scoping import unit_in_scope
-from conduct.apps.apikit import MAX_DB_ID
+from conduct.db.bounds import MAX_DB_ID
 
 
 def user_or_none(actor: Actor) -> User | None:

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import authorize, unit_in_scope
-from conduct.apps.apikit import MAX_DB_ID
 from conduct.apps.audit.services import actor_label, ledger_append
 from conduct.apps.catalog import selectors
 from conduct.apps.catalog.actions import LedgerAction
@@ -25,6 +24,7 @@ from conduct.apps.catalog.models import (
 )
 from conduct.apps.catalog.services._common import text_field, unit_named, user_named, user_or_none
 from conduct.apps.errors import Conflict, Invalid, NotFound
+from conduct.db.bounds import MAX_DB_ID
 from conduct.events.suppliers import supplier_for
 
 

@@ -18,13 +18,13 @@ from conduct.apps.accounts.actors import Actor
 from conduct.apps.accounts.models import OrgUnit, User
 from conduct.apps.accounts.scoping import authorize, unit_in_scope
 from conduct.apps.accounts.selectors import orgunit_get
-from conduct.apps.apikit import MAX_DB_ID
 from conduct.apps.audit.services import ledger_append
 from conduct.apps.errors import Conflict, Forbidden, NotFound, raise_if
 from conduct.apps.screening.actions import LedgerAction
 from conduct.apps.screening.models import PartyKind, ScreenedParty
 from conduct.apps.screening.services.matches import party_screen
 from conduct.apps.screening.values import clean_birth_date, clean_country, clean_entity_type, clean_name
+from conduct.db.bounds import MAX_DB_ID
 
 MAX_ALIASES = 50
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from conduct.apps.accounts import selectors as accounts
 from conduct.apps.accounts.actors import request_actor
 from conduct.apps.accounts.models import OrgUnit, PortalOrganisation, User
-from conduct.apps.apikit import MAX_DB_ID
 from conduct.apps.audit.selectors import object_history
 from conduct.apps.errors import Invalid, NotFound, ServiceError
 from conduct.apps.suppliers import (
@@ -27,6 +26,7 @@ from conduct.apps.suppliers.models import (
     Supplier,
 )
 from conduct.apps.suppliers.reference import country_risk
+from conduct.db.bounds import MAX_DB_ID
 
 PAGE_SIZE = 50
 
