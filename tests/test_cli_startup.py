@@ -117,9 +117,10 @@ def test_conduct_is_installed_with_the_fast_exit_entry_point() -> None:
 
 def test_a_cli_call_that_links_to_a_page_does_without_the_libraries_only_some_verbs_use(tmp_path) -> None:
     # issue 23: cel's REPL (prompt_toolkit, typer, rich: 70 ms), openpyxl (50 ms, reading XLSX imports),
-    # pygal (0.1-0.2 s, the dashboard's charts), markdown-it and Pillow (20 ms) were imported by every
-    # process that set Django up or loaded the pages' URL map (a gate check that opens a case)
-    heavy = ("prompt_toolkit", "typer", "openpyxl", "pygal", "markdown_it", "PIL")
+    # pygal (0.1-0.2 s, the dashboard's charts), markdown-it and Pillow (20 ms), django-ninja and pydantic
+    # (~0.1 s: ninja was an installed app) were imported by every process that set Django up or loaded the
+    # pages' URL map (a gate check that opens a case)
+    heavy = ("prompt_toolkit", "typer", "openpyxl", "pygal", "markdown_it", "PIL", "ninja", "pydantic")
     probe = (
         "from django.urls import reverse; import sys; reverse('case', args=[7]); "
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))"

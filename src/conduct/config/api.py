@@ -1,10 +1,30 @@
 """The one django-ninja API: /api/v1/..., OpenAPI at /api/openapi.json, docs at /api/docs."""
 
-from django.http import HttpRequest
-from ninja import NinjaAPI
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
+from ninja.openapi.docs import _csrf_needed
 
 from conduct import __version__
 from conduct.apps.apikit import AUTH, actor_of, install_error_handlers
+
+
+class LocalSwagger(Swagger):
+    """ninja's Swagger UI page with its files served from here, ninja not being an installed app (settings'
+    NINJA_DIR): ninja would otherwise render its page that loads Swagger UI from a CDN."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
+
 
 api = NinjaAPI(
     title="Conduct API",
@@ -17,6 +37,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=LocalSwagger(),
 )
 install_error_handlers(api)
 

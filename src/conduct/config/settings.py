@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "ninja",  # serves Swagger UI's files locally for /api/docs (no CDN)
     "axes",
     "allauth",
     "allauth.account",  # needed by allauth.mfa (its email-address table stays empty; Conduct signs in itself)
@@ -103,10 +103,18 @@ MIDDLEWARE = [
 ROOT_URLCONF = "conduct.config.urls"
 WSGI_APPLICATION = "conduct.config.wsgi.application"
 
+# django-ninja's Swagger UI page and files, served from here (no CDN) without ninja as an installed app: an
+# installed app is imported by every process at set-up, and ninja brings pydantic (~0.1 s of each CLI call).
+# Found without importing it; config.api renders the page (ninja renders its CDN page when not installed).
+_NINJA = importlib.util.find_spec("ninja")
+if _NINJA is None or _NINJA.origin is None:
+    raise ImportError("django-ninja is not installed: run `make venv` (or pip install -e .)")
+NINJA_DIR = Path(_NINJA.origin).parent
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -288,6 +296,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = CONDUCT_HOME / "static"
+STATICFILES_DIRS = [NINJA_DIR / "static"]  # ninja/swagger-ui-bundle.js and the rest (see NINJA_DIR)
 MEDIA_ROOT = CONDUCT_HOME / "files"
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
