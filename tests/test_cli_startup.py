@@ -129,3 +129,15 @@ def test_a_cli_call_that_links_to_a_page_does_without_the_libraries_only_some_ve
     env = {**os.environ, "CONDUCT_HOME": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_what_the_set_up_made_is_out_of_the_collectors_reach(tmp_path) -> None:
+    # issue 23: a full collection over Django's and the apps' objects landed in the middle of a CLI call
+    code = (
+        "import gc, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'conduct.config.settings')\n"
+        "from conduct.cli import setup\n"
+        "before = gc.get_freeze_count(); setup(); print(before == 0, gc.get_freeze_count() > 10_000)\n"
+    )
+    env = {**os.environ, "CONDUCT_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert result.stdout.split() == ["True", "True"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import os
 import sys
 import textwrap
@@ -299,6 +300,11 @@ def setup(*, set_prefix: bool = True) -> None:
     except (ConfigError, ImproperlyConfigured) as exc:
         sys.stderr.write(_("conduct: configuration error: %(error)s") % {"error": exc} + "\n")
         raise SystemExit(2) from None
+    # What the set-up made (Django's and the apps' modules, classes and tables) lives as long as the process:
+    # out of the cyclic collector's reach, its collections walk only what the work makes. A full collection
+    # over it otherwise landed in the middle of a call (50 ms of a local gate check); in the server's
+    # workers it also spares the pages they share with the server.
+    gc.freeze()
 
 
 if __name__ == "__main__":
