@@ -76,10 +76,10 @@ def child_dictionary() -> dict[str, object]:
 def child_real(query: str) -> dict[str, object]:
     started = time.perf_counter()
     asked = _counting_dictionary()
-    import django
+    from conduct.cli import setup  # as wsgi.py and the CLI set Django up
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conduct.config.settings")
-    django.setup()
+    setup()
     ready = time.perf_counter()
     from conduct.apps.screening import indexes
     from conduct.core.screening import Query
@@ -105,10 +105,10 @@ def child_gate() -> dict[str, object]:
     the current lists, the parties screened), as a web process's first gate request or a local gate check."""
     started = time.perf_counter()
     asked = _counting_dictionary()
-    import django
+    from conduct.cli import setup  # as wsgi.py and the CLI set Django up
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conduct.config.settings")
-    django.setup()
+    setup()
     ready = time.perf_counter()
     from conduct.apps.gates.services import gate_evaluate
 
