@@ -235,6 +235,18 @@ def test_an_import_killed_midway_lands_all_of_its_suppliers_or_none(home: Path, 
     assert after in (0, 4000), f"{after} of 4000 suppliers landed: the import half-landed"
 
 
+def _assert_no_partial_version(home: Path, name: str) -> None:
+    """Every stored version of list `name` holds exactly the entries it records."""
+    versions = _state(
+        home,
+        "import json\nfrom conduct.apps.screening.models import WatchListVersion\n"
+        "print(json.dumps([[v.entry_count, v.entries.count()] for v in"
+        f" WatchListVersion.objects.filter(watch_list__name={name!r})]))",
+    )
+    for recorded, stored in versions:
+        assert recorded == stored, f"a version records {recorded} entries but holds {stored}"
+
+
 def test_a_list_load_killed_midway_leaves_no_partial_version(home: Path) -> None:
     """Killed at several points of a load (a load got faster: one fixed point could fall after its end);
     at least one kill must cut a load off, and no kill may leave a version partly written."""
@@ -248,14 +260,7 @@ def test_a_list_load_killed_midway_leaves_no_partial_version(home: Path) -> None
         cut_off += process.poll() is None
         _kill(process)
         _assert_ledger_verifies(home)
-        versions = _state(
-            home,
-            "import json\nfrom conduct.apps.screening.models import WatchListVersion\n"
-            "print(json.dumps([[v.entry_count, v.entries.count()] for v in"
-            f" WatchListVersion.objects.filter(watch_list__name={name!r})]))",
-        )
-        for recorded, stored in versions:
-            assert recorded == stored, f"a version records {recorded} entries but holds {stored}"
+        _assert_no_partial_version(home, name)
     assert cut_off, "every list load finished before its kill"
 
 
@@ -318,12 +323,5 @@ def test_a_server_killed_during_a_list_upload_leaves_no_partial_version(home: Pa
         assert not outcome or outcome[0].startswith("answered 201"), outcome
         cut_off += not outcome
         _assert_ledger_verifies(home)
-        versions = _state(
-            home,
-            "import json\nfrom conduct.apps.screening.models import WatchListVersion\n"
-            "print(json.dumps([[v.entry_count, v.entries.count()] for v in"
-            f" WatchListVersion.objects.filter(watch_list__name='{name}')]))",
-        )
-        for recorded, stored in versions:
-            assert recorded == stored, f"a version records {recorded} entries but holds {stored}"
+        _assert_no_partial_version(home, name)
     assert cut_off, "every list load finished before its kill: raise the entry count"

@@ -108,7 +108,7 @@ WSGI_APPLICATION = "conduct.config.wsgi.application"
 # Found without importing it; config.api renders the page (ninja renders its CDN page when not installed).
 _NINJA = importlib.util.find_spec("ninja")
 if _NINJA is None or _NINJA.origin is None:
-    raise ImportError("django-ninja is not installed: run `make venv` (or pip install -e .)")
+    raise ConfigError(_("django-ninja is not installed: run `make venv` (or pip install -e .)"))
 NINJA_DIR = Path(_NINJA.origin).parent
 
 TEMPLATES = [

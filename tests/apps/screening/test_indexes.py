@@ -12,10 +12,15 @@ from conduct.core.screening import Screener
 pytestmark = pytest.mark.django_db
 
 
-def test_an_index_is_built_once_then_read_from_memory_or_its_signed_file(cli, flow_csv, settings, tmp_path):
+def _loaded(cli, flow_csv, settings, tmp_path, name: str) -> WatchListVersion:
+    """A list loaded through the CLI with artefacts under tmp_path/cache: its current version."""
     settings.CONDUCT = {**settings.CONDUCT, "SCREENING_CACHE_DIR": str(tmp_path / "cache")}
-    cli("lists_load", str(flow_csv()), "--name", "t_cache")
-    version = WatchListVersion.objects.get(watch_list__name="t_cache", is_current=True)
+    cli("lists_load", str(flow_csv()), "--name", name)
+    return WatchListVersion.objects.get(watch_list__name=name, is_current=True)
+
+
+def test_an_index_is_built_once_then_read_from_memory_or_its_signed_file(cli, flow_csv, settings, tmp_path):
+    version = _loaded(cli, flow_csv, settings, tmp_path, "t_cache")
     files = list((tmp_path / "cache").glob(f"t_cache-*{indexes.SUFFIX}"))
     assert len(files) == 1  # written by the delta-screening task, right after the load
 
@@ -39,9 +44,7 @@ def test_a_signed_file_that_is_not_a_whole_current_artefact_is_rebuilt(cli, flow
     import hashlib
     import hmac
 
-    settings.CONDUCT = {**settings.CONDUCT, "SCREENING_CACHE_DIR": str(tmp_path / "cache")}
-    cli("lists_load", str(flow_csv()), "--name", "t_stale")
-    version = WatchListVersion.objects.get(watch_list__name="t_stale", is_current=True)
+    version = _loaded(cli, flow_csv, settings, tmp_path, "t_stale")
     (path,) = (tmp_path / "cache").glob(f"t_stale-*{indexes.SUFFIX}")
     good = path.read_bytes()[32:]
     for payload in (good[: len(good) // 2], b"CONDUCT-NAMEINDEX\n\x00\x00" + good[20:], b""):
@@ -60,9 +63,7 @@ def test_screening_after_a_load_finds_the_same_from_the_artefact_as_from_a_fresh
 ):
     from conduct.core.screening import Query
 
-    settings.CONDUCT = {**settings.CONDUCT, "SCREENING_CACHE_DIR": str(tmp_path / "cache")}
-    cli("lists_load", str(flow_csv()), "--name", "t_same")
-    version = WatchListVersion.objects.get(watch_list__name="t_same", is_current=True)
+    version = _loaded(cli, flow_csv, settings, tmp_path, "t_same")
     indexes.forget()
     loaded = indexes.version_index(version)
     built = indexes.build_index("t_same", version.entries.order_by("id"))
@@ -150,9 +151,7 @@ def test_a_loaded_index_is_out_of_the_collectors_reach_and_freed_when_dropped(
     import gc
     import weakref
 
-    settings.CONDUCT = {**settings.CONDUCT, "SCREENING_CACHE_DIR": str(tmp_path / "cache")}
-    cli("lists_load", str(flow_csv()), "--name", "t_frozen")
-    version = WatchListVersion.objects.get(watch_list__name="t_frozen", is_current=True)
+    version = _loaded(cli, flow_csv, settings, tmp_path, "t_frozen")
     indexes.forget()
     frozen = gc.get_freeze_count()
     index = indexes.version_index(version)
