@@ -36,7 +36,7 @@ def test_ensure_builds_a_signed_file_once_and_the_engine_reads_it(cache, monkeyp
     opened = dictionary.open_file()
     assert opened is not None and set(opened.lookup(["Putin", "secure"])) == {"Putin"}
 
-    saved = (_symbols._OPENER, dict(_symbols._CACHE), dict(_symbols._SEEDED))
+    saved = (_symbols._OPENER, dict(_symbols._CACHE), _symbols._SEEDED.copy())
     _symbols.use_file(dictionary.open_file)
     _symbols._CACHE.clear()
     _symbols._SEEDED.clear()

@@ -161,3 +161,78 @@ def test_a_loaded_index_is_out_of_the_collectors_reach_and_freed_when_dropped(
     del index
     indexes.forget()
     assert gone() is None
+
+
+def test_an_index_reads_its_bulk_from_its_mapped_file_until_it_is_dropped(cli, flow_csv, settings, tmp_path):
+    # issue 23: every process maps the one artefact file (shared in the page cache) instead of unpickling its
+    # own copy; the mapping outlives the file's removal (a prune, a rewrite) and goes with the index
+    import gc
+    import weakref
+    from pathlib import Path
+
+    from conduct.core.screening import Query
+    from conduct.core.screening._mapped import Records
+
+    version = _loaded(cli, flow_csv, settings, tmp_path, "t_mapped")
+    (path,) = (tmp_path / "cache").glob(f"t_mapped-*{indexes.SUFFIX}")
+    maps = Path("/proc/self/maps")
+
+    def mappings() -> int:  # of the file, in this process (other caches may hold indexes of it too)
+        return maps.read_text().count(str(path)) if maps.exists() else 0
+
+    indexes.forget()
+    held = mappings()
+    index = indexes.version_index(version)
+    assert isinstance(index.names, Records) and isinstance(index.entries, Records)
+    assert mappings() == held + 1 or not maps.exists()
+    query = Query("Borealis Lens Works", entity_type="organization", country="RU")
+    before = [(m.source_id, m.score) for m in Screener(index).search(query)]
+    path.unlink()
+    assert before and [(m.source_id, m.score) for m in Screener(index).search(query)] == before
+    gone = weakref.ref(index)
+    del index
+    indexes.forget()
+    gc.collect()
+    assert gone() is None and mappings() == held
+
+
+@pytest.mark.django_db(transaction=True)
+def test_missing_artefacts_are_built_in_a_child_and_mapped_here(cli, flow_csv, settings, tmp_path):
+    # issue 23: `conduct serve` preloads the indexes its workers share; built in the server process itself,
+    # a list without an artefact left the build's objects (and its garbage) in every worker's inherited pages
+    from conduct.core.screening._mapped import Records
+
+    version = _loaded(cli, flow_csv, settings, tmp_path, "t_child")
+    for path in (tmp_path / "cache").glob(f"*{indexes.SUFFIX}"):
+        path.unlink()
+    indexes.forget()
+    built = indexes.STATS["built"]
+    assert indexes.build_missing() >= 1
+    assert indexes.STATS["built"] == built  # not here: in the child
+    assert list((tmp_path / "cache").glob(f"t_child-*{indexes.SUFFIX}"))
+    index = indexes.version_index(version)
+    assert isinstance(index.names, Records) and len(index) > 0
+    assert indexes.build_missing() == 0  # nothing left to build
+
+
+def test_no_child_builds_inside_a_transaction(cli, flow_csv, settings, tmp_path):
+    # a child process would not see the transaction's rows (it would write an empty index under the key)
+    version = _loaded(cli, flow_csv, settings, tmp_path, "t_atomic")
+    for path in (tmp_path / "cache").glob(f"*{indexes.SUFFIX}"):
+        path.unlink()
+    assert indexes.build_missing() == 0
+    indexes.forget()
+    assert len(indexes.version_index(version)) > 0  # built here instead, and its artefact written
+    assert list((tmp_path / "cache").glob(f"t_atomic-*{indexes.SUFFIX}"))
+
+
+def test_a_built_index_is_read_back_from_its_artefact(cli, flow_csv, settings, tmp_path):
+    from conduct.core.screening._mapped import Records
+
+    version = _loaded(cli, flow_csv, settings, tmp_path, "t_back")
+    for path in (tmp_path / "cache").glob(f"*{indexes.SUFFIX}"):
+        path.unlink()
+    indexes.forget()
+    built = indexes.STATS["built"]
+    index = indexes.version_index(version)
+    assert indexes.STATS["built"] == built + 1 and isinstance(index.names, Records)

@@ -105,3 +105,40 @@ def test_the_preload_closes_its_connections_and_freezes_what_it_loaded(monkeypat
     serve._preload_screening()
     # the workers open their own connections; the garbage collector leaves the shared pages alone
     assert steps == ["preload", "close", "freeze"]
+
+
+def test_the_system_check_runs_in_a_child_and_its_failure_stops_serve(monkeypatch, capfd):
+    # issue 23: what the check and collectstatic leave in memory stays out of the workers forked later; a
+    # failing check still refuses to start the server, its findings printed
+    from django.core.management.base import SystemCheckError
+
+    started, parent = [], os.getpid()
+
+    def failing(name, *args, **kwargs):
+        if name == "check":
+            assert os.getpid() != parent  # in the child
+            raise SystemCheckError("SystemCheckError: conduct.E001 the policy pack does not load")
+
+    monkeypatch.setattr(serve, "call_command", failing)
+    monkeypatch.setattr(serve, "hold_running_lock", lambda home: started.append("lock"))
+    monkeypatch.setattr(serve, "_preload_screening", lambda: started.append("preload"))
+    monkeypatch.setattr(serve, "_run_gunicorn", lambda **kw: started.append("gunicorn"))
+    with pytest.raises(CommandError, match="system check"):
+        call_command("serve", "--no-worker", "--port", "8123")
+    assert started == []
+    assert "conduct.E001 the policy pack does not load" in capfd.readouterr().err
+
+
+def test_the_url_map_is_loaded_before_the_workers_fork(monkeypatch):
+    from django.urls import get_resolver
+
+    steps = []
+    monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)
+    monkeypatch.setattr(serve, "hold_running_lock", lambda home: None)
+    monkeypatch.setattr(serve, "_preload_screening", lambda: steps.append("preload"))
+    resolver = get_resolver()
+    loaded = resolver.__dict__.__contains__
+    monkeypatch.setattr(serve, "_run_gunicorn", lambda **kw: steps.append(loaded("url_patterns")))
+    get_resolver().__dict__.pop("url_patterns", None)  # as in a fresh server process
+    call_command("serve", "--no-worker", "--port", "8123")
+    assert steps == ["preload", True]

@@ -118,15 +118,12 @@ def test_a_corrupt_truncated_or_foreign_artefact_is_refused() -> None:
 def test_a_very_large_index_leaves_the_symbol_table_out_and_still_screens_alike(monkeypatch) -> None:
     """Above SYMBOLS_MAX_NAMES the table would outgrow the dictionary (millions of texts at 1,000,000 names):
     the artefact carries the index alone, and the dictionary answers on first need, with the same results."""
-    import pickle
-
     from conduct.core.screening import _artefact
 
     index = _index()
     monkeypatch.setattr(_artefact, "SYMBOLS_MAX_NAMES", len(index.names) - 1)
     data = dumps(index)
-    _, symbols, _ = pickle.loads(data[len(MAGIC) + 2 + 32 :])  # noqa: S301 - the test's own bytes
-    assert symbols == {}
+    assert len(loads(data)._keep[0]) == 0  # its symbol table (see test_mapped_tables_...)
     assert _found(loads(data)) == _found(index)
 
 
@@ -166,3 +163,107 @@ def test_a_loaded_index_takes_more_entries_as_the_built_one_does() -> None:
         index.add("t_list", "sanctions", extra)
     assert len(loaded) == len(built) and _found(loaded) == _found(built)
     assert [m.source_id for m in Screener(loaded, threshold=0.5).search(Query("Mao Anying"))][:1] == ["A-7"]
+
+
+def test_a_loaded_index_reads_its_entries_names_and_postings_in_place() -> None:
+    """Issue 23: the bulk of an index stays in the artefact's bytes (a mapped file: one copy for every process
+    that maps it); records are decoded when read, and equal what the built index holds."""
+    from conduct.core.screening._mapped import Postings, Records
+
+    built = _index()
+    data = bytearray(dumps(built))  # a writable buffer: shows that what is read comes from these very bytes
+    loaded = loads(data)
+    assert isinstance(loaded.entries, Records) and isinstance(loaded.names, Records)
+    assert isinstance(loaded._postings, Postings) and isinstance(loaded._party, memoryview)
+    assert list(loaded.entries) == list(built.entries) and list(loaded.names) == list(built.names)
+    assert loaded.names[-1] == built.names[-1] and loaded.entries[2] == built.entries[2]
+    assert [list(p) for p in loaded._postings] == [list(p) for p in built._postings]
+    assert [loaded.entry_of(i) for i in range(len(built))] == [n.entry for n in built.names]
+    assert [loaded.party_of(e) for e in range(len(ENTRIES))] == [
+        built.party_of(e) for e in range(len(ENTRIES))
+    ]
+    with pytest.raises(IndexError):
+        loaded.names[len(built)]
+    position = bytes(data).rindex(b"Gulf Secure Trading FZE")  # in its entry's record (the last section)
+    data[position : position + 4] = b"Golf"
+    assert loaded.entries[4][2].primary_name == "Golf Secure Trading FZE"
+
+
+def test_an_entry_that_marshal_cannot_write_is_kept_whole() -> None:
+    import datetime
+
+    odd = ListEntry("B-1", "person", (EntryName("Ivan Petrov"),), extra={"listed": datetime.date(2025, 1, 2)})
+    loaded = loads(dumps(NameIndex([("t_list", "sanctions", odd)])))
+    assert loaded.entries[0] == ("t_list", "sanctions", odd)
+    assert loaded.entries[0][2].extra == {"listed": datetime.date(2025, 1, 2)}
+
+
+def test_a_truncated_artefact_the_caller_verified_is_refused_not_read_past_its_end() -> None:
+    data = dumps(_index())
+    for cut in (len(data) - 8, len(data) // 2, len(MAGIC) + 50):
+        with pytest.raises(ArtefactError):
+            loads(data[:cut], verified=True)
+
+
+def test_decoded_records_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conduct.core.screening import _mapped
+
+    monkeypatch.setattr(_mapped, "KEPT", 3)
+    loaded = loads(dumps(_index()))
+    for position in range(len(loaded)):
+        assert loaded.names[position] is loaded.names[position]  # kept between two reads
+        assert len(loaded.names._kept) <= 3  # type: ignore[attr-defined]
+
+
+def test_mapped_tables_answer_as_the_dicts_they_were_made_from() -> None:
+    from conduct.core.screening._mapped import NumbersTable, TextsTable, Writer
+
+    numbers = {f"key{n}": list(range(n % 5)) for n in range(3000)} | {"": [7], "ключ": [1, 2]}
+    texts = {"jong un": ("Q1", "Q2"), "kim": (), "毛泽东": ("Q3",)}
+    for items in (numbers, texts, {}):
+        writer = Writer()
+        if items is texts:
+            writer.texts_table("t", items)
+        else:
+            writer.numbers_table("t", items)
+        layout, parts = writer.layout(0)
+        data = memoryview(b"".join(bytes(part) for part in parts))
+
+        def part(name: str, item: str = "B", data: memoryview = data, layout: dict = layout) -> memoryview:
+            start, size = layout[f"t.{name}"]
+            return data[start : start + size].cast(item)
+
+        sections = {
+            "keys": part("keys"),
+            "keys.offsets": part("keys.offsets", "Q"),
+            "values": part("values"),
+            "values.offsets": part("values.offsets", "Q"),
+            "slots": part("slots", "I"),
+        }
+        table = TextsTable(sections) if items is texts else NumbersTable(sections)
+        assert len(table) == len(items)
+        for key, value in items.items():
+            found = table.get(key)
+            assert (tuple(found) if items is texts else list(found)) == list(value) or found == value
+        for absent in ("key3000", "kim jong", "x" * 40, "ключи"):
+            assert table.get(absent) is None and table.get(absent, ()) == ()
+        if items is numbers:
+            assert {key: list(value) for key, value in table.items()} == numbers
+
+
+def test_an_artefact_s_symbol_table_goes_with_its_index() -> None:
+    import gc
+    import weakref
+
+    from conduct.core.screening import _symbols
+
+    loaded = loads(dumps(_index()))
+    table = weakref.ref(loaded._keep[0])
+    assert any(
+        held is table() or (isinstance(held, weakref.ref) and held() is table())
+        for held in _symbols._SEEDED.values()
+    )
+    assert _symbols._seeded("kim")  # the listed texts' symbols come from it
+    del loaded
+    gc.collect()
+    assert table() is None  # held weakly by the name-dictionary cache: not kept alive by it

@@ -39,7 +39,7 @@ def _rigour(texts: list[str]) -> dict[str, set[str]]:
 @pytest.fixture
 def no_file() -> Iterator[None]:
     """The engine without a dictionary file, its caches emptied; put back as it was afterwards."""
-    saved = (_symbols._OPENER, dict(_symbols._CACHE), dict(_symbols._SEEDED))
+    saved = (_symbols._OPENER, dict(_symbols._CACHE), _symbols._SEEDED.copy())
     _symbols.use_file(None)
     _symbols._CACHE.clear()
     _symbols._SEEDED.clear()  # artefacts' tables that earlier tests loaded

@@ -19,6 +19,7 @@ import hmac
 import logging
 import mmap
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -29,6 +30,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 
 from conduct.apps.screening.models import WatchListEntry, WatchListVersion
 from conduct.core._gc import paused_gc
@@ -99,25 +101,22 @@ def _path(version: WatchListVersion, key: str) -> Path:
 
 
 def _read(path: Path) -> NameIndex | None:
-    """The index in a signed artefact file (mapped, not copied, while it is checked and read)."""
+    """The index in a signed artefact file. The file stays mapped while the index lives (the index reads its
+    entries, names and postings from it in place), so every process that maps one file shares one copy."""
     try:
-        with (
-            path.open("rb") as handle,
-            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
-            memoryview(mapped) as data,
-            data[:32] as mac,
-            data[32:] as payload,
-        ):
-            expected = hmac.new(_signing_key(), payload, hashlib.sha256).digest()
-            if not hmac.compare_digest(bytes(mac), expected):
-                log.warning("screening index artefact does not verify; rebuilding", extra={"path": str(path)})
-                return None
-            try:
-                return loads(payload)
-            except ArtefactError as error:
-                log.warning("screening index artefact unreadable (%s); rebuilding", error)
-                return None
+        with path.open("rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     except (OSError, ValueError):  # missing, unreadable or empty (mmap of 0 bytes)
+        return None
+    data = memoryview(mapped)
+    expected = hmac.new(_signing_key(), data[32:], hashlib.sha256).digest()
+    if not hmac.compare_digest(bytes(data[:32]), expected):
+        log.warning("screening index artefact does not verify; rebuilding", extra={"path": str(path)})
+        return None
+    try:
+        return loads(data[32:], verified=True)  # the MAC covers these bytes: no second checksum
+    except ArtefactError as error:
+        log.warning("screening index artefact unreadable (%s); rebuilding", error)
         return None
 
 
@@ -166,7 +165,39 @@ def _load_or_build(version: WatchListVersion, path: Path) -> NameIndex:
         },
     )
     _write(path, index)
-    return index
+    # read back from the file just written: every process then holds an index the same way (its bulk in the
+    # shared mapping), and the build's objects are freed
+    return _read(path) or index
+
+
+def build_missing() -> int:
+    """Write the artefacts of the current list versions that have none, in a child process (the build's
+    working memory goes with it): `conduct serve` calls it before it loads the indexes it shares with the
+    workers it forks. How many were built."""
+    if any(connection.in_atomic_block for connection in connections.all(initialized_only=True)):
+        return 0  # a child would not see this transaction's rows (nor may its connection be closed)
+    versions = _current_versions()
+    missing = [version for version in versions if not _path(version, index_key(version)).exists()]
+    if not missing:
+        return 0
+    connections.close_all()  # the child opens its own
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child; it never returns from here
+        code = 1
+        try:
+            for version in missing:
+                rows = version.entries.order_by("id").iterator(chunk_size=2000)
+                _write(_path(version, index_key(version)), build_index(version.watch_list.name, rows))
+            code = 0
+        except BaseException:  # noqa: BLE001 - said in the log; the parent builds what is still missing
+            log.exception("could not build the screening index artefacts")
+        finally:
+            connections.close_all()
+            os._exit(code)
+    os.waitpid(pid, 0)
+    return len(missing)
 
 
 def version_index(version: WatchListVersion) -> NameIndex:
@@ -220,7 +251,7 @@ class ListedMatch:
     version: WatchListVersion
 
 
-def current_lists(names: Sequence[str] | None = None) -> list[CurrentList]:
+def _current_versions(names: Sequence[str] | None = None) -> list[WatchListVersion]:
     qs = (
         WatchListVersion.objects.filter(is_current=True)
         .select_related("watch_list")
@@ -229,7 +260,11 @@ def current_lists(names: Sequence[str] | None = None) -> list[CurrentList]:
     )
     if names is not None:
         qs = qs.filter(watch_list__name__in=list(names))
-    return [CurrentList(version, version_index(version)) for version in qs]
+    return list(qs)
+
+
+def current_lists(names: Sequence[str] | None = None) -> list[CurrentList]:
+    return [CurrentList(version, version_index(version)) for version in _current_versions(names)]
 
 
 def search(

@@ -31,7 +31,7 @@ from conduct.apps.screening.models import (
 )
 from conduct.apps.screening.ownership import PartyOwnership, party_ownership
 from conduct.apps.screening.values import clean_birth_date, clean_country, clean_entity_type, clean_name
-from conduct.core.screening import Query, legal_form_table, load_dictionary
+from conduct.core.screening import Query, legal_form_table, load_dictionary, load_han_readings
 
 MAX_ID = 2**63 - 1
 MAX_LIMIT = 100
@@ -336,14 +336,17 @@ def party_ownership_for(*, actor: User, party_id: int) -> tuple[ScreenedParty, P
 
 
 def preload() -> int:
-    """Load what screening needs before a first request: the current lists' indexes, the engine's legal-form
-    table and the name dictionary (its file, built here in a child process when it is missing; rigour's own
-    when the file cannot be built). `conduct serve` calls it once before gunicorn forks its workers, so that
+    """Load what screening needs before a first request: the current lists' indexes (their artefacts, built
+    in a child process where missing, then mapped), the engine's legal-form table, pypinyin's readings and
+    the name dictionary (its file, built in a child process when it is missing; rigour's own when the file
+    cannot be built). `conduct serve` calls it once before gunicorn forks its workers, so that
     they share one copy instead of each loading its own. Returns the names indexed."""
     dictionary.ensure()
+    indexes.build_missing()  # in a child: this process then maps them, as its forks will share
     lists = indexes.current_lists()
     legal_form_table()
     load_dictionary()
+    load_han_readings()
     for current in lists:
         current.index.warm_up()  # here once, not in each worker on its first screening
     return sum(len(current.index) for current in lists)

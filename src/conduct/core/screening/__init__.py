@@ -29,6 +29,7 @@ from conduct.core.screening._scoring import (
     strength,
 )
 from conduct.core.screening._screener import Match, Query, Screener
+from conduct.core.screening._script import load_han_readings
 from conduct.core.screening._symbols import load_dictionary
 from conduct.core.screening._symbols import use_file as use_dictionary_file
 from conduct.core.screening._vocab import legal_form_table
@@ -66,6 +67,7 @@ __all__ = [
     "detect_format",
     "legal_form_table",
     "load_dictionary",
+    "load_han_readings",
     "normalize_name",
     "ownership_decide",
     "read_list",

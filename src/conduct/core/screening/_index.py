@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import cast
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from conduct.core._gc import paused_gc
 from conduct.core.screening import _symbols
+from conduct.core.screening._mapped import Frozen, NumbersTable
 from conduct.core.screening._normalize import (
     GENERIC,
     INITIAL,
@@ -69,23 +71,27 @@ class NameIndex:
     """
 
     def __init__(self, items: Iterable[tuple[str, str, ListEntry]], *, cross_script: bool = True) -> None:
-        self.entries: list[tuple[str, str, ListEntry]] = []
-        self.names: list[IndexedName] = []
+        # a loaded index reads these from its artefact's mapped bytes (core.screening._mapped)
+        self.entries: Sequence[tuple[str, str, ListEntry]] = []
+        self.names: Sequence[IndexedName] = []
+        self._name_entry: Sequence[int] | None = None  # per name its entry, where names are decoded when read
         self.cross_script = cross_script
         self._vocab: dict[str, int] = {}
         self._vocab_text: list[str] = []
-        self._postings: list[array[int]] = []
-        self._deletes: dict[str, int | list[int]] = {}
-        self._phonetic: dict[str, list[int]] = {}
-        self._skeleton: dict[str, list[int]] = {}
+        self._postings: Sequence[Sequence[int]] = []
+        # (in a loaded index, tables read in place from its artefact: core.screening._mapped)
+        self._deletes: dict[str, int | list[int]] | NumbersTable = {}
+        self._phonetic: dict[str, list[int]] | NumbersTable = {}
+        self._skeleton: dict[str, list[int]] | NumbersTable = {}
         self._symbol_vocab: dict[int, list[int]] | None = None
         self._non_latin_sources: set[str] = set()
         # one object per distinct part and script set, while building (saves memory); not in artefacts
         self._tokens: dict[NameToken, NameToken] = {}
         self._scripts: dict[frozenset[str], frozenset[str]] = {}
-        self._party: list[int] = []  # per entry: the first entry of the same type and primary name
-        self._party_keys: dict[tuple[str, str], int] = {}
+        self._party: Sequence[int] = []  # per entry: the first entry of the same type and primary name
+        self._party_keys: dict[tuple[str, str], int] | Frozen[dict[tuple[str, str], int]] = {}
         self._by_length: dict[int, list[str]] | None = None  # vocabulary parts by length (derived, lazy)
+        self._keep: tuple[object, ...] = ()  # what lives as long as the index (its artefact's symbol table)
         with paused_gc():  # the names' parts and postings: collections meanwhile only rescan them
             for list_id, list_kind, entry in items:
                 self.add(list_id, list_kind, entry)
@@ -93,8 +99,9 @@ class NameIndex:
     # --- building -----------------------------------------------------------------------------------
 
     def add(self, list_id: str, list_kind: str, entry: ListEntry) -> None:
+        self._editable()
         entry_index = len(self.entries)
-        self.entries.append((list_id, list_kind, entry))
+        cast(list[tuple[str, str, ListEntry]], self.entries).append((list_id, list_kind, entry))
         org = entry.entity_type == "organization"
         primary = ""
         for name_index, entry_name in enumerate(entry.names):
@@ -107,19 +114,41 @@ class NameIndex:
                 scripts = self._scripts.setdefault(analysed.scripts, analysed.scripts)
                 form = NormalizedName(entry_name.name, tokens, scripts, analysed.org)
                 form_id = len(self.names)
-                self.names.append(IndexedName(entry_index, name_index, form))
+                cast(list[IndexedName], self.names).append(IndexedName(entry_index, name_index, form))
                 seen: set[int] = set()
                 for token in form.tokens:
                     token_id = self._token_id(token)
                     if token_id not in seen:
                         seen.add(token_id)
-                        self._postings[token_id].append(form_id)
+                        cast("array[int]", self._postings[token_id]).append(form_id)
                     if token.source and not form.is_latin:
                         self._non_latin_sources.add(token.source)
         key = (entry.entity_type, primary)
-        self._party.append(self._party_keys.setdefault(key, entry_index) if primary else entry_index)
+        party_keys = cast(dict[tuple[str, str], int], self._party_keys)
+        party = party_keys.setdefault(key, entry_index) if primary else entry_index
+        cast(list[int], self._party).append(party)
         self._symbol_vocab = None
         self._by_length = None
+
+    def _editable(self) -> None:
+        """A loaded index reads its entries, names and postings from its artefact's bytes: copied out into
+        lists before it takes more (once; rare: indexes are built whole, then loaded)."""
+        if isinstance(self.names, list):
+            return
+        self.entries = list(self.entries)
+        self.names = list(self.names)
+        self._name_entry = None
+        self._postings = [array("I", postings) for postings in self._postings]
+        self._party = list(self._party)
+        if isinstance(self._party_keys, Frozen):
+            self._party_keys = self._party_keys.value()
+        if isinstance(self._deletes, NumbersTable):
+            deletes = self._deletes.items()
+            self._deletes = {key: ids[0] if len(ids) == 1 else list(ids) for key, ids in deletes}
+        if isinstance(self._phonetic, NumbersTable):
+            self._phonetic = {key: list(ids) for key, ids in self._phonetic.items()}
+        if isinstance(self._skeleton, NumbersTable):
+            self._skeleton = {key: list(ids) for key, ids in self._skeleton.items()}
 
     def _token_id(self, token: NameToken) -> int:
         found = self._vocab.get(token.text)
@@ -128,19 +157,19 @@ class NameIndex:
         token_id = len(self._vocab_text)
         self._vocab[token.text] = token_id
         self._vocab_text.append(token.text)
-        self._postings.append(array("I"))
+        cast("list[array[int]]", self._postings).append(array("I"))
         text = token.text
         if token.kind in _SKIP_KINDS or not text.isalpha():
             return token_id
         if len(text) >= 3:
             for key in _deletes(text):
-                self._add_key(self._deletes, key, token_id)
+                self._add_key(cast(dict[str, "int | list[int]"], self._deletes), key, token_id)
         phonetic = _metaphone(text)
         if len(phonetic) >= 2:
-            self._phonetic.setdefault(phonetic, []).append(token_id)
+            cast(dict[str, list[int]], self._phonetic).setdefault(phonetic, []).append(token_id)
         for skeleton in _skeletons(text, token.abjad):
             if len(skeleton) >= 2:
-                self._skeleton.setdefault(skeleton, []).append(token_id)
+                cast(dict[str, list[int]], self._skeleton).setdefault(skeleton, []).append(token_id)
         return token_id
 
     @staticmethod
@@ -187,6 +216,10 @@ class NameIndex:
             and token.text.isalpha()
             and token.text not in self._vocab
         )
+
+    def entry_of(self, form_id: int) -> int:
+        """The entry an indexed name belongs to (without decoding the name, where it is mapped)."""
+        return self._name_entry[form_id] if self._name_entry is not None else self.names[form_id].entry
 
     def party_of(self, entry: int) -> int:
         """The party an entry stands for: entries of the same type and primary name (one person on
@@ -320,7 +353,7 @@ class NameIndex:
         # a key, and a listed name counts the best of them once (a name holding both 'Mohammad' and 'Mohammed'
         # does not outrank 'AL-MUHAMMAD, Muhammad' for 'Muhammad al-Muhammad'); the pieces of a part split
         # in two ('almuhammad' -> 'al' + 'muhammad') and parts joined are each a key of their own
-        lists: list[tuple[int, float, array[int], tuple[int, int]]] = []
+        lists: list[tuple[int, float, Sequence[int], tuple[int, int]]] = []
         part = 0
         for query in queries:
             cross = cross_needed or not query.is_latin
@@ -383,7 +416,7 @@ class NameIndex:
         return above + tied[: limit - len(above)]
 
 
-def _best_per_key(lists: list[tuple[int, float, array[int], tuple[int, int]]]) -> dict[int, float]:
+def _best_per_key(lists: list[tuple[int, float, Sequence[int], tuple[int, int]]]) -> dict[int, float]:
     """Each listed name's score: the sum over keys (query parts, see candidates) of the best value among the
     lists of that key that hold the name."""
     best: dict[tuple[int, int], dict[int, float]] = {}

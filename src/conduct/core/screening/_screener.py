@@ -151,7 +151,7 @@ class Screener:
         by_party: dict[int, list[int]] = {}
         per_entry: dict[int, int] = {}
         for form_id in proposed:
-            entry = names[form_id].entry
+            entry = self.index.entry_of(form_id)
             if per_entry.get(entry, 0) < NAMES_PER_ENTRY:
                 per_entry[entry] = per_entry.get(entry, 0) + 1
                 by_party.setdefault(self.index.party_of(entry), []).append(form_id)
@@ -179,7 +179,7 @@ class Screener:
                 )
                 added = 0
                 for _, _, form_id in ranked:
-                    party = self.index.party_of(names[form_id].entry)
+                    party = self.index.party_of(self.index.entry_of(form_id))
                     if party not in taken:
                         taken.add(party)
                         chosen.append(party)

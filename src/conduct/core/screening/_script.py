@@ -131,6 +131,12 @@ def han_syllables(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return pinyin, wade
 
 
+def load_han_readings() -> None:
+    """Load pypinyin's readings now, as a name in Han script's first screening would (~55 MB, 0.15 s): a
+    process that forks workers does it once for all of them, which then share those pages."""
+    han_syllables("中")
+
+
 @lru_cache(maxsize=1)
 def _wade_giles_table() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     """Wade-Giles syllable (apostrophes and umlauts off, as names are usually written) -> the pinyin

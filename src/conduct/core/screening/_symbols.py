@@ -10,7 +10,10 @@ and `shares` asks about a query's text only when the listed text has a symbol at
 from __future__ import annotations
 
 import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from conduct.core.screening._dictionary import Dictionary, rigour_symbols
 
@@ -19,7 +22,10 @@ _CACHE: dict[str, frozenset[int]] = {}
 _IDS: dict[str, int] = {}
 _NAMES: list[str] = []  # symbol id (as rigour spells it) per interned number
 _EMPTY: frozenset[int] = frozenset()
-_SEEDED: dict[str, tuple[str, ...]] = {}  # artefacts' tables: symbol ids as rigour names them, per text
+# artefacts' tables (a dict, or a table read in place from a mapped artefact: anything with `get`), by the
+# artefact's checksum, newest last: symbol ids as rigour names them, per text
+_SEEDED: OrderedDict[object, Any] = OrderedDict()
+SEEDS_KEPT = 32  # tables kept (the current lists' artefacts, and a few a process loaded before)
 # Where a dictionary file comes from (set by the application), and what it gave: None = not asked yet.
 _OPENER: Callable[[], Dictionary | None] | None = None
 _FILE: list[Dictionary | None] = []
@@ -73,11 +79,13 @@ def _analyse_rigour(texts: list[str]) -> None:
 
 def _seeded(text: str) -> bool:
     """Take `text`'s symbols from the artefacts' tables, if they hold it (under _LOCK)."""
-    names = _SEEDED.get(text)
-    if names is None:
-        return False
-    _CACHE[text] = frozenset(_intern(name) for name in names) if names else _EMPTY
-    return True
+    for held in reversed(_SEEDED.values()):
+        table = held() if isinstance(held, weakref.ref) else held
+        names = table.get(text) if table is not None else None
+        if names is not None:
+            _CACHE[text] = frozenset(_intern(name) for name in names) if names else _EMPTY
+            return True
+    return False
 
 
 def symbols(text: str) -> frozenset[int]:
@@ -116,11 +124,18 @@ def table(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return {text: tuple(sorted(_NAMES[number] for number in _CACHE.get(text, _EMPTY))) for text in wanted}
 
 
-def seed(found: dict[str, tuple[str, ...]]) -> None:
-    """Take the symbols of texts looked up in another process (an artefact's table) as if looked up here;
-    each text's entry is made ready when it is first asked for (most never are)."""
+def seed(found: Any, key: object = None, *, weak: bool = False) -> None:
+    """Take the symbols of texts looked up in another process (an artefact's table: a dict or a mapped
+    table, anything whose `get(text)` gives the symbol ids as rigour names them, or None) as if looked up
+    here; each text's entry is made ready when it is first asked for (most never are). `key` names the
+    table (an artefact's checksum): a table seeded again replaces the one of that key. `weak`: held only
+    while something else holds it (a mapped table, held by its index: it goes with the index's mapping)."""
     with _LOCK:
-        _SEEDED.update(found)
+        key = id(found) if key is None else key
+        _SEEDED[key] = weakref.ref(found) if weak else found
+        _SEEDED.move_to_end(key)
+        while len(_SEEDED) > SEEDS_KEPT:
+            _SEEDED.popitem(last=False)
 
 
 def loaded() -> bool:
