@@ -210,10 +210,50 @@ def generated_app(size: int, env: dict[str, str]) -> list[tuple[str, str, dict[s
     for query in QUERIES:
         rows.append(("signed artefact + dictionary file", query, _child(["real", query], app_env)))
         print(rows[-1], flush=True)
+    SIGNED["together"] = side_by_side(app_env)
+    print(SIGNED["together"], flush=True)
     return rows
 
 
 SIGNED: dict[str, object] = {}
+
+
+def _rollup(pid: int) -> dict[str, float]:
+    """A process's memory from /proc/PID/smaps_rollup, MB: RSS, PSS (shared pages split among the processes
+    that map them) and its private pages."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        key, value = line.split(":", 1)
+        fields[key] = int(value.split()[0]) / 1024
+    return {
+        "rss": fields["Rss"],
+        "pss": fields["Pss"],
+        "private": fields["Private_Clean"] + fields["Private_Dirty"],
+    }
+
+
+def side_by_side(env: dict[str, str], count: int = 2) -> list[dict[str, float]]:
+    """`count` fresh web processes of the same home, alive together after their first screening: their
+    memory as the kernel shares it (the index's mapped file is in every one's RSS, split in their PSS)."""
+    release = Path(env["CONDUCT_HOME"]) / "release"
+    children = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--child", "real", QUERIES[0]],
+            env={**env, "BENCH_HOLD": str(release)},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    try:
+        for child in children:
+            assert child.stdout is not None
+            json.loads(child.stdout.readline())  # its first screening is done; it waits for the release
+        return [_rollup(child.pid) for child in children]
+    finally:
+        release.touch()
+        for child in children:
+            child.wait(timeout=60)
 
 
 def _child(argv: list[str], env: dict[str, str]) -> dict[str, object]:
@@ -321,7 +361,10 @@ def main() -> None:
             out = child_sign(rest[0])
         else:
             out = child_generated(int(rest[0]), rest[1], rest[2])
-        print(json.dumps(out))
+        print(json.dumps(out), flush=True)
+        if os.environ.get("BENCH_HOLD"):  # side_by_side: stay alive until every process is measured
+            while not Path(os.environ["BENCH_HOLD"]).exists():
+                time.sleep(0.05)
         return
     parser = argparse.ArgumentParser()
     parser.add_argument("--names", type=int, default=1_000_000)
@@ -369,6 +412,13 @@ def main() -> None:
                 "process sets Django up as the server's do and reads the current list versions; the one "
                 "current version (the list `generated`) has this index's signed artefact, so its entries are "
                 "not read from the database (as for any version whose artefact the worker wrote).",
+                "",
+                "Two such processes alive together after their first screening (/proc/PID/smaps_rollup): "
+                + "; ".join(
+                    f"RSS {m['rss']:.0f} MB, PSS {m['pss']:.0f} MB, private {m['private']:.0f} MB"
+                    for m in SIGNED["together"]  # type: ignore[union-attr]
+                )
+                + ". The mapped index is in each one's RSS and split between them in PSS: it counts once.",
                 "",
             ]
     finally:

@@ -78,10 +78,11 @@ def default_workers() -> int:
     database's write turn (SQLite's one writer, PostgreSQL's ledger head) waits for its process's other
     threads
     between statements, so the fewer threads share a process the shorter every write holds everyone up
-    (docs/operations.md has the measurements). The processes share the screening indexes this server loads
-    before it forks them (each has ~85 MB of its own with the real lists, benchmarks/screening/
-    results_memory.md), but a list version loaded later is loaded by each of them: hence the cap of four and
-    one process per 1.5 GB of memory."""
+    (docs/operations.md has the measurements). The processes share the screening indexes and name tables
+    this server loads before it forks them (each has ~40 MB of its own after screening with the real lists,
+    benchmarks/screening/results_memory.md); a list version loaded later is mapped by each of them from its
+    artefact (the bulk shared in the page cache, its small head each one's own). The cap of four and one
+    process per 1.5 GB of memory leave room for the database and the task worker."""
     by_cpu = 2 * (os.cpu_count() or 1)
     try:
         memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
