@@ -236,3 +236,23 @@ def test_a_built_index_is_read_back_from_its_artefact(cli, flow_csv, settings, t
     built = indexes.STATS["built"]
     index = indexes.version_index(version)
     assert indexes.STATS["built"] == built + 1 and isinstance(index.names, Records)
+
+
+def test_a_list_s_older_artefacts_are_pruned_but_the_one_just_replaced_stays(tmp_path):
+    # issue 23: processes map artefact files; on shared storage another node may still read the version a
+    # reload just replaced, so that one stays until the next reload, however old
+    import os
+    import time
+
+    old = time.time() - 3 * 86_400
+    files = [tmp_path / f"t_prune-{n:040d}{indexes.SUFFIX}" for n in range(4)]
+    for age, path in enumerate(files):
+        path.write_bytes(b"x")
+        os.utime(path, (old + age, old + age))
+    other_list = tmp_path / f"t_prune_other-{0:040d}{indexes.SUFFIX}"
+    other_list.write_bytes(b"x")
+    os.utime(other_list, (old, old))
+    newest = tmp_path / f"t_prune-{'f' * 40}{indexes.SUFFIX}"
+    newest.write_bytes(b"x")
+    indexes._prune(newest)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([files[3].name, newest.name, other_list.name])

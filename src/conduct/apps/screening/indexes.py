@@ -135,11 +135,18 @@ def _write(path: Path, index: NameIndex) -> None:
 
 
 def _prune(keep: Path) -> None:
-    """Drop this list's older cache files (a day old or more): each reload would otherwise leave one."""
+    """Drop this list's older cache files (a day old or more): each reload would otherwise leave one. The one
+    written last before `keep` stays too, whatever its age: the version just replaced, which processes on
+    other nodes may still be reading through their mappings until their next screening."""
     prefix = keep.name.rsplit("-", 1)[0] + "-"
     cutoff = time.time() - 86_400
-    for other in keep.parent.glob(f"{prefix}*{SUFFIX}"):
-        if other != keep and other.name.rsplit("-", 1)[0] + "-" == prefix and other.stat().st_mtime < cutoff:
+    others = sorted(
+        (other.stat().st_mtime, other)
+        for other in keep.parent.glob(f"{prefix}*{SUFFIX}")
+        if other != keep and other.name.rsplit("-", 1)[0] + "-" == prefix
+    )
+    for mtime, other in others[:-1]:
+        if mtime < cutoff:
             other.unlink(missing_ok=True)
     for legacy in keep.parent.glob(f"{prefix}*.pickle"):  # the format before artefacts: never read again
         if legacy.name.rsplit("-", 1)[0] + "-" == prefix:
