@@ -197,18 +197,31 @@ def test_an_index_reads_its_bulk_from_its_mapped_file_until_it_is_dropped(cli, f
 
 
 @pytest.mark.django_db(transaction=True)
-def test_missing_artefacts_are_built_in_a_child_and_mapped_here(cli, flow_csv, settings, tmp_path):
+def test_missing_artefacts_are_built_in_a_child_and_mapped_here(
+    cli, flow_csv, settings, tmp_path, monkeypatch
+):
     # issue 23: `conduct serve` preloads the indexes its workers share; built in the server process itself,
     # a list without an artefact left the build's objects (and its garbage) in every worker's inherited pages
+    import os
+
     from conduct.core.screening._mapped import Records
 
     version = _loaded(cli, flow_csv, settings, tmp_path, "t_child")
     for path in (tmp_path / "cache").glob(f"*{indexes.SUFFIX}"):
         path.unlink()
     indexes.forget()
-    built = indexes.STATS["built"]
+    builders = tmp_path / "builders"
+    real_build = indexes.build_index
+
+    def recording(*args, **kwargs):
+        with builders.open("a") as out:  # a file: the child's memory is its own
+            out.write(f"{os.getpid()}\n")
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(indexes, "build_index", recording)
     assert indexes.build_missing() >= 1
-    assert indexes.STATS["built"] == built  # not here: in the child
+    pids = set(builders.read_text().split())
+    assert pids and str(os.getpid()) not in pids  # built in a child, not here
     assert list((tmp_path / "cache").glob(f"t_child-*{indexes.SUFFIX}"))
     index = indexes.version_index(version)
     assert isinstance(index.names, Records) and len(index) > 0
@@ -238,9 +251,9 @@ def test_a_built_index_is_read_back_from_its_artefact(cli, flow_csv, settings, t
     assert indexes.STATS["built"] == built + 1 and isinstance(index.names, Records)
 
 
-def test_a_list_s_older_artefacts_are_pruned_but_the_one_just_replaced_stays(tmp_path):
-    # issue 23: processes map artefact files; on shared storage another node may still read the version a
-    # reload just replaced, so that one stays until the next reload, however old
+def test_a_list_s_older_artefacts_are_pruned_but_the_two_just_replaced_stay(tmp_path):
+    # issue 23: processes map artefact files; on shared storage another node may still read the versions a
+    # reload just replaced, so those stay until later reloads, however old
     import os
     import time
 
@@ -255,4 +268,51 @@ def test_a_list_s_older_artefacts_are_pruned_but_the_one_just_replaced_stays(tmp
     newest = tmp_path / f"t_prune-{'f' * 40}{indexes.SUFFIX}"
     newest.write_bytes(b"x")
     indexes._prune(newest)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([files[3].name, newest.name, other_list.name])
+    kept = [files[2].name, files[3].name, newest.name, other_list.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_child_build_is_said_and_the_index_built_where_needed(
+    cli, flow_csv, settings, tmp_path, monkeypatch
+):
+    version = _loaded(cli, flow_csv, settings, tmp_path, "t_child_fails")
+    for path in (tmp_path / "cache").glob(f"*{indexes.SUFFIX}"):
+        path.unlink()
+    indexes.forget()
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("no memory")
+
+    monkeypatch.setattr(indexes, "build_index", failing)
+    assert indexes.build_missing() == 0
+    monkeypatch.undo()
+    assert len(indexes.version_index(version)) > 0
+
+
+def test_loading_a_version_drops_the_list_s_other_versions_from_memory(cli, flow_csv, settings, tmp_path):
+    # a replaced version's mapped file (and its seeded symbol table) is not read again once a newer one is in
+    import gc
+    import weakref
+
+    first = _loaded(cli, flow_csv, settings, tmp_path, "t_replace")
+    indexes.forget()
+    from conduct.apps.screening.services import delta
+
+    delta._RUN.clear()
+    old = weakref.ref(indexes.version_index(first))
+    cli(
+        "lists_load",
+        str(flow_csv(**{"T-4": "T-4,Polar Glassworks,,organization,RU,TEST-PROG,\n"})),
+        "--name",
+        "t_replace",
+    )
+    second = WatchListVersion.objects.get(watch_list__name="t_replace", is_current=True)
+    assert second.pk != first.pk
+    indexes.version_index(second)
+    delta._RUN.clear()
+    from conduct.apps.screening.services import gates
+
+    gates._LISTS = None  # the gates' cache of the current lists (replaced on their next evaluation)
+    gc.collect()
+    assert old() is None

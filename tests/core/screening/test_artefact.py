@@ -193,9 +193,14 @@ def test_an_entry_that_marshal_cannot_write_is_kept_whole() -> None:
     import datetime
 
     odd = ListEntry("B-1", "person", (EntryName("Ivan Petrov"),), extra={"listed": datetime.date(2025, 1, 2)})
-    loaded = loads(dumps(NameIndex([("t_list", "sanctions", odd)])))
-    assert loaded.entries[0] == ("t_list", "sanctions", odd)
-    assert loaded.entries[0][2].extra == {"listed": datetime.date(2025, 1, 2)}
+    plain = ListEntry("B-2", "person", (EntryName("Olga Petrova"),))
+    data = bytearray(dumps(NameIndex([("t_list", "sanctions", plain), ("t_list", "sanctions", odd)])))
+    loaded = loads(data)
+    # pickled when written, unpickled when loaded (while the bytes are as checked), never from the bytes later
+    data[bytes(data).rindex(b"Ivan Petrov") : bytes(data).rindex(b"Ivan Petrov") + 4] = b"Evil"
+    assert loaded.entries[1] == ("t_list", "sanctions", odd) and list(loaded.entries)[1][2] == odd
+    assert loaded.entries[1][2].extra == {"listed": datetime.date(2025, 1, 2)}
+    assert loaded.entries[0] == ("t_list", "sanctions", plain)
 
 
 def test_a_truncated_artefact_the_caller_verified_is_refused_not_read_past_its_end() -> None:
@@ -267,3 +272,53 @@ def test_an_artefact_s_symbol_table_goes_with_its_index() -> None:
     del loaded
     gc.collect()
     assert table() is None  # held weakly by the name-dictionary cache: not kept alive by it
+
+
+def test_a_record_read_by_a_negative_position_is_the_same_object() -> None:
+    loaded = loads(dumps(_index()))
+    assert loaded.names[-1] is loaded.names[len(loaded) - 1]
+
+
+def test_a_table_takes_keys_that_utf_8_cannot_encode_plainly() -> None:
+    from conduct.core.screening._mapped import NumbersTable, Writer
+
+    writer = Writer()
+    writer.numbers_table("t", {"a\ud800b": [1], "plain": [2]})
+    layout, parts = writer.layout(0)
+    data = memoryview(b"".join(bytes(part) for part in parts))
+
+    def part(name: str, item: str = "B") -> memoryview:
+        start, size = layout[f"t.{name}"]
+        return data[start : start + size].cast(item)
+
+    table = NumbersTable(
+        {
+            "keys": part("keys"),
+            "keys.offsets": part("keys.offsets", "Q"),
+            "values": part("values"),
+            "values.offsets": part("values.offsets", "Q"),
+            "slots": part("slots", "I"),
+        }
+    )
+    assert (
+        list(table.get("a\ud800b")) == [1] and list(table.get("plain")) == [2] and table.get("\udc00") is None
+    )
+
+
+def test_live_symbol_tables_outlast_many_loads_of_other_artefacts() -> None:
+    # a list never reloaded keeps its listed texts' symbols however many other artefacts come and go
+    import gc
+
+    from conduct.core.screening import _symbols
+
+    kept = loads(dumps(_index()))
+    for n in range(_symbols.SEEDS_KEPT + 5):
+        other = _entry(f"C-{n}", "person", f"Person Number{n} Other")
+        loads(dumps(NameIndex([("t_other", "sanctions", other)])))
+        gc.collect()
+    import weakref
+
+    table = kept._keep[0]
+    held = [h() if isinstance(h, weakref.ref) else h for h in _symbols._SEEDED.values()]
+    assert any(h is table for h in held)
+    assert sum(h is None for h in held) <= 1  # dropped indexes' tables are let go (at the next seed)

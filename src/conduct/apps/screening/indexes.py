@@ -40,7 +40,7 @@ from conduct.core.screening._artefact import ArtefactError, dumps, loads
 log = logging.getLogger("conduct.screening")
 
 MEMORY_SLOTS = 16  # indexes kept in memory (current lists, plus a few recent ones)
-_MEMORY: OrderedDict[str, NameIndex] = OrderedDict()
+_MEMORY: OrderedDict[str, tuple[str, NameIndex]] = OrderedDict()  # key -> (list name, index)
 _LOCK = threading.Lock()
 STATS = {"built": 0, "loaded": 0, "memory": 0}  # how indexes were obtained (tests and `lists show` read it)
 
@@ -135,8 +135,8 @@ def _write(path: Path, index: NameIndex) -> None:
 
 
 def _prune(keep: Path) -> None:
-    """Drop this list's older cache files (a day old or more): each reload would otherwise leave one. The one
-    written last before `keep` stays too, whatever its age: the version just replaced, which processes on
+    """Drop this list's older cache files (a day old or more): each reload would otherwise leave one. The two
+    written last before `keep` stay too, whatever their age: the versions just replaced, which processes on
     other nodes may still be reading through their mappings until their next screening."""
     prefix = keep.name.rsplit("-", 1)[0] + "-"
     cutoff = time.time() - 86_400
@@ -145,7 +145,7 @@ def _prune(keep: Path) -> None:
         for other in keep.parent.glob(f"{prefix}*{SUFFIX}")
         if other != keep and other.name.rsplit("-", 1)[0] + "-" == prefix
     )
-    for mtime, other in others[:-1]:
+    for mtime, other in others[:-2]:
         if mtime < cutoff:
             other.unlink(missing_ok=True)
     for legacy in keep.parent.glob(f"{prefix}*.pickle"):  # the format before artefacts: never read again
@@ -174,7 +174,8 @@ def _load_or_build(version: WatchListVersion, path: Path) -> NameIndex:
     _write(path, index)
     # read back from the file just written: every process then holds an index the same way (its bulk in the
     # shared mapping), and the build's objects are freed
-    return _read(path) or index
+    mapped = _read(path)
+    return mapped if mapped is not None else index  # (an index of no names is false: `or` would not do)
 
 
 def build_missing() -> int:
@@ -201,9 +202,12 @@ def build_missing() -> int:
         except BaseException:  # noqa: BLE001 - said in the log; the parent builds what is still missing
             log.exception("could not build the screening index artefacts")
         finally:
-            connections.close_all()
-            os._exit(code)
-    os.waitpid(pid, 0)
+            try:
+                connections.close_all()
+            finally:
+                os._exit(code)  # whatever happens: the child never goes on into its parent's work
+    if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
+        return 0  # said in the log; what is missing is built where it is first needed
     return len(missing)
 
 
@@ -216,7 +220,7 @@ def version_index(version: WatchListVersion) -> NameIndex:
         if found is not None:
             _MEMORY.move_to_end(key)
             STATS["memory"] += 1
-            return found
+            return found[1]
         path = _path(version, key)
         # The collector stays paused across the load (or build) and the freeze: the index's million objects
         # go out of its reach before it runs again, instead of being walked by the next two or three
@@ -226,7 +230,13 @@ def version_index(version: WatchListVersion) -> NameIndex:
         with paused_gc():
             index = _load_or_build(version, path)
             gc.freeze()
-        _MEMORY[key] = index
+        # a list's other versions go: a version replaced is not screened against again, and its mapped
+        # file (and the symbol table seeded from it) is not read after this (on shared storage another node
+        # may prune it; reading a removed file's pages there fails)
+        name = version.watch_list.name
+        for other in [other for other, (list_name, _) in _MEMORY.items() if list_name == name]:
+            del _MEMORY[other]
+        _MEMORY[key] = (name, index)
         while len(_MEMORY) > MEMORY_SLOTS:
             _MEMORY.popitem(last=False)
         return index

@@ -122,9 +122,10 @@ def _entry_record(item: tuple[str, str, ListEntry]) -> bytes:
 
 
 def _entry_decoded(data: memoryview) -> tuple[str, str, ListEntry]:
-    if data[0] == ord("P"):
-        item: tuple[str, str, ListEntry] = pickle.loads(data[1:])  # noqa: S301 - verified bytes (docstring)
-        return item
+    if data[0] != ord(
+        "M"
+    ):  # pickled entries are decoded when the artefact is loaded, never from its bytes later
+        raise ValueError("an entry record that is not marshal data")
     list_id, list_kind, values = marshal.loads(data[1:])  # noqa: S302 - verified bytes (docstring)
     fields = list(values)
     fields[_NAMES_AT] = tuple(EntryName(name, kind) for name, kind in fields[_NAMES_AT])
@@ -159,7 +160,16 @@ def _sections(index: NameIndex) -> tuple[Writer, list[NameToken], list[frozenset
     writer = Writer()
     writer.records("names", (name_record(indexed) for indexed in index.names))
     writer.numbers("name_entry", [indexed.entry for indexed in index.names])
-    writer.records("entries", (_entry_record(item) for item in index.entries))
+    pickled: list[int] = []
+
+    def entry_record(position: int, item: tuple[str, str, ListEntry]) -> bytes:
+        data = _entry_record(item)
+        if data[:1] == b"P":
+            pickled.append(position)
+        return data
+
+    writer.records("entries", (entry_record(n, item) for n, item in enumerate(index.entries)))
+    writer.numbers("entries.pickled", pickled)
     writer.postings("postings", index._postings)
     writer.numbers("party", index._party)
     party_keys = index._party_keys
@@ -247,7 +257,9 @@ def loads(data: bytes | memoryview, *, verified: bool = False) -> NameIndex:
     try:
         index.names = Records(section("names"), section("names.offsets", "Q"), _names_decoder(parts, scripts))
         index._name_entry = section("name_entry", "I")
-        index.entries = Records(section("entries"), section("entries.offsets", "Q"), _entry_decoded)
+        index.entries = _entries(
+            section("entries"), section("entries.offsets", "Q"), section("entries.pickled", "I")
+        )
         index._postings = Postings(section("postings", "I"), section("postings.offsets", "Q"))
         index._party = section("party", "I")
         index._party_keys = Frozen(section("party_keys"))
@@ -255,12 +267,27 @@ def loads(data: bytes | memoryview, *, verified: bool = False) -> NameIndex:
         index._phonetic = NumbersTable(_table_sections(section, "phonetic"))
         index._skeleton = NumbersTable(_table_sections(section, "skeleton"))
         symbols = TextsTable(_table_sections(section, "symbols"))
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, IndexError, EOFError, pickle.UnpicklingError) as error:
         raise ArtefactError(f"an unreadable name index artefact: {type(error).__name__}") from None
     index._keep = (symbols,)  # seeded weakly: the table goes with the index (and with it the mapping)
     _symbols.seed(symbols, key=bytes(view[len(MAGIC) + 2 : _HEAD]), weak=True)
     _tables.use(tables)
     return index
+
+
+def _entries(
+    blob: memoryview, offsets: memoryview, pickled: memoryview
+) -> Records[tuple[str, str, ListEntry]]:
+    """The entries, read in place as marshal data; the few that marshal could not write (pickled) decoded
+    now, while the bytes are as their MAC or checksum says: a file changed in place later is never
+    unpickled."""
+    fixed: dict[int, tuple[str, str, ListEntry]] = {}
+    for position in pickled:
+        data = blob[offsets[position] : offsets[position + 1]]
+        if not len(data) or data[0] != ord("P"):
+            raise ValueError("a pickled entry that is not")
+        fixed[position] = pickle.loads(data[1:])  # noqa: S301 - verified bytes (module docstring)
+    return Records(blob, offsets, _entry_decoded, fixed)
 
 
 def _table_sections(section: Callable[..., memoryview], name: str) -> dict[str, memoryview]:

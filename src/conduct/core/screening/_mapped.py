@@ -22,16 +22,31 @@ T = TypeVar("T")
 KEPT = 4096  # decoded records a sequence keeps (dropped all at once when full: bounded, no bookkeeping)
 
 
+def _check_spans(data: memoryview, offsets: memoryview) -> None:
+    """Offsets that start at 0 and end at the data's end (the cheap part of a structure check: the bytes
+    are covered by a checksum or a MAC already)."""
+    if not len(offsets) or offsets[0] != 0 or offsets[-1] != len(data):
+        raise ValueError("offsets that do not span their data")
+
+
 class Records(Sequence[T], Generic[T]):
     """A sequence of records stored one after another in `blob`; record i is blob[offsets[i]:offsets[i+1]]."""
 
-    __slots__ = ("_blob", "_offsets", "_decode", "_kept")
+    __slots__ = ("_blob", "_offsets", "_decode", "_kept", "_fixed")
 
-    def __init__(self, blob: memoryview, offsets: memoryview, decode: Callable[[memoryview], T]) -> None:
+    def __init__(
+        self,
+        blob: memoryview,
+        offsets: memoryview,
+        decode: Callable[[memoryview], T],
+        fixed: dict[int, T] | None = None,
+    ) -> None:
+        _check_spans(blob, offsets)
         self._blob = blob
         self._offsets = offsets
         self._decode = decode
         self._kept: dict[int, T] = {}
+        self._fixed = fixed or {}  # records decoded when loaded (not read from the bytes later)
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -43,10 +58,12 @@ class Records(Sequence[T], Generic[T]):
     def __getitem__(self, position: int | slice) -> T | Sequence[T]:
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
-        found = self._kept.get(position)
+        if position < 0:
+            position += len(self)
+        found = self._fixed.get(position)
         if found is None:
-            if position < 0:
-                position += len(self)
+            found = self._kept.get(position)
+        if found is None:
             if not 0 <= position < len(self):
                 raise IndexError("record out of range")
             found = self._decode(self._blob[self._offsets[position] : self._offsets[position + 1]])
@@ -56,9 +73,10 @@ class Records(Sequence[T], Generic[T]):
         return found
 
     def __iter__(self) -> Iterator[T]:
-        blob, offsets, decode = self._blob, self._offsets, self._decode
+        blob, offsets, decode, fixed = self._blob, self._offsets, self._decode, self._fixed
         for position in range(len(self)):
-            yield decode(blob[offsets[position] : offsets[position + 1]])
+            found = fixed.get(position)
+            yield found if found is not None else decode(blob[offsets[position] : offsets[position + 1]])
 
 
 class Postings(Sequence[memoryview]):
@@ -68,6 +86,7 @@ class Postings(Sequence[memoryview]):
     __slots__ = ("_values", "_offsets")
 
     def __init__(self, values: memoryview, offsets: memoryview) -> None:
+        _check_spans(values, offsets)
         self._values = values
         self._offsets = offsets
 
@@ -111,17 +130,23 @@ class Table:
         self._keys, self._key_offsets = sections["keys"], sections["keys.offsets"]
         self._values, self._value_offsets = sections["values"], sections["values.offsets"]
         self._slots = sections["slots"]
-        self._mask = len(self._slots) - 1  # the slots are a power of two, at least one
+        self._mask = len(self._slots) - 1
+        if len(self._slots) & self._mask or not len(self._slots):
+            raise ValueError("a table's slots are not a power of two")
+        _check_spans(self._keys, self._key_offsets)
+        _check_spans(self._values, self._value_offsets)
+        if len(self._value_offsets) != len(self._key_offsets):
+            raise ValueError("a table's keys and values do not pair up")
 
     def __len__(self) -> int:
         return len(self._key_offsets) - 1
 
     def raw(self, key: str) -> memoryview | None:
         """The value stored for `key`, or None."""
-        data = key.encode()
+        data = key.encode("utf-8", "surrogatepass")
         keys, offsets, slots, mask = self._keys, self._key_offsets, self._slots, self._mask
         slot = zlib.crc32(data) & mask
-        while True:
+        for _ in range(len(slots)):  # (a table is at most half full: an empty slot comes long before)
             found = slots[slot]
             if not found:
                 return None
@@ -129,12 +154,13 @@ class Table:
             if keys[offsets[found] : offsets[found + 1]] == data:
                 return self._values[self._value_offsets[found] : self._value_offsets[found + 1]]
             slot = (slot + 1) & mask
+        return None
 
     def raw_items(self) -> Iterator[tuple[str, memoryview]]:
         keys, offsets = self._keys, self._key_offsets
         values, value_offsets = self._values, self._value_offsets
         for position in range(len(self)):
-            key = bytes(keys[offsets[position] : offsets[position + 1]]).decode()
+            key = bytes(keys[offsets[position] : offsets[position + 1]]).decode("utf-8", "surrogatepass")
             yield key, values[value_offsets[position] : value_offsets[position + 1]]
 
 
@@ -161,7 +187,7 @@ class TextsTable(Table):
         found = self.raw(key)
         if found is None:
             return default
-        return tuple(bytes(found).decode().split(_SEPARATOR)) if found else ()
+        return tuple(bytes(found).decode("utf-8", "surrogatepass").split(_SEPARATOR)) if found else ()
 
 
 _SEPARATOR = "\x1f"
@@ -202,11 +228,11 @@ class Writer:
         slots = array("I", bytes(ITEM_SIZES["I"] * size))
         mask = size - 1
         for position, key in enumerate(items):
-            slot = zlib.crc32(key.encode()) & mask
+            slot = zlib.crc32(key.encode("utf-8", "surrogatepass")) & mask
             while slots[slot]:
                 slot = (slot + 1) & mask
             slots[slot] = position + 1
-        self.records(name + ".keys", (key.encode() for key in items))
+        self.records(name + ".keys", (key.encode("utf-8", "surrogatepass") for key in items))
         self.records(name + ".values", iter(items.values()))
         self.sections[name + ".slots"] = slots
 
@@ -214,7 +240,10 @@ class Writer:
         self.table(name, {key: array("I", numbers).tobytes() for key, numbers in items.items()})
 
     def texts_table(self, name: str, items: dict[str, tuple[str, ...]]) -> None:
-        self.table(name, {key: _SEPARATOR.join(texts).encode() for key, texts in items.items()})
+        self.table(
+            name,
+            {key: _SEPARATOR.join(texts).encode("utf-8", "surrogatepass") for key, texts in items.items()},
+        )
 
     def value(self, name: str, value: Any) -> None:
         self.sections[name] = marshal.dumps(value)

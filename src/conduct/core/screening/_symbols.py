@@ -134,8 +134,13 @@ def seed(found: Any, key: object = None, *, weak: bool = False) -> None:
         key = id(found) if key is None else key
         _SEEDED[key] = weakref.ref(found) if weak else found
         _SEEDED.move_to_end(key)
-        while len(_SEEDED) > SEEDS_KEPT:
-            _SEEDED.popitem(last=False)
+        for gone in [k for k, held in _SEEDED.items() if isinstance(held, weakref.ref) and held() is None]:
+            del _SEEDED[gone]  # its index was dropped
+        # beyond SEEDS_KEPT, the oldest tables held for their own sake go; those held weakly stay while their
+        # index lives (the indexes a process keeps are bounded already)
+        strong = [k for k, held in _SEEDED.items() if not isinstance(held, weakref.ref)]
+        for oldest in strong[: max(0, len(_SEEDED) - SEEDS_KEPT)]:
+            del _SEEDED[oldest]
 
 
 def loaded() -> bool:

@@ -109,10 +109,12 @@ def _check_and_collect() -> None:
         except BaseException:  # noqa: BLE001 - said in the log; the server does not start
             logging.getLogger("conduct.serve").exception("the system check could not run")
         finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            connections.close_all()
-            os._exit(code)
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                connections.close_all()
+            finally:
+                os._exit(code)  # whatever happens: the child never goes on to serve
     status = os.waitpid(pid, 0)[1]
     if os.waitstatus_to_exitcode(status) != 0:
         raise CommandError(_("The system check or collectstatic failed (above): the server does not start."))
