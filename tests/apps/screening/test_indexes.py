@@ -19,6 +19,13 @@ def _loaded(cli, flow_csv, settings, tmp_path, name: str) -> WatchListVersion:
     return WatchListVersion.objects.get(watch_list__name=name, is_current=True)
 
 
+def _without_artefacts(tmp_path) -> None:
+    """Every artefact file under tmp_path/cache removed, and the indexes in memory forgotten."""
+    for path in (tmp_path / "cache").glob(f"*{indexes.SUFFIX}"):
+        path.unlink()
+    indexes.forget()
+
+
 def test_an_index_is_built_once_then_read_from_memory_or_its_signed_file(cli, flow_csv, settings, tmp_path):
     version = _loaded(cli, flow_csv, settings, tmp_path, "t_cache")
     files = list((tmp_path / "cache").glob(f"t_cache-*{indexes.SUFFIX}"))
@@ -207,9 +214,7 @@ def test_missing_artefacts_are_built_in_a_child_and_mapped_here(
     from conduct.core.screening._mapped import Records
 
     version = _loaded(cli, flow_csv, settings, tmp_path, "t_child")
-    for path in (tmp_path / "cache").glob(f"*{indexes.SUFFIX}"):
-        path.unlink()
-    indexes.forget()
+    _without_artefacts(tmp_path)
     builders = tmp_path / "builders"
     real_build = indexes.build_index
 
@@ -231,8 +236,7 @@ def test_missing_artefacts_are_built_in_a_child_and_mapped_here(
 def test_no_child_builds_inside_a_transaction(cli, flow_csv, settings, tmp_path):
     # a child process would not see the transaction's rows (it would write an empty index under the key)
     version = _loaded(cli, flow_csv, settings, tmp_path, "t_atomic")
-    for path in (tmp_path / "cache").glob(f"*{indexes.SUFFIX}"):
-        path.unlink()
+    _without_artefacts(tmp_path)
     assert indexes.build_missing() == 0
     indexes.forget()
     assert len(indexes.version_index(version)) > 0  # built here instead, and its artefact written
@@ -243,9 +247,7 @@ def test_a_built_index_is_read_back_from_its_artefact(cli, flow_csv, settings, t
     from conduct.core.screening._mapped import Records
 
     version = _loaded(cli, flow_csv, settings, tmp_path, "t_back")
-    for path in (tmp_path / "cache").glob(f"*{indexes.SUFFIX}"):
-        path.unlink()
-    indexes.forget()
+    _without_artefacts(tmp_path)
     built = indexes.STATS["built"]
     index = indexes.version_index(version)
     assert indexes.STATS["built"] == built + 1 and isinstance(index.names, Records)
@@ -277,9 +279,7 @@ def test_a_failed_child_build_is_said_and_the_index_built_where_needed(
     cli, flow_csv, settings, tmp_path, monkeypatch
 ):
     version = _loaded(cli, flow_csv, settings, tmp_path, "t_child_fails")
-    for path in (tmp_path / "cache").glob(f"*{indexes.SUFFIX}"):
-        path.unlink()
-    indexes.forget()
+    _without_artefacts(tmp_path)
 
     def failing(*args, **kwargs):
         raise RuntimeError("no memory")

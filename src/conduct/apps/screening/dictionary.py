@@ -16,12 +16,12 @@ import hmac
 import logging
 import mmap
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
 
+from conduct.apps.children import in_child
 from conduct.apps.screening.indexes import cache_dir
 from conduct.core.screening._dictionary import Dictionary, build, source_id
 
@@ -78,21 +78,8 @@ def ensure() -> bool:
     goes with it). Whether a good file is there afterwards; a failed build is logged."""
     if open_file() is not None:
         return True
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child; it never returns from here
-        code = 1
-        try:
-            _write()
-            code = 0
-        except BaseException:  # noqa: BLE001 - said in the log; the parent carries on without the file
-            log.exception("could not build the name dictionary file")
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        return False
+    if not in_child(_write, log=log, failure="could not build the name dictionary file"):
+        return False  # said in the log; the parent carries on without the file
     return open_file() is not None
 
 

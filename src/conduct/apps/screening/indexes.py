@@ -19,7 +19,6 @@ import hmac
 import logging
 import mmap
 import os
-import sys
 import tempfile
 import threading
 import time
@@ -32,6 +31,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 
+from conduct.apps.children import in_child
 from conduct.apps.screening.models import WatchListEntry, WatchListVersion
 from conduct.core._gc import paused_gc
 from conduct.core.screening import EntryName, ListEntry, Match, NameIndex, Query, Screener
@@ -188,25 +188,13 @@ def build_missing() -> int:
     missing = [version for version in versions if not _path(version, index_key(version)).exists()]
     if not missing:
         return 0
-    connections.close_all()  # the child opens its own
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child; it never returns from here
-        code = 1
-        try:
-            for version in missing:
-                rows = version.entries.order_by("id").iterator(chunk_size=2000)
-                _write(_path(version, index_key(version)), build_index(version.watch_list.name, rows))
-            code = 0
-        except BaseException:  # noqa: BLE001 - said in the log; the parent builds what is still missing
-            log.exception("could not build the screening index artefacts")
-        finally:
-            try:
-                connections.close_all()
-            finally:
-                os._exit(code)  # whatever happens: the child never goes on into its parent's work
-    if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
+
+    def build() -> None:
+        for version in missing:
+            rows = version.entries.order_by("id").iterator(chunk_size=2000)
+            _write(_path(version, index_key(version)), build_index(version.watch_list.name, rows))
+
+    if not in_child(build, log=log, failure="could not build the screening index artefacts", databases=True):
         return 0  # said in the log; what is missing is built where it is first needed
     return len(missing)
 

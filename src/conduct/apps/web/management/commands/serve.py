@@ -17,6 +17,7 @@ from django.db import connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from conduct.apps.children import in_child
 from conduct.apps.commandkit import ConductCommand
 from conduct.apps.screening import selectors as screening_selectors
 from conduct.apps.web.running import hold_running_lock
@@ -94,29 +95,13 @@ def default_workers() -> int:
 def _check_and_collect() -> None:
     """The system check and collectstatic, in a child process: what they leave in memory (~25 MB: the
     models' and templates' walks, the static files' lists) would otherwise be in every worker forked later."""
-    connections.close_all()  # the child opens its own
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child; it never returns from here
-        code = 1
-        try:
-            call_command("check", deploy=False)
-            call_command("collectstatic", interactive=False, verbosity=0)
-            code = 0
-        except CommandError as exc:  # the check's findings (a SystemCheckError) or collectstatic's refusal
-            sys.stderr.write(f"{exc}\n")
-        except BaseException:  # noqa: BLE001 - said in the log; the server does not start
-            logging.getLogger("conduct.serve").exception("the system check could not run")
-        finally:
-            try:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                connections.close_all()
-            finally:
-                os._exit(code)  # whatever happens: the child never goes on to serve
-    status = os.waitpid(pid, 0)[1]
-    if os.waitstatus_to_exitcode(status) != 0:
+
+    def check_and_collect() -> None:
+        call_command("check", deploy=False)
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+    log = logging.getLogger("conduct.serve")
+    if not in_child(check_and_collect, log=log, failure="the system check could not run", databases=True):
         raise CommandError(_("The system check or collectstatic failed (above): the server does not start."))
 
 
