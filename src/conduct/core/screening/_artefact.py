@@ -4,12 +4,13 @@ dictionary (rigour's, 10-20 s and ~250 MB) for the listed side of a comparison.
 
 Layout: MAGIC, FORMAT (2 bytes), the sha256 of the payload (32 bytes), the payload: the head's length
 (8 bytes, little-endian), the head, then byte sections, each at a multiple of 8 from the artefact's start.
-The head is a pickle of the index's small parts (its vocabulary and lookup tables: whatever attributes it
-holds, so the index can change shape freely), the table of distinct name parts, the symbol table, the
-engine's own name tables (_tables: legal forms, Wade-Giles syllables; computing them imports pypinyin) and
-where each section lies. The sections hold the bulk - the entries and their names as records, the postings,
-each entry's party - read in place (core.screening._mapped): an artefact loaded from a mapped file is one
-copy however many processes map it, and a million names load in the time the head takes.
+The head is a pickle of the index's small parts (its vocabulary: whatever attributes it holds beside the
+sections, so the index can change shape freely), the table of distinct name parts, the engine's own name
+tables (_tables: legal forms, Wade-Giles syllables; computing them imports pypinyin) and where each section
+lies. The sections hold the bulk - the entries and their names as records, the postings, each entry's party,
+the lookup tables by deletion, sound and skeleton, the listed texts' name-dictionary symbols - read in place
+(core.screening._mapped): an artefact loaded from a mapped file is one copy however many processes map it,
+and a million names load in the time the head takes.
 
 `loads` checks the magic, the format and the checksum and raises ArtefactError on any mismatch, never
 returning half a file. Pickle (the head, and an entry marshal cannot write) runs code from the bytes it reads:
@@ -122,9 +123,8 @@ def _entry_record(item: tuple[str, str, ListEntry]) -> bytes:
 
 
 def _entry_decoded(data: memoryview) -> tuple[str, str, ListEntry]:
-    if data[0] != ord(
-        "M"
-    ):  # pickled entries are decoded when the artefact is loaded, never from its bytes later
+    # pickled entries are decoded when the artefact is loaded (_entries), never from its bytes later
+    if data[0] != ord("M"):
         raise ValueError("an entry record that is not marshal data")
     list_id, list_kind, values = marshal.loads(data[1:])  # noqa: S302 - verified bytes (docstring)
     fields = list(values)
@@ -174,14 +174,10 @@ def _sections(index: NameIndex) -> tuple[Writer, list[NameToken], list[frozenset
     writer.numbers("party", index._party)
     party_keys = index._party_keys
     writer.value("party_keys", party_keys.value() if isinstance(party_keys, Frozen) else party_keys)
-    writer.numbers_table("deletes", {key: _numbers(ids) for key, ids in _items(index._deletes)})
-    writer.numbers_table("phonetic", dict(_items(index._phonetic)))
-    writer.numbers_table("skeleton", dict(_items(index._skeleton)))
+    writer.numbers_table("deletes", {key: _numbers(ids) for key, ids in index._deletes.items()})
+    writer.numbers_table("phonetic", dict(index._phonetic.items()))
+    writer.numbers_table("skeleton", dict(index._skeleton.items()))
     return writer, list(parts), list(scripts)
-
-
-def _items(table: Any) -> Iterator[tuple[str, Any]]:
-    return iter(table.items())
 
 
 def _numbers(ids: int | Sequence[int]) -> Sequence[int]:

@@ -131,8 +131,9 @@ class NameIndex:
         self._by_length = None
 
     def _editable(self) -> None:
-        """A loaded index reads its entries, names and postings from its artefact's bytes: copied out into
-        lists before it takes more (once; rare: indexes are built whole, then loaded)."""
+        """A loaded index reads its entries, names, postings and lookup tables from its artefact's bytes:
+        copied out into lists and dicts before it takes more (once; rare: indexes are built whole, then
+        loaded)."""
         if isinstance(self.names, list):
             return
         self.entries = list(self.entries)
