@@ -143,3 +143,65 @@ def test_a_legal_form_run_onto_the_name_makes_it_an_organisations_and_phrase_wor
     index = _index(("OY ZORVIK CAPITAL LTD", "organization"), ("JOINT STOCK COMPANY ZORVIK", "organization"))
     assert "OY ZORVIK CAPITAL LTD" in _found(index, "OY ZORVIK CAPITALLTD")
     assert "JOINT STOCK COMPANY ZORVIK" in _found(index, "JOINTSTOCK COMPANY ZORVIK")
+
+
+def test_a_distinctive_part_within_its_slip_budget_identifies_the_name() -> None:
+    # 'Gldsen' is 'Golden' with two slips and written on no list: beside generic words and a legal form it
+    # is the one part that identifies the company, and a part within its budget identifies as the part does
+    index = _index(("GOLDEN ZEPHYR SHIPPING LIMITED", "organization"), ("WILSON ZEPHYR LTD", "organization"))
+    assert index.novel_parts(analyse_name("GLDSEN ZEPHYR SHIPPING LIMITED")) == frozenset({"gldsen"})
+    assert "GOLDEN ZEPHYR SHIPPING LIMITED" in _found(index, "GLDSEN ZEPHYR SHIPPING LIMITED")
+    ent = _index(("CENTRAL KORVAL BANK", "organization"))
+    assert "CENTRAL KORVAL BANK" in _found(ent, "CETNRAE KORVAL BANK")
+    # another word, not a slipped one: only the generic words in common, which identify no one
+    assert "CENTRAL KORVAL BANK" not in _found(ent, "KARTELL KORVAL BANK")
+
+
+def test_a_number_written_as_a_word_is_compared_as_written_with_a_mistyped_word() -> None:
+    first = analyse_name("FIRST ZORVEX EXPORT BANK PLC")[0].tokens[0]
+    assert (first.text, first.kind, first.phrase) == ("1", "number", "first")
+    assert analyse_name("EIGHTY EIGHT ZORVEX")[0].tokens[0].phrase == "eighty eight"
+    assert analyse_name("88 ZORVEX")[0].tokens[0].phrase == ""
+    assert (
+        score_pair("FIRAET ZORVEX EXPORT BANK PLC", "FIRST ZORVEX EXPORT BANK PLC").score >= ALERT_THRESHOLD
+    )
+    assert score_pair("SEPEN SEA ZORVEX TRADING LLC", "SEVEN SEA ZORVEX TRADING LLC").score >= ALERT_THRESHOLD
+    # a number against another word is still no pair ('Fourth' is not 'Zorvex')
+    assert score_pair("ZORVEX KARTELL", "ZORVEX FOURTH").score < ALERT_THRESHOLD
+
+
+def test_a_legal_form_read_twice_pairs_with_the_one_written_alike() -> None:
+    # 'CORPORATION' and the 'CORP' of 'ZELCORP' are both the legal form 'corp': the query's 'corp' pairs with
+    # the listed 'CORP' it was written as, and 'COPORATION' with 'CORPORATION' mistyped
+    pair = score_pair(
+        "ZORVANIC COPORATION (ZELCORP INTERNATIONAL)", "ZORVANIC CORPORATION (ZELCORP INTERNATIONAL)"
+    )
+    assert pair.score >= ALERT_THRESHOLD
+
+
+def test_a_legal_form_of_several_words_with_two_slips_is_still_that_legal_form() -> None:
+    def texts(name: str) -> list[str]:
+        return [token.text for token in analyse_name(name)[0].tokens]
+
+    assert texts("JOINT STCPOCK COMPANY ZORVIK") == ["jsc", "zorvik"]  # two slips in one word
+    assert texts("OPEN JOIZNT STOKC COMPANY ZORVIK") == texts(
+        "OPEN JOINT STOCK COMPANY ZORVIK"
+    )  # one in each
+    assert texts("LIMITED LIABILITGY CFMPANY ZORVIK") == ["llc", "zorvik"]
+    # three slips are too many, and a first letter changed is another word
+    assert texts("JOINT STXCPOCK COMPANY ZORVIK") != ["jsc", "zorvik"]
+    assert texts("JOINT STOCK DOMPANY ZORVIK") != ["jsc", "zorvik"]
+    index = _index(("LIMITED LIABILITY COMPANY ZORVIK", "organization"), ("ZORVIK TRADING", "organization"))
+    assert "LIMITED LIABILITY COMPANY ZORVIK" in _found(index, "LIMITED LIABILITGY CFMPANY ZORVIK")
+
+
+def test_a_legal_form_run_onto_a_number_or_a_dotted_abbreviation_is_split_off() -> None:
+    def texts(name: str) -> list[str]:
+        return [token.text for token in analyse_name(name)[0].tokens]
+
+    assert texts("11420CORP") == texts("11420 CORP.") == ["11420", "corp"]
+    assert texts("Z R CS.A") == texts("Z R C S.A.")  # a dotted legal form run onto an initial
+    assert texts("ZORVEX Y CIA.S.A") == texts("ZORVEX Y CIA. S.A.")  # ... or onto a dotted word
+    # dotted letters that are no legal form stay as they were
+    assert texts("DR.J.SMITH") == ["dr", "j", "smith"]
+    assert texts("MR.A.B.SMITH") == ["mr", "a", "b", "smith"]

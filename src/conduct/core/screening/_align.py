@@ -251,7 +251,10 @@ def align(
     for j, token in enumerate(ct):
         positions.setdefault(token.text, []).append(j)
     for i, token in enumerate(qt):
-        for j in positions.get(token.text, ()):
+        same = positions.get(token.text, ())
+        if len(same) > 1:  # a legal form read twice ('CORPORATION', 'FINCORP'): the one written alike first
+            same = sorted(same, key=lambda j: _surface(ct[j]) != _surface(token))
+        for j in same:
             if not c_used[j] and _plainly_equal(token, ct[j]):
                 q_used[i] = c_used[j] = True
                 chosen.append(
@@ -355,10 +358,12 @@ def _tally_pairs(
             # a patronymic weighs less because it is often left out; when both names give one, it
             # names the father and counts in full (Magomedovich ~ Salimovich: different fathers)
             weight = KIND_WEIGHTS[WORD]
-        value = credit(sim, qn == cn == 1 and within_slips(sim, method, qtext, ctext, qtext in novel))
+        slipped = qn == cn == 1 and within_slips(sim, method, qtext, ctext, qtext in novel)
+        value = credit(sim, slipped)
         tally.numerator += weight * value
         tally.denominator += weight
-        if sim >= 0.75 and (qn > 1 or cn > 1 or qt[qs].kind in (WORD, NUMBER, INITIAL)):
+        # a part within its slip budget is that part mistyped: it identifies as the part does
+        if (sim >= 0.75 or slipped) and (qn > 1 or cn > 1 or qt[qs].kind in (WORD, NUMBER, INITIAL)):
             tally.informative += weight * value
             tally.whole_part = tally.whole_part or method not in ("initial", "acronym")
         if (qt[qs].kind == WORD or ct[cs].kind == WORD or qn > 1 or cn > 1) and qtext != "abdul":

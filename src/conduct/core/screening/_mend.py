@@ -12,6 +12,7 @@ from conduct.core.screening._vocab import (
     GLUED_LEGAL_WORDS,
     glued_legal_phrases,
     legal_phrase_words,
+    misspelt_legal_form_pairs,
     misspelt_legal_form_table,
     single_word_legal_forms,
 )
@@ -56,24 +57,54 @@ ARTICLES = {
 
 
 def misspelt_legal_form(texts: list[str], i: int, org: bool) -> tuple[str, int] | None:
-    """A legal form of two or more words, one of them mistyped by one letter (not its first):
-    'Joynt Stock Company' -> (class, number of words). Looked for where legal forms stand, opening or
-    closing the name; the longest wins. In an organisation's name, or in a name of three parts or more when
-    the caller did not say whose it is ('Korea Expo Joiint Venture')."""
+    """A legal form of two or more words with a slip or two (not in a word's first letter): 'Joynt Stock
+    Company', 'Joint Stcock Company', 'Limited Liabilty Compny' -> (class, number of words). One letter in
+    one word; in a phrase of 12 letters or more, two letters in one word of 5 or more, or one in each of two
+    words. Looked for where legal forms stand, opening or closing the name; the longest wins. In an
+    organisation's name, or in a name of three parts or more when the caller did not say whose it is
+    ('Korea Expo Joiint Venture')."""
     if not org and len(texts) < 3:
         return None
     windows = [len(texts) - i] if 2 <= len(texts) - i <= 5 else []
     if i == 0:
         windows += [size for size in range(min(5, len(texts) - 1), 1, -1) if size not in windows]
-    table = misspelt_legal_form_table()
     for size in windows:
         window = tuple(texts[i : i + size])
-        for k, word in enumerate(window):
-            if len(word) < 4:
+        label = _one_word_slipped(window) or _two_words_slipped(window)
+        if label is not None:
+            return label, size
+    return None
+
+
+def _slipped(word: str, correct: str, most: int) -> bool:
+    return correct[0] == word[0] and 1 <= OSA.distance(correct, word) <= most
+
+
+def _one_word_slipped(window: tuple[str, ...]) -> str | None:
+    table = misspelt_legal_form_table()
+    long_phrase = sum(len(word) for word in window) >= 12
+    for k, word in enumerate(window):
+        if len(word) < 4:
+            continue
+        for correct, label in table.get((*window[:k], "", *window[k + 1 :]), ()):
+            if _slipped(word, correct, 2 if long_phrase and len(correct) >= 5 else 1):
+                return label
+    return None
+
+
+def _two_words_slipped(window: tuple[str, ...]) -> str | None:
+    if len(window) < 3 or sum(len(word) for word in window) < 12:
+        return None
+    table = misspelt_legal_form_pairs()
+    for k, word in enumerate(window):
+        for m in range(k + 1, len(window)) if len(word) >= 4 else ():
+            other = window[m]
+            if len(other) < 4:
                 continue
-            for correct, label in table.get((*window[:k], "", *window[k + 1 :]), ()):
-                if correct[0] == word[0] and OSA.distance(correct, word) == 1:
-                    return label, size
+            key = (*window[:k], "", *window[k + 1 : m], "", *window[m + 1 :])
+            for first, second, label in table.get(key, ()):
+                if _slipped(word, first, 1) and _slipped(other, second, 1):
+                    return label
     return None
 
 
@@ -97,14 +128,18 @@ def split_camel_case(text: str) -> str:
 
 
 def glued_legal_form(text: str, table: dict[tuple[str, ...], str]) -> list[str]:
-    """A legal-form word run onto the name before it: 'pteltd' -> ['pte', 'ltd'], 'denisecompany' ->
-    ['denise', 'company']; otherwise [text]."""
+    """A legal-form word run onto the name or number before it: 'pteltd' -> ['pte', 'ltd'], 'denisecompany'
+    -> ['denise', 'company'], '11420corp' -> ['11420', 'corp']; otherwise [text]."""
     for word in GLUED_LEGAL_WORDS:
         rest = len(text) - len(word)
-        if text.endswith(word) and text.isalpha() and rest >= 2:
-            head = text[:rest]
-            if rest >= (4 if len(word) <= 3 else 3) or (head,) in table or (head, word) in table:
-                return [*glued_legal_form(head, table), word]
+        if not text.endswith(word) or rest < 2:
+            continue
+        head = text[:rest]
+        if head.isdigit():  # a number run onto its legal form ('11420CORP')
+            return [head, word]
+        long_enough = rest >= (4 if len(word) <= 3 else 3)
+        if text.isalpha() and (long_enough or (head,) in table or (head, word) in table):
+            return [*glued_legal_form(head, table), word]
     return [text]
 
 
@@ -115,7 +150,7 @@ def has_legal_form(words: list[str], table: dict[tuple[str, ...], str]) -> bool:
     return any(
         ((word,) in table and len(word) > 2)
         or word in phrases
-        or (len(word) >= 6 and word.isalpha() and len(glued_legal_form(word, table)) > 1)
+        or (len(word) >= 6 and word.isalnum() and len(glued_legal_form(word, table)) > 1)
         for word in words
     )
 

@@ -67,7 +67,8 @@ class NameToken:
     kind: str  # WORD, GENERIC, PARTICLE, TITLE, LEGAL, NUMBER or INITIAL
     source: str = ""  # the part as written, when not in Latin letters (for cross-script name lookups)
     abjad: bool = False  # transliterated from a script that leaves vowels out (Arabic, Hebrew, Thai...)
-    phrase: str = ""  # for parts joined while aligning: the parts, space-separated
+    phrase: str = ""  # parts joined while aligning: the parts, space-separated; a legal form or a number:
+    # the words as written
 
     @property
     def weight(self) -> float:
@@ -107,6 +108,11 @@ _APOSTROPHES = str.maketrans(dict.fromkeys("'’ʼ`‘´ʹʻʾʿ′", ""))
 _INITIALISM = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]\.-?){2,})(?![^\W\d_])")
 # a dotted abbreviation run onto the word before it ('TRADINGL.L.C', 'CaucasiaS.A.', 'DEC.V.'): two apart
 _GLUED_INITIALISM = re.compile(r"(?<![^\W_])([^\W_]{2,}?)((?:[^\W\d_]\.)+[^\W\d_](?:\.|(?![^\W\d_])))")
+# a dotted legal form run onto an initial or a dotted word before it ('CS.A', 'CIA.S.A'): split only where the
+# letters are a legal form ('DR.J.SMITH' stays as it is)
+_GLUED_DOTTED_LEGAL = re.compile(
+    r"(?<![^\W_])([^\W\d_]|[^\W\d_]{2,}\.)((?:[^\W\d_]\.)+[^\W\d_]\.?)(?![^\W_])"
+)
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "8": "b"})
 _WORD_CATEGORIES = ("L", "N", "M")
 
@@ -303,9 +309,16 @@ def reorder_last_first(text: str, org: bool = False) -> str:
     return f"{right} {left}"
 
 
-def _prepare(text: str) -> str:
+def _split_dotted_legal(match: re.Match[str]) -> str:
+    head, letters = match.group(1), match.group(2).replace(".", "")
+    return f"{head} {letters}" if (letters.lower(),) in legal_form_table()[0] else match.group(0)
+
+
+def _prepare(text: str, dotted_legal: bool = True) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
     if "." in text:
+        if dotted_legal:  # not while the legal-form table itself is read (plain_tokens)
+            text = _GLUED_DOTTED_LEGAL.sub(_split_dotted_legal, text)
         text = _GLUED_INITIALISM.sub(r"\1 \2", text)
     text = _INITIALISM.sub(lambda m: m.group(1).replace(".", "").replace("-", ""), text)
     if any(ch.isupper() for ch in text[2:]):
@@ -315,21 +328,23 @@ def _prepare(text: str) -> str:
 
 def plain_tokens(text: str, org: bool = False) -> list[str]:
     """Lower-case ASCII tokens of a text, without typing or legal-form folding (first variant only)."""
-    variants, _ = _raw_variants(_prepare(text), org)
+    variants, _ = _raw_variants(_prepare(text, dotted_legal=False), org)
     return [part[0] for part in variants[0] if part[0]]
 
 
-def _fold_numbers(parts: list[_Part]) -> list[tuple[_Part, str]]:
-    """Number words and ordinals become digits ('forty four' -> '44', '1st' -> '1'); tagged NUMBER."""
-    out: list[tuple[_Part, str]] = []
+def _fold_numbers(parts: list[_Part]) -> list[tuple[_Part, str, str]]:
+    """Number words and ordinals become digits ('forty four' -> '44', '1st' -> '1'); tagged NUMBER, with
+    the words as written ('forty four'; '' for digits)."""
+    out: list[tuple[_Part, str, str]] = []
     for part in parts:
         text = part[0]
         value = NUMBER_WORDS.get(text)
         if value is None and text.isdigit():
             value = int(text)
         if value is None:
-            out.append((part, ""))
+            out.append((part, "", ""))
             continue
+        spelled = text if text.isalpha() else ""
         if (
             out
             and out[-1][1] == NUMBER
@@ -337,10 +352,11 @@ def _fold_numbers(parts: list[_Part]) -> list[tuple[_Part, str]]:
             and int(out[-1][0][0]) % 10 == 0
             and value < 10
         ):
-            previous = out.pop()[0]
-            out.append(((str(int(previous[0]) + value), "", "Latin", False), NUMBER))
+            previous, _, before = out.pop()
+            words = f"{before} {spelled}" if before and spelled else ""
+            out.append(((str(int(previous[0]) + value), "", "Latin", False), NUMBER, words))
             continue
-        out.append(((str(value), part[1], part[2], part[3]), NUMBER))
+        out.append(((str(value), part[1], part[2], part[3]), NUMBER, spelled))
     return out
 
 
@@ -364,12 +380,12 @@ def _type_tokens(parts: list[_Part], org: bool) -> tuple[NameToken, ...]:
     folded = _fold_numbers(parts)
     tokens: list[NameToken] = []
     i = 0
-    texts = [part[0] for part, _ in folded]
+    texts = [part[0] for part, _, _ in folded]
     while i < len(folded):
-        (text, source, name, abjad), tag = folded[i]
+        (text, source, name, abjad), tag, spelled = folded[i]
         if tag == NUMBER or _allah_compound(tokens, source):
             if tag == NUMBER:
-                tokens.append(NameToken(text, NUMBER, source, abjad))
+                tokens.append(NameToken(text, NUMBER, source, abjad, spelled))
             i += 1
             continue
         matched = 0

@@ -88,7 +88,7 @@ def part_similarity(q: NameToken, c: NameToken, cross: bool) -> tuple[float, str
     if q.kind == NUMBER and c.kind == NUMBER:
         return NUMBER_MISMATCH, "number"
     if q.kind == NUMBER or c.kind == NUMBER:
-        return 0.0, "number"
+        return _as_written_number(q, c)
     if q.kind == INITIAL or c.kind == INITIAL:
         if q.text[0] == c.text[0] and (q.kind == INITIAL) != (c.kind == INITIAL):
             return INITIAL_SCORE, "initial"
@@ -164,6 +164,15 @@ def _as_written_legal(q: NameToken, c: NameToken) -> tuple[float, str]:
     if shortest >= 3 and OSA.distance(surface, other.text) <= _legal_slips(shortest):
         return LEGAL_MISMATCH, "legal_form"
     return 0.0, "fuzzy"
+
+
+def _as_written_number(q: NameToken, c: NameToken) -> tuple[float, str]:
+    """A number written as a word on one side ('FIRST', read as 1) and a plain part on the other: the part
+    against the word as written ('FIRAET' is 'FIRST' mistyped, not another name)."""
+    number, other = (q, c) if q.kind == NUMBER else (c, q)
+    if not number.phrase or other.kind != WORD or other.source:
+        return 0.0, "number"
+    return OSA.normalized_similarity(number.phrase.replace(" ", ""), other.text), "fuzzy"
 
 
 def _legal_slips(length: int) -> int:

@@ -203,6 +203,24 @@ def misspelt_legal_form_table() -> dict[tuple[str, ...], tuple[tuple[str, str], 
     return {key: tuple(value) for key, value in out.items()}
 
 
+@cache
+def misspelt_legal_form_pairs() -> dict[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
+    """Legal-form phrases of three or more words with two words (of 4+ letters each) left blank -> (the
+    first, the second, class): a phrase with a one-letter slip in each of two words ('limited liabilty
+    compny')."""
+    table, _ = legal_form_table()
+    out: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
+    for phrase, label in table.items():
+        long_words = [k for k, word in enumerate(phrase) if len(word) >= 4 and word.isalpha()]
+        for n, k in enumerate(long_words if len(phrase) >= 3 else ()):
+            for m in long_words[n + 1 :]:
+                key = (*phrase[:k], "", *phrase[k + 1 : m], "", *phrase[m + 1 :])
+                found = (phrase[k], phrase[m], label)
+                if found not in out.setdefault(key, []):
+                    out[key].append(found)
+    return {key: tuple(value) for key, value in out.items()}
+
+
 GLUED_LEGAL_WORDS = (
     "limited",
     "ltd",
