@@ -181,3 +181,48 @@ def test_in_a_run_where_every_entry_is_new_an_alert_on_a_removed_entry_is_closed
     alert.refresh_from_db()
     assert alert.status == "closed"
     assert alert.reviews.order_by("-id").first().reason == "Entry removed from chunked in version 2."
+
+
+def test_an_entry_changed_only_in_other_data_is_screened_again_for_the_parties_holding_its_alerts(
+    tmp_path, parties
+):
+    watch_list = _load(tmp_path, ROWS)
+    delta_screen(watch_list_id=watch_list.pk)
+    held = Alert.objects.get(party_id=parties[1], source_id="E-1")
+    Alert.objects.filter(party_id=parties[6], source_id="E-1").delete()  # as if never matched
+    # a programme and remarks changed: nothing a screening reads
+    e1 = f"E-1,{LISTED},,organization,GB,OTHER-PROG,moved to another programme\n"
+    _load(tmp_path, {"E-1": e1, "E-2": ROWS["E-2"]})
+    summary = delta_screen(watch_list_id=watch_list.pk)
+    run = DeltaRun.objects.get(pk=summary["run"])
+    assert (run.changed, run.matching) == (["E-1"], [])
+    assert (summary["entries_screened"], summary["entries_matching"], summary["parties"]) == (1, 0, 1)
+    held.refresh_from_db()
+    assert held.status == "open" and held.entry_version_id == watch_list.current_version.pk
+    assert summary["updated"] == 1 and summary["opened"] == 0
+    # the party without an alert on it was not screened again: the entry cannot match it now if it did not
+    assert not Alert.objects.filter(party_id=parties[6], source_id="E-1").exists()
+    entry = LedgerEntry.objects.get(action="screening.delta_screen", summary__run=run.pk)
+    assert (entry.summary["entries_matching"], entry.summary["parties"]) == (0, 1)
+
+
+def test_an_entry_changed_in_what_screening_reads_is_screened_against_every_party(tmp_path, parties):
+    same = {"E-4": "E-4,Plainly Unrelated Name,,organization,GB,T,\n"}  # unchanged throughout
+    watch_list = _load(tmp_path, {**ROWS, **same})
+    delta_screen(watch_list_id=watch_list.pk)
+    Alert.objects.filter(party_id=parties[6], source_id="E-1").delete()
+    e1 = f"E-1,{LISTED},Vantablack Harbour,organization,GB,TEST,\n"  # an alias added
+    e2 = "E-2,Quartz Meridian Trading,,organization,GB,OTHER,\n"  # the programme only
+    _load(tmp_path, {"E-1": e1, "E-2": e2, **same})
+    summary = delta_screen(watch_list_id=watch_list.pk)
+    run = DeltaRun.objects.get(pk=summary["run"])
+    assert (run.changed, run.matching) == (["E-1", "E-2"], ["E-1"])
+    assert (summary["entries_screened"], summary["entries_matching"], summary["parties"]) == (2, 1, 7)
+    assert summary["opened"] == 1 and summary["updated"] == 1
+    assert Alert.objects.get(party_id=parties[6], source_id="E-1").status == "open"
+    # a country changed is read by screening too; an entry added always is
+    e1 = f"E-1,{LISTED},Vantablack Harbour,organization,FR,TEST,\n"
+    e3 = "E-3,Another Unrelated Name,,organization,GB,T,\n"
+    _load(tmp_path, {"E-1": e1, "E-2": e2, "E-3": e3, **same})
+    run = DeltaRun.objects.get(pk=delta_screen(watch_list_id=watch_list.pk)["run"])
+    assert (run.changed, run.matching) == (["E-1", "E-3"], ["E-1", "E-3"])

@@ -384,6 +384,12 @@ class DeltaRun(models.Model):
     # Every entry is new (a list's first version, or all changed): the version's own index is used.
     full = models.BooleanField(default=False)
     changed = models.JSONField(default=list, blank=True, help_text="Source ids added or changed")
+    # Of `changed`, those added or changed in what a screening reads (names, type, countries, dates of
+    # birth): every party is screened against them; an entry changed only in other data (programmes,
+    # remarks, identifiers) is screened again for the parties holding an alert on it. None: all of them.
+    matching = models.JSONField(
+        null=True, blank=True, default=None, help_text="Source ids changed in what screening reads"
+    )
     removed = models.JSONField(default=list, blank=True, help_text="Source ids removed")
     chunks = models.PositiveIntegerField(default=0)
     # First party id of each chunk done: a chunk run twice (a retried job) counts once.

@@ -96,8 +96,11 @@ class ListDetailOut(ListOut):
     screening: dict[str, Any] | None = Field(
         None,
         description="The latest delta screening of the stored parties against this list: run, version, "
-        "status (running, finished, abandoned), chunks, chunks_done, parties, entries_changed (null: every "
-        "entry), entries_removed, counts (opened, reopened, updated, closed), started_at, finished_at",
+        "status (running, finished, abandoned), chunks, chunks_done, parties (screened), entries_changed "
+        "(null: every entry), entries_matching (of those, the entries changed in names, type, countries or "
+        "dates of birth, screened against every party; the others are screened for the parties holding "
+        "alerts on them), entries_removed, counts (opened, reopened, updated, closed), started_at, "
+        "finished_at",
     )
 
 

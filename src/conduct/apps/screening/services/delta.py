@@ -2,8 +2,11 @@
 
 The delta is taken between the version parties were last screened against (`WatchList.screened_version`) and
 the current one, so it is right whatever order reload tasks run in and however many reloads came between:
-added and changed entries go into a small index of their own, every stored party is screened against it, and
-alerts on removed entries are closed.
+added and changed entries go into a small index of their own, and alerts on removed entries are closed. Every
+stored party is screened against the entries added or changed in what a screening reads (names, type,
+countries, dates of birth: `DeltaRun.matching`); an entry changed only in other data (programmes, remarks,
+identifiers) cannot match a party it did not match before, so it is screened again only for the parties that
+hold an alert on it (the alert then refers to the new version, or closes if it no longer matches).
 
 A run (`DeltaRun`) is shared out in chunks of `DELTA_CHUNK` parties by id range. `delta_screen` opens the
 run; with more than one chunk and `chunked=True` (the worker's task) it returns the chunks for the task to
@@ -18,6 +21,7 @@ screened.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from datetime import timedelta
 from typing import Any
@@ -79,12 +83,14 @@ def delta_screen(*, watch_list_id: int, actor: Actor = SCHEDULER, chunked: bool 
     now_hashes = dict(current.entries.values_list("source_id", "content_hash"))
     changed = {sid for sid, digest in now_hashes.items() if before.get(sid) != digest}
     chunks = _chunks() if changed else []
+    full = len(changed) == len(now_hashes)
     run = DeltaRun.objects.create(
         watch_list=watch_list,
         version=current,
         from_version_id=watch_list.screened_version_id,
-        full=len(changed) == len(now_hashes),
-        changed=[] if len(changed) == len(now_hashes) else sorted(changed),
+        full=full,
+        changed=[] if full else sorted(changed),
+        matching=None if full else _matching(watch_list.screened_version_id, current.pk, changed, before),
         removed=sorted(set(before) - set(now_hashes)),
         chunks=len(chunks),
     )
@@ -99,6 +105,29 @@ def delta_screen(*, watch_list_id: int, actor: Actor = SCHEDULER, chunked: bool 
     for first, last in chunks:
         summary = delta_chunk(run_id=run.pk, first=first, last=last, actor=actor)
     return summary
+
+
+MATCH_FIELDS = ("names", "entity_type", "countries", "birth_dates")  # what a screening reads of an entry
+_IN_BATCH = 1000  # source ids per IN (...) list
+
+
+def _matching(before_id: int | None, current_id: int, changed: set[str], before: dict[str, str]) -> list[str]:
+    """Of the changed entries, those added or changed in what a screening reads (MATCH_FIELDS)."""
+    if before_id is None:
+        return sorted(changed)
+    older = [sid for sid in sorted(changed) if sid in before]
+    was, now = _match_keys(before_id, older), _match_keys(current_id, older)
+    return sorted(sid for sid in changed if sid not in before or was.get(sid) != now.get(sid))
+
+
+def _match_keys(version_id: int, source_ids: list[str]) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for start in range(0, len(source_ids), _IN_BATCH):
+        rows = WatchListEntry.objects.filter(
+            version_id=version_id, source_id__in=source_ids[start : start + _IN_BATCH]
+        ).values_list("source_id", *MATCH_FIELDS)
+        keys.update((sid, json.dumps(rest, sort_keys=True)) for sid, *rest in rows)
+    return keys
 
 
 def _chunks() -> list[Chunk]:
@@ -134,47 +163,53 @@ def delta_chunk(*, run_id: int, first: int, last: int | None, actor: Actor = SCH
 _RUN: dict[str, tuple[NameIndex, set[tuple[str, str]]]] = {}  # the last run's, per process (many chunks)
 
 
-def _run_index(run: DeltaRun) -> tuple[NameIndex, set[tuple[str, str]]]:
+def _run_index(run: DeltaRun, matching: bool = False) -> tuple[NameIndex, set[tuple[str, str]]]:
     """The index a run's parties are screened against, and the (list, source id) of the entries it holds:
-    the alerts a chunk may refresh or close."""
+    the alerts a chunk may refresh or close. `matching`: of the entries changed in what screening reads only
+    (DeltaRun.matching)."""
+    ids = run.changed if not matching or run.matching is None else run.matching
     # keyed by what it is built from (the version's file and the changed ids), not by the run's id alone
-    key = hashlib.sha256("\x1f".join([indexes.index_key(run.version), *run.changed]).encode()).hexdigest()
+    key = hashlib.sha256("\x1f".join([indexes.index_key(run.version), *ids]).encode()).hexdigest()
     found = _RUN.get(key)
     if found is None:
         name = run.watch_list.name
         if run.full:  # everything is new: the version's own (cached) index
-            ids = run.version.entries.values_list("source_id", flat=True)
-            found = (indexes.version_index(run.version), {(name, sid) for sid in ids})
+            sids = run.version.entries.values_list("source_id", flat=True)
+            found = (indexes.version_index(run.version), {(name, sid) for sid in sids})
         else:
-            rows = run.version.entries.filter(source_id__in=run.changed).order_by("id")
-            found = (indexes.build_index(name, rows), {(name, sid) for sid in run.changed})
-        _RUN.clear()
+            rows = run.version.entries.filter(source_id__in=ids).order_by("id")
+            found = (indexes.build_index(name, rows), {(name, sid) for sid in ids})
+        if len(_RUN) >= 2:  # a run's two indexes (all changed, changed in what screening reads)
+            _RUN.clear()
         _RUN[key] = found
     return found
 
 
 def _screen_range(actor: Actor, run: DeltaRun, first: int, last: int | None) -> tuple[ScreeningOutcome, int]:
     """Screen one chunk of parties against the run's index; only parties that match or hold an open alert
-    on a changed entry are written to."""
+    on a changed entry are written to. A party holding an alert on a changed entry is screened against every
+    changed entry; the others against those changed in what screening reads (none: not screened)."""
     watch_list, current = run.watch_list, run.version
     index, scope = _run_index(run)
-    delta = [CurrentList(current, index)]
+    every = [CurrentList(current, index)]
+    matching = every
+    if run.matching is not None:
+        matching = [CurrentList(current, _run_index(run, matching=True)[0])] if run.matching else []
     reason = f"entry changed in {watch_list.name} version {current.number} and no longer matches"
+    held = _held_alerts(watch_list.pk, first, last)
     parties = ScreenedParty.objects.filter(id__gte=first).order_by("id")
     if last is not None:
         parties = parties.filter(id__lte=last)
-    held: dict[int, dict[tuple[str, str], Alert]] = {}
-    alerts = Alert.objects.select_for_update(of=("self",)).filter(watch_list=watch_list, party_id__gte=first)
-    for alert in (alerts if last is None else alerts.filter(party_id__lte=last)).select_related(
-        "watch_list", "entry_version"
-    ):
-        held.setdefault(alert.party_id, {})[(watch_list.name, alert.source_id)] = alert
+    screened = parties
+    if run.matching == []:  # nothing changed in what screening reads: only the parties holding alerts
+        screened = parties.filter(id__in=[pk for pk, keys in held.items() if not scope.isdisjoint(keys)])
     outcome = ScreeningOutcome()
     count = 0
-    for party in parties.iterator(chunk_size=500):
+    for party in screened.iterator(chunk_size=500):
         count += 1
-        found = screen_names(party, delta)
         existing = held.get(party.pk, {})
+        holds = not scope.isdisjoint(existing)
+        found = screen_names(party, every if holds else matching)
         if not found and not any(
             a.status == AlertStatus.OPEN and key in scope for key, a in existing.items()
         ):
@@ -194,6 +229,19 @@ def _screen_range(actor: Actor, run: DeltaRun, first: int, last: int | None) -> 
     return outcome, count
 
 
+def _held_alerts(watch_list_id: int, first: int, last: int | None) -> dict[int, dict[tuple[str, str], Alert]]:
+    """The alerts of the parties first..last on a list, locked, by party and (list name, source id)."""
+    held: dict[int, dict[tuple[str, str], Alert]] = {}
+    alerts = Alert.objects.select_for_update(of=("self",)).filter(
+        watch_list_id=watch_list_id, party_id__gte=first
+    )
+    for alert in (alerts if last is None else alerts.filter(party_id__lte=last)).select_related(
+        "watch_list", "entry_version"
+    ):
+        held.setdefault(alert.party_id, {})[(alert.watch_list.name, alert.source_id)] = alert
+    return held
+
+
 def _finish(actor: Actor, run: DeltaRun) -> dict[str, Any]:
     """Close the alerts of removed entries, move the list's screened version on and write the ledger entry."""
     watch_list, current = run.watch_list, run.version
@@ -208,6 +256,10 @@ def _finish(actor: Actor, run: DeltaRun) -> dict[str, Any]:
         "list": watch_list.name,
         "version": current.number,
         "entries_screened": current.entries.count() if run.full else len(run.changed),
+        # of those, the entries every party was screened against (the others: the parties with alerts on them)
+        "entries_matching": current.entries.count()
+        if run.full
+        else len(run.changed if run.matching is None else run.matching),
         "entries_removed": len(run.removed),
         "parties": run.parties,
         **counts,
