@@ -190,20 +190,24 @@ def test_an_entry_changed_only_in_other_data_is_screened_again_for_the_parties_h
     delta_screen(watch_list_id=watch_list.pk)
     held = Alert.objects.get(party_id=parties[1], source_id="E-1")
     Alert.objects.filter(party_id=parties[6], source_id="E-1").delete()  # as if never matched
+    # stored without being screened (screen=False): screened by the next delta, whatever changed
+    unscreened = ScreenedPartyFactory(name=LISTED, org_unit=OrgUnitFactory(), last_screened_at=None)
     # a programme and remarks changed: nothing a screening reads
     e1 = f"E-1,{LISTED},,organization,GB,OTHER-PROG,moved to another programme\n"
     _load(tmp_path, {"E-1": e1, "E-2": ROWS["E-2"]})
     summary = delta_screen(watch_list_id=watch_list.pk)
     run = DeltaRun.objects.get(pk=summary["run"])
     assert (run.changed, run.matching) == (["E-1"], [])
-    assert (summary["entries_screened"], summary["entries_matching"], summary["parties"]) == (1, 0, 1)
+    assert (summary["entries_screened"], summary["entries_matching"], summary["parties"]) == (1, 0, 2)
     held.refresh_from_db()
     assert held.status == "open" and held.entry_version_id == watch_list.current_version.pk
-    assert summary["updated"] == 1 and summary["opened"] == 0
-    # the party without an alert on it was not screened again: the entry cannot match it now if it did not
+    assert summary["updated"] == 1 and summary["opened"] == 1
+    assert Alert.objects.get(party=unscreened, source_id="E-1").status == "open"
+    # the screened party without an alert on it was not screened again: the entry cannot match it now if it
+    # did not before
     assert not Alert.objects.filter(party_id=parties[6], source_id="E-1").exists()
     entry = LedgerEntry.objects.get(action="screening.delta_screen", summary__run=run.pk)
-    assert (entry.summary["entries_matching"], entry.summary["parties"]) == (0, 1)
+    assert (entry.summary["entries_matching"], entry.summary["parties"]) == (0, 2)
 
 
 def test_an_entry_changed_in_what_screening_reads_is_screened_against_every_party(tmp_path, parties):

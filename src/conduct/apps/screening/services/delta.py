@@ -6,7 +6,8 @@ added and changed entries go into a small index of their own, and alerts on remo
 stored party is screened against the entries added or changed in what a screening reads (names, type,
 countries, dates of birth: `DeltaRun.matching`); an entry changed only in other data (programmes, remarks,
 identifiers) cannot match a party it did not match before, so it is screened again only for the parties that
-hold an alert on it (the alert then refers to the new version, or closes if it no longer matches).
+hold an alert on it (the alert then refers to the new version, or closes if it no longer matches) and for
+those not screened since they were stored or changed.
 
 A run (`DeltaRun`) is shared out in chunks of `DELTA_CHUNK` parties by id range. `delta_screen` opens the
 run; with more than one chunk and `chunked=True` (the worker's task) it returns the chunks for the task to
@@ -27,6 +28,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from conduct.apps.accounts.actors import SCHEDULER, Actor
@@ -187,8 +189,9 @@ def _run_index(run: DeltaRun, matching: bool = False) -> tuple[NameIndex, set[tu
 
 def _screen_range(actor: Actor, run: DeltaRun, first: int, last: int | None) -> tuple[ScreeningOutcome, int]:
     """Screen one chunk of parties against the run's index; only parties that match or hold an open alert
-    on a changed entry are written to. A party holding an alert on a changed entry is screened against every
-    changed entry; the others against those changed in what screening reads (none: not screened)."""
+    on a changed entry are written to. A party holding an alert on a changed entry, or not screened since it
+    was stored or changed, is screened against every changed entry; the others against those changed in what
+    screening reads (none: not screened)."""
     watch_list, current = run.watch_list, run.version
     index, scope = _run_index(run)
     every = [CurrentList(current, index)]
@@ -201,15 +204,16 @@ def _screen_range(actor: Actor, run: DeltaRun, first: int, last: int | None) -> 
     if last is not None:
         parties = parties.filter(id__lte=last)
     screened = parties
-    if run.matching == []:  # nothing changed in what screening reads: only the parties holding alerts
-        screened = parties.filter(id__in=[pk for pk, keys in held.items() if not scope.isdisjoint(keys)])
+    if run.matching == []:  # nothing changed in what screening reads: the holders and the unscreened only
+        holders = [pk for pk, keys in held.items() if not scope.isdisjoint(keys)]
+        screened = parties.filter(Q(id__in=holders) | UNSCREENED)
     outcome = ScreeningOutcome()
     count = 0
     for party in screened.iterator(chunk_size=500):
         count += 1
         existing = held.get(party.pk, {})
-        holds = not scope.isdisjoint(existing)
-        found = screen_names(party, every if holds else matching)
+        again = not scope.isdisjoint(existing) or _unscreened(party)
+        found = screen_names(party, every if again else matching)
         if not found and not any(
             a.status == AlertStatus.OPEN and key in scope for key, a in existing.items()
         ):
@@ -227,6 +231,15 @@ def _screen_range(actor: Actor, run: DeltaRun, first: int, last: int | None) -> 
         )
     parties.update(last_screened_at=timezone.now())
     return outcome, count
+
+
+# A party stored or changed without being screened (screen=False: the demo, a supplier import's batch) is
+# screened against every changed entry, as a party holding an alert on one is.
+UNSCREENED = Q(last_screened_at__isnull=True) | Q(updated_at__gt=F("last_screened_at"))
+
+
+def _unscreened(party: ScreenedParty) -> bool:
+    return party.last_screened_at is None or party.updated_at > party.last_screened_at
 
 
 def _held_alerts(watch_list_id: int, first: int, last: int | None) -> dict[int, dict[tuple[str, str], Alert]]:
