@@ -192,12 +192,14 @@ def test_an_entry_changed_only_in_other_data_is_screened_again_for_the_parties_h
     Alert.objects.filter(party_id=parties[6], source_id="E-1").delete()  # as if never matched
     # stored without being screened (screen=False): screened by the next delta, whatever changed
     unscreened = ScreenedPartyFactory(name=LISTED, org_unit=OrgUnitFactory(), last_screened_at=None)
+    left_alone = ScreenedParty.objects.get(pk=parties[6]).last_screened_at
     # a programme and remarks changed: nothing a screening reads
     e1 = f"E-1,{LISTED},,organization,GB,OTHER-PROG,moved to another programme\n"
     _load(tmp_path, {"E-1": e1, "E-2": ROWS["E-2"]})
     summary = delta_screen(watch_list_id=watch_list.pk)
     run = DeltaRun.objects.get(pk=summary["run"])
     assert (run.changed, run.matching) == (["E-1"], [])
+    assert run.chunks == 1  # ranges of DELTA_CHUNK * DATA_ONLY_CHUNKS parties: only a few are screened
     assert (summary["entries_screened"], summary["entries_matching"], summary["parties"]) == (1, 0, 2)
     held.refresh_from_db()
     assert held.status == "open" and held.entry_version_id == watch_list.current_version.pk
@@ -206,6 +208,9 @@ def test_an_entry_changed_only_in_other_data_is_screened_again_for_the_parties_h
     # the screened party without an alert on it was not screened again: the entry cannot match it now if it
     # did not before
     assert not Alert.objects.filter(party_id=parties[6], source_id="E-1").exists()
+    assert ScreenedParty.objects.get(pk=parties[6]).last_screened_at == left_alone
+    unscreened.refresh_from_db()
+    assert unscreened.last_screened_at is not None
     entry = LedgerEntry.objects.get(action="screening.delta_screen", summary__run=run.pk)
     assert (entry.summary["entries_matching"], entry.summary["parties"]) == (0, 2)
 

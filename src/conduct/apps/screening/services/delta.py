@@ -55,6 +55,7 @@ from conduct.core.screening import NameIndex
 log = logging.getLogger("conduct.screening")
 
 DELTA_CHUNK = 2000  # parties per chunk: a job of seconds, that any worker takes
+DATA_ONLY_CHUNKS = 25  # ... times this where no entry changed in what screening reads (holders are few)
 RUN_STALE = timedelta(hours=1)  # a run with no chunk done for this long is abandoned (its worker died)
 Chunk = tuple[int, int | None]  # (first party id, last party id or None: to the end)
 
@@ -84,15 +85,17 @@ def delta_screen(*, watch_list_id: int, actor: Actor = SCHEDULER, chunked: bool 
         )
     now_hashes = dict(current.entries.values_list("source_id", "content_hash"))
     changed = {sid for sid, digest in now_hashes.items() if before.get(sid) != digest}
-    chunks = _chunks() if changed else []
     full = len(changed) == len(now_hashes)
+    matching = None if full else _matching(watch_list.screened_version_id, current.pk, changed, before)
+    # nothing changed in what screening reads: few parties to screen in each range, so larger ranges
+    chunks = _chunks(DELTA_CHUNK * DATA_ONLY_CHUNKS if matching == [] else DELTA_CHUNK) if changed else []
     run = DeltaRun.objects.create(
         watch_list=watch_list,
         version=current,
         from_version_id=watch_list.screened_version_id,
         full=full,
         changed=[] if full else sorted(changed),
-        matching=None if full else _matching(watch_list.screened_version_id, current.pk, changed, before),
+        matching=matching,
         removed=sorted(set(before) - set(now_hashes)),
         chunks=len(chunks),
     )
@@ -132,10 +135,10 @@ def _match_keys(version_id: int, source_ids: list[str]) -> dict[str, str]:
     return keys
 
 
-def _chunks() -> list[Chunk]:
-    """The stored parties in id ranges of `DELTA_CHUNK`; the last one open-ended (parties added meanwhile)."""
+def _chunks(size: int) -> list[Chunk]:
+    """The stored parties in id ranges of `size`; the last one open-ended (parties added meanwhile)."""
     ids = list(ScreenedParty.objects.order_by("id").values_list("id", flat=True))
-    firsts = ids[::DELTA_CHUNK]
+    firsts = ids[::size]
     return [(first, firsts[n + 1] - 1 if n + 1 < len(firsts) else None) for n, first in enumerate(firsts)]
 
 
@@ -229,7 +232,7 @@ def _screen_range(actor: Actor, run: DeltaRun, first: int, last: int | None) -> 
                 existing=existing,
             )
         )
-    parties.update(last_screened_at=timezone.now())
+    screened.update(last_screened_at=timezone.now())  # the parties screened, not those left alone
     return outcome, count
 
 
