@@ -236,7 +236,7 @@ def _screen_range(actor: Actor, run: DeltaRun, first: int, last: int | None) -> 
     return outcome, count
 
 
-# A party stored or changed without being screened (screen=False: the demo, a supplier import's batch) is
+# A party stored or changed without being screened (screen=False, as the demo stores its parties) is
 # screened against every changed entry, as a party holding an alert on one is.
 UNSCREENED = Q(last_screened_at__isnull=True) | Q(updated_at__gt=F("last_screened_at"))
 
