@@ -235,3 +235,16 @@ def test_an_entry_changed_in_what_screening_reads_is_screened_against_every_part
     _load(tmp_path, {"E-1": e1, "E-2": e2, "E-3": e3, **same})
     run = DeltaRun.objects.get(pk=delta_screen(watch_list_id=watch_list.pk)["run"])
     assert (run.changed, run.matching) == (["E-1", "E-3"], ["E-1", "E-3"])
+
+
+def test_an_entry_changed_in_a_version_between_counts_as_changed_in_what_screening_reads(tmp_path, parties):
+    # a party registered while version 2 was current was screened against its names: version 3 brings the
+    # version 1 names back with another programme, which is a change for that party
+    same = {"E-4": "E-4,Plainly Unrelated Name,,organization,GB,T,\n"}
+    watch_list = _load(tmp_path, {**ROWS, **same})
+    delta_screen(watch_list_id=watch_list.pk)
+    _load(tmp_path, {"E-1": f"E-1,{LISTED},Vantablack,organization,GB,TEST,\n", "E-2": ROWS["E-2"], **same})
+    _load(tmp_path, {"E-1": f"E-1,{LISTED},,organization,GB,OTHER,\n", "E-2": ROWS["E-2"], **same})
+    run = DeltaRun.objects.get(pk=delta_screen(watch_list_id=watch_list.pk)["run"])
+    assert (run.from_version.number, run.version.number) == (1, 3)
+    assert (run.changed, run.matching) == (["E-1"], ["E-1"])

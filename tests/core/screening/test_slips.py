@@ -168,6 +168,10 @@ def test_a_number_written_as_a_word_is_compared_as_written_with_a_mistyped_word(
     assert score_pair("SEPEN SEA ZORVEX TRADING LLC", "SEVEN SEA ZORVEX TRADING LLC").score >= ALERT_THRESHOLD
     # a number against another word is still no pair ('Fourth' is not 'Zorvex')
     assert score_pair("ZORVEX KARTELL", "ZORVEX FOURTH").score < ALERT_THRESHOLD
+    # a word no listed name uses, two slips from a number's word, is that word mistyped (its slips are
+    # counted on the letters written, not on the digit)
+    index = _index(("FIRST ZORVEX BANK", "organization"), ("ZORVEX HOLDINGS", "organization"))
+    assert "FIRST ZORVEX BANK" in _found(index, "FIRAET ZORVEX BANK")
 
 
 def test_a_legal_form_read_twice_pairs_with_the_one_written_alike() -> None:
@@ -190,6 +194,9 @@ def test_a_legal_form_of_several_words_with_two_slips_is_still_that_legal_form()
     assert texts("LIMITED LIABILITGY CFMPANY ZORVIK") == ["llc", "zorvik"]
     # three slips are too many, and a first letter changed is another word
     assert texts("JOINT STXCPOCK COMPANY ZORVIK") != ["jsc", "zorvik"]
+    # the word that closes a name is a name part as likely as a legal form: one slip there, no more
+    assert texts("Maria Sociedad Antonia") == ["maria", "sociedad", "antonia"]
+    assert texts("Public Joint Stock Compton")[-1] == "compton"
     assert texts("JOINT STOCK DOMPANY ZORVIK") != ["jsc", "zorvik"]
     index = _index(("LIMITED LIABILITY COMPANY ZORVIK", "organization"), ("ZORVIK TRADING", "organization"))
     assert "LIMITED LIABILITY COMPANY ZORVIK" in _found(index, "LIMITED LIABILITGY CFMPANY ZORVIK")
@@ -204,4 +211,5 @@ def test_a_legal_form_run_onto_a_number_or_a_dotted_abbreviation_is_split_off() 
     assert texts("ZORVEX Y CIA.S.A") == texts("ZORVEX Y CIA. S.A.")  # ... or onto a dotted word
     # dotted letters that are no legal form stay as they were
     assert texts("DR.J.SMITH") == ["dr", "j", "smith"]
+    assert texts("MS.A.KHAN") == ["ms", "a", "khan"]  # a title and an initial: 'S.A' does not close it
     assert texts("MR.A.B.SMITH") == ["mr", "a", "b", "smith"]

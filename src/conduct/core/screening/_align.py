@@ -94,6 +94,11 @@ def _surface(token: NameToken) -> str:
     return token.phrase if token.kind == LEGAL and token.phrase else token.text
 
 
+def _written(token: NameToken) -> str:
+    """A part's letters as written, for its slips: a number's words ('first' for 1), else its text."""
+    return token.phrase.replace(" ", "") if token.kind == NUMBER and token.phrase else token.text
+
+
 def _joined(tokens: tuple[NameToken, ...], start: int, size: int) -> NameToken:
     parts = tokens[start : start + size]
     source = "".join(t.source for t in parts) if all(t.source for t in parts) else ""
@@ -358,7 +363,9 @@ def _tally_pairs(
             # a patronymic weighs less because it is often left out; when both names give one, it
             # names the father and counts in full (Magomedovich ~ Salimovich: different fathers)
             weight = KIND_WEIGHTS[WORD]
-        slipped = qn == cn == 1 and within_slips(sim, method, qtext, ctext, qtext in novel)
+        slipped = qn == cn == 1 and within_slips(
+            sim, method, _written(qt[qs]), _written(ct[cs]), qtext in novel
+        )
         value = credit(sim, slipped)
         tally.numerator += weight * value
         tally.denominator += weight

@@ -70,7 +70,8 @@ def misspelt_legal_form(texts: list[str], i: int, org: bool) -> tuple[str, int] 
         windows += [size for size in range(min(5, len(texts) - 1), 1, -1) if size not in windows]
     for size in windows:
         window = tuple(texts[i : i + size])
-        label = _one_word_slipped(window) or _two_words_slipped(window)
+        closes = i + size == len(texts)
+        label = _one_word_slipped(window, closes) or _two_words_slipped(window, closes)
         if label is not None:
             return label, size
     return None
@@ -80,26 +81,30 @@ def _slipped(word: str, correct: str, most: int) -> bool:
     return correct[0] == word[0] and 1 <= OSA.distance(correct, word) <= most
 
 
-def _one_word_slipped(window: tuple[str, ...]) -> str | None:
+def _one_word_slipped(window: tuple[str, ...], closes: bool) -> str | None:
+    """A phrase with one word slipped; two slips only in a long phrase and not in the word that closes the
+    name (a name part stands there: 'Maria Sociedad Antonia' is no 'sociedad anonima')."""
     table = misspelt_legal_form_table()
     long_phrase = sum(len(word) for word in window) >= 12
     for k, word in enumerate(window):
         if len(word) < 4:
             continue
+        last = closes and k == len(window) - 1
         for correct, label in table.get((*window[:k], "", *window[k + 1 :]), ()):
-            if _slipped(word, correct, 2 if long_phrase and len(correct) >= 5 else 1):
+            if _slipped(word, correct, 2 if long_phrase and len(correct) >= 5 and not last else 1):
                 return label
     return None
 
 
-def _two_words_slipped(window: tuple[str, ...]) -> str | None:
+def _two_words_slipped(window: tuple[str, ...], closes: bool) -> str | None:
+    """A long phrase with a slip in each of two words, neither of them the word that closes the name."""
     if len(window) < 3 or sum(len(word) for word in window) < 12:
         return None
     table = misspelt_legal_form_pairs()
     for k, word in enumerate(window):
         for m in range(k + 1, len(window)) if len(word) >= 4 else ():
             other = window[m]
-            if len(other) < 4:
+            if len(other) < 4 or (closes and m == len(window) - 1):
                 continue
             key = (*window[:k], "", *window[k + 1 : m], "", *window[m + 1 :])
             for first, second, label in table.get(key, ()):

@@ -108,10 +108,10 @@ _APOSTROPHES = str.maketrans(dict.fromkeys("'’ʼ`‘´ʹʻʾʿ′", ""))
 _INITIALISM = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]\.-?){2,})(?![^\W\d_])")
 # a dotted abbreviation run onto the word before it ('TRADINGL.L.C', 'CaucasiaS.A.', 'DEC.V.'): two apart
 _GLUED_INITIALISM = re.compile(r"(?<![^\W_])([^\W_]{2,}?)((?:[^\W\d_]\.)+[^\W\d_](?:\.|(?![^\W\d_])))")
-# a dotted legal form run onto an initial or a dotted word before it ('CS.A', 'CIA.S.A'): split only where the
-# letters are a legal form ('DR.J.SMITH' stays as it is)
+# a dotted legal form run onto an initial or a dotted word before it, closing the name or a part of it
+# ('CS.A', 'CIA.S.A'): split only where the letters are a legal form ('DR.J.SMITH', 'MS.A.KHAN' stay)
 _GLUED_DOTTED_LEGAL = re.compile(
-    r"(?<![^\W_])([^\W\d_]|[^\W\d_]{2,}\.)((?:[^\W\d_]\.)+[^\W\d_]\.?)(?![^\W_])"
+    r"(?<![^\W_])([^\W\d_]|[^\W\d_]{2,}\.)((?:[^\W\d_]\.)+[^\W\d_]\.?)(?=[\s,;)]|$)"
 )
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "8": "b"})
 _WORD_CATEGORIES = ("L", "N", "M")

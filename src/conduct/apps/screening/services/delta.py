@@ -43,6 +43,7 @@ from conduct.apps.screening.models import (
     ScreenedParty,
     WatchList,
     WatchListEntry,
+    WatchListVersion,
 )
 from conduct.apps.screening.services.matches import (
     ScreeningOutcome,
@@ -86,7 +87,7 @@ def delta_screen(*, watch_list_id: int, actor: Actor = SCHEDULER, chunked: bool 
     now_hashes = dict(current.entries.values_list("source_id", "content_hash"))
     changed = {sid for sid, digest in now_hashes.items() if before.get(sid) != digest}
     full = len(changed) == len(now_hashes)
-    matching = None if full else _matching(watch_list.screened_version_id, current.pk, changed, before)
+    matching = None if full else _matching(watch_list.screened_version_id, current, changed, before)
     # nothing changed in what screening reads: few parties to screen in each range, so larger ranges
     chunks = _chunks(DELTA_CHUNK * DATA_ONLY_CHUNKS if matching == [] else DELTA_CHUNK) if changed else []
     run = DeltaRun.objects.create(
@@ -116,13 +117,22 @@ MATCH_FIELDS = ("names", "entity_type", "countries", "birth_dates")  # what a sc
 _IN_BATCH = 1000  # source ids per IN (...) list
 
 
-def _matching(before_id: int | None, current_id: int, changed: set[str], before: dict[str, str]) -> list[str]:
-    """Of the changed entries, those added or changed in what a screening reads (MATCH_FIELDS)."""
+def _matching(
+    before_id: int | None, current: WatchListVersion, changed: set[str], before: dict[str, str]
+) -> list[str]:
+    """Of the changed entries, those added or changed in what a screening reads (MATCH_FIELDS), in the current
+    version or in any version between (a party registered meanwhile was screened against that one)."""
     if before_id is None:
         return sorted(changed)
     older = [sid for sid in sorted(changed) if sid in before]
-    was, now = _match_keys(before_id, older), _match_keys(current_id, older)
-    return sorted(sid for sid in changed if sid not in before or was.get(sid) != now.get(sid))
+    was = _match_keys(before_id, older)
+    first = WatchListVersion.objects.get(pk=before_id).number
+    between = current.watch_list.versions.filter(number__gt=first, number__lte=current.number)
+    moved = {sid for sid in changed if sid not in before}
+    for version_id in between.values_list("pk", flat=True):
+        now = _match_keys(version_id, older)
+        moved.update(sid for sid in older if was.get(sid) != now.get(sid))
+    return sorted(moved)
 
 
 def _match_keys(version_id: int, source_ids: list[str]) -> dict[str, str]:
@@ -211,9 +221,9 @@ def _screen_range(actor: Actor, run: DeltaRun, first: int, last: int | None) -> 
         holders = [pk for pk, keys in held.items() if not scope.isdisjoint(keys)]
         screened = parties.filter(Q(id__in=holders) | UNSCREENED)
     outcome = ScreeningOutcome()
-    count = 0
+    done: list[int] = []
     for party in screened.iterator(chunk_size=500):
-        count += 1
+        done.append(party.pk)
         existing = held.get(party.pk, {})
         again = not scope.isdisjoint(existing) or _unscreened(party)
         found = screen_names(party, every if again else matching)
@@ -232,8 +242,12 @@ def _screen_range(actor: Actor, run: DeltaRun, first: int, last: int | None) -> 
                 existing=existing,
             )
         )
-    screened.update(last_screened_at=timezone.now())  # the parties screened, not those left alone
-    return outcome, count
+    # the parties screened, not those left alone nor any stored meanwhile
+    for start in range(0, len(done), _IN_BATCH):
+        ScreenedParty.objects.filter(id__in=done[start : start + _IN_BATCH]).update(
+            last_screened_at=timezone.now()
+        )
+    return outcome, len(done)
 
 
 # A party stored or changed without being screened (screen=False, as the demo stores its parties) is
