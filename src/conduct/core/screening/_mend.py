@@ -5,12 +5,14 @@ letters and words of Arabic names that Latin spellings write in their own way.""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from rapidfuzz.distance import OSA
 
 from conduct.core.screening._vocab import (
     GLUED_LEGAL_WORDS,
     glued_legal_phrases,
+    legal_form_table,
     legal_phrase_words,
     misspelt_legal_form_pairs,
     misspelt_legal_form_table,
@@ -54,6 +56,36 @@ ARTICLES = {
     "ez",
     "et",
 }
+
+
+_APOSTROPHES = str.maketrans(dict.fromkeys("'’ʼ`‘´ʹʻʾʿ′", ""))
+_INITIALISM = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]\.-?){2,})(?![^\W\d_])")
+# a dotted abbreviation run onto the word before it ('TRADINGL.L.C', 'CaucasiaS.A.', 'DEC.V.'): two apart
+_GLUED_INITIALISM = re.compile(r"(?<![^\W_])([^\W_]{2,}?)((?:[^\W\d_]\.)+[^\W\d_](?:\.|(?![^\W\d_])))")
+# a dotted legal form run onto an initial or a dotted word before it, closing the name or a part of it
+# ('CS.A', 'CIA.S.A'): split only where the letters are a legal form ('DR.J.SMITH', 'MS.A.KHAN' stay)
+_GLUED_DOTTED_LEGAL = re.compile(
+    r"(?<![^\W_])([^\W\d_]|[^\W\d_]{2,}\.)((?:[^\W\d_]\.)+[^\W\d_]\.?)(?=[\s,;)]|$)"
+)
+
+
+def _split_dotted_legal(match: re.Match[str]) -> str:
+    head, letters = match.group(1), match.group(2).replace(".", "")
+    return f"{head} {letters}" if (letters.lower(),) in legal_form_table()[0] else match.group(0)
+
+
+def prepare(text: str, dotted_legal: bool = True) -> str:
+    """A name as written, made ready to split into words: apostrophes dropped, dotted abbreviations joined
+    (and split off the word they were run onto), camel-case joints opened, '&' and '+' as 'and'."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    if "." in text:
+        if dotted_legal:  # not while the legal-form table itself is read (plain_tokens)
+            text = _GLUED_DOTTED_LEGAL.sub(_split_dotted_legal, text)
+        text = _GLUED_INITIALISM.sub(r"\1 \2", text)
+    text = _INITIALISM.sub(lambda m: m.group(1).replace(".", "").replace("-", ""), text)
+    if any(ch.isupper() for ch in text[2:]):
+        text = split_camel_case(text)
+    return text.replace("&", " and ").replace("+", " and ")
 
 
 def misspelt_legal_form(texts: list[str], i: int, org: bool) -> tuple[str, int] | None:

@@ -28,8 +28,8 @@ from conduct.core.screening._mend import (
     join_spaced_letters,
     mend_legal_forms,
     misspelt_legal_form,
+    prepare,
     split_abd_compounds,
-    split_camel_case,
 )
 from conduct.core.screening._vocab import (
     GENERIC_ORG_WORDS,
@@ -104,15 +104,6 @@ class NormalizedName:
         return self.scripts <= {"Latin"}
 
 
-_APOSTROPHES = str.maketrans(dict.fromkeys("'’ʼ`‘´ʹʻʾʿ′", ""))
-_INITIALISM = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]\.-?){2,})(?![^\W\d_])")
-# a dotted abbreviation run onto the word before it ('TRADINGL.L.C', 'CaucasiaS.A.', 'DEC.V.'): two apart
-_GLUED_INITIALISM = re.compile(r"(?<![^\W_])([^\W_]{2,}?)((?:[^\W\d_]\.)+[^\W\d_](?:\.|(?![^\W\d_])))")
-# a dotted legal form run onto an initial or a dotted word before it, closing the name or a part of it
-# ('CS.A', 'CIA.S.A'): split only where the letters are a legal form ('DR.J.SMITH', 'MS.A.KHAN' stay)
-_GLUED_DOTTED_LEGAL = re.compile(
-    r"(?<![^\W_])([^\W\d_]|[^\W\d_]{2,}\.)((?:[^\W\d_]\.)+[^\W\d_]\.?)(?=[\s,;)]|$)"
-)
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "8": "b"})
 _WORD_CATEGORIES = ("L", "N", "M")
 
@@ -309,26 +300,9 @@ def reorder_last_first(text: str, org: bool = False) -> str:
     return f"{right} {left}"
 
 
-def _split_dotted_legal(match: re.Match[str]) -> str:
-    head, letters = match.group(1), match.group(2).replace(".", "")
-    return f"{head} {letters}" if (letters.lower(),) in legal_form_table()[0] else match.group(0)
-
-
-def _prepare(text: str, dotted_legal: bool = True) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
-    if "." in text:
-        if dotted_legal:  # not while the legal-form table itself is read (plain_tokens)
-            text = _GLUED_DOTTED_LEGAL.sub(_split_dotted_legal, text)
-        text = _GLUED_INITIALISM.sub(r"\1 \2", text)
-    text = _INITIALISM.sub(lambda m: m.group(1).replace(".", "").replace("-", ""), text)
-    if any(ch.isupper() for ch in text[2:]):
-        text = split_camel_case(text)
-    return text.replace("&", " and ").replace("+", " and ")
-
-
 def plain_tokens(text: str, org: bool = False) -> list[str]:
     """Lower-case ASCII tokens of a text, without typing or legal-form folding (first variant only)."""
-    variants, _ = _raw_variants(_prepare(text, dotted_legal=False), org)
+    variants, _ = _raw_variants(prepare(text, dotted_legal=False), org)
     return [part[0] for part in variants[0] if part[0]]
 
 
@@ -479,7 +453,7 @@ def _single_letter_numerals(tokens: list[NameToken]) -> list[NameToken]:
 def analyse_name(text: str, org: bool = False) -> tuple[NormalizedName, ...]:
     """Every comparable form of a name: usually one; several for Han (pinyin and Wade-Giles) and Hangul
     (Revised, North Korean and passport spellings). `org` keeps commas and reads Roman numerals."""
-    prepared = _prepare(text)
+    prepared = prepare(text)
     prepared = reorder_last_first(prepared, org)
     variants, scripts = _raw_variants(prepared, org)
     if not org:
