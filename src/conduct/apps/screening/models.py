@@ -406,3 +406,8 @@ class DeltaRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.watch_list_id} v{self.version_id} ({len(self.done)}/{self.chunks})"
+
+    @property
+    def matching_ids(self) -> list[str]:
+        """The changed entries every party is screened against (all of them where `matching` is None)."""
+        return self.changed if self.matching is None else self.matching

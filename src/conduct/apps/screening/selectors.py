@@ -89,7 +89,7 @@ def delta_run_dict(run: DeltaRun | None) -> dict[str, Any] | None:
         "entries_changed": None if run.full else len(run.changed),
         # of those, the entries changed in what screening reads: screened against every party (the others
         # only for the parties holding alerts on them)
-        "entries_matching": None if run.full else len(run.changed if run.matching is None else run.matching),
+        "entries_matching": None if run.full else len(run.matching_ids),
         "entries_removed": len(run.removed),
         "counts": run.counts,
         "started_at": run.started_at.isoformat(),

@@ -17,7 +17,7 @@ from conduct.core.screening._normalize import (
     NameToken,
     NormalizedName,
 )
-from conduct.core.screening._similarity import _script_of, _wade_giles_equal, part_similarity
+from conduct.core.screening._similarity import _script_of, _wade_giles_equal, part_similarity, written
 
 # --- tuning (chosen with the rest of the scorer's, see _scoring) ---
 KNEE = 0.85  # part similarity below which a pair starts to count against the match
@@ -92,11 +92,6 @@ def within_slips(similarity: float, method: str, query: str, candidate: str, nov
 
 def _surface(token: NameToken) -> str:
     return token.phrase if token.kind == LEGAL and token.phrase else token.text
-
-
-def _written(token: NameToken) -> str:
-    """A part's letters as written, for its slips: a number's words ('first' for 1), else its text."""
-    return token.phrase.replace(" ", "") if token.kind == NUMBER and token.phrase else token.text
 
 
 def _joined(tokens: tuple[NameToken, ...], start: int, size: int) -> NameToken:
@@ -364,7 +359,7 @@ def _tally_pairs(
             # names the father and counts in full (Magomedovich ~ Salimovich: different fathers)
             weight = KIND_WEIGHTS[WORD]
         slipped = qn == cn == 1 and within_slips(
-            sim, method, _written(qt[qs]), _written(ct[cs]), qtext in novel
+            sim, method, written(qt[qs]), written(ct[cs]), qtext in novel
         )
         value = credit(sim, slipped)
         tally.numerator += weight * value

@@ -166,13 +166,18 @@ def _as_written_legal(q: NameToken, c: NameToken) -> tuple[float, str]:
     return 0.0, "fuzzy"
 
 
+def written(token: NameToken) -> str:
+    """A part's letters as written: a number's words run together ('first' for 1), else its text."""
+    return token.phrase.replace(" ", "") if token.kind == NUMBER and token.phrase else token.text
+
+
 def _as_written_number(q: NameToken, c: NameToken) -> tuple[float, str]:
     """A number written as a word on one side ('FIRST', read as 1) and a plain part on the other: the part
     against the word as written ('FIRAET' is 'FIRST' mistyped, not another name)."""
     number, other = (q, c) if q.kind == NUMBER else (c, q)
     if not number.phrase or other.kind != WORD or other.source:
         return 0.0, "number"
-    return OSA.normalized_similarity(number.phrase.replace(" ", ""), other.text), "fuzzy"
+    return OSA.normalized_similarity(written(number), other.text), "fuzzy"
 
 
 def _legal_slips(length: int) -> int:

@@ -182,7 +182,7 @@ def _run_index(run: DeltaRun, matching: bool = False) -> tuple[NameIndex, set[tu
     """The index a run's parties are screened against, and the (list, source id) of the entries it holds:
     the alerts a chunk may refresh or close. `matching`: of the entries changed in what screening reads only
     (DeltaRun.matching)."""
-    ids = run.changed if not matching or run.matching is None else run.matching
+    ids = run.matching_ids if matching else run.changed
     # keyed by what it is built from (the version's file and the changed ids), not by the run's id alone
     key = hashlib.sha256("\x1f".join([indexes.index_key(run.version), *ids]).encode()).hexdigest()
     found = _RUN.get(key)
@@ -287,9 +287,7 @@ def _finish(actor: Actor, run: DeltaRun) -> dict[str, Any]:
         "version": current.number,
         "entries_screened": current.entries.count() if run.full else len(run.changed),
         # of those, the entries every party was screened against (the others: the parties with alerts on them)
-        "entries_matching": current.entries.count()
-        if run.full
-        else len(run.changed if run.matching is None else run.matching),
+        "entries_matching": current.entries.count() if run.full else len(run.matching_ids),
         "entries_removed": len(run.removed),
         "parties": run.parties,
         **counts,
